@@ -16,7 +16,10 @@ impl Email {
     pub fn parse(field: impl Into<Cow<'static, str>>, raw: &str) -> Result<Self, FieldError> {
         let raw = raw.trim();
         if raw.len() > 254 || !EMAIL.is_match(raw) {
-            return Err(FieldError::new(field, "must be an e-mail address such as ana@example.com"));
+            return Err(FieldError::new(
+                field,
+                "must be an e-mail address such as ana@example.com",
+            ));
         }
         Ok(Self(raw.to_string()))
     }
@@ -37,7 +40,10 @@ impl Phone {
         let allowed = |c: char| c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')' | '.');
         let body = raw.strip_prefix('+').unwrap_or(raw);
         if body.is_empty() || !body.chars().all(allowed) {
-            return Err(FieldError::new(field, "must be a phone number such as +5511912345678"));
+            return Err(FieldError::new(
+                field,
+                "must be a phone number such as +5511912345678",
+            ));
         }
         let digits: String = body.chars().filter(char::is_ascii_digit).collect();
         let e164 = if international {
@@ -48,7 +54,10 @@ impl Phone {
             digits
         };
         if !(8..=15).contains(&e164.len()) {
-            return Err(FieldError::new(field, "must be a phone number such as +5511912345678"));
+            return Err(FieldError::new(
+                field,
+                "must be a phone number such as +5511912345678",
+            ));
         }
         Ok(Self(format!("+{e164}")))
     }
@@ -90,14 +99,24 @@ mod tests {
     fn emails() {
         assert!(Email::parse("email", "ana.souza+ponte@example.com.br").is_ok());
         for bad in ["ana", "ana@", "@x.com", "ana@x", "a b@x.com", "ana@-x.com"] {
-            assert_eq!(Email::parse("email", bad).unwrap_err().field, "email", "{bad}");
+            assert_eq!(
+                Email::parse("email", bad).unwrap_err().field,
+                "email",
+                "{bad}"
+            );
         }
     }
 
     #[test]
     fn phones_normalise_to_e164() {
-        assert_eq!(Phone::parse("phone", "(11) 91234-5678").unwrap().as_str(), "+5511912345678");
-        assert_eq!(Phone::parse("phone", "+1 415 555 0100").unwrap().as_str(), "+14155550100");
+        assert_eq!(
+            Phone::parse("phone", "(11) 91234-5678").unwrap().as_str(),
+            "+5511912345678"
+        );
+        assert_eq!(
+            Phone::parse("phone", "+1 415 555 0100").unwrap().as_str(),
+            "+14155550100"
+        );
         for bad in ["", "abc", "+", "12", "+55 11 9abc"] {
             assert!(Phone::parse("phone", bad).is_err(), "{bad}");
         }
@@ -106,8 +125,18 @@ mod tests {
     #[test]
     fn urls_must_be_http() {
         assert!(HttpUrl::parse("redirectUrl", "https://app.example.com/done?x=1").is_ok());
-        for bad in ["javascript:alert(1)", "ftp://x.com", "/relative", "https://user:pw@x.com", "http://"] {
-            assert_eq!(HttpUrl::parse("redirectUrl", bad).unwrap_err().field, "redirectUrl", "{bad}");
+        for bad in [
+            "javascript:alert(1)",
+            "ftp://x.com",
+            "/relative",
+            "https://user:pw@x.com",
+            "http://",
+        ] {
+            assert_eq!(
+                HttpUrl::parse("redirectUrl", bad).unwrap_err().field,
+                "redirectUrl",
+                "{bad}"
+            );
         }
     }
 }

@@ -104,7 +104,10 @@ mod tests {
     fn names_round_trip_as_the_contract_spells_them() {
         for p in Product::ALL {
             assert_eq!(Product::parse(p.as_str()), Some(p));
-            assert_eq!(serde_json::to_string(&p).unwrap(), format!("\"{}\"", p.as_str()));
+            assert_eq!(
+                serde_json::to_string(&p).unwrap(),
+                format!("\"{}\"", p.as_str())
+            );
         }
         assert_eq!(Product::parse("credit_cards"), None);
     }

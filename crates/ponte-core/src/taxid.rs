@@ -16,12 +16,7 @@ pub enum TaxId {
     Cnpj(Cnpj),
 }
 
-fn digits_of(
-    field: &Cow<'static, str>,
-    raw: &str,
-    len: usize,
-    what: &str,
-) -> Result<Vec<u32>, FieldError> {
+fn digits_of(field: &str, raw: &str, len: usize, what: &str) -> Result<Vec<u32>, FieldError> {
     let cleaned: String = raw
         .trim()
         .chars()
@@ -29,14 +24,14 @@ fn digits_of(
         .collect();
     if cleaned.len() != len || !cleaned.chars().all(|c| c.is_ascii_digit()) {
         return Err(FieldError::new(
-            field.clone(),
+            field.to_string(),
             format!("must be a {what} of {len} digits"),
         ));
     }
     let digits: Vec<u32> = cleaned.chars().filter_map(|c| c.to_digit(10)).collect();
     if digits.iter().all(|d| *d == digits[0]) {
         return Err(FieldError::new(
-            field.clone(),
+            field.to_string(),
             format!("is not a valid {what}"),
         ));
     }
@@ -63,7 +58,9 @@ impl Cpf {
         if d[9] != first || d[10] != second {
             return Err(FieldError::new(field, "is not a valid CPF (check digits)"));
         }
-        Ok(Self(d.iter().map(|x| char::from(b'0' + *x as u8)).collect()))
+        Ok(Self(
+            d.iter().map(|x| char::from(b'0' + *x as u8)).collect(),
+        ))
     }
     pub fn as_str(&self) -> &str {
         &self.0
@@ -74,13 +71,17 @@ impl Cnpj {
     pub fn parse(field: impl Into<Cow<'static, str>>, raw: &str) -> Result<Self, FieldError> {
         let field = field.into();
         let d = digits_of(&field, raw, 14, "CNPJ")?;
-        let weights = |n: u32| (0..n).map(move |i| [6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2][(13 - n + i) as usize]);
+        let weights = |n: u32| {
+            (0..n).map(move |i| [6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2][(13 - n + i) as usize])
+        };
         let first = check_digit(&d[..12], weights(12));
         let second = check_digit(&d[..13], weights(13));
         if d[12] != first || d[13] != second {
             return Err(FieldError::new(field, "is not a valid CNPJ (check digits)"));
         }
-        Ok(Self(d.iter().map(|x| char::from(b'0' + *x as u8)).collect()))
+        Ok(Self(
+            d.iter().map(|x| char::from(b'0' + *x as u8)).collect(),
+        ))
     }
     pub fn as_str(&self) -> &str {
         &self.0
@@ -112,8 +113,14 @@ mod tests {
 
     #[test]
     fn cpf_check_digits() {
-        assert_eq!(Cpf::parse("f", "529.982.247-25").unwrap().as_str(), "52998224725");
-        assert_eq!(Cpf::parse("f", "11144477735").unwrap().as_str(), "11144477735");
+        assert_eq!(
+            Cpf::parse("f", "529.982.247-25").unwrap().as_str(),
+            "52998224725"
+        );
+        assert_eq!(
+            Cpf::parse("f", "11144477735").unwrap().as_str(),
+            "11144477735"
+        );
         let err = Cpf::parse("personalTaxId", "529.982.247-24").unwrap_err();
         assert_eq!(err.field, "personalTaxId");
         assert!(err.message.contains("check digits"));
@@ -124,16 +131,28 @@ mod tests {
 
     #[test]
     fn cnpj_check_digits() {
-        assert_eq!(Cnpj::parse("f", "11.222.333/0001-81").unwrap().as_str(), "11222333000181");
-        assert_eq!(Cnpj::parse("f", "11444777000161").unwrap().as_str(), "11444777000161");
+        assert_eq!(
+            Cnpj::parse("f", "11.222.333/0001-81").unwrap().as_str(),
+            "11222333000181"
+        );
+        assert_eq!(
+            Cnpj::parse("f", "11444777000161").unwrap().as_str(),
+            "11444777000161"
+        );
         assert!(Cnpj::parse("f", "11.222.333/0001-80").is_err());
         assert!(Cnpj::parse("f", "00000000000000").is_err());
     }
 
     #[test]
     fn tax_id_picks_the_kind_by_length() {
-        assert!(matches!(TaxId::parse("taxId", "52998224725"), Ok(TaxId::Cpf(_))));
-        assert!(matches!(TaxId::parse("taxId", "11222333000181"), Ok(TaxId::Cnpj(_))));
+        assert!(matches!(
+            TaxId::parse("taxId", "52998224725"),
+            Ok(TaxId::Cpf(_))
+        ));
+        assert!(matches!(
+            TaxId::parse("taxId", "11222333000181"),
+            Ok(TaxId::Cnpj(_))
+        ));
         assert_eq!(TaxId::parse("taxId", "123").unwrap_err().field, "taxId");
     }
 }

@@ -1,0 +1,206 @@
+//! The only code that speaks SQL.
+//!
+//! One repository API over SQLite (embedded default) and PostgreSQL (several
+//! nodes on one database), through sqlx's `Any` driver so a query's text is
+//! written once: both schemas keep times as BIGINT unix milliseconds and JSON
+//! as TEXT. Each backend has its own migrations; what differs at run time
+//! (claiming work) is split in `Backend`.
+
+mod clients;
+mod consents;
+mod links;
+mod webhooks;
+
+pub use clients::*;
+pub use consents::*;
+pub use links::*;
+pub use webhooks::*;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+use std::str::FromStr;
+use std::time::Duration;
+
+pub type Conn = sqlx::AnyConnection;
+pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("unsupported database URL {0:?}: use sqlite://… or postgres://…")]
+    UnsupportedUrl(String),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Handles to the database. On SQLite all writes go through one connection
+/// (SQLite has one writer; queuing in the pool beats `SQLITE_BUSY`), reads
+/// through a small pool beside it (WAL lets them run during a write).
+#[derive(Clone)]
+pub struct Store {
+    backend: Backend,
+    writer: AnyPool,
+    reader: AnyPool,
+}
+
+impl Store {
+    /// Connects and brings the schema up to date.
+    pub async fn open(url: &str) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            return Err(StoreError::UnsupportedUrl(url.to_string()));
+        };
+        let options = AnyConnectOptions::from_str(url)?;
+        let store = match backend {
+            Backend::Sqlite => {
+                let writer = sqlite_pool(1).connect_with(options.clone()).await?;
+                // WAL is a property of the file: set once, before the readers open it.
+                writer.execute("PRAGMA journal_mode = WAL").await?;
+                let reader = sqlite_pool(4).connect_with(options).await?;
+                Store {
+                    backend,
+                    writer,
+                    reader,
+                }
+            }
+            Backend::Postgres => {
+                let pool = AnyPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(30))
+                    .connect_with(options)
+                    .await?;
+                Store {
+                    backend,
+                    writer: pool.clone(),
+                    reader: pool,
+                }
+            }
+        };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    async fn migrate(&self) -> Result<()> {
+        match self.backend {
+            Backend::Sqlite => {
+                sqlx::migrate!("./migrations/sqlite")
+                    .run(&self.writer)
+                    .await?
+            }
+            Backend::Postgres => {
+                sqlx::migrate!("./migrations/postgres")
+                    .run(&self.writer)
+                    .await?
+            }
+        }
+        Ok(())
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// A write transaction. Never open a second one while holding one: on
+    /// SQLite the writer is a single connection.
+    pub async fn begin(&self) -> Result<Tx> {
+        Ok(self.writer.begin().await?)
+    }
+
+    /// A connection for reads outside any transaction.
+    pub async fn read(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>> {
+        Ok(self.reader.acquire().await?)
+    }
+
+    pub async fn ping(&self) -> Result<()> {
+        self.reader.execute("SELECT 1").await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.writer.close().await;
+        self.reader.close().await;
+    }
+}
+
+fn sqlite_pool(max: u32) -> AnyPoolOptions {
+    AnyPoolOptions::new()
+        .max_connections(max)
+        .acquire_timeout(Duration::from_secs(30))
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                conn.execute("PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL")
+                    .await?;
+                Ok(())
+            })
+        })
+}
+
+/// Reads a string setting (e.g. a generated secret shared by every node).
+pub async fn get_setting(conn: &mut Conn, name: &str) -> Result<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT value FROM settings WHERE name = $1")
+            .bind(name)
+            .fetch_optional(conn)
+            .await?,
+    )
+}
+
+/// Stores `value` unless the setting exists; returns the value that won, so
+/// nodes starting together agree.
+pub async fn init_setting(conn: &mut Conn, name: &str, value: &str) -> Result<String> {
+    sqlx::query("INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
+        .bind(name)
+        .bind(value)
+        .execute(&mut *conn)
+        .await?;
+    Ok(get_setting(conn, name)
+        .await?
+        .unwrap_or_else(|| value.to_string()))
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+
+    /// Every store test runs on SQLite, and also on PostgreSQL when
+    /// `PONTE_TEST_POSTGRES_URL` names a server (`.ci/run` starts one).
+    pub async fn stores() -> Vec<(Store, Option<tempfile::TempDir>)> {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}/t.db?mode=rwc", dir.path().display());
+        let mut out = vec![(Store::open(&url).await.expect("sqlite"), Some(dir))];
+        if let Ok(base) = std::env::var("PONTE_TEST_POSTGRES_URL") {
+            out.push((fresh_postgres(&base).await, None));
+        }
+        out
+    }
+
+    /// A new empty database on the test server, so tests don't see each other.
+    pub async fn fresh_postgres(base: &str) -> Store {
+        sqlx::any::install_default_drivers();
+        let name = format!("t_{}", uuid::Uuid::new_v4().simple());
+        let mut admin: sqlx::AnyConnection = sqlx::Connection::connect(base)
+            .await
+            .expect("postgres test server");
+        admin
+            .execute(format!("CREATE DATABASE {name}").as_str())
+            .await
+            .expect("create database");
+        let (head, _) = base.rsplit_once('/').expect("postgres URL has a database");
+        Store::open(&format!("{head}/{name}"))
+            .await
+            .expect("postgres store")
+    }
+}

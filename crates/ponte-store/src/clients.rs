@@ -1,0 +1,221 @@
+//! Integrators (clients), their API secrets and the token signing keys.
+
+use crate::{Conn, Result};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ClientRow {
+    pub id: String,
+    pub name: String,
+    pub api_key: String,
+    pub webhook_url: Option<String>,
+    pub report_webhook_url: Option<String>,
+    pub webhook_secret_enc: String,
+    pub auto_delivery: i64,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SecretRow {
+    pub id: String,
+    pub client_id: String,
+    pub secret_hash: String,
+    pub created_at: i64,
+    pub expires_at: Option<i64>,
+}
+
+const CLIENT_COLUMNS: &str = "id, name, api_key, webhook_url, report_webhook_url, webhook_secret_enc, auto_delivery, created_at";
+
+pub async fn insert_client(conn: &mut Conn, c: &ClientRow) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO clients (id, name, api_key, webhook_url, report_webhook_url, webhook_secret_enc, auto_delivery, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(&c.id)
+    .bind(&c.name)
+    .bind(&c.api_key)
+    .bind(&c.webhook_url)
+    .bind(&c.report_webhook_url)
+    .bind(&c.webhook_secret_enc)
+    .bind(c.auto_delivery)
+    .bind(c.created_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn client_by_id(conn: &mut Conn, id: &str) -> Result<Option<ClientRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {CLIENT_COLUMNS} FROM clients WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(conn)
+    .await?)
+}
+
+pub async fn client_by_api_key(conn: &mut Conn, api_key: &str) -> Result<Option<ClientRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {CLIENT_COLUMNS} FROM clients WHERE api_key = $1"
+    ))
+    .bind(api_key)
+    .fetch_optional(conn)
+    .await?)
+}
+
+pub async fn list_clients(conn: &mut Conn) -> Result<Vec<ClientRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {CLIENT_COLUMNS} FROM clients ORDER BY created_at"
+    ))
+    .fetch_all(conn)
+    .await?)
+}
+
+pub async fn count_clients(conn: &mut Conn) -> Result<i64> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM clients")
+        .fetch_one(conn)
+        .await?)
+}
+
+pub async fn insert_secret(conn: &mut Conn, s: &SecretRow) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO client_secrets (id, client_id, secret_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(&s.id)
+    .bind(&s.client_id)
+    .bind(&s.secret_hash)
+    .bind(s.created_at)
+    .bind(s.expires_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Secrets that still work at `now` (the current one and any in its grace period).
+pub async fn live_secrets(conn: &mut Conn, client_id: &str, now: i64) -> Result<Vec<SecretRow>> {
+    Ok(sqlx::query_as(
+        "SELECT id, client_id, secret_hash, created_at, expires_at FROM client_secrets
+         WHERE client_id = $1 AND (expires_at IS NULL OR expires_at > $2) ORDER BY created_at DESC",
+    )
+    .bind(client_id)
+    .bind(now)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Gives every open-ended secret of the client an end, ahead of adding a new one.
+pub async fn expire_secrets(conn: &mut Conn, client_id: &str, at: i64) -> Result<()> {
+    sqlx::query("UPDATE client_secrets SET expires_at = $1 WHERE client_id = $2 AND (expires_at IS NULL OR expires_at > $3)")
+        .bind(at)
+        .bind(client_id)
+        .bind(at)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SigningKeyRow {
+    pub kid: String,
+    pub private_key_enc: String,
+    pub created_at: i64,
+}
+
+pub async fn insert_signing_key(conn: &mut Conn, k: &SigningKeyRow) -> Result<()> {
+    sqlx::query("INSERT INTO signing_keys (kid, private_key_enc, created_at) VALUES ($1, $2, $3)")
+        .bind(&k.kid)
+        .bind(&k.private_key_enc)
+        .bind(k.created_at)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Newest first: the first signs, all verify.
+pub async fn signing_keys(conn: &mut Conn) -> Result<Vec<SigningKeyRow>> {
+    Ok(sqlx::query_as(
+        "SELECT kid, private_key_enc, created_at FROM signing_keys ORDER BY created_at DESC, kid",
+    )
+    .fetch_all(conn)
+    .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::stores;
+
+    fn client(id: &str, key: &str) -> ClientRow {
+        ClientRow {
+            id: id.into(),
+            name: "Acme".into(),
+            api_key: key.into(),
+            webhook_url: Some("http://127.0.0.1:9/hook".into()),
+            report_webhook_url: None,
+            webhook_secret_enc: "enc".into(),
+            auto_delivery: 0,
+            created_at: 1,
+        }
+    }
+
+    #[tokio::test]
+    async fn secrets_rotate_with_a_grace_period() {
+        for (store, _dir) in stores().await {
+            let mut tx = store.begin().await.unwrap();
+            insert_client(&mut tx, &client("c1", "pk_1")).await.unwrap();
+            let old = SecretRow {
+                id: "s1".into(),
+                client_id: "c1".into(),
+                secret_hash: "h1".into(),
+                created_at: 10,
+                expires_at: None,
+            };
+            insert_secret(&mut tx, &old).await.unwrap();
+            expire_secrets(&mut tx, "c1", 1_000).await.unwrap();
+            let new = SecretRow {
+                id: "s2".into(),
+                client_id: "c1".into(),
+                secret_hash: "h2".into(),
+                created_at: 20,
+                expires_at: None,
+            };
+            insert_secret(&mut tx, &new).await.unwrap();
+            tx.commit().await.unwrap();
+
+            let mut conn = store.read().await.unwrap();
+            let during: Vec<_> = live_secrets(&mut conn, "c1", 999)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|s| s.secret_hash)
+                .collect();
+            assert_eq!(during, ["h2", "h1"]);
+            let after: Vec<_> = live_secrets(&mut conn, "c1", 1_000)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|s| s.secret_hash)
+                .collect();
+            assert_eq!(after, ["h2"]);
+            assert_eq!(
+                client_by_api_key(&mut conn, "pk_1")
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .id,
+                "c1"
+            );
+            assert!(client_by_api_key(&mut conn, "pk_2")
+                .await
+                .unwrap()
+                .is_none());
+        }
+    }
+
+    #[tokio::test]
+    async fn api_keys_are_unique() {
+        for (store, _dir) in stores().await {
+            let mut tx = store.begin().await.unwrap();
+            insert_client(&mut tx, &client("c1", "pk_1")).await.unwrap();
+            assert!(insert_client(&mut tx, &client("c2", "pk_1")).await.is_err());
+        }
+    }
+}

@@ -1,0 +1,208 @@
+//! Consents and their status history.
+
+use crate::{Conn, Result};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ConsentRow {
+    pub id: String,
+    pub client_id: String,
+    pub link_id: String,
+    pub institution_code: String,
+    pub external_track_id: Option<String>,
+    pub business: i64,
+    pub tax_ids_enc: String,
+    pub redirect_url: Option<String>,
+    pub status: String,
+    pub status_reason: Option<String>,
+    /// JSON array of Open Finance permission names.
+    pub permissions: String,
+    pub expire_at: i64,
+    /// An `AWAITING_AUTHORISATION` consent not authorised by then is rejected.
+    pub authorise_by: i64,
+    pub bank_consent_id: Option<String>,
+    pub oauth_state: Option<String>,
+    pub pkce_verifier_enc: Option<String>,
+    pub bank_tokens_enc: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ConsentEventRow {
+    pub status: String,
+    pub reason: Option<String>,
+    pub at: i64,
+}
+
+const COLUMNS: &str = "id, client_id, link_id, institution_code, external_track_id, business, tax_ids_enc, redirect_url, status, status_reason, permissions, expire_at, authorise_by, bank_consent_id, oauth_state, pkce_verifier_enc, bank_tokens_enc, created_at, updated_at";
+
+pub async fn insert_consent(conn: &mut Conn, c: &ConsentRow) -> Result<()> {
+    sqlx::query(&format!(
+        "INSERT INTO consents ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"
+    ))
+    .bind(&c.id)
+    .bind(&c.client_id)
+    .bind(&c.link_id)
+    .bind(&c.institution_code)
+    .bind(&c.external_track_id)
+    .bind(c.business)
+    .bind(&c.tax_ids_enc)
+    .bind(&c.redirect_url)
+    .bind(&c.status)
+    .bind(&c.status_reason)
+    .bind(&c.permissions)
+    .bind(c.expire_at)
+    .bind(c.authorise_by)
+    .bind(&c.bank_consent_id)
+    .bind(&c.oauth_state)
+    .bind(&c.pkce_verifier_enc)
+    .bind(&c.bank_tokens_enc)
+    .bind(c.created_at)
+    .bind(c.updated_at)
+    .execute(&mut *conn)
+    .await?;
+    insert_event(
+        conn,
+        &c.id,
+        &c.status,
+        c.status_reason.as_deref(),
+        c.created_at,
+    )
+    .await
+}
+
+pub async fn consent_by_id(conn: &mut Conn, id: &str) -> Result<Option<ConsentRow>> {
+    Ok(
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM consents WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(conn)
+            .await?,
+    )
+}
+
+pub async fn consent_by_state(conn: &mut Conn, oauth_state: &str) -> Result<Option<ConsentRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM consents WHERE oauth_state = $1"
+    ))
+    .bind(oauth_state)
+    .fetch_optional(conn)
+    .await?)
+}
+
+pub async fn consents_of_link(conn: &mut Conn, link_id: &str) -> Result<Vec<ConsentRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM consents WHERE link_id = $1 ORDER BY created_at"
+    ))
+    .bind(link_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Consents whose clock ran out: awaiting past `authorise_by`, or authorised past `expire_at`.
+pub async fn consents_due_to_expire(
+    conn: &mut Conn,
+    now: i64,
+    limit: i64,
+) -> Result<Vec<ConsentRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM consents
+         WHERE (status = 'AWAITING_AUTHORISATION' AND authorise_by <= $1) OR (status = 'AUTHORISED' AND expire_at <= $2)
+         ORDER BY created_at LIMIT $3"
+    ))
+    .bind(now)
+    .bind(now)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Moves the consent from `from` to `to` and records it in the history; false
+/// when someone else moved it first (the caller re-reads and decides again).
+pub async fn update_consent_status(
+    conn: &mut Conn,
+    id: &str,
+    from: &str,
+    to: &str,
+    reason: Option<&str>,
+    now: i64,
+) -> Result<bool> {
+    let done = sqlx::query("UPDATE consents SET status = $1, status_reason = $2, updated_at = $3 WHERE id = $4 AND status = $5")
+        .bind(to)
+        .bind(reason)
+        .bind(now)
+        .bind(id)
+        .bind(from)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected()
+        == 1;
+    if done {
+        insert_event(conn, id, to, reason, now).await?;
+    }
+    Ok(done)
+}
+
+/// What the connector learned while starting the authorisation at the institution.
+pub async fn set_consent_authorisation(
+    conn: &mut Conn,
+    id: &str,
+    bank_consent_id: &str,
+    oauth_state: &str,
+    pkce_verifier_enc: &str,
+    now: i64,
+) -> Result<()> {
+    sqlx::query("UPDATE consents SET bank_consent_id = $1, oauth_state = $2, pkce_verifier_enc = $3, updated_at = $4 WHERE id = $5")
+        .bind(bank_consent_id)
+        .bind(oauth_state)
+        .bind(pkce_verifier_enc)
+        .bind(now)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Stores (or, with `None`, erases) the institution's tokens; the PKCE
+/// verifier and state are spent either way.
+pub async fn set_consent_tokens(
+    conn: &mut Conn,
+    id: &str,
+    bank_tokens_enc: Option<&str>,
+    now: i64,
+) -> Result<()> {
+    sqlx::query("UPDATE consents SET bank_tokens_enc = $1, pkce_verifier_enc = NULL, updated_at = $2 WHERE id = $3")
+        .bind(bank_tokens_enc)
+        .bind(now)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+async fn insert_event(
+    conn: &mut Conn,
+    consent_id: &str,
+    status: &str,
+    reason: Option<&str>,
+    at: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO consent_events (consent_id, status, reason, at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(consent_id)
+    .bind(status)
+    .bind(reason)
+    .bind(at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn consent_history(conn: &mut Conn, consent_id: &str) -> Result<Vec<ConsentEventRow>> {
+    Ok(sqlx::query_as(
+        "SELECT status, reason, at FROM consent_events WHERE consent_id = $1 ORDER BY seq",
+    )
+    .bind(consent_id)
+    .fetch_all(conn)
+    .await?)
+}

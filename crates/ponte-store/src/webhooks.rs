@@ -1,0 +1,360 @@
+//! The webhook outbox: messages written with the change they report, claimed
+//! by dispatchers under a lease, and every attempt kept.
+
+use crate::{Backend, Conn, Result};
+
+pub const PENDING: &str = "pending";
+pub const DELIVERED: &str = "delivered";
+pub const DEAD: &str = "dead";
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct WebhookMessageRow {
+    pub id: String,
+    pub client_id: String,
+    pub event_type: String,
+    /// `event` or `report`: which of the client's URLs receives it, unless `target_url` is set.
+    pub target: String,
+    pub target_url: Option<String>,
+    pub payload: String,
+    pub status: String,
+    pub attempts: i64,
+    pub next_attempt_at: i64,
+    pub locked_until: Option<i64>,
+    pub last_error: Option<String>,
+    pub created_at: i64,
+    pub finished_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct WebhookAttemptRow {
+    pub message_id: String,
+    pub attempt: i64,
+    pub at: i64,
+    pub target_url: Option<String>,
+    pub status_code: Option<i64>,
+    pub latency_ms: i64,
+    pub response: Option<String>,
+    pub error: Option<String>,
+}
+
+const COLUMNS: &str = "id, client_id, event_type, target, target_url, payload, status, attempts, next_attempt_at, locked_until, last_error, created_at, finished_at";
+
+pub async fn insert_message(conn: &mut Conn, m: &WebhookMessageRow) -> Result<()> {
+    sqlx::query(&format!(
+        "INSERT INTO webhook_messages ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+    ))
+    .bind(&m.id)
+    .bind(&m.client_id)
+    .bind(&m.event_type)
+    .bind(&m.target)
+    .bind(&m.target_url)
+    .bind(&m.payload)
+    .bind(&m.status)
+    .bind(m.attempts)
+    .bind(m.next_attempt_at)
+    .bind(m.locked_until)
+    .bind(&m.last_error)
+    .bind(m.created_at)
+    .bind(m.finished_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Leases up to `limit` due messages until `lease_until`. A message whose
+/// dispatcher died keeps its lease until it lapses, then is claimable again:
+/// delivery is at least once. On PostgreSQL `SKIP LOCKED` keeps two nodes
+/// from claiming the same row; SQLite has a single writer.
+pub async fn claim_due_messages(
+    conn: &mut Conn,
+    backend: Backend,
+    now: i64,
+    lease_until: i64,
+    limit: i64,
+) -> Result<Vec<WebhookMessageRow>> {
+    let lock = match backend {
+        Backend::Postgres => "FOR UPDATE SKIP LOCKED",
+        Backend::Sqlite => "",
+    };
+    Ok(sqlx::query_as(&format!(
+        "UPDATE webhook_messages SET locked_until = $1 WHERE id IN (
+            SELECT id FROM webhook_messages
+            WHERE status = 'pending' AND next_attempt_at <= $2 AND (locked_until IS NULL OR locked_until <= $3)
+            ORDER BY next_attempt_at LIMIT $4 {lock})
+         RETURNING {COLUMNS}"
+    ))
+    .bind(lease_until)
+    .bind(now)
+    .bind(now)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?)
+}
+
+pub enum AttemptOutcome<'a> {
+    Delivered,
+    /// Try again at the given time.
+    Retry {
+        at: i64,
+        error: &'a str,
+    },
+    /// No more tries (schedule exhausted, or the endpoint said 410 Gone).
+    Dead {
+        error: &'a str,
+    },
+}
+
+/// Records one attempt and its consequence. Only the holder of the claim that
+/// counted `attempt` may record it, so a lapsed, re-claimed lease cannot double-count.
+pub async fn record_attempt(
+    conn: &mut Conn,
+    a: &WebhookAttemptRow,
+    outcome: AttemptOutcome<'_>,
+) -> Result<bool> {
+    let (status, next, error, finished) = match outcome {
+        AttemptOutcome::Delivered => (DELIVERED, None, None, Some(a.at)),
+        AttemptOutcome::Retry { at, error } => (PENDING, Some(at), Some(error), None),
+        AttemptOutcome::Dead { error } => (DEAD, None, Some(error), Some(a.at)),
+    };
+    let updated = sqlx::query(
+        "UPDATE webhook_messages SET status = $1, attempts = $2, next_attempt_at = COALESCE($3, next_attempt_at),
+            locked_until = NULL, last_error = $4, finished_at = $5
+         WHERE id = $6 AND attempts = $7",
+    )
+    .bind(status)
+    .bind(a.attempt)
+    .bind(next)
+    .bind(error)
+    .bind(finished)
+    .bind(&a.message_id)
+    .bind(a.attempt - 1)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected()
+        == 1;
+    if updated {
+        sqlx::query(
+            "INSERT INTO webhook_attempts (message_id, attempt, at, target_url, status_code, latency_ms, response, error)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(&a.message_id)
+        .bind(a.attempt)
+        .bind(a.at)
+        .bind(&a.target_url)
+        .bind(a.status_code)
+        .bind(a.latency_ms)
+        .bind(&a.response)
+        .bind(&a.error)
+        .execute(conn)
+        .await?;
+    }
+    Ok(updated)
+}
+
+pub async fn message_for_client(
+    conn: &mut Conn,
+    client_id: &str,
+    id: &str,
+) -> Result<Option<WebhookMessageRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM webhook_messages WHERE id = $1 AND client_id = $2"
+    ))
+    .bind(id)
+    .bind(client_id)
+    .fetch_optional(conn)
+    .await?)
+}
+
+pub async fn attempts_of(conn: &mut Conn, message_id: &str) -> Result<Vec<WebhookAttemptRow>> {
+    Ok(sqlx::query_as(
+        "SELECT message_id, attempt, at, target_url, status_code, latency_ms, response, error
+         FROM webhook_attempts WHERE message_id = $1 ORDER BY attempt",
+    )
+    .bind(message_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// A client's messages, newest first, optionally of one status; `before` is
+/// the `created_at` cursor from the previous page.
+pub async fn list_messages(
+    conn: &mut Conn,
+    client_id: &str,
+    status: Option<&str>,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Vec<WebhookMessageRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM webhook_messages
+         WHERE client_id = $1 AND ($2 IS NULL OR status = $3) AND ($4 IS NULL OR created_at < $5)
+         ORDER BY created_at DESC, id DESC LIMIT $6"
+    ))
+    .bind(client_id)
+    .bind(status)
+    .bind(status)
+    .bind(before)
+    .bind(before)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Puts a finished message back in the queue for one more round of attempts.
+pub async fn replay_message(conn: &mut Conn, client_id: &str, id: &str, now: i64) -> Result<bool> {
+    Ok(sqlx::query(
+        "UPDATE webhook_messages SET status = 'pending', next_attempt_at = $1, locked_until = NULL, finished_at = NULL
+         WHERE id = $2 AND client_id = $3 AND status <> 'pending'",
+    )
+    .bind(now)
+    .bind(id)
+    .bind(client_id)
+    .execute(conn)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+pub async fn count_messages(conn: &mut Conn, status: &str) -> Result<i64> {
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM webhook_messages WHERE status = $1")
+            .bind(status)
+            .fetch_one(conn)
+            .await?,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::stores;
+    use crate::{insert_client, ClientRow};
+
+    fn message(id: &str, due: i64) -> WebhookMessageRow {
+        WebhookMessageRow {
+            id: id.into(),
+            client_id: "c1".into(),
+            event_type: "CONSENT_STATUS_CHANGED".into(),
+            target: "event".into(),
+            target_url: None,
+            payload: "{}".into(),
+            status: PENDING.into(),
+            attempts: 0,
+            next_attempt_at: due,
+            locked_until: None,
+            last_error: None,
+            created_at: due,
+            finished_at: None,
+        }
+    }
+
+    fn attempt(id: &str, n: i64, at: i64) -> WebhookAttemptRow {
+        WebhookAttemptRow {
+            message_id: id.into(),
+            attempt: n,
+            at,
+            target_url: None,
+            status_code: Some(500),
+            latency_ms: 3,
+            response: None,
+            error: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_claim_is_exclusive_until_its_lease_lapses_and_attempts_are_fenced() {
+        for (store, _dir) in stores().await {
+            let mut tx = store.begin().await.unwrap();
+            let c = ClientRow {
+                id: "c1".into(),
+                name: "n".into(),
+                api_key: "k".into(),
+                webhook_url: None,
+                report_webhook_url: None,
+                webhook_secret_enc: "e".into(),
+                auto_delivery: 0,
+                created_at: 0,
+            };
+            insert_client(&mut tx, &c).await.unwrap();
+            insert_message(&mut tx, &message("m1", 100)).await.unwrap();
+            insert_message(&mut tx, &message("m2", 500)).await.unwrap();
+            tx.commit().await.unwrap();
+            let b = store.backend();
+
+            let mut conn = store.begin().await.unwrap();
+            let first = claim_due_messages(&mut conn, b, 200, 1_200, 10)
+                .await
+                .unwrap();
+            assert_eq!(
+                first.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(),
+                ["m1"],
+                "only due messages"
+            );
+            assert!(
+                claim_due_messages(&mut conn, b, 300, 1_300, 10)
+                    .await
+                    .unwrap()
+                    .is_empty(),
+                "leased"
+            );
+            // The holder died; after the lease the message is claimable again.
+            let again = claim_due_messages(&mut conn, b, 1_200, 2_200, 10)
+                .await
+                .unwrap();
+            assert_eq!(again.len(), 2);
+            assert!(record_attempt(
+                &mut conn,
+                &attempt("m1", 1, 1_201),
+                AttemptOutcome::Retry {
+                    at: 5_000,
+                    error: "500"
+                }
+            )
+            .await
+            .unwrap());
+            // A second recorder of the same attempt loses.
+            assert!(!record_attempt(
+                &mut conn,
+                &attempt("m1", 1, 1_202),
+                AttemptOutcome::Delivered
+            )
+            .await
+            .unwrap());
+            assert!(record_attempt(
+                &mut conn,
+                &attempt("m2", 1, 1_203),
+                AttemptOutcome::Dead { error: "gone" }
+            )
+            .await
+            .unwrap());
+            conn.commit().await.unwrap();
+
+            let mut conn = store.read().await.unwrap();
+            let m1 = message_for_client(&mut conn, "c1", "m1")
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(
+                (m1.status.as_str(), m1.attempts, m1.next_attempt_at),
+                (PENDING, 1, 5_000)
+            );
+            assert_eq!(attempts_of(&mut conn, "m1").await.unwrap().len(), 1);
+            assert!(message_for_client(&mut conn, "other", "m1")
+                .await
+                .unwrap()
+                .is_none());
+            let dead = list_messages(&mut conn, "c1", Some(DEAD), None, 10)
+                .await
+                .unwrap();
+            assert_eq!(dead.len(), 1);
+            drop(conn);
+
+            let mut tx = store.begin().await.unwrap();
+            assert!(replay_message(&mut tx, "c1", "m2", 6_000).await.unwrap());
+            assert!(
+                !replay_message(&mut tx, "c1", "m2", 6_000).await.unwrap(),
+                "already pending"
+            );
+            tx.commit().await.unwrap();
+        }
+    }
+}
