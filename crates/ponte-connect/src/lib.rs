@@ -1,0 +1,9 @@
+//! Institution connectors: HTTP clients, one per institution protocol.
+//! They get everything from the institution directory and know nothing of
+//! how the institution is implemented (the sandbox is just another server).
+
+pub mod open_finance;
+
+pub use open_finance::{
+    BankTokens, ConnectError, OpenFinanceClient, OpenFinanceEndpoint, StartedAuthorisation,
+};

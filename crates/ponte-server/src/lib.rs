@@ -1,0 +1,15 @@
+//! Ponte's services, workers and HTTP surfaces, wired into one `App`.
+
+pub mod clock;
+pub mod config;
+pub mod crypto;
+pub mod error;
+pub mod http;
+pub mod services;
+pub mod tokens;
+pub mod workers;
+
+pub use app::{App, Server};
+pub use error::Error;
+
+mod app;

@@ -20,6 +20,8 @@ pub struct ConsentRow {
     /// An `AWAITING_AUTHORISATION` consent not authorised by then is rejected.
     pub authorise_by: i64,
     pub bank_consent_id: Option<String>,
+    /// The institution's authorisation URL the end user is sent to.
+    pub authorization_url: Option<String>,
     pub oauth_state: Option<String>,
     pub pkce_verifier_enc: Option<String>,
     pub bank_tokens_enc: Option<String>,
@@ -34,11 +36,11 @@ pub struct ConsentEventRow {
     pub at: i64,
 }
 
-const COLUMNS: &str = "id, client_id, link_id, institution_code, external_track_id, business, tax_ids_enc, redirect_url, status, status_reason, permissions, expire_at, authorise_by, bank_consent_id, oauth_state, pkce_verifier_enc, bank_tokens_enc, created_at, updated_at";
+const COLUMNS: &str = "id, client_id, link_id, institution_code, external_track_id, business, tax_ids_enc, redirect_url, status, status_reason, permissions, expire_at, authorise_by, bank_consent_id, authorization_url, oauth_state, pkce_verifier_enc, bank_tokens_enc, created_at, updated_at";
 
 pub async fn insert_consent(conn: &mut Conn, c: &ConsentRow) -> Result<()> {
     sqlx::query(&format!(
-        "INSERT INTO consents ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"
+        "INSERT INTO consents ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)"
     ))
     .bind(&c.id)
     .bind(&c.client_id)
@@ -54,6 +56,7 @@ pub async fn insert_consent(conn: &mut Conn, c: &ConsentRow) -> Result<()> {
     .bind(c.expire_at)
     .bind(c.authorise_by)
     .bind(&c.bank_consent_id)
+    .bind(&c.authorization_url)
     .bind(&c.oauth_state)
     .bind(&c.pkce_verifier_enc)
     .bind(&c.bank_tokens_enc)
@@ -142,35 +145,15 @@ pub async fn update_consent_status(
     Ok(done)
 }
 
-/// What the connector learned while starting the authorisation at the institution.
-pub async fn set_consent_authorisation(
-    conn: &mut Conn,
-    id: &str,
-    bank_consent_id: &str,
-    oauth_state: &str,
-    pkce_verifier_enc: &str,
-    now: i64,
-) -> Result<()> {
-    sqlx::query("UPDATE consents SET bank_consent_id = $1, oauth_state = $2, pkce_verifier_enc = $3, updated_at = $4 WHERE id = $5")
-        .bind(bank_consent_id)
-        .bind(oauth_state)
-        .bind(pkce_verifier_enc)
-        .bind(now)
-        .bind(id)
-        .execute(conn)
-        .await?;
-    Ok(())
-}
-
 /// Stores (or, with `None`, erases) the institution's tokens; the PKCE
-/// verifier and state are spent either way.
+/// verifier and the `state` are spent either way, so a replayed callback finds nothing.
 pub async fn set_consent_tokens(
     conn: &mut Conn,
     id: &str,
     bank_tokens_enc: Option<&str>,
     now: i64,
 ) -> Result<()> {
-    sqlx::query("UPDATE consents SET bank_tokens_enc = $1, pkce_verifier_enc = NULL, updated_at = $2 WHERE id = $3")
+    sqlx::query("UPDATE consents SET bank_tokens_enc = $1, pkce_verifier_enc = NULL, oauth_state = NULL, updated_at = $2 WHERE id = $3")
         .bind(bank_tokens_enc)
         .bind(now)
         .bind(id)

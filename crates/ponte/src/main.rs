@@ -1,1 +1,185 @@
-fn main() {}
+//! `ponte`: the command line. Wiring only; everything else is in ponte-server.
+
+use clap::{Parser, Subcommand};
+use ponte_server::clock::Clock;
+use ponte_server::config::Config;
+use ponte_server::services::clients;
+use ponte_server::{App, Server};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "ponte",
+    version,
+    about = "Self-hostable financial-data link platform"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the whole platform on one listener.
+    Serve,
+    /// Bring the database schema up to date and exit.
+    Migrate,
+    /// Manage clients (integrators).
+    Clients {
+        #[command(subcommand)]
+        command: ClientsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ClientsCommand {
+    /// Create a client; its secrets are printed once.
+    Create {
+        #[arg(long)]
+        name: String,
+        /// Where events (CONSENT_STATUS_CHANGED…) are posted.
+        #[arg(long)]
+        webhook_url: Option<String>,
+        /// Where reports are posted, if not to --webhook-url.
+        #[arg(long)]
+        report_webhook_url: Option<String>,
+        /// Retrieve every allowed product as soon as a consent is authorised.
+        #[arg(long)]
+        auto_delivery: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Issue a new API secret; the old one keeps working for 24 hours.
+    RotateSecret {
+        #[arg(long)]
+        client: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("PONTE_LOG")
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let config = match Config::from_env() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("ponte: invalid configuration: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match run(cli.command, config).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("ponte: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    std::fs::create_dir_all(&config.data_dir)?;
+    match command {
+        Command::Serve => serve(config).await,
+        Command::Migrate => {
+            ponte_store::Store::open(&config.database_url).await?;
+            eprintln!("database is up to date");
+            Ok(())
+        }
+        Command::Clients { command } => {
+            let public = config
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{}", config.listen));
+            let app = App::new(config, public, Clock::default()).await?;
+            let (creds, json) = match command {
+                ClientsCommand::Create {
+                    name,
+                    webhook_url,
+                    report_webhook_url,
+                    auto_delivery,
+                    json,
+                } => {
+                    let new = clients::parse_new_client(
+                        &name,
+                        webhook_url.as_deref(),
+                        report_webhook_url.as_deref(),
+                        auto_delivery,
+                    )
+                    .map_err(|e| {
+                        anyhow::anyhow!(
+                            "--{}",
+                            e.to_string()
+                                .replace("webhookUrl", "webhook-url")
+                                .replace("reportWebhookUrl", "report-webhook-url")
+                        )
+                    })?;
+                    (clients::create(&app, new).await?, json)
+                }
+                ClientsCommand::RotateSecret { client, json } => (
+                    clients::rotate_secret(&app, &client)
+                        .await
+                        .map_err(|e| anyhow::anyhow!("--client {client}: {e}"))?,
+                    json,
+                ),
+            };
+            if json {
+                println!("{}", serde_json::to_string(&creds)?);
+            } else {
+                println!("clientId:      {}\napiKey:        {}\napiSecret:     {}\nwebhookSecret: {}\n(the secret is shown only now)", creds.client_id, creds.api_key, creds.api_secret, creds.webhook_secret);
+            }
+            Ok(())
+        }
+    }
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    let data_dir = config.data_dir.clone();
+    let sandbox = config.sandbox;
+    let server = Server::start(config, Clock::default()).await?;
+    let url = server.app.public_url.clone();
+    if sandbox {
+        if let Some(creds) = clients::ensure_sandbox_client(&server.app).await? {
+            let file = data_dir.join("sandbox-client.json");
+            let body = serde_json::json!({
+                "clientId": creds.client_id, "apiKey": creds.api_key, "apiSecret": creds.api_secret,
+                "webhookSecret": creds.webhook_secret, "baseUrl": url, "docsUrl": format!("{url}/docs"),
+            });
+            ponte_server::crypto::write_private(
+                &file,
+                serde_json::to_string_pretty(&body)?.as_bytes(),
+            )?;
+            println!(
+                "\n  Ponte sandbox is ready at {url}\n\n  Sandbox client (shown once, also saved to {file}):\n    apiKey     {key}\n    apiSecret  {secret}\n    webhookSecret {wh}\n\n  API docs     {url}/docs\n  Try it:      curl -s -X POST {url}/data/v1/auth -H 'content-type: application/json' \\\n                 -d '{{\"accessKey\":\"{key}\",\"secretKey\":\"{secret}\"}}'\n  Bank login:  user_good / pass_good\n",
+                file = file.display(),
+                key = creds.api_key,
+                secret = creds.api_secret,
+                wh = creds.webhook_secret,
+            );
+        }
+    }
+    println!("ponte listening on {url}");
+    let stop = async {
+        let ctrl_c = tokio::signal::ctrl_c();
+        #[cfg(unix)]
+        {
+            let mut term =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                    .expect("signal handler");
+            tokio::select! { _ = ctrl_c => {}, _ = term.recv() => {} }
+        }
+        #[cfg(not(unix))]
+        let _ = ctrl_c.await;
+    };
+    stop.await;
+    tracing::info!("shutting down");
+    server.stop().await;
+    Ok(())
+}

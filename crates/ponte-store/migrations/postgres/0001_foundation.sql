@@ -67,6 +67,7 @@ CREATE TABLE consents (
     expire_at         BIGINT NOT NULL,
     authorise_by      BIGINT NOT NULL,
     bank_consent_id   TEXT,
+    authorization_url TEXT,
     oauth_state       TEXT UNIQUE,
     pkce_verifier_enc TEXT,
     bank_tokens_enc   TEXT,

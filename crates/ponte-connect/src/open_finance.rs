@@ -1,0 +1,366 @@
+//! Open Finance Brasil: consent creation, FAPI-style authorisation (PAR +
+//! PKCE S256), token exchange and refresh, consent status and revocation.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use rand::RngCore;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use std::time::Duration;
+
+/// Where and how Ponte reaches one institution: from the directory.
+#[derive(Debug, Clone)]
+pub struct OpenFinanceEndpoint {
+    /// OAuth issuer; its discovery document is at `/.well-known/openid-configuration`.
+    pub issuer: String,
+    /// Base of the Open Finance APIs (`…/open-banking/consents/v3` lives under it).
+    pub api_base: String,
+    pub client_id: String,
+    pub client_secret: String,
+    /// Ponte's callback, registered at the institution.
+    pub redirect_uri: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error("the institution is unavailable ({0})")]
+    Unavailable(String),
+    #[error("the institution refused the request: {0}")]
+    Refused(String),
+    #[error("unexpected answer from the institution: {0}")]
+    Protocol(String),
+    #[error("could not reach the institution: {0}")]
+    Transport(#[from] reqwest::Error),
+}
+
+#[derive(Debug, Clone)]
+pub struct StartedAuthorisation {
+    pub bank_consent_id: String,
+    /// Where the end user's browser goes to log in and approve.
+    pub authorization_url: String,
+    pub state: String,
+    pub pkce_verifier: String,
+}
+
+#[derive(Debug, Clone, serde::Serialize, Deserialize, PartialEq)]
+pub struct BankTokens {
+    pub access_token: String,
+    pub refresh_token: Option<String>,
+    /// Unix milliseconds.
+    pub expires_at: i64,
+}
+
+#[derive(Debug, Deserialize)]
+struct Discovery {
+    issuer: String,
+    authorization_endpoint: String,
+    token_endpoint: String,
+    pushed_authorization_request_endpoint: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct TokenResponse {
+    access_token: String,
+    refresh_token: Option<String>,
+    expires_in: Option<i64>,
+}
+
+#[derive(Clone)]
+pub struct OpenFinanceClient {
+    http: reqwest::Client,
+}
+
+impl OpenFinanceClient {
+    pub fn new() -> Self {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("ponte/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .unwrap_or_default();
+        Self { http }
+    }
+
+    async fn discover(&self, ep: &OpenFinanceEndpoint) -> Result<Discovery, ConnectError> {
+        let url = format!("{}/.well-known/openid-configuration", ep.issuer);
+        let d: Discovery = json_of(self.http.get(&url).send().await?).await?;
+        if d.issuer != ep.issuer {
+            return Err(ConnectError::Protocol(format!(
+                "discovery names issuer {:?}, expected {:?}",
+                d.issuer, ep.issuer
+            )));
+        }
+        Ok(d)
+    }
+
+    async fn token(
+        &self,
+        ep: &OpenFinanceEndpoint,
+        d: &Discovery,
+        form: &[(&str, &str)],
+    ) -> Result<TokenResponse, ConnectError> {
+        let resp = self
+            .http
+            .post(&d.token_endpoint)
+            .basic_auth(&ep.client_id, Some(&ep.client_secret))
+            .form(form)
+            .send()
+            .await?;
+        json_of(resp).await
+    }
+
+    /// Creates the consent at the institution and prepares the browser's
+    /// authorisation request (pushed, when the institution supports PAR).
+    pub async fn start_authorisation(
+        &self,
+        ep: &OpenFinanceEndpoint,
+        person_document: &str,
+        business_document: Option<&str>,
+        permissions: &[String],
+        expiration: &str,
+    ) -> Result<StartedAuthorisation, ConnectError> {
+        let d = self.discover(ep).await?;
+        let cc = self
+            .token(
+                ep,
+                &d,
+                &[("grant_type", "client_credentials"), ("scope", "consents")],
+            )
+            .await?;
+        let mut data = json!({
+            "loggedUser": {"document": {"identification": person_document, "rel": "CPF"}},
+            "permissions": permissions,
+            "expirationDateTime": expiration,
+        });
+        if let Some(cnpj) = business_document {
+            data["businessEntity"] = json!({"document": {"identification": cnpj, "rel": "CNPJ"}});
+        }
+        let resp = self
+            .http
+            .post(format!("{}/open-banking/consents/v3/consents", ep.api_base))
+            .bearer_auth(&cc.access_token)
+            .header("x-fapi-interaction-id", uuid::Uuid::new_v4().to_string())
+            .json(&json!({ "data": data }))
+            .send()
+            .await?;
+        let created: Value = json_of(resp).await?;
+        let bank_consent_id = created["data"]["consentId"]
+            .as_str()
+            .ok_or_else(|| {
+                ConnectError::Protocol("consent response without data.consentId".into())
+            })?
+            .to_string();
+
+        let state = random_token();
+        let pkce_verifier = random_token();
+        let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(pkce_verifier.as_bytes()));
+        let scope = format!("openid consent:{bank_consent_id}");
+        let nonce = random_token();
+        let params = [
+            ("response_type", "code"),
+            ("client_id", ep.client_id.as_str()),
+            ("redirect_uri", ep.redirect_uri.as_str()),
+            ("scope", scope.as_str()),
+            ("state", state.as_str()),
+            ("nonce", nonce.as_str()),
+            ("code_challenge", challenge.as_str()),
+            ("code_challenge_method", "S256"),
+        ];
+        let mut url = url::Url::parse(&d.authorization_endpoint)
+            .map_err(|e| ConnectError::Protocol(format!("authorization_endpoint: {e}")))?;
+        match &d.pushed_authorization_request_endpoint {
+            Some(par) => {
+                #[derive(Deserialize)]
+                struct Par {
+                    request_uri: String,
+                }
+                let resp = self
+                    .http
+                    .post(par)
+                    .basic_auth(&ep.client_id, Some(&ep.client_secret))
+                    .form(&params)
+                    .send()
+                    .await?;
+                let pushed: Par = json_of(resp).await?;
+                url.query_pairs_mut()
+                    .append_pair("client_id", &ep.client_id)
+                    .append_pair("request_uri", &pushed.request_uri);
+            }
+            None => {
+                url.query_pairs_mut().extend_pairs(params);
+            }
+        }
+        Ok(StartedAuthorisation {
+            bank_consent_id,
+            authorization_url: url.into(),
+            state,
+            pkce_verifier,
+        })
+    }
+
+    /// Trades the authorisation code for tokens (PKCE proves we started the flow).
+    pub async fn exchange_code(
+        &self,
+        ep: &OpenFinanceEndpoint,
+        code: &str,
+        pkce_verifier: &str,
+        now_ms: i64,
+    ) -> Result<BankTokens, ConnectError> {
+        let d = self.discover(ep).await?;
+        let t = self
+            .token(
+                ep,
+                &d,
+                &[
+                    ("grant_type", "authorization_code"),
+                    ("code", code),
+                    ("redirect_uri", &ep.redirect_uri),
+                    ("code_verifier", pkce_verifier),
+                ],
+            )
+            .await?;
+        Ok(tokens(t, None, now_ms))
+    }
+
+    pub async fn refresh(
+        &self,
+        ep: &OpenFinanceEndpoint,
+        refresh_token: &str,
+        now_ms: i64,
+    ) -> Result<BankTokens, ConnectError> {
+        let d = self.discover(ep).await?;
+        let t = self
+            .token(
+                ep,
+                &d,
+                &[
+                    ("grant_type", "refresh_token"),
+                    ("refresh_token", refresh_token),
+                ],
+            )
+            .await?;
+        Ok(tokens(t, Some(refresh_token), now_ms))
+    }
+
+    /// The consent's status at the institution (`AUTHORISED`, `REJECTED`, …) and its rejection reason code.
+    pub async fn consent_status(
+        &self,
+        ep: &OpenFinanceEndpoint,
+        bank_consent_id: &str,
+    ) -> Result<(String, Option<String>), ConnectError> {
+        let d = self.discover(ep).await?;
+        let cc = self
+            .token(
+                ep,
+                &d,
+                &[("grant_type", "client_credentials"), ("scope", "consents")],
+            )
+            .await?;
+        let resp = self
+            .http
+            .get(format!(
+                "{}/open-banking/consents/v3/consents/{}",
+                ep.api_base,
+                urlencode(bank_consent_id)
+            ))
+            .bearer_auth(&cc.access_token)
+            .header("x-fapi-interaction-id", uuid::Uuid::new_v4().to_string())
+            .send()
+            .await?;
+        let body: Value = json_of(resp).await?;
+        let status = body["data"]["status"]
+            .as_str()
+            .ok_or_else(|| ConnectError::Protocol("consent without data.status".into()))?
+            .to_string();
+        let reason = body["data"]["rejection"]["reason"]["code"]
+            .as_str()
+            .map(str::to_string);
+        Ok((status, reason))
+    }
+
+    /// Revokes the consent at the institution; an already finished consent counts as revoked.
+    pub async fn revoke(
+        &self,
+        ep: &OpenFinanceEndpoint,
+        bank_consent_id: &str,
+    ) -> Result<(), ConnectError> {
+        let d = self.discover(ep).await?;
+        let cc = self
+            .token(
+                ep,
+                &d,
+                &[("grant_type", "client_credentials"), ("scope", "consents")],
+            )
+            .await?;
+        let resp = self
+            .http
+            .delete(format!(
+                "{}/open-banking/consents/v3/consents/{}",
+                ep.api_base,
+                urlencode(bank_consent_id)
+            ))
+            .bearer_auth(&cc.access_token)
+            .header("x-fapi-interaction-id", uuid::Uuid::new_v4().to_string())
+            .send()
+            .await?;
+        let status = resp.status();
+        if status.is_success() || status.as_u16() == 422 {
+            return Ok(());
+        }
+        Err(error_of(resp).await)
+    }
+}
+
+impl Default for OpenFinanceClient {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn tokens(t: TokenResponse, previous_refresh: Option<&str>, now_ms: i64) -> BankTokens {
+    BankTokens {
+        access_token: t.access_token,
+        refresh_token: t
+            .refresh_token
+            .or_else(|| previous_refresh.map(str::to_string)),
+        expires_at: now_ms + t.expires_in.unwrap_or(300).max(0) * 1000,
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// 32 random bytes, URL-safe: for `state`, `nonce` and the PKCE verifier.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+async fn json_of<T: serde::de::DeserializeOwned>(
+    resp: reqwest::Response,
+) -> Result<T, ConnectError> {
+    if !resp.status().is_success() {
+        return Err(error_of(resp).await);
+    }
+    let url = resp.url().path().to_string();
+    resp.json()
+        .await
+        .map_err(|e| ConnectError::Protocol(format!("{url}: {e}")))
+}
+
+async fn error_of(resp: reqwest::Response) -> ConnectError {
+    let status = resp.status();
+    let path = resp.url().path().to_string();
+    let body = resp.text().await.unwrap_or_default();
+    let detail: String = body.chars().take(300).collect();
+    if status.as_u16() == 503 || status.as_u16() == 502 || status.as_u16() == 504 {
+        ConnectError::Unavailable(format!("{status} from {path}"))
+    } else if status.is_client_error() {
+        ConnectError::Refused(format!("{status} from {path}: {detail}"))
+    } else {
+        ConnectError::Protocol(format!("{status} from {path}: {detail}"))
+    }
+}

@@ -1,0 +1,233 @@
+//! One configuration struct, read once from `PONTE_*` variables over an
+//! optional `ponte.toml`, and validated with messages that name the variable.
+
+use base64::Engine;
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub listen: SocketAddr,
+    /// `None` means "http://<the address actually bound>".
+    pub public_url: Option<String>,
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub sandbox: bool,
+    /// `None`: generated once into `<data dir>/master.key`.
+    pub master_key: Option<[u8; 32]>,
+    pub webhook_retry_schedule: Vec<Duration>,
+    pub allow_private_webhooks: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{variable}: {message}")]
+pub struct ConfigError {
+    pub variable: String,
+    pub message: String,
+}
+
+fn bad(variable: &str, message: impl Into<String>) -> ConfigError {
+    ConfigError {
+        variable: variable.to_string(),
+        message: message.into(),
+    }
+}
+
+impl Config {
+    /// Reads the process environment, over `ponte.toml` (or the file `PONTE_CONFIG` names).
+    pub fn from_env() -> Result<Config, ConfigError> {
+        let mut values = BTreeMap::new();
+        let file = std::env::var("PONTE_CONFIG").ok();
+        let path = file.clone().unwrap_or_else(|| "ponte.toml".to_string());
+        match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                let table: toml::Table = text
+                    .parse()
+                    .map_err(|e| bad("PONTE_CONFIG", format!("{path}: {e}")))?;
+                for (key, value) in table {
+                    let value = match value {
+                        toml::Value::String(s) => s,
+                        other => other.to_string(),
+                    };
+                    values.insert(format!("PONTE_{}", key.to_uppercase()), value);
+                }
+            }
+            Err(_) if file.is_none() => {}
+            Err(e) => return Err(bad("PONTE_CONFIG", format!("cannot read {path}: {e}"))),
+        }
+        for (key, value) in std::env::vars() {
+            if key.starts_with("PONTE_") {
+                values.insert(key, value);
+            }
+        }
+        Config::from_map(&values)
+    }
+
+    pub fn from_map(v: &BTreeMap<String, String>) -> Result<Config, ConfigError> {
+        let get = |k: &str| {
+            v.get(k)
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+        };
+
+        let listen = get("PONTE_LISTEN").unwrap_or_else(|| "127.0.0.1:8080".into());
+        let listen: SocketAddr = listen.parse().map_err(|_| {
+            bad(
+                "PONTE_LISTEN",
+                format!("{listen:?} is not an address such as 127.0.0.1:8080"),
+            )
+        })?;
+
+        let public_url = match get("PONTE_PUBLIC_URL") {
+            None => None,
+            Some(u) => {
+                let parsed = url::Url::parse(&u)
+                    .map_err(|e| bad("PONTE_PUBLIC_URL", format!("{u:?}: {e}")))?;
+                if !matches!(parsed.scheme(), "http" | "https") || parsed.query().is_some() {
+                    return Err(bad(
+                        "PONTE_PUBLIC_URL",
+                        "must be an http(s) URL without a query",
+                    ));
+                }
+                Some(u.trim_end_matches('/').to_string())
+            }
+        };
+
+        let data_dir =
+            PathBuf::from(get("PONTE_DATA_DIR").unwrap_or_else(|| "./ponte-data".into()));
+        let database_url = get("PONTE_DATABASE_URL")
+            .unwrap_or_else(|| format!("sqlite://{}/ponte.db?mode=rwc", data_dir.display()));
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
+        {
+            return Err(bad(
+                "PONTE_DATABASE_URL",
+                "must start with sqlite:// or postgres://",
+            ));
+        }
+
+        let sandbox = parse_bool("PONTE_SANDBOX", get("PONTE_SANDBOX"), true)?;
+        let master_key = match get("PONTE_MASTER_KEY") {
+            None => None,
+            Some(k) => {
+                let bytes = base64::engine::general_purpose::STANDARD
+                    .decode(&k)
+                    .map_err(|_| bad("PONTE_MASTER_KEY", "must be base64"))?;
+                Some(bytes.try_into().map_err(|_| {
+                    bad(
+                        "PONTE_MASTER_KEY",
+                        "must decode to exactly 32 bytes (openssl rand -base64 32)",
+                    )
+                })?)
+            }
+        };
+        let schedule =
+            get("PONTE_WEBHOOK_RETRY_SCHEDULE").unwrap_or_else(|| "5s,5m,30m,2h,5h,10h,10h".into());
+        let webhook_retry_schedule = schedule
+            .split(',')
+            .map(|s| {
+                parse_duration(s.trim()).ok_or_else(|| {
+                    bad(
+                        "PONTE_WEBHOOK_RETRY_SCHEDULE",
+                        format!("{s:?} is not a delay such as 30s, 5m or 2h"),
+                    )
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let allow_private_webhooks = parse_bool(
+            "PONTE_ALLOW_PRIVATE_WEBHOOKS",
+            get("PONTE_ALLOW_PRIVATE_WEBHOOKS"),
+            sandbox,
+        )?;
+
+        Ok(Config {
+            listen,
+            public_url,
+            data_dir,
+            database_url,
+            sandbox,
+            master_key,
+            webhook_retry_schedule,
+            allow_private_webhooks,
+        })
+    }
+}
+
+fn parse_bool(variable: &str, raw: Option<String>, default: bool) -> Result<bool, ConfigError> {
+    match raw.as_deref().map(str::to_ascii_lowercase).as_deref() {
+        None => Ok(default),
+        Some("true" | "1" | "yes" | "on") => Ok(true),
+        Some("false" | "0" | "no" | "off") => Ok(false),
+        Some(other) => Err(bad(variable, format!("{other:?} is not true or false"))),
+    }
+}
+
+/// `500ms`, `5s`, `5m`, `2h`, `1d`.
+pub fn parse_duration(s: &str) -> Option<Duration> {
+    let split = s.find(|c: char| !c.is_ascii_digit())?;
+    let (n, unit) = s.split_at(split);
+    let n: u64 = n.parse().ok()?;
+    let secs = match unit {
+        "ms" => return Some(Duration::from_millis(n)),
+        "s" => n,
+        "m" => n * 60,
+        "h" => n * 3600,
+        "d" => n * 86_400,
+        _ => return None,
+    };
+    Some(Duration::from_secs(secs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_follow_the_contract() {
+        let c = Config::from_map(&map(&[])).unwrap();
+        assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
+        assert!(c.sandbox && c.allow_private_webhooks);
+        assert_eq!(c.database_url, "sqlite://./ponte-data/ponte.db?mode=rwc");
+        assert_eq!(c.webhook_retry_schedule.len(), 7);
+        assert_eq!(c.webhook_retry_schedule[1], Duration::from_secs(300));
+        let prod = Config::from_map(&map(&[("PONTE_SANDBOX", "false")])).unwrap();
+        assert!(
+            !prod.allow_private_webhooks,
+            "private targets only by default in sandbox mode"
+        );
+    }
+
+    #[test]
+    fn bad_values_name_their_variable() {
+        for (k, v) in [
+            ("PONTE_LISTEN", "localhost"),
+            ("PONTE_PUBLIC_URL", "ftp://x"),
+            ("PONTE_DATABASE_URL", "mysql://x"),
+            ("PONTE_SANDBOX", "maybe"),
+            ("PONTE_MASTER_KEY", "c2hvcnQ="),
+            ("PONTE_WEBHOOK_RETRY_SCHEDULE", "1s,soon"),
+        ] {
+            let err = Config::from_map(&map(&[(k, v)])).unwrap_err();
+            assert_eq!(err.variable, k, "{err}");
+        }
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("1s"), Some(Duration::from_secs(1)));
+        assert_eq!(parse_duration("250ms"), Some(Duration::from_millis(250)));
+        assert_eq!(parse_duration("10h"), Some(Duration::from_secs(36_000)));
+        assert_eq!(parse_duration("h"), None);
+        assert_eq!(parse_duration("5 s"), None);
+    }
+}

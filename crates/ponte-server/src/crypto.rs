@@ -1,0 +1,193 @@
+//! Keys derived from the master key: encryption at rest (AEAD), keyed hashes
+//! of API secrets, and random secrets.
+
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::Engine;
+use chacha20poly1305::aead::{Aead, KeyInit};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use hmac::{Hmac, Mac};
+use rand::RngCore;
+use sha2::Sha256;
+use std::path::Path;
+
+type HmacSha256 = Hmac<Sha256>;
+
+#[derive(Clone)]
+pub struct Crypto {
+    master: [u8; 32],
+    cipher: XChaCha20Poly1305,
+    hash_key: [u8; 32],
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("stored secret cannot be decrypted (wrong PONTE_MASTER_KEY?)")]
+pub struct DecryptError;
+
+impl Crypto {
+    pub fn new(master: [u8; 32]) -> Crypto {
+        let enc_key = derive(&master, "ponte/encryption/v1");
+        Crypto {
+            master,
+            cipher: XChaCha20Poly1305::new(&enc_key.into()),
+            hash_key: derive(&master, "ponte/secret-hash/v1"),
+        }
+    }
+
+    /// The configured key, or the one generated into the data dir on first use (mode 0600).
+    pub fn load_or_create(configured: Option<[u8; 32]>, data_dir: &Path) -> anyhow::Result<Crypto> {
+        if let Some(k) = configured {
+            return Ok(Crypto::new(k));
+        }
+        let path = data_dir.join("master.key");
+        if let Ok(text) = std::fs::read_to_string(&path) {
+            let bytes = STANDARD.decode(text.trim())?;
+            let key: [u8; 32] = bytes
+                .try_into()
+                .map_err(|_| anyhow::anyhow!("{} is not 32 bytes of base64", path.display()))?;
+            return Ok(Crypto::new(key));
+        }
+        std::fs::create_dir_all(data_dir)?;
+        let key = random_bytes::<32>();
+        write_private(&path, STANDARD.encode(key).as_bytes())?;
+        Ok(Crypto::new(key))
+    }
+
+    pub fn encrypt(&self, plain: &[u8]) -> String {
+        let nonce = random_bytes::<24>();
+        // Encryption with a fresh 24-byte nonce cannot fail for inputs of this size.
+        let sealed = self
+            .cipher
+            .encrypt(XNonce::from_slice(&nonce), plain)
+            .unwrap_or_default();
+        let mut out = nonce.to_vec();
+        out.extend(sealed);
+        STANDARD.encode(out)
+    }
+
+    pub fn decrypt(&self, sealed: &str) -> Result<Vec<u8>, DecryptError> {
+        let bytes = STANDARD.decode(sealed).map_err(|_| DecryptError)?;
+        if bytes.len() < 24 {
+            return Err(DecryptError);
+        }
+        let (nonce, body) = bytes.split_at(24);
+        self.cipher
+            .decrypt(XNonce::from_slice(nonce), body)
+            .map_err(|_| DecryptError)
+    }
+
+    pub fn encrypt_json<T: serde::Serialize>(&self, value: &T) -> String {
+        self.encrypt(&serde_json::to_vec(value).unwrap_or_default())
+    }
+
+    pub fn decrypt_json<T: serde::de::DeserializeOwned>(
+        &self,
+        sealed: &str,
+    ) -> Result<T, DecryptError> {
+        serde_json::from_slice(&self.decrypt(sealed)?).map_err(|_| DecryptError)
+    }
+
+    /// Keyed hash of a secret (fast to check, useless without the master key).
+    pub fn hash_secret(&self, secret: &str) -> String {
+        let mut mac =
+            <HmacSha256 as Mac>::new_from_slice(&self.hash_key).expect("HMAC takes any key length");
+        mac.update(secret.as_bytes());
+        URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+    }
+
+    /// Constant-time comparison of a presented secret with a stored hash.
+    pub fn secret_matches(&self, secret: &str, stored_hash: &str) -> bool {
+        let mut mac =
+            <HmacSha256 as Mac>::new_from_slice(&self.hash_key).expect("HMAC takes any key length");
+        mac.update(secret.as_bytes());
+        match URL_SAFE_NO_PAD.decode(stored_hash) {
+            Ok(expected) => mac.verify_slice(&expected).is_ok(),
+            Err(_) => false,
+        }
+    }
+
+    /// A key for one purpose, the same on every node sharing the master key.
+    pub fn derive(&self, purpose: &str) -> [u8; 32] {
+        derive(&self.master, purpose)
+    }
+}
+
+fn derive(master: &[u8; 32], purpose: &str) -> [u8; 32] {
+    let mut mac = <HmacSha256 as Mac>::new_from_slice(master).expect("HMAC takes any key length");
+    mac.update(purpose.as_bytes());
+    mac.finalize().into_bytes().into()
+}
+
+pub fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut b = [0u8; N];
+    rand::rngs::OsRng.fill_bytes(&mut b);
+    b
+}
+
+/// A random secret with a readable prefix (`sk_…`), 256 bits of entropy.
+pub fn random_secret(prefix: &str) -> String {
+    format!("{prefix}{}", URL_SAFE_NO_PAD.encode(random_bytes::<32>()))
+}
+
+/// Writes a file only its owner can read.
+pub fn write_private(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut f = options.open(path)?;
+    f.write_all(contents)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encryption_round_trips_and_detects_tampering_and_wrong_keys() {
+        let c = Crypto::new([7; 32]);
+        let sealed = c.encrypt(b"52998224725");
+        assert!(!sealed.contains("52998224725"));
+        assert_eq!(c.decrypt(&sealed).unwrap(), b"52998224725");
+        let mut bytes = STANDARD.decode(&sealed).unwrap();
+        let last = bytes.len() - 1;
+        bytes[last] ^= 1;
+        assert!(c.decrypt(&STANDARD.encode(bytes)).is_err());
+        assert!(Crypto::new([8; 32]).decrypt(&sealed).is_err());
+    }
+
+    #[test]
+    fn secret_hashes_verify_only_the_right_secret() {
+        let c = Crypto::new([1; 32]);
+        let h = c.hash_secret("sk_abc");
+        assert!(c.secret_matches("sk_abc", &h));
+        assert!(!c.secret_matches("sk_abd", &h));
+        assert!(!Crypto::new([2; 32]).secret_matches("sk_abc", &h));
+    }
+
+    #[test]
+    fn generated_master_key_is_private_and_stable() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = Crypto::load_or_create(None, dir.path()).unwrap();
+        let b = Crypto::load_or_create(None, dir.path()).unwrap();
+        assert_eq!(a.hash_secret("x"), b.hash_secret("x"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.path().join("master.key"))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+//! The service layer's errors. Each dialect maps them to its own shape in one function.
+
+use crate::tokens::TokenError;
+use ponte_core::FieldError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Field(#[from] FieldError),
+    #[error("unknown key or wrong secret")]
+    InvalidCredentials,
+    #[error(transparent)]
+    Token(#[from] TokenError),
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("{0}")]
+    Outage(String),
+    #[error("{0}")]
+    ConsentNotAuthorised(String),
+    #[error("{0}")]
+    Conflict(String),
+    /// The institution refused or failed; the message is safe to show.
+    #[error("{0}")]
+    Institution(String),
+    #[error("internal error")]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<ponte_store::StoreError> for Error {
+    fn from(e: ponte_store::StoreError) -> Self {
+        Error::Internal(e.into())
+    }
+}
+
+impl From<crate::crypto::DecryptError> for Error {
+    fn from(e: crate::crypto::DecryptError) -> Self {
+        Error::Internal(e.into())
+    }
+}
+
+impl From<sqlx::Error> for Error {
+    fn from(e: sqlx::Error) -> Self {
+        Error::Internal(e.into())
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

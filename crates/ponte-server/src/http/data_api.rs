@@ -1,0 +1,183 @@
+//! The Data API dialect (Klavi's link API): camelCase JSON, errors as
+//! `{"error":{"code","message","field"}}`. Handlers parse, call one service,
+//! and shape the answer; nothing else.
+
+use crate::error::Error;
+use crate::http::extract::{bearer, json_body};
+use crate::services::{clients, consents, links, sandbox_driver};
+use crate::tokens::{TokenError, TokenKind};
+use crate::App;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::json;
+
+const ACCESS: &[TokenKind] = &[TokenKind::Access];
+const LINK: &[TokenKind] = &[TokenKind::Link];
+const EITHER: &[TokenKind] = &[TokenKind::Access, TokenKind::Link];
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/data/v1/auth", post(auth))
+        .route("/data/v1/auth/refresh", post(refresh))
+        .route("/data/v1/links", post(create_link))
+        .route("/data/v1/links/institutions", get(institutions))
+        .route("/data/v1/links/{link_id}", get(get_link))
+        .route("/data/v1/consents", post(create_consent))
+        .route(
+            "/data/v1/consents/{consent_id}",
+            get(get_consent).delete(revoke_consent),
+        )
+}
+
+pub fn sandbox_routes() -> Router<App> {
+    Router::new().route(
+        "/sandbox/v1/consents/{consent_id}/authorise",
+        post(sandbox_authorise),
+    )
+}
+
+/// An error in this dialect's shape.
+pub struct ApiError(Error);
+
+impl<E: Into<Error>> From<E> for ApiError {
+    fn from(e: E) -> Self {
+        ApiError(e.into())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code, field) = match &self.0 {
+            Error::Field(f) => (
+                StatusCode::BAD_REQUEST,
+                "INVALID_FIELD",
+                Some(f.field.to_string()),
+            ),
+            Error::InvalidCredentials => (StatusCode::UNAUTHORIZED, "INVALID_CREDENTIALS", None),
+            Error::Token(TokenError::Expired) => (StatusCode::UNAUTHORIZED, "TOKEN_EXPIRED", None),
+            Error::Token(TokenError::WrongKind) => (StatusCode::FORBIDDEN, "INVALID_TOKEN", None),
+            Error::Token(_) => (StatusCode::UNAUTHORIZED, "INVALID_TOKEN", None),
+            Error::NotFound(_) => (StatusCode::NOT_FOUND, "NOT_FOUND", None),
+            Error::Outage(_) => (StatusCode::SERVICE_UNAVAILABLE, "INSTITUTION_OUTAGE", None),
+            Error::ConsentNotAuthorised(_) => (
+                StatusCode::CONFLICT,
+                "CONSENT_NOT_AUTHORISED",
+                Some("consentId".into()),
+            ),
+            Error::Conflict(_) => (StatusCode::CONFLICT, "CONFLICT", None),
+            Error::Institution(_) => (StatusCode::BAD_GATEWAY, "INSTITUTION_ERROR", None),
+            Error::Internal(e) => {
+                tracing::error!(error = ?e, "internal error");
+                (StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL_ERROR", None)
+            }
+        };
+        let message = match &self.0 {
+            Error::Field(f) => format!("{}: {}", f.field, f.message),
+            Error::Token(TokenError::WrongKind) => "this kind of token cannot call this endpoint (access tokens are for your backend, link tokens for one link)".into(),
+            other => other.to_string(),
+        };
+        (
+            status,
+            Json(json!({"error": {"code": code, "message": message, "field": field}})),
+        )
+            .into_response()
+    }
+}
+
+type ApiResult = Result<Response, ApiError>;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AuthRequest {
+    access_key: Option<String>,
+    secret_key: Option<String>,
+}
+
+async fn auth(State(app): State<App>, body: Bytes) -> ApiResult {
+    let req: AuthRequest = json_body(&body)?;
+    let key = req
+        .access_key
+        .filter(|k| !k.is_empty())
+        .ok_or_else(|| ponte_core::FieldError::new("accessKey", "is required"))?;
+    let secret = req
+        .secret_key
+        .filter(|k| !k.is_empty())
+        .ok_or_else(|| ponte_core::FieldError::new("secretKey", "is required"))?;
+    let (token, ttl) = clients::access_token(&app, &key, &secret).await?;
+    Ok(Json(json!({"accessToken": token, "expireIn": ttl})).into_response())
+}
+
+async fn refresh(State(app): State<App>, headers: HeaderMap) -> ApiResult {
+    let who = bearer(&app, &headers, ACCESS).await?;
+    let (token, ttl) = app
+        .tokens
+        .issue(TokenKind::Access, &who.client_id, None, None)?;
+    Ok(Json(json!({"accessToken": token, "expireIn": ttl})).into_response())
+}
+
+async fn create_link(State(app): State<App>, headers: HeaderMap, body: Bytes) -> ApiResult {
+    let who = bearer(&app, &headers, ACCESS).await?;
+    let req: links::LinkRequest = json_body(&body)?;
+    let valid = links::validate(&req)?;
+    let created = links::create(&app, &who.client_id, valid).await?;
+    Ok(Json(created).into_response())
+}
+
+async fn get_link(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Path(link_id): Path<String>,
+) -> ApiResult {
+    let who = bearer(&app, &headers, ACCESS).await?;
+    Ok(Json(links::view(&app, &who.client_id, &link_id).await?).into_response())
+}
+
+async fn institutions(State(app): State<App>, headers: HeaderMap) -> ApiResult {
+    bearer(&app, &headers, LINK).await?;
+    Ok(Json(app.directory.all()).into_response())
+}
+
+async fn create_consent(State(app): State<App>, headers: HeaderMap, body: Bytes) -> ApiResult {
+    let who = bearer(&app, &headers, LINK).await?;
+    let req: consents::ConsentRequest = json_body(&body)?;
+    let created = consents::create(&app, &who, req).await?;
+    Ok(Json(created).into_response())
+}
+
+async fn get_consent(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Path(consent_id): Path<String>,
+) -> ApiResult {
+    let who = bearer(&app, &headers, EITHER).await?;
+    let row = consents::load_for(&app, &who, &consent_id).await?;
+    Ok(Json(consents::view_of(&app, &row).await?).into_response())
+}
+
+async fn revoke_consent(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Path(consent_id): Path<String>,
+) -> ApiResult {
+    let who = bearer(&app, &headers, ACCESS).await?;
+    let row = consents::revoke(&app, &who, &consent_id).await?;
+    Ok(Json(consents::view_of(&app, &row).await?).into_response())
+}
+
+async fn sandbox_authorise(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Path(consent_id): Path<String>,
+    body: Bytes,
+) -> ApiResult {
+    let who = bearer(&app, &headers, EITHER).await?;
+    let creds: sandbox_driver::Credentials = json_body(&body)?;
+    sandbox_driver::authorise(&app, &who, &consent_id, creds).await?;
+    let row = consents::load_for(&app, &who, &consent_id).await?;
+    Ok(Json(consents::view_of(&app, &row).await?).into_response())
+}

@@ -1,0 +1,79 @@
+//! The HTTP surfaces: one module per dialect, plus the widget and operations.
+
+pub mod data_api;
+pub mod extract;
+pub mod openapi;
+pub mod ops;
+pub mod widget;
+
+use crate::App;
+use axum::extract::{MatchedPath, Request};
+use axum::middleware::Next;
+use axum::response::Response;
+use axum::Router;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+pub async fn router(app: App) -> anyhow::Result<Router> {
+    let mut router = Router::new()
+        .merge(data_api::routes())
+        .merge(widget::routes())
+        .merge(ops::routes());
+    if app.config.sandbox {
+        router = router.merge(data_api::sandbox_routes());
+    }
+    let mut router = router.with_state(app.clone());
+    if app.config.sandbox {
+        let sandbox = ponte_sandbox::router(sandbox_config(&app)).await?;
+        router = router.nest("/sandbox/banks", sandbox);
+    }
+    let header = axum::http::HeaderName::from_static("x-request-id");
+    Ok(router
+        .layer(axum::middleware::from_fn(record_metrics))
+        .layer(PropagateRequestIdLayer::new(header.clone()))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+            let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::new(header, MakeRequestUuid))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(1024 * 1024)))
+}
+
+fn sandbox_config(app: &App) -> ponte_sandbox::SandboxConfig {
+    use crate::services::directory::{
+        sandbox_base_url, sandbox_client_secret, CALLBACK_PATH, SANDBOX_CLIENT_ID,
+    };
+    let database_url = if app.config.database_url.starts_with("sqlite:") {
+        format!(
+            "sqlite://{}/sandbox.db?mode=rwc",
+            app.config.data_dir.display()
+        )
+    } else {
+        app.config.database_url.clone()
+    };
+    ponte_sandbox::SandboxConfig {
+        base_url: sandbox_base_url(&app.public_url),
+        database_url,
+        clients: vec![ponte_sandbox::SandboxClient {
+            client_id: SANDBOX_CLIENT_ID.into(),
+            client_secret: sandbox_client_secret(&app.crypto),
+            redirect_uris: vec![format!("{}{CALLBACK_PATH}", app.public_url)],
+        }],
+    }
+}
+
+async fn record_metrics(req: Request, next: Next) -> Response {
+    let path = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "unmatched".into());
+    let method = req.method().to_string();
+    let started = std::time::Instant::now();
+    let resp = next.run(req).await;
+    let status = resp.status().as_u16().to_string();
+    metrics::counter!("ponte_http_requests_total", "method" => method.clone(), "path" => path.clone(), "status" => status).increment(1);
+    metrics::histogram!("ponte_http_request_duration_seconds", "method" => method, "path" => path)
+        .record(started.elapsed().as_secs_f64());
+    resp
+}

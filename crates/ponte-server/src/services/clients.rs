@@ -1,0 +1,183 @@
+//! Integrators: creation, credentials (shown once, kept as keyed hashes) and rotation.
+
+use crate::crypto::random_secret;
+use crate::error::{Error, Result};
+use crate::tokens::TokenKind;
+use crate::App;
+use ponte_core::{ClientId, FieldError, HttpUrl};
+use ponte_store::{ClientRow, SecretRow};
+use serde::Serialize;
+
+/// How long a rotated-out secret keeps working.
+pub const ROTATION_GRACE_MS: i64 = 24 * 3600 * 1000;
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewCredentials {
+    pub client_id: String,
+    pub api_key: String,
+    pub api_secret: String,
+    pub webhook_secret: String,
+}
+
+pub struct NewClient {
+    pub name: String,
+    pub webhook_url: Option<HttpUrl>,
+    pub report_webhook_url: Option<HttpUrl>,
+    pub auto_delivery: bool,
+}
+
+pub fn parse_new_client(
+    name: &str,
+    webhook_url: Option<&str>,
+    report_webhook_url: Option<&str>,
+    auto_delivery: bool,
+) -> Result<NewClient, FieldError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(FieldError::new("name", "must be 1 to 100 characters"));
+    }
+    Ok(NewClient {
+        name: name.to_string(),
+        webhook_url: webhook_url
+            .map(|u| HttpUrl::parse("webhookUrl", u))
+            .transpose()?,
+        report_webhook_url: report_webhook_url
+            .map(|u| HttpUrl::parse("reportWebhookUrl", u))
+            .transpose()?,
+        auto_delivery,
+    })
+}
+
+pub async fn create(app: &App, new: NewClient) -> Result<NewCredentials> {
+    let now = app.clock.now_ms();
+    let client_id = ClientId::generate();
+    let api_key = random_secret("pk_");
+    let api_secret = random_secret("sk_");
+    let webhook_secret = format!("whsec_{}", base64_secret());
+    let mut tx = app.store.begin().await?;
+    ponte_store::insert_client(
+        &mut tx,
+        &ClientRow {
+            id: client_id.to_string(),
+            name: new.name,
+            api_key: api_key.clone(),
+            webhook_url: new.webhook_url.map(|u| u.as_str().to_string()),
+            report_webhook_url: new.report_webhook_url.map(|u| u.as_str().to_string()),
+            webhook_secret_enc: app.crypto.encrypt(webhook_secret.as_bytes()),
+            auto_delivery: i64::from(new.auto_delivery),
+            created_at: now,
+        },
+    )
+    .await?;
+    insert_secret(app, &mut tx, client_id.as_str(), &api_secret, now).await?;
+    tx.commit().await?;
+    tracing::info!(client_id = %client_id, "client created");
+    Ok(NewCredentials {
+        client_id: client_id.to_string(),
+        api_key,
+        api_secret,
+        webhook_secret,
+    })
+}
+
+fn base64_secret() -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(crate::crypto::random_bytes::<24>())
+}
+
+async fn insert_secret(
+    app: &App,
+    conn: &mut ponte_store::Conn,
+    client_id: &str,
+    secret: &str,
+    now: i64,
+) -> Result<()> {
+    ponte_store::insert_secret(
+        conn,
+        &SecretRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            client_id: client_id.to_string(),
+            secret_hash: app.crypto.hash_secret(secret),
+            created_at: now,
+            expires_at: None,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// A new API secret; the previous ones keep working for 24 hours.
+pub async fn rotate_secret(app: &App, client_id: &str) -> Result<NewCredentials> {
+    let now = app.clock.now_ms();
+    let mut tx = app.store.begin().await?;
+    let client = ponte_store::client_by_id(&mut tx, client_id)
+        .await?
+        .ok_or(Error::NotFound("client"))?;
+    ponte_store::expire_secrets(&mut tx, client_id, now + ROTATION_GRACE_MS).await?;
+    let api_secret = random_secret("sk_");
+    insert_secret(app, &mut tx, client_id, &api_secret, now).await?;
+    tx.commit().await?;
+    let webhook_secret =
+        String::from_utf8(app.crypto.decrypt(&client.webhook_secret_enc)?).unwrap_or_default();
+    tracing::info!(client_id, "api secret rotated");
+    Ok(NewCredentials {
+        client_id: client.id,
+        api_key: client.api_key,
+        api_secret,
+        webhook_secret,
+    })
+}
+
+/// The client whose key and secret these are. Every path costs one keyed
+/// hash per live secret and compares in constant time.
+pub async fn authenticate(app: &App, api_key: &str, api_secret: &str) -> Result<ClientRow> {
+    let now = app.clock.now_ms();
+    let mut conn = app.store.read().await?;
+    let Some(client) = ponte_store::client_by_api_key(&mut conn, api_key).await? else {
+        // Same work as a real check, so timing does not reveal which keys exist.
+        let _ = app.crypto.secret_matches(api_secret, "");
+        return Err(Error::InvalidCredentials);
+    };
+    let secrets = ponte_store::live_secrets(&mut conn, &client.id, now).await?;
+    let mut ok = false;
+    for s in &secrets {
+        ok |= app.crypto.secret_matches(api_secret, &s.secret_hash);
+    }
+    if ok {
+        Ok(client)
+    } else {
+        Err(Error::InvalidCredentials)
+    }
+}
+
+/// `POST /data/v1/auth`: credentials for an access token.
+pub async fn access_token(app: &App, api_key: &str, api_secret: &str) -> Result<(String, i64)> {
+    let client = authenticate(app, api_key, api_secret).await?;
+    Ok(app.tokens.issue(
+        TokenKind::Access,
+        &ClientId::from_trusted(client.id),
+        None,
+        None,
+    )?)
+}
+
+/// On an empty database in sandbox mode: the sandbox client, once.
+pub async fn ensure_sandbox_client(app: &App) -> Result<Option<NewCredentials>> {
+    let mut conn = app.store.read().await?;
+    if ponte_store::count_clients(&mut conn).await? > 0 {
+        return Ok(None);
+    }
+    drop(conn);
+    let creds = create(
+        app,
+        NewClient {
+            name: "Sandbox".into(),
+            webhook_url: None,
+            report_webhook_url: None,
+            auto_delivery: false,
+        },
+    )
+    .await?;
+    Ok(Some(creds))
+}

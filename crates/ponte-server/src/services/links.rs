@@ -1,0 +1,313 @@
+//! Links: one end user's session with the widget, opened by an integrator.
+
+use crate::clock::rfc3339;
+use crate::error::{Error, Result};
+use crate::services::consents::{self, ConsentView};
+use crate::tokens::{TokenKind, LINK_TOKEN_TTL_SECS};
+use crate::App;
+use ponte_core::{Cnpj, ConsentStatus, Cpf, Email, FieldError, HttpUrl, LinkId, Phone, Product};
+use ponte_store::LinkRow;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+/// The request body of `POST /data/v1/links`, before validation.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LinkRequest {
+    pub personal_tax_id: Option<String>,
+    pub business_tax_id: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub redirect_url: Option<String>,
+    pub products_callback_url: Option<Value>,
+    pub external_info: Option<Value>,
+}
+
+/// PII, kept encrypted at rest.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct LinkDetails {
+    pub personal_tax_id: Option<String>,
+    pub business_tax_id: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+pub struct ValidLink {
+    details: LinkDetails,
+    redirect_url: Option<HttpUrl>,
+    callbacks: BTreeMap<Product, HttpUrl>,
+    external_info: Map<String, Value>,
+}
+
+fn non_empty(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+pub fn validate(req: &LinkRequest) -> Result<ValidLink, FieldError> {
+    let personal = non_empty(&req.personal_tax_id)
+        .map(|v| Cpf::parse("personalTaxId", v))
+        .transpose()?;
+    let business = non_empty(&req.business_tax_id)
+        .map(|v| Cnpj::parse("businessTaxId", v))
+        .transpose()?;
+    if personal.is_none() && business.is_none() {
+        return Err(FieldError::new(
+            "personalTaxId",
+            "a personalTaxId (CPF) or a businessTaxId (CNPJ) is required",
+        ));
+    }
+    let email = non_empty(&req.email)
+        .map(|v| Email::parse("email", v))
+        .transpose()?;
+    let phone = non_empty(&req.phone)
+        .map(|v| Phone::parse("phone", v))
+        .transpose()?;
+    let redirect_url = non_empty(&req.redirect_url)
+        .map(|v| HttpUrl::parse("redirectUrl", v))
+        .transpose()?;
+    let callbacks = parse_callbacks(req.products_callback_url.as_ref())?;
+    let external_info = match &req.external_info {
+        None | Some(Value::Null) => Map::new(),
+        Some(Value::Object(m))
+            if m.len() <= 50 && Value::Object(m.clone()).to_string().len() <= 8_192 =>
+        {
+            m.clone()
+        }
+        Some(Value::Object(_)) => {
+            return Err(FieldError::new(
+                "externalInfo",
+                "must be at most 8 KiB and 50 keys",
+            ))
+        }
+        Some(_) => return Err(FieldError::new("externalInfo", "must be a JSON object")),
+    };
+    Ok(ValidLink {
+        details: LinkDetails {
+            personal_tax_id: personal.map(|c| c.as_str().to_string()),
+            business_tax_id: business.map(|c| c.as_str().to_string()),
+            email: email.map(|e| e.as_str().to_string()),
+            phone: phone.map(|p| p.as_str().to_string()),
+        },
+        redirect_url,
+        callbacks,
+        external_info,
+    })
+}
+
+/// `{"accounts": "https://…", …}`: known products to http(s) URLs.
+pub fn parse_callbacks(raw: Option<&Value>) -> Result<BTreeMap<Product, HttpUrl>, FieldError> {
+    let mut out = BTreeMap::new();
+    match raw {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(m)) => {
+            for (name, url) in m {
+                let field = format!("productsCallbackUrl.{name}");
+                let product = Product::parse(name)
+                    .ok_or_else(|| FieldError::new(field.clone(), "is not a product: use registration, accounts, creditCards, loans, investments or insights"))?;
+                let url = url
+                    .as_str()
+                    .ok_or_else(|| FieldError::new(field.clone(), "must be a URL string"))?;
+                out.insert(product, HttpUrl::parse(field, url)?);
+            }
+        }
+        Some(_) => {
+            return Err(FieldError::new(
+                "productsCallbackUrl",
+                "must be an object of product name to URL",
+            ))
+        }
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreatedLink {
+    pub link_id: String,
+    pub link_url: String,
+    pub link_token: String,
+    pub expire_in: i64,
+}
+
+pub async fn create(
+    app: &App,
+    client_id: &ponte_core::ClientId,
+    link: ValidLink,
+) -> Result<CreatedLink> {
+    let now = app.clock.now_ms();
+    let id = LinkId::generate();
+    let expires_at = now + LINK_TOKEN_TTL_SECS * 1000;
+    let who = link
+        .details
+        .business_tax_id
+        .as_deref()
+        .or(link.details.personal_tax_id.as_deref())
+        .unwrap_or_default();
+    let lookup = app.crypto.hash_secret(&format!("end-user/tax-id/{who}"));
+    let callbacks: Map<String, Value> = link
+        .callbacks
+        .iter()
+        .map(|(p, u)| (p.as_str().to_string(), Value::from(u.as_str())))
+        .collect();
+
+    let mut tx = app.store.begin().await?;
+    let end_user_id = ponte_store::upsert_end_user(
+        &mut tx,
+        &uuid::Uuid::now_v7().to_string(),
+        client_id.as_str(),
+        &lookup,
+        now,
+    )
+    .await?;
+    ponte_store::insert_link(
+        &mut tx,
+        &LinkRow {
+            id: id.to_string(),
+            client_id: client_id.to_string(),
+            end_user_id,
+            details_enc: app.crypto.encrypt_json(&link.details),
+            redirect_url: link.redirect_url.map(|u| u.as_str().to_string()),
+            products_callback_url: Value::Object(callbacks).to_string(),
+            external_info: Value::Object(link.external_info).to_string(),
+            created_at: now,
+            expires_at,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+
+    let (link_token, expire_in) =
+        app.tokens
+            .issue(TokenKind::Link, client_id, Some(&id), Some(expires_at))?;
+    tracing::info!(link_id = %id, client_id = %client_id, "link created");
+    Ok(CreatedLink {
+        link_url: format!("{}/link?v={link_token}", app.public_url),
+        link_id: id.to_string(),
+        link_token,
+        expire_in,
+    })
+}
+
+/// The link as its owner sees it; another client's link is not found.
+pub async fn load(
+    app: &App,
+    client_id: &ponte_core::ClientId,
+    link_id: &str,
+) -> Result<(LinkRow, LinkDetails)> {
+    let id = LinkId::parse(link_id).ok_or(Error::NotFound("link"))?;
+    let mut conn = app.store.read().await?;
+    let row = ponte_store::link_for_client(&mut conn, client_id.as_str(), id.as_str())
+        .await?
+        .ok_or(Error::NotFound("link"))?;
+    let details = app.crypto.decrypt_json(&row.details_enc)?;
+    Ok((row, details))
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LinkView {
+    pub link_id: String,
+    pub status: &'static str,
+    pub personal_tax_id: Option<String>,
+    pub business_tax_id: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub redirect_url: Option<String>,
+    pub products_callback_url: Value,
+    pub external_info: Value,
+    pub created_at: String,
+    pub expire_at: String,
+    pub consents: Vec<ConsentView>,
+}
+
+pub async fn view(app: &App, client_id: &ponte_core::ClientId, link_id: &str) -> Result<LinkView> {
+    let (row, details) = load(app, client_id, link_id).await?;
+    let consents = consents::views_of_link(app, &row.id).await?;
+    let now = app.clock.now_ms();
+    let status = if consents
+        .iter()
+        .any(|c| c.status == ConsentStatus::Authorised)
+    {
+        "COMPLETED"
+    } else if row.expires_at <= now {
+        "EXPIRED"
+    } else if consents
+        .iter()
+        .any(|c| c.status == ConsentStatus::AwaitingAuthorisation)
+    {
+        "IN_PROGRESS"
+    } else {
+        "PENDING"
+    };
+    Ok(LinkView {
+        link_id: row.id,
+        status,
+        personal_tax_id: details.personal_tax_id,
+        business_tax_id: details.business_tax_id,
+        email: details.email,
+        phone: details.phone,
+        redirect_url: row.redirect_url,
+        products_callback_url: serde_json::from_str(&row.products_callback_url)
+            .unwrap_or(Value::Null),
+        external_info: serde_json::from_str(&row.external_info).unwrap_or(Value::Null),
+        created_at: rfc3339(row.created_at),
+        expire_at: rfc3339(row.expires_at),
+        consents,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn req(v: Value) -> LinkRequest {
+        serde_json::from_value(v).unwrap()
+    }
+
+    #[test]
+    fn a_tax_id_is_required_and_every_field_is_checked_by_name() {
+        assert!(validate(&req(json!({"personalTaxId": "529.982.247-25"}))).is_ok());
+        assert!(validate(&req(json!({"businessTaxId": "11.222.333/0001-81"}))).is_ok());
+        let cases = [
+            (json!({}), "personalTaxId"),
+            (json!({"personalTaxId": "12345678900"}), "personalTaxId"),
+            (json!({"businessTaxId": "11222333000180"}), "businessTaxId"),
+            (
+                json!({"personalTaxId": "52998224725", "email": "nope"}),
+                "email",
+            ),
+            (
+                json!({"personalTaxId": "52998224725", "phone": "12"}),
+                "phone",
+            ),
+            (
+                json!({"personalTaxId": "52998224725", "redirectUrl": "javascript:alert(1)"}),
+                "redirectUrl",
+            ),
+            (
+                json!({"personalTaxId": "52998224725", "productsCallbackUrl": {"cars": "https://x.io"}}),
+                "productsCallbackUrl.cars",
+            ),
+            (
+                json!({"personalTaxId": "52998224725", "productsCallbackUrl": {"accounts": "ftp://x.io"}}),
+                "productsCallbackUrl.accounts",
+            ),
+            (
+                json!({"personalTaxId": "52998224725", "productsCallbackUrl": []}),
+                "productsCallbackUrl",
+            ),
+            (
+                json!({"personalTaxId": "52998224725", "externalInfo": "x"}),
+                "externalInfo",
+            ),
+        ];
+        for (body, field) in cases {
+            let err = validate(&req(body.clone()))
+                .err()
+                .unwrap_or_else(|| panic!("{body} was accepted"));
+            assert_eq!(err.field, field, "{body}");
+        }
+    }
+}

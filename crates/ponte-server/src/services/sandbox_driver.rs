@@ -1,0 +1,257 @@
+//! `POST /sandbox/v1/consents/{id}/authorise`: for integrators without a
+//! browser, drives the very same institution pages a person would, over HTTP:
+//! login, one-time code, approval, then Ponte's own callback.
+
+use crate::error::{Error, Result};
+use crate::services::consents::{self, CallbackParams};
+use crate::tokens::Bearer;
+use crate::App;
+use ponte_core::{ConsentStatus, FieldError};
+use regex::Regex;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Credentials {
+    pub username: Option<String>,
+    pub password: Option<String>,
+    pub otp: Option<String>,
+}
+
+/// A form found on an institution page.
+#[derive(Debug, PartialEq)]
+struct Form {
+    step: String,
+    action: String,
+    fields: BTreeMap<String, String>,
+    /// Values of the submit buttons named `decision`, in page order.
+    decisions: Vec<String>,
+}
+
+static FORM: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?is)<form\b([^>]*)>(.*?)</form>").expect("static regex"));
+static TAG: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?is)<(input|button)\b([^>]*)>").expect("static regex"));
+static ATTR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"(?is)([a-z-]+)\s*=\s*"([^"]*)""#).expect("static regex"));
+static ERROR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"(?is)data-error\s*=\s*"([^"]*)""#).expect("static regex"));
+
+fn attrs(raw: &str) -> BTreeMap<String, String> {
+    ATTR.captures_iter(raw)
+        .map(|c| {
+            (
+                c[1].to_ascii_lowercase(),
+                html_escape::decode_html_entities(&c[2]).into_owned(),
+            )
+        })
+        .collect()
+}
+
+fn forms(html: &str) -> Vec<Form> {
+    FORM.captures_iter(html)
+        .filter_map(|c| {
+            let form = attrs(&c[1]);
+            let step = form.get("data-step")?.clone();
+            let mut fields = BTreeMap::new();
+            let mut decisions = Vec::new();
+            for t in TAG.captures_iter(&c[2]) {
+                let a = attrs(&t[2]);
+                match (
+                    &t[1].to_ascii_lowercase()[..],
+                    a.get("name"),
+                    a.get("value"),
+                ) {
+                    ("input", Some(n), Some(v))
+                        if a.get("type").map(String::as_str) == Some("hidden") =>
+                    {
+                        fields.insert(n.clone(), v.clone());
+                    }
+                    ("button", Some(n), Some(v)) if n == "decision" => decisions.push(v.clone()),
+                    _ => {}
+                }
+            }
+            Some(Form {
+                step,
+                action: form.get("action").cloned().unwrap_or_default(),
+                fields,
+                decisions,
+            })
+        })
+        .collect()
+}
+
+fn institution_error(html: &str) -> Option<String> {
+    ERROR.captures(html).map(|c| c[1].to_string())
+}
+
+enum Page {
+    Html(url::Url, String),
+    Redirect(url::Url),
+}
+
+async fn fetch(at: url::Url, req: reqwest::RequestBuilder) -> Result<Page> {
+    let resp = req.send().await.map_err(driver_error)?;
+    if resp.status().is_redirection() {
+        let location = resp
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        return Ok(Page::Redirect(
+            at.join(location)
+                .map_err(|e| anyhow::anyhow!("redirect: {e}"))?,
+        ));
+    }
+    Ok(Page::Html(at, resp.text().await.map_err(driver_error)?))
+}
+
+pub async fn authorise(
+    app: &App,
+    bearer: &Bearer,
+    consent_id: &str,
+    creds: Credentials,
+) -> Result<ConsentStatus> {
+    let username = creds
+        .username
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| FieldError::new("username", "is required"))?;
+    let password = creds
+        .password
+        .as_deref()
+        .ok_or_else(|| FieldError::new("password", "is required"))?;
+    let row = consents::load_for(app, bearer, consent_id).await?;
+    if row.status != ConsentStatus::AwaitingAuthorisation.as_str() {
+        return Err(Error::Conflict(format!(
+            "the consent is {}, not AWAITING_AUTHORISATION",
+            row.status
+        )));
+    }
+    let start = row
+        .authorization_url
+        .as_deref()
+        .and_then(|u| url::Url::parse(u).ok());
+    let start = start
+        .ok_or_else(|| Error::Conflict("the consent has no authorisation in progress".into()))?;
+
+    let mut page = fetch(start.clone(), app.http.get(start)).await?;
+    let mut done: Vec<String> = Vec::new();
+    for _ in 0..8 {
+        let (at, html) = match page {
+            Page::Redirect(target) => return finish(app, &row.id, target).await,
+            Page::Html(at, html) => (at, html),
+        };
+        let Some(form) = forms(&html).into_iter().next() else {
+            let why = institution_error(&html).unwrap_or_else(|| "an unexpected page".into());
+            return Err(Error::Institution(format!(
+                "the institution showed no form ({why})"
+            )));
+        };
+        let mut fields = form.fields.clone();
+        let again = done.contains(&form.step);
+        match form.step.as_str() {
+            "login" if again => {
+                return Err(login_refused(
+                    institution_error(&html).as_deref().unwrap_or("credentials"),
+                ))
+            }
+            "login" => {
+                fields.insert("username".into(), username.into());
+                fields.insert("password".into(), password.into());
+            }
+            "otp" if again => {
+                return Err(
+                    FieldError::new("otp", "the institution refused the one-time code").into(),
+                )
+            }
+            "otp" => {
+                let otp = creds
+                    .otp
+                    .as_deref()
+                    .ok_or_else(|| FieldError::new("otp", "this user needs a one-time code"))?;
+                fields.insert("otp".into(), otp.into());
+            }
+            "approve" => {
+                // A person approves when offered; some test users can only reject.
+                let pick = form
+                    .decisions
+                    .iter()
+                    .find(|d| *d == "approve")
+                    .or(form.decisions.first());
+                fields.insert(
+                    "decision".into(),
+                    pick.cloned().unwrap_or_else(|| "approve".into()),
+                );
+            }
+            other => {
+                return Err(Error::Institution(format!(
+                    "unexpected step {other:?} at the institution"
+                )))
+            }
+        }
+        done.push(form.step.clone());
+        let target = at
+            .join(&form.action)
+            .map_err(|e| anyhow::anyhow!("form action: {e}"))?;
+        page = fetch(target.clone(), app.http.post(target).form(&fields)).await?;
+    }
+    Err(Error::Institution(
+        "the institution's pages did not finish the authorisation".into(),
+    ))
+}
+
+fn login_refused(kind: &str) -> Error {
+    match kind {
+        "locked" => {
+            Error::Institution("login refused by the institution: the account is locked".into())
+        }
+        _ => FieldError::new(
+            "password",
+            "login refused by the institution: wrong username or password",
+        )
+        .into(),
+    }
+}
+
+fn driver_error(e: reqwest::Error) -> Error {
+    Error::Institution(format!("could not reach the institution: {e}"))
+}
+
+/// The institution redirected to our callback: complete it as the browser would have.
+async fn finish(app: &App, consent_id: &str, target: url::Url) -> Result<ConsentStatus> {
+    let params: BTreeMap<String, String> = target.query_pairs().into_owned().collect();
+    let p = CallbackParams {
+        code: params.get("code").cloned(),
+        state: params.get("state").cloned(),
+        iss: params.get("iss").cloned(),
+        error: params.get("error").cloned(),
+        error_description: params.get("error_description").cloned(),
+    };
+    let outcome = consents::complete_authorisation(app, p).await?;
+    debug_assert_eq!(outcome.consent_id, consent_id);
+    Ok(outcome.status)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_forms_hidden_fields_and_decisions() {
+        let html = r#"<p data-error="credentials">Wrong</p>
+            <form method="post" action="/b/341/auth/login?x=1&amp;y=2" data-step="login">
+              <input type="hidden" name="txn" value="abc&amp;d"><input name="username">
+              <button type="submit">Go</button></form>
+            <form data-step="approve" action="/d" method="post"><input type="hidden" value="t1" name="txn">
+              <button name="decision" value="reject">No</button><button name="decision" value="approve">Yes</button></form>"#;
+        let f = forms(html);
+        assert_eq!(f.len(), 2);
+        assert_eq!(f[0].step, "login");
+        assert_eq!(f[0].action, "/b/341/auth/login?x=1&y=2");
+        assert_eq!(f[0].fields.get("txn").map(String::as_str), Some("abc&d"));
+        assert_eq!(f[1].decisions, ["reject", "approve"]);
+        assert_eq!(institution_error(html).as_deref(), Some("credentials"));
+    }
+}

@@ -1,0 +1,25 @@
+//! Background work: the webhook dispatcher and the consent clock.
+
+pub mod dispatcher;
+
+use crate::App;
+use std::time::Duration;
+use tokio::sync::watch;
+
+pub fn spawn(app: App, stop: watch::Receiver<bool>) {
+    tokio::spawn(dispatcher::run(app.clone(), stop.clone()));
+    tokio::spawn(consent_clock(app, stop));
+}
+
+/// Applies consent expiry even when nobody reads the consent, so its webhook goes out.
+async fn consent_clock(app: App, mut stop: watch::Receiver<bool>) {
+    loop {
+        if let Err(e) = crate::services::consents::expire_due(&app).await {
+            tracing::warn!(error = %e, "consent expiry sweep failed");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(5)) => {}
+            _ = stop.changed() => return,
+        }
+    }
+}
