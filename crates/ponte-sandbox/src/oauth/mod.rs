@@ -1,0 +1,155 @@
+//! OAuth 2.0 authorization server endpoints: discovery, token, PAR.
+
+mod client;
+mod grants;
+
+use client::authenticate;
+pub use client::{public_client, validate_auth_request};
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+
+use crate::catalogue::{self, BankInfo};
+use crate::errors::{OAuthError, OfbError};
+use crate::store::{AuthRequest, NewToken};
+use crate::util::{random_token, Params};
+use crate::AppState;
+
+pub const ACCESS_TTL_S: i64 = 900;
+const CODE_TTL_MS: i64 = 60_000;
+const PAR_TTL_S: i64 = 90;
+pub(crate) const REFRESH_MAX_MS: i64 = 365 * 24 * 3600 * 1000;
+
+pub async fn discovery(
+    State(st): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Response, OfbError> {
+    let bank = catalogue::find(&code)?;
+    let iss = st.issuer(bank);
+    let body = json!({
+        "issuer": iss,
+        "authorization_endpoint": format!("{iss}/auth/authorize"),
+        "token_endpoint": format!("{iss}/auth/token"),
+        "pushed_authorization_request_endpoint": format!("{iss}/auth/par"),
+        "jwks_uri": format!("{iss}/auth/jwks"),
+        "response_types_supported": ["code"],
+        "response_modes_supported": ["query"],
+        "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
+        "code_challenge_methods_supported": ["S256"],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+        "authorization_response_iss_parameter_supported": true,
+        "require_pushed_authorization_requests": false,
+        "scopes_supported": [
+            "openid", "consents", "consent", "resources", "customers", "accounts",
+            "credit-cards-accounts", "loans", "financings", "invoice-financings",
+            "unarranged-accounts-overdraft", "bank-fixed-incomes", "credit-fixed-incomes",
+            "funds", "variable-incomes", "treasure-titles"
+        ],
+        "subject_types_supported": ["public"],
+        "claims_parameter_supported": false,
+    });
+    Ok(([(header::CACHE_CONTROL, "public, max-age=300")], Json(body)).into_response())
+}
+
+/// The sandbox issues opaque tokens and no ID tokens, so it publishes an empty key set.
+pub async fn jwks(Path(code): Path<String>) -> Result<Response, OfbError> {
+    catalogue::find(&code)?;
+    Ok(Json(json!({"keys": []})).into_response())
+}
+
+fn bank_for_oauth(code: &str) -> Result<&'static BankInfo, OAuthError> {
+    let bank = catalogue::find(code).map_err(|_| {
+        OAuthError::new(
+            StatusCode::NOT_FOUND,
+            "invalid_request",
+            format!("no institution with code {code:?}"),
+        )
+    })?;
+    if bank.is_outage {
+        return Err(OAuthError::outage());
+    }
+    Ok(bank)
+}
+
+pub async fn par(
+    State(st): State<AppState>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, OAuthError> {
+    let bank = bank_for_oauth(&code)?;
+    let p = Params::parse(&body).map_err(OAuthError::invalid_request)?;
+    let client = authenticate(&st, &headers, &p)?;
+    let req = validate_auth_request(&st, bank, client, &p).await?;
+    let request_uri = format!("urn:ietf:params:oauth:request_uri:{}", random_token());
+    st.store
+        .insert_auth_request("par", &request_uri, bank.code, &req, PAR_TTL_S * 1000)
+        .await
+        .map_err(OAuthError::internal)?;
+    let body = json!({"request_uri": request_uri, "expires_in": PAR_TTL_S});
+    Ok((
+        StatusCode::CREATED,
+        [(header::CACHE_CONTROL, "no-store")],
+        Json(body),
+    )
+        .into_response())
+}
+
+/// Mints an authorization code for an approved transaction.
+pub async fn issue_code(
+    st: &AppState,
+    bank: &BankInfo,
+    req: &AuthRequest,
+) -> Result<String, sqlx::Error> {
+    st.store
+        .issue(NewToken {
+            kind: "code",
+            bank: bank.code,
+            client_id: &req.client_id,
+            scope: &format!("openid consent:{}", req.consent_id),
+            consent_id: Some(&req.consent_id),
+            code_hash: None,
+            redirect_uri: Some(&req.redirect_uri),
+            code_challenge: Some(&req.code_challenge),
+            ttl_ms: CODE_TTL_MS,
+        })
+        .await
+}
+
+pub async fn token(
+    State(st): State<AppState>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, OAuthError> {
+    let bank = bank_for_oauth(&code)?;
+    let p = Params::parse(&body).map_err(OAuthError::invalid_request)?;
+    let client = authenticate(&st, &headers, &p)?;
+    let grant = p
+        .require("grant_type")
+        .map_err(OAuthError::invalid_request)?;
+    let body = match grant {
+        "client_credentials" => grants::client_credentials(&st, bank, client, &p).await?,
+        "authorization_code" => grants::authorization_code(&st, bank, client, &p).await?,
+        "refresh_token" => grants::refresh(&st, bank, client, &p).await?,
+        other => {
+            return Err(OAuthError::new(
+                StatusCode::BAD_REQUEST,
+                "unsupported_grant_type",
+                format!("grant_type {other:?} is not supported"),
+            ))
+        }
+    };
+    Ok((
+        [
+            (header::CACHE_CONTROL, "no-store"),
+            (header::PRAGMA, "no-cache"),
+        ],
+        Json(body),
+    )
+        .into_response())
+}
