@@ -152,6 +152,28 @@ impl OpenFinanceClient {
             })?
             .to_string();
 
+        self.push_authorisation(ep, &d, bank_consent_id).await
+    }
+
+    /// A fresh authorisation request for a consent that exists at the
+    /// institution: new `state` and PKCE pair, pushed when PAR is offered.
+    /// Pushed request URIs are single-use, so each attempt needs its own.
+    pub async fn reauthorise(
+        &self,
+        ep: &OpenFinanceEndpoint,
+        bank_consent_id: &str,
+    ) -> Result<StartedAuthorisation, ConnectError> {
+        let d = self.discover(ep).await?;
+        self.push_authorisation(ep, &d, bank_consent_id.to_string())
+            .await
+    }
+
+    async fn push_authorisation(
+        &self,
+        ep: &OpenFinanceEndpoint,
+        d: &Discovery,
+        bank_consent_id: String,
+    ) -> Result<StartedAuthorisation, ConnectError> {
         let state = random_token();
         let pkce_verifier = random_token();
         let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(pkce_verifier.as_bytes()));

@@ -145,6 +145,26 @@ pub async fn update_consent_status(
     Ok(done)
 }
 
+/// A new authorisation request for the same consent at the institution.
+pub async fn set_consent_authorisation(
+    conn: &mut Conn,
+    id: &str,
+    authorization_url: &str,
+    oauth_state: &str,
+    pkce_verifier_enc: &str,
+    now: i64,
+) -> Result<()> {
+    sqlx::query("UPDATE consents SET authorization_url = $1, oauth_state = $2, pkce_verifier_enc = $3, updated_at = $4 WHERE id = $5")
+        .bind(authorization_url)
+        .bind(oauth_state)
+        .bind(pkce_verifier_enc)
+        .bind(now)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Stores (or, with `None`, erases) the institution's tokens; the PKCE
 /// verifier and the `state` are spent either way, so a replayed callback finds nothing.
 pub async fn set_consent_tokens(

@@ -395,6 +395,38 @@ pub async fn revoke(app: &App, bearer: &Bearer, consent_id: &str) -> Result<Cons
         .ok_or(Error::NotFound("consent"))
 }
 
+/// Starts a new authorisation attempt at the institution for a consent still
+/// awaiting one (the previous attempt's single-use request may be spent);
+/// returns the institution URL to send the end user to.
+pub async fn restart_authorisation(app: &App, row: &ConsentRow) -> Result<String> {
+    let institution = app
+        .directory
+        .get(&row.institution_code)
+        .ok_or(Error::NotFound("institution"))?;
+    let bank_consent_id = row
+        .bank_consent_id
+        .as_deref()
+        .ok_or_else(|| Error::Conflict("the consent has no authorisation in progress".into()))?;
+    let started = app
+        .open_finance
+        .reauthorise(&institution.endpoint, bank_consent_id)
+        .await
+        .map_err(|e| institution_error(institution, e))?;
+    let verifier = app.crypto.encrypt(started.pkce_verifier.as_bytes());
+    let mut tx = app.store.begin().await?;
+    ponte_store::set_consent_authorisation(
+        &mut tx,
+        &row.id,
+        &started.authorization_url,
+        &started.state,
+        &verifier,
+        app.clock.now_ms(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(started.authorization_url)
+}
+
 /// What the institution sent back to our callback.
 #[derive(Debug, Default, Deserialize)]
 pub struct CallbackParams {

@@ -129,12 +129,9 @@ pub async fn authorise(
             row.status
         )));
     }
-    let start = row
-        .authorization_url
-        .as_deref()
-        .and_then(|u| url::Url::parse(u).ok());
-    let start = start
-        .ok_or_else(|| Error::Conflict("the consent has no authorisation in progress".into()))?;
+    // Each drive is a new attempt, as a person opening the bank again makes one.
+    let start = consents::restart_authorisation(app, &row).await?;
+    let start = url::Url::parse(&start).map_err(|e| anyhow::anyhow!("authorization url: {e}"))?;
 
     let mut page = fetch(start.clone(), app.http.get(start)).await?;
     let mut done: Vec<String> = Vec::new();

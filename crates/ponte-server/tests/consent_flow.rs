@@ -1,0 +1,445 @@
+//! From a link to an authorised consent, for every sandbox user, through the
+//! headless helper and through the institution's pages as a browser would.
+
+mod support;
+
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::time::Duration;
+use support::{Db, TestServer};
+
+fn statuses(consent: &Value) -> Vec<String> {
+    consent["statusHistory"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["status"].as_str().unwrap().to_string())
+        .collect()
+}
+
+async fn fresh_consent(ts: &TestServer) -> (String, String, String) {
+    let access = ts.access_token().await;
+    let (_, link_token) = ts.link(&access, json!({})).await;
+    let (consent_id, _) = ts.consent(&link_token, json!({})).await;
+    (access, link_token, consent_id)
+}
+
+both!(
+    every_sandbox_user_behaves_as_the_contract_lists,
+    |db: Db| async move {
+        let ts = support::spawn(db).await;
+        for user in ["user_good", "user_flaky", "user_big"] {
+            let (_, link_token, id) = fresh_consent(&ts).await;
+            let (status, body) = ts
+                .authorise(
+                    &link_token,
+                    &id,
+                    json!({"username": user, "password": "pass_good"}),
+                )
+                .await;
+            assert_eq!(status, 200, "{user}: {body}");
+            assert_eq!(body["status"], "AUTHORISED", "{user}");
+            assert_eq!(
+                statuses(&body),
+                ["AWAITING_AUTHORISATION", "AUTHORISED"],
+                "{user}"
+            );
+        }
+
+        let (access, _, id) = fresh_consent(&ts).await;
+        let (status, body) = ts
+            .authorise(
+                &access,
+                &id,
+                json!({"username": "user_deny", "password": "pass_good"}),
+            )
+            .await;
+        assert_eq!(
+            (
+                status,
+                body["status"].as_str(),
+                body["statusReason"].as_str()
+            ),
+            (200, Some("REJECTED"), Some("CUSTOMER_MANUALLY_REJECTED")),
+            "{body}"
+        );
+
+        let (_, link_token, id) = fresh_consent(&ts).await;
+        let (status, body) = ts
+            .authorise(
+                &link_token,
+                &id,
+                json!({"username": "user_mfa", "password": "pass_good"}),
+            )
+            .await;
+        assert_eq!(
+            (status, body["error"]["field"].as_str()),
+            (400, Some("otp")),
+            "no code: {body}"
+        );
+        let (_, link_token, id) = fresh_consent(&ts).await;
+        let (status, body) = ts
+            .authorise(
+                &link_token,
+                &id,
+                json!({"username": "user_mfa", "password": "pass_good", "otp": "000000"}),
+            )
+            .await;
+        assert_eq!(
+            (status, body["error"]["field"].as_str()),
+            (400, Some("otp")),
+            "wrong code: {body}"
+        );
+        let (_, link_token, id) = fresh_consent(&ts).await;
+        let (status, body) = ts
+            .authorise(
+                &link_token,
+                &id,
+                json!({"username": "user_mfa", "password": "pass_good", "otp": "123456"}),
+            )
+            .await;
+        assert_eq!(
+            (status, body["status"].as_str()),
+            (200, Some("AUTHORISED")),
+            "{body}"
+        );
+
+        let (_, link_token, id) = fresh_consent(&ts).await;
+        let (status, body) = ts
+            .authorise(
+                &link_token,
+                &id,
+                json!({"username": "user_locked", "password": "whatever"}),
+            )
+            .await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (502, Some("INSTITUTION_ERROR")),
+            "{body}"
+        );
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("locked"),
+            "{body}"
+        );
+        for (user, password) in [("user_good", "wrong"), ("someone", "pass_good")] {
+            let (status, body) = ts
+                .authorise(
+                    &link_token,
+                    &id,
+                    json!({"username": user, "password": password}),
+                )
+                .await;
+            assert_eq!(
+                (status, body["error"]["field"].as_str()),
+                (400, Some("password")),
+                "{user}: {body}"
+            );
+        }
+        let (status, body) = ts
+            .authorise(&link_token, &id, json!({"password": "pass_good"}))
+            .await;
+        assert_eq!(
+            (status, body["error"]["field"].as_str()),
+            (400, Some("username")),
+            "{body}"
+        );
+        // Refused logins leave the consent waiting for a successful one.
+        let (_, body) = ts
+            .get(&format!("/data/v1/consents/{id}"), Some(&link_token))
+            .await;
+        assert_eq!(body["status"], "AWAITING_AUTHORISATION");
+        let (status, body) = ts
+            .authorise(
+                &link_token,
+                &id,
+                json!({"username": "user_good", "password": "pass_good"}),
+            )
+            .await;
+        assert_eq!(
+            (status, body["status"].as_str()),
+            (200, Some("AUTHORISED")),
+            "{body}"
+        );
+        let (status, body) = ts
+            .authorise(
+                &link_token,
+                &id,
+                json!({"username": "user_good", "password": "pass_good"}),
+            )
+            .await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (409, Some("CONFLICT")),
+            "already authorised: {body}"
+        );
+    }
+);
+
+/// Follows the institution's pages like a browser: fills the form with the
+/// given step's fields and posts it; returns the final redirect to Ponte.
+async fn browse(ts: &TestServer, start: &str, user: &str) -> String {
+    let form_re = regex::Regex::new(r#"(?s)<form[^>]*action="([^"]+)"[^>]*data-step="([a-z]+)"|<form[^>]*data-step="([a-z]+)"[^>]*action="([^"]+)""#).unwrap();
+    let txn_re =
+        regex::Regex::new(r#"name="txn" value="([^"]+)"|value="([^"]+)" name="txn""#).unwrap();
+    let mut resp = ts.http.get(start).send().await.unwrap();
+    let origin = url::Url::parse(start).unwrap();
+    for _ in 0..5 {
+        if resp.status().is_redirection() {
+            return resp.headers()["location"].to_str().unwrap().to_string();
+        }
+        assert_eq!(resp.status(), 200);
+        let html = resp.text().await.unwrap();
+        let c = form_re
+            .captures(&html)
+            .unwrap_or_else(|| panic!("no form in {html}"));
+        let (action, step) = match (c.get(1), c.get(2)) {
+            (Some(a), Some(s)) => (a.as_str().to_string(), s.as_str().to_string()),
+            _ => (c[4].to_string(), c[3].to_string()),
+        };
+        let t = txn_re.captures(&html).unwrap();
+        let txn = t.get(1).or(t.get(2)).unwrap().as_str().to_string();
+        let mut form = BTreeMap::from([("txn".to_string(), txn)]);
+        match step.as_str() {
+            "login" => {
+                form.insert("username".into(), user.into());
+                form.insert("password".into(), "pass_good".into());
+            }
+            "approve" => {
+                form.insert("decision".into(), "approve".into());
+            }
+            other => panic!("unexpected step {other}"),
+        }
+        let action = html_escape::decode_html_entities(&action).into_owned();
+        resp = ts
+            .http
+            .post(origin.join(&action).unwrap())
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+    }
+    panic!("the institution never redirected back");
+}
+
+both!(
+    browser_flow_returns_to_the_integrator_and_cannot_be_replayed,
+    |db: Db| async move {
+        let ts = support::spawn(db).await;
+        let access = ts.access_token().await;
+        let (_, link_token) = ts.link(&access, json!({})).await;
+        let (consent_id, redirect) = ts
+            .consent(
+                &link_token,
+                json!({"redirectUrl": "https://shop.example.com/back?x=1"}),
+            )
+            .await;
+        assert!(
+            redirect.starts_with(&format!("{}/sandbox/banks/", ts.base)),
+            "the institution's own URL: {redirect}"
+        );
+
+        let callback = browse(&ts, &redirect, "user_good").await;
+        assert!(
+            callback.starts_with(&format!("{}/callback/open-finance?", ts.base)),
+            "{callback}"
+        );
+        let cb = url::Url::parse(&callback).unwrap();
+        let params: BTreeMap<String, String> = cb.query_pairs().into_owned().collect();
+        assert!(
+            params.contains_key("code")
+                && params.contains_key("state")
+                && params.contains_key("iss"),
+            "{callback}"
+        );
+
+        // A tampered state is refused and changes nothing.
+        let mut wrong = cb.clone();
+        wrong
+            .query_pairs_mut()
+            .clear()
+            .append_pair("code", &params["code"])
+            .append_pair("state", "forged")
+            .append_pair("iss", &params["iss"]);
+        let resp = ts.http.get(wrong).send().await.unwrap();
+        assert_eq!(resp.status(), 400);
+        let (_, c) = ts
+            .get(&format!("/data/v1/consents/{consent_id}"), Some(&access))
+            .await;
+        assert_eq!(c["status"], "AWAITING_AUTHORISATION");
+
+        let resp = ts.http.get(&callback).send().await.unwrap();
+        assert_eq!(resp.status(), 303);
+        let back = url::Url::parse(resp.headers()["location"].to_str().unwrap()).unwrap();
+        assert_eq!(back.host_str(), Some("shop.example.com"));
+        let back: BTreeMap<String, String> = back.query_pairs().into_owned().collect();
+        assert_eq!(back.get("x").map(String::as_str), Some("1"));
+        assert_eq!(back.get("consentId"), Some(&consent_id));
+        assert_eq!(back.get("status").map(String::as_str), Some("AUTHORISED"));
+
+        // The same code and state again: refused, and the consent stays authorised.
+        let resp = ts.http.get(&callback).send().await.unwrap();
+        assert_eq!(resp.status(), 400);
+        assert!(resp.text().await.unwrap().contains("already completed"));
+        let (_, c) = ts
+            .get(&format!("/data/v1/consents/{consent_id}"), Some(&access))
+            .await;
+        assert_eq!(statuses(&c), ["AWAITING_AUTHORISATION", "AUTHORISED"]);
+
+        let (_, link) = ts
+            .get(
+                &format!("/data/v1/links/{}", c["linkId"].as_str().unwrap()),
+                Some(&access),
+            )
+            .await;
+        assert_eq!(link["status"], "COMPLETED");
+        assert_eq!(link["consents"][0]["consentId"], consent_id.as_str());
+    }
+);
+
+both!(
+    denied_in_the_browser_returns_rejected,
+    |db: Db| async move {
+        let ts = support::spawn(db).await;
+        let access = ts.access_token().await;
+        let (_, link_token) = ts.link(&access, json!({})).await;
+        let (consent_id, redirect) = ts.consent(&link_token, json!({})).await;
+        let callback = browse(&ts, &redirect, "user_deny").await;
+        assert!(callback.contains("error=access_denied"), "{callback}");
+        let resp = ts.http.get(&callback).send().await.unwrap();
+        let location = resp.headers()["location"].to_str().unwrap().to_string();
+        assert!(
+            location.starts_with("https://app.example.com/done?")
+                && location.contains("status=REJECTED"),
+            "{location}"
+        );
+        let (_, c) = ts
+            .get(&format!("/data/v1/consents/{consent_id}"), Some(&access))
+            .await;
+        assert_eq!(
+            (c["status"].as_str(), c["statusReason"].as_str()),
+            (Some("REJECTED"), Some("CUSTOMER_MANUALLY_REJECTED"))
+        );
+    }
+);
+
+both!(
+    revocation_ends_the_consent_here_and_at_the_institution,
+    |db: Db| async move {
+        let ts = support::spawn(db).await;
+        let (access, link_token, id) = fresh_consent(&ts).await;
+        ts.authorise(
+            &link_token,
+            &id,
+            json!({"username": "user_good", "password": "pass_good"}),
+        )
+        .await;
+        let (status, _) = ts
+            .call(
+                reqwest::Method::DELETE,
+                &format!("/data/v1/consents/{id}"),
+                Some(&link_token),
+                None,
+            )
+            .await;
+        assert_eq!(status, 403, "a link token cannot revoke");
+        let (status, body) = ts
+            .call(
+                reqwest::Method::DELETE,
+                &format!("/data/v1/consents/{id}"),
+                Some(&access),
+                None,
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["status"], "REVOKED");
+        assert_eq!(
+            statuses(&body),
+            ["AWAITING_AUTHORISATION", "AUTHORISED", "REVOKED"]
+        );
+        // Revoking again changes nothing.
+        let (status, body) = ts
+            .call(
+                reqwest::Method::DELETE,
+                &format!("/data/v1/consents/{id}"),
+                Some(&access),
+                None,
+            )
+            .await;
+        assert_eq!((status, statuses(&body).len()), (200, 3));
+
+        // The institution's side is revoked too: its consent is rejected by the user.
+        let row = {
+            let mut conn = ts.app().store.read().await.unwrap();
+            ponte_store::consent_by_id(&mut conn, &id)
+                .await
+                .unwrap()
+                .unwrap()
+        };
+        assert!(
+            row.bank_tokens_enc.is_none(),
+            "the institution's tokens are erased"
+        );
+        let inst = ts.app().directory.get(&row.institution_code).unwrap();
+        let (bank_status, reason) = ts
+            .app()
+            .open_finance
+            .consent_status(&inst.endpoint, row.bank_consent_id.as_deref().unwrap())
+            .await
+            .unwrap();
+        assert_eq!(
+            (bank_status.as_str(), reason.as_deref()),
+            ("REJECTED", Some("CUSTOMER_MANUALLY_REVOKED"))
+        );
+    }
+);
+
+both!(consents_expire_on_the_clock, |db: Db| async move {
+    let ts = support::spawn(db).await;
+    let (access, _, waiting) = fresh_consent(&ts).await;
+    let (_, link_token, authorised) = fresh_consent(&ts).await;
+    ts.authorise(
+        &link_token,
+        &authorised,
+        json!({"username": "user_good", "password": "pass_good"}),
+    )
+    .await;
+
+    ts.clock.advance(Duration::from_secs(61 * 60));
+    let access = {
+        let _ = access;
+        ts.access_token().await
+    };
+    let (_, c) = ts
+        .get(&format!("/data/v1/consents/{waiting}"), Some(&access))
+        .await;
+    assert_eq!(
+        (c["status"].as_str(), c["statusReason"].as_str()),
+        (Some("REJECTED"), Some("CONSENT_EXPIRED")),
+        "{c}"
+    );
+    let (_, c) = ts
+        .get(&format!("/data/v1/consents/{authorised}"), Some(&access))
+        .await;
+    assert_eq!(
+        c["status"], "AUTHORISED",
+        "an authorised consent lives until expireAt"
+    );
+
+    ts.clock.advance(Duration::from_secs(366 * 24 * 3600));
+    let access = ts.access_token().await;
+    let (_, c) = ts
+        .get(&format!("/data/v1/consents/{authorised}"), Some(&access))
+        .await;
+    assert_eq!(
+        (c["status"].as_str(), c["statusReason"].as_str()),
+        (Some("EXPIRED"), Some("CONSENT_MAX_DATE_REACHED")),
+        "{c}"
+    );
+    assert_eq!(
+        statuses(&c),
+        ["AWAITING_AUTHORISATION", "AUTHORISED", "EXPIRED"]
+    );
+});
