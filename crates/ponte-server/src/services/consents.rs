@@ -7,6 +7,7 @@ use crate::error::{Error, Result};
 use crate::services::directory::Institution;
 use crate::services::links::{self, LinkDetails};
 use crate::services::outbox::{self, Target};
+use crate::services::text;
 use crate::tokens::Bearer;
 use crate::App;
 use ponte_connect::BankTokens;
@@ -70,10 +71,6 @@ pub struct ConsentView {
     pub created_at: String,
     pub expire_at: String,
     pub permissions: Vec<String>,
-}
-
-fn text<'a>(v: &'a Option<String>) -> Option<&'a str> {
-    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
 pub async fn create(app: &App, bearer: &Bearer, req: ConsentRequest) -> Result<CreatedConsent> {

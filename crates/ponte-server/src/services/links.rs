@@ -3,6 +3,7 @@
 use crate::clock::rfc3339;
 use crate::error::{Error, Result};
 use crate::services::consents::{self, ConsentView};
+use crate::services::text;
 use crate::tokens::{TokenKind, LINK_TOKEN_TTL_SECS};
 use crate::App;
 use ponte_core::{Cnpj, ConsentStatus, Cpf, Email, FieldError, HttpUrl, LinkId, Phone, Product};
@@ -40,15 +41,11 @@ pub struct ValidLink {
     external_info: Map<String, Value>,
 }
 
-fn non_empty(v: &Option<String>) -> Option<&str> {
-    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
-}
-
 pub fn validate(req: &LinkRequest) -> Result<ValidLink, FieldError> {
-    let personal = non_empty(&req.personal_tax_id)
+    let personal = text(&req.personal_tax_id)
         .map(|v| Cpf::parse("personalTaxId", v))
         .transpose()?;
-    let business = non_empty(&req.business_tax_id)
+    let business = text(&req.business_tax_id)
         .map(|v| Cnpj::parse("businessTaxId", v))
         .transpose()?;
     if personal.is_none() && business.is_none() {
@@ -57,13 +54,13 @@ pub fn validate(req: &LinkRequest) -> Result<ValidLink, FieldError> {
             "a personalTaxId (CPF) or a businessTaxId (CNPJ) is required",
         ));
     }
-    let email = non_empty(&req.email)
+    let email = text(&req.email)
         .map(|v| Email::parse("email", v))
         .transpose()?;
-    let phone = non_empty(&req.phone)
+    let phone = text(&req.phone)
         .map(|v| Phone::parse("phone", v))
         .transpose()?;
-    let redirect_url = non_empty(&req.redirect_url)
+    let redirect_url = text(&req.redirect_url)
         .map(|v| HttpUrl::parse("redirectUrl", v))
         .transpose()?;
     let callbacks = parse_callbacks(req.products_callback_url.as_ref())?;

@@ -7,3 +7,8 @@ pub mod directory;
 pub mod links;
 pub mod outbox;
 pub mod sandbox_driver;
+
+/// An optional request string, trimmed; blank counts as absent.
+pub(crate) fn text(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}

@@ -273,11 +273,14 @@ impl TestServer {
     }
 }
 
+/// One request the receiver got: its headers and body.
+pub type Delivery = (BTreeMap<String, String>, String);
+
 /// A local webhook receiver: records every request; answers with the
 /// statuses queued in `answers` (then 200).
 #[derive(Clone, Default)]
 pub struct Receiver {
-    pub received: Arc<Mutex<Vec<(BTreeMap<String, String>, String)>>>,
+    pub received: Arc<Mutex<Vec<Delivery>>>,
     pub answers: Arc<Mutex<Vec<u16>>>,
     pub url: String,
 }
