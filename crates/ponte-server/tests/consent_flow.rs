@@ -443,3 +443,70 @@ both!(consents_expire_on_the_clock, |db: Db| async move {
         ["AWAITING_AUTHORISATION", "AUTHORISED", "EXPIRED"]
     );
 });
+
+both!(
+    demo_page_opens_a_link_for_the_sandbox_client,
+    |db: Db| async move {
+        let ts = support::spawn(db).await;
+        {
+            let mut tx = ts.app().store.begin().await.unwrap();
+            ponte_store::init_setting(
+                &mut tx,
+                ponte_server::services::clients::SANDBOX_CLIENT_SETTING,
+                &ts.client.client_id,
+            )
+            .await
+            .unwrap();
+            tx.commit().await.unwrap();
+        }
+        let page = ts.http.get(ts.url("/demo")).send().await.unwrap();
+        assert_eq!(page.status(), 200);
+        assert!(page.text().await.unwrap().contains("user_good"));
+        let resp = ts
+            .http
+            .post(ts.url("/demo"))
+            .form(&[("cpf", "123")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 400, "a bad CPF is explained");
+        let resp = ts
+            .http
+            .post(ts.url("/demo"))
+            .form(&[("cpf", "529.982.247-25")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 303);
+        let link_url = resp.headers()["location"].to_str().unwrap().to_string();
+        assert!(
+            link_url.starts_with(&format!("{}/link?v=", ts.base)),
+            "{link_url}"
+        );
+        let link_token = link_url.split("v=").nth(1).unwrap().to_string();
+
+        let (consent_id, redirect) = ts.consent(&link_token, json!({})).await;
+        let callback = browse(&ts, &redirect, "user_good").await;
+        let back = ts.http.get(&callback).send().await.unwrap().headers()["location"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(
+            back.starts_with(&format!("{}/demo/done?", ts.base)),
+            "{back}"
+        );
+        let done = ts
+            .http
+            .get(&back)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            done.contains(r#"data-status="AUTHORISED""#) && done.contains(&consent_id),
+            "{done}"
+        );
+    }
+);

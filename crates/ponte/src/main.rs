@@ -157,7 +157,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
                 serde_json::to_string_pretty(&body)?.as_bytes(),
             )?;
             println!(
-                "\n  Ponte sandbox is ready at {url}\n\n  Sandbox client (shown once, also saved to {file}):\n    apiKey     {key}\n    apiSecret  {secret}\n    webhookSecret {wh}\n\n  API docs     {url}/docs\n  Try it:      curl -s -X POST {url}/data/v1/auth -H 'content-type: application/json' \\\n                 -d '{{\"accessKey\":\"{key}\",\"secretKey\":\"{secret}\"}}'\n  Bank login:  user_good / pass_good\n",
+                "\n  Ponte sandbox is ready at {url}\n\n  Sandbox client (shown once, also saved to {file}):\n    apiKey     {key}\n    apiSecret  {secret}\n    webhookSecret {wh}\n\n  Demo         {url}/demo  (open it, pick a bank, log in as user_good / pass_good)\n  API docs     {url}/docs\n  Try it:      curl -s -X POST {url}/data/v1/auth -H 'content-type: application/json' \\\n                 -d '{{\"accessKey\":\"{key}\",\"secretKey\":\"{secret}\"}}'\n  Bank login:  user_good / pass_good\n",
                 file = file.display(),
                 key = creds.api_key,
                 secret = creds.api_secret,

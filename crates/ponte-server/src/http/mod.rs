@@ -1,6 +1,7 @@
 //! The HTTP surfaces: one module per dialect, plus the widget and operations.
 
 pub mod data_api;
+pub mod demo;
 pub mod extract;
 pub mod openapi;
 pub mod ops;
@@ -20,7 +21,9 @@ pub async fn router(app: App) -> anyhow::Result<Router> {
         .merge(widget::routes())
         .merge(ops::routes());
     if app.config.sandbox {
-        router = router.merge(data_api::sandbox_routes());
+        router = router
+            .merge(data_api::sandbox_routes())
+            .merge(demo::routes());
     }
     let mut router = router.with_state(app.clone());
     if app.config.sandbox {

@@ -179,5 +179,18 @@ pub async fn ensure_sandbox_client(app: &App) -> Result<Option<NewCredentials>> 
         },
     )
     .await?;
+    let mut tx = app.store.begin().await?;
+    ponte_store::init_setting(&mut tx, SANDBOX_CLIENT_SETTING, &creds.client_id).await?;
+    tx.commit().await?;
     Ok(Some(creds))
+}
+
+/// The setting naming the sandbox client, which the demo page acts for.
+pub const SANDBOX_CLIENT_SETTING: &str = "sandbox_client_id";
+
+pub async fn sandbox_client_id(app: &App) -> Result<Option<ClientId>> {
+    let mut conn = app.store.read().await?;
+    Ok(ponte_store::get_setting(&mut conn, SANDBOX_CLIENT_SETTING)
+        .await?
+        .map(ClientId::from_trusted))
 }
