@@ -25,6 +25,7 @@ pub struct Inner {
     pub directory: Directory,
     pub open_finance: OpenFinanceClient,
     pub http: reqwest::Client,
+    pub failed_logins: crate::ratelimit::FailureLimiter,
 }
 
 impl std::ops::Deref for App {
@@ -58,6 +59,7 @@ impl App {
             directory,
             open_finance: OpenFinanceClient::new(),
             http,
+            failed_logins: crate::ratelimit::FailureLimiter::new(10, 60_000),
         })))
     }
 }

@@ -22,6 +22,8 @@ pub enum Error {
     /// The institution refused or failed; the message is safe to show.
     #[error("{0}")]
     Institution(String),
+    #[error("too many failed attempts; retry in {0} s")]
+    RateLimited(i64),
     #[error("internal error")]
     Internal(#[from] anyhow::Error),
 }

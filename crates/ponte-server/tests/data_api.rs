@@ -417,3 +417,48 @@ both!(consent_errors, |db: Db| async move {
         .iter()
         .any(|p| p == "ACCOUNTS_READ"));
 });
+
+both!(guessing_secrets_is_throttled, |db: Db| async move {
+    let ts = support::spawn(db).await;
+    for _ in 0..10 {
+        let (status, _) = ts
+            .post(
+                "/data/v1/auth",
+                None,
+                json!({"accessKey": ts.client.api_key, "secretKey": "sk_guess"}),
+            )
+            .await;
+        assert_eq!(status, 401);
+    }
+    let resp = ts
+        .http
+        .post(ts.url("/data/v1/auth"))
+        .json(&json!({"accessKey": ts.client.api_key, "secretKey": ts.client.api_secret}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        resp.status(),
+        429,
+        "even the right secret waits once the key is throttled"
+    );
+    assert!(
+        resp.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse::<u64>()
+            .unwrap()
+            >= 1
+    );
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(error_code(&body), "RATE_LIMITED");
+    ts.clock.advance(std::time::Duration::from_secs(61));
+    let (status, _) = ts
+        .post(
+            "/data/v1/auth",
+            None,
+            json!({"accessKey": ts.client.api_key, "secretKey": ts.client.api_secret}),
+        )
+        .await;
+    assert_eq!(status, 200, "the window passed");
+});

@@ -71,6 +71,7 @@ impl IntoResponse for ApiError {
             ),
             Error::Conflict(_) => (StatusCode::CONFLICT, "CONFLICT", None),
             Error::Institution(_) => (StatusCode::BAD_GATEWAY, "INSTITUTION_ERROR", None),
+            Error::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED", None),
             Error::Internal(e) => {
                 tracing::error!(error = ?e, "internal error");
                 (StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL_ERROR", None)
@@ -81,11 +82,18 @@ impl IntoResponse for ApiError {
             Error::Token(TokenError::WrongKind) => "this kind of token cannot call this endpoint (access tokens are for your backend, link tokens for one link)".into(),
             other => other.to_string(),
         };
-        (
+        let mut resp = (
             status,
             Json(json!({"error": {"code": code, "message": message, "field": field}})),
         )
-            .into_response()
+            .into_response();
+        if let Error::RateLimited(secs) = &self.0 {
+            resp.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(*secs),
+            );
+        }
+        resp
     }
 }
 

@@ -133,21 +133,31 @@ pub async fn rotate_secret(app: &App, client_id: &str) -> Result<NewCredentials>
 /// hash per live secret and compares in constant time.
 pub async fn authenticate(app: &App, api_key: &str, api_secret: &str) -> Result<ClientRow> {
     let now = app.clock.now_ms();
+    app.failed_logins
+        .check(api_key, now)
+        .map_err(Error::RateLimited)?;
     let mut conn = app.store.read().await?;
-    let Some(client) = ponte_store::client_by_api_key(&mut conn, api_key).await? else {
-        // Same work as a real check, so timing does not reveal which keys exist.
-        let _ = app.crypto.secret_matches(api_secret, "");
-        return Err(Error::InvalidCredentials);
+    let client = ponte_store::client_by_api_key(&mut conn, api_key).await?;
+    let secrets = match &client {
+        Some(c) => ponte_store::live_secrets(&mut conn, &c.id, now).await?,
+        None => Vec::new(),
     };
-    let secrets = ponte_store::live_secrets(&mut conn, &client.id, now).await?;
-    let mut ok = false;
-    for s in &secrets {
-        ok |= app.crypto.secret_matches(api_secret, &s.secret_hash);
+    drop(conn);
+    // Hash the presented secret even for an unknown key, so timing does not
+    // reveal which keys exist.
+    if secrets.is_empty() {
+        let _ = app.crypto.secret_matches(api_secret, "");
     }
-    if ok {
-        Ok(client)
-    } else {
-        Err(Error::InvalidCredentials)
+    let ok = secrets.iter().fold(false, |ok, s| {
+        ok | app.crypto.secret_matches(api_secret, &s.secret_hash)
+    });
+    match client {
+        Some(c) if ok => Ok(c),
+        _ => {
+            app.failed_logins.record_failure(api_key, now);
+            tracing::info!("authentication failed");
+            Err(Error::InvalidCredentials)
+        }
     }
 }
 
