@@ -8,12 +8,16 @@
 
 mod clients;
 mod consents;
+mod jobs;
 mod links;
+mod reports;
 mod webhooks;
 
 pub use clients::*;
 pub use consents::*;
+pub use jobs::*;
 pub use links::*;
+pub use reports::*;
 pub use webhooks::*;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};

@@ -1,0 +1,167 @@
+//! Durable jobs: rows written in the transaction that causes them, claimed
+//! under a lease (`SKIP LOCKED` on PostgreSQL), retried until done. A worker
+//! killed mid-job leaves the lease to lapse and the job runs again, so a job
+//! must be safe to run twice.
+
+use crate::{Backend, Conn, Result};
+
+pub const JOB_PENDING: &str = "pending";
+pub const JOB_DONE: &str = "done";
+pub const JOB_FAILED: &str = "failed";
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct JobRow {
+    pub id: String,
+    pub kind: String,
+    pub payload: String,
+    pub status: String,
+    pub attempts: i64,
+    pub run_at: i64,
+    pub locked_until: Option<i64>,
+    pub last_error: Option<String>,
+    pub created_at: i64,
+    pub finished_at: Option<i64>,
+}
+
+const COLUMNS: &str = "id, kind, payload, status, attempts, run_at, locked_until, last_error, created_at, finished_at";
+
+pub async fn insert_job(
+    conn: &mut Conn,
+    id: &str,
+    kind: &str,
+    payload: &str,
+    now: i64,
+) -> Result<()> {
+    sqlx::query("INSERT INTO jobs (id, kind, payload, status, attempts, run_at, created_at) VALUES ($1, $2, $3, 'pending', 0, $4, $5)")
+        .bind(id)
+        .bind(kind)
+        .bind(payload)
+        .bind(now)
+        .bind(now)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Leases up to `limit` due jobs until `lease_until`, counting the attempt.
+pub async fn claim_jobs(
+    conn: &mut Conn,
+    backend: Backend,
+    now: i64,
+    lease_until: i64,
+    limit: i64,
+) -> Result<Vec<JobRow>> {
+    let lock = match backend {
+        Backend::Postgres => "FOR UPDATE SKIP LOCKED",
+        Backend::Sqlite => "",
+    };
+    Ok(sqlx::query_as(&format!(
+        "UPDATE jobs SET locked_until = $1, attempts = attempts + 1 WHERE id IN (
+            SELECT id FROM jobs WHERE status = 'pending' AND run_at <= $2 AND (locked_until IS NULL OR locked_until <= $3)
+            ORDER BY run_at LIMIT $4 {lock})
+         RETURNING {COLUMNS}"
+    ))
+    .bind(lease_until)
+    .bind(now)
+    .bind(now)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?)
+}
+
+pub async fn finish_job(
+    conn: &mut Conn,
+    id: &str,
+    status: &str,
+    error: Option<&str>,
+    now: i64,
+) -> Result<()> {
+    sqlx::query("UPDATE jobs SET status = $1, last_error = $2, finished_at = $3, locked_until = NULL WHERE id = $4")
+        .bind(status)
+        .bind(error)
+        .bind(now)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn retry_job(conn: &mut Conn, id: &str, error: &str, at: i64) -> Result<()> {
+    sqlx::query("UPDATE jobs SET run_at = $1, last_error = $2, locked_until = NULL WHERE id = $3")
+        .bind(at)
+        .bind(error)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn count_jobs(conn: &mut Conn, status: &str) -> Result<i64> {
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE status = $1")
+            .bind(status)
+            .fetch_one(conn)
+            .await?,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::stores;
+
+    #[tokio::test]
+    async fn jobs_are_claimed_once_per_lease_and_rerun_after_a_crash() {
+        for (store, _dir) in stores().await {
+            let b = store.backend();
+            let mut tx = store.begin().await.unwrap();
+            insert_job(&mut tx, "j1", "retrieve", "{}", 100)
+                .await
+                .unwrap();
+            insert_job(&mut tx, "j2", "retrieve", "{}", 900)
+                .await
+                .unwrap();
+            let first = claim_jobs(&mut tx, b, 200, 1_200, 10).await.unwrap();
+            assert_eq!(
+                first
+                    .iter()
+                    .map(|j| (j.id.as_str(), j.attempts))
+                    .collect::<Vec<_>>(),
+                [("j1", 1)]
+            );
+            assert!(
+                claim_jobs(&mut tx, b, 300, 1_300, 10)
+                    .await
+                    .unwrap()
+                    .is_empty(),
+                "leased"
+            );
+            // The worker died: after the lease, the job runs again.
+            let mut again = claim_jobs(&mut tx, b, 1_200, 2_200, 10).await.unwrap();
+            again.sort_by(|a, b| a.id.cmp(&b.id));
+            assert_eq!(
+                again
+                    .iter()
+                    .map(|j| (j.id.as_str(), j.attempts))
+                    .collect::<Vec<_>>(),
+                [("j1", 2), ("j2", 1)]
+            );
+            retry_job(&mut tx, "j1", "bank down", 5_000).await.unwrap();
+            finish_job(&mut tx, "j2", JOB_DONE, None, 1_300)
+                .await
+                .unwrap();
+            assert!(claim_jobs(&mut tx, b, 4_000, 5_000, 10)
+                .await
+                .unwrap()
+                .is_empty());
+            assert_eq!(
+                claim_jobs(&mut tx, b, 5_000, 6_000, 10).await.unwrap()[0]
+                    .last_error
+                    .as_deref(),
+                Some("bank down")
+            );
+            assert_eq!(count_jobs(&mut tx, JOB_DONE).await.unwrap(), 1);
+            tx.commit().await.unwrap();
+        }
+    }
+}

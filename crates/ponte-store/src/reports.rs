@@ -1,0 +1,120 @@
+//! Retrieval requests and the reports they produce.
+
+use crate::{Conn, Result};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RequestRow {
+    pub id: String,
+    pub client_id: String,
+    pub link_id: String,
+    /// `personal` or `business`.
+    pub kind: String,
+    /// JSON array of consent ids.
+    pub consent_ids: String,
+    /// JSON array of product names.
+    pub products: String,
+    /// JSON object: product → URL.
+    pub callbacks: String,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ReportRow {
+    pub id: String,
+    pub request_id: String,
+    pub client_id: String,
+    pub link_id: String,
+    pub consent_id: String,
+    pub institution_code: String,
+    pub product: String,
+    /// `SUCCESS` or `FAILED`.
+    pub status: String,
+    pub reason: Option<String>,
+    pub summary: String,
+    /// Encrypted report `data`; erased when the consent is revoked.
+    pub data_enc: Option<String>,
+    pub generated_at: i64,
+    pub deleted_at: Option<i64>,
+}
+
+const REPORT_COLUMNS: &str = "id, request_id, client_id, link_id, consent_id, institution_code, product, status, reason, summary, data_enc, generated_at, deleted_at";
+
+pub async fn insert_request(conn: &mut Conn, r: &RequestRow) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO retrieval_requests (id, client_id, link_id, kind, consent_ids, products, callbacks, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(&r.id)
+    .bind(&r.client_id)
+    .bind(&r.link_id)
+    .bind(&r.kind)
+    .bind(&r.consent_ids)
+    .bind(&r.products)
+    .bind(&r.callbacks)
+    .bind(r.created_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn request_by_id(conn: &mut Conn, id: &str) -> Result<Option<RequestRow>> {
+    Ok(sqlx::query_as("SELECT id, client_id, link_id, kind, consent_ids, products, callbacks, created_at FROM retrieval_requests WHERE id = $1")
+        .bind(id)
+        .fetch_optional(conn)
+        .await?)
+}
+
+/// Stores the report unless this request already has one for the consent and
+/// product (a job that ran twice); true when this call stored it.
+pub async fn insert_report(conn: &mut Conn, r: &ReportRow) -> Result<bool> {
+    Ok(sqlx::query(&format!(
+        "INSERT INTO reports ({REPORT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+         ON CONFLICT (request_id, consent_id, product) DO NOTHING"
+    ))
+    .bind(&r.id)
+    .bind(&r.request_id)
+    .bind(&r.client_id)
+    .bind(&r.link_id)
+    .bind(&r.consent_id)
+    .bind(&r.institution_code)
+    .bind(&r.product)
+    .bind(&r.status)
+    .bind(&r.reason)
+    .bind(&r.summary)
+    .bind(&r.data_enc)
+    .bind(r.generated_at)
+    .bind(r.deleted_at)
+    .execute(conn)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+pub async fn report_by_id(conn: &mut Conn, id: &str) -> Result<Option<ReportRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {REPORT_COLUMNS} FROM reports WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(conn)
+    .await?)
+}
+
+pub async fn reports_of_request(conn: &mut Conn, request_id: &str) -> Result<Vec<ReportRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {REPORT_COLUMNS} FROM reports WHERE request_id = $1 ORDER BY generated_at, id"
+    ))
+    .bind(request_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Erases the data of every report of the consent (revocation); the rows stay
+/// so their URLs can answer 410 Gone.
+pub async fn erase_consent_reports(conn: &mut Conn, consent_id: &str, now: i64) -> Result<u64> {
+    Ok(sqlx::query("UPDATE reports SET data_enc = NULL, deleted_at = $1 WHERE consent_id = $2 AND deleted_at IS NULL")
+        .bind(now)
+        .bind(consent_id)
+        .execute(conn)
+        .await?
+        .rows_affected())
+}
