@@ -3,7 +3,10 @@
 //! how the institution is implemented (the sandbox is just another server).
 
 pub mod open_finance;
+pub mod products;
+pub mod session;
 
 pub use open_finance::{
     BankTokens, ConnectError, OpenFinanceClient, OpenFinanceEndpoint, StartedAuthorisation,
 };
+pub use session::DataSession;

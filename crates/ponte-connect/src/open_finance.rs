@@ -334,6 +334,13 @@ impl OpenFinanceClient {
     }
 }
 
+impl OpenFinanceClient {
+    /// The pooled HTTP client (no redirects followed).
+    pub fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+}
+
 impl Default for OpenFinanceClient {
     fn default() -> Self {
         Self::new()

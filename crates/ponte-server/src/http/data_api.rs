@@ -4,11 +4,12 @@
 
 use crate::error::Error;
 use crate::http::extract::{bearer, json_body};
-use crate::services::{clients, consents, links, sandbox_driver};
+use crate::services::retrieval::{self, Kind};
+use crate::services::{clients, consents, links, reports, sandbox_driver};
 use crate::tokens::{TokenError, TokenKind};
 use crate::App;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -31,6 +32,14 @@ pub fn routes() -> Router<App> {
         .route(
             "/data/v1/consents/{consent_id}",
             get(get_consent).delete(revoke_consent),
+        )
+        .route("/data/personal/institution-data", post(personal_data))
+        .route("/data/business/institution-data", post(business_data))
+        .route("/data/v1/requests/{request_id}", get(get_request))
+        .route("/data/v1/reports/{report_id}", get(get_report))
+        .route(
+            "/data/v1/reports/{report_id}/download",
+            get(download_report),
         )
 }
 
@@ -188,4 +197,83 @@ async fn sandbox_authorise(
     sandbox_driver::authorise(&app, &who, &consent_id, creds).await?;
     let row = consents::load_for(&app, &who, &consent_id).await?;
     Ok(Json(consents::view_of(&app, &row).await?).into_response())
+}
+
+async fn institution_data(app: App, headers: HeaderMap, body: Bytes, kind: Kind) -> ApiResult {
+    let who = bearer(&app, &headers, ACCESS).await?;
+    let req: retrieval::InstitutionDataRequest = json_body(&body)?;
+    let request_id = retrieval::request(&app, &who.client_id, kind, req).await?;
+    Ok(Json(json!({"requestId": request_id, "message": "ok"})).into_response())
+}
+
+async fn personal_data(State(app): State<App>, headers: HeaderMap, body: Bytes) -> ApiResult {
+    institution_data(app, headers, body, Kind::Personal).await
+}
+
+async fn business_data(State(app): State<App>, headers: HeaderMap, body: Bytes) -> ApiResult {
+    institution_data(app, headers, body, Kind::Business).await
+}
+
+async fn get_request(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Path(request_id): Path<String>,
+) -> ApiResult {
+    let who = bearer(&app, &headers, ACCESS).await?;
+    Ok(Json(retrieval::view(&app, &who.client_id, &request_id).await?).into_response())
+}
+
+async fn get_report(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Path(report_id): Path<String>,
+) -> ApiResult {
+    let who = bearer(&app, &headers, ACCESS).await?;
+    match reports::view(&app, &who.client_id, &report_id).await {
+        Err(Error::Conflict(message)) => {
+            Ok(error_response(StatusCode::GONE, "REPORT_DELETED", &message))
+        }
+        other => Ok(Json(other?).into_response()),
+    }
+}
+
+#[derive(Deserialize)]
+struct Signed {
+    expires: Option<String>,
+    signature: Option<String>,
+}
+
+async fn download_report(
+    State(app): State<App>,
+    Path(report_id): Path<String>,
+    Query(q): Query<Signed>,
+) -> Response {
+    let (expires, signature) = (
+        q.expires.unwrap_or_default(),
+        q.signature.unwrap_or_default(),
+    );
+    match reports::download(&app, &report_id, &expires, &signature).await {
+        Ok(doc) => (
+            [(axum::http::header::CACHE_CONTROL, "private, no-store")],
+            Json(doc),
+        )
+            .into_response(),
+        Err(e @ reports::DownloadError::Forbidden) => {
+            error_response(StatusCode::FORBIDDEN, "INVALID_SIGNATURE", &e.to_string())
+        }
+        Err(e @ reports::DownloadError::Gone) => {
+            error_response(StatusCode::GONE, "REPORT_DELETED", &e.to_string())
+        }
+        Err(e @ reports::DownloadError::NotFound) => {
+            error_response(StatusCode::NOT_FOUND, "NOT_FOUND", &e.to_string())
+        }
+    }
+}
+
+fn error_response(status: StatusCode, code: &str, message: &str) -> Response {
+    (
+        status,
+        Json(json!({"error": {"code": code, "message": message, "field": null}})),
+    )
+        .into_response()
 }

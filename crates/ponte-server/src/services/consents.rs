@@ -384,6 +384,8 @@ pub async fn revoke(app: &App, bearer: &Bearer, consent_id: &str) -> Result<Cons
     let now = app.clock.now_ms();
     let mut tx = app.store.begin().await?;
     change_status(&mut tx, &row, to, Some(reason::CLIENT_REVOKED), now).await?;
+    // Revocation deletes what was retrieved under the consent.
+    ponte_store::erase_consent_reports(&mut tx, &row.id, now).await?;
     ponte_store::set_consent_tokens(&mut tx, &row.id, None, now).await?;
     tx.commit().await?;
     let mut conn = app.store.read().await?;
@@ -509,7 +511,9 @@ pub async fn complete_authorisation(app: &App, p: CallbackParams) -> Result<Call
                 now,
             )
             .await?;
-            change_status(&mut tx, &row, ConsentStatus::Authorised, None, now).await?;
+            if change_status(&mut tx, &row, ConsentStatus::Authorised, None, now).await? {
+                crate::services::retrieval::auto_deliver(app, &mut tx, &row).await?;
+            }
             ConsentStatus::Authorised
         }
         Err(why) => {

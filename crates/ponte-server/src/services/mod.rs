@@ -4,8 +4,11 @@
 pub mod clients;
 pub mod consents;
 pub mod directory;
+pub mod insights;
 pub mod links;
 pub mod outbox;
+pub mod reports;
+pub mod retrieval;
 pub mod sandbox_driver;
 
 /// An optional request string, trimmed; blank counts as absent.

@@ -79,6 +79,32 @@ pub fn sign(secret: &str, id: &str, timestamp: i64, body: &str) -> Option<String
     ))
 }
 
+/// Report webhooks carry download URLs valid for 15 minutes from the
+/// attempt that sends them, so a retried webhook never brings a dead link.
+fn with_fresh_urls(app: &App, m: &WebhookMessageRow) -> String {
+    if m.event_type != "REPORT_READY" {
+        return m.payload.clone();
+    }
+    let Ok(serde_json::Value::Object(mut body)) =
+        serde_json::from_str::<serde_json::Value>(&m.payload)
+    else {
+        return m.payload.clone();
+    };
+    if body.get("status").and_then(|s| s.as_str()) == Some("SUCCESS") {
+        if let Some(report_id) = body
+            .get("reportId")
+            .and_then(|s| s.as_str())
+            .map(str::to_string)
+        {
+            if let serde_json::Value::Object(urls) = crate::services::reports::urls(app, &report_id)
+            {
+                body.extend(urls);
+            }
+        }
+    }
+    serde_json::Value::Object(body).to_string()
+}
+
 async fn deliver(app: &App, m: WebhookMessageRow) {
     let attempt = m.attempts + 1;
     let started = Instant::now();
@@ -107,9 +133,10 @@ async fn deliver(app: &App, m: WebhookMessageRow) {
             .decrypt(&client.webhook_secret_enc)
             .map_err(|e| e.to_string())?;
         let secret = String::from_utf8(secret).map_err(|e| e.to_string())?;
+        let body = with_fresh_urls(app, &m);
         let timestamp = app.clock.now_ms() / 1000;
         let signature =
-            sign(&secret, &m.id, timestamp, &m.payload).ok_or("the webhook secret is malformed")?;
+            sign(&secret, &m.id, timestamp, &body).ok_or("the webhook secret is malformed")?;
         let resp = app
             .http
             .post(&target)
@@ -118,7 +145,7 @@ async fn deliver(app: &App, m: WebhookMessageRow) {
             .header("webhook-id", &m.id)
             .header("webhook-timestamp", timestamp.to_string())
             .header("webhook-signature", signature)
-            .body(m.payload.clone())
+            .body(body)
             .send()
             .await
             .map_err(|e| format!("{e}"))?;

@@ -1,6 +1,7 @@
 //! Background work: the webhook dispatcher and the consent clock.
 
 pub mod dispatcher;
+pub mod jobs;
 
 use crate::App;
 use std::time::Duration;
@@ -8,6 +9,7 @@ use tokio::sync::watch;
 
 pub fn spawn(app: App, stop: watch::Receiver<bool>) {
     tokio::spawn(dispatcher::run(app.clone(), stop.clone()));
+    tokio::spawn(jobs::run(app.clone(), stop.clone()));
     tokio::spawn(consent_clock(app, stop));
 }
 

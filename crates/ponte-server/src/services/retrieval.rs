@@ -1,0 +1,443 @@
+//! Retrieval: `institution-data` requests become one durable job per consent
+//! and product; each job reads the institution, stores the report and writes
+//! its `REPORT_READY` webhook in one transaction. A job that runs twice (a
+//! crash after the commit) finds its report and delivers nothing new.
+
+use crate::clock::rfc3339;
+use crate::error::{Error, Result};
+use crate::services::links::parse_callbacks;
+use crate::services::outbox::{self, Target};
+use crate::services::{insights, text};
+use crate::App;
+use ponte_connect::products::{self, Window};
+use ponte_connect::{BankTokens, ConnectError, DataSession};
+use ponte_core::{
+    ClientId, Cnpj, ConsentId, ConsentStatus, Cpf, FieldError, LinkId, Product, ReportId, RequestId,
+};
+use ponte_store::{Conn, ConsentRow, JobRow, ReportRow, RequestRow};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+
+pub const JOB_KIND: &str = "retrieve";
+/// Tries of one job before its report is recorded as failed.
+pub const MAX_JOB_ATTEMPTS: i64 = 5;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Personal,
+    Business,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InstitutionDataRequest {
+    pub tax_id: Option<String>,
+    pub institution_id: Option<String>,
+    pub link_id: Option<String>,
+    pub consent_id: Option<Vec<String>>,
+    pub products: Option<Vec<String>>,
+    pub products_callback_url: Option<Value>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct JobPayload {
+    request_id: String,
+    consent_id: String,
+    product: Product,
+}
+
+/// The products a consent's permissions allow.
+pub fn allowed_products(permissions: &[String], business: bool) -> Vec<Product> {
+    Product::ALL
+        .into_iter()
+        .filter(|p| {
+            p.permissions(business)
+                .iter()
+                .all(|needed| permissions.iter().any(|have| have == needed))
+        })
+        .collect()
+}
+
+fn consent_permissions(row: &ConsentRow) -> Vec<String> {
+    serde_json::from_str(&row.permissions).unwrap_or_default()
+}
+
+/// Validates a request and queues its jobs; answers at once with the request id.
+pub async fn request(
+    app: &App,
+    client: &ClientId,
+    kind: Kind,
+    req: InstitutionDataRequest,
+) -> Result<String> {
+    match (kind, text(&req.tax_id)) {
+        (_, None) => return Err(FieldError::new("taxId", "is required").into()),
+        (Kind::Personal, Some(t)) => drop(Cpf::parse("taxId", t)?),
+        (Kind::Business, Some(t)) => drop(Cnpj::parse("taxId", t)?),
+    }
+    let link_id = text(&req.link_id).ok_or_else(|| FieldError::new("linkId", "is required"))?;
+    let link_id = LinkId::parse(link_id)
+        .ok_or_else(|| FieldError::new("linkId", "is not a link of yours"))?;
+    let (link, _) = crate::services::links::load(app, client, link_id.as_str())
+        .await
+        .map_err(|_| FieldError::new("linkId", "is not a link of yours"))?;
+    let consent_ids = req.consent_id.clone().unwrap_or_default();
+    if consent_ids.is_empty() {
+        return Err(FieldError::new("consentId", "must list at least one consent").into());
+    }
+    let mut consents = Vec::new();
+    let mut conn = app.store.read().await?;
+    for (i, raw) in consent_ids.iter().enumerate() {
+        let field = format!("consentId[{i}]");
+        let row = match ConsentId::parse(raw) {
+            Some(id) => ponte_store::consent_by_id(&mut conn, id.as_str()).await?,
+            None => None,
+        };
+        let row = row
+            .filter(|r| r.client_id == client.as_str() && r.link_id == link.id)
+            .ok_or_else(|| FieldError::new(field.clone(), "is not a consent of this link"))?;
+        if consents.iter().any(|c: &ConsentRow| c.id == row.id) {
+            return Err(FieldError::new(field, "is listed twice").into());
+        }
+        if row.status != ConsentStatus::Authorised.as_str() || row.expire_at <= app.clock.now_ms() {
+            return Err(Error::ConsentNotAuthorised(format!(
+                "consent {} is {}, not AUTHORISED",
+                row.id, row.status
+            )));
+        }
+        if let Some(inst) = text(&req.institution_id) {
+            if inst != row.institution_code {
+                return Err(FieldError::new(
+                    "institutionId",
+                    format!(
+                        "does not match consent {} (institution {})",
+                        row.id, row.institution_code
+                    ),
+                )
+                .into());
+            }
+        }
+        if (kind == Kind::Business) != (row.business == 1) {
+            let expected = if row.business == 1 {
+                "business"
+            } else {
+                "personal"
+            };
+            return Err(FieldError::new(
+                field,
+                format!("is a {expected} consent: use /data/{expected}/institution-data"),
+            )
+            .into());
+        }
+        consents.push(row);
+    }
+    drop(conn);
+    let names = req.products.clone().unwrap_or_default();
+    if names.is_empty() {
+        return Err(FieldError::new("products", "must list at least one product").into());
+    }
+    let mut wanted = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        let field = format!("products[{i}]");
+        let p = Product::parse(name).ok_or_else(|| FieldError::new(field.clone(), "is not a product: use registration, accounts, creditCards, loans, investments or insights"))?;
+        for c in &consents {
+            if !allowed_products(&consent_permissions(c), c.business == 1).contains(&p) {
+                return Err(FieldError::new(
+                    field.clone(),
+                    format!("is not allowed by consent {}", c.id),
+                )
+                .into());
+            }
+        }
+        if !wanted.contains(&p) {
+            wanted.push(p);
+        }
+    }
+    let mut callbacks: Map<String, Value> =
+        serde_json::from_str(&link.products_callback_url).unwrap_or_default();
+    for (p, url) in parse_callbacks(req.products_callback_url.as_ref())? {
+        callbacks.insert(p.as_str().to_string(), Value::from(url.as_str()));
+    }
+    let mut tx = app.store.begin().await?;
+    let id = enqueue(
+        app, &mut tx, client, &link.id, kind, &consents, &wanted, callbacks,
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(request_id = %id, products = wanted.len(), consents = consents.len(), "retrieval requested");
+    Ok(id)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn enqueue(
+    app: &App,
+    conn: &mut Conn,
+    client: &ClientId,
+    link_id: &str,
+    kind: Kind,
+    consents: &[ConsentRow],
+    products: &[Product],
+    callbacks: Map<String, Value>,
+) -> Result<String> {
+    let now = app.clock.now_ms();
+    let id = RequestId::generate().to_string();
+    let row = RequestRow {
+        id: id.clone(),
+        client_id: client.to_string(),
+        link_id: link_id.to_string(),
+        kind: if kind == Kind::Business {
+            "business"
+        } else {
+            "personal"
+        }
+        .into(),
+        consent_ids: serde_json::to_string(&consents.iter().map(|c| &c.id).collect::<Vec<_>>())
+            .unwrap_or_default(),
+        products: serde_json::to_string(products).unwrap_or_default(),
+        callbacks: Value::Object(callbacks).to_string(),
+        created_at: now,
+    };
+    ponte_store::insert_request(conn, &row).await?;
+    for c in consents {
+        for p in products {
+            let payload = serde_json::to_string(&JobPayload {
+                request_id: id.clone(),
+                consent_id: c.id.clone(),
+                product: *p,
+            })
+            .unwrap_or_default();
+            ponte_store::insert_job(
+                conn,
+                &uuid::Uuid::now_v7().to_string(),
+                JOB_KIND,
+                &payload,
+                now,
+            )
+            .await?;
+        }
+    }
+    Ok(id)
+}
+
+/// Auto-delivery: when a consent becomes `AUTHORISED` for a client that asked
+/// for it, every allowed product is requested in the same transaction.
+pub async fn auto_deliver(
+    app: &App,
+    conn: &mut Conn,
+    consent: &ConsentRow,
+) -> Result<Option<String>> {
+    let Some(client) = ponte_store::client_by_id(conn, &consent.client_id).await? else {
+        return Ok(None);
+    };
+    if client.auto_delivery == 0 {
+        return Ok(None);
+    }
+    let products = allowed_products(&consent_permissions(consent), consent.business == 1);
+    let link = ponte_store::link_for_client(conn, &client.id, &consent.link_id)
+        .await?
+        .ok_or(Error::NotFound("link"))?;
+    let callbacks = serde_json::from_str(&link.products_callback_url).unwrap_or_default();
+    let kind = if consent.business == 1 {
+        Kind::Business
+    } else {
+        Kind::Personal
+    };
+    let id = enqueue(
+        app,
+        conn,
+        &ClientId::from_trusted(client.id),
+        &consent.link_id,
+        kind,
+        std::slice::from_ref(consent),
+        &products,
+        callbacks,
+    )
+    .await?;
+    Ok(Some(id))
+}
+
+pub enum JobOutcome {
+    Done,
+    Retry(String),
+}
+
+/// Runs one retrieval job (safe to run twice).
+pub async fn run(app: &App, job: &JobRow) -> Result<JobOutcome> {
+    let p: JobPayload =
+        serde_json::from_str(&job.payload).map_err(|e| anyhow::anyhow!("job payload: {e}"))?;
+    let mut conn = app.store.read().await?;
+    let request = ponte_store::request_by_id(&mut conn, &p.request_id)
+        .await?
+        .ok_or(Error::NotFound("request"))?;
+    let consent = ponte_store::consent_by_id(&mut conn, &p.consent_id)
+        .await?
+        .ok_or(Error::NotFound("consent"))?;
+    let done = ponte_store::reports_of_request(&mut conn, &request.id)
+        .await?
+        .into_iter()
+        .any(|r| r.consent_id == consent.id && r.product == p.product.as_str());
+    drop(conn);
+    if done {
+        return Ok(JobOutcome::Done);
+    }
+    let result = if consent.status != ConsentStatus::Authorised.as_str() {
+        Err(format!("the consent is {}", consent.status))
+    } else {
+        match retrieve(app, &consent, p.product).await {
+            Ok(data) => Ok(data),
+            Err(e) if transient(&e) && job.attempts < MAX_JOB_ATTEMPTS => {
+                return Ok(JobOutcome::Retry(e.to_string()))
+            }
+            Err(e) => Err(e.to_string()),
+        }
+    };
+    store_report(app, &request, &consent, p.product, result).await?;
+    Ok(JobOutcome::Done)
+}
+
+fn transient(e: &ConnectError) -> bool {
+    matches!(e, ConnectError::Unavailable(_) | ConnectError::Transport(_))
+}
+
+async fn retrieve(
+    app: &App,
+    consent: &ConsentRow,
+    product: Product,
+) -> Result<Value, ConnectError> {
+    let institution = app
+        .directory
+        .get(&consent.institution_code)
+        .ok_or_else(|| ConnectError::Refused("the institution left the directory".into()))?;
+    let sealed = consent
+        .bank_tokens_enc
+        .as_deref()
+        .ok_or_else(|| ConnectError::Refused("the consent has no tokens".into()))?;
+    let tokens: BankTokens = app
+        .crypto
+        .decrypt_json(sealed)
+        .map_err(|e| ConnectError::Protocol(e.to_string()))?;
+    let mut session = DataSession::new(&app.open_finance, &institution.endpoint, tokens);
+    let window = Window::ending(app.clock.now_ms());
+    let fetched = products::fetch(&mut session, product, consent.business == 1, &window).await;
+    if let Some(tokens) = session.refreshed_tokens() {
+        // Institutions rotate refresh tokens: keep the new ones whatever happened next.
+        let sealed = app.crypto.encrypt_json(tokens);
+        if let Ok(mut tx) = app.store.begin().await {
+            if ponte_store::set_consent_tokens(
+                &mut tx,
+                &consent.id,
+                Some(&sealed),
+                app.clock.now_ms(),
+            )
+            .await
+            .is_ok()
+            {
+                let _ = tx.commit().await;
+            }
+        }
+    }
+    let data = fetched?;
+    Ok(if product == Product::Insights {
+        insights::compute(&data)
+    } else {
+        data
+    })
+}
+
+async fn store_report(
+    app: &App,
+    request: &RequestRow,
+    consent: &ConsentRow,
+    product: Product,
+    result: Result<Value, String>,
+) -> Result<()> {
+    let now = app.clock.now_ms();
+    let (status, reason, summary, data_enc) = match &result {
+        Ok(data) => (
+            "SUCCESS",
+            None,
+            products::summary(product, data),
+            Some(app.crypto.encrypt_json(data)),
+        ),
+        Err(why) => ("FAILED", Some(why.clone()), json!({}), None),
+    };
+    let row = ReportRow {
+        id: ReportId::generate().to_string(),
+        request_id: request.id.clone(),
+        client_id: request.client_id.clone(),
+        link_id: request.link_id.clone(),
+        consent_id: consent.id.clone(),
+        institution_code: consent.institution_code.clone(),
+        product: product.as_str().to_string(),
+        status: status.to_string(),
+        reason: reason.clone(),
+        summary: summary.to_string(),
+        data_enc,
+        generated_at: now,
+        deleted_at: None,
+    };
+    let callbacks: Map<String, Value> =
+        serde_json::from_str(&request.callbacks).unwrap_or_default();
+    let target_url = callbacks.get(product.as_str()).and_then(Value::as_str);
+    let payload = json!({
+        "event": "REPORT_READY",
+        "requestId": row.request_id,
+        "reportId": row.id,
+        "linkId": row.link_id,
+        "consentId": row.consent_id,
+        "product": row.product,
+        "status": status,
+        "reason": reason,
+        "summary": summary,
+    });
+    let mut tx = app.store.begin().await?;
+    if ponte_store::insert_report(&mut tx, &row).await? {
+        outbox::enqueue(
+            &mut tx,
+            &ClientId::from_trusted(row.client_id.clone()),
+            "REPORT_READY",
+            Target::Reports,
+            target_url,
+            &payload,
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    metrics::counter!("ponte_reports_total", "product" => product.as_str(), "status" => status)
+        .increment(1);
+    tracing::info!(report_id = %row.id, request_id = %row.request_id, product = %product, status, "report stored");
+    Ok(())
+}
+
+/// `GET /data/v1/requests/{id}`.
+pub async fn view(app: &App, client: &ClientId, request_id: &str) -> Result<Value> {
+    let id = RequestId::parse(request_id).ok_or(Error::NotFound("request"))?;
+    let mut conn = app.store.read().await?;
+    let row = ponte_store::request_by_id(&mut conn, id.as_str())
+        .await?
+        .filter(|r| r.client_id == client.as_str())
+        .ok_or(Error::NotFound("request"))?;
+    let reports = ponte_store::reports_of_request(&mut conn, &row.id).await?;
+    let consents: Vec<String> = serde_json::from_str(&row.consent_ids).unwrap_or_default();
+    let products: Vec<Product> = serde_json::from_str(&row.products).unwrap_or_default();
+    let expected = consents.len() * products.len();
+    let status = if reports.len() >= expected {
+        "COMPLETED"
+    } else {
+        "PROCESSING"
+    };
+    Ok(json!({
+        "requestId": row.id,
+        "linkId": row.link_id,
+        "type": row.kind,
+        "status": status,
+        "consentId": consents,
+        "products": products,
+        "createdAt": rfc3339(row.created_at),
+        "reports": reports.iter().map(|r| json!({
+            "reportId": r.id, "consentId": r.consent_id, "product": r.product, "status": r.status, "reason": r.reason,
+            "generatedAt": rfc3339(r.generated_at), "deleted": r.deleted_at.is_some(),
+        })).collect::<Vec<_>>(),
+    }))
+}
