@@ -70,6 +70,45 @@ fn endpoints() -> Vec<Endpoint> {
     );
     let urls =
         json!({"type": "object", "additionalProperties": {"type": "string", "format": "uri"}});
+    let products = json!({"type": "array", "items": {"type": "string", "enum": ["registration", "accounts", "creditCards", "loans", "investments", "insights"]}});
+    let institution_data = obj(
+        &[
+            ("taxId", s()),
+            ("institutionId", s()),
+            ("linkId", s()),
+            ("consentId", json!({"type": "array", "items": s()})),
+            ("products", products),
+            ("productsCallbackUrl", urls.clone()),
+        ],
+        &["taxId", "linkId", "consentId", "products"],
+    );
+    let accepted = obj(
+        &[("requestId", s()), ("message", json!({"const": "ok"}))],
+        &["requestId", "message"],
+    );
+    let report = obj(
+        &[
+            ("reportId", s()),
+            ("requestId", s()),
+            ("linkId", s()),
+            ("consentId", s()),
+            ("institutionCode", s()),
+            ("product", s()),
+            (
+                "status",
+                json!({"type": "string", "enum": ["SUCCESS", "FAILED"]}),
+            ),
+            ("generatedAt", s()),
+            ("summary", json!({"type": "object"})),
+            (
+                "data",
+                json!({"description": "Open Finance Brasil records unchanged (see the contract's product table), or Ponte's insights"}),
+            ),
+            ("downloadUrl", s()),
+            ("expireAt", s()),
+        ],
+        &["reportId", "requestId", "product", "status", "data"],
+    );
     vec![
         (
             "post",
@@ -193,6 +232,14 @@ fn endpoints() -> Vec<Endpoint> {
             None,
             consent.clone(),
         ),
+        ("post", "/data/personal/institution-data", "Data API", "Request reports for a person's authorised consents; answered at once, reports arrive as REPORT_READY webhooks.", "access",
+            Some(institution_data.clone()), accepted.clone()),
+        ("post", "/data/business/institution-data", "Data API", "Request reports for a company's authorised consents (taxId is a CNPJ).", "access",
+            Some(institution_data), accepted),
+        ("get", "/data/v1/requests/{requestId}", "Data API", "A retrieval request: PROCESSING or COMPLETED, and its reports.", "access", None,
+            obj(&[("requestId", s()), ("status", json!({"type": "string", "enum": ["PROCESSING", "COMPLETED"]})), ("reports", json!({"type": "array", "items": obj(&[("reportId", s()), ("consentId", s()), ("product", s()), ("status", s())], &["reportId", "product", "status"])}))], &["requestId", "status", "reports"])),
+        ("get", "/data/v1/reports/{reportId}", "Data API", "A report with fresh download URLs (valid 15 minutes); 410 once its consent was revoked.", "access", None, report.clone()),
+        ("get", "/data/v1/reports/{reportId}/download", "Data API", "The report behind a signed URL (`expires`, `signature`); 403 when expired or altered, 410 after revocation.", "none", None, report),
         (
             "post",
             "/sandbox/v1/consents/{consentId}/authorise",
