@@ -510,3 +510,39 @@ both!(
         );
     }
 );
+
+both!(
+    events_for_a_client_without_a_webhook_url_wait_dead_for_a_replay,
+    |db: Db| async move {
+        let ts = support::spawn(db).await;
+        let (_, _, _) = fresh_consent(&ts).await;
+        let mut dead = Vec::new();
+        for _ in 0..100 {
+            let mut conn = ts.app().store.read().await.unwrap();
+            dead = ponte_store::list_messages(
+                &mut conn,
+                &ts.client.client_id,
+                Some(ponte_store::DEAD),
+                None,
+                10,
+            )
+            .await
+            .unwrap();
+            if !dead.is_empty() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert_eq!(dead.len(), 1, "the consent's first event");
+        assert_eq!(dead[0].attempts, 1, "no pointless retries");
+        assert!(
+            dead[0]
+                .last_error
+                .as_deref()
+                .unwrap()
+                .contains("no webhook URL"),
+            "{:?}",
+            dead[0].last_error
+        );
+    }
+);

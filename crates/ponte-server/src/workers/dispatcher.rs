@@ -15,6 +15,7 @@ use tokio::sync::{watch, Semaphore};
 const LEASE_MS: i64 = 60_000;
 const BATCH: i64 = 64;
 const CONCURRENCY: usize = 32;
+const NO_ENDPOINT: &str = "the client has no webhook URL configured";
 pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(15);
 
 pub async fn run(app: App, mut stop: watch::Receiver<bool>) {
@@ -125,9 +126,7 @@ async fn deliver(app: &App, m: WebhookMessageRow) {
                 _ => client.webhook_url.clone(),
             };
         }
-        let target = url
-            .clone()
-            .ok_or("the client has no webhook URL configured")?;
+        let target = url.clone().ok_or(NO_ENDPOINT)?;
         let secret = app
             .crypto
             .decrypt(&client.webhook_secret_enc)
@@ -167,6 +166,8 @@ async fn deliver(app: &App, m: WebhookMessageRow) {
     let outcome = match (&failure, &result) {
         (None, _) => AttemptOutcome::Delivered,
         (Some(e), Ok(410)) => AttemptOutcome::Dead { error: e },
+        // Retrying cannot help until a URL is set; the message waits, dead, for a replay.
+        (Some(e), Err(_)) if e == NO_ENDPOINT => AttemptOutcome::Dead { error: e },
         (Some(e), _) => match schedule.get((attempt - 1) as usize) {
             Some(delay) => AttemptOutcome::Retry {
                 at: now + delay.as_millis() as i64,
