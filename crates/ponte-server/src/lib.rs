@@ -5,6 +5,7 @@ pub mod config;
 pub mod crypto;
 pub mod error;
 pub mod http;
+pub mod pdf;
 pub mod ratelimit;
 pub mod services;
 pub mod tokens;

@@ -41,6 +41,7 @@ pub fn routes() -> Router<App> {
             "/data/v1/reports/{report_id}/download",
             get(download_report),
         )
+        .route("/data/v1/reports/{report_id}/pdf", get(download_pdf))
 }
 
 pub fn sandbox_routes() -> Router<App> {
@@ -248,16 +249,46 @@ async fn download_report(
     Path(report_id): Path<String>,
     Query(q): Query<Signed>,
 ) -> Response {
+    signed_download(&app, &report_id, reports::Format::Json, q).await
+}
+
+async fn download_pdf(
+    State(app): State<App>,
+    Path(report_id): Path<String>,
+    Query(q): Query<Signed>,
+) -> Response {
+    signed_download(&app, &report_id, reports::Format::Pdf, q).await
+}
+
+async fn signed_download(
+    app: &App,
+    report_id: &str,
+    format: reports::Format,
+    q: Signed,
+) -> Response {
     let (expires, signature) = (
         q.expires.unwrap_or_default(),
         q.signature.unwrap_or_default(),
     );
-    match reports::download(&app, &report_id, &expires, &signature).await {
-        Ok(doc) => (
-            [(axum::http::header::CACHE_CONTROL, "private, no-store")],
-            Json(doc),
-        )
-            .into_response(),
+    let private = (axum::http::header::CACHE_CONTROL, "private, no-store");
+    match reports::download(app, report_id, format, &expires, &signature).await {
+        Ok(doc) if format == reports::Format::Pdf => {
+            let name = format!(
+                "attachment; filename=\"ponte-{}-{report_id}.pdf\"",
+                doc["product"].as_str().unwrap_or("report")
+            );
+            let pdf = crate::pdf::report::render(&doc);
+            (
+                [
+                    private,
+                    (axum::http::header::CONTENT_TYPE, "application/pdf"),
+                ],
+                [(axum::http::header::CONTENT_DISPOSITION, name)],
+                pdf,
+            )
+                .into_response()
+        }
+        Ok(doc) => ([private], Json(doc)).into_response(),
         Err(e @ reports::DownloadError::Forbidden) => {
             error_response(StatusCode::FORBIDDEN, "INVALID_SIGNATURE", &e.to_string())
         }

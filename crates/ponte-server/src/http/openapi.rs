@@ -240,6 +240,7 @@ fn endpoints() -> Vec<Endpoint> {
             obj(&[("requestId", s()), ("status", json!({"type": "string", "enum": ["PROCESSING", "COMPLETED"]})), ("reports", json!({"type": "array", "items": obj(&[("reportId", s()), ("consentId", s()), ("product", s()), ("status", s())], &["reportId", "product", "status"])}))], &["requestId", "status", "reports"])),
         ("get", "/data/v1/reports/{reportId}", "Data API", "A report with fresh download URLs (valid 15 minutes); 410 once its consent was revoked.", "access", None, report.clone()),
         ("get", "/data/v1/reports/{reportId}/download", "Data API", "The report behind a signed URL (`expires`, `signature`); 403 when expired or altered, 410 after revocation.", "none", None, report),
+        ("get", "/data/v1/reports/{reportId}/pdf", "Data API", "The report as a readable PDF behind a signed URL (`pdfUrl`), with the same rules as the JSON download.", "none", None, json!({"type": "string", "format": "binary"})),
         (
             "post",
             "/sandbox/v1/consents/{consentId}/authorise",

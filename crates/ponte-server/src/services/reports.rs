@@ -13,19 +13,44 @@ use sha2::Sha256;
 
 pub const DOWNLOAD_TTL_MS: i64 = 15 * 60 * 1000;
 
-fn signature(app: &App, report_id: &str, expires: i64) -> String {
+/// What a signed URL serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Pdf,
+}
+
+impl Format {
+    fn path(self) -> &'static str {
+        match self {
+            Format::Json => "download",
+            Format::Pdf => "pdf",
+        }
+    }
+}
+
+fn signature(app: &App, report_id: &str, format: Format, expires: i64) -> String {
     let key = app.crypto.derive("ponte/report-download/v1");
     let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&key).expect("HMAC takes any key length");
-    mac.update(format!("{report_id}.{expires}").as_bytes());
+    mac.update(format!("{report_id}.{}.{expires}", format.path()).as_bytes());
     URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
 }
 
-/// Fresh `downloadUrl` and `expireAt` for a report.
+fn signed_url(app: &App, report_id: &str, format: Format, expires: i64) -> String {
+    let sig = signature(app, report_id, format, expires);
+    format!(
+        "{}/data/v1/reports/{report_id}/{}?expires={expires}&signature={sig}",
+        app.public_url,
+        format.path()
+    )
+}
+
+/// Fresh `downloadUrl` (JSON), `pdfUrl` and their `expireAt` for a report.
 pub fn urls(app: &App, report_id: &str) -> Value {
     let expires = (app.clock.now_ms() + DOWNLOAD_TTL_MS) / 1000;
-    let sig = signature(app, report_id, expires);
     json!({
-        "downloadUrl": format!("{}/data/v1/reports/{report_id}/download?expires={expires}&signature={sig}", app.public_url),
+        "downloadUrl": signed_url(app, report_id, Format::Json, expires),
+        "pdfUrl": signed_url(app, report_id, Format::Pdf, expires),
         "expireAt": rfc3339(expires * 1000),
     })
 }
@@ -44,11 +69,12 @@ pub enum DownloadError {
 pub async fn download(
     app: &App,
     report_id: &str,
+    format: Format,
     expires: &str,
     sig: &str,
 ) -> Result<Value, DownloadError> {
     let expires: i64 = expires.parse().map_err(|_| DownloadError::Forbidden)?;
-    let expected = signature(app, report_id, expires);
+    let expected = signature(app, report_id, format, expires);
     let valid = expected.len() == sig.len()
         && subtle::ConstantTimeEq::ct_eq(expected.as_bytes(), sig.as_bytes()).into();
     if !valid || expires * 1000 <= app.clock.now_ms() {
