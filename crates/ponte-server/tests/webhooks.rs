@@ -1,0 +1,211 @@
+//! Consent events reach the client's webhook signed as Standard Webhooks, are
+//! retried until a 2xx, stop at 410 Gone, and survive a restart.
+
+mod support;
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use hmac::{Hmac, Mac};
+use serde_json::{json, Value};
+use sha2::Sha256;
+use std::time::Duration;
+use support::{Db, Receiver};
+
+/// An independent Standard Webhooks verifier, written from the specification.
+fn verify(secret: &str, headers: &std::collections::BTreeMap<String, String>, body: &str) -> bool {
+    let key = STANDARD
+        .decode(secret.strip_prefix("whsec_").unwrap())
+        .unwrap();
+    let signed = format!(
+        "{}.{}.{}",
+        headers["webhook-id"], headers["webhook-timestamp"], body
+    );
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&key).unwrap();
+    mac.update(signed.as_bytes());
+    let expected = STANDARD.encode(mac.finalize().into_bytes());
+    headers["webhook-signature"]
+        .split(' ')
+        .any(|s| s.strip_prefix("v1,") == Some(expected.as_str()))
+}
+
+async fn authorised_consent(ts: &support::TestServer) -> String {
+    let access = ts.access_token().await;
+    let (_, link_token) = ts.link(&access, json!({})).await;
+    let (consent_id, _) = ts
+        .consent(&link_token, json!({"externalTrackId": "order-7"}))
+        .await;
+    let (status, _) = ts
+        .authorise(
+            &link_token,
+            &consent_id,
+            json!({"username": "user_good", "password": "pass_good"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    consent_id
+}
+
+both!(
+    consent_events_are_signed_and_complete,
+    |db: Db| async move {
+        let receiver = Receiver::start().await;
+        let ts = support::spawn_with(
+            db,
+            support::Options {
+                webhook_url: Some(receiver.url.clone()),
+                ..Default::default()
+            },
+        )
+        .await;
+        let consent_id = authorised_consent(&ts).await;
+        let bodies = receiver.wait_for("two events", |b| b.len() >= 2).await;
+        // Delivery is concurrent: order across messages is not promised.
+        let mut statuses: Vec<&str> = bodies
+            .iter()
+            .map(|b| b["status"].as_str().unwrap())
+            .collect();
+        statuses.sort();
+        assert_eq!(statuses, ["AUTHORISED", "AWAITING_AUTHORISATION"]);
+        let authorised = bodies.iter().find(|b| b["status"] == "AUTHORISED").unwrap();
+        let created = bodies
+            .iter()
+            .find(|b| b["status"] == "AWAITING_AUTHORISATION")
+            .unwrap();
+        assert_eq!(authorised["event"], "CONSENT_STATUS_CHANGED");
+        assert_eq!(authorised["consentId"], consent_id.as_str());
+        assert_eq!(authorised["previousStatus"], "AWAITING_AUTHORISATION");
+        assert_eq!(created["previousStatus"], Value::Null);
+        assert_eq!(authorised["externalTrackId"], "order-7");
+        for field in ["linkId", "institutionCode", "occurredAt"] {
+            assert!(authorised[field].is_string(), "{field}: {authorised}");
+        }
+        assert!(authorised.as_object().unwrap().contains_key("reason"));
+
+        let received = receiver.received.lock().unwrap().clone();
+        for (headers, body) in &received {
+            assert!(headers["webhook-id"].starts_with("msg_"));
+            let ts_secs: i64 = headers["webhook-timestamp"].parse().unwrap();
+            assert!((ts_secs - ts.clock.now_ms() / 1000).abs() < 60);
+            assert!(
+                verify(&ts.client.webhook_secret, headers, body),
+                "signature verifies"
+            );
+            assert!(
+                !verify("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", headers, body),
+                "and only with the client's secret"
+            );
+        }
+    }
+);
+
+both!(
+    failures_are_retried_with_the_same_id_until_a_2xx,
+    |db: Db| async move {
+        let receiver = Receiver::start().await;
+        receiver.answers.lock().unwrap().extend([500, 503]);
+        let ts = support::spawn_with(
+            db,
+            support::Options {
+                webhook_url: Some(receiver.url.clone()),
+                ..Default::default()
+            },
+        )
+        .await;
+        let access = ts.access_token().await;
+        let (_, link_token) = ts.link(&access, json!({})).await;
+        ts.consent(&link_token, json!({})).await;
+        receiver.wait_for("three attempts", |b| b.len() >= 3).await;
+        let received = receiver.received.lock().unwrap().clone();
+        let ids: Vec<&str> = received
+            .iter()
+            .map(|(h, _)| h["webhook-id"].as_str())
+            .collect();
+        assert!(
+            ids.iter().all(|id| *id == ids[0]),
+            "one message, three attempts: {ids:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        assert_eq!(
+            receiver.received.lock().unwrap().len(),
+            3,
+            "delivered: no more attempts"
+        );
+        let mut conn = ts.app().store.read().await.unwrap();
+        let m = ponte_store::message_for_client(&mut conn, &ts.client.client_id, ids[0])
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((m.status.as_str(), m.attempts), ("delivered", 3));
+        let attempts = ponte_store::attempts_of(&mut conn, ids[0]).await.unwrap();
+        assert_eq!(
+            attempts.iter().map(|a| a.status_code).collect::<Vec<_>>(),
+            [Some(500), Some(503), Some(200)]
+        );
+    }
+);
+
+both!(gone_stops_retries, |db: Db| async move {
+    let receiver = Receiver::start().await;
+    receiver.answers.lock().unwrap().push(410);
+    let ts = support::spawn_with(
+        db,
+        support::Options {
+            webhook_url: Some(receiver.url.clone()),
+            ..Default::default()
+        },
+    )
+    .await;
+    let access = ts.access_token().await;
+    let (_, link_token) = ts.link(&access, json!({})).await;
+    ts.consent(&link_token, json!({})).await;
+    receiver.wait_for("one attempt", |b| !b.is_empty()).await;
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(
+        receiver.received.lock().unwrap().len(),
+        1,
+        "410 Gone is final"
+    );
+    let mut conn = ts.app().store.read().await.unwrap();
+    let dead = ponte_store::list_messages(
+        &mut conn,
+        &ts.client.client_id,
+        Some(ponte_store::DEAD),
+        None,
+        10,
+    )
+    .await
+    .unwrap();
+    assert_eq!(dead.len(), 1);
+});
+
+both!(a_restart_loses_no_message, |db: Db| async move {
+    // A port nobody listens on yet: every attempt is refused.
+    let parked = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = parked.local_addr().unwrap();
+    drop(parked);
+    let url = format!("http://{addr}/hook");
+    let mut ts = support::spawn_with(
+        db,
+        support::Options {
+            webhook_url: Some(url.clone()),
+            retry_schedule: "1s,1s,1s,1s,1s,1s",
+        },
+    )
+    .await;
+    let access = ts.access_token().await;
+    let mut consents = Vec::new();
+    for _ in 0..3 {
+        let (_, link_token) = ts.link(&access, json!({})).await;
+        consents.push(ts.consent(&link_token, json!({})).await.0);
+    }
+    ts.restart("1s,1s,1s,1s,1s,1s").await;
+    let receiver = Receiver::serve(tokio::net::TcpListener::bind(addr).await.unwrap(), url);
+    let bodies = receiver
+        .wait_for("every event after the restart", |b| {
+            consents
+                .iter()
+                .all(|c| b.iter().any(|e| e["consentId"] == c.as_str()))
+        })
+        .await;
+    assert!(bodies.len() >= 3);
+});
