@@ -15,33 +15,92 @@ both!(operations_endpoints, |db: Db| async move {
     assert_eq!((status, body["database"].as_str()), (200, Some("ok")));
 
     let access = ts.access_token().await;
-    let metrics = ts.http.get(ts.url("/metrics")).send().await.unwrap().text().await.unwrap();
-    assert!(metrics.contains("ponte_http_requests_total") && metrics.contains("path=\"/data/v1/auth\""), "{metrics}");
-    assert!(metrics.contains("ponte_webhook_messages"), "queue depth gauge");
+    let metrics = ts
+        .http
+        .get(ts.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains("ponte_http_requests_total") && metrics.contains("path=\"/data/v1/auth\""),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("ponte_webhook_messages"),
+        "queue depth gauge"
+    );
 
     // The token's key is published.
-    let header: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(access.split('.').next().unwrap()).unwrap()).unwrap();
+    let header: Value = serde_json::from_slice(
+        &URL_SAFE_NO_PAD
+            .decode(access.split('.').next().unwrap())
+            .unwrap(),
+    )
+    .unwrap();
     assert_eq!(header["alg"], "EdDSA");
     let (_, jwks) = ts.get("/.well-known/jwks.json", None).await;
-    let key = jwks["keys"].as_array().unwrap().iter().find(|k| k["kid"] == header["kid"]).expect("the signing key is in the JWKS");
-    assert_eq!((key["kty"].as_str(), key["crv"].as_str()), (Some("OKP"), Some("Ed25519")));
+    let key = jwks["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["kid"] == header["kid"])
+        .expect("the signing key is in the JWKS");
+    assert_eq!(
+        (key["kty"].as_str(), key["crv"].as_str()),
+        (Some("OKP"), Some("Ed25519"))
+    );
 
     // Every route the router serves is in the OpenAPI document.
     let (_, doc) = ts.get("/openapi.json", None).await;
     assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
     for path in [
-        "/data/v1/auth", "/data/v1/auth/refresh", "/data/v1/links", "/data/v1/links/{linkId}", "/data/v1/links/institutions",
-        "/data/v1/consents", "/data/v1/consents/{consentId}", "/data/personal/institution-data", "/data/business/institution-data",
-        "/data/v1/requests/{requestId}", "/data/v1/reports/{reportId}", "/data/v1/reports/{reportId}/download", "/data/v1/reports/{reportId}/pdf",
-        "/sandbox/v1/consents/{consentId}/authorise", "/callback/open-finance", "/link", "/healthz", "/readyz", "/metrics", "/.well-known/jwks.json",
+        "/data/v1/auth",
+        "/data/v1/auth/refresh",
+        "/data/v1/links",
+        "/data/v1/links/{linkId}",
+        "/data/v1/links/institutions",
+        "/data/v1/consents",
+        "/data/v1/consents/{consentId}",
+        "/data/personal/institution-data",
+        "/data/business/institution-data",
+        "/data/v1/requests/{requestId}",
+        "/data/v1/reports/{reportId}",
+        "/data/v1/reports/{reportId}/download",
+        "/data/v1/reports/{reportId}/pdf",
+        "/sandbox/v1/consents/{consentId}/authorise",
+        "/callback/open-finance",
+        "/link",
+        "/healthz",
+        "/readyz",
+        "/metrics",
+        "/.well-known/jwks.json",
     ] {
         assert!(doc["paths"].get(path).is_some(), "{path} is documented");
     }
-    let docs = ts.http.get(ts.url("/docs")).send().await.unwrap().text().await.unwrap();
-    assert!(docs.contains("<html") && docs.contains("/data/v1/consents"), "rendered reference");
+    let docs = ts
+        .http
+        .get(ts.url("/docs"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        docs.contains("<html") && docs.contains("/data/v1/consents"),
+        "rendered reference"
+    );
 
     let (_, link_token) = ts.link(&access, json!({})).await;
-    let page = ts.http.get(ts.url(&format!("/link?v={link_token}"))).send().await.unwrap();
+    let page = ts
+        .http
+        .get(ts.url(&format!("/link?v={link_token}")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(page.status(), 200);
     assert!(page.text().await.unwrap().contains("Connect your bank"));
 });
