@@ -25,6 +25,8 @@ pub struct Inner {
     pub directory: Directory,
     pub open_finance: OpenFinanceClient,
     pub http: reqwest::Client,
+    /// For webhooks: outside sandbox mode it refuses private targets at connect time.
+    pub webhook_http: reqwest::Client,
     pub failed_logins: crate::ratelimit::FailureLimiter,
 }
 
@@ -49,6 +51,17 @@ impl App {
             .redirect(reqwest::redirect::Policy::none())
             .timeout(std::time::Duration::from_secs(15))
             .build()?;
+        let mut webhook_http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(crate::workers::dispatcher::ATTEMPT_TIMEOUT)
+            .pool_max_idle_per_host(8)
+            .user_agent(concat!("ponte-webhooks/", env!("CARGO_PKG_VERSION")));
+        if !config.allow_private_webhooks {
+            webhook_http = webhook_http
+                .https_only(true)
+                .dns_resolver(Arc::new(crate::ssrf::PublicOnly));
+        }
+        let webhook_http = webhook_http.build()?;
         Ok(App(Arc::new(Inner {
             config,
             public_url,
@@ -59,6 +72,7 @@ impl App {
             directory,
             open_finance: OpenFinanceClient::new(),
             http,
+            webhook_http,
             failed_logins: crate::ratelimit::FailureLimiter::new(10, 60_000),
         })))
     }

@@ -8,6 +8,7 @@ pub mod http;
 pub mod pdf;
 pub mod ratelimit;
 pub mod services;
+pub mod ssrf;
 pub mod tokens;
 pub mod workers;
 

@@ -189,6 +189,7 @@ both!(a_restart_loses_no_message, |db: Db| async move {
         support::Options {
             webhook_url: Some(url.clone()),
             retry_schedule: "1s,1s,1s,1s,1s,1s",
+            ..Default::default()
         },
     )
     .await;
@@ -209,3 +210,78 @@ both!(a_restart_loses_no_message, |db: Db| async move {
         .await;
     assert!(bodies.len() >= 3);
 });
+
+both!(
+    private_targets_are_refused_outside_sandbox_rules,
+    |db: Db| async move {
+        let ts = support::spawn_with(
+            db,
+            support::Options {
+                private_webhooks: false,
+                ..Default::default()
+            },
+        )
+        .await;
+        use ponte_server::services::clients;
+        for (url, why) in [
+            ("http://hooks.example.com/x", "https"),
+            ("https://127.0.0.1/x", "loopback"),
+            ("https://10.0.0.8/x", "private"),
+            ("https://169.254.169.254/latest", "metadata"),
+        ] {
+            let new = clients::parse_new_client("Evil", Some(url), None, false).unwrap();
+            let err = clients::create(ts.app(), new).await.expect_err("refused");
+            assert!(err.to_string().contains(why), "{url}: {err}");
+        }
+        let access = ts.access_token().await;
+        let (status, body) = ts
+        .post("/data/v1/links", Some(&access), json!({"personalTaxId": "52998224725", "productsCallbackUrl": {"accounts": "https://192.168.0.10/x"}}))
+        .await;
+        assert_eq!(
+            (status, body["error"]["field"].as_str()),
+            (400, Some("productsCallbackUrl.accounts")),
+            "{body}"
+        );
+
+        // A target that became private after it was configured is refused at connect time.
+        let receiver = Receiver::start().await;
+        {
+            let mut tx = ts.app().store.begin().await.unwrap();
+            sqlx::query("UPDATE clients SET webhook_url = $1 WHERE id = $2")
+                .bind(&receiver.url)
+                .bind(&ts.client.client_id)
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+        }
+        let (_, link_token) = ts.link(&access, json!({})).await;
+        ts.consent(&link_token, json!({})).await;
+        let mut attempts = Vec::new();
+        for _ in 0..100 {
+            let mut conn = ts.app().store.read().await.unwrap();
+            let messages =
+                ponte_store::list_messages(&mut conn, &ts.client.client_id, None, None, 10)
+                    .await
+                    .unwrap();
+            if let Some(m) = messages.iter().find(|m| m.attempts > 0) {
+                attempts = ponte_store::attempts_of(&mut conn, &m.id).await.unwrap();
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert!(
+            attempts[0]
+                .error
+                .as_deref()
+                .unwrap_or("")
+                .contains("refused"),
+            "{:?}",
+            attempts[0]
+        );
+        assert!(
+            receiver.bodies().is_empty(),
+            "nothing reached the private address"
+        );
+    }
+);

@@ -113,15 +113,8 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                         report_webhook_url.as_deref(),
                         auto_delivery,
                     )
-                    .map_err(|e| {
-                        anyhow::anyhow!(
-                            "--{}",
-                            e.to_string()
-                                .replace("webhookUrl", "webhook-url")
-                                .replace("reportWebhookUrl", "report-webhook-url")
-                        )
-                    })?;
-                    (clients::create(&app, new).await?, json)
+                    .map_err(flag_error)?;
+                    (clients::create(&app, new).await.map_err(flag_error)?, json)
                 }
                 ClientsCommand::RotateSecret { client, json } => (
                     clients::rotate_secret(&app, &client)
@@ -138,6 +131,16 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// Names the command-line flag behind an API field in an error.
+fn flag_error(e: impl std::fmt::Display) -> anyhow::Error {
+    let text = e.to_string();
+    let text = text
+        .replace("reportWebhookUrl", "--report-webhook-url")
+        .replace("webhookUrl", "--webhook-url")
+        .replace("name:", "--name:");
+    anyhow::anyhow!(text)
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {

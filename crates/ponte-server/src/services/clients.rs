@@ -50,6 +50,12 @@ pub fn parse_new_client(
 }
 
 pub async fn create(app: &App, new: NewClient) -> Result<NewCredentials> {
+    if let Some(u) = &new.webhook_url {
+        crate::services::webhook_target(app, "webhookUrl", u)?;
+    }
+    if let Some(u) = &new.report_webhook_url {
+        crate::services::webhook_target(app, "reportWebhookUrl", u)?;
+    }
     let now = app.clock.now_ms();
     let client_id = ClientId::generate();
     let api_key = random_secret("pk_");

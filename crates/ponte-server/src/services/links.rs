@@ -132,6 +132,9 @@ pub async fn create(
     client_id: &ponte_core::ClientId,
     link: ValidLink,
 ) -> Result<CreatedLink> {
+    for (product, url) in &link.callbacks {
+        crate::services::webhook_target(app, &format!("productsCallbackUrl.{product}"), url)?;
+    }
     let now = app.clock.now_ms();
     let id = LinkId::generate();
     let expires_at = now + LINK_TOKEN_TTL_SECS * 1000;

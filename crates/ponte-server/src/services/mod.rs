@@ -15,3 +15,13 @@ pub mod sandbox_driver;
 pub(crate) fn text(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
+
+/// A webhook URL an integrator gives us must be one we may call (see `ssrf`).
+pub(crate) fn webhook_target(
+    app: &crate::App,
+    field: &str,
+    url: &ponte_core::HttpUrl,
+) -> Result<(), ponte_core::FieldError> {
+    crate::ssrf::check_url(url.url(), app.config.allow_private_webhooks)
+        .map_err(|why| ponte_core::FieldError::new(field.to_string(), why))
+}

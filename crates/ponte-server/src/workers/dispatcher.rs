@@ -136,8 +136,11 @@ async fn deliver(app: &App, m: WebhookMessageRow) {
         let timestamp = app.clock.now_ms() / 1000;
         let signature =
             sign(&secret, &m.id, timestamp, &body).ok_or("the webhook secret is malformed")?;
+        if !app.config.allow_private_webhooks {
+            crate::ssrf::check_literal(&target)?;
+        }
         let resp = app
-            .http
+            .webhook_http
             .post(&target)
             .timeout(ATTEMPT_TIMEOUT)
             .header("content-type", "application/json")

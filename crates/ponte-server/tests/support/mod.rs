@@ -81,6 +81,8 @@ pub struct TestServer {
 pub struct Options {
     pub retry_schedule: &'static str,
     pub webhook_url: Option<String>,
+    /// `PONTE_ALLOW_PRIVATE_WEBHOOKS` (tests' receivers are on loopback).
+    pub private_webhooks: bool,
 }
 
 impl Default for Options {
@@ -88,6 +90,7 @@ impl Default for Options {
         Options {
             retry_schedule: "1s,1s,1s",
             webhook_url: None,
+            private_webhooks: true,
         }
     }
 }
@@ -103,7 +106,14 @@ pub async fn spawn_with(db: Db, options: Options) -> TestServer {
         Db::Postgres => fresh_postgres_url().await,
     };
     let clock = Clock::default();
-    let server = start(&dir, &database_url, options.retry_schedule, clock.clone()).await;
+    let server = start(
+        &dir,
+        &database_url,
+        options.retry_schedule,
+        options.private_webhooks,
+        clock.clone(),
+    )
+    .await;
     let new = clients::parse_new_client("Test client", options.webhook_url.as_deref(), None, false)
         .expect("valid client");
     let client = clients::create(&server.app, new)
@@ -127,6 +137,7 @@ async fn start(
     dir: &tempfile::TempDir,
     database_url: &str,
     schedule: &str,
+    private_webhooks: bool,
     clock: Clock,
 ) -> Server {
     let mut vars = BTreeMap::new();
@@ -139,6 +150,10 @@ async fn start(
     vars.insert(
         "PONTE_WEBHOOK_RETRY_SCHEDULE".to_string(),
         schedule.to_string(),
+    );
+    vars.insert(
+        "PONTE_ALLOW_PRIVATE_WEBHOOKS".to_string(),
+        private_webhooks.to_string(),
     );
     vars.insert(
         "PONTE_MASTER_KEY".to_string(),
@@ -156,10 +171,18 @@ impl TestServer {
     /// Stops this node and starts another on the same database and data dir
     /// (a new port: URLs handed out before point at the old one).
     pub async fn restart(&mut self, schedule: &'static str) {
+        let private = self.app().config.allow_private_webhooks;
         if let Some(s) = self.server.take() {
             s.stop().await;
         }
-        let server = start(&self.dir, &self.database_url, schedule, self.clock.clone()).await;
+        let server = start(
+            &self.dir,
+            &self.database_url,
+            schedule,
+            private,
+            self.clock.clone(),
+        )
+        .await;
         self.base = format!("http://{}", server.addr);
         self.server = Some(server);
     }
