@@ -285,3 +285,116 @@ both!(
         );
     }
 );
+
+both!(
+    deliveries_are_listed_inspected_and_replayed,
+    |db: Db| async move {
+        let receiver = Receiver::start().await;
+        receiver.answers.lock().unwrap().extend([410, 410]);
+        let ts = support::spawn_with(
+            db,
+            support::Options {
+                webhook_url: Some(receiver.url.clone()),
+                ..Default::default()
+            },
+        )
+        .await;
+        let access = ts.access_token().await;
+        for _ in 0..2 {
+            let (_, link_token) = ts.link(&access, json!({})).await;
+            ts.consent(&link_token, json!({})).await;
+        }
+        receiver
+            .wait_for("two refused attempts", |b| b.len() >= 2)
+            .await;
+        let mut dead = json!(null);
+        for _ in 0..100 {
+            let (_, page) = ts
+                .get("/data/v1/webhooks/messages?status=dead", Some(&access))
+                .await;
+            if page["data"].as_array().map(Vec::len) == Some(2) {
+                dead = page;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert_eq!(dead["data"].as_array().map(Vec::len), Some(2), "{dead}");
+        let (_, one) = ts
+            .get(
+                "/data/v1/webhooks/messages?status=dead&limit=1",
+                Some(&access),
+            )
+            .await;
+        let cursor = one["nextCursor"].as_str().expect("a next page").to_string();
+        let (_, two) = ts
+            .get(
+                &format!("/data/v1/webhooks/messages?status=dead&limit=1&cursor={cursor}"),
+                Some(&access),
+            )
+            .await;
+        assert_ne!(
+            one["data"][0]["id"], two["data"][0]["id"],
+            "pages do not repeat"
+        );
+        let (status, bad) = ts
+            .get("/data/v1/webhooks/messages?status=lost", Some(&access))
+            .await;
+        assert_eq!(
+            (status, bad["error"]["field"].as_str()),
+            (400, Some("status"))
+        );
+
+        let id = dead["data"][0]["id"].as_str().unwrap().to_string();
+        let (_, shown) = ts
+            .get(&format!("/data/v1/webhooks/messages/{id}"), Some(&access))
+            .await;
+        assert_eq!(shown["attemptHistory"][0]["statusCode"], 410);
+        assert_eq!(shown["payload"]["event"], "CONSENT_STATUS_CHANGED");
+
+        let (status, _) = ts
+            .post(
+                &format!("/data/v1/webhooks/messages/{id}/replay"),
+                Some(&access),
+                json!({}),
+            )
+            .await;
+        assert_eq!(status, 200);
+        receiver
+            .wait_for("the replayed message", |b| b.len() >= 3)
+            .await;
+        let (status, body) = ts
+            .post(
+                "/data/v1/webhooks/replay",
+                Some(&access),
+                json!({"since": "yesterday"}),
+            )
+            .await;
+        assert_eq!(
+            (status, body["error"]["field"].as_str()),
+            (400, Some("since"))
+        );
+        let (_, body) = ts
+            .post(
+                "/data/v1/webhooks/replay",
+                Some(&access),
+                json!({"since": "2000-01-01T00:00:00Z"}),
+            )
+            .await;
+        assert_eq!(body["replayed"], 1, "the other dead one: {body}");
+        receiver.wait_for("both delivered", |b| b.len() >= 4).await;
+
+        let other = ponte_server::services::clients::create(
+            ts.app(),
+            ponte_server::services::clients::parse_new_client("Other", None, None, false).unwrap(),
+        )
+        .await
+        .unwrap();
+        let (status, _) = ts
+            .get(
+                &format!("/data/v1/webhooks/messages/{id}"),
+                Some(&ts.access_token_for(&other).await),
+            )
+            .await;
+        assert_eq!(status, 404, "another client's message");
+    }
+);

@@ -214,6 +214,25 @@ pub async fn replay_message(conn: &mut Conn, client_id: &str, id: &str, now: i64
         == 1)
 }
 
+/// Replays every dead message of the client that died at or after `since`.
+pub async fn replay_dead_since(
+    conn: &mut Conn,
+    client_id: &str,
+    since: i64,
+    now: i64,
+) -> Result<u64> {
+    Ok(sqlx::query(
+        "UPDATE webhook_messages SET status = 'pending', next_attempt_at = $1, locked_until = NULL, finished_at = NULL
+         WHERE client_id = $2 AND status = 'dead' AND finished_at >= $3",
+    )
+    .bind(now)
+    .bind(client_id)
+    .bind(since)
+    .execute(conn)
+    .await?
+    .rows_affected())
+}
+
 pub async fn count_messages(conn: &mut Conn, status: &str) -> Result<i64> {
     Ok(
         sqlx::query_scalar("SELECT COUNT(*) FROM webhook_messages WHERE status = $1")

@@ -29,6 +29,49 @@ enum Command {
         #[command(subcommand)]
         command: ClientsCommand,
     },
+    /// Inspect and replay a client's webhook deliveries (JSON output).
+    Webhooks {
+        #[command(subcommand)]
+        command: WebhooksCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum WebhooksCommand {
+    /// Messages, newest first.
+    List {
+        #[arg(long)]
+        client: String,
+        /// pending, delivered or dead
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+        /// The nextCursor of the previous page.
+        #[arg(long)]
+        cursor: Option<String>,
+    },
+    /// One message with every attempt.
+    Show {
+        #[arg(long)]
+        client: String,
+        #[arg(long)]
+        id: String,
+    },
+    /// Send a message again, or every message that died since a time.
+    Replay {
+        #[arg(long)]
+        client: String,
+        #[arg(
+            long,
+            required_unless_present = "dead_since",
+            conflicts_with = "dead_since"
+        )]
+        id: Option<String>,
+        /// RFC 3339, e.g. 2026-11-25T00:00:00Z
+        #[arg(long)]
+        dead_since: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -91,6 +134,63 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Migrate => {
             ponte_store::Store::open(&config.database_url).await?;
             eprintln!("database is up to date");
+            Ok(())
+        }
+        Command::Webhooks { command } => {
+            use ponte_server::services::webhooks;
+            let public = config
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{}", config.listen));
+            let app = App::new(config, public, Clock::default()).await?;
+            let client = |id: &str| ponte_server::services::clients::client_id(id);
+            let out = match command {
+                WebhooksCommand::List {
+                    client: c,
+                    status,
+                    limit,
+                    cursor,
+                } => {
+                    webhooks::list(
+                        &app,
+                        &client(&c),
+                        status.as_deref(),
+                        cursor.as_deref(),
+                        Some(limit),
+                    )
+                    .await
+                }
+                WebhooksCommand::Show { client: c, id } => {
+                    webhooks::show(&app, &client(&c), &id).await
+                }
+                WebhooksCommand::Replay {
+                    client: c,
+                    id: Some(id),
+                    ..
+                } => webhooks::replay(&app, &client(&c), &id).await,
+                WebhooksCommand::Replay {
+                    client: c,
+                    dead_since,
+                    ..
+                } => {
+                    webhooks::replay_dead_since(
+                        &app,
+                        &client(&c),
+                        dead_since.as_deref().unwrap_or_default(),
+                    )
+                    .await
+                }
+            }
+            .map_err(|e| {
+                anyhow::anyhow!(
+                    "{}",
+                    e.to_string()
+                        .replace("since:", "--dead-since:")
+                        .replace("status:", "--status:")
+                        .replace("limit:", "--limit:")
+                )
+            })?;
+            println!("{}", serde_json::to_string_pretty(&out)?);
             Ok(())
         }
         Command::Clients { command } => {

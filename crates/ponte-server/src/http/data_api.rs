@@ -5,7 +5,7 @@
 use crate::error::Error;
 use crate::http::extract::{bearer, json_body};
 use crate::services::retrieval::{self, Kind};
-use crate::services::{clients, consents, links, reports, sandbox_driver};
+use crate::services::{clients, consents, links, reports, sandbox_driver, webhooks};
 use crate::tokens::{TokenError, TokenKind};
 use crate::App;
 use axum::body::Bytes;
@@ -41,6 +41,13 @@ pub fn routes() -> Router<App> {
             "/data/v1/reports/{report_id}/download",
             get(download_report),
         )
+        .route("/data/v1/webhooks/messages", get(list_webhooks))
+        .route("/data/v1/webhooks/messages/{message_id}", get(show_webhook))
+        .route(
+            "/data/v1/webhooks/messages/{message_id}/replay",
+            post(replay_webhook),
+        )
+        .route("/data/v1/webhooks/replay", post(replay_dead_webhooks))
         .route("/data/v1/reports/{report_id}/pdf", get(download_pdf))
 }
 
@@ -307,4 +314,74 @@ fn error_response(status: StatusCode, code: &str, message: &str) -> Response {
         Json(json!({"error": {"code": code, "message": message, "field": null}})),
     )
         .into_response()
+}
+
+#[derive(Deserialize)]
+struct ListQuery {
+    status: Option<String>,
+    cursor: Option<String>,
+    limit: Option<String>,
+}
+
+async fn list_webhooks(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Query(q): Query<ListQuery>,
+) -> ApiResult {
+    let who = bearer(&app, &headers, ACCESS).await?;
+    let limit = q
+        .limit
+        .as_deref()
+        .map(|l| {
+            l.parse::<i64>()
+                .map_err(|_| ponte_core::FieldError::new("limit", "must be a number"))
+        })
+        .transpose()?;
+    Ok(Json(
+        webhooks::list(
+            &app,
+            &who.client_id,
+            q.status.as_deref(),
+            q.cursor.as_deref(),
+            limit,
+        )
+        .await?,
+    )
+    .into_response())
+}
+
+async fn show_webhook(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Path(message_id): Path<String>,
+) -> ApiResult {
+    let who = bearer(&app, &headers, ACCESS).await?;
+    Ok(Json(webhooks::show(&app, &who.client_id, &message_id).await?).into_response())
+}
+
+async fn replay_webhook(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Path(message_id): Path<String>,
+) -> ApiResult {
+    let who = bearer(&app, &headers, ACCESS).await?;
+    Ok(Json(webhooks::replay(&app, &who.client_id, &message_id).await?).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ReplaySince {
+    since: Option<String>,
+}
+
+async fn replay_dead_webhooks(
+    State(app): State<App>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult {
+    let who = bearer(&app, &headers, ACCESS).await?;
+    let req: ReplaySince = json_body(&body)?;
+    let since = req
+        .since
+        .ok_or_else(|| ponte_core::FieldError::new("since", "is required"))?;
+    Ok(Json(webhooks::replay_dead_since(&app, &who.client_id, &since).await?).into_response())
 }

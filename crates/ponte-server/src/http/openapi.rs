@@ -241,6 +241,12 @@ fn endpoints() -> Vec<Endpoint> {
         ("get", "/data/v1/reports/{reportId}", "Data API", "A report with fresh download URLs (valid 15 minutes); 410 once its consent was revoked.", "access", None, report.clone()),
         ("get", "/data/v1/reports/{reportId}/download", "Data API", "The report behind a signed URL (`expires`, `signature`); 403 when expired or altered, 410 after revocation.", "none", None, report),
         ("get", "/data/v1/reports/{reportId}/pdf", "Data API", "The report as a readable PDF behind a signed URL (`pdfUrl`), with the same rules as the JSON download.", "none", None, json!({"type": "string", "format": "binary"})),
+        ("get", "/data/v1/webhooks/messages", "Webhooks", "Your webhook messages, newest first; `status` (pending, delivered, dead), `limit` (1-100), `cursor` (the previous page's nextCursor).", "access", None,
+            obj(&[("data", json!({"type": "array", "items": {"type": "object"}})), ("nextCursor", json!({"type": ["string", "null"]}))], &["data", "nextCursor"])),
+        ("get", "/data/v1/webhooks/messages/{messageId}", "Webhooks", "One message with every delivery attempt (status code, latency, error).", "access", None, json!({"type": "object"})),
+        ("post", "/data/v1/webhooks/messages/{messageId}/replay", "Webhooks", "Send a delivered or dead message again (same webhook-id).", "access", None, obj(&[("id", s()), ("status", s())], &["id", "status"])),
+        ("post", "/data/v1/webhooks/replay", "Webhooks", "Send again every message that died since a time.", "access",
+            Some(obj(&[("since", json!({"type": "string", "format": "date-time"}))], &["since"])), obj(&[("replayed", json!({"type": "integer"}))], &["replayed"])),
         (
             "post",
             "/sandbox/v1/consents/{consentId}/authorise",

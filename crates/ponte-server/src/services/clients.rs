@@ -210,3 +210,8 @@ pub async fn sandbox_client_id(app: &App) -> Result<Option<ClientId>> {
         .await?
         .map(ClientId::from_trusted))
 }
+
+/// A client id given on the command line (ids are opaque to the CLI's user).
+pub fn client_id(raw: &str) -> ClientId {
+    ClientId::from_trusted(raw.trim())
+}

@@ -10,6 +10,7 @@ pub mod outbox;
 pub mod reports;
 pub mod retrieval;
 pub mod sandbox_driver;
+pub mod webhooks;
 
 /// An optional request string, trimmed; blank counts as absent.
 pub(crate) fn text(v: &Option<String>) -> Option<&str> {
