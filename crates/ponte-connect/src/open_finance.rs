@@ -265,12 +265,13 @@ impl OpenFinanceClient {
         Ok(tokens(t, Some(refresh_token), now_ms))
     }
 
-    /// The consent's status at the institution (`AUTHORISED`, `REJECTED`, …) and its rejection reason code.
-    pub async fn consent_status(
+    /// A request to one consent of the consents API, with a client-credentials token.
+    async fn consent_request(
         &self,
         ep: &OpenFinanceEndpoint,
+        method: reqwest::Method,
         bank_consent_id: &str,
-    ) -> Result<(String, Option<String>), ConnectError> {
+    ) -> Result<reqwest::Response, ConnectError> {
         let d = self.discover(ep).await?;
         let cc = self
             .token(
@@ -279,18 +280,31 @@ impl OpenFinanceClient {
                 &[("grant_type", "client_credentials"), ("scope", "consents")],
             )
             .await?;
-        let resp = self
+        let url = format!(
+            "{}/open-banking/consents/v3/consents/{}",
+            ep.api_base,
+            urlencode(bank_consent_id)
+        );
+        Ok(self
             .http
-            .get(format!(
-                "{}/open-banking/consents/v3/consents/{}",
-                ep.api_base,
-                urlencode(bank_consent_id)
-            ))
+            .request(method, url)
             .bearer_auth(&cc.access_token)
             .header("x-fapi-interaction-id", uuid::Uuid::new_v4().to_string())
             .send()
-            .await?;
-        let body: Value = json_of(resp).await?;
+            .await?)
+    }
+
+    /// The consent's status at the institution (`AUTHORISED`, `REJECTED`, …) and its rejection reason code.
+    pub async fn consent_status(
+        &self,
+        ep: &OpenFinanceEndpoint,
+        bank_consent_id: &str,
+    ) -> Result<(String, Option<String>), ConnectError> {
+        let body: Value = json_of(
+            self.consent_request(ep, reqwest::Method::GET, bank_consent_id)
+                .await?,
+        )
+        .await?;
         let status = body["data"]["status"]
             .as_str()
             .ok_or_else(|| ConnectError::Protocol("consent without data.status".into()))?
@@ -307,24 +321,8 @@ impl OpenFinanceClient {
         ep: &OpenFinanceEndpoint,
         bank_consent_id: &str,
     ) -> Result<(), ConnectError> {
-        let d = self.discover(ep).await?;
-        let cc = self
-            .token(
-                ep,
-                &d,
-                &[("grant_type", "client_credentials"), ("scope", "consents")],
-            )
-            .await?;
         let resp = self
-            .http
-            .delete(format!(
-                "{}/open-banking/consents/v3/consents/{}",
-                ep.api_base,
-                urlencode(bank_consent_id)
-            ))
-            .bearer_auth(&cc.access_token)
-            .header("x-fapi-interaction-id", uuid::Uuid::new_v4().to_string())
-            .send()
+            .consent_request(ep, reqwest::Method::DELETE, bank_consent_id)
             .await?;
         let status = resp.status();
         if status.is_success() || status.as_u16() == 422 {

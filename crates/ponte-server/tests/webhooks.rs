@@ -188,7 +188,7 @@ both!(a_restart_loses_no_message, |db: Db| async move {
         db,
         support::Options {
             webhook_url: Some(url.clone()),
-            retry_schedule: "1s,1s,1s,1s,1s,1s",
+            retry_schedule: "1s,1s,1s,1s,1s,1s,1s,1s,1s,1s,1s,1s,1s,1s,1s,1s,1s,1s,1s,1s",
             ..Default::default()
         },
     )
@@ -199,7 +199,8 @@ both!(a_restart_loses_no_message, |db: Db| async move {
         let (_, link_token) = ts.link(&access, json!({})).await;
         consents.push(ts.consent(&link_token, json!({})).await.0);
     }
-    ts.restart("1s,1s,1s,1s,1s,1s").await;
+    ts.restart("1s,1s,1s,1s,1s,1s,1s,1s,1s,1s,1s,1s,1s,1s,1s,1s,1s,1s,1s,1s")
+        .await;
     let receiver = Receiver::serve(tokio::net::TcpListener::bind(addr).await.unwrap(), url);
     let bodies = receiver
         .wait_for("every event after the restart", |b| {

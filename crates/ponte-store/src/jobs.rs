@@ -51,10 +51,7 @@ pub async fn claim_jobs(
     lease_until: i64,
     limit: i64,
 ) -> Result<Vec<JobRow>> {
-    let lock = match backend {
-        Backend::Postgres => "FOR UPDATE SKIP LOCKED",
-        Backend::Sqlite => "",
-    };
+    let lock = backend.skip_locked();
     Ok(sqlx::query_as(&format!(
         "UPDATE jobs SET locked_until = $1, attempts = attempts + 1 WHERE id IN (
             SELECT id FROM jobs WHERE status = 'pending' AND run_at <= $2 AND (locked_until IS NULL OR locked_until <= $3)

@@ -46,6 +46,17 @@ pub enum Backend {
     Postgres,
 }
 
+impl Backend {
+    /// The row-locking clause that lets several nodes claim work side by
+    /// side; SQLite needs none, having one writer.
+    pub fn skip_locked(self) -> &'static str {
+        match self {
+            Backend::Postgres => "FOR UPDATE SKIP LOCKED",
+            Backend::Sqlite => "",
+        }
+    }
+}
+
 /// Handles to the database. On SQLite all writes go through one connection
 /// (SQLite has one writer; queuing in the pool beats `SQLITE_BUSY`), reads
 /// through a small pool beside it (WAL lets them run during a write).

@@ -72,10 +72,7 @@ pub async fn claim_due_messages(
     lease_until: i64,
     limit: i64,
 ) -> Result<Vec<WebhookMessageRow>> {
-    let lock = match backend {
-        Backend::Postgres => "FOR UPDATE SKIP LOCKED",
-        Backend::Sqlite => "",
-    };
+    let lock = backend.skip_locked();
     Ok(sqlx::query_as(&format!(
         "UPDATE webhook_messages SET locked_until = $1 WHERE id IN (
             SELECT id FROM webhook_messages

@@ -37,9 +37,14 @@ pub struct ConsentRequest {
 }
 
 #[derive(Debug, Serialize, Deserialize)]
+/// The end user's details on the consent, kept encrypted.
 struct TaxIds {
     personal: String,
     business: Option<String>,
+    #[serde(default)]
+    phone: Option<String>,
+    #[serde(default)]
+    email: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -106,10 +111,10 @@ pub async fn create(app: &App, bearer: &Bearer, req: ConsentRequest) -> Result<C
     let redirect_url = text(&req.redirect_url)
         .map(|v| HttpUrl::parse("redirectUrl", v))
         .transpose()?;
-    text(&req.phone)
+    let phone = text(&req.phone)
         .map(|v| Phone::parse("phone", v))
         .transpose()?;
-    text(&req.email)
+    let email = text(&req.email)
         .map(|v| Email::parse("email", v))
         .transpose()?;
     let external_track_id = text(&req.external_track_id).map(str::to_string);
@@ -153,6 +158,8 @@ pub async fn create(app: &App, bearer: &Bearer, req: ConsentRequest) -> Result<C
         tax_ids_enc: app.crypto.encrypt_json(&TaxIds {
             personal: personal.as_str().into(),
             business: business.map(|b| b.as_str().into()),
+            phone: phone.map(|p| p.as_str().into()),
+            email: email.map(|e| e.as_str().into()),
         }),
         redirect_url: redirect_url
             .map(|u| u.as_str().to_string())

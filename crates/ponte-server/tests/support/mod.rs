@@ -360,7 +360,7 @@ impl Receiver {
 
     /// Waits until `pred` holds for the received bodies, or fails the test.
     pub async fn wait_for(&self, what: &str, pred: impl Fn(&[Value]) -> bool) -> Vec<Value> {
-        for _ in 0..300 {
+        for _ in 0..600 {
             let bodies = self.bodies();
             if pred(&bodies) {
                 return bodies;
