@@ -84,6 +84,13 @@ pub struct Server {
     pub app: App,
     shutdown: tokio::sync::watch::Sender<bool>,
     task: tokio::task::JoinHandle<()>,
+    workers: Vec<tokio::task::JoinHandle<()>>,
+}
+
+async fn futures_join_all(handles: Vec<tokio::task::JoinHandle<()>>) {
+    for h in handles {
+        let _ = h.await;
+    }
 }
 
 impl Server {
@@ -100,7 +107,7 @@ impl Server {
         crate::http::ops::prometheus();
         let router = crate::http::router(app.clone()).await?;
         let (shutdown, mut stop) = tokio::sync::watch::channel(false);
-        crate::workers::spawn(app.clone(), shutdown.subscribe());
+        let workers = crate::workers::spawn(app.clone(), shutdown.subscribe());
         let task = tokio::spawn(async move {
             let serve = axum::serve(
                 listener,
@@ -119,12 +126,24 @@ impl Server {
             app,
             shutdown,
             task,
+            workers,
         })
     }
 
+    /// Stops serving, lets the workers finish what they hold (bounded), and
+    /// closes the store. Whatever is cut short is retried after its lease.
     pub async fn stop(self) {
         let _ = self.shutdown.send(true);
         let _ = self.task.await;
+        let drained = futures_join_all(self.workers);
+        if tokio::time::timeout(std::time::Duration::from_secs(20), drained)
+            .await
+            .is_err()
+        {
+            tracing::warn!(
+                "workers still busy at shutdown; their leases will lapse and the work runs again"
+            );
+        }
         self.app.store.close().await;
     }
 

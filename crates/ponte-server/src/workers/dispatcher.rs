@@ -18,10 +18,16 @@ const CONCURRENCY: usize = 32;
 const NO_ENDPOINT: &str = "the client has no webhook URL configured";
 pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(15);
 
-pub async fn run(app: App, mut stop: watch::Receiver<bool>) {
+pub async fn run(app: App, stop: watch::Receiver<bool>) {
     let slots = Arc::new(Semaphore::new(CONCURRENCY));
+    work(&app, &slots, stop).await;
+    // Let attempts in flight finish and record themselves before the store closes.
+    let _ = slots.acquire_many(CONCURRENCY as u32).await;
+}
+
+async fn work(app: &App, slots: &Arc<Semaphore>, mut stop: watch::Receiver<bool>) {
     loop {
-        let claimed = claim(&app).await;
+        let claimed = claim(app).await;
         let idle = claimed.is_empty();
         for message in claimed {
             let Ok(permit) = slots.clone().acquire_owned().await else {

@@ -13,12 +13,18 @@ use tokio::sync::{watch, Semaphore};
 const LEASE_MS: i64 = 5 * 60_000;
 const CONCURRENCY: usize = 4;
 
-pub async fn run(app: App, mut stop: watch::Receiver<bool>) {
+pub async fn run(app: App, stop: watch::Receiver<bool>) {
     let slots = Arc::new(Semaphore::new(CONCURRENCY));
+    work(&app, &slots, stop).await;
+    // Let attempts in flight finish and record themselves before the store closes.
+    let _ = slots.acquire_many(CONCURRENCY as u32).await;
+}
+
+async fn work(app: &App, slots: &Arc<Semaphore>, mut stop: watch::Receiver<bool>) {
     loop {
         let free = slots.available_permits() as i64;
         let claimed = if free > 0 {
-            claim(&app, free).await
+            claim(app, free).await
         } else {
             Vec::new()
         };

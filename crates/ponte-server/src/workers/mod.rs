@@ -7,10 +7,13 @@ use crate::App;
 use std::time::Duration;
 use tokio::sync::watch;
 
-pub fn spawn(app: App, stop: watch::Receiver<bool>) {
-    tokio::spawn(dispatcher::run(app.clone(), stop.clone()));
-    tokio::spawn(jobs::run(app.clone(), stop.clone()));
-    tokio::spawn(consent_clock(app, stop));
+/// Starts the workers; they end when `stop` turns true, after their work in flight.
+pub fn spawn(app: App, stop: watch::Receiver<bool>) -> Vec<tokio::task::JoinHandle<()>> {
+    vec![
+        tokio::spawn(dispatcher::run(app.clone(), stop.clone())),
+        tokio::spawn(jobs::run(app.clone(), stop.clone())),
+        tokio::spawn(consent_clock(app, stop)),
+    ]
 }
 
 /// Applies consent expiry even when nobody reads the consent, so its webhook goes out.
