@@ -156,16 +156,29 @@ impl<'a> DataSession<'a> {
                     )))
                 }
             }
+            // Open Finance pages by `links.next` (transactions carry no page
+            // count); `meta.totalPages` is the fallback.
+            if let Some(next) = body["links"]["next"].as_str().filter(|n| !n.is_empty()) {
+                let next = url
+                    .join(next)
+                    .map_err(|e| ConnectError::Protocol(format!("{path}: links.next: {e}")))?;
+                if next == url {
+                    return Err(ConnectError::Protocol(format!(
+                        "{path}: links.next points at the same page"
+                    )));
+                }
+                url = next;
+                continue;
+            }
             let total_pages = body["meta"]["totalPages"].as_u64().unwrap_or(1);
             if u64::from(page) >= total_pages {
                 break;
             }
-            let next = page + 1;
             let pairs: Vec<(String, String)> = url
                 .query_pairs()
                 .filter(|(k, _)| k != "page")
                 .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                .chain([("page".to_string(), next.to_string())])
+                .chain([("page".to_string(), (page + 1).to_string())])
                 .collect();
             url.query_pairs_mut().clear().extend_pairs(pairs);
         }

@@ -144,9 +144,18 @@ pub fn compute(accounts: &Value) -> Value {
             .entry(t.month.as_str())
             .or_default() += t.amount;
     }
-    let n_months = Decimal::from(months.len().max(1));
+    // Income is measured from the first month it shows up: a history that
+    // starts mid-month (or before a first salary) would otherwise read as a
+    // month without income.
+    let first_income = by_source.values().flat_map(|m| m.keys().copied()).min();
+    let income_months: Vec<&str> = months
+        .iter()
+        .map(String::as_str)
+        .filter(|m| first_income.is_some_and(|f| *m >= f))
+        .collect();
+    let n_months = Decimal::from(income_months.len().max(1));
     let mut income_by_month: BTreeMap<&str, Decimal> =
-        months.iter().map(|m| (m.as_str(), Decimal::ZERO)).collect();
+        income_months.iter().map(|m| (*m, Decimal::ZERO)).collect();
     let sources: Vec<Value> = by_source
         .iter()
         .map(|(name, per_month)| {
@@ -317,6 +326,24 @@ mod tests {
                 {"month": "2026-03", "closingBalance": "10000.00"},
             ])
         );
+    }
+
+    #[test]
+    fn a_history_starting_before_the_first_salary_is_not_a_month_without_income() {
+        let mut f = fixture();
+        let txs = f["accounts"][0]["transactions"].as_array_mut().unwrap();
+        txs.insert(
+            0,
+            tx("2025-12-28", false, "35.00", "PADARIA CENTRAL", "CARTAO"),
+        );
+        let i = compute(&f);
+        assert_eq!(
+            i["monthlyCashFlow"].as_array().unwrap().len(),
+            4,
+            "December still counts for cash flow"
+        );
+        assert_eq!(i["income"]["monthlyAverage"], "5166.67");
+        assert_eq!(i["income"]["stability"], "HIGH");
     }
 
     #[test]

@@ -1,8 +1,7 @@
-// PENDING: not compiled yet. These end-to-end tests of the success path need
-// the sandbox banks' data APIs (customers, accounts, credit cards, loans,
-// investments), which are the next step of issue 3. Move this file to
-// tests/reports.rs when the sandbox serves them; today every product would
-// come back FAILED with "404 … No such endpoint in the sandbox".
+// PENDING: not compiled yet. The success path of registration, credit cards,
+// loans and investments needs those sandbox data APIs (accounts is served and
+// tested in tests/reports.rs). Merge these checks into tests/reports.rs as
+// each API lands; today those products come back FAILED with a 404 reason.
 
 //! From an authorised consent to reports in the integrator's hands: jobs,
 //! REPORT_READY webhooks, signed download URLs and PDFs, revocation.
