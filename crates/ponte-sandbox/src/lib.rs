@@ -7,12 +7,13 @@
 //!
 //! Layout: `catalogue` (the banks), `store` (sqlx Any state), `oauth` (token/PAR/discovery),
 //! `flow` + `pages` (the login/consent web journey), `consents_api`, `errors`.
-//! Data APIs are meant to live in new modules (e.g. `data::accounts`) that authenticate
-//! requests with `store::Store::token(bank, "access", bearer)`, whose `consent_id` ties the
-//! token to a consent.
+//! `data` serves the OFB data APIs (resources, customers, accounts, credit cards, loans,
+//! bank fixed incomes) behind the access tokens of the authorization-code grant, with
+//! synthetic data derived deterministically from (bank, user, CPF) and the calendar date.
 
 mod catalogue;
 mod consents_api;
+mod data;
 mod errors;
 mod flow;
 mod oauth;
@@ -121,6 +122,7 @@ pub async fn router(config: SandboxConfig) -> anyhow::Result<Router> {
             &format!("{consents}/{{consent_id}}"),
             get(consents_api::read).delete(consents_api::revoke),
         )
+        .merge(data::routes())
         .fallback(errors::not_found)
         .layer(axum::middleware::from_fn(errors::interaction_id))
         .with_state(state);

@@ -290,6 +290,15 @@ pub async fn decision(
     {
         return page_err(&st, bank, "consent", "O consentimento não está mais aguardando autorização. / The consent is no longer awaiting authorisation.").into_response();
     }
+    // The data APIs serve the data of the user who authorised.
+    try_page!(st
+        .store
+        .record_user(
+            &txn.req.consent_id,
+            txn.username.as_deref().unwrap_or_default()
+        )
+        .await
+        .map_err(|e| internal(&st, bank, e)));
     let code = try_page!(oauth::issue_code(&st, bank, &txn.req)
         .await
         .map_err(|e| internal(&st, bank, e)));

@@ -10,6 +10,7 @@ use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Executor, Row};
 
 mod auth;
+mod data;
 
 use crate::util::now_ms;
 
@@ -132,7 +133,7 @@ impl Store {
             conn.execute("SELECT 1 FROM (SELECT pg_advisory_lock(7305126)) AS l")
                 .await?;
         }
-        for stmt in SCHEMA {
+        for stmt in SCHEMA.iter().chain(data::SCHEMA) {
             conn.execute(*stmt).await?;
         }
         if !is_sqlite {

@@ -27,7 +27,12 @@ pub struct Sandbox {
     pub origin: String,
     /// e.g. http://127.0.0.1:1234/sandbox/banks
     pub base: String,
+    /// `SandboxConfig.base_url`: the public base the banks name themselves by (issuer,
+    /// links); equal to `base` unless started with [`Sandbox::start_public`].
+    pub public_base: String,
     pub http: reqwest::Client,
+    /// The sandbox's sqlx database URL (for tests that must age state directly).
+    pub database_url: String,
     _dir: TempDir,
 }
 
@@ -87,16 +92,29 @@ pub fn expiry_in_days(days: i64) -> String {
 
 impl Sandbox {
     pub async fn start() -> Sandbox {
+        Self::start_with(None).await
+    }
+
+    /// A sandbox that believes it is published at `public_origin` (e.g.
+    /// "https://ponte.example.com") while listening on loopback, as behind a reverse proxy.
+    /// Some OFB link patterns only accept `https://` URLs with a dotted host name.
+    pub async fn start_public(public_origin: &str) -> Sandbox {
+        Self::start_with(Some(public_origin)).await
+    }
+
+    async fn start_with(public_origin: Option<&str>) -> Sandbox {
         let dir = tempfile::tempdir().unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let origin = format!("http://{}", listener.local_addr().unwrap());
         let base = format!("{origin}/sandbox/banks");
+        let public_base = format!("{}/sandbox/banks", public_origin.unwrap_or(&origin));
+        let database_url = std::env::var("PONTE_TEST_POSTGRES_URL").unwrap_or_else(|_| {
+            format!("sqlite://{}?mode=rwc", dir.path().join("sb.db").display())
+        });
         let config = SandboxConfig {
-            base_url: base.clone(),
+            base_url: public_base.clone(),
             // Set PONTE_TEST_POSTGRES_URL=postgres://… to run the same suite on Postgres.
-            database_url: std::env::var("PONTE_TEST_POSTGRES_URL").unwrap_or_else(|_| {
-                format!("sqlite://{}?mode=rwc", dir.path().join("sb.db").display())
-            }),
+            database_url: database_url.clone(),
             clients: vec![
                 SandboxClient {
                     client_id: CLIENT_ID.into(),
@@ -120,7 +138,9 @@ impl Sandbox {
         Sandbox {
             origin,
             base,
+            public_base,
             http,
+            database_url,
             _dir: dir,
         }
     }
@@ -298,7 +318,10 @@ impl Sandbox {
             .await;
         let cb = self.callback(&r);
         assert_eq!(cb.param("state").as_deref(), Some("st-123"));
-        assert_eq!(cb.param("iss"), Some(self.url(bank, "")));
+        assert_eq!(
+            cb.param("iss"),
+            Some(format!("{}/{bank}", self.public_base))
+        );
         cb.param("code").expect("code in callback")
     }
 

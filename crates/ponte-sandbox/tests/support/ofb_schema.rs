@@ -53,6 +53,29 @@ impl OfbSpec {
             .clone()
     }
 
+    /// Validates against any schema of the document named by a JSON pointer, e.g. an
+    /// inline response schema under `#/components/responses/...`.
+    #[track_caller]
+    pub fn assert_valid_at(&self, pointer: &str, instance: &Value) {
+        let ptr = pointer.trim_start_matches('#');
+        assert!(self.doc.pointer(ptr).is_some(), "no {pointer} in spec");
+        let mut root = self.doc.clone();
+        root["$ref"] = json!(pointer);
+        let v = jsonschema::draft4::options()
+            .should_validate_formats(true)
+            .build(&root)
+            .unwrap_or_else(|e| panic!("compile {pointer}: {e}"));
+        let errs: Vec<String> = v
+            .iter_errors(instance)
+            .map(|e| format!("{}: {}", e.instance_path(), e))
+            .collect();
+        assert!(
+            errs.is_empty(),
+            "body does not match {pointer}:\n{}\nbody: {instance:#}",
+            errs.join("\n")
+        );
+    }
+
     /// Every violation of `#/components/schemas/<schema>`, as "path: message".
     pub fn errors(&self, schema: &str, instance: &Value) -> Vec<String> {
         self.validator(schema)
@@ -70,6 +93,14 @@ impl OfbSpec {
             errs.join("\n")
         );
     }
+}
+
+/// Any spec of spec/ofb by file name, parsed once per test binary.
+pub fn spec(file: &str) -> &'static OfbSpec {
+    static SPECS: OnceLock<Mutex<HashMap<String, &'static OfbSpec>>> = OnceLock::new();
+    let mut map = SPECS.get_or_init(Default::default).lock().unwrap();
+    map.entry(file.to_string())
+        .or_insert_with(|| Box::leak(Box::new(OfbSpec::load(file))))
 }
 
 /// The consents spec, parsed once per test binary.
