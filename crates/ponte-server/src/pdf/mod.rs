@@ -183,15 +183,14 @@ impl Document {
             }
             let mut x = MARGIN;
             for (col, cell) in columns.iter().zip(row) {
-                let max_chars = ((col.width - 6.0) / 4.6) as usize;
-                let cell: String = if cell.chars().count() > max_chars {
-                    cell.chars()
-                        .take(max_chars.saturating_sub(1))
-                        .chain(['…'])
-                        .collect()
-                } else {
-                    cell.clone()
-                };
+                // Cut to the column, measured, with an ellipsis.
+                let mut cell = cell.clone();
+                if text_width(&cell, 8.5) > col.width - 6.0 {
+                    while !cell.is_empty() && text_width(&cell, 8.5) > col.width - 12.0 {
+                        cell.pop();
+                    }
+                    cell.push('…');
+                }
                 let tx = match col.align {
                     Align::Left => x,
                     Align::Right => x + col.width - text_width(&cell, 8.5) - 4.0,

@@ -267,7 +267,12 @@ fn credit_cards(d: &mut Document, data: &Value) {
                     date(&b["dueDate"]),
                     amount(&b["billTotalAmount"]),
                     amount(&b["billMinimumAmount"]),
-                    s(&b["isInstalment"]),
+                    if b["isInstalment"] == true {
+                        "yes"
+                    } else {
+                        "no"
+                    }
+                    .to_string(),
                 ]
             })
             .collect();
@@ -307,7 +312,7 @@ fn loans(d: &mut Document, data: &Value) {
         .map(|c| {
             let det = &c["details"];
             vec![
-                s(&c["contract"]["productSubType"]),
+                s(&c["contract"]["productSubType"]).replace('_', " "),
                 date(&det["contractDate"]),
                 brl(det["contractAmount"].as_str().unwrap_or("0")),
                 s(&c["scheduledInstalments"]["totalNumberOfInstalments"]),
@@ -320,17 +325,17 @@ fn loans(d: &mut Document, data: &Value) {
         &[
             Column {
                 title: "Product",
-                width: 170.0,
+                width: 200.0,
                 align: Align::Left,
             },
             Column {
                 title: "Signed",
-                width: 80.0,
+                width: 70.0,
                 align: Align::Left,
             },
             Column {
                 title: "Amount",
-                width: 110.0,
+                width: 90.0,
                 align: Align::Right,
             },
             Column {
@@ -359,7 +364,7 @@ fn investments(d: &mut Document, data: &Value) {
                 s(&id["investmentType"]),
                 s(&id["issuerInstitutionCnpjNumber"]),
                 date(&id["dueDate"]),
-                amount(&i["balances"]["updatedGrossAmount"]),
+                amount(&i["balances"]["grossAmount"]),
             ]
         })
         .collect();
