@@ -66,6 +66,19 @@ pub async fn claim_jobs(
     .await?)
 }
 
+/// Keeps a running job's lease alive; false if the job is no longer pending.
+pub async fn extend_job_lease(conn: &mut Conn, id: &str, until: i64) -> Result<bool> {
+    Ok(
+        sqlx::query("UPDATE jobs SET locked_until = $1 WHERE id = $2 AND status = 'pending'")
+            .bind(until)
+            .bind(id)
+            .execute(conn)
+            .await?
+            .rows_affected()
+            == 1,
+    )
+}
+
 pub async fn finish_job(
     conn: &mut Conn,
     id: &str,
@@ -143,6 +156,13 @@ mod tests {
                     .collect::<Vec<_>>(),
                 [("j1", 2), ("j2", 1)]
             );
+            // A live worker keeps its lease past the original end.
+            assert!(extend_job_lease(&mut tx, "j2", 3_000).await.unwrap());
+            assert!(claim_jobs(&mut tx, b, 2_500, 3_500, 10)
+                .await
+                .unwrap()
+                .iter()
+                .all(|j| j.id != "j2"));
             retry_job(&mut tx, "j1", "bank down", 5_000).await.unwrap();
             finish_job(&mut tx, "j2", JOB_DONE, None, 1_300)
                 .await

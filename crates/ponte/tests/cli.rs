@@ -212,3 +212,188 @@ fn a_bad_setting_stops_the_start_naming_the_variable() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// A local webhook receiver on a plain thread: collects bodies.
+fn receiver() -> (String, std::sync::Arc<std::sync::Mutex<Vec<Value>>>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    let got = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = got.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut stream = stream;
+            let mut buf = Vec::new();
+            let mut chunk = [0u8; 65536];
+            // Read headers, then the body by Content-Length.
+            loop {
+                let n = stream.read(&mut chunk).unwrap_or(0);
+                if n == 0 {
+                    break;
+                }
+                buf.extend_from_slice(&chunk[..n]);
+                let text = String::from_utf8_lossy(&buf).to_string();
+                if let Some(end) = text.find("\r\n\r\n") {
+                    let len = text[..end]
+                        .lines()
+                        .find_map(|l| {
+                            l.to_ascii_lowercase()
+                                .strip_prefix("content-length:")
+                                .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+                        })
+                        .unwrap_or(0);
+                    if buf.len() >= end + 4 + len {
+                        if let Ok(v) = serde_json::from_slice::<Value>(&buf[end + 4..end + 4 + len])
+                        {
+                            sink.lock().unwrap().push(v);
+                        }
+                        break;
+                    }
+                }
+            }
+            let _ = stream
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+        }
+    });
+    (url, got)
+}
+
+fn serve_on(dir: &std::path::Path, port: u16) -> Running {
+    let mut child = Command::new(PONTE)
+        .arg("serve")
+        .env("PONTE_LISTEN", format!("127.0.0.1:{port}"))
+        .env("PONTE_DATA_DIR", dir)
+        .env("PONTE_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("ponte starts");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let url = loop {
+        let line = lines.next().expect("ponte prints its address").unwrap();
+        if let Some(url) = line.strip_prefix("ponte listening on ") {
+            break url.trim().to_string();
+        }
+    };
+    Running {
+        child,
+        url,
+        banner: String::new(),
+    }
+}
+
+#[tokio::test]
+async fn a_retrieval_killed_with_sigkill_is_finished_after_a_restart_and_delivered_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let (hook, got) = receiver();
+    let (ok, out, err) = ponte(
+        dir.path(),
+        &[
+            "clients",
+            "create",
+            "--name",
+            "Acme",
+            "--webhook-url",
+            &hook,
+            "--json",
+        ],
+    );
+    assert!(ok, "{err}");
+    let creds: Value = serde_json::from_str(&out).unwrap();
+    let mut server = serve_on(dir.path(), port);
+    let http = reqwest::Client::new();
+    let call = |method: reqwest::Method, path: String, token: Option<String>, body: Value| {
+        let http = http.clone();
+        let url = format!("http://127.0.0.1:{port}{path}");
+        async move {
+            let mut req = http.request(method, url).json(&body);
+            if let Some(t) = token {
+                req = req.bearer_auth(t);
+            }
+            req.send().await.unwrap().json::<Value>().await.unwrap()
+        }
+    };
+    let post = reqwest::Method::POST;
+    let auth = call(
+        post.clone(),
+        "/data/v1/auth".into(),
+        None,
+        json!({"accessKey": creds["apiKey"], "secretKey": creds["apiSecret"]}),
+    )
+    .await;
+    let access = auth["accessToken"].as_str().unwrap().to_string();
+    let link = call(
+        post.clone(),
+        "/data/v1/links".into(),
+        Some(access.clone()),
+        json!({"personalTaxId": "52998224725"}),
+    )
+    .await;
+    let link_token = link["linkToken"].as_str().unwrap().to_string();
+    let consent = call(
+        post.clone(),
+        "/data/v1/consents".into(),
+        Some(link_token.clone()),
+        json!({"institutionCode": "itau"}),
+    )
+    .await;
+    let consent_id = consent["consentId"].as_str().unwrap().to_string();
+    let done = call(
+        post.clone(),
+        format!("/sandbox/v1/consents/{consent_id}/authorise"),
+        Some(link_token),
+        json!({"username": "user_big", "password": "pass_good"}),
+    )
+    .await;
+    assert_eq!(done["status"], "AUTHORISED");
+    let req = call(post.clone(), "/data/personal/institution-data".into(), Some(access), json!({"taxId": "52998224725", "linkId": link["linkId"], "consentId": [consent_id], "products": ["accounts"]})).await;
+    assert_eq!(req["message"], "ok", "{req}");
+
+    // Five years of history take a while: kill the node in the middle of it.
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    server.child.kill().unwrap(); // SIGKILL
+    server.child.wait().unwrap();
+    assert!(
+        got.lock()
+            .unwrap()
+            .iter()
+            .all(|e| e["event"] != "REPORT_READY"),
+        "killed before the report"
+    );
+    drop(server);
+
+    let _again = serve_on(dir.path(), port);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(150);
+    loop {
+        let reports: Vec<Value> = got
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|e| e["event"] == "REPORT_READY")
+            .cloned()
+            .collect();
+        if !reports.is_empty() {
+            assert_eq!(reports[0]["status"], "SUCCESS", "{}", reports[0]);
+            assert!(reports[0]["summary"]["transactions"].as_u64().unwrap() >= 20_000);
+            std::thread::sleep(std::time::Duration::from_secs(2));
+            let count = got
+                .lock()
+                .unwrap()
+                .iter()
+                .filter(|e| e["event"] == "REPORT_READY")
+                .count();
+            assert_eq!(count, 1, "delivered once");
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the interrupted retrieval never finished"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(250));
+    }
+}

@@ -8,9 +8,11 @@ use ponte_store::JobRow;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{watch, Semaphore};
+use tracing::Instrument;
 
-/// Long enough for a five-year retrieval; a crashed worker's jobs wait this long.
-const LEASE_MS: i64 = 5 * 60_000;
+/// A running job renews its lease every `LEASE_MS / 3`; a crashed worker's
+/// jobs run again once their lease lapses.
+const LEASE_MS: i64 = 60_000;
 const CONCURRENCY: usize = 4;
 
 pub async fn run(app: App, stop: watch::Receiver<bool>) {
@@ -71,11 +73,30 @@ async fn claim(app: &App, limit: i64) -> Vec<JobRow> {
 async fn execute(app: &App, job: JobRow) {
     let span =
         tracing::info_span!("job", job_id = %job.id, kind = %job.kind, attempt = job.attempts);
-    let _enter = span.enter();
+    let renew = {
+        let (app, id) = (app.clone(), job.id.clone());
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(std::time::Duration::from_millis((LEASE_MS / 3) as u64)).await;
+                let until = app.clock.now_ms() + LEASE_MS;
+                let renewed = async {
+                    let mut tx = app.store.begin().await?;
+                    let ok = ponte_store::extend_job_lease(&mut tx, &id, until).await?;
+                    tx.commit().await?;
+                    Ok::<_, anyhow::Error>(ok)
+                }
+                .await;
+                if !matches!(renewed, Ok(true)) {
+                    return;
+                }
+            }
+        })
+    };
     let outcome = match job.kind.as_str() {
-        retrieval::JOB_KIND => retrieval::run(app, &job).await,
+        retrieval::JOB_KIND => retrieval::run(app, &job).instrument(span.clone()).await,
         other => Err(anyhow::anyhow!("unknown job kind {other:?}").into()),
     };
+    renew.abort();
     let now = app.clock.now_ms();
     let recorded = async {
         let mut tx = app.store.begin().await?;
@@ -89,7 +110,7 @@ async fn execute(app: &App, job: JobRow) {
                 ponte_store::retry_job(&mut tx, &job.id, why, now + delay).await?
             }
             Err(e) => {
-                tracing::error!(error = %e, "job failed");
+                tracing::error!(parent: &span, error = %e, "job failed");
                 ponte_store::finish_job(
                     &mut tx,
                     &job.id,
