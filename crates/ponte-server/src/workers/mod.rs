@@ -1,4 +1,4 @@
-//! Background work: the webhook dispatcher and the consent clock.
+//! Background work: the webhook dispatcher, the job runner and the consent clock.
 
 pub mod dispatcher;
 pub mod jobs;
