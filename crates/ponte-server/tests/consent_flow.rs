@@ -265,6 +265,16 @@ both!(
             .append_pair("iss", &params["iss"]);
         let resp = ts.http.get(wrong).send().await.unwrap();
         assert_eq!(resp.status(), 400);
+        // So is an answer claiming to come from another institution (mix-up).
+        let mut mixed = cb.clone();
+        mixed
+            .query_pairs_mut()
+            .clear()
+            .append_pair("code", &params["code"])
+            .append_pair("state", &params["state"])
+            .append_pair("iss", "https://evil.example.com");
+        let resp = ts.http.get(mixed).send().await.unwrap();
+        assert_eq!(resp.status(), 400);
         let (_, c) = ts
             .get(&format!("/data/v1/consents/{consent_id}"), Some(&access))
             .await;
