@@ -28,11 +28,16 @@ fn verify(secret: &str, headers: &std::collections::BTreeMap<String, String>, bo
         .any(|s| s.strip_prefix("v1,") == Some(expected.as_str()))
 }
 
-async fn authorised_consent(ts: &support::TestServer) -> String {
+/// A consent authorised by `user_good`; returns (linkId, consentId, institutionCode).
+async fn authorised_consent(ts: &support::TestServer) -> (String, String, String) {
     let access = ts.access_token().await;
-    let (_, link_token) = ts.link(&access, json!({})).await;
+    let (link_id, link_token) = ts.link(&access, json!({})).await;
+    let institution = ts.institution(&link_token).await;
     let (consent_id, _) = ts
-        .consent(&link_token, json!({"externalTrackId": "order-7"}))
+        .consent(
+            &link_token,
+            json!({"externalTrackId": "order-7", "institutionCode": institution}),
+        )
         .await;
     let (status, _) = ts
         .authorise(
@@ -42,7 +47,7 @@ async fn authorised_consent(ts: &support::TestServer) -> String {
         )
         .await;
     assert_eq!(status, 200);
-    consent_id
+    (link_id, consent_id, institution)
 }
 
 both!(
@@ -57,7 +62,7 @@ both!(
             },
         )
         .await;
-        let consent_id = authorised_consent(&ts).await;
+        let (link_id, consent_id, institution) = authorised_consent(&ts).await;
         let bodies = receiver.wait_for("two events", |b| b.len() >= 2).await;
         // Delivery is concurrent: order across messages is not promised.
         let mut statuses: Vec<&str> = bodies
@@ -71,15 +76,51 @@ both!(
             .iter()
             .find(|b| b["status"] == "AWAITING_AUTHORISATION")
             .unwrap();
-        assert_eq!(authorised["event"], "CONSENT_STATUS_CHANGED");
-        assert_eq!(authorised["consentId"], consent_id.as_str());
-        assert_eq!(authorised["previousStatus"], "AWAITING_AUTHORISATION");
         assert_eq!(created["previousStatus"], Value::Null);
-        assert_eq!(authorised["externalTrackId"], "order-7");
-        for field in ["linkId", "institutionCode", "occurredAt"] {
-            assert!(authorised[field].is_string(), "{field}: {authorised}");
+        assert_eq!(authorised["previousStatus"], "AWAITING_AUTHORISATION");
+        for event in [created, authorised] {
+            assert_eq!(event["event"], "CONSENT_STATUS_CHANGED", "{event}");
+            assert_eq!(event["consentId"], consent_id.as_str(), "{event}");
+            assert_eq!(event["linkId"], link_id.as_str(), "{event}");
+            assert_eq!(event["externalTrackId"], "order-7", "{event}");
+            assert_eq!(event["institutionCode"], institution.as_str(), "{event}");
+            assert!(
+                event.as_object().unwrap().contains_key("reason") && event["reason"].is_null(),
+                "reason is present and null for these transitions: {event}"
+            );
         }
-        assert!(authorised.as_object().unwrap().contains_key("reason"));
+        // occurredAt is RFC 3339 and tells the order the transitions happened in.
+        let when = |e: &Value| {
+            time::OffsetDateTime::parse(
+                e["occurredAt"].as_str().expect("occurredAt"),
+                &time::format_description::well_known::Rfc3339,
+            )
+            .unwrap_or_else(|err| panic!("occurredAt is RFC 3339: {err}: {e}"))
+        };
+        assert!(when(created) <= when(authorised));
+        let (_, consent) = ts
+            .get(
+                &format!("/data/v1/consents/{consent_id}"),
+                Some(&ts.access_token().await),
+            )
+            .await;
+        let history: Vec<(String, time::OffsetDateTime)> = consent["statusHistory"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| {
+                (
+                    h["status"].as_str().unwrap().to_string(),
+                    when(&json!({"occurredAt": h["at"]})),
+                )
+            })
+            .collect();
+        for event in [created, authorised] {
+            assert!(
+                history.contains(&(event["status"].as_str().unwrap().to_string(), when(event))),
+                "the event's occurredAt is the transition's time in statusHistory: {event} {consent}"
+            );
+        }
 
         let received = receiver.received.lock().unwrap().clone();
         for (headers, body) in &received {
@@ -97,6 +138,74 @@ both!(
         }
     }
 );
+
+both!(
+    rejection_and_revocation_are_events_with_their_reason,
+    |db: Db| async move {
+        let receiver = Receiver::start().await;
+        let ts = support::spawn_with(
+            db,
+            support::Options {
+                webhook_url: Some(receiver.url.clone()),
+                ..Default::default()
+            },
+        )
+        .await;
+        let access = ts.access_token().await;
+        let (_, link_token) = ts.link(&access, json!({})).await;
+        let (denied, _) = ts.consent(&link_token, json!({})).await;
+        let (status, _) = ts
+            .authorise(
+                &link_token,
+                &denied,
+                json!({"username": "user_deny", "password": "pass_good"}),
+            )
+            .await;
+        assert_eq!(status, 200);
+        let (_, revoked, _) = authorised_consent(&ts).await;
+        let revoked = revoked_consent(&ts, &access, revoked).await;
+        let event = |bodies: &[Value], consent: &str, status: &str| {
+            bodies
+                .iter()
+                .find(|b| b["consentId"] == consent && b["status"] == status)
+                .cloned()
+        };
+        let bodies = receiver
+            .wait_for("the rejection and the revocation", |b| {
+                event(b, &denied, "REJECTED").is_some() && event(b, &revoked, "REVOKED").is_some()
+            })
+            .await;
+        let rejected = event(&bodies, &denied, "REJECTED").unwrap();
+        assert_eq!(
+            (
+                rejected["previousStatus"].as_str(),
+                rejected["reason"].as_str()
+            ),
+            (
+                Some("AWAITING_AUTHORISATION"),
+                Some("CUSTOMER_MANUALLY_REJECTED")
+            ),
+            "{rejected}"
+        );
+        let gone = event(&bodies, &revoked, "REVOKED").unwrap();
+        assert_eq!(gone["previousStatus"], "AUTHORISED", "{gone}");
+        assert_eq!(gone["event"], "CONSENT_STATUS_CHANGED");
+    }
+);
+
+/// Revokes the consent through the Data API; returns its id.
+async fn revoked_consent(ts: &support::TestServer, access: &str, consent: String) -> String {
+    let (status, body) = ts
+        .call(
+            reqwest::Method::DELETE,
+            &format!("/data/v1/consents/{consent}"),
+            Some(access),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    consent
+}
 
 both!(
     failures_are_retried_with_the_same_id_until_a_2xx,

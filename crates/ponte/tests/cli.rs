@@ -21,11 +21,17 @@ impl Drop for Running {
 }
 
 fn serve(dir: &std::path::Path) -> Running {
+    serve_with(dir, &[])
+}
+
+/// `ponte serve` on a free port with extra variables; returns once it listens.
+fn serve_with(dir: &std::path::Path, vars: &[(&str, &str)]) -> Running {
     let mut child = Command::new(PONTE)
         .arg("serve")
         .env("PONTE_LISTEN", "127.0.0.1:0")
         .env("PONTE_DATA_DIR", dir)
         .env("PONTE_LOG", "warn")
+        .envs(vars.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -44,10 +50,20 @@ fn serve(dir: &std::path::Path) -> Running {
 }
 
 fn ponte(dir: &std::path::Path, args: &[&str]) -> (bool, String, String) {
+    ponte_with(dir, &[], args)
+}
+
+fn ponte_with(
+    dir: &std::path::Path,
+    vars: &[(&str, &str)],
+    args: &[&str],
+) -> (bool, String, String) {
     let out = Command::new(PONTE)
         .args(args)
         .env("PONTE_DATA_DIR", dir)
         .env("PONTE_LOG", "warn")
+        .envs(vars.iter().copied())
+        .stdin(Stdio::null())
         .output()
         .unwrap();
     (
@@ -396,4 +412,123 @@ async fn a_retrieval_killed_with_sigkill_is_finished_after_a_restart_and_deliver
         );
         std::thread::sleep(std::time::Duration::from_millis(250));
     }
+}
+
+/// A fresh database on the PostgreSQL server `PONTE_TEST_POSTGRES_URL` names.
+async fn fresh_postgres_database() -> Option<String> {
+    use sqlx::{Connection, Executor};
+    let Some(base) = std::env::var("PONTE_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    else {
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI must set PONTE_TEST_POSTGRES_URL so the binary is tested on PostgreSQL too"
+        );
+        eprintln!("PONTE_TEST_POSTGRES_URL is not set: skipping the PostgreSQL run");
+        return None;
+    };
+    let name = format!("cli_{}", uuid::Uuid::new_v4().simple());
+    let mut admin = sqlx::PgConnection::connect(&base).await.unwrap();
+    admin
+        .execute(format!("CREATE DATABASE {name}").as_str())
+        .await
+        .unwrap();
+    let (head, _) = base.rsplit_once('/').unwrap();
+    Some(format!("{head}/{name}"))
+}
+
+#[tokio::test]
+async fn serve_and_clients_on_postgresql_with_two_nodes() {
+    let Some(database_url) = fresh_postgres_database().await else {
+        return;
+    };
+    let master_key = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+    let vars = [
+        ("PONTE_DATABASE_URL", database_url.as_str()),
+        ("PONTE_MASTER_KEY", master_key),
+    ];
+    // Two nodes with data dirs of their own: they share only the database.
+    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let a = serve_with(dir_a.path(), &vars);
+    assert!(a.banner.contains("apiSecret"), "{}", a.banner);
+    let sandbox: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir_a.path().join("sandbox-client.json")).unwrap(),
+    )
+    .unwrap();
+    let b = serve_with(dir_b.path(), &vars);
+    assert!(
+        !b.banner.contains("apiSecret"),
+        "the second node makes no second sandbox client: {}",
+        b.banner
+    );
+    assert!(
+        !dir_b.path().join("ponte.db").exists(),
+        "nothing went to SQLite"
+    );
+
+    let (ok, out, err) = ponte_with(
+        tempfile::tempdir().unwrap().path(),
+        &vars,
+        &[
+            "clients",
+            "create",
+            "--name",
+            "Acme PG",
+            "--webhook-url",
+            "https://hooks.example.com/x",
+            "--json",
+        ],
+    );
+    assert!(ok, "{err}");
+    let created: Value = serde_json::from_str(&out).unwrap();
+    assert!(created["webhookSecret"]
+        .as_str()
+        .unwrap()
+        .starts_with("whsec_"));
+    let creds = [
+        (
+            sandbox["apiKey"].as_str().unwrap(),
+            sandbox["apiSecret"].as_str().unwrap(),
+        ),
+        (
+            created["apiKey"].as_str().unwrap(),
+            created["apiSecret"].as_str().unwrap(),
+        ),
+    ];
+    for node in [&a.url, &b.url] {
+        for (key, secret) in creds {
+            assert_eq!(auth(node, key, secret).await, 200, "{key} at {node}");
+        }
+        assert_eq!(auth(node, creds[1].0, "sk_wrong").await, 401);
+    }
+
+    // A token issued by one node is honoured by the other.
+    let http = reqwest::Client::new();
+    let token: Value = http
+        .post(format!("{}/data/v1/auth", a.url))
+        .json(&json!({"accessKey": creds[1].0, "secretKey": creds[1].1}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let link = http
+        .post(format!("{}/data/v1/links", b.url))
+        .bearer_auth(token["accessToken"].as_str().unwrap())
+        .json(&json!({"personalTaxId": "52998224725"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(link.status(), 200);
+
+    // The rows are in PostgreSQL.
+    use sqlx::Connection;
+    let mut conn = sqlx::PgConnection::connect(&database_url).await.unwrap();
+    let names: Vec<(String,)> = sqlx::query_as("SELECT name FROM clients ORDER BY created_at")
+        .fetch_all(&mut conn)
+        .await
+        .unwrap();
+    assert!(names.iter().any(|(n,)| n == "Acme PG"), "{names:?}");
 }
