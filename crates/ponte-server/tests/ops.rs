@@ -108,3 +108,36 @@ both!(operations_endpoints, |db: Db| async move {
     assert_eq!(page.status(), 200);
     assert!(page.text().await.unwrap().contains("Connect your bank"));
 });
+
+// Nodes started together on an empty database agree on one sandbox client:
+// exactly one of them creates it (and would print the banner).
+both!(
+    nodes_starting_together_create_one_sandbox_client,
+    |db: Db| async move {
+        use ponte_server::services::clients::{ensure_sandbox_client, sandbox_client_id};
+        let (_dir, nodes) = support::fresh_nodes(db, 3).await;
+        let (a, b, c) = tokio::join!(
+            ensure_sandbox_client(&nodes[0].app),
+            ensure_sandbox_client(&nodes[1].app),
+            ensure_sandbox_client(&nodes[2].app),
+        );
+        let winners: Vec<_> = [a, b, c]
+            .into_iter()
+            .filter_map(|r| r.expect("no node fails"))
+            .collect();
+        assert_eq!(winners.len(), 1, "one node creates the sandbox client");
+        let mut conn = nodes[0].app.store.read().await.unwrap();
+        assert_eq!(ponte_store::count_clients(&mut conn).await.unwrap(), 1);
+        drop(conn);
+        let named = sandbox_client_id(&nodes[1].app).await.unwrap();
+        assert_eq!(named.unwrap().as_str(), winners[0].client_id);
+        // A later start finds it and creates nothing.
+        assert!(ensure_sandbox_client(&nodes[2].app)
+            .await
+            .unwrap()
+            .is_none());
+        for n in nodes {
+            n.stop().await;
+        }
+    }
+);

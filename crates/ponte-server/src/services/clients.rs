@@ -50,6 +50,19 @@ pub fn parse_new_client(
 }
 
 pub async fn create(app: &App, new: NewClient) -> Result<NewCredentials> {
+    let mut tx = app.store.begin().await?;
+    let creds = create_in(app, &mut tx, new).await?;
+    tx.commit().await?;
+    tracing::info!(client_id = %creds.client_id, "client created");
+    Ok(creds)
+}
+
+/// Creates a client inside the caller's transaction.
+async fn create_in(
+    app: &App,
+    tx: &mut ponte_store::Conn,
+    new: NewClient,
+) -> Result<NewCredentials> {
     if let Some(u) = &new.webhook_url {
         crate::services::webhook_target(app, "webhookUrl", u)?;
     }
@@ -61,9 +74,8 @@ pub async fn create(app: &App, new: NewClient) -> Result<NewCredentials> {
     let api_key = random_secret("pk_");
     let api_secret = random_secret("sk_");
     let webhook_secret = format!("whsec_{}", base64_secret());
-    let mut tx = app.store.begin().await?;
     ponte_store::insert_client(
-        &mut tx,
+        &mut *tx,
         &ClientRow {
             id: client_id.to_string(),
             name: new.name,
@@ -76,9 +88,7 @@ pub async fn create(app: &App, new: NewClient) -> Result<NewCredentials> {
         },
     )
     .await?;
-    insert_secret(app, &mut tx, client_id.as_str(), &api_secret, now).await?;
-    tx.commit().await?;
-    tracing::info!(client_id = %client_id, "client created");
+    insert_secret(app, tx, client_id.as_str(), &api_secret, now).await?;
     Ok(NewCredentials {
         client_id: client_id.to_string(),
         api_key,
@@ -185,8 +195,13 @@ pub async fn ensure_sandbox_client(app: &App) -> Result<Option<NewCredentials>> 
         return Ok(None);
     }
     drop(conn);
-    let creds = create(
+    // Nodes starting together on an empty database race here: each creates
+    // its client and claims the setting in one transaction; the setting's
+    // primary key lets one win, and the others roll their client back.
+    let mut tx = app.store.begin().await?;
+    let creds = create_in(
         app,
+        &mut tx,
         NewClient {
             name: "Sandbox".into(),
             webhook_url: None,
@@ -195,9 +210,14 @@ pub async fn ensure_sandbox_client(app: &App) -> Result<Option<NewCredentials>> 
         },
     )
     .await?;
-    let mut tx = app.store.begin().await?;
-    ponte_store::init_setting(&mut tx, SANDBOX_CLIENT_SETTING, &creds.client_id).await?;
+    let winner =
+        ponte_store::init_setting(&mut tx, SANDBOX_CLIENT_SETTING, &creds.client_id).await?;
+    if winner != creds.client_id {
+        tx.rollback().await?;
+        return Ok(None);
+    }
     tx.commit().await?;
+    tracing::info!(client_id = %creds.client_id, "sandbox client created");
     Ok(Some(creds))
 }
 

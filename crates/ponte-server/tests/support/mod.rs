@@ -133,6 +133,21 @@ pub async fn spawn_with(db: Db, options: Options) -> TestServer {
     }
 }
 
+/// `n` nodes on one fresh database and data dir, with no client created:
+/// what several `ponte serve` processes see on their very first start.
+pub async fn fresh_nodes(db: Db, n: usize) -> (Arc<tempfile::TempDir>, Vec<Server>) {
+    let dir = Arc::new(tempfile::tempdir().expect("temp dir"));
+    let database_url = match db {
+        Db::Sqlite => format!("sqlite://{}/ponte.db?mode=rwc", dir.path().display()),
+        Db::Postgres => fresh_postgres_url().await,
+    };
+    let mut nodes = Vec::new();
+    for _ in 0..n {
+        nodes.push(start(&dir, &database_url, "1s", true, Clock::default()).await);
+    }
+    (dir, nodes)
+}
+
 async fn start(
     dir: &tempfile::TempDir,
     database_url: &str,
