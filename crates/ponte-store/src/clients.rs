@@ -112,6 +112,70 @@ pub async fn expire_secrets(conn: &mut Conn, client_id: &str, at: i64) -> Result
     Ok(())
 }
 
+/// Makes `new_enc` the client's current webhook secret if `old_enc` still
+/// is (so two rotations at once cannot lose one); false if it was not.
+pub async fn swap_webhook_secret(
+    conn: &mut Conn,
+    client_id: &str,
+    old_enc: &str,
+    new_enc: &str,
+) -> Result<bool> {
+    Ok(sqlx::query(
+        "UPDATE clients SET webhook_secret_enc = $1 WHERE id = $2 AND webhook_secret_enc = $3",
+    )
+    .bind(new_enc)
+    .bind(client_id)
+    .bind(old_enc)
+    .execute(conn)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RetiredWebhookSecretRow {
+    pub id: String,
+    pub client_id: String,
+    pub secret_enc: String,
+    pub retired_at: i64,
+    pub expires_at: i64,
+}
+
+/// Keeps a rotated-out webhook secret signing until `expires_at`.
+pub async fn insert_retired_webhook_secret(
+    conn: &mut Conn,
+    s: &RetiredWebhookSecretRow,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO webhook_retired_secrets (id, client_id, secret_enc, retired_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(&s.id)
+    .bind(&s.client_id)
+    .bind(&s.secret_enc)
+    .bind(s.retired_at)
+    .bind(s.expires_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Rotated-out webhook secrets still in their grace period at `now`, newest first.
+pub async fn live_retired_webhook_secrets(
+    conn: &mut Conn,
+    client_id: &str,
+    now: i64,
+) -> Result<Vec<RetiredWebhookSecretRow>> {
+    Ok(sqlx::query_as(
+        "SELECT id, client_id, secret_enc, retired_at, expires_at FROM webhook_retired_secrets
+         WHERE client_id = $1 AND expires_at > $2 ORDER BY retired_at DESC, id DESC",
+    )
+    .bind(client_id)
+    .bind(now)
+    .fetch_all(conn)
+    .await?)
+}
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SigningKeyRow {
     pub kid: String,
@@ -207,6 +271,66 @@ mod tests {
                 .await
                 .unwrap()
                 .is_none());
+        }
+    }
+
+    #[tokio::test]
+    async fn webhook_secrets_rotate_by_compare_and_swap_with_a_grace_period() {
+        for (store, _dir) in stores().await {
+            let mut tx = store.begin().await.unwrap();
+            insert_client(&mut tx, &client("c1", "pk_1")).await.unwrap();
+            assert!(swap_webhook_secret(&mut tx, "c1", "enc", "enc2")
+                .await
+                .unwrap());
+            assert!(
+                !swap_webhook_secret(&mut tx, "c1", "enc", "enc3")
+                    .await
+                    .unwrap(),
+                "a rotation that read the old secret loses to the one that replaced it"
+            );
+            for (id, retired, expires) in [("r1", 10, 1_000), ("r2", 20, 2_000)] {
+                insert_retired_webhook_secret(
+                    &mut tx,
+                    &RetiredWebhookSecretRow {
+                        id: id.into(),
+                        client_id: "c1".into(),
+                        secret_enc: format!("old-{id}"),
+                        retired_at: retired,
+                        expires_at: expires,
+                    },
+                )
+                .await
+                .unwrap();
+            }
+            tx.commit().await.unwrap();
+            let mut conn = store.read().await.unwrap();
+            let live = |rows: Vec<RetiredWebhookSecretRow>| {
+                rows.into_iter().map(|r| r.secret_enc).collect::<Vec<_>>()
+            };
+            assert_eq!(
+                live(
+                    live_retired_webhook_secrets(&mut conn, "c1", 999)
+                        .await
+                        .unwrap()
+                ),
+                ["old-r2", "old-r1"]
+            );
+            assert_eq!(
+                live(
+                    live_retired_webhook_secrets(&mut conn, "c1", 1_000)
+                        .await
+                        .unwrap()
+                ),
+                ["old-r2"]
+            );
+            assert_eq!(
+                client_by_id(&mut conn, "c1")
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .webhook_secret_enc,
+                "enc2"
+            );
         }
     }
 

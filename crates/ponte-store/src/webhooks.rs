@@ -61,31 +61,90 @@ pub async fn insert_message(conn: &mut Conn, m: &WebhookMessageRow) -> Result<()
     Ok(())
 }
 
+/// The URL a message goes to, as SQL over `webhook_messages m`: its own
+/// `target_url`, else the client's URL for its kind ('' when there is none).
+/// Mirrors the dispatcher's choice, so queries can pick messages by endpoint.
+const RESOLVED_URL: &str = "COALESCE(m.target_url, (SELECT CASE WHEN m.target = 'report'
+    THEN COALESCE(c.report_webhook_url, c.webhook_url) ELSE c.webhook_url END
+    FROM clients c WHERE c.id = m.client_id), '')";
+
 /// Leases up to `limit` due messages until `lease_until`. A message whose
 /// dispatcher died keeps its lease until it lapses, then is claimable again:
 /// delivery is at least once. On PostgreSQL `SKIP LOCKED` keeps two nodes
 /// from claiming the same row; SQLite has a single writer.
+///
+/// Messages whose URL starts with one of `skip_prefixes` (the origins, with
+/// their `/`, of endpoints already at their concurrency limit) stay where
+/// they are, so the claim reaches the messages of every other endpoint.
 pub async fn claim_due_messages(
     conn: &mut Conn,
     backend: Backend,
     now: i64,
     lease_until: i64,
     limit: i64,
+    skip_prefixes: &[String],
 ) -> Result<Vec<WebhookMessageRow>> {
     let lock = backend.skip_locked();
-    Ok(sqlx::query_as(&format!(
+    // Each placeholder is used once: the two backends number reused ones differently.
+    let skip: String = (0..skip_prefixes.len())
+        .map(|i| {
+            let (len, prefix) = (5 + 2 * i, 6 + 2 * i);
+            format!(" AND substr({RESOLVED_URL}, 1, length(${len})) <> ${prefix}")
+        })
+        .collect();
+    let sql = format!(
         "UPDATE webhook_messages SET locked_until = $1 WHERE id IN (
-            SELECT id FROM webhook_messages
-            WHERE status = 'pending' AND next_attempt_at <= $2 AND (locked_until IS NULL OR locked_until <= $3)
-            ORDER BY next_attempt_at LIMIT $4 {lock})
+            SELECT m.id FROM webhook_messages m
+            WHERE m.status = 'pending' AND m.next_attempt_at <= $2 AND (m.locked_until IS NULL OR m.locked_until <= $3){skip}
+            ORDER BY m.next_attempt_at LIMIT $4 {lock})
          RETURNING {COLUMNS}"
-    ))
+    );
+    let mut query = sqlx::query_as(&sql)
+        .bind(lease_until)
+        .bind(now)
+        .bind(now)
+        .bind(limit);
+    for prefix in skip_prefixes {
+        query = query.bind(prefix).bind(prefix);
+    }
+    Ok(query.fetch_all(conn).await?)
+}
+
+/// Gives a claimed message back untouched (no attempt made), for the next claim.
+pub async fn release_claim(conn: &mut Conn, id: &str, lease_until: i64) -> Result<bool> {
+    Ok(sqlx::query(
+        "UPDATE webhook_messages SET locked_until = NULL
+         WHERE id = $1 AND locked_until = $2 AND status = 'pending'",
+    )
+    .bind(id)
     .bind(lease_until)
-    .bind(now)
-    .bind(now)
-    .bind(limit)
-    .fetch_all(conn)
-    .await?)
+    .execute(conn)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+/// Ends a claimed message as dead without an attempt (its endpoint is
+/// disabled), under the same fence as `record_attempt`.
+pub async fn kill_unattempted(
+    conn: &mut Conn,
+    id: &str,
+    attempts: i64,
+    error: &str,
+    at: i64,
+) -> Result<bool> {
+    Ok(sqlx::query(
+        "UPDATE webhook_messages SET status = 'dead', locked_until = NULL, last_error = $1, finished_at = $2
+         WHERE id = $3 AND attempts = $4 AND status = 'pending'",
+    )
+    .bind(error)
+    .bind(at)
+    .bind(id)
+    .bind(attempts)
+    .execute(conn)
+    .await?
+    .rows_affected()
+        == 1)
 }
 
 pub enum AttemptOutcome<'a> {
@@ -211,23 +270,104 @@ pub async fn replay_message(conn: &mut Conn, client_id: &str, id: &str, now: i64
         == 1)
 }
 
-/// Replays every dead message of the client that died at or after `since`.
+/// Replays every dead message of the client that died at or after `since`,
+/// except those whose endpoint is disabled (see `dead_since_to_disabled`).
 pub async fn replay_dead_since(
     conn: &mut Conn,
     client_id: &str,
     since: i64,
     now: i64,
 ) -> Result<u64> {
-    Ok(sqlx::query(
+    Ok(sqlx::query(&format!(
         "UPDATE webhook_messages SET status = 'pending', next_attempt_at = $1, locked_until = NULL, finished_at = NULL
-         WHERE client_id = $2 AND status = 'dead' AND finished_at >= $3",
-    )
+         WHERE id IN (SELECT m.id FROM webhook_messages m
+            WHERE m.client_id = $2 AND m.status = 'dead' AND m.finished_at >= $3
+            AND NOT EXISTS (SELECT 1 FROM webhook_endpoints e
+                WHERE e.client_id = m.client_id AND e.disabled_at IS NOT NULL AND e.url = {RESOLVED_URL}))"
+    ))
     .bind(now)
     .bind(client_id)
     .bind(since)
     .execute(conn)
     .await?
     .rows_affected())
+}
+
+/// How many of the client's messages dead since `since` go to a disabled endpoint.
+pub async fn dead_since_to_disabled(conn: &mut Conn, client_id: &str, since: i64) -> Result<i64> {
+    Ok(sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM webhook_messages m
+         WHERE m.client_id = $1 AND m.status = 'dead' AND m.finished_at >= $2
+         AND EXISTS (SELECT 1 FROM webhook_endpoints e
+            WHERE e.client_id = m.client_id AND e.disabled_at IS NOT NULL AND e.url = {RESOLVED_URL})"
+    ))
+    .bind(client_id)
+    .bind(since)
+    .fetch_one(conn)
+    .await?)
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct WebhookEndpointRow {
+    pub client_id: String,
+    pub url: String,
+    pub disabled_at: Option<i64>,
+    /// The message whose attempt got the 410.
+    pub disabled_by: Option<String>,
+    pub updated_at: i64,
+}
+
+/// Marks the client's URL disabled (it answered 410 Gone to `message_id`).
+pub async fn disable_endpoint(
+    conn: &mut Conn,
+    client_id: &str,
+    url: &str,
+    at: i64,
+    message_id: &str,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO webhook_endpoints (client_id, url, disabled_at, disabled_by, updated_at)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (client_id, url) DO UPDATE
+         SET disabled_at = excluded.disabled_at, disabled_by = excluded.disabled_by, updated_at = excluded.updated_at",
+    )
+    .bind(client_id)
+    .bind(url)
+    .bind(at)
+    .bind(message_id)
+    .bind(at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Enables the client's URL again; true if it was disabled.
+pub async fn enable_endpoint(conn: &mut Conn, client_id: &str, url: &str, at: i64) -> Result<bool> {
+    Ok(sqlx::query(
+        "UPDATE webhook_endpoints SET disabled_at = NULL, disabled_by = NULL, updated_at = $1
+         WHERE client_id = $2 AND url = $3 AND disabled_at IS NOT NULL",
+    )
+    .bind(at)
+    .bind(client_id)
+    .bind(url)
+    .execute(conn)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+/// The client's disabled URLs.
+pub async fn disabled_endpoints(
+    conn: &mut Conn,
+    client_id: &str,
+) -> Result<Vec<WebhookEndpointRow>> {
+    Ok(sqlx::query_as(
+        "SELECT client_id, url, disabled_at, disabled_by, updated_at FROM webhook_endpoints
+         WHERE client_id = $1 AND disabled_at IS NOT NULL ORDER BY url",
+    )
+    .bind(client_id)
+    .fetch_all(conn)
+    .await?)
 }
 
 pub async fn count_messages(conn: &mut Conn, status: &str) -> Result<i64> {
@@ -297,7 +437,7 @@ mod tests {
             let b = store.backend();
 
             let mut conn = store.begin().await.unwrap();
-            let first = claim_due_messages(&mut conn, b, 200, 1_200, 10)
+            let first = claim_due_messages(&mut conn, b, 200, 1_200, 10, &[])
                 .await
                 .unwrap();
             assert_eq!(
@@ -306,14 +446,14 @@ mod tests {
                 "only due messages"
             );
             assert!(
-                claim_due_messages(&mut conn, b, 300, 1_300, 10)
+                claim_due_messages(&mut conn, b, 300, 1_300, 10, &[])
                     .await
                     .unwrap()
                     .is_empty(),
                 "leased"
             );
             // The holder died; after the lease the message is claimable again.
-            let again = claim_due_messages(&mut conn, b, 1_200, 2_200, 10)
+            let again = claim_due_messages(&mut conn, b, 1_200, 2_200, 10, &[])
                 .await
                 .unwrap();
             assert_eq!(again.len(), 2);
@@ -370,6 +510,109 @@ mod tests {
                 !replay_message(&mut tx, "c1", "m2", 6_000).await.unwrap(),
                 "already pending"
             );
+            tx.commit().await.unwrap();
+        }
+    }
+
+    #[tokio::test]
+    async fn endpoints_at_their_limit_or_disabled_are_passed_over() {
+        for (store, _dir) in stores().await {
+            let mut tx = store.begin().await.unwrap();
+            let c = ClientRow {
+                id: "c1".into(),
+                name: "n".into(),
+                api_key: "k".into(),
+                webhook_url: Some("https://slow.example/hook".into()),
+                report_webhook_url: Some("https://fast.example/reports".into()),
+                webhook_secret_enc: "e".into(),
+                auto_delivery: 0,
+                created_at: 0,
+            };
+            insert_client(&mut tx, &c).await.unwrap();
+            let event = message("event", 100);
+            let report = WebhookMessageRow {
+                target: "report".into(),
+                ..message("report", 101)
+            };
+            let callback = WebhookMessageRow {
+                target_url: Some("https://slow.example/callback".into()),
+                ..message("callback", 102)
+            };
+            for m in [&event, &report, &callback] {
+                insert_message(&mut tx, m).await.unwrap();
+            }
+            tx.commit().await.unwrap();
+            let b = store.backend();
+
+            let mut tx = store.begin().await.unwrap();
+            let ids = |rows: Vec<WebhookMessageRow>| {
+                let mut ids: Vec<String> = rows.into_iter().map(|m| m.id).collect();
+                ids.sort();
+                ids
+            };
+            let claimed = claim_due_messages(
+                &mut tx,
+                b,
+                200,
+                1_200,
+                10,
+                &["https://slow.example/".to_string()],
+            )
+            .await
+            .unwrap();
+            assert_eq!(ids(claimed), ["report"], "both slow.example URLs wait");
+            assert!(release_claim(&mut tx, "report", 1_200).await.unwrap());
+            assert!(!release_claim(&mut tx, "report", 1_200).await.unwrap());
+            let claimed = claim_due_messages(&mut tx, b, 300, 1_300, 10, &[])
+                .await
+                .unwrap();
+            assert_eq!(ids(claimed), ["callback", "event", "report"]);
+            assert!(kill_unattempted(&mut tx, "event", 0, "disabled", 400)
+                .await
+                .unwrap());
+            assert!(record_attempt(
+                &mut tx,
+                &attempt("callback", 1, 400),
+                AttemptOutcome::Dead { error: "HTTP 410" }
+            )
+            .await
+            .unwrap());
+            disable_endpoint(&mut tx, "c1", "https://slow.example/hook", 400, "event")
+                .await
+                .unwrap();
+            // Disabling twice keeps one row with the latest time.
+            disable_endpoint(&mut tx, "c1", "https://slow.example/hook", 450, "event")
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+
+            let mut tx = store.begin().await.unwrap();
+            let disabled = disabled_endpoints(&mut tx, "c1").await.unwrap();
+            assert_eq!(
+                disabled
+                    .iter()
+                    .map(|e| (e.url.as_str(), e.disabled_at))
+                    .collect::<Vec<_>>(),
+                [("https://slow.example/hook", Some(450))]
+            );
+            assert_eq!(dead_since_to_disabled(&mut tx, "c1", 0).await.unwrap(), 1);
+            assert_eq!(
+                replay_dead_since(&mut tx, "c1", 0, 500).await.unwrap(),
+                1,
+                "only the callback: the event's URL is disabled"
+            );
+            assert!(
+                enable_endpoint(&mut tx, "c1", "https://slow.example/hook", 600)
+                    .await
+                    .unwrap()
+            );
+            assert!(
+                !enable_endpoint(&mut tx, "c1", "https://slow.example/hook", 600)
+                    .await
+                    .unwrap()
+            );
+            assert_eq!(replay_dead_since(&mut tx, "c1", 0, 700).await.unwrap(), 1);
+            assert!(disabled_endpoints(&mut tx, "c1").await.unwrap().is_empty());
             tx.commit().await.unwrap();
         }
     }

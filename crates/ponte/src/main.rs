@@ -72,6 +72,13 @@ enum WebhooksCommand {
         #[arg(long)]
         dead_since: Option<String>,
     },
+    /// Enable again a webhook URL that a 410 Gone disabled.
+    EnableEndpoint {
+        #[arg(long = "client-id", visible_alias = "client", value_name = "ID")]
+        client: String,
+        #[arg(long)]
+        url: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -95,6 +102,13 @@ enum ClientsCommand {
     /// Issue a new API secret; the old one keeps working for 24 hours.
     RotateSecret {
         #[arg(long)]
+        client: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Issue a new whsec_ webhook secret; for 24 hours webhooks are signed by both.
+    RotateWebhookSecret {
+        #[arg(long = "client-id", visible_alias = "client", value_name = "ID")]
         client: String,
         #[arg(long)]
         json: bool,
@@ -180,6 +194,9 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                     )
                     .await
                 }
+                WebhooksCommand::EnableEndpoint { client: c, url } => {
+                    webhooks::enable_endpoint(&app, &client(&c), &url).await
+                }
             }
             .map_err(|e| {
                 anyhow::anyhow!(
@@ -188,6 +205,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                         .replace("since:", "--dead-since:")
                         .replace("status:", "--status:")
                         .replace("limit:", "--limit:")
+                        .replace("url:", "--url:")
                 )
             })?;
             println!("{}", serde_json::to_string_pretty(&out)?);
@@ -215,6 +233,17 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                     )
                     .map_err(flag_error)?;
                     (clients::create(&app, new).await.map_err(flag_error)?, json)
+                }
+                ClientsCommand::RotateWebhookSecret { client, json } => {
+                    let rotated = clients::rotate_webhook_secret(&app, &client)
+                        .await
+                        .map_err(|e| anyhow::anyhow!("--client-id {client}: {e}"))?;
+                    if json {
+                        println!("{}", serde_json::to_string(&rotated)?);
+                    } else {
+                        println!("clientId:      {}\nwebhookSecret: {}\n(the secret is shown only now; until {} webhooks are signed by the previous secret too)", rotated.client_id, rotated.webhook_secret, rotated.previous_secret_expires_at);
+                    }
+                    return Ok(());
                 }
                 ClientsCommand::RotateSecret { client, json } => (
                     clients::rotate_secret(&app, &client)

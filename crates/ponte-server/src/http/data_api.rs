@@ -48,6 +48,14 @@ pub fn routes() -> Router<App> {
             post(replay_webhook),
         )
         .route("/data/v1/webhooks/replay", post(replay_dead_webhooks))
+        .route(
+            "/data/v1/webhooks/secret/rotate",
+            post(rotate_webhook_secret),
+        )
+        .route(
+            "/data/v1/webhooks/endpoints/enable",
+            post(enable_webhook_endpoint),
+        )
         .route("/data/v1/reports/{report_id}/pdf", get(download_pdf))
 }
 
@@ -384,4 +392,32 @@ async fn replay_dead_webhooks(
         .since
         .ok_or_else(|| ponte_core::FieldError::new("since", "is required"))?;
     Ok(Json(webhooks::replay_dead_since(&app, &who.client_id, &since).await?).into_response())
+}
+
+async fn rotate_webhook_secret(State(app): State<App>, headers: HeaderMap) -> ApiResult {
+    let who = bearer(&app, &headers, ACCESS).await?;
+    let rotated = clients::rotate_webhook_secret(&app, who.client_id.as_str()).await?;
+    Ok(Json(json!({
+        "webhookSecret": rotated.webhook_secret,
+        "previousSecretExpiresAt": rotated.previous_secret_expires_at,
+    }))
+    .into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct EnableEndpoint {
+    url: Option<String>,
+}
+
+async fn enable_webhook_endpoint(
+    State(app): State<App>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult {
+    let who = bearer(&app, &headers, ACCESS).await?;
+    let req: EnableEndpoint = json_body(&body)?;
+    let url = req
+        .url
+        .ok_or_else(|| ponte_core::FieldError::new("url", "is required"))?;
+    Ok(Json(webhooks::enable_endpoint(&app, &who.client_id, &url).await?).into_response())
 }

@@ -17,7 +17,7 @@ type Endpoint = (
 
 fn error_schema() -> Value {
     json!({"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message", "field"], "properties": {
-        "code": {"type": "string", "examples": ["INVALID_FIELD", "INVALID_CREDENTIALS", "INVALID_TOKEN", "TOKEN_EXPIRED", "NOT_FOUND", "INSTITUTION_OUTAGE", "CONSENT_NOT_AUTHORISED", "RATE_LIMITED"]},
+        "code": {"type": "string", "examples": ["INVALID_FIELD", "INVALID_CREDENTIALS", "INVALID_TOKEN", "TOKEN_EXPIRED", "NOT_FOUND", "INSTITUTION_OUTAGE", "CONSENT_NOT_AUTHORISED", "RATE_LIMITED", "CONFLICT"]},
         "message": {"type": "string"}, "field": {"type": ["string", "null"]}}}}})
 }
 
@@ -243,10 +243,16 @@ fn endpoints() -> Vec<Endpoint> {
         ("get", "/data/v1/reports/{reportId}/pdf", "Data API", "The report as a readable PDF behind a signed URL (`pdfUrl`), with the same rules as the JSON download.", "none", None, json!({"type": "string", "format": "binary"})),
         ("get", "/data/v1/webhooks/messages", "Webhooks", "Your webhook messages, newest first; `status` (pending, delivered, dead), `limit` (1-100), `cursor` (the previous page's nextCursor).", "access", None,
             obj(&[("data", json!({"type": "array", "items": {"type": "object"}})), ("nextCursor", json!({"type": ["string", "null"]}))], &["data", "nextCursor"])),
-        ("get", "/data/v1/webhooks/messages/{messageId}", "Webhooks", "One message with every delivery attempt (status code, latency, error).", "access", None, json!({"type": "object"})),
-        ("post", "/data/v1/webhooks/messages/{messageId}/replay", "Webhooks", "Send a delivered or dead message again (same webhook-id).", "access", None, obj(&[("id", s()), ("status", s())], &["id", "status"])),
-        ("post", "/data/v1/webhooks/replay", "Webhooks", "Send again every message that died since a time.", "access",
-            Some(obj(&[("since", json!({"type": "string", "format": "date-time"}))], &["since"])), obj(&[("replayed", json!({"type": "integer"}))], &["replayed"])),
+        ("get", "/data/v1/webhooks/messages/{messageId}", "Webhooks", "One message with every delivery attempt (status code, latency, the first 1 KiB of your receiver's answer, error).", "access", None, json!({"type": "object"})),
+        ("post", "/data/v1/webhooks/messages/{messageId}/replay", "Webhooks", "Send a delivered or dead message again (same webhook-id); 409 CONFLICT naming the URL if a 410 Gone disabled its endpoint.", "access", None, obj(&[("id", s()), ("status", s())], &["id", "status"])),
+        ("post", "/data/v1/webhooks/replay", "Webhooks", "Send again every message that died since a time; messages to an endpoint disabled by 410 Gone stay dead and are counted in `skipped`.", "access",
+            Some(obj(&[("since", json!({"type": "string", "format": "date-time"}))], &["since"])),
+            obj(&[("replayed", json!({"type": "integer"})), ("skipped", json!({"type": "integer"})), ("disabledEndpoints", json!({"type": "array", "items": s()}))], &["replayed", "skipped", "disabledEndpoints"])),
+        ("post", "/data/v1/webhooks/secret/rotate", "Webhooks", "Issue a new whsec_ webhook secret (shown once). For 24 hours webhooks carry both signatures, `webhook-signature: v1,<new> v1,<old>`, so your receiver can switch without losing one.", "access", None,
+            obj(&[("webhookSecret", s()), ("previousSecretExpiresAt", json!({"type": "string", "format": "date-time"}))], &["webhookSecret", "previousSecretExpiresAt"])),
+        ("post", "/data/v1/webhooks/endpoints/enable", "Webhooks", "Enable again a URL that answered 410 Gone. While disabled, messages to it are not sent (they end dead, saying why) and replaying them answers 409; after enabling, replay them.", "access",
+            Some(obj(&[("url", json!({"type": "string", "format": "uri"}))], &["url"])),
+            obj(&[("url", s()), ("status", json!({"const": "enabled"})), ("wasDisabled", json!({"type": "boolean"}))], &["url", "status", "wasDisabled"])),
         (
             "post",
             "/sandbox/v1/consents/{consentId}/authorise",

@@ -1,4 +1,5 @@
-//! Integrators: creation, credentials (shown once, kept as keyed hashes) and rotation.
+//! Integrators: creation, credentials (shown once, kept as keyed hashes) and
+//! rotation of the API secret and of the webhook signing secret.
 
 use crate::crypto::random_secret;
 use crate::error::{Error, Result};
@@ -142,6 +143,59 @@ pub async fn rotate_secret(app: &App, client_id: &str) -> Result<NewCredentials>
         api_key: client.api_key,
         api_secret,
         webhook_secret,
+    })
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RotatedWebhookSecret {
+    pub client_id: String,
+    pub webhook_secret: String,
+    /// RFC 3339: until then webhooks carry a signature by the previous secret too.
+    pub previous_secret_expires_at: String,
+}
+
+/// A new `whsec_` secret signs from now on; the previous one keeps signing
+/// beside it (`webhook-signature: v1,<new> v1,<old>`) for 24 hours, so
+/// receivers can switch without losing a webhook.
+pub async fn rotate_webhook_secret(app: &App, client_id: &str) -> Result<RotatedWebhookSecret> {
+    let now = app.clock.now_ms();
+    let expires_at = now + ROTATION_GRACE_MS;
+    let webhook_secret = format!("whsec_{}", base64_secret());
+    let mut tx = app.store.begin().await?;
+    let client = ponte_store::client_by_id(&mut tx, client_id)
+        .await?
+        .ok_or(Error::NotFound("client"))?;
+    ponte_store::insert_retired_webhook_secret(
+        &mut tx,
+        &ponte_store::RetiredWebhookSecretRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            client_id: client.id.clone(),
+            secret_enc: client.webhook_secret_enc.clone(),
+            retired_at: now,
+            expires_at,
+        },
+    )
+    .await?;
+    let swapped = ponte_store::swap_webhook_secret(
+        &mut tx,
+        &client.id,
+        &client.webhook_secret_enc,
+        &app.crypto.encrypt(webhook_secret.as_bytes()),
+    )
+    .await?;
+    if !swapped {
+        return Err(Error::Conflict(
+            "the webhook secret was rotated by another request at the same moment; try again"
+                .into(),
+        ));
+    }
+    tx.commit().await?;
+    tracing::info!(client_id, "webhook secret rotated");
+    Ok(RotatedWebhookSecret {
+        client_id: client.id,
+        webhook_secret,
+        previous_secret_expires_at: crate::clock::rfc3339(expires_at),
     })
 }
 

@@ -1,11 +1,12 @@
 //! What integrators and operators see of webhook delivery: messages, their
-//! attempts, and replays. Shared by the Data API and `ponte webhooks`.
+//! attempts, replays, and endpoints disabled by 410 Gone. Shared by the Data
+//! API and `ponte webhooks`.
 
 use crate::clock::rfc3339;
 use crate::error::{Error, Result};
 use crate::App;
-use ponte_core::{ClientId, FieldError};
-use ponte_store::{WebhookAttemptRow, WebhookMessageRow};
+use ponte_core::{ClientId, FieldError, HttpUrl};
+use ponte_store::{ClientRow, WebhookAttemptRow, WebhookMessageRow};
 use serde_json::{json, Value};
 
 pub const MAX_PAGE: i64 = 100;
@@ -25,7 +26,79 @@ fn message_json(m: &WebhookMessageRow) -> Value {
 }
 
 fn attempt_json(a: &WebhookAttemptRow) -> Value {
-    json!({"attempt": a.attempt, "at": rfc3339(a.at), "url": a.target_url, "statusCode": a.status_code, "latencyMs": a.latency_ms, "error": a.error})
+    json!({"attempt": a.attempt, "at": rfc3339(a.at), "url": a.target_url, "statusCode": a.status_code, "latencyMs": a.latency_ms, "response": a.response, "error": a.error})
+}
+
+/// Where a message goes: its own URL (a `productsCallbackUrl`), else the
+/// client's URL for its kind, read when it is sent so a changed URL applies.
+pub fn target_url(client: &ClientRow, m: &WebhookMessageRow) -> Option<String> {
+    m.target_url.clone().or_else(|| match m.target.as_str() {
+        "report" => client
+            .report_webhook_url
+            .clone()
+            .or(client.webhook_url.clone()),
+        _ => client.webhook_url.clone(),
+    })
+}
+
+/// Why a message to a disabled endpoint was not sent.
+pub fn disabled_error(url: &str, disabled_at: i64) -> String {
+    format!(
+        "endpoint disabled after 410 Gone at {}: {url} (enable it again with POST /data/v1/webhooks/endpoints/enable, then replay)",
+        rfc3339(disabled_at)
+    )
+}
+
+/// Enables a URL that a 410 Gone disabled; messages to it are sent again
+/// (dead ones once replayed). Enabling a URL that is not disabled changes nothing.
+pub async fn enable_endpoint(app: &App, client: &ClientId, url: &str) -> Result<Value> {
+    let parsed = HttpUrl::parse("url", url)?;
+    let mut tx = app.store.begin().await?;
+    let now = app.clock.now_ms();
+    // Stored URLs are normalised; match what the integrator typed as well.
+    let mut was_disabled =
+        ponte_store::enable_endpoint(&mut tx, client.as_str(), parsed.as_str(), now).await?;
+    if parsed.as_str() != url.trim() {
+        was_disabled |=
+            ponte_store::enable_endpoint(&mut tx, client.as_str(), url.trim(), now).await?;
+    }
+    tx.commit().await?;
+    tracing::info!(client_id = %client, was_disabled, "webhook endpoint enabled");
+    Ok(json!({"url": parsed.as_str(), "status": "enabled", "wasDisabled": was_disabled}))
+}
+
+/// Configuring a URL again enables it. For the services that store a
+/// webhook URL (a client's URLs, `productsCallbackUrl`): call inside the
+/// transaction that stores it.
+pub async fn url_configured(
+    conn: &mut ponte_store::Conn,
+    client: &ClientId,
+    url: &HttpUrl,
+    now: i64,
+) -> Result<()> {
+    if ponte_store::enable_endpoint(conn, client.as_str(), url.as_str(), now).await? {
+        tracing::info!(client_id = %client, "webhook endpoint configured again: enabled");
+    }
+    Ok(())
+}
+
+/// The endpoint `m` would go to, if a 410 Gone disabled it: (url, disabled at).
+async fn disabled_target(
+    conn: &mut ponte_store::Conn,
+    client: &ClientId,
+    m: &WebhookMessageRow,
+) -> Result<Option<(String, i64)>> {
+    let Some(row) = ponte_store::client_by_id(conn, client.as_str()).await? else {
+        return Ok(None);
+    };
+    let Some(url) = target_url(&row, m) else {
+        return Ok(None);
+    };
+    let disabled = ponte_store::disabled_endpoints(conn, client.as_str()).await?;
+    Ok(disabled
+        .into_iter()
+        .find(|e| e.url == url)
+        .and_then(|e| e.disabled_at.map(|at| (url, at))))
 }
 
 /// A page of messages, newest first; `cursor` is the previous page's `nextCursor`.
@@ -77,14 +150,19 @@ pub async fn show(app: &App, client: &ClientId, id: &str) -> Result<Value> {
     Ok(out)
 }
 
-/// Sends a finished (delivered or dead) message again.
+/// Sends a finished (delivered or dead) message again. A message whose
+/// endpoint a 410 Gone disabled is refused (409 naming the URL): the
+/// integrator enables the endpoint first, deliberately.
 pub async fn replay(app: &App, client: &ClientId, id: &str) -> Result<Value> {
     let mut tx = app.store.begin().await?;
-    let exists = ponte_store::message_for_client(&mut tx, client.as_str(), id)
+    let message = ponte_store::message_for_client(&mut tx, client.as_str(), id)
         .await?
-        .is_some();
-    if !exists {
-        return Err(Error::NotFound("webhook message"));
+        .ok_or(Error::NotFound("webhook message"))?;
+    if let Some((url, at)) = disabled_target(&mut tx, client, &message).await? {
+        return Err(Error::Conflict(format!(
+            "the endpoint {url} is disabled since it answered 410 Gone at {}; enable it (POST /data/v1/webhooks/endpoints/enable) and replay again",
+            rfc3339(at)
+        )));
     }
     if !ponte_store::replay_message(&mut tx, client.as_str(), id, app.clock.now_ms()).await? {
         return Err(Error::Conflict("the message is still pending".into()));
@@ -94,7 +172,9 @@ pub async fn replay(app: &App, client: &ClientId, id: &str) -> Result<Value> {
     Ok(json!({"id": id, "status": ponte_store::PENDING}))
 }
 
-/// Sends again every message that died since `since` (RFC 3339).
+/// Sends again every message that died since `since` (RFC 3339), except
+/// those to an endpoint a 410 Gone disabled: they stay dead and are counted
+/// in `skipped`, with the disabled URLs listed.
 pub async fn replay_dead_since(app: &App, client: &ClientId, since: &str) -> Result<Value> {
     let t = time::OffsetDateTime::parse(since, &time::format_description::well_known::Rfc3339)
         .map_err(|_| {
@@ -105,9 +185,15 @@ pub async fn replay_dead_since(app: &App, client: &ClientId, since: &str) -> Res
         })?;
     let since_ms = (t.unix_timestamp_nanos() / 1_000_000) as i64;
     let mut tx = app.store.begin().await?;
+    let skipped = ponte_store::dead_since_to_disabled(&mut tx, client.as_str(), since_ms).await?;
+    let disabled: Vec<String> = ponte_store::disabled_endpoints(&mut tx, client.as_str())
+        .await?
+        .into_iter()
+        .map(|e| e.url)
+        .collect();
     let n = ponte_store::replay_dead_since(&mut tx, client.as_str(), since_ms, app.clock.now_ms())
         .await?;
     tx.commit().await?;
-    tracing::info!(client_id = %client, replayed = n, "dead webhooks replayed");
-    Ok(json!({"replayed": n}))
+    tracing::info!(client_id = %client, replayed = n, skipped, "dead webhooks replayed");
+    Ok(json!({"replayed": n, "skipped": skipped, "disabledEndpoints": disabled}))
 }

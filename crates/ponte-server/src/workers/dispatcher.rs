@@ -1,66 +1,257 @@
 //! Delivers the outbox: claims due messages under a lease, signs them as
 //! Standard Webhooks, posts them, and records every attempt. A dispatcher
 //! that dies mid-attempt leaves its lease to lapse; the message is sent again.
+//!
+//! Each endpoint (URL origin) gets at most `PER_ENDPOINT` attempts in flight
+//! on this node, so a slow receiver cannot hold every slot: the claim passes
+//! over saturated endpoints, and what a batch brings beyond the limit waits
+//! in memory, under its lease, for the endpoint's next free slot.
 
+use crate::clock::rfc3339;
+use crate::services::webhooks::{disabled_error, target_url};
 use crate::App;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use hmac::{Hmac, Mac};
-use ponte_store::{AttemptOutcome, WebhookAttemptRow, WebhookMessageRow};
+use ponte_store::{AttemptOutcome, ClientRow, WebhookAttemptRow, WebhookMessageRow};
 use sha2::Sha256;
-use std::sync::Arc;
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tokio::sync::{watch, Semaphore};
+use tokio::sync::{watch, Notify, OwnedSemaphorePermit, Semaphore};
 
 const LEASE_MS: i64 = 60_000;
 const BATCH: i64 = 64;
-const CONCURRENCY: usize = 32;
+/// Attempts in flight on this node. With `PER_ENDPOINT` at 8, even several
+/// hanging receivers leave most of them to the others.
+const CONCURRENCY: usize = 64;
+/// Attempts in flight to one URL origin (`https://host:port`) on this node.
+pub const PER_ENDPOINT: usize = 8;
+/// Claimed messages held for one endpoint at most; more go back to the queue.
+const MAX_WAITING: usize = BATCH as usize;
+/// A waiting message is sent only while its lease outlasts the attempt and
+/// its recording; otherwise it is given back for a later claim.
+const LEASE_MARGIN_MS: i64 = ATTEMPT_TIMEOUT.as_millis() as i64 + 10_000;
+/// How much of a receiver's answer each attempt keeps.
+pub const RESPONSE_CAPTURE: usize = 1024;
 const NO_ENDPOINT: &str = "the client has no webhook URL configured";
 pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(15);
 
 pub async fn run(app: App, stop: watch::Receiver<bool>) {
-    let slots = Arc::new(Semaphore::new(CONCURRENCY));
-    work(&app, &slots, stop).await;
+    let dispatcher = Arc::new(Dispatcher {
+        app,
+        slots: Arc::new(Semaphore::new(CONCURRENCY)),
+        endpoints: Mutex::new(HashMap::new()),
+        stopping: AtomicBool::new(false),
+        slot_freed: Notify::new(),
+    });
+    dispatcher.work(stop).await;
+    dispatcher.stopping.store(true, Ordering::SeqCst);
+    // Waiting messages go back to the queue at once rather than at their lease's end.
+    let waiting: Vec<Waiting> = dispatcher
+        .lock_endpoints()
+        .values_mut()
+        .flat_map(|e| e.waiting.drain(..))
+        .collect();
+    release(&dispatcher.app, &waiting).await;
     // Let attempts in flight finish and record themselves before the store closes.
-    let _ = slots.acquire_many(CONCURRENCY as u32).await;
+    let _ = dispatcher.slots.acquire_many(CONCURRENCY as u32).await;
 }
 
-async fn work(app: &App, slots: &Arc<Semaphore>, mut stop: watch::Receiver<bool>) {
-    loop {
-        let claimed = claim(app).await;
-        let idle = claimed.is_empty();
-        for message in claimed {
-            let Ok(permit) = slots.clone().acquire_owned().await else {
-                return;
-            };
-            let app = app.clone();
-            tokio::spawn(async move {
-                deliver(&app, message).await;
-                drop(permit);
-            });
-        }
-        if idle {
-            tokio::select! {
-                _ = tokio::time::sleep(Duration::from_millis(200)) => {}
-                _ = stop.changed() => return,
-            }
-        }
-        if *stop.borrow() {
-            return;
+struct Dispatcher {
+    app: App,
+    slots: Arc<Semaphore>,
+    endpoints: Mutex<HashMap<String, Endpoint>>,
+    stopping: AtomicBool,
+    /// An endpoint dropped below its limit: worth claiming again now.
+    slot_freed: Notify,
+}
+
+#[derive(Default)]
+struct Endpoint {
+    in_flight: usize,
+    waiting: VecDeque<Waiting>,
+}
+
+/// A claimed message held for its endpoint's next free slot.
+struct Waiting {
+    message: WebhookMessageRow,
+    lease_until: i64,
+}
+
+/// One attempt ready to go.
+struct Send {
+    message: WebhookMessageRow,
+    lease_until: i64,
+    url: String,
+    secrets: Arc<Vec<String>>,
+}
+
+impl From<Send> for Waiting {
+    fn from(s: Send) -> Waiting {
+        Waiting {
+            message: s.message,
+            lease_until: s.lease_until,
         }
     }
 }
 
-async fn claim(app: &App) -> Vec<WebhookMessageRow> {
-    let now = app.clock.now_ms();
+/// What every message of one client needs, read once per claimed batch.
+struct ClientContext {
+    row: ClientRow,
+    /// Current first, then those rotated out but in their grace period; or
+    /// why they cannot be read.
+    secrets: Result<Arc<Vec<String>>, String>,
+    /// Disabled URLs and when a 410 Gone disabled them.
+    disabled: HashMap<String, i64>,
+}
+
+impl Dispatcher {
+    fn lock_endpoints(&self) -> std::sync::MutexGuard<'_, HashMap<String, Endpoint>> {
+        self.endpoints.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    async fn work(self: &Arc<Self>, mut stop: watch::Receiver<bool>) {
+        loop {
+            let now = self.app.clock.now_ms();
+            let lease_until = now + LEASE_MS;
+            let claimed = claim(&self.app, now, lease_until, &self.saturated()).await;
+            let claimed_count = claimed.len();
+            let mut parked = 0;
+            let mut contexts: HashMap<String, Result<Arc<ClientContext>, String>> = HashMap::new();
+            let mut ready = Vec::new();
+            let mut overflow = Vec::new();
+            for message in claimed {
+                if !contexts.contains_key(&message.client_id) {
+                    let ctx = load_context(&self.app, &message.client_id).await;
+                    contexts.insert(message.client_id.clone(), ctx);
+                }
+                let Some(send) = prepare(&self.app, message, lease_until, &contexts).await else {
+                    continue;
+                };
+                let origin = origin_of(&send.url);
+                let mut endpoints = self.lock_endpoints();
+                let endpoint = endpoints.entry(origin.clone()).or_default();
+                if endpoint.in_flight < PER_ENDPOINT {
+                    endpoint.in_flight += 1;
+                    ready.push((origin, send));
+                    continue;
+                }
+                let waiting = Waiting {
+                    message: send.message,
+                    lease_until,
+                };
+                if endpoint.waiting.len() < MAX_WAITING {
+                    endpoint.waiting.push_back(waiting);
+                } else {
+                    overflow.push(waiting);
+                }
+                parked += 1;
+            }
+            release(&self.app, &overflow).await;
+            // Nothing claimed, or all of it for endpoints already busy: wait
+            // for a slot or new work rather than claim the same again.
+            let stalled = parked == claimed_count;
+            for (origin, send) in ready {
+                let Ok(permit) = self.slots.clone().acquire_owned().await else {
+                    return;
+                };
+                tokio::spawn(self.clone().serve_endpoint(permit, origin, send));
+            }
+            if stalled {
+                tokio::select! {
+                    _ = tokio::time::sleep(Duration::from_millis(200)) => {}
+                    _ = self.slot_freed.notified() => {}
+                    _ = stop.changed() => return,
+                }
+            }
+            if *stop.borrow() {
+                return;
+            }
+        }
+    }
+
+    /// URL prefixes of the endpoints at their limit, for the claim to pass over.
+    fn saturated(&self) -> Vec<String> {
+        self.lock_endpoints()
+            .iter()
+            .filter(|(_, e)| e.in_flight + e.waiting.len() >= PER_ENDPOINT)
+            .map(|(origin, _)| format!("{origin}/"))
+            .collect()
+    }
+
+    /// Holds one of the endpoint's slots: sends `first`, then the messages
+    /// waiting for this endpoint, until none is left.
+    async fn serve_endpoint(
+        self: Arc<Self>,
+        _permit: OwnedSemaphorePermit,
+        origin: String,
+        first: Send,
+    ) {
+        let mut next = Some(first);
+        while let Some(send) = next.take() {
+            // Sent only under a lease that outlasts the attempt: a message
+            // that waited too long goes back for a later claim.
+            if send.lease_until - self.app.clock.now_ms() < LEASE_MARGIN_MS {
+                release(&self.app, &[send.into()]).await;
+            } else {
+                deliver(&self.app, send).await;
+            }
+            while let Some(waiting) = self.next_or_leave(&origin) {
+                if waiting.lease_until - self.app.clock.now_ms() < LEASE_MARGIN_MS {
+                    release(&self.app, std::slice::from_ref(&waiting)).await;
+                    continue;
+                }
+                let client_id = waiting.message.client_id.clone();
+                let ctx =
+                    HashMap::from([(client_id.clone(), load_context(&self.app, &client_id).await)]);
+                if let Some(send) =
+                    prepare(&self.app, waiting.message, waiting.lease_until, &ctx).await
+                {
+                    next = Some(send);
+                    break;
+                }
+            }
+        }
+        self.slot_freed.notify_one();
+    }
+
+    /// The next message waiting for this endpoint; or, when there is none
+    /// (or the dispatcher stops), gives the slot up. One lock for both, so
+    /// a message queued meanwhile is never left without a slot to send it.
+    fn next_or_leave(&self, origin: &str) -> Option<Waiting> {
+        let stopping = self.stopping.load(Ordering::SeqCst);
+        let mut endpoints = self.lock_endpoints();
+        let endpoint = endpoints.get_mut(origin)?;
+        if !stopping {
+            if let Some(w) = endpoint.waiting.pop_front() {
+                return Some(w);
+            }
+        }
+        endpoint.in_flight = endpoint.in_flight.saturating_sub(1);
+        if endpoint.in_flight == 0 && endpoint.waiting.is_empty() {
+            endpoints.remove(origin);
+        }
+        None
+    }
+}
+
+async fn claim(
+    app: &App,
+    now: i64,
+    lease_until: i64,
+    skip_prefixes: &[String],
+) -> Vec<WebhookMessageRow> {
     let result = async {
         let mut tx = app.store.begin().await?;
         let rows = ponte_store::claim_due_messages(
             &mut tx,
             app.store.backend(),
             now,
-            now + LEASE_MS,
+            lease_until,
             BATCH,
+            skip_prefixes,
         )
         .await?;
         tx.commit().await?;
@@ -71,6 +262,121 @@ async fn claim(app: &App) -> Vec<WebhookMessageRow> {
         tracing::warn!(error = %e, "claiming webhooks failed");
         Vec::new()
     })
+}
+
+/// Gives claimed messages back, unattempted, for the next claim.
+async fn release(app: &App, waiting: &[Waiting]) {
+    if waiting.is_empty() {
+        return;
+    }
+    let result = async {
+        let mut tx = app.store.begin().await?;
+        for w in waiting {
+            ponte_store::release_claim(&mut tx, &w.message.id, w.lease_until).await?;
+        }
+        tx.commit().await?;
+        Ok::<_, anyhow::Error>(())
+    }
+    .await;
+    if let Err(e) = result {
+        tracing::warn!(error = %e, "releasing webhook claims failed; their leases will lapse");
+    }
+}
+
+async fn load_context(app: &App, client_id: &str) -> Result<Arc<ClientContext>, String> {
+    let now = app.clock.now_ms();
+    let mut conn = app.store.read().await.map_err(|e| e.to_string())?;
+    let row = ponte_store::client_by_id(&mut conn, client_id)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or("client deleted")?;
+    let retired = ponte_store::live_retired_webhook_secrets(&mut conn, client_id, now)
+        .await
+        .map_err(|e| e.to_string())?;
+    let disabled = ponte_store::disabled_endpoints(&mut conn, client_id)
+        .await
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .filter_map(|e| Some((e.url, e.disabled_at?)))
+        .collect();
+    drop(conn);
+    let secrets = std::iter::once(row.webhook_secret_enc.as_str())
+        .chain(retired.iter().map(|r| r.secret_enc.as_str()))
+        .map(|enc| {
+            let plain = app.crypto.decrypt(enc).map_err(|e| e.to_string())?;
+            String::from_utf8(plain).map_err(|e| e.to_string())
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map(Arc::new);
+    Ok(Arc::new(ClientContext {
+        row,
+        secrets,
+        disabled,
+    }))
+}
+
+/// The attempt to make for `m`, or `None` when there is none to make and
+/// the message has been dealt with (no URL, endpoint disabled, client unreadable).
+async fn prepare(
+    app: &App,
+    m: WebhookMessageRow,
+    lease_until: i64,
+    contexts: &HashMap<String, Result<Arc<ClientContext>, String>>,
+) -> Option<Send> {
+    let ctx = match contexts.get(&m.client_id) {
+        Some(Ok(ctx)) => ctx,
+        Some(Err(e)) => {
+            let error = e.clone();
+            record(app, &m, m.target_url.clone(), Err(error), 0).await;
+            return None;
+        }
+        None => {
+            record(app, &m, None, Err("client not loaded".into()), 0).await;
+            return None;
+        }
+    };
+    let Some(url) = target_url(&ctx.row, &m) else {
+        record(app, &m, None, Err(NO_ENDPOINT.into()), 0).await;
+        return None;
+    };
+    if let Some(at) = ctx.disabled.get(&url) {
+        skip_disabled(app, &m, &url, *at).await;
+        return None;
+    }
+    match &ctx.secrets {
+        Ok(secrets) => Some(Send {
+            message: m,
+            lease_until,
+            url,
+            secrets: secrets.clone(),
+        }),
+        Err(e) => {
+            let error = e.clone();
+            record(app, &m, Some(url), Err(error), 0).await;
+            None
+        }
+    }
+}
+
+/// A message to an endpoint a 410 Gone disabled ends dead, unattempted.
+async fn skip_disabled(app: &App, m: &WebhookMessageRow, url: &str, disabled_at: i64) {
+    let error = disabled_error(url, disabled_at);
+    let now = app.clock.now_ms();
+    let result = async {
+        let mut tx = app.store.begin().await?;
+        let ok = ponte_store::kill_unattempted(&mut tx, &m.id, m.attempts, &error, now).await?;
+        tx.commit().await?;
+        Ok::<_, anyhow::Error>(ok)
+    }
+    .await;
+    metrics::counter!("ponte_webhook_messages_skipped_total", "reason" => "endpoint_disabled")
+        .increment(1);
+    match result {
+        Ok(_) => tracing::info!(message_id = %m.id, "webhook not sent: endpoint disabled"),
+        Err(e) => {
+            tracing::warn!(message_id = %m.id, error = %e, "recording a skipped webhook failed")
+        }
+    }
 }
 
 /// `v1,<base64 HMAC-SHA256("id.timestamp.body")>` keyed by the decoded `whsec_` secret.
@@ -84,6 +390,29 @@ pub fn sign(secret: &str, id: &str, timestamp: i64, body: &str) -> Option<String
         "v1,{}",
         STANDARD.encode(mac.finalize().into_bytes())
     ))
+}
+
+/// The `webhook-signature` header: one signature per live secret, current
+/// first, space-separated as Standard Webhooks allows during a rotation.
+pub fn signature_header(
+    secrets: &[String],
+    id: &str,
+    timestamp: i64,
+    body: &str,
+) -> Option<String> {
+    let signatures = secrets
+        .iter()
+        .map(|s| sign(s, id, timestamp, body))
+        .collect::<Option<Vec<_>>>()?;
+    (!signatures.is_empty()).then(|| signatures.join(" "))
+}
+
+/// `scheme://host:port` of a URL: the unit of per-endpoint concurrency.
+fn origin_of(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(u) if u.origin().is_tuple() => u.origin().ascii_serialization(),
+        _ => url.to_string(),
+    }
 }
 
 /// Report webhooks carry download URLs valid for 15 minutes from the
@@ -112,42 +441,48 @@ fn with_fresh_urls(app: &App, m: &WebhookMessageRow) -> String {
     serde_json::Value::Object(body).to_string()
 }
 
-async fn deliver(app: &App, m: WebhookMessageRow) {
-    let attempt = m.attempts + 1;
-    let started = Instant::now();
-    let mut url = m.target_url.clone();
-    let result: Result<u16, String> = async {
-        let mut conn = app.store.read().await.map_err(|e| e.to_string())?;
-        let client = ponte_store::client_by_id(&mut conn, &m.client_id)
-            .await
-            .map_err(|e| e.to_string())?
-            .ok_or("client deleted")?;
-        drop(conn);
-        if url.is_none() {
-            url = match m.target.as_str() {
-                "report" => client
-                    .report_webhook_url
-                    .clone()
-                    .or(client.webhook_url.clone()),
-                _ => client.webhook_url.clone(),
-            };
+/// The start of a response body as text; a character cut by the limit is
+/// dropped rather than shown as U+FFFD.
+fn captured_text(bytes: &[u8]) -> String {
+    let end = match std::str::from_utf8(bytes) {
+        Err(e) if e.error_len().is_none() => e.valid_up_to(),
+        _ => bytes.len(),
+    };
+    String::from_utf8_lossy(&bytes[..end]).into_owned()
+}
+
+async fn read_capture(mut resp: reqwest::Response) -> String {
+    let mut body = Vec::new();
+    while body.len() < RESPONSE_CAPTURE {
+        match resp.chunk().await {
+            Ok(Some(chunk)) => body.extend_from_slice(&chunk),
+            _ => break,
         }
-        let target = url.clone().ok_or(NO_ENDPOINT)?;
-        let secret = app
-            .crypto
-            .decrypt(&client.webhook_secret_enc)
-            .map_err(|e| e.to_string())?;
-        let secret = String::from_utf8(secret).map_err(|e| e.to_string())?;
+    }
+    body.truncate(RESPONSE_CAPTURE);
+    captured_text(&body)
+}
+
+/// One attempt: sign, post, and record the answer.
+async fn deliver(app: &App, send: Send) {
+    let Send {
+        message: m,
+        url,
+        secrets,
+        ..
+    } = send;
+    let started = Instant::now();
+    let result: Result<(u16, String), String> = async {
         let body = with_fresh_urls(app, &m);
         let timestamp = app.clock.now_ms() / 1000;
-        let signature =
-            sign(&secret, &m.id, timestamp, &body).ok_or("the webhook secret is malformed")?;
+        let signature = signature_header(&secrets, &m.id, timestamp, &body)
+            .ok_or("the webhook secret is malformed")?;
         if !app.config.allow_private_webhooks {
-            crate::ssrf::check_literal(&target)?;
+            crate::ssrf::check_literal(&url)?;
         }
         let resp = app
             .webhook_http
-            .post(&target)
+            .post(&url)
             .timeout(ATTEMPT_TIMEOUT)
             .header("content-type", "application/json")
             .header("webhook-id", &m.id)
@@ -157,27 +492,42 @@ async fn deliver(app: &App, m: WebhookMessageRow) {
             .send()
             .await
             .map_err(|e| format!("{e}"))?;
-        Ok(resp.status().as_u16())
+        let status = resp.status().as_u16();
+        Ok((status, read_capture(resp).await))
     }
     .await;
     let latency_ms = started.elapsed().as_millis() as i64;
+    record(app, &m, Some(url), result, latency_ms).await;
+}
+
+/// Records an attempt (or a failure to make one) and what follows from it:
+/// delivered, retried on the schedule, or dead; a 410 Gone also disables the URL.
+async fn record(
+    app: &App,
+    m: &WebhookMessageRow,
+    url: Option<String>,
+    result: Result<(u16, String), String>,
+    latency_ms: i64,
+) {
+    let attempt = m.attempts + 1;
     let now = app.clock.now_ms();
     let schedule = &app.config.webhook_retry_schedule;
-    let (status_code, error) = match &result {
-        Ok(code) => (Some(i64::from(*code)), None),
-        Err(e) => (None, Some(e.clone())),
+    let (status_code, response, error) = match &result {
+        Ok((code, body)) => (Some(i64::from(*code)), Some(body.clone()), None),
+        Err(e) => (None, None, Some(e.clone())),
     };
     let failure = match &result {
-        Ok(code) if (200..300).contains(code) => None,
-        Ok(code) => Some(format!("HTTP {code}")),
+        Ok((code, _)) if (200..300).contains(code) => None,
+        Ok((code, _)) => Some(format!("HTTP {code}")),
         Err(e) => Some(e.clone()),
     };
-    let outcome = match (&failure, &result) {
-        (None, _) => AttemptOutcome::Delivered,
-        (Some(e), Ok(410)) => AttemptOutcome::Dead { error: e },
+    let gone = matches!(result, Ok((410, _)));
+    let outcome = match &failure {
+        None => AttemptOutcome::Delivered,
+        Some(e) if gone => AttemptOutcome::Dead { error: e },
         // Retrying cannot help until a URL is set; the message waits, dead, for a replay.
-        (Some(e), Err(_)) if e == NO_ENDPOINT => AttemptOutcome::Dead { error: e },
-        (Some(e), _) => match schedule.get((attempt - 1) as usize) {
+        Some(e) if e == NO_ENDPOINT => AttemptOutcome::Dead { error: e },
+        Some(e) => match schedule.get((attempt - 1) as usize) {
             Some(delay) => AttemptOutcome::Retry {
                 at: now + delay.as_millis() as i64,
                 error: e,
@@ -189,10 +539,10 @@ async fn deliver(app: &App, m: WebhookMessageRow) {
         message_id: m.id.clone(),
         attempt,
         at: now,
-        target_url: url,
+        target_url: url.clone(),
         status_code,
         latency_ms,
-        response: None,
+        response,
         error,
     };
     let label = if failure.is_none() {
@@ -206,13 +556,19 @@ async fn deliver(app: &App, m: WebhookMessageRow) {
     let recorded = async {
         let mut tx = app.store.begin().await?;
         let ok = ponte_store::record_attempt(&mut tx, &row, outcome).await?;
+        if let (true, true, Some(url)) = (ok, gone, &url) {
+            ponte_store::disable_endpoint(&mut tx, &m.client_id, url, now, &m.id).await?;
+        }
         tx.commit().await?;
         Ok::<_, anyhow::Error>(ok)
     }
     .await;
     match recorded {
         Ok(true) => {
-            tracing::info!(message_id = %m.id, attempt, result = label, error = failure.as_deref().unwrap_or(""), "webhook attempt")
+            tracing::info!(message_id = %m.id, attempt, result = label, error = failure.as_deref().unwrap_or(""), "webhook attempt");
+            if gone {
+                tracing::warn!(message_id = %m.id, client_id = %m.client_id, at = %rfc3339(now), "webhook endpoint answered 410 Gone: disabled");
+            }
         }
         Ok(false) => {
             tracing::warn!(message_id = %m.id, attempt, "webhook attempt raced with another dispatcher")
@@ -237,6 +593,45 @@ mod tests {
         assert_eq!(
             sig.as_deref(),
             Some("v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=")
+        );
+    }
+
+    #[test]
+    fn during_a_rotation_every_live_secret_signs_current_first() {
+        let secrets = [
+            "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".to_string(),
+            "whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA".to_string(),
+        ];
+        let header = super::signature_header(
+            &secrets,
+            "msg_p5jXN8AQM9LWM0D4loKWxJek",
+            1614265330,
+            r#"{"test": 2432232314}"#,
+        )
+        .unwrap();
+        let parts: Vec<&str> = header.split(' ').collect();
+        assert_eq!(parts.len(), 2, "{header}");
+        assert_eq!(parts[0], "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
+        assert!(parts[1].starts_with("v1,") && parts[1] != parts[0]);
+    }
+
+    #[test]
+    fn a_captured_response_keeps_whole_characters() {
+        let body = format!("x{}", "é".repeat(1000));
+        let cut = &body.as_bytes()[..super::RESPONSE_CAPTURE];
+        assert_eq!(super::captured_text(cut), format!("x{}", "é".repeat(511)));
+        assert_eq!(super::captured_text(b"ok\xffok"), "ok\u{fffd}ok");
+    }
+
+    #[test]
+    fn endpoints_are_url_origins() {
+        assert_eq!(
+            super::origin_of("https://hooks.example.com/a/b?x=1"),
+            "https://hooks.example.com"
+        );
+        assert_eq!(
+            super::origin_of("http://127.0.0.1:8123/hook"),
+            "http://127.0.0.1:8123"
         );
     }
 }
