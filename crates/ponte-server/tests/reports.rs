@@ -452,3 +452,75 @@ both!(
         }
     }
 );
+
+both!(
+    each_retrieval_stores_a_new_version_and_keeps_the_earlier_one,
+    |db: Db| async move {
+        let events = Receiver::start().await;
+        let ts = support::spawn_with(
+            db,
+            support::Options {
+                webhook_url: Some(events.url.clone()),
+                ..Default::default()
+            },
+        )
+        .await;
+        let access = ts.access_token().await;
+        let (link_id, consent_id) = authorised(&ts, &access, "user_good").await;
+        let ask = json!({"taxId": "52998224725", "linkId": link_id, "consentId": [consent_id], "products": ["registration"]});
+        let mut ids = Vec::new();
+        for n in 1..=2 {
+            let (status, _) = ts
+                .post(
+                    "/data/personal/institution-data",
+                    Some(&access),
+                    ask.clone(),
+                )
+                .await;
+            assert_eq!(status, 200);
+            let got = reports_for(&events, &consent_id, n).await;
+            ids.push(got[n - 1]["reportId"].as_str().unwrap().to_string());
+        }
+        let (status, first) = ts
+            .get(&format!("/data/v1/reports/{}", ids[0]), Some(&access))
+            .await;
+        assert_eq!(status, 200);
+        assert_eq!(
+            (
+                &first["version"],
+                &first["previousReportId"],
+                &first["latestReportId"]
+            ),
+            (&json!(1), &Value::Null, &json!(ids[1])),
+            "{first}"
+        );
+        let (_, second) = ts
+            .get(&format!("/data/v1/reports/{}", ids[1]), Some(&access))
+            .await;
+        assert_eq!(
+            (
+                &second["version"],
+                &second["previousReportId"],
+                &second["latestReportId"]
+            ),
+            (&json!(2), &json!(ids[0]), &json!(ids[1])),
+            "{second}"
+        );
+        // The earlier version still downloads, whole.
+        let old = ts
+            .http
+            .get(first["downloadUrl"].as_str().unwrap())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(old.status(), 200);
+        let old: Value = old.json().await.unwrap();
+        assert_eq!(old["version"], 1);
+        assert!(
+            old["data"]["identifications"]
+                .as_array()
+                .is_some_and(|a| !a.is_empty()),
+            "{old}"
+        );
+    }
+);

@@ -118,3 +118,20 @@ pub async fn erase_consent_reports(conn: &mut Conn, consent_id: &str, now: i64) 
         .await?
         .rows_affected())
 }
+
+/// The ids of every report of one consent and product, oldest first: each
+/// retrieval stores a new version and keeps the earlier ones.
+pub async fn report_versions(
+    conn: &mut Conn,
+    consent_id: &str,
+    product: &str,
+) -> Result<Vec<String>> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT id FROM reports WHERE consent_id = $1 AND product = $2 ORDER BY generated_at, id",
+    )
+    .bind(consent_id)
+    .bind(product)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}

@@ -99,6 +99,12 @@ fn endpoints() -> Vec<Endpoint> {
                 json!({"type": "string", "enum": ["SUCCESS", "FAILED"]}),
             ),
             ("generatedAt", s()),
+            (
+                "version",
+                json!({"type": "integer", "minimum": 1, "description": "Each retrieval of a consent's product stores a new version; earlier ones are kept"}),
+            ),
+            ("previousReportId", json!({"type": "string", "nullable": true})),
+            ("latestReportId", s()),
             ("summary", json!({"type": "object"})),
             (
                 "data",

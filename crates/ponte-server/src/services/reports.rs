@@ -90,19 +90,23 @@ pub async fn download(
         .ok()
         .flatten()
         .ok_or(DownloadError::NotFound)?;
-    body(app, &row).map_err(|e| match e {
+    body(app, &mut conn, &row).await.map_err(|e| match e {
         Error::Conflict(_) => DownloadError::Gone,
         _ => DownloadError::NotFound,
     })
 }
 
 /// The report document: the same for the API and behind `downloadUrl`.
-pub fn body(app: &App, row: &ReportRow) -> Result<Value> {
+/// Reports are versioned: each retrieval of a consent's product stores a new
+/// one (`version` counts from 1) and keeps the earlier ones.
+pub async fn body(app: &App, conn: &mut ponte_store::Conn, row: &ReportRow) -> Result<Value> {
     if row.deleted_at.is_some() {
         return Err(Error::Conflict(
             "the report was deleted when its consent was revoked".into(),
         ));
     }
+    let versions = ponte_store::report_versions(conn, &row.consent_id, &row.product).await?;
+    let at = versions.iter().position(|id| *id == row.id).unwrap_or(0);
     let data: Value = match &row.data_enc {
         Some(sealed) => app.crypto.decrypt_json(sealed)?,
         None => Value::Null,
@@ -117,6 +121,9 @@ pub fn body(app: &App, row: &ReportRow) -> Result<Value> {
         "status": row.status,
         "reason": row.reason,
         "generatedAt": rfc3339(row.generated_at),
+        "version": at + 1,
+        "previousReportId": at.checked_sub(1).map(|i| versions[i].clone()),
+        "latestReportId": versions.last(),
         "summary": serde_json::from_str::<Value>(&row.summary).unwrap_or(Value::Null),
         "data": data,
     }))
@@ -129,8 +136,8 @@ pub async fn view(app: &App, client_id: &ponte_core::ClientId, report_id: &str) 
         .await?
         .filter(|r| r.client_id == client_id.as_str())
         .ok_or(Error::NotFound("report"))?;
+    let mut doc = body(app, &mut conn, &row).await?;
     drop(conn);
-    let mut doc = body(app, &row)?;
     if let (Some(d), Value::Object(u)) = (doc.as_object_mut(), urls(app, &row.id)) {
         d.extend(u);
     }
