@@ -998,3 +998,41 @@ both!(a_hanging_receiver_holds_up_no_other, |db: Db| async move {
         "the others wait their turn, none dropped"
     );
 });
+
+both!(
+    a_link_naming_a_disabled_url_as_callback_enables_it,
+    |db: Db| async move {
+        let receiver = Receiver::start().await;
+        receiver.answers.lock().unwrap().push(410);
+        let ts = support::spawn_with(
+            db,
+            support::Options {
+                webhook_url: Some(receiver.url.clone()),
+                ..Default::default()
+            },
+        )
+        .await;
+        let access = ts.access_token().await;
+        let gone = one_more_event(&ts, &receiver, 0).await;
+        let gone_id = gone.0["webhook-id"].clone();
+        messages_until(&ts, "dead", "the 410 to end it", |m| m.len() == 1).await;
+        let replay = format!("/data/v1/webhooks/messages/{gone_id}/replay");
+        let (status, _) = ts.post(&replay, Some(&access), json!({})).await;
+        assert_eq!(status, 409, "disabled");
+
+        // The integrator names the URL again, as a link's report callback.
+        let (status, _) = ts
+            .post(
+                "/data/v1/links",
+                Some(&access),
+                json!({"personalTaxId": "52998224725", "productsCallbackUrl": {"accounts": receiver.url}}),
+            )
+            .await;
+        assert_eq!(status, 200);
+        let (status, body) = ts.post(&replay, Some(&access), json!({})).await;
+        assert_eq!(status, 200, "enabled again: {body}");
+        receiver
+            .wait_for("the replayed message", |b| b.len() >= 2)
+            .await;
+    }
+);

@@ -175,6 +175,9 @@ pub async fn create(
         },
     )
     .await?;
+    for url in link.callbacks.values() {
+        crate::services::webhooks::url_configured(&mut tx, client_id, url, now).await?;
+    }
     tx.commit().await?;
 
     let (link_token, expire_in) =
