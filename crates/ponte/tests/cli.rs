@@ -189,6 +189,54 @@ async fn first_start_and_client_management_while_serving() {
     );
     assert!(!ok && err.contains("--client"), "{err}");
 
+    // The webhook secret rotates from the command line: a new whsec_, the old
+    // one still signing until the printed time.
+    let id = created["clientId"].as_str().unwrap();
+    let (ok, out, err) = ponte(
+        dir.path(),
+        &[
+            "clients",
+            "rotate-webhook-secret",
+            "--client-id",
+            id,
+            "--json",
+        ],
+    );
+    assert!(ok, "{err}");
+    let rotated: Value = serde_json::from_str(&out).unwrap();
+    let secret = rotated["webhookSecret"].as_str().unwrap();
+    assert!(secret.starts_with("whsec_") && secret != created["webhookSecret"].as_str().unwrap());
+    assert!(rotated["previousSecretExpiresAt"].is_string(), "{out}");
+    let (ok, _, err) = ponte(
+        dir.path(),
+        &["clients", "rotate-webhook-secret", "--client-id", "nobody"],
+    );
+    assert!(!ok && err.contains("--client-id"), "{err}");
+    let (ok, _, err) = ponte(
+        dir.path(),
+        &[
+            "webhooks",
+            "enable-endpoint",
+            "--client-id",
+            id,
+            "--url",
+            "hooks",
+        ],
+    );
+    assert!(!ok && err.contains("--url"), "{err}");
+    let (ok, out, err) = ponte(
+        dir.path(),
+        &[
+            "webhooks",
+            "enable-endpoint",
+            "--client-id",
+            id,
+            "--url",
+            "https://hooks.example.com/x",
+        ],
+    );
+    assert!(ok && out.contains("enabled"), "{out}{err}");
+
     // A second start on the same data dir creates no second sandbox client.
     drop(server);
     let again = serve(dir.path());
