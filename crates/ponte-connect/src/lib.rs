@@ -9,4 +9,4 @@ pub mod session;
 pub use open_finance::{
     BankTokens, ConnectError, OpenFinanceClient, OpenFinanceEndpoint, StartedAuthorisation,
 };
-pub use session::DataSession;
+pub use session::{DataSession, TokenStore};

@@ -32,6 +32,19 @@ pub enum ConnectError {
     Protocol(String),
     #[error("could not reach the institution: {0}")]
     Transport(#[from] reqwest::Error),
+    /// The token endpoint refused a code or refresh token (`invalid_grant`): spent,
+    /// expired or revoked.
+    #[error("the institution refused the grant: {0}")]
+    InvalidGrant(String),
+    /// The institution refused the consent's tokens and no longer authorises it: the
+    /// customer revoked it there (or it ended there). Carries the institution's
+    /// rejection reason code, e.g. `CUSTOMER_MANUALLY_REVOKED`.
+    #[error("the consent was revoked at the institution ({0})")]
+    ConsentRevoked(String),
+    /// The institution refused the consent's tokens while still reporting the consent
+    /// authorised; fresher tokens (another worker's refresh) may still work.
+    #[error("the institution refused the consent's tokens: {0}")]
+    TokensRefused(String),
 }
 
 #[derive(Debug, Clone)]
@@ -107,6 +120,23 @@ impl OpenFinanceClient {
             .form(form)
             .send()
             .await?;
+        if resp.status().as_u16() == 400 {
+            let path = resp.url().path().to_string();
+            let body: Value = resp.json().await.unwrap_or_default();
+            let description: String = body["error_description"]
+                .as_str()
+                .unwrap_or_default()
+                .chars()
+                .take(300)
+                .collect();
+            return Err(match body["error"].as_str() {
+                Some("invalid_grant") => ConnectError::InvalidGrant(description),
+                error => ConnectError::Refused(format!(
+                    "400 from {path}: {} {description}",
+                    error.unwrap_or("(no error code)")
+                )),
+            });
+        }
         json_of(resp).await
     }
 

@@ -1,20 +1,47 @@
 //! Reading an institution's data APIs with the consent's tokens: pages joined
 //! in order, transient failures retried with backoff, `429 Retry-After`
-//! honoured, tokens refreshed when they expire.
+//! honoured, tokens refreshed when they expire or are refused, and a consent
+//! the customer revoked at the institution told apart from other refusals.
 
 use crate::open_finance::{BankTokens, ConnectError, OpenFinanceClient, OpenFinanceEndpoint};
 use serde_json::Value;
+use std::future::Future;
+use std::pin::Pin;
 use std::time::Duration;
 
 const MAX_TRIES: u32 = 6;
 const MAX_PAGES: u32 = 10_000;
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
+/// Token renewals one GET may make: tokens taken over from another session may
+/// themselves be about to die.
+const MAX_RENEWALS: u32 = 3;
+/// How long a session whose refresh token was refused waits for a sibling's
+/// rotation to be saved.
+const SIBLING_WAITS: u32 = 10;
+const SIBLING_WAIT: Duration = Duration::from_millis(100);
+/// Tokens this close to their expiry are renewed before use.
+const EXPIRY_MARGIN_MS: i64 = 10_000;
+
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Where a consent's tokens live between sessions. Institutions rotate refresh
+/// tokens and honour each one once, so a session that refreshes saves the new
+/// pair at once, and a session whose refresh token is refused looks here for
+/// the pair another session of the same consent (a sibling job) rotated to.
+pub trait TokenStore: Send + Sync {
+    /// Keeps the tokens the session just obtained.
+    fn save<'s>(&'s self, tokens: &'s BankTokens) -> BoxFuture<'s, ()>;
+    /// The tokens stored now, if the consent still has any.
+    fn load(&self) -> BoxFuture<'_, Option<BankTokens>>;
+}
 
 pub struct DataSession<'a> {
     client: &'a OpenFinanceClient,
     ep: &'a OpenFinanceEndpoint,
+    bank_consent_id: String,
     tokens: BankTokens,
     refreshed: bool,
+    store: Option<&'a dyn TokenStore>,
     now_ms: fn() -> i64,
 }
 
@@ -26,45 +53,130 @@ fn system_now_ms() -> i64 {
 }
 
 impl<'a> DataSession<'a> {
+    /// A session on the consent `bank_consent_id` (the institution's id, which
+    /// its consents API answers for) with its current tokens.
     pub fn new(
         client: &'a OpenFinanceClient,
         ep: &'a OpenFinanceEndpoint,
+        bank_consent_id: impl Into<String>,
         tokens: BankTokens,
     ) -> Self {
         Self {
             client,
             ep,
+            bank_consent_id: bank_consent_id.into(),
             tokens,
             refreshed: false,
+            store: None,
             now_ms: system_now_ms,
         }
     }
 
-    /// The tokens, if they changed since the session began: the caller must
-    /// store them, since institutions rotate refresh tokens.
+    /// Saves every refresh to `store` as it happens and picks up tokens other
+    /// sessions saved there.
+    pub fn with_token_store(mut self, store: &'a dyn TokenStore) -> Self {
+        self.store = Some(store);
+        self
+    }
+
+    /// The tokens, if this session refreshed them: without a [`TokenStore`] the
+    /// caller must store them, since institutions rotate refresh tokens.
     pub fn refreshed_tokens(&self) -> Option<&BankTokens> {
         self.refreshed.then_some(&self.tokens)
     }
 
-    async fn refresh(&mut self) -> Result<(), ConnectError> {
-        let refresh = self.tokens.refresh_token.clone().ok_or_else(|| {
-            ConnectError::Refused("the access token expired and there is no refresh token".into())
-        })?;
-        self.tokens = self
+    /// Fresh tokens: a refresh or, when the institution refuses our refresh
+    /// token, the pair a sibling session stored after rotating it. Fails with
+    /// `ConsentRevoked` when the institution no longer authorises the consent.
+    async fn renew(&mut self) -> Result<(), ConnectError> {
+        let Some(refresh) = self.tokens.refresh_token.clone() else {
+            if self.adopt_stored().await {
+                return Ok(());
+            }
+            let why = "the access token expired and there is no refresh token";
+            return Err(self.unless_revoked(ConnectError::Refused(why.into())).await);
+        };
+        match self
             .client
             .refresh(self.ep, &refresh, (self.now_ms)())
-            .await?;
-        self.refreshed = true;
-        Ok(())
+            .await
+        {
+            Ok(tokens) => {
+                self.tokens = tokens;
+                self.refreshed = true;
+                if let Some(store) = self.store {
+                    store.save(&self.tokens).await;
+                }
+                Ok(())
+            }
+            Err(ConnectError::InvalidGrant(why)) => {
+                if self.adopt_stored().await {
+                    return Ok(());
+                }
+                let refused = ConnectError::TokensRefused(format!("refresh token refused: {why}"));
+                let err = self.unless_revoked(refused).await;
+                if matches!(err, ConnectError::ConsentRevoked(_)) || self.store.is_none() {
+                    return Err(err);
+                }
+                // The consent stands, so a sibling session most likely won the race to
+                // the same refresh token and is about to save the pair it got.
+                for _ in 0..SIBLING_WAITS {
+                    tokio::time::sleep(SIBLING_WAIT).await;
+                    if self.adopt_stored().await {
+                        return Ok(());
+                    }
+                }
+                Err(err)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Takes the stored tokens if another session replaced the ones we hold.
+    async fn adopt_stored(&mut self) -> bool {
+        let Some(store) = self.store else {
+            return false;
+        };
+        match store.load().await {
+            Some(stored) if stored != self.tokens => {
+                tracing::debug!("taking over tokens another session rotated");
+                self.tokens = stored;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The institution refused the consent's tokens: `ConsentRevoked` when its
+    /// consents API says the consent is `REJECTED`, `otherwise` when it still
+    /// stands or cannot be read.
+    async fn unless_revoked(&self, otherwise: ConnectError) -> ConnectError {
+        match self
+            .client
+            .consent_status(self.ep, &self.bank_consent_id)
+            .await
+        {
+            Ok((status, reason)) if status == "REJECTED" => {
+                ConnectError::ConsentRevoked(reason.unwrap_or(status))
+            }
+            Ok(_) => otherwise,
+            Err(e) => {
+                tracing::debug!(error = %e, "could not read the consent's status at the institution");
+                otherwise
+            }
+        }
     }
 
     /// One GET of `url`, retried as the error calls for.
     pub async fn get(&mut self, url: &str) -> Result<Value, ConnectError> {
-        let mut refreshed_for_401 = false;
+        let mut renewals = 0;
         let mut last = None;
         for attempt in 0..MAX_TRIES {
-            if self.tokens.expires_at <= (self.now_ms)() + 10_000 {
-                self.refresh().await?;
+            if self.tokens.expires_at <= (self.now_ms)() + EXPIRY_MARGIN_MS
+                && renewals < MAX_RENEWALS
+            {
+                renewals += 1;
+                self.renew().await?;
             }
             let sent = self
                 .client
@@ -93,9 +205,16 @@ impl<'a> DataSession<'a> {
                         .await
                         .map_err(|e| ConnectError::Protocol(format!("{url}: {e}")));
                 }
-                401 if !refreshed_for_401 && self.tokens.refresh_token.is_some() => {
-                    refreshed_for_401 = true;
-                    self.refresh().await?;
+                401 if renewals < MAX_RENEWALS => {
+                    tracing::debug!(url, "access token refused; renewing");
+                    renewals += 1;
+                    self.renew().await?;
+                }
+                401 => {
+                    let refused = ConnectError::TokensRefused(format!(
+                        "401 from {url} even with renewed tokens"
+                    ));
+                    return Err(self.unless_revoked(refused).await);
                 }
                 429 => {
                     let wait = resp
@@ -123,9 +242,13 @@ impl<'a> DataSession<'a> {
                         .chars()
                         .take(300)
                         .collect();
-                    return Err(ConnectError::Refused(format!(
-                        "{status} from {url}: {body}"
-                    )));
+                    let refused = ConnectError::Refused(format!("{status} from {url}: {body}"));
+                    // A 403 may mean the consent behind the token is gone.
+                    return Err(if status == 403 {
+                        self.unless_revoked(refused).await
+                    } else {
+                        refused
+                    });
                 }
             }
         }

@@ -16,7 +16,7 @@ use crate::AppState;
 /// OFB caps a consent's validity at 12 months.
 const MAX_VALIDITY_MS: i64 = 366 * 24 * 3600 * 1000;
 
-fn api_bank(code: &str) -> Result<&'static BankInfo, OfbError> {
+pub(crate) fn api_bank(code: &str) -> Result<&'static BankInfo, OfbError> {
     let bank = catalogue::find(code)?;
     if bank.is_outage {
         return Err(OfbError::outage());
@@ -47,7 +47,7 @@ async fn bearer(st: &AppState, bank: &BankInfo, headers: &HeaderMap) -> Result<T
     Ok(token)
 }
 
-fn json_response(status: StatusCode, body: &Value) -> Response {
+pub(crate) fn json_response(status: StatusCode, body: &Value) -> Response {
     (
         status,
         [(header::CONTENT_TYPE, JSON_UTF8)],
@@ -61,7 +61,7 @@ fn self_link(st: &AppState, bank: &BankInfo, id: &str) -> String {
 }
 
 /// ResponseConsent / ResponseConsentRead.
-fn consent_body(st: &AppState, bank: &BankInfo, c: &Consent) -> Value {
+pub(crate) fn consent_body(st: &AppState, bank: &BankInfo, c: &Consent) -> Value {
     let mut data = json!({
         "consentId": c.id,
         "creationDateTime": ofb_time(c.created_at),
@@ -273,7 +273,7 @@ pub async fn revoke(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-fn already_rejected() -> OfbError {
+pub(crate) fn already_rejected() -> OfbError {
     OfbError::unprocessable(
         "CONSENTIMENTO_EM_STATUS_REJEITADO",
         "Consentimento em status rejeitado",

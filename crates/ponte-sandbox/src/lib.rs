@@ -6,13 +6,16 @@
 //! crate depends on no other ponte crate.
 //!
 //! Layout: `catalogue` (the banks), `store` (sqlx Any state), `oauth` (token/PAR/discovery),
-//! `flow` + `pages` (the login/consent web journey), `consents_api`, `errors`.
+//! `flow` + `pages` (the login/consent web journey), `consents_api`, `errors`, and
+//! `customer`, the customer's own side of the bank (sandbox only): see a consent and
+//! revoke it, as the person would in their bank's app.
 //! `data` serves the OFB data APIs (resources, customers, accounts, credit cards, loans,
 //! bank fixed incomes) behind the access tokens of the authorization-code grant, with
 //! synthetic data derived deterministically from (bank, user, CPF) and the calendar date.
 
 mod catalogue;
 mod consents_api;
+mod customer;
 mod data;
 mod errors;
 mod flow;
@@ -121,6 +124,14 @@ pub async fn router(config: SandboxConfig) -> anyhow::Result<Router> {
         .route(
             &format!("{consents}/{{consent_id}}"),
             get(consents_api::read).delete(consents_api::revoke),
+        )
+        .route(
+            "/{code}/customer/consents/{consent_id}",
+            get(customer::read),
+        )
+        .route(
+            "/{code}/customer/consents/{consent_id}/revoke",
+            post(customer::revoke),
         )
         .merge(data::routes())
         .fallback(errors::not_found)

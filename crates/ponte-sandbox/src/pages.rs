@@ -78,7 +78,7 @@ fn cancel_link(c: &Ctx) -> String {
 
 pub fn login(c: &Ctx, error: Option<(&str, &str)>) -> String {
     let body = format!(
-        r#"<h2>Entrar / Sign in</h2>{err}<form method="post" action="{path}/auth/login" data-step="login" enctype="application/x-www-form-urlencoded">{txn}<label for="username">Usuário / User</label><input type="text" id="username" name="username" autocomplete="username" autocapitalize="none" required><label for="password">Senha / Password</label><input type="password" id="password" name="password" autocomplete="current-password" required><button type="submit">Entrar</button></form><div class="hint"><strong>Usuários de teste:</strong> user_good, user_mfa (código 123456), user_deny, user_locked, user_flaky, user_big — senha <code>pass_good</code>.</div>{cancel}"#,
+        r#"<h2>Entrar / Sign in</h2>{err}<form method="post" action="{path}/auth/login" data-step="login" enctype="application/x-www-form-urlencoded">{txn}<label for="username">Usuário / User</label><input type="text" id="username" name="username" autocomplete="username" autocapitalize="none" required><label for="password">Senha / Password</label><input type="password" id="password" name="password" autocomplete="current-password" required><button type="submit">Entrar</button></form><div class="hint"><strong>Usuários de teste:</strong> user_good, user_mfa (código 123456), user_deny, user_locked, user_flaky, user_big, user_expiring, user_throttled — senha <code>pass_good</code>.</div>{cancel}"#,
         err = error_box(error),
         path = attr(c.path),
         txn = hidden_txn(c),

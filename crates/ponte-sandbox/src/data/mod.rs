@@ -7,8 +7,11 @@
 //! outage → 503; missing/unknown/expired/revoked token → 401; more than
 //! [`RATE_LIMIT_PER_SECOND`] calls in the same second with one token → 429 with
 //! `Retry-After: 1`; consent not `AUTHORISED` (or past its expiration) → 401; consent
-//! lacking the endpoint's permission → 403; `user_flaky`'s first two calls of each
-//! resource (per consent) → 500; unknown resource id → 404.
+//! lacking the endpoint's permission → 403; then the test users' misbehaviour:
+//! `user_expiring`'s access token past its [`EXPIRING_TOKEN_CALLS`] calls → 401 (the
+//! token is dead from then on, so the client must refresh), `user_throttled`'s first call
+//! of each resource (per consent) → 429 with `Retry-After: 1`, `user_flaky`'s first two
+//! calls of each resource (per consent) → 500; unknown resource id → 404.
 
 pub mod accounts;
 pub mod credit_cards;
@@ -29,6 +32,7 @@ use serde_json::{json, Map, Value};
 
 use crate::catalogue::{self, BankInfo};
 use crate::errors::{OfbError, JSON_UTF8};
+use crate::store::counter;
 use crate::util::{now_ms, ofb_time, sha256_hex};
 use crate::AppState;
 use generator::{Day, Profile};
@@ -36,6 +40,10 @@ use generator::{Day, Profile};
 /// Calls one access token may make per wall-clock second before getting 429. Generous:
 /// a client paging through five years of transactions with `page-size=1000` needs ~25.
 pub const RATE_LIMIT_PER_SECOND: u32 = 100;
+
+/// Calls each of `user_expiring`'s access tokens serves before it expires (its
+/// `expires_in` still says 900 s: a bank may end a token early, and clients must cope).
+pub const EXPIRING_TOKEN_CALLS: i64 = 3;
 
 /// Every data-API route, relative to the bank (`/{code}`).
 pub fn routes() -> Router<AppState> {
@@ -244,10 +252,13 @@ pub async fn caller(
         .ok_or_else(|| {
             OfbError::unauthorized("The access token is invalid, expired or revoked.")
         })?;
-    rate_limit(raw)?;
     let consent_id = token
         .consent_id
         .ok_or_else(|| OfbError::unauthorized("This token was not issued for a consent."))?;
+    if let Err(e) = rate_limit(raw) {
+        count(st, &consent_id, counter::THROTTLED).await?;
+        return Err(e);
+    }
     let consent = st
         .store
         .consent(bank.code, &consent_id)
@@ -266,22 +277,7 @@ pub async fn caller(
         .await
         .map_err(OfbError::internal)?
         .ok_or_else(|| OfbError::unauthorized("The consent has no authorising user."))?;
-    if user.username == "user_flaky"
-        && st
-            .store
-            .count_call(&consent_id, resource)
-            .await
-            .map_err(OfbError::internal)?
-            <= 2
-    {
-        return Err(OfbError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "INTERNAL_ERROR",
-            "Erro interno",
-            "Simulated transient failure: this user's first two calls of each resource fail.",
-        )
-        .into());
-    }
+    misbehave(st, bank, &user.username, &consent_id, raw, resource).await?;
     let seed = generator::seed_of(bank.code, &user.username, &user.cpf);
     Ok(Caller {
         bank,
@@ -292,6 +288,68 @@ pub async fn caller(
         today: now_ms().div_euclid(86_400_000),
         permissions: consent.permissions,
     })
+}
+
+/// Bumps one of the consent's counters; returns its new value.
+async fn count(st: &AppState, consent_id: &str, key: &str) -> Result<i64, ApiError> {
+    Ok(st
+        .store
+        .count_call(consent_id, key)
+        .await
+        .map_err(OfbError::internal)?)
+}
+
+/// What the test users do to a call that passed every real check.
+async fn misbehave(
+    st: &AppState,
+    bank: &BankInfo,
+    username: &str,
+    consent_id: &str,
+    token: &str,
+    resource: &str,
+) -> Result<(), ApiError> {
+    match username {
+        "user_expiring" => {
+            let key = counter::token_calls(&sha256_hex(token));
+            if count(st, consent_id, &key).await? > EXPIRING_TOKEN_CALLS {
+                st.store
+                    .expire_token(bank.code, token)
+                    .await
+                    .map_err(OfbError::internal)?;
+                count(st, consent_id, counter::EXPIRED_TOKENS).await?;
+                return Err(OfbError::unauthorized(&format!(
+                    "The access token expired: this user's tokens serve {EXPIRING_TOKEN_CALLS} calls each."
+                ))
+                .into());
+            }
+        }
+        "user_throttled" if count(st, consent_id, resource).await? == 1 => {
+            count(st, consent_id, counter::THROTTLED).await?;
+            return Err(too_many(
+                "Simulated rate limit: this user's first call of each resource gets 429.",
+            ));
+        }
+        "user_flaky" if count(st, consent_id, resource).await? <= 2 => {
+            return Err(OfbError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "INTERNAL_ERROR",
+                "Erro interno",
+                "Simulated transient failure: this user's first two calls of each resource fail.",
+            )
+            .into());
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn too_many(detail: &str) -> ApiError {
+    ApiError(OfbError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "TOO_MANY_REQUESTS",
+        "Muitas requisições",
+        detail,
+    ))
 }
 
 /// Fixed one-second windows per token (keyed by its hash).
@@ -311,11 +369,8 @@ fn rate_limit(token: &str) -> Result<(), ApiError> {
     }
     entry.1 += 1;
     if entry.1 > RATE_LIMIT_PER_SECOND {
-        return Err(ApiError(OfbError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "TOO_MANY_REQUESTS",
-            "Muitas requisições",
-            &format!("More than {RATE_LIMIT_PER_SECOND} requests per second with this token."),
+        return Err(too_many(&format!(
+            "More than {RATE_LIMIT_PER_SECOND} requests per second with this token."
         )));
     }
     Ok(())

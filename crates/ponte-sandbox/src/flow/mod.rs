@@ -29,7 +29,14 @@ const USERS: &[&str] = &[
     "user_mfa",
     "user_flaky",
     "user_big",
+    "user_expiring",
+    "user_throttled",
 ];
+
+/// The bank's password check, shared by the login page and the customer's own API.
+pub(crate) fn credentials_ok(username: &str, password: &str) -> bool {
+    USERS.contains(&username) && password == GOOD_PASSWORD
+}
 
 pub async fn authorize(
     State(st): State<AppState>,
@@ -148,7 +155,7 @@ pub async fn login(State(st): State<AppState>, Path(code): Path<String>, body: B
             )),
         ));
     }
-    if !USERS.contains(&user) || password != GOOD_PASSWORD {
+    if !credentials_ok(user, password) {
         return html(pages::login(
             &ctx,
             Some((

@@ -6,7 +6,7 @@ use serde_json::json;
 use super::{ACCESS_TTL_S, REFRESH_MAX_MS};
 use crate::catalogue::BankInfo;
 use crate::errors::OAuthError;
-use crate::store::{NewToken, Redeem};
+use crate::store::{counter, NewToken, Redeem};
 use crate::util::{now_ms, pkce_s256, sha256_hex, Params};
 use crate::{AppState, SandboxClient};
 
@@ -129,7 +129,7 @@ pub async fn refresh(
             "refresh_token was issued to another client",
         ));
     }
-    issue_pair(
+    let pair = issue_pair(
         st,
         bank,
         client,
@@ -137,7 +137,14 @@ pub async fn refresh(
         grant.consent_id.as_deref(),
         grant.code_hash.as_deref(),
     )
-    .await
+    .await?;
+    if let Some(consent_id) = grant.consent_id.as_deref() {
+        st.store
+            .count_call(consent_id, counter::REFRESHES)
+            .await
+            .map_err(OAuthError::internal)?;
+    }
+    Ok(pair)
 }
 
 /// Access + refresh token for an AUTHORISED consent; `code_hash` keeps the lineage so a

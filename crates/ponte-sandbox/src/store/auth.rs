@@ -207,4 +207,19 @@ impl Store {
             .await?;
         Ok(())
     }
+
+    /// Ends an access token's life now (it answers 401 from here on).
+    pub async fn expire_token(&self, bank: &str, secret: &str) -> Res<()> {
+        sqlx::query(
+            "UPDATE sandbox_tokens SET expires_at = $1 WHERE token_hash = $2 AND bank = $3
+             AND expires_at > $4",
+        )
+        .bind(now_ms())
+        .bind(sha256_hex(secret))
+        .bind(bank)
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
 }

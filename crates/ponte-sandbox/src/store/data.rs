@@ -1,5 +1,6 @@
 //! What the data APIs need beyond OAuth: who authorised a consent (the data is theirs),
-//! and per-resource call counts (`user_flaky`).
+//! per-resource call counts (`user_flaky`, `user_throttled`), per-token call counts
+//! (`user_expiring`) and the consent's activity counters, all in `sandbox_calls`.
 
 use super::{Res, Store};
 use sqlx::Row;
@@ -21,6 +22,21 @@ pub(super) const SCHEMA: &[&str] = &[
         consent_id TEXT NOT NULL, resource TEXT NOT NULL, n BIGINT NOT NULL,
         PRIMARY KEY (consent_id, resource))",
 ];
+
+/// Counter keys of `sandbox_calls` that are not resources (resources never start with '#').
+pub mod counter {
+    /// Refresh-token grants the bank honoured for the consent (each one rotates the token).
+    pub const REFRESHES: &str = "#refreshes";
+    /// Data-API calls answered 429.
+    pub const THROTTLED: &str = "#throttled";
+    /// Access tokens that stopped working before their time (`user_expiring`).
+    pub const EXPIRED_TOKENS: &str = "#expired-tokens";
+
+    /// Calls made with one access token, keyed by the token's hash.
+    pub fn token_calls(token_hash: &str) -> String {
+        format!("#token:{token_hash}")
+    }
+}
 
 impl Store {
     /// Records the user who logged in and approved the consent (first one wins).
@@ -74,5 +90,16 @@ impl Store {
         .fetch_one(&self.pool)
         .await?;
         row.try_get(0)
+    }
+
+    /// The current value of a counter (0 when it never moved).
+    pub async fn counter(&self, consent_id: &str, key: &str) -> Res<i64> {
+        let row =
+            sqlx::query("SELECT n FROM sandbox_calls WHERE consent_id = $1 AND resource = $2")
+                .bind(consent_id)
+                .bind(key)
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map_or(Ok(0), |r| r.try_get(0))
     }
 }

@@ -12,6 +12,8 @@ use sqlx::{AnyPool, Executor, Row};
 mod auth;
 mod data;
 
+pub use data::counter;
+
 use crate::util::now_ms;
 
 type Res<T> = Result<T, sqlx::Error>;

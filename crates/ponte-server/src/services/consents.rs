@@ -1,16 +1,16 @@
 //! Consents: created for a link at an institution, authorised by the end user
-//! there, then revoked or expired. Every status change goes through
-//! `change_status`, which writes the history row and the webhook together.
+//! there (see `authorisation`), then revoked or expired. Every status change
+//! goes through `change_status`, which writes the history row and the webhook
+//! together.
 
 use crate::clock::rfc3339;
 use crate::error::{Error, Result};
-use crate::services::directory::Institution;
+use crate::services::authorisation;
 use crate::services::links::{self, LinkDetails};
 use crate::services::outbox::{self, Target};
 use crate::services::text;
 use crate::tokens::Bearer;
 use crate::App;
-use ponte_connect::BankTokens;
 use ponte_core::consent::reason;
 use ponte_core::{
     ClientId, Cnpj, ConsentId, ConsentStatus, Cpf, Email, FieldError, HttpUrl, Phone, Product,
@@ -18,6 +18,9 @@ use ponte_core::{
 use ponte_store::{Conn, ConsentRow};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+
+// The callback moved to `authorisation`; http/widget.rs still looks for it here.
+pub use crate::services::authorisation::{complete_authorisation, CallbackParams};
 
 /// How long the end user has to authorise at the institution.
 pub const AUTHORISATION_WINDOW_MS: i64 = 60 * 60 * 1000;
@@ -135,17 +138,15 @@ pub async fn create(app: &App, bearer: &Bearer, req: ConsentRequest) -> Result<C
     let expire_at = now + CONSENT_VALIDITY_MS;
     let permissions =
         Product::consent_permissions(&institution.available_resources, business.is_some());
-    let started = app
-        .open_finance
-        .start_authorisation(
-            &institution.endpoint,
-            personal.as_str(),
-            business.as_ref().map(Cnpj::as_str),
-            &permissions,
-            &ofb_time(expire_at),
-        )
-        .await
-        .map_err(|e| institution_error(institution, e))?;
+    let started = authorisation::start(
+        app,
+        institution,
+        &personal,
+        business.as_ref(),
+        &permissions,
+        expire_at,
+    )
+    .await?;
 
     let id = ConsentId::generate();
     let row = ConsentRow {
@@ -195,26 +196,6 @@ pub async fn create(app: &App, bearer: &Bearer, req: ConsentRequest) -> Result<C
         consent_redirect_url: started.authorization_url,
         expire_at: rfc3339(expire_at),
     })
-}
-
-fn institution_error(institution: &Institution, e: ponte_connect::ConnectError) -> Error {
-    tracing::warn!(institution = %institution.institution_code, error = %e, "institution call failed");
-    match e {
-        ponte_connect::ConnectError::Unavailable(_) => {
-            Error::Outage(format!("{} is unavailable at the moment", institution.name))
-        }
-        other => Error::Institution(format!("{}: {other}", institution.name)),
-    }
-}
-
-/// Open Finance date-times: UTC, second precision.
-fn ofb_time(ms: i64) -> String {
-    let t = time::OffsetDateTime::from_unix_timestamp(ms / 1000)
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-    t.format(time::macros::format_description!(
-        "[year]-[month]-[day]T[hour]:[minute]:[second]Z"
-    ))
-    .unwrap_or_default()
 }
 
 /// Writes the `CONSENT_STATUS_CHANGED` webhook for a status the consent just entered.
@@ -388,10 +369,38 @@ pub async fn revoke(app: &App, bearer: &Bearer, consent_id: &str) -> Result<Cons
             tracing::warn!(consent_id = %row.id, error = %e, "revocation at the institution failed");
         }
     }
+    end(app, &row, to, reason::CLIENT_REVOKED).await
+}
+
+/// The institution refused the consent's tokens and reports the consent
+/// revoked on its side (the customer withdrew it in their bank): it ends here
+/// exactly as after `DELETE`, without calling the institution back. A consent
+/// no longer `AUTHORISED` here is left as it is.
+pub async fn revoked_at_institution(app: &App, consent_id: &str) -> Result<ConsentRow> {
+    let mut conn = app.store.read().await?;
+    let row = ponte_store::consent_by_id(&mut conn, consent_id)
+        .await?
+        .ok_or(Error::NotFound("consent"))?;
+    drop(conn);
+    if row.status != ConsentStatus::Authorised.as_str() {
+        return Ok(row);
+    }
+    end(
+        app,
+        &row,
+        ConsentStatus::Revoked,
+        reason::INSTITUTION_REVOKED,
+    )
+    .await
+}
+
+/// How a revocation ends, whoever started it: the status change and its
+/// webhook, the reports and data retrieved under the consent deleted and the
+/// institution's tokens erased, in one transaction.
+async fn end(app: &App, row: &ConsentRow, to: ConsentStatus, why: &str) -> Result<ConsentRow> {
     let now = app.clock.now_ms();
     let mut tx = app.store.begin().await?;
-    change_status(&mut tx, &row, to, Some(reason::CLIENT_REVOKED), now).await?;
-    // Revocation deletes what was retrieved under the consent.
+    change_status(&mut tx, row, to, Some(why), now).await?;
     ponte_store::erase_consent_reports(&mut tx, &row.id, now).await?;
     ponte_store::set_consent_tokens(&mut tx, &row.id, None, now).await?;
     tx.commit().await?;
@@ -399,150 +408,4 @@ pub async fn revoke(app: &App, bearer: &Bearer, consent_id: &str) -> Result<Cons
     ponte_store::consent_by_id(&mut conn, &row.id)
         .await?
         .ok_or(Error::NotFound("consent"))
-}
-
-/// Starts a new authorisation attempt at the institution for a consent still
-/// awaiting one (the previous attempt's single-use request may be spent);
-/// returns the institution URL to send the end user to.
-pub async fn restart_authorisation(app: &App, row: &ConsentRow) -> Result<String> {
-    let institution = app
-        .directory
-        .get(&row.institution_code)
-        .ok_or(Error::NotFound("institution"))?;
-    let bank_consent_id = row
-        .bank_consent_id
-        .as_deref()
-        .ok_or_else(|| Error::Conflict("the consent has no authorisation in progress".into()))?;
-    let started = app
-        .open_finance
-        .reauthorise(&institution.endpoint, bank_consent_id)
-        .await
-        .map_err(|e| institution_error(institution, e))?;
-    let verifier = app.crypto.encrypt(started.pkce_verifier.as_bytes());
-    let mut tx = app.store.begin().await?;
-    ponte_store::set_consent_authorisation(
-        &mut tx,
-        &row.id,
-        &started.authorization_url,
-        &started.state,
-        &verifier,
-        app.clock.now_ms(),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(started.authorization_url)
-}
-
-/// What the institution sent back to our callback.
-#[derive(Debug, Default, Deserialize)]
-pub struct CallbackParams {
-    pub code: Option<String>,
-    pub state: Option<String>,
-    pub iss: Option<String>,
-    pub error: Option<String>,
-    pub error_description: Option<String>,
-}
-
-pub struct CallbackOutcome {
-    pub consent_id: String,
-    pub status: ConsentStatus,
-    /// Where to send the end user: the consent's `redirectUrl` with `consentId` and `status`.
-    pub redirect: Option<String>,
-}
-
-/// Finishes the authorisation the end user just did at the institution.
-pub async fn complete_authorisation(app: &App, p: CallbackParams) -> Result<CallbackOutcome> {
-    let state = text(&p.state)
-        .ok_or_else(|| FieldError::new("state", "is missing from the institution's answer"))?;
-    let mut conn = app.store.read().await?;
-    let row = ponte_store::consent_by_state(&mut conn, state)
-        .await?
-        .ok_or(Error::NotFound("authorisation"))?;
-    drop(conn);
-    let institution = app
-        .directory
-        .get(&row.institution_code)
-        .ok_or(Error::NotFound("institution"))?;
-    if let Some(iss) = text(&p.iss) {
-        if iss != institution.endpoint.issuer {
-            return Err(FieldError::new(
-                "iss",
-                "does not match the institution the authorisation started at",
-            )
-            .into());
-        }
-    }
-    let now = app.clock.now_ms();
-    let outcome = if let Some(error) = text(&p.error) {
-        let why = match app
-            .open_finance
-            .consent_status(
-                &institution.endpoint,
-                row.bank_consent_id.as_deref().unwrap_or_default(),
-            )
-            .await
-        {
-            Ok((_, Some(code))) => code,
-            _ if error == "access_denied" => reason::CUSTOMER_MANUALLY_REJECTED.to_string(),
-            _ => reason::INSTITUTION_ERROR.to_string(),
-        };
-        tracing::info!(consent_id = %row.id, error, description = p.error_description.as_deref().unwrap_or(""), "authorisation refused");
-        Err(why)
-    } else {
-        let code = text(&p.code)
-            .ok_or_else(|| FieldError::new("code", "is missing from the institution's answer"))?;
-        let verifier = String::from_utf8(
-            app.crypto
-                .decrypt(row.pkce_verifier_enc.as_deref().unwrap_or_default())?,
-        )
-        .unwrap_or_default();
-        match app
-            .open_finance
-            .exchange_code(&institution.endpoint, code, &verifier, now)
-            .await
-        {
-            Ok(tokens) => Ok(tokens),
-            Err(e) => {
-                tracing::warn!(consent_id = %row.id, error = %e, "code exchange failed");
-                Err(reason::INSTITUTION_ERROR.to_string())
-            }
-        }
-    };
-    let mut tx = app.store.begin().await?;
-    let to = match &outcome {
-        Ok(tokens) => {
-            ponte_store::set_consent_tokens(
-                &mut tx,
-                &row.id,
-                Some(&app.crypto.encrypt_json::<BankTokens>(tokens)),
-                now,
-            )
-            .await?;
-            if change_status(&mut tx, &row, ConsentStatus::Authorised, None, now).await? {
-                crate::services::retrieval::auto_deliver(app, &mut tx, &row).await?;
-            }
-            ConsentStatus::Authorised
-        }
-        Err(why) => {
-            ponte_store::set_consent_tokens(&mut tx, &row.id, None, now).await?;
-            change_status(&mut tx, &row, ConsentStatus::Rejected, Some(why), now).await?;
-            ConsentStatus::Rejected
-        }
-    };
-    tx.commit().await?;
-    let redirect = row
-        .redirect_url
-        .as_deref()
-        .and_then(|u| url::Url::parse(u).ok())
-        .map(|mut u| {
-            u.query_pairs_mut()
-                .append_pair("consentId", &row.id)
-                .append_pair("status", to.as_str());
-            u.to_string()
-        });
-    Ok(CallbackOutcome {
-        consent_id: row.id,
-        status: to,
-        redirect,
-    })
 }

@@ -1,6 +1,7 @@
 //! The rules: each module owns one concept and writes a state change
 //! together with its outbox row.
 
+pub mod authorisation;
 pub mod clients;
 pub mod consents;
 pub mod directory;

@@ -1,7 +1,8 @@
 //! Retrieval: `institution-data` requests become one durable job per consent
 //! and product; each job reads the institution, stores the report and writes
 //! its `REPORT_READY` webhook in one transaction. A job that runs twice (a
-//! crash after the commit) finds its report and delivers nothing new.
+//! crash after the commit) finds its report and delivers nothing new. A job
+//! that finds the consent revoked at the institution revokes it here too.
 
 use crate::clock::rfc3339;
 use crate::error::{Error, Result};
@@ -10,7 +11,9 @@ use crate::services::outbox::{self, Target};
 use crate::services::{insights, text};
 use crate::App;
 use ponte_connect::products::{self, Window};
-use ponte_connect::{BankTokens, ConnectError, DataSession};
+use ponte_connect::session::BoxFuture;
+use ponte_connect::{BankTokens, ConnectError, DataSession, TokenStore};
+use ponte_core::consent::reason;
 use ponte_core::{
     ClientId, Cnpj, ConsentId, ConsentStatus, Cpf, FieldError, LinkId, Product, ReportId, RequestId,
 };
@@ -286,6 +289,14 @@ pub async fn run(app: &App, job: &JobRow) -> Result<JobOutcome> {
     } else {
         match retrieve(app, &consent, p.product).await {
             Ok(data) => Ok(data),
+            Err(ConnectError::ConsentRevoked(code)) => {
+                tracing::info!(consent_id = %consent.id, code, "the institution reports the consent revoked");
+                crate::services::consents::revoked_at_institution(app, &consent.id).await?;
+                Err(format!(
+                    "{}: the consent was revoked at the institution ({code})",
+                    reason::INSTITUTION_REVOKED
+                ))
+            }
             Err(e) if transient(&e) && job.attempts < MAX_JOB_ATTEMPTS => {
                 return Ok(JobOutcome::Retry(e.to_string()))
             }
@@ -296,8 +307,72 @@ pub async fn run(app: &App, job: &JobRow) -> Result<JobOutcome> {
     Ok(JobOutcome::Done)
 }
 
+/// Worth another try later: the institution was unreachable, or refused tokens
+/// that a sibling job may have replaced by the time this one runs again.
 fn transient(e: &ConnectError) -> bool {
-    matches!(e, ConnectError::Unavailable(_) | ConnectError::Transport(_))
+    matches!(
+        e,
+        ConnectError::Unavailable(_) | ConnectError::Transport(_) | ConnectError::TokensRefused(_)
+    )
+}
+
+/// The consent's institution tokens as this store keeps them, sealed. A job
+/// saves each refresh as it happens (institutions honour a refresh token
+/// once), and a job whose refresh token is refused takes the pair a sibling
+/// job of the same consent saved.
+struct StoredTokens<'a> {
+    app: &'a App,
+    consent_id: &'a str,
+}
+
+impl StoredTokens<'_> {
+    async fn write(&self, tokens: &BankTokens) -> Result<()> {
+        let sealed = self.app.crypto.encrypt_json(tokens);
+        let mut tx = self.app.store.begin().await?;
+        // A consent revoked meanwhile keeps no tokens.
+        let live = ponte_store::consent_by_id(&mut tx, self.consent_id)
+            .await?
+            .is_some_and(|c| c.status == ConsentStatus::Authorised.as_str());
+        if live {
+            ponte_store::set_consent_tokens(
+                &mut tx,
+                self.consent_id,
+                Some(&sealed),
+                self.app.clock.now_ms(),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn read(&self) -> Result<Option<BankTokens>> {
+        let mut conn = self.app.store.read().await?;
+        let row = ponte_store::consent_by_id(&mut conn, self.consent_id).await?;
+        Ok(row
+            .filter(|c| c.status == ConsentStatus::Authorised.as_str())
+            .and_then(|c| c.bank_tokens_enc)
+            .and_then(|sealed| self.app.crypto.decrypt_json(&sealed).ok()))
+    }
+}
+
+impl TokenStore for StoredTokens<'_> {
+    fn save<'s>(&'s self, tokens: &'s BankTokens) -> BoxFuture<'s, ()> {
+        Box::pin(async move {
+            if let Err(e) = self.write(tokens).await {
+                tracing::warn!(consent_id = %self.consent_id, error = %e, "saving the institution's new tokens failed");
+            }
+        })
+    }
+
+    fn load(&self) -> BoxFuture<'_, Option<BankTokens>> {
+        Box::pin(async move {
+            self.read().await.unwrap_or_else(|e| {
+                tracing::warn!(consent_id = %self.consent_id, error = %e, "reading the institution's tokens failed");
+                None
+            })
+        })
+    }
 }
 
 async fn retrieve(
@@ -317,27 +392,23 @@ async fn retrieve(
         .crypto
         .decrypt_json(sealed)
         .map_err(|e| ConnectError::Protocol(e.to_string()))?;
-    let mut session = DataSession::new(&app.open_finance, &institution.endpoint, tokens);
+    let bank_consent_id = consent
+        .bank_consent_id
+        .as_deref()
+        .ok_or_else(|| ConnectError::Refused("the consent has no institution consent id".into()))?;
+    let stored = StoredTokens {
+        app,
+        consent_id: &consent.id,
+    };
+    let mut session = DataSession::new(
+        &app.open_finance,
+        &institution.endpoint,
+        bank_consent_id,
+        tokens,
+    )
+    .with_token_store(&stored);
     let window = Window::ending(app.clock.now_ms());
-    let fetched = products::fetch(&mut session, product, consent.business == 1, &window).await;
-    if let Some(tokens) = session.refreshed_tokens() {
-        // Institutions rotate refresh tokens: keep the new ones whatever happened next.
-        let sealed = app.crypto.encrypt_json(tokens);
-        if let Ok(mut tx) = app.store.begin().await {
-            if ponte_store::set_consent_tokens(
-                &mut tx,
-                &consent.id,
-                Some(&sealed),
-                app.clock.now_ms(),
-            )
-            .await
-            .is_ok()
-            {
-                let _ = tx.commit().await;
-            }
-        }
-    }
-    let data = fetched?;
+    let data = products::fetch(&mut session, product, consent.business == 1, &window).await?;
     Ok(if product == Product::Insights {
         insights::compute(&data)
     } else {
@@ -352,6 +423,15 @@ async fn store_report(
     product: Product,
     result: Result<Value, String>,
 ) -> Result<()> {
+    let mut tx = app.store.begin().await?;
+    // Revocation deletes what was retrieved under the consent, so data read
+    // while it happened is not kept.
+    let result = match ponte_store::consent_by_id(&mut tx, &consent.id).await? {
+        Some(current) if result.is_ok() && current.status != ConsentStatus::Authorised.as_str() => {
+            Err(format!("the consent is {}", current.status))
+        }
+        _ => result,
+    };
     let now = app.clock.now_ms();
     let (status, reason, summary, data_enc) = match &result {
         Ok(data) => (
@@ -391,7 +471,6 @@ async fn store_report(
         "reason": reason,
         "summary": summary,
     });
-    let mut tx = app.store.begin().await?;
     if ponte_store::insert_report(&mut tx, &row).await? {
         outbox::enqueue(
             &mut tx,

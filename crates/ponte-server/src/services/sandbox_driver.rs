@@ -1,9 +1,12 @@
 //! `POST /sandbox/v1/consents/{id}/authorise`: for integrators without a
 //! browser, drives the very same institution pages a person would, over HTTP:
-//! login, one-time code, approval, then Ponte's own callback.
+//! login, one-time code, approval, then Ponte's own callback. And
+//! `revoke_at_institution`: the end user withdraws the consent in their bank's
+//! app, which Ponte only learns of when the bank next refuses its tokens.
 
 use crate::error::{Error, Result};
-use crate::services::consents::{self, CallbackParams};
+use crate::services::authorisation::{self, CallbackParams};
+use crate::services::consents;
 use crate::tokens::Bearer;
 use crate::App;
 use ponte_core::{ConsentStatus, FieldError};
@@ -130,7 +133,7 @@ pub async fn authorise(
         )));
     }
     // Each drive is a new attempt, as a person opening the bank again makes one.
-    let start = consents::restart_authorisation(app, &row).await?;
+    let start = authorisation::restart_authorisation(app, &row).await?;
     let start = url::Url::parse(&start).map_err(|e| anyhow::anyhow!("authorization url: {e}"))?;
 
     let mut page = fetch(start.clone(), app.http.get(start)).await?;
@@ -226,9 +229,65 @@ async fn finish(app: &App, consent_id: &str, target: url::Url) -> Result<Consent
         error: params.get("error").cloned(),
         error_description: params.get("error_description").cloned(),
     };
-    let outcome = consents::complete_authorisation(app, p).await?;
+    let outcome = authorisation::complete_authorisation(app, p).await?;
     debug_assert_eq!(outcome.consent_id, consent_id);
     Ok(outcome.status)
+}
+
+/// The end user revokes the consent in the sandbox bank's own app (its
+/// customer API), logged in as the user who authorised it. Ponte's consent is
+/// untouched: like a real bank, the sandbox tells no one, and Ponte finds out
+/// at its next retrieval, when the bank refuses the consent's tokens.
+pub async fn revoke_at_institution(
+    app: &App,
+    bearer: &Bearer,
+    consent_id: &str,
+    creds: Credentials,
+) -> Result<()> {
+    let username = creds
+        .username
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| FieldError::new("username", "is required"))?;
+    let password = creds
+        .password
+        .as_deref()
+        .ok_or_else(|| FieldError::new("password", "is required"))?;
+    let row = consents::load_for(app, bearer, consent_id).await?;
+    let institution = app
+        .directory
+        .get(&row.institution_code)
+        .ok_or(Error::NotFound("institution"))?;
+    let bank_consent_id = row
+        .bank_consent_id
+        .as_deref()
+        .ok_or_else(|| Error::Conflict("the consent has no consent at the institution".into()))?;
+    let id: String = url::form_urlencoded::byte_serialize(bank_consent_id.as_bytes()).collect();
+    let resp = app
+        .http
+        .post(format!(
+            "{}/customer/consents/{id}/revoke",
+            institution.endpoint.issuer
+        ))
+        .basic_auth(username, Some(password))
+        .send()
+        .await
+        .map_err(driver_error)?;
+    match resp.status().as_u16() {
+        200..=299 => Ok(()),
+        401 => Err(login_refused("credentials")),
+        404 => Err(FieldError::new(
+            "username",
+            "this user did not authorise the consent at the institution",
+        )
+        .into()),
+        422 => Err(Error::Conflict(
+            "the consent is not AUTHORISED at the institution".into(),
+        )),
+        status => Err(Error::Institution(format!(
+            "the institution answered {status} to the revocation"
+        ))),
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,204 @@
+//! The authorisation half of a consent: the request the end user takes to the
+//! institution (pushed, with PKCE), a fresh attempt when the last one is spent,
+//! and the callback that trades the institution's code for its tokens, which
+//! moves the consent to `AUTHORISED` or `REJECTED` through
+//! `consents::change_status`.
+
+use crate::error::{Error, Result};
+use crate::services::consents::change_status;
+use crate::services::directory::Institution;
+use crate::services::text;
+use crate::App;
+use ponte_connect::{BankTokens, ConnectError, StartedAuthorisation};
+use ponte_core::consent::reason;
+use ponte_core::{Cnpj, ConsentStatus, Cpf, FieldError};
+use ponte_store::ConsentRow;
+use serde::Deserialize;
+
+/// Creates the consent at the institution and prepares the end user's
+/// authorisation request there.
+pub async fn start(
+    app: &App,
+    institution: &Institution,
+    personal: &Cpf,
+    business: Option<&Cnpj>,
+    permissions: &[String],
+    expire_at: i64,
+) -> Result<StartedAuthorisation> {
+    app.open_finance
+        .start_authorisation(
+            &institution.endpoint,
+            personal.as_str(),
+            business.map(Cnpj::as_str),
+            permissions,
+            &ofb_time(expire_at),
+        )
+        .await
+        .map_err(|e| institution_error(institution, e))
+}
+
+fn institution_error(institution: &Institution, e: ConnectError) -> Error {
+    tracing::warn!(institution = %institution.institution_code, error = %e, "institution call failed");
+    match e {
+        ConnectError::Unavailable(_) => {
+            Error::Outage(format!("{} is unavailable at the moment", institution.name))
+        }
+        other => Error::Institution(format!("{}: {other}", institution.name)),
+    }
+}
+
+/// Open Finance date-times: UTC, second precision.
+fn ofb_time(ms: i64) -> String {
+    let t = time::OffsetDateTime::from_unix_timestamp(ms / 1000)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    t.format(time::macros::format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second]Z"
+    ))
+    .unwrap_or_default()
+}
+
+/// Starts a new authorisation attempt at the institution for a consent still
+/// awaiting one (the previous attempt's single-use request may be spent);
+/// returns the institution URL to send the end user to.
+pub async fn restart_authorisation(app: &App, row: &ConsentRow) -> Result<String> {
+    let institution = app
+        .directory
+        .get(&row.institution_code)
+        .ok_or(Error::NotFound("institution"))?;
+    let bank_consent_id = row
+        .bank_consent_id
+        .as_deref()
+        .ok_or_else(|| Error::Conflict("the consent has no authorisation in progress".into()))?;
+    let started = app
+        .open_finance
+        .reauthorise(&institution.endpoint, bank_consent_id)
+        .await
+        .map_err(|e| institution_error(institution, e))?;
+    let verifier = app.crypto.encrypt(started.pkce_verifier.as_bytes());
+    let mut tx = app.store.begin().await?;
+    ponte_store::set_consent_authorisation(
+        &mut tx,
+        &row.id,
+        &started.authorization_url,
+        &started.state,
+        &verifier,
+        app.clock.now_ms(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(started.authorization_url)
+}
+
+/// What the institution sent back to our callback.
+#[derive(Debug, Default, Deserialize)]
+pub struct CallbackParams {
+    pub code: Option<String>,
+    pub state: Option<String>,
+    pub iss: Option<String>,
+    pub error: Option<String>,
+    pub error_description: Option<String>,
+}
+
+pub struct CallbackOutcome {
+    pub consent_id: String,
+    pub status: ConsentStatus,
+    /// Where to send the end user: the consent's `redirectUrl` with `consentId` and `status`.
+    pub redirect: Option<String>,
+}
+
+/// Finishes the authorisation the end user just did at the institution.
+pub async fn complete_authorisation(app: &App, p: CallbackParams) -> Result<CallbackOutcome> {
+    let state = text(&p.state)
+        .ok_or_else(|| FieldError::new("state", "is missing from the institution's answer"))?;
+    let mut conn = app.store.read().await?;
+    let row = ponte_store::consent_by_state(&mut conn, state)
+        .await?
+        .ok_or(Error::NotFound("authorisation"))?;
+    drop(conn);
+    let institution = app
+        .directory
+        .get(&row.institution_code)
+        .ok_or(Error::NotFound("institution"))?;
+    if let Some(iss) = text(&p.iss) {
+        if iss != institution.endpoint.issuer {
+            return Err(FieldError::new(
+                "iss",
+                "does not match the institution the authorisation started at",
+            )
+            .into());
+        }
+    }
+    let now = app.clock.now_ms();
+    let outcome = if let Some(error) = text(&p.error) {
+        let why = match app
+            .open_finance
+            .consent_status(
+                &institution.endpoint,
+                row.bank_consent_id.as_deref().unwrap_or_default(),
+            )
+            .await
+        {
+            Ok((_, Some(code))) => code,
+            _ if error == "access_denied" => reason::CUSTOMER_MANUALLY_REJECTED.to_string(),
+            _ => reason::INSTITUTION_ERROR.to_string(),
+        };
+        tracing::info!(consent_id = %row.id, error, description = p.error_description.as_deref().unwrap_or(""), "authorisation refused");
+        Err(why)
+    } else {
+        let code = text(&p.code)
+            .ok_or_else(|| FieldError::new("code", "is missing from the institution's answer"))?;
+        let verifier = String::from_utf8(
+            app.crypto
+                .decrypt(row.pkce_verifier_enc.as_deref().unwrap_or_default())?,
+        )
+        .unwrap_or_default();
+        match app
+            .open_finance
+            .exchange_code(&institution.endpoint, code, &verifier, now)
+            .await
+        {
+            Ok(tokens) => Ok(tokens),
+            Err(e) => {
+                tracing::warn!(consent_id = %row.id, error = %e, "code exchange failed");
+                Err(reason::INSTITUTION_ERROR.to_string())
+            }
+        }
+    };
+    let mut tx = app.store.begin().await?;
+    let to = match &outcome {
+        Ok(tokens) => {
+            ponte_store::set_consent_tokens(
+                &mut tx,
+                &row.id,
+                Some(&app.crypto.encrypt_json::<BankTokens>(tokens)),
+                now,
+            )
+            .await?;
+            if change_status(&mut tx, &row, ConsentStatus::Authorised, None, now).await? {
+                crate::services::retrieval::auto_deliver(app, &mut tx, &row).await?;
+            }
+            ConsentStatus::Authorised
+        }
+        Err(why) => {
+            ponte_store::set_consent_tokens(&mut tx, &row.id, None, now).await?;
+            change_status(&mut tx, &row, ConsentStatus::Rejected, Some(why), now).await?;
+            ConsentStatus::Rejected
+        }
+    };
+    tx.commit().await?;
+    let redirect = row
+        .redirect_url
+        .as_deref()
+        .and_then(|u| url::Url::parse(u).ok())
+        .map(|mut u| {
+            u.query_pairs_mut()
+                .append_pair("consentId", &row.id)
+                .append_pair("status", to.as_str());
+            u.to_string()
+        });
+    Ok(CallbackOutcome {
+        consent_id: row.id,
+        status: to,
+        redirect,
+    })
+}
