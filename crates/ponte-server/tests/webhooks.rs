@@ -1036,3 +1036,61 @@ both!(
             .await;
     }
 );
+
+// Messages written in one transaction share their creation time (an expiry
+// sweep changes many consents at once): paging must still return each once.
+both!(
+    pages_of_messages_written_at_one_instant_miss_none,
+    |db: Db| async move {
+        let ts = support::spawn(db).await;
+        let access = ts.access_token().await;
+        let mut tx = ts.app().store.begin().await.unwrap();
+        for i in 0..7 {
+            ponte_store::insert_message(
+                &mut tx,
+                &ponte_store::WebhookMessageRow {
+                    id: format!("msg-{i}"),
+                    client_id: ts.client.client_id.clone(),
+                    event_type: "CONSENT_STATUS_CHANGED".into(),
+                    target: "event".into(),
+                    target_url: None,
+                    payload: "{}".into(),
+                    status: ponte_store::DEAD.into(),
+                    attempts: 1,
+                    next_attempt_at: 1_700_000_000_000,
+                    locked_until: None,
+                    last_error: Some("seeded".into()),
+                    created_at: 1_700_000_000_000,
+                    finished_at: Some(1_700_000_000_000),
+                },
+            )
+            .await
+            .unwrap();
+        }
+        tx.commit().await.unwrap();
+        let mut seen = Vec::new();
+        let mut path = "/data/v1/webhooks/messages?status=dead&limit=3".to_string();
+        loop {
+            let (status, page) = ts.get(&path, Some(&access)).await;
+            assert_eq!(status, 200, "{page}");
+            for m in page["data"].as_array().unwrap() {
+                seen.push(m["id"].as_str().unwrap().to_string());
+            }
+            match page["nextCursor"].as_str() {
+                Some(c) => {
+                    path = format!("/data/v1/webhooks/messages?status=dead&limit=3&cursor={c}")
+                }
+                None => break,
+            }
+        }
+        seen.sort();
+        assert_eq!(seen, (0..7).map(|i| format!("msg-{i}")).collect::<Vec<_>>());
+        let (status, body) = ts
+            .get("/data/v1/webhooks/messages?cursor=12", Some(&access))
+            .await;
+        assert_eq!(
+            (status, body["error"]["field"].as_str()),
+            (400, Some("cursor"))
+        );
+    }
+);

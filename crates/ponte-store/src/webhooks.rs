@@ -237,19 +237,25 @@ pub async fn list_messages(
     conn: &mut Conn,
     client_id: &str,
     status: Option<&str>,
-    before: Option<i64>,
+    before: Option<(i64, &str)>,
     limit: i64,
 ) -> Result<Vec<WebhookMessageRow>> {
+    // The cursor is the last row's (created_at, id): messages written in one
+    // transaction share a created_at and must not fall between two pages.
+    let (at, id) = before.unzip();
     Ok(sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM webhook_messages
-         WHERE client_id = $1 AND ($2 IS NULL OR status = $3) AND ($4 IS NULL OR created_at < $5)
-         ORDER BY created_at DESC, id DESC LIMIT $6"
+         WHERE client_id = $1 AND ($2 IS NULL OR status = $3)
+           AND ($4 IS NULL OR created_at < $5 OR (created_at = $6 AND id < $7))
+         ORDER BY created_at DESC, id DESC LIMIT $8"
     ))
     .bind(client_id)
     .bind(status)
     .bind(status)
-    .bind(before)
-    .bind(before)
+    .bind(at)
+    .bind(at)
+    .bind(at)
+    .bind(id)
     .bind(limit)
     .fetch_all(conn)
     .await?)

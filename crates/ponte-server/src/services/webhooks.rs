@@ -122,8 +122,10 @@ pub async fn list(
     }
     let before = cursor
         .map(|c| {
-            c.parse::<i64>()
-                .map_err(|_| FieldError::new("cursor", "is not a cursor from a previous page"))
+            c.split_once('.')
+                .and_then(|(at, id)| Some((at.parse::<i64>().ok()?, id)))
+                .filter(|(_, id)| !id.is_empty())
+                .ok_or_else(|| FieldError::new("cursor", "is not a cursor from a previous page"))
         })
         .transpose()?;
     let limit = limit.unwrap_or(50);
@@ -134,7 +136,7 @@ pub async fn list(
     let rows =
         ponte_store::list_messages(&mut conn, client.as_str(), status, before, limit).await?;
     let next = (rows.len() as i64 == limit)
-        .then(|| rows.last().map(|m| m.created_at.to_string()))
+        .then(|| rows.last().map(|m| format!("{}.{}", m.created_at, m.id)))
         .flatten();
     Ok(json!({"data": rows.iter().map(message_json).collect::<Vec<_>>(), "nextCursor": next}))
 }
