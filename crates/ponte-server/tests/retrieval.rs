@@ -5,8 +5,6 @@
 mod support;
 
 use ponte_connect::BankTokens;
-use ponte_server::services::sandbox_driver;
-use ponte_server::tokens::TokenKind;
 use serde_json::{json, Value};
 use support::{Db, Receiver, TestServer};
 
@@ -207,33 +205,34 @@ both!(
         assert_eq!(ts.http.get(&download).send().await.unwrap().status(), 200);
 
         // The end user withdraws the consent in their bank's app.
-        let bearer = ts
-            .app()
-            .tokens
-            .verify(&access, &[TokenKind::Access])
-            .await
-            .unwrap();
-        let creds = |user: &str, password: &str| sandbox_driver::Credentials {
-            username: Some(user.into()),
-            password: Some(password.into()),
-            otp: None,
-        };
-        let refused = sandbox_driver::revoke_at_institution(
-            ts.app(),
-            &bearer,
-            &consent_id,
-            creds("user_good", "wrong"),
-        )
-        .await;
-        assert!(refused.is_err(), "a wrong password revokes nothing");
-        sandbox_driver::revoke_at_institution(
-            ts.app(),
-            &bearer,
-            &consent_id,
-            creds("user_good", "pass_good"),
-        )
-        .await
-        .unwrap();
+        let revoke = format!("/sandbox/v1/consents/{consent_id}/revoke-at-institution");
+        let (status, body) = ts
+            .post(
+                &revoke,
+                Some(&access),
+                json!({"username": "user_good", "password": "wrong"}),
+            )
+            .await;
+        assert!(
+            status >= 400,
+            "a wrong password revokes nothing: {status} {body}"
+        );
+        let (status, body) = ts
+            .post(&revoke, Some(&access), json!({"username": "user_good"}))
+            .await;
+        assert_eq!(
+            (status, body["error"]["field"].as_str()),
+            (400, Some("password")),
+            "{body}"
+        );
+        let (status, body) = ts
+            .post(
+                &revoke,
+                Some(&access),
+                json!({"username": "user_good", "password": "pass_good"}),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
         // Nobody told Ponte: the bank only refuses its tokens from now on.
         let (_, view) = ts
             .get(&format!("/data/v1/consents/{consent_id}"), Some(&access))

@@ -60,10 +60,15 @@ pub fn routes() -> Router<App> {
 }
 
 pub fn sandbox_routes() -> Router<App> {
-    Router::new().route(
-        "/sandbox/v1/consents/{consent_id}/authorise",
-        post(sandbox_authorise),
-    )
+    Router::new()
+        .route(
+            "/sandbox/v1/consents/{consent_id}/authorise",
+            post(sandbox_authorise),
+        )
+        .route(
+            "/sandbox/v1/consents/{consent_id}/revoke-at-institution",
+            post(sandbox_revoke_at_institution),
+        )
 }
 
 /// An error in this dialect's shape.
@@ -211,6 +216,19 @@ async fn sandbox_authorise(
     let who = bearer(&app, &headers, EITHER).await?;
     let creds: sandbox_driver::Credentials = json_body(&body)?;
     sandbox_driver::authorise(&app, &who, &consent_id, creds).await?;
+    let row = consents::load_for(&app, &who, &consent_id).await?;
+    Ok(Json(consents::view_of(&app, &row).await?).into_response())
+}
+
+async fn sandbox_revoke_at_institution(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Path(consent_id): Path<String>,
+    body: Bytes,
+) -> ApiResult {
+    let who = bearer(&app, &headers, EITHER).await?;
+    let creds: sandbox_driver::Credentials = json_body(&body)?;
+    sandbox_driver::revoke_at_institution(&app, &who, &consent_id, creds).await?;
     let row = consents::load_for(&app, &who, &consent_id).await?;
     Ok(Json(consents::view_of(&app, &row).await?).into_response())
 }

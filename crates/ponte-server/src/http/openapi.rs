@@ -103,7 +103,10 @@ fn endpoints() -> Vec<Endpoint> {
                 "version",
                 json!({"type": "integer", "minimum": 1, "description": "Each retrieval of a consent's product stores a new version; earlier ones are kept"}),
             ),
-            ("previousReportId", json!({"type": "string", "nullable": true})),
+            (
+                "previousReportId",
+                json!({"type": "string", "nullable": true}),
+            ),
             ("latestReportId", s()),
             ("summary", json!({"type": "object"})),
             (
@@ -267,6 +270,18 @@ fn endpoints() -> Vec<Endpoint> {
             "access or link",
             Some(obj(
                 &[("username", s()), ("password", s()), ("otp", s())],
+                &["username", "password"],
+            )),
+            consent.clone(),
+        ),
+        (
+            "post",
+            "/sandbox/v1/consents/{consentId}/revoke-at-institution",
+            "Sandbox",
+            "The end user revokes the consent in their bank (sandbox mode only). Ponte learns it at the next retrieval: the consent becomes REVOKED, its reports are erased and CONSENT_STATUS_CHANGED is sent with reason INSTITUTION_REVOKED.",
+            "access or link",
+            Some(obj(
+                &[("username", s()), ("password", s())],
                 &["username", "password"],
             )),
             consent,

@@ -2,7 +2,7 @@
 //! Ponte only through the public API, with the link token.
 
 use crate::error::Error;
-use crate::services::consents::{self, CallbackParams};
+use crate::services::authorisation::{self, CallbackParams};
 use crate::services::directory::CALLBACK_PATH;
 use crate::App;
 use axum::extract::{Query, State};
@@ -75,7 +75,7 @@ api('/data/v1/links/institutions').then(r => { all = r; render(); }).catch(e => 
 }
 
 async fn callback(State(app): State<App>, Query(params): Query<CallbackParams>) -> Response {
-    match consents::complete_authorisation(&app, params).await {
+    match authorisation::complete_authorisation(&app, params).await {
         Ok(outcome) => match outcome.redirect {
             Some(to) => Redirect::to(&to).into_response(),
             None => {

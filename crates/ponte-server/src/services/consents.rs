@@ -20,7 +20,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 // The callback moved to `authorisation`; http/widget.rs still looks for it here.
-pub use crate::services::authorisation::{complete_authorisation, CallbackParams};
 
 /// How long the end user has to authorise at the institution.
 pub const AUTHORISATION_WINDOW_MS: i64 = 60 * 60 * 1000;

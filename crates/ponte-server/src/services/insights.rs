@@ -3,6 +3,7 @@
 //! against hand-computed values.
 
 use rust_decimal::{Decimal, MathematicalOps};
+use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::str::FromStr;
@@ -15,31 +16,70 @@ struct Tx {
     kind: String,
 }
 
-fn transactions(accounts: &Value) -> Vec<Tx> {
+/// The few fields of the accounts report that insights read: parsed from
+/// the report's text without building the whole document in memory.
+#[derive(Deserialize, Default)]
+struct Accounts {
+    #[serde(default)]
+    accounts: Vec<Account>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Account {
+    balances: Option<Balances>,
+    transactions: Vec<RawTx>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct Balances {
+    available_amount: Option<Amount>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct RawTx {
+    transaction_date_time: Option<String>,
+    transaction_amount: Option<Amount>,
+    credit_debit_type: Option<String>,
+    transaction_name: Option<String>,
+    #[serde(rename = "type")]
+    kind: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Amount {
+    amount: Option<String>,
+}
+
+fn transactions(accounts: &Accounts) -> Vec<Tx> {
     let mut out = Vec::new();
-    for account in accounts["accounts"].as_array().into_iter().flatten() {
-        for t in account["transactions"].as_array().into_iter().flatten() {
-            let (Some(when), Some(amount)) = (
-                t["transactionDateTime"].as_str(),
-                t["transactionAmount"]["amount"].as_str(),
-            ) else {
-                continue;
-            };
-            let (Some(month), Ok(amount)) = (when.get(..7), Decimal::from_str(amount)) else {
-                continue;
-            };
-            out.push(Tx {
-                month: month.to_string(),
-                credit: t["creditDebitType"] == "CREDITO",
-                amount,
-                name: t["transactionName"]
-                    .as_str()
-                    .unwrap_or("")
-                    .trim()
-                    .to_string(),
-                kind: t["type"].as_str().unwrap_or("").to_string(),
-            });
-        }
+    for t in accounts.accounts.iter().flat_map(|a| &a.transactions) {
+        let (Some(when), Some(amount)) = (
+            t.transaction_date_time.as_deref(),
+            t.transaction_amount
+                .as_ref()
+                .and_then(|a| a.amount.as_deref()),
+        ) else {
+            continue;
+        };
+        let (Some(month), Ok(amount)) = (when.get(..7), Decimal::from_str(amount)) else {
+            continue;
+        };
+        out.push(Tx {
+            month: month.to_string(),
+            credit: t.credit_debit_type.as_deref() == Some("CREDITO"),
+            amount,
+            name: t
+                .transaction_name
+                .as_deref()
+                .unwrap_or("")
+                .trim()
+                .to_string(),
+            kind: t.kind.clone().unwrap_or_default(),
+        });
     }
     out
 }
@@ -117,6 +157,17 @@ fn is_income(t: &Tx) -> bool {
 /// `accounts` is the `data` of an accounts report; `current_balance` the sum
 /// of the accounts' available amounts, for the balance trend.
 pub fn compute(accounts: &Value) -> Value {
+    from_accounts(&Accounts::deserialize(accounts).unwrap_or_default())
+}
+
+/// Insights from the accounts report's JSON text.
+pub fn compute_json(accounts: &str) -> Result<Value, String> {
+    serde_json::from_str(accounts)
+        .map(|a| from_accounts(&a))
+        .map_err(|e| format!("the accounts data cannot be read for insights: {e}"))
+}
+
+fn from_accounts(accounts: &Accounts) -> Value {
     let txs = transactions(accounts);
     let months: BTreeSet<String> = txs.iter().map(|t| t.month.clone()).collect();
 
@@ -214,14 +265,18 @@ pub fn compute(accounts: &Value) -> Value {
         .collect();
 
     // Balance at each month's end, walking back from today's balance.
-    let current: Decimal = accounts["accounts"]
-        .as_array()
-        .into_iter()
-        .flatten()
+    let current: Decimal = accounts
+        .accounts
+        .iter()
         .filter_map(|a| {
-            a["balances"]["availableAmount"]["amount"]
-                .as_str()
-                .and_then(|s| Decimal::from_str(s).ok())
+            let amount = a
+                .balances
+                .as_ref()?
+                .available_amount
+                .as_ref()?
+                .amount
+                .as_deref()?;
+            Decimal::from_str(amount).ok()
         })
         .sum();
     let mut balance = current;
