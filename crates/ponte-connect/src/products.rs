@@ -4,7 +4,11 @@
 use crate::session::DataSession;
 use crate::ConnectError;
 use ponte_core::Product;
-use serde_json::{json, Map, Value};
+use serde::de::IgnoredAny;
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Serialize, Serializer};
+use serde_json::value::RawValue;
+use serde_json::{json, Value};
 
 /// How far back transactions are asked for; institutions return what they hold.
 pub const HISTORY_DAYS: i64 = 5 * 366;
@@ -41,13 +45,32 @@ fn enc(id: &str) -> String {
     url::form_urlencoded::byte_serialize(id.as_bytes()).collect()
 }
 
-/// Fetches one product; `data` as the report carries it.
+/// A JSON object whose members are already JSON text, kept in order.
+struct Obj(Vec<(&'static str, Box<RawValue>)>);
+
+impl Serialize for Obj {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (key, value) in &self.0 {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+fn raw<T: Serialize + ?Sized>(value: &T) -> Result<Box<RawValue>, ConnectError> {
+    serde_json::value::to_raw_value(value).map_err(|e| ConnectError::Protocol(e.to_string()))
+}
+
+/// Fetches one product; `data` as the report carries it, as JSON text.
+/// Transactions stay the institution's text from page to report, so a long
+/// history costs its size in bytes rather than a tree of values.
 pub async fn fetch(
     s: &mut DataSession<'_>,
     product: Product,
     business: bool,
     window: &Window,
-) -> Result<Value, ConnectError> {
+) -> Result<Box<RawValue>, ConnectError> {
     let dates = |from: &'static str, to: &'static str| {
         vec![(from, window.from.clone()), (to, window.to.clone())]
     };
@@ -58,26 +81,49 @@ pub async fn fetch(
             } else {
                 "/open-banking/customers/v2/personal"
             };
-            Ok(json!({
-                "identifications": s.get_all(&format!("{base}/identifications"), &[]).await?,
-                "qualifications": s.get_data(&format!("{base}/qualifications")).await?,
-                "financialRelations": s.get_data(&format!("{base}/financial-relations")).await?,
-            }))
+            raw(&Obj(vec![
+                (
+                    "identifications",
+                    raw(&s.get_all(&format!("{base}/identifications"), &[]).await?)?,
+                ),
+                (
+                    "qualifications",
+                    raw(&s.get_data(&format!("{base}/qualifications")).await?)?,
+                ),
+                (
+                    "financialRelations",
+                    raw(&s.get_data(&format!("{base}/financial-relations")).await?)?,
+                ),
+            ]))
         }
         Product::Accounts | Product::Insights => {
             let mut out = Vec::new();
             for account in s.get_all("/open-banking/accounts/v2/accounts", &[]).await? {
                 let id = enc(&id_of(&account, "accountId")?);
                 let base = format!("/open-banking/accounts/v2/accounts/{id}");
-                out.push(json!({
-                    "account": account,
-                    "identification": s.get_data(&base).await?,
-                    "balances": s.get_data(&format!("{base}/balances")).await?,
-                    "overdraftLimits": s.get_data(&format!("{base}/overdraft-limits")).await?,
-                    "transactions": s.get_all(&format!("{base}/transactions"), &dates("fromBookingDate", "toBookingDate")).await?,
-                }));
+                out.push(raw(&Obj(vec![
+                    ("account", raw(&account)?),
+                    ("identification", raw(&s.get_data(&base).await?)?),
+                    (
+                        "balances",
+                        raw(&s.get_data(&format!("{base}/balances")).await?)?,
+                    ),
+                    (
+                        "overdraftLimits",
+                        raw(&s.get_data(&format!("{base}/overdraft-limits")).await?)?,
+                    ),
+                    (
+                        "transactions",
+                        raw(&s
+                            .get_all_raw(
+                                &format!("{base}/transactions"),
+                                &dates("fromBookingDate", "toBookingDate"),
+                            )
+                            .await?)?,
+                    ),
+                ]))?);
             }
-            Ok(json!({ "accounts": out }))
+            raw(&Obj(vec![("accounts", raw(&out)?)]))
         }
         Product::CreditCards => {
             let mut out = Vec::new();
@@ -87,30 +133,58 @@ pub async fn fetch(
             {
                 let id = enc(&id_of(&account, "creditCardAccountId")?);
                 let base = format!("/open-banking/credit-cards-accounts/v2/accounts/{id}");
-                out.push(json!({
-                    "account": account,
-                    "identification": s.get_data(&base).await?,
-                    "limits": s.get_all(&format!("{base}/limits"), &[]).await?,
-                    "bills": s.get_all(&format!("{base}/bills"), &dates("fromDueDate", "toDueDate")).await?,
-                    "transactions": s.get_all(&format!("{base}/transactions"), &dates("fromTransactionDate", "toTransactionDate")).await?,
-                }));
+                out.push(raw(&Obj(vec![
+                    ("account", raw(&account)?),
+                    ("identification", raw(&s.get_data(&base).await?)?),
+                    (
+                        "limits",
+                        raw(&s.get_all_raw(&format!("{base}/limits"), &[]).await?)?,
+                    ),
+                    (
+                        "bills",
+                        raw(&s
+                            .get_all_raw(
+                                &format!("{base}/bills"),
+                                &dates("fromDueDate", "toDueDate"),
+                            )
+                            .await?)?,
+                    ),
+                    (
+                        "transactions",
+                        raw(&s
+                            .get_all_raw(
+                                &format!("{base}/transactions"),
+                                &dates("fromTransactionDate", "toTransactionDate"),
+                            )
+                            .await?)?,
+                    ),
+                ]))?);
             }
-            Ok(json!({ "accounts": out }))
+            raw(&Obj(vec![("accounts", raw(&out)?)]))
         }
         Product::Loans => {
             let mut out = Vec::new();
             for contract in s.get_all("/open-banking/loans/v2/contracts", &[]).await? {
                 let id = enc(&id_of(&contract, "contractId")?);
                 let base = format!("/open-banking/loans/v2/contracts/{id}");
-                out.push(json!({
-                    "contract": contract,
-                    "details": s.get_data(&base).await?,
-                    "warranties": s.get_all(&format!("{base}/warranties"), &[]).await?,
-                    "scheduledInstalments": s.get_data(&format!("{base}/scheduled-instalments")).await?,
-                    "payments": s.get_data(&format!("{base}/payments")).await?,
-                }));
+                out.push(raw(&Obj(vec![
+                    ("contract", raw(&contract)?),
+                    ("details", raw(&s.get_data(&base).await?)?),
+                    (
+                        "warranties",
+                        raw(&s.get_all_raw(&format!("{base}/warranties"), &[]).await?)?,
+                    ),
+                    (
+                        "scheduledInstalments",
+                        raw(&s.get_data(&format!("{base}/scheduled-instalments")).await?)?,
+                    ),
+                    (
+                        "payments",
+                        raw(&s.get_data(&format!("{base}/payments")).await?)?,
+                    ),
+                ]))?);
             }
-            Ok(json!({ "contracts": out }))
+            raw(&Obj(vec![("contracts", raw(&out)?)]))
         }
         Product::Investments => {
             let mut out = Vec::new();
@@ -120,60 +194,65 @@ pub async fn fetch(
             {
                 let id = enc(&id_of(&investment, "investmentId")?);
                 let base = format!("/open-banking/bank-fixed-incomes/v1/investments/{id}");
-                out.push(json!({
-                    "investment": investment,
-                    "identification": s.get_data(&base).await?,
-                    "balances": s.get_data(&format!("{base}/balances")).await?,
-                    "transactions": s.get_all(&format!("{base}/transactions"), &dates("fromTransactionDate", "toTransactionDate")).await?,
-                }));
+                out.push(raw(&Obj(vec![
+                    ("investment", raw(&investment)?),
+                    ("identification", raw(&s.get_data(&base).await?)?),
+                    (
+                        "balances",
+                        raw(&s.get_data(&format!("{base}/balances")).await?)?,
+                    ),
+                    (
+                        "transactions",
+                        raw(&s
+                            .get_all_raw(
+                                &format!("{base}/transactions"),
+                                &dates("fromTransactionDate", "toTransactionDate"),
+                            )
+                            .await?)?,
+                    ),
+                ]))?);
             }
-            Ok(json!({ "bankFixedIncomes": out }))
+            raw(&Obj(vec![("bankFixedIncomes", raw(&out)?)]))
         }
     }
 }
 
-/// Counts a user can check at a glance, sent in the webhook's `summary`.
-pub fn summary(product: Product, data: &Value) -> Value {
-    let list = |key: &str| data[key].as_array().map(Vec::len).unwrap_or(0);
-    let nested = |key: &str, inner: &str| {
-        data[key]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .map(|x| x[inner].as_array().map(Vec::len).unwrap_or(0))
-                    .sum::<usize>()
-            })
-            .unwrap_or(0)
-    };
-    let mut m = Map::new();
+/// Counts a user can check at a glance, sent in the webhook's `summary`,
+/// read from the report's JSON text without keeping its records.
+pub fn summary(product: Product, data: &str) -> Value {
+    let c: Counts = serde_json::from_str(data).unwrap_or_default();
+    let nested = |pick: fn(&Nested) -> usize| c.accounts.iter().map(pick).sum::<usize>();
     match product {
-        Product::Registration => {
-            m.insert("identifications".into(), json!(list("identifications")));
-        }
-        Product::Accounts => {
-            m.insert("accounts".into(), json!(list("accounts")));
-            m.insert(
-                "transactions".into(),
-                json!(nested("accounts", "transactions")),
-            );
-        }
-        Product::CreditCards => {
-            m.insert("accounts".into(), json!(list("accounts")));
-            m.insert("bills".into(), json!(nested("accounts", "bills")));
-            m.insert(
-                "transactions".into(),
-                json!(nested("accounts", "transactions")),
-            );
-        }
-        Product::Loans => {
-            m.insert("contracts".into(), json!(list("contracts")));
-        }
-        Product::Investments => {
-            m.insert("investments".into(), json!(list("bankFixedIncomes")));
-        }
-        Product::Insights => {
-            m.insert("months".into(), json!(list("monthlyCashFlow")));
-        }
+        Product::Registration => json!({"identifications": c.identifications.len()}),
+        Product::Accounts => json!({
+            "accounts": c.accounts.len(),
+            "transactions": nested(|a| a.transactions.len()),
+        }),
+        Product::CreditCards => json!({
+            "accounts": c.accounts.len(),
+            "bills": nested(|a| a.bills.len()),
+            "transactions": nested(|a| a.transactions.len()),
+        }),
+        Product::Loans => json!({"contracts": c.contracts.len()}),
+        Product::Investments => json!({"investments": c.bank_fixed_incomes.len()}),
+        Product::Insights => json!({"months": c.monthly_cash_flow.len()}),
     }
-    Value::Object(m)
+}
+
+/// The lists `summary` counts; `IgnoredAny` skips each record unbuilt.
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct Counts {
+    identifications: Vec<IgnoredAny>,
+    accounts: Vec<Nested>,
+    contracts: Vec<IgnoredAny>,
+    bank_fixed_incomes: Vec<IgnoredAny>,
+    monthly_cash_flow: Vec<IgnoredAny>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Nested {
+    transactions: Vec<IgnoredAny>,
+    bills: Vec<IgnoredAny>,
 }

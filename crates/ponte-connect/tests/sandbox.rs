@@ -197,7 +197,8 @@ impl TokenStore for Stored {
 }
 
 async fn accounts(s: &mut DataSession<'_>) -> Result<Value, ConnectError> {
-    products::fetch(s, Product::Accounts, false, &Window::ending(now_ms())).await
+    let raw = products::fetch(s, Product::Accounts, false, &Window::ending(now_ms())).await?;
+    Ok(serde_json::from_str(raw.get()).expect("the report is JSON"))
 }
 
 fn transactions(data: &Value) -> usize {

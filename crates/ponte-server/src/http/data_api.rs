@@ -308,9 +308,9 @@ async fn signed_download(
         Ok(doc) if format == reports::Format::Pdf => {
             let name = format!(
                 "attachment; filename=\"ponte-{}-{report_id}.pdf\"",
-                doc["product"].as_str().unwrap_or("report")
+                doc.product
             );
-            let pdf = crate::pdf::report::render(&doc);
+            let pdf = crate::pdf::report::render_doc(&doc);
             (
                 [
                     private,

@@ -8,6 +8,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use hmac::{Hmac, Mac};
 use ponte_store::ReportRow;
+use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::{json, Value};
 use sha2::Sha256;
 
@@ -72,7 +74,7 @@ pub async fn download(
     format: Format,
     expires: &str,
     sig: &str,
-) -> Result<Value, DownloadError> {
+) -> Result<ReportDoc, DownloadError> {
     let expires: i64 = expires.parse().map_err(|_| DownloadError::Forbidden)?;
     let expected = signature(app, report_id, format, expires);
     let valid = expected.len() == sig.len()
@@ -97,9 +99,33 @@ pub async fn download(
 }
 
 /// The report document: the same for the API and behind `downloadUrl`.
+/// A report as the API and `downloadUrl` return it. `data` stays the JSON
+/// text it was stored as: a long history is never rebuilt as a value tree.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReportDoc {
+    pub report_id: String,
+    pub request_id: String,
+    pub link_id: String,
+    pub consent_id: String,
+    pub institution_code: String,
+    pub product: String,
+    pub status: String,
+    pub reason: Option<String>,
+    pub generated_at: String,
+    pub version: usize,
+    pub previous_report_id: Option<String>,
+    pub latest_report_id: Option<String>,
+    pub summary: Value,
+    pub data: Box<RawValue>,
+    /// Fresh signed URLs (the API's view; not inside a download).
+    #[serde(flatten)]
+    pub urls: Option<Value>,
+}
+
 /// Reports are versioned: each retrieval of a consent's product stores a new
 /// one (`version` counts from 1) and keeps the earlier ones.
-pub async fn body(app: &App, conn: &mut ponte_store::Conn, row: &ReportRow) -> Result<Value> {
+pub async fn body(app: &App, conn: &mut ponte_store::Conn, row: &ReportRow) -> Result<ReportDoc> {
     if row.deleted_at.is_some() {
         return Err(Error::Conflict(
             "the report was deleted when its consent was revoked".into(),
@@ -107,30 +133,39 @@ pub async fn body(app: &App, conn: &mut ponte_store::Conn, row: &ReportRow) -> R
     }
     let versions = ponte_store::report_versions(conn, &row.consent_id, &row.product).await?;
     let at = versions.iter().position(|id| *id == row.id).unwrap_or(0);
-    let data: Value = match &row.data_enc {
-        Some(sealed) => app.crypto.decrypt_json(sealed)?,
-        None => Value::Null,
+    let data = match &row.data_enc {
+        Some(sealed) => {
+            let text = String::from_utf8(app.crypto.decrypt(sealed)?)
+                .map_err(|_| anyhow::anyhow!("report {} is not UTF-8", row.id))?;
+            RawValue::from_string(text).map_err(|e| anyhow::anyhow!("report {}: {e}", row.id))?
+        }
+        None => RawValue::from_string("null".into()).expect("null is JSON"),
     };
-    Ok(json!({
-        "reportId": row.id,
-        "requestId": row.request_id,
-        "linkId": row.link_id,
-        "consentId": row.consent_id,
-        "institutionCode": row.institution_code,
-        "product": row.product,
-        "status": row.status,
-        "reason": row.reason,
-        "generatedAt": rfc3339(row.generated_at),
-        "version": at + 1,
-        "previousReportId": at.checked_sub(1).map(|i| versions[i].clone()),
-        "latestReportId": versions.last(),
-        "summary": serde_json::from_str::<Value>(&row.summary).unwrap_or(Value::Null),
-        "data": data,
-    }))
+    Ok(ReportDoc {
+        report_id: row.id.clone(),
+        request_id: row.request_id.clone(),
+        link_id: row.link_id.clone(),
+        consent_id: row.consent_id.clone(),
+        institution_code: row.institution_code.clone(),
+        product: row.product.clone(),
+        status: row.status.clone(),
+        reason: row.reason.clone(),
+        generated_at: rfc3339(row.generated_at),
+        version: at + 1,
+        previous_report_id: at.checked_sub(1).map(|i| versions[i].clone()),
+        latest_report_id: versions.last().cloned(),
+        summary: serde_json::from_str::<Value>(&row.summary).unwrap_or(Value::Null),
+        data,
+        urls: None,
+    })
 }
 
 /// `GET /data/v1/reports/{id}` for the client that owns it.
-pub async fn view(app: &App, client_id: &ponte_core::ClientId, report_id: &str) -> Result<Value> {
+pub async fn view(
+    app: &App,
+    client_id: &ponte_core::ClientId,
+    report_id: &str,
+) -> Result<ReportDoc> {
     let mut conn = app.store.read().await?;
     let row = ponte_store::report_by_id(&mut conn, report_id)
         .await?
@@ -138,8 +173,6 @@ pub async fn view(app: &App, client_id: &ponte_core::ClientId, report_id: &str) 
         .ok_or(Error::NotFound("report"))?;
     let mut doc = body(app, &mut conn, &row).await?;
     drop(conn);
-    if let (Some(d), Value::Object(u)) = (doc.as_object_mut(), urls(app, &row.id)) {
-        d.extend(u);
-    }
+    doc.urls = Some(urls(app, &row.id));
     Ok(doc)
 }

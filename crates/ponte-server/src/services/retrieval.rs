@@ -19,6 +19,7 @@ use ponte_core::{
 };
 use ponte_store::{Conn, ConsentRow, JobRow, ReportRow, RequestRow};
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use serde_json::{json, Map, Value};
 
 pub const JOB_KIND: &str = "retrieve";
@@ -379,7 +380,7 @@ async fn retrieve(
     app: &App,
     consent: &ConsentRow,
     product: Product,
-) -> Result<Value, ConnectError> {
+) -> Result<Box<RawValue>, ConnectError> {
     let institution = app
         .directory
         .get(&consent.institution_code)
@@ -409,11 +410,11 @@ async fn retrieve(
     .with_token_store(&stored);
     let window = Window::ending(app.clock.now_ms());
     let data = products::fetch(&mut session, product, consent.business == 1, &window).await?;
-    Ok(if product == Product::Insights {
-        insights::compute(&data)
-    } else {
-        data
-    })
+    if product != Product::Insights {
+        return Ok(data);
+    }
+    let insights = insights::compute_json(data.get()).map_err(ConnectError::Protocol)?;
+    serde_json::value::to_raw_value(&insights).map_err(|e| ConnectError::Protocol(e.to_string()))
 }
 
 async fn store_report(
@@ -421,26 +422,28 @@ async fn store_report(
     request: &RequestRow,
     consent: &ConsentRow,
     product: Product,
-    result: Result<Value, String>,
+    result: Result<Box<RawValue>, String>,
 ) -> Result<()> {
+    // Sealed before the transaction: five years of transactions take a while.
+    let sealed = result.map(|data| {
+        (
+            products::summary(product, data.get()),
+            app.crypto.encrypt(data.get().as_bytes()),
+        )
+    });
     let mut tx = app.store.begin().await?;
     // Revocation deletes what was retrieved under the consent, so data read
     // while it happened is not kept.
     let result = match ponte_store::consent_by_id(&mut tx, &consent.id).await? {
-        Some(current) if result.is_ok() && current.status != ConsentStatus::Authorised.as_str() => {
+        Some(current) if sealed.is_ok() && current.status != ConsentStatus::Authorised.as_str() => {
             Err(format!("the consent is {}", current.status))
         }
-        _ => result,
+        _ => sealed,
     };
     let now = app.clock.now_ms();
-    let (status, reason, summary, data_enc) = match &result {
-        Ok(data) => (
-            "SUCCESS",
-            None,
-            products::summary(product, data),
-            Some(app.crypto.encrypt_json(data)),
-        ),
-        Err(why) => ("FAILED", Some(why.clone()), json!({}), None),
+    let (status, reason, summary, data_enc) = match result {
+        Ok((summary, data)) => ("SUCCESS", None, summary, Some(data)),
+        Err(why) => ("FAILED", Some(why), json!({}), None),
     };
     let row = ReportRow {
         id: ReportId::generate().to_string(),
