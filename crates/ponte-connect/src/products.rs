@@ -5,8 +5,7 @@ use crate::session::DataSession;
 use crate::ConnectError;
 use ponte_core::Product;
 use serde::de::IgnoredAny;
-use serde::ser::SerializeMap;
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::{json, Value};
 
@@ -45,26 +44,90 @@ fn enc(id: &str) -> String {
     url::form_urlencoded::byte_serialize(id.as_bytes()).collect()
 }
 
-/// A JSON object whose members are already JSON text, kept in order.
-struct Obj(Vec<(&'static str, Box<RawValue>)>);
+/// A report's JSON written as its parts arrive, into one buffer: lists are
+/// copied item by item from the institution's pages, so a five-year history
+/// is held once, as the text it came as, never as a tree of values.
+struct Out {
+    buf: Vec<u8>,
+    /// Per open object or list: nothing written in it yet.
+    empty: Vec<bool>,
+}
 
-impl Serialize for Obj {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(self.0.len()))?;
-        for (key, value) in &self.0 {
-            map.serialize_entry(key, value)?;
+impl Out {
+    fn new() -> Out {
+        Out {
+            buf: Vec::with_capacity(64 * 1024),
+            empty: Vec::new(),
         }
-        map.end()
+    }
+
+    fn comma(&mut self) {
+        if let Some(empty) = self.empty.last_mut() {
+            if !*empty {
+                self.buf.push(b',');
+            }
+            *empty = false;
+        }
+    }
+
+    fn open(&mut self, bracket: u8) {
+        self.buf.push(bracket);
+        self.empty.push(true);
+    }
+
+    fn close(&mut self, bracket: u8) {
+        self.buf.push(bracket);
+        self.empty.pop();
+    }
+
+    /// Starts an object as the next item of the open list (or the document).
+    fn object(&mut self) {
+        self.comma();
+        self.open(b'{');
+    }
+
+    fn key(&mut self, key: &str) {
+        self.comma();
+        self.buf.push(b'"');
+        self.buf.extend_from_slice(key.as_bytes());
+        self.buf.extend_from_slice(b"\":");
+    }
+
+    fn field<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Result<(), ConnectError> {
+        self.key(key);
+        serde_json::to_writer(&mut self.buf, value)
+            .map_err(|e| ConnectError::Protocol(e.to_string()))
+    }
+
+    fn item(&mut self, item: &RawValue) {
+        self.comma();
+        self.buf.extend_from_slice(item.get().as_bytes());
+    }
+
+    fn finish(self) -> Result<Box<RawValue>, ConnectError> {
+        let text =
+            String::from_utf8(self.buf).map_err(|e| ConnectError::Protocol(e.to_string()))?;
+        RawValue::from_string(text).map_err(|e| ConnectError::Protocol(e.to_string()))
     }
 }
 
-fn raw<T: Serialize + ?Sized>(value: &T) -> Result<Box<RawValue>, ConnectError> {
-    serde_json::value::to_raw_value(value).map_err(|e| ConnectError::Protocol(e.to_string()))
+/// `"key": [every item of the paginated resource]`.
+async fn list(
+    out: &mut Out,
+    s: &mut DataSession<'_>,
+    key: &str,
+    path: &str,
+    query: &[(&str, String)],
+) -> Result<(), ConnectError> {
+    out.key(key);
+    out.open(b'[');
+    s.for_each_item(path, query, &mut |item| out.item(item))
+        .await?;
+    out.close(b']');
+    Ok(())
 }
 
 /// Fetches one product; `data` as the report carries it, as JSON text.
-/// Transactions stay the institution's text from page to report, so a long
-/// history costs its size in bytes rather than a tree of values.
 pub async fn fetch(
     s: &mut DataSession<'_>,
     product: Product,
@@ -74,6 +137,8 @@ pub async fn fetch(
     let dates = |from: &'static str, to: &'static str| {
         vec![(from, window.from.clone()), (to, window.to.clone())]
     };
+    let mut o = Out::new();
+    o.object();
     match product {
         Product::Registration => {
             let base = if business {
@@ -81,140 +146,126 @@ pub async fn fetch(
             } else {
                 "/open-banking/customers/v2/personal"
             };
-            raw(&Obj(vec![
-                (
-                    "identifications",
-                    raw(&s.get_all(&format!("{base}/identifications"), &[]).await?)?,
-                ),
-                (
-                    "qualifications",
-                    raw(&s.get_data(&format!("{base}/qualifications")).await?)?,
-                ),
-                (
-                    "financialRelations",
-                    raw(&s.get_data(&format!("{base}/financial-relations")).await?)?,
-                ),
-            ]))
+            list(
+                &mut o,
+                s,
+                "identifications",
+                &format!("{base}/identifications"),
+                &[],
+            )
+            .await?;
+            o.field(
+                "qualifications",
+                &s.get_data(&format!("{base}/qualifications")).await?,
+            )?;
+            o.field(
+                "financialRelations",
+                &s.get_data(&format!("{base}/financial-relations")).await?,
+            )?;
         }
         Product::Accounts | Product::Insights => {
-            let mut out = Vec::new();
+            o.key("accounts");
+            o.open(b'[');
             for account in s.get_all("/open-banking/accounts/v2/accounts", &[]).await? {
                 let id = enc(&id_of(&account, "accountId")?);
                 let base = format!("/open-banking/accounts/v2/accounts/{id}");
-                out.push(raw(&Obj(vec![
-                    ("account", raw(&account)?),
-                    ("identification", raw(&s.get_data(&base).await?)?),
-                    (
-                        "balances",
-                        raw(&s.get_data(&format!("{base}/balances")).await?)?,
-                    ),
-                    (
-                        "overdraftLimits",
-                        raw(&s.get_data(&format!("{base}/overdraft-limits")).await?)?,
-                    ),
-                    (
-                        "transactions",
-                        raw(&s
-                            .get_all_raw(
-                                &format!("{base}/transactions"),
-                                &dates("fromBookingDate", "toBookingDate"),
-                            )
-                            .await?)?,
-                    ),
-                ]))?);
+                o.object();
+                o.field("account", &account)?;
+                o.field("identification", &s.get_data(&base).await?)?;
+                o.field("balances", &s.get_data(&format!("{base}/balances")).await?)?;
+                o.field(
+                    "overdraftLimits",
+                    &s.get_data(&format!("{base}/overdraft-limits")).await?,
+                )?;
+                let booked = dates("fromBookingDate", "toBookingDate");
+                list(
+                    &mut o,
+                    s,
+                    "transactions",
+                    &format!("{base}/transactions"),
+                    &booked,
+                )
+                .await?;
+                o.close(b'}');
             }
-            raw(&Obj(vec![("accounts", raw(&out)?)]))
+            o.close(b']');
         }
         Product::CreditCards => {
-            let mut out = Vec::new();
+            o.key("accounts");
+            o.open(b'[');
             for account in s
                 .get_all("/open-banking/credit-cards-accounts/v2/accounts", &[])
                 .await?
             {
                 let id = enc(&id_of(&account, "creditCardAccountId")?);
                 let base = format!("/open-banking/credit-cards-accounts/v2/accounts/{id}");
-                out.push(raw(&Obj(vec![
-                    ("account", raw(&account)?),
-                    ("identification", raw(&s.get_data(&base).await?)?),
-                    (
-                        "limits",
-                        raw(&s.get_all_raw(&format!("{base}/limits"), &[]).await?)?,
-                    ),
-                    (
-                        "bills",
-                        raw(&s
-                            .get_all_raw(
-                                &format!("{base}/bills"),
-                                &dates("fromDueDate", "toDueDate"),
-                            )
-                            .await?)?,
-                    ),
-                    (
-                        "transactions",
-                        raw(&s
-                            .get_all_raw(
-                                &format!("{base}/transactions"),
-                                &dates("fromTransactionDate", "toTransactionDate"),
-                            )
-                            .await?)?,
-                    ),
-                ]))?);
+                o.object();
+                o.field("account", &account)?;
+                o.field("identification", &s.get_data(&base).await?)?;
+                list(&mut o, s, "limits", &format!("{base}/limits"), &[]).await?;
+                let due = dates("fromDueDate", "toDueDate");
+                list(&mut o, s, "bills", &format!("{base}/bills"), &due).await?;
+                let made = dates("fromTransactionDate", "toTransactionDate");
+                list(
+                    &mut o,
+                    s,
+                    "transactions",
+                    &format!("{base}/transactions"),
+                    &made,
+                )
+                .await?;
+                o.close(b'}');
             }
-            raw(&Obj(vec![("accounts", raw(&out)?)]))
+            o.close(b']');
         }
         Product::Loans => {
-            let mut out = Vec::new();
+            o.key("contracts");
+            o.open(b'[');
             for contract in s.get_all("/open-banking/loans/v2/contracts", &[]).await? {
                 let id = enc(&id_of(&contract, "contractId")?);
                 let base = format!("/open-banking/loans/v2/contracts/{id}");
-                out.push(raw(&Obj(vec![
-                    ("contract", raw(&contract)?),
-                    ("details", raw(&s.get_data(&base).await?)?),
-                    (
-                        "warranties",
-                        raw(&s.get_all_raw(&format!("{base}/warranties"), &[]).await?)?,
-                    ),
-                    (
-                        "scheduledInstalments",
-                        raw(&s.get_data(&format!("{base}/scheduled-instalments")).await?)?,
-                    ),
-                    (
-                        "payments",
-                        raw(&s.get_data(&format!("{base}/payments")).await?)?,
-                    ),
-                ]))?);
+                o.object();
+                o.field("contract", &contract)?;
+                o.field("details", &s.get_data(&base).await?)?;
+                list(&mut o, s, "warranties", &format!("{base}/warranties"), &[]).await?;
+                o.field(
+                    "scheduledInstalments",
+                    &s.get_data(&format!("{base}/scheduled-instalments")).await?,
+                )?;
+                o.field("payments", &s.get_data(&format!("{base}/payments")).await?)?;
+                o.close(b'}');
             }
-            raw(&Obj(vec![("contracts", raw(&out)?)]))
+            o.close(b']');
         }
         Product::Investments => {
-            let mut out = Vec::new();
+            o.key("bankFixedIncomes");
+            o.open(b'[');
             for investment in s
                 .get_all("/open-banking/bank-fixed-incomes/v1/investments", &[])
                 .await?
             {
                 let id = enc(&id_of(&investment, "investmentId")?);
                 let base = format!("/open-banking/bank-fixed-incomes/v1/investments/{id}");
-                out.push(raw(&Obj(vec![
-                    ("investment", raw(&investment)?),
-                    ("identification", raw(&s.get_data(&base).await?)?),
-                    (
-                        "balances",
-                        raw(&s.get_data(&format!("{base}/balances")).await?)?,
-                    ),
-                    (
-                        "transactions",
-                        raw(&s
-                            .get_all_raw(
-                                &format!("{base}/transactions"),
-                                &dates("fromTransactionDate", "toTransactionDate"),
-                            )
-                            .await?)?,
-                    ),
-                ]))?);
+                o.object();
+                o.field("investment", &investment)?;
+                o.field("identification", &s.get_data(&base).await?)?;
+                o.field("balances", &s.get_data(&format!("{base}/balances")).await?)?;
+                let made = dates("fromTransactionDate", "toTransactionDate");
+                list(
+                    &mut o,
+                    s,
+                    "transactions",
+                    &format!("{base}/transactions"),
+                    &made,
+                )
+                .await?;
+                o.close(b'}');
             }
-            raw(&Obj(vec![("bankFixedIncomes", raw(&out)?)]))
+            o.close(b']');
         }
     }
+    o.close(b'}');
+    o.finish()
 }
 
 /// Counts a user can check at a glance, sent in the webhook's `summary`,

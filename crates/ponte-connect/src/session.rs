@@ -269,42 +269,45 @@ impl<'a> DataSession<'a> {
         path: &str,
         query: &[(&str, String)],
     ) -> Result<Vec<Value>, ConnectError> {
-        self.get_all_raw(path, query)
-            .await?
-            .iter()
-            .map(|item| {
-                serde_json::from_str(item.get())
-                    .map_err(|e| ConnectError::Protocol(format!("{path}: {e}")))
-            })
-            .collect()
+        let mut items = Vec::new();
+        let mut bad = None;
+        self.for_each_item(
+            path,
+            query,
+            &mut |item| match serde_json::from_str(item.get()) {
+                Ok(v) => items.push(v),
+                Err(e) => bad = Some(ConnectError::Protocol(format!("{path}: {e}"))),
+            },
+        )
+        .await?;
+        bad.map_or(Ok(items), Err)
     }
 
-    /// Every page of a paginated resource, its `data` items kept as the
-    /// institution's JSON text: five years of transactions stay a few bytes
-    /// per byte received, not a tree of values.
-    pub async fn get_all_raw(
+    /// Every item of a paginated resource, in order, handed to `each` as
+    /// the institution's JSON text, one page in memory at a time.
+    pub async fn for_each_item(
         &mut self,
         path: &str,
         query: &[(&str, String)],
-    ) -> Result<Vec<Box<RawValue>>, ConnectError> {
+        each: &mut (dyn FnMut(&RawValue) + Send),
+    ) -> Result<(), ConnectError> {
         let mut url = url::Url::parse(&format!("{}{path}", self.ep.api_base))
             .map_err(|e| ConnectError::Protocol(format!("{path}: {e}")))?;
         url.query_pairs_mut()
             .extend_pairs(query.iter().map(|(k, v)| (*k, v.as_str())))
             .append_pair("page-size", "1000")
             .append_pair("page", "1");
-        let mut items = Vec::new();
         for page in 1..=MAX_PAGES {
             let body: Page = self.get_as(url.as_str()).await?;
             let data = body
                 .data
                 .ok_or_else(|| ConnectError::Protocol(format!("{path}: answer without data")))?;
             if data.get().starts_with('[') {
-                let list: Vec<Box<RawValue>> = serde_json::from_str(data.get())
+                let list: Vec<&RawValue> = serde_json::from_str(data.get())
                     .map_err(|e| ConnectError::Protocol(format!("{path}: {e}")))?;
-                items.extend(list);
+                list.into_iter().for_each(&mut *each);
             } else {
-                items.push(data);
+                each(&data);
             }
             // Open Finance pages by `links.next` (transactions carry no page
             // count); `meta.totalPages` is the fallback.
@@ -333,7 +336,7 @@ impl<'a> DataSession<'a> {
                 .collect();
             url.query_pairs_mut().clear().extend_pairs(pairs);
         }
-        Ok(items)
+        Ok(())
     }
 
     /// The `data` of a single (non-paginated) resource.
