@@ -428,7 +428,7 @@ async fn store_report(
     let sealed = result.map(|data| {
         (
             products::summary(product, data.get()),
-            app.crypto.encrypt(data.get().as_bytes()),
+            app.crypto.seal_document(data.get().as_bytes()),
         )
     });
     let mut tx = app.store.begin().await?;
