@@ -1094,3 +1094,118 @@ both!(
         );
     }
 );
+
+/// A receiver on a raw socket: drops the first connection unanswered, holds
+/// the second open past the 15 s attempt timeout, and answers 200 after.
+async fn rude_receiver() -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let mut n = 0;
+        while let Ok((mut stream, _)) = listener.accept().await {
+            n += 1;
+            match n {
+                1 => drop(stream),
+                2 => {
+                    tokio::spawn(async move {
+                        tokio::time::sleep(Duration::from_secs(40)).await;
+                        drop(stream);
+                    });
+                }
+                _ => {
+                    tokio::spawn(async move {
+                        let mut buf = vec![0u8; 64 * 1024];
+                        let mut got = Vec::new();
+                        loop {
+                            let Ok(read) = stream.read(&mut buf).await else {
+                                return;
+                            };
+                            if read == 0 {
+                                return;
+                            }
+                            got.extend_from_slice(&buf[..read]);
+                            let text = String::from_utf8_lossy(&got).to_lowercase();
+                            let Some(end) = text.find("\r\n\r\n") else {
+                                continue;
+                            };
+                            let length = text
+                                .lines()
+                                .find_map(|l| l.strip_prefix("content-length:"))
+                                .and_then(|v| v.trim().parse::<usize>().ok())
+                                .unwrap_or(0);
+                            if got.len() >= end + 4 + length {
+                                break;
+                            }
+                        }
+                        let _ = stream
+                            .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok")
+                            .await;
+                    });
+                }
+            }
+        }
+    });
+    url
+}
+
+// A receiver that closes the connection, then one that never answers (the
+// 15 s timeout), then a 200: each failure is recorded and retried, the
+// message is delivered once it is answered.
+both!(
+    closed_connections_and_timeouts_are_recorded_and_retried,
+    |db: Db| async move {
+        let url = rude_receiver().await;
+        let ts = support::spawn_with(
+            db,
+            support::Options {
+                webhook_url: Some(url.clone()),
+                ..Default::default()
+            },
+        )
+        .await;
+        let access = ts.access_token().await;
+        let (_, link_token) = ts.link(&access, json!({})).await;
+        ts.consent(&link_token, json!({})).await;
+        // The timeout alone takes 15 s.
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        let delivered = loop {
+            let (_, page) = ts
+                .get("/data/v1/webhooks/messages?status=delivered", Some(&access))
+                .await;
+            if let Some(m) = page["data"].as_array().and_then(|d| d.first()) {
+                break m.clone();
+            }
+            assert!(std::time::Instant::now() < deadline, "never delivered");
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        };
+        let id = delivered["id"].as_str().unwrap();
+        let (_, shown) = ts
+            .get(&format!("/data/v1/webhooks/messages/{id}"), Some(&access))
+            .await;
+        let history = shown["attemptHistory"].as_array().unwrap();
+        assert_eq!(history.len(), 3, "{shown}");
+        assert_eq!(
+            history
+                .iter()
+                .map(|a| a["statusCode"].clone())
+                .collect::<Vec<_>>(),
+            [Value::Null, Value::Null, json!(200)],
+            "{shown}"
+        );
+        let closed = history[0]["error"].as_str().unwrap_or_default();
+        assert!(
+            closed.starts_with("the connection failed before an answer"),
+            "the close is recorded: {shown}"
+        );
+        assert_eq!(
+            history[1]["error"], "timed out after 15 s without an answer",
+            "{shown}"
+        );
+        assert!(
+            history[1]["latencyMs"].as_i64().unwrap() >= 14_000,
+            "{shown}"
+        );
+        assert_eq!(history[2]["response"], "ok");
+    }
+);

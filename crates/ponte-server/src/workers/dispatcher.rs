@@ -264,6 +264,33 @@ async fn claim(
     })
 }
 
+/// What an integrator needs to read in an attempt's error: the kind of
+/// failure first, then the underlying cause (reqwest's own text names only
+/// the URL).
+fn send_error(e: &reqwest::Error) -> String {
+    let kind = if e.is_timeout() {
+        format!(
+            "timed out after {} s without an answer",
+            ATTEMPT_TIMEOUT.as_secs()
+        )
+    } else if e.is_connect() {
+        "could not connect".to_string()
+    } else {
+        "the connection failed before an answer".to_string()
+    };
+    let mut causes = Vec::new();
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        causes.push(cause.to_string());
+        source = cause.source();
+    }
+    causes.dedup();
+    match causes.last() {
+        Some(root) if !e.is_timeout() => format!("{kind}: {root}"),
+        _ => kind,
+    }
+}
+
 /// Gives claimed messages back, unattempted, for the next claim.
 async fn release(app: &App, waiting: &[Waiting]) {
     if waiting.is_empty() {
@@ -491,7 +518,7 @@ async fn deliver(app: &App, send: Send) {
             .body(body)
             .send()
             .await
-            .map_err(|e| format!("{e}"))?;
+            .map_err(|e| send_error(&e))?;
         let status = resp.status().as_u16();
         Ok((status, read_capture(resp).await))
     }
