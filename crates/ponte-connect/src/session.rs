@@ -311,7 +311,11 @@ impl<'a> DataSession<'a> {
             }
             // Open Finance pages by `links.next` (transactions carry no page
             // count); `meta.totalPages` is the fallback.
-            let next = body.links.and_then(|l| l.next).filter(|n| !n.is_empty());
+            let next = body
+                .links
+                .and_then(|l| l.next)
+                .and_then(|n| n.as_str().map(str::to_string))
+                .filter(|n| !n.is_empty());
             if let Some(next) = next {
                 let next = url
                     .join(&next)
@@ -324,7 +328,11 @@ impl<'a> DataSession<'a> {
                 url = next;
                 continue;
             }
-            let total_pages = body.meta.and_then(|m| m.total_pages).unwrap_or(1);
+            let total_pages = body
+                .meta
+                .and_then(|m| m.total_pages)
+                .and_then(|t| t.as_u64())
+                .unwrap_or(1);
             if u64::from(page) >= total_pages {
                 break;
             }
@@ -356,13 +364,14 @@ struct Page {
     meta: Option<PageMeta>,
 }
 
+/// Paging members are read as values: an odd one reads as absent.
 #[derive(Deserialize)]
 struct PageLinks {
-    next: Option<String>,
+    next: Option<Value>,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct PageMeta {
-    total_pages: Option<u64>,
+    total_pages: Option<Value>,
 }

@@ -675,6 +675,32 @@ both!(
         assert_eq!(after.0["webhook-signature"].split(' ').count(), 1);
         assert!(verify(&new, &after.0, &after.1), "the new secret signs");
         assert!(!verify(&old, &after.0, &after.1), "the old one no longer");
+
+        // Two rotations in a row: only the secret just replaced keeps signing.
+        let access = ts.access_token().await; // a day later
+        let mut secrets = Vec::new();
+        for _ in 0..2 {
+            let (_, rotated) = ts
+                .post("/data/v1/webhooks/secret/rotate", Some(&access), json!({}))
+                .await;
+            secrets.push(rotated["webhookSecret"].as_str().unwrap().to_string());
+        }
+        enqueue(&ts, &ts.client.client_id, 1).await;
+        receiver
+            .wait_for("a delivery after two rotations", |b| b.len() > 3)
+            .await;
+        let twice = receiver.received.lock().unwrap()[3].clone();
+        assert_eq!(
+            twice.0["webhook-signature"].split(' ').count(),
+            2,
+            "{:?}",
+            twice.0
+        );
+        assert!(verify(&secrets[1], &twice.0, &twice.1) && verify(&secrets[0], &twice.0, &twice.1));
+        assert!(
+            !verify(&new, &twice.0, &twice.1),
+            "the first rotation's grace ended"
+        );
     }
 );
 

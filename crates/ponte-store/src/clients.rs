@@ -142,6 +142,20 @@ pub struct RetiredWebhookSecretRow {
 }
 
 /// Keeps a rotated-out webhook secret signing until `expires_at`.
+/// Ends the grace of every secret still signing besides the current one:
+/// a new rotation keeps exactly one previous secret live.
+pub async fn end_retired_webhook_secrets(conn: &mut Conn, client_id: &str, now: i64) -> Result<()> {
+    sqlx::query(
+        "UPDATE webhook_retired_secrets SET expires_at = $1 WHERE client_id = $2 AND expires_at > $3",
+    )
+    .bind(now)
+    .bind(client_id)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 pub async fn insert_retired_webhook_secret(
     conn: &mut Conn,
     s: &RetiredWebhookSecretRow,

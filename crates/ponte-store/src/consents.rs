@@ -182,6 +182,40 @@ pub async fn set_consent_tokens(
     Ok(())
 }
 
+/// Stores an institution's new tokens only while the consent is still
+/// `AUTHORISED` (a revocation may have committed meanwhile): true if stored.
+pub async fn set_live_consent_tokens(
+    conn: &mut Conn,
+    id: &str,
+    bank_tokens_enc: &str,
+    now: i64,
+) -> Result<bool> {
+    Ok(sqlx::query(
+        "UPDATE consents SET bank_tokens_enc = $1, updated_at = $2 WHERE id = $3 AND status = 'AUTHORISED'",
+    )
+    .bind(bank_tokens_enc)
+    .bind(now)
+    .bind(id)
+    .execute(conn)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+/// Locks the consent's row for the rest of the transaction if it is still
+/// `AUTHORISED`, so a revocation cannot commit between this check and what
+/// the transaction writes next (it waits, then erases that too).
+pub async fn lock_if_authorised(conn: &mut Conn, id: &str) -> Result<bool> {
+    Ok(sqlx::query(
+        "UPDATE consents SET updated_at = updated_at WHERE id = $1 AND status = 'AUTHORISED'",
+    )
+    .bind(id)
+    .execute(conn)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
 async fn insert_event(
     conn: &mut Conn,
     consent_id: &str,

@@ -166,6 +166,9 @@ pub async fn rotate_webhook_secret(app: &App, client_id: &str) -> Result<Rotated
     let client = ponte_store::client_by_id(&mut tx, client_id)
         .await?
         .ok_or(Error::NotFound("client"))?;
+    // Only the secret being replaced keeps signing: rotating in a loop
+    // cannot grow the signature header.
+    ponte_store::end_retired_webhook_secrets(&mut tx, &client.id, now).await?;
     ponte_store::insert_retired_webhook_secret(
         &mut tx,
         &ponte_store::RetiredWebhookSecretRow {

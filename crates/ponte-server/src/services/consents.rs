@@ -19,8 +19,6 @@ use ponte_store::{Conn, ConsentRow};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-// The callback moved to `authorisation`; http/widget.rs still looks for it here.
-
 /// How long the end user has to authorise at the institution.
 pub const AUTHORISATION_WINDOW_MS: i64 = 60 * 60 * 1000;
 /// How long an authorised consent lasts (Open Finance allows up to 12 months).
@@ -375,7 +373,7 @@ pub async fn revoke(app: &App, bearer: &Bearer, consent_id: &str) -> Result<Cons
 /// revoked on its side (the customer withdrew it in their bank): it ends here
 /// exactly as after `DELETE`, without calling the institution back. A consent
 /// no longer `AUTHORISED` here is left as it is.
-pub async fn revoked_at_institution(app: &App, consent_id: &str) -> Result<ConsentRow> {
+pub async fn revoked_at_institution(app: &App, consent_id: &str, code: &str) -> Result<ConsentRow> {
     let mut conn = app.store.read().await?;
     let row = ponte_store::consent_by_id(&mut conn, consent_id)
         .await?
@@ -383,6 +381,20 @@ pub async fn revoked_at_institution(app: &App, consent_id: &str) -> Result<Conse
     drop(conn);
     if row.status != ConsentStatus::Authorised.as_str() {
         return Ok(row);
+    }
+    if code == reason::CONSENT_MAX_DATE_REACHED {
+        // The institution ended it at its end date: expired, as our own clock
+        // would have said, not revoked (the data stays).
+        let now = app.clock.now_ms();
+        let mut tx = app.store.begin().await?;
+        if change_status(&mut tx, &row, ConsentStatus::Expired, Some(code), now).await? {
+            ponte_store::set_consent_tokens(&mut tx, &row.id, None, now).await?;
+        }
+        tx.commit().await?;
+        let mut conn = app.store.read().await?;
+        return ponte_store::consent_by_id(&mut conn, &row.id)
+            .await?
+            .ok_or(Error::NotFound("consent"));
     }
     end(
         app,

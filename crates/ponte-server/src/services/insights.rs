@@ -17,7 +17,8 @@ struct Tx {
 }
 
 /// The few fields of the accounts report that insights read: parsed from
-/// the report's text without building the whole document in memory.
+/// the report's text without building the whole document in memory. The
+/// leaves are values, so one odd record is skipped rather than failing all.
 #[derive(Deserialize, Default)]
 struct Accounts {
     #[serde(default)]
@@ -27,41 +28,27 @@ struct Accounts {
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct Account {
-    balances: Option<Balances>,
+    balances: Value,
     transactions: Vec<RawTx>,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase", default)]
-struct Balances {
-    available_amount: Option<Amount>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
 struct RawTx {
-    transaction_date_time: Option<String>,
-    transaction_amount: Option<Amount>,
-    credit_debit_type: Option<String>,
-    transaction_name: Option<String>,
+    transaction_date_time: Value,
+    transaction_amount: Value,
+    credit_debit_type: Value,
+    transaction_name: Value,
     #[serde(rename = "type")]
-    kind: Option<String>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct Amount {
-    amount: Option<String>,
+    kind: Value,
 }
 
 fn transactions(accounts: &Accounts) -> Vec<Tx> {
     let mut out = Vec::new();
     for t in accounts.accounts.iter().flat_map(|a| &a.transactions) {
         let (Some(when), Some(amount)) = (
-            t.transaction_date_time.as_deref(),
-            t.transaction_amount
-                .as_ref()
-                .and_then(|a| a.amount.as_deref()),
+            t.transaction_date_time.as_str(),
+            t.transaction_amount["amount"].as_str(),
         ) else {
             continue;
         };
@@ -70,15 +57,10 @@ fn transactions(accounts: &Accounts) -> Vec<Tx> {
         };
         out.push(Tx {
             month: month.to_string(),
-            credit: t.credit_debit_type.as_deref() == Some("CREDITO"),
+            credit: t.credit_debit_type == "CREDITO",
             amount,
-            name: t
-                .transaction_name
-                .as_deref()
-                .unwrap_or("")
-                .trim()
-                .to_string(),
-            kind: t.kind.clone().unwrap_or_default(),
+            name: t.transaction_name.as_str().unwrap_or("").trim().to_string(),
+            kind: t.kind.as_str().unwrap_or("").to_string(),
         });
     }
     out
@@ -269,13 +251,7 @@ fn from_accounts(accounts: &Accounts) -> Value {
         .accounts
         .iter()
         .filter_map(|a| {
-            let amount = a
-                .balances
-                .as_ref()?
-                .available_amount
-                .as_ref()?
-                .amount
-                .as_deref()?;
+            let amount = a.balances["availableAmount"]["amount"].as_str()?;
             Decimal::from_str(amount).ok()
         })
         .sum();

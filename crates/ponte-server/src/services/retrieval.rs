@@ -292,11 +292,20 @@ pub async fn run(app: &App, job: &JobRow) -> Result<JobOutcome> {
             Ok(data) => Ok(data),
             Err(ConnectError::ConsentRevoked(code)) => {
                 tracing::info!(consent_id = %consent.id, code, "the institution reports the consent revoked");
-                crate::services::consents::revoked_at_institution(app, &consent.id).await?;
-                Err(format!(
-                    "{}: the consent was revoked at the institution ({code})",
-                    reason::INSTITUTION_REVOKED
-                ))
+                let now =
+                    crate::services::consents::revoked_at_institution(app, &consent.id, &code)
+                        .await?;
+                Err(if now.status == ConsentStatus::Expired.as_str() {
+                    format!(
+                        "{}: the institution ended the consent at its end date",
+                        reason::CONSENT_MAX_DATE_REACHED
+                    )
+                } else {
+                    format!(
+                        "{}: the consent was revoked at the institution ({code})",
+                        reason::INSTITUTION_REVOKED
+                    )
+                })
             }
             Err(e) if transient(&e) && job.attempts < MAX_JOB_ATTEMPTS => {
                 return Ok(JobOutcome::Retry(e.to_string()))
@@ -331,18 +340,13 @@ impl StoredTokens<'_> {
         let sealed = self.app.crypto.encrypt_json(tokens);
         let mut tx = self.app.store.begin().await?;
         // A consent revoked meanwhile keeps no tokens.
-        let live = ponte_store::consent_by_id(&mut tx, self.consent_id)
-            .await?
-            .is_some_and(|c| c.status == ConsentStatus::Authorised.as_str());
-        if live {
-            ponte_store::set_consent_tokens(
-                &mut tx,
-                self.consent_id,
-                Some(&sealed),
-                self.app.clock.now_ms(),
-            )
-            .await?;
-        }
+        ponte_store::set_live_consent_tokens(
+            &mut tx,
+            self.consent_id,
+            &sealed,
+            self.app.clock.now_ms(),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -434,11 +438,18 @@ async fn store_report(
     let mut tx = app.store.begin().await?;
     // Revocation deletes what was retrieved under the consent, so data read
     // while it happened is not kept.
-    let result = match ponte_store::consent_by_id(&mut tx, &consent.id).await? {
-        Some(current) if sealed.is_ok() && current.status != ConsentStatus::Authorised.as_str() => {
-            Err(format!("the consent is {}", current.status))
+    // The row stays locked to the commit: a revocation either committed
+    // before (the data is dropped here) or waits and erases this report too.
+    let result = match sealed {
+        Ok(done) if !ponte_store::lock_if_authorised(&mut tx, &consent.id).await? => {
+            let now = ponte_store::consent_by_id(&mut tx, &consent.id).await?;
+            drop(done);
+            Err(format!(
+                "the consent is {}",
+                now.map_or("gone".into(), |c| c.status)
+            ))
         }
-        _ => sealed,
+        other => other,
     };
     let now = app.clock.now_ms();
     let (status, reason, summary, data_enc) = match result {

@@ -469,13 +469,15 @@ fn with_fresh_urls(app: &App, m: &WebhookMessageRow) -> String {
 }
 
 /// The start of a response body as text; a character cut by the limit is
-/// dropped rather than shown as U+FFFD.
+/// dropped rather than shown as U+FFFD. NUL becomes U+FFFD: PostgreSQL's
+/// TEXT refuses it, and an attempt that cannot be recorded would be sent
+/// again.
 fn captured_text(bytes: &[u8]) -> String {
     let end = match std::str::from_utf8(bytes) {
         Err(e) if e.error_len().is_none() => e.valid_up_to(),
         _ => bytes.len(),
     };
-    String::from_utf8_lossy(&bytes[..end]).into_owned()
+    String::from_utf8_lossy(&bytes[..end]).replace('\0', "\u{FFFD}")
 }
 
 async fn read_capture(mut resp: reqwest::Response) -> String {
@@ -608,6 +610,13 @@ async fn record(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn captured_answers_are_text_any_database_stores() {
+        assert_eq!(super::captured_text(b"ok\0\xff"), "ok\u{FFFD}\u{FFFD}");
+        // A character cut by the 1 KiB limit is dropped, not garbled.
+        assert_eq!(super::captured_text("né".as_bytes().split_at(2).0), "n");
+    }
+
     #[test]
     fn signature_matches_the_standard_webhooks_example() {
         // The example from the Standard Webhooks specification.
