@@ -2,6 +2,7 @@
 //! together with its outbox row.
 
 pub mod authorisation;
+pub mod bank_tokens;
 pub mod clients;
 pub mod consents;
 pub mod directory;

@@ -11,8 +11,9 @@ use crate::services::outbox::{self, Target};
 use crate::services::{insights, text};
 use crate::App;
 use ponte_connect::products::{self, Window};
-use ponte_connect::session::BoxFuture;
-use ponte_connect::{BankTokens, ConnectError, DataSession, TokenStore};
+
+use crate::services::bank_tokens::StoredTokens;
+use ponte_connect::{BankTokens, ConnectError, DataSession};
 use ponte_core::consent::reason;
 use ponte_core::{
     ClientId, Cnpj, ConsentId, ConsentStatus, Cpf, FieldError, LinkId, Product, ReportId, RequestId,
@@ -324,60 +325,6 @@ fn transient(e: &ConnectError) -> bool {
         e,
         ConnectError::Unavailable(_) | ConnectError::Transport(_) | ConnectError::TokensRefused(_)
     )
-}
-
-/// The consent's institution tokens as this store keeps them, sealed. A job
-/// saves each refresh as it happens (institutions honour a refresh token
-/// once), and a job whose refresh token is refused takes the pair a sibling
-/// job of the same consent saved.
-struct StoredTokens<'a> {
-    app: &'a App,
-    consent_id: &'a str,
-}
-
-impl StoredTokens<'_> {
-    async fn write(&self, tokens: &BankTokens) -> Result<()> {
-        let sealed = self.app.crypto.encrypt_json(tokens);
-        let mut tx = self.app.store.begin().await?;
-        // A consent revoked meanwhile keeps no tokens.
-        ponte_store::set_live_consent_tokens(
-            &mut tx,
-            self.consent_id,
-            &sealed,
-            self.app.clock.now_ms(),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    async fn read(&self) -> Result<Option<BankTokens>> {
-        let mut conn = self.app.store.read().await?;
-        let row = ponte_store::consent_by_id(&mut conn, self.consent_id).await?;
-        Ok(row
-            .filter(|c| c.status == ConsentStatus::Authorised.as_str())
-            .and_then(|c| c.bank_tokens_enc)
-            .and_then(|sealed| self.app.crypto.decrypt_json(&sealed).ok()))
-    }
-}
-
-impl TokenStore for StoredTokens<'_> {
-    fn save<'s>(&'s self, tokens: &'s BankTokens) -> BoxFuture<'s, ()> {
-        Box::pin(async move {
-            if let Err(e) = self.write(tokens).await {
-                tracing::warn!(consent_id = %self.consent_id, error = %e, "saving the institution's new tokens failed");
-            }
-        })
-    }
-
-    fn load(&self) -> BoxFuture<'_, Option<BankTokens>> {
-        Box::pin(async move {
-            self.read().await.unwrap_or_else(|e| {
-                tracing::warn!(consent_id = %self.consent_id, error = %e, "reading the institution's tokens failed");
-                None
-            })
-        })
-    }
 }
 
 async fn retrieve(
