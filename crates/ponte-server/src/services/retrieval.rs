@@ -383,17 +383,15 @@ async fn store_report(
         )
     });
     let mut tx = app.store.begin().await?;
-    // Revocation deletes what was retrieved under the consent, so data read
-    // while it happened is not kept.
-    // The row stays locked to the commit: a revocation either committed
-    // before (the data is dropped here) or waits and erases this report too.
+    // Revocation deletes what was retrieved under the consent. The row stays
+    // locked to the commit: a revocation either committed before (the data
+    // read meanwhile is dropped here) or waits and erases this report too.
     let result = match sealed {
-        Ok(done) if !ponte_store::lock_if_authorised(&mut tx, &consent.id).await? => {
-            let now = ponte_store::consent_by_id(&mut tx, &consent.id).await?;
-            drop(done);
+        Ok(_) if !ponte_store::lock_if_authorised(&mut tx, &consent.id).await? => {
+            let current = ponte_store::consent_by_id(&mut tx, &consent.id).await?;
             Err(format!(
                 "the consent is {}",
-                now.map_or("gone".into(), |c| c.status)
+                current.map_or("gone".into(), |c| c.status)
             ))
         }
         other => other,
