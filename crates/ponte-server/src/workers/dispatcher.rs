@@ -189,6 +189,11 @@ impl Dispatcher {
         origin: String,
         first: Send,
     ) {
+        let mut slot = Slot {
+            dispatcher: &self,
+            origin: &origin,
+            left: false,
+        };
         let mut next = Some(first);
         while let Some(send) = next.take() {
             // Sent only under a lease that outlasts the attempt: a message
@@ -214,6 +219,8 @@ impl Dispatcher {
                 }
             }
         }
+        // `next_or_leave` gave the slot up.
+        slot.left = true;
         self.slot_freed.notify_one();
     }
 
@@ -234,6 +241,31 @@ impl Dispatcher {
             endpoints.remove(origin);
         }
         None
+    }
+}
+
+/// An endpoint slot held by `serve_endpoint`. Were the task to unwind, the
+/// slot is given up all the same and the endpoint's waiting messages are
+/// dropped from memory (still leased, they are claimed again when the lease
+/// lapses), so the endpoint is never left saturated on this node.
+struct Slot<'a> {
+    dispatcher: &'a Dispatcher,
+    origin: &'a str,
+    left: bool,
+}
+
+impl Drop for Slot<'_> {
+    fn drop(&mut self) {
+        if self.left {
+            return;
+        }
+        let mut endpoints = self.dispatcher.lock_endpoints();
+        if let Some(e) = endpoints.get_mut(self.origin) {
+            e.in_flight = e.in_flight.saturating_sub(1);
+            if e.in_flight == 0 {
+                endpoints.remove(self.origin);
+            }
+        }
     }
 }
 
