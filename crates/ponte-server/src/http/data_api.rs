@@ -213,11 +213,7 @@ async fn sandbox_authorise(
     Path(consent_id): Path<String>,
     body: Bytes,
 ) -> ApiResult {
-    let who = bearer(&app, &headers, EITHER).await?;
-    let creds: sandbox_driver::Credentials = json_body(&body)?;
-    sandbox_driver::authorise(&app, &who, &consent_id, creds).await?;
-    let row = consents::load_for(&app, &who, &consent_id).await?;
-    Ok(Json(consents::view_of(&app, &row).await?).into_response())
+    sandbox_step(app, headers, consent_id, body, false).await
 }
 
 async fn sandbox_revoke_at_institution(
@@ -226,9 +222,25 @@ async fn sandbox_revoke_at_institution(
     Path(consent_id): Path<String>,
     body: Bytes,
 ) -> ApiResult {
+    sandbox_step(app, headers, consent_id, body, true).await
+}
+
+/// The end user at the sandbox institution, driven over HTTP: authorise the
+/// consent, or revoke it there; answers with the consent as Ponte sees it.
+async fn sandbox_step(
+    app: App,
+    headers: HeaderMap,
+    consent_id: String,
+    body: Bytes,
+    revoke: bool,
+) -> ApiResult {
     let who = bearer(&app, &headers, EITHER).await?;
     let creds: sandbox_driver::Credentials = json_body(&body)?;
-    sandbox_driver::revoke_at_institution(&app, &who, &consent_id, creds).await?;
+    if revoke {
+        sandbox_driver::revoke_at_institution(&app, &who, &consent_id, creds).await?;
+    } else {
+        sandbox_driver::authorise(&app, &who, &consent_id, creds).await?;
+    }
     let row = consents::load_for(&app, &who, &consent_id).await?;
     Ok(Json(consents::view_of(&app, &row).await?).into_response())
 }

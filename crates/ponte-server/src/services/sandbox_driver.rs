@@ -22,6 +22,22 @@ pub struct Credentials {
     pub otp: Option<String>,
 }
 
+impl Credentials {
+    /// The username and password, both required.
+    fn login(&self) -> Result<(&str, &str), FieldError> {
+        let username = self
+            .username
+            .as_deref()
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| FieldError::new("username", "is required"))?;
+        let password = self
+            .password
+            .as_deref()
+            .ok_or_else(|| FieldError::new("password", "is required"))?;
+        Ok((username, password))
+    }
+}
+
 /// A form found on an institution page.
 #[derive(Debug, PartialEq)]
 struct Form {
@@ -116,15 +132,7 @@ pub async fn authorise(
     consent_id: &str,
     creds: Credentials,
 ) -> Result<ConsentStatus> {
-    let username = creds
-        .username
-        .as_deref()
-        .filter(|s| !s.is_empty())
-        .ok_or_else(|| FieldError::new("username", "is required"))?;
-    let password = creds
-        .password
-        .as_deref()
-        .ok_or_else(|| FieldError::new("password", "is required"))?;
+    let (username, password) = creds.login()?;
     let row = consents::load_for(app, bearer, consent_id).await?;
     if row.status != ConsentStatus::AwaitingAuthorisation.as_str() {
         return Err(Error::Conflict(format!(
@@ -244,15 +252,7 @@ pub async fn revoke_at_institution(
     consent_id: &str,
     creds: Credentials,
 ) -> Result<()> {
-    let username = creds
-        .username
-        .as_deref()
-        .filter(|s| !s.is_empty())
-        .ok_or_else(|| FieldError::new("username", "is required"))?;
-    let password = creds
-        .password
-        .as_deref()
-        .ok_or_else(|| FieldError::new("password", "is required"))?;
+    let (username, password) = creds.login()?;
     let row = consents::load_for(app, bearer, consent_id).await?;
     let institution = app
         .directory
