@@ -3,6 +3,7 @@
 
 pub mod consent;
 pub mod contact;
+pub mod end_user;
 pub mod ids;
 pub mod product;
 pub mod taxid;
@@ -28,6 +29,7 @@ impl FieldError {
 
 pub use consent::{ConsentStatus, TransitionError};
 pub use contact::{Email, HttpUrl, Phone};
+pub use end_user::{EndUserKey, EndUserProfile};
 pub use ids::*;
 pub use product::Product;
 pub use taxid::{Cnpj, Cpf, TaxId};

@@ -1,8 +1,12 @@
 //! Signed tokens (EdDSA JWTs with `kid`) and the JWKS that verifies them.
 //!
-//! Two kinds, told apart by audience: access tokens for an integrator's
-//! backend, link tokens for one link's widget. Keys live in the database,
-//! encrypted under the master key, so every node signs and verifies alike.
+//! Kinds are told apart by audience, and each kind says in one place what it
+//! is for, how long it lives and whom it names: access tokens for an
+//! integrator's backend, link tokens for one link's widget, documents-app
+//! sessions and end-user sessions for one end user. Adding a kind is a variant
+//! here and a row in each `match`. Keys live in the database, encrypted under
+//! the master key, so every node signs and verifies alike. (Refresh tokens
+//! and single-use tickets are opaque and stored: see `services::sessions`.)
 
 use crate::clock::Clock;
 use crate::crypto::{random_bytes, Crypto};
@@ -11,7 +15,7 @@ use base64::Engine;
 use ed25519_dalek::pkcs8::EncodePrivateKey;
 use ed25519_dalek::SigningKey;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
-use ponte_core::{ClientId, LinkId};
+use ponte_core::{ClientId, EndUserId, LinkId};
 use ponte_store::{SigningKeyRow, Store};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -19,19 +23,56 @@ use std::sync::{Arc, RwLock};
 
 pub const ACCESS_TOKEN_TTL_SECS: i64 = 1800;
 pub const LINK_TOKEN_TTL_SECS: i64 = 1800;
+pub const DOCUMENTS_SESSION_TTL_SECS: i64 = 3600;
+pub const END_USER_SESSION_TTL_SECS: i64 = 900;
 const ISSUER: &str = "ponte";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenKind {
+    /// An integrator's backend (every dialect's server-side credential).
     Access,
+    /// One link's widget, for the end user the link was opened for.
     Link,
+    /// One end user's session in the documents app.
+    DocumentsSession,
+    /// One end user signed in with a ticket their client's backend asked for.
+    EndUserSession,
 }
 
 impl TokenKind {
+    pub const ALL: [TokenKind; 4] = [
+        TokenKind::Access,
+        TokenKind::Link,
+        TokenKind::DocumentsSession,
+        TokenKind::EndUserSession,
+    ];
+
     fn audience(self) -> &'static str {
         match self {
             TokenKind::Access => "ponte:data",
             TokenKind::Link => "ponte:link",
+            TokenKind::DocumentsSession => "ponte:documents",
+            TokenKind::EndUserSession => "ponte:end-user",
+        }
+    }
+
+    fn ttl_secs(self) -> i64 {
+        match self {
+            TokenKind::Access => ACCESS_TOKEN_TTL_SECS,
+            TokenKind::Link => LINK_TOKEN_TTL_SECS,
+            TokenKind::DocumentsSession => DOCUMENTS_SESSION_TTL_SECS,
+            TokenKind::EndUserSession => END_USER_SESSION_TTL_SECS,
+        }
+    }
+
+    /// What a token of this kind must name besides its client.
+    fn needs(self) -> (bool, bool, bool) {
+        // (link, end user, session)
+        match self {
+            TokenKind::Access => (false, false, false),
+            TokenKind::Link => (true, false, false),
+            TokenKind::DocumentsSession => (false, true, false),
+            TokenKind::EndUserSession => (false, true, true),
         }
     }
 }
@@ -46,6 +87,19 @@ struct Claims {
     jti: String,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     lnk: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    usr: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    sid: Option<String>,
+}
+
+/// Whom a token names besides its client.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Subject<'a> {
+    pub link: Option<&'a LinkId>,
+    pub end_user: Option<&'a EndUserId>,
+    /// The session (refresh-token family) an end-user session belongs to.
+    pub session: Option<&'a str>,
 }
 
 /// What a valid token says about its bearer.
@@ -54,7 +108,23 @@ pub struct Bearer {
     pub kind: TokenKind,
     pub client_id: ClientId,
     pub link_id: Option<LinkId>,
+    pub end_user_id: Option<EndUserId>,
+    pub session_id: Option<String>,
     pub expires_at: i64,
+}
+
+impl Bearer {
+    /// The integrator's backend itself, e.g. for a page it serves.
+    pub fn client(client_id: ClientId, expires_at: i64) -> Bearer {
+        Bearer {
+            kind: TokenKind::Access,
+            client_id,
+            link_id: None,
+            end_user_id: None,
+            session_id: None,
+            expires_at,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -67,6 +137,8 @@ pub enum TokenError {
     Expired,
     #[error("this kind of token cannot call this endpoint")]
     WrongKind,
+    #[error("the ticket or token was already used")]
+    Spent,
 }
 
 struct Key {
@@ -144,7 +216,7 @@ impl Tokens {
         }
     }
 
-    /// Signs a token; returns it with its lifetime in seconds.
+    /// Signs a token for a link (or none); returns it with its lifetime in seconds.
     pub fn issue(
         &self,
         kind: TokenKind,
@@ -152,15 +224,36 @@ impl Tokens {
         link: Option<&LinkId>,
         expires_at_ms: Option<i64>,
     ) -> anyhow::Result<(String, i64)> {
+        let subject = Subject {
+            link,
+            ..Subject::default()
+        };
+        self.issue_for(kind, client, subject, expires_at_ms)
+    }
+
+    /// Signs a token of `kind` naming `subject`; returns it with its lifetime
+    /// in seconds. A subject missing what the kind needs is a bug, refused.
+    pub fn issue_for(
+        &self,
+        kind: TokenKind,
+        client: &ClientId,
+        subject: Subject<'_>,
+        expires_at_ms: Option<i64>,
+    ) -> anyhow::Result<(String, i64)> {
+        let (link, user, session) = kind.needs();
+        if (link && subject.link.is_none())
+            || (user && subject.end_user.is_none())
+            || (session && subject.session.is_none())
+        {
+            anyhow::bail!("a {kind:?} token must name what its kind needs");
+        }
         let key = self
             .key(None)
             .ok_or_else(|| anyhow::anyhow!("no signing key"))?;
         let now = self.clock.now_ms() / 1000;
-        let ttl = match kind {
-            TokenKind::Access => ACCESS_TOKEN_TTL_SECS,
-            TokenKind::Link => LINK_TOKEN_TTL_SECS,
-        };
-        let exp = expires_at_ms.map(|ms| ms / 1000).unwrap_or(now + ttl);
+        let exp = expires_at_ms
+            .map(|ms| ms / 1000)
+            .unwrap_or(now + kind.ttl_secs());
         let claims = Claims {
             iss: ISSUER.into(),
             aud: kind.audience().into(),
@@ -168,7 +261,9 @@ impl Tokens {
             iat: now,
             exp,
             jti: uuid::Uuid::new_v4().to_string(),
-            lnk: link.map(|l| l.to_string()),
+            lnk: subject.link.map(|l| l.to_string()),
+            usr: subject.end_user.map(|u| u.to_string()),
+            sid: subject.session.map(str::to_string),
         };
         let mut header = Header::new(Algorithm::EdDSA);
         header.kid = Some(key.kid.clone());
@@ -202,7 +297,7 @@ impl Tokens {
         let claims = jsonwebtoken::decode::<Claims>(token, &key.decoding, &validation)
             .map_err(|_| TokenError::Invalid)?
             .claims;
-        let kind = [TokenKind::Access, TokenKind::Link]
+        let kind = TokenKind::ALL
             .into_iter()
             .find(|k| k.audience() == claims.aud)
             .ok_or(TokenError::Invalid)?;
@@ -212,14 +307,18 @@ impl Tokens {
         if !accepted.contains(&kind) {
             return Err(TokenError::WrongKind);
         }
-        let link_id = match kind {
-            TokenKind::Link => Some(LinkId::from_trusted(claims.lnk.ok_or(TokenError::Invalid)?)),
-            TokenKind::Access => None,
+        let (link, user, session) = kind.needs();
+        let named = |needed: bool, value: Option<String>| match (needed, value) {
+            (true, None) => Err(TokenError::Invalid),
+            (true, Some(v)) => Ok(Some(v)),
+            (false, _) => Ok(None),
         };
         Ok(Bearer {
             kind,
             client_id: ClientId::from_trusted(claims.sub),
-            link_id,
+            link_id: named(link, claims.lnk)?.map(LinkId::from_trusted),
+            end_user_id: named(user, claims.usr)?.map(EndUserId::from_trusted),
+            session_id: named(session, claims.sid)?,
             expires_at: claims.exp * 1000,
         })
     }
@@ -238,4 +337,76 @@ impl Tokens {
 fn kid_of(key: &SigningKey) -> String {
     let digest = Sha256::digest(key.verifying_key().as_bytes());
     URL_SAFE_NO_PAD.encode(&digest[..12])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn tokens() -> (Tokens, tempfile::TempDir) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = Store::open(&format!("sqlite://{}/t.db?mode=rwc", dir.path().display()))
+            .await
+            .expect("store");
+        let crypto = Crypto::load_or_create(Some([7; 32]), dir.path()).expect("crypto");
+        let tokens = Tokens::load(store, crypto, Clock::default())
+            .await
+            .expect("keys");
+        (tokens, dir)
+    }
+
+    #[tokio::test]
+    async fn each_kind_opens_only_its_own_doors_and_names_its_end_user() {
+        let (tokens, _dir) = tokens().await;
+        let client = ClientId::generate();
+        let user = EndUserId::generate();
+        let subject = Subject {
+            end_user: Some(&user),
+            session: Some("family-1"),
+            ..Subject::default()
+        };
+        let (session, ttl) = tokens
+            .issue_for(TokenKind::EndUserSession, &client, subject, None)
+            .unwrap();
+        assert_eq!(ttl, END_USER_SESSION_TTL_SECS);
+        let bearer = tokens
+            .verify(&session, &[TokenKind::EndUserSession])
+            .await
+            .unwrap();
+        assert_eq!(bearer.end_user_id.as_ref(), Some(&user));
+        assert_eq!(bearer.session_id.as_deref(), Some("family-1"));
+        assert_eq!(bearer.link_id, None);
+        assert_eq!(
+            tokens.verify(&session, &[TokenKind::Access]).await,
+            Err(TokenError::WrongKind),
+            "an end user's session is not the integrator's access token"
+        );
+        let (docs, _) = tokens
+            .issue_for(TokenKind::DocumentsSession, &client, subject, None)
+            .unwrap();
+        assert_eq!(
+            tokens.verify(&docs, &[TokenKind::EndUserSession]).await,
+            Err(TokenError::WrongKind)
+        );
+        assert_eq!(
+            tokens
+                .verify(&docs, &[TokenKind::DocumentsSession])
+                .await
+                .unwrap()
+                .session_id,
+            None,
+            "a documents session carries no refresh family"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_token_missing_what_its_kind_names_is_never_signed() {
+        let (tokens, _dir) = tokens().await;
+        let client = ClientId::generate();
+        assert!(tokens
+            .issue_for(TokenKind::EndUserSession, &client, Subject::default(), None)
+            .is_err());
+        assert!(tokens.issue(TokenKind::Link, &client, None, None).is_err());
+        assert!(tokens.issue(TokenKind::Access, &client, None, None).is_ok());
+    }
 }

@@ -7,6 +7,8 @@ pub struct ConsentRow {
     pub id: String,
     pub client_id: String,
     pub link_id: String,
+    /// The person who consents; `None` only for rows older than end users.
+    pub end_user_id: Option<String>,
     pub institution_code: String,
     pub external_track_id: Option<String>,
     pub business: i64,
@@ -36,15 +38,16 @@ pub struct ConsentEventRow {
     pub at: i64,
 }
 
-const COLUMNS: &str = "id, client_id, link_id, institution_code, external_track_id, business, tax_ids_enc, redirect_url, status, status_reason, permissions, expire_at, authorise_by, bank_consent_id, authorization_url, oauth_state, pkce_verifier_enc, bank_tokens_enc, created_at, updated_at";
+const COLUMNS: &str = "id, client_id, link_id, end_user_id, institution_code, external_track_id, business, tax_ids_enc, redirect_url, status, status_reason, permissions, expire_at, authorise_by, bank_consent_id, authorization_url, oauth_state, pkce_verifier_enc, bank_tokens_enc, created_at, updated_at";
 
 pub async fn insert_consent(conn: &mut Conn, c: &ConsentRow) -> Result<()> {
     sqlx::query(&format!(
-        "INSERT INTO consents ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)"
+        "INSERT INTO consents ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)"
     ))
     .bind(&c.id)
     .bind(&c.client_id)
     .bind(&c.link_id)
+    .bind(&c.end_user_id)
     .bind(&c.institution_code)
     .bind(&c.external_track_id)
     .bind(c.business)

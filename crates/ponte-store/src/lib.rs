@@ -8,16 +8,20 @@
 
 mod clients;
 mod consents;
+mod end_users;
 mod jobs;
 mod links;
 mod reports;
+mod sessions;
 mod webhooks;
 
 pub use clients::*;
 pub use consents::*;
+pub use end_users::*;
 pub use jobs::*;
 pub use links::*;
 pub use reports::*;
+pub use sessions::*;
 pub use webhooks::*;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -200,6 +204,25 @@ pub(crate) mod testing {
             out.push((fresh_postgres(&base).await, None));
         }
         out
+    }
+
+    /// A client row to hang test rows on.
+    pub async fn client(conn: &mut Conn, id: &str) {
+        crate::insert_client(
+            conn,
+            &crate::ClientRow {
+                id: id.into(),
+                name: id.into(),
+                api_key: format!("pk_{id}"),
+                webhook_url: None,
+                report_webhook_url: None,
+                webhook_secret_enc: String::new(),
+                auto_delivery: 0,
+                created_at: 0,
+            },
+        )
+        .await
+        .expect("insert client");
     }
 
     /// A new empty database on the test server, so tests don't see each other.

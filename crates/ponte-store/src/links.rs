@@ -1,4 +1,4 @@
-//! End users and the links an integrator opens for them.
+//! The links an integrator opens for its end users.
 
 use crate::{Conn, Result};
 
@@ -16,34 +16,6 @@ pub struct LinkRow {
     pub external_info: String,
     pub created_at: i64,
     pub expires_at: i64,
-}
-
-/// The end user an integrator knows by `lookup_key` (a keyed hash of a tax id,
-/// a Taiki user id, a TapTalk `xcUserID`…): found, or made on first sight.
-pub async fn upsert_end_user(
-    conn: &mut Conn,
-    id: &str,
-    client_id: &str,
-    lookup_key: &str,
-    now: i64,
-) -> Result<String> {
-    sqlx::query(
-        "INSERT INTO end_users (id, client_id, lookup_key, created_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (client_id, lookup_key) DO NOTHING",
-    )
-    .bind(id)
-    .bind(client_id)
-    .bind(lookup_key)
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
-    Ok(
-        sqlx::query_scalar("SELECT id FROM end_users WHERE client_id = $1 AND lookup_key = $2")
-            .bind(client_id)
-            .bind(lookup_key)
-            .fetch_one(conn)
-            .await?,
-    )
 }
 
 pub async fn insert_link(conn: &mut Conn, l: &LinkRow) -> Result<()> {

@@ -77,12 +77,7 @@ async fn done(State(app): State<App>, Query(q): Query<DoneQuery>) -> Response {
             "This database has no sandbox client.",
         );
     };
-    let bearer = crate::tokens::Bearer {
-        kind: crate::tokens::TokenKind::Access,
-        client_id: client,
-        link_id: None,
-        expires_at: 0,
-    };
+    let bearer = crate::tokens::Bearer::client(client, 0);
     let view = match consents::load_for(&app, &bearer, &q.consent_id).await {
         Ok(row) => consents::view_of(&app, &row).await,
         Err(e) => Err(e),

@@ -150,6 +150,7 @@ pub async fn create(app: &App, bearer: &Bearer, req: ConsentRequest) -> Result<C
         id: id.to_string(),
         client_id: bearer.client_id.to_string(),
         link_id: link.id.clone(),
+        end_user_id: Some(link.end_user_id.clone()),
         institution_code: institution.institution_code.clone(),
         external_track_id,
         business: i64::from(business.is_some()),

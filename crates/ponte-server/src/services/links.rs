@@ -6,7 +6,10 @@ use crate::services::consents::{self, ConsentView};
 use crate::services::text;
 use crate::tokens::{TokenKind, LINK_TOKEN_TTL_SECS};
 use crate::App;
-use ponte_core::{Cnpj, ConsentStatus, Cpf, Email, FieldError, HttpUrl, LinkId, Phone, Product};
+use ponte_core::{
+    Cnpj, ConsentStatus, Cpf, Email, EndUserKey, EndUserProfile, FieldError, HttpUrl, LinkId,
+    Phone, Product,
+};
 use ponte_store::LinkRow;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -144,7 +147,13 @@ pub async fn create(
         .as_deref()
         .or(link.details.personal_tax_id.as_deref())
         .unwrap_or_default();
-    let lookup = app.crypto.hash_secret(&format!("end-user/tax-id/{who}"));
+    let profile = EndUserProfile {
+        personal_tax_id: link.details.personal_tax_id.clone(),
+        business_tax_id: link.details.business_tax_id.clone(),
+        email: link.details.email.clone(),
+        phone: link.details.phone.clone(),
+        ..EndUserProfile::default()
+    };
     let callbacks: Map<String, Value> = link
         .callbacks
         .iter()
@@ -152,12 +161,12 @@ pub async fn create(
         .collect();
 
     let mut tx = app.store.begin().await?;
-    let end_user_id = ponte_store::upsert_end_user(
+    let end_user = crate::services::end_users::upsert(
+        app,
         &mut tx,
-        &uuid::Uuid::now_v7().to_string(),
-        client_id.as_str(),
-        &lookup,
-        now,
+        client_id,
+        EndUserKey::TaxId(who),
+        Some(&profile),
     )
     .await?;
     ponte_store::insert_link(
@@ -165,7 +174,7 @@ pub async fn create(
         &LinkRow {
             id: id.to_string(),
             client_id: client_id.to_string(),
-            end_user_id,
+            end_user_id: end_user.id.to_string(),
             details_enc: app.crypto.encrypt_json(&link.details),
             redirect_url: link.redirect_url.map(|u| u.as_str().to_string()),
             products_callback_url: Value::Object(callbacks).to_string(),

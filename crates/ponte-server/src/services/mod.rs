@@ -6,12 +6,14 @@ pub mod bank_tokens;
 pub mod clients;
 pub mod consents;
 pub mod directory;
+pub mod end_users;
 pub mod insights;
 pub mod links;
 pub mod outbox;
 pub mod reports;
 pub mod retrieval;
 pub mod sandbox_driver;
+pub mod sessions;
 pub mod webhooks;
 
 /// An optional request string, trimmed; blank counts as absent.
