@@ -85,14 +85,18 @@ pub struct OpenFinanceClient {
 }
 
 impl OpenFinanceClient {
-    pub fn new() -> Self {
+    /// One HTTP client for every institution, built once at start: bounded
+    /// waits, and redirects never followed (an institution's 3xx is an
+    /// answer to read, not a place to send tokens). Failing to build it
+    /// fails the start rather than falling back to a client without them.
+    pub fn new() -> Result<Self, ConnectError> {
         let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
             .timeout(Duration::from_secs(30))
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("ponte/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .unwrap_or_default();
-        Self { http }
+            .build()?;
+        Ok(Self { http })
     }
 
     async fn discover(&self, ep: &OpenFinanceEndpoint) -> Result<Discovery, ConnectError> {
@@ -366,12 +370,6 @@ impl OpenFinanceClient {
     /// The pooled HTTP client (no redirects followed).
     pub fn http(&self) -> &reqwest::Client {
         &self.http
-    }
-}
-
-impl Default for OpenFinanceClient {
-    fn default() -> Self {
-        Self::new()
     }
 }
 

@@ -213,7 +213,7 @@ fn transactions(data: &Value) -> usize {
 #[tokio::test]
 async fn tokens_that_die_early_are_refreshed_and_each_rotation_is_saved() {
     let bank = bank().await;
-    let client = OpenFinanceClient::new();
+    let client = OpenFinanceClient::new().expect("http client");
     let (consent, tokens) = bank.consent(&client, "user_expiring").await;
     let store = Stored::default();
     *store.tokens.lock().unwrap() = Some(tokens.clone());
@@ -246,7 +246,7 @@ async fn tokens_that_die_early_are_refreshed_and_each_rotation_is_saved() {
 #[tokio::test]
 async fn tokens_about_to_expire_are_refreshed_before_use() {
     let bank = bank().await;
-    let client = OpenFinanceClient::new();
+    let client = OpenFinanceClient::new().expect("http client");
     let (consent, mut tokens) = bank.consent(&client, "user_good").await;
     tokens.expires_at = now_ms() + 5_000;
     let mut s = DataSession::new(&client, &bank.ep, &consent, tokens.clone());
@@ -268,7 +268,7 @@ async fn tokens_about_to_expire_are_refreshed_before_use() {
 #[tokio::test]
 async fn sessions_sharing_a_consent_take_over_each_others_rotations() {
     let bank = bank().await;
-    let client = OpenFinanceClient::new();
+    let client = OpenFinanceClient::new().expect("http client");
     let (consent, tokens) = bank.consent(&client, "user_expiring").await;
     let store = Arc::new(Stored::default());
     *store.tokens.lock().unwrap() = Some(tokens.clone());
@@ -298,7 +298,7 @@ async fn sessions_sharing_a_consent_take_over_each_others_rotations() {
 #[tokio::test]
 async fn a_throttled_session_waits_as_told_and_gets_everything() {
     let bank = bank().await;
-    let client = OpenFinanceClient::new();
+    let client = OpenFinanceClient::new().expect("http client");
     let (consent, tokens) = bank.consent(&client, "user_throttled").await;
     let (good_consent, good) = bank.consent(&client, "user_good").await;
     let started = Instant::now();
@@ -325,7 +325,7 @@ async fn a_throttled_session_waits_as_told_and_gets_everything() {
 #[tokio::test]
 async fn a_consent_revoked_by_the_customer_is_reported_as_such() {
     let bank = bank().await;
-    let client = OpenFinanceClient::new();
+    let client = OpenFinanceClient::new().expect("http client");
     let (consent, tokens) = bank.consent(&client, "user_good").await;
     let url = format!("{}/open-banking/accounts/v2/accounts", bank.ep.api_base);
     let mut s = DataSession::new(&client, &bank.ep, &consent, tokens);

@@ -47,6 +47,7 @@ impl App {
         let store = Store::open(&config.database_url).await?;
         let tokens = Tokens::load(store.clone(), crypto.clone(), clock.clone()).await?;
         let directory = Directory::new(&config, &public_url, &crypto);
+        let open_finance = OpenFinanceClient::new()?;
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(std::time::Duration::from_secs(15))
@@ -70,7 +71,7 @@ impl App {
             clock,
             tokens,
             directory,
-            open_finance: OpenFinanceClient::new(),
+            open_finance,
             http,
             webhook_http,
             failed_logins: crate::ratelimit::FailureLimiter::new(10, 60_000),

@@ -4,7 +4,7 @@
 //! checked is the address connected (DNS rebinding), and on literal IPs.
 
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
-use std::net::{IpAddr, Ipv4Addr, SocketAddr, ToSocketAddrs};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 /// Why an address may not be a webhook target, if it may not.
 pub fn forbidden(ip: IpAddr) -> Option<&'static str> {
@@ -58,8 +58,10 @@ fn forbidden_v4(ip: Ipv4Addr) -> Option<&'static str> {
 }
 
 /// The configuration-time check of a webhook URL. `allow_private` is the
-/// sandbox's (and `PONTE_ALLOW_PRIVATE_WEBHOOKS`') exemption.
-pub fn check_url(url: &url::Url, allow_private: bool) -> Result<(), String> {
+/// sandbox's (and `PONTE_ALLOW_PRIVATE_WEBHOOKS`') exemption. Resolving a
+/// name is asynchronous (it never blocks a runtime thread); call it before
+/// opening a write transaction, never inside one.
+pub async fn check_url(url: &url::Url, allow_private: bool) -> Result<(), String> {
     if allow_private {
         return Ok(());
     }
@@ -71,8 +73,8 @@ pub fn check_url(url: &url::Url, allow_private: bool) -> Result<(), String> {
     let addrs: Vec<SocketAddr> = match url.host() {
         Some(url::Host::Ipv4(ip)) => vec![SocketAddr::new(ip.into(), port)],
         Some(url::Host::Ipv6(ip)) => vec![SocketAddr::new(ip.into(), port)],
-        _ => (host, port)
-            .to_socket_addrs()
+        _ => tokio::net::lookup_host((host, port))
+            .await
             .map_err(|e| format!("cannot resolve {host}: {e}"))?
             .collect(),
     };
@@ -153,24 +155,28 @@ mod tests {
         }
     }
 
-    #[test]
-    fn configuration_check() {
+    #[tokio::test]
+    async fn configuration_check() {
         let url = |s: &str| url::Url::parse(s).unwrap();
         assert!(
-            check_url(&url("http://127.0.0.1/h"), true).is_ok(),
+            check_url(&url("http://127.0.0.1/h"), true).await.is_ok(),
             "sandbox mode allows local receivers"
         );
         assert_eq!(
-            check_url(&url("http://93.184.215.14/h"), false).unwrap_err(),
+            check_url(&url("http://93.184.215.14/h"), false)
+                .await
+                .unwrap_err(),
             "must use https"
         );
         assert!(check_url(&url("https://127.0.0.1/h"), false)
+            .await
             .unwrap_err()
             .contains("loopback"));
         assert!(check_url(&url("https://[::ffff:192.168.0.1]/h"), false)
+            .await
             .unwrap_err()
             .contains("IPv4-mapped"));
-        assert!(check_url(&url("https://localhost/h"), false).is_err());
+        assert!(check_url(&url("https://localhost/h"), false).await.is_err());
         assert!(check_literal("https://169.254.169.254/latest")
             .unwrap_err()
             .contains("metadata"));

@@ -51,6 +51,12 @@ pub fn parse_new_client(
 }
 
 pub async fn create(app: &App, new: NewClient) -> Result<NewCredentials> {
+    if let Some(u) = &new.webhook_url {
+        crate::services::webhook_target(app, "webhookUrl", u).await?;
+    }
+    if let Some(u) = &new.report_webhook_url {
+        crate::services::webhook_target(app, "reportWebhookUrl", u).await?;
+    }
     let mut tx = app.store.begin().await?;
     let creds = create_in(app, &mut tx, new).await?;
     tx.commit().await?;
@@ -58,18 +64,13 @@ pub async fn create(app: &App, new: NewClient) -> Result<NewCredentials> {
     Ok(creds)
 }
 
-/// Creates a client inside the caller's transaction.
+/// Creates a client inside the caller's transaction; its webhook URLs are
+/// checked by the caller, before the transaction.
 async fn create_in(
     app: &App,
     tx: &mut ponte_store::Conn,
     new: NewClient,
 ) -> Result<NewCredentials> {
-    if let Some(u) = &new.webhook_url {
-        crate::services::webhook_target(app, "webhookUrl", u)?;
-    }
-    if let Some(u) = &new.report_webhook_url {
-        crate::services::webhook_target(app, "reportWebhookUrl", u)?;
-    }
     let now = app.clock.now_ms();
     let client_id = ClientId::generate();
     let api_key = random_secret("pk_");

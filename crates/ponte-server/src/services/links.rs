@@ -136,7 +136,8 @@ pub async fn create(
     link: ValidLink,
 ) -> Result<CreatedLink> {
     for (product, url) in &link.callbacks {
-        crate::services::webhook_target(app, &format!("productsCallbackUrl.{product}"), url)?;
+        crate::services::webhook_target(app, &format!("productsCallbackUrl.{product}"), url)
+            .await?;
     }
     let now = app.clock.now_ms();
     let id = LinkId::generate();

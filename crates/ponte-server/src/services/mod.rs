@@ -22,11 +22,13 @@ pub(crate) fn text(v: &Option<String>) -> Option<&str> {
 }
 
 /// A webhook URL an integrator gives us must be one we may call (see `ssrf`).
-pub(crate) fn webhook_target(
+/// It may resolve a name: call it before the write transaction.
+pub(crate) async fn webhook_target(
     app: &crate::App,
     field: &str,
     url: &ponte_core::HttpUrl,
 ) -> Result<(), ponte_core::FieldError> {
     crate::ssrf::check_url(url.url(), app.config.allow_private_webhooks)
+        .await
         .map_err(|why| ponte_core::FieldError::new(field.to_string(), why))
 }

@@ -161,7 +161,7 @@ pub async fn request(
     let mut callbacks: Map<String, Value> =
         serde_json::from_str(&link.products_callback_url).unwrap_or_default();
     for (p, url) in parse_callbacks(req.products_callback_url.as_ref())? {
-        crate::services::webhook_target(app, &format!("productsCallbackUrl.{p}"), &url)?;
+        crate::services::webhook_target(app, &format!("productsCallbackUrl.{p}"), &url).await?;
         callbacks.insert(p.as_str().to_string(), Value::from(url.as_str()));
     }
     let mut tx = app.store.begin().await?;
