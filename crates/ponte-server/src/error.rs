@@ -7,6 +7,13 @@ use ponte_core::FieldError;
 pub enum Error {
     #[error(transparent)]
     Field(#[from] FieldError),
+    /// A request that cannot be read at all (a body that is not JSON);
+    /// `field` is the JSON path reached before it broke, when there is one.
+    #[error("{message}")]
+    Malformed {
+        field: Option<String>,
+        message: String,
+    },
     #[error("unknown key or wrong secret")]
     InvalidCredentials,
     #[error(transparent)]

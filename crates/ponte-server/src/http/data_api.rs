@@ -3,13 +3,14 @@
 //! and shape the answer; nothing else.
 
 use crate::error::Error;
-use crate::http::extract::{bearer, json_body};
+use crate::http::extract::{bearer, json_body, Path, Query};
+use crate::http::failure::{Failure, FailureKind};
 use crate::services::retrieval::{self, Kind};
 use crate::services::{clients, consents, links, reports, sandbox_driver, webhooks};
 use crate::tokens::{TokenError, TokenKind};
 use crate::App;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -27,24 +28,21 @@ pub fn routes() -> Router<App> {
         .route("/data/v1/auth/refresh", post(refresh))
         .route("/data/v1/links", post(create_link))
         .route("/data/v1/links/institutions", get(institutions))
-        .route("/data/v1/links/{link_id}", get(get_link))
+        .route("/data/v1/links/{linkId}", get(get_link))
         .route("/data/v1/consents", post(create_consent))
         .route(
-            "/data/v1/consents/{consent_id}",
+            "/data/v1/consents/{consentId}",
             get(get_consent).delete(revoke_consent),
         )
         .route("/data/personal/institution-data", post(personal_data))
         .route("/data/business/institution-data", post(business_data))
-        .route("/data/v1/requests/{request_id}", get(get_request))
-        .route("/data/v1/reports/{report_id}", get(get_report))
-        .route(
-            "/data/v1/reports/{report_id}/download",
-            get(download_report),
-        )
+        .route("/data/v1/requests/{requestId}", get(get_request))
+        .route("/data/v1/reports/{reportId}", get(get_report))
+        .route("/data/v1/reports/{reportId}/download", get(download_report))
         .route("/data/v1/webhooks/messages", get(list_webhooks))
-        .route("/data/v1/webhooks/messages/{message_id}", get(show_webhook))
+        .route("/data/v1/webhooks/messages/{messageId}", get(show_webhook))
         .route(
-            "/data/v1/webhooks/messages/{message_id}/replay",
+            "/data/v1/webhooks/messages/{messageId}/replay",
             post(replay_webhook),
         )
         .route("/data/v1/webhooks/replay", post(replay_dead_webhooks))
@@ -56,17 +54,17 @@ pub fn routes() -> Router<App> {
             "/data/v1/webhooks/endpoints/enable",
             post(enable_webhook_endpoint),
         )
-        .route("/data/v1/reports/{report_id}/pdf", get(download_pdf))
+        .route("/data/v1/reports/{reportId}/pdf", get(download_pdf))
 }
 
 pub fn sandbox_routes() -> Router<App> {
     Router::new()
         .route(
-            "/sandbox/v1/consents/{consent_id}/authorise",
+            "/sandbox/v1/consents/{consentId}/authorise",
             post(sandbox_authorise),
         )
         .route(
-            "/sandbox/v1/consents/{consent_id}/revoke-at-institution",
+            "/sandbox/v1/consents/{consentId}/revoke-at-institution",
             post(sandbox_revoke_at_institution),
         )
 }
@@ -88,6 +86,9 @@ impl IntoResponse for ApiError {
                 "INVALID_FIELD",
                 Some(f.field.to_string()),
             ),
+            Error::Malformed { field, .. } => {
+                (StatusCode::BAD_REQUEST, "INVALID_FIELD", field.clone())
+            }
             Error::InvalidCredentials => (StatusCode::UNAUTHORIZED, "INVALID_CREDENTIALS", None),
             Error::Token(TokenError::Expired) => (StatusCode::UNAUTHORIZED, "TOKEN_EXPIRED", None),
             Error::Token(TokenError::WrongKind) => (StatusCode::FORBIDDEN, "INVALID_TOKEN", None),
@@ -112,11 +113,7 @@ impl IntoResponse for ApiError {
             Error::Token(TokenError::WrongKind) => "this kind of token cannot call this endpoint (access tokens are for your backend, link tokens for one link)".into(),
             other => other.to_string(),
         };
-        let mut resp = (
-            status,
-            Json(json!({"error": {"code": code, "message": message, "field": field}})),
-        )
-            .into_response();
+        let mut resp = envelope(status, code, &message, field.as_deref());
         if let Error::RateLimited(secs) = &self.0 {
             resp.headers_mut().insert(
                 axum::http::header::RETRY_AFTER,
@@ -347,11 +344,37 @@ async fn signed_download(
 }
 
 fn error_response(status: StatusCode, code: &str, message: &str) -> Response {
+    envelope(status, code, message, None)
+}
+
+/// This dialect's one error shape.
+fn envelope(status: StatusCode, code: &str, message: &str, field: Option<&str>) -> Response {
     (
         status,
-        Json(json!({"error": {"code": code, "message": message, "field": null}})),
+        Json(json!({"error": {"code": code, "message": message, "field": field}})),
     )
         .into_response()
+}
+
+/// A failure met before a handler ran (see `http::failure`), in this dialect's shape.
+pub fn failure_response(failure: &Failure) -> Response {
+    let code = match failure.kind {
+        FailureKind::NotFound => "NOT_FOUND",
+        FailureKind::MethodNotAllowed => "METHOD_NOT_ALLOWED",
+        FailureKind::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
+        FailureKind::UnsupportedMediaType => "UNSUPPORTED_MEDIA_TYPE",
+        FailureKind::InvalidField => "INVALID_FIELD",
+        FailureKind::Internal => "INTERNAL_ERROR",
+        FailureKind::Other(StatusCode::REQUEST_TIMEOUT) => "REQUEST_TIMEOUT",
+        FailureKind::Other(StatusCode::TOO_MANY_REQUESTS) => "RATE_LIMITED",
+        FailureKind::Other(_) => "REQUEST_REFUSED",
+    };
+    envelope(
+        failure.kind.status(),
+        code,
+        &failure.message,
+        failure.field.as_deref(),
+    )
 }
 
 #[derive(Deserialize)]

@@ -1,34 +1,119 @@
-//! Request parts every dialect needs: JSON bodies whose errors name the field,
-//! and bearer tokens.
+//! Request parts every dialect needs: JSON bodies, path and query parameters
+//! whose errors name the field, and bearer tokens.
 
 use crate::error::Error;
+use crate::http::failure::{Failure, FailureKind};
 use crate::tokens::{Bearer, TokenError, TokenKind};
 use crate::App;
+use axum::extract::path::ErrorKind;
+use axum::extract::rejection::PathRejection;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
 use axum::http::HeaderMap;
 use ponte_core::FieldError;
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, IgnoredAny};
+use serde_json::error::Category;
 
-/// Parses a JSON body; a wrong type or a malformed document names the field.
-pub fn json_body<T: DeserializeOwned + Default>(bytes: &[u8]) -> Result<T, FieldError> {
-    if bytes.iter().all(u8::is_ascii_whitespace) {
+/// Parses a JSON body. A value of the wrong type names its JSON path; a
+/// document that is not JSON says where it breaks (line and column), with
+/// the path reached so far when there is one.
+pub fn json_body<T: DeserializeOwned + Default>(bytes: &[u8]) -> Result<T, Error> {
+    let Some(first) = bytes.iter().find(|b| !b.is_ascii_whitespace()) else {
         return Ok(T::default());
+    };
+    // serde reads a struct from an array too; nobody means that.
+    if *first != b'{' && serde_json::from_slice::<IgnoredAny>(bytes).is_ok() {
+        return Err(Error::Malformed {
+            field: None,
+            message: "the body must be a JSON object".into(),
+        });
     }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
+        let path = Some(e.path().to_string()).filter(|p| p != ".");
         let inner = e.into_inner();
-        let message = if inner.is_syntax() || inner.is_eof() {
-            format!("the body is not valid JSON: {inner}")
-        } else {
-            inner.to_string()
-        };
-        let field = if path == "." {
-            "body".to_string()
-        } else {
-            path
-        };
-        FieldError::new(field, message)
+        let at = format!("at line {}, column {}", inner.line(), inner.column());
+        match (inner.classify(), path) {
+            (Category::Data, Some(path)) => FieldError::new(path, inner.to_string()).into(),
+            (Category::Data, None) => Error::Malformed {
+                field: None,
+                message: format!(
+                    "the body does not fit this endpoint: {} {at}",
+                    reason(&inner)
+                ),
+            },
+            (_, field) => Error::Malformed {
+                field,
+                message: format!("the body is not valid JSON {at}: {}", reason(&inner)),
+            },
+        }
     })
+}
+
+/// serde_json's message without its own " at line L column C" suffix, which
+/// the caller words once.
+fn reason(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    text.strip_suffix(&suffix).unwrap_or(&text).to_string()
+}
+
+/// `axum::extract::Path` whose rejection names the parameter, in the
+/// route's own spelling (`{consentId}`), as a [`Failure`].
+pub struct Path<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for Path<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = Failure;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Failure> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(Path(value)),
+            Err(PathRejection::FailedToDeserializePathParams(e)) => {
+                let field = match e.kind() {
+                    ErrorKind::ParseErrorAtKey { key, .. }
+                    | ErrorKind::InvalidUtf8InPathParam { key }
+                    | ErrorKind::DeserializeError { key, .. } => Some(key.clone()),
+                    _ => None,
+                };
+                if e.status().is_server_error() {
+                    tracing::error!(error = %e.body_text(), "route and path extractor disagree");
+                    return Err(Failure::new(FailureKind::Internal, "internal error"));
+                }
+                Err(Failure::invalid(field, e.body_text()))
+            }
+            Err(other) => {
+                tracing::error!(error = %other.body_text(), "path parameters missing");
+                Err(Failure::new(FailureKind::Internal, "internal error"))
+            }
+        }
+    }
+}
+
+/// `axum::extract::Query` whose rejection names the parameter when it can,
+/// as a [`Failure`].
+pub struct Query<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for Query<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = Failure;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Failure> {
+        let query = parts.uri.query().unwrap_or_default();
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize(de)
+            .map(Query)
+            .map_err(|e| {
+                let field = Some(e.path().to_string()).filter(|p| p != ".");
+                Failure::invalid(field, format!("the query string is invalid: {}", e.inner()))
+            })
+    }
 }
 
 /// The bearer of `Authorization: Bearer …`, if it is one of the `accepted` kinds.

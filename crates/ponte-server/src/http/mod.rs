@@ -3,6 +3,7 @@
 pub mod data_api;
 pub mod demo;
 pub mod extract;
+pub mod failure;
 pub mod openapi;
 pub mod ops;
 pub mod widget;
@@ -12,8 +13,52 @@ use axum::extract::{MatchedPath, Request};
 use axum::middleware::Next;
 use axum::response::Response;
 use axum::Router;
+use failure::Dialect;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
+
+/// The largest request body any endpoint reads.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+/// Who answers a failure on which paths, first match wins. A new dialect
+/// adds its prefix and its renderer here.
+pub const DIALECTS: &[Dialect] = &[
+    // The sandbox institutions answer in Open Finance Brasil's own shapes.
+    Dialect {
+        prefix: "/sandbox/banks",
+        render: None,
+    },
+    Dialect {
+        prefix: "/data",
+        render: Some(data_api::failure_response),
+    },
+    Dialect {
+        prefix: "/sandbox/v1",
+        render: Some(data_api::failure_response),
+    },
+    // Pages people read.
+    Dialect {
+        prefix: "/link",
+        render: Some(failure::html_page),
+    },
+    Dialect {
+        prefix: "/demo",
+        render: Some(failure::html_page),
+    },
+    Dialect {
+        prefix: "/docs",
+        render: Some(failure::html_page),
+    },
+    Dialect {
+        prefix: crate::services::directory::CALLBACK_PATH,
+        render: Some(failure::html_page),
+    },
+    // Operations, the index and unknown paths: JSON in the first dialect's shape.
+    Dialect {
+        prefix: "/",
+        render: Some(data_api::failure_response),
+    },
+];
 
 pub async fn router(app: App) -> anyhow::Result<Router> {
     let mut router = Router::new()
@@ -31,7 +76,7 @@ pub async fn router(app: App) -> anyhow::Result<Router> {
         router = router.nest("/sandbox/banks", sandbox);
     }
     let header = axum::http::HeaderName::from_static("x-request-id");
-    Ok(router
+    let router = router
         .layer(axum::middleware::from_fn(record_metrics))
         .layer(PropagateRequestIdLayer::new(header.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
@@ -39,7 +84,16 @@ pub async fn router(app: App) -> anyhow::Result<Router> {
             tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
         }))
         .layer(SetRequestIdLayer::new(header, MakeRequestUuid))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(1024 * 1024)))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT));
+    // Around the whole router rather than each route (what `Router::layer`
+    // does), so it sees the answers the router completes itself: the 404 of
+    // no route, the 405 with its `Allow` header, the limit's 413.
+    Ok(Router::new()
+        .fallback_service(router)
+        .layer(axum::middleware::from_fn_with_state(
+            DIALECTS,
+            failure::in_dialect,
+        )))
 }
 
 fn sandbox_config(app: &App) -> ponte_sandbox::SandboxConfig {

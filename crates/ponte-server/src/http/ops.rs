@@ -1,9 +1,9 @@
-//! Operations: health, readiness, metrics, keys and the API reference.
+//! Operations: the index, health, readiness, metrics, keys and the API reference.
 
 use crate::App;
 use axum::extract::State;
-use axum::http::{header, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
@@ -12,6 +12,7 @@ use std::sync::OnceLock;
 
 pub fn routes() -> Router<App> {
     Router::new()
+        .route("/", get(index))
         .route("/healthz", get(|| async { Json(json!({"status": "ok"})) }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics_text))
@@ -24,6 +25,31 @@ pub fn routes() -> Router<App> {
             "/docs",
             get(|| async { Html(super::openapi::render_html(&super::openapi::document())) }),
         )
+}
+
+/// Where to go from the root: browsers are sent to the reference, programs
+/// get the links.
+async fn index(State(app): State<App>, headers: HeaderMap) -> Response {
+    let wants_html = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"));
+    if wants_html {
+        return Redirect::to("/docs").into_response();
+    }
+    let base = &app.public_url;
+    Json(json!({
+        "name": "Ponte",
+        "version": env!("CARGO_PKG_VERSION"),
+        "description": "Self-hostable financial-data link platform",
+        "links": {
+            "docs": format!("{base}/docs"),
+            "openapi": format!("{base}/openapi.json"),
+            "health": format!("{base}/healthz"),
+            "readiness": format!("{base}/readyz"),
+        },
+    }))
+    .into_response()
 }
 
 async fn readyz(State(app): State<App>) -> Response {
