@@ -4,6 +4,7 @@
 pub mod consent;
 pub mod contact;
 pub mod ids;
+pub mod institution;
 pub mod product;
 pub mod taxid;
 
@@ -29,5 +30,6 @@ impl FieldError {
 pub use consent::{ConsentStatus, TransitionError};
 pub use contact::{Email, HttpUrl, Phone};
 pub use ids::*;
+pub use institution::InstitutionKind;
 pub use product::Product;
 pub use taxid::{Cnpj, Cpf, TaxId};
