@@ -23,6 +23,7 @@ pub enum SandboxCommand {
         /// The sandbox's own state; default `sqlite://<data dir>/sandbox.db`.
         #[arg(long, env = "PONTE_SANDBOX_DATABASE_URL", value_name = "URL")]
         database_url: Option<String>,
+        /// Holds the default SQLite database.
         #[arg(long, env = "PONTE_DATA_DIR", default_value = "./ponte-data")]
         data_dir: PathBuf,
         /// The OAuth client id Ponte uses at every sandbox bank.
@@ -67,7 +68,7 @@ pub async fn run(command: SandboxCommand) -> anyhow::Result<()> {
             variable_name(&client_secret_env)?;
             print!(
                 "{}",
-                sandbox_directory_toml(&base_url, client_id.trim(), &client_secret_env)
+                sandbox_directory_toml(&base_url, client_id.trim(), &client_secret_env)?
             );
             Ok(())
         }

@@ -110,7 +110,11 @@ pub fn sandbox_entries(
 
 /// `PONTE_INSTITUTIONS` entries for a sandbox running as its own process at
 /// `base_url`: the secret stays in the variable `client_secret_env` names.
-pub fn sandbox_directory_toml(base_url: &str, client_id: &str, client_secret_env: &str) -> String {
+pub fn sandbox_directory_toml(
+    base_url: &str,
+    client_id: &str,
+    client_secret_env: &str,
+) -> Result<String, toml::ser::Error> {
     #[derive(Serialize)]
     struct File<'a> {
         institution: Vec<Entry<'a>>,
@@ -152,9 +156,8 @@ pub fn sandbox_directory_toml(base_url: &str, client_id: &str, client_secret_env
                 .collect(),
         })
         .collect();
-    let body = toml::to_string(&File { institution })
-        .unwrap_or_else(|e| format!("# could not render the directory: {e}\n"));
-    format!("# PONTE_INSTITUTIONS for the Ponte sandbox at {base_url}\n# The client secret is read from ${client_secret_env} when Ponte starts.\n\n{body}")
+    let body = toml::to_string(&File { institution })?;
+    Ok(format!("# PONTE_INSTITUTIONS for the Ponte sandbox at {base_url}\n# The client secret is read from ${client_secret_env} when Ponte starts.\n\n{body}"))
 }
 
 impl Directory {
@@ -285,7 +288,8 @@ client_secret_env = "X"
 
     #[test]
     fn the_sandbox_directory_file_reads_back_as_the_sandbox_banks() {
-        let text = sandbox_directory_toml("http://127.0.0.1:4000", "ponte-x", "SANDBOX_SECRET");
+        let text =
+            sandbox_directory_toml("http://127.0.0.1:4000", "ponte-x", "SANDBOX_SECRET").unwrap();
         assert!(!text.contains("s3cret"));
         let read = institutions::parse(&text, &|var| {
             (var == "SANDBOX_SECRET").then(|| "s3cret".to_string())
