@@ -5,6 +5,7 @@ pub mod consent;
 pub mod contact;
 pub mod end_user;
 pub mod ids;
+pub mod institution;
 pub mod product;
 pub mod taxid;
 
@@ -31,5 +32,6 @@ pub use consent::{ConsentStatus, TransitionError};
 pub use contact::{Email, HttpUrl, Phone};
 pub use end_user::{EndUserKey, EndUserProfile};
 pub use ids::*;
+pub use institution::InstitutionKind;
 pub use product::Product;
 pub use taxid::{Cnpj, Cpf, TaxId};

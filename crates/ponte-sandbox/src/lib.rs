@@ -25,6 +25,7 @@ mod permissions;
 mod store;
 mod util;
 
+use std::future::Future;
 use std::sync::Arc;
 
 use axum::routing::{get, post};
@@ -138,4 +139,40 @@ pub async fn router(config: SandboxConfig) -> anyhow::Result<Router> {
         .layer(axum::middleware::from_fn(errors::interaction_id))
         .with_state(state);
     Ok(r)
+}
+
+/// The sandbox as its own process: the banks at the root of `config.base_url`
+/// (`{base_url}/{code}`, reached exactly as when mounted inside Ponte), plus
+/// `GET /healthz`. Serve it with [`serve`].
+pub async fn standalone_router(config: SandboxConfig) -> anyhow::Result<Router> {
+    for client in &config.clients {
+        if client.client_id.trim().is_empty() || client.client_secret.is_empty() {
+            anyhow::bail!("a client needs a client id and a secret");
+        }
+        for uri in &client.redirect_uris {
+            let ok = url::Url::parse(uri)
+                .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.fragment().is_none());
+            if !ok {
+                anyhow::bail!("redirect URI {uri:?} is not an absolute http(s) URL");
+            }
+        }
+    }
+    Ok(Router::new()
+        .route(
+            "/healthz",
+            get(|| async { axum::Json(serde_json::json!({"status": "ok"})) }),
+        )
+        .merge(router(config).await?))
+}
+
+/// Serves `router` on `listener` until `shutdown` completes.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown)
+        .await?;
+    Ok(())
 }

@@ -1,7 +1,10 @@
 //! One configuration struct, read once from `PONTE_*` variables over an
 //! optional `ponte.toml`, and validated with messages that name the variable.
 
+pub mod institutions;
+
 use base64::Engine;
+pub use institutions::InstitutionEntry;
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -19,6 +22,9 @@ pub struct Config {
     pub master_key: Option<[u8; 32]>,
     pub webhook_retry_schedule: Vec<Duration>,
     pub allow_private_webhooks: bool,
+    /// From the file `PONTE_INSTITUTIONS` names; in sandbox mode the built-in
+    /// sandbox banks come on top (an entry with a sandbox bank's code replaces it).
+    pub institutions: Vec<InstitutionEntry>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -143,6 +149,11 @@ impl Config {
             sandbox,
         )?;
 
+        let institutions = match get(institutions::VARIABLE) {
+            None => Vec::new(),
+            Some(path) => institutions::load(&path, &|var| std::env::var(var).ok())?,
+        };
+
         Ok(Config {
             listen,
             public_url,
@@ -152,6 +163,7 @@ impl Config {
             master_key,
             webhook_retry_schedule,
             allow_private_webhooks,
+            institutions,
         })
     }
 }
@@ -216,6 +228,7 @@ mod tests {
             ("PONTE_SANDBOX", "maybe"),
             ("PONTE_MASTER_KEY", "c2hvcnQ="),
             ("PONTE_WEBHOOK_RETRY_SCHEDULE", "1s,soon"),
+            ("PONTE_INSTITUTIONS", "/nonexistent/institutions.toml"),
         ] {
             let err = Config::from_map(&map(&[(k, v)])).unwrap_err();
             assert_eq!(err.variable, k, "{err}");

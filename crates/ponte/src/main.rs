@@ -7,6 +7,8 @@ use ponte_server::services::clients;
 use ponte_server::{App, Server};
 use std::process::ExitCode;
 
+mod sandbox;
+
 #[derive(Parser)]
 #[command(
     name = "ponte",
@@ -33,6 +35,11 @@ enum Command {
     Webhooks {
         #[command(subcommand)]
         command: WebhooksCommand,
+    },
+    /// The sandbox institutions as their own process, and Ponte's directory for them.
+    Sandbox {
+        #[command(subcommand)]
+        command: sandbox::SandboxCommand,
     },
 }
 
@@ -125,6 +132,16 @@ async fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
+    if let Command::Sandbox { command } = cli.command {
+        // The sandbox stands alone: Ponte's configuration is not read.
+        return match sandbox::run(command).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("ponte sandbox: {e:#}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let config = match Config::from_env() {
         Ok(c) => c,
         Err(e) => {
@@ -145,6 +162,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
     std::fs::create_dir_all(&config.data_dir)?;
     match command {
         Command::Serve => serve(config).await,
+        Command::Sandbox { .. } => unreachable!("handled before the configuration is read"),
         Command::Migrate => {
             ponte_store::Store::open(&config.database_url).await?;
             eprintln!("database is up to date");
@@ -298,20 +316,21 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         }
     }
     println!("ponte listening on {url}");
-    let stop = async {
-        let ctrl_c = tokio::signal::ctrl_c();
-        #[cfg(unix)]
-        {
-            let mut term =
-                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-                    .expect("signal handler");
-            tokio::select! { _ = ctrl_c => {}, _ = term.recv() => {} }
-        }
-        #[cfg(not(unix))]
-        let _ = ctrl_c.await;
-    };
-    stop.await;
+    stop_signal().await;
     tracing::info!("shutting down");
     server.stop().await;
     Ok(())
+}
+
+/// Ctrl-C, or SIGTERM on Unix.
+async fn stop_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("signal handler");
+        tokio::select! { _ = ctrl_c => {}, _ = term.recv() => {} }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
 }

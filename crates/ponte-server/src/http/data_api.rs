@@ -174,7 +174,7 @@ async fn get_link(
 
 async fn institutions(State(app): State<App>, headers: HeaderMap) -> ApiResult {
     bearer(&app, &headers, LINK).await?;
-    Ok(Json(app.directory.all()).into_response())
+    Ok(Json(app.directory.open_finance()).into_response())
 }
 
 async fn create_consent(State(app): State<App>, headers: HeaderMap, body: Bytes) -> ApiResult {

@@ -1,11 +1,14 @@
-//! The institution directory: who Ponte can connect to, and how.
+//! The institution directory: who Ponte can connect to, and how. It comes from
+//! configuration (`PONTE_INSTITUTIONS`) and, in sandbox mode, the built-in
+//! sandbox banks, mounted under `/sandbox/banks` or running as their own process.
 
+use crate::config::institutions::{ClientSecret, InstitutionEntry};
 use crate::config::Config;
 use crate::crypto::Crypto;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use ponte_connect::OpenFinanceEndpoint;
-use ponte_core::Product;
+use ponte_core::{InstitutionKind, Product};
 use serde::Serialize;
 
 /// Ponte's OAuth client id at the sandbox banks.
@@ -24,12 +27,38 @@ pub struct Institution {
     pub business_type: String,
     pub available_resources: Vec<Product>,
     #[serde(skip)]
+    pub kind: InstitutionKind,
+    /// For a document portal, `issuer` and `api_base` are both its base URL.
+    #[serde(skip)]
     pub endpoint: OpenFinanceEndpoint,
+}
+
+impl Institution {
+    fn from_entry(entry: InstitutionEntry, redirect_uri: &str) -> Institution {
+        Institution {
+            institution_code: entry.code,
+            name: entry.name,
+            avatar: entry.avatar,
+            is_outage: entry.outage,
+            institution_type: entry.institution_type,
+            business_type: entry.business_type,
+            available_resources: entry.products,
+            kind: entry.kind,
+            endpoint: OpenFinanceEndpoint {
+                issuer: entry.base_url,
+                api_base: entry.api_base,
+                client_id: entry.client_id,
+                client_secret: entry.client_secret.expose().to_string(),
+                redirect_uri: redirect_uri.to_string(),
+            },
+        }
+    }
 }
 
 #[derive(Clone)]
 pub struct Directory {
-    institutions: Vec<Institution>,
+    banks: Vec<Institution>,
+    portals: Vec<Institution>,
 }
 
 /// The secret Ponte uses at the sandbox banks: derived, so every node agrees.
@@ -41,50 +70,238 @@ pub fn sandbox_base_url(public_url: &str) -> String {
     format!("{public_url}/sandbox/banks")
 }
 
+/// The sandbox's banks as directory entries, for a sandbox whose banks live at
+/// `{base_url}/{code}`.
+pub fn sandbox_entries(
+    base_url: &str,
+    client_id: &str,
+    client_secret: &ClientSecret,
+) -> Vec<InstitutionEntry> {
+    let base = base_url.trim_end_matches('/');
+    ponte_sandbox::banks()
+        .iter()
+        .map(|bank| {
+            let root = format!("{base}/{}", bank.code);
+            let mut products: Vec<Product> = bank
+                .available_resources
+                .iter()
+                .filter_map(|r| Product::parse(r))
+                .collect();
+            if products.contains(&Product::Accounts) {
+                products.push(Product::Insights);
+            }
+            InstitutionEntry {
+                code: bank.code.to_string(),
+                name: bank.name.to_string(),
+                kind: InstitutionKind::OpenFinance,
+                avatar: format!("{root}/avatar.svg"),
+                base_url: root.clone(),
+                api_base: root,
+                client_id: client_id.to_string(),
+                client_secret: client_secret.clone(),
+                outage: bank.is_outage,
+                institution_type: bank.institution_type,
+                business_type: bank.business_type.to_string(),
+                products,
+            }
+        })
+        .collect()
+}
+
+/// `PONTE_INSTITUTIONS` entries for a sandbox running as its own process at
+/// `base_url`: the secret stays in the variable `client_secret_env` names.
+pub fn sandbox_directory_toml(
+    base_url: &str,
+    client_id: &str,
+    client_secret_env: &str,
+) -> Result<String, toml::ser::Error> {
+    #[derive(Serialize)]
+    struct File<'a> {
+        institution: Vec<Entry<'a>>,
+    }
+    #[derive(Serialize)]
+    struct Entry<'a> {
+        code: String,
+        name: String,
+        kind: &'static str,
+        base_url: String,
+        client_id: &'a str,
+        client_secret_env: &'a str,
+        avatar: String,
+        outage: bool,
+        institution_type: u8,
+        business_type: String,
+        products: Vec<&'static str>,
+    }
+    let placeholder = ClientSecret::new(String::new());
+    let institution = sandbox_entries(base_url, client_id, &placeholder)
+        .into_iter()
+        .map(|e| Entry {
+            code: e.code,
+            name: e.name,
+            kind: e.kind.as_str(),
+            base_url: e.base_url,
+            client_id,
+            client_secret_env,
+            avatar: e.avatar,
+            outage: e.outage,
+            institution_type: e.institution_type,
+            business_type: e.business_type,
+            // insights is Ponte's own, derived from accounts: not the bank's to offer.
+            products: e
+                .products
+                .iter()
+                .filter(|p| **p != Product::Insights)
+                .map(|p| p.as_str())
+                .collect(),
+        })
+        .collect();
+    let body = toml::to_string(&File { institution })?;
+    Ok(format!("# PONTE_INSTITUTIONS for the Ponte sandbox at {base_url}\n# The client secret is read from ${client_secret_env} when Ponte starts.\n\n{body}"))
+}
+
 impl Directory {
     pub fn new(config: &Config, public_url: &str, crypto: &Crypto) -> Directory {
-        let mut institutions = Vec::new();
-        if config.sandbox {
-            let base = sandbox_base_url(public_url);
-            let secret = sandbox_client_secret(crypto);
-            for bank in ponte_sandbox::banks() {
-                let root = format!("{base}/{}", bank.code);
-                let mut resources: Vec<Product> = bank
-                    .available_resources
-                    .iter()
-                    .filter_map(|r| Product::parse(r))
-                    .collect();
-                if resources.contains(&Product::Accounts) {
-                    resources.push(Product::Insights);
+        let mut entries = if config.sandbox {
+            let secret = ClientSecret::new(sandbox_client_secret(crypto));
+            sandbox_entries(&sandbox_base_url(public_url), SANDBOX_CLIENT_ID, &secret)
+        } else {
+            Vec::new()
+        };
+        for entry in &config.institutions {
+            match entries.iter_mut().find(|e| e.code == entry.code) {
+                Some(builtin) => {
+                    // How a sandbox-mode Ponte is pointed at a sandbox running elsewhere.
+                    tracing::info!(code = %entry.code, "PONTE_INSTITUTIONS replaces the built-in sandbox bank");
+                    *builtin = entry.clone();
                 }
-                institutions.push(Institution {
-                    institution_code: bank.code.to_string(),
-                    name: bank.name.to_string(),
-                    avatar: format!("{root}/avatar.svg"),
-                    is_outage: bank.is_outage,
-                    institution_type: bank.institution_type,
-                    business_type: bank.business_type.to_string(),
-                    available_resources: resources,
-                    endpoint: OpenFinanceEndpoint {
-                        issuer: root.clone(),
-                        api_base: root,
-                        client_id: SANDBOX_CLIENT_ID.to_string(),
-                        client_secret: secret.clone(),
-                        redirect_uri: format!("{public_url}{CALLBACK_PATH}"),
-                    },
-                });
+                None => entries.push(entry.clone()),
             }
         }
-        Directory { institutions }
+        if entries.is_empty() {
+            tracing::warn!(
+                "the institution directory is empty: set PONTE_INSTITUTIONS or PONTE_SANDBOX=true"
+            );
+        }
+        let redirect_uri = format!("{public_url}{CALLBACK_PATH}");
+        let (banks, portals) = entries
+            .into_iter()
+            .map(|e| Institution::from_entry(e, &redirect_uri))
+            .partition(|i| i.kind == InstitutionKind::OpenFinance);
+        Directory { banks, portals }
     }
 
-    pub fn all(&self) -> &[Institution] {
-        &self.institutions
+    /// The Open Finance banks, in configuration order (sandbox banks first).
+    pub fn open_finance(&self) -> &[Institution] {
+        &self.banks
     }
 
+    /// An Open Finance bank by code; document portals are not found here.
     pub fn get(&self, code: &str) -> Option<&Institution> {
-        self.institutions
+        self.banks.iter().find(|i| i.institution_code == code)
+    }
+
+    pub fn document_portals(&self) -> &[Institution] {
+        &self.portals
+    }
+
+    pub fn document_portal(&self, code: &str) -> Option<&Institution> {
+        self.portals.iter().find(|i| i.institution_code == code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::institutions;
+    use std::collections::BTreeMap;
+
+    fn config(sandbox: bool, entries: Vec<InstitutionEntry>) -> Config {
+        let vars = BTreeMap::from([("PONTE_SANDBOX".to_string(), sandbox.to_string())]);
+        let mut config = Config::from_map(&vars).unwrap();
+        config.institutions = entries;
+        config
+    }
+
+    fn configured(text: &str) -> Vec<InstitutionEntry> {
+        institutions::parse(text, &|_| Some("s3cret".into())).unwrap()
+    }
+
+    const EXTERNAL: &str = r#"
+[[institution]]
+code = "itau"
+name = "Itaú (external)"
+kind = "open_finance"
+base_url = "http://127.0.0.1:9999/itau"
+client_id = "other"
+client_secret_env = "X"
+products = ["accounts"]
+
+[[institution]]
+code = "portal"
+name = "Portal"
+kind = "document_portal"
+base_url = "http://127.0.0.1:9999/portal"
+client_id = "other"
+client_secret_env = "X"
+"#;
+
+    #[test]
+    fn configured_entries_replace_sandbox_banks_and_portals_stay_apart() {
+        let crypto = Crypto::new([7; 32]);
+        let dir = Directory::new(&config(true, configured(EXTERNAL)), "http://p", &crypto);
+        assert_eq!(dir.open_finance().len(), ponte_sandbox::banks().len());
+        let itau = dir.get("itau").unwrap();
+        assert_eq!(itau.name, "Itaú (external)");
+        assert_eq!(itau.endpoint.issuer, "http://127.0.0.1:9999/itau");
+        assert_eq!(itau.endpoint.client_secret, "s3cret");
+        assert_eq!(itau.endpoint.redirect_uri, "http://p/callback/open-finance");
+        let nubank = dir.get("nubank").unwrap();
+        assert_eq!(nubank.endpoint.issuer, "http://p/sandbox/banks/nubank");
+        assert_eq!(
+            nubank.endpoint.client_secret,
+            sandbox_client_secret(&crypto)
+        );
+        assert!(
+            dir.get("portal").is_none(),
+            "a portal is no Open Finance bank"
+        );
+        assert_eq!(
+            dir.document_portal("portal").map(|p| p.kind),
+            Some(InstitutionKind::DocumentPortal)
+        );
+        let listed = serde_json::to_value(dir.open_finance()).unwrap();
+        assert!(
+            listed[0].get("kind").is_none() && listed[0].get("endpoint").is_none(),
+            "{}",
+            listed[0]
+        );
+
+        let production = Directory::new(&config(false, configured(EXTERNAL)), "http://p", &crypto);
+        let codes: Vec<&str> = production
+            .open_finance()
             .iter()
-            .find(|i| i.institution_code == code)
+            .map(|i| i.institution_code.as_str())
+            .collect();
+        assert_eq!(codes, ["itau"]);
+    }
+
+    #[test]
+    fn the_sandbox_directory_file_reads_back_as_the_sandbox_banks() {
+        let text =
+            sandbox_directory_toml("http://127.0.0.1:4000", "ponte-x", "SANDBOX_SECRET").unwrap();
+        assert!(!text.contains("s3cret"));
+        let read = institutions::parse(&text, &|var| {
+            (var == "SANDBOX_SECRET").then(|| "s3cret".to_string())
+        })
+        .unwrap();
+        let expected = sandbox_entries(
+            "http://127.0.0.1:4000",
+            "ponte-x",
+            &ClientSecret::new("s3cret".into()),
+        );
+        assert_eq!(read, expected);
+        assert_eq!(read[0].base_url, "http://127.0.0.1:4000/itau");
+        assert_eq!(read.iter().filter(|e| e.outage).count(), 1);
     }
 }

@@ -1,0 +1,334 @@
+//! `PONTE_INSTITUTIONS`: the TOML file listing the institutions Ponte connects
+//! to, one `[[institution]]` table each. Read and checked once at start: a bad
+//! entry stops the start with the variable, the entry and the field named.
+//!
+//! ```toml
+//! [[institution]]
+//! code = "itau"                      # slug, unique
+//! name = "Itaú Unibanco"
+//! kind = "open_finance"              # or "document_portal"
+//! base_url = "https://auth.itau.example/ofb"   # for open_finance: the OAuth issuer
+//! api_base = "https://api.itau.example/ofb"    # optional, open_finance only; default base_url
+//! client_id = "ponte"
+//! client_secret_env = "ITAU_CLIENT_SECRET"     # or client_secret = "…" inline
+//! avatar = "https://cdn.example/itau.svg"      # optional
+//! outage = false                               # optional
+//! institution_type = 1                         # optional, Klavi's institutionType
+//! business_type = "legal"                      # optional, Klavi's businessType
+//! products = ["registration", "accounts", "creditCards", "loans", "investments"]
+//! ```
+
+use super::ConfigError;
+use ponte_core::institution::is_institution_code;
+use ponte_core::{InstitutionKind, Product};
+use std::fmt;
+
+pub const VARIABLE: &str = "PONTE_INSTITUTIONS";
+
+/// An institution client secret; never printed by `Debug`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ClientSecret(String);
+
+impl ClientSecret {
+    pub fn new(secret: String) -> Self {
+        ClientSecret(secret)
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for ClientSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ClientSecret(..)")
+    }
+}
+
+/// One configured institution, checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InstitutionEntry {
+    pub code: String,
+    pub name: String,
+    pub kind: InstitutionKind,
+    /// No trailing slash. For an Open Finance bank, its OAuth issuer.
+    pub base_url: String,
+    /// Base of the Open Finance APIs; the same as `base_url` unless configured.
+    pub api_base: String,
+    pub client_id: String,
+    pub client_secret: ClientSecret,
+    pub avatar: String,
+    pub outage: bool,
+    pub institution_type: u8,
+    pub business_type: String,
+    /// `insights` is added whenever `accounts` is there: Ponte derives it.
+    pub products: Vec<Product>,
+}
+
+/// What is wrong with one entry, and in which field.
+#[derive(Debug, PartialEq)]
+pub struct EntryError {
+    /// 1-based position in the file.
+    pub entry: usize,
+    pub code: Option<String>,
+    pub field: String,
+    pub message: String,
+}
+
+impl fmt::Display for EntryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "institution {}", self.entry)?;
+        if let Some(code) = &self.code {
+            write!(f, " ({code:?})")?;
+        }
+        write!(f, ", field `{}`: {}", self.field, self.message)
+    }
+}
+
+/// Reads the file `path` names; `env` looks up the variables `client_secret_env` names.
+pub fn load(
+    path: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Vec<InstitutionEntry>, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+        variable: VARIABLE.into(),
+        message: format!("cannot read {path}: {e}"),
+    })?;
+    parse(&text, env).map_err(|message| ConfigError {
+        variable: VARIABLE.into(),
+        message: format!("{path}: {message}"),
+    })
+}
+
+/// The file's text, checked entry by entry.
+pub fn parse(
+    text: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Vec<InstitutionEntry>, String> {
+    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| e.to_string())?;
+    if let Some(key) = table.keys().find(|k| *k != "institution") {
+        return Err(format!(
+            "unknown key `{key}`: the file holds [[institution]] tables only"
+        ));
+    }
+    let list = match table.get("institution") {
+        None => return Ok(Vec::new()),
+        Some(toml::Value::Array(list)) => list,
+        Some(_) => return Err("`institution` must be a list of [[institution]] tables".into()),
+    };
+    let mut entries: Vec<InstitutionEntry> = Vec::with_capacity(list.len());
+    for (i, value) in list.iter().enumerate() {
+        let entry = i + 1;
+        let toml::Value::Table(fields) = value else {
+            return Err(format!("institution {entry} is not a table"));
+        };
+        let parsed = Entry { entry, fields, env }
+            .parse()
+            .map_err(|e| e.to_string())?;
+        if entries.iter().any(|e| e.code == parsed.code) {
+            let error = EntryError {
+                entry,
+                code: Some(parsed.code.clone()),
+                field: "code".into(),
+                message: "another institution above has the same code".into(),
+            };
+            return Err(error.to_string());
+        }
+        entries.push(parsed);
+    }
+    Ok(entries)
+}
+
+const FIELDS: &[&str] = &[
+    "code",
+    "name",
+    "kind",
+    "base_url",
+    "api_base",
+    "client_id",
+    "client_secret",
+    "client_secret_env",
+    "avatar",
+    "outage",
+    "institution_type",
+    "business_type",
+    "products",
+];
+
+struct Entry<'a> {
+    entry: usize,
+    fields: &'a toml::Table,
+    env: &'a dyn Fn(&str) -> Option<String>,
+}
+
+impl Entry<'_> {
+    fn code(&self) -> Option<String> {
+        self.fields
+            .get("code")
+            .and_then(toml::Value::as_str)
+            .map(str::to_string)
+    }
+
+    fn error(&self, field: &str, message: impl Into<String>) -> EntryError {
+        EntryError {
+            entry: self.entry,
+            code: self.code(),
+            field: field.to_string(),
+            message: message.into(),
+        }
+    }
+
+    fn string(&self, field: &str) -> Result<Option<String>, EntryError> {
+        match self.fields.get(field) {
+            None => Ok(None),
+            Some(toml::Value::String(s)) if s.trim().is_empty() => {
+                Err(self.error(field, "must not be empty"))
+            }
+            Some(toml::Value::String(s)) => Ok(Some(s.trim().to_string())),
+            Some(_) => Err(self.error(field, "must be a string")),
+        }
+    }
+
+    fn required(&self, field: &str) -> Result<String, EntryError> {
+        self.string(field)?
+            .ok_or_else(|| self.error(field, "is required"))
+    }
+
+    fn url(&self, field: &str) -> Result<Option<String>, EntryError> {
+        let Some(raw) = self.string(field)? else {
+            return Ok(None);
+        };
+        match url::Url::parse(&raw) {
+            Ok(u)
+                if matches!(u.scheme(), "http" | "https")
+                    && u.query().is_none()
+                    && u.fragment().is_none() =>
+            {
+                Ok(Some(raw.trim_end_matches('/').to_string()))
+            }
+            Ok(_) => Err(self.error(field, "must be an http(s) URL without a query")),
+            Err(e) => Err(self.error(field, format!("{raw:?} is not a URL: {e}"))),
+        }
+    }
+
+    fn secret(&self) -> Result<ClientSecret, EntryError> {
+        match (
+            self.string("client_secret")?,
+            self.string("client_secret_env")?,
+        ) {
+            (Some(_), Some(_)) => Err(self.error(
+                "client_secret",
+                "give either client_secret or client_secret_env, not both",
+            )),
+            (Some(inline), None) => Ok(ClientSecret(inline)),
+            (None, Some(var)) => match (self.env)(&var) {
+                Some(s) if !s.trim().is_empty() => Ok(ClientSecret(s.trim().to_string())),
+                _ => Err(self.error(
+                    "client_secret_env",
+                    format!("the environment variable {var} is not set or empty"),
+                )),
+            },
+            (None, None) => Err(self.error(
+                "client_secret_env",
+                "is required (the name of the variable holding the client secret), or client_secret",
+            )),
+        }
+    }
+
+    fn parse(&self) -> Result<InstitutionEntry, EntryError> {
+        if let Some(key) = self.fields.keys().find(|k| !FIELDS.contains(&k.as_str())) {
+            return Err(self.error(key, "unknown field"));
+        }
+        let code = self.required("code")?;
+        if !is_institution_code(&code) {
+            return Err(self.error(
+                "code",
+                "must be a lowercase slug of a-z, 0-9, - and _ (at most 64)",
+            ));
+        }
+        let name = self.required("name")?;
+        let kind_raw = self.required("kind")?;
+        let kind = InstitutionKind::parse(&kind_raw).ok_or_else(|| {
+            self.error(
+                "kind",
+                format!("{kind_raw:?} is not open_finance or document_portal"),
+            )
+        })?;
+        let base_url = self
+            .url("base_url")?
+            .ok_or_else(|| self.error("base_url", "is required"))?;
+        let api_base = match (self.url("api_base")?, kind) {
+            (Some(_), InstitutionKind::DocumentPortal) => {
+                return Err(self.error("api_base", "applies to open_finance institutions only"))
+            }
+            (Some(api), _) => api,
+            (None, _) => base_url.clone(),
+        };
+        let client_id = self.required("client_id")?;
+        let client_secret = self.secret()?;
+        let avatar = self.url("avatar")?.unwrap_or_default();
+        let outage = match self.fields.get("outage") {
+            None => false,
+            Some(toml::Value::Boolean(b)) => *b,
+            Some(_) => return Err(self.error("outage", "must be true or false")),
+        };
+        let institution_type = match self.fields.get("institution_type") {
+            None => 1,
+            Some(toml::Value::Integer(n)) => u8::try_from(*n)
+                .map_err(|_| self.error("institution_type", "must be between 0 and 255"))?,
+            Some(_) => return Err(self.error("institution_type", "must be an integer")),
+        };
+        let business_type = self
+            .string("business_type")?
+            .unwrap_or_else(|| "legal".into());
+        let products = self.products(kind)?;
+        Ok(InstitutionEntry {
+            code,
+            name,
+            kind,
+            base_url,
+            api_base,
+            client_id,
+            client_secret,
+            avatar,
+            outage,
+            institution_type,
+            business_type,
+            products,
+        })
+    }
+
+    fn products(&self, kind: InstitutionKind) -> Result<Vec<Product>, EntryError> {
+        let list = match self.fields.get("products") {
+            None if kind == InstitutionKind::OpenFinance => {
+                return Err(self.error("products", "is required for open_finance"))
+            }
+            None => return Ok(Vec::new()),
+            Some(toml::Value::Array(list)) => list,
+            Some(_) => return Err(self.error("products", "must be a list of product names")),
+        };
+        let mut products = Vec::new();
+        for item in list {
+            let product = item.as_str().and_then(Product::parse).ok_or_else(|| {
+                let names: Vec<&str> = Product::ALL.iter().map(|p| p.as_str()).collect();
+                self.error(
+                    "products",
+                    format!("{item} is not one of {}", names.join(", ")),
+                )
+            })?;
+            if !products.contains(&product) {
+                products.push(product);
+            }
+        }
+        if kind == InstitutionKind::OpenFinance && products.is_empty() {
+            return Err(self.error("products", "must name at least one product"));
+        }
+        if products.contains(&Product::Accounts) && !products.contains(&Product::Insights) {
+            products.push(Product::Insights);
+        }
+        Ok(products)
+    }
+}
+
+#[cfg(test)]
+mod tests;

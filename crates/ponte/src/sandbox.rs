@@ -1,0 +1,160 @@
+//! `ponte sandbox serve` runs the sandbox banks as their own process;
+//! `ponte sandbox directory` prints the `PONTE_INSTITUTIONS` entries that point
+//! Ponte at them, so the two processes are wired by configuration only.
+
+use anyhow::{anyhow, Context};
+use clap::Subcommand;
+use ponte_sandbox::{SandboxClient, SandboxConfig};
+use ponte_server::services::directory::sandbox_directory_toml;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Subcommand)]
+pub enum SandboxCommand {
+    /// Run only the sandbox institutions, on their own listener.
+    Serve {
+        /// Port 0 picks a free one; the address is printed.
+        #[arg(long, env = "PONTE_SANDBOX_LISTEN", default_value = "127.0.0.1:8090")]
+        listen: SocketAddr,
+        /// Where the banks are reached (bank `{code}` is at `{URL}/{code}`);
+        /// default `http://<listen address>`.
+        #[arg(long, env = "PONTE_SANDBOX_PUBLIC_URL", value_name = "URL")]
+        public_url: Option<String>,
+        /// The sandbox's own state; default `sqlite://<data dir>/sandbox.db`.
+        #[arg(long, env = "PONTE_SANDBOX_DATABASE_URL", value_name = "URL")]
+        database_url: Option<String>,
+        /// Holds the default SQLite database.
+        #[arg(long, env = "PONTE_DATA_DIR", default_value = "./ponte-data")]
+        data_dir: PathBuf,
+        /// The OAuth client id Ponte uses at every sandbox bank.
+        #[arg(long, env = "PONTE_SANDBOX_CLIENT_ID", value_name = "ID")]
+        client_id: String,
+        /// The environment variable holding that client's secret.
+        #[arg(long, env = "PONTE_SANDBOX_CLIENT_SECRET_ENV", value_name = "VAR")]
+        client_secret_env: String,
+        /// Ponte's callback, `<Ponte's public URL>/callback/open-finance`; repeat
+        /// (or separate with commas) for several Ponte deployments.
+        #[arg(
+            long = "redirect-uri",
+            env = "PONTE_SANDBOX_REDIRECT_URIS",
+            value_name = "URI",
+            value_delimiter = ',',
+            required = true
+        )]
+        redirect_uris: Vec<String>,
+    },
+    /// Print `PONTE_INSTITUTIONS` entries (TOML) for a sandbox served by `ponte sandbox serve`.
+    Directory {
+        /// The URL `ponte sandbox serve` printed (its public URL).
+        #[arg(long, env = "PONTE_SANDBOX_PUBLIC_URL", value_name = "URL")]
+        base_url: String,
+        #[arg(long, env = "PONTE_SANDBOX_CLIENT_ID", value_name = "ID")]
+        client_id: String,
+        /// Written into the file instead of the secret, which Ponte reads from it at start.
+        #[arg(long, env = "PONTE_SANDBOX_CLIENT_SECRET_ENV", value_name = "VAR")]
+        client_secret_env: String,
+    },
+}
+
+pub async fn run(command: SandboxCommand) -> anyhow::Result<()> {
+    match command {
+        SandboxCommand::Directory {
+            base_url,
+            client_id,
+            client_secret_env,
+        } => {
+            let base_url = http_url("--base-url", &base_url)?;
+            non_empty("--client-id", &client_id)?;
+            variable_name(&client_secret_env)?;
+            print!(
+                "{}",
+                sandbox_directory_toml(&base_url, client_id.trim(), &client_secret_env)?
+            );
+            Ok(())
+        }
+        SandboxCommand::Serve {
+            listen,
+            public_url,
+            database_url,
+            data_dir,
+            client_id,
+            client_secret_env,
+            redirect_uris,
+        } => {
+            non_empty("--client-id", &client_id)?;
+            variable_name(&client_secret_env)?;
+            let client_secret = std::env::var(&client_secret_env)
+                .ok()
+                .filter(|s| !s.trim().is_empty())
+                .ok_or_else(|| {
+                    anyhow!("--client-secret-env: the environment variable {client_secret_env} is not set or empty")
+                })?;
+            for uri in &redirect_uris {
+                http_url("--redirect-uri", uri)?;
+            }
+            let database_url = match database_url {
+                Some(url) => url,
+                None => {
+                    std::fs::create_dir_all(&data_dir)
+                        .with_context(|| format!("--data-dir {}", data_dir.display()))?;
+                    format!("sqlite://{}/sandbox.db?mode=rwc", data_dir.display())
+                }
+            };
+            let listener = tokio::net::TcpListener::bind(listen)
+                .await
+                .with_context(|| format!("--listen {listen}"))?;
+            let addr = listener.local_addr()?;
+            let public_url = match public_url {
+                Some(url) => http_url("--public-url", &url)?,
+                None => format!("http://{addr}"),
+            };
+            let router = ponte_sandbox::standalone_router(SandboxConfig {
+                base_url: public_url.clone(),
+                database_url,
+                clients: vec![SandboxClient {
+                    client_id: client_id.trim().to_string(),
+                    client_secret: client_secret.trim().to_string(),
+                    redirect_uris,
+                }],
+            })
+            .await?;
+            println!("ponte sandbox listening on {public_url}");
+            println!(
+                "  Ponte's directory for it: ponte sandbox directory --base-url {public_url} --client-id {client_id} --client-secret-env {client_secret_env} > institutions.toml"
+            );
+            tracing::info!(%addr, public_url = %public_url, "ponte sandbox listening");
+            ponte_sandbox::serve(listener, router, crate::stop_signal()).await
+        }
+    }
+}
+
+fn http_url(flag: &str, raw: &str) -> anyhow::Result<String> {
+    let parsed = url::Url::parse(raw.trim()).map_err(|e| anyhow!("{flag}: {raw:?}: {e}"))?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.query().is_some() {
+        return Err(anyhow!(
+            "{flag}: {raw:?} must be an http(s) URL without a query"
+        ));
+    }
+    Ok(raw.trim().trim_end_matches('/').to_string())
+}
+
+fn non_empty(flag: &str, value: &str) -> anyhow::Result<()> {
+    if value.trim().is_empty() {
+        return Err(anyhow!("{flag}: must not be empty"));
+    }
+    Ok(())
+}
+
+fn variable_name(name: &str) -> anyhow::Result<()> {
+    let ok = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !ok {
+        return Err(anyhow!(
+            "--client-secret-env: {name:?} is not an environment variable name (the secret itself stays in the environment)"
+        ));
+    }
+    Ok(())
+}
