@@ -6,6 +6,7 @@ pub mod bank_tokens;
 pub mod clients;
 pub mod consents;
 pub mod directory;
+pub mod failure;
 pub mod insights;
 pub mod links;
 pub mod outbox;
