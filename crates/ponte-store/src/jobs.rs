@@ -66,44 +66,87 @@ pub async fn claim_jobs(
     .await?)
 }
 
-/// Keeps a running job's lease alive; false if the job is no longer pending.
-pub async fn extend_job_lease(conn: &mut Conn, id: &str, until: i64) -> Result<bool> {
-    Ok(
-        sqlx::query("UPDATE jobs SET locked_until = $1 WHERE id = $2 AND status = 'pending'")
-            .bind(until)
-            .bind(id)
-            .execute(conn)
-            .await?
-            .rows_affected()
-            == 1,
-    )
+/// Which claim of a job a worker holds: the attempt its claim counted. A
+/// lease that lapsed and was claimed again counts a newer attempt, so the
+/// older holder can no longer renew, finish or reschedule the job (the same
+/// fence as webhook attempts).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobLease {
+    pub id: String,
+    pub attempt: i64,
 }
 
+impl JobRow {
+    pub fn lease(&self) -> JobLease {
+        JobLease {
+            id: self.id.clone(),
+            attempt: self.attempts,
+        }
+    }
+}
+
+/// Keeps a running job's lease alive; false if the job is finished or its
+/// lease was taken over.
+pub async fn extend_job_lease(conn: &mut Conn, lease: &JobLease, until: i64) -> Result<bool> {
+    Ok(sqlx::query(
+        "UPDATE jobs SET locked_until = $1 WHERE id = $2 AND attempts = $3 AND status = 'pending'",
+    )
+    .bind(until)
+    .bind(&lease.id)
+    .bind(lease.attempt)
+    .execute(conn)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+/// Ends the job (`JOB_DONE` or `JOB_FAILED`); false, and nothing written, if
+/// the lease was taken over or the job already ended.
 pub async fn finish_job(
     conn: &mut Conn,
-    id: &str,
+    lease: &JobLease,
     status: &str,
     error: Option<&str>,
     now: i64,
-) -> Result<()> {
-    sqlx::query("UPDATE jobs SET status = $1, last_error = $2, finished_at = $3, locked_until = NULL WHERE id = $4")
-        .bind(status)
-        .bind(error)
-        .bind(now)
-        .bind(id)
-        .execute(conn)
-        .await?;
-    Ok(())
+) -> Result<bool> {
+    Ok(sqlx::query(
+        "UPDATE jobs SET status = $1, last_error = $2, finished_at = $3, locked_until = NULL
+         WHERE id = $4 AND attempts = $5 AND status = 'pending'",
+    )
+    .bind(status)
+    .bind(error)
+    .bind(now)
+    .bind(&lease.id)
+    .bind(lease.attempt)
+    .execute(conn)
+    .await?
+    .rows_affected()
+        == 1)
 }
 
-pub async fn retry_job(conn: &mut Conn, id: &str, error: &str, at: i64) -> Result<()> {
-    sqlx::query("UPDATE jobs SET run_at = $1, last_error = $2, locked_until = NULL WHERE id = $3")
-        .bind(at)
-        .bind(error)
-        .bind(id)
-        .execute(conn)
-        .await?;
-    Ok(())
+/// Puts the job back in the queue for `at`, under the same fence as `finish_job`.
+pub async fn retry_job(conn: &mut Conn, lease: &JobLease, error: &str, at: i64) -> Result<bool> {
+    Ok(sqlx::query(
+        "UPDATE jobs SET run_at = $1, last_error = $2, locked_until = NULL
+         WHERE id = $3 AND attempts = $4 AND status = 'pending'",
+    )
+    .bind(at)
+    .bind(error)
+    .bind(&lease.id)
+    .bind(lease.attempt)
+    .execute(conn)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+pub async fn job_by_id(conn: &mut Conn, id: &str) -> Result<Option<JobRow>> {
+    Ok(
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM jobs WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(conn)
+            .await?,
+    )
 }
 
 pub async fn count_jobs(conn: &mut Conn, status: &str) -> Result<i64> {
@@ -157,16 +200,22 @@ mod tests {
                 [("j1", 2), ("j2", 1)]
             );
             // A live worker keeps its lease past the original end.
-            assert!(extend_job_lease(&mut tx, "j2", 3_000).await.unwrap());
-            assert!(claim_jobs(&mut tx, b, 2_500, 3_500, 10)
+            let j2 = again[1].lease();
+            assert!(extend_job_lease(&mut tx, &j2, 3_000).await.unwrap());
+            let lapsed = claim_jobs(&mut tx, b, 2_500, 3_500, 10).await.unwrap();
+            assert_eq!(
+                lapsed
+                    .iter()
+                    .map(|j| (j.id.as_str(), j.attempts))
+                    .collect::<Vec<_>>(),
+                [("j1", 3)],
+                "j1's lease lapsed, j2's was kept"
+            );
+            let j1 = lapsed[0].lease();
+            assert!(retry_job(&mut tx, &j1, "bank down", 5_000).await.unwrap());
+            assert!(finish_job(&mut tx, &j2, JOB_DONE, None, 1_300)
                 .await
-                .unwrap()
-                .iter()
-                .all(|j| j.id != "j2"));
-            retry_job(&mut tx, "j1", "bank down", 5_000).await.unwrap();
-            finish_job(&mut tx, "j2", JOB_DONE, None, 1_300)
-                .await
-                .unwrap();
+                .unwrap());
             assert!(claim_jobs(&mut tx, b, 4_000, 5_000, 10)
                 .await
                 .unwrap()
@@ -178,6 +227,55 @@ mod tests {
                 Some("bank down")
             );
             assert_eq!(count_jobs(&mut tx, JOB_DONE).await.unwrap(), 1);
+            tx.commit().await.unwrap();
+        }
+    }
+
+    #[tokio::test]
+    async fn a_job_whose_lease_was_taken_over_cannot_record_its_outcome() {
+        for (store, _dir) in stores().await {
+            let b = store.backend();
+            let mut tx = store.begin().await.unwrap();
+            insert_job(&mut tx, "j", "retrieve", "{}", 100)
+                .await
+                .unwrap();
+            let stale = claim_jobs(&mut tx, b, 100, 1_100, 10).await.unwrap()[0].lease();
+            // The first worker stalled past its lease; another took the job over.
+            let current = claim_jobs(&mut tx, b, 1_100, 2_100, 10).await.unwrap()[0].lease();
+            assert_eq!((stale.attempt, current.attempt), (1, 2));
+
+            assert!(!extend_job_lease(&mut tx, &stale, 5_000).await.unwrap());
+            assert!(!finish_job(&mut tx, &stale, JOB_DONE, None, 1_200)
+                .await
+                .unwrap());
+            assert!(!retry_job(&mut tx, &stale, "late", 9_000).await.unwrap());
+            let row = job_by_id(&mut tx, "j").await.unwrap().unwrap();
+            assert_eq!(
+                (row.status.as_str(), row.locked_until, row.last_error),
+                (JOB_PENDING, Some(2_100), None),
+                "the stale holder changed nothing"
+            );
+
+            assert!(
+                finish_job(&mut tx, &current, JOB_FAILED, Some("gave up"), 1_300)
+                    .await
+                    .unwrap()
+            );
+            assert!(
+                !finish_job(&mut tx, &current, JOB_DONE, None, 1_400)
+                    .await
+                    .unwrap(),
+                "a job ends once"
+            );
+            let row = job_by_id(&mut tx, "j").await.unwrap().unwrap();
+            assert_eq!(
+                (
+                    row.status.as_str(),
+                    row.last_error.as_deref(),
+                    row.finished_at
+                ),
+                (JOB_FAILED, Some("gave up"), Some(1_300))
+            );
             tx.commit().await.unwrap();
         }
     }

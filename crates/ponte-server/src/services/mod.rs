@@ -7,6 +7,7 @@ pub mod clients;
 pub mod consents;
 pub mod directory;
 pub mod end_users;
+pub mod failure;
 pub mod insights;
 pub mod links;
 pub mod outbox;

@@ -13,18 +13,19 @@ use crate::App;
 use ponte_connect::products::{self, Window};
 
 use crate::services::bank_tokens::StoredTokens;
+use crate::services::failure::Failure;
 use ponte_connect::{BankTokens, ConnectError, DataSession};
-use ponte_core::consent::reason;
 use ponte_core::{
     ClientId, Cnpj, ConsentId, ConsentStatus, Cpf, FieldError, LinkId, Product, ReportId, RequestId,
 };
-use ponte_store::{Conn, ConsentRow, JobRow, ReportRow, RequestRow};
+use ponte_store::{Conn, ConsentRow, JobLease, JobRow, ReportRow, RequestRow};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::{json, Map, Value};
 
 pub const JOB_KIND: &str = "retrieve";
-/// Tries of one job before its report is recorded as failed.
+/// Tries of one job, whatever fails (the institution or Ponte), before its
+/// report is recorded as failed.
 pub const MAX_JOB_ATTEMPTS: i64 = 5;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -263,7 +264,13 @@ pub async fn auto_deliver(
 }
 
 pub enum JobOutcome {
+    /// Finished; the worker records it.
     Done,
+    /// Finished and recorded in the same transaction as its result.
+    Recorded,
+    /// Another worker holds the job now (this one's lease lapsed): nothing was recorded.
+    Superseded,
+    /// Try again later, for this reason.
     Retry(String),
 }
 
@@ -286,10 +293,8 @@ pub async fn run(app: &App, job: &JobRow) -> Result<JobOutcome> {
     if done {
         return Ok(JobOutcome::Done);
     }
-    let result = if consent.status != ConsentStatus::Authorised.as_str() {
-        Err(format!("the consent is {}", consent.status))
-    } else {
-        match retrieve(app, &consent, p.product).await {
+    let result = match ConsentStatus::parse(&consent.status) {
+        Some(ConsentStatus::Authorised) => match retrieve(app, &consent, p.product).await {
             Ok(data) => Ok(data),
             Err(ConnectError::ConsentRevoked(code)) => {
                 tracing::info!(consent_id = %consent.id, code, "the institution reports the consent revoked");
@@ -297,25 +302,69 @@ pub async fn run(app: &App, job: &JobRow) -> Result<JobOutcome> {
                     crate::services::consents::revoked_at_institution(app, &consent.id, &code)
                         .await?;
                 Err(if now.status == ConsentStatus::Expired.as_str() {
-                    format!(
-                        "{}: the institution ended the consent at its end date",
-                        reason::CONSENT_MAX_DATE_REACHED
-                    )
+                    Failure::ConsentMaxDateReached
                 } else {
-                    format!(
-                        "{}: the consent was revoked at the institution ({code})",
-                        reason::INSTITUTION_REVOKED
-                    )
+                    Failure::of_institution(&ConnectError::ConsentRevoked(code))
                 })
             }
-            Err(e) if transient(&e) && job.attempts < MAX_JOB_ATTEMPTS => {
-                return Ok(JobOutcome::Retry(e.to_string()))
+            Err(e) => {
+                tracing::warn!(consent_id = %consent.id, request_id = %request.id, product = %p.product, attempt = job.attempts, error = %e, "the institution failed the retrieval");
+                if transient(&e) && job.attempts < MAX_JOB_ATTEMPTS {
+                    return Ok(JobOutcome::Retry(e.to_string()));
+                }
+                Err(Failure::of_institution(&e))
             }
-            Err(e) => Err(e.to_string()),
-        }
+        },
+        Some(other) => Err(Failure::ConsentEnded(other)),
+        None => return Err(anyhow::anyhow!("stored consent status {:?}", consent.status).into()),
     };
-    store_report(app, &request, &consent, p.product, result).await?;
-    Ok(JobOutcome::Done)
+    store_report(
+        app,
+        &job.lease(),
+        &request,
+        &consent,
+        p.product,
+        result,
+        None,
+    )
+    .await
+}
+
+/// The job failed on every try (Ponte's own error, e.g. its database): its
+/// report is recorded `FAILED` with its `REPORT_READY`, and the job ended, in
+/// one transaction, so the request does not stay `PROCESSING`.
+pub async fn give_up(app: &App, job: &JobRow, why: &str) -> Result<JobOutcome> {
+    let Ok(p) = serde_json::from_str::<JobPayload>(&job.payload) else {
+        // Nothing to report on: the job just ends.
+        let mut tx = app.store.begin().await?;
+        let now = app.clock.now_ms();
+        let lease = job.lease();
+        if !ponte_store::finish_job(&mut tx, &lease, ponte_store::JOB_FAILED, Some(why), now)
+            .await?
+        {
+            return Ok(JobOutcome::Superseded);
+        }
+        tx.commit().await?;
+        return Ok(JobOutcome::Recorded);
+    };
+    let mut conn = app.store.read().await?;
+    let request = ponte_store::request_by_id(&mut conn, &p.request_id)
+        .await?
+        .ok_or(Error::NotFound("request"))?;
+    let consent = ponte_store::consent_by_id(&mut conn, &p.consent_id)
+        .await?
+        .ok_or(Error::NotFound("consent"))?;
+    drop(conn);
+    store_report(
+        app,
+        &job.lease(),
+        &request,
+        &consent,
+        p.product,
+        Err(Failure::Internal),
+        Some(why),
+    )
+    .await
 }
 
 /// Worth another try later: the institution was unreachable, or refused tokens
@@ -368,13 +417,18 @@ async fn retrieve(
     serde_json::value::to_raw_value(&insights).map_err(|e| ConnectError::Protocol(e.to_string()))
 }
 
+/// Stores the job's report and its `REPORT_READY`, and ends the job (failed,
+/// with `job_error`, when given), in one transaction.
+#[allow(clippy::too_many_arguments)]
 async fn store_report(
     app: &App,
+    lease: &JobLease,
     request: &RequestRow,
     consent: &ConsentRow,
     product: Product,
-    result: Result<Box<RawValue>, String>,
-) -> Result<()> {
+    result: Result<Box<RawValue>, Failure>,
+    job_error: Option<&str>,
+) -> Result<JobOutcome> {
     // Sealed before the transaction: five years of transactions take a while.
     let sealed = result.map(|data| {
         (
@@ -389,17 +443,18 @@ async fn store_report(
     let result = match sealed {
         Ok(_) if !ponte_store::lock_if_authorised(&mut tx, &consent.id).await? => {
             let current = ponte_store::consent_by_id(&mut tx, &consent.id).await?;
-            Err(format!(
-                "the consent is {}",
-                current.map_or("gone".into(), |c| c.status)
-            ))
+            Err(current
+                .and_then(|c| ConsentStatus::parse(&c.status))
+                .map_or(Failure::ConsentEnded(ConsentStatus::Revoked), |s| {
+                    Failure::ConsentEnded(s)
+                }))
         }
         other => other,
     };
     let now = app.clock.now_ms();
     let (status, reason, summary, data_enc) = match result {
         Ok((summary, data)) => ("SUCCESS", None, summary, Some(data)),
-        Err(why) => ("FAILED", Some(why), json!({}), None),
+        Err(why) => ("FAILED", Some(why.to_string()), json!({}), None),
     };
     let row = ReportRow {
         id: ReportId::generate().to_string(),
@@ -442,11 +497,20 @@ async fn store_report(
         )
         .await?;
     }
+    let job_status = match job_error {
+        Some(_) => ponte_store::JOB_FAILED,
+        None => ponte_store::JOB_DONE,
+    };
+    if !ponte_store::finish_job(&mut tx, lease, job_status, job_error, now).await? {
+        // Our lease lapsed and another worker runs the job: its report wins.
+        tx.rollback().await?;
+        return Ok(JobOutcome::Superseded);
+    }
     tx.commit().await?;
     metrics::counter!("ponte_reports_total", "product" => product.as_str(), "status" => status)
         .increment(1);
-    tracing::info!(report_id = %row.id, request_id = %row.request_id, product = %product, status, "report stored");
-    Ok(())
+    tracing::info!(report_id = %row.id, request_id = %row.request_id, consent_id = %row.consent_id, product = %product, status, reason, "report stored");
+    Ok(JobOutcome::Recorded)
 }
 
 /// `GET /data/v1/requests/{id}`.

@@ -1,10 +1,14 @@
 //! Runs durable jobs: claims a few under a lease, runs them concurrently,
-//! retries failures with backoff. A job interrupted by a crash is claimed
-//! again once its lease lapses.
+//! retries failures (the institution's or Ponte's own) with backoff and
+//! jitter, and gives up after `MAX_JOB_ATTEMPTS` tries in a way the job's
+//! owner sees. A job interrupted by a crash is claimed again once its lease
+//! lapses; only the current holder of a job's lease can record its outcome.
 
-use crate::services::retrieval::{self, JobOutcome};
+use crate::error::Result;
+use crate::services::retrieval::{self, JobOutcome, MAX_JOB_ATTEMPTS};
 use crate::App;
-use ponte_store::JobRow;
+use ponte_store::{JobLease, JobRow};
+use rand::Rng;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{watch, Semaphore};
@@ -70,63 +74,160 @@ async fn claim(app: &App, limit: i64) -> Vec<JobRow> {
     })
 }
 
+/// How long after the failed try `attempt` a job runs again: doubling from
+/// 2 s up to 5 min, with jitter so jobs that failed together (a database
+/// blip) do not come back together.
+fn backoff_ms(attempt: i64) -> i64 {
+    let full = (2_000i64 << attempt.clamp(1, 16).saturating_sub(1)).min(300_000);
+    rand::thread_rng().gen_range(full / 2..=full)
+}
+
 async fn execute(app: &App, job: JobRow) {
     let span =
         tracing::info_span!("job", job_id = %job.id, kind = %job.kind, attempt = job.attempts);
-    let renew = {
-        let (app, id) = (app.clone(), job.id.clone());
-        tokio::spawn(async move {
-            loop {
-                tokio::time::sleep(std::time::Duration::from_millis((LEASE_MS / 3) as u64)).await;
-                let until = app.clock.now_ms() + LEASE_MS;
-                let renewed = async {
-                    let mut tx = app.store.begin().await?;
-                    let ok = ponte_store::extend_job_lease(&mut tx, &id, until).await?;
-                    tx.commit().await?;
-                    Ok::<_, anyhow::Error>(ok)
-                }
-                .await;
-                if !matches!(renewed, Ok(true)) {
-                    return;
-                }
-            }
-        })
+    let lease = job.lease();
+    let mut keeper = tokio::spawn(keep_lease(app.clone(), lease.clone()));
+    let work = async {
+        // A job whose last try could not even record its failure goes
+        // straight to giving up: its tries are spent.
+        if job.attempts > MAX_JOB_ATTEMPTS {
+            return Err(
+                anyhow::anyhow!("{}", job.last_error.as_deref().unwrap_or("out of tries")).into(),
+            );
+        }
+        match job.kind.as_str() {
+            retrieval::JOB_KIND => retrieval::run(app, &job).await,
+            other => Err(anyhow::anyhow!("unknown job kind {other:?}").into()),
+        }
     };
-    let outcome = match job.kind.as_str() {
-        retrieval::JOB_KIND => retrieval::run(app, &job).instrument(span.clone()).await,
-        other => Err(anyhow::anyhow!("unknown job kind {other:?}").into()),
+    let outcome = tokio::select! {
+        outcome = work.instrument(span.clone()) => outcome,
+        _ = &mut keeper => {
+            // Dropping the work stops it at its next await; its new holder runs it.
+            tracing::warn!(parent: &span, "the job's lease could not be kept; stopped");
+            metrics::counter!("ponte_jobs_total", "kind" => job.kind.clone(), "outcome" => "lease_lost").increment(1);
+            return;
+        }
     };
-    renew.abort();
+    keeper.abort();
+    let label = match &outcome {
+        Ok(JobOutcome::Done | JobOutcome::Recorded) => "done",
+        Ok(JobOutcome::Superseded) => "lease_lost",
+        Ok(JobOutcome::Retry(_)) => "retry",
+        Err(_) if job.attempts < MAX_JOB_ATTEMPTS => "retry",
+        Err(_) => "failed",
+    };
+    let recorded = record(app, &job, &lease, outcome)
+        .instrument(span.clone())
+        .await;
+    match recorded {
+        Ok(true) => {}
+        Ok(false) => {
+            tracing::warn!(parent: &span, "the job's lease was taken over; its outcome is not recorded")
+        }
+        Err(e) => {
+            tracing::warn!(parent: &span, error = %e, "recording a job's outcome failed; it will run again")
+        }
+    }
+    metrics::counter!("ponte_jobs_total", "kind" => job.kind.clone(), "outcome" => label)
+        .increment(1);
+}
+
+/// Writes what became of a try, under the lease's fence; false if the lease
+/// was taken over meanwhile.
+async fn record(
+    app: &App,
+    job: &JobRow,
+    lease: &JobLease,
+    outcome: Result<JobOutcome>,
+) -> anyhow::Result<bool> {
     let now = app.clock.now_ms();
-    let recorded = async {
+    let retry = |why: String| async move {
+        let delay = backoff_ms(job.attempts);
+        tracing::info!(error = %why, delay_ms = delay, "job will be retried");
         let mut tx = app.store.begin().await?;
-        match &outcome {
-            Ok(JobOutcome::Done) => {
-                ponte_store::finish_job(&mut tx, &job.id, ponte_store::JOB_DONE, None, now).await?
-            }
-            Ok(JobOutcome::Retry(why)) => {
-                let delay = 1_000 * 2i64.pow(job.attempts.clamp(0, 8) as u32);
-                tracing::info!(error = %why, delay_ms = delay, "job will be retried");
-                ponte_store::retry_job(&mut tx, &job.id, why, now + delay).await?
-            }
-            Err(e) => {
-                tracing::error!(parent: &span, error = %e, "job failed");
-                ponte_store::finish_job(
-                    &mut tx,
-                    &job.id,
-                    ponte_store::JOB_FAILED,
-                    Some(&e.to_string()),
-                    now,
-                )
-                .await?
+        let held = ponte_store::retry_job(&mut tx, lease, &why, now + delay).await?;
+        tx.commit().await?;
+        Ok::<_, anyhow::Error>(held)
+    };
+    match outcome {
+        Ok(JobOutcome::Recorded | JobOutcome::Superseded) => Ok(true),
+        Ok(JobOutcome::Done) => {
+            let mut tx = app.store.begin().await?;
+            let held =
+                ponte_store::finish_job(&mut tx, lease, ponte_store::JOB_DONE, None, now).await?;
+            tx.commit().await?;
+            Ok(held)
+        }
+        Ok(JobOutcome::Retry(why)) => retry(why).await,
+        // Ponte's own failure (a database blip, most often): worth another try.
+        Err(e) if job.attempts < MAX_JOB_ATTEMPTS => {
+            tracing::warn!(error = %e, "job failed; it will be retried");
+            retry(e.to_string()).await
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "job failed on its last try; giving up");
+            let why = e.to_string();
+            let given_up = match job.kind.as_str() {
+                retrieval::JOB_KIND => retrieval::give_up(app, job, &why).await,
+                _ => Err(e),
+            };
+            match given_up {
+                Ok(JobOutcome::Superseded) => Ok(false),
+                Ok(_) => Ok(true),
+                Err(e) => {
+                    // Ending the job failed too: if the store answers, end it
+                    // as failed; if not, it stays due and gives up again.
+                    tracing::warn!(error = %e, "giving up on the job failed");
+                    let mut tx = app.store.begin().await?;
+                    let held = if matches!(e, crate::error::Error::Internal(_)) {
+                        ponte_store::retry_job(&mut tx, lease, &why, now + backoff_ms(job.attempts))
+                            .await?
+                    } else {
+                        ponte_store::finish_job(
+                            &mut tx,
+                            lease,
+                            ponte_store::JOB_FAILED,
+                            Some(&why),
+                            now,
+                        )
+                        .await?
+                    };
+                    tx.commit().await?;
+                    Ok(held)
+                }
             }
         }
-        tx.commit().await?;
-        Ok::<_, anyhow::Error>(())
     }
-    .await;
-    if let Err(e) = recorded {
-        tracing::warn!(error = %e, "recording a job's outcome failed; it will run again");
+}
+
+/// Renews the lease while the job runs; returns once it is lost: taken over,
+/// or not renewed before it lapsed (the store unreachable meanwhile).
+async fn keep_lease(app: App, lease: JobLease) {
+    let mut until = app.clock.now_ms() + LEASE_MS;
+    loop {
+        tokio::time::sleep(Duration::from_millis((LEASE_MS / 3) as u64)).await;
+        loop {
+            let next = app.clock.now_ms() + LEASE_MS;
+            let renewed = async {
+                let mut tx = app.store.begin().await?;
+                let held = ponte_store::extend_job_lease(&mut tx, &lease, next).await?;
+                tx.commit().await?;
+                Ok::<_, anyhow::Error>(held)
+            }
+            .await;
+            match renewed {
+                Ok(true) => {
+                    until = next;
+                    break;
+                }
+                Ok(false) => return,
+                Err(e) if app.clock.now_ms() + 1_000 >= until => {
+                    tracing::warn!(job_id = %lease.id, error = %e, "the job's lease lapsed unrenewed");
+                    return;
+                }
+                Err(_) => tokio::time::sleep(Duration::from_secs(1)).await,
+            }
+        }
     }
-    metrics::counter!("ponte_jobs_total", "kind" => job.kind.clone(), "outcome" => match &outcome { Ok(JobOutcome::Done) => "done", Ok(JobOutcome::Retry(_)) => "retry", Err(_) => "failed" }).increment(1);
 }

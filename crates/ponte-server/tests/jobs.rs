@@ -1,0 +1,264 @@
+//! Durable jobs against a database that fails for real: a trigger the test
+//! creates makes every insert of a `SUCCESS` report abort, as a database blip
+//! would. The job is retried with backoff (the test moves the server's clock
+//! past each wait) and either succeeds once the failure goes, or ends with a
+//! `FAILED` report the integrator is told about.
+
+mod support;
+
+use serde_json::{json, Value};
+use sqlx::{Connection, Executor, Row};
+use std::time::Duration;
+use support::{Db, Receiver, TestServer};
+
+/// The failure, injected through the test's own connection to the server's database.
+struct Injected {
+    conn: sqlx::AnyConnection,
+    db: Db,
+}
+
+impl Injected {
+    async fn start(ts: &TestServer, db: Db) -> Injected {
+        let mut conn = sqlx::AnyConnection::connect(&ts.database_url)
+            .await
+            .expect("a connection of the test's own");
+        let statements: &[&str] = match db {
+            Db::Sqlite => &["CREATE TRIGGER injected_failure BEFORE INSERT ON reports
+                WHEN NEW.status = 'SUCCESS' BEGIN SELECT RAISE(ABORT, 'injected failure'); END"],
+            Db::Postgres => &[
+                "CREATE FUNCTION injected_failure() RETURNS trigger LANGUAGE plpgsql
+                 AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$",
+                "CREATE TRIGGER injected_failure BEFORE INSERT ON reports FOR EACH ROW
+                 WHEN (NEW.status = 'SUCCESS') EXECUTE FUNCTION injected_failure()",
+            ],
+        };
+        for s in statements {
+            conn.execute(*s).await.expect("create the failing trigger");
+        }
+        Injected { conn, db }
+    }
+
+    async fn stop(mut self) {
+        let drop = match self.db {
+            Db::Sqlite => "DROP TRIGGER injected_failure",
+            Db::Postgres => "DROP TRIGGER injected_failure ON reports",
+        };
+        self.conn.execute(drop).await.expect("drop the trigger");
+    }
+}
+
+#[derive(Debug)]
+struct Job {
+    status: String,
+    attempts: i64,
+    run_at: i64,
+    locked_until: Option<i64>,
+    last_error: Option<String>,
+}
+
+impl Job {
+    /// A try ended and its outcome is recorded.
+    fn at_rest(&self) -> bool {
+        self.locked_until.is_none()
+    }
+}
+
+/// The one retrieval job of the test, as the database holds it.
+async fn job(ts: &TestServer) -> Job {
+    let mut conn = ts.app().store.read().await.unwrap();
+    let row = sqlx::query(
+        "SELECT status, attempts, run_at, locked_until, last_error FROM jobs WHERE kind = 'retrieve'",
+    )
+    .fetch_one(&mut *conn)
+    .await
+    .unwrap();
+    Job {
+        status: row.get("status"),
+        attempts: row.get("attempts"),
+        run_at: row.get("run_at"),
+        locked_until: row.get("locked_until"),
+        last_error: row.get("last_error"),
+    }
+}
+
+/// Waits for the job's try `attempt` to be recorded.
+async fn after_try(ts: &TestServer, attempt: i64) -> Job {
+    for _ in 0..600 {
+        let j = job(ts).await;
+        if j.attempts >= attempt && j.at_rest() {
+            assert_eq!(j.attempts, attempt, "{j:?}");
+            return j;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("try {attempt} never ended: {:?}", job(ts).await);
+}
+
+/// Moves the server's clock to the job's next run instead of waiting for it.
+fn skip_backoff(ts: &TestServer, j: &Job) {
+    let wait = j.run_at - ts.app().clock.now_ms();
+    if wait > 0 {
+        ts.clock.advance(Duration::from_millis(wait as u64 + 1));
+    }
+}
+
+/// An authorised consent and a request for its accounts; returns (access, requestId).
+async fn one_retrieval(ts: &TestServer) -> (String, String) {
+    let access = ts.access_token().await;
+    let (link_id, link_token) = ts.link(&access, json!({})).await;
+    let (consent_id, _) = ts.consent(&link_token, json!({})).await;
+    let (status, body) = ts
+        .authorise(
+            &link_token,
+            &consent_id,
+            json!({"username": "user_good", "password": "pass_good"}),
+        )
+        .await;
+    assert_eq!(body["status"], "AUTHORISED", "{status} {body}");
+    let (status, resp) = ts
+        .post(
+            "/data/personal/institution-data",
+            Some(&access),
+            json!({"taxId": "529.982.247-25", "linkId": link_id, "consentId": [consent_id], "products": ["accounts"]}),
+        )
+        .await;
+    assert_eq!(status, 200, "{resp}");
+    (access, resp["requestId"].as_str().unwrap().to_string())
+}
+
+async fn events_to(db: Db) -> (TestServer, Receiver) {
+    let events = Receiver::start().await;
+    let ts = support::spawn_with(
+        db,
+        support::Options {
+            webhook_url: Some(events.url.clone()),
+            ..Default::default()
+        },
+    )
+    .await;
+    (ts, events)
+}
+
+fn reports_of(bodies: &[Value], request_id: &str) -> Vec<Value> {
+    bodies
+        .iter()
+        .filter(|e| e["event"] == "REPORT_READY" && e["requestId"] == request_id)
+        .cloned()
+        .collect()
+}
+
+both!(
+    a_job_meeting_a_database_error_is_retried_and_succeeds_once_it_goes,
+    |db: Db| async move {
+        let (ts, events) = events_to(db).await;
+        // Only reports are refused: the consent is authorised as usual.
+        let injected = Injected::start(&ts, db).await;
+        let (access, request_id) = one_retrieval(&ts).await;
+
+        let first = after_try(&ts, 1).await;
+        assert_eq!(
+            first.status, "pending",
+            "not failed on the first blip: {first:?}"
+        );
+        assert!(first.last_error.is_some(), "{first:?}");
+        let (_, view) = ts
+            .get(&format!("/data/v1/requests/{request_id}"), Some(&access))
+            .await;
+        assert_eq!(view["status"], "PROCESSING", "{view}");
+        skip_backoff(&ts, &first);
+        let second = after_try(&ts, 2).await;
+        assert_eq!(second.status, "pending", "{second:?}");
+        assert!(
+            second.run_at > first.run_at,
+            "each try waits again: {first:?} {second:?}"
+        );
+
+        injected.stop().await;
+        skip_backoff(&ts, &second);
+        let bodies = events
+            .wait_for("the report", |b| !reports_of(b, &request_id).is_empty())
+            .await;
+        let reports = reports_of(&bodies, &request_id);
+        assert_eq!(reports.len(), 1, "{reports:?}");
+        assert_eq!(reports[0]["status"], "SUCCESS", "{}", reports[0]);
+        let done = job(&ts).await;
+        assert_eq!(
+            (done.status.as_str(), done.attempts),
+            ("done", 3),
+            "{done:?}"
+        );
+        let (_, view) = ts
+            .get(
+                &format!("/data/v1/requests/{request_id}"),
+                Some(&ts.access_token().await),
+            )
+            .await;
+        assert_eq!(
+            (
+                view["status"].as_str(),
+                view["reports"][0]["status"].as_str()
+            ),
+            (Some("COMPLETED"), Some("SUCCESS")),
+            "{view}"
+        );
+    }
+);
+
+both!(
+    a_job_whose_error_persists_ends_with_a_failed_report_its_owner_is_told_of,
+    |db: Db| async move {
+        let (ts, events) = events_to(db).await;
+        let injected = Injected::start(&ts, db).await;
+        let (_, request_id) = one_retrieval(&ts).await;
+
+        let mut attempt = 1;
+        let last = loop {
+            let j = after_try(&ts, attempt).await;
+            if j.status != "pending" {
+                break j;
+            }
+            skip_backoff(&ts, &j);
+            attempt += 1;
+        };
+        assert_eq!(
+            (last.status.as_str(), last.attempts),
+            (
+                "failed",
+                ponte_server::services::retrieval::MAX_JOB_ATTEMPTS
+            ),
+            "{last:?}"
+        );
+
+        let bodies = events
+            .wait_for("the failed report", |b| {
+                !reports_of(b, &request_id).is_empty()
+            })
+            .await;
+        let reports = reports_of(&bodies, &request_id);
+        assert_eq!(reports.len(), 1, "{reports:?}");
+        let report = &reports[0];
+        assert_eq!(report["status"], "FAILED", "{report}");
+        let reason = report["reason"].as_str().unwrap_or_default();
+        assert!(reason.starts_with("INTERNAL_ERROR: "), "{report}");
+        assert!(
+            !reason.contains("injected"),
+            "the database's own words stay in the logs: {report}"
+        );
+        let (_, view) = ts
+            .get(
+                &format!("/data/v1/requests/{request_id}"),
+                Some(&ts.access_token().await),
+            )
+            .await;
+        assert_eq!(
+            (
+                view["status"].as_str(),
+                view["reports"][0]["status"].as_str(),
+                view["reports"][0]["reason"].as_str()
+            ),
+            (Some("COMPLETED"), Some("FAILED"), Some(reason)),
+            "{view}"
+        );
+        injected.stop().await;
+    }
+);
