@@ -2,11 +2,13 @@
 //! institution (pushed, with PKCE), a fresh attempt when the last one is spent,
 //! and the callback that trades the institution's code for its tokens, which
 //! moves the consent to `AUTHORISED` or `REJECTED` through
-//! `consents::change_status`.
+//! `consent_state::change_status` (queuing auto-delivery in the same
+//! transaction).
 
 use crate::error::{Error, Result};
-use crate::services::consents::change_status;
+use crate::services::consent_state::change_status;
 use crate::services::directory::Institution;
+use crate::services::retrieval;
 use crate::services::text;
 use crate::App;
 use ponte_connect::{BankTokens, ConnectError, StartedAuthorisation};
@@ -165,27 +167,46 @@ pub async fn complete_authorisation(app: &App, p: CallbackParams) -> Result<Call
         }
     };
     let mut tx = app.store.begin().await?;
+    // The status moves first, compare-and-set: if a `DELETE` or the clock
+    // ended the consent meanwhile, the institution's tokens are not stored.
     let to = match &outcome {
         Ok(tokens) => {
-            ponte_store::set_consent_tokens(
-                &mut tx,
-                &row.id,
-                Some(&app.crypto.encrypt_json::<BankTokens>(tokens)),
-                now,
-            )
-            .await?;
             if change_status(&mut tx, &row, ConsentStatus::Authorised, None, now).await? {
-                crate::services::retrieval::auto_deliver(app, &mut tx, &row).await?;
+                ponte_store::set_consent_tokens(
+                    &mut tx,
+                    &row.id,
+                    Some(&app.crypto.encrypt_json::<BankTokens>(tokens)),
+                    now,
+                )
+                .await?;
+                retrieval::queue_auto_delivery(&mut tx, &row, now).await?;
+                Some(ConsentStatus::Authorised)
+            } else {
+                None
             }
-            ConsentStatus::Authorised
         }
         Err(why) => {
-            ponte_store::set_consent_tokens(&mut tx, &row.id, None, now).await?;
-            change_status(&mut tx, &row, ConsentStatus::Rejected, Some(why), now).await?;
-            ConsentStatus::Rejected
+            if change_status(&mut tx, &row, ConsentStatus::Rejected, Some(why), now).await? {
+                ponte_store::set_consent_tokens(&mut tx, &row.id, None, now).await?;
+                Some(ConsentStatus::Rejected)
+            } else {
+                None
+            }
         }
     };
     tx.commit().await?;
+    let to = match to {
+        Some(to) => to,
+        None => {
+            let mut conn = app.store.read().await?;
+            let current = ponte_store::consent_by_id(&mut conn, &row.id)
+                .await?
+                .ok_or(Error::NotFound("consent"))?;
+            tracing::info!(consent_id = %row.id, status = %current.status, "the consent changed before its authorisation completed");
+            ConsentStatus::parse(&current.status)
+                .ok_or_else(|| anyhow::anyhow!("stored consent status {:?}", current.status))?
+        }
+    };
     let redirect = row
         .redirect_url
         .as_deref()

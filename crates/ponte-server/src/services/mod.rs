@@ -4,10 +4,13 @@
 pub mod authorisation;
 pub mod bank_tokens;
 pub mod clients;
+pub mod consent_state;
+pub mod consent_view;
 pub mod consents;
 pub mod directory;
 pub mod failure;
 pub mod insights;
+pub mod job;
 pub mod links;
 pub mod outbox;
 pub mod reports;

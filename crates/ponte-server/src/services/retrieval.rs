@@ -13,7 +13,9 @@ use crate::App;
 use ponte_connect::products::{self, Window};
 
 use crate::services::bank_tokens::StoredTokens;
+use crate::services::consent_state;
 use crate::services::failure::Failure;
+use crate::services::job::{self, JobOutcome};
 use ponte_connect::{BankTokens, ConnectError, DataSession};
 use ponte_core::{
     ClientId, Cnpj, ConsentId, ConsentStatus, Cpf, FieldError, LinkId, Product, ReportId, RequestId,
@@ -226,13 +228,57 @@ async fn enqueue(
     Ok(id)
 }
 
+/// Requests every product for a consent that just became `AUTHORISED`.
+pub const AUTO_DELIVERY_JOB_KIND: &str = "auto_deliver";
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AutoDelivery {
+    consent_id: String,
+}
+
 /// Auto-delivery: when a consent becomes `AUTHORISED` for a client that asked
-/// for it, every allowed product is requested in the same transaction.
-pub async fn auto_deliver(
-    app: &App,
-    conn: &mut Conn,
-    consent: &ConsentRow,
-) -> Result<Option<String>> {
+/// for it, a job to request every allowed product is queued in the same
+/// transaction.
+pub async fn queue_auto_delivery(conn: &mut Conn, consent: &ConsentRow, now: i64) -> Result<()> {
+    let wanted = ponte_store::client_by_id(conn, &consent.client_id)
+        .await?
+        .is_some_and(|c| c.auto_delivery != 0);
+    if wanted {
+        let payload = AutoDelivery {
+            consent_id: consent.id.clone(),
+        };
+        job::queue(conn, AUTO_DELIVERY_JOB_KIND, &payload, now).await?;
+    }
+    Ok(())
+}
+
+/// Runs one `AUTO_DELIVERY_JOB_KIND` job: the request and its retrieval jobs
+/// are written with the job's end, so a job run twice requests once.
+pub async fn run_auto_delivery(app: &App, job: &JobRow) -> Result<JobOutcome> {
+    let p: AutoDelivery =
+        serde_json::from_str(&job.payload).map_err(|e| anyhow::anyhow!("job payload: {e}"))?;
+    let mut tx = app.store.begin().await?;
+    let consent = ponte_store::consent_by_id(&mut tx, &p.consent_id)
+        .await?
+        .ok_or(Error::NotFound("consent"))?;
+    let request = if consent.status == ConsentStatus::Authorised.as_str() {
+        auto_deliver(app, &mut tx, &consent).await?
+    } else {
+        None
+    };
+    let now = app.clock.now_ms();
+    if !ponte_store::finish_job(&mut tx, &job.lease(), ponte_store::JOB_DONE, None, now).await? {
+        return Ok(JobOutcome::Superseded);
+    }
+    tx.commit().await?;
+    if let Some(id) = request {
+        tracing::info!(consent_id = %consent.id, request_id = %id, "auto-delivery requested");
+    }
+    Ok(JobOutcome::Recorded)
+}
+
+async fn auto_deliver(app: &App, conn: &mut Conn, consent: &ConsentRow) -> Result<Option<String>> {
     let Some(client) = ponte_store::client_by_id(conn, &consent.client_id).await? else {
         return Ok(None);
     };
@@ -263,17 +309,6 @@ pub async fn auto_deliver(
     Ok(Some(id))
 }
 
-pub enum JobOutcome {
-    /// Finished; the worker records it.
-    Done,
-    /// Finished and recorded in the same transaction as its result.
-    Recorded,
-    /// Another worker holds the job now (this one's lease lapsed): nothing was recorded.
-    Superseded,
-    /// Try again later, for this reason.
-    Retry(String),
-}
-
 /// Runs one retrieval job (safe to run twice).
 pub async fn run(app: &App, job: &JobRow) -> Result<JobOutcome> {
     let p: JobPayload =
@@ -298,9 +333,13 @@ pub async fn run(app: &App, job: &JobRow) -> Result<JobOutcome> {
             Ok(data) => Ok(data),
             Err(ConnectError::ConsentRevoked(code)) => {
                 tracing::info!(consent_id = %consent.id, code, "the institution reports the consent revoked");
-                let now =
-                    crate::services::consents::revoked_at_institution(app, &consent.id, &code)
-                        .await?;
+                let now = consent_state::ended_at_institution(
+                    &app.store,
+                    &consent.id,
+                    &code,
+                    app.clock.now_ms(),
+                )
+                .await?;
                 Err(if now.status == ConsentStatus::Expired.as_str() {
                     Failure::ConsentMaxDateReached
                 } else {

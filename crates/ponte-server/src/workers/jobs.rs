@@ -5,7 +5,9 @@
 //! lapses; only the current holder of a job's lease can record its outcome.
 
 use crate::error::Result;
-use crate::services::retrieval::{self, JobOutcome, MAX_JOB_ATTEMPTS};
+use crate::services::consents;
+use crate::services::job::JobOutcome;
+use crate::services::retrieval::{self, MAX_JOB_ATTEMPTS};
 use crate::App;
 use ponte_store::{JobLease, JobRow};
 use rand::Rng;
@@ -97,6 +99,8 @@ async fn execute(app: &App, job: JobRow) {
         }
         match job.kind.as_str() {
             retrieval::JOB_KIND => retrieval::run(app, &job).await,
+            retrieval::AUTO_DELIVERY_JOB_KIND => retrieval::run_auto_delivery(app, &job).await,
+            consents::REVOKE_JOB_KIND => consents::run_revoke_at_institution(app, &job).await,
             other => Err(anyhow::anyhow!("unknown job kind {other:?}").into()),
         }
     };
@@ -170,7 +174,20 @@ async fn record(
             let why = e.to_string();
             let given_up = match job.kind.as_str() {
                 retrieval::JOB_KIND => retrieval::give_up(app, job, &why).await,
-                _ => Err(e),
+                // Nobody waits on the others' outcome: they just end.
+                _ => {
+                    let mut tx = app.store.begin().await?;
+                    let held = ponte_store::finish_job(
+                        &mut tx,
+                        lease,
+                        ponte_store::JOB_FAILED,
+                        Some(&why),
+                        now,
+                    )
+                    .await?;
+                    tx.commit().await?;
+                    return Ok(held);
+                }
             };
             match given_up {
                 Ok(JobOutcome::Superseded) => Ok(false),
