@@ -8,6 +8,7 @@
 use crate::error::{Error, Result};
 use crate::services::consent_state::change_status;
 use crate::services::directory::Institution;
+use crate::services::failure::open_finance_code;
 use crate::services::retrieval;
 use crate::services::text;
 use crate::App;
@@ -36,16 +37,25 @@ pub async fn start(
             &ofb_time(expire_at),
         )
         .await
-        .map_err(|e| institution_error(institution, e))
+        .map_err(|e| institution_error(institution, None, e))
 }
 
-fn institution_error(institution: &Institution, e: ConnectError) -> Error {
-    tracing::warn!(institution = %institution.institution_code, error = %e, "institution call failed");
+/// What the end user is told when the institution fails: a plain message;
+/// what the institution said goes to the log only.
+fn institution_error(
+    institution: &Institution,
+    consent_id: Option<&str>,
+    e: ConnectError,
+) -> Error {
+    tracing::warn!(institution = %institution.institution_code, consent_id, error = %e, "institution call failed");
     match e {
         ConnectError::Unavailable(_) => {
             Error::Outage(format!("{} is unavailable at the moment", institution.name))
         }
-        other => Error::Institution(format!("{}: {other}", institution.name)),
+        _ => Error::Institution(format!(
+            "{} could not start the authorisation; try again later",
+            institution.name
+        )),
     }
 }
 
@@ -75,7 +85,7 @@ pub async fn restart_authorisation(app: &App, row: &ConsentRow) -> Result<String
         .open_finance
         .reauthorise(&institution.endpoint, bank_consent_id)
         .await
-        .map_err(|e| institution_error(institution, e))?;
+        .map_err(|e| institution_error(institution, Some(&row.id), e))?;
     let verifier = app.crypto.encrypt(started.pkce_verifier.as_bytes());
     let mut tx = app.store.begin().await?;
     ponte_store::set_consent_authorisation(
@@ -140,7 +150,7 @@ pub async fn complete_authorisation(app: &App, p: CallbackParams) -> Result<Call
             )
             .await
         {
-            Ok((_, Some(code))) => code,
+            Ok((_, Some(code))) if open_finance_code(&code).is_some() => code,
             _ if error == "access_denied" => reason::CUSTOMER_MANUALLY_REJECTED.to_string(),
             _ => reason::INSTITUTION_ERROR.to_string(),
         };

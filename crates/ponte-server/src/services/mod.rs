@@ -15,6 +15,7 @@ pub mod links;
 pub mod outbox;
 pub mod reports;
 pub mod retrieval;
+pub mod retrieval_job;
 pub mod sandbox_driver;
 pub mod webhooks;
 
