@@ -380,7 +380,8 @@ both!(
             .await;
         assert_eq!((status, statuses(&body).len()), (200, 3));
 
-        // The institution's side is revoked too: its consent is rejected by the user.
+        // The institution's side is revoked too, by a job queued with the
+        // revocation: its consent ends rejected by the user.
         let row = {
             let mut conn = ts.app().store.read().await.unwrap();
             ponte_store::consent_by_id(&mut conn, &id)
@@ -393,14 +394,21 @@ both!(
             "the institution's tokens are erased"
         );
         let inst = ts.app().directory.get(&row.institution_code).unwrap();
-        let (bank_status, reason) = ts
-            .app()
-            .open_finance
-            .consent_status(&inst.endpoint, row.bank_consent_id.as_deref().unwrap())
-            .await
-            .unwrap();
+        let mut at_bank = (String::new(), None);
+        for _ in 0..200 {
+            at_bank = ts
+                .app()
+                .open_finance
+                .consent_status(&inst.endpoint, row.bank_consent_id.as_deref().unwrap())
+                .await
+                .unwrap();
+            if at_bank.0 != "AUTHORISED" {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
         assert_eq!(
-            (bank_status.as_str(), reason.as_deref()),
+            (at_bank.0.as_str(), at_bank.1.as_deref()),
             ("REJECTED", Some("CUSTOMER_MANUALLY_REVOKED"))
         );
     }

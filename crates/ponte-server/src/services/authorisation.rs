@@ -2,11 +2,14 @@
 //! institution (pushed, with PKCE), a fresh attempt when the last one is spent,
 //! and the callback that trades the institution's code for its tokens, which
 //! moves the consent to `AUTHORISED` or `REJECTED` through
-//! `consents::change_status`.
+//! `consent_state::change_status` (queuing auto-delivery in the same
+//! transaction).
 
 use crate::error::{Error, Result};
-use crate::services::consents::change_status;
+use crate::services::consent_state::change_status;
 use crate::services::directory::Institution;
+use crate::services::failure::open_finance_code;
+use crate::services::retrieval;
 use crate::services::text;
 use crate::App;
 use ponte_connect::{BankTokens, ConnectError, StartedAuthorisation};
@@ -34,16 +37,25 @@ pub async fn start(
             &ofb_time(expire_at),
         )
         .await
-        .map_err(|e| institution_error(institution, e))
+        .map_err(|e| institution_error(institution, None, e))
 }
 
-fn institution_error(institution: &Institution, e: ConnectError) -> Error {
-    tracing::warn!(institution = %institution.institution_code, error = %e, "institution call failed");
+/// What the end user is told when the institution fails: a plain message;
+/// what the institution said goes to the log only.
+fn institution_error(
+    institution: &Institution,
+    consent_id: Option<&str>,
+    e: ConnectError,
+) -> Error {
+    tracing::warn!(institution = %institution.institution_code, consent_id, error = %e, "institution call failed");
     match e {
         ConnectError::Unavailable(_) => {
             Error::Outage(format!("{} is unavailable at the moment", institution.name))
         }
-        other => Error::Institution(format!("{}: {other}", institution.name)),
+        _ => Error::Institution(format!(
+            "{} could not start the authorisation; try again later",
+            institution.name
+        )),
     }
 }
 
@@ -73,7 +85,7 @@ pub async fn restart_authorisation(app: &App, row: &ConsentRow) -> Result<String
         .open_finance
         .reauthorise(&institution.endpoint, bank_consent_id)
         .await
-        .map_err(|e| institution_error(institution, e))?;
+        .map_err(|e| institution_error(institution, Some(&row.id), e))?;
     let verifier = app.crypto.encrypt(started.pkce_verifier.as_bytes());
     let mut tx = app.store.begin().await?;
     ponte_store::set_consent_authorisation(
@@ -138,7 +150,7 @@ pub async fn complete_authorisation(app: &App, p: CallbackParams) -> Result<Call
             )
             .await
         {
-            Ok((_, Some(code))) => code,
+            Ok((_, Some(code))) if open_finance_code(&code).is_some() => code,
             _ if error == "access_denied" => reason::CUSTOMER_MANUALLY_REJECTED.to_string(),
             _ => reason::INSTITUTION_ERROR.to_string(),
         };
@@ -165,27 +177,46 @@ pub async fn complete_authorisation(app: &App, p: CallbackParams) -> Result<Call
         }
     };
     let mut tx = app.store.begin().await?;
+    // The status moves first, compare-and-set: if a `DELETE` or the clock
+    // ended the consent meanwhile, the institution's tokens are not stored.
     let to = match &outcome {
         Ok(tokens) => {
-            ponte_store::set_consent_tokens(
-                &mut tx,
-                &row.id,
-                Some(&app.crypto.encrypt_json::<BankTokens>(tokens)),
-                now,
-            )
-            .await?;
             if change_status(&mut tx, &row, ConsentStatus::Authorised, None, now).await? {
-                crate::services::retrieval::auto_deliver(app, &mut tx, &row).await?;
+                ponte_store::set_consent_tokens(
+                    &mut tx,
+                    &row.id,
+                    Some(&app.crypto.encrypt_json::<BankTokens>(tokens)),
+                    now,
+                )
+                .await?;
+                retrieval::queue_auto_delivery(&mut tx, &row, now).await?;
+                Some(ConsentStatus::Authorised)
+            } else {
+                None
             }
-            ConsentStatus::Authorised
         }
         Err(why) => {
-            ponte_store::set_consent_tokens(&mut tx, &row.id, None, now).await?;
-            change_status(&mut tx, &row, ConsentStatus::Rejected, Some(why), now).await?;
-            ConsentStatus::Rejected
+            if change_status(&mut tx, &row, ConsentStatus::Rejected, Some(why), now).await? {
+                ponte_store::set_consent_tokens(&mut tx, &row.id, None, now).await?;
+                Some(ConsentStatus::Rejected)
+            } else {
+                None
+            }
         }
     };
     tx.commit().await?;
+    let to = match to {
+        Some(to) => to,
+        None => {
+            let mut conn = app.store.read().await?;
+            let current = ponte_store::consent_by_id(&mut conn, &row.id)
+                .await?
+                .ok_or(Error::NotFound("consent"))?;
+            tracing::info!(consent_id = %row.id, status = %current.status, "the consent changed before its authorisation completed");
+            ConsentStatus::parse(&current.status)
+                .ok_or_else(|| anyhow::anyhow!("stored consent status {:?}", current.status))?
+        }
+    };
     let redirect = row
         .redirect_url
         .as_deref()

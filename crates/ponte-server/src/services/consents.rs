@@ -1,23 +1,20 @@
 //! Consents: created for a link at an institution, authorised by the end user
 //! there (see `authorisation`), then revoked or expired. Every status change
-//! goes through `change_status`, which writes the history row and the webhook
+//! goes through `consent_state`, which writes the history row and the webhook
 //! together.
 
 use crate::clock::rfc3339;
 use crate::error::{Error, Result};
-use crate::services::authorisation;
+use crate::services::job::{self, JobOutcome};
 use crate::services::links::{self, LinkDetails};
-use crate::services::outbox::{self, Target};
 use crate::services::text;
+use crate::services::{authorisation, consent_state};
 use crate::tokens::Bearer;
 use crate::App;
 use ponte_core::consent::reason;
-use ponte_core::{
-    ClientId, Cnpj, ConsentId, ConsentStatus, Cpf, Email, FieldError, HttpUrl, Phone, Product,
-};
-use ponte_store::{Conn, ConsentRow};
+use ponte_core::{Cnpj, ConsentId, ConsentStatus, Cpf, Email, FieldError, HttpUrl, Phone, Product};
+use ponte_store::{ConsentRow, JobRow};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
 /// How long the end user has to authorise at the institution.
 pub const AUTHORISATION_WINDOW_MS: i64 = 60 * 60 * 1000;
@@ -53,29 +50,6 @@ pub struct CreatedConsent {
     pub consent_id: String,
     pub consent_redirect_url: String,
     pub expire_at: String,
-}
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct HistoryEntry {
-    pub status: ConsentStatus,
-    pub reason: Option<String>,
-    pub at: String,
-}
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConsentView {
-    pub consent_id: String,
-    pub link_id: String,
-    pub institution_code: String,
-    pub external_track_id: Option<String>,
-    pub status: ConsentStatus,
-    pub status_reason: Option<String>,
-    pub status_history: Vec<HistoryEntry>,
-    pub created_at: String,
-    pub expire_at: String,
-    pub permissions: Vec<String>,
 }
 
 pub async fn create(app: &App, bearer: &Bearer, req: ConsentRequest) -> Result<CreatedConsent> {
@@ -178,7 +152,7 @@ pub async fn create(app: &App, bearer: &Bearer, req: ConsentRequest) -> Result<C
     };
     let mut tx = app.store.begin().await?;
     ponte_store::insert_consent(&mut tx, &row).await?;
-    emit(
+    consent_state::emit(
         &mut tx,
         &row,
         None,
@@ -196,93 +170,11 @@ pub async fn create(app: &App, bearer: &Bearer, req: ConsentRequest) -> Result<C
     })
 }
 
-/// Writes the `CONSENT_STATUS_CHANGED` webhook for a status the consent just entered.
-async fn emit(
-    conn: &mut Conn,
-    row: &ConsentRow,
-    previous: Option<ConsentStatus>,
-    status: ConsentStatus,
-    reason: Option<&str>,
-    now: i64,
-) -> Result<()> {
-    let payload = json!({
-        "event": "CONSENT_STATUS_CHANGED",
-        "consentId": row.id,
-        "linkId": row.link_id,
-        "externalTrackId": row.external_track_id,
-        "institutionCode": row.institution_code,
-        "status": status,
-        "previousStatus": previous,
-        "reason": reason,
-        "occurredAt": rfc3339(now),
-    });
-    outbox::enqueue(
-        conn,
-        &ClientId::from_trusted(row.client_id.clone()),
-        "CONSENT_STATUS_CHANGED",
-        Target::Events,
-        None,
-        &payload,
-        now,
-    )
-    .await?;
-    Ok(())
-}
+pub use crate::services::consent_view::{view_of, views_of_link, ConsentView, HistoryEntry};
 
-/// The one way a consent changes status: checked against the state machine,
-/// compare-and-set in the database (false if another writer won), history and
-/// webhook in the same transaction.
-pub async fn change_status(
-    conn: &mut Conn,
-    row: &ConsentRow,
-    to: ConsentStatus,
-    reason: Option<&str>,
-    now: i64,
-) -> Result<bool> {
-    let from = ConsentStatus::parse(&row.status)
-        .ok_or_else(|| anyhow::anyhow!("stored consent status {:?}", row.status))?;
-    from.transition(to)
-        .map_err(|e| Error::Conflict(e.to_string()))?;
-    if !ponte_store::update_consent_status(conn, &row.id, from.as_str(), to.as_str(), reason, now)
-        .await?
-    {
-        return Ok(false);
-    }
-    emit(conn, row, Some(from), to, reason, now).await?;
-    metrics::counter!("ponte_consent_transitions_total", "to" => to.as_str()).increment(1);
-    tracing::info!(consent_id = %row.id, %from, %to, reason, "consent status changed");
-    Ok(true)
-}
-
-/// The move a consent's clock calls for at `now`, if any.
-fn due_expiry(row: &ConsentRow, now: i64) -> Option<(ConsentStatus, &'static str)> {
-    match ConsentStatus::parse(&row.status)? {
-        ConsentStatus::AwaitingAuthorisation if row.authorise_by <= now => {
-            Some((ConsentStatus::Rejected, reason::CONSENT_EXPIRED))
-        }
-        ConsentStatus::Authorised if row.expire_at <= now => {
-            Some((ConsentStatus::Expired, reason::CONSENT_MAX_DATE_REACHED))
-        }
-        _ => None,
-    }
-}
-
-/// Applies `due_expiry`; returns how many consents changed.
+/// Applies the consent clock to every consent due.
 pub async fn expire_due(app: &App) -> Result<usize> {
-    let now = app.clock.now_ms();
-    let mut tx = app.store.begin().await?;
-    let due = ponte_store::consents_due_to_expire(&mut tx, now, 100).await?;
-    let mut changed = 0;
-    for row in &due {
-        if let Some((to, why)) = due_expiry(row, now) {
-            if change_status(&mut tx, row, to, Some(why), now).await? {
-                ponte_store::set_consent_tokens(&mut tx, &row.id, None, now).await?;
-                changed += 1;
-            }
-        }
-    }
-    tx.commit().await?;
-    Ok(changed)
+    consent_state::expire_due(&app.store, app.clock.now_ms()).await
 }
 
 /// The consent, if the bearer may see it: its client's access token, or the
@@ -302,7 +194,7 @@ pub async fn load_for(app: &App, bearer: &Bearer, consent_id: &str) -> Result<Co
     if !visible {
         return Err(Error::NotFound("consent"));
     }
-    if due_expiry(&row, app.clock.now_ms()).is_some() {
+    if consent_state::due_expiry(&row, app.clock.now_ms()).is_some() {
         expire_due(app).await?;
         let mut conn = app.store.read().await?;
         return ponte_store::consent_by_id(&mut conn, id.as_str())
@@ -312,112 +204,100 @@ pub async fn load_for(app: &App, bearer: &Bearer, consent_id: &str) -> Result<Co
     Ok(row)
 }
 
-pub async fn view_of(app: &App, row: &ConsentRow) -> Result<ConsentView> {
-    let mut conn = app.store.read().await?;
-    let history = ponte_store::consent_history(&mut conn, &row.id).await?;
-    Ok(ConsentView {
-        consent_id: row.id.clone(),
-        link_id: row.link_id.clone(),
-        institution_code: row.institution_code.clone(),
-        external_track_id: row.external_track_id.clone(),
-        status: ConsentStatus::parse(&row.status)
-            .ok_or_else(|| anyhow::anyhow!("stored consent status {:?}", row.status))?,
-        status_reason: row.status_reason.clone(),
-        status_history: history
-            .into_iter()
-            .filter_map(|h| {
-                Some(HistoryEntry {
-                    status: ConsentStatus::parse(&h.status)?,
-                    reason: h.reason,
-                    at: rfc3339(h.at),
-                })
-            })
-            .collect(),
-        created_at: rfc3339(row.created_at),
-        expire_at: rfc3339(row.expire_at),
-        permissions: serde_json::from_str(&row.permissions).unwrap_or_default(),
-    })
-}
-
-pub async fn views_of_link(app: &App, link_id: &str) -> Result<Vec<ConsentView>> {
-    let rows = ponte_store::consents_of_link(&mut *app.store.read().await?, link_id).await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in &rows {
-        out.push(view_of(app, row).await?);
-    }
-    Ok(out)
-}
-
-/// `DELETE /data/v1/consents/{id}`: revoked here and at the institution, the
-/// institution's tokens erased. A consent already final is left as it is.
+/// `DELETE /data/v1/consents/{id}`: revoked here at once (an `AUTHORISED`
+/// consent `REVOKED`, its data erased; one still awaiting authorisation
+/// `REJECTED`), the institution's tokens erased, and a job queued in the same
+/// transaction tells the institution, so no bank call holds up the request.
+/// A consent already final is left as it is.
 pub async fn revoke(app: &App, bearer: &Bearer, consent_id: &str) -> Result<ConsentRow> {
-    let row = load_for(app, bearer, consent_id).await?;
-    let status = ConsentStatus::parse(&row.status).unwrap_or(ConsentStatus::Rejected);
-    let to = match status {
-        ConsentStatus::Authorised => ConsentStatus::Revoked,
-        ConsentStatus::AwaitingAuthorisation => ConsentStatus::Rejected,
-        _ => return Ok(row),
-    };
-    if let (Some(inst), Some(bank_id)) = (
-        app.directory.get(&row.institution_code),
-        row.bank_consent_id.as_deref(),
-    ) {
-        if let Err(e) = app.open_finance.revoke(&inst.endpoint, bank_id).await {
-            // Our side still revokes: the tokens are erased below, so no data can be fetched.
-            tracing::warn!(consent_id = %row.id, error = %e, "revocation at the institution failed");
-        }
-    }
-    end(app, &row, to, reason::CLIENT_REVOKED).await
-}
-
-/// The institution refused the consent's tokens and reports the consent
-/// revoked on its side (the customer withdrew it in their bank): it ends here
-/// exactly as after `DELETE`, without calling the institution back. A consent
-/// no longer `AUTHORISED` here is left as it is.
-pub async fn revoked_at_institution(app: &App, consent_id: &str, code: &str) -> Result<ConsentRow> {
-    let mut conn = app.store.read().await?;
-    let row = ponte_store::consent_by_id(&mut conn, consent_id)
-        .await?
-        .ok_or(Error::NotFound("consent"))?;
-    drop(conn);
-    if row.status != ConsentStatus::Authorised.as_str() {
-        return Ok(row);
-    }
-    if code == reason::CONSENT_MAX_DATE_REACHED {
-        // The institution ended it at its end date: expired, as our own clock
-        // would have said, not revoked (the data stays).
+    let mut row = load_for(app, bearer, consent_id).await?;
+    // Another writer (the institution's callback, the clock) may move the
+    // consent between our read and our write: read again and decide again.
+    for _ in 0..3 {
         let now = app.clock.now_ms();
         let mut tx = app.store.begin().await?;
-        if change_status(&mut tx, &row, ConsentStatus::Expired, Some(code), now).await? {
-            ponte_store::set_consent_tokens(&mut tx, &row.id, None, now).await?;
+        let ended = consent_state::end(
+            &mut tx,
+            &row,
+            ConsentStatus::Revoked,
+            reason::CLIENT_REVOKED,
+            now,
+        )
+        .await?;
+        match ended {
+            Some(to) if to.as_str() != row.status => {
+                if row.bank_consent_id.is_some() {
+                    job::queue(
+                        &mut tx,
+                        REVOKE_JOB_KIND,
+                        &RevokeAtInstitution {
+                            consent_id: row.id.clone(),
+                        },
+                        now,
+                    )
+                    .await?;
+                }
+                tx.commit().await?;
+                return reread(app, &row.id).await;
+            }
+            Some(_) => return Ok(row),
+            None => {
+                drop(tx);
+                row = reread(app, &row.id).await?;
+            }
         }
-        tx.commit().await?;
-        let mut conn = app.store.read().await?;
-        return ponte_store::consent_by_id(&mut conn, &row.id)
-            .await?
-            .ok_or(Error::NotFound("consent"));
     }
-    end(
-        app,
-        &row,
-        ConsentStatus::Revoked,
-        reason::INSTITUTION_REVOKED,
-    )
-    .await
+    Err(Error::Conflict(
+        "the consent is changing at this moment; try again".into(),
+    ))
 }
 
-/// How a revocation ends, whoever started it: the status change and its
-/// webhook, the reports and data retrieved under the consent deleted and the
-/// institution's tokens erased, in one transaction.
-async fn end(app: &App, row: &ConsentRow, to: ConsentStatus, why: &str) -> Result<ConsentRow> {
-    let now = app.clock.now_ms();
-    let mut tx = app.store.begin().await?;
-    change_status(&mut tx, row, to, Some(why), now).await?;
-    ponte_store::erase_consent_reports(&mut tx, &row.id, now).await?;
-    ponte_store::set_consent_tokens(&mut tx, &row.id, None, now).await?;
-    tx.commit().await?;
+async fn reread(app: &App, consent_id: &str) -> Result<ConsentRow> {
     let mut conn = app.store.read().await?;
-    ponte_store::consent_by_id(&mut conn, &row.id)
+    ponte_store::consent_by_id(&mut conn, consent_id)
         .await?
         .ok_or(Error::NotFound("consent"))
+}
+
+/// Tells the institution a consent ended here.
+pub const REVOKE_JOB_KIND: &str = "revoke_at_institution";
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RevokeAtInstitution {
+    consent_id: String,
+}
+
+/// Runs one `REVOKE_JOB_KIND` job (safe to run twice: revoking an ended
+/// consent again is accepted by the institution).
+pub async fn run_revoke_at_institution(app: &App, job: &JobRow) -> Result<JobOutcome> {
+    let p: RevokeAtInstitution =
+        serde_json::from_str(&job.payload).map_err(|e| anyhow::anyhow!("job payload: {e}"))?;
+    let row = reread(app, &p.consent_id).await?;
+    let (Some(institution), Some(bank_consent_id)) = (
+        app.directory.get(&row.institution_code),
+        row.bank_consent_id.as_deref(),
+    ) else {
+        tracing::warn!(consent_id = %row.id, "no institution to tell of the revocation");
+        return Ok(JobOutcome::Done);
+    };
+    match app
+        .open_finance
+        .revoke(&institution.endpoint, bank_consent_id)
+        .await
+    {
+        Ok(()) => {
+            tracing::info!(consent_id = %row.id, "revoked at the institution");
+            Ok(JobOutcome::Done)
+        }
+        Err(e) => {
+            // Our side is revoked already and its tokens erased: no data can
+            // be fetched meanwhile, so this is retried like any job.
+            tracing::warn!(consent_id = %row.id, attempt = job.attempts, error = %e, "revocation at the institution failed");
+            Err(Error::Institution(format!(
+                "{}: revocation failed",
+                institution.name
+            )))
+        }
+    }
 }

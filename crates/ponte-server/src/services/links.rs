@@ -2,7 +2,7 @@
 
 use crate::clock::rfc3339;
 use crate::error::{Error, Result};
-use crate::services::consents::{self, ConsentView};
+use crate::services::consent_view::{self, ConsentView};
 use crate::services::text;
 use crate::tokens::{TokenKind, LINK_TOKEN_TTL_SECS};
 use crate::App;
@@ -236,7 +236,7 @@ pub struct LinkView {
 
 pub async fn view(app: &App, client_id: &ponte_core::ClientId, link_id: &str) -> Result<LinkView> {
     let (row, details) = load(app, client_id, link_id).await?;
-    let consents = consents::views_of_link(app, &row.id).await?;
+    let consents = consent_view::views_of_link(app, &row.id).await?;
     let now = app.clock.now_ms();
     let status = if consents
         .iter()

@@ -1,26 +1,17 @@
-//! Retrieval: `institution-data` requests become one durable job per consent
-//! and product; each job reads the institution, stores the report and writes
-//! its `REPORT_READY` webhook in one transaction. A job that runs twice (a
-//! crash after the commit) finds its report and delivers nothing new. A job
-//! that finds the consent revoked at the institution revokes it here too.
+//! Retrieval: `institution-data` requests (and auto-delivery) become one
+//! durable job per consent and product, run by `retrieval_job`.
 
 use crate::clock::rfc3339;
 use crate::error::{Error, Result};
+use crate::services::job::{self, JobOutcome};
 use crate::services::links::parse_callbacks;
-use crate::services::outbox::{self, Target};
-use crate::services::{insights, text};
+use crate::services::text;
 use crate::App;
-use ponte_connect::products::{self, Window};
-
-use crate::services::bank_tokens::StoredTokens;
-use crate::services::failure::Failure;
-use ponte_connect::{BankTokens, ConnectError, DataSession};
 use ponte_core::{
-    ClientId, Cnpj, ConsentId, ConsentStatus, Cpf, FieldError, LinkId, Product, ReportId, RequestId,
+    ClientId, Cnpj, ConsentId, ConsentStatus, Cpf, FieldError, LinkId, Product, RequestId,
 };
-use ponte_store::{Conn, ConsentRow, JobLease, JobRow, ReportRow, RequestRow};
+use ponte_store::{Conn, ConsentRow, JobRow, RequestRow};
 use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
 use serde_json::{json, Map, Value};
 
 pub const JOB_KIND: &str = "retrieve";
@@ -47,10 +38,10 @@ pub struct InstitutionDataRequest {
 
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct JobPayload {
-    request_id: String,
-    consent_id: String,
-    product: Product,
+pub(crate) struct JobPayload {
+    pub request_id: String,
+    pub consent_id: String,
+    pub product: Product,
 }
 
 /// The products a consent's permissions allow.
@@ -65,7 +56,7 @@ pub fn allowed_products(permissions: &[String], business: bool) -> Vec<Product> 
         .collect()
 }
 
-fn consent_permissions(row: &ConsentRow) -> Vec<String> {
+pub(crate) fn consent_permissions(row: &ConsentRow) -> Vec<String> {
     serde_json::from_str(&row.permissions).unwrap_or_default()
 }
 
@@ -226,13 +217,57 @@ async fn enqueue(
     Ok(id)
 }
 
+/// Requests every product for a consent that just became `AUTHORISED`.
+pub const AUTO_DELIVERY_JOB_KIND: &str = "auto_deliver";
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AutoDelivery {
+    consent_id: String,
+}
+
 /// Auto-delivery: when a consent becomes `AUTHORISED` for a client that asked
-/// for it, every allowed product is requested in the same transaction.
-pub async fn auto_deliver(
-    app: &App,
-    conn: &mut Conn,
-    consent: &ConsentRow,
-) -> Result<Option<String>> {
+/// for it, a job to request every allowed product is queued in the same
+/// transaction.
+pub async fn queue_auto_delivery(conn: &mut Conn, consent: &ConsentRow, now: i64) -> Result<()> {
+    let wanted = ponte_store::client_by_id(conn, &consent.client_id)
+        .await?
+        .is_some_and(|c| c.auto_delivery != 0);
+    if wanted {
+        let payload = AutoDelivery {
+            consent_id: consent.id.clone(),
+        };
+        job::queue(conn, AUTO_DELIVERY_JOB_KIND, &payload, now).await?;
+    }
+    Ok(())
+}
+
+/// Runs one `AUTO_DELIVERY_JOB_KIND` job: the request and its retrieval jobs
+/// are written with the job's end, so a job run twice requests once.
+pub async fn run_auto_delivery(app: &App, job: &JobRow) -> Result<JobOutcome> {
+    let p: AutoDelivery =
+        serde_json::from_str(&job.payload).map_err(|e| anyhow::anyhow!("job payload: {e}"))?;
+    let mut tx = app.store.begin().await?;
+    let consent = ponte_store::consent_by_id(&mut tx, &p.consent_id)
+        .await?
+        .ok_or(Error::NotFound("consent"))?;
+    let request = if consent.status == ConsentStatus::Authorised.as_str() {
+        auto_deliver(app, &mut tx, &consent).await?
+    } else {
+        None
+    };
+    let now = app.clock.now_ms();
+    if !ponte_store::finish_job(&mut tx, &job.lease(), ponte_store::JOB_DONE, None, now).await? {
+        return Ok(JobOutcome::Superseded);
+    }
+    tx.commit().await?;
+    if let Some(id) = request {
+        tracing::info!(consent_id = %consent.id, request_id = %id, "auto-delivery requested");
+    }
+    Ok(JobOutcome::Recorded)
+}
+
+async fn auto_deliver(app: &App, conn: &mut Conn, consent: &ConsentRow) -> Result<Option<String>> {
     let Some(client) = ponte_store::client_by_id(conn, &consent.client_id).await? else {
         return Ok(None);
     };
@@ -261,256 +296,6 @@ pub async fn auto_deliver(
     )
     .await?;
     Ok(Some(id))
-}
-
-pub enum JobOutcome {
-    /// Finished; the worker records it.
-    Done,
-    /// Finished and recorded in the same transaction as its result.
-    Recorded,
-    /// Another worker holds the job now (this one's lease lapsed): nothing was recorded.
-    Superseded,
-    /// Try again later, for this reason.
-    Retry(String),
-}
-
-/// Runs one retrieval job (safe to run twice).
-pub async fn run(app: &App, job: &JobRow) -> Result<JobOutcome> {
-    let p: JobPayload =
-        serde_json::from_str(&job.payload).map_err(|e| anyhow::anyhow!("job payload: {e}"))?;
-    let mut conn = app.store.read().await?;
-    let request = ponte_store::request_by_id(&mut conn, &p.request_id)
-        .await?
-        .ok_or(Error::NotFound("request"))?;
-    let consent = ponte_store::consent_by_id(&mut conn, &p.consent_id)
-        .await?
-        .ok_or(Error::NotFound("consent"))?;
-    let done = ponte_store::reports_of_request(&mut conn, &request.id)
-        .await?
-        .into_iter()
-        .any(|r| r.consent_id == consent.id && r.product == p.product.as_str());
-    drop(conn);
-    if done {
-        return Ok(JobOutcome::Done);
-    }
-    let result = match ConsentStatus::parse(&consent.status) {
-        Some(ConsentStatus::Authorised) => match retrieve(app, &consent, p.product).await {
-            Ok(data) => Ok(data),
-            Err(ConnectError::ConsentRevoked(code)) => {
-                tracing::info!(consent_id = %consent.id, code, "the institution reports the consent revoked");
-                let now =
-                    crate::services::consents::revoked_at_institution(app, &consent.id, &code)
-                        .await?;
-                Err(if now.status == ConsentStatus::Expired.as_str() {
-                    Failure::ConsentMaxDateReached
-                } else {
-                    Failure::of_institution(&ConnectError::ConsentRevoked(code))
-                })
-            }
-            Err(e) => {
-                tracing::warn!(consent_id = %consent.id, request_id = %request.id, product = %p.product, attempt = job.attempts, error = %e, "the institution failed the retrieval");
-                if transient(&e) && job.attempts < MAX_JOB_ATTEMPTS {
-                    return Ok(JobOutcome::Retry(e.to_string()));
-                }
-                Err(Failure::of_institution(&e))
-            }
-        },
-        Some(other) => Err(Failure::ConsentEnded(other)),
-        None => return Err(anyhow::anyhow!("stored consent status {:?}", consent.status).into()),
-    };
-    store_report(
-        app,
-        &job.lease(),
-        &request,
-        &consent,
-        p.product,
-        result,
-        None,
-    )
-    .await
-}
-
-/// The job failed on every try (Ponte's own error, e.g. its database): its
-/// report is recorded `FAILED` with its `REPORT_READY`, and the job ended, in
-/// one transaction, so the request does not stay `PROCESSING`.
-pub async fn give_up(app: &App, job: &JobRow, why: &str) -> Result<JobOutcome> {
-    let Ok(p) = serde_json::from_str::<JobPayload>(&job.payload) else {
-        // Nothing to report on: the job just ends.
-        let mut tx = app.store.begin().await?;
-        let now = app.clock.now_ms();
-        let lease = job.lease();
-        if !ponte_store::finish_job(&mut tx, &lease, ponte_store::JOB_FAILED, Some(why), now)
-            .await?
-        {
-            return Ok(JobOutcome::Superseded);
-        }
-        tx.commit().await?;
-        return Ok(JobOutcome::Recorded);
-    };
-    let mut conn = app.store.read().await?;
-    let request = ponte_store::request_by_id(&mut conn, &p.request_id)
-        .await?
-        .ok_or(Error::NotFound("request"))?;
-    let consent = ponte_store::consent_by_id(&mut conn, &p.consent_id)
-        .await?
-        .ok_or(Error::NotFound("consent"))?;
-    drop(conn);
-    store_report(
-        app,
-        &job.lease(),
-        &request,
-        &consent,
-        p.product,
-        Err(Failure::Internal),
-        Some(why),
-    )
-    .await
-}
-
-/// Worth another try later: the institution was unreachable, or refused tokens
-/// that a sibling job may have replaced by the time this one runs again.
-fn transient(e: &ConnectError) -> bool {
-    matches!(
-        e,
-        ConnectError::Unavailable(_) | ConnectError::Transport(_) | ConnectError::TokensRefused(_)
-    )
-}
-
-async fn retrieve(
-    app: &App,
-    consent: &ConsentRow,
-    product: Product,
-) -> Result<Box<RawValue>, ConnectError> {
-    let institution = app
-        .directory
-        .get(&consent.institution_code)
-        .ok_or_else(|| ConnectError::Refused("the institution left the directory".into()))?;
-    let sealed = consent
-        .bank_tokens_enc
-        .as_deref()
-        .ok_or_else(|| ConnectError::Refused("the consent has no tokens".into()))?;
-    let tokens: BankTokens = app
-        .crypto
-        .decrypt_json(sealed)
-        .map_err(|e| ConnectError::Protocol(e.to_string()))?;
-    let bank_consent_id = consent
-        .bank_consent_id
-        .as_deref()
-        .ok_or_else(|| ConnectError::Refused("the consent has no institution consent id".into()))?;
-    let stored = StoredTokens {
-        app,
-        consent_id: &consent.id,
-    };
-    let mut session = DataSession::new(
-        &app.open_finance,
-        &institution.endpoint,
-        bank_consent_id,
-        tokens,
-    )
-    .with_token_store(&stored);
-    let window = Window::ending(app.clock.now_ms());
-    let data = products::fetch(&mut session, product, consent.business == 1, &window).await?;
-    if product != Product::Insights {
-        return Ok(data);
-    }
-    let insights = insights::compute_json(data.get()).map_err(ConnectError::Protocol)?;
-    serde_json::value::to_raw_value(&insights).map_err(|e| ConnectError::Protocol(e.to_string()))
-}
-
-/// Stores the job's report and its `REPORT_READY`, and ends the job (failed,
-/// with `job_error`, when given), in one transaction.
-#[allow(clippy::too_many_arguments)]
-async fn store_report(
-    app: &App,
-    lease: &JobLease,
-    request: &RequestRow,
-    consent: &ConsentRow,
-    product: Product,
-    result: Result<Box<RawValue>, Failure>,
-    job_error: Option<&str>,
-) -> Result<JobOutcome> {
-    // Sealed before the transaction: five years of transactions take a while.
-    let sealed = result.map(|data| {
-        (
-            products::summary(product, data.get()),
-            app.crypto.seal_document(data.get().as_bytes()),
-        )
-    });
-    let mut tx = app.store.begin().await?;
-    // Revocation deletes what was retrieved under the consent. The row stays
-    // locked to the commit: a revocation either committed before (the data
-    // read meanwhile is dropped here) or waits and erases this report too.
-    let result = match sealed {
-        Ok(_) if !ponte_store::lock_if_authorised(&mut tx, &consent.id).await? => {
-            let current = ponte_store::consent_by_id(&mut tx, &consent.id).await?;
-            Err(current
-                .and_then(|c| ConsentStatus::parse(&c.status))
-                .map_or(Failure::ConsentEnded(ConsentStatus::Revoked), |s| {
-                    Failure::ConsentEnded(s)
-                }))
-        }
-        other => other,
-    };
-    let now = app.clock.now_ms();
-    let (status, reason, summary, data_enc) = match result {
-        Ok((summary, data)) => ("SUCCESS", None, summary, Some(data)),
-        Err(why) => ("FAILED", Some(why.to_string()), json!({}), None),
-    };
-    let row = ReportRow {
-        id: ReportId::generate().to_string(),
-        request_id: request.id.clone(),
-        client_id: request.client_id.clone(),
-        link_id: request.link_id.clone(),
-        consent_id: consent.id.clone(),
-        institution_code: consent.institution_code.clone(),
-        product: product.as_str().to_string(),
-        status: status.to_string(),
-        reason: reason.clone(),
-        summary: summary.to_string(),
-        data_enc,
-        generated_at: now,
-        deleted_at: None,
-    };
-    let callbacks: Map<String, Value> =
-        serde_json::from_str(&request.callbacks).unwrap_or_default();
-    let target_url = callbacks.get(product.as_str()).and_then(Value::as_str);
-    let payload = json!({
-        "event": "REPORT_READY",
-        "requestId": row.request_id,
-        "reportId": row.id,
-        "linkId": row.link_id,
-        "consentId": row.consent_id,
-        "product": row.product,
-        "status": status,
-        "reason": reason,
-        "summary": summary,
-    });
-    if ponte_store::insert_report(&mut tx, &row).await? {
-        outbox::enqueue(
-            &mut tx,
-            &ClientId::from_trusted(row.client_id.clone()),
-            "REPORT_READY",
-            Target::Reports,
-            target_url,
-            &payload,
-            now,
-        )
-        .await?;
-    }
-    let job_status = match job_error {
-        Some(_) => ponte_store::JOB_FAILED,
-        None => ponte_store::JOB_DONE,
-    };
-    if !ponte_store::finish_job(&mut tx, lease, job_status, job_error, now).await? {
-        // Our lease lapsed and another worker runs the job: its report wins.
-        tx.rollback().await?;
-        return Ok(JobOutcome::Superseded);
-    }
-    tx.commit().await?;
-    metrics::counter!("ponte_reports_total", "product" => product.as_str(), "status" => status)
-        .increment(1);
-    tracing::info!(report_id = %row.id, request_id = %row.request_id, consent_id = %row.consent_id, product = %product, status, reason, "report stored");
-    Ok(JobOutcome::Recorded)
 }
 
 /// `GET /data/v1/requests/{id}`.

@@ -5,7 +5,10 @@
 //! lapses; only the current holder of a job's lease can record its outcome.
 
 use crate::error::Result;
-use crate::services::retrieval::{self, JobOutcome, MAX_JOB_ATTEMPTS};
+use crate::services::consents;
+use crate::services::job::JobOutcome;
+use crate::services::retrieval::{self, MAX_JOB_ATTEMPTS};
+use crate::services::retrieval_job;
 use crate::App;
 use ponte_store::{JobLease, JobRow};
 use rand::Rng;
@@ -96,7 +99,9 @@ async fn execute(app: &App, job: JobRow) {
             );
         }
         match job.kind.as_str() {
-            retrieval::JOB_KIND => retrieval::run(app, &job).await,
+            retrieval::JOB_KIND => retrieval_job::run(app, &job).await,
+            retrieval::AUTO_DELIVERY_JOB_KIND => retrieval::run_auto_delivery(app, &job).await,
+            consents::REVOKE_JOB_KIND => consents::run_revoke_at_institution(app, &job).await,
             other => Err(anyhow::anyhow!("unknown job kind {other:?}").into()),
         }
     };
@@ -169,8 +174,21 @@ async fn record(
             tracing::error!(error = %e, "job failed on its last try; giving up");
             let why = e.to_string();
             let given_up = match job.kind.as_str() {
-                retrieval::JOB_KIND => retrieval::give_up(app, job, &why).await,
-                _ => Err(e),
+                retrieval::JOB_KIND => retrieval_job::give_up(app, job, &why).await,
+                // Nobody waits on the others' outcome: they just end.
+                _ => {
+                    let mut tx = app.store.begin().await?;
+                    let held = ponte_store::finish_job(
+                        &mut tx,
+                        lease,
+                        ponte_store::JOB_FAILED,
+                        Some(&why),
+                        now,
+                    )
+                    .await?;
+                    tx.commit().await?;
+                    return Ok(held);
+                }
             };
             match given_up {
                 Ok(JobOutcome::Superseded) => Ok(false),

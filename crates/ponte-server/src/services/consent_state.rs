@@ -1,0 +1,177 @@
+//! The consent's state: the one way its status changes (checked against the
+//! state machine, compare-and-set in the database, history and webhook in the
+//! same transaction), the clock that expires it, and how it ends. Depends on
+//! the store and the outbox only, so every other service can use it.
+
+use crate::clock::rfc3339;
+use crate::error::{Error, Result};
+use crate::services::outbox::{self, Target};
+use ponte_core::consent::reason;
+use ponte_core::{ClientId, ConsentStatus};
+use ponte_store::{Conn, ConsentRow, Store};
+use serde_json::json;
+
+/// Writes the `CONSENT_STATUS_CHANGED` webhook for a status the consent just entered.
+pub async fn emit(
+    conn: &mut Conn,
+    row: &ConsentRow,
+    previous: Option<ConsentStatus>,
+    status: ConsentStatus,
+    reason: Option<&str>,
+    now: i64,
+) -> Result<()> {
+    let payload = json!({
+        "event": "CONSENT_STATUS_CHANGED",
+        "consentId": row.id,
+        "linkId": row.link_id,
+        "externalTrackId": row.external_track_id,
+        "institutionCode": row.institution_code,
+        "status": status,
+        "previousStatus": previous,
+        "reason": reason,
+        "occurredAt": rfc3339(now),
+    });
+    outbox::enqueue(
+        conn,
+        &ClientId::from_trusted(row.client_id.clone()),
+        "CONSENT_STATUS_CHANGED",
+        Target::Events,
+        None,
+        &payload,
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+/// The one way a consent changes status: checked against the state machine,
+/// compare-and-set in the database (false if another writer won), history and
+/// webhook in the same transaction.
+pub async fn change_status(
+    conn: &mut Conn,
+    row: &ConsentRow,
+    to: ConsentStatus,
+    reason: Option<&str>,
+    now: i64,
+) -> Result<bool> {
+    let from = ConsentStatus::parse(&row.status)
+        .ok_or_else(|| anyhow::anyhow!("stored consent status {:?}", row.status))?;
+    from.transition(to)
+        .map_err(|e| Error::Conflict(e.to_string()))?;
+    if !ponte_store::update_consent_status(conn, &row.id, from.as_str(), to.as_str(), reason, now)
+        .await?
+    {
+        return Ok(false);
+    }
+    emit(conn, row, Some(from), to, reason, now).await?;
+    metrics::counter!("ponte_consent_transitions_total", "to" => to.as_str()).increment(1);
+    tracing::info!(consent_id = %row.id, %from, %to, reason, "consent status changed");
+    Ok(true)
+}
+
+/// The move a consent's clock calls for at `now`, if any.
+pub fn due_expiry(row: &ConsentRow, now: i64) -> Option<(ConsentStatus, &'static str)> {
+    match ConsentStatus::parse(&row.status)? {
+        ConsentStatus::AwaitingAuthorisation if row.authorise_by <= now => {
+            Some((ConsentStatus::Rejected, reason::CONSENT_EXPIRED))
+        }
+        ConsentStatus::Authorised if row.expire_at <= now => {
+            Some((ConsentStatus::Expired, reason::CONSENT_MAX_DATE_REACHED))
+        }
+        _ => None,
+    }
+}
+
+/// Applies `due_expiry` to every consent due; returns how many changed.
+pub async fn expire_due(store: &Store, now: i64) -> Result<usize> {
+    let mut tx = store.begin().await?;
+    let due = ponte_store::consents_due_to_expire(&mut tx, now, 100).await?;
+    let mut changed = 0;
+    for row in &due {
+        if let Some((to, why)) = due_expiry(row, now) {
+            if change_status(&mut tx, row, to, Some(why), now).await? {
+                ponte_store::set_consent_tokens(&mut tx, &row.id, None, now).await?;
+                changed += 1;
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(changed)
+}
+
+/// How a consent ends, whoever ends it: `AUTHORISED` becomes `to_if_authorised`
+/// (`REVOKED`, or `EXPIRED` for an institution ending it at its end date),
+/// `AWAITING_AUTHORISATION` becomes `REJECTED`; a final consent stays as it
+/// is. The status change and its webhook, the reports' data erased (for a
+/// revocation) and the institution's tokens erased go in the caller's
+/// transaction, only if this writer's compare-and-set won: a `DELETE` racing
+/// the institution's callback never erases the tokens of a consent the
+/// callback just authorised. `None` when another writer moved the consent
+/// first: the caller re-reads it and decides again.
+pub async fn end(
+    conn: &mut Conn,
+    row: &ConsentRow,
+    to_if_authorised: ConsentStatus,
+    why: &str,
+    now: i64,
+) -> Result<Option<ConsentStatus>> {
+    let status = ConsentStatus::parse(&row.status)
+        .ok_or_else(|| anyhow::anyhow!("stored consent status {:?}", row.status))?;
+    let to = match status {
+        ConsentStatus::Authorised => to_if_authorised,
+        ConsentStatus::AwaitingAuthorisation => ConsentStatus::Rejected,
+        final_status => return Ok(Some(final_status)),
+    };
+    if !change_status(conn, row, to, Some(why), now).await? {
+        return Ok(None);
+    }
+    if to == ConsentStatus::Revoked {
+        ponte_store::erase_consent_reports(conn, &row.id, now).await?;
+    }
+    ponte_store::set_consent_tokens(conn, &row.id, None, now).await?;
+    Ok(Some(to))
+}
+
+/// The institution reports the consent ended on its side (the customer
+/// withdrew it in their bank, or it reached its end date there): it ends here
+/// too, without calling the institution back. Returns the consent as it is now.
+pub async fn ended_at_institution(
+    store: &Store,
+    consent_id: &str,
+    code: &str,
+    now: i64,
+) -> Result<ConsentRow> {
+    // The institution ending it at its end date is an expiry, as our own clock
+    // would have said, not a revocation: the data stays.
+    let to = if code == reason::CONSENT_MAX_DATE_REACHED {
+        ConsentStatus::Expired
+    } else {
+        ConsentStatus::Revoked
+    };
+    let why = if to == ConsentStatus::Expired {
+        reason::CONSENT_MAX_DATE_REACHED
+    } else {
+        reason::INSTITUTION_REVOKED
+    };
+    for _ in 0..3 {
+        let row = current(store, consent_id).await?;
+        if row.status != ConsentStatus::Authorised.as_str() {
+            return Ok(row);
+        }
+        let mut tx = store.begin().await?;
+        if end(&mut tx, &row, to, why, now).await?.is_some() {
+            tx.commit().await?;
+            return current(store, consent_id).await;
+        }
+    }
+    Err(Error::Conflict(
+        "the consent keeps changing; try again".into(),
+    ))
+}
+
+async fn current(store: &Store, consent_id: &str) -> Result<ConsentRow> {
+    let mut conn = store.read().await?;
+    ponte_store::consent_by_id(&mut conn, consent_id)
+        .await?
+        .ok_or(Error::NotFound("consent"))
+}
