@@ -53,37 +53,9 @@ both!(operations_endpoints, |db: Db| async move {
         (Some("OKP"), Some("Ed25519"))
     );
 
-    // Every route the router serves is in the OpenAPI document.
+    // The reference and its document (their agreement is tests/openapi.rs).
     let (_, doc) = ts.get("/openapi.json", None).await;
     assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
-    for path in [
-        "/data/v1/auth",
-        "/data/v1/auth/refresh",
-        "/data/v1/links",
-        "/data/v1/links/{linkId}",
-        "/data/v1/links/institutions",
-        "/data/v1/consents",
-        "/data/v1/consents/{consentId}",
-        "/data/personal/institution-data",
-        "/data/business/institution-data",
-        "/data/v1/requests/{requestId}",
-        "/data/v1/reports/{reportId}",
-        "/data/v1/reports/{reportId}/download",
-        "/data/v1/reports/{reportId}/pdf",
-        "/data/v1/webhooks/messages",
-        "/data/v1/webhooks/messages/{messageId}",
-        "/data/v1/webhooks/messages/{messageId}/replay",
-        "/data/v1/webhooks/replay",
-        "/sandbox/v1/consents/{consentId}/authorise",
-        "/callback/open-finance",
-        "/link",
-        "/healthz",
-        "/readyz",
-        "/metrics",
-        "/.well-known/jwks.json",
-    ] {
-        assert!(doc["paths"].get(path).is_some(), "{path} is documented");
-    }
     let docs = ts
         .http
         .get(ts.url("/docs"))
@@ -94,7 +66,7 @@ both!(operations_endpoints, |db: Db| async move {
         .await
         .unwrap();
     assert!(
-        docs.contains("<html") && docs.contains("/data/v1/consents"),
+        docs.contains("<html") && docs.contains("/openapi.json"),
         "rendered reference"
     );
 

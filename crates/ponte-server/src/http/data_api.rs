@@ -17,6 +17,11 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
+#[allow(unused_imports)] // Some are named only in the `utoipa::path` attributes.
+use wire::*;
+
+pub mod docs;
+pub mod wire;
 
 const ACCESS: &[TokenKind] = &[TokenKind::Access];
 const LINK: &[TokenKind] = &[TokenKind::Link];
@@ -126,13 +131,11 @@ impl IntoResponse for ApiError {
 
 type ApiResult = Result<Response, ApiError>;
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct AuthRequest {
-    access_key: Option<String>,
-    secret_key: Option<String>,
-}
-
+#[utoipa::path(post, path = "/data/v1/auth", tag = "Data API: Auth",
+    summary = "Trade the API key and secret for an access token",
+    description = "Access tokens last 30 minutes. Repeated wrong secrets are answered `RATE_LIMITED` with `Retry-After`.",
+    request_body = AuthRequest, security(()),
+    responses((status = 200, description = "A new access token", body = AccessToken), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 async fn auth(State(app): State<App>, body: Bytes) -> ApiResult {
     let req: AuthRequest = json_body(&body)?;
     let key = req
@@ -143,18 +146,35 @@ async fn auth(State(app): State<App>, body: Bytes) -> ApiResult {
         .secret_key
         .filter(|k| !k.is_empty())
         .ok_or_else(|| ponte_core::FieldError::new("secretKey", "is required"))?;
-    let (token, ttl) = clients::access_token(&app, &key, &secret).await?;
-    Ok(Json(json!({"accessToken": token, "expireIn": ttl})).into_response())
+    let (access_token, expire_in) = clients::access_token(&app, &key, &secret).await?;
+    Ok(Json(AccessToken {
+        access_token,
+        expire_in,
+    })
+    .into_response())
 }
 
+#[utoipa::path(post, path = "/data/v1/auth/refresh", tag = "Data API: Auth",
+    summary = "A new access token for the bearer of a valid one",
+    security(("accessToken" = [])),
+    responses((status = 200, description = "A new access token", body = AccessToken), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 async fn refresh(State(app): State<App>, headers: HeaderMap) -> ApiResult {
     let who = bearer(&app, &headers, ACCESS).await?;
-    let (token, ttl) = app
-        .tokens
-        .issue(TokenKind::Access, &who.client_id, None, None)?;
-    Ok(Json(json!({"accessToken": token, "expireIn": ttl})).into_response())
+    let (access_token, expire_in) =
+        app.tokens
+            .issue(TokenKind::Access, &who.client_id, None, None)?;
+    Ok(Json(AccessToken {
+        access_token,
+        expire_in,
+    })
+    .into_response())
 }
 
+#[utoipa::path(post, path = "/data/v1/links", tag = "Data API: Links",
+    summary = "Open a link for one end user",
+    description = "Returns the hosted widget's URL and the link token it runs with. A link named with `productsCallbackUrl` re-enables a URL that a 410 disabled.",
+    request_body = LinkRequestDoc, security(("accessToken" = [])),
+    responses((status = 200, description = "The link", body = CreatedLink), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 async fn create_link(State(app): State<App>, headers: HeaderMap, body: Bytes) -> ApiResult {
     let who = bearer(&app, &headers, ACCESS).await?;
     let req: links::LinkRequest = json_body(&body)?;
@@ -163,6 +183,10 @@ async fn create_link(State(app): State<App>, headers: HeaderMap, body: Bytes) ->
     Ok(Json(created).into_response())
 }
 
+#[utoipa::path(get, path = "/data/v1/links/{linkId}", tag = "Data API: Links",
+    summary = "The link, its status and its consents",
+    params(("linkId" = String, Path, description = "From POST /data/v1/links")), security(("accessToken" = [])),
+    responses((status = 200, description = "The link", body = Link), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 async fn get_link(
     State(app): State<App>,
     headers: HeaderMap,
@@ -172,11 +196,21 @@ async fn get_link(
     Ok(Json(links::view(&app, &who.client_id, &link_id).await?).into_response())
 }
 
+#[utoipa::path(get, path = "/data/v1/links/institutions", tag = "Data API: Institutions",
+    summary = "The institutions an end user can connect",
+    description = "Called by the widget with the link token.",
+    security(("linkToken" = [])),
+    responses((status = 200, description = "Institutions", body = Vec<Institution>), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 async fn institutions(State(app): State<App>, headers: HeaderMap) -> ApiResult {
     bearer(&app, &headers, LINK).await?;
     Ok(Json(app.directory.open_finance()).into_response())
 }
 
+#[utoipa::path(post, path = "/data/v1/consents", tag = "Data API: Consents",
+    summary = "Create a consent at an institution",
+    description = "Send the end user to `consentRedirectUrl`; the institution sends them back to Ponte, which sends them to the link's `redirectUrl`.",
+    request_body = ConsentRequestDoc, security(("linkToken" = [])),
+    responses((status = 200, description = "The consent, awaiting authorisation", body = CreatedConsent), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 async fn create_consent(State(app): State<App>, headers: HeaderMap, body: Bytes) -> ApiResult {
     let who = bearer(&app, &headers, LINK).await?;
     let req: consents::ConsentRequest = json_body(&body)?;
@@ -184,6 +218,11 @@ async fn create_consent(State(app): State<App>, headers: HeaderMap, body: Bytes)
     Ok(Json(created).into_response())
 }
 
+#[utoipa::path(get, path = "/data/v1/consents/{consentId}", tag = "Data API: Consents",
+    summary = "The consent, with its status history",
+    params(("consentId" = String, Path, description = "From POST /data/v1/consents")),
+    security(("accessToken" = []), ("linkToken" = [])),
+    responses((status = 200, description = "The consent", body = Consent), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 async fn get_consent(
     State(app): State<App>,
     headers: HeaderMap,
@@ -194,6 +233,11 @@ async fn get_consent(
     Ok(Json(consents::view_of(&app, &row).await?).into_response())
 }
 
+#[utoipa::path(delete, path = "/data/v1/consents/{consentId}", tag = "Data API: Consents",
+    summary = "Revoke the consent here and at the institution",
+    description = "The status becomes `REVOKED`, its stored reports are erased (their URLs answer 410) and `CONSENT_STATUS_CHANGED` is sent.",
+    params(("consentId" = String, Path, description = "The consent to revoke")), security(("accessToken" = [])),
+    responses((status = 200, description = "The revoked consent", body = Consent), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 async fn revoke_consent(
     State(app): State<App>,
     headers: HeaderMap,
@@ -204,6 +248,12 @@ async fn revoke_consent(
     Ok(Json(consents::view_of(&app, &row).await?).into_response())
 }
 
+#[utoipa::path(post, path = "/sandbox/v1/consents/{consentId}/authorise", tag = "Data API: Sandbox",
+    summary = "Log in and decide at the sandbox institution without a browser",
+    description = "Sandbox mode only. The sandbox users (`user_good`, `user_deny`, `user_mfa`, …) behave as in the README.",
+    request_body = SandboxCredentialsDoc, params(("consentId" = String, Path, description = "A consent awaiting authorisation")),
+    security(("accessToken" = []), ("linkToken" = [])),
+    responses((status = 200, description = "The consent as Ponte now sees it", body = Consent), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 async fn sandbox_authorise(
     State(app): State<App>,
     headers: HeaderMap,
@@ -213,6 +263,12 @@ async fn sandbox_authorise(
     sandbox_step(app, headers, consent_id, body, false).await
 }
 
+#[utoipa::path(post, path = "/sandbox/v1/consents/{consentId}/revoke-at-institution", tag = "Data API: Sandbox",
+    summary = "The end user revokes the consent in their bank",
+    description = "Sandbox mode only. Ponte learns it at the next retrieval: `REVOKED` with reason `INSTITUTION_REVOKED`.",
+    request_body = SandboxCredentialsDoc, params(("consentId" = String, Path, description = "An authorised consent")),
+    security(("accessToken" = []), ("linkToken" = [])),
+    responses((status = 200, description = "The consent as Ponte sees it", body = Consent), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 async fn sandbox_revoke_at_institution(
     State(app): State<App>,
     headers: HeaderMap,
@@ -246,17 +302,35 @@ async fn institution_data(app: App, headers: HeaderMap, body: Bytes, kind: Kind)
     let who = bearer(&app, &headers, ACCESS).await?;
     let req: retrieval::InstitutionDataRequest = json_body(&body)?;
     let request_id = retrieval::request(&app, &who.client_id, kind, req).await?;
-    Ok(Json(json!({"requestId": request_id, "message": "ok"})).into_response())
+    Ok(Json(RequestAccepted {
+        request_id: request_id.to_string(),
+        message: "ok".into(),
+    })
+    .into_response())
 }
 
+#[utoipa::path(post, path = "/data/personal/institution-data", tag = "Data API: Data requests",
+    summary = "Request reports for a person's authorised consents",
+    description = "Answered at once; each report arrives as a `REPORT_READY` webhook and in `GET /data/v1/requests/{requestId}`.",
+    request_body = InstitutionDataRequestDoc, security(("accessToken" = [])),
+    responses((status = 200, description = "Accepted", body = RequestAccepted), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 async fn personal_data(State(app): State<App>, headers: HeaderMap, body: Bytes) -> ApiResult {
     institution_data(app, headers, body, Kind::Personal).await
 }
 
+#[utoipa::path(post, path = "/data/business/institution-data", tag = "Data API: Data requests",
+    summary = "Request reports for a company's authorised consents",
+    description = "As the personal request; `taxId` is the link's CNPJ.",
+    request_body = InstitutionDataRequestDoc, security(("accessToken" = [])),
+    responses((status = 200, description = "Accepted", body = RequestAccepted), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 async fn business_data(State(app): State<App>, headers: HeaderMap, body: Bytes) -> ApiResult {
     institution_data(app, headers, body, Kind::Business).await
 }
 
+#[utoipa::path(get, path = "/data/v1/requests/{requestId}", tag = "Data API: Data requests",
+    summary = "A data request's status and its reports",
+    params(("requestId" = String, Path, description = "From institution-data")), security(("accessToken" = [])),
+    responses((status = 200, description = "The request", body = DataRequest), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 async fn get_request(
     State(app): State<App>,
     headers: HeaderMap,
@@ -266,6 +340,11 @@ async fn get_request(
     Ok(Json(retrieval::view(&app, &who.client_id, &request_id).await?).into_response())
 }
 
+#[utoipa::path(get, path = "/data/v1/reports/{reportId}", tag = "Data API: Reports",
+    summary = "A report, with fresh signed download URLs",
+    description = "410 `REPORT_DELETED` once its consent was revoked.",
+    params(("reportId" = String, Path, description = "From REPORT_READY or the request")), security(("accessToken" = [])),
+    responses((status = 200, description = "The report", body = Report), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 async fn get_report(
     State(app): State<App>,
     headers: HeaderMap,
@@ -286,6 +365,12 @@ struct Signed {
     signature: Option<String>,
 }
 
+#[utoipa::path(get, path = "/data/v1/reports/{reportId}/download", tag = "Data API: Reports",
+    summary = "The report's JSON behind a signed URL (`downloadUrl`)",
+    description = "No token: the signature is the credential. 403 `INVALID_SIGNATURE` once expired (15 minutes) or altered; 410 after revocation.",
+    params(("reportId" = String, Path, description = "The report"), ("expires" = String, Query, description = "Unix seconds, from the signed URL"), ("signature" = String, Query, description = "From the signed URL")),
+    security(()),
+    responses((status = 200, description = "The report", body = Report), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 async fn download_report(
     State(app): State<App>,
     Path(report_id): Path<String>,
@@ -294,6 +379,12 @@ async fn download_report(
     signed_download(&app, &report_id, reports::Format::Json, q).await
 }
 
+#[utoipa::path(get, path = "/data/v1/reports/{reportId}/pdf", tag = "Data API: Reports",
+    summary = "The report as a readable PDF behind a signed URL (`pdfUrl`)",
+    description = "The same rules as the JSON download.",
+    params(("reportId" = String, Path, description = "The report"), ("expires" = String, Query, description = "Unix seconds, from the signed URL"), ("signature" = String, Query, description = "From the signed URL")),
+    security(()),
+    responses((status = 200, description = "The PDF", content_type = "application/pdf", body = Vec<u8>), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 async fn download_pdf(
     State(app): State<App>,
     Path(report_id): Path<String>,
@@ -384,6 +475,11 @@ struct ListQuery {
     limit: Option<String>,
 }
 
+#[utoipa::path(get, path = "/data/v1/webhooks/messages", tag = "Data API: Webhooks",
+    summary = "Your webhook messages, newest first",
+    params(("status" = Option<String>, Query, description = "`pending`, `delivered` or `dead`"), ("limit" = Option<String>, Query, description = "1 to 100"), ("cursor" = Option<String>, Query, description = "The previous page's `nextCursor`")),
+    security(("accessToken" = [])),
+    responses((status = 200, description = "A page of messages", body = WebhookPage), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 async fn list_webhooks(
     State(app): State<App>,
     headers: HeaderMap,
@@ -411,6 +507,10 @@ async fn list_webhooks(
     .into_response())
 }
 
+#[utoipa::path(get, path = "/data/v1/webhooks/messages/{messageId}", tag = "Data API: Webhooks",
+    summary = "One message with every delivery attempt",
+    params(("messageId" = String, Path, description = "The `webhook-id` header of the delivery")), security(("accessToken" = [])),
+    responses((status = 200, description = "The message", body = WebhookMessageDetail), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 async fn show_webhook(
     State(app): State<App>,
     headers: HeaderMap,
@@ -420,6 +520,11 @@ async fn show_webhook(
     Ok(Json(webhooks::show(&app, &who.client_id, &message_id).await?).into_response())
 }
 
+#[utoipa::path(post, path = "/data/v1/webhooks/messages/{messageId}/replay", tag = "Data API: Webhooks",
+    summary = "Send a finished message again (same webhook-id)",
+    description = "409 `CONFLICT` naming the URL when a 410 Gone disabled its endpoint.",
+    params(("messageId" = String, Path, description = "The message")), security(("accessToken" = [])),
+    responses((status = 200, description = "Queued", body = Replayed), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 async fn replay_webhook(
     State(app): State<App>,
     headers: HeaderMap,
@@ -429,11 +534,10 @@ async fn replay_webhook(
     Ok(Json(webhooks::replay(&app, &who.client_id, &message_id).await?).into_response())
 }
 
-#[derive(Debug, Default, Deserialize)]
-struct ReplaySince {
-    since: Option<String>,
-}
-
+#[utoipa::path(post, path = "/data/v1/webhooks/replay", tag = "Data API: Webhooks",
+    summary = "Send again every message that died since a time",
+    request_body = ReplaySince, security(("accessToken" = [])),
+    responses((status = 200, description = "What was queued and what was skipped", body = BulkReplay), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 async fn replay_dead_webhooks(
     State(app): State<App>,
     headers: HeaderMap,
@@ -447,21 +551,25 @@ async fn replay_dead_webhooks(
     Ok(Json(webhooks::replay_dead_since(&app, &who.client_id, &since).await?).into_response())
 }
 
+#[utoipa::path(post, path = "/data/v1/webhooks/secret/rotate", tag = "Data API: Webhooks",
+    summary = "Issue a new webhook secret",
+    description = "For 24 hours webhooks carry both signatures, `webhook-signature: v1,<new> v1,<old>`; a new rotation ends the previous grace.",
+    security(("accessToken" = [])),
+    responses((status = 200, description = "The new secret, shown once", body = RotatedWebhookSecret), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 async fn rotate_webhook_secret(State(app): State<App>, headers: HeaderMap) -> ApiResult {
     let who = bearer(&app, &headers, ACCESS).await?;
     let rotated = clients::rotate_webhook_secret(&app, who.client_id.as_str()).await?;
-    Ok(Json(json!({
-        "webhookSecret": rotated.webhook_secret,
-        "previousSecretExpiresAt": rotated.previous_secret_expires_at,
-    }))
+    Ok(Json(RotatedWebhookSecret {
+        webhook_secret: rotated.webhook_secret,
+        previous_secret_expires_at: rotated.previous_secret_expires_at,
+    })
     .into_response())
 }
 
-#[derive(Debug, Default, Deserialize)]
-struct EnableEndpoint {
-    url: Option<String>,
-}
-
+#[utoipa::path(post, path = "/data/v1/webhooks/endpoints/enable", tag = "Data API: Webhooks",
+    summary = "Enable again a URL that answered 410 Gone",
+    request_body = EnableEndpoint, security(("accessToken" = [])),
+    responses((status = 200, description = "Enabled", body = EndpointEnabled), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 async fn enable_webhook_endpoint(
     State(app): State<App>,
     headers: HeaderMap,

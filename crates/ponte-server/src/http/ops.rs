@@ -3,7 +3,7 @@
 use crate::App;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
@@ -17,13 +17,11 @@ pub fn routes() -> Router<App> {
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics_text))
         .route("/.well-known/jwks.json", get(jwks))
+        .route("/openapi.json", get(super::openapi::openapi_json))
+        .route("/docs", get(super::openapi::docs_page))
         .route(
-            "/openapi.json",
-            get(|| async { Json(super::openapi::document()) }),
-        )
-        .route(
-            "/docs",
-            get(|| async { Html(super::openapi::render_html(&super::openapi::document())) }),
+            super::openapi::REDOC_PATH,
+            get(super::openapi::redoc_bundle),
         )
 }
 

@@ -1,0 +1,467 @@
+//! The Data API's wire types as the OpenAPI document describes them
+//! (camelCase, Klavi's names). Answers the handlers build themselves are
+//! serialised from these types; the ones services still return are
+//! described here field for field, and the wire snapshots guard both.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use utoipa::ToSchema;
+
+/// Every Data API failure: a stable code, a message for the developer, and
+/// the request field at fault.
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({"error": {"code": "INVALID_FIELD", "message": "personalTaxId: is not a valid CPF", "field": "personalTaxId"}}))]
+pub struct ErrorEnvelope {
+    pub error: ErrorBody,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// `INVALID_CREDENTIALS`, `INVALID_TOKEN`, `TOKEN_EXPIRED`, `INVALID_FIELD`, `NOT_FOUND`,
+    /// `METHOD_NOT_ALLOWED`, `PAYLOAD_TOO_LARGE`, `INSTITUTION_OUTAGE`, `CONSENT_NOT_AUTHORISED`,
+    /// `RATE_LIMITED`, `INSTITUTION_ERROR`, `CONFLICT`, `REPORT_DELETED`, `INVALID_SIGNATURE`,
+    /// `INTERNAL_ERROR`.
+    #[schema(example = "INVALID_FIELD")]
+    pub code: String,
+    pub message: String,
+    /// The field at fault in the request's own naming: a JSON path (`consentId[1]`), a query
+    /// parameter or a path parameter; `null` when no single field is.
+    pub field: Option<String>,
+}
+
+#[derive(Default, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthRequest {
+    /// The API key (`pk_…`) from `ponte clients create`.
+    #[schema(example = "pk_3f9c2a")]
+    pub access_key: Option<String>,
+    /// The API secret (`sk_…`); shown once when the client is created or rotated.
+    #[schema(example = "sk_0b1e…")]
+    pub secret_key: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AccessToken {
+    /// Bearer token for your backend's calls.
+    pub access_token: String,
+    /// Seconds until it expires.
+    #[schema(example = 1800)]
+    pub expire_in: i64,
+}
+
+/// At least one tax id. Every field is optional on its own.
+#[derive(Serialize, ToSchema)]
+#[schema(as = LinkRequest)]
+#[allow(dead_code)] // Read by `services::links::LinkRequest`; this type describes it.
+#[serde(rename_all = "camelCase")]
+pub struct LinkRequestDoc {
+    /// The person's CPF, with or without punctuation.
+    #[schema(example = "529.982.247-25")]
+    personal_tax_id: Option<String>,
+    /// The company's CNPJ, with or without punctuation.
+    #[schema(example = "11.222.333/0001-81")]
+    business_tax_id: Option<String>,
+    #[schema(example = "ana@example.com")]
+    email: Option<String>,
+    #[schema(example = "+5511987654321")]
+    phone: Option<String>,
+    /// Where the end user returns after the institution (https, or http on loopback).
+    #[schema(example = "https://app.example.com/done")]
+    redirect_url: Option<String>,
+    /// A report webhook URL per product, overriding the client's report webhook.
+    #[schema(example = json!({"accounts": "https://app.example.com/hooks/accounts"}))]
+    products_callback_url: Option<BTreeMap<Product, String>>,
+    /// Your own data, returned with the link.
+    external_info: Option<Value>,
+}
+
+#[derive(Serialize, ToSchema)]
+#[allow(dead_code)]
+#[serde(rename_all = "camelCase")]
+pub struct CreatedLink {
+    #[schema(example = "lnk_01HZX…")]
+    link_id: String,
+    /// `<PUBLIC_URL>/link?v=<linkToken>`: open it in the end user's browser.
+    link_url: String,
+    /// The bearer token of the widget for this link.
+    link_token: String,
+    #[schema(example = 1800)]
+    expire_in: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+#[allow(dead_code)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum LinkStatus {
+    Pending,
+    InProgress,
+    Completed,
+    Expired,
+}
+
+#[derive(Serialize, ToSchema)]
+#[allow(dead_code)]
+#[serde(rename_all = "camelCase")]
+pub struct Link {
+    link_id: String,
+    status: LinkStatus,
+    personal_tax_id: Option<String>,
+    business_tax_id: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+    redirect_url: Option<String>,
+    products_callback_url: BTreeMap<Product, String>,
+    external_info: Value,
+    /// RFC 3339, UTC.
+    created_at: String,
+    expire_at: String,
+    consents: Vec<Consent>,
+}
+
+#[derive(Serialize, Deserialize, ToSchema, PartialEq, Eq, PartialOrd, Ord)]
+#[allow(dead_code)]
+#[serde(rename_all = "camelCase")]
+pub enum Product {
+    Registration,
+    /// Accounts, balances, overdraft limits and transactions.
+    Accounts,
+    CreditCards,
+    Loans,
+    Investments,
+    /// Derived by Ponte: cash flow, income, recurring payments, categories.
+    Insights,
+}
+
+#[derive(Serialize, ToSchema)]
+#[allow(dead_code)]
+#[serde(rename_all = "camelCase")]
+pub struct Institution {
+    /// A slug: `itau`, `nubank`, …
+    #[schema(example = "itau")]
+    institution_code: String,
+    name: String,
+    /// URL of a square logo.
+    avatar: String,
+    /// An institution in outage refuses consents with `INSTITUTION_OUTAGE`.
+    is_outage: bool,
+    institution_type: u8,
+    business_type: String,
+    available_resources: Vec<Product>,
+}
+
+#[derive(Serialize, ToSchema)]
+#[schema(as = ConsentRequest)]
+#[allow(dead_code)]
+#[serde(rename_all = "camelCase")]
+pub struct ConsentRequestDoc {
+    /// Required: the institution the end user picked.
+    #[schema(example = "itau")]
+    institution_code: Option<String>,
+    /// Your own reference, echoed in the consent and its webhooks.
+    #[schema(example = "order-42")]
+    external_track_id: Option<String>,
+    /// Must match the link's, when given.
+    personal_tax_id: Option<String>,
+    business_tax_id: Option<String>,
+    redirect_url: Option<String>,
+    phone: Option<String>,
+    email: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+#[allow(dead_code)]
+#[serde(rename_all = "camelCase")]
+pub struct CreatedConsent {
+    consent_id: String,
+    /// The institution's own authorization URL: send the end user there.
+    consent_redirect_url: String,
+    expire_at: String,
+}
+
+#[derive(Serialize, ToSchema)]
+#[allow(dead_code)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ConsentStatus {
+    AwaitingAuthorisation,
+    Authorised,
+    Rejected,
+    Revoked,
+    Expired,
+}
+
+#[derive(Serialize, ToSchema)]
+#[allow(dead_code)]
+pub struct StatusChange {
+    status: ConsentStatus,
+    /// Why, for the statuses that have a reason (`CUSTOMER_MANUALLY_REJECTED`, `INSTITUTION_REVOKED`, …).
+    reason: Option<String>,
+    at: String,
+}
+
+#[derive(Serialize, ToSchema)]
+#[allow(dead_code)]
+#[serde(rename_all = "camelCase")]
+pub struct Consent {
+    consent_id: String,
+    link_id: String,
+    institution_code: String,
+    external_track_id: Option<String>,
+    status: ConsentStatus,
+    status_reason: Option<String>,
+    /// Oldest first.
+    status_history: Vec<StatusChange>,
+    created_at: String,
+    expire_at: String,
+    /// Open Finance Brasil permissions granted, e.g. `ACCOUNTS_READ`.
+    permissions: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+#[schema(as = InstitutionDataRequest)]
+#[allow(dead_code)]
+#[serde(rename_all = "camelCase")]
+pub struct InstitutionDataRequestDoc {
+    /// The link's CPF (personal) or CNPJ (business); must match the link.
+    #[schema(example = "52998224725")]
+    tax_id: Option<String>,
+    institution_id: Option<String>,
+    link_id: Option<String>,
+    /// Each must be `AUTHORISED`, or the request is refused with `CONSENT_NOT_AUTHORISED`.
+    consent_id: Option<Vec<String>>,
+    products: Option<Vec<Product>>,
+    /// A report webhook URL per product for this request.
+    products_callback_url: Option<BTreeMap<Product, String>>,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RequestAccepted {
+    pub request_id: String,
+    #[schema(example = "ok")]
+    pub message: String,
+}
+
+#[derive(Serialize, ToSchema)]
+#[allow(dead_code)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum RequestStatus {
+    Processing,
+    Completed,
+}
+
+#[derive(Serialize, ToSchema)]
+#[allow(dead_code)]
+#[serde(rename_all = "camelCase")]
+pub struct RequestReport {
+    report_id: String,
+    consent_id: String,
+    product: Product,
+    status: ReportStatus,
+    reason: Option<String>,
+    generated_at: String,
+    /// Its consent was revoked and the report erased.
+    deleted: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+#[allow(dead_code)]
+#[serde(rename_all = "camelCase")]
+pub struct DataRequest {
+    request_id: String,
+    link_id: String,
+    /// `personal` or `business`.
+    r#type: String,
+    /// `COMPLETED` once every consent × product has a report.
+    status: RequestStatus,
+    consent_id: Vec<String>,
+    products: Vec<Product>,
+    created_at: String,
+    reports: Vec<RequestReport>,
+}
+
+#[derive(Serialize, ToSchema)]
+#[allow(dead_code)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ReportStatus {
+    Success,
+    Failed,
+}
+
+#[derive(Serialize, ToSchema)]
+#[allow(dead_code)]
+#[serde(rename_all = "camelCase")]
+pub struct Report {
+    report_id: String,
+    request_id: String,
+    link_id: String,
+    consent_id: String,
+    institution_code: String,
+    product: Product,
+    status: ReportStatus,
+    reason: Option<String>,
+    generated_at: String,
+    /// Each retrieval of a consent's product is a new version; earlier ones are kept.
+    #[schema(minimum = 1)]
+    version: u32,
+    previous_report_id: Option<String>,
+    latest_report_id: Option<String>,
+    summary: Value,
+    /// The institution's Open Finance Brasil records unchanged, or Ponte's insights.
+    data: Value,
+    /// Signed, valid 15 minutes (absent on the download itself).
+    download_url: Option<String>,
+    pdf_url: Option<String>,
+    expire_at: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+#[allow(dead_code)]
+#[serde(rename_all = "camelCase")]
+pub struct WebhookMessage {
+    id: String,
+    /// `CONSENT_STATUS_CHANGED` or `REPORT_READY`.
+    event_type: String,
+    /// `pending`, `delivered` or `dead`.
+    status: String,
+    attempts: i64,
+    next_attempt_at: Option<String>,
+    last_error: Option<String>,
+    created_at: String,
+    finished_at: Option<String>,
+    /// The exact body sent.
+    payload: Value,
+}
+
+#[derive(Serialize, ToSchema)]
+#[allow(dead_code)]
+#[serde(rename_all = "camelCase")]
+pub struct WebhookPage {
+    data: Vec<WebhookMessage>,
+    /// Pass as `cursor` for the next page; `null` on the last.
+    next_cursor: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+#[allow(dead_code)]
+#[serde(rename_all = "camelCase")]
+pub struct WebhookAttempt {
+    attempt: i64,
+    at: String,
+    url: String,
+    status_code: Option<i64>,
+    latency_ms: Option<i64>,
+    /// The first 1 KiB of your receiver's answer.
+    response: Option<String>,
+    error: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+#[allow(dead_code)]
+#[serde(rename_all = "camelCase")]
+pub struct WebhookMessageDetail {
+    #[serde(flatten)]
+    message: WebhookMessage,
+    attempt_history: Vec<WebhookAttempt>,
+}
+
+#[derive(Serialize, ToSchema)]
+#[allow(dead_code)]
+pub struct Replayed {
+    id: String,
+    #[schema(example = "pending")]
+    status: String,
+}
+
+#[derive(Default, Deserialize, ToSchema)]
+pub struct ReplaySince {
+    /// RFC 3339: every message that died since then is sent again.
+    #[schema(example = "2026-11-25T00:00:00Z")]
+    pub since: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+#[allow(dead_code)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkReplay {
+    replayed: i64,
+    /// Messages to an endpoint a 410 disabled stay dead.
+    skipped: i64,
+    disabled_endpoints: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RotatedWebhookSecret {
+    /// `whsec_…`, shown once.
+    pub webhook_secret: String,
+    /// For 24 hours webhooks carry both signatures.
+    pub previous_secret_expires_at: String,
+}
+
+#[derive(Default, Deserialize, ToSchema)]
+pub struct EnableEndpoint {
+    #[schema(example = "https://app.example.com/hooks")]
+    pub url: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+#[allow(dead_code)]
+#[serde(rename_all = "camelCase")]
+pub struct EndpointEnabled {
+    url: String,
+    #[schema(example = "enabled")]
+    status: String,
+    was_disabled: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+#[schema(as = SandboxCredentials)]
+#[allow(dead_code)]
+pub struct SandboxCredentialsDoc {
+    #[schema(example = "user_good")]
+    username: String,
+    #[schema(example = "pass_good")]
+    password: String,
+    /// `123456` for `user_mfa`.
+    otp: Option<String>,
+}
+
+/// Sent to the client's event webhook whenever a consent changes status.
+#[derive(Serialize, ToSchema)]
+#[allow(dead_code)]
+#[serde(rename_all = "camelCase")]
+pub struct ConsentStatusChanged {
+    #[schema(example = "CONSENT_STATUS_CHANGED")]
+    event: String,
+    consent_id: String,
+    link_id: String,
+    external_track_id: Option<String>,
+    institution_code: String,
+    status: ConsentStatus,
+    previous_status: Option<ConsentStatus>,
+    reason: Option<String>,
+    occurred_at: String,
+}
+
+/// Sent to `productsCallbackUrl[product]` or the client's report webhook.
+#[derive(Serialize, ToSchema)]
+#[allow(dead_code)]
+#[serde(rename_all = "camelCase")]
+pub struct ReportReady {
+    #[schema(example = "REPORT_READY")]
+    event: String,
+    request_id: String,
+    report_id: String,
+    link_id: String,
+    consent_id: String,
+    product: Product,
+    status: ReportStatus,
+    /// Why a `FAILED` report failed, as a stable code.
+    reason: Option<String>,
+    summary: Value,
+    download_url: String,
+    pdf_url: String,
+    expire_at: String,
+}
