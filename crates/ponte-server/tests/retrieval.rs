@@ -47,6 +47,11 @@ both!(requests_are_validated_field_by_field, |db: Db| async move {
             "taxId",
         ),
         (
+            // A valid CPF, but not the one the link was opened for.
+            json!({"taxId": "111.444.777-35", "linkId": link_id, "consentId": [waiting], "products": ["accounts"]}),
+            "taxId",
+        ),
+        (
             json!({"taxId": "52998224725", "linkId": "nope", "consentId": [waiting], "products": ["accounts"]}),
             "linkId",
         ),

@@ -410,7 +410,21 @@ async fn signed_download(
                 "attachment; filename=\"ponte-{}-{report_id}.pdf\"",
                 doc.product
             );
-            let pdf = crate::pdf::report::render_doc(&doc);
+            // Long histories take a while to lay out: off the async workers.
+            let pdf =
+                match tokio::task::spawn_blocking(move || crate::pdf::report::render_doc(&doc))
+                    .await
+                {
+                    Ok(pdf) => pdf,
+                    Err(e) => {
+                        tracing::error!(error = %e, report_id, "rendering the PDF failed");
+                        return error_response(
+                            StatusCode::INTERNAL_SERVER_ERROR,
+                            "INTERNAL_ERROR",
+                            "the PDF could not be rendered",
+                        );
+                    }
+                };
             (
                 [
                     private,

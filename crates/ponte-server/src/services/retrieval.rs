@@ -67,17 +67,26 @@ pub async fn request(
     kind: Kind,
     req: InstitutionDataRequest,
 ) -> Result<String> {
-    match (kind, text(&req.tax_id)) {
+    let tax_id = match (kind, text(&req.tax_id)) {
         (_, None) => return Err(FieldError::new("taxId", "is required").into()),
-        (Kind::Personal, Some(t)) => drop(Cpf::parse("taxId", t)?),
-        (Kind::Business, Some(t)) => drop(Cnpj::parse("taxId", t)?),
-    }
+        (Kind::Personal, Some(t)) => Cpf::parse("taxId", t)?.as_str().to_string(),
+        (Kind::Business, Some(t)) => Cnpj::parse("taxId", t)?.as_str().to_string(),
+    };
     let link_id = text(&req.link_id).ok_or_else(|| FieldError::new("linkId", "is required"))?;
     let link_id = LinkId::parse(link_id)
         .ok_or_else(|| FieldError::new("linkId", "is not a link of yours"))?;
-    let (link, _) = crate::services::links::load(app, client, link_id.as_str())
+    let (link, details) = crate::services::links::load(app, client, link_id.as_str())
         .await
         .map_err(|_| FieldError::new("linkId", "is not a link of yours"))?;
+    // The data is the link's end user's: a tax id naming someone else is a
+    // mistake (or worse), never a request for another person's data.
+    let linked = match kind {
+        Kind::Personal => details.personal_tax_id.as_deref(),
+        Kind::Business => details.business_tax_id.as_deref(),
+    };
+    if linked.is_some_and(|l| l != tax_id) {
+        return Err(FieldError::new("taxId", "is not the tax id of this link's end user").into());
+    }
     let consent_ids = req.consent_id.clone().unwrap_or_default();
     if consent_ids.is_empty() {
         return Err(FieldError::new("consentId", "must list at least one consent").into());
