@@ -417,8 +417,10 @@ fn main() -> anyhow::Result<()> {
     );
     for (database, r) in &summary {
         println!(
-            "{:<9} {:>13} {:>17}",
-            database, r["auth/healthz"], r["get-link/healthz"]
+            "{:<9} {:>13.3} {:>17.3}",
+            database,
+            r["auth/healthz"].as_f64().unwrap_or(f64::NAN),
+            r["get-link/healthz"].as_f64().unwrap_or(f64::NAN)
         );
     }
     let path = output_path();
