@@ -143,10 +143,13 @@ impl Config {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
+        // A sandbox reachable from the network must not become a proxy into
+        // it: private targets are the default only while nobody else can
+        // register one.
         let allow_private_webhooks = parse_bool(
             "PONTE_ALLOW_PRIVATE_WEBHOOKS",
             get("PONTE_ALLOW_PRIVATE_WEBHOOKS"),
-            sandbox,
+            sandbox && listen.ip().is_loopback(),
         )?;
 
         let institutions = match get(institutions::VARIABLE) {
@@ -217,6 +220,29 @@ mod tests {
             !prod.allow_private_webhooks,
             "private targets only by default in sandbox mode"
         );
+    }
+
+    #[test]
+    fn private_webhooks_by_default_only_in_a_sandbox_on_loopback() {
+        for (listen, allowed) in [
+            ("127.0.0.1:8080", true),
+            ("127.0.0.2:0", true),
+            ("[::1]:8080", true),
+            ("0.0.0.0:8080", false),
+            ("[::]:8080", false),
+            ("192.168.1.10:8080", false),
+        ] {
+            let c = Config::from_map(&map(&[("PONTE_LISTEN", listen)])).unwrap();
+            assert_eq!(c.allow_private_webhooks, allowed, "{listen}");
+        }
+        let explicit = Config::from_map(&map(&[
+            ("PONTE_LISTEN", "0.0.0.0:8080"),
+            ("PONTE_ALLOW_PRIVATE_WEBHOOKS", "true"),
+        ]))
+        .unwrap();
+        assert!(explicit.allow_private_webhooks, "an explicit true wins");
+        let off = Config::from_map(&map(&[("PONTE_ALLOW_PRIVATE_WEBHOOKS", "false")])).unwrap();
+        assert!(!off.allow_private_webhooks, "an explicit false wins");
     }
 
     #[test]
