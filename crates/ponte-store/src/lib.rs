@@ -9,6 +9,7 @@
 mod clients;
 mod consents;
 mod end_users;
+mod files;
 mod jobs;
 mod links;
 mod reports;
@@ -38,6 +39,8 @@ pub enum StoreError {
     Db(#[from] sqlx::Error),
     #[error("migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("database file: {0}")]
+    File(#[from] std::io::Error),
     #[error("unsupported database URL {0:?}: use sqlite://… or postgres://…")]
     UnsupportedUrl(String),
 }
@@ -85,6 +88,7 @@ impl Store {
         let options = AnyConnectOptions::from_str(url)?;
         let store = match backend {
             Backend::Sqlite => {
+                files::restrict_sqlite_files(url)?;
                 let writer = sqlite_pool(1).connect_with(options.clone()).await?;
                 // WAL is a property of the file: set once, before the readers open it.
                 writer.execute("PRAGMA journal_mode = WAL").await?;
