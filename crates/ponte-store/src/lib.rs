@@ -13,6 +13,7 @@ mod files;
 mod jobs;
 mod links;
 mod reports;
+pub mod retention;
 mod sessions;
 mod webhooks;
 
