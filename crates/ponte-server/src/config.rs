@@ -22,6 +22,9 @@ pub struct Config {
     pub master_key: Option<[u8; 32]>,
     pub webhook_retry_schedule: Vec<Duration>,
     pub allow_private_webhooks: bool,
+    /// How long ended webhook messages, finished jobs and spent tickets and
+    /// refresh tokens are kept before the retention sweep removes them.
+    pub retention: Duration,
     /// From the file `PONTE_INSTITUTIONS` names; in sandbox mode the built-in
     /// sandbox banks come on top (an entry with a sandbox bank's code replaces it).
     pub institutions: Vec<InstitutionEntry>,
@@ -152,6 +155,16 @@ impl Config {
             sandbox && listen.ip().is_loopback(),
         )?;
 
+        let retention_text = get("PONTE_RETENTION").unwrap_or_else(|| "30d".into());
+        let retention = parse_duration(&retention_text)
+            .filter(|d| *d >= Duration::from_secs(3600))
+            .ok_or_else(|| {
+                bad(
+                    "PONTE_RETENTION",
+                    format!("{retention_text:?} is not a time of at least 1h such as 30d or 72h"),
+                )
+            })?;
+
         let institutions = match get(institutions::VARIABLE) {
             None => Vec::new(),
             Some(path) => institutions::load(&path, &|var| std::env::var(var).ok())?,
@@ -166,6 +179,7 @@ impl Config {
             master_key,
             webhook_retry_schedule,
             allow_private_webhooks,
+            retention,
             institutions,
         })
     }
@@ -215,6 +229,9 @@ mod tests {
         assert_eq!(c.database_url, "sqlite://./ponte-data/ponte.db?mode=rwc");
         assert_eq!(c.webhook_retry_schedule.len(), 7);
         assert_eq!(c.webhook_retry_schedule[1], Duration::from_secs(300));
+        assert_eq!(c.retention, Duration::from_secs(30 * 86_400));
+        let week = Config::from_map(&map(&[("PONTE_RETENTION", "7d")])).unwrap();
+        assert_eq!(week.retention, Duration::from_secs(7 * 86_400));
         let prod = Config::from_map(&map(&[("PONTE_SANDBOX", "false")])).unwrap();
         assert!(
             !prod.allow_private_webhooks,
@@ -254,6 +271,8 @@ mod tests {
             ("PONTE_SANDBOX", "maybe"),
             ("PONTE_MASTER_KEY", "c2hvcnQ="),
             ("PONTE_WEBHOOK_RETRY_SCHEDULE", "1s,soon"),
+            ("PONTE_RETENTION", "forever"),
+            ("PONTE_RETENTION", "5m"),
             ("PONTE_INSTITUTIONS", "/nonexistent/institutions.toml"),
         ] {
             let err = Config::from_map(&map(&[(k, v)])).unwrap_err();
