@@ -22,6 +22,9 @@ pub struct Config {
     pub master_key: Option<[u8; 32]>,
     pub webhook_retry_schedule: Vec<Duration>,
     pub allow_private_webhooks: bool,
+    /// How long ended webhook messages, finished jobs and spent tickets and
+    /// refresh tokens are kept before the retention sweep removes them.
+    pub retention: Duration,
     /// From the file `PONTE_INSTITUTIONS` names; in sandbox mode the built-in
     /// sandbox banks come on top (an entry with a sandbox bank's code replaces it).
     pub institutions: Vec<InstitutionEntry>,
@@ -143,11 +146,24 @@ impl Config {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
+        // A sandbox reachable from the network must not become a proxy into
+        // it: private targets are the default only while nobody else can
+        // register one.
         let allow_private_webhooks = parse_bool(
             "PONTE_ALLOW_PRIVATE_WEBHOOKS",
             get("PONTE_ALLOW_PRIVATE_WEBHOOKS"),
-            sandbox,
+            sandbox && listen.ip().is_loopback(),
         )?;
+
+        let retention_text = get("PONTE_RETENTION").unwrap_or_else(|| "30d".into());
+        let retention = parse_duration(&retention_text)
+            .filter(|d| *d >= Duration::from_secs(3600))
+            .ok_or_else(|| {
+                bad(
+                    "PONTE_RETENTION",
+                    format!("{retention_text:?} is not a time of at least 1h such as 30d or 72h"),
+                )
+            })?;
 
         let institutions = match get(institutions::VARIABLE) {
             None => Vec::new(),
@@ -163,6 +179,7 @@ impl Config {
             master_key,
             webhook_retry_schedule,
             allow_private_webhooks,
+            retention,
             institutions,
         })
     }
@@ -212,11 +229,37 @@ mod tests {
         assert_eq!(c.database_url, "sqlite://./ponte-data/ponte.db?mode=rwc");
         assert_eq!(c.webhook_retry_schedule.len(), 7);
         assert_eq!(c.webhook_retry_schedule[1], Duration::from_secs(300));
+        assert_eq!(c.retention, Duration::from_secs(30 * 86_400));
+        let week = Config::from_map(&map(&[("PONTE_RETENTION", "7d")])).unwrap();
+        assert_eq!(week.retention, Duration::from_secs(7 * 86_400));
         let prod = Config::from_map(&map(&[("PONTE_SANDBOX", "false")])).unwrap();
         assert!(
             !prod.allow_private_webhooks,
             "private targets only by default in sandbox mode"
         );
+    }
+
+    #[test]
+    fn private_webhooks_by_default_only_in_a_sandbox_on_loopback() {
+        for (listen, allowed) in [
+            ("127.0.0.1:8080", true),
+            ("127.0.0.2:0", true),
+            ("[::1]:8080", true),
+            ("0.0.0.0:8080", false),
+            ("[::]:8080", false),
+            ("192.168.1.10:8080", false),
+        ] {
+            let c = Config::from_map(&map(&[("PONTE_LISTEN", listen)])).unwrap();
+            assert_eq!(c.allow_private_webhooks, allowed, "{listen}");
+        }
+        let explicit = Config::from_map(&map(&[
+            ("PONTE_LISTEN", "0.0.0.0:8080"),
+            ("PONTE_ALLOW_PRIVATE_WEBHOOKS", "true"),
+        ]))
+        .unwrap();
+        assert!(explicit.allow_private_webhooks, "an explicit true wins");
+        let off = Config::from_map(&map(&[("PONTE_ALLOW_PRIVATE_WEBHOOKS", "false")])).unwrap();
+        assert!(!off.allow_private_webhooks, "an explicit false wins");
     }
 
     #[test]
@@ -228,6 +271,8 @@ mod tests {
             ("PONTE_SANDBOX", "maybe"),
             ("PONTE_MASTER_KEY", "c2hvcnQ="),
             ("PONTE_WEBHOOK_RETRY_SCHEDULE", "1s,soon"),
+            ("PONTE_RETENTION", "forever"),
+            ("PONTE_RETENTION", "5m"),
             ("PONTE_INSTITUTIONS", "/nonexistent/institutions.toml"),
         ] {
             let err = Config::from_map(&map(&[(k, v)])).unwrap_err();

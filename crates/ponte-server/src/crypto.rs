@@ -46,7 +46,7 @@ impl Crypto {
                 .map_err(|_| anyhow::anyhow!("{} is not 32 bytes of base64", path.display()))?;
             return Ok(Crypto::new(key));
         }
-        std::fs::create_dir_all(data_dir)?;
+        create_private_dir(data_dir)?;
         let key = random_bytes::<32>();
         write_private(&path, STANDARD.encode(key).as_bytes())?;
         Ok(Crypto::new(key))
@@ -158,6 +158,33 @@ pub fn random_bytes<const N: usize>() -> [u8; N] {
 /// A random secret with a readable prefix (`sk_…`), 256 bits of entropy.
 pub fn random_secret(prefix: &str) -> String {
     format!("{prefix}{}", URL_SAFE_NO_PAD.encode(random_bytes::<32>()))
+}
+
+/// Creates the data folder so only its owner can enter it, and tightens one
+/// an older version left wider (its parents keep the usual mode).
+pub fn create_private_dir(path: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)?;
+        }
+        match std::fs::DirBuilder::new().mode(0o700).create(path) {
+            Ok(()) => return Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(e),
+        }
+        let mode = std::fs::metadata(path)?.permissions().mode();
+        if mode & 0o077 != 0 {
+            // A folder someone else owns cannot be changed; Ponte still runs.
+            if let Err(e) = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700)) {
+                tracing::warn!(path = %path.display(), error = %e, "cannot make the data folder private (0700)");
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    std::fs::create_dir_all(path)?;
+    Ok(())
 }
 
 /// Writes a file only its owner can read.

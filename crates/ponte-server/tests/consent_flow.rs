@@ -496,6 +496,7 @@ both!(
             .await
             .unwrap();
         assert_eq!(resp.status(), 303);
+        let session = resp.headers()["set-cookie"].to_str().unwrap().to_string();
         let link_url = resp.headers()["location"].to_str().unwrap().to_string();
         assert!(
             link_url.starts_with(&format!("{}/link?v=", ts.base)),
@@ -516,6 +517,7 @@ both!(
         let done = ts
             .http
             .get(&back)
+            .header("cookie", session.split(';').next().unwrap())
             .send()
             .await
             .unwrap()

@@ -9,9 +9,11 @@
 mod clients;
 mod consents;
 mod end_users;
+mod files;
 mod jobs;
 mod links;
 mod reports;
+pub mod retention;
 mod sessions;
 mod webhooks;
 
@@ -38,6 +40,8 @@ pub enum StoreError {
     Db(#[from] sqlx::Error),
     #[error("migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("database file: {0}")]
+    File(#[from] std::io::Error),
     #[error("unsupported database URL {0:?}: use sqlite://… or postgres://…")]
     UnsupportedUrl(String),
 }
@@ -85,6 +89,7 @@ impl Store {
         let options = AnyConnectOptions::from_str(url)?;
         let store = match backend {
             Backend::Sqlite => {
+                files::restrict_sqlite_files(url)?;
                 let writer = sqlite_pool(1).connect_with(options.clone()).await?;
                 // WAL is a property of the file: set once, before the readers open it.
                 writer.execute("PRAGMA journal_mode = WAL").await?;

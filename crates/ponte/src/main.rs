@@ -159,7 +159,7 @@ async fn main() -> ExitCode {
 }
 
 async fn run(command: Command, config: Config) -> anyhow::Result<()> {
-    std::fs::create_dir_all(&config.data_dir)?;
+    ponte_server::crypto::create_private_dir(&config.data_dir)?;
     match command {
         Command::Serve => serve(config).await,
         Command::Sandbox { .. } => unreachable!("handled before the configuration is read"),

@@ -1,16 +1,24 @@
 //! `/demo`: a tiny integrator, acting for the sandbox client, so a newcomer
 //! can complete a link from the browser alone (sandbox mode only).
+//!
+//! Like a real integrator it keeps its own session: the link token it opened
+//! rides in an `HttpOnly` cookie, and `/demo/done` shows only that link's
+//! consents, so a sandbox exposed by mistake does not list anyone's consent
+//! by id.
 
 use crate::error::Error;
 use crate::http::widget::page;
 use crate::services::{clients, consents, links};
+use crate::tokens::TokenKind;
 use crate::App;
 use axum::extract::{Form, Query, State};
-use axum::http::StatusCode;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
 use serde::Deserialize;
+
+const COOKIE: &str = "ponte_demo_link";
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -58,7 +66,23 @@ async fn start(State(app): State<App>, Form(form): Form<StartForm>) -> Response 
         Err(e) => Err(Error::Field(e)),
     };
     match created {
-        Ok(link) => Redirect::to(&link.link_url).into_response(),
+        Ok(link) => {
+            let secure = if app.public_url.starts_with("https:") {
+                "; Secure"
+            } else {
+                ""
+            };
+            let cookie = format!(
+                "{COOKIE}={}; Path=/demo; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+                link.link_token,
+                crate::tokens::LINK_TOKEN_TTL_SECS
+            );
+            let mut response = Redirect::to(&link.link_url).into_response();
+            if let Ok(value) = HeaderValue::from_str(&cookie) {
+                response.headers_mut().insert(header::SET_COOKIE, value);
+            }
+            response
+        }
         Err(Error::Field(e)) => failure(StatusCode::BAD_REQUEST, &format!("CPF {}", e.message)),
         Err(e) => failure(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
     }
@@ -70,14 +94,27 @@ struct DoneQuery {
     consent_id: String,
 }
 
-async fn done(State(app): State<App>, Query(q): Query<DoneQuery>) -> Response {
-    let Ok(Some(client)) = clients::sandbox_client_id(&app).await else {
+/// The link token this browser's demo session opened, if any.
+fn session_link_token(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| pair.trim().strip_prefix(COOKIE)?.strip_prefix('='))
+}
+
+async fn done(State(app): State<App>, headers: HeaderMap, Query(q): Query<DoneQuery>) -> Response {
+    let bearer = match session_link_token(&headers) {
+        Some(token) => app.tokens.verify(token, &[TokenKind::Link]).await.ok(),
+        None => None,
+    };
+    let Some(bearer) = bearer else {
         return failure(
-            StatusCode::NOT_FOUND,
-            "This database has no sandbox client.",
+            StatusCode::FORBIDDEN,
+            "This page shows the consent of a link opened from this browser's demo, and this browser's demo session has ended. Start again.",
         );
     };
-    let bearer = crate::tokens::Bearer::client(client, 0);
     let view = match consents::load_for(&app, &bearer, &q.consent_id).await {
         Ok(row) => consents::view_of(&app, &row).await,
         Err(e) => Err(e),

@@ -22,8 +22,26 @@ pub struct Credentials {
     pub otp: Option<String>,
 }
 
+/// Longest values passed on to the bank: far above any real login, low
+/// enough that an oversized one is the caller's mistake (a 400), never a
+/// page the bank refuses (a 502).
+const MAX_USERNAME: usize = 256;
+const MAX_PASSWORD: usize = 1024;
+const MAX_OTP: usize = 32;
+
+fn bounded<'a>(field: &'static str, value: &'a str, max: usize) -> Result<&'a str, FieldError> {
+    if value.chars().count() > max {
+        return Err(FieldError::new(
+            field,
+            format!("must be at most {max} characters"),
+        ));
+    }
+    Ok(value)
+}
+
 impl Credentials {
-    /// The username and password, both required.
+    /// The username and password, both required, and the optional one-time
+    /// code, each within its size.
     fn login(&self) -> Result<(&str, &str), FieldError> {
         let username = self
             .username
@@ -34,7 +52,13 @@ impl Credentials {
             .password
             .as_deref()
             .ok_or_else(|| FieldError::new("password", "is required"))?;
-        Ok((username, password))
+        if let Some(otp) = self.otp.as_deref() {
+            bounded("otp", otp, MAX_OTP)?;
+        }
+        Ok((
+            bounded("username", username, MAX_USERNAME)?,
+            bounded("password", password, MAX_PASSWORD)?,
+        ))
     }
 }
 

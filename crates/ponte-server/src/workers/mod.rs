@@ -1,7 +1,9 @@
-//! Background work: the webhook dispatcher, the job runner and the consent clock.
+//! Background work: the webhook dispatcher, the job runner, the consent clock
+//! and the retention sweep.
 
 pub mod dispatcher;
 pub mod jobs;
+pub mod retention;
 
 use crate::App;
 use std::time::Duration;
@@ -12,6 +14,7 @@ pub fn spawn(app: App, stop: watch::Receiver<bool>) -> Vec<tokio::task::JoinHand
     vec![
         tokio::spawn(dispatcher::run(app.clone(), stop.clone())),
         tokio::spawn(jobs::run(app.clone(), stop.clone())),
+        tokio::spawn(retention::run(app.clone(), stop.clone())),
         tokio::spawn(consent_clock(app, stop)),
     ]
 }

@@ -1,0 +1,40 @@
+//! The retention sweep: once shortly after start, then hourly, removes what
+//! ended more than `PONTE_RETENTION` ago (see `ponte_store::retention`).
+//! Several nodes may sweep at once: each batch deletes what is still there.
+
+use crate::App;
+use std::time::Duration;
+use tokio::sync::watch;
+
+/// Rows per statement: small enough that no batch holds the writer long.
+const BATCH: i64 = 500;
+const FIRST_SWEEP_AFTER: Duration = Duration::from_secs(60);
+const EVERY: Duration = Duration::from_secs(3600);
+
+/// One sweep, with the retention the configuration sets.
+pub async fn sweep(app: &App) -> ponte_store::Result<ponte_store::retention::Pruned> {
+    let retention_ms = i64::try_from(app.config.retention.as_millis()).unwrap_or(i64::MAX);
+    let cutoff = app.clock.now_ms().saturating_sub(retention_ms);
+    ponte_store::retention::prune(&app.store, cutoff, BATCH).await
+}
+
+pub async fn run(app: App, mut stop: watch::Receiver<bool>) {
+    let mut wait = FIRST_SWEEP_AFTER;
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = stop.changed() => return,
+        }
+        match sweep(&app).await {
+            Ok(pruned) => tracing::info!(
+                webhook_messages = pruned.webhook_messages,
+                jobs = pruned.jobs,
+                tickets = pruned.tickets,
+                refresh_tokens = pruned.refresh_tokens,
+                "retention sweep"
+            ),
+            Err(e) => tracing::warn!(error = %e, "retention sweep failed"),
+        }
+        wait = EVERY;
+    }
+}
