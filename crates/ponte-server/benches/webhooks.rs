@@ -21,6 +21,9 @@
 //! Each run stops after its messages are received or 5 minutes. Figures go to
 //! stdout and to `target/bench-webhooks.json`.
 
+mod common;
+use common::{drop_postgres_database, fresh_postgres_database};
+
 use ponte_core::ClientId;
 use ponte_server::clock::Clock;
 use ponte_server::config::Config;
@@ -101,32 +104,6 @@ async fn receivers(receipts: Arc<Receipts>) -> anyhow::Result<Vec<String>> {
         });
     }
     Ok(urls)
-}
-
-async fn fresh_postgres_database(base: &str) -> anyhow::Result<String> {
-    use sqlx::{Connection, Executor};
-    sqlx::any::install_default_drivers();
-    let name = format!("bench_{}", uuid::Uuid::new_v4().simple());
-    let mut admin = sqlx::AnyConnection::connect(base).await?;
-    admin
-        .execute(format!("CREATE DATABASE {name}").as_str())
-        .await?;
-    let (head, _) = base
-        .rsplit_once('/')
-        .ok_or_else(|| anyhow::anyhow!("PONTE_BENCH_POSTGRES_URL names no database"))?;
-    Ok(format!("{head}/{name}"))
-}
-
-async fn drop_postgres_database(base: &str, url: &str) {
-    use sqlx::{Connection, Executor};
-    let Some((_, name)) = url.rsplit_once('/') else {
-        return;
-    };
-    if let Ok(mut admin) = sqlx::AnyConnection::connect(base).await {
-        let _ = admin
-            .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
-            .await;
-    }
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
