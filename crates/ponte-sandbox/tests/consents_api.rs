@@ -24,18 +24,17 @@ async fn error_body(r: reqwest::Response, status: StatusCode, schema: &str) -> V
 async fn created_consent_matches_spec_and_can_be_read() {
     let sb = Sandbox::start().await;
     let cc = sb.cc_token(BANK).await;
-    let r = sb.post_consent(BANK, &cc, &good_consent_body()).await;
+    // One body: building it twice could straddle a second boundary.
+    let body = good_consent_body();
+    let r = sb.post_consent(BANK, &cc, &body).await;
     assert_eq!(r.status(), StatusCode::CREATED);
     let created: Value = r.json().await.unwrap();
     consents().assert_valid("ResponseConsent", &created);
     let data = &created["data"];
-    assert_eq!(
-        data["permissions"],
-        good_consent_body()["data"]["permissions"]
-    );
+    assert_eq!(data["permissions"], body["data"]["permissions"]);
     assert_eq!(
         data["expirationDateTime"],
-        good_consent_body()["data"]["expirationDateTime"]
+        body["data"]["expirationDateTime"]
     );
     let id = data["consentId"].as_str().unwrap();
     assert_eq!(
