@@ -1,6 +1,5 @@
 //! The HTTP surfaces: one module per dialect, plus the widget and operations.
 
-pub mod data_api;
 pub mod demo;
 pub mod extract;
 pub mod failure;
@@ -8,6 +7,7 @@ pub mod openapi;
 pub mod ops;
 pub mod widget;
 
+use crate::dialects::data_api;
 use crate::App;
 use axum::extract::{MatchedPath, Request};
 use axum::middleware::Next;

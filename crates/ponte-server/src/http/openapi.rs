@@ -129,7 +129,7 @@ pub async fn openapi_json() -> Response {
 
 /// Every dialect, then the pages and operations.
 fn build() -> OpenApi {
-    let mut doc = super::data_api::docs::document();
+    let mut doc = crate::dialects::data_api::docs::document();
     doc.merge(platform());
     // `merge` takes paths and components only.
     doc.webhooks = Some(webhooks());
@@ -142,7 +142,7 @@ fn build() -> OpenApi {
         ))
         .build();
     let groups = [
-        ("Data API", super::data_api::docs::TAGS),
+        ("Data API", crate::dialects::data_api::docs::TAGS),
         ("Platform", PLATFORM_TAGS),
     ];
     doc.tags = Some(

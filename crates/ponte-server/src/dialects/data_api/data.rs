@@ -1,0 +1,180 @@
+//! Data requests (`institution-data`), their status, and reports behind
+//! signed URLs.
+
+use super::errors::{error_response, ApiResult};
+use super::wire::*;
+use super::ACCESS;
+use crate::error::Error;
+use crate::http::extract::{bearer, json_body, Path, Query};
+use crate::services::reports;
+use crate::services::retrieval::{self, Kind};
+use crate::App;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Deserialize;
+
+pub(super) async fn institution_data(
+    app: App,
+    headers: HeaderMap,
+    body: Bytes,
+    kind: Kind,
+) -> ApiResult {
+    let who = bearer(&app, &headers, ACCESS).await?;
+    let req: retrieval::InstitutionDataRequest = json_body(&body)?;
+    let request_id = retrieval::request(&app, &who.client_id, kind, req).await?;
+    Ok(Json(RequestAccepted {
+        request_id: request_id.to_string(),
+        message: "ok".into(),
+    })
+    .into_response())
+}
+
+#[utoipa::path(post, path = "/data/personal/institution-data", tag = "Data API: Data requests",
+    summary = "Request reports for a person's authorised consents",
+    description = "Answered at once; each report arrives as a `REPORT_READY` webhook and in `GET /data/v1/requests/{requestId}`.",
+    request_body = InstitutionDataRequestDoc, security(("accessToken" = [])),
+    responses((status = 200, description = "Accepted", body = RequestAccepted), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
+pub(super) async fn personal_data(
+    State(app): State<App>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult {
+    institution_data(app, headers, body, Kind::Personal).await
+}
+
+#[utoipa::path(post, path = "/data/business/institution-data", tag = "Data API: Data requests",
+    summary = "Request reports for a company's authorised consents",
+    description = "As the personal request; `taxId` is the link's CNPJ.",
+    request_body = InstitutionDataRequestDoc, security(("accessToken" = [])),
+    responses((status = 200, description = "Accepted", body = RequestAccepted), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
+pub(super) async fn business_data(
+    State(app): State<App>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult {
+    institution_data(app, headers, body, Kind::Business).await
+}
+
+#[utoipa::path(get, path = "/data/v1/requests/{requestId}", tag = "Data API: Data requests",
+    summary = "A data request's status and its reports",
+    params(("requestId" = String, Path, description = "From institution-data")), security(("accessToken" = [])),
+    responses((status = 200, description = "The request", body = DataRequest), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
+pub(super) async fn get_request(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Path(request_id): Path<String>,
+) -> ApiResult {
+    let who = bearer(&app, &headers, ACCESS).await?;
+    Ok(Json(retrieval::view(&app, &who.client_id, &request_id).await?).into_response())
+}
+
+#[utoipa::path(get, path = "/data/v1/reports/{reportId}", tag = "Data API: Reports",
+    summary = "A report, with fresh signed download URLs",
+    description = "410 `REPORT_DELETED` once its consent was revoked.",
+    params(("reportId" = String, Path, description = "From REPORT_READY or the request")), security(("accessToken" = [])),
+    responses((status = 200, description = "The report", body = Report), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
+pub(super) async fn get_report(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Path(report_id): Path<String>,
+) -> ApiResult {
+    let who = bearer(&app, &headers, ACCESS).await?;
+    match reports::view(&app, &who.client_id, &report_id).await {
+        Err(Error::Conflict(message)) => {
+            Ok(error_response(StatusCode::GONE, "REPORT_DELETED", &message))
+        }
+        other => Ok(Json(other?).into_response()),
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct Signed {
+    expires: Option<String>,
+    signature: Option<String>,
+}
+
+#[utoipa::path(get, path = "/data/v1/reports/{reportId}/download", tag = "Data API: Reports",
+    summary = "The report's JSON behind a signed URL (`downloadUrl`)",
+    description = "No token: the signature is the credential. 403 `INVALID_SIGNATURE` once expired (15 minutes) or altered; 410 after revocation.",
+    params(("reportId" = String, Path, description = "The report"), ("expires" = String, Query, description = "Unix seconds, from the signed URL"), ("signature" = String, Query, description = "From the signed URL")),
+    security(()),
+    responses((status = 200, description = "The report", body = Report), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
+pub(super) async fn download_report(
+    State(app): State<App>,
+    Path(report_id): Path<String>,
+    Query(q): Query<Signed>,
+) -> Response {
+    signed_download(&app, &report_id, reports::Format::Json, q).await
+}
+
+#[utoipa::path(get, path = "/data/v1/reports/{reportId}/pdf", tag = "Data API: Reports",
+    summary = "The report as a readable PDF behind a signed URL (`pdfUrl`)",
+    description = "The same rules as the JSON download.",
+    params(("reportId" = String, Path, description = "The report"), ("expires" = String, Query, description = "Unix seconds, from the signed URL"), ("signature" = String, Query, description = "From the signed URL")),
+    security(()),
+    responses((status = 200, description = "The PDF", content_type = "application/pdf", body = Vec<u8>), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
+pub(super) async fn download_pdf(
+    State(app): State<App>,
+    Path(report_id): Path<String>,
+    Query(q): Query<Signed>,
+) -> Response {
+    signed_download(&app, &report_id, reports::Format::Pdf, q).await
+}
+
+pub(super) async fn signed_download(
+    app: &App,
+    report_id: &str,
+    format: reports::Format,
+    q: Signed,
+) -> Response {
+    let (expires, signature) = (
+        q.expires.unwrap_or_default(),
+        q.signature.unwrap_or_default(),
+    );
+    let private = (axum::http::header::CACHE_CONTROL, "private, no-store");
+    match reports::download(app, report_id, format, &expires, &signature).await {
+        Ok(doc) if format == reports::Format::Pdf => {
+            let name = format!(
+                "attachment; filename=\"ponte-{}-{report_id}.pdf\"",
+                doc.product
+            );
+            // Long histories take a while to lay out: off the async workers.
+            let pdf =
+                match tokio::task::spawn_blocking(move || crate::pdf::report::render_doc(&doc))
+                    .await
+                {
+                    Ok(pdf) => pdf,
+                    Err(e) => {
+                        tracing::error!(error = %e, report_id, "rendering the PDF failed");
+                        return error_response(
+                            StatusCode::INTERNAL_SERVER_ERROR,
+                            "INTERNAL_ERROR",
+                            "the PDF could not be rendered",
+                        );
+                    }
+                };
+            (
+                [
+                    private,
+                    (axum::http::header::CONTENT_TYPE, "application/pdf"),
+                ],
+                [(axum::http::header::CONTENT_DISPOSITION, name)],
+                pdf,
+            )
+                .into_response()
+        }
+        Ok(doc) => ([private], Json(doc)).into_response(),
+        Err(e @ reports::DownloadError::Forbidden) => {
+            error_response(StatusCode::FORBIDDEN, "INVALID_SIGNATURE", &e.to_string())
+        }
+        Err(e @ reports::DownloadError::Gone) => {
+            error_response(StatusCode::GONE, "REPORT_DELETED", &e.to_string())
+        }
+        Err(e @ reports::DownloadError::NotFound) => {
+            error_response(StatusCode::NOT_FOUND, "NOT_FOUND", &e.to_string())
+        }
+    }
+}

@@ -1,0 +1,101 @@
+//! The Data API's error envelope, `{"error":{"code","message","field"}}`, and
+//! the one function that maps service errors into it.
+
+use crate::error::Error;
+use crate::http::failure::{Failure, FailureKind};
+use crate::tokens::TokenError;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+
+/// An error in this dialect's shape.
+pub struct ApiError(Error);
+
+impl<E: Into<Error>> From<E> for ApiError {
+    fn from(e: E) -> Self {
+        ApiError(e.into())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code, field) = match &self.0 {
+            Error::Field(f) => (
+                StatusCode::BAD_REQUEST,
+                "INVALID_FIELD",
+                Some(f.field.to_string()),
+            ),
+            Error::Malformed { field, .. } => {
+                (StatusCode::BAD_REQUEST, "INVALID_FIELD", field.clone())
+            }
+            Error::InvalidCredentials => (StatusCode::UNAUTHORIZED, "INVALID_CREDENTIALS", None),
+            Error::Token(TokenError::Expired) => (StatusCode::UNAUTHORIZED, "TOKEN_EXPIRED", None),
+            Error::Token(TokenError::WrongKind) => (StatusCode::FORBIDDEN, "INVALID_TOKEN", None),
+            Error::Token(_) => (StatusCode::UNAUTHORIZED, "INVALID_TOKEN", None),
+            Error::NotFound(_) => (StatusCode::NOT_FOUND, "NOT_FOUND", None),
+            Error::Outage(_) => (StatusCode::SERVICE_UNAVAILABLE, "INSTITUTION_OUTAGE", None),
+            Error::ConsentNotAuthorised(_) => (
+                StatusCode::CONFLICT,
+                "CONSENT_NOT_AUTHORISED",
+                Some("consentId".into()),
+            ),
+            Error::Conflict(_) => (StatusCode::CONFLICT, "CONFLICT", None),
+            Error::Institution(_) => (StatusCode::BAD_GATEWAY, "INSTITUTION_ERROR", None),
+            Error::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED", None),
+            Error::Internal(e) => {
+                tracing::error!(error = ?e, "internal error");
+                (StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL_ERROR", None)
+            }
+        };
+        let message = match &self.0 {
+            Error::Field(f) => format!("{}: {}", f.field, f.message),
+            Error::Token(TokenError::WrongKind) => "this kind of token cannot call this endpoint (access tokens are for your backend, link tokens for one link)".into(),
+            other => other.to_string(),
+        };
+        let mut resp = envelope(status, code, &message, field.as_deref());
+        if let Error::RateLimited(secs) = &self.0 {
+            resp.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(*secs),
+            );
+        }
+        resp
+    }
+}
+
+pub type ApiResult = Result<Response, ApiError>;
+
+pub fn error_response(status: StatusCode, code: &str, message: &str) -> Response {
+    envelope(status, code, message, None)
+}
+
+/// This dialect's one error shape.
+pub fn envelope(status: StatusCode, code: &str, message: &str, field: Option<&str>) -> Response {
+    (
+        status,
+        Json(json!({"error": {"code": code, "message": message, "field": field}})),
+    )
+        .into_response()
+}
+
+/// A failure met before a handler ran (see `http::failure`), in this dialect's shape.
+pub fn failure_response(failure: &Failure) -> Response {
+    let code = match failure.kind {
+        FailureKind::NotFound => "NOT_FOUND",
+        FailureKind::MethodNotAllowed => "METHOD_NOT_ALLOWED",
+        FailureKind::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
+        FailureKind::UnsupportedMediaType => "UNSUPPORTED_MEDIA_TYPE",
+        FailureKind::InvalidField => "INVALID_FIELD",
+        FailureKind::Internal => "INTERNAL_ERROR",
+        FailureKind::Other(StatusCode::REQUEST_TIMEOUT) => "REQUEST_TIMEOUT",
+        FailureKind::Other(StatusCode::TOO_MANY_REQUESTS) => "RATE_LIMITED",
+        FailureKind::Other(_) => "REQUEST_REFUSED",
+    };
+    envelope(
+        failure.kind.status(),
+        code,
+        &failure.message,
+        failure.field.as_deref(),
+    )
+}

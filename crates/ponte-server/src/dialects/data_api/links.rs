@@ -1,0 +1,190 @@
+//! The link journey: auth, links, institutions, consents, and the sandbox
+//! helpers that drive an institution without a browser.
+
+use super::errors::ApiResult;
+use super::wire::*;
+use super::{ACCESS, EITHER, LINK};
+use crate::http::extract::{bearer, json_body, Path};
+use crate::services::{clients, consents, links, sandbox_driver};
+use crate::tokens::TokenKind;
+use crate::App;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::IntoResponse;
+use axum::Json;
+
+#[utoipa::path(post, path = "/data/v1/auth", tag = "Data API: Auth",
+    summary = "Trade the API key and secret for an access token",
+    description = "Access tokens last 30 minutes. Repeated wrong secrets are answered `RATE_LIMITED` with `Retry-After`.",
+    request_body = AuthRequest, security(()),
+    responses((status = 200, description = "A new access token", body = AccessToken), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
+pub(super) async fn auth(State(app): State<App>, body: Bytes) -> ApiResult {
+    let req: AuthRequest = json_body(&body)?;
+    let key = req
+        .access_key
+        .filter(|k| !k.is_empty())
+        .ok_or_else(|| ponte_core::FieldError::new("accessKey", "is required"))?;
+    let secret = req
+        .secret_key
+        .filter(|k| !k.is_empty())
+        .ok_or_else(|| ponte_core::FieldError::new("secretKey", "is required"))?;
+    let (access_token, expire_in) = clients::access_token(&app, &key, &secret).await?;
+    Ok(Json(AccessToken {
+        access_token,
+        expire_in,
+    })
+    .into_response())
+}
+
+#[utoipa::path(post, path = "/data/v1/auth/refresh", tag = "Data API: Auth",
+    summary = "A new access token for the bearer of a valid one",
+    security(("accessToken" = [])),
+    responses((status = 200, description = "A new access token", body = AccessToken), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
+pub(super) async fn refresh(State(app): State<App>, headers: HeaderMap) -> ApiResult {
+    let who = bearer(&app, &headers, ACCESS).await?;
+    let (access_token, expire_in) =
+        app.tokens
+            .issue(TokenKind::Access, &who.client_id, None, None)?;
+    Ok(Json(AccessToken {
+        access_token,
+        expire_in,
+    })
+    .into_response())
+}
+
+#[utoipa::path(post, path = "/data/v1/links", tag = "Data API: Links",
+    summary = "Open a link for one end user",
+    description = "Returns the hosted widget's URL and the link token it runs with. A link named with `productsCallbackUrl` re-enables a URL that a 410 disabled.",
+    request_body = LinkRequestDoc, security(("accessToken" = [])),
+    responses((status = 200, description = "The link", body = CreatedLink), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
+pub(super) async fn create_link(
+    State(app): State<App>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult {
+    let who = bearer(&app, &headers, ACCESS).await?;
+    let req: links::LinkRequest = json_body(&body)?;
+    let valid = links::validate(&req)?;
+    let created = links::create(&app, &who.client_id, valid).await?;
+    Ok(Json(created).into_response())
+}
+
+#[utoipa::path(get, path = "/data/v1/links/{linkId}", tag = "Data API: Links",
+    summary = "The link, its status and its consents",
+    params(("linkId" = String, Path, description = "From POST /data/v1/links")), security(("accessToken" = [])),
+    responses((status = 200, description = "The link", body = Link), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
+pub(super) async fn get_link(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Path(link_id): Path<String>,
+) -> ApiResult {
+    let who = bearer(&app, &headers, ACCESS).await?;
+    Ok(Json(links::view(&app, &who.client_id, &link_id).await?).into_response())
+}
+
+#[utoipa::path(get, path = "/data/v1/links/institutions", tag = "Data API: Institutions",
+    summary = "The institutions an end user can connect",
+    description = "Called by the widget with the link token.",
+    security(("linkToken" = [])),
+    responses((status = 200, description = "Institutions", body = Vec<Institution>), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
+pub(super) async fn institutions(State(app): State<App>, headers: HeaderMap) -> ApiResult {
+    bearer(&app, &headers, LINK).await?;
+    Ok(Json(app.directory.open_finance()).into_response())
+}
+
+#[utoipa::path(post, path = "/data/v1/consents", tag = "Data API: Consents",
+    summary = "Create a consent at an institution",
+    description = "Send the end user to `consentRedirectUrl`; the institution sends them back to Ponte, which sends them to the link's `redirectUrl`.",
+    request_body = ConsentRequestDoc, security(("linkToken" = [])),
+    responses((status = 200, description = "The consent, awaiting authorisation", body = CreatedConsent), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
+pub(super) async fn create_consent(
+    State(app): State<App>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult {
+    let who = bearer(&app, &headers, LINK).await?;
+    let req: consents::ConsentRequest = json_body(&body)?;
+    let created = consents::create(&app, &who, req).await?;
+    Ok(Json(created).into_response())
+}
+
+#[utoipa::path(get, path = "/data/v1/consents/{consentId}", tag = "Data API: Consents",
+    summary = "The consent, with its status history",
+    params(("consentId" = String, Path, description = "From POST /data/v1/consents")),
+    security(("accessToken" = []), ("linkToken" = [])),
+    responses((status = 200, description = "The consent", body = Consent), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
+pub(super) async fn get_consent(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Path(consent_id): Path<String>,
+) -> ApiResult {
+    let who = bearer(&app, &headers, EITHER).await?;
+    let row = consents::load_for(&app, &who, &consent_id).await?;
+    Ok(Json(consents::view_of(&app, &row).await?).into_response())
+}
+
+#[utoipa::path(delete, path = "/data/v1/consents/{consentId}", tag = "Data API: Consents",
+    summary = "Revoke the consent here and at the institution",
+    description = "The status becomes `REVOKED`, its stored reports are erased (their URLs answer 410) and `CONSENT_STATUS_CHANGED` is sent.",
+    params(("consentId" = String, Path, description = "The consent to revoke")), security(("accessToken" = [])),
+    responses((status = 200, description = "The revoked consent", body = Consent), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
+pub(super) async fn revoke_consent(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Path(consent_id): Path<String>,
+) -> ApiResult {
+    let who = bearer(&app, &headers, ACCESS).await?;
+    let row = consents::revoke(&app, &who, &consent_id).await?;
+    Ok(Json(consents::view_of(&app, &row).await?).into_response())
+}
+
+#[utoipa::path(post, path = "/sandbox/v1/consents/{consentId}/authorise", tag = "Data API: Sandbox",
+    summary = "Log in and decide at the sandbox institution without a browser",
+    description = "Sandbox mode only. The sandbox users (`user_good`, `user_deny`, `user_mfa`, …) behave as in the README.",
+    request_body = SandboxCredentialsDoc, params(("consentId" = String, Path, description = "A consent awaiting authorisation")),
+    security(("accessToken" = []), ("linkToken" = [])),
+    responses((status = 200, description = "The consent as Ponte now sees it", body = Consent), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
+pub(super) async fn sandbox_authorise(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Path(consent_id): Path<String>,
+    body: Bytes,
+) -> ApiResult {
+    sandbox_step(app, headers, consent_id, body, false).await
+}
+
+#[utoipa::path(post, path = "/sandbox/v1/consents/{consentId}/revoke-at-institution", tag = "Data API: Sandbox",
+    summary = "The end user revokes the consent in their bank",
+    description = "Sandbox mode only. Ponte learns it at the next retrieval: `REVOKED` with reason `INSTITUTION_REVOKED`.",
+    request_body = SandboxCredentialsDoc, params(("consentId" = String, Path, description = "An authorised consent")),
+    security(("accessToken" = []), ("linkToken" = [])),
+    responses((status = 200, description = "The consent as Ponte sees it", body = Consent), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
+pub(super) async fn sandbox_revoke_at_institution(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Path(consent_id): Path<String>,
+    body: Bytes,
+) -> ApiResult {
+    sandbox_step(app, headers, consent_id, body, true).await
+}
+
+/// The end user at the sandbox institution, driven over HTTP: authorise the
+/// consent, or revoke it there; answers with the consent as Ponte sees it.
+pub(super) async fn sandbox_step(
+    app: App,
+    headers: HeaderMap,
+    consent_id: String,
+    body: Bytes,
+    revoke: bool,
+) -> ApiResult {
+    let who = bearer(&app, &headers, EITHER).await?;
+    let creds: sandbox_driver::Credentials = json_body(&body)?;
+    if revoke {
+        sandbox_driver::revoke_at_institution(&app, &who, &consent_id, creds).await?;
+    } else {
+        sandbox_driver::authorise(&app, &who, &consent_id, creds).await?;
+    }
+    let row = consents::load_for(&app, &who, &consent_id).await?;
+    Ok(Json(consents::view_of(&app, &row).await?).into_response())
+}

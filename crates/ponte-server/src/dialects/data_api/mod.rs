@@ -1,0 +1,71 @@
+//! The Data API dialect (Klavi's link API): camelCase JSON, errors as
+//! `{"error":{"code","message","field"}}`. Handlers parse, call one service,
+//! and shape the answer; nothing else.
+
+use crate::tokens::TokenKind;
+use crate::App;
+use axum::routing::{get, post};
+use axum::Router;
+use data::*;
+use links::*;
+use webhooks::*;
+
+pub mod data;
+pub mod docs;
+pub mod errors;
+pub mod links;
+pub mod webhooks;
+pub mod wire;
+
+pub use errors::failure_response;
+
+pub(super) const ACCESS: &[TokenKind] = &[TokenKind::Access];
+pub(super) const LINK: &[TokenKind] = &[TokenKind::Link];
+pub(super) const EITHER: &[TokenKind] = &[TokenKind::Access, TokenKind::Link];
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/data/v1/auth", post(auth))
+        .route("/data/v1/auth/refresh", post(refresh))
+        .route("/data/v1/links", post(create_link))
+        .route("/data/v1/links/institutions", get(institutions))
+        .route("/data/v1/links/{linkId}", get(get_link))
+        .route("/data/v1/consents", post(create_consent))
+        .route(
+            "/data/v1/consents/{consentId}",
+            get(get_consent).delete(revoke_consent),
+        )
+        .route("/data/personal/institution-data", post(personal_data))
+        .route("/data/business/institution-data", post(business_data))
+        .route("/data/v1/requests/{requestId}", get(get_request))
+        .route("/data/v1/reports/{reportId}", get(get_report))
+        .route("/data/v1/reports/{reportId}/download", get(download_report))
+        .route("/data/v1/webhooks/messages", get(list_webhooks))
+        .route("/data/v1/webhooks/messages/{messageId}", get(show_webhook))
+        .route(
+            "/data/v1/webhooks/messages/{messageId}/replay",
+            post(replay_webhook),
+        )
+        .route("/data/v1/webhooks/replay", post(replay_dead_webhooks))
+        .route(
+            "/data/v1/webhooks/secret/rotate",
+            post(rotate_webhook_secret),
+        )
+        .route(
+            "/data/v1/webhooks/endpoints/enable",
+            post(enable_webhook_endpoint),
+        )
+        .route("/data/v1/reports/{reportId}/pdf", get(download_pdf))
+}
+
+pub fn sandbox_routes() -> Router<App> {
+    Router::new()
+        .route(
+            "/sandbox/v1/consents/{consentId}/authorise",
+            post(sandbox_authorise),
+        )
+        .route(
+            "/sandbox/v1/consents/{consentId}/revoke-at-institution",
+            post(sandbox_revoke_at_institution),
+        )
+}

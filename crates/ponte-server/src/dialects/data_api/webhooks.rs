@@ -1,0 +1,129 @@
+//! The webhook delivery log, replays, endpoints and the signing secret.
+
+use super::errors::ApiResult;
+use super::wire::*;
+use super::ACCESS;
+use crate::http::extract::{bearer, json_body, Path, Query};
+use crate::services::{clients, webhooks};
+use crate::App;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::IntoResponse;
+use axum::Json;
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+pub(super) struct ListQuery {
+    status: Option<String>,
+    cursor: Option<String>,
+    limit: Option<String>,
+}
+
+#[utoipa::path(get, path = "/data/v1/webhooks/messages", tag = "Data API: Webhooks",
+    summary = "Your webhook messages, newest first",
+    params(("status" = Option<String>, Query, description = "`pending`, `delivered` or `dead`"), ("limit" = Option<String>, Query, description = "1 to 100"), ("cursor" = Option<String>, Query, description = "The previous page's `nextCursor`")),
+    security(("accessToken" = [])),
+    responses((status = 200, description = "A page of messages", body = WebhookPage), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
+pub(super) async fn list_webhooks(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Query(q): Query<ListQuery>,
+) -> ApiResult {
+    let who = bearer(&app, &headers, ACCESS).await?;
+    let limit = q
+        .limit
+        .as_deref()
+        .map(|l| {
+            l.parse::<i64>()
+                .map_err(|_| ponte_core::FieldError::new("limit", "must be a number"))
+        })
+        .transpose()?;
+    Ok(Json(
+        webhooks::list(
+            &app,
+            &who.client_id,
+            q.status.as_deref(),
+            q.cursor.as_deref(),
+            limit,
+        )
+        .await?,
+    )
+    .into_response())
+}
+
+#[utoipa::path(get, path = "/data/v1/webhooks/messages/{messageId}", tag = "Data API: Webhooks",
+    summary = "One message with every delivery attempt",
+    params(("messageId" = String, Path, description = "The `webhook-id` header of the delivery")), security(("accessToken" = [])),
+    responses((status = 200, description = "The message", body = WebhookMessageDetail), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
+pub(super) async fn show_webhook(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Path(message_id): Path<String>,
+) -> ApiResult {
+    let who = bearer(&app, &headers, ACCESS).await?;
+    Ok(Json(webhooks::show(&app, &who.client_id, &message_id).await?).into_response())
+}
+
+#[utoipa::path(post, path = "/data/v1/webhooks/messages/{messageId}/replay", tag = "Data API: Webhooks",
+    summary = "Send a finished message again (same webhook-id)",
+    description = "409 `CONFLICT` naming the URL when a 410 Gone disabled its endpoint.",
+    params(("messageId" = String, Path, description = "The message")), security(("accessToken" = [])),
+    responses((status = 200, description = "Queued", body = Replayed), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
+pub(super) async fn replay_webhook(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Path(message_id): Path<String>,
+) -> ApiResult {
+    let who = bearer(&app, &headers, ACCESS).await?;
+    Ok(Json(webhooks::replay(&app, &who.client_id, &message_id).await?).into_response())
+}
+
+#[utoipa::path(post, path = "/data/v1/webhooks/replay", tag = "Data API: Webhooks",
+    summary = "Send again every message that died since a time",
+    request_body = ReplaySince, security(("accessToken" = [])),
+    responses((status = 200, description = "What was queued and what was skipped", body = BulkReplay), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
+pub(super) async fn replay_dead_webhooks(
+    State(app): State<App>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult {
+    let who = bearer(&app, &headers, ACCESS).await?;
+    let req: ReplaySince = json_body(&body)?;
+    let since = req
+        .since
+        .ok_or_else(|| ponte_core::FieldError::new("since", "is required"))?;
+    Ok(Json(webhooks::replay_dead_since(&app, &who.client_id, &since).await?).into_response())
+}
+
+#[utoipa::path(post, path = "/data/v1/webhooks/secret/rotate", tag = "Data API: Webhooks",
+    summary = "Issue a new webhook secret",
+    description = "For 24 hours webhooks carry both signatures, `webhook-signature: v1,<new> v1,<old>`; a new rotation ends the previous grace.",
+    security(("accessToken" = [])),
+    responses((status = 200, description = "The new secret, shown once", body = RotatedWebhookSecret), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
+pub(super) async fn rotate_webhook_secret(State(app): State<App>, headers: HeaderMap) -> ApiResult {
+    let who = bearer(&app, &headers, ACCESS).await?;
+    let rotated = clients::rotate_webhook_secret(&app, who.client_id.as_str()).await?;
+    Ok(Json(RotatedWebhookSecret {
+        webhook_secret: rotated.webhook_secret,
+        previous_secret_expires_at: rotated.previous_secret_expires_at,
+    })
+    .into_response())
+}
+
+#[utoipa::path(post, path = "/data/v1/webhooks/endpoints/enable", tag = "Data API: Webhooks",
+    summary = "Enable again a URL that answered 410 Gone",
+    request_body = EnableEndpoint, security(("accessToken" = [])),
+    responses((status = 200, description = "Enabled", body = EndpointEnabled), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
+pub(super) async fn enable_webhook_endpoint(
+    State(app): State<App>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult {
+    let who = bearer(&app, &headers, ACCESS).await?;
+    let req: EnableEndpoint = json_body(&body)?;
+    let url = req
+        .url
+        .ok_or_else(|| ponte_core::FieldError::new("url", "is required"))?;
+    Ok(Json(webhooks::enable_endpoint(&app, &who.client_id, &url).await?).into_response())
+}
