@@ -4,6 +4,7 @@
 pub mod consent;
 pub mod contact;
 pub mod end_user;
+pub mod event;
 pub mod ids;
 pub mod institution;
 pub mod product;
@@ -31,6 +32,7 @@ impl FieldError {
 pub use consent::{ConsentStatus, TransitionError};
 pub use contact::{Email, HttpUrl, Phone};
 pub use end_user::{EndUserKey, EndUserProfile};
+pub use event::DomainEvent;
 pub use ids::*;
 pub use institution::InstitutionKind;
 pub use product::Product;

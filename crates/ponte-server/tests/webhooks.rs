@@ -566,17 +566,29 @@ fn tampered((headers, body): &Delivery) -> Delivery {
 
 /// Puts `n` messages for the client's event webhook straight into the outbox.
 async fn enqueue(ts: &support::TestServer, client_id: &str, n: usize) {
-    use ponte_server::services::{clients, outbox};
     let mut tx = ts.app().store.begin().await.unwrap();
+    let now = ts.clock.now_ms();
     for i in 0..n {
-        outbox::enqueue(
+        ponte_store::insert_message(
             &mut tx,
-            &clients::client_id(client_id),
-            "CONSENT_STATUS_CHANGED",
-            outbox::Target::Events,
-            None,
-            &json!({"event": "CONSENT_STATUS_CHANGED", "consentId": format!("csnt_{i}")}),
-            ts.clock.now_ms(),
+            &ponte_store::WebhookMessageRow {
+                id: format!("msg_{}", uuid::Uuid::now_v7().simple()),
+                client_id: client_id.to_string(),
+                event_type: "CONSENT_STATUS_CHANGED".into(),
+                target: "event".into(),
+                target_url: None,
+                payload:
+                    json!({"event": "CONSENT_STATUS_CHANGED", "consentId": format!("csnt_{i}")})
+                        .to_string(),
+                status: ponte_store::PENDING.into(),
+                attempts: 0,
+                next_attempt_at: now,
+                locked_until: None,
+                last_error: None,
+                created_at: now,
+                finished_at: None,
+                dialect: "data_api".into(),
+            },
         )
         .await
         .unwrap();
@@ -1088,6 +1100,7 @@ both!(
                     last_error: Some("seeded".into()),
                     created_at: 1_700_000_000_000,
                     finished_at: Some(1_700_000_000_000),
+                    dialect: "data_api".into(),
                 },
             )
             .await

@@ -16,12 +16,14 @@ pub struct LinkRow {
     pub external_info: String,
     pub created_at: i64,
     pub expires_at: i64,
+    /// The dialect that opened the link and renders its webhooks.
+    pub dialect: String,
 }
 
 pub async fn insert_link(conn: &mut Conn, l: &LinkRow) -> Result<()> {
     sqlx::query(
-        "INSERT INTO links (id, client_id, end_user_id, details_enc, redirect_url, products_callback_url, external_info, created_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "INSERT INTO links (id, client_id, end_user_id, details_enc, redirect_url, products_callback_url, external_info, created_at, expires_at, dialect)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(&l.id)
     .bind(&l.client_id)
@@ -32,6 +34,7 @@ pub async fn insert_link(conn: &mut Conn, l: &LinkRow) -> Result<()> {
     .bind(&l.external_info)
     .bind(l.created_at)
     .bind(l.expires_at)
+    .bind(&l.dialect)
     .execute(conn)
     .await?;
     Ok(())
@@ -44,11 +47,21 @@ pub async fn link_for_client(
     link_id: &str,
 ) -> Result<Option<LinkRow>> {
     Ok(sqlx::query_as(
-        "SELECT id, client_id, end_user_id, details_enc, redirect_url, products_callback_url, external_info, created_at, expires_at
+        "SELECT id, client_id, end_user_id, details_enc, redirect_url, products_callback_url, external_info, created_at, expires_at, dialect
          FROM links WHERE id = $1 AND client_id = $2",
     )
     .bind(link_id)
     .bind(client_id)
     .fetch_optional(conn)
     .await?)
+}
+
+/// The dialect that owns the link's webhooks; `None` for an unknown link.
+pub async fn link_dialect(conn: &mut Conn, link_id: &str) -> Result<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT dialect FROM links WHERE id = $1")
+            .bind(link_id)
+            .fetch_optional(conn)
+            .await?,
+    )
 }

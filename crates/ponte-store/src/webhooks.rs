@@ -23,6 +23,8 @@ pub struct WebhookMessageRow {
     pub last_error: Option<String>,
     pub created_at: i64,
     pub finished_at: Option<i64>,
+    /// The dialect that rendered `payload` (see ponte-server's `dialects`).
+    pub dialect: String,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -37,11 +39,11 @@ pub struct WebhookAttemptRow {
     pub error: Option<String>,
 }
 
-const COLUMNS: &str = "id, client_id, event_type, target, target_url, payload, status, attempts, next_attempt_at, locked_until, last_error, created_at, finished_at";
+const COLUMNS: &str = "id, client_id, event_type, target, target_url, payload, status, attempts, next_attempt_at, locked_until, last_error, created_at, finished_at, dialect";
 
 pub async fn insert_message(conn: &mut Conn, m: &WebhookMessageRow) -> Result<()> {
     sqlx::query(&format!(
-        "INSERT INTO webhook_messages ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+        "INSERT INTO webhook_messages ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
     ))
     .bind(&m.id)
     .bind(&m.client_id)
@@ -56,6 +58,7 @@ pub async fn insert_message(conn: &mut Conn, m: &WebhookMessageRow) -> Result<()
     .bind(&m.last_error)
     .bind(m.created_at)
     .bind(m.finished_at)
+    .bind(&m.dialect)
     .execute(conn)
     .await?;
     Ok(())
@@ -406,6 +409,7 @@ mod tests {
             last_error: None,
             created_at: due,
             finished_at: None,
+            dialect: "data_api".into(),
         }
     }
 

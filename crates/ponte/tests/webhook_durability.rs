@@ -184,6 +184,7 @@ async fn seed_queue(database_url: &str, client_id: &str, n: usize) -> Vec<String
             last_error: None,
             created_at,
             finished_at: None,
+            dialect: "data_api".into(),
         };
         ponte_store::insert_message(&mut tx, &row)
             .await

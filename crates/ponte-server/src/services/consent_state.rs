@@ -3,15 +3,14 @@
 //! same transaction), the clock that expires it, and how it ends. Depends on
 //! the store and the outbox only, so every other service can use it.
 
-use crate::clock::rfc3339;
 use crate::error::{Error, Result};
-use crate::services::outbox::{self, Target};
+use crate::services::outbox;
 use ponte_core::consent::reason;
-use ponte_core::{ClientId, ConsentStatus};
+use ponte_core::event::{ConsentStatusChanged, DomainEvent};
+use ponte_core::ConsentStatus;
 use ponte_store::{Conn, ConsentRow, Store};
-use serde_json::json;
 
-/// Writes the `CONSENT_STATUS_CHANGED` webhook for a status the consent just entered.
+/// Writes the event of a status the consent just entered into the outbox.
 pub async fn emit(
     conn: &mut Conn,
     row: &ConsentRow,
@@ -20,27 +19,18 @@ pub async fn emit(
     reason: Option<&str>,
     now: i64,
 ) -> Result<()> {
-    let payload = json!({
-        "event": "CONSENT_STATUS_CHANGED",
-        "consentId": row.id,
-        "linkId": row.link_id,
-        "externalTrackId": row.external_track_id,
-        "institutionCode": row.institution_code,
-        "status": status,
-        "previousStatus": previous,
-        "reason": reason,
-        "occurredAt": rfc3339(now),
+    let event = DomainEvent::ConsentStatusChanged(ConsentStatusChanged {
+        client_id: row.client_id.clone(),
+        consent_id: row.id.clone(),
+        link_id: row.link_id.clone(),
+        external_track_id: row.external_track_id.clone(),
+        institution_code: row.institution_code.clone(),
+        status,
+        previous,
+        reason: reason.map(str::to_string),
+        occurred_at_ms: now,
     });
-    outbox::enqueue(
-        conn,
-        &ClientId::from_trusted(row.client_id.clone()),
-        "CONSENT_STATUS_CHANGED",
-        Target::Events,
-        None,
-        &payload,
-        now,
-    )
-    .await?;
+    outbox::publish(conn, &event, now).await?;
     Ok(())
 }
 

@@ -130,10 +130,22 @@ pub struct CreatedLink {
     pub expire_in: i64,
 }
 
+/// Opens a link whose webhooks the default dialect renders (Ponte's own
+/// pages, such as the demo, open links this way).
 pub async fn create(
     app: &App,
     client_id: &ponte_core::ClientId,
     link: ValidLink,
+) -> Result<CreatedLink> {
+    create_for(app, client_id, link, crate::dialects::DEFAULT).await
+}
+
+/// Opens a link; `dialect` (the caller's) renders its webhooks.
+pub async fn create_for(
+    app: &App,
+    client_id: &ponte_core::ClientId,
+    link: ValidLink,
+    dialect: &str,
 ) -> Result<CreatedLink> {
     for (product, url) in &link.callbacks {
         crate::services::webhook_target(app, &format!("productsCallbackUrl.{product}"), url)
@@ -182,6 +194,7 @@ pub async fn create(
             external_info: Value::Object(link.external_info).to_string(),
             created_at: now,
             expires_at,
+            dialect: dialect.to_string(),
         },
     )
     .await?;

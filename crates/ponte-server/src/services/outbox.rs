@@ -1,36 +1,85 @@
 //! Writing webhook messages into the outbox, inside the caller's transaction.
+//! Services hand over a domain event; the dialect that owns the event's
+//! subscription (the link's dialect) renders the payload bytes here, once,
+//! so every retry sends what was written.
 
-use ponte_core::ClientId;
+use crate::App;
+use ponte_core::DomainEvent;
 use ponte_store::{Conn, WebhookMessageRow};
 
 /// Which of the client's URLs receives a message.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
     Events,
     Reports,
 }
 
-pub async fn enqueue(
+/// A payload as a dialect rendered it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    /// The event's name in the dialect, listed in the delivery log.
+    pub event_type: String,
+    pub target: Target,
+    /// A URL of its own, overriding the client's URL for `target`.
+    pub target_url: Option<String>,
+    /// The exact bytes sent.
+    pub body: String,
+}
+
+/// A dialect's webhook payloads. Implemented in the dialect's own folder and
+/// registered in `dialects::RENDERERS`.
+pub trait PayloadRenderer: Sync {
+    /// The name stored on the links the dialect opens and on its messages.
+    fn dialect(&self) -> &'static str;
+
+    /// The payload for `event`, or `None` when this dialect sends nothing for it.
+    fn render(&self, event: &DomainEvent) -> Option<Rendered>;
+
+    /// The body of one delivery attempt. The written bytes, unless the
+    /// dialect adds something that must be fresh at each attempt (the Data
+    /// API's signed download URLs, valid 15 minutes).
+    fn body_for_attempt(&self, _app: &App, message: &WebhookMessageRow) -> String {
+        message.payload.clone()
+    }
+}
+
+/// Writes `event` as a message rendered by the dialect of its link. Returns
+/// the message id, or `None` when that dialect sends no webhook for it.
+pub async fn publish(
     conn: &mut Conn,
-    client: &ClientId,
-    event_type: &str,
-    target: Target,
-    target_url: Option<&str>,
-    payload: &serde_json::Value,
+    event: &DomainEvent,
     now: i64,
-) -> crate::error::Result<String> {
+) -> crate::error::Result<Option<String>> {
+    let Some(dialect) = ponte_store::link_dialect(conn, event.link_id()).await? else {
+        tracing::warn!(
+            link_id = event.link_id(),
+            "an event for an unknown link: not sent"
+        );
+        return Ok(None);
+    };
+    let Some(renderer) = crate::dialects::renderer(&dialect) else {
+        tracing::debug!(
+            link_id = event.link_id(),
+            dialect,
+            "this dialect sends no webhooks"
+        );
+        return Ok(None);
+    };
+    let Some(rendered) = renderer.render(event) else {
+        return Ok(None);
+    };
     let id = format!("msg_{}", uuid::Uuid::now_v7().simple());
     let row = WebhookMessageRow {
         id: id.clone(),
-        client_id: client.to_string(),
-        event_type: event_type.to_string(),
-        target: match target {
+        client_id: event.client_id().to_string(),
+        event_type: rendered.event_type.clone(),
+        target: match rendered.target {
             Target::Events => "event",
             Target::Reports => "report",
         }
         .to_string(),
-        target_url: target_url.map(str::to_string),
-        payload: payload.to_string(),
+        target_url: rendered.target_url,
+        payload: rendered.body,
         status: ponte_store::PENDING.to_string(),
         attempts: 0,
         next_attempt_at: now,
@@ -38,9 +87,18 @@ pub async fn enqueue(
         last_error: None,
         created_at: now,
         finished_at: None,
+        dialect: renderer.dialect().to_string(),
     };
     ponte_store::insert_message(conn, &row).await?;
-    metrics::counter!("ponte_webhook_messages_enqueued_total", "event" => event_type.to_string())
+    metrics::counter!("ponte_webhook_messages_enqueued_total", "event" => rendered.event_type)
         .increment(1);
-    Ok(id)
+    Ok(Some(id))
+}
+
+/// The body of one attempt at `message`, by the dialect that rendered it.
+pub fn body_for_attempt(app: &App, message: &WebhookMessageRow) -> String {
+    match crate::dialects::renderer(&message.dialect) {
+        Some(r) => r.body_for_attempt(app, message),
+        None => message.payload.clone(),
+    }
 }

@@ -10,15 +10,16 @@ use crate::services::consent_state;
 use crate::services::failure::Failure;
 use crate::services::insights;
 use crate::services::job::JobOutcome;
-use crate::services::outbox::{self, Target};
+use crate::services::outbox;
 use crate::services::retrieval::{JobPayload, MAX_JOB_ATTEMPTS};
 use crate::App;
 use ponte_connect::products::{self, Window};
 use ponte_connect::{BankTokens, ConnectError, DataSession};
-use ponte_core::{ClientId, ConsentStatus, Product, ReportId};
+use ponte_core::event::{DomainEvent, ReportOutcome, ReportReady};
+use ponte_core::{ConsentStatus, Product, ReportId};
 use ponte_store::{ConsentRow, JobLease, JobRow, ReportRow, RequestRow};
 use serde_json::value::RawValue;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 /// Runs one retrieval job (safe to run twice).
 pub async fn run(app: &App, job: &JobRow) -> Result<JobOutcome> {
@@ -202,9 +203,18 @@ async fn store_report(
         other => other,
     };
     let now = app.clock.now_ms();
-    let (status, reason, summary, data_enc) = match result {
-        Ok((summary, data)) => ("SUCCESS", None, summary, Some(data)),
-        Err(why) => ("FAILED", Some(why.to_string()), json!({}), None),
+    let (outcome, reason, summary, data_enc) = match result {
+        Ok((summary, data)) => (ReportOutcome::Success, None, summary, Some(data)),
+        Err(why) => (
+            ReportOutcome::Failed,
+            Some(why.to_string()),
+            Value::Object(Map::new()),
+            None,
+        ),
+    };
+    let status = match outcome {
+        ReportOutcome::Success => "SUCCESS",
+        ReportOutcome::Failed => "FAILED",
     };
     let row = ReportRow {
         id: ReportId::generate().to_string(),
@@ -223,29 +233,23 @@ async fn store_report(
     };
     let callbacks: Map<String, Value> =
         serde_json::from_str(&request.callbacks).unwrap_or_default();
-    let target_url = callbacks.get(product.as_str()).and_then(Value::as_str);
-    let payload = json!({
-        "event": "REPORT_READY",
-        "requestId": row.request_id,
-        "reportId": row.id,
-        "linkId": row.link_id,
-        "consentId": row.consent_id,
-        "product": row.product,
-        "status": status,
-        "reason": reason,
-        "summary": summary,
+    let event = DomainEvent::ReportReady(ReportReady {
+        client_id: row.client_id.clone(),
+        request_id: row.request_id.clone(),
+        report_id: row.id.clone(),
+        link_id: row.link_id.clone(),
+        consent_id: row.consent_id.clone(),
+        product,
+        outcome,
+        reason,
+        summary,
+        callback_url: callbacks
+            .get(product.as_str())
+            .and_then(Value::as_str)
+            .map(str::to_string),
     });
     if ponte_store::insert_report(&mut tx, &row).await? {
-        outbox::enqueue(
-            &mut tx,
-            &ClientId::from_trusted(row.client_id.clone()),
-            "REPORT_READY",
-            Target::Reports,
-            target_url,
-            &payload,
-            now,
-        )
-        .await?;
+        outbox::publish(&mut tx, &event, now).await?;
     }
     let job_status = match job_error {
         Some(_) => ponte_store::JOB_FAILED,
@@ -259,6 +263,6 @@ async fn store_report(
     tx.commit().await?;
     metrics::counter!("ponte_reports_total", "product" => product.as_str(), "status" => status)
         .increment(1);
-    tracing::info!(report_id = %row.id, request_id = %row.request_id, consent_id = %row.consent_id, product = %product, status, reason, "report stored");
+    tracing::info!(report_id = %row.id, request_id = %row.request_id, consent_id = %row.consent_id, product = %product, status, reason = row.reason, "report stored");
     Ok(JobOutcome::Recorded)
 }

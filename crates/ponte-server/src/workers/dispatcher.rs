@@ -474,32 +474,6 @@ fn origin_of(url: &str) -> String {
     }
 }
 
-/// Report webhooks carry download URLs valid for 15 minutes from the
-/// attempt that sends them, so a retried webhook never brings a dead link.
-fn with_fresh_urls(app: &App, m: &WebhookMessageRow) -> String {
-    if m.event_type != "REPORT_READY" {
-        return m.payload.clone();
-    }
-    let Ok(serde_json::Value::Object(mut body)) =
-        serde_json::from_str::<serde_json::Value>(&m.payload)
-    else {
-        return m.payload.clone();
-    };
-    if body.get("status").and_then(|s| s.as_str()) == Some("SUCCESS") {
-        if let Some(report_id) = body
-            .get("reportId")
-            .and_then(|s| s.as_str())
-            .map(str::to_string)
-        {
-            if let serde_json::Value::Object(urls) = crate::services::reports::urls(app, &report_id)
-            {
-                body.extend(urls);
-            }
-        }
-    }
-    serde_json::Value::Object(body).to_string()
-}
-
 /// The start of a response body as text; a character cut by the limit is
 /// dropped rather than shown as U+FFFD. NUL becomes U+FFFD: PostgreSQL's
 /// TEXT refuses it, and an attempt that cannot be recorded would be sent
@@ -534,7 +508,7 @@ async fn deliver(app: &App, send: Send) {
     } = send;
     let started = Instant::now();
     let result: Result<(u16, String), String> = async {
-        let body = with_fresh_urls(app, &m);
+        let body = crate::services::outbox::body_for_attempt(app, &m);
         let timestamp = app.clock.now_ms() / 1000;
         let signature = signature_header(&secrets, &m.id, timestamp, &body)
             .ok_or("the webhook secret is malformed")?;

@@ -66,7 +66,7 @@ pub(super) async fn create_link(
     let who = bearer(&app, &headers, ACCESS).await?;
     let req: links::LinkRequest = json_body(&body)?;
     let valid = links::validate(&req)?;
-    let created = links::create(&app, &who.client_id, valid).await?;
+    let created = links::create_for(&app, &who.client_id, valid, super::DIALECT).await?;
     Ok(Json(created).into_response())
 }
 

@@ -13,11 +13,15 @@ use webhooks::*;
 pub mod data;
 pub mod docs;
 pub mod errors;
+pub mod events;
 pub mod links;
 pub mod webhooks;
 pub mod wire;
 
 pub use errors::failure_response;
+
+/// The name stored on the links this dialect opens and the messages it renders.
+pub const DIALECT: &str = "data_api";
 
 pub(super) const ACCESS: &[TokenKind] = &[TokenKind::Access];
 pub(super) const LINK: &[TokenKind] = &[TokenKind::Link];

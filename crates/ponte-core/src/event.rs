@@ -1,0 +1,69 @@
+//! What happened, in the domain's words. Services write these into the
+//! outbox; the dialect that owns the subscription renders each one into its
+//! own payload bytes, once, when the message is written.
+
+use crate::{ConsentStatus, Product};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum DomainEvent {
+    ConsentStatusChanged(ConsentStatusChanged),
+    ReportReady(ReportReady),
+}
+
+impl DomainEvent {
+    /// The link whose subscription receives the event: its dialect renders it.
+    pub fn link_id(&self) -> &str {
+        match self {
+            DomainEvent::ConsentStatusChanged(e) => &e.link_id,
+            DomainEvent::ReportReady(e) => &e.link_id,
+        }
+    }
+
+    /// The integrator the event belongs to.
+    pub fn client_id(&self) -> &str {
+        match self {
+            DomainEvent::ConsentStatusChanged(e) => &e.client_id,
+            DomainEvent::ReportReady(e) => &e.client_id,
+        }
+    }
+}
+
+/// A consent entered `status` (`previous` is `None` when it was just created).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsentStatusChanged {
+    pub client_id: String,
+    pub consent_id: String,
+    pub link_id: String,
+    pub external_track_id: Option<String>,
+    pub institution_code: String,
+    pub status: ConsentStatus,
+    pub previous: Option<ConsentStatus>,
+    pub reason: Option<String>,
+    /// Unix milliseconds.
+    pub occurred_at_ms: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportOutcome {
+    Success,
+    Failed,
+}
+
+/// A report of one product of one consent was stored (or failed for good).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportReady {
+    pub client_id: String,
+    pub request_id: String,
+    pub report_id: String,
+    pub link_id: String,
+    pub consent_id: String,
+    pub product: Product,
+    pub outcome: ReportOutcome,
+    /// A stable code and a plain message, for a failed report.
+    pub reason: Option<String>,
+    /// Ponte's summary of the data (counts, totals), a JSON object.
+    pub summary: serde_json::Value,
+    /// The URL the integrator named for this product, if any; otherwise the
+    /// subscription's own report URL applies.
+    pub callback_url: Option<String>,
+}
