@@ -3,7 +3,7 @@
 
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
-use chacha20poly1305::aead::{Aead, KeyInit};
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use hmac::{Hmac, Mac};
 use rand::RngCore;
@@ -22,6 +22,36 @@ pub struct Crypto {
 #[derive(Debug, thiserror::Error)]
 #[error("stored secret cannot be decrypted (wrong PONTE_MASTER_KEY?)")]
 pub struct DecryptError;
+
+/// Where a sealed value is stored: table, column and the row's id. It is the
+/// AEAD's associated data, so a value copied into another row, column or
+/// table does not open there.
+#[derive(Debug, Clone, Copy)]
+pub struct Slot<'a> {
+    pub table: &'static str,
+    pub column: &'static str,
+    pub row: &'a str,
+}
+
+impl<'a> Slot<'a> {
+    pub const fn new(table: &'static str, column: &'static str, row: &'a str) -> Slot<'a> {
+        Slot { table, column, row }
+    }
+
+    fn associated_data(&self) -> Vec<u8> {
+        // NUL-separated: table and column are identifiers, ids hold no NUL,
+        // so two different slots never make the same bytes.
+        format!(
+            "ponte/aead/v2\0{}\0{}\0{}",
+            self.table, self.column, self.row
+        )
+        .into_bytes()
+    }
+}
+
+/// The prefix of a value sealed to its slot. Base64 never holds a `.`, so a
+/// value sealed before (unbound, plain base64) is told apart and still opens.
+const BOUND: &str = "v2.";
 
 impl Crypto {
     pub fn new(master: [u8; 32]) -> Crypto {
@@ -75,10 +105,65 @@ impl Crypto {
             .map_err(|_| DecryptError)
     }
 
+    /// Seals `plain` to `slot`: it opens only there (see `Slot`).
+    pub fn seal(&self, slot: Slot<'_>, plain: &[u8]) -> String {
+        let nonce = random_bytes::<24>();
+        let aad = slot.associated_data();
+        // Encryption with a fresh 24-byte nonce cannot fail for inputs of this size.
+        let sealed = self
+            .cipher
+            .encrypt(
+                XNonce::from_slice(&nonce),
+                Payload {
+                    msg: plain,
+                    aad: &aad,
+                },
+            )
+            .unwrap_or_default();
+        let mut out = nonce.to_vec();
+        out.extend(sealed);
+        format!("{BOUND}{}", STANDARD.encode(out))
+    }
+
+    /// Opens what `seal` sealed to this same slot, or a value stored before
+    /// values were bound to their slot (no prefix).
+    pub fn open(&self, slot: Slot<'_>, sealed: &str) -> Result<Vec<u8>, DecryptError> {
+        let Some(bound) = sealed.strip_prefix(BOUND) else {
+            return self.decrypt(sealed);
+        };
+        let bytes = STANDARD.decode(bound).map_err(|_| DecryptError)?;
+        if bytes.len() < 24 {
+            return Err(DecryptError);
+        }
+        let (nonce, body) = bytes.split_at(24);
+        let aad = slot.associated_data();
+        self.cipher
+            .decrypt(
+                XNonce::from_slice(nonce),
+                Payload {
+                    msg: body,
+                    aad: &aad,
+                },
+            )
+            .map_err(|_| DecryptError)
+    }
+
+    pub fn seal_json<T: serde::Serialize>(&self, slot: Slot<'_>, value: &T) -> String {
+        self.seal(slot, &serde_json::to_vec(value).unwrap_or_default())
+    }
+
+    pub fn open_json<T: serde::de::DeserializeOwned>(
+        &self,
+        slot: Slot<'_>,
+        sealed: &str,
+    ) -> Result<T, DecryptError> {
+        serde_json::from_slice(&self.open(slot, sealed)?).map_err(|_| DecryptError)
+    }
+
     /// Seals a large document (a report): deflated, then encrypted. JSON
     /// shrinks several times, and so do the database and every copy made
     /// while writing it.
-    pub fn seal_document(&self, plain: &[u8]) -> String {
+    pub fn seal_document(&self, slot: Slot<'_>, plain: &[u8]) -> String {
         use std::io::Write;
         let mut z = flate2::write::GzEncoder::new(
             Vec::with_capacity(plain.len() / 6),
@@ -89,14 +174,14 @@ impl Crypto {
             .write_all(plain)
             .and_then(|_| z.finish())
             .unwrap_or_default();
-        self.encrypt(&packed)
+        self.seal(slot, &packed)
     }
 
     /// Opens what `seal_document` sealed (or a document sealed before
     /// documents were deflated: plain JSON never starts with gzip's magic).
-    pub fn open_document(&self, sealed: &str) -> Result<Vec<u8>, DecryptError> {
+    pub fn open_document(&self, slot: Slot<'_>, sealed: &str) -> Result<Vec<u8>, DecryptError> {
         use std::io::Read;
-        let bytes = self.decrypt(sealed)?;
+        let bytes = self.open(slot, sealed)?;
         if !bytes.starts_with(&[0x1f, 0x8b]) {
             return Ok(bytes);
         }
@@ -232,19 +317,53 @@ mod tests {
             r#"{"amount":"12.34"},"#.repeat(5000)
         )
         .into_bytes();
-        let sealed = c.seal_document(&doc);
+        let slot = Slot::new("reports", "data_enc", "rpt_1");
+        let sealed = c.seal_document(slot, &doc);
         assert!(
             sealed.len() < doc.len() / 4,
             "{} bytes sealed",
             sealed.len()
         );
-        assert_eq!(c.open_document(&sealed).unwrap(), doc);
+        assert_eq!(c.open_document(slot, &sealed).unwrap(), doc);
         // Reports sealed before deflating (plain JSON) open unchanged.
         assert_eq!(
-            c.open_document(&c.encrypt(b"{\"a\":1}")).unwrap(),
+            c.open_document(slot, &c.encrypt(b"{\"a\":1}")).unwrap(),
             b"{\"a\":1}"
         );
-        assert!(Crypto::new([8; 32]).open_document(&sealed).is_err());
+        assert!(Crypto::new([8; 32]).open_document(slot, &sealed).is_err());
+    }
+
+    #[test]
+    fn a_sealed_value_opens_only_in_its_own_row_and_column() {
+        let c = Crypto::new([7; 32]);
+        let here = Slot::new("links", "details_enc", "lnk_1");
+        let sealed = c.seal(here, b"52998224725");
+        assert!(sealed.starts_with(BOUND), "{sealed}");
+        assert!(!sealed.contains("52998224725"));
+        assert_eq!(c.open(here, &sealed).unwrap(), b"52998224725");
+        for elsewhere in [
+            Slot::new("links", "details_enc", "lnk_2"),
+            Slot::new("links", "redirect_enc", "lnk_1"),
+            Slot::new("consents", "details_enc", "lnk_1"),
+        ] {
+            assert!(c.open(elsewhere, &sealed).is_err(), "{elsewhere:?}");
+        }
+        // The prefix cannot be dropped to pass the value off as an old one.
+        assert!(c.open(here, &sealed[BOUND.len()..]).is_err());
+        assert!(Crypto::new([8; 32]).open(here, &sealed).is_err());
+    }
+
+    #[test]
+    fn a_value_sealed_before_values_were_bound_still_opens() {
+        let c = Crypto::new([7; 32]);
+        let old = c.encrypt(br#"{"personal_tax_id":"52998224725"}"#);
+        let slot = Slot::new("links", "details_enc", "lnk_1");
+        assert_eq!(
+            c.open(slot, &old).unwrap(),
+            br#"{"personal_tax_id":"52998224725"}"#
+        );
+        let value: serde_json::Value = c.open_json(slot, &old).unwrap();
+        assert_eq!(value["personal_tax_id"], "52998224725");
     }
 
     #[test]

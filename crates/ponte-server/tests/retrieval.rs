@@ -134,8 +134,10 @@ async fn stored(ts: &TestServer, consent_id: &str) -> ponte_store::ConsentRow {
 
 async fn bank_tokens(ts: &TestServer, consent_id: &str) -> Option<BankTokens> {
     let row = stored(ts, consent_id).await;
-    row.bank_tokens_enc
-        .map(|sealed| ts.app().crypto.decrypt_json(&sealed).unwrap())
+    row.bank_tokens_enc.map(|sealed| {
+        let slot = ponte_server::services::slots::consent_bank_tokens(consent_id);
+        ts.app().crypto.open_json(slot, &sealed).unwrap()
+    })
 }
 
 /// The bank's own counters for the consent, read in its customer app as `user`.

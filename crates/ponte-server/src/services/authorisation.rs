@@ -86,7 +86,10 @@ pub async fn restart_authorisation(app: &App, row: &ConsentRow) -> Result<String
         .reauthorise(&institution.endpoint, bank_consent_id)
         .await
         .map_err(|e| institution_error(institution, Some(&row.id), e))?;
-    let verifier = app.crypto.encrypt(started.pkce_verifier.as_bytes());
+    let verifier = app.crypto.seal(
+        crate::services::slots::consent_pkce_verifier(&row.id),
+        started.pkce_verifier.as_bytes(),
+    );
     let mut tx = app.store.begin().await?;
     ponte_store::set_consent_authorisation(
         &mut tx,
@@ -159,10 +162,10 @@ pub async fn complete_authorisation(app: &App, p: CallbackParams) -> Result<Call
     } else {
         let code = text(&p.code)
             .ok_or_else(|| FieldError::new("code", "is missing from the institution's answer"))?;
-        let verifier = String::from_utf8(
-            app.crypto
-                .decrypt(row.pkce_verifier_enc.as_deref().unwrap_or_default())?,
-        )
+        let verifier = String::from_utf8(app.crypto.open(
+            crate::services::slots::consent_pkce_verifier(&row.id),
+            row.pkce_verifier_enc.as_deref().unwrap_or_default(),
+        )?)
         .unwrap_or_default();
         match app
             .open_finance
@@ -185,7 +188,10 @@ pub async fn complete_authorisation(app: &App, p: CallbackParams) -> Result<Call
                 ponte_store::set_consent_tokens(
                     &mut tx,
                     &row.id,
-                    Some(&app.crypto.encrypt_json::<BankTokens>(tokens)),
+                    Some(&app.crypto.seal_json::<BankTokens>(
+                        crate::services::slots::consent_bank_tokens(&row.id),
+                        tokens,
+                    )),
                     now,
                 )
                 .await?;

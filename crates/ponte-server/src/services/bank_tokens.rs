@@ -2,6 +2,7 @@
 //! by every job reading that consent.
 
 use crate::error::Result;
+use crate::services::slots;
 use crate::App;
 use ponte_connect::session::BoxFuture;
 use ponte_connect::{BankTokens, TokenStore};
@@ -18,7 +19,10 @@ pub struct StoredTokens<'a> {
 
 impl StoredTokens<'_> {
     async fn write(&self, tokens: &BankTokens) -> Result<()> {
-        let sealed = self.app.crypto.encrypt_json(tokens);
+        let sealed = self
+            .app
+            .crypto
+            .seal_json(slots::consent_bank_tokens(self.consent_id), tokens);
         let mut tx = self.app.store.begin().await?;
         // A consent revoked meanwhile keeps no tokens.
         ponte_store::set_live_consent_tokens(
@@ -38,7 +42,12 @@ impl StoredTokens<'_> {
         Ok(row
             .filter(|c| c.status == ConsentStatus::Authorised.as_str())
             .and_then(|c| c.bank_tokens_enc)
-            .and_then(|sealed| self.app.crypto.decrypt_json(&sealed).ok()))
+            .and_then(|sealed| {
+                self.app
+                    .crypto
+                    .open_json(slots::consent_bank_tokens(self.consent_id), &sealed)
+                    .ok()
+            }))
     }
 }
 

@@ -7,8 +7,8 @@ use crate::clock::rfc3339;
 use crate::error::{Error, Result};
 use crate::services::job::{self, JobOutcome};
 use crate::services::links::{self, LinkDetails};
-use crate::services::text;
 use crate::services::{authorisation, consent_state};
+use crate::services::{slots, text};
 use crate::tokens::Bearer;
 use crate::App;
 use ponte_core::consent::reason;
@@ -128,12 +128,15 @@ pub async fn create(app: &App, bearer: &Bearer, req: ConsentRequest) -> Result<C
         institution_code: institution.institution_code.clone(),
         external_track_id,
         business: i64::from(business.is_some()),
-        tax_ids_enc: app.crypto.encrypt_json(&TaxIds {
-            personal: personal.as_str().into(),
-            business: business.map(|b| b.as_str().into()),
-            phone: phone.map(|p| p.as_str().into()),
-            email: email.map(|e| e.as_str().into()),
-        }),
+        tax_ids_enc: app.crypto.seal_json(
+            slots::consent_tax_ids(id.as_str()),
+            &TaxIds {
+                personal: personal.as_str().into(),
+                business: business.map(|b| b.as_str().into()),
+                phone: phone.map(|p| p.as_str().into()),
+                email: email.map(|e| e.as_str().into()),
+            },
+        ),
         redirect_url: redirect_url
             .map(|u| u.as_str().to_string())
             .or(link.redirect_url),
@@ -145,7 +148,10 @@ pub async fn create(app: &App, bearer: &Bearer, req: ConsentRequest) -> Result<C
         bank_consent_id: Some(started.bank_consent_id),
         authorization_url: Some(started.authorization_url.clone()),
         oauth_state: Some(started.state),
-        pkce_verifier_enc: Some(app.crypto.encrypt(started.pkce_verifier.as_bytes())),
+        pkce_verifier_enc: Some(app.crypto.seal(
+            slots::consent_pkce_verifier(id.as_str()),
+            started.pkce_verifier.as_bytes(),
+        )),
         bank_tokens_enc: None,
         created_at: now,
         updated_at: now,

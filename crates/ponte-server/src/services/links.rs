@@ -3,7 +3,7 @@
 use crate::clock::rfc3339;
 use crate::error::{Error, Result};
 use crate::services::consent_view::{self, ConsentView};
-use crate::services::text;
+use crate::services::{slots, text};
 use crate::tokens::{TokenKind, LINK_TOKEN_TTL_SECS};
 use crate::App;
 use ponte_core::{
@@ -188,7 +188,9 @@ pub async fn create_for(
             id: id.to_string(),
             client_id: client_id.to_string(),
             end_user_id: end_user.id.to_string(),
-            details_enc: app.crypto.encrypt_json(&link.details),
+            details_enc: app
+                .crypto
+                .seal_json(slots::link_details(id.as_str()), &link.details),
             redirect_url: link.redirect_url.map(|u| u.as_str().to_string()),
             products_callback_url: Value::Object(callbacks).to_string(),
             external_info: Value::Object(link.external_info).to_string(),
@@ -229,7 +231,9 @@ pub async fn load(
     let row = ponte_store::link_for_client(&mut conn, client_id.as_str(), id.as_str())
         .await?
         .ok_or(Error::NotFound("link"))?;
-    let details = app.crypto.decrypt_json(&row.details_enc)?;
+    let details = app
+        .crypto
+        .open_json(slots::link_details(&row.id), &row.details_enc)?;
     Ok((row, details))
 }
 

@@ -37,3 +37,25 @@ pub(crate) async fn webhook_target(
         .await
         .map_err(|why| ponte_core::FieldError::new(field.to_string(), why))
 }
+
+/// Where each sealed column lives (see `crypto::Slot`): one place, so the
+/// code that seals and the code that opens name the same slot.
+pub mod slots {
+    use crate::crypto::Slot;
+
+    pub fn link_details(link_id: &str) -> Slot<'_> {
+        Slot::new("links", "details_enc", link_id)
+    }
+    pub fn consent_tax_ids(consent_id: &str) -> Slot<'_> {
+        Slot::new("consents", "tax_ids_enc", consent_id)
+    }
+    pub fn consent_pkce_verifier(consent_id: &str) -> Slot<'_> {
+        Slot::new("consents", "pkce_verifier_enc", consent_id)
+    }
+    pub fn consent_bank_tokens(consent_id: &str) -> Slot<'_> {
+        Slot::new("consents", "bank_tokens_enc", consent_id)
+    }
+    pub fn report_data(report_id: &str) -> Slot<'_> {
+        Slot::new("reports", "data_enc", report_id)
+    }
+}

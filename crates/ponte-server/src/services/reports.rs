@@ -135,8 +135,11 @@ pub async fn body(app: &App, conn: &mut ponte_store::Conn, row: &ReportRow) -> R
     let at = versions.iter().position(|id| *id == row.id).unwrap_or(0);
     let data = match &row.data_enc {
         Some(sealed) => {
-            let text = String::from_utf8(app.crypto.open_document(sealed)?)
-                .map_err(|_| anyhow::anyhow!("report {} is not UTF-8", row.id))?;
+            let text = String::from_utf8(
+                app.crypto
+                    .open_document(crate::services::slots::report_data(&row.id), sealed)?,
+            )
+            .map_err(|_| anyhow::anyhow!("report {} is not UTF-8", row.id))?;
             RawValue::from_string(text).map_err(|e| anyhow::anyhow!("report {}: {e}", row.id))?
         }
         None => RawValue::from_string("null".into()).expect("null is JSON"),

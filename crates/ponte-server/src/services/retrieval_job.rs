@@ -6,12 +6,12 @@
 
 use crate::error::{Error, Result};
 use crate::services::bank_tokens::StoredTokens;
-use crate::services::consent_state;
 use crate::services::failure::Failure;
 use crate::services::insights;
 use crate::services::job::JobOutcome;
 use crate::services::outbox;
 use crate::services::retrieval::{JobPayload, MAX_JOB_ATTEMPTS};
+use crate::services::{consent_state, slots};
 use crate::App;
 use ponte_connect::products::{self, Window};
 use ponte_connect::{BankTokens, ConnectError, DataSession};
@@ -142,7 +142,7 @@ async fn retrieve(
         .ok_or_else(|| ConnectError::Refused("the consent has no tokens".into()))?;
     let tokens: BankTokens = app
         .crypto
-        .decrypt_json(sealed)
+        .open_json(slots::consent_bank_tokens(&consent.id), sealed)
         .map_err(|e| ConnectError::Protocol(e.to_string()))?;
     let bank_consent_id = consent
         .bank_consent_id
@@ -181,10 +181,12 @@ async fn store_report(
     job_error: Option<&str>,
 ) -> Result<JobOutcome> {
     // Sealed before the transaction: five years of transactions take a while.
+    let report_id = ReportId::generate().to_string();
     let sealed = result.map(|data| {
         (
             products::summary(product, data.get()),
-            app.crypto.seal_document(data.get().as_bytes()),
+            app.crypto
+                .seal_document(slots::report_data(&report_id), data.get().as_bytes()),
         )
     });
     let mut tx = app.store.begin().await?;
@@ -217,7 +219,7 @@ async fn store_report(
         ReportOutcome::Failed => "FAILED",
     };
     let row = ReportRow {
-        id: ReportId::generate().to_string(),
+        id: report_id,
         request_id: request.id.clone(),
         client_id: request.client_id.clone(),
         link_id: request.link_id.clone(),
