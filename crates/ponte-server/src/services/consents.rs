@@ -3,7 +3,6 @@
 //! goes through `consent_state`, which writes the history row and the webhook
 //! together.
 
-use crate::clock::rfc3339;
 use crate::error::{Error, Result};
 use crate::services::job::{self, JobOutcome};
 use crate::services::links::{self, LinkDetails};
@@ -21,9 +20,9 @@ pub const AUTHORISATION_WINDOW_MS: i64 = 60 * 60 * 1000;
 /// How long an authorised consent lasts (Open Finance allows up to 12 months).
 pub const CONSENT_VALIDITY_MS: i64 = 365 * 24 * 3600 * 1000;
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConsentRequest {
+/// A new consent as its dialect read it, before it is checked.
+#[derive(Debug, Default)]
+pub struct ConsentInput {
     pub external_track_id: Option<String>,
     pub personal_tax_id: Option<String>,
     pub business_tax_id: Option<String>,
@@ -44,15 +43,17 @@ struct TaxIds {
     email: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
+/// A consent awaiting the end user at the institution.
+#[derive(Debug)]
 pub struct CreatedConsent {
-    pub consent_id: String,
-    pub consent_redirect_url: String,
-    pub expire_at: String,
+    pub consent_id: ConsentId,
+    /// The institution's own authorization URL, where the end user goes.
+    pub authorization_url: String,
+    /// Unix milliseconds.
+    pub expire_at_ms: i64,
 }
 
-pub async fn create(app: &App, bearer: &Bearer, req: ConsentRequest) -> Result<CreatedConsent> {
+pub async fn create(app: &App, bearer: &Bearer, req: ConsentInput) -> Result<CreatedConsent> {
     let link_id = bearer
         .link_id
         .as_ref()
@@ -170,9 +171,9 @@ pub async fn create(app: &App, bearer: &Bearer, req: ConsentRequest) -> Result<C
     tx.commit().await?;
     tracing::info!(consent_id = %id, institution = %row.institution_code, "consent created");
     Ok(CreatedConsent {
-        consent_id: id.to_string(),
-        consent_redirect_url: started.authorization_url,
-        expire_at: rfc3339(expire_at),
+        consent_id: id,
+        authorization_url: started.authorization_url,
+        expire_at_ms: expire_at,
     })
 }
 

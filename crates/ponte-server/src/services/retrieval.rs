@@ -1,7 +1,6 @@
 //! Retrieval: `institution-data` requests (and auto-delivery) become one
 //! durable job per consent and product, run by `retrieval_job`.
 
-use crate::clock::rfc3339;
 use crate::error::{Error, Result};
 use crate::services::job::{self, JobOutcome};
 use crate::services::links::parse_callbacks;
@@ -12,7 +11,7 @@ use ponte_core::{
 };
 use ponte_store::{Conn, ConsentRow, JobRow, RequestRow};
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 pub const JOB_KIND: &str = "retrieve";
 /// Tries of one job, whatever fails (the institution or Ponte), before its
@@ -25,15 +24,16 @@ pub enum Kind {
     Business,
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct InstitutionDataRequest {
+/// What an integrator asks for, as its dialect read it, before it is checked.
+#[derive(Debug, Default)]
+pub struct DataRequestInput {
     pub tax_id: Option<String>,
-    pub institution_id: Option<String>,
+    pub institution_code: Option<String>,
     pub link_id: Option<String>,
-    pub consent_id: Option<Vec<String>>,
+    pub consent_ids: Option<Vec<String>>,
     pub products: Option<Vec<String>>,
-    pub products_callback_url: Option<Value>,
+    /// Product name to report webhook URL, for this request.
+    pub callbacks: Option<Value>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -65,7 +65,7 @@ pub async fn request(
     app: &App,
     client: &ClientId,
     kind: Kind,
-    req: InstitutionDataRequest,
+    req: DataRequestInput,
 ) -> Result<String> {
     let tax_id = match (kind, text(&req.tax_id)) {
         (_, None) => return Err(FieldError::new("taxId", "is required").into()),
@@ -87,7 +87,7 @@ pub async fn request(
     if linked.is_some_and(|l| l != tax_id) {
         return Err(FieldError::new("taxId", "is not the tax id of this link's end user").into());
     }
-    let consent_ids = req.consent_id.clone().unwrap_or_default();
+    let consent_ids = req.consent_ids.clone().unwrap_or_default();
     if consent_ids.is_empty() {
         return Err(FieldError::new("consentId", "must list at least one consent").into());
     }
@@ -111,7 +111,7 @@ pub async fn request(
                 row.id, row.status
             )));
         }
-        if let Some(inst) = text(&req.institution_id) {
+        if let Some(inst) = text(&req.institution_code) {
             if inst != row.institution_code {
                 return Err(FieldError::new(
                     "institutionId",
@@ -161,7 +161,7 @@ pub async fn request(
     }
     let mut callbacks: Map<String, Value> =
         serde_json::from_str(&link.products_callback_url).unwrap_or_default();
-    for (p, url) in parse_callbacks(req.products_callback_url.as_ref())? {
+    for (p, url) in parse_callbacks(req.callbacks.as_ref())? {
         crate::services::webhook_target(app, &format!("productsCallbackUrl.{p}"), &url).await?;
         callbacks.insert(p.as_str().to_string(), Value::from(url.as_str()));
     }
@@ -307,8 +307,19 @@ async fn auto_deliver(app: &App, conn: &mut Conn, consent: &ConsentRow) -> Resul
     Ok(Some(id))
 }
 
-/// `GET /data/v1/requests/{id}`.
-pub async fn view(app: &App, client: &ClientId, request_id: &str) -> Result<Value> {
+/// A request with its reports so far.
+#[derive(Debug)]
+pub struct RequestView {
+    pub request: RequestRow,
+    pub consent_ids: Vec<String>,
+    pub products: Vec<Product>,
+    /// Every consent × product has its report.
+    pub completed: bool,
+    pub reports: Vec<ponte_store::ReportRow>,
+}
+
+/// The request, for the client that made it.
+pub async fn view(app: &App, client: &ClientId, request_id: &str) -> Result<RequestView> {
     let id = RequestId::parse(request_id).ok_or(Error::NotFound("request"))?;
     let mut conn = app.store.read().await?;
     let row = ponte_store::request_by_id(&mut conn, id.as_str())
@@ -319,22 +330,11 @@ pub async fn view(app: &App, client: &ClientId, request_id: &str) -> Result<Valu
     let consents: Vec<String> = serde_json::from_str(&row.consent_ids).unwrap_or_default();
     let products: Vec<Product> = serde_json::from_str(&row.products).unwrap_or_default();
     let expected = consents.len() * products.len();
-    let status = if reports.len() >= expected {
-        "COMPLETED"
-    } else {
-        "PROCESSING"
-    };
-    Ok(json!({
-        "requestId": row.id,
-        "linkId": row.link_id,
-        "type": row.kind,
-        "status": status,
-        "consentId": consents,
-        "products": products,
-        "createdAt": rfc3339(row.created_at),
-        "reports": reports.iter().map(|r| json!({
-            "reportId": r.id, "consentId": r.consent_id, "product": r.product, "status": r.status, "reason": r.reason,
-            "generatedAt": rfc3339(r.generated_at), "deleted": r.deleted_at.is_some(),
-        })).collect::<Vec<_>>(),
-    }))
+    Ok(RequestView {
+        completed: reports.len() >= expected,
+        request: row,
+        consent_ids: consents,
+        products,
+        reports,
+    })
 }

@@ -4,6 +4,7 @@
 use super::errors::{error_response, ApiResult};
 use super::wire::*;
 use super::ACCESS;
+use crate::clock::rfc3339;
 use crate::error::Error;
 use crate::http::extract::{bearer, json_body, Path, Query};
 use crate::services::reports;
@@ -15,6 +16,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
+use serde_json::{json, Value};
 
 pub(super) async fn institution_data(
     app: App,
@@ -23,8 +25,16 @@ pub(super) async fn institution_data(
     kind: Kind,
 ) -> ApiResult {
     let who = bearer(&app, &headers, ACCESS).await?;
-    let req: retrieval::InstitutionDataRequest = json_body(&body)?;
-    let request_id = retrieval::request(&app, &who.client_id, kind, req).await?;
+    let req: InstitutionDataBody = json_body(&body)?;
+    let input = retrieval::DataRequestInput {
+        tax_id: req.tax_id,
+        institution_code: req.institution_id,
+        link_id: req.link_id,
+        consent_ids: req.consent_id,
+        products: req.products,
+        callbacks: req.products_callback_url,
+    };
+    let request_id = retrieval::request(&app, &who.client_id, kind, input).await?;
     Ok(Json(RequestAccepted {
         request_id: request_id.to_string(),
         message: "ok".into(),
@@ -68,7 +78,27 @@ pub(super) async fn get_request(
     Path(request_id): Path<String>,
 ) -> ApiResult {
     let who = bearer(&app, &headers, ACCESS).await?;
-    Ok(Json(retrieval::view(&app, &who.client_id, &request_id).await?).into_response())
+    let view = retrieval::view(&app, &who.client_id, &request_id).await?;
+    let row = &view.request;
+    let status = if view.completed {
+        "COMPLETED"
+    } else {
+        "PROCESSING"
+    };
+    Ok(Json(json!({
+        "requestId": row.id,
+        "linkId": row.link_id,
+        "type": row.kind,
+        "status": status,
+        "consentId": view.consent_ids,
+        "products": view.products,
+        "createdAt": rfc3339(row.created_at),
+        "reports": view.reports.iter().map(|r| json!({
+            "reportId": r.id, "consentId": r.consent_id, "product": r.product, "status": r.status, "reason": r.reason,
+            "generatedAt": rfc3339(r.generated_at), "deleted": r.deleted_at.is_some(),
+        })).collect::<Vec<_>>(),
+    }))
+    .into_response())
 }
 
 #[utoipa::path(get, path = "/data/v1/reports/{reportId}", tag = "Data API: Reports",
@@ -177,4 +207,16 @@ pub(super) async fn signed_download(
             error_response(StatusCode::NOT_FOUND, "NOT_FOUND", &e.to_string())
         }
     }
+}
+
+/// The body of `institution-data`, as sent (see `wire::InstitutionDataRequestDoc`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct InstitutionDataBody {
+    tax_id: Option<String>,
+    institution_id: Option<String>,
+    link_id: Option<String>,
+    consent_id: Option<Vec<String>>,
+    products: Option<Vec<String>>,
+    products_callback_url: Option<Value>,
 }

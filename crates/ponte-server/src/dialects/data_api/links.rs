@@ -104,9 +104,23 @@ pub(super) async fn create_consent(
     body: Bytes,
 ) -> ApiResult {
     let who = bearer(&app, &headers, LINK).await?;
-    let req: consents::ConsentRequest = json_body(&body)?;
-    let created = consents::create(&app, &who, req).await?;
-    Ok(Json(created).into_response())
+    let req: ConsentBody = json_body(&body)?;
+    let input = consents::ConsentInput {
+        external_track_id: req.external_track_id,
+        personal_tax_id: req.personal_tax_id,
+        business_tax_id: req.business_tax_id,
+        institution_code: req.institution_code,
+        redirect_url: req.redirect_url,
+        phone: req.phone,
+        email: req.email,
+    };
+    let created = consents::create(&app, &who, input).await?;
+    Ok(Json(CreatedConsentBody {
+        consent_id: created.consent_id.to_string(),
+        consent_redirect_url: created.authorization_url,
+        expire_at: crate::clock::rfc3339(created.expire_at_ms),
+    })
+    .into_response())
 }
 
 #[utoipa::path(get, path = "/data/v1/consents/{consentId}", tag = "Data API: Consents",
@@ -187,4 +201,25 @@ pub(super) async fn sandbox_step(
     }
     let row = consents::load_for(&app, &who, &consent_id).await?;
     Ok(Json(consents::view_of(&app, &row).await?).into_response())
+}
+
+/// The body of `POST /data/v1/consents`, as sent (see `wire::ConsentRequestDoc`).
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct ConsentBody {
+    external_track_id: Option<String>,
+    personal_tax_id: Option<String>,
+    business_tax_id: Option<String>,
+    institution_code: Option<String>,
+    redirect_url: Option<String>,
+    phone: Option<String>,
+    email: Option<String>,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CreatedConsentBody {
+    consent_id: String,
+    consent_redirect_url: String,
+    expire_at: String,
 }
