@@ -11,7 +11,9 @@ use crate::services::{slots, text};
 use crate::tokens::Bearer;
 use crate::App;
 use ponte_core::consent::reason;
-use ponte_core::{Cnpj, ConsentId, ConsentStatus, Cpf, Email, FieldError, HttpUrl, Phone, Product};
+use ponte_core::{
+    Cnpj, ConsentId, ConsentStatus, Cpf, Email, Field, FieldError, HttpUrl, Phone, Product,
+};
 use ponte_store::{ConsentRow, JobRow};
 use serde::{Deserialize, Serialize};
 
@@ -62,18 +64,18 @@ pub async fn create(app: &App, bearer: &Bearer, req: ConsentInput) -> Result<Cre
         links::load(app, &bearer.client_id, link_id.as_str()).await?;
 
     let code = text(&req.institution_code)
-        .ok_or_else(|| FieldError::new("institutionCode", "is required"))?;
+        .ok_or_else(|| FieldError::new(Field::Institution, "is required"))?;
     let institution = app.directory.get(code).ok_or_else(|| {
         FieldError::new(
-            "institutionCode",
+            Field::Institution,
             format!("{code:?} is not an institution: see GET /data/v1/links/institutions"),
         )
     })?;
     let personal = match text(&req.personal_tax_id).or(details.personal_tax_id.as_deref()) {
-        Some(v) => Cpf::parse("personalTaxId", v)?,
+        Some(v) => Cpf::parse(Field::PersonalTaxId, v)?,
         None => {
             return Err(FieldError::new(
-                "personalTaxId",
+                Field::PersonalTaxId,
                 "is required: Open Finance needs the CPF of the person who logs in",
             )
             .into())
@@ -81,23 +83,25 @@ pub async fn create(app: &App, bearer: &Bearer, req: ConsentInput) -> Result<Cre
     };
     let business = text(&req.business_tax_id)
         .or(details.business_tax_id.as_deref())
-        .map(|v| Cnpj::parse("businessTaxId", v))
+        .map(|v| Cnpj::parse(Field::BusinessTaxId, v))
         .transpose()?;
     let redirect_url = text(&req.redirect_url)
-        .map(|v| HttpUrl::parse("redirectUrl", v))
+        .map(|v| HttpUrl::parse(Field::RedirectUrl, v))
         .transpose()?;
     let phone = text(&req.phone)
-        .map(|v| Phone::parse("phone", v))
+        .map(|v| Phone::parse(Field::Phone, v))
         .transpose()?;
     let email = text(&req.email)
-        .map(|v| Email::parse("email", v))
+        .map(|v| Email::parse(Field::Email, v))
         .transpose()?;
     let external_track_id = text(&req.external_track_id).map(str::to_string);
     if external_track_id
         .as_ref()
         .is_some_and(|t| t.chars().count() > 100)
     {
-        return Err(FieldError::new("externalTrackId", "must be at most 100 characters").into());
+        return Err(
+            FieldError::new(Field::ExternalTrackId, "must be at most 100 characters").into(),
+        );
     }
     if institution.is_outage {
         return Err(Error::Outage(format!(

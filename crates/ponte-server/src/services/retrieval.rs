@@ -7,7 +7,7 @@ use crate::services::links::parse_callbacks;
 use crate::services::text;
 use crate::App;
 use ponte_core::{
-    ClientId, Cnpj, ConsentId, ConsentStatus, Cpf, FieldError, LinkId, Product, RequestId,
+    ClientId, Cnpj, ConsentId, ConsentStatus, Cpf, Field, FieldError, LinkId, Product, RequestId,
 };
 use ponte_store::{Conn, ConsentRow, JobRow, RequestRow};
 use serde::{Deserialize, Serialize};
@@ -68,16 +68,17 @@ pub async fn request(
     req: DataRequestInput,
 ) -> Result<String> {
     let tax_id = match (kind, text(&req.tax_id)) {
-        (_, None) => return Err(FieldError::new("taxId", "is required").into()),
-        (Kind::Personal, Some(t)) => Cpf::parse("taxId", t)?.as_str().to_string(),
-        (Kind::Business, Some(t)) => Cnpj::parse("taxId", t)?.as_str().to_string(),
+        (_, None) => return Err(FieldError::new(Field::TaxId, "is required").into()),
+        (Kind::Personal, Some(t)) => Cpf::parse(Field::TaxId, t)?.as_str().to_string(),
+        (Kind::Business, Some(t)) => Cnpj::parse(Field::TaxId, t)?.as_str().to_string(),
     };
-    let link_id = text(&req.link_id).ok_or_else(|| FieldError::new("linkId", "is required"))?;
+    let link_id =
+        text(&req.link_id).ok_or_else(|| FieldError::new(Field::LinkId, "is required"))?;
     let link_id = LinkId::parse(link_id)
-        .ok_or_else(|| FieldError::new("linkId", "is not a link of yours"))?;
+        .ok_or_else(|| FieldError::new(Field::LinkId, "is not a link of yours"))?;
     let (link, details) = crate::services::links::load(app, client, link_id.as_str())
         .await
-        .map_err(|_| FieldError::new("linkId", "is not a link of yours"))?;
+        .map_err(|_| FieldError::new(Field::LinkId, "is not a link of yours"))?;
     // The data is the link's end user's: a tax id naming someone else is a
     // mistake (or worse), never a request for another person's data.
     let linked = match kind {
@@ -85,16 +86,18 @@ pub async fn request(
         Kind::Business => details.business_tax_id.as_deref(),
     };
     if linked.is_some_and(|l| l != tax_id) {
-        return Err(FieldError::new("taxId", "is not the tax id of this link's end user").into());
+        return Err(
+            FieldError::new(Field::TaxId, "is not the tax id of this link's end user").into(),
+        );
     }
     let consent_ids = req.consent_ids.clone().unwrap_or_default();
     if consent_ids.is_empty() {
-        return Err(FieldError::new("consentId", "must list at least one consent").into());
+        return Err(FieldError::new(Field::ConsentIds, "must list at least one consent").into());
     }
     let mut consents = Vec::new();
     let mut conn = app.store.read().await?;
     for (i, raw) in consent_ids.iter().enumerate() {
-        let field = format!("consentId[{i}]");
+        let field = Field::ConsentIds.item(i);
         let row = match ConsentId::parse(raw) {
             Some(id) => ponte_store::consent_by_id(&mut conn, id.as_str()).await?,
             None => None,
@@ -114,7 +117,7 @@ pub async fn request(
         if let Some(inst) = text(&req.institution_code) {
             if inst != row.institution_code {
                 return Err(FieldError::new(
-                    "institutionId",
+                    Field::ExpectedInstitution,
                     format!(
                         "does not match consent {} (institution {})",
                         row.id, row.institution_code
@@ -140,11 +143,11 @@ pub async fn request(
     drop(conn);
     let names = req.products.clone().unwrap_or_default();
     if names.is_empty() {
-        return Err(FieldError::new("products", "must list at least one product").into());
+        return Err(FieldError::new(Field::Products, "must list at least one product").into());
     }
     let mut wanted = Vec::new();
     for (i, name) in names.iter().enumerate() {
-        let field = format!("products[{i}]");
+        let field = Field::Products.item(i);
         let p = Product::parse(name).ok_or_else(|| FieldError::new(field.clone(), "is not a product: use registration, accounts, creditCards, loans, investments or insights"))?;
         for c in &consents {
             if !allowed_products(&consent_permissions(c), c.business == 1).contains(&p) {

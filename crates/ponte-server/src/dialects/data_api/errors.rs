@@ -7,6 +7,7 @@ use crate::tokens::TokenError;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use ponte_core::Field;
 use serde_json::json;
 
 /// An error in this dialect's shape.
@@ -24,7 +25,7 @@ impl IntoResponse for ApiError {
             Error::Field(f) => (
                 StatusCode::BAD_REQUEST,
                 "INVALID_FIELD",
-                Some(f.field.to_string()),
+                Some(wire_field(&f.field)),
             ),
             Error::Malformed { field, .. } => {
                 (StatusCode::BAD_REQUEST, "INVALID_FIELD", field.clone())
@@ -49,7 +50,7 @@ impl IntoResponse for ApiError {
             }
         };
         let message = match &self.0 {
-            Error::Field(f) => format!("{}: {}", f.field, f.message),
+            Error::Field(f) => format!("{}: {}", wire_field(&f.field), f.message),
             Error::Token(TokenError::WrongKind) => "this kind of token cannot call this endpoint (access tokens are for your backend, link tokens for one link)".into(),
             other => other.to_string(),
         };
@@ -98,4 +99,49 @@ pub fn failure_response(failure: &Failure) -> Response {
         &failure.message,
         failure.field.as_deref(),
     )
+}
+
+/// The Data API's name for a field a service names the domain's way
+/// (`consent_ids[1]` is `consentId[1]`). A name that is not a domain field
+/// (already the request's own, such as `username`) stays as it is.
+pub fn wire_field(name: &str) -> String {
+    let Some((field, rest)) = Field::split(name) else {
+        return name.to_string();
+    };
+    let wire = match field {
+        Field::PersonalTaxId => "personalTaxId",
+        Field::BusinessTaxId => "businessTaxId",
+        Field::TaxId => "taxId",
+        Field::Email => "email",
+        Field::Phone => "phone",
+        Field::RedirectUrl => "redirectUrl",
+        Field::Institution => "institutionCode",
+        Field::ExpectedInstitution => "institutionId",
+        Field::ExternalTrackId => "externalTrackId",
+        Field::LinkId => "linkId",
+        Field::ConsentIds => "consentId",
+        Field::Products => "products",
+        Field::ProductCallbacks => "productsCallbackUrl",
+    };
+    format!("{wire}{rest}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn domain_fields_get_the_data_api_names_and_others_pass_unchanged() {
+        assert_eq!(wire_field(&Field::ConsentIds.item(1)), "consentId[1]");
+        assert_eq!(
+            wire_field(Field::ExpectedInstitution.name()),
+            "institutionId"
+        );
+        assert_eq!(
+            wire_field(&Field::ProductCallbacks.entry("accounts")),
+            "productsCallbackUrl.accounts"
+        );
+        assert_eq!(wire_field("username"), "username");
+        assert_eq!(wire_field("consentId[0]"), "consentId[0]");
+    }
 }
