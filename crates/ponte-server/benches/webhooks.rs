@@ -27,7 +27,7 @@ use common::{drop_postgres_database, fresh_postgres_database};
 use ponte_core::ClientId;
 use ponte_server::clock::Clock;
 use ponte_server::config::Config;
-use ponte_server::services::{clients, outbox};
+use ponte_server::services::clients;
 use ponte_server::Server;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap};
@@ -166,14 +166,27 @@ async fn run(database: &str, database_url: &str, scenario: &Scenario) -> anyhow:
                 "reason": null,
                 "occurredAt": ponte_server::clock::rfc3339(now),
             });
-            let id = outbox::enqueue(
+            // Straight into the outbox as a dialect renders it: these
+            // messages stand for links that the benchmark does not create.
+            let id = format!("msg_{}", uuid::Uuid::now_v7().simple());
+            ponte_store::insert_message(
                 &mut tx,
-                &targets[n % ENDPOINTS],
-                "CONSENT_STATUS_CHANGED",
-                outbox::Target::Events,
-                None,
-                &payload,
-                now,
+                &ponte_store::WebhookMessageRow {
+                    id: id.clone(),
+                    client_id: targets[n % ENDPOINTS].to_string(),
+                    event_type: "CONSENT_STATUS_CHANGED".into(),
+                    target: "event".into(),
+                    target_url: None,
+                    payload: payload.to_string(),
+                    status: ponte_store::PENDING.into(),
+                    attempts: 0,
+                    next_attempt_at: now,
+                    locked_until: None,
+                    last_error: None,
+                    created_at: now,
+                    finished_at: None,
+                    dialect: "data_api".into(),
+                },
             )
             .await?;
             ids.push(id);
