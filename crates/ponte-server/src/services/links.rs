@@ -135,6 +135,26 @@ pub async fn create(
     client_id: &ponte_core::ClientId,
     link: ValidLink,
 ) -> Result<CreatedLink> {
+    create_as(app, client_id, link, None).await
+}
+
+/// A link the end user opens for themselves from their own session (the
+/// Server API): it, and every consent made through it, is that end user's.
+pub async fn create_for_end_user(
+    app: &App,
+    client_id: &ponte_core::ClientId,
+    end_user: &ponte_core::EndUserId,
+    link: ValidLink,
+) -> Result<CreatedLink> {
+    create_as(app, client_id, link, Some(end_user)).await
+}
+
+async fn create_as(
+    app: &App,
+    client_id: &ponte_core::ClientId,
+    link: ValidLink,
+    end_user: Option<&ponte_core::EndUserId>,
+) -> Result<CreatedLink> {
     for (product, url) in &link.callbacks {
         crate::services::webhook_target(app, &format!("productsCallbackUrl.{product}"), url)
             .await?;
@@ -162,20 +182,26 @@ pub async fn create(
         .collect();
 
     let mut tx = app.store.begin().await?;
-    let end_user = crate::services::end_users::upsert(
-        app,
-        &mut tx,
-        client_id,
-        EndUserKey::TaxId(who),
-        Some(&profile),
-    )
-    .await?;
+    let end_user_id = match end_user {
+        Some(id) => id.clone(),
+        None => {
+            crate::services::end_users::upsert(
+                app,
+                &mut tx,
+                client_id,
+                EndUserKey::TaxId(who),
+                Some(&profile),
+            )
+            .await?
+            .id
+        }
+    };
     ponte_store::insert_link(
         &mut tx,
         &LinkRow {
             id: id.to_string(),
             client_id: client_id.to_string(),
-            end_user_id: end_user.id.to_string(),
+            end_user_id: end_user_id.to_string(),
             details_enc: app.crypto.encrypt_json(&link.details),
             redirect_url: link.redirect_url.map(|u| u.as_str().to_string()),
             products_callback_url: Value::Object(callbacks).to_string(),
