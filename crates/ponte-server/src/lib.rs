@@ -3,6 +3,7 @@
 pub mod clock;
 pub mod config;
 pub mod crypto;
+pub mod dialects;
 pub mod error;
 pub mod http;
 pub mod pdf;
