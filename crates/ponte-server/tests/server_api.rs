@@ -9,6 +9,8 @@ mod support;
 mod common;
 #[path = "server_api/connections.rs"]
 mod connections;
+#[path = "server_api/me.rs"]
+mod me;
 #[path = "server_api/sessions.rs"]
 mod sessions;
 #[path = "server_api/tickets.rs"]

@@ -46,6 +46,10 @@ pub const DIALECTS: &[Dialect] = &[
         render: Some(failure::html_page),
     },
     Dialect {
+        prefix: "/me",
+        render: Some(failure::html_page),
+    },
+    Dialect {
         prefix: "/demo",
         render: Some(failure::html_page),
     },

@@ -141,3 +141,48 @@ pub fn assert_refused(got: &(u16, Value), status: u16, code: &str, field: &str) 
     );
     assert_eq!(v["data"], json!({}), "{v}");
 }
+
+/// The signed-in user opens a link for themselves and authorises a consent
+/// at the sandbox bank: (consentID, institution code).
+pub async fn connect(ts: &TestServer, access: &str) -> (String, String) {
+    let (status, v) = ts
+        .post(
+            "/v1/client/connections/link",
+            Some(access),
+            json!({"personalTaxId": "529.982.247-25"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{v}");
+    let link_token = v["data"]["linkToken"].as_str().unwrap().to_string();
+    assert!(
+        v["data"]["linkURL"].as_str().unwrap().contains("/link?v="),
+        "{v}"
+    );
+    let (consent_id, _) = ts.consent(&link_token, json!({})).await;
+    let (status, c) = ts
+        .authorise(
+            &link_token,
+            &consent_id,
+            json!({"username": "user_good", "password": "pass_good"}),
+        )
+        .await;
+    assert_eq!(
+        (status, c["status"].as_str()),
+        (200, Some("AUTHORISED")),
+        "{c}"
+    );
+    (
+        consent_id,
+        c["institutionCode"].as_str().unwrap().to_string(),
+    )
+}
+
+pub async fn list(ts: &TestServer, access: &str) -> Vec<Value> {
+    let (status, v) = with_bearer(ts, reqwest::Method::GET, CONNECTIONS_PATH, access).await;
+    assert_eq!(status, 200, "{v}");
+    v["data"]["connections"].as_array().unwrap().clone()
+}
+
+pub fn access_of(session: &Value) -> String {
+    session["accessToken"].as_str().unwrap().to_string()
+}

@@ -83,7 +83,11 @@ pub fn bearer_token(headers: &HeaderMap) -> Result<&str, ApiError> {
 /// The signed-in end user: a valid end-user access token whose session was
 /// not ended (logout, or a reused refresh token).
 pub async fn end_user(app: &App, headers: &HeaderMap) -> Result<Bearer, ApiError> {
-    let token = bearer_token(headers)?;
+    end_user_token(app, bearer_token(headers)?).await
+}
+
+/// [`end_user`] for a token that came another way (the `/me` page's cookie).
+pub async fn end_user_token(app: &App, token: &str) -> Result<Bearer, ApiError> {
     let refused = |e| ApiError::Token(Credential::AccessToken, e);
     let bearer = app
         .tokens

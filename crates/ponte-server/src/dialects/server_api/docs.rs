@@ -31,6 +31,9 @@ pub const TAGS: &[(&str, &str)] = &[
         super::list_connections,
         super::open_link,
         super::revoke_connection,
+        super::me::page,
+        super::me::confirm,
+        super::me::revoke,
     ),
     modifiers(&Credentials)
 )]

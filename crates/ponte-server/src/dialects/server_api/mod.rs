@@ -9,6 +9,8 @@ pub mod auth;
 pub mod connections;
 pub mod docs;
 pub mod envelope;
+pub mod me;
+mod me_html;
 pub mod params;
 pub mod ticket;
 pub mod wire;
@@ -41,6 +43,11 @@ pub fn routes() -> Router<App> {
         .route(
             "/v1/client/connections/{consentId}",
             delete(revoke_connection),
+        )
+        .route("/me", get(me::page))
+        .route(
+            "/me/connections/{consentId}/revoke",
+            get(me::confirm).post(me::revoke),
         )
 }
 
