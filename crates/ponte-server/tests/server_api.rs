@@ -15,3 +15,5 @@ mod me;
 mod sessions;
 #[path = "server_api/tickets.rs"]
 mod tickets;
+#[path = "server_api/wire.rs"]
+mod wire;

@@ -293,3 +293,32 @@ both!(
         }
     }
 );
+
+both!(
+    repeated_wrong_secrets_are_throttled_in_the_envelope,
+    |db| async move {
+        let ts = support::spawn(db).await;
+        use base64::Engine;
+        let wrong = base64::engine::general_purpose::STANDARD
+            .encode(format!("{}:sk_wrong", ts.client.api_key));
+        let h = [("Server-Key", wrong.as_str())];
+        let mut last = (0, Value::Null);
+        for _ in 0..12 {
+            last = send(&ts, Method::POST, TICKET_PATH, &h, Some(SEED_REQUEST)).await;
+            if last.0 == 429 {
+                break;
+            }
+            assert_refused(&last, 401, "40101", "");
+        }
+        assert_refused(&last, 429, "42901", "");
+        let resp = ts
+            .http
+            .post(ts.url(TICKET_PATH))
+            .header("Server-Key", &wrong)
+            .body(SEED_REQUEST)
+            .send()
+            .await
+            .unwrap();
+        assert!(resp.headers().contains_key("retry-after"));
+    }
+);

@@ -23,15 +23,17 @@ pub struct ServerKey {
 /// Parses `Server-Key`: base64 (padded or not) of `apiKey:apiSecret`, the
 /// colon required and neither side empty.
 pub fn server_key(headers: &HeaderMap) -> Result<ServerKey, ApiError> {
-    let raw = headers
-        .get(SERVER_KEY)
-        .map(|v| v.to_str().unwrap_or_default().trim())
-        .ok_or_else(|| ApiError::Header(format!("Request headers are required ({SERVER_KEY})")))?;
     let malformed = || {
         ApiError::Header(format!(
             "Request header {SERVER_KEY} must be base64 of SERVER_KEY_ID:SERVER_KEY_SECRET (with the colon)"
         ))
     };
+    let raw = headers
+        .get(SERVER_KEY)
+        .ok_or_else(|| ApiError::Header(format!("Request headers are required ({SERVER_KEY})")))?
+        .to_str()
+        .map_err(|_| malformed())?
+        .trim();
     if raw.is_empty() {
         return Err(ApiError::Header(format!(
             "Request headers are required ({SERVER_KEY})"
