@@ -104,6 +104,21 @@ pub async fn consents_of_link(conn: &mut Conn, link_id: &str) -> Result<Vec<Cons
     .await?)
 }
 
+/// One end user's consents across links and institutions, only if `client_id`'s.
+pub async fn consents_of_end_user(
+    conn: &mut Conn,
+    client_id: &str,
+    end_user_id: &str,
+) -> Result<Vec<ConsentRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM consents WHERE client_id = $1 AND end_user_id = $2 ORDER BY created_at, id"
+    ))
+    .bind(client_id)
+    .bind(end_user_id)
+    .fetch_all(conn)
+    .await?)
+}
+
 /// Consents whose clock ran out: awaiting past `authorise_by`, or authorised past `expire_at`.
 pub async fn consents_due_to_expire(
     conn: &mut Conn,

@@ -8,6 +8,7 @@
 
 mod clients;
 mod consents;
+mod devices;
 mod end_users;
 mod files;
 mod jobs;
@@ -19,6 +20,7 @@ mod webhooks;
 
 pub use clients::*;
 pub use consents::*;
+pub use devices::*;
 pub use end_users::*;
 pub use jobs::*;
 pub use links::*;

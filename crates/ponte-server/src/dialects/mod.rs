@@ -6,6 +6,7 @@
 use crate::services::outbox::PayloadRenderer;
 
 pub mod data_api;
+pub mod server_api;
 
 /// The dialect of links opened without one named (Ponte's demo page).
 pub const DEFAULT: &str = data_api::DIALECT;

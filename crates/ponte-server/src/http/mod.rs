@@ -36,9 +36,17 @@ pub const DIALECTS: &[Dialect] = &[
         prefix: "/sandbox/v1",
         render: Some(data_api::failure_response),
     },
+    Dialect {
+        prefix: crate::dialects::server_api::PREFIX,
+        render: Some(crate::dialects::server_api::failure_response),
+    },
     // Pages people read.
     Dialect {
         prefix: "/link",
+        render: Some(failure::html_page),
+    },
+    Dialect {
+        prefix: "/me",
         render: Some(failure::html_page),
     },
     Dialect {
@@ -63,6 +71,7 @@ pub const DIALECTS: &[Dialect] = &[
 pub async fn router(app: App) -> anyhow::Result<Router> {
     let mut router = Router::new()
         .merge(data_api::routes())
+        .merge(crate::dialects::server_api::routes())
         .merge(widget::routes())
         .merge(ops::routes());
     if app.config.sandbox {

@@ -130,6 +130,7 @@ pub async fn openapi_json() -> Response {
 /// Every dialect, then the pages and operations.
 fn build() -> OpenApi {
     let mut doc = crate::dialects::data_api::docs::document();
+    doc.merge(crate::dialects::server_api::docs::document());
     doc.merge(platform());
     // `merge` takes paths and components only.
     doc.webhooks = Some(webhooks());
@@ -143,6 +144,7 @@ fn build() -> OpenApi {
         .build();
     let groups = [
         ("Data API", crate::dialects::data_api::docs::TAGS),
+        ("Server API", crate::dialects::server_api::docs::TAGS),
         ("Platform", PLATFORM_TAGS),
     ];
     doc.tags = Some(

@@ -201,7 +201,12 @@ pub async fn load_for(app: &App, bearer: &Bearer, consent_id: &str) -> Result<Co
         && bearer
             .link_id
             .as_ref()
-            .is_none_or(|l| l.as_str() == row.link_id);
+            .is_none_or(|l| l.as_str() == row.link_id)
+        // An end user's own session sees only that end user's consents.
+        && bearer
+            .end_user_id
+            .as_ref()
+            .is_none_or(|u| row.end_user_id.as_deref() == Some(u.as_str()));
     if !visible {
         return Err(Error::NotFound("consent"));
     }
@@ -221,20 +226,27 @@ pub async fn load_for(app: &App, bearer: &Bearer, consent_id: &str) -> Result<Co
 /// transaction tells the institution, so no bank call holds up the request.
 /// A consent already final is left as it is.
 pub async fn revoke(app: &App, bearer: &Bearer, consent_id: &str) -> Result<ConsentRow> {
+    revoke_because(app, bearer, consent_id, reason::CLIENT_REVOKED).await
+}
+
+/// The end user revoked it themselves (the Server API's own session).
+pub const END_USER_REVOKED: &str = "END_USER_REVOKED";
+
+/// [`revoke`], with `why` as the reason the status change (and its
+/// `CONSENT_STATUS_CHANGED` webhook) carries.
+pub async fn revoke_because(
+    app: &App,
+    bearer: &Bearer,
+    consent_id: &str,
+    why: &'static str,
+) -> Result<ConsentRow> {
     let mut row = load_for(app, bearer, consent_id).await?;
     // Another writer (the institution's callback, the clock) may move the
     // consent between our read and our write: read again and decide again.
     for _ in 0..3 {
         let now = app.clock.now_ms();
         let mut tx = app.store.begin().await?;
-        let ended = consent_state::end(
-            &mut tx,
-            &row,
-            ConsentStatus::Revoked,
-            reason::CLIENT_REVOKED,
-            now,
-        )
-        .await?;
+        let ended = consent_state::end(&mut tx, &row, ConsentStatus::Revoked, why, now).await?;
         match ended {
             Some(to) if to.as_str() != row.status => {
                 if row.bank_consent_id.is_some() {

@@ -137,7 +137,7 @@ pub async fn create(
     client_id: &ponte_core::ClientId,
     link: ValidLink,
 ) -> Result<CreatedLink> {
-    create_for(app, client_id, link, crate::dialects::DEFAULT).await
+    create_as(app, client_id, link, None, crate::dialects::DEFAULT).await
 }
 
 /// Opens a link; `dialect` (the caller's) renders its webhooks.
@@ -145,6 +145,29 @@ pub async fn create_for(
     app: &App,
     client_id: &ponte_core::ClientId,
     link: ValidLink,
+    dialect: &str,
+) -> Result<CreatedLink> {
+    create_as(app, client_id, link, None, dialect).await
+}
+
+/// A link the end user opens for themselves from their own session (the
+/// Server API): it, and every consent made through it, is that end user's.
+/// The Server API sends no webhooks of its own, so the client hears of it
+/// in the default dialect, as of every other link.
+pub async fn create_for_end_user(
+    app: &App,
+    client_id: &ponte_core::ClientId,
+    end_user: &ponte_core::EndUserId,
+    link: ValidLink,
+) -> Result<CreatedLink> {
+    create_as(app, client_id, link, Some(end_user), crate::dialects::DEFAULT).await
+}
+
+async fn create_as(
+    app: &App,
+    client_id: &ponte_core::ClientId,
+    link: ValidLink,
+    end_user: Option<&ponte_core::EndUserId>,
     dialect: &str,
 ) -> Result<CreatedLink> {
     for (product, url) in &link.callbacks {
@@ -174,20 +197,26 @@ pub async fn create_for(
         .collect();
 
     let mut tx = app.store.begin().await?;
-    let end_user = crate::services::end_users::upsert(
-        app,
-        &mut tx,
-        client_id,
-        EndUserKey::TaxId(who),
-        Some(&profile),
-    )
-    .await?;
+    let end_user_id = match end_user {
+        Some(id) => id.clone(),
+        None => {
+            crate::services::end_users::upsert(
+                app,
+                &mut tx,
+                client_id,
+                EndUserKey::TaxId(who),
+                Some(&profile),
+            )
+            .await?
+            .id
+        }
+    };
     ponte_store::insert_link(
         &mut tx,
         &LinkRow {
             id: id.to_string(),
             client_id: client_id.to_string(),
-            end_user_id: end_user.id.to_string(),
+            end_user_id: end_user_id.to_string(),
             details_enc: app
                 .crypto
                 .seal_json(slots::link_details(id.as_str()), &link.details),

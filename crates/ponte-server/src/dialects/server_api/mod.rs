@@ -1,0 +1,194 @@
+//! The Server API dialect (TapTalk's server auth tickets): the integrator's
+//! backend asks for a single-use ticket for its logged-in user
+//! (`Server-Key`), the user's app trades it for that user's own session, and
+//! with it the user sees and revokes their own bank connections. Every answer
+//! is the `{"status","error":{"code","message","field"},"data"}` envelope,
+//! with parameters named by the seed's numbers (`101` … `112`).
+
+pub mod auth;
+pub mod connections;
+pub mod docs;
+pub mod envelope;
+pub mod me;
+mod me_html;
+pub mod params;
+pub mod ticket;
+pub mod wire;
+
+use crate::http::extract::{json_body, Path};
+use crate::services::{end_users, links, sessions};
+use crate::App;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::Response;
+use axum::routing::{delete, get, post};
+use axum::Router;
+pub use envelope::failure_response;
+use envelope::{ok, ApiError, Credential};
+#[allow(unused_imports)] // Some are named only in the `utoipa::path` attributes.
+use wire::*;
+
+/// Every path this dialect answers lives under it (see `http::DIALECTS`).
+pub const PREFIX: &str = "/v1";
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/v1/server/auth_ticket/request", post(request_ticket))
+        .route("/v1/client/auth/access_token/request", post(access_token))
+        .route("/v1/client/auth/access_token/refresh", post(refresh_token))
+        .route("/v1/client/auth/logout", post(logout))
+        .route("/v1/client/connections", get(list_connections))
+        .route("/v1/client/connections/link", post(open_link))
+        .route(
+            "/v1/client/connections/{consentId}",
+            delete(revoke_connection),
+        )
+        .route("/me", get(me::page))
+        .route(
+            "/me/connections/{consentId}/revoke",
+            get(me::confirm).post(me::revoke),
+        )
+}
+
+type ApiResult = Result<Response, ApiError>;
+
+#[utoipa::path(post, path = "/v1/server/auth_ticket/request", tag = "Server API: Auth",
+    summary = "Request an auth ticket on behalf of your logged-in user",
+    description = "Creates the user on first sight of their `xcUserID`, or updates what you tell us about them, records the device, and returns a ticket valid one hour and usable once. Parameters failing validation answer `40002` with the parameter's number in `field`.",
+    request_body = TicketRequestDoc, security(("serverKey" = [])),
+    responses((status = 200, description = "The user's ID and the ticket", body = TicketIssued), (status = "4XX", description = "Refused: `40001` Server-Key missing or malformed, `40002` a parameter (`field` = its number), `40101` unknown key or wrong secret", body = Envelope)))]
+async fn request_ticket(State(app): State<App>, headers: HeaderMap, body: Bytes) -> ApiResult {
+    let client = auth::client(&app, &headers).await?;
+    let sent: params::TicketRequestBody = json_body(&body)?;
+    let req = params::parse(&sent)?;
+    let issued = ticket::issue(&app, &client, &req).await?;
+    Ok(ok(TicketIssued {
+        user_id: issued.end_user_id.to_string(),
+        ticket: issued.ticket,
+    }))
+}
+
+#[utoipa::path(post, path = "/v1/client/auth/access_token/request", tag = "Server API: Auth",
+    summary = "Trade an auth ticket for the user's session",
+    description = "Send the ticket as `Authorization: Bearer <ticket>`. A ticket works once: of two requests with it, one gets the session and the other `40102`.",
+    security(("authTicket" = [])),
+    responses((status = 200, description = "The user's tokens and profile", body = SessionTokens), (status = "4XX", description = "Refused: `40001` no Authorization header, `40102` ticket expired, already used or unknown", body = Envelope)))]
+async fn access_token(State(app): State<App>, headers: HeaderMap) -> ApiResult {
+    let ticket = auth::bearer_token(&headers)?;
+    let session = sessions::open_with_ticket(&app, ticket)
+        .await
+        .map_err(|e| token_error(Credential::Ticket, e))?;
+    session_answer(&app, session).await
+}
+
+#[utoipa::path(post, path = "/v1/client/auth/access_token/refresh", tag = "Server API: Auth",
+    summary = "Trade the refresh token for a new pair",
+    description = "Send the refresh token as `Authorization: Bearer <refreshToken>`. Each refresh token works once; one presented again ends the whole session (it was copied).",
+    security(("refreshToken" = [])),
+    responses((status = 200, description = "New tokens", body = SessionTokens), (status = "4XX", description = "Refused: `40001` no Authorization header, `40104` refresh token invalid, expired or reused", body = Envelope)))]
+async fn refresh_token(State(app): State<App>, headers: HeaderMap) -> ApiResult {
+    let refresh = auth::bearer_token(&headers)?;
+    let session = sessions::refresh(&app, refresh)
+        .await
+        .map_err(|e| token_error(Credential::RefreshToken, e))?;
+    session_answer(&app, session).await
+}
+
+#[utoipa::path(post, path = "/v1/client/auth/logout", tag = "Server API: Auth",
+    summary = "End the user's session",
+    description = "Its access tokens and refresh token stop working at once.",
+    security(("userAccessToken" = [])),
+    responses((status = 200, description = "Ended", body = LoggedOut), (status = "4XX", description = "Refused: `40001` no Authorization header, `40103` access token invalid or expired", body = Envelope)))]
+async fn logout(State(app): State<App>, headers: HeaderMap) -> ApiResult {
+    let who = auth::end_user(&app, &headers).await?;
+    if let Some(session) = who.session_id.as_deref() {
+        sessions::end(&app, session).await?;
+    }
+    Ok(ok(LoggedOut {
+        success: true,
+        message: "Logged out".into(),
+    }))
+}
+
+#[utoipa::path(get, path = "/v1/client/connections", tag = "Server API: Connections",
+    summary = "The user's own bank connections",
+    description = "Every consent the user gave through your app, at any institution: its status, what it shares and until when.",
+    security(("userAccessToken" = [])),
+    responses((status = 200, description = "The connections, oldest first", body = Connections), (status = "4XX", description = "Refused: `40001` no Authorization header, `40103` access token invalid or expired", body = Envelope)))]
+async fn list_connections(State(app): State<App>, headers: HeaderMap) -> ApiResult {
+    let who = auth::end_user(&app, &headers).await?;
+    let connections = connections::list(&app, &who).await?;
+    Ok(ok(Connections { connections }))
+}
+
+#[utoipa::path(delete, path = "/v1/client/connections/{consentId}", tag = "Server API: Connections",
+    summary = "Revoke one of the user's connections",
+    description = "Exactly as the Data API's `DELETE /data/v1/consents/{consentId}`: revoked here and at the institution, its data erased; your event webhook gets `CONSENT_STATUS_CHANGED` with reason `END_USER_REVOKED`. Another user's consent answers `40401`.",
+    params(("consentId" = String, Path, description = "`consentID` from the connections list")),
+    security(("userAccessToken" = [])),
+    responses((status = 200, description = "The connection, revoked", body = Connection), (status = "4XX", description = "Refused: `40103` access token invalid or expired, `40401` no such connection", body = Envelope)))]
+async fn revoke_connection(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Path(consent_id): Path<String>,
+) -> ApiResult {
+    let who = auth::end_user(&app, &headers).await?;
+    Ok(ok(connections::revoke(&app, &who, &consent_id).await?))
+}
+
+#[utoipa::path(post, path = "/v1/client/connections/link", tag = "Server API: Connections",
+    summary = "Open the widget for the user to add a connection",
+    description = "A link of the user's own: send them to `linkURL`. Consents made through it are theirs (listed above) and reach your backend through the Data API as usual. The body takes the Data API link's members (`personalTaxId`, `email`, `phone`, `redirectUrl`, …); a CPF or CNPJ is required, as Open Finance needs the person who logs in.",
+    request_body = OpenLinkDoc, security(("userAccessToken" = [])),
+    responses((status = 200, description = "The link", body = LinkOpened), (status = "4XX", description = "Refused: `40002` a member invalid (named in the message), `40103` access token invalid or expired", body = Envelope)))]
+async fn open_link(State(app): State<App>, headers: HeaderMap, body: Bytes) -> ApiResult {
+    let who = auth::end_user(&app, &headers).await?;
+    let end_user = who.end_user_id.as_ref().ok_or(ApiError::Token(
+        Credential::AccessToken,
+        crate::tokens::TokenError::Invalid,
+    ))?;
+    let req: links::LinkRequest = json_body(&body)?;
+    let valid = links::validate(&req).map_err(crate::error::Error::from)?;
+    let created = links::create_for_end_user(&app, &who.client_id, end_user, valid).await?;
+    Ok(ok(LinkOpened {
+        link_id: created.link_id,
+        link_url: created.link_url,
+        link_token: created.link_token,
+        expire_in: created.expire_in,
+    }))
+}
+
+fn token_error(credential: Credential, e: crate::error::Error) -> ApiError {
+    match e {
+        crate::error::Error::Token(t) => ApiError::Token(credential, t),
+        other => other.into(),
+    }
+}
+
+async fn session_answer(app: &App, session: sessions::Session) -> ApiResult {
+    let user = end_users::find(app, &session.client_id, session.end_user_id.as_str()).await?;
+    let p = user.profile;
+    let text = |v: Option<String>| v.unwrap_or_default();
+    Ok(ok(SessionTokens {
+        access_token: session.access_token,
+        access_token_expiry: session.access_expires_at,
+        refresh_token: session.refresh_token,
+        refresh_token_expiry: session.refresh_expires_at,
+        user: User {
+            user_id: user.id.to_string(),
+            full_name: text(p.full_name),
+            email: text(p.email),
+            phone: text(p.phone),
+            username: text(p.username),
+            image_url: ImageUrl {
+                thumbnail: text(p.photo_thumbnail_url),
+                fullsize: text(p.photo_fullsize_url),
+            },
+            user_role: UserRole {
+                code: text(p.role_code),
+            },
+            created: user.created_at,
+        },
+    }))
+}
