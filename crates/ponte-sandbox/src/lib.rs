@@ -17,11 +17,13 @@ mod catalogue;
 mod consents_api;
 mod customer;
 mod data;
+mod documents;
 mod errors;
 mod flow;
 mod oauth;
 mod pages;
 mod permissions;
+mod portals;
 mod store;
 mod util;
 
@@ -32,6 +34,8 @@ use axum::routing::{get, post};
 use axum::Router;
 
 pub use catalogue::{banks, BankInfo};
+pub use portals::catalogue::{portals, PortalInfo, PortalKind};
+pub use portals::document_pdf;
 
 /// How the sandbox is mounted and where it keeps its state.
 pub struct SandboxConfig {
@@ -106,6 +110,13 @@ pub async fn router(config: SandboxConfig) -> anyhow::Result<Router> {
         store,
     };
 
+    let portals = portals::router(portals::PortalState {
+        base_url: state.base_url.clone(),
+        base_path: state.base_path.clone(),
+        clients: state.clients.clone(),
+        store: portals::PortalStore::connect(&config.database_url).await?,
+    });
+
     let consents = "/{code}/open-banking/consents/v3/consents";
     let r = Router::new()
         .route(
@@ -137,7 +148,8 @@ pub async fn router(config: SandboxConfig) -> anyhow::Result<Router> {
         .merge(data::routes())
         .fallback(errors::not_found)
         .layer(axum::middleware::from_fn(errors::interaction_id))
-        .with_state(state);
+        .with_state(state)
+        .nest("/portals", portals);
     Ok(r)
 }
 
