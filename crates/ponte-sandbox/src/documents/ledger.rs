@@ -223,7 +223,7 @@ fn bank_month(seed: u64, opening: Decimal, year: i64, month: u32) -> Statement {
             -range(seed, mi, 300 + i, lo, hi),
         ));
     }
-    if mix(seed, mi, 6) % 3 == 0 {
+    if mix(seed, mi, 6).is_multiple_of(3) {
         let d = range(seed, mi, 7, 5, 26) as u32;
         events.push((
             day(d),
@@ -231,7 +231,7 @@ fn bank_month(seed: u64, opening: Decimal, year: i64, month: u32) -> Statement {
             -(range(seed, mi, 8, 2, 9) * 2_000),
         ));
     }
-    if mix(seed, mi, 9) % 4 == 0 {
+    if mix(seed, mi, 9).is_multiple_of(4) {
         let d = range(seed, mi, 10, 2, 28) as u32;
         events.push((
             day(d),
@@ -448,7 +448,7 @@ pub fn brokerage_year(portal: &str, username: &str, year: i64) -> Brokerage {
     let held: Vec<Security> = SECURITIES
         .iter()
         .enumerate()
-        .filter(|(i, _)| mix(seed, 1, *i as i64) % 3 != 0)
+        .filter(|(i, _)| !mix(seed, 1, *i as i64).is_multiple_of(3))
         .map(|(_, s)| *s)
         .collect();
     let mut dividends = Vec::new();
@@ -465,11 +465,12 @@ pub fn brokerage_year(portal: &str, username: &str, year: i64) -> Brokerage {
             let foreign_tax =
                 to_cents(ordinary * Decimal::from(sec.foreign_pct) / Decimal::from(100));
             // Funds distribute their capital gains once, in December.
-            let capital_gain = if q == 3 && sec.symbol.len() > 2 && mix(seed, 5, i) % 2 == 0 {
-                cents(shares * range(seed, 6, i, 10, 60))
-            } else {
-                Decimal::ZERO
-            };
+            let capital_gain =
+                if q == 3 && sec.symbol.len() > 2 && mix(seed, 5, i).is_multiple_of(2) {
+                    cents(shares * range(seed, 6, i, 10, 60))
+                } else {
+                    Decimal::ZERO
+                };
             dividends.push(Dividend {
                 day: days_from_civil(year, month, d),
                 security: *sec,
@@ -488,7 +489,7 @@ pub fn brokerage_year(portal: &str, username: &str, year: i64) -> Brokerage {
         let sec = pick(seed, 8, k, SECURITIES);
         let qty = range(seed, 9, k, 5, 120);
         let sold = days_from_civil(year, 1, 1) + range(seed, 10, k, 2, 360);
-        let long_term = mix(seed, 11, k) % 2 == 0;
+        let long_term = mix(seed, 11, k).is_multiple_of(2);
         let held_days = if long_term {
             range(seed, 12, k, 380, 1500)
         } else {
@@ -499,7 +500,7 @@ pub fn brokerage_year(portal: &str, username: &str, year: i64) -> Brokerage {
         let cost = cents(qty * buy);
         let proceeds = cents(qty * sell);
         // A short-term loss repurchased within 30 days: part of it is disallowed.
-        let wash_sale = if !long_term && proceeds < cost && mix(seed, 15, k) % 3 == 0 {
+        let wash_sale = if !long_term && proceeds < cost && mix(seed, 15, k).is_multiple_of(3) {
             to_cents((cost - proceeds) / Decimal::from(2))
         } else {
             Decimal::ZERO
@@ -537,7 +538,7 @@ pub fn crypto_year(portal: &str, username: &str, year: i64) -> Vec<Sale> {
         let buy = range(seed, 4, k, lo, hi);
         let sell = range(seed, 5, k, lo, hi);
         let quantity = (Decimal::from(target) / Decimal::from(buy)).round_dp(8);
-        let long_term = mix(seed, 6, k) % 3 == 0;
+        let long_term = mix(seed, 6, k).is_multiple_of(3);
         let sold = days_from_civil(year, 1, 1) + range(seed, 7, k, 2, 360);
         let held = if long_term {
             range(seed, 8, k, 370, 1100)

@@ -89,6 +89,7 @@ pub async fn start(
 }
 
 /// The live transaction the form names, at step `step`.
+#[allow(clippy::result_large_err)] // a page answer, built once per request
 async fn txn_at(
     st: &PortalState,
     p: &PortalInfo,
@@ -116,6 +117,7 @@ async fn txn_at(
 }
 
 /// The posted form, or the error page that says why it cannot be read.
+#[allow(clippy::result_large_err)] // a page answer, built once per request
 fn form(st: &PortalState, p: &PortalInfo, body: &Bytes) -> Result<Params, Response> {
     Params::parse(body).map_err(|m| fail(st, p, StatusCode::BAD_REQUEST, "request", &m))
 }
