@@ -12,6 +12,11 @@
 //! `data` serves the OFB data APIs (resources, customers, accounts, credit cards, loans,
 //! bank fixed incomes) behind the access tokens of the authorization-code grant, with
 //! synthetic data derived deterministically from (bank, user, CPF) and the calendar date.
+//!
+//! `portals` are the document portals (a bank, a brokerage, a crypto platform) at
+//! `{base_url}/portals/{code}`: their own sign-in pages and code-for-token hand-off,
+//! and a documents API serving the PDFs `documents` renders (statements, 1099-INT,
+//! 1099-DIV, 1099-B, year-end summaries), a pure function of (portal, user, year).
 
 mod catalogue;
 mod consents_api;
@@ -41,7 +46,7 @@ pub use portals::document_pdf;
 pub struct SandboxConfig {
     /// Absolute URL where `router()` is mounted, no trailing slash, e.g.
     /// "http://127.0.0.1:8080/sandbox/banks". Bank `{code}` lives at "{base_url}/{code}"
-    /// and that is its OAuth issuer.
+    /// and that is its OAuth issuer; document portal `{code}` at "{base_url}/portals/{code}".
     pub base_url: String,
     /// sqlx URL for the sandbox's own state: "sqlite://<path>?mode=rwc" or "postgres://…".
     /// Tables are prefixed `sandbox_` so the database may be shared with Ponte.
