@@ -35,6 +35,7 @@ pub mod catalogue;
 mod flow;
 mod pages;
 mod store;
+mod token;
 
 use std::sync::Arc;
 
@@ -78,7 +79,7 @@ pub(crate) fn router(state: PortalState) -> Router {
         .route("/{code}/login", get(flow::start).post(flow::login))
         .route("/{code}/otp", post(flow::otp))
         .route("/{code}/decision", post(flow::decision))
-        .route("/{code}/token", post(flow::token))
+        .route("/{code}/token", post(token::token))
         .route("/{code}/api/documents", get(api::list))
         .route("/{code}/api/documents/{id}", get(api::download))
         .fallback(|| async { api::ApiError::not_found("no such endpoint") })
