@@ -12,16 +12,23 @@
 //! `data` serves the OFB data APIs (resources, customers, accounts, credit cards, loans,
 //! bank fixed incomes) behind the access tokens of the authorization-code grant, with
 //! synthetic data derived deterministically from (bank, user, CPF) and the calendar date.
+//!
+//! `portals` are the document portals (a bank, a brokerage, a crypto platform) at
+//! `{base_url}/portals/{code}`: their own sign-in pages and code-for-token hand-off,
+//! and a documents API serving the PDFs `documents` renders (statements, 1099-INT,
+//! 1099-DIV, 1099-B, year-end summaries), a pure function of (portal, user, year).
 
 mod catalogue;
 mod consents_api;
 mod customer;
 mod data;
+mod documents;
 mod errors;
 mod flow;
 mod oauth;
 mod pages;
 mod permissions;
+mod portals;
 mod store;
 mod util;
 
@@ -32,12 +39,14 @@ use axum::routing::{get, post};
 use axum::Router;
 
 pub use catalogue::{banks, BankInfo};
+pub use portals::catalogue::{portals, PortalInfo, PortalKind};
+pub use portals::document_pdf;
 
 /// How the sandbox is mounted and where it keeps its state.
 pub struct SandboxConfig {
     /// Absolute URL where `router()` is mounted, no trailing slash, e.g.
     /// "http://127.0.0.1:8080/sandbox/banks". Bank `{code}` lives at "{base_url}/{code}"
-    /// and that is its OAuth issuer.
+    /// and that is its OAuth issuer; document portal `{code}` at "{base_url}/portals/{code}".
     pub base_url: String,
     /// sqlx URL for the sandbox's own state: "sqlite://<path>?mode=rwc" or "postgres://…".
     /// Tables are prefixed `sandbox_` so the database may be shared with Ponte.
@@ -106,6 +115,13 @@ pub async fn router(config: SandboxConfig) -> anyhow::Result<Router> {
         store,
     };
 
+    let portals = portals::router(portals::PortalState {
+        base_url: state.base_url.clone(),
+        base_path: state.base_path.clone(),
+        clients: state.clients.clone(),
+        store: portals::PortalStore::connect(&config.database_url).await?,
+    });
+
     let consents = "/{code}/open-banking/consents/v3/consents";
     let r = Router::new()
         .route(
@@ -137,7 +153,8 @@ pub async fn router(config: SandboxConfig) -> anyhow::Result<Router> {
         .merge(data::routes())
         .fallback(errors::not_found)
         .layer(axum::middleware::from_fn(errors::interaction_id))
-        .with_state(state);
+        .with_state(state)
+        .nest("/portals", portals);
     Ok(r)
 }
 

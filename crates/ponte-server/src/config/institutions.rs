@@ -330,5 +330,38 @@ impl Entry<'_> {
     }
 }
 
+/// The sandbox's document portals as directory entries, for a sandbox whose
+/// banks live at `{base_url}/{code}` and portals at `{base_url}/portals/{code}`
+/// (mounted under `/sandbox/banks` or running as its own process). They take
+/// the banks' OAuth registration: a portal accepts any redirect URI on the
+/// origin of a registered one.
+pub fn sandbox_portal_entries(
+    base_url: &str,
+    client_id: &str,
+    client_secret: &ClientSecret,
+) -> Vec<InstitutionEntry> {
+    let base = base_url.trim_end_matches('/');
+    ponte_sandbox::portals()
+        .iter()
+        .map(|portal| {
+            let root = format!("{base}/portals/{}", portal.code);
+            InstitutionEntry {
+                code: portal.code.to_string(),
+                name: portal.name.to_string(),
+                kind: InstitutionKind::DocumentPortal,
+                avatar: format!("{root}/avatar.svg"),
+                base_url: root.clone(),
+                api_base: root,
+                client_id: client_id.to_string(),
+                client_secret: client_secret.clone(),
+                outage: false,
+                institution_type: 1,
+                business_type: "legal".into(),
+                products: Vec::new(),
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests;

@@ -191,3 +191,22 @@ fn load_names_the_variable_and_the_file() {
         "{err}"
     );
 }
+
+#[test]
+fn the_sandbox_portals_are_document_portal_entries_under_the_sandbox() {
+    let secret = ClientSecret::new("s3cret".into());
+    let entries = sandbox_portal_entries("http://p/sandbox/banks/", "ponte", &secret);
+    let codes: Vec<&str> = entries.iter().map(|e| e.code.as_str()).collect();
+    assert_eq!(codes, ["harborline", "summitridge", "lumen"]);
+    for e in &entries {
+        assert_eq!(e.kind, InstitutionKind::DocumentPortal);
+        assert!(is_institution_code(&e.code));
+        assert_eq!(
+            e.base_url,
+            format!("http://p/sandbox/banks/portals/{}", e.code)
+        );
+        assert_eq!(e.avatar, format!("{}/avatar.svg", e.base_url));
+        assert_eq!(e.client_secret.expose(), "s3cret");
+        assert!(e.products.is_empty());
+    }
+}

@@ -1,0 +1,183 @@
+//! The portal's documents API: the signed-in user's documents, listed and served.
+
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+
+use super::catalogue::{self, PortalInfo};
+use super::PortalState;
+use crate::data::generator::civil;
+use crate::documents::{self, DocumentRef, Kind};
+use crate::util::now_ms;
+
+/// An OAuth-style JSON error: `{"error","error_description"}`.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    error: &'static str,
+    description: String,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, error: &'static str, description: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            error,
+            description: description.into(),
+        }
+    }
+
+    pub fn not_found(description: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", description)
+    }
+
+    pub fn internal(e: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %e, "sandbox portal error");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "server_error",
+            "internal error",
+        )
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut r = (
+            self.status,
+            Json(json!({"error": self.error, "error_description": self.description})),
+        )
+            .into_response();
+        if self.status == StatusCode::UNAUTHORIZED {
+            r.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                header::HeaderValue::from_static("Bearer"),
+            );
+        }
+        r
+    }
+}
+
+pub fn portal(code: &str) -> Result<&'static PortalInfo, ApiError> {
+    catalogue::find(code).ok_or_else(|| ApiError::not_found(format!("no portal {code:?}")))
+}
+
+/// The user behind the request's bearer token, and the token.
+async fn session(
+    st: &PortalState,
+    portal: &PortalInfo,
+    headers: &HeaderMap,
+) -> Result<(String, String), ApiError> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|h| h.to_str().ok())
+        .and_then(|h| h.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "invalid_token",
+                "Authorization: Bearer <access_token> header is missing",
+            )
+        })?;
+    let grant = st
+        .store
+        .get("session", portal.code, token)
+        .await
+        .map_err(ApiError::internal)?
+        .and_then(|g| g.username)
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "invalid_token",
+                "the access token is unknown or expired",
+            )
+        })?;
+    Ok((grant, token.to_string()))
+}
+
+/// The tax years a user's documents cover: the last two complete years
+/// (five for `user_big`).
+fn years(username: &str) -> Vec<i64> {
+    let (this_year, _, _) = civil(now_ms().div_euclid(86_400_000));
+    let n = if username == "user_big" { 5 } else { 2 };
+    (1..=n).rev().map(|k| this_year - k).collect()
+}
+
+fn held(portal: &PortalInfo, username: &str) -> Vec<DocumentRef> {
+    documents::catalogue(portal, &years(username))
+}
+
+pub async fn list(
+    State(st): State<PortalState>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let portal = portal(&code)?;
+    let (username, _) = session(&st, portal, &headers).await?;
+    let mut out = Vec::new();
+    for doc in held(portal, &username) {
+        let Some(pdf) = documents::render(portal, &username, doc) else {
+            continue;
+        };
+        out.push(json!({
+            "id": doc.id(),
+            "kind": doc.kind.as_str(),
+            "title": doc.title(),
+            "year": doc.year,
+            "period": doc.period(),
+            "file_name": doc.file_name(),
+            "content_type": "application/pdf",
+            "size": pdf.len(),
+        }));
+    }
+    Ok(Json(json!({ "documents": out })))
+}
+
+pub async fn download(
+    State(st): State<PortalState>,
+    Path((code, id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let portal = portal(&code)?;
+    let (username, token) = session(&st, portal, &headers).await?;
+    let held = held(portal, &username);
+    let doc = DocumentRef::parse(&id)
+        .filter(|d| held.contains(d))
+        .ok_or_else(|| ApiError::not_found(format!("no document {id:?} for this user")))?;
+    if username == "user_flaky" {
+        let calls = st
+            .store
+            .count_call(&token, &id)
+            .await
+            .map_err(ApiError::internal)?;
+        let latest_summary = held
+            .iter()
+            .rev()
+            .find(|d| d.kind == Kind::YearEndSummary)
+            .is_some_and(|d| *d == doc);
+        if calls <= 2 || latest_summary {
+            return Err(ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "temporarily_unavailable",
+                "the document store did not answer",
+            ));
+        }
+    }
+    let pdf = documents::render(portal, &username, doc)
+        .ok_or_else(|| ApiError::not_found(format!("no document {id:?} for this user")))?;
+    let disposition = format!("attachment; filename=\"{}\"", doc.file_name());
+    Ok((
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        pdf,
+    )
+        .into_response())
+}
