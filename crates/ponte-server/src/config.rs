@@ -202,7 +202,12 @@ impl Config {
             let text = get(variable).unwrap_or_else(|| default.to_string());
             parse_duration(&text)
                 .filter(|d| !d.is_zero())
-                .ok_or_else(|| bad(variable, format!("{text:?} is not a time such as 500ms, 10s or 1m")))
+                .ok_or_else(|| {
+                    bad(
+                        variable,
+                        format!("{text:?} is not a time such as 500ms, 10s or 1m"),
+                    )
+                })
         };
         let header_timeout = duration_var("PONTE_HEADER_TIMEOUT", "10s")?;
         let request_timeout = duration_var("PONTE_REQUEST_TIMEOUT", "30s")?;
@@ -253,7 +258,11 @@ fn parse_rate_limit(
     let per_second = rate
         .split_once('/')
         .and_then(|(n, unit)| {
-            let n: f64 = n.trim().parse().ok().filter(|n: &f64| n.is_finite() && *n > 0.0)?;
+            let n: f64 = n
+                .trim()
+                .parse()
+                .ok()
+                .filter(|n: &f64| n.is_finite() && *n > 0.0)?;
             let secs = match unit.trim() {
                 "s" => 1.0,
                 "m" => 60.0,
@@ -270,11 +279,12 @@ fn parse_rate_limit(
         })?;
     let burst = match burst {
         None => 300,
-        Some(b) => b
-            .parse::<u32>()
-            .ok()
-            .filter(|b| *b > 0)
-            .ok_or_else(|| bad("PONTE_RATE_BURST", format!("{b:?} is not a whole number above 0")))?,
+        Some(b) => b.parse::<u32>().ok().filter(|b| *b > 0).ok_or_else(|| {
+            bad(
+                "PONTE_RATE_BURST",
+                format!("{b:?} is not a whole number above 0"),
+            )
+        })?,
     };
     Ok(Some(RateLimit { per_second, burst }))
 }

@@ -31,7 +31,13 @@ fn add_security_headers(headers: &mut HeaderMap) {
     let media = headers
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
         .unwrap_or_default();
     let json = media == "application/json" || media.ends_with("+json");
     // A handler that chose a policy knows why (the JWKS may be cached, a
@@ -58,11 +64,17 @@ mod tests {
 
     async fn answer(path: &str) -> HeaderMap {
         let router = Router::new()
-            .route("/api", get(|| async { Json(serde_json::json!({"ok": true})) }))
+            .route(
+                "/api",
+                get(|| async { Json(serde_json::json!({"ok": true})) }),
+            )
             .route(
                 "/cached",
                 get(|| async {
-                    ([(CACHE_CONTROL, "public, max-age=300")], Json(serde_json::json!({})))
+                    (
+                        [(CACHE_CONTROL, "public, max-age=300")],
+                        Json(serde_json::json!({})),
+                    )
                 }),
             )
             .route("/page", get(|| async { Html("<p>hi</p>") }))
@@ -70,7 +82,10 @@ mod tests {
                 "/widget",
                 get(|| async {
                     (
-                        [(CONTENT_SECURITY_POLICY, "default-src 'none'; frame-ancestors https://client.example")],
+                        [(
+                            CONTENT_SECURITY_POLICY,
+                            "default-src 'none'; frame-ancestors https://client.example",
+                        )],
                         Html("<p>widget</p>"),
                     )
                         .into_response()

@@ -75,7 +75,10 @@ pub async fn serve(
         }
     }
     drop(listener);
-    if tokio::time::timeout(drain, graceful.shutdown()).await.is_err() {
+    if tokio::time::timeout(drain, graceful.shutdown())
+        .await
+        .is_err()
+    {
         tracing::warn!(
             open = connections.len(),
             "connections still busy after the drain time: closing them"
@@ -87,11 +90,7 @@ pub async fn serve(
 
 /// Ends a request that takes longer than the configured time (a slow body
 /// upload or a stuck handler) with a 408 in the dialect's shape.
-pub async fn request_deadline(
-    State(limit): State<Duration>,
-    req: Request,
-    next: Next,
-) -> Response {
+pub async fn request_deadline(State(limit): State<Duration>, req: Request, next: Next) -> Response {
     match tokio::time::timeout(limit, next.run(req)).await {
         Ok(resp) => resp,
         Err(_) => Failure::new(
