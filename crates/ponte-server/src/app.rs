@@ -28,6 +28,7 @@ pub struct Inner {
     /// For webhooks: outside sandbox mode it refuses private targets at connect time.
     pub webhook_http: reqwest::Client,
     pub failed_logins: crate::ratelimit::FailureLimiter,
+    pub client_requests: crate::ratelimit::ClientRateLimiter,
 }
 
 impl std::ops::Deref for App {
@@ -63,7 +64,9 @@ impl App {
                 .dns_resolver(Arc::new(crate::ssrf::PublicOnly));
         }
         let webhook_http = webhook_http.build()?;
+        let client_requests = crate::ratelimit::ClientRateLimiter::new(config.rate_limit);
         Ok(App(Arc::new(Inner {
+            client_requests,
             config,
             public_url,
             store,

@@ -5,6 +5,7 @@
 use crate::error::Error;
 use crate::http::extract::{bearer, json_body, Path, Query};
 use crate::http::failure::{Failure, FailureKind};
+use crate::http::listener::Peer;
 use crate::services::retrieval::{self, Kind};
 use crate::services::{clients, consents, links, reports, sandbox_driver, webhooks};
 use crate::tokens::{TokenError, TokenKind};
@@ -136,7 +137,7 @@ type ApiResult = Result<Response, ApiError>;
     description = "Access tokens last 30 minutes. Repeated wrong secrets are answered `RATE_LIMITED` with `Retry-After`.",
     request_body = AuthRequest, security(()),
     responses((status = 200, description = "A new access token", body = AccessToken), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
-async fn auth(State(app): State<App>, body: Bytes) -> ApiResult {
+async fn auth(State(app): State<App>, Peer(from): Peer, body: Bytes) -> ApiResult {
     let req: AuthRequest = json_body(&body)?;
     let key = req
         .access_key
@@ -146,7 +147,7 @@ async fn auth(State(app): State<App>, body: Bytes) -> ApiResult {
         .secret_key
         .filter(|k| !k.is_empty())
         .ok_or_else(|| ponte_core::FieldError::new("secretKey", "is required"))?;
-    let (access_token, expire_in) = clients::access_token(&app, &key, &secret).await?;
+    let (access_token, expire_in) = clients::access_token(&app, from, &key, &secret).await?;
     Ok(Json(AccessToken {
         access_token,
         expire_in,

@@ -8,6 +8,7 @@ use crate::App;
 use ponte_core::{ClientId, FieldError, HttpUrl};
 use ponte_store::{ClientRow, SecretRow};
 use serde::Serialize;
+use std::net::IpAddr;
 
 /// How long a rotated-out secret keeps working.
 pub const ROTATION_GRACE_MS: i64 = 24 * 3600 * 1000;
@@ -203,12 +204,19 @@ pub async fn rotate_webhook_secret(app: &App, client_id: &str) -> Result<Rotated
     })
 }
 
-/// The client whose key and secret these are. Every path costs one keyed
-/// hash per live secret and compares in constant time.
-pub async fn authenticate(app: &App, api_key: &str, api_secret: &str) -> Result<ClientRow> {
+/// The client whose key and secret these are, presented from `from`. Every
+/// path costs one keyed hash per live secret and compares in constant time.
+/// Wrong secrets are throttled per key and address (an attacker cannot lock
+/// the owner out); a right one counts against the client's request rate.
+pub async fn authenticate(
+    app: &App,
+    from: Option<IpAddr>,
+    api_key: &str,
+    api_secret: &str,
+) -> Result<ClientRow> {
     let now = app.clock.now_ms();
     app.failed_logins
-        .check(api_key, now)
+        .check(api_key, from, now)
         .map_err(Error::RateLimited)?;
     let mut conn = app.store.read().await?;
     let client = ponte_store::client_by_api_key(&mut conn, api_key).await?;
@@ -226,9 +234,14 @@ pub async fn authenticate(app: &App, api_key: &str, api_secret: &str) -> Result<
         ok | app.crypto.secret_matches(api_secret, &s.secret_hash)
     });
     match client {
-        Some(c) if ok => Ok(c),
+        Some(c) if ok => {
+            app.client_requests
+                .admit(&c.id, now)
+                .map_err(Error::RateLimited)?;
+            Ok(c)
+        }
         _ => {
-            app.failed_logins.record_failure(api_key, now);
+            app.failed_logins.record_failure(api_key, from, now);
             tracing::info!("authentication failed");
             Err(Error::InvalidCredentials)
         }
@@ -236,8 +249,13 @@ pub async fn authenticate(app: &App, api_key: &str, api_secret: &str) -> Result<
 }
 
 /// `POST /data/v1/auth`: credentials for an access token.
-pub async fn access_token(app: &App, api_key: &str, api_secret: &str) -> Result<(String, i64)> {
-    let client = authenticate(app, api_key, api_secret).await?;
+pub async fn access_token(
+    app: &App,
+    from: Option<IpAddr>,
+    api_key: &str,
+    api_secret: &str,
+) -> Result<(String, i64)> {
+    let client = authenticate(app, from, api_key, api_secret).await?;
     Ok(app.tokens.issue(
         TokenKind::Access,
         &ClientId::from_trusted(client.id),
