@@ -101,6 +101,26 @@ pub async fn live_secrets(conn: &mut Conn, client_id: &str, now: i64) -> Result<
     .await?)
 }
 
+/// Whether the client's secret `secret_id` still works at `now`: not rotated
+/// out past its grace, not revoked.
+pub async fn secret_live(
+    conn: &mut Conn,
+    client_id: &str,
+    secret_id: &str,
+    now: i64,
+) -> Result<bool> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM client_secrets
+         WHERE id = $1 AND client_id = $2 AND (expires_at IS NULL OR expires_at > $3)",
+    )
+    .bind(secret_id)
+    .bind(client_id)
+    .bind(now)
+    .fetch_optional(conn)
+    .await?;
+    Ok(found.is_some())
+}
+
 /// Gives every open-ended secret of the client an end, ahead of adding a new one.
 pub async fn expire_secrets(conn: &mut Conn, client_id: &str, at: i64) -> Result<()> {
     sqlx::query("UPDATE client_secrets SET expires_at = $1 WHERE client_id = $2 AND (expires_at IS NULL OR expires_at > $3)")

@@ -161,9 +161,7 @@ async fn auth(State(app): State<App>, Peer(from): Peer, body: Bytes) -> ApiResul
     responses((status = 200, description = "A new access token", body = AccessToken), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 async fn refresh(State(app): State<App>, headers: HeaderMap) -> ApiResult {
     let who = bearer(&app, &headers, ACCESS).await?;
-    let (access_token, expire_in) =
-        app.tokens
-            .issue(TokenKind::Access, &who.client_id, None, None)?;
+    let (access_token, expire_in) = clients::refresh_access_token(&app, &who).await?;
     Ok(Json(AccessToken {
         access_token,
         expire_in,

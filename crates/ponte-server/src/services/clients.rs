@@ -3,7 +3,7 @@
 
 use crate::crypto::random_secret;
 use crate::error::{Error, Result};
-use crate::tokens::TokenKind;
+use crate::tokens::{Bearer, TokenError};
 use crate::App;
 use ponte_core::{ClientId, FieldError, HttpUrl};
 use ponte_store::{ClientRow, SecretRow};
@@ -214,6 +214,16 @@ pub async fn authenticate(
     api_key: &str,
     api_secret: &str,
 ) -> Result<ClientRow> {
+    Ok(authenticate_secret(app, from, api_key, api_secret).await?.0)
+}
+
+/// [`authenticate`], with the id of the secret that matched.
+async fn authenticate_secret(
+    app: &App,
+    from: Option<IpAddr>,
+    api_key: &str,
+    api_secret: &str,
+) -> Result<(ClientRow, String)> {
     let now = app.clock.now_ms();
     app.failed_logins
         .check(api_key, from, now)
@@ -226,19 +236,20 @@ pub async fn authenticate(
     };
     drop(conn);
     // Hash the presented secret even for an unknown key, so timing does not
-    // reveal which keys exist.
+    // reveal which keys exist; and every live secret, whichever matches.
     if secrets.is_empty() {
         let _ = app.crypto.secret_matches(api_secret, "");
     }
-    let ok = secrets.iter().fold(false, |ok, s| {
-        ok | app.crypto.secret_matches(api_secret, &s.secret_hash)
+    let matched = secrets.iter().fold(None, |found, s| {
+        let ok = app.crypto.secret_matches(api_secret, &s.secret_hash);
+        found.or(ok.then(|| s.id.clone()))
     });
-    match client {
-        Some(c) if ok => {
+    match (client, matched) {
+        (Some(c), Some(secret_id)) => {
             app.client_requests
                 .admit(&c.id, now)
                 .map_err(Error::RateLimited)?;
-            Ok(c)
+            Ok((c, secret_id))
         }
         _ => {
             app.failed_logins.record_failure(api_key, from, now);
@@ -255,13 +266,58 @@ pub async fn access_token(
     api_key: &str,
     api_secret: &str,
 ) -> Result<(String, i64)> {
-    let client = authenticate(app, from, api_key, api_secret).await?;
-    Ok(app.tokens.issue(
-        TokenKind::Access,
-        &ClientId::from_trusted(client.id),
-        None,
-        None,
-    )?)
+    let (client, secret_id) = authenticate_secret(app, from, api_key, api_secret).await?;
+    Ok(app
+        .tokens
+        .issue_access(&ClientId::from_trusted(client.id), &secret_id)?)
+}
+
+/// `POST /data/v1/auth/refresh`: a new access token for the bearer of one,
+/// only while the API secret it descends from still works. A secret rotated
+/// out (grace over) or revoked takes its whole line of tokens with it.
+pub async fn refresh_access_token(app: &App, who: &Bearer) -> Result<(String, i64)> {
+    // Tokens from before tokens named their secret cannot be traced to one.
+    let secret_id = who
+        .secret_id
+        .as_deref()
+        .ok_or(Error::Token(TokenError::Invalid))?;
+    let mut conn = app.store.read().await?;
+    let live = ponte_store::secret_live(
+        &mut conn,
+        who.client_id.as_str(),
+        secret_id,
+        app.clock.now_ms(),
+    )
+    .await?;
+    drop(conn);
+    if !live {
+        tracing::info!(client_id = %who.client_id, "refresh refused: its secret was rotated out or revoked");
+        return Err(Error::Token(TokenError::Invalid));
+    }
+    Ok(app.tokens.issue_access(&who.client_id, secret_id)?)
+}
+
+/// Ends every API secret of the client at once (no grace: it leaked) and
+/// issues a new one. Tokens obtained with the old ones cannot be refreshed.
+pub async fn revoke_secret(app: &App, client_id: &str) -> Result<NewCredentials> {
+    let now = app.clock.now_ms();
+    let mut tx = app.store.begin().await?;
+    let client = ponte_store::client_by_id(&mut tx, client_id)
+        .await?
+        .ok_or(Error::NotFound("client"))?;
+    ponte_store::expire_secrets(&mut tx, client_id, now).await?;
+    let api_secret = random_secret("sk_");
+    insert_secret(app, &mut tx, client_id, &api_secret, now).await?;
+    tx.commit().await?;
+    let webhook_secret =
+        String::from_utf8(app.crypto.decrypt(&client.webhook_secret_enc)?).unwrap_or_default();
+    tracing::warn!(client_id, "api secrets revoked");
+    Ok(NewCredentials {
+        client_id: client.id,
+        api_key: client.api_key,
+        api_secret,
+        webhook_secret,
+    })
 }
 
 /// On an empty database in sandbox mode: the sandbox client, once.
