@@ -1,5 +1,6 @@
 //! `ponte clients revoke-secret`: a leaked API secret ends at once, with every
-//! token bought with it, while the server keeps running.
+//! token bought with it, while the server keeps running; `ponte clients
+//! delete` then removes the client altogether.
 
 mod common;
 
@@ -60,6 +61,13 @@ async fn revoke_while_serving(dir: &std::path::Path, url: &str) {
     );
     let (status, body) = post(&format!("{base}/data/v1/auth"), None, creds(&fresh)).await;
     assert_eq!(status, 200, "{body}");
+
+    let (ok, _, err) = ponte(dir, &url, &["clients", "delete", client]);
+    assert!(ok, "{err}");
+    let (status, _) = post(&format!("{base}/data/v1/auth"), None, creds(&fresh)).await;
+    assert_eq!(status, 401, "a deleted client has no credentials");
+    let (ok, _, err) = ponte(dir, &url, &["clients", "delete", "--client", client]);
+    assert!(!ok && err.contains("not found"), "{err}");
 
     // The flag spelling works too, and an unknown client is named.
     let (ok, _, err) = ponte(

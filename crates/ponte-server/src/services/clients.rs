@@ -320,6 +320,19 @@ pub async fn revoke_secret(app: &App, client_id: &str) -> Result<NewCredentials>
     })
 }
 
+/// Deletes a client with all its data, in one transaction: nothing of it is
+/// left to read, deliver or retrieve. Consents stay granted at the
+/// institutions until they expire there (Ponte no longer holds their tokens).
+pub async fn delete(app: &App, client_id: &str) -> Result<()> {
+    let mut tx = app.store.begin().await?;
+    if !ponte_store::delete_client(&mut tx, app.store.backend(), client_id).await? {
+        return Err(Error::NotFound("client"));
+    }
+    tx.commit().await?;
+    tracing::warn!(client_id, "client deleted with all its data");
+    Ok(())
+}
+
 /// On an empty database in sandbox mode: the sandbox client, once.
 pub async fn ensure_sandbox_client(app: &App) -> Result<Option<NewCredentials>> {
     let mut conn = app.store.read().await?;
