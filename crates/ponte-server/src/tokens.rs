@@ -169,6 +169,7 @@ pub struct Tokens {
     /// When the keys were last read for an unknown `kid` (clock ms).
     last_reload_ms: Arc<AtomicI64>,
     reloads: Arc<AtomicU64>,
+    live_secrets: live_secrets::LiveSecrets,
 }
 
 impl Tokens {
@@ -181,6 +182,7 @@ impl Tokens {
             keys: Arc::new(RwLock::new(Vec::new())),
             last_reload_ms: Arc::new(AtomicI64::new(i64::MIN)),
             reloads: Arc::new(AtomicU64::new(0)),
+            live_secrets: live_secrets::LiveSecrets::default(),
         };
         tokens.reload().await?;
         if tokens.keys.read().map(|k| k.is_empty()).unwrap_or(true) {
@@ -389,7 +391,7 @@ impl Tokens {
             (true, Some(v)) => Ok(Some(v)),
             (false, _) => Ok(None),
         };
-        Ok(Bearer {
+        let bearer = Bearer {
             kind,
             client_id: ClientId::from_trusted(claims.sub),
             link_id: named(link, claims.lnk)?.map(LinkId::from_trusted),
@@ -397,7 +399,18 @@ impl Tokens {
             session_id: named(session, claims.sid)?,
             secret_id: claims.sec.filter(|_| kind == TokenKind::Access),
             expires_at: claims.exp * 1000,
-        })
+        };
+        // An access token lives no longer than the secret it descends from.
+        if let Some(secret) = &bearer.secret_id {
+            let live = self
+                .live_secrets
+                .is_live(&self.store, &self.clock, bearer.client_id.as_str(), secret)
+                .await;
+            if !live {
+                return Err(TokenError::Invalid);
+            }
+        }
+        Ok(bearer)
     }
 
     /// The public keys, as served at `/.well-known/jwks.json`.
@@ -415,6 +428,9 @@ fn kid_of(key: &SigningKey) -> String {
     let digest = Sha256::digest(key.verifying_key().as_bytes());
     URL_SAFE_NO_PAD.encode(&digest[..12])
 }
+
+mod live_secrets;
+pub use live_secrets::RECHECK_MS as SECRET_RECHECK_MS;
 
 #[cfg(test)]
 mod tests;

@@ -1,6 +1,7 @@
 //! Access tokens die with the API secret they descend from: once a rotated
 //! secret's grace is over, or at once when it is revoked, neither the tokens
-//! it bought nor the tokens refreshed from them can be refreshed again.
+//! it bought nor the tokens refreshed from them can be refreshed again, and
+//! within seconds they open nothing at all.
 
 mod support;
 
@@ -102,9 +103,25 @@ both!(
                 "{body}"
             );
         }
+        // Within seconds the tokens stop opening anything at all.
+        ts.clock.advance(Duration::from_millis(
+            ponte_server::tokens::SECRET_RECHECK_MS as u64,
+        ));
+        for t in [&first, &successor] {
+            let (status, body) = ts.get("/data/v1/webhooks/messages", Some(t)).await;
+            assert_eq!(
+                (status, &body["error"]["code"]),
+                (401, &json!("INVALID_TOKEN")),
+                "{body}"
+            );
+        }
         let (status, body) = auth(&ts, &fresh.api_key, &fresh.api_secret).await;
         assert_eq!(status, 200, "{body}");
         let (status, body) = refresh(&ts, &token(&body)).await;
+        assert_eq!(status, 200, "{body}");
+        let (status, body) = ts
+            .get("/data/v1/webhooks/messages", Some(&token(&body)))
+            .await;
         assert_eq!(status, 200, "{body}");
     }
 );
