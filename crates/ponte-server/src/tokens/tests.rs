@@ -121,9 +121,11 @@ async fn a_key_another_node_made_is_found_by_reloading() {
     .await
     .unwrap();
     let client = ClientId::generate();
-    let (token, _) = other.issue_access(&client, "secret-1").unwrap();
-    let bearer = tokens.verify(&token, &[TokenKind::Access]).await.unwrap();
-    assert_eq!(bearer.secret_id.as_deref(), Some("secret-1"));
+    let (token, _) = other
+        .issue(TokenKind::Link, &client, Some(&LinkId::generate()), None)
+        .unwrap();
+    let bearer = tokens.verify(&token, &[TokenKind::Link]).await.unwrap();
+    assert_eq!(bearer.client_id, client);
     assert_eq!(tokens.key_reloads(), 1);
     drop(dir);
 }
