@@ -250,6 +250,8 @@ async fn run(database: &str, database_url: &str) -> anyhow::Result<Vec<Value>> {
         ("PONTE_DATA_DIR", dir.path().display().to_string()),
         ("PONTE_DATABASE_URL", database_url.to_string()),
         ("PONTE_MASTER_KEY", MASTER_KEY.to_string()),
+        // The bench measures the server, not the per-client rate limit.
+        ("PONTE_RATE_LIMIT", "off".to_string()),
     ] {
         vars.insert(k.to_string(), v);
     }

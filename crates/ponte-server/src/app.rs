@@ -28,6 +28,7 @@ pub struct Inner {
     /// For webhooks: outside sandbox mode it refuses private targets at connect time.
     pub webhook_http: reqwest::Client,
     pub failed_logins: crate::ratelimit::FailureLimiter,
+    pub client_requests: crate::ratelimit::ClientRateLimiter,
 }
 
 impl std::ops::Deref for App {
@@ -63,7 +64,9 @@ impl App {
                 .dns_resolver(Arc::new(crate::ssrf::PublicOnly));
         }
         let webhook_http = webhook_http.build()?;
+        let client_requests = crate::ratelimit::ClientRateLimiter::new(config.rate_limit);
         Ok(App(Arc::new(Inner {
+            client_requests,
             config,
             public_url,
             store,
@@ -107,20 +110,16 @@ impl Server {
         let app = App::new(config, public_url, clock).await?;
         crate::http::ops::prometheus();
         let router = crate::http::router(app.clone()).await?;
-        let (shutdown, mut stop) = tokio::sync::watch::channel(false);
+        let (shutdown, stop) = tokio::sync::watch::channel(false);
         let workers = crate::workers::spawn(app.clone(), shutdown.subscribe());
-        let task = tokio::spawn(async move {
-            let serve = axum::serve(
-                listener,
-                router.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .with_graceful_shutdown(async move {
-                let _ = stop.wait_for(|s| *s).await;
-            });
-            if let Err(e) = serve.await {
-                tracing::error!(error = %e, "server stopped");
-            }
-        });
+        let (header_timeout, drain) = (app.config.header_timeout, app.config.drain_timeout);
+        let task = tokio::spawn(crate::http::listener::serve(
+            listener,
+            router,
+            stop,
+            header_timeout,
+            drain,
+        ));
         tracing::info!(%addr, public_url = %app.public_url, "ponte listening");
         Ok(Server {
             addr,
@@ -131,21 +130,35 @@ impl Server {
         })
     }
 
-    /// Stops serving, lets the workers finish what they hold (bounded), and
-    /// closes the store. Whatever is cut short is retried after its lease.
+    /// Stops serving and lets the requests and jobs in flight finish, all
+    /// within the drain time; whatever is still running then is cut short,
+    /// and its jobs run again on the next start once their lease lapses.
     pub async fn stop(self) {
+        let deadline = tokio::time::Instant::now() + self.app.config.drain_timeout;
         let _ = self.shutdown.send(true);
+        // The listener keeps its own deadline, the same drain time.
         let _ = self.task.await;
-        let drained = futures_join_all(self.workers);
-        if tokio::time::timeout(std::time::Duration::from_secs(20), drained)
+        let aborts: Vec<_> = self.workers.iter().map(|w| w.abort_handle()).collect();
+        if tokio::time::timeout_at(deadline, futures_join_all(self.workers))
             .await
             .is_err()
         {
             tracing::warn!(
-                "workers still busy at shutdown; their leases will lapse and the work runs again"
+                "workers still busy after the drain time; their leases will lapse and the work runs again"
             );
+            for abort in aborts {
+                abort.abort();
+            }
         }
-        self.app.store.close().await;
+        // Closing waits for connections still checked out; an aborted worker
+        // returns its own as it drops, so this is short, but never unbounded.
+        let grace = std::time::Duration::from_secs(2);
+        if tokio::time::timeout(grace, self.app.store.close())
+            .await
+            .is_err()
+        {
+            tracing::warn!("database connections still busy at exit");
+        }
     }
 
     pub async fn wait(self) {

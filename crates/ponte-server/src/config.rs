@@ -28,6 +28,34 @@ pub struct Config {
     /// From the file `PONTE_INSTITUTIONS` names; in sandbox mode the built-in
     /// sandbox banks come on top (an entry with a sandbox bank's code replaces it).
     pub institutions: Vec<InstitutionEntry>,
+    /// A client must send its request headers within this time (slowloris).
+    pub header_timeout: Duration,
+    /// A whole request, body and answer included, must finish within this time.
+    pub request_timeout: Duration,
+    /// How long SIGTERM waits for requests and jobs in flight before it cuts them.
+    pub drain_timeout: Duration,
+    /// When set, `GET /metrics` wants `Authorization: Bearer <token>`.
+    pub metrics_token: Option<MetricsToken>,
+    /// Requests per client through its credentials; `None` is unlimited.
+    pub rate_limit: Option<RateLimit>,
+}
+
+/// The bearer token `/metrics` wants; never printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct MetricsToken(pub String);
+
+impl std::fmt::Debug for MetricsToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MetricsToken(..)")
+    }
+}
+
+/// A token bucket per client: `burst` requests at once, refilled at
+/// `per_second`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RateLimit {
+    pub per_second: f64,
+    pub burst: u32,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -170,7 +198,29 @@ impl Config {
             Some(path) => institutions::load(&path, &|var| std::env::var(var).ok())?,
         };
 
+        let duration_var = |variable: &str, default: &str| {
+            let text = get(variable).unwrap_or_else(|| default.to_string());
+            parse_duration(&text)
+                .filter(|d| !d.is_zero())
+                .ok_or_else(|| {
+                    bad(
+                        variable,
+                        format!("{text:?} is not a time such as 500ms, 10s or 1m"),
+                    )
+                })
+        };
+        let header_timeout = duration_var("PONTE_HEADER_TIMEOUT", "10s")?;
+        let request_timeout = duration_var("PONTE_REQUEST_TIMEOUT", "30s")?;
+        let drain_timeout = duration_var("PONTE_DRAIN_TIMEOUT", "20s")?;
+        let metrics_token = get("PONTE_METRICS_TOKEN").map(MetricsToken);
+        let rate_limit = parse_rate_limit(get("PONTE_RATE_LIMIT"), get("PONTE_RATE_BURST"))?;
+
         Ok(Config {
+            header_timeout,
+            request_timeout,
+            drain_timeout,
+            metrics_token,
+            rate_limit,
             listen,
             public_url,
             data_dir,
@@ -194,6 +244,51 @@ fn parse_bool(variable: &str, raw: Option<String>, default: bool) -> Result<bool
     }
 }
 
+/// `PONTE_RATE_LIMIT` (`100/s`, `600/m`, `off`) and `PONTE_RATE_BURST`. The
+/// default lets an integrator's backend run flat out on one node while one
+/// runaway script cannot take the whole server.
+fn parse_rate_limit(
+    rate: Option<String>,
+    burst: Option<String>,
+) -> Result<Option<RateLimit>, ConfigError> {
+    let rate = rate.unwrap_or_else(|| "100/s".into());
+    if matches!(rate.to_ascii_lowercase().as_str(), "off" | "none" | "0") {
+        return Ok(None);
+    }
+    let per_second = rate
+        .split_once('/')
+        .and_then(|(n, unit)| {
+            let n: f64 = n
+                .trim()
+                .parse()
+                .ok()
+                .filter(|n: &f64| n.is_finite() && *n > 0.0)?;
+            let secs = match unit.trim() {
+                "s" => 1.0,
+                "m" => 60.0,
+                "h" => 3600.0,
+                _ => return None,
+            };
+            Some(n / secs)
+        })
+        .ok_or_else(|| {
+            bad(
+                "PONTE_RATE_LIMIT",
+                format!("{rate:?} is not a rate such as 100/s, 600/m or off"),
+            )
+        })?;
+    let burst = match burst {
+        None => 300,
+        Some(b) => b.parse::<u32>().ok().filter(|b| *b > 0).ok_or_else(|| {
+            bad(
+                "PONTE_RATE_BURST",
+                format!("{b:?} is not a whole number above 0"),
+            )
+        })?,
+    };
+    Ok(Some(RateLimit { per_second, burst }))
+}
+
 /// `500ms`, `5s`, `5m`, `2h`, `1d`.
 pub fn parse_duration(s: &str) -> Option<Duration> {
     let split = s.find(|c: char| !c.is_ascii_digit())?;
@@ -211,81 +306,4 @@ pub fn parse_duration(s: &str) -> Option<Duration> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
-
-    #[test]
-    fn defaults_follow_the_contract() {
-        let c = Config::from_map(&map(&[])).unwrap();
-        assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
-        assert!(c.sandbox && c.allow_private_webhooks);
-        assert_eq!(c.database_url, "sqlite://./ponte-data/ponte.db?mode=rwc");
-        assert_eq!(c.webhook_retry_schedule.len(), 7);
-        assert_eq!(c.webhook_retry_schedule[1], Duration::from_secs(300));
-        assert_eq!(c.retention, Duration::from_secs(30 * 86_400));
-        let week = Config::from_map(&map(&[("PONTE_RETENTION", "7d")])).unwrap();
-        assert_eq!(week.retention, Duration::from_secs(7 * 86_400));
-        let prod = Config::from_map(&map(&[("PONTE_SANDBOX", "false")])).unwrap();
-        assert!(
-            !prod.allow_private_webhooks,
-            "private targets only by default in sandbox mode"
-        );
-    }
-
-    #[test]
-    fn private_webhooks_by_default_only_in_a_sandbox_on_loopback() {
-        for (listen, allowed) in [
-            ("127.0.0.1:8080", true),
-            ("127.0.0.2:0", true),
-            ("[::1]:8080", true),
-            ("0.0.0.0:8080", false),
-            ("[::]:8080", false),
-            ("192.168.1.10:8080", false),
-        ] {
-            let c = Config::from_map(&map(&[("PONTE_LISTEN", listen)])).unwrap();
-            assert_eq!(c.allow_private_webhooks, allowed, "{listen}");
-        }
-        let explicit = Config::from_map(&map(&[
-            ("PONTE_LISTEN", "0.0.0.0:8080"),
-            ("PONTE_ALLOW_PRIVATE_WEBHOOKS", "true"),
-        ]))
-        .unwrap();
-        assert!(explicit.allow_private_webhooks, "an explicit true wins");
-        let off = Config::from_map(&map(&[("PONTE_ALLOW_PRIVATE_WEBHOOKS", "false")])).unwrap();
-        assert!(!off.allow_private_webhooks, "an explicit false wins");
-    }
-
-    #[test]
-    fn bad_values_name_their_variable() {
-        for (k, v) in [
-            ("PONTE_LISTEN", "localhost"),
-            ("PONTE_PUBLIC_URL", "ftp://x"),
-            ("PONTE_DATABASE_URL", "mysql://x"),
-            ("PONTE_SANDBOX", "maybe"),
-            ("PONTE_MASTER_KEY", "c2hvcnQ="),
-            ("PONTE_WEBHOOK_RETRY_SCHEDULE", "1s,soon"),
-            ("PONTE_RETENTION", "forever"),
-            ("PONTE_RETENTION", "5m"),
-            ("PONTE_INSTITUTIONS", "/nonexistent/institutions.toml"),
-        ] {
-            let err = Config::from_map(&map(&[(k, v)])).unwrap_err();
-            assert_eq!(err.variable, k, "{err}");
-        }
-    }
-
-    #[test]
-    fn durations() {
-        assert_eq!(parse_duration("1s"), Some(Duration::from_secs(1)));
-        assert_eq!(parse_duration("250ms"), Some(Duration::from_millis(250)));
-        assert_eq!(parse_duration("10h"), Some(Duration::from_secs(36_000)));
-        assert_eq!(parse_duration("h"), None);
-        assert_eq!(parse_duration("5 s"), None);
-    }
-}
+mod tests;

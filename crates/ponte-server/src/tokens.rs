@@ -19,6 +19,7 @@ use ponte_core::{ClientId, EndUserId, LinkId};
 use ponte_store::{SigningKeyRow, Store};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 pub const ACCESS_TOKEN_TTL_SECS: i64 = 1800;
@@ -26,6 +27,10 @@ pub const LINK_TOKEN_TTL_SECS: i64 = 1800;
 pub const DOCUMENTS_SESSION_TTL_SECS: i64 = 3600;
 pub const END_USER_SESSION_TTL_SECS: i64 = 900;
 const ISSUER: &str = "ponte";
+/// A token naming a key this node does not hold makes it read the keys again
+/// (another node may have made one), but at most this often: forged `kid`s
+/// must not turn into a query each.
+pub const KEY_RELOAD_INTERVAL_MS: i64 = 5_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenKind {
@@ -91,6 +96,10 @@ struct Claims {
     usr: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     sid: Option<String>,
+    /// The API secret an access token was obtained with (its row id, never
+    /// the secret): the token, and every token refreshed from it, dies with it.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    sec: Option<String>,
 }
 
 /// Whom a token names besides its client.
@@ -110,6 +119,8 @@ pub struct Bearer {
     pub link_id: Option<LinkId>,
     pub end_user_id: Option<EndUserId>,
     pub session_id: Option<String>,
+    /// For an access token: the id of the API secret it descends from.
+    pub secret_id: Option<String>,
     pub expires_at: i64,
 }
 
@@ -122,6 +133,7 @@ impl Bearer {
             link_id: None,
             end_user_id: None,
             session_id: None,
+            secret_id: None,
             expires_at,
         }
     }
@@ -154,6 +166,10 @@ pub struct Tokens {
     crypto: Crypto,
     clock: Clock,
     keys: Arc<RwLock<Vec<Arc<Key>>>>,
+    /// When the keys were last read for an unknown `kid` (clock ms).
+    last_reload_ms: Arc<AtomicI64>,
+    reloads: Arc<AtomicU64>,
+    live_secrets: live_secrets::LiveSecrets,
 }
 
 impl Tokens {
@@ -164,6 +180,9 @@ impl Tokens {
             crypto,
             clock,
             keys: Arc::new(RwLock::new(Vec::new())),
+            last_reload_ms: Arc::new(AtomicI64::new(i64::MIN)),
+            reloads: Arc::new(AtomicU64::new(0)),
+            live_secrets: live_secrets::LiveSecrets::default(),
         };
         tokens.reload().await?;
         if tokens.keys.read().map(|k| k.is_empty()).unwrap_or(true) {
@@ -179,6 +198,32 @@ impl Tokens {
             tokens.reload().await?;
         }
         Ok(tokens)
+    }
+
+    /// How many times an unknown `kid` made this node read the keys again.
+    pub fn key_reloads(&self) -> u64 {
+        self.reloads.load(Ordering::Relaxed)
+    }
+
+    /// Reads the keys again for an unknown `kid`, unless that was done less
+    /// than [`KEY_RELOAD_INTERVAL_MS`] ago (then the token is simply refused).
+    async fn reload_for_unknown_kid(&self) -> bool {
+        let now = self.clock.now_ms();
+        let last = self.last_reload_ms.load(Ordering::Acquire);
+        if last != i64::MIN && now.saturating_sub(last) < KEY_RELOAD_INTERVAL_MS {
+            return false;
+        }
+        // Of the requests that arrive together, one reloads.
+        if self
+            .last_reload_ms
+            .compare_exchange(last, now, Ordering::AcqRel, Ordering::Acquire)
+            .is_err()
+        {
+            return false;
+        }
+        self.reloads.fetch_add(1, Ordering::Relaxed);
+        metrics::counter!("ponte_signing_key_reloads_total").increment(1);
+        self.reload().await.is_ok()
     }
 
     async fn reload(&self) -> anyhow::Result<()> {
@@ -240,6 +285,34 @@ impl Tokens {
         subject: Subject<'_>,
         expires_at_ms: Option<i64>,
     ) -> anyhow::Result<(String, i64)> {
+        self.sign(kind, client, subject, expires_at_ms, None)
+    }
+
+    /// An access token for a client that proved itself with the API secret
+    /// `secret_id` (or with a token descending from it): refreshing it later
+    /// checks that secret still works.
+    pub fn issue_access(
+        &self,
+        client: &ClientId,
+        secret_id: &str,
+    ) -> anyhow::Result<(String, i64)> {
+        self.sign(
+            TokenKind::Access,
+            client,
+            Subject::default(),
+            None,
+            Some(secret_id),
+        )
+    }
+
+    fn sign(
+        &self,
+        kind: TokenKind,
+        client: &ClientId,
+        subject: Subject<'_>,
+        expires_at_ms: Option<i64>,
+        secret_id: Option<&str>,
+    ) -> anyhow::Result<(String, i64)> {
         let (link, user, session) = kind.needs();
         if (link && subject.link.is_none())
             || (user && subject.end_user.is_none())
@@ -264,6 +337,9 @@ impl Tokens {
             lnk: subject.link.map(|l| l.to_string()),
             usr: subject.end_user.map(|u| u.to_string()),
             sid: subject.session.map(str::to_string),
+            sec: secret_id
+                .filter(|_| kind == TokenKind::Access)
+                .map(str::to_string),
         };
         let mut header = Header::new(Algorithm::EdDSA);
         header.kid = Some(key.kid.clone());
@@ -285,7 +361,9 @@ impl Tokens {
             Some(k) => k,
             None => {
                 // Another node may have made a key since we loaded ours.
-                self.reload().await.map_err(|_| TokenError::Invalid)?;
+                if !self.reload_for_unknown_kid().await {
+                    return Err(TokenError::Invalid);
+                }
                 self.key(Some(&kid)).ok_or(TokenError::Invalid)?
             }
         };
@@ -313,14 +391,26 @@ impl Tokens {
             (true, Some(v)) => Ok(Some(v)),
             (false, _) => Ok(None),
         };
-        Ok(Bearer {
+        let bearer = Bearer {
             kind,
             client_id: ClientId::from_trusted(claims.sub),
             link_id: named(link, claims.lnk)?.map(LinkId::from_trusted),
             end_user_id: named(user, claims.usr)?.map(EndUserId::from_trusted),
             session_id: named(session, claims.sid)?,
+            secret_id: claims.sec.filter(|_| kind == TokenKind::Access),
             expires_at: claims.exp * 1000,
-        })
+        };
+        // An access token lives no longer than the secret it descends from.
+        if let Some(secret) = &bearer.secret_id {
+            let live = self
+                .live_secrets
+                .is_live(&self.store, &self.clock, bearer.client_id.as_str(), secret)
+                .await;
+            if !live {
+                return Err(TokenError::Invalid);
+            }
+        }
+        Ok(bearer)
     }
 
     /// The public keys, as served at `/.well-known/jwks.json`.
@@ -339,74 +429,8 @@ fn kid_of(key: &SigningKey) -> String {
     URL_SAFE_NO_PAD.encode(&digest[..12])
 }
 
+mod live_secrets;
+pub use live_secrets::RECHECK_MS as SECRET_RECHECK_MS;
+
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    async fn tokens() -> (Tokens, tempfile::TempDir) {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let store = Store::open(&format!("sqlite://{}/t.db?mode=rwc", dir.path().display()))
-            .await
-            .expect("store");
-        let crypto = Crypto::load_or_create(Some([7; 32]), dir.path()).expect("crypto");
-        let tokens = Tokens::load(store, crypto, Clock::default())
-            .await
-            .expect("keys");
-        (tokens, dir)
-    }
-
-    #[tokio::test]
-    async fn each_kind_opens_only_its_own_doors_and_names_its_end_user() {
-        let (tokens, _dir) = tokens().await;
-        let client = ClientId::generate();
-        let user = EndUserId::generate();
-        let subject = Subject {
-            end_user: Some(&user),
-            session: Some("family-1"),
-            ..Subject::default()
-        };
-        let (session, ttl) = tokens
-            .issue_for(TokenKind::EndUserSession, &client, subject, None)
-            .unwrap();
-        assert_eq!(ttl, END_USER_SESSION_TTL_SECS);
-        let bearer = tokens
-            .verify(&session, &[TokenKind::EndUserSession])
-            .await
-            .unwrap();
-        assert_eq!(bearer.end_user_id.as_ref(), Some(&user));
-        assert_eq!(bearer.session_id.as_deref(), Some("family-1"));
-        assert_eq!(bearer.link_id, None);
-        assert_eq!(
-            tokens.verify(&session, &[TokenKind::Access]).await,
-            Err(TokenError::WrongKind),
-            "an end user's session is not the integrator's access token"
-        );
-        let (docs, _) = tokens
-            .issue_for(TokenKind::DocumentsSession, &client, subject, None)
-            .unwrap();
-        assert_eq!(
-            tokens.verify(&docs, &[TokenKind::EndUserSession]).await,
-            Err(TokenError::WrongKind)
-        );
-        assert_eq!(
-            tokens
-                .verify(&docs, &[TokenKind::DocumentsSession])
-                .await
-                .unwrap()
-                .session_id,
-            None,
-            "a documents session carries no refresh family"
-        );
-    }
-
-    #[tokio::test]
-    async fn a_token_missing_what_its_kind_names_is_never_signed() {
-        let (tokens, _dir) = tokens().await;
-        let client = ClientId::generate();
-        assert!(tokens
-            .issue_for(TokenKind::EndUserSession, &client, Subject::default(), None)
-            .is_err());
-        assert!(tokens.issue(TokenKind::Link, &client, None, None).is_err());
-        assert!(tokens.issue(TokenKind::Access, &client, None, None).is_ok());
-    }
-}
+mod tests;

@@ -101,6 +101,61 @@ pub async fn live_secrets(conn: &mut Conn, client_id: &str, now: i64) -> Result<
     .await?)
 }
 
+/// Whether the client's secret `secret_id` still works at `now`: not rotated
+/// out past its grace, not revoked.
+pub async fn secret_live(
+    conn: &mut Conn,
+    client_id: &str,
+    secret_id: &str,
+    now: i64,
+) -> Result<bool> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM client_secrets
+         WHERE id = $1 AND client_id = $2 AND (expires_at IS NULL OR expires_at > $3)",
+    )
+    .bind(secret_id)
+    .bind(client_id)
+    .bind(now)
+    .fetch_optional(conn)
+    .await?;
+    Ok(found.is_some())
+}
+
+/// Removes a client and everything it owns: its secrets, end users, links,
+/// consents and their history, retrieval requests and reports, webhook
+/// messages and attempts, sessions and tickets (the schema cascades from
+/// `clients`), and its pending jobs, which name their work only in their
+/// payload. False if there was no such client.
+pub async fn delete_client(
+    conn: &mut Conn,
+    backend: crate::Backend,
+    client_id: &str,
+) -> Result<bool> {
+    let field = |name: &str| match backend {
+        crate::Backend::Sqlite => format!("json_extract(payload, '$.{name}')"),
+        crate::Backend::Postgres => format!("(payload::jsonb ->> '{name}')"),
+    };
+    sqlx::query(&format!(
+        "DELETE FROM jobs WHERE {} IN (SELECT id FROM retrieval_requests WHERE client_id = $1)
+            OR {} IN (SELECT id FROM consents WHERE client_id = $1)",
+        field("requestId"),
+        field("consentId"),
+    ))
+    .bind(client_id)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("DELETE FROM settings WHERE value = $1 AND name = 'sandbox_client_id'")
+        .bind(client_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(sqlx::query("DELETE FROM clients WHERE id = $1")
+        .bind(client_id)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected()
+        == 1)
+}
+
 /// Gives every open-ended secret of the client an end, ahead of adding a new one.
 pub async fn expire_secrets(conn: &mut Conn, client_id: &str, at: i64) -> Result<()> {
     sqlx::query("UPDATE client_secrets SET expires_at = $1 WHERE client_id = $2 AND (expires_at IS NULL OR expires_at > $3)")

@@ -113,6 +113,26 @@ enum ClientsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// End every API secret of a client at once (it leaked) and issue a new
+    /// one; tokens obtained with the old secret can no longer be refreshed.
+    RevokeSecret {
+        /// The client id (or give it as --client).
+        #[arg(value_name = "CLIENT", required_unless_present = "client_flag")]
+        client: Option<String>,
+        #[arg(long = "client", value_name = "ID", conflicts_with = "client")]
+        client_flag: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete a client with all its data: end users, links, consents,
+    /// reports, webhook log. It cannot be undone.
+    Delete {
+        /// The client id (or give it as --client).
+        #[arg(value_name = "CLIENT", required_unless_present = "client_flag")]
+        client: Option<String>,
+        #[arg(long = "client", value_name = "ID", conflicts_with = "client")]
+        client_flag: Option<String>,
+    },
     /// Issue a new whsec_ webhook secret; for 24 hours webhooks are signed by both.
     RotateWebhookSecret {
         #[arg(long = "client-id", visible_alias = "client", value_name = "ID")]
@@ -262,6 +282,30 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                         println!("clientId:      {}\nwebhookSecret: {}\n(the secret is shown only now; until {} webhooks are signed by the previous secret too)", rotated.client_id, rotated.webhook_secret, rotated.previous_secret_expires_at);
                     }
                     return Ok(());
+                }
+                ClientsCommand::Delete {
+                    client,
+                    client_flag,
+                } => {
+                    let client = client.or(client_flag).unwrap_or_default();
+                    clients::delete(&app, &client)
+                        .await
+                        .map_err(|e| anyhow::anyhow!("--client {client}: {e}"))?;
+                    eprintln!("client {client} deleted with all its data");
+                    return Ok(());
+                }
+                ClientsCommand::RevokeSecret {
+                    client,
+                    client_flag,
+                    json,
+                } => {
+                    let client = client.or(client_flag).unwrap_or_default();
+                    (
+                        clients::revoke_secret(&app, &client)
+                            .await
+                            .map_err(|e| anyhow::anyhow!("--client {client}: {e}"))?,
+                        json,
+                    )
                 }
                 ClientsCommand::RotateSecret { client, json } => (
                     clients::rotate_secret(&app, &client)

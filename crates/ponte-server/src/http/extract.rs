@@ -132,5 +132,10 @@ pub async fn bearer(
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .ok_or(Error::Token(TokenError::Missing))?;
-    Ok(app.tokens.verify(token, accepted).await?)
+    let who = app.tokens.verify(token, accepted).await?;
+    // Every authenticated call counts against its client's request rate.
+    app.client_requests
+        .admit(who.client_id.as_str(), app.clock.now_ms())
+        .map_err(Error::RateLimited)?;
+    Ok(who)
 }

@@ -3,6 +3,8 @@
 pub mod demo;
 pub mod extract;
 pub mod failure;
+pub mod headers;
+pub mod listener;
 pub mod openapi;
 pub mod ops;
 pub mod widget;
@@ -86,6 +88,10 @@ pub async fn router(app: App) -> anyhow::Result<Router> {
     }
     let header = axum::http::HeaderName::from_static("x-request-id");
     let router = router
+        .layer(axum::middleware::from_fn_with_state(
+            app.config.request_timeout,
+            listener::request_deadline,
+        ))
         .layer(axum::middleware::from_fn(record_metrics))
         .layer(PropagateRequestIdLayer::new(header.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
@@ -102,7 +108,9 @@ pub async fn router(app: App) -> anyhow::Result<Router> {
         .layer(axum::middleware::from_fn_with_state(
             DIALECTS,
             failure::in_dialect,
-        )))
+        ))
+        // Outermost, so the answers `in_dialect` renders carry them too.
+        .layer(axum::middleware::from_fn(headers::security_headers)))
 }
 
 fn sandbox_config(app: &App) -> ponte_sandbox::SandboxConfig {

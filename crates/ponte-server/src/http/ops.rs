@@ -1,5 +1,6 @@
 //! Operations: the index, health, readiness, metrics, keys and the API reference.
 
+use super::failure::{Failure, FailureKind};
 use crate::App;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
@@ -88,7 +89,37 @@ pub fn prometheus() -> &'static PrometheusHandle {
     })
 }
 
-async fn metrics_text(State(app): State<App>) -> Response {
+/// With `PONTE_METRICS_TOKEN` set, only a scraper that presents it reads
+/// the metrics (they name clients' traffic and the server's internals).
+fn metrics_allowed(app: &App, headers: &HeaderMap) -> bool {
+    let Some(expected) = &app.config.metrics_token else {
+        return true;
+    };
+    let presented = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim)
+        .unwrap_or_default();
+    // Compare digests, so neither the length nor the content leaks by timing.
+    use sha2::{Digest, Sha256};
+    use subtle::ConstantTimeEq;
+    let a = Sha256::digest(presented.as_bytes());
+    let b = Sha256::digest(expected.0.as_bytes());
+    !presented.is_empty() && bool::from(a.ct_eq(&b))
+}
+
+async fn metrics_text(State(app): State<App>, headers: HeaderMap) -> Response {
+    if !metrics_allowed(&app, &headers) {
+        return Failure::new(
+            FailureKind::Other(StatusCode::UNAUTHORIZED),
+            "GET /metrics needs Authorization: Bearer <PONTE_METRICS_TOKEN>",
+        )
+        .into_response();
+    }
     if let Ok(mut conn) = app.store.read().await {
         for status in [ponte_store::PENDING, ponte_store::DEAD] {
             if let Ok(n) = ponte_store::count_messages(&mut conn, status).await {

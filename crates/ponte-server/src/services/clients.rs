@@ -3,11 +3,12 @@
 
 use crate::crypto::random_secret;
 use crate::error::{Error, Result};
-use crate::tokens::TokenKind;
+use crate::tokens::{Bearer, TokenError};
 use crate::App;
 use ponte_core::{ClientId, FieldError, HttpUrl};
 use ponte_store::{ClientRow, SecretRow};
 use serde::Serialize;
+use std::net::IpAddr;
 
 /// How long a rotated-out secret keeps working.
 pub const ROTATION_GRACE_MS: i64 = 24 * 3600 * 1000;
@@ -203,12 +204,29 @@ pub async fn rotate_webhook_secret(app: &App, client_id: &str) -> Result<Rotated
     })
 }
 
-/// The client whose key and secret these are. Every path costs one keyed
-/// hash per live secret and compares in constant time.
-pub async fn authenticate(app: &App, api_key: &str, api_secret: &str) -> Result<ClientRow> {
+/// The client whose key and secret these are, presented from `from`. Every
+/// path costs one keyed hash per live secret and compares in constant time.
+/// Wrong secrets are throttled per key and address (an attacker cannot lock
+/// the owner out); a right one counts against the client's request rate.
+pub async fn authenticate(
+    app: &App,
+    from: Option<IpAddr>,
+    api_key: &str,
+    api_secret: &str,
+) -> Result<ClientRow> {
+    Ok(authenticate_secret(app, from, api_key, api_secret).await?.0)
+}
+
+/// [`authenticate`], with the id of the secret that matched.
+async fn authenticate_secret(
+    app: &App,
+    from: Option<IpAddr>,
+    api_key: &str,
+    api_secret: &str,
+) -> Result<(ClientRow, String)> {
     let now = app.clock.now_ms();
     app.failed_logins
-        .check(api_key, now)
+        .check(api_key, from, now)
         .map_err(Error::RateLimited)?;
     let mut conn = app.store.read().await?;
     let client = ponte_store::client_by_api_key(&mut conn, api_key).await?;
@@ -218,17 +236,23 @@ pub async fn authenticate(app: &App, api_key: &str, api_secret: &str) -> Result<
     };
     drop(conn);
     // Hash the presented secret even for an unknown key, so timing does not
-    // reveal which keys exist.
+    // reveal which keys exist; and every live secret, whichever matches.
     if secrets.is_empty() {
         let _ = app.crypto.secret_matches(api_secret, "");
     }
-    let ok = secrets.iter().fold(false, |ok, s| {
-        ok | app.crypto.secret_matches(api_secret, &s.secret_hash)
+    let matched = secrets.iter().fold(None, |found, s| {
+        let ok = app.crypto.secret_matches(api_secret, &s.secret_hash);
+        found.or(ok.then(|| s.id.clone()))
     });
-    match client {
-        Some(c) if ok => Ok(c),
+    match (client, matched) {
+        (Some(c), Some(secret_id)) => {
+            app.client_requests
+                .admit(&c.id, now)
+                .map_err(Error::RateLimited)?;
+            Ok((c, secret_id))
+        }
         _ => {
-            app.failed_logins.record_failure(api_key, now);
+            app.failed_logins.record_failure(api_key, from, now);
             tracing::info!("authentication failed");
             Err(Error::InvalidCredentials)
         }
@@ -236,14 +260,77 @@ pub async fn authenticate(app: &App, api_key: &str, api_secret: &str) -> Result<
 }
 
 /// `POST /data/v1/auth`: credentials for an access token.
-pub async fn access_token(app: &App, api_key: &str, api_secret: &str) -> Result<(String, i64)> {
-    let client = authenticate(app, api_key, api_secret).await?;
-    Ok(app.tokens.issue(
-        TokenKind::Access,
-        &ClientId::from_trusted(client.id),
-        None,
-        None,
-    )?)
+pub async fn access_token(
+    app: &App,
+    from: Option<IpAddr>,
+    api_key: &str,
+    api_secret: &str,
+) -> Result<(String, i64)> {
+    let (client, secret_id) = authenticate_secret(app, from, api_key, api_secret).await?;
+    Ok(app
+        .tokens
+        .issue_access(&ClientId::from_trusted(client.id), &secret_id)?)
+}
+
+/// `POST /data/v1/auth/refresh`: a new access token for the bearer of one,
+/// only while the API secret it descends from still works. A secret rotated
+/// out (grace over) or revoked takes its whole line of tokens with it.
+pub async fn refresh_access_token(app: &App, who: &Bearer) -> Result<(String, i64)> {
+    // Tokens from before tokens named their secret cannot be traced to one.
+    let secret_id = who
+        .secret_id
+        .as_deref()
+        .ok_or(Error::Token(TokenError::Invalid))?;
+    let mut conn = app.store.read().await?;
+    let live = ponte_store::secret_live(
+        &mut conn,
+        who.client_id.as_str(),
+        secret_id,
+        app.clock.now_ms(),
+    )
+    .await?;
+    drop(conn);
+    if !live {
+        tracing::info!(client_id = %who.client_id, "refresh refused: its secret was rotated out or revoked");
+        return Err(Error::Token(TokenError::Invalid));
+    }
+    Ok(app.tokens.issue_access(&who.client_id, secret_id)?)
+}
+
+/// Ends every API secret of the client at once (no grace: it leaked) and
+/// issues a new one. Tokens obtained with the old ones cannot be refreshed.
+pub async fn revoke_secret(app: &App, client_id: &str) -> Result<NewCredentials> {
+    let now = app.clock.now_ms();
+    let mut tx = app.store.begin().await?;
+    let client = ponte_store::client_by_id(&mut tx, client_id)
+        .await?
+        .ok_or(Error::NotFound("client"))?;
+    ponte_store::expire_secrets(&mut tx, client_id, now).await?;
+    let api_secret = random_secret("sk_");
+    insert_secret(app, &mut tx, client_id, &api_secret, now).await?;
+    tx.commit().await?;
+    let webhook_secret =
+        String::from_utf8(app.crypto.decrypt(&client.webhook_secret_enc)?).unwrap_or_default();
+    tracing::warn!(client_id, "api secrets revoked");
+    Ok(NewCredentials {
+        client_id: client.id,
+        api_key: client.api_key,
+        api_secret,
+        webhook_secret,
+    })
+}
+
+/// Deletes a client with all its data, in one transaction: nothing of it is
+/// left to read, deliver or retrieve. Consents stay granted at the
+/// institutions until they expire there (Ponte no longer holds their tokens).
+pub async fn delete(app: &App, client_id: &str) -> Result<()> {
+    let mut tx = app.store.begin().await?;
+    if !ponte_store::delete_client(&mut tx, app.store.backend(), client_id).await? {
+        return Err(Error::NotFound("client"));
+    }
+    tx.commit().await?;
+    tracing::warn!(client_id, "client deleted with all its data");
+    Ok(())
 }
 
 /// On an empty database in sandbox mode: the sandbox client, once.

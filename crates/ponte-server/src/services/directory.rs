@@ -2,7 +2,7 @@
 //! configuration (`PONTE_INSTITUTIONS`) and, in sandbox mode, the built-in
 //! sandbox banks, mounted under `/sandbox/banks` or running as their own process.
 
-use crate::config::institutions::{ClientSecret, InstitutionEntry};
+use crate::config::institutions::{self, ClientSecret, InstitutionEntry};
 use crate::config::Config;
 use crate::crypto::Crypto;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -70,9 +70,24 @@ pub fn sandbox_base_url(public_url: &str) -> String {
     format!("{public_url}/sandbox/banks")
 }
 
-/// The sandbox's banks as directory entries, for a sandbox whose banks live at
-/// `{base_url}/{code}`.
+/// The sandbox's banks, then its document portals, as directory entries, for
+/// a sandbox whose banks live at `{base_url}/{code}` and portals at
+/// `{base_url}/portals/{code}`.
 pub fn sandbox_entries(
+    base_url: &str,
+    client_id: &str,
+    client_secret: &ClientSecret,
+) -> Vec<InstitutionEntry> {
+    let mut entries = sandbox_banks(base_url, client_id, client_secret);
+    entries.extend(institutions::sandbox_portal_entries(
+        base_url,
+        client_id,
+        client_secret,
+    ));
+    entries
+}
+
+fn sandbox_banks(
     base_url: &str,
     client_id: &str,
     client_secret: &ClientSecret,
@@ -303,5 +318,10 @@ client_secret_env = "X"
         assert_eq!(read, expected);
         assert_eq!(read[0].base_url, "http://127.0.0.1:4000/itau");
         assert_eq!(read.iter().filter(|e| e.outage).count(), 1);
+        let portals = read
+            .iter()
+            .filter(|e| e.kind == InstitutionKind::DocumentPortal)
+            .count();
+        assert_eq!(portals, 3, "the document portals are in the file too");
     }
 }

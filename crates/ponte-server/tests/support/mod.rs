@@ -76,6 +76,8 @@ pub struct TestServer {
     pub clock: Clock,
     pub http: reqwest::Client,
     pub client: NewCredentials,
+    /// The `Options::env` this server started with (a restart keeps it).
+    pub env: Vec<(&'static str, String)>,
 }
 
 pub struct Options {
@@ -83,6 +85,8 @@ pub struct Options {
     pub webhook_url: Option<String>,
     /// `PONTE_ALLOW_PRIVATE_WEBHOOKS` (tests' receivers are on loopback).
     pub private_webhooks: bool,
+    /// More `PONTE_*` variables, over the defaults above.
+    pub env: Vec<(&'static str, String)>,
 }
 
 impl Default for Options {
@@ -91,6 +95,7 @@ impl Default for Options {
             retry_schedule: "1s,1s,1s",
             webhook_url: None,
             private_webhooks: true,
+            env: Vec::new(),
         }
     }
 }
@@ -112,6 +117,7 @@ pub async fn spawn_with(db: Db, options: Options) -> TestServer {
         options.retry_schedule,
         options.private_webhooks,
         clock.clone(),
+        &options.env,
     )
     .await;
     let new = clients::parse_new_client("Test client", options.webhook_url.as_deref(), None, false)
@@ -130,6 +136,7 @@ pub async fn spawn_with(db: Db, options: Options) -> TestServer {
             .build()
             .expect("http client"),
         client,
+        env: options.env,
     }
 }
 
@@ -143,7 +150,7 @@ pub async fn fresh_nodes(db: Db, n: usize) -> (Arc<tempfile::TempDir>, Vec<Serve
     };
     let mut nodes = Vec::new();
     for _ in 0..n {
-        nodes.push(start(&dir, &database_url, "1s", true, Clock::default()).await);
+        nodes.push(start(&dir, &database_url, "1s", true, Clock::default(), &[]).await);
     }
     (dir, nodes)
 }
@@ -154,6 +161,7 @@ async fn start(
     schedule: &str,
     private_webhooks: bool,
     clock: Clock,
+    env: &[(&'static str, String)],
 ) -> Server {
     let mut vars = BTreeMap::new();
     vars.insert("PONTE_LISTEN".to_string(), "127.0.0.1:0".to_string());
@@ -174,6 +182,9 @@ async fn start(
         "PONTE_MASTER_KEY".to_string(),
         "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=".to_string(),
     );
+    for (name, value) in env {
+        vars.insert(name.to_string(), value.clone());
+    }
     let config = Config::from_map(&vars).expect("test config");
     Server::start(config, clock).await.expect("server starts")
 }
@@ -196,6 +207,7 @@ impl TestServer {
             schedule,
             private,
             self.clock.clone(),
+            &self.env,
         )
         .await;
         self.base = format!("http://{}", server.addr);

@@ -50,6 +50,12 @@ impl Wire<'_> {
             ("content-disposition", "contentDisposition"),
             ("retry-after", "retryAfter"),
         ] {
+            // The blanket `no-store` of every JSON answer is the security
+            // layer's (checked in hardening_edge.rs); a handler's own cache
+            // policy, as on downloads, is part of the wire.
+            if name == "cache-control" && v_is_blanket(&resp) {
+                continue;
+            }
             if let Some(v) = header(name) {
                 record.insert(key.into(), v);
             }
@@ -140,4 +146,10 @@ pub fn in_transition_order(mut events: Vec<Value>) -> Vec<Value> {
     }
     assert!(events.is_empty(), "events outside the chain: {events:?}");
     ordered
+}
+
+fn v_is_blanket(resp: &reqwest::Response) -> bool {
+    resp.headers()
+        .get("cache-control")
+        .is_some_and(|v| v == "no-store")
 }

@@ -5,8 +5,8 @@ use super::errors::ApiResult;
 use super::wire::*;
 use super::{ACCESS, EITHER, LINK};
 use crate::http::extract::{bearer, json_body, Path};
+use crate::http::listener::Peer;
 use crate::services::{clients, consents, links, sandbox_driver};
-use crate::tokens::TokenKind;
 use crate::App;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -19,7 +19,7 @@ use axum::Json;
     description = "Access tokens last 30 minutes. Repeated wrong secrets are answered `RATE_LIMITED` with `Retry-After`.",
     request_body = AuthRequest, security(()),
     responses((status = 200, description = "A new access token", body = AccessToken), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
-pub(super) async fn auth(State(app): State<App>, body: Bytes) -> ApiResult {
+pub(super) async fn auth(State(app): State<App>, Peer(from): Peer, body: Bytes) -> ApiResult {
     let req: AuthRequest = json_body(&body)?;
     let key = req
         .access_key
@@ -29,7 +29,7 @@ pub(super) async fn auth(State(app): State<App>, body: Bytes) -> ApiResult {
         .secret_key
         .filter(|k| !k.is_empty())
         .ok_or_else(|| ponte_core::FieldError::new("secretKey", "is required"))?;
-    let (access_token, expire_in) = clients::access_token(&app, &key, &secret).await?;
+    let (access_token, expire_in) = clients::access_token(&app, from, &key, &secret).await?;
     Ok(Json(AccessToken {
         access_token,
         expire_in,
@@ -43,9 +43,7 @@ pub(super) async fn auth(State(app): State<App>, body: Bytes) -> ApiResult {
     responses((status = 200, description = "A new access token", body = AccessToken), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn refresh(State(app): State<App>, headers: HeaderMap) -> ApiResult {
     let who = bearer(&app, &headers, ACCESS).await?;
-    let (access_token, expire_in) =
-        app.tokens
-            .issue(TokenKind::Access, &who.client_id, None, None)?;
+    let (access_token, expire_in) = clients::refresh_access_token(&app, &who).await?;
     Ok(Json(AccessToken {
         access_token,
         expire_in,

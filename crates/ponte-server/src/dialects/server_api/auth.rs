@@ -56,10 +56,14 @@ pub fn server_key(headers: &HeaderMap) -> Result<ServerKey, ApiError> {
 
 /// The client the `Server-Key` header names, checked as `/data/v1/auth`
 /// checks it (a rotated-out secret works through its grace period; repeated
-/// failures are throttled).
-pub async fn client(app: &App, headers: &HeaderMap) -> Result<ClientId, ApiError> {
+/// failures from `from` are throttled).
+pub async fn client(
+    app: &App,
+    from: Option<std::net::IpAddr>,
+    headers: &HeaderMap,
+) -> Result<ClientId, ApiError> {
     let creds = server_key(headers)?;
-    let row = clients::authenticate(app, &creds.key, &creds.secret).await?;
+    let row = clients::authenticate(app, from, &creds.key, &creds.secret).await?;
     Ok(ClientId::from_trusted(row.id))
 }
 

@@ -16,6 +16,7 @@ pub mod ticket;
 pub mod wire;
 
 use crate::http::extract::{json_body, Path};
+use crate::http::listener::Peer;
 use crate::services::{end_users, links, sessions};
 use crate::App;
 use axum::body::Bytes;
@@ -58,8 +59,13 @@ type ApiResult = Result<Response, ApiError>;
     description = "Creates the user on first sight of their `xcUserID`, or updates what you tell us about them, records the device, and returns a ticket valid one hour and usable once. Parameters failing validation answer `40002` with the parameter's number in `field`.",
     request_body = TicketRequestDoc, security(("serverKey" = [])),
     responses((status = 200, description = "The user's ID and the ticket", body = TicketIssued), (status = "4XX", description = "Refused: `40001` Server-Key missing or malformed, `40002` a parameter (`field` = its number), `40101` unknown key or wrong secret", body = Envelope)))]
-async fn request_ticket(State(app): State<App>, headers: HeaderMap, body: Bytes) -> ApiResult {
-    let client = auth::client(&app, &headers).await?;
+async fn request_ticket(
+    State(app): State<App>,
+    Peer(from): Peer,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult {
+    let client = auth::client(&app, from, &headers).await?;
     let sent: params::TicketRequestBody = json_body(&body)?;
     let req = params::parse(&sent)?;
     let issued = ticket::issue(&app, &client, &req).await?;
