@@ -160,7 +160,14 @@ pub async fn create_for_end_user(
     end_user: &ponte_core::EndUserId,
     link: ValidLink,
 ) -> Result<CreatedLink> {
-    create_as(app, client_id, link, Some(end_user), crate::dialects::DEFAULT).await
+    create_as(
+        app,
+        client_id,
+        link,
+        Some(end_user),
+        crate::dialects::DEFAULT,
+    )
+    .await
 }
 
 async fn create_as(
