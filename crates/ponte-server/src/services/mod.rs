@@ -19,6 +19,7 @@ pub mod retrieval;
 pub mod retrieval_job;
 pub mod sandbox_driver;
 pub mod sessions;
+pub mod tickets;
 pub mod webhooks;
 
 /// An optional request string, trimmed; blank counts as absent.
