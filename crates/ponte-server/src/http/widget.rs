@@ -1,19 +1,31 @@
 //! The hosted link page and the institutions' return path. The page talks to
 //! Ponte only through the public API, with the link token.
 
+use crate::clock::rfc3339;
 use crate::error::Error;
+use crate::http::data_api::ApiError;
+use crate::http::extract::bearer;
 use crate::services::authorisation::{self, CallbackParams};
 use crate::services::directory::CALLBACK_PATH;
+use crate::services::{consents, links};
+use crate::tokens::{TokenError, TokenKind};
+use crate::web;
 use crate::App;
-use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::extract::{Path as AxumPath, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::Router;
+use axum::{Json, Router};
+use serde::Serialize;
 
 pub fn routes() -> Router<App> {
     Router::new()
         .route("/link", get(link_page))
+        .route("/link/session", get(link_session))
+        .route(
+            &format!("{}/{{version}}/{{*file}}", web::ASSETS_PATH),
+            get(link_asset),
+        )
         .route(CALLBACK_PATH, get(callback))
 }
 
@@ -34,44 +46,49 @@ footer{{margin-top:2rem;font-size:.8rem;color:#9ca3af;text-align:center}}</style
     )
 }
 
-async fn link_page() -> Html<String> {
-    Html(page(
-        "Connect your bank",
-        r#"<h1>Connect your bank</h1><p class="lead">Choose your institution. You will log in there and approve what is shared; Ponte never sees your password.</p>
-<input type="search" id="q" placeholder="Search institutions" aria-label="Search institutions">
-<div id="status" class="msg" hidden></div><ul id="list" aria-live="polite"></ul>
-<script>
-const token = new URLSearchParams(location.search).get('v') || '';
-const list = document.getElementById('list'), status = document.getElementById('status');
-function show(msg){ status.textContent = msg; status.hidden = false; }
-async function api(path, init){
-  const r = await fetch(path, Object.assign({headers:{'Authorization':'Bearer '+token,'Content-Type':'application/json'}}, init||{}));
-  const body = await r.json().catch(()=>({}));
-  if(!r.ok) throw new Error((body.error && body.error.message) || ('HTTP '+r.status));
-  return body;
+/// The widget's page; everything it shows comes from the API, with the link
+/// token the page reads from its own URL.
+async fn link_page() -> Response {
+    web::page(&web::FrameAncestors::default())
 }
-let all = [];
-function render(){
-  const q = document.getElementById('q').value.toLowerCase();
-  list.replaceChildren(...all.filter(i => i.name.toLowerCase().includes(q)).map(i => {
-    const li = document.createElement('li'), b = document.createElement('button');
-    b.className = 'inst'; b.disabled = i.isOutage; b.dataset.code = i.institutionCode;
-    const img = document.createElement('img'); img.src = i.avatar; img.alt = '';
-    const name = document.createElement('span'); name.textContent = i.name;
-    b.append(img, name);
-    if(i.isOutage){ const t = document.createElement('span'); t.className='tag'; t.textContent='Unavailable'; b.append(t); }
-    b.onclick = async () => {
-      b.disabled = true;
-      try { const c = await api('/data/v1/consents', {method:'POST', body: JSON.stringify({institutionCode: i.institutionCode})}); location.href = c.consentRedirectUrl; }
-      catch(e){ show(e.message); b.disabled = false; }
-    };
-    li.append(b); return li;
-  }));
+
+async fn link_asset(AxumPath((version, file)): AxumPath<(String, String)>) -> Response {
+    web::asset(&version, &file)
 }
-document.getElementById('q').oninput = render;
-api('/data/v1/links/institutions').then(r => { all = r; render(); }).catch(e => show(e.message === 'the token has expired' ? 'This link has expired. Please start again from the app that sent you here.' : e.message));
-</script>"#,
-    ))
+
+/// What the widget needs before any institution is chosen and that no Data
+/// API call tells a link token: who asks for the data, where to send the end
+/// user when they finish or leave, and how long a consent would last.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LinkSession {
+    client_name: String,
+    redirect_url: Option<String>,
+    link_expire_at: String,
+    consent_validity_days: i64,
+}
+
+async fn link_session(State(app): State<App>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let who = bearer(&app, &headers, &[TokenKind::Link]).await?;
+    let link_id = who
+        .link_id
+        .as_ref()
+        .ok_or(Error::Token(TokenError::WrongKind))?;
+    let (link, _) = links::load(&app, &who.client_id, link_id.as_str()).await?;
+    let mut conn = app.store.read().await?;
+    let client = ponte_store::client_by_id(&mut conn, who.client_id.as_str())
+        .await?
+        .ok_or(Error::NotFound("client"))?;
+    let mut resp = Json(LinkSession {
+        client_name: client.name,
+        redirect_url: link.redirect_url,
+        link_expire_at: rfc3339(who.expires_at),
+        consent_validity_days: consents::CONSENT_VALIDITY_MS / (24 * 3600 * 1000),
+    })
+    .into_response();
+    resp.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(resp)
 }
 
 async fn callback(State(app): State<App>, Query(params): Query<CallbackParams>) -> Response {

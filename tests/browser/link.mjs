@@ -1,0 +1,222 @@
+// The hosted widget through `linkUrl`, as end users meet it on a phone.
+// Usage: node tests/browser/link.mjs '{"base":…,"good_pt":linkUrl,…}'
+import { run, phone, shot, axe, fitsWidth, check } from './lib.mjs';
+import { STRINGS, t, formatDate, formatMoney, pickLocale } from '../../web/widget/i18n.js';
+import { fold, matching, ordered } from '../../web/widget/search.js';
+
+const urls = JSON.parse(process.argv[2] || '{}');
+const INTEGRATOR = 'https://app.example.com/';
+
+/** The integrator's redirect page, answered locally; returns the URLs it got. */
+async function integrator(page) {
+  const landed = [];
+  await page.route(`${INTEGRATOR}**`, (route) => {
+    landed.push(route.request().url());
+    return route.fulfill({
+      status: 200,
+      contentType: 'text/html',
+      body: '<!doctype html><html lang="en"><title>Integrator</title><main><h1>Back at the integrator</h1></main></html>',
+    });
+  });
+  return landed;
+}
+
+const onScreen = (page, name) => page.waitForSelector(`body[data-at="${name}"]`);
+const text = (page, selector) => page.locator(selector).first().innerText();
+
+/** Axe, width and a screenshot: what every screen gets. */
+async function look(page, name) {
+  await fitsWidth(page, name);
+  await axe(page, name);
+  await shot(page, name);
+}
+
+/** The primary action is on screen without scrolling. */
+async function primaryVisible(page, selector, name) {
+  const box = await page.locator(selector).boundingBox();
+  const { height } = page.viewportSize();
+  check(box && box.y >= 0 && box.y + box.height <= height, `${name}: ${selector} is below the fold (${JSON.stringify(box)})`);
+}
+
+async function atBank(page, user, decision) {
+  await page.waitForSelector('form[data-step="login"]');
+  await page.fill('#username', user);
+  await page.fill('#password', 'pass_good');
+  await page.click('form[data-step="login"] button[type=submit]');
+  await page.waitForSelector('form[data-step="approve"]');
+  await page.click(`button[name=decision][value=${decision}]`);
+}
+
+async function pickBank(page, query, name) {
+  await page.fill('#q', query);
+  await page.click(`.bank:has-text("${name}")`);
+}
+
+function noProblems(page, name) {
+  const real = page.problems.filter((p) => !p.includes('Failed to load resource'));
+  check(real.length === 0, `${name}: ${real.join('; ')}`);
+}
+
+async function goodJourney(browser, locale, url, prefix) {
+  const page = await phone(browser, locale);
+  const landed = await integrator(page);
+  const lang = locale.startsWith('pt') ? 'pt-BR' : 'en';
+  await page.goto(url);
+  await onScreen(page, 'consent');
+  const title = await text(page, 'section[data-screen="consent"] h1');
+  check(title === t(lang, 'consent.title', { client: 'Test client' }), `${prefix} consent title: ${title}`);
+  check((await page.getAttribute('html', 'lang')) === lang, `${prefix}: html lang`);
+  const shared = await page.locator('#shared li').allInnerTexts();
+  check(shared.includes(t(lang, 'product.accounts')), `${prefix}: what is shared: ${shared}`);
+  const validity = await text(page, '#validity');
+  check(/\d{4}/.test(validity) && validity.includes('12'), `${prefix}: for how long: ${validity}`);
+  await primaryVisible(page, '#consent-continue', `${prefix}-consent`);
+  await look(page, `${prefix}-1-consent`);
+
+  await page.click('#consent-continue');
+  await onScreen(page, 'picker');
+  // Accent- and case-insensitive: "ITAU" finds "Itaú".
+  await page.fill('#q', 'ITAU');
+  const found = await page.locator('.bank .name').allInnerTexts();
+  check(found.length === 1 && found[0].startsWith('Itaú'), `${prefix}: "ITAU" found ${found}`);
+  check((await text(page, '#count')) === t(lang, 'picker.count.one'), `${prefix}: result count`);
+  await page.fill('#q', 'zzz banco que não existe');
+  await page.waitForSelector('#empty:not([hidden])');
+  check((await page.locator('.bank').count()) === 0, `${prefix}: empty state lists nothing`);
+  await look(page, `${prefix}-2-no-match`);
+  await page.fill('#q', '');
+  await look(page, `${prefix}-3-picker`);
+
+  // Slow the consent call down so the tapped bank's progress can be seen.
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route('**/data/v1/consents', async (route) => { await held; await route.continue(); });
+  await page.click('.bank[data-code="itau"]');
+  await page.waitForSelector('.bank.busy[data-code="itau"][aria-busy="true"]');
+  const enabled = await page.locator('.bank:not([disabled])').count();
+  check(enabled === 0, `${prefix}: other banks stay enabled while one connects (${enabled})`);
+  await shot(page, `${prefix}-4-connecting`);
+  release();
+  await page.unroute('**/data/v1/consents');
+
+  await onScreen(page, 'handoff');
+  check((await text(page, '#handoff-go')) === t(lang, 'handoff.go', { bank: 'Itaú Unibanco' }), `${prefix}: hand-off button`);
+  await primaryVisible(page, '#handoff-go', `${prefix}-handoff`);
+  await look(page, `${prefix}-5-handoff`);
+  await page.click('#handoff-go');
+  await atBank(page, 'user_good', 'approve');
+
+  await onScreen(page, 'success');
+  check((await text(page, 'section[data-screen="success"] h1')) === t(lang, 'success.title'), `${prefix}: success title`);
+  await primaryVisible(page, '#success-finish', `${prefix}-success`);
+  await look(page, `${prefix}-6-success`);
+  await page.click('#success-finish');
+  await page.waitForURL(`${INTEGRATOR}**`);
+  const back = new URL(landed.at(-1));
+  check(back.searchParams.get('status') === 'AUTHORISED' && back.searchParams.get('consentId'), `${prefix}: back at ${back}`);
+  noProblems(page, prefix);
+  await page.context().close();
+}
+
+const journeys = [
+  ['every string in both languages; search folds accents', async () => {
+    const pt = Object.keys(STRINGS['pt-BR']).sort();
+    const en = Object.keys(STRINGS.en).sort();
+    check(JSON.stringify(pt) === JSON.stringify(en), `keys differ: ${pt.filter((k) => !en.includes(k))} / ${en.filter((k) => !pt.includes(k))}`);
+    check(pickLocale(['en-GB', 'pt-BR']) === 'en' && pickLocale(['de-DE']) === 'pt-BR' && pickLocale(['pt-PT']) === 'pt-BR', 'pickLocale');
+    check(fold('  Itaú ') === 'itau' && fold('CAIXA ECONÔMICA') === 'caixa economica', 'fold');
+    const banks = ordered([{ institutionCode: 'zz', name: 'Zeta' }, { institutionCode: 'nubank', name: 'Nubank' }, { institutionCode: 'itau', name: 'Itaú Unibanco' }]);
+    check(banks.map((b) => b.institutionCode).join() === 'itau,nubank,zz', 'popular banks first');
+    check(matching(banks, 'itau unib').length === 1 && matching(banks, 'ITAÚ').length === 1, 'matching');
+    const date = new Date(Date.UTC(2027, 10, 25, 12));
+    check(formatDate('pt-BR', date) === '25 de novembro de 2027', formatDate('pt-BR', date));
+    check(formatDate('en', date) === 'November 25, 2027', formatDate('en', date));
+    check(formatMoney('pt-BR', 1234.5).replace(/\s/g, ' ') === 'R$ 1.234,50', formatMoney('pt-BR', 1234.5));
+    check(formatMoney('en', 1234.5) === 'R$1,234.50', formatMoney('en', 1234.5));
+  }],
+
+  ['user_good end to end in Portuguese at 360×640', (browser) => goodJourney(browser, 'pt-BR', urls.good_pt, 'pt')],
+
+  ['user_good end to end in English, with the language switch', async (browser) => {
+    const page = await phone(browser, 'en-US');
+    await page.goto(urls.good_en);
+    await onScreen(page, 'consent');
+    check((await text(page, '#lang')) === 'Português', 'the switch offers Portuguese');
+    await page.click('#lang');
+    check((await text(page, '#consent-continue')) === 'Continuar', 'switched to Portuguese');
+    check((await page.getAttribute('html', 'lang')) === 'pt-BR', 'html lang follows the switch');
+    await page.click('#lang');
+    check((await text(page, '#consent-continue')) === 'Continue', 'switched back to English');
+    await page.context().close();
+    await goodJourney(browser, 'en-US', urls.good_en, 'en');
+  }],
+
+  ['user_deny: cancelled at the bank, with next steps', async (browser) => {
+    const page = await phone(browser, 'pt-BR');
+    await page.goto(urls.deny);
+    await onScreen(page, 'consent');
+    await page.click('#consent-continue');
+    await pickBank(page, 'nubank', 'Nubank');
+    await onScreen(page, 'handoff');
+    await page.click('#handoff-go');
+    await atBank(page, 'user_deny', 'reject');
+    await onScreen(page, 'failure');
+    const alert = await text(page, 'section[data-screen="failure"] [role="alert"]');
+    check(alert.includes(t('pt-BR', 'failure.cancelled.title', { bank: 'Nubank' })), `deny: ${alert}`);
+    await look(page, 'deny-1-cancelled');
+    await page.click('#failure-other');
+    await onScreen(page, 'picker');
+    noProblems(page, 'deny');
+    await page.context().close();
+  }],
+
+  ['an institution in outage is shown, labelled and not selectable', async (browser) => {
+    const page = await phone(browser, 'pt-BR');
+    await page.goto(urls.outage);
+    await onScreen(page, 'consent');
+    await page.click('#consent-continue');
+    await page.fill('#q', 'original');
+    const outage = page.locator('.bank[data-code="original"]');
+    check(await outage.isDisabled(), 'the outage bank is disabled');
+    check((await outage.innerText()).includes(t('pt-BR', 'picker.outage')), 'the outage bank says why');
+    await outage.click({ force: true });
+    check((await page.locator('body').getAttribute('data-at')) === 'picker', 'tapping it does nothing');
+    await look(page, 'outage-1-picker');
+    noProblems(page, 'outage');
+    await page.context().close();
+  }],
+
+  ['exit: confirm, keep going, then leave with status=EXITED', async (browser) => {
+    const page = await phone(browser, 'en-US');
+    const landed = await integrator(page);
+    await page.goto(urls.exit);
+    await onScreen(page, 'consent');
+    await page.click('#exit');
+    await page.waitForSelector('#exit-dialog[open]');
+    await look(page, 'exit-1-confirm');
+    await page.click('#exit-stay');
+    check(!(await page.locator('#exit-dialog').getAttribute('open')), 'the dialog closed');
+    await page.click('#consent-continue');
+    await onScreen(page, 'picker');
+    await page.click('#exit');
+    await page.click('#exit-confirm');
+    await page.waitForURL(`${INTEGRATOR}**`);
+    const back = new URL(landed.at(-1));
+    check(back.searchParams.get('status') === 'EXITED', `exit: back at ${back}`);
+    noProblems(page, 'exit');
+    await page.context().close();
+  }],
+
+  ['a link that is not valid says so in plain words', async (browser) => {
+    const page = await phone(browser, 'pt-BR');
+    await page.goto(`${urls.base}/link?v=not-a-token`);
+    await onScreen(page, 'error');
+    const alert = await text(page, 'section[data-screen="error"] [role="alert"]');
+    check(alert.includes(t('pt-BR', 'error.invalid.title')), `invalid: ${alert}`);
+    check(!/token|bearer|INVALID/i.test(alert), `invalid: an API message leaked: ${alert}`);
+    await look(page, 'invalid-1-error');
+    await page.context().close();
+  }],
+];
+
+await run(journeys);
