@@ -18,6 +18,12 @@ async function integrator(page) {
       body: '<!doctype html><html lang="en"><title>Integrator</title><main><h1>Back at the integrator</h1></main></html>',
     });
   });
+  // Registered last, so it wins over the catch-all above.
+  await page.route(`${INTEGRATOR}logo.svg`, (route) => route.fulfill({
+    status: 200,
+    contentType: 'image/svg+xml',
+    body: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#1e3a8a"/><path d="M8 24 16 7l8 17h-4l-4-9-4 9z" fill="#fcfc30"/></svg>',
+  }));
   return landed;
 }
 
@@ -57,20 +63,31 @@ function noProblems(page, name) {
   check(real.length === 0, `${name}: ${real.join('; ')}`);
 }
 
-async function goodJourney(browser, locale, url, prefix) {
+async function goodJourney(browser, locale, url, prefix, client) {
   const page = await phone(browser, locale);
   const landed = await integrator(page);
   const lang = locale.startsWith('pt') ? 'pt-BR' : 'en';
   await page.goto(url);
   await onScreen(page, 'consent');
   const title = await text(page, 'section[data-screen="consent"] h1');
-  check(title === t(lang, 'consent.title', { client: 'Test client' }), `${prefix} consent title: ${title}`);
+  check(title === t(lang, 'consent.title', { client }), `${prefix} consent title: ${title}`);
   check((await page.getAttribute('html', 'lang')) === lang, `${prefix}: html lang`);
   const shared = await page.locator('#shared li').allInnerTexts();
   check(shared.includes(t(lang, 'product.accounts')), `${prefix}: what is shared: ${shared}`);
   const validity = await text(page, '#validity');
   check(/\d{4}/.test(validity) && validity.includes('12'), `${prefix}: for how long: ${validity}`);
   await primaryVisible(page, '#consent-continue', `${prefix}-consent`);
+  if (client !== 'Test client') {
+    // White-label: the client's logo, privacy policy and colour, darkened
+    // from a yellow white text could not be read on.
+    await page.waitForFunction(() => {
+      const logo = document.getElementById('brand-logo');
+      return !logo.hidden && logo.complete && logo.naturalWidth > 0;
+    });
+    check((await page.getAttribute('#privacy-link', 'href')) === `${INTEGRATOR}privacy`, `${prefix}: privacy policy link`);
+    const bg = await page.$eval('#consent-continue', (b) => getComputedStyle(b).backgroundColor);
+    check(bg !== 'rgb(252, 252, 48)' && bg !== 'rgb(15, 118, 110)', `${prefix}: button colour ${bg}`);
+  }
   await look(page, `${prefix}-1-consent`);
 
   await page.click('#consent-continue');
@@ -135,7 +152,7 @@ const journeys = [
     check(formatMoney('en', 1234.5) === 'R$1,234.50', formatMoney('en', 1234.5));
   }],
 
-  ['user_good end to end in Portuguese at 360×640', (browser) => goodJourney(browser, 'pt-BR', urls.good_pt, 'pt')],
+  ['user_good end to end in Portuguese at 360×640, white-labelled', (browser) => goodJourney(browser, 'pt-BR', urls.good_pt, 'pt', 'Acme Crédito')],
 
   ['user_good end to end in English, with the language switch', async (browser) => {
     const page = await phone(browser, 'en-US');
@@ -148,7 +165,7 @@ const journeys = [
     await page.click('#lang');
     check((await text(page, '#consent-continue')) === 'Continue', 'switched back to English');
     await page.context().close();
-    await goodJourney(browser, 'en-US', urls.good_en, 'en');
+    await goodJourney(browser, 'en-US', urls.good_en, 'en', 'Test client');
   }],
 
   ['user_deny: cancelled at the bank, with next steps', async (browser) => {

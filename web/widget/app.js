@@ -76,7 +76,13 @@ function paint() {
   const name = state.session ? state.session.clientName : '';
   $('brand-name').textContent = name;
   $('brand-mark').textContent = name ? name.trim().charAt(0).toUpperCase() : '';
-  $('brand-mark').hidden = !name;
+  const logo = state.session && state.session.logoUrl;
+  if (logo && $('brand-logo').getAttribute('src') !== logo) $('brand-logo').src = logo;
+  $('brand-logo').hidden = !logo;
+  $('brand-mark').hidden = !name || Boolean(logo);
+  const privacy = state.session && state.session.privacyPolicyUrl;
+  $('privacy').hidden = !privacy;
+  if (privacy) $('privacy-link').href = privacy;
   $('validity').textContent = tr('consent.forValue');
   paintShared();
   if (state.institutions.length) paintBanks();
@@ -114,17 +120,20 @@ function bankItem(inst) {
   const logo = document.createElement('img');
   logo.src = inst.avatar;
   logo.alt = '';
+  const text = document.createElement('span');
+  text.className = 'text';
   const name = document.createElement('span');
   name.className = 'name';
   name.textContent = inst.name;
-  button.append(logo, name);
+  text.append(name);
+  button.append(logo, text);
   if (inst.isOutage) {
     button.disabled = true;
     button.classList.add('outage');
     const tag = document.createElement('span');
     tag.className = 'tag';
     tag.textContent = tr('picker.outage');
-    button.append(tag);
+    text.append(tag);
   } else if (state.busyCode) {
     button.disabled = true;
     if (state.busyCode === inst.institutionCode) {
@@ -136,7 +145,7 @@ function bankItem(inst) {
       spinner.className = 'spinner small';
       spinner.setAttribute('aria-hidden', 'true');
       progress.append(spinner, tr('picker.connecting'));
-      button.append(progress);
+      text.append(progress);
     }
   }
   button.addEventListener('click', () => choose(inst));
@@ -315,6 +324,8 @@ async function start() {
   try {
     const [session, institutions] = await Promise.all([state.api.session(), state.api.institutions()]);
     state.session = session;
+    // Already darkened by Ponte if white text on it would be hard to read.
+    if (session.primaryColor) document.documentElement.style.setProperty('--accent', session.primaryColor);
     state.institutions = ordered(institutions);
   } catch (e) {
     if (returning && statusInUrl && (e.kind === 'expired' || e.kind === 'invalid')) {

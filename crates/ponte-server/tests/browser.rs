@@ -8,6 +8,7 @@
 
 mod support;
 
+use ponte_server::services::clients::{self, BrandingChange, NewCredentials};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -110,6 +111,85 @@ async fn consent_statuses(ts: &TestServer, access: &str, link_id: &str) -> Vec<S
         .unwrap_or_default()
 }
 
+/// A second client, "Acme Crédito", with a logo, a privacy policy, a
+/// yellow too light for white text, and one origin allowed to frame it.
+async fn branded_client(ts: &TestServer) -> NewCredentials {
+    let new = clients::parse_new_client("Acme Lending Ltda", None, None, false).expect("valid");
+    let creds = clients::create(ts.app(), new).await.expect("client");
+    clients::update_branding(
+        ts.app(),
+        &creds.client_id,
+        &BrandingChange {
+            display_name: Some("Acme Crédito"),
+            logo_url: Some("https://app.example.com/logo.svg"),
+            primary_color: Some("#FCFC30"),
+            privacy_policy_url: Some("https://app.example.com/privacy"),
+            frame_origins: Some("https://app.example.com"),
+        },
+    )
+    .await
+    .expect("branding");
+    creds
+}
+
+both!(
+    the_link_page_is_locked_down_and_framed_only_where_allowed,
+    |db: Db| async move {
+        let ts = support::spawn(db).await;
+        let access = ts.access_token().await;
+        let (_, plain) = link(&ts, &access).await;
+        let branded = branded_client(&ts).await;
+        let (_, framed) = link(&ts, &ts.access_token_for(&branded).await).await;
+
+        let page = ts.http.get(&plain).send().await.unwrap();
+        assert_eq!(page.status(), 200);
+        let h = page.headers().clone();
+        let csp = h["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "{csp}");
+        assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+        assert_eq!(h["x-frame-options"], "DENY");
+        assert_eq!(h["x-content-type-options"], "nosniff");
+        assert_eq!(h["referrer-policy"], "no-referrer");
+        assert_eq!(h["cache-control"], "no-store");
+        let html = page.text().await.unwrap();
+        assert!(!html.contains("<script>") && !html.contains("style="), "no inline code");
+
+        // The app's script is content-addressed: cached for good.
+        let script = regex::Regex::new(r#"src="(/link/assets/[0-9a-f]{16}/app\.js)""#)
+            .unwrap()
+            .captures(&html)
+            .expect("app.js by version")[1]
+            .to_string();
+        let js = ts.http.get(ts.url(&script)).send().await.unwrap();
+        assert_eq!(js.status(), 200);
+        assert!(js.headers()["content-type"].to_str().unwrap().contains("javascript"));
+        assert!(js.headers()["cache-control"].to_str().unwrap().contains("immutable"));
+        let missing = ts.http.get(ts.url("/link/assets/0/nothing.js")).send().await.unwrap();
+        assert_eq!(missing.status(), 404);
+
+        // A client that allows an origin: that origin may frame its links.
+        let page = ts.http.get(&framed).send().await.unwrap();
+        let csp = page.headers()["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("frame-ancestors https://app.example.com"), "{csp}");
+        assert!(page.headers().get("x-frame-options").is_none());
+
+        // What the widget learns with the link token: the display name and a
+        // colour white text can sit on.
+        let token = framed.split("v=").nth(1).unwrap();
+        let (status, session) = ts.get("/link/session", Some(token)).await;
+        assert_eq!(status, 200, "{session}");
+        assert_eq!(session["clientName"], "Acme Crédito");
+        assert_eq!(session["privacyPolicyUrl"], "https://app.example.com/privacy");
+        assert_eq!(session["redirectUrl"], "https://app.example.com/done");
+        let color = session["primaryColor"].as_str().unwrap();
+        assert!(color.starts_with('#') && color != "#fcfc30", "darkened: {color}");
+        let (status, body) = ts.get("/link/session", Some(&access)).await;
+        assert_eq!((status, body["error"]["code"].as_str()), (403, Some("INVALID_TOKEN")));
+        let (status, body) = ts.get("/link/session", None).await;
+        assert_eq!((status, body["error"]["code"].as_str()), (401, Some("INVALID_TOKEN")));
+    }
+);
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_widget_in_a_real_browser() {
     if !browser_available() {
@@ -119,11 +199,20 @@ async fn the_widget_in_a_real_browser() {
     let access = ts.access_token().await;
     // Made first: the clock moves past its expiry before its journey.
     let (_, expired) = link(&ts, &access).await;
+    // The Portuguese journey is white-labelled, with a colour too light for
+    // white text; the others show Ponte's own look.
+    let branded = branded_client(&ts).await;
+    let branded_access = ts.access_token_for(&branded).await;
 
     let mut urls = serde_json::Map::new();
     let mut ids = serde_json::Map::new();
     for name in ["good_pt", "good_en", "deny", "outage", "exit"] {
-        let (id, url) = link(&ts, &access).await;
+        let token = if name == "good_pt" {
+            &branded_access
+        } else {
+            &access
+        };
+        let (id, url) = link(&ts, token).await;
         urls.insert(name.into(), Value::String(url));
         ids.insert(name.into(), Value::String(id));
     }
@@ -132,13 +221,14 @@ async fn the_widget_in_a_real_browser() {
 
     // What the browser did, as the integrator's backend sees it.
     let id = |name: &str| ids[name].as_str().unwrap_or_default().to_string();
-    for name in ["good_pt", "good_en"] {
-        assert_eq!(
-            consent_statuses(&ts, &access, &id(name)).await,
-            ["AUTHORISED"],
-            "{name}"
-        );
-    }
+    assert_eq!(
+        consent_statuses(&ts, &branded_access, &id("good_pt")).await,
+        ["AUTHORISED"]
+    );
+    assert_eq!(
+        consent_statuses(&ts, &access, &id("good_en")).await,
+        ["AUTHORISED"]
+    );
     assert!(
         consent_statuses(&ts, &access, &id("deny"))
             .await

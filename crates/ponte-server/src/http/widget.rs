@@ -7,7 +7,7 @@ use crate::http::data_api::ApiError;
 use crate::http::extract::bearer;
 use crate::services::authorisation::{self, CallbackParams};
 use crate::services::directory::CALLBACK_PATH;
-use crate::services::{consents, links};
+use crate::services::{clients, consents, links};
 use crate::tokens::{TokenError, TokenKind};
 use crate::web;
 use crate::App;
@@ -16,7 +16,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -47,9 +47,23 @@ footer{{margin-top:2rem;font-size:.8rem;color:#9ca3af;text-align:center}}</style
 }
 
 /// The widget's page; everything it shows comes from the API, with the link
-/// token the page reads from its own URL.
-async fn link_page() -> Response {
-    web::page(&web::FrameAncestors::default())
+/// token the page reads from its own URL. Only that token's client decides
+/// who may frame the page.
+async fn link_page(State(app): State<App>, Query(q): Query<LinkQuery>) -> Response {
+    let mut frame = web::FrameAncestors::default();
+    if let Some(token) = q.v.as_deref() {
+        if let Ok(who) = app.tokens.verify(token, &[TokenKind::Link]).await {
+            if let Ok(b) = clients::branding(&app, who.client_id.as_str()).await {
+                frame = web::FrameAncestors::new(b.frame_origins);
+            }
+        }
+    }
+    web::page(&frame)
+}
+
+#[derive(Deserialize)]
+struct LinkQuery {
+    v: Option<String>,
 }
 
 async fn link_asset(AxumPath((version, file)): AxumPath<(String, String)>) -> Response {
@@ -62,7 +76,12 @@ async fn link_asset(AxumPath((version, file)): AxumPath<(String, String)>) -> Re
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct LinkSession {
+    /// The display name when the client set one.
     client_name: String,
+    logo_url: Option<String>,
+    /// Darkened when too light for white text.
+    primary_color: Option<String>,
+    privacy_policy_url: Option<String>,
     redirect_url: Option<String>,
     link_expire_at: String,
     consent_validity_days: i64,
@@ -79,8 +98,12 @@ async fn link_session(State(app): State<App>, headers: HeaderMap) -> Result<Resp
     let client = ponte_store::client_by_id(&mut conn, who.client_id.as_str())
         .await?
         .ok_or(Error::NotFound("client"))?;
+    let branding = clients::branding(&app, &client.id).await?;
     let mut resp = Json(LinkSession {
-        client_name: client.name,
+        client_name: branding.display_name.clone().unwrap_or(client.name),
+        logo_url: branding.logo_url.clone(),
+        primary_color: branding.readable_color(),
+        privacy_policy_url: branding.privacy_policy_url.clone(),
         redirect_url: link.redirect_url,
         link_expire_at: rfc3339(who.expires_at),
         consent_validity_days: consents::CONSENT_VALIDITY_MS / (24 * 3600 * 1000),

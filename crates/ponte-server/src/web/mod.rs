@@ -10,6 +10,8 @@
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use rust_embed::RustEmbed;
+pub mod color;
+
 use sha2::{Digest, Sha256};
 use std::sync::LazyLock;
 
@@ -55,6 +57,11 @@ pub fn version() -> &'static str {
 pub struct FrameAncestors(Vec<String>);
 
 impl FrameAncestors {
+    /// Origins already parsed as such (`clients::apply_branding`).
+    pub fn new(origins: Vec<String>) -> Self {
+        FrameAncestors(origins)
+    }
+
     fn directive(&self) -> String {
         if self.0.is_empty() {
             "frame-ancestors 'none'".to_string()
