@@ -53,6 +53,17 @@ async function atBank(page, user, decision) {
   await page.click(`button[name=decision][value=${decision}]`);
 }
 
+/** From the consent screen to the bank's login page, through `code`. */
+async function toBank(page, url, code) {
+  await page.goto(url);
+  await onScreen(page, 'consent');
+  await page.click('#consent-continue');
+  await page.click(`.bank[data-code="${code}"]`);
+  await onScreen(page, 'handoff');
+  await page.click('#handoff-go');
+  await page.waitForSelector('form[data-step="login"]');
+}
+
 async function pickBank(page, query, name) {
   await page.fill('#q', query);
   await page.click(`.bank:has-text("${name}")`);
@@ -187,6 +198,39 @@ const journeys = [
     await page.context().close();
   }],
 
+  ['user_mfa: the one-time code at the bank, then success', async (browser) => {
+    const page = await phone(browser, 'en-US');
+    await toBank(page, urls.mfa, 'bradesco');
+    await page.fill('#username', 'user_mfa');
+    await page.fill('#password', 'pass_good');
+    await page.click('form[data-step="login"] button[type=submit]');
+    await page.fill('#otp', '123456');
+    await page.click('form[data-step="otp"] button[type=submit]');
+    await page.click('button[name=decision][value=approve]');
+    await onScreen(page, 'success');
+    check((await text(page, 'section[data-screen="success"] p')).includes('Bradesco'), 'mfa: success names the bank');
+    noProblems(page, 'mfa');
+    await page.context().close();
+  }],
+
+  ['user_locked: refused at the bank, back with a way forward', async (browser) => {
+    const page = await phone(browser, 'pt-BR');
+    await toBank(page, urls.locked, 'santander');
+    await page.fill('#username', 'user_locked');
+    await page.fill('#password', 'whatever');
+    await page.click('form[data-step="login"] button[type=submit]');
+    await page.waitForSelector('a[data-step="cancel"]');
+    await page.click('a[data-step="cancel"]');
+    await onScreen(page, 'failure');
+    const alert = await text(page, 'section[data-screen="failure"] [role="alert"]');
+    check(alert.includes('Santander'), `locked: ${alert}`);
+    await look(page, 'locked-1-failure');
+    await page.click('#failure-retry');
+    await onScreen(page, 'handoff');
+    noProblems(page, 'locked');
+    await page.context().close();
+  }],
+
   ['an institution in outage is shown, labelled and not selectable', async (browser) => {
     const page = await phone(browser, 'pt-BR');
     await page.goto(urls.outage);
@@ -203,7 +247,7 @@ const journeys = [
     await page.context().close();
   }],
 
-  ['exit: confirm, keep going, then leave with status=EXITED', async (browser) => {
+  ['exit from the consent, picker and hand-off screens: confirm, then status=EXITED', async (browser) => {
     const page = await phone(browser, 'en-US');
     const landed = await integrator(page);
     await page.goto(urls.exit);
@@ -215,6 +259,10 @@ const journeys = [
     check(!(await page.locator('#exit-dialog').getAttribute('open')), 'the dialog closed');
     await page.click('#consent-continue');
     await onScreen(page, 'picker');
+    await page.click('#exit');
+    await page.click('#exit-stay');
+    await page.click('.bank[data-code="inter"]');
+    await onScreen(page, 'handoff');
     await page.click('#exit');
     await page.click('#exit-confirm');
     await page.waitForURL(`${INTEGRATOR}**`);

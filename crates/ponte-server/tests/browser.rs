@@ -206,7 +206,7 @@ async fn the_widget_in_a_real_browser() {
 
     let mut urls = serde_json::Map::new();
     let mut ids = serde_json::Map::new();
-    for name in ["good_pt", "good_en", "deny", "outage", "exit"] {
+    for name in ["good_pt", "good_en", "deny", "mfa", "locked", "outage", "exit"] {
         let token = if name == "good_pt" {
             &branded_access
         } else {
@@ -229,16 +229,22 @@ async fn the_widget_in_a_real_browser() {
         consent_statuses(&ts, &access, &id("good_en")).await,
         ["AUTHORISED"]
     );
-    assert!(
-        consent_statuses(&ts, &access, &id("deny"))
-            .await
-            .contains(&"REJECTED".to_string()),
-        "user_deny's consent is rejected"
+    assert_eq!(
+        consent_statuses(&ts, &access, &id("mfa")).await,
+        ["AUTHORISED"]
     );
+    for name in ["deny", "locked"] {
+        assert!(
+            consent_statuses(&ts, &access, &id(name))
+                .await
+                .contains(&"REJECTED".to_string()),
+            "{name}: the consent is rejected"
+        );
+    }
     assert_eq!(
         consent_statuses(&ts, &access, &id("exit")).await,
-        Vec::<String>::new(),
-        "leaving before choosing a bank creates no consent"
+        ["AWAITING_AUTHORISATION"],
+        "left at the hand-off: the consent was never authorised"
     );
 
     ts.clock

@@ -114,40 +114,53 @@ async fn link_session(State(app): State<App>, headers: HeaderMap) -> Result<Resp
     Ok(resp)
 }
 
+/// Where the bank sends the browser back. With a `redirectUrl` (the widget's
+/// own, or the integrator's) it passes the outcome on; without one it says
+/// how it went, in both languages since nothing here knows the user's.
 async fn callback(State(app): State<App>, Query(params): Query<CallbackParams>) -> Response {
     match authorisation::complete_authorisation(&app, params).await {
         Ok(outcome) => match outcome.redirect {
             Some(to) => Redirect::to(&to).into_response(),
             None => {
                 let (title, class) = if outcome.status == ponte_core::ConsentStatus::Authorised {
-                    ("Your bank is connected", "msg ok")
+                    ("Sua conta está conectada / Your account is connected", "msg ok")
                 } else {
-                    ("The connection was not completed", "msg")
+                    ("A conexão não foi concluída / The connection was not completed", "msg")
                 };
-                Html(page(title, &format!(r#"<h1>{title}</h1><div class="{class}" data-status="{s}">Consent {id}: {s}</div><p class="lead">You can close this window.</p>"#, s = outcome.status, id = outcome.consent_id))).into_response()
+                Html(page(title, &format!(r#"<h1>{title}</h1><div class="{class}" data-status="{s}" data-consent-id="{id}">Nenhuma ação necessária aqui. / Nothing more to do here.</div><p class="lead">Você pode fechar esta janela. / You can close this window.</p>"#, s = outcome.status, id = outcome.consent_id))).into_response()
             }
         },
         Err(e) => {
+            // Plain words only: the end user cannot act on an API message.
             let (status, text) = match &e {
                 Error::NotFound(_) => (
                     StatusCode::BAD_REQUEST,
-                    "This authorisation is unknown or was already completed.".to_string(),
+                    "Esta autorização é desconhecida ou já foi concluída. / This authorisation is unknown or was already completed.",
                 ),
-                Error::Field(f) => (StatusCode::BAD_REQUEST, f.to_string()),
+                Error::Field(_) | Error::Malformed { .. } => (
+                    StatusCode::BAD_REQUEST,
+                    "Não conseguimos ler a resposta do seu banco. Comece de novo pelo aplicativo que enviou você. / We could not read your bank's answer. Start again from the app that sent you.",
+                ),
                 Error::Internal(err) => {
                     tracing::error!(error = ?err, "callback failed");
                     (
                         StatusCode::INTERNAL_SERVER_ERROR,
-                        "Something went wrong on our side.".to_string(),
+                        "Algo deu errado do nosso lado. Tente de novo em instantes. / Something went wrong on our side. Please try again shortly.",
                     )
                 }
-                other => (StatusCode::BAD_GATEWAY, other.to_string()),
+                other => {
+                    tracing::warn!(error = %other, "the institution did not complete an authorisation");
+                    (
+                        StatusCode::BAD_GATEWAY,
+                        "Seu banco não concluiu a conexão. Comece de novo pelo aplicativo que enviou você. / Your bank did not complete the connection. Start again from the app that sent you.",
+                    )
+                }
             };
             let body = format!(
-                r#"<h1>We could not finish connecting your bank</h1><div class="msg">{}</div>"#,
-                html_escape::encode_text(&text)
+                r#"<h1>Não foi possível conectar sua conta / We could not connect your account</h1><div class="msg" role="alert">{}</div>"#,
+                html_escape::encode_text(text)
             );
-            (status, Html(page("Connection failed", &body))).into_response()
+            (status, Html(page("Conexão não concluída / Connection failed", &body))).into_response()
         }
     }
 }
