@@ -66,10 +66,7 @@ async fn journeys(script: &str, args: &[String]) {
         .arg(root.join("tests/browser").join(script))
         .args(args)
         .current_dir(&root)
-        .env(
-            "PONTE_SCREENSHOTS",
-            root.join("target/browser-screenshots"),
-        )
+        .env("PONTE_SCREENSHOTS", root.join("target/browser-screenshots"))
         .kill_on_drop(true)
         .output();
     let out = tokio::time::timeout(JOURNEYS_AT_MOST, run)
@@ -145,14 +142,20 @@ both!(
         assert_eq!(page.status(), 200);
         let h = page.headers().clone();
         let csp = h["content-security-policy"].to_str().unwrap();
-        assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "{csp}");
+        assert!(
+            csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+            "{csp}"
+        );
         assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
         assert_eq!(h["x-frame-options"], "DENY");
         assert_eq!(h["x-content-type-options"], "nosniff");
         assert_eq!(h["referrer-policy"], "no-referrer");
         assert_eq!(h["cache-control"], "no-store");
         let html = page.text().await.unwrap();
-        assert!(!html.contains("<script>") && !html.contains("style="), "no inline code");
+        assert!(
+            !html.contains("<script>") && !html.contains("style="),
+            "no inline code"
+        );
 
         // The app's script is content-addressed: cached for good.
         let script = regex::Regex::new(r#"src="(/link/assets/[0-9a-f]{16}/app\.js)""#)
@@ -162,15 +165,29 @@ both!(
             .to_string();
         let js = ts.http.get(ts.url(&script)).send().await.unwrap();
         assert_eq!(js.status(), 200);
-        assert!(js.headers()["content-type"].to_str().unwrap().contains("javascript"));
-        assert!(js.headers()["cache-control"].to_str().unwrap().contains("immutable"));
-        let missing = ts.http.get(ts.url("/link/assets/0/nothing.js")).send().await.unwrap();
+        assert!(js.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .contains("javascript"));
+        assert!(js.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("immutable"));
+        let missing = ts
+            .http
+            .get(ts.url("/link/assets/0/nothing.js"))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(missing.status(), 404);
 
         // A client that allows an origin: that origin may frame its links.
         let page = ts.http.get(&framed).send().await.unwrap();
         let csp = page.headers()["content-security-policy"].to_str().unwrap();
-        assert!(csp.contains("frame-ancestors https://app.example.com"), "{csp}");
+        assert!(
+            csp.contains("frame-ancestors https://app.example.com"),
+            "{csp}"
+        );
         assert!(page.headers().get("x-frame-options").is_none());
 
         // What the widget learns with the link token: the display name and a
@@ -179,14 +196,26 @@ both!(
         let (status, session) = ts.get("/link/session", Some(token)).await;
         assert_eq!(status, 200, "{session}");
         assert_eq!(session["clientName"], "Acme Crédito");
-        assert_eq!(session["privacyPolicyUrl"], "https://app.example.com/privacy");
+        assert_eq!(
+            session["privacyPolicyUrl"],
+            "https://app.example.com/privacy"
+        );
         assert_eq!(session["redirectUrl"], "https://app.example.com/done");
         let color = session["primaryColor"].as_str().unwrap();
-        assert!(color.starts_with('#') && color != "#fcfc30", "darkened: {color}");
+        assert!(
+            color.starts_with('#') && color != "#fcfc30",
+            "darkened: {color}"
+        );
         let (status, body) = ts.get("/link/session", Some(&access)).await;
-        assert_eq!((status, body["error"]["code"].as_str()), (403, Some("INVALID_TOKEN")));
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (403, Some("INVALID_TOKEN"))
+        );
         let (status, body) = ts.get("/link/session", None).await;
-        assert_eq!((status, body["error"]["code"].as_str()), (401, Some("INVALID_TOKEN")));
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (401, Some("INVALID_TOKEN"))
+        );
     }
 );
 
@@ -206,7 +235,9 @@ async fn the_widget_in_a_real_browser() {
 
     let mut urls = serde_json::Map::new();
     let mut ids = serde_json::Map::new();
-    for name in ["good_pt", "good_en", "deny", "mfa", "locked", "outage", "exit"] {
+    for name in [
+        "good_pt", "good_en", "deny", "mfa", "locked", "outage", "exit",
+    ] {
         let token = if name == "good_pt" {
             &branded_access
         } else {
@@ -247,8 +278,9 @@ async fn the_widget_in_a_real_browser() {
         "left at the hand-off: the consent was never authorised"
     );
 
-    ts.clock
-        .advance(Duration::from_secs(ponte_server::tokens::LINK_TOKEN_TTL_SECS as u64 + 60));
+    ts.clock.advance(Duration::from_secs(
+        ponte_server::tokens::LINK_TOKEN_TTL_SECS as u64 + 60,
+    ));
     journeys(
         "expired.mjs",
         &[json!({"base": ts.base, "expired": expired}).to_string()],

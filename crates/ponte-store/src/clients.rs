@@ -46,11 +46,7 @@ pub async fn client_branding(conn: &mut Conn, id: &str) -> Result<Option<ClientB
 }
 
 /// Replaces the client's branding; false when there is no such client.
-pub async fn set_client_branding(
-    conn: &mut Conn,
-    id: &str,
-    b: &ClientBrandingRow,
-) -> Result<bool> {
+pub async fn set_client_branding(conn: &mut Conn, id: &str, b: &ClientBrandingRow) -> Result<bool> {
     Ok(sqlx::query(
         "UPDATE clients SET display_name = $1, logo_url = $2, primary_color = $3, privacy_policy_url = $4, frame_origins = $5 WHERE id = $6",
     )

@@ -123,9 +123,15 @@ async fn callback(State(app): State<App>, Query(params): Query<CallbackParams>) 
             Some(to) => Redirect::to(&to).into_response(),
             None => {
                 let (title, class) = if outcome.status == ponte_core::ConsentStatus::Authorised {
-                    ("Sua conta está conectada / Your account is connected", "msg ok")
+                    (
+                        "Sua conta está conectada / Your account is connected",
+                        "msg ok",
+                    )
                 } else {
-                    ("A conexão não foi concluída / The connection was not completed", "msg")
+                    (
+                        "A conexão não foi concluída / The connection was not completed",
+                        "msg",
+                    )
                 };
                 Html(page(title, &format!(r#"<h1>{title}</h1><div class="{class}" data-status="{s}" data-consent-id="{id}">Nenhuma ação necessária aqui. / Nothing more to do here.</div><p class="lead">Você pode fechar esta janela. / You can close this window.</p>"#, s = outcome.status, id = outcome.consent_id))).into_response()
             }
@@ -160,7 +166,11 @@ async fn callback(State(app): State<App>, Query(params): Query<CallbackParams>) 
                 r#"<h1>Não foi possível conectar sua conta / We could not connect your account</h1><div class="msg" role="alert">{}</div>"#,
                 html_escape::encode_text(text)
             );
-            (status, Html(page("Conexão não concluída / Connection failed", &body))).into_response()
+            (
+                status,
+                Html(page("Conexão não concluída / Connection failed", &body)),
+            )
+                .into_response()
         }
     }
 }

@@ -336,7 +336,10 @@ pub fn apply_branding(current: Branding, change: &BrandingChange) -> Result<Bran
     let mut b = current;
     if let Some(name) = given(change.display_name) {
         if name.is_some_and(|n| n.chars().count() > 60) {
-            return Err(FieldError::new("displayName", "must be at most 60 characters"));
+            return Err(FieldError::new(
+                "displayName",
+                "must be at most 60 characters",
+            ));
         }
         b.display_name = name.map(str::to_string);
     }
@@ -350,12 +353,17 @@ pub fn apply_branding(current: Branding, change: &BrandingChange) -> Result<Bran
     }
     if let Some(color) = given(change.primary_color) {
         if color.is_some_and(|c| Color::parse(c).is_none()) {
-            return Err(FieldError::new("primaryColor", "must be a hex colour such as #0f766e"));
+            return Err(FieldError::new(
+                "primaryColor",
+                "must be a hex colour such as #0f766e",
+            ));
         }
         b.primary_color = color.map(|c| c.to_ascii_lowercase());
     }
     if let Some(url) = given(change.privacy_policy_url) {
-        let url = url.map(|u| HttpUrl::parse("privacyPolicyUrl", u)).transpose()?;
+        let url = url
+            .map(|u| HttpUrl::parse("privacyPolicyUrl", u))
+            .transpose()?;
         b.privacy_policy_url = url.map(|u| u.as_str().to_string());
     }
     if let Some(origins) = given(change.frame_origins) {
@@ -367,7 +375,10 @@ pub fn apply_branding(current: Branding, change: &BrandingChange) -> Result<Bran
                 Ok(u) if matches!(u.url().path(), "" | "/") && u.url().query().is_none() => {
                     Ok(u.url().origin().ascii_serialization())
                 }
-                Ok(_) => Err(FieldError::new("frameOrigins", format!("{o:?} must be an origin (scheme, host and port, no path)"))),
+                Ok(_) => Err(FieldError::new(
+                    "frameOrigins",
+                    format!("{o:?} must be an origin (scheme, host and port, no path)"),
+                )),
                 Err(e) => Err(e),
             })
             .collect::<Result<_, _>>()?;
@@ -392,7 +403,11 @@ pub async fn branding(app: &App, client_id: &str) -> Result<Branding> {
     })
 }
 
-pub async fn update_branding(app: &App, client_id: &str, change: &BrandingChange<'_>) -> Result<Branding> {
+pub async fn update_branding(
+    app: &App,
+    client_id: &str,
+    change: &BrandingChange<'_>,
+) -> Result<Branding> {
     let next = apply_branding(branding(app, client_id).await?, change)?;
     let row = ponte_store::ClientBrandingRow {
         display_name: next.display_name.clone(),
@@ -424,18 +439,56 @@ mod tests {
         };
         let b = apply_branding(Branding::default(), &set).unwrap();
         assert_eq!(b.display_name.as_deref(), Some("Acme Crédito"));
-        assert_eq!(b.frame_origins, ["https://app.acme.com.br", "http://localhost:3000"]);
+        assert_eq!(
+            b.frame_origins,
+            ["https://app.acme.com.br", "http://localhost:3000"]
+        );
         assert_ne!(b.readable_color(), b.primary_color, "too light: darkened");
-        let cleared = BrandingChange { display_name: Some(""), ..Default::default() };
+        let cleared = BrandingChange {
+            display_name: Some(""),
+            ..Default::default()
+        };
         let b = apply_branding(b, &cleared).unwrap();
-        assert_eq!((b.display_name, b.primary_color.as_deref()), (None, Some("#fcfc30")));
+        assert_eq!(
+            (b.display_name, b.primary_color.as_deref()),
+            (None, Some("#fcfc30"))
+        );
         for (change, field) in [
-            (BrandingChange { primary_color: Some("teal"), ..Default::default() }, "primaryColor"),
-            (BrandingChange { logo_url: Some("http://acme.com/logo.png"), ..Default::default() }, "logoUrl"),
-            (BrandingChange { frame_origins: Some("https://acme.com/app"), ..Default::default() }, "frameOrigins"),
-            (BrandingChange { privacy_policy_url: Some("javascript:alert(1)"), ..Default::default() }, "privacyPolicyUrl"),
+            (
+                BrandingChange {
+                    primary_color: Some("teal"),
+                    ..Default::default()
+                },
+                "primaryColor",
+            ),
+            (
+                BrandingChange {
+                    logo_url: Some("http://acme.com/logo.png"),
+                    ..Default::default()
+                },
+                "logoUrl",
+            ),
+            (
+                BrandingChange {
+                    frame_origins: Some("https://acme.com/app"),
+                    ..Default::default()
+                },
+                "frameOrigins",
+            ),
+            (
+                BrandingChange {
+                    privacy_policy_url: Some("javascript:alert(1)"),
+                    ..Default::default()
+                },
+                "privacyPolicyUrl",
+            ),
         ] {
-            assert_eq!(apply_branding(Branding::default(), &change).unwrap_err().field, field);
+            assert_eq!(
+                apply_branding(Branding::default(), &change)
+                    .unwrap_err()
+                    .field,
+                field
+            );
         }
     }
 }

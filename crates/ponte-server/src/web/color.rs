@@ -94,8 +94,14 @@ mod tests {
 
     #[test]
     fn parses_short_and_long_hex_only() {
-        assert_eq!(Color::parse("#0F766E").map(|c| c.to_string()).as_deref(), Some("#0f766e"));
-        assert_eq!(Color::parse("#abc").map(|c| c.to_string()).as_deref(), Some("#aabbcc"));
+        assert_eq!(
+            Color::parse("#0F766E").map(|c| c.to_string()).as_deref(),
+            Some("#0f766e")
+        );
+        assert_eq!(
+            Color::parse("#abc").map(|c| c.to_string()).as_deref(),
+            Some("#aabbcc")
+        );
         for bad in ["red", "#12345", "0f766e", "#gggggg", "#1234567", "", "#ééé"] {
             assert_eq!(Color::parse(bad), None, "{bad}");
         }
@@ -112,6 +118,12 @@ mod tests {
         assert!(fixed.contrast_with_white() >= MIN_CONTRAST, "{fixed}");
         // Still yellow-ish (an olive), not black.
         assert!(fixed.r > 60 && fixed.b < fixed.r, "{fixed}");
-        assert!(Color::parse("#fff").unwrap().readable_on_white().contrast_with_white() >= MIN_CONTRAST);
+        assert!(
+            Color::parse("#fff")
+                .unwrap()
+                .readable_on_white()
+                .contrast_with_white()
+                >= MIN_CONTRAST
+        );
     }
 }

@@ -25,7 +25,8 @@ pub const ASSETS_PATH: &str = "/link/assets";
 /// What the page may load and from where. Bank avatars may come from the
 /// institutions' own hosts, hence `https:` for images; everything else is
 /// this origin. `frame-ancestors` is added per response.
-const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; \
+const CSP: &str =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; \
 connect-src 'self'; font-src 'self'; form-action 'self'; base-uri 'none'";
 
 /// One hash over every file: a new build changes every asset URL at once, and
@@ -79,11 +80,7 @@ pub fn page(frame: &FrameAncestors) -> Response {
     };
     let html = String::from_utf8_lossy(&file.data)
         .replace("{{assets}}", &format!("{ASSETS_PATH}/{}", version()));
-    let mut resp = (
-        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-        html,
-    )
-        .into_response();
+    let mut resp = ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response();
     secure(&mut resp, frame);
     // The URL carries the link token: keep the page out of every cache.
     resp.headers_mut()
