@@ -231,6 +231,28 @@ const journeys = [
     await page.context().close();
   }],
 
+  ['keyboard only: from the consent screen to the hand-off', async (browser) => {
+    const page = await phone(browser, 'pt-BR');
+    await page.goto(urls.outage);
+    await onScreen(page, 'consent');
+    // Tab until the primary action has focus, as a keyboard user would.
+    for (let i = 0; i < 10 && (await page.evaluate(() => document.activeElement.id)) !== 'consent-continue'; i += 1) {
+      await page.keyboard.press('Tab');
+    }
+    check((await page.evaluate(() => document.activeElement.id)) === 'consent-continue', 'continue is reachable by Tab');
+    const ring = await page.$eval('#consent-continue', (b) => getComputedStyle(b).outlineStyle);
+    check(ring !== 'none', 'the focused button shows a focus ring');
+    await page.keyboard.press('Enter');
+    await onScreen(page, 'picker');
+    await page.locator('#q').focus();
+    await page.keyboard.type('nubank');
+    await page.keyboard.press('Tab');
+    check((await page.evaluate(() => document.activeElement.dataset.code)) === 'nubank', 'Tab from the search reaches the bank');
+    await page.keyboard.press('Enter');
+    await onScreen(page, 'handoff');
+    await page.context().close();
+  }],
+
   ['an institution in outage is shown, labelled and not selectable', async (browser) => {
     const page = await phone(browser, 'pt-BR');
     await page.goto(urls.outage);
