@@ -20,6 +20,9 @@ export async function launch() {
     args: [
       '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      // The SDK journey's integrator page and Ponte are both on loopback
+      // (localhost vs 127.0.0.1); in production they are public origins.
+      '--disable-features=LocalNetworkAccessChecks,PrivateNetworkAccessRespectPreflightResults',
     ],
   });
 }

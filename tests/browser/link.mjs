@@ -294,6 +294,64 @@ const journeys = [
     await page.context().close();
   }],
 
+  ['the SDK: a modal on an allowed origin, events in order, then onSuccess', async (browser) => {
+    const page = await phone(browser, 'en-US');
+    // Another origin than Ponte's (localhost, not 127.0.0.1), on loopback so
+    // Chromium's private-network rules let it load the SDK.
+    const site = `http://localhost:${new URL(urls.base).port}`;
+    const token = new URL(urls.sdk).searchParams.get('v');
+    await page.route(`${site}/**`, (route) => route.fulfill({
+      status: 200,
+      contentType: 'text/html',
+      body: `<!doctype html><html lang="en"><title>Acme</title><main><h1>Acme</h1>
+<button id="connect">Connect a bank</button></main>
+<script src="${urls.base}/ponte-link.js"></script>
+<script>
+  window.calls = [];
+  const link = PonteLink.create({
+    token: ${JSON.stringify(token)},
+    locale: 'en',
+    onEvent: (name, m) => calls.push(['event', name, m]),
+    onSuccess: (m) => calls.push(['success', m]),
+    onExit: (m) => calls.push(['exit', m]),
+  });
+  document.getElementById('connect').onclick = () => link.open();
+</script></html>`,
+    }));
+    await page.goto(`${site}/shop`);
+    const version = await page.evaluate(() => window.PonteLink && window.PonteLink.VERSION);
+    check(version === '1.0.0', `SDK version ${version}: ${page.problems.join('; ')}`);
+    await page.click('#connect');
+    const widget = page.frameLocator('iframe[title="Ponte"]');
+    await widget.locator('body[data-at="consent"]').waitFor();
+    check((await widget.locator('#consent-continue').innerText()) === 'Continue', 'the locale option');
+    await widget.locator('#consent-continue').click();
+    await widget.locator('.bank[data-code="itau"]').click();
+    await widget.locator('#handoff-go').click();
+    await widget.locator('#username').fill('user_good');
+    await widget.locator('#password').fill('pass_good');
+    await widget.locator('form[data-step="login"] button[type=submit]').click();
+    await widget.locator('button[name=decision][value=approve]').click();
+    try {
+      await widget.locator('body[data-at="success"]').waitFor();
+    } finally {
+      await shot(page, 'sdk-1-success-in-modal');
+    }
+    await widget.locator('#success-finish').click();
+    await page.waitForFunction(() => calls.some((c) => c[0] === 'success'));
+    const calls = await page.evaluate(() => window.calls);
+    const events = calls.filter((c) => c[0] === 'event').map((c) => c[1]);
+    const expected = ['OPEN', 'INSTITUTION_SELECTED', 'CONSENT_CREATED', 'HANDED_OFF', 'RETURNED', 'AUTHORISED'];
+    check(JSON.stringify(events) === JSON.stringify(expected), `events: ${events}`);
+    const success = calls.find((c) => c[0] === 'success')[1];
+    check(success.status === 'AUTHORISED' && success.consentId && success.institutionCode === 'itau', `onSuccess: ${JSON.stringify(success)}`);
+    const shapes = calls.map((c) => Object.keys(c.at(-1)).sort().join());
+    check(new Set(shapes).size === 1, `every event has the same metadata: ${shapes}`);
+    check(!calls.some((c) => c[0] === 'exit'), 'no onExit after success');
+    check((await page.locator('iframe').count()) === 0, 'the modal is gone');
+    await page.context().close();
+  }],
+
   ['a link that is not valid says so in plain words', async (browser) => {
     const page = await phone(browser, 'pt-BR');
     await page.goto(`${urls.base}/link?v=not-a-token`);

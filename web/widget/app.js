@@ -29,6 +29,9 @@ const state = {
   failure: null, // 'cancelled' | 'bank'
   error: null, // 'expired' | 'invalid' | 'network' | 'server'
   screen: 'loading',
+  // The integrator's page that framed us through the SDK, if any: the only
+  // origin our messages go to.
+  parentOrigin: null,
 };
 
 function load() {
@@ -40,9 +43,9 @@ function load() {
 }
 
 function save() {
-  const { token, locale, bank, consent } = state;
+  const { token, locale, bank, consent, parentOrigin } = state;
   try {
-    sessionStorage.setItem(SAVED, JSON.stringify({ token, locale, bank, consentId: consent && consent.id }));
+    sessionStorage.setItem(SAVED, JSON.stringify({ token, locale, bank, parentOrigin, consentId: consent && consent.id }));
   } catch {
     // Private modes may refuse storage: the flow still works, only the
     // return screen then knows less (the bank's name).
@@ -62,6 +65,32 @@ function vars() {
 }
 
 const tr = (key, extra = {}) => t(state.locale, key, { ...vars(), ...extra });
+
+/** The origin `raw` names, if it is exactly an http(s) origin. */
+function originOf(raw) {
+  try {
+    const url = new URL(raw);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === raw ? raw : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Tells the SDK on the framing page what happened; a no-op when not framed. */
+function emit(event, extra = {}) {
+  if (!state.parentOrigin || window.parent === window) return;
+  const metadata = {
+    consentId: (state.consent && state.consent.id) || (state.result && state.result.consentId) || null,
+    institutionCode: state.bank ? state.bank.institutionCode : null,
+    institutionName: state.bank ? state.bank.name : null,
+    status: (state.result && state.result.status) || null,
+    errorKind: null,
+    locale: state.locale,
+    occurredAt: new Date().toISOString(),
+    ...extra,
+  };
+  window.parent.postMessage({ source: 'ponte-link', version: 1, event, metadata }, state.parentOrigin);
+}
 
 /** Writes every string of the page in the current language. */
 function paint() {
@@ -180,6 +209,7 @@ function show(screen) {
 function showError(kind) {
   state.error = kind === 'expired' || kind === 'invalid' || kind === 'network' ? kind : 'server';
   show('error');
+  emit('ERROR', { errorKind: state.error });
 }
 
 function pickerAlert(kind) {
@@ -194,18 +224,21 @@ async function choose(inst) {
   $('picker-alert').hidden = true;
   state.busyCode = inst.institutionCode;
   paintBanks();
+  emit('INSTITUTION_SELECTED', { institutionCode: inst.institutionCode, institutionName: inst.name });
   try {
     const created = await state.api.createConsent(inst.institutionCode, `${location.origin}/link`);
     state.bank = { institutionCode: inst.institutionCode, name: inst.name, avatar: inst.avatar };
     state.consent = { id: created.consentId, redirect: created.consentRedirectUrl, createdAt: performance.now() };
     save();
     state.busyCode = null;
+    emit('CONSENT_CREATED', { status: 'AWAITING_AUTHORISATION' });
     show('handoff');
   } catch (e) {
     state.busyCode = null;
     paintBanks();
     if (e.kind === 'expired' || e.kind === 'invalid') return showError(e.kind);
     pickerAlert(inst.isOutage ? 'outage' : e.kind);
+    emit('ERROR', { errorKind: e.kind, institutionCode: inst.institutionCode, institutionName: inst.name });
   }
 }
 
@@ -218,6 +251,7 @@ async function handOff() {
       state.consent = { id: again.consentId, redirect: again.consentRedirectUrl, createdAt: performance.now() };
       save();
     }
+    emit('HANDED_OFF', { status: 'AWAITING_AUTHORISATION' });
     location.assign(state.consent.redirect);
   } catch (e) {
     go.disabled = false;
@@ -227,7 +261,9 @@ async function handOff() {
 
 /** Back from the bank: confirm the consent's status with Ponte, then say how it went. */
 async function waitFor(consentId, statusInUrl) {
+  state.consent = { id: consentId, redirect: null, createdAt: 0 };
   show('waiting');
+  emit('RETURNED');
   for (let i = 0; i < POLL_TRIES; i += 1) {
     let consent;
     try {
@@ -247,6 +283,7 @@ async function waitFor(consentId, statusInUrl) {
 
 function settle(consentId, status, reason) {
   state.result = { consentId, status };
+  emit(status === 'AUTHORISED' ? 'AUTHORISED' : 'REJECTED', { consentId, status });
   if (status === 'AUTHORISED') return show('success');
   state.failure = status === 'REJECTED' && (reason === 'CUSTOMER_MANUALLY_REJECTED' || reason == null) ? 'cancelled' : 'bank';
   return show('failure');
@@ -256,6 +293,17 @@ function settle(consentId, status, reason) {
 function leave(status, consentId) {
   const target = state.session && state.session.redirectUrl;
   state.result = { status, consentId };
+  if (state.parentOrigin) {
+    // Framed by the SDK: the integrator's page decides what comes next.
+    try {
+      sessionStorage.removeItem(SAVED);
+    } catch {
+      // Nothing saved, nothing to forget.
+    }
+    show('done');
+    emit(status === 'EXITED' ? 'EXIT' : 'FINISH', { consentId: consentId || null, status });
+    return undefined;
+  }
   if (!target) return show('done');
   try {
     const url = new URL(target);
@@ -310,8 +358,11 @@ async function start() {
   const params = new URLSearchParams(location.search);
   const saved = load();
   const fresh = params.get('v');
-  state.locale = saved.locale || pickLocale(navigator.languages);
+  const asked = params.get('locale');
+  state.locale = saved.locale || (asked === 'en' || asked === 'pt-BR' ? asked : pickLocale(navigator.languages));
   state.token = fresh || saved.token || null;
+  const embed = params.get('embed');
+  state.parentOrigin = window.parent !== window ? originOf(embed) || (!fresh && saved.parentOrigin) || null : null;
   if (saved.token === state.token && saved.bank) state.bank = saved.bank;
   const returning = params.get('consentId');
   const statusInUrl = params.get('status');
@@ -334,7 +385,9 @@ async function start() {
     return showError(e.kind);
   }
   if (returning) return waitFor(returning, statusInUrl);
-  return show('consent');
+  show('consent');
+  emit('OPEN');
+  return undefined;
 }
 
 wire();

@@ -109,8 +109,12 @@ async fn consent_statuses(ts: &TestServer, access: &str, link_id: &str) -> Vec<S
 }
 
 /// A second client, "Acme Crédito", with a logo, a privacy policy, a
-/// yellow too light for white text, and one origin allowed to frame it.
+/// yellow too light for white text, and two origins allowed to frame it.
 async fn branded_client(ts: &TestServer) -> NewCredentials {
+    // The SDK journey's integrator page: another origin on loopback, where
+    // Chromium lets a page load scripts from a loopback server.
+    let port = ts.base.rsplit(':').next().unwrap_or_default();
+    let frame_origins = format!("https://app.example.com http://localhost:{port}");
     let new = clients::parse_new_client("Acme Lending Ltda", None, None, false).expect("valid");
     let creds = clients::create(ts.app(), new).await.expect("client");
     clients::update_branding(
@@ -121,7 +125,7 @@ async fn branded_client(ts: &TestServer) -> NewCredentials {
             logo_url: Some("https://app.example.com/logo.svg"),
             primary_color: Some("#FCFC30"),
             privacy_policy_url: Some("https://app.example.com/privacy"),
-            frame_origins: Some("https://app.example.com"),
+            frame_origins: Some(&frame_origins),
         },
     )
     .await
@@ -236,9 +240,9 @@ async fn the_widget_in_a_real_browser() {
     let mut urls = serde_json::Map::new();
     let mut ids = serde_json::Map::new();
     for name in [
-        "good_pt", "good_en", "deny", "mfa", "locked", "outage", "exit",
+        "good_pt", "good_en", "deny", "mfa", "locked", "outage", "exit", "sdk",
     ] {
-        let token = if name == "good_pt" {
+        let token = if name == "good_pt" || name == "sdk" {
             &branded_access
         } else {
             &access
@@ -259,6 +263,11 @@ async fn the_widget_in_a_real_browser() {
     assert_eq!(
         consent_statuses(&ts, &access, &id("good_en")).await,
         ["AUTHORISED"]
+    );
+    assert_eq!(
+        consent_statuses(&ts, &branded_access, &id("sdk")).await,
+        ["AUTHORISED"],
+        "through the SDK's modal"
     );
     assert_eq!(
         consent_statuses(&ts, &access, &id("mfa")).await,

@@ -23,6 +23,14 @@ pub fn routes() -> Router<App> {
         .route("/link", get(link_page))
         .route("/link/session", get(link_session))
         .route(
+            "/ponte-link.js",
+            get(|| async { web::sdk_file("ponte-link.js") }),
+        )
+        .route(
+            "/ponte-link.d.ts",
+            get(|| async { web::sdk_file("ponte-link.d.ts") }),
+        )
+        .route(
             &format!("{}/{{version}}/{{*file}}", web::ASSETS_PATH),
             get(link_asset),
         )
@@ -50,20 +58,40 @@ footer{{margin-top:2rem;font-size:.8rem;color:#9ca3af;text-align:center}}</style
 /// token the page reads from its own URL. Only that token's client decides
 /// who may frame the page.
 async fn link_page(State(app): State<App>, Query(q): Query<LinkQuery>) -> Response {
+    let client = match (q.v.as_deref(), q.consent_id.as_deref()) {
+        (Some(token), _) => app
+            .tokens
+            .verify(token, &[TokenKind::Link])
+            .await
+            .ok()
+            .map(|who| who.client_id.to_string()),
+        // Back from the bank (the token stays in the page's storage): the
+        // consent names the client, whose page may be framing this one.
+        (None, Some(consent_id)) => consent_client(&app, consent_id).await,
+        (None, None) => None,
+    };
     let mut frame = web::FrameAncestors::default();
-    if let Some(token) = q.v.as_deref() {
-        if let Ok(who) = app.tokens.verify(token, &[TokenKind::Link]).await {
-            if let Ok(b) = clients::branding(&app, who.client_id.as_str()).await {
-                frame = web::FrameAncestors::new(b.frame_origins);
-            }
+    if let Some(client) = client {
+        if let Ok(b) = clients::branding(&app, &client).await {
+            frame = web::FrameAncestors::new(b.frame_origins);
         }
     }
     web::page(&frame)
 }
 
+async fn consent_client(app: &App, consent_id: &str) -> Option<String> {
+    let mut conn = app.store.read().await.ok()?;
+    let row = ponte_store::consent_by_id(&mut conn, consent_id)
+        .await
+        .ok()??;
+    Some(row.client_id)
+}
+
 #[derive(Deserialize)]
 struct LinkQuery {
     v: Option<String>,
+    #[serde(rename = "consentId")]
+    consent_id: Option<String>,
 }
 
 async fn link_asset(AxumPath((version, file)): AxumPath<(String, String)>) -> Response {

@@ -19,6 +19,11 @@ use std::sync::LazyLock;
 #[folder = "../../web/widget/"]
 struct Widget;
 
+/// The SDK integrators load from their own pages (`web/sdk/`).
+#[derive(RustEmbed)]
+#[folder = "../../web/sdk/"]
+struct Sdk;
+
 /// Where the page's assets live: `<ASSETS_PATH>/<version>/<file>`.
 pub const ASSETS_PATH: &str = "/link/assets";
 
@@ -108,6 +113,34 @@ pub fn asset(version_in_url: &str, name: &str) -> Response {
     }
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     secure(&mut resp, &FrameAncestors::default());
+    resp
+}
+
+/// `ponte-link.js` or its TypeScript types, at a stable URL integrators put
+/// in a script tag: revalidated on every load so a release reaches them.
+pub fn sdk_file(name: &str) -> Response {
+    let Some(file) = Sdk::get(name) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let mime = if name.ends_with(".d.ts") {
+        "text/plain; charset=utf-8".to_string()
+    } else {
+        file.metadata.mimetype().to_string()
+    };
+    let etag = format!("\"{}\"", hex(&file.metadata.sha256_hash()[..8]));
+    let mut resp = file.data.into_owned().into_response();
+    let headers = resp.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&mime) {
+        headers.insert(header::CONTENT_TYPE, value);
+    }
+    if let Ok(value) = HeaderValue::from_str(&etag) {
+        headers.insert(header::ETAG, value);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     resp
 }
 
