@@ -11,6 +11,7 @@ pub mod ratelimit;
 pub mod services;
 pub mod ssrf;
 pub mod tokens;
+pub mod web;
 pub mod workers;
 
 pub use app::{App, Server};

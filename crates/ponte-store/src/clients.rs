@@ -25,6 +25,43 @@ pub struct SecretRow {
 
 const CLIENT_COLUMNS: &str = "id, name, api_key, webhook_url, report_webhook_url, webhook_secret_enc, auto_delivery, created_at";
 
+/// How the client appears in the hosted widget (migration 0008).
+#[derive(Debug, Clone, Default, PartialEq, Eq, sqlx::FromRow)]
+pub struct ClientBrandingRow {
+    pub display_name: Option<String>,
+    pub logo_url: Option<String>,
+    pub primary_color: Option<String>,
+    pub privacy_policy_url: Option<String>,
+    /// Space-separated origins allowed to frame the widget.
+    pub frame_origins: Option<String>,
+}
+
+pub async fn client_branding(conn: &mut Conn, id: &str) -> Result<Option<ClientBrandingRow>> {
+    Ok(sqlx::query_as(
+        "SELECT display_name, logo_url, primary_color, privacy_policy_url, frame_origins FROM clients WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// Replaces the client's branding; false when there is no such client.
+pub async fn set_client_branding(conn: &mut Conn, id: &str, b: &ClientBrandingRow) -> Result<bool> {
+    Ok(sqlx::query(
+        "UPDATE clients SET display_name = $1, logo_url = $2, primary_color = $3, privacy_policy_url = $4, frame_origins = $5 WHERE id = $6",
+    )
+    .bind(&b.display_name)
+    .bind(&b.logo_url)
+    .bind(&b.primary_color)
+    .bind(&b.privacy_policy_url)
+    .bind(&b.frame_origins)
+    .bind(id)
+    .execute(conn)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
 pub async fn insert_client(conn: &mut Conn, c: &ClientRow) -> Result<()> {
     sqlx::query(
         "INSERT INTO clients (id, name, api_key, webhook_url, report_webhook_url, webhook_secret_enc, auto_delivery, created_at)

@@ -133,6 +133,28 @@ enum ClientsCommand {
         #[arg(long = "client", value_name = "ID", conflicts_with = "client")]
         client_flag: Option<String>,
     },
+    /// Change how the client appears in the hosted widget (white-label); an
+    /// empty value clears a setting. Prints the branding as it now is.
+    Update {
+        #[arg(long = "client-id", visible_alias = "client", value_name = "ID")]
+        client: String,
+        /// The name end users see (at most 60 characters).
+        #[arg(long)]
+        display_name: Option<String>,
+        /// An https URL of the logo.
+        #[arg(long)]
+        logo_url: Option<String>,
+        /// A hex colour such as #0f766e; one too light for white text is darkened.
+        #[arg(long)]
+        primary_color: Option<String>,
+        #[arg(long)]
+        privacy_policy_url: Option<String>,
+        /// Origins allowed to frame the widget, space- or comma-separated.
+        #[arg(long)]
+        frame_origins: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Issue a new whsec_ webhook secret; for 24 hours webhooks are signed by both.
     RotateWebhookSecret {
         #[arg(long = "client-id", visible_alias = "client", value_name = "ID")]
@@ -272,6 +294,44 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                     .map_err(flag_error)?;
                     (clients::create(&app, new).await.map_err(flag_error)?, json)
                 }
+                ClientsCommand::Update {
+                    client,
+                    display_name,
+                    logo_url,
+                    primary_color,
+                    privacy_policy_url,
+                    frame_origins,
+                    json,
+                } => {
+                    let change = clients::BrandingChange {
+                        display_name: display_name.as_deref(),
+                        logo_url: logo_url.as_deref(),
+                        primary_color: primary_color.as_deref(),
+                        privacy_policy_url: privacy_policy_url.as_deref(),
+                        frame_origins: frame_origins.as_deref(),
+                    };
+                    let branding = clients::update_branding(&app, &client, &change)
+                        .await
+                        .map_err(|e| match e {
+                            ponte_server::Error::NotFound(_) => {
+                                anyhow::anyhow!("--client-id {client}: no such client")
+                            }
+                            other => flag_error(other),
+                        })?;
+                    if json {
+                        println!("{}", serde_json::to_string(&branding)?);
+                    } else {
+                        println!("{}", serde_json::to_string_pretty(&branding)?);
+                    }
+                    if let (Some(given), Some(used)) =
+                        (&branding.primary_color, branding.readable_color())
+                    {
+                        if *given != used {
+                            eprintln!("--primary-color {given} is too light for white text; the widget uses {used}");
+                        }
+                    }
+                    return Ok(());
+                }
                 ClientsCommand::RotateWebhookSecret { client, json } => {
                     let rotated = clients::rotate_webhook_secret(&app, &client)
                         .await
@@ -330,7 +390,16 @@ fn flag_error(e: impl std::fmt::Display) -> anyhow::Error {
     let text = text
         .replace("reportWebhookUrl", "--report-webhook-url")
         .replace("webhookUrl", "--webhook-url")
-        .replace("name:", "--name:");
+        .replace("displayName", "--display-name")
+        .replace("logoUrl", "--logo-url")
+        .replace("primaryColor", "--primary-color")
+        .replace("privacyPolicyUrl", "--privacy-policy-url")
+        .replace("frameOrigins", "--frame-origins");
+    // Only at the start: `--display-name: …` also contains `name:`.
+    let text = match text.strip_prefix("name:") {
+        Some(rest) => format!("--name:{rest}"),
+        None => text,
+    };
     anyhow::anyhow!(text)
 }
 

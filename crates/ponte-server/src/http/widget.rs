@@ -1,19 +1,39 @@
 //! The hosted link page and the institutions' return path. The page talks to
 //! Ponte only through the public API, with the link token.
 
+use crate::clock::rfc3339;
+use crate::dialects::data_api::errors::ApiError;
 use crate::error::Error;
+use crate::http::extract::bearer;
 use crate::services::authorisation::{self, CallbackParams};
 use crate::services::directory::CALLBACK_PATH;
+use crate::services::{clients, consents, links};
+use crate::tokens::{TokenError, TokenKind};
+use crate::web;
 use crate::App;
-use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::extract::{Path as AxumPath, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::Router;
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
 
 pub fn routes() -> Router<App> {
     Router::new()
         .route("/link", get(link_page))
+        .route("/link/session", get(link_session))
+        .route(
+            "/ponte-link.js",
+            get(|| async { web::sdk_file("ponte-link.js") }),
+        )
+        .route(
+            "/ponte-link.d.ts",
+            get(|| async { web::sdk_file("ponte-link.d.ts") }),
+        )
+        .route(
+            &format!("{}/{{version}}/{{*file}}", web::ASSETS_PATH),
+            get(link_asset),
+        )
         .route(CALLBACK_PATH, get(callback))
 }
 
@@ -34,80 +54,151 @@ footer{{margin-top:2rem;font-size:.8rem;color:#9ca3af;text-align:center}}</style
     )
 }
 
-async fn link_page() -> Html<String> {
-    Html(page(
-        "Connect your bank",
-        r#"<h1>Connect your bank</h1><p class="lead">Choose your institution. You will log in there and approve what is shared; Ponte never sees your password.</p>
-<input type="search" id="q" placeholder="Search institutions" aria-label="Search institutions">
-<div id="status" class="msg" hidden></div><ul id="list" aria-live="polite"></ul>
-<script>
-const token = new URLSearchParams(location.search).get('v') || '';
-const list = document.getElementById('list'), status = document.getElementById('status');
-function show(msg){ status.textContent = msg; status.hidden = false; }
-async function api(path, init){
-  const r = await fetch(path, Object.assign({headers:{'Authorization':'Bearer '+token,'Content-Type':'application/json'}}, init||{}));
-  const body = await r.json().catch(()=>({}));
-  if(!r.ok) throw new Error((body.error && body.error.message) || ('HTTP '+r.status));
-  return body;
-}
-let all = [];
-function render(){
-  const q = document.getElementById('q').value.toLowerCase();
-  list.replaceChildren(...all.filter(i => i.name.toLowerCase().includes(q)).map(i => {
-    const li = document.createElement('li'), b = document.createElement('button');
-    b.className = 'inst'; b.disabled = i.isOutage; b.dataset.code = i.institutionCode;
-    const img = document.createElement('img'); img.src = i.avatar; img.alt = '';
-    const name = document.createElement('span'); name.textContent = i.name;
-    b.append(img, name);
-    if(i.isOutage){ const t = document.createElement('span'); t.className='tag'; t.textContent='Unavailable'; b.append(t); }
-    b.onclick = async () => {
-      b.disabled = true;
-      try { const c = await api('/data/v1/consents', {method:'POST', body: JSON.stringify({institutionCode: i.institutionCode})}); location.href = c.consentRedirectUrl; }
-      catch(e){ show(e.message); b.disabled = false; }
+/// The widget's page; everything it shows comes from the API, with the link
+/// token the page reads from its own URL. Only that token's client decides
+/// who may frame the page.
+async fn link_page(State(app): State<App>, Query(q): Query<LinkQuery>) -> Response {
+    let client = match (q.v.as_deref(), q.consent_id.as_deref()) {
+        (Some(token), _) => app
+            .tokens
+            .verify(token, &[TokenKind::Link])
+            .await
+            .ok()
+            .map(|who| who.client_id.to_string()),
+        // Back from the bank (the token stays in the page's storage): the
+        // consent names the client, whose page may be framing this one.
+        (None, Some(consent_id)) => consent_client(&app, consent_id).await,
+        (None, None) => None,
     };
-    li.append(b); return li;
-  }));
-}
-document.getElementById('q').oninput = render;
-api('/data/v1/links/institutions').then(r => { all = r; render(); }).catch(e => show(e.message === 'the token has expired' ? 'This link has expired. Please start again from the app that sent you here.' : e.message));
-</script>"#,
-    ))
+    let mut frame = web::FrameAncestors::default();
+    if let Some(client) = client {
+        if let Ok(b) = clients::branding(&app, &client).await {
+            frame = web::FrameAncestors::new(b.frame_origins);
+        }
+    }
+    web::page(&frame)
 }
 
+async fn consent_client(app: &App, consent_id: &str) -> Option<String> {
+    let mut conn = app.store.read().await.ok()?;
+    let row = ponte_store::consent_by_id(&mut conn, consent_id)
+        .await
+        .ok()??;
+    Some(row.client_id)
+}
+
+#[derive(Deserialize)]
+struct LinkQuery {
+    v: Option<String>,
+    #[serde(rename = "consentId")]
+    consent_id: Option<String>,
+}
+
+async fn link_asset(AxumPath((version, file)): AxumPath<(String, String)>) -> Response {
+    web::asset(&version, &file)
+}
+
+/// What the widget needs before any institution is chosen and that no Data
+/// API call tells a link token: who asks for the data, where to send the end
+/// user when they finish or leave, and how long a consent would last.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LinkSession {
+    /// The display name when the client set one.
+    client_name: String,
+    logo_url: Option<String>,
+    /// Darkened when too light for white text.
+    primary_color: Option<String>,
+    privacy_policy_url: Option<String>,
+    redirect_url: Option<String>,
+    link_expire_at: String,
+    consent_validity_days: i64,
+}
+
+async fn link_session(State(app): State<App>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let who = bearer(&app, &headers, &[TokenKind::Link]).await?;
+    let link_id = who
+        .link_id
+        .as_ref()
+        .ok_or(Error::Token(TokenError::WrongKind))?;
+    let (link, _) = links::load(&app, &who.client_id, link_id.as_str()).await?;
+    let mut conn = app.store.read().await?;
+    let client = ponte_store::client_by_id(&mut conn, who.client_id.as_str())
+        .await?
+        .ok_or(Error::NotFound("client"))?;
+    let branding = clients::branding(&app, &client.id).await?;
+    let mut resp = Json(LinkSession {
+        client_name: branding.display_name.clone().unwrap_or(client.name),
+        logo_url: branding.logo_url.clone(),
+        primary_color: branding.readable_color(),
+        privacy_policy_url: branding.privacy_policy_url.clone(),
+        redirect_url: link.redirect_url,
+        link_expire_at: rfc3339(who.expires_at),
+        consent_validity_days: consents::CONSENT_VALIDITY_MS / (24 * 3600 * 1000),
+    })
+    .into_response();
+    resp.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(resp)
+}
+
+/// Where the bank sends the browser back. With a `redirectUrl` (the widget's
+/// own, or the integrator's) it passes the outcome on; without one it says
+/// how it went, in both languages since nothing here knows the user's.
 async fn callback(State(app): State<App>, Query(params): Query<CallbackParams>) -> Response {
     match authorisation::complete_authorisation(&app, params).await {
         Ok(outcome) => match outcome.redirect {
             Some(to) => Redirect::to(&to).into_response(),
             None => {
                 let (title, class) = if outcome.status == ponte_core::ConsentStatus::Authorised {
-                    ("Your bank is connected", "msg ok")
+                    (
+                        "Sua conta está conectada / Your account is connected",
+                        "msg ok",
+                    )
                 } else {
-                    ("The connection was not completed", "msg")
+                    (
+                        "A conexão não foi concluída / The connection was not completed",
+                        "msg",
+                    )
                 };
-                Html(page(title, &format!(r#"<h1>{title}</h1><div class="{class}" data-status="{s}">Consent {id}: {s}</div><p class="lead">You can close this window.</p>"#, s = outcome.status, id = outcome.consent_id))).into_response()
+                Html(page(title, &format!(r#"<h1>{title}</h1><div class="{class}" data-status="{s}" data-consent-id="{id}">Nenhuma ação necessária aqui. / Nothing more to do here.</div><p class="lead">Você pode fechar esta janela. / You can close this window.</p>"#, s = outcome.status, id = outcome.consent_id))).into_response()
             }
         },
         Err(e) => {
+            // Plain words only: the end user cannot act on an API message.
             let (status, text) = match &e {
                 Error::NotFound(_) => (
                     StatusCode::BAD_REQUEST,
-                    "This authorisation is unknown or was already completed.".to_string(),
+                    "Esta autorização é desconhecida ou já foi concluída. / This authorisation is unknown or was already completed.",
                 ),
-                Error::Field(f) => (StatusCode::BAD_REQUEST, f.to_string()),
+                Error::Field(_) | Error::Malformed { .. } => (
+                    StatusCode::BAD_REQUEST,
+                    "Não conseguimos ler a resposta do seu banco. Comece de novo pelo aplicativo que enviou você. / We could not read your bank's answer. Start again from the app that sent you.",
+                ),
                 Error::Internal(err) => {
                     tracing::error!(error = ?err, "callback failed");
                     (
                         StatusCode::INTERNAL_SERVER_ERROR,
-                        "Something went wrong on our side.".to_string(),
+                        "Algo deu errado do nosso lado. Tente de novo em instantes. / Something went wrong on our side. Please try again shortly.",
                     )
                 }
-                other => (StatusCode::BAD_GATEWAY, other.to_string()),
+                other => {
+                    tracing::warn!(error = %other, "the institution did not complete an authorisation");
+                    (
+                        StatusCode::BAD_GATEWAY,
+                        "Seu banco não concluiu a conexão. Comece de novo pelo aplicativo que enviou você. / Your bank did not complete the connection. Start again from the app that sent you.",
+                    )
+                }
             };
             let body = format!(
-                r#"<h1>We could not finish connecting your bank</h1><div class="msg">{}</div>"#,
-                html_escape::encode_text(&text)
+                r#"<h1>Não foi possível conectar sua conta / We could not connect your account</h1><div class="msg" role="alert">{}</div>"#,
+                html_escape::encode_text(text)
             );
-            (status, Html(page("Connection failed", &body))).into_response()
+            (
+                status,
+                Html(page("Conexão não concluída / Connection failed", &body)),
+            )
+                .into_response()
         }
     }
 }

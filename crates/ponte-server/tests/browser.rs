@@ -1,0 +1,298 @@
+//! The hosted widget in a real browser: headless Chromium, driven by the
+//! journeys in `tests/browser/` (Node + playwright-core), against a live
+//! server in sandbox mode. Screenshots land in `target/browser-screenshots/`.
+//!
+//! Needs `/usr/bin/chromium`, `node` and `tests/browser/node_modules`
+//! (`.ci/run` installs them). Without them the test fails under CI and
+//! otherwise says what is missing and passes.
+
+mod support;
+
+use ponte_server::services::clients::{self, BrandingChange, NewCredentials};
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use support::{Db, TestServer};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+/// A hang guard, not a timing assertion: a stuck browser fails the test
+/// instead of holding CI forever.
+const JOURNEYS_AT_MOST: Duration = Duration::from_secs(600);
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Whether the browser suite can run here.
+fn browser_available() -> bool {
+    let root = repo_root();
+    let mut missing = Vec::new();
+    if !Path::new(CHROMIUM).exists() {
+        missing.push(format!("{CHROMIUM} (apt-get install chromium)"));
+    }
+    if std::process::Command::new("node")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        missing.push("node".to_string());
+    }
+    if !root
+        .join("tests/browser/node_modules/playwright-core")
+        .exists()
+    {
+        missing.push("tests/browser/node_modules (npm ci in tests/browser)".to_string());
+    }
+    if missing.is_empty() {
+        return true;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI must run the browser tests; missing: {}",
+        missing.join(", ")
+    );
+    eprintln!(
+        "skipping the browser journeys; missing: {}",
+        missing.join(", ")
+    );
+    false
+}
+
+/// Runs `node tests/browser/<script> <args…>`, prints what it said, and
+/// fails the test unless it exited 0.
+async fn journeys(script: &str, args: &[String]) {
+    let root = repo_root();
+    let run = tokio::process::Command::new("node")
+        .arg(root.join("tests/browser").join(script))
+        .args(args)
+        .current_dir(&root)
+        .env("PONTE_SCREENSHOTS", root.join("target/browser-screenshots"))
+        .kill_on_drop(true)
+        .output();
+    let out = tokio::time::timeout(JOURNEYS_AT_MOST, run)
+        .await
+        .unwrap_or_else(|_| panic!("{script} still running after {JOURNEYS_AT_MOST:?}"))
+        .expect("start node");
+    println!("{}", String::from_utf8_lossy(&out.stdout));
+    eprintln!("{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{script} failed: {}", out.status);
+}
+
+/// A fresh link whose end user comes back to the integrator's page.
+async fn link(ts: &TestServer, access: &str) -> (String, String) {
+    let (_, body) = ts
+        .post(
+            "/data/v1/links",
+            Some(access),
+            json!({"personalTaxId": "529.982.247-25", "redirectUrl": "https://app.example.com/done"}),
+        )
+        .await;
+    (
+        body["linkId"].as_str().expect("linkId").to_string(),
+        body["linkUrl"].as_str().expect("linkUrl").to_string(),
+    )
+}
+
+async fn consent_statuses(ts: &TestServer, access: &str, link_id: &str) -> Vec<String> {
+    let (status, body) = ts
+        .get(&format!("/data/v1/links/{link_id}"), Some(access))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    body["consents"]
+        .as_array()
+        .map(|all| {
+            all.iter()
+                .map(|c| c["status"].as_str().unwrap_or_default().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A second client, "Acme Crédito", with a logo, a privacy policy, a
+/// yellow too light for white text, and two origins allowed to frame it.
+async fn branded_client(ts: &TestServer) -> NewCredentials {
+    // The SDK journey's integrator page: another origin on loopback, where
+    // Chromium lets a page load scripts from a loopback server.
+    let port = ts.base.rsplit(':').next().unwrap_or_default();
+    let frame_origins = format!("https://app.example.com http://localhost:{port}");
+    let new = clients::parse_new_client("Acme Lending Ltda", None, None, false).expect("valid");
+    let creds = clients::create(ts.app(), new).await.expect("client");
+    clients::update_branding(
+        ts.app(),
+        &creds.client_id,
+        &BrandingChange {
+            display_name: Some("Acme Crédito"),
+            logo_url: Some("https://app.example.com/logo.svg"),
+            primary_color: Some("#FCFC30"),
+            privacy_policy_url: Some("https://app.example.com/privacy"),
+            frame_origins: Some(&frame_origins),
+        },
+    )
+    .await
+    .expect("branding");
+    creds
+}
+
+both!(
+    the_link_page_is_locked_down_and_framed_only_where_allowed,
+    |db: Db| async move {
+        let ts = support::spawn(db).await;
+        let access = ts.access_token().await;
+        let (_, plain) = link(&ts, &access).await;
+        let branded = branded_client(&ts).await;
+        let (_, framed) = link(&ts, &ts.access_token_for(&branded).await).await;
+
+        let page = ts.http.get(&plain).send().await.unwrap();
+        assert_eq!(page.status(), 200);
+        let h = page.headers().clone();
+        let csp = h["content-security-policy"].to_str().unwrap();
+        assert!(
+            csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+            "{csp}"
+        );
+        assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+        assert_eq!(h["x-frame-options"], "DENY");
+        assert_eq!(h["x-content-type-options"], "nosniff");
+        assert_eq!(h["referrer-policy"], "no-referrer");
+        assert_eq!(h["cache-control"], "no-store");
+        let html = page.text().await.unwrap();
+        assert!(
+            !html.contains("<script>") && !html.contains("style="),
+            "no inline code"
+        );
+
+        // The app's script is content-addressed: cached for good.
+        let script = regex::Regex::new(r#"src="(/link/assets/[0-9a-f]{16}/app\.js)""#)
+            .unwrap()
+            .captures(&html)
+            .expect("app.js by version")[1]
+            .to_string();
+        let js = ts.http.get(ts.url(&script)).send().await.unwrap();
+        assert_eq!(js.status(), 200);
+        assert!(js.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .contains("javascript"));
+        assert!(js.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("immutable"));
+        let missing = ts
+            .http
+            .get(ts.url("/link/assets/0/nothing.js"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(missing.status(), 404);
+
+        // A client that allows an origin: that origin may frame its links.
+        let page = ts.http.get(&framed).send().await.unwrap();
+        let csp = page.headers()["content-security-policy"].to_str().unwrap();
+        assert!(
+            csp.contains("frame-ancestors https://app.example.com"),
+            "{csp}"
+        );
+        assert!(page.headers().get("x-frame-options").is_none());
+
+        // What the widget learns with the link token: the display name and a
+        // colour white text can sit on.
+        let token = framed.split("v=").nth(1).unwrap();
+        let (status, session) = ts.get("/link/session", Some(token)).await;
+        assert_eq!(status, 200, "{session}");
+        assert_eq!(session["clientName"], "Acme Crédito");
+        assert_eq!(
+            session["privacyPolicyUrl"],
+            "https://app.example.com/privacy"
+        );
+        assert_eq!(session["redirectUrl"], "https://app.example.com/done");
+        let color = session["primaryColor"].as_str().unwrap();
+        assert!(
+            color.starts_with('#') && color != "#fcfc30",
+            "darkened: {color}"
+        );
+        let (status, body) = ts.get("/link/session", Some(&access)).await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (403, Some("INVALID_TOKEN"))
+        );
+        let (status, body) = ts.get("/link/session", None).await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (401, Some("INVALID_TOKEN"))
+        );
+    }
+);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_widget_in_a_real_browser() {
+    if !browser_available() {
+        return;
+    }
+    let ts = support::spawn(Db::Sqlite).await;
+    let access = ts.access_token().await;
+    // Made first: the clock moves past its expiry before its journey.
+    let (_, expired) = link(&ts, &access).await;
+    // The Portuguese journey is white-labelled, with a colour too light for
+    // white text; the others show Ponte's own look.
+    let branded = branded_client(&ts).await;
+    let branded_access = ts.access_token_for(&branded).await;
+
+    let mut urls = serde_json::Map::new();
+    let mut ids = serde_json::Map::new();
+    for name in [
+        "good_pt", "good_en", "deny", "mfa", "locked", "outage", "exit", "sdk",
+    ] {
+        let token = if name == "good_pt" || name == "sdk" {
+            &branded_access
+        } else {
+            &access
+        };
+        let (id, url) = link(&ts, token).await;
+        urls.insert(name.into(), Value::String(url));
+        ids.insert(name.into(), Value::String(id));
+    }
+    urls.insert("base".into(), Value::String(ts.base.clone()));
+    journeys("link.mjs", &[Value::Object(urls).to_string()]).await;
+
+    // What the browser did, as the integrator's backend sees it.
+    let id = |name: &str| ids[name].as_str().unwrap_or_default().to_string();
+    assert_eq!(
+        consent_statuses(&ts, &branded_access, &id("good_pt")).await,
+        ["AUTHORISED"]
+    );
+    assert_eq!(
+        consent_statuses(&ts, &access, &id("good_en")).await,
+        ["AUTHORISED"]
+    );
+    assert_eq!(
+        consent_statuses(&ts, &branded_access, &id("sdk")).await,
+        ["AUTHORISED"],
+        "through the SDK's modal"
+    );
+    assert_eq!(
+        consent_statuses(&ts, &access, &id("mfa")).await,
+        ["AUTHORISED"]
+    );
+    for name in ["deny", "locked"] {
+        assert!(
+            consent_statuses(&ts, &access, &id(name))
+                .await
+                .contains(&"REJECTED".to_string()),
+            "{name}: the consent is rejected"
+        );
+    }
+    assert_eq!(
+        consent_statuses(&ts, &access, &id("exit")).await,
+        ["AWAITING_AUTHORISATION"],
+        "left at the hand-off: the consent was never authorised"
+    );
+
+    ts.clock.advance(Duration::from_secs(
+        ponte_server::tokens::LINK_TOKEN_TTL_SECS as u64 + 60,
+    ));
+    journeys(
+        "expired.mjs",
+        &[json!({"base": ts.base, "expired": expired}).to_string()],
+    )
+    .await;
+}

@@ -1,0 +1,394 @@
+// The hosted widget: consent explanation → institution → hand-off to the
+// bank → (the bank sends the browser back here) waiting → result. It talks to
+// Ponte only through the Data API with the link token.
+import { pickLocale, t, formatDate, countLabel } from './i18n.js';
+import { ordered, matching } from './search.js';
+import { client } from './api.js';
+
+const SAVED = 'ponte.link';
+// The bank's authorization request lives 90 s: an older one is replaced
+// before the hand-off rather than sending the user to an error at the bank.
+const FRESH_MS = 60_000;
+const POLL_MS = 1000;
+const POLL_TRIES = 30;
+const SHARED_PRODUCTS = ['registration', 'accounts', 'creditCards', 'loans', 'investments'];
+
+const $ = (id) => document.getElementById(id);
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const state = {
+  locale: 'pt-BR',
+  token: null,
+  api: null,
+  session: null,
+  institutions: [],
+  bank: null, // { institutionCode, name, avatar }
+  consent: null, // { id, redirect, createdAt }
+  busyCode: null,
+  result: null, // { status, consentId }
+  failure: null, // 'cancelled' | 'bank'
+  error: null, // 'expired' | 'invalid' | 'network' | 'server'
+  screen: 'loading',
+  // The integrator's page that framed us through the SDK, if any: the only
+  // origin our messages go to.
+  parentOrigin: null,
+};
+
+function load() {
+  try {
+    return JSON.parse(sessionStorage.getItem(SAVED) || '{}') || {};
+  } catch {
+    return {};
+  }
+}
+
+function save() {
+  const { token, locale, bank, consent, parentOrigin } = state;
+  try {
+    sessionStorage.setItem(SAVED, JSON.stringify({ token, locale, bank, parentOrigin, consentId: consent && consent.id }));
+  } catch {
+    // Private modes may refuse storage: the flow still works, only the
+    // return screen then knows less (the bank's name).
+  }
+}
+
+function vars() {
+  const s = state.session;
+  const months = s ? Math.round(s.consentValidityDays / 30.4) : 12;
+  const until = new Date(Date.now() + (s ? s.consentValidityDays : 365) * 86_400_000);
+  return {
+    client: s ? s.clientName : '',
+    bank: state.bank ? state.bank.name : t(state.locale, 'bank.yours'),
+    months,
+    date: formatDate(state.locale, until),
+  };
+}
+
+const tr = (key, extra = {}) => t(state.locale, key, { ...vars(), ...extra });
+
+/** The origin `raw` names, if it is exactly an http(s) origin. */
+function originOf(raw) {
+  try {
+    const url = new URL(raw);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === raw ? raw : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Tells the SDK on the framing page what happened; a no-op when not framed. */
+function emit(event, extra = {}) {
+  if (!state.parentOrigin || window.parent === window) return;
+  const metadata = {
+    consentId: (state.consent && state.consent.id) || (state.result && state.result.consentId) || null,
+    institutionCode: state.bank ? state.bank.institutionCode : null,
+    institutionName: state.bank ? state.bank.name : null,
+    status: (state.result && state.result.status) || null,
+    errorKind: null,
+    locale: state.locale,
+    occurredAt: new Date().toISOString(),
+    ...extra,
+  };
+  window.parent.postMessage({ source: 'ponte-link', version: 1, event, metadata }, state.parentOrigin);
+}
+
+/** Writes every string of the page in the current language. */
+function paint() {
+  document.documentElement.lang = state.locale;
+  document.title = tr('doc.title');
+  for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = tr(el.dataset.i18n);
+  for (const el of document.querySelectorAll('[data-i18n-label]')) el.setAttribute('aria-label', tr(el.dataset.i18nLabel));
+  for (const el of document.querySelectorAll('[data-i18n-placeholder]')) el.placeholder = tr(el.dataset.i18nPlaceholder);
+  const other = state.locale === 'en' ? 'pt-BR' : 'en';
+  $('lang').textContent = t(state.locale, 'lang.switch');
+  $('lang').lang = other;
+  const name = state.session ? state.session.clientName : '';
+  $('brand-name').textContent = name;
+  $('brand-mark').textContent = name ? name.trim().charAt(0).toUpperCase() : '';
+  const logo = state.session && state.session.logoUrl;
+  if (logo && $('brand-logo').getAttribute('src') !== logo) $('brand-logo').src = logo;
+  $('brand-logo').hidden = !logo;
+  $('brand-mark').hidden = !name || Boolean(logo);
+  const privacy = state.session && state.session.privacyPolicyUrl;
+  $('privacy').hidden = !privacy;
+  if (privacy) $('privacy-link').href = privacy;
+  $('validity').textContent = tr('consent.forValue');
+  paintShared();
+  if (state.institutions.length) paintBanks();
+  paintOutcome();
+  if (state.bank) $('handoff-logo').src = state.bank.avatar || '';
+}
+
+function paintShared() {
+  const offered = new Set(state.institutions.flatMap((i) => i.availableResources || []));
+  const products = SHARED_PRODUCTS.filter((p) => offered.size === 0 || offered.has(p));
+  $('shared').replaceChildren(
+    ...products.map((p) => {
+      const li = document.createElement('li');
+      li.textContent = tr(`product.${p}`);
+      return li;
+    }),
+  );
+}
+
+function paintBanks() {
+  const query = $('q').value;
+  const shown = matching(state.institutions, query);
+  $('banks').replaceChildren(...shown.map(bankItem));
+  $('count').textContent = countLabel(state.locale, shown.length);
+  $('empty').hidden = shown.length > 0;
+  $('empty-text').textContent = tr('picker.empty', { query: query.trim() });
+}
+
+function bankItem(inst) {
+  const li = document.createElement('li');
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'bank';
+  button.dataset.code = inst.institutionCode;
+  const logo = document.createElement('img');
+  logo.src = inst.avatar;
+  logo.alt = '';
+  const text = document.createElement('span');
+  text.className = 'text';
+  const name = document.createElement('span');
+  name.className = 'name';
+  name.textContent = inst.name;
+  text.append(name);
+  button.append(logo, text);
+  if (inst.isOutage) {
+    button.disabled = true;
+    button.classList.add('outage');
+    const tag = document.createElement('span');
+    tag.className = 'tag';
+    tag.textContent = tr('picker.outage');
+    text.append(tag);
+  } else if (state.busyCode) {
+    button.disabled = true;
+    if (state.busyCode === inst.institutionCode) {
+      button.classList.add('busy');
+      button.setAttribute('aria-busy', 'true');
+      const progress = document.createElement('span');
+      progress.className = 'tag progress';
+      const spinner = document.createElement('span');
+      spinner.className = 'spinner small';
+      spinner.setAttribute('aria-hidden', 'true');
+      progress.append(spinner, tr('picker.connecting'));
+      text.append(progress);
+    }
+  }
+  button.addEventListener('click', () => choose(inst));
+  li.append(button);
+  return li;
+}
+
+function paintOutcome() {
+  if (state.failure) {
+    $('failure-title').textContent = tr(`failure.${state.failure}.title`);
+    $('failure-text').textContent = tr(`failure.${state.failure}.text`);
+  }
+  if (state.error) {
+    $('error-title').textContent = tr(`error.${state.error}.title`);
+    $('error-text').textContent = tr(`error.${state.error}.text`);
+    $('error-retry').hidden = !(state.error === 'network' || state.error === 'server');
+  }
+  $('done-title').textContent = tr(state.result && state.result.status === 'EXITED' ? 'exited.title' : 'done.title');
+}
+
+function show(screen) {
+  state.screen = screen;
+  for (const section of document.querySelectorAll('section[data-screen]')) {
+    section.hidden = section.dataset.screen !== screen;
+  }
+  document.body.dataset.at = screen;
+  paint();
+  const heading = document.querySelector(`[data-screen="${screen}"] h1`);
+  if (heading) heading.focus({ preventScroll: false });
+}
+
+function showError(kind) {
+  state.error = kind === 'expired' || kind === 'invalid' || kind === 'network' ? kind : 'server';
+  show('error');
+  emit('ERROR', { errorKind: state.error });
+}
+
+function pickerAlert(kind) {
+  const key = { outage: 'error.outage', bank: 'error.bank', network: 'error.network.text' }[kind] || 'error.server.text';
+  const alert = $('picker-alert');
+  alert.textContent = tr(key);
+  alert.hidden = false;
+}
+
+async function choose(inst) {
+  if (state.busyCode || inst.isOutage) return;
+  $('picker-alert').hidden = true;
+  state.busyCode = inst.institutionCode;
+  paintBanks();
+  emit('INSTITUTION_SELECTED', { institutionCode: inst.institutionCode, institutionName: inst.name });
+  try {
+    const created = await state.api.createConsent(inst.institutionCode, `${location.origin}/link`);
+    state.bank = { institutionCode: inst.institutionCode, name: inst.name, avatar: inst.avatar };
+    state.consent = { id: created.consentId, redirect: created.consentRedirectUrl, createdAt: performance.now() };
+    save();
+    state.busyCode = null;
+    emit('CONSENT_CREATED', { status: 'AWAITING_AUTHORISATION' });
+    show('handoff');
+  } catch (e) {
+    state.busyCode = null;
+    paintBanks();
+    if (e.kind === 'expired' || e.kind === 'invalid') return showError(e.kind);
+    pickerAlert(inst.isOutage ? 'outage' : e.kind);
+    emit('ERROR', { errorKind: e.kind, institutionCode: inst.institutionCode, institutionName: inst.name });
+  }
+}
+
+async function handOff() {
+  const go = $('handoff-go');
+  go.disabled = true;
+  try {
+    if (performance.now() - state.consent.createdAt > FRESH_MS) {
+      const again = await state.api.createConsent(state.bank.institutionCode, `${location.origin}/link`);
+      state.consent = { id: again.consentId, redirect: again.consentRedirectUrl, createdAt: performance.now() };
+      save();
+    }
+    emit('HANDED_OFF', { status: 'AWAITING_AUTHORISATION' });
+    location.assign(state.consent.redirect);
+  } catch (e) {
+    go.disabled = false;
+    showError(e.kind);
+  }
+}
+
+/** Back from the bank: confirm the consent's status with Ponte, then say how it went. */
+async function waitFor(consentId, statusInUrl) {
+  state.consent = { id: consentId, redirect: null, createdAt: 0 };
+  show('waiting');
+  emit('RETURNED');
+  for (let i = 0; i < POLL_TRIES; i += 1) {
+    let consent;
+    try {
+      consent = await state.api.consent(consentId);
+    } catch (e) {
+      // The link token may have expired while the user was at the bank: the
+      // status Ponte put in the return URL is then the best we know.
+      if (e.kind !== 'network' && e.kind !== 'server') return settle(consentId, statusInUrl, null);
+      await sleep(POLL_MS);
+      continue;
+    }
+    if (consent.status !== 'AWAITING_AUTHORISATION') return settle(consentId, consent.status, consent.statusReason);
+    await sleep(POLL_MS);
+  }
+  return settle(consentId, 'AWAITING_AUTHORISATION', null);
+}
+
+function settle(consentId, status, reason) {
+  state.result = { consentId, status };
+  emit(status === 'AUTHORISED' ? 'AUTHORISED' : 'REJECTED', { consentId, status });
+  if (status === 'AUTHORISED') return show('success');
+  state.failure = status === 'REJECTED' && (reason === 'CUSTOMER_MANUALLY_REJECTED' || reason == null) ? 'cancelled' : 'bank';
+  return show('failure');
+}
+
+/** Back to the integrator with the outcome, as Ponte's own return would. */
+function leave(status, consentId) {
+  const target = state.session && state.session.redirectUrl;
+  state.result = { status, consentId };
+  if (state.parentOrigin) {
+    // Framed by the SDK: the integrator's page decides what comes next.
+    try {
+      sessionStorage.removeItem(SAVED);
+    } catch {
+      // Nothing saved, nothing to forget.
+    }
+    show('done');
+    emit(status === 'EXITED' ? 'EXIT' : 'FINISH', { consentId: consentId || null, status });
+    return undefined;
+  }
+  if (!target) return show('done');
+  try {
+    const url = new URL(target);
+    if (consentId) url.searchParams.append('consentId', consentId);
+    url.searchParams.append('status', status);
+    sessionStorage.removeItem(SAVED);
+    location.assign(url.toString());
+  } catch {
+    show('done');
+  }
+}
+
+function exit() {
+  if (state.screen === 'success') return leave('AUTHORISED', state.result.consentId);
+  if (state.screen === 'done') return undefined;
+  const dialog = $('exit-dialog');
+  if (typeof dialog.showModal === 'function') dialog.showModal();
+  else leave('EXITED');
+  return undefined;
+}
+
+function wire() {
+  $('lang').addEventListener('click', () => {
+    state.locale = state.locale === 'en' ? 'pt-BR' : 'en';
+    save();
+    paint();
+  });
+  $('exit').addEventListener('click', exit);
+  $('exit-stay').addEventListener('click', () => $('exit-dialog').close());
+  $('exit-confirm').addEventListener('click', () => {
+    $('exit-dialog').close();
+    leave('EXITED');
+  });
+  $('consent-continue').addEventListener('click', () => show('picker'));
+  $('picker-back').addEventListener('click', () => show('consent'));
+  $('q').addEventListener('input', paintBanks);
+  $('handoff-go').addEventListener('click', handOff);
+  $('handoff-other').addEventListener('click', () => show('picker'));
+  $('success-finish').addEventListener('click', () => leave('AUTHORISED', state.result.consentId));
+  $('failure-retry').addEventListener('click', () => {
+    const inst = state.institutions.find((i) => state.bank && i.institutionCode === state.bank.institutionCode);
+    show('picker');
+    if (inst) choose(inst);
+  });
+  $('failure-other').addEventListener('click', () => show('picker'));
+  $('failure-finish').addEventListener('click', () => leave(state.result.status, state.result.consentId));
+  $('error-retry').addEventListener('click', () => start());
+}
+
+async function start() {
+  show('loading');
+  const params = new URLSearchParams(location.search);
+  const saved = load();
+  const fresh = params.get('v');
+  const asked = params.get('locale');
+  state.locale = saved.locale || (asked === 'en' || asked === 'pt-BR' ? asked : pickLocale(navigator.languages));
+  state.token = fresh || saved.token || null;
+  const embed = params.get('embed');
+  state.parentOrigin = window.parent !== window ? originOf(embed) || (!fresh && saved.parentOrigin) || null : null;
+  if (saved.token === state.token && saved.bank) state.bank = saved.bank;
+  const returning = params.get('consentId');
+  const statusInUrl = params.get('status');
+  save();
+  if (!state.token) {
+    if (returning && statusInUrl) return settle(returning, statusInUrl, null);
+    return showError('invalid');
+  }
+  state.api = client(state.token);
+  try {
+    const [session, institutions] = await Promise.all([state.api.session(), state.api.institutions()]);
+    state.session = session;
+    // Already darkened by Ponte if white text on it would be hard to read.
+    if (session.primaryColor) document.documentElement.style.setProperty('--accent', session.primaryColor);
+    state.institutions = ordered(institutions);
+  } catch (e) {
+    if (returning && statusInUrl && (e.kind === 'expired' || e.kind === 'invalid')) {
+      return settle(returning, statusInUrl, null);
+    }
+    return showError(e.kind);
+  }
+  if (returning) return waitFor(returning, statusInUrl);
+  show('consent');
+  emit('OPEN');
+  return undefined;
+}
+
+wire();
+start();
