@@ -19,13 +19,19 @@ style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; font-src 'self' d
 worker-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
 frame-ancestors 'none'";
 
+/// Where the sandbox institutions are mounted. They stand for remote banks and
+/// portals and answer as they do when run as their own process: Ponte's page
+/// policy is not theirs to carry.
+const SANDBOX_MOUNT: &str = "/sandbox/banks/";
+
 pub async fn security_headers(req: Request, next: Next) -> Response {
+    let institution = req.uri().path().starts_with(SANDBOX_MOUNT);
     let mut resp = next.run(req).await;
-    add_security_headers(resp.headers_mut());
+    add_security_headers(resp.headers_mut(), !institution);
     resp
 }
 
-fn add_security_headers(headers: &mut HeaderMap) {
+fn add_security_headers(headers: &mut HeaderMap, page_policy: bool) {
     headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     let media = headers
@@ -45,7 +51,7 @@ fn add_security_headers(headers: &mut HeaderMap) {
     if json && !headers.contains_key(CACHE_CONTROL) {
         headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
-    if media == "text/html" && !headers.contains_key(CONTENT_SECURITY_POLICY) {
+    if page_policy && media == "text/html" && !headers.contains_key(CONTENT_SECURITY_POLICY) {
         headers.insert(
             CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(DEFAULT_PAGE_CSP),
@@ -78,6 +84,10 @@ mod tests {
                 }),
             )
             .route("/page", get(|| async { Html("<p>hi</p>") }))
+            .route(
+                "/sandbox/banks/itau/login",
+                get(|| async { Html("<p>bank</p>") }),
+            )
             .route(
                 "/widget",
                 get(|| async {
@@ -129,5 +139,12 @@ mod tests {
             "default-src 'none'; frame-ancestors https://client.example"
         );
         assert!(answer("/api").await.get(CONTENT_SECURITY_POLICY).is_none());
+    }
+
+    #[tokio::test]
+    async fn the_mounted_sandbox_institutions_answer_as_they_would_alone() {
+        let bank = answer("/sandbox/banks/itau/login").await;
+        assert!(bank.get(CONTENT_SECURITY_POLICY).is_none());
+        assert_eq!(bank[X_CONTENT_TYPE_OPTIONS], "nosniff");
     }
 }
