@@ -337,6 +337,46 @@ both!(consent_errors, |db: Db| async move {
         .await;
     assert_eq!((status, error_field(&body)), (400, "redirectUrl"), "{body}");
 
+    // The link token is the end user's: it cannot change what the backend
+    // fixed on the link (its CPF 529.982.247-25 and its redirectUrl), only
+    // repeat it, as existing integrations do.
+    for (changed, field) in [
+        (json!({"personalTaxId": "111.444.777-35"}), "personalTaxId"),
+        (
+            json!({"redirectUrl": "https://evil.example/steal"}),
+            "redirectUrl",
+        ),
+    ] {
+        let mut body = json!({"institutionCode": code});
+        body.as_object_mut()
+            .unwrap()
+            .extend(changed.as_object().unwrap().clone());
+        let (status, body) = ts.post("/data/v1/consents", Some(&link_token), body).await;
+        assert_eq!(
+            (status, error_code(&body), error_field(&body)),
+            (400, "INVALID_FIELD", field),
+            "{body}"
+        );
+    }
+    let (status, body) = ts
+        .post(
+            "/data/v1/consents",
+            Some(&link_token),
+            json!({"institutionCode": code, "personalTaxId": "52998224725",
+                   "redirectUrl": "https://app.example.com/done"}),
+        )
+        .await;
+    assert_eq!(status, 200, "the link's own values are fine: {body}");
+    let widget = format!("{}/link", ts.base);
+    let (status, body) = ts
+        .post(
+            "/data/v1/consents",
+            Some(&link_token),
+            json!({"institutionCode": code, "redirectUrl": widget}),
+        )
+        .await;
+    assert_eq!(status, 200, "Ponte's own widget page may stand in: {body}");
+
     let (_, list) = ts
         .get("/data/v1/links/institutions", Some(&link_token))
         .await;

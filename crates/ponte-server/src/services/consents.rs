@@ -45,6 +45,25 @@ struct TaxIds {
     email: Option<String>,
 }
 
+/// The value the link fixed, or else the one sent; a sent value that differs
+/// from the fixed one is refused, naming `field`.
+fn fixed_or_sent<T: PartialEq>(
+    field: Field,
+    sent: Option<&str>,
+    fixed: Option<&str>,
+    parse: impl Fn(Field, &str) -> std::result::Result<T, FieldError>,
+) -> Result<Option<T>> {
+    let fixed = fixed.map(|v| parse(field, v)).transpose()?;
+    match (sent.map(|v| parse(field, v)).transpose()?, fixed) {
+        (Some(sent), Some(fixed)) if sent != fixed => Err(FieldError::new(
+            field,
+            "differs from the link's, which only the link's creator can set",
+        )
+        .into()),
+        (sent, fixed) => Ok(fixed.or(sent)),
+    }
+}
+
 /// A consent awaiting the end user at the institution.
 #[derive(Debug)]
 pub struct CreatedConsent {
@@ -71,23 +90,40 @@ pub async fn create(app: &App, bearer: &Bearer, req: ConsentInput) -> Result<Cre
             format!("{code:?} is not an institution: see GET /data/v1/links/institutions"),
         )
     })?;
-    let personal = match text(&req.personal_tax_id).or(details.personal_tax_id.as_deref()) {
-        Some(v) => Cpf::parse(Field::PersonalTaxId, v)?,
-        None => {
-            return Err(FieldError::new(
-                Field::PersonalTaxId,
-                "is required: Open Finance needs the CPF of the person who logs in",
-            )
-            .into())
-        }
-    };
-    let business = text(&req.business_tax_id)
-        .or(details.business_tax_id.as_deref())
-        .map(|v| Cnpj::parse(Field::BusinessTaxId, v))
-        .transpose()?;
+    // What the integrator's backend fixed on the link, the link token (the
+    // end user's browser) may repeat but not change.
+    let personal = fixed_or_sent(
+        Field::PersonalTaxId,
+        text(&req.personal_tax_id),
+        details.personal_tax_id.as_deref(),
+        Cpf::parse,
+    )?
+    .ok_or_else(|| {
+        FieldError::new(
+            Field::PersonalTaxId,
+            "is required: Open Finance needs the CPF of the person who logs in",
+        )
+    })?;
+    let business = fixed_or_sent(
+        Field::BusinessTaxId,
+        text(&req.business_tax_id),
+        details.business_tax_id.as_deref(),
+        Cnpj::parse,
+    )?;
     let redirect_url = text(&req.redirect_url)
         .map(|v| HttpUrl::parse(Field::RedirectUrl, v))
         .transpose()?;
+    if let (Some(sent), Some(fixed)) = (&redirect_url, &link.redirect_url) {
+        // Ponte's own widget page may stand in: it forwards to the link's URL.
+        let widget = format!("{}/link", app.public_url.trim_end_matches('/'));
+        if sent.as_str() != fixed && sent.as_str() != widget {
+            return Err(FieldError::new(
+                Field::RedirectUrl,
+                "differs from the link's redirectUrl, which only the link's creator can set",
+            )
+            .into());
+        }
+    }
     let phone = text(&req.phone)
         .map(|v| Phone::parse(Field::Phone, v))
         .transpose()?;
