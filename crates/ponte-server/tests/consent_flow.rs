@@ -229,13 +229,10 @@ both!(
     |db: Db| async move {
         let ts = support::spawn(db).await;
         let access = ts.access_token().await;
-        let (_, link_token) = ts.link(&access, json!({})).await;
-        let (consent_id, redirect) = ts
-            .consent(
-                &link_token,
-                json!({"redirectUrl": "https://shop.example.com/back?x=1"}),
-            )
-            .await;
+        let back = json!({"redirectUrl": "https://shop.example.com/back?x=1"});
+        let (_, link_token) = ts.link(&access, back.clone()).await;
+        // The consent repeats the link's redirectUrl, as Klavi integrations do.
+        let (consent_id, redirect) = ts.consent(&link_token, back).await;
         assert!(
             redirect.starts_with(&format!("{}/sandbox/banks/", ts.base)),
             "the institution's own URL: {redirect}"
