@@ -112,9 +112,32 @@ async fn txn_at(
 }
 
 /// The posted form, or the error page that says why it cannot be read.
-#[allow(clippy::result_large_err)] // a page answer, built once per request
-fn form(st: &PortalState, p: &PortalInfo, body: &Bytes) -> Result<Params, Response> {
-    Params::parse(body).map_err(|m| fail(st, p, StatusCode::BAD_REQUEST, "request", &m))
+/// A posted step of the sign-in: its portal, its form and its transaction.
+struct Posted {
+    p: &'static PortalInfo,
+    params: Params,
+    txn: String,
+    grant: Grant,
+}
+
+/// Reads a posted step (`login`, `otp`, `approve`) of the sign-in, or the
+/// page that says why it cannot go on.
+async fn posted(
+    st: &PortalState,
+    code: &str,
+    body: &Bytes,
+    step: &str,
+) -> Result<Posted, Response> {
+    let p = portal(code).map_err(IntoResponse::into_response)?;
+    let params =
+        Params::parse(body).map_err(|m| fail(st, p, StatusCode::BAD_REQUEST, "request", &m))?;
+    let (txn, grant) = txn_at(st, p, &params, step).await?;
+    Ok(Posted {
+        p,
+        params,
+        txn,
+        grant,
+    })
 }
 
 pub async fn login(
@@ -122,16 +145,8 @@ pub async fn login(
     Path(code): Path<String>,
     body: Bytes,
 ) -> Response {
-    let p = match portal(&code) {
-        Ok(p) => p,
-        Err(e) => return e.into_response(),
-    };
-    let params = match form(&st, p, &body) {
-        Ok(params) => params,
-        Err(r) => return r,
-    };
-    let (txn, _) = match txn_at(&st, p, &params, "login").await {
-        Ok(t) => t,
+    let Posted { p, params, txn, .. } = match posted(&st, &code, &body, "login").await {
+        Ok(posted) => posted,
         Err(r) => return r,
     };
     let path = st.path(p);
@@ -182,16 +197,13 @@ pub async fn login(
 }
 
 pub async fn otp(State(st): State<PortalState>, Path(code): Path<String>, body: Bytes) -> Response {
-    let p = match portal(&code) {
-        Ok(p) => p,
-        Err(e) => return e.into_response(),
-    };
-    let params = match form(&st, p, &body) {
-        Ok(params) => params,
-        Err(r) => return r,
-    };
-    let (txn, grant) = match txn_at(&st, p, &params, "otp").await {
-        Ok(t) => t,
+    let Posted {
+        p,
+        params,
+        txn,
+        grant,
+    } = match posted(&st, &code, &body, "otp").await {
+        Ok(posted) => posted,
         Err(r) => return r,
     };
     let path = st.path(p);
@@ -242,16 +254,13 @@ pub async fn decision(
     Path(code): Path<String>,
     body: Bytes,
 ) -> Response {
-    let p = match portal(&code) {
-        Ok(p) => p,
-        Err(e) => return e.into_response(),
-    };
-    let params = match form(&st, p, &body) {
-        Ok(params) => params,
-        Err(r) => return r,
-    };
-    let (txn, grant) = match txn_at(&st, p, &params, "approve").await {
-        Ok(t) => t,
+    let Posted {
+        p,
+        params,
+        txn,
+        grant,
+    } = match posted(&st, &code, &body, "approve").await {
+        Ok(posted) => posted,
         Err(r) => return r,
     };
     let username = grant.username.clone().unwrap_or_default();
