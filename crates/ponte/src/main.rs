@@ -211,7 +211,9 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Webhooks { command } => {
+            use ponte_server::dialects::data_api::views;
             use ponte_server::services::webhooks;
+            // The CLI prints what the Data API answers.
             let public = config
                 .public_url
                 .clone()
@@ -233,15 +235,20 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                         Some(limit),
                     )
                     .await
+                    .map(|p| serde_json::to_value(views::MessagePageView::from(p)).unwrap_or_default())
                 }
                 WebhooksCommand::Show { client: c, id } => {
-                    webhooks::show(&app, &client(&c), &id).await
+                    webhooks::show(&app, &client(&c), &id)
+                        .await
+                        .map(|d| serde_json::to_value(views::MessageDetailView::from(d)).unwrap_or_default())
                 }
                 WebhooksCommand::Replay {
                     client: c,
                     id: Some(id),
                     ..
-                } => webhooks::replay(&app, &client(&c), &id).await,
+                } => webhooks::replay(&app, &client(&c), &id)
+                    .await
+                    .map(|r| serde_json::to_value(views::ReplayedView::from(r)).unwrap_or_default()),
                 WebhooksCommand::Replay {
                     client: c,
                     dead_since,
@@ -253,9 +260,12 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                         dead_since.as_deref().unwrap_or_default(),
                     )
                     .await
+                    .map(|r| serde_json::to_value(views::BulkReplayView::from(r)).unwrap_or_default())
                 }
                 WebhooksCommand::EnableEndpoint { client: c, url } => {
-                    webhooks::enable_endpoint(&app, &client(&c), &url).await
+                    webhooks::enable_endpoint(&app, &client(&c), &url)
+                        .await
+                        .map(|e| serde_json::to_value(views::EndpointEnabledView::from(e)).unwrap_or_default())
                 }
             }
             .map_err(|e| {

@@ -56,7 +56,7 @@ async fn start(State(app): State<App>, Form(form): Form<StartForm>) -> Response 
             "This database has no sandbox client.",
         );
     };
-    let request = links::LinkRequest {
+    let request = links::LinkInput {
         personal_tax_id: Some(form.cpf),
         redirect_url: Some(format!("{}/demo/done", app.public_url)),
         ..Default::default()
@@ -116,7 +116,8 @@ async fn done(State(app): State<App>, headers: HeaderMap, Query(q): Query<DoneQu
         );
     };
     let view = match consents::load_for(&app, &bearer, &q.consent_id).await {
-        Ok(row) => consents::view_of(&app, &row).await,
+        Ok(row) => (consents::view_of(&app, &row).await)
+            .map(crate::dialects::data_api::views::ConsentView::from),
         Err(e) => Err(e),
     };
     match view {

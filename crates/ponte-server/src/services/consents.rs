@@ -217,7 +217,7 @@ pub async fn create(app: &App, bearer: &Bearer, req: ConsentInput) -> Result<Cre
     })
 }
 
-pub use crate::services::consent_view::{view_of, views_of_link, ConsentView, HistoryEntry};
+pub use crate::services::consent_view::{view_of, views_of_link, ConsentDetails, StatusChange};
 
 /// Applies the consent clock to every consent due.
 pub async fn expire_due(app: &App) -> Result<usize> {

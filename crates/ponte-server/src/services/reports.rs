@@ -1,16 +1,14 @@
-//! Reports as integrators receive them: views, and signed download URLs that
-//! expire after 15 minutes.
+//! Reports as integrators receive them: the stored document with its
+//! versions, and signed download URLs that expire after 15 minutes.
 
-use crate::clock::rfc3339;
 use crate::error::{Error, Result};
 use crate::App;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use hmac::{Hmac, Mac};
 use ponte_store::ReportRow;
-use serde::Serialize;
 use serde_json::value::RawValue;
-use serde_json::{json, Value};
+use serde_json::Value;
 use sha2::Sha256;
 
 pub const DOWNLOAD_TTL_MS: i64 = 15 * 60 * 1000;
@@ -47,14 +45,22 @@ fn signed_url(app: &App, report_id: &str, format: Format, expires: i64) -> Strin
     )
 }
 
-/// Fresh `downloadUrl` (JSON), `pdfUrl` and their `expireAt` for a report.
-pub fn urls(app: &App, report_id: &str) -> Value {
+/// A report's fresh signed URLs and when they stop working.
+#[derive(Debug, Clone)]
+pub struct SignedUrls {
+    pub download_url: String,
+    pub pdf_url: String,
+    pub expire_at_ms: i64,
+}
+
+/// Fresh download URLs (JSON and PDF) for a report.
+pub fn urls(app: &App, report_id: &str) -> SignedUrls {
     let expires = (app.clock.now_ms() + DOWNLOAD_TTL_MS) / 1000;
-    json!({
-        "downloadUrl": signed_url(app, report_id, Format::Json, expires),
-        "pdfUrl": signed_url(app, report_id, Format::Pdf, expires),
-        "expireAt": rfc3339(expires * 1000),
-    })
+    SignedUrls {
+        download_url: signed_url(app, report_id, Format::Json, expires),
+        pdf_url: signed_url(app, report_id, Format::Pdf, expires),
+        expire_at_ms: expires * 1000,
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -98,11 +104,10 @@ pub async fn download(
     })
 }
 
-/// The report document: the same for the API and behind `downloadUrl`.
-/// A report as the API and `downloadUrl` return it. `data` stays the JSON
-/// text it was stored as: a long history is never rebuilt as a value tree.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
+/// A stored report: the same for the API and behind `downloadUrl`. `data`
+/// stays the JSON text it was stored as: a long history is never rebuilt as
+/// a value tree.
+#[derive(Debug)]
 pub struct ReportDoc {
     pub report_id: String,
     pub request_id: String,
@@ -112,15 +117,14 @@ pub struct ReportDoc {
     pub product: String,
     pub status: String,
     pub reason: Option<String>,
-    pub generated_at: String,
+    pub generated_at_ms: i64,
     pub version: usize,
     pub previous_report_id: Option<String>,
     pub latest_report_id: Option<String>,
     pub summary: Value,
     pub data: Box<RawValue>,
     /// Fresh signed URLs (the API's view; not inside a download).
-    #[serde(flatten)]
-    pub urls: Option<Value>,
+    pub urls: Option<SignedUrls>,
 }
 
 /// Reports are versioned: each retrieval of a consent's product stores a new
@@ -153,7 +157,7 @@ pub async fn body(app: &App, conn: &mut ponte_store::Conn, row: &ReportRow) -> R
         product: row.product.clone(),
         status: row.status.clone(),
         reason: row.reason.clone(),
-        generated_at: rfc3339(row.generated_at),
+        generated_at_ms: row.generated_at,
         version: at + 1,
         previous_report_id: at.checked_sub(1).map(|i| versions[i].clone()),
         latest_report_id: versions.last().cloned(),

@@ -7,26 +7,42 @@ use crate::error::{Error, Result};
 use crate::App;
 use ponte_core::{ClientId, FieldError, HttpUrl};
 use ponte_store::{ClientRow, WebhookAttemptRow, WebhookMessageRow};
-use serde_json::{json, Value};
 
 pub const MAX_PAGE: i64 = 100;
 
-fn message_json(m: &WebhookMessageRow) -> Value {
-    json!({
-        "id": m.id,
-        "eventType": m.event_type,
-        "status": m.status,
-        "attempts": m.attempts,
-        "nextAttemptAt": (m.status == ponte_store::PENDING).then(|| rfc3339(m.next_attempt_at)),
-        "lastError": m.last_error,
-        "createdAt": rfc3339(m.created_at),
-        "finishedAt": m.finished_at.map(rfc3339),
-        "payload": serde_json::from_str::<Value>(&m.payload).unwrap_or(Value::Null),
-    })
+/// A page of messages, newest first, and the cursor of the next page.
+#[derive(Debug)]
+pub struct MessagePage {
+    pub messages: Vec<WebhookMessageRow>,
+    pub next_cursor: Option<String>,
 }
 
-fn attempt_json(a: &WebhookAttemptRow) -> Value {
-    json!({"attempt": a.attempt, "at": rfc3339(a.at), "url": a.target_url, "statusCode": a.status_code, "latencyMs": a.latency_ms, "response": a.response, "error": a.error})
+/// One message with every attempt to deliver it.
+#[derive(Debug)]
+pub struct MessageDetail {
+    pub message: WebhookMessageRow,
+    pub attempts: Vec<WebhookAttemptRow>,
+}
+
+/// A URL enabled again, and whether a 410 Gone had disabled it.
+#[derive(Debug)]
+pub struct EndpointEnabled {
+    pub url: String,
+    pub was_disabled: bool,
+}
+
+/// A message queued again; its status is now pending.
+#[derive(Debug)]
+pub struct ReplayQueued {
+    pub id: String,
+}
+
+/// What a bulk replay queued and what it left dead.
+#[derive(Debug)]
+pub struct BulkReplayed {
+    pub replayed: u64,
+    pub skipped: i64,
+    pub disabled_endpoints: Vec<String>,
 }
 
 /// Where a message goes: its own URL (a `productsCallbackUrl`), else the
@@ -51,7 +67,7 @@ pub fn disabled_error(url: &str, disabled_at: i64) -> String {
 
 /// Enables a URL that a 410 Gone disabled; messages to it are sent again
 /// (dead ones once replayed). Enabling a URL that is not disabled changes nothing.
-pub async fn enable_endpoint(app: &App, client: &ClientId, url: &str) -> Result<Value> {
+pub async fn enable_endpoint(app: &App, client: &ClientId, url: &str) -> Result<EndpointEnabled> {
     let parsed = HttpUrl::parse("url", url)?;
     let mut tx = app.store.begin().await?;
     let now = app.clock.now_ms();
@@ -64,7 +80,10 @@ pub async fn enable_endpoint(app: &App, client: &ClientId, url: &str) -> Result<
     }
     tx.commit().await?;
     tracing::info!(client_id = %client, was_disabled, "webhook endpoint enabled");
-    Ok(json!({"url": parsed.as_str(), "status": "enabled", "wasDisabled": was_disabled}))
+    Ok(EndpointEnabled {
+        url: parsed.as_str().to_string(),
+        was_disabled,
+    })
 }
 
 /// Configuring a URL again enables it. For the services that store a
@@ -108,7 +127,7 @@ pub async fn list(
     status: Option<&str>,
     cursor: Option<&str>,
     limit: Option<i64>,
-) -> Result<Value> {
+) -> Result<MessagePage> {
     if let Some(s) = status {
         if ![
             ponte_store::PENDING,
@@ -138,24 +157,28 @@ pub async fn list(
     let next = (rows.len() as i64 == limit)
         .then(|| rows.last().map(|m| format!("{}.{}", m.created_at, m.id)))
         .flatten();
-    Ok(json!({"data": rows.iter().map(message_json).collect::<Vec<_>>(), "nextCursor": next}))
+    Ok(MessagePage {
+        messages: rows,
+        next_cursor: next,
+    })
 }
 
-pub async fn show(app: &App, client: &ClientId, id: &str) -> Result<Value> {
+pub async fn show(app: &App, client: &ClientId, id: &str) -> Result<MessageDetail> {
     let mut conn = app.store.read().await?;
     let m = ponte_store::message_for_client(&mut conn, client.as_str(), id)
         .await?
         .ok_or(Error::NotFound("webhook message"))?;
     let attempts = ponte_store::attempts_of(&mut conn, id).await?;
-    let mut out = message_json(&m);
-    out["attemptHistory"] = Value::Array(attempts.iter().map(attempt_json).collect());
-    Ok(out)
+    Ok(MessageDetail {
+        message: m,
+        attempts,
+    })
 }
 
 /// Sends a finished (delivered or dead) message again. A message whose
 /// endpoint a 410 Gone disabled is refused (409 naming the URL): the
 /// integrator enables the endpoint first, deliberately.
-pub async fn replay(app: &App, client: &ClientId, id: &str) -> Result<Value> {
+pub async fn replay(app: &App, client: &ClientId, id: &str) -> Result<ReplayQueued> {
     let mut tx = app.store.begin().await?;
     let message = ponte_store::message_for_client(&mut tx, client.as_str(), id)
         .await?
@@ -171,13 +194,17 @@ pub async fn replay(app: &App, client: &ClientId, id: &str) -> Result<Value> {
     }
     tx.commit().await?;
     tracing::info!(message_id = id, "webhook replay requested");
-    Ok(json!({"id": id, "status": ponte_store::PENDING}))
+    Ok(ReplayQueued { id: id.to_string() })
 }
 
 /// Sends again every message that died since `since` (RFC 3339), except
 /// those to an endpoint a 410 Gone disabled: they stay dead and are counted
 /// in `skipped`, with the disabled URLs listed.
-pub async fn replay_dead_since(app: &App, client: &ClientId, since: &str) -> Result<Value> {
+pub async fn replay_dead_since(
+    app: &App,
+    client: &ClientId,
+    since: &str,
+) -> Result<BulkReplayed> {
     let t = time::OffsetDateTime::parse(since, &time::format_description::well_known::Rfc3339)
         .map_err(|_| {
             FieldError::new(
@@ -197,5 +224,9 @@ pub async fn replay_dead_since(app: &App, client: &ClientId, since: &str) -> Res
         .await?;
     tx.commit().await?;
     tracing::info!(client_id = %client, replayed = n, skipped, "dead webhooks replayed");
-    Ok(json!({"replayed": n, "skipped": skipped, "disabledEndpoints": disabled}))
+    Ok(BulkReplayed {
+        replayed: n,
+        skipped,
+        disabled_endpoints: disabled,
+    })
 }

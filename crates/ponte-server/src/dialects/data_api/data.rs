@@ -116,7 +116,7 @@ pub(super) async fn get_report(
         Err(Error::Conflict(message)) => {
             Ok(error_response(StatusCode::GONE, "REPORT_DELETED", &message))
         }
-        other => Ok(Json(other?).into_response()),
+        other => Ok(Json(super::views::ReportView::from(other?)).into_response()),
     }
 }
 
@@ -171,6 +171,7 @@ pub(super) async fn signed_download(
                 "attachment; filename=\"ponte-{}-{report_id}.pdf\"",
                 doc.product
             );
+            let doc = super::views::ReportView::from(doc);
             // Long histories take a while to lay out: off the async workers.
             let pdf =
                 match tokio::task::spawn_blocking(move || crate::pdf::report::render_doc(&doc))
@@ -196,7 +197,7 @@ pub(super) async fn signed_download(
             )
                 .into_response()
         }
-        Ok(doc) => ([private], Json(doc)).into_response(),
+        Ok(doc) => ([private], Json(super::views::ReportView::from(doc))).into_response(),
         Err(e @ reports::DownloadError::Forbidden) => {
             error_response(StatusCode::FORBIDDEN, "INVALID_SIGNATURE", &e.to_string())
         }

@@ -74,7 +74,10 @@ impl PayloadRenderer for Renderer {
                 .and_then(Value::as_str)
                 .map(str::to_string)
             {
-                if let Value::Object(urls) = crate::services::reports::urls(app, &report_id) {
+                let urls = super::views::SignedUrlsView::from(crate::services::reports::urls(
+                    app, &report_id,
+                ));
+                if let Ok(Value::Object(urls)) = serde_json::to_value(urls) {
                     body.extend(urls);
                 }
             }

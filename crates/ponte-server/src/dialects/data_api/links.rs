@@ -62,10 +62,16 @@ pub(super) async fn create_link(
     body: Bytes,
 ) -> ApiResult {
     let who = bearer(&app, &headers, ACCESS).await?;
-    let req: links::LinkRequest = json_body(&body)?;
-    let valid = links::validate(&req)?;
+    let req: super::views::LinkRequest = json_body(&body)?;
+    let valid = links::validate(&req.into())?;
     let created = links::create_for(&app, &who.client_id, valid, super::DIALECT).await?;
-    Ok(Json(created).into_response())
+    Ok(Json(CreatedLink {
+        link_id: created.link_id,
+        link_url: created.link_url,
+        link_token: created.link_token,
+        expire_in: created.expire_in,
+    })
+    .into_response())
 }
 
 #[utoipa::path(get, path = "/data/v1/links/{linkId}", tag = "Data API: Links",
@@ -78,7 +84,8 @@ pub(super) async fn get_link(
     Path(link_id): Path<String>,
 ) -> ApiResult {
     let who = bearer(&app, &headers, ACCESS).await?;
-    Ok(Json(links::view(&app, &who.client_id, &link_id).await?).into_response())
+    let link = links::view(&app, &who.client_id, &link_id).await?;
+    Ok(Json(super::views::LinkView::from(link)).into_response())
 }
 
 #[utoipa::path(get, path = "/data/v1/links/institutions", tag = "Data API: Institutions",
@@ -133,7 +140,7 @@ pub(super) async fn get_consent(
 ) -> ApiResult {
     let who = bearer(&app, &headers, EITHER).await?;
     let row = consents::load_for(&app, &who, &consent_id).await?;
-    Ok(Json(consents::view_of(&app, &row).await?).into_response())
+    consent_answer(&app, &row).await
 }
 
 #[utoipa::path(delete, path = "/data/v1/consents/{consentId}", tag = "Data API: Consents",
@@ -148,7 +155,7 @@ pub(super) async fn revoke_consent(
 ) -> ApiResult {
     let who = bearer(&app, &headers, ACCESS).await?;
     let row = consents::revoke(&app, &who, &consent_id).await?;
-    Ok(Json(consents::view_of(&app, &row).await?).into_response())
+    consent_answer(&app, &row).await
 }
 
 #[utoipa::path(post, path = "/sandbox/v1/consents/{consentId}/authorise", tag = "Data API: Sandbox",
@@ -198,7 +205,7 @@ pub(super) async fn sandbox_step(
         sandbox_driver::authorise(&app, &who, &consent_id, creds).await?;
     }
     let row = consents::load_for(&app, &who, &consent_id).await?;
-    Ok(Json(consents::view_of(&app, &row).await?).into_response())
+    consent_answer(&app, &row).await
 }
 
 /// The body of `POST /data/v1/consents`, as sent (see `wire::ConsentRequestDoc`).
@@ -220,4 +227,10 @@ struct CreatedConsentBody {
     consent_id: String,
     consent_redirect_url: String,
     expire_at: String,
+}
+
+/// The consent as the Data API shows it.
+async fn consent_answer(app: &App, row: &ponte_store::ConsentRow) -> ApiResult {
+    let consent = consents::view_of(app, row).await?;
+    Ok(Json(super::views::ConsentView::from(consent)).into_response())
 }

@@ -1,6 +1,7 @@
 //! The webhook delivery log, replays, endpoints and the signing secret.
 
 use super::errors::ApiResult;
+use super::views;
 use super::wire::*;
 use super::ACCESS;
 use crate::http::extract::{bearer, json_body, Path, Query};
@@ -39,17 +40,15 @@ pub(super) async fn list_webhooks(
                 .map_err(|_| ponte_core::FieldError::new("limit", "must be a number"))
         })
         .transpose()?;
-    Ok(Json(
-        webhooks::list(
-            &app,
-            &who.client_id,
-            q.status.as_deref(),
-            q.cursor.as_deref(),
-            limit,
-        )
-        .await?,
+    let page = webhooks::list(
+        &app,
+        &who.client_id,
+        q.status.as_deref(),
+        q.cursor.as_deref(),
+        limit,
     )
-    .into_response())
+    .await?;
+    Ok(Json(views::MessagePageView::from(page)).into_response())
 }
 
 #[utoipa::path(get, path = "/data/v1/webhooks/messages/{messageId}", tag = "Data API: Webhooks",
@@ -62,7 +61,8 @@ pub(super) async fn show_webhook(
     Path(message_id): Path<String>,
 ) -> ApiResult {
     let who = bearer(&app, &headers, ACCESS).await?;
-    Ok(Json(webhooks::show(&app, &who.client_id, &message_id).await?).into_response())
+    let detail = webhooks::show(&app, &who.client_id, &message_id).await?;
+    Ok(Json(views::MessageDetailView::from(detail)).into_response())
 }
 
 #[utoipa::path(post, path = "/data/v1/webhooks/messages/{messageId}/replay", tag = "Data API: Webhooks",
@@ -76,7 +76,8 @@ pub(super) async fn replay_webhook(
     Path(message_id): Path<String>,
 ) -> ApiResult {
     let who = bearer(&app, &headers, ACCESS).await?;
-    Ok(Json(webhooks::replay(&app, &who.client_id, &message_id).await?).into_response())
+    let queued = webhooks::replay(&app, &who.client_id, &message_id).await?;
+    Ok(Json(views::ReplayedView::from(queued)).into_response())
 }
 
 #[utoipa::path(post, path = "/data/v1/webhooks/replay", tag = "Data API: Webhooks",
@@ -93,7 +94,8 @@ pub(super) async fn replay_dead_webhooks(
     let since = req
         .since
         .ok_or_else(|| ponte_core::FieldError::new("since", "is required"))?;
-    Ok(Json(webhooks::replay_dead_since(&app, &who.client_id, &since).await?).into_response())
+    let replayed = webhooks::replay_dead_since(&app, &who.client_id, &since).await?;
+    Ok(Json(views::BulkReplayView::from(replayed)).into_response())
 }
 
 #[utoipa::path(post, path = "/data/v1/webhooks/secret/rotate", tag = "Data API: Webhooks",
@@ -125,5 +127,6 @@ pub(super) async fn enable_webhook_endpoint(
     let url = req
         .url
         .ok_or_else(|| ponte_core::FieldError::new("url", "is required"))?;
-    Ok(Json(webhooks::enable_endpoint(&app, &who.client_id, &url).await?).into_response())
+    let enabled = webhooks::enable_endpoint(&app, &who.client_id, &url).await?;
+    Ok(Json(views::EndpointEnabledView::from(enabled)).into_response())
 }

@@ -54,7 +54,7 @@ pub struct AccessToken {
 /// At least one tax id. Every field is optional on its own.
 #[derive(Serialize, ToSchema)]
 #[schema(as = LinkRequest)]
-#[allow(dead_code)] // Read by `services::links::LinkRequest`; this type describes it.
+#[allow(dead_code)] // Read by `views::LinkRequest`; this type describes it.
 #[serde(rename_all = "camelCase")]
 pub struct LinkRequestDoc {
     /// The person's CPF, with or without punctuation.
@@ -78,17 +78,16 @@ pub struct LinkRequestDoc {
 }
 
 #[derive(Serialize, ToSchema)]
-#[allow(dead_code)]
 #[serde(rename_all = "camelCase")]
 pub struct CreatedLink {
     #[schema(example = "lnk_01HZX…")]
-    link_id: String,
+    pub link_id: String,
     /// `<PUBLIC_URL>/link?v=<linkToken>`: open it in the end user's browser.
-    link_url: String,
+    pub link_url: String,
     /// The bearer token of the widget for this link.
-    link_token: String,
+    pub link_token: String,
     #[schema(example = 1800)]
-    expire_in: i64,
+    pub expire_in: i64,
 }
 
 #[derive(Serialize, ToSchema)]

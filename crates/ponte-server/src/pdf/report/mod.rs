@@ -55,7 +55,7 @@ const PRODUCT_NAMES: [(&str, &str); 6] = [
 ];
 
 /// Renders a stored report.
-pub fn render_doc(doc: &crate::services::reports::ReportDoc) -> Vec<u8> {
+pub fn render_doc(doc: &crate::dialects::data_api::views::ReportView) -> Vec<u8> {
     render(&serde_json::to_value(doc).unwrap_or(Value::Null))
 }
 

@@ -1,0 +1,419 @@
+//! The Data API's answers as they go on the wire (camelCase, Klavi's
+//! names), built from the services' domain values. `wire.rs` describes the
+//! same shapes for the OpenAPI document; the wire snapshots guard both.
+//! Several of these keep the alphabetical member order the answers had when
+//! they were built as `json!` maps: field order here is wire order.
+
+use crate::clock::rfc3339;
+use crate::services::consent_view::{ConsentDetails, StatusChange};
+use crate::services::links::{LinkInput, LinkState, LinkStatus};
+use crate::services::reports::{ReportDoc, SignedUrls};
+use crate::services::webhooks::{
+    BulkReplayed, EndpointEnabled, MessageDetail, MessagePage, ReplayQueued,
+};
+use ponte_core::ConsentStatus;
+use ponte_store::{WebhookAttemptRow, WebhookMessageRow};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use serde_json::Value;
+
+/// The body of `POST /data/v1/links` (and of the Server API's link, which
+/// takes the same members), as sent.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LinkRequest {
+    pub personal_tax_id: Option<String>,
+    pub business_tax_id: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub redirect_url: Option<String>,
+    pub products_callback_url: Option<Value>,
+    pub external_info: Option<Value>,
+}
+
+impl From<LinkRequest> for LinkInput {
+    fn from(r: LinkRequest) -> Self {
+        LinkInput {
+            personal_tax_id: r.personal_tax_id,
+            business_tax_id: r.business_tax_id,
+            email: r.email,
+            phone: r.phone,
+            redirect_url: r.redirect_url,
+            products_callback_url: r.products_callback_url,
+            external_info: r.external_info,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryEntry {
+    pub status: ConsentStatus,
+    pub reason: Option<String>,
+    pub at: String,
+}
+
+impl From<StatusChange> for HistoryEntry {
+    fn from(h: StatusChange) -> Self {
+        HistoryEntry {
+            status: h.status,
+            reason: h.reason,
+            at: rfc3339(h.at_ms),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConsentView {
+    pub consent_id: String,
+    pub link_id: String,
+    pub institution_code: String,
+    pub external_track_id: Option<String>,
+    pub status: ConsentStatus,
+    pub status_reason: Option<String>,
+    pub status_history: Vec<HistoryEntry>,
+    pub created_at: String,
+    pub expire_at: String,
+    pub permissions: Vec<String>,
+}
+
+impl From<ConsentDetails> for ConsentView {
+    fn from(c: ConsentDetails) -> Self {
+        ConsentView {
+            consent_id: c.consent_id,
+            link_id: c.link_id,
+            institution_code: c.institution_code,
+            external_track_id: c.external_track_id,
+            status: c.status,
+            status_reason: c.status_reason,
+            status_history: c.history.into_iter().map(HistoryEntry::from).collect(),
+            created_at: rfc3339(c.created_at_ms),
+            expire_at: rfc3339(c.expire_at_ms),
+            permissions: c.permissions,
+        }
+    }
+}
+
+fn link_status(s: LinkStatus) -> &'static str {
+    match s {
+        LinkStatus::Pending => "PENDING",
+        LinkStatus::InProgress => "IN_PROGRESS",
+        LinkStatus::Completed => "COMPLETED",
+        LinkStatus::Expired => "EXPIRED",
+    }
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LinkView {
+    pub link_id: String,
+    pub status: &'static str,
+    pub personal_tax_id: Option<String>,
+    pub business_tax_id: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub redirect_url: Option<String>,
+    pub products_callback_url: Value,
+    pub external_info: Value,
+    pub created_at: String,
+    pub expire_at: String,
+    pub consents: Vec<ConsentView>,
+}
+
+impl From<LinkState> for LinkView {
+    fn from(l: LinkState) -> Self {
+        LinkView {
+            link_id: l.link_id,
+            status: link_status(l.status),
+            personal_tax_id: l.details.personal_tax_id,
+            business_tax_id: l.details.business_tax_id,
+            email: l.details.email,
+            phone: l.details.phone,
+            redirect_url: l.redirect_url,
+            products_callback_url: l.products_callback_url,
+            external_info: l.external_info,
+            created_at: rfc3339(l.created_at_ms),
+            expire_at: rfc3339(l.expire_at_ms),
+            consents: l.consents.into_iter().map(ConsentView::from).collect(),
+        }
+    }
+}
+
+/// `downloadUrl`, `expireAt`, `pdfUrl`: a report's fresh signed URLs.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SignedUrlsView {
+    pub download_url: String,
+    pub expire_at: String,
+    pub pdf_url: String,
+}
+
+impl From<SignedUrls> for SignedUrlsView {
+    fn from(u: SignedUrls) -> Self {
+        SignedUrlsView {
+            download_url: u.download_url,
+            expire_at: rfc3339(u.expire_at_ms),
+            pdf_url: u.pdf_url,
+        }
+    }
+}
+
+/// A report as `GET /data/v1/reports/{id}` and `downloadUrl` return it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReportView {
+    pub report_id: String,
+    pub request_id: String,
+    pub link_id: String,
+    pub consent_id: String,
+    pub institution_code: String,
+    pub product: String,
+    pub status: String,
+    pub reason: Option<String>,
+    pub generated_at: String,
+    pub version: usize,
+    pub previous_report_id: Option<String>,
+    pub latest_report_id: Option<String>,
+    pub summary: Value,
+    pub data: Box<RawValue>,
+    /// The API's view only; not inside a download.
+    #[serde(flatten)]
+    pub urls: Option<SignedUrlsView>,
+}
+
+impl From<ReportDoc> for ReportView {
+    fn from(r: ReportDoc) -> Self {
+        ReportView {
+            report_id: r.report_id,
+            request_id: r.request_id,
+            link_id: r.link_id,
+            consent_id: r.consent_id,
+            institution_code: r.institution_code,
+            product: r.product,
+            status: r.status,
+            reason: r.reason,
+            generated_at: rfc3339(r.generated_at_ms),
+            version: r.version,
+            previous_report_id: r.previous_report_id,
+            latest_report_id: r.latest_report_id,
+            summary: r.summary,
+            data: r.data,
+            urls: r.urls.map(SignedUrlsView::from),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageView {
+    pub attempts: i64,
+    pub created_at: String,
+    pub event_type: String,
+    pub finished_at: Option<String>,
+    pub id: String,
+    pub last_error: Option<String>,
+    pub next_attempt_at: Option<String>,
+    pub payload: Value,
+    pub status: String,
+}
+
+impl From<WebhookMessageRow> for MessageView {
+    fn from(m: WebhookMessageRow) -> Self {
+        MessageView {
+            attempts: m.attempts,
+            created_at: rfc3339(m.created_at),
+            finished_at: m.finished_at.map(rfc3339),
+            id: m.id,
+            last_error: m.last_error,
+            next_attempt_at: (m.status == ponte_store::PENDING).then(|| rfc3339(m.next_attempt_at)),
+            payload: serde_json::from_str::<Value>(&m.payload).unwrap_or(Value::Null),
+            event_type: m.event_type,
+            status: m.status,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MessagePageView {
+    pub data: Vec<MessageView>,
+    pub next_cursor: Option<String>,
+}
+
+impl From<MessagePage> for MessagePageView {
+    fn from(p: MessagePage) -> Self {
+        MessagePageView {
+            data: p.messages.into_iter().map(MessageView::from).collect(),
+            next_cursor: p.next_cursor,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AttemptView {
+    pub at: String,
+    pub attempt: i64,
+    pub error: Option<String>,
+    pub latency_ms: i64,
+    pub response: Option<String>,
+    pub status_code: Option<i64>,
+    pub url: Option<String>,
+}
+
+impl From<WebhookAttemptRow> for AttemptView {
+    fn from(a: WebhookAttemptRow) -> Self {
+        AttemptView {
+            at: rfc3339(a.at),
+            attempt: a.attempt,
+            error: a.error,
+            latency_ms: a.latency_ms,
+            response: a.response,
+            status_code: a.status_code,
+            url: a.target_url,
+        }
+    }
+}
+
+/// A message with its attempts; `attemptHistory` sorts first, as it always has.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageDetailView {
+    pub attempt_history: Vec<AttemptView>,
+    #[serde(flatten)]
+    pub message: MessageView,
+}
+
+impl From<MessageDetail> for MessageDetailView {
+    fn from(d: MessageDetail) -> Self {
+        MessageDetailView {
+            attempt_history: d.attempts.into_iter().map(AttemptView::from).collect(),
+            message: MessageView::from(d.message),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct ReplayedView {
+    pub id: String,
+    pub status: &'static str,
+}
+
+impl From<ReplayQueued> for ReplayedView {
+    fn from(r: ReplayQueued) -> Self {
+        ReplayedView {
+            id: r.id,
+            status: ponte_store::PENDING,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkReplayView {
+    pub disabled_endpoints: Vec<String>,
+    pub replayed: u64,
+    pub skipped: i64,
+}
+
+impl From<BulkReplayed> for BulkReplayView {
+    fn from(b: BulkReplayed) -> Self {
+        BulkReplayView {
+            disabled_endpoints: b.disabled_endpoints,
+            replayed: b.replayed,
+            skipped: b.skipped,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EndpointEnabledView {
+    pub status: &'static str,
+    pub url: String,
+    pub was_disabled: bool,
+}
+
+impl From<EndpointEnabled> for EndpointEnabledView {
+    fn from(e: EndpointEnabled) -> Self {
+        EndpointEnabledView {
+            status: "enabled",
+            url: e.url,
+            was_disabled: e.was_disabled,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::services::links::validate;
+    use serde_json::json;
+
+    fn req(v: Value) -> LinkInput {
+        serde_json::from_value::<LinkRequest>(v).unwrap().into()
+    }
+
+    #[test]
+    fn a_tax_id_is_required_and_every_field_is_checked_by_name() {
+        assert!(validate(&req(json!({"personalTaxId": "529.982.247-25"}))).is_ok());
+        assert!(validate(&req(json!({"businessTaxId": "11.222.333/0001-81"}))).is_ok());
+        let cases = [
+            (json!({}), "personalTaxId"),
+            (json!({"personalTaxId": "12345678900"}), "personalTaxId"),
+            (json!({"businessTaxId": "11222333000180"}), "businessTaxId"),
+            (
+                json!({"personalTaxId": "52998224725", "email": "nope"}),
+                "email",
+            ),
+            (
+                json!({"personalTaxId": "52998224725", "phone": "12"}),
+                "phone",
+            ),
+            (
+                json!({"personalTaxId": "52998224725", "redirectUrl": "javascript:alert(1)"}),
+                "redirectUrl",
+            ),
+            (
+                json!({"personalTaxId": "52998224725", "productsCallbackUrl": {"cars": "https://x.io"}}),
+                "productsCallbackUrl.cars",
+            ),
+            (
+                json!({"personalTaxId": "52998224725", "productsCallbackUrl": {"accounts": "ftp://x.io"}}),
+                "productsCallbackUrl.accounts",
+            ),
+            (
+                json!({"personalTaxId": "52998224725", "productsCallbackUrl": []}),
+                "productsCallbackUrl",
+            ),
+            (
+                json!({"personalTaxId": "52998224725", "externalInfo": "x"}),
+                "externalInfo",
+            ),
+        ];
+        for (body, field) in cases {
+            let err = validate(&req(body.clone()))
+                .err()
+                .unwrap_or_else(|| panic!("{body} was accepted"));
+            assert_eq!(err.field, field, "{body}");
+        }
+    }
+
+    #[test]
+    fn webhook_views_keep_their_alphabetical_member_order() {
+        let view = ReplayedView::from(ReplayQueued { id: "msg_1".into() });
+        assert_eq!(
+            serde_json::to_string(&view).unwrap(),
+            r#"{"id":"msg_1","status":"pending"}"#
+        );
+        let view = EndpointEnabledView::from(EndpointEnabled {
+            url: "https://x.io/".into(),
+            was_disabled: true,
+        });
+        assert_eq!(
+            serde_json::to_string(&view).unwrap(),
+            r#"{"status":"enabled","url":"https://x.io/","wasDisabled":true}"#
+        );
+    }
+}
