@@ -100,7 +100,7 @@ pub(super) async fn institutions(State(app): State<App>, headers: HeaderMap) -> 
 
 #[utoipa::path(post, path = "/data/v1/consents", tag = "Data API: Consents",
     summary = "Create a consent at an institution",
-    description = "Send the end user to `consentRedirectUrl`; the institution sends them back to Ponte, which sends them to the link's `redirectUrl`.",
+    description = "Send the end user to `consentRedirectUrl`; the institution sends them back to Ponte, which sends them to the link's `redirectUrl`. A link token cannot change what the link's creator fixed: a `personalTaxId`, `businessTaxId` or `redirectUrl` that differs from the link's is refused with 400 `INVALID_FIELD` naming it (the same value may be repeated).",
     request_body = ConsentRequestDoc, security(("linkToken" = [])),
     responses((status = 200, description = "The consent, awaiting authorisation", body = CreatedConsent), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn create_consent(
