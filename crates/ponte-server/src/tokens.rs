@@ -187,9 +187,12 @@ impl Tokens {
         tokens.reload().await?;
         if tokens.keys.read().map(|k| k.is_empty()).unwrap_or(true) {
             let seed = random_bytes::<32>();
+            let kid = kid_of(&SigningKey::from_bytes(&seed));
             let row = SigningKeyRow {
-                kid: kid_of(&SigningKey::from_bytes(&seed)),
-                private_key_enc: tokens.crypto.encrypt(STANDARD.encode(seed).as_bytes()),
+                kid: kid.clone(),
+                private_key_enc: tokens
+                    .crypto
+                    .seal(signing_key_slot(&kid), STANDARD.encode(seed).as_bytes()),
                 created_at: tokens.clock.now_ms(),
             };
             let mut tx = tokens.store.begin().await?;
@@ -230,7 +233,9 @@ impl Tokens {
         let rows = ponte_store::signing_keys(&mut *self.store.read().await?).await?;
         let mut keys = Vec::new();
         for row in rows {
-            let seed_b64 = self.crypto.decrypt(&row.private_key_enc)?;
+            let seed_b64 = self
+                .crypto
+                .open(signing_key_slot(&row.kid), &row.private_key_enc)?;
             let seed: [u8; 32] = STANDARD
                 .decode(&seed_b64)?
                 .try_into()
@@ -434,3 +439,8 @@ pub use live_secrets::RECHECK_MS as SECRET_RECHECK_MS;
 
 #[cfg(test)]
 mod tests;
+
+/// A signing key's private half opens only in its own row.
+pub(crate) fn signing_key_slot(kid: &str) -> crate::crypto::Slot<'_> {
+    crate::crypto::Slot::new("signing_keys", "private_key_enc", kid)
+}

@@ -2,6 +2,7 @@
 //! rotation of the API secret and of the webhook signing secret.
 
 use crate::crypto::random_secret;
+use crate::services::slots;
 use crate::error::{Error, Result};
 use crate::tokens::{Bearer, TokenError};
 use crate::web::color::Color;
@@ -86,7 +87,10 @@ async fn create_in(
             api_key: api_key.clone(),
             webhook_url: new.webhook_url.map(|u| u.as_str().to_string()),
             report_webhook_url: new.report_webhook_url.map(|u| u.as_str().to_string()),
-            webhook_secret_enc: app.crypto.encrypt(webhook_secret.as_bytes()),
+            webhook_secret_enc: app.crypto.seal(
+                slots::client_webhook_secret(client_id.as_str()),
+                webhook_secret.as_bytes(),
+            ),
             auto_delivery: i64::from(new.auto_delivery),
             created_at: now,
         },
@@ -139,7 +143,11 @@ pub async fn rotate_secret(app: &App, client_id: &str) -> Result<NewCredentials>
     insert_secret(app, &mut tx, client_id, &api_secret, now).await?;
     tx.commit().await?;
     let webhook_secret =
-        String::from_utf8(app.crypto.decrypt(&client.webhook_secret_enc)?).unwrap_or_default();
+        String::from_utf8(app.crypto.open(
+            slots::client_webhook_secret(&client.id),
+            &client.webhook_secret_enc,
+        )?)
+        .unwrap_or_default();
     tracing::info!(client_id, "api secret rotated");
     Ok(NewCredentials {
         client_id: client.id,
@@ -187,7 +195,10 @@ pub async fn rotate_webhook_secret(app: &App, client_id: &str) -> Result<Rotated
         &mut tx,
         &client.id,
         &client.webhook_secret_enc,
-        &app.crypto.encrypt(webhook_secret.as_bytes()),
+        &app.crypto.seal(
+            slots::client_webhook_secret(&client.id),
+            webhook_secret.as_bytes(),
+        ),
     )
     .await?;
     if !swapped {
@@ -311,7 +322,11 @@ pub async fn revoke_secret(app: &App, client_id: &str) -> Result<NewCredentials>
     insert_secret(app, &mut tx, client_id, &api_secret, now).await?;
     tx.commit().await?;
     let webhook_secret =
-        String::from_utf8(app.crypto.decrypt(&client.webhook_secret_enc)?).unwrap_or_default();
+        String::from_utf8(app.crypto.open(
+            slots::client_webhook_secret(&client.id),
+            &client.webhook_secret_enc,
+        )?)
+        .unwrap_or_default();
     tracing::warn!(client_id, "api secrets revoked");
     Ok(NewCredentials {
         client_id: client.id,

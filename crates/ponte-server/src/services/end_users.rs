@@ -18,7 +18,9 @@ pub struct EndUser {
 
 fn open(app: &App, row: EndUserRow) -> Result<EndUser> {
     let profile = match row.profile_enc.as_deref() {
-        Some(sealed) => app.crypto.decrypt_json(sealed)?,
+        Some(sealed) => app
+            .crypto
+            .open_json(crate::services::slots::end_user_profile(&row.id), sealed)?,
         None => EndUserProfile::default(),
     };
     Ok(EndUser {
@@ -56,7 +58,10 @@ pub async fn upsert(
             ponte_store::set_end_user_profile(
                 conn,
                 user.id.as_str(),
-                &app.crypto.encrypt_json(&merged),
+                &app.crypto.seal_json(
+                    crate::services::slots::end_user_profile(user.id.as_str()),
+                    &merged,
+                ),
                 now,
             )
             .await?;

@@ -59,4 +59,23 @@ pub mod slots {
     pub fn report_data(report_id: &str) -> Slot<'_> {
         Slot::new("reports", "data_enc", report_id)
     }
+    pub fn end_user_profile(end_user_id: &str) -> Slot<'_> {
+        Slot::new("end_users", "profile_enc", end_user_id)
+    }
+    /// The client's signing secret, current or retired: a retired one is the
+    /// same client's value moved aside, so it keeps the client's slot.
+    pub fn client_webhook_secret(client_id: &str) -> Slot<'_> {
+        Slot::new("clients", "webhook_secret_enc", client_id)
+    }
+    /// Devices are bound to their `device_key` (the row's natural key): a
+    /// device seen again updates its row, which keeps its first id.
+    pub fn device_id(device_key: &str) -> Slot<'_> {
+        Slot::new("end_user_devices", "device_id_enc", device_key)
+    }
+    pub fn device_ip_address(device_key: &str) -> Slot<'_> {
+        Slot::new("end_user_devices", "ip_address_enc", device_key)
+    }
+    pub fn device_user_agent(device_key: &str) -> Slot<'_> {
+        Slot::new("end_user_devices", "user_agent_enc", device_key)
+    }
 }

@@ -4,7 +4,7 @@
 //! them, in one transaction: all three commit or none does.
 
 use crate::error::Result;
-use crate::services::{end_users, sessions};
+use crate::services::{end_users, sessions, slots};
 use crate::App;
 use ponte_core::{ClientId, EndUserId, EndUserKey, EndUserProfile};
 use ponte_store::DeviceRow;
@@ -43,19 +43,28 @@ pub async fn issue(
     )
     .await?;
     let platform = device.platform;
+    let device_key = app
+        .crypto
+        .hash_secret(&format!("device/{platform}/{}", device.device_id));
     ponte_store::record_device(
         &mut tx,
         &DeviceRow {
             id: uuid::Uuid::now_v7().to_string(),
             client_id: client.to_string(),
             end_user_id: user.id.to_string(),
-            device_key: app
-                .crypto
-                .hash_secret(&format!("device/{platform}/{}", device.device_id)),
             platform: platform.to_string(),
-            device_id_enc: app.crypto.encrypt(device.device_id.as_bytes()),
-            ip_address_enc: app.crypto.encrypt(device.ip_address.to_string().as_bytes()),
-            user_agent_enc: app.crypto.encrypt(device.user_agent.as_bytes()),
+            device_id_enc: app
+                .crypto
+                .seal(slots::device_id(&device_key), device.device_id.as_bytes()),
+            ip_address_enc: app.crypto.seal(
+                slots::device_ip_address(&device_key),
+                device.ip_address.to_string().as_bytes(),
+            ),
+            user_agent_enc: app.crypto.seal(
+                slots::device_user_agent(&device_key),
+                device.user_agent.as_bytes(),
+            ),
+            device_key,
             first_seen_at: now,
             last_seen_at: now,
         },
