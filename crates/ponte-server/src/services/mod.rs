@@ -3,6 +3,7 @@
 
 pub mod authorisation;
 pub mod bank_tokens;
+pub mod branding;
 pub mod clients;
 pub mod consent_state;
 pub mod consent_view;
