@@ -226,46 +226,45 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                     status,
                     limit,
                     cursor,
-                } => {
-                    webhooks::list(
-                        &app,
-                        &client(&c),
-                        status.as_deref(),
-                        cursor.as_deref(),
-                        Some(limit),
-                    )
-                    .await
-                    .map(|p| serde_json::to_value(views::MessagePageView::from(p)).unwrap_or_default())
-                }
+                } => webhooks::list(
+                    &app,
+                    &client(&c),
+                    status.as_deref(),
+                    cursor.as_deref(),
+                    Some(limit),
+                )
+                .await
+                .map(|p| serde_json::to_value(views::MessagePageView::from(p)).unwrap_or_default()),
                 WebhooksCommand::Show { client: c, id } => {
-                    webhooks::show(&app, &client(&c), &id)
-                        .await
-                        .map(|d| serde_json::to_value(views::MessageDetailView::from(d)).unwrap_or_default())
+                    webhooks::show(&app, &client(&c), &id).await.map(|d| {
+                        serde_json::to_value(views::MessageDetailView::from(d)).unwrap_or_default()
+                    })
                 }
                 WebhooksCommand::Replay {
                     client: c,
                     id: Some(id),
                     ..
-                } => webhooks::replay(&app, &client(&c), &id)
-                    .await
-                    .map(|r| serde_json::to_value(views::ReplayedView::from(r)).unwrap_or_default()),
+                } => webhooks::replay(&app, &client(&c), &id).await.map(|r| {
+                    serde_json::to_value(views::ReplayedView::from(r)).unwrap_or_default()
+                }),
                 WebhooksCommand::Replay {
                     client: c,
                     dead_since,
                     ..
-                } => {
-                    webhooks::replay_dead_since(
-                        &app,
-                        &client(&c),
-                        dead_since.as_deref().unwrap_or_default(),
-                    )
-                    .await
-                    .map(|r| serde_json::to_value(views::BulkReplayView::from(r)).unwrap_or_default())
-                }
+                } => webhooks::replay_dead_since(
+                    &app,
+                    &client(&c),
+                    dead_since.as_deref().unwrap_or_default(),
+                )
+                .await
+                .map(|r| serde_json::to_value(views::BulkReplayView::from(r)).unwrap_or_default()),
                 WebhooksCommand::EnableEndpoint { client: c, url } => {
                     webhooks::enable_endpoint(&app, &client(&c), &url)
                         .await
-                        .map(|e| serde_json::to_value(views::EndpointEnabledView::from(e)).unwrap_or_default())
+                        .map(|e| {
+                            serde_json::to_value(views::EndpointEnabledView::from(e))
+                                .unwrap_or_default()
+                        })
                 }
             }
             .map_err(|e| {

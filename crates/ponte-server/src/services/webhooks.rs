@@ -200,11 +200,7 @@ pub async fn replay(app: &App, client: &ClientId, id: &str) -> Result<ReplayQueu
 /// Sends again every message that died since `since` (RFC 3339), except
 /// those to an endpoint a 410 Gone disabled: they stay dead and are counted
 /// in `skipped`, with the disabled URLs listed.
-pub async fn replay_dead_since(
-    app: &App,
-    client: &ClientId,
-    since: &str,
-) -> Result<BulkReplayed> {
+pub async fn replay_dead_since(app: &App, client: &ClientId, since: &str) -> Result<BulkReplayed> {
     let t = time::OffsetDateTime::parse(since, &time::format_description::well_known::Rfc3339)
         .map_err(|_| {
             FieldError::new(

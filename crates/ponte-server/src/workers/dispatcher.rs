@@ -363,7 +363,10 @@ async fn load_context(app: &App, client_id: &str) -> Result<Arc<ClientContext>, 
         .chain(retired.iter().map(|r| r.secret_enc.as_str()))
         .map(|enc| {
             let plain = (app.crypto)
-                .open(crate::services::slots::client_webhook_secret(client_id), enc)
+                .open(
+                    crate::services::slots::client_webhook_secret(client_id),
+                    enc,
+                )
                 .map_err(|e| e.to_string())?;
             String::from_utf8(plain).map_err(|e| e.to_string())
         })
