@@ -138,6 +138,25 @@ pub async fn live_secrets(conn: &mut Conn, client_id: &str, now: i64) -> Result<
     .await?)
 }
 
+/// The live secrets of the client whose key this is, in one round trip
+/// (the hot path of `POST /data/v1/auth`); none for an unknown key.
+pub async fn live_secrets_by_api_key(
+    conn: &mut Conn,
+    api_key: &str,
+    now: i64,
+) -> Result<Vec<SecretRow>> {
+    Ok(sqlx::query_as(
+        "SELECT s.id, s.client_id, s.secret_hash, s.created_at, s.expires_at
+         FROM client_secrets s JOIN clients c ON c.id = s.client_id
+         WHERE c.api_key = $1 AND (s.expires_at IS NULL OR s.expires_at > $2)
+         ORDER BY s.created_at DESC",
+    )
+    .bind(api_key)
+    .bind(now)
+    .fetch_all(conn)
+    .await?)
+}
+
 /// Whether the client's secret `secret_id` still works at `now`: not rotated
 /// out past its grace, not revoked.
 pub async fn secret_live(

@@ -2,8 +2,8 @@
 //! rotation of the API secret and of the webhook signing secret.
 
 use crate::crypto::random_secret;
-use crate::services::slots;
 use crate::error::{Error, Result};
+use crate::services::slots;
 use crate::tokens::{Bearer, TokenError};
 use crate::App;
 use ponte_core::{ClientId, FieldError, HttpUrl};
@@ -141,12 +141,11 @@ pub async fn rotate_secret(app: &App, client_id: &str) -> Result<NewCredentials>
     let api_secret = random_secret("sk_");
     insert_secret(app, &mut tx, client_id, &api_secret, now).await?;
     tx.commit().await?;
-    let webhook_secret =
-        String::from_utf8(app.crypto.open(
-            slots::client_webhook_secret(&client.id),
-            &client.webhook_secret_enc,
-        )?)
-        .unwrap_or_default();
+    let webhook_secret = String::from_utf8(app.crypto.open(
+        slots::client_webhook_secret(&client.id),
+        &client.webhook_secret_enc,
+    )?)
+    .unwrap_or_default();
     tracing::info!(client_id, "api secret rotated");
     Ok(NewCredentials {
         client_id: client.id,
@@ -225,27 +224,27 @@ pub async fn authenticate(
     api_key: &str,
     api_secret: &str,
 ) -> Result<ClientRow> {
-    Ok(authenticate_secret(app, from, api_key, api_secret).await?.0)
+    let (client_id, _) = authenticate_secret(app, from, api_key, api_secret).await?;
+    let mut conn = app.store.read().await?;
+    ponte_store::client_by_id(&mut conn, &client_id)
+        .await?
+        .ok_or(Error::InvalidCredentials)
 }
 
-/// [`authenticate`], with the id of the secret that matched.
+/// The client id and the id of the secret that matched. One query: the
+/// access token needs nothing else of the client.
 async fn authenticate_secret(
     app: &App,
     from: Option<IpAddr>,
     api_key: &str,
     api_secret: &str,
-) -> Result<(ClientRow, String)> {
+) -> Result<(String, String)> {
     let now = app.clock.now_ms();
     app.failed_logins
         .check(api_key, from, now)
         .map_err(Error::RateLimited)?;
-    let mut conn = app.store.read().await?;
-    let client = ponte_store::client_by_api_key(&mut conn, api_key).await?;
-    let secrets = match &client {
-        Some(c) => ponte_store::live_secrets(&mut conn, &c.id, now).await?,
-        None => Vec::new(),
-    };
-    drop(conn);
+    let secrets =
+        ponte_store::live_secrets_by_api_key(&mut *app.store.read().await?, api_key, now).await?;
     // Hash the presented secret even for an unknown key, so timing does not
     // reveal which keys exist; and every live secret, whichever matches.
     if secrets.is_empty() {
@@ -253,16 +252,16 @@ async fn authenticate_secret(
     }
     let matched = secrets.iter().fold(None, |found, s| {
         let ok = app.crypto.secret_matches(api_secret, &s.secret_hash);
-        found.or(ok.then(|| s.id.clone()))
+        found.or(ok.then_some(s))
     });
-    match (client, matched) {
-        (Some(c), Some(secret_id)) => {
+    match matched {
+        Some(s) => {
             app.client_requests
-                .admit(&c.id, now)
+                .admit(&s.client_id, now)
                 .map_err(Error::RateLimited)?;
-            Ok((c, secret_id))
+            Ok((s.client_id.clone(), s.id.clone()))
         }
-        _ => {
+        None => {
             app.failed_logins.record_failure(api_key, from, now);
             tracing::info!("authentication failed");
             Err(Error::InvalidCredentials)
@@ -277,10 +276,10 @@ pub async fn access_token(
     api_key: &str,
     api_secret: &str,
 ) -> Result<(String, i64)> {
-    let (client, secret_id) = authenticate_secret(app, from, api_key, api_secret).await?;
+    let (client_id, secret_id) = authenticate_secret(app, from, api_key, api_secret).await?;
     Ok(app
         .tokens
-        .issue_access(&ClientId::from_trusted(client.id), &secret_id)?)
+        .issue_access(&ClientId::from_trusted(client_id), &secret_id)?)
 }
 
 /// `POST /data/v1/auth/refresh`: a new access token for the bearer of one,
@@ -320,12 +319,11 @@ pub async fn revoke_secret(app: &App, client_id: &str) -> Result<NewCredentials>
     let api_secret = random_secret("sk_");
     insert_secret(app, &mut tx, client_id, &api_secret, now).await?;
     tx.commit().await?;
-    let webhook_secret =
-        String::from_utf8(app.crypto.open(
-            slots::client_webhook_secret(&client.id),
-            &client.webhook_secret_enc,
-        )?)
-        .unwrap_or_default();
+    let webhook_secret = String::from_utf8(app.crypto.open(
+        slots::client_webhook_secret(&client.id),
+        &client.webhook_secret_enc,
+    )?)
+    .unwrap_or_default();
     tracing::warn!(client_id, "api secrets revoked");
     Ok(NewCredentials {
         client_id: client.id,
