@@ -172,7 +172,7 @@ pub async fn set_consent_authorisation(
     pkce_verifier_enc: &str,
     now: i64,
 ) -> Result<()> {
-    sqlx::query("UPDATE consents SET authorization_url = $1, oauth_state = $2, pkce_verifier_enc = $3, updated_at = $4 WHERE id = $5")
+    sqlx::query("UPDATE consents SET authorization_url = $1, oauth_state = $2, pkce_verifier_enc = $3, auth_claimed_at = NULL, updated_at = $4 WHERE id = $5")
         .bind(authorization_url)
         .bind(oauth_state)
         .bind(pkce_verifier_enc)
@@ -181,6 +181,28 @@ pub async fn set_consent_authorisation(
         .execute(conn)
         .await?;
     Ok(())
+}
+
+/// Claims the pending authorisation whose `state` the institution sent back,
+/// so that one callback alone trades its code: `None` when there is none or
+/// another callback holds it (a claim made at or before `stale_before` is
+/// taken as its holder's crash and claimed again).
+pub async fn claim_authorisation(
+    conn: &mut Conn,
+    oauth_state: &str,
+    now: i64,
+    stale_before: i64,
+) -> Result<Option<ConsentRow>> {
+    Ok(sqlx::query_as(&format!(
+        "UPDATE consents SET auth_claimed_at = $1
+         WHERE oauth_state = $2 AND (auth_claimed_at IS NULL OR auth_claimed_at <= $3)
+         RETURNING {COLUMNS}"
+    ))
+    .bind(now)
+    .bind(oauth_state)
+    .bind(stale_before)
+    .fetch_optional(conn)
+    .await?)
 }
 
 /// Stores (or, with `None`, erases) the institution's tokens; the PKCE
