@@ -152,6 +152,13 @@ enum ClientsCommand {
         /// Origins allowed to frame the widget, space- or comma-separated.
         #[arg(long)]
         frame_origins: Option<String>,
+        /// Register a redirect URL (repeatable): once a client has any, every
+        /// redirectUrl on its links and consents must be one of them exactly.
+        #[arg(long = "redirect-url", value_name = "URL")]
+        redirect_urls: Vec<String>,
+        /// Forget every registered redirect URL first (none: no check).
+        #[arg(long)]
+        clear_redirect_urls: bool,
         #[arg(long)]
         json: bool,
     },
@@ -301,8 +308,33 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                     primary_color,
                     privacy_policy_url,
                     frame_origins,
+                    redirect_urls,
+                    clear_redirect_urls,
                     json,
                 } => {
+                    let redirects_only = display_name.is_none()
+                        && logo_url.is_none()
+                        && primary_color.is_none()
+                        && privacy_policy_url.is_none()
+                        && frame_origins.is_none();
+                    if clear_redirect_urls || !redirect_urls.is_empty() {
+                        let now = update_redirect_urls(
+                            &app,
+                            &client,
+                            &redirect_urls,
+                            clear_redirect_urls,
+                        )
+                        .await?;
+                        if redirects_only {
+                            let out = serde_json::json!({ "redirectUrls": now });
+                            if json {
+                                println!("{out}");
+                            } else {
+                                println!("{}", serde_json::to_string_pretty(&out)?);
+                            }
+                            return Ok(());
+                        }
+                    }
                     let change = clients::BrandingChange {
                         display_name: display_name.as_deref(),
                         logo_url: logo_url.as_deref(),
@@ -446,4 +478,21 @@ async fn stop_signal() {
     }
     #[cfg(not(unix))]
     let _ = ctrl_c.await;
+}
+
+/// `clients update --redirect-url/--clear-redirect-urls`: the URLs now registered.
+async fn update_redirect_urls(
+    app: &ponte_server::App,
+    client: &str,
+    add: &[String],
+    clear: bool,
+) -> anyhow::Result<Vec<String>> {
+    ponte_server::services::redirect_urls::update(app, client, add, clear)
+        .await
+        .map_err(|e| match e {
+            ponte_server::Error::NotFound(_) => {
+                anyhow::anyhow!("--client-id {client}: no such client")
+            }
+            other => flag_error(other),
+        })
 }

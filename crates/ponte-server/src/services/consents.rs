@@ -124,6 +124,9 @@ pub async fn create(app: &App, bearer: &Bearer, req: ConsentInput) -> Result<Cre
             .into());
         }
     }
+    if let Some(url) = &redirect_url {
+        crate::services::redirect_urls::check(app, bearer.client_id.as_str(), url).await?;
+    }
     let phone = text(&req.phone)
         .map(|v| Phone::parse(Field::Phone, v))
         .transpose()?;

@@ -14,6 +14,7 @@ pub mod insights;
 pub mod job;
 pub mod links;
 pub mod outbox;
+pub mod redirect_urls;
 pub mod reports;
 pub mod retrieval;
 pub mod retrieval_job;
