@@ -38,6 +38,8 @@ pub struct Config {
     pub metrics_token: Option<MetricsToken>,
     /// Requests per client through its credentials; `None` is unlimited.
     pub rate_limit: Option<RateLimit>,
+    /// `PONTE_MAX_CONSENTS_PER_LINK`: one link cannot open consents without end.
+    pub max_consents_per_link: u32,
 }
 
 /// The bearer token `/metrics` wants; never printed.
@@ -214,6 +216,18 @@ impl Config {
         let drain_timeout = duration_var("PONTE_DRAIN_TIMEOUT", "20s")?;
         let metrics_token = get("PONTE_METRICS_TOKEN").map(MetricsToken);
         let rate_limit = parse_rate_limit(get("PONTE_RATE_LIMIT"), get("PONTE_RATE_BURST"))?;
+        let max_consents_text = get("PONTE_MAX_CONSENTS_PER_LINK").unwrap_or_else(|| "10".into());
+        let max_consents_per_link = max_consents_text
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| *n >= 1)
+            .ok_or_else(|| {
+                bad(
+                    "PONTE_MAX_CONSENTS_PER_LINK",
+                    format!("{max_consents_text:?} is not a whole number of at least 1"),
+                )
+            })?;
 
         Ok(Config {
             header_timeout,
@@ -221,6 +235,7 @@ impl Config {
             drain_timeout,
             metrics_token,
             rate_limit,
+            max_consents_per_link,
             listen,
             public_url,
             data_dir,

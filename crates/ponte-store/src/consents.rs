@@ -283,3 +283,13 @@ pub async fn consent_history(conn: &mut Conn, consent_id: &str) -> Result<Vec<Co
     .fetch_all(conn)
     .await?)
 }
+
+/// How many consents were opened through the link, whatever became of them.
+pub async fn count_consents_of_link(conn: &mut Conn, link_id: &str) -> Result<i64> {
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM consents WHERE link_id = $1")
+            .bind(link_id)
+            .fetch_one(conn)
+            .await?,
+    )
+}
