@@ -40,6 +40,9 @@ pub struct Config {
     pub rate_limit: Option<RateLimit>,
     /// `PONTE_MAX_CONSENTS_PER_LINK`: one link cannot open consents without end.
     pub max_consents_per_link: u32,
+    /// `PONTE_TRUSTED_PROXIES`: only a request from one of these comes with
+    /// an `X-Forwarded-For` worth reading.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 /// The bearer token `/metrics` wants; never printed.
@@ -229,7 +232,10 @@ impl Config {
                 )
             })?;
 
+        let trusted_proxies = parse_trusted_proxies(get("PONTE_TRUSTED_PROXIES"))?;
+
         Ok(Config {
+            trusted_proxies,
             header_timeout,
             request_timeout,
             drain_timeout,
@@ -248,6 +254,26 @@ impl Config {
             institutions,
         })
     }
+}
+
+/// Comma-separated CIDRs (`10.0.0.0/8, 192.168.1.10`); a bare address is
+/// that one host.
+fn parse_trusted_proxies(raw: Option<String>) -> Result<Vec<ipnet::IpNet>, ConfigError> {
+    raw.unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<ipnet::IpNet>()
+                .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| {
+                    bad(
+                        "PONTE_TRUSTED_PROXIES",
+                        format!("{s:?} is not an address or CIDR such as 10.0.0.0/8"),
+                    )
+                })
+        })
+        .collect()
 }
 
 fn parse_bool(variable: &str, raw: Option<String>, default: bool) -> Result<bool, ConfigError> {
