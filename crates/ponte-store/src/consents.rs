@@ -293,3 +293,16 @@ pub async fn count_consents_of_link(conn: &mut Conn, link_id: &str) -> Result<i6
             .await?,
     )
 }
+
+/// The client's consents the institution may still hold open: awaiting or
+/// authorised, with a consent there.
+pub async fn live_consents_of_client(conn: &mut Conn, client_id: &str) -> Result<Vec<ConsentRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM consents
+         WHERE client_id = $1 AND status IN ('AWAITING_AUTHORISATION', 'AUTHORISED') AND bank_consent_id IS NOT NULL
+         ORDER BY created_at, id"
+    ))
+    .bind(client_id)
+    .fetch_all(conn)
+    .await?)
+}

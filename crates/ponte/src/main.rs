@@ -380,6 +380,26 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                     client_flag,
                 } => {
                     let client = client.or(client_flag).unwrap_or_default();
+                    // The institutions hear of it first, while the consents exist.
+                    let revoked = ponte_server::services::revoke_all::revoke_client_consents(
+                        &app,
+                        &client,
+                        std::time::Duration::from_secs(30),
+                    )
+                    .await
+                    .map_err(|e| anyhow::anyhow!("--client {client}: {e}"))?;
+                    if revoked.confirmed > 0 {
+                        eprintln!(
+                            "{} consents revoked at their institutions",
+                            revoked.confirmed
+                        );
+                    }
+                    if !revoked.unconfirmed.is_empty() {
+                        eprintln!(
+                            "could not confirm the revocation at the institution of: {}",
+                            revoked.unconfirmed.join(", ")
+                        );
+                    }
                     clients::delete(&app, &client)
                         .await
                         .map_err(|e| anyhow::anyhow!("--client {client}: {e}"))?;

@@ -18,6 +18,7 @@ pub mod redirect_urls;
 pub mod reports;
 pub mod retrieval;
 pub mod retrieval_job;
+pub mod revoke_all;
 pub mod sandbox_driver;
 pub mod sessions;
 pub mod tickets;
