@@ -70,6 +70,10 @@ struct Discovery {
     authorization_endpoint: String,
     token_endpoint: String,
     pushed_authorization_request_endpoint: Option<String>,
+    /// RFC 9207: the institution names itself (`iss`) in every authorisation
+    /// response, so an answer without it is not the institution's.
+    #[serde(default)]
+    authorization_response_iss_parameter_supported: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -253,6 +257,15 @@ impl OpenFinanceClient {
             state,
             pkce_verifier,
         })
+    }
+
+    /// Whether the institution's authorisation responses always carry `iss`
+    /// (it advertises `authorization_response_iss_parameter_supported`).
+    pub async fn iss_required(&self, ep: &OpenFinanceEndpoint) -> Result<bool, ConnectError> {
+        Ok(self
+            .discover(ep)
+            .await?
+            .authorization_response_iss_parameter_supported)
     }
 
     /// Trades the authorisation code for tokens (PKCE proves we started the flow).

@@ -38,6 +38,11 @@ pub struct Config {
     pub metrics_token: Option<MetricsToken>,
     /// Requests per client through its credentials; `None` is unlimited.
     pub rate_limit: Option<RateLimit>,
+    /// `PONTE_MAX_CONSENTS_PER_LINK`: one link cannot open consents without end.
+    pub max_consents_per_link: u32,
+    /// `PONTE_TRUSTED_PROXIES`: only a request from one of these comes with
+    /// an `X-Forwarded-For` worth reading.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 /// The bearer token `/metrics` wants; never printed.
@@ -214,13 +219,29 @@ impl Config {
         let drain_timeout = duration_var("PONTE_DRAIN_TIMEOUT", "20s")?;
         let metrics_token = get("PONTE_METRICS_TOKEN").map(MetricsToken);
         let rate_limit = parse_rate_limit(get("PONTE_RATE_LIMIT"), get("PONTE_RATE_BURST"))?;
+        let max_consents_text = get("PONTE_MAX_CONSENTS_PER_LINK").unwrap_or_else(|| "10".into());
+        let max_consents_per_link = max_consents_text
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| *n >= 1)
+            .ok_or_else(|| {
+                bad(
+                    "PONTE_MAX_CONSENTS_PER_LINK",
+                    format!("{max_consents_text:?} is not a whole number of at least 1"),
+                )
+            })?;
+
+        let trusted_proxies = parse_trusted_proxies(get("PONTE_TRUSTED_PROXIES"))?;
 
         Ok(Config {
+            trusted_proxies,
             header_timeout,
             request_timeout,
             drain_timeout,
             metrics_token,
             rate_limit,
+            max_consents_per_link,
             listen,
             public_url,
             data_dir,
@@ -233,6 +254,26 @@ impl Config {
             institutions,
         })
     }
+}
+
+/// Comma-separated CIDRs (`10.0.0.0/8, 192.168.1.10`); a bare address is
+/// that one host.
+fn parse_trusted_proxies(raw: Option<String>) -> Result<Vec<ipnet::IpNet>, ConfigError> {
+    raw.unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<ipnet::IpNet>()
+                .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| {
+                    bad(
+                        "PONTE_TRUSTED_PROXIES",
+                        format!("{s:?} is not an address or CIDR such as 10.0.0.0/8"),
+                    )
+                })
+        })
+        .collect()
 }
 
 fn parse_bool(variable: &str, raw: Option<String>, default: bool) -> Result<bool, ConfigError> {

@@ -28,6 +28,7 @@ const TABLES: &[&str] = &[
     "webhook_endpoints",
     "tickets",
     "refresh_tokens",
+    "client_redirect_urls",
 ];
 
 async fn counts(ts: &TestServer) -> BTreeMap<&'static str, i64> {

@@ -172,7 +172,7 @@ pub async fn set_consent_authorisation(
     pkce_verifier_enc: &str,
     now: i64,
 ) -> Result<()> {
-    sqlx::query("UPDATE consents SET authorization_url = $1, oauth_state = $2, pkce_verifier_enc = $3, updated_at = $4 WHERE id = $5")
+    sqlx::query("UPDATE consents SET authorization_url = $1, oauth_state = $2, pkce_verifier_enc = $3, auth_claimed_at = NULL, updated_at = $4 WHERE id = $5")
         .bind(authorization_url)
         .bind(oauth_state)
         .bind(pkce_verifier_enc)
@@ -181,6 +181,28 @@ pub async fn set_consent_authorisation(
         .execute(conn)
         .await?;
     Ok(())
+}
+
+/// Claims the pending authorisation whose `state` the institution sent back,
+/// so that one callback alone trades its code: `None` when there is none or
+/// another callback holds it (a claim made at or before `stale_before` is
+/// taken as its holder's crash and claimed again).
+pub async fn claim_authorisation(
+    conn: &mut Conn,
+    oauth_state: &str,
+    now: i64,
+    stale_before: i64,
+) -> Result<Option<ConsentRow>> {
+    Ok(sqlx::query_as(&format!(
+        "UPDATE consents SET auth_claimed_at = $1
+         WHERE oauth_state = $2 AND (auth_claimed_at IS NULL OR auth_claimed_at <= $3)
+         RETURNING {COLUMNS}"
+    ))
+    .bind(now)
+    .bind(oauth_state)
+    .bind(stale_before)
+    .fetch_optional(conn)
+    .await?)
 }
 
 /// Stores (or, with `None`, erases) the institution's tokens; the PKCE
@@ -258,6 +280,29 @@ pub async fn consent_history(conn: &mut Conn, consent_id: &str) -> Result<Vec<Co
         "SELECT status, reason, at FROM consent_events WHERE consent_id = $1 ORDER BY seq",
     )
     .bind(consent_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// How many consents were opened through the link, whatever became of them.
+pub async fn count_consents_of_link(conn: &mut Conn, link_id: &str) -> Result<i64> {
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM consents WHERE link_id = $1")
+            .bind(link_id)
+            .fetch_one(conn)
+            .await?,
+    )
+}
+
+/// The client's consents the institution may still hold open: awaiting or
+/// authorised, with a consent there.
+pub async fn live_consents_of_client(conn: &mut Conn, client_id: &str) -> Result<Vec<ConsentRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM consents
+         WHERE client_id = $1 AND status IN ('AWAITING_AUTHORISATION', 'AUTHORISED') AND bank_consent_id IS NOT NULL
+         ORDER BY created_at, id"
+    ))
+    .bind(client_id)
     .fetch_all(conn)
     .await?)
 }

@@ -152,6 +152,13 @@ enum ClientsCommand {
         /// Origins allowed to frame the widget, space- or comma-separated.
         #[arg(long)]
         frame_origins: Option<String>,
+        /// Register a redirect URL (repeatable): once a client has any, every
+        /// redirectUrl on its links and consents must be one of them exactly.
+        #[arg(long = "redirect-url", value_name = "URL")]
+        redirect_urls: Vec<String>,
+        /// Forget every registered redirect URL first (none: no check).
+        #[arg(long)]
+        clear_redirect_urls: bool,
         #[arg(long)]
         json: bool,
     },
@@ -310,8 +317,33 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                     primary_color,
                     privacy_policy_url,
                     frame_origins,
+                    redirect_urls,
+                    clear_redirect_urls,
                     json,
                 } => {
+                    let redirects_only = display_name.is_none()
+                        && logo_url.is_none()
+                        && primary_color.is_none()
+                        && privacy_policy_url.is_none()
+                        && frame_origins.is_none();
+                    if clear_redirect_urls || !redirect_urls.is_empty() {
+                        let now = update_redirect_urls(
+                            &app,
+                            &client,
+                            &redirect_urls,
+                            clear_redirect_urls,
+                        )
+                        .await?;
+                        if redirects_only {
+                            let out = serde_json::json!({ "redirectUrls": now });
+                            if json {
+                                println!("{out}");
+                            } else {
+                                println!("{}", serde_json::to_string_pretty(&out)?);
+                            }
+                            return Ok(());
+                        }
+                    }
                     let change = clients::BrandingChange {
                         display_name: display_name.as_deref(),
                         logo_url: logo_url.as_deref(),
@@ -357,6 +389,26 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                     client_flag,
                 } => {
                     let client = client.or(client_flag).unwrap_or_default();
+                    // The institutions hear of it first, while the consents exist.
+                    let revoked = ponte_server::services::revoke_all::revoke_client_consents(
+                        &app,
+                        &client,
+                        std::time::Duration::from_secs(30),
+                    )
+                    .await
+                    .map_err(|e| anyhow::anyhow!("--client {client}: {e}"))?;
+                    if revoked.confirmed > 0 {
+                        eprintln!(
+                            "{} consents revoked at their institutions",
+                            revoked.confirmed
+                        );
+                    }
+                    if !revoked.unconfirmed.is_empty() {
+                        eprintln!(
+                            "could not confirm the revocation at the institution of: {}",
+                            revoked.unconfirmed.join(", ")
+                        );
+                    }
                     clients::delete(&app, &client)
                         .await
                         .map_err(|e| anyhow::anyhow!("--client {client}: {e}"))?;
@@ -455,4 +507,21 @@ async fn stop_signal() {
     }
     #[cfg(not(unix))]
     let _ = ctrl_c.await;
+}
+
+/// `clients update --redirect-url/--clear-redirect-urls`: the URLs now registered.
+async fn update_redirect_urls(
+    app: &ponte_server::App,
+    client: &str,
+    add: &[String],
+    clear: bool,
+) -> anyhow::Result<Vec<String>> {
+    ponte_server::services::redirect_urls::update(app, client, add, clear)
+        .await
+        .map_err(|e| match e {
+            ponte_server::Error::NotFound(_) => {
+                anyhow::anyhow!("--client-id {client}: no such client")
+            }
+            other => flag_error(other),
+        })
 }

@@ -95,7 +95,10 @@ pub async fn run(command: SandboxCommand) -> anyhow::Result<()> {
             let database_url = match database_url {
                 Some(url) => url,
                 None => {
-                    std::fs::create_dir_all(&data_dir)
+                    // The sandbox's users and tokens are only its owner's to read.
+                    ponte_server::crypto::create_private_dir(&data_dir)
+                        .with_context(|| format!("--data-dir {}", data_dir.display()))?;
+                    private_database_files(&data_dir.join("sandbox.db"))
                         .with_context(|| format!("--data-dir {}", data_dir.display()))?;
                     format!("sqlite://{}/sandbox.db?mode=rwc", data_dir.display())
                 }
@@ -156,5 +159,32 @@ fn variable_name(name: &str) -> anyhow::Result<()> {
             "--client-secret-env: {name:?} is not an environment variable name (the secret itself stays in the environment)"
         ));
     }
+    Ok(())
+}
+
+/// Creates the sandbox's SQLite file 0600 before SQLite opens it (its `-wal`
+/// and `-shm` files take the database's mode), and tightens files an older
+/// version left wider.
+fn private_database_files(database: &std::path::Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(0o600)
+            .open(database)?;
+        for suffix in ["", "-wal", "-shm"] {
+            let mut path = database.as_os_str().to_owned();
+            path.push(suffix);
+            match std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+                _ => {}
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = database;
     Ok(())
 }

@@ -510,7 +510,11 @@ async fn a_node_killed_with_1000_pending_webhooks_delivers_every_one_after_a_res
     let seeded = seed_queue(&database_url, &client_id, SEEDED).await;
     assert_eq!(seeded.len(), SEEDED);
 
-    let vars = [("PONTE_WEBHOOK_RETRY_SCHEDULE", "1s,1s,1s,1s,1s,1s,1s,1s")];
+    let vars = [
+        ("PONTE_WEBHOOK_RETRY_SCHEDULE", "1s,1s,1s,1s,1s,1s,1s,1s"),
+        // Its API consents share one link.
+        ("PONTE_MAX_CONSENTS_PER_LINK", "1000"),
+    ];
     let node = Node::start(dir.path(), &vars, "first");
     let http = reqwest::Client::new();
     let access = access_token(&http, &node.url, &creds).await;

@@ -114,18 +114,108 @@ fn spoken(d: Duration) -> String {
 
 /// The address the request came from, when the server knows it (the real
 /// listener always does; a router driven without one in a unit test does not).
+/// Behind a proxy listed in `PONTE_TRUSTED_PROXIES` it is the rightmost
+/// `X-Forwarded-For` hop that is not itself a trusted proxy; from anyone
+/// else the header is ignored (a client could write any address in it).
 #[derive(Debug, Clone, Copy)]
 pub struct Peer(pub Option<IpAddr>);
 
-impl<S: Send + Sync> FromRequestParts<S> for Peer {
+impl<S: Send + Sync> FromRequestParts<S> for Peer
+where
+    crate::App: axum::extract::FromRef<S>,
+{
     type Rejection = Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Infallible> {
-        Ok(Peer(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|ConnectInfo(addr)| addr.ip()),
-        ))
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Infallible> {
+        let socket = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(addr)| addr.ip());
+        let app = <crate::App as axum::extract::FromRef<S>>::from_ref(state);
+        Ok(Peer(socket.map(|ip| {
+            client_address(ip, &parts.headers, &app.config.trusted_proxies)
+        })))
+    }
+}
+
+/// The client's address as `peer`'s `X-Forwarded-For` tells it, when `peer`
+/// is a trusted proxy; `peer` otherwise, or when the header is unreadable.
+pub fn client_address(
+    peer: IpAddr,
+    headers: &axum::http::HeaderMap,
+    trusted: &[ipnet::IpNet],
+) -> IpAddr {
+    let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
+    if !is_trusted(&peer) {
+        return peer;
+    }
+    let mut hops = Vec::new();
+    for value in headers.get_all("x-forwarded-for") {
+        let Ok(text) = value.to_str() else {
+            return peer;
+        };
+        for hop in text.split(',') {
+            match hop.trim().parse::<IpAddr>() {
+                Ok(ip) => hops.push(ip),
+                Err(_) => return peer,
+            }
+        }
+    }
+    // From the right: each trusted proxy vouches for the hop before it.
+    let mut client = peer;
+    for hop in hops.into_iter().rev() {
+        client = hop;
+        if !is_trusted(&hop) {
+            break;
+        }
+    }
+    client
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_address;
+    use axum::http::HeaderMap;
+    use std::net::IpAddr;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    fn xff(values: &[&str]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for v in values {
+            h.append("x-forwarded-for", v.parse().unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn forwarded_for_counts_only_behind_a_trusted_proxy() {
+        let trusted = vec!["10.0.0.0/8".parse().unwrap()];
+        let h = xff(&["198.51.100.9, 203.0.113.5, 10.1.2.3"]);
+        // From the proxy: the rightmost hop it does not trust.
+        assert_eq!(
+            client_address(ip("10.0.0.1"), &h, &trusted),
+            ip("203.0.113.5")
+        );
+        // From anyone else the header is the caller's own words.
+        assert_eq!(
+            client_address(ip("192.0.2.1"), &h, &trusted),
+            ip("192.0.2.1")
+        );
+        assert_eq!(client_address(ip("10.0.0.1"), &h, &[]), ip("10.0.0.1"));
+        // Several headers are one list; garbage means the proxy's own address.
+        let h = xff(&["198.51.100.9", "203.0.113.7"]);
+        assert_eq!(
+            client_address(ip("10.0.0.1"), &h, &trusted),
+            ip("203.0.113.7")
+        );
+        let h = xff(&["not-an-ip, 203.0.113.7"]);
+        assert_eq!(client_address(ip("10.0.0.1"), &h, &trusted), ip("10.0.0.1"));
+        assert_eq!(
+            client_address(ip("10.0.0.1"), &xff(&[]), &trusted),
+            ip("10.0.0.1")
+        );
     }
 }

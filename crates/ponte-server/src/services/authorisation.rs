@@ -121,7 +121,15 @@ pub struct CallbackOutcome {
     pub redirect: Option<String>,
 }
 
+/// A claim on an authorisation older than this is taken as its holder's
+/// crash: the code exchange is bounded well below it (30 s).
+const CLAIM_STALE_MS: i64 = 60_000;
+/// How long a second callback waits for the first one's outcome.
+const OUTCOME_WAIT: std::time::Duration = std::time::Duration::from_secs(40);
+
 /// Finishes the authorisation the end user just did at the institution.
+/// The same answer may arrive twice at once (double click, browser retry):
+/// one request claims it and trades the code, the other is told its outcome.
 pub async fn complete_authorisation(app: &App, p: CallbackParams) -> Result<CallbackOutcome> {
     let state = text(&p.state)
         .ok_or_else(|| FieldError::new("state", "is missing from the institution's answer"))?;
@@ -134,17 +142,24 @@ pub async fn complete_authorisation(app: &App, p: CallbackParams) -> Result<Call
         .directory
         .get(&row.institution_code)
         .ok_or(Error::NotFound("institution"))?;
-    if let Some(iss) = text(&p.iss) {
-        if iss != institution.endpoint.issuer {
-            return Err(FieldError::new(
-                "iss",
-                "does not match the institution the authorisation started at",
-            )
-            .into());
-        }
-    }
+    check_issuer(app, institution, &row, text(&p.iss)).await?;
+    let error = text(&p.error);
+    let code =
+        match error {
+            Some(_) => None,
+            None => Some(text(&p.code).ok_or_else(|| {
+                FieldError::new("code", "is missing from the institution's answer")
+            })?),
+        };
     let now = app.clock.now_ms();
-    let outcome = if let Some(error) = text(&p.error) {
+    let mut tx = app.store.begin().await?;
+    let claimed =
+        ponte_store::claim_authorisation(&mut tx, state, now, now - CLAIM_STALE_MS).await?;
+    tx.commit().await?;
+    let Some(row) = claimed else {
+        return outcome_of_other_callback(app, row).await;
+    };
+    let outcome = if let Some(error) = error {
         let why = match app
             .open_finance
             .consent_status(
@@ -160,8 +175,7 @@ pub async fn complete_authorisation(app: &App, p: CallbackParams) -> Result<Call
         tracing::info!(consent_id = %row.id, error, description = p.error_description.as_deref().unwrap_or(""), "authorisation refused");
         Err(why)
     } else {
-        let code = text(&p.code)
-            .ok_or_else(|| FieldError::new("code", "is missing from the institution's answer"))?;
+        let code = code.unwrap_or_default();
         let verifier = String::from_utf8(app.crypto.open(
             crate::services::slots::consent_pkce_verifier(&row.id),
             row.pkce_verifier_enc.as_deref().unwrap_or_default(),
@@ -223,6 +237,77 @@ pub async fn complete_authorisation(app: &App, p: CallbackParams) -> Result<Call
                 .ok_or_else(|| anyhow::anyhow!("stored consent status {:?}", current.status))?
         }
     };
+    Ok(outcome_for(row, to))
+}
+
+/// Checks RFC 9207's `iss`: a wrong one is a mix-up (an answer meant for
+/// another institution), a missing one from an institution that always sends
+/// it is not its answer. Either is refused and changes nothing, so the real
+/// answer can still complete the authorisation.
+async fn check_issuer(
+    app: &App,
+    institution: &Institution,
+    row: &ConsentRow,
+    iss: Option<&str>,
+) -> Result<()> {
+    match iss {
+        Some(iss) if iss != institution.endpoint.issuer => Err(FieldError::new(
+            "iss",
+            "does not match the institution the authorisation started at",
+        )
+        .into()),
+        Some(_) => Ok(()),
+        None => {
+            let required = app
+                .open_finance
+                .iss_required(&institution.endpoint)
+                .await
+                .map_err(|e| institution_error(institution, Some(&row.id), e))?;
+            if required {
+                tracing::warn!(consent_id = %row.id, "an authorisation answer without iss was refused");
+                return Err(FieldError::new(
+                    "iss",
+                    "is missing from the institution's answer, which always carries it",
+                )
+                .into());
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Another request holds this authorisation: wait for its outcome rather
+/// than trade the code a second time.
+async fn outcome_of_other_callback(app: &App, row: ConsentRow) -> Result<CallbackOutcome> {
+    let deadline = tokio::time::Instant::now() + OUTCOME_WAIT;
+    loop {
+        let mut conn = app.store.read().await?;
+        let current = ponte_store::consent_by_id(&mut conn, &row.id)
+            .await?
+            .ok_or(Error::NotFound("authorisation"))?;
+        drop(conn);
+        let status = ConsentStatus::parse(&current.status)
+            .ok_or_else(|| anyhow::anyhow!("stored consent status {:?}", current.status))?;
+        if status != ConsentStatus::AwaitingAuthorisation {
+            tracing::info!(consent_id = %row.id, status = %status, "a repeated authorisation answer was told the first one's outcome");
+            return Ok(outcome_for(row, status));
+        }
+        if current.oauth_state != row.oauth_state {
+            // The attempt was replaced by a new one: this answer is spent.
+            return Err(Error::NotFound("authorisation"));
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return Err(Error::Conflict(
+                "the authorisation is still being completed; try again shortly".into(),
+            ));
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+/// Where to send the end user: the consent's `redirectUrl` with `consentId`
+/// and `status`.
+fn outcome_for(row: ConsentRow, to: ConsentStatus) -> CallbackOutcome {
     let redirect = row
         .redirect_url
         .as_deref()
@@ -233,9 +318,9 @@ pub async fn complete_authorisation(app: &App, p: CallbackParams) -> Result<Call
                 .append_pair("status", to.as_str());
             u.to_string()
         });
-    Ok(CallbackOutcome {
+    CallbackOutcome {
         consent_id: row.id,
         status: to,
         redirect,
-    })
+    }
 }

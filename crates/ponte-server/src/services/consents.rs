@@ -81,6 +81,7 @@ pub async fn create(app: &App, bearer: &Bearer, req: ConsentInput) -> Result<Cre
         .ok_or(Error::Token(crate::tokens::TokenError::WrongKind))?;
     let (link, details): (_, LinkDetails) =
         links::load(app, &bearer.client_id, link_id.as_str()).await?;
+    consent_state::check_link_room(&app.store, &link.id, app.config.max_consents_per_link).await?;
 
     let code = text(&req.institution_code)
         .ok_or_else(|| FieldError::new(Field::Institution, "is required"))?;
@@ -123,6 +124,9 @@ pub async fn create(app: &App, bearer: &Bearer, req: ConsentInput) -> Result<Cre
             )
             .into());
         }
+    }
+    if let Some(url) = &redirect_url {
+        crate::services::redirect_urls::check(app, bearer.client_id.as_str(), url).await?;
     }
     let phone = text(&req.phone)
         .map(|v| Phone::parse(Field::Phone, v))

@@ -179,6 +179,9 @@ async fn create_as(
         crate::services::webhook_target(app, &format!("productsCallbackUrl.{product}"), url)
             .await?;
     }
+    if let Some(url) = &link.redirect_url {
+        crate::services::redirect_urls::check(app, client_id.as_str(), url).await?;
+    }
     let now = app.clock.now_ms();
     let id = LinkId::generate();
     let expires_at = now + LINK_TOKEN_TTL_SECS * 1000;

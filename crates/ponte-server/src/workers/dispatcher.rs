@@ -21,7 +21,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::{watch, Notify, OwnedSemaphorePermit, Semaphore};
 
-const LEASE_MS: i64 = 60_000;
+/// Short, so a killed node's messages go out again within 30 s of its
+/// restart (the lease is not renewed: an attempt fits in it with margin).
+const LEASE_MS: i64 = 25_000;
 const BATCH: i64 = 64;
 /// Attempts in flight on this node. With `PER_ENDPOINT` at 8, even several
 /// hanging receivers leave most of them to the others.
@@ -32,7 +34,7 @@ pub const PER_ENDPOINT: usize = 8;
 const MAX_WAITING: usize = BATCH as usize;
 /// A waiting message is sent only while its lease outlasts the attempt and
 /// its recording; otherwise it is given back for a later claim.
-const LEASE_MARGIN_MS: i64 = ATTEMPT_TIMEOUT.as_millis() as i64 + 10_000;
+const LEASE_MARGIN_MS: i64 = ATTEMPT_TIMEOUT.as_millis() as i64 + 5_000;
 /// How much of a receiver's answer each attempt keeps.
 pub const RESPONSE_CAPTURE: usize = 1024;
 const NO_ENDPOINT: &str = "the client has no webhook URL configured";

@@ -14,6 +14,8 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+pub mod browser_flow;
+
 #[derive(Clone, Copy, Debug)]
 pub enum Db {
     Sqlite,
