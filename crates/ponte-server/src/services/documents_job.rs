@@ -146,7 +146,7 @@ async fn fetch_one(
             }
         }
         tracing::info!(file_id = %file.id, attempt, "document download failed; trying again");
-        tokio::time::sleep(Duration::from_millis(200 * u64::from(attempt))).await;
+        tokio::time::sleep(Duration::from_millis(50 * u64::from(attempt))).await;
     }
     tracing::warn!(file_id = %file.id, "document not retrieved");
     let mut tx = app.store.begin().await?;
