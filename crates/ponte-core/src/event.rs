@@ -8,6 +8,7 @@ use crate::{ConsentStatus, Product};
 pub enum DomainEvent {
     ConsentStatusChanged(ConsentStatusChanged),
     ReportReady(ReportReady),
+    DocumentsReady(DocumentsReady),
 }
 
 impl DomainEvent {
@@ -16,6 +17,8 @@ impl DomainEvent {
         match self {
             DomainEvent::ConsentStatusChanged(e) => &e.link_id,
             DomainEvent::ReportReady(e) => &e.link_id,
+            // No link: the Documents API's service writes its own messages.
+            DomainEvent::DocumentsReady(_) => "",
         }
     }
 
@@ -24,6 +27,7 @@ impl DomainEvent {
         match self {
             DomainEvent::ConsentStatusChanged(e) => &e.client_id,
             DomainEvent::ReportReady(e) => &e.client_id,
+            DomainEvent::DocumentsReady(e) => &e.client_id,
         }
     }
 }
@@ -66,4 +70,29 @@ pub struct ReportReady {
     /// The URL the integrator named for this product, if any; otherwise the
     /// subscription's own report URL applies.
     pub callback_url: Option<String>,
+}
+
+/// A documents retrieval (one portal connection) ended: `success` when at
+/// least one file arrived, `failed` otherwise.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocumentsReady {
+    pub client_id: String,
+    pub retrieval_id: i64,
+    pub success: bool,
+    /// The client's name for the person (the Documents API's `taiki_user_id`).
+    pub end_user_id: String,
+    /// What the client attached when it opened the session, a JSON object.
+    pub metadata: serde_json::Value,
+    /// Unix milliseconds.
+    pub created_at_ms: i64,
+    pub files: Vec<ReadyFile>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadyFile {
+    pub file_id: String,
+    pub success: bool,
+    pub file_name: String,
+    /// The exact bytes stored (0 for a file that did not arrive).
+    pub size_bytes: u64,
 }

@@ -29,6 +29,8 @@ pub struct Inner {
     pub webhook_http: reqwest::Client,
     pub failed_logins: crate::ratelimit::FailureLimiter,
     pub client_requests: crate::ratelimit::ClientRateLimiter,
+    /// Retrieved documents (local disk or S3).
+    pub storage: crate::storage::Storage,
 }
 
 impl std::ops::Deref for App {
@@ -65,7 +67,10 @@ impl App {
         }
         let webhook_http = webhook_http.build()?;
         let client_requests = crate::ratelimit::ClientRateLimiter::new(config.rate_limit);
+        let storage =
+            crate::storage::Storage::open(config.storage_url.as_deref(), &config.data_dir)?;
         Ok(App(Arc::new(Inner {
+            storage,
             client_requests,
             config,
             public_url,

@@ -25,6 +25,11 @@ pub struct Config {
     /// How long ended webhook messages, finished jobs and spent tickets and
     /// refresh tokens are kept before the retention sweep removes them.
     pub retention: Duration,
+    /// `PONTE_STORAGE_URL`: `s3://bucket` keeps documents in a bucket;
+    /// unset, they live under `<data dir>/documents`.
+    pub storage_url: Option<String>,
+    /// `PONTE_DOCUMENT_RETENTION`: how long retrieved documents are kept.
+    pub document_retention: Duration,
     /// From the file `PONTE_INSTITUTIONS` names; in sandbox mode the built-in
     /// sandbox banks come on top (an entry with a sandbox bank's code replaces it).
     pub institutions: Vec<InstitutionEntry>,
@@ -198,6 +203,26 @@ impl Config {
                 )
             })?;
 
+        let storage_url = get("PONTE_STORAGE_URL");
+        if let Some(url) = &storage_url {
+            if !url.starts_with("s3://") || url.len() <= "s3://".len() {
+                return Err(bad(
+                    "PONTE_STORAGE_URL",
+                    format!("{url:?} is not s3://bucket"),
+                ));
+            }
+        }
+        let document_retention_text =
+            get("PONTE_DOCUMENT_RETENTION").unwrap_or_else(|| "90d".into());
+        let document_retention = parse_duration(&document_retention_text)
+            .filter(|d| *d >= Duration::from_secs(3600))
+            .ok_or_else(|| {
+                bad(
+                    "PONTE_DOCUMENT_RETENTION",
+                    format!("{document_retention_text:?} is not a time of at least 1h such as 90d"),
+                )
+            })?;
+
         let institutions = match get(institutions::VARIABLE) {
             None => Vec::new(),
             Some(path) => institutions::load(&path, &|var| std::env::var(var).ok())?,
@@ -251,6 +276,8 @@ impl Config {
             webhook_retry_schedule,
             allow_private_webhooks,
             retention,
+            storage_url,
+            document_retention,
             institutions,
         })
     }

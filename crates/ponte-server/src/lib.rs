@@ -10,6 +10,7 @@ pub mod pdf;
 pub mod ratelimit;
 pub mod services;
 pub mod ssrf;
+pub mod storage;
 pub mod tokens;
 pub mod web;
 pub mod workers;

@@ -9,6 +9,7 @@
 mod clients;
 mod consents;
 mod devices;
+mod documents;
 mod end_users;
 mod files;
 mod jobs;
@@ -22,6 +23,7 @@ mod webhooks;
 pub use clients::*;
 pub use consents::*;
 pub use devices::*;
+pub use documents::*;
 pub use end_users::*;
 pub use jobs::*;
 pub use links::*;

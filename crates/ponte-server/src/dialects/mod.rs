@@ -6,6 +6,7 @@
 use crate::services::outbox::PayloadRenderer;
 
 pub mod data_api;
+pub mod documents_api;
 pub mod server_api;
 
 /// The dialect of links opened without one named (Ponte's demo page).
@@ -13,7 +14,10 @@ pub const DEFAULT: &str = data_api::DIALECT;
 
 /// Every dialect that renders webhook payloads, by the name stored on its
 /// links and messages.
-pub static RENDERERS: &[&dyn PayloadRenderer] = &[&data_api::events::Renderer];
+pub static RENDERERS: &[&dyn PayloadRenderer] = &[
+    &data_api::events::Renderer,
+    &documents_api::events::Renderer,
+];
 
 /// The renderer of `dialect`, if it sends webhooks.
 pub fn renderer(dialect: &str) -> Option<&'static dyn PayloadRenderer> {

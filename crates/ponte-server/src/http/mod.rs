@@ -9,7 +9,7 @@ pub mod openapi;
 pub mod ops;
 pub mod widget;
 
-use crate::dialects::data_api;
+use crate::dialects::{data_api, documents_api};
 use crate::App;
 use axum::extract::{MatchedPath, Request};
 use axum::middleware::Next;
@@ -35,8 +35,20 @@ pub const DIALECTS: &[Dialect] = &[
         render: Some(data_api::failure_response),
     },
     Dialect {
+        prefix: documents_api::PREFIXES[2],
+        render: Some(documents_api::failure_response),
+    },
+    Dialect {
         prefix: "/sandbox/v1",
         render: Some(data_api::failure_response),
+    },
+    Dialect {
+        prefix: documents_api::PREFIXES[0],
+        render: Some(documents_api::failure_response),
+    },
+    Dialect {
+        prefix: documents_api::PREFIXES[1],
+        render: Some(documents_api::failure_response),
     },
     Dialect {
         prefix: crate::dialects::server_api::PREFIX,
@@ -63,6 +75,10 @@ pub const DIALECTS: &[Dialect] = &[
         prefix: crate::services::directory::CALLBACK_PATH,
         render: Some(failure::html_page),
     },
+    Dialect {
+        prefix: crate::services::documents::CALLBACK_PATH,
+        render: Some(failure::html_page),
+    },
     // Operations, the index and unknown paths: JSON in the first dialect's shape.
     Dialect {
         prefix: "/",
@@ -74,11 +90,13 @@ pub async fn router(app: App) -> anyhow::Result<Router> {
     let mut router = Router::new()
         .merge(data_api::routes())
         .merge(crate::dialects::server_api::routes())
+        .merge(documents_api::routes())
         .merge(widget::routes())
         .merge(ops::routes());
     if app.config.sandbox {
         router = router
             .merge(data_api::sandbox_routes())
+            .merge(documents_api::sandbox_routes())
             .merge(demo::routes());
     }
     let mut router = router.with_state(app.clone());

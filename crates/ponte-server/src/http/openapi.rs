@@ -41,6 +41,7 @@ const PLATFORM_ROUTES: &[(HttpMethod, &str, &str, &str, &str)] = &[
 const WEBHOOKS: &[(&str, &str, &str)] = &[
     ("CONSENT_STATUS_CHANGED", "ConsentStatusChanged", "Data API: a consent changed status. Sent to the client's event webhook."),
     ("REPORT_READY", "ReportReady", "Data API: a report is ready (or failed). Sent to `productsCallbackUrl[product]` or the client's report webhook."),
+    ("documents.ready", "RetrievalBody", "Documents API: a retrieval ended (`success` when at least one file arrived). Sent to the client's webhook; each attempt carries download URLs valid 15 minutes."),
 ];
 
 fn platform() -> OpenApi {
@@ -131,6 +132,7 @@ pub async fn openapi_json() -> Response {
 fn build() -> OpenApi {
     let mut doc = crate::dialects::data_api::docs::document();
     doc.merge(crate::dialects::server_api::docs::document());
+    doc.merge(crate::dialects::documents_api::docs::document());
     doc.merge(platform());
     // `merge` takes paths and components only.
     doc.webhooks = Some(webhooks());
@@ -145,6 +147,7 @@ fn build() -> OpenApi {
     let groups = [
         ("Data API", crate::dialects::data_api::docs::TAGS),
         ("Server API", crate::dialects::server_api::docs::TAGS),
+        ("Documents API", crate::dialects::documents_api::docs::TAGS),
         ("Platform", PLATFORM_TAGS),
     ];
     doc.tags = Some(

@@ -64,12 +64,12 @@ impl Credentials {
 
 /// A form found on an institution page.
 #[derive(Debug, PartialEq)]
-struct Form {
-    step: String,
-    action: String,
-    fields: BTreeMap<String, String>,
+pub(crate) struct Form {
+    pub(crate) step: String,
+    pub(crate) action: String,
+    pub(crate) fields: BTreeMap<String, String>,
     /// Values of the submit buttons named `decision`, in page order.
-    decisions: Vec<String>,
+    pub(crate) decisions: Vec<String>,
 }
 
 static FORM: LazyLock<Regex> =
@@ -92,7 +92,7 @@ fn attrs(raw: &str) -> BTreeMap<String, String> {
         .collect()
 }
 
-fn forms(html: &str) -> Vec<Form> {
+pub(crate) fn forms(html: &str) -> Vec<Form> {
     FORM.captures_iter(html)
         .filter_map(|c| {
             let form = attrs(&c[1]);
@@ -125,7 +125,7 @@ fn forms(html: &str) -> Vec<Form> {
         .collect()
 }
 
-fn institution_error(html: &str) -> Option<String> {
+pub(crate) fn institution_error(html: &str) -> Option<String> {
     ERROR.captures(html).map(|c| c[1].to_string())
 }
 

@@ -103,6 +103,9 @@ async fn execute(app: &App, job: JobRow) {
             retrieval::JOB_KIND => retrieval_job::run(app, &job).await,
             retrieval::AUTO_DELIVERY_JOB_KIND => retrieval::run_auto_delivery(app, &job).await,
             consents::REVOKE_JOB_KIND => consents::run_revoke_at_institution(app, &job).await,
+            crate::services::documents::JOB_KIND => {
+                crate::services::documents_job::run(app, &job).await
+            }
             other => Err(anyhow::anyhow!("unknown job kind {other:?}").into()),
         }
     };

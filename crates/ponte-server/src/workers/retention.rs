@@ -18,6 +18,13 @@ pub async fn sweep(app: &App) -> ponte_store::Result<ponte_store::retention::Pru
     ponte_store::retention::prune(&app.store, cutoff, BATCH).await
 }
 
+/// Deletes documents stored longer ago than `PONTE_DOCUMENT_RETENTION`.
+pub async fn sweep_documents(app: &App) -> crate::error::Result<u64> {
+    let keep_ms = i64::try_from(app.config.document_retention.as_millis()).unwrap_or(i64::MAX);
+    let cutoff = app.clock.now_ms().saturating_sub(keep_ms);
+    crate::services::documents::sweep(app, cutoff, BATCH).await
+}
+
 pub async fn run(app: App, mut stop: watch::Receiver<bool>) {
     let mut wait = FIRST_SWEEP_AFTER;
     loop {
@@ -34,6 +41,10 @@ pub async fn run(app: App, mut stop: watch::Receiver<bool>) {
                 "retention sweep"
             ),
             Err(e) => tracing::warn!(error = %e, "retention sweep failed"),
+        }
+        match sweep_documents(&app).await {
+            Ok(files) => tracing::info!(files, "documents retention sweep"),
+            Err(e) => tracing::warn!(error = %e, "documents retention sweep failed"),
         }
         wait = EVERY;
     }

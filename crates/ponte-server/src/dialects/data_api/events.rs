@@ -56,6 +56,8 @@ impl PayloadRenderer for Renderer {
                 })
                 .to_string(),
             },
+            // The Documents API's own dialect renders its events.
+            DomainEvent::DocumentsReady(_) => return None,
         })
     }
 

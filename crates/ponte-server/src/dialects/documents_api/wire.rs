@@ -1,0 +1,176 @@
+//! The Documents API's request and response bodies (snake_case, except the
+//! institution list, which keeps the contract's camelCase fields).
+
+use crate::clock::rfc3339;
+use crate::App;
+use ponte_core::event::DocumentsReady;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+use utoipa::ToSchema;
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct TokenRequest {
+    pub api_key: Option<String>,
+    pub api_secret: Option<String>,
+    /// Name an end user made before to open their app again; absent, a new one is made.
+    pub taiki_user_id: Option<String>,
+    /// A JSON object (at most 4 KiB) echoed in the retrieval's webhook.
+    #[schema(value_type = Option<Object>)]
+    pub metadata: Option<Value>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenIssued {
+    pub access_token: String,
+    pub taiki_user_id: String,
+    /// Seconds: 3600.
+    pub expires_in: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Portal {
+    pub institution_code: String,
+    pub name: String,
+    pub avatar: String,
+    pub is_outage: bool,
+    pub document_types: Vec<&'static str>,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectionRequest {
+    pub institution_code: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConnectionStarted {
+    /// The retrieval this connection becomes.
+    pub id: i64,
+    /// Send the end user here: the portal's own sign-in page.
+    pub login_url: String,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SandboxConnect {
+    pub institution_code: Option<String>,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    pub otp: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RetrievalId {
+    pub id: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Progress {
+    pub id: i64,
+    pub institution_code: String,
+    /// `awaiting_login`, `retrieving`, `success` or `failed`.
+    pub status: String,
+    pub files_total: usize,
+    pub files_retrieved: usize,
+}
+
+/// The webhook's body (and `GET /api/retrievals/{id}`'s), as the quickstart shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RetrievalBody {
+    /// `success` (at least one file arrived) or `failed`.
+    pub status: String,
+    pub data: RetrievalData,
+    pub files: Vec<FileEntry>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RetrievalData {
+    pub id: i64,
+    /// The end user's `taiki_user_id`.
+    pub client_id: String,
+    #[schema(value_type = Object)]
+    pub metadata: Value,
+    pub created_at: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FileEntry {
+    pub status: String,
+    pub file_name: String,
+    /// Valid 15 minutes; `null` for a file that did not arrive.
+    pub download_url: Option<String>,
+    /// The exact byte length the URL serves.
+    pub total_size_bytes: u64,
+}
+
+/// The body with relative, unsigned `/files/{id}` URLs (what the outbox
+/// stores); `sign` turns them into fresh signed ones.
+pub fn retrieval_body(e: &DocumentsReady) -> Value {
+    let files: Vec<Value> = e
+        .files
+        .iter()
+        .map(|f| {
+            json!({
+                "status": if f.success { "success" } else { "failed" },
+                "file_name": f.file_name,
+                "download_url": f.success.then(|| format!("/files/{}", f.file_id)),
+                "total_size_bytes": f.size_bytes,
+            })
+        })
+        .collect();
+    json!({
+        "status": if e.success { "success" } else { "failed" },
+        "data": {
+            "id": e.retrieval_id,
+            "client_id": e.end_user_id,
+            "metadata": e.metadata,
+            "created_at": rfc3339(e.created_at_ms),
+        },
+        "files": files,
+    })
+}
+
+/// Replaces each stored `/files/{id}` with a signed URL valid from now.
+pub fn sign(app: &App, mut body: Value) -> Value {
+    if let Some(files) = body.get_mut("files").and_then(Value::as_array_mut) {
+        for f in files {
+            let Some(obj) = f.as_object_mut() else {
+                continue;
+            };
+            let id = obj
+                .get("download_url")
+                .and_then(Value::as_str)
+                .and_then(|u| u.strip_prefix("/files/"))
+                .map(str::to_string);
+            if let Some(id) = id {
+                obj.insert(
+                    "download_url".into(),
+                    Value::String(crate::services::documents::signed_url(app, &id)),
+                );
+            }
+        }
+    }
+    body
+}
+
+/// `metadata` must be a JSON object of at most 4 KiB.
+pub fn metadata(v: Option<Value>) -> Result<Map<String, Value>, ponte_core::FieldError> {
+    match v {
+        None | Some(Value::Null) => Ok(Map::new()),
+        Some(Value::Object(m)) => {
+            let size = Value::Object(m.clone()).to_string().len();
+            if size > crate::services::documents::MAX_METADATA_BYTES {
+                return Err(ponte_core::FieldError::new(
+                    "metadata",
+                    format!("must be at most 4096 bytes of JSON ({size} given)"),
+                ));
+            }
+            Ok(m)
+        }
+        Some(_) => Err(ponte_core::FieldError::new(
+            "metadata",
+            "must be a JSON object",
+        )),
+    }
+}

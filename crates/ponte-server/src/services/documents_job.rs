@@ -1,0 +1,191 @@
+//! The documents retrieval job, one per portal connection: list the
+//! portal's documents, stream each into storage (a few tries each; one
+//! failed file never fails the others), then end the retrieval and write its
+//! webhook in one transaction. Safe to run again after a crash: files
+//! already stored are kept, and a finished retrieval is left alone.
+
+use crate::error::Result;
+use crate::services::documents::{self, portal_client, portal_endpoint};
+use crate::services::job::JobOutcome;
+use crate::App;
+use ponte_connect::{ConnectError, PortalDocument};
+use ponte_store::{DocumentFileRow, JobRow, RetrievalRow};
+use serde::Deserialize;
+use std::time::Duration;
+use tokio::io::AsyncWriteExt;
+
+/// Tries per file within one run: a portal's brief failures (`user_flaky`)
+/// should not cost the file.
+const FILE_TRIES: u32 = 4;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Payload {
+    retrieval_id: i64,
+}
+
+pub async fn run(app: &App, job: &JobRow) -> Result<JobOutcome> {
+    let payload: Payload = serde_json::from_str(&job.payload).map_err(anyhow::Error::from)?;
+    let mut conn = app.store.read().await?;
+    let Some(row) = ponte_store::retrieval(&mut conn, payload.retrieval_id).await? else {
+        return Ok(JobOutcome::Done);
+    };
+    drop(conn);
+    if row.status != ponte_store::RETRIEVAL_RUNNING {
+        return Ok(JobOutcome::Done);
+    }
+    let Some(ep) = portal_endpoint(app, &row.institution_code) else {
+        documents::fail(
+            app,
+            &row,
+            ponte_store::RETRIEVAL_RUNNING,
+            "the portal is no longer configured",
+        )
+        .await?;
+        return Ok(JobOutcome::Done);
+    };
+    let session = documents::open_portal_session(app, &row)?;
+    let portal = portal_client()?;
+    let listed = match portal.list(&ep, &session).await {
+        Ok(listed) => listed,
+        Err(ConnectError::Unavailable(why) | ConnectError::Protocol(why)) => {
+            return Ok(JobOutcome::Retry(format!("listing documents: {why}")))
+        }
+        Err(ConnectError::Transport(e)) => {
+            return Ok(JobOutcome::Retry(format!("listing documents: {e}")))
+        }
+        Err(e) => {
+            documents::fail(app, &row, ponte_store::RETRIEVAL_RUNNING, &e.to_string()).await?;
+            return Ok(JobOutcome::Done);
+        }
+    };
+    let files = record_listing(app, &row, &listed).await?;
+    for doc in &listed {
+        let Some(file) = files.iter().find(|f| f.portal_document_id == doc.id) else {
+            continue;
+        };
+        if file.status == ponte_store::FILE_SUCCESS {
+            continue;
+        }
+        fetch_one(app, &row, &ep, &session, doc, file).await?;
+    }
+    finish(app, &row).await?;
+    Ok(JobOutcome::Done)
+}
+
+/// One row per listed document (kept as they were by a run before this one).
+async fn record_listing(
+    app: &App,
+    row: &RetrievalRow,
+    listed: &[PortalDocument],
+) -> Result<Vec<DocumentFileRow>> {
+    let now = app.clock.now_ms();
+    let mut tx = app.store.begin().await?;
+    for doc in listed {
+        ponte_store::insert_document_file(
+            &mut tx,
+            &DocumentFileRow {
+                id: format!("file_{}", uuid::Uuid::now_v7().simple()),
+                retrieval_id: row.id,
+                portal_document_id: doc.id.clone(),
+                status: ponte_store::FILE_PENDING.into(),
+                file_name: doc.file_name.clone(),
+                storage_key: None,
+                size_bytes: None,
+                error: None,
+                created_at: now,
+                stored_at: None,
+            },
+        )
+        .await?;
+    }
+    let files = ponte_store::retrieval_files(&mut tx, row.id).await?;
+    tx.commit().await?;
+    Ok(files)
+}
+
+/// Streams one document into storage, a few tries; records what became of it.
+async fn fetch_one(
+    app: &App,
+    row: &RetrievalRow,
+    ep: &ponte_connect::OpenFinanceEndpoint,
+    session: &ponte_connect::PortalSession,
+    doc: &PortalDocument,
+    file: &DocumentFileRow,
+) -> Result<()> {
+    let key = documents::storage_key(&row.client_id, &row.end_user_id, &file.id);
+    let mut last = String::new();
+    for attempt in 1..=FILE_TRIES {
+        let mut writer = app.storage.writer(&key);
+        match portal_client()?
+            .download(ep, session, doc, &mut writer)
+            .await
+        {
+            Ok(size) => match writer.shutdown().await {
+                Ok(()) => {
+                    let mut tx = app.store.begin().await?;
+                    ponte_store::file_stored(
+                        &mut tx,
+                        &file.id,
+                        &key,
+                        size as i64,
+                        app.clock.now_ms(),
+                    )
+                    .await?;
+                    tx.commit().await?;
+                    return Ok(());
+                }
+                Err(e) => last = format!("storing: {e}"),
+            },
+            Err(e) => {
+                let _ = writer.abort().await;
+                last = e.to_string();
+                if !matches!(e, ConnectError::Unavailable(_) | ConnectError::Transport(_)) {
+                    break;
+                }
+            }
+        }
+        tracing::info!(file_id = %file.id, attempt, "document download failed; trying again");
+        tokio::time::sleep(Duration::from_millis(50 * u64::from(attempt))).await;
+    }
+    tracing::warn!(file_id = %file.id, "document not retrieved");
+    let mut tx = app.store.begin().await?;
+    ponte_store::file_failed(&mut tx, &file.id, &last).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// `success` when at least one file arrived; the webhook goes with it.
+async fn finish(app: &App, row: &RetrievalRow) -> Result<()> {
+    let mut tx = app.store.begin().await?;
+    let files = ponte_store::retrieval_files(&mut tx, row.id).await?;
+    let any = files.iter().any(|f| f.status == ponte_store::FILE_SUCCESS);
+    let status = if any {
+        ponte_store::RETRIEVAL_SUCCESS
+    } else {
+        ponte_store::RETRIEVAL_FAILED
+    };
+    let error = (!any).then_some("no document could be retrieved");
+    let now = app.clock.now_ms();
+    if ponte_store::advance_retrieval(
+        &mut tx,
+        row.id,
+        ponte_store::RETRIEVAL_RUNNING,
+        status,
+        None,
+        error,
+        Some(now),
+    )
+    .await?
+    {
+        documents::publish_ready(app, &mut tx, row.id).await?;
+    }
+    tx.commit().await?;
+    tracing::info!(
+        retrieval_id = row.id,
+        status,
+        files = files.len(),
+        "documents retrieval ended"
+    );
+    Ok(())
+}
