@@ -8,6 +8,7 @@
 
 mod clients;
 mod consents;
+mod console;
 mod devices;
 mod end_users;
 mod files;
@@ -20,6 +21,7 @@ mod webhooks;
 
 pub use clients::*;
 pub use consents::*;
+pub use console::*;
 pub use devices::*;
 pub use end_users::*;
 pub use jobs::*;

@@ -7,6 +7,8 @@ pub mod clients;
 pub mod consent_state;
 pub mod consent_view;
 pub mod consents;
+pub mod console;
+pub mod console_data;
 pub mod directory;
 pub mod end_users;
 pub mod failure;
