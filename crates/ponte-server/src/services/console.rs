@@ -68,7 +68,7 @@ impl Password {
     pub fn parse(raw: &str) -> Result<Password, FieldError> {
         let raw = raw.trim_end_matches(['\r', '\n']);
         let n = raw.chars().count();
-        if n < MIN_PASSWORD_CHARS || n > 1024 {
+        if !(MIN_PASSWORD_CHARS..=1024).contains(&n) {
             return Err(FieldError::new(
                 "password",
                 format!("must be {MIN_PASSWORD_CHARS} to 1024 characters"),
