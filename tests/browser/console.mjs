@@ -42,7 +42,7 @@ try {
   await axe(page, 'overview');
   await shot(page, 'overview');
 
-  await page.getByRole('link', { name: 'Conexões' }).click();
+  await page.getByRole('link', { name: 'Conexões', exact: true }).click();
   await page.getByRole('link', { name: consentId }).waitFor();
   check((await page.textContent('table')).includes('***.982.247-**'), 'the tax id is masked in the list');
   await axe(page, 'connections');
@@ -73,12 +73,12 @@ try {
   }
   await shot(page, 'webhook-replayed');
 
-  await page.getByRole('link', { name: 'Webhooks' }).click();
+  await page.getByRole('link', { name: 'Webhooks', exact: true }).click();
   await page.locator('#messages').waitFor();
   await axe(page, 'webhooks');
   await shot(page, 'webhooks');
 
-  await page.getByRole('link', { name: 'Configurações' }).click();
+  await page.getByRole('link', { name: 'Configurações', exact: true }).click();
   await page.locator('#rotate-secret').click();
   const fresh = (await page.locator('#new-secret').textContent()).trim();
   check(fresh.startsWith('sk_') && fresh !== apiSecret, 'a new secret is shown');
