@@ -105,6 +105,15 @@ try {
   await axe(page, 'settings');
   await shot(page, 'settings');
 
+  await page.getByRole('link', { name: 'Sandbox', exact: true }).click();
+  await page.getByRole('heading', { name: 'Usuários do sandbox' }).waitFor();
+  await page.getByRole('button', { name: 'Criar um link' }).click();
+  await page.getByRole('link', { name: 'abrir o widget' }).waitFor();
+  await axe(page, 'sandbox tools');
+  await shot(page, 'sandbox');
+
+  await page.getByRole('link', { name: 'Configurações', exact: true }).click();
+  await page.locator('#branding').waitFor();
   await page.getByRole('button', { name: 'English' }).click();
   await page.getByRole('heading', { name: 'Settings' }).waitFor();
   await shot(page, 'settings-en');

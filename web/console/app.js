@@ -5,6 +5,7 @@ import { h } from './dom.js';
 import { overview, connections, connection } from './pages.js';
 import { webhooks, message } from './webhooks.js';
 import { settings } from './settings.js';
+import { sandbox } from './sandbox.js';
 
 const root = document.getElementById('root');
 let me = null;
@@ -17,7 +18,8 @@ function shell(content) {
       h('span', { class: 'brand' }, t('title')),
       h('nav', { 'aria-label': t('title') },
         link('overview', 'nav.overview'), link('connections', 'nav.connections'),
-        link('webhooks', 'nav.webhooks'), link('settings', 'nav.settings')),
+        link('webhooks', 'nav.webhooks'), link('settings', 'nav.settings'),
+        me.sandbox ? link('sandbox', 'nav.sandbox') : null),
       h('span', { class: 'who' }, me.user.email),
       h('button', { type: 'button', class: 'quiet', onclick: () => { toggleLocale(); render(); } }, t('lang.switch')),
       h('button', { type: 'button', class: 'quiet', onclick: signOut }, t('signout'))),
@@ -63,6 +65,7 @@ async function render() {
     connections: () => (id ? connection(decodeURIComponent(id)) : connections()),
     webhooks: () => (id ? message(decodeURIComponent(id)) : webhooks()),
     settings: () => settings(),
+    sandbox: () => sandbox(),
   }[page] || (() => overview());
   const placeholder = h('p', { role: 'status' }, '…');
   shell(placeholder);

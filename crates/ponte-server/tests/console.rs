@@ -493,3 +493,59 @@ async fn poll(b: &Browser, ts: &TestServer, path: &str, done: impl Fn(&Value) ->
     }
     panic!("timed out polling {path}");
 }
+
+both!(
+    sandbox_tools_open_links_and_play_the_end_user,
+    |db: Db| async move {
+        let ts = support::spawn(db).await;
+        console_user(&ts, "ana@example.com", &ts.client.client_id).await;
+        let b = signed_in(&ts, "ana@example.com").await;
+        let (status, link) = b
+            .post(
+                &ts,
+                "/console/api/sandbox/links",
+                json!({"personalTaxId": "529.982.247-25"}),
+            )
+            .await;
+        assert_eq!(status, 200, "{link}");
+        assert!(
+            link["linkUrl"]
+                .as_str()
+                .unwrap()
+                .starts_with(&ts.url("/link?v=")),
+            "{link}"
+        );
+        let (status, err) = b
+            .post(
+                &ts,
+                "/console/api/sandbox/links",
+                json!({"personalTaxId": "123"}),
+            )
+            .await;
+        assert_eq!(
+            (status, &err["error"]["field"]),
+            (400, &json!("personalTaxId"))
+        );
+
+        let access = ts.access_token().await;
+        let (_, link_token) = ts.link(&access, json!({})).await;
+        let (consent_id, _) = ts.consent(&link_token, json!({})).await;
+        let (status, done) = b
+            .post(
+                &ts,
+                &format!("/console/api/sandbox/consents/{consent_id}/authorise"),
+                json!({"username": "user_good", "password": "pass_good"}),
+            )
+            .await;
+        assert_eq!(status, 200, "{done}");
+        assert_eq!(done["status"], "AUTHORISED");
+        let (status, _) = b
+            .post(
+                &ts,
+                "/console/api/sandbox/consents/not-a-consent/authorise",
+                json!({"username": "user_good", "password": "pass_good"}),
+            )
+            .await;
+        assert_eq!(status, 404);
+    }
+);

@@ -4,6 +4,7 @@
 //! same service as the Data API or the CLI.
 
 pub mod api;
+mod api_sandbox;
 mod api_settings;
 mod api_webhooks;
 pub mod pages;
@@ -28,6 +29,7 @@ pub fn routes() -> Router<App> {
         .merge(api::routes())
         .merge(api_webhooks::routes())
         .merge(api_settings::routes())
+        .merge(api_sandbox::routes())
 }
 
 /// The console API's error: `{"error":{"code","message","field"}}`, the
