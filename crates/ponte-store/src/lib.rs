@@ -8,6 +8,7 @@
 
 mod clients;
 mod consents;
+mod console;
 mod devices;
 mod documents;
 mod end_users;
@@ -22,6 +23,7 @@ mod webhooks;
 
 pub use clients::*;
 pub use consents::*;
+pub use console::*;
 pub use devices::*;
 pub use documents::*;
 pub use end_users::*;

@@ -7,6 +7,7 @@ use ponte_server::services::clients;
 use ponte_server::{App, Server};
 use std::process::ExitCode;
 
+mod console;
 mod sandbox;
 
 #[derive(Parser)]
@@ -35,6 +36,11 @@ enum Command {
     Webhooks {
         #[command(subcommand)]
         command: WebhooksCommand,
+    },
+    /// The people who sign in to the console (`/console`).
+    ConsoleUsers {
+        #[command(subcommand)]
+        command: console::ConsoleUsersCommand,
     },
     /// The sandbox institutions as their own process, and Ponte's directory for them.
     Sandbox {
@@ -216,6 +222,14 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             ponte_store::Store::open(&config.database_url).await?;
             eprintln!("database is up to date");
             Ok(())
+        }
+        Command::ConsoleUsers { command } => {
+            let public = config
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{}", config.listen));
+            let app = App::new(config, public, Clock::default()).await?;
+            console::run(&app, command).await
         }
         Command::Webhooks { command } => {
             use ponte_server::dialects::data_api::views;
@@ -472,20 +486,27 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     if sandbox {
         if let Some(creds) = clients::ensure_sandbox_client(&server.app).await? {
             let file = data_dir.join("sandbox-client.json");
+            let console_url =
+                ponte_server::services::console::ensure_sandbox_user(&server.app, &creds.client_id)
+                    .await?
+                    .and_then(|u| u.sign_in_token)
+                    .map(|t| ponte_server::services::console::sign_in_url(&server.app, &t));
             let body = serde_json::json!({
                 "clientId": creds.client_id, "apiKey": creds.api_key, "apiSecret": creds.api_secret,
                 "webhookSecret": creds.webhook_secret, "baseUrl": url, "docsUrl": format!("{url}/docs"),
+                "consoleSignInUrl": console_url,
             });
             ponte_server::crypto::write_private(
                 &file,
                 serde_json::to_string_pretty(&body)?.as_bytes(),
             )?;
             println!(
-                "\n  Ponte sandbox is ready at {url}\n\n  Sandbox client (shown once, also saved to {file}):\n    apiKey     {key}\n    apiSecret  {secret}\n    webhookSecret {wh}\n\n  Demo         {url}/demo  (open it, pick a bank, log in as user_good / pass_good)\n  API docs     {url}/docs\n  Try it:      curl -s -X POST {url}/data/v1/auth -H 'content-type: application/json' \\\n                 -d '{{\"accessKey\":\"{key}\",\"secretKey\":\"{secret}\"}}'\n  Bank login:  user_good / pass_good\n",
+                "\n  Ponte sandbox is ready at {url}\n\n  Sandbox client (shown once, also saved to {file}):\n    apiKey     {key}\n    apiSecret  {secret}\n    webhookSecret {wh}\n\n  Demo         {url}/demo  (open it, pick a bank, log in as user_good / pass_good)\n  API docs     {url}/docs\n  Try it:      curl -s -X POST {url}/data/v1/auth -H 'content-type: application/json' \\\n                 -d '{{\"accessKey\":\"{key}\",\"secretKey\":\"{secret}\"}}'\n  Bank login:  user_good / pass_good\n  Console:     {console}\n               (one-time sign-in link for the sandbox client)\n",
                 file = file.display(),
                 key = creds.api_key,
                 secret = creds.api_secret,
                 wh = creds.webhook_secret,
+                console = console_url.as_deref().unwrap_or("-"),
             );
         }
     }

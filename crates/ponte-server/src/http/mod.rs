@@ -54,7 +54,15 @@ pub const DIALECTS: &[Dialect] = &[
         prefix: crate::dialects::server_api::PREFIX,
         render: Some(crate::dialects::server_api::failure_response),
     },
+    Dialect {
+        prefix: crate::console::API_PREFIX,
+        render: Some(crate::console::failure_response),
+    },
     // Pages people read.
+    Dialect {
+        prefix: "/console",
+        render: Some(failure::html_page),
+    },
     Dialect {
         prefix: "/link",
         render: Some(failure::html_page),
@@ -92,6 +100,7 @@ pub async fn router(app: App) -> anyhow::Result<Router> {
         .merge(crate::dialects::server_api::routes())
         .merge(documents_api::routes())
         .merge(widget::routes())
+        .merge(crate::console::routes())
         .merge(ops::routes());
     if app.config.sandbox {
         router = router

@@ -8,6 +8,8 @@ pub mod clients;
 pub mod consent_state;
 pub mod consent_view;
 pub mod consents;
+pub mod console;
+pub mod console_data;
 pub mod directory;
 pub mod documents;
 pub mod documents_job;

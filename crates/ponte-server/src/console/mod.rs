@@ -1,0 +1,137 @@
+//! The integrator console (`/console`): pages embedded from `web/console/`
+//! and the small JSON API under `/console/api` they talk to. Signed-in
+//! people see one client (an operator, any client); every action calls the
+//! same service as the Data API or the CLI.
+
+pub mod api;
+mod api_sandbox;
+mod api_settings;
+mod api_webhooks;
+pub mod pages;
+pub mod session;
+
+use crate::error::Error;
+use crate::http::failure::{Failure, FailureKind};
+use crate::tokens::TokenError;
+use crate::App;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::{Json, Router};
+use serde_json::json;
+
+/// Where the console's API lives; its failures answer in [`failure_response`].
+pub const API_PREFIX: &str = "/console/api";
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .merge(pages::routes())
+        .merge(session::routes())
+        .merge(api::routes())
+        .merge(api_webhooks::routes())
+        .merge(api_settings::routes())
+        .merge(api_sandbox::routes())
+}
+
+/// The console API's error: `{"error":{"code","message","field"}}`, the
+/// shape the console's pages read (and the Data API's, familiar to users).
+#[derive(Debug)]
+pub enum ConsoleError {
+    Service(Error),
+    /// No session, or it ended.
+    SignedOut,
+    /// A change without the session's `X-CSRF-Token`, or a sign-in from
+    /// another site.
+    Csrf,
+}
+
+impl<E: Into<Error>> From<E> for ConsoleError {
+    fn from(e: E) -> Self {
+        ConsoleError::Service(e.into())
+    }
+}
+
+fn envelope(status: StatusCode, code: &str, message: &str, field: Option<&str>) -> Response {
+    let mut resp = (
+        status,
+        Json(json!({"error": {"code": code, "message": message, "field": field}})),
+    )
+        .into_response();
+    resp.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp
+}
+
+impl IntoResponse for ConsoleError {
+    fn into_response(self) -> Response {
+        let e = match self {
+            ConsoleError::SignedOut => {
+                return envelope(
+                    StatusCode::UNAUTHORIZED,
+                    "SIGNED_OUT",
+                    "sign in to the console first",
+                    None,
+                )
+            }
+            ConsoleError::Csrf => {
+                return envelope(
+                    StatusCode::FORBIDDEN,
+                    "CSRF",
+                    "this change needs the page's X-CSRF-Token header; reload the console and try again",
+                    Some("X-CSRF-Token"),
+                )
+            }
+            ConsoleError::Service(e) => e,
+        };
+        let (status, code, field) = match &e {
+            Error::Field(f) => (
+                StatusCode::BAD_REQUEST,
+                "INVALID_FIELD",
+                Some(f.field.to_string()),
+            ),
+            Error::Malformed { field, .. } => {
+                (StatusCode::BAD_REQUEST, "INVALID_FIELD", field.clone())
+            }
+            Error::InvalidCredentials => (StatusCode::UNAUTHORIZED, "INVALID_CREDENTIALS", None),
+            Error::Token(TokenError::Expired) | Error::Token(_) => {
+                (StatusCode::UNAUTHORIZED, "INVALID_TOKEN", None)
+            }
+            Error::NotFound(_) => (StatusCode::NOT_FOUND, "NOT_FOUND", None),
+            Error::Outage(_) => (StatusCode::SERVICE_UNAVAILABLE, "INSTITUTION_OUTAGE", None),
+            Error::ConsentNotAuthorised(_) => {
+                (StatusCode::CONFLICT, "CONSENT_NOT_AUTHORISED", None)
+            }
+            Error::Conflict(_) => (StatusCode::CONFLICT, "CONFLICT", None),
+            Error::Institution(_) => (StatusCode::BAD_GATEWAY, "INSTITUTION_ERROR", None),
+            Error::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED", None),
+            Error::Internal(err) => {
+                tracing::error!(error = ?err, "console: internal error");
+                (StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL_ERROR", None)
+            }
+        };
+        let message = match &e {
+            Error::Field(f) => format!("{}: {}", f.field, f.message),
+            Error::Token(_) => "this sign-in link was used already or has expired; ask for a new one (ponte console-users link)".into(),
+            other => other.to_string(),
+        };
+        let mut resp = envelope(status, code, &message, field.as_deref());
+        if let Error::RateLimited(secs) = e {
+            if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+                resp.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+        }
+        resp
+    }
+}
+
+/// Failures met outside a handler (no route, a bad path parameter, a body
+/// too large), for `http::DIALECTS`.
+pub fn failure_response(f: &Failure) -> Response {
+    let code = match f.kind {
+        FailureKind::NotFound => "NOT_FOUND",
+        FailureKind::InvalidField => "INVALID_FIELD",
+        FailureKind::Internal => "INTERNAL_ERROR",
+        FailureKind::Other(StatusCode::TOO_MANY_REQUESTS) => "RATE_LIMITED",
+        _ => "INVALID_REQUEST",
+    };
+    envelope(f.kind.status(), code, &f.message, f.field.as_deref())
+}

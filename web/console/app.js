@@ -1,0 +1,105 @@
+// The console: a hash-routed page per view, each rendered from the console API.
+import { api, setCsrf, ApiError } from './api.js';
+import { t, toggleLocale, getLocale } from './i18n.js';
+import { h } from './dom.js';
+import { overview, connections, connection } from './pages.js';
+import { webhooks, message } from './webhooks.js';
+import { settings } from './settings.js';
+import { sandbox } from './sandbox.js';
+
+const root = document.getElementById('root');
+let me = null;
+
+function shell(content) {
+  const route = location.hash.split('/')[1] || 'overview';
+  const link = (to, key) => h('a', { href: `#/${to}`, 'aria-current': route === to ? 'page' : undefined }, t(key));
+  root.replaceChildren(
+    h('header', { class: 'top' },
+      h('span', { class: 'brand' }, t('title')),
+      h('nav', { 'aria-label': t('title') },
+        link('overview', 'nav.overview'), link('connections', 'nav.connections'),
+        link('webhooks', 'nav.webhooks'), link('settings', 'nav.settings'),
+        me.sandbox ? link('sandbox', 'nav.sandbox') : null),
+      h('span', { class: 'who' }, me.user.email),
+      h('button', { type: 'button', class: 'quiet', onclick: () => { toggleLocale(); render(); } }, t('lang.switch')),
+      h('button', { type: 'button', class: 'quiet', onclick: signOut }, t('signout'))),
+    h('main', { id: 'main' }, content));
+}
+
+async function signOut() {
+  try { await api('DELETE', '/session'); } catch { /* signed out either way */ }
+  me = null;
+  location.hash = '';
+  render();
+}
+
+function signInPage(message) {
+  const email = h('input', { id: 'email', type: 'email', autocomplete: 'username', required: true });
+  const password = h('input', { id: 'password', type: 'password', autocomplete: 'current-password', required: true });
+  const alert = h('p', { class: 'alert', role: 'alert', hidden: !message }, message || '');
+  const form = h('form', { class: 'card signin', onsubmit: async (e) => {
+    e.preventDefault();
+    try {
+      const s = await api('POST', '/session', { email: email.value, password: password.value });
+      setCsrf(s.csrfToken);
+      await boot();
+    } catch (err) {
+      alert.textContent = err.message;
+      alert.hidden = false;
+    }
+  } },
+  h('h1', {}, t('signin.title')),
+  h('label', { for: 'email' }, t('signin.email')), email,
+  h('label', { for: 'password' }, t('signin.password')), password,
+  alert,
+  h('button', { type: 'submit', class: 'primary' }, t('signin.submit')),
+  h('button', { type: 'button', class: 'quiet', onclick: () => { toggleLocale(); signInPage(); } }, t('lang.switch')));
+  root.replaceChildren(h('main', { id: 'main', class: 'center' }, form));
+}
+
+async function render() {
+  document.documentElement.lang = getLocale();
+  if (!me) return signInPage();
+  const [, page, id] = location.hash.split('/');
+  const view = {
+    connections: () => (id ? connection(decodeURIComponent(id)) : connections()),
+    webhooks: () => (id ? message(decodeURIComponent(id)) : webhooks()),
+    settings: () => settings(),
+    sandbox: () => sandbox(),
+  }[page] || (() => overview());
+  const placeholder = h('p', { role: 'status' }, '…');
+  shell(placeholder);
+  try {
+    placeholder.replaceWith(await view());
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) { me = null; return signInPage(); }
+    placeholder.replaceWith(h('p', { class: 'alert', role: 'alert' }, t('error.generic', { message: err.message })));
+  }
+  document.title = `${t('title')}`;
+}
+
+async function boot() {
+  // A one-time link carries its token in the fragment: never sent to a server log.
+  const m = location.hash.match(/^#token=([\w-]+)/);
+  if (m) {
+    history.replaceState(null, '', '/console/#/overview');
+    try {
+      root.replaceChildren(h('p', { role: 'status' }, t('signin.link')));
+      const s = await api('POST', '/session/link', { token: m[1] });
+      setCsrf(s.csrfToken);
+    } catch (err) {
+      return signInPage(err.message);
+    }
+  }
+  try {
+    me = await api('GET', '/session');
+    setCsrf(me.csrfToken);
+  } catch {
+    me = null;
+  }
+  if (location.pathname !== '/console/' && me) history.replaceState(null, '', `/console/${location.hash || '#/overview'}`);
+  render();
+}
+
+window.addEventListener('hashchange', () => { if (!location.hash.startsWith('#token=')) render(); });
+boot();

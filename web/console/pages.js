@@ -1,0 +1,106 @@
+// Overview and connections.
+import { api } from './api.js';
+import { t } from './i18n.js';
+import { h, chart } from './dom.js';
+
+const sum = (a) => a.reduce((x, y) => x + y, 0);
+
+function seriesCard(titleKey, series) {
+  return h('section', { class: 'card' },
+    h('h2', {}, t(titleKey)),
+    h('ul', { class: 'series' }, Object.entries(series.counts).map(([label, values]) =>
+      h('li', {},
+        h('span', { class: 'label' }, label),
+        h('strong', { class: 'count' }, sum(values)),
+        chart(values, `${t(titleKey)} ${label}: ${values.join(', ')}`)))));
+}
+
+export async function overview() {
+  const o = await api('GET', '/overview');
+  const p50 = o.webhookLatencyMs.map((l) => (l ? l.p50 : 0));
+  const p95 = o.webhookLatencyMs.map((l) => (l ? l.p95 : 0));
+  return h('div', {},
+    h('h1', {}, t('overview.title')),
+    h('p', { class: 'lead' }, `${o.days[0]} – ${o.days[o.days.length - 1]}`),
+    h('div', { class: 'grid' },
+      seriesCard('overview.links', o.links),
+      seriesCard('overview.consents', o.consents),
+      seriesCard('overview.requests', o.dataRequests),
+      seriesCard('overview.webhooks', o.webhooks),
+      seriesCard('overview.latency', { counts: { p50, p95 } })));
+}
+
+function field(id, key, attrs = {}) {
+  return h('div', { class: 'field' }, h('label', { for: id }, t(key)), h('input', { id, name: id, ...attrs }));
+}
+
+const STATUSES = ['', 'AWAITING_AUTHORISATION', 'AUTHORISED', 'REJECTED', 'EXPIRED', 'REVOKED'];
+
+export async function connections() {
+  const params = new URLSearchParams(location.hash.split('?')[1] || '');
+  const page = Number(params.get('page') || '1');
+  const data = await api('GET', `/connections?${params}`);
+  const form = h('form', { class: 'filters', onsubmit: (e) => {
+    e.preventDefault();
+    const q = new URLSearchParams();
+    for (const el of form.elements) if (el.name && el.value) q.set(el.name, el.value);
+    location.hash = `#/connections?${q}`;
+  } },
+  field('taxId', 'conn.taxId', { value: params.get('taxId') || '' }),
+  field('externalTrackId', 'conn.track', { value: params.get('externalTrackId') || '' }),
+  field('institution', 'conn.institution', { value: params.get('institution') || '' }),
+  h('div', { class: 'field' }, h('label', { for: 'status' }, t('conn.status')),
+    h('select', { id: 'status', name: 'status' }, STATUSES.map((s) =>
+      h('option', { value: s, selected: params.get('status') === s }, s || t('none'))))),
+  field('from', 'conn.from', { type: 'date', value: params.get('from') || '' }),
+  field('to', 'conn.to', { type: 'date', value: params.get('to') || '' }),
+  h('button', { type: 'submit', class: 'primary' }, t('conn.search')));
+  const rows = data.data.map((c) => h('tr', {},
+    h('td', {}, h('a', { href: `#/connections/${encodeURIComponent(c.consentId)}` }, c.consentId)),
+    h('td', {}, c.personalTaxId), h('td', {}, c.externalTrackId || t('none')),
+    h('td', {}, c.institutionCode), h('td', {}, h('span', { class: `status s-${c.status}` }, c.status)),
+    h('td', {}, c.createdAt.replace('T', ' ').slice(0, 19))));
+  const go = (p) => { params.set('page', String(p)); location.hash = `#/connections?${params}`; };
+  return h('div', {},
+    h('h1', {}, t('conn.title')), form,
+    rows.length ? h('table', {},
+      h('thead', {}, h('tr', {}, ['Consent', 'conn.taxId', 'conn.track', 'conn.institution', 'conn.status', 'conn.created']
+        .map((k) => h('th', { scope: 'col' }, k.includes('.') ? t(k) : k)))),
+      h('tbody', {}, rows)) : h('p', {}, t('conn.none')),
+    h('div', { class: 'pager' },
+      page > 1 ? h('button', { type: 'button', onclick: () => go(page - 1) }, t('conn.prev')) : null,
+      data.hasMore ? h('button', { type: 'button', onclick: () => go(page + 1) }, t('conn.more')) : null));
+}
+
+export async function connection(id) {
+  const c = await api('GET', `/connections/${encodeURIComponent(id)}`);
+  const revoke = h('button', { type: 'button', class: 'danger', id: 'revoke', onclick: async () => {
+    if (!window.confirm(t('detail.revokeConfirm'))) return;
+    await api('POST', `/connections/${encodeURIComponent(id)}/revoke`, {});
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+  } }, t('detail.revoke'));
+  const ended = ['REVOKED', 'REJECTED', 'EXPIRED'].includes(c.status);
+  return h('div', {},
+    h('p', {}, h('a', { href: '#/connections' }, t('detail.back'))),
+    h('h1', {}, c.consentId),
+    h('dl', { class: 'facts' },
+      h('dt', {}, t('conn.status')), h('dd', {}, h('span', { class: `status s-${c.status}` }, c.status)),
+      h('dt', {}, t('conn.taxId')), h('dd', {}, c.personalTaxId + (c.businessTaxId ? ` · ${c.businessTaxId}` : '')),
+      h('dt', {}, t('conn.institution')), h('dd', {}, c.institutionCode),
+      h('dt', {}, t('conn.track')), h('dd', {}, c.externalTrackId || t('none')),
+      h('dt', {}, 'Link'), h('dd', {}, c.linkId)),
+    ended ? null : revoke,
+    h('section', { class: 'card' }, h('h2', {}, t('detail.history')),
+      h('ol', { class: 'history' }, c.statusHistory.map((s) =>
+        h('li', {}, h('strong', {}, s.status), ` ${s.at.replace('T', ' ').slice(0, 19)}`, s.reason ? ` · ${s.reason}` : '')))),
+    h('section', { class: 'card' }, h('h2', {}, t('detail.products')),
+      c.products.length ? h('p', { id: 'products' }, c.products.join(', ')) : h('p', {}, t('detail.none'))),
+    h('section', { class: 'card' }, h('h2', {}, t('detail.reports')),
+      c.reports.length ? h('table', { id: 'reports' },
+        h('thead', {}, h('tr', {}, [t('detail.product'), t('conn.status'), t('detail.generated'), 'JSON', 'PDF'].map((x) => h('th', { scope: 'col' }, x)))),
+        h('tbody', {}, c.reports.map((r) => h('tr', {},
+          h('td', {}, r.product), h('td', {}, r.status), h('td', {}, r.generatedAt.replace('T', ' ').slice(0, 19)),
+          h('td', {}, r.downloadUrl ? h('a', { href: r.downloadUrl, download: `${r.reportId}.json` }, 'JSON') : t('none')),
+          h('td', {}, r.pdfUrl ? h('a', { href: r.pdfUrl, download: `${r.reportId}.pdf` }, 'PDF') : t('none'))))))
+        : h('p', {}, t('detail.none'))));
+}
