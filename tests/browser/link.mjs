@@ -162,7 +162,26 @@ async function goodJourney(browser, locale, url, prefix, client) {
   await primaryVisible(page, '#handoff-go', `${prefix}-handoff`);
   await look(page, `${prefix}-5-handoff`);
   await page.click('#handoff-go');
-  await atBank(page, 'user_good', 'approve');
+  // The bank's pages speak the widget's language (ui_locales), with a switch.
+  await page.waitForSelector('form[data-step="login"]');
+  const bankWords = lang === 'en' ? ['en', 'Sign in', 'Português'] : ['pt-BR', 'Entrar', 'English'];
+  check((await page.getAttribute('html', 'lang')) === bankWords[0], `${prefix}: the bank's page language`);
+  check((await text(page, 'h2')) === bankWords[1], `${prefix}: the bank's title`);
+  check((await text(page, 'form[data-step="language"] button')) === bankWords[2], `${prefix}: the bank's language switch`);
+  await look(page, `${prefix}-5b-bank-login`);
+  if (lang === 'en') {
+    await page.click('form[data-step="language"] button');
+    await page.waitForSelector('html[lang="pt-BR"]');
+    check((await text(page, 'h2')) === 'Entrar', `${prefix}: switched the bank's page to Portuguese`);
+  }
+  await page.fill('#username', 'user_good');
+  await page.fill('#password', 'pass_good');
+  await page.click('form[data-step="login"] button[type=submit]');
+  await page.waitForSelector('form[data-step="approve"]');
+  const recipient = await text(page, '[data-recipient]');
+  check(recipient.includes('pede acesso'), `${prefix}: the recipient line in the page's language: ${recipient}`);
+  await look(page, `${prefix}-5c-bank-consent`);
+  await page.click('button[name=decision][value=approve]');
 
   await onScreen(page, 'success');
   check((await text(page, 'section[data-screen="success"] h1')) === t(lang, 'success.title'), `${prefix}: success title`);
@@ -326,6 +345,7 @@ const journeys = [
 
   ['the SDK: a modal on an allowed origin, the bank in a popup, events in order, then onSuccess', async (browser) => {
     const page = await phone(browser, 'en-US');
+    await integrator(page);
     await integratorWithSdk(page, urls.sdk);
     await page.click('#connect');
     const widget = page.frameLocator('iframe[title="Ponte"]');

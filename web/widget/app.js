@@ -72,6 +72,17 @@ function vars() {
 
 const tr = (key, extra = {}) => t(state.locale, key, { ...vars(), ...extra });
 
+/** The bank's address, asking its pages to speak the widget's language. */
+function toBank() {
+  try {
+    const url = new URL(state.consent.redirect);
+    url.searchParams.set('ui_locales', state.locale);
+    return url.toString();
+  } catch {
+    return state.consent.redirect;
+  }
+}
+
 /** The origin `raw` names, if it is exactly an http(s) origin. */
 function originOf(raw) {
   try {
@@ -262,7 +273,7 @@ async function handOff() {
       go.disabled = false;
       return bankWindow();
     }
-    location.assign(state.consent.redirect);
+    location.assign(toBank());
   } catch (e) {
     go.disabled = false;
     showError(e.kind);
@@ -276,7 +287,7 @@ async function handOff() {
  * at the same bank, which comes back to the link's redirectUrl.
  */
 function bankWindow() {
-  const popup = window.open(state.consent.redirect, POPUP_NAME, 'popup,width=480,height=720');
+  const popup = window.open(toBank(), POPUP_NAME, 'popup,width=480,height=720');
   if (!popup) {
     const url = new URL('/link', location.origin);
     url.searchParams.set('v', state.token);
