@@ -1,6 +1,6 @@
 // The hosted widget through `linkUrl`, as end users meet it on a phone.
 // Usage: node tests/browser/link.mjs '{"base":…,"good_pt":linkUrl,…}'
-import { run, phone, shot, axe, fitsWidth, check } from './lib.mjs';
+import { run, phone, shot, axe, fitsWidth, check, STEP_TIMEOUT } from './lib.mjs';
 import { STRINGS, t, formatDate, formatMoney, pickLocale } from '../../web/widget/i18n.js';
 import { fold, matching, ordered } from '../../web/widget/search.js';
 
@@ -25,6 +25,36 @@ async function integrator(page) {
     body: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#1e3a8a"/><path d="M8 24 16 7l8 17h-4l-4-9-4 9z" fill="#fcfc30"/></svg>',
   }));
   return landed;
+}
+
+/** The integrator's page on another origin, with the SDK for `linkUrl`'s token. */
+async function integratorWithSdk(page, linkUrl) {
+  // Another origin than Ponte's (localhost, not 127.0.0.1), on loopback so
+  // Chromium's private-network rules let it load the SDK.
+  const site = `http://localhost:${new URL(urls.base).port}`;
+  const token = new URL(linkUrl).searchParams.get('v');
+  await page.route(`${site}/**`, (route) => route.fulfill({
+    status: 200,
+    contentType: 'text/html',
+    body: `<!doctype html><html lang="en"><title>Acme</title><main><h1>Acme</h1>
+<button id="connect">Connect a bank</button></main>
+<script src="${urls.base}/ponte-link.js"></script>
+<script>
+  window.calls = [];
+  const link = PonteLink.create({
+    token: ${JSON.stringify(token)},
+    locale: 'en',
+    onEvent: (name, m) => calls.push(['event', name, m]),
+    onSuccess: (m) => calls.push(['success', m]),
+    onExit: (m) => calls.push(['exit', m]),
+  });
+  document.getElementById('connect').onclick = () => link.open();
+</script></html>`,
+  }));
+  await page.goto(`${site}/shop`);
+  const version = await page.evaluate(() => window.PonteLink && window.PonteLink.VERSION);
+  check(version === '1.1.0', `SDK version ${version}: ${page.problems.join('; ')}`);
+  return site;
 }
 
 const onScreen = (page, name) => page.waitForSelector(`body[data-at="${name}"]`);
@@ -132,7 +162,26 @@ async function goodJourney(browser, locale, url, prefix, client) {
   await primaryVisible(page, '#handoff-go', `${prefix}-handoff`);
   await look(page, `${prefix}-5-handoff`);
   await page.click('#handoff-go');
-  await atBank(page, 'user_good', 'approve');
+  // The bank's pages speak the widget's language (ui_locales), with a switch.
+  await page.waitForSelector('form[data-step="login"]');
+  const bankWords = lang === 'en' ? ['en', 'Sign in', 'Português'] : ['pt-BR', 'Entrar', 'English'];
+  check((await page.getAttribute('html', 'lang')) === bankWords[0], `${prefix}: the bank's page language`);
+  check((await text(page, 'h2')) === bankWords[1], `${prefix}: the bank's title`);
+  check((await text(page, 'form[data-step="language"] button')) === bankWords[2], `${prefix}: the bank's language switch`);
+  await look(page, `${prefix}-5b-bank-login`);
+  if (lang === 'en') {
+    await page.click('form[data-step="language"] button');
+    await page.waitForSelector('html[lang="pt-BR"]');
+    check((await text(page, 'h2')) === 'Entrar', `${prefix}: switched the bank's page to Portuguese`);
+  }
+  await page.fill('#username', 'user_good');
+  await page.fill('#password', 'pass_good');
+  await page.click('form[data-step="login"] button[type=submit]');
+  await page.waitForSelector('form[data-step="approve"]');
+  const recipient = await text(page, '[data-recipient]');
+  check(recipient.includes('pede acesso'), `${prefix}: the recipient line in the page's language: ${recipient}`);
+  await look(page, `${prefix}-5c-bank-consent`);
+  await page.click('button[name=decision][value=approve]');
 
   await onScreen(page, 'success');
   check((await text(page, 'section[data-screen="success"] h1')) === t(lang, 'success.title'), `${prefix}: success title`);
@@ -294,49 +343,39 @@ const journeys = [
     await page.context().close();
   }],
 
-  ['the SDK: a modal on an allowed origin, events in order, then onSuccess', async (browser) => {
+  ['the SDK: a modal on an allowed origin, the bank in a popup, events in order, then onSuccess', async (browser) => {
     const page = await phone(browser, 'en-US');
-    // Another origin than Ponte's (localhost, not 127.0.0.1), on loopback so
-    // Chromium's private-network rules let it load the SDK.
-    const site = `http://localhost:${new URL(urls.base).port}`;
-    const token = new URL(urls.sdk).searchParams.get('v');
-    await page.route(`${site}/**`, (route) => route.fulfill({
-      status: 200,
-      contentType: 'text/html',
-      body: `<!doctype html><html lang="en"><title>Acme</title><main><h1>Acme</h1>
-<button id="connect">Connect a bank</button></main>
-<script src="${urls.base}/ponte-link.js"></script>
-<script>
-  window.calls = [];
-  const link = PonteLink.create({
-    token: ${JSON.stringify(token)},
-    locale: 'en',
-    onEvent: (name, m) => calls.push(['event', name, m]),
-    onSuccess: (m) => calls.push(['success', m]),
-    onExit: (m) => calls.push(['exit', m]),
-  });
-  document.getElementById('connect').onclick = () => link.open();
-</script></html>`,
-    }));
-    await page.goto(`${site}/shop`);
-    const version = await page.evaluate(() => window.PonteLink && window.PonteLink.VERSION);
-    check(version === '1.0.0', `SDK version ${version}: ${page.problems.join('; ')}`);
+    await integrator(page);
+    await integratorWithSdk(page, urls.sdk);
     await page.click('#connect');
     const widget = page.frameLocator('iframe[title="Ponte"]');
     await widget.locator('body[data-at="consent"]').waitFor();
     check((await widget.locator('#consent-continue').innerText()) === 'Continue', 'the locale option');
     await widget.locator('#consent-continue').click();
     await widget.locator('.bank[data-code="itau"]').click();
-    await widget.locator('#handoff-go').click();
-    await widget.locator('#username').fill('user_good');
-    await widget.locator('#password').fill('pass_good');
-    await widget.locator('form[data-step="login"] button[type=submit]').click();
-    await widget.locator('button[name=decision][value=approve]').click();
+    // Banks refuse to be framed: the bank opens in its own window, and the
+    // modal waits for the outcome.
+    const [bank] = await Promise.all([
+      page.context().waitForEvent('page'),
+      widget.locator('#handoff-go').click(),
+    ]);
+    await widget.locator('body[data-at="popup"]').waitFor();
+    check((await widget.locator('section[data-screen="popup"] h1').innerText()) === t('en', 'popup.title', { bank: 'Itaú Unibanco' }), 'the modal says where to continue');
+    await shot(page, 'sdk-1-waiting-for-the-bank-window');
+    await bank.waitForSelector('form[data-step="login"]');
+    check(bank.url().includes('/sandbox/banks/itau'), `the popup is the bank: ${bank.url()}`);
+    check((await page.locator('iframe[title="Ponte"]').count()) === 1, 'the modal stays open meanwhile');
+    await bank.fill('#username', 'user_good');
+    await bank.fill('#password', 'pass_good');
+    await bank.click('form[data-step="login"] button[type=submit]');
+    await bank.click('button[name=decision][value=approve]');
     try {
       await widget.locator('body[data-at="success"]').waitFor();
     } finally {
-      await shot(page, 'sdk-1-success-in-modal');
+      await shot(page, 'sdk-2-success-in-modal');
     }
+    if (!bank.isClosed()) await bank.waitForEvent('close', { timeout: STEP_TIMEOUT }).catch(() => {});
+    check(bank.isClosed(), 'the bank window closed itself once back');
     await widget.locator('#success-finish').click();
     await page.waitForFunction(() => calls.some((c) => c[0] === 'success'));
     const calls = await page.evaluate(() => window.calls);
@@ -349,6 +388,33 @@ const journeys = [
     check(new Set(shapes).size === 1, `every event has the same metadata: ${shapes}`);
     check(!calls.some((c) => c[0] === 'exit'), 'no onExit after success');
     check((await page.locator('iframe').count()) === 0, 'the modal is gone');
+    await page.context().close();
+  }],
+
+  ['the SDK with popups blocked: the page goes to the bank and back to the integrator', async (browser) => {
+    const page = await phone(browser, 'en-US');
+    const landed = await integrator(page);
+    // A browser that blocks the widget's popup.
+    await page.addInitScript(() => {
+      if (window.top !== window) window.open = () => null;
+    });
+    const site = await integratorWithSdk(page, urls.sdk_blocked);
+    await page.click('#connect');
+    const widget = page.frameLocator('iframe[title="Ponte"]');
+    await widget.locator('#consent-continue').click();
+    await widget.locator('.bank[data-code="nubank"]').click();
+    await widget.locator('#handoff-go').click();
+    // The whole page is handed over, straight to the same bank.
+    await page.waitForURL((u) => u.pathname === '/link' && u.origin !== site);
+    await onScreen(page, 'handoff');
+    check((await text(page, '#handoff-go')) === t('en', 'handoff.go', { bank: 'Nubank' }), 'the same bank');
+    await page.click('#handoff-go');
+    await atBank(page, 'user_good', 'approve');
+    await onScreen(page, 'success');
+    await page.click('#success-finish');
+    await page.waitForURL(`${INTEGRATOR}**`);
+    const back = new URL(landed.at(-1));
+    check(back.searchParams.get('status') === 'AUTHORISED', `back at the integrator: ${back}`);
     await page.context().close();
   }],
 

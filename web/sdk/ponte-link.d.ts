@@ -1,4 +1,4 @@
-// Types for ponte-link.js 1.0.0, served beside it at /ponte-link.d.ts.
+// Types for ponte-link.js 1.1.0, served beside it at /ponte-link.d.ts.
 
 export type PonteLinkEvent =
   | 'OPEN'
@@ -39,7 +39,11 @@ export interface PonteLinkOptions {
   onEvent?: (event: PonteLinkEvent, metadata: PonteLinkMetadata) => void;
   /** Default: the first of the browser's languages Ponte speaks, else pt-BR. */
   locale?: 'pt-BR' | 'en';
-  /** "modal" frames the widget over the page; "redirect" sends the whole page (webviews). */
+  /**
+   * "modal" frames the widget over the page (the bank opens in a popup; if
+   * popups are blocked the whole page goes to the link and comes back to its
+   * redirectUrl); "redirect" sends the whole page (webviews).
+   */
   mode?: 'modal' | 'redirect';
 }
 

@@ -1,4 +1,4 @@
-/*! ponte-link.js 1.0.0 · Apache-2.0 · opens Ponte's hosted widget from an integrator's page.
+/*! ponte-link.js 1.1.0 · Apache-2.0 · opens Ponte's hosted widget from an integrator's page.
  *
  *   <script src="https://<your Ponte>/ponte-link.js"></script>
  *   const link = PonteLink.create({
@@ -14,12 +14,15 @@
  * Modal mode frames the widget; the client must allow this page's origin
  * (`ponte clients update --frame-origins …`). Messages are accepted only from
  * Ponte's origin and that frame, and the widget sends them only to the
- * origin that opened it.
+ * origin that opened it. Banks refuse to be framed: at the hand-off the
+ * widget opens the bank in a popup and the modal waits for the outcome; if
+ * the browser blocks the popup, this page is sent to the link instead (a
+ * full-page hand-off) and the end user comes back to the link's redirectUrl.
  */
 (function (global) {
   'use strict';
 
-  var VERSION = '1.0.0';
+  var VERSION = '1.1.0';
   var EVENTS = [
     'OPEN', 'INSTITUTION_SELECTED', 'CONSENT_CREATED', 'HANDED_OFF', 'RETURNED',
     'AUTHORISED', 'REJECTED', 'EXIT', 'ERROR',
@@ -59,6 +62,21 @@
       if (e.origin !== PONTE || !frame || e.source !== frame.contentWindow) return;
       var data = e.data;
       if (!data || data.source !== 'ponte-link' || typeof data.event !== 'string') return;
+      if (data.event === 'NAVIGATE') {
+        // The widget could not open the bank in a popup: the whole page goes
+        // to the link instead (the bank returns to the link's redirectUrl).
+        var to = null;
+        try {
+          to = new URL(String(data.url));
+        } catch (err) {
+          return;
+        }
+        if (to.origin !== PONTE) return;
+        finished = true;
+        destroy();
+        global.location.assign(to.toString());
+        return;
+      }
       var metadata = data.metadata || {};
       if (EVENTS.indexOf(data.event) !== -1) call(options.onEvent, data.event, metadata);
       if (data.event === 'FINISH' || data.event === 'EXIT') {

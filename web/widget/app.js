@@ -11,6 +11,10 @@ const SAVED = 'ponte.link';
 const FRESH_MS = 60_000;
 const POLL_MS = 1000;
 const POLL_TRIES = 30;
+// The bank's window in the SDK's modal: the consent is checked this often
+// until it leaves AWAITING_AUTHORISATION (the user may take minutes there).
+const POPUP_POLL_MS = 1500;
+const POPUP_NAME = 'ponte-bank';
 const SHARED_PRODUCTS = ['registration', 'accounts', 'creditCards', 'loans', 'investments'];
 
 const $ = (id) => document.getElementById(id);
@@ -32,6 +36,8 @@ const state = {
   // The integrator's page that framed us through the SDK, if any: the only
   // origin our messages go to.
   parentOrigin: null,
+  // The bank's window, when the SDK's modal handed off in a popup.
+  popup: null,
 };
 
 function load() {
@@ -65,6 +71,17 @@ function vars() {
 }
 
 const tr = (key, extra = {}) => t(state.locale, key, { ...vars(), ...extra });
+
+/** The bank's address, asking its pages to speak the widget's language. */
+function toBank() {
+  try {
+    const url = new URL(state.consent.redirect);
+    url.searchParams.set('ui_locales', state.locale);
+    return url.toString();
+  } catch {
+    return state.consent.redirect;
+  }
+}
 
 /** The origin `raw` names, if it is exactly an http(s) origin. */
 function originOf(raw) {
@@ -252,10 +269,83 @@ async function handOff() {
       save();
     }
     emit('HANDED_OFF', { status: 'AWAITING_AUTHORISATION' });
-    location.assign(state.consent.redirect);
+    if (state.parentOrigin) {
+      go.disabled = false;
+      return bankWindow();
+    }
+    location.assign(toBank());
   } catch (e) {
     go.disabled = false;
     showError(e.kind);
+  }
+}
+
+/**
+ * In the SDK's modal: banks refuse to be framed, so the bank opens in a
+ * popup and this screen waits for the outcome. A blocked popup hands the
+ * whole page over instead: the SDK sends the integrator's page to this link
+ * at the same bank, which comes back to the link's redirectUrl.
+ */
+function bankWindow() {
+  const popup = window.open(toBank(), POPUP_NAME, 'popup,width=480,height=720');
+  if (!popup) {
+    const url = new URL('/link', location.origin);
+    url.searchParams.set('v', state.token);
+    url.searchParams.set('institution', state.bank.institutionCode);
+    url.searchParams.set('locale', state.locale);
+    window.parent.postMessage({ source: 'ponte-link', version: 1, event: 'NAVIGATE', url: url.toString() }, state.parentOrigin);
+    return undefined;
+  }
+  state.popup = popup;
+  show('popup');
+  return watchPopup(state.consent.id);
+}
+
+/** Waits for the consent the popup is authorising to be decided. */
+async function watchPopup(consentId) {
+  let closedChecks = 0;
+  while (state.screen === 'popup' && state.consent && state.consent.id === consentId) {
+    let consent = null;
+    try {
+      consent = await state.api.consent(consentId);
+    } catch (e) {
+      if (e.kind === 'expired' || e.kind === 'invalid') return showError(e.kind);
+    }
+    if (state.screen !== 'popup') return undefined;
+    if (consent && consent.status !== 'AWAITING_AUTHORISATION') {
+      closePopup();
+      emit('RETURNED');
+      return settle(consentId, consent.status, consent.statusReason);
+    }
+    // Closed without a decision (a few checks, the bank may still be
+    // answering Ponte): back to the hand-off to try again.
+    if (state.popup && state.popup.closed) {
+      closedChecks += 1;
+      if (closedChecks > 3) {
+        state.popup = null;
+        return show('handoff');
+      }
+    }
+    await sleep(POPUP_POLL_MS);
+  }
+  return undefined;
+}
+
+function closePopup() {
+  try {
+    if (state.popup && !state.popup.closed) state.popup.close();
+  } catch {
+    // A window the bank took over may refuse: the user closes it.
+  }
+  state.popup = null;
+}
+
+/** This page is the bank's popup, back at Ponte: tell the modal, then close. */
+function inPopup() {
+  try {
+    return window.name === POPUP_NAME && Boolean(window.opener) && window.opener.location.origin === location.origin;
+  } catch {
+    return false;
   }
 }
 
@@ -293,6 +383,7 @@ function settle(consentId, status, reason) {
 function leave(status, consentId) {
   const target = state.session && state.session.redirectUrl;
   state.result = { status, consentId };
+  closePopup();
   if (state.parentOrigin) {
     // Framed by the SDK: the integrator's page decides what comes next.
     try {
@@ -342,6 +433,25 @@ function wire() {
   $('q').addEventListener('input', paintBanks);
   $('handoff-go').addEventListener('click', handOff);
   $('handoff-other').addEventListener('click', () => show('picker'));
+  $('popup-again').addEventListener('click', () => {
+    if (state.popup && !state.popup.closed) state.popup.focus();
+    else bankWindow();
+  });
+  $('popup-other').addEventListener('click', () => {
+    closePopup();
+    show('picker');
+  });
+  window.addEventListener('message', (e) => {
+    // Only our own popup, from our own origin, about the consent at hand.
+    if (e.origin !== location.origin || !state.popup || e.source !== state.popup) return;
+    const data = e.data;
+    if (!data || data.source !== 'ponte-bank' || !state.consent || data.consentId !== state.consent.id) return;
+    closePopup();
+    if (state.screen === 'popup') {
+      state.screen = 'waiting';
+      waitFor(data.consentId, null);
+    }
+  });
   $('success-finish').addEventListener('click', () => leave('AUTHORISED', state.result.consentId));
   $('failure-retry').addEventListener('click', () => {
     const inst = state.institutions.find((i) => state.bank && i.institutionCode === state.bank.institutionCode);
@@ -366,6 +476,13 @@ async function start() {
   if (saved.token === state.token && saved.bank) state.bank = saved.bank;
   const returning = params.get('consentId');
   const statusInUrl = params.get('status');
+  if (returning && inPopup()) {
+    // The modal checks the consent itself; the message only saves it a poll.
+    window.opener.postMessage({ source: 'ponte-bank', consentId: returning }, location.origin);
+    show('returned');
+    window.close();
+    return undefined;
+  }
   save();
   if (!state.token) {
     if (returning && statusInUrl) return settle(returning, statusInUrl, null);
@@ -385,6 +502,13 @@ async function start() {
     return showError(e.kind);
   }
   if (returning) return waitFor(returning, statusInUrl);
+  // The SDK's modal could not open a popup and handed the page over: straight
+  // on to the bank the user chose.
+  const chosen = state.institutions.find((i) => i.institutionCode === params.get('institution') && !i.isOutage);
+  if (chosen && fresh) {
+    show('picker');
+    return choose(chosen);
+  }
   show('consent');
   emit('OPEN');
   return undefined;

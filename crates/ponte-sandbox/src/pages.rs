@@ -1,12 +1,15 @@
-//! HTML for the bank's login/consent journey.
+//! HTML for the bank's login/consent journey, in Brazilian Portuguese (the
+//! default) or English: chosen from the authorization request's `ui_locales`,
+//! else the browser's `Accept-Language`, carried by every form as `lang`, and
+//! switched by a visible button (a form of its own, `data-step="language"`).
 //!
 //! Conventions a headless driver relies on: each `<form method="post">` carries
-//! `data-step` ("login", "otp", "approve", "cancel"), a root-relative `action` and a hidden
+//! `data-step` ("login", "otp", "approve", "cancel", "language"), a root-relative `action` and a hidden
 //! `txn` input; errors are shown in an element with `data-error="<kind>"`.
 
 use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
 
-use crate::catalogue::{text_color, BankInfo};
+use crate::catalogue::BankInfo;
 use crate::permissions;
 use crate::store::Consent;
 use crate::util::ofb_time;
@@ -14,7 +17,7 @@ use crate::util::ofb_time;
 const CSS: &str = "*{box-sizing:border-box}body{margin:0;font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;background:#f3f4f6;color:#1f2937;line-height:1.45}\
 header{display:flex;align-items:center;gap:12px;padding:16px 20px;background:var(--brand);color:var(--on-brand)}\
 header img{width:40px;height:40px;border-radius:10px;background:#fff}header h1{font-size:1.15rem;margin:0}\
-header small{display:block;opacity:.85;font-size:.8rem}\
+header small{display:block;font-size:.8rem}\
 main{max-width:440px;margin:24px auto;padding:0 16px}\
 .card{background:#fff;border-radius:14px;box-shadow:0 1px 3px rgba(0,0,0,.08);padding:22px}\
 h2{font-size:1.2rem;margin:0 0 12px}label{display:block;font-weight:600;margin:14px 0 6px}\
@@ -25,17 +28,107 @@ button.secondary{background:#e5e7eb;color:#111827}\
 .hint{font-size:.85rem;color:#4b5563;background:#f9fafb;border-radius:10px;padding:10px 12px;margin-top:18px}\
 ul.perms{padding-left:18px}ul.perms li{margin:6px 0}ul.perms span{display:block;color:#6b7280;font-size:.85rem}\
 .cancel{display:block;text-align:center;margin-top:18px;color:#4b5563}\
-footer{text-align:center;font-size:.75rem;color:#9ca3af;margin:24px 0}";
+form.lang{text-align:center;margin:10px 0 0}form.lang button{width:auto;margin:0;padding:4px 6px;background:none;color:#1d4ed8;text-decoration:underline;font-weight:500;font-size:.9rem}\
+footer{text-align:center;font-size:.75rem;color:#4b5563;margin:24px 0}";
 
-/// Where the page's forms post to, and the live transaction.
+/// The page's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    PtBr,
+    En,
+}
+
+impl Lang {
+    /// A form's `lang`: English when it says so, Portuguese otherwise.
+    pub fn from_form(raw: Option<&str>) -> Lang {
+        Self::tag(raw.unwrap_or_default()).unwrap_or(Lang::PtBr)
+    }
+
+    /// The authorization request's `ui_locales` (space-separated, in order
+    /// of preference) wins; then `Accept-Language` by weight; else pt-BR.
+    pub fn negotiate(ui_locales: Option<&str>, accept_language: Option<&str>) -> Lang {
+        if let Some(lang) = ui_locales
+            .unwrap_or_default()
+            .split_whitespace()
+            .find_map(Self::tag)
+        {
+            return lang;
+        }
+        let mut offered: Vec<(f32, usize, &str)> = accept_language
+            .unwrap_or_default()
+            .split(',')
+            .enumerate()
+            .filter_map(|(i, item)| {
+                let mut parts = item.split(';');
+                let tag = parts.next()?.trim();
+                let q = parts
+                    .find_map(|p| p.trim().strip_prefix("q="))
+                    .map_or(Some(1.0), |q| q.trim().parse::<f32>().ok())?;
+                Some((q, i, tag))
+            })
+            .filter(|(q, ..)| *q > 0.0)
+            .collect();
+        offered.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        offered
+            .into_iter()
+            .find_map(|(_, _, tag)| Self::tag(tag))
+            .unwrap_or(Lang::PtBr)
+    }
+
+    fn tag(raw: &str) -> Option<Lang> {
+        let l = raw.trim().to_ascii_lowercase();
+        if l.starts_with("pt") {
+            Some(Lang::PtBr)
+        } else if l.starts_with("en") {
+            Some(Lang::En)
+        } else {
+            None
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::PtBr => "pt-BR",
+            Lang::En => "en",
+        }
+    }
+
+    fn other(self) -> Lang {
+        match self {
+            Lang::PtBr => Lang::En,
+            Lang::En => Lang::PtBr,
+        }
+    }
+
+    /// One string, in this language.
+    pub fn pick<'a>(self, pt: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::PtBr => pt,
+            Lang::En => en,
+        }
+    }
+}
+
+/// Where the page's forms post to, the live transaction and its language.
 pub struct Ctx<'a> {
     pub bank: &'a BankInfo,
     /// Root-relative path of the bank, e.g. "/sandbox/banks/itau".
     pub path: &'a str,
     pub txn: &'a str,
+    pub lang: Lang,
 }
 
 pub fn layout(bank: Option<&BankInfo>, path: Option<&str>, title: &str, body: &str) -> String {
+    layout_in(Lang::PtBr, bank, path, title, body)
+}
+
+fn layout_in(
+    lang: Lang,
+    bank: Option<&BankInfo>,
+    path: Option<&str>,
+    title: &str,
+    body: &str,
+) -> String {
     let (name, brand) = bank.map_or(("Open Finance Sandbox", "#374151"), |b| {
         (b.name, b.brand_color)
     });
@@ -44,11 +137,44 @@ pub fn layout(bank: Option<&BankInfo>, path: Option<&str>, title: &str, body: &s
         None => String::new(),
     };
     format!(
-        r#"<!doctype html><html lang="pt-BR"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{title} · {name}</title><style>:root{{--brand:{brand};--on-brand:{fg}}}{CSS}</style></head><body><header>{logo}<div><h1>{name}</h1><small>Ambiente de testes · Sandbox</small></div></header><main><div class="card">{body}</div></main><footer>Open Finance Brasil · instituição sintética para testes</footer></body></html>"#,
+        r#"<!doctype html><html lang="{code}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{title} · {name}</title><style>:root{{--brand:{brand};--on-brand:{fg}}}{CSS}</style></head><body><header>{logo}<div><h1>{name}</h1><small>{env}</small></div></header><main><div class="card">{body}</div></main><footer>{footer}</footer></body></html>"#,
+        code = lang.code(),
+        env = lang.pick("Ambiente de testes · Sandbox", "Test environment · Sandbox"),
+        footer = lang.pick(
+            "Open Finance Brasil · instituição sintética para testes",
+            "Open Finance Brasil · a synthetic institution for testing"
+        ),
         title = text(title),
         name = text(name),
-        fg = text_color(brand),
+        fg = readable_on(brand),
     )
+}
+
+/// White or near-black, whichever reads better on `brand` (WCAG contrast),
+/// so the header and buttons stay legible on every bank's colour.
+fn readable_on(brand: &str) -> &'static str {
+    let hex = brand.trim_start_matches('#');
+    let channel = |i: usize| {
+        let c = hex
+            .get(i..i + 2)
+            .and_then(|h| u8::from_str_radix(h, 16).ok())
+            .map_or(0.0, |v| f64::from(v) / 255.0);
+        if c <= 0.039_28 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    let luminance = 0.2126 * channel(0) + 0.7152 * channel(2) + 0.0722 * channel(4);
+    // #1a1a1a's relative luminance.
+    let dark = 0.010_3;
+    let on_white = 1.05 / (luminance + 0.05);
+    let on_dark = (luminance + 0.05) / (dark + 0.05);
+    if on_white >= on_dark {
+        "#ffffff"
+    } else {
+        "#1a1a1a"
+    }
 }
 
 fn error_box(error: Option<(&str, &str)>) -> String {
@@ -61,75 +187,133 @@ fn error_box(error: Option<(&str, &str)>) -> String {
     })
 }
 
+/// The transaction and the page's language, which every form carries on.
 fn hidden_txn(c: &Ctx) -> String {
     format!(
-        r#"<input type="hidden" name="txn" value="{}">"#,
-        attr(c.txn)
+        r#"<input type="hidden" name="txn" value="{}"><input type="hidden" name="lang" value="{}">"#,
+        attr(c.txn),
+        c.lang.code()
     )
 }
 
 fn cancel_link(c: &Ctx) -> String {
     format!(
-        r#"<a class="cancel" data-step="cancel" href="{}/auth/cancel?txn={}">Cancelar e voltar / Cancel</a>"#,
+        r#"<a class="cancel" data-step="cancel" href="{}/auth/cancel?txn={}">{}</a>"#,
         attr(c.path),
-        attr(c.txn)
+        attr(c.txn),
+        c.lang.pick("Cancelar e voltar", "Cancel and go back")
+    )
+}
+
+/// The visible language switch: the same step again, in the other language.
+/// It comes after the step's own form, the first form a headless driver
+/// (Ponte's `sandbox_driver`) takes.
+fn switch(c: &Ctx, action: &str) -> String {
+    let other = c.lang.other();
+    format!(
+        r#"<form class="lang" method="post" action="{path}/auth/{action}" data-step="language" enctype="application/x-www-form-urlencoded"><input type="hidden" name="txn" value="{txn}"><input type="hidden" name="lang" value="{code}"><input type="hidden" name="switch" value="1"><button type="submit" lang="{code}">{label}</button></form>"#,
+        path = attr(c.path),
+        txn = attr(c.txn),
+        code = other.code(),
+        label = other.pick("Português", "English"),
     )
 }
 
 pub fn login(c: &Ctx, error: Option<(&str, &str)>) -> String {
+    let l = c.lang;
     let body = format!(
-        r#"<h2>Entrar / Sign in</h2>{err}<form method="post" action="{path}/auth/login" data-step="login" enctype="application/x-www-form-urlencoded">{txn}<label for="username">Usuário / User</label><input type="text" id="username" name="username" autocomplete="username" autocapitalize="none" required><label for="password">Senha / Password</label><input type="password" id="password" name="password" autocomplete="current-password" required><button type="submit">Entrar</button></form><div class="hint"><strong>Usuários de teste:</strong> user_good, user_mfa (código 123456), user_deny, user_locked, user_flaky, user_big, user_expiring, user_throttled — senha <code>pass_good</code>.</div>{cancel}"#,
+        r#"<h2>{title}</h2>{err}<form method="post" action="{path}/auth/login" data-step="login" enctype="application/x-www-form-urlencoded">{txn}<label for="username">{user}</label><input type="text" id="username" name="username" autocomplete="username" autocapitalize="none" required><label for="password">{password}</label><input type="password" id="password" name="password" autocomplete="current-password" required><button type="submit">{submit}</button></form><div class="hint">{hint}</div>{cancel}{switch}"#,
+        switch = switch(c, "login"),
+        title = l.pick("Entrar", "Sign in"),
         err = error_box(error),
         path = attr(c.path),
         txn = hidden_txn(c),
+        user = l.pick("Usuário", "User"),
+        password = l.pick("Senha", "Password"),
+        submit = l.pick("Entrar", "Sign in"),
+        hint = l.pick(
+            "<strong>Usuários de teste:</strong> user_good, user_mfa (código 123456), user_deny, user_locked, user_flaky, user_big, user_expiring, user_throttled — senha <code>pass_good</code>.",
+            "<strong>Test users:</strong> user_good, user_mfa (code 123456), user_deny, user_locked, user_flaky, user_big, user_expiring, user_throttled — password <code>pass_good</code>."
+        ),
         cancel = cancel_link(c),
     );
-    layout(Some(c.bank), Some(c.path), "Entrar", &body)
+    layout_in(
+        l,
+        Some(c.bank),
+        Some(c.path),
+        l.pick("Entrar", "Sign in"),
+        &body,
+    )
 }
 
 pub fn otp(c: &Ctx, error: Option<(&str, &str)>) -> String {
+    let l = c.lang;
+    let title = l.pick("Código de segurança", "One-time code");
     let body = format!(
-        r#"<h2>Código de segurança / One-time code</h2>{err}<p>Digite o código de 6 dígitos enviado ao seu celular. (Sandbox: <code>123456</code>)</p><form method="post" action="{path}/auth/otp" data-step="otp" enctype="application/x-www-form-urlencoded">{txn}<label for="otp">Código / Code</label><input type="text" id="otp" name="otp" inputmode="numeric" autocomplete="one-time-code" maxlength="6" required><button type="submit">Confirmar</button></form>{cancel}"#,
+        r#"<h2>{title}</h2>{err}<p>{lead}</p><form method="post" action="{path}/auth/otp" data-step="otp" enctype="application/x-www-form-urlencoded">{txn}<label for="otp">{label}</label><input type="text" id="otp" name="otp" inputmode="numeric" autocomplete="one-time-code" maxlength="6" required><button type="submit">{submit}</button></form>{cancel}{switch}"#,
+        switch = switch(c, "otp"),
         err = error_box(error),
+        lead = l.pick(
+            "Digite o código de 6 dígitos enviado ao seu celular. (Sandbox: <code>123456</code>)",
+            "Enter the 6-digit code sent to your phone. (Sandbox: <code>123456</code>)"
+        ),
         path = attr(c.path),
         txn = hidden_txn(c),
+        label = l.pick("Código", "Code"),
+        submit = l.pick("Confirmar", "Confirm"),
         cancel = cancel_link(c),
     );
-    layout(Some(c.bank), Some(c.path), "Código de segurança", &body)
+    layout_in(l, Some(c.bank), Some(c.path), title, &body)
 }
 
 pub fn approve(c: &Ctx, consent: &Consent, reject_only: bool) -> String {
+    let l = c.lang;
     let perms: String = consent
         .permissions
         .iter()
         .map(|p| {
             let (pt, en) = permissions::label(p);
             format!(
-                r#"<li data-permission="{}">{}<span>{}</span></li>"#,
+                r#"<li data-permission="{}">{}</li>"#,
                 attr(p),
-                text(pt),
-                text(en)
+                text(l.pick(pt, en))
             )
         })
         .collect();
     let expiry = consent.expiration.map_or_else(
-        || "Prazo indeterminado / No expiry date".to_string(),
-        |e| format!("Válido até / Valid until: {}", human_time(e)),
+        || l.pick("Prazo indeterminado", "No expiry date").to_string(),
+        |e| format!("{} {}", l.pick("Válido até", "Valid until"), human_time(e)),
     );
+    let approve = l.pick("Autorizar", "Approve");
+    let reject = l.pick("Rejeitar", "Reject");
     let buttons = if reject_only {
-        r#"<p class="hint" data-notice="always-rejects">Este usuário de teste sempre rejeita o compartilhamento. / This test user always rejects.</p><button type="submit" name="decision" value="reject">Rejeitar / Reject</button>"#.to_string()
+        format!(
+            r#"<p class="hint" data-notice="always-rejects">{}</p><button type="submit" name="decision" value="reject">{reject}</button>"#,
+            l.pick(
+                "Este usuário de teste sempre rejeita o compartilhamento.",
+                "This test user always rejects."
+            )
+        )
     } else {
-        r#"<button type="submit" name="decision" value="approve">Autorizar / Approve</button><button type="submit" class="secondary" name="decision" value="reject">Rejeitar / Reject</button>"#.to_string()
+        format!(
+            r#"<button type="submit" name="decision" value="approve">{approve}</button><button type="submit" class="secondary" name="decision" value="reject">{reject}</button>"#
+        )
     };
     let body = format!(
-        r#"<h2>Autorizar compartilhamento / Authorise data sharing</h2><p>Uma instituição participante do Open Finance pediu acesso aos seguintes dados: / A participant asked to access:</p><ul class="perms">{perms}</ul><p data-expiration="{exp_attr}">{expiry}</p><form method="post" action="{path}/auth/decision" data-step="approve" enctype="application/x-www-form-urlencoded">{txn}{buttons}</form>{cancel}"#,
+        r#"<h2>{title}</h2><p data-recipient>{recipient}</p><ul class="perms">{perms}</ul><p data-expiration="{exp_attr}">{expiry}</p><form method="post" action="{path}/auth/decision" data-step="approve" enctype="application/x-www-form-urlencoded">{txn}{buttons}</form>{cancel}{switch}"#,
+        switch = switch(c, "decision"),
+        title = l.pick("Autorizar compartilhamento", "Authorise data sharing"),
+        recipient = l.pick(
+            "Uma instituição participante do Open Finance pede acesso aos seguintes dados:",
+            "An Open Finance participant asks to access the following data:"
+        ),
         exp_attr = attr(&consent.expiration.map(ofb_time).unwrap_or_default()),
         expiry = text(&expiry),
         path = attr(c.path),
         txn = hidden_txn(c),
         cancel = cancel_link(c),
     );
-    layout(Some(c.bank), Some(c.path), "Autorizar", &body)
+    layout_in(l, Some(c.bank), Some(c.path), approve, &body)
 }
 
 /// "23/02/2027 06:40 UTC": Brazilian day-first order, explicit zone.
@@ -147,4 +331,37 @@ pub fn error(bank: Option<&BankInfo>, path: Option<&str>, kind: &str, msg: &str)
         error_box(Some((kind, msg)))
     );
     layout(bank, path, "Erro", &body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Lang;
+
+    #[test]
+    fn text_on_a_brand_colour_is_the_more_legible_of_white_and_dark() {
+        assert_eq!(super::readable_on("#EC7000"), "#1a1a1a");
+        assert_eq!(super::readable_on("#820AD1"), "#ffffff");
+        assert_eq!(super::readable_on("#FFFFFF"), "#1a1a1a");
+    }
+
+    #[test]
+    fn the_language_comes_from_ui_locales_then_the_browser() {
+        assert_eq!(Lang::negotiate(None, None), Lang::PtBr);
+        assert_eq!(
+            Lang::negotiate(Some("en-US pt-BR"), Some("pt-BR")),
+            Lang::En
+        );
+        assert_eq!(
+            Lang::negotiate(Some("de"), Some("en-GB,en;q=0.9")),
+            Lang::En
+        );
+        assert_eq!(
+            Lang::negotiate(None, Some("de-DE,en;q=0.5,pt;q=0.8")),
+            Lang::PtBr
+        );
+        assert_eq!(Lang::negotiate(None, Some("fr, de;q=0.5")), Lang::PtBr);
+        assert_eq!(Lang::negotiate(None, Some("pt;q=0, en;q=0.1")), Lang::En);
+        assert_eq!(Lang::from_form(Some("en")), Lang::En);
+        assert_eq!(Lang::from_form(Some("xx")), Lang::PtBr);
+    }
 }

@@ -99,7 +99,8 @@ async fn user_good_full_flow_with_refresh_and_code_replay() {
         .await;
     assert_eq!(r.status(), StatusCode::OK);
     let approve = r.text().await.unwrap();
-    assert!(approve.contains("Saldos das contas") && approve.contains("Account balances"));
+    // One language per page: Portuguese unless the request or browser asks.
+    assert!(approve.contains("Saldos das contas") && approve.contains(r#"<html lang="pt-BR">"#));
     let exp = sb.get_consent(BANK, &cc, &consent_id).await["data"]["expirationDateTime"]
         .as_str()
         .unwrap()

@@ -6,6 +6,8 @@
 //! (`.ci/run` installs them). Without them the test fails under CI and
 //! otherwise says what is missing and passes.
 
+#[path = "server_api/common.rs"]
+mod server_api;
 mod support;
 
 use ponte_server::services::clients::{self, BrandingChange, NewCredentials};
@@ -240,9 +242,17 @@ async fn the_widget_in_a_real_browser() {
     let mut urls = serde_json::Map::new();
     let mut ids = serde_json::Map::new();
     for name in [
-        "good_pt", "good_en", "deny", "mfa", "locked", "outage", "exit", "sdk",
+        "good_pt",
+        "good_en",
+        "deny",
+        "mfa",
+        "locked",
+        "outage",
+        "exit",
+        "sdk",
+        "sdk_blocked",
     ] {
-        let token = if name == "good_pt" || name == "sdk" {
+        let token = if ["good_pt", "sdk", "sdk_blocked"].contains(&name) {
             &branded_access
         } else {
             &access
@@ -268,6 +278,13 @@ async fn the_widget_in_a_real_browser() {
         consent_statuses(&ts, &branded_access, &id("sdk")).await,
         ["AUTHORISED"],
         "through the SDK's modal"
+    );
+    // Popups blocked: the modal's consent was left waiting (it expires as
+    // any abandoned one) and the page handed over made its own.
+    assert_eq!(
+        consent_statuses(&ts, &branded_access, &id("sdk_blocked")).await,
+        ["AWAITING_AUTHORISATION", "AUTHORISED"],
+        "through the SDK, popups blocked: the page went to the bank"
     );
     assert_eq!(
         consent_statuses(&ts, &access, &id("mfa")).await,
@@ -296,3 +313,193 @@ async fn the_widget_in_a_real_browser() {
     )
     .await;
 }
+
+/// The signed-in end user authorises a consent at `code` through a link of
+/// their own (Server API): the consent id.
+async fn connect_at(ts: &TestServer, access: &str, code: &str) -> String {
+    let (status, v) = ts
+        .post(
+            "/v1/client/connections/link",
+            Some(access),
+            json!({"personalTaxId": "529.982.247-25"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{v}");
+    let link_token = v["data"]["linkToken"].as_str().expect("linkToken");
+    let (consent_id, _) = ts
+        .consent(link_token, json!({"institutionCode": code}))
+        .await;
+    let (status, c) = ts
+        .authorise(
+            link_token,
+            &consent_id,
+            json!({"username": "user_good", "password": "pass_good"}),
+        )
+        .await;
+    assert_eq!(
+        (status, c["status"].as_str()),
+        (200, Some("AUTHORISED")),
+        "{c}"
+    );
+    consent_id
+}
+
+async fn data_api_status(ts: &TestServer, access: &str, consent_id: &str) -> Value {
+    let (status, body) = ts
+        .get(&format!("/data/v1/consents/{consent_id}"), Some(access))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_me_page_in_a_real_browser() {
+    if !browser_available() {
+        return;
+    }
+    let ts = support::spawn(Db::Sqlite).await;
+    let access = ts.access_token().await;
+    let mut args = serde_json::Map::new();
+    let mut revoked = Vec::new();
+    let mut kept = Vec::new();
+    for (lang, xc_user_id) in [("pt", "me-ana"), ("en", "me-bob")] {
+        let (_, session) = server_api::session_for(&ts, &ts.client, xc_user_id).await;
+        let user_access = server_api::access_of(&session);
+        let revoke = connect_at(&ts, &user_access, "itau").await;
+        let keep = connect_at(&ts, &user_access, "nubank").await;
+        // The app opens the page with a fresh ticket from its backend.
+        let (_, ticket) = server_api::ticket_for(&ts, &ts.client, xc_user_id).await;
+        args.insert(
+            lang.into(),
+            json!({
+                "url": ts.url(&format!("/me?ticket={ticket}")),
+                "revoke": revoke,
+                "revokeBank": "Itaú Unibanco",
+                "keep": keep,
+                // Adding a bank from the page: once is enough.
+                "add": lang == "pt",
+            }),
+        );
+        revoked.push(revoke);
+        kept.push(keep);
+    }
+    args.insert("base".into(), Value::String(ts.base.clone()));
+    journeys("me.mjs", &[Value::Object(args).to_string()]).await;
+
+    // What the end user did, as the integrator's backend sees it.
+    for id in &revoked {
+        let c = data_api_status(&ts, &access, id).await;
+        assert_eq!(c["status"], "REVOKED", "{c}");
+    }
+    for id in &kept {
+        let c = data_api_status(&ts, &access, id).await;
+        assert_eq!(c["status"], "AUTHORISED", "{c}");
+    }
+    // The bank added from the page is the end user's, as the app sees it.
+    let (_, session) = server_api::session_for(&ts, &ts.client, "me-ana").await;
+    let theirs = server_api::list(&ts, &server_api::access_of(&session)).await;
+    let added: Vec<&Value> = theirs
+        .iter()
+        .filter(|c| c["institution"]["code"] == "bradesco")
+        .collect();
+    assert_eq!(added.len(), 1, "{theirs:?}");
+    assert_eq!(added[0]["status"], "AUTHORISED");
+}
+
+// `/me`'s "add a bank" form over HTTP: the CPF is checked before any link
+// exists, the form must come from the page, and a good one opens a link of
+// the end user's own that comes back to `/me`.
+both!(adding_a_bank_from_the_me_page, |db: Db| async move {
+    let ts = support::spawn(db).await;
+    let (_, ticket) = server_api::ticket_for(&ts, &ts.client, "me-add").await;
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let opened = no_redirects
+        .get(ts.url(&format!("/me?ticket={ticket}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(opened.status(), 303);
+    let cookie = opened.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let page = no_redirects
+        .get(ts.url("/me?lang=en"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Add a bank") && page.contains(r#"name="cpf""#),
+        "{page}"
+    );
+    let csrf = regex::Regex::new(r#"name="csrf" value="([^"]+)""#)
+        .unwrap()
+        .captures(&page)
+        .expect("the form's token")[1]
+        .to_string();
+    let post = |form: Vec<(&'static str, String)>| {
+        no_redirects
+            .post(ts.url("/me/connections/new"))
+            .header("cookie", &cookie)
+            .form(&form)
+            .send()
+    };
+
+    let bad = post(vec![
+        ("cpf", "529.982.247-24".into()),
+        ("csrf", csrf.clone()),
+        ("lang", "en".into()),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(bad.status(), 400);
+    let html = bad.text().await.unwrap();
+    assert!(
+        html.contains(r#"role="alert""#) && html.contains("This CPF is not valid"),
+        "{html}"
+    );
+    let forged = post(vec![("cpf", "529.982.247-25".into()), ("csrf", "x".into())])
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403);
+    let anonymous = no_redirects
+        .post(ts.url("/me/connections/new"))
+        .form(&[("cpf", "529.982.247-25"), ("csrf", &csrf)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 401);
+
+    let good = post(vec![
+        ("cpf", "529.982.247-25".into()),
+        ("csrf", csrf.clone()),
+        ("lang", "en".into()),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(good.status(), 303);
+    let to = good.headers()["location"].to_str().unwrap().to_string();
+    assert!(to.contains("/link?v="), "{to}");
+    let token = to.split("v=").nth(1).unwrap().to_string();
+    let (status, session) = ts.get("/link/session", Some(&token)).await;
+    assert_eq!(status, 200, "{session}");
+    assert_eq!(session["redirectUrl"], ts.url("/me?lang=en"));
+    // A consent through that link is the end user's own.
+    let (consent_id, _) = ts.consent(&token, json!({})).await;
+    let (_, session) = server_api::session_for(&ts, &ts.client, "me-add").await;
+    let theirs = server_api::list(&ts, &server_api::access_of(&session)).await;
+    assert!(
+        theirs.iter().any(|c| c["consentID"] == consent_id.as_str()),
+        "{theirs:?}"
+    );
+});

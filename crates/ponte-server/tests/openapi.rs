@@ -57,6 +57,7 @@ const SERVED: &[(&str, &str)] = &[
     ("get", "/me"),
     ("get", "/me/connections/{consentId}/revoke"),
     ("post", "/me/connections/{consentId}/revoke"),
+    ("post", "/me/connections/new"),
     ("get", "/link"),
     ("get", "/callback/open-finance"),
     ("get", "/demo"),

@@ -5,12 +5,13 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use crate::catalogue::BankInfo;
 use crate::oauth;
-use crate::pages::{self, Ctx};
+use crate::pages::{self, Ctx, Lang};
 use crate::store::{AuthRequest, Txn};
 use crate::util::{random_token, Params};
 use crate::AppState;
@@ -41,20 +42,30 @@ pub(crate) fn credentials_ok(username: &str, password: &str) -> bool {
 pub async fn authorize(
     State(st): State<AppState>,
     Path(code): Path<String>,
+    headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Response {
     let bank = match page_bank(&st, &code) {
         Ok(b) => b,
         Err(r) => return r.into_response(),
     };
-    match start(&st, bank, query.as_deref().unwrap_or("")).await {
+    let accept_language = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    match start(&st, bank, query.as_deref().unwrap_or(""), accept_language).await {
         Ok(r) => r,
         Err(e) => e.into_response(),
     }
 }
 
-async fn start(st: &AppState, bank: &'static BankInfo, query: &str) -> Result<Response, PageError> {
+async fn start(
+    st: &AppState,
+    bank: &'static BankInfo,
+    query: &str,
+    accept_language: Option<&str>,
+) -> Result<Response, PageError> {
     let p = Params::parse(query.as_bytes()).map_err(|m| page_err(st, bank, "request", m))?;
+    let lang = Lang::negotiate(p.get("ui_locales"), accept_language);
     let client = oauth::public_client(st, &p).map_err(|m| page_err(st, bank, "request", m))?;
     let req = match p.get("request_uri") {
         Some(uri) => st
@@ -86,6 +97,7 @@ async fn start(st: &AppState, bank: &'static BankInfo, query: &str) -> Result<Re
             bank,
             path: &path,
             txn: &txn,
+            lang,
         },
         None,
     )))
@@ -139,11 +151,16 @@ pub async fn login(State(st): State<AppState>, Path(code): Path<String>, body: B
     let (bank, p) = try_page!(form(&st, &code, &body).await);
     let (id, txn) = try_page!(load(&st, bank, &p, "login").await);
     let path = st.bank_path(bank);
+    let lang = Lang::from_form(p.get("lang"));
     let ctx = Ctx {
         bank,
         path: &path,
         txn: &id,
+        lang,
     };
+    if p.get("switch").is_some() {
+        return html(pages::login(&ctx, None));
+    }
     let user = p.get("username").unwrap_or("");
     let password = p.get("password").unwrap_or("");
     if user == "user_locked" {
@@ -151,7 +168,10 @@ pub async fn login(State(st): State<AppState>, Path(code): Path<String>, body: B
             &ctx,
             Some((
                 "locked",
-                "Conta bloqueada. Procure sua agência. / Account locked.",
+                lang.pick(
+                    "Conta bloqueada. Procure sua agência.",
+                    "Account locked. Contact your branch.",
+                ),
             )),
         ));
     }
@@ -160,7 +180,7 @@ pub async fn login(State(st): State<AppState>, Path(code): Path<String>, body: B
             &ctx,
             Some((
                 "credentials",
-                "Usuário ou senha inválidos. / Wrong username or password.",
+                lang.pick("Usuário ou senha inválidos.", "Wrong username or password."),
             )),
         ));
     }
@@ -201,11 +221,16 @@ pub async fn otp(State(st): State<AppState>, Path(code): Path<String>, body: Byt
     let (bank, p) = try_page!(form(&st, &code, &body).await);
     let (id, txn) = try_page!(load(&st, bank, &p, "otp").await);
     let path = st.bank_path(bank);
+    let lang = Lang::from_form(p.get("lang"));
     let ctx = Ctx {
         bank,
         path: &path,
         txn: &id,
+        lang,
     };
+    if p.get("switch").is_some() {
+        return html(pages::otp(&ctx, None));
+    }
     if p.get("otp") == Some(OTP) {
         if !try_page!(st
             .store
@@ -225,11 +250,11 @@ pub async fn otp(State(st): State<AppState>, Path(code): Path<String>, body: Byt
         .await
         .map_err(|e| internal(&st, bank, e)));
     if failures < MAX_OTP_FAILURES {
-        let msg = format!(
-            "Código incorreto, restam {} tentativas. / Wrong code, {} attempts left.",
-            MAX_OTP_FAILURES - failures,
-            MAX_OTP_FAILURES - failures
-        );
+        let left = MAX_OTP_FAILURES - failures;
+        let msg = match lang {
+            Lang::PtBr => format!("Código incorreto, restam {left} tentativas."),
+            Lang::En => format!("Wrong code, {left} attempts left."),
+        };
         return html(pages::otp(&ctx, Some(("otp", &msg))));
     }
     // Too many wrong codes: the bank blocks this authorisation and sends the user back.
@@ -253,6 +278,17 @@ pub async fn decision(
 ) -> Response {
     let (bank, p) = try_page!(form(&st, &code, &body).await);
     let (id, txn) = try_page!(load(&st, bank, &p, "approve").await);
+    if p.get("switch").is_some() {
+        let path = st.bank_path(bank);
+        let ctx = Ctx {
+            bank,
+            path: &path,
+            txn: &id,
+            lang: Lang::from_form(p.get("lang")),
+        };
+        let user = txn.username.clone().unwrap_or_default();
+        return approval_page(&st, bank, &ctx, &txn.req, &user).await;
+    }
     let approve = match p.get("decision") {
         Some("approve") => true,
         Some("reject") => false,

@@ -6,7 +6,7 @@
 //! to the session. Server-rendered, no script (see `me_html`).
 
 use super::envelope::ApiError;
-use super::me_html::{self, Lang, Phrase};
+use super::me_html::{self, Lang, Notice, Phrase};
 use super::{auth, connections};
 use crate::error::Error;
 use crate::http::extract::{Path, Query};
@@ -26,6 +26,8 @@ pub struct PageQuery {
     ticket: Option<String>,
     lang: Option<String>,
     revoked: Option<String>,
+    /// Set by the widget when the end user comes back from adding a bank.
+    status: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -40,7 +42,7 @@ struct RevokeForm {
 }
 
 /// Headers every answer of this page carries.
-fn shaped(status: StatusCode, html: String) -> Response {
+pub(super) fn shaped(status: StatusCode, html: String) -> Response {
     let mut resp = (status, Html(html)).into_response();
     let h = resp.headers_mut();
     if let Ok(csp) = HeaderValue::from_str(&me_html::CSP) {
@@ -58,12 +60,12 @@ fn shaped(status: StatusCode, html: String) -> Response {
     resp
 }
 
-fn problem(lang: Lang, status: StatusCode, phrase: Phrase) -> Response {
+pub(super) fn problem(lang: Lang, status: StatusCode, phrase: Phrase) -> Response {
     shaped(status, me_html::problem(lang, phrase))
 }
 
 /// What a refusal means on this page.
-fn refused(lang: Lang, e: ApiError) -> Response {
+pub(super) fn refused(lang: Lang, e: ApiError) -> Response {
     match e {
         ApiError::Header(_) | ApiError::Token(..) | ApiError::Core(Error::Token(_)) => {
             problem(lang, StatusCode::UNAUTHORIZED, Phrase::SessionEnded)
@@ -93,14 +95,14 @@ fn cookie_token(headers: &HeaderMap) -> Option<String> {
 
 /// The signed-in end user: the page's cookie, or an `Authorization: Bearer`
 /// access token (an app's web view may send that instead).
-async fn who(app: &App, headers: &HeaderMap) -> Result<Bearer, ApiError> {
+pub(super) async fn who(app: &App, headers: &HeaderMap) -> Result<Bearer, ApiError> {
     match cookie_token(headers) {
         Some(token) => auth::end_user_token(app, &token).await,
         None => auth::end_user(app, headers).await,
     }
 }
 
-fn csrf_text(who: &Bearer) -> String {
+pub(super) fn csrf_text(who: &Bearer) -> String {
     format!("me-csrf/{}", who.session_id.as_deref().unwrap_or_default())
 }
 
@@ -141,16 +143,32 @@ pub async fn page(
             Err(e) => refused(lang, ApiError::Core(e)),
         };
     }
+    let notice = if q.revoked.is_some() {
+        Notice::Revoked
+    } else if q.status.as_deref() == Some("AUTHORISED") {
+        Notice::Added
+    } else {
+        Notice::None
+    };
+    list_page(&app, &headers, lang, notice, StatusCode::OK).await
+}
+
+/// The list page for the signed-in end user, with `notice` above the list.
+pub(super) async fn list_page(
+    app: &App,
+    headers: &HeaderMap,
+    lang: Lang,
+    notice: Notice,
+    status: StatusCode,
+) -> Response {
     let result = async {
-        let who = who(&app, &headers).await?;
-        Ok::<_, ApiError>(connections::list(&app, &who).await?)
+        let who = who(app, headers).await?;
+        let list = connections::list(app, &who).await?;
+        Ok::<_, ApiError>((list, app.crypto.hash_secret(&csrf_text(&who))))
     }
     .await;
     match result {
-        Ok(list) => shaped(
-            StatusCode::OK,
-            me_html::list(lang, &list, q.revoked.is_some()),
-        ),
+        Ok((list, csrf)) => shaped(status, me_html::list(lang, &list, notice, &csrf)),
         Err(e) => refused(lang, e),
     }
 }

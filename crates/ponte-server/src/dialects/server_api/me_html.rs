@@ -50,6 +50,7 @@ impl Lang {
             ),
             Empty => ("Você ainda não conectou nenhum banco.", "You have not connected any bank yet."),
             Shares => ("Compartilha", "Shares"),
+            Shared => ("Compartilhava", "Shared"),
             Until => ("até", "until"),
             Revoke => ("Revogar", "Revoke"),
             ConfirmTitle => ("Revogar esta conexão?", "Revoke this connection?"),
@@ -71,6 +72,18 @@ impl Lang {
             ),
             Footer => ("Protegido por Ponte · Open Finance Brasil", "Secured by Ponte · Open Finance Brasil"),
             Switch => ("English", "Português"),
+            AddTitle => ("Conectar outro banco", "Connect another bank"),
+            AddLead => (
+                "O banco pede o CPF do titular da conta. Ele vai só para o banco que você escolher.",
+                "The bank asks for the account holder's CPF. It goes only to the bank you choose.",
+            ),
+            CpfLabel => ("Seu CPF", "Your CPF"),
+            AddButton => ("Adicionar um banco", "Add a bank"),
+            Added => ("Banco conectado.", "Bank connected."),
+            BadCpf => (
+                "Este CPF não é válido. Confira os 11 números e tente novamente.",
+                "This CPF is not valid. Check its 11 digits and try again.",
+            ),
         };
         match self {
             Lang::PtBr => pt,
@@ -128,6 +141,7 @@ pub enum Phrase {
     Lead,
     Empty,
     Shares,
+    Shared,
     Until,
     Revoke,
     ConfirmTitle,
@@ -140,6 +154,21 @@ pub enum Phrase {
     Refused,
     Footer,
     Switch,
+    AddTitle,
+    AddLead,
+    CpfLabel,
+    AddButton,
+    Added,
+    BadCpf,
+}
+
+/// What the list page says above the list, after an action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notice {
+    None,
+    Revoked,
+    Added,
+    BadCpf,
 }
 
 const STYLE: &str = "*{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,-apple-system,Segoe UI,sans-serif;background:#f3f4f6;color:#111827}\
@@ -150,7 +179,10 @@ li{border:1px solid #e5e7eb;border-radius:12px;padding:.8rem 1rem}.bank{font-wei
 a.button,button{display:inline-block;padding:.5rem .9rem;border-radius:10px;border:1px solid #b91c1c;background:#fff;color:#b91c1c;font-size:.95rem;text-decoration:none;cursor:pointer}\
 button.danger{background:#b91c1c;color:#fff}a.cancel{margin-left:1rem;color:#374151}\
 .msg{padding:.8rem 1rem;border-radius:10px;background:#fef2f2;color:#991b1b;margin:1rem 0}.ok{background:#ecfdf5;color:#065f46}\
-nav{text-align:right;font-size:.9rem}footer{margin-top:2rem;font-size:.8rem;color:#9ca3af;text-align:center}";
+h2{font-size:1.1rem;margin:0 0 .25rem}form.add{margin-top:1.5rem;border-top:1px solid #e5e7eb;padding-top:1rem}label{display:block;font-weight:600;margin:.5rem 0 .25rem}\
+input[type=text]{width:100%;font-size:1rem;padding:.6rem .75rem;border:1px solid #6b7280;border-radius:10px;margin-bottom:.75rem}\
+input:focus-visible,a:focus-visible,button:focus-visible{outline:3px solid #1d4ed8;outline-offset:2px}button.primary{background:#0f766e;border-color:#0f766e;color:#fff}\
+nav{text-align:right;font-size:.9rem}footer{margin-top:2rem;font-size:.8rem;color:#6b7280;text-align:center}";
 
 /// The page's Content-Security-Policy: nothing but this page's own style,
 /// forms posting back here, never framed.
@@ -175,6 +207,10 @@ fn page(lang: Lang, title: &str, switch_to: &str, body: &str) -> String {
 
 fn shares(lang: Lang, c: &Connection) -> String {
     let products: Vec<&str> = c.products.iter().map(|p| lang.product(p)).collect();
+    // An ended connection shares nothing any more: say what it shared.
+    if c.status != "AUTHORISED" {
+        return format!("{} {}", lang.t(Phrase::Shared), text(&products.join(", ")));
+    }
     format!(
         "{} {} {} {}",
         lang.t(Phrase::Shares),
@@ -184,8 +220,9 @@ fn shares(lang: Lang, c: &Connection) -> String {
     )
 }
 
-/// The list of the end user's connections.
-pub fn list(lang: Lang, connections: &[Connection], revoked: bool) -> String {
+/// The list of the end user's connections, and a form to add a bank (the
+/// CPF the bank needs: the Server API carries none).
+pub fn list(lang: Lang, connections: &[Connection], notice: Notice, csrf: &str) -> String {
     let switch_to = if lang == Lang::En {
         "/me"
     } else {
@@ -196,11 +233,19 @@ pub fn list(lang: Lang, connections: &[Connection], revoked: bool) -> String {
         lang.t(Phrase::Title),
         lang.t(Phrase::Lead)
     );
-    if revoked {
-        body += &format!(
-            r#"<div class="msg ok" role="status">{}</div>"#,
-            lang.t(Phrase::Revoked)
-        );
+    match notice {
+        Notice::Revoked | Notice::Added => {
+            let phrase = if notice == Notice::Added {
+                Phrase::Added
+            } else {
+                Phrase::Revoked
+            };
+            body += &format!(
+                r#"<div class="msg ok" role="status">{}</div>"#,
+                lang.t(phrase)
+            );
+        }
+        Notice::BadCpf | Notice::None => {}
     }
     if connections.is_empty() {
         body += &format!(r#"<p class="empty">{}</p>"#, lang.t(Phrase::Empty));
@@ -227,7 +272,33 @@ pub fn list(lang: Lang, connections: &[Connection], revoked: bool) -> String {
         body += "</li>";
     }
     body += "</ul>";
+    body += &add_form(lang, notice == Notice::BadCpf, csrf);
     page(lang, lang.t(Phrase::Title), switch_to, &body)
+}
+
+fn add_form(lang: Lang, bad_cpf: bool, csrf: &str) -> String {
+    let error = if bad_cpf {
+        format!(
+            r#"<div class="msg" role="alert" id="cpf-error">{}</div>"#,
+            lang.t(Phrase::BadCpf)
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        r#"<form class="add" id="add" method="post" action="/me/connections/new#add"><h2>{title}</h2><p class="lead">{lead}</p>{error}<label for="cpf">{label}</label><input type="text" id="cpf" name="cpf" inputmode="numeric" autocomplete="off" placeholder="000.000.000-00" required{invalid}><input type="hidden" name="csrf" value="{csrf}"><input type="hidden" name="lang" value="{lang_value}"><button class="primary" type="submit">{button}</button></form>"#,
+        title = lang.t(Phrase::AddTitle),
+        lead = lang.t(Phrase::AddLead),
+        label = lang.t(Phrase::CpfLabel),
+        invalid = if bad_cpf {
+            r#" aria-invalid="true" aria-describedby="cpf-error""#
+        } else {
+            ""
+        },
+        csrf = attr(csrf),
+        lang_value = if lang == Lang::En { "en" } else { "pt-BR" },
+        button = lang.t(Phrase::AddButton),
+    )
 }
 
 /// The confirmation step before a revocation (a form, so no script is needed).

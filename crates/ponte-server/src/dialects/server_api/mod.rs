@@ -10,6 +10,7 @@ pub mod connections;
 pub mod docs;
 pub mod envelope;
 pub mod me;
+mod me_add;
 mod me_html;
 pub mod params;
 pub mod ticket;
@@ -46,6 +47,7 @@ pub fn routes() -> Router<App> {
             delete(revoke_connection),
         )
         .route("/me", get(me::page))
+        .route("/me/connections/new", post(me_add::add))
         .route(
             "/me/connections/{consentId}/revoke",
             get(me::confirm).post(me::revoke),

@@ -1,0 +1,73 @@
+//! "Add a bank" on `/me`: the end user opens the widget for themselves and
+//! comes back to `/me`. Open Finance needs the account holder's CPF and the
+//! Server API carries none, so the page's form asks for it (check digits
+//! verified here, before any link exists); the link is the same as
+//! `POST /v1/client/connections/link` makes, returning to `/me`.
+
+use super::me::{self, csrf_text, problem, refused, who};
+use super::me_html::{Lang, Notice, Phrase};
+use crate::error::Error;
+use crate::services::links;
+use crate::App;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+#[derive(Default, Deserialize)]
+struct AddForm {
+    cpf: Option<String>,
+    csrf: Option<String>,
+    lang: Option<String>,
+}
+
+#[utoipa::path(post, path = "/me/connections/new", tag = "Server API: Connections",
+    summary = "Add a bank from `/me` (the page's form)",
+    description = "Takes the end user's CPF (the bank needs the account holder; the Server API carries none), opens a link of their own that returns to `/me`, and sends the browser to it. An invalid CPF shows the page again with the field marked.",
+    security(()),
+    responses((status = 303, description = "On to the widget"), (status = 400, description = "The CPF is not valid: the page again, saying so", content_type = "text/html", body = String), (status = 403, description = "The form did not come from the page", content_type = "text/html", body = String)))]
+pub async fn add(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Response {
+    let form: AddForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let lang = Lang::from_query(form.lang.as_deref());
+    let who = match who(&app, &headers).await {
+        Ok(who) => who,
+        Err(e) => return refused(lang, e),
+    };
+    let csrf = form.csrf.unwrap_or_default();
+    if !app.crypto.secret_matches(&csrf_text(&who), &csrf) {
+        return problem(lang, StatusCode::FORBIDDEN, Phrase::Refused);
+    }
+    let Some(end_user) = who.end_user_id.as_ref() else {
+        return problem(lang, StatusCode::UNAUTHORIZED, Phrase::SessionEnded);
+    };
+    let request = links::LinkRequest {
+        personal_tax_id: Some(form.cpf.unwrap_or_default()),
+        redirect_url: Some(format!("{}/me{}", app.public_url, lang.query())),
+        ..Default::default()
+    };
+    let valid = match links::validate(&request) {
+        Ok(valid) => valid,
+        Err(_) => {
+            return me::list_page(
+                &app,
+                &headers,
+                lang,
+                Notice::BadCpf,
+                StatusCode::BAD_REQUEST,
+            )
+            .await
+        }
+    };
+    match links::create_for_end_user(&app, &who.client_id, end_user, valid).await {
+        Ok(link) => {
+            tracing::info!(link_id = %link.link_id, end_user_id = %end_user.as_str(), "the end user adds a bank from /me");
+            Redirect::to(&link.link_url).into_response()
+        }
+        Err(Error::Internal(err)) => {
+            tracing::error!(error = ?err, "opening a link from /me failed");
+            problem(lang, StatusCode::INTERNAL_SERVER_ERROR, Phrase::Refused)
+        }
+        Err(_) => problem(lang, StatusCode::BAD_REQUEST, Phrase::Refused),
+    }
+}
