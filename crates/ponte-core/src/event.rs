@@ -4,7 +4,10 @@
 
 use crate::{ConsentStatus, Product};
 
+/// Non-exhaustive: a dialect renders the events it knows and answers `None`
+/// for the rest, so a new kind of event touches no other dialect.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DomainEvent {
     ConsentStatusChanged(ConsentStatusChanged),
     ReportReady(ReportReady),

@@ -5,6 +5,7 @@
 use super::session::Console;
 use super::{ConsoleError, API_PREFIX};
 use crate::clock::rfc3339;
+use crate::dialects::data_api::views::{ConsentView, SignedUrlsView};
 use crate::http::extract::{Path, Query};
 use crate::services::consent_view;
 use crate::services::console_data::{self, Connection, ConnectionQuery, MAX_PER_PAGE};
@@ -174,7 +175,7 @@ async fn connection(
 ) -> Result<Json<Value>, ConsoleError> {
     let client = c.client()?;
     let conn = console_data::connection_of(&app, client, &consent_id).await?;
-    let view = consent_view::view_of(&app, &conn.row).await?;
+    let view = ConsentView::from(consent_view::view_of(&app, &conn.row).await?);
     let reports = console_data::reports_of(&app, client, &consent_id).await?;
     let history: Vec<Value> = view
         .status_history
@@ -196,9 +197,11 @@ async fn connection(
             });
             // Signed, short-lived URLs: the same the Data API hands out.
             if r.deleted_at.is_none() {
-                if let (Some(o), Value::Object(urls)) =
-                    (v.as_object_mut(), reports::urls(&app, &r.id))
-                {
+                if let (Some(o), Value::Object(urls)) = (
+                    v.as_object_mut(),
+                    serde_json::to_value(SignedUrlsView::from(reports::urls(&app, &r.id)))
+                        .unwrap_or(Value::Null),
+                ) {
                     o.extend(urls);
                 }
             }

@@ -43,8 +43,8 @@ async fn create_link(
     body: Bytes,
 ) -> Result<Json<Value>, ConsoleError> {
     sandbox_only(&app)?;
-    let req: links::LinkRequest = json_body(&body)?;
-    let valid = links::validate(&req)?;
+    let req: crate::dialects::data_api::views::LinkRequest = json_body(&body)?;
+    let valid = links::validate(&req.into())?;
     let made = links::create(&app, c.client()?, valid).await?;
     Ok(Json(
         json!({"linkId": made.link_id, "linkUrl": made.link_url}),

@@ -5,6 +5,9 @@
 use super::session::Console;
 use super::{ConsoleError, API_PREFIX};
 use crate::clock::rfc3339;
+use crate::dialects::data_api::views::{
+    BulkReplayView, EndpointEnabledView, MessageDetailView, ReplayedView,
+};
 use crate::http::extract::{json_body, Path, Query};
 use crate::services::{console_data, webhooks};
 use crate::App;
@@ -124,7 +127,8 @@ async fn show(
     c: Console,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ConsoleError> {
-    let mut out = webhooks::show(&app, c.client()?, &id).await?;
+    let detail = MessageDetailView::from(webhooks::show(&app, c.client()?, &id).await?);
+    let mut out = serde_json::to_value(detail).unwrap_or(Value::Null);
     out["headers"] = json!({
         "content-type": "application/json",
         "webhook-id": id,
@@ -139,7 +143,8 @@ async fn replay(
     c: Console,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ConsoleError> {
-    Ok(Json(webhooks::replay(&app, c.client()?, &id).await?))
+    let done = ReplayedView::from(webhooks::replay(&app, c.client()?, &id).await?);
+    Ok(Json(serde_json::to_value(done).unwrap_or(Value::Null)))
 }
 
 #[derive(Deserialize, Default)]
@@ -155,9 +160,8 @@ async fn replay_dead(
     let req: ReplayDead = json_body(&body)?;
     let since =
         crate::services::text(&req.since).ok_or_else(|| FieldError::new("since", "is required"))?;
-    Ok(Json(
-        webhooks::replay_dead_since(&app, c.client()?, since).await?,
-    ))
+    let done = BulkReplayView::from(webhooks::replay_dead_since(&app, c.client()?, since).await?);
+    Ok(Json(serde_json::to_value(done).unwrap_or(Value::Null)))
 }
 
 async fn endpoints(State(app): State<App>, c: Console) -> Result<Json<Value>, ConsoleError> {
@@ -180,7 +184,6 @@ async fn enable(
     let req: Enable = json_body(&body)?;
     let url =
         crate::services::text(&req.url).ok_or_else(|| FieldError::new("url", "is required"))?;
-    Ok(Json(
-        webhooks::enable_endpoint(&app, c.client()?, url).await?,
-    ))
+    let done = EndpointEnabledView::from(webhooks::enable_endpoint(&app, c.client()?, url).await?);
+    Ok(Json(serde_json::to_value(done).unwrap_or(Value::Null)))
 }

@@ -56,8 +56,8 @@ impl PayloadRenderer for Renderer {
                 })
                 .to_string(),
             },
-            // The Documents API's own dialect renders its events.
-            DomainEvent::DocumentsReady(_) => return None,
+            // Other dialects' events (the Documents API's) are not the Data API's to send.
+            _ => return None,
         })
     }
 

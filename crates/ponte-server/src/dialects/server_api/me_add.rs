@@ -41,7 +41,7 @@ pub async fn add(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Res
     let Some(end_user) = who.end_user_id.as_ref() else {
         return problem(lang, StatusCode::UNAUTHORIZED, Phrase::SessionEnded);
     };
-    let request = links::LinkRequest {
+    let request = links::LinkInput {
         personal_tax_id: Some(form.cpf.unwrap_or_default()),
         redirect_url: Some(format!("{}/me{}", app.public_url, lang.query())),
         ..Default::default()
