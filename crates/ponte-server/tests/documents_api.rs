@@ -603,3 +603,20 @@ both!(old_documents_are_swept, |db| async move {
         "{body}"
     );
 });
+
+both!(deleting_the_client_leaves_no_document, |db| async move {
+    let (ts, hook) = server(db).await;
+    let (tok, _) = token(&ts, json!({})).await;
+    let (_, started) = connect(&ts, &tok, "harborline", "user_good", None).await;
+    webhook_for(&hook, started["id"].as_i64().unwrap()).await;
+    let app = ts.app();
+    assert!(!app.storage.keys("documents").await.unwrap().is_empty());
+
+    ponte_server::services::clients::delete(app, &ts.client.client_id)
+        .await
+        .unwrap();
+    assert!(
+        app.storage.keys("documents").await.unwrap().is_empty(),
+        "a deleted client's files are left in storage"
+    );
+});

@@ -498,6 +498,24 @@ pub async fn erase_end_user(app: &App, client: &ClientId, id: &str) -> Result<()
     Ok(())
 }
 
+/// Every stored file of a client (its deletion): the rows went with the client.
+pub async fn erase_client_files(app: &App, client_id: &str) -> Result<()> {
+    let prefix = format!("documents/{client_id}");
+    let keys = app
+        .storage
+        .keys(&prefix)
+        .await
+        .map_err(|e| anyhow::anyhow!("listing a deleted client's documents: {e}"))?;
+    for key in &keys {
+        app.storage
+            .delete(key)
+            .await
+            .map_err(|e| anyhow::anyhow!("erasing a document: {e}"))?;
+    }
+    tracing::info!(client_id, files = keys.len(), "deleted client's documents erased");
+    Ok(())
+}
+
 /// Deletes files stored before `cutoff` (the retention sweep); returns how many.
 pub async fn sweep(app: &App, cutoff: i64, batch: i64) -> Result<u64> {
     let mut removed = 0;
