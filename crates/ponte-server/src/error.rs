@@ -29,6 +29,9 @@ pub enum Error {
     /// The institution refused or failed; the message is safe to show.
     #[error("{0}")]
     Institution(String),
+    /// The link already holds `PONTE_MAX_CONSENTS_PER_LINK` consents.
+    #[error("the link already has the most consents one link may have ({0}); open a new link for this end user")]
+    LinkConsentLimit(u32),
     #[error("too many failed attempts; retry in {0} s")]
     RateLimited(i64),
     #[error("internal error")]

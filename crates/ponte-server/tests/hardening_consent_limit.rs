@@ -72,3 +72,37 @@ both!(the_limit_is_configurable, |db: Db| async move {
         "{body}"
     );
 });
+
+both!(
+    consents_made_at_the_same_instant_never_pass_the_limit,
+    |db: Db| async move {
+        let ts = support::spawn_with(
+            db,
+            support::Options {
+                env: vec![("PONTE_MAX_CONSENTS_PER_LINK", "2".into())],
+                ..Default::default()
+            },
+        )
+        .await;
+        let access = ts.access_token().await;
+        let (link_id, link_token) = ts.link(&access, json!({})).await;
+        let code = ts.institution(&link_token).await;
+        let body = json!({"institutionCode": code});
+        let answers = futures::future::join_all(
+            (0..6).map(|_| ts.post("/data/v1/consents", Some(&link_token), body.clone())),
+        )
+        .await;
+        let made = answers.iter().filter(|(s, _)| *s < 300).count();
+        assert!(
+            answers
+                .iter()
+                .all(|(s, b)| *s < 300 || (*s == 409 && b["error"]["code"] == "LINK_CONSENT_LIMIT")),
+            "{answers:?}"
+        );
+        let (_, link) = ts
+            .get(&format!("/data/v1/links/{link_id}"), Some(&access))
+            .await;
+        let held = link["consents"].as_array().map(Vec::len);
+        assert_eq!((made, held), (2, Some(2)), "{link}");
+    }
+);

@@ -294,6 +294,23 @@ pub async fn count_consents_of_link(conn: &mut Conn, link_id: &str) -> Result<i6
     )
 }
 
+/// `count_consents_of_link` inside a write transaction, holding the link's
+/// row first on PostgreSQL (`FOR UPDATE`) so that two transactions adding a
+/// consent to one link count each other's; SQLite has a single writer.
+pub async fn count_consents_of_link_locked(
+    conn: &mut Conn,
+    backend: crate::Backend,
+    link_id: &str,
+) -> Result<i64> {
+    if backend == crate::Backend::Postgres {
+        sqlx::query("SELECT id FROM links WHERE id = $1 FOR UPDATE")
+            .bind(link_id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    count_consents_of_link(conn, link_id).await
+}
+
 /// The client's consents the institution may still hold open: awaiting or
 /// authorised, with a consent there.
 pub async fn live_consents_of_client(conn: &mut Conn, client_id: &str) -> Result<Vec<ConsentRow>> {

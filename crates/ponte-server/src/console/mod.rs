@@ -100,7 +100,9 @@ impl IntoResponse for ConsoleError {
             Error::ConsentNotAuthorised(_) => {
                 (StatusCode::CONFLICT, "CONSENT_NOT_AUTHORISED", None)
             }
-            Error::Conflict(_) => (StatusCode::CONFLICT, "CONFLICT", None),
+            Error::Conflict(_) | Error::LinkConsentLimit(_) => {
+                (StatusCode::CONFLICT, "CONFLICT", None)
+            }
             Error::Institution(_) => (StatusCode::BAD_GATEWAY, "INSTITUTION_ERROR", None),
             Error::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED", None),
             Error::Internal(err) => {

@@ -8,7 +8,7 @@ use crate::services::outbox;
 use ponte_core::consent::reason;
 use ponte_core::event::{ConsentStatusChanged, DomainEvent};
 use ponte_core::ConsentStatus;
-use ponte_store::{Conn, ConsentRow, Store};
+use ponte_store::{Backend, Conn, ConsentRow, Store};
 
 /// Writes the event of a status the consent just entered into the outbox.
 pub async fn emit(
@@ -166,27 +166,21 @@ async fn current(store: &Store, consent_id: &str) -> Result<ConsentRow> {
         .ok_or(Error::NotFound("consent"))
 }
 
-/// The start of the message of the conflict a link with no room left for a
-/// consent answers; dialects that have a code of their own for it
-/// (`LINK_CONSENT_LIMIT`) recognise it by this.
-pub const LINK_CONSENT_LIMIT: &str = "the link already has the most consents one link may have";
-
 /// Refuses a new consent on a link that already has
 /// `PONTE_MAX_CONSENTS_PER_LINK`: a leaked link token cannot open consents
 /// (and consents at the institution) without end. Checked before the
-/// institution is called; two requests at the same instant may both pass.
-pub async fn check_link_room(store: &Store, link_id: &str, max: u32) -> Result<()> {
-    let mut conn = store.read().await?;
-    let opened = ponte_store::count_consents_of_link(&mut conn, link_id).await?;
+/// institution is called (the cheap refusal) and again in the transaction
+/// that writes the consent, holding the link, so two requests at the same
+/// instant cannot both take the last place.
+pub async fn check_link_room(
+    conn: &mut Conn,
+    backend: Backend,
+    link_id: &str,
+    max: u32,
+) -> Result<()> {
+    let opened = ponte_store::count_consents_of_link_locked(conn, backend, link_id).await?;
     if opened >= i64::from(max) {
-        return Err(Error::Conflict(format!(
-            "{LINK_CONSENT_LIMIT} ({max}); open a new link for this end user"
-        )));
+        return Err(Error::LinkConsentLimit(max));
     }
     Ok(())
-}
-
-/// Whether `message` is the conflict `check_link_room` answers.
-pub fn is_link_consent_limit(message: &str) -> bool {
-    message.starts_with(LINK_CONSENT_LIMIT)
 }

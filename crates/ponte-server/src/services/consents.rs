@@ -81,7 +81,10 @@ pub async fn create(app: &App, bearer: &Bearer, req: ConsentInput) -> Result<Cre
         .ok_or(Error::Token(crate::tokens::TokenError::WrongKind))?;
     let (link, details): (_, LinkDetails) =
         links::load(app, &bearer.client_id, link_id.as_str()).await?;
-    consent_state::check_link_room(&app.store, &link.id, app.config.max_consents_per_link).await?;
+    let max = app.config.max_consents_per_link;
+    let mut conn = app.store.read().await?;
+    consent_state::check_link_room(&mut conn, app.store.backend(), &link.id, max).await?;
+    drop(conn);
 
     let code = text(&req.institution_code)
         .ok_or_else(|| FieldError::new(Field::Institution, "is required"))?;
@@ -202,6 +205,14 @@ pub async fn create(app: &App, bearer: &Bearer, req: ConsentInput) -> Result<Cre
         updated_at: now,
     };
     let mut tx = app.store.begin().await?;
+    if let Err(e) =
+        consent_state::check_link_room(&mut tx, app.store.backend(), &link.id, max).await
+    {
+        // Lost the last place to a request at the same instant: the consent
+        // opened at the institution is never authorised and expires there.
+        tracing::info!(consent_id = %id, link_id = %link.id, "link full when writing the consent");
+        return Err(e);
+    }
     ponte_store::insert_consent(&mut tx, &row).await?;
     consent_state::emit(
         &mut tx,

@@ -512,7 +512,11 @@ pub async fn erase_client_files(app: &App, client_id: &str) -> Result<()> {
             .await
             .map_err(|e| anyhow::anyhow!("erasing a document: {e}"))?;
     }
-    tracing::info!(client_id, files = keys.len(), "deleted client's documents erased");
+    tracing::info!(
+        client_id,
+        files = keys.len(),
+        "deleted client's documents erased"
+    );
     Ok(())
 }
 

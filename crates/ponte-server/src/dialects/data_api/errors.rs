@@ -3,7 +3,6 @@
 
 use crate::error::Error;
 use crate::http::failure::{Failure, FailureKind};
-use crate::services::consent_state;
 use crate::tokens::TokenError;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -42,9 +41,7 @@ impl IntoResponse for ApiError {
                 "CONSENT_NOT_AUTHORISED",
                 Some("consentId".into()),
             ),
-            Error::Conflict(m) if consent_state::is_link_consent_limit(m) => {
-                (StatusCode::CONFLICT, "LINK_CONSENT_LIMIT", None)
-            }
+            Error::LinkConsentLimit(_) => (StatusCode::CONFLICT, "LINK_CONSENT_LIMIT", None),
             Error::Conflict(_) => (StatusCode::CONFLICT, "CONFLICT", None),
             Error::Institution(_) => (StatusCode::BAD_GATEWAY, "INSTITUTION_ERROR", None),
             Error::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED", None),

@@ -40,7 +40,7 @@ impl IntoResponse for ApiError {
             Error::Token(_) => (StatusCode::UNAUTHORIZED, "invalid_token", None),
             Error::NotFound(_) => (StatusCode::NOT_FOUND, "not_found", None),
             Error::Outage(_) => (StatusCode::SERVICE_UNAVAILABLE, "institution_outage", None),
-            Error::ConsentNotAuthorised(_) | Error::Conflict(_) => {
+            Error::ConsentNotAuthorised(_) | Error::Conflict(_) | Error::LinkConsentLimit(_) => {
                 (StatusCode::CONFLICT, "conflict", None)
             }
             Error::Institution(_) => (StatusCode::BAD_GATEWAY, "institution_error", None),

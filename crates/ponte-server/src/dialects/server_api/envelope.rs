@@ -108,9 +108,9 @@ impl ApiError {
                 Error::InvalidCredentials => (unauthorized, "40101", String::new()),
                 Error::Token(_) => (unauthorized, "40103", String::new()),
                 Error::NotFound(_) => (StatusCode::NOT_FOUND, "40401", String::new()),
-                Error::Conflict(_) | Error::ConsentNotAuthorised(_) => {
-                    (StatusCode::CONFLICT, "40901", String::new())
-                }
+                Error::Conflict(_)
+                | Error::ConsentNotAuthorised(_)
+                | Error::LinkConsentLimit(_) => (StatusCode::CONFLICT, "40901", String::new()),
                 Error::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "42901", String::new()),
                 Error::Outage(_) => (StatusCode::SERVICE_UNAVAILABLE, "50301", String::new()),
                 Error::Institution(_) => (StatusCode::BAD_GATEWAY, "50201", String::new()),
