@@ -9,7 +9,7 @@ use crate::services::documents::{self, portal_client, portal_endpoint};
 use crate::services::job::JobOutcome;
 use crate::App;
 use ponte_connect::{ConnectError, PortalDocument};
-use ponte_store::{DocumentFileRow, JobRow, RetrievalRow};
+use ponte_store::{Conn, DocumentFileRow, JobRow, RetrievalRow};
 use serde::Deserialize;
 use std::time::Duration;
 use tokio::io::AsyncWriteExt;
@@ -158,7 +158,21 @@ async fn fetch_one(
 /// `success` when at least one file arrived; the webhook goes with it.
 async fn finish(app: &App, row: &RetrievalRow) -> Result<()> {
     let mut tx = app.store.begin().await?;
-    let files = ponte_store::retrieval_files(&mut tx, row.id).await?;
+    let (status, files) = end_running(app, &mut tx, row.id).await?;
+    tx.commit().await?;
+    tracing::info!(
+        retrieval_id = row.id,
+        status,
+        files,
+        "documents retrieval ended"
+    );
+    Ok(())
+}
+
+/// Ends a running retrieval with what arrived (`success` when at least one
+/// file did) and writes its webhook, in the caller's transaction.
+async fn end_running(app: &App, tx: &mut Conn, id: i64) -> Result<(&'static str, usize)> {
+    let files = ponte_store::retrieval_files(&mut *tx, id).await?;
     let any = files.iter().any(|f| f.status == ponte_store::FILE_SUCCESS);
     let status = if any {
         ponte_store::RETRIEVAL_SUCCESS
@@ -168,8 +182,8 @@ async fn finish(app: &App, row: &RetrievalRow) -> Result<()> {
     let error = (!any).then_some("no document could be retrieved");
     let now = app.clock.now_ms();
     if ponte_store::advance_retrieval(
-        &mut tx,
-        row.id,
+        &mut *tx,
+        id,
         ponte_store::RETRIEVAL_RUNNING,
         status,
         None,
@@ -178,14 +192,25 @@ async fn finish(app: &App, row: &RetrievalRow) -> Result<()> {
     )
     .await?
     {
-        documents::publish_ready(app, &mut tx, row.id).await?;
+        documents::publish_ready(app, &mut *tx, id).await?;
+    }
+    Ok((status, files.len()))
+}
+
+/// The job's last try failed for Ponte's own reason (the database, most
+/// often): the retrieval ends with what arrived and its webhook goes out, in
+/// the transaction that ends the job, so nobody waits on it for ever.
+pub async fn give_up(app: &App, job: &JobRow, why: &str) -> Result<JobOutcome> {
+    let mut tx = app.store.begin().await?;
+    let now = app.clock.now_ms();
+    let lease = job.lease();
+    if !ponte_store::finish_job(&mut tx, &lease, ponte_store::JOB_FAILED, Some(why), now).await? {
+        return Ok(JobOutcome::Superseded);
+    }
+    if let Ok(p) = serde_json::from_str::<Payload>(&job.payload) {
+        end_running(app, &mut tx, p.retrieval_id).await?;
     }
     tx.commit().await?;
-    tracing::info!(
-        retrieval_id = row.id,
-        status,
-        files = files.len(),
-        "documents retrieval ended"
-    );
-    Ok(())
+    tracing::warn!(job_id = %job.id, "documents retrieval given up after its last try");
+    Ok(JobOutcome::Recorded)
 }

@@ -179,6 +179,9 @@ async fn record(
             let why = e.to_string();
             let given_up = match job.kind.as_str() {
                 retrieval::JOB_KIND => retrieval_job::give_up(app, job, &why).await,
+                crate::services::documents::JOB_KIND => {
+                    crate::services::documents_job::give_up(app, job, &why).await
+                }
                 // Nobody waits on the others' outcome: they just end.
                 _ => {
                     let mut tx = app.store.begin().await?;
