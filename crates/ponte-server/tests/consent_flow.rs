@@ -6,6 +6,7 @@ mod support;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::time::Duration;
+use support::browser_flow::redirect_back;
 use support::{Db, TestServer};
 
 fn statuses(consent: &Value) -> Vec<String> {
@@ -178,52 +179,6 @@ both!(
     }
 );
 
-/// Follows the institution's pages like a browser: fills the form with the
-/// given step's fields and posts it; returns the final redirect to Ponte.
-async fn browse(ts: &TestServer, start: &str, user: &str) -> String {
-    let form_re = regex::Regex::new(r#"(?s)<form[^>]*action="([^"]+)"[^>]*data-step="([a-z]+)"|<form[^>]*data-step="([a-z]+)"[^>]*action="([^"]+)""#).unwrap();
-    let txn_re =
-        regex::Regex::new(r#"name="txn" value="([^"]+)"|value="([^"]+)" name="txn""#).unwrap();
-    let mut resp = ts.http.get(start).send().await.unwrap();
-    let origin = url::Url::parse(start).unwrap();
-    for _ in 0..5 {
-        if resp.status().is_redirection() {
-            return resp.headers()["location"].to_str().unwrap().to_string();
-        }
-        assert_eq!(resp.status(), 200);
-        let html = resp.text().await.unwrap();
-        let c = form_re
-            .captures(&html)
-            .unwrap_or_else(|| panic!("no form in {html}"));
-        let (action, step) = match (c.get(1), c.get(2)) {
-            (Some(a), Some(s)) => (a.as_str().to_string(), s.as_str().to_string()),
-            _ => (c[4].to_string(), c[3].to_string()),
-        };
-        let t = txn_re.captures(&html).unwrap();
-        let txn = t.get(1).or(t.get(2)).unwrap().as_str().to_string();
-        let mut form = BTreeMap::from([("txn".to_string(), txn)]);
-        match step.as_str() {
-            "login" => {
-                form.insert("username".into(), user.into());
-                form.insert("password".into(), "pass_good".into());
-            }
-            "approve" => {
-                form.insert("decision".into(), "approve".into());
-            }
-            other => panic!("unexpected step {other}"),
-        }
-        let action = html_escape::decode_html_entities(&action).into_owned();
-        resp = ts
-            .http
-            .post(origin.join(&action).unwrap())
-            .form(&form)
-            .send()
-            .await
-            .unwrap();
-    }
-    panic!("the institution never redirected back");
-}
-
 both!(
     browser_flow_returns_to_the_integrator_and_cannot_be_replayed,
     |db: Db| async move {
@@ -238,7 +193,7 @@ both!(
             "the institution's own URL: {redirect}"
         );
 
-        let callback = browse(&ts, &redirect, "user_good").await;
+        let callback = redirect_back(&ts, &redirect, "user_good").await;
         assert!(
             callback.starts_with(&format!("{}/callback/open-finance?", ts.base)),
             "{callback}"
@@ -313,7 +268,7 @@ both!(
         let access = ts.access_token().await;
         let (_, link_token) = ts.link(&access, json!({})).await;
         let (consent_id, redirect) = ts.consent(&link_token, json!({})).await;
-        let callback = browse(&ts, &redirect, "user_deny").await;
+        let callback = redirect_back(&ts, &redirect, "user_deny").await;
         assert!(callback.contains("error=access_denied"), "{callback}");
         let resp = ts.http.get(&callback).send().await.unwrap();
         let location = resp.headers()["location"].to_str().unwrap().to_string();
@@ -502,7 +457,7 @@ both!(
         let link_token = link_url.split("v=").nth(1).unwrap().to_string();
 
         let (consent_id, redirect) = ts.consent(&link_token, json!({})).await;
-        let callback = browse(&ts, &redirect, "user_good").await;
+        let callback = redirect_back(&ts, &redirect, "user_good").await;
         let back = ts.http.get(&callback).send().await.unwrap().headers()["location"]
             .to_str()
             .unwrap()
