@@ -171,6 +171,11 @@ fn sqlite_pool(max: u32) -> AnyPoolOptions {
     AnyPoolOptions::new()
         .max_connections(max)
         .acquire_timeout(Duration::from_secs(30))
+        // sqlx pings every connection it hands out (a trip to the
+        // connection's worker thread and back, per query on the hot paths);
+        // a connection to a local file does not go stale the way a socket
+        // to a server does, so SQLite's pools skip it. PostgreSQL keeps it.
+        .test_before_acquire(false)
         .after_connect(|conn, _| {
             Box::pin(async move {
                 conn.execute("PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL")

@@ -4,7 +4,8 @@
 use crate::error::Result;
 use crate::App;
 use ponte_core::ConsentStatus;
-use ponte_store::ConsentRow;
+use ponte_store::{ConsentRow, Conn};
+use std::collections::HashMap;
 
 /// One change of a consent's status.
 #[derive(Debug, Clone)]
@@ -33,6 +34,38 @@ pub struct ConsentDetails {
 pub async fn view_of(app: &App, row: &ConsentRow) -> Result<ConsentDetails> {
     let mut conn = app.store.read().await?;
     let history = ponte_store::consent_history(&mut conn, &row.id).await?;
+    details_of(
+        row,
+        history.into_iter().map(|h| (h.status, h.reason, h.at)),
+    )
+}
+
+/// A link's consents, oldest first, with their histories: two queries on
+/// the caller's connection whatever the number of consents (one when there
+/// are none), so a link's page costs no round trip per consent.
+pub async fn views_of_link(conn: &mut Conn, link_id: &str) -> Result<Vec<ConsentDetails>> {
+    let rows = ponte_store::consents_of_link(conn, link_id).await?;
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut histories: HashMap<String, Vec<(String, Option<String>, i64)>> = HashMap::new();
+    for e in ponte_store::consent_histories_of_link(conn, link_id).await? {
+        histories
+            .entry(e.consent_id)
+            .or_default()
+            .push((e.status, e.reason, e.at));
+    }
+    rows.iter()
+        .map(|row| details_of(row, histories.remove(&row.id).unwrap_or_default()))
+        .collect()
+}
+
+/// A consent's row and its history (status, reason, at; oldest first) as
+/// the domain value.
+fn details_of(
+    row: &ConsentRow,
+    history: impl IntoIterator<Item = (String, Option<String>, i64)>,
+) -> Result<ConsentDetails> {
     Ok(ConsentDetails {
         consent_id: row.id.clone(),
         link_id: row.link_id.clone(),
@@ -43,11 +76,11 @@ pub async fn view_of(app: &App, row: &ConsentRow) -> Result<ConsentDetails> {
         status_reason: row.status_reason.clone(),
         history: history
             .into_iter()
-            .filter_map(|h| {
+            .filter_map(|(status, reason, at_ms)| {
                 Some(StatusChange {
-                    status: ConsentStatus::parse(&h.status)?,
-                    reason: h.reason,
-                    at_ms: h.at,
+                    status: ConsentStatus::parse(&status)?,
+                    reason,
+                    at_ms,
                 })
             })
             .collect(),
@@ -55,13 +88,4 @@ pub async fn view_of(app: &App, row: &ConsentRow) -> Result<ConsentDetails> {
         expire_at_ms: row.expire_at,
         permissions: serde_json::from_str(&row.permissions).unwrap_or_default(),
     })
-}
-
-pub async fn views_of_link(app: &App, link_id: &str) -> Result<Vec<ConsentDetails>> {
-    let rows = ponte_store::consents_of_link(&mut *app.store.read().await?, link_id).await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in &rows {
-        out.push(view_of(app, row).await?);
-    }
-    Ok(out)
 }

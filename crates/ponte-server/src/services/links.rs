@@ -263,9 +263,17 @@ pub async fn load(
     client_id: &ponte_core::ClientId,
     link_id: &str,
 ) -> Result<(LinkRow, LinkDetails)> {
+    load_on(app, &mut *app.store.read().await?, client_id, link_id).await
+}
+
+async fn load_on(
+    app: &App,
+    conn: &mut ponte_store::Conn,
+    client_id: &ponte_core::ClientId,
+    link_id: &str,
+) -> Result<(LinkRow, LinkDetails)> {
     let id = LinkId::parse(link_id).ok_or(Error::NotFound("link"))?;
-    let mut conn = app.store.read().await?;
-    let row = ponte_store::link_for_client(&mut conn, client_id.as_str(), id.as_str())
+    let row = ponte_store::link_for_client(conn, client_id.as_str(), id.as_str())
         .await?
         .ok_or(Error::NotFound("link"))?;
     let details = app
@@ -300,8 +308,13 @@ pub struct LinkState {
 }
 
 pub async fn view(app: &App, client_id: &ponte_core::ClientId, link_id: &str) -> Result<LinkState> {
-    let (row, details) = load(app, client_id, link_id).await?;
-    let consents = consent_view::views_of_link(app, &row.id).await?;
+    // One pooled connection for the link and its consents: each checkout
+    // is a trip through the pool and, on PostgreSQL, a ping (sqlx's
+    // test-before-acquire), a round trip of its own.
+    let mut conn = app.store.read().await?;
+    let (row, details) = load_on(app, &mut conn, client_id, link_id).await?;
+    let consents = consent_view::views_of_link(&mut conn, &row.id).await?;
+    drop(conn);
     let now = app.clock.now_ms();
     let status = if consents
         .iter()
