@@ -38,7 +38,7 @@ pub struct ConsentEventRow {
     pub at: i64,
 }
 
-const COLUMNS: &str = "id, client_id, link_id, end_user_id, institution_code, external_track_id, business, tax_ids_enc, redirect_url, status, status_reason, permissions, expire_at, authorise_by, bank_consent_id, authorization_url, oauth_state, pkce_verifier_enc, bank_tokens_enc, created_at, updated_at";
+pub(crate) const COLUMNS: &str = "id, client_id, link_id, end_user_id, institution_code, external_track_id, business, tax_ids_enc, redirect_url, status, status_reason, permissions, expire_at, authorise_by, bank_consent_id, authorization_url, oauth_state, pkce_verifier_enc, bank_tokens_enc, created_at, updated_at";
 
 pub async fn insert_consent(conn: &mut Conn, c: &ConsentRow) -> Result<()> {
     sqlx::query(&format!(
@@ -351,112 +351,4 @@ pub async fn live_consents_of_client(conn: &mut Conn, client_id: &str) -> Result
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::testing::{client, stores};
-
-    fn consent(id: &str, link_id: &str, at: i64) -> ConsentRow {
-        ConsentRow {
-            id: id.into(),
-            client_id: "c1".into(),
-            link_id: link_id.into(),
-            end_user_id: Some("u1".into()),
-            institution_code: "itau".into(),
-            external_track_id: None,
-            business: 0,
-            tax_ids_enc: String::new(),
-            redirect_url: None,
-            status: "AWAITING_AUTHORISATION".into(),
-            status_reason: None,
-            permissions: "[]".into(),
-            expire_at: at + 1000,
-            authorise_by: at + 100,
-            bank_consent_id: None,
-            authorization_url: None,
-            oauth_state: None,
-            pkce_verifier_enc: None,
-            bank_tokens_enc: None,
-            created_at: at,
-            updated_at: at,
-        }
-    }
-
-    async fn link(conn: &mut Conn, id: &str) {
-        crate::insert_link(
-            conn,
-            &crate::LinkRow {
-                id: id.into(),
-                client_id: "c1".into(),
-                end_user_id: "u1".into(),
-                details_enc: String::new(),
-                redirect_url: None,
-                products_callback_url: "{}".into(),
-                external_info: "{}".into(),
-                created_at: 0,
-                expires_at: 1,
-                dialect: "data_api".into(),
-            },
-        )
-        .await
-        .expect("insert link");
-    }
-
-    #[tokio::test]
-    async fn a_links_histories_come_in_one_query_each_in_order() {
-        for (store, _dir) in stores().await {
-            let mut tx = store.begin().await.unwrap();
-            client(&mut tx, "c1").await;
-            crate::upsert_end_user(&mut tx, "u1", "c1", "external", "k", 0)
-                .await
-                .unwrap();
-            link(&mut tx, "l1").await;
-            link(&mut tx, "l2").await;
-            insert_consent(&mut tx, &consent("b", "l1", 10)).await.unwrap();
-            insert_consent(&mut tx, &consent("a", "l1", 20)).await.unwrap();
-            insert_consent(&mut tx, &consent("z", "l2", 30)).await.unwrap();
-            assert!(
-                update_consent_status(&mut tx, "b", "AWAITING_AUTHORISATION", "AUTHORISED", None, 40)
-                    .await
-                    .unwrap()
-            );
-            assert!(update_consent_status(
-                &mut tx,
-                "b",
-                "AUTHORISED",
-                "REVOKED",
-                Some("CLIENT_REVOKED"),
-                50
-            )
-            .await
-            .unwrap());
-            tx.commit().await.unwrap();
-
-            let mut conn = store.read().await.unwrap();
-            let rows = consent_histories_of_link(&mut conn, "l1").await.unwrap();
-            let seen: Vec<(&str, &str, Option<&str>, i64)> = rows
-                .iter()
-                .map(|r| (r.consent_id.as_str(), r.status.as_str(), r.reason.as_deref(), r.at))
-                .collect();
-            assert_eq!(
-                seen,
-                vec![
-                    ("a", "AWAITING_AUTHORISATION", None, 20),
-                    ("b", "AWAITING_AUTHORISATION", None, 10),
-                    ("b", "AUTHORISED", None, 40),
-                    ("b", "REVOKED", Some("CLIENT_REVOKED"), 50),
-                ],
-                "another link's consent stays out"
-            );
-            // Each consent's own history reads the same as its part here.
-            let b = consent_history(&mut conn, "b").await.unwrap();
-            assert_eq!(
-                b.iter().map(|e| e.at).collect::<Vec<_>>(),
-                vec![10, 40, 50]
-            );
-            assert!(consent_histories_of_link(&mut conn, "none")
-                .await
-                .unwrap()
-                .is_empty());
-        }
-    }
-}
+mod tests;

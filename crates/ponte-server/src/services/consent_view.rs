@@ -4,7 +4,7 @@
 use crate::error::Result;
 use crate::App;
 use ponte_core::ConsentStatus;
-use ponte_store::{ConsentRow, Conn};
+use ponte_store::{Conn, ConsentRow};
 use std::collections::HashMap;
 
 /// One change of a consent's status.
@@ -34,10 +34,7 @@ pub struct ConsentDetails {
 pub async fn view_of(app: &App, row: &ConsentRow) -> Result<ConsentDetails> {
     let mut conn = app.store.read().await?;
     let history = ponte_store::consent_history(&mut conn, &row.id).await?;
-    details_of(
-        row,
-        history.into_iter().map(|h| (h.status, h.reason, h.at)),
-    )
+    details_of(row, history.into_iter().map(|h| (h.status, h.reason, h.at)))
 }
 
 /// A link's consents, oldest first, with their histories: two queries on
@@ -45,6 +42,16 @@ pub async fn view_of(app: &App, row: &ConsentRow) -> Result<ConsentDetails> {
 /// are none), so a link's page costs no round trip per consent.
 pub async fn views_of_link(conn: &mut Conn, link_id: &str) -> Result<Vec<ConsentDetails>> {
     let rows = ponte_store::consents_of_link(conn, link_id).await?;
+    with_histories(conn, link_id, &rows).await
+}
+
+/// `rows`, a link's consents, with their histories read in one query (none
+/// when there are no consents).
+pub async fn with_histories(
+    conn: &mut Conn,
+    link_id: &str,
+    rows: &[ConsentRow],
+) -> Result<Vec<ConsentDetails>> {
     if rows.is_empty() {
         return Ok(Vec::new());
     }

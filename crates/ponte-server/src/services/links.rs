@@ -263,17 +263,9 @@ pub async fn load(
     client_id: &ponte_core::ClientId,
     link_id: &str,
 ) -> Result<(LinkRow, LinkDetails)> {
-    load_on(app, &mut *app.store.read().await?, client_id, link_id).await
-}
-
-async fn load_on(
-    app: &App,
-    conn: &mut ponte_store::Conn,
-    client_id: &ponte_core::ClientId,
-    link_id: &str,
-) -> Result<(LinkRow, LinkDetails)> {
     let id = LinkId::parse(link_id).ok_or(Error::NotFound("link"))?;
-    let row = ponte_store::link_for_client(conn, client_id.as_str(), id.as_str())
+    let mut conn = app.store.read().await?;
+    let row = ponte_store::link_for_client(&mut conn, client_id.as_str(), id.as_str())
         .await?
         .ok_or(Error::NotFound("link"))?;
     let details = app
@@ -308,13 +300,20 @@ pub struct LinkState {
 }
 
 pub async fn view(app: &App, client_id: &ponte_core::ClientId, link_id: &str) -> Result<LinkState> {
-    // One pooled connection for the link and its consents: each checkout
-    // is a trip through the pool and, on PostgreSQL, a ping (sqlx's
-    // test-before-acquire), a round trip of its own.
+    // Read on every poll of an integrator: the link and its consents in one
+    // query, their histories in a second only when there are consents, on
+    // one pooled connection (each checkout is a trip through the pool and,
+    // on PostgreSQL, a ping: sqlx's test-before-acquire).
+    let id = LinkId::parse(link_id).ok_or(Error::NotFound("link"))?;
     let mut conn = app.store.read().await?;
-    let (row, details) = load_on(app, &mut conn, client_id, link_id).await?;
-    let consents = consent_view::views_of_link(&mut conn, &row.id).await?;
+    let (row, rows) = ponte_store::link_with_consents(&mut conn, client_id.as_str(), id.as_str())
+        .await?
+        .ok_or(Error::NotFound("link"))?;
+    let consents = consent_view::with_histories(&mut conn, &row.id, &rows).await?;
     drop(conn);
+    let details = app
+        .crypto
+        .open_json(slots::link_details(&row.id), &row.details_enc)?;
     let now = app.clock.now_ms();
     let status = if consents
         .iter()
