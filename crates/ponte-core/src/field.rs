@@ -24,10 +24,12 @@ pub enum Field {
     Products,
     /// Report webhook URLs by product.
     ProductCallbacks,
+    /// What the integrator attaches to a link, returned as given.
+    ExternalInfo,
 }
 
 impl Field {
-    pub const ALL: [Field; 13] = [
+    pub const ALL: [Field; 14] = [
         Field::PersonalTaxId,
         Field::BusinessTaxId,
         Field::TaxId,
@@ -41,6 +43,7 @@ impl Field {
         Field::ConsentIds,
         Field::Products,
         Field::ProductCallbacks,
+        Field::ExternalInfo,
     ];
 
     pub fn name(self) -> &'static str {
@@ -58,6 +61,7 @@ impl Field {
             Field::ConsentIds => "consent_ids",
             Field::Products => "products",
             Field::ProductCallbacks => "product_callbacks",
+            Field::ExternalInfo => "external_info",
         }
     }
 

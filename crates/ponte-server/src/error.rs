@@ -29,6 +29,12 @@ pub enum Error {
     /// The institution refused or failed; the message is safe to show.
     #[error("{0}")]
     Institution(String),
+    /// A consent names an institution the directory does not hold.
+    #[error("{0:?} is not an institution")]
+    UnknownInstitution(String),
+    /// A 410 Gone disabled the endpoint a replay would send to.
+    #[error("the endpoint {url} is disabled since it answered 410 Gone at {}; enable it again, then replay", crate::clock::rfc3339(*at_ms))]
+    EndpointDisabled { url: String, at_ms: i64 },
     /// The link already holds `PONTE_MAX_CONSENTS_PER_LINK` consents.
     #[error("the link already has the most consents one link may have ({0}); open a new link for this end user")]
     LinkConsentLimit(u32),

@@ -199,8 +199,11 @@ async fn connection(
             if r.deleted_at.is_none() {
                 if let (Some(o), Value::Object(urls)) = (
                     v.as_object_mut(),
-                    serde_json::to_value(SignedUrlsView::from(reports::urls(&app, &r.id)))
-                        .unwrap_or(Value::Null),
+                    serde_json::to_value(SignedUrlsView::new(
+                        &app.public_url,
+                        &reports::grant(&app, &r.id),
+                    ))
+                    .unwrap_or(Value::Null),
                 ) {
                     o.extend(urls);
                 }

@@ -44,7 +44,8 @@ async fn create_link(
 ) -> Result<Json<Value>, ConsoleError> {
     sandbox_only(&app)?;
     let req: crate::dialects::data_api::views::LinkRequest = json_body(&body)?;
-    let valid = links::validate(&req.into())?;
+    let valid = links::validate(&req.into())
+        .map_err(crate::dialects::data_api::errors::wire_field_error)?;
     let made = links::create(&app, c.client()?, valid).await?;
     Ok(Json(
         json!({"linkId": made.link_id, "linkUrl": made.link_url}),

@@ -63,7 +63,9 @@ async fn start(State(app): State<App>, Form(form): Form<StartForm>) -> Response 
     };
     let created = match links::validate(&request) {
         Ok(valid) => links::create(&app, &client, valid).await,
-        Err(e) => Err(Error::Field(e)),
+        Err(e) => Err(Error::Field(
+            crate::dialects::data_api::errors::wire_field_error(e),
+        )),
     };
     match created {
         Ok(link) => {

@@ -7,7 +7,8 @@ use crate::App;
 use ponte_core::{FieldError, HttpUrl};
 use serde::Serialize;
 
-/// How a client appears in the hosted widget (white-label).
+/// How a client appears in the hosted widget (white-label). Serialized for
+/// Ponte's own widget and console pages, in their spelling, not a dialect's.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Branding {

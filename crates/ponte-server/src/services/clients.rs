@@ -14,6 +14,7 @@ use std::net::IpAddr;
 /// How long a rotated-out secret keeps working.
 pub const ROTATION_GRACE_MS: i64 = 24 * 3600 * 1000;
 
+/// The CLI prints it as CONTRACT §1 spells it, in no dialect's name.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NewCredentials {
@@ -155,6 +156,7 @@ pub async fn rotate_secret(app: &App, client_id: &str) -> Result<NewCredentials>
     })
 }
 
+/// The CLI prints it as CONTRACT §1 spells it, in no dialect's name.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RotatedWebhookSecret {
@@ -269,7 +271,7 @@ async fn authenticate_secret(
     }
 }
 
-/// `POST /data/v1/auth`: credentials for an access token.
+/// Credentials for an access token (every dialect's sign-in for a backend).
 pub async fn access_token(
     app: &App,
     from: Option<IpAddr>,
@@ -282,7 +284,7 @@ pub async fn access_token(
         .issue_access(&ClientId::from_trusted(client_id), &secret_id)?)
 }
 
-/// `POST /data/v1/auth/refresh`: a new access token for the bearer of one,
+/// A new access token for the bearer of one,
 /// only while the API secret it descends from still works. A secret rotated
 /// out (grace over) or revoked takes its whole line of tokens with it.
 pub async fn refresh_access_token(app: &App, who: &Bearer) -> Result<(String, i64)> {

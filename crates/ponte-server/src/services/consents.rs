@@ -88,12 +88,10 @@ pub async fn create(app: &App, bearer: &Bearer, req: ConsentInput) -> Result<Cre
 
     let code = text(&req.institution_code)
         .ok_or_else(|| FieldError::new(Field::Institution, "is required"))?;
-    let institution = app.directory.get(code).ok_or_else(|| {
-        FieldError::new(
-            Field::Institution,
-            format!("{code:?} is not an institution: see GET /data/v1/links/institutions"),
-        )
-    })?;
+    let institution = app
+        .directory
+        .get(code)
+        .ok_or_else(|| Error::UnknownInstitution(code.to_string()))?;
     // What the integrator's backend fixed on the link, the link token (the
     // end user's browser) may repeat but not change.
     let personal = fixed_or_sent(
@@ -271,7 +269,7 @@ pub async fn load_for(app: &App, bearer: &Bearer, consent_id: &str) -> Result<Co
     Ok(row)
 }
 
-/// `DELETE /data/v1/consents/{id}`: revoked here at once (an `AUTHORISED`
+/// The client ends a consent: revoked here at once (an `AUTHORISED`
 /// consent `REVOKED`, its data erased; one still awaiting authorisation
 /// `REJECTED`), the institution's tokens erased, and a job queued in the same
 /// transaction tells the institution, so no bank call holds up the request.
@@ -336,6 +334,7 @@ async fn reread(app: &App, consent_id: &str) -> Result<ConsentRow> {
 /// Tells the institution a consent ended here.
 pub const REVOKE_JOB_KIND: &str = "revoke_at_institution";
 
+// Stored in the jobs table: its spelling is a storage format (queued jobs must still read).
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct RevokeAtInstitution {

@@ -32,6 +32,7 @@ struct Account {
     transactions: Vec<RawTx>,
 }
 
+// Open Finance Brasil's own spelling of the records read here.
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase", default)]
 struct RawTx {

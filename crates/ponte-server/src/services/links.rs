@@ -6,8 +6,8 @@ use crate::services::{slots, text};
 use crate::tokens::{TokenKind, LINK_TOKEN_TTL_SECS};
 use crate::App;
 use ponte_core::{
-    Cnpj, ConsentStatus, Cpf, Email, EndUserKey, EndUserProfile, FieldError, HttpUrl, LinkId,
-    Phone, Product,
+    Cnpj, ConsentStatus, Cpf, Email, EndUserKey, EndUserProfile, Field, FieldError, HttpUrl,
+    LinkId, Phone, Product,
 };
 use ponte_store::LinkRow;
 use serde::{Deserialize, Serialize};
@@ -45,25 +45,25 @@ pub struct ValidLink {
 
 pub fn validate(req: &LinkInput) -> Result<ValidLink, FieldError> {
     let personal = text(&req.personal_tax_id)
-        .map(|v| Cpf::parse("personalTaxId", v))
+        .map(|v| Cpf::parse(Field::PersonalTaxId, v))
         .transpose()?;
     let business = text(&req.business_tax_id)
-        .map(|v| Cnpj::parse("businessTaxId", v))
+        .map(|v| Cnpj::parse(Field::BusinessTaxId, v))
         .transpose()?;
     if personal.is_none() && business.is_none() {
         return Err(FieldError::new(
-            "personalTaxId",
-            "a personalTaxId (CPF) or a businessTaxId (CNPJ) is required",
+            Field::PersonalTaxId,
+            "a person's CPF, or a business's CNPJ, is required",
         ));
     }
     let email = text(&req.email)
-        .map(|v| Email::parse("email", v))
+        .map(|v| Email::parse(Field::Email, v))
         .transpose()?;
     let phone = text(&req.phone)
-        .map(|v| Phone::parse("phone", v))
+        .map(|v| Phone::parse(Field::Phone, v))
         .transpose()?;
     let redirect_url = text(&req.redirect_url)
-        .map(|v| HttpUrl::parse("redirectUrl", v))
+        .map(|v| HttpUrl::parse(Field::RedirectUrl, v))
         .transpose()?;
     let callbacks = parse_callbacks(req.products_callback_url.as_ref())?;
     let external_info = match &req.external_info {
@@ -75,11 +75,16 @@ pub fn validate(req: &LinkInput) -> Result<ValidLink, FieldError> {
         }
         Some(Value::Object(_)) => {
             return Err(FieldError::new(
-                "externalInfo",
+                Field::ExternalInfo,
                 "must be at most 8 KiB and 50 keys",
             ))
         }
-        Some(_) => return Err(FieldError::new("externalInfo", "must be a JSON object")),
+        Some(_) => {
+            return Err(FieldError::new(
+                Field::ExternalInfo,
+                "must be a JSON object",
+            ))
+        }
     };
     Ok(ValidLink {
         details: LinkDetails {
@@ -101,7 +106,7 @@ pub fn parse_callbacks(raw: Option<&Value>) -> Result<BTreeMap<Product, HttpUrl>
         None | Some(Value::Null) => {}
         Some(Value::Object(m)) => {
             for (name, url) in m {
-                let field = format!("productsCallbackUrl.{name}");
+                let field = Field::ProductCallbacks.entry(name);
                 let product = Product::parse(name)
                     .ok_or_else(|| FieldError::new(field.clone(), "is not a product: use registration, accounts, creditCards, loans, investments or insights"))?;
                 let url = url
@@ -112,7 +117,7 @@ pub fn parse_callbacks(raw: Option<&Value>) -> Result<BTreeMap<Product, HttpUrl>
         }
         Some(_) => {
             return Err(FieldError::new(
-                "productsCallbackUrl",
+                Field::ProductCallbacks,
                 "must be an object of product name to URL",
             ))
         }

@@ -36,36 +36,44 @@ fn signature(app: &App, report_id: &str, format: Format, expires: i64) -> String
     URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
 }
 
-fn signed_url(app: &App, report_id: &str, format: Format, expires: i64) -> String {
-    let sig = signature(app, report_id, format, expires);
-    format!(
-        "{}/data/v1/reports/{report_id}/{}?expires={expires}&signature={sig}",
-        app.public_url,
-        format.path()
-    )
-}
-
-/// A report's fresh signed URLs and when they stop working.
+/// Leave to download a report (JSON and PDF) until `expires`: what a
+/// signed URL carries. The dialect that hands it out builds the URLs.
 #[derive(Debug, Clone)]
-pub struct SignedUrls {
-    pub download_url: String,
-    pub pdf_url: String,
-    pub expire_at_ms: i64,
+pub struct DownloadGrant {
+    pub report_id: String,
+    /// Unix seconds.
+    pub expires: i64,
+    pub json_signature: String,
+    pub pdf_signature: String,
 }
 
-/// Fresh download URLs (JSON and PDF) for a report.
-pub fn urls(app: &App, report_id: &str) -> SignedUrls {
+impl DownloadGrant {
+    pub fn expire_at_ms(&self) -> i64 {
+        self.expires * 1000
+    }
+
+    pub fn signature(&self, format: Format) -> &str {
+        match format {
+            Format::Json => &self.json_signature,
+            Format::Pdf => &self.pdf_signature,
+        }
+    }
+}
+
+/// A fresh grant (15 minutes) to download a report.
+pub fn grant(app: &App, report_id: &str) -> DownloadGrant {
     let expires = (app.clock.now_ms() + DOWNLOAD_TTL_MS) / 1000;
-    SignedUrls {
-        download_url: signed_url(app, report_id, Format::Json, expires),
-        pdf_url: signed_url(app, report_id, Format::Pdf, expires),
-        expire_at_ms: expires * 1000,
+    DownloadGrant {
+        report_id: report_id.to_string(),
+        expires,
+        json_signature: signature(app, report_id, Format::Json, expires),
+        pdf_signature: signature(app, report_id, Format::Pdf, expires),
     }
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum DownloadError {
-    #[error("the link is invalid or has expired; ask GET /data/v1/reports/{{id}} for a fresh one")]
+    #[error("the link is invalid or has expired")]
     Forbidden,
     #[error("the report was deleted when its consent was revoked")]
     Gone,
@@ -123,8 +131,6 @@ pub struct ReportDoc {
     pub latest_report_id: Option<String>,
     pub summary: Value,
     pub data: Box<RawValue>,
-    /// Fresh signed URLs (the API's view; not inside a download).
-    pub urls: Option<SignedUrls>,
 }
 
 /// Reports are versioned: each retrieval of a consent's product stores a new
@@ -163,11 +169,10 @@ pub async fn body(app: &App, conn: &mut ponte_store::Conn, row: &ReportRow) -> R
         latest_report_id: versions.last().cloned(),
         summary: serde_json::from_str::<Value>(&row.summary).unwrap_or(Value::Null),
         data,
-        urls: None,
     })
 }
 
-/// `GET /data/v1/reports/{id}` for the client that owns it.
+/// A report for the client that owns it.
 pub async fn view(
     app: &App,
     client_id: &ponte_core::ClientId,
@@ -178,8 +183,5 @@ pub async fn view(
         .await?
         .filter(|r| r.client_id == client_id.as_str())
         .ok_or(Error::NotFound("report"))?;
-    let mut doc = body(app, &mut conn, &row).await?;
-    drop(conn);
-    doc.urls = Some(urls(app, &row.id));
-    Ok(doc)
+    body(app, &mut conn, &row).await
 }

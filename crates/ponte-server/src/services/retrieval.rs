@@ -36,6 +36,7 @@ pub struct DataRequestInput {
     pub callbacks: Option<Value>,
 }
 
+// Stored in the jobs table: its spelling is a storage format (queued jobs must still read).
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct JobPayload {
@@ -232,6 +233,7 @@ async fn enqueue(
 /// Requests every product for a consent that just became `AUTHORISED`.
 pub const AUTO_DELIVERY_JOB_KIND: &str = "auto_deliver";
 
+// Stored in the jobs table: its spelling is a storage format (queued jobs must still read).
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct AutoDelivery {

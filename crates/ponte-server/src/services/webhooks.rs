@@ -60,7 +60,7 @@ pub fn target_url(client: &ClientRow, m: &WebhookMessageRow) -> Option<String> {
 /// Why a message to a disabled endpoint was not sent.
 pub fn disabled_error(url: &str, disabled_at: i64) -> String {
     format!(
-        "endpoint disabled after 410 Gone at {}: {url} (enable it again with POST /data/v1/webhooks/endpoints/enable, then replay)",
+        "endpoint disabled after 410 Gone at {}: {url} (enable it again, then replay)",
         rfc3339(disabled_at)
     )
 }
@@ -184,10 +184,7 @@ pub async fn replay(app: &App, client: &ClientId, id: &str) -> Result<ReplayQueu
         .await?
         .ok_or(Error::NotFound("webhook message"))?;
     if let Some((url, at)) = disabled_target(&mut tx, client, &message).await? {
-        return Err(Error::Conflict(format!(
-            "the endpoint {url} is disabled since it answered 410 Gone at {}; enable it (POST /data/v1/webhooks/endpoints/enable) and replay again",
-            rfc3339(at)
-        )));
+        return Err(Error::EndpointDisabled { url, at_ms: at });
     }
     if !ponte_store::replay_message(&mut tx, client.as_str(), id, app.clock.now_ms()).await? {
         return Err(Error::Conflict("the message is still pending".into()));

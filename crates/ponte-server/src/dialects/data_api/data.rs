@@ -116,7 +116,12 @@ pub(super) async fn get_report(
         Err(Error::Conflict(message)) => {
             Ok(error_response(StatusCode::GONE, "REPORT_DELETED", &message))
         }
-        other => Ok(Json(super::views::ReportView::from(other?)).into_response()),
+        other => {
+            let mut view = super::views::ReportView::from(other?);
+            let grant = reports::grant(&app, &view.report_id);
+            view.urls = Some(super::views::SignedUrlsView::new(&app.public_url, &grant));
+            Ok(Json(view).into_response())
+        }
     }
 }
 
@@ -198,9 +203,11 @@ pub(super) async fn signed_download(
                 .into_response()
         }
         Ok(doc) => ([private], Json(super::views::ReportView::from(doc))).into_response(),
-        Err(e @ reports::DownloadError::Forbidden) => {
-            error_response(StatusCode::FORBIDDEN, "INVALID_SIGNATURE", &e.to_string())
-        }
+        Err(e @ reports::DownloadError::Forbidden) => error_response(
+            StatusCode::FORBIDDEN,
+            "INVALID_SIGNATURE",
+            &format!("{e}; ask GET /data/v1/reports/{{id}} for a fresh one"),
+        ),
         Err(e @ reports::DownloadError::Gone) => {
             error_response(StatusCode::GONE, "REPORT_DELETED", &e.to_string())
         }

@@ -41,8 +41,15 @@ impl IntoResponse for ApiError {
                 "CONSENT_NOT_AUTHORISED",
                 Some("consentId".into()),
             ),
+            Error::UnknownInstitution(_) => (
+                StatusCode::BAD_REQUEST,
+                "INVALID_FIELD",
+                Some(wire_field(Field::Institution.name())),
+            ),
             Error::LinkConsentLimit(_) => (StatusCode::CONFLICT, "LINK_CONSENT_LIMIT", None),
-            Error::Conflict(_) => (StatusCode::CONFLICT, "CONFLICT", None),
+            Error::Conflict(_) | Error::EndpointDisabled { .. } => {
+                (StatusCode::CONFLICT, "CONFLICT", None)
+            }
             Error::Institution(_) => (StatusCode::BAD_GATEWAY, "INSTITUTION_ERROR", None),
             Error::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED", None),
             Error::Internal(e) => {
@@ -52,6 +59,14 @@ impl IntoResponse for ApiError {
         };
         let message = match &self.0 {
             Error::Field(f) => format!("{}: {}", wire_field(&f.field), f.message),
+            e @ Error::UnknownInstitution(_) => format!(
+                "{}: {e}: see GET /data/v1/links/institutions",
+                wire_field(Field::Institution.name())
+            ),
+            Error::EndpointDisabled { url, at_ms } => format!(
+                "the endpoint {url} is disabled since it answered 410 Gone at {}; enable it (POST /data/v1/webhooks/endpoints/enable) and replay again",
+                crate::clock::rfc3339(*at_ms)
+            ),
             Error::Token(TokenError::WrongKind) => "this kind of token cannot call this endpoint (access tokens are for your backend, link tokens for one link)".into(),
             other => other.to_string(),
         };
@@ -123,8 +138,16 @@ pub fn wire_field(name: &str) -> String {
         Field::ConsentIds => "consentId",
         Field::Products => "products",
         Field::ProductCallbacks => "productsCallbackUrl",
+        Field::ExternalInfo => "externalInfo",
     };
     format!("{wire}{rest}")
+}
+
+/// A field error renamed for the Data API's members, for surfaces that take
+/// the Data API's link body but answer in their own envelope (the Server
+/// API's and the console's link endpoints).
+pub fn wire_field_error(e: ponte_core::FieldError) -> ponte_core::FieldError {
+    ponte_core::FieldError::new(wire_field(&e.field), e.message)
 }
 
 #[cfg(test)]

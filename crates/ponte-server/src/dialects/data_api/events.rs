@@ -76,9 +76,8 @@ impl PayloadRenderer for Renderer {
                 .and_then(Value::as_str)
                 .map(str::to_string)
             {
-                let urls = super::views::SignedUrlsView::from(crate::services::reports::urls(
-                    app, &report_id,
-                ));
+                let grant = crate::services::reports::grant(app, &report_id);
+                let urls = super::views::SignedUrlsView::new(&app.public_url, &grant);
                 if let Ok(Value::Object(urls)) = serde_json::to_value(urls) {
                     body.extend(urls);
                 }

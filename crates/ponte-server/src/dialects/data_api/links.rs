@@ -95,7 +95,41 @@ pub(super) async fn get_link(
     responses((status = 200, description = "Institutions", body = Vec<Institution>), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn institutions(State(app): State<App>, headers: HeaderMap) -> ApiResult {
     bearer(&app, &headers, LINK).await?;
-    Ok(Json(app.directory.open_finance()).into_response())
+    let listed: Vec<InstitutionView> = app
+        .directory
+        .open_finance()
+        .iter()
+        .map(InstitutionView::from)
+        .collect();
+    Ok(Json(listed).into_response())
+}
+
+/// An institution as this dialect lists it (documented by `wire::Institution`);
+/// never its kind, endpoint or client credentials.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct InstitutionView<'a> {
+    institution_code: &'a str,
+    name: &'a str,
+    avatar: &'a str,
+    is_outage: bool,
+    institution_type: u8,
+    business_type: &'a str,
+    available_resources: &'a [ponte_core::Product],
+}
+
+impl<'a> From<&'a crate::services::directory::Institution> for InstitutionView<'a> {
+    fn from(i: &'a crate::services::directory::Institution) -> Self {
+        InstitutionView {
+            institution_code: &i.institution_code,
+            name: &i.name,
+            avatar: &i.avatar,
+            is_outage: i.is_outage,
+            institution_type: i.institution_type,
+            business_type: &i.business_type,
+            available_resources: &i.available_resources,
+        }
+    }
 }
 
 #[utoipa::path(post, path = "/data/v1/consents", tag = "Data API: Consents",

@@ -40,9 +40,15 @@ impl IntoResponse for ApiError {
             Error::Token(_) => (StatusCode::UNAUTHORIZED, "invalid_token", None),
             Error::NotFound(_) => (StatusCode::NOT_FOUND, "not_found", None),
             Error::Outage(_) => (StatusCode::SERVICE_UNAVAILABLE, "institution_outage", None),
-            Error::ConsentNotAuthorised(_) | Error::Conflict(_) | Error::LinkConsentLimit(_) => {
-                (StatusCode::CONFLICT, "conflict", None)
-            }
+            Error::UnknownInstitution(_) => (
+                StatusCode::BAD_REQUEST,
+                "invalid_field",
+                Some("institutionCode".to_string()),
+            ),
+            Error::ConsentNotAuthorised(_)
+            | Error::Conflict(_)
+            | Error::LinkConsentLimit(_)
+            | Error::EndpointDisabled { .. } => (StatusCode::CONFLICT, "conflict", None),
             Error::Institution(_) => (StatusCode::BAD_GATEWAY, "institution_error", None),
             Error::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "rate_limited", None),
             Error::Internal(e) => {

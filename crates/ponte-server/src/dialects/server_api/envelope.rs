@@ -109,13 +109,16 @@ impl ApiError {
                 Error::Token(_) => (unauthorized, "40103", String::new()),
                 Error::NotFound(_) => (StatusCode::NOT_FOUND, "40401", String::new()),
                 Error::Conflict(_)
+                | Error::EndpointDisabled { .. }
                 | Error::ConsentNotAuthorised(_)
                 | Error::LinkConsentLimit(_) => (StatusCode::CONFLICT, "40901", String::new()),
                 Error::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "42901", String::new()),
                 Error::Outage(_) => (StatusCode::SERVICE_UNAVAILABLE, "50301", String::new()),
                 Error::Institution(_) => (StatusCode::BAD_GATEWAY, "50201", String::new()),
                 // Mapped to 40002 in `From<Error>`; here only if built by hand.
-                Error::Field(_) | Error::Malformed { .. } => (bad, "40002", String::new()),
+                Error::Field(_) | Error::Malformed { .. } | Error::UnknownInstitution(_) => {
+                    (bad, "40002", String::new())
+                }
                 Error::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "50001", String::new()),
             },
         }

@@ -158,7 +158,9 @@ async fn open_link(State(app): State<App>, headers: HeaderMap, body: Bytes) -> A
     ))?;
     // The Data API link's members, as documented.
     let req: crate::dialects::data_api::views::LinkRequest = json_body(&body)?;
-    let valid = links::validate(&req.into()).map_err(crate::error::Error::from)?;
+    let valid = links::validate(&req.into()).map_err(|e| {
+        crate::error::Error::from(crate::dialects::data_api::errors::wire_field_error(e))
+    })?;
     let created = links::create_for_end_user(&app, &who.client_id, end_user, valid).await?;
     Ok(ok(LinkOpened {
         link_id: created.link_id,
