@@ -2,10 +2,12 @@
 //! optional `ponte.toml`, and validated with messages that name the variable.
 
 pub mod institutions;
+mod log_format;
 pub mod settings;
 
 use base64::Engine;
 pub use institutions::InstitutionEntry;
+pub use log_format::LogFormat;
 use settings::default_of;
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -56,28 +58,6 @@ pub struct Config {
     pub log_filter: String,
     /// `PONTE_LOG_FORMAT`.
     pub log_format: LogFormat,
-}
-
-/// How log lines are written to stderr.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LogFormat {
-    /// Human-readable; coloured only when stderr is a terminal.
-    Text,
-    /// One JSON object a line, for log collectors.
-    Json,
-}
-
-impl LogFormat {
-    pub fn parse(raw: Option<&str>) -> Result<LogFormat, ConfigError> {
-        match raw.map(|s| s.trim().to_ascii_lowercase()).as_deref() {
-            None | Some("") | Some("text") => Ok(LogFormat::Text),
-            Some("json") => Ok(LogFormat::Json),
-            Some(other) => Err(bad(
-                "PONTE_LOG_FORMAT",
-                format!("{other:?} is not text or json"),
-            )),
-        }
-    }
 }
 
 /// The bearer token `/metrics` wants; never printed.

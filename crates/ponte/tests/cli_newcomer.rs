@@ -358,6 +358,10 @@ fn config_check_prints_the_configuration_with_secrets_masked() {
         "{out}"
     );
     assert!(!out.contains("hunter2"), "{out}");
+    assert!(
+        out.contains("(generated into"),
+        "an unset master key is not shown as set: {out}"
+    );
     assert!(!data.exists(), "config check created the data dir");
 
     let printed = json(&ok(&[], &["config", "check", "--json"]));

@@ -8,16 +8,15 @@ use std::time::Duration;
 fn duration(d: Duration) -> String {
     let secs = d.as_secs();
     if d.subsec_millis() != 0 || secs == 0 {
-        format!("{}ms", d.as_millis())
-    } else if secs % 86_400 == 0 {
-        format!("{}d", secs / 86_400)
-    } else if secs % 3600 == 0 {
-        format!("{}h", secs / 3600)
-    } else if secs % 60 == 0 {
-        format!("{}m", secs / 60)
-    } else {
-        format!("{secs}s")
+        return format!("{}ms", d.as_millis());
     }
+    // The largest unit that divides it: 7200 s reads as 2h.
+    for (unit, suffix) in [(86_400, "d"), (3600, "h"), (60, "m")] {
+        if secs / unit * unit == secs {
+            return format!("{}{suffix}", secs / unit);
+        }
+    }
+    format!("{secs}s")
 }
 
 impl Config {
@@ -101,7 +100,12 @@ impl Config {
             },
             _ => return None,
         };
-        Some(masked(variable, &value))
+        // The key and the token are never read above; a URL may carry a password.
+        Some(if variable == "PONTE_DATABASE_URL" {
+            masked(variable, &value)
+        } else {
+            value
+        })
     }
 
     /// Every setting of the table with its value in force.
@@ -149,5 +153,13 @@ mod tests {
             Some("5s,5m,30m,2h,5h,10h,10h")
         );
         assert_eq!(defaults.value_of("PONTE_RETENTION").as_deref(), Some("30d"));
+        assert_eq!(
+            defaults.value_of("PONTE_MASTER_KEY").as_deref(),
+            Some("(generated into ./ponte-data/master.key)")
+        );
+        assert_eq!(
+            defaults.value_of("PONTE_METRICS_TOKEN").as_deref(),
+            Some("(none)")
+        );
     }
 }

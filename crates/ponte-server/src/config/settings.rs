@@ -237,6 +237,7 @@ mod tests {
         let sources = [
             include_str!("../config.rs"),
             include_str!("institutions.rs"),
+            include_str!("log_format.rs"),
         ]
         .concat();
         let pattern = regex::Regex::new(r#""(PONTE_[A-Z_]+)""#).unwrap_or_else(|e| panic!("{e}"));
