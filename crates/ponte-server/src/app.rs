@@ -31,6 +31,8 @@ pub struct Inner {
     pub client_requests: crate::ratelimit::ClientRateLimiter,
     /// Retrieved documents (local disk or S3).
     pub storage: crate::storage::Storage,
+    /// Start-up is complete: `/healthz` answers 503 until then.
+    started: std::sync::atomic::AtomicBool,
 }
 
 impl std::ops::Deref for App {
@@ -83,7 +85,18 @@ impl App {
             http,
             webhook_http,
             failed_logins: crate::ratelimit::FailureLimiter::new(10, 60_000),
+            started: std::sync::atomic::AtomicBool::new(false),
         })))
+    }
+
+    /// Start-up is over (the binary's own steps included): health checks pass.
+    pub fn mark_started(&self) {
+        self.started
+            .store(true, std::sync::atomic::Ordering::Release);
+    }
+
+    pub fn is_started(&self) -> bool {
+        self.started.load(std::sync::atomic::Ordering::Acquire)
     }
 }
 
@@ -104,9 +117,24 @@ async fn futures_join_all(handles: Vec<tokio::task::JoinHandle<()>>) {
 
 impl Server {
     /// Binds `config.listen` (port 0 picks one), opens the app, starts the
-    /// workers and serves until `stop`.
+    /// workers and serves until `stop`; healthy at once.
     pub async fn start(config: Config, clock: Clock) -> anyhow::Result<Server> {
-        let listener = TcpListener::bind(config.listen).await?;
+        let server = Server::start_pending(config, clock).await?;
+        server.app.mark_started();
+        Ok(server)
+    }
+
+    /// As `start`, but `/healthz` answers 503 until the caller has finished
+    /// its own start-up steps and calls `app.mark_started()`.
+    pub async fn start_pending(config: Config, clock: Clock) -> anyhow::Result<Server> {
+        let listener = TcpListener::bind(config.listen)
+            .await
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::AddrInUse => {
+                    anyhow::anyhow!("address {} is already in use (PONTE_LISTEN)", config.listen)
+                }
+                _ => anyhow::anyhow!("cannot listen on {} (PONTE_LISTEN): {e}", config.listen),
+            })?;
         let addr = listener.local_addr()?;
         let public_url = config
             .public_url

@@ -2,9 +2,13 @@
 //! optional `ponte.toml`, and validated with messages that name the variable.
 
 pub mod institutions;
+mod log_format;
+pub mod settings;
 
 use base64::Engine;
 pub use institutions::InstitutionEntry;
+pub use log_format::LogFormat;
+use settings::default_of;
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -48,6 +52,12 @@ pub struct Config {
     /// `PONTE_TRUSTED_PROXIES`: only a request from one of these comes with
     /// an `X-Forwarded-For` worth reading.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// The settings file read (`PONTE_CONFIG`, or `ponte.toml` when present).
+    pub config_file: Option<PathBuf>,
+    /// `PONTE_LOG`: the tracing filter.
+    pub log_filter: String,
+    /// `PONTE_LOG_FORMAT`.
+    pub log_format: LogFormat,
 }
 
 /// The bearer token `/metrics` wants; never printed.
@@ -88,8 +98,10 @@ impl Config {
         let mut values = BTreeMap::new();
         let file = std::env::var("PONTE_CONFIG").ok();
         let path = file.clone().unwrap_or_else(|| "ponte.toml".to_string());
+        let mut read_file = None;
         match std::fs::read_to_string(&path) {
             Ok(text) => {
+                read_file = Some(PathBuf::from(&path));
                 let table: toml::Table = text
                     .parse()
                     .map_err(|e| bad("PONTE_CONFIG", format!("{path}: {e}")))?;
@@ -109,7 +121,9 @@ impl Config {
                 values.insert(key, value);
             }
         }
-        Config::from_map(&values)
+        let mut config = Config::from_map(&values)?;
+        config.config_file = read_file;
+        Ok(config)
     }
 
     pub fn from_map(v: &BTreeMap<String, String>) -> Result<Config, ConfigError> {
@@ -119,7 +133,7 @@ impl Config {
                 .filter(|s| !s.is_empty())
         };
 
-        let listen = get("PONTE_LISTEN").unwrap_or_else(|| "127.0.0.1:8080".into());
+        let listen = get("PONTE_LISTEN").unwrap_or_else(|| default_of("PONTE_LISTEN"));
         let listen: SocketAddr = listen.parse().map_err(|_| {
             bad(
                 "PONTE_LISTEN",
@@ -143,7 +157,7 @@ impl Config {
         };
 
         let data_dir =
-            PathBuf::from(get("PONTE_DATA_DIR").unwrap_or_else(|| "./ponte-data".into()));
+            PathBuf::from(get("PONTE_DATA_DIR").unwrap_or_else(|| default_of("PONTE_DATA_DIR")));
         let database_url = get("PONTE_DATABASE_URL")
             .unwrap_or_else(|| format!("sqlite://{}/ponte.db?mode=rwc", data_dir.display()));
         if !(database_url.starts_with("sqlite:")
@@ -171,8 +185,8 @@ impl Config {
                 })?)
             }
         };
-        let schedule =
-            get("PONTE_WEBHOOK_RETRY_SCHEDULE").unwrap_or_else(|| "5s,5m,30m,2h,5h,10h,10h".into());
+        let schedule = get("PONTE_WEBHOOK_RETRY_SCHEDULE")
+            .unwrap_or_else(|| default_of("PONTE_WEBHOOK_RETRY_SCHEDULE"));
         let webhook_retry_schedule = schedule
             .split(',')
             .map(|s| {
@@ -193,7 +207,8 @@ impl Config {
             sandbox && listen.ip().is_loopback(),
         )?;
 
-        let retention_text = get("PONTE_RETENTION").unwrap_or_else(|| "30d".into());
+        let retention_text =
+            get("PONTE_RETENTION").unwrap_or_else(|| default_of("PONTE_RETENTION"));
         let retention = parse_duration(&retention_text)
             .filter(|d| *d >= Duration::from_secs(3600))
             .ok_or_else(|| {
@@ -212,8 +227,8 @@ impl Config {
                 ));
             }
         }
-        let document_retention_text =
-            get("PONTE_DOCUMENT_RETENTION").unwrap_or_else(|| "90d".into());
+        let document_retention_text = get("PONTE_DOCUMENT_RETENTION")
+            .unwrap_or_else(|| default_of("PONTE_DOCUMENT_RETENTION"));
         let document_retention = parse_duration(&document_retention_text)
             .filter(|d| *d >= Duration::from_secs(3600))
             .ok_or_else(|| {
@@ -228,8 +243,8 @@ impl Config {
             Some(path) => institutions::load(&path, &|var| std::env::var(var).ok())?,
         };
 
-        let duration_var = |variable: &str, default: &str| {
-            let text = get(variable).unwrap_or_else(|| default.to_string());
+        let duration_var = |variable: &str| {
+            let text = get(variable).unwrap_or_else(|| default_of(variable));
             parse_duration(&text)
                 .filter(|d| !d.is_zero())
                 .ok_or_else(|| {
@@ -239,12 +254,13 @@ impl Config {
                     )
                 })
         };
-        let header_timeout = duration_var("PONTE_HEADER_TIMEOUT", "10s")?;
-        let request_timeout = duration_var("PONTE_REQUEST_TIMEOUT", "30s")?;
-        let drain_timeout = duration_var("PONTE_DRAIN_TIMEOUT", "20s")?;
+        let header_timeout = duration_var("PONTE_HEADER_TIMEOUT")?;
+        let request_timeout = duration_var("PONTE_REQUEST_TIMEOUT")?;
+        let drain_timeout = duration_var("PONTE_DRAIN_TIMEOUT")?;
         let metrics_token = get("PONTE_METRICS_TOKEN").map(MetricsToken);
         let rate_limit = parse_rate_limit(get("PONTE_RATE_LIMIT"), get("PONTE_RATE_BURST"))?;
-        let max_consents_text = get("PONTE_MAX_CONSENTS_PER_LINK").unwrap_or_else(|| "10".into());
+        let max_consents_text = get("PONTE_MAX_CONSENTS_PER_LINK")
+            .unwrap_or_else(|| default_of("PONTE_MAX_CONSENTS_PER_LINK"));
         let max_consents_per_link = max_consents_text
             .trim()
             .parse::<u32>()
@@ -258,8 +274,13 @@ impl Config {
             })?;
 
         let trusted_proxies = parse_trusted_proxies(get("PONTE_TRUSTED_PROXIES"))?;
+        let log_filter = get("PONTE_LOG").unwrap_or_else(|| default_of("PONTE_LOG"));
+        let log_format = LogFormat::parse(get("PONTE_LOG_FORMAT").as_deref())?;
 
         Ok(Config {
+            config_file: None,
+            log_filter,
+            log_format,
             trusted_proxies,
             header_timeout,
             request_timeout,
@@ -319,7 +340,7 @@ fn parse_rate_limit(
     rate: Option<String>,
     burst: Option<String>,
 ) -> Result<Option<RateLimit>, ConfigError> {
-    let rate = rate.unwrap_or_else(|| "100/s".into());
+    let rate = rate.unwrap_or_else(|| default_of("PONTE_RATE_LIMIT"));
     if matches!(rate.to_ascii_lowercase().as_str(), "off" | "none" | "0") {
         return Ok(None);
     }
@@ -346,7 +367,7 @@ fn parse_rate_limit(
             )
         })?;
     let burst = match burst {
-        None => 300,
+        None => default_of("PONTE_RATE_BURST").parse().unwrap_or(300),
         Some(b) => b.parse::<u32>().ok().filter(|b| *b > 0).ok_or_else(|| {
             bad(
                 "PONTE_RATE_BURST",
@@ -373,5 +394,6 @@ pub fn parse_duration(s: &str) -> Option<Duration> {
     Some(Duration::from_secs(secs))
 }
 
+mod describe;
 #[cfg(test)]
 mod tests;

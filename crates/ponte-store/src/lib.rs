@@ -52,6 +52,91 @@ pub enum StoreError {
     File(#[from] std::io::Error),
     #[error("unsupported database URL {0:?}: use sqlite://… or postgres://…")]
     UnsupportedUrl(String),
+    /// The database could not be reached at start; the message says why in
+    /// words (refused, unreachable, authentication, missing database).
+    #[error("cannot connect to the database at {target}: {cause}")]
+    Connect { target: String, cause: String },
+}
+
+/// How long start-up waits for the first database connection: a wrong host
+/// fails the start in seconds, not after the pool's 30 s acquire timeout.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The URL without its password, for messages.
+fn redacted(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("********"));
+            u.to_string()
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Why a first connection failed, in the words an operator searches for.
+fn connect_cause(e: &sqlx::Error) -> String {
+    use std::io::ErrorKind;
+    match e {
+        sqlx::Error::Io(io) => match io.kind() {
+            ErrorKind::ConnectionRefused => {
+                "connection refused (is PostgreSQL running on that host and port?)".into()
+            }
+            ErrorKind::TimedOut => "host unreachable (no answer)".into(),
+            ErrorKind::NotFound => format!("no such file or directory ({io})"),
+            _ => {
+                let text = io.to_string();
+                if text.contains("lookup") || text.contains("resolve") {
+                    format!("host not found ({text})")
+                } else if text.contains("unreachable") {
+                    format!("host unreachable ({text})")
+                } else {
+                    text
+                }
+            }
+        },
+        sqlx::Error::Database(db) => match db.code().as_deref() {
+            Some("28P01") | Some("28000") => format!("authentication failed ({})", db.message()),
+            Some("3D000") => format!("database does not exist ({})", db.message()),
+            // SQLITE_CANTOPEN: the folder is missing or not writable.
+            Some("14") => format!("cannot open the database file ({})", db.message()),
+            _ => db.message().to_string(),
+        },
+        sqlx::Error::PoolTimedOut => "host unreachable (no answer)".into(),
+        other => other.to_string(),
+    }
+}
+
+/// The first connection of a pool, within `CONNECT_TIMEOUT`.
+async fn connect_pool(
+    url: &str,
+    pool: AnyPoolOptions,
+    options: AnyConnectOptions,
+) -> Result<AnyPool> {
+    let failed = |cause: String| StoreError::Connect {
+        target: redacted(url),
+        cause,
+    };
+    let no_answer = || {
+        failed(format!(
+            "host unreachable (no answer within {} s)",
+            CONNECT_TIMEOUT.as_secs()
+        ))
+    };
+    // One plain connection first: the pool retries a refused connection
+    // until its timeout and then reports only that it timed out.
+    let probe = <sqlx::AnyConnection as sqlx::Connection>::connect_with(&options);
+    match tokio::time::timeout(CONNECT_TIMEOUT, probe).await {
+        Ok(Ok(conn)) => {
+            let _ = sqlx::Connection::close(conn).await;
+        }
+        Ok(Err(e)) => return Err(failed(connect_cause(&e))),
+        Err(_) => return Err(no_answer()),
+    }
+    match tokio::time::timeout(CONNECT_TIMEOUT, pool.connect_with(options)).await {
+        Ok(Ok(pool)) => Ok(pool),
+        Ok(Err(e)) => Err(failed(connect_cause(&e))),
+        Err(_) => Err(no_answer()),
+    }
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -98,10 +183,10 @@ impl Store {
         let store = match backend {
             Backend::Sqlite => {
                 files::restrict_sqlite_files(url)?;
-                let writer = sqlite_pool(1).connect_with(options.clone()).await?;
+                let writer = connect_pool(url, sqlite_pool(1), options.clone()).await?;
                 // WAL is a property of the file: set once, before the readers open it.
                 writer.execute("PRAGMA journal_mode = WAL").await?;
-                let reader = sqlite_pool(4).connect_with(options).await?;
+                let reader = connect_pool(url, sqlite_pool(4), options).await?;
                 Store {
                     backend,
                     writer,
@@ -111,9 +196,8 @@ impl Store {
             Backend::Postgres => {
                 let pool = AnyPoolOptions::new()
                     .max_connections(16)
-                    .acquire_timeout(Duration::from_secs(30))
-                    .connect_with(options)
-                    .await?;
+                    .acquire_timeout(Duration::from_secs(30));
+                let pool = connect_pool(url, pool, options).await?;
                 Store {
                     backend,
                     writer: pool.clone(),
@@ -258,5 +342,39 @@ pub(crate) mod testing {
         Store::open(&format!("{head}/{name}"))
             .await
             .expect("postgres store")
+    }
+}
+
+#[cfg(test)]
+mod connect_tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_refused_connection_is_named_and_the_password_is_not() {
+        // Port 1 on loopback: nothing listens, the refusal is immediate.
+        let err = match Store::open("postgres://ponte:hunter2@127.0.0.1:1/ponte").await {
+            Err(e) => e.to_string(),
+            Ok(_) => panic!("connected to port 1"),
+        };
+        assert!(err.contains("connection refused"), "{err}");
+        assert!(
+            err.contains("127.0.0.1:1") && !err.contains("hunter2"),
+            "{err}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_missing_database_is_named() {
+        let Ok(base) = std::env::var("PONTE_TEST_POSTGRES_URL") else {
+            return;
+        };
+        let Some((head, _)) = base.rsplit_once('/') else {
+            return;
+        };
+        let err = match Store::open(&format!("{head}/ponte_no_such_database")).await {
+            Err(e) => e.to_string(),
+            Ok(_) => panic!("a database that does not exist opened"),
+        };
+        assert!(err.contains("database does not exist"), "{err}");
     }
 }

@@ -1,22 +1,33 @@
 //! `ponte`: the command line. Wiring only; everything else is in ponte-server.
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use ponte_server::clock::Clock;
-use ponte_server::config::Config;
-use ponte_server::services::clients;
+use ponte_server::config::{Config, LogFormat};
+use ponte_server::services::clients as client_service;
 use ponte_server::{App, Server};
 use std::process::ExitCode;
 
+mod clients;
+mod clients_update;
+mod clients_view;
+mod config_check;
 mod console;
+mod database;
+mod healthcheck;
 mod sandbox;
 
 #[derive(Parser)]
 #[command(
     name = "ponte",
     version,
-    about = "Self-hostable financial-data link platform"
+    about = "Self-hostable financial-data link platform",
+    after_help = "Every command but `serve` works on the database `ponte serve` uses: run it with the same PONTE_DATA_DIR / PONTE_DATABASE_URL (see `ponte serve --help`)."
 )]
 struct Cli {
+    /// Create the data directory and database when there is none (every
+    /// command but `serve` refuses to, so a typo cannot start an empty one).
+    #[arg(long, global = true)]
+    init: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -27,10 +38,18 @@ enum Command {
     Serve,
     /// Bring the database schema up to date and exit.
     Migrate,
+    /// Exit 0 when the server on this machine (PONTE_LISTEN) answers
+    /// /healthz with 200: for a container HEALTHCHECK.
+    Healthcheck,
+    /// Check the configuration (as `serve` reads it) and print it, secrets masked.
+    Config {
+        #[command(subcommand)]
+        command: config_check::ConfigCommand,
+    },
     /// Manage clients (integrators).
     Clients {
         #[command(subcommand)]
-        command: ClientsCommand,
+        command: clients::ClientsCommand,
     },
     /// Inspect and replay a client's webhook deliveries (JSON output).
     Webhooks {
@@ -53,11 +72,12 @@ enum Command {
 enum WebhooksCommand {
     /// Messages, newest first.
     List {
-        #[arg(long)]
-        client: String,
+        #[command(flatten)]
+        client: clients::ClientIdArg,
         /// pending, delivered or dead
         #[arg(long)]
         status: Option<String>,
+        /// How many messages at most.
         #[arg(long, default_value_t = 50)]
         limit: i64,
         /// The nextCursor of the previous page.
@@ -66,15 +86,17 @@ enum WebhooksCommand {
     },
     /// One message with every attempt.
     Show {
-        #[arg(long)]
-        client: String,
+        #[command(flatten)]
+        client: clients::ClientIdArg,
+        /// The message id.
         #[arg(long)]
         id: String,
     },
     /// Send a message again, or every message that died since a time.
     Replay {
-        #[arg(long)]
-        client: String,
+        #[command(flatten)]
+        client: clients::ClientIdArg,
+        /// The message id.
         #[arg(
             long,
             required_unless_present = "dead_since",
@@ -87,108 +109,53 @@ enum WebhooksCommand {
     },
     /// Enable again a webhook URL that a 410 Gone disabled.
     EnableEndpoint {
-        #[arg(long = "client-id", visible_alias = "client", value_name = "ID")]
-        client: String,
+        #[command(flatten)]
+        client: clients::ClientIdArg,
+        /// The webhook URL to enable.
         #[arg(long)]
         url: String,
     },
 }
 
-#[derive(Subcommand)]
-enum ClientsCommand {
-    /// Create a client; its secrets are printed once.
-    Create {
-        #[arg(long)]
-        name: String,
-        /// Where events (CONSENT_STATUS_CHANGED…) are posted.
-        #[arg(long)]
-        webhook_url: Option<String>,
-        /// Where reports are posted, if not to --webhook-url.
-        #[arg(long)]
-        report_webhook_url: Option<String>,
-        /// Retrieve every allowed product as soon as a consent is authorised.
-        #[arg(long)]
-        auto_delivery: bool,
-        #[arg(long)]
-        json: bool,
-    },
-    /// Issue a new API secret; the old one keeps working for 24 hours.
-    RotateSecret {
-        #[arg(long)]
-        client: String,
-        #[arg(long)]
-        json: bool,
-    },
-    /// End every API secret of a client at once (it leaked) and issue a new
-    /// one; tokens obtained with the old secret can no longer be refreshed.
-    RevokeSecret {
-        /// The client id (or give it as --client).
-        #[arg(value_name = "CLIENT", required_unless_present = "client_flag")]
-        client: Option<String>,
-        #[arg(long = "client", value_name = "ID", conflicts_with = "client")]
-        client_flag: Option<String>,
-        #[arg(long)]
-        json: bool,
-    },
-    /// Delete a client with all its data: end users, links, consents,
-    /// reports, webhook log. It cannot be undone.
-    Delete {
-        /// The client id (or give it as --client).
-        #[arg(value_name = "CLIENT", required_unless_present = "client_flag")]
-        client: Option<String>,
-        #[arg(long = "client", value_name = "ID", conflicts_with = "client")]
-        client_flag: Option<String>,
-    },
-    /// Change how the client appears in the hosted widget (white-label); an
-    /// empty value clears a setting. Prints the branding as it now is.
-    Update {
-        #[arg(long = "client-id", visible_alias = "client", value_name = "ID")]
-        client: String,
-        /// The name end users see (at most 60 characters).
-        #[arg(long)]
-        display_name: Option<String>,
-        /// An https URL of the logo.
-        #[arg(long)]
-        logo_url: Option<String>,
-        /// A hex colour such as #0f766e; one too light for white text is darkened.
-        #[arg(long)]
-        primary_color: Option<String>,
-        #[arg(long)]
-        privacy_policy_url: Option<String>,
-        /// Origins allowed to frame the widget, space- or comma-separated.
-        #[arg(long)]
-        frame_origins: Option<String>,
-        /// Register a redirect URL (repeatable): once a client has any, every
-        /// redirectUrl on its links and consents must be one of them exactly.
-        #[arg(long = "redirect-url", value_name = "URL")]
-        redirect_urls: Vec<String>,
-        /// Forget every registered redirect URL first (none: no check).
-        #[arg(long)]
-        clear_redirect_urls: bool,
-        #[arg(long)]
-        json: bool,
-    },
-    /// Issue a new whsec_ webhook secret; for 24 hours webhooks are signed by both.
-    RotateWebhookSecret {
-        #[arg(long = "client-id", visible_alias = "client", value_name = "ID")]
-        client: String,
-        #[arg(long)]
-        json: bool,
-    },
+/// The command line, with `serve --help` ending in the table of settings.
+fn command_line() -> clap::Command {
+    Cli::command().mut_subcommand("serve", |serve| {
+        serve.after_help(ponte_server::config::settings::help_section())
+    })
+}
+
+/// Log lines on stderr: colour only on a terminal, JSON on request.
+fn init_logging(filter: &str, format: LogFormat) {
+    use std::io::IsTerminal;
+    let filter = tracing_subscriber::EnvFilter::try_new(filter)
+        .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into());
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.with_ansi(std::io::stderr().is_terminal()).init(),
+    }
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("PONTE_LOG")
-                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
-    let cli = Cli::parse();
+    let matches = command_line().get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     if let Command::Sandbox { command } = cli.command {
         // The sandbox stands alone: Ponte's configuration is not read.
+        let filter = std::env::var("PONTE_LOG").unwrap_or_default();
+        let format = match LogFormat::parse(std::env::var("PONTE_LOG_FORMAT").ok().as_deref()) {
+            Ok(f) => f,
+            Err(e) => {
+                eprintln!("ponte: invalid configuration: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        init_logging(&filter, format);
         return match sandbox::run(command).await {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
@@ -204,7 +171,8 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match run(cli.command, config).await {
+    init_logging(&config.log_filter, config.log_format);
+    match run(cli.command, config, cli.init).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("ponte: {e:#}");
@@ -213,74 +181,86 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run(command: Command, config: Config) -> anyhow::Result<()> {
-    ponte_server::crypto::create_private_dir(&config.data_dir)?;
+/// The application on the configured database, for a one-off command.
+async fn open_app(config: Config) -> anyhow::Result<App> {
+    let public = config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", config.listen));
+    App::new(config, public, Clock::default()).await
+}
+
+async fn run(command: Command, config: Config, init: bool) -> anyhow::Result<()> {
+    match &command {
+        // `serve` makes its embedded default on a fresh machine: the
+        // README's first command must just work.
+        Command::Serve => ponte_server::crypto::create_private_dir(&config.data_dir)?,
+        Command::Config { .. } | Command::Sandbox { .. } | Command::Healthcheck => {}
+        _ => database::ensure_exists(&config, init)?,
+    }
     match command {
         Command::Serve => serve(config).await,
         Command::Sandbox { .. } => unreachable!("handled before the configuration is read"),
+        Command::Config { command } => config_check::run(&config, command),
+        Command::Healthcheck => healthcheck::run(&config).await,
         Command::Migrate => {
             ponte_store::Store::open(&config.database_url).await?;
             eprintln!("database is up to date");
             Ok(())
         }
         Command::ConsoleUsers { command } => {
-            let public = config
-                .public_url
-                .clone()
-                .unwrap_or_else(|| format!("http://{}", config.listen));
-            let app = App::new(config, public, Clock::default()).await?;
+            let app = open_app(config).await?;
             console::run(&app, command).await
         }
         Command::Webhooks { command } => {
             use ponte_server::dialects::data_api::views;
             use ponte_server::services::webhooks;
             // The CLI prints what the Data API answers.
-            let public = config
-                .public_url
-                .clone()
-                .unwrap_or_else(|| format!("http://{}", config.listen));
-            let app = App::new(config, public, Clock::default()).await?;
-            let client = |id: &str| ponte_server::services::clients::client_id(id);
+            let app = open_app(config).await?;
+            let client_id = client_service::client_id;
             let out = match command {
                 WebhooksCommand::List {
-                    client: c,
+                    client,
                     status,
                     limit,
                     cursor,
                 } => webhooks::list(
                     &app,
-                    &client(&c),
+                    &client_id(&client.client_id),
                     status.as_deref(),
                     cursor.as_deref(),
                     Some(limit),
                 )
                 .await
                 .map(|p| serde_json::to_value(views::MessagePageView::from(p)).unwrap_or_default()),
-                WebhooksCommand::Show { client: c, id } => {
-                    webhooks::show(&app, &client(&c), &id).await.map(|d| {
-                        serde_json::to_value(views::MessageDetailView::from(d)).unwrap_or_default()
-                    })
+                WebhooksCommand::Show { client, id } => {
+                    webhooks::show(&app, &client_id(&client.client_id), &id)
+                        .await
+                        .map(|d| {
+                            serde_json::to_value(views::MessageDetailView::from(d))
+                                .unwrap_or_default()
+                        })
                 }
                 WebhooksCommand::Replay {
-                    client: c,
+                    client,
                     id: Some(id),
                     ..
-                } => webhooks::replay(&app, &client(&c), &id).await.map(|r| {
-                    serde_json::to_value(views::ReplayedView::from(r)).unwrap_or_default()
-                }),
+                } => webhooks::replay(&app, &client_id(&client.client_id), &id)
+                    .await
+                    .map(|r| {
+                        serde_json::to_value(views::ReplayedView::from(r)).unwrap_or_default()
+                    }),
                 WebhooksCommand::Replay {
-                    client: c,
-                    dead_since,
-                    ..
+                    client, dead_since, ..
                 } => webhooks::replay_dead_since(
                     &app,
-                    &client(&c),
+                    &client_id(&client.client_id),
                     dead_since.as_deref().unwrap_or_default(),
                 )
                 .await
                 .map(|r| serde_json::to_value(views::BulkReplayView::from(r)).unwrap_or_default()),
-                WebhooksCommand::EnableEndpoint { client: c, url } => {
-                    webhooks::enable_endpoint(&app, &client(&c), &url)
+                WebhooksCommand::EnableEndpoint { client, url } => {
+                    webhooks::enable_endpoint(&app, &client_id(&client.client_id), &url)
                         .await
                         .map(|e| {
                             serde_json::to_value(views::EndpointEnabledView::from(e))
@@ -302,159 +282,8 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Clients { command } => {
-            let public = config
-                .public_url
-                .clone()
-                .unwrap_or_else(|| format!("http://{}", config.listen));
-            let app = App::new(config, public, Clock::default()).await?;
-            let (creds, json) = match command {
-                ClientsCommand::Create {
-                    name,
-                    webhook_url,
-                    report_webhook_url,
-                    auto_delivery,
-                    json,
-                } => {
-                    let new = clients::parse_new_client(
-                        &name,
-                        webhook_url.as_deref(),
-                        report_webhook_url.as_deref(),
-                        auto_delivery,
-                    )
-                    .map_err(flag_error)?;
-                    (clients::create(&app, new).await.map_err(flag_error)?, json)
-                }
-                ClientsCommand::Update {
-                    client,
-                    display_name,
-                    logo_url,
-                    primary_color,
-                    privacy_policy_url,
-                    frame_origins,
-                    redirect_urls,
-                    clear_redirect_urls,
-                    json,
-                } => {
-                    let redirects_only = display_name.is_none()
-                        && logo_url.is_none()
-                        && primary_color.is_none()
-                        && privacy_policy_url.is_none()
-                        && frame_origins.is_none();
-                    if clear_redirect_urls || !redirect_urls.is_empty() {
-                        let now = update_redirect_urls(
-                            &app,
-                            &client,
-                            &redirect_urls,
-                            clear_redirect_urls,
-                        )
-                        .await?;
-                        if redirects_only {
-                            let out = serde_json::json!({ "redirectUrls": now });
-                            if json {
-                                println!("{out}");
-                            } else {
-                                println!("{}", serde_json::to_string_pretty(&out)?);
-                            }
-                            return Ok(());
-                        }
-                    }
-                    let change = clients::BrandingChange {
-                        display_name: display_name.as_deref(),
-                        logo_url: logo_url.as_deref(),
-                        primary_color: primary_color.as_deref(),
-                        privacy_policy_url: privacy_policy_url.as_deref(),
-                        frame_origins: frame_origins.as_deref(),
-                    };
-                    let branding = clients::update_branding(&app, &client, &change)
-                        .await
-                        .map_err(|e| match e {
-                            ponte_server::Error::NotFound(_) => {
-                                anyhow::anyhow!("--client-id {client}: no such client")
-                            }
-                            other => flag_error(other),
-                        })?;
-                    if json {
-                        println!("{}", serde_json::to_string(&branding)?);
-                    } else {
-                        println!("{}", serde_json::to_string_pretty(&branding)?);
-                    }
-                    if let (Some(given), Some(used)) =
-                        (&branding.primary_color, branding.readable_color())
-                    {
-                        if *given != used {
-                            eprintln!("--primary-color {given} is too light for white text; the widget uses {used}");
-                        }
-                    }
-                    return Ok(());
-                }
-                ClientsCommand::RotateWebhookSecret { client, json } => {
-                    let rotated = clients::rotate_webhook_secret(&app, &client)
-                        .await
-                        .map_err(|e| anyhow::anyhow!("--client-id {client}: {e}"))?;
-                    if json {
-                        println!("{}", serde_json::to_string(&rotated)?);
-                    } else {
-                        println!("clientId:      {}\nwebhookSecret: {}\n(the secret is shown only now; until {} webhooks are signed by the previous secret too)", rotated.client_id, rotated.webhook_secret, rotated.previous_secret_expires_at);
-                    }
-                    return Ok(());
-                }
-                ClientsCommand::Delete {
-                    client,
-                    client_flag,
-                } => {
-                    let client = client.or(client_flag).unwrap_or_default();
-                    // The institutions hear of it first, while the consents exist.
-                    let revoked = ponte_server::services::revoke_all::revoke_client_consents(
-                        &app,
-                        &client,
-                        std::time::Duration::from_secs(30),
-                    )
-                    .await
-                    .map_err(|e| anyhow::anyhow!("--client {client}: {e}"))?;
-                    if revoked.confirmed > 0 {
-                        eprintln!(
-                            "{} consents revoked at their institutions",
-                            revoked.confirmed
-                        );
-                    }
-                    if !revoked.unconfirmed.is_empty() {
-                        eprintln!(
-                            "could not confirm the revocation at the institution of: {}",
-                            revoked.unconfirmed.join(", ")
-                        );
-                    }
-                    clients::delete(&app, &client)
-                        .await
-                        .map_err(|e| anyhow::anyhow!("--client {client}: {e}"))?;
-                    eprintln!("client {client} deleted with all its data");
-                    return Ok(());
-                }
-                ClientsCommand::RevokeSecret {
-                    client,
-                    client_flag,
-                    json,
-                } => {
-                    let client = client.or(client_flag).unwrap_or_default();
-                    (
-                        clients::revoke_secret(&app, &client)
-                            .await
-                            .map_err(|e| anyhow::anyhow!("--client {client}: {e}"))?,
-                        json,
-                    )
-                }
-                ClientsCommand::RotateSecret { client, json } => (
-                    clients::rotate_secret(&app, &client)
-                        .await
-                        .map_err(|e| anyhow::anyhow!("--client {client}: {e}"))?,
-                    json,
-                ),
-            };
-            if json {
-                println!("{}", serde_json::to_string(&creds)?);
-            } else {
-                println!("clientId:      {}\napiKey:        {}\napiSecret:     {}\nwebhookSecret: {}\n(the secret is shown only now)", creds.client_id, creds.api_key, creds.api_secret, creds.webhook_secret);
-            }
-            Ok(())
+            let app = open_app(config).await?;
+            clients::run(&app, command).await
         }
     }
 }
@@ -481,10 +310,12 @@ fn flag_error(e: impl std::fmt::Display) -> anyhow::Error {
 async fn serve(config: Config) -> anyhow::Result<()> {
     let data_dir = config.data_dir.clone();
     let sandbox = config.sandbox;
-    let server = Server::start(config, Clock::default()).await?;
+    // Healthy only once the sandbox credentials file is written: a script
+    // that waits for /healthz may read it straight away.
+    let server = Server::start_pending(config, Clock::default()).await?;
     let url = server.app.public_url.clone();
     if sandbox {
-        if let Some(creds) = clients::ensure_sandbox_client(&server.app).await? {
+        if let Some(creds) = client_service::ensure_sandbox_client(&server.app).await? {
             let file = data_dir.join("sandbox-client.json");
             let console_url =
                 ponte_server::services::console::ensure_sandbox_user(&server.app, &creds.client_id)
@@ -510,6 +341,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             );
         }
     }
+    server.app.mark_started();
     println!("ponte listening on {url}");
     stop_signal().await;
     tracing::info!("shutting down");
@@ -530,19 +362,31 @@ async fn stop_signal() {
     let _ = ctrl_c.await;
 }
 
-/// `clients update --redirect-url/--clear-redirect-urls`: the URLs now registered.
-async fn update_redirect_urls(
-    app: &ponte_server::App,
-    client: &str,
-    add: &[String],
-    clear: bool,
-) -> anyhow::Result<Vec<String>> {
-    ponte_server::services::redirect_urls::update(app, client, add, clear)
-        .await
-        .map_err(|e| match e {
-            ponte_server::Error::NotFound(_) => {
-                anyhow::anyhow!("--client-id {client}: no such client")
+#[cfg(test)]
+mod tests {
+    /// A newcomer reads `--help`: no flag or subcommand may be left unexplained.
+    #[test]
+    fn every_flag_and_subcommand_has_help_text() {
+        fn walk(command: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for arg in command.get_arguments() {
+                let id = arg.get_id().as_str();
+                if matches!(id, "help" | "version") {
+                    continue;
+                }
+                if arg.get_help().is_none() && arg.get_long_help().is_none() {
+                    missing.push(format!("{path} {id}"));
+                }
             }
-            other => flag_error(other),
-        })
+            for sub in command.get_subcommands() {
+                let sub_path = format!("{path} {}", sub.get_name());
+                if sub.get_name() != "help" && sub.get_about().is_none() {
+                    missing.push(sub_path.clone());
+                }
+                walk(sub, &sub_path, missing);
+            }
+        }
+        let mut missing = Vec::new();
+        walk(&super::command_line(), "ponte", &mut missing);
+        assert!(missing.is_empty(), "no help text: {missing:?}");
+    }
 }

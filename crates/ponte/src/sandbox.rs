@@ -48,6 +48,7 @@ pub enum SandboxCommand {
         /// The URL `ponte sandbox serve` printed (its public URL).
         #[arg(long, env = "PONTE_SANDBOX_PUBLIC_URL", value_name = "URL")]
         base_url: String,
+        /// The OAuth client id given to `ponte sandbox serve`.
         #[arg(long, env = "PONTE_SANDBOX_CLIENT_ID", value_name = "ID")]
         client_id: String,
         /// Written into the file instead of the secret, which Ponte reads from it at start.

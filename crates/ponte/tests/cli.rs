@@ -358,6 +358,7 @@ async fn a_retrieval_killed_with_sigkill_is_finished_after_a_restart_and_deliver
     let (ok, out, err) = ponte(
         dir.path(),
         &[
+            "--init",
             "clients",
             "create",
             "--name",

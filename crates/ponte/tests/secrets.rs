@@ -67,7 +67,7 @@ async fn revoke_while_serving(dir: &std::path::Path, url: &str) {
     let (status, _) = post(&format!("{base}/data/v1/auth"), None, creds(&fresh)).await;
     assert_eq!(status, 401, "a deleted client has no credentials");
     let (ok, _, err) = ponte(dir, &url, &["clients", "delete", "--client", client]);
-    assert!(!ok && err.contains("not found"), "{err}");
+    assert!(!ok && err.contains("no such client"), "{err}");
 
     // The flag spelling works too, and an unknown client is named.
     let (ok, _, err) = ponte(
@@ -76,7 +76,7 @@ async fn revoke_while_serving(dir: &std::path::Path, url: &str) {
         &["clients", "revoke-secret", "--client", "nobody"],
     );
     assert!(!ok);
-    assert!(err.contains("--client nobody"), "{err}");
+    assert!(err.contains("--client-id nobody"), "{err}");
 }
 
 fn run(postgres: bool) {

@@ -117,6 +117,8 @@ impl Node {
 fn create_client(dir: &Path, vars: &[(&str, &str)], webhook_url: &str) -> Value {
     let out = Command::new(PONTE)
         .args([
+            // The client is made before the first `serve`: nothing exists yet.
+            "--init",
             "clients",
             "create",
             "--name",

@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 pub fn routes() -> Router<App> {
     Router::new()
         .route("/", get(index))
-        .route("/healthz", get(|| async { Json(json!({"status": "ok"})) }))
+        .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics_text))
         .route("/.well-known/jwks.json", get(jwks))
@@ -24,6 +24,21 @@ pub fn routes() -> Router<App> {
             super::openapi::REDOC_PATH,
             get(super::openapi::redoc_bundle),
         )
+}
+
+/// Healthy once start-up is complete (migrations run, the sandbox
+/// credentials file written): an orchestrator or a script polling it may use
+/// the server as soon as it answers 200.
+async fn healthz(State(app): State<App>) -> Response {
+    if app.is_started() {
+        Json(json!({"status": "ok"})).into_response()
+    } else {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({"status": "starting"})),
+        )
+            .into_response()
+    }
 }
 
 /// Where to go from the root: browsers are sent to the reference, programs

@@ -1,0 +1,123 @@
+//! `ponte clients list` and `ponte clients show`: what a client is set to,
+//! never its secrets (only a masked placeholder says one exists).
+
+use ponte_server::services::branding;
+use ponte_server::App;
+use serde_json::{json, Value};
+
+/// Secrets are stored hashed or sealed; all the CLI ever says is that one is set.
+const MASKED_API_SECRET: &str = "sk_********";
+const MASKED_WEBHOOK_SECRET: &str = "whsec_********";
+
+fn time(ms: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_else(|| ms.to_string())
+}
+
+fn summary(row: &ponte_store::ClientRow) -> Value {
+    json!({
+        "clientId": row.id,
+        "name": row.name,
+        "apiKey": row.api_key,
+        "webhookUrl": row.webhook_url,
+        "reportWebhookUrl": row.report_webhook_url,
+        "autoDelivery": row.auto_delivery != 0,
+        "createdAt": time(row.created_at),
+    })
+}
+
+pub async fn list(app: &App, json: bool) -> anyhow::Result<()> {
+    let rows = {
+        let mut conn = app.store.read().await?;
+        ponte_store::list_clients(&mut conn).await?
+    };
+    if json {
+        let all: Vec<Value> = rows.iter().map(summary).collect();
+        println!("{}", serde_json::to_string_pretty(&all)?);
+        return Ok(());
+    }
+    if rows.is_empty() {
+        println!("no clients yet: ponte clients create --name NAME");
+        return Ok(());
+    }
+    let width = |f: &dyn Fn(&ponte_store::ClientRow) -> usize, title: &str| {
+        rows.iter().map(f).max().unwrap_or(0).max(title.len())
+    };
+    let (wi, wn, wk) = (
+        width(&|r| r.id.chars().count(), "CLIENT ID"),
+        width(&|r| r.name.chars().count(), "NAME"),
+        width(&|r| r.api_key.chars().count(), "API KEY"),
+    );
+    println!(
+        "{:wi$}  {:wn$}  {:wk$}  {:13}  WEBHOOK URL",
+        "CLIENT ID", "NAME", "API KEY", "AUTO-DELIVERY"
+    );
+    for r in &rows {
+        println!(
+            "{:wi$}  {:wn$}  {:wk$}  {:13}  {}",
+            r.id,
+            r.name,
+            r.api_key,
+            if r.auto_delivery != 0 { "on" } else { "off" },
+            r.webhook_url.as_deref().unwrap_or("-"),
+        );
+    }
+    Ok(())
+}
+
+/// The client's whole settings as JSON; `None` when there is no such client.
+pub async fn detail(app: &App, client_id: &str) -> anyhow::Result<Option<Value>> {
+    let (row, redirects) = {
+        let mut conn = app.store.read().await?;
+        let Some(row) = ponte_store::client_by_id(&mut conn, client_id).await? else {
+            return Ok(None);
+        };
+        let redirects = ponte_store::client_redirect_urls(&mut conn, client_id).await?;
+        (row, redirects)
+    };
+    let brand = branding::branding(app, client_id).await?;
+    let mut out = summary(&row);
+    if let Some(map) = out.as_object_mut() {
+        map.insert("apiSecret".into(), json!(MASKED_API_SECRET));
+        map.insert("webhookSecret".into(), json!(MASKED_WEBHOOK_SECRET));
+        map.insert("redirectUrls".into(), json!(redirects));
+        map.insert("branding".into(), serde_json::to_value(&brand)?);
+    }
+    Ok(Some(out))
+}
+
+pub async fn show(app: &App, client_id: &str, json: bool) -> anyhow::Result<()> {
+    let detail = detail(app, client_id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("--client-id {client_id}: no such client"))?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&detail)?);
+        return Ok(());
+    }
+    let text = |k: &str| match &detail[k] {
+        Value::Null => "-".to_string(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    for (label, key) in [
+        ("clientId", "clientId"),
+        ("name", "name"),
+        ("apiKey", "apiKey"),
+        ("apiSecret", "apiSecret"),
+        ("webhookSecret", "webhookSecret"),
+        ("webhookUrl", "webhookUrl"),
+        ("reportWebhookUrl", "reportWebhookUrl"),
+        ("autoDelivery", "autoDelivery"),
+        ("redirectUrls", "redirectUrls"),
+        ("createdAt", "createdAt"),
+    ] {
+        println!("{label:17} {}", text(key));
+    }
+    println!("branding          {}", detail["branding"]);
+    Ok(())
+}
