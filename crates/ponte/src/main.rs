@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 mod console;
 mod sandbox;
+mod webhooks_test;
 
 #[derive(Parser)]
 #[command(
@@ -85,6 +86,8 @@ enum WebhooksCommand {
         #[arg(long)]
         dead_since: Option<String>,
     },
+    /// Send one signed TEST event to a URL now (not logged as a delivery).
+    Test(webhooks_test::TestArgs),
     /// Enable again a webhook URL that a 410 Gone disabled.
     EnableEndpoint {
         #[arg(long = "client-id", visible_alias = "client", value_name = "ID")]
@@ -279,6 +282,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 )
                 .await
                 .map(|r| serde_json::to_value(views::BulkReplayView::from(r)).unwrap_or_default()),
+                WebhooksCommand::Test(args) => return webhooks_test::run(&app, args).await,
                 WebhooksCommand::EnableEndpoint { client: c, url } => {
                     webhooks::enable_endpoint(&app, &client(&c), &url)
                         .await
