@@ -12,7 +12,10 @@ const ORDER = {
   webhooks: ['delivered', 'pending', 'dead'],
 };
 
-function seriesCard(titleKey, series, order) {
+// Latencies do not add up: the figure shown is the latest day's.
+const latest = (a) => { const v = a.filter((x) => x > 0); return v.length ? `${v[v.length - 1]} ms` : t('none'); };
+
+function seriesCard(titleKey, series, order, total = sum) {
   const labels = order || Object.keys(series.counts);
   return h('section', { class: 'card' },
     h('h2', {}, t(titleKey)),
@@ -21,7 +24,7 @@ function seriesCard(titleKey, series, order) {
       const name = t(`series.${label}`);
       return h('li', {},
         h('span', { class: 'label' }, name),
-        h('strong', { class: 'count' }, sum(values)),
+        h('strong', { class: 'count' }, total(values)),
         chart(values, `${t(titleKey)}, ${name}: ${values.join(', ')}`));
     })));
 }
@@ -38,7 +41,7 @@ export async function overview() {
       seriesCard('overview.consents', o.consents, ORDER.consents),
       seriesCard('overview.requests', o.dataRequests, ORDER.dataRequests),
       seriesCard('overview.webhooks', o.webhooks, ORDER.webhooks),
-      seriesCard('overview.latency', { counts: { p50, p95 } }, ['p50', 'p95'])));
+      seriesCard('overview.latency', { counts: { p50, p95 } }, ['p50', 'p95'], latest)));
 }
 
 function field(id, key, attrs = {}) {
@@ -74,7 +77,7 @@ export async function connections() {
   const go = (p) => { params.set('page', String(p)); location.hash = `#/connections?${params}`; };
   return h('div', {},
     h('h1', {}, t('conn.title')), form,
-    rows.length ? h('table', {},
+    rows.length ? h('table', { tabindex: '0' },
       h('thead', {}, h('tr', {}, ['conn.consent', 'conn.taxId', 'conn.track', 'conn.institution', 'conn.status', 'conn.created']
         .map((k) => h('th', { scope: 'col' }, t(k))))),
       h('tbody', {}, rows)) : h('p', {}, t('conn.none')),
@@ -107,7 +110,7 @@ export async function connection(id) {
     h('section', { class: 'card' }, h('h2', {}, t('detail.products')),
       c.products.length ? h('p', { id: 'products' }, c.products.join(', ')) : h('p', {}, t('detail.none'))),
     h('section', { class: 'card' }, h('h2', {}, t('detail.reports')),
-      c.reports.length ? h('table', { id: 'reports' },
+      c.reports.length ? h('table', { tabindex: '0', id: 'reports' },
         h('thead', {}, h('tr', {}, [t('detail.product'), t('conn.status'), t('detail.generated'), 'JSON', 'PDF'].map((x) => h('th', { scope: 'col' }, x)))),
         h('tbody', {}, c.reports.map((r) => h('tr', {},
           h('td', {}, r.product), h('td', {}, statusText(r.status)), h('td', {}, r.generatedAt.replace('T', ' ').slice(0, 19)),

@@ -46,7 +46,7 @@ export async function webhooks() {
     : h('p', {}, t('wh.noneDisabled'));
   return h('div', {},
     h('h1', {}, t('wh.title')), form,
-    list.data.length ? h('table', { id: 'messages' },
+    list.data.length ? h('table', { tabindex: '0', id: 'messages' },
       h('thead', {}, h('tr', {}, ['Id', t('wh.event'), t('wh.status'), t('wh.attempts'), t('conn.created')].map((x) => h('th', { scope: 'col' }, x)))),
       h('tbody', {}, list.data.map((m) => h('tr', {},
         h('td', {}, h('a', { href: `#/webhooks/${encodeURIComponent(m.id)}` }, m.id)),
