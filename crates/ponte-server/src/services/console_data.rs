@@ -310,38 +310,6 @@ pub async fn disabled_endpoints(app: &App, client: &ClientId) -> Result<Vec<(Str
         .collect())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tax_ids_are_masked_to_their_middle() {
-        assert_eq!(mask_tax_id("52998224725"), "***.982.247-**");
-        assert_eq!(mask_tax_id("529.982.247-25"), "***.982.247-**");
-        assert_eq!(mask_tax_id("11222333000181"), "**.222.333/****-**");
-        assert_eq!(mask_tax_id("123"), "***");
-    }
-
-    #[test]
-    fn counts_fall_on_their_day_and_percentiles_use_nearest_rank() {
-        let first = 10 * DAY_MS;
-        let rows = vec![
-            (first, "AUTHORISED".to_string()),
-            (first + DAY_MS - 1, "AUTHORISED".to_string()),
-            (first + DAY_MS, "REJECTED".to_string()),
-            (first - 1, "AUTHORISED".to_string()),
-            (first + 30 * DAY_MS, "AUTHORISED".to_string()),
-        ];
-        let s = bucket(&rows, first, &["AUTHORISED", "REJECTED"]);
-        assert_eq!(s.counts["AUTHORISED"][..2], [2, 0]);
-        assert_eq!(s.counts["REJECTED"][..2], [0, 1]);
-        assert_eq!(s.days.len(), 30);
-        let v: Vec<i64> = (1..=100).collect();
-        assert_eq!((percentile(&v, 50.0), percentile(&v, 95.0)), (50, 95));
-        assert_eq!(percentile(&[7], 95.0), 7);
-    }
-}
-
 /// Most clients an operator's picker lists at once; a search narrows it.
 pub const MAX_PICKED: usize = 200;
 
@@ -372,4 +340,36 @@ pub async fn clients(
     let more = found.len() > MAX_PICKED;
     found.truncate(MAX_PICKED);
     Ok((found, more))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tax_ids_are_masked_to_their_middle() {
+        assert_eq!(mask_tax_id("52998224725"), "***.982.247-**");
+        assert_eq!(mask_tax_id("529.982.247-25"), "***.982.247-**");
+        assert_eq!(mask_tax_id("11222333000181"), "**.222.333/****-**");
+        assert_eq!(mask_tax_id("123"), "***");
+    }
+
+    #[test]
+    fn counts_fall_on_their_day_and_percentiles_use_nearest_rank() {
+        let first = 10 * DAY_MS;
+        let rows = vec![
+            (first, "AUTHORISED".to_string()),
+            (first + DAY_MS - 1, "AUTHORISED".to_string()),
+            (first + DAY_MS, "REJECTED".to_string()),
+            (first - 1, "AUTHORISED".to_string()),
+            (first + 30 * DAY_MS, "AUTHORISED".to_string()),
+        ];
+        let s = bucket(&rows, first, &["AUTHORISED", "REJECTED"]);
+        assert_eq!(s.counts["AUTHORISED"][..2], [2, 0]);
+        assert_eq!(s.counts["REJECTED"][..2], [0, 1]);
+        assert_eq!(s.days.len(), 30);
+        let v: Vec<i64> = (1..=100).collect();
+        assert_eq!((percentile(&v, 50.0), percentile(&v, 95.0)), (50, 95));
+        assert_eq!(percentile(&[7], 95.0), 7);
+    }
 }
