@@ -1,13 +1,23 @@
 // The console journey: sign in, a connection and its report, replay a dead
-// webhook, rotate the secret (the old one still works), change the widget's
-// colour and watch the preview follow. axe-core on every page, a screenshot
-// of each: target/browser-screenshots/console-*.png.
+// webhook, send a test event, rotate the secret (the old one still works),
+// edit the webhook settings, change the widget's colour and watch the
+// preview follow; every page again at 360×640; an operator picks a client.
+// axe-core on every page, a screenshot of each:
+// target/browser-screenshots/console-*.png.
 //
-// node tests/browser/console.mjs <base> <email> <password> <consentId> <deadMessageId> <apiKey> <apiSecret>
-import { launch, axe, check, STEP_TIMEOUT } from './lib.mjs';
+// node tests/browser/console.mjs <base> <email> <password> <consentId> <deadMessageId> <apiKey> <apiSecret> <operatorEmail>
+import { launch, axe, check, fitsWidth, STEP_TIMEOUT } from './lib.mjs';
 import { join } from 'node:path';
 
-const [base, email, password, consentId, deadId, apiKey, apiSecret] = process.argv.slice(2);
+const [base, email, password, consentId, deadId, apiKey, apiSecret, operatorEmail] = process.argv.slice(2);
+// Status codes a person should never read on a page: words instead.
+const RAW = /\b(AWAITING_AUTHORISATION|AUTHORISED|REJECTED|EXPIRED|REVOKED|SUCCESS|FAILED|pending|delivered|dead)\b/;
+
+async function inWords(page, name) {
+  const text = await page.locator('main').innerText();
+  const raw = text.match(RAW);
+  check(!raw, `${name} shows the raw status ${raw && raw[0]}`);
+}
 const SHOTS = process.env.PONTE_SCREENSHOTS || 'target/browser-screenshots';
 
 async function shot(page, name) {
@@ -39,12 +49,16 @@ try {
   await page.getByRole('button', { name: 'Entrar' }).click();
 
   await page.getByRole('heading', { name: 'Últimos 30 dias' }).waitFor();
+  check(await page.getByRole('link', { name: 'Clientes' }).count() === 0, "a client's user has no client picker");
+  check((await page.locator('main').innerText()).includes('Autorizados'), 'chart labels are words');
+  await inWords(page, 'overview');
   await axe(page, 'overview');
   await shot(page, 'overview');
 
   await page.getByRole('link', { name: 'Conexões', exact: true }).click();
   await page.getByRole('link', { name: consentId }).waitFor();
   check((await page.textContent('table')).includes('***.982.247-**'), 'the tax id is masked in the list');
+  await inWords(page, 'connections');
   await axe(page, 'connections');
   await shot(page, 'connections');
 
@@ -60,7 +74,8 @@ try {
   await page.goto(`${base}/console/#/webhooks/${deadId}`);
   await page.locator('#attempts tbody tr').first().waitFor();
   const before = await page.locator('#attempts tbody tr').count();
-  check((await page.textContent('#message-status')) === 'dead', 'the message is dead');
+  check((await page.getAttribute('#message-status', 'data-status')) === 'dead', 'the message is dead');
+  check((await page.textContent('#message-status')) === 'Falha definitiva', 'its status in words');
   await axe(page, 'webhook message');
   await shot(page, 'webhook-dead');
   await page.locator('#replay').click();
@@ -75,7 +90,12 @@ try {
 
   await page.getByRole('link', { name: 'Webhooks', exact: true }).click();
   await page.locator('#messages').waitFor();
+  await inWords(page, 'webhooks');
   await axe(page, 'webhooks');
+  // The client's own webhook URL is the default target; the receiver accepts.
+  await page.getByRole('button', { name: 'Enviar teste' }).click();
+  await page.locator('#test-result', { hasText: 'HTTP 200' }).waitFor();
+  await axe(page, 'webhooks after a test event');
   await shot(page, 'webhooks');
 
   await page.getByRole('link', { name: 'Configurações', exact: true }).click();
@@ -85,6 +105,18 @@ try {
   check((await auth(apiSecret)) === 200, 'the old secret still works');
   check((await auth(fresh)) === 200, 'the new secret works');
 
+  const hookUrl = await page.locator('#webhookUrl').inputValue();
+  await page.locator('#webhookUrl').fill('ftp://hooks.example.com/ponte');
+  await page.getByRole('button', { name: 'Salvar webhooks' }).click();
+  await page.locator('#webhookUrl[aria-invalid="true"]').waitFor();
+  check((await page.textContent('#webhook-settings .alert')).includes('webhookUrl'), 'the error names the field');
+  await page.locator('#webhookUrl').fill(hookUrl);
+  await page.locator('#autoDelivery').check();
+  await page.getByRole('button', { name: 'Salvar webhooks' }).click();
+  await page.locator('#webhook-settings').getByText('Salvo.').waitFor();
+  const saved = await page.evaluate(() => fetch('/console/api/settings').then((r) => r.json()));
+  check(saved.autoDelivery === true && saved.webhookUrl === hookUrl, 'auto-delivery is on, the URL kept');
+
   const accent = async () => {
     const frame = page.frameLocator('#preview');
     await frame.locator('#continue').waitFor();
@@ -93,8 +125,8 @@ try {
   const first = await accent();
   await page.locator('#primaryColor').fill('#7c3aed');
   await page.locator('#primaryColor').dispatchEvent('input');
-  await page.getByRole('button', { name: 'Salvar' }).click();
-  await page.getByText('Salvo.').waitFor();
+  await page.getByRole('button', { name: 'Salvar', exact: true }).click();
+  await page.locator('#branding').getByText('Salvo.').waitFor();
   const until = Date.now() + STEP_TIMEOUT;
   let now = await accent();
   while (now !== 'rgb(124, 58, 237)') {
@@ -117,6 +149,47 @@ try {
   await page.getByRole('button', { name: 'English' }).click();
   await page.getByRole('heading', { name: 'Settings' }).waitFor();
   await shot(page, 'settings-en');
+  await page.getByRole('button', { name: 'Português' }).click();
+
+  // Every page at a phone's size: no sideways scroll, axe-clean.
+  const small = await browser.newContext({ viewport: { width: 360, height: 640 }, locale: 'pt-BR', storageState: await context.storageState() });
+  small.setDefaultTimeout(STEP_TIMEOUT);
+  const phone = await small.newPage();
+  phone.on('pageerror', (e) => problems.push(`page error (360): ${e.message}`));
+  for (const [name, hash, ready] of [
+    ['overview', '#/overview', 'svg.chart'],
+    ['connections', '#/connections', 'table'],
+    ['connection', `#/connections/${consentId}`, '#reports'],
+    ['webhooks', '#/webhooks', '#messages'],
+    ['webhook-dead', `#/webhooks/${deadId}`, '#attempts'],
+    ['settings', '#/settings', '#branding'],
+    ['sandbox', '#/sandbox', 'table'],
+  ]) {
+    await phone.goto(`${base}/console/${hash}`);
+    await phone.locator(ready).first().waitFor();
+    await fitsWidth(phone, `${name} at 360 px`);
+    await axe(phone, `${name} at 360 px`);
+    await shot(phone, `${name}-360`);
+  }
+  await small.close();
+
+  // An operator picks a client first, then sees that client's pages.
+  await page.getByRole('button', { name: 'Sair' }).click();
+  await page.getByLabel('E-mail').fill(operatorEmail);
+  await page.getByLabel('Senha').fill(password);
+  await page.getByRole('button', { name: 'Entrar' }).click();
+  await page.getByRole('heading', { name: 'Escolha um cliente' }).waitFor();
+  await axe(page, 'client picker');
+  await page.getByLabel('Buscar por nome ou id').fill('test');
+  await page.getByRole('button', { name: 'Buscar' }).click();
+  await page.getByRole('button', { name: 'Abrir: Test client' }).click();
+  await page.getByRole('heading', { name: 'Últimos 30 dias' }).waitFor();
+  check((await page.textContent('#picked')).includes('Test client'), 'the client picked is named');
+  await page.getByRole('link', { name: 'Conexões', exact: true }).click();
+  await page.getByRole('link', { name: consentId }).waitFor();
+  await page.getByRole('link', { name: 'Clientes', exact: true }).click();
+  await page.locator('#clients').waitFor();
+  await shot(page, 'clients');
   check(problems.length === 0, problems.join('\n'));
   console.log('console journey: ok');
 } finally {

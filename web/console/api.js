@@ -2,7 +2,11 @@
 // the CSRF token in a header on every change.
 let csrf = '';
 
+// The client an operator picked; a client's own user never sets one.
+let client = '';
+
 export function setCsrf(token) { csrf = token || ''; }
+export function setClient(id) { client = id || ''; }
 
 export class ApiError extends Error {
   constructor(status, body) {
@@ -17,7 +21,9 @@ export async function api(method, path, body) {
   const headers = { accept: 'application/json' };
   if (method !== 'GET') headers['x-csrf-token'] = csrf;
   if (body !== undefined) headers['content-type'] = 'application/json';
-  const resp = await fetch(`/console/api${path}`, {
+  let url = `/console/api${path}`;
+  if (client && !/^\/(session|clients)/.test(path)) url += `${path.includes('?') ? '&' : '?'}clientId=${encodeURIComponent(client)}`;
+  const resp = await fetch(url, {
     method, headers, credentials: 'same-origin',
     body: body === undefined ? undefined : JSON.stringify(body),
   });

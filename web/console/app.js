@@ -1,25 +1,44 @@
 // The console: a hash-routed page per view, each rendered from the console API.
-import { api, setCsrf, ApiError } from './api.js';
+import { api, setCsrf, setClient, ApiError } from './api.js';
 import { t, toggleLocale, getLocale } from './i18n.js';
 import { h } from './dom.js';
 import { overview, connections, connection } from './pages.js';
 import { webhooks, message } from './webhooks.js';
 import { settings } from './settings.js';
 import { sandbox } from './sandbox.js';
+import { clients } from './clients.js';
 
 const root = document.getElementById('root');
 let me = null;
+// An operator's pick: { clientId, name }, for this tab.
+let picked = null;
+const PICK_KEY = 'ponte.console.client';
+
+const operator = () => me && me.user.role === 'operator';
+
+function pick(c) {
+  picked = c ? { clientId: c.clientId, name: c.name } : null;
+  if (picked) sessionStorage.setItem(PICK_KEY, JSON.stringify(picked));
+  else sessionStorage.removeItem(PICK_KEY);
+  setClient(picked && picked.clientId);
+}
+
+function restorePick() {
+  try { pick(JSON.parse(sessionStorage.getItem(PICK_KEY) || 'null')); } catch { pick(null); }
+}
 
 function shell(content) {
-  const route = location.hash.split('/')[1] || 'overview';
+  const route = operator() && !picked ? 'clients' : (location.hash.split('/')[1] || 'overview').split('?')[0];
   const link = (to, key) => h('a', { href: `#/${to}`, 'aria-current': route === to ? 'page' : undefined }, t(key));
   root.replaceChildren(
     h('header', { class: 'top' },
       h('span', { class: 'brand' }, t('title')),
       h('nav', { 'aria-label': t('title') },
+        operator() ? link('clients', 'nav.clients') : null,
         link('overview', 'nav.overview'), link('connections', 'nav.connections'),
         link('webhooks', 'nav.webhooks'), link('settings', 'nav.settings'),
         me.sandbox ? link('sandbox', 'nav.sandbox') : null),
+      operator() && picked ? h('span', { class: 'picked', id: 'picked' }, t('clients.current', { name: picked.name })) : null,
       h('span', { class: 'who' }, me.user.email),
       h('button', { type: 'button', class: 'quiet', onclick: () => { toggleLocale(); render(); } }, t('lang.switch')),
       h('button', { type: 'button', class: 'quiet', onclick: signOut }, t('signout'))),
@@ -29,6 +48,7 @@ function shell(content) {
 async function signOut() {
   try { await api('DELETE', '/session'); } catch { /* signed out either way */ }
   me = null;
+  pick(null);
   location.hash = '';
   render();
 }
@@ -60,8 +80,12 @@ function signInPage(message) {
 async function render() {
   document.documentElement.lang = getLocale();
   if (!me) return signInPage();
-  const [, page, id] = location.hash.split('/');
+  const [, rawPage, id] = location.hash.split('/');
+  let page = (rawPage || '').split('?')[0];
+  // An operator picks a client before any page of one.
+  if (operator() && !picked) page = 'clients';
   const view = {
+    clients: () => clients((c) => { pick(c); location.hash = '#/overview'; }),
     connections: () => (id ? connection(decodeURIComponent(id)) : connections()),
     webhooks: () => (id ? message(decodeURIComponent(id)) : webhooks()),
     settings: () => settings(),
@@ -94,6 +118,7 @@ async function boot() {
   try {
     me = await api('GET', '/session');
     setCsrf(me.csrfToken);
+    if (operator()) restorePick(); else pick(null);
   } catch {
     me = null;
   }

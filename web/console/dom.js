@@ -24,6 +24,8 @@ export function chart(values, label) {
   const max = Math.max(1, ...values);
   const svg = document.createElementNS(SVG, 'svg');
   svg.setAttribute('viewBox', `0 0 ${w} ${hgt}`);
+  // Stretch to the card's width: the last bar is today, at the right edge.
+  svg.setAttribute('preserveAspectRatio', 'none');
   svg.setAttribute('class', 'chart');
   svg.setAttribute('role', 'img');
   svg.setAttribute('aria-label', label);

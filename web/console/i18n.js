@@ -6,9 +6,9 @@ export const STRINGS = {
     'signin.submit': 'Entrar', 'signin.link': 'Entrando com o link…', 'signout': 'Sair',
     'nav.overview': 'Visão geral', 'nav.connections': 'Conexões', 'nav.webhooks': 'Webhooks', 'nav.settings': 'Configurações',
     'overview.title': 'Últimos 30 dias', 'overview.links': 'Links criados', 'overview.consents': 'Consentimentos',
-    'overview.requests': 'Solicitações de dados', 'overview.webhooks': 'Entregas de webhook', 'overview.latency': 'Latência dos webhooks (ms)',
+    'overview.requests': 'Solicitações de dados', 'overview.webhooks': 'Entregas de webhook', 'overview.latency': 'Latência dos webhooks (último dia com entregas)',
     'overview.total': 'Total',
-    'conn.title': 'Conexões', 'conn.taxId': 'CPF/CNPJ', 'conn.track': 'External track id', 'conn.institution': 'Instituição',
+    'conn.title': 'Conexões', 'conn.consent': 'Consentimento', 'conn.link': 'Link', 'conn.taxId': 'CPF/CNPJ', 'conn.track': 'External track id', 'conn.institution': 'Instituição',
     'conn.status': 'Status', 'conn.from': 'De', 'conn.to': 'Até', 'conn.search': 'Buscar', 'conn.created': 'Criado em',
     'conn.none': 'Nenhuma conexão encontrada.', 'conn.more': 'Próxima página', 'conn.prev': 'Página anterior',
     'detail.history': 'Histórico de status', 'detail.products': 'Produtos obtidos', 'detail.reports': 'Relatórios',
@@ -36,6 +36,23 @@ export const STRINGS = {
     'sandbox.u.big': 'cinco anos de histórico', 'sandbox.u.expiring': 'tokens do banco expiram após 3 chamadas',
     'sandbox.u.throttled': 'a primeira chamada de cada recurso recebe 429',
     'error.generic': 'Algo deu errado: {message}',
+    'nav.clients': 'Clientes', 'clients.title': 'Escolha um cliente', 'clients.search': 'Buscar por nome ou id',
+    'clients.none': 'Nenhum cliente encontrado.', 'clients.more': 'Há mais clientes: refine a busca.', 'clients.current': 'Cliente: {name}',
+    'clients.open': 'Abrir',
+    'series.created': 'Criados', 'series.AWAITING_AUTHORISATION': 'Aguardando autorização', 'series.AUTHORISED': 'Autorizados',
+    'series.REJECTED': 'Recusados', 'series.EXPIRED': 'Expirados', 'series.REVOKED': 'Revogados',
+    'series.SUCCESS': 'Concluídas', 'series.FAILED': 'Falharam',
+    'series.delivered': 'Entregues', 'series.pending': 'Tentando de novo', 'series.dead': 'Falhas definitivas',
+    'series.p50': 'Mediana (p50)', 'series.p95': 'p95 (95% abaixo de)',
+    'st.AWAITING_AUTHORISATION': 'Aguardando autorização', 'st.AUTHORISED': 'Autorizado', 'st.REJECTED': 'Recusado',
+    'st.EXPIRED': 'Expirado', 'st.REVOKED': 'Revogado', 'st.SUCCESS': 'Concluído', 'st.FAILED': 'Falhou',
+    'st.pending': 'Pendente', 'st.delivered': 'Entregue', 'st.dead': 'Falha definitiva',
+    'wh.test': 'Enviar um evento de teste', 'wh.testUrl': 'URL de destino', 'wh.testGo': 'Enviar teste',
+    'wh.testHelp': 'Um evento TEST assinado com o segredo de webhook do cliente, enviado uma vez agora; não entra no registro de entregas.',
+    'wh.testOk': 'Entregue: HTTP {code} em {ms} ms.', 'wh.testRefused': 'O destino respondeu HTTP {code} em {ms} ms: não conta como entregue.',
+    'wh.testFailed': 'Sem resposta após {ms} ms: {error}', 'wh.testSending': 'Enviando…', 'wh.replayedCount': '{replayed} reenviadas, {skipped} ignoradas.',
+    'set.editWebhooks': 'Salvar webhooks', 'set.autoHelp': 'Buscar todos os produtos permitidos assim que um consentimento for autorizado',
+    'set.urlHelp': 'Vazio: sem URL.', 'set.clientId': 'Id do cliente',
   },
   en: {
     'lang.switch': 'Português', 'title': 'Ponte console',
@@ -43,9 +60,9 @@ export const STRINGS = {
     'signin.submit': 'Sign in', 'signin.link': 'Signing in with the link…', 'signout': 'Sign out',
     'nav.overview': 'Overview', 'nav.connections': 'Connections', 'nav.webhooks': 'Webhooks', 'nav.settings': 'Settings',
     'overview.title': 'Last 30 days', 'overview.links': 'Links created', 'overview.consents': 'Consents',
-    'overview.requests': 'Data requests', 'overview.webhooks': 'Webhook deliveries', 'overview.latency': 'Webhook latency (ms)',
+    'overview.requests': 'Data requests', 'overview.webhooks': 'Webhook deliveries', 'overview.latency': 'Webhook latency (latest day with deliveries)',
     'overview.total': 'Total',
-    'conn.title': 'Connections', 'conn.taxId': 'CPF/CNPJ', 'conn.track': 'External track id', 'conn.institution': 'Institution',
+    'conn.title': 'Connections', 'conn.consent': 'Consent', 'conn.link': 'Link', 'conn.taxId': 'CPF/CNPJ', 'conn.track': 'External track id', 'conn.institution': 'Institution',
     'conn.status': 'Status', 'conn.from': 'From', 'conn.to': 'To', 'conn.search': 'Search', 'conn.created': 'Created',
     'conn.none': 'No connections found.', 'conn.more': 'Next page', 'conn.prev': 'Previous page',
     'detail.history': 'Status history', 'detail.products': 'Products retrieved', 'detail.reports': 'Reports',
@@ -73,6 +90,23 @@ export const STRINGS = {
     'sandbox.u.big': 'five years of history', 'sandbox.u.expiring': 'bank tokens expire after 3 calls',
     'sandbox.u.throttled': 'the first call of each resource gets 429',
     'error.generic': 'Something went wrong: {message}',
+    'nav.clients': 'Clients', 'clients.title': 'Pick a client', 'clients.search': 'Search by name or id',
+    'clients.none': 'No clients found.', 'clients.more': 'There are more clients: narrow the search.', 'clients.current': 'Client: {name}',
+    'clients.open': 'Open',
+    'series.created': 'Created', 'series.AWAITING_AUTHORISATION': 'Awaiting authorisation', 'series.AUTHORISED': 'Authorised',
+    'series.REJECTED': 'Rejected', 'series.EXPIRED': 'Expired', 'series.REVOKED': 'Revoked',
+    'series.SUCCESS': 'Succeeded', 'series.FAILED': 'Failed',
+    'series.delivered': 'Delivered', 'series.pending': 'Retrying', 'series.dead': 'Dead',
+    'series.p50': 'Median (p50)', 'series.p95': 'p95 (95% below)',
+    'st.AWAITING_AUTHORISATION': 'Awaiting authorisation', 'st.AUTHORISED': 'Authorised', 'st.REJECTED': 'Rejected',
+    'st.EXPIRED': 'Expired', 'st.REVOKED': 'Revoked', 'st.SUCCESS': 'Succeeded', 'st.FAILED': 'Failed',
+    'st.pending': 'Pending', 'st.delivered': 'Delivered', 'st.dead': 'Dead',
+    'wh.test': 'Send a test event', 'wh.testUrl': 'Target URL', 'wh.testGo': 'Send test',
+    'wh.testHelp': "A TEST event signed with the client's webhook secret, sent once now; it is not written to the delivery log.",
+    'wh.testOk': 'Delivered: HTTP {code} in {ms} ms.', 'wh.testRefused': 'The target answered HTTP {code} in {ms} ms: not counted as delivered.',
+    'wh.testFailed': 'No answer after {ms} ms: {error}', 'wh.testSending': 'Sending…', 'wh.replayedCount': '{replayed} replayed, {skipped} skipped.',
+    'set.editWebhooks': 'Save webhooks', 'set.autoHelp': 'Retrieve every allowed product as soon as a consent is authorised',
+    'set.urlHelp': 'Empty: no URL.', 'set.clientId': 'Client id',
   },
 };
 
@@ -87,4 +121,9 @@ export function toggleLocale() {
 export function t(key, vars = {}) {
   const s = STRINGS[locale][key] ?? STRINGS['pt-BR'][key] ?? key;
   return s.replace(/\{(\w+)\}/g, (_, k) => String(vars[k] ?? ''));
+}
+
+// A status in words, never the raw code ('AUTHORISED' → 'Autorizado').
+export function statusText(code) {
+  return STRINGS[locale][`st.${code}`] ? t(`st.${code}`) : code;
 }

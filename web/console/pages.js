@@ -1,18 +1,32 @@
 // Overview and connections.
 import { api } from './api.js';
-import { t } from './i18n.js';
+import { t, statusText } from './i18n.js';
 import { h, chart } from './dom.js';
 
 const sum = (a) => a.reduce((x, y) => x + y, 0);
 
-function seriesCard(titleKey, series) {
+// The order a reader expects (a funnel, good outcomes first); labels in words.
+const ORDER = {
+  consents: ['AWAITING_AUTHORISATION', 'AUTHORISED', 'REJECTED', 'EXPIRED', 'REVOKED'],
+  dataRequests: ['SUCCESS', 'FAILED'],
+  webhooks: ['delivered', 'pending', 'dead'],
+};
+
+// Latencies do not add up: the figure shown is the latest day's.
+const latest = (a) => { const v = a.filter((x) => x > 0); return v.length ? `${v[v.length - 1]} ms` : t('none'); };
+
+function seriesCard(titleKey, series, order, total = sum) {
+  const labels = order || Object.keys(series.counts);
   return h('section', { class: 'card' },
     h('h2', {}, t(titleKey)),
-    h('ul', { class: 'series' }, Object.entries(series.counts).map(([label, values]) =>
-      h('li', {},
-        h('span', { class: 'label' }, label),
-        h('strong', { class: 'count' }, sum(values)),
-        chart(values, `${t(titleKey)} ${label}: ${values.join(', ')}`)))));
+    h('ul', { class: 'series' }, labels.filter((l) => series.counts[l]).map((label) => {
+      const values = series.counts[label];
+      const name = t(`series.${label}`);
+      return h('li', {},
+        h('span', { class: 'label' }, name),
+        h('strong', { class: 'count' }, total(values)),
+        chart(values, `${t(titleKey)}, ${name}: ${values.join(', ')}`));
+    })));
 }
 
 export async function overview() {
@@ -24,10 +38,10 @@ export async function overview() {
     h('p', { class: 'lead' }, `${o.days[0]} – ${o.days[o.days.length - 1]}`),
     h('div', { class: 'grid' },
       seriesCard('overview.links', o.links),
-      seriesCard('overview.consents', o.consents),
-      seriesCard('overview.requests', o.dataRequests),
-      seriesCard('overview.webhooks', o.webhooks),
-      seriesCard('overview.latency', { counts: { p50, p95 } })));
+      seriesCard('overview.consents', o.consents, ORDER.consents),
+      seriesCard('overview.requests', o.dataRequests, ORDER.dataRequests),
+      seriesCard('overview.webhooks', o.webhooks, ORDER.webhooks),
+      seriesCard('overview.latency', { counts: { p50, p95 } }, ['p50', 'p95'], latest)));
 }
 
 function field(id, key, attrs = {}) {
@@ -51,21 +65,21 @@ export async function connections() {
   field('institution', 'conn.institution', { value: params.get('institution') || '' }),
   h('div', { class: 'field' }, h('label', { for: 'status' }, t('conn.status')),
     h('select', { id: 'status', name: 'status' }, STATUSES.map((s) =>
-      h('option', { value: s, selected: params.get('status') === s }, s || t('none'))))),
+      h('option', { value: s, selected: params.get('status') === s }, s ? statusText(s) : t('none'))))),
   field('from', 'conn.from', { type: 'date', value: params.get('from') || '' }),
   field('to', 'conn.to', { type: 'date', value: params.get('to') || '' }),
   h('button', { type: 'submit', class: 'primary' }, t('conn.search')));
   const rows = data.data.map((c) => h('tr', {},
     h('td', {}, h('a', { href: `#/connections/${encodeURIComponent(c.consentId)}` }, c.consentId)),
     h('td', {}, c.personalTaxId), h('td', {}, c.externalTrackId || t('none')),
-    h('td', {}, c.institutionCode), h('td', {}, h('span', { class: `status s-${c.status}` }, c.status)),
+    h('td', {}, c.institutionCode), h('td', {}, h('span', { class: `status s-${c.status}` }, statusText(c.status))),
     h('td', {}, c.createdAt.replace('T', ' ').slice(0, 19))));
   const go = (p) => { params.set('page', String(p)); location.hash = `#/connections?${params}`; };
   return h('div', {},
     h('h1', {}, t('conn.title')), form,
-    rows.length ? h('table', {},
-      h('thead', {}, h('tr', {}, ['Consent', 'conn.taxId', 'conn.track', 'conn.institution', 'conn.status', 'conn.created']
-        .map((k) => h('th', { scope: 'col' }, k.includes('.') ? t(k) : k)))),
+    rows.length ? h('table', { tabindex: '0' },
+      h('thead', {}, h('tr', {}, ['conn.consent', 'conn.taxId', 'conn.track', 'conn.institution', 'conn.status', 'conn.created']
+        .map((k) => h('th', { scope: 'col' }, t(k))))),
       h('tbody', {}, rows)) : h('p', {}, t('conn.none')),
     h('div', { class: 'pager' },
       page > 1 ? h('button', { type: 'button', onclick: () => go(page - 1) }, t('conn.prev')) : null,
@@ -84,22 +98,22 @@ export async function connection(id) {
     h('p', {}, h('a', { href: '#/connections' }, t('detail.back'))),
     h('h1', {}, c.consentId),
     h('dl', { class: 'facts' },
-      h('dt', {}, t('conn.status')), h('dd', {}, h('span', { class: `status s-${c.status}` }, c.status)),
+      h('dt', {}, t('conn.status')), h('dd', {}, h('span', { class: `status s-${c.status}`, 'data-status': c.status }, statusText(c.status))),
       h('dt', {}, t('conn.taxId')), h('dd', {}, c.personalTaxId + (c.businessTaxId ? ` · ${c.businessTaxId}` : '')),
       h('dt', {}, t('conn.institution')), h('dd', {}, c.institutionCode),
       h('dt', {}, t('conn.track')), h('dd', {}, c.externalTrackId || t('none')),
-      h('dt', {}, 'Link'), h('dd', {}, c.linkId)),
+      h('dt', {}, t('conn.link')), h('dd', {}, c.linkId)),
     ended ? null : revoke,
     h('section', { class: 'card' }, h('h2', {}, t('detail.history')),
       h('ol', { class: 'history' }, c.statusHistory.map((s) =>
-        h('li', {}, h('strong', {}, s.status), ` ${s.at.replace('T', ' ').slice(0, 19)}`, s.reason ? ` · ${s.reason}` : '')))),
+        h('li', {}, h('strong', {}, statusText(s.status)), ` ${s.at.replace('T', ' ').slice(0, 19)}`, s.reason ? ` · ${s.reason}` : '')))),
     h('section', { class: 'card' }, h('h2', {}, t('detail.products')),
       c.products.length ? h('p', { id: 'products' }, c.products.join(', ')) : h('p', {}, t('detail.none'))),
     h('section', { class: 'card' }, h('h2', {}, t('detail.reports')),
-      c.reports.length ? h('table', { id: 'reports' },
+      c.reports.length ? h('table', { tabindex: '0', id: 'reports' },
         h('thead', {}, h('tr', {}, [t('detail.product'), t('conn.status'), t('detail.generated'), 'JSON', 'PDF'].map((x) => h('th', { scope: 'col' }, x)))),
         h('tbody', {}, c.reports.map((r) => h('tr', {},
-          h('td', {}, r.product), h('td', {}, r.status), h('td', {}, r.generatedAt.replace('T', ' ').slice(0, 19)),
+          h('td', {}, r.product), h('td', {}, statusText(r.status)), h('td', {}, r.generatedAt.replace('T', ' ').slice(0, 19)),
           h('td', {}, r.downloadUrl ? h('a', { href: r.downloadUrl, download: `${r.reportId}.json` }, 'JSON') : t('none')),
           h('td', {}, r.pdfUrl ? h('a', { href: r.pdfUrl, download: `${r.reportId}.pdf` }, 'PDF') : t('none'))))))
         : h('p', {}, t('detail.none'))));

@@ -61,6 +61,6 @@ export async function sandbox() {
     h('section', { class: 'card' }, h('h2', {}, t('sandbox.authorise')), authForm, out),
     h('section', { class: 'card' }, h('h2', {}, t('sandbox.revoke')), revokeForm),
     h('section', { class: 'card' }, h('h2', {}, t('sandbox.users')),
-      h('table', {}, h('thead', {}, h('tr', {}, [t('sandbox.user'), t('sandbox.password'), t('sandbox.behaviour')].map((x) => h('th', { scope: 'col' }, x)))),
+      h('table', { tabindex: '0' }, h('thead', {}, h('tr', {}, [t('sandbox.user'), t('sandbox.password'), t('sandbox.behaviour')].map((x) => h('th', { scope: 'col' }, x)))),
         h('tbody', {}, USERS.map(([u, p, k]) => h('tr', {}, h('td', {}, h('code', {}, u)), h('td', {}, h('code', {}, p)), h('td', {}, t(k))))))));
 }

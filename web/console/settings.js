@@ -16,6 +16,39 @@ function previewUrl(color, name, logo) {
   return `/console/preview?${q}`;
 }
 
+// Webhook URLs and auto-delivery; an error marks the field it names.
+function webhookForm(s) {
+  const note = h('p', { role: 'status', class: 'note' });
+  const form = h('form', { class: 'stack', id: 'webhook-settings', onsubmit: async (e) => {
+    e.preventDefault();
+    for (const el of form.elements) el.removeAttribute('aria-invalid');
+    try {
+      const r = await api('PUT', '/settings/webhooks', {
+        webhookUrl: form.elements.webhookUrl.value,
+        reportWebhookUrl: form.elements.reportWebhookUrl.value,
+        autoDelivery: form.elements.autoDelivery.checked,
+      });
+      form.elements.webhookUrl.value = r.webhookUrl || '';
+      form.elements.reportWebhookUrl.value = r.reportWebhookUrl || '';
+      note.className = 'note';
+      note.textContent = t('set.saved');
+    } catch (err) {
+      const bad = err.field && form.elements[err.field];
+      if (bad) { bad.setAttribute('aria-invalid', 'true'); bad.focus(); }
+      note.className = 'alert';
+      note.textContent = err.message;
+    }
+  } },
+  field('webhookUrl', 'set.webhookUrl', s.webhookUrl, { type: 'url', placeholder: 'https://', 'aria-describedby': 'url-help' }),
+  field('reportWebhookUrl', 'set.reportUrl', s.reportWebhookUrl, { type: 'url', placeholder: 'https://', 'aria-describedby': 'url-help' }),
+  h('p', { class: 'note', id: 'url-help' }, t('set.urlHelp')),
+  h('div', { class: 'check' },
+    h('input', { id: 'autoDelivery', name: 'autoDelivery', type: 'checkbox', checked: s.autoDelivery }),
+    h('label', { for: 'autoDelivery' }, `${t('set.auto')}: ${t('set.autoHelp')}`)),
+  h('button', { type: 'submit', class: 'primary' }, t('set.editWebhooks')), note);
+  return form;
+}
+
 export async function settings() {
   const s = await api('GET', '/settings');
   const b = s.branding;
@@ -53,13 +86,9 @@ export async function settings() {
   return h('div', {},
     h('h1', {}, t('set.title')),
     h('section', { class: 'card' }, h('h2', {}, t('set.keys')),
-      h('dl', { class: 'facts' }, h('dt', {}, 'Client id'), h('dd', {}, s.clientId), h('dt', {}, t('set.apiKey')), h('dd', {}, h('code', {}, s.apiKey))),
+      h('dl', { class: 'facts' }, h('dt', {}, t('set.clientId')), h('dd', {}, s.clientId), h('dt', {}, t('set.apiKey')), h('dd', {}, h('code', {}, s.apiKey))),
       rotate, secretOut, rotateWh, whOut),
-    h('section', { class: 'card' }, h('h2', {}, t('set.webhooks')),
-      h('dl', { class: 'facts' },
-        h('dt', {}, t('set.webhookUrl')), h('dd', {}, s.webhookUrl || t('none')),
-        h('dt', {}, t('set.reportUrl')), h('dd', {}, s.reportWebhookUrl || t('none')),
-        h('dt', {}, t('set.auto')), h('dd', {}, s.autoDelivery ? t('yes') : t('no')))),
+    h('section', { class: 'card' }, h('h2', {}, t('set.webhooks')), webhookForm(s)),
     h('section', { class: 'card split' },
       h('div', {}, h('h2', {}, t('set.branding')), form),
       h('div', {}, h('h2', {}, t('set.preview')), frame)));

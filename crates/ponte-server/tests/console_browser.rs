@@ -79,6 +79,14 @@ async fn the_console_in_a_browser() {
     )
     .await
     .unwrap();
+    console::create_user(
+        ts.app(),
+        "ops@example.com",
+        None,
+        Some(Password::parse(PASSWORD).unwrap()),
+    )
+    .await
+    .unwrap();
     let access = ts.access_token().await;
     let (link_id, link_token) = ts.link(&access, json!({})).await;
     let (consent_id, _) = ts
@@ -139,6 +147,7 @@ async fn the_console_in_a_browser() {
             dead,
             ts.client.api_key.clone(),
             ts.client.api_secret.clone(),
+            "ops@example.com".into(),
         ])
         .current_dir(&root)
         .env("PONTE_SCREENSHOTS", root.join("target/browser-screenshots"))

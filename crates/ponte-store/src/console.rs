@@ -319,3 +319,25 @@ pub async fn console_messages(
     .fetch_all(conn)
     .await?)
 }
+
+/// The console's (and `ponte clients update`'s) webhook settings of a
+/// client; false when no such client.
+pub async fn set_client_webhooks(
+    conn: &mut Conn,
+    client_id: &str,
+    webhook_url: Option<&str>,
+    report_webhook_url: Option<&str>,
+    auto_delivery: bool,
+) -> Result<bool> {
+    Ok(sqlx::query(
+        "UPDATE clients SET webhook_url = $2, report_webhook_url = $3, auto_delivery = $4 WHERE id = $1",
+    )
+    .bind(client_id)
+    .bind(webhook_url)
+    .bind(report_webhook_url)
+    .bind(i64::from(auto_delivery))
+    .execute(conn)
+    .await?
+    .rows_affected()
+        == 1)
+}

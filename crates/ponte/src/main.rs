@@ -15,6 +15,7 @@ mod console;
 mod database;
 mod healthcheck;
 mod sandbox;
+mod webhooks_test;
 
 #[derive(Parser)]
 #[command(
@@ -107,6 +108,8 @@ enum WebhooksCommand {
         #[arg(long)]
         dead_since: Option<String>,
     },
+    /// Send one signed TEST event to a URL now (not logged as a delivery).
+    Test(webhooks_test::TestArgs),
     /// Enable again a webhook URL that a 410 Gone disabled.
     EnableEndpoint {
         #[command(flatten)]
@@ -259,6 +262,7 @@ async fn run(command: Command, config: Config, init: bool) -> anyhow::Result<()>
                 )
                 .await
                 .map(|r| serde_json::to_value(views::BulkReplayView::from(r)).unwrap_or_default()),
+                WebhooksCommand::Test(args) => return webhooks_test::run(&app, args).await,
                 WebhooksCommand::EnableEndpoint { client, url } => {
                     webhooks::enable_endpoint(&app, &client_id(&client.client_id), &url)
                         .await

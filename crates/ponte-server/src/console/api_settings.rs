@@ -6,6 +6,7 @@ use super::session::Console;
 use super::{ConsoleError, API_PREFIX};
 use crate::http::extract::json_body;
 use crate::services::clients::{self, BrandingChange};
+use crate::services::webhook_settings::{self, WebhookSettingsChange};
 use crate::App;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -26,6 +27,10 @@ pub fn routes() -> Router<App> {
             post(rotate_webhook_secret),
         )
         .route(&format!("{API_PREFIX}/settings/branding"), put(branding))
+        .route(
+            &format!("{API_PREFIX}/settings/webhooks"),
+            put(webhook_settings),
+        )
 }
 
 async fn show(State(app): State<App>, c: Console) -> Result<Json<Value>, ConsoleError> {
@@ -96,4 +101,29 @@ async fn branding(
     Ok(Json(
         json!({"branding": next, "widgetColor": next.readable_color()}),
     ))
+}
+
+/// As `branding`: `None` keeps a value, an empty URL clears it.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct WebhooksBody {
+    webhook_url: Option<String>,
+    report_webhook_url: Option<String>,
+    auto_delivery: Option<bool>,
+}
+
+async fn webhook_settings(
+    State(app): State<App>,
+    c: Console,
+    body: Bytes,
+) -> Result<Json<Value>, ConsoleError> {
+    let b: WebhooksBody = json_body(&body)?;
+    let change = WebhookSettingsChange {
+        webhook_url: b.webhook_url.as_deref(),
+        report_webhook_url: b.report_webhook_url.as_deref(),
+        auto_delivery: b.auto_delivery,
+    };
+    let next = webhook_settings::update(&app, c.client()?.as_str(), &change).await?;
+    tracing::info!(console_user_id = %c.session.user.id, client_id = %c.client()?, "webhook settings changed from the console");
+    Ok(Json(serde_json::to_value(next).unwrap_or(Value::Null)))
 }

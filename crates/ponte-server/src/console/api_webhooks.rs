@@ -9,7 +9,7 @@ use crate::dialects::data_api::views::{
     BulkReplayView, EndpointEnabledView, MessageDetailView, ReplayedView,
 };
 use crate::http::extract::{json_body, Path, Query};
-use crate::services::{console_data, webhooks};
+use crate::services::{console_data, webhook_test, webhooks};
 use crate::App;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -33,6 +33,7 @@ pub fn routes() -> Router<App> {
             &format!("{API_PREFIX}/webhooks/endpoints/enable"),
             post(enable),
         )
+        .route(&format!("{API_PREFIX}/webhooks/test"), post(send_test))
 }
 
 #[derive(Deserialize)]
@@ -185,5 +186,24 @@ async fn enable(
     let url =
         crate::services::text(&req.url).ok_or_else(|| FieldError::new("url", "is required"))?;
     let done = EndpointEnabledView::from(webhooks::enable_endpoint(&app, c.client()?, url).await?);
+    Ok(Json(serde_json::to_value(done).unwrap_or(Value::Null)))
+}
+
+#[derive(Deserialize, Default)]
+struct SendTest {
+    /// Blank: the client's event webhook URL.
+    url: Option<String>,
+}
+
+/// `ponte webhooks test`: one signed `TEST` event, sent now and not logged
+/// in the delivery log; the answer is what the receiver did.
+async fn send_test(
+    State(app): State<App>,
+    c: Console,
+    body: Bytes,
+) -> Result<Json<Value>, ConsoleError> {
+    let req: SendTest = json_body(&body)?;
+    let done = webhook_test::send(&app, c.client()?, req.url.as_deref()).await?;
+    tracing::info!(console_user_id = %c.session.user.id, webhook_id = %done.webhook_id, "test webhook sent from the console");
     Ok(Json(serde_json::to_value(done).unwrap_or(Value::Null)))
 }

@@ -4,6 +4,7 @@
 //! same service as the Data API or the CLI.
 
 pub mod api;
+mod api_clients;
 mod api_sandbox;
 mod api_settings;
 mod api_webhooks;
@@ -30,6 +31,7 @@ pub fn routes() -> Router<App> {
         .merge(api_webhooks::routes())
         .merge(api_settings::routes())
         .merge(api_sandbox::routes())
+        .merge(api_clients::routes())
 }
 
 /// The console API's error: `{"error":{"code","message","field"}}`, the

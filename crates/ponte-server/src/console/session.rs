@@ -91,14 +91,35 @@ impl FromRequestParts<App> for Console {
             }
         }
         let client = match &session.user.role {
+            // A client's user always acts for its own client: a `clientId`
+            // it sends is ignored, so another client's objects stay 404.
             Role::Client(c) => Some(c.clone()),
-            Role::Operator => parts.uri.query().and_then(|q| {
-                form_urlencoded::parse(q.as_bytes())
-                    .find(|(k, _)| k == "clientId")
-                    .map(|(_, v)| ClientId::from_trusted(v.trim()))
-            }),
+            Role::Operator => match operator_choice(parts) {
+                Some(id) => Some(existing_client(app, id).await?),
+                None => None,
+            },
         };
         Ok(Console { session, client })
+    }
+}
+
+/// The client an operator picked, from the `clientId` query parameter.
+fn operator_choice(parts: &Parts) -> Option<String> {
+    parts.uri.query().and_then(|q| {
+        form_urlencoded::parse(q.as_bytes())
+            .find(|(k, _)| k == "clientId")
+            .map(|(_, v)| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    })
+}
+
+/// An operator's pick must name a client: otherwise every page would
+/// show an empty client rather than say the id is wrong.
+async fn existing_client(app: &App, id: String) -> Result<ClientId, ConsoleError> {
+    let mut conn = app.store.read().await?;
+    match ponte_store::client_by_id(&mut conn, &id).await? {
+        Some(row) => Ok(ClientId::from_trusted(row.id)),
+        None => Err(crate::Error::NotFound("client").into()),
     }
 }
 

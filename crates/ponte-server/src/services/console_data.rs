@@ -310,6 +310,38 @@ pub async fn disabled_endpoints(app: &App, client: &ClientId) -> Result<Vec<(Str
         .collect())
 }
 
+/// Most clients an operator's picker lists at once; a search narrows it.
+pub const MAX_PICKED: usize = 200;
+
+/// Clients for an operator's picker: those whose name or id contains
+/// `search` (any case), by name; at most [`MAX_PICKED`], and whether more matched.
+pub async fn clients(
+    app: &App,
+    search: Option<&str>,
+) -> Result<(Vec<ponte_store::ClientRow>, bool)> {
+    let mut conn = app.store.read().await?;
+    let all = ponte_store::list_clients(&mut conn).await?;
+    drop(conn);
+    let needle = search.map(|s| s.trim().to_lowercase()).unwrap_or_default();
+    let mut found: Vec<_> = all
+        .into_iter()
+        .filter(|c| {
+            needle.is_empty()
+                || c.name.to_lowercase().contains(&needle)
+                || c.id.to_lowercase().contains(&needle)
+        })
+        .collect();
+    found.sort_by(|a, b| {
+        a.name
+            .to_lowercase()
+            .cmp(&b.name.to_lowercase())
+            .then(a.id.cmp(&b.id))
+    });
+    let more = found.len() > MAX_PICKED;
+    found.truncate(MAX_PICKED);
+    Ok((found, more))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -29,6 +29,8 @@ pub mod revoke_all;
 pub mod sandbox_driver;
 pub mod sessions;
 pub mod tickets;
+pub mod webhook_settings;
+pub mod webhook_test;
 pub mod webhooks;
 
 /// An optional request string, trimmed; blank counts as absent.

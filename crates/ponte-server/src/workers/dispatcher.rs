@@ -301,7 +301,7 @@ async fn claim(
 /// What an integrator needs to read in an attempt's error: the kind of
 /// failure first, then the underlying cause (reqwest's own text names only
 /// the URL).
-fn send_error(e: &reqwest::Error) -> String {
+pub(crate) fn send_error(e: &reqwest::Error) -> String {
     let kind = if e.is_timeout() {
         format!(
             "timed out after {} s without an answer",
@@ -493,7 +493,7 @@ fn captured_text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(&bytes[..end]).replace('\0', "\u{FFFD}")
 }
 
-async fn read_capture(mut resp: reqwest::Response) -> String {
+pub(crate) async fn read_capture(mut resp: reqwest::Response) -> String {
     let mut body = Vec::new();
     while body.len() < RESPONSE_CAPTURE {
         match resp.chunk().await {
