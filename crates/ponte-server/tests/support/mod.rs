@@ -15,6 +15,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub mod browser_flow;
+pub mod demo;
 
 #[derive(Clone, Copy, Debug)]
 pub enum Db {
