@@ -314,6 +314,17 @@ async fn the_widget_in_a_real_browser() {
     .await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_in_a_real_browser() {
+    if !browser_available() {
+        return;
+    }
+    // As `ponte serve` starts on an empty database: the sandbox client's
+    // webhooks go to the demo's own receiver.
+    let ts = support::demo::spawn_sandbox(Db::Sqlite).await;
+    journeys("demo.mjs", &[json!({"base": ts.base}).to_string()]).await;
+}
+
 /// The signed-in end user authorises a consent at `code` through a link of
 /// their own (Server API): the consent id.
 async fn connect_at(ts: &TestServer, access: &str, code: &str) -> String {
