@@ -70,7 +70,28 @@ async function journey(browser, locale, prefix) {
   await page.context().close();
 }
 
+/** Leaving the modal: a confirmation, then onExit with status EXITED. */
+async function exitJourney(browser) {
+  const page = await phone(browser, 'en-US');
+  await page.goto(`${base}/demo`);
+  await page.click('#connect');
+  const widget = page.frameLocator('iframe[title="Ponte"]');
+  await widget.locator('body[data-at="consent"]').waitFor();
+  await widget.locator('#consent-continue').click();
+  await widget.locator('body[data-at="picker"]').waitFor();
+  await widget.locator('#exit').click();
+  await widget.locator('#exit-confirm').click();
+  await page.waitForSelector('#events li[data-kind="exit"]');
+  check((await page.locator('iframe').count()) === 0, 'the modal closed');
+  const logged = await page.$$eval('#events li', (items) => items.map((li) => `${li.dataset.kind}:${li.dataset.name}`));
+  check(JSON.stringify(logged) === JSON.stringify(['event:OPEN', 'event:EXIT', 'exit:onExit']), `exit events: ${logged}`);
+  check((await page.locator('#events li[data-kind="exit"]').innerText()).includes('EXITED'), 'onExit says EXITED');
+  await shot(page, 'demo-en-4-exited');
+  await page.context().close();
+}
+
 await run([
+  ['/demo: leaving the modal calls onExit with EXITED', exitJourney],
   ['/demo through the SDK in Portuguese: events in order, verified webhooks, the report', (b) => journey(b, 'pt-BR', 'demo-pt')],
   ['/demo through the SDK in English', (b) => journey(b, 'en-US', 'demo-en')],
 ]);
