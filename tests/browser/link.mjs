@@ -179,7 +179,9 @@ async function goodJourney(browser, locale, url, prefix, client) {
   await page.click('form[data-step="login"] button[type=submit]');
   await page.waitForSelector('form[data-step="approve"]');
   const recipient = await text(page, '[data-recipient]');
-  check(recipient.includes('pede acesso'), `${prefix}: the recipient line in the page's language: ${recipient}`);
+  // The bank names who receives the data: the client's display name, which
+  // Ponte passed in its authorization request.
+  check(recipient === `${client} pede acesso aos seguintes dados:`, `${prefix}: the recipient line names the client, in the page's language: ${recipient}`);
   await look(page, `${prefix}-5c-bank-consent`);
   await page.click('button[name=decision][value=approve]');
 

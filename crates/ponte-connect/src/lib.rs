@@ -10,5 +10,6 @@ pub mod session;
 pub use document_portal::{DocumentPortalClient, PortalDocument, PortalSession};
 pub use open_finance::{
     BankTokens, ConnectError, OpenFinanceClient, OpenFinanceEndpoint, StartedAuthorisation,
+    RECIPIENT_NAME_PARAM,
 };
 pub use session::{DataSession, TokenStore};

@@ -9,6 +9,14 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use std::time::Duration;
 
+/// An authorization-request parameter (Ponte's extension, in the pushed
+/// request or the query) naming the party the end user shares data with:
+/// Ponte's client, the integrator, whom the institution's consent page names
+/// ("<recipient> is asking for access to …"). The sandbox institutions show
+/// it; a real institution ignores a parameter it does not know, and names
+/// the registered OAuth client (Ponte) instead.
+pub const RECIPIENT_NAME_PARAM: &str = "recipient_name";
+
 /// Where and how Ponte reaches one institution: from the directory.
 #[derive(Debug, Clone)]
 pub struct OpenFinanceEndpoint {
@@ -150,6 +158,8 @@ impl OpenFinanceClient {
 
     /// Creates the consent at the institution and prepares the browser's
     /// authorisation request (pushed, when the institution supports PAR).
+    /// `recipient_name` is who the end user shares with (the integrator):
+    /// see [`RECIPIENT_NAME_PARAM`].
     pub async fn start_authorisation(
         &self,
         ep: &OpenFinanceEndpoint,
@@ -157,6 +167,7 @@ impl OpenFinanceClient {
         business_document: Option<&str>,
         permissions: &[String],
         expiration: &str,
+        recipient_name: Option<&str>,
     ) -> Result<StartedAuthorisation, ConnectError> {
         let d = self.discover(ep).await?;
         let cc = self
@@ -190,7 +201,8 @@ impl OpenFinanceClient {
             })?
             .to_string();
 
-        self.push_authorisation(ep, &d, bank_consent_id).await
+        self.push_authorisation(ep, &d, bank_consent_id, recipient_name)
+            .await
     }
 
     /// A fresh authorisation request for a consent that exists at the
@@ -200,9 +212,10 @@ impl OpenFinanceClient {
         &self,
         ep: &OpenFinanceEndpoint,
         bank_consent_id: &str,
+        recipient_name: Option<&str>,
     ) -> Result<StartedAuthorisation, ConnectError> {
         let d = self.discover(ep).await?;
-        self.push_authorisation(ep, &d, bank_consent_id.to_string())
+        self.push_authorisation(ep, &d, bank_consent_id.to_string(), recipient_name)
             .await
     }
 
@@ -211,6 +224,7 @@ impl OpenFinanceClient {
         ep: &OpenFinanceEndpoint,
         d: &Discovery,
         bank_consent_id: String,
+        recipient_name: Option<&str>,
     ) -> Result<StartedAuthorisation, ConnectError> {
         let state = random_token();
         let pkce_verifier = random_token();
@@ -227,6 +241,10 @@ impl OpenFinanceClient {
             ("code_challenge", challenge.as_str()),
             ("code_challenge_method", "S256"),
         ];
+        let mut params = params.to_vec();
+        if let Some(name) = recipient_name.map(str::trim).filter(|n| !n.is_empty()) {
+            params.push((RECIPIENT_NAME_PARAM, name));
+        }
         let mut url = url::Url::parse(&d.authorization_endpoint)
             .map_err(|e| ConnectError::Protocol(format!("authorization_endpoint: {e}")))?;
         match &d.pushed_authorization_request_endpoint {
@@ -248,7 +266,7 @@ impl OpenFinanceClient {
                     .append_pair("request_uri", &pushed.request_uri);
             }
             None => {
-                url.query_pairs_mut().extend_pairs(params);
+                url.query_pairs_mut().extend_pairs(&params);
             }
         }
         Ok(StartedAuthorisation {

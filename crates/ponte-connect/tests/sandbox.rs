@@ -94,7 +94,7 @@ impl Bank {
             ))
             .unwrap();
         let started = client
-            .start_authorisation(&self.ep, CPF, None, &permissions, &expiry)
+            .start_authorisation(&self.ep, CPF, None, &permissions, &expiry, None)
             .await
             .unwrap();
         let mut page = self

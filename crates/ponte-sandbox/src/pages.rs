@@ -266,7 +266,32 @@ pub fn otp(c: &Ctx, error: Option<(&str, &str)>) -> String {
     layout_in(l, Some(c.bank), Some(c.path), title, &body)
 }
 
-pub fn approve(c: &Ctx, consent: &Consent, reject_only: bool) -> String {
+/// The longest recipient name a consent page shows, in characters.
+pub const RECIPIENT_NAME_MAX: usize = 80;
+
+/// A client's `recipient_name` as the page may show it: one line of
+/// printable text, at most [`RECIPIENT_NAME_MAX`] characters (cut with "…"),
+/// or nothing when blank. HTML is escaped where it is written, not here.
+pub fn recipient_name(raw: &str) -> Option<String> {
+    let words: Vec<&str> = raw
+        .split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let line = words.join(" ");
+    let line: String = line.chars().filter(|c| !c.is_control()).collect();
+    if line.is_empty() {
+        return None;
+    }
+    if line.chars().count() <= RECIPIENT_NAME_MAX {
+        return Some(line);
+    }
+    let cut: String = line.chars().take(RECIPIENT_NAME_MAX - 1).collect();
+    Some(format!("{}…", cut.trim_end()))
+}
+
+/// The consent page. `recipient` is who receives the data, as the client
+/// named them in its pushed authorization request.
+pub fn approve(c: &Ctx, consent: &Consent, reject_only: bool, recipient: Option<&str>) -> String {
     let l = c.lang;
     let perms: String = consent
         .permissions
@@ -303,10 +328,22 @@ pub fn approve(c: &Ctx, consent: &Consent, reject_only: bool) -> String {
         r#"<h2>{title}</h2><p data-recipient>{recipient}</p><ul class="perms">{perms}</ul><p data-expiration="{exp_attr}">{expiry}</p><form method="post" action="{path}/auth/decision" data-step="approve" enctype="application/x-www-form-urlencoded">{txn}{buttons}</form>{cancel}{switch}"#,
         switch = switch(c, "decision"),
         title = l.pick("Autorizar compartilhamento", "Authorise data sharing"),
-        recipient = l.pick(
-            "Uma instituição participante do Open Finance pede acesso aos seguintes dados:",
-            "An Open Finance participant asks to access the following data:"
-        ),
+        recipient = match recipient {
+            Some(name) => format!(
+                "{} {}",
+                text(name),
+                l.pick(
+                    "pede acesso aos seguintes dados:",
+                    "is asking for access to the following data:"
+                )
+            ),
+            None => l
+                .pick(
+                    "Uma instituição participante do Open Finance pede acesso aos seguintes dados:",
+                    "An Open Finance participant asks to access the following data:",
+                )
+                .to_string(),
+        },
         exp_attr = attr(&consent.expiration.map(ofb_time).unwrap_or_default()),
         expiry = text(&expiry),
         path = attr(c.path),
@@ -342,6 +379,63 @@ mod tests {
         assert_eq!(super::readable_on("#EC7000"), "#1a1a1a");
         assert_eq!(super::readable_on("#820AD1"), "#ffffff");
         assert_eq!(super::readable_on("#FFFFFF"), "#1a1a1a");
+    }
+
+    #[test]
+    fn the_consent_page_names_the_recipient_escaped_and_bounded() {
+        use super::{approve, recipient_name, Ctx, RECIPIENT_NAME_MAX};
+        let bank = crate::catalogue::find("itau").expect("itau");
+        let consent = crate::store::Consent {
+            id: "urn:itau:1".into(),
+            client_id: "ponte".into(),
+            status: "AWAITING_AUTHORISATION".into(),
+            permissions: vec!["ACCOUNTS_READ".into()],
+            expiration: None,
+            created_at: 0,
+            status_updated_at: 0,
+            rejection: None,
+        };
+        let page = |lang, recipient: Option<&str>| {
+            let ctx = Ctx {
+                bank,
+                path: "/sandbox/banks/itau",
+                txn: "t",
+                lang,
+            };
+            approve(&ctx, &consent, false, recipient)
+        };
+        let pt = page(Lang::PtBr, Some("Acme Crédito"));
+        assert!(
+            pt.contains("<p data-recipient>Acme Crédito pede acesso aos seguintes dados:</p>"),
+            "{pt}"
+        );
+        let en = page(Lang::En, Some("Acme Crédito"));
+        assert!(
+            en.contains("Acme Crédito is asking for access to the following data:"),
+            "{en}"
+        );
+        let generic = page(Lang::En, None);
+        assert!(
+            generic.contains("An Open Finance participant asks to access"),
+            "{generic}"
+        );
+
+        // A name is text: markup is escaped, lines are joined, length bounded.
+        let hostile = recipient_name("<img src=x onerror=alert(1)>\nBank").unwrap();
+        let html = page(Lang::PtBr, Some(&hostile));
+        assert!(!html.contains("<img src=x"), "{html}");
+        assert!(
+            html.contains("&lt;img src=x onerror=alert(1)&gt; Bank pede acesso"),
+            "{html}"
+        );
+        assert_eq!(recipient_name("  \t "), None);
+        let long = recipient_name(&"a".repeat(500)).unwrap();
+        assert_eq!(long.chars().count(), RECIPIENT_NAME_MAX);
+        assert!(long.ends_with('…'));
+        assert_eq!(
+            recipient_name(" Acme\u{0} Crédito ").as_deref(),
+            Some("Acme Crédito")
+        );
     }
 
     #[test]

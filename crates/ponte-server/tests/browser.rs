@@ -314,6 +314,47 @@ async fn the_widget_in_a_real_browser() {
     .await;
 }
 
+/// Leaving from every screen, and the bank's other answers, in both
+/// languages: one link per journey.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_exits_and_the_other_bank_answers_in_a_real_browser() {
+    if !browser_available() {
+        return;
+    }
+    let ts = support::spawn(Db::Sqlite).await;
+    let access = ts.access_token().await;
+    let mut urls = serde_json::Map::new();
+    for lang in ["pt", "en"] {
+        for journey in [
+            "exit_consent",
+            "exit_picker",
+            "exit_handoff",
+            "exit_waiting",
+            "exit_failure",
+            "exit_success",
+            "mfa",
+            "locked",
+            "outage",
+        ] {
+            let (_, url) = link(&ts, &access).await;
+            urls.insert(format!("{journey}_{lang}"), Value::String(url));
+        }
+    }
+    urls.insert("base".into(), Value::String(ts.base.clone()));
+    journeys("exits.mjs", &[Value::Object(urls).to_string()]).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_in_a_real_browser() {
+    if !browser_available() {
+        return;
+    }
+    // As `ponte serve` starts on an empty database: the sandbox client's
+    // webhooks go to the demo's own receiver.
+    let ts = support::demo::spawn_sandbox(Db::Sqlite).await;
+    journeys("demo.mjs", &[json!({"base": ts.base}).to_string()]).await;
+}
+
 /// The signed-in end user authorises a consent at `code` through a link of
 /// their own (Server API): the consent id.
 async fn connect_at(ts: &TestServer, access: &str, code: &str) -> String {

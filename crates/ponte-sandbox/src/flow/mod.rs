@@ -212,7 +212,16 @@ async fn approval_page(
         .await
         .map_err(|e| internal(st, bank, e)));
     match consent.filter(|c| c.status == "AWAITING_AUTHORISATION") {
-        Some(c) => html(pages::approve(ctx, &c, user == "user_deny")),
+        Some(c) => {
+            // Not knowing the recipient only leaves the generic wording.
+            let recipient = st.store.recipient(&c.id).await.ok().flatten();
+            html(pages::approve(
+                ctx,
+                &c,
+                user == "user_deny",
+                recipient.as_deref(),
+            ))
+        }
         None => page_err(st, bank, "consent", "O consentimento não está mais aguardando autorização. / The consent is no longer awaiting authorisation.").into_response(),
     }
 }

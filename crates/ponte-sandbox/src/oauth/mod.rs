@@ -85,6 +85,17 @@ pub async fn par(
     let p = Params::parse(&body).map_err(OAuthError::invalid_request)?;
     let client = authenticate(&st, &headers, &p)?;
     let req = validate_auth_request(&st, bank, client, &p).await?;
+    // Accepted only here, where the client is authenticated: a plain
+    // authorize URL anyone can craft must not rename a consent's recipient.
+    if let Some(name) = p
+        .get("recipient_name")
+        .and_then(crate::pages::recipient_name)
+    {
+        st.store
+            .set_recipient(&req.consent_id, &name)
+            .await
+            .map_err(OAuthError::internal)?;
+    }
     let request_uri = format!("urn:ietf:params:oauth:request_uri:{}", random_token());
     st.store
         .insert_auth_request("par", &request_uri, bank.code, &req, PAR_TTL_S * 1000)

@@ -11,6 +11,7 @@ use sqlx::{AnyPool, Executor, Row};
 
 mod auth;
 mod data;
+mod recipients;
 
 pub use data::counter;
 
@@ -36,6 +37,7 @@ const SCHEMA: &[&str] = &[
         revoked BIGINT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS sandbox_tokens_consent ON sandbox_tokens (consent_id)",
     "CREATE INDEX IF NOT EXISTS sandbox_tokens_code ON sandbox_tokens (code_hash)",
+    "CREATE TABLE IF NOT EXISTS sandbox_recipients (consent_id TEXT PRIMARY KEY, name TEXT NOT NULL)",
 ];
 
 #[derive(Clone)]

@@ -1,6 +1,7 @@
 //! The HTTP surfaces: one module per dialect, plus the widget and operations.
 
 pub mod demo;
+pub mod demo_webhooks;
 pub mod extract;
 pub mod failure;
 pub mod headers;

@@ -72,9 +72,20 @@ async fn link_page(State(app): State<App>, Query(q): Query<LinkQuery>) -> Respon
     };
     let mut frame = web::FrameAncestors::default();
     if let Some(client) = client {
-        if let Ok(b) = clients::branding(&app, &client).await {
-            frame = web::FrameAncestors::new(b.frame_origins);
+        let mut origins = match clients::branding(&app, &client).await {
+            Ok(b) => b.frame_origins,
+            Err(_) => Vec::new(),
+        };
+        // `/demo` opens the sandbox client's links in the SDK's modal, from
+        // Ponte's own origin (sandbox mode only: there is no demo otherwise).
+        let sandbox = match app.config.sandbox {
+            true => clients::sandbox_client_id(&app).await.ok().flatten(),
+            false => None,
+        };
+        if sandbox.is_some_and(|id| id.as_str() == client) {
+            origins.push("'self'".to_string());
         }
+        frame = web::FrameAncestors::new(origins);
     }
     web::page(&frame)
 }

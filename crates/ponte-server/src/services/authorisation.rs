@@ -19,15 +19,17 @@ use ponte_store::ConsentRow;
 use serde::Deserialize;
 
 /// Creates the consent at the institution and prepares the end user's
-/// authorisation request there.
+/// authorisation request there, naming `client_id` as the recipient.
 pub async fn start(
     app: &App,
+    client_id: &str,
     institution: &Institution,
     personal: &Cpf,
     business: Option<&Cnpj>,
     permissions: &[String],
     expire_at: i64,
 ) -> Result<StartedAuthorisation> {
+    let recipient = recipient_name(app, client_id).await;
     app.open_finance
         .start_authorisation(
             &institution.endpoint,
@@ -35,9 +37,27 @@ pub async fn start(
             business.map(Cnpj::as_str),
             permissions,
             &ofb_time(expire_at),
+            recipient.as_deref(),
         )
         .await
         .map_err(|e| institution_error(institution, None, e))
+}
+
+/// Who the end user shares with, as the institution's consent page names
+/// them: the client's display name, else its name. Not knowing it only
+/// leaves the page's generic wording.
+async fn recipient_name(app: &App, client_id: &str) -> Option<String> {
+    let branding = crate::services::branding::branding(app, client_id)
+        .await
+        .ok();
+    if let Some(name) = branding.and_then(|b| b.display_name) {
+        return Some(name);
+    }
+    let mut conn = app.store.read().await.ok()?;
+    let client = ponte_store::client_by_id(&mut conn, client_id)
+        .await
+        .ok()??;
+    Some(client.name)
 }
 
 /// What the end user is told when the institution fails: a plain message;
@@ -83,7 +103,11 @@ pub async fn restart_authorisation(app: &App, row: &ConsentRow) -> Result<String
         .ok_or_else(|| Error::Conflict("the consent has no authorisation in progress".into()))?;
     let started = app
         .open_finance
-        .reauthorise(&institution.endpoint, bank_consent_id)
+        .reauthorise(
+            &institution.endpoint,
+            bank_consent_id,
+            recipient_name(app, &row.client_id).await.as_deref(),
+        )
         .await
         .map_err(|e| institution_error(institution, Some(&row.id), e))?;
     let verifier = app.crypto.seal(

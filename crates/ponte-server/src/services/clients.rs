@@ -366,7 +366,10 @@ pub async fn ensure_sandbox_client(app: &App) -> Result<Option<NewCredentials>> 
         &mut tx,
         NewClient {
             name: "Sandbox".into(),
-            webhook_url: None,
+            // The demo page's receiver (`http::demo`), so `/demo` shows the
+            // webhooks live; loopback is allowed in sandbox mode.
+            webhook_url: HttpUrl::parse("webhookUrl", &format!("{}/demo/webhooks", app.public_url))
+                .ok(),
             report_webhook_url: None,
             auto_delivery: false,
         },

@@ -157,6 +157,7 @@ pub async fn create(app: &App, bearer: &Bearer, req: ConsentInput) -> Result<Cre
         Product::consent_permissions(&institution.available_resources, business.is_some());
     let started = authorisation::start(
         app,
+        bearer.client_id.as_str(),
         institution,
         &personal,
         business.as_ref(),

@@ -16,6 +16,7 @@ use std::time::Duration;
 
 pub mod browser_flow;
 pub mod console;
+pub mod demo;
 
 #[derive(Clone, Copy, Debug)]
 pub enum Db {
