@@ -1,6 +1,7 @@
 //! The HTTP surfaces: one module per dialect, plus the widget and operations.
 
 pub mod demo;
+pub mod documents_app;
 pub mod extract;
 pub mod failure;
 pub mod headers;
@@ -68,6 +69,10 @@ pub const DIALECTS: &[Dialect] = &[
         render: Some(failure::html_page),
     },
     Dialect {
+        prefix: documents_app::APP_PATH,
+        render: Some(failure::html_page),
+    },
+    Dialect {
         prefix: "/me",
         render: Some(failure::html_page),
     },
@@ -100,6 +105,7 @@ pub async fn router(app: App) -> anyhow::Result<Router> {
         .merge(crate::dialects::server_api::routes())
         .merge(documents_api::routes())
         .merge(widget::routes())
+        .merge(documents_app::routes())
         .merge(crate::console::routes())
         .merge(ops::routes());
     if app.config.sandbox {
