@@ -9,7 +9,7 @@ mod support;
 use regex::Regex;
 use serde_json::{json, Value};
 use std::time::Duration;
-use support::{Db, Options, Receiver, TestServer};
+use support::{Options, Receiver, TestServer};
 
 async fn token(ts: &TestServer) -> String {
     let (status, got) = ts

@@ -10,7 +10,7 @@ use bytes::Bytes;
 use futures::TryStreamExt;
 use ponte_server::storage::Storage;
 use serde_json::{json, Value};
-use support::{Db, Options, Receiver};
+use support::{Options, Receiver};
 
 fn s3_endpoint() -> Option<String> {
     match std::env::var("PONTE_TEST_S3_ENDPOINT") {
