@@ -514,5 +514,9 @@ async function start() {
   return undefined;
 }
 
-wire();
-start();
+// `/app` is the same page in documents mode: its own module runs the screens.
+if (document.documentElement.dataset.mode === 'documents') import('./documents.js');
+else {
+  wire();
+  start();
+}

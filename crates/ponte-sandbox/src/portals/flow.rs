@@ -6,13 +6,13 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use subtle::ConstantTimeEq;
 
 use super::api::{portal, ApiError};
 use super::catalogue::PortalInfo;
-use super::pages;
+use super::pages::{self, Ctx, Lang};
 use super::store::Grant;
 use super::{document_types, PortalState};
 use crate::flow::credentials_ok;
@@ -26,8 +26,30 @@ fn page(status: StatusCode, html: String) -> Response {
     (status, [(header::CACHE_CONTROL, "no-store")], Html(html)).into_response()
 }
 
-fn fail(st: &PortalState, p: &PortalInfo, status: StatusCode, kind: &str, msg: &str) -> Response {
-    page(status, pages::error(p, &st.path(p), kind, msg))
+fn fail(
+    st: &PortalState,
+    p: &PortalInfo,
+    lang: Lang,
+    status: StatusCode,
+    kind: &str,
+    msg: &str,
+) -> Response {
+    page(status, pages::error(p, &st.path(p), lang, kind, msg))
+}
+
+/// A refused step's message: the page's own language.
+fn used(st: &PortalState, p: &PortalInfo, lang: Lang) -> Response {
+    fail(
+        st,
+        p,
+        lang,
+        StatusCode::BAD_REQUEST,
+        "expired",
+        lang.pick(
+            "Este acesso já foi usado. Comece de novo pelo aplicativo.",
+            "This sign-in was already used. Start again from the app.",
+        ),
+    )
 }
 
 /// The origin (scheme, host, port) of a URL, when it has one.
@@ -39,17 +61,22 @@ fn origin(u: &str) -> Option<String> {
 pub async fn start(
     State(st): State<PortalState>,
     Path(code): Path<String>,
+    headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Response {
     let p = match portal(&code) {
         Ok(p) => p,
         Err(e) => return e.into_response(),
     };
-    let bad = |msg: &str| fail(&st, p, StatusCode::BAD_REQUEST, "request", msg);
     let params = match Params::parse(query.unwrap_or_default().as_bytes()) {
         Ok(params) => params,
-        Err(m) => return bad(&m),
+        Err(m) => return fail(&st, p, Lang::PtBr, StatusCode::BAD_REQUEST, "request", &m),
     };
+    let accept = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    let lang = Lang::negotiate(params.get("ui_locales"), accept);
+    let bad = |msg: &str| fail(&st, p, lang, StatusCode::BAD_REQUEST, "request", msg);
     let (Some(client_id), Some(redirect_uri), Some(state)) = (
         params.get("client_id"),
         params.get("redirect_uri"),
@@ -80,7 +107,14 @@ pub async fn start(
     {
         return ApiError::internal(e).into_response();
     }
-    page(StatusCode::OK, pages::login(p, &st.path(p), &txn, None))
+    let path = st.path(p);
+    let c = Ctx {
+        portal: p,
+        path: &path,
+        txn: &txn,
+        lang,
+    };
+    page(StatusCode::OK, pages::login(&c, None))
 }
 
 /// The live transaction the form names, at step `step`.
@@ -91,13 +125,18 @@ async fn txn_at(
     params: &Params,
     step: &str,
 ) -> Result<(String, Grant), Response> {
+    let lang = Lang::from_form(params.get("lang"));
     let expired = || {
         fail(
             st,
             p,
+            lang,
             StatusCode::BAD_REQUEST,
             "expired",
-            "This sign-in has expired or was already used. Start again from the app.",
+            lang.pick(
+                "Este acesso expirou ou já foi usado. Comece de novo pelo aplicativo.",
+                "This sign-in has expired or was already used. Start again from the app.",
+            ),
         )
     };
     let txn = params.get("txn").ok_or_else(expired)?.to_string();
@@ -129,8 +168,8 @@ async fn posted(
     step: &str,
 ) -> Result<Posted, Response> {
     let p = portal(code).map_err(IntoResponse::into_response)?;
-    let params =
-        Params::parse(body).map_err(|m| fail(st, p, StatusCode::BAD_REQUEST, "request", &m))?;
+    let params = Params::parse(body)
+        .map_err(|m| fail(st, p, Lang::PtBr, StatusCode::BAD_REQUEST, "request", &m))?;
     let (txn, grant) = txn_at(st, p, &params, step).await?;
     Ok(Posted {
         p,
@@ -150,20 +189,30 @@ pub async fn login(
         Err(r) => return r,
     };
     let path = st.path(p);
+    let lang = Lang::from_form(params.get("lang"));
+    let c = Ctx {
+        portal: p,
+        path: &path,
+        txn: &txn,
+        lang,
+    };
+    if params.get("switch").is_some() {
+        return page(StatusCode::OK, pages::login(&c, None));
+    }
     let username = params.get("username").unwrap_or("").trim().to_string();
     let password = params.get("password").unwrap_or("");
     if username == "user_locked" {
-        let msg = "Your account is locked. Call customer service to unlock it.";
+        let msg = pages::login_error(lang, "locked");
         return page(
             StatusCode::FORBIDDEN,
-            pages::login(p, &path, &txn, Some(("locked", msg))),
+            pages::login(&c, Some(("locked", msg))),
         );
     }
     if !credentials_ok(&username, password) {
-        let msg = "The user ID or password is not correct.";
+        let msg = pages::login_error(lang, "credentials");
         return page(
             StatusCode::UNAUTHORIZED,
-            pages::login(p, &path, &txn, Some(("credentials", msg))),
+            pages::login(&c, Some(("credentials", msg))),
         );
     }
     let next = if username == "user_mfa" {
@@ -177,21 +226,13 @@ pub async fn login(
         .await
     {
         Ok(true) => {}
-        Ok(false) => {
-            return fail(
-                &st,
-                p,
-                StatusCode::BAD_REQUEST,
-                "expired",
-                "This sign-in was already used.",
-            )
-        }
+        Ok(false) => return used(&st, p, lang),
         Err(e) => return ApiError::internal(e).into_response(),
     }
     let html = if next == "otp" {
-        pages::otp(p, &path, &txn, None)
+        pages::otp(&c, None)
     } else {
-        pages::approve(p, &path, &txn, document_types(p), username == "user_deny")
+        pages::approve(&c, document_types(p), username == "user_deny")
     };
     page(StatusCode::OK, html)
 }
@@ -207,13 +248,20 @@ pub async fn otp(State(st): State<PortalState>, Path(code): Path<String>, body: 
         Err(r) => return r,
     };
     let path = st.path(p);
+    let lang = Lang::from_form(params.get("lang"));
+    let c = Ctx {
+        portal: p,
+        path: &path,
+        txn: &txn,
+        lang,
+    };
+    if params.get("switch").is_some() {
+        return page(StatusCode::OK, pages::otp(&c, None));
+    }
     let given = params.get("otp").unwrap_or("").trim();
     if given.as_bytes().ct_eq(OTP.as_bytes()).unwrap_u8() != 1 {
-        let msg = "That code is not correct. Try again.";
-        return page(
-            StatusCode::UNAUTHORIZED,
-            pages::otp(p, &path, &txn, Some(("otp", msg))),
-        );
+        let msg = pages::otp_error(lang);
+        return page(StatusCode::UNAUTHORIZED, pages::otp(&c, Some(("otp", msg))));
     }
     match st
         .store
@@ -221,21 +269,59 @@ pub async fn otp(State(st): State<PortalState>, Path(code): Path<String>, body: 
         .await
     {
         Ok(true) => {}
-        Ok(false) => {
-            return fail(
-                &st,
-                p,
-                StatusCode::BAD_REQUEST,
-                "expired",
-                "This sign-in was already used.",
-            )
-        }
+        Ok(false) => return used(&st, p, lang),
         Err(e) => return ApiError::internal(e).into_response(),
     }
     let deny = grant.username.as_deref() == Some("user_deny");
-    page(
-        StatusCode::OK,
-        pages::approve(p, &path, &txn, document_types(p), deny),
+    page(StatusCode::OK, pages::approve(&c, document_types(p), deny))
+}
+
+/// "Cancel and go back to the app": the journey ends unshared, and the app
+/// learns why in a word it knows (`error_description`).
+pub async fn cancel(
+    State(st): State<PortalState>,
+    Path(code): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let p = match portal(&code) {
+        Ok(p) => p,
+        Err(e) => return e.into_response(),
+    };
+    let params = match Params::parse(query.unwrap_or_default().as_bytes()) {
+        Ok(params) => params,
+        Err(m) => return fail(&st, p, Lang::PtBr, StatusCode::BAD_REQUEST, "request", &m),
+    };
+    let lang = Lang::from_form(params.get("lang"));
+    let Some(txn) = params.get("txn") else {
+        return used(&st, p, lang);
+    };
+    let grant = match st.store.get("txn", p.code, txn).await {
+        Ok(Some(g)) if g.step != "done" => g,
+        Ok(_) => return used(&st, p, lang),
+        Err(e) => return ApiError::internal(e).into_response(),
+    };
+    match st
+        .store
+        .advance("txn", p.code, txn, &grant.step, "done", None)
+        .await
+    {
+        Ok(true) => {}
+        Ok(false) => return used(&st, p, lang),
+        Err(e) => return ApiError::internal(e).into_response(),
+    }
+    let why = match params.get("why") {
+        Some("locked") => "account_locked",
+        Some("credentials") => "invalid_credentials",
+        _ => "user_cancelled",
+    };
+    tracing::info!(portal = p.code, why, "portal sign-in cancelled");
+    back_to_client(
+        &grant.redirect_uri,
+        &[
+            ("error", "access_denied"),
+            ("error_description", why),
+            ("state", &grant.state),
+        ],
     )
 }
 
@@ -263,7 +349,21 @@ pub async fn decision(
         Ok(posted) => posted,
         Err(r) => return r,
     };
+    let lang = Lang::from_form(params.get("lang"));
     let username = grant.username.clone().unwrap_or_default();
+    if params.get("switch").is_some() {
+        let path = st.path(p);
+        let c = Ctx {
+            portal: p,
+            path: &path,
+            txn: &txn,
+            lang,
+        };
+        return page(
+            StatusCode::OK,
+            pages::approve(&c, document_types(p), username == "user_deny"),
+        );
+    }
     let approve = params.get("decision") == Some("approve") && username != "user_deny";
     match st
         .store
@@ -271,15 +371,7 @@ pub async fn decision(
         .await
     {
         Ok(true) => {}
-        Ok(false) => {
-            return fail(
-                &st,
-                p,
-                StatusCode::BAD_REQUEST,
-                "expired",
-                "This sign-in was already used.",
-            )
-        }
+        Ok(false) => return used(&st, p, lang),
         Err(e) => return ApiError::internal(e).into_response(),
     }
     if !approve {

@@ -11,7 +11,11 @@
 //!    "approve"), a root-relative `action` and a hidden `txn`; errors show in
 //!    an element with `data-error`.
 //! 3. The portal sends the browser to `redirect_uri?code=…&state=…`
-//!    (`?error=access_denied&state=…` when declined, as `user_deny` always does).
+//!    (`?error=access_denied&state=…` when declined, as `user_deny` always does;
+//!    "Cancel and go back to the app", `GET {portal}/cancel?txn=…`, adds
+//!    `error_description`: `account_locked`, `invalid_credentials` after a
+//!    refused sign-in, else `user_cancelled`). The pages speak pt-BR unless
+//!    `ui_locales` or `Accept-Language` asks for English, with a switch.
 //! 4. `POST {portal}/token` (`grant_type=authorization_code`, `code`,
 //!    `redirect_uri`; client credentials by HTTP Basic or in the form) answers
 //!    `{"access_token","token_type":"Bearer","expires_in"}`. Codes are
@@ -78,6 +82,7 @@ pub(crate) fn router(state: PortalState) -> Router {
         .route("/{code}/avatar.svg", get(avatar))
         .route("/{code}/login", get(flow::start).post(flow::login))
         .route("/{code}/otp", post(flow::otp))
+        .route("/{code}/cancel", get(flow::cancel))
         .route("/{code}/decision", post(flow::decision))
         .route("/{code}/token", post(token::token))
         .route("/{code}/api/documents", get(api::list))

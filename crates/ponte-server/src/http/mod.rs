@@ -2,6 +2,7 @@
 
 pub mod demo;
 pub mod demo_webhooks;
+pub mod documents_app;
 pub mod extract;
 pub mod failure;
 pub mod headers;
@@ -69,6 +70,10 @@ pub const DIALECTS: &[Dialect] = &[
         render: Some(failure::html_page),
     },
     Dialect {
+        prefix: documents_app::APP_PATH,
+        render: Some(failure::html_page),
+    },
+    Dialect {
         prefix: "/me",
         render: Some(failure::html_page),
     },
@@ -101,6 +106,7 @@ pub async fn router(app: App) -> anyhow::Result<Router> {
         .merge(crate::dialects::server_api::routes())
         .merge(documents_api::routes())
         .merge(widget::routes())
+        .merge(documents_app::routes())
         .merge(crate::console::routes())
         .merge(ops::routes());
     if app.config.sandbox {

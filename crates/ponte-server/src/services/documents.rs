@@ -198,6 +198,7 @@ pub async fn complete(
     state: Option<&str>,
     code: Option<&str>,
     error: Option<&str>,
+    description: Option<&str>,
 ) -> Result<RetrievalRow> {
     let state = state.ok_or_else(|| FieldError::new("state", "is required"))?;
     let mut conn = app.store.read().await?;
@@ -209,7 +210,11 @@ pub async fn complete(
         return Err(Error::Conflict("this sign-in was already completed".into()));
     }
     let Some(code) = code.filter(|_| error.is_none()) else {
-        let why = format!("the portal answered {}", error.unwrap_or("no code"));
+        // Only a word the app knows is kept: the URL is the browser's to change.
+        let tag = crate::services::documents_progress::FailureReason::from_portal(description)
+            .map(|r| format!("{} ", r.tag()))
+            .unwrap_or_default();
+        let why = format!("{tag}the portal answered {}", error.unwrap_or("no code"));
         fail(app, &row, ponte_store::RETRIEVAL_AWAITING_LOGIN, &why).await?;
         return Err(Error::Institution(
             "the documents were not shared at the portal".into(),

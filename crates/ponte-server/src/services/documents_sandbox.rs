@@ -56,6 +56,7 @@ pub async fn connect(
                 params.get("state").map(String::as_str),
                 params.get("code").map(String::as_str),
                 params.get("error").map(String::as_str),
+                params.get("error_description").map(String::as_str),
             )
             .await?;
             Ok(id)

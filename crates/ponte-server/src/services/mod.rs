@@ -14,6 +14,7 @@ pub mod console_data;
 pub mod directory;
 pub mod documents;
 pub mod documents_job;
+pub mod documents_progress;
 pub mod documents_sandbox;
 pub mod end_users;
 pub mod failure;

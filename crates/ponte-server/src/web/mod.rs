@@ -152,12 +152,19 @@ impl FrameAncestors {
 
 /// The widget's HTML page, `index.html` with its asset URLs filled in.
 pub fn page(frame: &FrameAncestors) -> Response {
+    page_in_mode(frame, "link")
+}
+
+/// The widget's page in one of its modes (`link`, `documents`), which the
+/// page reads from `<html data-mode>`.
+pub fn page_in_mode(frame: &FrameAncestors, mode: &str) -> Response {
     let Some(file) = Widget::get("index.html") else {
         tracing::error!("web/widget/index.html is missing from the build");
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     let html = String::from_utf8_lossy(&file.data)
-        .replace("{{assets}}", &format!("{ASSETS_PATH}/{}", version()));
+        .replace("{{assets}}", &format!("{ASSETS_PATH}/{}", version()))
+        .replace("{{mode}}", mode);
     let mut resp = ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response();
     secure(&mut resp, frame);
     // The URL carries the link token: keep the page out of every cache.

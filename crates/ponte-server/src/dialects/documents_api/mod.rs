@@ -233,26 +233,44 @@ async fn callback(State(app): State<App>, RawQuery(query): RawQuery) -> Response
             .into_owned()
             .collect();
     let get = |k: &str| params.get(k).map(String::as_str);
-    let (title, text) =
-        match documents::complete(&app, get("state"), get("code"), get("error")).await {
-            Ok(_) => (
-                "Documents on their way",
-                "Your documents are being retrieved. You can close this page.",
-            ),
-            Err(crate::error::Error::Institution(_)) => (
-                "Not connected",
-                "The documents were not shared. You can close this page and try again.",
-            ),
-            Err(e) => {
-                tracing::info!(error = %e, "documents callback refused");
-                (
-                    "This sign-in cannot be used",
-                    "It has expired or was already used. Start again from the app.",
-                )
-            }
-        };
-    let body = format!("<h1>{title}</h1><p>{text}</p>");
-    let mut resp = Html(crate::http::widget::page(title, &body)).into_response();
+    let completed = documents::complete(
+        &app,
+        get("state"),
+        get("code"),
+        get("error"),
+        get("error_description"),
+    )
+    .await;
+    // The app (`/app`) shows how it went from the retrieval itself; the word
+    // in its URL only serves a browser that no longer holds the app's token.
+    let (returned, title, text) = match completed {
+        Ok(_) => (
+            "ok",
+            "Documentos a caminho / Documents on their way",
+            "Seus documentos estão sendo buscados. / Your documents are being retrieved.",
+        ),
+        Err(crate::error::Error::Institution(_)) => (
+            "declined",
+            "Não conectado / Not connected",
+            "Os documentos não foram compartilhados. / The documents were not shared.",
+        ),
+        Err(e) => {
+            tracing::info!(error = %e, "documents callback refused");
+            (
+                "invalid",
+                "Este acesso não pode ser usado / This sign-in cannot be used",
+                "Ele expirou ou já foi usado. Comece de novo pelo aplicativo. / It has expired or was already used. Start again from the app.",
+            )
+        }
+    };
+    let back = format!(
+        "{}?returned={returned}",
+        crate::http::documents_app::APP_PATH
+    );
+    let mut resp = Html(crate::http::documents_app::returning_page(
+        title, text, &back,
+    ))
+    .into_response();
     resp.headers_mut().insert(
         header::CACHE_CONTROL,
         header::HeaderValue::from_static("no-store"),

@@ -1,0 +1,242 @@
+//! The hosted documents app (Taiki's "Taiki App"): `GET /app?access_token=…`
+//! serves the widget in documents mode, and two calls only that page makes
+//! with the same token: who receives the documents (`/app/session`) and how
+//! the latest retrieval is going, file by file (`/app/progress`). The
+//! Documents API's own calls (`/api/institutions`, `/api/connections`) do
+//! the rest.
+
+use crate::dialects::documents_api::errors::ApiError;
+use crate::error::Error;
+use crate::services::documents;
+use crate::services::documents_progress::{self, FailureReason};
+use crate::tokens::TokenError;
+use crate::web;
+use crate::App;
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+
+/// Where the app lives; portals send the end user back here through
+/// `/callback/documents`.
+pub const APP_PATH: &str = "/app";
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route(APP_PATH, get(app_page))
+        .route("/app/session", get(session))
+        .route("/app/progress", get(progress))
+}
+
+#[derive(Deserialize)]
+struct AppQuery {
+    access_token: Option<String>,
+    /// Set by `/callback/documents`: the token is in the page's storage.
+    returned: Option<String>,
+}
+
+/// The widget in documents mode. A token that cannot open the app gets a
+/// page in words, never an API message.
+async fn app_page(
+    State(app): State<App>,
+    Query(q): Query<AppQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let english = prefers_english(&headers);
+    let token = q
+        .access_token
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
+    let Some(token) = token else {
+        if q.returned.is_some() {
+            return web::page_in_mode(&web::FrameAncestors::default(), "documents");
+        }
+        return refused(english, Refusal::Missing);
+    };
+    match documents::session(&app, token).await {
+        Ok(s) => {
+            let frame = match documents_progress::recipient(&app, s.bearer.client_id.as_str()).await
+            {
+                Ok(r) => web::FrameAncestors::new(r.frame_origins),
+                Err(_) => web::FrameAncestors::default(),
+            };
+            web::page_in_mode(&frame, "documents")
+        }
+        Err(Error::Token(TokenError::Expired)) => refused(english, Refusal::Expired),
+        Err(Error::RateLimited(_)) => refused(english, Refusal::Busy),
+        Err(Error::Token(_)) => refused(english, Refusal::Invalid),
+        Err(e) => {
+            tracing::error!(error = %e, "the documents app could not open a session");
+            refused(english, Refusal::Ours)
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Refusal {
+    Missing,
+    Invalid,
+    Expired,
+    Busy,
+    Ours,
+}
+
+fn prefers_english(headers: &HeaderMap) -> bool {
+    let accept = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    // The first language named decides; Portuguese unless it is English.
+    accept
+        .split(',')
+        .next()
+        .map(|l| l.trim().to_ascii_lowercase().starts_with("en"))
+        .unwrap_or(false)
+}
+
+fn refused(english: bool, why: Refusal) -> Response {
+    let pick = |pt: &'static str, en: &'static str| if english { en } else { pt };
+    let (status, title, text) = match why {
+        Refusal::Missing | Refusal::Invalid => (
+            StatusCode::UNAUTHORIZED,
+            pick("Este link não é válido", "This link is not valid"),
+            pick(
+                "Não conseguimos abrir o envio de documentos com este link. Volte ao aplicativo que enviou você e comece de novo.",
+                "We could not open the document sharing with this link. Go back to the app that sent you and start again.",
+            ),
+        ),
+        Refusal::Expired => (
+            StatusCode::UNAUTHORIZED,
+            pick("Este link expirou", "This link has expired"),
+            pick(
+                "Por segurança, o link vale uma hora. Volte ao aplicativo que enviou você e abra-o de novo.",
+                "For your security the link lasts one hour. Go back to the app that sent you and open it again.",
+            ),
+        ),
+        Refusal::Busy => (
+            StatusCode::TOO_MANY_REQUESTS,
+            pick("Muitas tentativas", "Too many attempts"),
+            pick(
+                "Espere um minuto e recarregue esta página.",
+                "Wait a minute, then reload this page.",
+            ),
+        ),
+        Refusal::Ours => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            pick("Algo deu errado do nosso lado", "Something went wrong on our side"),
+            pick(
+                "Tente de novo em instantes.",
+                "Please try again in a moment.",
+            ),
+        ),
+    };
+    let lang = pick("pt-BR", "en");
+    let body =
+        format!(r#"<h1>{title}</h1><div class="msg" role="alert" data-refused>{text}</div>"#);
+    let mut resp = (status, Html(plain_page(lang, title, &body, None))).into_response();
+    resp.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp
+}
+
+/// `/callback/documents`'s answer: a line in both languages (nothing there
+/// knows the user's), then straight back to the app.
+pub fn returning_page(title: &str, text: &str, back: &str) -> String {
+    let back = html_escape::encode_double_quoted_attribute(back);
+    let body = format!(
+        r#"<h1>{}</h1><p class="lead">{}</p><p><a href="{back}">Voltar ao aplicativo / Back to the app</a></p>"#,
+        html_escape::encode_text(title),
+        html_escape::encode_text(text),
+    );
+    plain_page("pt-BR", title, &body, Some(&back))
+}
+
+fn plain_page(lang: &str, title: &str, body: &str, refresh_to: Option<&str>) -> String {
+    let refresh = refresh_to.map_or(String::new(), |to| {
+        format!(r#"<meta http-equiv="refresh" content="0;url={to}">"#)
+    });
+    format!(
+        r#"<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">{refresh}<title>{title}</title><style>
+*{{box-sizing:border-box}}body{{margin:0;font:16px/1.5 system-ui,-apple-system,Segoe UI,sans-serif;background:#f3f4f6;color:#111827}}
+main{{max-width:480px;margin:0 auto;min-height:100vh;background:#fff;padding:1.5rem 1.25rem}}
+h1{{font-size:1.35rem;margin:.25rem 0 .75rem}}.lead{{color:#4b5563}}a{{color:#0f766e}}
+.msg{{padding:.8rem 1rem;border-radius:10px;background:#fef2f2;color:#991b1b;margin:1rem 0}}</style></head><body><main>{body}</main></body></html>"#,
+        title = html_escape::encode_text(title),
+    )
+}
+
+/// Who receives the documents, as the app's first screen tells it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AppSession {
+    client_name: String,
+    logo_url: Option<String>,
+    primary_color: Option<String>,
+    privacy_policy_url: Option<String>,
+}
+
+fn bearer(headers: &HeaderMap) -> Result<&str, ApiError> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or(ApiError::from(TokenError::Missing))
+}
+
+async fn session(State(app): State<App>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let s = documents::session(&app, bearer(&headers)?).await?;
+    let r = documents_progress::recipient(&app, s.bearer.client_id.as_str()).await?;
+    Ok(Json(AppSession {
+        client_name: r.name,
+        logo_url: r.logo_url,
+        primary_color: r.primary_color,
+        privacy_policy_url: r.privacy_policy_url,
+    })
+    .into_response())
+}
+
+#[derive(Serialize)]
+struct AppProgress {
+    id: i64,
+    institution_code: String,
+    /// `awaiting_login`, `retrieving`, `success` or `failed`.
+    status: String,
+    /// When `failed`: `credentials`, `locked`, `declined` or `unavailable`.
+    reason: Option<&'static str>,
+    files: Vec<AppFile>,
+}
+
+#[derive(Serialize)]
+struct AppFile {
+    file_name: String,
+    /// `pending`, `success` or `failed`.
+    status: String,
+    total_size_bytes: Option<i64>,
+}
+
+async fn progress(State(app): State<App>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let s = documents::session(&app, bearer(&headers)?).await?;
+    let (row, files) = documents_progress::progress(&app, &s).await?;
+    Ok(Json(AppProgress {
+        reason: FailureReason::of(&row).map(FailureReason::as_str),
+        id: row.id,
+        institution_code: row.institution_code,
+        status: row.status,
+        files: files
+            .into_iter()
+            .map(|f| AppFile {
+                total_size_bytes: f
+                    .size_bytes
+                    .filter(|_| f.status == ponte_store::FILE_SUCCESS),
+                file_name: f.file_name,
+                status: f.status,
+            })
+            .collect(),
+    })
+    .into_response())
+}

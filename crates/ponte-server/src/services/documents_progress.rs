@@ -1,0 +1,161 @@
+//! What the hosted documents app (`/app`) shows its end user: who receives
+//! the documents, and how the latest retrieval is going, file by file, with
+//! the reason in a word when it failed. The app turns the reason into plain
+//! language; nothing here is an API message.
+
+use crate::error::{Error, Result};
+use crate::services::clients;
+use crate::services::documents::Session;
+use crate::App;
+use ponte_store::{DocumentFileRow, RetrievalRow};
+
+/// The client as its end user should recognise it.
+pub struct Recipient {
+    pub name: String,
+    pub logo_url: Option<String>,
+    /// Darkened when too light for white text.
+    pub primary_color: Option<String>,
+    pub privacy_policy_url: Option<String>,
+    pub frame_origins: Vec<String>,
+}
+
+pub async fn recipient(app: &App, client_id: &str) -> Result<Recipient> {
+    let mut conn = app.store.read().await?;
+    let client = ponte_store::client_by_id(&mut conn, client_id)
+        .await?
+        .ok_or(Error::NotFound("client"))?;
+    drop(conn);
+    let branding = clients::branding(app, client_id).await?;
+    Ok(Recipient {
+        primary_color: branding.readable_color(),
+        name: branding.display_name.clone().unwrap_or(client.name),
+        logo_url: branding.logo_url,
+        privacy_policy_url: branding.privacy_policy_url,
+        frame_origins: branding.frame_origins,
+    })
+}
+
+/// Why a retrieval failed, as the end user can act on it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailureReason {
+    /// The portal refused the user name or password.
+    Credentials,
+    /// The portal locked the account.
+    Locked,
+    /// The end user declined or left the portal.
+    Declined,
+    /// The portal could not be reached or failed to hand the files over.
+    Unavailable,
+}
+
+impl FailureReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FailureReason::Credentials => "credentials",
+            FailureReason::Locked => "locked",
+            FailureReason::Declined => "declined",
+            FailureReason::Unavailable => "unavailable",
+        }
+    }
+
+    /// The portal's `error_description` on its way back, when it is one of
+    /// the words the sandbox portals (and this app) know.
+    pub fn from_portal(description: Option<&str>) -> Option<FailureReason> {
+        match description? {
+            "account_locked" => Some(FailureReason::Locked),
+            "invalid_credentials" => Some(FailureReason::Credentials),
+            "user_cancelled" => Some(FailureReason::Declined),
+            _ => None,
+        }
+    }
+
+    /// The reason a failed retrieval recorded. The row keeps free text (the
+    /// webhook does not carry it), written by `documents::complete`, the
+    /// sandbox helper or the job; its tag comes first when there is one.
+    pub fn of(row: &RetrievalRow) -> Option<FailureReason> {
+        if row.status != ponte_store::RETRIEVAL_FAILED {
+            return None;
+        }
+        let text = row.error.as_deref().unwrap_or_default();
+        Some(
+            if text.contains("[locked]") || text.contains("account is locked") {
+                FailureReason::Locked
+            } else if text.contains("[credentials]") || text.contains("wrong username or password")
+            {
+                FailureReason::Credentials
+            } else if text.contains("access_denied") || text.contains("[declined]") {
+                FailureReason::Declined
+            } else {
+                FailureReason::Unavailable
+            },
+        )
+    }
+
+    /// The tag `of` reads back, put first in the stored text.
+    pub fn tag(self) -> String {
+        format!("[{}]", self.as_str())
+    }
+}
+
+/// The end user's latest retrieval and its files as they stand.
+pub async fn progress(app: &App, s: &Session) -> Result<(RetrievalRow, Vec<DocumentFileRow>)> {
+    let mut conn = app.store.read().await?;
+    let row = ponte_store::latest_retrieval(&mut conn, &s.end_user_id)
+        .await?
+        .ok_or(Error::NotFound("retrieval"))?;
+    let files = ponte_store::retrieval_files(&mut conn, row.id).await?;
+    Ok((row, files))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn failed(error: &str) -> RetrievalRow {
+        RetrievalRow {
+            id: 1,
+            client_id: "c".into(),
+            end_user_id: "u".into(),
+            institution_code: "harborline".into(),
+            status: ponte_store::RETRIEVAL_FAILED.into(),
+            error: Some(error.into()),
+            metadata: "{}".into(),
+            portal_session_enc: None,
+            created_at: 0,
+            finished_at: None,
+        }
+    }
+
+    #[test]
+    fn a_failure_reads_back_as_what_the_end_user_can_act_on() {
+        let of = |e| FailureReason::of(&failed(e));
+        assert_eq!(
+            of("[locked] the portal answered access_denied"),
+            Some(FailureReason::Locked)
+        );
+        assert_eq!(
+            of("login refused by the portal: the account is locked"),
+            Some(FailureReason::Locked)
+        );
+        assert_eq!(
+            of("[credentials] the portal answered access_denied"),
+            Some(FailureReason::Credentials)
+        );
+        assert_eq!(
+            of("the portal answered access_denied"),
+            Some(FailureReason::Declined)
+        );
+        assert_eq!(
+            of("could not reach the portal"),
+            Some(FailureReason::Unavailable)
+        );
+        let mut running = failed("x");
+        running.status = ponte_store::RETRIEVAL_RUNNING.into();
+        assert_eq!(FailureReason::of(&running), None);
+        assert_eq!(
+            FailureReason::from_portal(Some("account_locked")),
+            Some(FailureReason::Locked)
+        );
+        assert_eq!(FailureReason::from_portal(Some("<script>")), None);
+    }
+}
