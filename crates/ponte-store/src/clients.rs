@@ -62,20 +62,6 @@ pub async fn set_client_branding(conn: &mut Conn, id: &str, b: &ClientBrandingRo
         == 1)
 }
 
-/// Writes the client's webhook URLs and auto-delivery from `c`.
-pub async fn set_client_delivery(conn: &mut Conn, c: &ClientRow) -> Result<()> {
-    sqlx::query(
-        "UPDATE clients SET webhook_url = $1, report_webhook_url = $2, auto_delivery = $3 WHERE id = $4",
-    )
-    .bind(&c.webhook_url)
-    .bind(&c.report_webhook_url)
-    .bind(c.auto_delivery)
-    .bind(&c.id)
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
 pub async fn insert_client(conn: &mut Conn, c: &ClientRow) -> Result<()> {
     sqlx::query(
         "INSERT INTO clients (id, name, api_key, webhook_url, report_webhook_url, webhook_secret_enc, auto_delivery, created_at)

@@ -3,7 +3,7 @@
 use crate::clients::ClientIdArg;
 use crate::flag_error;
 use clap::Args;
-use ponte_server::services::{client_delivery, clients};
+use ponte_server::services::{clients, webhook_settings};
 use ponte_server::App;
 
 #[derive(Args)]
@@ -67,7 +67,7 @@ pub async fn run(app: &App, args: UpdateArgs) -> anyhow::Result<()> {
     if crate::clients_view::detail(app, client).await?.is_none() {
         return Err(anyhow::anyhow!("--client-id {client}: no such client"));
     }
-    let delivery = client_delivery::DeliveryChange {
+    let delivery = webhook_settings::WebhookSettingsChange {
         webhook_url: args.webhook_url.as_deref(),
         report_webhook_url: args.report_webhook_url.as_deref(),
         auto_delivery: args.auto_delivery,
@@ -76,7 +76,7 @@ pub async fn run(app: &App, args: UpdateArgs) -> anyhow::Result<()> {
         || delivery.report_webhook_url.is_some()
         || delivery.auto_delivery.is_some()
     {
-        client_delivery::update(app, client, &delivery)
+        webhook_settings::update(app, client, &delivery)
             .await
             .map_err(not_found(client))?;
     }

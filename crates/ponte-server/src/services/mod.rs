@@ -4,7 +4,6 @@
 pub mod authorisation;
 pub mod bank_tokens;
 pub mod branding;
-pub mod client_delivery;
 pub mod clients;
 pub mod consent_state;
 pub mod consent_view;
