@@ -50,6 +50,8 @@ fn serve(dir: &Path, vars: &[(&str, &str)]) -> Node {
 fn create_client(dir: &Path, vars: &[(&str, &str)], webhook_url: &str) -> Value {
     let out = Command::new(PONTE)
         .args([
+            // The client is made before the first `serve`: nothing exists yet.
+            "--init",
             "clients",
             "create",
             "--name",
