@@ -12,53 +12,13 @@ mod support;
 
 use ponte_server::services::clients::{self, BrandingChange, NewCredentials};
 use serde_json::{json, Value};
-use std::path::{Path, PathBuf};
 use std::time::Duration;
+use support::browser::{browser_available, repo_root};
 use support::{Db, TestServer};
 
-const CHROMIUM: &str = "/usr/bin/chromium";
 /// A hang guard, not a timing assertion: a stuck browser fails the test
 /// instead of holding CI forever.
 const JOURNEYS_AT_MOST: Duration = Duration::from_secs(600);
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// Whether the browser suite can run here.
-fn browser_available() -> bool {
-    let root = repo_root();
-    let mut missing = Vec::new();
-    if !Path::new(CHROMIUM).exists() {
-        missing.push(format!("{CHROMIUM} (apt-get install chromium)"));
-    }
-    if std::process::Command::new("node")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        missing.push("node".to_string());
-    }
-    if !root
-        .join("tests/browser/node_modules/playwright-core")
-        .exists()
-    {
-        missing.push("tests/browser/node_modules (npm ci in tests/browser)".to_string());
-    }
-    if missing.is_empty() {
-        return true;
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "CI must run the browser tests; missing: {}",
-        missing.join(", ")
-    );
-    eprintln!(
-        "skipping the browser journeys; missing: {}",
-        missing.join(", ")
-    );
-    false
-}
 
 /// Runs `node tests/browser/<script> <args…>`, prints what it said, and
 /// fails the test unless it exited 0.
@@ -227,7 +187,7 @@ both!(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_widget_in_a_real_browser() {
-    if !browser_available() {
+    if !browser_available("the browser journeys") {
         return;
     }
     let ts = support::spawn(Db::Sqlite).await;
@@ -318,7 +278,7 @@ async fn the_widget_in_a_real_browser() {
 /// languages: one link per journey.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_exits_and_the_other_bank_answers_in_a_real_browser() {
-    if !browser_available() {
+    if !browser_available("the browser journeys") {
         return;
     }
     let ts = support::spawn(Db::Sqlite).await;
@@ -346,7 +306,7 @@ async fn the_exits_and_the_other_bank_answers_in_a_real_browser() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_in_a_real_browser() {
-    if !browser_available() {
+    if !browser_available("the browser journeys") {
         return;
     }
     // As `ponte serve` starts on an empty database: the sandbox client's
@@ -395,7 +355,7 @@ async fn data_api_status(ts: &TestServer, access: &str, consent_id: &str) -> Val
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_me_page_in_a_real_browser() {
-    if !browser_available() {
+    if !browser_available("the browser journeys") {
         return;
     }
     let ts = support::spawn(Db::Sqlite).await;

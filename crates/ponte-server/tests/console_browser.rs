@@ -12,51 +12,17 @@ use ponte_server::services::console::{self, Password};
 use ponte_server::services::console_data;
 use ponte_store::MessageFilter;
 use serde_json::json;
-use std::path::{Path, PathBuf};
 use std::time::Duration;
+use support::browser::{browser_available, repo_root};
 use support::{Db, Receiver};
 
 const PASSWORD: &str = "correct horse battery staple";
 /// A hang guard, not a timing assertion.
 const JOURNEY_AT_MOST: Duration = Duration::from_secs(600);
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn browser_available() -> bool {
-    let root = repo_root();
-    let mut missing = Vec::new();
-    if !Path::new("/usr/bin/chromium").exists() {
-        missing.push("/usr/bin/chromium");
-    }
-    if std::process::Command::new("node")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        missing.push("node");
-    }
-    if !root
-        .join("tests/browser/node_modules/playwright-core")
-        .exists()
-    {
-        missing.push("tests/browser/node_modules");
-    }
-    if missing.is_empty() {
-        return true;
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "CI must run the browser tests; missing: {missing:?}"
-    );
-    eprintln!("skipping the console browser journey; missing: {missing:?}");
-    false
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_console_in_a_browser() {
-    if !browser_available() {
+    if !browser_available("the console browser journey") {
         return;
     }
     let receiver = Receiver::start().await;

@@ -10,47 +10,13 @@
 mod support;
 
 use serde_json::{json, Value};
-use std::path::{Path, PathBuf};
 use std::time::Duration;
+use support::browser::{browser_available, repo_root};
 use support::{Db, Options, Receiver, TestServer};
 
 /// A hang guard, not a timing assertion.
 const JOURNEY_AT_MOST: Duration = Duration::from_secs(900);
 const CLIENT_NAME: &str = "Acme Crédito";
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn browser_available() -> bool {
-    let root = repo_root();
-    let mut missing = Vec::new();
-    if !Path::new("/usr/bin/chromium").exists() {
-        missing.push("/usr/bin/chromium");
-    }
-    if std::process::Command::new("node")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        missing.push("node");
-    }
-    if !root
-        .join("tests/browser/node_modules/playwright-core")
-        .exists()
-    {
-        missing.push("tests/browser/node_modules");
-    }
-    if missing.is_empty() {
-        return true;
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "CI must run the browser tests; missing: {missing:?}"
-    );
-    eprintln!("skipping the documents browser journeys; missing: {missing:?}");
-    false
-}
 
 /// A fresh app session for one journey: its URL and its end user.
 async fn app_url(ts: &TestServer, journey: &str) -> (String, String) {
@@ -81,7 +47,7 @@ fn keys(v: &Value) -> Vec<&str> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_documents_app_in_a_browser() {
-    if !browser_available() {
+    if !browser_available("the documents browser journeys") {
         return;
     }
     let hook = Receiver::start().await;

@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+pub mod browser;
 pub mod browser_flow;
 pub mod console;
 pub mod demo;
