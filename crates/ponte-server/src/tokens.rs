@@ -12,9 +12,9 @@ use crate::clock::Clock;
 use crate::crypto::{random_bytes, Crypto};
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
-use ed25519_dalek::pkcs8::EncodePrivateKey;
+use ed25519_dalek::Signer;
 use ed25519_dalek::SigningKey;
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use jsonwebtoken::{Algorithm, DecodingKey, Header, Validation};
 use ponte_core::{ClientId, EndUserId, LinkId};
 use ponte_store::{SigningKeyRow, Store};
 use serde::{Deserialize, Serialize};
@@ -155,7 +155,9 @@ pub enum TokenError {
 
 struct Key {
     kid: String,
-    encoding: EncodingKey,
+    /// Held whole: deriving it again from its PKCS#8 form for every token,
+    /// as `jsonwebtoken::encode` does, costs as much as the signature.
+    signing: SigningKey,
     decoding: DecodingKey,
     public_x: String,
 }
@@ -170,6 +172,7 @@ pub struct Tokens {
     last_reload_ms: Arc<AtomicI64>,
     reloads: Arc<AtomicU64>,
     live_secrets: live_secrets::LiveSecrets,
+    verified: verified::Verified,
 }
 
 impl Tokens {
@@ -183,6 +186,7 @@ impl Tokens {
             last_reload_ms: Arc::new(AtomicI64::new(i64::MIN)),
             reloads: Arc::new(AtomicU64::new(0)),
             live_secrets: live_secrets::LiveSecrets::default(),
+            verified: verified::Verified::default(),
         };
         tokens.reload().await?;
         if tokens.keys.read().map(|k| k.is_empty()).unwrap_or(true) {
@@ -241,14 +245,11 @@ impl Tokens {
                 .try_into()
                 .map_err(|_| anyhow::anyhow!("signing key {} is malformed", row.kid))?;
             let signing = SigningKey::from_bytes(&seed);
-            let der = signing
-                .to_pkcs8_der()
-                .map_err(|e| anyhow::anyhow!("pkcs8: {e}"))?;
             let public_x = URL_SAFE_NO_PAD.encode(signing.verifying_key().as_bytes());
             keys.push(Arc::new(Key {
                 kid: row.kid,
-                encoding: EncodingKey::from_ed_der(der.as_bytes()),
                 decoding: DecodingKey::from_ed_components(&public_x)?,
+                signing,
                 public_x,
             }));
         }
@@ -348,15 +349,44 @@ impl Tokens {
         };
         let mut header = Header::new(Algorithm::EdDSA);
         header.kid = Some(key.kid.clone());
-        Ok((
-            jsonwebtoken::encode(&header, &claims, &key.encoding)?,
-            exp - now,
-        ))
+        Ok((compact_jws(&header, &claims, &key.signing)?, exp - now))
     }
 
     /// Checks signature, issuer, expiry (against our clock) and that the
-    /// token is one of the `accepted` kinds.
+    /// token is one of the `accepted` kinds. A token already checked on this
+    /// node skips the signature (see [`verified`]); everything that can
+    /// change with time is checked on every call.
     pub async fn verify(&self, token: &str, accepted: &[TokenKind]) -> Result<Bearer, TokenError> {
+        let digest = verified::digest(token);
+        let bearer = match self.verified.get(&digest) {
+            Some(b) => b,
+            None => {
+                let b = self.decode(token).await?;
+                self.verified.insert(digest, b.clone(), self.clock.now_ms());
+                b
+            }
+        };
+        if bearer.expires_at <= self.clock.now_ms() {
+            return Err(TokenError::Expired);
+        }
+        if !accepted.contains(&bearer.kind) {
+            return Err(TokenError::WrongKind);
+        }
+        // An access token lives no longer than the secret it descends from.
+        if let Some(secret) = &bearer.secret_id {
+            let live = self
+                .live_secrets
+                .is_live(&self.store, &self.clock, bearer.client_id.as_str(), secret)
+                .await;
+            if !live {
+                return Err(TokenError::Invalid);
+            }
+        }
+        Ok(bearer)
+    }
+
+    /// What a token signed by one of our keys says, whatever the time.
+    async fn decode(&self, token: &str) -> Result<Bearer, TokenError> {
         let header = jsonwebtoken::decode_header(token).map_err(|_| TokenError::Invalid)?;
         if header.alg != Algorithm::EdDSA {
             return Err(TokenError::Invalid);
@@ -373,7 +403,7 @@ impl Tokens {
             }
         };
         let mut validation = Validation::new(Algorithm::EdDSA);
-        validation.validate_exp = false; // checked below against the injectable clock
+        validation.validate_exp = false; // checked by `verify` against the injectable clock
         validation.validate_aud = false; // checked below, to tell a wrong kind from a forgery
         validation.set_issuer(&[ISSUER]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
@@ -384,38 +414,21 @@ impl Tokens {
             .into_iter()
             .find(|k| k.audience() == claims.aud)
             .ok_or(TokenError::Invalid)?;
-        if claims.exp * 1000 <= self.clock.now_ms() {
-            return Err(TokenError::Expired);
-        }
-        if !accepted.contains(&kind) {
-            return Err(TokenError::WrongKind);
-        }
         let (link, user, session) = kind.needs();
         let named = |needed: bool, value: Option<String>| match (needed, value) {
             (true, None) => Err(TokenError::Invalid),
             (true, Some(v)) => Ok(Some(v)),
             (false, _) => Ok(None),
         };
-        let bearer = Bearer {
+        Ok(Bearer {
             kind,
             client_id: ClientId::from_trusted(claims.sub),
             link_id: named(link, claims.lnk)?.map(LinkId::from_trusted),
             end_user_id: named(user, claims.usr)?.map(EndUserId::from_trusted),
             session_id: named(session, claims.sid)?,
             secret_id: claims.sec.filter(|_| kind == TokenKind::Access),
-            expires_at: claims.exp * 1000,
-        };
-        // An access token lives no longer than the secret it descends from.
-        if let Some(secret) = &bearer.secret_id {
-            let live = self
-                .live_secrets
-                .is_live(&self.store, &self.clock, bearer.client_id.as_str(), secret)
-                .await;
-            if !live {
-                return Err(TokenError::Invalid);
-            }
-        }
-        Ok(bearer)
+            expires_at: claims.exp.saturating_mul(1000),
+        })
     }
 
     /// The public keys, as served at `/.well-known/jwks.json`.
@@ -429,12 +442,26 @@ impl Tokens {
     }
 }
 
+/// A JWS in compact form, as `jsonwebtoken::encode` writes it (the same
+/// header and claims serialisation; `decode` reads it back in the tests)
+/// but with a signing key already in hand.
+fn compact_jws(header: &Header, claims: &Claims, key: &SigningKey) -> anyhow::Result<String> {
+    let message = format!(
+        "{}.{}",
+        URL_SAFE_NO_PAD.encode(serde_json::to_vec(header)?),
+        URL_SAFE_NO_PAD.encode(serde_json::to_vec(claims)?)
+    );
+    let signature = URL_SAFE_NO_PAD.encode(key.sign(message.as_bytes()).to_bytes());
+    Ok(format!("{message}.{signature}"))
+}
+
 fn kid_of(key: &SigningKey) -> String {
     let digest = Sha256::digest(key.verifying_key().as_bytes());
     URL_SAFE_NO_PAD.encode(&digest[..12])
 }
 
 mod live_secrets;
+mod verified;
 pub use live_secrets::RECHECK_MS as SECRET_RECHECK_MS;
 
 #[cfg(test)]

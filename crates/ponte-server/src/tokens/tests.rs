@@ -141,3 +141,64 @@ async fn tokens_with_key(master: [u8; 32]) -> (Tokens, tempfile::TempDir) {
         .expect("keys");
     (tokens, dir)
 }
+
+#[tokio::test]
+async fn a_token_checked_once_still_expires_and_a_forged_twin_is_still_refused() {
+    let (tokens, _dir) = tokens().await;
+    let client = ClientId::generate();
+    let link = LinkId::generate();
+    let (token, ttl) = tokens
+        .issue(TokenKind::Link, &client, Some(&link), None)
+        .unwrap();
+    for _ in 0..2 {
+        let bearer = tokens.verify(&token, &[TokenKind::Link]).await.unwrap();
+        assert_eq!(bearer.link_id.as_ref(), Some(&link));
+        assert_eq!(
+            tokens.verify(&token, &[TokenKind::Access]).await,
+            Err(TokenError::WrongKind),
+            "the kind is checked on every call, remembered or not"
+        );
+    }
+    assert_eq!(tokens.verified.len(), 1, "remembered once");
+
+    // The same claims under another signature: not the remembered token.
+    let (head, sig) = token.rsplit_once('.').unwrap();
+    let mut forged_sig = URL_SAFE_NO_PAD.decode(sig).unwrap();
+    forged_sig[0] ^= 1;
+    let forged = format!("{head}.{}", URL_SAFE_NO_PAD.encode(forged_sig));
+    assert_eq!(
+        tokens.verify(&forged, &[TokenKind::Link]).await,
+        Err(TokenError::Invalid)
+    );
+
+    tokens
+        .clock
+        .advance(std::time::Duration::from_secs(ttl as u64));
+    assert_eq!(
+        tokens.verify(&token, &[TokenKind::Link]).await,
+        Err(TokenError::Expired),
+        "a remembered token expires on time"
+    );
+}
+
+#[tokio::test]
+async fn tokens_are_standard_jws_any_eddsa_verifier_reads() {
+    let (tokens, _dir) = tokens().await;
+    let client = ClientId::generate();
+    let (token, _) = tokens
+        .issue(TokenKind::Access, &client, None, None)
+        .unwrap();
+    let jwks = tokens.jwks();
+    let x = jwks["keys"][0]["x"].as_str().unwrap();
+    let mut validation = Validation::new(Algorithm::EdDSA);
+    validation.set_audience(&["ponte:data"]);
+    validation.set_issuer(&["ponte"]);
+    let data = jsonwebtoken::decode::<serde_json::Value>(
+        &token,
+        &DecodingKey::from_ed_components(x).unwrap(),
+        &validation,
+    )
+    .expect("jsonwebtoken reads what we sign with the JWKS key");
+    assert_eq!(data.header.kid.as_deref(), jwks["keys"][0]["kid"].as_str());
+    assert_eq!(data.claims["sub"], client.to_string());
+}
