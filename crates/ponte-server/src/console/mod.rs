@@ -133,7 +133,7 @@ impl IntoResponse for ConsoleError {
 }
 
 /// Failures met outside a handler (no route, a bad path parameter, a body
-/// too large), for `http::DIALECTS`.
+/// too large), for `http::failure_spaces`.
 pub fn failure_response(f: &Failure) -> Response {
     let code = match f.kind {
         FailureKind::NotFound => "NOT_FOUND",

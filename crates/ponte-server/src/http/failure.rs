@@ -1,7 +1,7 @@
 //! Failures met outside a dialect's handler (no such route, a wrong method, a
 //! body over the limit, an unreadable path or query) answered in the shape of
-//! the dialect that owns the path. The table of dialects is `http::DIALECTS`:
-//! a new dialect adds its prefix and its renderer there and nothing else.
+//! the dialect that owns the path (the longest prefix of `http::failure_spaces`,
+//! where each dialect's `Dialect::failures` are listed).
 
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
@@ -78,15 +78,15 @@ impl IntoResponse for Failure {
 /// How one dialect (or the HTML pages) answers a failure.
 pub type Render = fn(&Failure) -> Response;
 
-/// The part of the URL space one dialect owns.
-pub struct Dialect {
+/// The part of the URL space one dialect (or the platform) owns.
+pub struct Space {
     /// Matches this path and everything below it; `/` matches every path.
     pub prefix: &'static str,
     /// `None` leaves the answers untouched: that space has shapes of its own.
     pub render: Option<Render>,
 }
 
-impl Dialect {
+impl Space {
     fn owns(&self, path: &str) -> bool {
         self.prefix == "/"
             || path
@@ -100,7 +100,7 @@ impl Dialect {
 /// answers of the router and the layers (404, 405, 413, extractor rejections).
 /// Answers already in a shape (JSON, HTML) pass through.
 pub async fn in_dialect(
-    State(dialects): State<&'static [Dialect]>,
+    State(spaces): State<&'static [Space]>,
     req: Request,
     next: Next,
 ) -> Response {
@@ -110,10 +110,11 @@ pub async fn in_dialect(
     if resp.status().as_u16() < 400 {
         return resp;
     }
-    let Some(render) = dialects
+    let Some(render) = spaces
         .iter()
-        .find(|d| d.owns(&path))
-        .and_then(|d| d.render)
+        .filter(|s| s.owns(&path))
+        .max_by_key(|s| s.prefix.len())
+        .and_then(|s| s.render)
     else {
         return resp;
     };

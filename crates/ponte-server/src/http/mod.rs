@@ -11,109 +11,77 @@ pub mod openapi;
 pub mod ops;
 pub mod widget;
 
-use crate::dialects::{data_api, documents_api};
+use crate::dialects::{self, data_api};
 use crate::App;
 use axum::extract::{MatchedPath, Request};
 use axum::middleware::Next;
 use axum::response::Response;
 use axum::Router;
-use failure::Dialect;
+use failure::Space;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
 /// The largest request body any endpoint reads.
 pub const BODY_LIMIT: usize = 1024 * 1024;
 
-/// Who answers a failure on which paths, first match wins. A new dialect
-/// adds its prefix and its renderer here.
-pub const DIALECTS: &[Dialect] = &[
-    // The sandbox institutions answer in Open Finance Brasil's own shapes.
-    Dialect {
-        prefix: "/sandbox/banks",
-        render: None,
-    },
-    Dialect {
-        prefix: "/data",
-        render: Some(data_api::failure_response),
-    },
-    Dialect {
-        prefix: documents_api::PREFIXES[2],
-        render: Some(documents_api::failure_response),
-    },
-    Dialect {
-        prefix: "/sandbox/v1",
-        render: Some(data_api::failure_response),
-    },
-    Dialect {
-        prefix: documents_api::PREFIXES[0],
-        render: Some(documents_api::failure_response),
-    },
-    Dialect {
-        prefix: documents_api::PREFIXES[1],
-        render: Some(documents_api::failure_response),
-    },
-    Dialect {
-        prefix: crate::dialects::server_api::PREFIX,
-        render: Some(crate::dialects::server_api::failure_response),
-    },
-    Dialect {
-        prefix: crate::console::API_PREFIX,
-        render: Some(crate::console::failure_response),
-    },
-    // Pages people read.
-    Dialect {
-        prefix: "/console",
-        render: Some(failure::html_page),
-    },
-    Dialect {
-        prefix: "/link",
-        render: Some(failure::html_page),
-    },
-    Dialect {
-        prefix: documents_app::APP_PATH,
-        render: Some(failure::html_page),
-    },
-    Dialect {
-        prefix: "/me",
-        render: Some(failure::html_page),
-    },
-    Dialect {
-        prefix: "/demo",
-        render: Some(failure::html_page),
-    },
-    Dialect {
-        prefix: "/docs",
-        render: Some(failure::html_page),
-    },
-    Dialect {
-        prefix: crate::services::directory::CALLBACK_PATH,
-        render: Some(failure::html_page),
-    },
-    Dialect {
-        prefix: crate::services::documents::CALLBACK_PATH,
-        render: Some(failure::html_page),
-    },
-    // Operations, the index and unknown paths: JSON in the first dialect's shape.
-    Dialect {
-        prefix: "/",
-        render: Some(data_api::failure_response),
-    },
-];
+/// Who answers a failure on which paths, the longest prefix winning: the
+/// platform's own spaces here, then each dialect's (`Dialect::failures`).
+pub fn failure_spaces() -> &'static [Space] {
+    static SPACES: std::sync::LazyLock<Vec<Space>> = std::sync::LazyLock::new(|| {
+        let page = |prefix| Space {
+            prefix,
+            render: Some(failure::html_page as failure::Render),
+        };
+        let mut spaces = vec![
+            // The sandbox institutions answer in Open Finance Brasil's own shapes.
+            Space {
+                prefix: "/sandbox/banks",
+                render: None,
+            },
+            Space {
+                prefix: crate::console::API_PREFIX,
+                render: Some(crate::console::failure_response),
+            },
+            // Pages people read.
+            page("/console"),
+            page("/link"),
+            page(documents_app::APP_PATH),
+            page("/demo"),
+            page("/docs"),
+            page(crate::services::directory::CALLBACK_PATH),
+            // Operations, the index and unknown paths: JSON in the default
+            // dialect's shape.
+            Space {
+                prefix: "/",
+                render: Some(data_api::failure_response),
+            },
+        ];
+        spaces.extend(dialects::ALL.iter().flat_map(|d| {
+            d.failures.iter().map(|(prefix, render)| Space {
+                prefix,
+                render: Some(*render),
+            })
+        }));
+        spaces
+    });
+    &SPACES
+}
 
 pub async fn router(app: App) -> anyhow::Result<Router> {
-    let mut router = Router::new()
-        .merge(data_api::routes())
-        .merge(crate::dialects::server_api::routes())
-        .merge(documents_api::routes())
+    let mut router = Router::new();
+    for dialect in dialects::ALL {
+        router = router.merge((dialect.routes)());
+        if let Some(sandbox_routes) = dialect.sandbox_routes.filter(|_| app.config.sandbox) {
+            router = router.merge(sandbox_routes());
+        }
+    }
+    let mut router = router
         .merge(widget::routes())
         .merge(documents_app::routes())
         .merge(crate::console::routes())
         .merge(ops::routes());
     if app.config.sandbox {
-        router = router
-            .merge(data_api::sandbox_routes())
-            .merge(documents_api::sandbox_routes())
-            .merge(demo::routes());
+        router = router.merge(demo::routes());
     }
     let mut router = router.with_state(app.clone());
     if app.config.sandbox {
@@ -140,7 +108,7 @@ pub async fn router(app: App) -> anyhow::Result<Router> {
     Ok(Router::new()
         .fallback_service(router)
         .layer(axum::middleware::from_fn_with_state(
-            DIALECTS,
+            failure_spaces(),
             failure::in_dialect,
         ))
         // Outermost, so the answers `in_dialect` renders carry them too.

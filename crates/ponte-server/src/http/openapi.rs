@@ -42,13 +42,6 @@ const PLATFORM_ROUTES: &[(HttpMethod, &str, &str, &str, &str)] = &[
     (HttpMethod::Get, REDOC_PATH, "Operations", "The renderer the reference page loads.", "text/javascript"),
 ];
 
-/// Webhooks the platform sends, by event name: (event, schema, summary).
-const WEBHOOKS: &[(&str, &str, &str)] = &[
-    ("CONSENT_STATUS_CHANGED", "ConsentStatusChanged", "Data API: a consent changed status. Sent to the client's event webhook."),
-    ("REPORT_READY", "ReportReady", "Data API: a report is ready (or failed). Sent to `productsCallbackUrl[product]` or the client's report webhook."),
-    ("documents.ready", "RetrievalBody", "Documents API: a retrieval ended (`success` when at least one file arrived). Sent to the client's webhook; each attempt carries download URLs valid 15 minutes."),
-];
-
 fn platform() -> OpenApi {
     let mut paths = PathsBuilder::new();
     for (method, path, tag, summary, content_type) in PLATFORM_ROUTES {
@@ -72,10 +65,10 @@ fn platform() -> OpenApi {
     )
 }
 
-/// The Standard Webhooks signature every delivery carries.
+/// Every dialect's webhooks, with the Standard Webhooks signature every delivery carries.
 fn webhooks() -> utoipa::openapi::Paths {
     let mut hooks = PathsBuilder::new();
-    for (event, schema, summary) in WEBHOOKS {
+    for (event, schema, summary) in crate::dialects::ALL.iter().flat_map(|d| d.webhooks) {
         let header = |name: &str, description: &str| {
             ParameterBuilder::new()
                 .name(name)
@@ -135,10 +128,14 @@ pub async fn openapi_json() -> Response {
 
 /// Every dialect, then the pages and operations.
 fn build() -> OpenApi {
-    let mut doc = crate::dialects::data_api::docs::document();
-    doc.merge(crate::dialects::server_api::docs::document());
-    doc.merge(crate::dialects::documents_api::docs::document());
-    doc.merge(platform());
+    let mut parts = crate::dialects::ALL
+        .iter()
+        .map(|d| (d.docs)())
+        .chain(std::iter::once_with(platform));
+    let mut doc = parts.next().unwrap_or_else(platform);
+    for part in parts {
+        doc.merge(part);
+    }
     // `merge` takes paths and components only.
     doc.webhooks = Some(webhooks());
     doc.info = InfoBuilder::new()
@@ -149,12 +146,11 @@ fn build() -> OpenApi {
              errors come in each dialect's own envelope, for every failure, unknown routes and malformed bodies included.",
         ))
         .build();
-    let groups = [
-        ("Data API", crate::dialects::data_api::docs::TAGS),
-        ("Server API", crate::dialects::server_api::docs::TAGS),
-        ("Documents API", crate::dialects::documents_api::docs::TAGS),
-        ("Platform", PLATFORM_TAGS),
-    ];
+    let groups: Vec<(&str, &[(&str, &str)])> = crate::dialects::ALL
+        .iter()
+        .map(|d| (d.title, d.tags))
+        .chain([("Platform", PLATFORM_TAGS)])
+        .collect();
     doc.tags = Some(
         groups
             .iter()

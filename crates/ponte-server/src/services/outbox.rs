@@ -27,7 +27,7 @@ pub struct Rendered {
 }
 
 /// A dialect's webhook payloads. Implemented in the dialect's own folder and
-/// registered in `dialects::RENDERERS`.
+/// named by its `dialects::Dialect`.
 pub trait PayloadRenderer: Sync {
     /// The name stored on the links the dialect opens and on its messages.
     fn dialect(&self) -> &'static str;

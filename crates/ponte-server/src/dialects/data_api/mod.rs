@@ -24,6 +24,23 @@ pub use errors::failure_response;
 /// The name stored on the links this dialect opens and the messages it renders.
 pub const DIALECT: &str = "data_api";
 
+pub static SPEC: super::Dialect = super::Dialect {
+    name: DIALECT,
+    title: "Data API",
+    routes,
+    sandbox_routes: Some(sandbox_routes),
+    // `/sandbox/v1` holds its test helpers (the Documents API's own lie below
+    // `/sandbox/v1/documents`: the longest prefix wins).
+    failures: &[("/data", failure_response), ("/sandbox/v1", failure_response)],
+    docs: docs::document,
+    tags: docs::TAGS,
+    webhooks: &[
+        ("CONSENT_STATUS_CHANGED", "ConsentStatusChanged", "Data API: a consent changed status. Sent to the client's event webhook."),
+        ("REPORT_READY", "ReportReady", "Data API: a report is ready (or failed). Sent to `productsCallbackUrl[product]` or the client's report webhook."),
+    ],
+    renderer: Some(&events::Renderer),
+};
+
 pub(super) const ACCESS: &[TokenKind] = &[TokenKind::Access];
 pub(super) const LINK: &[TokenKind] = &[TokenKind::Link];
 pub(super) const EITHER: &[TokenKind] = &[TokenKind::Access, TokenKind::Link];

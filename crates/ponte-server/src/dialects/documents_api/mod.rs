@@ -31,8 +31,24 @@ use wire::*;
 
 /// The name stored on the messages this dialect renders.
 pub const DIALECT: &str = "documents_api";
-/// The paths this dialect owns (see `http::DIALECTS`).
-pub const PREFIXES: [&str; 3] = ["/api", "/files", "/sandbox/v1/documents"];
+
+pub static SPEC: super::Dialect = super::Dialect {
+    name: DIALECT,
+    title: "Documents API",
+    routes,
+    sandbox_routes: Some(sandbox_routes),
+    failures: &[
+        ("/api", failure_response),
+        ("/files", failure_response),
+        ("/sandbox/v1/documents", failure_response),
+        // Where a portal sends the end user back: a page they read.
+        (documents::CALLBACK_PATH, crate::http::failure::html_page),
+    ],
+    docs: docs::document,
+    tags: docs::TAGS,
+    webhooks: &[("documents.ready", "RetrievalBody", "Documents API: a retrieval ended (`success` when at least one file arrived). Sent to the client's webhook; each attempt carries download URLs valid 15 minutes.")],
+    renderer: Some(&events::Renderer),
+};
 
 pub fn routes() -> Router<App> {
     Router::new()

@@ -31,8 +31,22 @@ use envelope::{ok, ApiError, Credential};
 #[allow(unused_imports)] // Some are named only in the `utoipa::path` attributes.
 use wire::*;
 
-/// Every path this dialect answers lives under it (see `http::DIALECTS`).
-pub const PREFIX: &str = "/v1";
+pub static SPEC: super::Dialect = super::Dialect {
+    name: "server_api",
+    title: "Server API",
+    routes,
+    sandbox_routes: None,
+    failures: &[
+        ("/v1", failure_response),
+        // The end user's own page of connections.
+        ("/me", crate::http::failure::html_page),
+    ],
+    docs: docs::document,
+    tags: docs::TAGS,
+    // Its events reach integrators through the Data API's webhooks.
+    webhooks: &[],
+    renderer: None,
+};
 
 pub fn routes() -> Router<App> {
     Router::new()
