@@ -153,3 +153,25 @@ async fn record_metrics(req: Request, next: Next) -> Response {
         .record(started.elapsed().as_secs_f64());
     resp
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn no_two_owners_claim_the_same_paths() {
+        let spaces = super::failure_spaces();
+        for (i, a) in spaces.iter().enumerate() {
+            for b in &spaces[i + 1..] {
+                assert_ne!(a.prefix, b.prefix, "two owners of {}", a.prefix);
+            }
+        }
+        for dialect in crate::dialects::ALL {
+            for (prefix, _) in dialect.failures {
+                assert!(
+                    spaces.iter().any(|s| s.prefix == *prefix),
+                    "{}'s {prefix} is routed to it",
+                    dialect.title
+                );
+            }
+        }
+    }
+}
