@@ -3,110 +3,17 @@
 
 mod support;
 
-use ponte_server::services::console::{self, Password};
+use ponte_server::services::console;
 use serde_json::{json, Value};
 use std::time::Duration;
+use support::console::{browser, console_user, sign_in, signed_in, Browser, PASSWORD};
 use support::{Db, Receiver, TestServer};
-
-const PASSWORD: &str = "correct horse battery staple";
-
-/// A browser signed in to the console: its cookies and CSRF token.
-struct Browser {
-    cookie: String,
-    csrf: String,
-}
-
-async fn console_user(ts: &TestServer, email: &str, client_id: &str) {
-    console::create_user(
-        ts.app(),
-        email,
-        Some(client_id),
-        Some(Password::parse(PASSWORD).unwrap()),
-    )
-    .await
-    .expect("console user");
-}
-
-fn set_cookies(resp: &reqwest::Response) -> Vec<String> {
-    resp.headers()
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap().to_string())
-        .collect()
-}
-
-async fn sign_in(ts: &TestServer, email: &str, password: &str) -> (u16, Vec<String>, Value) {
-    let resp = ts
-        .http
-        .post(ts.url("/console/api/session"))
-        .json(&json!({"email": email, "password": password}))
-        .send()
-        .await
-        .unwrap();
-    let status = resp.status().as_u16();
-    let cookies = set_cookies(&resp);
-    (status, cookies, resp.json().await.unwrap_or(Value::Null))
-}
-
-fn browser(cookies: &[String], body: &Value) -> Browser {
-    let cookie = cookies
-        .iter()
-        .map(|c| c.split(';').next().unwrap().to_string())
-        .collect::<Vec<_>>()
-        .join("; ");
-    Browser {
-        cookie,
-        csrf: body["csrfToken"].as_str().unwrap().to_string(),
-    }
-}
-
-async fn signed_in(ts: &TestServer, email: &str) -> Browser {
-    let (status, cookies, body) = sign_in(ts, email, PASSWORD).await;
-    assert_eq!(status, 200, "{body}");
-    browser(&cookies, &body)
-}
-
-impl Browser {
-    async fn call(
-        &self,
-        ts: &TestServer,
-        method: reqwest::Method,
-        path: &str,
-        body: Option<Value>,
-        csrf: bool,
-    ) -> (u16, Value) {
-        let mut req = ts
-            .http
-            .request(method, ts.url(path))
-            .header("cookie", &self.cookie);
-        if csrf {
-            req = req.header("x-csrf-token", &self.csrf);
-        }
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let resp = req.send().await.unwrap();
-        let status = resp.status().as_u16();
-        let text = resp.text().await.unwrap();
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        )
-    }
-    async fn get(&self, ts: &TestServer, path: &str) -> (u16, Value) {
-        self.call(ts, reqwest::Method::GET, path, None, false).await
-    }
-    async fn post(&self, ts: &TestServer, path: &str, body: Value) -> (u16, Value) {
-        self.call(ts, reqwest::Method::POST, path, Some(body), true)
-            .await
-    }
-}
 
 both!(
     sign_in_sets_a_strict_http_only_cookie_and_changes_need_the_csrf_token,
     |db: Db| async move {
         let ts = support::spawn(db).await;
-        console_user(&ts, "Ana@Example.com", &ts.client.client_id).await;
+        console_user(&ts, "Ana@Example.com", Some(&ts.client.client_id)).await;
         let (status, cookies, body) = sign_in(&ts, "ana@example.com", PASSWORD).await;
         assert_eq!(status, 200, "{body}");
         assert_eq!(body["user"]["clientId"], ts.client.client_id.as_str());
@@ -171,7 +78,7 @@ both!(https_public_urls_get_secure_cookies, |db: Db| async move {
         },
     )
     .await;
-    console_user(&ts, "ana@example.com", &ts.client.client_id).await;
+    console_user(&ts, "ana@example.com", Some(&ts.client.client_id)).await;
     let (status, cookies, _) = sign_in(&ts, "ana@example.com", PASSWORD).await;
     assert_eq!(status, 200);
     assert!(
@@ -184,8 +91,8 @@ both!(
     failed_sign_ins_are_throttled_per_email,
     |db: Db| async move {
         let ts = support::spawn(db).await;
-        console_user(&ts, "ana@example.com", &ts.client.client_id).await;
-        console_user(&ts, "bia@example.com", &ts.client.client_id).await;
+        console_user(&ts, "ana@example.com", Some(&ts.client.client_id)).await;
+        console_user(&ts, "bia@example.com", Some(&ts.client.client_id)).await;
         let (status, _, body) = sign_in(&ts, "nobody@example.com", PASSWORD).await;
         assert_eq!(
             (status, &body["error"]["code"]),
@@ -250,7 +157,7 @@ both!(
     a_console_user_sees_only_their_clients_connections,
     |db: Db| async move {
         let ts = support::spawn(db).await;
-        console_user(&ts, "ana@example.com", &ts.client.client_id).await;
+        console_user(&ts, "ana@example.com", Some(&ts.client.client_id)).await;
         let access = ts.access_token().await;
         let (link_id, link_token) = ts.link(&access, json!({})).await;
         let (consent_id, _) = ts
@@ -366,7 +273,7 @@ both!(
             },
         )
         .await;
-        console_user(&ts, "ana@example.com", &ts.client.client_id).await;
+        console_user(&ts, "ana@example.com", Some(&ts.client.client_id)).await;
         let b = signed_in(&ts, "ana@example.com").await;
         let access = ts.access_token().await;
         let (_, link_token) = ts.link(&access, json!({})).await;
@@ -431,7 +338,7 @@ both!(
     rotating_the_secret_shows_it_once_and_the_old_one_keeps_working,
     |db: Db| async move {
         let ts = support::spawn(db).await;
-        console_user(&ts, "ana@example.com", &ts.client.client_id).await;
+        console_user(&ts, "ana@example.com", Some(&ts.client.client_id)).await;
         let b = signed_in(&ts, "ana@example.com").await;
         let (status, rotated) = b
             .post(&ts, "/console/api/settings/rotate-secret", json!({}))
@@ -498,7 +405,7 @@ both!(
     sandbox_tools_open_links_and_play_the_end_user,
     |db: Db| async move {
         let ts = support::spawn(db).await;
-        console_user(&ts, "ana@example.com", &ts.client.client_id).await;
+        console_user(&ts, "ana@example.com", Some(&ts.client.client_id)).await;
         let b = signed_in(&ts, "ana@example.com").await;
         let (status, link) = b
             .post(

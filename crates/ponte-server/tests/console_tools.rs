@@ -3,31 +3,11 @@
 
 mod support;
 
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
-use hmac::{Hmac, Mac};
 use ponte_server::services::clients;
 use serde_json::{json, Value};
-use sha2::Sha256;
 use support::console::{console_user, signed_in};
+use support::signatures::verify;
 use support::{Db, Receiver};
-
-/// Standard Webhooks verification, written from the specification.
-fn verify(secret: &str, headers: &std::collections::BTreeMap<String, String>, body: &str) -> bool {
-    let key = STANDARD
-        .decode(secret.strip_prefix("whsec_").unwrap())
-        .unwrap();
-    let signed = format!(
-        "{}.{}.{}",
-        headers["webhook-id"], headers["webhook-timestamp"], body
-    );
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&key).unwrap();
-    mac.update(signed.as_bytes());
-    let expected = STANDARD.encode(mac.finalize().into_bytes());
-    headers["webhook-signature"]
-        .split(' ')
-        .any(|s| s.strip_prefix("v1,") == Some(expected.as_str()))
-}
 
 both!(
     a_test_event_arrives_signed_and_stays_out_of_the_delivery_log,

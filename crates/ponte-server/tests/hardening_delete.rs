@@ -64,16 +64,7 @@ both!(a_deleted_client_leaves_no_row_behind, |db: Db| async move {
         .await
         .unwrap();
     let access = ts.access_token_for(&goner).await;
-    let (link_id, link_token) = ts.link(&access, json!({})).await;
-    let (consent_id, _) = ts.consent(&link_token, json!({})).await;
-    let (status, body) = ts
-        .authorise(
-            &link_token,
-            &consent_id,
-            json!({"username": "user_good", "password": "pass_good"}),
-        )
-        .await;
-    assert_eq!(status, 200, "{body}");
+    let (link_id, consent_id) = ts.authorised(&access, "user_good").await;
     let (status, body) = ts
         .post(
             "/data/personal/institution-data",

@@ -105,16 +105,7 @@ fn skip_backoff(ts: &TestServer, j: &Job) {
 /// An authorised consent and a request for its accounts; returns (access, requestId).
 async fn one_retrieval(ts: &TestServer) -> (String, String) {
     let access = ts.access_token().await;
-    let (link_id, link_token) = ts.link(&access, json!({})).await;
-    let (consent_id, _) = ts.consent(&link_token, json!({})).await;
-    let (status, body) = ts
-        .authorise(
-            &link_token,
-            &consent_id,
-            json!({"username": "user_good", "password": "pass_good"}),
-        )
-        .await;
-    assert_eq!(body["status"], "AUTHORISED", "{status} {body}");
+    let (link_id, consent_id) = ts.authorised(&access, "user_good").await;
     let (status, resp) = ts
         .post(
             "/data/personal/institution-data",

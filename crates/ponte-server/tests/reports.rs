@@ -10,25 +10,7 @@ mod ofb_schema;
 use ofb_schema::OfbSpec;
 use serde_json::{json, Value};
 use std::time::Duration;
-use support::{Db, Receiver, TestServer};
-
-async fn authorised(ts: &TestServer, access: &str, user: &str) -> (String, String) {
-    let (link_id, link_token) = ts.link(access, json!({})).await;
-    let (consent_id, _) = ts.consent(&link_token, json!({})).await;
-    let (status, body) = ts
-        .authorise(
-            &link_token,
-            &consent_id,
-            json!({"username": user, "password": "pass_good"}),
-        )
-        .await;
-    assert_eq!(
-        (status, body["status"].as_str()),
-        (200, Some("AUTHORISED")),
-        "{body}"
-    );
-    (link_id, consent_id)
-}
+use support::{Db, Receiver};
 
 fn pdf_text(pdf: &[u8]) -> String {
     let dir = tempfile::tempdir().unwrap();
@@ -75,7 +57,7 @@ both!(
         )
         .await;
         let access = ts.access_token().await;
-        let (link_id, consent_id) = authorised(&ts, &access, "user_good").await;
+        let (link_id, consent_id) = ts.authorised(&access, "user_good").await;
         let body = json!({"taxId": "529.982.247-25", "linkId": link_id, "consentId": [consent_id], "products": ["accounts", "insights"]});
         let (status, resp) = ts
             .post("/data/personal/institution-data", Some(&access), body)
@@ -314,7 +296,7 @@ both!(
         )
         .await;
         let access = ts.access_token().await;
-        let (link_id, flaky) = authorised(&ts, &access, "user_flaky").await;
+        let (link_id, flaky) = ts.authorised(&access, "user_flaky").await;
         let (status, _) = ts.post("/data/personal/institution-data", Some(&access), json!({"taxId": "52998224725", "linkId": link_id, "consentId": [flaky], "products": ["accounts"]})).await;
         assert_eq!(status, 200);
         let got = reports_for(&events, &flaky, 1).await;
@@ -324,7 +306,7 @@ both!(
             got[0]
         );
 
-        let (link_id, big) = authorised(&ts, &access, "user_big").await;
+        let (link_id, big) = ts.authorised(&access, "user_big").await;
         let (status, _) = ts.post("/data/personal/institution-data", Some(&access), json!({"taxId": "52998224725", "linkId": link_id, "consentId": [big], "products": ["accounts"]})).await;
         assert_eq!(status, 200);
         let got = reports_for(&events, &big, 1).await;
@@ -350,7 +332,7 @@ both!(
         .await
         .unwrap();
         let access = ts.access_token_for(&auto).await;
-        let (_, consent_id) = authorised(&ts, &access, "user_good").await;
+        let (_, consent_id) = ts.authorised(&access, "user_good").await;
         // Every product the consent allows; the ones the sandbox serves succeed.
         let got = reports_for(&events, &consent_id, 6).await;
         let products: std::collections::BTreeSet<&str> =
@@ -378,7 +360,7 @@ both!(
         )
         .await;
         let access = ts.access_token().await;
-        let (link_id, consent_id) = authorised(&ts, &access, "user_good").await;
+        let (link_id, consent_id) = ts.authorised(&access, "user_good").await;
         let products = [
             "registration",
             "accounts",
@@ -466,7 +448,7 @@ both!(
         )
         .await;
         let access = ts.access_token().await;
-        let (link_id, consent_id) = authorised(&ts, &access, "user_good").await;
+        let (link_id, consent_id) = ts.authorised(&access, "user_good").await;
         let ask = json!({"taxId": "52998224725", "linkId": link_id, "consentId": [consent_id], "products": ["registration"]});
         let mut ids = Vec::new();
         for n in 1..=2 {

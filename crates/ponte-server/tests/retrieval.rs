@@ -10,20 +10,7 @@ use support::{Db, Receiver, TestServer};
 
 async fn authorised(ts: &TestServer, user: &str) -> (String, String, String) {
     let access = ts.access_token().await;
-    let (link_id, link_token) = ts.link(&access, json!({})).await;
-    let (consent_id, _) = ts.consent(&link_token, json!({})).await;
-    let (status, body) = ts
-        .authorise(
-            &link_token,
-            &consent_id,
-            json!({"username": user, "password": "pass_good"}),
-        )
-        .await;
-    assert_eq!(
-        (status, body["status"].as_str()),
-        (200, Some("AUTHORISED")),
-        "{body}"
-    );
+    let (link_id, consent_id) = ts.authorised(&access, user).await;
     (access, link_id, consent_id)
 }
 

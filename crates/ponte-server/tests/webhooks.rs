@@ -5,30 +5,10 @@
 
 mod support;
 
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
-use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
-use sha2::Sha256;
 use std::time::Duration;
+use support::signatures::verify;
 use support::{Db, Delivery, Receiver};
-
-/// An independent Standard Webhooks verifier, written from the specification.
-fn verify(secret: &str, headers: &std::collections::BTreeMap<String, String>, body: &str) -> bool {
-    let key = STANDARD
-        .decode(secret.strip_prefix("whsec_").unwrap())
-        .unwrap();
-    let signed = format!(
-        "{}.{}.{}",
-        headers["webhook-id"], headers["webhook-timestamp"], body
-    );
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&key).unwrap();
-    mac.update(signed.as_bytes());
-    let expected = STANDARD.encode(mac.finalize().into_bytes());
-    headers["webhook-signature"]
-        .split(' ')
-        .any(|s| s.strip_prefix("v1,") == Some(expected.as_str()))
-}
 
 /// A consent authorised by `user_good`; returns (linkId, consentId, institutionCode).
 async fn authorised_consent(ts: &support::TestServer) -> (String, String, String) {

@@ -24,27 +24,42 @@ pub async fn console_user(ts: &TestServer, email: &str, client_id: Option<&str>)
     .expect("console user");
 }
 
-pub async fn signed_in(ts: &TestServer, email: &str) -> Browser {
+/// Signs in with `password`: the status, the `Set-Cookie` values and the body.
+pub async fn sign_in(ts: &TestServer, email: &str, password: &str) -> (u16, Vec<String>, Value) {
     let resp = ts
         .http
         .post(ts.url("/console/api/session"))
-        .json(&json!({"email": email, "password": PASSWORD}))
+        .json(&json!({"email": email, "password": password}))
         .send()
         .await
         .unwrap();
-    assert_eq!(resp.status().as_u16(), 200);
-    let cookie = resp
+    let status = resp.status().as_u16();
+    let cookies = resp
         .headers()
         .get_all("set-cookie")
         .iter()
-        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string())
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect();
+    (status, cookies, resp.json().await.unwrap_or(Value::Null))
+}
+
+/// The browser a successful sign-in leaves: its cookies and CSRF token.
+pub fn browser(cookies: &[String], body: &Value) -> Browser {
+    let cookie = cookies
+        .iter()
+        .map(|c| c.split(';').next().unwrap().to_string())
         .collect::<Vec<_>>()
         .join("; ");
-    let body: Value = resp.json().await.unwrap();
     Browser {
         cookie,
         csrf: body["csrfToken"].as_str().unwrap().to_string(),
     }
+}
+
+pub async fn signed_in(ts: &TestServer, email: &str) -> Browser {
+    let (status, cookies, body) = sign_in(ts, email, PASSWORD).await;
+    assert_eq!(status, 200, "{body}");
+    browser(&cookies, &body)
 }
 
 impl Browser {

@@ -18,6 +18,7 @@ pub mod browser;
 pub mod browser_flow;
 pub mod console;
 pub mod demo;
+pub mod signatures;
 
 #[derive(Clone, Copy, Debug)]
 pub enum Db {
@@ -325,6 +326,26 @@ impl TestServer {
             creds,
         )
         .await
+    }
+
+    /// A new link with one consent that `user` (password `pass_good`)
+    /// authorised at the sandbox bank; returns (linkId, consentId).
+    pub async fn authorised(&self, access: &str, user: &str) -> (String, String) {
+        let (link_id, link_token) = self.link(access, json!({})).await;
+        let (consent_id, _) = self.consent(&link_token, json!({})).await;
+        let (status, body) = self
+            .authorise(
+                &link_token,
+                &consent_id,
+                json!({"username": user, "password": "pass_good"}),
+            )
+            .await;
+        assert_eq!(
+            (status, body["status"].as_str()),
+            (200, Some("AUTHORISED")),
+            "{body}"
+        );
+        (link_id, consent_id)
     }
 }
 
