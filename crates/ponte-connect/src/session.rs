@@ -3,6 +3,7 @@
 //! honoured, tokens refreshed when they expire or are refused, and a consent
 //! the customer revoked at the institution told apart from other refusals.
 
+use crate::bounds::redirect_not_followed;
 use crate::open_finance::{BankTokens, ConnectError, OpenFinanceClient, OpenFinanceEndpoint};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -241,6 +242,9 @@ impl<'a> DataSession<'a> {
                     tracing::debug!(url, status, attempt, "institution error; retrying");
                     last = Some(ConnectError::Unavailable(format!("{status} from {url}")));
                     tokio::time::sleep(backoff).await;
+                }
+                300..=399 => {
+                    return Err(ConnectError::Refused(redirect_not_followed(&resp)));
                 }
                 _ => {
                     let body: String = resp
