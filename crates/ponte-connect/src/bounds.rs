@@ -6,6 +6,8 @@
 
 use std::time::Duration;
 
+use crate::ConnectError;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Timeouts {
     /// Opening the connection (TCP and TLS).
@@ -44,9 +46,23 @@ pub(crate) fn redirect_not_followed(resp: &reqwest::Response) -> String {
     )
 }
 
-/// A transport error with its causes (`… : operation timed out`,
-/// `… : Connection refused`): reqwest's own text names only the URL.
-pub(crate) fn transport_detail(e: &reqwest::Error) -> String {
+/// An answer whose body could not be read as `what`. Cut off or stalled
+/// (timed out) is the transport's failure, worth retrying; a body that
+/// arrived whole but does not parse is the institution's (`Protocol`).
+pub(crate) fn unreadable(what: &str, e: reqwest::Error) -> ConnectError {
+    let malformed =
+        std::error::Error::source(&e).is_some_and(|cause| cause.is::<serde_json::Error>());
+    if malformed {
+        ConnectError::Protocol(format!("{what}: {}", with_causes(&e)))
+    } else {
+        ConnectError::Transport(e)
+    }
+}
+
+/// A reqwest error with its causes (`… : operation timed out`,
+/// `… : Connection refused`, `… : expected value at line 1`): reqwest's own
+/// text names only the URL or the stage.
+pub(crate) fn with_causes(e: &reqwest::Error) -> String {
     let mut text = e.to_string();
     let mut cause = std::error::Error::source(e);
     while let Some(c) = cause {

@@ -11,7 +11,7 @@
 use serde::Deserialize;
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 
-use crate::bounds::redirect_not_followed;
+use crate::bounds::{redirect_not_followed, unreadable};
 use crate::open_finance::{ConnectError, OpenFinanceEndpoint};
 use crate::Timeouts;
 
@@ -125,10 +125,7 @@ impl DocumentPortalClient {
             .send()
             .await?;
         let r = check(r).await?;
-        let t: TokenAnswer = r
-            .json()
-            .await
-            .map_err(|e| ConnectError::Protocol(format!("token answer: {e}")))?;
+        let t: TokenAnswer = r.json().await.map_err(|e| unreadable("token answer", e))?;
         if !t.token_type.eq_ignore_ascii_case("bearer") || t.access_token.is_empty() {
             return Err(ConnectError::Protocol(format!(
                 "token answer: token_type {:?} is not Bearer",
@@ -156,7 +153,7 @@ impl DocumentPortalClient {
         let l: Listing = r
             .json()
             .await
-            .map_err(|e| ConnectError::Protocol(format!("documents listing: {e}")))?;
+            .map_err(|e| unreadable("documents listing", e))?;
         Ok(l.documents)
     }
 

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use crate::bounds::{redirect_not_followed, transport_detail};
+use crate::bounds::{redirect_not_followed, unreadable, with_causes};
 use crate::Timeouts;
 
 /// An authorization-request parameter (Ponte's extension, in the pushed
@@ -42,7 +42,7 @@ pub enum ConnectError {
     Protocol(String),
     /// Not a `#[source]`: the text already carries the causes (timed out,
     /// refused), and a reporter walking sources would print them twice.
-    #[error("could not reach the institution: {}", transport_detail(.0))]
+    #[error("could not reach the institution: {}", with_causes(.0))]
     Transport(reqwest::Error),
     /// The token endpoint refused a code or refresh token (`invalid_grant`): spent,
     /// expired or revoked.
@@ -447,9 +447,7 @@ async fn json_of<T: serde::de::DeserializeOwned>(
         return Err(error_of(resp).await);
     }
     let url = resp.url().path().to_string();
-    resp.json()
-        .await
-        .map_err(|e| ConnectError::Protocol(format!("{url}: {e}")))
+    resp.json().await.map_err(|e| unreadable(&url, e))
 }
 
 async fn error_of(resp: reqwest::Response) -> ConnectError {

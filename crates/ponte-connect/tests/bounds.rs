@@ -297,6 +297,42 @@ async fn a_silent_bank_ends_each_call_with_a_timeout() {
     assert_timed_out(&e);
 }
 
+/// Headers and the start of a 400-byte discovery document.
+const PARTIAL_DISCOVERY: &[u8] = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 400\r\n\r\n{\"issuer\": ";
+
+#[tokio::test]
+async fn a_bank_answer_stalled_or_cut_off_is_a_transport_failure_not_a_malformed_one() {
+    let client = OpenFinanceClient::with_timeouts(SHORT).unwrap();
+
+    let stalled = stalling_institution(PARTIAL_DISCOVERY, false).await;
+    let ep = endpoint(format!("{stalled}/bank"));
+    let e = bounded("discovery", client.iss_required(&ep))
+        .await
+        .unwrap_err();
+    assert_timed_out(&e);
+
+    // Cut off: retried like any dropped connection, not failed as the bank's fault.
+    let cut = stalling_institution(PARTIAL_DISCOVERY, true).await;
+    let ep = endpoint(format!("{cut}/bank"));
+    let e = bounded("discovery", client.iss_required(&ep))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, ConnectError::Transport(_)), "{e:?}");
+
+    // Whole but malformed: the bank's fault, and the message says why.
+    let malformed = stalling_institution(
+        b"HTTP/1.1 200 OK\r\ncontent-length: 9\r\n\r\nnot json!",
+        true,
+    )
+    .await;
+    let ep = endpoint(format!("{malformed}/bank"));
+    let e = bounded("discovery", client.iss_required(&ep))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, ConnectError::Protocol(_)), "{e:?}");
+    assert!(e.to_string().contains("expected"), "{e}");
+}
+
 #[tokio::test]
 async fn a_silent_portal_ends_listing_and_download_with_a_timeout() {
     let origin = stalling_institution(b"", false).await;
