@@ -8,12 +8,12 @@
 //! caller's writer, so a large file never sits in memory whole, and are
 //! checked against the length the portal announced.
 
-use std::time::Duration;
-
 use serde::Deserialize;
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 
+use crate::bounds::{redirect_not_followed, unreadable};
 use crate::open_finance::{ConnectError, OpenFinanceEndpoint};
+use crate::Timeouts;
 
 /// A signed-in session at a portal.
 #[derive(Clone, PartialEq, Eq)]
@@ -78,11 +78,17 @@ fn base(ep: &OpenFinanceEndpoint) -> &str {
 }
 
 impl DocumentPortalClient {
+    /// Bounded waits and no redirects followed, like [`crate::OpenFinanceClient::new`].
     pub fn new() -> Result<Self, ConnectError> {
+        Self::with_timeouts(Timeouts::default())
+    }
+
+    /// [`DocumentPortalClient::new`] with other bounds (tests use short ones).
+    pub fn with_timeouts(timeouts: Timeouts) -> Result<Self, ConnectError> {
         let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(10))
+            .connect_timeout(timeouts.connect)
             // Per read, not per transfer: a large PDF may take longer than this in all.
-            .read_timeout(Duration::from_secs(30))
+            .read_timeout(timeouts.answer)
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("ponte/", env!("CARGO_PKG_VERSION")))
             .build()?;
@@ -119,10 +125,7 @@ impl DocumentPortalClient {
             .send()
             .await?;
         let r = check(r).await?;
-        let t: TokenAnswer = r
-            .json()
-            .await
-            .map_err(|e| ConnectError::Protocol(format!("token answer: {e}")))?;
+        let t: TokenAnswer = r.json().await.map_err(|e| unreadable("token answer", e))?;
         if !t.token_type.eq_ignore_ascii_case("bearer") || t.access_token.is_empty() {
             return Err(ConnectError::Protocol(format!(
                 "token answer: token_type {:?} is not Bearer",
@@ -150,7 +153,7 @@ impl DocumentPortalClient {
         let l: Listing = r
             .json()
             .await
-            .map_err(|e| ConnectError::Protocol(format!("documents listing: {e}")))?;
+            .map_err(|e| unreadable("documents listing", e))?;
         Ok(l.documents)
     }
 
@@ -203,12 +206,16 @@ impl DocumentPortalClient {
 }
 
 /// The answer if it is a success, else the error it stands for: 5xx and 429
-/// are worth retrying (`Unavailable`), a refused code is `InvalidGrant`, a
+/// are worth retrying (`Unavailable`), a redirect is `Refused` (never
+/// followed: see [`crate::bounds`]), a refused code is `InvalidGrant`, a
 /// refused token `TokensRefused`, any other 4xx `Refused`.
 async fn check(r: reqwest::Response) -> Result<reqwest::Response, ConnectError> {
     let status = r.status();
     if status.is_success() {
         return Ok(r);
+    }
+    if status.is_redirection() {
+        return Err(ConnectError::Refused(redirect_not_followed(&r)));
     }
     let e: ErrorAnswer = r.json().await.unwrap_or_default();
     let what = if e.error_description.is_empty() {

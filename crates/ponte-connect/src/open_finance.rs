@@ -7,7 +7,9 @@ use rand::RngCore;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
-use std::time::Duration;
+
+use crate::bounds::{redirect_not_followed, unreadable, with_causes};
+use crate::Timeouts;
 
 /// An authorization-request parameter (Ponte's extension, in the pushed
 /// request or the query) naming the party the end user shares data with:
@@ -38,8 +40,10 @@ pub enum ConnectError {
     Refused(String),
     #[error("unexpected answer from the institution: {0}")]
     Protocol(String),
-    #[error("could not reach the institution: {0}")]
-    Transport(#[from] reqwest::Error),
+    /// Not a `#[source]`: the text already carries the causes (timed out,
+    /// refused), and a reporter walking sources would print them twice.
+    #[error("could not reach the institution: {}", with_causes(.0))]
+    Transport(reqwest::Error),
     /// The token endpoint refused a code or refresh token (`invalid_grant`): spent,
     /// expired or revoked.
     #[error("the institution refused the grant: {0}")]
@@ -53,6 +57,12 @@ pub enum ConnectError {
     /// authorised; fresher tokens (another worker's refresh) may still work.
     #[error("the institution refused the consent's tokens: {0}")]
     TokensRefused(String),
+}
+
+impl From<reqwest::Error> for ConnectError {
+    fn from(e: reqwest::Error) -> Self {
+        ConnectError::Transport(e)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -102,9 +112,14 @@ impl OpenFinanceClient {
     /// answer to read, not a place to send tokens). Failing to build it
     /// fails the start rather than falling back to a client without them.
     pub fn new() -> Result<Self, ConnectError> {
+        Self::with_timeouts(Timeouts::default())
+    }
+
+    /// [`OpenFinanceClient::new`] with other bounds (tests use short ones).
+    pub fn with_timeouts(timeouts: Timeouts) -> Result<Self, ConnectError> {
         let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(10))
-            .timeout(Duration::from_secs(30))
+            .connect_timeout(timeouts.connect)
+            .timeout(timeouts.answer)
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("ponte/", env!("CARGO_PKG_VERSION")))
             .build()?;
@@ -432,13 +447,14 @@ async fn json_of<T: serde::de::DeserializeOwned>(
         return Err(error_of(resp).await);
     }
     let url = resp.url().path().to_string();
-    resp.json()
-        .await
-        .map_err(|e| ConnectError::Protocol(format!("{url}: {e}")))
+    resp.json().await.map_err(|e| unreadable(&url, e))
 }
 
 async fn error_of(resp: reqwest::Response) -> ConnectError {
     let status = resp.status();
+    if status.is_redirection() {
+        return ConnectError::Refused(redirect_not_followed(&resp));
+    }
     let path = resp.url().path().to_string();
     let body = resp.text().await.unwrap_or_default();
     let detail: String = body.chars().take(300).collect();

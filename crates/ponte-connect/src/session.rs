@@ -3,6 +3,7 @@
 //! honoured, tokens refreshed when they expire or are refused, and a consent
 //! the customer revoked at the institution told apart from other refusals.
 
+use crate::bounds::{redirect_not_followed, unreadable};
 use crate::open_finance::{BankTokens, ConnectError, OpenFinanceClient, OpenFinanceEndpoint};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -24,6 +25,15 @@ const SIBLING_WAITS: u32 = 10;
 const SIBLING_WAIT: Duration = Duration::from_millis(100);
 /// Tokens this close to their expiry are renewed before use.
 const EXPIRY_MARGIN_MS: i64 = 10_000;
+
+/// Waits before the next attempt. After the last there is none: the error
+/// goes back at once, not after a backoff (up to `MAX_RETRY_AFTER`) that
+/// would only hold the worker.
+async fn pause_unless_last(attempt: u32, wait: Duration) {
+    if attempt + 1 < MAX_TRIES {
+        tokio::time::sleep(wait).await;
+    }
+}
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -201,17 +211,14 @@ impl<'a> DataSession<'a> {
                 Err(e) => {
                     tracing::debug!(url, attempt, error = %e, "transport error; retrying");
                     last = Some(ConnectError::Transport(e));
-                    tokio::time::sleep(backoff).await;
+                    pause_unless_last(attempt, backoff).await;
                     continue;
                 }
             };
             let status = resp.status().as_u16();
             match status {
                 200..=299 => {
-                    return resp
-                        .json()
-                        .await
-                        .map_err(|e| ConnectError::Protocol(format!("{url}: {e}")));
+                    return resp.json().await.map_err(|e| unreadable(url, e));
                 }
                 401 if renewals < MAX_RENEWALS => {
                     tracing::debug!(url, "access token refused; renewing");
@@ -235,12 +242,15 @@ impl<'a> DataSession<'a> {
                         .min(MAX_RETRY_AFTER);
                     tracing::debug!(url, ?wait, "rate limited by the institution");
                     last = Some(ConnectError::Unavailable(format!("429 from {url}")));
-                    tokio::time::sleep(wait).await;
+                    pause_unless_last(attempt, wait).await;
                 }
                 500..=599 => {
                     tracing::debug!(url, status, attempt, "institution error; retrying");
                     last = Some(ConnectError::Unavailable(format!("{status} from {url}")));
-                    tokio::time::sleep(backoff).await;
+                    pause_unless_last(attempt, backoff).await;
+                }
+                300..=399 => {
+                    return Err(ConnectError::Refused(redirect_not_followed(&resp)));
                 }
                 _ => {
                     let body: String = resp
