@@ -4,6 +4,7 @@
 import { pickLocale, t, formatDate, countLabel } from './i18n.js';
 import { ordered, matching } from './search.js';
 import { client } from './api.js';
+import { paintBrand } from './brand.js';
 
 const SAVED = 'ponte.link';
 // The bank's authorization request lives 90 s: an older one is replaced
@@ -119,16 +120,7 @@ function paint() {
   const other = state.locale === 'en' ? 'pt-BR' : 'en';
   $('lang').textContent = t(state.locale, 'lang.switch');
   $('lang').lang = other;
-  const name = state.session ? state.session.clientName : '';
-  $('brand-name').textContent = name;
-  $('brand-mark').textContent = name ? name.trim().charAt(0).toUpperCase() : '';
-  const logo = state.session && state.session.logoUrl;
-  if (logo && $('brand-logo').getAttribute('src') !== logo) $('brand-logo').src = logo;
-  $('brand-logo').hidden = !logo;
-  $('brand-mark').hidden = !name || Boolean(logo);
-  const privacy = state.session && state.session.privacyPolicyUrl;
-  $('privacy').hidden = !privacy;
-  if (privacy) $('privacy-link').href = privacy;
+  paintBrand(state.session, 'privacy');
   $('validity').textContent = tr('consent.forValue');
   paintShared();
   if (state.institutions.length) paintBanks();

@@ -8,6 +8,7 @@
 import { STRINGS, pickLocale, t } from './i18n.js';
 import { matching } from './search.js';
 import { DOCUMENT_STRINGS } from './i18n_documents.js';
+import { paintBrand } from './brand.js';
 
 for (const [locale, table] of Object.entries(DOCUMENT_STRINGS)) Object.assign(STRINGS[locale], table);
 
@@ -162,16 +163,7 @@ function paint() {
   for (const [id, key] of [['exit-title', 'docs.exitDialog.title'], ['exit-text', 'docs.exitDialog.text'], ['exit-stay', 'docs.exitDialog.stay'], ['exit-confirm', 'docs.exitDialog.confirm']]) {
     if ($(id)) $(id).textContent = tr(key);
   }
-  const name = state.session ? state.session.clientName : '';
-  $('brand-name').textContent = name;
-  $('brand-mark').textContent = name ? name.trim().charAt(0).toUpperCase() : '';
-  const logo = state.session && state.session.logoUrl;
-  if (logo && $('brand-logo').getAttribute('src') !== logo) $('brand-logo').src = logo;
-  $('brand-logo').hidden = !logo;
-  $('brand-mark').hidden = !name || Boolean(logo);
-  const privacy = state.session && state.session.privacyPolicyUrl;
-  $('docs-privacy').hidden = !privacy;
-  if (privacy) $('docs-privacy-link').href = privacy;
+  paintBrand(state.session, 'docs-privacy');
   $('docs-q').placeholder = tr('docs.picker.placeholder');
   if (state.portals.length) paintPortals();
   if (state.portal) $('docs-handoff-logo').src = state.portal.avatar || '';
