@@ -201,8 +201,9 @@ async fn retrieval(
     let id: i64 = id
         .parse()
         .map_err(|_| crate::error::Error::NotFound("retrieval"))?;
-    let (_, event) = documents::retrieval_for(&app, &client, id).await?;
-    Ok(Json(wire::sign(&app, wire::retrieval_body(&event))).into_response())
+    let (row, event) = documents::retrieval_for(&app, &client, id).await?;
+    let body = wire::retrieval_view(&event, &row.status);
+    Ok(Json(wire::sign(&app, body)).into_response())
 }
 
 #[utoipa::path(delete, path = "/api/users/{taiki_user_id}", tag = "Documents API: Retrieval",
