@@ -123,8 +123,8 @@ fn scan_row(seed: u64, y: usize, out: &mut Vec<u8>) {
     for x in 0..SCAN_WIDTH {
         state = mix(state);
         let grain = (state & 0x0F) as u8;
-        let edge = x < 36 || x >= SCAN_WIDTH - 36 || y < 36 || y >= SCAN_HEIGHT - 36;
-        let ink = x >= SCAN_LEFT && x < line_end && (state >> 8) % 100 < 38;
+        let edge = !(36..SCAN_WIDTH - 36).contains(&x) || !(36..SCAN_HEIGHT - 36).contains(&y);
+        let ink = (SCAN_LEFT..line_end).contains(&x) && (state >> 8) % 100 < 38;
         let v = if edge {
             150 + grain
         } else if ink {
