@@ -512,3 +512,54 @@ both!(deleting_the_client_leaves_no_document, |db| async move {
         "a deleted client's files are left in storage"
     );
 });
+
+both!(
+    the_portal_sign_in_comes_in_the_asked_language,
+    |db| async move {
+        let ts = support::spawn(db).await;
+        let (tok, _) = token(&ts, json!({})).await;
+        // The portal's page with no browser language: its own default, or
+        // what `ui_locales` in the URL Ponte made asks for.
+        let page = |url: String| {
+            let http = ts.http.clone();
+            async move { http.get(url).send().await.unwrap().text().await.unwrap() }
+        };
+        let cases = [
+            (
+                json!({"institutionCode": "harborline", "ui_locales": "en"}),
+                Some("en"),
+                "Sign in to",
+            ),
+            (
+                json!({"institutionCode": "lumen", "ui_locales": "pt-BR"}),
+                Some("pt-BR"),
+                "Entrar em",
+            ),
+            (json!({"institutionCode": "summitridge"}), None, "Entrar em"),
+        ];
+        for (body, asked, words) in cases {
+            let (status, started) = ts.post("/api/connections", Some(&tok), body.clone()).await;
+            assert_eq!(status, 200, "{body}: {started}");
+            let login = url::Url::parse(started["login_url"].as_str().unwrap()).unwrap();
+            let locales: Vec<String> = login
+                .query_pairs()
+                .filter(|(k, _)| k == "ui_locales")
+                .map(|(_, v)| v.into_owned())
+                .collect();
+            assert_eq!(
+                locales,
+                asked.map(String::from).into_iter().collect::<Vec<_>>()
+            );
+            let html = page(login.to_string()).await;
+            assert!(html.contains(words), "{body}: {html}");
+        }
+
+        for bad in [json!("fr"), json!("EN"), json!(""), json!(["en"]), json!(7)] {
+            let body = json!({"institutionCode": "harborline", "ui_locales": bad});
+            let (status, answer) = ts.post("/api/connections", Some(&tok), body.clone()).await;
+            assert_eq!(status, 400, "{body}: {answer}");
+            assert_eq!(answer["error"]["code"], "invalid_field", "{answer}");
+            assert_eq!(answer["error"]["field"], "ui_locales", "{body}: {answer}");
+        }
+    }
+);

@@ -41,6 +41,10 @@ pub struct Portal {
 #[serde(rename_all = "camelCase")]
 pub struct ConnectionRequest {
     pub institution_code: Option<String>,
+    /// The language of the portal's sign-in page: `pt-BR` or `en` (OpenID's
+    /// `ui_locales`); without it the portal follows the browser.
+    #[serde(rename = "ui_locales")]
+    pub ui_locales: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
