@@ -10,7 +10,7 @@ mod support;
 
 use serde_json::json;
 use support::documents::{assert_quickstart_shape, connect, retrieval, server, token};
-use support::injected::{after_try, job, skip_backoff, Injected};
+use support::injected::{after_try, job, skip_backoff, tries_until_settled, Injected};
 use support::{Db, Receiver, TestServer};
 
 const KIND: &str = ponte_server::services::documents::JOB_KIND;
@@ -25,6 +25,21 @@ async fn start_retrieval(ts: &TestServer) -> i64 {
     let (status, body) = connect(ts, &tok, "harborline", "user_good", None).await;
     assert_eq!(status, 200, "{body}");
     body["id"].as_i64().expect("retrieval id")
+}
+
+/// The webhook of retrieval `id`, once it came, and that it came once.
+async fn the_one_webhook(hook: &Receiver, id: i64) -> serde_json::Value {
+    let bodies = hook
+        .wait_for("the retrieval's webhook", |b| {
+            b.iter().any(|b| b["data"]["id"] == id)
+        })
+        .await;
+    let ours: Vec<_> = bodies.iter().filter(|b| b["data"]["id"] == id).collect();
+    assert_eq!(ours.len(), 1, "{ours:?}");
+    let body = ours[0].clone();
+    assert_quickstart_shape(&body);
+    assert_eq!(body["data"]["metadata"], json!({"case": "db-blip"}));
+    body
 }
 
 /// Every webhook of retrieval `id` received so far.
@@ -62,17 +77,8 @@ both!(
 
         injected.stop().await;
         skip_backoff(&ts, &second);
-        let bodies = hook
-            .wait_for("the retrieval's webhook", |b| {
-                b.iter().any(|b| b["data"]["id"] == id)
-            })
-            .await;
-        let ours: Vec<_> = bodies.iter().filter(|b| b["data"]["id"] == id).collect();
-        assert_eq!(ours.len(), 1, "{ours:?}");
-        let body = ours[0];
-        assert_quickstart_shape(body);
+        let body = the_one_webhook(&hook, id).await;
         assert_eq!(body["status"], "success", "{body}");
-        assert_eq!(body["data"]["metadata"], json!({"case": "db-blip"}));
         let files = body["files"].as_array().expect("files");
         assert!(!files.is_empty(), "{body}");
         assert!(files.iter().all(|f| f["status"] == "success"), "{body}");
@@ -95,20 +101,7 @@ both!(
         let injected = inject(&ts, db).await;
         let id = start_retrieval(&ts).await;
 
-        let mut attempt = 1;
-        let last = loop {
-            let j = after_try(&ts, KIND, attempt).await;
-            if j.status != "pending" {
-                break j;
-            }
-            let (_, view) = retrieval(&ts, id).await;
-            assert_eq!(
-                view["status"], "retrieving",
-                "in progress between tries: {view}"
-            );
-            skip_backoff(&ts, &j);
-            attempt += 1;
-        };
+        let last = tries_until_settled(&ts, KIND, 1).await;
         assert_eq!(
             (last.status.as_str(), last.attempts),
             (
@@ -118,17 +111,8 @@ both!(
             "{last:?}"
         );
 
-        let bodies = hook
-            .wait_for("the failed retrieval's webhook", |b| {
-                b.iter().any(|b| b["data"]["id"] == id)
-            })
-            .await;
-        let ours: Vec<_> = bodies.iter().filter(|b| b["data"]["id"] == id).collect();
-        assert_eq!(ours.len(), 1, "{ours:?}");
-        let body = ours[0];
-        assert_quickstart_shape(body);
+        let body = the_one_webhook(&hook, id).await;
         assert_eq!(body["status"], "failed", "{body}");
-        assert_eq!(body["data"]["metadata"], json!({"case": "db-blip"}));
         assert_eq!(body["files"], json!([]), "nothing was stored: {body}");
         let (status, view) = retrieval(&ts, id).await;
         assert_eq!(status, 200, "{view}");

@@ -134,15 +134,7 @@ both!(
         let injected = inject(&ts, db).await;
         let (_, request_id) = one_retrieval(&ts).await;
 
-        let mut attempt = 1;
-        let last = loop {
-            let j = after_try(&ts, attempt).await;
-            if j.status != "pending" {
-                break j;
-            }
-            skip_backoff(&ts, &j);
-            attempt += 1;
-        };
+        let last = injected::tries_until_settled(&ts, KIND, 1).await;
         assert_eq!(
             (last.status.as_str(), last.attempts),
             (

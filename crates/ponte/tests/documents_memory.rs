@@ -12,14 +12,14 @@
 
 mod common;
 
-use common::{create_client, free_port, recording_receiver, Node};
-use serde_json::{json, Value};
+use common::{
+    create_client, documents_token, external_sandbox, free_port, recording_receiver,
+    sandbox_connect, webhook_of, Node, SANDBOX_SECRET, SANDBOX_SECRET_VAR,
+};
 use sha2::{Digest, Sha256};
 use std::io::Write;
 use std::time::{Duration, Instant};
 
-const SECRET_VAR: &str = "PONTE_TEST_SANDBOX_CLIENT_SECRET";
-const SECRET: &str = "sandbox-client-secret-for-this-test-only";
 const PORTAL: &str = "harborline";
 /// The bound on Ponte's peak-memory growth for a ~48 MiB file: below the
 /// file's own size, so one whole copy of it anywhere fails the test whatever
@@ -44,47 +44,6 @@ fn memory_kib(pid: u32) -> (u64, u64) {
 
 fn mib(kib: u64) -> f64 {
     kib as f64 / 1024.0
-}
-
-/// `ponte sandbox serve` on a port of its own, and the `PONTE_INSTITUTIONS`
-/// file that points a Ponte listening at `ponte_url` to it.
-fn external_sandbox(dir: &std::path::Path, ponte_url: &str) -> (Node, std::path::PathBuf) {
-    let callback = format!("{ponte_url}/callback/open-finance");
-    let database = format!("sqlite://{}/sandbox.db?mode=rwc", dir.display());
-    let args = [
-        "sandbox",
-        "serve",
-        "--listen",
-        "127.0.0.1:0",
-        "--database-url",
-        &database,
-        "--client-id",
-        "ponte-external",
-        "--client-secret-env",
-        SECRET_VAR,
-        "--redirect-uri",
-        &callback,
-    ];
-    let sandbox = Node::spawn_command(&args, dir, &[(SECRET_VAR, SECRET)], "sandbox")
-        .listening_after("ponte sandbox listening on ");
-    let out = std::process::Command::new(common::PONTE)
-        .args(["sandbox", "directory", "--base-url", &sandbox.url])
-        .args([
-            "--client-id",
-            "ponte-external",
-            "--client-secret-env",
-            SECRET_VAR,
-        ])
-        .output()
-        .expect("ponte sandbox directory");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let institutions = dir.join("institutions.toml");
-    std::fs::write(&institutions, &out.stdout).expect("write the directory");
-    (sandbox, institutions)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -117,7 +76,7 @@ async fn big_document_with_bounded_memory(database_url: Option<String>) {
         // Sandbox mode for the headless helper; the portals are the other process's.
         ("PONTE_SANDBOX", "true"),
         ("PONTE_INSTITUTIONS", institutions.as_str()),
-        (SECRET_VAR, SECRET),
+        (SANDBOX_SECRET_VAR, SANDBOX_SECRET),
     ];
     let (hook_url, bodies) = recording_receiver();
     let creds = create_client(&data_dir, &vars, "Big Files", &hook_url);
@@ -126,16 +85,7 @@ async fn big_document_with_bounded_memory(database_url: Option<String>) {
     let http = reqwest::Client::new();
 
     // Warm-up: a token and the institution list, the calls every session makes.
-    let session: Value = http
-        .post(format!("{base}/api/token"))
-        .json(&json!({"api_key": creds["apiKey"], "api_secret": creds["apiSecret"]}))
-        .send()
-        .await
-        .expect("token")
-        .json()
-        .await
-        .expect("token JSON");
-    let token = session["access_token"].as_str().expect("access_token");
+    let token = &documents_token(&http, &base, &creds).await;
     let listed = http
         .get(format!("{base}/api/institutions"))
         .bearer_auth(token)
@@ -145,37 +95,14 @@ async fn big_document_with_bounded_memory(database_url: Option<String>) {
     assert_eq!(listed.status(), 200);
     let (baseline, baseline_rss) = memory_kib(node.pid());
 
-    let started: Value = http
-        .post(format!("{base}/sandbox/v1/documents/connect"))
-        .bearer_auth(token)
-        .json(&json!({"institutionCode": PORTAL, "username": "user_big", "password": "pass_good"}))
-        .send()
-        .await
-        .expect("connect")
-        .json()
-        .await
-        .expect("connect JSON");
-    let id = started["id"]
-        .as_i64()
-        .unwrap_or_else(|| panic!("{started}"));
-    let deadline = Instant::now() + Duration::from_secs(600);
-    let body = loop {
-        let found = bodies
-            .lock()
-            .unwrap()
-            .iter()
-            .find(|b| b["data"]["id"] == id)
-            .cloned();
-        if let Some(b) = found {
-            break b;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "no webhook for the retrieval: {}",
-            node.log_text()
-        );
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    };
+    let id = sandbox_connect(&http, &base, token, PORTAL, "user_big").await;
+    let body = webhook_of(
+        &bodies,
+        id,
+        Duration::from_secs(600),
+        "no webhook for the retrieval",
+    )
+    .await;
     let (after_ingest, _) = memory_kib(node.pid());
     assert_eq!(body["status"], "success", "{body}");
     let files = body["files"].as_array().expect("files");

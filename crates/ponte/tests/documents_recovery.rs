@@ -6,8 +6,11 @@
 
 mod common;
 
-use common::{create_client, free_port, fresh_postgres_database, recording_receiver, Node};
-use serde_json::{json, Value};
+use common::{
+    create_client, documents_token, free_port, fresh_postgres_database, recording_receiver,
+    sandbox_connect, webhook_of, Node,
+};
+use serde_json::Value;
 use std::time::{Duration, Instant};
 
 async fn killed_mid_retrieval_completes(database_url: Option<String>) {
@@ -28,29 +31,8 @@ async fn killed_mid_retrieval_completes(database_url: Option<String>) {
     let http = reqwest::Client::new();
 
     let node = Node::start(dir.path(), &vars, "first");
-    let session: Value = http
-        .post(format!("{base}/api/token"))
-        .json(&json!({"api_key": creds["apiKey"], "api_secret": creds["apiSecret"]}))
-        .send()
-        .await
-        .expect("token")
-        .json()
-        .await
-        .expect("token JSON");
-    let token = session["access_token"].as_str().expect("access_token");
-    let started: Value = http
-        .post(format!("{base}/sandbox/v1/documents/connect"))
-        .bearer_auth(token)
-        .json(&json!({"institutionCode": "harborline", "username": "user_flaky", "password": "pass_good"}))
-        .send()
-        .await
-        .expect("connect")
-        .json()
-        .await
-        .expect("connect JSON");
-    let id = started["id"]
-        .as_i64()
-        .unwrap_or_else(|| panic!("{started}"));
+    let token = &documents_token(&http, &base, &creds).await;
+    let id = sandbox_connect(&http, &base, token, "harborline", "user_flaky").await;
 
     // Half-way: some files stored, others still waiting for the portal.
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -85,22 +67,13 @@ async fn killed_mid_retrieval_completes(database_url: Option<String>) {
 
     let _node = Node::start(dir.path(), &vars, "second");
     // The job's lease (15 s) lapses, another run picks it up.
-    let deadline = Instant::now() + Duration::from_secs(120);
-    let body = loop {
-        if let Some(b) = bodies
-            .lock()
-            .unwrap()
-            .iter()
-            .find(|b| b["data"]["id"] == id)
-        {
-            break b.clone();
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the retrieval never completed after the restart"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    };
+    let body = webhook_of(
+        &bodies,
+        id,
+        Duration::from_secs(120),
+        "the retrieval never completed after the restart",
+    )
+    .await;
     assert_eq!(body["status"], "success", "{body}");
     let files = body["files"].as_array().expect("files");
     let arrived = files.iter().filter(|f| f["status"] == "success").count();

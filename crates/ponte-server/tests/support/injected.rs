@@ -111,3 +111,16 @@ pub fn skip_backoff(ts: &TestServer, j: &Job) {
         ts.clock.advance(Duration::from_millis(wait as u64 + 1));
     }
 }
+
+/// Lets the job of `kind` run try after try from `attempt`, moving the
+/// clock past each backoff, until a try ends it (not `pending`); that job.
+pub async fn tries_until_settled(ts: &TestServer, kind: &str, mut attempt: i64) -> Job {
+    loop {
+        let j = after_try(ts, kind, attempt).await;
+        if j.status != "pending" {
+            return j;
+        }
+        skip_backoff(ts, &j);
+        attempt += 1;
+    }
+}

@@ -1,12 +1,16 @@
 //! The real `ponte` binary, started as an operator would.
 #![allow(dead_code, unused_imports)]
 
+mod documents;
 mod node;
 mod outbox;
 mod receiver;
+mod sandbox;
+pub use documents::*;
 pub use node::*;
 pub use outbox::*;
 pub use receiver::*;
+pub use sandbox::*;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
