@@ -32,6 +32,8 @@ mod portals;
 mod store;
 mod util;
 
+pub use documents::ScannedArchive;
+
 use std::future::Future;
 use std::sync::Arc;
 

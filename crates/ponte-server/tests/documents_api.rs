@@ -6,122 +6,14 @@
 
 mod support;
 
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
 use serde_json::{json, Value};
 use std::time::Duration;
-use support::{Db, Options, Receiver, TestServer};
+use support::documents::{
+    assert_quickstart_shape, basic, connect, keys, retrieval, server, token, webhook_for,
+};
+use support::TestServer;
 
 const PORTALS: [&str; 3] = ["harborline", "summitridge", "lumen"];
-
-async fn server(db: Db) -> (TestServer, Receiver) {
-    let hook = Receiver::start().await;
-    let ts = support::spawn_with(
-        db,
-        Options {
-            webhook_url: Some(hook.url.clone()),
-            ..Options::default()
-        },
-    )
-    .await;
-    (ts, hook)
-}
-
-async fn token(ts: &TestServer, extra: Value) -> (String, String) {
-    let mut body = json!({"api_key": ts.client.api_key, "api_secret": ts.client.api_secret});
-    body.as_object_mut()
-        .unwrap()
-        .extend(extra.as_object().cloned().unwrap_or_default());
-    let (status, got) = ts.post("/api/token", None, body).await;
-    assert_eq!(status, 200, "{got}");
-    assert_eq!(got["expires_in"], 3600);
-    (
-        got["access_token"].as_str().unwrap().to_string(),
-        got["taiki_user_id"].as_str().unwrap().to_string(),
-    )
-}
-
-async fn connect(
-    ts: &TestServer,
-    tok: &str,
-    portal: &str,
-    user: &str,
-    otp: Option<&str>,
-) -> (u16, Value) {
-    let mut body = json!({"institutionCode": portal, "username": user, "password": "pass_good"});
-    if let Some(otp) = otp {
-        body["otp"] = json!(otp);
-    }
-    ts.post("/sandbox/v1/documents/connect", Some(tok), body)
-        .await
-}
-
-fn basic(key: &str, secret: &str) -> String {
-    format!("Basic {}", STANDARD.encode(format!("{key}:{secret}")))
-}
-
-async fn retrieval(ts: &TestServer, id: i64) -> (u16, Value) {
-    let resp = ts
-        .http
-        .get(ts.url(&format!("/api/retrievals/{id}")))
-        .header(
-            "authorization",
-            basic(&ts.client.api_key, &ts.client.api_secret),
-        )
-        .send()
-        .await
-        .unwrap();
-    let status = resp.status().as_u16();
-    (status, resp.json().await.unwrap())
-}
-
-/// The webhook of retrieval `id`, waiting as long as a slow machine needs.
-async fn webhook_for(hook: &Receiver, id: i64) -> Value {
-    for _ in 0..2400 {
-        if let Some(b) = hook.bodies().into_iter().find(|b| b["data"]["id"] == id) {
-            return b;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!(
-        "no webhook for retrieval {id}; received {:?}",
-        hook.bodies()
-    );
-}
-
-fn keys(v: &Value) -> Vec<&str> {
-    let mut k: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
-    k.sort();
-    k
-}
-
-/// The quickstart's webhook, key by key and type by type.
-fn assert_quickstart_shape(body: &Value) {
-    assert_eq!(keys(body), ["data", "files", "status"], "{body}");
-    assert_eq!(
-        keys(&body["data"]),
-        ["client_id", "created_at", "id", "metadata"],
-        "{body}"
-    );
-    assert!(body["data"]["id"].is_i64(), "{body}");
-    assert!(body["data"]["client_id"].is_string());
-    assert!(body["data"]["metadata"].is_object());
-    let created = body["data"]["created_at"].as_str().unwrap();
-    assert!(
-        time::OffsetDateTime::parse(created, &time::format_description::well_known::Rfc3339)
-            .is_ok(),
-        "{created}"
-    );
-    for f in body["files"].as_array().unwrap() {
-        assert_eq!(
-            keys(f),
-            ["download_url", "file_name", "status", "total_size_bytes"],
-            "{f}"
-        );
-        assert!(f["total_size_bytes"].is_u64());
-        assert!(f["file_name"].as_str().unwrap().ends_with(".pdf"), "{f}");
-    }
-}
 
 async fn fetch(ts: &TestServer, url: &str, range: Option<&str>) -> reqwest::Response {
     let mut req = ts.http.get(url);
@@ -620,3 +512,54 @@ both!(deleting_the_client_leaves_no_document, |db| async move {
         "a deleted client's files are left in storage"
     );
 });
+
+both!(
+    the_portal_sign_in_comes_in_the_asked_language,
+    |db| async move {
+        let ts = support::spawn(db).await;
+        let (tok, _) = token(&ts, json!({})).await;
+        // The portal's page with no browser language: its own default, or
+        // what `ui_locales` in the URL Ponte made asks for.
+        let page = |url: String| {
+            let http = ts.http.clone();
+            async move { http.get(url).send().await.unwrap().text().await.unwrap() }
+        };
+        let cases = [
+            (
+                json!({"institutionCode": "harborline", "ui_locales": "en"}),
+                Some("en"),
+                "Sign in to",
+            ),
+            (
+                json!({"institutionCode": "lumen", "ui_locales": "pt-BR"}),
+                Some("pt-BR"),
+                "Entrar em",
+            ),
+            (json!({"institutionCode": "summitridge"}), None, "Entrar em"),
+        ];
+        for (body, asked, words) in cases {
+            let (status, started) = ts.post("/api/connections", Some(&tok), body.clone()).await;
+            assert_eq!(status, 200, "{body}: {started}");
+            let login = url::Url::parse(started["login_url"].as_str().unwrap()).unwrap();
+            let locales: Vec<String> = login
+                .query_pairs()
+                .filter(|(k, _)| k == "ui_locales")
+                .map(|(_, v)| v.into_owned())
+                .collect();
+            assert_eq!(
+                locales,
+                asked.map(String::from).into_iter().collect::<Vec<_>>()
+            );
+            let html = page(login.to_string()).await;
+            assert!(html.contains(words), "{body}: {html}");
+        }
+
+        for bad in [json!("fr"), json!("EN"), json!(""), json!(["en"]), json!(7)] {
+            let body = json!({"institutionCode": "harborline", "ui_locales": bad});
+            let (status, answer) = ts.post("/api/connections", Some(&tok), body.clone()).await;
+            assert_eq!(status, 400, "{body}: {answer}");
+            assert_eq!(answer["error"]["code"], "invalid_field", "{answer}");
+            assert_eq!(answer["error"]["field"], "ui_locales", "{body}: {answer}");
+        }
+    }
+);

@@ -9,18 +9,11 @@ mod support;
 use regex::Regex;
 use serde_json::{json, Value};
 use std::time::Duration;
-use support::{Options, Receiver, TestServer};
+use support::documents::server;
+use support::TestServer;
 
 async fn token(ts: &TestServer) -> String {
-    let (status, got) = ts
-        .post(
-            "/api/token",
-            None,
-            json!({"api_key": ts.client.api_key, "api_secret": ts.client.api_secret}),
-        )
-        .await;
-    assert_eq!(status, 200, "{got}");
-    got["access_token"].as_str().unwrap().to_string()
+    support::documents::token(ts, json!({})).await.0
 }
 
 async fn page(ts: &TestServer, path: &str, language: &str) -> (u16, String) {
@@ -102,15 +95,7 @@ fn cancel_href(html: &str) -> String {
 both!(
     a_locked_account_comes_back_to_the_app_saying_so,
     |db| async move {
-        let hook = Receiver::start().await;
-        let ts = support::spawn_with(
-            db,
-            Options {
-                webhook_url: Some(hook.url.clone()),
-                ..Options::default()
-            },
-        )
-        .await;
+        let (ts, hook) = server(db).await;
         let tok = token(&ts).await;
         let (status, started) = ts
             .post(
@@ -222,15 +207,7 @@ both!(
 );
 
 both!(the_app_follows_a_retrieval_file_by_file, |db| async move {
-    let hook = Receiver::start().await;
-    let ts = support::spawn_with(
-        db,
-        Options {
-            webhook_url: Some(hook.url.clone()),
-            ..Options::default()
-        },
-    )
-    .await;
+    let (ts, hook) = server(db).await;
     let tok = token(&ts).await;
     let (status, body) = ts.get("/app/progress", Some(&tok)).await;
     assert_eq!(

@@ -7,99 +7,22 @@
 mod support;
 
 use serde_json::{json, Value};
-use sqlx::{Connection, Executor, Row};
-use std::time::Duration;
+use support::injected::{self, skip_backoff, Injected, Job};
 use support::{Db, Receiver, TestServer};
 
-/// The failure, injected through the test's own connection to the server's database.
-struct Injected {
-    conn: sqlx::AnyConnection,
-    db: Db,
+const KIND: &str = ponte_server::services::retrieval::JOB_KIND;
+
+/// Every insert of a `SUCCESS` report aborts.
+async fn inject(ts: &TestServer, db: Db) -> Injected {
+    Injected::start(ts, db, "reports", "NEW.status = 'SUCCESS'").await
 }
 
-impl Injected {
-    async fn start(ts: &TestServer, db: Db) -> Injected {
-        let mut conn = sqlx::AnyConnection::connect(&ts.database_url)
-            .await
-            .expect("a connection of the test's own");
-        let statements: &[&str] = match db {
-            Db::Sqlite => &["CREATE TRIGGER injected_failure BEFORE INSERT ON reports
-                WHEN NEW.status = 'SUCCESS' BEGIN SELECT RAISE(ABORT, 'injected failure'); END"],
-            Db::Postgres => &[
-                "CREATE FUNCTION injected_failure() RETURNS trigger LANGUAGE plpgsql
-                 AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$",
-                "CREATE TRIGGER injected_failure BEFORE INSERT ON reports FOR EACH ROW
-                 WHEN (NEW.status = 'SUCCESS') EXECUTE FUNCTION injected_failure()",
-            ],
-        };
-        for s in statements {
-            conn.execute(*s).await.expect("create the failing trigger");
-        }
-        Injected { conn, db }
-    }
-
-    async fn stop(mut self) {
-        let drop = match self.db {
-            Db::Sqlite => "DROP TRIGGER injected_failure",
-            Db::Postgres => "DROP TRIGGER injected_failure ON reports",
-        };
-        self.conn.execute(drop).await.expect("drop the trigger");
-    }
-}
-
-#[derive(Debug)]
-struct Job {
-    status: String,
-    attempts: i64,
-    run_at: i64,
-    locked_until: Option<i64>,
-    last_error: Option<String>,
-}
-
-impl Job {
-    /// A try ended and its outcome is recorded.
-    fn at_rest(&self) -> bool {
-        self.locked_until.is_none()
-    }
-}
-
-/// The one retrieval job of the test, as the database holds it.
 async fn job(ts: &TestServer) -> Job {
-    let mut conn = ts.app().store.read().await.unwrap();
-    let row = sqlx::query(
-        "SELECT status, attempts, run_at, locked_until, last_error FROM jobs WHERE kind = 'retrieve'",
-    )
-    .fetch_one(&mut *conn)
-    .await
-    .unwrap();
-    Job {
-        status: row.get("status"),
-        attempts: row.get("attempts"),
-        run_at: row.get("run_at"),
-        locked_until: row.get("locked_until"),
-        last_error: row.get("last_error"),
-    }
+    injected::job(ts, KIND).await
 }
 
-/// Waits for the job's try `attempt` to be recorded.
 async fn after_try(ts: &TestServer, attempt: i64) -> Job {
-    for _ in 0..600 {
-        let j = job(ts).await;
-        if j.attempts >= attempt && j.at_rest() {
-            assert_eq!(j.attempts, attempt, "{j:?}");
-            return j;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("try {attempt} never ended: {:?}", job(ts).await);
-}
-
-/// Moves the server's clock to the job's next run instead of waiting for it.
-fn skip_backoff(ts: &TestServer, j: &Job) {
-    let wait = j.run_at - ts.app().clock.now_ms();
-    if wait > 0 {
-        ts.clock.advance(Duration::from_millis(wait as u64 + 1));
-    }
+    injected::after_try(ts, KIND, attempt).await
 }
 
 /// An authorised consent and a request for its accounts; returns (access, requestId).
@@ -143,7 +66,7 @@ both!(
     |db: Db| async move {
         let (ts, events) = events_to(db).await;
         // Only reports are refused: the consent is authorised as usual.
-        let injected = Injected::start(&ts, db).await;
+        let injected = inject(&ts, db).await;
         let (access, request_id) = one_retrieval(&ts).await;
 
         let first = after_try(&ts, 1).await;
@@ -199,18 +122,10 @@ both!(
     a_job_whose_error_persists_ends_with_a_failed_report_its_owner_is_told_of,
     |db: Db| async move {
         let (ts, events) = events_to(db).await;
-        let injected = Injected::start(&ts, db).await;
+        let injected = inject(&ts, db).await;
         let (_, request_id) = one_retrieval(&ts).await;
 
-        let mut attempt = 1;
-        let last = loop {
-            let j = after_try(&ts, attempt).await;
-            if j.status != "pending" {
-                break j;
-            }
-            skip_backoff(&ts, &j);
-            attempt += 1;
-        };
+        let last = injected::tries_until_settled(&ts, KIND, 1).await;
         assert_eq!(
             (last.status.as_str(), last.attempts),
             (

@@ -5,6 +5,10 @@ use serde_json::{json, Value};
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
+mod common;
+
+use common::fresh_postgres_database;
+
 const PONTE: &str = env!("CARGO_BIN_EXE_ponte");
 
 struct Running {
@@ -461,30 +465,6 @@ async fn a_retrieval_killed_with_sigkill_is_finished_after_a_restart_and_deliver
         );
         std::thread::sleep(std::time::Duration::from_millis(250));
     }
-}
-
-/// A fresh database on the PostgreSQL server `PONTE_TEST_POSTGRES_URL` names.
-async fn fresh_postgres_database() -> Option<String> {
-    use sqlx::{Connection, Executor};
-    let Some(base) = std::env::var("PONTE_TEST_POSTGRES_URL")
-        .ok()
-        .filter(|u| !u.is_empty())
-    else {
-        assert!(
-            std::env::var("CI").is_err(),
-            "CI must set PONTE_TEST_POSTGRES_URL so the binary is tested on PostgreSQL too"
-        );
-        eprintln!("PONTE_TEST_POSTGRES_URL is not set: skipping the PostgreSQL run");
-        return None;
-    };
-    let name = format!("cli_{}", uuid::Uuid::new_v4().simple());
-    let mut admin = sqlx::PgConnection::connect(&base).await.unwrap();
-    admin
-        .execute(format!("CREATE DATABASE {name}").as_str())
-        .await
-        .unwrap();
-    let (head, _) = base.rsplit_once('/').unwrap();
-    Some(format!("{head}/{name}"))
 }
 
 #[tokio::test]

@@ -4,183 +4,35 @@
 //! the same database, and the retrieval completes (files stored before the
 //! kill are kept) with its one webhook. On SQLite and on PostgreSQL.
 
-use serde_json::{json, Value};
-use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
+mod common;
+
+use common::{
+    create_client, documents_token, free_port, fresh_postgres_database, recording_receiver,
+    sandbox_connect, webhook_of, Node,
+};
+use serde_json::Value;
 use std::time::{Duration, Instant};
-
-const PONTE: &str = env!("CARGO_BIN_EXE_ponte");
-const MASTER_KEY: &str = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
-
-/// A running `ponte serve`; killed (SIGKILL) when dropped.
-struct Node(Child);
-
-impl Drop for Node {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn serve(dir: &Path, vars: &[(&str, &str)]) -> Node {
-    let mut child = Command::new(PONTE)
-        .arg("serve")
-        .env("PONTE_DATA_DIR", dir)
-        .env("PONTE_LOG", "warn")
-        .envs(vars.iter().copied())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("ponte starts");
-    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
-    let node = Node(child);
-    loop {
-        match lines.next() {
-            Some(Ok(line)) if line.starts_with("ponte listening on ") => break,
-            Some(Ok(_)) => {}
-            _ => panic!("ponte exited before listening"),
-        }
-    }
-    std::thread::spawn(move || for _ in lines {});
-    node
-}
-
-fn create_client(dir: &Path, vars: &[(&str, &str)], webhook_url: &str) -> Value {
-    let out = Command::new(PONTE)
-        .args([
-            // The client is made before the first `serve`: nothing exists yet.
-            "--init",
-            "clients",
-            "create",
-            "--name",
-            "Crash Docs",
-            "--webhook-url",
-            webhook_url,
-            "--json",
-        ])
-        .env("PONTE_DATA_DIR", dir)
-        .env("PONTE_LOG", "warn")
-        .envs(vars.iter().copied())
-        .stdin(Stdio::null())
-        .output()
-        .expect("ponte clients create");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("client JSON")
-}
-
-type Bodies = Arc<Mutex<Vec<Value>>>;
-
-async fn hook(
-    axum::extract::State(bodies): axum::extract::State<Bodies>,
-    body: axum::body::Bytes,
-) -> axum::http::StatusCode {
-    if let Ok(v) = serde_json::from_slice(&body) {
-        bodies.lock().unwrap().push(v);
-    }
-    axum::http::StatusCode::OK
-}
-
-/// A webhook receiver in a thread of its own, noting every body.
-fn receiver() -> (String, Bodies) {
-    let bodies = Bodies::default();
-    let state = bodies.clone();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("receiver runtime");
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                .await
-                .expect("bind");
-            tx.send(listener.local_addr().expect("addr"))
-                .expect("address");
-            let app = axum::Router::new()
-                .route("/hook", axum::routing::post(hook))
-                .with_state(state);
-            let _ = axum::serve(listener, app).await;
-        });
-    });
-    (
-        format!("http://{}/hook", rx.recv().expect("address")),
-        bodies,
-    )
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port()
-}
-
-async fn fresh_postgres_database() -> Option<String> {
-    use sqlx::{Connection, Executor};
-    let base = std::env::var("PONTE_TEST_POSTGRES_URL")
-        .ok()
-        .filter(|u| !u.is_empty())?;
-    let name = format!("crash_docs_{}", uuid::Uuid::new_v4().simple());
-    let mut admin = sqlx::PgConnection::connect(&base)
-        .await
-        .expect("PostgreSQL");
-    admin
-        .execute(format!("CREATE DATABASE {name}").as_str())
-        .await
-        .expect("create database");
-    let (head, _) = base.rsplit_once('/').expect("URL with a database");
-    Some(format!("{head}/{name}"))
-}
 
 async fn killed_mid_retrieval_completes(database_url: Option<String>) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let sqlite = format!("sqlite://{}/ponte.db?mode=rwc", dir.path().display());
-    let database_url = database_url.unwrap_or(sqlite);
+    let database_url = database_url.unwrap_or_else(|| common::sqlite_in(dir.path()));
     // The same address after the restart, so the portal and the download
     // URLs stay where they were.
     let listen = format!("127.0.0.1:{}", free_port());
     let base = format!("http://{listen}");
     let vars = [
         ("PONTE_DATABASE_URL", database_url.as_str()),
-        ("PONTE_MASTER_KEY", MASTER_KEY),
+        ("PONTE_MASTER_KEY", common::MASTER_KEY),
         ("PONTE_ALLOW_PRIVATE_WEBHOOKS", "true"),
         ("PONTE_LISTEN", listen.as_str()),
     ];
-    let (url, bodies) = receiver();
-    let creds = create_client(dir.path(), &vars, &url);
+    let (url, bodies) = recording_receiver();
+    let creds = create_client(dir.path(), &vars, "Crash Docs", &url);
     let http = reqwest::Client::new();
 
-    let node = serve(dir.path(), &vars);
-    let session: Value = http
-        .post(format!("{base}/api/token"))
-        .json(&json!({"api_key": creds["apiKey"], "api_secret": creds["apiSecret"]}))
-        .send()
-        .await
-        .expect("token")
-        .json()
-        .await
-        .expect("token JSON");
-    let token = session["access_token"].as_str().expect("access_token");
-    let started: Value = http
-        .post(format!("{base}/sandbox/v1/documents/connect"))
-        .bearer_auth(token)
-        .json(&json!({"institutionCode": "harborline", "username": "user_flaky", "password": "pass_good"}))
-        .send()
-        .await
-        .expect("connect")
-        .json()
-        .await
-        .expect("connect JSON");
-    let id = started["id"]
-        .as_i64()
-        .unwrap_or_else(|| panic!("{started}"));
+    let node = Node::start(dir.path(), &vars, "first");
+    let token = &documents_token(&http, &base, &creds).await;
+    let id = sandbox_connect(&http, &base, token, "harborline", "user_flaky").await;
 
     // Half-way: some files stored, others still waiting for the portal.
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -213,24 +65,15 @@ async fn killed_mid_retrieval_completes(database_url: Option<String>) {
         "a webhook went out before the retrieval ended"
     );
 
-    let _node = serve(dir.path(), &vars);
+    let _node = Node::start(dir.path(), &vars, "second");
     // The job's lease (15 s) lapses, another run picks it up.
-    let deadline = Instant::now() + Duration::from_secs(120);
-    let body = loop {
-        if let Some(b) = bodies
-            .lock()
-            .unwrap()
-            .iter()
-            .find(|b| b["data"]["id"] == id)
-        {
-            break b.clone();
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the retrieval never completed after the restart"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    };
+    let body = webhook_of(
+        &bodies,
+        id,
+        Duration::from_secs(120),
+        "the retrieval never completed after the restart",
+    )
+    .await;
     assert_eq!(body["status"], "success", "{body}");
     let files = body["files"].as_array().expect("files");
     let arrived = files.iter().filter(|f| f["status"] == "success").count();
@@ -267,7 +110,6 @@ async fn a_documents_retrieval_killed_half_way_completes_after_a_restart_sqlite(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_documents_retrieval_killed_half_way_completes_after_a_restart_postgres() {
     let Some(url) = fresh_postgres_database().await else {
-        eprintln!("PONTE_TEST_POSTGRES_URL is not set: skipping the PostgreSQL run");
         return;
     };
     killed_mid_retrieval_completes(Some(url)).await;

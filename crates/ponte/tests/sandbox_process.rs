@@ -9,9 +9,11 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+mod common;
+
+use common::{free_port, SANDBOX_SECRET as SECRET, SANDBOX_SECRET_VAR as SECRET_VAR};
+
 const PONTE: &str = env!("CARGO_BIN_EXE_ponte");
-const SECRET_VAR: &str = "PONTE_TEST_SANDBOX_CLIENT_SECRET";
-const SECRET: &str = "sandbox-client-secret-for-this-test-only";
 
 struct Running(Child);
 
@@ -61,11 +63,6 @@ fn ponte(args: &[&str], vars: &[(&str, &str)]) -> String {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "ponte {}: {stderr}", args.join(" "));
     String::from_utf8(out.stdout).expect("UTF-8 output")
-}
-
-fn free_port() -> u16 {
-    let socket = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");
-    socket.local_addr().expect("local address").port()
 }
 
 /// The form of the bank page's current step.
@@ -167,7 +164,7 @@ impl Api {
 
 /// Ponte and the sandbox as two processes, wired by `PONTE_INSTITUTIONS` only.
 struct Pair {
-    _sandbox: Running,
+    _sandbox: common::Node,
     _ponte: Running,
     sandbox_url: String,
     url: String,
@@ -181,51 +178,17 @@ fn external_sandbox_and_ponte(sandbox_mode: bool) -> Pair {
     let dir = tempfile::tempdir().unwrap();
     let ponte_port = free_port();
     let ponte_url = format!("http://127.0.0.1:{ponte_port}");
-    let callback = format!("{ponte_url}/callback/open-finance");
-    let sandbox_db = format!("sqlite://{}/sandbox.db?mode=rwc", dir.path().display());
-
-    let (sandbox, sandbox_url) = start(
-        &[
-            "sandbox",
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--database-url",
-            &sandbox_db,
-            "--client-id",
-            "ponte-external",
-            "--client-secret-env",
-            SECRET_VAR,
-            "--redirect-uri",
-            &callback,
-        ],
-        &[(SECRET_VAR, SECRET)],
-        "ponte sandbox listening on ",
-    );
+    let (sandbox, institutions) = common::external_sandbox(dir.path(), &ponte_url);
+    let sandbox_url = sandbox.url.clone();
     assert!(
         sandbox_url.starts_with("http://127.0.0.1:") && !sandbox_url.ends_with(":0"),
         "{sandbox_url}"
     );
-
-    let directory = ponte(
-        &[
-            "sandbox",
-            "directory",
-            "--base-url",
-            &sandbox_url,
-            "--client-id",
-            "ponte-external",
-            "--client-secret-env",
-            SECRET_VAR,
-        ],
-        &[],
-    );
+    let directory = std::fs::read_to_string(&institutions).unwrap();
     assert!(
         !directory.contains(SECRET) && directory.contains(SECRET_VAR),
         "{directory}"
     );
-    let institutions = dir.path().join("institutions.toml");
-    std::fs::write(&institutions, &directory).unwrap();
 
     let data_dir = dir.path().join("ponte");
     let institutions = institutions.display().to_string();

@@ -18,185 +18,17 @@ use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
 use sha2::Sha256;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-const PONTE: &str = env!("CARGO_BIN_EXE_ponte");
-const MASTER_KEY: &str = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+mod common;
 
-// ---------------------------------------------------------------------------
-// The real binary.
-
-/// A running `ponte serve`; killed (SIGKILL) when dropped.
-struct Node {
-    child: Child,
-    url: String,
-    log: PathBuf,
-}
-
-impl Drop for Node {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Node {
-    /// Starts `ponte serve` on a free loopback port; call `listening` for its URL.
-    fn spawn(dir: &Path, vars: &[(&str, &str)], name: &str) -> Node {
-        let log = dir.join(format!("{name}.log"));
-        let child = Command::new(PONTE)
-            .arg("serve")
-            .env("PONTE_LISTEN", "127.0.0.1:0")
-            .env("PONTE_DATA_DIR", dir)
-            .env("PONTE_LOG", "warn")
-            .envs(vars.iter().copied())
-            .stdout(Stdio::piped())
-            .stderr(std::fs::File::create(&log).expect("log file"))
-            .spawn()
-            .expect("ponte starts");
-        Node {
-            child,
-            url: String::new(),
-            log,
-        }
-    }
-
-    /// Waits for the address banner. stdout stays drained afterwards.
-    fn listening(mut self) -> Node {
-        let mut lines = BufReader::new(self.child.stdout.take().expect("stdout")).lines();
-        self.url = loop {
-            let line = match lines.next() {
-                Some(Ok(line)) => line,
-                _ => panic!("ponte exited before listening: {}", self.log_text()),
-            };
-            if let Some(url) = line.strip_prefix("ponte listening on ") {
-                break url.trim().to_string();
-            }
-        };
-        std::thread::spawn(move || for _ in lines {});
-        self
-    }
-
-    fn start(dir: &Path, vars: &[(&str, &str)], name: &str) -> Node {
-        Node::spawn(dir, vars, name).listening()
-    }
-
-    fn log_text(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-
-    /// SIGKILL, as `kill -9` would: no graceful stop, no draining.
-    fn kill_9(mut self) {
-        self.child.kill().expect("SIGKILL");
-        self.child.wait().expect("reaped");
-    }
-
-    /// `ponte_webhook_attempts_total{result=…}` from this node's `/metrics`.
-    async fn attempts_metric(&self, result: &str) -> u64 {
-        let text = reqwest::get(format!("{}/metrics", self.url))
-            .await
-            .expect("metrics")
-            .text()
-            .await
-            .expect("metrics text");
-        let label = format!("result=\"{result}\"");
-        text.lines()
-            .filter(|l| l.starts_with("ponte_webhook_attempts_total{") && l.contains(&label))
-            .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
-            .map(|v| v as u64)
-            .sum()
-    }
-}
-
-/// `ponte clients create` with a webhook URL; returns its JSON (ids and secrets).
-fn create_client(dir: &Path, vars: &[(&str, &str)], webhook_url: &str) -> Value {
-    let out = Command::new(PONTE)
-        .args([
-            // The client is made before the first `serve`: nothing exists yet.
-            "--init",
-            "clients",
-            "create",
-            "--name",
-            "Durable Inc",
-            "--webhook-url",
-            webhook_url,
-            "--json",
-        ])
-        .env("PONTE_DATA_DIR", dir)
-        .env("PONTE_LOG", "warn")
-        .envs(vars.iter().copied())
-        .stdin(Stdio::null())
-        .output()
-        .expect("ponte clients create");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("client JSON")
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .expect("clock after 1970")
-        .as_millis() as i64
-}
-
-/// Writes `n` due `CONSENT_STATUS_CHANGED` messages for `client_id` with the
-/// store's own insert, in one transaction; returns their ids (the `webhook-id`s).
-async fn seed_queue(database_url: &str, client_id: &str, n: usize) -> Vec<String> {
-    let store = ponte_store::Store::open(database_url)
-        .await
-        .expect("open the server's database");
-    let now = now_ms();
-    let mut ids = Vec::with_capacity(n);
-    let mut tx = store.begin().await.expect("transaction");
-    for i in 0..n {
-        let id = format!("msg_{}", uuid::Uuid::now_v7().simple());
-        // Distinct creation times, a millisecond apart, as a burst of real events would have.
-        let created_at = now - (n - i) as i64;
-        let payload = json!({
-            "event": "CONSENT_STATUS_CHANGED",
-            "consentId": uuid::Uuid::new_v4().to_string(),
-            "linkId": uuid::Uuid::new_v4().to_string(),
-            "externalTrackId": format!("seed-{i}"),
-            "institutionCode": "itau",
-            "status": "AWAITING_AUTHORISATION",
-            "previousStatus": null,
-            "reason": null,
-            "occurredAt": ponte_server::clock::rfc3339(created_at),
-        });
-        let row = ponte_store::WebhookMessageRow {
-            id: id.clone(),
-            client_id: client_id.to_string(),
-            event_type: "CONSENT_STATUS_CHANGED".into(),
-            target: "event".into(),
-            target_url: None,
-            payload: payload.to_string(),
-            status: ponte_store::PENDING.into(),
-            attempts: 0,
-            next_attempt_at: created_at,
-            locked_until: None,
-            last_error: None,
-            created_at,
-            finished_at: None,
-            dialect: "data_api".into(),
-        };
-        ponte_store::insert_message(&mut tx, &row)
-            .await
-            .expect("insert message");
-        ids.push(id);
-    }
-    tx.commit().await.expect("commit");
-    store.close().await;
-    ids
-}
+use common::{
+    create_client, fresh_postgres_database, now_ms, seed_queue, serve_on_thread, Node, MASTER_KEY,
+    PONTE,
+};
 
 // ---------------------------------------------------------------------------
 // The integrator's receiver.
@@ -264,26 +96,10 @@ impl Receiver {
             arrivals_per_id: Mutex::new(HashMap::new()),
             arrivals: Mutex::new(Vec::new()),
         });
-        let state = shared.clone();
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("receiver runtime");
-            rt.block_on(async move {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                    .await
-                    .expect("bind receiver");
-                tx.send(listener.local_addr().expect("addr"))
-                    .expect("report address");
-                let app = axum::Router::new()
-                    .route("/hook", axum::routing::post(hook))
-                    .with_state(state);
-                let _ = axum::serve(listener, app).await;
-            });
-        });
-        let addr = rx.recv().expect("receiver address");
+        let app = axum::Router::new()
+            .route("/hook", axum::routing::post(hook))
+            .with_state(shared.clone());
+        let addr = serve_on_thread(app);
         Receiver {
             url: format!("http://{addr}/hook"),
             shared,
@@ -505,7 +321,7 @@ async fn a_node_killed_with_1000_pending_webhooks_delivers_every_one_after_a_res
     let dir = tempfile::tempdir().expect("temp dir");
     // Slow answers and some 500s, so that the kill lands with attempts in flight.
     let receiver = Receiver::start(Answers::EverySeventhFails, Duration::from_millis(100));
-    let creds = create_client(dir.path(), &[], &receiver.url);
+    let creds = create_client(dir.path(), &[], "Durable Inc", &receiver.url);
     receiver.set_secret(creds["webhookSecret"].as_str().expect("webhook secret"));
     let client_id = creds["clientId"].as_str().expect("client id").to_string();
     let database_url = format!("sqlite://{}/ponte.db?mode=rwc", dir.path().display());
@@ -637,32 +453,6 @@ async fn a_node_killed_with_1000_pending_webhooks_delivers_every_one_after_a_res
 // ---------------------------------------------------------------------------
 // Two nodes on one PostgreSQL.
 
-/// A fresh database on the PostgreSQL server `PONTE_TEST_POSTGRES_URL` names.
-async fn fresh_postgres_database() -> Option<String> {
-    use sqlx::{Connection, Executor};
-    let Some(base) = std::env::var("PONTE_TEST_POSTGRES_URL")
-        .ok()
-        .filter(|u| !u.is_empty())
-    else {
-        assert!(
-            std::env::var("CI").is_err(),
-            "CI must set PONTE_TEST_POSTGRES_URL so the binary is tested on PostgreSQL too"
-        );
-        eprintln!("PONTE_TEST_POSTGRES_URL is not set: skipping the PostgreSQL run");
-        return None;
-    };
-    let name = format!("wh_{}", uuid::Uuid::new_v4().simple());
-    let mut admin = sqlx::PgConnection::connect(&base)
-        .await
-        .expect("PostgreSQL test server");
-    admin
-        .execute(format!("CREATE DATABASE {name}").as_str())
-        .await
-        .expect("create database");
-    let (head, _) = base.rsplit_once('/').expect("URL with a database");
-    Some(format!("{head}/{name}"))
-}
-
 struct TwoNodes {
     receiver: Receiver,
     expected: BTreeSet<String>,
@@ -690,7 +480,7 @@ async fn two_nodes_drain_one_queue(
     ];
     let receiver = Receiver::start(answers, delay);
     let admin_dir = tempfile::tempdir().expect("temp dir");
-    let creds = create_client(admin_dir.path(), &vars, &receiver.url);
+    let creds = create_client(admin_dir.path(), &vars, "Durable Inc", &receiver.url);
     receiver.set_secret(creds["webhookSecret"].as_str().expect("webhook secret"));
     let client_id = creds["clientId"].as_str().expect("client id");
     let expected: BTreeSet<String> = seed_queue(&database_url, client_id, messages)

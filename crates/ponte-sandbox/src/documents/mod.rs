@@ -6,6 +6,7 @@
 //! Document ids name what they are: `statement-2025-03`, `1099-int-2025`,
 //! `1099-div-2025`, `1099-b-2025`, `year-end-summary-2025`.
 
+mod archive;
 mod form_1099b;
 mod forms;
 pub mod ledger;
@@ -14,17 +15,22 @@ mod statement;
 mod summary;
 
 use crate::portals::catalogue::{initials, rgb, PortalInfo, PortalKind};
+pub use archive::ScannedArchive;
 use ledger::Person;
 use pdf::{Canvas, GREY, MARGIN, WIDTH};
 
 /// What a document is, as its listing says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
-    BankStatement { month: u32 },
+    BankStatement {
+        month: u32,
+    },
     Form1099Int,
     Form1099Div,
     Form1099B,
     YearEndSummary,
+    /// `user_big`'s ~50 MB scan of paper records: streamed, never rendered whole.
+    ScannedArchive,
 }
 
 impl Kind {
@@ -35,6 +41,7 @@ impl Kind {
             Kind::Form1099Div => "1099_div",
             Kind::Form1099B => "1099_b",
             Kind::YearEndSummary => "year_end_summary",
+            Kind::ScannedArchive => "scanned_archive",
         }
     }
 }
@@ -54,6 +61,7 @@ impl DocumentRef {
             Kind::Form1099Div => format!("1099-div-{}", self.year),
             Kind::Form1099B => format!("1099-b-{}", self.year),
             Kind::YearEndSummary => format!("year-end-summary-{}", self.year),
+            Kind::ScannedArchive => format!("scanned-archive-{}", self.year),
         }
     }
 
@@ -73,6 +81,7 @@ impl DocumentRef {
             Kind::Form1099Div => format!("1099_DIV_{}.pdf", self.year),
             Kind::Form1099B => format!("1099_B_{}.pdf", self.year),
             Kind::YearEndSummary => format!("year_end_summary_{}.pdf", self.year),
+            Kind::ScannedArchive => format!("scanned_archive_{}.pdf", self.year),
         }
     }
 
@@ -85,6 +94,7 @@ impl DocumentRef {
             Kind::Form1099Div => format!("Form 1099-DIV, tax year {}", self.year),
             Kind::Form1099B => format!("Form 1099-B, tax year {}", self.year),
             Kind::YearEndSummary => format!("Year-end summary {}", self.year),
+            Kind::ScannedArchive => format!("Scanned records archive {}", self.year),
         }
     }
 
@@ -110,6 +120,8 @@ impl DocumentRef {
             (Kind::Form1099B, y)
         } else if let Some(y) = id.strip_prefix("year-end-summary-") {
             (Kind::YearEndSummary, y)
+        } else if let Some(y) = id.strip_prefix("scanned-archive-") {
+            (Kind::ScannedArchive, y)
         } else {
             return None;
         };
@@ -120,7 +132,15 @@ impl DocumentRef {
     }
 }
 
-/// Every document a portal holds for the given tax years, oldest first.
+/// Every document a portal holds for `username` in the given tax years,
+/// oldest first; `user_big`'s bank also holds a scanned archive, last.
+pub fn held(portal: &PortalInfo, username: &str, years: &[i64]) -> Vec<DocumentRef> {
+    let mut out = catalogue(portal, years);
+    out.extend(archive::held_by(portal, username, years));
+    out
+}
+
+/// Every document a portal issues for the given tax years, oldest first.
 pub fn catalogue(portal: &PortalInfo, years: &[i64]) -> Vec<DocumentRef> {
     let mut out = Vec::new();
     for &year in years {
@@ -138,7 +158,8 @@ pub fn catalogue(portal: &PortalInfo, years: &[i64]) -> Vec<DocumentRef> {
 }
 
 /// The PDF of `doc`, for `username` at `portal`. `None` when the portal does
-/// not issue that kind of document.
+/// not issue that kind of document, and for the scanned archive, which is
+/// only ever streamed ([`ScannedArchive`]).
 pub fn render(portal: &PortalInfo, username: &str, doc: DocumentRef) -> Option<Vec<u8>> {
     let person = ledger::person(username);
     let account = ledger::account_last4(portal.code, username);

@@ -131,8 +131,18 @@ impl Canvas {
         c.stroke();
     }
 
-    /// Finishes the document; `footer(page, pages)` is drawn on every page.
-    pub fn finish(mut self, footer: impl Fn(usize, usize) -> String) -> Vec<u8> {
+    /// Draws the image XObject named `name` (in the page's resources) into
+    /// the box at (`x`, `y`), `w` by `h` points.
+    pub fn image(&mut self, name: &[u8], x: f32, y: f32, w: f32, h: f32) {
+        let c = &mut self.page;
+        c.save_state();
+        c.transform([w, 0.0, 0.0, h, x, y]);
+        c.x_object(Name(name));
+        c.restore_state();
+    }
+
+    /// Each page's content stream, `footer(page, pages)` drawn on every page.
+    pub fn finish_pages(mut self, footer: impl Fn(usize, usize) -> String) -> Vec<Content> {
         self.new_page();
         let total = self.done.len();
         let mut pages = std::mem::take(&mut self.done);
@@ -146,6 +156,13 @@ impl Canvas {
             page.show(Str(&bytes));
             page.end_text();
         }
+        pages
+    }
+
+    /// Finishes the document; `footer(page, pages)` is drawn on every page.
+    pub fn finish(self, footer: impl Fn(usize, usize) -> String) -> Vec<u8> {
+        let title = self.title.clone();
+        let pages = self.finish_pages(footer);
 
         let mut pdf = Pdf::new();
         let catalog = Ref::new(1);
@@ -166,7 +183,7 @@ impl Canvas {
             .kids(ids.iter().map(|(p, _)| *p))
             .count(ids.len() as i32);
         pdf.document_info(info)
-            .title(TextStr(&self.title))
+            .title(TextStr(&title))
             .producer(TextStr("Ponte sandbox document portal"));
         pdf.type1_font(regular)
             .base_font(Name(b"Helvetica"))

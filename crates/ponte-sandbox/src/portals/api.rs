@@ -1,5 +1,6 @@
 //! The portal's documents API: the signed-in user's documents, listed and served.
 
+use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -9,7 +10,7 @@ use serde_json::json;
 use super::catalogue::{self, PortalInfo};
 use super::PortalState;
 use crate::data::generator::civil;
-use crate::documents::{self, DocumentRef, Kind};
+use crate::documents::{self, DocumentRef, Kind, ScannedArchive};
 use crate::util::now_ms;
 
 /// An OAuth-style JSON error: `{"error","error_description"}`.
@@ -108,7 +109,16 @@ fn years(username: &str) -> Vec<i64> {
 }
 
 fn held(portal: &PortalInfo, username: &str) -> Vec<DocumentRef> {
-    documents::catalogue(portal, &years(username))
+    documents::held(portal, username, &years(username))
+}
+
+/// The scanned archive's listing size comes from its layout; every other
+/// document is rendered to know it.
+fn size(portal: &PortalInfo, username: &str, doc: DocumentRef) -> Option<u64> {
+    if doc.kind == Kind::ScannedArchive {
+        return ScannedArchive::new(portal.code, username, doc.year).map(|a| a.len());
+    }
+    documents::render(portal, username, doc).map(|pdf| pdf.len() as u64)
 }
 
 pub async fn list(
@@ -120,7 +130,7 @@ pub async fn list(
     let (username, _) = session(&st, portal, &headers).await?;
     let mut out = Vec::new();
     for doc in held(portal, &username) {
-        let Some(pdf) = documents::render(portal, &username, doc) else {
+        let Some(size) = size(portal, &username, doc) else {
             continue;
         };
         out.push(json!({
@@ -131,7 +141,7 @@ pub async fn list(
             "period": doc.period(),
             "file_name": doc.file_name(),
             "content_type": "application/pdf",
-            "size": pdf.len(),
+            "size": size,
         }));
     }
     Ok(Json(json!({ "documents": out })))
@@ -167,9 +177,27 @@ pub async fn download(
             ));
         }
     }
-    let pdf = documents::render(portal, &username, doc)
-        .ok_or_else(|| ApiError::not_found(format!("no document {id:?} for this user")))?;
+    let not_found = || ApiError::not_found(format!("no document {id:?} for this user"));
     let disposition = format!("attachment; filename=\"{}\"", doc.file_name());
+    if doc.kind == Kind::ScannedArchive {
+        // ~50 MB: streamed chunk by chunk with its exact length, never held whole.
+        let archive =
+            ScannedArchive::new(portal.code, &username, doc.year).ok_or_else(not_found)?;
+        let length = archive.len();
+        let chunks = archive.chunks().map(Ok::<_, std::convert::Infallible>);
+        return Ok((
+            StatusCode::OK,
+            [
+                (header::CONTENT_TYPE, "application/pdf".to_string()),
+                (header::CONTENT_DISPOSITION, disposition),
+                (header::CACHE_CONTROL, "no-store".to_string()),
+                (header::CONTENT_LENGTH, length.to_string()),
+            ],
+            Body::from_stream(futures_util::stream::iter(chunks)),
+        )
+            .into_response());
+    }
+    let pdf = documents::render(portal, &username, doc).ok_or_else(not_found)?;
     Ok((
         StatusCode::OK,
         [

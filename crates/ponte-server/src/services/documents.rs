@@ -154,8 +154,38 @@ pub struct Started {
     pub login_url: String,
 }
 
+/// The language the portal's sign-in page is asked for (OpenID's
+/// `ui_locales`); without one the portal goes by the browser's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UiLocale {
+    PtBr,
+    En,
+}
+
+impl UiLocale {
+    pub fn parse(raw: &str) -> std::result::Result<UiLocale, FieldError> {
+        match raw {
+            "pt-BR" => Ok(UiLocale::PtBr),
+            "en" => Ok(UiLocale::En),
+            _ => Err(FieldError::new("ui_locales", "must be pt-BR or en")),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UiLocale::PtBr => "pt-BR",
+            UiLocale::En => "en",
+        }
+    }
+}
+
 /// The end user chose a portal: a retrieval waiting for their login there.
-pub async fn connect(app: &App, s: &Session, institution_code: &str) -> Result<Started> {
+pub async fn connect(
+    app: &App,
+    s: &Session,
+    institution_code: &str,
+    locale: Option<UiLocale>,
+) -> Result<Started> {
     let portal = app
         .directory
         .document_portal(institution_code)
@@ -168,6 +198,10 @@ pub async fn connect(app: &App, s: &Session, institution_code: &str) -> Result<S
     let login_url = portal_client()?
         .login_url(&ep, &state)
         .map_err(|e| Error::Institution(e.to_string()))?;
+    let login_url = match locale {
+        Some(l) => with_ui_locales(&login_url, l)?,
+        None => login_url,
+    };
     let mut tx = app.store.begin().await?;
     let id = ponte_store::insert_retrieval(
         &mut tx,
@@ -189,6 +223,23 @@ pub async fn connect(app: &App, s: &Session, institution_code: &str) -> Result<S
         retrieval_id: id,
         login_url,
     })
+}
+
+/// The portal's sign-in URL asking for `locale`, set server-side so any
+/// client (not only the hosted app) gets the page in its user's language.
+fn with_ui_locales(login_url: &str, locale: UiLocale) -> Result<String> {
+    let mut url = url::Url::parse(login_url)
+        .map_err(|e| Error::Institution(format!("the portal's sign-in URL: {e}")))?;
+    let kept: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(k, _)| k != "ui_locales")
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    url.query_pairs_mut()
+        .clear()
+        .extend_pairs(kept)
+        .append_pair("ui_locales", locale.as_str());
+    Ok(url.into())
 }
 
 /// The portal sent the end user back (`code`, or `error`) with our `state`:

@@ -46,7 +46,7 @@ pub async fn connect(
     if let Some(otp) = login.otp {
         bounded("otp", otp, MAX_OTP)?;
     }
-    let started = documents::connect(app, s, institution_code).await?;
+    let started = documents::connect(app, s, institution_code, None).await?;
     let id = started.retrieval_id;
     match drive(app, &started.login_url, &login).await {
         Ok(back) => {

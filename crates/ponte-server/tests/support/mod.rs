@@ -18,6 +18,8 @@ pub mod browser;
 pub mod browser_flow;
 pub mod console;
 pub mod demo;
+pub mod documents;
+pub mod injected;
 pub mod signatures;
 
 #[derive(Clone, Copy, Debug)]

@@ -1,5 +1,16 @@
 //! The real `ponte` binary, started as an operator would.
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
+
+mod documents;
+mod node;
+mod outbox;
+mod receiver;
+mod sandbox;
+pub use documents::*;
+pub use node::*;
+pub use outbox::*;
+pub use receiver::*;
+pub use sandbox::*;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -73,22 +84,28 @@ pub fn database(dir: &std::path::Path, postgres: bool) -> Option<String> {
     if !postgres {
         return Some(format!("sqlite://{}/ponte.db?mode=rwc", dir.display()));
     }
-    let Some(base) = std::env::var("PONTE_TEST_POSTGRES_URL")
-        .ok()
-        .filter(|u| !u.is_empty())
-    else {
-        assert!(
-            std::env::var("CI").is_err(),
-            "CI must set PONTE_TEST_POSTGRES_URL"
-        );
-        eprintln!("PONTE_TEST_POSTGRES_URL is not set: skipping the PostgreSQL run");
-        return None;
-    };
+    let base = postgres_base()?;
     Some(
         tokio::runtime::Runtime::new()
             .expect("runtime")
             .block_on(fresh_postgres(&base)),
     )
+}
+
+/// The PostgreSQL server `PONTE_TEST_POSTGRES_URL` names; None (the
+/// PostgreSQL run is skipped, saying so) when it is unset, which CI forbids.
+pub fn postgres_base() -> Option<String> {
+    let base = std::env::var("PONTE_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.is_empty());
+    if base.is_none() {
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI must set PONTE_TEST_POSTGRES_URL so the binary is tested on PostgreSQL too"
+        );
+        eprintln!("PONTE_TEST_POSTGRES_URL is not set: skipping the PostgreSQL run");
+    }
+    base
 }
 
 pub async fn fresh_postgres(base: &str) -> String {

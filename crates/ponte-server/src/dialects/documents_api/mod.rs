@@ -168,7 +168,7 @@ async fn institutions(State(app): State<App>, headers: HeaderMap) -> ApiResult {
     summary = "Connect a portal: where to send the end user",
     description = "Starts a retrieval and returns the portal's own sign-in page. After the end user signs in and agrees, the portal sends them back to Ponte, which fetches the documents and posts the webhook.",
     request_body = ConnectionRequest, security(("documentsToken" = [])),
-    responses((status = 200, description = "The retrieval and the portal's sign-in URL", body = ConnectionStarted), (status = "4XX", description = "`invalid_field` (`institutionCode`), `invalid_token`")))]
+    responses((status = 200, description = "The retrieval and the portal's sign-in URL", body = ConnectionStarted), (status = "4XX", description = "`invalid_field` (`institutionCode`, `ui_locales`), `invalid_token`")))]
 async fn connect(State(app): State<App>, headers: HeaderMap, body: Bytes) -> ApiResult {
     let s = session(&app, &headers).await?;
     let req: ConnectionRequest = json_body(&body)?;
@@ -177,7 +177,12 @@ async fn connect(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Api
         .as_deref()
         .filter(|c| !c.is_empty())
         .ok_or_else(|| FieldError::new("institutionCode", "is required"))?;
-    let started = documents::connect(&app, &s, code).await?;
+    let locale = req
+        .ui_locales
+        .as_deref()
+        .map(documents::UiLocale::parse)
+        .transpose()?;
+    let started = documents::connect(&app, &s, code, locale).await?;
     Ok(Json(ConnectionStarted {
         id: started.retrieval_id,
         login_url: started.login_url,
@@ -217,8 +222,9 @@ async fn retrieval(
     let id: i64 = id
         .parse()
         .map_err(|_| crate::error::Error::NotFound("retrieval"))?;
-    let (_, event) = documents::retrieval_for(&app, &client, id).await?;
-    Ok(Json(wire::sign(&app, wire::retrieval_body(&event))).into_response())
+    let (row, event) = documents::retrieval_for(&app, &client, id).await?;
+    let body = wire::retrieval_view(&event, &row.status);
+    Ok(Json(wire::sign(&app, body)).into_response())
 }
 
 #[utoipa::path(delete, path = "/api/users/{taiki_user_id}", tag = "Documents API: Retrieval",

@@ -41,6 +41,10 @@ pub struct Portal {
 #[serde(rename_all = "camelCase")]
 pub struct ConnectionRequest {
     pub institution_code: Option<String>,
+    /// The language of the portal's sign-in page: `pt-BR` or `en` (OpenID's
+    /// `ui_locales`); without it the portal follows the browser.
+    #[serde(rename = "ui_locales")]
+    pub ui_locales: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -129,6 +133,25 @@ pub fn retrieval_body(e: &DocumentsReady) -> Value {
         },
         "files": files,
     })
+}
+
+/// `GET /api/retrievals/{id}`: the webhook's body once the retrieval has
+/// ended (`status` is the retrieval row's). Before that, the same shape with
+/// the retrieval's own status (`awaiting_login`, `retrieving`) and every file
+/// not stored yet `pending` (a later try fetches it again), so an integrator
+/// polling it never takes a running retrieval for a failed one.
+pub fn retrieval_view(e: &DocumentsReady, status: &str) -> Value {
+    let mut body = retrieval_body(e);
+    if status == ponte_store::RETRIEVAL_SUCCESS || status == ponte_store::RETRIEVAL_FAILED {
+        return body;
+    }
+    body["status"] = json!(status);
+    if let Some(files) = body["files"].as_array_mut() {
+        for f in files.iter_mut().filter(|f| f["status"] != "success") {
+            f["status"] = json!("pending");
+        }
+    }
+    body
 }
 
 /// Replaces each stored `/files/{id}` with a signed URL valid from now.
