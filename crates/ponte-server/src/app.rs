@@ -6,7 +6,7 @@ use crate::config::Config;
 use crate::crypto::Crypto;
 use crate::services::directory::Directory;
 use crate::tokens::Tokens;
-use ponte_connect::OpenFinanceClient;
+use ponte_connect::{DocumentPortalClient, OpenFinanceClient};
 use ponte_store::Store;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -24,6 +24,7 @@ pub struct Inner {
     pub tokens: Tokens,
     pub directory: Directory,
     pub open_finance: OpenFinanceClient,
+    pub document_portals: DocumentPortalClient,
     pub http: reqwest::Client,
     /// For webhooks: outside sandbox mode it refuses private targets at connect time.
     pub webhook_http: reqwest::Client,
@@ -52,7 +53,9 @@ impl App {
         let store = Store::open(&config.database_url).await?;
         let tokens = Tokens::load(store.clone(), crypto.clone(), clock.clone()).await?;
         let directory = Directory::new(&config, &public_url, &crypto);
+        // Built once, with their bounds, or the start fails.
         let open_finance = OpenFinanceClient::new()?;
+        let document_portals = DocumentPortalClient::new()?;
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(std::time::Duration::from_secs(15))
@@ -82,6 +85,7 @@ impl App {
             tokens,
             directory,
             open_finance,
+            document_portals,
             http,
             webhook_http,
             failed_logins: crate::ratelimit::FailureLimiter::new(10, 60_000),

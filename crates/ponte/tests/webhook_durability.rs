@@ -12,11 +12,7 @@
 //! real API (`POST /data/v1/consents`), so the outbox's own write path is
 //! part of the run.
 
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
-use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
-use sha2::Sha256;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -140,36 +136,6 @@ impl Receiver {
     }
 }
 
-/// An independent Standard Webhooks verifier, written from the specification:
-/// any of the space-separated `v1,` signatures may match (secret rotation).
-fn verify(secret: &str, headers: &axum::http::HeaderMap, body: &str) -> bool {
-    let header = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-    };
-    let Ok(key) = STANDARD.decode(secret.strip_prefix("whsec_").unwrap_or(secret)) else {
-        return false;
-    };
-    let Ok(mut mac) = <Hmac<Sha256> as Mac>::new_from_slice(&key) else {
-        return false;
-    };
-    mac.update(
-        format!(
-            "{}.{}.{}",
-            header("webhook-id"),
-            header("webhook-timestamp"),
-            body
-        )
-        .as_bytes(),
-    );
-    let expected = STANDARD.encode(mac.finalize().into_bytes());
-    header("webhook-signature")
-        .split(' ')
-        .any(|s| s.strip_prefix("v1,") == Some(expected.as_str()))
-}
-
 async fn hook(
     axum::extract::State(s): axum::extract::State<Arc<Shared>>,
     headers: axum::http::HeaderMap,
@@ -191,10 +157,18 @@ async fn hook(
         *count += 1;
         *count - 1
     };
-    let signed = s
-        .secret
-        .get()
-        .is_some_and(|secret| verify(secret, &headers, &body));
+    let signed = s.secret.get().is_some_and(|secret| {
+        common::verify(
+            secret,
+            |n| {
+                headers
+                    .get(n)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_string)
+            },
+            &body,
+        )
+    });
     let code = if !signed {
         s.bad_signatures.fetch_add(1, Ordering::SeqCst);
         401

@@ -128,22 +128,29 @@ pub async fn list(
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let portal = portal(&code)?;
     let (username, _) = session(&st, portal, &headers).await?;
-    let mut out = Vec::new();
-    for doc in held(portal, &username) {
-        let Some(size) = size(portal, &username, doc) else {
-            continue;
-        };
-        out.push(json!({
-            "id": doc.id(),
-            "kind": doc.kind.as_str(),
-            "title": doc.title(),
-            "year": doc.year,
-            "period": doc.period(),
-            "file_name": doc.file_name(),
-            "content_type": "application/pdf",
-            "size": size,
-        }));
-    }
+    // Sizes come from rendering every PDF: CPU work, kept off the threads
+    // that serve requests (those of Ponte too when the sandbox is mounted in it).
+    let out = tokio::task::spawn_blocking(move || {
+        let mut out = Vec::new();
+        for doc in held(portal, &username) {
+            let Some(size) = size(portal, &username, doc) else {
+                continue;
+            };
+            out.push(json!({
+                "id": doc.id(),
+                "kind": doc.kind.as_str(),
+                "title": doc.title(),
+                "year": doc.year,
+                "period": doc.period(),
+                "file_name": doc.file_name(),
+                "content_type": "application/pdf",
+                "size": size,
+            }));
+        }
+        out
+    })
+    .await
+    .map_err(ApiError::internal)?;
     Ok(Json(json!({ "documents": out })))
 }
 
@@ -197,7 +204,10 @@ pub async fn download(
         )
             .into_response());
     }
-    let pdf = documents::render(portal, &username, doc).ok_or_else(not_found)?;
+    let pdf = tokio::task::spawn_blocking(move || documents::render(portal, &username, doc))
+        .await
+        .map_err(ApiError::internal)?
+        .ok_or_else(not_found)?;
     Ok((
         StatusCode::OK,
         [

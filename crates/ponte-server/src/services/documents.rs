@@ -12,14 +12,13 @@ use crate::App;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use hmac::{Hmac, Mac};
-use ponte_connect::{DocumentPortalClient, OpenFinanceEndpoint, PortalSession};
+use ponte_connect::{OpenFinanceEndpoint, PortalSession};
 use ponte_core::event::{DocumentsReady, ReadyFile};
 use ponte_core::{ClientId, DomainEvent, FieldError};
 use ponte_store::{Conn, RetrievalRow};
 use serde_json::{Map, Value};
 use sha2::Sha256;
 use std::net::IpAddr;
-use std::sync::OnceLock;
 
 /// Where document portals send the end user back.
 pub const CALLBACK_PATH: &str = "/callback/documents";
@@ -27,15 +26,6 @@ pub const JOB_KIND: &str = "documents.retrieve";
 pub const DOWNLOAD_TTL_MS: i64 = 15 * 60 * 1000;
 /// `metadata` is echoed in every webhook: bounded, so it stays a label.
 pub const MAX_METADATA_BYTES: usize = 4 * 1024;
-
-pub fn portal_client() -> Result<&'static DocumentPortalClient> {
-    static CLIENT: OnceLock<DocumentPortalClient> = OnceLock::new();
-    if let Some(c) = CLIENT.get() {
-        return Ok(c);
-    }
-    let made = DocumentPortalClient::new().map_err(|e| anyhow::anyhow!("portal client: {e}"))?;
-    Ok(CLIENT.get_or_init(|| made))
-}
 
 /// A portal's endpoint with Ponte's documents callback as the return address.
 pub fn portal_endpoint(app: &App, code: &str) -> Option<OpenFinanceEndpoint> {
@@ -195,7 +185,8 @@ pub async fn connect(
     }
     let ep = portal_endpoint(app, institution_code).ok_or(Error::NotFound("portal"))?;
     let state = crate::crypto::random_secret("st_");
-    let login_url = portal_client()?
+    let login_url = app
+        .document_portals
         .login_url(&ep, &state)
         .map_err(|e| Error::Institution(e.to_string()))?;
     let login_url = match locale {
@@ -272,7 +263,7 @@ pub async fn complete(
         ));
     };
     let ep = portal_endpoint(app, &row.institution_code).ok_or(Error::NotFound("portal"))?;
-    let session = match portal_client()?.exchange_code(&ep, code).await {
+    let session = match app.document_portals.exchange_code(&ep, code).await {
         Ok(s) => s,
         Err(e) => {
             fail(

@@ -5,7 +5,7 @@
 //! already stored are kept, and a finished retrieval is left alone.
 
 use crate::error::Result;
-use crate::services::documents::{self, portal_client, portal_endpoint};
+use crate::services::documents::{self, portal_endpoint};
 use crate::services::job::JobOutcome;
 use crate::App;
 use ponte_connect::{ConnectError, PortalDocument};
@@ -45,7 +45,7 @@ pub async fn run(app: &App, job: &JobRow) -> Result<JobOutcome> {
         return Ok(JobOutcome::Done);
     };
     let session = documents::open_portal_session(app, &row)?;
-    let portal = portal_client()?;
+    let portal = &app.document_portals;
     let listed = match portal.list(&ep, &session).await {
         Ok(listed) => listed,
         Err(ConnectError::Unavailable(why) | ConnectError::Protocol(why)) => {
@@ -117,7 +117,8 @@ async fn fetch_one(
     let mut last = String::new();
     for attempt in 1..=FILE_TRIES {
         let mut writer = app.storage.writer(&key);
-        match portal_client()?
+        match app
+            .document_portals
             .download(ep, session, doc, &mut writer)
             .await
         {

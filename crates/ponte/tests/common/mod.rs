@@ -6,11 +6,13 @@ mod node;
 mod outbox;
 mod receiver;
 mod sandbox;
+mod signatures;
 pub use documents::*;
 pub use node::*;
 pub use outbox::*;
 pub use receiver::*;
 pub use sandbox::*;
+pub use signatures::*;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
