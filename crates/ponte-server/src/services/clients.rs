@@ -3,7 +3,7 @@
 
 use crate::crypto::random_secret;
 use crate::error::{Error, Result};
-use crate::services::{documents, slots};
+use crate::services::slots;
 use crate::tokens::{Bearer, TokenError};
 use crate::App;
 use ponte_core::{ClientId, FieldError, HttpUrl};
@@ -345,7 +345,7 @@ pub async fn delete(app: &App, client_id: &str) -> Result<()> {
     }
     tx.commit().await?;
     // Documents live outside the database: every file under the client's prefix goes too.
-    documents::erase_client_files(app, client_id).await?;
+    crate::services::documents_files::erase_client_files(app, client_id).await?;
     tracing::warn!(client_id, "client deleted with all its data");
     Ok(())
 }

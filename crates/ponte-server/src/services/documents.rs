@@ -2,28 +2,23 @@
 //! one end user (minted or named again), the end user connects a document
 //! portal (one retrieval each, integer ids), Ponte fetches the portal's
 //! documents in a durable job (`documents_job`) and tells the client once,
-//! through the outbox. Files are served by signed URLs valid 15 minutes.
+//! through the outbox. Stored files, their URLs and erasure: `documents_files`.
 
 use crate::crypto::Slot;
 use crate::error::{Error, Result};
 use crate::services::{clients, end_users, job};
 use crate::tokens::{Bearer, Subject, TokenKind};
 use crate::App;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
-use hmac::{Hmac, Mac};
 use ponte_connect::{OpenFinanceEndpoint, PortalSession};
 use ponte_core::event::{DocumentsReady, ReadyFile};
 use ponte_core::{ClientId, DomainEvent, FieldError};
 use ponte_store::{Conn, RetrievalRow};
 use serde_json::{Map, Value};
-use sha2::Sha256;
 use std::net::IpAddr;
 
 /// Where document portals send the end user back.
 pub const CALLBACK_PATH: &str = "/callback/documents";
 pub const JOB_KIND: &str = "documents.retrieve";
-pub const DOWNLOAD_TTL_MS: i64 = 15 * 60 * 1000;
 /// `metadata` is echoed in every webhook: bounded, so it stays a label.
 pub const MAX_METADATA_BYTES: usize = 4 * 1024;
 
@@ -436,160 +431,6 @@ pub async fn current(app: &App, s: &Session) -> Result<(RetrievalRow, DocumentsR
         .await?
         .ok_or(Error::NotFound("retrieval"))?;
     Ok((row, event))
-}
-
-fn signature(app: &App, file_id: &str, expires: i64) -> String {
-    let key = app.crypto.derive("ponte/document-download/v1");
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&key).expect("HMAC takes any key length");
-    mac.update(format!("{file_id}.{expires}").as_bytes());
-    URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
-}
-
-/// A download URL for `file_id`, valid 15 minutes from now.
-pub fn signed_url(app: &App, file_id: &str) -> String {
-    let expires = (app.clock.now_ms() + DOWNLOAD_TTL_MS) / 1000;
-    let sig = signature(app, file_id, expires);
-    format!(
-        "{}/files/{file_id}?expires={expires}&signature={sig}",
-        app.public_url
-    )
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum DownloadError {
-    #[error("the link is invalid or has expired; ask GET /api/retrievals/{{id}} for a fresh one")]
-    Forbidden,
-    #[error("file not found")]
-    NotFound,
-    #[error("the requested range is not satisfiable")]
-    Range(u64),
-    #[error("internal error")]
-    Internal(String),
-}
-
-pub struct Download {
-    pub file_name: String,
-    pub reading: crate::storage::Reading,
-}
-
-/// The file behind a signed URL, whole or `range`.
-pub async fn download(
-    app: &App,
-    file_id: &str,
-    expires: Option<&str>,
-    sig: Option<&str>,
-    range: Option<crate::storage::ByteRange>,
-) -> Result<Download, DownloadError> {
-    let expires: i64 = expires
-        .and_then(|e| e.parse().ok())
-        .ok_or(DownloadError::Forbidden)?;
-    let sig = sig.ok_or(DownloadError::Forbidden)?;
-    let expected = signature(app, file_id, expires);
-    let valid = expected.len() == sig.len()
-        && subtle::ConstantTimeEq::ct_eq(expected.as_bytes(), sig.as_bytes()).into();
-    if !valid || expires * 1000 <= app.clock.now_ms() {
-        return Err(DownloadError::Forbidden);
-    }
-    let internal = |e: &dyn std::fmt::Display| DownloadError::Internal(e.to_string());
-    let mut conn = app.store.read().await.map_err(|e| internal(&e))?;
-    let row = ponte_store::document_file(&mut conn, file_id)
-        .await
-        .map_err(|e| internal(&e))?
-        .ok_or(DownloadError::NotFound)?;
-    drop(conn);
-    let key = row.storage_key.ok_or(DownloadError::NotFound)?;
-    let reading = match app.storage.get(&key, range).await {
-        Ok(r) => r,
-        Err(crate::storage::StorageError::NotFound) => return Err(DownloadError::NotFound),
-        Err(crate::storage::StorageError::Range) => {
-            let size = app.storage.size(&key).await.unwrap_or(0);
-            return Err(DownloadError::Range(size));
-        }
-        Err(e) => return Err(internal(&e)),
-    };
-    Ok(Download {
-        file_name: row.file_name,
-        reading,
-    })
-}
-
-/// Where a file's bytes live: under its client and end user, so erasing a
-/// person is erasing a prefix.
-pub fn storage_key(client_id: &str, end_user_id: &str, file_id: &str) -> String {
-    format!("documents/{client_id}/{end_user_id}/{file_id}.pdf")
-}
-
-/// `DELETE /api/users/{id}`: the end user's files leave storage, then their
-/// documents rows and the end user go.
-pub async fn erase_end_user(app: &App, client: &ClientId, id: &str) -> Result<()> {
-    let user = end_users::find(app, client, id).await?;
-    let mut conn = app.store.read().await?;
-    let keys = ponte_store::end_user_file_keys(&mut conn, user.id.as_str()).await?;
-    drop(conn);
-    for key in &keys {
-        app.storage
-            .delete(key)
-            .await
-            .map_err(|e| anyhow::anyhow!("erasing a document: {e}"))?;
-    }
-    // Files written after the listing (a retrieval still running) share the prefix.
-    let prefix = format!("documents/{client}/{}", user.id);
-    for key in app.storage.keys(&prefix).await.unwrap_or_default() {
-        let _ = app.storage.delete(&key).await;
-    }
-    let mut tx = app.store.begin().await?;
-    ponte_store::delete_end_user_documents(&mut tx, user.id.as_str()).await?;
-    ponte_store::delete_documents_end_user(&mut tx, client.as_str(), user.id.as_str()).await?;
-    tx.commit().await?;
-    tracing::info!(end_user_id = %user.id, files = keys.len(), "documents end user erased");
-    Ok(())
-}
-
-/// Every stored file of a client (its deletion): the rows went with the client.
-pub async fn erase_client_files(app: &App, client_id: &str) -> Result<()> {
-    let prefix = format!("documents/{client_id}");
-    let keys = app
-        .storage
-        .keys(&prefix)
-        .await
-        .map_err(|e| anyhow::anyhow!("listing a deleted client's documents: {e}"))?;
-    for key in &keys {
-        app.storage
-            .delete(key)
-            .await
-            .map_err(|e| anyhow::anyhow!("erasing a document: {e}"))?;
-    }
-    tracing::info!(
-        client_id,
-        files = keys.len(),
-        "deleted client's documents erased"
-    );
-    Ok(())
-}
-
-/// Deletes files stored before `cutoff` (the retention sweep); returns how many.
-pub async fn sweep(app: &App, cutoff: i64, batch: i64) -> Result<u64> {
-    let mut removed = 0;
-    loop {
-        let mut conn = app.store.read().await?;
-        let old = ponte_store::files_stored_before(&mut conn, cutoff, batch).await?;
-        drop(conn);
-        if old.is_empty() {
-            return Ok(removed);
-        }
-        for f in &old {
-            if let Some(key) = &f.storage_key {
-                app.storage
-                    .delete(key)
-                    .await
-                    .map_err(|e| anyhow::anyhow!("erasing a document: {e}"))?;
-            }
-            let mut tx = app.store.begin().await?;
-            ponte_store::file_expired(&mut tx, &f.id).await?;
-            tx.commit().await?;
-            removed += 1;
-        }
-    }
 }
 
 /// The document types a portal holds, for pickers.

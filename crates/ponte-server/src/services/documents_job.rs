@@ -113,7 +113,8 @@ async fn fetch_one(
     doc: &PortalDocument,
     file: &DocumentFileRow,
 ) -> Result<()> {
-    let key = documents::storage_key(&row.client_id, &row.end_user_id, &file.id);
+    let key =
+        crate::services::documents_files::storage_key(&row.client_id, &row.end_user_id, &file.id);
     let mut last = String::new();
     for attempt in 1..=FILE_TRIES {
         let mut writer = app.storage.writer(&key);

@@ -12,6 +12,7 @@ pub mod console;
 pub mod console_data;
 pub mod directory;
 pub mod documents;
+pub mod documents_files;
 pub mod documents_job;
 pub mod documents_progress;
 pub mod documents_sandbox;

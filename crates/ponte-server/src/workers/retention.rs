@@ -22,7 +22,7 @@ pub async fn sweep(app: &App) -> ponte_store::Result<ponte_store::retention::Pru
 pub async fn sweep_documents(app: &App) -> crate::error::Result<u64> {
     let keep_ms = i64::try_from(app.config.document_retention.as_millis()).unwrap_or(i64::MAX);
     let cutoff = app.clock.now_ms().saturating_sub(keep_ms);
-    crate::services::documents::sweep(app, cutoff, BATCH).await
+    crate::services::documents_files::sweep(app, cutoff, BATCH).await
 }
 
 pub async fn run(app: App, mut stop: watch::Receiver<bool>) {

@@ -4,7 +4,7 @@
 
 use super::errors::body;
 use crate::http::extract::Path;
-use crate::services::documents::{self, DownloadError};
+use crate::services::documents_files::{self, DownloadError};
 use crate::storage::ByteRange;
 use crate::App;
 use axum::body::Body;
@@ -39,7 +39,7 @@ pub async fn download(
         // A range we cannot read is ignored, as HTTP allows: the whole file.
         Some(Err(_)) => None,
     };
-    let got = documents::download(
+    let got = documents_files::download(
         &app,
         &file_id,
         params.get("expires").map(String::as_str),

@@ -239,7 +239,7 @@ async fn erase_user(
     Path(id): Path<String>,
 ) -> ApiResult {
     let client = basic_client(&app, from, &headers).await?;
-    documents::erase_end_user(&app, &client, &id).await?;
+    crate::services::documents_files::erase_end_user(&app, &client, &id).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 

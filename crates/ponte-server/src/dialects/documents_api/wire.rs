@@ -169,7 +169,7 @@ pub fn sign(app: &App, mut body: Value) -> Value {
             if let Some(id) = id {
                 obj.insert(
                     "download_url".into(),
-                    Value::String(crate::services::documents::signed_url(app, &id)),
+                    Value::String(crate::services::documents_files::signed_url(app, &id)),
                 );
             }
         }
