@@ -362,7 +362,10 @@ impl Tokens {
             Some(b) => b,
             None => {
                 let b = self.decode(token).await?;
-                self.verified.insert(digest, b.clone(), self.clock.now_ms());
+                let now = self.clock.now_ms();
+                if b.expires_at > now {
+                    self.verified.insert(digest, b.clone(), now);
+                }
                 b
             }
         };

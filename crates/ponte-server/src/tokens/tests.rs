@@ -160,6 +160,19 @@ async fn a_token_checked_once_still_expires_and_a_forged_twin_is_still_refused()
         );
     }
     assert_eq!(tokens.verified.len(), 1, "remembered once");
+    let (stale, _) = tokens
+        .issue(
+            TokenKind::Link,
+            &client,
+            Some(&link),
+            Some(tokens.clock.now_ms() - 1_000),
+        )
+        .unwrap();
+    assert_eq!(
+        tokens.verify(&stale, &[TokenKind::Link]).await,
+        Err(TokenError::Expired)
+    );
+    assert_eq!(tokens.verified.len(), 1, "an expired token is not kept");
 
     // The same claims under another signature: not the remembered token.
     let (head, sig) = token.rsplit_once('.').unwrap();
