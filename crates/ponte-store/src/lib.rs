@@ -60,6 +60,15 @@ pub enum StoreError {
     Connect { target: String, cause: String },
 }
 
+/// Makes ring the process's TLS provider. sqlx builds its PostgreSQL TLS
+/// configuration from the process-wide provider, and this workspace compiles
+/// two (ring, which reqwest and sqlx use, and aws-lc-rs, which the S3 client
+/// brings): with none chosen, the first `sslmode=require|verify-ca|verify-full`
+/// connection panics. Idempotent; a provider chosen before stays.
+pub fn install_tls_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 /// How long start-up waits for the first database connection: a wrong host
 /// fails the start in seconds, not after the pool's 30 s acquire timeout.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -174,6 +183,7 @@ impl Store {
     /// Connects and brings the schema up to date.
     pub async fn open(url: &str) -> Result<Store> {
         sqlx::any::install_default_drivers();
+        install_tls_provider();
         let backend = if url.starts_with("sqlite:") {
             Backend::Sqlite
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
