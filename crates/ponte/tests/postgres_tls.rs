@@ -52,7 +52,9 @@ fn verify_ca_connects_and_a_certificate_from_another_ca_is_refused_with_a_messag
     let other = tempfile::tempdir().expect("temp dir");
     let foreign_ca = other.path().join("other-ca.pem");
     let made = Command::new("openssl")
-        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"])
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+        ])
         .args(["-subj", "/CN=another-ca", "-keyout"])
         .arg(other.path().join("other-ca.key"))
         .arg("-out")
@@ -61,11 +63,16 @@ fn verify_ca_connects_and_a_certificate_from_another_ca_is_refused_with_a_messag
         .status()
         .expect("openssl runs");
     assert!(made.success());
-    let (head, _) = url.split_once("sslrootcert=").expect("sslrootcert in the URL");
+    let (head, _) = url
+        .split_once("sslrootcert=")
+        .expect("sslrootcert in the URL");
     let wrong = format!("{head}sslrootcert={}", foreign_ca.display());
     let refused = migrate(&wrong);
     let stderr = String::from_utf8_lossy(&refused.stderr);
-    assert!(!refused.status.success(), "a foreign CA must not be trusted");
+    assert!(
+        !refused.status.success(),
+        "a foreign CA must not be trusted"
+    );
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(
         stderr.contains("cannot connect to the database") || stderr.contains("certificate"),
