@@ -382,7 +382,13 @@ async fn the_ssa_route_needs_a_directory_certificate_naming_that_software() {
 #[tokio::test]
 async fn participants_name_every_sandbox_bank_and_its_discovery_document() {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = Arc::new(open(tmp.path()));
+    // The banks' APIs are reached over mTLS, on another listener than their discovery.
+    let mtls = "https://127.0.0.1:8443/sandbox/banks";
+    let dir = Arc::new(
+        open(tmp.path())
+            .with_resources_base_url(&format!("{mtls}/"))
+            .unwrap(),
+    );
     let (status, _, body) = get(directory::router(dir), "/participants", None).await;
     assert_eq!(status, StatusCode::OK);
     let orgs: Vec<Value> = serde_json::from_str(&body).unwrap();
@@ -406,7 +412,7 @@ async fn participants_name_every_sandbox_bank_and_its_discovery_document() {
             .expect("every bank lists the consents API");
         assert_eq!(
             consents["ApiDiscoveryEndpoints"][0]["ApiEndpoint"],
-            format!("{BANKS}/{}/open-banking/consents/v3/consents", bank.code).as_str()
+            format!("{mtls}/{}/open-banking/consents/v3/consents", bank.code).as_str()
         );
     }
     let ids: std::collections::HashSet<_> = orgs

@@ -73,6 +73,8 @@ pub struct Directory {
     dir: PathBuf,
     issuer: String,
     banks_base_url: String,
+    /// Where the banks' consents and data APIs are reached (their mTLS listener).
+    resources_base_url: String,
     ca: TestCa,
     signer: SigningKey,
     softwares: Mutex<Vec<Software>>,
@@ -109,11 +111,20 @@ impl Directory {
         Ok(Directory {
             dir: dir.to_path_buf(),
             issuer,
+            resources_base_url: banks_base_url.clone(),
             banks_base_url,
             ca,
             signer,
             softwares: Mutex::new(softwares),
         })
+    }
+
+    /// Lists the banks' API endpoints under `url` (the sandbox's `mtls_base_url`: OFB
+    /// resource servers are reached over mTLS) instead of `banks_base_url`. Discovery
+    /// documents stay under `banks_base_url`.
+    pub fn with_resources_base_url(mut self, url: &str) -> Result<Self, DirectoryError> {
+        self.resources_base_url = absolute_url("resources_base_url", url)?;
+        Ok(self)
     }
 
     pub fn dir(&self) -> &Path {
@@ -201,7 +212,7 @@ impl Directory {
 
     /// The participants list (`GET /participants`).
     pub fn participants(&self) -> Value {
-        participants::participants(&self.banks_base_url)
+        participants::participants(&self.banks_base_url, &self.resources_base_url)
     }
 
     /// A fresh SSA for an enrolled software (`application/jwt`, PS256, `iat` now: banks

@@ -69,18 +69,19 @@ pub fn bank_cnpj(code: &str) -> String {
     digits.iter().map(|d| char::from(b'0' + *d as u8)).collect()
 }
 
-pub(crate) fn participants(banks_base_url: &str) -> Value {
+pub(crate) fn participants(banks_base_url: &str, resources_base_url: &str) -> Value {
     Value::Array(
         banks()
             .iter()
-            .map(|bank| organisation(banks_base_url, bank))
+            .map(|bank| organisation(banks_base_url, resources_base_url, bank))
             .collect(),
     )
 }
 
-fn organisation(base: &str, bank: &BankInfo) -> Value {
+fn organisation(base: &str, resources_base: &str, bank: &BankInfo) -> Value {
     let org_id = bank_org_id(bank.code);
     let issuer = format!("{base}/{}", bank.code);
+    let resources = format!("{resources_base}/{}", bank.code);
     let apis = COMMON_APIS
         .iter()
         .chain(bank.available_resources.iter().flat_map(|r| apis_for(r)))
@@ -92,7 +93,7 @@ fn organisation(base: &str, bank: &BankInfo) -> Value {
                 "FamilyComplete": true,
                 "ApiDiscoveryEndpoints": endpoints.iter().map(|e| json!({
                     "ApiDiscoveryId": format!("{}-{e}", bank.code),
-                    "ApiEndpoint": format!("{issuer}/open-banking/{e}"),
+                    "ApiEndpoint": format!("{resources}/open-banking/{e}"),
                 })).collect::<Vec<_>>(),
             })
         })
