@@ -90,6 +90,7 @@ fn transport_certificate_carries_the_ofb_subject_fields() {
     assert_eq!(subject.software_id, "ponte-sw-1");
     assert_eq!(subject.cnpj, "12345678000195");
     assert_eq!(subject.common_name.as_deref(), Some("Ponte"));
+    assert_eq!(subject.org_name.as_deref(), Some("Ponte Tecnologia Ltda"));
     assert_eq!(subject.not_after, issued.not_after);
     let days = (issued.not_after - time::OffsetDateTime::now_utc()).whole_days();
     assert!(
@@ -256,7 +257,7 @@ async fn issued_certificates_chain_to_the_ca_in_a_mutual_tls_handshake() {
     let other = TestCa::load_or_create(other_tmp.path()).unwrap();
     let (s, c) = tls_configs(&other, &server, &client);
     let err = handshake(s, c, "localhost").await.unwrap_err();
-    assert!(err.contains("invalid peer certificate"), "{err}");
+    assert!(err.contains("UnknownIssuer"), "{err}");
     // A transport (clientAuth) certificate cannot serve TLS.
     let (s, c) = tls_configs(&ca, &client, &client);
     assert!(handshake(s, c, "ponte.example.com").await.is_err());
@@ -445,6 +446,25 @@ fn load_or_create_keeps_the_same_ca_key_and_softwares_across_restarts() {
     std::fs::remove_file(tmp.path().join("ca.key")).unwrap();
     let err = Directory::load_or_create(tmp.path(), ISSUER, BANKS).unwrap_err();
     assert!(err.to_string().contains("ca.key"), "{err}");
+}
+
+#[test]
+fn two_processes_creating_the_same_directory_end_up_with_one_ca_and_one_key() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = std::thread::scope(|scope| {
+        let a = scope.spawn(|| open(tmp.path()));
+        let b = scope.spawn(|| open(tmp.path()));
+        (a.join().unwrap(), b.join().unwrap())
+    });
+    assert_eq!(a.ca().cert_pem(), b.ca().cert_pem());
+    assert_eq!(a.jwks(), b.jwks());
+    assert_eq!(open(tmp.path()).jwks(), a.jwks());
+    let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
 #[test]

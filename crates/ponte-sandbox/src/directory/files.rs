@@ -23,19 +23,47 @@ pub(crate) fn ensure_dir(dir: &Path) -> Result<(), DirectoryError> {
 
 /// Writes `contents` to `path` with mode 0600 through a temporary file and a rename.
 pub(crate) fn write_private(path: &Path, contents: &[u8]) -> Result<(), DirectoryError> {
-    let tmp = tmp_path(path);
-    // A temporary file left by a crash would make `create_new` fail forever.
+    let tmp = write_tmp(path, contents)?;
+    fs::rename(&tmp, path).map_err(|e| io(path, e))
+}
+
+/// Creates `path` (0600) with `contents` unless it exists already, and returns what the
+/// file holds afterwards: when two processes create the same directory at once, both
+/// end up with the one key that won instead of each keeping its own.
+pub(crate) fn create_private(path: &Path, contents: &str) -> Result<String, DirectoryError> {
+    let tmp = write_tmp(path, contents.as_bytes())?;
+    let linked = fs::hard_link(&tmp, path);
     let _ = fs::remove_file(&tmp);
+    match linked {
+        Ok(()) => Ok(contents.to_string()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            fs::read_to_string(path).map_err(|e| io(path, e))
+        }
+        Err(e) => Err(io(path, e)),
+    }
+}
+
+/// A fully written and synced 0600 temporary file next to `path`, unique to this call.
+fn write_tmp(path: &Path, contents: &[u8]) -> Result<PathBuf, DirectoryError> {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(format!(
+        ".{}.{:08x}.tmp",
+        std::process::id(),
+        rand::random::<u32>()
+    ));
+    let tmp = path.with_file_name(name);
     let mut file = OpenOptions::new()
         .write(true)
         .create_new(true)
         .mode(0o600)
         .open(&tmp)
         .map_err(|e| io(&tmp, e))?;
-    file.write_all(contents).map_err(|e| io(&tmp, e))?;
-    file.sync_all().map_err(|e| io(&tmp, e))?;
-    drop(file);
-    fs::rename(&tmp, path).map_err(|e| io(path, e))
+    let written = file.write_all(contents).and_then(|()| file.sync_all());
+    if let Err(e) = written {
+        let _ = fs::remove_file(&tmp);
+        return Err(io(&tmp, e));
+    }
+    Ok(tmp)
 }
 
 /// The file's contents, or `None` when it does not exist.
@@ -59,10 +87,4 @@ pub(crate) fn corrupt(path: &Path, reason: impl std::fmt::Display) -> DirectoryE
         path: path.to_path_buf(),
         reason: reason.to_string(),
     }
-}
-
-fn tmp_path(path: &Path) -> PathBuf {
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(".tmp");
-    path.with_file_name(name)
 }

@@ -14,7 +14,7 @@ use rsa::RsaPrivateKey;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use super::files::{corrupt, read_optional, write_private};
+use super::files::{corrupt, create_private, read_optional};
 use super::DirectoryError;
 
 pub(crate) const RSA_BITS: usize = 2048;
@@ -36,9 +36,8 @@ pub(crate) fn load_or_create_rsa(path: &Path) -> Result<RsaPrivateKey, Directory
     if let Some(pem) = read_optional(path)? {
         return RsaPrivateKey::from_pkcs8_pem(&pem).map_err(|e| corrupt(path, e));
     }
-    let key = generate_rsa()?;
-    write_private(path, to_pkcs8_pem(&key)?.as_bytes())?;
-    Ok(key)
+    let pem = create_private(path, &to_pkcs8_pem(&generate_rsa()?)?)?;
+    RsaPrivateKey::from_pkcs8_pem(&pem).map_err(|e| corrupt(path, e))
 }
 
 /// The directory's SSA signing key with its public JWK.

@@ -17,7 +17,7 @@ use rcgen::{
 use rsa::RsaPrivateKey;
 use time::{Duration, OffsetDateTime};
 
-use super::files::{corrupt, read_optional, write_private};
+use super::files::{corrupt, create_private, read_optional};
 use super::keys::{generate_rsa, to_pkcs8_pem};
 use super::{DirectoryError, Software};
 
@@ -82,9 +82,7 @@ impl TestCa {
                         format!("missing, but {} exists", cert_path.display()),
                     ));
                 }
-                let pem = to_pkcs8_pem(&generate_rsa()?)?;
-                write_private(&key_path, pem.as_bytes())?;
-                pem
+                create_private(&key_path, &to_pkcs8_pem(&generate_rsa()?)?)?
             }
         };
         let key = KeyPair::from_pkcs8_pem_and_sign_algo(&key_pem, &PKCS_RSA_SHA256)
@@ -92,12 +90,11 @@ impl TestCa {
         let cert_pem = match read_optional(&cert_path)? {
             Some(pem) => pem,
             None => {
-                let pem = ca_params()
+                let pem = ca_params(&key)
                     .self_signed(&key)
                     .map_err(|e| DirectoryError::Certificate(format!("signing the CA: {e}")))?
                     .pem();
-                write_private(&cert_path, pem.as_bytes())?;
-                pem
+                create_private(&cert_path, &pem)?
             }
         };
         let cert_der = pem_to_der(&cert_pem).map_err(|e| corrupt(&cert_path, e))?;
@@ -250,12 +247,22 @@ impl TestCa {
     }
 }
 
-fn ca_params() -> CertificateParams {
+/// The CA's name carries a digest of its key, so that two sandboxes' CAs differ by name
+/// and a certificate from the wrong one is reported as such ("unknown issuer"), not as a
+/// bad signature.
+fn ca_params(key: &KeyPair) -> CertificateParams {
+    use rcgen::PublicKeyData;
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(key.subject_public_key_info());
+    let tag: String = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
     let now = OffsetDateTime::now_utc();
     let mut dn = DistinguishedName::new();
     dn.push(DnType::CountryName, printable("BR"));
     dn.push(DnType::OrganizationName, "Ponte Sandbox");
-    dn.push(DnType::CommonName, "Ponte Sandbox Directory CA");
+    dn.push(
+        DnType::CommonName,
+        format!("Ponte Sandbox Directory CA {tag}"),
+    );
     let mut params = CertificateParams::default();
     params.distinguished_name = dn;
     params.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));

@@ -23,6 +23,8 @@ pub struct CertificateSubject {
     pub cnpj: String,
     /// `CN`, when present.
     pub common_name: Option<String>,
+    /// `O`, when present.
+    pub org_name: Option<String>,
     pub not_after: OffsetDateTime,
 }
 
@@ -78,11 +80,13 @@ fn subject_of(cert: &X509Certificate<'_>) -> Result<CertificateSubject, Director
         .filter(|s| !s.is_empty())
         .ok_or_else(|| missing("serialNumber (2.5.4.5) with the CNPJ"))?;
     let common_name = field(&[2, 5, 4, 3])?;
+    let org_name = field(&[2, 5, 4, 10])?;
     Ok(CertificateSubject {
         org_id,
         software_id,
         cnpj,
         common_name,
+        org_name,
         not_after: cert.validity().not_after.to_datetime(),
     })
 }
