@@ -481,6 +481,8 @@ fn private_files_are_readable_by_the_owner_only() {
         provisioned.transport_key_path.clone(),
         provisioned.transport_cert_path.clone(),
         provisioned.ca_path.clone(),
+        provisioned.signing_key_path.clone(),
+        provisioned.encryption_key_path.clone(),
     ] {
         let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600, "{}", path.display());
@@ -515,8 +517,24 @@ fn provisioning_enrols_the_software_and_keeps_its_certificate_across_restarts() 
     let key_pem = std::fs::read_to_string(&first.transport_key_path).unwrap();
     assert!(PrivateKeyDer::from_pem_slice(key_pem.as_bytes()).is_ok());
 
+    // Ponte's own keys: distinct, PKCS#8, with RFC 7638 kids.
+    assert_ne!(first.signing_kid, first.encryption_kid);
+    let signing_pem = std::fs::read_to_string(&first.signing_key_path).unwrap();
+    let signing =
+        <rsa::RsaPrivateKey as rsa::pkcs8::DecodePrivateKey>::from_pkcs8_pem(&signing_pem).unwrap();
+    {
+        use base64::Engine;
+        use rsa::traits::PublicKeyParts;
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let n = b64.encode(signing.n().to_bytes_be());
+        let e = b64.encode(signing.e().to_bytes_be());
+        assert_eq!(first.signing_kid, directory::rsa_thumbprint(&n, &e));
+    }
+
     let again = provision_sandbox_software(&ponte, &dir, software("ponte-sw-1")).unwrap();
     assert!(!again.issued);
+    assert_eq!(again.signing_kid, first.signing_kid);
+    assert_eq!(again.encryption_kid, first.encryption_kid);
     assert_eq!(
         std::fs::read_to_string(&again.transport_cert_path).unwrap(),
         cert_pem
@@ -550,4 +568,14 @@ fn enrolment_refuses_a_software_naming_the_bad_field() {
         assert!(err.contains(field), "{field}: {err}");
     }
     assert!(dir.softwares().is_empty());
+}
+
+#[test]
+fn kids_are_rfc_7638_thumbprints() {
+    // The example of RFC 7638 §3.1.
+    let n = "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw";
+    assert_eq!(
+        directory::rsa_thumbprint(n, "AQAB"),
+        "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs"
+    );
 }

@@ -40,6 +40,13 @@ pub(crate) fn load_or_create_rsa(path: &Path) -> Result<RsaPrivateKey, Directory
     RsaPrivateKey::from_pkcs8_pem(&pem).map_err(|e| corrupt(path, e))
 }
 
+/// The public JWK thumbprint (`kid`) of an RSA private key.
+pub(crate) fn kid_of(key: &RsaPrivateKey) -> String {
+    let n = URL_SAFE_NO_PAD.encode(key.n().to_bytes_be());
+    let e = URL_SAFE_NO_PAD.encode(key.e().to_bytes_be());
+    rsa_thumbprint(&n, &e)
+}
+
 /// The directory's SSA signing key with its public JWK.
 pub(crate) struct SigningKey {
     pub kid: String,
@@ -54,7 +61,7 @@ impl SigningKey {
             .map_err(|e| DirectoryError::Key(format!("encoding the RSA key as PKCS#1: {e}")))?;
         let n = URL_SAFE_NO_PAD.encode(key.n().to_bytes_be());
         let e = URL_SAFE_NO_PAD.encode(key.e().to_bytes_be());
-        let kid = rsa_thumbprint(&n, &e);
+        let kid = kid_of(key);
         Ok(SigningKey {
             public_jwk: json!({
                 "kty": "RSA", "use": "sig", "alg": "PS256", "kid": kid, "n": n, "e": e,

@@ -27,7 +27,10 @@ use time::OffsetDateTime;
 pub use keys::rsa_thumbprint;
 pub use participants::{bank_cnpj, bank_org_id};
 pub use pki::{Issued, TestCa, BUSINESS_CATEGORY, CA_CERT_FILE, CA_KEY_FILE, ORG_ID_PREFIX};
-pub use provision::{provision_sandbox_software, Provisioned};
+pub use provision::{
+    provision_sandbox_software, Provisioned, DIRECTORY_CA_FILE, ENCRYPTION_KEY_FILE,
+    SIGNING_KEY_FILE as SOFTWARE_SIGNING_KEY_FILE, TRANSPORT_CERT_FILE, TRANSPORT_KEY_FILE,
+};
 pub use routes::{router, ClientCertificate};
 pub use software::Software;
 pub use subject::{read_certificate, read_certificate_pem, CertificateSubject};

@@ -8,12 +8,15 @@ use std::path::{Path, PathBuf};
 use time::{Duration, OffsetDateTime};
 
 use super::files::{ensure_dir, read_optional, write_private};
+use super::keys::{kid_of, load_or_create_rsa};
 use super::pki::{key_matches, pem_to_der};
 use super::{read_certificate, Directory, DirectoryError, Software};
 
 pub const TRANSPORT_CERT_FILE: &str = "transport.pem";
 pub const TRANSPORT_KEY_FILE: &str = "transport.key";
 pub const DIRECTORY_CA_FILE: &str = "directory-ca.pem";
+pub const SIGNING_KEY_FILE: &str = "signing.key";
+pub const ENCRYPTION_KEY_FILE: &str = "encryption.key";
 
 /// A certificate closer than this to its expiry is replaced at start.
 const RENEW_BEFORE: Duration = Duration::days(30);
@@ -29,6 +32,14 @@ pub struct Provisioned {
     /// The directory CA (PEM): the trust anchor for the sandbox's TLS listener.
     pub ca_path: PathBuf,
     pub not_after: OffsetDateTime,
+    /// Ponte's PS256 key for this software (RSA 2048, PKCS#8 PEM, 0600): client
+    /// assertions and request objects. Created once, then kept.
+    pub signing_key_path: PathBuf,
+    /// Its `kid` (RFC 7638 thumbprint).
+    pub signing_kid: String,
+    /// Ponte's RSA-OAEP key (PKCS#8 PEM, 0600) banks encrypt ID tokens to.
+    pub encryption_key_path: PathBuf,
+    pub encryption_kid: String,
     /// Whether this call issued a new certificate (false: the one on disk was kept).
     pub issued: bool,
     pub participants_url: String,
@@ -37,7 +48,8 @@ pub struct Provisioned {
 }
 
 /// Enrols `software` in `directory` and writes, into `dir`, its transport certificate
-/// and key and the directory's CA certificate (all 0600). Blocking.
+/// and key, the directory's CA certificate, and Ponte's signing and encryption keys
+/// (all 0600). Blocking.
 pub fn provision_sandbox_software(
     dir: &Path,
     directory: &Directory,
@@ -61,7 +73,22 @@ pub fn provision_sandbox_software(
         }
     };
     write_private(&ca_path, directory.ca().cert_pem().as_bytes())?;
+    let signing_key_path = dir.join(SIGNING_KEY_FILE);
+    let signing_kid = kid_of(&load_or_create_rsa(&signing_key_path)?);
+    let encryption_key_path = dir.join(ENCRYPTION_KEY_FILE);
+    let encryption_kid = kid_of(&load_or_create_rsa(&encryption_key_path)?);
+    tracing::info!(
+        org_id = %software.org_id,
+        software_id = %software.software_id,
+        %not_after,
+        issued,
+        "sandbox software provisioned"
+    );
     Ok(Provisioned {
+        signing_key_path,
+        signing_kid,
+        encryption_key_path,
+        encryption_kid,
         transport_cert_path: cert_path,
         transport_key_path: key_path,
         ca_path,
