@@ -22,6 +22,7 @@ mod catalogue;
 mod consents_api;
 mod customer;
 mod data;
+pub mod directory;
 mod documents;
 mod errors;
 mod flow;
@@ -41,6 +42,7 @@ use axum::routing::{get, post};
 use axum::Router;
 
 pub use catalogue::{banks, BankInfo};
+pub use directory::{Directory, DirectoryTrust};
 pub use portals::catalogue::{portals, PortalInfo, PortalKind};
 pub use portals::document_pdf;
 
