@@ -147,6 +147,26 @@ async fn unencrypted_client_gets_a_plain_signed_id_token() {
 }
 
 #[tokio::test]
+async fn refusal_in_the_fragment_and_acr_follows_the_login() {
+    let sb = FapiSandbox::start().await;
+    let cc = sb.cc_token(BANK).await;
+    let consent = sb.create_consent(BANK, &cc).await;
+    let uri = sb.par(BANK, &consent).await;
+    let params = sb.journey_as(BANK, &uri, "user_deny").await;
+    assert_eq!(param(&params, "error"), Some("access_denied"));
+    assert_eq!(param(&params, "state"), Some("st-fapi"));
+    assert_eq!(param(&params, "iss"), Some(sb.issuer(BANK).as_str()));
+    assert!(param(&params, "code").is_none() && param(&params, "id_token").is_none());
+
+    let consent = sb.create_consent(BANK, &cc).await;
+    let uri = sb.par(BANK, &consent).await;
+    let params = sb.journey_as(BANK, &uri, "user_mfa").await;
+    let (_, jws) = decrypt(param(&params, "id_token").unwrap());
+    let c = verify_bank(&jws, &sb.bank_jwks(BANK).await).unwrap();
+    assert_eq!(c["acr"], "urn:brasil:openbanking:loa3");
+}
+
+#[tokio::test]
 async fn client_secret_and_missing_certificate_are_refused() {
     let sb = FapiSandbox::start().await;
     // A client secret for the FAPI client.
@@ -386,4 +406,32 @@ fn without(v: &Value, k: &str) -> Value {
     let mut v = v.clone();
     v.as_object_mut().unwrap().remove(k);
     v
+}
+
+#[tokio::test]
+async fn every_node_on_one_store_publishes_the_same_id_token_key() {
+    use tower::ServiceExt;
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}?mode=rwc", dir.path().join("sb.db").display());
+    let mut seen = Vec::new();
+    for _ in 0..2 {
+        let app = ponte_sandbox::router(ponte_sandbox::SandboxConfig {
+            base_url: "http://127.0.0.1:9/sandbox/banks".into(),
+            database_url: db.clone(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+        let req = axum::http::Request::get(format!("/{BANK}/auth/jwks"))
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let resp = app.oneshot(req).await.unwrap();
+        let body = axum::body::to_bytes(resp.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        let v: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(v["keys"][0]["alg"], "PS256");
+        seen.push(v["keys"][0]["kid"].clone());
+    }
+    assert_eq!(seen[0], seen[1]);
 }

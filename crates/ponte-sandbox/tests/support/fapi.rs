@@ -362,6 +362,16 @@ impl FapiSandbox {
 
     /// Browser journey as user_good up to the redirect; returns the fragment's parameters.
     pub async fn journey(&self, bank: &str, request_uri: &str) -> Vec<(String, String)> {
+        self.journey_as(bank, request_uri, "user_good").await
+    }
+
+    /// Browser journey as `user` (OTP entered for user_mfa), approving.
+    pub async fn journey_as(
+        &self,
+        bank: &str,
+        request_uri: &str,
+        user: &str,
+    ) -> Vec<(String, String)> {
         let r = self
             .http
             .get(format!("{}/{bank}/auth/authorize", self.base))
@@ -375,10 +385,14 @@ impl FapiSandbox {
             .submit(
                 &page,
                 "login",
-                &[("username", "user_good"), ("password", "pass_good")],
+                &[("username", user), ("password", "pass_good")],
             )
             .await;
-        let page = r.text().await.unwrap();
+        let mut page = r.text().await.unwrap();
+        if user == "user_mfa" {
+            let r = self.submit(&page, "otp", &[("otp", "123456")]).await;
+            page = r.text().await.unwrap();
+        }
         let r = self
             .submit(&page, "approve", &[("decision", "approve")])
             .await;
