@@ -284,3 +284,45 @@ impl Store {
         .transpose()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::Store;
+
+    #[tokio::test]
+    async fn a_bank_setting_wins_and_a_global_reset_clears_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("s.db").display());
+        let s = Store::connect(&url).await.unwrap();
+        assert_eq!(s.misbehaviour("itau").await.unwrap(), None);
+        s.set_misbehaviour(None, "alg_none").await.unwrap();
+        s.set_misbehaviour(Some("itau"), "rs256").await.unwrap();
+        assert_eq!(
+            s.misbehaviour("itau").await.unwrap().as_deref(),
+            Some("rs256")
+        );
+        assert_eq!(
+            s.misbehaviour("bb").await.unwrap().as_deref(),
+            Some("alg_none")
+        );
+        s.set_misbehaviour(Some("bb"), "none").await.unwrap();
+        assert_eq!(s.misbehaviour("bb").await.unwrap(), None);
+        s.set_misbehaviour(None, "none").await.unwrap();
+        assert_eq!(s.misbehaviour("itau").await.unwrap(), None);
+        assert_eq!(
+            s.misbehaviours().await.unwrap(),
+            vec![("*".to_string(), "none".to_string())]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_jti_is_accepted_once_per_client() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("s.db").display());
+        let s = Store::connect(&url).await.unwrap();
+        let later = crate::util::now_ms() + 60_000;
+        assert!(s.remember_jti("a", "j1", later).await.unwrap());
+        assert!(!s.remember_jti("a", "j1", later).await.unwrap());
+        assert!(s.remember_jti("b", "j1", later).await.unwrap());
+    }
+}
