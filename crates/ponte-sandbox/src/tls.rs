@@ -19,6 +19,8 @@ use rustls::{RootCertStore, ServerConfig};
 use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
 
+const HANDSHAKE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// The TLS client certificate (leaf, DER) of the connection a request came on. Only the
 /// mTLS listener inserts it, so its presence means rustls verified the chain.
 #[derive(Clone, Debug)]
@@ -88,10 +90,15 @@ pub async fn serve_mtls(
         let acceptor = acceptor.clone();
         let router = router.clone();
         tokio::spawn(async move {
-            let tls = match acceptor.accept(tcp).await {
-                Ok(t) => t,
-                Err(e) => {
+            // A client that never finishes its handshake must not hold a task forever.
+            let tls = match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {
+                Ok(Ok(t)) => t,
+                Ok(Err(e)) => {
                     tracing::debug!(error = %e, "mtls handshake failed");
+                    return;
+                }
+                Err(_) => {
+                    tracing::debug!("mtls handshake timed out");
                     return;
                 }
             };
