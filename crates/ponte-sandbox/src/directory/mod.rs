@@ -31,7 +31,8 @@ pub use provision::{
     provision_sandbox_software, Provisioned, DIRECTORY_CA_FILE, ENCRYPTION_KEY_FILE,
     SIGNING_KEY_FILE as SOFTWARE_SIGNING_KEY_FILE, TRANSPORT_CERT_FILE, TRANSPORT_KEY_FILE,
 };
-pub use routes::{router, ClientCertificate};
+pub use crate::tls::ClientCertificate;
+pub use routes::router;
 pub use software::Software;
 pub use subject::{read_certificate, read_certificate_pem, CertificateSubject};
 
@@ -41,8 +42,8 @@ use keys::SigningKey;
 pub const SIGNING_KEY_FILE: &str = "directory.key";
 pub const SOFTWARES_FILE: &str = "softwares.json";
 
-/// What a bank needs to trust the directory's SSAs: the issuer they carry and the
-/// directory's public keys.
+/// What a bank needs to trust the directory's SSAs: PS256 JWTs with `iss` =
+/// `issuer`, signed by a key of `jwks` (a JWK Set).
 #[derive(Clone, Debug, PartialEq)]
 pub struct DirectoryTrust {
     pub issuer: String,

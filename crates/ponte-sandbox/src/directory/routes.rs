@@ -12,12 +12,7 @@ use axum::{Json, Router};
 use serde_json::json;
 
 use super::{read_certificate, Directory};
-
-/// The client certificate (leaf, DER) the mTLS listener verified for this connection,
-/// inserted as a request extension. Requests that came in without TLS client
-/// authentication have none.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ClientCertificate(pub Vec<u8>);
+use crate::tls::ClientCertificate;
 
 /// The directory's routes, state applied, to be nested at `{base_url}/directory`.
 pub fn router(directory: Arc<Directory>) -> Router {
