@@ -150,25 +150,6 @@ impl AppState {
     }
 }
 
-/// The subject fields of an OFB transport certificate: (organizationIdentifier, UID).
-pub fn certificate_subject(der: &[u8]) -> Result<(Option<String>, Option<String>), String> {
-    use x509_parser::prelude::*;
-    let (_, cert) = X509Certificate::from_der(der)
-        .map_err(|_| "the client certificate cannot be parsed".to_string())?;
-    let field = |oid: &[u64]| -> Option<String> {
-        let oid = x509_parser::der_parser::oid::Oid::from(oid).ok()?;
-        cert.subject()
-            .iter_by_oid(&oid)
-            .next()
-            .and_then(|a| a.as_str().ok())
-            .map(str::to_string)
-    };
-    Ok((
-        field(&[2, 5, 4, 97]),
-        field(&[0, 9, 2342, 19200300, 100, 1, 1]),
-    ))
-}
-
 /// Checks the request's certificate against the client's rule; the error says why.
 pub fn check_certificate(rule: &CertificateRule, der: &[u8]) -> Result<(), String> {
     match rule {
@@ -177,18 +158,18 @@ pub fn check_certificate(rule: &CertificateRule, der: &[u8]) -> Result<(), Strin
             org_id,
             software_id,
         } => {
-            let (org, uid) = certificate_subject(der)?;
-            let want_org = format!("OFBBR-{org_id}");
-            if org.as_deref() != Some(want_org.as_str()) {
+            let subject = crate::directory::read_certificate(der)
+                .map_err(|e| format!("the client certificate: {e}"))?;
+            if subject.org_id != *org_id {
                 return Err(format!(
-                    "the client certificate's organizationIdentifier is {:?}, expected {want_org:?}",
-                    org.unwrap_or_default()
+                    "the client certificate's organizationIdentifier names organisation {:?}, expected {org_id:?}",
+                    subject.org_id
                 ));
             }
-            if uid.as_deref() != Some(software_id.as_str()) {
+            if subject.software_id != *software_id {
                 return Err(format!(
                     "the client certificate's UID is {:?}, expected the software id {software_id:?}",
-                    uid.unwrap_or_default()
+                    subject.software_id
                 ));
             }
             Ok(())

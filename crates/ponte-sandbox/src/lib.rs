@@ -46,8 +46,8 @@ use axum::routing::{get, post};
 use axum::Router;
 
 pub use catalogue::{banks, BankInfo};
+pub use clients::{CertificateRule, ClientJwks, FapiClient, SandboxClient};
 pub use directory::{Directory, DirectoryTrust};
-pub use clients::{certificate_subject, CertificateRule, ClientJwks, FapiClient, SandboxClient};
 pub use portals::catalogue::{portals, PortalInfo, PortalKind};
 pub use portals::document_pdf;
 pub use tls::{serve_mtls, ClientCertificate, MtlsServerConfig};

@@ -24,6 +24,7 @@ use std::sync::Mutex;
 use serde_json::{json, Value};
 use time::OffsetDateTime;
 
+pub use crate::tls::ClientCertificate;
 pub use keys::rsa_thumbprint;
 pub use participants::{bank_cnpj, bank_org_id};
 pub use pki::{Issued, TestCa, BUSINESS_CATEGORY, CA_CERT_FILE, CA_KEY_FILE, ORG_ID_PREFIX};
@@ -31,7 +32,6 @@ pub use provision::{
     provision_sandbox_software, Provisioned, DIRECTORY_CA_FILE, ENCRYPTION_KEY_FILE,
     SIGNING_KEY_FILE as SOFTWARE_SIGNING_KEY_FILE, TRANSPORT_CERT_FILE, TRANSPORT_KEY_FILE,
 };
-pub use crate::tls::ClientCertificate;
 pub use routes::router;
 pub use software::Software;
 pub use subject::{read_certificate, read_certificate_pem, CertificateSubject};
