@@ -48,13 +48,7 @@ async fn portals() -> Portals {
 
 fn endpoint(p: &Portals, code: &str) -> OpenFinanceEndpoint {
     let base = format!("{}/portals/{code}", p.base);
-    OpenFinanceEndpoint {
-        issuer: base.clone(),
-        api_base: base,
-        client_id: "ponte".into(),
-        client_secret: "s3cret".into(),
-        redirect_uri: REDIRECT.into(),
-    }
+    OpenFinanceEndpoint::legacy(base.clone(), base, "ponte", "s3cret", REDIRECT)
 }
 
 /// (action, txn) of the page's `<form data-step="{step}">`.

@@ -44,13 +44,7 @@ async fn bank() -> Bank {
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     let issuer = format!("{base}/{BANK}");
     Bank {
-        ep: OpenFinanceEndpoint {
-            issuer: issuer.clone(),
-            api_base: issuer,
-            client_id: "ponte".into(),
-            client_secret: "s3cret".into(),
-            redirect_uri: REDIRECT.into(),
-        },
+        ep: OpenFinanceEndpoint::legacy(issuer.clone(), issuer, "ponte", "s3cret", REDIRECT),
         http: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()

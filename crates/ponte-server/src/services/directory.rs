@@ -42,13 +42,13 @@ impl Institution {
             business_type: entry.business_type,
             available_resources: entry.products,
             kind: entry.kind,
-            endpoint: OpenFinanceEndpoint {
-                issuer: entry.base_url,
-                api_base: entry.api_base,
-                client_id: entry.client_id,
-                client_secret: entry.client_secret.expose().to_string(),
-                redirect_uri: redirect_uri.to_string(),
-            },
+            endpoint: OpenFinanceEndpoint::legacy(
+                entry.base_url,
+                entry.api_base,
+                entry.client_id,
+                entry.client_secret.expose(),
+                redirect_uri,
+            ),
         }
     }
 }
