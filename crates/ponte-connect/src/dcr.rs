@@ -217,3 +217,81 @@ impl OpenFinanceClient {
         Err(error_of(resp).await)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ssa(claims: Value) -> String {
+        let b = |v: &Value| URL_SAFE_NO_PAD.encode(serde_json::to_vec(v).unwrap());
+        format!("{}.{}.sig", b(&json!({"alg": "PS256"})), b(&claims))
+    }
+
+    fn statement() -> String {
+        ssa(json!({
+            "software_jwks_uri": "https://keystore.example/org/sw/application.jwks",
+            "software_redirect_uris": ["https://ponte.example/cb", "https://ponte.example/cb2"],
+        }))
+    }
+
+    #[test]
+    fn registration_names_the_ssa_jwks_uri_never_a_jwks_and_the_profile_values() {
+        let meta = ClientMetadata {
+            redirect_uris: vec!["https://ponte.example/cb".into()],
+            encrypt_id_token: true,
+        };
+        let body = registration_body(&statement(), &meta).unwrap();
+        assert_eq!(
+            body["jwks_uri"],
+            "https://keystore.example/org/sw/application.jwks"
+        );
+        assert!(body.get("jwks").is_none());
+        assert_eq!(body["software_statement"], statement());
+        assert_eq!(body["redirect_uris"], json!(["https://ponte.example/cb"]));
+        assert_eq!(body["token_endpoint_auth_method"], "private_key_jwt");
+        assert_eq!(body["token_endpoint_auth_signing_alg"], "PS256");
+        assert_eq!(body["response_types"], json!(["code id_token"]));
+        let grants = body["grant_types"].as_array().unwrap();
+        for g in [
+            "authorization_code",
+            "implicit",
+            "refresh_token",
+            "client_credentials",
+        ] {
+            assert!(grants.contains(&json!(g)), "{g}");
+        }
+        assert_eq!(body["id_token_encrypted_response_alg"], "RSA-OAEP");
+        assert_eq!(body["id_token_encrypted_response_enc"], "A256GCM");
+        assert_eq!(body["tls_client_certificate_bound_access_tokens"], true);
+    }
+
+    #[test]
+    fn redirect_uris_default_to_the_ssa_and_must_stay_within_it() {
+        let all = registration_body(&statement(), &ClientMetadata::default()).unwrap();
+        assert_eq!(all["redirect_uris"].as_array().unwrap().len(), 2);
+        assert!(all.get("id_token_encrypted_response_alg").is_none());
+        let stray = ClientMetadata {
+            redirect_uris: vec!["https://evil.example/cb".into()],
+            ..Default::default()
+        };
+        assert!(registration_body(&statement(), &stray).is_err());
+    }
+
+    #[test]
+    fn a_registration_answer_keeps_the_newest_token_and_hides_it_from_debug() {
+        let first = registration_of(
+            json!({"client_id": "c1", "registration_client_uri": "https://b/register/c1",
+                   "registration_access_token": "rat-1"}),
+            None,
+        )
+        .unwrap();
+        assert!(!format!("{first:?}").contains("rat-1"));
+        assert!(first.metadata.get("registration_access_token").is_none());
+        let rotated =
+            registration_of(json!({"registration_access_token": "rat-2"}), Some(&first)).unwrap();
+        assert_eq!(rotated.registration_access_token.expose(), "rat-2");
+        assert_eq!(rotated.client_id, "c1");
+        let kept = registration_of(json!({"client_id": "c1"}), Some(&rotated)).unwrap();
+        assert_eq!(kept.registration_access_token.expose(), "rat-2");
+    }
+}

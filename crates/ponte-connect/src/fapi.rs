@@ -105,6 +105,24 @@ pub fn request_object_claims(r: &AuthorisationRequest<'_>, now: i64) -> Value {
     claims
 }
 
+/// The token answer's `scope`: absent is accepted (the request was
+/// integrity-protected, FAPI 1.0 Part 1 §5.2.2-14, granted as asked); present,
+/// it must hold `openid` and the consent's scope.
+pub fn check_scope(scope: Option<&str>, bank_consent_id: &str) -> Result<(), CheckFailed> {
+    let Some(scope) = scope else {
+        return Ok(());
+    };
+    let granted: Vec<&str> = scope.split_whitespace().collect();
+    let consent = format!("consent:{bank_consent_id}");
+    if granted.contains(&"openid") && granted.contains(&consent.as_str()) {
+        return Ok(());
+    }
+    Err(CheckFailed::new(
+        "token.scope",
+        &format!("scope {scope:?} lacks openid or {consent}"),
+    ))
+}
+
 fn profile(ep: &OpenFinanceEndpoint) -> Result<&FapiProfile, ConnectError> {
     ep.profile().ok_or_else(|| {
         ConnectError::Protocol("the institution is not configured for the FAPI profile".into())
@@ -311,16 +329,7 @@ impl OpenFinanceClient {
         };
         back.check(&back_claims)?;
         let scope = t.scope.clone();
-        if let Some(scope) = &scope {
-            let granted: Vec<&str> = scope.split_whitespace().collect();
-            let consent = format!("consent:{}", pending.bank_consent_id);
-            if !granted.contains(&"openid") || !granted.contains(&consent.as_str()) {
-                return Err(fail(
-                    "token.scope",
-                    &format!("scope {scope:?} lacks openid or {consent}"),
-                ));
-            }
-        }
+        check_scope(scope.as_deref(), pending.bank_consent_id)?;
         let acr = front_claims["acr"].as_str().map(str::to_string);
         Ok(Completed {
             tokens: tokens(t, None, now_ms),
@@ -345,17 +354,7 @@ impl OpenFinanceClient {
             e.check = e.check.replacen("id_token", source, 1);
             ConnectError::Check(e)
         };
-        let jws = if raw.split('.').count() == 5 {
-            let key = p.decryption.as_ref().ok_or_else(|| {
-                renamed(CheckFailed::new(
-                    "id_token.jwe",
-                    "encrypted, and no decryption key is configured",
-                ))
-            })?;
-            key.decrypt(raw).map_err(renamed)?
-        } else {
-            raw.to_string()
-        };
+        let jws = jose::open_id_token(raw, p.decryption.as_ref()).map_err(renamed)?;
         let header = jose::jws_header(&jws).map_err(renamed)?;
         let kid = header["kid"].as_str();
         let jwks = self.bank_jwks(ep, d, kid).await?;
@@ -444,3 +443,7 @@ impl OpenFinanceClient {
         json_of(resp).await
     }
 }
+
+#[cfg(test)]
+#[path = "fapi_tests.rs"]
+mod tests;

@@ -146,3 +146,7 @@ impl Expected<'_> {
         Ok(sub.to_string())
     }
 }
+
+#[cfg(test)]
+#[path = "id_token_tests.rs"]
+mod tests;

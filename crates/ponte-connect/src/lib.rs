@@ -14,6 +14,8 @@ pub mod open_finance;
 pub mod products;
 pub mod security;
 pub mod session;
+#[cfg(test)]
+pub(crate) mod testkit;
 
 pub use bounds::Timeouts;
 pub use dcr::{ClientMetadata, Registration};

@@ -216,3 +216,101 @@ fn http_client(s: &FapiSettings, timeouts: Timeouts) -> Result<reqwest::Client, 
         )
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testkit::{CLIENT_ENC, CLIENT_SIG, TRANSPORT_CERT, TRANSPORT_KEY};
+
+    fn settings() -> FapiSettings {
+        FapiSettings {
+            signing_key_pem: CLIENT_SIG.into(),
+            signing_kid: "sig-1".into(),
+            transport_cert_pem: TRANSPORT_CERT.into(),
+            transport_key_pem: TRANSPORT_KEY.into(),
+            trust_anchors_pem: Some(TRANSPORT_CERT.into()),
+            id_token_decryption_key_pem: Some(CLIENT_ENC.into()),
+            ..Default::default()
+        }
+    }
+
+    fn field_of(s: FapiSettings) -> &'static str {
+        FapiProfile::build(&s).expect_err("must not build").field
+    }
+
+    #[test]
+    fn a_complete_profile_builds_with_private_key_jwt_and_both_loa() {
+        let p = FapiProfile::build(&settings()).unwrap();
+        assert!(matches!(p.auth, ClientAuth::PrivateKeyJwt(_)));
+        assert_eq!(p.acr_values, default_acr_values());
+        // Debug shows neither key.
+        let shown = format!("{p:?}");
+        assert!(!shown.contains("PRIVATE KEY") && shown.contains("<hidden>"));
+        let basic = FapiSettings {
+            client_secret: Some((Secret::new("s3cret"), SecretStyle::Basic)),
+            ..settings()
+        };
+        let p = FapiProfile::build(&basic).unwrap();
+        assert!(matches!(p.auth, ClientAuth::ClientSecretBasic(_)));
+        assert!(!format!("{p:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn each_bad_value_is_named_by_its_field() {
+        let not_pem = "-----BEGIN NONSENSE-----\nAAAA\n-----END NONSENSE-----\n";
+        let cases = [
+            (
+                FapiSettings {
+                    signing_key_pem: not_pem.into(),
+                    ..settings()
+                },
+                "signing_key",
+            ),
+            (
+                FapiSettings {
+                    signing_kid: " ".into(),
+                    ..settings()
+                },
+                "signing_kid",
+            ),
+            (
+                FapiSettings {
+                    transport_cert_pem: not_pem.into(),
+                    ..settings()
+                },
+                "transport_cert",
+            ),
+            (
+                FapiSettings {
+                    transport_key_pem: not_pem.into(),
+                    ..settings()
+                },
+                "transport_key",
+            ),
+            (
+                FapiSettings {
+                    trust_anchors_pem: Some(not_pem.into()),
+                    ..settings()
+                },
+                "trust_anchors",
+            ),
+            (
+                FapiSettings {
+                    id_token_decryption_key_pem: Some(TRANSPORT_CERT.into()),
+                    ..settings()
+                },
+                "id_token_decryption_key",
+            ),
+            (
+                FapiSettings {
+                    acr_values: vec![String::new()],
+                    ..settings()
+                },
+                "acr_values",
+            ),
+        ];
+        for (s, field) in cases {
+            assert_eq!(field_of(s), field);
+        }
+    }
+}
