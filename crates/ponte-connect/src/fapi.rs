@@ -136,14 +136,18 @@ pub(crate) async fn push_signed(
     ep: &OpenFinanceEndpoint,
     d: &Discovery,
     bank_consent_id: String,
+    permissions: Option<Vec<String>>,
     recipient_name: Option<&str>,
 ) -> Result<StartedAuthorisation, ConnectError> {
     let p = profile(ep)?;
-    // The scopes follow the consent's permissions: read them, since a
-    // re-authorisation does not carry them.
-    let granted = client.granted(ep, &bank_consent_id).await?;
+    // The scopes follow the consent's permissions: a re-authorisation reads
+    // them from the institution.
+    let permissions = match permissions {
+        Some(p) => p,
+        None => client.granted(ep, &bank_consent_id).await?.permissions,
+    };
     let mut scope = format!("openid consent:{bank_consent_id}");
-    for s in product_scopes(&granted.permissions) {
+    for s in product_scopes(&permissions) {
         scope.push(' ');
         scope.push_str(s);
     }

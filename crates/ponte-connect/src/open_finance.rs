@@ -378,7 +378,13 @@ impl OpenFinanceClient {
             })?
             .to_string();
 
-        self.push_authorisation(ep, &d, bank_consent_id, recipient_name)
+        // What the institution kept of the permissions asked (it may drop some).
+        let kept: Option<Vec<String>> = created["data"]["permissions"].as_array().map(|list| {
+            list.iter()
+                .filter_map(|p| p.as_str().map(str::to_string))
+                .collect()
+        });
+        self.push_authorisation(ep, &d, bank_consent_id, kept, recipient_name)
             .await
     }
 
@@ -392,7 +398,7 @@ impl OpenFinanceClient {
         recipient_name: Option<&str>,
     ) -> Result<StartedAuthorisation, ConnectError> {
         let d = self.discover(ep).await?;
-        self.push_authorisation(ep, &d, bank_consent_id.to_string(), recipient_name)
+        self.push_authorisation(ep, &d, bank_consent_id.to_string(), None, recipient_name)
             .await
     }
 
@@ -401,10 +407,13 @@ impl OpenFinanceClient {
         ep: &OpenFinanceEndpoint,
         d: &Discovery,
         bank_consent_id: String,
+        permissions: Option<Vec<String>>,
         recipient_name: Option<&str>,
     ) -> Result<StartedAuthorisation, ConnectError> {
         if ep.profile().is_some() {
-            return crate::fapi::push_signed(self, ep, d, bank_consent_id, recipient_name).await;
+            let s =
+                crate::fapi::push_signed(self, ep, d, bank_consent_id, permissions, recipient_name);
+            return s.await;
         }
         let state = random_token();
         let pkce_verifier = random_token();
