@@ -39,6 +39,7 @@ async fn bearer(st: &AppState, bank: &BankInfo, headers: &HeaderMap) -> Result<T
         .await
         .map_err(OfbError::internal)?
         .ok_or_else(|| OfbError::unauthorized("access token is invalid, expired or revoked"))?;
+    crate::fapi::check_binding(&token)?;
     if token.consent_id.is_some() || !token.scope.split_whitespace().any(|s| s == "consents") {
         return Err(OfbError::forbidden(
             "the consents API needs a client_credentials token with scope consents",
@@ -57,7 +58,10 @@ pub(crate) fn json_response(status: StatusCode, body: &Value) -> Response {
 }
 
 fn self_link(st: &AppState, bank: &BankInfo, id: &str) -> String {
-    format!("{}/open-banking/consents/v3/consents/{id}", st.issuer(bank))
+    format!(
+        "{}/open-banking/consents/v3/consents/{id}",
+        st.mtls_base(bank)
+    )
 }
 
 /// ResponseConsent / ResponseConsentRead.

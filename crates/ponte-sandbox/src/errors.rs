@@ -168,13 +168,35 @@ pub async fn not_found() -> OfbError {
 }
 
 /// Echoes `x-fapi-interaction-id`, minting one when the caller sent none, as OFB requires.
-pub async fn interaction_id(req: Request, next: Next) -> Response {
+/// Under the `interaction_id_mismatch` misbehaviour the consents and data APIs echo
+/// another id instead.
+pub async fn interaction_id(
+    axum::extract::State(st): axum::extract::State<crate::AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
     let id = req
         .headers()
         .get(&INTERACTION_ID)
         .cloned()
         .or_else(|| HeaderValue::from_str(&uuid::Uuid::new_v4().to_string()).ok());
+    let path = req.uri().path().to_string();
     let mut resp = next.run(req).await;
+    let api_bank = path
+        .strip_prefix('/')
+        .and_then(|p| p.split_once("/open-banking/"))
+        .map(|(bank, _)| bank.to_string());
+    let id = match api_bank {
+        Some(bank) if !bank.contains('/') => {
+            let mode = crate::fapi::misbehaviour::mode(&st, &bank).await;
+            if mode.as_deref() == Some("interaction_id_mismatch") {
+                HeaderValue::from_str(&uuid::Uuid::new_v4().to_string()).ok()
+            } else {
+                id
+            }
+        }
+        _ => id,
+    };
     if let Some(id) = id {
         resp.headers_mut().insert(INTERACTION_ID.clone(), id);
     }

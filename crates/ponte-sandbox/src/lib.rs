@@ -19,17 +19,21 @@
 //! 1099-DIV, 1099-B, year-end summaries), a pure function of (portal, user, year).
 
 mod catalogue;
+mod clients;
 mod consents_api;
 mod customer;
 mod data;
 mod documents;
 mod errors;
+mod fapi;
 mod flow;
+pub mod jose;
 mod oauth;
 mod pages;
 mod permissions;
 mod portals;
 mod store;
+pub mod tls;
 mod util;
 
 pub use documents::ScannedArchive;
@@ -41,10 +45,13 @@ use axum::routing::{get, post};
 use axum::Router;
 
 pub use catalogue::{banks, BankInfo};
+pub use clients::{certificate_subject, CertificateRule, ClientJwks, FapiClient, SandboxClient};
 pub use portals::catalogue::{portals, PortalInfo, PortalKind};
 pub use portals::document_pdf;
+pub use tls::{serve_mtls, ClientCertificate, MtlsServerConfig};
 
 /// How the sandbox is mounted and where it keeps its state.
+#[derive(Default)]
 pub struct SandboxConfig {
     /// Absolute URL where `router()` is mounted, no trailing slash, e.g.
     /// "http://127.0.0.1:8080/sandbox/banks". Bank `{code}` lives at "{base_url}/{code}"
@@ -55,24 +62,21 @@ pub struct SandboxConfig {
     pub database_url: String,
     /// OAuth clients allowed to use every bank.
     pub clients: Vec<SandboxClient>,
+    /// Where the same router is also served over mutual TLS ([`tls::serve_mtls`]), e.g.
+    /// "https://127.0.0.1:8443/sandbox/banks". When set, discovery's
+    /// `mtls_endpoint_aliases` and the consents/data API links point there.
+    pub mtls_base_url: Option<String>,
+    /// The directory whose software statements the banks accept at registration.
+    /// Without it, dynamic registration is refused.
+    pub directory: Option<DirectoryTrust>,
 }
 
-/// A registered OAuth client (the same registration is valid at every bank).
-#[derive(Clone)]
-pub struct SandboxClient {
-    pub client_id: String,
-    pub client_secret: String,
-    pub redirect_uris: Vec<String>,
-}
-
-impl std::fmt::Debug for SandboxClient {
-    // The secret must never end up in logs.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SandboxClient")
-            .field("client_id", &self.client_id)
-            .field("redirect_uris", &self.redirect_uris)
-            .finish_non_exhaustive()
-    }
+/// The directory of participants as the banks trust it: SSAs must be PS256 JWTs with
+/// `iss` = `issuer`, signed by a key of `jwks` (a JWK Set).
+#[derive(Clone, Debug)]
+pub struct DirectoryTrust {
+    pub issuer: String,
+    pub jwks: serde_json::Value,
 }
 
 /// Shared by every handler.
@@ -82,8 +86,14 @@ pub(crate) struct AppState {
     /// Path part of `base_url`, used for root-relative form actions so pages keep working
     /// whatever host name the browser used.
     pub base_path: Arc<str>,
+    pub mtls_base_url: Option<Arc<str>>,
+    pub directory: Option<Arc<DirectoryTrust>>,
     pub clients: Arc<Vec<SandboxClient>>,
     pub store: store::Store,
+    /// The banks' ID-token key, loaded (or generated and stored) on first use.
+    pub bank_key: Arc<tokio::sync::OnceCell<Arc<jose::BankKey>>>,
+    pub jwks_cache: clients::JwksCache,
+    pub http: reqwest::Client,
 }
 
 impl AppState {
@@ -95,8 +105,12 @@ impl AppState {
         format!("{}/{}", self.base_path, bank.code)
     }
 
-    pub fn client(&self, client_id: &str) -> Option<&SandboxClient> {
-        self.clients.iter().find(|c| c.client_id == client_id)
+    /// Where the bank's mTLS endpoints and APIs live (its issuer when there is no mTLS).
+    pub fn mtls_base(&self, bank: &BankInfo) -> String {
+        match &self.mtls_base_url {
+            Some(m) => format!("{m}/{}", bank.code),
+            None => self.issuer(bank),
+        }
     }
 }
 
@@ -109,12 +123,32 @@ pub async fn router(config: SandboxConfig) -> anyhow::Result<Router> {
         anyhow::bail!("SandboxConfig.base_url must be http(s), got {base_url:?}");
     }
     let base_path = parsed.path().trim_end_matches('/').to_string();
+    let mtls_base_url = match config.mtls_base_url.as_deref() {
+        Some(m) => {
+            let m = m.trim_end_matches('/');
+            url::Url::parse(m).map_err(|e| {
+                anyhow::anyhow!("SandboxConfig.mtls_base_url {m:?} is not a URL: {e}")
+            })?;
+            Some(Arc::from(m))
+        }
+        None => None,
+    };
+    check_clients(&config.clients)?;
     let store = store::Store::connect(&config.database_url).await?;
+    let http = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(10))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?;
     let state = AppState {
         base_url: base_url.into(),
         base_path: base_path.into(),
+        mtls_base_url,
+        directory: config.directory.map(Arc::new),
         clients: Arc::new(config.clients),
         store,
+        bank_key: Arc::default(),
+        jwks_cache: clients::JwksCache::default(),
+        http,
     };
 
     let portals = portals::router(portals::PortalState {
@@ -134,6 +168,19 @@ pub async fn router(config: SandboxConfig) -> anyhow::Result<Router> {
         .route("/{code}/auth/jwks", get(oauth::jwks))
         .route("/{code}/auth/token", post(oauth::token))
         .route("/{code}/auth/par", post(oauth::par))
+        .route("/{code}/auth/revoke", post(oauth::revoke))
+        .route("/{code}/auth/introspect", post(oauth::introspect))
+        .route("/{code}/register", post(fapi::dcr::register))
+        .route(
+            "/{code}/register/{client_id}",
+            get(fapi::dcr::read)
+                .put(fapi::dcr::update)
+                .delete(fapi::dcr::delete),
+        )
+        .route(
+            "/_test/misbehaviour",
+            get(fapi::misbehaviour::show).post(fapi::misbehaviour::set),
+        )
         .route("/{code}/auth/authorize", get(flow::authorize))
         .route("/{code}/auth/login", post(flow::login))
         .route("/{code}/auth/otp", post(flow::otp))
@@ -154,7 +201,11 @@ pub async fn router(config: SandboxConfig) -> anyhow::Result<Router> {
         )
         .merge(data::routes())
         .fallback(errors::not_found)
-        .layer(axum::middleware::from_fn(errors::interaction_id))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            errors::interaction_id,
+        ))
+        .layer(axum::middleware::from_fn(tls::expose_certificate))
         .with_state(state)
         .nest("/portals", portals);
     Ok(r)
@@ -165,8 +216,10 @@ pub async fn router(config: SandboxConfig) -> anyhow::Result<Router> {
 /// `GET /healthz`. Serve it with [`serve`].
 pub async fn standalone_router(config: SandboxConfig) -> anyhow::Result<Router> {
     for client in &config.clients {
-        if client.client_id.trim().is_empty() || client.client_secret.is_empty() {
-            anyhow::bail!("a client needs a client id and a secret");
+        if client.client_id.trim().is_empty()
+            || (client.client_secret.is_empty() && client.fapi.is_none())
+        {
+            anyhow::bail!("a client needs a client id and a secret (or FAPI registration)");
         }
         for uri in &client.redirect_uris {
             let ok = url::Url::parse(uri)
@@ -182,6 +235,32 @@ pub async fn standalone_router(config: SandboxConfig) -> anyhow::Result<Router> 
             get(|| async { axum::Json(serde_json::json!({"status": "ok"})) }),
         )
         .merge(router(config).await?))
+}
+
+/// Configured clients: FAPI ones carry no secret and a usable key set.
+fn check_clients(clients: &[SandboxClient]) -> anyhow::Result<()> {
+    for c in clients {
+        let Some(f) = &c.fapi else { continue };
+        let id = &c.client_id;
+        if !c.client_secret.is_empty() {
+            anyhow::bail!("client {id:?}: a FAPI client has no client_secret");
+        }
+        if let ClientJwks::Jwks(v) = &f.keys {
+            if !v["keys"].is_array() {
+                anyhow::bail!("client {id:?}: fapi.keys is not a JWK Set (no keys array)");
+            }
+        }
+        match (
+            f.id_token_encrypted_response_alg.as_deref(),
+            f.id_token_encrypted_response_enc.as_deref(),
+        ) {
+            (None, None) | (Some("RSA-OAEP"), Some("A256GCM")) => {}
+            _ => anyhow::bail!(
+                "client {id:?}: id_token_encrypted_response_alg/enc must be RSA-OAEP/A256GCM or both absent"
+            ),
+        }
+    }
+    Ok(())
 }
 
 /// Serves `router` on `listener` until `shutdown` completes.

@@ -66,6 +66,10 @@ impl Params {
         Ok(Params(pairs))
     }
 
+    pub fn from_pairs(pairs: Vec<(String, String)>) -> Self {
+        Params(pairs)
+    }
+
     /// A present, non-empty value.
     pub fn get(&self, key: &str) -> Option<&str> {
         self.0

@@ -252,6 +252,7 @@ pub async fn caller(
         .ok_or_else(|| {
             OfbError::unauthorized("The access token is invalid, expired or revoked.")
         })?;
+    crate::fapi::check_binding(&token)?;
     let consent_id = token
         .consent_id
         .ok_or_else(|| OfbError::unauthorized("This token was not issued for a consent."))?;
@@ -281,7 +282,7 @@ pub async fn caller(
     let seed = generator::seed_of(bank.code, &user.username, &user.cpf);
     Ok(Caller {
         bank,
-        base: format!("{}/open-banking", st.issuer(bank)),
+        base: format!("{}/open-banking", st.mtls_base(bank)),
         profile: Profile::new(seed, &user.username, bank.available_resources),
         cpf: user.cpf,
         cnpj: user.cnpj,

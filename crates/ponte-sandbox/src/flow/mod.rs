@@ -16,6 +16,7 @@ use crate::store::{AuthRequest, Txn};
 use crate::util::{random_token, Params};
 use crate::AppState;
 
+mod hybrid;
 mod respond;
 
 use respond::{html, internal, page_bank, page_err, redirect, PageError, PageFail};
@@ -66,7 +67,9 @@ async fn start(
 ) -> Result<Response, PageError> {
     let p = Params::parse(query.as_bytes()).map_err(|m| page_err(st, bank, "request", m))?;
     let lang = Lang::negotiate(p.get("ui_locales"), accept_language);
-    let client = oauth::public_client(st, &p).map_err(|m| page_err(st, bank, "request", m))?;
+    let client = oauth::public_client(st, bank, &p)
+        .await
+        .map_err(|m| page_err(st, bank, "request", m))?;
     let req = match p.get("request_uri") {
         Some(uri) => st
             .store
@@ -82,7 +85,7 @@ async fn start(
                     "request_uri is invalid, expired or already used",
                 )
             })?,
-        None => oauth::validate_auth_request(st, bank, client, &p)
+        None => oauth::validate_auth_request(st, bank, &client, &p)
             .await
             .map_err(|e| page_err(st, bank, "request", e.description))?,
     };
@@ -351,7 +354,11 @@ pub async fn decision(
         )
         .await
         .map_err(|e| internal(&st, bank, e)));
-    let code = try_page!(oauth::issue_code(&st, bank, &txn.req)
+    let username = txn.username.as_deref().unwrap_or_default();
+    if txn.req.fapi.is_some() {
+        return hybrid::answer(&st, bank, &txn.req, username).await;
+    }
+    let code = try_page!(oauth::issue_code(&st, bank, &txn.req, None)
         .await
         .map_err(|e| internal(&st, bank, e)));
     redirect(&st, bank, &txn.req, &[("code", &code)])

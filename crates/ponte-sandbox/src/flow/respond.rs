@@ -91,23 +91,42 @@ pub fn html(page: String) -> Response {
     ([(header::CACHE_CONTROL, "no-store")], Html(page)).into_response()
 }
 
-/// 303 to the client's redirect_uri with RFC 9207 `iss`.
+/// 303 to the client's redirect_uri with RFC 9207 `iss`: in the query for legacy
+/// requests, in the fragment for FAPI ones (the hybrid `code id_token` response).
 pub fn redirect(
     st: &AppState,
     bank: &'static BankInfo,
     req: &AuthRequest,
     params: &[(&str, &str)],
 ) -> Response {
+    redirect_with_iss(st, bank, req, params, &st.issuer(bank))
+}
+
+pub fn redirect_with_iss(
+    st: &AppState,
+    bank: &'static BankInfo,
+    req: &AuthRequest,
+    params: &[(&str, &str)],
+    iss: &str,
+) -> Response {
     let Ok(mut url) = url::Url::parse(&req.redirect_uri) else {
         return page_err(st, bank, "request", "redirect_uri is not a valid URL").into_response();
     };
-    {
+    if req.fapi.is_some() {
+        let mut f = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in params {
+            f.append_pair(k, v);
+        }
+        f.append_pair("state", &req.state);
+        f.append_pair("iss", iss);
+        url.set_fragment(Some(&f.finish()));
+    } else {
         let mut q = url.query_pairs_mut();
         for (k, v) in params {
             q.append_pair(k, v);
         }
         q.append_pair("state", &req.state);
-        q.append_pair("iss", &st.issuer(bank));
+        q.append_pair("iss", iss);
     }
     (
         StatusCode::SEE_OTHER,

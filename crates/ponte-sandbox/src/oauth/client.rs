@@ -7,16 +7,28 @@ use subtle::ConstantTimeEq;
 
 use crate::catalogue::BankInfo;
 use crate::errors::OAuthError;
+use crate::fapi::Endpoint;
 use crate::store::AuthRequest;
 use crate::util::{sha256_hex, Params};
 use crate::{AppState, SandboxClient};
 
-/// client_secret_basic or client_secret_post (RFC 6749 §2.3.1), never both.
-pub fn authenticate<'a>(
-    st: &'a AppState,
+/// Authenticates the client at `endpoint`: `private_key_jwt` over mTLS for FAPI clients,
+/// client_secret_basic or client_secret_post (RFC 6749 §2.3.1, never both) for legacy ones.
+pub async fn authenticate(
+    st: &AppState,
+    bank: &BankInfo,
     headers: &HeaderMap,
     params: &Params,
-) -> Result<&'a SandboxClient, OAuthError> {
+    endpoint: Endpoint,
+) -> Result<SandboxClient, OAuthError> {
+    if params.get("client_assertion").is_some() || params.get("client_assertion_type").is_some() {
+        if headers.get(header::AUTHORIZATION).is_some() || params.get("client_secret").is_some() {
+            return Err(OAuthError::invalid_request(
+                "use one client authentication method, not a client assertion and a secret",
+            ));
+        }
+        return crate::fapi::authenticate_assertion(st, bank, params, endpoint).await;
+    }
     let (id, secret) = match headers.get(header::AUTHORIZATION) {
         Some(h) => {
             if params.get("client_secret").is_some() {
@@ -55,7 +67,19 @@ pub fn authenticate<'a>(
         }
     };
     let failed = || OAuthError::invalid_client("client authentication failed");
-    let client = st.client(&id).ok_or_else(failed)?;
+    let client = st
+        .find_client(bank.code, &id)
+        .await
+        .map_err(OAuthError::internal)?
+        .ok_or_else(failed)?;
+    if client.is_fapi() {
+        return Err(OAuthError::invalid_client(format!(
+            "client {id:?} must authenticate with private_key_jwt (client_assertion); a client secret is not accepted"
+        )));
+    }
+    if client.client_secret.is_empty() {
+        return Err(failed());
+    }
     // Hash first so the comparison is constant-time regardless of secret lengths.
     let ok = sha256_hex(&client.client_secret)
         .as_bytes()
@@ -75,26 +99,44 @@ fn form_decode(s: &str) -> String {
         .unwrap_or_default()
 }
 
-/// Checks an authorization request (PAR body or plain /authorize query) for `client`.
+/// Checks a legacy client's authorization request (PAR body or plain /authorize query).
 pub async fn validate_auth_request(
     st: &AppState,
     bank: &BankInfo,
     client: &SandboxClient,
     p: &Params,
 ) -> Result<AuthRequest, OAuthError> {
+    if client.is_fapi() {
+        return Err(OAuthError::invalid_request(format!(
+            "client {:?} must push a signed request object to the PAR endpoint and come here with client_id and request_uri only",
+            client.client_id
+        )));
+    }
+    if p.get("request_uri").is_some() {
+        return Err(OAuthError::invalid_request(
+            "request_uri is not allowed here",
+        ));
+    }
+    validate_common(st, bank, client, p, "code").await
+}
+
+/// The checks legacy and FAPI requests share; `p` holds the request's parameters (for
+/// FAPI clients, the verified request object's claims).
+pub async fn validate_common(
+    st: &AppState,
+    bank: &BankInfo,
+    client: &SandboxClient,
+    p: &Params,
+    response_type: &str,
+) -> Result<AuthRequest, OAuthError> {
     fn bad(d: impl Into<String>) -> OAuthError {
         OAuthError::invalid_request(d)
     }
-    if p.get("request_uri").is_some() {
-        return Err(bad("request_uri is not allowed here"));
-    }
-    match p.require("response_type").map_err(bad)? {
-        "code" => {}
-        other => {
-            return Err(bad(format!(
-                "response_type must be \"code\", got {other:?}"
-            )))
-        }
+    let got = p.require("response_type").map_err(bad)?;
+    if got != response_type {
+        return Err(bad(format!(
+            "response_type must be {response_type:?}, got {got:?}"
+        )));
     }
     if p.get("client_id").is_some_and(|c| c != client.client_id) {
         return Err(bad("client_id does not match the authenticated client"));
@@ -148,12 +190,22 @@ pub async fn validate_auth_request(
         nonce: p.get("nonce").map(str::to_string),
         code_challenge: challenge.to_string(),
         consent_id: consent.id,
+        fapi: None,
     })
 }
 
 /// Authorize requests are browser-facing, so their client is identified but not authenticated.
-pub fn public_client<'a>(st: &'a AppState, p: &Params) -> Result<&'a SandboxClient, String> {
+pub async fn public_client(
+    st: &AppState,
+    bank: &BankInfo,
+    p: &Params,
+) -> Result<SandboxClient, String> {
     let id = p.require("client_id")?;
-    st.client(id)
+    st.find_client(bank.code, id)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "sandbox client lookup");
+            "internal error".to_string()
+        })?
         .ok_or_else(|| format!("client_id {id:?} is not registered"))
 }

@@ -6,16 +6,25 @@ use serde_json::json;
 use super::{ACCESS_TTL_S, REFRESH_MAX_MS};
 use crate::catalogue::BankInfo;
 use crate::errors::OAuthError;
+use crate::fapi::{id_token, misbehaviour};
 use crate::store::{counter, NewToken, Redeem};
 use crate::util::{now_ms, pkce_s256, sha256_hex, Params};
 use crate::{AppState, SandboxClient};
 
+/// Who asks at the token endpoint; `cnf` is the certificate thumbprint the tokens are
+/// bound to (FAPI clients).
+pub struct Grant<'a> {
+    pub st: &'a AppState,
+    pub bank: &'a BankInfo,
+    pub client: &'a SandboxClient,
+    pub cnf: Option<&'a str>,
+}
+
 pub async fn client_credentials(
-    st: &AppState,
-    bank: &BankInfo,
-    client: &SandboxClient,
+    g: &Grant<'_>,
     p: &Params,
 ) -> Result<serde_json::Value, OAuthError> {
+    let (st, bank, client) = (g.st, g.bank, g.client);
     let scope = p.get("scope").unwrap_or("consents");
     if scope.split_whitespace().any(|s| s != "consents") {
         return Err(OAuthError::new(
@@ -36,6 +45,8 @@ pub async fn client_credentials(
             redirect_uri: None,
             code_challenge: None,
             ttl_ms: ACCESS_TTL_S * 1000,
+            cnf: g.cnf,
+            extras: None,
         })
         .await
         .map_err(OAuthError::internal)?;
@@ -45,11 +56,10 @@ pub async fn client_credentials(
 }
 
 pub async fn authorization_code(
-    st: &AppState,
-    bank: &BankInfo,
-    client: &SandboxClient,
+    g: &Grant<'_>,
     p: &Params,
 ) -> Result<serde_json::Value, OAuthError> {
+    let (st, bank, client) = (g.st, g.bank, g.client);
     fn bad(d: impl Into<String>) -> OAuthError {
         OAuthError::invalid_request(d)
     }
@@ -62,7 +72,7 @@ pub async fn authorization_code(
         .await
         .map_err(OAuthError::internal)?
     {
-        Redeem::Ok(t) => t,
+        Redeem::Ok(t) => *t,
         Redeem::Unknown => return Err(OAuthError::invalid_grant("code is invalid or expired")),
         Redeem::Replayed => {
             st.store
@@ -91,23 +101,39 @@ pub async fn authorization_code(
             "code_verifier does not match the code_challenge",
         ));
     }
-    issue_pair(
-        st,
-        bank,
-        client,
+    let mut pair = issue_pair(
+        g,
         &grant.scope,
         grant.consent_id.as_deref(),
         Some(&sha256_hex(code)),
     )
-    .await
+    .await?;
+    // FAPI requests (`code id_token`) get an ID token here too, repeating the
+    // front-channel one's subject.
+    if let Some(x) = &grant.extras {
+        let who = id_token::Subject {
+            sub: x["sub"].as_str().unwrap_or_default(),
+            nonce: x["nonce"].as_str().unwrap_or_default(),
+            acr: x["acr"].as_str().unwrap_or_default(),
+            auth_time: x["auth_time"].as_i64().unwrap_or_default(),
+        };
+        let mode = misbehaviour::mode(st, bank.code).await;
+        let token = id_token::token_endpoint(st, bank, client, &who, mode.as_deref())
+            .await
+            .map_err(OAuthError::internal)?;
+        pair["id_token"] = json!(token);
+        if mode.as_deref() == Some("token_response_without_scope") {
+            if let Some(o) = pair.as_object_mut() {
+                o.remove("scope");
+                o.remove("expires_in");
+            }
+        }
+    }
+    Ok(pair)
 }
 
-pub async fn refresh(
-    st: &AppState,
-    bank: &BankInfo,
-    client: &SandboxClient,
-    p: &Params,
-) -> Result<serde_json::Value, OAuthError> {
+pub async fn refresh(g: &Grant<'_>, p: &Params) -> Result<serde_json::Value, OAuthError> {
+    let (st, bank, client) = (g.st, g.bank, g.client);
     let rt = p
         .require("refresh_token")
         .map_err(OAuthError::invalid_request)?;
@@ -117,7 +143,7 @@ pub async fn refresh(
         .await
         .map_err(OAuthError::internal)?
     {
-        Redeem::Ok(t) => t,
+        Redeem::Ok(t) => *t,
         Redeem::Unknown | Redeem::Replayed => {
             return Err(OAuthError::invalid_grant(
                 "refresh_token is invalid, expired or revoked",
@@ -130,9 +156,7 @@ pub async fn refresh(
         ));
     }
     let pair = issue_pair(
-        st,
-        bank,
-        client,
+        g,
         &grant.scope,
         grant.consent_id.as_deref(),
         grant.code_hash.as_deref(),
@@ -150,13 +174,12 @@ pub async fn refresh(
 /// Access + refresh token for an AUTHORISED consent; `code_hash` keeps the lineage so a
 /// replayed code can revoke every descendant.
 async fn issue_pair(
-    st: &AppState,
-    bank: &BankInfo,
-    client: &SandboxClient,
+    g: &Grant<'_>,
     scope: &str,
     consent_id: Option<&str>,
     code_hash: Option<&str>,
 ) -> Result<serde_json::Value, OAuthError> {
+    let (st, bank, client) = (g.st, g.bank, g.client);
     let consent_id =
         consent_id.ok_or_else(|| OAuthError::invalid_grant("grant is not bound to a consent"))?;
     let consent = st
@@ -180,6 +203,8 @@ async fn issue_pair(
         redirect_uri: None,
         code_challenge: None,
         ttl_ms,
+        cnf: g.cnf,
+        extras: None,
     };
     let access = st
         .store

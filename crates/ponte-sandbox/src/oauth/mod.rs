@@ -2,9 +2,11 @@
 
 mod client;
 mod grants;
+mod introspect;
 
 use client::authenticate;
-pub use client::{public_client, validate_auth_request};
+pub use client::{public_client, validate_auth_request, validate_common};
+pub use introspect::{introspect, revoke};
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -15,6 +17,7 @@ use serde_json::json;
 
 use crate::catalogue::{self, BankInfo};
 use crate::errors::{OAuthError, OfbError};
+use crate::fapi::{self, id_token, request_object, Endpoint};
 use crate::store::{AuthRequest, NewToken};
 use crate::util::{random_token, Params};
 use crate::AppState;
@@ -28,21 +31,43 @@ pub async fn discovery(
     State(st): State<AppState>,
     Path(code): Path<String>,
 ) -> Result<Response, OfbError> {
-    let bank = catalogue::find(&code)?;
+    let bank = catalogue::find(code.as_str())?;
     let iss = st.issuer(bank);
+    let mtls = st.mtls_base(bank);
+    // docs/fapi-br.md's list. Legacy secret clients are still accepted because they are
+    // configured, but nothing here invites them.
     let body = json!({
         "issuer": iss,
         "authorization_endpoint": format!("{iss}/auth/authorize"),
         "token_endpoint": format!("{iss}/auth/token"),
         "pushed_authorization_request_endpoint": format!("{iss}/auth/par"),
+        "registration_endpoint": format!("{iss}/register"),
+        "revocation_endpoint": format!("{iss}/auth/revoke"),
+        "introspection_endpoint": format!("{iss}/auth/introspect"),
         "jwks_uri": format!("{iss}/auth/jwks"),
-        "response_types_supported": ["code"],
-        "response_modes_supported": ["query"],
-        "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
-        "code_challenge_methods_supported": ["S256"],
-        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+        "mtls_endpoint_aliases": {
+            "token_endpoint": format!("{mtls}/auth/token"),
+            "pushed_authorization_request_endpoint": format!("{mtls}/auth/par"),
+            "registration_endpoint": format!("{mtls}/register"),
+            "revocation_endpoint": format!("{mtls}/auth/revoke"),
+            "introspection_endpoint": format!("{mtls}/auth/introspect"),
+        },
+        "require_pushed_authorization_requests": true,
+        "token_endpoint_auth_methods_supported": ["private_key_jwt"],
+        "token_endpoint_auth_signing_alg_values_supported": ["PS256"],
+        "revocation_endpoint_auth_methods_supported": ["private_key_jwt"],
+        "introspection_endpoint_auth_methods_supported": ["private_key_jwt"],
+        "request_object_signing_alg_values_supported": ["PS256"],
+        "id_token_signing_alg_values_supported": ["PS256"],
+        "id_token_encryption_alg_values_supported": ["RSA-OAEP"],
+        "id_token_encryption_enc_values_supported": ["A256GCM"],
+        "response_types_supported": ["code id_token"],
+        "response_modes_supported": ["fragment"],
+        "tls_client_certificate_bound_access_tokens": true,
         "authorization_response_iss_parameter_supported": true,
-        "require_pushed_authorization_requests": false,
+        "acr_values_supported": [request_object::ACR_LOA2, request_object::ACR_LOA3],
+        "code_challenge_methods_supported": ["S256"],
+        "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
         "scopes_supported": [
             "openid", "consents", "consent", "resources", "customers", "accounts",
             "credit-cards-accounts", "loans", "financings", "invoice-financings",
@@ -50,15 +75,24 @@ pub async fn discovery(
             "funds", "variable-incomes", "treasure-titles"
         ],
         "subject_types_supported": ["public"],
-        "claims_parameter_supported": false,
+        "claims_parameter_supported": true,
+        "claims_supported": ["sub", "acr", "auth_time", "nonce"],
     });
     Ok(([(header::CACHE_CONTROL, "public, max-age=300")], Json(body)).into_response())
 }
 
-/// The sandbox issues opaque tokens and no ID tokens, so it publishes an empty key set.
-pub async fn jwks(Path(code): Path<String>) -> Result<Response, OfbError> {
+/// The banks' ID-token key (one key, shared by every bank of this sandbox).
+pub async fn jwks(
+    State(st): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Response, OfbError> {
     catalogue::find(&code)?;
-    Ok(Json(json!({"keys": []})).into_response())
+    let key = id_token::bank_key(&st).await.map_err(OfbError::internal)?;
+    Ok((
+        [(header::CACHE_CONTROL, "public, max-age=300")],
+        Json(json!({"keys": [key.public_jwk()]})),
+    )
+        .into_response())
 }
 
 fn bank_for_oauth(code: &str) -> Result<&'static BankInfo, OAuthError> {
@@ -83,8 +117,12 @@ pub async fn par(
 ) -> Result<Response, OAuthError> {
     let bank = bank_for_oauth(&code)?;
     let p = Params::parse(&body).map_err(OAuthError::invalid_request)?;
-    let client = authenticate(&st, &headers, &p)?;
-    let req = validate_auth_request(&st, bank, client, &p).await?;
+    let client = authenticate(&st, bank, &headers, &p, Endpoint::Par).await?;
+    let req = if client.is_fapi() {
+        request_object::validate(&st, bank, &client, &p).await?
+    } else {
+        validate_auth_request(&st, bank, &client, &p).await?
+    };
     // Accepted only here, where the client is authenticated: a plain
     // authorize URL anyone can craft must not rename a consent's recipient.
     if let Some(name) = p
@@ -111,10 +149,12 @@ pub async fn par(
 }
 
 /// Mints an authorization code for an approved transaction.
+/// `extras` (FAPI requests) is what the token endpoint's ID token will repeat.
 pub async fn issue_code(
     st: &AppState,
     bank: &BankInfo,
     req: &AuthRequest,
+    extras: Option<&serde_json::Value>,
 ) -> Result<String, sqlx::Error> {
     st.store
         .issue(NewToken {
@@ -127,6 +167,8 @@ pub async fn issue_code(
             redirect_uri: Some(&req.redirect_uri),
             code_challenge: Some(&req.code_challenge),
             ttl_ms: CODE_TTL_MS,
+            cnf: None,
+            extras,
         })
         .await
 }
@@ -139,14 +181,22 @@ pub async fn token(
 ) -> Result<Response, OAuthError> {
     let bank = bank_for_oauth(&code)?;
     let p = Params::parse(&body).map_err(OAuthError::invalid_request)?;
-    let client = authenticate(&st, &headers, &p)?;
+    let client = authenticate(&st, bank, &headers, &p, Endpoint::Token).await?;
+    // Tokens of FAPI clients are bound to the certificate they were requested with.
+    let cnf = fapi::client_certificate(&client).map_err(OAuthError::invalid_client)?;
+    let g = grants::Grant {
+        st: &st,
+        bank,
+        client: &client,
+        cnf: cnf.as_deref(),
+    };
     let grant = p
         .require("grant_type")
         .map_err(OAuthError::invalid_request)?;
     let body = match grant {
-        "client_credentials" => grants::client_credentials(&st, bank, client, &p).await?,
-        "authorization_code" => grants::authorization_code(&st, bank, client, &p).await?,
-        "refresh_token" => grants::refresh(&st, bank, client, &p).await?,
+        "client_credentials" => grants::client_credentials(&g, &p).await?,
+        "authorization_code" => grants::authorization_code(&g, &p).await?,
+        "refresh_token" => grants::refresh(&g, &p).await?,
         other => {
             return Err(OAuthError::new(
                 StatusCode::BAD_REQUEST,

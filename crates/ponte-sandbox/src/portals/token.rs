@@ -54,6 +54,8 @@ pub async fn token(
         .clients
         .iter()
         .find(|c| c.client_id == client_id)
+        // FAPI clients have no secret: an empty one must not match.
+        .filter(|c| c.fapi.is_none() && !c.client_secret.is_empty())
         .filter(|c| {
             c.client_secret
                 .as_bytes()

@@ -34,6 +34,10 @@ impl Store {
         .bind(now_ms() + ttl_ms)
         .execute(&self.pool)
         .await?;
+        if let Some(f) = &req.fapi {
+            let extras = serde_json::to_value(f).unwrap_or_default();
+            self.put_auth_extras(&sha256_hex(handle), &extras).await?;
+        }
         Ok(())
     }
 
@@ -72,6 +76,13 @@ impl Store {
         .bind(bank)
         .fetch_optional(&self.pool)
         .await?;
+        let fapi = match row {
+            Some(_) => self
+                .auth_extras(hash)
+                .await?
+                .and_then(|v| serde_json::from_value(v).ok()),
+            None => None,
+        };
         row.map(|r| {
             Ok(Txn {
                 req: AuthRequest {
@@ -81,6 +92,7 @@ impl Store {
                     nonce: r.try_get("nonce")?,
                     code_challenge: r.try_get("code_challenge")?,
                     consent_id: r.try_get("consent_id")?,
+                    fapi,
                 },
                 step: r.try_get("step")?,
                 username: r.try_get("username")?,
@@ -152,6 +164,8 @@ impl Store {
         .bind(now_ms() + t.ttl_ms)
         .execute(&self.pool)
         .await?;
+        self.put_token_extras(&sha256_hex(&secret), t.cnf, t.extras)
+            .await?;
         Ok(secret)
     }
 
@@ -173,7 +187,11 @@ impl Store {
         .bind(kind)
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|r| token_from_row(&r)).transpose()
+        let Some(mut t) = row.map(|r| token_from_row(&r)).transpose()? else {
+            return Ok(None);
+        };
+        (t.cnf, t.extras) = self.token_extras(hash).await?;
+        Ok(Some(t))
     }
 
     /// Single-use redemption of an authorization code or refresh token: the first caller
@@ -193,7 +211,7 @@ impl Store {
         .execute(&self.pool)
         .await?;
         if r.rows_affected() == 1 {
-            Ok(Redeem::Ok(t))
+            Ok(Redeem::Ok(Box::new(t)))
         } else {
             Ok(Redeem::Replayed)
         }

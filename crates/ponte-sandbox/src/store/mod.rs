@@ -11,9 +11,11 @@ use sqlx::{AnyPool, Executor, Row};
 
 mod auth;
 mod data;
+mod fapi;
 mod recipients;
 
 pub use data::counter;
+pub use fapi::StoredClient;
 
 use crate::util::now_ms;
 
@@ -66,6 +68,16 @@ pub struct AuthRequest {
     pub nonce: Option<String>,
     pub code_challenge: String,
     pub consent_id: String,
+    /// Set when the request came from a FAPI client's signed request object: the answer is
+    /// then the hybrid `code id_token` in the fragment.
+    pub fapi: Option<FapiAuth>,
+}
+
+/// What a FAPI authorization request adds.
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct FapiAuth {
+    /// `acr` values the client asked for (`claims.id_token.acr.value(s)`), possibly none.
+    pub acr_values: Vec<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -87,6 +99,11 @@ pub struct Token {
     pub code_challenge: Option<String>,
     pub expires_at: i64,
     pub revoked: bool,
+    /// RFC 8705 `x5t#S256` the token is bound to (FAPI clients' tokens).
+    pub cnf: Option<String>,
+    /// For codes of FAPI requests: what the token endpoint's ID token repeats
+    /// (`sub`, `nonce`, `acr`, `auth_time`).
+    pub extras: Option<Value>,
 }
 
 pub struct NewToken<'a> {
@@ -99,11 +116,13 @@ pub struct NewToken<'a> {
     pub redirect_uri: Option<&'a str>,
     pub code_challenge: Option<&'a str>,
     pub ttl_ms: i64,
+    pub cnf: Option<&'a str>,
+    pub extras: Option<&'a Value>,
 }
 
 /// Outcome of redeeming an authorization code.
 pub enum Redeem {
-    Ok(Token),
+    Ok(Box<Token>),
     Unknown,
     /// Already used: the caller must revoke what it produced.
     Replayed,
@@ -137,7 +156,7 @@ impl Store {
             conn.execute("SELECT 1 FROM (SELECT pg_advisory_lock(7305126)) AS l")
                 .await?;
         }
-        for stmt in SCHEMA.iter().chain(data::SCHEMA) {
+        for stmt in SCHEMA.iter().chain(data::SCHEMA).chain(fapi::SCHEMA) {
             conn.execute(*stmt).await?;
         }
         if !is_sqlite {
@@ -282,5 +301,7 @@ fn token_from_row(r: &AnyRow) -> Res<Token> {
         code_challenge: r.try_get("code_challenge")?,
         expires_at: r.try_get("expires_at")?,
         revoked: revoked != 0,
+        cnf: None,
+        extras: None,
     })
 }

@@ -1,6 +1,7 @@
 //! Shared test harness: a live sandbox on a loopback port and a tiny "browser".
 #![allow(dead_code)]
 
+pub mod fapi;
 pub mod ofb_schema;
 
 use axum::Router;
@@ -120,13 +121,16 @@ impl Sandbox {
                     client_id: CLIENT_ID.into(),
                     client_secret: CLIENT_SECRET.into(),
                     redirect_uris: vec![REDIRECT.into()],
+                    ..Default::default()
                 },
                 SandboxClient {
                     client_id: OTHER_CLIENT.into(),
                     client_secret: OTHER_SECRET.into(),
                     redirect_uris: vec!["http://127.0.0.1:9/other".into()],
+                    ..Default::default()
                 },
             ],
+            ..Default::default()
         };
         // Mounted exactly as Ponte mounts it.
         let app = Router::new().nest("/sandbox/banks", router(config).await.unwrap());
