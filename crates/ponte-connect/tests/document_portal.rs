@@ -28,7 +28,9 @@ async fn portals() -> Portals {
             client_secret: "s3cret".into(),
             // The banks' callback: the portals accept any path on its origin.
             redirect_uris: vec!["http://127.0.0.1:9/callback/open-finance".into()],
+            ..Default::default()
         }],
+        ..Default::default()
     };
     let app = axum::Router::new().nest(
         "/sandbox/banks",

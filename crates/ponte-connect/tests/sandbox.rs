@@ -35,7 +35,9 @@ async fn bank() -> Bank {
             client_id: "ponte".into(),
             client_secret: "s3cret".into(),
             redirect_uris: vec![REDIRECT.into()],
+            ..Default::default()
         }],
+        ..Default::default()
     };
     let app = axum::Router::new().nest(
         "/sandbox/banks",
