@@ -6,13 +6,15 @@
 
 use std::sync::Arc;
 
+use ponte_connect::dcr::fetch_ssa;
 use ponte_connect::jose::public_jwk;
 use ponte_connect::{
-    AuthorisationResponse, ConnectError, DataSession, FapiProfile, FapiSettings, OpenFinanceClient,
-    OpenFinanceEndpoint, PendingAuthorisation, StartedAuthorisation, Trust,
+    AuthorisationResponse, ClientMetadata, ConnectError, DataSession, FapiProfile, FapiSettings,
+    OpenFinanceClient, OpenFinanceEndpoint, PendingAuthorisation, StartedAuthorisation, Trust,
 };
 use ponte_sandbox::{
-    CertificateRule, ClientJwks, FapiClient, MtlsServerConfig, SandboxClient, SandboxConfig,
+    CertificateRule, ClientJwks, DirectoryTrust, FapiClient, MtlsServerConfig, SandboxClient,
+    SandboxConfig,
 };
 use serde_json::{json, Value};
 
@@ -33,9 +35,13 @@ const TRANSPORT: &str = include_str!("fixtures/client.pem");
 const TRANSPORT_KEY: &str = include_str!("fixtures/client_key.pem");
 const SIG: &str = include_str!("../src/testdata/client_sig.pem");
 const ENC: &str = include_str!("../src/testdata/client_enc.pem");
+/// The directory's SSA signing key.
+const DIRECTORY_KEY: &str = include_str!("../src/testdata/bank_alt.pem");
+const DIRECTORY_ISS: &str = "https://directory.sandbox.example";
 
 struct Bank {
     client: OpenFinanceClient,
+    profile: Arc<FapiProfile>,
     ep: OpenFinanceEndpoint,
     /// The browser: plain HTTP, no redirects followed.
     browser: reqwest::Client,
@@ -80,7 +86,10 @@ async fn bank() -> Bank {
             }),
         }],
         mtls_base_url: Some(mtls_base.clone()),
-        ..Default::default()
+        directory: Some(DirectoryTrust {
+            issuer: DIRECTORY_ISS.into(),
+            jwks: json!({"keys": [public_jwk(DIRECTORY_KEY, "dir-1", "sig", "PS256").unwrap()]}),
+        }),
     };
     let app = axum::Router::new().nest(
         "/sandbox/banks",
@@ -110,15 +119,17 @@ async fn bank() -> Bank {
         ..Default::default()
     })
     .unwrap();
+    let profile = Arc::new(profile);
     let ep = OpenFinanceEndpoint::fapi(
         format!("{base}/{BANK}"),
         format!("{mtls_base}/{BANK}"),
         CLIENT,
         REDIRECT,
-        Arc::new(profile),
+        profile.clone(),
     );
     Bank {
         client: OpenFinanceClient::new().unwrap(),
+        profile,
         ep,
         browser: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -385,5 +396,129 @@ async fn the_legal_variations_are_accepted() {
             .get_all("/open-banking/accounts/v2/accounts", &[])
             .await
             .unwrap_or_else(|e| panic!("{mode}: {e}"));
+    }
+}
+
+/// A directory like the OFB one, served over mTLS with the test CA: a fresh
+/// SSA (PS256, the directory's key) for Ponte's organisation and software.
+/// Ponte's JWKS (`software_jwks_uri`) is on plain HTTP, where the bank fetches it.
+async fn directory() -> String {
+    let jwks_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let jwks_uri = format!("http://{}/jwks.json", jwks_listener.local_addr().unwrap());
+    let jwks = json!({"keys": [
+        public_jwk(SIG, "ponte-sig-1", "sig", "PS256").unwrap(),
+        public_jwk(ENC, "ponte-enc-1", "enc", "RSA-OAEP").unwrap(),
+    ]});
+    let keys = axum::Router::new().route(
+        "/jwks.json",
+        axum::routing::get(move || async move { axum::Json(jwks) }),
+    );
+    tokio::spawn(async move { axum::serve(jwks_listener, keys).await.unwrap() });
+    let ssa = move || {
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let claims = json!({
+            "iss": DIRECTORY_ISS, "iat": now, "software_id": SOFTWARE_ID, "org_id": ORG_ID,
+            "software_client_id": SOFTWARE_ID, "software_client_name": "Ponte",
+            "software_jwks_uri": jwks_uri, "software_redirect_uris": [REDIRECT],
+            "software_roles": ["DADOS"], "org_name": "Ponte Ltda", "org_number": "12345678000190",
+        });
+        let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::PS256);
+        header.kid = Some("dir-1".into());
+        let key = jsonwebtoken::EncodingKey::from_rsa_pem(DIRECTORY_KEY.as_bytes()).unwrap();
+        jsonwebtoken::encode(&header, &claims, &key).unwrap()
+    };
+    let app = axum::Router::new().route(
+        "/organisations/{org}/softwarestatements/{software}/assertion",
+        axum::routing::get(move || {
+            let ssa = ssa.clone();
+            async move { ([("content-type", "application/jwt")], ssa()) }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("https://{}", listener.local_addr().unwrap());
+    let tls = MtlsServerConfig {
+        cert_chain_pem: SERVER.into(),
+        key_pem: SERVER_KEY.into(),
+        client_ca_pem: CA.into(),
+    };
+    tokio::spawn(async move { ponte_sandbox::serve_mtls(listener, app, tls).await.unwrap() });
+    url
+}
+
+#[tokio::test]
+async fn ponte_registers_uses_reads_updates_and_deletes_its_registration() {
+    let b = bank().await;
+    let dir = directory().await;
+    let ssa = fetch_ssa(&b.profile, &dir, ORG_ID, SOFTWARE_ID)
+        .await
+        .unwrap();
+    let meta = ClientMetadata {
+        redirect_uris: vec![REDIRECT.into()],
+        encrypt_id_token: true,
+    };
+    let reg = b
+        .client
+        .register(&b.ep.issuer, &b.profile, &ssa, &meta)
+        .await
+        .unwrap();
+    assert_ne!(reg.client_id, CLIENT);
+    assert!(!format!("{reg:?}").contains(reg.registration_access_token.expose()));
+    assert!(reg.metadata["jwks_uri"]
+        .as_str()
+        .unwrap()
+        .ends_with("/jwks.json"));
+    assert!(reg.metadata.get("jwks").is_none());
+
+    // The registered client goes through the whole journey.
+    let registered = bank_as(&b, &reg.client_id);
+    let started = registered.start().await.unwrap();
+    let response = registered.approve(&started).await;
+    registered.complete(&started, &response).await.unwrap();
+
+    let read = b.client.read_registration(&b.profile, &reg).await.unwrap();
+    assert_eq!(read.client_id, reg.client_id);
+    let fresh = fetch_ssa(&b.profile, &dir, ORG_ID, SOFTWARE_ID)
+        .await
+        .unwrap();
+    let plain = ClientMetadata {
+        encrypt_id_token: false,
+        ..meta
+    };
+    let updated = b
+        .client
+        .update_registration(&b.profile, &read, &fresh, &plain)
+        .await
+        .unwrap();
+    assert!(updated
+        .metadata
+        .get("id_token_encrypted_response_alg")
+        .is_none());
+    b.client
+        .delete_registration(&b.profile, &updated)
+        .await
+        .unwrap();
+    assert!(b
+        .client
+        .read_registration(&b.profile, &updated)
+        .await
+        .is_err());
+}
+
+/// The same bank, reached as another client id (a dynamic registration).
+fn bank_as(b: &Bank, client_id: &str) -> Bank {
+    Bank {
+        client: b.client.clone(),
+        profile: b.profile.clone(),
+        ep: OpenFinanceEndpoint::fapi(
+            b.ep.issuer.clone(),
+            b.ep.api_base.clone(),
+            client_id,
+            REDIRECT,
+            b.profile.clone(),
+        ),
+        browser: b.browser.clone(),
+        origin: b.origin.clone(),
+        base: b.base.clone(),
+        _dir: tempfile::tempdir().unwrap(),
     }
 }
