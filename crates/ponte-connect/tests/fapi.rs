@@ -522,3 +522,27 @@ fn bank_as(b: &Bank, client_id: &str) -> Bank {
         _dir: tempfile::tempdir().unwrap(),
     }
 }
+
+/// The conformance suite's refresh module: the bank rotates refresh tokens,
+/// and each refresh must use the newest one; the data call then works.
+#[tokio::test]
+async fn rotated_refresh_tokens_are_followed_over_mtls() {
+    let b = bank().await;
+    let started = b.start().await.unwrap();
+    let response = b.approve(&started).await;
+    let first = b.complete(&started, &response).await.unwrap().tokens;
+    let old = first.refresh_token.clone().unwrap();
+    let second = b.client.refresh(&b.ep, &old, now_ms()).await.unwrap();
+    let newest = second.refresh_token.clone().unwrap();
+    assert_ne!(newest, old, "the sandbox rotates");
+    let third = b.client.refresh(&b.ep, &newest, now_ms()).await.unwrap();
+    assert!(matches!(
+        b.client.refresh(&b.ep, &old, now_ms()).await,
+        Err(ConnectError::InvalidGrant(_))
+    ));
+    let mut session = DataSession::new(&b.client, &b.ep, &started.bank_consent_id, third);
+    session
+        .get_all("/open-banking/accounts/v2/accounts", &[])
+        .await
+        .unwrap();
+}
