@@ -249,6 +249,22 @@ impl OpenFinanceClient {
         pending: &PendingAuthorisation<'_>,
         now_ms: i64,
     ) -> Result<Completed, ConnectError> {
+        let outcome = self.complete(ep, response, pending, now_ms).await;
+        if let Err(ConnectError::Check(failed)) = &outcome {
+            // Names the check, never the token or the code.
+            tracing::warn!(issuer = %ep.issuer, check = %failed.check, why = %failed.description,
+                "the institution's authorisation response failed a check");
+        }
+        outcome
+    }
+
+    async fn complete(
+        &self,
+        ep: &OpenFinanceEndpoint,
+        response: &AuthorisationResponse,
+        pending: &PendingAuthorisation<'_>,
+        now_ms: i64,
+    ) -> Result<Completed, ConnectError> {
         let p = profile(ep)?;
         let d = self.discover(ep).await?;
         let fail = |check: &str, why: &str| ConnectError::Check(CheckFailed::new(check, why));

@@ -121,3 +121,47 @@ fn a_token_answer_without_scope_is_accepted_and_one_lacking_the_consent_refused(
     let no_openid = check_scope(Some("consent:urn:bank:C1"), "urn:bank:C1").unwrap_err();
     assert_eq!(no_openid.check, "token.scope");
 }
+
+/// The bank's JWKS is fetched once, reused, and fetched again when a token
+/// names a key the cached set lacks (the bank rotated its key).
+#[tokio::test]
+async fn the_banks_jwks_is_cached_and_refetched_on_an_unknown_kid() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    let hits = Arc::new(AtomicUsize::new(0));
+    let counter = hits.clone();
+    let app = axum::Router::new().route(
+        "/jwks",
+        axum::routing::get(move || {
+            let n = counter.fetch_add(1, Ordering::SeqCst);
+            // After the first fetch the bank has rotated to a second key.
+            let kid = if n == 0 { "bank-1" } else { "bank-2" };
+            let jwk = public_jwk(crate::testkit::BANK_SIG, kid, "sig", "PS256").unwrap();
+            async move { axum::Json(json!({ "keys": [jwk] })) }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let origin = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let d: Discovery = serde_json::from_value(json!({
+        "issuer": origin, "authorization_endpoint": "x", "token_endpoint": "x",
+        "jwks_uri": format!("{origin}/jwks"),
+    }))
+    .unwrap();
+    let client = OpenFinanceClient::new().unwrap();
+    let ep = OpenFinanceEndpoint::legacy(&origin, &origin, "c", "s", "r");
+    assert!(client
+        .bank_jwks(&ep, &d, Some("bank-1"))
+        .await
+        .unwrap()
+        .has_kid(Some("bank-1")));
+    assert!(client
+        .bank_jwks(&ep, &d, Some("bank-1"))
+        .await
+        .unwrap()
+        .has_kid(Some("bank-1")));
+    assert_eq!(hits.load(Ordering::SeqCst), 1, "reused");
+    let rotated = client.bank_jwks(&ep, &d, Some("bank-2")).await.unwrap();
+    assert!(rotated.has_kid(Some("bank-2")));
+    assert_eq!(hits.load(Ordering::SeqCst), 2, "fetched again once");
+}
