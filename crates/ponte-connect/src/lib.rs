@@ -6,6 +6,7 @@ pub mod bounds;
 pub mod dcr;
 pub mod discovery;
 pub mod document_portal;
+pub mod endpoint;
 pub mod fapi;
 pub mod headers;
 pub mod id_token;
