@@ -116,7 +116,7 @@ impl DocumentPortalClient {
         let r = self
             .http
             .post(format!("{}/token", base(ep)))
-            .basic_auth(&ep.client_id, Some(&ep.client_secret))
+            .basic_auth(&ep.client_id, ep.client_secret())
             .form(&[
                 ("grant_type", "authorization_code"),
                 ("code", code),

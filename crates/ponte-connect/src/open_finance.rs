@@ -8,8 +8,19 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use crate::bounds::{redirect_not_followed, unreadable, with_causes};
+use std::sync::Arc;
+
+use crate::bounds::{redirect_not_followed, unreadable};
+use crate::discovery::{Cache, Discovery, Endpoint};
+use crate::headers::{self, EndUser};
+use crate::id_token::CheckFailed;
+use crate::security::ClientAuth;
 use crate::Timeouts;
+
+pub(crate) use crate::endpoint::TokenResponse;
+pub use crate::endpoint::{
+    BankTokens, ConnectError, OpenFinanceEndpoint, Security, StartedAuthorisation,
+};
 
 /// An authorization-request parameter (Ponte's extension, in the pushed
 /// request or the query) naming the party the end user shares data with:
@@ -19,91 +30,10 @@ use crate::Timeouts;
 /// the registered OAuth client (Ponte) instead.
 pub const RECIPIENT_NAME_PARAM: &str = "recipient_name";
 
-/// Where and how Ponte reaches one institution: from the directory.
-#[derive(Debug, Clone)]
-pub struct OpenFinanceEndpoint {
-    /// OAuth issuer; its discovery document is at `/.well-known/openid-configuration`.
-    pub issuer: String,
-    /// Base of the Open Finance APIs (`…/open-banking/consents/v3` lives under it).
-    pub api_base: String,
-    pub client_id: String,
-    pub client_secret: String,
-    /// Ponte's callback, registered at the institution.
-    pub redirect_uri: String,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum ConnectError {
-    #[error("the institution is unavailable ({0})")]
-    Unavailable(String),
-    #[error("the institution refused the request: {0}")]
-    Refused(String),
-    #[error("unexpected answer from the institution: {0}")]
-    Protocol(String),
-    /// Not a `#[source]`: the text already carries the causes (timed out,
-    /// refused), and a reporter walking sources would print them twice.
-    #[error("could not reach the institution: {}", with_causes(.0))]
-    Transport(reqwest::Error),
-    /// The token endpoint refused a code or refresh token (`invalid_grant`): spent,
-    /// expired or revoked.
-    #[error("the institution refused the grant: {0}")]
-    InvalidGrant(String),
-    /// The institution refused the consent's tokens and no longer authorises it: the
-    /// customer revoked it there (or it ended there). Carries the institution's
-    /// rejection reason code, e.g. `CUSTOMER_MANUALLY_REVOKED`.
-    #[error("the consent was revoked at the institution ({0})")]
-    ConsentRevoked(String),
-    /// The institution refused the consent's tokens while still reporting the consent
-    /// authorised; fresher tokens (another worker's refresh) may still work.
-    #[error("the institution refused the consent's tokens: {0}")]
-    TokensRefused(String),
-}
-
-impl From<reqwest::Error> for ConnectError {
-    fn from(e: reqwest::Error) -> Self {
-        ConnectError::Transport(e)
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct StartedAuthorisation {
-    pub bank_consent_id: String,
-    /// Where the end user's browser goes to log in and approve.
-    pub authorization_url: String,
-    pub state: String,
-    pub pkce_verifier: String,
-}
-
-#[derive(Debug, Clone, serde::Serialize, Deserialize, PartialEq)]
-pub struct BankTokens {
-    pub access_token: String,
-    pub refresh_token: Option<String>,
-    /// Unix milliseconds.
-    pub expires_at: i64,
-}
-
-#[derive(Debug, Deserialize)]
-struct Discovery {
-    issuer: String,
-    authorization_endpoint: String,
-    token_endpoint: String,
-    pushed_authorization_request_endpoint: Option<String>,
-    /// RFC 9207: the institution names itself (`iss`) in every authorisation
-    /// response, so an answer without it is not the institution's.
-    #[serde(default)]
-    authorization_response_iss_parameter_supported: bool,
-}
-
-#[derive(Debug, Deserialize)]
-struct TokenResponse {
-    access_token: String,
-    refresh_token: Option<String>,
-    expires_in: Option<i64>,
-}
-
 #[derive(Clone)]
 pub struct OpenFinanceClient {
     http: reqwest::Client,
+    pub(crate) cache: Arc<Cache>,
 }
 
 impl OpenFinanceClient {
@@ -123,33 +53,91 @@ impl OpenFinanceClient {
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("ponte/", env!("CARGO_PKG_VERSION")))
             .build()?;
-        Ok(Self { http })
+        Ok(Self {
+            http,
+            cache: Arc::default(),
+        })
     }
 
-    async fn discover(&self, ep: &OpenFinanceEndpoint) -> Result<Discovery, ConnectError> {
+    /// The institution's own client (mTLS, its anchors) or the shared one.
+    pub fn http_for<'a>(&'a self, ep: &'a OpenFinanceEndpoint) -> &'a reqwest::Client {
+        ep.profile().map_or(&self.http, |p| &p.http)
+    }
+
+    /// The institution's discovery document, cached for [`crate::discovery::DISCOVERY_TTL`].
+    /// A document naming another issuer is refused (OIDC Discovery §4.3).
+    pub(crate) async fn discover(
+        &self,
+        ep: &OpenFinanceEndpoint,
+    ) -> Result<Arc<Discovery>, ConnectError> {
+        if let Some(d) = self.cache.discovery(&ep.issuer) {
+            return Ok(d);
+        }
         let url = format!("{}/.well-known/openid-configuration", ep.issuer);
-        let d: Discovery = json_of(self.http.get(&url).send().await?).await?;
+        let d: Discovery = json_of(self.http_for(ep).get(&url).send().await?).await?;
         if d.issuer != ep.issuer {
-            return Err(ConnectError::Protocol(format!(
-                "discovery names issuer {:?}, expected {:?}",
-                d.issuer, ep.issuer
+            return Err(ConnectError::Check(CheckFailed::new(
+                "discovery.issuer",
+                &format!(
+                    "discovery names issuer {:?}, expected {:?}",
+                    d.issuer, ep.issuer
+                ),
             )));
         }
+        let d = Arc::new(d);
+        self.cache.keep_discovery(&ep.issuer, d.clone());
         Ok(d)
     }
 
-    async fn token(
+    /// A POST to one of the institution's OAuth endpoints (its mTLS alias
+    /// under the FAPI profile), authenticated as the institution expects.
+    pub(crate) async fn post_authenticated(
+        &self,
+        ep: &OpenFinanceEndpoint,
+        d: &Discovery,
+        which: Endpoint,
+        form: &[(&str, &str)],
+    ) -> Result<reqwest::Response, ConnectError> {
+        let url = d.endpoint(which, ep.profile().is_some()).ok_or_else(|| {
+            ConnectError::Protocol(format!("discovery names no {which:?} endpoint"))
+        })?;
+        let mut form: Vec<(&str, String)> = form.iter().map(|(k, v)| (*k, v.to_string())).collect();
+        let mut request = self.http_for(ep).post(url);
+        let auth = match &ep.security {
+            Security::Legacy { client_secret } => {
+                ClientAuth::ClientSecretBasic(client_secret.clone())
+            }
+            Security::Fapi(p) => p.auth.clone(),
+        };
+        match auth {
+            ClientAuth::ClientSecretBasic(secret) => {
+                request = request.basic_auth(&ep.client_id, Some(secret.expose()));
+            }
+            ClientAuth::ClientSecretPost(secret) => {
+                form.push(("client_id", ep.client_id.clone()));
+                form.push(("client_secret", secret.expose().to_string()));
+            }
+            ClientAuth::PrivateKeyJwt(key) => {
+                let assertion = crate::fapi::client_assertion(&key, &ep.client_id, &d.issuer)?;
+                form.push(("client_id", ep.client_id.clone()));
+                form.push((
+                    "client_assertion_type",
+                    "urn:ietf:params:oauth:client-assertion-type:jwt-bearer".into(),
+                ));
+                form.push(("client_assertion", assertion));
+            }
+        }
+        headers::send(request.form(&form), None).await
+    }
+
+    pub(crate) async fn token(
         &self,
         ep: &OpenFinanceEndpoint,
         d: &Discovery,
         form: &[(&str, &str)],
     ) -> Result<TokenResponse, ConnectError> {
         let resp = self
-            .http
-            .post(&d.token_endpoint)
-            .basic_auth(&ep.client_id, Some(&ep.client_secret))
-            .form(form)
-            .send()
+            .post_authenticated(ep, d, Endpoint::Token, form)
             .await?;
         if resp.status().as_u16() == 400 {
             let path = resp.url().path().to_string();
@@ -184,6 +172,31 @@ impl OpenFinanceClient {
         expiration: &str,
         recipient_name: Option<&str>,
     ) -> Result<StartedAuthorisation, ConnectError> {
+        self.start_authorisation_as(
+            ep,
+            person_document,
+            business_document,
+            permissions,
+            expiration,
+            recipient_name,
+            None,
+        )
+        .await
+    }
+
+    /// [`OpenFinanceClient::start_authorisation`] with the end user present:
+    /// the consent is created with their FAPI headers.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn start_authorisation_as(
+        &self,
+        ep: &OpenFinanceEndpoint,
+        person_document: &str,
+        business_document: Option<&str>,
+        permissions: &[String],
+        expiration: &str,
+        recipient_name: Option<&str>,
+        user: Option<&EndUser>,
+    ) -> Result<StartedAuthorisation, ConnectError> {
         let d = self.discover(ep).await?;
         let cc = self
             .token(
@@ -200,14 +213,12 @@ impl OpenFinanceClient {
         if let Some(cnpj) = business_document {
             data["businessEntity"] = json!({"document": {"identification": cnpj, "rel": "CNPJ"}});
         }
-        let resp = self
-            .http
+        let request = self
+            .http_for(ep)
             .post(format!("{}/open-banking/consents/v3/consents", ep.api_base))
             .bearer_auth(&cc.access_token)
-            .header("x-fapi-interaction-id", uuid::Uuid::new_v4().to_string())
-            .json(&json!({ "data": data }))
-            .send()
-            .await?;
+            .json(&json!({ "data": data }));
+        let resp = headers::send(request, user).await?;
         let created: Value = json_of(resp).await?;
         let bank_consent_id = created["data"]["consentId"]
             .as_str()
@@ -216,7 +227,13 @@ impl OpenFinanceClient {
             })?
             .to_string();
 
-        self.push_authorisation(ep, &d, bank_consent_id, recipient_name)
+        // What the institution kept of the permissions asked (it may drop some).
+        let kept: Option<Vec<String>> = created["data"]["permissions"].as_array().map(|list| {
+            list.iter()
+                .filter_map(|p| p.as_str().map(str::to_string))
+                .collect()
+        });
+        self.push_authorisation(ep, &d, bank_consent_id, kept, recipient_name)
             .await
     }
 
@@ -230,7 +247,7 @@ impl OpenFinanceClient {
         recipient_name: Option<&str>,
     ) -> Result<StartedAuthorisation, ConnectError> {
         let d = self.discover(ep).await?;
-        self.push_authorisation(ep, &d, bank_consent_id.to_string(), recipient_name)
+        self.push_authorisation(ep, &d, bank_consent_id.to_string(), None, recipient_name)
             .await
     }
 
@@ -239,8 +256,14 @@ impl OpenFinanceClient {
         ep: &OpenFinanceEndpoint,
         d: &Discovery,
         bank_consent_id: String,
+        permissions: Option<Vec<String>>,
         recipient_name: Option<&str>,
     ) -> Result<StartedAuthorisation, ConnectError> {
+        if ep.profile().is_some() {
+            let s =
+                crate::fapi::push_signed(self, ep, d, bank_consent_id, permissions, recipient_name);
+            return s.await;
+        }
         let state = random_token();
         let pkce_verifier = random_token();
         let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(pkce_verifier.as_bytes()));
@@ -263,17 +286,13 @@ impl OpenFinanceClient {
         let mut url = url::Url::parse(&d.authorization_endpoint)
             .map_err(|e| ConnectError::Protocol(format!("authorization_endpoint: {e}")))?;
         match &d.pushed_authorization_request_endpoint {
-            Some(par) => {
+            Some(_) => {
                 #[derive(Deserialize)]
                 struct Par {
                     request_uri: String,
                 }
                 let resp = self
-                    .http
-                    .post(par)
-                    .basic_auth(&ep.client_id, Some(&ep.client_secret))
-                    .form(&params)
-                    .send()
+                    .post_authenticated(ep, d, Endpoint::Par, &params)
                     .await?;
                 let pushed: Par = json_of(resp).await?;
                 url.query_pairs_mut()
@@ -289,6 +308,7 @@ impl OpenFinanceClient {
             authorization_url: url.into(),
             state,
             pkce_verifier,
+            nonce,
         })
     }
 
@@ -346,7 +366,7 @@ impl OpenFinanceClient {
     }
 
     /// A request to one consent of the consents API, with a client-credentials token.
-    async fn consent_request(
+    pub(crate) async fn consent_request(
         &self,
         ep: &OpenFinanceEndpoint,
         method: reqwest::Method,
@@ -365,13 +385,11 @@ impl OpenFinanceClient {
             ep.api_base,
             urlencode(bank_consent_id)
         );
-        Ok(self
-            .http
+        let request = self
+            .http_for(ep)
             .request(method, url)
-            .bearer_auth(&cc.access_token)
-            .header("x-fapi-interaction-id", uuid::Uuid::new_v4().to_string())
-            .send()
-            .await?)
+            .bearer_auth(&cc.access_token);
+        headers::send(request, None).await
     }
 
     /// The consent's status at the institution (`AUTHORISED`, `REJECTED`, …) and its rejection reason code.
@@ -419,7 +437,7 @@ impl OpenFinanceClient {
     }
 }
 
-fn tokens(t: TokenResponse, previous_refresh: Option<&str>, now_ms: i64) -> BankTokens {
+pub(crate) fn tokens(t: TokenResponse, previous_refresh: Option<&str>, now_ms: i64) -> BankTokens {
     BankTokens {
         access_token: t.access_token,
         refresh_token: t
@@ -429,7 +447,7 @@ fn tokens(t: TokenResponse, previous_refresh: Option<&str>, now_ms: i64) -> Bank
     }
 }
 
-fn urlencode(s: &str) -> String {
+pub(crate) fn urlencode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
@@ -440,7 +458,7 @@ pub fn random_token() -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
-async fn json_of<T: serde::de::DeserializeOwned>(
+pub(crate) async fn json_of<T: serde::de::DeserializeOwned>(
     resp: reqwest::Response,
 ) -> Result<T, ConnectError> {
     if !resp.status().is_success() {
@@ -450,7 +468,7 @@ async fn json_of<T: serde::de::DeserializeOwned>(
     resp.json().await.map_err(|e| unreadable(&url, e))
 }
 
-async fn error_of(resp: reqwest::Response) -> ConnectError {
+pub(crate) async fn error_of(resp: reqwest::Response) -> ConnectError {
     let status = resp.status();
     if status.is_redirection() {
         return ConnectError::Refused(redirect_not_followed(&resp));

@@ -4,6 +4,7 @@
 //! the customer revoked at the institution told apart from other refusals.
 
 use crate::bounds::{redirect_not_followed, unreadable};
+use crate::headers::{self, EndUser};
 use crate::open_finance::{BankTokens, ConnectError, OpenFinanceClient, OpenFinanceEndpoint};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -56,6 +57,7 @@ pub struct DataSession<'a> {
     refreshed: bool,
     store: Option<&'a dyn TokenStore>,
     now_ms: fn() -> i64,
+    end_user: Option<EndUser>,
 }
 
 fn system_now_ms() -> i64 {
@@ -82,6 +84,7 @@ impl<'a> DataSession<'a> {
             refreshed: false,
             store: None,
             now_ms: system_now_ms,
+            end_user: None,
         }
     }
 
@@ -90,6 +93,18 @@ impl<'a> DataSession<'a> {
     pub fn with_token_store(mut self, store: &'a dyn TokenStore) -> Self {
         self.store = Some(store);
         self
+    }
+
+    /// Sends the end user's FAPI headers with every call (they are present).
+    pub fn with_end_user(mut self, user: EndUser) -> Self {
+        self.end_user = Some(user);
+        self
+    }
+
+    /// The resources the consent covers (OFB resources API), every page.
+    pub async fn resources(&mut self) -> Result<Vec<Value>, ConnectError> {
+        self.get_all("/open-banking/resources/v3/resources", &[])
+            .await
     }
 
     /// The tokens, if this session refreshed them: without a [`TokenStore`] the
@@ -196,18 +211,19 @@ impl<'a> DataSession<'a> {
                 renewals += 1;
                 self.renew().await?;
             }
-            let sent = self
+            let request = self
                 .client
-                .http()
+                .http_for(self.ep)
                 .get(url)
                 .bearer_auth(&self.tokens.access_token)
-                .header("x-fapi-interaction-id", uuid::Uuid::new_v4().to_string())
-                .header("accept", "application/json")
-                .send()
-                .await;
+                .header("accept", "application/json");
+            let sent = headers::send_raw(request, self.end_user.as_ref()).await;
             let backoff = Duration::from_millis(100 * 2u64.pow(attempt));
             let resp = match sent {
-                Ok(r) => r,
+                Ok((r, id)) => {
+                    headers::check_echo(&r, &id)?;
+                    r
+                }
                 Err(e) => {
                     tracing::debug!(url, attempt, error = %e, "transport error; retrying");
                     last = Some(ConnectError::Transport(e));

@@ -97,13 +97,13 @@ async fn redirecting_institution(trap: &Trap) -> String {
 }
 
 fn endpoint(issuer: String) -> OpenFinanceEndpoint {
-    OpenFinanceEndpoint {
-        api_base: issuer.clone(),
+    OpenFinanceEndpoint::legacy(
+        issuer.clone(),
         issuer,
-        client_id: "ponte".into(),
-        client_secret: "s3cret".into(),
-        redirect_uri: "http://127.0.0.1:9/callback".into(),
-    }
+        "ponte",
+        "s3cret",
+        "http://127.0.0.1:9/callback",
+    )
 }
 
 fn far_future_tokens() -> BankTokens {

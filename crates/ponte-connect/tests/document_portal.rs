@@ -28,7 +28,9 @@ async fn portals() -> Portals {
             client_secret: "s3cret".into(),
             // The banks' callback: the portals accept any path on its origin.
             redirect_uris: vec!["http://127.0.0.1:9/callback/open-finance".into()],
+            ..Default::default()
         }],
+        ..Default::default()
     };
     let app = axum::Router::new().nest(
         "/sandbox/banks",
@@ -48,13 +50,7 @@ async fn portals() -> Portals {
 
 fn endpoint(p: &Portals, code: &str) -> OpenFinanceEndpoint {
     let base = format!("{}/portals/{code}", p.base);
-    OpenFinanceEndpoint {
-        issuer: base.clone(),
-        api_base: base,
-        client_id: "ponte".into(),
-        client_secret: "s3cret".into(),
-        redirect_uri: REDIRECT.into(),
-    }
+    OpenFinanceEndpoint::legacy(base.clone(), base, "ponte", "s3cret", REDIRECT)
 }
 
 /// (action, txn) of the page's `<form data-step="{step}">`.

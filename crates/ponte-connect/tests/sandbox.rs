@@ -35,7 +35,9 @@ async fn bank() -> Bank {
             client_id: "ponte".into(),
             client_secret: "s3cret".into(),
             redirect_uris: vec![REDIRECT.into()],
+            ..Default::default()
         }],
+        ..Default::default()
     };
     let app = axum::Router::new().nest(
         "/sandbox/banks",
@@ -44,13 +46,7 @@ async fn bank() -> Bank {
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     let issuer = format!("{base}/{BANK}");
     Bank {
-        ep: OpenFinanceEndpoint {
-            issuer: issuer.clone(),
-            api_base: issuer,
-            client_id: "ponte".into(),
-            client_secret: "s3cret".into(),
-            redirect_uri: REDIRECT.into(),
-        },
+        ep: OpenFinanceEndpoint::legacy(issuer.clone(), issuer, "ponte", "s3cret", REDIRECT),
         http: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()

@@ -134,7 +134,9 @@ fn sandbox_config(app: &App) -> ponte_sandbox::SandboxConfig {
             client_id: SANDBOX_CLIENT_ID.into(),
             client_secret: sandbox_client_secret(&app.crypto),
             redirect_uris: vec![format!("{}{CALLBACK_PATH}", app.public_url)],
+            ..Default::default()
         }],
+        ..Default::default()
     }
 }
 

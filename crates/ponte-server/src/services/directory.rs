@@ -42,13 +42,13 @@ impl Institution {
             business_type: entry.business_type,
             available_resources: entry.products,
             kind: entry.kind,
-            endpoint: OpenFinanceEndpoint {
-                issuer: entry.base_url,
-                api_base: entry.api_base,
-                client_id: entry.client_id,
-                client_secret: entry.client_secret.expose().to_string(),
-                redirect_uri: redirect_uri.to_string(),
-            },
+            endpoint: OpenFinanceEndpoint::legacy(
+                entry.base_url,
+                entry.api_base,
+                entry.client_id,
+                entry.client_secret.expose(),
+                redirect_uri,
+            ),
         }
     }
 }
@@ -267,13 +267,13 @@ client_secret_env = "X"
         let itau = dir.get("itau").unwrap();
         assert_eq!(itau.name, "Itaú (external)");
         assert_eq!(itau.endpoint.issuer, "http://127.0.0.1:9999/itau");
-        assert_eq!(itau.endpoint.client_secret, "s3cret");
+        assert_eq!(itau.endpoint.client_secret(), Some("s3cret"));
         assert_eq!(itau.endpoint.redirect_uri, "http://p/callback/open-finance");
         let nubank = dir.get("nubank").unwrap();
         assert_eq!(nubank.endpoint.issuer, "http://p/sandbox/banks/nubank");
         assert_eq!(
-            nubank.endpoint.client_secret,
-            sandbox_client_secret(&crypto)
+            nubank.endpoint.client_secret(),
+            Some(sandbox_client_secret(&crypto).as_str())
         );
         assert!(
             dir.get("portal").is_none(),

@@ -51,7 +51,8 @@ impl Failure {
             ConnectError::Refused(_)
             | ConnectError::Protocol(_)
             | ConnectError::InvalidGrant(_)
-            | ConnectError::TokensRefused(_) => Failure::InstitutionError,
+            | ConnectError::TokensRefused(_)
+            | ConnectError::Check(_) => Failure::InstitutionError,
         }
     }
 }

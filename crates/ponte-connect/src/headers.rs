@@ -1,0 +1,88 @@
+//! The FAPI headers every call carries: a fresh `x-fapi-interaction-id`
+//! (logged with the answer's status, and its echo checked), and, while the
+//! end user is present, the date they authenticated, their IP address and
+//! their user agent.
+
+use crate::ConnectError;
+
+/// The end user behind a call, when they are present (the widget, the API call).
+#[derive(Debug, Clone, Default)]
+pub struct EndUser {
+    /// When they authenticated at Ponte (sent as an RFC 7231 date).
+    pub auth_date: Option<time::OffsetDateTime>,
+    pub ip_address: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// RFC 7231 IMF-fixdate, e.g. `Sun, 06 Nov 1994 08:49:37 GMT`.
+pub fn http_date(t: time::OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    let format = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    t.format(format).unwrap_or_default()
+}
+
+/// Sends `request` with the FAPI headers; refuses an answer whose
+/// `x-fapi-interaction-id` echo differs from the one sent (an answer to
+/// someone else's request, or a broken intermediary).
+pub(crate) async fn send(
+    request: reqwest::RequestBuilder,
+    user: Option<&EndUser>,
+) -> Result<reqwest::Response, ConnectError> {
+    let (resp, id) = send_raw(request, user).await?;
+    check_echo(&resp, &id)?;
+    Ok(resp)
+}
+
+/// Sends with the FAPI headers; the transport error is left to the caller
+/// (the data session retries it), with the interaction id sent.
+pub(crate) async fn send_raw(
+    request: reqwest::RequestBuilder,
+    user: Option<&EndUser>,
+) -> Result<(reqwest::Response, String), reqwest::Error> {
+    let id = uuid::Uuid::new_v4().to_string();
+    let mut request = request.header("x-fapi-interaction-id", &id);
+    if let Some(user) = user {
+        if let Some(at) = user.auth_date {
+            request = request.header("x-fapi-auth-date", http_date(at));
+        }
+        if let Some(ip) = &user.ip_address {
+            request = request.header("x-fapi-customer-ip-address", ip);
+        }
+        if let Some(ua) = &user.user_agent {
+            request = request.header("x-customer-user-agent", ua);
+        }
+    }
+    Ok((request.send().await?, id))
+}
+
+/// Logs the answer with its interaction id and checks the echo, if any.
+pub(crate) fn check_echo(resp: &reqwest::Response, sent: &str) -> Result<(), ConnectError> {
+    let echo = resp.headers().get("x-fapi-interaction-id");
+    tracing::debug!(
+        interaction_id = sent,
+        status = resp.status().as_u16(),
+        path = resp.url().path(),
+        "institution answered"
+    );
+    match echo {
+        Some(echo) if echo.as_bytes() != sent.as_bytes() => Err(ConnectError::Protocol(format!(
+            "x-fapi-interaction-id: the answer from {} echoes {:?}, not the {sent} sent",
+            resp.url().path(),
+            String::from_utf8_lossy(echo.as_bytes())
+        ))),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auth_date_is_an_rfc_7231_date() {
+        let t = time::macros::datetime!(1994-11-06 08:49:37 UTC);
+        assert_eq!(http_date(t), "Sun, 06 Nov 1994 08:49:37 GMT");
+    }
+}
