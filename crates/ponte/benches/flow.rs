@@ -1,0 +1,262 @@
+//! How long an end user's connection takes, measured, not tested:
+//!
+//! ```sh
+//! cargo bench -p ponte --bench flow
+//! PONTE_BENCH_POSTGRES_URL=postgres://… cargo bench -p ponte --bench flow
+//! ```
+//!
+//! Runs the release `ponte serve` as its own process (sandbox on, SQLite in
+//! a temporary data dir, or a fresh database of the PostgreSQL server
+//! `PONTE_BENCH_POSTGRES_URL` names) and a webhook receiver on loopback,
+//! then drives `FLOWS` Data API connections one after the other, each timed
+//! from the link's creation to the `REPORT_READY` webhook of its accounts
+//! report: `POST /data/v1/links`, `POST /data/v1/consents` (Ponte creates the
+//! consent at the bank and prepares the authorisation), the sandbox's
+//! headless authorisation of `user_good` (the bank's login and consent pages,
+//! then Ponte's callback and the code exchange), `POST
+//! /data/personal/institution-data` for `accounts`, and the retrieval,
+//! report and webhook delivery. The first `WARM_UP` flows are not counted.
+//! Figures go to stdout and `target/bench-flow.json`.
+
+use axum::extract::State;
+use axum::routing::post;
+use axum::Router;
+use serde_json::{json, Value};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+
+const PONTE: &str = env!("CARGO_BIN_EXE_ponte");
+const FLOWS: usize = 40;
+const WARM_UP: usize = 5;
+/// A flow that has not ended by then is reported and stops the bench.
+const FLOW_TIMEOUT: Duration = Duration::from_secs(60);
+const MASTER_KEY: &str = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+const CPF: &str = "52998224725";
+
+struct Serve(Child);
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+fn ponte(env: &[(&str, String)], args: &[&str]) -> std::process::Output {
+    Command::new(PONTE)
+        .args(args)
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+        .stdin(Stdio::null())
+        .output()
+        .expect("ponte runs")
+}
+
+async fn fresh_postgres(base: &str) -> String {
+    use sqlx::{Connection, Executor};
+    sqlx::any::install_default_drivers();
+    let name = format!("bench_flow_{}", uuid::Uuid::new_v4().simple());
+    let mut admin = sqlx::AnyConnection::connect(base)
+        .await
+        .expect("connect to PONTE_BENCH_POSTGRES_URL");
+    admin
+        .execute(format!("CREATE DATABASE {name}").as_str())
+        .await
+        .expect("create database");
+    let (head, _) = base.rsplit_once('/').expect("URL with a database name");
+    format!("{head}/{name}")
+}
+
+async fn receive(State(tx): State<mpsc::UnboundedSender<(Instant, Value)>>, body: String) {
+    if let Ok(v) = serde_json::from_str(&body) {
+        let _ = tx.send((Instant::now(), v));
+    }
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+async fn post_json(http: &reqwest::Client, url: &str, token: &str, body: Value) -> Value {
+    let resp = http
+        .post(url)
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .expect("request");
+    let status = resp.status();
+    let value: Value = resp.json().await.expect("JSON answer");
+    assert!(status.is_success(), "POST {url}: {status} {value}");
+    value
+}
+
+async fn run(database: &str) -> Value {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (tx, mut events) = mpsc::unbounded_channel();
+    let receiver = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("receiver");
+    let hook = format!("http://{}/hook", receiver.local_addr().expect("addr"));
+    tokio::spawn(async move {
+        let app = Router::new().route("/hook", post(receive)).with_state(tx);
+        let _ = axum::serve(receiver, app).await;
+    });
+
+    let port = free_port();
+    let env = vec![
+        ("PONTE_DATA_DIR", dir.path().display().to_string()),
+        ("PONTE_DATABASE_URL", database.to_string()),
+        ("PONTE_LISTEN", format!("127.0.0.1:{port}")),
+        ("PONTE_MASTER_KEY", MASTER_KEY.to_string()),
+        ("PONTE_LOG", "warn".to_string()),
+    ];
+    let created = ponte(
+        &env,
+        &[
+            "clients",
+            "create",
+            "--init",
+            "--name",
+            "bench",
+            "--webhook-url",
+            &hook,
+            "--json",
+        ],
+    );
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    let client: Value = serde_json::from_slice(&created.stdout).expect("client JSON");
+    let _serve = Serve(
+        Command::new(PONTE)
+            .arg("serve")
+            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("ponte serve starts"),
+    );
+    let base = format!("http://127.0.0.1:{port}");
+    let http = reqwest::Client::new();
+    let started = Instant::now();
+    while http
+        .get(format!("{base}/healthz"))
+        .send()
+        .await
+        .map(|r| r.status().as_u16())
+        .ok()
+        != Some(200)
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "ponte serve did not start"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    let auth: Value = http
+        .post(format!("{base}/data/v1/auth"))
+        .json(&json!({"accessKey": client["apiKey"], "secretKey": client["apiSecret"]}))
+        .send()
+        .await
+        .expect("auth")
+        .json()
+        .await
+        .expect("auth JSON");
+    let access = auth["accessToken"]
+        .as_str()
+        .expect("accessToken")
+        .to_string();
+
+    let mut millis = Vec::with_capacity(FLOWS);
+    for n in 0..FLOWS + WARM_UP {
+        let t0 = Instant::now();
+        let link = post_json(
+            &http,
+            &format!("{base}/data/v1/links"),
+            &access,
+            json!({"personalTaxId": CPF}),
+        )
+        .await;
+        let link_token = link["linkToken"].as_str().expect("linkToken");
+        let consent = post_json(
+            &http,
+            &format!("{base}/data/v1/consents"),
+            link_token,
+            json!({"personalTaxId": CPF, "institutionCode": "itau"}),
+        )
+        .await;
+        let consent_id = consent["consentId"]
+            .as_str()
+            .expect("consentId")
+            .to_string();
+        post_json(
+            &http,
+            &format!("{base}/sandbox/v1/consents/{consent_id}/authorise"),
+            link_token,
+            json!({"username": "user_good", "password": "pass_good"}),
+        )
+        .await;
+        post_json(
+            &http,
+            &format!("{base}/data/personal/institution-data"),
+            &access,
+            json!({"taxId": CPF, "institutionId": "itau", "linkId": link["linkId"],
+                   "consentId": [consent_id], "products": ["accounts"]}),
+        )
+        .await;
+        let ended = loop {
+            let (at, event) =
+                tokio::time::timeout(FLOW_TIMEOUT.saturating_sub(t0.elapsed()), events.recv())
+                    .await
+                    .unwrap_or_else(|_| panic!("flow {n}: no REPORT_READY within {FLOW_TIMEOUT:?}"))
+                    .expect("receiver running");
+            if event["event"] == "REPORT_READY" && event["consentId"] == consent_id.as_str() {
+                assert_eq!(event["status"], "SUCCESS", "{event}");
+                break at;
+            }
+        };
+        if n >= WARM_UP {
+            millis.push(ended.duration_since(t0).as_secs_f64() * 1000.0);
+        }
+    }
+    millis.sort_by(f64::total_cmp);
+    json!({
+        "flows": millis.len(),
+        "p50_ms": percentile(&millis, 0.50),
+        "p95_ms": percentile(&millis, 0.95),
+        "max_ms": percentile(&millis, 1.0),
+    })
+}
+
+#[tokio::main]
+async fn main() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut results = serde_json::Map::new();
+    let sqlite = format!("sqlite://{}/ponte.db?mode=rwc", dir.path().display());
+    let figures = run(&sqlite).await;
+    println!("SQLite      link → REPORT_READY: {figures}");
+    results.insert("sqlite".into(), figures);
+    if let Ok(base) = std::env::var("PONTE_BENCH_POSTGRES_URL") {
+        let figures = run(&fresh_postgres(&base).await).await;
+        println!("PostgreSQL  link → REPORT_READY: {figures}");
+        results.insert("postgres".into(), figures);
+    }
+    let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/bench-flow.json");
+    let _ = std::fs::write(
+        &out,
+        serde_json::to_string_pretty(&Value::Object(results)).unwrap_or_default(),
+    );
+}
