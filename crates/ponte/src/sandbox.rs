@@ -119,7 +119,10 @@ pub async fn run(command: SandboxCommand) -> anyhow::Result<()> {
                     client_id: client_id.trim().to_string(),
                     client_secret: client_secret.trim().to_string(),
                     redirect_uris,
+                    // The legacy secret client until Ponte speaks FAPI to its sandbox.
+                    ..Default::default()
                 }],
+                ..Default::default()
             })
             .await?;
             println!("ponte sandbox listening on {public_url}");
