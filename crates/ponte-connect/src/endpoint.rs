@@ -86,6 +86,23 @@ impl OpenFinanceEndpoint {
         }
     }
 
+    /// `api_base` without a terminating `/`, ready for `/open-banking/…` to
+    /// be appended (a directory may list the base with one; a `//` path is
+    /// refused by strict servers or routed elsewhere).
+    pub(crate) fn api_root(&self) -> &str {
+        self.api_base.trim_end_matches('/')
+    }
+
+    /// Where the discovery document is: any terminating `/` of the issuer
+    /// is removed before appending (OIDC Discovery §4); the issuer itself is
+    /// still compared verbatim with the document's.
+    pub(crate) fn discovery_url(&self) -> String {
+        format!(
+            "{}/.well-known/openid-configuration",
+            self.issuer.trim_end_matches('/')
+        )
+    }
+
     pub(crate) fn profile(&self) -> Option<&FapiProfile> {
         match &self.security {
             Security::Fapi(p) => Some(p),

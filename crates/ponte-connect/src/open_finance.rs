@@ -73,7 +73,7 @@ impl OpenFinanceClient {
         if let Some(d) = self.cache.discovery(&ep.issuer) {
             return Ok(d);
         }
-        let url = format!("{}/.well-known/openid-configuration", ep.issuer);
+        let url = ep.discovery_url();
         let d: Discovery = json_of(self.http_for(ep).get(&url).send().await?).await?;
         if d.issuer != ep.issuer {
             return Err(ConnectError::Check(CheckFailed::new(
@@ -215,7 +215,10 @@ impl OpenFinanceClient {
         }
         let request = self
             .http_for(ep)
-            .post(format!("{}/open-banking/consents/v3/consents", ep.api_base))
+            .post(format!(
+                "{}/open-banking/consents/v3/consents",
+                ep.api_root()
+            ))
             .bearer_auth(&cc.access_token)
             .json(&json!({ "data": data }));
         let resp = headers::send(request, user).await?;
@@ -382,7 +385,7 @@ impl OpenFinanceClient {
             .await?;
         let url = format!(
             "{}/open-banking/consents/v3/consents/{}",
-            ep.api_base,
+            ep.api_root(),
             urlencode(bank_consent_id)
         );
         let request = self

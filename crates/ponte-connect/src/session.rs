@@ -317,7 +317,7 @@ impl<'a> DataSession<'a> {
         query: &[(&str, String)],
         each: &mut (dyn FnMut(&RawValue) + Send),
     ) -> Result<(), ConnectError> {
-        let mut url = url::Url::parse(&format!("{}{path}", self.ep.api_base))
+        let mut url = url::Url::parse(&format!("{}{path}", self.ep.api_root()))
             .map_err(|e| ConnectError::Protocol(format!("{path}: {e}")))?;
         url.query_pairs_mut()
             .extend_pairs(query.iter().map(|(k, v)| (*k, v.as_str())))
@@ -375,7 +375,7 @@ impl<'a> DataSession<'a> {
 
     /// The `data` of a single (non-paginated) resource.
     pub async fn get_data(&mut self, path: &str) -> Result<Value, ConnectError> {
-        let body = self.get(&format!("{}{path}", self.ep.api_base)).await?;
+        let body = self.get(&format!("{}{path}", self.ep.api_root())).await?;
         body.get("data")
             .cloned()
             .ok_or_else(|| ConnectError::Protocol(format!("{path}: answer without data")))

@@ -154,3 +154,30 @@ async fn discovery_is_fetched_once_and_reused() {
     assert!(client.clone().iss_required(&ep).await.unwrap());
     assert_eq!(hits.load(Ordering::SeqCst), 1);
 }
+
+#[tokio::test]
+async fn an_issuer_and_api_base_ending_in_a_slash_are_joined_without_a_double_slash() {
+    // The conformance suite's issuer always ends in '/' (OIDC Discovery §4:
+    // the '/' is removed before appending the well-known path, while the
+    // document's issuer is compared with the configured one verbatim).
+    let hits = Arc::new(AtomicUsize::new(0));
+    let base = discovery_server("/", hits.clone()).await;
+    let client = OpenFinanceClient::new().unwrap();
+    let issuer = format!("{base}/");
+    let ep = OpenFinanceEndpoint::legacy(&issuer, &base, "ponte", "s3cret", "http://x/cb");
+    assert!(client.iss_required(&ep).await.unwrap());
+    assert_eq!(hits.load(Ordering::SeqCst), 1);
+
+    // Without the slash configured, the document's issuer (with it) differs.
+    let ep = OpenFinanceEndpoint::legacy(&base, &base, "ponte", "s3cret", "http://x/cb");
+    match client.iss_required(&ep).await {
+        Err(ConnectError::Check(f)) => assert_eq!(f.check, "discovery.issuer"),
+        other => panic!("expected discovery.issuer, got {other:?}"),
+    }
+
+    let api = echo_server().await;
+    let ep = OpenFinanceEndpoint::legacy(&issuer, format!("{api}/"), "ponte", "s", "http://x/cb");
+    let mut session = DataSession::new(&client, &ep, "c1", tokens());
+    let data = session.get_data("/echo").await.unwrap();
+    assert!(data["interaction"].is_string());
+}
