@@ -83,7 +83,11 @@ pub struct FapiSettings {
     /// PEM bundle of trust anchors; without it, the built-in roots.
     pub trust_anchors_pem: Option<String>,
     pub trust: Trust,
-    /// RSA private key (PEM) that ID tokens are encrypted to, if any.
+    /// RSA private key (PEM) that ID tokens are encrypted to. Required: the
+    /// OFB profile has every institution encrypt its ID tokens (RSA-OAEP +
+    /// A256GCM) to the `use: "enc"` key in the SSA's `software_jwks_uri`.
+    /// `Option` only so settings can be filled in stages; `None` fails
+    /// [`FapiProfile::build`] naming `id_token_decryption_key`.
     pub id_token_decryption_key_pem: Option<String>,
     /// `acr` values accepted in ID tokens; empty means loa2 and loa3.
     pub acr_values: Vec<String>,
@@ -133,13 +137,17 @@ impl FapiProfile {
             };
             config_error(field, m)
         })?;
-        let decryption = match &s.id_token_decryption_key_pem {
-            Some(pem) => Some(
-                DecryptionKey::from_pem(pem)
-                    .map_err(|m| config_error("id_token_decryption_key", m))?,
-            ),
-            None => None,
-        };
+        // Always present once built; kept an `Option` for `open_id_token`,
+        // which also reads a plain ID token (a bank may not encrypt).
+        let pem = s.id_token_decryption_key_pem.as_deref().ok_or_else(|| {
+            config_error(
+                "id_token_decryption_key",
+                "required by the FAPI-BR profile: institutions encrypt ID tokens to it",
+            )
+        })?;
+        let decryption = Some(
+            DecryptionKey::from_pem(pem).map_err(|m| config_error("id_token_decryption_key", m))?,
+        );
         let acr_values = if s.acr_values.is_empty() {
             default_acr_values()
         } else {
@@ -297,6 +305,13 @@ mod tests {
             (
                 FapiSettings {
                     id_token_decryption_key_pem: Some(TRANSPORT_CERT.into()),
+                    ..settings()
+                },
+                "id_token_decryption_key",
+            ),
+            (
+                FapiSettings {
+                    id_token_decryption_key_pem: None,
                     ..settings()
                 },
                 "id_token_decryption_key",
