@@ -154,7 +154,8 @@ impl From<reqwest::Error> for ConnectError {
     }
 }
 
-#[derive(Debug, Clone)]
+/// `Debug` hides the state, nonce, PKCE verifier and the URL's query (see `redact.rs`).
+#[derive(Clone)]
 pub struct StartedAuthorisation {
     pub bank_consent_id: String,
     /// Where the end user's browser goes to log in and approve.
@@ -166,7 +167,8 @@ pub struct StartedAuthorisation {
     pub nonce: String,
 }
 
-#[derive(Debug, Clone, serde::Serialize, Deserialize, PartialEq)]
+/// `Debug` hides both tokens (see `redact.rs`).
+#[derive(Clone, serde::Serialize, Deserialize, PartialEq)]
 pub struct BankTokens {
     pub access_token: String,
     pub refresh_token: Option<String>,
@@ -174,7 +176,7 @@ pub struct BankTokens {
     pub expires_at: i64,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Deserialize)]
 pub(crate) struct TokenResponse {
     pub(crate) access_token: String,
     pub(crate) refresh_token: Option<String>,

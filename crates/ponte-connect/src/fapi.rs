@@ -195,7 +195,8 @@ pub(crate) async fn push_signed(
 }
 
 /// The parameters of the authorisation response (the callback's fragment or query).
-#[derive(Debug, Clone, Default, Deserialize)]
+/// `Debug` hides the code, ID token and state (see `redact.rs`).
+#[derive(Clone, Default, Deserialize)]
 pub struct AuthorisationResponse {
     pub code: Option<String>,
     pub id_token: Option<String>,
@@ -206,7 +207,8 @@ pub struct AuthorisationResponse {
 }
 
 /// What Ponte kept when it started the authorisation.
-#[derive(Debug, Clone)]
+/// `Debug` hides the state, nonce and PKCE verifier (see `redact.rs`).
+#[derive(Clone)]
 pub struct PendingAuthorisation<'a> {
     pub bank_consent_id: &'a str,
     pub state: &'a str,
@@ -215,7 +217,8 @@ pub struct PendingAuthorisation<'a> {
 }
 
 /// A validated authorisation: the tokens and who the institution says authorised.
-#[derive(Debug, Clone)]
+/// `Debug` hides the tokens (see `redact.rs`).
+#[derive(Clone)]
 pub struct Completed {
     pub tokens: BankTokens,
     /// The ID token's `sub`.
