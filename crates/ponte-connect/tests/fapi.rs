@@ -333,7 +333,7 @@ async fn every_front_channel_misbehaviour_is_refused_by_name_before_the_token_en
         ("missing_iss", "id_token.iss"),
         ("invalid_aud", "id_token.aud"),
         ("missing_aud", "id_token.aud"),
-        ("invalid_secondary_aud", "id_token.azp"),
+        ("invalid_secondary_aud", "id_token.aud"),
         ("alg_none", "id_token.alg"),
         ("invalid_signature", "id_token.signature"),
         ("rs256", "id_token.alg"),
