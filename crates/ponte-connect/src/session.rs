@@ -323,6 +323,9 @@ impl<'a> DataSession<'a> {
             .extend_pairs(query.iter().map(|(k, v)| (*k, v.as_str())))
             .append_pair("page-size", "1000")
             .append_pair("page", "1");
+        // `links.next` is followed only on the API's own origin: the request
+        // carries the bearer token and the client certificate.
+        let origin = url.origin();
         for page in 1..=MAX_PAGES {
             let body: Page = self.get_as(url.as_str()).await?;
             let data = body
@@ -346,6 +349,11 @@ impl<'a> DataSession<'a> {
                 let next = url
                     .join(&next)
                     .map_err(|e| ConnectError::Protocol(format!("{path}: links.next: {e}")))?;
+                if next.origin() != origin {
+                    return Err(ConnectError::Protocol(format!(
+                        "{path}: links.next {next} is not on the API's origin"
+                    )));
+                }
                 if next == url {
                     return Err(ConnectError::Protocol(format!(
                         "{path}: links.next points at the same page"

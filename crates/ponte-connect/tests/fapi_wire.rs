@@ -181,3 +181,55 @@ async fn an_issuer_and_api_base_ending_in_a_slash_are_joined_without_a_double_sl
     let data = session.get_data("/echo").await.unwrap();
     assert!(data["interaction"].is_string());
 }
+
+#[tokio::test]
+async fn links_next_is_followed_on_the_apis_origin_only() {
+    // Another origin (same host, another port) that must never see the token.
+    let stolen = Arc::new(AtomicUsize::new(0));
+    let seen = stolen.clone();
+    let elsewhere = serve(axum::Router::new().route(
+        "/stolen",
+        axum::routing::get(move || {
+            seen.fetch_add(1, Ordering::SeqCst);
+            async { axum::Json(json!({"data": [99]})) }
+        }),
+    ))
+    .await;
+    let away = format!("{elsewhere}/stolen");
+    let app = axum::Router::new()
+        .route(
+            "/same",
+            axum::routing::get(|| async {
+                axum::Json(json!({"data": [1], "links": {"next": "/same2?page=2"}}))
+            }),
+        )
+        .route(
+            "/same2",
+            axum::routing::get(|| async { axum::Json(json!({"data": [2], "links": {}})) }),
+        )
+        .route(
+            "/away",
+            axum::routing::get(move || {
+                let away = away.clone();
+                async move { axum::Json(json!({"data": [1], "links": {"next": away}})) }
+            }),
+        );
+    let base = serve(app).await;
+    let client = OpenFinanceClient::new().unwrap();
+    let ep = OpenFinanceEndpoint::legacy(&base, &base, "ponte", "s3cret", "http://x/cb");
+    let mut session = DataSession::new(&client, &ep, "c1", tokens());
+    assert_eq!(
+        session.get_all("/same", &[]).await.unwrap(),
+        vec![json!(1), json!(2)]
+    );
+    match session.get_all("/away", &[]).await {
+        Err(ConnectError::Protocol(why)) => {
+            assert!(
+                why.contains("links.next") && why.contains("/stolen"),
+                "{why}"
+            )
+        }
+        other => panic!("expected a Protocol error, got {other:?}"),
+    }
+    assert_eq!(stolen.load(Ordering::SeqCst), 0);
+}
