@@ -106,7 +106,7 @@ pub async fn fetch_ssa(
         enc(org_id),
         enc(software_id)
     );
-    let resp = headers::send(profile.http().get(url), None).await?;
+    let resp = headers::send_oauth(profile.http().get(url)).await?;
     if !resp.status().is_success() {
         return Err(error_of(resp).await);
     }
@@ -160,7 +160,7 @@ impl OpenFinanceClient {
             ConnectError::Protocol("discovery names no registration_endpoint".into())
         })?;
         let body = registration_body(ssa, meta)?;
-        let resp = headers::send(profile.http().post(url).json(&body), None).await?;
+        let resp = headers::send_oauth(profile.http().post(url).json(&body)).await?;
         registration_of(json_of(resp).await?, None)
     }
 
@@ -174,7 +174,7 @@ impl OpenFinanceClient {
             .http()
             .get(&reg.registration_client_uri)
             .bearer_auth(reg.registration_access_token.expose());
-        let resp = headers::send(request, None).await?;
+        let resp = headers::send_oauth(request).await?;
         registration_of(json_of(resp).await?, Some(reg))
     }
 
@@ -194,7 +194,7 @@ impl OpenFinanceClient {
             .put(&reg.registration_client_uri)
             .bearer_auth(reg.registration_access_token.expose())
             .json(&body);
-        let resp = headers::send(request, None).await?;
+        let resp = headers::send_oauth(request).await?;
         registration_of(json_of(resp).await?, Some(reg))
     }
 
@@ -208,7 +208,7 @@ impl OpenFinanceClient {
             .http()
             .delete(&reg.registration_client_uri)
             .bearer_auth(reg.registration_access_token.expose());
-        let resp = headers::send(request, None).await?;
+        let resp = headers::send_oauth(request).await?;
         let status = resp.status().as_u16();
         if resp.status().is_success() || status == 404 || status == 410 {
             return Ok(());

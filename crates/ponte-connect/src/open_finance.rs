@@ -127,7 +127,7 @@ impl OpenFinanceClient {
                 form.push(("client_assertion", assertion));
             }
         }
-        headers::send(request.form(&form), None).await
+        headers::send_oauth(request.form(&form)).await
     }
 
     pub(crate) async fn token(

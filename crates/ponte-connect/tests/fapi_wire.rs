@@ -233,3 +233,84 @@ async fn links_next_is_followed_on_the_apis_origin_only() {
     }
     assert_eq!(stolen.load(Ordering::SeqCst), 0);
 }
+
+/// An institution whose token endpoint echoes another interaction id (it is
+/// not obliged to echo it), and whose consent read does so too (it is).
+async fn wrong_echo_institution() -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let origin = format!("http://{}", listener.local_addr().unwrap());
+    let issuer = origin.clone();
+    let other = || {
+        let mut out = HeaderMap::new();
+        let id = HeaderValue::from_static("00000000-0000-4000-8000-000000000000");
+        out.insert("x-fapi-interaction-id", id);
+        out
+    };
+    let app = axum::Router::new()
+        .route(
+            "/.well-known/openid-configuration",
+            axum::routing::get(move || {
+                let issuer = issuer.clone();
+                async move {
+                    axum::Json(json!({
+                        "issuer": issuer,
+                        "authorization_endpoint": format!("{issuer}/authorize"),
+                        "token_endpoint": format!("{issuer}/token"),
+                    }))
+                }
+            }),
+        )
+        .route(
+            "/token",
+            axum::routing::post(move || async move {
+                let body = json!({"access_token": "cc", "token_type": "Bearer", "expires_in": 300});
+                (other(), axum::Json(body))
+            }),
+        )
+        .route(
+            "/open-banking/consents/v3/consents",
+            axum::routing::post(|h: HeaderMap| async move {
+                let mut out = HeaderMap::new();
+                out.insert("x-fapi-interaction-id", h["x-fapi-interaction-id"].clone());
+                (
+                    out,
+                    axum::Json(json!({"data": {"consentId": "urn:bank:c1"}})),
+                )
+            }),
+        )
+        .route(
+            "/open-banking/consents/v3/consents/{id}",
+            axum::routing::get(move || async move {
+                (
+                    other(),
+                    axum::Json(json!({"data": {"status": "AUTHORISED"}})),
+                )
+            }),
+        );
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    origin
+}
+
+#[tokio::test]
+async fn the_echo_is_enforced_on_resource_servers_only_not_on_the_token_endpoint() {
+    let base = wrong_echo_institution().await;
+    let client = OpenFinanceClient::new().unwrap();
+    let ep = OpenFinanceEndpoint::legacy(&base, &base, "ponte", "s3cret", "http://x/cb");
+    let permissions = vec!["ACCOUNTS_READ".to_string()];
+    let started = client
+        .start_authorisation(
+            &ep,
+            "12345678901",
+            None,
+            &permissions,
+            "2027-01-01T00:00:00Z",
+            None,
+        )
+        .await
+        .expect("a token answer with another echo is kept");
+    assert_eq!(started.bank_consent_id, "urn:bank:c1");
+    match client.consent_status(&ep, "urn:bank:c1").await {
+        Err(ConnectError::Protocol(why)) => assert!(why.contains("x-fapi-interaction-id"), "{why}"),
+        other => panic!("expected a Protocol error, got {other:?}"),
+    }
+}
