@@ -394,10 +394,8 @@ impl OpenFinanceClient {
             .jwks_uri
             .as_deref()
             .ok_or_else(|| ConnectError::Protocol("discovery names no jwks_uri".into()))?;
-        if let Some(jwks) = self.cache.jwks(uri) {
-            if jwks.has_kid(kid) {
-                return Ok(jwks);
-            }
+        if let Some(jwks) = self.cache.jwks(uri, kid) {
+            return Ok(jwks);
         }
         let doc: Value = json_of(self.http_for(ep).get(uri).send().await?).await?;
         Ok(self.cache.keep_jwks(uri, &doc))
