@@ -271,7 +271,6 @@ mod tests {
         assert_eq!(all["id_token_encrypted_response_enc"], "A256GCM");
         let stray = ClientMetadata {
             redirect_uris: vec!["https://evil.example/cb".into()],
-            ..Default::default()
         };
         assert!(registration_body(&statement(), &stray).is_err());
     }
