@@ -123,6 +123,12 @@ pub fn check_scope(scope: Option<&str>, bank_consent_id: &str) -> Result<(), Che
     ))
 }
 
+/// The recipient name to put in the request object: only for an
+/// institution configured to read it (`send_recipient_name`).
+pub(crate) fn recipient_for<'a>(p: &FapiProfile, name: Option<&'a str>) -> Option<&'a str> {
+    name.filter(|_| p.send_recipient_name)
+}
+
 fn profile(ep: &OpenFinanceEndpoint) -> Result<&FapiProfile, ConnectError> {
     ep.profile().ok_or_else(|| {
         ConnectError::Protocol("the institution is not configured for the FAPI profile".into())
@@ -163,7 +169,7 @@ pub(crate) async fn push_signed(
         state: &state,
         nonce: &nonce,
         code_challenge: &challenge,
-        recipient_name,
+        recipient_name: recipient_for(p, recipient_name),
     };
     let object = p
         .signing

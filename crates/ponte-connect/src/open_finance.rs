@@ -27,7 +27,9 @@ pub use crate::endpoint::{
 /// Ponte's client, the integrator, whom the institution's consent page names
 /// ("<recipient> is asking for access to …"). The sandbox institutions show
 /// it; a real institution ignores a parameter it does not know, and names
-/// the registered OAuth client (Ponte) instead.
+/// the registered OAuth client (Ponte) instead. Under the FAPI profile it
+/// goes in the request object only when the institution's settings say
+/// `send_recipient_name`.
 pub const RECIPIENT_NAME_PARAM: &str = "recipient_name";
 
 #[derive(Clone)]

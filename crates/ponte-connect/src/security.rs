@@ -95,6 +95,11 @@ pub struct FapiSettings {
     pub client_secret: Option<(Secret, SecretStyle)>,
     /// `None`: 10 s to connect, 15 s for an answer.
     pub timeouts: Option<Timeouts>,
+    /// Put the caller's `recipient_name` in the request object (Ponte's
+    /// extension, which the sandbox institutions show). Off by default: a
+    /// real institution gains nothing from the integrator's name, and the
+    /// conformance suite warns on claims it does not know.
+    pub send_recipient_name: bool,
 }
 
 /// Where a configured client secret goes.
@@ -113,6 +118,7 @@ pub struct FapiProfile {
     pub(crate) decryption: Option<DecryptionKey>,
     pub(crate) acr_values: Vec<String>,
     pub(crate) auth: ClientAuth,
+    pub(crate) send_recipient_name: bool,
 }
 
 impl std::fmt::Debug for FapiProfile {
@@ -122,6 +128,7 @@ impl std::fmt::Debug for FapiProfile {
             .field("decryption", &self.decryption)
             .field("acr_values", &self.acr_values)
             .field("auth", &self.auth)
+            .field("send_recipient_name", &self.send_recipient_name)
             .finish_non_exhaustive()
     }
 }
@@ -172,6 +179,7 @@ impl FapiProfile {
             decryption,
             acr_values,
             auth,
+            send_recipient_name: s.send_recipient_name,
         })
     }
 
