@@ -22,8 +22,6 @@ use crate::security::{FapiProfile, Secret};
 pub struct ClientMetadata {
     /// Redirect URIs (a subset of the SSA's); empty means all of the SSA's.
     pub redirect_uris: Vec<String>,
-    /// Ask for ID tokens encrypted to Ponte's `enc` key (RSA-OAEP + A256GCM).
-    pub encrypt_id_token: bool,
 }
 
 /// A registration at one institution.
@@ -72,7 +70,7 @@ pub fn registration_body(ssa: &str, meta: &ClientMetadata) -> Result<Value, Conn
             "the software statement names no redirect URI".into(),
         ));
     }
-    let mut body = json!({
+    let body = json!({
         "software_statement": ssa,
         "jwks_uri": jwks_uri,
         "redirect_uris": redirect_uris,
@@ -85,11 +83,12 @@ pub fn registration_body(ssa: &str, meta: &ClientMetadata) -> Result<Value, Conn
         "id_token_signed_response_alg": "PS256",
         "request_object_signing_alg": "PS256",
         "tls_client_certificate_bound_access_tokens": true,
+        // Always: the OFB profile encrypts ID tokens to the `enc` key in the
+        // SSA's `software_jwks_uri`, and the conformance suite does so
+        // whatever was registered.
+        "id_token_encrypted_response_alg": "RSA-OAEP",
+        "id_token_encrypted_response_enc": "A256GCM",
     });
-    if meta.encrypt_id_token {
-        body["id_token_encrypted_response_alg"] = json!("RSA-OAEP");
-        body["id_token_encrypted_response_enc"] = json!("A256GCM");
-    }
     Ok(body)
 }
 
@@ -107,7 +106,7 @@ pub async fn fetch_ssa(
         enc(org_id),
         enc(software_id)
     );
-    let resp = headers::send(profile.http().get(url), None).await?;
+    let resp = headers::send_oauth(profile.http().get(url)).await?;
     if !resp.status().is_success() {
         return Err(error_of(resp).await);
     }
@@ -161,7 +160,7 @@ impl OpenFinanceClient {
             ConnectError::Protocol("discovery names no registration_endpoint".into())
         })?;
         let body = registration_body(ssa, meta)?;
-        let resp = headers::send(profile.http().post(url).json(&body), None).await?;
+        let resp = headers::send_oauth(profile.http().post(url).json(&body)).await?;
         registration_of(json_of(resp).await?, None)
     }
 
@@ -175,7 +174,7 @@ impl OpenFinanceClient {
             .http()
             .get(&reg.registration_client_uri)
             .bearer_auth(reg.registration_access_token.expose());
-        let resp = headers::send(request, None).await?;
+        let resp = headers::send_oauth(request).await?;
         registration_of(json_of(resp).await?, Some(reg))
     }
 
@@ -195,7 +194,7 @@ impl OpenFinanceClient {
             .put(&reg.registration_client_uri)
             .bearer_auth(reg.registration_access_token.expose())
             .json(&body);
-        let resp = headers::send(request, None).await?;
+        let resp = headers::send_oauth(request).await?;
         registration_of(json_of(resp).await?, Some(reg))
     }
 
@@ -209,7 +208,7 @@ impl OpenFinanceClient {
             .http()
             .delete(&reg.registration_client_uri)
             .bearer_auth(reg.registration_access_token.expose());
-        let resp = headers::send(request, None).await?;
+        let resp = headers::send_oauth(request).await?;
         let status = resp.status().as_u16();
         if resp.status().is_success() || status == 404 || status == 410 {
             return Ok(());
@@ -238,7 +237,6 @@ mod tests {
     fn registration_names_the_ssa_jwks_uri_never_a_jwks_and_the_profile_values() {
         let meta = ClientMetadata {
             redirect_uris: vec!["https://ponte.example/cb".into()],
-            encrypt_id_token: true,
         };
         let body = registration_body(&statement(), &meta).unwrap();
         assert_eq!(
@@ -269,10 +267,10 @@ mod tests {
     fn redirect_uris_default_to_the_ssa_and_must_stay_within_it() {
         let all = registration_body(&statement(), &ClientMetadata::default()).unwrap();
         assert_eq!(all["redirect_uris"].as_array().unwrap().len(), 2);
-        assert!(all.get("id_token_encrypted_response_alg").is_none());
+        assert_eq!(all["id_token_encrypted_response_alg"], "RSA-OAEP");
+        assert_eq!(all["id_token_encrypted_response_enc"], "A256GCM");
         let stray = ClientMetadata {
             redirect_uris: vec!["https://evil.example/cb".into()],
-            ..Default::default()
         };
         assert!(registration_body(&statement(), &stray).is_err());
     }

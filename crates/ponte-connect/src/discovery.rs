@@ -1,7 +1,10 @@
 //! Institutions' discovery documents and signing keys, cached: discovery per
 //! issuer for a few minutes (it changes rarely, and fetching it before every
-//! call doubled each exchange), the JWKS per `jwks_uri` until a token names a
-//! `kid` it lacks, when it is fetched again once (the bank rotated its key).
+//! call doubled each exchange), the JWKS per `jwks_uri` for [`JWKS_TTL`] (a
+//! key the bank withdrew stops verifying), and again sooner when a token
+//! names a `kid` it lacks (the bank rotated its key), at most once per
+//! [`JWKS_REFETCH_INTERVAL`] (a stream of unknown kids cannot make Ponte
+//! hammer the bank).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -13,6 +16,8 @@ use serde_json::Value;
 use crate::jose::Jwks;
 
 pub const DISCOVERY_TTL: Duration = Duration::from_secs(300);
+pub const JWKS_TTL: Duration = Duration::from_secs(300);
+pub const JWKS_REFETCH_INTERVAL: Duration = Duration::from_secs(60);
 
 /// The endpoints that may have an mTLS alias (RFC 8705 §5).
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -77,7 +82,9 @@ impl Discovery {
 #[derive(Default)]
 pub(crate) struct Cache {
     discovery: Mutex<HashMap<String, (Instant, Arc<Discovery>)>>,
-    jwks: Mutex<HashMap<String, Jwks>>,
+    jwks: Mutex<HashMap<String, (Instant, Jwks)>>,
+    /// Added to the clock: tests move time forward instead of sleeping.
+    advanced: Mutex<Duration>,
 }
 
 impl Cache {
@@ -93,15 +100,33 @@ impl Cache {
         map.insert(issuer.to_string(), (Instant::now(), d));
     }
 
-    pub(crate) fn jwks(&self, uri: &str) -> Option<Jwks> {
+    fn now(&self) -> Instant {
+        Instant::now() + *self.advanced.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    #[cfg(test)]
+    pub(crate) fn advance(&self, by: Duration) {
+        *self.advanced.lock().unwrap_or_else(|p| p.into_inner()) += by;
+    }
+
+    /// The cached JWKS to verify a token naming `kid`, or `None` when it must
+    /// be fetched: none cached, older than [`JWKS_TTL`], or lacking `kid` and
+    /// fetched more than [`JWKS_REFETCH_INTERVAL`] ago. Within the interval a
+    /// set lacking the kid is returned as it is, and verification fails.
+    pub(crate) fn jwks(&self, uri: &str, kid: Option<&str>) -> Option<Jwks> {
+        let now = self.now();
         let map = self.jwks.lock().unwrap_or_else(|p| p.into_inner());
-        map.get(uri).cloned()
+        let (at, jwks) = map.get(uri)?;
+        let age = now.saturating_duration_since(*at);
+        let usable = age < JWKS_TTL && (jwks.has_kid(kid) || age < JWKS_REFETCH_INTERVAL);
+        usable.then(|| jwks.clone())
     }
 
     pub(crate) fn keep_jwks(&self, uri: &str, doc: &Value) -> Jwks {
         let jwks = Jwks::from_json(doc);
+        let now = self.now();
         let mut map = self.jwks.lock().unwrap_or_else(|p| p.into_inner());
-        map.insert(uri.to_string(), jwks.clone());
+        map.insert(uri.to_string(), (now, jwks.clone()));
         jwks
     }
 }

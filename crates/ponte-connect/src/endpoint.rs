@@ -86,6 +86,23 @@ impl OpenFinanceEndpoint {
         }
     }
 
+    /// `api_base` without a terminating `/`, ready for `/open-banking/…` to
+    /// be appended (a directory may list the base with one; a `//` path is
+    /// refused by strict servers or routed elsewhere).
+    pub(crate) fn api_root(&self) -> &str {
+        self.api_base.trim_end_matches('/')
+    }
+
+    /// Where the discovery document is: any terminating `/` of the issuer
+    /// is removed before appending (OIDC Discovery §4); the issuer itself is
+    /// still compared verbatim with the document's.
+    pub(crate) fn discovery_url(&self) -> String {
+        format!(
+            "{}/.well-known/openid-configuration",
+            self.issuer.trim_end_matches('/')
+        )
+    }
+
     pub(crate) fn profile(&self) -> Option<&FapiProfile> {
         match &self.security {
             Security::Fapi(p) => Some(p),
@@ -137,7 +154,8 @@ impl From<reqwest::Error> for ConnectError {
     }
 }
 
-#[derive(Debug, Clone)]
+/// `Debug` hides the state, nonce, PKCE verifier and the URL's query (see `redact.rs`).
+#[derive(Clone)]
 pub struct StartedAuthorisation {
     pub bank_consent_id: String,
     /// Where the end user's browser goes to log in and approve.
@@ -149,7 +167,8 @@ pub struct StartedAuthorisation {
     pub nonce: String,
 }
 
-#[derive(Debug, Clone, serde::Serialize, Deserialize, PartialEq)]
+/// `Debug` hides both tokens (see `redact.rs`).
+#[derive(Clone, serde::Serialize, Deserialize, PartialEq)]
 pub struct BankTokens {
     pub access_token: String,
     pub refresh_token: Option<String>,
@@ -157,7 +176,7 @@ pub struct BankTokens {
     pub expires_at: i64,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Deserialize)]
 pub(crate) struct TokenResponse {
     pub(crate) access_token: String,
     pub(crate) refresh_token: Option<String>,

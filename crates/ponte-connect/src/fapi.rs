@@ -123,6 +123,12 @@ pub fn check_scope(scope: Option<&str>, bank_consent_id: &str) -> Result<(), Che
     ))
 }
 
+/// The recipient name to put in the request object: only for an
+/// institution configured to read it (`send_recipient_name`).
+pub(crate) fn recipient_for<'a>(p: &FapiProfile, name: Option<&'a str>) -> Option<&'a str> {
+    name.filter(|_| p.send_recipient_name)
+}
+
 fn profile(ep: &OpenFinanceEndpoint) -> Result<&FapiProfile, ConnectError> {
     ep.profile().ok_or_else(|| {
         ConnectError::Protocol("the institution is not configured for the FAPI profile".into())
@@ -163,7 +169,7 @@ pub(crate) async fn push_signed(
         state: &state,
         nonce: &nonce,
         code_challenge: &challenge,
-        recipient_name,
+        recipient_name: recipient_for(p, recipient_name),
     };
     let object = p
         .signing
@@ -195,7 +201,8 @@ pub(crate) async fn push_signed(
 }
 
 /// The parameters of the authorisation response (the callback's fragment or query).
-#[derive(Debug, Clone, Default, Deserialize)]
+/// `Debug` hides the code, ID token and state (see `redact.rs`).
+#[derive(Clone, Default, Deserialize)]
 pub struct AuthorisationResponse {
     pub code: Option<String>,
     pub id_token: Option<String>,
@@ -206,7 +213,8 @@ pub struct AuthorisationResponse {
 }
 
 /// What Ponte kept when it started the authorisation.
-#[derive(Debug, Clone)]
+/// `Debug` hides the state, nonce and PKCE verifier (see `redact.rs`).
+#[derive(Clone)]
 pub struct PendingAuthorisation<'a> {
     pub bank_consent_id: &'a str,
     pub state: &'a str,
@@ -215,7 +223,8 @@ pub struct PendingAuthorisation<'a> {
 }
 
 /// A validated authorisation: the tokens and who the institution says authorised.
-#[derive(Debug, Clone)]
+/// `Debug` hides the tokens (see `redact.rs`).
+#[derive(Clone)]
 pub struct Completed {
     pub tokens: BankTokens,
     /// The ID token's `sub`.
@@ -391,10 +400,8 @@ impl OpenFinanceClient {
             .jwks_uri
             .as_deref()
             .ok_or_else(|| ConnectError::Protocol("discovery names no jwks_uri".into()))?;
-        if let Some(jwks) = self.cache.jwks(uri) {
-            if jwks.has_kid(kid) {
-                return Ok(jwks);
-            }
+        if let Some(jwks) = self.cache.jwks(uri, kid) {
+            return Ok(jwks);
         }
         let doc: Value = json_of(self.http_for(ep).get(uri).send().await?).await?;
         Ok(self.cache.keep_jwks(uri, &doc))

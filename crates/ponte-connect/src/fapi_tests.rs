@@ -122,12 +122,14 @@ fn a_token_answer_without_scope_is_accepted_and_one_lacking_the_consent_refused(
     assert_eq!(no_openid.check, "token.scope");
 }
 
-/// The bank's JWKS is fetched once, reused, and fetched again when a token
-/// names a key the cached set lacks (the bank rotated its key).
+/// The bank's JWKS is fetched once, reused, fetched again when a token
+/// names a key the cached set lacks (the bank rotated its key) but at most
+/// once a minute, and fetched again once it is older than its TTL.
 #[tokio::test]
-async fn the_banks_jwks_is_cached_and_refetched_on_an_unknown_kid() {
+async fn the_banks_jwks_is_cached_for_a_while_and_refetched_on_an_unknown_kid_once_a_minute() {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Arc;
+    use std::time::Duration;
     let hits = Arc::new(AtomicUsize::new(0));
     let counter = hits.clone();
     let app = axum::Router::new().route(
@@ -161,7 +163,57 @@ async fn the_banks_jwks_is_cached_and_refetched_on_an_unknown_kid() {
         .unwrap()
         .has_kid(Some("bank-1")));
     assert_eq!(hits.load(Ordering::SeqCst), 1, "reused");
+    // A kid unknown right after a fetch: not fetched again within the minute.
+    let stale = client.bank_jwks(&ep, &d, Some("bank-2")).await.unwrap();
+    assert!(!stale.has_kid(Some("bank-2")));
+    assert_eq!(hits.load(Ordering::SeqCst), 1, "throttled");
+    client.cache.advance(Duration::from_secs(61));
     let rotated = client.bank_jwks(&ep, &d, Some("bank-2")).await.unwrap();
     assert!(rotated.has_kid(Some("bank-2")));
     assert_eq!(hits.load(Ordering::SeqCst), 2, "fetched again once");
+    let unknown = client.bank_jwks(&ep, &d, Some("bank-3")).await.unwrap();
+    assert!(!unknown.has_kid(Some("bank-3")));
+    assert_eq!(hits.load(Ordering::SeqCst), 2, "throttled again");
+    // A known kid, once the set is older than its TTL: fetched again.
+    client.cache.advance(crate::discovery::JWKS_TTL);
+    client.bank_jwks(&ep, &d, Some("bank-2")).await.unwrap();
+    assert_eq!(hits.load(Ordering::SeqCst), 3, "expired");
+}
+
+/// `recipient_name` reaches the request object only for an institution
+/// configured to read it; by default the object holds the profile's claims.
+#[test]
+fn the_recipient_name_is_sent_only_where_the_institution_opts_in() {
+    use crate::security::{FapiProfile, FapiSettings};
+    use crate::testkit::{CLIENT_ENC, TRANSPORT_CERT, TRANSPORT_KEY};
+    let settings = FapiSettings {
+        signing_key_pem: CLIENT_SIG.into(),
+        signing_kid: "ponte-sig-1".into(),
+        transport_cert_pem: TRANSPORT_CERT.into(),
+        transport_key_pem: TRANSPORT_KEY.into(),
+        trust_anchors_pem: Some(TRANSPORT_CERT.into()),
+        id_token_decryption_key_pem: Some(CLIENT_ENC.into()),
+        ..Default::default()
+    };
+    let claims_for = |p: &FapiProfile| {
+        let request = AuthorisationRequest {
+            client_id: "ponte-client",
+            issuer: ISSUER,
+            redirect_uri: "https://ponte.example/callback",
+            scope: "openid consent:urn:bank:C1",
+            state: "st",
+            nonce: "no",
+            code_challenge: "ch",
+            recipient_name: recipient_for(p, Some("Acme Ltda")),
+        };
+        request_object_claims(&request, now_secs())
+    };
+    let default = FapiProfile::build(&settings).unwrap();
+    assert!(claims_for(&default).get(RECIPIENT_NAME_PARAM).is_none());
+    let opted_in = FapiProfile::build(&FapiSettings {
+        send_recipient_name: true,
+        ..settings
+    })
+    .unwrap();
+    assert_eq!(claims_for(&opted_in)[RECIPIENT_NAME_PARAM], "Acme Ltda");
 }

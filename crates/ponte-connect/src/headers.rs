@@ -23,15 +23,31 @@ pub fn http_date(t: time::OffsetDateTime) -> String {
     t.format(format).unwrap_or_default()
 }
 
-/// Sends `request` with the FAPI headers; refuses an answer whose
-/// `x-fapi-interaction-id` echo differs from the one sent (an answer to
-/// someone else's request, or a broken intermediary).
+/// Sends `request` to a resource server (consents, data, resources) with
+/// the FAPI headers; refuses an answer whose `x-fapi-interaction-id` echo
+/// differs from the one sent (an answer to someone else's request, or a
+/// broken intermediary). FAPI 1.0 Part 1 §6.2.1-11 obliges resource
+/// servers to echo it.
 pub(crate) async fn send(
     request: reqwest::RequestBuilder,
     user: Option<&EndUser>,
 ) -> Result<reqwest::Response, ConnectError> {
     let (resp, id) = send_raw(request, user).await?;
     check_echo(&resp, &id)?;
+    Ok(resp)
+}
+
+/// Sends `request` to an OAuth or registration endpoint (token, PAR,
+/// revocation, introspection, DCR/DCM, the directory): the header is sent,
+/// but these are not obliged to echo it, and refusing a token answer after
+/// the code was spent would lose the grant; a mismatch is only logged.
+pub(crate) async fn send_oauth(
+    request: reqwest::RequestBuilder,
+) -> Result<reqwest::Response, ConnectError> {
+    let (resp, id) = send_raw(request, None).await?;
+    if let Err(ConnectError::Protocol(why)) = check_echo(&resp, &id) {
+        tracing::warn!(interaction_id = %id, why, "mismatched echo from an OAuth endpoint; answer kept");
+    }
     Ok(resp)
 }
 

@@ -77,11 +77,11 @@ fn a_valid_id_token_is_accepted_and_gives_its_subject() {
 }
 
 #[test]
-fn an_audience_array_containing_the_client_is_accepted() {
+fn an_audience_array_of_only_the_client_is_accepted() {
     let token = ps256(&with(|c| c["aud"] = json!([CLIENT])));
     assert_eq!(front(&token, &acr()).unwrap(), "user-1");
     let with_azp = with(|c| {
-        c["aud"] = json!([CLIENT, "other"]);
+        c["aud"] = json!([CLIENT]);
         c["azp"] = json!(CLIENT);
     });
     assert!(front(&ps256(&with_azp), &acr()).is_ok());
@@ -128,7 +128,15 @@ fn a_wrong_missing_or_untrusted_second_audience_is_refused() {
     let missing = with(|c| drop(c.as_object_mut().unwrap().remove("aud")));
     assert_eq!(refused_with(&ps256(&missing)), "id_token.aud");
     let second = with(|c| c["aud"] = json!([CLIENT, format!("{CLIENT}1")]));
-    assert_eq!(refused_with(&ps256(&second)), "id_token.azp");
+    assert_eq!(refused_with(&ps256(&second)), "id_token.aud");
+    // An azp naming the client does not make another audience trusted.
+    let second_with_azp = with(|c| {
+        c["aud"] = json!([CLIENT, "other"]);
+        c["azp"] = json!(CLIENT);
+    });
+    assert_eq!(refused_with(&ps256(&second_with_azp)), "id_token.aud");
+    let not_a_string = with(|c| c["aud"] = json!([CLIENT, 7]));
+    assert_eq!(refused_with(&ps256(&not_a_string)), "id_token.aud");
     let other_azp = with(|c| c["azp"] = json!("someone-else"));
     assert_eq!(refused_with(&ps256(&other_azp)), "id_token.azp");
 }

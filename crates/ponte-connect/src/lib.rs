@@ -13,6 +13,7 @@ pub mod id_token;
 pub mod jose;
 pub mod open_finance;
 pub mod products;
+mod redact;
 pub mod security;
 pub mod session;
 #[cfg(test)]

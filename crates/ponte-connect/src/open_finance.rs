@@ -27,7 +27,9 @@ pub use crate::endpoint::{
 /// Ponte's client, the integrator, whom the institution's consent page names
 /// ("<recipient> is asking for access to …"). The sandbox institutions show
 /// it; a real institution ignores a parameter it does not know, and names
-/// the registered OAuth client (Ponte) instead.
+/// the registered OAuth client (Ponte) instead. Under the FAPI profile it
+/// goes in the request object only when the institution's settings say
+/// `send_recipient_name`.
 pub const RECIPIENT_NAME_PARAM: &str = "recipient_name";
 
 #[derive(Clone)]
@@ -73,7 +75,7 @@ impl OpenFinanceClient {
         if let Some(d) = self.cache.discovery(&ep.issuer) {
             return Ok(d);
         }
-        let url = format!("{}/.well-known/openid-configuration", ep.issuer);
+        let url = ep.discovery_url();
         let d: Discovery = json_of(self.http_for(ep).get(&url).send().await?).await?;
         if d.issuer != ep.issuer {
             return Err(ConnectError::Check(CheckFailed::new(
@@ -127,7 +129,7 @@ impl OpenFinanceClient {
                 form.push(("client_assertion", assertion));
             }
         }
-        headers::send(request.form(&form), None).await
+        headers::send_oauth(request.form(&form)).await
     }
 
     pub(crate) async fn token(
@@ -215,7 +217,10 @@ impl OpenFinanceClient {
         }
         let request = self
             .http_for(ep)
-            .post(format!("{}/open-banking/consents/v3/consents", ep.api_base))
+            .post(format!(
+                "{}/open-banking/consents/v3/consents",
+                ep.api_root()
+            ))
             .bearer_auth(&cc.access_token)
             .json(&json!({ "data": data }));
         let resp = headers::send(request, user).await?;
@@ -382,7 +387,7 @@ impl OpenFinanceClient {
             .await?;
         let url = format!(
             "{}/open-banking/consents/v3/consents/{}",
-            ep.api_base,
+            ep.api_root(),
             urlencode(bank_consent_id)
         );
         let request = self

@@ -83,7 +83,11 @@ pub struct FapiSettings {
     /// PEM bundle of trust anchors; without it, the built-in roots.
     pub trust_anchors_pem: Option<String>,
     pub trust: Trust,
-    /// RSA private key (PEM) that ID tokens are encrypted to, if any.
+    /// RSA private key (PEM) that ID tokens are encrypted to. Required: the
+    /// OFB profile has every institution encrypt its ID tokens (RSA-OAEP +
+    /// A256GCM) to the `use: "enc"` key in the SSA's `software_jwks_uri`.
+    /// `Option` only so settings can be filled in stages; `None` fails
+    /// [`FapiProfile::build`] naming `id_token_decryption_key`.
     pub id_token_decryption_key_pem: Option<String>,
     /// `acr` values accepted in ID tokens; empty means loa2 and loa3.
     pub acr_values: Vec<String>,
@@ -91,6 +95,11 @@ pub struct FapiSettings {
     pub client_secret: Option<(Secret, SecretStyle)>,
     /// `None`: 10 s to connect, 15 s for an answer.
     pub timeouts: Option<Timeouts>,
+    /// Put the caller's `recipient_name` in the request object (Ponte's
+    /// extension, which the sandbox institutions show). Off by default: a
+    /// real institution gains nothing from the integrator's name, and the
+    /// conformance suite warns on claims it does not know.
+    pub send_recipient_name: bool,
 }
 
 /// Where a configured client secret goes.
@@ -109,6 +118,7 @@ pub struct FapiProfile {
     pub(crate) decryption: Option<DecryptionKey>,
     pub(crate) acr_values: Vec<String>,
     pub(crate) auth: ClientAuth,
+    pub(crate) send_recipient_name: bool,
 }
 
 impl std::fmt::Debug for FapiProfile {
@@ -118,6 +128,7 @@ impl std::fmt::Debug for FapiProfile {
             .field("decryption", &self.decryption)
             .field("acr_values", &self.acr_values)
             .field("auth", &self.auth)
+            .field("send_recipient_name", &self.send_recipient_name)
             .finish_non_exhaustive()
     }
 }
@@ -133,13 +144,17 @@ impl FapiProfile {
             };
             config_error(field, m)
         })?;
-        let decryption = match &s.id_token_decryption_key_pem {
-            Some(pem) => Some(
-                DecryptionKey::from_pem(pem)
-                    .map_err(|m| config_error("id_token_decryption_key", m))?,
-            ),
-            None => None,
-        };
+        // Always present once built; kept an `Option` for `open_id_token`,
+        // which also reads a plain ID token (a bank may not encrypt).
+        let pem = s.id_token_decryption_key_pem.as_deref().ok_or_else(|| {
+            config_error(
+                "id_token_decryption_key",
+                "required by the FAPI-BR profile: institutions encrypt ID tokens to it",
+            )
+        })?;
+        let decryption = Some(
+            DecryptionKey::from_pem(pem).map_err(|m| config_error("id_token_decryption_key", m))?,
+        );
         let acr_values = if s.acr_values.is_empty() {
             default_acr_values()
         } else {
@@ -164,6 +179,7 @@ impl FapiProfile {
             decryption,
             acr_values,
             auth,
+            send_recipient_name: s.send_recipient_name,
         })
     }
 
@@ -297,6 +313,13 @@ mod tests {
             (
                 FapiSettings {
                     id_token_decryption_key_pem: Some(TRANSPORT_CERT.into()),
+                    ..settings()
+                },
+                "id_token_decryption_key",
+            ),
+            (
+                FapiSettings {
+                    id_token_decryption_key_pem: None,
                     ..settings()
                 },
                 "id_token_decryption_key",

@@ -317,12 +317,15 @@ impl<'a> DataSession<'a> {
         query: &[(&str, String)],
         each: &mut (dyn FnMut(&RawValue) + Send),
     ) -> Result<(), ConnectError> {
-        let mut url = url::Url::parse(&format!("{}{path}", self.ep.api_base))
+        let mut url = url::Url::parse(&format!("{}{path}", self.ep.api_root()))
             .map_err(|e| ConnectError::Protocol(format!("{path}: {e}")))?;
         url.query_pairs_mut()
             .extend_pairs(query.iter().map(|(k, v)| (*k, v.as_str())))
             .append_pair("page-size", "1000")
             .append_pair("page", "1");
+        // `links.next` is followed only on the API's own origin: the request
+        // carries the bearer token and the client certificate.
+        let origin = url.origin();
         for page in 1..=MAX_PAGES {
             let body: Page = self.get_as(url.as_str()).await?;
             let data = body
@@ -346,6 +349,11 @@ impl<'a> DataSession<'a> {
                 let next = url
                     .join(&next)
                     .map_err(|e| ConnectError::Protocol(format!("{path}: links.next: {e}")))?;
+                if next.origin() != origin {
+                    return Err(ConnectError::Protocol(format!(
+                        "{path}: links.next {next} is not on the API's origin"
+                    )));
+                }
                 if next == url {
                     return Err(ConnectError::Protocol(format!(
                         "{path}: links.next points at the same page"
@@ -375,7 +383,7 @@ impl<'a> DataSession<'a> {
 
     /// The `data` of a single (non-paginated) resource.
     pub async fn get_data(&mut self, path: &str) -> Result<Value, ConnectError> {
-        let body = self.get(&format!("{}{path}", self.ep.api_base)).await?;
+        let body = self.get(&format!("{}{path}", self.ep.api_root())).await?;
         body.get("data")
             .cloned()
             .ok_or_else(|| ConnectError::Protocol(format!("{path}: answer without data")))

@@ -333,7 +333,7 @@ async fn every_front_channel_misbehaviour_is_refused_by_name_before_the_token_en
         ("missing_iss", "id_token.iss"),
         ("invalid_aud", "id_token.aud"),
         ("missing_aud", "id_token.aud"),
-        ("invalid_secondary_aud", "id_token.azp"),
+        ("invalid_secondary_aud", "id_token.aud"),
         ("alg_none", "id_token.alg"),
         ("invalid_signature", "id_token.signature"),
         ("rs256", "id_token.alg"),
@@ -454,7 +454,6 @@ async fn ponte_registers_uses_reads_updates_and_deletes_its_registration() {
         .unwrap();
     let meta = ClientMetadata {
         redirect_uris: vec![REDIRECT.into()],
-        encrypt_id_token: true,
     };
     let reg = b
         .client
@@ -480,19 +479,15 @@ async fn ponte_registers_uses_reads_updates_and_deletes_its_registration() {
     let fresh = fetch_ssa(&b.profile, &dir, ORG_ID, SOFTWARE_ID)
         .await
         .unwrap();
-    let plain = ClientMetadata {
-        encrypt_id_token: false,
-        ..meta
-    };
     let updated = b
         .client
-        .update_registration(&b.profile, &read, &fresh, &plain)
+        .update_registration(&b.profile, &read, &fresh, &meta)
         .await
         .unwrap();
-    assert!(updated
-        .metadata
-        .get("id_token_encrypted_response_alg")
-        .is_none());
+    assert_eq!(
+        updated.metadata["id_token_encrypted_response_alg"],
+        "RSA-OAEP"
+    );
     b.client
         .delete_registration(&b.profile, &updated)
         .await

@@ -154,3 +154,163 @@ async fn discovery_is_fetched_once_and_reused() {
     assert!(client.clone().iss_required(&ep).await.unwrap());
     assert_eq!(hits.load(Ordering::SeqCst), 1);
 }
+
+#[tokio::test]
+async fn an_issuer_and_api_base_ending_in_a_slash_are_joined_without_a_double_slash() {
+    // The conformance suite's issuer always ends in '/' (OIDC Discovery §4:
+    // the '/' is removed before appending the well-known path, while the
+    // document's issuer is compared with the configured one verbatim).
+    let hits = Arc::new(AtomicUsize::new(0));
+    let base = discovery_server("/", hits.clone()).await;
+    let client = OpenFinanceClient::new().unwrap();
+    let issuer = format!("{base}/");
+    let ep = OpenFinanceEndpoint::legacy(&issuer, &base, "ponte", "s3cret", "http://x/cb");
+    assert!(client.iss_required(&ep).await.unwrap());
+    assert_eq!(hits.load(Ordering::SeqCst), 1);
+
+    // Without the slash configured, the document's issuer (with it) differs.
+    let ep = OpenFinanceEndpoint::legacy(&base, &base, "ponte", "s3cret", "http://x/cb");
+    match client.iss_required(&ep).await {
+        Err(ConnectError::Check(f)) => assert_eq!(f.check, "discovery.issuer"),
+        other => panic!("expected discovery.issuer, got {other:?}"),
+    }
+
+    let api = echo_server().await;
+    let ep = OpenFinanceEndpoint::legacy(&issuer, format!("{api}/"), "ponte", "s", "http://x/cb");
+    let mut session = DataSession::new(&client, &ep, "c1", tokens());
+    let data = session.get_data("/echo").await.unwrap();
+    assert!(data["interaction"].is_string());
+}
+
+#[tokio::test]
+async fn links_next_is_followed_on_the_apis_origin_only() {
+    // Another origin (same host, another port) that must never see the token.
+    let stolen = Arc::new(AtomicUsize::new(0));
+    let seen = stolen.clone();
+    let elsewhere = serve(axum::Router::new().route(
+        "/stolen",
+        axum::routing::get(move || {
+            seen.fetch_add(1, Ordering::SeqCst);
+            async { axum::Json(json!({"data": [99]})) }
+        }),
+    ))
+    .await;
+    let away = format!("{elsewhere}/stolen");
+    let app = axum::Router::new()
+        .route(
+            "/same",
+            axum::routing::get(|| async {
+                axum::Json(json!({"data": [1], "links": {"next": "/same2?page=2"}}))
+            }),
+        )
+        .route(
+            "/same2",
+            axum::routing::get(|| async { axum::Json(json!({"data": [2], "links": {}})) }),
+        )
+        .route(
+            "/away",
+            axum::routing::get(move || {
+                let away = away.clone();
+                async move { axum::Json(json!({"data": [1], "links": {"next": away}})) }
+            }),
+        );
+    let base = serve(app).await;
+    let client = OpenFinanceClient::new().unwrap();
+    let ep = OpenFinanceEndpoint::legacy(&base, &base, "ponte", "s3cret", "http://x/cb");
+    let mut session = DataSession::new(&client, &ep, "c1", tokens());
+    assert_eq!(
+        session.get_all("/same", &[]).await.unwrap(),
+        vec![json!(1), json!(2)]
+    );
+    match session.get_all("/away", &[]).await {
+        Err(ConnectError::Protocol(why)) => {
+            assert!(
+                why.contains("links.next") && why.contains("/stolen"),
+                "{why}"
+            )
+        }
+        other => panic!("expected a Protocol error, got {other:?}"),
+    }
+    assert_eq!(stolen.load(Ordering::SeqCst), 0);
+}
+
+/// An institution whose token endpoint echoes another interaction id (it is
+/// not obliged to echo it), and whose consent read does so too (it is).
+async fn wrong_echo_institution() -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let origin = format!("http://{}", listener.local_addr().unwrap());
+    let issuer = origin.clone();
+    let other = || {
+        let mut out = HeaderMap::new();
+        let id = HeaderValue::from_static("00000000-0000-4000-8000-000000000000");
+        out.insert("x-fapi-interaction-id", id);
+        out
+    };
+    let app = axum::Router::new()
+        .route(
+            "/.well-known/openid-configuration",
+            axum::routing::get(move || {
+                let issuer = issuer.clone();
+                async move {
+                    axum::Json(json!({
+                        "issuer": issuer,
+                        "authorization_endpoint": format!("{issuer}/authorize"),
+                        "token_endpoint": format!("{issuer}/token"),
+                    }))
+                }
+            }),
+        )
+        .route(
+            "/token",
+            axum::routing::post(move || async move {
+                let body = json!({"access_token": "cc", "token_type": "Bearer", "expires_in": 300});
+                (other(), axum::Json(body))
+            }),
+        )
+        .route(
+            "/open-banking/consents/v3/consents",
+            axum::routing::post(|h: HeaderMap| async move {
+                let mut out = HeaderMap::new();
+                out.insert("x-fapi-interaction-id", h["x-fapi-interaction-id"].clone());
+                (
+                    out,
+                    axum::Json(json!({"data": {"consentId": "urn:bank:c1"}})),
+                )
+            }),
+        )
+        .route(
+            "/open-banking/consents/v3/consents/{id}",
+            axum::routing::get(move || async move {
+                (
+                    other(),
+                    axum::Json(json!({"data": {"status": "AUTHORISED"}})),
+                )
+            }),
+        );
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    origin
+}
+
+#[tokio::test]
+async fn the_echo_is_enforced_on_resource_servers_only_not_on_the_token_endpoint() {
+    let base = wrong_echo_institution().await;
+    let client = OpenFinanceClient::new().unwrap();
+    let ep = OpenFinanceEndpoint::legacy(&base, &base, "ponte", "s3cret", "http://x/cb");
+    let permissions = vec!["ACCOUNTS_READ".to_string()];
+    let started = client
+        .start_authorisation(
+            &ep,
+            "12345678901",
+            None,
+            &permissions,
+            "2027-01-01T00:00:00Z",
+            None,
+        )
+        .await
+        .expect("a token answer with another echo is kept");
+    assert_eq!(started.bank_consent_id, "urn:bank:c1");
+    match client.consent_status(&ep, "urn:bank:c1").await {
+        Err(ConnectError::Protocol(why)) => assert!(why.contains("x-fapi-interaction-id"), "{why}"),
+        other => panic!("expected a Protocol error, got {other:?}"),
+    }
+}
