@@ -46,6 +46,7 @@ pub async fn run(app: &App, job: &JobRow) -> Result<JobOutcome> {
             Err(ConnectError::ConsentRevoked(code)) => {
                 tracing::info!(consent_id = %consent.id, code, "the institution reports the consent revoked");
                 let now = consent_state::ended_at_institution(
+                    &app.renderers,
                     &app.store,
                     &consent.id,
                     &code,
@@ -251,7 +252,7 @@ async fn store_report(
             .map(str::to_string),
     });
     if ponte_store::insert_report(&mut tx, &row).await? {
-        outbox::publish(&mut tx, &event, now).await?;
+        outbox::publish(&app.renderers, &mut tx, &event, now).await?;
     }
     let job_status = match job_error {
         Some(_) => ponte_store::JOB_FAILED,

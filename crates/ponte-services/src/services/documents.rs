@@ -374,8 +374,10 @@ pub async fn publish_ready(app: &App, conn: &mut Conn, id: i64) -> Result<()> {
     let Some(event) = ready_event(conn, id).await? else {
         return Ok(());
     };
-    let dialect = crate::dialects::documents_api::DIALECT;
-    let renderer = crate::dialects::renderer(dialect)
+    let dialect = app.renderers.documents();
+    let renderer = app
+        .renderers
+        .get(dialect)
         .ok_or_else(|| anyhow::anyhow!("the documents dialect renders no webhooks"))?;
     let event = DomainEvent::DocumentsReady(event);
     let Some(rendered) = renderer.render(&event) else {

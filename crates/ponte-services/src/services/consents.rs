@@ -214,6 +214,7 @@ pub async fn create(app: &App, bearer: &Bearer, req: ConsentInput) -> Result<Cre
     }
     ponte_store::insert_consent(&mut tx, &row).await?;
     consent_state::emit(
+        &app.renderers,
         &mut tx,
         &row,
         None,
@@ -235,7 +236,7 @@ pub use crate::services::consent_view::{view_of, views_of_link, ConsentDetails, 
 
 /// Applies the consent clock to every consent due.
 pub async fn expire_due(app: &App) -> Result<usize> {
-    consent_state::expire_due(&app.store, app.clock.now_ms()).await
+    consent_state::expire_due(&app.renderers, &app.store, app.clock.now_ms()).await
 }
 
 /// The consent, if the bearer may see it: its client's access token, or the
@@ -296,7 +297,15 @@ pub async fn revoke_because(
     for _ in 0..3 {
         let now = app.clock.now_ms();
         let mut tx = app.store.begin().await?;
-        let ended = consent_state::end(&mut tx, &row, ConsentStatus::Revoked, why, now).await?;
+        let ended = consent_state::end(
+            &app.renderers,
+            &mut tx,
+            &row,
+            ConsentStatus::Revoked,
+            why,
+            now,
+        )
+        .await?;
         match ended {
             Some(to) if to.as_str() != row.status => {
                 if row.bank_consent_id.is_some() {
