@@ -101,15 +101,18 @@ def edges(src, mods):
                 item = p.split("::")[-1]
                 item = item.split("as")[-1] if "as" in item else item
                 target = absolute(segs, me, mods)
-                if target:
-                    reexports[("::".join(me), item)] = target
+                # An item of another crate re-exported here is no edge to this file.
+                reexports[("::".join(me), item)] = target
 
     def resolve(segs, depth=0):
         for n in range(len(segs), -1, -1):
             key = "::".join(segs[:n])
             if key in mods:
                 if n < len(segs) and (key, segs[n]) in reexports and depth < 8:
-                    return resolve(reexports[(key, segs[n])] + segs[n + 1 :], depth + 1)
+                    target = reexports[(key, segs[n])]
+                    if target is None:
+                        return None
+                    return resolve(target + segs[n + 1 :], depth + 1)
                 return mods[key]
         return None
 
