@@ -14,6 +14,6 @@ pub use ponte_services::{
     clock, config, crypto, error, pdf, ratelimit, services, ssrf, storage, tokens, workers,
 };
 pub use ponte_services::{App, Error};
-pub use server::Server;
+pub use server::{jobs, open_app, Server};
 
 mod server;

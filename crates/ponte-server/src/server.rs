@@ -3,9 +3,33 @@
 
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::services::job::Jobs;
 use crate::App;
 use std::net::SocketAddr;
 use tokio::net::TcpListener;
+
+/// Builds the services' context: every dialect's webhook renderer and every
+/// durable job registered. `public_url` is where this node is reached.
+pub async fn open_app(config: Config, public_url: String, clock: Clock) -> anyhow::Result<App> {
+    App::new(
+        config,
+        public_url,
+        clock,
+        crate::dialects::webhook_renderers(),
+        jobs(),
+    )
+    .await
+}
+
+/// The durable jobs the job runner knows: one line per job.
+pub fn jobs() -> Jobs {
+    use crate::services::{consents, documents_job, retrieval, retrieval_job};
+    Jobs::new()
+        .register::<retrieval_job::Retrieve>()
+        .register::<retrieval::AutoDeliver>()
+        .register::<consents::RevokeAtInstitutionJob>()
+        .register::<documents_job::RetrieveDocuments>()
+}
 
 /// A bound, running server: its address and the handle to stop it.
 pub struct Server {
@@ -47,13 +71,7 @@ impl Server {
             .public_url
             .clone()
             .unwrap_or_else(|| format!("http://{addr}"));
-        let app = App::new(
-            config,
-            public_url,
-            clock,
-            crate::dialects::webhook_renderers(),
-        )
-        .await?;
+        let app = open_app(config, public_url, clock).await?;
         crate::http::ops::prometheus();
         let router = crate::http::router(app.clone()).await?;
         let (shutdown, stop) = tokio::sync::watch::channel(false);
@@ -109,5 +127,23 @@ impl Server {
 
     pub async fn wait(self) {
         let _ = self.task.await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::services::{consents, documents, retrieval};
+
+    #[test]
+    fn every_job_the_services_queue_is_registered_once() {
+        let kinds: Vec<_> = super::jobs().kinds().collect();
+        for kind in [
+            retrieval::JOB_KIND,
+            retrieval::AUTO_DELIVERY_JOB_KIND,
+            consents::REVOKE_JOB_KIND,
+            documents::JOB_KIND,
+        ] {
+            assert_eq!(kinds.iter().filter(|k| **k == kind).count(), 1, "{kind}");
+        }
     }
 }

@@ -5,6 +5,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::crypto::Crypto;
 use crate::services::directory::Directory;
+use crate::services::job::Jobs;
 use crate::services::outbox::WebhookRenderers;
 use crate::tokens::Tokens;
 use ponte_connect::{DocumentPortalClient, OpenFinanceClient};
@@ -33,6 +34,8 @@ pub struct Inner {
     pub storage: crate::storage::Storage,
     /// The dialects' webhook renderers, registered by the API crate.
     pub renderers: WebhookRenderers,
+    /// The jobs the job runner knows, registered by the API crate.
+    pub jobs: Jobs,
     /// Start-up is complete: `/healthz` answers 503 until then.
     started: std::sync::atomic::AtomicBool,
 }
@@ -46,12 +49,14 @@ impl std::ops::Deref for App {
 
 impl App {
     /// Opens storage and keys. `public_url` is where this node is reached;
-    /// `renderers` are the dialects' webhook payloads (see `outbox`).
+    /// `renderers` are the dialects' webhook payloads (see `outbox`) and
+    /// `jobs` the durable jobs the job runner dispatches (see `job`).
     pub async fn new(
         config: Config,
         public_url: String,
         clock: Clock,
         renderers: WebhookRenderers,
+        jobs: Jobs,
     ) -> anyhow::Result<App> {
         let crypto = Crypto::load_or_create(config.master_key, &config.data_dir)?;
         if config.master_key.is_none() && config.database_url.starts_with("postgres") {
@@ -69,7 +74,7 @@ impl App {
             .build()?;
         let mut webhook_http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
-            .timeout(crate::workers::dispatcher::ATTEMPT_TIMEOUT)
+            .timeout(crate::config::WEBHOOK_ATTEMPT_TIMEOUT)
             .pool_max_idle_per_host(8)
             .user_agent(concat!("ponte-webhooks/", env!("CARGO_PKG_VERSION")));
         if !config.allow_private_webhooks {
@@ -83,6 +88,7 @@ impl App {
             crate::storage::Storage::open(config.storage_url.as_deref(), &config.data_dir)?;
         Ok(App(Arc::new(Inner {
             renderers,
+            jobs,
             storage,
             client_requests,
             config,

@@ -4,7 +4,7 @@
 //! together.
 
 use crate::error::{Error, Result};
-use crate::services::job::{self, JobOutcome};
+use crate::services::job::{self, Job, JobOutcome};
 use crate::services::links::{self, LinkDetails};
 use crate::services::{authorisation, consent_state};
 use crate::services::{slots, text};
@@ -309,9 +309,8 @@ pub async fn revoke_because(
         match ended {
             Some(to) if to.as_str() != row.status => {
                 if row.bank_consent_id.is_some() {
-                    job::queue(
+                    job::queue::<RevokeAtInstitutionJob>(
                         &mut tx,
-                        REVOKE_JOB_KIND,
                         &RevokeAtInstitution {
                             consent_id: row.id.clone(),
                         },
@@ -347,15 +346,34 @@ pub const REVOKE_JOB_KIND: &str = "revoke_at_institution";
 // Stored in the jobs table: its spelling is a storage format (queued jobs must still read).
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct RevokeAtInstitution {
+pub struct RevokeAtInstitution {
     consent_id: String,
+}
+
+/// Tells the institution a consent ended here; nobody waits on it, so
+/// giving up just ends it.
+pub struct RevokeAtInstitutionJob;
+
+impl Job for RevokeAtInstitutionJob {
+    const KIND: &'static str = REVOKE_JOB_KIND;
+    type Payload = RevokeAtInstitution;
+
+    async fn run(app: &App, job: &JobRow, p: RevokeAtInstitution) -> Result<JobOutcome> {
+        run_revoke_at_institution(app, job, p).await
+    }
+
+    async fn give_up(app: &App, job: &JobRow, why: &str) -> Result<JobOutcome> {
+        job::end_failed(app, job, why).await
+    }
 }
 
 /// Runs one `REVOKE_JOB_KIND` job (safe to run twice: revoking an ended
 /// consent again is accepted by the institution).
-pub async fn run_revoke_at_institution(app: &App, job: &JobRow) -> Result<JobOutcome> {
-    let p: RevokeAtInstitution =
-        serde_json::from_str(&job.payload).map_err(|e| anyhow::anyhow!("job payload: {e}"))?;
+async fn run_revoke_at_institution(
+    app: &App,
+    job: &JobRow,
+    p: RevokeAtInstitution,
+) -> Result<JobOutcome> {
     let row = reread(app, &p.consent_id).await?;
     let (Some(institution), Some(bank_consent_id)) = (
         app.directory.get(&row.institution_code),

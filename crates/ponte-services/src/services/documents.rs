@@ -6,7 +6,7 @@
 
 use crate::crypto::Slot;
 use crate::error::{Error, Result};
-use crate::services::{clients, end_users, job};
+use crate::services::{clients, documents_job, end_users, job};
 use crate::tokens::{Bearer, Subject, TokenKind};
 use crate::App;
 use ponte_connect::{OpenFinanceEndpoint, PortalSession};
@@ -292,10 +292,11 @@ pub async fn complete(
         return Err(Error::Conflict("this sign-in was already completed".into()));
     }
     let now = app.clock.now_ms();
-    job::queue(
+    job::queue::<documents_job::RetrieveDocuments>(
         &mut tx,
-        JOB_KIND,
-        &serde_json::json!({"retrievalId": row.id}),
+        &documents_job::Payload {
+            retrieval_id: row.id,
+        },
         now,
     )
     .await?;
