@@ -6,7 +6,7 @@
 
 use crate::crypto::Slot;
 use crate::error::{Error, Result};
-use crate::services::{clients, documents_job, end_users, job};
+use crate::services::{clients, documents_job, end_users, job, outbox};
 use crate::tokens::{Bearer, Subject, TokenKind};
 use crate::App;
 use ponte_connect::{OpenFinanceEndpoint, PortalSession};
@@ -375,35 +375,9 @@ pub async fn publish_ready(app: &App, conn: &mut Conn, id: i64) -> Result<()> {
     let Some(event) = ready_event(conn, id).await? else {
         return Ok(());
     };
-    let dialect = app.renderers.documents();
-    let renderer = app
-        .renderers
-        .get(dialect)
-        .ok_or_else(|| anyhow::anyhow!("the documents dialect renders no webhooks"))?;
     let event = DomainEvent::DocumentsReady(event);
-    let Some(rendered) = renderer.render(&event) else {
-        return Ok(());
-    };
     let now = app.clock.now_ms();
-    let row = ponte_store::WebhookMessageRow {
-        id: format!("msg_{}", uuid::Uuid::now_v7().simple()),
-        client_id: event.client_id().to_string(),
-        event_type: rendered.event_type.clone(),
-        target: "event".into(),
-        target_url: rendered.target_url,
-        payload: rendered.body,
-        status: ponte_store::PENDING.to_string(),
-        attempts: 0,
-        next_attempt_at: now,
-        locked_until: None,
-        last_error: None,
-        created_at: now,
-        finished_at: None,
-        dialect: dialect.to_string(),
-    };
-    ponte_store::insert_message(conn, &row).await?;
-    metrics::counter!("ponte_webhook_messages_enqueued_total", "event" => rendered.event_type)
-        .increment(1);
+    outbox::publish_in(&app.renderers, conn, app.renderers.documents(), &event, now).await?;
     Ok(())
 }
 

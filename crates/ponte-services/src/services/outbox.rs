@@ -103,9 +103,22 @@ pub async fn publish(
         );
         return Ok(None);
     };
-    let Some(renderer) = renderers.get(&dialect) else {
+    publish_in(renderers, conn, &dialect, event, now).await
+}
+
+/// Writes `event` as a message rendered by `dialect`, for events that have no
+/// link to take a dialect from (a documents retrieval's). Returns the message
+/// id, or `None` when that dialect sends no webhook for it.
+pub async fn publish_in(
+    renderers: &WebhookRenderers,
+    conn: &mut Conn,
+    dialect: &str,
+    event: &DomainEvent,
+    now: i64,
+) -> crate::error::Result<Option<String>> {
+    let Some(renderer) = renderers.get(dialect) else {
         tracing::debug!(
-            link_id = event.link_id(),
+            client_id = event.client_id(),
             dialect,
             "this dialect sends no webhooks"
         );
