@@ -190,7 +190,7 @@ async fn open_app(config: Config) -> anyhow::Result<App> {
         .public_url
         .clone()
         .unwrap_or_else(|| format!("http://{}", config.listen));
-    App::new(config, public, Clock::default()).await
+    ponte_server::open_app(config, public, Clock::default()).await
 }
 
 async fn run(command: Command, config: Config, init: bool) -> anyhow::Result<()> {

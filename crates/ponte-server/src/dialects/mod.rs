@@ -4,7 +4,7 @@
 //! a new dialect is a new folder here and one line in [`ALL`].
 
 use crate::http::failure::Render;
-use crate::services::outbox::PayloadRenderer;
+use crate::services::outbox::{PayloadRenderer, WebhookRenderers};
 use crate::App;
 use axum::Router;
 
@@ -39,6 +39,17 @@ pub struct Dialect {
     pub renderer: Option<&'static dyn PayloadRenderer>,
 }
 
+/// Every dialect's webhook renderer, for the services' [`crate::App`]
+/// context: the default dialect renders the links opened without one named,
+/// and the Documents API the documents retrievals.
+pub fn webhook_renderers() -> WebhookRenderers {
+    WebhookRenderers::new(
+        ALL.iter().filter_map(|d| d.renderer).collect(),
+        DEFAULT,
+        documents_api::DIALECT,
+    )
+}
+
 /// The renderer of `dialect`, if it sends webhooks.
 pub fn renderer(dialect: &str) -> Option<&'static dyn PayloadRenderer> {
     ALL.iter()
@@ -57,5 +68,10 @@ mod tests {
             }
         }
         assert!(super::renderer("no_such_dialect").is_none());
+        let registered = super::webhook_renderers();
+        for d in super::ALL {
+            assert_eq!(registered.get(d.name).is_some(), d.renderer.is_some());
+        }
+        assert!(registered.get(registered.documents()).is_some());
     }
 }

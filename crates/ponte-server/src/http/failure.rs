@@ -206,7 +206,7 @@ pub fn html_page(failure: &Failure) -> Response {
         r#"<h1>{title}</h1><div class="msg">{}</div><p><a href="/docs">API reference</a></p>"#,
         html_escape::encode_text(&failure.message)
     );
-    let mut resp = axum::response::Html(super::widget::page(title, &body)).into_response();
+    let mut resp = axum::response::Html(super::page::page(title, &body)).into_response();
     resp.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     resp

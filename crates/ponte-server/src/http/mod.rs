@@ -9,6 +9,7 @@ pub mod headers;
 pub mod listener;
 pub mod openapi;
 pub mod ops;
+pub mod page;
 pub mod widget;
 
 use crate::dialects::{self, data_api};

@@ -9,8 +9,8 @@
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+pub use ponte_services::color;
 use rust_embed::RustEmbed;
-pub mod color;
 
 use sha2::{Digest, Sha256};
 use std::sync::LazyLock;

@@ -176,12 +176,12 @@ pub(super) async fn signed_download(
                 "attachment; filename=\"ponte-{}-{report_id}.pdf\"",
                 doc.product
             );
-            let doc = super::views::ReportView::from(doc);
+            // The PDF lays out the report as this API's JSON shows it.
+            let doc = serde_json::to_value(super::views::ReportView::from(doc))
+                .unwrap_or(serde_json::Value::Null);
             // Long histories take a while to lay out: off the async workers.
             let pdf =
-                match tokio::task::spawn_blocking(move || crate::pdf::report::render_doc(&doc))
-                    .await
-                {
+                match tokio::task::spawn_blocking(move || crate::pdf::report::render(&doc)).await {
                     Ok(pdf) => pdf,
                     Err(e) => {
                         tracing::error!(error = %e, report_id, "rendering the PDF failed");

@@ -38,7 +38,7 @@ const LEASE_MARGIN_MS: i64 = ATTEMPT_TIMEOUT.as_millis() as i64 + 5_000;
 /// How much of a receiver's answer each attempt keeps.
 pub const RESPONSE_CAPTURE: usize = 1024;
 const NO_ENDPOINT: &str = "the client has no webhook URL configured";
-pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(15);
+pub const ATTEMPT_TIMEOUT: Duration = crate::config::WEBHOOK_ATTEMPT_TIMEOUT;
 
 pub async fn run(app: App, stop: watch::Receiver<bool>) {
     let dispatcher = Arc::new(Dispatcher {

@@ -140,7 +140,7 @@ pub async fn create(
     client_id: &ponte_core::ClientId,
     link: ValidLink,
 ) -> Result<CreatedLink> {
-    create_as(app, client_id, link, None, crate::dialects::DEFAULT).await
+    create_as(app, client_id, link, None, app.renderers.link_default()).await
 }
 
 /// Opens a link; `dialect` (the caller's) renders its webhooks.
@@ -168,7 +168,7 @@ pub async fn create_for_end_user(
         client_id,
         link,
         Some(end_user),
-        crate::dialects::DEFAULT,
+        app.renderers.link_default(),
     )
     .await
 }

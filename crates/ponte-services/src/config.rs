@@ -14,6 +14,10 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+/// How long one webhook attempt may take, connect to last byte: fixed, not
+/// a setting. Here, below the context and the dispatcher that both use it.
+pub const WEBHOOK_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(15);
+
 #[derive(Debug, Clone)]
 pub struct Config {
     pub listen: SocketAddr,

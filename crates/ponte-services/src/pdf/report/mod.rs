@@ -54,11 +54,6 @@ const PRODUCT_NAMES: [(&str, &str); 6] = [
     ("insights", "Financial insights"),
 ];
 
-/// Renders a stored report.
-pub fn render_doc(doc: &crate::dialects::data_api::views::ReportView) -> Vec<u8> {
-    render(&serde_json::to_value(doc).unwrap_or(Value::Null))
-}
-
 /// Renders a report document (as `GET /data/v1/reports/{id}` returns it).
 pub fn render(doc: &Value) -> Vec<u8> {
     let product = doc["product"].as_str().unwrap_or("");

@@ -6,11 +6,11 @@
 
 use crate::error::Result;
 use crate::services::documents::{self, portal_endpoint};
-use crate::services::job::JobOutcome;
+use crate::services::job::{Job, JobOutcome};
 use crate::App;
 use ponte_connect::{ConnectError, PortalDocument};
 use ponte_store::{Conn, DocumentFileRow, JobRow, RetrievalRow};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::time::Duration;
 use tokio::io::AsyncWriteExt;
 
@@ -18,14 +18,31 @@ use tokio::io::AsyncWriteExt;
 /// should not cost the file.
 const FILE_TRIES: u32 = 4;
 
-#[derive(Deserialize)]
+// Stored in the jobs table: its spelling is a storage format (queued jobs must still read).
+#[derive(Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Payload {
-    retrieval_id: i64,
+pub struct Payload {
+    pub retrieval_id: i64,
 }
 
-pub async fn run(app: &App, job: &JobRow) -> Result<JobOutcome> {
-    let payload: Payload = serde_json::from_str(&job.payload).map_err(anyhow::Error::from)?;
+/// Signs in to a document portal and fetches the files of one retrieval
+/// (queued by `documents::complete_sign_in`'s caller).
+pub struct RetrieveDocuments;
+
+impl Job for RetrieveDocuments {
+    const KIND: &'static str = documents::JOB_KIND;
+    type Payload = Payload;
+
+    async fn run(app: &App, job: &JobRow, payload: Payload) -> Result<JobOutcome> {
+        run(app, job, payload).await
+    }
+
+    async fn give_up(app: &App, job: &JobRow, why: &str) -> Result<JobOutcome> {
+        give_up(app, job, why).await
+    }
+}
+
+async fn run(app: &App, _job: &JobRow, payload: Payload) -> Result<JobOutcome> {
     let mut conn = app.store.read().await?;
     let Some(row) = ponte_store::retrieval(&mut conn, payload.retrieval_id).await? else {
         return Ok(JobOutcome::Done);
@@ -202,7 +219,7 @@ async fn end_running(app: &App, tx: &mut Conn, id: i64) -> Result<(&'static str,
 /// The job's last try failed for Ponte's own reason (the database, most
 /// often): the retrieval ends with what arrived and its webhook goes out, in
 /// the transaction that ends the job, so nobody waits on it for ever.
-pub async fn give_up(app: &App, job: &JobRow, why: &str) -> Result<JobOutcome> {
+async fn give_up(app: &App, job: &JobRow, why: &str) -> Result<JobOutcome> {
     let mut tx = app.store.begin().await?;
     let now = app.clock.now_ms();
     let lease = job.lease();

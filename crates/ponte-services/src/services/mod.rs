@@ -35,7 +35,7 @@ pub mod webhook_test;
 pub mod webhooks;
 
 /// An optional request string, trimmed; blank counts as absent.
-pub(crate) fn text(v: &Option<String>) -> Option<&str> {
+pub fn text(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 

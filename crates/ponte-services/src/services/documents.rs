@@ -6,7 +6,7 @@
 
 use crate::crypto::Slot;
 use crate::error::{Error, Result};
-use crate::services::{clients, end_users, job};
+use crate::services::{clients, documents_job, end_users, job, outbox};
 use crate::tokens::{Bearer, Subject, TokenKind};
 use crate::App;
 use ponte_connect::{OpenFinanceEndpoint, PortalSession};
@@ -292,10 +292,11 @@ pub async fn complete(
         return Err(Error::Conflict("this sign-in was already completed".into()));
     }
     let now = app.clock.now_ms();
-    job::queue(
+    job::queue::<documents_job::RetrieveDocuments>(
         &mut tx,
-        JOB_KIND,
-        &serde_json::json!({"retrievalId": row.id}),
+        &documents_job::Payload {
+            retrieval_id: row.id,
+        },
         now,
     )
     .await?;
@@ -374,33 +375,9 @@ pub async fn publish_ready(app: &App, conn: &mut Conn, id: i64) -> Result<()> {
     let Some(event) = ready_event(conn, id).await? else {
         return Ok(());
     };
-    let dialect = crate::dialects::documents_api::DIALECT;
-    let renderer = crate::dialects::renderer(dialect)
-        .ok_or_else(|| anyhow::anyhow!("the documents dialect renders no webhooks"))?;
     let event = DomainEvent::DocumentsReady(event);
-    let Some(rendered) = renderer.render(&event) else {
-        return Ok(());
-    };
     let now = app.clock.now_ms();
-    let row = ponte_store::WebhookMessageRow {
-        id: format!("msg_{}", uuid::Uuid::now_v7().simple()),
-        client_id: event.client_id().to_string(),
-        event_type: rendered.event_type.clone(),
-        target: "event".into(),
-        target_url: rendered.target_url,
-        payload: rendered.body,
-        status: ponte_store::PENDING.to_string(),
-        attempts: 0,
-        next_attempt_at: now,
-        locked_until: None,
-        last_error: None,
-        created_at: now,
-        finished_at: None,
-        dialect: dialect.to_string(),
-    };
-    ponte_store::insert_message(conn, &row).await?;
-    metrics::counter!("ponte_webhook_messages_enqueued_total", "event" => rendered.event_type)
-        .increment(1);
+    outbox::publish_in(&app.renderers, conn, app.renderers.documents(), &event, now).await?;
     Ok(())
 }
 

@@ -5,10 +5,8 @@
 //! lapses; only the current holder of a job's lease can record its outcome.
 
 use crate::error::Result;
-use crate::services::consents;
 use crate::services::job::JobOutcome;
-use crate::services::retrieval::{self, MAX_JOB_ATTEMPTS};
-use crate::services::retrieval_job;
+use crate::services::retrieval::MAX_JOB_ATTEMPTS;
 use crate::App;
 use ponte_store::{JobLease, JobRow};
 use rand::Rng;
@@ -99,15 +97,7 @@ async fn execute(app: &App, job: JobRow) {
                 anyhow::anyhow!("{}", job.last_error.as_deref().unwrap_or("out of tries")).into(),
             );
         }
-        match job.kind.as_str() {
-            retrieval::JOB_KIND => retrieval_job::run(app, &job).await,
-            retrieval::AUTO_DELIVERY_JOB_KIND => retrieval::run_auto_delivery(app, &job).await,
-            consents::REVOKE_JOB_KIND => consents::run_revoke_at_institution(app, &job).await,
-            crate::services::documents::JOB_KIND => {
-                crate::services::documents_job::run(app, &job).await
-            }
-            other => Err(anyhow::anyhow!("unknown job kind {other:?}").into()),
-        }
+        app.jobs.run(app, &job).await
     };
     let outcome = tokio::select! {
         outcome = work.instrument(span.clone()) => outcome,
@@ -177,26 +167,7 @@ async fn record(
         Err(e) => {
             tracing::error!(error = %e, "job failed on its last try; giving up");
             let why = e.to_string();
-            let given_up = match job.kind.as_str() {
-                retrieval::JOB_KIND => retrieval_job::give_up(app, job, &why).await,
-                crate::services::documents::JOB_KIND => {
-                    crate::services::documents_job::give_up(app, job, &why).await
-                }
-                // Nobody waits on the others' outcome: they just end.
-                _ => {
-                    let mut tx = app.store.begin().await?;
-                    let held = ponte_store::finish_job(
-                        &mut tx,
-                        lease,
-                        ponte_store::JOB_FAILED,
-                        Some(&why),
-                        now,
-                    )
-                    .await?;
-                    tx.commit().await?;
-                    return Ok(held);
-                }
-            };
+            let given_up = app.jobs.give_up(app, job, &why).await;
             match given_up {
                 Ok(JobOutcome::Superseded) => Ok(false),
                 Ok(_) => Ok(true),

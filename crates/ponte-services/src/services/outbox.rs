@@ -26,8 +26,9 @@ pub struct Rendered {
     pub body: String,
 }
 
-/// A dialect's webhook payloads. Implemented in the dialect's own folder and
-/// named by its `dialects::Dialect`.
+/// A dialect's webhook payloads. Implemented in the dialect's own folder (in
+/// the API crate, which this crate cannot see) and registered in
+/// [`WebhookRenderers`] at start.
 pub trait PayloadRenderer: Sync {
     /// The name stored on the links the dialect opens and on its messages.
     fn dialect(&self) -> &'static str;
@@ -43,9 +44,54 @@ pub trait PayloadRenderer: Sync {
     }
 }
 
+/// The dialects' webhook renderers, registered by the API crate when it builds
+/// the [`App`] context: services name no dialect, they look one up here by
+/// the name stored on a link or a message.
+pub struct WebhookRenderers {
+    renderers: Vec<&'static dyn PayloadRenderer>,
+    link_default: &'static str,
+    documents: &'static str,
+}
+
+impl WebhookRenderers {
+    /// `link_default` renders the webhooks of links opened without a dialect
+    /// named (Ponte's own pages); `documents` those of document retrievals,
+    /// which have no link to take a dialect from.
+    pub fn new(
+        renderers: Vec<&'static dyn PayloadRenderer>,
+        link_default: &'static str,
+        documents: &'static str,
+    ) -> WebhookRenderers {
+        WebhookRenderers {
+            renderers,
+            link_default,
+            documents,
+        }
+    }
+
+    /// The renderer of `dialect`, if it sends webhooks.
+    pub fn get(&self, dialect: &str) -> Option<&'static dyn PayloadRenderer> {
+        self.renderers
+            .iter()
+            .copied()
+            .find(|r| r.dialect() == dialect)
+    }
+
+    /// The dialect of links opened without one named.
+    pub fn link_default(&self) -> &'static str {
+        self.link_default
+    }
+
+    /// The dialect that renders the documents retrievals' webhooks.
+    pub fn documents(&self) -> &'static str {
+        self.documents
+    }
+}
+
 /// Writes `event` as a message rendered by the dialect of its link. Returns
 /// the message id, or `None` when that dialect sends no webhook for it.
 pub async fn publish(
+    renderers: &WebhookRenderers,
     conn: &mut Conn,
     event: &DomainEvent,
     now: i64,
@@ -57,9 +103,22 @@ pub async fn publish(
         );
         return Ok(None);
     };
-    let Some(renderer) = crate::dialects::renderer(&dialect) else {
+    publish_in(renderers, conn, &dialect, event, now).await
+}
+
+/// Writes `event` as a message rendered by `dialect`, for events that have no
+/// link to take a dialect from (a documents retrieval's). Returns the message
+/// id, or `None` when that dialect sends no webhook for it.
+pub async fn publish_in(
+    renderers: &WebhookRenderers,
+    conn: &mut Conn,
+    dialect: &str,
+    event: &DomainEvent,
+    now: i64,
+) -> crate::error::Result<Option<String>> {
+    let Some(renderer) = renderers.get(dialect) else {
         tracing::debug!(
-            link_id = event.link_id(),
+            client_id = event.client_id(),
             dialect,
             "this dialect sends no webhooks"
         );
@@ -97,7 +156,7 @@ pub async fn publish(
 
 /// The body of one attempt at `message`, by the dialect that rendered it.
 pub fn body_for_attempt(app: &App, message: &WebhookMessageRow) -> String {
-    match crate::dialects::renderer(&message.dialect) {
+    match app.renderers.get(&message.dialect) {
         Some(r) => r.body_for_attempt(app, message),
         None => message.payload.clone(),
     }

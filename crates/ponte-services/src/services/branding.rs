@@ -1,8 +1,8 @@
 //! How a client appears in the hosted widget (white-label): display name,
 //! logo, colour, privacy policy and the origins allowed to frame it.
 
+use crate::color::Color;
 use crate::error::{Error, Result};
-use crate::web::color::Color;
 use crate::App;
 use ponte_core::{FieldError, HttpUrl};
 use serde::Serialize;

@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::services::bank_tokens::StoredTokens;
 use crate::services::failure::Failure;
 use crate::services::insights;
-use crate::services::job::JobOutcome;
+use crate::services::job::{Job, JobOutcome};
 use crate::services::outbox;
 use crate::services::retrieval::{JobPayload, MAX_JOB_ATTEMPTS};
 use crate::services::{consent_state, slots};
@@ -21,10 +21,24 @@ use ponte_store::{ConsentRow, JobLease, JobRow, ReportRow, RequestRow};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
+/// Retrieves one product of a request (queued by `retrieval::request`).
+pub struct Retrieve;
+
+impl Job for Retrieve {
+    const KIND: &'static str = crate::services::retrieval::JOB_KIND;
+    type Payload = JobPayload;
+
+    async fn run(app: &App, job: &JobRow, p: JobPayload) -> Result<JobOutcome> {
+        run(app, job, p).await
+    }
+
+    async fn give_up(app: &App, job: &JobRow, why: &str) -> Result<JobOutcome> {
+        give_up(app, job, why).await
+    }
+}
+
 /// Runs one retrieval job (safe to run twice).
-pub async fn run(app: &App, job: &JobRow) -> Result<JobOutcome> {
-    let p: JobPayload =
-        serde_json::from_str(&job.payload).map_err(|e| anyhow::anyhow!("job payload: {e}"))?;
+async fn run(app: &App, job: &JobRow, p: JobPayload) -> Result<JobOutcome> {
     let mut conn = app.store.read().await?;
     let request = ponte_store::request_by_id(&mut conn, &p.request_id)
         .await?
@@ -46,6 +60,7 @@ pub async fn run(app: &App, job: &JobRow) -> Result<JobOutcome> {
             Err(ConnectError::ConsentRevoked(code)) => {
                 tracing::info!(consent_id = %consent.id, code, "the institution reports the consent revoked");
                 let now = consent_state::ended_at_institution(
+                    &app.renderers,
                     &app.store,
                     &consent.id,
                     &code,
@@ -84,7 +99,7 @@ pub async fn run(app: &App, job: &JobRow) -> Result<JobOutcome> {
 /// The job failed on every try (Ponte's own error, e.g. its database): its
 /// report is recorded `FAILED` with its `REPORT_READY`, and the job ended, in
 /// one transaction, so the request does not stay `PROCESSING`.
-pub async fn give_up(app: &App, job: &JobRow, why: &str) -> Result<JobOutcome> {
+async fn give_up(app: &App, job: &JobRow, why: &str) -> Result<JobOutcome> {
     let Ok(p) = serde_json::from_str::<JobPayload>(&job.payload) else {
         // Nothing to report on: the job just ends.
         let mut tx = app.store.begin().await?;
@@ -251,7 +266,7 @@ async fn store_report(
             .map(str::to_string),
     });
     if ponte_store::insert_report(&mut tx, &row).await? {
-        outbox::publish(&mut tx, &event, now).await?;
+        outbox::publish(&app.renderers, &mut tx, &event, now).await?;
     }
     let job_status = match job_error {
         Some(_) => ponte_store::JOB_FAILED,

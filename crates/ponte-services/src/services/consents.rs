@@ -4,7 +4,7 @@
 //! together.
 
 use crate::error::{Error, Result};
-use crate::services::job::{self, JobOutcome};
+use crate::services::job::{self, Job, JobOutcome};
 use crate::services::links::{self, LinkDetails};
 use crate::services::{authorisation, consent_state};
 use crate::services::{slots, text};
@@ -214,6 +214,7 @@ pub async fn create(app: &App, bearer: &Bearer, req: ConsentInput) -> Result<Cre
     }
     ponte_store::insert_consent(&mut tx, &row).await?;
     consent_state::emit(
+        &app.renderers,
         &mut tx,
         &row,
         None,
@@ -235,7 +236,7 @@ pub use crate::services::consent_view::{view_of, views_of_link, ConsentDetails, 
 
 /// Applies the consent clock to every consent due.
 pub async fn expire_due(app: &App) -> Result<usize> {
-    consent_state::expire_due(&app.store, app.clock.now_ms()).await
+    consent_state::expire_due(&app.renderers, &app.store, app.clock.now_ms()).await
 }
 
 /// The consent, if the bearer may see it: its client's access token, or the
@@ -296,13 +297,20 @@ pub async fn revoke_because(
     for _ in 0..3 {
         let now = app.clock.now_ms();
         let mut tx = app.store.begin().await?;
-        let ended = consent_state::end(&mut tx, &row, ConsentStatus::Revoked, why, now).await?;
+        let ended = consent_state::end(
+            &app.renderers,
+            &mut tx,
+            &row,
+            ConsentStatus::Revoked,
+            why,
+            now,
+        )
+        .await?;
         match ended {
             Some(to) if to.as_str() != row.status => {
                 if row.bank_consent_id.is_some() {
-                    job::queue(
+                    job::queue::<RevokeAtInstitutionJob>(
                         &mut tx,
-                        REVOKE_JOB_KIND,
                         &RevokeAtInstitution {
                             consent_id: row.id.clone(),
                         },
@@ -338,15 +346,34 @@ pub const REVOKE_JOB_KIND: &str = "revoke_at_institution";
 // Stored in the jobs table: its spelling is a storage format (queued jobs must still read).
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct RevokeAtInstitution {
+pub struct RevokeAtInstitution {
     consent_id: String,
+}
+
+/// Tells the institution a consent ended here; nobody waits on it, so
+/// giving up just ends it.
+pub struct RevokeAtInstitutionJob;
+
+impl Job for RevokeAtInstitutionJob {
+    const KIND: &'static str = REVOKE_JOB_KIND;
+    type Payload = RevokeAtInstitution;
+
+    async fn run(app: &App, job: &JobRow, p: RevokeAtInstitution) -> Result<JobOutcome> {
+        run_revoke_at_institution(app, job, p).await
+    }
+
+    async fn give_up(app: &App, job: &JobRow, why: &str) -> Result<JobOutcome> {
+        job::end_failed(app, job, why).await
+    }
 }
 
 /// Runs one `REVOKE_JOB_KIND` job (safe to run twice: revoking an ended
 /// consent again is accepted by the institution).
-pub async fn run_revoke_at_institution(app: &App, job: &JobRow) -> Result<JobOutcome> {
-    let p: RevokeAtInstitution =
-        serde_json::from_str(&job.payload).map_err(|e| anyhow::anyhow!("job payload: {e}"))?;
+async fn run_revoke_at_institution(
+    app: &App,
+    job: &JobRow,
+    p: RevokeAtInstitution,
+) -> Result<JobOutcome> {
     let row = reread(app, &p.consent_id).await?;
     let (Some(institution), Some(bank_consent_id)) = (
         app.directory.get(&row.institution_code),

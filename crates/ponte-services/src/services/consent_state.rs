@@ -4,7 +4,7 @@
 //! the store and the outbox only, so every other service can use it.
 
 use crate::error::{Error, Result};
-use crate::services::outbox;
+use crate::services::outbox::{self, WebhookRenderers};
 use ponte_core::consent::reason;
 use ponte_core::event::{ConsentStatusChanged, DomainEvent};
 use ponte_core::ConsentStatus;
@@ -12,6 +12,7 @@ use ponte_store::{Backend, Conn, ConsentRow, Store};
 
 /// Writes the event of a status the consent just entered into the outbox.
 pub async fn emit(
+    renderers: &WebhookRenderers,
     conn: &mut Conn,
     row: &ConsentRow,
     previous: Option<ConsentStatus>,
@@ -30,7 +31,7 @@ pub async fn emit(
         reason: reason.map(str::to_string),
         occurred_at_ms: now,
     });
-    outbox::publish(conn, &event, now).await?;
+    outbox::publish(renderers, conn, &event, now).await?;
     Ok(())
 }
 
@@ -38,6 +39,7 @@ pub async fn emit(
 /// compare-and-set in the database (false if another writer won), history and
 /// webhook in the same transaction.
 pub async fn change_status(
+    renderers: &WebhookRenderers,
     conn: &mut Conn,
     row: &ConsentRow,
     to: ConsentStatus,
@@ -53,7 +55,7 @@ pub async fn change_status(
     {
         return Ok(false);
     }
-    emit(conn, row, Some(from), to, reason, now).await?;
+    emit(renderers, conn, row, Some(from), to, reason, now).await?;
     metrics::counter!("ponte_consent_transitions_total", "to" => to.as_str()).increment(1);
     tracing::info!(consent_id = %row.id, %from, %to, reason, "consent status changed");
     Ok(true)
@@ -73,13 +75,13 @@ pub fn due_expiry(row: &ConsentRow, now: i64) -> Option<(ConsentStatus, &'static
 }
 
 /// Applies `due_expiry` to every consent due; returns how many changed.
-pub async fn expire_due(store: &Store, now: i64) -> Result<usize> {
+pub async fn expire_due(renderers: &WebhookRenderers, store: &Store, now: i64) -> Result<usize> {
     let mut tx = store.begin().await?;
     let due = ponte_store::consents_due_to_expire(&mut tx, now, 100).await?;
     let mut changed = 0;
     for row in &due {
         if let Some((to, why)) = due_expiry(row, now) {
-            if change_status(&mut tx, row, to, Some(why), now).await? {
+            if change_status(renderers, &mut tx, row, to, Some(why), now).await? {
                 ponte_store::set_consent_tokens(&mut tx, &row.id, None, now).await?;
                 changed += 1;
             }
@@ -99,6 +101,7 @@ pub async fn expire_due(store: &Store, now: i64) -> Result<usize> {
 /// callback just authorised. `None` when another writer moved the consent
 /// first: the caller re-reads it and decides again.
 pub async fn end(
+    renderers: &WebhookRenderers,
     conn: &mut Conn,
     row: &ConsentRow,
     to_if_authorised: ConsentStatus,
@@ -112,7 +115,7 @@ pub async fn end(
         ConsentStatus::AwaitingAuthorisation => ConsentStatus::Rejected,
         final_status => return Ok(Some(final_status)),
     };
-    if !change_status(conn, row, to, Some(why), now).await? {
+    if !change_status(renderers, conn, row, to, Some(why), now).await? {
         return Ok(None);
     }
     if to == ConsentStatus::Revoked {
@@ -126,6 +129,7 @@ pub async fn end(
 /// withdrew it in their bank, or it reached its end date there): it ends here
 /// too, without calling the institution back. Returns the consent as it is now.
 pub async fn ended_at_institution(
+    renderers: &WebhookRenderers,
     store: &Store,
     consent_id: &str,
     code: &str,
@@ -149,7 +153,7 @@ pub async fn ended_at_institution(
             return Ok(row);
         }
         let mut tx = store.begin().await?;
-        if end(&mut tx, &row, to, why, now).await?.is_some() {
+        if end(renderers, &mut tx, &row, to, why, now).await?.is_some() {
             tx.commit().await?;
             return current(store, consent_id).await;
         }

@@ -222,7 +222,16 @@ pub async fn complete_authorisation(app: &App, p: CallbackParams) -> Result<Call
     // ended the consent meanwhile, the institution's tokens are not stored.
     let to = match &outcome {
         Ok(tokens) => {
-            if change_status(&mut tx, &row, ConsentStatus::Authorised, None, now).await? {
+            if change_status(
+                &app.renderers,
+                &mut tx,
+                &row,
+                ConsentStatus::Authorised,
+                None,
+                now,
+            )
+            .await?
+            {
                 ponte_store::set_consent_tokens(
                     &mut tx,
                     &row.id,
@@ -240,7 +249,16 @@ pub async fn complete_authorisation(app: &App, p: CallbackParams) -> Result<Call
             }
         }
         Err(why) => {
-            if change_status(&mut tx, &row, ConsentStatus::Rejected, Some(why), now).await? {
+            if change_status(
+                &app.renderers,
+                &mut tx,
+                &row,
+                ConsentStatus::Rejected,
+                Some(why),
+                now,
+            )
+            .await?
+            {
                 ponte_store::set_consent_tokens(&mut tx, &row.id, None, now).await?;
                 Some(ConsentStatus::Rejected)
             } else {

@@ -2,7 +2,7 @@
 //! durable job per consent and product, run by `retrieval_job`.
 
 use crate::error::{Error, Result};
-use crate::services::job::{self, JobOutcome};
+use crate::services::job::{self, Job, JobOutcome};
 use crate::services::links::parse_callbacks;
 use crate::services::text;
 use crate::App;
@@ -39,7 +39,7 @@ pub struct DataRequestInput {
 // Stored in the jobs table: its spelling is a storage format (queued jobs must still read).
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub(crate) struct JobPayload {
+pub struct JobPayload {
     pub request_id: String,
     pub consent_id: String,
     pub product: Product,
@@ -236,8 +236,25 @@ pub const AUTO_DELIVERY_JOB_KIND: &str = "auto_deliver";
 // Stored in the jobs table: its spelling is a storage format (queued jobs must still read).
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct AutoDelivery {
+pub struct AutoDelivery {
     consent_id: String,
+}
+
+/// Requests every allowed product of a consent that just became
+/// `AUTHORISED`; nobody waits on it, so giving up just ends it.
+pub struct AutoDeliver;
+
+impl Job for AutoDeliver {
+    const KIND: &'static str = AUTO_DELIVERY_JOB_KIND;
+    type Payload = AutoDelivery;
+
+    async fn run(app: &App, job: &JobRow, p: AutoDelivery) -> Result<JobOutcome> {
+        run_auto_delivery(app, job, p).await
+    }
+
+    async fn give_up(app: &App, job: &JobRow, why: &str) -> Result<JobOutcome> {
+        job::end_failed(app, job, why).await
+    }
 }
 
 /// Auto-delivery: when a consent becomes `AUTHORISED` for a client that asked
@@ -251,16 +268,14 @@ pub async fn queue_auto_delivery(conn: &mut Conn, consent: &ConsentRow, now: i64
         let payload = AutoDelivery {
             consent_id: consent.id.clone(),
         };
-        job::queue(conn, AUTO_DELIVERY_JOB_KIND, &payload, now).await?;
+        job::queue::<AutoDeliver>(conn, &payload, now).await?;
     }
     Ok(())
 }
 
 /// Runs one `AUTO_DELIVERY_JOB_KIND` job: the request and its retrieval jobs
 /// are written with the job's end, so a job run twice requests once.
-pub async fn run_auto_delivery(app: &App, job: &JobRow) -> Result<JobOutcome> {
-    let p: AutoDelivery =
-        serde_json::from_str(&job.payload).map_err(|e| anyhow::anyhow!("job payload: {e}"))?;
+async fn run_auto_delivery(app: &App, job: &JobRow, p: AutoDelivery) -> Result<JobOutcome> {
     let mut tx = app.store.begin().await?;
     let consent = ponte_store::consent_by_id(&mut tx, &p.consent_id)
         .await?

@@ -1,0 +1,149 @@
+//! The bound server: the listener, the routes and the workers around one
+//! [`App`] context.
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::services::job::Jobs;
+use crate::App;
+use std::net::SocketAddr;
+use tokio::net::TcpListener;
+
+/// Builds the services' context: every dialect's webhook renderer and every
+/// durable job registered. `public_url` is where this node is reached.
+pub async fn open_app(config: Config, public_url: String, clock: Clock) -> anyhow::Result<App> {
+    App::new(
+        config,
+        public_url,
+        clock,
+        crate::dialects::webhook_renderers(),
+        jobs(),
+    )
+    .await
+}
+
+/// The durable jobs the job runner knows: one line per job.
+pub fn jobs() -> Jobs {
+    use crate::services::{consents, documents_job, retrieval, retrieval_job};
+    Jobs::new()
+        .register::<retrieval_job::Retrieve>()
+        .register::<retrieval::AutoDeliver>()
+        .register::<consents::RevokeAtInstitutionJob>()
+        .register::<documents_job::RetrieveDocuments>()
+}
+
+/// A bound, running server: its address and the handle to stop it.
+pub struct Server {
+    pub addr: SocketAddr,
+    pub app: App,
+    shutdown: tokio::sync::watch::Sender<bool>,
+    task: tokio::task::JoinHandle<()>,
+    workers: Vec<tokio::task::JoinHandle<()>>,
+}
+
+async fn futures_join_all(handles: Vec<tokio::task::JoinHandle<()>>) {
+    for h in handles {
+        let _ = h.await;
+    }
+}
+
+impl Server {
+    /// Binds `config.listen` (port 0 picks one), opens the app, starts the
+    /// workers and serves until `stop`; healthy at once.
+    pub async fn start(config: Config, clock: Clock) -> anyhow::Result<Server> {
+        let server = Server::start_pending(config, clock).await?;
+        server.app.mark_started();
+        Ok(server)
+    }
+
+    /// As `start`, but `/healthz` answers 503 until the caller has finished
+    /// its own start-up steps and calls `app.mark_started()`.
+    pub async fn start_pending(config: Config, clock: Clock) -> anyhow::Result<Server> {
+        let listener = TcpListener::bind(config.listen)
+            .await
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::AddrInUse => {
+                    anyhow::anyhow!("address {} is already in use (PONTE_LISTEN)", config.listen)
+                }
+                _ => anyhow::anyhow!("cannot listen on {} (PONTE_LISTEN): {e}", config.listen),
+            })?;
+        let addr = listener.local_addr()?;
+        let public_url = config
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{addr}"));
+        let app = open_app(config, public_url, clock).await?;
+        crate::http::ops::prometheus();
+        let router = crate::http::router(app.clone()).await?;
+        let (shutdown, stop) = tokio::sync::watch::channel(false);
+        let workers = crate::workers::spawn(app.clone(), shutdown.subscribe());
+        let (header_timeout, drain) = (app.config.header_timeout, app.config.drain_timeout);
+        let task = tokio::spawn(crate::http::listener::serve(
+            listener,
+            router,
+            stop,
+            header_timeout,
+            drain,
+        ));
+        tracing::info!(%addr, public_url = %app.public_url, "ponte listening");
+        Ok(Server {
+            addr,
+            app,
+            shutdown,
+            task,
+            workers,
+        })
+    }
+
+    /// Stops serving and lets the requests and jobs in flight finish, all
+    /// within the drain time; whatever is still running then is cut short,
+    /// and its jobs run again on the next start once their lease lapses.
+    pub async fn stop(self) {
+        let deadline = tokio::time::Instant::now() + self.app.config.drain_timeout;
+        let _ = self.shutdown.send(true);
+        // The listener keeps its own deadline, the same drain time.
+        let _ = self.task.await;
+        let aborts: Vec<_> = self.workers.iter().map(|w| w.abort_handle()).collect();
+        if tokio::time::timeout_at(deadline, futures_join_all(self.workers))
+            .await
+            .is_err()
+        {
+            tracing::warn!(
+                "workers still busy after the drain time; their leases will lapse and the work runs again"
+            );
+            for abort in aborts {
+                abort.abort();
+            }
+        }
+        // Closing waits for connections still checked out; an aborted worker
+        // returns its own as it drops, so this is short, but never unbounded.
+        let grace = std::time::Duration::from_secs(2);
+        if tokio::time::timeout(grace, self.app.store.close())
+            .await
+            .is_err()
+        {
+            tracing::warn!("database connections still busy at exit");
+        }
+    }
+
+    pub async fn wait(self) {
+        let _ = self.task.await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::services::{consents, documents, retrieval};
+
+    #[test]
+    fn every_job_the_services_queue_is_registered_once() {
+        let kinds: Vec<_> = super::jobs().kinds().collect();
+        for kind in [
+            retrieval::JOB_KIND,
+            retrieval::AUTO_DELIVERY_JOB_KIND,
+            consents::REVOKE_JOB_KIND,
+            documents::JOB_KIND,
+        ] {
+            assert_eq!(kinds.iter().filter(|k| **k == kind).count(), 1, "{kind}");
+        }
+    }
+}

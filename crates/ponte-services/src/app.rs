@@ -1,0 +1,119 @@
+//! The application: configuration, storage, keys and connectors, shared by
+//! every request handler and worker.
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::crypto::Crypto;
+use crate::services::directory::Directory;
+use crate::services::job::Jobs;
+use crate::services::outbox::WebhookRenderers;
+use crate::tokens::Tokens;
+use ponte_connect::{DocumentPortalClient, OpenFinanceClient};
+use ponte_store::Store;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct App(Arc<Inner>);
+
+pub struct Inner {
+    pub config: Config,
+    pub public_url: String,
+    pub store: Store,
+    pub crypto: Crypto,
+    pub clock: Clock,
+    pub tokens: Tokens,
+    pub directory: Directory,
+    pub open_finance: OpenFinanceClient,
+    pub document_portals: DocumentPortalClient,
+    pub http: reqwest::Client,
+    /// For webhooks: outside sandbox mode it refuses private targets at connect time.
+    pub webhook_http: reqwest::Client,
+    pub failed_logins: crate::ratelimit::FailureLimiter,
+    pub client_requests: crate::ratelimit::ClientRateLimiter,
+    /// Retrieved documents (local disk or S3).
+    pub storage: crate::storage::Storage,
+    /// The dialects' webhook renderers, registered by the API crate.
+    pub renderers: WebhookRenderers,
+    /// The jobs the job runner knows, registered by the API crate.
+    pub jobs: Jobs,
+    /// Start-up is complete: `/healthz` answers 503 until then.
+    started: std::sync::atomic::AtomicBool,
+}
+
+impl std::ops::Deref for App {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl App {
+    /// Opens storage and keys. `public_url` is where this node is reached;
+    /// `renderers` are the dialects' webhook payloads (see `outbox`) and
+    /// `jobs` the durable jobs the job runner dispatches (see `job`).
+    pub async fn new(
+        config: Config,
+        public_url: String,
+        clock: Clock,
+        renderers: WebhookRenderers,
+        jobs: Jobs,
+    ) -> anyhow::Result<App> {
+        let crypto = Crypto::load_or_create(config.master_key, &config.data_dir)?;
+        if config.master_key.is_none() && config.database_url.starts_with("postgres") {
+            tracing::warn!("PONTE_MASTER_KEY is not set: every node sharing this database must use the same key");
+        }
+        let store = Store::open(&config.database_url).await?;
+        let tokens = Tokens::load(store.clone(), crypto.clone(), clock.clone()).await?;
+        let directory = Directory::new(&config, &public_url, &crypto);
+        // Built once, with their bounds, or the start fails.
+        let open_finance = OpenFinanceClient::new()?;
+        let document_portals = DocumentPortalClient::new()?;
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(std::time::Duration::from_secs(15))
+            .build()?;
+        let mut webhook_http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(crate::config::WEBHOOK_ATTEMPT_TIMEOUT)
+            .pool_max_idle_per_host(8)
+            .user_agent(concat!("ponte-webhooks/", env!("CARGO_PKG_VERSION")));
+        if !config.allow_private_webhooks {
+            webhook_http = webhook_http
+                .https_only(true)
+                .dns_resolver(Arc::new(crate::ssrf::PublicOnly));
+        }
+        let webhook_http = webhook_http.build()?;
+        let client_requests = crate::ratelimit::ClientRateLimiter::new(config.rate_limit);
+        let storage =
+            crate::storage::Storage::open(config.storage_url.as_deref(), &config.data_dir)?;
+        Ok(App(Arc::new(Inner {
+            renderers,
+            jobs,
+            storage,
+            client_requests,
+            config,
+            public_url,
+            store,
+            crypto,
+            clock,
+            tokens,
+            directory,
+            open_finance,
+            document_portals,
+            http,
+            webhook_http,
+            failed_logins: crate::ratelimit::FailureLimiter::new(10, 60_000),
+            started: std::sync::atomic::AtomicBool::new(false),
+        })))
+    }
+
+    /// Start-up is over (the binary's own steps included): health checks pass.
+    pub fn mark_started(&self) {
+        self.started
+            .store(true, std::sync::atomic::Ordering::Release);
+    }
+
+    pub fn is_started(&self) -> bool {
+        self.started.load(std::sync::atomic::Ordering::Acquire)
+    }
+}
