@@ -2,6 +2,8 @@
 //! expiry, and when a sibling session already rotated the refresh token), `429` with
 //! `Retry-After`, and a consent the customer revoked in their bank.
 
+mod common;
+use common::form;
 use ponte_connect::products::{self, Window};
 use ponte_connect::session::BoxFuture;
 use ponte_connect::{
@@ -54,21 +56,6 @@ async fn bank() -> Bank {
         origin,
         _dir: dir,
     }
-}
-
-/// (action, txn) of the page's `<form data-step="{step}">`.
-fn form(html: &str, step: &str) -> (String, String) {
-    let at = html
-        .find(&format!("data-step=\"{step}\""))
-        .unwrap_or_else(|| panic!("no {step} form in {html}"));
-    let start = html[..at].rfind("<form").unwrap();
-    let tag = &html[start..start + html[start..].find('>').unwrap()];
-    let attr = |s: &str, name: &str| {
-        let i = s.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
-        s[i..i + s[i..].find('"').unwrap()].replace("&amp;", "&")
-    };
-    let txn_at = start + html[start..].find("name=\"txn\"").unwrap();
-    (attr(tag, "action"), attr(&html[txn_at..], "value"))
 }
 
 impl Bank {
