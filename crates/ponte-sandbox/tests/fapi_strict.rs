@@ -318,3 +318,59 @@ async fn code_needs_its_own_verifier_and_redirect_uri() {
     let d = oauth_error(r, StatusCode::BAD_REQUEST, "invalid_grant").await;
     assert!(d.contains("redirect_uri"), "{d}");
 }
+
+#[tokio::test]
+async fn fapi_api_calls_must_carry_a_uuid_interaction_id() {
+    let sb = FapiSandbox::start().await;
+    let consents = sb.mtls_url(BANK, "/open-banking/consents/v3/consents");
+    let cert = sb.pki.client(ORG_ID, SOFTWARE_ID);
+    let bare = mtls_client_with(&sb.pki, Some(&cert), Default::default());
+    // The token endpoint itself does not ask for the header.
+    let r = sb
+        .post_auth(
+            &bare,
+            BANK,
+            "/auth/token",
+            &[("grant_type", "client_credentials"), ("scope", "consents")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let t: Value = r.json().await.unwrap();
+    let cc = t["access_token"].as_str().unwrap().to_string();
+    let post = |id: Option<&'static str>| {
+        let mut b = bare
+            .post(&consents)
+            .bearer_auth(&cc)
+            .json(&support::good_consent_body());
+        if let Some(id) = id {
+            b = b.header("x-fapi-interaction-id", id);
+        }
+        b.send()
+    };
+    for (id, code) in [
+        (None, "PARAMETRO_NAO_INFORMADO"),
+        (Some("not-a-uuid"), "PARAMETRO_INVALIDO"),
+    ] {
+        let r = post(id).await.unwrap();
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{id:?}");
+        // Even the refusal carries an interaction id.
+        assert!(r.headers().contains_key("x-fapi-interaction-id"));
+        let e: Value = r.json().await.unwrap();
+        assert_eq!(e["errors"][0]["code"], code, "{e}");
+        assert!(
+            e["errors"][0]["detail"]
+                .as_str()
+                .unwrap()
+                .contains("x-fapi-interaction-id"),
+            "{e}"
+        );
+    }
+    let r = post(Some("7c4a2d1e-9b3f-4e8a-a1c2-3d4e5f607182"))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    assert_eq!(
+        r.headers()["x-fapi-interaction-id"],
+        "7c4a2d1e-9b3f-4e8a-a1c2-3d4e5f607182"
+    );
+}

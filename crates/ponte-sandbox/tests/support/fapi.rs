@@ -173,8 +173,27 @@ pub struct FapiSandbox {
     _dir: TempDir,
 }
 
+/// An mTLS client sending `x-fapi-interaction-id` (FAPI callers must) on every call.
 pub fn mtls_client(pki: &Pki, cert: Option<&ClientCert>) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        "x-fapi-interaction-id",
+        reqwest::header::HeaderValue::from_static(INTERACTION_ID),
+    );
+    mtls_client_with(pki, cert, headers)
+}
+
+/// The interaction id [`mtls_client`] sends.
+pub const INTERACTION_ID: &str = "5d0f3f8e-2c1b-4e7a-9a55-1b2c3d4e5f60";
+
+/// An mTLS client with `headers` on every call (none: a caller forgetting the FAPI ones).
+pub fn mtls_client_with(
+    pki: &Pki,
+    cert: Option<&ClientCert>,
+    headers: reqwest::header::HeaderMap,
+) -> reqwest::Client {
     let mut b = reqwest::Client::builder()
+        .default_headers(headers)
         .use_rustls_tls()
         .redirect(reqwest::redirect::Policy::none())
         .add_root_certificate(reqwest::Certificate::from_pem(pki.ca_pem.as_bytes()).unwrap());
