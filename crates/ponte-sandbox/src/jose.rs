@@ -101,16 +101,15 @@ impl ClientKeys<'_> {
             .filter(|k| k["kty"] == "RSA")
     }
 
-    /// The signature key named `kid` (or the only signature key when `kid` is absent).
-    pub fn sig_key(&self, kid: Option<&str>) -> Option<DecodingKey> {
+    /// The signature JWK named `kid` (or the only signature key when `kid` is absent).
+    pub fn sig_jwk(&self, kid: Option<&str>) -> Option<&Value> {
         let usable = |k: &&Value| k["use"].as_str().is_none_or(|u| u == "sig");
         let candidates: Vec<&Value> = self.rsa_keys().filter(usable).collect();
-        let key = match kid {
-            Some(kid) => candidates.into_iter().find(|k| k["kid"] == kid)?,
-            None if candidates.len() == 1 => candidates[0],
-            None => return None,
-        };
-        DecodingKey::from_rsa_components(key["n"].as_str()?, key["e"].as_str()?).ok()
+        match kid {
+            Some(kid) => candidates.into_iter().find(|k| k["kid"] == kid),
+            None if candidates.len() == 1 => Some(candidates[0]),
+            None => None,
+        }
     }
 
     /// The key to encrypt to: `use: enc` first, then an RSA key without `use`
@@ -120,6 +119,18 @@ impl ClientKeys<'_> {
             .find(|k| k["use"] == "enc")
             .or_else(|| self.rsa_keys().find(|k| k.get("use").is_none()))
     }
+}
+
+/// Smallest RSA modulus FAPI 1.0 Advanced accepts (Part 1 §5.2.2-5).
+const MIN_RSA_BITS: usize = 2048;
+
+/// Bit length of a JWK's base64url modulus (0 when it does not decode).
+fn rsa_modulus_bits(n: &str) -> usize {
+    let Ok(bytes) = B64.decode(n) else { return 0 };
+    let Some(first) = bytes.iter().position(|b| *b != 0) else {
+        return 0;
+    };
+    (bytes.len() - first) * 8 - bytes[first].leading_zeros() as usize
 }
 
 /// Verifies a PS256 compact JWS against `keys` and returns its claims. Only the
@@ -134,12 +145,23 @@ pub fn verify_ps256(token: &str, keys: &ClientKeys<'_>) -> Result<Value, String>
     if header.alg != Algorithm::PS256 {
         return Err(format!("alg must be PS256, got {:?}", header.alg));
     }
-    let key = keys
-        .sig_key(header.kid.as_deref())
+    let jwk = keys
+        .sig_jwk(header.kid.as_deref())
         .ok_or_else(|| match &header.kid {
             Some(kid) => format!("kid {kid:?} is not among the client's keys"),
             None => "has no kid and the client has several keys".to_string(),
         })?;
+    // FAPI 1.0 Advanced Part 1 §5.2.2-5: RSA keys of 2048 bits or more only.
+    let n = jwk["n"].as_str().unwrap_or_default();
+    let bits = rsa_modulus_bits(n);
+    if bits < MIN_RSA_BITS {
+        return Err(format!(
+            "key {:?} is a {bits}-bit RSA key; FAPI requires at least {MIN_RSA_BITS} bits",
+            jwk["kid"].as_str().unwrap_or_default()
+        ));
+    }
+    let key = DecodingKey::from_rsa_components(n, jwk["e"].as_str().unwrap_or_default())
+        .map_err(|_| "key is not a usable RSA JWK (n, e)".to_string())?;
     let mut v = Validation::new(Algorithm::PS256);
     v.validate_exp = false;
     v.validate_nbf = false;

@@ -57,6 +57,14 @@ async fn register_use_read_update_delete() {
     let r = register(&sb, &sb.mtls, &request(&ssa, &jwks_uri)).await;
     assert_eq!(r.status(), StatusCode::CREATED);
     let reg: Value = r.json().await.unwrap();
+    // One registration per software statement: the same SSA again is refused.
+    let (error, description) = error_of(
+        register(&sb, &sb.mtls, &request(&ssa, &jwks_uri)).await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert_eq!(error, "invalid_software_statement");
+    assert!(description.contains("already used"), "{description}");
     let client_id = reg["client_id"].as_str().unwrap().to_string();
     let rat = reg["registration_access_token"]
         .as_str()

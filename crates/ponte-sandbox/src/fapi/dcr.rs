@@ -242,6 +242,24 @@ pub async fn register(
     let body = parse(&body)?;
     let client_id = uuid::Uuid::new_v4().to_string();
     let (client, software_id) = validate(&st, &body, &cert, &client_id).await?;
+    // One registration per software statement (OFB DCR): the same SSA presented again
+    // is a replay, not a second client. Remembered until it is too old to be accepted
+    // anyway, and only once everything else passed, so a refused attempt spends nothing.
+    let ssa = body["software_statement"].as_str().unwrap_or_default();
+    let fresh = st
+        .store
+        .remember_jti(
+            &format!("ssa@{}", bank.code),
+            &sha256_hex(ssa),
+            (now_s() + SSA_MAX_AGE_S + 2 * SKEW_S) * 1000,
+        )
+        .await
+        .map_err(OAuthError::internal)?;
+    if !fresh {
+        return Err(ssa_err(
+            "software_statement was already used for a registration at this bank; fetch a new one",
+        ));
+    }
     let token = random_token();
     let mut metadata = body.clone();
     metadata["client_id"] = json!(client_id);

@@ -53,9 +53,11 @@ pub async fn validate(
     let request = form.get("request").ok_or_else(|| {
         bad_object("request: FAPI clients must send a signed request object (JAR, PS256)")
     })?;
-    let kid = jsonwebtoken::decode_header(request)
-        .ok()
-        .and_then(|h| h.kid);
+    let header = jsonwebtoken::decode_header(request).ok();
+    if let Some(typ) = header.as_ref().and_then(|h| h.typ.as_deref()) {
+        check_typ(typ)?;
+    }
+    let kid = header.and_then(|h| h.kid);
     let jwks = st
         .client_jwks(fapi, kid.as_deref())
         .await
@@ -94,6 +96,21 @@ pub async fn validate(
         acr_values: requested_acr(&claims)?,
     });
     Ok(req)
+}
+
+/// RFC 9101 §4 and §10.8: a typed request object says `oauth-authz-req+jwt`; any other
+/// explicit type (an access token, a logout token, an ID token...) is another kind of JWT
+/// replayed here. `JWT` stays accepted: explicit typing is a SHOULD there, most JOSE
+/// libraries write `JWT` by default and production banks accept it.
+fn check_typ(typ: &str) -> Result<(), OAuthError> {
+    let t = typ.to_ascii_lowercase();
+    let t = t.strip_prefix("application/").unwrap_or(&t);
+    if t == "oauth-authz-req+jwt" || t == "jwt" {
+        return Ok(());
+    }
+    Err(bad_object(format!(
+        "request object: typ {typ:?} is not a request object's (oauth-authz-req+jwt)"
+    )))
 }
 
 fn check_claims(
@@ -137,6 +154,15 @@ fn check_claims(
         return Err(bad_object(
             "request object: nbf is more than 60 minutes in the past",
         ));
+    }
+    // iat is optional (RFC 9101 §4), but one from the future is a clock or a forgery.
+    if let Some(iat) = c.get("iat") {
+        let iat = iat
+            .as_i64()
+            .ok_or_else(|| bad_object("request object: iat must be a number (NumericDate)"))?;
+        if iat > now + SKEW_S {
+            return Err(bad_object("request object: iat is in the future"));
+        }
     }
     if exp - nbf > MAX_LIFETIME_S {
         return Err(bad_object(

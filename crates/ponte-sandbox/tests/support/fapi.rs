@@ -45,7 +45,11 @@ pub struct RsaKey {
 
 impl RsaKey {
     fn generate(kid: &str) -> RsaKey {
-        let private = RsaPrivateKey::new(&mut rand::thread_rng(), 2048).unwrap();
+        Self::generate_bits(kid, 2048)
+    }
+
+    fn generate_bits(kid: &str, bits: usize) -> RsaKey {
+        let private = RsaPrivateKey::new(&mut rand::thread_rng(), bits).unwrap();
         let der = private.to_pkcs1_der().unwrap();
         RsaKey {
             encoding: EncodingKey::from_rsa_der(der.as_bytes()),
@@ -73,6 +77,8 @@ pub struct Keys {
     pub enc: RsaKey,
     pub other: RsaKey,
     pub directory: RsaKey,
+    /// A 1024-bit signature key the client also publishes: FAPI refuses what it signs.
+    pub small: RsaKey,
 }
 
 pub fn keys() -> &'static Keys {
@@ -82,12 +88,14 @@ pub fn keys() -> &'static Keys {
         enc: RsaKey::generate("enc-1"),
         other: RsaKey::generate("sig-1"),
         directory: RsaKey::generate("dir-1"),
+        small: RsaKey::generate_bits("small-1", 1024),
     })
 }
 
 pub fn client_jwks() -> Value {
     let k = keys();
-    json!({"keys": [k.sig.jwk("sig", "PS256"), k.enc.jwk("enc", "RSA-OAEP")]})
+    json!({"keys": [k.sig.jwk("sig", "PS256"), k.enc.jwk("enc", "RSA-OAEP"),
+                    k.small.jwk("sig", "PS256")]})
 }
 
 /// The test CA and what it issued (PEM).
@@ -165,8 +173,27 @@ pub struct FapiSandbox {
     _dir: TempDir,
 }
 
+/// An mTLS client sending `x-fapi-interaction-id` (FAPI callers must) on every call.
 pub fn mtls_client(pki: &Pki, cert: Option<&ClientCert>) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        "x-fapi-interaction-id",
+        reqwest::header::HeaderValue::from_static(INTERACTION_ID),
+    );
+    mtls_client_with(pki, cert, headers)
+}
+
+/// The interaction id [`mtls_client`] sends.
+pub const INTERACTION_ID: &str = "5d0f3f8e-2c1b-4e7a-9a55-1b2c3d4e5f60";
+
+/// An mTLS client with `headers` on every call (none: a caller forgetting the FAPI ones).
+pub fn mtls_client_with(
+    pki: &Pki,
+    cert: Option<&ClientCert>,
+    headers: reqwest::header::HeaderMap,
+) -> reqwest::Client {
     let mut b = reqwest::Client::builder()
+        .default_headers(headers)
         .use_rustls_tls()
         .redirect(reqwest::redirect::Policy::none())
         .add_root_certificate(reqwest::Certificate::from_pem(pki.ca_pem.as_bytes()).unwrap());
