@@ -5,7 +5,7 @@
 //! accepted where it is legal.
 
 mod common;
-use common::form;
+use common::approve_at_bank;
 use std::sync::Arc;
 
 use ponte_connect::dcr::fetch_ssa;
@@ -188,40 +188,8 @@ impl Bank {
             ["client_id", "request_uri"],
             "the browser sees nothing else"
         );
-        let mut page = self
-            .browser
-            .get(url)
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        let mut location = None;
-        for (step, fields) in [
-            (
-                "login",
-                vec![("username", "user_good"), ("password", "pass_good")],
-            ),
-            ("approve", vec![("decision", "approve")]),
-        ] {
-            let (action, txn) = form(&page, step);
-            let mut all = vec![("txn", txn.as_str())];
-            all.extend(fields);
-            let r = self
-                .browser
-                .post(format!("{}{action}", self.origin))
-                .form(&all)
-                .send()
-                .await
-                .unwrap();
-            if r.status().is_redirection() {
-                location = Some(r.headers()["location"].to_str().unwrap().to_string());
-                break;
-            }
-            page = r.text().await.unwrap();
-        }
-        let location = location.expect("redirected back to Ponte");
+        let location =
+            approve_at_bank(&self.browser, &self.origin, url.as_str(), "user_good").await;
         let url = url::Url::parse(&location).unwrap();
         assert!(location.starts_with(REDIRECT), "{location}");
         serde_urlencoded_fragment(url.fragment().unwrap_or_default())

@@ -3,7 +3,7 @@
 //! `Retry-After`, and a consent the customer revoked in their bank.
 
 mod common;
-use common::form;
+use common::approve_at_bank;
 use ponte_connect::products::{self, Window};
 use ponte_connect::session::BoxFuture;
 use ponte_connect::{
@@ -80,40 +80,8 @@ impl Bank {
             .start_authorisation(&self.ep, CPF, None, &permissions, &expiry, None)
             .await
             .unwrap();
-        let mut page = self
-            .http
-            .get(&started.authorization_url)
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        let mut resp = None;
-        for (step, fields) in [
-            ("login", vec![("username", user), ("password", "pass_good")]),
-            ("approve", vec![("decision", "approve")]),
-        ] {
-            let (action, txn) = form(&page, step);
-            let mut all = vec![("txn", txn.as_str())];
-            all.extend(fields);
-            let r = self
-                .http
-                .post(format!("{}{action}", self.origin))
-                .form(&all)
-                .send()
-                .await
-                .unwrap();
-            if r.status().is_redirection() {
-                resp = Some(r);
-                break;
-            }
-            page = r.text().await.unwrap();
-        }
-        let location = resp.expect("redirected back").headers()["location"]
-            .to_str()
-            .unwrap()
-            .to_string();
+        let location =
+            approve_at_bank(&self.http, &self.origin, &started.authorization_url, user).await;
         let url = url::Url::parse(&location).unwrap();
         let code = url
             .query_pairs()
