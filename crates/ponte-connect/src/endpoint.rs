@@ -86,6 +86,13 @@ impl OpenFinanceEndpoint {
         }
     }
 
+    /// Whether the institution is reached with the FAPI-BR profile: its
+    /// authorisation answers come back in the URL fragment (hybrid flow) and
+    /// are finished with `complete_authorisation`.
+    pub fn is_fapi(&self) -> bool {
+        matches!(self.security, Security::Fapi(_))
+    }
+
     /// `api_base` without a terminating `/`, ready for `/open-banking/…` to
     /// be appended (a directory may list the base with one; a `//` path is
     /// refused by strict servers or routed elsewhere).

@@ -33,6 +33,10 @@ pub mod reason {
     pub const CLIENT_REVOKED: &str = "CLIENT_REVOKED";
     /// The institution reports the consent revoked or rejected on its side.
     pub const INSTITUTION_REVOKED: &str = "INSTITUTION_REVOKED";
+    /// The institution's authorisation answer failed a FAPI-BR security
+    /// check (its ID token, `state`, `iss`, the granted scope): not trusted,
+    /// so its code was never redeemed.
+    pub const INTERNAL_SECURITY_REASON: &str = "INTERNAL_SECURITY_REASON";
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -9,14 +9,25 @@ use std::net::SocketAddr;
 use tokio::net::TcpListener;
 
 /// Builds the services' context: every dialect's webhook renderer and every
-/// durable job registered. `public_url` is where this node is reached.
+/// durable job registered. `public_url` is where this node is reached. For
+/// the CLI: no sandbox bank is served, so none is reached over mTLS.
 pub async fn open_app(config: Config, public_url: String, clock: Clock) -> anyhow::Result<App> {
+    open_serving_app(config, public_url, clock, None).await
+}
+
+async fn open_serving_app(
+    config: Config,
+    public_url: String,
+    clock: Clock,
+    sandbox_mtls: Option<SocketAddr>,
+) -> anyhow::Result<App> {
     App::new(
         config,
         public_url,
         clock,
         crate::dialects::webhook_renderers(),
         jobs(),
+        sandbox_mtls,
     )
     .await
 }
@@ -38,6 +49,8 @@ pub struct Server {
     shutdown: tokio::sync::watch::Sender<bool>,
     task: tokio::task::JoinHandle<()>,
     workers: Vec<tokio::task::JoinHandle<()>>,
+    /// The sandbox banks' mutual-TLS listener (sandbox mode).
+    sandbox_mtls: Option<tokio::task::JoinHandle<()>>,
 }
 
 async fn futures_join_all(handles: Vec<tokio::task::JoinHandle<()>>) {
@@ -71,9 +84,37 @@ impl Server {
             .public_url
             .clone()
             .unwrap_or_else(|| format!("http://{addr}"));
-        let app = open_app(config, public_url, clock).await?;
+        // The sandbox banks' token, PAR, consents and data endpoints are
+        // reached over mutual TLS, as a real institution's: on loopback, for
+        // this node's own connector only.
+        let mtls_listener = match config.sandbox {
+            true => Some(
+                TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0))
+                    .await
+                    .map_err(|e| anyhow::anyhow!("cannot listen for the sandbox banks' mTLS: {e}"))?,
+            ),
+            false => None,
+        };
+        let mtls_addr = mtls_listener.as_ref().map(|l| l.local_addr()).transpose()?;
+        let app = open_serving_app(config, public_url, clock, mtls_addr).await?;
         crate::http::ops::prometheus();
-        let router = crate::http::router(app.clone()).await?;
+        let (router, sandbox) = crate::http::routers(app.clone()).await?;
+        let sandbox_mtls = match (mtls_listener, sandbox, &app.sandbox) {
+            (Some(listener), Some(sandbox), Some(runtime)) => {
+                let tls = ponte_sandbox::MtlsServerConfig {
+                    cert_chain_pem: runtime.pki.server.cert_pem.clone(),
+                    key_pem: runtime.pki.server.key_pem.clone(),
+                    client_ca_pem: runtime.pki.ca_pem.clone(),
+                };
+                tracing::info!(url = %runtime.mtls_base_url, "sandbox banks' mTLS endpoints listening");
+                Some(tokio::spawn(async move {
+                    if let Err(e) = ponte_sandbox::serve_mtls(listener, sandbox, tls).await {
+                        tracing::error!(error = %e, "the sandbox banks' mTLS listener stopped");
+                    }
+                }))
+            }
+            _ => None,
+        };
         let (shutdown, stop) = tokio::sync::watch::channel(false);
         let workers = crate::workers::spawn(app.clone(), shutdown.subscribe());
         let (header_timeout, drain) = (app.config.header_timeout, app.config.drain_timeout);
@@ -91,6 +132,7 @@ impl Server {
             shutdown,
             task,
             workers,
+            sandbox_mtls,
         })
     }
 
@@ -102,6 +144,9 @@ impl Server {
         let _ = self.shutdown.send(true);
         // The listener keeps its own deadline, the same drain time.
         let _ = self.task.await;
+        if let Some(mtls) = &self.sandbox_mtls {
+            mtls.abort();
+        }
         let aborts: Vec<_> = self.workers.iter().map(|w| w.abort_handle()).collect();
         if tokio::time::timeout_at(deadline, futures_join_all(self.workers))
             .await

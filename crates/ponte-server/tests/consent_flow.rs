@@ -6,7 +6,7 @@ mod support;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::time::Duration;
-use support::browser_flow::redirect_back;
+use support::browser_flow::{deliver, params, redirect_back};
 use support::{Db, TestServer};
 
 fn statuses(consent: &Value) -> Vec<String> {
@@ -194,45 +194,58 @@ both!(
         );
 
         let callback = redirect_back(&ts, &redirect, "user_good").await;
+        // FAPI-BR's hybrid flow: the answer is in the fragment, which the
+        // callback page's script posts back.
         assert!(
-            callback.starts_with(&format!("{}/callback/open-finance?", ts.base)),
+            callback.starts_with(&format!("{}/callback/open-finance#", ts.base)),
             "{callback}"
         );
-        let cb = url::Url::parse(&callback).unwrap();
-        let params: BTreeMap<String, String> = cb.query_pairs().into_owned().collect();
+        let params = params(&callback);
+        for key in ["code", "id_token", "state", "iss"] {
+            assert!(params.contains_key(key), "{key} in {callback}");
+        }
+        let page = ts
+            .http
+            .get(format!("{}/callback/open-finance", ts.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), 200);
+        let csp = page.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        let script_src = csp
+            .split(';')
+            .map(str::trim)
+            .find(|d| d.starts_with("script-src"))
+            .unwrap_or_default();
         assert!(
-            params.contains_key("code")
-                && params.contains_key("state")
-                && params.contains_key("iss"),
-            "{callback}"
+            script_src.starts_with("script-src 'sha256-") && !script_src.contains("unsafe"),
+            "only the page's own script runs: {csp}"
+        );
+        let html = page.text().await.unwrap();
+        assert!(
+            html.contains("location.hash") && html.contains(r#"method="post""#),
+            "{html}"
         );
 
         // A tampered state is refused and changes nothing.
-        let mut wrong = cb.clone();
-        wrong
-            .query_pairs_mut()
-            .clear()
-            .append_pair("code", &params["code"])
-            .append_pair("state", "forged")
-            .append_pair("iss", &params["iss"]);
-        let resp = ts.http.get(wrong).send().await.unwrap();
+        let mut wrong = params.clone();
+        wrong.insert("state".into(), "forged".into());
+        let resp = deliver(&ts.http, &ts.base, &wrong).send().await.unwrap();
         assert_eq!(resp.status(), 400);
         // So is an answer claiming to come from another institution (mix-up).
-        let mut mixed = cb.clone();
-        mixed
-            .query_pairs_mut()
-            .clear()
-            .append_pair("code", &params["code"])
-            .append_pair("state", &params["state"])
-            .append_pair("iss", "https://evil.example.com");
-        let resp = ts.http.get(mixed).send().await.unwrap();
+        let mut mixed = params.clone();
+        mixed.insert("iss".into(), "https://evil.example.com".into());
+        let resp = deliver(&ts.http, &ts.base, &mixed).send().await.unwrap();
         assert_eq!(resp.status(), 400);
         let (_, c) = ts
             .get(&format!("/data/v1/consents/{consent_id}"), Some(&access))
             .await;
         assert_eq!(c["status"], "AWAITING_AUTHORISATION");
 
-        let resp = ts.http.get(&callback).send().await.unwrap();
+        let resp = deliver(&ts.http, &ts.base, &params).send().await.unwrap();
         assert_eq!(resp.status(), 303);
         let back = url::Url::parse(resp.headers()["location"].to_str().unwrap()).unwrap();
         assert_eq!(back.host_str(), Some("shop.example.com"));
@@ -242,7 +255,7 @@ both!(
         assert_eq!(back.get("status").map(String::as_str), Some("AUTHORISED"));
 
         // The same code and state again: refused, and the consent stays authorised.
-        let resp = ts.http.get(&callback).send().await.unwrap();
+        let resp = deliver(&ts.http, &ts.base, &params).send().await.unwrap();
         assert_eq!(resp.status(), 400);
         assert!(resp.text().await.unwrap().contains("already completed"));
         let (_, c) = ts
@@ -269,8 +282,15 @@ both!(
         let (_, link_token) = ts.link(&access, json!({})).await;
         let (consent_id, redirect) = ts.consent(&link_token, json!({})).await;
         let callback = redirect_back(&ts, &redirect, "user_deny").await;
-        assert!(callback.contains("error=access_denied"), "{callback}");
-        let resp = ts.http.get(&callback).send().await.unwrap();
+        assert_eq!(
+            params(&callback).get("error").map(String::as_str),
+            Some("access_denied"),
+            "{callback}"
+        );
+        let resp = deliver(&ts.http, &ts.base, &params(&callback))
+            .send()
+            .await
+            .unwrap();
         let location = resp.headers()["location"].to_str().unwrap().to_string();
         assert!(
             location.starts_with("https://app.example.com/done?")

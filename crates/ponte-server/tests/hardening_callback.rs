@@ -10,7 +10,7 @@ use ponte_server::services::slots;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use support::browser_flow::{params, redirect_back};
+use support::browser_flow::{deliver, params, redirect_back};
 use support::{Db, TestServer};
 
 fn statuses(consent: &Value) -> Vec<String> {
@@ -53,10 +53,11 @@ both!(
             let barrier = Arc::new(tokio::sync::Barrier::new(2));
             let mut racers = Vec::new();
             for _ in 0..2 {
-                let (http, url, barrier) = (ts.http.clone(), callback.clone(), barrier.clone());
+                let (http, base, barrier) = (ts.http.clone(), ts.base.clone(), barrier.clone());
+                let p = params(&callback);
                 racers.push(tokio::spawn(async move {
                     barrier.wait().await;
-                    answer(http.get(url).send().await.unwrap()).await
+                    answer(deliver(&http, &base, &p).send().await.unwrap()).await
                 }));
             }
             let mut answers = Vec::new();
@@ -130,13 +131,9 @@ both!(
         let p = params(&callback);
         assert!(p.contains_key("iss"), "the sandbox sends iss: {callback}");
 
-        let mut without = url::Url::parse(&callback).unwrap();
-        without
-            .query_pairs_mut()
-            .clear()
-            .append_pair("code", &p["code"])
-            .append_pair("state", &p["state"]);
-        let resp = ts.http.get(without).send().await.unwrap();
+        let mut without = p.clone();
+        without.remove("iss");
+        let resp = deliver(&ts.http, &ts.base, &without).send().await.unwrap();
         assert_eq!(resp.status(), 400);
         let page = resp.text().await.unwrap();
         assert!(page.contains("could not read your bank"), "{page}");
@@ -146,7 +143,7 @@ both!(
         assert_eq!(c["status"], "AWAITING_AUTHORISATION", "{c}");
 
         // The institution's own answer, with its iss, still completes it.
-        let (status, to) = answer(ts.http.get(&callback).send().await.unwrap()).await;
+        let (status, to) = answer(deliver(&ts.http, &ts.base, &p).send().await.unwrap()).await;
         assert_eq!(status, 303);
         assert_eq!(to.get("status").map(String::as_str), Some("AUTHORISED"));
     }

@@ -36,8 +36,21 @@ pub struct Inner {
     pub renderers: WebhookRenderers,
     /// The jobs the job runner knows, registered by the API crate.
     pub jobs: Jobs,
+    /// Sandbox mode's FAPI-BR identity and where its banks' mTLS listener is
+    /// (only for a serving node: the CLI never calls a bank).
+    pub sandbox: Option<SandboxRuntime>,
     /// Start-up is complete: `/healthz` answers 503 until then.
     started: std::sync::atomic::AtomicBool,
+}
+
+/// The sandbox banks as a serving node runs them: Ponte's identity, and the
+/// mTLS listener (on loopback) where their token, PAR, consents and data
+/// endpoints are.
+pub struct SandboxRuntime {
+    pub pki: crate::services::sandbox_pki::SandboxPki,
+    pub mtls_addr: std::net::SocketAddr,
+    /// `https://{mtls_addr}/sandbox/banks`.
+    pub mtls_base_url: String,
 }
 
 impl std::ops::Deref for App {
@@ -51,12 +64,15 @@ impl App {
     /// Opens storage and keys. `public_url` is where this node is reached;
     /// `renderers` are the dialects' webhook payloads (see `outbox`) and
     /// `jobs` the durable jobs the job runner dispatches (see `job`).
+    /// `sandbox_mtls` is where a serving node in sandbox mode listens for
+    /// its banks' mutual-TLS endpoints (`None` for the CLI).
     pub async fn new(
         config: Config,
         public_url: String,
         clock: Clock,
         renderers: WebhookRenderers,
         jobs: Jobs,
+        sandbox_mtls: Option<std::net::SocketAddr>,
     ) -> anyhow::Result<App> {
         let crypto = Crypto::load_or_create(config.master_key, &config.data_dir)?;
         if config.master_key.is_none() && config.database_url.starts_with("postgres") {
@@ -64,7 +80,30 @@ impl App {
         }
         let store = Store::open(&config.database_url).await?;
         let tokens = Tokens::load(store.clone(), crypto.clone(), clock.clone()).await?;
-        let directory = Directory::new(&config, &public_url, &crypto);
+        let sandbox = match sandbox_mtls.filter(|_| config.sandbox) {
+            Some(addr) => {
+                let hosts = vec![addr.ip().to_string(), "localhost".to_string()];
+                let pki = crate::services::sandbox_pki::load(
+                    &store,
+                    &crypto,
+                    &config.data_dir,
+                    &public_url,
+                    hosts,
+                )
+                .await?;
+                Some(SandboxRuntime {
+                    pki,
+                    mtls_addr: addr,
+                    mtls_base_url: format!("https://{addr}/sandbox/banks"),
+                })
+            }
+            None => None,
+        };
+        let sandbox_fapi = sandbox.as_ref().map(|s| crate::services::directory::SandboxFapi {
+            profile: s.pki.profile.clone(),
+            mtls_base_url: s.mtls_base_url.clone(),
+        });
+        let directory = Directory::new(&config, &public_url, &crypto, sandbox_fapi.as_ref());
         // Built once, with their bounds, or the start fails.
         let open_finance = OpenFinanceClient::new()?;
         let document_portals = DocumentPortalClient::new()?;
@@ -103,6 +142,7 @@ impl App {
             http,
             webhook_http,
             failed_logins: crate::ratelimit::FailureLimiter::new(10, 60_000),
+            sandbox,
             started: std::sync::atomic::AtomicBool::new(false),
         })))
     }

@@ -26,6 +26,8 @@ pub struct ConsentRow {
     pub authorization_url: Option<String>,
     pub oauth_state: Option<String>,
     pub pkce_verifier_enc: Option<String>,
+    /// The OpenID Connect nonce of the pending authorisation (FAPI-BR).
+    pub oauth_nonce: Option<String>,
     pub bank_tokens_enc: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
@@ -38,11 +40,11 @@ pub struct ConsentEventRow {
     pub at: i64,
 }
 
-pub(crate) const COLUMNS: &str = "id, client_id, link_id, end_user_id, institution_code, external_track_id, business, tax_ids_enc, redirect_url, status, status_reason, permissions, expire_at, authorise_by, bank_consent_id, authorization_url, oauth_state, pkce_verifier_enc, bank_tokens_enc, created_at, updated_at";
+pub(crate) const COLUMNS: &str = "id, client_id, link_id, end_user_id, institution_code, external_track_id, business, tax_ids_enc, redirect_url, status, status_reason, permissions, expire_at, authorise_by, bank_consent_id, authorization_url, oauth_state, pkce_verifier_enc, bank_tokens_enc, created_at, updated_at, oauth_nonce";
 
 pub async fn insert_consent(conn: &mut Conn, c: &ConsentRow) -> Result<()> {
     sqlx::query(&format!(
-        "INSERT INTO consents ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)"
+        "INSERT INTO consents ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)"
     ))
     .bind(&c.id)
     .bind(&c.client_id)
@@ -65,6 +67,7 @@ pub async fn insert_consent(conn: &mut Conn, c: &ConsentRow) -> Result<()> {
     .bind(&c.bank_tokens_enc)
     .bind(c.created_at)
     .bind(c.updated_at)
+    .bind(&c.oauth_nonce)
     .execute(&mut *conn)
     .await?;
     insert_event(
@@ -170,12 +173,14 @@ pub async fn set_consent_authorisation(
     authorization_url: &str,
     oauth_state: &str,
     pkce_verifier_enc: &str,
+    oauth_nonce: &str,
     now: i64,
 ) -> Result<()> {
-    sqlx::query("UPDATE consents SET authorization_url = $1, oauth_state = $2, pkce_verifier_enc = $3, auth_claimed_at = NULL, updated_at = $4 WHERE id = $5")
+    sqlx::query("UPDATE consents SET authorization_url = $1, oauth_state = $2, pkce_verifier_enc = $3, oauth_nonce = $4, auth_claimed_at = NULL, updated_at = $5 WHERE id = $6")
         .bind(authorization_url)
         .bind(oauth_state)
         .bind(pkce_verifier_enc)
+        .bind(oauth_nonce)
         .bind(now)
         .bind(id)
         .execute(conn)
@@ -213,7 +218,7 @@ pub async fn set_consent_tokens(
     bank_tokens_enc: Option<&str>,
     now: i64,
 ) -> Result<()> {
-    sqlx::query("UPDATE consents SET bank_tokens_enc = $1, pkce_verifier_enc = NULL, oauth_state = NULL, updated_at = $2 WHERE id = $3")
+    sqlx::query("UPDATE consents SET bank_tokens_enc = $1, pkce_verifier_enc = NULL, oauth_state = NULL, oauth_nonce = NULL, updated_at = $2 WHERE id = $3")
         .bind(bank_tokens_enc)
         .bind(now)
         .bind(id)

@@ -162,7 +162,7 @@ pub async fn consume_signin_token(
     .await?)
 }
 
-const CONSENT_COLUMNS: &str = "id, client_id, link_id, end_user_id, institution_code, external_track_id, business, tax_ids_enc, redirect_url, status, status_reason, permissions, expire_at, authorise_by, bank_consent_id, authorization_url, oauth_state, pkce_verifier_enc, bank_tokens_enc, created_at, updated_at";
+const CONSENT_COLUMNS: &str = "id, client_id, link_id, end_user_id, institution_code, external_track_id, business, tax_ids_enc, redirect_url, status, status_reason, permissions, expire_at, authorise_by, bank_consent_id, authorization_url, oauth_state, pkce_verifier_enc, bank_tokens_enc, created_at, updated_at, oauth_nonce";
 
 /// What the connections page filters on in SQL (the tax id is encrypted:
 /// the service filters on it after decrypting).

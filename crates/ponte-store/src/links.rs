@@ -130,6 +130,7 @@ fn consent_of(row: &AnyRow) -> std::result::Result<ConsentRow, sqlx::Error> {
         authorization_url: row.try_get("c_authorization_url")?,
         oauth_state: row.try_get("c_oauth_state")?,
         pkce_verifier_enc: row.try_get("c_pkce_verifier_enc")?,
+        oauth_nonce: row.try_get("c_oauth_nonce")?,
         bank_tokens_enc: row.try_get("c_bank_tokens_enc")?,
         created_at: row.try_get("c_created_at")?,
         updated_at: row.try_get("c_updated_at")?,

@@ -68,7 +68,27 @@ pub fn failure_spaces() -> &'static [Space] {
     &SPACES
 }
 
+/// The server's routes, and in sandbox mode the sandbox banks' router, which
+/// is also served on the mTLS listener (one router, so a request pushed over
+/// mTLS and the browser's visit that follows meet the same state).
+pub async fn routers(app: App) -> anyhow::Result<(Router, Option<Router>)> {
+    let sandbox = match app.config.sandbox {
+        true => Some(
+            Router::new().nest(
+                "/sandbox/banks",
+                ponte_sandbox::router(sandbox_config(&app)).await?,
+            ),
+        ),
+        false => None,
+    };
+    Ok((router_with(app, sandbox.clone()).await?, sandbox))
+}
+
 pub async fn router(app: App) -> anyhow::Result<Router> {
+    Ok(routers(app).await?.0)
+}
+
+async fn router_with(app: App, sandbox: Option<Router>) -> anyhow::Result<Router> {
     let mut router = Router::new();
     for dialect in dialects::ALL {
         router = router.merge((dialect.routes)());
@@ -85,9 +105,17 @@ pub async fn router(app: App) -> anyhow::Result<Router> {
         router = router.merge(demo::routes());
     }
     let mut router = router.with_state(app.clone());
-    if app.config.sandbox {
-        let sandbox = ponte_sandbox::router(sandbox_config(&app)).await?;
-        router = router.nest("/sandbox/banks", sandbox);
+    if let Some(sandbox) = sandbox {
+        router = router.merge(sandbox);
+    }
+    if let Some(runtime) = &app.sandbox {
+        // The software's public keys, as the OFB directory publishes a
+        // participant's (the `software_jwks_uri` of its statement).
+        let jwks = runtime.pki.client_jwks.clone();
+        router = router.route(
+            crate::services::sandbox_pki::JWKS_PATH,
+            axum::routing::get(move || async move { axum::Json(jwks) }),
+        );
     }
     let header = axum::http::HeaderName::from_static("x-request-id");
     let router = router
@@ -116,9 +144,13 @@ pub async fn router(app: App) -> anyhow::Result<Router> {
         .layer(axum::middleware::from_fn(headers::security_headers)))
 }
 
+/// The sandbox banks' clients: Ponte's FAPI-BR identity for the banks (the
+/// legacy secret when this app serves no mTLS listener), and the portal
+/// client's secret for the document portals.
 fn sandbox_config(app: &App) -> ponte_sandbox::SandboxConfig {
     use crate::services::directory::{
         sandbox_base_url, sandbox_client_secret, CALLBACK_PATH, SANDBOX_CLIENT_ID,
+        SANDBOX_PORTAL_CLIENT_ID,
     };
     let database_url = if app.config.database_url.starts_with("sqlite:") {
         format!(
@@ -128,15 +160,43 @@ fn sandbox_config(app: &App) -> ponte_sandbox::SandboxConfig {
     } else {
         app.config.database_url.clone()
     };
+    let redirect_uris = vec![format!("{}{CALLBACK_PATH}", app.public_url)];
+    let secret = sandbox_client_secret(&app.crypto);
+    let banks_client = match &app.sandbox {
+        Some(runtime) => ponte_sandbox::SandboxClient {
+            client_id: SANDBOX_CLIENT_ID.into(),
+            client_secret: String::new(),
+            redirect_uris: redirect_uris.clone(),
+            fapi: Some(ponte_sandbox::FapiClient {
+                keys: ponte_sandbox::ClientJwks::Jwks(runtime.pki.client_jwks.clone()),
+                id_token_encrypted_response_alg: Some("RSA-OAEP".into()),
+                id_token_encrypted_response_enc: Some("A256GCM".into()),
+                certificate: ponte_sandbox::CertificateRule::Ofb {
+                    org_id: runtime.pki.org_id.clone(),
+                    software_id: runtime.pki.software_id.clone(),
+                },
+            }),
+        },
+        None => ponte_sandbox::SandboxClient {
+            client_id: SANDBOX_CLIENT_ID.into(),
+            client_secret: secret.clone(),
+            redirect_uris: redirect_uris.clone(),
+            ..Default::default()
+        },
+    };
     ponte_sandbox::SandboxConfig {
         base_url: sandbox_base_url(&app.public_url),
         database_url,
-        clients: vec![ponte_sandbox::SandboxClient {
-            client_id: SANDBOX_CLIENT_ID.into(),
-            client_secret: sandbox_client_secret(&app.crypto),
-            redirect_uris: vec![format!("{}{CALLBACK_PATH}", app.public_url)],
-            ..Default::default()
-        }],
+        clients: vec![
+            banks_client,
+            ponte_sandbox::SandboxClient {
+                client_id: SANDBOX_PORTAL_CLIENT_ID.into(),
+                client_secret: secret,
+                redirect_uris,
+                ..Default::default()
+            },
+        ],
+        mtls_base_url: app.sandbox.as_ref().map(|s| s.mtls_base_url.clone()),
         ..Default::default()
     }
 }

@@ -23,7 +23,8 @@ const PLATFORM_TAGS: &[(&str, &str)] = &[
 /// (method, path, tag, summary, content type of the answer)
 const PLATFORM_ROUTES: &[(HttpMethod, &str, &str, &str, &str)] = &[
     (HttpMethod::Get, "/link", "Widget", "The hosted link page for a link token (`?v=`).", "text/html"),
-    (HttpMethod::Get, crate::services::directory::CALLBACK_PATH, "Widget", "Where institutions send the end user back after the authorisation: a redirect to the link's `redirectUrl`, or a page.", "text/html"),
+    (HttpMethod::Get, crate::services::directory::CALLBACK_PATH, "Widget", "Where institutions send the end user back after the authorisation: a redirect to the link's `redirectUrl`, or a page. A FAPI-BR institution answers in the URL fragment: the page then posts it back.", "text/html"),
+    (HttpMethod::Post, crate::services::directory::CALLBACK_PATH, "Widget", "The callback page posts a FAPI-BR institution's fragment answer here (form: `code`, `id_token`, `state`, `iss`, or `error`): a redirect to the link's `redirectUrl`, or a page.", "text/html"),
     (HttpMethod::Get, "/demo", "Widget", "A demo integrator page using the sandbox client (sandbox mode only).", "text/html"),
     (HttpMethod::Post, "/demo/link", "Widget", "The demo's backend opens a link for the sandbox client (sandbox mode only).", "application/json"),
     (HttpMethod::Post, "/demo/reports", "Widget", "The demo's backend asks for the authorised consent's reports (sandbox mode only).", "application/json"),

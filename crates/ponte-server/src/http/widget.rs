@@ -35,7 +35,7 @@ pub fn routes() -> Router<App> {
             &format!("{}/{{version}}/{{*file}}", web::ASSETS_PATH),
             get(link_asset),
         )
-        .route(CALLBACK_PATH, get(callback))
+        .route(CALLBACK_PATH, get(callback).post(callback_answer))
 }
 
 /// The widget's page; everything it shows comes from the API, with the link
@@ -137,10 +137,63 @@ async fn link_session(State(app): State<App>, headers: HeaderMap) -> Result<Resp
     Ok(resp)
 }
 
-/// Where the bank sends the browser back. With a `redirectUrl` (the widget's
-/// own, or the integrator's) it passes the outcome on; without one it says
-/// how it went, in both languages since nothing here knows the user's.
+/// Where the bank sends the browser back. A legacy institution puts its
+/// answer in the query; a FAPI-BR one (the hybrid flow) in the fragment,
+/// which never reaches a server: this page reads it and posts it back to
+/// [`callback_answer`].
 async fn callback(State(app): State<App>, Query(params): Query<CallbackParams>) -> Response {
+    if params.state.is_none() && params.code.is_none() && params.error.is_none() {
+        return fragment_reader();
+    }
+    finish_callback(app, params).await
+}
+
+/// The fragment of a hybrid-flow answer, posted by [`fragment_reader`]'s
+/// script (a form, so it works without `fetch` and keeps the browser on a
+/// normal navigation to the consent's `redirectUrl`).
+async fn callback_answer(
+    State(app): State<App>,
+    axum::Form(params): axum::Form<CallbackParams>,
+) -> Response {
+    finish_callback(app, params).await
+}
+
+/// The script that posts the fragment: only the answer's own parameters,
+/// and the fragment is dropped from the address bar and history first.
+const FRAGMENT_SCRIPT: &str = r#"(function(){var h=location.hash.slice(1);history.replaceState(null,"",location.pathname);var f=document.getElementById("answer");var keys=["code","id_token","state","iss","error","error_description"];var p=new URLSearchParams(h);var any=false;keys.forEach(function(k){var v=p.get(k);if(v===null)return;any=true;var i=document.createElement("input");i.type="hidden";i.name=k;i.value=v;f.appendChild(i);});if(!any){document.getElementById("wait").hidden=true;document.getElementById("none").hidden=false;return;}f.submit();})();"#;
+
+/// The page a FAPI-BR institution's answer lands on. Its policy allows this
+/// one script (by hash) and a form posted to this origin, nothing else.
+fn fragment_reader() -> Response {
+    static CSP: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        use base64::Engine;
+        use sha2::Digest;
+        let hash = base64::engine::general_purpose::STANDARD
+            .encode(sha2::Sha256::digest(FRAGMENT_SCRIPT.as_bytes()));
+        format!("default-src 'none'; script-src 'sha256-{hash}'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+    });
+    let body = format!(
+        r#"<h1>Concluindo a conexão… / Finishing the connection…</h1>
+<p class="lead" id="wait">Aguarde um instante. / One moment, please.</p>
+<div class="msg" role="alert" id="none" hidden>Não recebemos a resposta do seu banco. Comece de novo pelo aplicativo que enviou você. / Your bank's answer did not arrive. Start again from the app that sent you.</div>
+<noscript><div class="msg" role="alert">Ative o JavaScript para concluir a conexão. / Turn JavaScript on to finish the connection.</div></noscript>
+<form id="answer" method="post" action="{CALLBACK_PATH}"></form><script>{FRAGMENT_SCRIPT}</script>"#
+    );
+    let mut resp = Html(page("Conectando / Connecting", &body)).into_response();
+    if let Ok(csp) = HeaderValue::from_str(&CSP) {
+        resp.headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, csp);
+    }
+    resp.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp
+}
+
+/// Completes the authorisation and answers the end user: with a
+/// `redirectUrl` (the widget's own, or the integrator's) it passes the
+/// outcome on; without one it says how it went, in both languages since
+/// nothing here knows the user's.
+async fn finish_callback(app: App, params: CallbackParams) -> Response {
     match authorisation::complete_authorisation(&app, params).await {
         Ok(outcome) => match outcome.redirect {
             Some(to) => Redirect::to(&to).into_response(),

@@ -51,11 +51,25 @@ pub async fn redirect_back(ts: &TestServer, start: &str, user: &str) -> String {
     panic!("the institution never redirected back");
 }
 
-/// The callback URL's query parameters.
+/// The answer in the institution's redirect back: the fragment's parameters
+/// (a FAPI-BR institution's hybrid flow), else the query's.
 pub fn params(callback: &str) -> BTreeMap<String, String> {
-    url::Url::parse(callback)
-        .unwrap()
-        .query_pairs()
-        .into_owned()
-        .collect()
+    let url = url::Url::parse(callback).unwrap();
+    match url.fragment().filter(|f| !f.is_empty()) {
+        Some(f) => url::form_urlencoded::parse(f.as_bytes())
+            .into_owned()
+            .collect(),
+        None => url.query_pairs().into_owned().collect(),
+    }
+}
+
+/// What the callback page's script does with the fragment: posts the answer
+/// back to Ponte (not following the redirect that answers it).
+pub fn deliver(
+    http: &reqwest::Client,
+    base: &str,
+    answer: &BTreeMap<String, String>,
+) -> reqwest::RequestBuilder {
+    http.post(format!("{base}/callback/open-finance"))
+        .form(answer)
 }

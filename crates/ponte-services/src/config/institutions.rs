@@ -19,6 +19,7 @@
 //! ```
 
 use super::ConfigError;
+pub use fapi::FapiEntry;
 use ponte_core::institution::is_institution_code;
 use ponte_core::{InstitutionKind, Product};
 use std::fmt;
@@ -63,6 +64,9 @@ pub struct InstitutionEntry {
     pub business_type: String,
     /// `insights` is added whenever `accounts` is there: Ponte derives it.
     pub products: Vec<Product>,
+    /// How Ponte authenticates at an Open Finance institution under the
+    /// FAPI-BR profile (`None`: the client secret, a legacy institution).
+    pub fapi: Option<FapiEntry>,
 }
 
 /// What is wrong with one entry, and in which field.
@@ -236,7 +240,11 @@ impl Entry<'_> {
     }
 
     fn parse(&self) -> Result<InstitutionEntry, EntryError> {
-        if let Some(key) = self.fields.keys().find(|k| !FIELDS.contains(&k.as_str())) {
+        if let Some(key) = self
+            .fields
+            .keys()
+            .find(|k| !FIELDS.contains(&k.as_str()) && !fapi::FIELDS.contains(&k.as_str()))
+        {
             return Err(self.error(key, "unknown field"));
         }
         let code = self.required("code")?;
@@ -265,7 +273,38 @@ impl Entry<'_> {
             (None, _) => base_url.clone(),
         };
         let client_id = self.required("client_id")?;
-        let client_secret = self.secret()?;
+        let has_secret =
+            self.fields.contains_key("client_secret") || self.fields.contains_key("client_secret_env");
+        let fapi = match kind {
+            InstitutionKind::OpenFinance if self.has_fapi_fields() => {
+                if has_secret {
+                    return Err(self.error(
+                        "client_secret",
+                        "a FAPI-BR institution authenticates Ponte with signing_key (private_key_jwt), not a secret",
+                    ));
+                }
+                Some(self.fapi()?)
+            }
+            InstitutionKind::OpenFinance if !has_secret => {
+                return Err(self.error(
+                    "signing_key",
+                    "is required: Open Finance Brasil institutions take FAPI-BR clients (signing_key, signing_kid, transport_certificate, transport_key, id_token_decryption_key); a legacy one takes client_secret_env",
+                ))
+            }
+            InstitutionKind::DocumentPortal if self.has_fapi_fields() => {
+                let field = fapi::FIELDS
+                    .iter()
+                    .find(|f| self.fields.contains_key(**f))
+                    .copied()
+                    .unwrap_or("signing_key");
+                return Err(self.error(field, "applies to open_finance institutions only"));
+            }
+            _ => None,
+        };
+        let client_secret = match fapi {
+            Some(_) => ClientSecret(String::new()),
+            None => self.secret()?,
+        };
         let avatar = self.url("avatar")?.unwrap_or_default();
         let outage = match self.fields.get("outage") {
             None => false,
@@ -295,6 +334,7 @@ impl Entry<'_> {
             institution_type,
             business_type,
             products,
+            fapi,
         })
     }
 
@@ -358,10 +398,12 @@ pub fn sandbox_portal_entries(
                 institution_type: 1,
                 business_type: "legal".into(),
                 products: Vec::new(),
+                fapi: None,
             }
         })
         .collect()
 }
 
+mod fapi;
 #[cfg(test)]
 mod tests;

@@ -12,7 +12,9 @@ use crate::services::failure::open_finance_code;
 use crate::services::retrieval;
 use crate::services::text;
 use crate::App;
-use ponte_connect::{BankTokens, ConnectError, StartedAuthorisation};
+use ponte_connect::{
+    AuthorisationResponse, BankTokens, ConnectError, PendingAuthorisation, StartedAuthorisation,
+};
 use ponte_core::consent::reason;
 use ponte_core::{Cnpj, ConsentStatus, Cpf, FieldError};
 use ponte_store::ConsentRow;
@@ -121,6 +123,7 @@ pub async fn restart_authorisation(app: &App, row: &ConsentRow) -> Result<String
         &started.authorization_url,
         &started.state,
         &verifier,
+        &started.nonce,
         app.clock.now_ms(),
     )
     .await?;
@@ -132,6 +135,8 @@ pub async fn restart_authorisation(app: &App, row: &ConsentRow) -> Result<String
 #[derive(Debug, Default, Deserialize)]
 pub struct CallbackParams {
     pub code: Option<String>,
+    /// The hybrid flow's front-channel ID token (FAPI-BR institutions).
+    pub id_token: Option<String>,
     pub state: Option<String>,
     pub iss: Option<String>,
     pub error: Option<String>,
@@ -205,17 +210,7 @@ pub async fn complete_authorisation(app: &App, p: CallbackParams) -> Result<Call
             row.pkce_verifier_enc.as_deref().unwrap_or_default(),
         )?)
         .unwrap_or_default();
-        match app
-            .open_finance
-            .exchange_code(&institution.endpoint, code, &verifier, now)
-            .await
-        {
-            Ok(tokens) => Ok(tokens),
-            Err(e) => {
-                tracing::warn!(consent_id = %row.id, error = %e, "code exchange failed");
-                Err(reason::INSTITUTION_ERROR.to_string())
-            }
-        }
+        redeem(app, institution, &row, &p, code, &verifier, now).await
     };
     let mut tx = app.store.begin().await?;
     // The status moves first, compare-and-set: if a `DELETE` or the clock
@@ -280,6 +275,58 @@ pub async fn complete_authorisation(app: &App, p: CallbackParams) -> Result<Call
         }
     };
     Ok(outcome_for(row, to))
+}
+
+/// Trades the code for the institution's tokens. A FAPI-BR institution's
+/// answer is checked first (its ID tokens, `c_hash`, `s_hash`, `nonce`,
+/// `acr`, the token answer's `scope`): one that fails a check ends the
+/// consent `REJECTED` with `INTERNAL_SECURITY_REASON`, the check named in
+/// the log, and its code is never redeemed.
+async fn redeem(
+    app: &App,
+    institution: &Institution,
+    row: &ConsentRow,
+    p: &CallbackParams,
+    code: &str,
+    verifier: &str,
+    now: i64,
+) -> std::result::Result<BankTokens, String> {
+    let outcome = if institution.endpoint.is_fapi() {
+        let response = AuthorisationResponse {
+            code: Some(code.to_string()),
+            id_token: p.id_token.clone(),
+            state: p.state.clone(),
+            iss: p.iss.clone(),
+            error: None,
+            error_description: None,
+        };
+        let pending = PendingAuthorisation {
+            bank_consent_id: row.bank_consent_id.as_deref().unwrap_or_default(),
+            state: row.oauth_state.as_deref().unwrap_or_default(),
+            nonce: row.oauth_nonce.as_deref().unwrap_or_default(),
+            pkce_verifier: verifier,
+        };
+        app.open_finance
+            .complete_authorisation(&institution.endpoint, &response, &pending, now)
+            .await
+            .map(|done| done.tokens)
+    } else {
+        app.open_finance
+            .exchange_code(&institution.endpoint, code, verifier, now)
+            .await
+    };
+    outcome.map_err(|e| match e {
+        ConnectError::Check(failed) => {
+            tracing::warn!(consent_id = %row.id, institution = %institution.institution_code,
+                check = %failed.check, why = %failed.description,
+                "the institution's answer failed a security check; the consent is rejected");
+            reason::INTERNAL_SECURITY_REASON.to_string()
+        }
+        e => {
+            tracing::warn!(consent_id = %row.id, error = %e, "code exchange failed");
+            reason::INSTITUTION_ERROR.to_string()
+        }
+    })
 }
 
 /// Checks RFC 9207's `iss`: a wrong one is a mix-up (an answer meant for

@@ -195,6 +195,7 @@ pub async fn create(app: &App, bearer: &Bearer, req: ConsentInput) -> Result<Cre
         bank_consent_id: Some(started.bank_consent_id),
         authorization_url: Some(started.authorization_url.clone()),
         oauth_state: Some(started.state),
+        oauth_nonce: Some(started.nonce),
         pkce_verifier_enc: Some(app.crypto.seal(
             slots::consent_pkce_verifier(id.as_str()),
             started.pkce_verifier.as_bytes(),

@@ -13,6 +13,17 @@ use serde::Serialize;
 
 /// Ponte's OAuth client id at the sandbox banks.
 pub const SANDBOX_CLIENT_ID: &str = "ponte";
+/// Ponte's client id at the sandbox document portals, which take a client
+/// secret (the banks take Ponte's FAPI-BR identity instead).
+pub const SANDBOX_PORTAL_CLIENT_ID: &str = "ponte-portals";
+
+/// How sandbox mode reaches its banks: FAPI-BR, the consents and data APIs
+/// (and the token endpoints' aliases) behind the mTLS listener.
+pub struct SandboxFapi {
+    pub profile: std::sync::Arc<ponte_connect::FapiProfile>,
+    /// E.g. `https://127.0.0.1:40123/sandbox/banks`.
+    pub mtls_base_url: String,
+}
 /// Where institutions send the end user back after the authorisation.
 pub const CALLBACK_PATH: &str = "/callback/open-finance";
 
@@ -42,13 +53,22 @@ impl Institution {
             business_type: entry.business_type,
             available_resources: entry.products,
             kind: entry.kind,
-            endpoint: OpenFinanceEndpoint::legacy(
-                entry.base_url,
-                entry.api_base,
-                entry.client_id,
-                entry.client_secret.expose(),
-                redirect_uri,
-            ),
+            endpoint: match entry.fapi {
+                Some(fapi) => OpenFinanceEndpoint::fapi(
+                    entry.base_url,
+                    entry.api_base,
+                    entry.client_id,
+                    redirect_uri,
+                    fapi.0,
+                ),
+                None => OpenFinanceEndpoint::legacy(
+                    entry.base_url,
+                    entry.api_base,
+                    entry.client_id,
+                    entry.client_secret.expose(),
+                    redirect_uri,
+                ),
+            },
         }
     }
 }
@@ -116,6 +136,7 @@ fn sandbox_banks(
                 institution_type: bank.institution_type,
                 business_type: bank.business_type.to_string(),
                 products,
+                fapi: None,
             }
         })
         .collect()
@@ -174,10 +195,36 @@ pub fn sandbox_directory_toml(
 }
 
 impl Directory {
-    pub fn new(config: &Config, public_url: &str, crypto: &Crypto) -> Directory {
+    /// The configured institutions, after the sandbox's own in sandbox
+    /// mode: its banks reached with `sandbox`'s FAPI-BR identity (the legacy
+    /// secret without one), its portals with the portal client's secret.
+    pub fn new(
+        config: &Config,
+        public_url: &str,
+        crypto: &Crypto,
+        sandbox: Option<&SandboxFapi>,
+    ) -> Directory {
         let mut entries = if config.sandbox {
             let secret = ClientSecret::new(sandbox_client_secret(crypto));
-            sandbox_entries(&sandbox_base_url(public_url), SANDBOX_CLIENT_ID, &secret)
+            let base = sandbox_base_url(public_url);
+            let mut banks = sandbox_banks(&base, SANDBOX_CLIENT_ID, &secret);
+            if let Some(fapi) = sandbox {
+                for bank in &mut banks {
+                    bank.api_base = format!(
+                        "{}/{}",
+                        fapi.mtls_base_url.trim_end_matches('/'),
+                        bank.code
+                    );
+                    bank.client_secret = ClientSecret::new(String::new());
+                    bank.fapi = Some(institutions::FapiEntry(fapi.profile.clone()));
+                }
+            }
+            banks.extend(institutions::sandbox_portal_entries(
+                &base,
+                SANDBOX_PORTAL_CLIENT_ID,
+                &secret,
+            ));
+            banks
         } else {
             Vec::new()
         };

@@ -252,18 +252,31 @@ fn driver_error(e: reqwest::Error) -> Error {
 }
 
 /// The institution redirected to our callback: complete it as the browser would have.
+/// A FAPI-BR institution answers in the fragment (hybrid flow), which the
+/// callback page posts back; a legacy one in the query.
 async fn finish(app: &App, consent_id: &str, target: url::Url) -> Result<ConsentStatus> {
-    let params: BTreeMap<String, String> = target.query_pairs().into_owned().collect();
-    let p = CallbackParams {
+    let outcome = authorisation::complete_authorisation(app, callback_params(&target)).await?;
+    debug_assert_eq!(outcome.consent_id, consent_id);
+    Ok(outcome.status)
+}
+
+/// The authorisation answer in a redirect to our callback: the fragment's
+/// parameters when it has any, else the query's.
+pub(crate) fn callback_params(target: &url::Url) -> CallbackParams {
+    let params: BTreeMap<String, String> = match target.fragment().filter(|f| !f.is_empty()) {
+        Some(fragment) => url::form_urlencoded::parse(fragment.as_bytes())
+            .into_owned()
+            .collect(),
+        None => target.query_pairs().into_owned().collect(),
+    };
+    CallbackParams {
         code: params.get("code").cloned(),
+        id_token: params.get("id_token").cloned(),
         state: params.get("state").cloned(),
         iss: params.get("iss").cloned(),
         error: params.get("error").cloned(),
         error_description: params.get("error_description").cloned(),
-    };
-    let outcome = authorisation::complete_authorisation(app, p).await?;
-    debug_assert_eq!(outcome.consent_id, consent_id);
-    Ok(outcome.status)
+    }
 }
 
 /// The end user revokes the consent in the sandbox bank's own app (its
@@ -333,5 +346,22 @@ mod tests {
         assert_eq!(f[0].fields.get("txn").map(String::as_str), Some("abc&d"));
         assert_eq!(f[1].decisions, ["reject", "approve"]);
         assert_eq!(institution_error(html).as_deref(), Some("credentials"));
+    }
+
+    #[test]
+    fn reads_the_answer_from_the_fragment_before_the_query() {
+        let hybrid = url::Url::parse(
+            "https://p.example/callback/open-finance?state=q#code=c1&id_token=a.b.c&state=s1&iss=https%3A%2F%2Fbank",
+        )
+        .unwrap();
+        let p = callback_params(&hybrid);
+        assert_eq!(p.code.as_deref(), Some("c1"));
+        assert_eq!(p.id_token.as_deref(), Some("a.b.c"));
+        assert_eq!(p.state.as_deref(), Some("s1"));
+        assert_eq!(p.iss.as_deref(), Some("https://bank"));
+        let legacy =
+            url::Url::parse("https://p.example/callback/open-finance?code=c2&state=s2").unwrap();
+        let p = callback_params(&legacy);
+        assert_eq!((p.code.as_deref(), p.id_token), (Some("c2"), None));
     }
 }

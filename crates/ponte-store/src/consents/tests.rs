@@ -23,6 +23,7 @@ fn consent(id: &str, link_id: &str, at: i64) -> ConsentRow {
         authorization_url: None,
         oauth_state: None,
         pkce_verifier_enc: None,
+        oauth_nonce: None,
         bank_tokens_enc: None,
         created_at: at,
         updated_at: at,

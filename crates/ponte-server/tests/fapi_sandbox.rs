@@ -1,0 +1,97 @@
+//! Sandbox mode reaches its banks as a real Open Finance Brasil institution
+//! is reached: FAPI-BR (private_key_jwt, PAR with a signed request object,
+//! mTLS-bound tokens, the hybrid flow's ID tokens checked). A bank whose
+//! answer fails a check gets the consent `REJECTED` with
+//! `INTERNAL_SECURITY_REASON`, and its code is never redeemed.
+
+mod support;
+
+use serde_json::{json, Value};
+use support::{Db, TestServer};
+
+async fn misbehave(ts: &TestServer, mode: &str) {
+    let resp = ts
+        .http
+        .post(format!("{}/sandbox/banks/_test/misbehaviour", ts.base))
+        .json(&json!({ "mode": mode }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200, "mode {mode}");
+}
+
+/// A new consent driven through the bank's pages by `user_good`.
+async fn drive(ts: &TestServer) -> Value {
+    let access = ts.access_token().await;
+    let (_, link_token) = ts.link(&access, json!({})).await;
+    let (consent_id, redirect) = ts.consent(&link_token, json!({})).await;
+    let url = url::Url::parse(&redirect).unwrap();
+    let query: Vec<String> = url.query_pairs().map(|(k, _)| k.into_owned()).collect();
+    assert_eq!(
+        query,
+        ["client_id", "request_uri"],
+        "PAR: the browser carries only the client and the pushed request"
+    );
+    let (status, body) = ts
+        .authorise(
+            &link_token,
+            &consent_id,
+            json!({"username": "user_good", "password": "pass_good"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
+both!(
+    a_bank_answer_failing_a_fapi_check_rejects_the_consent,
+    |db: Db| async move {
+        let ts = support::spawn(db).await;
+        // The discovery Ponte reads is the strict profile's.
+        let access = ts.access_token().await;
+        let (_, link_token) = ts.link(&access, json!({})).await;
+        let bank = ts.institution(&link_token).await;
+        let d: Value = ts
+            .http
+            .get(format!(
+                "{}/sandbox/banks/{bank}/.well-known/openid-configuration",
+                ts.base
+            ))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(d["token_endpoint_auth_methods_supported"], json!(["private_key_jwt"]));
+        assert!(d["mtls_endpoint_aliases"]["token_endpoint"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://127.0.0.1:"));
+
+        for mode in [
+            "invalid_nonce",
+            "invalid_signature",
+            "missing_s_hash",
+            "invalid_c_hash",
+            "rs256",
+            "encrypted_rsa1_5",
+            "expired_id_token",
+            "token_id_token_invalid_signature",
+        ] {
+            misbehave(&ts, mode).await;
+            let body = drive(&ts).await;
+            assert_eq!(body["status"], "REJECTED", "{mode}: {body}");
+            assert_eq!(
+                body["statusReason"], "INTERNAL_SECURITY_REASON",
+                "{mode}: {body}"
+            );
+        }
+        // What the profile allows is accepted.
+        for mode in ["aud_array", "token_response_without_scope", "none"] {
+            misbehave(&ts, mode).await;
+            let body = drive(&ts).await;
+            assert_eq!(body["status"], "AUTHORISED", "{mode}: {body}");
+        }
+    }
+);

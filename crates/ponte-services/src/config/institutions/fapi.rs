@@ -1,0 +1,158 @@
+//! The FAPI-BR fields of an `open_finance` entry: how Ponte proves who it is
+//! to a real Open Finance Brasil institution (see `docs/fapi-br.md`).
+//!
+//! ```toml
+//! [[institution]]
+//! code = "itau"
+//! kind = "open_finance"
+//! base_url = "https://auth.itau.example"           # the OAuth issuer
+//! api_base = "https://mtls-api.itau.example"       # consents and data, over mTLS
+//! client_id = "…"                                  # from the institution's registration
+//! signing_key = "/etc/ponte/ofb/signing.key"       # PS256 key (PKCS#8 PEM), or signing_key_env
+//! signing_kid = "…"                                # its kid in the software's JWKS
+//! transport_certificate = "/etc/ponte/ofb/transport.pem"
+//! transport_key = "/etc/ponte/ofb/transport.key"
+//! trust_anchors = "/etc/ponte/ofb/icp-brasil.pem"  # optional; default: the web roots
+//! trust = "anchors"                                # or "anchors_and_web_roots"
+//! id_token_decryption_key = "/etc/ponte/ofb/encryption.key"
+//! acr_values = ["urn:brasil:openbanking:loa2", "urn:brasil:openbanking:loa3"]  # optional
+//! ```
+//!
+//! The keys and certificates are read and checked, and the institution's
+//! mutual-TLS client built, when the file is read: a wrong one stops the
+//! start naming the field.
+
+use super::{Entry, EntryError};
+use ponte_connect::{FapiProfile, FapiSettings, Trust};
+use std::sync::Arc;
+
+pub(super) const FIELDS: &[&str] = &[
+    "signing_key",
+    "signing_key_env",
+    "signing_kid",
+    "transport_certificate",
+    "transport_key",
+    "trust_anchors",
+    "trust",
+    "id_token_decryption_key",
+    "acr_values",
+    "send_recipient_name",
+];
+
+/// An institution's FAPI-BR profile, ready: keys parsed, mTLS client built.
+#[derive(Clone, Debug)]
+pub struct FapiEntry(pub Arc<FapiProfile>);
+
+impl PartialEq for FapiEntry {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Entry<'_> {
+    /// Whether the entry names any FAPI-BR field.
+    pub(super) fn has_fapi_fields(&self) -> bool {
+        FIELDS.iter().any(|f| self.fields.contains_key(*f))
+    }
+
+    pub(super) fn fapi(&self) -> Result<FapiEntry, EntryError> {
+        let signing_key_pem = match (self.string("signing_key")?, self.string("signing_key_env")?)
+        {
+            (Some(_), Some(_)) => {
+                return Err(self.error(
+                    "signing_key",
+                    "give either signing_key or signing_key_env, not both",
+                ))
+            }
+            (Some(path), None) => self.read_pem("signing_key", &path)?,
+            (None, Some(var)) => match (self.env)(&var) {
+                Some(pem) if !pem.trim().is_empty() => pem,
+                _ => {
+                    return Err(self.error(
+                        "signing_key_env",
+                        format!("the environment variable {var} is not set or empty"),
+                    ))
+                }
+            },
+            (None, None) => return Err(self.error(
+                "signing_key",
+                "is required for a FAPI-BR institution (the PS256 key's PEM file), or signing_key_env",
+            )),
+        };
+        let signing_kid = self.required("signing_kid")?;
+        let transport_cert_pem = self.pem_file("transport_certificate")?;
+        let transport_key_pem = self.pem_file("transport_key")?;
+        let trust_anchors_pem = match self.string("trust_anchors")? {
+            Some(path) => Some(self.read_pem("trust_anchors", &path)?),
+            None => None,
+        };
+        let trust = match (self.string("trust")?.as_deref(), &trust_anchors_pem) {
+            (None | Some("anchors"), _) => Trust::Bundle,
+            (Some("anchors_and_web_roots"), _) => Trust::BundleAndBuiltIn,
+            (Some(other), _) => {
+                return Err(self.error(
+                    "trust",
+                    format!("{other:?} is not anchors or anchors_and_web_roots"),
+                ))
+            }
+        };
+        if self.fields.contains_key("trust") && trust_anchors_pem.is_none() {
+            return Err(self.error("trust", "needs trust_anchors (the PEM bundle it refers to)"));
+        }
+        let id_token_decryption_key_pem = Some(self.pem_file("id_token_decryption_key")?);
+        let acr_values = match self.fields.get("acr_values") {
+            None => Vec::new(),
+            Some(toml::Value::Array(list)) => list
+                .iter()
+                .map(|v| {
+                    v.as_str()
+                        .map(str::to_string)
+                        .ok_or_else(|| self.error("acr_values", "must be a list of strings"))
+                })
+                .collect::<Result<_, _>>()?,
+            Some(_) => return Err(self.error("acr_values", "must be a list of strings")),
+        };
+        let send_recipient_name = match self.fields.get("send_recipient_name") {
+            None => false,
+            Some(toml::Value::Boolean(b)) => *b,
+            Some(_) => return Err(self.error("send_recipient_name", "must be true or false")),
+        };
+        let settings = FapiSettings {
+            signing_key_pem,
+            signing_kid,
+            transport_cert_pem,
+            transport_key_pem,
+            trust_anchors_pem,
+            trust,
+            id_token_decryption_key_pem,
+            acr_values,
+            send_recipient_name,
+            ..Default::default()
+        };
+        let profile = FapiProfile::build(&settings).map_err(|e| {
+            // The connector's names for what this file calls otherwise.
+            let field = match e.field {
+                "transport_cert" => "transport_certificate",
+                other => other,
+            };
+            self.error(field, e.message)
+        })?;
+        Ok(FapiEntry(Arc::new(profile)))
+    }
+
+    fn pem_file(&self, field: &str) -> Result<String, EntryError> {
+        let path = self.string(field)?.ok_or_else(|| {
+            self.error(field, "is required for a FAPI-BR institution (a PEM file)")
+        })?;
+        self.read_pem(field, &path)
+    }
+
+    fn read_pem(&self, field: &str, path: &str) -> Result<String, EntryError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| self.error(field, format!("cannot read {path}: {e}")))?;
+        if !text.contains("-----BEGIN ") {
+            return Err(self.error(field, format!("{path} is not a PEM file")));
+        }
+        Ok(text)
+    }
+}
