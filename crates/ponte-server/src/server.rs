@@ -91,7 +91,9 @@ impl Server {
             true => Some(
                 TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0))
                     .await
-                    .map_err(|e| anyhow::anyhow!("cannot listen for the sandbox banks' mTLS: {e}"))?,
+                    .map_err(|e| {
+                        anyhow::anyhow!("cannot listen for the sandbox banks' mTLS: {e}")
+                    })?,
             ),
             false => None,
         };

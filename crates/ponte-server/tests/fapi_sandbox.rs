@@ -63,7 +63,10 @@ both!(
             .json()
             .await
             .unwrap();
-        assert_eq!(d["token_endpoint_auth_methods_supported"], json!(["private_key_jwt"]));
+        assert_eq!(
+            d["token_endpoint_auth_methods_supported"],
+            json!(["private_key_jwt"])
+        );
         assert!(d["mtls_endpoint_aliases"]["token_endpoint"]
             .as_str()
             .unwrap()

@@ -99,10 +99,12 @@ impl App {
             }
             None => None,
         };
-        let sandbox_fapi = sandbox.as_ref().map(|s| crate::services::directory::SandboxFapi {
-            profile: s.pki.profile.clone(),
-            mtls_base_url: s.mtls_base_url.clone(),
-        });
+        let sandbox_fapi = sandbox
+            .as_ref()
+            .map(|s| crate::services::directory::SandboxFapi {
+                profile: s.pki.profile.clone(),
+                mtls_base_url: s.mtls_base_url.clone(),
+            });
         let directory = Directory::new(&config, &public_url, &crypto, sandbox_fapi.as_ref());
         // Built once, with their bounds, or the start fails.
         let open_finance = OpenFinanceClient::new()?;

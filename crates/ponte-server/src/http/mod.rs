@@ -73,12 +73,10 @@ pub fn failure_spaces() -> &'static [Space] {
 /// mTLS and the browser's visit that follows meet the same state).
 pub async fn routers(app: App) -> anyhow::Result<(Router, Option<Router>)> {
     let sandbox = match app.config.sandbox {
-        true => Some(
-            Router::new().nest(
-                "/sandbox/banks",
-                ponte_sandbox::router(sandbox_config(&app)).await?,
-            ),
-        ),
+        true => Some(Router::new().nest(
+            "/sandbox/banks",
+            ponte_sandbox::router(sandbox_config(&app)).await?,
+        )),
         false => None,
     };
     Ok((router_with(app, sandbox.clone()).await?, sandbox))

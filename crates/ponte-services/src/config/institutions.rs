@@ -273,8 +273,8 @@ impl Entry<'_> {
             (None, _) => base_url.clone(),
         };
         let client_id = self.required("client_id")?;
-        let has_secret =
-            self.fields.contains_key("client_secret") || self.fields.contains_key("client_secret_env");
+        let has_secret = self.fields.contains_key("client_secret")
+            || self.fields.contains_key("client_secret_env");
         let fapi = match kind {
             InstitutionKind::OpenFinance if self.has_fapi_fields() => {
                 if has_secret {
@@ -405,5 +405,7 @@ pub fn sandbox_portal_entries(
 }
 
 mod fapi;
+#[cfg(test)]
+mod fapi_tests;
 #[cfg(test)]
 mod tests;

@@ -210,11 +210,8 @@ impl Directory {
             let mut banks = sandbox_banks(&base, SANDBOX_CLIENT_ID, &secret);
             if let Some(fapi) = sandbox {
                 for bank in &mut banks {
-                    bank.api_base = format!(
-                        "{}/{}",
-                        fapi.mtls_base_url.trim_end_matches('/'),
-                        bank.code
-                    );
+                    bank.api_base =
+                        format!("{}/{}", fapi.mtls_base_url.trim_end_matches('/'), bank.code);
                     bank.client_secret = ClientSecret::new(String::new());
                     bank.fapi = Some(institutions::FapiEntry(fapi.profile.clone()));
                 }
@@ -309,7 +306,12 @@ client_secret_env = "X"
     #[test]
     fn configured_entries_replace_sandbox_banks_and_portals_stay_apart() {
         let crypto = Crypto::new([7; 32]);
-        let dir = Directory::new(&config(true, configured(EXTERNAL)), "http://p", &crypto);
+        let dir = Directory::new(
+            &config(true, configured(EXTERNAL)),
+            "http://p",
+            &crypto,
+            None,
+        );
         assert_eq!(dir.open_finance().len(), ponte_sandbox::banks().len());
         let itau = dir.get("itau").unwrap();
         assert_eq!(itau.name, "Itaú (external)");
@@ -331,7 +333,12 @@ client_secret_env = "X"
             Some(InstitutionKind::DocumentPortal)
         );
 
-        let production = Directory::new(&config(false, configured(EXTERNAL)), "http://p", &crypto);
+        let production = Directory::new(
+            &config(false, configured(EXTERNAL)),
+            "http://p",
+            &crypto,
+            None,
+        );
         let codes: Vec<&str> = production
             .open_finance()
             .iter()

@@ -87,10 +87,9 @@ pub async fn load(
         if winner != ours {
             let files = open_files(crypto, &winner)?;
             let (dir2, software) = (dir.clone(), software.clone());
-            let again = tokio::task::spawn_blocking(move || {
-                materialise(&dir2, Some(&files), software)
-            })
-            .await??;
+            let again =
+                tokio::task::spawn_blocking(move || materialise(&dir2, Some(&files), software))
+                    .await??;
             return finish(again.provisioned, &dir, server_hosts).await;
         }
         tracing::info!(dir = %dir.display(), "sandbox Open Finance identity created (CA, transport certificate, PS256 and encryption keys)");
@@ -99,9 +98,9 @@ pub async fn load(
 }
 
 fn open_files(crypto: &Crypto, sealed: &str) -> anyhow::Result<BTreeMap<String, String>> {
-    crypto
-        .open_json(slot(), sealed)
-        .map_err(|e| anyhow::anyhow!("the sandbox PKI in the database does not open with this master key: {e}"))
+    crypto.open_json(slot(), sealed).map_err(|e| {
+        anyhow::anyhow!("the sandbox PKI in the database does not open with this master key: {e}")
+    })
 }
 
 fn software(public_url: &str) -> Software {
@@ -148,8 +147,7 @@ fn materialise(
         &format!("{}/sandbox/directory", origin(&software.jwks_uri)),
         &format!("{}/sandbox/banks", origin(&software.jwks_uri)),
     )?;
-    let provisioned =
-        provision_sandbox_software(&dir.join(SOFTWARE_FOLDER), &directory, software)?;
+    let provisioned = provision_sandbox_software(&dir.join(SOFTWARE_FOLDER), &directory, software)?;
     Ok(Made {
         files: read_files(dir)?,
         fresh: files.is_none(),
@@ -166,12 +164,14 @@ fn origin(url: &str) -> String {
 /// The folder's files, one level of subfolders deep, by relative path.
 fn read_files(dir: &Path) -> anyhow::Result<BTreeMap<String, String>> {
     let mut out = BTreeMap::new();
-    for (prefix, folder) in [("", dir.to_path_buf()), ("ponte/", dir.join(SOFTWARE_FOLDER))] {
+    for (prefix, folder) in [
+        ("", dir.to_path_buf()),
+        ("ponte/", dir.join(SOFTWARE_FOLDER)),
+    ] {
         for entry in std::fs::read_dir(&folder)? {
             let entry = entry?;
             let name = entry.file_name().to_string_lossy().into_owned();
-            if entry.file_type()?.is_file() && !name.starts_with('.') && !name.ends_with(".tmp")
-            {
+            if entry.file_type()?.is_file() && !name.starts_with('.') && !name.ends_with(".tmp") {
                 out.insert(
                     format!("{prefix}{name}"),
                     std::fs::read_to_string(entry.path())?,
@@ -212,7 +212,11 @@ fn write_files(dir: &Path, files: &BTreeMap<String, String>) -> anyhow::Result<(
 
 /// Builds Ponte's profile from the provisioned files and issues this node's
 /// listener certificate.
-async fn finish(p: Provisioned, dir: &Path, server_hosts: Vec<String>) -> anyhow::Result<SandboxPki> {
+async fn finish(
+    p: Provisioned,
+    dir: &Path,
+    server_hosts: Vec<String>,
+) -> anyhow::Result<SandboxPki> {
     let dir = dir.to_path_buf();
     tokio::task::spawn_blocking(move || {
         let read = |path: &Path| std::fs::read_to_string(path);
