@@ -89,7 +89,7 @@ impl Server {
         // this node's own connector only.
         let mtls_listener = match config.sandbox {
             true => Some(
-                TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0))
+                TcpListener::bind(config.sandbox_mtls_listen)
                     .await
                     .map_err(|e| {
                         anyhow::anyhow!("cannot listen for the sandbox banks' mTLS: {e}")

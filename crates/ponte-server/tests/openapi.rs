@@ -60,6 +60,7 @@ const SERVED: &[(&str, &str)] = &[
     ("post", "/me/connections/new"),
     ("get", "/link"),
     ("get", "/callback/open-finance"),
+    ("post", "/callback/open-finance"),
     ("get", "/demo"),
     ("post", "/demo/link"),
     ("post", "/demo/reports"),

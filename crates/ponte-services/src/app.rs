@@ -83,18 +83,20 @@ impl App {
         let sandbox = match sandbox_mtls.filter(|_| config.sandbox) {
             Some(addr) => {
                 let hosts = vec![addr.ip().to_string(), "localhost".to_string()];
+                let mtls_base_url = format!("https://{addr}/sandbox/banks");
                 let pki = crate::services::sandbox_pki::load(
                     &store,
                     &crypto,
                     &config.data_dir,
                     &public_url,
+                    &mtls_base_url,
                     hosts,
                 )
                 .await?;
                 Some(SandboxRuntime {
                     pki,
                     mtls_addr: addr,
-                    mtls_base_url: format!("https://{addr}/sandbox/banks"),
+                    mtls_base_url,
                 })
             }
             None => None,

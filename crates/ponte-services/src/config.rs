@@ -26,6 +26,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub database_url: String,
     pub sandbox: bool,
+    /// Where the sandbox banks' mutual-TLS endpoints listen (loopback; port 0 picks one).
+    pub sandbox_mtls_listen: SocketAddr,
     /// `None`: generated once into `<data dir>/master.key`.
     pub master_key: Option<[u8; 32]>,
     pub webhook_retry_schedule: Vec<Duration>,
@@ -175,6 +177,20 @@ impl Config {
         }
 
         let sandbox = parse_bool("PONTE_SANDBOX", get("PONTE_SANDBOX"), true)?;
+        let mtls = get("PONTE_SANDBOX_MTLS_LISTEN")
+            .unwrap_or_else(|| default_of("PONTE_SANDBOX_MTLS_LISTEN"));
+        let sandbox_mtls_listen: SocketAddr = mtls.parse().map_err(|_| {
+            bad(
+                "PONTE_SANDBOX_MTLS_LISTEN",
+                format!("{mtls:?} is not an address such as 127.0.0.1:8443"),
+            )
+        })?;
+        if !sandbox_mtls_listen.ip().is_loopback() {
+            return Err(bad(
+                "PONTE_SANDBOX_MTLS_LISTEN",
+                "must be a loopback address: only this node's connector calls it",
+            ));
+        }
         let master_key = match get("PONTE_MASTER_KEY") {
             None => None,
             Some(k) => {
@@ -297,6 +313,7 @@ impl Config {
             data_dir,
             database_url,
             sandbox,
+            sandbox_mtls_listen,
             master_key,
             webhook_retry_schedule,
             allow_private_webhooks,

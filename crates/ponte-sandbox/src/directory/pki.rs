@@ -43,6 +43,7 @@ const LEAF_LIFETIME: Duration = Duration::days(365);
 const BACKDATE: Duration = Duration::hours(1);
 
 /// A certificate the CA issued, with its private key (PKCS#8 PEM).
+#[derive(Clone)]
 pub struct Issued {
     pub cert_pem: String,
     pub key_pem: String,

@@ -195,7 +195,8 @@ fn sandbox_config(app: &App) -> ponte_sandbox::SandboxConfig {
             },
         ],
         mtls_base_url: app.sandbox.as_ref().map(|s| s.mtls_base_url.clone()),
-        ..Default::default()
+        // The banks register softwares whose statements the directory signed.
+        directory: app.sandbox.as_ref().map(|s| s.pki.directory.trust()),
     }
 }
 

@@ -63,6 +63,11 @@ pub const SETTINGS: &[Setting] = &[
         "true",
         "serve the sandbox institutions under /sandbox/ and create a sandbox client on first start",
     ),
+    plain(
+        "PONTE_SANDBOX_MTLS_LISTEN",
+        "127.0.0.1:0",
+        "loopback address of the sandbox banks' mutual-TLS endpoints (token, PAR, consents, data); port 0 picks one",
+    ),
     derived(
         "PONTE_MASTER_KEY",
         "base64 of 32 bytes that encrypts secrets and PII at rest (openssl rand -base64 32). Default: generated once into <data dir>/master.key",

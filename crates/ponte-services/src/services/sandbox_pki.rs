@@ -41,7 +41,15 @@ pub struct SandboxPki {
     pub server: Issued,
     pub org_id: String,
     pub software_id: String,
+    /// The sandbox directory (participants, JWKS, SSAs), served at
+    /// [`DIRECTORY_PATH`]; the banks take its software statements for
+    /// dynamic registration.
+    pub directory: Arc<ponte_sandbox::Directory>,
 }
+
+/// Where `ponte serve` mounts the sandbox directory (its SSA route answers
+/// over the mTLS listener only).
+pub const DIRECTORY_PATH: &str = "/sandbox/directory";
 
 impl std::fmt::Debug for SandboxPki {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -63,6 +71,7 @@ pub async fn load(
     crypto: &Crypto,
     data_dir: &Path,
     public_url: &str,
+    mtls_base_url: &str,
     server_hosts: Vec<String>,
 ) -> anyhow::Result<SandboxPki> {
     let dir = data_dir.join(FOLDER);
@@ -90,11 +99,11 @@ pub async fn load(
             let again =
                 tokio::task::spawn_blocking(move || materialise(&dir2, Some(&files), software))
                     .await??;
-            return finish(again.provisioned, &dir, server_hosts).await;
+            return finish(again, &dir, mtls_base_url, server_hosts).await;
         }
         tracing::info!(dir = %dir.display(), "sandbox Open Finance identity created (CA, transport certificate, PS256 and encryption keys)");
     }
-    finish(made.provisioned, &dir, server_hosts).await
+    finish(made, &dir, mtls_base_url, server_hosts).await
 }
 
 fn open_files(crypto: &Crypto, sealed: &str) -> anyhow::Result<BTreeMap<String, String>> {
@@ -125,6 +134,7 @@ pub const JWKS_PATH: &str = "/sandbox/software/jwks.json";
 
 struct Made {
     provisioned: Provisioned,
+    directory: ponte_sandbox::Directory,
     files: BTreeMap<String, String>,
     /// Made here, not read from the database.
     fresh: bool,
@@ -137,21 +147,36 @@ fn materialise(
     files: Option<&BTreeMap<String, String>>,
     software: Software,
 ) -> anyhow::Result<Made> {
-    if let Some(files) = files {
+    // A process makes its synthetic identity once: a test binary starting
+    // hundreds of servers, each on a fresh database, pays the RSA key
+    // generation (five keys) only the first time.
+    static MADE_HERE: std::sync::Mutex<Option<BTreeMap<String, String>>> =
+        std::sync::Mutex::new(None);
+    let reused = match files {
+        Some(_) => None,
+        None => MADE_HERE.lock().map(|m| m.clone()).unwrap_or(None),
+    };
+    if let Some(files) = files.or(reused.as_ref()) {
         write_files(dir, files)?;
     }
-    // The directory's issuer is never served by `ponte serve`; only its CA,
-    // its enrolment and the files it writes are used here.
+    let origin = origin(&software.jwks_uri);
     let directory = ponte_sandbox::Directory::load_or_create(
         dir,
-        &format!("{}/sandbox/directory", origin(&software.jwks_uri)),
-        &format!("{}/sandbox/banks", origin(&software.jwks_uri)),
+        &format!("{origin}{DIRECTORY_PATH}"),
+        &format!("{origin}/sandbox/banks"),
     )?;
     let provisioned = provision_sandbox_software(&dir.join(SOFTWARE_FOLDER), &directory, software)?;
+    let made = read_files(dir)?;
+    if files.is_none() {
+        if let Ok(mut m) = MADE_HERE.lock() {
+            m.get_or_insert_with(|| made.clone());
+        }
+    }
     Ok(Made {
-        files: read_files(dir)?,
+        files: made,
         fresh: files.is_none(),
         provisioned,
+        directory,
     })
 }
 
@@ -210,15 +235,42 @@ fn write_files(dir: &Path, files: &BTreeMap<String, String>) -> anyhow::Result<(
     Ok(())
 }
 
+/// This node's listener certificate for `hosts`, from the CA; kept for the
+/// process (same CA and hosts), for the reason `materialise` keeps its files.
+fn server_certificate(dir: &Path, ca_pem: &str, hosts: Vec<String>) -> anyhow::Result<Issued> {
+    type Key = (String, Vec<String>);
+    static ISSUED: std::sync::Mutex<Vec<(Key, Issued)>> = std::sync::Mutex::new(Vec::new());
+    let key = (ca_pem.to_string(), hosts);
+    if let Some(found) = ISSUED
+        .lock()
+        .ok()
+        .and_then(|l| l.iter().find(|(k, _)| *k == key).map(|(_, i)| i.clone()))
+    {
+        return Ok(found);
+    }
+    let ca = ponte_sandbox::directory::TestCa::load_or_create(dir)?;
+    let hosts: Vec<&str> = key.1.iter().map(String::as_str).collect();
+    let issued = ca.issue_server(&hosts)?;
+    if let Ok(mut l) = ISSUED.lock() {
+        l.push((key, issued.clone()));
+    }
+    Ok(issued)
+}
+
 /// Builds Ponte's profile from the provisioned files and issues this node's
 /// listener certificate.
 async fn finish(
-    p: Provisioned,
+    made: Made,
     dir: &Path,
+    mtls_base_url: &str,
     server_hosts: Vec<String>,
 ) -> anyhow::Result<SandboxPki> {
     let dir = dir.to_path_buf();
+    let mtls_base_url = mtls_base_url.to_string();
     tokio::task::spawn_blocking(move || {
+        let p = made.provisioned;
+        // The participants list names the banks' APIs where they are: mTLS.
+        let directory = made.directory.with_resources_base_url(&mtls_base_url)?;
         let read = |path: &Path| std::fs::read_to_string(path);
         let signing_key_pem = read(&p.signing_key_path)?;
         let encryption_key_pem = read(&p.encryption_key_path)?;
@@ -245,9 +297,7 @@ async fn finish(
             jwk(&signing_key_pem, &p.signing_kid, "sig", "PS256")?,
             jwk(&encryption_key_pem, &p.encryption_kid, "enc", "RSA-OAEP")?,
         ]});
-        let ca = ponte_sandbox::directory::TestCa::load_or_create(&dir)?;
-        let hosts: Vec<&str> = server_hosts.iter().map(String::as_str).collect();
-        let server = ca.issue_server(&hosts)?;
+        let server = server_certificate(&dir, &ca_pem, server_hosts)?;
         Ok(SandboxPki {
             profile: Arc::new(profile),
             client_jwks,
@@ -255,6 +305,7 @@ async fn finish(
             server,
             org_id: p.software.org_id.clone(),
             software_id: p.software.software_id.clone(),
+            directory: Arc::new(directory),
         })
     })
     .await?

@@ -106,7 +106,8 @@ fn each_bad_field_is_named() {
         ),
         ("client_id", None, "client_id"),
         ("client_id", Some(r#"client_id = """#), "client_id"),
-        ("client_secret_env", None, "client_secret_env"),
+        // Without a secret, an Open Finance entry is a FAPI-BR one: its key is missing.
+        ("client_secret_env", None, "signing_key"),
         (
             "client_secret_env",
             Some(r#"client_secret_env = "UNSET_VAR""#),
