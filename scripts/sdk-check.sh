@@ -84,8 +84,9 @@ PACKED=$(mktemp -d)
   npm run --silent typecheck &&
   npm pack --silent --pack-destination "$PACKED" >/dev/null)
 TARBALL=$(ls "$PACKED"/*.tgz)
+LISTING=$(tar -tzf "$TARBALL")
 for f in package/dist/index.js package/dist/index.d.ts package/dist/generated/schema.d.ts; do
-  tar -tzf "$TARBALL" | grep -qx "$f" || fail "npm pack: $f missing from $(basename "$TARBALL")"
+  grep -qx "$f" <<<"$LISTING" || fail "npm pack: $f missing from $(basename "$TARBALL")"
 done
 echo "packed $(basename "$TARBALL")"
 rm -rf "$PACKED"
