@@ -92,6 +92,10 @@ echo "packed $(basename "$TARBALL")"
 rm -rf "$PACKED"
 (cd "$TS" && rm -rf build-test && node_modules/.bin/tsc -p test/tsconfig.json)
 
+say "Python SDK: the hand-written layer linted (ruff, as pinned for the generator)"
+"$GEN/bin/ruff" check --no-cache --line-length 120 sdks/python/ponte_sdk sdks/python/tests
+"$GEN/bin/ruff" format --no-cache --check --line-length 120 sdks/python/ponte_sdk sdks/python/tests
+
 say "Python SDK: pip install ./sdks/python into a fresh venv (offline, from the wheelhouse)"
 VENV=$CACHE/python-venv
 rm -rf "$VENV"

@@ -6,7 +6,6 @@ from types import ModuleType
 from typing import Any
 
 import httpx
-
 from ponte_client import AuthenticatedClient, Client
 
 from .errors import Dialect, ok, raise_for

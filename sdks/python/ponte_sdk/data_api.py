@@ -7,7 +7,6 @@ from collections.abc import Callable, Generator, Iterator
 from typing import Any
 
 import httpx
-
 from ponte_client import AuthenticatedClient
 from ponte_client.api.data_api_webhooks import list_webhooks
 from ponte_client.models import WebhookMessage

@@ -8,7 +8,6 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
-
 from ponte_client import AuthenticatedClient
 from ponte_client.api.documents_api_retrieval import retrieval as retrieval_operation
 from ponte_client.models import RetrievalBody

@@ -6,7 +6,6 @@ import json
 from typing import Any, Literal
 
 import httpx
-
 from ponte_client.types import Response
 
 Dialect = Literal["data", "documents", "server"]

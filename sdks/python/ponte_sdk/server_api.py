@@ -8,7 +8,6 @@ from collections.abc import Callable, Generator
 from typing import Any
 
 import httpx
-
 from ponte_client import AuthenticatedClient
 from ponte_client.api.server_api_auth import request_ticket
 from ponte_client.api.server_api_connections import list_connections

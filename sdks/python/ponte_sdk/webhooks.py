@@ -7,7 +7,7 @@ from typing import Any
 
 from standardwebhooks import Webhook, WebhookVerificationError
 
-__all__ = ["verify_webhook", "WebhookVerificationError"]
+__all__ = ["WebhookVerificationError", "verify_webhook"]
 
 
 def verify_webhook(body: bytes | str, headers: Mapping[str, str], secrets: str | Sequence[str]) -> Any:

@@ -15,7 +15,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
-
 from ponte_client.api.data_api_consents import create_consent, get_consent
 from ponte_client.api.data_api_data_requests import personal_data
 from ponte_client.api.data_api_institutions import institutions
@@ -56,7 +55,7 @@ arrived = threading.Condition()
 
 
 class Receiver(BaseHTTPRequestHandler):
-    def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+    def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers.get("content-length", "0")))
         with arrived:
             deliveries.append((body, {k.lower(): v for k, v in self.headers.items()}))
@@ -172,7 +171,11 @@ def _() -> None:
     sent.clear()
     spoil_next_link_read = True
     assert data.call(get_link, link_id=link_id).link_id == link_id
-    assert sent == [f"GET /data/v1/links/{link_id} 401", "POST /data/v1/auth 200", f"GET /data/v1/links/{link_id} 200"], sent
+    assert sent == [
+        f"GET /data/v1/links/{link_id} 401",
+        "POST /data/v1/auth 200",
+        f"GET /data/v1/links/{link_id} 200",
+    ], sent
 
 
 @step("Data API: the token is refreshed before it expires")
@@ -221,7 +224,9 @@ def _() -> None:
     verify_webhook(body, headers, new)
     verify_webhook(body, headers, old)
     raises(WebhookVerificationError, lambda: verify_webhook(body, headers, "whsec_" + "B" * 32))
-    raises(WebhookVerificationError, lambda: verify_webhook(body.replace(b'"SUCCESS"', b'"FAILED"'), headers, [new, old]))
+    raises(
+        WebhookVerificationError, lambda: verify_webhook(body.replace(b'"SUCCESS"', b'"FAILED"'), headers, [new, old])
+    )
 
 
 @step("Data API: the report read and downloaded (JSON and PDF)")
