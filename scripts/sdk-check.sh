@@ -8,7 +8,8 @@
 #   3. starts a real `ponte serve` (sandbox on, fresh data dir, random loopback
 #      port) and runs each SDK's flows against it (sdks/*/test*/e2e.*): Data API
 #      auth to a verified REPORT_READY webhook and a downloaded report, Documents
-#      API to a verified webhook and a downloaded file, a Server API ticket exchange.
+#      API to a verified webhook and a downloaded file, a Server API ticket exchange;
+#      then the README's SDK examples as written.
 #
 # Needs node >= 18 with npm, and python3 (>= 3.11) with venv. Packages come from
 # npm and PyPI the first time (pinned: sdks/typescript/package-lock.json,
@@ -79,7 +80,7 @@ fi
 echo "no drift"
 
 say "TypeScript SDK: typecheck, build, npm pack (offline)"
-PACKED=$(mktemp -d)
+PACKED=$(mktemp -d "$CACHE/pack.XXXXXX")
 (cd "$TS" && export npm_config_offline=true &&
   npm run --silent typecheck &&
   npm pack --silent --pack-destination "$PACKED" >/dev/null)
@@ -106,7 +107,7 @@ rm -rf sdks/python/build sdks/python/*.egg-info
 "$VENV/bin/python" -c 'import ponte_sdk, ponte_client; print("installed ponte_sdk", ponte_sdk.__name__)'
 
 say "a real ponte serve (sandbox, fresh data dir, random loopback port)"
-DATA=$(mktemp -d)
+DATA=$(mktemp -d "$CACHE/run.XXXXXX") # not /tmp: nothing else tidies it away mid-run
 SERVER_PID=
 cleanup() {
   if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
@@ -143,4 +144,26 @@ run_flows() { # name port client-json command…
 }
 run_flows TypeScript "$TS_PORT" "$TS_CLIENT" node "$TS/build-test/test/e2e.js"
 run_flows Python "$PY_PORT" "$PY_CLIENT" "$VENV/bin/python" sdks/python/tests/e2e.py
+# The README's SDK examples, literally: the block after each `<!-- sdk-check: … -->`.
+readme_block() {
+  awk -v tag="<!-- sdk-check: $1 -->" '$0 == tag { want = 1; next }
+    want && /^```/ { if (inside) exit; inside = 1; next }
+    inside { print }' README.md
+}
+mkdir -p "$DATA/readme/node_modules/@ponte"
+ln -s "$ROOT/$TS" "$DATA/readme/node_modules/@ponte/sdk"
+readme_block typescript >"$DATA/readme/readme.mjs"
+readme_block python >"$DATA/readme/readme.py"
+[ -s "$DATA/readme/readme.mjs" ] && [ -s "$DATA/readme/readme.py" ] || fail "README: no SDK example marked <!-- sdk-check: … -->"
+# Their output (link URLs with tokens) stays out of the log unless they fail.
+readme_run() { # name port client-json command…
+  local name=$1
+  if ! (cd "$DATA/readme" && run_flows "$@" >"$DATA/readme/out.txt" 2>&1); then
+    cat "$DATA/readme/out.txt" >&2
+    fail "$name failed"
+  fi
+  echo "ran the $name example"
+}
+readme_run "README TypeScript" "$TS_PORT" "$TS_CLIENT" node readme.mjs
+readme_run "README Python" "$PY_PORT" "$PY_CLIENT" "$VENV/bin/python" readme.py
 say "both SDKs: generated without drift, packaged, and every flow passed"
