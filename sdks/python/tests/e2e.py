@@ -5,6 +5,7 @@ exchange, each through the installed SDK as an integrator would write it."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
@@ -188,6 +189,19 @@ def _() -> None:
     assert sent == ["POST /data/v1/auth/refresh 200", f"GET /data/v1/consents/{state['consent_id']} 200"], sent
     assert data.token() != before
     clock[0] = time.time()
+
+
+@step("Data API: the same calls from asyncio, the token obtained there too")
+def _() -> None:
+    async def read() -> Any:
+        fresh = DataApi(BASE_URL, API_KEY, API_SECRET)
+        link = await fresh.acall(get_link, link_id=state["link_id"])
+        consent = await fresh.acall(get_consent, consent_id=state["consent_id"])
+        await fresh.client.get_async_httpx_client().aclose()
+        return link, consent
+
+    link, consent = asyncio.run(read())
+    assert link.link_id == state["link_id"] and consent.status == ConsentStatus.AUTHORISED
 
 
 @step("Data API: webhook secret rotated; both secrets sign for the grace period")
