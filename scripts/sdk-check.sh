@@ -2,7 +2,7 @@
 # The client SDKs (sdks/typescript, sdks/python) against the server they were
 # generated from:
 #   1. dumps the OpenAPI document (`ponte openapi`), regenerates both SDKs and
-#      fails when anything under sdks/ differs from what is committed (drift);
+#      fails when what they generate differs from what is committed (drift);
 #   2. typechecks and builds the TypeScript SDK and packs it (`npm pack`);
 #      installs ./sdks/python into a fresh venv from a local wheelhouse;
 #   3. starts a real `ponte serve` (sandbox on, fresh data dir, random loopback
@@ -21,7 +21,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-CACHE=${PONTE_SDK_CACHE:-$ROOT/${CARGO_TARGET_DIR:-target}/sdk}
+TARGET=${CARGO_TARGET_DIR:-target}
+case $TARGET in /*) ;; *) TARGET=$ROOT/$TARGET ;; esac
+CACHE=${PONTE_SDK_CACHE:-$TARGET/sdk}
 mkdir -p "$CACHE"
 say() { printf '\n== %s\n' "$*"; }
 fail() { printf 'sdk-check: %s\n' "$*" >&2; exit 1; }
@@ -34,7 +36,7 @@ BIN=${PONTE_BIN:-}
 if [ -z "$BIN" ]; then
   say "building ponte"
   cargo build -q -p ponte
-  BIN=${CARGO_TARGET_DIR:-target}/debug/ponte
+  BIN=$TARGET/debug/ponte
 fi
 [ -x "$BIN" ] || fail "no ponte binary at $BIN"
 BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
