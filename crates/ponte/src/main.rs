@@ -67,6 +67,9 @@ enum Command {
         #[command(subcommand)]
         command: sandbox::SandboxCommand,
     },
+    /// Print the OpenAPI document `GET /openapi.json` serves (for SDK
+    /// generators); needs no configuration, database or server.
+    Openapi,
 }
 
 #[derive(Subcommand)]
@@ -148,6 +151,11 @@ async fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => e.exit(),
     };
+    if let Command::Openapi = cli.command {
+        // The document is built from the code alone: nothing to configure.
+        println!("{}", ponte_server::http::openapi::document_json());
+        return ExitCode::SUCCESS;
+    }
     if let Command::Sandbox { command } = cli.command {
         // The sandbox stands alone: Ponte's configuration is not read.
         let filter = std::env::var("PONTE_LOG").unwrap_or_default();
@@ -198,12 +206,17 @@ async fn run(command: Command, config: Config, init: bool) -> anyhow::Result<()>
         // `serve` makes its embedded default on a fresh machine: the
         // README's first command must just work.
         Command::Serve => ponte_server::crypto::create_private_dir(&config.data_dir)?,
-        Command::Config { .. } | Command::Sandbox { .. } | Command::Healthcheck => {}
+        Command::Config { .. }
+        | Command::Sandbox { .. }
+        | Command::Openapi
+        | Command::Healthcheck => {}
         _ => database::ensure_exists(&config, init)?,
     }
     match command {
         Command::Serve => serve(config).await,
-        Command::Sandbox { .. } => unreachable!("handled before the configuration is read"),
+        Command::Sandbox { .. } | Command::Openapi => {
+            unreachable!("handled before the configuration is read")
+        }
         Command::Config { command } => config_check::run(&config, command),
         Command::Healthcheck => healthcheck::run(&config).await,
         Command::Migrate => {

@@ -129,9 +129,17 @@ pub async fn openapi_json() -> Response {
 
 /// Every dialect, then the pages and operations.
 fn build() -> OpenApi {
+    let mut operation_ids = std::collections::HashSet::new();
     let mut parts = crate::dialects::ALL
         .iter()
-        .map(|d| (d.docs)())
+        .map(|d| {
+            let mut part = (d.docs)();
+            if d.name == crate::dialects::server_api::SPEC.name {
+                enveloped_answers(&mut part);
+            }
+            unique_operation_ids(&mut part, d.name, &mut operation_ids);
+            part
+        })
         .chain(std::iter::once_with(platform));
     let mut doc = parts.next().unwrap_or_else(platform);
     for part in parts {
@@ -177,6 +185,65 @@ fn build() -> OpenApi {
             .build(),
     );
     doc
+}
+
+/// Operation ids name functions in generated clients, so they must be unique
+/// across the document (OpenAPI requires it too): a dialect's id that an
+/// earlier dialect already took gets the dialect's name in front.
+fn unique_operation_ids(
+    part: &mut OpenApi,
+    dialect: &str,
+    seen: &mut std::collections::HashSet<String>,
+) {
+    for item in part.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.post,
+            &mut item.put,
+            &mut item.patch,
+            &mut item.delete,
+        ];
+        for operation in operations.into_iter().flatten() {
+            if let Some(id) = operation.operation_id.as_mut() {
+                if !seen.insert(id.clone()) {
+                    *id = format!("{dialect}_{id}");
+                    seen.insert(id.clone());
+                }
+            }
+        }
+    }
+}
+
+/// The Server API answers every JSON call inside its envelope
+/// (`{"status","error","data"}`), while its handlers document the `data`
+/// alone: say so, or generated clients read the answer's members at the top
+/// level and find none.
+fn enveloped_answers(part: &mut OpenApi) {
+    use utoipa::openapi::schema::{AllOfBuilder, ObjectBuilder};
+    use utoipa::openapi::RefOr;
+    for item in part.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.post,
+            &mut item.put,
+            &mut item.delete,
+        ];
+        for operation in operations.into_iter().flatten() {
+            let Some(RefOr::T(answer)) = operation.responses.responses.get_mut("200") else {
+                continue;
+            };
+            let Some(RefOr::T(json)) = answer.content.get_mut("application/json") else {
+                continue;
+            };
+            let Some(data) = json.schema.take() else {
+                continue;
+            };
+            let envelope = AllOfBuilder::new()
+                .item(Ref::from_schema_name("Envelope"))
+                .item(ObjectBuilder::new().property("data", data).required("data"));
+            json.schema = Some(envelope.into());
+        }
+    }
 }
 
 /// Redoc's standalone ES module (see `web/vendor/redoc/README.md`).

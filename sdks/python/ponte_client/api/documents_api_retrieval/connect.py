@@ -1,0 +1,176 @@
+from http import HTTPStatus
+from typing import Any, cast
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.connection_request import ConnectionRequest
+from ...models.connection_started import ConnectionStarted
+from ...types import Response
+
+
+def _get_kwargs(
+    *,
+    body: ConnectionRequest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/connections",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Any | ConnectionStarted | None:
+    if response.status_code == 200:
+        response_200 = ConnectionStarted.from_dict(response.json())
+
+        return response_200
+
+    if 400 <= response.status_code <= 499:
+        response_4xx = cast(Any, None)
+        return response_4xx
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Any | ConnectionStarted]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: ConnectionRequest,
+) -> Response[Any | ConnectionStarted]:
+    """Connect a portal: where to send the end user
+
+     Starts a retrieval and returns the portal's own sign-in page. After the end user signs in and
+    agrees, the portal sends them back to Ponte, which fetches the documents and posts the webhook.
+
+    Args:
+        body (ConnectionRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | ConnectionStarted]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    body: ConnectionRequest,
+) -> Any | ConnectionStarted | None:
+    """Connect a portal: where to send the end user
+
+     Starts a retrieval and returns the portal's own sign-in page. After the end user signs in and
+    agrees, the portal sends them back to Ponte, which fetches the documents and posts the webhook.
+
+    Args:
+        body (ConnectionRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | ConnectionStarted
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: ConnectionRequest,
+) -> Response[Any | ConnectionStarted]:
+    """Connect a portal: where to send the end user
+
+     Starts a retrieval and returns the portal's own sign-in page. After the end user signs in and
+    agrees, the portal sends them back to Ponte, which fetches the documents and posts the webhook.
+
+    Args:
+        body (ConnectionRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | ConnectionStarted]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    body: ConnectionRequest,
+) -> Any | ConnectionStarted | None:
+    """Connect a portal: where to send the end user
+
+     Starts a retrieval and returns the portal's own sign-in page. After the end user signs in and
+    agrees, the portal sends them back to Ponte, which fetches the documents and posts the webhook.
+
+    Args:
+        body (ConnectionRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | ConnectionStarted
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+        )
+    ).parsed

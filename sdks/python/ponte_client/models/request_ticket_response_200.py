@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Self, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+if TYPE_CHECKING:
+    from ..models.envelope_error import EnvelopeError
+    from ..models.ticket_issued import TicketIssued
+
+
+T = TypeVar("T", bound="RequestTicketResponse200")
+
+
+@_attrs_define
+class RequestTicketResponse200:
+    """
+    Attributes:
+        status (int): The HTTP status, repeated.
+        error (EnvelopeError):
+        data (TicketIssued): The answer; `{}` on failure.
+    """
+
+    status: int
+    error: EnvelopeError
+    data: TicketIssued
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        status = self.status
+
+        error = self.error.to_dict()
+
+        data = self.data.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "status": status,
+                "error": error,
+                "data": data,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.envelope_error import EnvelopeError
+        from ..models.ticket_issued import TicketIssued
+
+        d = dict(src_dict)
+        status = d.pop("status")
+
+        error = EnvelopeError.from_dict(d.pop("error"))
+
+        data = TicketIssued.from_dict(d.pop("data"))
+
+        request_ticket_response_200 = cls(
+            status=status,
+            error=error,
+            data=data,
+        )
+
+        request_ticket_response_200.additional_properties = d
+        return request_ticket_response_200
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
