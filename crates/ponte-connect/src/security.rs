@@ -187,6 +187,12 @@ impl FapiProfile {
     pub fn http(&self) -> &reqwest::Client {
         &self.http
     }
+
+    /// The `kid` of the key signing assertions and request objects: a
+    /// registration made with another key lags a rotation.
+    pub fn signing_kid(&self) -> &str {
+        self.signing.kid()
+    }
 }
 
 /// One client per institution: its transport identity, its roots, no redirects.

@@ -79,6 +79,8 @@ impl App {
             tracing::warn!("PONTE_MASTER_KEY is not set: every node sharing this database must use the same key");
         }
         let store = Store::open(&config.database_url).await?;
+        let mut config = config;
+        crate::services::registrations::apply(&store, &mut config.institutions).await?;
         let tokens = Tokens::load(store.clone(), crypto.clone(), clock.clone()).await?;
         let sandbox = match sandbox_mtls.filter(|_| config.sandbox) {
             Some(addr) => {

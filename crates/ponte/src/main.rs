@@ -14,6 +14,7 @@ mod config_check;
 mod console;
 mod database;
 mod healthcheck;
+mod institutions;
 mod sandbox;
 mod webhooks_test;
 
@@ -61,6 +62,11 @@ enum Command {
     ConsoleUsers {
         #[command(subcommand)]
         command: console::ConsoleUsersCommand,
+    },
+    /// Ponte's dynamic registrations at Open Finance institutions (OFB DCR).
+    Institutions {
+        #[command(subcommand)]
+        command: institutions::InstitutionsCommand,
     },
     /// The sandbox institutions as their own process, and Ponte's directory for them.
     Sandbox {
@@ -223,6 +229,10 @@ async fn run(command: Command, config: Config, init: bool) -> anyhow::Result<()>
             ponte_store::Store::open(&config.database_url).await?;
             eprintln!("database is up to date");
             Ok(())
+        }
+        Command::Institutions { command } => {
+            let app = open_app(config).await?;
+            institutions::run(&app, command).await
         }
         Command::ConsoleUsers { command } => {
             let app = open_app(config).await?;

@@ -19,7 +19,7 @@
 //! ```
 
 use super::ConfigError;
-pub use fapi::FapiEntry;
+pub use fapi::{DynamicRegistration, FapiEntry};
 use ponte_core::institution::is_institution_code;
 use ponte_core::{InstitutionKind, Product};
 use std::fmt;
@@ -67,6 +67,9 @@ pub struct InstitutionEntry {
     /// How Ponte authenticates at an Open Finance institution under the
     /// FAPI-BR profile (`None`: the client secret, a legacy institution).
     pub fapi: Option<FapiEntry>,
+    /// `registration = "dynamic"`: `client_id` comes from Ponte's stored
+    /// registration at the institution (empty until there is one).
+    pub registration: Option<DynamicRegistration>,
 }
 
 /// What is wrong with one entry, and in which field.
@@ -272,7 +275,20 @@ impl Entry<'_> {
             (Some(api), _) => api,
             (None, _) => base_url.clone(),
         };
-        let client_id = self.required("client_id")?;
+        let registration = match kind {
+            InstitutionKind::OpenFinance => self.registration()?,
+            InstitutionKind::DocumentPortal => None,
+        };
+        let client_id = match &registration {
+            Some(_) if self.fields.contains_key("client_id") => {
+                return Err(self.error(
+                    "client_id",
+                    "comes from the dynamic registration (ponte institutions register); remove it or set registration = \"static\"",
+                ))
+            }
+            Some(_) => String::new(),
+            None => self.required("client_id")?,
+        };
         let has_secret = self.fields.contains_key("client_secret")
             || self.fields.contains_key("client_secret_env");
         let fapi = match kind {
@@ -335,6 +351,7 @@ impl Entry<'_> {
             business_type,
             products,
             fapi,
+            registration,
         })
     }
 
@@ -399,6 +416,7 @@ pub fn sandbox_portal_entries(
                 business_type: "legal".into(),
                 products: Vec::new(),
                 fapi: None,
+                registration: None,
             }
         })
         .collect()

@@ -137,6 +137,7 @@ fn sandbox_banks(
                 business_type: bank.business_type.to_string(),
                 products,
                 fapi: None,
+                registration: None,
             }
         })
         .collect()

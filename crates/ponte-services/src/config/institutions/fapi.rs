@@ -37,7 +37,22 @@ pub(super) const FIELDS: &[&str] = &[
     "id_token_decryption_key",
     "acr_values",
     "send_recipient_name",
+    "registration",
+    "directory_url",
+    "org_id",
+    "software_id",
 ];
+
+/// Where Ponte's registration at the institution comes from when the entry
+/// says `registration = "dynamic"`: a software statement of the directory
+/// (`ponte institutions register <code>`), kept in the database.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DynamicRegistration {
+    /// The directory's API base, e.g. `https://matls-api.directory.openbankingbrasil.org.br`.
+    pub directory_url: String,
+    pub org_id: String,
+    pub software_id: String,
+}
 
 /// An institution's FAPI-BR profile, ready: keys parsed, mTLS client built.
 #[derive(Clone, Debug)]
@@ -50,6 +65,35 @@ impl PartialEq for FapiEntry {
 }
 
 impl Entry<'_> {
+    /// `registration = "dynamic"`: the directory and software it registers as.
+    /// Static (the default) needs the `client_id` the institution issued.
+    pub(super) fn registration(&self) -> Result<Option<DynamicRegistration>, EntryError> {
+        match self.string("registration")?.as_deref() {
+            None | Some("static") => {
+                for field in ["directory_url", "org_id", "software_id"] {
+                    if self.fields.contains_key(field) {
+                        return Err(self.error(field, "applies to registration = \"dynamic\" only"));
+                    }
+                }
+                Ok(None)
+            }
+            Some("dynamic") => {
+                let directory_url = self
+                    .url("directory_url")?
+                    .ok_or_else(|| self.error("directory_url", "is required for registration = \"dynamic\" (where software statements are fetched)"))?;
+                Ok(Some(DynamicRegistration {
+                    directory_url,
+                    org_id: self.required("org_id")?,
+                    software_id: self.required("software_id")?,
+                }))
+            }
+            Some(other) => Err(self.error(
+                "registration",
+                format!("{other:?} is not static or dynamic"),
+            )),
+        }
+    }
+
     /// Whether the entry names any FAPI-BR field.
     pub(super) fn has_fapi_fields(&self) -> bool {
         FIELDS.iter().any(|f| self.fields.contains_key(*f))

@@ -1,0 +1,210 @@
+//! Ponte's dynamic registrations at Open Finance institutions (OFB DCR,
+//! RFC 7591/7592): for each entry with `registration = "dynamic"`, a fresh
+//! software statement from the directory is registered at the institution,
+//! and the client id it issues is what Ponte uses there from the next start.
+//! The registration access token is sealed at rest.
+
+use crate::config::institutions::{DynamicRegistration, InstitutionEntry};
+use crate::crypto::Slot;
+use crate::error::{Error, Result};
+use crate::services::directory::CALLBACK_PATH;
+use crate::App;
+use ponte_connect::{ClientMetadata, Registration, Secret};
+use ponte_store::RegistrationRow;
+
+fn token_slot(code: &str) -> Slot<'_> {
+    Slot::new(
+        "institution_registrations",
+        "registration_access_token_enc",
+        code,
+    )
+}
+
+/// Fills each dynamic entry's `client_id` from its stored registration.
+/// An entry not registered yet stays listed, in outage, until
+/// `ponte institutions register <code>` has run and Ponte restarts.
+pub async fn apply(
+    store: &ponte_store::Store,
+    entries: &mut [InstitutionEntry],
+) -> anyhow::Result<()> {
+    if entries.iter().all(|e| e.registration.is_none()) {
+        return Ok(());
+    }
+    let mut conn = store.read().await?;
+    for entry in entries.iter_mut().filter(|e| e.registration.is_some()) {
+        match ponte_store::registration(&mut conn, &entry.code)
+            .await?
+            .and_then(|r| r.client_id)
+        {
+            Some(client_id) => entry.client_id = client_id,
+            None => {
+                tracing::warn!(code = %entry.code, "not registered at the institution yet: run `ponte institutions register {}`; listed in outage until then", entry.code);
+                entry.outage = true;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn dynamic<'a>(
+    app: &'a App,
+    code: &str,
+) -> Result<(&'a InstitutionEntry, &'a DynamicRegistration)> {
+    let entry = app
+        .config
+        .institutions
+        .iter()
+        .find(|e| e.code == code)
+        .ok_or(Error::NotFound("institution"))?;
+    let registration = entry.registration.as_ref().ok_or_else(|| {
+        Error::Conflict(format!(
+            "{code} has no registration = \"dynamic\" in PONTE_INSTITUTIONS"
+        ))
+    })?;
+    Ok((entry, registration))
+}
+
+fn stored(app: &App, row: &RegistrationRow) -> Result<Option<Registration>> {
+    let (Some(client_id), Some(uri), Some(token)) = (
+        row.client_id.clone(),
+        row.registration_client_uri.clone(),
+        row.registration_access_token_enc.as_deref(),
+    ) else {
+        return Ok(None);
+    };
+    let token = String::from_utf8(app.crypto.open(token_slot(&row.institution_code), token)?)
+        .map_err(|_| anyhow::anyhow!("a registration token that is not text"))?;
+    Ok(Some(Registration {
+        client_id,
+        registration_client_uri: uri,
+        registration_access_token: Secret::new(token),
+        metadata: row
+            .metadata
+            .as_deref()
+            .and_then(|m| serde_json::from_str(m).ok())
+            .unwrap_or_default(),
+    }))
+}
+
+/// Registers Ponte at the institution `code`, or updates the registration it
+/// has (RFC 7592 PUT, e.g. after a key or certificate rotation), with a fresh
+/// software statement. A failure is recorded beside the registration.
+pub async fn register(app: &App, code: &str) -> Result<RegistrationRow> {
+    let (entry, dynamic) = dynamic(app, code)?;
+    let profile = entry
+        .fapi
+        .as_ref()
+        .map(|f| f.0.clone())
+        .ok_or_else(|| Error::Conflict(format!("{code} has no FAPI-BR credentials")))?;
+    let mut conn = app.store.read().await?;
+    let existing = ponte_store::registration(&mut conn, code).await?;
+    drop(conn);
+    let previous = match &existing {
+        Some(row) => stored(app, row)?,
+        None => None,
+    };
+    let meta = ClientMetadata {
+        redirect_uris: vec![format!("{}{CALLBACK_PATH}", app.public_url)],
+    };
+    let outcome = async {
+        let ssa = ponte_connect::dcr::fetch_ssa(
+            &profile,
+            &dynamic.directory_url,
+            &dynamic.org_id,
+            &dynamic.software_id,
+        )
+        .await?;
+        match &previous {
+            Some(reg) => {
+                app.open_finance
+                    .update_registration(&profile, reg, &ssa, &meta)
+                    .await
+            }
+            None => {
+                app.open_finance
+                    .register(&entry.base_url, &profile, &ssa, &meta)
+                    .await
+            }
+        }
+    }
+    .await;
+    let now = app.clock.now_ms();
+    let mut tx = app.store.begin().await?;
+    let reg = match outcome {
+        Ok(reg) => reg,
+        Err(e) => {
+            let why = e.to_string();
+            ponte_store::record_registration_error(&mut tx, code, &why, now).await?;
+            tx.commit().await?;
+            tracing::warn!(code, error = %why, "registration at the institution failed");
+            return Err(Error::Institution(format!(
+                "{} refused or failed the registration: {why}",
+                entry.name
+            )));
+        }
+    };
+    let row = RegistrationRow {
+        institution_code: code.to_string(),
+        client_id: Some(reg.client_id.clone()),
+        registration_client_uri: Some(reg.registration_client_uri.clone()),
+        registration_access_token_enc: Some(app.crypto.seal(
+            token_slot(code),
+            reg.registration_access_token.expose().as_bytes(),
+        )),
+        metadata: Some(reg.metadata.to_string()),
+        signing_kid: Some(profile.signing_kid().to_string()),
+        registered_at: Some(now),
+        updated_at: now,
+        last_error: None,
+        last_error_at: None,
+    };
+    ponte_store::save_registration(&mut tx, &row).await?;
+    tx.commit().await?;
+    tracing::info!(code, client_id = %reg.client_id, updated = previous.is_some(), "registered at the institution");
+    let mut conn = app.store.read().await?;
+    Ok(ponte_store::registration(&mut conn, code)
+        .await?
+        .unwrap_or(row))
+}
+
+/// Deletes Ponte's registration at the institution (RFC 7592 DELETE) and
+/// forgets it. The entry is in outage from the next start.
+pub async fn unregister(app: &App, code: &str) -> Result<()> {
+    let (entry, _) = dynamic(app, code)?;
+    let profile = entry
+        .fapi
+        .as_ref()
+        .map(|f| f.0.clone())
+        .ok_or_else(|| Error::Conflict(format!("{code} has no FAPI-BR credentials")))?;
+    let mut conn = app.store.read().await?;
+    let row = ponte_store::registration(&mut conn, code)
+        .await?
+        .ok_or(Error::NotFound("registration"))?;
+    drop(conn);
+    if let Some(reg) = stored(app, &row)? {
+        app.open_finance
+            .delete_registration(&profile, &reg)
+            .await
+            .map_err(|e| Error::Institution(format!("{}: {e}", entry.name)))?;
+    }
+    let mut tx = app.store.begin().await?;
+    ponte_store::delete_registration(&mut tx, code).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Every dynamic entry with what is stored for it (`None`: never tried).
+pub async fn list(app: &App) -> Result<Vec<(String, Option<RegistrationRow>)>> {
+    let mut conn = app.store.read().await?;
+    let rows = ponte_store::registrations(&mut conn).await?;
+    Ok(app
+        .config
+        .institutions
+        .iter()
+        .filter(|e| e.registration.is_some())
+        .map(|e| {
+            let row = rows.iter().find(|r| r.institution_code == e.code).cloned();
+            (e.code.clone(), row)
+        })
+        .collect())
+}
