@@ -58,11 +58,7 @@ async fn app_page(
     };
     match documents::session(&app, token).await {
         Ok(s) => {
-            let frame = match documents_progress::recipient(&app, s.bearer.client_id.as_str()).await
-            {
-                Ok(r) => web::FrameAncestors::new(r.frame_origins),
-                Err(_) => web::FrameAncestors::default(),
-            };
+            let frame = web::FrameAncestors::for_client(&app, s.bearer.client_id.as_str()).await;
             web::page_in_mode(&frame, "documents")
         }
         Err(Error::Token(TokenError::Expired)) => refused(english, Refusal::Expired),
