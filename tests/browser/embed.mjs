@@ -194,26 +194,87 @@ const journeys = [
   }],
 ];
 
-if (args.documents) {
-  journeys.push(['the documents app in the same modal: Esc confirms, onExit', async (browser) => {
-    const page = await integrator(browser, { factory: 'createDocuments', options: { accessToken: args.documents, locale: 'en' } });
-    await page.click('#connect');
-    const widget = page.frameLocator('iframe[title="Ponte"]');
-    await widget.locator('body[data-at="docs-intro"]').waitFor();
-    await shot(page, 'embed-documents-1-modal');
-    await page.evaluate(() => document.activeElement && document.activeElement.blur());
-    await page.keyboard.press('Escape');
-    await widget.locator('#exit-dialog[open]').waitFor();
-    await widget.locator('#exit-confirm').click();
-    const [kind, m] = await outcome(page);
-    check(kind === 'exit' && m.status === 'EXITED' && m.fileCount === 0, `onExit: ${kind} ${JSON.stringify(m)}`);
-    const events = (await calls(page)).filter((c) => c[0] === 'event').map((c) => c[1]);
-    check(events[0] === 'OPEN' && events.at(-1) === 'EXIT', `events: ${events}`);
-    check((await modalCount(page)) === 0, 'the modal is gone');
-    await page.context().close();
-  }]);
-}
+journeys.push(['the documents app in the same modal: Esc confirms, onExit', async (browser) => {
+  const page = await integrator(browser, { factory: 'createDocuments', options: { accessToken: args.documentsExit, locale: 'en' } });
+  await page.click('#connect');
+  const widget = page.frameLocator('iframe[title="Ponte"]');
+  await widget.locator('body[data-at="docs-intro"]').waitFor();
+  await shot(page, 'embed-documents-1-modal');
+  await page.evaluate(() => document.activeElement && document.activeElement.blur());
+  await page.keyboard.press('Escape');
+  await widget.locator('#exit-dialog[open]').waitFor({ state: 'attached' });
+  await shot(page, 'embed-documents-2-confirm');
+  await widget.locator('#exit-confirm').click();
+  const [kind, m] = await outcome(page);
+  check(kind === 'exit' && m.status === 'EXITED' && m.fileCount === 0, `onExit: ${kind} ${JSON.stringify(m)}`);
+  const events = (await calls(page)).filter((c) => c[0] === 'event').map((c) => c[1]);
+  check(events[0] === 'OPEN' && events.at(-1) === 'EXIT', `events: ${events}`);
+  check((await modalCount(page)) === 0, 'the modal is gone');
+  await page.context().close();
+}]);
+
+journeys.push(['the documents app in a modal: the portal in a popup, then onSuccess with the file count', async (browser) => {
+  const page = await integrator(browser, { factory: 'createDocuments', options: { accessToken: args.documents, locale: 'en' } });
+  await page.click('#connect');
+  const widget = page.frameLocator('iframe[title="Ponte"]');
+  await widget.locator('#docs-continue').click();
+  await widget.locator('button.bank[data-code="harborline"]').click();
+  await widget.locator('body[data-at="docs-handoff"]').waitFor();
+  const [portal] = await Promise.all([page.context().waitForEvent('page'), widget.locator('#docs-go').click()]);
+  await portal.waitForSelector('form[data-step="login"]');
+  await portal.fill('#username', 'user_good');
+  await portal.fill('#password', 'pass_good');
+  await portal.click('form[data-step="login"] button[type="submit"]');
+  await portal.click('form[data-step="approve"] button[value="approve"]');
+  await widget.locator('body[data-at="docs-success"]').waitFor({ timeout: STEP_TIMEOUT * 3 });
+  await shot(page, 'embed-documents-3-success');
+  await widget.locator('#docs-finish').click();
+  const [kind, m] = await outcome(page);
+  check(kind === 'success' && m.status === 'SUCCESS' && m.fileCount >= 3 && m.institutionCode === 'harborline' && m.retrievalId, `onSuccess: ${kind} ${JSON.stringify(m)}`);
+  const events = (await calls(page)).filter((c) => c[0] === 'event').map((c) => c[1]);
+  check(JSON.stringify(events) === JSON.stringify(['OPEN', 'INSTITUTION_SELECTED', 'HANDED_OFF', 'SUCCESS']), `events: ${events}`);
+  check((await modalCount(page)) === 0, 'the modal is gone');
+  await page.context().close();
+}]);
+
+journeys.push(['the documents app with a token Ponte refuses: onExit invalid, no modal', async (browser) => {
+  const page = await integrator(browser, { factory: 'createDocuments', options: { accessToken: 'not-a-token' } });
+  await page.click('#connect');
+  const [kind, m] = await outcome(page);
+  check(kind === 'exit' && m.errorKind === 'invalid', `onExit: ${kind} ${JSON.stringify(m)}`);
+  check((await modalCount(page)) === 0, 'the modal is gone');
+  check(page.logged.some((l) => l.includes('POST /api/token')), `the fix: ${page.logged.join(' | ')}`);
+  await page.context().close();
+}]);
+
+const readme = ['the README\'s page and backend: Connect, the bank, onSuccess in the page\'s log', async (browser) => {
+  const context = await browser.newContext({ viewport: { width: 1024, height: 720 }, locale: 'en-US' });
+  context.setDefaultTimeout(STEP_TIMEOUT);
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(args.readme);
+  await page.click('#connect');
+  const widget = page.frameLocator('iframe[title="Ponte"]');
+  await widget.locator('#consent-continue').click();
+  await shot(page, 'embed-readme-1-modal');
+  await widget.locator('.bank[data-code="itau"]').click();
+  const [bank] = await Promise.all([page.context().waitForEvent('page'), widget.locator('#handoff-go').click()]);
+  await bank.waitForSelector('form[data-step="login"]');
+  await bank.fill('#username', 'user_good');
+  await bank.fill('#password', 'pass_good');
+  await bank.click('form[data-step="login"] button[type=submit]');
+  await bank.click('button[name=decision][value=approve]');
+  await widget.locator('#success-finish').click();
+  await page.waitForFunction(() => document.getElementById('log').textContent.includes('onSuccess'));
+  const log = await page.locator('#log').innerText();
+  check(/onEvent OPEN/.test(log) && /onSuccess AUTHORISED \S+ itau/.test(log), `the page's log: ${log}`);
+  check(errors.length === 0, `page errors: ${errors}`);
+  await shot(page, 'embed-readme-2-logged');
+  await context.close();
+}];
 
 // EMBED_ONLY=<words> runs the journeys whose name contains them.
 const only = process.env.EMBED_ONLY;
-await run(only ? journeys.filter(([name]) => name.includes(only)) : journeys);
+if (args.readme) await run([readme]);
+else await run(only ? journeys.filter(([name]) => name.includes(only)) : journeys);

@@ -16,6 +16,8 @@ const POLL_TRIES = 30;
 // until it leaves AWAITING_AUTHORISATION (the user may take minutes there).
 const POPUP_POLL_MS = 1500;
 const POPUP_NAME = 'ponte-bank';
+// How long an exit waits for Ponte's word on the last consent's status.
+const LAST_STATUS_WAIT_MS = 2500;
 const SHARED_PRODUCTS = ['registration', 'accounts', 'creditCards', 'loans', 'investments'];
 
 const $ = (id) => document.getElementById(id);
@@ -382,7 +384,10 @@ async function lastAttempt() {
   if (!id) return { consentId: null, lastStatus: null };
   let known = state.result && state.result.consentId === id ? state.result.status : 'AWAITING_AUTHORISATION';
   try {
-    if (state.api) known = (await state.api.consent(id)).status || known;
+    // Leaving must not wait on a slow answer: after a moment, what the widget saw stands.
+    const slow = new Promise((resolve) => setTimeout(() => resolve(null), LAST_STATUS_WAIT_MS));
+    const consent = state.api ? await Promise.race([state.api.consent(id), slow]) : null;
+    if (consent && consent.status) known = consent.status;
   } catch {
     // An expired link token cannot ask any more: what the widget saw stands.
   }

@@ -148,15 +148,17 @@ async fn the_embed_on_a_foreign_origin_in_a_real_browser() {
         );
     }
     // The documents app of the allowed client.
-    let (status, got) = ts
-        .post(
-            "/api/token",
-            None,
-            json!({"api_key": allowed.api_key, "api_secret": allowed.api_secret, "metadata": {"order": 7}}),
-        )
-        .await;
-    assert_eq!(status, 200, "{got}");
-    args.insert("documents".into(), got["access_token"].clone());
+    for name in ["documents", "documentsExit"] {
+        let (status, got) = ts
+            .post(
+                "/api/token",
+                None,
+                json!({"api_key": allowed.api_key, "api_secret": allowed.api_secret}),
+            )
+            .await;
+        assert_eq!(status, 200, "{got}");
+        args.insert(name.into(), got["access_token"].clone());
+    }
 
     // A page on localhost needs no setting for the sandbox client.
     let sandbox = support::demo::spawn_sandbox(Db::Sqlite).await;
@@ -165,4 +167,74 @@ async fn the_embed_on_a_foreign_origin_in_a_real_browser() {
     args.insert("sandboxLink".into(), json!(token));
 
     journeys("embed.mjs", Value::Object(args)).await;
+}
+
+/// The README's `<!-- file: embed/NAME -->` blocks: (NAME, the fenced code after it).
+fn readme_files(readme: &str) -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    for (at, _) in readme.match_indices("<!-- file: embed/") {
+        let rest = &readme[at + "<!-- file: embed/".len()..];
+        let Some((name, rest)) = rest.split_once(" -->") else {
+            continue;
+        };
+        let Some(open) = rest.find("```") else {
+            continue;
+        };
+        let body = &rest[open..];
+        let body = body.split_once('\n').map(|(_, b)| b).unwrap_or_default();
+        let Some(end) = body.find("\n```") else {
+            continue;
+        };
+        files.push((name.to_string(), format!("{}\n", &body[..end])));
+    }
+    files
+}
+
+/// The README's embed, literally: its backend (`node server.mjs`) against a
+/// sandbox-mode server with the sandbox client's keys, its page on
+/// localhost, from Connect to onSuccess in Chromium.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_readme_embed_runs_as_written() {
+    if !browser_available("the README's embed") {
+        return;
+    }
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).expect("README.md");
+    let files = readme_files(&readme);
+    let names: Vec<_> = files.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        ["server.mjs", "index.html"],
+        "the README's embed files"
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (name, body) in &files {
+        std::fs::write(dir.path().join(name), body).expect("write");
+    }
+    let ts = support::demo::spawn_sandbox(Db::Sqlite).await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let mut backend = tokio::process::Command::new("node")
+        .arg("server.mjs")
+        .current_dir(dir.path())
+        .env("PONTE_URL", &ts.base)
+        .env("PONTE_API_KEY", &ts.client.api_key)
+        .env("PONTE_API_SECRET", &ts.client.api_secret)
+        .env("PORT", port.to_string())
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("node server.mjs");
+    // It prints its address once it listens.
+    let stdout = backend.stdout.take().expect("stdout");
+    let mut lines = tokio::io::AsyncBufReadExt::lines(tokio::io::BufReader::new(stdout));
+    let url = tokio::time::timeout(Duration::from_secs(60), lines.next_line())
+        .await
+        .expect("server.mjs started")
+        .expect("read")
+        .expect("server.mjs printed its address");
+    assert_eq!(url, format!("http://localhost:{port}"));
+    journeys("embed.mjs", json!({ "readme": url })).await;
+    backend.kill().await.ok();
 }
