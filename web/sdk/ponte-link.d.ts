@@ -84,7 +84,6 @@ export type PonteDocumentsEvent =
   | 'OPEN'
   | 'INSTITUTION_SELECTED'
   | 'HANDED_OFF'
-  | 'RETURNED'
   | 'SUCCESS'
   | 'FAILED'
   | 'EXIT'

@@ -40,7 +40,7 @@
     'AUTHORISED', 'REJECTED', 'EXIT', 'ERROR',
   ];
   var DOCUMENT_EVENTS = [
-    'OPEN', 'INSTITUTION_SELECTED', 'HANDED_OFF', 'RETURNED', 'SUCCESS', 'FAILED', 'EXIT', 'ERROR',
+    'OPEN', 'INSTITUTION_SELECTED', 'HANDED_OFF', 'SUCCESS', 'FAILED', 'EXIT', 'ERROR',
   ];
   // A widget that loaded answers at once; one that did not load at all (the
   // network) gets this long before the modal gives up.

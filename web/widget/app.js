@@ -553,8 +553,13 @@ async function start() {
 }
 
 // `/app` is the same page in documents mode: its own module runs the screens.
-if (document.documentElement.dataset.mode === 'documents') import('./documents.js');
-else {
+if (document.documentElement.dataset.mode === 'documents') {
+  // The SDK's modal hears READY before the frame's load event; documents.js
+  // comes later (a dynamic import does not hold that event back).
+  const embed = originOf(new URLSearchParams(location.search).get('embed'));
+  if (embed && window.parent !== window) window.parent.postMessage({ source: 'ponte-link', version: 1, event: 'READY' }, embed);
+  import('./documents.js');
+} else {
   wire();
   start();
 }
