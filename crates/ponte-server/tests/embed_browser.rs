@@ -109,7 +109,7 @@ both!(
 );
 
 both!(
-    outside_sandbox_mode_loopback_is_not_allowed_and_a_refused_token_is_framable,
+    outside_sandbox_mode_loopback_is_not_allowed_and_a_refused_token_is_framable_in_the_modal,
     |db: Db| async move {
         let ts = support::spawn(db).await;
         let (_, token) = ts.link(&ts.access_token().await, json!({})).await;
@@ -119,11 +119,19 @@ both!(
 
         // A token Ponte refuses: the page only says so, and says it to the
         // SDK's modal on any page rather than leaving a dead frame.
-        let (csp, xfo) = csp_of(&ts, "/link?v=not-a-token").await;
+        let (csp, xfo) = csp_of(
+            &ts,
+            "/link?v=not-a-token&embed=https%3A%2F%2Fshop.example.net",
+        )
+        .await;
         assert!(csp.contains("frame-ancestors *"), "{csp}");
         assert_eq!(xfo, None);
-        let (csp, _) = csp_of(&ts, "/link").await;
-        assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+        // Outside the SDK's modal, that page and the bare one stay unframable.
+        for path in ["/link?v=not-a-token", "/link"] {
+            let (csp, xfo) = csp_of(&ts, path).await;
+            assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+            assert_eq!(xfo.as_deref(), Some("DENY"), "{path}");
+        }
     }
 );
 

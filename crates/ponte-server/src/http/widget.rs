@@ -56,9 +56,10 @@ async fn link_page(State(app): State<App>, Query(q): Query<LinkQuery>) -> Respon
     };
     let frame = match client {
         Some(client) => web::FrameAncestors::for_client(&app, &client).await,
-        // A token Ponte refuses gets a page that says only that: framable
-        // anywhere, so the SDK's modal hears why instead of a silent frame.
-        None if q.v.is_some() => web::FrameAncestors::anyone(),
+        // A token Ponte refuses, in the SDK's modal (`embed`): the page
+        // says only that, framable anywhere, so the modal hears why instead
+        // of facing a silent refused frame. Elsewhere it stays unframable.
+        None if q.v.is_some() && q.embed.is_some() => web::FrameAncestors::anyone(),
         None => web::FrameAncestors::default(),
     };
     web::page(&frame)
@@ -77,6 +78,8 @@ struct LinkQuery {
     v: Option<String>,
     #[serde(rename = "consentId")]
     consent_id: Option<String>,
+    /// Set by `ponte-link.js`: the origin of the page whose modal frames this one.
+    embed: Option<String>,
 }
 
 async fn link_asset(AxumPath((version, file)): AxumPath<(String, String)>) -> Response {
