@@ -247,6 +247,17 @@ journeys.push(['the documents app with a token Ponte refuses: onExit invalid, no
   await page.context().close();
 }]);
 
+journeys.push(['the documents app in redirect mode: the whole page goes to /app', async (browser) => {
+  const page = await integrator(browser, { factory: 'createDocuments', options: { accessToken: args.documentsRedirect, mode: 'redirect', locale: 'en' } });
+  await page.click('#connect');
+  await page.waitForURL((u) => u.pathname === '/app');
+  await page.waitForSelector('body[data-at="docs-intro"]');
+  check(!page.url().includes('access_token'), `the token left the address bar: ${page.url()}`);
+  check((await page.getAttribute('html', 'lang')) === 'en', 'the locale option');
+  await shot(page, 'embed-documents-redirect');
+  await page.context().close();
+}]);
+
 const readme = ['the README\'s page and backend: Connect, the bank, onSuccess in the page\'s log', async (browser) => {
   const context = await browser.newContext({ viewport: { width: 1024, height: 720 }, locale: 'en-US' });
   context.setDefaultTimeout(STEP_TIMEOUT);

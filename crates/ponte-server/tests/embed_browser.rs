@@ -156,7 +156,7 @@ async fn the_embed_on_a_foreign_origin_in_a_real_browser() {
         );
     }
     // The documents app of the allowed client.
-    for name in ["documents", "documentsExit"] {
+    for name in ["documents", "documentsExit", "documentsRedirect"] {
         let (status, got) = ts
             .post(
                 "/api/token",
