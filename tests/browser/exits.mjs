@@ -91,6 +91,10 @@ async function exitFrom(browser, locale, lang, prefix, screen) {
   release();
   const back = new URL(landed.at(-1));
   check(back.searchParams.get('status') === 'EXITED', `${prefix} ${screen}: back at ${back}`);
+  // An exit after an attempt names it and where it stands (on the waiting
+  // screen Ponte's answer is held: what the widget saw).
+  const last = { consent: null, picker: null, handoff: 'AWAITING_AUTHORISATION', waiting: 'AWAITING_AUTHORISATION', failure: 'REJECTED' }[screen];
+  check(back.searchParams.get('lastStatus') === last && Boolean(back.searchParams.get('consentId')) === Boolean(last), `${prefix} ${screen}: the last attempt in ${back}`);
   noProblems(page, `${prefix}-exit-${screen}`);
   await page.context().close();
 }

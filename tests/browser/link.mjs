@@ -53,7 +53,7 @@ async function integratorWithSdk(page, linkUrl) {
   }));
   await page.goto(`${site}/shop`);
   const version = await page.evaluate(() => window.PonteLink && window.PonteLink.VERSION);
-  check(version === '1.1.0', `SDK version ${version}: ${page.problems.join('; ')}`);
+  check(version === '1.2.0', `SDK version ${version}: ${page.problems.join('; ')}`);
   return site;
 }
 

@@ -1,4 +1,4 @@
-// Types for ponte-link.js 1.1.0, served beside it at /ponte-link.d.ts.
+// Types for ponte-link.js 1.2.0, served beside it at /ponte-link.d.ts.
 
 export type PonteLinkEvent =
   | 'OPEN'
@@ -11,6 +11,23 @@ export type PonteLinkEvent =
   | 'EXIT'
   | 'ERROR';
 
+/**
+ * Why the widget stopped or could not open:
+ * - `frame_refused`: Ponte refused to be framed on this page's origin (fix:
+ *   `ponte clients update --client-id <id> --frame-origins <this origin>`);
+ * - `network`: Ponte could not be reached;
+ * - `expired` / `invalid`: Ponte refused the token (make a new one per open());
+ * - `server` / `outage` / `bank`: the widget's own errors (it offers a retry).
+ */
+export type PonteLinkErrorKind =
+  | 'frame_refused'
+  | 'network'
+  | 'expired'
+  | 'invalid'
+  | 'server'
+  | 'outage'
+  | 'bank';
+
 /** The same shape with every event and callback; unknown parts are null. */
 export interface PonteLinkMetadata {
   /** The consent being authorised, once one exists. */
@@ -20,8 +37,14 @@ export interface PonteLinkMetadata {
   institutionName: string | null;
   /** The consent's status when known: AWAITING_AUTHORISATION, AUTHORISED, REJECTED, EXITED. */
   status: string | null;
-  /** What went wrong, for ERROR: expired | invalid | network | server | outage | bank. */
-  errorKind: string | null;
+  /**
+   * On an exit (status EXITED) after an attempt: that consent's status, e.g.
+   * REJECTED when the bank refused and the end user then left; consentId
+   * names that consent. null when no consent was made.
+   */
+  lastStatus: string | null;
+  /** What went wrong, for ERROR and for an onExit the widget did not choose. */
+  errorKind: PonteLinkErrorKind | null;
   /** The widget's language: "pt-BR" or "en". */
   locale: string;
   /** When it happened, RFC 3339. */
@@ -33,7 +56,11 @@ export interface PonteLinkOptions {
   token: string;
   /** The end user connected an account and pressed Finish. */
   onSuccess?: (metadata: PonteLinkMetadata) => void;
-  /** The end user left, or finished without connecting. */
+  /**
+   * The end user left (× , Esc or a click outside, confirmed), finished
+   * without connecting, or the modal could not open: then `errorKind` says
+   * why, the console names the fix, and the modal is already gone.
+   */
   onExit?: (metadata: PonteLinkMetadata) => void;
   /** Every step, in order. */
   onEvent?: (event: PonteLinkEvent, metadata: PonteLinkMetadata) => void;
@@ -45,6 +72,51 @@ export interface PonteLinkOptions {
    * redirectUrl); "redirect" sends the whole page (webviews).
    */
   mode?: 'modal' | 'redirect';
+  /**
+   * How long the modal waits for the widget to say it is running before it
+   * closes with `frame_refused` or `network`. Default 15000 ms; a frame the
+   * browser refused is noticed sooner (2.5 s after it loads).
+   */
+  readyTimeoutMs?: number;
+}
+
+export type PonteDocumentsEvent =
+  | 'OPEN'
+  | 'INSTITUTION_SELECTED'
+  | 'HANDED_OFF'
+  | 'SUCCESS'
+  | 'FAILED'
+  | 'EXIT'
+  | 'ERROR';
+
+/** Every event and callback of the documents app; unknown parts are null. */
+export interface PonteDocumentsMetadata {
+  /** The retrieval (the webhook's data.id), once the portal sign-in started. */
+  retrievalId: number | null;
+  /** The chosen portal's code and name. */
+  institutionCode: string | null;
+  institutionName: string | null;
+  /** SUCCESS, FAILED or EXITED at the end; null before. */
+  status: 'SUCCESS' | 'FAILED' | 'EXITED' | null;
+  /** How many files arrived (the webhook's files with status success). */
+  fileCount: number;
+  errorKind: PonteLinkErrorKind | null;
+  locale: string;
+  occurredAt: string;
+}
+
+export interface PonteDocumentsOptions {
+  /** The access_token of POST /api/token (made by your backend). */
+  accessToken: string;
+  /** The documents arrived and the end user pressed Finish; `fileCount` files. */
+  onSuccess?: (metadata: PonteDocumentsMetadata & { status: 'SUCCESS' }) => void;
+  /** They left, the retrieval failed, or the modal could not open (`errorKind`). */
+  onExit?: (metadata: PonteDocumentsMetadata) => void;
+  onEvent?: (event: PonteDocumentsEvent, metadata: PonteDocumentsMetadata) => void;
+  locale?: 'pt-BR' | 'en';
+  /** "modal" frames /app over the page; "redirect" sends the page to /app?access_token=…. */
+  mode?: 'modal' | 'redirect';
+  readyTimeoutMs?: number;
 }
 
 export interface PonteLinkHandle {
@@ -56,7 +128,10 @@ export interface PonteLinkHandle {
 export interface PonteLinkStatic {
   readonly VERSION: string;
   readonly EVENTS: readonly PonteLinkEvent[];
+  readonly DOCUMENT_EVENTS: readonly PonteDocumentsEvent[];
   create(options: PonteLinkOptions): PonteLinkHandle;
+  /** The documents app (`/app`), as a modal or a redirect. */
+  createDocuments(options: PonteDocumentsOptions): PonteLinkHandle;
 }
 
 declare global {

@@ -16,6 +16,8 @@ const POLL_TRIES = 30;
 // until it leaves AWAITING_AUTHORISATION (the user may take minutes there).
 const POPUP_POLL_MS = 1500;
 const POPUP_NAME = 'ponte-bank';
+// How long an exit waits for Ponte's word on the last consent's status.
+const LAST_STATUS_WAIT_MS = 2500;
 const SHARED_PRODUCTS = ['registration', 'accounts', 'creditCards', 'loans', 'investments'];
 
 const $ = (id) => document.getElementById(id);
@@ -102,6 +104,7 @@ function emit(event, extra = {}) {
     institutionCode: state.bank ? state.bank.institutionCode : null,
     institutionName: state.bank ? state.bank.name : null,
     status: (state.result && state.result.status) || null,
+    lastStatus: null,
     errorKind: null,
     locale: state.locale,
     occurredAt: new Date().toISOString(),
@@ -371,9 +374,31 @@ function settle(consentId, status, reason) {
   return show('failure');
 }
 
+/**
+ * The last consent this visit made and where it stands, so that an exit
+ * after a failure tells the integrator what failed: Ponte's answer when it
+ * has one, else what the widget last saw.
+ */
+async function lastAttempt() {
+  const id = (state.consent && state.consent.id) || (state.result && state.result.consentId) || null;
+  if (!id) return { consentId: null, lastStatus: null };
+  let known = state.result && state.result.consentId === id ? state.result.status : 'AWAITING_AUTHORISATION';
+  try {
+    // Leaving must not wait on a slow answer: after a moment, what the widget saw stands.
+    const slow = new Promise((resolve) => setTimeout(() => resolve(null), LAST_STATUS_WAIT_MS));
+    const consent = state.api ? await Promise.race([state.api.consent(id), slow]) : null;
+    if (consent && consent.status) known = consent.status;
+  } catch {
+    // An expired link token cannot ask any more: what the widget saw stands.
+  }
+  return { consentId: id, lastStatus: known };
+}
+
 /** Back to the integrator with the outcome, as Ponte's own return would. */
-function leave(status, consentId) {
+async function leave(status, consentId) {
   const target = state.session && state.session.redirectUrl;
+  let lastStatus = null;
+  if (status === 'EXITED') ({ consentId, lastStatus } = await lastAttempt());
   state.result = { status, consentId };
   closePopup();
   if (state.parentOrigin) {
@@ -384,14 +409,16 @@ function leave(status, consentId) {
       // Nothing saved, nothing to forget.
     }
     show('done');
-    emit(status === 'EXITED' ? 'EXIT' : 'FINISH', { consentId: consentId || null, status });
+    emit(status === 'EXITED' ? 'EXIT' : 'FINISH', { consentId: consentId || null, status, lastStatus });
     return undefined;
   }
   if (!target) return show('done');
   try {
     const url = new URL(target);
-    if (consentId) url.searchParams.append('consentId', consentId);
+    // status=EXITED&consentId=…&lastStatus=REJECTED: the exit, then what failed.
     url.searchParams.append('status', status);
+    if (consentId) url.searchParams.append('consentId', consentId);
+    if (lastStatus) url.searchParams.append('lastStatus', lastStatus);
     sessionStorage.removeItem(SAVED);
     location.assign(url.toString());
   } catch {
@@ -403,6 +430,7 @@ function exit() {
   if (state.screen === 'success') return leave('AUTHORISED', state.result.consentId);
   if (state.screen === 'done') return undefined;
   const dialog = $('exit-dialog');
+  if (dialog.open) return undefined;
   if (typeof dialog.showModal === 'function') dialog.showModal();
   else leave('EXITED');
   return undefined;
@@ -432,6 +460,21 @@ function wire() {
   $('popup-other').addEventListener('click', () => {
     closePopup();
     show('picker');
+  });
+  // In the SDK's modal: Esc and a click outside the frame reach the
+  // integrator's page, which asks us to leave; the confirmation is ours.
+  window.addEventListener('message', (e) => {
+    if (!state.parentOrigin || e.source !== window.parent || e.origin !== state.parentOrigin) return;
+    const data = e.data;
+    if (data && data.source === 'ponte-link-host' && data.event === 'EXIT_REQUESTED') exit();
+  });
+  document.addEventListener('keydown', (e) => {
+    // An open dialog handles its own Esc (it means "stay").
+    if (state.parentOrigin && e.key === 'Escape' && !$('exit-dialog').open) {
+      // Else this very key press would cancel the dialog it opens.
+      e.preventDefault();
+      exit();
+    }
   });
   window.addEventListener('message', (e) => {
     // Only our own popup, from our own origin, about the consent at hand.
@@ -466,6 +509,9 @@ async function start() {
   const embed = params.get('embed');
   state.parentOrigin = window.parent !== window ? originOf(embed) || (!fresh && saved.parentOrigin) || null : null;
   if (saved.token === state.token && saved.bank) state.bank = saved.bank;
+  // The SDK's modal waits for this: a frame that never says it (framing
+  // refused, Ponte unreachable) is closed with an errorKind.
+  emit('READY');
   const returning = params.get('consentId');
   const statusInUrl = params.get('status');
   if (returning && inPopup()) {
@@ -507,8 +553,13 @@ async function start() {
 }
 
 // `/app` is the same page in documents mode: its own module runs the screens.
-if (document.documentElement.dataset.mode === 'documents') import('./documents.js');
-else {
+if (document.documentElement.dataset.mode === 'documents') {
+  // The SDK's modal hears READY before the frame's load event; documents.js
+  // comes later (a dynamic import does not hold that event back).
+  const embed = originOf(new URLSearchParams(location.search).get('embed'));
+  if (embed && window.parent !== window) window.parent.postMessage({ source: 'ponte-link', version: 1, event: 'READY' }, embed);
+  import('./documents.js');
+} else {
   wire();
   start();
 }

@@ -21,6 +21,9 @@ const KINDS = {
   not_found: 'notfound',
 };
 const REASONS = ['credentials', 'locked', 'declined', 'unavailable'];
+// In the SDK's modal the portal's sign-in opens in its own window (portals
+// refuse to be framed) and this page follows the retrieval meanwhile.
+const POPUP_NAME = 'ponte-portal';
 
 const $ = (id) => document.getElementById(id);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -39,7 +42,39 @@ const state = {
   error: null,
   exited: false,
   screen: 'loading',
+  // The integrator's page that framed us through the SDK, if any: the only
+  // origin our messages go to.
+  parentOrigin: null,
+  popup: null,
 };
+
+/** The origin `raw` names, if it is exactly an http(s) origin. */
+function originOf(raw) {
+  try {
+    const url = new URL(raw);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === raw ? raw : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Tells the SDK on the framing page what happened; a no-op when not framed. */
+function emit(event, extra = {}) {
+  if (!state.parentOrigin || window.parent === window) return;
+  const files = (state.progress && state.progress.files) || [];
+  const metadata = {
+    retrievalId: (state.portal && state.portal.retrievalId) || null,
+    institutionCode: state.portal ? state.portal.institutionCode : null,
+    institutionName: state.portal ? state.portal.name : null,
+    status: null,
+    fileCount: files.filter((f) => f.status === 'success').length,
+    errorKind: null,
+    locale: state.locale,
+    occurredAt: new Date().toISOString(),
+    ...extra,
+  };
+  window.parent.postMessage({ source: 'ponte-link', version: 1, event, metadata }, state.parentOrigin);
+}
 
 class Failure extends Error {
   constructor(kind) {
@@ -265,6 +300,7 @@ function show(screen) {
 function showError(kind) {
   state.error = ['expired', 'invalid', 'network'].includes(kind) ? kind : 'server';
   show('error');
+  emit('ERROR', { errorKind: state.error });
 }
 
 async function choose(p) {
@@ -274,9 +310,10 @@ async function choose(p) {
   paint();
   try {
     const started = await call('/api/connections', { method: 'POST', body: JSON.stringify({ institutionCode: p.institutionCode }) });
-    state.portal = { institutionCode: p.institutionCode, name: p.name, avatar: p.avatar, loginUrl: started.login_url };
+    state.portal = { institutionCode: p.institutionCode, name: p.name, avatar: p.avatar, loginUrl: started.login_url, retrievalId: started.id };
     state.busyCode = null;
     save();
+    emit('INSTITUTION_SELECTED');
     show('handoff');
   } catch (e) {
     state.busyCode = null;
@@ -299,7 +336,31 @@ function handOff() {
   } catch {
     // Ponte made this URL; if it does not parse, the portal will say so.
   }
+  emit('HANDED_OFF');
+  if (state.parentOrigin) {
+    $('docs-go').disabled = false;
+    const popup = window.open(to, POPUP_NAME, 'popup,width=480,height=720');
+    if (popup) {
+      state.popup = popup;
+      return follow();
+    }
+    // A blocked popup: the integrator's page becomes the app, full page.
+    const again = new URL('/app', location.origin);
+    again.searchParams.set('access_token', state.token);
+    window.parent.postMessage({ source: 'ponte-link', version: 1, event: 'NAVIGATE', url: again.toString() }, state.parentOrigin);
+    return undefined;
+  }
   location.assign(to);
+  return undefined;
+}
+
+function closePopup() {
+  try {
+    if (state.popup && !state.popup.closed) state.popup.close();
+  } catch {
+    // A window the portal took over may refuse: the user closes it.
+  }
+  state.popup = null;
 }
 
 function retry() {
@@ -323,9 +384,15 @@ async function follow() {
     const known = state.portals.find((p) => p.institutionCode === state.progress.institution_code);
     if (known) state.portal = { ...known, ...(state.portal || {}), name: known.name };
     const { status, reason } = state.progress;
-    if (status === 'success') return show('success');
+    if (status === 'success') {
+      closePopup();
+      emit('SUCCESS', { status: 'SUCCESS' });
+      return show('success');
+    }
     if (status === 'failed') {
+      closePopup();
       state.failure = REASONS.includes(reason) ? reason : 'unavailable';
+      emit('FAILED', { status: 'FAILED' });
       return show('failure');
     }
     paint();
@@ -336,6 +403,9 @@ async function follow() {
 /** Ends the app; `exited` when the end user left before the outcome. */
 function leave(exited = false) {
   state.exited = exited;
+  closePopup();
+  const ended = exited ? 'EXITED' : state.progress && state.progress.status === 'success' ? 'SUCCESS' : 'FAILED';
+  emit(exited ? 'EXIT' : 'FINISH', { status: ended });
   try {
     sessionStorage.removeItem(SAVED);
   } catch {
@@ -371,6 +441,20 @@ function wire() {
     $('exit-dialog').close();
     leave(true);
   });
+  // In the SDK's modal: Esc and a click outside the frame reach the
+  // integrator's page, which asks us to leave; the confirmation is ours.
+  window.addEventListener('message', (e) => {
+    if (!state.parentOrigin || e.source !== window.parent || e.origin !== state.parentOrigin) return;
+    const data = e.data;
+    if (data && data.source === 'ponte-link-host' && data.event === 'EXIT_REQUESTED' && !$('exit-dialog').open) exit();
+  });
+  document.addEventListener('keydown', (e) => {
+    if (state.parentOrigin && e.key === 'Escape' && !$('exit-dialog').open) {
+      // Else this very key press would cancel the dialog it opens.
+      e.preventDefault();
+      exit();
+    }
+  });
 }
 
 async function start() {
@@ -381,12 +465,24 @@ async function start() {
   state.locale = saved.locale || pickLocale(navigator.languages);
   state.token = fresh || saved.token || null;
   if (saved.token && saved.token === state.token && saved.portal) state.portal = saved.portal;
+  if (window.parent !== window && !state.parentOrigin) state.parentOrigin = originOf(params.get('embed'));
+  // The SDK's modal waits for this: a frame that never says it is closed.
+  emit('READY');
+  const asked = params.get('locale');
+  if (!saved.locale && (asked === 'en' || asked === 'pt-BR')) state.locale = asked;
   if (fresh) {
     // The token stays in this tab's storage, not in the address bar or history.
     history.replaceState(null, '', location.pathname);
   }
   save();
   const returned = params.get('returned');
+  if (returned && window.name === POPUP_NAME && window.opener) {
+    // The SDK modal's portal window, back at Ponte: the modal follows the
+    // retrieval itself.
+    show('done');
+    window.close();
+    return undefined;
+  }
   if (!state.token) {
     // Back from the portal in a browser that no longer holds the session:
     // the documents still go to the client, only progress cannot be shown.
@@ -405,7 +501,9 @@ async function start() {
     history.replaceState(null, '', location.pathname);
     return follow();
   }
-  return show('intro');
+  show('intro');
+  emit('OPEN');
+  return undefined;
 }
 
 build();

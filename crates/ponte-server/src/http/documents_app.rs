@@ -35,6 +35,8 @@ struct AppQuery {
     access_token: Option<String>,
     /// Set by `/callback/documents`: the token is in the page's storage.
     returned: Option<String>,
+    /// Set by `ponte-link.js`: the page is in its modal.
+    embed: Option<String>,
 }
 
 /// The widget in documents mode. A token that cannot open the app gets a
@@ -58,12 +60,14 @@ async fn app_page(
     };
     match documents::session(&app, token).await {
         Ok(s) => {
-            let frame = match documents_progress::recipient(&app, s.bearer.client_id.as_str()).await
-            {
-                Ok(r) => web::FrameAncestors::new(r.frame_origins),
-                Err(_) => web::FrameAncestors::default(),
-            };
+            let frame = web::FrameAncestors::for_client(&app, s.bearer.client_id.as_str()).await;
             web::page_in_mode(&frame, "documents")
+        }
+        // In the SDK's modal a refused token gets the app itself, framable
+        // anywhere, which says so in words and tells the SDK why (a page of
+        // words here would be a silent refused frame).
+        Err(Error::Token(_)) if q.embed.is_some() => {
+            web::page_in_mode(&web::FrameAncestors::anyone(), "documents")
         }
         Err(Error::Token(TokenError::Expired)) => refused(english, Refusal::Expired),
         Err(Error::RateLimited(_)) => refused(english, Refusal::Busy),

@@ -54,23 +54,14 @@ async fn link_page(State(app): State<App>, Query(q): Query<LinkQuery>) -> Respon
         (None, Some(consent_id)) => consent_client(&app, consent_id).await,
         (None, None) => None,
     };
-    let mut frame = web::FrameAncestors::default();
-    if let Some(client) = client {
-        let mut origins = match clients::branding(&app, &client).await {
-            Ok(b) => b.frame_origins,
-            Err(_) => Vec::new(),
-        };
-        // `/demo` opens the sandbox client's links in the SDK's modal, from
-        // Ponte's own origin (sandbox mode only: there is no demo otherwise).
-        let sandbox = match app.config.sandbox {
-            true => clients::sandbox_client_id(&app).await.ok().flatten(),
-            false => None,
-        };
-        if sandbox.is_some_and(|id| id.as_str() == client) {
-            origins.push("'self'".to_string());
-        }
-        frame = web::FrameAncestors::new(origins);
-    }
+    let frame = match client {
+        Some(client) => web::FrameAncestors::for_client(&app, &client).await,
+        // A token Ponte refuses, in the SDK's modal (`embed`): the page
+        // says only that, framable anywhere, so the modal hears why instead
+        // of facing a silent refused frame. Elsewhere it stays unframable.
+        None if q.v.is_some() && q.embed.is_some() => web::FrameAncestors::anyone(),
+        None => web::FrameAncestors::default(),
+    };
     web::page(&frame)
 }
 
@@ -87,6 +78,8 @@ struct LinkQuery {
     v: Option<String>,
     #[serde(rename = "consentId")]
     consent_id: Option<String>,
+    /// Set by `ponte-link.js`: the origin of the page whose modal frames this one.
+    embed: Option<String>,
 }
 
 async fn link_asset(AxumPath((version, file)): AxumPath<(String, String)>) -> Response {

@@ -131,6 +131,12 @@ pub fn version() -> &'static str {
     &VERSION
 }
 
+/// What the sandbox client's widget pages may be framed by without any
+/// setting (sandbox mode only): Ponte's own `/demo`, and loopback pages on
+/// any port (CSP has no host-source for `[::1]`).
+pub const SANDBOX_FRAME_ANCESTORS: [&str; 3] =
+    ["'self'", "http://localhost:*", "http://127.0.0.1:*"];
+
 /// Who may frame the widget: nobody, unless a client lists origins.
 #[derive(Clone, Debug, Default)]
 pub struct FrameAncestors(Vec<String>);
@@ -138,6 +144,39 @@ pub struct FrameAncestors(Vec<String>);
 impl FrameAncestors {
     /// Origins already parsed as such (`clients::apply_branding`).
     pub fn new(origins: Vec<String>) -> Self {
+        FrameAncestors(origins)
+    }
+
+    /// Any page may frame this one: only for a widget page that shows
+    /// nothing but "this link is not valid", so that the SDK's modal hears
+    /// the widget say so instead of facing a silent refused frame.
+    pub fn anyone() -> Self {
+        FrameAncestors(vec!["*".to_string()])
+    }
+
+    /// Who may frame `client_id`'s widget pages: the origins it listed, and
+    /// for the sandbox client in sandbox mode, Ponte itself (`/demo`) and
+    /// any page served from loopback, so a page on `localhost` works before
+    /// any setting is made.
+    pub async fn for_client(app: &crate::App, client_id: &str) -> Self {
+        let mut origins = match crate::services::clients::branding(app, client_id).await {
+            Ok(b) => b.frame_origins,
+            Err(_) => Vec::new(),
+        };
+        let sandbox = match app.config.sandbox {
+            true => crate::services::clients::sandbox_client_id(app)
+                .await
+                .ok()
+                .flatten(),
+            false => None,
+        };
+        if sandbox.is_some_and(|id| id.as_str() == client_id) {
+            for source in SANDBOX_FRAME_ANCESTORS {
+                if !origins.iter().any(|o| o == source) {
+                    origins.push(source.to_string());
+                }
+            }
+        }
         FrameAncestors(origins)
     }
 
