@@ -39,6 +39,11 @@ pub fn failure_spaces() -> &'static [Space] {
                 prefix: "/sandbox/banks",
                 render: None,
             },
+            // So does the sandbox directory, in the OFB directory's.
+            Space {
+                prefix: crate::services::sandbox_pki::DIRECTORY_PATH,
+                render: None,
+            },
             Space {
                 prefix: crate::console::API_PREFIX,
                 render: Some(crate::console::failure_response),
@@ -73,10 +78,20 @@ pub fn failure_spaces() -> &'static [Space] {
 /// mTLS and the browser's visit that follows meet the same state).
 pub async fn routers(app: App) -> anyhow::Result<(Router, Option<Router>)> {
     let sandbox = match app.config.sandbox {
-        true => Some(Router::new().nest(
-            "/sandbox/banks",
-            ponte_sandbox::router(sandbox_config(&app)).await?,
-        )),
+        true => {
+            let mut banks = Router::new().nest(
+                "/sandbox/banks",
+                ponte_sandbox::router(sandbox_config(&app)).await?,
+            );
+            if let Some(runtime) = &app.sandbox {
+                // Its software statements are served over mTLS only.
+                banks = banks.nest(
+                    crate::services::sandbox_pki::DIRECTORY_PATH,
+                    ponte_sandbox::directory::router(runtime.pki.directory.clone()),
+                );
+            }
+            Some(banks)
+        }
         false => None,
     };
     Ok((router_with(app, sandbox.clone()).await?, sandbox))
