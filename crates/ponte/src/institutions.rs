@@ -20,7 +20,10 @@ pub enum InstitutionsCommand {
         json: bool,
     },
     /// Deletes Ponte's registration at the institution (RFC 7592) and forgets it.
-    Unregister { code: String },
+    Unregister {
+        /// The entry's `code` in PONTE_INSTITUTIONS.
+        code: String,
+    },
     /// Where each dynamic registration stands: client id, when, last error.
     Show {
         /// Print the result as JSON.
