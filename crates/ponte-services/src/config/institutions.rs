@@ -16,6 +16,8 @@
 //! institution_type = 1                         # optional, Klavi's institutionType
 //! business_type = "legal"                      # optional, Klavi's businessType
 //! products = ["registration", "accounts", "creditCards", "loans", "investments"]
+//! cnpj = "60701190000104"                      # optional, shown on reports
+//! compe_code = "341"                           # optional, the bank's COMPE number
 //! ```
 
 use super::ConfigError;
@@ -63,6 +65,10 @@ pub struct InstitutionEntry {
     pub business_type: String,
     /// `insights` is added whenever `accounts` is there: Ponte derives it.
     pub products: Vec<Product>,
+    /// The institution's CNPJ (14 digits), printed on reports.
+    pub cnpj: Option<String>,
+    /// Its three-digit COMPE (clearing) number, printed on reports.
+    pub compe_code: Option<String>,
 }
 
 /// What is wrong with one entry, and in which field.
@@ -153,6 +159,8 @@ const FIELDS: &[&str] = &[
     "institution_type",
     "business_type",
     "products",
+    "cnpj",
+    "compe_code",
 ];
 
 struct Entry<'a> {
@@ -282,6 +290,21 @@ impl Entry<'_> {
             .string("business_type")?
             .unwrap_or_else(|| "legal".into());
         let products = self.products(kind)?;
+        let cnpj = match self.string("cnpj")? {
+            None => None,
+            Some(raw) => Some(
+                ponte_core::Cnpj::parse("cnpj", &raw)
+                    .map_err(|_| self.error("cnpj", "must be a valid CNPJ (14 digits)"))?
+                    .as_str()
+                    .to_string(),
+            ),
+        };
+        let compe_code = match self.string("compe_code")? {
+            Some(c) if c.len() != 3 || !c.bytes().all(|b| b.is_ascii_digit()) => {
+                return Err(self.error("compe_code", "must be three digits, e.g. \"341\""))
+            }
+            other => other,
+        };
         Ok(InstitutionEntry {
             code,
             name,
@@ -295,6 +318,8 @@ impl Entry<'_> {
             institution_type,
             business_type,
             products,
+            cnpj,
+            compe_code,
         })
     }
 
@@ -358,6 +383,8 @@ pub fn sandbox_portal_entries(
                 institution_type: 1,
                 business_type: "legal".into(),
                 products: Vec::new(),
+                cnpj: None,
+                compe_code: None,
             }
         })
         .collect()

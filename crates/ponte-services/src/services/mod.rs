@@ -23,6 +23,7 @@ pub mod job;
 pub mod links;
 pub mod outbox;
 pub mod redirect_urls;
+pub mod report_pdf;
 pub mod reports;
 pub mod retrieval;
 pub mod retrieval_job;
