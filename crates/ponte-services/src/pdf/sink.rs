@@ -52,7 +52,7 @@ impl<W: Write> Sink<W> {
         if let Some(slot) = self.offsets.get_mut(id as usize - 1) {
             *slot = Some(self.out.written);
         }
-        write!(self.out, "{id} 0 obj\n")
+        writeln!(self.out, "{id} 0 obj")
     }
 
     /// An object whose body is `body` (a dictionary, an array…).
@@ -87,7 +87,7 @@ impl<W: Write> Sink<W> {
         )?;
         for offset in &self.offsets {
             match offset {
-                Some(at) => write!(self.out, "{at:010} 00000 n \n")?,
+                Some(at) => writeln!(self.out, "{at:010} 00000 n ")?,
                 None => self.out.write_all(b"0000000000 65535 f \n")?,
             }
         }

@@ -77,7 +77,7 @@ pub(super) async fn signed_pdf(
     };
     let language = pdf.context.locale.tag();
     let name = format!(
-        "attachment; filename=\"ponte-{}-{report_id}-{language}.pdf\"",
+        "attachment; filename=\"ponte-{}-{report_id}.pdf\"",
         pdf.doc.product
     );
     let (tx, mut rx) = mpsc::channel::<io::Result<Bytes>>(4);
