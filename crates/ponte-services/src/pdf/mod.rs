@@ -4,10 +4,12 @@
 //! header and "page n of N"; a page is written out as soon as it is full,
 //! and N, unknown until the end, is one shared form drawn by every page.
 
+mod chart;
 pub mod fonts;
 pub mod report;
 mod sink;
 
+pub use chart::Series;
 use fonts::{width, winansi, wrap};
 use pdf_writer::{Content, Name, Str};
 use sink::Sink;
@@ -34,13 +36,6 @@ const BRAND: Rgb = (0.06, 0.46, 0.43);
 pub enum Align {
     Left,
     Right,
-}
-
-/// One set of bars: a name for the legend, a colour, a value per label.
-pub struct Series<'a> {
-    pub name: &'a str,
-    pub rgb: Rgb,
-    pub values: Vec<f64>,
 }
 
 #[derive(Clone)]
@@ -95,6 +90,8 @@ pub struct Document<W: Write> {
     chrome: Chrome,
     /// The open table's columns: its header is drawn again on a new page.
     table: Option<Vec<Column>>,
+    /// What the open table is, said again above it on each new page.
+    caption: Option<String>,
     /// The first write that failed (a client that went away): later output
     /// is skipped and `finish` reports it.
     failed: Option<io::Error>,
@@ -118,6 +115,7 @@ impl<W: Write> Document<W> {
             y: 0.0,
             chrome,
             table: None,
+            caption: None,
             failed: None,
         };
         d.start_page();
@@ -183,8 +181,17 @@ impl<W: Write> Document<W> {
         self.end_page();
         self.start_page();
         if let Some(columns) = self.table.clone() {
-            self.table_header(&columns);
+            self.continue_table(&columns);
         }
+    }
+
+    /// The open table's caption and header at the top of a new page.
+    fn continue_table(&mut self, columns: &[Column]) {
+        if let Some(caption) = self.caption.clone() {
+            self.text_at(MARGIN, self.y, &caption, 9.0, true, BRAND);
+            self.y -= 16.0;
+        }
+        self.table_header(columns);
     }
 
     fn text_at(&mut self, x: f32, y: f32, text: &str, size: f32, bold: bool, rgb: Rgb) {
@@ -312,7 +319,7 @@ impl<W: Write> Document<W> {
         if self.y - height < BOTTOM {
             self.end_page();
             self.start_page();
-            self.table_header(&columns);
+            self.continue_table(&columns);
         }
         let mut x = MARGIN;
         for (col, cell) in columns.iter().zip(&wrapped) {
@@ -330,8 +337,16 @@ impl<W: Write> Document<W> {
         self.table = Some(columns);
     }
 
+    /// Opens a table whose `caption` (e.g. "Account 123 — transactions,
+    /// continued") heads each further page it runs onto.
+    pub fn begin_table_continued(&mut self, caption: &str, columns: &[Column]) {
+        self.begin_table(columns);
+        self.caption = Some(caption.to_string());
+    }
+
     pub fn end_table(&mut self) {
         self.table = None;
+        self.caption = None;
         self.y -= 8.0;
     }
 
@@ -342,50 +357,6 @@ impl<W: Write> Document<W> {
             self.row(row);
         }
         self.end_table();
-    }
-
-    /// Paired bars per label (e.g. inflow and outflow per month), scaled to the largest.
-    pub fn bar_chart(&mut self, title: &str, labels: &[String], series: &[Series]) {
-        let chart_h = 150.0;
-        self.room(chart_h + 60.0);
-        self.subheading(title);
-        let max = series
-            .iter()
-            .flat_map(|s| s.values.iter().copied())
-            .fold(0.0f64, f64::max)
-            .max(1.0);
-        let base = self.y - chart_h;
-        let group = TEXT_WIDTH / labels.len().max(1) as f32;
-        let bar = (group * 0.8 / series.len().max(1) as f32).min(18.0);
-        let c = &mut self.page;
-        c.set_stroke_rgb(0.7, 0.7, 0.7);
-        c.set_line_width(0.5);
-        c.move_to(MARGIN, base);
-        c.line_to(MARGIN + TEXT_WIDTH, base);
-        c.stroke();
-        for (si, Series { rgb, values, .. }) in series.iter().enumerate() {
-            c.set_fill_rgb(rgb.0, rgb.1, rgb.2);
-            for (i, v) in values.iter().enumerate() {
-                let h = (*v / max) as f32 * (chart_h - 10.0);
-                let x = MARGIN + i as f32 * group + group * 0.1 + si as f32 * bar;
-                c.rect(x, base, bar - 1.0, h.max(0.0));
-                c.fill_nonzero();
-            }
-        }
-        let every = (labels.len() / 12).max(1);
-        for (i, label) in labels.iter().enumerate().filter(|(i, _)| i % every == 0) {
-            let x = MARGIN + i as f32 * group + 1.0;
-            self.text_at(x, base - 10.0, label, 6.5, false, (0.35, 0.35, 0.35));
-        }
-        let mut lx = MARGIN;
-        for Series { name, rgb, .. } in series {
-            self.page.set_fill_rgb(rgb.0, rgb.1, rgb.2);
-            self.page.rect(lx, base - 24.0, 8.0, 8.0);
-            self.page.fill_nonzero();
-            self.text_at(lx + 11.0, base - 23.0, name, 8.0, false, (0.2, 0.2, 0.2));
-            lx += 11.0 + width(name, 8.0, false) + 20.0;
-        }
-        self.y = base - 40.0;
     }
 
     /// Writes the last page, the page count, the fonts and the page tree.
@@ -437,3 +408,6 @@ impl<W: Write> Document<W> {
         self.page_ids.len() + 1
     }
 }
+
+#[cfg(test)]
+mod tests;

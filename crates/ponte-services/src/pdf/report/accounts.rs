@@ -89,7 +89,7 @@ pub(super) fn accounts<W: Write>(d: &mut Document<W>, ctx: &Context, raw: &str) 
         } else {
             &a.identification["type"]
         };
-        d.heading(&format!(
+        let name = format!(
             "{} — {} {} · {} {}-{}",
             label(locale, kind),
             t.branch,
@@ -97,7 +97,8 @@ pub(super) fn accounts<W: Write>(d: &mut Document<W>, ctx: &Context, raw: &str) 
             t.account,
             s(&acc["number"]),
             s(&acc["checkDigit"])
-        ));
+        );
+        d.heading(&name);
         // Oldest first; the bank's order when times are equal.
         let mut txs: Vec<&Transaction> = a.transactions.iter().collect();
         txs.sort_by(|x, y| x.transaction_date_time.cmp(&y.transaction_date_time));
@@ -157,12 +158,15 @@ pub(super) fn accounts<W: Write>(d: &mut Document<W>, ctx: &Context, raw: &str) 
         if !months.is_empty() {
             d.subheading(t.by_month);
             let w = TEXT_WIDTH / 4.0;
-            d.begin_table(&[
-                Column::left(t.month, w),
-                Column::right(t.inflow, w),
-                Column::right(t.outflow, w),
-                Column::right(t.net, w),
-            ]);
+            d.begin_table_continued(
+                &format!("{name} — {} ({})", t.by_month, t.continued),
+                &[
+                    Column::left(t.month, w),
+                    Column::right(t.inflow, w),
+                    Column::right(t.outflow, w),
+                    Column::right(t.net, w),
+                ],
+            );
             for (month, flow) in &months {
                 d.row(&[
                     locale.month(month),
@@ -179,15 +183,18 @@ pub(super) fn accounts<W: Write>(d: &mut Document<W>, ctx: &Context, raw: &str) 
             txs.len(),
             t.transactions_note
         ));
-        d.begin_table(&[
-            // Wide enough for every transaction type's words on one line;
-            // a longer one would wrap, never be cut.
-            Column::left(t.date, 60.0),
-            Column::left(t.description, 162.0),
-            Column::left(t.kind, 150.0),
-            Column::left(t.direction, 45.0),
-            Column::right(t.amount, TEXT_WIDTH - 417.0),
-        ]);
+        d.begin_table_continued(
+            &format!("{name} — {} ({})", t.transactions, t.continued),
+            &[
+                // Wide enough for every transaction type's words on one line;
+                // a longer one would wrap, never be cut.
+                Column::left(t.date, 60.0),
+                Column::left(t.description, 162.0),
+                Column::left(t.kind, 150.0),
+                Column::left(t.direction, 45.0),
+                Column::right(t.amount, TEXT_WIDTH - 417.0),
+            ],
+        );
         for tx in &txs {
             let credit = tx.credit_debit_type == "CREDITO";
             let amount = decimal(&tx.transaction_amount.amount);

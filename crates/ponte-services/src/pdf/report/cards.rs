@@ -57,12 +57,13 @@ pub(super) fn credit_cards<W: Write>(d: &mut Document<W>, ctx: &Context, raw: &s
             .unwrap_or("—");
         // The product is named by its network and type: the card's name
         // repeats the bank's, which every page already names.
-        d.heading(&format!(
+        let name = format!(
             "{} {} · {} {final_digits}",
             label(locale, &acc["creditCardNetwork"]),
             label(locale, &acc["productType"]),
             t.card_final,
-        ));
+        );
+        d.heading(&name);
         let limit = &card.limits[0];
         let mut total = Flow::default();
         let mut txs: Vec<&CardTransaction> = card.transactions.iter().collect();
@@ -95,13 +96,16 @@ pub(super) fn credit_cards<W: Write>(d: &mut Document<W>, ctx: &Context, raw: &s
         let bills = card.bills.as_array().map(Vec::as_slice).unwrap_or_default();
         d.subheading(&format!("{} — {}", t.bills, bills.len()));
         let w = TEXT_WIDTH / 5.0;
-        d.begin_table(&[
-            Column::left(t.due_date, w),
-            Column::right(t.total, w),
-            Column::right(t.minimum, w),
-            Column::right(t.paid, w),
-            Column::right(t.instalment, w),
-        ]);
+        d.begin_table_continued(
+            &format!("{name} — {} ({})", t.bills, t.continued),
+            &[
+                Column::left(t.due_date, w),
+                Column::right(t.total, w),
+                Column::right(t.minimum, w),
+                Column::right(t.paid, w),
+                Column::right(t.instalment, w),
+            ],
+        );
         for b in bills {
             let paid: rust_decimal::Decimal = b["payments"]
                 .as_array()
@@ -124,14 +128,17 @@ pub(super) fn credit_cards<W: Write>(d: &mut Document<W>, ctx: &Context, raw: &s
             txs.len(),
             t.transactions_note
         ));
-        d.begin_table(&[
-            Column::left(t.date, 60.0),
-            Column::left(t.description, 134.0),
-            Column::left(t.kind, 125.0),
-            Column::left(t.payment_kind, 70.0),
-            Column::left(t.direction, 45.0),
-            Column::right(t.amount, TEXT_WIDTH - 434.0),
-        ]);
+        d.begin_table_continued(
+            &format!("{name} — {} ({})", t.transactions, t.continued),
+            &[
+                Column::left(t.date, 60.0),
+                Column::left(t.description, 134.0),
+                Column::left(t.kind, 125.0),
+                Column::left(t.payment_kind, 70.0),
+                Column::left(t.direction, 45.0),
+                Column::right(t.amount, TEXT_WIDTH - 434.0),
+            ],
+        );
         for tx in &txs {
             let amount = decimal(&tx.brazilian_amount.amount);
             let credit = tx.credit_debit_type == "CREDITO";

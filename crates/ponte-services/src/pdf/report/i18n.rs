@@ -206,6 +206,7 @@ pub struct Text {
     pub direction: &'static str,
     pub amount: &'static str,
     pub accounts_count: &'static str,
+    pub continued: &'static str,
     pub no_transactions: &'static str,
     // Credit cards.
     pub card_network: &'static str,
@@ -337,6 +338,7 @@ pub static PT_BR: Text = Text {
     direction: "Natureza",
     amount: "Valor",
     accounts_count: "Contas",
+    continued: "continuação",
     no_transactions: "Nenhuma transação no período.",
     card_network: "Bandeira",
     card_product: "Produto",
@@ -463,6 +465,7 @@ pub static EN: Text = Text {
     direction: "Direction",
     amount: "Amount",
     accounts_count: "Accounts",
+    continued: "continued",
     no_transactions: "No transactions in the period.",
     card_network: "Network",
     card_product: "Product",

@@ -178,10 +178,7 @@ fn built_from<W: Write>(d: &mut Document<W>, doc: &ReportDoc, ctx: &Context) {
         (t.generated_at, locale.date_time(doc.generated_at_ms)),
         (t.consent_id, doc.consent_id.clone()),
         (t.request_id, doc.request_id.clone()),
-        (
-            t.report_id,
-            format!("{} ({} {})", doc.report_id, t.version, doc.version),
-        ),
+        (t.report_id, doc.report_id.clone()),
         (
             t.status,
             if doc.status == "SUCCESS" {
@@ -191,6 +188,7 @@ fn built_from<W: Write>(d: &mut Document<W>, doc: &ReportDoc, ctx: &Context) {
             }
             .to_string(),
         ),
+        (t.version, doc.version.to_string()),
     ]);
     if !ctx.permissions.is_empty() {
         d.paragraph(&format!(

@@ -144,8 +144,8 @@ pub(super) fn investments<W: Write>(d: &mut Document<W>, ctx: &Context, data: &V
     let t = locale.text();
     d.subheading(t.fixed_incomes);
     d.begin_table(&[
-        Column::left(t.kind, 150.0),
-        Column::left(t.issuer, 82.0),
+        Column::left(t.kind, 140.0),
+        Column::left(t.issuer, 92.0),
         Column::left(t.indexer, 60.0),
         Column::right(t.rate, 45.0),
         Column::left(t.maturity, 58.0),
