@@ -209,10 +209,11 @@ both!(
         );
         assert!(!data["spendingByCategory"].as_array().unwrap().is_empty());
 
-        // Both read as PDFs a person can hand to an analyst.
+        // Both read as PDFs a person can hand to an analyst, in Portuguese
+        // unless asked otherwise.
         for (r, expect) in [
-            (&accounts, "Accounts and transactions report"),
-            (&insights, "Average monthly income"),
+            (&accounts, "Extrato de contas e transações"),
+            (&insights, "Renda média mensal"),
         ] {
             let resp = ts
                 .http
@@ -430,7 +431,7 @@ both!(
                 .await
                 .unwrap();
             assert_eq!(pdf.status(), 200, "{}", r["product"]);
-            assert!(pdf_text(&pdf.bytes().await.unwrap()).contains("report"));
+            assert!(pdf_text(&pdf.bytes().await.unwrap()).contains("Relatório"));
         }
     }
 );

@@ -16,6 +16,8 @@
 //! institution_type = 1                         # optional, Klavi's institutionType
 //! business_type = "legal"                      # optional, Klavi's businessType
 //! products = ["registration", "accounts", "creditCards", "loans", "investments"]
+//! cnpj = "60701190000104"                      # optional, shown on reports
+//! compe_code = "341"                           # optional, the bank's COMPE number
 //! ```
 
 use super::ConfigError;
@@ -70,6 +72,10 @@ pub struct InstitutionEntry {
     /// `registration = "dynamic"`: `client_id` comes from Ponte's stored
     /// registration at the institution (empty until there is one).
     pub registration: Option<DynamicRegistration>,
+    /// The institution's CNPJ (14 digits), printed on reports.
+    pub cnpj: Option<String>,
+    /// Its three-digit COMPE (clearing) number, printed on reports.
+    pub compe_code: Option<String>,
 }
 
 /// What is wrong with one entry, and in which field.
@@ -160,6 +166,8 @@ const FIELDS: &[&str] = &[
     "institution_type",
     "business_type",
     "products",
+    "cnpj",
+    "compe_code",
 ];
 
 struct Entry<'a> {
@@ -337,6 +345,21 @@ impl Entry<'_> {
             .string("business_type")?
             .unwrap_or_else(|| "legal".into());
         let products = self.products(kind)?;
+        let cnpj = match self.string("cnpj")? {
+            None => None,
+            Some(raw) => Some(
+                ponte_core::Cnpj::parse("cnpj", &raw)
+                    .map_err(|_| self.error("cnpj", "must be a valid CNPJ (14 digits)"))?
+                    .as_str()
+                    .to_string(),
+            ),
+        };
+        let compe_code = match self.string("compe_code")? {
+            Some(c) if c.len() != 3 || !c.bytes().all(|b| b.is_ascii_digit()) => {
+                return Err(self.error("compe_code", "must be three digits, e.g. \"341\""))
+            }
+            other => other,
+        };
         Ok(InstitutionEntry {
             code,
             name,
@@ -352,6 +375,8 @@ impl Entry<'_> {
             products,
             fapi,
             registration,
+            cnpj,
+            compe_code,
         })
     }
 
@@ -417,6 +442,8 @@ pub fn sandbox_portal_entries(
                 products: Vec::new(),
                 fapi: None,
                 registration: None,
+                cnpj: None,
+                compe_code: None,
             }
         })
         .collect()

@@ -40,6 +40,10 @@ pub struct Institution {
     pub kind: InstitutionKind,
     /// For a document portal, `issuer` and `api_base` are both its base URL.
     pub endpoint: OpenFinanceEndpoint,
+    /// 14 digits, when configured: reports print it beside the name.
+    pub cnpj: Option<String>,
+    /// The three-digit COMPE number, when configured.
+    pub compe_code: Option<String>,
 }
 
 impl Institution {
@@ -53,6 +57,8 @@ impl Institution {
             business_type: entry.business_type,
             available_resources: entry.products,
             kind: entry.kind,
+            cnpj: entry.cnpj,
+            compe_code: entry.compe_code,
             endpoint: match entry.fapi {
                 Some(fapi) => OpenFinanceEndpoint::fapi(
                     entry.base_url,
@@ -138,9 +144,33 @@ fn sandbox_banks(
                 products,
                 fapi: None,
                 registration: None,
+                // Synthetic, as the sandbox's directory registers the bank.
+                cnpj: Some(ponte_sandbox::directory::bank_cnpj(bank.code)),
+                compe_code: sandbox_compe(bank.code).map(str::to_string),
             }
         })
         .collect()
+}
+
+/// The COMPE number a sandbox bank prints on its accounts: the real bank's
+/// clearing number, as the sandbox's data uses it.
+fn sandbox_compe(code: &str) -> Option<&'static str> {
+    const COMPE: [(&str, &str); 13] = [
+        ("itau", "341"),
+        ("nubank", "260"),
+        ("bradesco", "237"),
+        ("bb", "001"),
+        ("caixa", "104"),
+        ("santander", "033"),
+        ("inter", "077"),
+        ("c6", "336"),
+        ("btg", "208"),
+        ("sicoob", "756"),
+        ("sicredi", "748"),
+        ("original", "212"),
+        ("pagbank", "290"),
+    ];
+    COMPE.iter().find(|(c, _)| *c == code).map(|(_, n)| *n)
 }
 
 /// `PONTE_INSTITUTIONS` entries for a sandbox running as its own process at
@@ -167,6 +197,10 @@ pub fn sandbox_directory_toml(
         institution_type: u8,
         business_type: String,
         products: Vec<&'static str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        cnpj: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        compe_code: Option<String>,
     }
     let placeholder = ClientSecret::new(String::new());
     let institution = sandbox_entries(base_url, client_id, &placeholder)
@@ -189,6 +223,8 @@ pub fn sandbox_directory_toml(
                 .filter(|p| **p != Product::Insights)
                 .map(|p| p.as_str())
                 .collect(),
+            cnpj: e.cnpj,
+            compe_code: e.compe_code,
         })
         .collect();
     let body = toml::to_string(&File { institution })?;

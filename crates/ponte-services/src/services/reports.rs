@@ -89,6 +89,26 @@ pub async fn download(
     expires: &str,
     sig: &str,
 ) -> Result<ReportDoc, DownloadError> {
+    let row = signed_row(app, report_id, format, expires, sig).await?;
+    let mut conn = app
+        .store
+        .read()
+        .await
+        .map_err(|_| DownloadError::NotFound)?;
+    body(app, &mut conn, &row).await.map_err(|e| match e {
+        Error::Conflict(_) => DownloadError::Gone,
+        _ => DownloadError::NotFound,
+    })
+}
+
+/// The stored row of a report whose signed URL checks out.
+pub(crate) async fn signed_row(
+    app: &App,
+    report_id: &str,
+    format: Format,
+    expires: &str,
+    sig: &str,
+) -> Result<ReportRow, DownloadError> {
     let expires: i64 = expires.parse().map_err(|_| DownloadError::Forbidden)?;
     let expected = signature(app, report_id, format, expires);
     let valid = expected.len() == sig.len()
@@ -101,15 +121,11 @@ pub async fn download(
         .read()
         .await
         .map_err(|_| DownloadError::NotFound)?;
-    let row = ponte_store::report_by_id(&mut conn, report_id)
+    ponte_store::report_by_id(&mut conn, report_id)
         .await
         .ok()
         .flatten()
-        .ok_or(DownloadError::NotFound)?;
-    body(app, &mut conn, &row).await.map_err(|e| match e {
-        Error::Conflict(_) => DownloadError::Gone,
-        _ => DownloadError::NotFound,
-    })
+        .ok_or(DownloadError::NotFound)
 }
 
 /// A stored report: the same for the API and behind `downloadUrl`. `data`

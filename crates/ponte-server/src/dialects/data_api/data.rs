@@ -129,6 +129,8 @@ pub(super) async fn get_report(
 pub(super) struct Signed {
     expires: Option<String>,
     signature: Option<String>,
+    /// PDF only: `pt-BR` or `en`; the link's language otherwise.
+    locale: Option<String>,
 }
 
 #[utoipa::path(get, path = "/data/v1/reports/{reportId}/download", tag = "Data API: Reports",
@@ -147,8 +149,8 @@ pub(super) async fn download_report(
 
 #[utoipa::path(get, path = "/data/v1/reports/{reportId}/pdf", tag = "Data API: Reports",
     summary = "The report as a readable PDF behind a signed URL (`pdfUrl`)",
-    description = "The same rules as the JSON download.",
-    params(("reportId" = String, Path, description = "The report"), ("expires" = String, Query, description = "Unix seconds, from the signed URL"), ("signature" = String, Query, description = "From the signed URL")),
+    description = "The same rules as the JSON download. In Brazilian Portuguese unless `locale=en` (or the link's `externalInfo.locale`) says English; another `locale` is 400 `INVALID_FIELD` naming `locale`.",
+    params(("reportId" = String, Path, description = "The report"), ("expires" = String, Query, description = "Unix seconds, from the signed URL"), ("signature" = String, Query, description = "From the signed URL"), ("locale" = Option<String>, Query, description = "`pt-BR` (default) or `en`")),
     security(()),
     responses((status = 200, description = "The PDF", content_type = "application/pdf", body = Vec<u8>), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn download_pdf(
@@ -156,7 +158,7 @@ pub(super) async fn download_pdf(
     Path(report_id): Path<String>,
     Query(q): Query<Signed>,
 ) -> Response {
-    signed_download(&app, &report_id, reports::Format::Pdf, q).await
+    super::report_pdf::signed_pdf(&app, &report_id, q.expires, q.signature, q.locale).await
 }
 
 pub(super) async fn signed_download(
@@ -171,47 +173,23 @@ pub(super) async fn signed_download(
     );
     let private = (axum::http::header::CACHE_CONTROL, "private, no-store");
     match reports::download(app, report_id, format, &expires, &signature).await {
-        Ok(doc) if format == reports::Format::Pdf => {
-            let name = format!(
-                "attachment; filename=\"ponte-{}-{report_id}.pdf\"",
-                doc.product
-            );
-            // The PDF lays out the report as this API's JSON shows it.
-            let doc = serde_json::to_value(super::views::ReportView::from(doc))
-                .unwrap_or(serde_json::Value::Null);
-            // Long histories take a while to lay out: off the async workers.
-            let pdf =
-                match tokio::task::spawn_blocking(move || crate::pdf::report::render(&doc)).await {
-                    Ok(pdf) => pdf,
-                    Err(e) => {
-                        tracing::error!(error = %e, report_id, "rendering the PDF failed");
-                        return error_response(
-                            StatusCode::INTERNAL_SERVER_ERROR,
-                            "INTERNAL_ERROR",
-                            "the PDF could not be rendered",
-                        );
-                    }
-                };
-            (
-                [
-                    private,
-                    (axum::http::header::CONTENT_TYPE, "application/pdf"),
-                ],
-                [(axum::http::header::CONTENT_DISPOSITION, name)],
-                pdf,
-            )
-                .into_response()
-        }
         Ok(doc) => ([private], Json(super::views::ReportView::from(doc))).into_response(),
-        Err(e @ reports::DownloadError::Forbidden) => error_response(
+        Err(e) => download_error(e),
+    }
+}
+
+/// A refused signed download in this dialect's shape.
+pub(super) fn download_error(e: reports::DownloadError) -> Response {
+    match e {
+        e @ reports::DownloadError::Forbidden => error_response(
             StatusCode::FORBIDDEN,
             "INVALID_SIGNATURE",
             &format!("{e}; ask GET /data/v1/reports/{{id}} for a fresh one"),
         ),
-        Err(e @ reports::DownloadError::Gone) => {
+        e @ reports::DownloadError::Gone => {
             error_response(StatusCode::GONE, "REPORT_DELETED", &e.to_string())
         }
-        Err(e @ reports::DownloadError::NotFound) => {
+        e @ reports::DownloadError::NotFound => {
             error_response(StatusCode::NOT_FOUND, "NOT_FOUND", &e.to_string())
         }
     }

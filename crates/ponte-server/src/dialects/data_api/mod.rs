@@ -15,6 +15,7 @@ pub mod docs;
 pub mod errors;
 pub mod events;
 pub mod links;
+mod report_pdf;
 pub mod views;
 pub mod webhooks;
 pub mod wire;

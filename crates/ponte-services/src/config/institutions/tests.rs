@@ -211,3 +211,33 @@ fn the_sandbox_portals_are_document_portal_entries_under_the_sandbox() {
         assert!(e.products.is_empty());
     }
 }
+
+#[test]
+fn a_cnpj_and_compe_code_are_optional_and_checked() {
+    let list = parse(GOOD, &env).unwrap();
+    assert_eq!(
+        (list[0].cnpj.as_deref(), list[0].compe_code.as_deref()),
+        (None, None)
+    );
+    let with = GOOD.replace(
+        "products = [\"registration\", \"accounts\"]",
+        "products = [\"registration\", \"accounts\"]\ncnpj = \"60.701.190/0001-04\"\ncompe_code = \"341\"",
+    );
+    let list = parse(&with, &env).unwrap();
+    assert_eq!(
+        (list[0].cnpj.as_deref(), list[0].compe_code.as_deref()),
+        (Some("60701190000104"), Some("341"))
+    );
+    for (line, field) in [
+        ("cnpj = \"60701190000105\"", "cnpj"),
+        ("compe_code = \"34\"", "compe_code"),
+        ("compe_code = \"abc\"", "compe_code"),
+    ] {
+        let bad = GOOD.replace(
+            "products = [\"registration\", \"accounts\"]",
+            &format!("products = [\"registration\", \"accounts\"]\n{line}"),
+        );
+        let err = parse(&bad, &env).unwrap_err();
+        assert!(err.contains(&format!("field `{field}`")), "{line}: {err}");
+    }
+}

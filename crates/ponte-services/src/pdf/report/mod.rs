@@ -1,14 +1,59 @@
-//! A report as a document a person would hand to a credit analyst: the
-//! figures that matter first, then the detail, per product.
+//! A report as a document a lender can file: in the reader's language, the
+//! institution and the holder named, what it is built from, the figures
+//! that matter first and then every record, per product.
 
+mod accounts;
+mod cards;
+pub mod i18n;
 mod insights;
+pub mod labels;
 mod products;
 
-use super::Document;
-use insights::insights;
-use products::{accounts, credit_cards, investments, loans, registration};
+use super::{Chrome, Document};
+use crate::services::reports::ReportDoc;
+pub use i18n::Locale;
+use i18n::{format_cnpj, mask_tax_id};
 use serde_json::Value;
+use std::io::{self, Write};
 
+/// The institution as the directory describes it.
+#[derive(Debug, Clone, Default)]
+pub struct InstitutionInfo {
+    pub code: String,
+    pub name: String,
+    pub cnpj: Option<String>,
+    pub compe_code: Option<String>,
+}
+
+/// Whose data it is, as far as Ponte knows.
+#[derive(Debug, Clone, Default)]
+pub struct Holder {
+    pub name: Option<String>,
+    pub tax_id: Option<String>,
+}
+
+/// What a report PDF says besides the report itself.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    pub locale: Locale,
+    pub institution: InstitutionInfo,
+    pub holder: Holder,
+    /// The consent's granted Open Finance permissions.
+    pub permissions: Vec<String>,
+}
+
+impl Context {
+    fn holder_line(&self) -> String {
+        let t = self.locale.text();
+        let name = self.holder.name.as_deref().unwrap_or(t.unknown);
+        match self.holder.tax_id.as_deref() {
+            Some(id) => format!("{name} ({})", mask_tax_id(id)),
+            None => name.to_string(),
+        }
+    }
+}
+
+/// Text of a JSON string; `—` for anything else.
 pub(super) fn s(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
@@ -17,102 +62,140 @@ pub(super) fn s(v: &Value) -> String {
     }
 }
 
-/// `1234.5` → `R$ 1.234,50` (Brazilian format).
-pub fn brl(amount: &str) -> String {
-    let (neg, digits) = amount
-        .strip_prefix('-')
-        .map(|d| (true, d))
-        .unwrap_or((false, amount));
-    let (int, frac) = digits.split_once('.').unwrap_or((digits, "00"));
-    let frac: String = frac.chars().chain("00".chars()).take(2).collect();
-    let mut grouped = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push('.');
-        }
-        grouped.push(c);
-    }
-    format!("{}R$ {grouped},{frac}", if neg { "-" } else { "" })
-}
-
-pub(super) fn amount(v: &Value) -> String {
-    v["amount"].as_str().map(brl).unwrap_or_else(|| "—".into())
-}
-
-pub(super) fn date(v: &Value) -> String {
-    v.as_str()
-        .map(|d| d.chars().take(10).collect())
+/// `{"amount": "12.30", "currency": "BRL"}` as money.
+pub(super) fn money(locale: Locale, v: &Value) -> String {
+    v["amount"]
+        .as_str()
+        .map(|a| locale.money_text(a))
         .unwrap_or_else(|| "—".into())
 }
 
-const PRODUCT_NAMES: [(&str, &str); 6] = [
-    ("registration", "Registration"),
-    ("accounts", "Accounts and transactions"),
-    ("creditCards", "Credit cards"),
-    ("loans", "Loans"),
-    ("investments", "Investments"),
-    ("insights", "Financial insights"),
-];
+pub(super) fn date(locale: Locale, v: &Value) -> String {
+    v.as_str()
+        .map(|d| locale.date(d))
+        .unwrap_or_else(|| "—".into())
+}
 
-/// Renders a report document (as `GET /data/v1/reports/{id}` returns it).
-pub fn render(doc: &Value) -> Vec<u8> {
-    let product = doc["product"].as_str().unwrap_or("");
-    let name = PRODUCT_NAMES
-        .iter()
-        .find(|(p, _)| *p == product)
-        .map(|(_, n)| *n)
-        .unwrap_or(product);
-    let footer = format!(
-        "Report {} · consent {} · generated {}",
-        s(&doc["reportId"]),
-        s(&doc["consentId"]),
-        s(&doc["generatedAt"])
-    );
-    let mut d = Document::new(name, &footer);
-    d.heading(&format!("{name} report"));
-    d.facts(&[
-        ("Institution", s(&doc["institutionCode"])),
-        ("Status", s(&doc["status"])),
-        ("Generated at", s(&doc["generatedAt"])),
-        ("Request", s(&doc["requestId"])),
-    ]);
-    let data = &doc["data"];
-    match product {
-        "registration" => registration(&mut d, data),
-        "accounts" => accounts(&mut d, data),
-        "creditCards" => credit_cards(&mut d, data),
-        "loans" => loans(&mut d, data),
-        "investments" => investments(&mut d, data),
-        "insights" => insights(&mut d, data),
-        _ => d.paragraph("This product has no printable layout."),
+pub(super) fn label(locale: Locale, v: &Value) -> String {
+    v.as_str()
+        .map(|c| labels::label(locale, c).into_owned())
+        .unwrap_or_else(|| "—".into())
+}
+
+/// Writes the PDF of `doc` to `out` (a page at a time) and gives `out` back.
+pub fn render<W: Write>(out: W, doc: &ReportDoc, ctx: &Context) -> io::Result<W> {
+    let locale = ctx.locale;
+    let t = locale.text();
+    let title = match doc.product.as_str() {
+        "registration" => t.registration,
+        "accounts" => t.accounts,
+        "creditCards" => t.credit_cards,
+        "loans" => t.loans,
+        "investments" => t.investments,
+        "insights" => t.insights,
+        _ => t.unknown_product,
+    };
+    let chrome = Chrome {
+        title: format!("{title} — {}", ctx.institution.name),
+        running: format!(
+            "{}: {}   ·   {}: {}",
+            t.holder,
+            ctx.holder_line(),
+            t.institution,
+            ctx.institution.name
+        ),
+        footer: format!(
+            "{} {} · {} {} · {} {}",
+            t.report,
+            doc.report_id,
+            t.consent,
+            doc.consent_id,
+            t.generated,
+            locale.date_time(doc.generated_at_ms)
+        ),
+        page_word: t.page,
+        of_word: t.of,
+    };
+    let mut d = Document::new(out, chrome)?;
+    d.heading(title);
+    built_from(&mut d, doc, ctx);
+    if doc.status == "FAILED" {
+        let reason = doc.reason.as_deref().unwrap_or(t.unknown);
+        d.paragraph(&format!("{}: {reason}", t.failed));
+        return d.finish();
     }
-    if doc["status"] == "FAILED" {
-        d.paragraph(&format!("The retrieval failed: {}", s(&doc["reason"])));
+    let raw = doc.data.get();
+    match doc.product.as_str() {
+        "accounts" => accounts::accounts(&mut d, ctx, raw),
+        "creditCards" => cards::credit_cards(&mut d, ctx, raw),
+        product => {
+            // The other products are small: read as values.
+            let data: Value = serde_json::from_str(raw).unwrap_or(Value::Null);
+            match product {
+                "registration" => products::registration(&mut d, ctx, &data),
+                "loans" => products::loans(&mut d, ctx, &data),
+                "investments" => products::investments(&mut d, ctx, &data),
+                "insights" => insights::insights(&mut d, ctx, &data),
+                _ => d.paragraph(t.no_layout),
+            }
+        }
     }
     d.finish()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn brazilian_money() {
-        assert_eq!(brl("1234.5"), "R$ 1.234,50");
-        assert_eq!(brl("-1234567.891"), "-R$ 1.234.567,89");
-        assert_eq!(brl("12"), "R$ 12,00");
+/// Which consent, institution, holder, time and permissions the report
+/// comes from: what a lender files it with.
+fn built_from<W: Write>(d: &mut Document<W>, doc: &ReportDoc, ctx: &Context) {
+    let locale = ctx.locale;
+    let t = locale.text();
+    let inst = &ctx.institution;
+    d.subheading(t.built_from);
+    d.facts(&[
+        (t.institution, inst.name.clone()),
+        (
+            t.institution_cnpj,
+            inst.cnpj
+                .as_deref()
+                .map(format_cnpj)
+                .unwrap_or_else(|| t.unknown.into()),
+        ),
+        (
+            t.compe,
+            inst.compe_code.clone().unwrap_or_else(|| t.unknown.into()),
+        ),
+        (
+            t.holder,
+            ctx.holder.name.clone().unwrap_or_else(|| t.unknown.into()),
+        ),
+        (
+            t.holder_document,
+            ctx.holder
+                .tax_id
+                .as_deref()
+                .map(mask_tax_id)
+                .unwrap_or_else(|| t.unknown.into()),
+        ),
+        (t.generated_at, locale.date_time(doc.generated_at_ms)),
+        (t.consent_id, doc.consent_id.clone()),
+        (t.request_id, doc.request_id.clone()),
+        (t.report_id, doc.report_id.clone()),
+        (
+            t.status,
+            if doc.status == "SUCCESS" {
+                t.status_success
+            } else {
+                t.status_failed
+            }
+            .to_string(),
+        ),
+        (t.version, doc.version.to_string()),
+    ]);
+    if !ctx.permissions.is_empty() {
+        d.paragraph(&format!(
+            "{}: {}",
+            t.permissions,
+            ctx.permissions.join(", ")
+        ));
     }
-
-    #[test]
-    fn an_insights_report_renders_to_a_pdf() {
-        let doc = json!({"reportId": "r1", "consentId": "c1", "requestId": "q1", "generatedAt": "2026-11-25T10:00:00.000Z", "institutionCode": "itau",
-            "product": "insights", "status": "SUCCESS",
-            "data": {"monthlyCashFlow": [{"month": "2026-01", "inflow": "5000.00", "outflow": "1700.00", "net": "3300.00"}],
-                     "income": {"monthlyAverage": "5166.67", "stability": "HIGH", "sources": [{"name": "SALÁRIO ACME"}]},
-                     "spendingByCategory": [{"category": "housing", "amount": "4500.00", "share": "88.2"}], "recurringPayments": [], "balanceTrend": []}});
-        let pdf = render(&doc);
-        assert!(pdf.starts_with(b"%PDF-"));
-        assert!(pdf.len() > 1500);
-    }
+    d.paragraph(t.built_from_note);
 }

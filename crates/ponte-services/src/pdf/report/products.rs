@@ -1,34 +1,39 @@
-//! The detail of each product retrieved from an institution.
+//! Registration, loans and investments: small records, read as values.
 
-use super::{amount, brl, date, s};
-use crate::pdf::{Align, Column, Document};
+use super::i18n::{format_cnpj, mask_tax_id};
+use super::{date, label, money, s, Context};
+use crate::pdf::{Column, Document, TEXT_WIDTH};
 use serde_json::Value;
+use std::io::Write;
 
-pub(super) fn registration(d: &mut Document, data: &Value) {
-    for id in data["identifications"].as_array().into_iter().flatten() {
-        d.subheading("Identification");
-        let doc_number = id["documents"]["cpfNumber"]
+fn items(v: &Value) -> &[Value] {
+    v.as_array().map(Vec::as_slice).unwrap_or_default()
+}
+
+pub(super) fn registration<W: Write>(d: &mut Document<W>, ctx: &Context, data: &Value) {
+    let locale = ctx.locale;
+    let t = locale.text();
+    for id in items(&data["identifications"]) {
+        d.subheading(t.identification);
+        let document = id["documents"]["cpfNumber"]
             .as_str()
             .or(id["companyCnpj"].get(0).and_then(Value::as_str))
-            .unwrap_or("—")
-            .to_string();
-        let email = id["contacts"]["emails"][0]["email"]
-            .as_str()
-            .unwrap_or("—")
-            .to_string();
+            .map(mask_tax_id)
+            .unwrap_or_else(|| "—".into());
         let phone = &id["contacts"]["phones"][0];
+        let address = &id["contacts"]["postalAddresses"][0];
         d.facts(&[
             (
-                "Name",
+                t.name,
                 s(id.get("civilName")
                     .or(id.get("companyName"))
                     .unwrap_or(&Value::Null)),
             ),
-            ("Document", doc_number),
-            ("Birth date", date(&id["birthDate"])),
-            ("E-mail", email),
+            (t.document, document),
+            (t.birth_date, date(locale, &id["birthDate"])),
+            (t.email, s(&id["contacts"]["emails"][0]["email"])),
             (
-                "Phone",
+                t.phone,
                 format!(
                     "+{} {} {}",
                     s(&phone["countryCallingCode"]),
@@ -36,285 +41,135 @@ pub(super) fn registration(d: &mut Document, data: &Value) {
                     s(&phone["number"])
                 ),
             ),
-            ("City", s(&id["contacts"]["postalAddresses"][0]["townName"])),
+            (
+                t.city,
+                format!(
+                    "{} – {}",
+                    s(&address["townName"]),
+                    s(&address["countrySubDivision"])
+                ),
+            ),
         ]);
     }
     let q = &data["qualifications"];
     if q.is_object() {
-        d.subheading("Qualification");
+        d.subheading(t.qualification);
+        let occupation = match q["occupationDescription"].as_str() {
+            Some(text) => text.to_string(),
+            None => label(locale, &q["occupationCode"]),
+        };
         d.facts(&[
+            (t.occupation, occupation),
+            (t.employer, s(&q["employerName"])),
             (
-                "Occupation",
-                s(q["occupationDescription"]
-                    .as_str()
-                    .map(Value::from)
-                    .as_ref()
-                    .unwrap_or(&q["occupationCode"])),
+                t.declared_income,
+                money(locale, &q["informedIncome"]["amount"]),
             ),
             (
-                "Declared monthly income",
-                amount(&q["informedIncome"]["amount"]),
+                t.periodicity,
+                label(locale, &q["informedIncome"]["frequency"]),
             ),
         ]);
     }
     let f = &data["financialRelations"];
     if f.is_object() {
-        d.subheading("Relationship with the institution");
-        d.facts(&[
-            ("Customer since", date(&f["startDate"])),
-            (
-                "Products",
-                f["productsServicesType"]
-                    .as_array()
-                    .map(|a| a.iter().map(s).collect::<Vec<_>>().join(", "))
-                    .unwrap_or_default(),
-            ),
-        ]);
-    }
-}
-
-pub(super) fn accounts(d: &mut Document, data: &Value) {
-    let list = data["accounts"]
-        .as_array()
-        .map(Vec::as_slice)
-        .unwrap_or_default();
-    d.paragraph(&format!("{} account(s).", list.len()));
-    for a in list {
-        let acc = &a["account"];
-        d.subheading(&format!(
-            "{} — branch {} account {}-{}",
-            s(&acc["type"]),
-            s(&acc["branchCode"]),
-            s(&acc["number"]),
-            s(&acc["checkDigit"])
-        ));
-        let b = &a["balances"];
-        d.facts(&[
-            ("Available", amount(&b["availableAmount"])),
-            ("Blocked", amount(&b["blockedAmount"])),
-            (
-                "Overdraft contracted",
-                amount(&a["overdraftLimits"]["overdraftContractedLimit"]),
-            ),
-            (
-                "Overdraft used",
-                amount(&a["overdraftLimits"]["overdraftUsedLimit"]),
-            ),
-        ]);
-        let txs = a["transactions"]
-            .as_array()
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        let shown = 40.min(txs.len());
-        d.paragraph(&format!(
-            "{} transaction(s); the latest {shown} below, all of them in the JSON report.",
-            txs.len()
-        ));
-        let mut latest: Vec<&Value> = txs.iter().collect();
-        latest.sort_by(|x, y| {
-            y["transactionDateTime"]
-                .as_str()
-                .cmp(&x["transactionDateTime"].as_str())
-        });
-        let rows: Vec<Vec<String>> = latest
+        d.subheading(t.relationship);
+        let products: Vec<String> = items(&f["productsServicesType"])
             .iter()
-            .take(shown)
-            .map(|t| {
-                let sign = if t["creditDebitType"] == "DEBITO" {
-                    "-"
-                } else {
-                    ""
-                };
-                vec![
-                    date(&t["transactionDateTime"]),
-                    s(&t["transactionName"]),
-                    s(&t["type"]),
-                    format!("{sign}{}", amount(&t["transactionAmount"])),
-                ]
-            })
+            .map(|p| label(locale, p))
             .collect();
-        d.table(
-            &[
-                Column {
-                    title: "Date",
-                    width: 70.0,
-                    align: Align::Left,
-                },
-                Column {
-                    title: "Description",
-                    width: 260.0,
-                    align: Align::Left,
-                },
-                Column {
-                    title: "Type",
-                    width: 80.0,
-                    align: Align::Left,
-                },
-                Column {
-                    title: "Amount",
-                    width: 89.0,
-                    align: Align::Right,
-                },
-            ],
-            &rows,
-        );
-    }
-}
-
-pub(super) fn credit_cards(d: &mut Document, data: &Value) {
-    for a in data["accounts"].as_array().into_iter().flatten() {
-        let acc = &a["account"];
-        d.subheading(&format!(
-            "{} {} ({})",
-            s(&acc["brandName"]),
-            s(&acc["name"]),
-            s(&acc["productType"])
-        ));
-        let limit = &a["limits"][0];
         d.facts(&[
-            ("Limit", amount(&limit["limitAmount"])),
-            ("Used", amount(&limit["usedAmount"])),
-            ("Available", amount(&limit["availableAmount"])),
-            (
-                "Bills",
-                a["bills"].as_array().map(Vec::len).unwrap_or(0).to_string(),
-            ),
+            (t.customer_since, date(locale, &f["startDate"])),
+            (t.products, products.join(", ")),
         ]);
-        let rows: Vec<Vec<String>> = a["bills"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .take(12)
-            .map(|b| {
-                vec![
-                    date(&b["dueDate"]),
-                    amount(&b["billTotalAmount"]),
-                    amount(&b["billMinimumAmount"]),
-                    if b["isInstalment"] == true {
-                        "yes"
-                    } else {
-                        "no"
-                    }
-                    .to_string(),
-                ]
-            })
-            .collect();
-        d.table(
-            &[
-                Column {
-                    title: "Due date",
-                    width: 100.0,
-                    align: Align::Left,
-                },
-                Column {
-                    title: "Total",
-                    width: 130.0,
-                    align: Align::Right,
-                },
-                Column {
-                    title: "Minimum",
-                    width: 130.0,
-                    align: Align::Right,
-                },
-                Column {
-                    title: "Instalment",
-                    width: 139.0,
-                    align: Align::Right,
-                },
-            ],
-            &rows,
-        );
     }
 }
 
-pub(super) fn loans(d: &mut Document, data: &Value) {
-    let rows: Vec<Vec<String>> = data["contracts"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|c| {
-            let det = &c["details"];
-            vec![
-                s(&c["contract"]["productSubType"]).replace('_', " "),
-                date(&det["contractDate"]),
-                brl(det["contractAmount"].as_str().unwrap_or("0")),
-                s(&c["scheduledInstalments"]["totalNumberOfInstalments"]),
-                s(&c["scheduledInstalments"]["paidInstalments"]),
-            ]
-        })
-        .collect();
-    d.subheading("Contracts");
-    d.table(
-        &[
-            Column {
-                title: "Product",
-                width: 200.0,
-                align: Align::Left,
-            },
-            Column {
-                title: "Signed",
-                width: 70.0,
-                align: Align::Left,
-            },
-            Column {
-                title: "Amount",
-                width: 90.0,
-                align: Align::Right,
-            },
-            Column {
-                title: "Instalments",
-                width: 70.0,
-                align: Align::Right,
-            },
-            Column {
-                title: "Paid",
-                width: 69.0,
-                align: Align::Right,
-            },
-        ],
-        &rows,
-    );
+pub(super) fn loans<W: Write>(d: &mut Document<W>, ctx: &Context, data: &Value) {
+    let locale = ctx.locale;
+    let t = locale.text();
+    let contracts = items(&data["contracts"]);
+    d.subheading(&format!("{} — {}", t.contracts, contracts.len()));
+    for c in contracts {
+        let det = &c["details"];
+        let sched = &c["scheduledInstalments"];
+        d.heading(&format!(
+            "{} · {}",
+            label(locale, &c["contract"]["productSubType"]),
+            s(&det["contractNumber"])
+        ));
+        d.facts(&[
+            (t.product, label(locale, &c["contract"]["productType"])),
+            (t.signed, date(locale, &det["contractDate"])),
+            (
+                t.contract_amount,
+                locale.money_text(det["contractAmount"].as_str().unwrap_or("")),
+            ),
+            (
+                t.outstanding,
+                locale.money_text(
+                    c["payments"]["contractOutstandingBalance"]
+                        .as_str()
+                        .unwrap_or(""),
+                ),
+            ),
+            (t.instalments, s(&sched["totalNumberOfInstalments"])),
+            (t.paid_instalments, s(&sched["paidInstalments"])),
+            (
+                t.next_instalment,
+                locale.money_text(det["nextInstalmentAmount"].as_str().unwrap_or("")),
+            ),
+            (t.final_due, date(locale, &det["dueDate"])),
+            (t.amortization, label(locale, &det["amortizationScheduled"])),
+            (t.periodicity, label(locale, &det["instalmentPeriodicity"])),
+            (t.cet, locale.percent(det["CET"].as_str().unwrap_or(""))),
+        ]);
+        let releases = items(&c["payments"]["releases"]);
+        if !releases.is_empty() {
+            let w = TEXT_WIDTH / 2.0;
+            d.begin_table(&[Column::left(t.date, w), Column::right(t.paid, w)]);
+            for r in releases {
+                d.row(&[
+                    date(locale, &r["paidDate"]),
+                    locale.money_text(r["paidAmount"].as_str().unwrap_or("")),
+                ]);
+            }
+            d.end_table();
+        }
+    }
 }
 
-pub(super) fn investments(d: &mut Document, data: &Value) {
-    let rows: Vec<Vec<String>> = data["bankFixedIncomes"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|i| {
-            let id = &i["identification"];
-            vec![
-                s(&id["investmentType"]),
-                s(&id["issuerInstitutionCnpjNumber"]),
-                date(&id["dueDate"]),
-                amount(&i["balances"]["grossAmount"]),
-            ]
-        })
-        .collect();
-    d.subheading("Bank fixed incomes");
-    d.table(
-        &[
-            Column {
-                title: "Type",
-                width: 120.0,
-                align: Align::Left,
-            },
-            Column {
-                title: "Issuer (CNPJ)",
-                width: 140.0,
-                align: Align::Left,
-            },
-            Column {
-                title: "Maturity",
-                width: 100.0,
-                align: Align::Left,
-            },
-            Column {
-                title: "Gross balance",
-                width: 139.0,
-                align: Align::Right,
-            },
-        ],
-        &rows,
-    );
+pub(super) fn investments<W: Write>(d: &mut Document<W>, ctx: &Context, data: &Value) {
+    let locale = ctx.locale;
+    let t = locale.text();
+    d.subheading(t.fixed_incomes);
+    d.begin_table(&[
+        Column::left(t.kind, 140.0),
+        Column::left(t.issuer, 92.0),
+        Column::left(t.indexer, 60.0),
+        Column::right(t.rate, 45.0),
+        Column::left(t.maturity, 58.0),
+        Column::right(t.gross_balance, TEXT_WIDTH - 395.0),
+    ]);
+    for i in items(&data["bankFixedIncomes"]) {
+        let id = &i["identification"];
+        let rem = &id["remuneration"];
+        let rate = rem["preFixedRate"]
+            .as_str()
+            .or(rem["postFixedIndexerPercentage"].as_str())
+            .map(|r| locale.percent(r))
+            .unwrap_or_else(|| "—".into());
+        d.row(&[
+            label(locale, &id["investmentType"]),
+            id["issuerInstitutionCnpjNumber"]
+                .as_str()
+                .map(format_cnpj)
+                .unwrap_or_else(|| "—".into()),
+            label(locale, &rem["indexer"]),
+            rate,
+            date(locale, &id["dueDate"]),
+            money(locale, &i["balances"]["grossAmount"]),
+        ]);
+    }
+    d.end_table();
 }
