@@ -38,6 +38,7 @@ impl Config {
             "PONTE_DATA_DIR" => self.data_dir.display().to_string(),
             "PONTE_DATABASE_URL" => self.database_url.clone(),
             "PONTE_SANDBOX" => self.sandbox.to_string(),
+            "PONTE_SANDBOX_MTLS_LISTEN" => self.sandbox_mtls_listen.to_string(),
             "PONTE_MASTER_KEY" => match self.master_key {
                 Some(_) => "********".into(),
                 None => format!(
