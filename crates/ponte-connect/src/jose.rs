@@ -259,6 +259,14 @@ pub fn verify_ps256(jws: &str, jwks: &Jwks) -> Result<Value, CheckFailed> {
     Ok(claims)
 }
 
+/// The RFC 7638 thumbprint of an RSA JWK (`e`, `kty`, `n` in that order):
+/// the usual `kid` of a key nobody named.
+pub fn rsa_jwk_thumbprint(jwk: &Value) -> Option<String> {
+    let (e, n) = (jwk["e"].as_str()?, jwk["n"].as_str()?);
+    let canonical = format!(r#"{{"e":"{e}","kty":"RSA","n":"{n}"}}"#);
+    Some(URL_SAFE_NO_PAD.encode(<sha2::Sha256 as sha2::Digest>::digest(canonical.as_bytes())))
+}
+
 /// The public JWK of an RSA private key in PEM, with `kid`, `use` and `alg`:
 /// what Ponte publishes, and what tests give their fake institutions.
 pub fn public_jwk(pem: &str, kid: &str, use_: &str, alg: &str) -> Result<Value, String> {

@@ -61,6 +61,7 @@ const SERVED: &[(&str, &str)] = &[
     ("get", "/link"),
     ("get", "/callback/open-finance"),
     ("post", "/callback/open-finance"),
+    ("get", "/ofb/jwks.json"),
     ("get", "/demo"),
     ("post", "/demo/link"),
     ("post", "/demo/reports"),

@@ -106,7 +106,7 @@ impl App {
         let sandbox_fapi = sandbox
             .as_ref()
             .map(|s| crate::services::directory::SandboxFapi {
-                profile: s.pki.profile.clone(),
+                fapi: s.pki.fapi.clone(),
                 mtls_base_url: s.mtls_base_url.clone(),
             });
         let directory = Directory::new(&config, &public_url, &crypto, sandbox_fapi.as_ref());

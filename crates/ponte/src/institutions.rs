@@ -9,12 +9,22 @@ use serde_json::json;
 #[derive(Subcommand)]
 pub enum InstitutionsCommand {
     /// Registers Ponte at the institution with a fresh software statement
-    /// from the directory (RFC 7591), or updates the registration it has
-    /// (RFC 7592, e.g. after rotating a key or certificate). Ponte uses the
-    /// client id it gets from its next start.
+    /// from the directory (RFC 7591); one registered already is updated
+    /// (RFC 7592). Ponte uses the client id it gets from its next start.
     Register {
-        /// The entry's `code` in PONTE_INSTITUTIONS.
-        code: String,
+        /// The entry's `code` in PONTE_INSTITUTIONS; every dynamic entry when absent.
+        #[arg(long)]
+        code: Option<String>,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Updates registrations with a fresh software statement (RFC 7592 PUT),
+    /// after rotating a key or the transport certificate.
+    UpdateRegistration {
+        /// The entry's `code` in PONTE_INSTITUTIONS; every registered entry when absent.
+        #[arg(long)]
+        code: Option<String>,
         /// Print the result as JSON.
         #[arg(long)]
         json: bool,
@@ -22,14 +32,74 @@ pub enum InstitutionsCommand {
     /// Deletes Ponte's registration at the institution (RFC 7592) and forgets it.
     Unregister {
         /// The entry's `code` in PONTE_INSTITUTIONS.
+        #[arg(long)]
         code: String,
     },
-    /// Where each dynamic registration stands: client id, when, last error.
+    /// Where each dynamic registration stands: client id, certificate expiry, last error.
     Show {
         /// Print the result as JSON.
         #[arg(long)]
         json: bool,
     },
+}
+
+/// The entries to act on: the one named, else every dynamic entry (with
+/// `existing`, every one registered already).
+async fn codes(app: &App, code: Option<String>, existing: bool) -> anyhow::Result<Vec<String>> {
+    if let Some(code) = code {
+        return Ok(vec![code]);
+    }
+    let list = registrations::list(app).await?;
+    let codes: Vec<String> = list
+        .into_iter()
+        .filter(|(_, row)| !existing || row.as_ref().is_some_and(|r| r.client_id.is_some()))
+        .map(|(code, _)| code)
+        .collect();
+    if codes.is_empty() {
+        anyhow::bail!(
+            "no institution in PONTE_INSTITUTIONS has registration = \"dynamic\"{}",
+            if existing { " and a registration" } else { "" }
+        );
+    }
+    Ok(codes)
+}
+
+/// Registers (or updates) each entry, printing one line (or JSON object) each;
+/// fails when any failed, after trying them all.
+async fn registered(
+    app: &App,
+    codes: &[String],
+    json: bool,
+    update_only: bool,
+) -> anyhow::Result<()> {
+    let mut failed = Vec::new();
+    for code in codes {
+        let outcome = match update_only {
+            true => registrations::update(app, code).await,
+            false => registrations::register(app, code).await,
+        };
+        match outcome {
+            Ok(row) => {
+                let client_id = row.client_id.unwrap_or_default();
+                if json {
+                    let out = json!({"code": code, "clientId": client_id,
+                        "registrationClientUri": row.registration_client_uri,
+                        "registeredAt": time(row.registered_at)});
+                    println!("{out}");
+                } else {
+                    println!("registered at {code}: client id {client_id} (Ponte uses it from its next start)");
+                }
+            }
+            Err(e) => {
+                eprintln!("{code}: {e}");
+                failed.push(code.as_str());
+            }
+        }
+    }
+    if !failed.is_empty() {
+        anyhow::bail!("registration failed at {}", failed.join(", "));
+    }
+    Ok(())
 }
 
 fn time(ms: Option<i64>) -> String {
@@ -39,16 +109,12 @@ fn time(ms: Option<i64>) -> String {
 pub async fn run(app: &App, command: InstitutionsCommand) -> anyhow::Result<()> {
     match command {
         InstitutionsCommand::Register { code, json } => {
-            let row = registrations::register(app, &code).await?;
-            let client_id = row.client_id.unwrap_or_default();
-            if json {
-                let out = json!({"code": code, "clientId": client_id,
-                    "registrationClientUri": row.registration_client_uri,
-                    "registeredAt": time(row.registered_at)});
-                println!("{out}");
-            } else {
-                println!("registered at {code}: client id {client_id} (Ponte uses it from its next start)");
-            }
+            let codes = codes(app, code, false).await?;
+            registered(app, &codes, json, false).await?;
+        }
+        InstitutionsCommand::UpdateRegistration { code, json } => {
+            let codes = codes(app, code, true).await?;
+            registered(app, &codes, json, true).await?;
         }
         InstitutionsCommand::Unregister { code } => {
             registrations::unregister(app, &code).await?;
@@ -65,6 +131,7 @@ pub async fn run(app: &App, command: InstitutionsCommand) -> anyhow::Result<()> 
                             "clientId": row.as_ref().and_then(|r| r.client_id.clone()),
                             "registeredAt": row.as_ref().and_then(|r| r.registered_at).map(ponte_server::clock::rfc3339),
                             "lastError": row.as_ref().and_then(|r| r.last_error.clone()),
+                            "certificateNotAfter": registrations::certificate_not_after(app, code),
                         })
                     })
                     .collect();
@@ -79,11 +146,12 @@ pub async fn run(app: &App, command: InstitutionsCommand) -> anyhow::Result<()> 
                 for (code, row) in list {
                     let row = row.as_ref();
                     println!(
-                        "{:<20} {:<40} {:<22} {}",
+                        "{:<20} {:<40} {:<22} {:<22} {}",
                         code,
                         row.and_then(|r| r.client_id.as_deref())
                             .unwrap_or("(not registered)"),
                         time(row.and_then(|r| r.registered_at)),
+                        registrations::certificate_not_after(app, &code).unwrap_or_default(),
                         row.and_then(|r| r.last_error.as_deref()).unwrap_or("")
                     );
                 }

@@ -92,13 +92,21 @@ async fn an_institution_registered_dynamically_takes_consents() {
         .build()
         .unwrap();
     let jwks: Value = http
-        .get(format!("{base}/sandbox/software/jwks.json"))
+        .get(format!("{base}/ofb/jwks.json"))
         .send()
         .await
         .unwrap()
         .json()
         .await
         .unwrap();
+    assert!(
+        jwks["keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|k| k["use"] == "enc"),
+        "the encryption key is published: {jwks}"
+    );
     let kid = jwks["keys"]
         .as_array()
         .unwrap()
@@ -121,7 +129,7 @@ async fn an_institution_registered_dynamically_takes_consents() {
     let (ok, out, err) = cli(
         dir.path(),
         &with_toml,
-        &["institutions", "register", "itau-dcr", "--json"],
+        &["institutions", "register", "--code", "itau-dcr", "--json"],
     );
     assert!(ok, "register: {err}");
     let registered: Value = serde_json::from_str(&out).unwrap();
@@ -129,15 +137,20 @@ async fn an_institution_registered_dynamically_takes_consents() {
     assert!(!client_id.is_empty() && client_id != "ponte", "{out}");
     let (ok, out, _) = cli(dir.path(), &with_toml, &["institutions", "show", "--json"]);
     assert!(ok);
-    assert_eq!(
-        serde_json::from_str::<Value>(&out).unwrap()[0]["clientId"],
-        client_id.as_str()
+    let shown: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(shown[0]["clientId"], client_id.as_str(), "{shown}");
+    assert!(
+        shown[0]["certificateNotAfter"]
+            .as_str()
+            .unwrap()
+            .starts_with("20"),
+        "{shown}"
     );
-    // Registering again updates the registration (RFC 7592), same client.
+    // After a rotation, updating the registrations (RFC 7592): same client.
     let (ok, out, err) = cli(
         dir.path(),
         &with_toml,
-        &["institutions", "register", "itau-dcr", "--json"],
+        &["institutions", "update-registration", "--json"],
     );
     assert!(ok, "update: {err}");
     assert_eq!(
@@ -201,10 +214,17 @@ async fn an_institution_registered_dynamically_takes_consents() {
     let (ok, _, err) = cli(
         dir.path(),
         &with_toml,
-        &["institutions", "unregister", "itau-dcr"],
+        &["institutions", "unregister", "--code", "itau-dcr"],
     );
     assert!(ok, "unregister: {err}");
     let (ok, out, _) = cli(dir.path(), &with_toml, &["institutions", "show", "--json"]);
     assert!(ok);
     assert!(serde_json::from_str::<Value>(&out).unwrap()[0]["clientId"].is_null());
+    // With nothing registered, there is nothing to update.
+    let (ok, _, err) = cli(
+        dir.path(),
+        &with_toml,
+        &["institutions", "update-registration", "--code", "itau-dcr"],
+    );
+    assert!(!ok && err.contains("not registered yet"), "{err}");
 }

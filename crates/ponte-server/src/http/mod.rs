@@ -121,15 +121,13 @@ async fn router_with(app: App, sandbox: Option<Router>) -> anyhow::Result<Router
     if let Some(sandbox) = sandbox {
         router = router.merge(sandbox);
     }
-    if let Some(runtime) = &app.sandbox {
-        // The software's public keys, as the OFB directory publishes a
-        // participant's (the `software_jwks_uri` of its statement).
-        let jwks = runtime.pki.client_jwks.clone();
-        router = router.route(
-            crate::services::sandbox_pki::JWKS_PATH,
-            axum::routing::get(move || async move { axum::Json(jwks) }),
-        );
-    }
+    // Ponte's public keys for Open Finance institutions (the software's
+    // `jwks_uri`, as the OFB directory would publish them).
+    let jwks = app.directory.public_jwks();
+    router = router.route(
+        crate::services::directory::JWKS_PATH,
+        axum::routing::get(move || async move { axum::Json(jwks) }),
+    );
     let header = axum::http::HeaderName::from_static("x-request-id");
     let router = router
         .layer(axum::middleware::from_fn_with_state(

@@ -38,6 +38,7 @@ const PLATFORM_ROUTES: &[(HttpMethod, &str, &str, &str, &str)] = &[
     (HttpMethod::Get, "/readyz", "Operations", "Readiness: the database answers (503 when not).", "application/json"),
     (HttpMethod::Get, "/metrics", "Operations", "Prometheus metrics.", "text/plain"),
     (HttpMethod::Get, "/.well-known/jwks.json", "Operations", "The public keys of Ponte's token signatures.", "application/json"),
+    (HttpMethod::Get, crate::services::directory::JWKS_PATH, "Operations", "Ponte's public keys for Open Finance Brasil institutions (a software's `jwks_uri`): each FAPI-BR signing key (`use: sig`, PS256) and ID-token encryption key (`use: enc`, RSA-OAEP) in use.", "application/json"),
     (HttpMethod::Get, "/openapi.json", "Operations", "This document.", "application/json"),
     (HttpMethod::Get, "/docs", "Operations", "This document, rendered.", "text/html"),
     (HttpMethod::Get, REDOC_PATH, "Operations", "The renderer the reference page loads.", "text/javascript"),

@@ -21,7 +21,7 @@
 //! ```
 
 use super::ConfigError;
-pub use fapi::{DynamicRegistration, FapiEntry};
+pub use fapi::{leaf_not_after, public_jwks, DynamicRegistration, FapiEntry};
 use ponte_core::institution::is_institution_code;
 use ponte_core::{InstitutionKind, Product};
 use std::fmt;

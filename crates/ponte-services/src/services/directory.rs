@@ -20,12 +20,15 @@ pub const SANDBOX_PORTAL_CLIENT_ID: &str = "ponte-portals";
 /// How sandbox mode reaches its banks: FAPI-BR, the consents and data APIs
 /// (and the token endpoints' aliases) behind the mTLS listener.
 pub struct SandboxFapi {
-    pub profile: std::sync::Arc<ponte_connect::FapiProfile>,
+    pub fapi: institutions::FapiEntry,
     /// E.g. `https://127.0.0.1:40123/sandbox/banks`.
     pub mtls_base_url: String,
 }
 /// Where institutions send the end user back after the authorisation.
 pub const CALLBACK_PATH: &str = "/callback/open-finance";
+/// Where Ponte publishes its public keys for Open Finance institutions (the
+/// software's `jwks_uri`): every FAPI-BR signing and encryption key in use.
+pub const JWKS_PATH: &str = "/ofb/jwks.json";
 
 /// An institution of the directory; each dialect lists it in its own shape.
 #[derive(Debug, Clone)]
@@ -40,6 +43,8 @@ pub struct Institution {
     pub kind: InstitutionKind,
     /// For a document portal, `issuer` and `api_base` are both its base URL.
     pub endpoint: OpenFinanceEndpoint,
+    /// Ponte's public keys at this institution (FAPI-BR entries only).
+    pub public_jwks: Vec<serde_json::Value>,
     /// 14 digits, when configured: reports print it beside the name.
     pub cnpj: Option<String>,
     /// The three-digit COMPE number, when configured.
@@ -59,13 +64,18 @@ impl Institution {
             kind: entry.kind,
             cnpj: entry.cnpj,
             compe_code: entry.compe_code,
+            public_jwks: entry
+                .fapi
+                .as_ref()
+                .map(|f| f.public_jwks.clone())
+                .unwrap_or_default(),
             endpoint: match entry.fapi {
                 Some(fapi) => OpenFinanceEndpoint::fapi(
                     entry.base_url,
                     entry.api_base,
                     entry.client_id,
                     redirect_uri,
-                    fapi.0,
+                    fapi.profile,
                 ),
                 None => OpenFinanceEndpoint::legacy(
                     entry.base_url,
@@ -250,7 +260,7 @@ impl Directory {
                     bank.api_base =
                         format!("{}/{}", fapi.mtls_base_url.trim_end_matches('/'), bank.code);
                     bank.client_secret = ClientSecret::new(String::new());
-                    bank.fapi = Some(institutions::FapiEntry(fapi.profile.clone()));
+                    bank.fapi = Some(fapi.fapi.clone());
                 }
             }
             banks.extend(institutions::sandbox_portal_entries(
@@ -301,6 +311,18 @@ impl Directory {
 
     pub fn document_portal(&self, code: &str) -> Option<&Institution> {
         self.portals.iter().find(|i| i.institution_code == code)
+    }
+
+    /// Ponte's public keys at every FAPI-BR institution, once each (by `kid`):
+    /// a rotated key stays listed while an entry still names it.
+    pub fn public_jwks(&self) -> serde_json::Value {
+        let mut keys: Vec<&serde_json::Value> = Vec::new();
+        for key in self.banks.iter().flat_map(|i| i.public_jwks.iter()) {
+            if !keys.iter().any(|k| k["kid"] == key["kid"]) {
+                keys.push(key);
+            }
+        }
+        serde_json::json!({ "keys": keys })
     }
 }
 

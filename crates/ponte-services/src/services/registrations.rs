@@ -38,7 +38,7 @@ pub async fn apply(
         {
             Some(client_id) => entry.client_id = client_id,
             None => {
-                tracing::warn!(code = %entry.code, "not registered at the institution yet: run `ponte institutions register {}`; listed in outage until then", entry.code);
+                tracing::warn!(code = %entry.code, "not registered at the institution yet: run `ponte institutions register --code {}`; listed in outage until then", entry.code);
                 entry.outage = true;
             }
         }
@@ -90,11 +90,29 @@ fn stored(app: &App, row: &RegistrationRow) -> Result<Option<Registration>> {
 /// has (RFC 7592 PUT, e.g. after a key or certificate rotation), with a fresh
 /// software statement. A failure is recorded beside the registration.
 pub async fn register(app: &App, code: &str) -> Result<RegistrationRow> {
+    register_or_update(app, code, false).await
+}
+
+/// Updates the registration Ponte has at `code` (RFC 7592 PUT); one that
+/// has none is an error, not a new registration.
+pub async fn update(app: &App, code: &str) -> Result<RegistrationRow> {
+    register_or_update(app, code, true).await
+}
+
+/// When the transport certificate of `code`'s entry expires (RFC 3339).
+pub fn certificate_not_after(app: &App, code: &str) -> Option<String> {
+    let entry = app.config.institutions.iter().find(|e| e.code == code)?;
+    let at = entry.fapi.as_ref()?.certificate_not_after;
+    at.format(&time::format_description::well_known::Rfc3339)
+        .ok()
+}
+
+async fn register_or_update(app: &App, code: &str, update_only: bool) -> Result<RegistrationRow> {
     let (entry, dynamic) = dynamic(app, code)?;
     let profile = entry
         .fapi
         .as_ref()
-        .map(|f| f.0.clone())
+        .map(|f| f.profile.clone())
         .ok_or_else(|| Error::Conflict(format!("{code} has no FAPI-BR credentials")))?;
     let mut conn = app.store.read().await?;
     let existing = ponte_store::registration(&mut conn, code).await?;
@@ -103,6 +121,11 @@ pub async fn register(app: &App, code: &str) -> Result<RegistrationRow> {
         Some(row) => stored(app, row)?,
         None => None,
     };
+    if update_only && previous.is_none() {
+        return Err(Error::Conflict(format!(
+            "{code} is not registered yet: run ponte institutions register --code {code}"
+        )));
+    }
     let meta = ClientMetadata {
         redirect_uris: vec![format!("{}{CALLBACK_PATH}", app.public_url)],
     };
@@ -174,7 +197,7 @@ pub async fn unregister(app: &App, code: &str) -> Result<()> {
     let profile = entry
         .fapi
         .as_ref()
-        .map(|f| f.0.clone())
+        .map(|f| f.profile.clone())
         .ok_or_else(|| Error::Conflict(format!("{code} has no FAPI-BR credentials")))?;
     let mut conn = app.store.read().await?;
     let row = ponte_store::registration(&mut conn, code)

@@ -10,6 +10,7 @@
 //! Only the mTLS listener's server certificate is each node's own, issued by
 //! that CA at every start.
 
+use crate::config::institutions::{leaf_not_after, public_jwks, FapiEntry};
 use crate::crypto::{Crypto, Slot};
 use ponte_connect::{FapiProfile, FapiSettings, Trust};
 use ponte_sandbox::directory::{provision_sandbox_software, Issued, Provisioned, Software};
@@ -31,8 +32,9 @@ const ORG_NUMBER: &str = "11222333000181";
 
 /// Everything sandbox mode needs to be, and to meet, an OFB participant.
 pub struct SandboxPki {
-    /// Ponte's profile at every sandbox bank (its mTLS client trusts the CA).
-    pub profile: Arc<FapiProfile>,
+    /// Ponte's profile at every sandbox bank (its mTLS client trusts the
+    /// CA), with its public keys and certificate expiry.
+    pub fapi: FapiEntry,
     /// Ponte's public keys (signing, encryption): what the banks register.
     pub client_jwks: Value,
     /// The CA (PEM): it verifies Ponte's certificate at the banks' listener.
@@ -120,7 +122,7 @@ fn software(public_url: &str) -> Software {
         org_number: ORG_NUMBER.into(),
         software_id: SOFTWARE_ID.into(),
         client_name: "Ponte".into(),
-        jwks_uri: format!("{base}{JWKS_PATH}"),
+        jwks_uri: format!("{base}{}", crate::services::directory::JWKS_PATH),
         redirect_uris: vec![format!(
             "{base}{}",
             crate::services::directory::CALLBACK_PATH
@@ -128,9 +130,6 @@ fn software(public_url: &str) -> Software {
         roles: vec!["DADOS".into()],
     }
 }
-
-/// Where sandbox mode publishes Ponte's public keys (the SSA's `software_jwks_uri`).
-pub const JWKS_PATH: &str = "/sandbox/software/jwks.json";
 
 struct Made {
     provisioned: Provisioned,
@@ -289,17 +288,14 @@ async fn finish(
         };
         let profile = FapiProfile::build(&settings)
             .map_err(|e| anyhow::anyhow!("the sandbox's FAPI profile: {e}"))?;
-        let jwk = |pem: &str, kid: &str, use_: &str, alg: &str| {
-            ponte_connect::jose::public_jwk(pem, kid, use_, alg)
-                .map_err(|e| anyhow::anyhow!("the sandbox's {use_} key: {e}"))
-        };
-        let client_jwks = json!({"keys": [
-            jwk(&signing_key_pem, &p.signing_kid, "sig", "PS256")?,
-            jwk(&encryption_key_pem, &p.encryption_kid, "enc", "RSA-OAEP")?,
-        ]});
+        let keys = public_jwks(&signing_key_pem, &p.signing_kid, &encryption_key_pem)
+            .map_err(|(field, e)| anyhow::anyhow!("the sandbox's {field}: {e}"))?;
+        let client_jwks = json!({ "keys": keys });
+        let not_after = leaf_not_after(&settings.transport_cert_pem)
+            .map_err(|e| anyhow::anyhow!("the sandbox's transport certificate: {e}"))?;
         let server = server_certificate(&dir, &ca_pem, server_hosts)?;
         Ok(SandboxPki {
-            profile: Arc::new(profile),
+            fapi: FapiEntry::new(Arc::new(profile), keys, not_after),
             client_jwks,
             ca_pem,
             server,

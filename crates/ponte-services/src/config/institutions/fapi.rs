@@ -56,12 +56,61 @@ pub struct DynamicRegistration {
 
 /// An institution's FAPI-BR profile, ready: keys parsed, mTLS client built.
 #[derive(Clone, Debug)]
-pub struct FapiEntry(pub Arc<FapiProfile>);
+pub struct FapiEntry {
+    pub profile: Arc<FapiProfile>,
+    /// Ponte's public keys for this institution (the signing key, `use: sig`,
+    /// and the ID-token encryption key, `use: enc`), as Ponte publishes them.
+    pub public_jwks: Vec<serde_json::Value>,
+    /// When the transport certificate expires.
+    pub certificate_not_after: time::OffsetDateTime,
+}
+
+impl FapiEntry {
+    /// A profile made elsewhere (the sandbox's), with its public keys.
+    pub fn new(
+        profile: Arc<FapiProfile>,
+        public_jwks: Vec<serde_json::Value>,
+        certificate_not_after: time::OffsetDateTime,
+    ) -> Self {
+        FapiEntry {
+            profile,
+            public_jwks,
+            certificate_not_after,
+        }
+    }
+}
 
 impl PartialEq for FapiEntry {
     fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
+        Arc::ptr_eq(&self.profile, &other.profile)
     }
+}
+
+/// The public JWKs of a signing key (its `kid`) and an encryption key (its
+/// RFC 7638 thumbprint as `kid`).
+pub fn public_jwks(
+    signing_key_pem: &str,
+    signing_kid: &str,
+    encryption_key_pem: &str,
+) -> Result<Vec<serde_json::Value>, (&'static str, String)> {
+    use ponte_connect::jose::{public_jwk, rsa_jwk_thumbprint};
+    let sig =
+        public_jwk(signing_key_pem, signing_kid, "sig", "PS256").map_err(|e| ("signing_key", e))?;
+    let mut enc = public_jwk(encryption_key_pem, "", "enc", "RSA-OAEP")
+        .map_err(|e| ("id_token_decryption_key", e))?;
+    enc["kid"] = rsa_jwk_thumbprint(&enc).unwrap_or_default().into();
+    Ok(vec![sig, enc])
+}
+
+/// The expiry of the first (leaf) certificate of a PEM chain.
+pub fn leaf_not_after(pem: &str) -> Result<time::OffsetDateTime, String> {
+    let (_, block) = x509_parser::pem::parse_x509_pem(pem.as_bytes())
+        .map_err(|e| format!("not a PEM certificate: {e}"))?;
+    let cert = block
+        .parse_x509()
+        .map_err(|e| format!("not an X.509 certificate: {e}"))?;
+    time::OffsetDateTime::from_unix_timestamp(cert.validity().not_after.timestamp())
+        .map_err(|e| format!("its expiry does not read: {e}"))
 }
 
 impl Entry<'_> {
@@ -181,7 +230,28 @@ impl Entry<'_> {
             };
             self.error(field, e.message)
         })?;
-        Ok(FapiEntry(Arc::new(profile)))
+        let certificate_not_after = leaf_not_after(&settings.transport_cert_pem)
+            .map_err(|e| self.error("transport_certificate", e))?;
+        if certificate_not_after <= time::OffsetDateTime::now_utc() {
+            return Err(self.error(
+                "transport_certificate",
+                format!("expired on {certificate_not_after}: ask the directory for a new one"),
+            ));
+        }
+        let public_jwks = public_jwks(
+            &settings.signing_key_pem,
+            &settings.signing_kid,
+            settings
+                .id_token_decryption_key_pem
+                .as_deref()
+                .unwrap_or_default(),
+        )
+        .map_err(|(field, e)| self.error(field, e))?;
+        Ok(FapiEntry::new(
+            Arc::new(profile),
+            public_jwks,
+            certificate_not_after,
+        ))
     }
 
     fn pem_file(&self, field: &str) -> Result<String, EntryError> {
