@@ -646,14 +646,32 @@ async fn transactions_paginate_filter_and_are_deterministic() {
             "no {expected} transaction in a year"
         );
     }
-    let salaries: Vec<&Value> = all
+    let payroll: Vec<&Value> = all
         .iter()
         .filter(|t| t["type"] == "FOLHA_PAGAMENTO")
         .collect();
+    let (thirteenth, salaries): (Vec<&Value>, Vec<&Value>) = payroll.into_iter().partition(|t| {
+        t["transactionName"]
+            .as_str()
+            .unwrap()
+            .starts_with("13 SALARIO")
+    });
     assert!(
         (11..=13).contains(&salaries.len()),
         "monthly salary: {}",
         salaries.len()
+    );
+    // A year holds 30 November and 20 December: the 13th salary's two halves, which
+    // together are one monthly salary.
+    let cents = |t: &Value| {
+        let a = t["transactionAmount"]["amount"].as_str().unwrap();
+        let (r, c) = a.split_once('.').unwrap();
+        r.parse::<i64>().unwrap() * 100 + c.parse::<i64>().unwrap()
+    };
+    assert_eq!(thirteenth.len(), 2, "13th salary in two halves");
+    assert_eq!(
+        thirteenth.iter().map(|t| cents(t)).sum::<i64>(),
+        cents(salaries[0])
     );
     assert!(
         salaries

@@ -1,0 +1,266 @@
+//! What every sandbox user's data must satisfy at every bank: balances chain, bills sum
+//! to their purchases and are paid from checking, loans amortise to the cent, income is
+//! the declared income, spending a believable share of it, balances stay plausible.
+
+use super::events::What;
+use super::*;
+use crate::catalogue;
+
+/// Every user of the contract's table, including those who never reach the data.
+const USERS: [&str; 8] = [
+    "user_good",
+    "user_deny",
+    "user_mfa",
+    "user_locked",
+    "user_flaky",
+    "user_big",
+    "user_expiring",
+    "user_throttled",
+];
+const TODAY: Day = 20_782;
+const CPF: &str = "76109277673";
+
+fn signed(t: &Transaction) -> i64 {
+    if t.credit {
+        t.cents
+    } else {
+        -t.cents
+    }
+}
+
+fn check(p: &Profile, who: &str) {
+    let first = p.first_day(TODAY);
+    let income = p.salary_cents;
+    // Balances chain: opening + the day's transactions = closing, every day the API serves.
+    for k in p.accounts() {
+        let mut balance = p.balance_cents(k, first - 1);
+        for d in first..=TODAY {
+            balance += p.day(k, d).iter().map(signed).sum::<i64>();
+            assert_eq!(balance, p.balance_cents(k, d), "{who} {k:?} chains on {d}");
+            assert!(balance >= 0, "{who} {k:?} negative on {}", date_string(d));
+        }
+        if k == AccountKind::Checking {
+            let top = (first..=TODAY).map(|d| p.balance_cents(k, d)).max();
+            assert!(
+                top.is_some_and(|t| t <= income * 3),
+                "{who}: checking peaks at {top:?} on a salary of {income}"
+            );
+        }
+    }
+    let checking: Vec<Transaction> = (first..=TODAY)
+        .flat_map(|d| p.day(AccountKind::Checking, d))
+        .collect();
+    let paid_on = |day: Day, name: &str, cents: i64| {
+        checking
+            .iter()
+            .any(|t| t.day == day && !t.credit && t.name.starts_with(name) && t.cents == cents)
+    };
+    // Bills: a bill is its purchases, paid in full from checking on its due day.
+    if p.has_card {
+        for m in p.bill_months(TODAY) {
+            let (a, b) = p.bill_period(m);
+            let purchases: i64 = (a..=b)
+                .flat_map(|d| p.card_purchases(d))
+                .map(|t| t.cents)
+                .sum();
+            assert_eq!(p.bill_total(m), purchases, "{who} bill {m}");
+            let due = day_of_month(m, CARD_DUE_DOM);
+            if due <= TODAY && due >= first && purchases > 0 {
+                assert!(
+                    paid_on(due, "PAGAMENTO FATURA", purchases),
+                    "{who} bill {m}"
+                );
+            }
+        }
+    }
+    // Loans: principal parts sum to the contract, interest is on the balance, every
+    // instalment in the history is debited with its schedule's amount.
+    if p.has_loans {
+        let mut seen = std::collections::BTreeSet::new();
+        for m in month_of(first)..=month_of(TODAY) {
+            for loan in p.loans_at(m) {
+                if !seen.insert(loan.id.clone()) {
+                    continue;
+                }
+                let s = Profile::schedule(&loan);
+                assert_eq!(s.len() as i64, loan.instalments);
+                let principal: i64 = s.iter().map(|i| i.principal).sum();
+                assert_eq!(principal, loan.principal_cents, "{who} {}", loan.id);
+                let mut balance = loan.principal_cents;
+                for (n, i) in s.iter().enumerate() {
+                    let interest = (balance as f64 * loan.rate).round() as i64;
+                    assert_eq!(i.interest, interest, "{who} {} #{n}", loan.id);
+                    assert!(i.principal > 0, "{who} {} #{n}", loan.id);
+                    balance -= i.principal;
+                    assert_eq!(Profile::loan_outstanding(&loan, n as i64 + 1), balance);
+                }
+                let same = |f: fn(&Instalment) -> i64| {
+                    s[..s.len() - 1].windows(2).all(|w| f(&w[0]) == f(&w[1]))
+                };
+                match loan.system {
+                    Amortisation::Price => assert!(same(Instalment::total), "{who} PRICE"),
+                    Amortisation::Sac => assert!(same(|i| i.principal), "{who} SAC"),
+                }
+                for (n, i) in s.iter().enumerate() {
+                    let due = day_of_month(loan.start_month + n as i64 + 1, LOAN_DOM);
+                    if (first..=TODAY).contains(&due) {
+                        assert!(paid_on(due, "PARCELA", i.total()), "{who} {} #{n}", loan.id);
+                    }
+                }
+            }
+        }
+    }
+    // Income: the last twelve months' salaries (13th included) against the declared one.
+    let year = TODAY - 364;
+    let salaries: i64 = checking
+        .iter()
+        .filter(|t| t.day >= year && t.kind == "FOLHA_PAGAMENTO")
+        .map(|t| t.cents)
+        .sum();
+    let ratio = salaries as f64 / 12.0 / income as f64;
+    assert!((1.0..=1.15).contains(&ratio), "{who}: income ratio {ratio}");
+    // Spending: what leaves for someone else (own transfers and the loan-paid purchase
+    // aside) is 80–95 % of the salaries.
+    let events: Vec<events::Event> = (year..=TODAY).flat_map(|d| p.checking_events(d)).collect();
+    let spent: i64 = events
+        .iter()
+        .filter(|e| !e.credit && !e.own_transfer() && !matches!(e.what, What::LoanPurchase(_)))
+        .map(|e| e.cents)
+        .sum::<i64>()
+        - events
+            .iter()
+            .filter(|e| matches!(e.what, What::PixIn(_)))
+            .map(|e| e.cents)
+            .sum::<i64>();
+    let share = spent as f64 / salaries as f64;
+    assert!(
+        (0.80..=0.95).contains(&share),
+        "{who}: spends {share:.3} of income"
+    );
+    // Poupança: a year of yields is what 0.5 % + TR a month pays on the balance.
+    let yields: i64 = (year..=TODAY)
+        .flat_map(|d| p.day(AccountKind::Savings, d))
+        .filter(|t| t.kind == "RENDIMENTO_APLIC_FINANCEIRA")
+        .map(|t| t.cents)
+        .sum();
+    let average = (year..=TODAY)
+        .map(|d| p.balance_cents(AccountKind::Savings, d))
+        .sum::<i64>()
+        / 365;
+    let rate = yields as f64 / average as f64;
+    assert!(
+        (0.06..=0.09).contains(&rate),
+        "{who}: poupança paid {rate:.4} a year"
+    );
+}
+
+#[test]
+fn every_sandbox_user_at_every_bank_adds_up() {
+    for bank in catalogue::banks() {
+        for user in USERS {
+            let p = Profile::new(bank.code, user, CPF, bank.available_resources, TODAY);
+            check(&p, &format!("{}/{user}", bank.code));
+        }
+    }
+}
+
+/// `cargo test -p ponte-sandbox --lib generation_speed -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn generation_speed() {
+    let all = &[
+        "registration",
+        "accounts",
+        "creditCards",
+        "loans",
+        "investments",
+    ];
+    let t0 = std::time::Instant::now();
+    let mut n = 0usize;
+    for _ in 0..3 {
+        let p = Profile::new("itau", "user_big", CPF, all, 20_793);
+        // Built afresh, as a process's first request does, not from the cache.
+        let l = ledger::Ledger::build(&p);
+        n += l.balance(AccountKind::Checking, 20_793) as usize % 2;
+        for k in p.accounts() {
+            for d in p.first_day(20_793)..=20_793 {
+                n += p.day(k, d).len();
+            }
+            n += p.balance_cents(k, 20_793) as usize % 2;
+        }
+        for d in p.first_day(20_793)..=20_793 {
+            n += p.card_day(d).len();
+        }
+    }
+    eprintln!("user_big x3: {:?} ({n})", t0.elapsed());
+}
+
+#[test]
+#[ignore]
+fn dump() {
+    let user = std::env::var("U").unwrap_or("user_good".into());
+    let bank = std::env::var("B").unwrap_or("itau".into());
+    let b = catalogue::banks().iter().find(|b| b.code == bank).unwrap();
+    let p = Profile::new(b.code, &user, CPF, b.available_resources, TODAY);
+    eprintln!(
+        "salary {} rent {} deposit {} own {}",
+        p.salary_cents, p.rent_cents, p.deposit_cents, p.own_pix_cents
+    );
+    let l = p.ledger();
+    for m in month_of(p.first_day(TODAY))..=month_of(TODAY) {
+        let days = day_of_month(m, 1)..day_of_month(m + 1, 1);
+        let evs: Vec<events::Event> = days.clone().flat_map(|d| p.checking_events(d)).collect();
+        let inn: i64 = evs.iter().filter(|e| e.credit).map(|e| e.cents).sum();
+        let out: i64 = evs.iter().filter(|e| !e.credit).map(|e| e.cents).sum();
+        let min = days
+            .clone()
+            .map(|d| l.balance(AccountKind::Checking, d))
+            .min()
+            .unwrap();
+        let disc: i64 = evs
+            .iter()
+            .filter(|e| {
+                matches!(
+                    e.what,
+                    What::PixIn(_)
+                        | What::PixOut(_)
+                        | What::Atm
+                        | What::OnlineBoleto
+                        | What::Debit(_)
+                )
+            })
+            .map(|e| -e.signed())
+            .sum();
+        let fixed: i64 = evs
+            .iter()
+            .filter(|e| {
+                !e.credit
+                    && !matches!(
+                        e.what,
+                        What::PixIn(_)
+                            | What::PixOut(_)
+                            | What::Atm
+                            | What::OnlineBoleto
+                            | What::Debit(_)
+                            | What::LoanPurchase(_)
+                            | What::SavingsSweep
+                            | What::SavingsRedeem
+                    )
+            })
+            .map(|e| e.cents)
+            .sum();
+        let n: u64 = days.clone().map(|d| p.extras(d)).sum();
+        eprintln!("disc {} fixed {} n {}", disc / 100, fixed / 100, n);
+        eprintln!(
+            "{} scale {:.3} in {} out {} end {} min {} sav {} sweep {}",
+            date_string(day_of_month(m, 1)),
+            l.scale(m),
+            inn / 100,
+            out / 100,
+            l.balance(AccountKind::Checking, day_of_month(m + 1, 1) - 1) / 100,
+            min / 100,
+            l.balance(AccountKind::Savings, day_of_month(m + 1, 1) - 1) / 100,
+            l.sweep(day_of_month(m + 1, 1) - 1) / 100
+        );
+    }
+}
