@@ -68,7 +68,11 @@ impl Profile {
     /// How many transactions an account has on `day`, without naming them.
     pub fn count(&self, kind: AccountKind, day: Day) -> u64 {
         match kind {
-            AccountKind::Checking => self.checking_events(day).len() as u64,
+            AccountKind::Checking => {
+                self.calendar_events(day).len() as u64
+                    + self.extras(day)
+                    + u64::from(self.ledger().sweep(day) != 0)
+            }
             AccountKind::Savings => self.savings_events(day).len() as u64,
         }
     }

@@ -207,6 +207,22 @@ impl Profile {
 
     /// The day's checking movements before any sweep, in generation order.
     pub(super) fn base_events(&self, day: Day, scale: f64) -> Vec<Event> {
+        let mut out = self.calendar_events(day);
+        for k in 0..self.extras(day) as i64 {
+            let (kind, credit, raw, what) = self.extra(day, k);
+            let cents = (raw as f64 * scale).round() as i64;
+            let cents = if what == What::Atm {
+                (cents / 1_000).max(2) * 1_000
+            } else {
+                cents
+            };
+            out.push(ev(kind, credit, cents, what));
+        }
+        out
+    }
+
+    /// The day's salary, bills, instalments and loan movements (no discretionary ones).
+    pub(super) fn calendar_events(&self, day: Day) -> Vec<Event> {
         let (_, _, dom) = civil(day);
         let mut out = Vec::new();
         match dom {
@@ -275,16 +291,6 @@ impl Profile {
                     out.push(ev("TARIFA_SERVICOS_AVULSOS", false, 5_000, What::LoanFee));
                 }
             }
-        }
-        for k in 0..self.extras(day) as i64 {
-            let (kind, credit, raw, what) = self.extra(day, k);
-            let cents = (raw as f64 * scale).round() as i64;
-            let cents = if what == What::Atm {
-                (cents / 1_000).max(2) * 1_000
-            } else {
-                cents
-            };
-            out.push(ev(kind, credit, cents, what));
         }
         out
     }

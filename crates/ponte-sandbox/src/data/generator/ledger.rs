@@ -125,7 +125,8 @@ impl Ledger {
             buckets: [0; 29],
             waiting: 0,
         };
-        let months = range(p.person, 10, 0, 200, 500) + if p.big { 300 } else { 0 };
+        // At the epoch: one to four salaries put aside, on one anniversary day.
+        let months = range(p.person, 10, 0, 100, 400);
         poupanca.deposit(
             range(p.person, 11, 0, 1, 29) as u32,
             part(i, months * 100, 100),
