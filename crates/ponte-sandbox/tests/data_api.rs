@@ -783,7 +783,56 @@ async fn transactions_paginate_filter_and_are_deterministic() {
         paid["billTotalAmount"]["amount"]
     );
 
-    // The savings account only ever receives money.
+    // ...and each loan instalment paid is debited from checking, with the amount the
+    // payments list gives, on the day it gives; what is left owing is the schedule's rest.
+    let loans = spec("loans-2.5.0.yml");
+    let contracts = ok(
+        &sb,
+        BANK,
+        &t,
+        "/open-banking/loans/v2/contracts",
+        loans,
+        "ResponseLoansContractList",
+    )
+    .await;
+    let cents = |v: &Value| {
+        let (r, c) = v.as_str().unwrap().split_once('.').unwrap();
+        r.parse::<i64>().unwrap() * 100 + c.parse::<i64>().unwrap()
+    };
+    for c in contracts["data"].as_array().unwrap() {
+        let base = format!(
+            "/open-banking/loans/v2/contracts/{}",
+            c["contractId"].as_str().unwrap()
+        );
+        let contract = ok(&sb, BANK, &t, &base, loans, "ResponseLoansContract").await;
+        let pay = ok(
+            &sb,
+            BANK,
+            &t,
+            &format!("{base}/payments"),
+            loans,
+            "ResponseLoansPayments",
+        )
+        .await;
+        let releases = pay["data"]["releases"].as_array().unwrap();
+        let owed = cents(&pay["data"]["contractOutstandingBalance"]);
+        let amount = cents(&contract["data"]["contractAmount"]);
+        assert!(owed <= amount && (releases.is_empty() || owed < amount));
+        assert!(cents(&pay["data"]["totalRemainingAmount"]) >= owed);
+        if let Some(last) = releases.last() {
+            let day = last["paidDate"].as_str().unwrap();
+            let (that_day, _) = all_pages(&sb, &t, &acc, day, day, 100).await;
+            assert!(
+                that_day.iter().any(|tx| tx["type"] == "OPERACAO_CREDITO"
+                    && tx["creditDebitType"] == "DEBITO"
+                    && tx["transactionAmount"]["amount"] == last["paidAmount"]),
+                "no instalment of {} on {day}",
+                last["paidAmount"]
+            );
+        }
+    }
+
+    // The savings account (deposits, sweeps, redemptions, yields) never goes negative.
     let sav = list["data"][1]["accountId"].as_str().unwrap();
     let bal = ok(
         &sb,
