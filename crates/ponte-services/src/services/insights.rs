@@ -120,6 +120,15 @@ fn is_income(t: &Tx) -> bool {
             || n.contains("pro-labore"))
 }
 
+/// The 13th salary ("13 SALARIO", "13º salário", "décimo terceiro").
+fn is_thirteenth(name: &str) -> bool {
+    let n = name.to_lowercase();
+    n.starts_with("13")
+        || n.contains("13º")
+        || n.contains("décimo terceiro")
+        || n.contains("decimo terceiro")
+}
+
 /// `accounts` is the `data` of an accounts report, explained in Portuguese.
 pub fn compute(accounts: &Value) -> Value {
     compute_with(accounts, &Context::default())
@@ -197,19 +206,29 @@ fn from_accounts(accounts: &Accounts, ctx: &Context) -> Value {
     let n_months = Decimal::from(income_months.len().max(1));
     let mut income_by_month: BTreeMap<&str, Decimal> =
         income_months.iter().map(|m| (*m, Decimal::ZERO)).collect();
+    // The 13th salary counts as income but not against its steadiness: it
+    // is expected twice a year, not a sign of an unsteady payer.
+    let mut regular_by_month = income_by_month.clone();
     let sources: Vec<Value> = by_source
         .iter()
         .map(|(name, per_month)| {
             let total: Decimal = per_month.values().sum();
             for (m, v) in per_month {
                 *income_by_month.entry(m).or_default() += *v;
+                if !is_thirteenth(name) {
+                    *regular_by_month.entry(m).or_default() += *v;
+                }
             }
             json!({"name": name, "monthlyAverage": money(total / n_months), "months": per_month.len()})
         })
         .collect();
     let incomes: Vec<Decimal> = income_by_month.values().copied().collect();
     let average = incomes.iter().copied().sum::<Decimal>() / n_months;
-    let stability = stability(&incomes, average);
+    let regular: Vec<Decimal> = regular_by_month.values().copied().collect();
+    let stability = stability(
+        &regular,
+        regular.iter().copied().sum::<Decimal>() / n_months,
+    );
 
     // Recurring payments: the same debit name in three or more months, amounts within 10 %.
     let mut by_payee: BTreeMap<&str, BTreeMap<&str, Decimal>> = BTreeMap::new();

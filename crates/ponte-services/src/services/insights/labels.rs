@@ -134,7 +134,7 @@ pub fn methods(locale: Locale) -> [(&'static str, &'static str); 6] {
     match locale {
         Locale::PtBr => [
             ("monthlyCashFlow", "Soma, por mês, dos créditos (entradas) e débitos (saídas) de todas as contas, sem as transferências entre contas do próprio titular."),
-            ("income", "Média mensal dos créditos de salário (salário, folha, pró-labore, 13º) desde o primeiro mês em que aparecem; estabilidade pelo coeficiente de variação mensal (ALTA < 10 %, MÉDIA < 30 %)."),
+            ("income", "Média mensal dos créditos de salário (salário, folha, pró-labore, 13º) desde o primeiro mês em que aparecem; estabilidade pelo coeficiente de variação mensal sem o 13º (ALTA < 10 %, MÉDIA < 30 %)."),
             ("recurringPayments", "Débitos com o mesmo nome em três meses ou mais, com valores dentro de 10 % da média, sem transferências entre contas próprias."),
             ("spendingByCategory", "Débitos agrupados por categoria, pelo nome e tipo da transação, sem transferências entre contas próprias; participação sobre o total gasto."),
             ("balanceTrend", "Saldo de fim de mês, recalculado de trás para frente a partir do saldo disponível atual de todas as contas com todas as transações."),
@@ -142,7 +142,7 @@ pub fn methods(locale: Locale) -> [(&'static str, &'static str); 6] {
         ],
         Locale::En => [
             ("monthlyCashFlow", "Monthly sums of credits (inflow) and debits (outflow) over all accounts, leaving out transfers between the holder's own accounts."),
-            ("income", "Monthly average of salary credits (salary, payroll, pro-labore, 13th salary) from the first month they appear; stability from the monthly coefficient of variation (HIGH < 10 %, MEDIUM < 30 %)."),
+            ("income", "Monthly average of salary credits (salary, payroll, pro-labore, 13th salary) from the first month they appear; stability from the monthly coefficient of variation without the 13th (HIGH < 10 %, MEDIUM < 30 %)."),
             ("recurringPayments", "Debits with the same name in three or more months, amounts within 10 % of their average, transfers between own accounts left out."),
             ("spendingByCategory", "Debits grouped by category from the transaction's name and type, transfers between own accounts left out; share of everything spent."),
             ("balanceTrend", "Month-end balance, worked back from the current available balance of all accounts through every transaction."),

@@ -40,9 +40,20 @@ pub(super) fn mark(txs: &mut [Tx], holder_tax_ids: &[String]) {
     }
     // Pairs across accounts: debits waiting for a matching credit, by (day, amount).
     // A debit already known as own (a named deposit) still claims its other side.
+    // Only movements a transfer can be (not a yield, a purchase, a salary).
+    let transfer = |t: &Tx| {
+        [
+            "TRANSFERENCIA_MESMA_INSTITUICAO",
+            "PIX",
+            "TED",
+            "DOC",
+            "TEF",
+        ]
+        .contains(&t.kind.as_str())
+    };
     let mut debits: HashMap<(&str, Decimal), Vec<usize>> = HashMap::new();
     for (i, t) in txs.iter().enumerate() {
-        if !t.credit {
+        if !t.credit && transfer(t) {
             debits
                 .entry((t.day.as_str(), t.amount))
                 .or_default()
@@ -51,7 +62,7 @@ pub(super) fn mark(txs: &mut [Tx], holder_tax_ids: &[String]) {
     }
     let mut pairs = Vec::new();
     for (j, t) in txs.iter().enumerate() {
-        if !t.credit || t.own {
+        if !t.credit || t.own || !transfer(t) {
             continue;
         }
         if let Some(list) = debits.get_mut(&(t.day.as_str(), t.amount)) {

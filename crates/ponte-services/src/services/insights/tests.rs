@@ -296,3 +296,45 @@ fn sandbox_names_fall_in_the_categories_a_person_would_expect() {
         assert_eq!(category(name, kind), code, "{name}");
     }
 }
+
+#[test]
+fn the_13th_salary_is_income_but_not_unsteadiness() {
+    let mut f = fixture();
+    let txs = f["accounts"][0]["transactions"].as_array_mut().unwrap();
+    txs.push(tx(
+        "2026-02-20",
+        true,
+        "2500.00",
+        "13 SALARIO 2A PARCELA ACME LTDA",
+        "FOLHA_PAGAMENTO",
+    ));
+    let i = compute(&f);
+    // (5000 + 7500 + 5500) / 3 = 6000.00, still HIGH: the regular salary is as steady as before.
+    assert_eq!(i["income"]["monthlyAverage"], "6000.00");
+    assert_eq!(i["income"]["stability"], "HIGH");
+    // The same 2500.00 as an ordinary salary credit makes it MEDIUM (cv ≈ 18 %).
+    f["accounts"][0]["transactions"][9]["transactionName"] = json!("SALARIO EXTRA ACME LTDA");
+    assert_eq!(compute(&f)["income"]["stability"], "MEDIUM");
+}
+
+#[test]
+fn a_yield_is_not_the_other_side_of_a_transfer() {
+    let mut f = fixture();
+    f["accounts"][0]["transactions"]
+        .as_array_mut()
+        .unwrap()
+        .push(tx("2026-03-10", false, "12.34", "PIX ENVIADO JOAO", "PIX"));
+    f["accounts"].as_array_mut().unwrap().push(account(
+        "100.00",
+        vec![tx(
+            "2026-03-10",
+            true,
+            "12.34",
+            "RENDIMENTO POUPANCA",
+            "RENDIMENTO_APLIC_FINANCEIRA",
+        )],
+    ));
+    let i = compute(&f);
+    assert_eq!(i["ownTransfers"]["count"], 0);
+    assert_eq!(i["monthlyCashFlow"][2]["inflow"], "5512.34");
+}
