@@ -646,14 +646,32 @@ async fn transactions_paginate_filter_and_are_deterministic() {
             "no {expected} transaction in a year"
         );
     }
-    let salaries: Vec<&Value> = all
+    let payroll: Vec<&Value> = all
         .iter()
         .filter(|t| t["type"] == "FOLHA_PAGAMENTO")
         .collect();
+    let (thirteenth, salaries): (Vec<&Value>, Vec<&Value>) = payroll.into_iter().partition(|t| {
+        t["transactionName"]
+            .as_str()
+            .unwrap()
+            .starts_with("13 SALARIO")
+    });
     assert!(
         (11..=13).contains(&salaries.len()),
         "monthly salary: {}",
         salaries.len()
+    );
+    // A year holds 30 November and 20 December: the 13th salary's two halves, which
+    // together are one monthly salary.
+    let cents = |t: &Value| {
+        let a = t["transactionAmount"]["amount"].as_str().unwrap();
+        let (r, c) = a.split_once('.').unwrap();
+        r.parse::<i64>().unwrap() * 100 + c.parse::<i64>().unwrap()
+    };
+    assert_eq!(thirteenth.len(), 2, "13th salary in two halves");
+    assert_eq!(
+        thirteenth.iter().map(|t| cents(t)).sum::<i64>(),
+        cents(salaries[0])
     );
     assert!(
         salaries
@@ -765,7 +783,56 @@ async fn transactions_paginate_filter_and_are_deterministic() {
         paid["billTotalAmount"]["amount"]
     );
 
-    // The savings account only ever receives money.
+    // ...and each loan instalment paid is debited from checking, with the amount the
+    // payments list gives, on the day it gives; what is left owing is the schedule's rest.
+    let loans = spec("loans-2.5.0.yml");
+    let contracts = ok(
+        &sb,
+        BANK,
+        &t,
+        "/open-banking/loans/v2/contracts",
+        loans,
+        "ResponseLoansContractList",
+    )
+    .await;
+    let cents = |v: &Value| {
+        let (r, c) = v.as_str().unwrap().split_once('.').unwrap();
+        r.parse::<i64>().unwrap() * 100 + c.parse::<i64>().unwrap()
+    };
+    for c in contracts["data"].as_array().unwrap() {
+        let base = format!(
+            "/open-banking/loans/v2/contracts/{}",
+            c["contractId"].as_str().unwrap()
+        );
+        let contract = ok(&sb, BANK, &t, &base, loans, "ResponseLoansContract").await;
+        let pay = ok(
+            &sb,
+            BANK,
+            &t,
+            &format!("{base}/payments"),
+            loans,
+            "ResponseLoansPayments",
+        )
+        .await;
+        let releases = pay["data"]["releases"].as_array().unwrap();
+        let owed = cents(&pay["data"]["contractOutstandingBalance"]);
+        let amount = cents(&contract["data"]["contractAmount"]);
+        assert!(owed <= amount && (releases.is_empty() || owed < amount));
+        assert!(cents(&pay["data"]["totalRemainingAmount"]) >= owed);
+        if let Some(last) = releases.last() {
+            let day = last["paidDate"].as_str().unwrap();
+            let (that_day, _) = all_pages(&sb, &t, &acc, day, day, 100).await;
+            assert!(
+                that_day.iter().any(|tx| tx["type"] == "OPERACAO_CREDITO"
+                    && tx["creditDebitType"] == "DEBITO"
+                    && tx["transactionAmount"]["amount"] == last["paidAmount"]),
+                "no instalment of {} on {day}",
+                last["paidAmount"]
+            );
+        }
+    }
+
+    // The savings account (deposits, sweeps, redemptions, yields) never goes negative.
     let sav = list["data"][1]["accountId"].as_str().unwrap();
     let bal = ok(
         &sb,

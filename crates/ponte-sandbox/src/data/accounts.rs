@@ -143,16 +143,13 @@ pub async fn balances(
     )
     .await?;
     let kind = the_account(&c, &id)?;
-    let balance = c.profile.balance_cents(kind, c.today, c.today);
-    let invested = if kind == AccountKind::Checking && balance > 0 {
-        balance / 10
-    } else {
-        0
-    };
+    // The whole ledger balance is available: the transactions chain to it exactly (what
+    // the customer keeps invested sits in the poupança, not in an automatic investment).
+    let balance = c.profile.balance_cents(kind, c.today);
     let data = json!({
-        "availableAmount": amount(balance - invested),
+        "availableAmount": amount(balance),
         "blockedAmount": amount(0),
-        "automaticallyInvestedAmount": amount(invested),
+        "automaticallyInvestedAmount": amount(0),
         "updateDateTime": ofb_time(now_ms()),
     });
     Ok(single(data, format!("{}/{id}/balances", url(&c)), meta(1)))

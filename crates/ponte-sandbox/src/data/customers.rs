@@ -6,29 +6,14 @@ use axum::http::HeaderMap;
 use serde_json::{json, Value};
 
 use super::accounts::{bank_cnpj, branch, check_digit, compe, type_of};
-use super::generator::{cnpj, cpf, date_string, date_time, digits, mix, pick, range};
+use super::generator::{
+    cnpj, cpf, date_string, date_time, digits, mix, pick, range, FIRST_NAMES as FIRST,
+    LAST_NAMES as LAST,
+};
 use super::{amount, caller, meta_time, single, ApiResult, Caller, Query};
 use crate::util::{now_ms, ofb_time};
 use crate::AppState;
 
-const FIRST: [&str; 12] = [
-    "Ana", "Bruno", "Camila", "Diego", "Eduarda", "Felipe", "Gabriela", "Henrique", "Isabela",
-    "João", "Larissa", "Marcos",
-];
-const LAST: [&str; 12] = [
-    "Silva",
-    "Santos",
-    "Oliveira",
-    "Souza",
-    "Rodrigues",
-    "Ferreira",
-    "Alves",
-    "Pereira",
-    "Lima",
-    "Gomes",
-    "Costa",
-    "Ribeiro",
-];
 /// (street, district, town, IBGE code, state, CEP prefix, area code)
 const PLACES: [(&str, &str, &str, &str, &str, &str, &str); 5] = [
     (
@@ -82,8 +67,9 @@ fn url(c: &Caller, path: &str) -> String {
     format!("{}/customers/v2/{path}", c.base)
 }
 
+/// A name of the person's family (salt 0: the holder), the same at every bank.
 fn name(c: &Caller, salt: i64) -> String {
-    let s = c.profile.seed;
+    let s = c.profile.person;
     format!(
         "{} {} {}",
         pick(s, 600 + salt, 0, &FIRST),
@@ -103,11 +89,11 @@ fn place(
     &'static str,
     &'static str,
 ) {
-    pick(c.profile.seed, 610, 0, &PLACES)
+    pick(c.profile.person, 610, 0, &PLACES)
 }
 
 fn contacts(c: &Caller, email_name: &str, business: bool) -> Value {
-    let s = c.profile.seed;
+    let s = c.profile.person;
     let (street, district, town, ibge, uf, cep, ddd) = place(c);
     let mut address = json!({
         "isMain": true,
@@ -159,12 +145,13 @@ pub async fn personal_identifications(
     )
     .await?;
     let paging = Query::parse(&q).paging()?;
-    let s = c.profile.seed;
+    // Who the person is does not depend on the bank.
+    let s = c.profile.person;
     let civil_name = name(&c, 0);
     let birth = range(s, 620, 0, -12_000, 5_000); // 1937 … 1983
     let item = json!({
         "updateDateTime": ofb_time(now_ms()),
-        "personalId": format!("pf-{:016x}", s),
+        "personalId": format!("pf-{:016x}", c.profile.seed),
         "brandName": c.bank.name,
         "civilName": civil_name,
         "birthDate": date_string(birth),
@@ -211,7 +198,7 @@ pub async fn personal_qualifications(
             "date": date_string(p.first_day(c.today)),
         },
         "informedPatrimony": {
-            "amount": amount(p.salary_cents * range(p.seed, 630, 0, 5, 60)),
+            "amount": amount(p.salary_cents * range(p.person, 630, 0, 5, 60)),
             "year": y - 1,
         },
         "employerCnpjCpf": p.employer_cnpj(),

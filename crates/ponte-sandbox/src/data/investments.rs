@@ -1,14 +1,15 @@
-//! `/open-banking/bank-fixed-incomes/v1` (bank-fixed-incomes-1.1.0): one to three pre-fixed
-//! CDB/LCI/LCA positions per user, each bought at R$ 1.000,00 a unit and rolled over into a
-//! new one when it matures; balances accrue daily (exponential, 365-day basis), CDB gains
-//! pay Brazil's regressive income tax.
+//! `/open-banking/bank-fixed-incomes/v1` (bank-fixed-incomes-1.1.0): one to three
+//! post-fixed CDB/LCI/LCA positions per user at a percentage of the CDI, each bought at
+//! R$ 1.000,00 a unit and rolled over into a new one when it matures; balances accrue each
+//! business day at that month's CDI (252-day basis, [`rates::cdi_growth`]); CDB gains pay
+//! Brazil's regressive income tax, LCI/LCA are exempt.
 
 use axum::extract::{Path, RawQuery, State};
 use axum::http::HeaderMap;
 use serde_json::{json, Value};
 
 use super::accounts::bank_cnpj;
-use super::generator::{date_string, date_time, growth, income_tax_rate, money, Day, Investment};
+use super::generator::{date_string, date_time, income_tax_rate, money, rates, Day, Investment};
 use super::{
     amount, caller, meta, meta_time, not_found, page_days, respond, single, ApiError, ApiResult,
     Caller, Query,
@@ -32,7 +33,7 @@ fn the_investment(c: &Caller, id: &str) -> Result<Investment, ApiError> {
 }
 
 fn unit_price(i: &Investment, day: Day) -> f64 {
-    UNIT_CENTS as f64 / 100.0 * growth(i.yearly_rate, day - i.purchase_day)
+    UNIT_CENTS as f64 / 100.0 * rates::cdi_growth(i.cdi_pct, i.purchase_day, day)
 }
 
 fn price8(x: f64) -> Value {
@@ -101,11 +102,11 @@ pub async fn identification(
         "issuerInstitutionCnpjNumber": bank_cnpj(c.bank.code),
         "investmentType": i.kind,
         "remuneration": {
-            "preFixedRate": format!("{:.6}", i.yearly_rate),
+            "postFixedIndexerPercentage": format!("{:.6}", i.cdi_pct),
             "rateType": "EXPONENCIAL",
             "ratePeriodicity": "ANUAL",
-            "calculation": "DIAS_CORRIDOS",
-            "indexer": "PRE_FIXADO",
+            "calculation": "DIAS_UTEIS",
+            "indexer": "CDI",
         },
         "issueUnitPrice": price8(UNIT_CENTS as f64 / 100.0),
         "dueDate": date_string(i.due_day),

@@ -1,6 +1,7 @@
-//! `/open-banking/loans/v2` (loans-2.5.0): a personal loan (and a payroll loan for some
-//! users) on a PRICE schedule, paid monthly on the 15th from the checking account; a new
-//! contract follows two months after one ends.
+//! `/open-banking/loans/v2` (loans-2.5.0): a personal loan on a PRICE schedule (and, for
+//! some users, a payroll loan on SAC), paid monthly on the 15th from the checking account
+//! with the very amounts of [`Profile::schedule`]; a new contract follows two months after
+//! one ends.
 
 use axum::extract::{Path, RawQuery, State};
 use axum::http::HeaderMap;
@@ -8,7 +9,7 @@ use serde_json::{json, Value};
 
 use super::accounts::bank_cnpj;
 use super::generator::{
-    date_string, day_of_month, digits, money, month_of, Loan, Profile, LOAN_DOM,
+    date_string, day_of_month, digits, money, month_of, Amortisation, Loan, Profile, LOAN_DOM,
 };
 use super::{caller, meta_time, not_found, single, ApiError, ApiResult, Caller, Query};
 use crate::util::{now_ms, ofb_time};
@@ -122,7 +123,10 @@ pub async fn contract(
         "firstInstalmentDueDate": date_string(instalment_day(&l, 1)),
         "CET": rate6(cet),
         "hasInsuranceContracted": false,
-        "amortizationScheduled": "PRICE",
+        "amortizationScheduled": match l.system {
+            Amortisation::Price => "PRICE",
+            Amortisation::Sac => "SAC",
+        },
         "interestRates": [{
             "taxType": "EFETIVA",
             "interestRateType": "COMPOSTO",
@@ -148,8 +152,8 @@ pub async fn contract(
     if l.slot == 1 {
         data["cnpjConsignee"] = json!(c.profile.employer_cnpj());
     }
-    if paid < l.instalments {
-        data["nextInstalmentAmount"] = json!(money(l.pmt_cents));
+    if let Some(next) = Profile::schedule(&l).get(paid as usize) {
+        data["nextInstalmentAmount"] = json!(money(next.total()));
     }
     Ok(single(data, format!("{}/{id}", url(&c)), meta_time()))
 }
@@ -229,15 +233,18 @@ pub async fn payments(
     .await?;
     let l = the_contract(&c, &id)?;
     let paid = paid(&c, &l);
-    let releases: Vec<Value> = (1..=paid)
-        .map(|n| {
+    let schedule = Profile::schedule(&l);
+    let releases: Vec<Value> = schedule
+        .iter()
+        .zip(1..=paid)
+        .map(|(i, n)| {
             json!({
                 "paymentId": format!("pay-{}-{n}", l.id),
                 "isOverParcelPayment": false,
                 "instalmentId": format!("ins-{}-{n}", l.id),
                 "paidDate": date_string(instalment_day(&l, n)),
                 "currency": "BRL",
-                "paidAmount": money(l.pmt_cents),
+                "paidAmount": money(i.total()),
             })
         })
         .collect();
@@ -246,7 +253,9 @@ pub async fn payments(
         "contractOutstandingBalance": money(Profile::loan_outstanding(&l, paid)),
         // minLength 24: milliseconds required here.
         "lastUpdatedContractOutstandingBalance": ofb_time(now_ms()).replace('Z', ".000Z"),
-        "totalRemainingAmount": money(l.pmt_cents * (l.instalments - paid)),
+        "totalRemainingAmount": money(
+            schedule.iter().skip(paid as usize).map(|i| i.total()).sum::<i64>()
+        ),
         "releases": releases,
     });
     Ok(single(

@@ -279,14 +279,20 @@ pub async fn caller(
         .map_err(OfbError::internal)?
         .ok_or_else(|| OfbError::unauthorized("The consent has no authorising user."))?;
     misbehave(st, bank, &user.username, &consent_id, raw, resource).await?;
-    let seed = generator::seed_of(bank.code, &user.username, &user.cpf);
+    let today = now_ms().div_euclid(86_400_000);
     Ok(Caller {
         bank,
         base: format!("{}/open-banking", st.mtls_base(bank)),
-        profile: Profile::new(seed, &user.username, bank.available_resources),
+        profile: Profile::new(
+            bank.code,
+            &user.username,
+            &user.cpf,
+            bank.available_resources,
+            today,
+        ),
         cpf: user.cpf,
         cnpj: user.cnpj,
-        today: now_ms().div_euclid(86_400_000),
+        today,
         permissions: consent.permissions,
     })
 }

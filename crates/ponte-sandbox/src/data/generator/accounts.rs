@@ -1,6 +1,11 @@
-//! Checking and savings accounts: salary, rent, bills, PIX, card bill payments.
+//! Checking and savings accounts: salary, rent, bills, PIX, card bill payments, the
+//! poupança's deposits, sweeps and yields.
 
+use super::events::{Event, What};
 use super::*;
+
+/// Month-end sweeps happen after the day's other movements.
+const SWEEP_SECONDS: u32 = 23 * 3600 + 30 * 60;
 
 impl Profile {
     pub fn accounts(&self) -> [AccountKind; 2] {
@@ -20,16 +25,55 @@ impl Profile {
             .find(|k| self.account_id(*k) == id)
     }
 
-    /// Savings deposit of the month (10% of the salary, the day after payday).
-    pub(super) fn savings_deposit(&self) -> i64 {
-        self.salary_cents / 10
+    /// The checking account's movements of `day`, sweep included, in generation order.
+    pub fn checking_events(&self, day: Day) -> Vec<Event> {
+        let l = self.ledger();
+        let mut out = self.base_events(day, l.scale(month_of(day)));
+        let sweep = l.sweep(day);
+        if sweep != 0 {
+            out.push(Event {
+                kind: "TRANSFERENCIA_MESMA_INSTITUICAO",
+                credit: sweep < 0,
+                cents: sweep.abs(),
+                what: if sweep > 0 {
+                    What::SavingsSweep
+                } else {
+                    What::SavingsRedeem
+                },
+            });
+        }
+        out
     }
 
-    /// How many transactions an account has on `day`, without building them.
+    /// The poupança's movements of `day`: (credit, cents, name, seconds).
+    fn savings_events(&self, day: Day) -> Vec<(bool, i64, &'static str, u32)> {
+        let l = self.ledger();
+        let mut out = Vec::new();
+        let y = l.yield_on(day);
+        if y > 0 {
+            out.push((true, y, "RENDIMENTO POUPANCA", 6 * 3600));
+        }
+        if civil(day).2 == SAVINGS_DOM {
+            out.push((true, self.deposit_cents, "APLICACAO POUPANCA", 9 * 3600));
+        }
+        let sweep = l.sweep(day);
+        if sweep > 0 {
+            out.push((true, sweep, "APLICACAO AUTOMATICA POUPANCA", SWEEP_SECONDS));
+        } else if sweep < 0 {
+            out.push((false, -sweep, "RESGATE AUTOMATICO POUPANCA", SWEEP_SECONDS));
+        }
+        out
+    }
+
+    /// How many transactions an account has on `day`, without naming them.
     pub fn count(&self, kind: AccountKind, day: Day) -> u64 {
         match kind {
-            AccountKind::Checking => self.fixed(day).len() as u64 + self.extras(day),
-            AccountKind::Savings => self.savings_day(day).len() as u64,
+            AccountKind::Checking => {
+                self.calendar_events(day).len() as u64
+                    + self.extras(day)
+                    + u64::from(self.ledger().sweep(day) != 0)
+            }
+            AccountKind::Savings => self.savings_events(day).len() as u64,
         }
     }
 
@@ -41,246 +85,58 @@ impl Profile {
         }
     }
 
-    pub(super) fn extras(&self, day: Day) -> u64 {
-        if self.big {
-            9 + mix(self.seed, day, 2) % 5
-        } else {
-            mix(self.seed, day, 2) % 4
-        }
-    }
-
-    /// Calendar events of the checking account: (kind, credit, name, cents, party).
-    #[allow(clippy::type_complexity)]
-    pub(super) fn fixed(&self, day: Day) -> Vec<(&'static str, bool, String, i64, Option<String>)> {
+    fn checking_day(&self, day: Day) -> Vec<Transaction> {
         let s = self.seed;
-        let (_, _, dom) = civil(day);
-        let mut out = Vec::new();
-        match dom {
-            SALARY_DOM => out.push((
-                "FOLHA_PAGAMENTO",
-                true,
-                format!("SALARIO {}", self.employer),
-                self.salary_cents,
-                Some(format!("{}|{}", self.employer, self.employer_cnpj())),
-            )),
-            6 => out.push((
-                "TRANSFERENCIA_MESMA_INSTITUICAO",
-                false,
-                "APLICACAO POUPANCA".to_string(),
-                self.savings_deposit(),
-                None,
-            )),
-            7 => out.push((
-                "PIX",
-                false,
-                "PIX ENVIADO ALUGUEL IMOBILIARIA LAR".to_string(),
-                self.rent_cents,
-                Some(format!("IMOBILIARIA LAR LTDA|{}", cnpj(s, 78))),
-            )),
-            12 => out.push((
-                "BOLETO",
-                false,
-                "ENERGIA ENEL SP".to_string(),
-                range(s, day, 7, 9_000, 26_000),
-                None,
-            )),
-            16 => out.push((
-                "CONVENIO_ARRECADACAO",
-                false,
-                "AGUA SABESP".to_string(),
-                range(s, day, 8, 4_000, 11_000),
-                None,
-            )),
-            20 => out.push((
-                "BOLETO",
-                false,
-                "INTERNET VIVO FIBRA".to_string(),
-                11_990,
-                None,
-            )),
-            25 => out.push((
-                "TED",
-                false,
-                "TED ENVIADA CONDOMINIO RESIDENCIAL".to_string(),
-                range(s, day / 31, 9, 35_000, 70_000),
-                Some(format!("CONDOMINIO RESIDENCIAL|{}", cnpj(s, 79))),
-            )),
-            28 => out.push((
-                "PACOTE_TARIFA_SERVICOS",
-                false,
-                "TARIFA PACOTE SERVICOS".to_string(),
-                3_490,
-                None,
-            )),
-            _ => {}
-        }
-        if self.has_card && dom == CARD_DUE_DOM {
-            let (y, m, _) = civil(day);
-            let bill = self.bill_total(month_index(y, m));
-            if bill > 0 {
-                out.push((
-                    "BOLETO",
-                    false,
-                    "PAGAMENTO FATURA CARTAO".to_string(),
-                    bill,
-                    None,
-                ));
-            }
-        }
-        if self.has_loans && dom == LOAN_DOM {
-            let (y, m, _) = civil(day);
-            for loan in self.loans_at(month_index(y, m)) {
-                let n = month_index(y, m) - loan.start_month;
-                if (1..=loan.instalments).contains(&n) {
-                    out.push((
-                        "OPERACAO_CREDITO",
-                        false,
-                        format!("PARCELA {n}/{} EMPRESTIMO", loan.instalments),
-                        loan.pmt_cents,
-                        None,
-                    ));
-                }
-            }
-        }
-        if self.has_loans {
-            for loan in self.loans_at(month_of(day)) {
-                if loan.start_day == day {
-                    out.push((
-                        "OPERACAO_CREDITO",
-                        true,
-                        format!("LIBERACAO {}", loan.name),
-                        loan.principal_cents,
-                        None,
-                    ));
-                }
-            }
-        }
-        out
-    }
-
-    pub(super) fn checking_day(&self, day: Day) -> Vec<Transaction> {
-        let s = self.seed;
-        let mut out: Vec<Transaction> = Vec::new();
-        let mut push =
-            |kind: &'static str, credit: bool, name: String, cents: i64, party: Option<String>| {
-                let n = out.len() as i64;
-                let seconds = 7 * 3600 + (mix(s, day, 1000 + n) % (15 * 3600)) as u32;
-                out.push(Transaction {
+        let mut out: Vec<Transaction> = self
+            .checking_events(day)
+            .iter()
+            .enumerate()
+            .map(|(n, e)| {
+                let n = n as i64;
+                let seconds = if matches!(e.what, What::SavingsSweep | What::SavingsRedeem) {
+                    SWEEP_SECONDS
+                } else {
+                    7 * 3600 + (mix(s, day, 1000 + n) % (15 * 3600)) as u32
+                };
+                let (name, party) = self.label(e, day);
+                Transaction {
                     id: format!("tx{:08x}-{day}-{n}", s as u32),
                     day,
                     seconds,
-                    credit,
-                    kind,
+                    credit: e.credit,
+                    kind: e.kind,
                     name,
-                    cents: cents.max(1),
+                    cents: e.cents,
                     party,
-                });
-            };
-        for (kind, credit, name, cents, party) in self.fixed(day) {
-            push(kind, credit, name, cents, party);
-        }
-        for k in 0..self.extras(day) as i64 {
-            let r = mix(s, day, 10 + k);
-            let small = |lo: i64, hi: i64| {
-                let c = lo + ((r >> 8) % (hi - lo) as u64) as i64;
-                if self.big {
-                    c / 6
-                } else {
-                    c * self.scale / 100
                 }
-            };
-            let person = pick(s, day, 20 + k, &PEOPLE);
-            let doc = cpf(s, 500 + (r % 10) as i64);
-            match r % 12 {
-                0..=2 => push(
-                    "PIX",
-                    true,
-                    format!("PIX RECEBIDO {person}"),
-                    small(2_000, 30_000),
-                    Some(format!("{person}|{doc}")),
-                ),
-                3 => push(
-                    "PIX",
-                    false,
-                    format!("PIX ENVIADO {person}"),
-                    small(1_500, 12_000),
-                    Some(format!("{person}|{doc}")),
-                ),
-                4 => push(
-                    "SAQUE",
-                    false,
-                    "SAQUE BANCO24HORAS".to_string(),
-                    (small(2_000, 30_000) / 1_000).max(1) * 1_000,
-                    None,
-                ),
-                5 => push(
-                    "BOLETO",
-                    false,
-                    "PAGAMENTO BOLETO LOJA VIRTUAL".to_string(),
-                    small(3_000, 15_000),
-                    None,
-                ),
-                _ => {
-                    let (shop, _, lo, hi) = SHOPS[((r >> 4) % SHOPS.len() as u64) as usize];
-                    push(
-                        "CARTAO",
-                        false,
-                        format!("COMPRA DEBITO {shop}"),
-                        small(lo, hi) / 3,
-                        None,
-                    );
-                }
-            }
-        }
+            })
+            .collect();
         out.sort_by_key(|t| t.seconds);
         out
     }
 
-    pub(super) fn savings_day(&self, day: Day) -> Vec<Transaction> {
-        let (_, _, dom) = civil(day);
-        let id = |n: i64| format!("sv{:08x}-{day}-{n}", self.seed as u32);
-        let mut out = Vec::new();
-        if dom == 6 {
-            out.push(Transaction {
-                id: id(0),
+    fn savings_day(&self, day: Day) -> Vec<Transaction> {
+        self.savings_events(day)
+            .into_iter()
+            .enumerate()
+            .map(|(n, (credit, cents, name, seconds))| Transaction {
+                id: format!("sv{:08x}-{day}-{n}", self.seed as u32),
                 day,
-                seconds: 9 * 3600,
-                credit: true,
-                kind: "TRANSFERENCIA_MESMA_INSTITUICAO",
-                name: "APLICACAO POUPANCA".into(),
-                cents: self.savings_deposit(),
+                seconds,
+                credit,
+                kind: match name {
+                    "RENDIMENTO POUPANCA" => "RENDIMENTO_APLIC_FINANCEIRA",
+                    _ => "TRANSFERENCIA_MESMA_INSTITUICAO",
+                },
+                name: name.into(),
+                cents,
                 party: None,
-            });
-        }
-        if dom == 1 {
-            // A plausible monthly yield (~0.6%) on a savings balance of a few deposits.
-            out.push(Transaction {
-                id: id(1),
-                day,
-                seconds: 6 * 3600,
-                credit: true,
-                kind: "RENDIMENTO_APLIC_FINANCEIRA",
-                name: "RENDIMENTO POUPANCA".into(),
-                cents: (self.savings_deposit() * 4 * 6 / 1000 + range(self.seed, day, 5, 0, 300))
-                    .max(1),
-                party: None,
-            });
-        }
-        out
+            })
+            .collect()
     }
 
-    /// Balance (cents) at the end of `through`, from the opening balance at the start of
-    /// the history.
-    pub fn balance_cents(&self, kind: AccountKind, today: Day, through: Day) -> i64 {
-        let mut b = match kind {
-            AccountKind::Checking => self.opening_cents,
-            AccountKind::Savings => self.opening_cents / 3,
-        };
-        for d in self.first_day(today)..=through {
-            for t in self.day(kind, d) {
-                b += if t.credit { t.cents } else { -t.cents };
-            }
-        }
-        b
+    /// Balance (cents) at the end of `through`.
+    pub fn balance_cents(&self, kind: AccountKind, through: Day) -> i64 {
+        self.ledger().balance(kind, through)
     }
 }

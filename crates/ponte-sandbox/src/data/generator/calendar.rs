@@ -2,11 +2,6 @@
 
 use super::Day;
 
-/// Growth factor of a fixed-income investment after `days` days.
-pub fn growth(yearly_rate: f64, days: i64) -> f64 {
-    (1.0 + yearly_rate).powf(days.max(0) as f64 / 365.0)
-}
-
 /// Income tax rate on fixed-income gains (Brazil's regressive table).
 pub fn income_tax_rate(days: i64) -> f64 {
     match days {

@@ -1,5 +1,7 @@
-//! Credit cards and their bills, loans, fixed-income investments.
+//! Credit cards and their bills, loans (PRICE and SAC schedules to the cent), fixed-income
+//! investments at a percentage of the CDI.
 
+use super::people::{mean_shop, SHOPS};
 use super::*;
 
 impl Profile {
@@ -11,6 +13,19 @@ impl Profile {
 
     pub fn card_limit_cents(&self) -> i64 {
         (self.salary_cents * 2 / 100_000).max(3) * 100_000
+    }
+
+    /// Purchases a day has: 0–2 (0–3 for the high earner).
+    fn card_count(&self, day: Day) -> u64 {
+        mix(self.seed, day, 3) % if self.big { 4 } else { 3 }
+    }
+
+    /// Multiplier on the shops' raw amounts so a month's purchases and subscriptions come
+    /// to the person's card budget on average.
+    fn card_scale(&self) -> f64 {
+        let per_day = if self.big { 1.5 } else { 1.0 };
+        let purchases = (self.card_budget_cents - SUBSCRIPTIONS_CENTS).max(10_000);
+        purchases as f64 / (per_day * 30.44 * mean_shop())
     }
 
     /// Everything on the card on one day: purchases, and on the due day the payment of
@@ -57,16 +72,12 @@ impl Profile {
             22 => push("AMAZON PRIME".into(), 5968, 1_990),
             _ => {}
         }
-        for k in 0..(mix(s, day, 3) % 3) as i64 {
+        let scale = self.card_scale();
+        for k in 0..self.card_count(day) as i64 {
             let r = mix(s, day, 40 + k);
             let (shop, mcc, lo, hi) = SHOPS[(r % SHOPS.len() as u64) as usize];
             let cents = lo + ((r >> 12) % (hi - lo) as u64) as i64;
-            let cents = if self.big {
-                cents / 4
-            } else {
-                cents * self.scale / 100 / 2
-            };
-            push(shop.to_string(), mcc, cents);
+            push(shop.to_string(), mcc, (cents as f64 * scale).round() as i64);
         }
         out.sort_by_key(|t| t.seconds);
         out
@@ -125,10 +136,20 @@ impl Profile {
 
     pub(super) fn loan(&self, slot: i64, m: i64) -> Loan {
         let s = self.seed;
-        let (period, sub_type, name) = if slot == 0 {
-            (24, "CREDITO_PESSOAL_SEM_CONSIGNACAO", "EMPRESTIMO PESSOAL")
+        let (period, sub_type, name, system) = if slot == 0 {
+            (
+                24,
+                "CREDITO_PESSOAL_SEM_CONSIGNACAO",
+                "EMPRESTIMO PESSOAL",
+                Amortisation::Price,
+            )
         } else {
-            (36, "CREDITO_PESSOAL_COM_CONSIGNACAO", "CREDITO CONSIGNADO")
+            (
+                36,
+                "CREDITO_PESSOAL_COM_CONSIGNACAO",
+                "CREDITO CONSIGNADO",
+                Amortisation::Sac,
+            )
         };
         // A new contract every `period + 2` months; the phase comes from the seed.
         let len = period + 2;
@@ -144,30 +165,59 @@ impl Profile {
         } else {
             range(s, 304, cycle, 140, 190) as f64 / 10_000.0
         };
-        let pmt = principal as f64 * rate / (1.0 - (1.0 + rate).powi(-(period as i32)));
         Loan {
             slot,
             cycle,
             id: format!("loan-{:012x}-{slot}-{cycle}", s >> 16),
             sub_type,
             name,
+            system,
             start_month,
             start_day,
             instalments: period,
             principal_cents: principal,
             rate,
-            pmt_cents: pmt.round() as i64,
         }
     }
 
-    /// Outstanding principal after `paid` instalments (PRICE table).
+    /// The loan's instalments in cents: interest on the outstanding balance each month,
+    /// the principal parts summing exactly to the contracted amount (the last instalment
+    /// takes the rounding).
+    pub fn schedule(loan: &Loan) -> Vec<Instalment> {
+        let n = loan.instalments;
+        let r = loan.rate;
+        let pmt =
+            (loan.principal_cents as f64 * r / (1.0 - (1.0 + r).powi(-(n as i32)))).round() as i64;
+        let sac = loan.principal_cents / n;
+        let mut balance = loan.principal_cents;
+        (1..=n)
+            .map(|k| {
+                let interest = (balance as f64 * r).round() as i64;
+                let principal = if k == n {
+                    balance
+                } else {
+                    match loan.system {
+                        Amortisation::Price => pmt - interest,
+                        Amortisation::Sac => sac,
+                    }
+                };
+                balance -= principal;
+                Instalment {
+                    principal,
+                    interest,
+                }
+            })
+            .collect()
+    }
+
+    /// Outstanding principal after `paid` instalments.
     pub fn loan_outstanding(loan: &Loan, paid: i64) -> i64 {
-        if paid >= loan.instalments {
-            return 0;
-        }
-        let g = (1.0 + loan.rate).powi(paid as i32);
-        let v = loan.principal_cents as f64 * g - loan.pmt_cents as f64 * (g - 1.0) / loan.rate;
-        v.round().max(0.0) as i64
+        loan.principal_cents
+            - Profile::schedule(loan)
+                .iter()
+                .take(paid.max(0) as usize)
+                .map(|i| i.principal)
+                .sum::<i64>()
     }
 
     // ---- investments ----
@@ -191,11 +241,12 @@ impl Profile {
         let purchase_day = cycle * len - phase;
         let principal = range(s, 401 + slot, cycle, 10, 200) * 10_000;
         let principal = if self.big { principal * 5 } else { principal };
-        let yearly_rate = match kind {
-            "CDB" => range(s, 405, cycle, 1_050, 1_350),
-            _ => range(s, 406 + slot, cycle, 850, 1_050),
+        // CDBs pay 100–120 % of the CDI; tax-free LCI/LCA 85–97 %.
+        let cdi_pct = match kind {
+            "CDB" => range(s, 405, cycle, 100, 121),
+            _ => range(s, 406 + slot, cycle, 85, 98),
         } as f64
-            / 10_000.0;
+            / 100.0;
         let redemption = mix(s, 410 + slot, cycle).is_multiple_of(2).then(|| {
             (
                 purchase_day + 200 + range(s, 411, cycle, 0, 100),
@@ -208,8 +259,11 @@ impl Profile {
             purchase_day,
             due_day: purchase_day + len + 10,
             principal_cents: principal,
-            yearly_rate,
+            cdi_pct,
             redemption,
         }
     }
 }
+
+/// Netflix, Spotify and Amazon Prime, every month.
+const SUBSCRIPTIONS_CENTS: i64 = 5_590 + 2_190 + 1_990;

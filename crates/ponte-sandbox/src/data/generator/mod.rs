@@ -1,22 +1,40 @@
 //! Synthetic, deterministic banking data.
 //!
-//! Everything is a pure function of a seed and calendar days. The seed is the first 8 bytes
-//! of SHA-256("{bank}|{username}|{document}") and every random draw is
-//! `mix(seed, a, b)`, a splitmix64 finaliser over the seed and two coordinates (usually a
-//! day number and an event index). No PRNG state is carried between draws, so any single
-//! day (or bill, or instalment) is computed directly, the same on every node and after
-//! restarts, and a page of five years of history never needs the rest of it.
+//! Everything is a pure function of seeds and calendar days. The bank seed is the first 8
+//! bytes of SHA-256("{bank}|{username}|{document}"), the person seed the same without the
+//! bank (so one sandbox user is one person everywhere: name, income, rent), and every
+//! random draw is `mix(seed, a, b)`, a splitmix64 finaliser over the seed and two
+//! coordinates (usually a day number and an event index). No PRNG state is carried between
+//! draws, so any single day's purchases are computed directly, the same on every node and
+//! after restarts.
+//!
+//! One person's money has to add up, though: each month's discretionary spending is sized
+//! from that month's income and fixed bills (so spending stays a steady share of income),
+//! and what is left over, or missing, is swept to or from the poupança at the month's end.
+//! Sweeps and poupança yields depend on balances, so a [`ledger::Ledger`] walks the days
+//! once from a fixed epoch (2019-01-01, never from "today", so what happened on a date
+//! never depends on when it is asked) and is shared between requests.
 //!
 //! Long-lived products (loans, investments) run in fixed *cycles* of calendar months/days
-//! (a 24-month loan is followed by the next one), so what existed on a given date never
-//! depends on when the question is asked.
+//! (a 24-month loan is followed by the next one).
 
 mod accounts;
 mod calendar;
 mod credit;
+mod events;
+#[cfg(test)]
+mod invariants;
+pub mod ledger;
+mod people;
+pub mod rates;
+#[cfg(test)]
+mod tests;
 
 pub use calendar::*;
+pub use people::{FIRST_NAMES, LAST_NAMES, PEOPLE};
+
 use sha2::{Digest, Sha256};
+use std::sync::{Arc, OnceLock};
 
 /// Days since 1970-01-01 (UTC).
 pub type Day = i64;
@@ -116,6 +134,14 @@ pub enum AccountKind {
     Savings,
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Amortisation {
+    /// Constant instalments (French system).
+    Price,
+    /// Constant amortisation, falling instalments.
+    Sac,
+}
+
 /// A loan contract: one cycle of a repeating personal loan.
 #[derive(Clone, Debug)]
 pub struct Loan {
@@ -124,6 +150,7 @@ pub struct Loan {
     pub id: String,
     pub sub_type: &'static str,
     pub name: &'static str,
+    pub system: Amortisation,
     /// Month index (year*12 + month0) the contract was signed.
     pub start_month: i64,
     pub start_day: Day,
@@ -131,10 +158,23 @@ pub struct Loan {
     pub principal_cents: i64,
     /// Monthly rate, e.g. 0.025.
     pub rate: f64,
-    pub pmt_cents: i64,
 }
 
-/// A bank fixed-income investment: one cycle of a repeating CDB/LCI/LCA.
+/// One instalment of a loan's schedule, in cents.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Instalment {
+    pub principal: i64,
+    pub interest: i64,
+}
+
+impl Instalment {
+    pub fn total(&self) -> i64 {
+        self.principal + self.interest
+    }
+}
+
+/// A bank fixed-income investment: one cycle of a repeating CDB/LCI/LCA at a percentage
+/// of the CDI.
 #[derive(Clone, Debug)]
 pub struct Investment {
     pub id: String,
@@ -142,85 +182,97 @@ pub struct Investment {
     pub purchase_day: Day,
     pub due_day: Day,
     pub principal_cents: i64,
-    /// Yearly rate, e.g. 0.1125.
-    pub yearly_rate: f64,
+    /// Share of the CDI it earns, e.g. 1.10 for 110 %.
+    pub cdi_pct: f64,
     /// A partial redemption: (day, cents).
     pub redemption: Option<(Day, i64)>,
 }
 
 pub const SALARY_DOM: u32 = 5;
+pub const SAVINGS_DOM: u32 = 6;
 pub const CARD_CLOSING_DOM: u32 = 3;
 pub const CARD_DUE_DOM: u32 = 10;
 pub const LOAN_DOM: u32 = 15;
 
-const EMPLOYERS: [&str; 6] = [
-    "ACME TECNOLOGIA LTDA",
-    "PADARIA BOM PAO LTDA",
-    "HOSPITAL SANTA CLARA",
-    "LOGISTICA RAPIDA SA",
-    "ESCOLA NOVO SABER",
-    "CONSTRUTORA HORIZONTE",
-];
-pub const PEOPLE: [&str; 10] = [
-    "MARIA SILVA",
-    "JOAO SOUZA",
-    "ANA OLIVEIRA",
-    "PEDRO SANTOS",
-    "JULIANA COSTA",
-    "LUCAS PEREIRA",
-    "FERNANDA LIMA",
-    "RAFAEL ALVES",
-    "BEATRIZ ROCHA",
-    "GUSTAVO RIBEIRO",
-];
-/// (name, MCC, min cents, max cents)
-const SHOPS: [(&str, u32, i64, i64); 10] = [
-    ("SUPERMERCADO PAO DE ACUCAR", 5411, 4_000, 38_000),
-    ("ASSAI ATACADISTA", 5411, 8_000, 45_000),
-    ("DROGASIL", 5912, 1_500, 12_000),
-    ("RESTAURANTE SABOR CASEIRO", 5812, 2_500, 14_000),
-    ("POSTO SHELL", 5541, 8_000, 25_000),
-    ("IFOOD", 5814, 2_500, 9_000),
-    ("UBER DO BRASIL", 4121, 1_200, 6_500),
-    ("PADARIA CENTRAL", 5462, 800, 4_500),
-    ("LOJAS AMERICANAS", 5310, 3_000, 40_000),
-    ("DROGARIA SAO PAULO", 5912, 1_500, 9_000),
-];
-
 /// One user's financial life at one bank.
 pub struct Profile {
+    /// Bank seed: ids, loans, the day-to-day draws.
     pub seed: u64,
+    /// Person seed: who they are and what they earn, the same at every bank.
+    pub person: u64,
     pub big: bool,
     pub history_days: i64,
+    /// The last day the profile is asked about (the bank's today).
+    pub today: Day,
+    /// Net monthly salary: the income the customer declares.
     pub salary_cents: i64,
     pub employer: &'static str,
+    pub holder_cpf: String,
     pub rent_cents: i64,
-    pub opening_cents: i64,
+    pub condo_cents: i64,
+    /// Monthly transfer into the poupança, the day after payday.
+    pub deposit_cents: i64,
+    /// Monthly PIX to the holder's own account at another bank (0: none).
+    pub own_pix_cents: i64,
+    pub internet_cents: i64,
+    pub fee_cents: i64,
+    /// What the card is expected to carry in a month.
+    pub card_budget_cents: i64,
     pub has_card: bool,
     pub has_loans: bool,
-    /// Spending scale in percent of a R$ 6.000 salary.
-    scale: i64,
+    ledger: OnceLock<Arc<ledger::Ledger>>,
+}
+
+/// `share` in hundredths of a percent of `cents`, rounded down to `unit` cents.
+fn part(cents: i64, share: i64, unit: i64) -> i64 {
+    cents * share / 10_000 / unit * unit
 }
 
 impl Profile {
-    pub fn new(seed: u64, username: &str, products: &[&str]) -> Profile {
+    pub fn new(
+        bank: &str,
+        username: &str,
+        document: &str,
+        products: &[&str],
+        today: Day,
+    ) -> Profile {
+        let seed = seed_of(bank, username, document);
+        let person = seed_of("", username, document);
         let big = username == "user_big";
+        let p = person;
         let salary_cents = if big {
-            2_200_000
+            3_000_000 + (mix(p, 1, 0) % 600_000) as i64 / 100 * 100
         } else {
-            450_000 + (mix(seed, 1, 0) % 600_000) as i64 / 100 * 100
+            450_000 + (mix(p, 1, 0) % 600_000) as i64 / 100 * 100
         };
+        let i = salary_cents;
         Profile {
             seed,
+            person,
             big,
             history_days: if big { 5 * 365 + 1 } else { 365 },
+            today,
             salary_cents,
-            employer: pick(seed, 2, 0, &EMPLOYERS),
-            rent_cents: salary_cents / 4 / 100 * 100,
-            opening_cents: 800_000 + (mix(seed, 4, 0) % 1_500_000) as i64,
+            employer: if big {
+                pick(p, 2, 0, &people::BIG_EMPLOYERS)
+            } else {
+                pick(p, 2, 0, &people::EMPLOYERS)
+            },
+            holder_cpf: document.to_string(),
+            rent_cents: part(i, range(p, 3, 0, 2_000, 2_600), 1_000),
+            condo_cents: part(i, range(p, 4, 0, 400, 600), 100),
+            deposit_cents: part(i, range(p, 5, 0, 700, 1_200), 1_000),
+            own_pix_cents: if mix(p, 6, 0).is_multiple_of(3) {
+                part(i, range(p, 7, 0, 200, 400), 1_000)
+            } else {
+                0
+            },
+            internet_cents: if big { 22_990 } else { 11_990 },
+            fee_cents: if big { 7_990 } else { 3_490 },
+            card_budget_cents: part(i, range(p, 8, 0, 1_200, 1_800), 100),
             has_card: products.contains(&"creditCards"),
             has_loans: products.contains(&"loans"),
-            scale: (salary_cents * 100 / 600_000).clamp(60, 160),
+            ledger: OnceLock::new(),
         }
     }
 
@@ -229,105 +281,21 @@ impl Profile {
     }
 
     pub fn employer_cnpj(&self) -> String {
-        cnpj(self.seed, 77)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const ALL: &[&str] = &[
-        "registration",
-        "accounts",
-        "creditCards",
-        "loans",
-        "investments",
-    ];
-
-    #[test]
-    fn dates_round_trip() {
-        for day in [-1000, 0, 19_000, 20_417, 20_782] {
-            assert_eq!(parse_date(&date_string(day)), Some(day));
-            let (y, m, d) = civil(day);
-            assert_eq!(days_from_civil(y, m, d), day);
-        }
-        assert_eq!(date_string(20_417), "2025-11-25");
-        assert_eq!(parse_date("2025-02-30"), None);
-        assert_eq!(parse_date("2025-2-3"), None);
-        assert_eq!(
-            day_of_month(month_index(2025, 1), 3),
-            parse_date("2025-01-03").unwrap()
-        );
-        assert_eq!(date_time_ms(20_417, 3_723), "2025-11-25T01:02:03.000Z");
+        cnpj(self.person, 77)
     }
 
-    #[test]
-    fn documents_have_valid_check_digits() {
-        // Known-valid examples computed by the same rule.
-        let c = cpf(1, 1);
-        assert_eq!(c.len(), 11);
-        let n = cnpj(1, 1);
-        assert_eq!(n.len(), 14);
-        assert_eq!(&n[8..12], "0001");
+    /// The holder's civil name, the same at every bank.
+    pub fn holder_name(&self) -> String {
+        format!(
+            "{} {} {}",
+            pick(self.person, 600, 0, &FIRST_NAMES),
+            pick(self.person, 601, 0, &LAST_NAMES),
+            pick(self.person, 602, 0, &LAST_NAMES)
+        )
     }
 
-    #[test]
-    fn same_seed_same_data_and_big_is_big() {
-        let a = Profile::new(
-            seed_of("itau", "user_good", "76109277673"),
-            "user_good",
-            ALL,
-        );
-        let b = Profile::new(
-            seed_of("itau", "user_good", "76109277673"),
-            "user_good",
-            ALL,
-        );
-        let k = AccountKind::Checking;
-        assert_eq!(a.day(k, 20_000), b.day(k, 20_000));
-        let other = Profile::new(
-            seed_of("nubank", "user_good", "76109277673"),
-            "user_good",
-            ALL,
-        );
-        assert_ne!(a.salary_cents, other.salary_cents);
-        let today = 20_782;
-        for d in a.first_day(today)..=today {
-            assert_eq!(a.count(k, d), a.day(k, d).len() as u64);
-        }
-        let big = Profile::new(seed_of("itau", "user_big", "76109277673"), "user_big", ALL);
-        let total: u64 = big
-            .accounts()
-            .iter()
-            .flat_map(|k| (big.first_day(today)..=today).map(|d| big.count(*k, d)))
-            .sum();
-        assert!(total >= 20_000, "{total}");
-    }
-
-    #[test]
-    fn balances_stay_plausible() {
-        let today = 20_782;
-        for user in ["user_good", "user_mfa", "user_flaky", "user_big"] {
-            for bank in ["itau", "nubank", "caixa", "sicoob", "bb", "btg"] {
-                let p = Profile::new(seed_of(bank, user, "76109277673"), user, ALL);
-                let b = p.balance_cents(AccountKind::Checking, today, today);
-                assert!(b > 0 && b < 200_000_000, "{bank}/{user}: {b}");
-            }
-        }
-    }
-
-    #[test]
-    fn loans_amortise_to_zero() {
-        let p = Profile::new(
-            seed_of("itau", "user_good", "76109277673"),
-            "user_good",
-            ALL,
-        );
-        for loan in p.loans_at(month_of(20_782)) {
-            assert_eq!(Profile::loan_outstanding(&loan, 0), loan.principal_cents);
-            assert!(Profile::loan_outstanding(&loan, loan.instalments - 1) <= loan.pmt_cents);
-            assert!(loan.start_month <= month_of(20_782));
-        }
+    /// The balances and sweeps walk, built on first use and shared between requests.
+    pub fn ledger(&self) -> &ledger::Ledger {
+        self.ledger.get_or_init(|| ledger::Ledger::shared(self))
     }
 }
