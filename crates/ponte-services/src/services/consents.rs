@@ -45,6 +45,22 @@ struct TaxIds {
     email: Option<String>,
 }
 
+/// The consent's CPF and CNPJ (opened from its sealed tax ids): a transfer
+/// to one of them is between the end user's own accounts. Empty when they
+/// cannot be opened.
+pub fn holder_tax_ids(app: &App, row: &ConsentRow) -> Vec<String> {
+    match app
+        .crypto
+        .open_json::<TaxIds>(slots::consent_tax_ids(&row.id), &row.tax_ids_enc)
+    {
+        Ok(ids) => std::iter::once(ids.personal).chain(ids.business).collect(),
+        Err(e) => {
+            tracing::warn!(consent_id = %row.id, error = %e, "the consent's tax ids do not open");
+            Vec::new()
+        }
+    }
+}
+
 /// The value the link fixed, or else the one sent; a sent value that differs
 /// from the fixed one is refused, naming `field`.
 fn fixed_or_sent<T: PartialEq>(

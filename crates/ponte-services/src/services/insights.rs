@@ -209,7 +209,7 @@ fn from_accounts(accounts: &Accounts, ctx: &Context) -> Value {
     // The 13th salary counts as income but not against its steadiness: it
     // is expected twice a year, not a sign of an unsteady payer.
     let mut regular_by_month = income_by_month.clone();
-    let sources: Vec<Value> = by_source
+    let mut sources: Vec<(Decimal, Value)> = by_source
         .iter()
         .map(|(name, per_month)| {
             let total: Decimal = per_month.values().sum();
@@ -219,15 +219,28 @@ fn from_accounts(accounts: &Accounts, ctx: &Context) -> Value {
                     *regular_by_month.entry(m).or_default() += *v;
                 }
             }
-            json!({"name": name, "monthlyAverage": money(total / n_months), "months": per_month.len()})
+            (total, json!({"name": name, "monthlyAverage": money(total / n_months), "months": per_month.len()}))
         })
         .collect();
+    // The main source first (a lender reads the salary before the 13th's halves).
+    sources.sort_by(|a, b| b.0.cmp(&a.0));
+    let sources: Vec<Value> = sources.into_iter().map(|(_, v)| v).collect();
     let incomes: Vec<Decimal> = income_by_month.values().copied().collect();
     let average = incomes.iter().copied().sum::<Decimal>() / n_months;
-    let regular: Vec<Decimal> = regular_by_month.values().copied().collect();
+    // Steadiness is read from the first regular pay on: a window that opens
+    // on a 13th-salary month, or a latest month still short of its pay day,
+    // says nothing of the payer.
+    let mut regular: Vec<Decimal> = regular_by_month
+        .values()
+        .copied()
+        .skip_while(|v| v.is_zero())
+        .collect();
+    if regular.len() > 1 && regular.last().is_some_and(|v| v.is_zero()) {
+        regular.pop();
+    }
     let stability = stability(
         &regular,
-        regular.iter().copied().sum::<Decimal>() / n_months,
+        regular.iter().copied().sum::<Decimal>() / Decimal::from(regular.len().max(1)),
     );
 
     // Recurring payments: the same debit name in three or more months, amounts within 10 %.

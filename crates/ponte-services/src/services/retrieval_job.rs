@@ -179,7 +179,12 @@ async fn retrieve(
     if product != Product::Insights {
         return Ok(data);
     }
-    let insights = insights::compute_json(data.get()).map_err(ConnectError::Protocol)?;
+    // A PIX or TED to the holder's own CPF/CNPJ is neither income nor spending.
+    let ctx = insights::Context {
+        holder_tax_ids: crate::services::consents::holder_tax_ids(app, consent),
+        locale: insights::Locale::default(),
+    };
+    let insights = insights::compute_json_with(data.get(), &ctx).map_err(ConnectError::Protocol)?;
     serde_json::value::to_raw_value(&insights).map_err(|e| ConnectError::Protocol(e.to_string()))
 }
 

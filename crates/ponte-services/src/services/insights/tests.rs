@@ -338,3 +338,35 @@ fn a_yield_is_not_the_other_side_of_a_transfer() {
     assert_eq!(i["ownTransfers"]["count"], 0);
     assert_eq!(i["monthlyCashFlow"][2]["inflow"], "5512.34");
 }
+
+#[test]
+fn a_month_still_short_of_its_pay_day_does_not_make_income_unsteady() {
+    let mut data = fixture();
+    let txs = data["accounts"][0]["transactions"].as_array_mut().unwrap();
+    // April so far: rent paid, the salary not yet.
+    txs.push(tx("2026-04-02", false, "1500.00", "ALUGUEL APTO", "PIX"));
+    let i = compute(&data);
+    assert_eq!(i["income"]["stability"], "HIGH", "{}", i["income"]);
+    // A window opening on the 13th salary's second half, before any regular pay.
+    let txs = data["accounts"][0]["transactions"].as_array_mut().unwrap();
+    txs.push(tx(
+        "2025-12-20",
+        true,
+        "2500.00",
+        "13 SALARIO 2A PARCELA ACME",
+        "TED",
+    ));
+    let i = compute(&data);
+    assert_eq!(i["income"]["stability"], "HIGH", "{}", i["income"]);
+    // A month that had its pay day and no salary still counts against it.
+    let txs = data["accounts"][0]["transactions"].as_array_mut().unwrap();
+    txs.push(tx(
+        "2026-05-05",
+        true,
+        "5000.00",
+        "SALARIO ACME LTDA",
+        "TED",
+    ));
+    let i = compute(&data);
+    assert_ne!(i["income"]["stability"], "HIGH", "{}", i["income"]);
+}
