@@ -223,7 +223,7 @@ fn from_accounts(accounts: &Accounts, ctx: &Context) -> Value {
         })
         .collect();
     // The main source first (a lender reads the salary before the 13th's halves).
-    sources.sort_by(|a, b| b.0.cmp(&a.0));
+    sources.sort_by_key(|s| std::cmp::Reverse(s.0));
     let sources: Vec<Value> = sources.into_iter().map(|(_, v)| v).collect();
     let incomes: Vec<Decimal> = income_by_month.values().copied().collect();
     let average = incomes.iter().copied().sum::<Decimal>() / n_months;
