@@ -245,7 +245,7 @@ export interface paths {
         };
         /**
          * The report as a readable PDF behind a signed URL (`pdfUrl`)
-         * @description The same rules as the JSON download.
+         * @description The same rules as the JSON download. In Brazilian Portuguese unless `locale=en` (or the link's `externalInfo.locale`) says English; another `locale` is 400 `INVALID_FIELD` naming `locale`.
          */
         get: operations["download_pdf"];
         put?: never;
@@ -813,7 +813,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Where institutions send the end user back after the authorisation: a redirect to the link's `redirectUrl`, or a page. */
+        /** Where institutions send the end user back after the authorisation: a redirect to the link's `redirectUrl`, or a page. A FAPI-BR institution answers in the URL fragment: the page then posts it back. */
         get: {
             parameters: {
                 query?: never;
@@ -835,7 +835,27 @@ export interface paths {
             };
         };
         put?: never;
-        post?: never;
+        /** The callback page posts a FAPI-BR institution's fragment answer here (form: `code`, `id_token`, `state`, `iss`, or `error`): a redirect to the link's `redirectUrl`, or a page. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": unknown;
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -1282,6 +1302,42 @@ export interface paths {
             cookie?: never;
         };
         /** The public keys of Ponte's token signatures. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ofb/jwks.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Ponte's public keys for Open Finance Brasil institutions (a software's `jwks_uri`): each FAPI-BR signing key (`use: sig`, PS256) and ID-token encryption key (`use: enc`, RSA-OAEP) in use. */
         get: {
             parameters: {
                 query?: never;
@@ -2645,6 +2701,8 @@ export interface operations {
                 expires: string;
                 /** @description From the signed URL */
                 signature: string;
+                /** @description `pt-BR` (default) or `en` */
+                locale?: string;
             };
             header?: never;
             path: {

@@ -7,7 +7,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_envelope import ErrorEnvelope
-from ...types import UNSET, Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
@@ -15,6 +15,7 @@ def _get_kwargs(
     *,
     expires: str,
     signature: str,
+    locale: str | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -22,6 +23,8 @@ def _get_kwargs(
     params["expires"] = expires
 
     params["signature"] = signature
+
+    params["locale"] = locale
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -72,15 +75,18 @@ def sync_detailed(
     client: AuthenticatedClient,
     expires: str,
     signature: str,
+    locale: str | Unset = UNSET,
 ) -> Response[ErrorEnvelope | list[int]]:
     """The report as a readable PDF behind a signed URL (`pdfUrl`)
 
-     The same rules as the JSON download.
+     The same rules as the JSON download. In Brazilian Portuguese unless `locale=en` (or the link's
+    `externalInfo.locale`) says English; another `locale` is 400 `INVALID_FIELD` naming `locale`.
 
     Args:
         report_id (str):
         expires (str):
         signature (str):
+        locale (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -94,6 +100,7 @@ def sync_detailed(
         report_id=report_id,
         expires=expires,
         signature=signature,
+        locale=locale,
     )
 
     response = client.get_httpx_client().request(
@@ -109,15 +116,18 @@ def sync(
     client: AuthenticatedClient,
     expires: str,
     signature: str,
+    locale: str | Unset = UNSET,
 ) -> ErrorEnvelope | list[int] | None:
     """The report as a readable PDF behind a signed URL (`pdfUrl`)
 
-     The same rules as the JSON download.
+     The same rules as the JSON download. In Brazilian Portuguese unless `locale=en` (or the link's
+    `externalInfo.locale`) says English; another `locale` is 400 `INVALID_FIELD` naming `locale`.
 
     Args:
         report_id (str):
         expires (str):
         signature (str):
+        locale (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -132,6 +142,7 @@ def sync(
         client=client,
         expires=expires,
         signature=signature,
+        locale=locale,
     ).parsed
 
 
@@ -141,15 +152,18 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     expires: str,
     signature: str,
+    locale: str | Unset = UNSET,
 ) -> Response[ErrorEnvelope | list[int]]:
     """The report as a readable PDF behind a signed URL (`pdfUrl`)
 
-     The same rules as the JSON download.
+     The same rules as the JSON download. In Brazilian Portuguese unless `locale=en` (or the link's
+    `externalInfo.locale`) says English; another `locale` is 400 `INVALID_FIELD` naming `locale`.
 
     Args:
         report_id (str):
         expires (str):
         signature (str):
+        locale (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -163,6 +177,7 @@ async def asyncio_detailed(
         report_id=report_id,
         expires=expires,
         signature=signature,
+        locale=locale,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -176,15 +191,18 @@ async def asyncio(
     client: AuthenticatedClient,
     expires: str,
     signature: str,
+    locale: str | Unset = UNSET,
 ) -> ErrorEnvelope | list[int] | None:
     """The report as a readable PDF behind a signed URL (`pdfUrl`)
 
-     The same rules as the JSON download.
+     The same rules as the JSON download. In Brazilian Portuguese unless `locale=en` (or the link's
+    `externalInfo.locale`) says English; another `locale` is 400 `INVALID_FIELD` naming `locale`.
 
     Args:
         report_id (str):
         expires (str):
         signature (str):
+        locale (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -200,5 +218,6 @@ async def asyncio(
             client=client,
             expires=expires,
             signature=signature,
+            locale=locale,
         )
     ).parsed

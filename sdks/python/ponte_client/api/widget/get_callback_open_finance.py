@@ -46,7 +46,8 @@ def sync_detailed(
     client: AuthenticatedClient,
 ) -> Response[Any]:
     """Where institutions send the end user back after the authorisation: a redirect to the link's
-    `redirectUrl`, or a page.
+    `redirectUrl`, or a page. A FAPI-BR institution answers in the URL fragment: the page then posts it
+    back.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -70,7 +71,8 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
 ) -> Response[Any]:
     """Where institutions send the end user back after the authorisation: a redirect to the link's
-    `redirectUrl`, or a page.
+    `redirectUrl`, or a page. A FAPI-BR institution answers in the URL fragment: the page then posts it
+    back.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
