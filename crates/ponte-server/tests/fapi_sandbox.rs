@@ -20,10 +20,11 @@ async fn misbehave(ts: &TestServer, mode: &str) {
     assert_eq!(resp.status(), 200, "mode {mode}");
 }
 
-/// A new consent driven through the bank's pages by `user_good`.
-async fn drive(ts: &TestServer) -> Value {
+/// A new consent driven through the bank's pages by `user_good`; the
+/// consent as the driver answers it, and its link's id.
+async fn drive(ts: &TestServer) -> (Value, String) {
     let access = ts.access_token().await;
-    let (_, link_token) = ts.link(&access, json!({})).await;
+    let (link_id, link_token) = ts.link(&access, json!({})).await;
     let (consent_id, redirect) = ts.consent(&link_token, json!({})).await;
     let url = url::Url::parse(&redirect).unwrap();
     let query: Vec<String> = url.query_pairs().map(|(k, _)| k.into_owned()).collect();
@@ -40,7 +41,7 @@ async fn drive(ts: &TestServer) -> Value {
         )
         .await;
     assert_eq!(status, 200, "{body}");
-    body
+    (body, link_id)
 }
 
 both!(
@@ -72,28 +73,93 @@ both!(
             .unwrap()
             .starts_with("https://127.0.0.1:"));
 
+        // Every front-channel case of the conformance suite's Brazil client
+        // plan, and a token endpoint ID token with a bad signature.
         for mode in [
-            "invalid_nonce",
-            "invalid_signature",
+            "invalid_s_hash",
             "missing_s_hash",
             "invalid_c_hash",
+            "missing_c_hash",
+            "invalid_nonce",
+            "missing_nonce",
+            "invalid_iss",
+            "missing_iss",
+            "invalid_aud",
+            "missing_aud",
+            "invalid_secondary_aud",
+            "alg_none",
+            "invalid_signature",
+            "expired_id_token",
+            "missing_exp",
+            "iat_week_ago",
+            "missing_iat",
             "rs256",
             "encrypted_rsa1_5",
-            "expired_id_token",
             "token_id_token_invalid_signature",
         ] {
             misbehave(&ts, mode).await;
-            let body = drive(&ts).await;
+            let (body, link_id) = drive(&ts).await;
             assert_eq!(body["status"], "REJECTED", "{mode}: {body}");
             assert_eq!(
                 body["statusReason"], "INTERNAL_SECURITY_REASON",
                 "{mode}: {body}"
             );
+            // Nothing can be fetched for it.
+            let (status, answer) = ts
+                .post(
+                    "/data/personal/institution-data",
+                    Some(&access),
+                    json!({"taxId": "529.982.247-25", "linkId": link_id,
+                        "consentId": [body["consentId"]], "products": ["accounts"]}),
+                )
+                .await;
+            assert_eq!(
+                (status, answer["error"]["code"].as_str()),
+                (409, Some("CONSENT_NOT_AUTHORISED")),
+                "{mode}: {answer}"
+            );
         }
+        // An answer whose `iss` is another issuer's is a mix-up: refused, and
+        // the consent keeps waiting for its real answer.
+        misbehave(&ts, "response_iss_mismatch").await;
+        let (_, link_token) = ts.link(&access, json!({})).await;
+        let (consent_id, _) = ts.consent(&link_token, json!({})).await;
+        let (status, body) = ts
+            .authorise(
+                &link_token,
+                &consent_id,
+                json!({"username": "user_good", "password": "pass_good"}),
+            )
+            .await;
+        assert_eq!(
+            (status, body["error"]["field"].as_str()),
+            (400, Some("iss")),
+            "{body}"
+        );
+        let (_, c) = ts
+            .get(&format!("/data/v1/consents/{consent_id}"), Some(&access))
+            .await;
+        assert_eq!(c["status"], "AWAITING_AUTHORISATION", "{c}");
+        // A bank that does not echo x-fapi-interaction-id is not trusted with a consent.
+        misbehave(&ts, "interaction_id_mismatch").await;
+        let (_, link_token) = ts.link(&access, json!({})).await;
+        let code = ts.institution(&link_token).await;
+        let (status, body) = ts
+            .post(
+                "/data/v1/consents",
+                Some(&link_token),
+                json!({"institutionCode": code}),
+            )
+            .await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (502, Some("INSTITUTION_ERROR")),
+            "{body}"
+        );
         // What the profile allows is accepted.
         for mode in ["aud_array", "token_response_without_scope", "none"] {
             misbehave(&ts, mode).await;
-            let body = drive(&ts).await;
+            let (body, _) = drive(&ts).await;
             assert_eq!(body["status"], "AUTHORISED", "{mode}: {body}");
         }
     }
