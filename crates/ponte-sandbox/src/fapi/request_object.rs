@@ -94,6 +94,9 @@ pub async fn validate(
         })?;
     req.fapi = Some(FapiAuth {
         acr_values: requested_acr(&claims)?,
+        recipient_name: claims["recipient_name"]
+            .as_str()
+            .and_then(crate::pages::recipient_name),
     });
     Ok(req)
 }

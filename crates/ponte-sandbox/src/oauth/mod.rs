@@ -125,10 +125,14 @@ pub async fn par(
     };
     // Accepted only here, where the client is authenticated: a plain
     // authorize URL anyone can craft must not rename a consent's recipient.
-    if let Some(name) = p
-        .get("recipient_name")
-        .and_then(crate::pages::recipient_name)
-    {
+    // A FAPI client signs it inside its request object.
+    let recipient = match &req.fapi {
+        Some(fapi) => fapi.recipient_name.clone(),
+        None => p
+            .get("recipient_name")
+            .and_then(crate::pages::recipient_name),
+    };
+    if let Some(name) = recipient {
         st.store
             .set_recipient(&req.consent_id, &name)
             .await

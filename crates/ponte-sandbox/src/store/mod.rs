@@ -78,6 +78,10 @@ pub struct AuthRequest {
 pub struct FapiAuth {
     /// `acr` values the client asked for (`claims.id_token.acr.value(s)`), possibly none.
     pub acr_values: Vec<String>,
+    /// Who the end user shares with (Ponte's `recipient_name` claim), for the
+    /// consent page: signed inside the request object.
+    #[serde(default)]
+    pub recipient_name: Option<String>,
 }
 
 #[derive(Clone, Debug)]
