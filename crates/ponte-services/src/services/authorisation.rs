@@ -21,7 +21,9 @@ use ponte_store::ConsentRow;
 use serde::Deserialize;
 
 /// Creates the consent at the institution and prepares the end user's
-/// authorisation request there, naming `client_id` as the recipient.
+/// authorisation request there, naming `client_id` as the recipient; with
+/// the end user present, their FAPI headers go with it.
+#[allow(clippy::too_many_arguments)]
 pub async fn start(
     app: &App,
     client_id: &str,
@@ -30,16 +32,18 @@ pub async fn start(
     business: Option<&Cnpj>,
     permissions: &[String],
     expire_at: i64,
+    end_user: Option<&ponte_connect::EndUser>,
 ) -> Result<StartedAuthorisation> {
     let recipient = recipient_name(app, client_id).await;
     app.open_finance
-        .start_authorisation(
+        .start_authorisation_as(
             &institution.endpoint,
             personal.as_str(),
             business.map(Cnpj::as_str),
             permissions,
             &ofb_time(expire_at),
             recipient.as_deref(),
+            end_user,
         )
         .await
         .map_err(|e| institution_error(institution, None, e))

@@ -22,9 +22,15 @@ pub const AUTHORISATION_WINDOW_MS: i64 = 60 * 60 * 1000;
 /// How long an authorised consent lasts (Open Finance allows up to 12 months).
 pub const CONSENT_VALIDITY_MS: i64 = 365 * 24 * 3600 * 1000;
 
+/// The end user as the institution hears of them (FAPI headers).
+pub use ponte_connect::EndUser;
+
 /// A new consent as its dialect read it, before it is checked.
 #[derive(Debug, Default)]
 pub struct ConsentInput {
+    /// The end user, when they make the request themselves (the widget):
+    /// the institution gets their address and browser (FAPI headers).
+    pub end_user: Option<EndUser>,
     pub external_track_id: Option<String>,
     pub personal_tax_id: Option<String>,
     pub business_tax_id: Option<String>,
@@ -179,6 +185,7 @@ pub async fn create(app: &App, bearer: &Bearer, req: ConsentInput) -> Result<Cre
         business.as_ref(),
         &permissions,
         expire_at,
+        req.end_user.as_ref(),
     )
     .await?;
 

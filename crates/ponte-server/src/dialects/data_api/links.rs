@@ -132,6 +132,31 @@ impl<'a> From<&'a crate::services::directory::Institution> for InstitutionView<'
     }
 }
 
+/// The end user behind a consent request, when Ponte's own widget makes it
+/// from their browser (the request's `Origin` is Ponte's): their address
+/// and browser go to the institution as FAPI headers. A link token used
+/// from an integrator's backend carries no end user (its address is not
+/// theirs).
+fn widget_end_user(
+    public_url: &str,
+    headers: &HeaderMap,
+    from: Option<std::net::IpAddr>,
+) -> Option<consents::EndUser> {
+    let ours = url::Url::parse(public_url).ok()?.origin();
+    let origin = headers.get(axum::http::header::ORIGIN)?.to_str().ok()?;
+    if url::Url::parse(origin).ok()?.origin() != ours {
+        return None;
+    }
+    Some(consents::EndUser {
+        auth_date: None,
+        ip_address: from.map(|ip| ip.to_string()),
+        user_agent: headers
+            .get(axum::http::header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(|ua| ua.chars().take(512).collect()),
+    })
+}
+
 #[utoipa::path(post, path = "/data/v1/consents", tag = "Data API: Consents",
     summary = "Create a consent at an institution",
     description = "Send the end user to `consentRedirectUrl`; the institution sends them back to Ponte, which sends them to the link's `redirectUrl`. A link token cannot change what the link's creator fixed: a `personalTaxId`, `businessTaxId` or `redirectUrl` that differs from the link's is refused with 400 `INVALID_FIELD` naming it (the same value may be repeated).",
@@ -139,12 +164,14 @@ impl<'a> From<&'a crate::services::directory::Institution> for InstitutionView<'
     responses((status = 200, description = "The consent, awaiting authorisation", body = CreatedConsent), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn create_consent(
     State(app): State<App>,
+    Peer(from): Peer,
     headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult {
     let who = bearer(&app, &headers, LINK).await?;
     let req: ConsentBody = json_body(&body)?;
     let input = consents::ConsentInput {
+        end_user: widget_end_user(&app.public_url, &headers, from),
         external_track_id: req.external_track_id,
         personal_tax_id: req.personal_tax_id,
         business_tax_id: req.business_tax_id,
@@ -267,4 +294,42 @@ struct CreatedConsentBody {
 async fn consent_answer(app: &App, row: &ponte_store::ConsentRow) -> ApiResult {
     let consent = consents::view_of(app, row).await?;
     Ok(Json(super::views::ConsentView::from(consent)).into_response())
+}
+
+#[cfg(test)]
+mod end_user_tests {
+    use super::widget_end_user;
+    use axum::http::HeaderMap;
+
+    fn headers(origin: Option<&str>) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        if let Some(o) = origin {
+            h.insert("origin", o.parse().unwrap());
+        }
+        h.insert("user-agent", "Mozilla/5.0 (test)".parse().unwrap());
+        h
+    }
+
+    #[test]
+    fn only_ponte_s_own_widget_speaks_for_the_end_user() {
+        let ip = Some("203.0.113.7".parse().unwrap());
+        let from_widget = widget_end_user(
+            "https://ponte.example/",
+            &headers(Some("https://ponte.example")),
+            ip,
+        )
+        .expect("the widget's browser is the end user's");
+        assert_eq!(from_widget.ip_address.as_deref(), Some("203.0.113.7"));
+        assert_eq!(
+            from_widget.user_agent.as_deref(),
+            Some("Mozilla/5.0 (test)")
+        );
+        // An integrator's page or backend is not the end user.
+        for origin in [Some("https://shop.example"), Some("null"), None] {
+            assert!(
+                widget_end_user("https://ponte.example", &headers(origin), ip).is_none(),
+                "{origin:?}"
+            );
+        }
+    }
 }
