@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use super::DirectoryError;
 
 /// Creates `dir` (0700: it holds private keys) if it does not exist yet.
-pub(crate) fn ensure_dir(dir: &Path) -> Result<(), DirectoryError> {
+pub fn ensure_dir(dir: &Path) -> Result<(), DirectoryError> {
     if dir.is_dir() {
         return Ok(());
     }
@@ -22,7 +22,7 @@ pub(crate) fn ensure_dir(dir: &Path) -> Result<(), DirectoryError> {
 }
 
 /// Writes `contents` to `path` with mode 0600 through a temporary file and a rename.
-pub(crate) fn write_private(path: &Path, contents: &[u8]) -> Result<(), DirectoryError> {
+pub fn write_private(path: &Path, contents: &[u8]) -> Result<(), DirectoryError> {
     let tmp = write_tmp(path, contents)?;
     fs::rename(&tmp, path).map_err(|e| io(path, e))
 }

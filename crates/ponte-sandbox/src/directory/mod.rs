@@ -36,7 +36,10 @@ pub use routes::router;
 pub use software::Software;
 pub use subject::{read_certificate, read_certificate_pem, CertificateSubject};
 
-use files::{corrupt, read_optional, write_private};
+use files::{corrupt, read_optional};
+/// Private files (0700 folders, 0600 files written through a rename): the
+/// directory's own, and a host's copy of them.
+pub use files::{ensure_dir, write_private};
 use keys::SigningKey;
 
 pub const SIGNING_KEY_FILE: &str = "directory.key";

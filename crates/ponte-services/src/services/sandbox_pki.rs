@@ -207,29 +207,16 @@ fn read_files(dir: &Path) -> anyhow::Result<BTreeMap<String, String>> {
 }
 
 fn write_files(dir: &Path, files: &BTreeMap<String, String>) -> anyhow::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+    use ponte_sandbox::directory::{ensure_dir, write_private};
     for (name, text) in files {
         if name.contains("..") || name.starts_with('/') {
             anyhow::bail!("the sandbox PKI names an unsafe path {name:?}");
         }
         let path: PathBuf = dir.join(name);
         if let Some(parent) = path.parent() {
-            std::fs::DirBuilder::new()
-                .recursive(true)
-                .mode(0o700)
-                .create(parent)?;
+            ensure_dir(parent)?;
         }
-        let tmp = path.with_extension("write.tmp");
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o600)
-            .open(&tmp)?;
-        f.write_all(text.as_bytes())?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, &path)?;
+        write_private(&path, text.as_bytes())?;
     }
     Ok(())
 }
