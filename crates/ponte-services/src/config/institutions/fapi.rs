@@ -16,6 +16,7 @@
 //! trust = "anchors"                                # or "anchors_and_web_roots"
 //! id_token_decryption_key = "/etc/ponte/ofb/encryption.key"
 //! acr_values = ["urn:brasil:openbanking:loa2", "urn:brasil:openbanking:loa3"]  # optional
+//! retired_jwks = "/etc/ponte/ofb/retired.jwks.json" # optional: old public keys still listed
 //! ```
 //!
 //! The keys and certificates are read and checked, and the institution's
@@ -37,6 +38,7 @@ pub(super) const FIELDS: &[&str] = &[
     "id_token_decryption_key",
     "acr_values",
     "send_recipient_name",
+    "retired_jwks",
     "registration",
     "directory_url",
     "org_id",
@@ -100,6 +102,57 @@ pub fn public_jwks(
         .map_err(|e| ("id_token_decryption_key", e))?;
     enc["kid"] = rsa_jwk_thumbprint(&enc).unwrap_or_default().into();
     Ok(vec![sig, enc])
+}
+
+/// The keys of a `retired_jwks` file: public keys that were rotated out and
+/// stay listed in Ponte's JWKS until every registration has moved to the new
+/// ones (`ponte institutions update-registration`), so an institution that
+/// still holds the old `kid` can verify what Ponte signed with it. Each key
+/// needs a `kid` no current key uses, and private parts are refused: the file
+/// is published as it is.
+pub fn retired_keys(
+    text: &str,
+    current: &[serde_json::Value],
+) -> Result<Vec<serde_json::Value>, String> {
+    let doc: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| format!("is not JSON: {e}"))?;
+    let keys = doc
+        .get("keys")
+        .and_then(|k| k.as_array())
+        .ok_or("is not a JWKS: it needs a \"keys\" array")?;
+    let mut out = Vec::with_capacity(keys.len());
+    for (i, key) in keys.iter().enumerate() {
+        let kid = key
+            .get("kid")
+            .and_then(|k| k.as_str())
+            .filter(|k| !k.is_empty())
+            .ok_or_else(|| format!("key {i} has no kid"))?;
+        if key.get("kty").and_then(|k| k.as_str()) != Some("RSA") {
+            return Err(format!("key {kid:?} is not an RSA key (kty)"));
+        }
+        if ["n", "e"]
+            .iter()
+            .any(|m| key.get(m).and_then(|v| v.as_str()).is_none())
+        {
+            return Err(format!(
+                "key {kid:?} lacks its public modulus or exponent (n, e)"
+            ));
+        }
+        if let Some(part) = ["d", "p", "q", "dp", "dq", "qi", "oth"]
+            .into_iter()
+            .find(|m| key.get(m).is_some())
+        {
+            return Err(format!(
+                "key {kid:?} carries the private part {part:?}: list public keys only"
+            ));
+        }
+        let taken = current.iter().chain(out.iter()).any(|k| k["kid"] == kid);
+        if taken {
+            return Err(format!("kid {kid:?} is listed twice"));
+        }
+        out.push(key.clone());
+    }
+    Ok(out)
 }
 
 /// The expiry of the first (leaf) certificate of a PEM chain.
@@ -247,6 +300,14 @@ impl Entry<'_> {
                 .unwrap_or_default(),
         )
         .map_err(|(field, e)| self.error(field, e))?;
+        let mut public_jwks = public_jwks;
+        if let Some(path) = self.string("retired_jwks")? {
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| self.error("retired_jwks", format!("cannot read {path}: {e}")))?;
+            let retired = retired_keys(&text, &public_jwks)
+                .map_err(|e| self.error("retired_jwks", format!("{path}: {e}")))?;
+            public_jwks.extend(retired);
+        }
         Ok(FapiEntry::new(
             Arc::new(profile),
             public_jwks,

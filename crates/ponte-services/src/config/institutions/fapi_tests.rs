@@ -200,3 +200,66 @@ fn the_directory_reaches_a_fapi_entry_with_private_key_jwt() {
         "https://ponte.example/callback/open-finance"
     );
 }
+
+/// A JWKS file holding `keys`, written beside the participant's files.
+fn jwks_file(name: &str, keys: serde_json::Value) -> String {
+    let path = participant().0.join(name);
+    std::fs::write(&path, serde_json::json!({ "keys": keys }).to_string()).unwrap();
+    path.display().to_string()
+}
+
+/// The old signing key's public JWK, as it was listed before a rotation.
+fn old_signing_jwk() -> serde_json::Value {
+    let pem = std::fs::read_to_string(file("ponte/signing.key")).unwrap();
+    let enc = std::fs::read_to_string(file("ponte/encryption.key")).unwrap();
+    public_jwks(&pem, "signing-2025", &enc).unwrap().remove(0)
+}
+
+#[test]
+fn a_rotated_out_key_stays_listed_beside_the_new_ones() {
+    let path = jwks_file("retired.jwks.json", serde_json::json!([old_signing_jwk()]));
+    let list = parse(&entry(&format!("retired_jwks = \"{path}\"")), &no_env).unwrap();
+    let kids: Vec<String> = list[0]
+        .fapi
+        .as_ref()
+        .unwrap()
+        .public_jwks
+        .iter()
+        .map(|k| k["kid"].as_str().unwrap().to_string())
+        .collect();
+    let (_, current) = participant();
+    assert_eq!(
+        kids.len(),
+        3,
+        "signing, encryption and the retired key: {kids:?}"
+    );
+    assert_eq!(&kids[0], current, "the key in use comes first");
+    assert_eq!(kids[2], "signing-2025");
+}
+
+#[test]
+fn a_retired_jwks_that_would_leak_or_clash_is_refused_by_name() {
+    let (_, current) = participant();
+    let mut private = old_signing_jwk();
+    private["d"] = "c2VjcmV0".into();
+    let mut clash = old_signing_jwk();
+    clash["kid"] = current.as_str().into();
+    let mut no_kid = old_signing_jwk();
+    no_kid.as_object_mut().unwrap().remove("kid");
+    for (name, keys, says) in [
+        (
+            "private.json",
+            serde_json::json!([private]),
+            "private part \"d\"",
+        ),
+        ("clash.json", serde_json::json!([clash]), "listed twice"),
+        ("nokid.json", serde_json::json!([no_kid]), "has no kid"),
+    ] {
+        let path = jwks_file(name, keys);
+        let err = parse(&entry(&format!("retired_jwks = \"{path}\"")), &no_env).unwrap_err();
+        assert!(err.contains("field `retired_jwks`"), "{name}: {err}");
+        assert!(err.contains(says), "{name}: {err}");
+    }
+    let missing = entry("retired_jwks = \"/nonexistent/retired.json\"");
+    assert_eq!(field_of(&missing), "retired_jwks");
+}
