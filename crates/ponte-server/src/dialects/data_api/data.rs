@@ -150,7 +150,7 @@ pub(super) async fn download_report(
 #[utoipa::path(get, path = "/data/v1/reports/{reportId}/pdf", tag = "Data API: Reports",
     summary = "The report as a readable PDF behind a signed URL (`pdfUrl`)",
     description = "The same rules as the JSON download. In Brazilian Portuguese unless `locale=en` (or the link's `externalInfo.locale`) says English; another `locale` is 400 `INVALID_FIELD` naming `locale`.",
-    params(("reportId" = String, Path, description = "The report"), ("expires" = String, Query, description = "Unix seconds, from the signed URL"), ("signature" = String, Query, description = "From the signed URL"), ("locale" = Option<String>, Query, description = "`pt-BR` (default) or `en`")),
+    params(("reportId" = String, Path, description = "The report"), ("expires" = String, Query, description = "Unix seconds, from the signed URL"), ("signature" = String, Query, description = "From the signed URL"), ("locale" = Option<String>, Query, description = "`pt-BR` (default) or `en`", pattern = "^(pt-BR|en)?$")),
     security(()),
     responses((status = 200, description = "The PDF", content_type = "application/pdf", body = Vec<u8>), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn download_pdf(

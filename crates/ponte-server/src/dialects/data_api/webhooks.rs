@@ -23,7 +23,7 @@ pub(super) struct ListQuery {
 
 #[utoipa::path(get, path = "/data/v1/webhooks/messages", tag = "Data API: Webhooks",
     summary = "Your webhook messages, newest first",
-    params(("status" = Option<String>, Query, description = "`pending`, `delivered` or `dead`"), ("limit" = Option<String>, Query, description = "1 to 100"), ("cursor" = Option<String>, Query, description = "The previous page's `nextCursor`")),
+    params(("status" = Option<String>, Query, description = "`pending`, `delivered` or `dead`"), ("limit" = Option<i64>, Query, description = "1 to 100", minimum = 1, maximum = 100), ("cursor" = Option<String>, Query, description = "The previous page's `nextCursor`")),
     security(("accessToken" = [])),
     responses((status = 200, description = "A page of messages", body = WebhookPage), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn list_webhooks(

@@ -34,10 +34,10 @@ pub struct ErrorBody {
 #[serde(rename_all = "camelCase")]
 pub struct AuthRequest {
     /// The API key (`pk_…`) from `ponte clients create`.
-    #[schema(example = "pk_3f9c2a")]
+    #[schema(example = "pk_3f9c2a", required = true, nullable = false, min_length = 1)]
     pub access_key: Option<String>,
     /// The API secret (`sk_…`); shown once when the client is created or rotated.
-    #[schema(example = "sk_0b1e…")]
+    #[schema(example = "sk_0b1e…", required = true, nullable = false, min_length = 1)]
     pub secret_key: Option<String>,
 }
 
@@ -67,13 +67,15 @@ pub struct LinkRequestDoc {
     email: Option<String>,
     #[schema(example = "+5511987654321")]
     phone: Option<String>,
-    /// Where the end user returns after the institution (https, or http on loopback).
-    #[schema(example = "https://app.example.com/done")]
+    /// Where the end user returns after the institution (https, or http on loopback); empty
+    /// is the same as absent.
+    #[schema(example = "https://app.example.com/done", pattern = "^(https?://[A-Za-z0-9][A-Za-z0-9.-]*(:[0-9]{1,5})?(/[!-~]*)?)?$")]
     redirect_url: Option<String>,
     /// A report webhook URL per product, overriding the client's report webhook.
     #[schema(example = json!({"accounts": "https://app.example.com/hooks/accounts"}))]
     products_callback_url: Option<BTreeMap<Product, String>>,
-    /// Your own data, returned with the link.
+    /// Your own data (a JSON object), returned with the link.
+    #[schema(value_type = Option<Object>)]
     external_info: Option<Value>,
 }
 
@@ -155,8 +157,8 @@ pub struct Institution {
 #[allow(dead_code)]
 #[serde(rename_all = "camelCase")]
 pub struct ConsentRequestDoc {
-    /// Required: the institution the end user picked.
-    #[schema(example = "itau")]
+    /// The institution the end user picked.
+    #[schema(example = "itau", required = true, nullable = false, min_length = 1)]
     institution_code: Option<String>,
     /// Your own reference, echoed in the consent and its webhooks.
     #[schema(example = "order-42")]
@@ -223,11 +225,14 @@ pub struct Consent {
 #[serde(rename_all = "camelCase")]
 pub struct InstitutionDataRequestDoc {
     /// The link's CPF (personal) or CNPJ (business); must match the link.
-    #[schema(example = "52998224725")]
+    #[schema(example = "52998224725", required = true, nullable = false, min_length = 11)]
     tax_id: Option<String>,
     institution_id: Option<String>,
+    /// The link the consents belong to.
+    #[schema(required = true, nullable = false, min_length = 1)]
     link_id: Option<String>,
     /// Each must be `AUTHORISED`, or the request is refused with `CONSENT_NOT_AUTHORISED`.
+    #[schema(required = true, nullable = false, min_items = 1)]
     consent_id: Option<Vec<String>>,
     products: Option<Vec<Product>>,
     /// A report webhook URL per product for this request.
@@ -376,7 +381,7 @@ pub struct Replayed {
 #[derive(Default, Deserialize, ToSchema)]
 pub struct ReplaySince {
     /// RFC 3339: every message that died since then is sent again.
-    #[schema(example = "2026-11-25T00:00:00Z")]
+    #[schema(example = "2026-11-25T00:00:00Z", required = true, nullable = false, format = DateTime)]
     pub since: Option<String>,
 }
 
@@ -401,7 +406,7 @@ pub struct RotatedWebhookSecret {
 
 #[derive(Default, Deserialize, ToSchema)]
 pub struct EnableEndpoint {
-    #[schema(example = "https://app.example.com/hooks")]
+    #[schema(example = "https://app.example.com/hooks", required = true, nullable = false, pattern = "^https?://[A-Za-z0-9][A-Za-z0-9.-]*(:[0-9]{1,5})?(/[!-~]*)?$")]
     pub url: Option<String>,
 }
 
@@ -419,9 +424,9 @@ pub struct EndpointEnabled {
 #[schema(as = SandboxCredentials)]
 #[allow(dead_code)]
 pub struct SandboxCredentialsDoc {
-    #[schema(example = "user_good")]
+    #[schema(example = "user_good", min_length = 1)]
     username: String,
-    #[schema(example = "pass_good")]
+    #[schema(example = "pass_good", min_length = 1)]
     password: String,
     /// `123456` for `user_mfa`.
     otp: Option<String>,

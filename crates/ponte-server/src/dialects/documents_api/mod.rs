@@ -246,7 +246,7 @@ async fn erase_user(
 #[utoipa::path(get, path = "/callback/documents", tag = "Documents API: Retrieval",
     summary = "Where document portals send the end user back",
     description = "Not called by integrators: the portal's redirect after sign-in. Completes the connection and starts the retrieval.",
-    params(("state" = String, Query, description = "Ponte's state"), ("code" = Option<String>, Query, description = "The portal's code"), ("error" = Option<String>, Query, description = "Or the portal's refusal")),
+    params(("state" = Option<String>, Query, description = "Ponte's state (without it, or with a stale one, the app is told the sign-in was not valid)"), ("code" = Option<String>, Query, description = "The portal's code"), ("error" = Option<String>, Query, description = "Or the portal's refusal")),
     security(()),
     responses((status = 200, description = "A page telling the end user the documents are on their way", content_type = "text/html"), (status = "4XX", description = "An error page")))]
 async fn callback(State(app): State<App>, RawQuery(query): RawQuery) -> Response {

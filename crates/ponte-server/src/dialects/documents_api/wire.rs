@@ -10,7 +10,9 @@ use utoipa::ToSchema;
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct TokenRequest {
+    #[schema(required = true, nullable = false, min_length = 1)]
     pub api_key: Option<String>,
+    #[schema(required = true, nullable = false, min_length = 1)]
     pub api_secret: Option<String>,
     /// Name an end user made before to open their app again; absent, a new one is made.
     pub taiki_user_id: Option<String>,
@@ -40,10 +42,12 @@ pub struct Portal {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectionRequest {
+    #[schema(required = true, nullable = false, min_length = 1)]
     pub institution_code: Option<String>,
     /// The language of the portal's sign-in page: `pt-BR` or `en` (OpenID's
     /// `ui_locales`); without it the portal follows the browser.
     #[serde(rename = "ui_locales")]
+    #[schema(pattern = "^(pt-BR|en)$")]
     pub ui_locales: Option<String>,
 }
 
@@ -58,8 +62,11 @@ pub struct ConnectionStarted {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SandboxConnect {
+    #[schema(required = true, nullable = false, min_length = 1)]
     pub institution_code: Option<String>,
+    #[schema(required = true, nullable = false, min_length = 1)]
     pub username: Option<String>,
+    #[schema(required = true, nullable = false, min_length = 1)]
     pub password: Option<String>,
     pub otp: Option<String>,
 }

@@ -111,7 +111,7 @@ pub(super) fn csrf_text(who: &Bearer) -> String {
     description = "Open it as `/me?ticket=<auth ticket>`: the ticket is spent into a session cookie and the browser sent on to `/me`. Lists each bank with what it shares and until when, with a revoke button and a confirmation step. No script; a strict Content-Security-Policy.",
     params(("ticket" = Option<String>, Query, description = "An auth ticket from `POST /v1/server/auth_ticket/request`"), ("lang" = Option<String>, Query, description = "`en` for English; Portuguese otherwise")),
     security(()),
-    responses((status = 200, description = "The page", content_type = "text/html", body = String), (status = 303, description = "The ticket was spent: on to `/me` with the session cookie")))]
+    responses((status = 200, description = "The page", content_type = "text/html", body = String), (status = 303, description = "The ticket was spent: on to `/me` with the session cookie"), (status = 401, description = "No session (no cookie and no valid ticket): a page asking the app to open `/me` again", content_type = "text/html", body = String)))]
 pub async fn page(
     State(app): State<App>,
     headers: HeaderMap,
@@ -177,7 +177,7 @@ pub(super) async fn list_page(
     summary = "The confirmation step before revoking a connection",
     params(("consentId" = String, Path, description = "The connection"), ("lang" = Option<String>, Query, description = "`en` for English")),
     security(()),
-    responses((status = 200, description = "The page", content_type = "text/html", body = String)))]
+    responses((status = 200, description = "The page", content_type = "text/html", body = String), (status = 401, description = "No session (no cookie and no valid ticket): a page asking the app to open `/me` again", content_type = "text/html", body = String)))]
 pub async fn confirm(
     State(app): State<App>,
     headers: HeaderMap,
@@ -206,7 +206,7 @@ pub async fn confirm(
     summary = "Revoke a connection (the confirmation page's form)",
     params(("consentId" = String, Path, description = "The connection")),
     security(()),
-    responses((status = 303, description = "Revoked: back to `/me`"), (status = 403, description = "The form did not come from the confirmation page", content_type = "text/html", body = String)))]
+    responses((status = 303, description = "Revoked: back to `/me`"), (status = 403, description = "The form did not come from the confirmation page", content_type = "text/html", body = String), (status = 401, description = "No session (no cookie and no valid ticket): a page asking the app to open `/me` again", content_type = "text/html", body = String)))]
 pub async fn revoke(
     State(app): State<App>,
     headers: HeaderMap,

@@ -26,7 +26,7 @@ struct AddForm {
     summary = "Add a bank from `/me` (the page's form)",
     description = "Takes the end user's CPF (the bank needs the account holder; the Server API carries none), opens a link of their own that returns to `/me`, and sends the browser to it. An invalid CPF shows the page again with the field marked.",
     security(()),
-    responses((status = 303, description = "On to the widget"), (status = 400, description = "The CPF is not valid: the page again, saying so", content_type = "text/html", body = String), (status = 403, description = "The form did not come from the page", content_type = "text/html", body = String)))]
+    responses((status = 303, description = "On to the widget"), (status = 400, description = "The CPF is not valid: the page again, saying so", content_type = "text/html", body = String), (status = 403, description = "The form did not come from the page", content_type = "text/html", body = String), (status = 401, description = "No session (no cookie and no valid ticket): a page asking the app to open `/me` again", content_type = "text/html", body = String)))]
 pub async fn add(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Response {
     let form: AddForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     let lang = Lang::from_query(form.lang.as_deref());

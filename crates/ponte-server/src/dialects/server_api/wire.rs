@@ -46,19 +46,24 @@ pub struct TicketRequestDoc {
     pub user_ip_address: String,
     /// (102) The user agent, at most 512 characters.
     #[serde(rename = "userAgent")]
+    #[schema(min_length = 1, max_length = 512, pattern = "\\S")]
     pub user_agent: String,
     /// (103) The user's platform: `android`, `ios` or `web`.
     #[serde(rename = "userPlatform")]
+    #[schema(pattern = "^(android|ios|web)$")]
     pub user_platform: String,
     /// (104) The user's device ID, at most 255 characters.
     #[serde(rename = "userDeviceID")]
+    #[schema(min_length = 1, max_length = 255, pattern = "\\S")]
     pub user_device_id: String,
     /// (105) Your own ID for the user, at most 50 characters. The same xcUserID is always the same
     /// user (`userID`); a new one makes a new user.
     #[serde(rename = "xcUserID")]
+    #[schema(min_length = 1, max_length = 50, pattern = "\\S")]
     pub xc_user_id: String,
     /// (106) The user's full name, at most 200 characters.
     #[serde(rename = "fullName")]
+    #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
     pub full_name: String,
     /// (107) Optional. The user's e-mail address.
     pub email: Option<String>,
