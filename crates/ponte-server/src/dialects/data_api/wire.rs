@@ -34,10 +34,20 @@ pub struct ErrorBody {
 #[serde(rename_all = "camelCase")]
 pub struct AuthRequest {
     /// The API key (`pk_…`) from `ponte clients create`.
-    #[schema(example = "pk_3f9c2a", required = true, nullable = false, min_length = 1)]
+    #[schema(
+        example = "pk_3f9c2a",
+        required = true,
+        nullable = false,
+        min_length = 1
+    )]
     pub access_key: Option<String>,
     /// The API secret (`sk_…`); shown once when the client is created or rotated.
-    #[schema(example = "sk_0b1e…", required = true, nullable = false, min_length = 1)]
+    #[schema(
+        example = "sk_0b1e…",
+        required = true,
+        nullable = false,
+        min_length = 1
+    )]
     pub secret_key: Option<String>,
 }
 
@@ -69,7 +79,10 @@ pub struct LinkRequestDoc {
     phone: Option<String>,
     /// Where the end user returns after the institution (https, or http on loopback); empty
     /// is the same as absent.
-    #[schema(example = "https://app.example.com/done", pattern = "^(https?://[A-Za-z0-9][A-Za-z0-9.-]*(:[0-9]{1,5})?(/[!-~]*)?)?$")]
+    #[schema(
+        example = "https://app.example.com/done",
+        pattern = "^(https?://[A-Za-z0-9][A-Za-z0-9.-]*(:[0-9]{1,5})?(/[!-~]*)?)?$"
+    )]
     redirect_url: Option<String>,
     /// A report webhook URL per product, overriding the client's report webhook.
     #[schema(example = json!({"accounts": "https://app.example.com/hooks/accounts"}))]
@@ -225,7 +238,12 @@ pub struct Consent {
 #[serde(rename_all = "camelCase")]
 pub struct InstitutionDataRequestDoc {
     /// The link's CPF (personal) or CNPJ (business); must match the link.
-    #[schema(example = "52998224725", required = true, nullable = false, min_length = 11)]
+    #[schema(
+        example = "52998224725",
+        required = true,
+        nullable = false,
+        min_length = 11
+    )]
     tax_id: Option<String>,
     institution_id: Option<String>,
     /// The link the consents belong to.
@@ -406,7 +424,12 @@ pub struct RotatedWebhookSecret {
 
 #[derive(Default, Deserialize, ToSchema)]
 pub struct EnableEndpoint {
-    #[schema(example = "https://app.example.com/hooks", required = true, nullable = false, pattern = "^https?://[A-Za-z0-9][A-Za-z0-9.-]*(:[0-9]{1,5})?(/[!-~]*)?$")]
+    #[schema(
+        example = "https://app.example.com/hooks",
+        required = true,
+        nullable = false,
+        pattern = "^https?://[A-Za-z0-9][A-Za-z0-9.-]*(:[0-9]{1,5})?(/[!-~]*)?$"
+    )]
     pub url: Option<String>,
 }
 
