@@ -1,0 +1,437 @@
+//! The connector against an authorization server we did not write: panva's
+//! `oidc-provider`, OpenID Certified for FAPI 1.0 Advanced, in its FAPI 1.0
+//! Final profile with PAR and signed request objects required,
+//! `private_key_jwt` (PS256), `code id_token`, ID tokens signed PS256 and
+//! encrypted RSA-OAEP/A256GCM, PKCE S256, RFC 9207 `iss`, and access tokens
+//! bound to Ponte's certificate over real mutual TLS (tests/fapi-op). Every
+//! check the server makes of Ponte is oidc-provider's own; every check Ponte
+//! makes of the server is the connector's production code.
+
+mod fapi_op;
+
+use std::sync::Arc;
+
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::Engine;
+use fapi_op::{authorise_in_browser, fragment, Op, Options, CA, ENC, SIG, SIG_KID};
+use ponte_connect::{
+    AuthorisationResponse, BankTokens, Completed, ConnectError, DataSession, FapiProfile,
+    FapiSettings, OpenFinanceClient, OpenFinanceEndpoint, PendingAuthorisation,
+    StartedAuthorisation, Trust,
+};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+const CLIENT: &str = "ponte-op";
+const REDIRECT: &str = "https://ponte.example/callback/open-finance";
+const CPF: &str = "76109277673";
+const TRANSPORT: &str = include_str!("fixtures/client.pem");
+const TRANSPORT_KEY: &str = include_str!("fixtures/client_key.pem");
+/// A certificate that is not Ponte's (self-signed, another subject).
+const OTHER: &str = include_str!("fixtures/other_client.pem");
+const OTHER_KEY: &str = include_str!("fixtures/other_client_key.pem");
+
+fn now_ms() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp() * 1000
+}
+
+struct Setup {
+    op: Op,
+    client: OpenFinanceClient,
+    ep: OpenFinanceEndpoint,
+}
+
+fn setup(options: Options) -> Setup {
+    let op = fapi_op::start(CLIENT, REDIRECT, options);
+    let profile = FapiProfile::build(&FapiSettings {
+        signing_key_pem: SIG.into(),
+        signing_kid: SIG_KID.into(),
+        transport_cert_pem: TRANSPORT.into(),
+        transport_key_pem: TRANSPORT_KEY.into(),
+        trust_anchors_pem: Some(CA.into()),
+        trust: Trust::Bundle,
+        id_token_decryption_key_pem: Some(ENC.into()),
+        ..Default::default()
+    })
+    .unwrap();
+    // The consents API sits on the mTLS listener, like an OFB resource server.
+    let ep = OpenFinanceEndpoint::fapi(
+        op.issuer.clone(),
+        op.mtls.clone(),
+        CLIENT,
+        REDIRECT,
+        Arc::new(profile),
+    );
+    Setup {
+        op,
+        client: OpenFinanceClient::new().unwrap(),
+        ep,
+    }
+}
+
+fn permissions() -> Vec<String> {
+    ["RESOURCES_READ", "ACCOUNTS_READ", "ACCOUNTS_BALANCES_READ"]
+        .map(String::from)
+        .to_vec()
+}
+
+fn expiry() -> String {
+    (time::OffsetDateTime::now_utc() + time::Duration::days(90))
+        .format(time::macros::format_description!(
+            "[year]-[month]-[day]T[hour]:[minute]:[second]Z"
+        ))
+        .unwrap()
+}
+
+/// An HTTP client presenting `cert` (or none), trusting the test CA.
+fn http_with(cert: Option<(&str, &str)>) -> reqwest::Client {
+    let mut b = reqwest::Client::builder()
+        .use_rustls_tls()
+        .add_root_certificate(reqwest::Certificate::from_pem(CA.as_bytes()).unwrap())
+        .tls_built_in_root_certs(false);
+    if let Some((cert, key)) = cert {
+        b = b.identity(reqwest::Identity::from_pem(format!("{cert}\n{key}").as_bytes()).unwrap());
+    }
+    b.build().unwrap()
+}
+
+/// `x5t#S256` of a PEM certificate (RFC 8705 §3.1).
+fn thumbprint(pem: &str) -> String {
+    let b64: String = pem
+        .lines()
+        .skip_while(|l| !l.starts_with("-----BEGIN CERTIFICATE"))
+        .skip(1)
+        .take_while(|l| !l.starts_with("-----END"))
+        .collect();
+    URL_SAFE_NO_PAD.encode(Sha256::digest(STANDARD.decode(b64).unwrap()))
+}
+
+impl Setup {
+    async fn discovery(&self) -> Value {
+        let url = format!("{}/.well-known/openid-configuration", self.op.issuer);
+        http_with(None)
+            .get(url)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    async fn start(&self) -> StartedAuthorisation {
+        self.client
+            .start_authorisation(&self.ep, CPF, None, &permissions(), &expiry(), None)
+            .await
+            .unwrap()
+    }
+
+    /// The end user approves at the provider; the answer from the fragment.
+    async fn approve(&self, started: &StartedAuthorisation) -> AuthorisationResponse {
+        let url = url::Url::parse(&started.authorization_url).unwrap();
+        let names: Vec<String> = url.query_pairs().map(|(k, _)| k.into_owned()).collect();
+        assert_eq!(
+            names,
+            ["client_id", "request_uri"],
+            "the browser sees nothing else"
+        );
+        let back = authorise_in_browser(url.as_str(), REDIRECT).await;
+        serde_json::from_value(fragment(&back)).unwrap()
+    }
+
+    async fn complete(
+        &self,
+        started: &StartedAuthorisation,
+        response: &AuthorisationResponse,
+    ) -> Result<Completed, ConnectError> {
+        let pending = PendingAuthorisation {
+            bank_consent_id: &started.bank_consent_id,
+            state: &started.state,
+            nonce: &started.nonce,
+            pkce_verifier: &started.pkce_verifier,
+        };
+        self.client
+            .complete_authorisation(&self.ep, response, &pending, now_ms())
+            .await
+    }
+
+    async fn authorised(&self) -> (StartedAuthorisation, Completed) {
+        let started = self.start().await;
+        let response = self.approve(&started).await;
+        let completed = self.complete(&started, &response).await.unwrap();
+        (started, completed)
+    }
+
+    async fn userinfo_url(&self) -> String {
+        let d = self.discovery().await;
+        d["mtls_endpoint_aliases"]["userinfo_endpoint"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    /// The provider's userinfo, a protected resource that enforces the
+    /// certificate binding, read through the connector's data session.
+    async fn userinfo(&self, consent: &str, tokens: &BankTokens) -> Result<Value, ConnectError> {
+        let url = self.userinfo_url().await;
+        DataSession::new(&self.client, &self.ep, consent, tokens.clone())
+            .get(&url)
+            .await
+    }
+}
+
+#[tokio::test]
+async fn discovery_advertises_the_profile_the_connector_relies_on() {
+    let s = setup(Options::default());
+    let d = s.discovery().await;
+    assert_eq!(d["issuer"], s.op.issuer.as_str());
+    assert_eq!(d["require_pushed_authorization_requests"], true);
+    assert_eq!(d["authorization_response_iss_parameter_supported"], true);
+    assert_eq!(d["tls_client_certificate_bound_access_tokens"], true);
+    assert_eq!(
+        d["token_endpoint_auth_methods_supported"],
+        serde_json::json!(["private_key_jwt"])
+    );
+    assert_eq!(
+        d["request_object_signing_alg_values_supported"],
+        serde_json::json!(["PS256"])
+    );
+    assert_eq!(
+        d["id_token_signing_alg_values_supported"],
+        serde_json::json!(["PS256"])
+    );
+    assert_eq!(
+        d["response_types_supported"],
+        serde_json::json!(["code id_token"])
+    );
+    let aliases = &d["mtls_endpoint_aliases"];
+    for name in ["token_endpoint", "pushed_authorization_request_endpoint"] {
+        let alias = aliases[name].as_str().unwrap();
+        assert!(alias.starts_with(&s.op.mtls), "{name}: {alias}");
+        assert_ne!(
+            Some(alias),
+            d[name].as_str(),
+            "{name} has an mTLS alias of its own"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_whole_authorisation_passes_the_providers_checks_and_the_connectors() {
+    let s = setup(Options::default());
+    let started = s.start().await;
+    // The consent PAR pushed is the provider-side consent the scope names.
+    let granted = s
+        .client
+        .granted(&s.ep, &started.bank_consent_id)
+        .await
+        .unwrap();
+    assert_eq!(granted.status, "AWAITING_AUTHORISATION");
+    assert_eq!(granted.permissions, permissions());
+
+    let response = s.approve(&started).await;
+    // oidc-provider encrypted the front-channel ID token to Ponte's key
+    // (five JWE parts) and named itself in the answer (RFC 9207).
+    let id_token = response.id_token.as_deref().unwrap();
+    assert_eq!(id_token.split('.').count(), 5, "a JWE");
+    assert_eq!(response.iss.as_deref(), Some(s.op.issuer.as_str()));
+
+    let completed = s.complete(&started, &response).await.unwrap();
+    assert_eq!(completed.sub, "ofb-user-1");
+    assert_eq!(
+        completed.acr.as_deref(),
+        Some("urn:brasil:openbanking:loa2")
+    );
+    let scope = completed.scope.clone().unwrap_or_default();
+    let consent_scope = format!("consent:{}", started.bank_consent_id);
+    assert!(
+        scope.split(' ').any(|s| s == consent_scope) && scope.split(' ').any(|s| s == "openid"),
+        "granted scope {scope:?}"
+    );
+    assert!(completed.tokens.refresh_token.is_some());
+    let granted = s
+        .client
+        .granted(&s.ep, &started.bank_consent_id)
+        .await
+        .unwrap();
+    assert_eq!(granted.status, "AUTHORISED");
+
+    // The code is single-use at the provider: a replayed answer cannot be redeemed again.
+    let again = s.complete(&started, &response).await;
+    assert!(
+        matches!(again, Err(ConnectError::InvalidGrant(_))),
+        "{again:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_access_token_works_only_with_ponte_s_certificate() {
+    let s = setup(Options::default());
+    let (started, completed) = s.authorised().await;
+    let info = s
+        .userinfo(&started.bank_consent_id, &completed.tokens)
+        .await
+        .unwrap();
+    assert_eq!(info["sub"], "ofb-user-1");
+
+    let url = s.userinfo_url().await;
+    for (who, client) in [
+        ("no certificate", http_with(None)),
+        ("another certificate", http_with(Some((OTHER, OTHER_KEY)))),
+    ] {
+        let r = client
+            .get(&url)
+            .bearer_auth(&completed.tokens.access_token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 401, "{who}");
+        let challenge = r.headers()["www-authenticate"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(challenge.contains("invalid_token"), "{who}: {challenge}");
+    }
+
+    // The provider's view of the token names the certificate it is bound to.
+    let view = s
+        .client
+        .introspect(&s.ep, &completed.tokens.access_token)
+        .await
+        .unwrap();
+    assert_eq!(view["active"], true);
+    assert_eq!(view["client_id"], CLIENT);
+    assert_eq!(view["cnf"]["x5t#S256"], thumbprint(TRANSPORT).as_str());
+}
+
+async fn refresh_twice(rotate: bool) {
+    let s = setup(Options {
+        rotate_refresh_tokens: rotate,
+        ..Options::default()
+    });
+    let (started, completed) = s.authorised().await;
+    let first = completed.tokens.refresh_token.clone().unwrap();
+    let second = s.client.refresh(&s.ep, &first, now_ms()).await.unwrap();
+    assert_ne!(second.access_token, completed.tokens.access_token);
+    let kept = second.refresh_token.clone().unwrap();
+    assert_eq!(kept != first, rotate, "rotated: {rotate}");
+    let third = s.client.refresh(&s.ep, &kept, now_ms()).await.unwrap();
+    let info = s.userinfo(&started.bank_consent_id, &third).await.unwrap();
+    assert_eq!(info["sub"], "ofb-user-1");
+    if rotate {
+        // A rotated-out refresh token is spent (and the provider revokes the
+        // grant's tokens on its reuse, as OAuth 2.0 Security BCP advises).
+        let reused = s.client.refresh(&s.ep, &first, now_ms()).await;
+        assert!(
+            matches!(reused, Err(ConnectError::InvalidGrant(_))),
+            "{reused:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn refresh_tokens_that_rotate_are_followed() {
+    refresh_twice(true).await;
+}
+
+#[tokio::test]
+async fn refresh_tokens_that_do_not_rotate_are_kept() {
+    refresh_twice(false).await;
+}
+
+#[tokio::test]
+async fn revoked_tokens_stop_working_and_the_consent_is_revoked() {
+    let s = setup(Options::default());
+    let (started, completed) = s.authorised().await;
+    let access = &completed.tokens.access_token;
+    s.client
+        .revoke_token(&s.ep, access, "access_token")
+        .await
+        .unwrap();
+    let view = s.client.introspect(&s.ep, access).await.unwrap();
+    assert_eq!(view["active"], false);
+    let gone = s
+        .userinfo(&started.bank_consent_id, &completed.tokens)
+        .await;
+    assert!(gone.is_err(), "{gone:?}");
+
+    let refresh = completed.tokens.refresh_token.as_deref().unwrap();
+    s.client
+        .revoke_token(&s.ep, refresh, "refresh_token")
+        .await
+        .unwrap();
+    let spent = s.client.refresh(&s.ep, refresh, now_ms()).await;
+    assert!(
+        matches!(spent, Err(ConnectError::InvalidGrant(_))),
+        "{spent:?}"
+    );
+
+    s.client
+        .revoke(&s.ep, &started.bank_consent_id)
+        .await
+        .unwrap();
+    let (status, reason) = s
+        .client
+        .consent_status(&s.ep, &started.bank_consent_id)
+        .await
+        .unwrap();
+    assert_eq!(status, "REJECTED");
+    assert_eq!(reason.as_deref(), Some("CUSTOMER_MANUALLY_REVOKED"));
+}
+
+#[tokio::test]
+async fn an_answer_tampered_on_the_way_is_refused_by_the_connector() {
+    let s = setup(Options::default());
+    let started = s.start().await;
+    let response = s.approve(&started).await;
+    // Someone else's state, or the provider's ID token with another code: the
+    // connector's checks refuse them before the code is redeemed.
+    let other_state = AuthorisationResponse {
+        state: Some("not-the-state".into()),
+        ..response.clone()
+    };
+    let err = s.complete(&started, &other_state).await.unwrap_err();
+    assert!(
+        matches!(&err, ConnectError::Check(c) if c.check == "authorization.state"),
+        "{err}"
+    );
+    let other_code = AuthorisationResponse {
+        code: Some(format!("{}x", response.code.as_deref().unwrap())),
+        ..response.clone()
+    };
+    let err = s.complete(&started, &other_code).await.unwrap_err();
+    assert!(
+        matches!(&err, ConnectError::Check(c) if c.check == "id_token.c_hash"),
+        "{err}"
+    );
+    // Nothing was redeemed: the untouched answer still completes.
+    s.complete(&started, &response).await.unwrap();
+}
+
+/// Finding: oidc-provider advertises `authorization_response_iss_parameter_supported`
+/// yet sends no `iss` with a `code id_token` answer (the ID token's `iss` claim
+/// names it). RFC 9207 §2 has every answer carry it and §2.4 has the client
+/// refuse one without it from such a server, so the connector keeps refusing:
+/// the consent would end REJECTED naming `authorization.iss`, and nothing is redeemed.
+#[tokio::test]
+async fn the_providers_answer_without_iss_is_refused_as_rfc_9207_says() {
+    let s = setup(Options {
+        iss_with_id_token: false,
+        ..Options::default()
+    });
+    let started = s.start().await;
+    let response = s.approve(&started).await;
+    assert_eq!(response.iss, None, "oidc-provider still leaves iss out");
+    assert!(response.id_token.is_some() && response.code.is_some());
+    let err = s.complete(&started, &response).await.unwrap_err();
+    assert!(
+        matches!(&err, ConnectError::Check(c) if c.check == "authorization.iss"),
+        "{err}"
+    );
+    // The code was not redeemed: with the provider's own issuer added, the same answer completes.
+    let with_iss = AuthorisationResponse {
+        iss: Some(s.op.issuer.clone()),
+        ..response
+    };
+    s.complete(&started, &with_iss).await.unwrap();
+}
