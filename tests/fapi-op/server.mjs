@@ -202,7 +202,13 @@ if (config.iss_with_id_token !== false) {
   });
 }
 
-front.on('request', handle);
+// The test's instrument, not a protocol check: discovery names mTLS aliases
+// for every endpoint Ponte posts to, so a POST on the issuer's listener means
+// the connector ignored them (RFC 8705 §5).
+front.on('request', (req, res) => {
+  if (req.method === 'POST') return send(res, 421, { error: 'invalid_request', error_description: 'use the mtls_endpoint_aliases' });
+  return handle(req, res);
+});
 mtls.on('request', handle);
 
 console.log(JSON.stringify({ issuer, mtls: mtlsBase }));

@@ -204,6 +204,15 @@ async fn discovery_advertises_the_profile_the_connector_relies_on() {
         d["response_types_supported"],
         serde_json::json!(["code id_token"])
     );
+    // The issuer's listener takes no POST (tests/fapi-op/server.mjs): every
+    // other test passing shows the connector posts only to the aliases.
+    let plain = http_with(Some((TRANSPORT, TRANSPORT_KEY)))
+        .post(d["token_endpoint"].as_str().unwrap())
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(plain.status(), 421);
     let aliases = &d["mtls_endpoint_aliases"];
     for name in ["token_endpoint", "pushed_authorization_request_endpoint"] {
         let alias = aliases[name].as_str().unwrap();
