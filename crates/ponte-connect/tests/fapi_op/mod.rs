@@ -3,6 +3,8 @@
 //! child process over real TLS on loopback, and the browser that walks its
 //! pages.
 
+pub mod ponte;
+
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
