@@ -8,7 +8,9 @@
 // Usage: node server.mjs <config.json>, where the JSON names
 //   client_id, redirect_uri, jwks (the client's public sig + enc keys),
 //   tls: { cert, key, ca } (PEM), rotate_refresh_tokens (bool),
-//   iss_with_id_token (bool, see the end of this file).
+//   iss_with_id_token (bool, see the end of this file),
+//   encrypt_id_tokens (bool, default true), id_token_alg (default PS256; ES256
+//   is FAPI 1.0 Advanced but not OFB, for a test that the connector refuses it).
 // Prints one JSON line: { "issuer": "https://127.0.0.1:A", "mtls": "https://127.0.0.1:B" }.
 // The issuer's listener asks for no certificate (the browser's side); the mTLS
 // listener asks for one, and discovery names it in `mtls_endpoint_aliases`.
@@ -45,8 +47,17 @@ const mtls = https.createServer({
 const issuer = `https://127.0.0.1:${await listen(front)}`;
 const mtlsBase = `https://127.0.0.1:${await listen(mtls)}`;
 
-const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const signingJwk = { ...privateKey.export({ format: 'jwk' }), kid: 'op-sig-1', use: 'sig', alg: 'PS256' };
+const idTokenAlg = config.id_token_alg ?? 'PS256';
+const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+const signingKeys = [
+  { ...rsa.export({ format: 'jwk' }), kid: 'op-sig-ps256', use: 'sig', alg: 'PS256' },
+  { ...ec.export({ format: 'jwk' }), kid: 'op-sig-es256', use: 'sig', alg: 'ES256' },
+];
+const encryption = config.encrypt_id_tokens === false ? {} : {
+  id_token_encrypted_response_alg: 'RSA-OAEP',
+  id_token_encrypted_response_enc: 'A256GCM',
+};
 
 const provider = new Provider(issuer, {
   clients: [{
@@ -57,21 +68,20 @@ const provider = new Provider(issuer, {
     token_endpoint_auth_signing_alg: 'PS256',
     response_types: ['code id_token'],
     grant_types: ['authorization_code', 'implicit', 'refresh_token', 'client_credentials'],
-    id_token_signed_response_alg: 'PS256',
-    id_token_encrypted_response_alg: 'RSA-OAEP',
-    id_token_encrypted_response_enc: 'A256GCM',
+    id_token_signed_response_alg: idTokenAlg,
+    ...encryption,
     request_object_signing_alg: 'PS256',
     tls_client_certificate_bound_access_tokens: true,
     require_pushed_authorization_requests: true,
   }],
-  jwks: { keys: [signingJwk] },
+  jwks: { keys: signingKeys },
   clientAuthMethods: ['private_key_jwt'],
   responseTypes: ['code id_token'],
   acrValues: [LOA2, 'urn:brasil:openbanking:loa3'],
   scopes,
   enabledJWA: {
     clientAuthSigningAlgValues: ['PS256'],
-    idTokenSigningAlgValues: ['PS256'],
+    idTokenSigningAlgValues: [idTokenAlg],
     requestObjectSigningAlgValues: ['PS256'],
     idTokenEncryptionAlgValues: ['RSA-OAEP'],
     idTokenEncryptionEncValues: ['A256GCM'],

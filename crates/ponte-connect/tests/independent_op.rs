@@ -280,3 +280,40 @@ async fn the_providers_answer_without_iss_is_refused_as_rfc_9207_says() {
     };
     s.complete(&started, &with_iss).await.unwrap();
 }
+
+#[tokio::test]
+async fn a_provider_that_does_not_encrypt_id_tokens_is_still_accepted() {
+    let s = setup(Options {
+        encrypt_id_tokens: false,
+        ..Options::default()
+    });
+    let started = s.start().await;
+    let response = s.approve(&started).await;
+    let id_token = response.id_token.as_deref().unwrap();
+    assert_eq!(id_token.split('.').count(), 3, "a plain JWS");
+    let completed = s.complete(&started, &response).await.unwrap();
+    assert_eq!(completed.sub, "ofb-user-1");
+}
+
+/// ES256 is allowed by FAPI 1.0 Advanced but not by the OFB profile (PS256
+/// only): oidc-provider signs with it when told, and the connector refuses it.
+#[tokio::test]
+async fn an_id_token_signed_es256_is_refused_before_the_code_is_redeemed() {
+    let s = setup(Options {
+        id_token_alg: "ES256",
+        ..Options::default()
+    });
+    let started = s.start().await;
+    let response = s.approve(&started).await;
+    let err = s.complete(&started, &response).await.unwrap_err();
+    assert!(
+        matches!(&err, ConnectError::Check(c) if c.check == "id_token.alg"),
+        "{err}"
+    );
+    // The code is still unspent at the provider: Ponte never redeemed it.
+    let code = response.code.as_deref().unwrap();
+    s.client
+        .exchange_code(&s.ep, code, &started.pkce_verifier, now_ms())
+        .await
+        .unwrap();
+}

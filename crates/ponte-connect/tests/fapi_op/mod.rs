@@ -47,6 +47,10 @@ pub struct Options {
     /// Add RFC 9207's `iss` to answers that carry an ID token, which
     /// oidc-provider leaves out (see tests/fapi-op/server.mjs).
     pub iss_with_id_token: bool,
+    /// Encrypt ID tokens to Ponte's key (RSA-OAEP/A256GCM), as OFB has it.
+    pub encrypt_id_tokens: bool,
+    /// The ID tokens' `alg`: PS256 (OFB) or ES256 (FAPI 1.0 Advanced, not OFB).
+    pub id_token_alg: &'static str,
 }
 
 impl Default for Options {
@@ -54,6 +58,8 @@ impl Default for Options {
         Self {
             rotate_refresh_tokens: false,
             iss_with_id_token: true,
+            encrypt_id_tokens: true,
+            id_token_alg: "PS256",
         }
     }
 }
@@ -78,6 +84,8 @@ pub fn start(client_id: &str, redirect_uri: &str, options: Options) -> Op {
         "tls": {"cert": SERVER, "key": SERVER_KEY, "ca": CA},
         "rotate_refresh_tokens": options.rotate_refresh_tokens,
         "iss_with_id_token": options.iss_with_id_token,
+        "encrypt_id_tokens": options.encrypt_id_tokens,
+        "id_token_alg": options.id_token_alg,
     });
     let path = tmp.path().join("op.json");
     std::fs::write(&path, config.to_string()).unwrap();
