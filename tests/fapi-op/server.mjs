@@ -12,6 +12,8 @@
 //   encrypt_id_tokens (bool, default true), id_token_alg (default PS256; ES256
 //   is FAPI 1.0 Advanced but not OFB, for a test that the connector refuses it).
 // Prints one JSON line: { "issuer": "https://127.0.0.1:A", "mtls": "https://127.0.0.1:B" }.
+// The client's JWKS is also served at {issuer}/keystore/ponte.jwks, as a
+// directory keystore would (for dynamic registration with `jwks_uri`).
 // The issuer's listener asks for no certificate (the browser's side); the mTLS
 // listener asks for one, and discovery names it in `mtls_endpoint_aliases`.
 
@@ -95,6 +97,9 @@ const provider = new Provider(issuer, {
     claimsParameter: { enabled: true },
     encryption: { enabled: true },
     introspection: { enabled: true },
+    // RFC 7591/7592 for the dynamic-registration test (no initial access token).
+    registration: { enabled: true, initialAccessToken: false },
+    registrationManagement: { enabled: true, rotateRegistrationAccessToken: true },
     revocation: { enabled: true },
     userinfo: { enabled: true },
     devInteractions: { enabled: false },
@@ -108,6 +113,10 @@ const provider = new Provider(issuer, {
     },
   },
   pkce: { required: () => true },
+  // oidc-provider refuses to fetch from loopback addresses (SSRF protection);
+  // here the registered `jwks_uri` is on loopback by design. The test process
+  // trusts the test CA through NODE_EXTRA_CA_CERTS.
+  fetch: (url, options) => globalThis.fetch(url, { ...options, dispatcher: undefined }),
   // OFB consents are long-lived and use no `offline_access`: refresh tokens
   // go to every client allowed the grant.
   issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
@@ -120,6 +129,7 @@ const provider = new Provider(issuer, {
   },
   discovery: {
     mtls_endpoint_aliases: {
+      registration_endpoint: `${mtlsBase}/reg`,
       token_endpoint: `${mtlsBase}/token`,
       pushed_authorization_request_endpoint: `${mtlsBase}/request`,
       revocation_endpoint: `${mtlsBase}/token/revocation`,
@@ -133,6 +143,7 @@ const provider = new Provider(issuer, {
 // what was asked; its bearer token is looked up through oidc-provider.
 const consents = new Map();
 const CONSENTS = '/open-banking/consents/v3/consents';
+const KEYSTORE = '/keystore/ponte.jwks';
 
 function send(res, status, body) {
   res.writeHead(status, { 'content-type': 'application/json' });
@@ -193,6 +204,8 @@ const oidc = provider.callback();
 async function handle(req, res) {
   try {
     if (req.url.startsWith(CONSENTS)) return await consentsApi(req, res);
+    // The directory's keystore, where an SSA's `software_jwks_uri` points.
+    if (req.url === KEYSTORE) return send(res, 200, config.jwks);
     if (req.url.startsWith('/interaction/')) return await interaction(req, res);
     return oidc(req, res);
   } catch (e) {

@@ -10,11 +10,14 @@
 mod fapi_op;
 
 use fapi_op::ponte::{
-    http_with, now_ms, permissions, setup, thumbprint, CLIENT, OTHER, OTHER_KEY, TRANSPORT,
-    TRANSPORT_KEY,
+    expiry, http_with, now_ms, permissions, setup, software_statement, thumbprint, CLIENT, CPF,
+    OTHER, OTHER_KEY, REDIRECT, TRANSPORT, TRANSPORT_KEY,
 };
 use fapi_op::Options;
-use ponte_connect::{AuthorisationResponse, ConnectError};
+use ponte_connect::{
+    AuthorisationResponse, ClientMetadata, ConnectError, OpenFinanceEndpoint, Security,
+};
+use serde_json::json;
 
 #[tokio::test]
 async fn discovery_advertises_the_profile_the_connector_relies_on() {
@@ -316,4 +319,74 @@ async fn an_id_token_signed_es256_is_refused_before_the_code_is_redeemed() {
         .exchange_code(&s.ep, code, &started.pkce_verifier, now_ms())
         .await
         .unwrap();
+}
+
+/// Dynamic registration (RFC 7591) at oidc-provider's mTLS registration alias
+/// with `jwks_uri` from the software statement, then the whole authorisation
+/// as the client it issued, and management (RFC 7592): read, update, delete.
+#[tokio::test]
+async fn ponte_registers_dynamically_then_authorises_reads_updates_and_deletes() {
+    let mut s = setup(Options::default());
+    let Security::Fapi(profile) = s.ep.security.clone() else {
+        panic!("a FAPI endpoint")
+    };
+    let ssa = software_statement(&s.op.issuer);
+    let reg = s
+        .client
+        .register(&s.op.issuer, &profile, &ssa, &ClientMetadata::default())
+        .await
+        .unwrap();
+    assert_ne!(reg.client_id, CLIENT);
+    assert!(
+        reg.registration_client_uri.starts_with(&s.op.mtls),
+        "{}",
+        reg.registration_client_uri
+    );
+    assert_eq!(
+        reg.metadata["token_endpoint_auth_method"],
+        "private_key_jwt"
+    );
+    assert_eq!(reg.metadata["id_token_encrypted_response_alg"], "RSA-OAEP");
+    assert_eq!(
+        reg.metadata["tls_client_certificate_bound_access_tokens"],
+        true
+    );
+
+    // The registered client is used for a whole consent: the provider reads
+    // Ponte's keys from the jwks_uri to check the client assertions and the
+    // request object, and encrypts ID tokens to the `enc` key there.
+    s.ep = OpenFinanceEndpoint::fapi(
+        s.op.issuer.clone(),
+        s.op.mtls.clone(),
+        reg.client_id.clone(),
+        REDIRECT,
+        profile.clone(),
+    );
+    let (_, completed) = s.authorised().await;
+    assert_eq!(completed.sub, "ofb-user-1");
+
+    let read = s.client.read_registration(&profile, &reg).await.unwrap();
+    assert_eq!(read.client_id, reg.client_id);
+    assert_eq!(read.metadata["redirect_uris"], json!([REDIRECT]));
+    let updated = s
+        .client
+        .update_registration(&profile, &read, &ssa, &ClientMetadata::default())
+        .await
+        .unwrap();
+    assert_eq!(updated.client_id, reg.client_id);
+    s.client
+        .delete_registration(&profile, &updated)
+        .await
+        .unwrap();
+    // Deleted: the registration token no longer reads it, and the client is gone.
+    assert!(s
+        .client
+        .read_registration(&profile, &updated)
+        .await
+        .is_err());
+    let gone = s
+        .client
+        .start_authorisation(&s.ep, CPF, None, &permissions(), &expiry(), None)
+        .await;
+    assert!(gone.is_err(), "a deleted client still gets tokens");
 }

@@ -89,9 +89,13 @@ pub fn start(client_id: &str, redirect_uri: &str, options: Options) -> Op {
     });
     let path = tmp.path().join("op.json");
     std::fs::write(&path, config.to_string()).unwrap();
+    // The provider fetches a registered `jwks_uri` from the issuer's listener.
+    let ca = tmp.path().join("ca.pem");
+    std::fs::write(&ca, CA).unwrap();
     let mut child = Command::new("node")
         .arg(dir.join("server.mjs"))
         .arg(&path)
+        .env("NODE_EXTRA_CA_CERTS", &ca)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()

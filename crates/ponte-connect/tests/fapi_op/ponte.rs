@@ -8,7 +8,7 @@ use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
 use ponte_connect::{
     AuthorisationResponse, BankTokens, Completed, ConnectError, DataSession, FapiProfile,
-    FapiSettings, OpenFinanceClient, OpenFinanceEndpoint, PendingAuthorisation,
+    FapiSettings, OpenFinanceClient, OpenFinanceEndpoint, PendingAuthorisation, SigningKey,
     StartedAuthorisation, Trust,
 };
 use serde_json::Value;
@@ -24,6 +24,25 @@ pub const TRANSPORT_KEY: &str = include_str!("../fixtures/client_key.pem");
 /// A certificate that is not Ponte's (self-signed, another subject).
 pub const OTHER: &str = include_str!("../fixtures/other_client.pem");
 pub const OTHER_KEY: &str = include_str!("../fixtures/other_client_key.pem");
+
+/// A software statement shaped like the directory's, naming the keystore the
+/// provider serves. oidc-provider does not read software statements (see
+/// docs/fapi-br.md); this one makes Ponte's side of the registration real.
+pub fn software_statement(issuer: &str) -> String {
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let claims = serde_json::json!({
+        "iss": "https://directory.sandbox.example",
+        "iat": now,
+        "software_id": "c4d2b8f1-0000-4000-8000-000000000001",
+        "software_jwks_uri": format!("{issuer}/keystore/ponte.jwks"),
+        "software_redirect_uris": [REDIRECT],
+        "software_roles": ["DADOS"],
+    });
+    SigningKey::from_pem(SIG, "directory-1")
+        .unwrap()
+        .sign("JWT", &claims)
+        .unwrap()
+}
 
 pub fn now_ms() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp() * 1000
