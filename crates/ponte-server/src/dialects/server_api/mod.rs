@@ -149,7 +149,7 @@ async fn list_connections(State(app): State<App>, headers: HeaderMap) -> ApiResu
     description = "Exactly as the Data API's `DELETE /data/v1/consents/{consentId}`: revoked here and at the institution, its data erased; your event webhook gets `CONSENT_STATUS_CHANGED` with reason `END_USER_REVOKED`. Another user's consent answers `40401`.",
     params(("consentId" = String, Path, description = "`consentID` from the connections list")),
     security(("userAccessToken" = [])),
-    responses((status = 200, description = "The connection, revoked", body = Connection), (status = "4XX", description = "Refused: `40103` access token invalid or expired, `40401` no such connection", body = Envelope)))]
+    responses((status = 200, description = "The connection, revoked", body = Connection), (status = "4XX", description = "Refused: `40001` no Authorization header (HTTP 400, as the seed answers), `40103` access token invalid or expired, `40401` no such connection", body = Envelope)))]
 async fn revoke_connection(
     State(app): State<App>,
     headers: HeaderMap,
@@ -163,7 +163,7 @@ async fn revoke_connection(
     summary = "Open the widget for the user to add a connection",
     description = "A link of the user's own: send them to `linkURL`. Consents made through it are theirs (listed above) and reach your backend through the Data API as usual. The body takes the Data API link's members (`personalTaxId`, `email`, `phone`, `redirectUrl`, …); a CPF or CNPJ is required, as Open Finance needs the person who logs in.",
     request_body = OpenLinkDoc, security(("userAccessToken" = [])),
-    responses((status = 200, description = "The link", body = LinkOpened), (status = "4XX", description = "Refused: `40002` a member invalid (named in the message), `40103` access token invalid or expired", body = Envelope)))]
+    responses((status = 200, description = "The link", body = LinkOpened), (status = "4XX", description = "Refused: `40001` no Authorization header (HTTP 400, as the seed answers), `40002` a member invalid (named in the message), `40103` access token invalid or expired", body = Envelope)))]
 async fn open_link(State(app): State<App>, headers: HeaderMap, body: Bytes) -> ApiResult {
     let who = auth::end_user(&app, &headers).await?;
     let end_user = who.end_user_id.as_ref().ok_or(ApiError::Token(
