@@ -33,6 +33,7 @@ from .link import Link
 from .link_opened import LinkOpened
 from .link_products_callback_url import LinkProductsCallbackUrl
 from .link_request import LinkRequest
+from .link_request_external_info_type_0 import LinkRequestExternalInfoType0
 from .link_request_products_callback_url_type_0 import (
     LinkRequestProductsCallbackUrlType0,
 )
@@ -109,6 +110,7 @@ __all__ = (
     "LinkOpened",
     "LinkProductsCallbackUrl",
     "LinkRequest",
+    "LinkRequestExternalInfoType0",
     "LinkRequestProductsCallbackUrlType0",
     "LinkStatus",
     "ListConnectionsResponse200",

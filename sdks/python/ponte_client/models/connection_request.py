@@ -15,21 +15,17 @@ T = TypeVar("T", bound="ConnectionRequest")
 class ConnectionRequest:
     """
     Attributes:
-        institution_code (None | str | Unset):
+        institution_code (str):
         ui_locales (None | str | Unset): The language of the portal's sign-in page: `pt-BR` or `en` (OpenID's
             `ui_locales`); without it the portal follows the browser.
     """
 
-    institution_code: None | str | Unset = UNSET
+    institution_code: str
     ui_locales: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        institution_code: None | str | Unset
-        if isinstance(self.institution_code, Unset):
-            institution_code = UNSET
-        else:
-            institution_code = self.institution_code
+        institution_code = self.institution_code
 
         ui_locales: None | str | Unset
         if isinstance(self.ui_locales, Unset):
@@ -39,9 +35,11 @@ class ConnectionRequest:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if institution_code is not UNSET:
-            field_dict["institutionCode"] = institution_code
+        field_dict.update(
+            {
+                "institutionCode": institution_code,
+            }
+        )
         if ui_locales is not UNSET:
             field_dict["ui_locales"] = ui_locales
 
@@ -50,15 +48,7 @@ class ConnectionRequest:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-
-        def _parse_institution_code(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        institution_code = _parse_institution_code(d.pop("institutionCode", UNSET))
+        institution_code = d.pop("institutionCode")
 
         def _parse_ui_locales(data: object) -> None | str | Unset:
             if data is None:

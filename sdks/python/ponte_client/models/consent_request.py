@@ -15,7 +15,7 @@ T = TypeVar("T", bound="ConsentRequest")
 class ConsentRequest:
     """
     Attributes:
-        institution_code (None | str | Unset): Required: the institution the end user picked. Example: itau.
+        institution_code (str): The institution the end user picked. Example: itau.
         external_track_id (None | str | Unset): Your own reference, echoed in the consent and its webhooks. Example:
             order-42.
         personal_tax_id (None | str | Unset): Must match the link's, when given.
@@ -25,7 +25,7 @@ class ConsentRequest:
         email (None | str | Unset):
     """
 
-    institution_code: None | str | Unset = UNSET
+    institution_code: str
     external_track_id: None | str | Unset = UNSET
     personal_tax_id: None | str | Unset = UNSET
     business_tax_id: None | str | Unset = UNSET
@@ -35,11 +35,7 @@ class ConsentRequest:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        institution_code: None | str | Unset
-        if isinstance(self.institution_code, Unset):
-            institution_code = UNSET
-        else:
-            institution_code = self.institution_code
+        institution_code = self.institution_code
 
         external_track_id: None | str | Unset
         if isinstance(self.external_track_id, Unset):
@@ -79,9 +75,11 @@ class ConsentRequest:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if institution_code is not UNSET:
-            field_dict["institutionCode"] = institution_code
+        field_dict.update(
+            {
+                "institutionCode": institution_code,
+            }
+        )
         if external_track_id is not UNSET:
             field_dict["externalTrackId"] = external_track_id
         if personal_tax_id is not UNSET:
@@ -100,15 +98,7 @@ class ConsentRequest:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-
-        def _parse_institution_code(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        institution_code = _parse_institution_code(d.pop("institutionCode", UNSET))
+        institution_code = d.pop("institutionCode")
 
         def _parse_external_track_id(data: object) -> None | str | Unset:
             if data is None:

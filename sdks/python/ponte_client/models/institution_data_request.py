@@ -22,21 +22,19 @@ T = TypeVar("T", bound="InstitutionDataRequest")
 class InstitutionDataRequest:
     """
     Attributes:
-        tax_id (None | str | Unset): The link's CPF (personal) or CNPJ (business); must match the link. Example:
-            52998224725.
+        tax_id (str): The link's CPF (personal) or CNPJ (business); must match the link. Example: 52998224725.
+        link_id (str): The link the consents belong to.
+        consent_id (list[str]): Each must be `AUTHORISED`, or the request is refused with `CONSENT_NOT_AUTHORISED`.
         institution_id (None | str | Unset):
-        link_id (None | str | Unset):
-        consent_id (list[str] | None | Unset): Each must be `AUTHORISED`, or the request is refused with
-            `CONSENT_NOT_AUTHORISED`.
         products (list[Product] | None | Unset):
         products_callback_url (InstitutionDataRequestProductsCallbackUrlType0 | None | Unset): A report webhook URL per
             product for this request.
     """
 
-    tax_id: None | str | Unset = UNSET
+    tax_id: str
+    link_id: str
+    consent_id: list[str]
     institution_id: None | str | Unset = UNSET
-    link_id: None | str | Unset = UNSET
-    consent_id: list[str] | None | Unset = UNSET
     products: list[Product] | None | Unset = UNSET
     products_callback_url: (
         InstitutionDataRequestProductsCallbackUrlType0 | None | Unset
@@ -48,32 +46,17 @@ class InstitutionDataRequest:
             InstitutionDataRequestProductsCallbackUrlType0,
         )
 
-        tax_id: None | str | Unset
-        if isinstance(self.tax_id, Unset):
-            tax_id = UNSET
-        else:
-            tax_id = self.tax_id
+        tax_id = self.tax_id
+
+        link_id = self.link_id
+
+        consent_id = self.consent_id
 
         institution_id: None | str | Unset
         if isinstance(self.institution_id, Unset):
             institution_id = UNSET
         else:
             institution_id = self.institution_id
-
-        link_id: None | str | Unset
-        if isinstance(self.link_id, Unset):
-            link_id = UNSET
-        else:
-            link_id = self.link_id
-
-        consent_id: list[str] | None | Unset
-        if isinstance(self.consent_id, Unset):
-            consent_id = UNSET
-        elif isinstance(self.consent_id, list):
-            consent_id = self.consent_id
-
-        else:
-            consent_id = self.consent_id
 
         products: list[str] | None | Unset
         if isinstance(self.products, Unset):
@@ -99,15 +82,15 @@ class InstitutionDataRequest:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if tax_id is not UNSET:
-            field_dict["taxId"] = tax_id
+        field_dict.update(
+            {
+                "taxId": tax_id,
+                "linkId": link_id,
+                "consentId": consent_id,
+            }
+        )
         if institution_id is not UNSET:
             field_dict["institutionId"] = institution_id
-        if link_id is not UNSET:
-            field_dict["linkId"] = link_id
-        if consent_id is not UNSET:
-            field_dict["consentId"] = consent_id
         if products is not UNSET:
             field_dict["products"] = products
         if products_callback_url is not UNSET:
@@ -122,15 +105,11 @@ class InstitutionDataRequest:
         )
 
         d = dict(src_dict)
+        tax_id = d.pop("taxId")
 
-        def _parse_tax_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        link_id = d.pop("linkId")
 
-        tax_id = _parse_tax_id(d.pop("taxId", UNSET))
+        consent_id = cast(list[str], d.pop("consentId"))
 
         def _parse_institution_id(data: object) -> None | str | Unset:
             if data is None:
@@ -140,32 +119,6 @@ class InstitutionDataRequest:
             return cast(None | str | Unset, data)
 
         institution_id = _parse_institution_id(d.pop("institutionId", UNSET))
-
-        def _parse_link_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        link_id = _parse_link_id(d.pop("linkId", UNSET))
-
-        def _parse_consent_id(data: object) -> list[str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                consent_id_type_0 = cast(list[str], data)
-
-                return consent_id_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[str] | None | Unset, data)
-
-        consent_id = _parse_consent_id(d.pop("consentId", UNSET))
 
         def _parse_products(data: object) -> list[Product] | None | Unset:
             if data is None:
@@ -216,9 +169,9 @@ class InstitutionDataRequest:
 
         institution_data_request = cls(
             tax_id=tax_id,
-            institution_id=institution_id,
             link_id=link_id,
             consent_id=consent_id,
+            institution_id=institution_id,
             products=products,
             products_callback_url=products_callback_url,
         )

@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.link_request_external_info_type_0 import LinkRequestExternalInfoType0
     from ..models.link_request_products_callback_url_type_0 import (
         LinkRequestProductsCallbackUrlType0,
     )
@@ -28,10 +29,12 @@ class LinkRequest:
         email (None | str | Unset):  Example: ana@example.com.
         phone (None | str | Unset):  Example: +5511987654321.
         redirect_url (None | str | Unset): Where the end user returns after the institution (https, or http on
-            loopback). Example: https://app.example.com/done.
+            loopback); empty
+            is the same as absent. Example: https://app.example.com/done.
         products_callback_url (LinkRequestProductsCallbackUrlType0 | None | Unset): A report webhook URL per product,
             overriding the client's report webhook. Example: {'accounts': 'https://app.example.com/hooks/accounts'}.
-        external_info (Any | Unset): Your own data, returned with the link.
+        external_info (LinkRequestExternalInfoType0 | None | Unset): Your own data (a JSON object), returned with the
+            link.
     """
 
     personal_tax_id: None | str | Unset = UNSET
@@ -40,10 +43,13 @@ class LinkRequest:
     phone: None | str | Unset = UNSET
     redirect_url: None | str | Unset = UNSET
     products_callback_url: LinkRequestProductsCallbackUrlType0 | None | Unset = UNSET
-    external_info: Any | Unset = UNSET
+    external_info: LinkRequestExternalInfoType0 | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.link_request_external_info_type_0 import (
+            LinkRequestExternalInfoType0,
+        )
         from ..models.link_request_products_callback_url_type_0 import (
             LinkRequestProductsCallbackUrlType0,
         )
@@ -88,7 +94,13 @@ class LinkRequest:
         else:
             products_callback_url = self.products_callback_url
 
-        external_info = self.external_info
+        external_info: dict[str, Any] | None | Unset
+        if isinstance(self.external_info, Unset):
+            external_info = UNSET
+        elif isinstance(self.external_info, LinkRequestExternalInfoType0):
+            external_info = self.external_info.to_dict()
+        else:
+            external_info = self.external_info
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -112,6 +124,9 @@ class LinkRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.link_request_external_info_type_0 import (
+            LinkRequestExternalInfoType0,
+        )
         from ..models.link_request_products_callback_url_type_0 import (
             LinkRequestProductsCallbackUrlType0,
         )
@@ -186,7 +201,24 @@ class LinkRequest:
             d.pop("productsCallbackUrl", UNSET)
         )
 
-        external_info = d.pop("externalInfo", UNSET)
+        def _parse_external_info(
+            data: object,
+        ) -> LinkRequestExternalInfoType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                external_info_type_0 = LinkRequestExternalInfoType0.from_dict(data)
+
+                return external_info_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(LinkRequestExternalInfoType0 | None | Unset, data)
+
+        external_info = _parse_external_info(d.pop("externalInfo", UNSET))
 
         link_request = cls(
             personal_tax_id=personal_tax_id,

@@ -1,12 +1,11 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ReplaySince")
 
@@ -15,40 +14,30 @@ T = TypeVar("T", bound="ReplaySince")
 class ReplaySince:
     """
     Attributes:
-        since (None | str | Unset): RFC 3339: every message that died since then is sent again. Example:
+        since (datetime.datetime): RFC 3339: every message that died since then is sent again. Example:
             2026-11-25T00:00:00Z.
     """
 
-    since: None | str | Unset = UNSET
+    since: datetime.datetime
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        since: None | str | Unset
-        if isinstance(self.since, Unset):
-            since = UNSET
-        else:
-            since = self.since
+        since = self.since.isoformat()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if since is not UNSET:
-            field_dict["since"] = since
+        field_dict.update(
+            {
+                "since": since,
+            }
+        )
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-
-        def _parse_since(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        since = _parse_since(d.pop("since", UNSET))
+        since = datetime.datetime.fromisoformat(d.pop("since"))
 
         replay_since = cls(
             since=since,

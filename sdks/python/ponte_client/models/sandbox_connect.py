@@ -15,36 +15,24 @@ T = TypeVar("T", bound="SandboxConnect")
 class SandboxConnect:
     """
     Attributes:
-        institution_code (None | str | Unset):
-        username (None | str | Unset):
-        password (None | str | Unset):
+        institution_code (str):
+        username (str):
+        password (str):
         otp (None | str | Unset):
     """
 
-    institution_code: None | str | Unset = UNSET
-    username: None | str | Unset = UNSET
-    password: None | str | Unset = UNSET
+    institution_code: str
+    username: str
+    password: str
     otp: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        institution_code: None | str | Unset
-        if isinstance(self.institution_code, Unset):
-            institution_code = UNSET
-        else:
-            institution_code = self.institution_code
+        institution_code = self.institution_code
 
-        username: None | str | Unset
-        if isinstance(self.username, Unset):
-            username = UNSET
-        else:
-            username = self.username
+        username = self.username
 
-        password: None | str | Unset
-        if isinstance(self.password, Unset):
-            password = UNSET
-        else:
-            password = self.password
+        password = self.password
 
         otp: None | str | Unset
         if isinstance(self.otp, Unset):
@@ -54,13 +42,13 @@ class SandboxConnect:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if institution_code is not UNSET:
-            field_dict["institutionCode"] = institution_code
-        if username is not UNSET:
-            field_dict["username"] = username
-        if password is not UNSET:
-            field_dict["password"] = password
+        field_dict.update(
+            {
+                "institutionCode": institution_code,
+                "username": username,
+                "password": password,
+            }
+        )
         if otp is not UNSET:
             field_dict["otp"] = otp
 
@@ -69,33 +57,11 @@ class SandboxConnect:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
+        institution_code = d.pop("institutionCode")
 
-        def _parse_institution_code(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        username = d.pop("username")
 
-        institution_code = _parse_institution_code(d.pop("institutionCode", UNSET))
-
-        def _parse_username(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        username = _parse_username(d.pop("username", UNSET))
-
-        def _parse_password(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        password = _parse_password(d.pop("password", UNSET))
+        password = d.pop("password")
 
         def _parse_otp(data: object) -> None | str | Unset:
             if data is None:

@@ -19,16 +19,16 @@ T = TypeVar("T", bound="TokenRequest")
 class TokenRequest:
     """
     Attributes:
-        api_key (None | str | Unset):
-        api_secret (None | str | Unset):
+        api_key (str):
+        api_secret (str):
         taiki_user_id (None | str | Unset): Name an end user made before to open their app again; absent, a new one is
             made.
         metadata (None | TokenRequestMetadataType0 | Unset): A JSON object (at most 4 KiB) echoed in the retrieval's
             webhook.
     """
 
-    api_key: None | str | Unset = UNSET
-    api_secret: None | str | Unset = UNSET
+    api_key: str
+    api_secret: str
     taiki_user_id: None | str | Unset = UNSET
     metadata: None | TokenRequestMetadataType0 | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -36,17 +36,9 @@ class TokenRequest:
     def to_dict(self) -> dict[str, Any]:
         from ..models.token_request_metadata_type_0 import TokenRequestMetadataType0
 
-        api_key: None | str | Unset
-        if isinstance(self.api_key, Unset):
-            api_key = UNSET
-        else:
-            api_key = self.api_key
+        api_key = self.api_key
 
-        api_secret: None | str | Unset
-        if isinstance(self.api_secret, Unset):
-            api_secret = UNSET
-        else:
-            api_secret = self.api_secret
+        api_secret = self.api_secret
 
         taiki_user_id: None | str | Unset
         if isinstance(self.taiki_user_id, Unset):
@@ -64,11 +56,12 @@ class TokenRequest:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if api_key is not UNSET:
-            field_dict["api_key"] = api_key
-        if api_secret is not UNSET:
-            field_dict["api_secret"] = api_secret
+        field_dict.update(
+            {
+                "api_key": api_key,
+                "api_secret": api_secret,
+            }
+        )
         if taiki_user_id is not UNSET:
             field_dict["taiki_user_id"] = taiki_user_id
         if metadata is not UNSET:
@@ -81,24 +74,9 @@ class TokenRequest:
         from ..models.token_request_metadata_type_0 import TokenRequestMetadataType0
 
         d = dict(src_dict)
+        api_key = d.pop("api_key")
 
-        def _parse_api_key(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        api_key = _parse_api_key(d.pop("api_key", UNSET))
-
-        def _parse_api_secret(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        api_secret = _parse_api_secret(d.pop("api_secret", UNSET))
+        api_secret = d.pop("api_secret")
 
         def _parse_taiki_user_id(data: object) -> None | str | Unset:
             if data is None:

@@ -1629,12 +1629,12 @@ export interface components {
              * @description The API key (`pk_…`) from `ponte clients create`.
              * @example pk_3f9c2a
              */
-            accessKey?: string | null;
+            accessKey: string;
             /**
              * @description The API secret (`sk_…`); shown once when the client is created or rotated.
              * @example sk_0b1e…
              */
-            secretKey?: string | null;
+            secretKey: string;
         };
         BulkReplay: {
             /** Format: int64 */
@@ -1669,7 +1669,7 @@ export interface components {
             expiry: number;
         };
         ConnectionRequest: {
-            institutionCode?: string | null;
+            institutionCode: string;
             /**
              * @description The language of the portal's sign-in page: `pt-BR` or `en` (OpenID's
              *     `ui_locales`); without it the portal follows the browser.
@@ -1704,10 +1704,10 @@ export interface components {
         };
         ConsentRequest: {
             /**
-             * @description Required: the institution the end user picked.
+             * @description The institution the end user picked.
              * @example itau
              */
-            institutionCode?: string | null;
+            institutionCode: string;
             /**
              * @description Your own reference, echoed in the consent and its webhooks.
              * @example order-42
@@ -1768,7 +1768,7 @@ export interface components {
         };
         EnableEndpoint: {
             /** @example https://app.example.com/hooks */
-            url?: string | null;
+            url: string;
         };
         EndpointEnabled: {
             url: string;
@@ -1883,11 +1883,12 @@ export interface components {
              * @description The link's CPF (personal) or CNPJ (business); must match the link.
              * @example 52998224725
              */
-            taxId?: string | null;
+            taxId: string;
             institutionId?: string | null;
-            linkId?: string | null;
+            /** @description The link the consents belong to. */
+            linkId: string;
             /** @description Each must be `AUTHORISED`, or the request is refused with `CONSENT_NOT_AUTHORISED`. */
-            consentId?: string[] | null;
+            consentId: string[];
             products?: components["schemas"]["Product"][] | null;
             /** @description A report webhook URL per product for this request. */
             productsCallbackUrl?: {
@@ -1945,7 +1946,8 @@ export interface components {
             /** @example +5511987654321 */
             phone?: string | null;
             /**
-             * @description Where the end user returns after the institution (https, or http on loopback).
+             * @description Where the end user returns after the institution (https, or http on loopback); empty
+             *     is the same as absent.
              * @example https://app.example.com/done
              */
             redirectUrl?: string | null;
@@ -1958,8 +1960,8 @@ export interface components {
             productsCallbackUrl?: {
                 [key: string]: string;
             } | null;
-            /** @description Your own data, returned with the link. */
-            externalInfo?: unknown;
+            /** @description Your own data (a JSON object), returned with the link. */
+            externalInfo?: Record<string, never> | null;
         };
         /** @enum {string} */
         LinkStatus: "PENDING" | "IN_PROGRESS" | "COMPLETED" | "EXPIRED";
@@ -2003,10 +2005,11 @@ export interface components {
         };
         ReplaySince: {
             /**
+             * Format: date-time
              * @description RFC 3339: every message that died since then is sent again.
              * @example 2026-11-25T00:00:00Z
              */
-            since?: string | null;
+            since: string;
         };
         Replayed: {
             id: string;
@@ -2100,9 +2103,9 @@ export interface components {
             previousSecretExpiresAt: string;
         };
         SandboxConnect: {
-            institutionCode?: string | null;
-            username?: string | null;
-            password?: string | null;
+            institutionCode: string;
+            username: string;
+            password: string;
             otp?: string | null;
         };
         SandboxCredentials: {
@@ -2204,8 +2207,8 @@ export interface components {
             expires_in: number;
         };
         TokenRequest: {
-            api_key?: string | null;
-            api_secret?: string | null;
+            api_key: string;
+            api_secret: string;
             /** @description Name an end user made before to open their app again; absent, a new one is made. */
             taiki_user_id?: string | null;
             /** @description A JSON object (at most 4 KiB) echoed in the retrieval's webhook. */
@@ -2739,7 +2742,7 @@ export interface operations {
                 /** @description `pending`, `delivered` or `dead` */
                 status?: string;
                 /** @description 1 to 100 */
-                limit?: string;
+                limit?: number;
                 /** @description The previous page's `nextCursor` */
                 cursor?: string;
             };
@@ -3183,7 +3186,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused: `40002` a member invalid (named in the message), `40103` access token invalid or expired */
+            /** @description Refused: `40001` no Authorization header (HTTP 400, as the seed answers), `40002` a member invalid (named in the message), `40103` access token invalid or expired */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -3217,7 +3220,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused: `40103` access token invalid or expired, `40401` no such connection */
+            /** @description Refused: `40001` no Authorization header (HTTP 400, as the seed answers), `40103` access token invalid or expired, `40401` no such connection */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -3258,6 +3261,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description No session (no cookie and no valid ticket): a page asking the app to open `/me` again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
         };
     };
     confirm: {
@@ -3277,6 +3289,15 @@ export interface operations {
         responses: {
             /** @description The page */
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description No session (no cookie and no valid ticket): a page asking the app to open `/me` again */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3304,6 +3325,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description No session (no cookie and no valid ticket): a page asking the app to open `/me` again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
             };
             /** @description The form did not come from the confirmation page */
             403: {
@@ -3334,6 +3364,15 @@ export interface operations {
             };
             /** @description The CPF is not valid: the page again, saying so */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description No session (no cookie and no valid ticket): a page asking the app to open `/me` again */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3584,9 +3623,9 @@ export interface operations {
     };
     callback: {
         parameters: {
-            query: {
-                /** @description Ponte's state */
-                state: string;
+            query?: {
+                /** @description Ponte's state (without it, or with a stale one, the app is told the sign-in was not valid) */
+                state?: string;
                 /** @description The portal's code */
                 code?: string;
                 /** @description Or the portal's refusal */

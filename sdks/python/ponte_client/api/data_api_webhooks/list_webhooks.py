@@ -13,7 +13,7 @@ from ...types import UNSET, Response, Unset
 def _get_kwargs(
     *,
     status: str | Unset = UNSET,
-    limit: str | Unset = UNSET,
+    limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
 ) -> dict[str, Any]:
 
@@ -70,14 +70,14 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     status: str | Unset = UNSET,
-    limit: str | Unset = UNSET,
+    limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
 ) -> Response[ErrorEnvelope | WebhookPage]:
     """Your webhook messages, newest first
 
     Args:
         status (str | Unset):
-        limit (str | Unset):
+        limit (int | Unset):
         cursor (str | Unset):
 
     Raises:
@@ -105,14 +105,14 @@ def sync(
     *,
     client: AuthenticatedClient,
     status: str | Unset = UNSET,
-    limit: str | Unset = UNSET,
+    limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
 ) -> ErrorEnvelope | WebhookPage | None:
     """Your webhook messages, newest first
 
     Args:
         status (str | Unset):
-        limit (str | Unset):
+        limit (int | Unset):
         cursor (str | Unset):
 
     Raises:
@@ -135,14 +135,14 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     status: str | Unset = UNSET,
-    limit: str | Unset = UNSET,
+    limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
 ) -> Response[ErrorEnvelope | WebhookPage]:
     """Your webhook messages, newest first
 
     Args:
         status (str | Unset):
-        limit (str | Unset):
+        limit (int | Unset):
         cursor (str | Unset):
 
     Raises:
@@ -168,14 +168,14 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     status: str | Unset = UNSET,
-    limit: str | Unset = UNSET,
+    limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
 ) -> ErrorEnvelope | WebhookPage | None:
     """Your webhook messages, newest first
 
     Args:
         status (str | Unset):
-        limit (str | Unset):
+        limit (int | Unset):
         cursor (str | Unset):
 
     Raises:

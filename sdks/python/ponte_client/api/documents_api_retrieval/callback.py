@@ -10,7 +10,7 @@ from ...types import UNSET, Response, Unset
 
 def _get_kwargs(
     *,
-    state: str,
+    state: str | Unset = UNSET,
     code: str | Unset = UNSET,
     error: str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -63,7 +63,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-    state: str,
+    state: str | Unset = UNSET,
     code: str | Unset = UNSET,
     error: str | Unset = UNSET,
 ) -> Response[Any]:
@@ -73,7 +73,7 @@ def sync_detailed(
     the retrieval.
 
     Args:
-        state (str):
+        state (str | Unset):
         code (str | Unset):
         error (str | Unset):
 
@@ -101,7 +101,7 @@ def sync_detailed(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-    state: str,
+    state: str | Unset = UNSET,
     code: str | Unset = UNSET,
     error: str | Unset = UNSET,
 ) -> Response[Any]:
@@ -111,7 +111,7 @@ async def asyncio_detailed(
     the retrieval.
 
     Args:
-        state (str):
+        state (str | Unset):
         code (str | Unset):
         error (str | Unset):
 

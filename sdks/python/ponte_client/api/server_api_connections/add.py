@@ -29,6 +29,10 @@ def _parse_response(
         response_400 = response.text
         return response_400
 
+    if response.status_code == 401:
+        response_401 = response.text
+        return response_401
+
     if response.status_code == 403:
         response_403 = response.text
         return response_403

@@ -39,6 +39,10 @@ def _parse_response(
         response_200 = response.text
         return response_200
 
+    if response.status_code == 401:
+        response_401 = response.text
+        return response_401
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:

@@ -42,6 +42,10 @@ def _parse_response(
         response_303 = cast(Any, None)
         return response_303
 
+    if response.status_code == 401:
+        response_401 = response.text
+        return response_401
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
