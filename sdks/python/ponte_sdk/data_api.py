@@ -79,7 +79,7 @@ class DataApi(_Dialect):
             answer = self.call(
                 list_webhooks,
                 status=status if status is not None else UNSET,
-                limit=str(limit) if limit is not None else UNSET,
+                limit=limit if limit is not None else UNSET,
                 cursor=cursor if cursor is not None else UNSET,
             )
             following = answer.next_cursor if isinstance(answer.next_cursor, str) else None

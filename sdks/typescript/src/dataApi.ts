@@ -70,7 +70,7 @@ export class DataApi {
         params: {
           query: {
             status: query.status,
-            limit: query.limit === undefined ? undefined : String(query.limit),
+            limit: query.limit,
             cursor: query.cursor,
           },
         },

@@ -1961,7 +1961,9 @@ export interface components {
                 [key: string]: string;
             } | null;
             /** @description Your own data (a JSON object), returned with the link. */
-            externalInfo?: Record<string, never> | null;
+            externalInfo?: {
+                [key: string]: unknown;
+            } | null;
         };
         /** @enum {string} */
         LinkStatus: "PENDING" | "IN_PROGRESS" | "COMPLETED" | "EXPIRED";
@@ -2212,7 +2214,9 @@ export interface components {
             /** @description Name an end user made before to open their app again; absent, a new one is made. */
             taiki_user_id?: string | null;
             /** @description A JSON object (at most 4 KiB) echoed in the retrieval's webhook. */
-            metadata?: Record<string, never> | null;
+            metadata?: {
+                [key: string]: unknown;
+            } | null;
         };
         /** @description The signed-in user, as the client's backend described them. */
         User: {

@@ -88,7 +88,7 @@ pub struct LinkRequestDoc {
     #[schema(example = json!({"accounts": "https://app.example.com/hooks/accounts"}))]
     products_callback_url: Option<BTreeMap<Product, String>>,
     /// Your own data (a JSON object), returned with the link.
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<HashMap<String, Value>>)]
     external_info: Option<Value>,
 }
 

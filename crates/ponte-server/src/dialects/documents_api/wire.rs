@@ -17,7 +17,7 @@ pub struct TokenRequest {
     /// Name an end user made before to open their app again; absent, a new one is made.
     pub taiki_user_id: Option<String>,
     /// A JSON object (at most 4 KiB) echoed in the retrieval's webhook.
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<HashMap<String, Value>>)]
     pub metadata: Option<Value>,
 }
 
