@@ -7,7 +7,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use serde_json::{json, Value};
 
-use super::generator::{cnpj, date_string, date_time_ms, mix, AccountKind, Transaction};
+use super::generator::{date_string, date_time_ms, mix, AccountKind, Transaction};
 use super::{
     amount, caller, meta, not_found, page_days, respond, single, ApiError, ApiResult, Caller, Query,
 };
@@ -38,9 +38,10 @@ pub fn compe(bank: &str) -> &'static str {
         .unwrap_or("999")
 }
 
-/// The institution's CNPJ (stable per bank).
+/// The institution's CNPJ: the one the sandbox directory lists for it, so a
+/// report's `companyCnpj` names the same participant as the directory does.
 pub fn bank_cnpj(bank: &str) -> String {
-    cnpj(super::generator::seed_of(bank, "", ""), 1)
+    crate::directory::bank_cnpj(bank)
 }
 
 fn url(c: &Caller) -> String {
