@@ -8,6 +8,7 @@
 use bytes::Bytes;
 use futures::stream::BoxStream;
 use futures::{StreamExt, TryStreamExt};
+#[cfg(feature = "s3")]
 use object_store::aws::AmazonS3Builder;
 use object_store::buffered::BufWriter;
 use object_store::local::LocalFileSystem;
@@ -20,6 +21,8 @@ use std::sync::Arc;
 pub enum StorageError {
     #[error("PONTE_STORAGE_URL {0:?} is not s3://bucket")]
     Url(String),
+    #[error("PONTE_STORAGE_URL {0:?}: this ponte was built without S3 support (the `s3` cargo feature, on by default)")]
+    NoS3(String),
     #[error("no such object")]
     NotFound,
     #[error("the requested range is not satisfiable")]
@@ -100,7 +103,10 @@ impl Storage {
                     .map(|b| b.trim_end_matches('/'))
                     .filter(|b| !b.is_empty() && !b.contains('/'))
                     .ok_or_else(|| StorageError::Url(url.to_string()))?;
-                Storage::s3(bucket, std::env::var("AWS_ENDPOINT_URL").ok().as_deref())
+                #[cfg(feature = "s3")]
+                return Storage::s3(bucket, std::env::var("AWS_ENDPOINT_URL").ok().as_deref());
+                #[cfg(not(feature = "s3"))]
+                return Err(StorageError::NoS3(format!("s3://{bucket}")));
             }
         }
     }
@@ -114,10 +120,12 @@ impl Storage {
 
     /// A bucket; region and credentials from the usual `AWS_*` variables,
     /// `endpoint` for an S3-compatible server (plain http allowed only then).
+    #[cfg(feature = "s3")]
     pub fn s3(bucket: &str, endpoint: Option<&str>) -> Result<Storage, StorageError> {
         Storage::s3_with(AmazonS3Builder::from_env(), bucket, endpoint)
     }
 
+    #[cfg(feature = "s3")]
     fn s3_with(
         builder: AmazonS3Builder,
         bucket: &str,
@@ -323,8 +331,24 @@ mod tests {
         }
     }
 
+    /// A lean build (`--no-default-features`) says at start that it cannot
+    /// reach a bucket, naming the variable and the feature.
+    #[cfg(not(feature = "s3"))]
+    #[test]
+    fn a_build_without_s3_refuses_a_bucket_by_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = Storage::open(Some("s3://documents"), dir.path()).unwrap_err();
+        assert!(matches!(err, StorageError::NoS3(_)), "{err}");
+        let text = err.to_string();
+        assert!(
+            text.contains("PONTE_STORAGE_URL") && text.contains("`s3`"),
+            "{text}"
+        );
+    }
+
     /// Against a real S3-compatible server when `PONTE_TEST_S3_ENDPOINT`
     /// names one (CI starts moto_server); required when `CI` is set.
+    #[cfg(feature = "s3")]
     #[tokio::test]
     async fn s3_streams_whole_files_and_ranges() {
         let Some(endpoint) = s3_endpoint() else {
@@ -339,6 +363,7 @@ mod tests {
         round_trip(&storage, "t").await;
     }
 
+    #[cfg(feature = "s3")]
     pub(crate) fn s3_endpoint() -> Option<String> {
         match std::env::var("PONTE_TEST_S3_ENDPOINT") {
             Ok(e) if !e.is_empty() => Some(e),
@@ -352,6 +377,7 @@ mod tests {
         }
     }
 
+    #[cfg(feature = "s3")]
     async fn create_bucket(endpoint: &str) -> String {
         let bucket = format!("ponte-{}", uuid::Uuid::new_v4().simple());
         let resp = reqwest::Client::new()
