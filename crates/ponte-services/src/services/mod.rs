@@ -24,6 +24,7 @@ pub mod links;
 pub mod outbox;
 pub mod redirect_urls;
 pub mod registrations;
+pub mod registrations_start;
 pub mod report_pdf;
 pub mod reports;
 pub mod retrieval;
