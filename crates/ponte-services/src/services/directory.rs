@@ -53,7 +53,9 @@ impl Institution {
             institution_code: entry.code,
             name: entry.name,
             avatar: entry.avatar,
-            is_outage: entry.outage,
+            // A dynamic entry without its registration cannot be reached yet.
+            is_outage: entry.outage
+                || (entry.registration.is_some() && entry.client_id.is_empty()),
             institution_type: entry.institution_type,
             business_type: entry.business_type,
             available_resources: entry.products,

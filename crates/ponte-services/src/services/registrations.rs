@@ -38,8 +38,9 @@ pub async fn apply(
             .and_then(|r| r.client_id)
         {
             Some(client_id) => entry.client_id = client_id,
-            // `ponte serve` registers it once it listens (registrations_start).
-            None => entry.outage = true,
+            // In outage until registered (Institution::from_entry): `ponte
+            // serve` registers it once it listens (registrations_start).
+            None => entry.client_id.clear(),
         }
     }
     Ok(())
