@@ -54,8 +54,7 @@ impl Institution {
             name: entry.name,
             avatar: entry.avatar,
             // A dynamic entry without its registration cannot be reached yet.
-            is_outage: entry.outage
-                || (entry.registration.is_some() && entry.client_id.is_empty()),
+            is_outage: entry.outage || (entry.registration.is_some() && entry.client_id.is_empty()),
             institution_type: entry.institution_type,
             business_type: entry.business_type,
             available_resources: entry.products,

@@ -70,7 +70,15 @@ fn dynamic<'a>(
         .into_iter()
         .find(|e| e.code == code)
         .or_else(|| app.config.institutions.iter().find(|e| e.code == code))
-        .ok_or(Error::NotFound("institution"))?;
+        .ok_or_else(|| {
+            let builtin = app.config.sandbox && ponte_sandbox::banks().iter().any(|b| b.code == code);
+            match builtin {
+                true => Error::Conflict(format!(
+                    "{code} is a sandbox bank: `ponte serve` registers at the sandbox banks when it starts"
+                )),
+                false => Error::NotFound("institution"),
+            }
+        })?;
     let registration = entry.registration.as_ref().ok_or_else(|| {
         Error::Conflict(format!(
             "{code} has no registration = \"dynamic\" in PONTE_INSTITUTIONS"
@@ -117,10 +125,68 @@ pub async fn update(app: &App, code: &str) -> Result<RegistrationRow> {
 
 /// When the transport certificate of `code`'s entry expires (RFC 3339).
 pub fn certificate_not_after(app: &App, code: &str) -> Option<String> {
-    let entry = app.config.institutions.iter().find(|e| e.code == code)?;
-    let at = entry.fapi.as_ref()?.certificate_not_after;
+    let entry = dynamic_entries(app).into_iter().find(|e| e.code == code)?;
+    rfc3339(entry.fapi.as_ref()?.certificate_not_after)
+}
+
+fn rfc3339(at: time::OffsetDateTime) -> Option<String> {
     at.format(&time::format_description::well_known::Rfc3339)
         .ok()
+}
+
+/// One line of `ponte institutions show`.
+#[derive(Debug, Clone)]
+pub struct Shown {
+    pub code: String,
+    /// What is stored (`None`: never tried).
+    pub row: Option<RegistrationRow>,
+    /// When the transport certificate Ponte registered with expires (RFC 3339).
+    pub certificate_not_after: Option<String>,
+    /// A built-in sandbox bank (registered by `ponte serve` at start).
+    pub sandbox: bool,
+}
+
+impl Shown {
+    /// `registered`, `failed` (nothing registered, an error recorded) or
+    /// `not registered`.
+    pub fn state(&self) -> &'static str {
+        match &self.row {
+            Some(r) if r.client_id.is_some() => "registered",
+            Some(r) if r.last_error.is_some() => "failed",
+            _ => "not registered",
+        }
+    }
+}
+
+/// Every dynamic entry with its registration and certificate expiry: what
+/// [`list`] gives, the sandbox banks' certificate read from the database
+/// when this process serves none.
+pub async fn show(app: &App) -> Result<Vec<Shown>> {
+    let list = list(app).await?;
+    let mut sandbox_cert: Option<Option<String>> = None;
+    let mut out = Vec::with_capacity(list.len());
+    for (code, row) in list {
+        let sandbox = !app.config.institutions.iter().any(|e| e.code == code);
+        let mut certificate_not_after = certificate_not_after(app, &code);
+        if certificate_not_after.is_none() && sandbox {
+            if sandbox_cert.is_none() {
+                let at = crate::services::sandbox_pki::stored_certificate_not_after(
+                    &app.store,
+                    &app.crypto,
+                )
+                .await?;
+                sandbox_cert = Some(at.and_then(rfc3339));
+            }
+            certificate_not_after = sandbox_cert.clone().flatten();
+        }
+        out.push(Shown {
+            code,
+            row,
+            certificate_not_after,
+            sandbox,
+        });
+    }
+    Ok(out)
 }
 
 /// Ponte's client metadata at every institution: its callback.

@@ -13,7 +13,9 @@
 use crate::config::institutions::{leaf_not_after, public_jwks, FapiEntry};
 use crate::crypto::{Crypto, Slot};
 use ponte_connect::{FapiProfile, FapiSettings, Trust};
-use ponte_sandbox::directory::{provision_sandbox_software, Issued, Provisioned, Software};
+use ponte_sandbox::directory::{
+    provision_sandbox_software, Issued, Provisioned, Software, TRANSPORT_CERT_FILE,
+};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -106,6 +108,26 @@ pub async fn load(
         tracing::info!(dir = %dir.display(), "sandbox Open Finance identity created (CA, transport certificate, PS256 and encryption keys)");
     }
     finish(made, &dir, mtls_base_url, server_hosts).await
+}
+
+/// When Ponte's sandbox transport certificate expires, from the database
+/// (`None` before the first start in sandbox mode): for processes, such as
+/// the CLI, that serve no sandbox bank.
+pub async fn stored_certificate_not_after(
+    store: &ponte_store::Store,
+    crypto: &Crypto,
+) -> anyhow::Result<Option<time::OffsetDateTime>> {
+    let mut conn = store.read().await?;
+    let Some(sealed) = ponte_store::get_setting(&mut conn, SETTING).await? else {
+        return Ok(None);
+    };
+    let files = open_files(crypto, &sealed)?;
+    let cert = files
+        .get(&format!("{SOFTWARE_FOLDER}/{TRANSPORT_CERT_FILE}"))
+        .ok_or_else(|| anyhow::anyhow!("the sandbox PKI holds no transport certificate"))?;
+    leaf_not_after(cert)
+        .map(Some)
+        .map_err(|e| anyhow::anyhow!("the sandbox's transport certificate: {e}"))
 }
 
 fn open_files(crypto: &Crypto, sealed: &str) -> anyhow::Result<BTreeMap<String, String>> {
