@@ -16,6 +16,7 @@ mod database;
 mod healthcheck;
 mod institutions;
 mod sandbox;
+mod sandbox_fapi;
 mod webhooks_test;
 
 #[derive(Parser)]

@@ -443,12 +443,45 @@ client_secret_env = "X"
             &crypto,
             None,
         );
-        let codes: Vec<&str> = production
+        let codes: Vec<String> = production
             .open_finance()
             .iter()
-            .map(|i| i.institution_code.as_str())
+            .map(|i| i.institution_code.clone())
             .collect();
         assert_eq!(codes, ["itau"]);
+    }
+
+    #[test]
+    fn a_dynamic_entry_is_in_outage_until_registered() {
+        let text = r#"
+[[institution]]
+code = "legacy"
+name = "Legacy"
+kind = "open_finance"
+base_url = "http://127.0.0.1:9999/legacy"
+client_id = "other"
+client_secret_env = "X"
+products = ["accounts"]
+"#;
+        let mut entries = configured(text);
+        entries[0].registration = Some(DynamicRegistration {
+            directory_url: "https://dir.example".into(),
+            org_id: "o".into(),
+            software_id: "s".into(),
+        });
+        entries[0].client_id.clear();
+        let dir = Directory::new(
+            &config(false, entries),
+            "http://p",
+            &Crypto::new([7; 32]),
+            None,
+        );
+        assert!(dir.get("legacy").unwrap().is_outage);
+        assert!(dir.set_registered("legacy", "client-1", false));
+        let bank = dir.get("legacy").unwrap();
+        assert!(!bank.is_outage);
+        assert_eq!(bank.endpoint.client_id, "client-1");
+        assert!(!dir.set_registered("nowhere", "c", false));
     }
 
     #[test]

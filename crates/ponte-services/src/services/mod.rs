@@ -32,6 +32,7 @@ pub mod retrieval_job;
 pub mod revoke_all;
 pub mod sandbox_driver;
 pub mod sandbox_pki;
+pub mod sandbox_toml;
 pub mod sessions;
 pub mod tickets;
 pub mod webhook_settings;

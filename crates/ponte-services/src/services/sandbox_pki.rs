@@ -136,7 +136,9 @@ fn open_files(crypto: &Crypto, sealed: &str) -> anyhow::Result<BTreeMap<String, 
     })
 }
 
-fn software(public_url: &str) -> Software {
+/// Ponte's software at the sandbox directory, for a Ponte reached at
+/// `public_url`: its JWKS and callback there.
+pub fn software(public_url: &str) -> Software {
     let base = public_url.trim_end_matches('/');
     Software {
         org_id: ORG_ID.into(),
