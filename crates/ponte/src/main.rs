@@ -371,6 +371,10 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     }
     server.app.mark_started();
     println!("ponte listening on {url}");
+    if let Some(runtime) = &server.app.sandbox {
+        // The banks' token, PAR, registration, consents and data endpoints.
+        println!("ponte sandbox banks' mTLS on {}", runtime.mtls_base_url);
+    }
     stop_signal().await;
     tracing::info!("shutting down");
     server.stop().await;

@@ -93,9 +93,11 @@ pub async fn register_at_start(app: &App) -> anyhow::Result<()> {
         }
     }
     tx.commit().await?;
+    // A registration whose update failed stays usable until the
+    // institution says otherwise: it is kept, as the database keeps it.
     let mut registered: HashMap<&str, String> = HashMap::new();
     for (entry, plan) in entries.iter().zip(&plans) {
-        if let Plan::Reuse(reg) = plan {
+        if let Plan::Reuse(reg) | Plan::Update(reg) = plan {
             registered.insert(&entry.code, reg.client_id.clone());
         }
     }
