@@ -16,7 +16,6 @@ use ponte_connect::{FapiProfile, FapiSettings, Trust};
 use ponte_sandbox::directory::{
     provision_sandbox_software, Issued, Provisioned, Software, TRANSPORT_CERT_FILE,
 };
-use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -37,8 +36,6 @@ pub struct SandboxPki {
     /// Ponte's profile at every sandbox bank (its mTLS client trusts the
     /// CA), with its public keys and certificate expiry.
     pub fapi: FapiEntry,
-    /// Ponte's public keys (signing, encryption): what the banks register.
-    pub client_jwks: Value,
     /// The CA (PEM): it verifies Ponte's certificate at the banks' listener.
     pub ca_pem: String,
     /// This node's mTLS listener certificate and key.
@@ -301,13 +298,11 @@ async fn finish(
             .map_err(|e| anyhow::anyhow!("the sandbox's FAPI profile: {e}"))?;
         let keys = public_jwks(&signing_key_pem, &p.signing_kid, &encryption_key_pem)
             .map_err(|(field, e)| anyhow::anyhow!("the sandbox's {field}: {e}"))?;
-        let client_jwks = json!({ "keys": keys });
         let not_after = leaf_not_after(&settings.transport_cert_pem)
             .map_err(|e| anyhow::anyhow!("the sandbox's transport certificate: {e}"))?;
         let server = server_certificate(&dir, &ca_pem, server_hosts)?;
         Ok(SandboxPki {
             fapi: FapiEntry::new(Arc::new(profile), keys, not_after),
-            client_jwks,
             ca_pem,
             server,
             org_id: p.software.org_id.clone(),
