@@ -128,14 +128,22 @@ impl Server {
             drain,
         ));
         tracing::info!(%addr, public_url = %app.public_url, "ponte listening");
-        Ok(Server {
+        let server = Server {
             addr,
             app,
             shutdown,
             task,
             workers,
             sandbox_mtls,
-        })
+        };
+        // Registering at an institution needs its discovery and, for the
+        // sandbox banks, both listeners up: so it comes last.
+        let registered = crate::services::registrations_start::register_at_start(&server.app).await;
+        if let Err(e) = registered {
+            server.stop().await;
+            return Err(e);
+        }
+        Ok(server)
     }
 
     /// Stops serving and lets the requests and jobs in flight finish, all

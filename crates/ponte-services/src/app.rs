@@ -51,6 +51,10 @@ pub struct SandboxRuntime {
     pub mtls_addr: std::net::SocketAddr,
     /// `https://{mtls_addr}/sandbox/banks`.
     pub mtls_base_url: String,
+    /// The sandbox banks as dynamic-registration entries (see
+    /// `services::directory::sandbox_dynamic_banks`): registered at start
+    /// by `services::registrations_start`.
+    pub banks: Vec<crate::config::institutions::InstitutionEntry>,
 }
 
 impl std::ops::Deref for App {
@@ -95,21 +99,36 @@ impl App {
                     hosts,
                 )
                 .await?;
+                let registration = crate::config::institutions::DynamicRegistration {
+                    directory_url: format!(
+                        "https://{addr}{}",
+                        crate::services::sandbox_pki::DIRECTORY_PATH
+                    ),
+                    org_id: pki.org_id.clone(),
+                    software_id: pki.software_id.clone(),
+                };
+                let mut banks = crate::services::directory::sandbox_dynamic_banks(
+                    &public_url,
+                    &pki.fapi,
+                    &mtls_base_url,
+                    &registration,
+                );
+                crate::services::registrations::apply(&store, &mut banks).await?;
                 Some(SandboxRuntime {
                     pki,
                     mtls_addr: addr,
                     mtls_base_url,
+                    banks,
                 })
             }
             None => None,
         };
-        let sandbox_fapi = sandbox
-            .as_ref()
-            .map(|s| crate::services::directory::SandboxFapi {
-                fapi: s.pki.fapi.clone(),
-                mtls_base_url: s.mtls_base_url.clone(),
-            });
-        let directory = Directory::new(&config, &public_url, &crypto, sandbox_fapi.as_ref());
+        let directory = Directory::new(
+            &config,
+            &public_url,
+            &crypto,
+            sandbox.as_ref().map(|s| s.banks.as_slice()),
+        );
         // Built once, with their bounds, or the start fails.
         let open_finance = OpenFinanceClient::new()?;
         let document_portals = DocumentPortalClient::new()?;

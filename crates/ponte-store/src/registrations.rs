@@ -44,6 +44,22 @@ pub async fn registrations(conn: &mut Conn) -> Result<Vec<RegistrationRow>> {
     .await?)
 }
 
+/// Takes the row of `institution_code` for this transaction (making an
+/// empty one if there is none), so nodes starting together on one database
+/// register there one at a time: PostgreSQL holds the row lock until commit,
+/// SQLite has one writer. Take several in code order.
+pub async fn lock_registration(conn: &mut Conn, institution_code: &str, now: i64) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO institution_registrations (institution_code, updated_at) VALUES ($1, $2)
+         ON CONFLICT (institution_code) DO UPDATE SET updated_at = institution_registrations.updated_at",
+    )
+    .bind(institution_code)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// Records a successful registration (a new one or an update): the failure
 /// of an earlier attempt is cleared.
 pub async fn save_registration(conn: &mut Conn, r: &RegistrationRow) -> Result<()> {

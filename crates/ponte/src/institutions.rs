@@ -49,9 +49,15 @@ async fn codes(app: &App, code: Option<String>, existing: bool) -> anyhow::Resul
     if let Some(code) = code {
         return Ok(vec![code]);
     }
+    // The sandbox banks are `ponte serve`'s own to register: not listed here.
+    let configured: Vec<&str> = registrations::dynamic_entries(app)
+        .into_iter()
+        .map(|e| e.code.as_str())
+        .collect();
     let list = registrations::list(app).await?;
     let codes: Vec<String> = list
         .into_iter()
+        .filter(|(code, _)| configured.contains(&code.as_str()))
         .filter(|(_, row)| !existing || row.as_ref().is_some_and(|r| r.client_id.is_some()))
         .map(|(code, _)| code)
         .collect();
@@ -121,17 +127,20 @@ pub async fn run(app: &App, command: InstitutionsCommand) -> anyhow::Result<()> 
             println!("{code}: registration deleted at the institution");
         }
         InstitutionsCommand::Show { json } => {
-            let list = registrations::list(app).await?;
+            let list = registrations::show(app).await?;
             if json {
                 let out: Vec<_> = list
                     .iter()
-                    .map(|(code, row)| {
+                    .map(|s| {
+                        let row = s.row.as_ref();
                         json!({
-                            "code": code,
-                            "clientId": row.as_ref().and_then(|r| r.client_id.clone()),
-                            "registeredAt": row.as_ref().and_then(|r| r.registered_at).map(ponte_server::clock::rfc3339),
-                            "lastError": row.as_ref().and_then(|r| r.last_error.clone()),
-                            "certificateNotAfter": registrations::certificate_not_after(app, code),
+                            "code": s.code,
+                            "state": s.state(),
+                            "sandbox": s.sandbox,
+                            "clientId": row.and_then(|r| r.client_id.clone()),
+                            "registeredAt": time(row.and_then(|r| r.registered_at)),
+                            "lastError": row.and_then(|r| r.last_error.clone()),
+                            "certificateNotAfter": s.certificate_not_after,
                         })
                     })
                     .collect();
@@ -140,18 +149,18 @@ pub async fn run(app: &App, command: InstitutionsCommand) -> anyhow::Result<()> 
                 println!("no institution in PONTE_INSTITUTIONS has registration = \"dynamic\"");
             } else {
                 println!(
-                    "{:<20} {:<40} {:<22} LAST ERROR",
-                    "CODE", "CLIENT ID", "REGISTERED"
+                    "{:<20} {:<15} {:<38} {:<22} {:<22} LAST ERROR",
+                    "CODE", "STATE", "CLIENT ID", "REGISTERED", "CERTIFICATE EXPIRES"
                 );
-                for (code, row) in list {
-                    let row = row.as_ref();
+                for s in list {
+                    let row = s.row.as_ref();
                     println!(
-                        "{:<20} {:<40} {:<22} {:<22} {}",
-                        code,
-                        row.and_then(|r| r.client_id.as_deref())
-                            .unwrap_or("(not registered)"),
+                        "{:<20} {:<15} {:<38} {:<22} {:<22} {}",
+                        s.code,
+                        s.state(),
+                        row.and_then(|r| r.client_id.as_deref()).unwrap_or("-"),
                         time(row.and_then(|r| r.registered_at)),
-                        registrations::certificate_not_after(app, &code).unwrap_or_default(),
+                        s.certificate_not_after.as_deref().unwrap_or("-"),
                         row.and_then(|r| r.last_error.as_deref()).unwrap_or("")
                     );
                 }

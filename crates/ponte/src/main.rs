@@ -16,6 +16,7 @@ mod database;
 mod healthcheck;
 mod institutions;
 mod sandbox;
+mod sandbox_fapi;
 mod webhooks_test;
 
 #[derive(Parser)]
@@ -370,6 +371,10 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     }
     server.app.mark_started();
     println!("ponte listening on {url}");
+    if let Some(runtime) = &server.app.sandbox {
+        // The banks' token, PAR, registration, consents and data endpoints.
+        println!("ponte sandbox banks' mTLS on {}", runtime.mtls_base_url);
+    }
     stop_signal().await;
     tracing::info!("shutting down");
     server.stop().await;

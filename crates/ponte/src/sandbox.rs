@@ -1,5 +1,6 @@
-//! `ponte sandbox serve` runs the sandbox banks as their own process;
-//! `ponte sandbox directory` prints the `PONTE_INSTITUTIONS` entries that point
+//! `ponte sandbox serve` runs the sandbox banks as their own process, with
+//! their directory and mutual-TLS listener (see `sandbox_fapi`);
+//! `ponte sandbox directory` writes the `PONTE_INSTITUTIONS` entries that point
 //! Ponte at them, so the two processes are wired by configuration only.
 
 use anyhow::{anyhow, Context};
@@ -16,6 +17,11 @@ pub enum SandboxCommand {
         /// Port 0 picks a free one; the address is printed.
         #[arg(long, env = "PONTE_SANDBOX_LISTEN", default_value = "127.0.0.1:8090")]
         listen: SocketAddr,
+        /// The banks' mutual-TLS listener (token, PAR, registration, consents,
+        /// data) and the directory's software statements; port 0 picks one,
+        /// printed.
+        #[arg(long, env = "PONTE_SANDBOX_MTLS_LISTEN", default_value = "127.0.0.1:0")]
+        mtls_listen: SocketAddr,
         /// Where the banks are reached (bank `{code}` is at `{URL}/{code}`);
         /// default `http://<listen address>`.
         #[arg(long, env = "PONTE_SANDBOX_PUBLIC_URL", value_name = "URL")]
@@ -23,10 +29,12 @@ pub enum SandboxCommand {
         /// The sandbox's own state; default `sqlite://<data dir>/sandbox.db`.
         #[arg(long, env = "PONTE_SANDBOX_DATABASE_URL", value_name = "URL")]
         database_url: Option<String>,
-        /// Holds the default SQLite database.
+        /// Holds the default SQLite database and the sandbox directory (its
+        /// CA, and Ponte's enrolled software and credentials).
         #[arg(long, env = "PONTE_DATA_DIR", default_value = "./ponte-data")]
         data_dir: PathBuf,
-        /// The OAuth client id Ponte uses at every sandbox bank.
+        /// The OAuth client id Ponte uses at the document portals (and at
+        /// the banks, for a Ponte that does not speak FAPI-BR).
         #[arg(long, env = "PONTE_SANDBOX_CLIENT_ID", value_name = "ID")]
         client_id: String,
         /// The environment variable holding that client's secret.
@@ -54,6 +62,15 @@ pub enum SandboxCommand {
         /// Written into the file instead of the secret, which Ponte reads from it at start.
         #[arg(long, env = "PONTE_SANDBOX_CLIENT_SECRET_ENV", value_name = "VAR")]
         client_secret_env: String,
+        /// With --out-dir: the data dir of `ponte sandbox serve`, whose
+        /// directory enrolled Ponte.
+        #[arg(long, env = "PONTE_DATA_DIR", default_value = "./ponte-data")]
+        data_dir: PathBuf,
+        /// Write Ponte's FAPI-BR credentials (0600) and an institutions.toml
+        /// whose banks take a dynamic registration into this folder, instead
+        /// of printing entries for the legacy secret client.
+        #[arg(long, value_name = "DIR")]
+        out_dir: Option<PathBuf>,
     },
 }
 
@@ -63,10 +80,23 @@ pub async fn run(command: SandboxCommand) -> anyhow::Result<()> {
             base_url,
             client_id,
             client_secret_env,
+            data_dir,
+            out_dir,
         } => {
             let base_url = http_url("--base-url", &base_url)?;
             non_empty("--client-id", &client_id)?;
             variable_name(&client_secret_env)?;
+            if let Some(out_dir) = out_dir {
+                let path = crate::sandbox_fapi::write_directory(
+                    &base_url,
+                    &data_dir,
+                    &out_dir,
+                    client_id.trim(),
+                    &client_secret_env,
+                )?;
+                println!("{}", path.display());
+                return Ok(());
+            }
             print!(
                 "{}",
                 sandbox_directory_toml(&base_url, client_id.trim(), &client_secret_env)?
@@ -75,6 +105,7 @@ pub async fn run(command: SandboxCommand) -> anyhow::Result<()> {
         }
         SandboxCommand::Serve {
             listen,
+            mtls_listen,
             public_url,
             database_url,
             data_dir,
@@ -107,11 +138,23 @@ pub async fn run(command: SandboxCommand) -> anyhow::Result<()> {
             let listener = tokio::net::TcpListener::bind(listen)
                 .await
                 .with_context(|| format!("--listen {listen}"))?;
+            let mtls_listener = tokio::net::TcpListener::bind(mtls_listen)
+                .await
+                .with_context(|| format!("--mtls-listen {mtls_listen}"))?;
             let addr = listener.local_addr()?;
             let public_url = match public_url {
                 Some(url) => http_url("--public-url", &url)?,
                 None => format!("http://{addr}"),
             };
+            ponte_server::crypto::create_private_dir(&data_dir)
+                .with_context(|| format!("--data-dir {}", data_dir.display()))?;
+            let identity = crate::sandbox_fapi::prepare(
+                &data_dir,
+                &public_url,
+                mtls_listener.local_addr()?,
+                &redirect_uris,
+            )
+            .await?;
             let router = ponte_sandbox::standalone_router(SandboxConfig {
                 base_url: public_url.clone(),
                 database_url,
@@ -119,17 +162,36 @@ pub async fn run(command: SandboxCommand) -> anyhow::Result<()> {
                     client_id: client_id.trim().to_string(),
                     client_secret: client_secret.trim().to_string(),
                     redirect_uris,
-                    // The legacy secret client until Ponte speaks FAPI to its sandbox.
+                    // The portals' client, and the banks' for a Ponte without FAPI-BR.
                     ..Default::default()
                 }],
-                ..Default::default()
+                mtls_base_url: Some(identity.mtls_url.clone()),
+                // The banks register softwares whose statements the directory signed.
+                directory: Some(identity.directory.trust()),
             })
-            .await?;
-            println!("ponte sandbox listening on {public_url}");
-            println!(
-                "  Ponte's directory for it: ponte sandbox directory --base-url {public_url} --client-id {client_id} --client-secret-env {client_secret_env} > institutions.toml"
+            .await?
+            .nest(
+                "/directory",
+                ponte_sandbox::directory::router(identity.directory.clone()),
             );
-            tracing::info!(%addr, public_url = %public_url, "ponte sandbox listening");
+            let tls = ponte_sandbox::MtlsServerConfig {
+                cert_chain_pem: identity.server.cert_pem.clone(),
+                key_pem: identity.server.key_pem.clone(),
+                client_ca_pem: identity.ca_pem.clone(),
+            };
+            let mtls_router = router.clone();
+            tokio::spawn(async move {
+                if let Err(e) = ponte_sandbox::serve_mtls(mtls_listener, mtls_router, tls).await {
+                    tracing::error!(error = %e, "the sandbox banks' mTLS listener stopped");
+                }
+            });
+            println!("ponte sandbox listening on {public_url}");
+            println!("ponte sandbox mTLS on {}", identity.mtls_url);
+            println!(
+                "  Ponte's directory for it: ponte sandbox directory --base-url {public_url} --client-id {client_id} --client-secret-env {client_secret_env} --data-dir {} --out-dir <folder>",
+                data_dir.display()
+            );
+            tracing::info!(%addr, public_url = %public_url, mtls = %identity.mtls_url, "ponte sandbox listening");
             ponte_sandbox::serve(listener, router, crate::stop_signal()).await
         }
     }

@@ -5,7 +5,9 @@
 //! directory is the sandbox directory. `ponte institutions register` fetches
 //! a software statement over mTLS and registers at the bank (RFC 7591);
 //! after a restart Ponte authorises a consent there with the client id it
-//! was issued; `unregister` deletes the registration (RFC 7592).
+//! was issued; `unregister` deletes the registration (RFC 7592), and the
+//! next start registers again by itself. The sandbox banks themselves are
+//! registered dynamically by the first start and reused after a restart.
 
 mod common;
 
@@ -125,6 +127,29 @@ async fn an_institution_registered_dynamically_takes_consents() {
     let shown: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(shown[0]["code"], "itau-dcr");
     assert!(shown[0]["clientId"].is_null(), "not registered yet: {out}");
+    assert_eq!(shown[0]["state"], "not registered", "{out}");
+    // The first start registered Ponte at every sandbox bank by itself.
+    let sandbox_clients = sandbox_registrations(&shown);
+    assert_eq!(sandbox_clients.len(), ponte_sandbox::banks().len(), "{out}");
+    let nubank = shown
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["code"] == "nubank")
+        .unwrap();
+    assert!(
+        nubank["certificateNotAfter"]
+            .as_str()
+            .is_some_and(|at| at.starts_with("20")),
+        "{nubank}"
+    );
+    // A sandbox bank is not the CLI's to register.
+    let (ok, _, err) = cli(
+        dir.path(),
+        &with_toml,
+        &["institutions", "register", "--code", "nubank"],
+    );
+    assert!(!ok && err.contains("ponte serve"), "{err}");
 
     let (ok, out, err) = cli(
         dir.path(),
@@ -158,9 +183,14 @@ async fn an_institution_registered_dynamically_takes_consents() {
         client_id.as_str()
     );
 
-    // From the next start, Ponte reaches the bank as that client.
+    // From the next start, Ponte reaches the bank as that client; the
+    // sandbox banks' registrations are reused, not made again.
     drop(node);
     let node = Node::start(dir.path(), &with_toml, "second");
+    let (ok, out, _) = cli(dir.path(), &with_toml, &["institutions", "show", "--json"]);
+    assert!(ok);
+    let shown: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(sandbox_registrations(&shown), sandbox_clients, "{out}");
     let creds: Value = serde_json::from_str(
         &std::fs::read_to_string(dir.path().join("sandbox-client.json")).unwrap(),
     )
@@ -210,6 +240,41 @@ async fn an_institution_registered_dynamically_takes_consents() {
         .unwrap();
     assert_eq!(authorised["status"], "AUTHORISED", "{authorised}");
 
+    // A sandbox bank takes consents as the client Ponte registered there.
+    let consent: Value = http
+        .post(format!("{}/data/v1/consents", node.url))
+        .bearer_auth(link_token)
+        .json(&json!({"institutionCode": "nubank"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let redirect = consent["consentRedirectUrl"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{consent}"));
+    let nubank_client = &sandbox_clients["nubank"];
+    assert!(
+        redirect.contains(&format!("client_id={nubank_client}")),
+        "{redirect}"
+    );
+    let consent_id = consent["consentId"].as_str().unwrap();
+    let authorised: Value = http
+        .post(format!(
+            "{}/sandbox/v1/consents/{consent_id}/authorise",
+            node.url
+        ))
+        .bearer_auth(link_token)
+        .json(&json!({"username": "user_good", "password": "pass_good"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(authorised["status"], "AUTHORISED", "{authorised}");
+
     // Unregistering deletes it at the bank: registering the same way works again.
     let (ok, _, err) = cli(
         dir.path(),
@@ -227,4 +292,35 @@ async fn an_institution_registered_dynamically_takes_consents() {
         &["institutions", "update-registration", "--code", "itau-dcr"],
     );
     assert!(!ok && err.contains("not registered yet"), "{err}");
+
+    // `ponte serve` registers a dynamic entry that has no registration
+    // when it starts.
+    drop(node);
+    let _node = Node::start(dir.path(), &with_toml, "third");
+    let (ok, out, _) = cli(dir.path(), &with_toml, &["institutions", "show", "--json"]);
+    assert!(ok);
+    let shown: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(shown[0]["state"], "registered", "{out}");
+    let again = shown[0]["clientId"].as_str().unwrap();
+    assert!(
+        !again.is_empty() && again != client_id,
+        "a new client: {out}"
+    );
+}
+
+/// The sandbox banks' client ids in `ponte institutions show --json`.
+fn sandbox_registrations(shown: &Value) -> std::collections::BTreeMap<String, String> {
+    shown
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["sandbox"] == true)
+        .map(|s| {
+            assert_eq!(s["state"], "registered", "{s}");
+            (
+                s["code"].as_str().unwrap().to_string(),
+                s["clientId"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
 }

@@ -1,5 +1,6 @@
-//! `ponte sandbox serve` keeps its data directory to its owner: the folder
-//! 0700, the database and SQLite's side files 0600.
+//! `ponte sandbox serve` keeps its data directory to its owner: the folders
+//! 0700, the database, SQLite's side files, the directory's CA and keys and
+//! Ponte's credentials 0600.
 
 use std::io::{BufRead, BufReader};
 use std::os::unix::fs::PermissionsExt;
@@ -48,15 +49,35 @@ fn the_standalone_sandbox_data_dir_is_private() {
         .lines()
         .map_while(Result::ok)
         .any(|line| line.starts_with("ponte sandbox listening on "));
-    let files: Vec<_> = std::fs::read_dir(&data)
-        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
-        .unwrap_or_default();
+    let files = tree(&data);
     let _ = child.kill();
     let _ = child.wait();
     assert!(listening, "the sandbox started");
     assert_eq!(mode(&data), 0o700, "the data directory");
     assert!(files.iter().any(|f| f.ends_with("sandbox.db")), "{files:?}");
-    for f in &files {
-        assert_eq!(mode(f), 0o600, "{}", f.display());
+    for key in ["ca.key", "ponte/signing.key", "ponte/transport.key"] {
+        assert!(
+            files
+                .iter()
+                .any(|f| f.ends_with(format!("sandbox-directory/{key}"))),
+            "{key} in {files:?}"
+        );
     }
+    for f in &files {
+        let want = if f.is_dir() { 0o700 } else { 0o600 };
+        assert_eq!(mode(f), want, "{}", f.display());
+    }
+}
+
+/// Every file and folder under `dir`.
+fn tree(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(tree(&path));
+        }
+        out.push(path);
+    }
+    out
 }

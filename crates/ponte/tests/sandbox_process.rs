@@ -1,7 +1,9 @@
 //! The sandbox as its own process: `ponte sandbox serve` on one port, `ponte
 //! serve` (sandbox mode off, nothing mounted) on another, wired only by the
-//! `PONTE_INSTITUTIONS` file `ponte sandbox directory` prints. The end user's
-//! part is done as a browser does it: the bank's pages, then Ponte's callback.
+//! `PONTE_INSTITUTIONS` file `ponte sandbox directory` writes: for the legacy
+//! secret client, or (`--out-dir`) with Ponte's FAPI-BR credentials and a
+//! dynamic registration at each bank. The end user's part is done as a
+//! browser does it: the bank's pages, then Ponte's callback.
 
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader};
@@ -115,6 +117,24 @@ async fn log_in_and_approve(start: &str, ponte: &str, username: &str) -> String 
                 .as_str()
                 .starts_with(&format!("{ponte}/callback/open-finance"))
             {
+                if let Some(fragment) = at.fragment() {
+                    // FAPI-BR's hybrid answer is in the fragment, which the
+                    // callback page's script posts back: do what it does.
+                    let answer: Vec<(String, String)> =
+                        url::form_urlencoded::parse(fragment.as_bytes())
+                            .into_owned()
+                            .collect();
+                    let resp = browser
+                        .post(format!("{ponte}/callback/open-finance"))
+                        .form(&answer)
+                        .send()
+                        .await
+                        .unwrap();
+                    let status = resp.status();
+                    let page = resp.text().await.unwrap();
+                    assert!(status.is_success(), "{status} {page}");
+                    return page;
+                }
                 let status = resp.status();
                 let page = resp.text().await.unwrap();
                 assert_eq!(status, 200, "{page}");
@@ -376,6 +396,186 @@ async fn the_whole_consent_flow_against_a_separately_started_sandbox() {
         report["data"].as_object().is_some_and(|d| !d.is_empty()),
         "the accounts came from the sandbox: {report}"
     );
+}
+
+/// The sandbox process as an Open Finance ecosystem: its directory enrolled
+/// Ponte; `ponte sandbox directory --out-dir` writes Ponte's credentials
+/// (0600) and an institutions file whose banks take a dynamic registration;
+/// a separate `ponte serve` registers at every bank when it starts, and a
+/// consent completes through the bank's pages as the client it was issued,
+/// its data fetched over mTLS.
+#[tokio::test]
+async fn a_separate_ponte_registers_at_the_sandbox_process_and_completes_a_link() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let ponte_port = free_port();
+    let listen = format!("127.0.0.1:{ponte_port}");
+    let callback = format!("http://{listen}/callback/open-finance");
+    let sandbox_data = dir.path().join("sandbox").display().to_string();
+    let (_sandbox, sandbox_url) = start(
+        &[
+            "sandbox",
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--data-dir",
+            &sandbox_data,
+            "--client-id",
+            "ponte-external",
+            "--client-secret-env",
+            SECRET_VAR,
+            "--redirect-uri",
+            &callback,
+        ],
+        &[(SECRET_VAR, SECRET)],
+        "ponte sandbox listening on ",
+    );
+    let creds = dir.path().join("creds");
+    let written = ponte(
+        &[
+            "sandbox",
+            "directory",
+            "--base-url",
+            &sandbox_url,
+            "--client-id",
+            "ponte-external",
+            "--client-secret-env",
+            SECRET_VAR,
+            "--data-dir",
+            &sandbox_data,
+            "--out-dir",
+            &creds.display().to_string(),
+        ],
+        &[],
+    );
+    let institutions = written.trim().to_string();
+    assert!(institutions.ends_with("institutions.toml"), "{written}");
+    let text = std::fs::read_to_string(&institutions).unwrap();
+    assert!(
+        text.contains(r#"registration = "dynamic""#) && !text.contains(SECRET),
+        "{text}"
+    );
+    for file in std::fs::read_dir(&creds).unwrap() {
+        let file = file.unwrap();
+        let mode = file.metadata().unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{}", file.path().display());
+    }
+
+    let data = dir.path().join("ponte").display().to_string();
+    let vars = [
+        (SECRET_VAR, SECRET),
+        ("PONTE_DATA_DIR", data.as_str()),
+        ("PONTE_SANDBOX", "false"),
+        ("PONTE_INSTITUTIONS", institutions.as_str()),
+        ("PONTE_LISTEN", listen.as_str()),
+    ];
+    let (_ponte, url) = start(&["serve"], &vars, "ponte listening on ");
+    let shown: Value =
+        serde_json::from_str(&ponte(&["institutions", "show", "--json"], &vars)).unwrap();
+    let shown = shown.as_array().unwrap();
+    assert_eq!(shown.len(), ponte_sandbox::banks().len(), "{shown:?}");
+    assert!(
+        shown.iter().all(|s| s["state"] == "registered"),
+        "every bank registered at start: {shown:?}"
+    );
+    let itau_client = shown.iter().find(|s| s["code"] == "itau").unwrap()["clientId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    let client: Value = serde_json::from_str(&ponte(
+        &["clients", "create", "--name", "Acme", "--json"],
+        &vars,
+    ))
+    .unwrap();
+    let api = Api {
+        http: reqwest::Client::new(),
+        base: url.clone(),
+    };
+    let auth: Value = api
+        .http
+        .post(format!("{url}/data/v1/auth"))
+        .json(&json!({"accessKey": client["apiKey"], "secretKey": client["apiSecret"]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let access = auth["accessToken"].as_str().expect("an access token");
+    let link = api
+        .call(
+            "POST",
+            "/data/v1/links",
+            access,
+            Some(json!({"personalTaxId": "529.982.247-25"})),
+        )
+        .await;
+    let (link_id, link_token) = (
+        link["linkId"].as_str().unwrap(),
+        link["linkToken"].as_str().unwrap(),
+    );
+    let consent = api
+        .call(
+            "POST",
+            "/data/v1/consents",
+            link_token,
+            Some(json!({"institutionCode": "itau"})),
+        )
+        .await;
+    let consent_id = consent["consentId"].as_str().unwrap();
+    let redirect = consent["consentRedirectUrl"].as_str().unwrap();
+    assert!(
+        redirect.starts_with(&format!("{sandbox_url}/itau/"))
+            && redirect.contains(&format!("client_id={itau_client}")),
+        "the bank, as the registered client: {redirect}"
+    );
+    log_in_and_approve(redirect, &url, "user_good").await;
+    let seen = api
+        .call(
+            "GET",
+            &format!("/data/v1/consents/{consent_id}"),
+            access,
+            None,
+        )
+        .await;
+    assert_eq!(seen["status"], "AUTHORISED", "{seen}");
+
+    let request = api
+        .call(
+            "POST",
+            "/data/personal/institution-data",
+            access,
+            Some(json!({"taxId": "52998224725", "linkId": link_id, "consentId": [consent_id], "products": ["accounts"]})),
+        )
+        .await;
+    let request_id = request["requestId"].as_str().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(90);
+    loop {
+        let req = api
+            .call(
+                "GET",
+                &format!("/data/v1/requests/{request_id}"),
+                access,
+                None,
+            )
+            .await;
+        if req["status"] == "COMPLETED" {
+            let accounts = req["reports"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["product"] == "accounts")
+                .unwrap_or_else(|| panic!("{req}"));
+            assert_eq!(accounts["status"], "SUCCESS", "{req}");
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the request never completed: {req}"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
 }
 
 /// In sandbox mode the configured entries replace the built-in banks: the

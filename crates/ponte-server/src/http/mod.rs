@@ -155,9 +155,9 @@ async fn router_with(app: App, sandbox: Option<Router>) -> anyhow::Result<Router
         .layer(axum::middleware::from_fn(headers::security_headers)))
 }
 
-/// The sandbox banks' clients: Ponte's FAPI-BR identity for the banks (the
-/// legacy secret when this app serves no mTLS listener), and the portal
-/// client's secret for the document portals.
+/// The sandbox banks' clients: the portal client's secret for the document
+/// portals, and for the banks the legacy secret client only when this app
+/// serves no mTLS listener (otherwise Ponte registers there dynamically).
 fn sandbox_config(app: &App) -> ponte_sandbox::SandboxConfig {
     use crate::services::directory::{
         sandbox_base_url, sandbox_client_secret, CALLBACK_PATH, SANDBOX_CLIENT_ID,
@@ -173,40 +173,29 @@ fn sandbox_config(app: &App) -> ponte_sandbox::SandboxConfig {
     };
     let redirect_uris = vec![format!("{}{CALLBACK_PATH}", app.public_url)];
     let secret = sandbox_client_secret(&app.crypto);
-    let banks_client = match &app.sandbox {
-        Some(runtime) => ponte_sandbox::SandboxClient {
-            client_id: SANDBOX_CLIENT_ID.into(),
-            client_secret: String::new(),
-            redirect_uris: redirect_uris.clone(),
-            fapi: Some(ponte_sandbox::FapiClient {
-                keys: ponte_sandbox::ClientJwks::Jwks(runtime.pki.client_jwks.clone()),
-                id_token_encrypted_response_alg: Some("RSA-OAEP".into()),
-                id_token_encrypted_response_enc: Some("A256GCM".into()),
-                certificate: ponte_sandbox::CertificateRule::Ofb {
-                    org_id: runtime.pki.org_id.clone(),
-                    software_id: runtime.pki.software_id.clone(),
-                },
-            }),
-        },
-        None => ponte_sandbox::SandboxClient {
-            client_id: SANDBOX_CLIENT_ID.into(),
-            client_secret: secret.clone(),
-            redirect_uris: redirect_uris.clone(),
-            ..Default::default()
-        },
+    // A serving node's banks know Ponte only by its dynamic registration
+    // (services::registrations_start); without the mTLS listener (a router
+    // built on its own) they take the legacy secret client.
+    let banks_client = ponte_sandbox::SandboxClient {
+        client_id: SANDBOX_CLIENT_ID.into(),
+        client_secret: secret.clone(),
+        redirect_uris: redirect_uris.clone(),
+        ..Default::default()
     };
+    let mut clients = Vec::new();
+    if app.sandbox.is_none() {
+        clients.push(banks_client);
+    }
+    clients.push(ponte_sandbox::SandboxClient {
+        client_id: SANDBOX_PORTAL_CLIENT_ID.into(),
+        client_secret: secret,
+        redirect_uris,
+        ..Default::default()
+    });
     ponte_sandbox::SandboxConfig {
         base_url: sandbox_base_url(&app.public_url),
         database_url,
-        clients: vec![
-            banks_client,
-            ponte_sandbox::SandboxClient {
-                client_id: SANDBOX_PORTAL_CLIENT_ID.into(),
-                client_secret: secret,
-                redirect_uris,
-                ..Default::default()
-            },
-        ],
+        clients,
         mtls_base_url: app.sandbox.as_ref().map(|s| s.mtls_base_url.clone()),
         // The banks register softwares whose statements the directory signed.
         directory: app.sandbox.as_ref().map(|s| s.pki.directory.trust()),

@@ -115,7 +115,7 @@ pub async fn restart_authorisation(app: &App, row: &ConsentRow) -> Result<String
             recipient_name(app, &row.client_id).await.as_deref(),
         )
         .await
-        .map_err(|e| institution_error(institution, Some(&row.id), e))?;
+        .map_err(|e| institution_error(&institution, Some(&row.id), e))?;
     let verifier = app.crypto.seal(
         crate::services::slots::consent_pkce_verifier(&row.id),
         started.pkce_verifier.as_bytes(),
@@ -175,7 +175,7 @@ pub async fn complete_authorisation(app: &App, p: CallbackParams) -> Result<Call
         .directory
         .get(&row.institution_code)
         .ok_or(Error::NotFound("institution"))?;
-    check_issuer(app, institution, &row, text(&p.iss)).await?;
+    check_issuer(app, &institution, &row, text(&p.iss)).await?;
     let error = text(&p.error);
     let code =
         match error {
@@ -214,7 +214,7 @@ pub async fn complete_authorisation(app: &App, p: CallbackParams) -> Result<Call
             row.pkce_verifier_enc.as_deref().unwrap_or_default(),
         )?)
         .unwrap_or_default();
-        redeem(app, institution, &row, &p, code, &verifier, now).await
+        redeem(app, &institution, &row, &p, code, &verifier, now).await
     };
     let mut tx = app.store.begin().await?;
     // The status moves first, compare-and-set: if a `DELETE` or the clock

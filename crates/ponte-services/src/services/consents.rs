@@ -180,7 +180,7 @@ pub async fn create(app: &App, bearer: &Bearer, req: ConsentInput) -> Result<Cre
     let started = authorisation::start(
         app,
         bearer.client_id.as_str(),
-        institution,
+        &institution,
         &personal,
         business.as_ref(),
         &permissions,

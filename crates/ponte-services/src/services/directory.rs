@@ -2,7 +2,9 @@
 //! configuration (`PONTE_INSTITUTIONS`) and, in sandbox mode, the built-in
 //! sandbox banks, mounted under `/sandbox/banks` or running as their own process.
 
-use crate::config::institutions::{self, ClientSecret, InstitutionEntry};
+use crate::config::institutions::{
+    self, ClientSecret, DynamicRegistration, FapiEntry, InstitutionEntry,
+};
 use crate::config::Config;
 use crate::crypto::Crypto;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -10,6 +12,7 @@ use base64::Engine;
 use ponte_connect::OpenFinanceEndpoint;
 use ponte_core::{InstitutionKind, Product};
 use serde::Serialize;
+use std::sync::{Arc, RwLock};
 
 /// Ponte's OAuth client id at the sandbox banks.
 pub const SANDBOX_CLIENT_ID: &str = "ponte";
@@ -17,13 +20,6 @@ pub const SANDBOX_CLIENT_ID: &str = "ponte";
 /// secret (the banks take Ponte's FAPI-BR identity instead).
 pub const SANDBOX_PORTAL_CLIENT_ID: &str = "ponte-portals";
 
-/// How sandbox mode reaches its banks: FAPI-BR, the consents and data APIs
-/// (and the token endpoints' aliases) behind the mTLS listener.
-pub struct SandboxFapi {
-    pub fapi: institutions::FapiEntry,
-    /// E.g. `https://127.0.0.1:40123/sandbox/banks`.
-    pub mtls_base_url: String,
-}
 /// Where institutions send the end user back after the authorisation.
 pub const CALLBACK_PATH: &str = "/callback/open-finance";
 /// Where Ponte publishes its public keys for Open Finance institutions (the
@@ -57,7 +53,8 @@ impl Institution {
             institution_code: entry.code,
             name: entry.name,
             avatar: entry.avatar,
-            is_outage: entry.outage,
+            // A dynamic entry without its registration cannot be reached yet.
+            is_outage: entry.outage || (entry.registration.is_some() && entry.client_id.is_empty()),
             institution_type: entry.institution_type,
             business_type: entry.business_type,
             available_resources: entry.products,
@@ -91,7 +88,9 @@ impl Institution {
 
 #[derive(Clone)]
 pub struct Directory {
-    banks: Vec<Institution>,
+    /// Behind a lock because a dynamic registration made once the server
+    /// listens (sandbox mode's first start) gives a bank its client id.
+    banks: Arc<RwLock<Vec<Arc<Institution>>>>,
     portals: Vec<Institution>,
 }
 
@@ -119,6 +118,28 @@ pub fn sandbox_entries(
         client_secret,
     ));
     entries
+}
+
+/// The sandbox banks as a serving node in sandbox mode reaches them, like
+/// any real institution with `registration = "dynamic"`: FAPI-BR with
+/// `fapi`, the consents and data APIs (and the token endpoints' aliases)
+/// behind the mTLS listener at `mtls_base_url`, and the client id of Ponte's
+/// registration at each, made through the sandbox directory `registration`
+/// names (empty until there is one).
+pub fn sandbox_dynamic_banks(
+    public_url: &str,
+    fapi: &FapiEntry,
+    mtls_base_url: &str,
+    registration: &DynamicRegistration,
+) -> Vec<InstitutionEntry> {
+    let none = ClientSecret::new(String::new());
+    let mut banks = sandbox_banks(&sandbox_base_url(public_url), "", &none);
+    for bank in &mut banks {
+        bank.api_base = format!("{}/{}", mtls_base_url.trim_end_matches('/'), bank.code);
+        bank.fapi = Some(fapi.clone());
+        bank.registration = Some(registration.clone());
+    }
+    banks
 }
 
 fn sandbox_banks(
@@ -243,26 +264,23 @@ pub fn sandbox_directory_toml(
 
 impl Directory {
     /// The configured institutions, after the sandbox's own in sandbox
-    /// mode: its banks reached with `sandbox`'s FAPI-BR identity (the legacy
-    /// secret without one), its portals with the portal client's secret.
+    /// mode: its banks as `sandbox_banks` has them (see
+    /// [`sandbox_dynamic_banks`]; without them, the legacy secret client a
+    /// node without the mTLS listener would use), its portals with the portal
+    /// client's secret.
     pub fn new(
         config: &Config,
         public_url: &str,
         crypto: &Crypto,
-        sandbox: Option<&SandboxFapi>,
+        sandbox_banks: Option<&[InstitutionEntry]>,
     ) -> Directory {
         let mut entries = if config.sandbox {
             let secret = ClientSecret::new(sandbox_client_secret(crypto));
             let base = sandbox_base_url(public_url);
-            let mut banks = sandbox_banks(&base, SANDBOX_CLIENT_ID, &secret);
-            if let Some(fapi) = sandbox {
-                for bank in &mut banks {
-                    bank.api_base =
-                        format!("{}/{}", fapi.mtls_base_url.trim_end_matches('/'), bank.code);
-                    bank.client_secret = ClientSecret::new(String::new());
-                    bank.fapi = Some(fapi.fapi.clone());
-                }
-            }
+            let mut banks = match sandbox_banks {
+                Some(banks) => banks.to_vec(),
+                None => self::sandbox_banks(&base, SANDBOX_CLIENT_ID, &secret),
+            };
             banks.extend(institutions::sandbox_portal_entries(
                 &base,
                 SANDBOX_PORTAL_CLIENT_ID,
@@ -288,21 +306,47 @@ impl Directory {
             );
         }
         let redirect_uri = format!("{public_url}{CALLBACK_PATH}");
-        let (banks, portals) = entries
+        let (banks, portals): (Vec<_>, Vec<_>) = entries
             .into_iter()
             .map(|e| Institution::from_entry(e, &redirect_uri))
             .partition(|i| i.kind == InstitutionKind::OpenFinance);
-        Directory { banks, portals }
+        Directory {
+            banks: Arc::new(RwLock::new(banks.into_iter().map(Arc::new).collect())),
+            portals,
+        }
+    }
+
+    fn banks(&self) -> std::sync::RwLockReadGuard<'_, Vec<Arc<Institution>>> {
+        // A panic while holding the lock leaves the list itself whole.
+        self.banks.read().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The Open Finance banks, in configuration order (sandbox banks first).
-    pub fn open_finance(&self) -> &[Institution] {
-        &self.banks
+    pub fn open_finance(&self) -> Vec<Arc<Institution>> {
+        self.banks().clone()
     }
 
     /// An Open Finance bank by code; document portals are not found here.
-    pub fn get(&self, code: &str) -> Option<&Institution> {
-        self.banks.iter().find(|i| i.institution_code == code)
+    pub fn get(&self, code: &str) -> Option<Arc<Institution>> {
+        self.banks()
+            .iter()
+            .find(|i| i.institution_code == code)
+            .cloned()
+    }
+
+    /// Ponte is registered at the bank `code` as `client_id` (a dynamic
+    /// registration made or updated while serving); `outage` is the entry's
+    /// own. False when no such bank is listed.
+    pub fn set_registered(&self, code: &str, client_id: &str, outage: bool) -> bool {
+        let mut banks = self.banks.write().unwrap_or_else(|e| e.into_inner());
+        let Some(slot) = banks.iter_mut().find(|i| i.institution_code == code) else {
+            return false;
+        };
+        let mut updated = Institution::clone(slot);
+        updated.endpoint.client_id = client_id.to_string();
+        updated.is_outage = outage;
+        *slot = Arc::new(updated);
+        true
     }
 
     pub fn document_portals(&self) -> &[Institution] {
@@ -316,8 +360,9 @@ impl Directory {
     /// Ponte's public keys at every FAPI-BR institution, once each (by `kid`):
     /// a rotated key stays listed while an entry still names it.
     pub fn public_jwks(&self) -> serde_json::Value {
+        let banks = self.banks();
         let mut keys: Vec<&serde_json::Value> = Vec::new();
-        for key in self.banks.iter().flat_map(|i| i.public_jwks.iter()) {
+        for key in banks.iter().flat_map(|i| i.public_jwks.iter()) {
             if !keys.iter().any(|k| k["kid"] == key["kid"]) {
                 keys.push(key);
             }
@@ -398,12 +443,45 @@ client_secret_env = "X"
             &crypto,
             None,
         );
-        let codes: Vec<&str> = production
+        let codes: Vec<String> = production
             .open_finance()
             .iter()
-            .map(|i| i.institution_code.as_str())
+            .map(|i| i.institution_code.clone())
             .collect();
         assert_eq!(codes, ["itau"]);
+    }
+
+    #[test]
+    fn a_dynamic_entry_is_in_outage_until_registered() {
+        let text = r#"
+[[institution]]
+code = "legacy"
+name = "Legacy"
+kind = "open_finance"
+base_url = "http://127.0.0.1:9999/legacy"
+client_id = "other"
+client_secret_env = "X"
+products = ["accounts"]
+"#;
+        let mut entries = configured(text);
+        entries[0].registration = Some(DynamicRegistration {
+            directory_url: "https://dir.example".into(),
+            org_id: "o".into(),
+            software_id: "s".into(),
+        });
+        entries[0].client_id.clear();
+        let dir = Directory::new(
+            &config(false, entries),
+            "http://p",
+            &Crypto::new([7; 32]),
+            None,
+        );
+        assert!(dir.get("legacy").unwrap().is_outage);
+        assert!(dir.set_registered("legacy", "client-1", false));
+        let bank = dir.get("legacy").unwrap();
+        assert!(!bank.is_outage);
+        assert_eq!(bank.endpoint.client_id, "client-1");
+        assert!(!dir.set_registered("nowhere", "c", false));
     }
 
     #[test]

@@ -9,8 +9,9 @@ use crate::crypto::Slot;
 use crate::error::{Error, Result};
 use crate::services::directory::CALLBACK_PATH;
 use crate::App;
-use ponte_connect::{ClientMetadata, Registration, Secret};
+use ponte_connect::{ClientMetadata, ConnectError, FapiProfile, Registration, Secret};
 use ponte_store::RegistrationRow;
+use std::sync::Arc;
 
 fn token_slot(code: &str) -> Slot<'_> {
     Slot::new(
@@ -21,8 +22,8 @@ fn token_slot(code: &str) -> Slot<'_> {
 }
 
 /// Fills each dynamic entry's `client_id` from its stored registration.
-/// An entry not registered yet stays listed, in outage, until
-/// `ponte institutions register <code>` has run and Ponte restarts.
+/// An entry not registered yet is in outage until a registration is made:
+/// by `ponte serve` once it listens, or `ponte institutions register`.
 pub async fn apply(
     store: &ponte_store::Store,
     entries: &mut [InstitutionEntry],
@@ -37,25 +38,47 @@ pub async fn apply(
             .and_then(|r| r.client_id)
         {
             Some(client_id) => entry.client_id = client_id,
-            None => {
-                tracing::warn!(code = %entry.code, "not registered at the institution yet: run `ponte institutions register --code {}`; listed in outage until then", entry.code);
-                entry.outage = true;
-            }
+            // In outage until registered (Institution::from_entry): `ponte
+            // serve` registers it once it listens (registrations_start).
+            None => entry.client_id.clear(),
         }
     }
     Ok(())
+}
+
+/// Every entry Ponte registers at dynamically: the configured ones, then, on
+/// a serving node in sandbox mode, the sandbox banks no configured entry
+/// replaces.
+pub fn dynamic_entries(app: &App) -> Vec<&InstitutionEntry> {
+    let configured = app.config.institutions.iter();
+    let sandbox = app
+        .sandbox
+        .iter()
+        .flat_map(|s| s.banks.iter())
+        .filter(|b| !app.config.institutions.iter().any(|e| e.code == b.code));
+    configured
+        .chain(sandbox)
+        .filter(|e| e.registration.is_some())
+        .collect()
 }
 
 fn dynamic<'a>(
     app: &'a App,
     code: &str,
 ) -> Result<(&'a InstitutionEntry, &'a DynamicRegistration)> {
-    let entry = app
-        .config
-        .institutions
-        .iter()
+    let entry = dynamic_entries(app)
+        .into_iter()
         .find(|e| e.code == code)
-        .ok_or(Error::NotFound("institution"))?;
+        .or_else(|| app.config.institutions.iter().find(|e| e.code == code))
+        .ok_or_else(|| {
+            let builtin = app.config.sandbox && ponte_sandbox::banks().iter().any(|b| b.code == code);
+            match builtin {
+                true => Error::Conflict(format!(
+                    "{code} is a sandbox bank: `ponte serve` registers at the sandbox banks when it starts"
+                )),
+                false => Error::NotFound("institution"),
+            }
+        })?;
     let registration = entry.registration.as_ref().ok_or_else(|| {
         Error::Conflict(format!(
             "{code} has no registration = \"dynamic\" in PONTE_INSTITUTIONS"
@@ -64,7 +87,8 @@ fn dynamic<'a>(
     Ok((entry, registration))
 }
 
-fn stored(app: &App, row: &RegistrationRow) -> Result<Option<Registration>> {
+/// The registration `row` holds, its token opened (`None`: none made yet).
+pub(crate) fn stored(app: &App, row: &RegistrationRow) -> Result<Option<Registration>> {
     let (Some(client_id), Some(uri), Some(token)) = (
         row.client_id.clone(),
         row.registration_client_uri.clone(),
@@ -101,19 +125,160 @@ pub async fn update(app: &App, code: &str) -> Result<RegistrationRow> {
 
 /// When the transport certificate of `code`'s entry expires (RFC 3339).
 pub fn certificate_not_after(app: &App, code: &str) -> Option<String> {
-    let entry = app.config.institutions.iter().find(|e| e.code == code)?;
-    let at = entry.fapi.as_ref()?.certificate_not_after;
+    let entry = dynamic_entries(app).into_iter().find(|e| e.code == code)?;
+    rfc3339(entry.fapi.as_ref()?.certificate_not_after)
+}
+
+fn rfc3339(at: time::OffsetDateTime) -> Option<String> {
     at.format(&time::format_description::well_known::Rfc3339)
         .ok()
 }
 
-async fn register_or_update(app: &App, code: &str, update_only: bool) -> Result<RegistrationRow> {
-    let (entry, dynamic) = dynamic(app, code)?;
+/// One line of `ponte institutions show`.
+#[derive(Debug, Clone)]
+pub struct Shown {
+    pub code: String,
+    /// What is stored (`None`: never tried).
+    pub row: Option<RegistrationRow>,
+    /// When the transport certificate Ponte registered with expires (RFC 3339).
+    pub certificate_not_after: Option<String>,
+    /// A built-in sandbox bank (registered by `ponte serve` at start).
+    pub sandbox: bool,
+}
+
+impl Shown {
+    /// `registered`, `failed` (nothing registered, an error recorded) or
+    /// `not registered`.
+    pub fn state(&self) -> &'static str {
+        match &self.row {
+            Some(r) if r.client_id.is_some() => "registered",
+            Some(r) if r.last_error.is_some() => "failed",
+            _ => "not registered",
+        }
+    }
+}
+
+/// Every dynamic entry with its registration and certificate expiry: what
+/// [`list`] gives, the sandbox banks' certificate read from the database
+/// when this process serves none.
+pub async fn show(app: &App) -> Result<Vec<Shown>> {
+    let list = list(app).await?;
+    let mut sandbox_cert: Option<Option<String>> = None;
+    let mut out = Vec::with_capacity(list.len());
+    for (code, row) in list {
+        let sandbox = !app.config.institutions.iter().any(|e| e.code == code);
+        let mut certificate_not_after = certificate_not_after(app, &code);
+        if certificate_not_after.is_none() && sandbox {
+            if sandbox_cert.is_none() {
+                let at = crate::services::sandbox_pki::stored_certificate_not_after(
+                    &app.store,
+                    &app.crypto,
+                )
+                .await?;
+                sandbox_cert = Some(at.and_then(rfc3339));
+            }
+            certificate_not_after = sandbox_cert.clone().flatten();
+        }
+        out.push(Shown {
+            code,
+            row,
+            certificate_not_after,
+            sandbox,
+        });
+    }
+    Ok(out)
+}
+
+/// Ponte's client metadata at every institution: its callback.
+pub(crate) fn metadata(app: &App) -> ClientMetadata {
+    ClientMetadata {
+        redirect_uris: vec![format!("{}{CALLBACK_PATH}", app.public_url)],
+    }
+}
+
+/// The entry's FAPI-BR profile, which dynamic registration needs.
+pub(crate) fn profile(entry: &InstitutionEntry) -> Result<Arc<FapiProfile>> {
+    entry
+        .fapi
+        .as_ref()
+        .map(|f| f.profile.clone())
+        .ok_or_else(|| Error::Conflict(format!("{} has no FAPI-BR credentials", entry.code)))
+}
+
+/// Registers at the institution with the software statement `ssa`, or
+/// updates `previous` (RFC 7592 PUT). Network only: nothing is stored.
+pub(crate) async fn at_institution(
+    app: &App,
+    entry: &InstitutionEntry,
+    ssa: &str,
+    previous: Option<&Registration>,
+) -> std::result::Result<Registration, ConnectError> {
     let profile = entry
         .fapi
         .as_ref()
         .map(|f| f.profile.clone())
-        .ok_or_else(|| Error::Conflict(format!("{code} has no FAPI-BR credentials")))?;
+        .ok_or_else(|| ConnectError::Protocol("no FAPI-BR credentials".into()))?;
+    let meta = metadata(app);
+    match previous {
+        Some(reg) => {
+            app.open_finance
+                .update_registration(&profile, reg, ssa, &meta)
+                .await
+        }
+        None => {
+            app.open_finance
+                .register(&entry.base_url, &profile, ssa, &meta)
+                .await
+        }
+    }
+}
+
+/// A fresh software statement from the entry's directory.
+pub(crate) async fn software_statement(
+    entry: &InstitutionEntry,
+) -> std::result::Result<String, ConnectError> {
+    let (Some(fapi), Some(dynamic)) = (&entry.fapi, &entry.registration) else {
+        return Err(ConnectError::Protocol(
+            "no FAPI-BR credentials or no registration = \"dynamic\"".into(),
+        ));
+    };
+    ponte_connect::dcr::fetch_ssa(
+        &fapi.profile,
+        &dynamic.directory_url,
+        &dynamic.org_id,
+        &dynamic.software_id,
+    )
+    .await
+}
+
+/// The row that records `reg`, its token sealed.
+pub(crate) fn row_of(
+    app: &App,
+    code: &str,
+    reg: &Registration,
+    signing_kid: &str,
+    now: i64,
+) -> RegistrationRow {
+    RegistrationRow {
+        institution_code: code.to_string(),
+        client_id: Some(reg.client_id.clone()),
+        registration_client_uri: Some(reg.registration_client_uri.clone()),
+        registration_access_token_enc: Some(app.crypto.seal(
+            token_slot(code),
+            reg.registration_access_token.expose().as_bytes(),
+        )),
+        metadata: Some(reg.metadata.to_string()),
+        signing_kid: Some(signing_kid.to_string()),
+        registered_at: Some(now),
+        updated_at: now,
+        last_error: None,
+        last_error_at: None,
+    }
+}
+
+async fn register_or_update(app: &App, code: &str, update_only: bool) -> Result<RegistrationRow> {
+    let (entry, _) = dynamic(app, code)?;
+    let profile = profile(entry)?;
     let mut conn = app.store.read().await?;
     let existing = ponte_store::registration(&mut conn, code).await?;
     drop(conn);
@@ -126,29 +291,9 @@ async fn register_or_update(app: &App, code: &str, update_only: bool) -> Result<
             "{code} is not registered yet: run ponte institutions register --code {code}"
         )));
     }
-    let meta = ClientMetadata {
-        redirect_uris: vec![format!("{}{CALLBACK_PATH}", app.public_url)],
-    };
     let outcome = async {
-        let ssa = ponte_connect::dcr::fetch_ssa(
-            &profile,
-            &dynamic.directory_url,
-            &dynamic.org_id,
-            &dynamic.software_id,
-        )
-        .await?;
-        match &previous {
-            Some(reg) => {
-                app.open_finance
-                    .update_registration(&profile, reg, &ssa, &meta)
-                    .await
-            }
-            None => {
-                app.open_finance
-                    .register(&entry.base_url, &profile, &ssa, &meta)
-                    .await
-            }
-        }
+        let ssa = software_statement(entry).await?;
+        at_institution(app, entry, &ssa, previous.as_ref()).await
     }
     .await;
     let now = app.clock.now_ms();
@@ -166,21 +311,7 @@ async fn register_or_update(app: &App, code: &str, update_only: bool) -> Result<
             )));
         }
     };
-    let row = RegistrationRow {
-        institution_code: code.to_string(),
-        client_id: Some(reg.client_id.clone()),
-        registration_client_uri: Some(reg.registration_client_uri.clone()),
-        registration_access_token_enc: Some(app.crypto.seal(
-            token_slot(code),
-            reg.registration_access_token.expose().as_bytes(),
-        )),
-        metadata: Some(reg.metadata.to_string()),
-        signing_kid: Some(profile.signing_kid().to_string()),
-        registered_at: Some(now),
-        updated_at: now,
-        last_error: None,
-        last_error_at: None,
-    };
+    let row = row_of(app, code, &reg, profile.signing_kid(), now);
     ponte_store::save_registration(&mut tx, &row).await?;
     tx.commit().await?;
     tracing::info!(code, client_id = %reg.client_id, updated = previous.is_some(), "registered at the institution");
@@ -194,11 +325,7 @@ async fn register_or_update(app: &App, code: &str, update_only: bool) -> Result<
 /// forgets it. The entry is in outage from the next start.
 pub async fn unregister(app: &App, code: &str) -> Result<()> {
     let (entry, _) = dynamic(app, code)?;
-    let profile = entry
-        .fapi
-        .as_ref()
-        .map(|f| f.profile.clone())
-        .ok_or_else(|| Error::Conflict(format!("{code} has no FAPI-BR credentials")))?;
+    let profile = profile(entry)?;
     let mut conn = app.store.read().await?;
     let row = ponte_store::registration(&mut conn, code)
         .await?
@@ -217,17 +344,31 @@ pub async fn unregister(app: &App, code: &str) -> Result<()> {
 }
 
 /// Every dynamic entry with what is stored for it (`None`: never tried).
+/// In sandbox mode the sandbox banks no configured entry replaces are
+/// listed too, whether or not this process serves them (the CLI does not).
 pub async fn list(app: &App) -> Result<Vec<(String, Option<RegistrationRow>)>> {
     let mut conn = app.store.read().await?;
     let rows = ponte_store::registrations(&mut conn).await?;
-    Ok(app
+    let mut codes: Vec<String> = app
         .config
         .institutions
         .iter()
         .filter(|e| e.registration.is_some())
-        .map(|e| {
-            let row = rows.iter().find(|r| r.institution_code == e.code).cloned();
-            (e.code.clone(), row)
+        .map(|e| e.code.clone())
+        .collect();
+    if app.config.sandbox {
+        codes.extend(
+            ponte_sandbox::banks()
+                .iter()
+                .map(|b| b.code.to_string())
+                .filter(|code| !app.config.institutions.iter().any(|e| e.code == *code)),
+        );
+    }
+    Ok(codes
+        .into_iter()
+        .map(|code| {
+            let row = rows.iter().find(|r| r.institution_code == code).cloned();
+            (code, row)
         })
         .collect())
 }

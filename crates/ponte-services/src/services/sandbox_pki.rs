@@ -13,8 +13,9 @@
 use crate::config::institutions::{leaf_not_after, public_jwks, FapiEntry};
 use crate::crypto::{Crypto, Slot};
 use ponte_connect::{FapiProfile, FapiSettings, Trust};
-use ponte_sandbox::directory::{provision_sandbox_software, Issued, Provisioned, Software};
-use serde_json::{json, Value};
+use ponte_sandbox::directory::{
+    provision_sandbox_software, Issued, Provisioned, Software, TRANSPORT_CERT_FILE,
+};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -35,8 +36,6 @@ pub struct SandboxPki {
     /// Ponte's profile at every sandbox bank (its mTLS client trusts the
     /// CA), with its public keys and certificate expiry.
     pub fapi: FapiEntry,
-    /// Ponte's public keys (signing, encryption): what the banks register.
-    pub client_jwks: Value,
     /// The CA (PEM): it verifies Ponte's certificate at the banks' listener.
     pub ca_pem: String,
     /// This node's mTLS listener certificate and key.
@@ -108,13 +107,35 @@ pub async fn load(
     finish(made, &dir, mtls_base_url, server_hosts).await
 }
 
+/// When Ponte's sandbox transport certificate expires, from the database
+/// (`None` before the first start in sandbox mode): for processes, such as
+/// the CLI, that serve no sandbox bank.
+pub async fn stored_certificate_not_after(
+    store: &ponte_store::Store,
+    crypto: &Crypto,
+) -> anyhow::Result<Option<time::OffsetDateTime>> {
+    let mut conn = store.read().await?;
+    let Some(sealed) = ponte_store::get_setting(&mut conn, SETTING).await? else {
+        return Ok(None);
+    };
+    let files = open_files(crypto, &sealed)?;
+    let cert = files
+        .get(&format!("{SOFTWARE_FOLDER}/{TRANSPORT_CERT_FILE}"))
+        .ok_or_else(|| anyhow::anyhow!("the sandbox PKI holds no transport certificate"))?;
+    leaf_not_after(cert)
+        .map(Some)
+        .map_err(|e| anyhow::anyhow!("the sandbox's transport certificate: {e}"))
+}
+
 fn open_files(crypto: &Crypto, sealed: &str) -> anyhow::Result<BTreeMap<String, String>> {
     crypto.open_json(slot(), sealed).map_err(|e| {
         anyhow::anyhow!("the sandbox PKI in the database does not open with this master key: {e}")
     })
 }
 
-fn software(public_url: &str) -> Software {
+/// Ponte's software at the sandbox directory, for a Ponte reached at
+/// `public_url`: its JWKS and callback there.
+pub fn software(public_url: &str) -> Software {
     let base = public_url.trim_end_matches('/');
     Software {
         org_id: ORG_ID.into(),
@@ -277,13 +298,11 @@ async fn finish(
             .map_err(|e| anyhow::anyhow!("the sandbox's FAPI profile: {e}"))?;
         let keys = public_jwks(&signing_key_pem, &p.signing_kid, &encryption_key_pem)
             .map_err(|(field, e)| anyhow::anyhow!("the sandbox's {field}: {e}"))?;
-        let client_jwks = json!({ "keys": keys });
         let not_after = leaf_not_after(&settings.transport_cert_pem)
             .map_err(|e| anyhow::anyhow!("the sandbox's transport certificate: {e}"))?;
         let server = server_certificate(&dir, &ca_pem, server_hosts)?;
         Ok(SandboxPki {
             fapi: FapiEntry::new(Arc::new(profile), keys, not_after),
-            client_jwks,
             ca_pem,
             server,
             org_id: p.software.org_id.clone(),

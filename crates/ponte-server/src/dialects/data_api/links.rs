@@ -95,12 +95,8 @@ pub(super) async fn get_link(
     responses((status = 200, description = "Institutions", body = Vec<Institution>), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn institutions(State(app): State<App>, headers: HeaderMap) -> ApiResult {
     bearer(&app, &headers, LINK).await?;
-    let listed: Vec<InstitutionView> = app
-        .directory
-        .open_finance()
-        .iter()
-        .map(InstitutionView::from)
-        .collect();
+    let banks = app.directory.open_finance();
+    let listed: Vec<InstitutionView> = banks.iter().map(|i| InstitutionView::from(&**i)).collect();
     Ok(Json(listed).into_response())
 }
 

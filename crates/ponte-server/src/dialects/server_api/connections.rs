@@ -42,6 +42,7 @@ pub async fn revoke(app: &App, who: &Bearer, consent_id: &str) -> Result<Connect
 
 pub fn view(app: &App, row: &ConsentRow) -> Connection {
     let institution = app.directory.get(&row.institution_code);
+    let institution = institution.as_deref();
     let permissions: Vec<String> = serde_json::from_str(&row.permissions).unwrap_or_default();
     Connection {
         consent_id: row.id.clone(),
