@@ -202,3 +202,6 @@ pub async fn authorised_consents_of_client(
     .fetch_all(conn)
     .await?)
 }
+
+#[cfg(test)]
+mod tests;
