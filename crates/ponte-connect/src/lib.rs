@@ -3,6 +3,7 @@
 //! how the institution is implemented (the sandbox is just another server).
 
 pub mod bounds;
+pub mod consent_renewal;
 pub mod dcr;
 pub mod discovery;
 pub mod document_portal;
@@ -20,6 +21,7 @@ pub mod session;
 pub(crate) mod testkit;
 
 pub use bounds::Timeouts;
+pub use consent_renewal::{ConsentExtension, Renewal, RenewalOutcome};
 pub use dcr::{ClientMetadata, Registration};
 pub use document_portal::{DocumentPortalClient, PortalDocument, PortalSession};
 pub use fapi::{AuthorisationResponse, Completed, GrantedConsent, PendingAuthorisation};

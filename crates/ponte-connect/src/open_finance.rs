@@ -377,6 +377,18 @@ impl OpenFinanceClient {
         method: reqwest::Method,
         bank_consent_id: &str,
     ) -> Result<reqwest::Response, ConnectError> {
+        self.consent_request_at(ep, method, bank_consent_id, "")
+            .await
+    }
+
+    /// [`Self::consent_request`] to a sub-resource (`suffix`, e.g. "/extensions").
+    pub(crate) async fn consent_request_at(
+        &self,
+        ep: &OpenFinanceEndpoint,
+        method: reqwest::Method,
+        bank_consent_id: &str,
+        suffix: &str,
+    ) -> Result<reqwest::Response, ConnectError> {
         let d = self.discover(ep).await?;
         let cc = self
             .token(
@@ -386,7 +398,7 @@ impl OpenFinanceClient {
             )
             .await?;
         let url = format!(
-            "{}/open-banking/consents/v3/consents/{}",
+            "{}/open-banking/consents/v3/consents/{}{suffix}",
             ep.api_root(),
             urlencode(bank_consent_id)
         );

@@ -300,3 +300,83 @@ async fn a_consent_revoked_by_the_customer_is_reported_as_such() {
         other => panic!("expected ConsentRevoked, got {other:?}"),
     }
 }
+
+fn ofb_in_days(days: i64) -> String {
+    (time::OffsetDateTime::now_utc() + time::Duration::days(days))
+        .format(time::macros::format_description!(
+            "[year]-[month]-[day]T[hour]:[minute]:[second]Z"
+        ))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_consent_is_renewed_without_redirect_and_its_history_read_back() {
+    use ponte_connect::{EndUser, Renewal, RenewalOutcome};
+    let bank = bank().await;
+    let client = OpenFinanceClient::new().unwrap();
+    let (consent, tokens) = bank.consent(&client, "user_good").await;
+    let user = EndUser {
+        auth_date: None,
+        ip_address: Some("198.51.100.4".into()),
+        user_agent: Some("integration-test/1.0".into()),
+    };
+    let later = ofb_in_days(180);
+    let renewal = Renewal {
+        person_document: CPF,
+        business_document: None,
+        expiration: Some(&later),
+    };
+
+    // Without the end user's headers the connector does not even ask.
+    let err = client
+        .extend(
+            &bank.ep,
+            &consent,
+            &tokens.access_token,
+            &renewal,
+            &EndUser::default(),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("x-fapi-customer-ip-address"),
+        "{err}"
+    );
+
+    let renewed = client
+        .extend(&bank.ep, &consent, &tokens.access_token, &renewal, &user)
+        .await
+        .unwrap();
+    assert_eq!(
+        renewed,
+        RenewalOutcome::Renewed {
+            status: "AUTHORISED".into(),
+            expiration: Some(later.clone()),
+        }
+    );
+    // An earlier date is the institution's business refusal, with its code.
+    let earlier = ofb_in_days(100);
+    let refused = client
+        .extend(
+            &bank.ep,
+            &consent,
+            &tokens.access_token,
+            &Renewal {
+                expiration: Some(&earlier),
+                ..renewal.clone()
+            },
+            &user,
+        )
+        .await
+        .unwrap();
+    assert!(
+        matches!(&refused, RenewalOutcome::Refused { code, .. } if code == "DATA_EXPIRACAO_INVALIDA"),
+        "{refused:?}"
+    );
+
+    let history = client.extensions(&bank.ep, &consent).await.unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].expiration.as_deref(), Some(later.as_str()));
+    assert_eq!(history[0].logged_user_document.as_deref(), Some(CPF));
+    assert!(history[0].previous_expiration.is_some());
+}

@@ -12,6 +12,10 @@ pub enum DomainEvent {
     ConsentStatusChanged(ConsentStatusChanged),
     ReportReady(ReportReady),
     DocumentsReady(DocumentsReady),
+    /// An authorised consent is inside its client's warning window.
+    ConsentExpiring(ConsentExpiry),
+    /// A consent was renewed at its institution without a redirect.
+    ConsentRenewed(ConsentExpiry),
 }
 
 impl DomainEvent {
@@ -20,6 +24,7 @@ impl DomainEvent {
         match self {
             DomainEvent::ConsentStatusChanged(e) => &e.link_id,
             DomainEvent::ReportReady(e) => &e.link_id,
+            DomainEvent::ConsentExpiring(e) | DomainEvent::ConsentRenewed(e) => &e.link_id,
             // No link: the Documents API's service writes its own messages.
             DomainEvent::DocumentsReady(_) => "",
         }
@@ -31,6 +36,7 @@ impl DomainEvent {
             DomainEvent::ConsentStatusChanged(e) => &e.client_id,
             DomainEvent::ReportReady(e) => &e.client_id,
             DomainEvent::DocumentsReady(e) => &e.client_id,
+            DomainEvent::ConsentExpiring(e) | DomainEvent::ConsentRenewed(e) => &e.client_id,
         }
     }
 }
@@ -46,6 +52,23 @@ pub struct ConsentStatusChanged {
     pub status: ConsentStatus,
     pub previous: Option<ConsentStatus>,
     pub reason: Option<String>,
+    /// Unix milliseconds.
+    pub occurred_at_ms: i64,
+}
+
+/// A consent's expiry: the one it is about to reach (`ConsentExpiring`) or the
+/// one a renewal just set (`ConsentRenewed`, with the one it replaced).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsentExpiry {
+    pub client_id: String,
+    pub consent_id: String,
+    pub link_id: String,
+    pub external_track_id: Option<String>,
+    pub institution_code: String,
+    /// Unix milliseconds.
+    pub expire_at_ms: i64,
+    /// Unix milliseconds; the expiry before a renewal.
+    pub previous_expire_at_ms: Option<i64>,
     /// Unix milliseconds.
     pub occurred_at_ms: i64,
 }

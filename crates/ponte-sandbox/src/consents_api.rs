@@ -1,4 +1,5 @@
-//! OFB Consents API v3 (consents-3.3.1.yml): create, read, revoke.
+//! OFB Consents API v3 (consents-3.3.1.yml): create, read, revoke. Renewal (`extends`,
+//! `extensions`) lives in `consent_extensions`.
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -14,7 +15,7 @@ use crate::util::{now_ms, ofb_time, parse_ofb_time};
 use crate::AppState;
 
 /// OFB caps a consent's validity at 12 months.
-const MAX_VALIDITY_MS: i64 = 366 * 24 * 3600 * 1000;
+pub(crate) const MAX_VALIDITY_MS: i64 = 366 * 24 * 3600 * 1000;
 
 pub(crate) fn api_bank(code: &str) -> Result<&'static BankInfo, OfbError> {
     let bank = catalogue::find(code)?;
@@ -25,7 +26,11 @@ pub(crate) fn api_bank(code: &str) -> Result<&'static BankInfo, OfbError> {
 }
 
 /// Authenticates the caller with a client-credentials token carrying scope `consents`.
-async fn bearer(st: &AppState, bank: &BankInfo, headers: &HeaderMap) -> Result<Token, OfbError> {
+pub(crate) async fn bearer(
+    st: &AppState,
+    bank: &BankInfo,
+    headers: &HeaderMap,
+) -> Result<Token, OfbError> {
     let raw = headers
         .get(header::AUTHORIZATION)
         .and_then(|h| h.to_str().ok())
@@ -86,16 +91,16 @@ pub(crate) fn consent_body(st: &AppState, bank: &BankInfo, c: &Consent) -> Value
     })
 }
 
-fn missing(field: &str) -> OfbError {
+pub(crate) fn missing(field: &str) -> OfbError {
     OfbError::bad_request("PARAMETRO_NAO_INFORMADO", &format!("{field} is required"))
 }
 
-fn invalid(field: &str, why: &str) -> OfbError {
+pub(crate) fn invalid(field: &str, why: &str) -> OfbError {
     OfbError::bad_request("PARAMETRO_INVALIDO", &format!("{field} {why}"))
 }
 
 /// Checks `obj.document.{identification,rel}` of loggedUser / businessEntity.
-fn check_document(
+pub(crate) fn check_document(
     v: &Value,
     field: &str,
     id_ok: fn(&str) -> bool,
@@ -124,11 +129,11 @@ fn check_document(
     Ok(())
 }
 
-fn is_cpf(s: &str) -> bool {
+pub(crate) fn is_cpf(s: &str) -> bool {
     s.len() == 11 && s.bytes().all(|b| b.is_ascii_digit())
 }
 
-fn is_cnpj(s: &str) -> bool {
+pub(crate) fn is_cnpj(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() == 14
         && b[..12]
@@ -223,7 +228,7 @@ pub async fn create(
 }
 
 /// A consent of this bank created by the caller; anyone else's is reported as absent.
-async fn owned_consent(
+pub(crate) async fn owned_consent(
     st: &AppState,
     bank: &BankInfo,
     token: &Token,

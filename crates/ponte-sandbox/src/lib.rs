@@ -20,6 +20,7 @@
 
 mod catalogue;
 mod clients;
+mod consent_extensions;
 mod consents_api;
 mod customer;
 mod data;
@@ -184,6 +185,18 @@ pub async fn router(config: SandboxConfig) -> anyhow::Result<Router> {
         .route(
             &format!("{consents}/{{consent_id}}"),
             get(consents_api::read).delete(consents_api::revoke),
+        )
+        .route(
+            &format!("{consents}/{{consent_id}}/extends"),
+            post(consent_extensions::extend),
+        )
+        .route(
+            &format!("{consents}/{{consent_id}}/extensions"),
+            get(consent_extensions::extensions),
+        )
+        .route(
+            "/{code}/_test/consents/{consent_id}/clock",
+            axum::routing::put(consent_extensions::set_clock),
         )
         .route(
             "/{code}/customer/consents/{consent_id}",

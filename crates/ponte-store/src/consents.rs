@@ -40,6 +40,9 @@ pub struct ConsentEventRow {
     pub at: i64,
 }
 
+/// The consent's client's sandbox test-clock offset, inside a query on `consents`.
+const OFFSET: &str = "COALESCE((SELECT k.offset_ms FROM sandbox_client_clocks k WHERE k.client_id = consents.client_id), 0)";
+
 pub(crate) const COLUMNS: &str = "id, client_id, link_id, end_user_id, institution_code, external_track_id, business, tax_ids_enc, redirect_url, status, status_reason, permissions, expire_at, authorise_by, bank_consent_id, authorization_url, oauth_state, pkce_verifier_enc, bank_tokens_enc, created_at, updated_at, oauth_nonce";
 
 pub async fn insert_consent(conn: &mut Conn, c: &ConsentRow) -> Result<()> {
@@ -122,7 +125,9 @@ pub async fn consents_of_end_user(
     .await?)
 }
 
-/// Consents whose clock ran out: awaiting past `authorise_by`, or authorised past `expire_at`.
+/// Consents whose clock ran out: awaiting past `authorise_by`, or authorised
+/// past `expire_at`, judged on their client's clock (`now` plus its sandbox
+/// test-clock offset, if any).
 pub async fn consents_due_to_expire(
     conn: &mut Conn,
     now: i64,
@@ -130,7 +135,8 @@ pub async fn consents_due_to_expire(
 ) -> Result<Vec<ConsentRow>> {
     Ok(sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM consents
-         WHERE (status = 'AWAITING_AUTHORISATION' AND authorise_by <= $1) OR (status = 'AUTHORISED' AND expire_at <= $2)
+         WHERE (status = 'AWAITING_AUTHORISATION' AND authorise_by <= $1 + {OFFSET})
+            OR (status = 'AUTHORISED' AND expire_at <= $2 + {OFFSET})
          ORDER BY created_at LIMIT $3"
     ))
     .bind(now)

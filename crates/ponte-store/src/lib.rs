@@ -7,6 +7,7 @@
 //! (claiming work) is split in `Backend`.
 
 mod clients;
+mod consent_lifecycle;
 mod consents;
 mod console;
 mod devices;
@@ -23,6 +24,7 @@ mod sessions;
 mod webhooks;
 
 pub use clients::*;
+pub use consent_lifecycle::*;
 pub use consents::*;
 pub use console::*;
 pub use devices::*;

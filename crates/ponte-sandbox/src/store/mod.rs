@@ -12,10 +12,12 @@ use sqlx::{AnyPool, Executor, Row};
 mod auth;
 mod data;
 mod fapi;
+mod lifecycle;
 mod recipients;
 
 pub use data::counter;
 pub use fapi::StoredClient;
+pub use lifecycle::{Extension, NewExtension};
 
 use crate::util::now_ms;
 
@@ -160,7 +162,12 @@ impl Store {
             conn.execute("SELECT 1 FROM (SELECT pg_advisory_lock(7305126)) AS l")
                 .await?;
         }
-        for stmt in SCHEMA.iter().chain(data::SCHEMA).chain(fapi::SCHEMA) {
+        for stmt in SCHEMA
+            .iter()
+            .chain(data::SCHEMA)
+            .chain(fapi::SCHEMA)
+            .chain(lifecycle::SCHEMA)
+        {
             conn.execute(*stmt).await?;
         }
         if !is_sqlite {
@@ -210,7 +217,8 @@ impl Store {
         let Some(c) = self.load_consent(bank, id).await? else {
             return Ok(None);
         };
-        let now = now_ms();
+        // Judged by the consent's own clock, which a test may have moved ahead.
+        let now = now_ms() + self.consent_clock_offset(id).await?;
         let lapsed = match c.status.as_str() {
             "AWAITING_AUTHORISATION" if now > c.created_at + AWAITING_TTL_MS => {
                 Some("CONSENT_EXPIRED")

@@ -80,9 +80,20 @@ pub async fn expire_due(renderers: &WebhookRenderers, store: &Store, now: i64) -
     let due = ponte_store::consents_due_to_expire(&mut tx, now, 100).await?;
     let mut changed = 0;
     for row in &due {
-        if let Some((to, why)) = due_expiry(row, now) {
+        // Judged on the client's clock (a sandbox test clock may run ahead).
+        // Records and deliveries keep real time: only the decision uses it.
+        let client_now = now + ponte_store::client_clock_offset(&mut tx, &row.client_id).await?;
+        if let Some((to, why)) = due_expiry(row, client_now) {
             if change_status(renderers, &mut tx, row, to, Some(why), now).await? {
                 ponte_store::set_consent_tokens(&mut tx, &row.id, None, now).await?;
+                if to == ConsentStatus::Expired && row.bank_consent_id.is_some() {
+                    // Ended here: end it at the institution too (retried as a job).
+                    let ask = crate::services::consents::RevokeAtInstitution::of(&row.id);
+                    crate::services::job::queue::<crate::services::consents::RevokeAtInstitutionJob>(
+                        &mut tx, &ask, now,
+                    )
+                    .await?;
+                }
                 changed += 1;
             }
         }

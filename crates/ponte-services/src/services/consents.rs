@@ -256,6 +256,16 @@ pub async fn create(app: &App, bearer: &Bearer, req: ConsentInput) -> Result<Cre
     })
 }
 
+/// The documents the consent names at its institution (OFB `loggedUser`'s CPF,
+/// `businessEntity`'s CNPJ), as sealed when it was created.
+pub(crate) fn documents_of(app: &App, row: &ConsentRow) -> Result<(String, Option<String>)> {
+    let ids: TaxIds = app
+        .crypto
+        .open_json(slots::consent_tax_ids(&row.id), &row.tax_ids_enc)
+        .map_err(|e| anyhow::anyhow!("consent {} tax ids: {e}", row.id))?;
+    Ok((ids.personal, ids.business))
+}
+
 pub use crate::services::consent_view::{view_of, views_of_link, ConsentDetails, StatusChange};
 
 /// Applies the consent clock to every consent due.
@@ -372,6 +382,15 @@ pub const REVOKE_JOB_KIND: &str = "revoke_at_institution";
 #[serde(rename_all = "camelCase")]
 pub struct RevokeAtInstitution {
     consent_id: String,
+}
+
+impl RevokeAtInstitution {
+    /// Tells the institution `consent_id` ended here (revoked or expired).
+    pub fn of(consent_id: &str) -> Self {
+        Self {
+            consent_id: consent_id.to_string(),
+        }
+    }
 }
 
 /// Tells the institution a consent ended here; nobody waits on it, so

@@ -25,6 +25,9 @@ async fn consent_clock(app: App, mut stop: watch::Receiver<bool>) {
         if let Err(e) = crate::services::consents::expire_due(&app).await {
             tracing::warn!(error = %e, "consent expiry sweep failed");
         }
+        if let Err(e) = crate::services::consent_lifecycle::warn_expiring(&app).await {
+            tracing::warn!(error = %e, "consent expiring-warning sweep failed");
+        }
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_secs(5)) => {}
             _ = stop.changed() => return,

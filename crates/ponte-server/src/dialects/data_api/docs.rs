@@ -54,6 +54,8 @@ pub const TAGS: &[(&str, &str)] = &[
         super::links::create_consent,
         super::links::get_consent,
         super::links::revoke_consent,
+        super::lifecycle::renew_consent,
+        super::lifecycle::list_extensions,
         super::data::personal_data,
         super::data::business_data,
         super::data::get_request,
@@ -68,8 +70,15 @@ pub const TAGS: &[(&str, &str)] = &[
         super::webhooks::enable_webhook_endpoint,
         super::links::sandbox_authorise,
         super::links::sandbox_revoke_at_institution,
+        super::lifecycle::show_clock,
+        super::lifecycle::advance_clock,
     ),
-    components(schemas(ConsentStatusChanged, ReportReady)),
+    components(schemas(
+        ConsentStatusChanged,
+        ReportReady,
+        super::lifecycle::ConsentExpiring,
+        super::lifecycle::ConsentRenewed
+    )),
     modifiers(&Tokens)
 )]
 struct DataApiDoc;

@@ -12,6 +12,8 @@ use serde_json::{json, Value};
 
 pub const CONSENT_STATUS_CHANGED: &str = "CONSENT_STATUS_CHANGED";
 pub const REPORT_READY: &str = "REPORT_READY";
+pub const CONSENT_EXPIRING: &str = "CONSENT_EXPIRING";
+pub const CONSENT_RENEWED: &str = "CONSENT_RENEWED";
 
 pub struct Renderer;
 
@@ -56,6 +58,30 @@ impl PayloadRenderer for Renderer {
                 })
                 .to_string(),
             },
+            DomainEvent::ConsentExpiring(e) | DomainEvent::ConsentRenewed(e) => {
+                let name = match event {
+                    DomainEvent::ConsentRenewed(_) => CONSENT_RENEWED,
+                    _ => CONSENT_EXPIRING,
+                };
+                let mut body = json!({
+                    "event": name,
+                    "consentId": e.consent_id,
+                    "linkId": e.link_id,
+                    "externalTrackId": e.external_track_id,
+                    "institutionCode": e.institution_code,
+                    "expirationDateTime": rfc3339(e.expire_at_ms),
+                    "occurredAt": rfc3339(e.occurred_at_ms),
+                });
+                if let Some(previous) = e.previous_expire_at_ms {
+                    body["previousExpirationDateTime"] = json!(rfc3339(previous));
+                }
+                Rendered {
+                    event_type: name.into(),
+                    target: Target::Events,
+                    target_url: None,
+                    body: body.to_string(),
+                }
+            }
             // Other dialects' events (the Documents API's) are not the Data API's to send.
             _ => return None,
         })

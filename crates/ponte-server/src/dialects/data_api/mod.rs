@@ -7,6 +7,7 @@ use crate::App;
 use axum::routing::{get, post};
 use axum::Router;
 use data::*;
+use lifecycle::*;
 use links::*;
 use webhooks::*;
 
@@ -14,6 +15,7 @@ pub mod data;
 pub mod docs;
 pub mod errors;
 pub mod events;
+pub mod lifecycle;
 pub mod links;
 mod report_pdf;
 pub mod views;
@@ -37,6 +39,8 @@ pub static SPEC: super::Dialect = super::Dialect {
     tags: docs::TAGS,
     webhooks: &[
         ("CONSENT_STATUS_CHANGED", "ConsentStatusChanged", "Data API: a consent changed status. Sent to the client's event webhook."),
+        ("CONSENT_EXPIRING", "ConsentExpiring", "Data API: an authorised consent expires within the client's warning window (7 days unless set). Sent once per consent and expiry date to the client's event webhook."),
+        ("CONSENT_RENEWED", "ConsentRenewed", "Data API: a consent was renewed without a redirect; carries the new expiry. Sent to the client's event webhook."),
         ("REPORT_READY", "ReportReady", "Data API: a report is ready (or failed). Sent to `productsCallbackUrl[product]` or the client's report webhook."),
     ],
     renderer: Some(&events::Renderer),
@@ -57,6 +61,11 @@ pub fn routes() -> Router<App> {
         .route(
             "/data/v1/consents/{consentId}",
             get(get_consent).delete(revoke_consent),
+        )
+        .route("/data/v1/consents/{consentId}/renew", post(renew_consent))
+        .route(
+            "/data/v1/consents/{consentId}/extensions",
+            get(list_extensions),
         )
         .route("/data/personal/institution-data", post(personal_data))
         .route("/data/business/institution-data", post(business_data))
@@ -91,4 +100,6 @@ pub fn sandbox_routes() -> Router<App> {
             "/sandbox/v1/consents/{consentId}/revoke-at-institution",
             post(sandbox_revoke_at_institution),
         )
+        .route("/sandbox/v1/clock", get(show_clock))
+        .route("/sandbox/v1/clock/advance", post(advance_clock))
 }

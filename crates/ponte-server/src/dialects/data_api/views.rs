@@ -76,10 +76,34 @@ pub struct ConsentView {
     pub created_at: String,
     pub expire_at: String,
     pub permissions: Vec<String>,
+    /// When the consent ends unless renewed (absent for one without an end).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expiration_date_time: Option<String>,
+    /// For a `REJECTED` consent: the reason code and who rejected it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rejection_reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rejected_by: Option<&'static str>,
+}
+
+/// Who rejected a consent, in OFB's terms (`EnumRejectedBy`): the end user,
+/// the institution (ASPSP) or the receiver (TPP: Ponte or its client).
+fn rejected_by(reason: &str) -> &'static str {
+    match reason {
+        "CUSTOMER_MANUALLY_REJECTED" | "CUSTOMER_MANUALLY_REVOKED" => "USER",
+        "CONSENT_EXPIRED"
+        | "CONSENT_MAX_DATE_REACHED"
+        | "CONSENT_TECHNICAL_ISSUE"
+        | "INTERNAL_SECURITY_REASON" => "ASPSP",
+        _ => "TPP",
+    }
 }
 
 impl From<ConsentDetails> for ConsentView {
     fn from(c: ConsentDetails) -> Self {
+        let rejection = (c.status == ConsentStatus::Rejected)
+            .then(|| c.status_reason.clone())
+            .flatten();
         ConsentView {
             consent_id: c.consent_id,
             link_id: c.link_id,
@@ -91,6 +115,9 @@ impl From<ConsentDetails> for ConsentView {
             created_at: rfc3339(c.created_at_ms),
             expire_at: rfc3339(c.expire_at_ms),
             permissions: c.permissions,
+            expiration_date_time: Some(rfc3339(c.expire_at_ms)),
+            rejection_reason: rejection.clone(),
+            rejected_by: rejection.as_deref().map(rejected_by),
         }
     }
 }

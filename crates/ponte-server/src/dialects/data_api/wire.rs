@@ -230,6 +230,12 @@ pub struct Consent {
     expire_at: String,
     /// Open Finance Brasil permissions granted, e.g. `ACCOUNTS_READ`.
     permissions: Vec<String>,
+    /// When the consent ends unless renewed (`POST …/renew`); absent for one without an end.
+    expiration_date_time: Option<String>,
+    /// For a `REJECTED` consent: `CUSTOMER_MANUALLY_REJECTED`, `CONSENT_EXPIRED`, `CONSENT_MAX_DATE_REACHED`, …
+    rejection_reason: Option<String>,
+    /// For a `REJECTED` consent: `USER`, `ASPSP` (the institution) or `TPP` (Ponte or you).
+    rejected_by: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]

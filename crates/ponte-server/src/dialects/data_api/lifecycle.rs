@@ -1,0 +1,219 @@
+//! Keeping a consent alive: renewal without a redirect and its history, and
+//! the sandbox test clock that shows expiry and renewal in seconds.
+
+use super::errors::ApiResult;
+use super::{ACCESS, EITHER};
+use crate::clock::rfc3339;
+use crate::http::extract::{bearer, json_body, Path};
+use crate::http::listener::Peer;
+use crate::services::{consent_lifecycle, sandbox_clock};
+use crate::App;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::IntoResponse;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RenewRequest {
+    /// RFC 3339; later than the current expiry and at most 12 months away.
+    /// Absent: 12 months from now.
+    #[schema(example = "2027-06-30T23:59:59Z")]
+    expiration_date_time: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RenewedConsent {
+    consent_id: String,
+    status: String,
+    /// The new expiry, as the institution now holds it.
+    expiration_date_time: String,
+    previous_expiration_date_time: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ConsentExtension {
+    expiration_date_time: String,
+    previous_expiration_date_time: String,
+    requested_at: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ConsentExtensions {
+    consent_id: String,
+    /// Newest first.
+    extensions: Vec<ConsentExtension>,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct AdvanceClock {
+    /// Whole days, 1 to 3650.
+    #[schema(example = 7)]
+    days: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TestClock {
+    /// Your time now.
+    now: String,
+    /// How far your time runs ahead of real time.
+    offset_ms: i64,
+}
+
+/// The end user a renewal is made for: the OFB headers when the caller
+/// passes its user's (`x-fapi-customer-ip-address`, `x-customer-user-agent`),
+/// else the caller's own address and `User-Agent`.
+fn end_user(
+    headers: &HeaderMap,
+    from: Option<std::net::IpAddr>,
+) -> crate::services::consents::EndUser {
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(|v| v.chars().take(255).collect::<String>())
+    };
+    crate::services::consents::EndUser {
+        auth_date: None,
+        ip_address: header("x-fapi-customer-ip-address").or(from.map(|ip| ip.to_string())),
+        user_agent: header("x-customer-user-agent")
+            .or_else(|| header("user-agent"))
+            .or_else(|| Some(concat!("ponte/", env!("CARGO_PKG_VERSION")).to_string())),
+    }
+}
+
+#[utoipa::path(post, path = "/data/v1/consents/{consentId}/renew", tag = "Data API: Consents",
+    summary = "Renew an authorised consent at its institution, without a redirect",
+    description = "OFB consents v3 `extends`: the consent keeps its id, tokens and reports; `CONSENT_RENEWED` is sent with the new expiry. Pass your end user's address and browser in `x-fapi-customer-ip-address` and `x-customer-user-agent` (the institution requires them). A refusal says why and the next step: `CONSENT_NOT_AUTHORISED` (create a new consent), `CONFLICT` (the end user renews at the institution), `INVALID_FIELD` on `expirationDateTime`.",
+    request_body = RenewRequest, params(("consentId" = String, Path, description = "An AUTHORISED consent")),
+    security(("accessToken" = [])),
+    responses((status = 200, description = "Renewed", body = RenewedConsent), (status = "4XX", description = "Refused; the envelope names the code and the field", body = super::wire::ErrorEnvelope)))]
+pub(super) async fn renew_consent(
+    State(app): State<App>,
+    Peer(from): Peer,
+    headers: HeaderMap,
+    Path(consent_id): Path<String>,
+    body: Bytes,
+) -> ApiResult {
+    let who = bearer(&app, &headers, ACCESS).await?;
+    let req: RenewRequest = json_body(&body)?;
+    let user = end_user(&headers, from);
+    let renewed = consent_lifecycle::renew(
+        &app,
+        &who,
+        &consent_id,
+        req.expiration_date_time.as_deref(),
+        &user,
+    )
+    .await?;
+    Ok(Json(RenewedConsent {
+        consent_id: renewed.consent.id,
+        status: renewed.consent.status,
+        expiration_date_time: rfc3339(renewed.consent.expire_at),
+        previous_expiration_date_time: rfc3339(renewed.previous_expire_at_ms),
+    })
+    .into_response())
+}
+
+#[utoipa::path(get, path = "/data/v1/consents/{consentId}/extensions", tag = "Data API: Consents",
+    summary = "The consent's renewals, newest first",
+    params(("consentId" = String, Path, description = "From POST /data/v1/consents")),
+    security(("accessToken" = []), ("linkToken" = [])),
+    responses((status = 200, description = "The renewals", body = ConsentExtensions), (status = "4XX", description = "Refused; the envelope names the code and the field", body = super::wire::ErrorEnvelope)))]
+pub(super) async fn list_extensions(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Path(consent_id): Path<String>,
+) -> ApiResult {
+    let who = bearer(&app, &headers, EITHER).await?;
+    let rows = consent_lifecycle::extensions(&app, &who, &consent_id).await?;
+    Ok(Json(ConsentExtensions {
+        consent_id,
+        extensions: rows
+            .into_iter()
+            .map(|e| ConsentExtension {
+                expiration_date_time: rfc3339(e.expire_at),
+                previous_expiration_date_time: rfc3339(e.previous_expire_at),
+                requested_at: rfc3339(e.requested_at),
+            })
+            .collect(),
+    })
+    .into_response())
+}
+
+fn clock_answer(c: sandbox_clock::TestClock) -> ApiResult {
+    Ok(Json(TestClock {
+        now: rfc3339(c.now_ms),
+        offset_ms: c.offset_ms,
+    })
+    .into_response())
+}
+
+#[utoipa::path(get, path = "/sandbox/v1/clock", tag = "Data API: Sandbox",
+    summary = "Your test clock",
+    description = "Sandbox mode only. Your time: real time plus what you advanced it by.",
+    security(("accessToken" = [])),
+    responses((status = 200, description = "Your clock", body = TestClock), (status = "4XX", description = "Refused; the envelope names the code and the field", body = super::wire::ErrorEnvelope)))]
+pub(super) async fn show_clock(State(app): State<App>, headers: HeaderMap) -> ApiResult {
+    let who = bearer(&app, &headers, ACCESS).await?;
+    clock_answer(sandbox_clock::show(&app, who.client_id.as_str()).await?)
+}
+
+#[utoipa::path(post, path = "/sandbox/v1/clock/advance", tag = "Data API: Sandbox",
+    summary = "Move your time forward",
+    description = "Sandbox mode only. Moves your time (and the sandbox banks' time for your consents) `days` forward, then sends what became due: `CONSENT_EXPIRING` warnings, expiries (`EXPIRED`, `CONSENT_STATUS_CHANGED`). Other clients' time is untouched.",
+    request_body = AdvanceClock, security(("accessToken" = [])),
+    responses((status = 200, description = "Your clock", body = TestClock), (status = "4XX", description = "Refused; the envelope names the code and the field", body = super::wire::ErrorEnvelope)))]
+pub(super) async fn advance_clock(
+    State(app): State<App>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult {
+    let who = bearer(&app, &headers, ACCESS).await?;
+    let req: AdvanceClock = json_body(&body)?;
+    let days = req
+        .days
+        .ok_or_else(|| ponte_core::FieldError::new("days", "is required"))?;
+    clock_answer(sandbox_clock::advance(&app, who.client_id.as_str(), days).await?)
+}
+
+/// Sent to the client's event webhook once per consent and expiry date, when
+/// an AUTHORISED consent enters the client's warning window.
+#[derive(Serialize, ToSchema)]
+#[allow(dead_code)]
+#[serde(rename_all = "camelCase")]
+pub struct ConsentExpiring {
+    #[schema(example = "CONSENT_EXPIRING")]
+    event: String,
+    consent_id: String,
+    link_id: String,
+    external_track_id: Option<String>,
+    institution_code: String,
+    expiration_date_time: String,
+    occurred_at: String,
+}
+
+/// Sent to the client's event webhook when a consent is renewed without a redirect.
+#[derive(Serialize, ToSchema)]
+#[allow(dead_code)]
+#[serde(rename_all = "camelCase")]
+pub struct ConsentRenewed {
+    #[schema(example = "CONSENT_RENEWED")]
+    event: String,
+    consent_id: String,
+    link_id: String,
+    external_track_id: Option<String>,
+    institution_code: String,
+    expiration_date_time: String,
+    previous_expiration_date_time: Option<String>,
+    occurred_at: String,
+}
