@@ -5,8 +5,11 @@ export const STRINGS = {
     'signin.title': 'Entrar no console', 'signin.email': 'E-mail', 'signin.password': 'Senha',
     'signin.submit': 'Entrar', 'signin.link': 'Entrando com o link…', 'signout': 'Sair',
     'nav.overview': 'Visão geral', 'nav.connections': 'Conexões', 'nav.webhooks': 'Webhooks', 'nav.settings': 'Configurações',
-    'overview.title': 'Últimos 30 dias', 'overview.links': 'Links criados', 'overview.consents': 'Consentimentos',
-    'overview.requests': 'Solicitações de dados', 'overview.webhooks': 'Entregas de webhook', 'overview.latency': 'Latência dos webhooks (último dia com entregas)',
+    'overview.title': 'Últimos 30 dias', 'overview.links': 'Links criados por dia', 'overview.consents': 'Mudanças de status dos consentimentos por dia',
+    'overview.requests': 'Solicitações de dados por dia', 'overview.webhooks': 'Mensagens de webhook por dia', 'overview.latency': 'Latência das entregas de webhook (30 dias)',
+    'overview.now': 'Consentimentos agora', 'overview.nothing': 'Nada nos últimos 30 dias.',
+    'overview.noDeliveries': 'Nenhuma tentativa de entrega nos últimos 30 dias.', 'overview.p95PerDay': 'p95 por dia',
+    'overview.institutions': 'Consentimentos por instituição (30 dias)', 'overview.chartLabel': '{what}, por dia; total: {total}',
     'overview.total': 'Total',
     'conn.title': 'Conexões', 'conn.consent': 'Consentimento', 'conn.link': 'Link', 'conn.taxId': 'CPF/CNPJ', 'conn.track': 'External track id', 'conn.institution': 'Instituição',
     'conn.status': 'Status', 'conn.from': 'De', 'conn.to': 'Até', 'conn.search': 'Buscar', 'conn.created': 'Criado em',
@@ -59,8 +62,11 @@ export const STRINGS = {
     'signin.title': 'Sign in to the console', 'signin.email': 'E-mail', 'signin.password': 'Password',
     'signin.submit': 'Sign in', 'signin.link': 'Signing in with the link…', 'signout': 'Sign out',
     'nav.overview': 'Overview', 'nav.connections': 'Connections', 'nav.webhooks': 'Webhooks', 'nav.settings': 'Settings',
-    'overview.title': 'Last 30 days', 'overview.links': 'Links created', 'overview.consents': 'Consents',
-    'overview.requests': 'Data requests', 'overview.webhooks': 'Webhook deliveries', 'overview.latency': 'Webhook latency (latest day with deliveries)',
+    'overview.title': 'Last 30 days', 'overview.links': 'Links created per day', 'overview.consents': 'Consent status changes per day',
+    'overview.requests': 'Data requests per day', 'overview.webhooks': 'Webhook messages per day', 'overview.latency': 'Webhook delivery latency (30 days)',
+    'overview.now': 'Consents now', 'overview.nothing': 'Nothing in the last 30 days.',
+    'overview.noDeliveries': 'No delivery attempts in the last 30 days.', 'overview.p95PerDay': 'p95 per day',
+    'overview.institutions': 'Consents per institution (30 days)', 'overview.chartLabel': '{what}, per day; total: {total}',
     'overview.total': 'Total',
     'conn.title': 'Connections', 'conn.consent': 'Consent', 'conn.link': 'Link', 'conn.taxId': 'CPF/CNPJ', 'conn.track': 'External track id', 'conn.institution': 'Institution',
     'conn.status': 'Status', 'conn.from': 'From', 'conn.to': 'To', 'conn.search': 'Search', 'conn.created': 'Created',
@@ -121,6 +127,14 @@ export function toggleLocale() {
 export function t(key, vars = {}) {
   const s = STRINGS[locale][key] ?? STRINGS['pt-BR'][key] ?? key;
   return s.replace(/\{(\w+)\}/g, (_, k) => String(vars[k] ?? ''));
+}
+
+// 'YYYY-MM-DD' (a UTC day) as the reader writes a short date: 06/12, 12/6.
+export function shortDay(day) {
+  return new Date(`${day}T00:00:00Z`).toLocaleDateString(locale, { day: '2-digit', month: '2-digit', timeZone: 'UTC' });
+}
+export function longDay(day) {
+  return new Date(`${day}T00:00:00Z`).toLocaleDateString(locale, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
 }
 
 // A status in words, never the raw code ('AUTHORISED' → 'Autorizado').
