@@ -116,12 +116,29 @@ export const STRINGS = {
   },
 };
 
-let locale = localStorage.getItem('ponte.console.lang') === 'en' ? 'en' : 'pt-BR';
+// The one language rule (the server's is crates/ponte-server/src/web/lang.rs):
+// a choice made with the switch on any Ponte page (the `ponte_lang` cookie),
+// else the browser's languages, else Brazilian Portuguese.
+const COOKIE = 'ponte_lang';
+
+function tagOf(raw) {
+  const v = String(raw || '').toLowerCase();
+  return v.startsWith('en') ? 'en' : v.startsWith('pt') ? 'pt-BR' : null;
+}
+
+function chosen() {
+  const found = document.cookie.split(';').map((c) => c.trim().split('=')).find(([k]) => k === COOKIE);
+  return found ? tagOf(found[1]) : null;
+}
+
+let locale = chosen() || (navigator.languages || []).map(tagOf).find(Boolean) || 'pt-BR';
+document.documentElement.lang = locale;
 
 export function getLocale() { return locale; }
 export function toggleLocale() {
   locale = locale === 'en' ? 'pt-BR' : 'en';
-  localStorage.setItem('ponte.console.lang', locale);
+  const secure = location.protocol === 'https:' ? '; Secure' : '';
+  document.cookie = `${COOKIE}=${locale}; Path=/; Max-Age=31536000; SameSite=Lax${secure}`;
   document.documentElement.lang = locale;
 }
 export function t(key, vars = {}) {

@@ -359,6 +359,19 @@ async fn the_me_page_in_a_real_browser() {
         return;
     }
     let ts = support::spawn(Db::Sqlite).await;
+    // The page carries the client's brand, as the widget does.
+    clients::update_branding(
+        ts.app(),
+        &ts.client.client_id,
+        &BrandingChange {
+            display_name: Some("Acme Crédito"),
+            primary_color: Some("#7c3aed"),
+            privacy_policy_url: Some("https://acme.example/privacidade"),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     let access = ts.access_token().await;
     let mut args = serde_json::Map::new();
     let mut revoked = Vec::new();
@@ -385,6 +398,8 @@ async fn the_me_page_in_a_real_browser() {
         kept.push(keep);
     }
     args.insert("base".into(), Value::String(ts.base.clone()));
+    args.insert("client".into(), json!("Acme Crédito"));
+    args.insert("privacy".into(), json!("https://acme.example/privacidade"));
     journeys("me.mjs", &[Value::Object(args).to_string()]).await;
 
     // What the end user did, as the integrator's backend sees it.
@@ -494,7 +509,27 @@ both!(adding_a_bank_from_the_me_page, |db: Db| async move {
     let token = to.split("v=").nth(1).unwrap().to_string();
     let (status, session) = ts.get("/link/session", Some(&token)).await;
     assert_eq!(status, 200, "{session}");
-    assert_eq!(session["redirectUrl"], ts.url("/me?lang=en"));
+    assert_eq!(session["redirectUrl"], ts.url("/me"));
+    // The link keeps the page's language: the widget speaks it.
+    assert_eq!(session["locale"], "en");
+    // The CPF is remembered (sealed with the end user's profile): the
+    // page names it, masked, and does not ask again.
+    let again = no_redirects
+        .get(ts.url("/me"))
+        .header("cookie", &cookie)
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        again.contains("***.982.247-**") && !again.contains(r#"name="cpf""#),
+        "{again}"
+    );
+    let from_known = post(vec![("csrf", csrf.clone())]).await.unwrap();
+    assert_eq!(from_known.status(), 303, "the known CPF opens a link");
     // A consent through that link is the end user's own.
     let (consent_id, _) = ts.consent(&token, json!({})).await;
     let (_, session) = server_api::session_for(&ts, &ts.client, "me-add").await;
