@@ -539,3 +539,100 @@ both!(adding_a_bank_from_the_me_page, |db: Db| async move {
         "{theirs:?}"
     );
 });
+
+// The one language rule over HTTP, on `/me`: the browser's language by its
+// preference order, the switch remembered in a cookie that then beats the
+// browser's, Brazilian Portuguese when nothing is known; and a Data API
+// link's `externalInfo.locale` reaching the widget.
+both!(every_page_follows_one_language_rule, |db: Db| async move {
+    let ts = support::spawn(db).await;
+    let (_, ticket) = server_api::ticket_for(&ts, &ts.client, "me-lang").await;
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let opened = no_redirects
+        .get(ts.url(&format!("/me?ticket={ticket}")))
+        .send()
+        .await
+        .unwrap();
+    let session = opened.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let me = |path: &'static str, cookie: String, accept: Option<&'static str>| {
+        let mut req = no_redirects.get(ts.url(path)).header("cookie", cookie);
+        if let Some(a) = accept {
+            req = req.header("accept-language", a);
+        }
+        req.send()
+    };
+    let words = |html: &str| {
+        if html.contains("Your connected banks") {
+            "en"
+        } else if html.contains("Seus bancos conectados") {
+            "pt-BR"
+        } else {
+            "neither"
+        }
+    };
+
+    for (accept, want) in [
+        (None, "pt-BR"),
+        (Some("en-US,en;q=0.9"), "en"),
+        (Some("fr-FR, en;q=0.4, pt-BR;q=0.8"), "pt-BR"),
+        (Some("de-DE, en-GB;q=0.5"), "en"),
+        (Some("ja"), "pt-BR"),
+    ] {
+        let resp = me("/me", session.clone(), accept).await.unwrap();
+        assert_eq!(resp.headers()["content-language"], want, "{accept:?}");
+        assert!(
+            resp.headers().get("set-cookie").is_none(),
+            "nothing chosen yet"
+        );
+        let html = resp.text().await.unwrap();
+        assert_eq!(words(&html), want, "{accept:?}: {html}");
+        assert!(html.contains(&format!(r#"<html lang="{want}">"#)));
+    }
+
+    // The switch: a Portuguese page for an English browser, remembered.
+    let switched = me("/me?lang=pt-BR", session.clone(), Some("en"))
+        .await
+        .unwrap();
+    let cookie = switched.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        cookie.starts_with("ponte_lang=pt-BR; Path=/;") && !cookie.contains("HttpOnly"),
+        "the widget and console read it too: {cookie}"
+    );
+    assert_eq!(words(&switched.text().await.unwrap()), "pt-BR");
+    let remembered = format!("{session}; ponte_lang=pt-BR");
+    let html = me("/me", remembered, Some("en"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(words(&html), "pt-BR", "the choice beats the browser");
+    assert!(
+        html.contains(r#"href="/me?lang=en""#),
+        "the switch leads back"
+    );
+
+    // A Data API link's locale is what the widget is told to speak.
+    let access = ts.access_token().await;
+    for (info, want) in [
+        (json!({"locale": "en-US"}), json!("en")),
+        (json!({"locale": "pt-BR"}), json!("pt-BR")),
+        (json!({}), Value::Null),
+    ] {
+        let (_, token) = ts.link(&access, json!({"externalInfo": info})).await;
+        let (status, s) = ts.get("/link/session", Some(&token)).await;
+        assert_eq!((status, &s["locale"]), (200, &want), "{s}");
+    }
+});
