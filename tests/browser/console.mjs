@@ -185,6 +185,32 @@ try {
   }
   await small.close();
 
+  // An English browser that chose nothing opens the console in English, at
+  // a phone's size too; its switch is remembered for every Ponte page.
+  const state = await context.storageState();
+  state.cookies = state.cookies.filter((c) => c.name !== 'ponte_lang');
+  const english = await browser.newContext({ viewport: { width: 360, height: 640 }, locale: 'en-US', storageState: state });
+  english.setDefaultTimeout(STEP_TIMEOUT);
+  const en = await english.newPage();
+  en.on('pageerror', (e) => problems.push(`page error (en): ${e.message}`));
+  await en.goto(`${base}/console/#/overview`);
+  await en.getByRole('heading', { name: 'Last 30 days' }).waitFor();
+  check((await en.getAttribute('html', 'lang')) === 'en', 'the page says it is English');
+  check((await en.textContent('#consents-now')).includes('Authorised'), 'current statuses in English');
+  const enTicks = await en.locator('#links svg.chart text').allTextContents();
+  const enToday = new Date().toLocaleDateString('en', { day: 'numeric', month: 'short', timeZone: 'UTC' });
+  check(enTicks.includes(enToday), `English short dates: ${enTicks}`);
+  await inWords(en, 'overview (en)');
+  await fitsWidth(en, 'overview in English at 360 px');
+  await axe(en, 'overview in English');
+  await shot(en, 'overview-en-360');
+  await en.getByRole('button', { name: 'Português' }).click();
+  await en.getByRole('heading', { name: 'Últimos 30 dias' }).waitFor();
+  await en.reload();
+  await en.getByRole('heading', { name: 'Últimos 30 dias' }).waitFor();
+  check((await english.cookies()).some((c) => c.name === 'ponte_lang' && c.value === 'pt-BR'), 'the choice is kept in the shared cookie');
+  await english.close();
+
   // An operator picks a client first, then sees that client's pages.
   await page.getByRole('button', { name: 'Sair' }).click();
   await page.getByLabel('E-mail').fill(operatorEmail);

@@ -146,9 +146,11 @@ export function t(key, vars = {}) {
   return s.replace(/\{(\w+)\}/g, (_, k) => String(vars[k] ?? ''));
 }
 
-// 'YYYY-MM-DD' (a UTC day) as the reader writes a short date: 06/12, 12/6.
+// 'YYYY-MM-DD' (a UTC day) as the reader writes a short date: 06/12 or
+// Dec 6 (a numeric 12/06 would read as June to half the English readers).
 export function shortDay(day) {
-  return new Date(`${day}T00:00:00Z`).toLocaleDateString(locale, { day: '2-digit', month: '2-digit', timeZone: 'UTC' });
+  const style = locale === 'en' ? { day: 'numeric', month: 'short' } : { day: '2-digit', month: '2-digit' };
+  return new Date(`${day}T00:00:00Z`).toLocaleDateString(locale, { ...style, timeZone: 'UTC' });
 }
 export function longDay(day) {
   return new Date(`${day}T00:00:00Z`).toLocaleDateString(locale, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
