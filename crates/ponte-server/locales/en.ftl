@@ -6,7 +6,6 @@
 lang-switch = Português
 footer-secured = Secured by Ponte · Open Finance Brasil
 privacy = { $client }'s privacy policy
-this-app = this app
 
 ## /me: the end user's connected banks
 me-title = Your connected banks

@@ -6,7 +6,6 @@
 lang-switch = English
 footer-secured = Protegido por Ponte · Open Finance Brasil
 privacy = Política de privacidade de { $client }
-this-app = este aplicativo
 
 ## /me: the end user's connected banks
 me-title = Seus bancos conectados

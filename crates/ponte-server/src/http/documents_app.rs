@@ -123,7 +123,7 @@ fn refused(page: Refused, why: Refusal) -> Response {
         ),
         None => APP_PATH.to_string(),
     };
-    let brand = Brand::unknown(locale);
+    let brand = Brand::unknown();
     pages::message(locale, &brand, &title, &text, &here).respond(status, page.lang, page.secure)
 }
 

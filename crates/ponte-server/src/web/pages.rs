@@ -101,9 +101,9 @@ impl Brand {
         }
     }
 
-    /// When the page cannot tell whose it is (a refused token).
-    pub fn unknown(locale: Locale) -> Brand {
-        Brand::new(catalogue::text(locale, "this-app", &[]), None, None, None)
+    /// When the page cannot tell whose it is (a refused token): Ponte's own.
+    pub fn unknown() -> Brand {
+        Brand::new("Ponte".into(), None, None, None)
     }
 }
 

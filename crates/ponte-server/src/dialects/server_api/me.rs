@@ -62,13 +62,13 @@ pub(super) async fn brand(app: &App, who: &Bearer) -> Brand {
         Ok(r) => Brand::new(r.name, r.logo_url, r.primary_color, r.privacy_policy_url),
         Err(e) => {
             tracing::warn!(error = %e, "the /me page could not read the client's brand");
-            Brand::unknown(lang::Locale::default())
+            Brand::unknown()
         }
     }
 }
 
 pub(super) fn problem(app: &App, lang: Lang, status: StatusCode, why: Problem) -> Response {
-    let brand = Brand::unknown(lang.locale);
+    let brand = Brand::unknown();
     shaped(
         app,
         status,
