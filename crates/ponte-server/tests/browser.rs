@@ -312,6 +312,21 @@ async fn the_demo_in_a_real_browser() {
     // As `ponte serve` starts on an empty database: the sandbox client's
     // webhooks go to the demo's own receiver.
     let ts = support::demo::spawn_sandbox(Db::Sqlite).await;
+    // The demo says one name throughout: the widget and the bank show the
+    // sandbox client's, which is the demo page's.
+    let id = clients::sandbox_client_id(ts.app()).await.unwrap().unwrap();
+    let mut conn = ts.app().store.read().await.unwrap();
+    let client = ponte_store::client_by_id(&mut conn, id.as_str())
+        .await
+        .unwrap()
+        .unwrap();
+    drop(conn);
+    let demo_page = std::fs::read_to_string(repo_root().join("web/demo/index.html")).unwrap();
+    assert!(
+        demo_page.contains(&format!(r#"<span class="brand">{} "#, client.name)),
+        "the demo page names {}",
+        client.name
+    );
     journeys("demo.mjs", &[json!({"base": ts.base}).to_string()]).await;
 }
 
