@@ -9,7 +9,7 @@
 import { launch, axe, check, fitsWidth, STEP_TIMEOUT } from './lib.mjs';
 import { join } from 'node:path';
 
-const [base, email, password, consentId, deadId, apiKey, apiSecret, operatorEmail] = process.argv.slice(2);
+const [base, email, password, consentId, deadId, apiKey, apiSecret, operatorEmail, institutionName] = process.argv.slice(2);
 // Status codes a person should never read on a page: words instead.
 const RAW = /\b(AWAITING_AUTHORISATION|AUTHORISED|REJECTED|EXPIRED|REVOKED|SUCCESS|FAILED|pending|delivered|dead)\b/;
 
@@ -51,6 +51,17 @@ try {
   await page.getByRole('heading', { name: 'Últimos 30 dias' }).waitFor();
   check(await page.getByRole('link', { name: 'Clientes' }).count() === 0, "a client's user has no client picker");
   check((await page.locator('main').innerText()).includes('Autorizados'), 'chart labels are words');
+  // Where each consent is now: the one this test authorised, once.
+  check((await page.textContent('#consents-now dd[data-status="AUTHORISED"]')) === '1', 'one consent is authorised now');
+  check((await page.textContent('#consents-now dd[data-status="AWAITING_AUTHORISATION"]')) === '0', 'none awaits authorisation now');
+  // Days under the axis, in the reader's short date (dd/mm), today last.
+  const today = new Date().toLocaleDateString('pt-BR', { day: '2-digit', month: '2-digit', timeZone: 'UTC' });
+  const ticks = await page.locator('#links svg.chart text').allTextContents();
+  check(ticks.includes(today) && ticks.filter((x) => /^\d\d\/\d\d$/.test(x)).length >= 4, `days labelled: ${ticks}`);
+  check((await page.locator('#links svg.chart rect').count()) === 30, 'the links chart has 30 days');
+  check(/\d+ ms/.test(await page.textContent('#p50')) && /\d+ ms/.test(await page.textContent('#p95')), 'p50 and p95 both shown');
+  check((await page.locator('#institutions li').count()) === 1
+    && (await page.textContent('#institutions li')).includes(institutionName), 'the institution used, by its name');
   await inWords(page, 'overview');
   await axe(page, 'overview');
   await shot(page, 'overview');
@@ -58,6 +69,7 @@ try {
   await page.getByRole('link', { name: 'Conexões', exact: true }).click();
   await page.getByRole('link', { name: consentId }).waitFor();
   check((await page.textContent('table')).includes('***.982.247-**'), 'the tax id is masked in the list');
+  check(institutionName && (await page.textContent('table')).includes(institutionName), 'the institution by its name');
   await inWords(page, 'connections');
   await axe(page, 'connections');
   await shot(page, 'connections');
@@ -172,6 +184,32 @@ try {
     await shot(phone, `${name}-360`);
   }
   await small.close();
+
+  // An English browser that chose nothing opens the console in English, at
+  // a phone's size too; its switch is remembered for every Ponte page.
+  const state = await context.storageState();
+  state.cookies = state.cookies.filter((c) => c.name !== 'ponte_lang');
+  const english = await browser.newContext({ viewport: { width: 360, height: 640 }, locale: 'en-US', storageState: state });
+  english.setDefaultTimeout(STEP_TIMEOUT);
+  const en = await english.newPage();
+  en.on('pageerror', (e) => problems.push(`page error (en): ${e.message}`));
+  await en.goto(`${base}/console/#/overview`);
+  await en.getByRole('heading', { name: 'Last 30 days' }).waitFor();
+  check((await en.getAttribute('html', 'lang')) === 'en', 'the page says it is English');
+  check((await en.textContent('#consents-now')).includes('Authorised'), 'current statuses in English');
+  const enTicks = await en.locator('#links svg.chart text').allTextContents();
+  const enToday = new Date().toLocaleDateString('en', { day: 'numeric', month: 'short', timeZone: 'UTC' });
+  check(enTicks.includes(enToday), `English short dates: ${enTicks}`);
+  await inWords(en, 'overview (en)');
+  await fitsWidth(en, 'overview in English at 360 px');
+  await axe(en, 'overview in English');
+  await shot(en, 'overview-en-360');
+  await en.getByRole('button', { name: 'Português' }).click();
+  await en.getByRole('heading', { name: 'Últimos 30 dias' }).waitFor();
+  await en.reload();
+  await en.getByRole('heading', { name: 'Últimos 30 dias' }).waitFor();
+  check((await english.cookies()).some((c) => c.name === 'ponte_lang' && c.value === 'pt-BR'), 'the choice is kept in the shared cookie');
+  await english.close();
 
   // An operator picks a client first, then sees that client's pages.
   await page.getByRole('button', { name: 'Sair' }).click();

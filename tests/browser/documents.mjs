@@ -188,6 +188,7 @@ async function exitFromPicker(browser) {
   await page.click('#lang');
   check((await heading(page, 'picker')) === 'Where are your documents?', `${name}: switched to English`);
   check((await page.getAttribute('html', 'lang')) === 'en', `${name}: html lang after the switch`);
+  check((await page.context().cookies()).some((c) => c.name === 'ponte_lang' && c.value === 'en'), `${name}: the choice is kept for every Ponte page`);
   await page.click('#lang');
   await page.click('#exit');
   await page.waitForSelector('#exit-dialog[open]');
@@ -209,6 +210,13 @@ async function badToken(browser) {
   const text = await page.locator('[role="alert"]').innerText();
   check(text.includes('Volte ao aplicativo') && !/token|Bearer|invalid_/i.test(text), `${name}: in words "${text}"`);
   await look(page, name);
+  // Its switch: the same page in English, remembered on the next visit.
+  await page.click('a.lang');
+  await page.locator('[role="alert"]', { hasText: 'Go back to the app' }).waitFor();
+  check((await page.getAttribute('html', 'lang')) === 'en', `${name}: English after the switch`);
+  await page.goto(`${args.base}/app`);
+  check((await page.locator('[role="alert"]').innerText()).includes('Go back to the app'), `${name}: the choice is remembered`);
+  await look(page, `${name}-en`);
   await page.context().close();
 }
 

@@ -17,11 +17,14 @@ const WORDS = {
     done: 'Conexão revogada.',
     added: 'Banco conectado.',
     accounts: 'contas e saldos',
+    lead: 'com {client}',
+    switchTo: 'English',
+    knownCpf: 'o CPF ***.982.247-**',
   },
   en: {
     title: 'Your connected banks',
     shares: 'Shares',
-    until: /until \d{4}-\d{2}-\d{2}/,
+    until: /until [A-Z][a-z]{2} \d{1,2}, \d{4}/,
     active: 'Active',
     revoked: 'Revoked',
     revoke: 'Revoke',
@@ -29,6 +32,9 @@ const WORDS = {
     done: 'Connection revoked.',
     added: 'Bank connected.',
     accounts: 'accounts and balances',
+    lead: 'with {client}',
+    switchTo: 'Português',
+    knownCpf: 'the CPF ***.982.247-**',
   },
 };
 
@@ -43,17 +49,25 @@ const item = (page, consentId) => page.locator(`li[data-consent="${consentId}"]`
 async function meJourney(browser, locale, lang, user, name) {
   const w = WORDS[lang];
   const page = await phone(browser, locale);
-  // The language is the page's own (pt-BR unless `?lang=en`), as the app
-  // opens it; the English journey goes there through the visible switch.
+  // The page opens in the browser's language (nothing chosen yet); the
+  // switch changes it and the choice is remembered on the next visit.
   await page.goto(user.url);
   await page.waitForURL((u) => !u.searchParams.has('ticket'));
   check(!page.url().includes('ticket'), `${name}: the ticket left the address bar (${page.url()})`);
-  if (lang === 'en') {
-    await page.click('nav a[hreflang="en"]');
-    await page.waitForURL(/lang=en/);
-  }
-  check((await page.getAttribute('html', 'lang')) === lang, `${name}: html lang`);
+  check((await page.getAttribute('html', 'lang')) === lang, `${name}: html lang follows the browser`);
   check((await page.locator('h1').innerText()) === w.title, `${name}: title`);
+  const other = lang === 'en' ? 'pt-BR' : 'en';
+  await page.click('a.lang');
+  await page.waitForFunction((l) => document.documentElement.lang === l, other);
+  await page.goto(`${args.base}/me`);
+  check((await page.getAttribute('html', 'lang')) === other, `${name}: the switch is remembered`);
+  await page.click('a.lang');
+  await page.waitForFunction((l) => document.documentElement.lang === l, lang);
+  // The client's brand, as the widget shows it.
+  check((await page.locator('header.brand').innerText()).includes(args.client), `${name}: the header names the client`);
+  check((await page.locator('p.lead').first().innerText()).includes(w.lead.replace('{client}', args.client)), `${name}: the lead names the client`);
+  check((await page.locator('footer a').getAttribute('href')) === args.privacy, `${name}: the client's privacy link`);
+  check((await page.locator('a.lang').innerText()) === w.switchTo, `${name}: the switch names the other language`);
 
   const items = page.locator('li[data-consent]');
   check((await items.count()) === 2, `${name}: two connections listed, got ${await items.count()}`);
@@ -62,6 +76,7 @@ async function meJourney(browser, locale, lang, user, name) {
     check(text.includes(w.active), `${name}: ${id} is active: ${text}`);
     check(text.includes(w.shares) && text.includes(w.accounts), `${name}: ${id} says what it shares: ${text}`);
     check(w.until.test(text), `${name}: ${id} says until when: ${text}`);
+    check((await item(page, id).locator('img.bank-logo, span.bank-logo.initial').count()) === 1, `${name}: ${id} has a logo or initial`);
   }
   check((await item(page, user.revoke).innerText()).includes(user.revokeBank), `${name}: names the bank`);
   await look(page, `me-${name}-1-list`);
@@ -125,7 +140,14 @@ async function addABank(page, lang, name) {
   check(items.length === 3, `${name}: three connections now: ${items.length}`);
   const added = items.find((t) => t.includes('Bradesco'));
   check(added && added.includes(w.active), `${name}: the new bank is listed and active: ${added}`);
+  // The CPF is not asked again: the form names it, masked.
+  check((await page.locator('#cpf').count()) === 0, `${name}: no CPF field once it is known`);
+  check((await page.locator('#known-cpf').innerText()).includes(w.knownCpf), `${name}: the known CPF, masked`);
   await look(page, `me-${name}-5-added`);
+  await page.click('form.add button[type=submit]');
+  await page.waitForSelector('body[data-at="consent"]');
+  check((await page.getAttribute('html', 'lang')) === lang, `${name}: the widget opened from /me speaks its language`);
+  await page.goto(`${args.base}/me`);
 }
 
 await run([

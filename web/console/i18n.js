@@ -5,8 +5,11 @@ export const STRINGS = {
     'signin.title': 'Entrar no console', 'signin.email': 'E-mail', 'signin.password': 'Senha',
     'signin.submit': 'Entrar', 'signin.link': 'Entrando com o link…', 'signout': 'Sair',
     'nav.overview': 'Visão geral', 'nav.connections': 'Conexões', 'nav.webhooks': 'Webhooks', 'nav.settings': 'Configurações',
-    'overview.title': 'Últimos 30 dias', 'overview.links': 'Links criados', 'overview.consents': 'Consentimentos',
-    'overview.requests': 'Solicitações de dados', 'overview.webhooks': 'Entregas de webhook', 'overview.latency': 'Latência dos webhooks (último dia com entregas)',
+    'overview.title': 'Últimos 30 dias', 'overview.links': 'Links criados por dia', 'overview.consents': 'Mudanças de status dos consentimentos por dia',
+    'overview.requests': 'Solicitações de dados por dia', 'overview.webhooks': 'Mensagens de webhook por dia', 'overview.latency': 'Latência das entregas de webhook (30 dias)',
+    'overview.now': 'Consentimentos agora', 'overview.nothing': 'Nada nos últimos 30 dias.',
+    'overview.noDeliveries': 'Nenhuma tentativa de entrega nos últimos 30 dias.', 'overview.p95PerDay': 'p95 por dia',
+    'overview.institutions': 'Consentimentos por instituição (30 dias)', 'overview.chartLabel': '{what}, por dia; total: {total}',
     'overview.total': 'Total',
     'conn.title': 'Conexões', 'conn.consent': 'Consentimento', 'conn.link': 'Link', 'conn.taxId': 'CPF/CNPJ', 'conn.track': 'External track id', 'conn.institution': 'Instituição',
     'conn.status': 'Status', 'conn.from': 'De', 'conn.to': 'Até', 'conn.search': 'Buscar', 'conn.created': 'Criado em',
@@ -59,8 +62,11 @@ export const STRINGS = {
     'signin.title': 'Sign in to the console', 'signin.email': 'E-mail', 'signin.password': 'Password',
     'signin.submit': 'Sign in', 'signin.link': 'Signing in with the link…', 'signout': 'Sign out',
     'nav.overview': 'Overview', 'nav.connections': 'Connections', 'nav.webhooks': 'Webhooks', 'nav.settings': 'Settings',
-    'overview.title': 'Last 30 days', 'overview.links': 'Links created', 'overview.consents': 'Consents',
-    'overview.requests': 'Data requests', 'overview.webhooks': 'Webhook deliveries', 'overview.latency': 'Webhook latency (latest day with deliveries)',
+    'overview.title': 'Last 30 days', 'overview.links': 'Links created per day', 'overview.consents': 'Consent status changes per day',
+    'overview.requests': 'Data requests per day', 'overview.webhooks': 'Webhook messages per day', 'overview.latency': 'Webhook delivery latency (30 days)',
+    'overview.now': 'Consents now', 'overview.nothing': 'Nothing in the last 30 days.',
+    'overview.noDeliveries': 'No delivery attempts in the last 30 days.', 'overview.p95PerDay': 'p95 per day',
+    'overview.institutions': 'Consents per institution (30 days)', 'overview.chartLabel': '{what}, per day; total: {total}',
     'overview.total': 'Total',
     'conn.title': 'Connections', 'conn.consent': 'Consent', 'conn.link': 'Link', 'conn.taxId': 'CPF/CNPJ', 'conn.track': 'External track id', 'conn.institution': 'Institution',
     'conn.status': 'Status', 'conn.from': 'From', 'conn.to': 'To', 'conn.search': 'Search', 'conn.created': 'Created',
@@ -110,17 +116,44 @@ export const STRINGS = {
   },
 };
 
-let locale = localStorage.getItem('ponte.console.lang') === 'en' ? 'en' : 'pt-BR';
+// The one language rule (the server's is crates/ponte-server/src/web/lang.rs):
+// a choice made with the switch on any Ponte page (the `ponte_lang` cookie),
+// else the browser's languages, else Brazilian Portuguese.
+const COOKIE = 'ponte_lang';
+
+function tagOf(raw) {
+  const v = String(raw || '').toLowerCase();
+  return v.startsWith('en') ? 'en' : v.startsWith('pt') ? 'pt-BR' : null;
+}
+
+function chosen() {
+  const found = document.cookie.split(';').map((c) => c.trim().split('=')).find(([k]) => k === COOKIE);
+  return found ? tagOf(found[1]) : null;
+}
+
+let locale = chosen() || (navigator.languages || []).map(tagOf).find(Boolean) || 'pt-BR';
+document.documentElement.lang = locale;
 
 export function getLocale() { return locale; }
 export function toggleLocale() {
   locale = locale === 'en' ? 'pt-BR' : 'en';
-  localStorage.setItem('ponte.console.lang', locale);
+  const secure = location.protocol === 'https:' ? '; Secure' : '';
+  document.cookie = `${COOKIE}=${locale}; Path=/; Max-Age=31536000; SameSite=Lax${secure}`;
   document.documentElement.lang = locale;
 }
 export function t(key, vars = {}) {
   const s = STRINGS[locale][key] ?? STRINGS['pt-BR'][key] ?? key;
   return s.replace(/\{(\w+)\}/g, (_, k) => String(vars[k] ?? ''));
+}
+
+// 'YYYY-MM-DD' (a UTC day) as the reader writes a short date: 06/12 or
+// Dec 6 (a numeric 12/06 would read as June to half the English readers).
+export function shortDay(day) {
+  const style = locale === 'en' ? { day: 'numeric', month: 'short' } : { day: '2-digit', month: '2-digit' };
+  return new Date(`${day}T00:00:00Z`).toLocaleDateString(locale, { ...style, timeZone: 'UTC' });
+}
+export function longDay(day) {
+  return new Date(`${day}T00:00:00Z`).toLocaleDateString(locale, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
 }
 
 // A status in words, never the raw code ('AUTHORISED' → 'Autorizado').

@@ -1,9 +1,9 @@
 // Overview and connections.
 import { api } from './api.js';
-import { t, statusText } from './i18n.js';
+import { t, statusText, shortDay, longDay } from './i18n.js';
 import { h, chart } from './dom.js';
 
-const sum = (a) => a.reduce((x, y) => x + y, 0);
+const sum = (a) => a.reduce((x, y) => x + (y || 0), 0);
 
 // The order a reader expects (a funnel, good outcomes first); labels in words.
 const ORDER = {
@@ -12,36 +12,65 @@ const ORDER = {
   webhooks: ['delivered', 'pending', 'dead'],
 };
 
-// Latencies do not add up: the figure shown is the latest day's.
-const latest = (a) => { const v = a.filter((x) => x > 0); return v.length ? `${v[v.length - 1]} ms` : t('none'); };
-
-function seriesCard(titleKey, series, order, total = sum) {
-  const labels = order || Object.keys(series.counts);
-  return h('section', { class: 'card' },
+function seriesCard(id, titleKey, days, series, order) {
+  const labels = (order || Object.keys(series.counts)).filter((l) => series.counts[l] && sum(series.counts[l]) > 0);
+  return h('section', { class: 'card', id },
     h('h2', {}, t(titleKey)),
-    h('ul', { class: 'series' }, labels.filter((l) => series.counts[l]).map((label) => {
+    labels.length ? h('ul', { class: 'series' }, labels.map((label) => {
       const values = series.counts[label];
       const name = t(`series.${label}`);
       return h('li', {},
         h('span', { class: 'label' }, name),
-        h('strong', { class: 'count' }, total(values)),
-        chart(values, `${t(titleKey)}, ${name}: ${values.join(', ')}`));
-    })));
+        h('strong', { class: 'count' }, sum(values)),
+        chart(values, days, t('overview.chartLabel', { what: `${t(titleKey)}, ${name}`, total: sum(values) }), shortDay));
+    })) : h('p', { class: 'note' }, t('overview.nothing')));
+}
+
+// How many consents are in each status now: a consent counts once, where it is.
+function nowCard(now) {
+  return h('section', { class: 'card', id: 'consents-now' },
+    h('h2', {}, t('overview.now')),
+    h('dl', { class: 'now' }, ORDER.consents.flatMap((s) => [
+      h('dt', {}, h('span', { class: `status s-${s}` }, statusText(s))),
+      h('dd', { 'data-status': s }, String(now[s] ?? 0))])));
+}
+
+// p50 and p95 come from the same attempts: both shown, or neither.
+function latencyCard(o) {
+  const l = o.webhookLatency;
+  const p95 = o.webhookLatencyMs.map((d) => (d ? d.p95 : null));
+  return h('section', { class: 'card', id: 'latency' },
+    h('h2', {}, t('overview.latency')),
+    l ? h('div', {},
+      h('dl', { class: 'now' },
+        h('dt', {}, t('series.p50')), h('dd', { id: 'p50' }, `${l.p50} ms`),
+        h('dt', {}, t('series.p95')), h('dd', { id: 'p95' }, `${l.p95} ms`)),
+      h('p', { class: 'label' }, t('overview.p95PerDay')),
+      chart(p95, o.days, t('overview.chartLabel', { what: t('overview.p95PerDay'), total: `${l.p95} ms` }), shortDay, ' ms'))
+      : h('p', { class: 'note' }, t('overview.noDeliveries')));
+}
+
+function institutionsCard(list) {
+  return h('section', { class: 'card', id: 'institutions' },
+    h('h2', {}, t('overview.institutions')),
+    list.length ? h('ul', { class: 'institutions' }, list.map((i) =>
+      h('li', {}, h('span', {}, i.name), h('strong', {}, i.consents))))
+      : h('p', { class: 'note' }, t('overview.nothing')));
 }
 
 export async function overview() {
   const o = await api('GET', '/overview');
-  const p50 = o.webhookLatencyMs.map((l) => (l ? l.p50 : 0));
-  const p95 = o.webhookLatencyMs.map((l) => (l ? l.p95 : 0));
   return h('div', {},
     h('h1', {}, t('overview.title')),
-    h('p', { class: 'lead' }, `${o.days[0]} – ${o.days[o.days.length - 1]}`),
+    h('p', { class: 'lead' }, `${longDay(o.days[0])} – ${longDay(o.days[o.days.length - 1])}`),
     h('div', { class: 'grid' },
-      seriesCard('overview.links', o.links),
-      seriesCard('overview.consents', o.consents, ORDER.consents),
-      seriesCard('overview.requests', o.dataRequests, ORDER.dataRequests),
-      seriesCard('overview.webhooks', o.webhooks, ORDER.webhooks),
-      seriesCard('overview.latency', { counts: { p50, p95 } }, ['p50', 'p95'], latest)));
+      nowCard(o.consentsNow),
+      seriesCard('links', 'overview.links', o.days, o.links),
+      seriesCard('consent-changes', 'overview.consents', o.days, o.consents, ORDER.consents),
+      seriesCard('requests', 'overview.requests', o.days, o.dataRequests, ORDER.dataRequests),
+      seriesCard('webhooks', 'overview.webhooks', o.days, o.webhooks, ORDER.webhooks),
+      latencyCard(o),
+      institutionsCard(o.institutions)));
 }
 
 function field(id, key, attrs = {}) {
@@ -72,7 +101,7 @@ export async function connections() {
   const rows = data.data.map((c) => h('tr', {},
     h('td', {}, h('a', { href: `#/connections/${encodeURIComponent(c.consentId)}` }, c.consentId)),
     h('td', {}, c.personalTaxId), h('td', {}, c.externalTrackId || t('none')),
-    h('td', {}, c.institutionCode), h('td', {}, h('span', { class: `status s-${c.status}` }, statusText(c.status))),
+    h('td', {}, c.institutionName), h('td', {}, h('span', { class: `status s-${c.status}` }, statusText(c.status))),
     h('td', {}, c.createdAt.replace('T', ' ').slice(0, 19))));
   const go = (p) => { params.set('page', String(p)); location.hash = `#/connections?${params}`; };
   return h('div', {},
@@ -100,7 +129,7 @@ export async function connection(id) {
     h('dl', { class: 'facts' },
       h('dt', {}, t('conn.status')), h('dd', {}, h('span', { class: `status s-${c.status}`, 'data-status': c.status }, statusText(c.status))),
       h('dt', {}, t('conn.taxId')), h('dd', {}, c.personalTaxId + (c.businessTaxId ? ` · ${c.businessTaxId}` : '')),
-      h('dt', {}, t('conn.institution')), h('dd', {}, c.institutionCode),
+      h('dt', {}, t('conn.institution')), h('dd', {}, c.institutionName),
       h('dt', {}, t('conn.track')), h('dd', {}, c.externalTrackId || t('none')),
       h('dt', {}, t('conn.link')), h('dd', {}, c.linkId)),
     ended ? null : revoke,

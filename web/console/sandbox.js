@@ -29,7 +29,7 @@ export async function sandbox() {
   const authorised = await api('GET', '/connections?status=AUTHORISED&perPage=50');
   const out = h('p', { role: 'status', class: 'note' });
   const consentSelect = (id, list) => h('select', { id, name: 'consentId' },
-    list.data.length ? list.data.map((c) => h('option', { value: c.consentId }, `${c.consentId} · ${c.institutionCode}`))
+    list.data.length ? list.data.map((c) => h('option', { value: c.consentId }, `${c.consentId} · ${c.institutionName}`))
       : h('option', { value: '' }, t('detail.none')));
   const userSelect = (id) => h('select', { id, name: 'username' }, USERS.map(([u]) => h('option', { value: u }, u)));
   const act = (path) => async (e) => {

@@ -1,7 +1,7 @@
 // The hosted widget: consent explanation → institution → hand-off to the
 // bank → (the bank sends the browser back here) waiting → result. It talks to
 // Ponte only through the Data API with the link token.
-import { pickLocale, t, formatDate, countLabel } from './i18n.js';
+import { chosenLocale, rememberLocale, ruleLocale, t, formatDate, countLabel } from './i18n.js';
 import { ordered, matching } from './search.js';
 import { client } from './api.js';
 import { paintBrand } from './brand.js';
@@ -439,6 +439,7 @@ function exit() {
 function wire() {
   $('lang').addEventListener('click', () => {
     state.locale = state.locale === 'en' ? 'pt-BR' : 'en';
+    rememberLocale(state.locale);
     save();
     paint();
   });
@@ -504,7 +505,9 @@ async function start() {
   const saved = load();
   const fresh = params.get('v');
   const asked = params.get('locale');
-  state.locale = saved.locale || (asked === 'en' || asked === 'pt-BR' ? asked : pickLocale(navigator.languages));
+  // Until the session names the link's locale: a choice, the page's own
+  // `?locale=` (the SDK's), the browser's.
+  state.locale = chosenLocale() || saved.locale || ruleLocale(asked);
   state.token = fresh || saved.token || null;
   const embed = params.get('embed');
   state.parentOrigin = window.parent !== window ? originOf(embed) || (!fresh && saved.parentOrigin) || null : null;
@@ -530,6 +533,8 @@ async function start() {
   try {
     const [session, institutions] = await Promise.all([state.api.session(), state.api.institutions()]);
     state.session = session;
+    // The link's language, unless the end user chose one.
+    if (!chosenLocale() && !saved.locale && session.locale) state.locale = ruleLocale(session.locale);
     // Already darkened by Ponte if white text on it would be hard to read.
     if (session.primaryColor) document.documentElement.style.setProperty('--accent', session.primaryColor);
     state.institutions = ordered(institutions);

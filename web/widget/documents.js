@@ -5,7 +5,7 @@
 // the access token of POST /api/token. `app.js` loads it when the page says
 // `<html data-mode="documents">`; the header (brand, language, exit) and the
 // exit dialog of index.html are shared, the screens are built here.
-import { STRINGS, pickLocale, t } from './i18n.js';
+import { STRINGS, chosenLocale, rememberLocale, ruleLocale, t } from './i18n.js';
 import { matching } from './search.js';
 import { DOCUMENT_STRINGS } from './i18n_documents.js';
 import { paintBrand } from './brand.js';
@@ -432,6 +432,7 @@ function exit() {
 function wire() {
   $('lang').addEventListener('click', () => {
     state.locale = state.locale === 'en' ? 'pt-BR' : 'en';
+    rememberLocale(state.locale);
     save();
     paint();
   });
@@ -462,14 +463,14 @@ async function start() {
   const params = new URLSearchParams(location.search);
   const saved = load();
   const fresh = params.get('access_token');
-  state.locale = saved.locale || pickLocale(navigator.languages);
+  state.locale = chosenLocale() || saved.locale || ruleLocale(null);
   state.token = fresh || saved.token || null;
   if (saved.token && saved.token === state.token && saved.portal) state.portal = saved.portal;
   if (window.parent !== window && !state.parentOrigin) state.parentOrigin = originOf(params.get('embed'));
   // The SDK's modal waits for this: a frame that never says it is closed.
   emit('READY');
   const asked = params.get('locale');
-  if (!saved.locale && (asked === 'en' || asked === 'pt-BR')) state.locale = asked;
+  if (!chosenLocale() && !saved.locale && (asked === 'en' || asked === 'pt-BR')) state.locale = asked;
   if (fresh) {
     // The token stays in this tab's storage, not in the address bar or history.
     history.replaceState(null, '', location.pathname);

@@ -152,6 +152,31 @@ export const STRINGS = {
   },
 };
 
+// The one language rule (the server's is crates/ponte-server/src/web/lang.rs):
+// an explicit choice, remembered in the `ponte_lang` cookie on every Ponte
+// page; else the link's locale; else the browser's languages; else pt-BR.
+const COOKIE = 'ponte_lang';
+
+/** The language the end user chose on any Ponte page, if any. */
+export function chosenLocale() {
+  const found = document.cookie.split(';').map((c) => c.trim().split('=')).find(([k]) => k === COOKIE);
+  const v = found && String(found[1] || '').toLowerCase();
+  if (!v) return null;
+  return v.startsWith('en') ? 'en' : v.startsWith('pt') ? 'pt-BR' : null;
+}
+
+/** Remembers a choice made with a page's switch, for every Ponte page. */
+export function rememberLocale(locale) {
+  const secure = location.protocol === 'https:' ? '; Secure' : '';
+  document.cookie = `${COOKIE}=${locale}; Path=/; Max-Age=31536000; SameSite=Lax${secure}`;
+}
+
+/** The rule, given the link's (or client's) locale when known. */
+export function ruleLocale(context) {
+  const c = context === 'en' || context === 'pt-BR' ? context : null;
+  return chosenLocale() || c || pickLocale(navigator.languages);
+}
+
 /** The first of the browser's languages we speak; Portuguese otherwise. */
 export function pickLocale(languages) {
   for (const lang of languages || []) {

@@ -312,6 +312,21 @@ async fn the_demo_in_a_real_browser() {
     // As `ponte serve` starts on an empty database: the sandbox client's
     // webhooks go to the demo's own receiver.
     let ts = support::demo::spawn_sandbox(Db::Sqlite).await;
+    // The demo says one name throughout: the widget and the bank show the
+    // sandbox client's, which is the demo page's.
+    let id = clients::sandbox_client_id(ts.app()).await.unwrap().unwrap();
+    let mut conn = ts.app().store.read().await.unwrap();
+    let client = ponte_store::client_by_id(&mut conn, id.as_str())
+        .await
+        .unwrap()
+        .unwrap();
+    drop(conn);
+    let demo_page = std::fs::read_to_string(repo_root().join("web/demo/index.html")).unwrap();
+    assert!(
+        demo_page.contains(&format!(r#"<span class="brand">{} "#, client.name)),
+        "the demo page names {}",
+        client.name
+    );
     journeys("demo.mjs", &[json!({"base": ts.base}).to_string()]).await;
 }
 
@@ -359,6 +374,19 @@ async fn the_me_page_in_a_real_browser() {
         return;
     }
     let ts = support::spawn(Db::Sqlite).await;
+    // The page carries the client's brand, as the widget does.
+    clients::update_branding(
+        ts.app(),
+        &ts.client.client_id,
+        &BrandingChange {
+            display_name: Some("Acme Crédito"),
+            primary_color: Some("#7c3aed"),
+            privacy_policy_url: Some("https://acme.example/privacidade"),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     let access = ts.access_token().await;
     let mut args = serde_json::Map::new();
     let mut revoked = Vec::new();
@@ -385,6 +413,8 @@ async fn the_me_page_in_a_real_browser() {
         kept.push(keep);
     }
     args.insert("base".into(), Value::String(ts.base.clone()));
+    args.insert("client".into(), json!("Acme Crédito"));
+    args.insert("privacy".into(), json!("https://acme.example/privacidade"));
     journeys("me.mjs", &[Value::Object(args).to_string()]).await;
 
     // What the end user did, as the integrator's backend sees it.
@@ -494,7 +524,27 @@ both!(adding_a_bank_from_the_me_page, |db: Db| async move {
     let token = to.split("v=").nth(1).unwrap().to_string();
     let (status, session) = ts.get("/link/session", Some(&token)).await;
     assert_eq!(status, 200, "{session}");
-    assert_eq!(session["redirectUrl"], ts.url("/me?lang=en"));
+    assert_eq!(session["redirectUrl"], ts.url("/me"));
+    // The link keeps the page's language: the widget speaks it.
+    assert_eq!(session["locale"], "en");
+    // The CPF is remembered (sealed with the end user's profile): the
+    // page names it, masked, and does not ask again.
+    let again = no_redirects
+        .get(ts.url("/me"))
+        .header("cookie", &cookie)
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        again.contains("***.982.247-**") && !again.contains(r#"name="cpf""#),
+        "{again}"
+    );
+    let from_known = post(vec![("csrf", csrf.clone())]).await.unwrap();
+    assert_eq!(from_known.status(), 303, "the known CPF opens a link");
     // A consent through that link is the end user's own.
     let (consent_id, _) = ts.consent(&token, json!({})).await;
     let (_, session) = server_api::session_for(&ts, &ts.client, "me-add").await;
@@ -503,4 +553,101 @@ both!(adding_a_bank_from_the_me_page, |db: Db| async move {
         theirs.iter().any(|c| c["consentID"] == consent_id.as_str()),
         "{theirs:?}"
     );
+});
+
+// The one language rule over HTTP, on `/me`: the browser's language by its
+// preference order, the switch remembered in a cookie that then beats the
+// browser's, Brazilian Portuguese when nothing is known; and a Data API
+// link's `externalInfo.locale` reaching the widget.
+both!(every_page_follows_one_language_rule, |db: Db| async move {
+    let ts = support::spawn(db).await;
+    let (_, ticket) = server_api::ticket_for(&ts, &ts.client, "me-lang").await;
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let opened = no_redirects
+        .get(ts.url(&format!("/me?ticket={ticket}")))
+        .send()
+        .await
+        .unwrap();
+    let session = opened.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let me = |path: &'static str, cookie: String, accept: Option<&'static str>| {
+        let mut req = no_redirects.get(ts.url(path)).header("cookie", cookie);
+        if let Some(a) = accept {
+            req = req.header("accept-language", a);
+        }
+        req.send()
+    };
+    let words = |html: &str| {
+        if html.contains("Your connected banks") {
+            "en"
+        } else if html.contains("Seus bancos conectados") {
+            "pt-BR"
+        } else {
+            "neither"
+        }
+    };
+
+    for (accept, want) in [
+        (None, "pt-BR"),
+        (Some("en-US,en;q=0.9"), "en"),
+        (Some("fr-FR, en;q=0.4, pt-BR;q=0.8"), "pt-BR"),
+        (Some("de-DE, en-GB;q=0.5"), "en"),
+        (Some("ja"), "pt-BR"),
+    ] {
+        let resp = me("/me", session.clone(), accept).await.unwrap();
+        assert_eq!(resp.headers()["content-language"], want, "{accept:?}");
+        assert!(
+            resp.headers().get("set-cookie").is_none(),
+            "nothing chosen yet"
+        );
+        let html = resp.text().await.unwrap();
+        assert_eq!(words(&html), want, "{accept:?}: {html}");
+        assert!(html.contains(&format!(r#"<html lang="{want}">"#)));
+    }
+
+    // The switch: a Portuguese page for an English browser, remembered.
+    let switched = me("/me?lang=pt-BR", session.clone(), Some("en"))
+        .await
+        .unwrap();
+    let cookie = switched.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        cookie.starts_with("ponte_lang=pt-BR; Path=/;") && !cookie.contains("HttpOnly"),
+        "the widget and console read it too: {cookie}"
+    );
+    assert_eq!(words(&switched.text().await.unwrap()), "pt-BR");
+    let remembered = format!("{session}; ponte_lang=pt-BR");
+    let html = me("/me", remembered, Some("en"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(words(&html), "pt-BR", "the choice beats the browser");
+    assert!(
+        html.contains(r#"href="/me?lang=en""#),
+        "the switch leads back"
+    );
+
+    // A Data API link's locale is what the widget is told to speak.
+    let access = ts.access_token().await;
+    for (info, want) in [
+        (json!({"locale": "en-US"}), json!("en")),
+        (json!({"locale": "pt-BR"}), json!("pt-BR")),
+        (json!({}), Value::Null),
+    ] {
+        let (_, token) = ts.link(&access, json!({"externalInfo": info})).await;
+        let (status, s) = ts.get("/link/session", Some(&token)).await;
+        assert_eq!((status, &s["locale"]), (200, &want), "{s}");
+    }
 });

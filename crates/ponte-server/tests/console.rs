@@ -181,6 +181,11 @@ both!(
         assert_eq!(data[0]["consentId"], consent_id.as_str());
         assert_eq!(data[0]["linkId"], link_id.as_str());
         assert_eq!(data[0]["personalTaxId"], "***.982.247-**");
+        // The institution by the name its users know, not its slug.
+        let code = data[0]["institutionCode"].as_str().unwrap();
+        let name = &ts.app().directory.get(code).unwrap().name;
+        assert_eq!(data[0]["institutionName"], name.as_str());
+        assert_ne!(name, code);
         assert!(
             !list.to_string().contains("529.982.247-25")
                 && !list.to_string().contains("52998224725")
@@ -256,6 +261,16 @@ both!(
             |series: &str, label: &str| overview[series]["counts"][label][29].as_i64().unwrap();
         assert_eq!(today("links", "created"), 1);
         assert_eq!(today("consents", "REJECTED"), 1);
+        // The consent passed through AWAITING_AUTHORISATION, but now it is
+        // rejected: it counts once, where it is (the other client's not at all).
+        assert_eq!(
+            overview["consentsNow"],
+            json!({"AWAITING_AUTHORISATION": 0, "AUTHORISED": 0, "REJECTED": 1, "EXPIRED": 0, "REVOKED": 0})
+        );
+        assert_eq!(
+            overview["institutions"],
+            json!([{"code": code, "name": name, "consents": 1}])
+        );
     }
 );
 
@@ -309,6 +324,15 @@ both!(
         let history = after["attemptHistory"].as_array().unwrap();
         assert_eq!(history.len(), attempts + 1, "{after}");
         assert_eq!(history[attempts]["statusCode"], 200);
+
+        // Latency of the month's attempts: p50 and p95 both, in order.
+        let (_, overview) = b.get(&ts, "/console/api/overview").await;
+        let l = &overview["webhookLatency"];
+        let (p50, p95) = (l["p50"].as_i64(), l["p95"].as_i64());
+        assert!(
+            matches!((p50, p95), (Some(a), Some(b)) if 0 <= a && a <= b),
+            "{overview}"
+        );
 
         let (status, err) = b
             .post(

@@ -99,6 +99,10 @@ async fn the_console_in_a_browser() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let dead = dead.expect("a report and a dead webhook");
+    let institution = console_data::connection_of(ts.app(), &cid, &consent_id)
+        .await
+        .unwrap()
+        .institution_name;
     // From now on the receiver accepts: a replay is delivered.
     receiver.answers.lock().unwrap().clear();
 
@@ -114,6 +118,7 @@ async fn the_console_in_a_browser() {
             ts.client.api_key.clone(),
             ts.client.api_secret.clone(),
             "ops@example.com".into(),
+            institution,
         ])
         .current_dir(&root)
         .env("PONTE_SCREENSHOTS", root.join("target/browser-screenshots"))

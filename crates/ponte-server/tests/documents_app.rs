@@ -74,6 +74,42 @@ both!(the_app_opens_only_with_a_live_token, |db| async move {
         );
     }
     // An hour later the same token has expired, and the page says so.
+    // The pages in words follow the one language rule: the switch (kept in
+    // the `ponte_lang` cookie) beats the browser's language.
+    let switched = ts
+        .http
+        .get(ts.url("/app?access_token=nope&lang=en"))
+        .header("accept-language", "pt-BR")
+        .send()
+        .await
+        .unwrap();
+    let cookie = switched.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(cookie.starts_with("ponte_lang=en;"), "{cookie}");
+    let html = switched.text().await.unwrap();
+    assert!(html.contains("This link is not valid"), "{html}");
+    assert!(
+        html.contains(r#"href="/app?access_token=nope&amp;lang=pt-BR""#),
+        "the switch keeps the token: {html}"
+    );
+    let remembered = ts
+        .http
+        .get(ts.url("/app"))
+        .header("accept-language", "pt-BR")
+        .header("cookie", "ponte_lang=en")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        remembered.contains("This link is not valid"),
+        "{remembered}"
+    );
+
     ts.clock.advance(Duration::from_secs(3601));
     let (status, html) = page(&ts, &format!("/app?access_token={tok}"), "pt-BR").await;
     assert_eq!(status, 401);

@@ -278,6 +278,36 @@ pub async fn attempt_latencies(
     .await?)
 }
 
+/// How many of one client's consents are in each status now (not how
+/// many ever passed through it): `(status, count)`.
+pub async fn consent_status_counts(conn: &mut Conn, client_id: &str) -> Result<Vec<(String, i64)>> {
+    Ok(
+        sqlx::query_as(
+            "SELECT status, COUNT(*) FROM consents WHERE client_id = $1 GROUP BY status",
+        )
+        .bind(client_id)
+        .fetch_all(conn)
+        .await?,
+    )
+}
+
+/// `(institution code, consents created)` of one client since `since`,
+/// most used first.
+pub async fn consents_per_institution(
+    conn: &mut Conn,
+    client_id: &str,
+    since: i64,
+) -> Result<Vec<(String, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT institution_code, COUNT(*) AS n FROM consents WHERE client_id = $1 AND created_at >= $2
+          GROUP BY institution_code ORDER BY n DESC, institution_code",
+    )
+    .bind(client_id)
+    .bind(since)
+    .fetch_all(conn)
+    .await?)
+}
+
 /// What the console's delivery log filters on.
 #[derive(Debug, Default, Clone)]
 pub struct MessageFilter {

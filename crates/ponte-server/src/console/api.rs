@@ -47,13 +47,26 @@ async fn overview(State(app): State<App>, c: Console) -> Result<Json<Value>, Con
             None => Value::Null,
         })
         .collect();
+    let now: serde_json::Map<String, Value> = o
+        .consents_now
+        .iter()
+        .map(|(status, n)| (status.to_string(), json!(n)))
+        .collect();
+    let institutions: Vec<Value> = o
+        .institutions
+        .iter()
+        .map(|i| json!({"code": i.code, "name": i.name, "consents": i.consents}))
+        .collect();
     Ok(Json(json!({
         "days": o.links.days,
         "links": series_json(&o.links),
+        "consentsNow": now,
         "consents": series_json(&o.consents),
         "dataRequests": series_json(&o.reports),
         "webhooks": series_json(&o.webhooks),
         "webhookLatencyMs": latency,
+        "webhookLatency": o.latency_window.map(|(p50, p95)| json!({"p50": p50, "p95": p95})),
+        "institutions": institutions,
     })))
 }
 
@@ -129,6 +142,7 @@ struct ConnectionItem {
     consent_id: String,
     link_id: String,
     institution_code: String,
+    institution_name: String,
     external_track_id: Option<String>,
     personal_tax_id: String,
     business_tax_id: Option<String>,
@@ -143,6 +157,7 @@ fn item(c: &Connection) -> ConnectionItem {
         consent_id: c.row.id.clone(),
         link_id: c.row.link_id.clone(),
         institution_code: c.row.institution_code.clone(),
+        institution_name: c.institution_name.clone(),
         external_track_id: c.row.external_track_id.clone(),
         personal_tax_id: c.personal_tax_id.clone(),
         business_tax_id: c.business_tax_id.clone(),

@@ -11,10 +11,12 @@ use crate::services::documents;
 use crate::services::documents_progress::{self, FailureReason};
 use crate::tokens::TokenError;
 use crate::web;
+use crate::web::catalogue;
+use crate::web::pages::{self, Brand};
 use crate::App;
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
@@ -37,6 +39,8 @@ struct AppQuery {
     returned: Option<String>,
     /// Set by `ponte-link.js`: the page is in its modal.
     embed: Option<String>,
+    /// The language switch of the pages in words (see `web::lang`).
+    lang: Option<String>,
 }
 
 /// The widget in documents mode. A token that cannot open the app gets a
@@ -46,7 +50,11 @@ async fn app_page(
     Query(q): Query<AppQuery>,
     headers: HeaderMap,
 ) -> Response {
-    let english = prefers_english(&headers);
+    let page = Refused {
+        lang: web::lang::resolve(q.lang.as_deref(), &headers, None),
+        secure: app.public_url.starts_with("https://"),
+        token: q.access_token.as_deref(),
+    };
     let token = q
         .access_token
         .as_deref()
@@ -56,7 +64,7 @@ async fn app_page(
         if q.returned.is_some() {
             return web::page_in_mode(&web::FrameAncestors::default(), "documents");
         }
-        return refused(english, Refusal::Missing);
+        return refused(page, Refusal::Missing);
     };
     match documents::session(&app, token).await {
         Ok(s) => {
@@ -69,14 +77,23 @@ async fn app_page(
         Err(Error::Token(_)) if q.embed.is_some() => {
             web::page_in_mode(&web::FrameAncestors::anyone(), "documents")
         }
-        Err(Error::Token(TokenError::Expired)) => refused(english, Refusal::Expired),
-        Err(Error::RateLimited(_)) => refused(english, Refusal::Busy),
-        Err(Error::Token(_)) => refused(english, Refusal::Invalid),
+        Err(Error::Token(TokenError::Expired)) => refused(page, Refusal::Expired),
+        Err(Error::RateLimited(_)) => refused(page, Refusal::Busy),
+        Err(Error::Token(_)) => refused(page, Refusal::Invalid),
         Err(e) => {
             tracing::error!(error = %e, "the documents app could not open a session");
-            refused(english, Refusal::Ours)
+            refused(page, Refusal::Ours)
         }
     }
+}
+
+/// What a page in words needs: its language, whether cookies are
+/// `Secure`, and the token to keep in the switch's link.
+#[derive(Clone, Copy)]
+struct Refused<'a> {
+    lang: web::lang::Lang,
+    secure: bool,
+    token: Option<&'a str>,
 }
 
 #[derive(Clone, Copy)]
@@ -88,62 +105,26 @@ enum Refusal {
     Ours,
 }
 
-fn prefers_english(headers: &HeaderMap) -> bool {
-    let accept = headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    // The first language named decides; Portuguese unless it is English.
-    accept
-        .split(',')
-        .next()
-        .map(|l| l.trim().to_ascii_lowercase().starts_with("en"))
-        .unwrap_or(false)
-}
-
-fn refused(english: bool, why: Refusal) -> Response {
-    let pick = |pt: &'static str, en: &'static str| if english { en } else { pt };
-    let (status, title, text) = match why {
-        Refusal::Missing | Refusal::Invalid => (
-            StatusCode::UNAUTHORIZED,
-            pick("Este link não é válido", "This link is not valid"),
-            pick(
-                "Não conseguimos abrir o envio de documentos com este link. Volte ao aplicativo que enviou você e comece de novo.",
-                "We could not open the document sharing with this link. Go back to the app that sent you and start again.",
-            ),
-        ),
-        Refusal::Expired => (
-            StatusCode::UNAUTHORIZED,
-            pick("Este link expirou", "This link has expired"),
-            pick(
-                "Por segurança, o link vale uma hora. Volte ao aplicativo que enviou você e abra-o de novo.",
-                "For your security the link lasts one hour. Go back to the app that sent you and open it again.",
-            ),
-        ),
-        Refusal::Busy => (
-            StatusCode::TOO_MANY_REQUESTS,
-            pick("Muitas tentativas", "Too many attempts"),
-            pick(
-                "Espere um minuto e recarregue esta página.",
-                "Wait a minute, then reload this page.",
-            ),
-        ),
-        Refusal::Ours => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            pick("Algo deu errado do nosso lado", "Something went wrong on our side"),
-            pick(
-                "Tente de novo em instantes.",
-                "Please try again in a moment.",
-            ),
-        ),
+fn refused(page: Refused, why: Refusal) -> Response {
+    let locale = page.lang.locale;
+    let (status, key) = match why {
+        Refusal::Missing | Refusal::Invalid => (StatusCode::UNAUTHORIZED, "docs-invalid"),
+        Refusal::Expired => (StatusCode::UNAUTHORIZED, "docs-expired"),
+        Refusal::Busy => (StatusCode::TOO_MANY_REQUESTS, "docs-busy"),
+        Refusal::Ours => (StatusCode::SERVICE_UNAVAILABLE, "docs-ours"),
     };
-    let lang = pick("pt-BR", "en");
-    let body =
-        format!(r#"<h1>{title}</h1><div class="msg" role="alert" data-refused>{text}</div>"#);
-    let mut resp = (status, Html(plain_page(lang, title, &body, None))).into_response();
-    resp.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    resp
+    let title = catalogue::text(locale, &format!("{key}-title"), &[]);
+    let text = catalogue::text(locale, &format!("{key}-text"), &[]);
+    // The switch keeps the token: "wait a minute and reload" must still work.
+    let here = match page.token {
+        Some(t) => format!(
+            "{APP_PATH}?access_token={}",
+            url::form_urlencoded::byte_serialize(t.as_bytes()).collect::<String>()
+        ),
+        None => APP_PATH.to_string(),
+    };
+    let brand = Brand::unknown();
+    pages::message(locale, &brand, &title, &text, &here).respond(status, page.lang, page.secure)
 }
 
 /// `/callback/documents`'s answer: a line in both languages (nothing there

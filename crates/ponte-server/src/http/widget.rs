@@ -101,6 +101,9 @@ struct LinkSession {
     redirect_url: Option<String>,
     link_expire_at: String,
     consent_validity_days: i64,
+    /// The link's language (`pt-BR` or `en`) when its creator set one: the
+    /// widget speaks it unless the end user chose otherwise.
+    locale: Option<&'static str>,
 }
 
 async fn link_session(State(app): State<App>, headers: HeaderMap) -> Result<Response, ApiError> {
@@ -121,6 +124,7 @@ async fn link_session(State(app): State<App>, headers: HeaderMap) -> Result<Resp
         primary_color: branding.readable_color(),
         privacy_policy_url: branding.privacy_policy_url.clone(),
         redirect_url: link.redirect_url,
+        locale: web::lang::link_locale(&link.external_info).map(|l| l.tag()),
         link_expire_at: rfc3339(who.expires_at),
         consent_validity_days: consents::CONSENT_VALIDITY_MS / (24 * 3600 * 1000),
     })

@@ -7,6 +7,11 @@
 //! Release builds embed the files (rust-embed); debug builds read them from
 //! the source tree, so editing the widget needs no recompilation.
 
+pub mod catalogue;
+pub mod lang;
+pub mod me_pages;
+pub mod pages;
+
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 pub use ponte_services::color;

@@ -7,6 +7,10 @@ use crate::App;
 use ponte_core::{FieldError, HttpUrl};
 use serde::Serialize;
 
+/// The sandbox client's name: the demo integrator's (`web/demo`), so the
+/// demo page, the widget, `/me` and the bank's consent page say one name.
+pub const SANDBOX_CLIENT_NAME: &str = "Acme Lending";
+
 /// How a client appears in the hosted widget (white-label). Serialized for
 /// Ponte's own widget and console pages, in their spelling, not a dialect's.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

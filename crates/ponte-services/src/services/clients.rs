@@ -365,7 +365,7 @@ pub async fn ensure_sandbox_client(app: &App) -> Result<Option<NewCredentials>> 
         app,
         &mut tx,
         NewClient {
-            name: "Sandbox".into(),
+            name: crate::services::branding::SANDBOX_CLIENT_NAME.into(),
             // The demo page's receiver (`http::demo`), so `/demo` shows the
             // webhooks live; loopback is allowed in sandbox mode.
             webhook_url: HttpUrl::parse("webhookUrl", &format!("{}/demo/webhooks", app.public_url))

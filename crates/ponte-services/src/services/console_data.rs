@@ -2,124 +2,22 @@
 //! connections (consents) with their history and reports. Read-only; the
 //! console's actions call the same services as the Data API and the CLI.
 
-use crate::clock::rfc3339;
 use crate::error::{Error, Result};
 use crate::services::slots;
 use crate::App;
 use ponte_core::{ClientId, FieldError};
-use ponte_store::{ConnectionFilter, ConsentRow, OverviewSeries};
+use ponte_store::{ConnectionFilter, ConsentRow};
 use serde::Deserialize;
-use std::collections::BTreeMap;
 
-pub const DAY_MS: i64 = 24 * 3600 * 1000;
-pub const OVERVIEW_DAYS: i64 = 30;
+pub use super::console_overview::{overview, Overview, Series, DAY_MS, OVERVIEW_DAYS};
 
-/// Per day (oldest first), per label: how many.
-#[derive(Debug, Default)]
-pub struct Series {
-    pub days: Vec<String>,
-    pub counts: BTreeMap<String, Vec<i64>>,
-}
-
-#[derive(Debug)]
-pub struct Overview {
-    pub links: Series,
-    pub consents: Series,
-    pub reports: Series,
-    pub webhooks: Series,
-    /// Per day: (p50, p95) of attempt latency in ms, `None` without attempts.
-    pub latency: Vec<Option<(i64, i64)>>,
-}
-
-fn day_label(day_start_ms: i64) -> String {
-    rfc3339(day_start_ms)[..10].to_string()
-}
-
-/// Counts rows into the 30 days that end today (UTC), by label.
-fn bucket(rows: &[(i64, String)], first_day: i64, labels: &[&str]) -> Series {
-    let mut s = Series {
-        days: (0..OVERVIEW_DAYS)
-            .map(|d| day_label(first_day + d * DAY_MS))
-            .collect(),
-        counts: labels
-            .iter()
-            .map(|l| (l.to_string(), vec![0; OVERVIEW_DAYS as usize]))
-            .collect(),
-    };
-    for (at, label) in rows {
-        let day = (at - first_day).div_euclid(DAY_MS);
-        if !(0..OVERVIEW_DAYS).contains(&day) {
-            continue;
-        }
-        if let Some(v) = s.counts.get_mut(label.as_str()) {
-            v[day as usize] += 1;
-        }
-    }
-    s
-}
-
-/// The nearest-rank percentile of sorted values.
-fn percentile(sorted: &[i64], p: f64) -> i64 {
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
-}
-
-pub async fn overview(app: &App, client: &ClientId) -> Result<Overview> {
-    let now = app.clock.now_ms();
-    let today = now - now.rem_euclid(DAY_MS);
-    let first_day = today - (OVERVIEW_DAYS - 1) * DAY_MS;
-    let mut conn = app.store.read().await?;
-    let c = client.as_str();
-    let links =
-        ponte_store::overview_series(&mut conn, OverviewSeries::Links, c, first_day).await?;
-    let consents =
-        ponte_store::overview_series(&mut conn, OverviewSeries::ConsentOutcomes, c, first_day)
-            .await?;
-    let reports =
-        ponte_store::overview_series(&mut conn, OverviewSeries::Reports, c, first_day).await?;
-    let webhooks =
-        ponte_store::overview_series(&mut conn, OverviewSeries::Webhooks, c, first_day).await?;
-    let attempts = ponte_store::attempt_latencies(&mut conn, c, first_day).await?;
-    drop(conn);
-    let mut per_day: Vec<Vec<i64>> = vec![Vec::new(); OVERVIEW_DAYS as usize];
-    for (at, ms) in attempts {
-        let day = (at - first_day).div_euclid(DAY_MS);
-        if (0..OVERVIEW_DAYS).contains(&day) {
-            per_day[day as usize].push(ms);
-        }
-    }
-    let latency = per_day
-        .into_iter()
-        .map(|mut v| {
-            v.sort_unstable();
-            (!v.is_empty()).then(|| (percentile(&v, 50.0), percentile(&v, 95.0)))
-        })
-        .collect();
-    Ok(Overview {
-        links: bucket(&links, first_day, &["created"]),
-        consents: bucket(
-            &consents,
-            first_day,
-            &[
-                "AWAITING_AUTHORISATION",
-                "AUTHORISED",
-                "REJECTED",
-                "EXPIRED",
-                "REVOKED",
-            ],
-        ),
-        reports: bucket(&reports, first_day, &["SUCCESS", "FAILED"]),
-        webhooks: bucket(
-            &webhooks,
-            first_day,
-            &[
-                ponte_store::DELIVERED,
-                ponte_store::PENDING,
-                ponte_store::DEAD,
-            ],
-        ),
-        latency,
-    })
+/// The institution's name as the directory gives it; the code when the
+/// institution has left the directory since.
+pub fn institution_name(app: &App, code: &str) -> String {
+    app.directory
+        .get(code)
+        .map(|i| i.name.clone())
+        .unwrap_or_else(|| code.to_string())
 }
 
 #[derive(Deserialize)]
@@ -151,6 +49,8 @@ fn digits(raw: &str) -> String {
 #[derive(Debug)]
 pub struct Connection {
     pub row: ConsentRow,
+    /// The institution's display name (see [`institution_name`]).
+    pub institution_name: String,
     pub personal_tax_id: String,
     pub business_tax_id: Option<String>,
 }
@@ -166,6 +66,7 @@ fn connection(app: &App, row: ConsentRow) -> Connection {
             .map(|i| mask_tax_id(&i.personal))
             .unwrap_or_else(|| "***".into()),
         business_tax_id: ids.and_then(|i| i.business).map(|b| mask_tax_id(&b)),
+        institution_name: institution_name(app, &row.institution_code),
         row,
     }
 }
@@ -352,24 +253,5 @@ mod tests {
         assert_eq!(mask_tax_id("529.982.247-25"), "***.982.247-**");
         assert_eq!(mask_tax_id("11222333000181"), "**.222.333/****-**");
         assert_eq!(mask_tax_id("123"), "***");
-    }
-
-    #[test]
-    fn counts_fall_on_their_day_and_percentiles_use_nearest_rank() {
-        let first = 10 * DAY_MS;
-        let rows = vec![
-            (first, "AUTHORISED".to_string()),
-            (first + DAY_MS - 1, "AUTHORISED".to_string()),
-            (first + DAY_MS, "REJECTED".to_string()),
-            (first - 1, "AUTHORISED".to_string()),
-            (first + 30 * DAY_MS, "AUTHORISED".to_string()),
-        ];
-        let s = bucket(&rows, first, &["AUTHORISED", "REJECTED"]);
-        assert_eq!(s.counts["AUTHORISED"][..2], [2, 0]);
-        assert_eq!(s.counts["REJECTED"][..2], [0, 1]);
-        assert_eq!(s.days.len(), 30);
-        let v: Vec<i64> = (1..=100).collect();
-        assert_eq!((percentile(&v, 50.0), percentile(&v, 95.0)), (50, 95));
-        assert_eq!(percentile(&[7], 95.0), 7);
     }
 }

@@ -91,3 +91,38 @@ pub async fn find(app: &App, client: &ClientId, id: &str) -> Result<EndUser> {
         .ok_or(Error::NotFound("end user"))?;
     open(app, row)
 }
+
+/// Keeps the end user's CPF with the rest of their profile (sealed under
+/// the master key like it), so the next bank they add from `/me` does not
+/// ask for it again. `cpf` is a CPF already checked; stored as digits.
+pub async fn remember_personal_tax_id(
+    app: &App,
+    client: &ClientId,
+    id: &EndUserId,
+    cpf: &str,
+) -> Result<()> {
+    let digits: String = cpf.chars().filter(char::is_ascii_digit).collect();
+    let mut tx = app.store.begin().await?;
+    let row = ponte_store::end_user_for_client(&mut tx, client.as_str(), id.as_str())
+        .await?
+        .ok_or(Error::NotFound("end user"))?;
+    let user = open(app, row)?;
+    let merged = user.profile.merged(&EndUserProfile {
+        personal_tax_id: Some(digits),
+        ..EndUserProfile::default()
+    });
+    if merged != user.profile {
+        ponte_store::set_end_user_profile(
+            &mut tx,
+            user.id.as_str(),
+            &app.crypto.seal_json(
+                crate::services::slots::end_user_profile(user.id.as_str()),
+                &merged,
+            ),
+            app.clock.now_ms(),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}

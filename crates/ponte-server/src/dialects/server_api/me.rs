@@ -3,20 +3,24 @@
 //! at once into a session kept in an HttpOnly, SameSite=Strict cookie, and
 //! the browser is sent on to `/me` so the ticket leaves the address bar.
 //! A revocation is a confirmation page and a form post carrying a token tied
-//! to the session. Server-rendered, no script (see `me_html`).
+//! to the session. Server-rendered from templates in the client's brand, no
+//! script (see `web::me_pages`); the language follows `web::lang`'s rule.
 
 use super::envelope::ApiError;
-use super::me_html::{self, Lang, Notice, Phrase};
+use super::wire::Connection;
 use super::{auth, connections};
 use crate::error::Error;
 use crate::http::extract::{Path, Query};
-use crate::services::sessions;
+use crate::services::{console_data, documents_progress, end_users, sessions};
 use crate::tokens::{Bearer, END_USER_SESSION_TTL_SECS};
+use crate::web::lang::{self, Lang};
+use crate::web::me_pages::{self, MeConnection, Notice, Problem};
+use crate::web::pages::{Brand, Page};
 use crate::App;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 pub const COOKIE: &str = "ponte_me";
@@ -38,47 +42,84 @@ pub struct LangQuery {
 #[derive(Default, Deserialize)]
 struct RevokeForm {
     csrf: Option<String>,
-    lang: Option<String>,
 }
 
-/// Headers every answer of this page carries.
-pub(super) fn shaped(status: StatusCode, html: String) -> Response {
-    let mut resp = (status, Html(html)).into_response();
-    let h = resp.headers_mut();
-    if let Ok(csp) = HeaderValue::from_str(&me_html::CSP) {
-        h.insert(header::CONTENT_SECURITY_POLICY, csp);
+/// The page's language: `?lang=` (the switch), the remembered choice, the
+/// browser's; `/me` belongs to no link, so there is no link locale.
+pub(super) fn page_lang(asked: Option<&str>, headers: &HeaderMap) -> Lang {
+    lang::resolve(asked, headers, None)
+}
+
+/// A page, with the headers every answer of `/me` carries.
+pub(super) fn shaped(app: &App, status: StatusCode, lang: Lang, page: Page) -> Response {
+    page.respond(status, lang, app.public_url.starts_with("https://"))
+}
+
+/// The client's brand, as the widget shows it; Ponte's own look when it
+/// cannot be read (the page still works).
+pub(super) async fn brand(app: &App, who: &Bearer) -> Brand {
+    match documents_progress::recipient(app, who.client_id.as_str()).await {
+        Ok(r) => Brand::new(r.name, r.logo_url, r.primary_color, r.privacy_policy_url),
+        Err(e) => {
+            tracing::warn!(error = %e, "the /me page could not read the client's brand");
+            Brand::unknown()
+        }
     }
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    resp
 }
 
-pub(super) fn problem(lang: Lang, status: StatusCode, phrase: Phrase) -> Response {
-    shaped(status, me_html::problem(lang, phrase))
+pub(super) fn problem(app: &App, lang: Lang, status: StatusCode, why: Problem) -> Response {
+    let brand = Brand::unknown();
+    shaped(
+        app,
+        status,
+        lang,
+        me_pages::problem(lang.locale, &brand, why),
+    )
 }
 
 /// What a refusal means on this page.
-pub(super) fn refused(lang: Lang, e: ApiError) -> Response {
+pub(super) fn refused(app: &App, lang: Lang, e: ApiError) -> Response {
     match e {
         ApiError::Header(_) | ApiError::Token(..) | ApiError::Core(Error::Token(_)) => {
-            problem(lang, StatusCode::UNAUTHORIZED, Phrase::SessionEnded)
+            problem(app, lang, StatusCode::UNAUTHORIZED, Problem::SessionEnded)
         }
         ApiError::Core(Error::NotFound(_)) => {
-            problem(lang, StatusCode::NOT_FOUND, Phrase::NotFound)
+            problem(app, lang, StatusCode::NOT_FOUND, Problem::NotFound)
         }
         ApiError::Core(Error::Internal(err)) => {
             tracing::error!(error = ?err, "the /me page failed");
-            problem(lang, StatusCode::INTERNAL_SERVER_ERROR, Phrase::Refused)
+            problem(
+                app,
+                lang,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Problem::Refused,
+            )
         }
-        _ => problem(lang, StatusCode::BAD_REQUEST, Phrase::Refused),
+        _ => problem(app, lang, StatusCode::BAD_REQUEST, Problem::Refused),
     }
+}
+
+fn shown(c: &Connection) -> MeConnection<'_> {
+    MeConnection {
+        consent_id: &c.consent_id,
+        bank: &c.institution.name,
+        bank_logo: &c.institution.avatar,
+        status: &c.status,
+        products: &c.products,
+        expiry: c.expiry,
+    }
+}
+
+/// The end user's CPF as they gave it before (sealed in their profile),
+/// masked for the page; `None` until they have added a bank.
+pub(super) async fn known_cpf(app: &App, who: &Bearer) -> Option<String> {
+    let id = who.end_user_id.as_ref()?;
+    let user = end_users::find(app, &who.client_id, id.as_str())
+        .await
+        .ok()?;
+    user.profile
+        .personal_tax_id
+        .map(|cpf| console_data::mask_tax_id(&cpf))
 }
 
 fn cookie_token(headers: &HeaderMap) -> Option<String> {
@@ -107,9 +148,9 @@ pub(super) fn csrf_text(who: &Bearer) -> String {
 }
 
 #[utoipa::path(get, path = "/me", tag = "Server API: Connections",
-    summary = "The user's own page of connected banks (pt-BR, `?lang=en` for English)",
+    summary = "The user's own page of connected banks, in the client's brand",
     description = "Open it as `/me?ticket=<auth ticket>`: the ticket is spent into a session cookie and the browser sent on to `/me`. Lists each bank with what it shares and until when, with a revoke button and a confirmation step. No script; a strict Content-Security-Policy.",
-    params(("ticket" = Option<String>, Query, description = "An auth ticket from `POST /v1/server/auth_ticket/request`"), ("lang" = Option<String>, Query, description = "`en` for English; Portuguese otherwise")),
+    params(("ticket" = Option<String>, Query, description = "An auth ticket from `POST /v1/server/auth_ticket/request`"), ("lang" = Option<String>, Query, description = "`en` or `pt-BR`: the page's language switch, remembered in the `ponte_lang` cookie; otherwise the remembered choice, else `Accept-Language`, else pt-BR")),
     security(()),
     responses((status = 200, description = "The page", content_type = "text/html", body = String), (status = 303, description = "The ticket was spent: on to `/me` with the session cookie"), (status = 401, description = "No session (no cookie and no valid ticket): a page asking the app to open `/me` again", content_type = "text/html", body = String)))]
 pub async fn page(
@@ -117,7 +158,7 @@ pub async fn page(
     headers: HeaderMap,
     Query(q): Query<PageQuery>,
 ) -> Response {
-    let lang = Lang::from_query(q.lang.as_deref());
+    let lang = page_lang(q.lang.as_deref(), &headers);
     if let Some(ticket) = q.ticket.as_deref() {
         return match sessions::open_with_ticket(&app, ticket).await {
             Ok(session) => {
@@ -130,17 +171,18 @@ pub async fn page(
                     "{COOKIE}={}; Path=/me; Max-Age={END_USER_SESSION_TTL_SECS}; HttpOnly; SameSite=Strict{secure}",
                     session.access_token
                 );
-                let mut resp = Redirect::to(&format!("/me{}", lang.query())).into_response();
+                let mut resp = Redirect::to("/me").into_response();
                 if let Ok(v) = HeaderValue::from_str(&cookie) {
                     resp.headers_mut().insert(header::SET_COOKIE, v);
                 }
+                lang::remember(lang, !secure.is_empty(), resp.headers_mut());
                 resp.headers_mut().insert(
                     header::REFERRER_POLICY,
                     HeaderValue::from_static("no-referrer"),
                 );
                 resp
             }
-            Err(e) => refused(lang, ApiError::Core(e)),
+            Err(e) => refused(&app, lang, ApiError::Core(e)),
         };
     }
     let notice = if q.revoked.is_some() {
@@ -164,18 +206,24 @@ pub(super) async fn list_page(
     let result = async {
         let who = who(app, headers).await?;
         let list = connections::list(app, &who).await?;
-        Ok::<_, ApiError>((list, app.crypto.hash_secret(&csrf_text(&who))))
+        Ok::<_, ApiError>((list, app.crypto.hash_secret(&csrf_text(&who)), who))
     }
     .await;
     match result {
-        Ok((list, csrf)) => shaped(status, me_html::list(lang, &list, notice, &csrf)),
-        Err(e) => refused(lang, e),
+        Ok((list, csrf, who)) => {
+            let brand = brand(app, &who).await;
+            let cpf = known_cpf(app, &who).await;
+            let shown: Vec<MeConnection> = list.iter().map(shown).collect();
+            let page = me_pages::list(lang.locale, &brand, &shown, notice, &csrf, cpf.as_deref());
+            shaped(app, status, lang, page)
+        }
+        Err(e) => refused(app, lang, e),
     }
 }
 
 #[utoipa::path(get, path = "/me/connections/{consentId}/revoke", tag = "Server API: Connections",
     summary = "The confirmation step before revoking a connection",
-    params(("consentId" = String, Path, description = "The connection"), ("lang" = Option<String>, Query, description = "`en` for English")),
+    params(("consentId" = String, Path, description = "The connection"), ("lang" = Option<String>, Query, description = "`en` or `pt-BR`: the language switch (see `/me`)")),
     security(()),
     responses((status = 200, description = "The page", content_type = "text/html", body = String), (status = 401, description = "No session (no cookie and no valid ticket): a page asking the app to open `/me` again", content_type = "text/html", body = String)))]
 pub async fn confirm(
@@ -184,7 +232,7 @@ pub async fn confirm(
     Path(consent_id): Path<String>,
     Query(q): Query<LangQuery>,
 ) -> Response {
-    let lang = Lang::from_query(q.lang.as_deref());
+    let lang = page_lang(q.lang.as_deref(), &headers);
     let result = async {
         let who = who(&app, &headers).await?;
         let list = connections::list(&app, &who).await?;
@@ -193,12 +241,16 @@ pub async fn confirm(
             .find(|c| c.consent_id == consent_id)
             .ok_or(ApiError::Core(Error::NotFound("connection")))?;
         let csrf = app.crypto.hash_secret(&csrf_text(&who));
-        Ok::<_, ApiError>(me_html::confirm(lang, &connection, &csrf))
+        Ok::<_, ApiError>((connection, csrf, who))
     }
     .await;
     match result {
-        Ok(html) => shaped(StatusCode::OK, html),
-        Err(e) => refused(lang, e),
+        Ok((connection, csrf, who)) => {
+            let brand = brand(&app, &who).await;
+            let page = me_pages::confirm(lang.locale, &brand, &shown(&connection), &csrf);
+            shaped(&app, StatusCode::OK, lang, page)
+        }
+        Err(e) => refused(&app, lang, e),
     }
 }
 
@@ -214,22 +266,19 @@ pub async fn revoke(
     body: Bytes,
 ) -> Response {
     let form: RevokeForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
-    let lang = Lang::from_query(form.lang.as_deref());
+    let lang = page_lang(None, &headers);
     let who = match who(&app, &headers).await {
         Ok(who) => who,
-        Err(e) => return refused(lang, e),
+        Err(e) => return refused(&app, lang, e),
     };
     // The cookie is SameSite=Strict already; the token also stops a post
     // from any page that is not our confirmation.
     let csrf = form.csrf.unwrap_or_default();
     if !app.crypto.secret_matches(&csrf_text(&who), &csrf) {
-        return problem(lang, StatusCode::FORBIDDEN, Phrase::Refused);
+        return problem(&app, lang, StatusCode::FORBIDDEN, Problem::Refused);
     }
     match connections::revoke(&app, &who, &consent_id).await {
-        Ok(_) => {
-            let sep = if lang == Lang::En { "&" } else { "?" };
-            Redirect::to(&format!("/me{}{sep}revoked=1", lang.query())).into_response()
-        }
-        Err(e) => refused(lang, e.into()),
+        Ok(_) => Redirect::to("/me?revoked=1").into_response(),
+        Err(e) => refused(&app, lang, e.into()),
     }
 }

@@ -2,12 +2,14 @@
 //! comes back to `/me`. Open Finance needs the account holder's CPF and the
 //! Server API carries none, so the page's form asks for it (check digits
 //! verified here, before any link exists); the link is the same as
-//! `POST /v1/client/connections/link` makes, returning to `/me`.
+//! `POST /v1/client/connections/link` makes, returning to `/me`. The CPF is
+//! remembered (sealed in the end user's profile) after the first bank, and
+//! the link carries the page's language so the widget speaks it too.
 
-use super::me::{self, csrf_text, problem, refused, who};
-use super::me_html::{Lang, Notice, Phrase};
+use super::me::{self, csrf_text, page_lang, problem, refused, who};
 use crate::error::Error;
-use crate::services::links;
+use crate::services::{end_users, links};
+use crate::web::me_pages::{Notice, Problem};
 use crate::App;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -29,21 +31,35 @@ struct AddForm {
     responses((status = 303, description = "On to the widget"), (status = 400, description = "The CPF is not valid: the page again, saying so", content_type = "text/html", body = String), (status = 403, description = "The form did not come from the page", content_type = "text/html", body = String), (status = 401, description = "No session (no cookie and no valid ticket): a page asking the app to open `/me` again", content_type = "text/html", body = String)))]
 pub async fn add(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Response {
     let form: AddForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
-    let lang = Lang::from_query(form.lang.as_deref());
+    let lang = page_lang(form.lang.as_deref(), &headers);
     let who = match who(&app, &headers).await {
         Ok(who) => who,
-        Err(e) => return refused(lang, e),
+        Err(e) => return refused(&app, lang, e),
     };
     let csrf = form.csrf.unwrap_or_default();
     if !app.crypto.secret_matches(&csrf_text(&who), &csrf) {
-        return problem(lang, StatusCode::FORBIDDEN, Phrase::Refused);
+        return problem(&app, lang, StatusCode::FORBIDDEN, Problem::Refused);
     }
     let Some(end_user) = who.end_user_id.as_ref() else {
-        return problem(lang, StatusCode::UNAUTHORIZED, Phrase::SessionEnded);
+        return problem(&app, lang, StatusCode::UNAUTHORIZED, Problem::SessionEnded);
+    };
+    let typed = form
+        .cpf
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty());
+    // The page asks for the CPF only until the end user has given it once.
+    let cpf = match typed.clone() {
+        Some(cpf) => cpf,
+        None => end_users::find(&app, &who.client_id, end_user.as_str())
+            .await
+            .ok()
+            .and_then(|u| u.profile.personal_tax_id)
+            .unwrap_or_default(),
     };
     let request = links::LinkInput {
-        personal_tax_id: Some(form.cpf.unwrap_or_default()),
-        redirect_url: Some(format!("{}/me{}", app.public_url, lang.query())),
+        personal_tax_id: Some(cpf.clone()),
+        redirect_url: Some(format!("{}/me", app.public_url)),
+        external_info: Some(serde_json::json!({"locale": lang.locale.tag()})),
         ..Default::default()
     };
     let valid = match links::validate(&request) {
@@ -62,12 +78,31 @@ pub async fn add(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Res
     match links::create_for_end_user(&app, &who.client_id, end_user, valid).await {
         Ok(link) => {
             tracing::info!(link_id = %link.link_id, end_user_id = %end_user.as_str(), "the end user adds a bank from /me");
-            Redirect::to(&link.link_url).into_response()
+            if typed.is_some() {
+                if let Err(e) =
+                    end_users::remember_personal_tax_id(&app, &who.client_id, end_user, &cpf).await
+                {
+                    // The link works either way; the page will ask again.
+                    tracing::warn!(error = %e, "the end user's CPF could not be remembered");
+                }
+            }
+            let mut resp = Redirect::to(&link.link_url).into_response();
+            crate::web::lang::remember(
+                lang,
+                app.public_url.starts_with("https://"),
+                resp.headers_mut(),
+            );
+            resp
         }
         Err(Error::Internal(err)) => {
             tracing::error!(error = ?err, "opening a link from /me failed");
-            problem(lang, StatusCode::INTERNAL_SERVER_ERROR, Phrase::Refused)
+            problem(
+                &app,
+                lang,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Problem::Refused,
+            )
         }
-        Err(_) => problem(lang, StatusCode::BAD_REQUEST, Phrase::Refused),
+        Err(_) => problem(&app, lang, StatusCode::BAD_REQUEST, Problem::Refused),
     }
 }

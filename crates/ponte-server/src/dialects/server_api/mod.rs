@@ -11,7 +11,6 @@ pub mod docs;
 pub mod envelope;
 pub mod me;
 mod me_add;
-mod me_html;
 pub mod params;
 pub mod ticket;
 pub mod wire;
