@@ -436,12 +436,22 @@ pub struct ConsentStatusChanged {
     event: String,
     consent_id: String,
     link_id: String,
-    external_track_id: Option<String>,
     institution_code: String,
     status: ConsentStatus,
     previous_status: Option<ConsentStatus>,
     reason: Option<String>,
     occurred_at: String,
+    /// The `webhook-id` header's value: stable across retries, deduplicate on it.
+    #[schema(example = "msg_0193a2b4c5d67e8f9a0b1c2d3e4f5a6b")]
+    event_id: String,
+    /// The `externalTrackId` you gave the consent.
+    external_track_id: Option<String>,
+    /// The `externalInfo` object you attached to the link (`{}` when none).
+    #[schema(value_type = Object)]
+    external_info: Value,
+    /// Your own id for the user (`xcUserID`) when a Server API user opened the link.
+    #[serde(rename = "xcUserID")]
+    xc_user_id: Option<String>,
 }
 
 /// Sent to `productsCallbackUrl[product]` or the client's report webhook.
@@ -463,4 +473,15 @@ pub struct ReportReady {
     download_url: String,
     pdf_url: String,
     expire_at: String,
+    /// The `webhook-id` header's value: stable across retries, deduplicate on it.
+    #[schema(example = "msg_0193a2b4c5d67e8f9a0b1c2d3e4f5a6b")]
+    event_id: String,
+    /// The `externalTrackId` you gave the consent.
+    external_track_id: Option<String>,
+    /// The `externalInfo` object you attached to the link (`{}` when none).
+    #[schema(value_type = Object)]
+    external_info: Value,
+    /// Your own id for the user (`xcUserID`) when a Server API user opened the link.
+    #[serde(rename = "xcUserID")]
+    xc_user_id: Option<String>,
 }

@@ -46,7 +46,7 @@ pub static SPEC: super::Dialect = super::Dialect {
     ],
     docs: docs::document,
     tags: docs::TAGS,
-    webhooks: &[("documents.ready", "RetrievalBody", "Documents API: a retrieval ended (`success` when at least one file arrived). Sent to the client's webhook; each attempt carries download URLs valid 15 minutes.")],
+    webhooks: &[("documents.ready", "RetrievalWebhook", "Documents API: a retrieval ended (`success` when at least one file arrived). Carries `event`, `event_id` (the `webhook-id` header's value), `data.taiki_user_id` and your `data.metadata`. Sent to the client's webhook; each attempt carries download URLs valid 15 minutes.")],
     renderer: Some(&events::Renderer),
 };
 
