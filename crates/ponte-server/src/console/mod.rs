@@ -102,9 +102,10 @@ impl IntoResponse for ConsoleError {
             Error::ConsentNotAuthorised(_) => {
                 (StatusCode::CONFLICT, "CONSENT_NOT_AUTHORISED", None)
             }
-            Error::Conflict(_) | Error::LinkConsentLimit(_) | Error::EndpointDisabled { .. } => {
-                (StatusCode::CONFLICT, "CONFLICT", None)
-            }
+            Error::Conflict(_)
+            | Error::LinkConsentLimit(_)
+            | Error::DuplicateConnection { .. }
+            | Error::EndpointDisabled { .. } => (StatusCode::CONFLICT, "CONFLICT", None),
             Error::UnknownInstitution(_) => (
                 StatusCode::BAD_REQUEST,
                 "INVALID_FIELD",

@@ -39,6 +39,9 @@ pub struct Correlation {
     pub external_info: Option<serde_json::Value>,
     /// The integrator's own id for the end user (the Server API's `xcUserID`).
     pub external_user_id: Option<String>,
+    /// The AUTHORISED consent of the same person at the same institution
+    /// that the event's consent duplicates.
+    pub duplicate_of: Option<String>,
 }
 
 /// A dialect's webhook payloads. Implemented in the dialect's own folder (in
@@ -132,6 +135,7 @@ pub async fn publish(
             .ok()
             .filter(serde_json::Value::is_object),
         external_user_id: link.external_ref,
+        duplicate_of: link.duplicate_of,
     };
     write(renderers, conn, &link.dialect, event, correlation, now).await
 }

@@ -47,6 +47,11 @@ impl IntoResponse for ApiError {
                 Some(wire_field(Field::Institution.name())),
             ),
             Error::LinkConsentLimit(_) => (StatusCode::CONFLICT, "LINK_CONSENT_LIMIT", None),
+            Error::DuplicateConnection { .. } => (
+                StatusCode::CONFLICT,
+                "DUPLICATE_CONNECTION",
+                Some(wire_field(Field::Institution.name())),
+            ),
             Error::Conflict(_) | Error::EndpointDisabled { .. } => {
                 (StatusCode::CONFLICT, "CONFLICT", None)
             }

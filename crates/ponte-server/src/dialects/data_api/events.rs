@@ -96,7 +96,8 @@ impl PayloadRenderer for Renderer {
 /// Adds what ties a message to the integrator's records: `eventId` (the
 /// `webhook-id` header's value), the consent's `externalTrackId`, the link's
 /// `externalInfo`, and the Server API's `xcUserID` when a user of it opened
-/// the link. Absent references are `null` (`{}` for `externalInfo`), so the
+/// the link, and `duplicateOf`: the AUTHORISED consent of the same person at
+/// the same institution that the consent duplicates. Absent references are `null` (`{}` for `externalInfo`), so the
 /// shape never depends on what the integrator sent.
 fn correlate(body: &mut Value, c: &Correlation, event_track_id: Option<String>) {
     if let Value::Object(body) = body {
@@ -110,6 +111,7 @@ fn correlate(body: &mut Value, c: &Correlation, event_track_id: Option<String>) 
             c.external_info.clone().unwrap_or_else(|| json!({})),
         );
         body.insert("xcUserID".into(), json!(c.external_user_id));
+        body.insert("duplicateOf".into(), json!(c.duplicate_of));
     }
 }
 

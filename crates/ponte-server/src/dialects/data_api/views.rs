@@ -76,6 +76,9 @@ pub struct ConsentView {
     pub created_at: String,
     pub expire_at: String,
     pub permissions: Vec<String>,
+    /// The AUTHORISED consent of the same person at the same institution
+    /// that this one duplicates.
+    pub duplicate_of: Option<String>,
 }
 
 impl From<ConsentDetails> for ConsentView {
@@ -91,6 +94,7 @@ impl From<ConsentDetails> for ConsentView {
             created_at: rfc3339(c.created_at_ms),
             expire_at: rfc3339(c.expire_at_ms),
             permissions: c.permissions,
+            duplicate_of: c.duplicate_of,
         }
     }
 }

@@ -177,6 +177,12 @@ pub struct CreatedConsent {
     /// The institution's own authorization URL: send the end user there.
     consent_redirect_url: String,
     expire_at: String,
+    /// The AUTHORISED consent of the same person at the same institution that
+    /// this one duplicates; `null` when it is the person's only one there.
+    duplicate_of: Option<String>,
+    /// Set when the client asks for a warning (duplicate policy `warn`): what
+    /// the widget tells the end user.
+    duplicate_warning: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -215,6 +221,9 @@ pub struct Consent {
     expire_at: String,
     /// Open Finance Brasil permissions granted, e.g. `ACCOUNTS_READ`.
     permissions: Vec<String>,
+    /// The AUTHORISED consent of the same person at the same institution that
+    /// this one duplicates; `null` when it is the person's only one there.
+    duplicate_of: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -452,6 +461,9 @@ pub struct ConsentStatusChanged {
     /// Your own id for the user (`xcUserID`) when a Server API user opened the link.
     #[serde(rename = "xcUserID")]
     xc_user_id: Option<String>,
+    /// The AUTHORISED consent of the same person at the same institution that
+    /// this consent duplicates (see the client's duplicate policy).
+    duplicate_of: Option<String>,
 }
 
 /// Sent to `productsCallbackUrl[product]` or the client's report webhook.
@@ -484,4 +496,7 @@ pub struct ReportReady {
     /// Your own id for the user (`xcUserID`) when a Server API user opened the link.
     #[serde(rename = "xcUserID")]
     xc_user_id: Option<String>,
+    /// The AUTHORISED consent of the same person at the same institution that
+    /// this consent duplicates (see the client's duplicate policy).
+    duplicate_of: Option<String>,
 }

@@ -48,6 +48,7 @@ impl IntoResponse for ApiError {
             Error::ConsentNotAuthorised(_)
             | Error::Conflict(_)
             | Error::LinkConsentLimit(_)
+            | Error::DuplicateConnection { .. }
             | Error::EndpointDisabled { .. } => (StatusCode::CONFLICT, "conflict", None),
             Error::Institution(_) => (StatusCode::BAD_GATEWAY, "institution_error", None),
             Error::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "rate_limited", None),
