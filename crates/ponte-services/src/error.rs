@@ -26,6 +26,10 @@ pub enum Error {
     ConsentNotAuthorised(String),
     #[error("{0}")]
     Conflict(String),
+    /// The end user declined at the institution (a portal's `access_denied`):
+    /// an outcome of theirs, not a failure of Ponte's or the institution's.
+    #[error("{0}")]
+    Declined(String),
     /// The institution refused or failed; the message is safe to show.
     #[error("{0}")]
     Institution(String),

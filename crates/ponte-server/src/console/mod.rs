@@ -111,6 +111,7 @@ impl IntoResponse for ConsoleError {
                 "INVALID_FIELD",
                 Some("institutionCode".to_string()),
             ),
+            Error::Declined(_) => (StatusCode::FORBIDDEN, "DECLINED", None),
             Error::Institution(_) => (StatusCode::BAD_GATEWAY, "INSTITUTION_ERROR", None),
             Error::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED", None),
             Error::Internal(err) => {

@@ -55,6 +55,7 @@ impl IntoResponse for ApiError {
             Error::Conflict(_) | Error::EndpointDisabled { .. } => {
                 (StatusCode::CONFLICT, "CONFLICT", None)
             }
+            Error::Declined(_) => (StatusCode::FORBIDDEN, "DECLINED", None),
             Error::Institution(_) => (StatusCode::BAD_GATEWAY, "INSTITUTION_ERROR", None),
             Error::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED", None),
             Error::Internal(e) => {

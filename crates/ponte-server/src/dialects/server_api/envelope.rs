@@ -117,6 +117,7 @@ impl ApiError {
                 }
                 Error::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "42901", String::new()),
                 Error::Outage(_) => (StatusCode::SERVICE_UNAVAILABLE, "50301", String::new()),
+                Error::Declined(_) => (StatusCode::FORBIDDEN, "40302", String::new()),
                 Error::Institution(_) => (StatusCode::BAD_GATEWAY, "50201", String::new()),
                 // Mapped to 40002 in `From<Error>`; here only if built by hand.
                 Error::Field(_) | Error::Malformed { .. } | Error::UnknownInstitution(_) => {
