@@ -112,10 +112,14 @@ async fn the_documents_app_in_a_browser() {
             .iter()
             .find(|w| w["data"]["client_id"] == user.as_str())
             .unwrap();
-        assert_eq!(keys(body), ["data", "files", "status"], "{body}");
+        assert_eq!(
+            keys(body),
+            ["data", "event", "event_id", "files", "status"],
+            "{body}"
+        );
         assert_eq!(
             keys(&body["data"]),
-            ["client_id", "created_at", "id", "metadata"],
+            ["client_id", "created_at", "id", "metadata", "taiki_user_id"],
             "{body}"
         );
         assert_eq!(body["status"], expected, "{journey}: {body}");

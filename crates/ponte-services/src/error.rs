@@ -26,6 +26,10 @@ pub enum Error {
     ConsentNotAuthorised(String),
     #[error("{0}")]
     Conflict(String),
+    /// The end user declined at the institution (a portal's `access_denied`):
+    /// an outcome of theirs, not a failure of Ponte's or the institution's.
+    #[error("{0}")]
+    Declined(String),
     /// The institution refused or failed; the message is safe to show.
     #[error("{0}")]
     Institution(String),
@@ -38,6 +42,13 @@ pub enum Error {
     /// The link already holds `PONTE_MAX_CONSENTS_PER_LINK` consents.
     #[error("the link already has the most consents one link may have ({0}); open a new link for this end user")]
     LinkConsentLimit(u32),
+    /// The client refuses a second connection of the same person to the
+    /// same institution while one is AUTHORISED (`ponte clients update --duplicates`).
+    #[error("this person already has an AUTHORISED consent at {institution} ({consent_id}); this client refuses duplicate connections")]
+    DuplicateConnection {
+        consent_id: String,
+        institution: String,
+    },
     #[error("too many failed attempts; retry in {0} s")]
     RateLimited(i64),
     #[error("internal error")]

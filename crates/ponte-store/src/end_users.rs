@@ -79,6 +79,23 @@ pub async fn set_end_user_profile(
     Ok(())
 }
 
+/// Records the integrator's own id for the end user (the Server API's
+/// `xcUserID`), which webhooks carry; unchanged when it is already known.
+pub async fn set_end_user_external_ref(
+    conn: &mut Conn,
+    id: &str,
+    external_ref: &str,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE end_users SET external_ref = $1 WHERE id = $2 AND (external_ref IS NULL OR external_ref <> $1)",
+    )
+    .bind(external_ref)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

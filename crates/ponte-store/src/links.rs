@@ -69,6 +69,40 @@ pub async fn link_dialect(conn: &mut Conn, link_id: &str) -> Result<Option<Strin
     )
 }
 
+/// What a link's webhooks carry for the integrator to correlate them: the
+/// dialect that renders them, the link's `external_info` (JSON text), the
+/// integrator's own id for the end user when it named one, and the
+/// `external_track_id` of the consent the event is about and the consent it
+/// duplicates.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LinkCorrelation {
+    pub dialect: String,
+    pub external_info: String,
+    pub external_ref: Option<String>,
+    pub external_track_id: Option<String>,
+    /// The AUTHORISED consent the event's consent duplicates, if any.
+    pub duplicate_of: Option<String>,
+}
+
+/// The correlation data of a link and, when `consent_id` is given, of that
+/// consent; `None` for an unknown link.
+pub async fn link_correlation(
+    conn: &mut Conn,
+    link_id: &str,
+    consent_id: Option<&str>,
+) -> Result<Option<LinkCorrelation>> {
+    Ok(sqlx::query_as(
+        "SELECT l.dialect, l.external_info, u.external_ref,
+                (SELECT c.external_track_id FROM consents c WHERE c.id = $2 AND c.link_id = l.id) AS external_track_id,
+                (SELECT h.duplicate_of FROM consent_holders h WHERE h.consent_id = $2) AS duplicate_of
+         FROM links l LEFT JOIN end_users u ON u.id = l.end_user_id WHERE l.id = $1",
+    )
+    .bind(link_id)
+    .bind(consent_id)
+    .fetch_optional(conn)
+    .await?)
+}
+
 /// The link, only if it belongs to `client_id`, with its consents oldest
 /// first, in one query: a link's page is read on every poll of an
 /// integrator, and a second round trip for its consents cost a quarter of

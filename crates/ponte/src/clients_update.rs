@@ -3,6 +3,7 @@
 use crate::clients::ClientIdArg;
 use crate::flag_error;
 use clap::Args;
+use ponte_server::services::duplicates::{self, DuplicatePolicy};
 use ponte_server::services::{clients, webhook_settings};
 use ponte_server::App;
 
@@ -41,6 +42,11 @@ pub struct UpdateArgs {
     /// Forget every registered redirect URL first (none: no check).
     #[arg(long)]
     clear_redirect_urls: bool,
+    /// A consent for a person already AUTHORISED at the same institution:
+    /// allow it (it names the other as `duplicateOf`), warn the end user in
+    /// the widget, or refuse it (409 DUPLICATE_CONNECTION).
+    #[arg(long, value_name = "allow|warn|refuse", value_parser = parse_duplicates)]
+    duplicates: Option<DuplicatePolicy>,
     /// Print the result on one line of JSON.
     #[arg(long)]
     json: bool,
@@ -52,6 +58,10 @@ fn parse_on_off(raw: &str) -> Result<bool, String> {
         "off" | "false" | "no" | "0" => Ok(false),
         _ => Err(format!("{raw:?} is not on or off")),
     }
+}
+
+fn parse_duplicates(raw: &str) -> Result<DuplicatePolicy, String> {
+    DuplicatePolicy::parse("duplicates", raw).map_err(|e| e.message)
 }
 
 fn not_found(client: &str) -> impl Fn(ponte_server::Error) -> anyhow::Error + '_ {
@@ -77,6 +87,11 @@ pub async fn run(app: &App, args: UpdateArgs) -> anyhow::Result<()> {
         || delivery.auto_delivery.is_some()
     {
         webhook_settings::update(app, client, &delivery)
+            .await
+            .map_err(not_found(client))?;
+    }
+    if let Some(policy) = args.duplicates {
+        duplicates::set_policy(app, client, policy)
             .await
             .map_err(not_found(client))?;
     }

@@ -72,13 +72,14 @@ pub async fn list(app: &App, json: bool) -> anyhow::Result<()> {
 
 /// The client's whole settings as JSON; `None` when there is no such client.
 pub async fn detail(app: &App, client_id: &str) -> anyhow::Result<Option<Value>> {
-    let (row, redirects) = {
+    let (row, redirects, duplicates) = {
         let mut conn = app.store.read().await?;
         let Some(row) = ponte_store::client_by_id(&mut conn, client_id).await? else {
             return Ok(None);
         };
         let redirects = ponte_store::client_redirect_urls(&mut conn, client_id).await?;
-        (row, redirects)
+        let duplicates = ponte_store::duplicate_policy(&mut conn, client_id).await?;
+        (row, redirects, duplicates)
     };
     let brand = branding::branding(app, client_id).await?;
     let mut out = summary(&row);
@@ -86,6 +87,7 @@ pub async fn detail(app: &App, client_id: &str) -> anyhow::Result<Option<Value>>
         map.insert("apiSecret".into(), json!(MASKED_API_SECRET));
         map.insert("webhookSecret".into(), json!(MASKED_WEBHOOK_SECRET));
         map.insert("redirectUrls".into(), json!(redirects));
+        map.insert("duplicates".into(), json!(duplicates));
         map.insert("branding".into(), serde_json::to_value(&brand)?);
     }
     Ok(Some(out))
@@ -114,6 +116,7 @@ pub async fn show(app: &App, client_id: &str, json: bool) -> anyhow::Result<()> 
         ("reportWebhookUrl", "reportWebhookUrl"),
         ("autoDelivery", "autoDelivery"),
         ("redirectUrls", "redirectUrls"),
+        ("duplicates", "duplicates"),
         ("createdAt", "createdAt"),
     ] {
         println!("{label:17} {}", text(key));

@@ -244,6 +244,45 @@ fn clients_list_show_update(postgres: bool) {
     assert_eq!(cleared["webhookUrl"], "https://hooks.example.com/b");
     assert_eq!(cleared["branding"]["displayName"], "Acme");
 
+    // Duplicate connections: allowed until the operator says otherwise.
+    assert_eq!(cleared["duplicates"], "allow", "{cleared}");
+    let refusing = json(&ok(
+        &vars,
+        &[
+            "clients",
+            "update",
+            "--client-id",
+            id,
+            "--duplicates",
+            "refuse",
+            "--json",
+        ],
+    ));
+    assert_eq!(refusing["duplicates"], "refuse", "{refusing}");
+    assert_eq!(refusing["webhookUrl"], "https://hooks.example.com/b");
+    let shown = ok(&vars, &["clients", "show", "--client-id", id]);
+    assert!(
+        shown
+            .lines()
+            .any(|l| l.starts_with("duplicates") && l.ends_with("refuse")),
+        "{shown}"
+    );
+    let err = fails(
+        &vars,
+        &[
+            "clients",
+            "update",
+            "--client-id",
+            id,
+            "--duplicates",
+            "block",
+        ],
+    );
+    assert!(
+        err.contains("--duplicates") && err.contains("allow, warn or refuse"),
+        "{err}"
+    );
+
     let err = fails(
         &vars,
         &[
@@ -407,6 +446,7 @@ fn every_flag_and_subcommand_has_help_text() {
         "--privacy-policy-url",
         "--frame-origins",
         "--redirect-url",
+        "--duplicates",
     ] {
         assert!(help.contains(flag), "{flag}: {help}");
     }

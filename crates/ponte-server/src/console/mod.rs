@@ -102,14 +102,16 @@ impl IntoResponse for ConsoleError {
             Error::ConsentNotAuthorised(_) => {
                 (StatusCode::CONFLICT, "CONSENT_NOT_AUTHORISED", None)
             }
-            Error::Conflict(_) | Error::LinkConsentLimit(_) | Error::EndpointDisabled { .. } => {
-                (StatusCode::CONFLICT, "CONFLICT", None)
-            }
+            Error::Conflict(_)
+            | Error::LinkConsentLimit(_)
+            | Error::DuplicateConnection { .. }
+            | Error::EndpointDisabled { .. } => (StatusCode::CONFLICT, "CONFLICT", None),
             Error::UnknownInstitution(_) => (
                 StatusCode::BAD_REQUEST,
                 "INVALID_FIELD",
                 Some("institutionCode".to_string()),
             ),
+            Error::Declined(_) => (StatusCode::FORBIDDEN, "DECLINED", None),
             Error::Institution(_) => (StatusCode::BAD_GATEWAY, "INSTITUTION_ERROR", None),
             Error::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED", None),
             Error::Internal(err) => {

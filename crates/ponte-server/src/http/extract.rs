@@ -30,24 +30,61 @@ pub fn json_body<T: DeserializeOwned + Default>(bytes: &[u8]) -> Result<T, Error
     }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = Some(e.path().to_string()).filter(|p| p != ".");
+        // serde_path_to_error writes `?` for a place it cannot name.
+        let path = Some(e.path().to_string()).filter(|p| p != "." && !p.contains('?'));
         let inner = e.into_inner();
         let at = format!("at line {}, column {}", inner.line(), inner.column());
         match (inner.classify(), path) {
-            (Category::Data, Some(path)) => FieldError::new(path, inner.to_string()).into(),
+            (Category::Data, Some(path)) => {
+                FieldError::new(path, plain_words(&reason(&inner))).into()
+            }
             (Category::Data, None) => Error::Malformed {
                 field: None,
                 message: format!(
                     "the body does not fit this endpoint: {} {at}",
-                    reason(&inner)
+                    plain_words(&reason(&inner))
                 ),
             },
-            (_, field) => Error::Malformed {
-                field,
+            // Broken JSON is the body's fault, not the member the parser
+            // happened to be reading: no field is named.
+            _ => Error::Malformed {
+                field: None,
                 message: format!("the body is not valid JSON {at}: {}", reason(&inner)),
             },
         }
     })
+}
+
+/// serde's "invalid type: integer `5`, expected a sequence" in an
+/// integrator's words: "must be a JSON array, not a number". Other messages
+/// (an unknown enum value, a missing member) are already plain.
+fn plain_words(reason: &str) -> String {
+    let Some(rest) = reason.strip_prefix("invalid type: ") else {
+        return reason.to_string();
+    };
+    let Some((got, expected)) = rest.split_once(", expected ") else {
+        return reason.to_string();
+    };
+    format!("must be {}, not {}", json_kind(expected), json_kind(got))
+}
+
+/// The JSON kind serde names in its own terms (`a sequence`, `struct X`,
+/// `integer \`5\``, `i64`).
+fn json_kind(serde: &str) -> String {
+    let word = serde.trim_start_matches("a ").trim_start_matches("an ");
+    let head = word.split([' ', '`']).next().unwrap_or(word);
+    match head {
+        "sequence" | "tuple" | "array" => "a JSON array",
+        "map" | "struct" | "object" => "a JSON object",
+        "string" | "char" => "a string",
+        "boolean" | "bool" => "true or false",
+        "integer" | "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64" | "usize"
+        | "isize" => "an integer",
+        "floating" | "f32" | "f64" | "number" => "a number",
+        "null" | "unit" => "null",
+        _ => return serde.to_string(),
+    }
+    .to_string()
 }
 
 /// serde_json's message without its own " at line L column C" suffix, which
@@ -138,4 +175,54 @@ pub async fn bearer(
         .admit(who.client_id.as_str(), app.clock.now_ms())
         .map_err(Error::RateLimited)?;
     Ok(who)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::json_body;
+    use crate::error::Error;
+
+    #[derive(serde::Deserialize, Default, Debug)]
+    #[allow(dead_code)]
+    struct Body {
+        products: Option<Vec<String>>,
+        name: Option<String>,
+    }
+
+    #[test]
+    fn a_wrong_type_names_the_member_and_the_json_kind_without_serde_internals() {
+        let Err(Error::Field(f)) = json_body::<Body>(br#"{"name": "a", "products": "accounts"}"#)
+        else {
+            panic!("a field error")
+        };
+        assert_eq!(f.field, "products");
+        assert_eq!(f.message, "must be a JSON array, not a string");
+        let Err(Error::Field(f)) = json_body::<Body>(br#"{"name": 5}"#) else {
+            panic!("a field error")
+        };
+        assert_eq!(
+            (f.field.as_ref(), f.message.as_str()),
+            ("name", "must be a string, not an integer")
+        );
+    }
+
+    #[test]
+    fn broken_json_names_the_body_not_the_member_being_read() {
+        for broken in [
+            &br#"{"name": "a","#[..],
+            br#"{"name": }"#,
+            br#"{"products": ["a",]}"#,
+        ] {
+            match json_body::<Body>(broken) {
+                Err(Error::Malformed { field, message }) => {
+                    assert_eq!(field, None, "{message}");
+                    assert!(
+                        message.starts_with("the body is not valid JSON at line 1"),
+                        "{message}"
+                    );
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+    }
 }

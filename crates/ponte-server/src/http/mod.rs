@@ -139,7 +139,7 @@ async fn router_with(app: App, sandbox: Option<Router>) -> anyhow::Result<Router
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
             let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
             tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
-        }))
+        }).on_failure(log_failure))
         .layer(SetRequestIdLayer::new(header, MakeRequestUuid))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT));
     // Around the whole router rather than each route (what `Router::layer`
@@ -153,6 +153,35 @@ async fn router_with(app: App, sandbox: Option<Router>) -> anyhow::Result<Router
         ))
         // Outermost, so the answers `in_dialect` renders carry them too.
         .layer(axum::middleware::from_fn(headers::security_headers)))
+}
+
+/// How loud a failed answer is. Only Ponte's own faults are errors: a 503
+/// (starting up, the database or an institution unavailable) and a 502/504
+/// (an institution failed) describe the world outside, and an operator paged
+/// for each readiness probe during start-up learns nothing.
+fn log_failure(
+    class: tower_http::classify::ServerErrorsFailureClass,
+    latency: std::time::Duration,
+    _span: &tracing::Span,
+) {
+    use tower_http::classify::ServerErrorsFailureClass::{Error, StatusCode};
+    let ms = latency.as_millis();
+    match class {
+        StatusCode(s) if s.as_u16() == 503 => {
+            tracing::info!(status = s.as_u16(), latency_ms = ms, "answered unavailable")
+        }
+        StatusCode(s) if matches!(s.as_u16(), 502 | 504) => {
+            tracing::warn!(
+                status = s.as_u16(),
+                latency_ms = ms,
+                "an institution failed"
+            )
+        }
+        StatusCode(s) => {
+            tracing::error!(status = s.as_u16(), latency_ms = ms, "request failed")
+        }
+        Error(e) => tracing::error!(error = %e, latency_ms = ms, "request failed"),
+    }
 }
 
 /// The sandbox banks' clients: the portal client's secret for the document

@@ -71,9 +71,21 @@ pub async fn retrieval(ts: &TestServer, id: i64) -> (u16, Value) {
 
 /// The webhook of retrieval `id`, waiting as long as a slow machine needs.
 pub async fn webhook_for(hook: &Receiver, id: i64) -> Value {
+    webhook_delivery_for(hook, id).await.1
+}
+
+/// The webhook of retrieval `id` with its headers.
+pub async fn webhook_delivery_for(
+    hook: &Receiver,
+    id: i64,
+) -> (std::collections::BTreeMap<String, String>, Value) {
     for _ in 0..2400 {
-        if let Some(b) = hook.bodies().into_iter().find(|b| b["data"]["id"] == id) {
-            return b;
+        let received = hook.received.lock().unwrap().clone();
+        for (headers, body) in received {
+            let body: Value = serde_json::from_str(&body).unwrap();
+            if body["data"]["id"] == id {
+                return (headers, body);
+            }
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
@@ -89,14 +101,31 @@ pub fn keys(v: &Value) -> Vec<&str> {
     k
 }
 
-/// The quickstart's webhook, key by key and type by type.
+/// The quickstart's webhook (or the retrieval read back), key by key and
+/// type by type, with what Ponte adds for correlation: the webhook names its
+/// `event` and carries its `event_id`; both carry `data.taiki_user_id`.
 pub fn assert_quickstart_shape(body: &Value) {
-    assert_eq!(keys(body), ["data", "files", "status"], "{body}");
+    let top = keys(body);
+    if top.contains(&"event") {
+        assert_eq!(
+            top,
+            ["data", "event", "event_id", "files", "status"],
+            "{body}"
+        );
+        assert_eq!(body["event"], "documents.ready", "{body}");
+        assert!(
+            body["event_id"].as_str().unwrap().starts_with("msg_"),
+            "{body}"
+        );
+    } else {
+        assert_eq!(top, ["data", "files", "status"], "{body}");
+    }
     assert_eq!(
         keys(&body["data"]),
-        ["client_id", "created_at", "id", "metadata"],
+        ["client_id", "created_at", "id", "metadata", "taiki_user_id"],
         "{body}"
     );
+    assert_eq!(body["data"]["taiki_user_id"], body["data"]["client_id"]);
     assert!(body["data"]["id"].is_i64(), "{body}");
     assert!(body["data"]["client_id"].is_string());
     assert!(body["data"]["metadata"].is_object());

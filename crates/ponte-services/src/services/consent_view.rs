@@ -29,12 +29,17 @@ pub struct ConsentDetails {
     pub expire_at_ms: i64,
     /// Open Finance Brasil permissions granted, e.g. `ACCOUNTS_READ`.
     pub permissions: Vec<String>,
+    /// The AUTHORISED consent of the same person at the same institution
+    /// that existed when this one was made.
+    pub duplicate_of: Option<String>,
 }
 
 pub async fn view_of(app: &App, row: &ConsentRow) -> Result<ConsentDetails> {
     let mut conn = app.store.read().await?;
     let history = ponte_store::consent_history(&mut conn, &row.id).await?;
-    details_of(row, history.into_iter().map(|h| (h.status, h.reason, h.at)))
+    let mut details = details_of(row, history.into_iter().map(|h| (h.status, h.reason, h.at)))?;
+    details.duplicate_of = ponte_store::duplicate_of(&mut conn, &row.id).await?;
+    Ok(details)
 }
 
 /// A link's consents, oldest first, with their histories: two queries on
@@ -62,8 +67,16 @@ pub async fn with_histories(
             .or_default()
             .push((e.status, e.reason, e.at));
     }
+    let mut duplicates: HashMap<String, String> = ponte_store::duplicates_of_link(conn, link_id)
+        .await?
+        .into_iter()
+        .collect();
     rows.iter()
-        .map(|row| details_of(row, histories.remove(&row.id).unwrap_or_default()))
+        .map(|row| {
+            let mut details = details_of(row, histories.remove(&row.id).unwrap_or_default())?;
+            details.duplicate_of = duplicates.remove(&row.id);
+            Ok(details)
+        })
         .collect()
 }
 
@@ -94,5 +107,6 @@ fn details_of(
         created_at_ms: row.created_at,
         expire_at_ms: row.expire_at,
         permissions: serde_json::from_str(&row.permissions).unwrap_or_default(),
+        duplicate_of: None,
     })
 }

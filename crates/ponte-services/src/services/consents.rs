@@ -6,7 +6,7 @@
 use crate::error::{Error, Result};
 use crate::services::job::{self, Job, JobOutcome};
 use crate::services::links::{self, LinkDetails};
-use crate::services::{authorisation, consent_state};
+use crate::services::{authorisation, consent_state, duplicates};
 use crate::services::{slots, text};
 use crate::tokens::Bearer;
 use crate::App;
@@ -94,6 +94,11 @@ pub struct CreatedConsent {
     pub authorization_url: String,
     /// Unix milliseconds.
     pub expire_at_ms: i64,
+    /// The AUTHORISED consent of the same person at the same institution,
+    /// and whether the client wants the end user warned of it.
+    pub duplicate: Option<duplicates::Duplicate>,
+    /// The institution's name, for what the end user is told.
+    pub institution_name: String,
 }
 
 pub async fn create(app: &App, bearer: &Bearer, req: ConsentInput) -> Result<CreatedConsent> {
@@ -173,6 +178,21 @@ pub async fn create(app: &App, bearer: &Bearer, req: ConsentInput) -> Result<Cre
         )));
     }
 
+    // Before the institution is asked anything: a refused duplicate costs it nothing.
+    let holder = duplicates::holder_key(
+        app,
+        personal.as_str(),
+        business.as_ref().map(|b| b.as_str()),
+    );
+    let duplicate = duplicates::check(
+        app,
+        &bearer.client_id,
+        &institution.institution_code,
+        &institution.name,
+        &holder,
+    )
+    .await?;
+
     let now = app.clock.now_ms();
     let expire_at = now + CONSENT_VALIDITY_MS;
     let permissions =
@@ -237,6 +257,16 @@ pub async fn create(app: &App, bearer: &Bearer, req: ConsentInput) -> Result<Cre
         return Err(e);
     }
     ponte_store::insert_consent(&mut tx, &row).await?;
+    // Before the event: its webhook names the consent this one duplicates.
+    ponte_store::insert_consent_holder(
+        &mut tx,
+        &row.id,
+        &row.client_id,
+        &row.institution_code,
+        &holder,
+        duplicate.as_ref().map(|d| d.of.as_str()),
+    )
+    .await?;
     consent_state::emit(
         &app.renderers,
         &mut tx,
@@ -248,11 +278,18 @@ pub async fn create(app: &App, bearer: &Bearer, req: ConsentInput) -> Result<Cre
     )
     .await?;
     tx.commit().await?;
-    tracing::info!(consent_id = %id, institution = %row.institution_code, "consent created");
+    tracing::info!(
+        consent_id = %id,
+        institution = %row.institution_code,
+        duplicate_of = duplicate.as_ref().map(|d| d.of.as_str()),
+        "consent created"
+    );
     Ok(CreatedConsent {
         consent_id: id,
         authorization_url: started.authorization_url,
         expire_at_ms: expire_at,
+        duplicate,
+        institution_name: institution.name.clone(),
     })
 }
 

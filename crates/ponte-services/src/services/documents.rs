@@ -253,8 +253,8 @@ pub async fn complete(
             .unwrap_or_default();
         let why = format!("{tag}the portal answered {}", error.unwrap_or("no code"));
         fail(app, &row, ponte_store::RETRIEVAL_AWAITING_LOGIN, &why).await?;
-        return Err(Error::Institution(
-            "the documents were not shared at the portal".into(),
+        return Err(Error::Declined(
+            "the documents were not shared at the portal: the sign-in was declined".into(),
         ));
     };
     let ep = portal_endpoint(app, &row.institution_code).ok_or(Error::NotFound("portal"))?;

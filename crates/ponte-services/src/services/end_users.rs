@@ -51,6 +51,10 @@ pub async fn upsert(
     let lookup = app.crypto.hash_secret(&key.lookup_text());
     let row = ponte_store::upsert_end_user(conn, &fresh, client.as_str(), key.kind(), &lookup, now)
         .await?;
+    // Kept in clear so the webhooks of this person can name them as the integrator does.
+    if let EndUserKey::External(reference) = key {
+        ponte_store::set_end_user_external_ref(conn, &row.id, reference).await?;
+    }
     let mut user = open(app, row)?;
     if let Some(newer) = profile {
         let merged = user.profile.merged(newer);

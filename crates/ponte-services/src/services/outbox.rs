@@ -26,6 +26,24 @@ pub struct Rendered {
     pub body: String,
 }
 
+/// What a message carries for the integrator to tie it to its own records
+/// without a lookup: its id (the `webhook-id` header's value) and the
+/// integrator's own references for the end user, when it gave some.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Correlation {
+    /// The message id, sent as `webhook-id`: stable across retries.
+    pub event_id: String,
+    /// The `externalTrackId` the integrator gave the consent the event is about.
+    pub external_track_id: Option<String>,
+    /// The link's `externalInfo` object, as the integrator attached it.
+    pub external_info: Option<serde_json::Value>,
+    /// The integrator's own id for the end user (the Server API's `xcUserID`).
+    pub external_user_id: Option<String>,
+    /// The AUTHORISED consent of the same person at the same institution
+    /// that the event's consent duplicates.
+    pub duplicate_of: Option<String>,
+}
+
 /// A dialect's webhook payloads. Implemented in the dialect's own folder (in
 /// the API crate, which this crate cannot see) and registered in
 /// [`WebhookRenderers`] at start.
@@ -33,8 +51,9 @@ pub trait PayloadRenderer: Sync {
     /// The name stored on the links the dialect opens and on its messages.
     fn dialect(&self) -> &'static str;
 
-    /// The payload for `event`, or `None` when this dialect sends nothing for it.
-    fn render(&self, event: &DomainEvent) -> Option<Rendered>;
+    /// The payload for `event`, or `None` when this dialect sends nothing for
+    /// it. The body carries `correlation` in the dialect's own words.
+    fn render(&self, event: &DomainEvent, correlation: &Correlation) -> Option<Rendered>;
 
     /// The body of one delivery attempt. The written bytes, unless the
     /// dialect adds something that must be fresh at each attempt (the Data
@@ -96,24 +115,59 @@ pub async fn publish(
     event: &DomainEvent,
     now: i64,
 ) -> crate::error::Result<Option<String>> {
-    let Some(dialect) = ponte_store::link_dialect(conn, event.link_id()).await? else {
+    let consent_id = match event {
+        DomainEvent::ConsentStatusChanged(e) => Some(e.consent_id.as_str()),
+        DomainEvent::ReportReady(e) => Some(e.consent_id.as_str()),
+        _ => None,
+    };
+    let Some(link) = ponte_store::link_correlation(conn, event.link_id(), consent_id).await? else {
         tracing::warn!(
             link_id = event.link_id(),
             "an event for an unknown link: not sent"
         );
         return Ok(None);
     };
-    publish_in(renderers, conn, &dialect, event, now).await
+    let correlation = Correlation {
+        event_id: new_message_id(),
+        external_track_id: link.external_track_id,
+        // Stored by the link service as a JSON object; anything else is no reference.
+        external_info: serde_json::from_str::<serde_json::Value>(&link.external_info)
+            .ok()
+            .filter(serde_json::Value::is_object),
+        external_user_id: link.external_ref,
+        duplicate_of: link.duplicate_of,
+    };
+    write(renderers, conn, &link.dialect, event, correlation, now).await
 }
 
 /// Writes `event` as a message rendered by `dialect`, for events that have no
-/// link to take a dialect from (a documents retrieval's). Returns the message
-/// id, or `None` when that dialect sends no webhook for it.
+/// link to take a dialect from (a documents retrieval's, whose references
+/// travel in the event). Returns the message id, or `None` when that dialect
+/// sends no webhook for it.
 pub async fn publish_in(
     renderers: &WebhookRenderers,
     conn: &mut Conn,
     dialect: &str,
     event: &DomainEvent,
+    now: i64,
+) -> crate::error::Result<Option<String>> {
+    let correlation = Correlation {
+        event_id: new_message_id(),
+        ..Correlation::default()
+    };
+    write(renderers, conn, dialect, event, correlation, now).await
+}
+
+fn new_message_id() -> String {
+    format!("msg_{}", uuid::Uuid::now_v7().simple())
+}
+
+async fn write(
+    renderers: &WebhookRenderers,
+    conn: &mut Conn,
+    dialect: &str,
+    event: &DomainEvent,
+    correlation: Correlation,
     now: i64,
 ) -> crate::error::Result<Option<String>> {
     let Some(renderer) = renderers.get(dialect) else {
@@ -124,10 +178,10 @@ pub async fn publish_in(
         );
         return Ok(None);
     };
-    let Some(rendered) = renderer.render(event) else {
+    let Some(rendered) = renderer.render(event, &correlation) else {
         return Ok(None);
     };
-    let id = format!("msg_{}", uuid::Uuid::now_v7().simple());
+    let id = correlation.event_id;
     let row = WebhookMessageRow {
         id: id.clone(),
         client_id: event.client_id().to_string(),

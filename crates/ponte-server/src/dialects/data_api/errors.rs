@@ -47,9 +47,15 @@ impl IntoResponse for ApiError {
                 Some(wire_field(Field::Institution.name())),
             ),
             Error::LinkConsentLimit(_) => (StatusCode::CONFLICT, "LINK_CONSENT_LIMIT", None),
+            Error::DuplicateConnection { .. } => (
+                StatusCode::CONFLICT,
+                "DUPLICATE_CONNECTION",
+                Some(wire_field(Field::Institution.name())),
+            ),
             Error::Conflict(_) | Error::EndpointDisabled { .. } => {
                 (StatusCode::CONFLICT, "CONFLICT", None)
             }
+            Error::Declined(_) => (StatusCode::FORBIDDEN, "DECLINED", None),
             Error::Institution(_) => (StatusCode::BAD_GATEWAY, "INSTITUTION_ERROR", None),
             Error::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED", None),
             Error::Internal(e) => {

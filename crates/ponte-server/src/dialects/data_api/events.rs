@@ -4,7 +4,7 @@
 //! written; each attempt only adds fresh signed download URLs.
 
 use crate::clock::rfc3339;
-use crate::services::outbox::{PayloadRenderer, Rendered, Target};
+use crate::services::outbox::{Correlation, PayloadRenderer, Rendered, Target};
 use crate::App;
 use ponte_core::event::{DomainEvent, ReportOutcome};
 use ponte_store::WebhookMessageRow;
@@ -22,30 +22,29 @@ impl PayloadRenderer for Renderer {
         super::DIALECT
     }
 
-    fn render(&self, event: &DomainEvent) -> Option<Rendered> {
-        Some(match event {
-            DomainEvent::ConsentStatusChanged(e) => Rendered {
-                event_type: CONSENT_STATUS_CHANGED.into(),
-                target: Target::Events,
-                target_url: None,
-                body: json!({
+    fn render(&self, event: &DomainEvent, c: &Correlation) -> Option<Rendered> {
+        let (event_type, target, target_url, mut body, track) = match event {
+            DomainEvent::ConsentStatusChanged(e) => (
+                CONSENT_STATUS_CHANGED,
+                Target::Events,
+                None,
+                json!({
                     "event": CONSENT_STATUS_CHANGED,
                     "consentId": e.consent_id,
                     "linkId": e.link_id,
-                    "externalTrackId": e.external_track_id,
                     "institutionCode": e.institution_code,
                     "status": e.status,
                     "previousStatus": e.previous,
                     "reason": e.reason,
                     "occurredAt": rfc3339(e.occurred_at_ms),
-                })
-                .to_string(),
-            },
-            DomainEvent::ReportReady(e) => Rendered {
-                event_type: REPORT_READY.into(),
-                target: Target::Reports,
-                target_url: e.callback_url.clone(),
-                body: json!({
+                }),
+                e.external_track_id.clone(),
+            ),
+            DomainEvent::ReportReady(e) => (
+                REPORT_READY,
+                Target::Reports,
+                e.callback_url.clone(),
+                json!({
                     "event": REPORT_READY,
                     "requestId": e.request_id,
                     "reportId": e.report_id,
@@ -55,9 +54,9 @@ impl PayloadRenderer for Renderer {
                     "status": report_status(e.outcome),
                     "reason": e.reason,
                     "summary": e.summary,
-                })
-                .to_string(),
-            },
+                }),
+                None,
+            ),
             DomainEvent::ConsentExpiring(e) | DomainEvent::ConsentRenewed(e) => {
                 let name = match event {
                     DomainEvent::ConsentRenewed(_) => CONSENT_RENEWED,
@@ -67,7 +66,6 @@ impl PayloadRenderer for Renderer {
                     "event": name,
                     "consentId": e.consent_id,
                     "linkId": e.link_id,
-                    "externalTrackId": e.external_track_id,
                     "institutionCode": e.institution_code,
                     "expirationDateTime": rfc3339(e.expire_at_ms),
                     "occurredAt": rfc3339(e.occurred_at_ms),
@@ -75,15 +73,23 @@ impl PayloadRenderer for Renderer {
                 if let Some(previous) = e.previous_expire_at_ms {
                     body["previousExpirationDateTime"] = json!(rfc3339(previous));
                 }
-                Rendered {
-                    event_type: name.into(),
-                    target: Target::Events,
-                    target_url: None,
-                    body: body.to_string(),
-                }
+                (
+                    name,
+                    Target::Events,
+                    None,
+                    body,
+                    e.external_track_id.clone(),
+                )
             }
             // Other dialects' events (the Documents API's) are not the Data API's to send.
             _ => return None,
+        };
+        correlate(&mut body, c, track);
+        Some(Rendered {
+            event_type: event_type.into(),
+            target,
+            target_url,
+            body: body.to_string(),
         })
     }
 
@@ -110,6 +116,28 @@ impl PayloadRenderer for Renderer {
             }
         }
         Value::Object(body).to_string()
+    }
+}
+
+/// Adds what ties a message to the integrator's records: `eventId` (the
+/// `webhook-id` header's value), the consent's `externalTrackId`, the link's
+/// `externalInfo`, and the Server API's `xcUserID` when a user of it opened
+/// the link, and `duplicateOf`: the AUTHORISED consent of the same person at
+/// the same institution that the consent duplicates. Absent references are `null` (`{}` for `externalInfo`), so the
+/// shape never depends on what the integrator sent.
+fn correlate(body: &mut Value, c: &Correlation, event_track_id: Option<String>) {
+    if let Value::Object(body) = body {
+        body.insert("eventId".into(), json!(c.event_id));
+        body.insert(
+            "externalTrackId".into(),
+            json!(c.external_track_id.clone().or(event_track_id)),
+        );
+        body.insert(
+            "externalInfo".into(),
+            c.external_info.clone().unwrap_or_else(|| json!({})),
+        );
+        body.insert("xcUserID".into(), json!(c.external_user_id));
+        body.insert("duplicateOf".into(), json!(c.duplicate_of));
     }
 }
 

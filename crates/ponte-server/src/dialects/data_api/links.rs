@@ -6,6 +6,7 @@ use super::wire::*;
 use super::{ACCESS, EITHER, LINK};
 use crate::http::extract::{bearer, json_body, Path};
 use crate::http::listener::Peer;
+use crate::services::duplicates::DuplicatePolicy;
 use crate::services::{clients, consents, links, sandbox_driver};
 use crate::App;
 use axum::body::Bytes;
@@ -181,6 +182,12 @@ pub(super) async fn create_consent(
         consent_id: created.consent_id.to_string(),
         consent_redirect_url: created.authorization_url,
         expire_at: crate::clock::rfc3339(created.expire_at_ms),
+        duplicate_warning: created
+            .duplicate
+            .as_ref()
+            .filter(|d| d.policy == DuplicatePolicy::Warn)
+            .map(|_| format!("You already connected {}.", created.institution_name)),
+        duplicate_of: created.duplicate.map(|d| d.of),
     })
     .into_response())
 }
@@ -284,6 +291,8 @@ struct CreatedConsentBody {
     consent_id: String,
     consent_redirect_url: String,
     expire_at: String,
+    duplicate_of: Option<String>,
+    duplicate_warning: Option<String>,
 }
 
 /// The consent as the Data API shows it.

@@ -84,6 +84,9 @@ pub struct ConsentView {
     pub rejection_reason: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rejected_by: Option<&'static str>,
+    /// The AUTHORISED consent of the same person at the same institution
+    /// that this one duplicates.
+    pub duplicate_of: Option<String>,
 }
 
 /// Who rejected a consent, in OFB's terms (`EnumRejectedBy`): the end user,
@@ -118,6 +121,7 @@ impl From<ConsentDetails> for ConsentView {
             expiration_date_time: Some(rfc3339(c.expire_at_ms)),
             rejection_reason: rejection.clone(),
             rejected_by: rejection.as_deref().map(rejected_by),
+            duplicate_of: c.duplicate_of,
         }
     }
 }

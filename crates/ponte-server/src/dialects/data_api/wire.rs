@@ -192,6 +192,12 @@ pub struct CreatedConsent {
     /// The institution's own authorization URL: send the end user there.
     consent_redirect_url: String,
     expire_at: String,
+    /// The AUTHORISED consent of the same person at the same institution that
+    /// this one duplicates; `null` when it is the person's only one there.
+    duplicate_of: Option<String>,
+    /// Set when the client asks for a warning (duplicate policy `warn`): what
+    /// the widget tells the end user.
+    duplicate_warning: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -236,6 +242,9 @@ pub struct Consent {
     rejection_reason: Option<String>,
     /// For a `REJECTED` consent: `USER`, `ASPSP` (the institution) or `TPP` (Ponte or you).
     rejected_by: Option<String>,
+    /// The AUTHORISED consent of the same person at the same institution that
+    /// this one duplicates; `null` when it is the person's only one there.
+    duplicate_of: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -470,12 +479,25 @@ pub struct ConsentStatusChanged {
     event: String,
     consent_id: String,
     link_id: String,
-    external_track_id: Option<String>,
     institution_code: String,
     status: ConsentStatus,
     previous_status: Option<ConsentStatus>,
     reason: Option<String>,
     occurred_at: String,
+    /// The `webhook-id` header's value: stable across retries, deduplicate on it.
+    #[schema(example = "msg_0193a2b4c5d67e8f9a0b1c2d3e4f5a6b")]
+    event_id: String,
+    /// The `externalTrackId` you gave the consent.
+    external_track_id: Option<String>,
+    /// The `externalInfo` object you attached to the link (`{}` when none).
+    #[schema(value_type = Object)]
+    external_info: Value,
+    /// Your own id for the user (`xcUserID`) when a Server API user opened the link.
+    #[serde(rename = "xcUserID")]
+    xc_user_id: Option<String>,
+    /// The AUTHORISED consent of the same person at the same institution that
+    /// this consent duplicates (see the client's duplicate policy).
+    duplicate_of: Option<String>,
 }
 
 /// Sent to `productsCallbackUrl[product]` or the client's report webhook.
@@ -497,4 +519,18 @@ pub struct ReportReady {
     download_url: String,
     pdf_url: String,
     expire_at: String,
+    /// The `webhook-id` header's value: stable across retries, deduplicate on it.
+    #[schema(example = "msg_0193a2b4c5d67e8f9a0b1c2d3e4f5a6b")]
+    event_id: String,
+    /// The `externalTrackId` you gave the consent.
+    external_track_id: Option<String>,
+    /// The `externalInfo` object you attached to the link (`{}` when none).
+    #[schema(value_type = Object)]
+    external_info: Value,
+    /// Your own id for the user (`xcUserID`) when a Server API user opened the link.
+    #[serde(rename = "xcUserID")]
+    xc_user_id: Option<String>,
+    /// The AUTHORISED consent of the same person at the same institution that
+    /// this consent duplicates (see the client's duplicate policy).
+    duplicate_of: Option<String>,
 }

@@ -25,7 +25,7 @@ pub const TAGS: &[(&str, &str)] = &[(
         super::callback,
         super::sandbox_connect,
     ),
-    components(schemas(super::wire::RetrievalBody)),
+    components(schemas(super::wire::RetrievalBody, super::wire::RetrievalWebhook)),
     modifiers(&Credentials)
 )]
 struct DocumentsApiDoc;

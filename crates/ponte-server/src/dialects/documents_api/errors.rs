@@ -11,11 +11,18 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 
-pub struct ApiError(Error);
+pub struct ApiError(Error, Option<&'static str>);
 
 impl<E: Into<Error>> From<E> for ApiError {
     fn from(e: E) -> Self {
-        ApiError(e.into())
+        ApiError(e.into(), None)
+    }
+}
+
+impl ApiError {
+    /// `e` in its usual code and status, with a message that says what to do instead.
+    pub fn with_message(e: Error, message: &'static str) -> Self {
+        ApiError(e, Some(message))
     }
 }
 
@@ -48,7 +55,9 @@ impl IntoResponse for ApiError {
             Error::ConsentNotAuthorised(_)
             | Error::Conflict(_)
             | Error::LinkConsentLimit(_)
+            | Error::DuplicateConnection { .. }
             | Error::EndpointDisabled { .. } => (StatusCode::CONFLICT, "conflict", None),
+            Error::Declined(_) => (StatusCode::FORBIDDEN, "declined", None),
             Error::Institution(_) => (StatusCode::BAD_GATEWAY, "institution_error", None),
             Error::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "rate_limited", None),
             Error::Internal(e) => {
@@ -56,12 +65,15 @@ impl IntoResponse for ApiError {
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal_error", None)
             }
         };
-        let message = match &self.0 {
-            Error::Field(f) => format!("{}: {}", f.field, f.message),
-            Error::Token(TokenError::WrongKind) => {
-                "this endpoint takes the access_token of POST /api/token".into()
-            }
-            other => other.to_string(),
+        let message = match self.1 {
+            Some(instead) => instead.to_string(),
+            None => match &self.0 {
+                Error::Field(f) => format!("{}: {}", f.field, f.message),
+                Error::Token(TokenError::WrongKind) => {
+                    "this endpoint takes the access_token of POST /api/token".into()
+                }
+                other => other.to_string(),
+            },
         };
         let mut resp = body(status, code, &message, field.as_deref());
         if let Error::RateLimited(secs) = &self.0 {

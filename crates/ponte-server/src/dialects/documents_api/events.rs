@@ -4,7 +4,7 @@
 //! link.
 
 use super::wire;
-use crate::services::outbox::{PayloadRenderer, Rendered, Target};
+use crate::services::outbox::{Correlation, PayloadRenderer, Rendered, Target};
 use crate::App;
 use ponte_core::event::DomainEvent;
 use ponte_store::WebhookMessageRow;
@@ -19,13 +19,13 @@ impl PayloadRenderer for Renderer {
         super::DIALECT
     }
 
-    fn render(&self, event: &DomainEvent) -> Option<Rendered> {
+    fn render(&self, event: &DomainEvent, c: &Correlation) -> Option<Rendered> {
         match event {
             DomainEvent::DocumentsReady(e) => Some(Rendered {
                 event_type: DOCUMENTS_READY.into(),
                 target: Target::Events,
                 target_url: None,
-                body: wire::retrieval_body(e).to_string(),
+                body: wire::webhook_body(e, DOCUMENTS_READY, &c.event_id).to_string(),
             }),
             _ => None,
         }

@@ -46,7 +46,7 @@ pub static SPEC: super::Dialect = super::Dialect {
     ],
     docs: docs::document,
     tags: docs::TAGS,
-    webhooks: &[("documents.ready", "RetrievalBody", "Documents API: a retrieval ended (`success` when at least one file arrived). Sent to the client's webhook; each attempt carries download URLs valid 15 minutes.")],
+    webhooks: &[("documents.ready", "RetrievalWebhook", "Documents API: a retrieval ended (`success` when at least one file arrived). Carries `event`, `event_id` (the `webhook-id` header's value), `data.taiki_user_id` and your `data.metadata`. Sent to the client's webhook; each attempt carries download URLs valid 15 minutes.")],
     renderer: Some(&events::Renderer),
 };
 
@@ -93,9 +93,20 @@ async fn basic_client(
     headers: &HeaderMap,
 ) -> Result<ClientId, ApiError> {
     let refused = || ApiError::from(crate::error::Error::InvalidCredentials);
-    let raw = headers
+    let given = headers
         .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.to_str().ok());
+    // The app's access_token is a Bearer token; this endpoint is the backend's.
+    if given.is_some_and(|v| {
+        v.get(..7)
+            .is_some_and(|s| s.eq_ignore_ascii_case("bearer "))
+    }) {
+        return Err(ApiError::with_message(
+            crate::error::Error::InvalidCredentials,
+            "this endpoint takes no Bearer token: use HTTP Basic with api_key:api_secret",
+        ));
+    }
+    let raw = given
         .and_then(|v| {
             v.strip_prefix("Basic ")
                 .or_else(|| v.strip_prefix("basic "))
@@ -271,7 +282,7 @@ async fn callback(State(app): State<App>, RawQuery(query): RawQuery) -> Response
             "Documentos a caminho / Documents on their way",
             "Seus documentos estão sendo buscados. / Your documents are being retrieved.",
         ),
-        Err(crate::error::Error::Institution(_)) => (
+        Err(crate::error::Error::Institution(_) | crate::error::Error::Declined(_)) => (
             "declined",
             "Não conectado / Not connected",
             "Os documentos não foram compartilhados. / The documents were not shared.",

@@ -95,11 +95,24 @@ pub struct RetrievalBody {
     pub files: Vec<FileEntry>,
 }
 
+/// The webhook `documents.ready`: the retrieval's body, named, with its id.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RetrievalWebhook {
+    /// `documents.ready`.
+    pub event: String,
+    /// The `webhook-id` header's value: stable across retries, deduplicate on it.
+    pub event_id: String,
+    #[serde(flatten)]
+    pub body: RetrievalBody,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RetrievalData {
     pub id: i64,
-    /// The end user's `taiki_user_id`.
+    /// The end user's `taiki_user_id` (the quickstart's name for it).
     pub client_id: String,
+    /// The end user's `taiki_user_id`, under its own name.
+    pub taiki_user_id: String,
     #[schema(value_type = Object)]
     pub metadata: Value,
     pub created_at: String,
@@ -135,11 +148,23 @@ pub fn retrieval_body(e: &DocumentsReady) -> Value {
         "data": {
             "id": e.retrieval_id,
             "client_id": e.end_user_id,
+            "taiki_user_id": e.end_user_id,
             "metadata": e.metadata,
             "created_at": rfc3339(e.created_at_ms),
         },
         "files": files,
     })
+}
+
+/// The webhook's body: the retrieval's, named `event` and carrying its id
+/// (the `webhook-id` header's value) so a receiver correlates it without a lookup.
+pub fn webhook_body(e: &DocumentsReady, event: &str, event_id: &str) -> Value {
+    let mut body = retrieval_body(e);
+    if let Value::Object(m) = &mut body {
+        m.insert("event".into(), json!(event));
+        m.insert("event_id".into(), json!(event_id));
+    }
+    body
 }
 
 /// `GET /api/retrievals/{id}`: the webhook's body once the retrieval has

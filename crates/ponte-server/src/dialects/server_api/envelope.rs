@@ -111,9 +111,13 @@ impl ApiError {
                 Error::Conflict(_)
                 | Error::EndpointDisabled { .. }
                 | Error::ConsentNotAuthorised(_)
-                | Error::LinkConsentLimit(_) => (StatusCode::CONFLICT, "40901", String::new()),
+                | Error::LinkConsentLimit(_)
+                | Error::DuplicateConnection { .. } => {
+                    (StatusCode::CONFLICT, "40901", String::new())
+                }
                 Error::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "42901", String::new()),
                 Error::Outage(_) => (StatusCode::SERVICE_UNAVAILABLE, "50301", String::new()),
+                Error::Declined(_) => (StatusCode::FORBIDDEN, "40302", String::new()),
                 Error::Institution(_) => (StatusCode::BAD_GATEWAY, "50201", String::new()),
                 // Mapped to 40002 in `From<Error>`; here only if built by hand.
                 Error::Field(_) | Error::Malformed { .. } | Error::UnknownInstitution(_) => {
