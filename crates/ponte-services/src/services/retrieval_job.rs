@@ -10,6 +10,7 @@ use crate::services::failure::Failure;
 use crate::services::insights;
 use crate::services::job::{Job, JobOutcome};
 use crate::services::outbox;
+use crate::services::quota::{self, Budget};
 use crate::services::retrieval::{JobPayload, MAX_JOB_ATTEMPTS};
 use crate::services::{consent_state, slots};
 use crate::App;
@@ -54,8 +55,9 @@ async fn run(app: &App, job: &JobRow, p: JobPayload) -> Result<JobOutcome> {
     if done {
         return Ok(JobOutcome::Done);
     }
+    let budget = quota::budget_for(app, &consent).await?;
     let result = match ConsentStatus::parse(&consent.status) {
-        Some(ConsentStatus::Authorised) => match retrieve(app, &consent, p.product).await {
+        Some(ConsentStatus::Authorised) => match retrieve(app, &consent, p.product, &budget).await {
             Ok(data) => Ok(data),
             Err(ConnectError::ConsentRevoked(code)) => {
                 tracing::info!(consent_id = %consent.id, code, "the institution reports the consent revoked");
@@ -146,6 +148,7 @@ async fn retrieve(
     app: &App,
     consent: &ConsentRow,
     product: Product,
+    budget: &Budget,
 ) -> Result<Box<RawValue>, ConnectError> {
     let institution = app
         .directory
@@ -173,9 +176,16 @@ async fn retrieve(
         bank_consent_id,
         tokens,
     )
-    .with_token_store(&stored);
+    .with_token_store(&stored)
+    .with_observer(budget);
     let window = Window::ending(app.clock.now_ms());
-    let data = products::fetch(&mut session, product, consent.business == 1, &window).await?;
+    let fetched = products::fetch(&mut session, product, consent.business == 1, &window).await;
+    drop(session);
+    // The calls are stored whatever the outcome: a failed retrieval spent them too.
+    if let Err(e) = quota::save_calls(app, consent, budget.take_calls()).await {
+        tracing::warn!(consent_id = %consent.id, error = %e, "could not store the institution calls");
+    }
+    let data = fetched?;
     if product != Product::Insights {
         return Ok(data);
     }
