@@ -55,7 +55,12 @@ pub fn endpoint_of(path: &str) -> (String, String) {
     let mut out = Vec::new();
     let mut resource = String::new();
     let mut id_name: Option<&str> = None;
-    for segment in path.split('/') {
+    // `/open-banking/{api}/{version}/…`: ids follow collections only after the version.
+    for (i, segment) in path.split('/').enumerate() {
+        if i < 4 {
+            out.push(segment.to_string());
+            continue;
+        }
         if let Some(name) = id_name.take() {
             if !segment.is_empty() {
                 let name = if credit_cards && name == "{accountId}" {
