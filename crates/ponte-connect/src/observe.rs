@@ -50,7 +50,9 @@ const ID_AFTER: &[(&str, &str)] = &[
 /// `/open-banking/accounts/v2/accounts/a1/balances` is
 /// (`/open-banking/accounts/v2/accounts/{accountId}/balances`, `a1`).
 /// Credit-card accounts name their id `{creditCardAccountId}` as the spec does.
+/// Whatever the API root puts before `/open-banking/` is left out.
 pub fn endpoint_of(path: &str) -> (String, String) {
+    let path = path.find("/open-banking/").map_or(path, |at| &path[at..]);
     let credit_cards = path.contains("/credit-cards-accounts/");
     let mut out = Vec::new();
     let mut resource = String::new();
@@ -117,7 +119,7 @@ mod tests {
             )
         );
         assert_eq!(
-            endpoint_of("/open-banking/accounts/v2/accounts"),
+            endpoint_of("/sandbox/banks/itau/open-banking/accounts/v2/accounts"),
             ("/open-banking/accounts/v2/accounts".into(), "".into())
         );
     }

@@ -21,6 +21,7 @@ const SERVED: &[(&str, &str)] = &[
     ("post", "/data/v1/consents"),
     ("get", "/data/v1/consents/{consentId}"),
     ("delete", "/data/v1/consents/{consentId}"),
+    ("get", "/data/v1/consents/{consentId}/quota"),
     ("post", "/data/personal/institution-data"),
     ("post", "/data/business/institution-data"),
     ("get", "/data/v1/requests/{requestId}"),

@@ -76,13 +76,11 @@ fn month_and_reset(ms: i64) -> (String, i64) {
     (format!("{:04}-{:02}", t.year(), u8::from(t.month())), reset)
 }
 
-/// `/{code}/open-banking/…` → (bank code, endpoint template, resource id).
+/// `…/{code}/open-banking/…` → (bank code, endpoint template, resource id).
 fn classify(path: &str) -> Option<(&str, String, String)> {
-    let rest = path.strip_prefix('/')?;
-    let (code, api) = rest.split_once('/')?;
-    if !api.starts_with("open-banking/") {
-        return None;
-    }
+    let at = path.find("/open-banking/")?;
+    let code = path[..at].rsplit('/').next().filter(|c| !c.is_empty())?;
+    let api = &path[at + 1..];
     let cards = api.contains("credit-cards-accounts/");
     let mut out = Vec::new();
     let mut resource = String::new();
@@ -218,6 +216,8 @@ mod tests {
         assert_eq!(limit_of(&e), Some(30));
         assert_eq!(r, "b");
         assert_eq!(classify("/itau/customer/consents/x"), None);
+        let (code, e, _) = classify("/sandbox/banks/itau/open-banking/accounts/v2/accounts").unwrap();
+        assert_eq!((code, e.as_str()), ("itau", "/open-banking/accounts/v2/accounts"));
         assert!(first_page(Some("page-size=1000&page=1")));
         assert!(!first_page(Some("page=3")));
     }

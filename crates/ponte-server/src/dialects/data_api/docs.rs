@@ -54,6 +54,7 @@ pub const TAGS: &[(&str, &str)] = &[
         super::links::create_consent,
         super::links::get_consent,
         super::links::revoke_consent,
+        super::quota::consent_quota,
         super::data::personal_data,
         super::data::business_data,
         super::data::get_request,

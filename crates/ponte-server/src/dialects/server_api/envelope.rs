@@ -112,7 +112,9 @@ impl ApiError {
                 | Error::EndpointDisabled { .. }
                 | Error::ConsentNotAuthorised(_)
                 | Error::LinkConsentLimit(_) => (StatusCode::CONFLICT, "40901", String::new()),
-                Error::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "42901", String::new()),
+                Error::RateLimited(_) | Error::QuotaExhausted { .. } => {
+                    (StatusCode::TOO_MANY_REQUESTS, "42901", String::new())
+                }
                 Error::Outage(_) => (StatusCode::SERVICE_UNAVAILABLE, "50301", String::new()),
                 Error::Institution(_) => (StatusCode::BAD_GATEWAY, "50201", String::new()),
                 // Mapped to 40002 in `From<Error>`; here only if built by hand.
