@@ -57,10 +57,9 @@ pub async fn insert_calls(conn: &mut Conn, calls: &[NewCall]) -> Result<()> {
     Ok(())
 }
 
-/// Calls one consent spent in `month`, per endpoint and resource. A call
-/// spends the budget when it counts and was answered with anything but a
-/// refusal to serve (`429`, `529`); a call that got no answer may have
-/// reached the institution, so it spends too.
+/// Calls one consent spent in `month`, per endpoint and resource: those that
+/// count and were served (2xx), as the institution counts them. A refused
+/// call (an expired token's `401`, a `429`) or one that got no answer spent nothing.
 pub async fn calls_spent(
     conn: &mut Conn,
     consent_id: &str,
@@ -69,7 +68,7 @@ pub async fn calls_spent(
     Ok(sqlx::query_as(
         "SELECT endpoint, resource, COUNT(*) FROM institution_calls
          WHERE consent_id = $1 AND month = $2 AND counted = 1
-           AND (status IS NULL OR status NOT IN (429, 529))
+           AND status >= 200 AND status < 300
          GROUP BY endpoint, resource ORDER BY endpoint, resource",
     )
     .bind(consent_id)

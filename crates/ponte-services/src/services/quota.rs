@@ -67,9 +67,10 @@ pub fn parse_month(text: &str) -> Option<String> {
     ok.then(|| format!("{year:04}-{month:02}"))
 }
 
-/// A call's spent budget: it counts, and the institution did not refuse to serve it.
+/// A call spends the budget when it counts and the institution served it
+/// (as `ponte_store::calls_spent` reads the stored ones).
 fn spends(counted: bool, status: Option<u16>) -> bool {
-    counted && !matches!(status, Some(429 | 529))
+    counted && status.is_some_and(|s| (200..300).contains(&s))
 }
 
 /// One endpoint's budget as `GET …/quota` shows it.
@@ -311,10 +312,15 @@ mod tests {
         b.record(call(tx, "a2", false, Some(200)));
         b.record(call(tx, "a2", true, Some(429)));
         b.record(call(tx, "a2", true, Some(529)));
-        assert!(b.permit(tx, "a2").is_ok());
+        b.record(call(tx, "a2", true, Some(401)));
+        b.record(call(tx, "a2", true, None));
+        b.record(call(tx, "a2", true, Some(200)));
+        b.record(call(tx, "a2", true, Some(200)));
+        b.record(call(tx, "a2", true, Some(200)));
+        assert!(b.permit(tx, "a2").is_ok(), "three of four spent");
         // Unlimited endpoints are never refused.
         assert!(b.permit("/open-banking/loans/v2/contracts", "").is_ok());
-        assert_eq!(b.take_calls().len(), 4);
+        assert_eq!(b.take_calls().len(), 9);
         assert!(b.take_calls().is_empty());
     }
 }
