@@ -162,6 +162,11 @@ mod tests {
         assert_eq!(json[1]["status"], serde_json::Value::Null);
         assert_eq!(json[0]["calledAt"], "2026-12-01T03:00:00.000Z");
 
+        // Retention removes what is older than the cutoff, batch by batch.
+        assert_eq!(ponte_store::prune_calls(&store, december, 1).await.unwrap(), 1);
+        let november = export(&store, "2026-11", false).await.unwrap();
+        assert_eq!(november.lines().count(), 1, "only the header: {november}");
+
         let e = export(&store, "12/2026", false).await.unwrap_err().to_string();
         assert!(e.contains("--month") && e.contains("12/2026"), "{e}");
     }

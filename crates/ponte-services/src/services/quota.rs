@@ -195,6 +195,17 @@ pub async fn save_calls(app: &App, consent: &ConsentRow, calls: Vec<CallRecord>)
     Ok(())
 }
 
+/// How long call records are kept: a year of monthly PCM reports and the
+/// month under way, then the retention sweep removes them.
+pub const CALL_RETENTION: std::time::Duration = std::time::Duration::from_secs(400 * 86_400);
+
+/// Removes call records older than [`CALL_RETENTION`]; answers how many went.
+pub async fn prune_calls(app: &App, batch: i64) -> Result<u64> {
+    let keep_ms = i64::try_from(CALL_RETENTION.as_millis()).unwrap_or(i64::MAX);
+    let cutoff = app.clock.now_ms().saturating_sub(keep_ms);
+    Ok(ponte_store::prune_calls(&app.store, cutoff, batch).await?)
+}
+
 /// Per limited endpoint the consent's products call: limit, used, remaining.
 pub async fn usage(app: &App, consent: &ConsentRow) -> Result<Vec<EndpointQuota>> {
     let now = app.clock.now_ms();
