@@ -228,12 +228,12 @@ impl<'a> DataSession<'a> {
                 self.renew().await?;
             }
             if let (Some(observer), true) = (self.observer, counted) {
-                observer
-                    .permit(&endpoint, &resource)
-                    .map_err(|reason| ConnectError::QuotaExhausted {
+                observer.permit(&endpoint, &resource).map_err(|reason| {
+                    ConnectError::QuotaExhausted {
                         endpoint: endpoint.clone(),
                         reason,
-                    })?;
+                    }
+                })?;
             }
             let request = self
                 .client

@@ -19,7 +19,10 @@ fn request_body(link_id: &str, consent_id: &str) -> Value {
 
 async fn quota(ts: &TestServer, access: &str, consent_id: &str) -> Value {
     let (status, body) = ts
-        .get(&format!("/data/v1/consents/{consent_id}/quota"), Some(access))
+        .get(
+            &format!("/data/v1/consents/{consent_id}/quota"),
+            Some(access),
+        )
         .await;
     assert_eq!(status, 200, "{body}");
     body
@@ -56,107 +59,137 @@ async fn bank_activity(ts: &TestServer, consent_id: &str) -> Value {
     resp.json::<Value>().await.unwrap()["activity"].clone()
 }
 
-both!(a_spent_transactions_budget_refuses_the_next_request, |db: Db| async move {
-    let events = Receiver::start().await;
-    let ts = support::spawn_with(
-        db,
-        support::Options {
-            webhook_url: Some(events.url.clone()),
-            ..Default::default()
-        },
-    )
-    .await;
-    let access = ts.access_token().await;
-    let (link_id, consent_id) = ts.authorised(&access, "user_good").await;
-    let resets_at = ponte_server::clock::rfc3339(ponte_server::services::quota::resets_at(
-        ts.app().clock.now_ms(),
-    ));
+both!(
+    a_spent_transactions_budget_refuses_the_next_request,
+    |db: Db| async move {
+        let events = Receiver::start().await;
+        let ts = support::spawn_with(
+            db,
+            support::Options {
+                webhook_url: Some(events.url.clone()),
+                ..Default::default()
+            },
+        )
+        .await;
+        let access = ts.access_token().await;
+        let (link_id, consent_id) = ts.authorised(&access, "user_good").await;
+        let resets_at = ponte_server::clock::rfc3339(ponte_server::services::quota::resets_at(
+            ts.app().clock.now_ms(),
+        ));
 
-    let fresh = quota(&ts, &access, &consent_id).await;
-    assert_eq!(fresh["consentId"], consent_id.as_str());
-    let tx = endpoint(&fresh, TRANSACTIONS);
-    assert_eq!(
-        (&tx["limit"], &tx["used"], &tx["remaining"], tx["resetsAt"].as_str()),
-        (&json!(4), &json!(0), &json!(4), Some(resets_at.as_str())),
-        "{fresh}"
-    );
+        let fresh = quota(&ts, &access, &consent_id).await;
+        assert_eq!(fresh["consentId"], consent_id.as_str());
+        let tx = endpoint(&fresh, TRANSACTIONS);
+        assert_eq!(
+            (
+                &tx["limit"],
+                &tx["used"],
+                &tx["remaining"],
+                tx["resetsAt"].as_str()
+            ),
+            (&json!(4), &json!(0), &json!(4), Some(resets_at.as_str())),
+            "{fresh}"
+        );
 
-    for n in 1..=4 {
-        let (status, resp) = ts
+        for n in 1..=4 {
+            let (status, resp) = ts
+                .post(
+                    "/data/personal/institution-data",
+                    Some(&access),
+                    request_body(&link_id, &consent_id),
+                )
+                .await;
+            assert_eq!(status, 200, "request {n}: {resp}");
+            let request_id = resp["requestId"].as_str().unwrap().to_string();
+            let ready = events
+                .wait_for("the report", |b| {
+                    b.iter().any(|e| {
+                        e["event"] == "REPORT_READY" && e["requestId"] == request_id.as_str()
+                    })
+                })
+                .await;
+            let report = ready
+                .iter()
+                .find(|e| e["requestId"] == request_id.as_str())
+                .unwrap();
+            assert_eq!(report["status"], "SUCCESS", "request {n}: {report}");
+        }
+
+        let spent = quota(&ts, &access, &consent_id).await;
+        let tx = endpoint(&spent, TRANSACTIONS);
+        assert_eq!(
+            (&tx["used"], &tx["remaining"]),
+            (&json!(4), &json!(0)),
+            "{spent}"
+        );
+        let balances = endpoint(&spent, BALANCES);
+        assert_eq!(
+            (
+                &balances["limit"],
+                &balances["used"],
+                &balances["remaining"]
+            ),
+            (&json!(420), &json!(4), &json!(416)),
+            "{spent}"
+        );
+
+        let (status, refused) = ts
             .post(
                 "/data/personal/institution-data",
                 Some(&access),
                 request_body(&link_id, &consent_id),
             )
             .await;
-        assert_eq!(status, 200, "request {n}: {resp}");
-        let request_id = resp["requestId"].as_str().unwrap().to_string();
-        let ready = events
-            .wait_for("the report", |b| {
-                b.iter()
-                    .any(|e| e["event"] == "REPORT_READY" && e["requestId"] == request_id.as_str())
-            })
-            .await;
-        let report = ready
-            .iter()
-            .find(|e| e["requestId"] == request_id.as_str())
+        assert_eq!(
+            (
+                status,
+                refused["error"]["code"].as_str(),
+                refused["error"]["field"].as_str()
+            ),
+            (429, Some("QUOTA_EXHAUSTED"), Some("consentId")),
+            "{refused}"
+        );
+        let message = refused["error"]["message"].as_str().unwrap();
+        assert!(
+            message.contains(TRANSACTIONS) && message.contains(&resets_at),
+            "{message}"
+        );
+
+        // The bank never refused a call: Ponte stopped at the limit, not the bank.
+        assert_eq!(bank_activity(&ts, &consent_id).await["throttledCalls"], 0);
+        // Every call is on record for PCM, with its interaction id and status.
+        let mut conn = ts.app().store.read().await.unwrap();
+        let month = ponte_server::services::quota::month_of(ts.app().clock.now_ms());
+        let calls = ponte_store::calls_of_month(&mut conn, &month, 0, 10_000)
+            .await
             .unwrap();
-        assert_eq!(report["status"], "SUCCESS", "request {n}: {report}");
+        let mine: Vec<_> = calls
+            .iter()
+            .filter(|c| c.consent_id == consent_id)
+            .collect();
+        assert!(mine
+            .iter()
+            .all(|c| c.status == Some(200) && !c.interaction_id.is_empty()));
+        let per_account = ponte_store::calls_spent(&mut conn, &consent_id, &month)
+            .await
+            .unwrap();
+        let tx_counts: Vec<i64> = per_account
+            .iter()
+            .filter(|(e, _, _)| e == TRANSACTIONS)
+            .map(|(_, _, n)| *n)
+            .collect();
+        assert!(
+            !tx_counts.is_empty() && tx_counts.iter().all(|n| *n == 4),
+            "{per_account:?}"
+        );
+
+        // Another client's token sees no such consent.
+        let (status, _) = ts
+            .get(
+                &format!("/data/v1/consents/{consent_id}/quota"),
+                Some("nope"),
+            )
+            .await;
+        assert_eq!(status, 401);
     }
-
-    let spent = quota(&ts, &access, &consent_id).await;
-    let tx = endpoint(&spent, TRANSACTIONS);
-    assert_eq!((&tx["used"], &tx["remaining"]), (&json!(4), &json!(0)), "{spent}");
-    let balances = endpoint(&spent, BALANCES);
-    assert_eq!(
-        (&balances["limit"], &balances["used"], &balances["remaining"]),
-        (&json!(420), &json!(4), &json!(416)),
-        "{spent}"
-    );
-
-    let (status, refused) = ts
-        .post(
-            "/data/personal/institution-data",
-            Some(&access),
-            request_body(&link_id, &consent_id),
-        )
-        .await;
-    assert_eq!(
-        (status, refused["error"]["code"].as_str(), refused["error"]["field"].as_str()),
-        (429, Some("QUOTA_EXHAUSTED"), Some("consentId")),
-        "{refused}"
-    );
-    let message = refused["error"]["message"].as_str().unwrap();
-    assert!(
-        message.contains(TRANSACTIONS) && message.contains(&resets_at),
-        "{message}"
-    );
-
-    // The bank never refused a call: Ponte stopped at the limit, not the bank.
-    assert_eq!(bank_activity(&ts, &consent_id).await["throttledCalls"], 0);
-    // Every call is on record for PCM, with its interaction id and status.
-    let mut conn = ts.app().store.read().await.unwrap();
-    let month = ponte_server::services::quota::month_of(ts.app().clock.now_ms());
-    let calls = ponte_store::calls_of_month(&mut conn, &month, 0, 10_000)
-        .await
-        .unwrap();
-    let mine: Vec<_> = calls.iter().filter(|c| c.consent_id == consent_id).collect();
-    assert!(mine
-        .iter()
-        .all(|c| c.status == Some(200) && !c.interaction_id.is_empty()));
-    let per_account = ponte_store::calls_spent(&mut conn, &consent_id, &month)
-        .await
-        .unwrap();
-    let tx_counts: Vec<i64> = per_account
-        .iter()
-        .filter(|(e, _, _)| e == TRANSACTIONS)
-        .map(|(_, _, n)| *n)
-        .collect();
-    assert!(!tx_counts.is_empty() && tx_counts.iter().all(|n| *n == 4), "{per_account:?}");
-
-    // Another client's token sees no such consent.
-    let (status, _) = ts
-        .get(&format!("/data/v1/consents/{consent_id}/quota"), Some("nope"))
-        .await;
-    assert_eq!(status, 401);
-});
+);

@@ -29,7 +29,11 @@ const PAGE: i64 = 1000;
 const HEADER: &str =
     "called_at,institution_code,consent_id,endpoint,status,latency_ms,interaction_id,counted";
 
-pub async fn run(store: &Store, command: MetricsCommand, out: &mut dyn Write) -> anyhow::Result<()> {
+pub async fn run(
+    store: &Store,
+    command: MetricsCommand,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
     let MetricsCommand::Pcm { month, json } = command;
     let month = parse_month(&month)
         .ok_or_else(|| anyhow::anyhow!("--month: {month:?} is not a month such as 2026-12"))?;
@@ -154,7 +158,10 @@ mod tests {
             "2026-12-01T03:00:00.000Z,itau,c1,/open-banking/accounts/v2/accounts/{accountId}/transactions,200,12,3f0e0000-0000-4000-8000-000000000001,true"
         );
         assert_eq!(lines.len(), 3, "{csv}");
-        assert!(lines[2].contains(",,12,"), "no answer: an empty status: {csv}");
+        assert!(
+            lines[2].contains(",,12,"),
+            "no answer: an empty status: {csv}"
+        );
 
         let json: serde_json::Value =
             serde_json::from_str(&export(&store, "2026-12", true).await.unwrap()).unwrap();
@@ -163,11 +170,17 @@ mod tests {
         assert_eq!(json[0]["calledAt"], "2026-12-01T03:00:00.000Z");
 
         // Retention removes what is older than the cutoff, batch by batch.
-        assert_eq!(ponte_store::prune_calls(&store, december, 1).await.unwrap(), 1);
+        assert_eq!(
+            ponte_store::prune_calls(&store, december, 1).await.unwrap(),
+            1
+        );
         let november = export(&store, "2026-11", false).await.unwrap();
         assert_eq!(november.lines().count(), 1, "only the header: {november}");
 
-        let e = export(&store, "12/2026", false).await.unwrap_err().to_string();
+        let e = export(&store, "12/2026", false)
+            .await
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("--month") && e.contains("12/2026"), "{e}");
     }
 

@@ -210,14 +210,19 @@ mod tests {
                 "a1".to_string()
             ))
         );
-        let (_, e, r) =
-            classify("/nubank/open-banking/credit-cards-accounts/v2/accounts/c/bills/b/transactions")
-                .unwrap();
+        let (_, e, r) = classify(
+            "/nubank/open-banking/credit-cards-accounts/v2/accounts/c/bills/b/transactions",
+        )
+        .unwrap();
         assert_eq!(limit_of(&e), Some(30));
         assert_eq!(r, "b");
         assert_eq!(classify("/itau/customer/consents/x"), None);
-        let (code, e, _) = classify("/sandbox/banks/itau/open-banking/accounts/v2/accounts").unwrap();
-        assert_eq!((code, e.as_str()), ("itau", "/open-banking/accounts/v2/accounts"));
+        let (code, e, _) =
+            classify("/sandbox/banks/itau/open-banking/accounts/v2/accounts").unwrap();
+        assert_eq!(
+            (code, e.as_str()),
+            ("itau", "/open-banking/accounts/v2/accounts")
+        );
         assert!(first_page(Some("page-size=1000&page=1")));
         assert!(!first_page(Some("page=3")));
     }

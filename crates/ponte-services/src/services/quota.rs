@@ -63,7 +63,8 @@ pub fn resets_at(ms: i64) -> i64 {
 pub fn parse_month(text: &str) -> Option<String> {
     let (year, month) = text.trim().split_once('-')?;
     let (year, month): (i32, u8) = (year.parse().ok()?, month.parse().ok()?);
-    let ok = year.to_string().len() == 4 && month.to_string().len() <= 2 && (1..=12).contains(&month);
+    let ok =
+        year.to_string().len() == 4 && month.to_string().len() <= 2 && (1..=12).contains(&month);
     ok.then(|| format!("{year:04}-{month:02}"))
 }
 
@@ -123,7 +124,10 @@ impl CallObserver for Budget {
         let used = self
             .spent
             .lock()
-            .map(|s| s.get(&(endpoint.to_string(), resource.to_string())).copied())
+            .map(|s| {
+                s.get(&(endpoint.to_string(), resource.to_string()))
+                    .copied()
+            })
             .unwrap_or_default()
             .unwrap_or(0);
         if used < limit {
@@ -317,7 +321,10 @@ mod tests {
         assert!(b.permit(tx, "a1").is_ok());
         b.record(call(tx, "a1", true, Some(200)));
         let why = b.permit(tx, "a1").unwrap_err();
-        assert!(why.contains("4 of 4") && why.contains("2026-12-01T03:00:00.000Z"), "{why}");
+        assert!(
+            why.contains("4 of 4") && why.contains("2026-12-01T03:00:00.000Z"),
+            "{why}"
+        );
         // Another account has its own budget; later pages and refusals spend nothing.
         assert!(b.permit(tx, "a2").is_ok());
         b.record(call(tx, "a2", false, Some(200)));

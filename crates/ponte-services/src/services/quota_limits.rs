@@ -197,7 +197,10 @@ mod tests {
         let l = QuotaLimits::default();
         let tx = format!("{ACCOUNTS}/{{accountId}}/transactions");
         assert_eq!(l.limit_of(&tx), Some(4));
-        assert_eq!(l.limit_of(&format!("{ACCOUNTS}/{{accountId}}/balances")), Some(420));
+        assert_eq!(
+            l.limit_of(&format!("{ACCOUNTS}/{{accountId}}/balances")),
+            Some(420)
+        );
         assert_eq!(
             l.limit_of(&format!("{ACCOUNTS}/{{accountId}}/transactions-current")),
             Some(240)
@@ -219,9 +222,15 @@ mod tests {
         assert_eq!(l.limit_of(ACCOUNTS), None);
         // What `ponte config check` shows reads back as the same table.
         assert_eq!(QuotaLimits::with_overrides(Some(&l.changes())), Ok(l));
-        assert_eq!(QuotaLimits::default().changes(), "(the OFB operational limits)");
+        assert_eq!(
+            QuotaLimits::default().changes(),
+            "(the OFB operational limits)"
+        );
         let e = QuotaLimits::with_overrides(Some("/open-banking/x=0")).unwrap_err();
-        assert!(e.contains("/open-banking/x") && e.contains("at least 1"), "{e}");
+        assert!(
+            e.contains("/open-banking/x") && e.contains("at least 1"),
+            "{e}"
+        );
         let e = QuotaLimits::with_overrides(Some("accounts=4")).unwrap_err();
         assert!(e.contains("\"accounts\""), "{e}");
         let e = QuotaLimits::with_overrides(Some("nothing")).unwrap_err();

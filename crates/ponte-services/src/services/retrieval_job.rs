@@ -57,32 +57,34 @@ async fn run(app: &App, job: &JobRow, p: JobPayload) -> Result<JobOutcome> {
     }
     let budget = quota::budget_for(app, &consent).await?;
     let result = match ConsentStatus::parse(&consent.status) {
-        Some(ConsentStatus::Authorised) => match retrieve(app, &consent, p.product, &budget).await {
-            Ok(data) => Ok(data),
-            Err(ConnectError::ConsentRevoked(code)) => {
-                tracing::info!(consent_id = %consent.id, code, "the institution reports the consent revoked");
-                let now = consent_state::ended_at_institution(
-                    &app.renderers,
-                    &app.store,
-                    &consent.id,
-                    &code,
-                    app.clock.now_ms(),
-                )
-                .await?;
-                Err(if now.status == ConsentStatus::Expired.as_str() {
-                    Failure::ConsentMaxDateReached
-                } else {
-                    Failure::of_institution(&ConnectError::ConsentRevoked(code))
-                })
-            }
-            Err(e) => {
-                tracing::warn!(consent_id = %consent.id, request_id = %request.id, product = %p.product, attempt = job.attempts, error = %e, "the institution failed the retrieval");
-                if transient(&e) && job.attempts < MAX_JOB_ATTEMPTS {
-                    return Ok(JobOutcome::Retry(e.to_string()));
+        Some(ConsentStatus::Authorised) => {
+            match retrieve(app, &consent, p.product, &budget).await {
+                Ok(data) => Ok(data),
+                Err(ConnectError::ConsentRevoked(code)) => {
+                    tracing::info!(consent_id = %consent.id, code, "the institution reports the consent revoked");
+                    let now = consent_state::ended_at_institution(
+                        &app.renderers,
+                        &app.store,
+                        &consent.id,
+                        &code,
+                        app.clock.now_ms(),
+                    )
+                    .await?;
+                    Err(if now.status == ConsentStatus::Expired.as_str() {
+                        Failure::ConsentMaxDateReached
+                    } else {
+                        Failure::of_institution(&ConnectError::ConsentRevoked(code))
+                    })
                 }
-                Err(Failure::of_institution(&e))
+                Err(e) => {
+                    tracing::warn!(consent_id = %consent.id, request_id = %request.id, product = %p.product, attempt = job.attempts, error = %e, "the institution failed the retrieval");
+                    if transient(&e) && job.attempts < MAX_JOB_ATTEMPTS {
+                        return Ok(JobOutcome::Retry(e.to_string()));
+                    }
+                    Err(Failure::of_institution(&e))
+                }
             }
-        },
+        }
         Some(other) => Err(Failure::ConsentEnded(other)),
         None => return Err(anyhow::anyhow!("stored consent status {:?}", consent.status).into()),
     };
