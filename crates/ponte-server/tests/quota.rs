@@ -2,8 +2,9 @@
 //! call. When its full transaction history has been read the allowed four
 //! times this month, the next data request is refused `QUOTA_EXHAUSTED`
 //! naming the endpoint and the reset time, `GET …/quota` shows the spend,
-//! and the bank was never called past its limit. (The reset at month end
-//! needs the sandbox test clock; that test follows it.)
+//! and the bank was never called past its limit. Past the month's end (on
+//! Ponte's clock) the budget is whole again; the banks' side of the reset
+//! needs the sandbox test clock.
 
 mod support;
 
@@ -182,6 +183,25 @@ both!(
             !tx_counts.is_empty() && tx_counts.iter().all(|n| *n == 4),
             "{per_account:?}"
         );
+
+        // Ponte's side of the month's end: its clock moved past the reset, the
+        // budget is whole again. (The sandbox banks follow once the sandbox test
+        // clock moves them too.)
+        let now = ts.app().clock.now_ms();
+        let reset_ms = ponte_server::services::quota::resets_at(now);
+        ts.app().clock.advance(std::time::Duration::from_millis(
+            (reset_ms - now + 1000) as u64,
+        ));
+        let access = ts.access_token().await;
+        let next = quota(&ts, &access, &consent_id).await;
+        let tx = endpoint(&next, TRANSACTIONS);
+        assert_eq!(
+            (&tx["used"], &tx["remaining"]),
+            (&json!(0), &json!(4)),
+            "{next}"
+        );
+        assert_ne!(tx["resetsAt"].as_str(), Some(resets_at.as_str()), "{next}");
+        assert_ne!(next["month"], spent["month"]);
 
         // Another client's token sees no such consent.
         let (status, _) = ts
