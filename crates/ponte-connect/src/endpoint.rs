@@ -147,6 +147,10 @@ pub enum ConnectError {
     /// `s_hash`, the response's `iss`…): the consent ends `REJECTED` with it.
     #[error("the institution's answer failed the check {0}")]
     Check(CheckFailed),
+    /// The call was not sent: the observer said the endpoint's operational
+    /// limit is spent (see [`crate::observe::CallObserver::permit`]).
+    #[error("the monthly limit of {endpoint} is spent: {reason}")]
+    QuotaExhausted { endpoint: String, reason: String },
 }
 
 impl From<CheckFailed> for ConnectError {

@@ -12,6 +12,7 @@ pub mod fapi;
 pub mod headers;
 pub mod id_token;
 pub mod jose;
+pub mod observe;
 pub mod open_finance;
 pub mod products;
 mod redact;
@@ -28,6 +29,7 @@ pub use fapi::{AuthorisationResponse, Completed, GrantedConsent, PendingAuthoris
 pub use headers::EndUser;
 pub use id_token::CheckFailed;
 pub use jose::{DecryptionKey, SigningKey};
+pub use observe::{CallObserver, CallRecord};
 pub use open_finance::{
     BankTokens, ConnectError, OpenFinanceClient, OpenFinanceEndpoint, Security,
     StartedAuthorisation, RECIPIENT_NAME_PARAM,

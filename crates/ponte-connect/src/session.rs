@@ -5,6 +5,7 @@
 
 use crate::bounds::{redirect_not_followed, unreadable};
 use crate::headers::{self, EndUser};
+use crate::observe::{self, CallObserver, CallRecord};
 use crate::open_finance::{BankTokens, ConnectError, OpenFinanceClient, OpenFinanceEndpoint};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -58,6 +59,7 @@ pub struct DataSession<'a> {
     store: Option<&'a dyn TokenStore>,
     now_ms: fn() -> i64,
     end_user: Option<EndUser>,
+    observer: Option<&'a dyn CallObserver>,
 }
 
 fn system_now_ms() -> i64 {
@@ -85,6 +87,7 @@ impl<'a> DataSession<'a> {
             store: None,
             now_ms: system_now_ms,
             end_user: None,
+            observer: None,
         }
     }
 
@@ -92,6 +95,13 @@ impl<'a> DataSession<'a> {
     /// sessions saved there.
     pub fn with_token_store(mut self, store: &'a dyn TokenStore) -> Self {
         self.store = Some(store);
+        self
+    }
+
+    /// Reports every call to `observer`, which may refuse a counted call
+    /// before it is sent (the operational limit is spent).
+    pub fn with_observer(mut self, observer: &'a dyn CallObserver) -> Self {
+        self.observer = Some(observer);
         self
     }
 
@@ -204,6 +214,12 @@ impl<'a> DataSession<'a> {
     async fn get_as<T: DeserializeOwned>(&mut self, url: &str) -> Result<T, ConnectError> {
         let mut renewals = 0;
         let mut last = None;
+        let parsed = url::Url::parse(url).ok();
+        let (endpoint, resource) = parsed
+            .as_ref()
+            .map(|u| observe::endpoint_of(u.path()))
+            .unwrap_or_default();
+        let counted = parsed.as_ref().is_some_and(observe::counted);
         for attempt in 0..MAX_TRIES {
             if self.tokens.expires_at <= (self.now_ms)() + EXPIRY_MARGIN_MS
                 && renewals < MAX_RENEWALS
@@ -211,13 +227,38 @@ impl<'a> DataSession<'a> {
                 renewals += 1;
                 self.renew().await?;
             }
+            if let (Some(observer), true) = (self.observer, counted) {
+                observer.permit(&endpoint, &resource).map_err(|reason| {
+                    ConnectError::QuotaExhausted {
+                        endpoint: endpoint.clone(),
+                        reason,
+                    }
+                })?;
+            }
             let request = self
                 .client
                 .http_for(self.ep)
                 .get(url)
                 .bearer_auth(&self.tokens.access_token)
                 .header("accept", "application/json");
+            let started_at_ms = (self.now_ms)();
+            let clock = std::time::Instant::now();
             let sent = headers::send_raw(request, self.end_user.as_ref()).await;
+            if let Some(observer) = self.observer {
+                let (status, interaction_id) = match &sent {
+                    Ok((r, id)) => (Some(r.status().as_u16()), id.clone()),
+                    Err(_) => (None, String::new()),
+                };
+                observer.record(CallRecord {
+                    endpoint: endpoint.clone(),
+                    resource: resource.clone(),
+                    counted,
+                    status,
+                    latency_ms: clock.elapsed().as_millis() as u64,
+                    interaction_id,
+                    started_at_ms,
+                });
+            }
             let backoff = Duration::from_millis(100 * 2u64.pow(attempt));
             let resp = match sent {
                 Ok((r, id)) => {
@@ -247,17 +288,26 @@ impl<'a> DataSession<'a> {
                     ));
                     return Err(self.unless_revoked(refused).await);
                 }
-                429 => {
-                    let wait = resp
+                // 529 is OFB's "site is overloaded"; both may say when to come back.
+                429 | 529 => {
+                    let asked = resp
                         .headers()
                         .get("retry-after")
                         .and_then(|v| v.to_str().ok())
                         .and_then(|v| v.trim().parse::<u64>().ok())
-                        .map(Duration::from_secs)
-                        .unwrap_or(backoff)
-                        .min(MAX_RETRY_AFTER);
-                    tracing::debug!(url, ?wait, "rate limited by the institution");
-                    last = Some(ConnectError::Unavailable(format!("429 from {url}")));
+                        .map(Duration::from_secs);
+                    // Waiting longer would only hold the worker (a spent monthly
+                    // limit says "weeks"): the error says when, and the caller's
+                    // job retries on its own schedule.
+                    if let Some(asked) = asked.filter(|a| *a > MAX_RETRY_AFTER) {
+                        return Err(ConnectError::Unavailable(format!(
+                            "{status} from {url}: retry after {} s",
+                            asked.as_secs()
+                        )));
+                    }
+                    let wait = asked.unwrap_or(backoff);
+                    tracing::debug!(url, status, ?wait, "rate limited by the institution");
+                    last = Some(ConnectError::Unavailable(format!("{status} from {url}")));
                     pause_unless_last(attempt, wait).await;
                 }
                 500..=599 => {

@@ -206,7 +206,10 @@ pub async fn router(config: SandboxConfig) -> anyhow::Result<Router> {
             "/{code}/customer/consents/{consent_id}/revoke",
             post(customer::revoke),
         )
-        .merge(data::routes())
+        .merge(data::routes().layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            data::quota::enforce,
+        )))
         .fallback(errors::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -747,6 +747,9 @@ async fn transactions_paginate_filter_and_are_deterministic() {
     );
 
     // Products agree: each paid card bill is debited from the checking account on its due day.
+    // A new consent reads on: this one has read the account's history the four
+    // times a month the operational limits allow.
+    let (_, t) = consent_token(&sb, BANK, "user_good", ALL_PERSONAL, None).await;
     let cards_list = ok(
         &sb,
         BANK,

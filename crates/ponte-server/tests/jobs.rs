@@ -25,7 +25,9 @@ async fn after_try(ts: &TestServer, attempt: i64) -> Job {
     injected::after_try(ts, KIND, attempt).await
 }
 
-/// An authorised consent and a request for its accounts; returns (access, requestId).
+/// An authorised consent and a request for its loans; returns (access, requestId).
+/// Loans have no built-in monthly operational limit: each try reads the bank
+/// again, and five tries of accounts would spend the account list's four a month.
 async fn one_retrieval(ts: &TestServer) -> (String, String) {
     let access = ts.access_token().await;
     let (link_id, consent_id) = ts.authorised(&access, "user_good").await;
@@ -33,7 +35,7 @@ async fn one_retrieval(ts: &TestServer) -> (String, String) {
         .post(
             "/data/personal/institution-data",
             Some(&access),
-            json!({"taxId": "529.982.247-25", "linkId": link_id, "consentId": [consent_id], "products": ["accounts"]}),
+            json!({"taxId": "529.982.247-25", "linkId": link_id, "consentId": [consent_id], "products": ["loans"]}),
         )
         .await;
     assert_eq!(status, 200, "{resp}");

@@ -23,6 +23,7 @@ const SERVED: &[(&str, &str)] = &[
     ("delete", "/data/v1/consents/{consentId}"),
     ("post", "/data/v1/consents/{consentId}/renew"),
     ("get", "/data/v1/consents/{consentId}/extensions"),
+    ("get", "/data/v1/consents/{consentId}/quota"),
     ("post", "/data/personal/institution-data"),
     ("post", "/data/business/institution-data"),
     ("get", "/data/v1/requests/{requestId}"),

@@ -64,6 +64,8 @@ pub struct Config {
     pub log_filter: String,
     /// `PONTE_LOG_FORMAT`.
     pub log_format: LogFormat,
+    /// `PONTE_QUOTA_LIMITS` over the built-in OFB operational limits.
+    pub quota_limits: crate::services::quota_limits::QuotaLimits,
 }
 
 /// The bearer token `/metrics` wants; never printed.
@@ -296,8 +298,13 @@ impl Config {
         let trusted_proxies = parse_trusted_proxies(get("PONTE_TRUSTED_PROXIES"))?;
         let log_filter = get("PONTE_LOG").unwrap_or_else(|| default_of("PONTE_LOG"));
         let log_format = LogFormat::parse(get("PONTE_LOG_FORMAT").as_deref())?;
+        let quota_limits = crate::services::quota_limits::QuotaLimits::with_overrides(
+            get("PONTE_QUOTA_LIMITS").as_deref(),
+        )
+        .map_err(|why| bad("PONTE_QUOTA_LIMITS", why))?;
 
         Ok(Config {
+            quota_limits,
             config_file: None,
             log_filter,
             log_format,

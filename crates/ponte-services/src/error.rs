@@ -51,6 +51,14 @@ pub enum Error {
     },
     #[error("too many failed attempts; retry in {0} s")]
     RateLimited(i64),
+    /// A retrieval would call endpoints whose monthly OFB operational limit
+    /// the consent has spent; the institution would refuse them with 429.
+    #[error("consent {consent_id} has spent this month's calls to {} (the institution's operational limit); the budget resets at {}", endpoints.join(", "), crate::clock::rfc3339(*resets_at_ms))]
+    QuotaExhausted {
+        consent_id: String,
+        endpoints: Vec<String>,
+        resets_at_ms: i64,
+    },
     #[error("internal error")]
     Internal(#[from] anyhow::Error),
 }

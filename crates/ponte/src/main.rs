@@ -15,6 +15,7 @@ mod console;
 mod database;
 mod healthcheck;
 mod institutions;
+mod metrics;
 mod sandbox;
 mod sandbox_fapi;
 mod webhooks_test;
@@ -68,6 +69,11 @@ enum Command {
     Institutions {
         #[command(subcommand)]
         command: institutions::InstitutionsCommand,
+    },
+    /// Institution call records: the OFB metrics reporting (PCM) export.
+    Metrics {
+        #[command(subcommand)]
+        command: metrics::MetricsCommand,
     },
     /// The sandbox institutions as their own process, and Ponte's directory for them.
     Sandbox {
@@ -234,6 +240,13 @@ async fn run(command: Command, config: Config, init: bool) -> anyhow::Result<()>
         Command::Institutions { command } => {
             let app = open_app(config).await?;
             institutions::run(&app, command).await
+        }
+        Command::Metrics { command } => {
+            let store = ponte_store::Store::open(&config.database_url).await?;
+            let mut out = std::io::BufWriter::new(std::io::stdout());
+            metrics::run(&store, command, &mut out).await?;
+            std::io::Write::flush(&mut out)?;
+            Ok(())
         }
         Command::ConsoleUsers { command } => {
             let app = open_app(config).await?;

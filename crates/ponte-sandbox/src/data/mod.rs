@@ -19,6 +19,7 @@ pub mod customers;
 pub mod generator;
 pub mod investments;
 pub mod loans;
+pub mod quota;
 pub mod resources;
 
 use std::collections::HashMap;

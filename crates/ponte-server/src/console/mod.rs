@@ -114,6 +114,9 @@ impl IntoResponse for ConsoleError {
             Error::Declined(_) => (StatusCode::FORBIDDEN, "DECLINED", None),
             Error::Institution(_) => (StatusCode::BAD_GATEWAY, "INSTITUTION_ERROR", None),
             Error::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED", None),
+            Error::QuotaExhausted { .. } => {
+                (StatusCode::TOO_MANY_REQUESTS, "QUOTA_EXHAUSTED", None)
+            }
             Error::Internal(err) => {
                 tracing::error!(error = ?err, "console: internal error");
                 (StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL_ERROR", None)

@@ -83,6 +83,7 @@ impl Config {
                 None => "(rate limit off)".into(),
             },
             "PONTE_MAX_CONSENTS_PER_LINK" => self.max_consents_per_link.to_string(),
+            "PONTE_QUOTA_LIMITS" => self.quota_limits.changes(),
             "PONTE_TRUSTED_PROXIES" => {
                 if self.trusted_proxies.is_empty() {
                     none()

@@ -139,6 +139,11 @@ pub const SETTINGS: &[Setting] = &[
         "consents one link may open",
     ),
     derived(
+        "PONTE_QUOTA_LIMITS",
+        "changes to the Open Finance monthly call limits per consent and resource: comma-separated endpoint=calls or endpoint=off (endpoint as /open-banking/accounts/v2/accounts/{accountId}/transactions). Default: the OFB operational limits",
+        false,
+    ),
+    derived(
         "PONTE_TRUSTED_PROXIES",
         "comma-separated addresses or CIDRs whose X-Forwarded-For is believed. Default: none",
         false,

@@ -22,6 +22,9 @@ pub enum Failure {
     ConsentMaxDateReached,
     /// The consent is no longer `AUTHORISED` here.
     ConsentEnded(ConsentStatus),
+    /// The endpoint's monthly operational limit is spent for this consent;
+    /// carries the endpoint (the call was never sent).
+    QuotaExhausted(String),
     /// Ponte itself failed (e.g. its database) on every try.
     Internal,
 }
@@ -35,6 +38,7 @@ impl Failure {
             Failure::ConsentMaxDateReached => reason::CONSENT_MAX_DATE_REACHED,
             Failure::ConsentEnded(ConsentStatus::Expired) => reason::CONSENT_MAX_DATE_REACHED,
             Failure::ConsentEnded(_) => "CONSENT_REVOKED",
+            Failure::QuotaExhausted(_) => "QUOTA_EXHAUSTED",
             Failure::Internal => "INTERNAL_ERROR",
         }
     }
@@ -53,6 +57,9 @@ impl Failure {
             | ConnectError::InvalidGrant(_)
             | ConnectError::TokensRefused(_)
             | ConnectError::Check(_) => Failure::InstitutionError,
+            ConnectError::QuotaExhausted { endpoint, .. } => {
+                Failure::QuotaExhausted(endpoint.clone())
+            }
         }
     }
 }
@@ -81,6 +88,10 @@ impl fmt::Display for Failure {
                 "{code}: the institution ended the consent at its end date"
             ),
             Failure::ConsentEnded(status) => write!(f, "{code}: the consent is {status}"),
+            Failure::QuotaExhausted(endpoint) => write!(
+                f,
+                "{code}: this month's limit of calls to {endpoint} is spent for this consent"
+            ),
             Failure::Internal => write!(
                 f,
                 "{code}: the data could not be retrieved; request it again later"

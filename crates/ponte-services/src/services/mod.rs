@@ -25,6 +25,8 @@ pub mod insights;
 pub mod job;
 pub mod links;
 pub mod outbox;
+pub mod quota;
+pub mod quota_limits;
 pub mod redirect_urls;
 pub mod registrations;
 pub mod registrations_start;

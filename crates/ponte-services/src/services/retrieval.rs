@@ -163,6 +163,9 @@ pub async fn request(
             wanted.push(p);
         }
     }
+    for c in &consents {
+        crate::services::quota::check_request(app, c, &wanted).await?;
+    }
     let mut callbacks: Map<String, Value> =
         serde_json::from_str(&link.products_callback_url).unwrap_or_default();
     for (p, url) in parse_callbacks(req.callbacks.as_ref())? {

@@ -10,6 +10,7 @@ use crate::services::failure::Failure;
 use crate::services::insights;
 use crate::services::job::{Job, JobOutcome};
 use crate::services::outbox;
+use crate::services::quota::{self, Budget};
 use crate::services::retrieval::{JobPayload, MAX_JOB_ATTEMPTS};
 use crate::services::{consent_state, slots};
 use crate::App;
@@ -54,33 +55,36 @@ async fn run(app: &App, job: &JobRow, p: JobPayload) -> Result<JobOutcome> {
     if done {
         return Ok(JobOutcome::Done);
     }
+    let budget = quota::budget_for(app, &consent).await?;
     let result = match ConsentStatus::parse(&consent.status) {
-        Some(ConsentStatus::Authorised) => match retrieve(app, &consent, p.product).await {
-            Ok(data) => Ok(data),
-            Err(ConnectError::ConsentRevoked(code)) => {
-                tracing::info!(consent_id = %consent.id, code, "the institution reports the consent revoked");
-                let now = consent_state::ended_at_institution(
-                    &app.renderers,
-                    &app.store,
-                    &consent.id,
-                    &code,
-                    app.clock.now_ms(),
-                )
-                .await?;
-                Err(if now.status == ConsentStatus::Expired.as_str() {
-                    Failure::ConsentMaxDateReached
-                } else {
-                    Failure::of_institution(&ConnectError::ConsentRevoked(code))
-                })
-            }
-            Err(e) => {
-                tracing::warn!(consent_id = %consent.id, request_id = %request.id, product = %p.product, attempt = job.attempts, error = %e, "the institution failed the retrieval");
-                if transient(&e) && job.attempts < MAX_JOB_ATTEMPTS {
-                    return Ok(JobOutcome::Retry(e.to_string()));
+        Some(ConsentStatus::Authorised) => {
+            match retrieve(app, &consent, p.product, &budget).await {
+                Ok(data) => Ok(data),
+                Err(ConnectError::ConsentRevoked(code)) => {
+                    tracing::info!(consent_id = %consent.id, code, "the institution reports the consent revoked");
+                    let now = consent_state::ended_at_institution(
+                        &app.renderers,
+                        &app.store,
+                        &consent.id,
+                        &code,
+                        app.clock.now_ms(),
+                    )
+                    .await?;
+                    Err(if now.status == ConsentStatus::Expired.as_str() {
+                        Failure::ConsentMaxDateReached
+                    } else {
+                        Failure::of_institution(&ConnectError::ConsentRevoked(code))
+                    })
                 }
-                Err(Failure::of_institution(&e))
+                Err(e) => {
+                    tracing::warn!(consent_id = %consent.id, request_id = %request.id, product = %p.product, attempt = job.attempts, error = %e, "the institution failed the retrieval");
+                    if transient(&e) && job.attempts < MAX_JOB_ATTEMPTS {
+                        return Ok(JobOutcome::Retry(e.to_string()));
+                    }
+                    Err(Failure::of_institution(&e))
+                }
             }
-        },
+        }
         Some(other) => Err(Failure::ConsentEnded(other)),
         None => return Err(anyhow::anyhow!("stored consent status {:?}", consent.status).into()),
     };
@@ -146,6 +150,7 @@ async fn retrieve(
     app: &App,
     consent: &ConsentRow,
     product: Product,
+    budget: &Budget,
 ) -> Result<Box<RawValue>, ConnectError> {
     let institution = app
         .directory
@@ -173,9 +178,16 @@ async fn retrieve(
         bank_consent_id,
         tokens,
     )
-    .with_token_store(&stored);
+    .with_token_store(&stored)
+    .with_observer(budget);
     let window = Window::ending(app.clock.now_ms());
-    let data = products::fetch(&mut session, product, consent.business == 1, &window).await?;
+    let fetched = products::fetch(&mut session, product, consent.business == 1, &window).await;
+    drop(session);
+    // The calls are stored whatever the outcome: a failed retrieval spent them too.
+    if let Err(e) = quota::save_calls(app, consent, budget.take_calls()).await {
+        tracing::warn!(consent_id = %consent.id, error = %e, "could not store the institution calls");
+    }
+    let data = fetched?;
     if product != Product::Insights {
         return Ok(data);
     }

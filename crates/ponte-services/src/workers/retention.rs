@@ -42,6 +42,10 @@ pub async fn run(app: App, mut stop: watch::Receiver<bool>) {
             ),
             Err(e) => tracing::warn!(error = %e, "retention sweep failed"),
         }
+        match crate::services::quota::prune_calls(&app, BATCH).await {
+            Ok(calls) => tracing::info!(calls, "institution calls retention sweep"),
+            Err(e) => tracing::warn!(error = %e, "institution calls retention sweep failed"),
+        }
         match sweep_documents(&app).await {
             Ok(files) => tracing::info!(files, "documents retention sweep"),
             Err(e) => tracing::warn!(error = %e, "documents retention sweep failed"),

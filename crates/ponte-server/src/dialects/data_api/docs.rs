@@ -56,6 +56,7 @@ pub const TAGS: &[(&str, &str)] = &[
         super::links::revoke_consent,
         super::lifecycle::renew_consent,
         super::lifecycle::list_extensions,
+        super::quota::consent_quota,
         super::data::personal_data,
         super::data::business_data,
         super::data::get_request,

@@ -58,6 +58,11 @@ impl IntoResponse for ApiError {
             Error::Declined(_) => (StatusCode::FORBIDDEN, "DECLINED", None),
             Error::Institution(_) => (StatusCode::BAD_GATEWAY, "INSTITUTION_ERROR", None),
             Error::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED", None),
+            Error::QuotaExhausted { .. } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "QUOTA_EXHAUSTED",
+                Some("consentId".into()),
+            ),
             Error::Internal(e) => {
                 tracing::error!(error = ?e, "internal error");
                 (StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL_ERROR", None)

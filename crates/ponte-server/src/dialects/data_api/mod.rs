@@ -17,6 +17,7 @@ pub mod errors;
 pub mod events;
 pub mod lifecycle;
 pub mod links;
+mod quota;
 mod report_pdf;
 pub mod views;
 pub mod webhooks;
@@ -69,6 +70,10 @@ pub fn routes() -> Router<App> {
         )
         .route("/data/personal/institution-data", post(personal_data))
         .route("/data/business/institution-data", post(business_data))
+        .route(
+            "/data/v1/consents/{consentId}/quota",
+            get(quota::consent_quota),
+        )
         .route("/data/v1/requests/{requestId}", get(get_request))
         .route("/data/v1/reports/{reportId}", get(get_report))
         .route("/data/v1/reports/{reportId}/download", get(download_report))

@@ -60,6 +60,9 @@ impl IntoResponse for ApiError {
             Error::Declined(_) => (StatusCode::FORBIDDEN, "declined", None),
             Error::Institution(_) => (StatusCode::BAD_GATEWAY, "institution_error", None),
             Error::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "rate_limited", None),
+            Error::QuotaExhausted { .. } => {
+                (StatusCode::TOO_MANY_REQUESTS, "quota_exhausted", None)
+            }
             Error::Internal(e) => {
                 tracing::error!(error = ?e, "internal error");
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal_error", None)

@@ -115,7 +115,9 @@ impl ApiError {
                 | Error::DuplicateConnection { .. } => {
                     (StatusCode::CONFLICT, "40901", String::new())
                 }
-                Error::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "42901", String::new()),
+                Error::RateLimited(_) | Error::QuotaExhausted { .. } => {
+                    (StatusCode::TOO_MANY_REQUESTS, "42901", String::new())
+                }
                 Error::Outage(_) => (StatusCode::SERVICE_UNAVAILABLE, "50301", String::new()),
                 Error::Declined(_) => (StatusCode::FORBIDDEN, "40302", String::new()),
                 Error::Institution(_) => (StatusCode::BAD_GATEWAY, "50201", String::new()),
