@@ -104,6 +104,22 @@ both!(
                 body["statusReason"], "INTERNAL_SECURITY_REASON",
                 "{mode}: {body}"
             );
+            // Ponte refused the answer, and says which check failed.
+            assert_eq!(body["rejectedBy"], "TPP", "{mode}: {body}");
+            let check = body["rejectionCheck"].as_str().unwrap_or_default();
+            let expected = match mode {
+                "invalid_s_hash" | "missing_s_hash" => "id_token.s_hash",
+                "invalid_c_hash" | "missing_c_hash" => "id_token.c_hash",
+                "invalid_nonce" | "missing_nonce" => "id_token.nonce",
+                "invalid_aud" | "missing_aud" | "invalid_secondary_aud" => "id_token.aud",
+                "encrypted_rsa1_5" => "id_token.jwe",
+                _ => "",
+            };
+            assert!(
+                check.starts_with(expected)
+                    && (check.starts_with("id_token.") || check.starts_with("token.")),
+                "{mode}: the check named is {check:?}: {body}"
+            );
             // Nothing can be fetched for it.
             let (status, answer) = ts
                 .post(

@@ -205,6 +205,7 @@ pub async fn complete_authorisation(app: &App, p: CallbackParams) -> Result<Call
             _ if error == "access_denied" => reason::CUSTOMER_MANUALLY_REJECTED.to_string(),
             _ => reason::INSTITUTION_ERROR.to_string(),
         };
+        let why = Refusal::from(why);
         tracing::info!(consent_id = %row.id, error, description = p.error_description.as_deref().unwrap_or(""), "authorisation refused");
         Err(why)
     } else {
@@ -253,12 +254,15 @@ pub async fn complete_authorisation(app: &App, p: CallbackParams) -> Result<Call
                 &mut tx,
                 &row,
                 ConsentStatus::Rejected,
-                Some(why),
+                Some(&why.reason),
                 now,
             )
             .await?
             {
                 ponte_store::set_consent_tokens(&mut tx, &row.id, None, now).await?;
+                if let Some(check) = &why.check {
+                    ponte_store::record_rejection_check(&mut tx, &row.id, check, now).await?;
+                }
                 Some(ConsentStatus::Rejected)
             } else {
                 None
@@ -281,6 +285,22 @@ pub async fn complete_authorisation(app: &App, p: CallbackParams) -> Result<Call
     Ok(outcome_for(row, to))
 }
 
+/// Why an authorisation ended `REJECTED`: the OFB reason code, and the
+/// FAPI-BR check when Ponte refused the institution's answer itself.
+struct Refusal {
+    reason: String,
+    check: Option<String>,
+}
+
+impl From<String> for Refusal {
+    fn from(reason: String) -> Self {
+        Refusal {
+            reason,
+            check: None,
+        }
+    }
+}
+
 /// Trades the code for the institution's tokens. A FAPI-BR institution's
 /// answer is checked first (its ID tokens, `c_hash`, `s_hash`, `nonce`,
 /// `acr`, the token answer's `scope`): one that fails a check ends the
@@ -294,7 +314,7 @@ async fn redeem(
     code: &str,
     verifier: &str,
     now: i64,
-) -> std::result::Result<BankTokens, String> {
+) -> std::result::Result<BankTokens, Refusal> {
     let outcome = if institution.endpoint.is_fapi() {
         let response = AuthorisationResponse {
             code: Some(code.to_string()),
@@ -324,11 +344,14 @@ async fn redeem(
             tracing::warn!(consent_id = %row.id, institution = %institution.institution_code,
                 check = %failed.check, why = %failed.description,
                 "the institution's answer failed a security check; the consent is rejected");
-            reason::INTERNAL_SECURITY_REASON.to_string()
+            Refusal {
+                reason: reason::INTERNAL_SECURITY_REASON.to_string(),
+                check: Some(failed.check.to_string()),
+            }
         }
         e => {
             tracing::warn!(consent_id = %row.id, error = %e, "code exchange failed");
-            reason::INSTITUTION_ERROR.to_string()
+            reason::INSTITUTION_ERROR.to_string().into()
         }
     })
 }

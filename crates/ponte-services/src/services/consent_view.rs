@@ -32,6 +32,9 @@ pub struct ConsentDetails {
     /// The AUTHORISED consent of the same person at the same institution
     /// that existed when this one was made.
     pub duplicate_of: Option<String>,
+    /// For a consent Ponte rejected because the institution's answer failed a
+    /// FAPI-BR check: the check (`id_token.s_hash`, `token.scope`, …).
+    pub rejected_check: Option<String>,
 }
 
 pub async fn view_of(app: &App, row: &ConsentRow) -> Result<ConsentDetails> {
@@ -39,6 +42,9 @@ pub async fn view_of(app: &App, row: &ConsentRow) -> Result<ConsentDetails> {
     let history = ponte_store::consent_history(&mut conn, &row.id).await?;
     let mut details = details_of(row, history.into_iter().map(|h| (h.status, h.reason, h.at)))?;
     details.duplicate_of = ponte_store::duplicate_of(&mut conn, &row.id).await?;
+    if details.status == ConsentStatus::Rejected {
+        details.rejected_check = ponte_store::rejection_check(&mut conn, &row.id).await?;
+    }
     Ok(details)
 }
 
@@ -71,10 +77,22 @@ pub async fn with_histories(
         .await?
         .into_iter()
         .collect();
+    let mut checks: HashMap<String, String> = if rows
+        .iter()
+        .any(|r| ConsentStatus::parse(&r.status) == Some(ConsentStatus::Rejected))
+    {
+        ponte_store::rejection_checks_of_link(conn, link_id)
+            .await?
+            .into_iter()
+            .collect()
+    } else {
+        HashMap::new()
+    };
     rows.iter()
         .map(|row| {
             let mut details = details_of(row, histories.remove(&row.id).unwrap_or_default())?;
             details.duplicate_of = duplicates.remove(&row.id);
+            details.rejected_check = checks.remove(&row.id);
             Ok(details)
         })
         .collect()
@@ -108,5 +126,6 @@ fn details_of(
         expire_at_ms: row.expire_at,
         permissions: serde_json::from_str(&row.permissions).unwrap_or_default(),
         duplicate_of: None,
+        rejected_check: None,
     })
 }

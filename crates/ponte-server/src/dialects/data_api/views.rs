@@ -84,6 +84,10 @@ pub struct ConsentView {
     pub rejection_reason: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rejected_by: Option<&'static str>,
+    /// For a consent Ponte rejected because the institution's answer failed a
+    /// FAPI-BR security check: the check (`id_token.s_hash`, `token.scope`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rejection_check: Option<String>,
     /// The AUTHORISED consent of the same person at the same institution
     /// that this one duplicates.
     pub duplicate_of: Option<String>,
@@ -120,7 +124,12 @@ impl From<ConsentDetails> for ConsentView {
             permissions: c.permissions,
             expiration_date_time: Some(rfc3339(c.expire_at_ms)),
             rejection_reason: rejection.clone(),
-            rejected_by: rejection.as_deref().map(rejected_by),
+            // A failed check is Ponte's own refusal of the institution's answer.
+            rejected_by: match &c.rejected_check {
+                Some(_) => Some("TPP"),
+                None => rejection.as_deref().map(rejected_by),
+            },
+            rejection_check: c.rejected_check,
             duplicate_of: c.duplicate_of,
         }
     }

@@ -242,6 +242,10 @@ pub struct Consent {
     rejection_reason: Option<String>,
     /// For a `REJECTED` consent: `USER`, `ASPSP` (the institution) or `TPP` (Ponte or you).
     rejected_by: Option<String>,
+    /// For a consent Ponte rejected (`INTERNAL_SECURITY_REASON`, `rejectedBy: TPP`) because the
+    /// institution's answer failed a FAPI-BR check: which one, e.g. `id_token.s_hash`, `token.scope`.
+    #[schema(example = "id_token.s_hash")]
+    rejection_check: Option<String>,
     /// The AUTHORISED consent of the same person at the same institution that
     /// this one duplicates; `null` when it is the person's only one there.
     duplicate_of: Option<String>,
