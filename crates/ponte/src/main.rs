@@ -383,11 +383,13 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         }
     }
     server.app.mark_started();
-    println!("ponte listening on {url}");
     if let Some(runtime) = &server.app.sandbox {
         // The banks' token, PAR, registration, consents and data endpoints.
         println!("ponte sandbox banks' mTLS on {}", runtime.mtls_base_url);
     }
+    // The last line printed: scripts and tests read up to it and may then close
+    // the pipe, so nothing may be printed after it (a write to a closed stdout panics).
+    println!("ponte listening on {url}");
     stop_signal().await;
     tracing::info!("shutting down");
     server.stop().await;
