@@ -138,10 +138,27 @@ impl Server {
         };
         // Registering at an institution needs its discovery and, for the
         // sandbox banks, both listeners up: so it comes last.
-        let registered = crate::services::registrations_start::register_at_start(&server.app).await;
-        if let Err(e) = registered {
-            server.stop().await;
-            return Err(e);
+        match crate::services::registrations_start::register_at_start(&server.app).await {
+            Err(e) => {
+                server.stop().await;
+                return Err(e);
+            }
+            Ok(0) => {}
+            Ok(_) => {
+                // The sandbox banks are this process's own: keep trying until
+                // the public URL answers (the banks stay in outage meanwhile).
+                let app = server.app.clone();
+                tokio::spawn(async move {
+                    loop {
+                        tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+                        match crate::services::registrations_start::register_at_start(&app).await {
+                            Ok(0) => break,
+                            Ok(_) => {}
+                            Err(e) => tracing::warn!(error = %e, "registering with the sandbox banks failed"),
+                        }
+                    }
+                });
+            }
         }
         Ok(server)
     }

@@ -31,16 +31,18 @@ struct Done {
 }
 
 /// Registers or updates what needs it, then gives the directory the client
-/// ids. A sandbox bank that cannot be registered stops the start (it is
-/// this process's own); a configured institution that fails stays in
-/// outage, its error recorded for `ponte institutions show`.
-pub async fn register_at_start(app: &App) -> anyhow::Result<()> {
+/// ids. An institution that cannot be registered stays in outage, its error
+/// recorded for `ponte institutions show`; the answer is how many sandbox
+/// banks failed (this process's own: the caller tries them again, since a
+/// node that cannot reach its own `PONTE_PUBLIC_URL` yet, behind a proxy
+/// still starting, may later).
+pub async fn register_at_start(app: &App) -> anyhow::Result<usize> {
     let mut entries: Vec<InstitutionEntry> = registrations::dynamic_entries(app)
         .into_iter()
         .cloned()
         .collect();
     if entries.is_empty() {
-        return Ok(());
+        return Ok(0);
     }
     entries.sort_by(|a, b| a.code.cmp(&b.code));
     let started = Instant::now();
@@ -120,12 +122,13 @@ pub async fn register_at_start(app: &App) -> anyhow::Result<()> {
         "dynamic registrations ready"
     );
     if !failed_sandbox.is_empty() {
-        anyhow::bail!(
-            "the sandbox banks refused Ponte's dynamic registration (is PONTE_PUBLIC_URL reachable from this node?): {}",
-            failed_sandbox.join("; ")
+        tracing::warn!(
+            failed = failed_sandbox.len(),
+            errors = %failed_sandbox.join("; "),
+            "the sandbox banks could not register Ponte (is PONTE_PUBLIC_URL reachable from this node?); they stay in outage and are tried again every 30 s"
         );
     }
-    Ok(())
+    Ok(failed_sandbox.len())
 }
 
 fn is_sandbox_bank(app: &App, entry: &InstitutionEntry) -> bool {
