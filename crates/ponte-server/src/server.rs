@@ -154,7 +154,9 @@ impl Server {
                         match crate::services::registrations_start::register_at_start(&app).await {
                             Ok(0) => break,
                             Ok(_) => {}
-                            Err(e) => tracing::warn!(error = %e, "registering with the sandbox banks failed"),
+                            Err(e) => {
+                                tracing::warn!(error = %e, "registering with the sandbox banks failed")
+                            }
                         }
                     }
                 });

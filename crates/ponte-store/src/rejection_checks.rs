@@ -33,7 +33,10 @@ pub async fn rejection_check(conn: &mut Conn, consent_id: &str) -> Result<Option
 }
 
 /// (consent id, check) for the consents of `link_id` that a failed check rejected.
-pub async fn rejection_checks_of_link(conn: &mut Conn, link_id: &str) -> Result<Vec<(String, String)>> {
+pub async fn rejection_checks_of_link(
+    conn: &mut Conn,
+    link_id: &str,
+) -> Result<Vec<(String, String)>> {
     Ok(sqlx::query_as(
         "SELECT r.consent_id, r.check_name FROM consent_rejection_checks r \
          JOIN consents c ON c.id = r.consent_id WHERE c.link_id = $1",
