@@ -138,11 +138,26 @@ fn connect_error(institution: &str, e: ConnectError) -> Error {
         ConnectError::Unavailable(_) | ConnectError::Transport(_) => Error::Outage(format!(
             "{institution} cannot be reached at the moment; try the renewal again later"
         )),
+        // The institution no longer takes the consent's tokens: revoked or
+        // ended there. Not an outage: the consent itself is the problem.
+        ConnectError::ConsentRevoked(_)
+        | ConnectError::TokensRefused(_)
+        | ConnectError::InvalidGrant(_) => refused_tokens(institution),
+        ConnectError::Refused(m) if m.starts_with("401") || m.starts_with("403") => {
+            refused_tokens(institution)
+        }
         other => {
             tracing::warn!(institution, error = %other, "renewal at the institution failed");
             Error::Institution(format!("{institution} did not renew the consent: {other}"))
         }
     }
+}
+
+fn refused_tokens(institution: &str) -> Error {
+    Error::ConsentNotAuthorised(format!(
+        "{institution} no longer accepts this consent (it may have been revoked there); \
+         its status is updated at the next data request. Next step: create a new consent for this end user"
+    ))
 }
 
 /// Renews an AUTHORISED consent at its institution without sending the end

@@ -54,8 +54,9 @@ pub struct ConsentExtensions {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct AdvanceClock {
     /// Whole days, 1 to 3650.
-    #[schema(example = 7)]
-    days: Option<i64>,
+    /// (A number, so `7.0` reads as 7 as JSON Schema's integers do; `7.5` is refused.)
+    #[schema(value_type = i64, example = 7, required = true, nullable = false, minimum = 1, maximum = 3650)]
+    days: Option<f64>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -96,7 +97,7 @@ fn end_user(
     description = "OFB consents v3 `extends`: the consent keeps its id, tokens and reports; `CONSENT_RENEWED` is sent with the new expiry. Pass your end user's address and browser in `x-fapi-customer-ip-address` and `x-customer-user-agent` (the institution requires them). A refusal says why and the next step: `CONSENT_NOT_AUTHORISED` (create a new consent), `CONFLICT` (the end user renews at the institution), `INVALID_FIELD` on `expirationDateTime`.",
     request_body = RenewRequest, params(("consentId" = String, Path, description = "An AUTHORISED consent")),
     security(("accessToken" = [])),
-    responses((status = 200, description = "Renewed", body = RenewedConsent), (status = "4XX", description = "Refused; the envelope names the code and the field", body = super::wire::ErrorEnvelope)))]
+    responses((status = 200, description = "Renewed", body = RenewedConsent), (status = "4XX", description = "Refused; the envelope names the code and the field (409 `CONSENT_NOT_AUTHORISED` when the institution no longer accepts the consent)", body = super::wire::ErrorEnvelope), (status = "5XX", description = "`INSTITUTION_ERROR` (502) or `INSTITUTION_OUTAGE` (503): the institution failed or cannot be reached; try again later", body = super::wire::ErrorEnvelope)))]
 pub(super) async fn renew_consent(
     State(app): State<App>,
     Peer(from): Peer,
@@ -180,9 +181,17 @@ pub(super) async fn advance_clock(
 ) -> ApiResult {
     let who = bearer(&app, &headers, ACCESS).await?;
     let req: AdvanceClock = json_body(&body)?;
-    let days = req
-        .days
-        .ok_or_else(|| ponte_core::FieldError::new("days", "is required"))?;
+    let days = match req.days {
+        None => return Err(ponte_core::FieldError::new("days", "is required").into()),
+        Some(d) if d.fract() != 0.0 || !(1.0..=3650.0).contains(&d) => {
+            return Err(ponte_core::FieldError::new(
+                "days",
+                "must be a whole number of days, 1 to 3650",
+            )
+            .into())
+        }
+        Some(d) => d as i64,
+    };
     clock_answer(sandbox_clock::advance(&app, who.client_id.as_str(), days).await?)
 }
 
