@@ -2,6 +2,7 @@
 
 from .access_token import AccessToken
 from .access_token_response_200 import AccessTokenResponse200
+from .advance_clock import AdvanceClock
 from .auth_request import AuthRequest
 from .bulk_replay import BulkReplay
 from .connection import Connection
@@ -9,14 +10,21 @@ from .connection_request import ConnectionRequest
 from .connection_started import ConnectionStarted
 from .connections import Connections
 from .consent import Consent
+from .consent_expiring import ConsentExpiring
+from .consent_extension import ConsentExtension
+from .consent_extensions import ConsentExtensions
+from .consent_quota import ConsentQuota
+from .consent_renewed import ConsentRenewed
 from .consent_request import ConsentRequest
 from .consent_status import ConsentStatus
 from .consent_status_changed import ConsentStatusChanged
+from .consent_status_changed_external_info import ConsentStatusChangedExternalInfo
 from .created_consent import CreatedConsent
 from .created_link import CreatedLink
 from .data_request import DataRequest
 from .enable_endpoint import EnableEndpoint
 from .endpoint_enabled import EndpointEnabled
+from .endpoint_quota import EndpointQuota
 from .envelope import Envelope
 from .envelope_error import EnvelopeError
 from .error_body import ErrorBody
@@ -47,10 +55,13 @@ from .portal import Portal
 from .product import Product
 from .progress import Progress
 from .refresh_token_response_200 import RefreshTokenResponse200
+from .renew_request import RenewRequest
+from .renewed_consent import RenewedConsent
 from .replay_since import ReplaySince
 from .replayed import Replayed
 from .report import Report
 from .report_ready import ReportReady
+from .report_ready_external_info import ReportReadyExternalInfo
 from .report_status import ReportStatus
 from .request_accepted import RequestAccepted
 from .request_report import RequestReport
@@ -60,12 +71,14 @@ from .retrieval_body import RetrievalBody
 from .retrieval_data import RetrievalData
 from .retrieval_data_metadata import RetrievalDataMetadata
 from .retrieval_id import RetrievalId
+from .retrieval_webhook import RetrievalWebhook
 from .revoke_connection_response_200 import RevokeConnectionResponse200
 from .rotated_webhook_secret import RotatedWebhookSecret
 from .sandbox_connect import SandboxConnect
 from .sandbox_credentials import SandboxCredentials
 from .session_tokens import SessionTokens
 from .status_change import StatusChange
+from .test_clock import TestClock
 from .ticket_issued import TicketIssued
 from .ticket_request_doc import TicketRequestDoc
 from .token_issued import TokenIssued
@@ -81,6 +94,7 @@ from .webhook_page import WebhookPage
 __all__ = (
     "AccessToken",
     "AccessTokenResponse200",
+    "AdvanceClock",
     "AuthRequest",
     "BulkReplay",
     "Connection",
@@ -88,14 +102,21 @@ __all__ = (
     "ConnectionStarted",
     "Connections",
     "Consent",
+    "ConsentExpiring",
+    "ConsentExtension",
+    "ConsentExtensions",
+    "ConsentQuota",
+    "ConsentRenewed",
     "ConsentRequest",
     "ConsentStatus",
     "ConsentStatusChanged",
+    "ConsentStatusChangedExternalInfo",
     "CreatedConsent",
     "CreatedLink",
     "DataRequest",
     "EnableEndpoint",
     "EndpointEnabled",
+    "EndpointQuota",
     "Envelope",
     "EnvelopeError",
     "ErrorBody",
@@ -122,10 +143,13 @@ __all__ = (
     "Product",
     "Progress",
     "RefreshTokenResponse200",
+    "RenewRequest",
+    "RenewedConsent",
     "ReplaySince",
     "Replayed",
     "Report",
     "ReportReady",
+    "ReportReadyExternalInfo",
     "ReportStatus",
     "RequestAccepted",
     "RequestReport",
@@ -135,12 +159,14 @@ __all__ = (
     "RetrievalData",
     "RetrievalDataMetadata",
     "RetrievalId",
+    "RetrievalWebhook",
     "RevokeConnectionResponse200",
     "RotatedWebhookSecret",
     "SandboxConnect",
     "SandboxCredentials",
     "SessionTokens",
     "StatusChange",
+    "TestClock",
     "TicketIssued",
     "TicketRequestDoc",
     "TokenIssued",

@@ -30,6 +30,18 @@ class Consent:
         permissions (list[str]): Open Finance Brasil permissions granted, e.g. `ACCOUNTS_READ`.
         external_track_id (None | str | Unset):
         status_reason (None | str | Unset):
+        expiration_date_time (None | str | Unset): When the consent ends unless renewed (`POST …/renew`); absent for one
+            without an end.
+        rejection_reason (None | str | Unset): For a `REJECTED` consent: `CUSTOMER_MANUALLY_REJECTED`,
+            `CONSENT_EXPIRED`, `CONSENT_MAX_DATE_REACHED`, …
+        rejected_by (None | str | Unset): For a `REJECTED` consent: `USER`, `ASPSP` (the institution) or `TPP` (Ponte or
+            you).
+        rejection_check (None | str | Unset): For a consent Ponte rejected (`INTERNAL_SECURITY_REASON`, `rejectedBy:
+            TPP`) because the
+            institution's answer failed a FAPI-BR check: which one, e.g. `id_token.s_hash`, `token.scope`. Example:
+            id_token.s_hash.
+        duplicate_of (None | str | Unset): The AUTHORISED consent of the same person at the same institution that
+            this one duplicates; `null` when it is the person's only one there.
     """
 
     consent_id: str
@@ -42,6 +54,11 @@ class Consent:
     permissions: list[str]
     external_track_id: None | str | Unset = UNSET
     status_reason: None | str | Unset = UNSET
+    expiration_date_time: None | str | Unset = UNSET
+    rejection_reason: None | str | Unset = UNSET
+    rejected_by: None | str | Unset = UNSET
+    rejection_check: None | str | Unset = UNSET
+    duplicate_of: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -76,6 +93,36 @@ class Consent:
         else:
             status_reason = self.status_reason
 
+        expiration_date_time: None | str | Unset
+        if isinstance(self.expiration_date_time, Unset):
+            expiration_date_time = UNSET
+        else:
+            expiration_date_time = self.expiration_date_time
+
+        rejection_reason: None | str | Unset
+        if isinstance(self.rejection_reason, Unset):
+            rejection_reason = UNSET
+        else:
+            rejection_reason = self.rejection_reason
+
+        rejected_by: None | str | Unset
+        if isinstance(self.rejected_by, Unset):
+            rejected_by = UNSET
+        else:
+            rejected_by = self.rejected_by
+
+        rejection_check: None | str | Unset
+        if isinstance(self.rejection_check, Unset):
+            rejection_check = UNSET
+        else:
+            rejection_check = self.rejection_check
+
+        duplicate_of: None | str | Unset
+        if isinstance(self.duplicate_of, Unset):
+            duplicate_of = UNSET
+        else:
+            duplicate_of = self.duplicate_of
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -94,6 +141,16 @@ class Consent:
             field_dict["externalTrackId"] = external_track_id
         if status_reason is not UNSET:
             field_dict["statusReason"] = status_reason
+        if expiration_date_time is not UNSET:
+            field_dict["expirationDateTime"] = expiration_date_time
+        if rejection_reason is not UNSET:
+            field_dict["rejectionReason"] = rejection_reason
+        if rejected_by is not UNSET:
+            field_dict["rejectedBy"] = rejected_by
+        if rejection_check is not UNSET:
+            field_dict["rejectionCheck"] = rejection_check
+        if duplicate_of is not UNSET:
+            field_dict["duplicateOf"] = duplicate_of
 
         return field_dict
 
@@ -141,6 +198,53 @@ class Consent:
 
         status_reason = _parse_status_reason(d.pop("statusReason", UNSET))
 
+        def _parse_expiration_date_time(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        expiration_date_time = _parse_expiration_date_time(
+            d.pop("expirationDateTime", UNSET)
+        )
+
+        def _parse_rejection_reason(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        rejection_reason = _parse_rejection_reason(d.pop("rejectionReason", UNSET))
+
+        def _parse_rejected_by(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        rejected_by = _parse_rejected_by(d.pop("rejectedBy", UNSET))
+
+        def _parse_rejection_check(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        rejection_check = _parse_rejection_check(d.pop("rejectionCheck", UNSET))
+
+        def _parse_duplicate_of(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        duplicate_of = _parse_duplicate_of(d.pop("duplicateOf", UNSET))
+
         consent = cls(
             consent_id=consent_id,
             link_id=link_id,
@@ -152,6 +256,11 @@ class Consent:
             permissions=permissions,
             external_track_id=external_track_id,
             status_reason=status_reason,
+            expiration_date_time=expiration_date_time,
+            rejection_reason=rejection_reason,
+            rejected_by=rejected_by,
+            rejection_check=rejection_check,
+            duplicate_of=duplicate_of,
         )
 
         consent.additional_properties = d

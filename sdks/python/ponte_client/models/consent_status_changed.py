@@ -1,13 +1,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.consent_status import ConsentStatus
 from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.consent_status_changed_external_info import (
+        ConsentStatusChangedExternalInfo,
+    )
+
 
 T = TypeVar("T", bound="ConsentStatusChanged")
 
@@ -23,9 +29,16 @@ class ConsentStatusChanged:
         institution_code (str):
         status (ConsentStatus):
         occurred_at (str):
-        external_track_id (None | str | Unset):
+        event_id (str): The `webhook-id` header's value: stable across retries, deduplicate on it. Example:
+            msg_0193a2b4c5d67e8f9a0b1c2d3e4f5a6b.
+        external_info (ConsentStatusChangedExternalInfo): The `externalInfo` object you attached to the link (`{}` when
+            none).
         previous_status (ConsentStatus | None | Unset):
         reason (None | str | Unset):
+        external_track_id (None | str | Unset): The `externalTrackId` you gave the consent.
+        xc_user_id (None | str | Unset): Your own id for the user (`xcUserID`) when a Server API user opened the link.
+        duplicate_of (None | str | Unset): The AUTHORISED consent of the same person at the same institution that
+            this consent duplicates (see the client's duplicate policy).
     """
 
     event: str
@@ -34,9 +47,13 @@ class ConsentStatusChanged:
     institution_code: str
     status: ConsentStatus
     occurred_at: str
-    external_track_id: None | str | Unset = UNSET
+    event_id: str
+    external_info: ConsentStatusChangedExternalInfo
     previous_status: ConsentStatus | None | Unset = UNSET
     reason: None | str | Unset = UNSET
+    external_track_id: None | str | Unset = UNSET
+    xc_user_id: None | str | Unset = UNSET
+    duplicate_of: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -52,11 +69,9 @@ class ConsentStatusChanged:
 
         occurred_at = self.occurred_at
 
-        external_track_id: None | str | Unset
-        if isinstance(self.external_track_id, Unset):
-            external_track_id = UNSET
-        else:
-            external_track_id = self.external_track_id
+        event_id = self.event_id
+
+        external_info = self.external_info.to_dict()
 
         previous_status: None | str | Unset
         if isinstance(self.previous_status, Unset):
@@ -72,6 +87,24 @@ class ConsentStatusChanged:
         else:
             reason = self.reason
 
+        external_track_id: None | str | Unset
+        if isinstance(self.external_track_id, Unset):
+            external_track_id = UNSET
+        else:
+            external_track_id = self.external_track_id
+
+        xc_user_id: None | str | Unset
+        if isinstance(self.xc_user_id, Unset):
+            xc_user_id = UNSET
+        else:
+            xc_user_id = self.xc_user_id
+
+        duplicate_of: None | str | Unset
+        if isinstance(self.duplicate_of, Unset):
+            duplicate_of = UNSET
+        else:
+            duplicate_of = self.duplicate_of
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -82,19 +115,29 @@ class ConsentStatusChanged:
                 "institutionCode": institution_code,
                 "status": status,
                 "occurredAt": occurred_at,
+                "eventId": event_id,
+                "externalInfo": external_info,
             }
         )
-        if external_track_id is not UNSET:
-            field_dict["externalTrackId"] = external_track_id
         if previous_status is not UNSET:
             field_dict["previousStatus"] = previous_status
         if reason is not UNSET:
             field_dict["reason"] = reason
+        if external_track_id is not UNSET:
+            field_dict["externalTrackId"] = external_track_id
+        if xc_user_id is not UNSET:
+            field_dict["xcUserID"] = xc_user_id
+        if duplicate_of is not UNSET:
+            field_dict["duplicateOf"] = duplicate_of
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.consent_status_changed_external_info import (
+            ConsentStatusChangedExternalInfo,
+        )
+
         d = dict(src_dict)
         event = d.pop("event")
 
@@ -108,14 +151,11 @@ class ConsentStatusChanged:
 
         occurred_at = d.pop("occurredAt")
 
-        def _parse_external_track_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        event_id = d.pop("eventId")
 
-        external_track_id = _parse_external_track_id(d.pop("externalTrackId", UNSET))
+        external_info = ConsentStatusChangedExternalInfo.from_dict(
+            d.pop("externalInfo")
+        )
 
         def _parse_previous_status(data: object) -> ConsentStatus | None | Unset:
             if data is None:
@@ -143,6 +183,33 @@ class ConsentStatusChanged:
 
         reason = _parse_reason(d.pop("reason", UNSET))
 
+        def _parse_external_track_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        external_track_id = _parse_external_track_id(d.pop("externalTrackId", UNSET))
+
+        def _parse_xc_user_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        xc_user_id = _parse_xc_user_id(d.pop("xcUserID", UNSET))
+
+        def _parse_duplicate_of(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        duplicate_of = _parse_duplicate_of(d.pop("duplicateOf", UNSET))
+
         consent_status_changed = cls(
             event=event,
             consent_id=consent_id,
@@ -150,9 +217,13 @@ class ConsentStatusChanged:
             institution_code=institution_code,
             status=status,
             occurred_at=occurred_at,
-            external_track_id=external_track_id,
+            event_id=event_id,
+            external_info=external_info,
             previous_status=previous_status,
             reason=reason,
+            external_track_id=external_track_id,
+            xc_user_id=xc_user_id,
+            duplicate_of=duplicate_of,
         )
 
         consent_status_changed.additional_properties = d

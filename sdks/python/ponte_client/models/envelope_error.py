@@ -17,7 +17,8 @@ class EnvelopeError:
             `40002` a parameter failed (its number in `field`), `40101` unknown Server Key ID or wrong
             secret, `40102` auth ticket expired, already used or unknown, `40103` access token invalid,
             expired or its session ended, `40104` refresh token invalid, expired or reused (the session
-            is ended), `40301` a token of another kind, `40401` not found (or not yours), `40501` wrong
+            is ended), `40301` a token of another kind, `40302` the end user declined at the institution, `40401` not found
+            (or not yours), `40501` wrong
             method, `40901` conflict, `41301` body too large, `42901` too many failed attempts
             (`Retry-After`), `50001` internal error. Example: 40002.
         message (str):

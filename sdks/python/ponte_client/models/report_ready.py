@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -9,6 +9,10 @@ from attrs import field as _attrs_field
 from ..models.product import Product
 from ..models.report_status import ReportStatus
 from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.report_ready_external_info import ReportReadyExternalInfo
+
 
 T = TypeVar("T", bound="ReportReady")
 
@@ -29,7 +33,14 @@ class ReportReady:
         download_url (str):
         pdf_url (str):
         expire_at (str):
+        event_id (str): The `webhook-id` header's value: stable across retries, deduplicate on it. Example:
+            msg_0193a2b4c5d67e8f9a0b1c2d3e4f5a6b.
+        external_info (ReportReadyExternalInfo): The `externalInfo` object you attached to the link (`{}` when none).
         reason (None | str | Unset): Why a `FAILED` report failed, as a stable code.
+        external_track_id (None | str | Unset): The `externalTrackId` you gave the consent.
+        xc_user_id (None | str | Unset): Your own id for the user (`xcUserID`) when a Server API user opened the link.
+        duplicate_of (None | str | Unset): The AUTHORISED consent of the same person at the same institution that
+            this consent duplicates (see the client's duplicate policy).
     """
 
     event: str
@@ -43,7 +54,12 @@ class ReportReady:
     download_url: str
     pdf_url: str
     expire_at: str
+    event_id: str
+    external_info: ReportReadyExternalInfo
     reason: None | str | Unset = UNSET
+    external_track_id: None | str | Unset = UNSET
+    xc_user_id: None | str | Unset = UNSET
+    duplicate_of: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -69,11 +85,33 @@ class ReportReady:
 
         expire_at = self.expire_at
 
+        event_id = self.event_id
+
+        external_info = self.external_info.to_dict()
+
         reason: None | str | Unset
         if isinstance(self.reason, Unset):
             reason = UNSET
         else:
             reason = self.reason
+
+        external_track_id: None | str | Unset
+        if isinstance(self.external_track_id, Unset):
+            external_track_id = UNSET
+        else:
+            external_track_id = self.external_track_id
+
+        xc_user_id: None | str | Unset
+        if isinstance(self.xc_user_id, Unset):
+            xc_user_id = UNSET
+        else:
+            xc_user_id = self.xc_user_id
+
+        duplicate_of: None | str | Unset
+        if isinstance(self.duplicate_of, Unset):
+            duplicate_of = UNSET
+        else:
+            duplicate_of = self.duplicate_of
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -90,15 +128,25 @@ class ReportReady:
                 "downloadUrl": download_url,
                 "pdfUrl": pdf_url,
                 "expireAt": expire_at,
+                "eventId": event_id,
+                "externalInfo": external_info,
             }
         )
         if reason is not UNSET:
             field_dict["reason"] = reason
+        if external_track_id is not UNSET:
+            field_dict["externalTrackId"] = external_track_id
+        if xc_user_id is not UNSET:
+            field_dict["xcUserID"] = xc_user_id
+        if duplicate_of is not UNSET:
+            field_dict["duplicateOf"] = duplicate_of
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.report_ready_external_info import ReportReadyExternalInfo
+
         d = dict(src_dict)
         event = d.pop("event")
 
@@ -122,6 +170,10 @@ class ReportReady:
 
         expire_at = d.pop("expireAt")
 
+        event_id = d.pop("eventId")
+
+        external_info = ReportReadyExternalInfo.from_dict(d.pop("externalInfo"))
+
         def _parse_reason(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -130,6 +182,33 @@ class ReportReady:
             return cast(None | str | Unset, data)
 
         reason = _parse_reason(d.pop("reason", UNSET))
+
+        def _parse_external_track_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        external_track_id = _parse_external_track_id(d.pop("externalTrackId", UNSET))
+
+        def _parse_xc_user_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        xc_user_id = _parse_xc_user_id(d.pop("xcUserID", UNSET))
+
+        def _parse_duplicate_of(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        duplicate_of = _parse_duplicate_of(d.pop("duplicateOf", UNSET))
 
         report_ready = cls(
             event=event,
@@ -143,7 +222,12 @@ class ReportReady:
             download_url=download_url,
             pdf_url=pdf_url,
             expire_at=expire_at,
+            event_id=event_id,
+            external_info=external_info,
             reason=reason,
+            external_track_id=external_track_id,
+            xc_user_id=xc_user_id,
+            duplicate_of=duplicate_of,
         )
 
         report_ready.additional_properties = d

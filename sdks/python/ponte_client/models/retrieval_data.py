@@ -18,13 +18,15 @@ class RetrievalData:
     """
     Attributes:
         id (int):
-        client_id (str): The end user's `taiki_user_id`.
+        client_id (str): The end user's `taiki_user_id` (the quickstart's name for it).
+        taiki_user_id (str): The end user's `taiki_user_id`, under its own name.
         metadata (RetrievalDataMetadata):
         created_at (str):
     """
 
     id: int
     client_id: str
+    taiki_user_id: str
     metadata: RetrievalDataMetadata
     created_at: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -33,6 +35,8 @@ class RetrievalData:
         id = self.id
 
         client_id = self.client_id
+
+        taiki_user_id = self.taiki_user_id
 
         metadata = self.metadata.to_dict()
 
@@ -44,6 +48,7 @@ class RetrievalData:
             {
                 "id": id,
                 "client_id": client_id,
+                "taiki_user_id": taiki_user_id,
                 "metadata": metadata,
                 "created_at": created_at,
             }
@@ -60,6 +65,8 @@ class RetrievalData:
 
         client_id = d.pop("client_id")
 
+        taiki_user_id = d.pop("taiki_user_id")
+
         metadata = RetrievalDataMetadata.from_dict(d.pop("metadata"))
 
         created_at = d.pop("created_at")
@@ -67,6 +74,7 @@ class RetrievalData:
         retrieval_data = cls(
             id=id,
             client_id=client_id,
+            taiki_user_id=taiki_user_id,
             metadata=metadata,
             created_at=created_at,
         )

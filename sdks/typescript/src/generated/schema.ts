@@ -139,6 +139,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/data/v1/consents/{consentId}/renew": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Renew an authorised consent at its institution, without a redirect
+         * @description OFB consents v3 `extends`: the consent keeps its id, tokens and reports; `CONSENT_RENEWED` is sent with the new expiry. Pass your end user's address and browser in `x-fapi-customer-ip-address` and `x-customer-user-agent` (the institution requires them). A refusal says why and the next step: `CONSENT_NOT_AUTHORISED` (create a new consent), `CONFLICT` (the end user renews at the institution), `INVALID_FIELD` on `expirationDateTime`.
+         */
+        post: operations["renew_consent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/data/v1/consents/{consentId}/extensions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The consent's renewals, newest first */
+        get: operations["list_extensions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/data/v1/consents/{consentId}/quota": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The consent's Open Finance call budgets this month
+         * @description Institutions allow each consent a number of calls a month per endpoint and resource (the OFB operational limits, e.g. 4 full transaction histories per account). A data request that would pass one is refused with `QUOTA_EXHAUSTED` naming the endpoint and the reset time.
+         */
+        get: operations["consent_quota"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/data/personal/institution-data": {
         parameters: {
             query?: never;
@@ -404,6 +461,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/sandbox/v1/clock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your test clock
+         * @description Sandbox mode only. Your time: real time plus what you advanced it by.
+         */
+        get: operations["show_clock"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sandbox/v1/clock/advance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move your time forward
+         * @description Sandbox mode only. Moves your time (and the sandbox banks' time for your consents) `days` forward, then sends what became due: `CONSENT_EXPIRING` warnings, expiries (`EXPIRED`, `CONSENT_STATUS_CHANGED`). Other clients' time is untouched.
+         */
+        post: operations["advance_clock"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/server/auth_ticket/request": {
         parameters: {
             query?: never;
@@ -552,7 +649,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The user's own page of connected banks (pt-BR, `?lang=en` for English)
+         * The user's own page of connected banks, in the client's brand
          * @description Open it as `/me?ticket=<auth ticket>`: the ticket is spent into a session cookie and the browser sent on to `/me`. Lists each bank with what it shares and until when, with a revoke button and a confirmation step. No script; a strict Content-Security-Policy.
          */
         get: operations["page"];
@@ -1521,6 +1618,96 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    CONSENT_EXPIRING: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Data API: an authorised consent expires within the client's warning window (7 days unless set). Sent once per consent and expiry date to the client's event webhook. */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description Stable across retries: deduplicate on it. */
+                    "webhook-id": string;
+                    /** @description Unix seconds. */
+                    "webhook-timestamp": string;
+                    /** @description `v1,<base64 HMAC-SHA256 of "id.timestamp.body">` keyed by the decoded `whsec_` secret; two during a rotation. */
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ConsentExpiring"];
+                };
+            };
+            responses: {
+                /** @description Delivered. Anything else, or no answer in 15 s, is retried; 410 disables the URL. */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    CONSENT_RENEWED: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Data API: a consent was renewed without a redirect; carries the new expiry. Sent to the client's event webhook. */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description Stable across retries: deduplicate on it. */
+                    "webhook-id": string;
+                    /** @description Unix seconds. */
+                    "webhook-timestamp": string;
+                    /** @description `v1,<base64 HMAC-SHA256 of "id.timestamp.body">` keyed by the decoded `whsec_` secret; two during a rotation. */
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ConsentRenewed"];
+                };
+            };
+            responses: {
+                /** @description Delivered. Anything else, or no answer in 15 s, is retried; 410 disables the URL. */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     REPORT_READY: {
         parameters: {
             query?: never;
@@ -1575,7 +1762,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
-        /** Documents API: a retrieval ended (`success` when at least one file arrived). Sent to the client's webhook; each attempt carries download URLs valid 15 minutes. */
+        /** Documents API: a retrieval ended (`success` when at least one file arrived). Carries `event`, `event_id` (the `webhook-id` header's value), `data.taiki_user_id` and your `data.metadata`. Sent to the client's webhook; each attempt carries download URLs valid 15 minutes. */
         post: {
             parameters: {
                 query?: never;
@@ -1592,7 +1779,7 @@ export interface webhooks {
             };
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["RetrievalBody"];
+                    "application/json": components["schemas"]["RetrievalWebhook"];
                 };
             };
             responses: {
@@ -1623,6 +1810,15 @@ export interface components {
              * @example 1800
              */
             expireIn: number;
+        };
+        AdvanceClock: {
+            /**
+             * Format: int64
+             * @description Whole days, 1 to 3650.
+             *     (A number, so `7.0` reads as 7 as JSON Schema's integers do; `7.5` is refused.)
+             * @example 7
+             */
+            days: number;
         };
         AuthRequest: {
             /**
@@ -1701,6 +1897,71 @@ export interface components {
             expireAt: string;
             /** @description Open Finance Brasil permissions granted, e.g. `ACCOUNTS_READ`. */
             permissions: string[];
+            /** @description When the consent ends unless renewed (`POST …/renew`); absent for one without an end. */
+            expirationDateTime?: string | null;
+            /** @description For a `REJECTED` consent: `CUSTOMER_MANUALLY_REJECTED`, `CONSENT_EXPIRED`, `CONSENT_MAX_DATE_REACHED`, … */
+            rejectionReason?: string | null;
+            /** @description For a `REJECTED` consent: `USER`, `ASPSP` (the institution) or `TPP` (Ponte or you). */
+            rejectedBy?: string | null;
+            /**
+             * @description For a consent Ponte rejected (`INTERNAL_SECURITY_REASON`, `rejectedBy: TPP`) because the
+             *     institution's answer failed a FAPI-BR check: which one, e.g. `id_token.s_hash`, `token.scope`.
+             * @example id_token.s_hash
+             */
+            rejectionCheck?: string | null;
+            /**
+             * @description The AUTHORISED consent of the same person at the same institution that
+             *     this one duplicates; `null` when it is the person's only one there.
+             */
+            duplicateOf?: string | null;
+        };
+        /**
+         * @description Sent to the client's event webhook once per consent and expiry date, when
+         *     an AUTHORISED consent enters the client's warning window.
+         */
+        ConsentExpiring: {
+            /** @example CONSENT_EXPIRING */
+            event: string;
+            consentId: string;
+            linkId: string;
+            externalTrackId?: string | null;
+            institutionCode: string;
+            expirationDateTime: string;
+            occurredAt: string;
+        };
+        ConsentExtension: {
+            expirationDateTime: string;
+            previousExpirationDateTime: string;
+            requestedAt: string;
+        };
+        ConsentExtensions: {
+            consentId: string;
+            /** @description Newest first. */
+            extensions: components["schemas"]["ConsentExtension"][];
+        };
+        /** @description The consent's budgets for the current month. */
+        ConsentQuota: {
+            consentId: string;
+            institutionCode: string;
+            /**
+             * @description `YYYY-MM` in Brasília time, the month the institution counts in.
+             * @example 2026-12
+             */
+            month: string;
+            /** @description Every limited endpoint the consent's products call. */
+            endpoints: components["schemas"]["EndpointQuota"][];
+        };
+        /** @description Sent to the client's event webhook when a consent is renewed without a redirect. */
+        ConsentRenewed: {
+            /** @example CONSENT_RENEWED */
+            event: string;
+            consentId: string;
+            linkId: string;
+            externalTrackId?: string | null;
+            institutionCode: string;
+            expirationDateTime: string;
+            previousExpirationDateTime?: string | null;
+            occurredAt: string;
         };
         ConsentRequest: {
             /**
@@ -1728,18 +1989,43 @@ export interface components {
             event: string;
             consentId: string;
             linkId: string;
-            externalTrackId?: string | null;
             institutionCode: string;
             status: components["schemas"]["ConsentStatus"];
             previousStatus?: components["schemas"]["ConsentStatus"] | null;
             reason?: string | null;
             occurredAt: string;
+            /**
+             * @description The `webhook-id` header's value: stable across retries, deduplicate on it.
+             * @example msg_0193a2b4c5d67e8f9a0b1c2d3e4f5a6b
+             */
+            eventId: string;
+            /** @description The `externalTrackId` you gave the consent. */
+            externalTrackId?: string | null;
+            /** @description The `externalInfo` object you attached to the link (`{}` when none). */
+            externalInfo: Record<string, never>;
+            /** @description Your own id for the user (`xcUserID`) when a Server API user opened the link. */
+            xcUserID?: string | null;
+            /**
+             * @description The AUTHORISED consent of the same person at the same institution that
+             *     this consent duplicates (see the client's duplicate policy).
+             */
+            duplicateOf?: string | null;
         };
         CreatedConsent: {
             consentId: string;
             /** @description The institution's own authorization URL: send the end user there. */
             consentRedirectUrl: string;
             expireAt: string;
+            /**
+             * @description The AUTHORISED consent of the same person at the same institution that
+             *     this one duplicates; `null` when it is the person's only one there.
+             */
+            duplicateOf?: string | null;
+            /**
+             * @description Set when the client asks for a warning (duplicate policy `warn`): what
+             *     the widget tells the end user.
+             */
+            duplicateWarning?: string | null;
         };
         CreatedLink: {
             /** @example lnk_01HZX… */
@@ -1776,6 +2062,31 @@ export interface components {
             status: string;
             wasDisabled: boolean;
         };
+        EndpointQuota: {
+            /**
+             * @description The Open Finance path template.
+             * @example /open-banking/accounts/v2/accounts/{accountId}/transactions
+             */
+            endpoint: string;
+            /**
+             * Format: int32
+             * @description Calls a month per resource (account, card, bill) the endpoint names.
+             * @example 4
+             */
+            limit: number;
+            /**
+             * Format: int32
+             * @description Calls this month by the resource that made the most.
+             */
+            used: number;
+            /** Format: int32 */
+            remaining: number;
+            /**
+             * @description When the month ends at the institution and the budget starts again.
+             * @example 2027-01-01T03:00:00.000Z
+             */
+            resetsAt: string;
+        };
         /**
          * @description Every Server API answer, success or failure.
          * @example {
@@ -1804,7 +2115,7 @@ export interface components {
              *     `40002` a parameter failed (its number in `field`), `40101` unknown Server Key ID or wrong
              *     secret, `40102` auth ticket expired, already used or unknown, `40103` access token invalid,
              *     expired or its session ended, `40104` refresh token invalid, expired or reused (the session
-             *     is ended), `40301` a token of another kind, `40401` not found (or not yours), `40501` wrong
+             *     is ended), `40301` a token of another kind, `40302` the end user declined at the institution, `40401` not found (or not yours), `40501` wrong
              *     method, `40901` conflict, `41301` body too large, `42901` too many failed attempts
              *     (`Retry-After`), `50001` internal error.
              * @example 40002
@@ -2005,6 +2316,21 @@ export interface components {
             files_total: number;
             files_retrieved: number;
         };
+        RenewRequest: {
+            /**
+             * @description RFC 3339; later than the current expiry and at most 12 months away.
+             *     Absent: 12 months from now.
+             * @example 2027-06-30T23:59:59Z
+             */
+            expirationDateTime?: string | null;
+        };
+        RenewedConsent: {
+            consentId: string;
+            status: string;
+            /** @description The new expiry, as the institution now holds it. */
+            expirationDateTime: string;
+            previousExpirationDateTime: string;
+        };
         ReplaySince: {
             /**
              * Format: date-time
@@ -2059,6 +2385,22 @@ export interface components {
             downloadUrl: string;
             pdfUrl: string;
             expireAt: string;
+            /**
+             * @description The `webhook-id` header's value: stable across retries, deduplicate on it.
+             * @example msg_0193a2b4c5d67e8f9a0b1c2d3e4f5a6b
+             */
+            eventId: string;
+            /** @description The `externalTrackId` you gave the consent. */
+            externalTrackId?: string | null;
+            /** @description The `externalInfo` object you attached to the link (`{}` when none). */
+            externalInfo: Record<string, never>;
+            /** @description Your own id for the user (`xcUserID`) when a Server API user opened the link. */
+            xcUserID?: string | null;
+            /**
+             * @description The AUTHORISED consent of the same person at the same institution that
+             *     this consent duplicates (see the client's duplicate policy).
+             */
+            duplicateOf?: string | null;
         };
         /** @enum {string} */
         ReportStatus: "SUCCESS" | "FAILED";
@@ -2089,14 +2431,23 @@ export interface components {
         RetrievalData: {
             /** Format: int64 */
             id: number;
-            /** @description The end user's `taiki_user_id`. */
+            /** @description The end user's `taiki_user_id` (the quickstart's name for it). */
             client_id: string;
+            /** @description The end user's `taiki_user_id`, under its own name. */
+            taiki_user_id: string;
             metadata: Record<string, never>;
             created_at: string;
         };
         RetrievalId: {
             /** Format: int64 */
             id: number;
+        };
+        /** @description The webhook `documents.ready`: the retrieval's body, named, with its id. */
+        RetrievalWebhook: components["schemas"]["RetrievalBody"] & {
+            /** @description `documents.ready`. */
+            event: string;
+            /** @description The `webhook-id` header's value: stable across retries, deduplicate on it. */
+            event_id: string;
         };
         RotatedWebhookSecret: {
             /** @description `whsec_…`, shown once. */
@@ -2143,6 +2494,15 @@ export interface components {
             /** @description Why, for the statuses that have a reason (`CUSTOMER_MANUALLY_REJECTED`, `INSTITUTION_REVOKED`, …). */
             reason?: string | null;
             at: string;
+        };
+        TestClock: {
+            /** @description Your time now. */
+            now: string;
+            /**
+             * Format: int64
+             * @description How far your time runs ahead of real time.
+             */
+            offsetMs: number;
         };
         TicketIssued: {
             /** @description Ponte's ID for the user: the same for every request with the same `xcUserID`. */
@@ -2521,6 +2881,115 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Consent"];
+                };
+            };
+            /** @description Refused; the envelope names the code and the field */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    renew_consent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An AUTHORISED consent */
+                consentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RenewRequest"];
+            };
+        };
+        responses: {
+            /** @description Renewed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RenewedConsent"];
+                };
+            };
+            /** @description Refused; the envelope names the code and the field (409 `CONSENT_NOT_AUTHORISED` when the institution no longer accepts the consent) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `INSTITUTION_ERROR` (502) or `INSTITUTION_OUTAGE` (503): the institution failed or cannot be reached; try again later */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    list_extensions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description From POST /data/v1/consents */
+                consentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The renewals */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentExtensions"];
+                };
+            };
+            /** @description Refused; the envelope names the code and the field */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    consent_quota: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description From POST /data/v1/consents */
+                consentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Limit, used, remaining and reset time per endpoint */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentQuota"];
                 };
             };
             /** @description Refused; the envelope names the code and the field */
@@ -3007,6 +3476,68 @@ export interface operations {
             };
         };
     };
+    show_clock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your clock */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestClock"];
+                };
+            };
+            /** @description Refused; the envelope names the code and the field */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    advance_clock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AdvanceClock"];
+            };
+        };
+        responses: {
+            /** @description Your clock */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestClock"];
+                };
+            };
+            /** @description Refused; the envelope names the code and the field */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     request_ticket: {
         parameters: {
             query?: never;
@@ -3240,7 +3771,7 @@ export interface operations {
             query?: {
                 /** @description An auth ticket from `POST /v1/server/auth_ticket/request` */
                 ticket?: string;
-                /** @description `en` for English; Portuguese otherwise */
+                /** @description `en` or `pt-BR`: the page's language switch, remembered in the `ponte_lang` cookie; otherwise the remembered choice, else `Accept-Language`, else pt-BR */
                 lang?: string;
             };
             header?: never;
@@ -3279,7 +3810,7 @@ export interface operations {
     confirm: {
         parameters: {
             query?: {
-                /** @description `en` for English */
+                /** @description `en` or `pt-BR`: the language switch (see `/me`) */
                 lang?: string;
             };
             header?: never;

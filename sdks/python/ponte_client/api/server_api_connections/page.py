@@ -69,7 +69,7 @@ def sync_detailed(
     ticket: str | Unset = UNSET,
     lang: str | Unset = UNSET,
 ) -> Response[Any | str]:
-    """The user's own page of connected banks (pt-BR, `?lang=en` for English)
+    """The user's own page of connected banks, in the client's brand
 
      Open it as `/me?ticket=<auth ticket>`: the ticket is spent into a session cookie and the browser
     sent on to `/me`. Lists each bank with what it shares and until when, with a revoke button and a
@@ -105,7 +105,7 @@ def sync(
     ticket: str | Unset = UNSET,
     lang: str | Unset = UNSET,
 ) -> Any | str | None:
-    """The user's own page of connected banks (pt-BR, `?lang=en` for English)
+    """The user's own page of connected banks, in the client's brand
 
      Open it as `/me?ticket=<auth ticket>`: the ticket is spent into a session cookie and the browser
     sent on to `/me`. Lists each bank with what it shares and until when, with a revoke button and a
@@ -136,7 +136,7 @@ async def asyncio_detailed(
     ticket: str | Unset = UNSET,
     lang: str | Unset = UNSET,
 ) -> Response[Any | str]:
-    """The user's own page of connected banks (pt-BR, `?lang=en` for English)
+    """The user's own page of connected banks, in the client's brand
 
      Open it as `/me?ticket=<auth ticket>`: the ticket is spent into a session cookie and the browser
     sent on to `/me`. Lists each bank with what it shares and until when, with a revoke button and a
@@ -170,7 +170,7 @@ async def asyncio(
     ticket: str | Unset = UNSET,
     lang: str | Unset = UNSET,
 ) -> Any | str | None:
-    """The user's own page of connected banks (pt-BR, `?lang=en` for English)
+    """The user's own page of connected banks, in the client's brand
 
      Open it as `/me?ticket=<auth ticket>`: the ticket is spent into a session cookie and the browser
     sent on to `/me`. Lists each bank with what it shares and until when, with a revoke button and a
