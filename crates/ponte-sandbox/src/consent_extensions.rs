@@ -9,7 +9,7 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde_json::{json, Value};
 
@@ -52,20 +52,7 @@ async fn consent_token(
     headers: &HeaderMap,
     id: &str,
 ) -> Result<Token, OfbError> {
-    let raw = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|h| h.to_str().ok())
-        .and_then(|h| h.strip_prefix("Bearer "))
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .ok_or_else(|| OfbError::unauthorized("Authorization: Bearer <token> header is missing"))?;
-    let token = st
-        .store
-        .token(bank.code, "access", raw)
-        .await
-        .map_err(OfbError::internal)?
-        .ok_or_else(|| OfbError::unauthorized("access token is invalid, expired or revoked"))?;
-    crate::fapi::check_binding(&token)?;
+    let token = crate::consents_api::access_token(st, bank, headers).await?;
     match token.consent_id.as_deref() {
         Some(c) if c == id => Ok(token),
         Some(_) => Err(OfbError::forbidden(

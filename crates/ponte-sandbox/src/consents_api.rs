@@ -25,8 +25,9 @@ pub(crate) fn api_bank(code: &str) -> Result<&'static BankInfo, OfbError> {
     Ok(bank)
 }
 
-/// Authenticates the caller with a client-credentials token carrying scope `consents`.
-pub(crate) async fn bearer(
+/// The call's bearer access token at `bank`, found and bound to the client
+/// certificate (RFC 8705); what the token may do is the caller's to check.
+pub(crate) async fn access_token(
     st: &AppState,
     bank: &BankInfo,
     headers: &HeaderMap,
@@ -45,6 +46,16 @@ pub(crate) async fn bearer(
         .map_err(OfbError::internal)?
         .ok_or_else(|| OfbError::unauthorized("access token is invalid, expired or revoked"))?;
     crate::fapi::check_binding(&token)?;
+    Ok(token)
+}
+
+/// Authenticates the caller with a client-credentials token carrying scope `consents`.
+pub(crate) async fn bearer(
+    st: &AppState,
+    bank: &BankInfo,
+    headers: &HeaderMap,
+) -> Result<Token, OfbError> {
+    let token = access_token(st, bank, headers).await?;
     if token.consent_id.is_some() || !token.scope.split_whitespace().any(|s| s == "consents") {
         return Err(OfbError::forbidden(
             "the consents API needs a client_credentials token with scope consents",
