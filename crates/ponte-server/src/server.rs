@@ -147,10 +147,21 @@ impl Server {
             Ok(_) => {
                 // The sandbox banks are this process's own: keep trying until
                 // the public URL answers (the banks stay in outage meanwhile).
+                // Registering holds the registrations' rows (on SQLite, the
+                // writer) while it calls out, so it is only tried once a cheap
+                // probe of the public URL gets an answer.
                 let app = server.app.clone();
+                let probe = reqwest::Client::builder()
+                    .timeout(std::time::Duration::from_secs(3))
+                    .build()
+                    .unwrap_or_default();
+                let healthz = format!("{}/healthz", app.public_url.trim_end_matches('/'));
                 tokio::spawn(async move {
                     loop {
                         tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+                        if probe.get(&healthz).send().await.is_err() {
+                            continue;
+                        }
                         match crate::services::registrations_start::register_at_start(&app).await {
                             Ok(0) => break,
                             Ok(_) => {}
