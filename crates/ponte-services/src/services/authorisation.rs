@@ -304,8 +304,9 @@ impl From<String> for Refusal {
 /// Trades the code for the institution's tokens. A FAPI-BR institution's
 /// answer is checked first (its ID tokens, `c_hash`, `s_hash`, `nonce`,
 /// `acr`, the token answer's `scope`): one that fails a check ends the
-/// consent `REJECTED` with `INTERNAL_SECURITY_REASON`, the check named in
-/// the log, and its code is never redeemed.
+/// consent `REJECTED` with `INTERNAL_SECURITY_REASON`, the check named on
+/// the consent (`consent_rejection_checks`) and in the log, and its code is
+/// never redeemed.
 async fn redeem(
     app: &App,
     institution: &Institution,
