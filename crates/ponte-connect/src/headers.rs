@@ -23,6 +23,19 @@ pub fn http_date(t: time::OffsetDateTime) -> String {
     t.format(format).unwrap_or_default()
 }
 
+/// Reads an RFC 7231 IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`; OFB also writes
+/// `UTC`), as a caller passes `x-fapi-auth-date`. `None` for anything else, including a
+/// weekday the date does not fall on.
+pub fn parse_http_date(s: &str) -> Option<time::OffsetDateTime> {
+    let s = s.trim();
+    let head = s.strip_suffix(" GMT").or_else(|| s.strip_suffix(" UTC"))?;
+    let format = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second]"
+    );
+    let at = time::PrimitiveDateTime::parse(head, format).ok()?;
+    (at.weekday().to_string().get(..3) == head.get(..3)).then(|| at.assume_utc())
+}
+
 /// Sends `request` to a resource server (consents, data, resources) with
 /// the FAPI headers; refuses an answer whose `x-fapi-interaction-id` echo
 /// differs from the one sent (an answer to someone else's request, or a
@@ -100,5 +113,19 @@ mod tests {
     fn auth_date_is_an_rfc_7231_date() {
         let t = time::macros::datetime!(1994-11-06 08:49:37 UTC);
         assert_eq!(http_date(t), "Sun, 06 Nov 1994 08:49:37 GMT");
+        assert_eq!(parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"), Some(t));
+        assert_eq!(parse_http_date("Sun, 06 Nov 1994 08:49:37 UTC"), Some(t));
+    }
+
+    #[test]
+    fn a_date_that_is_not_an_imf_fixdate_is_not_read() {
+        for bad in [
+            "1994-11-06T08:49:37Z",
+            "Sunday, 06-Nov-94 08:49:37 GMT",
+            "Mon, 06 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 08:49:37 BRT",
+        ] {
+            assert_eq!(parse_http_date(bad), None, "{bad}");
+        }
     }
 }

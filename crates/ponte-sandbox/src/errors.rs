@@ -170,7 +170,8 @@ pub async fn not_found() -> OfbError {
 /// Echoes `x-fapi-interaction-id`, minting one when the caller sent none, as OFB requires.
 /// FAPI callers (over mTLS with a certificate) of the consents and data APIs must send
 /// one, a UUID (OFB security profile; the APIs' `x-fapi-interaction-id` is a required
-/// UUID header): the others keep the lenient legacy behaviour.
+/// UUID header), and the end user's headers, when sent, must follow the spec
+/// (`fapi::end_user_headers`): the others keep the lenient legacy behaviour.
 /// Under the `interaction_id_mismatch` misbehaviour the consents and data APIs echo
 /// another id instead.
 pub async fn interaction_id(
@@ -186,7 +187,9 @@ pub async fn interaction_id(
         .and_then(|p| p.split_once("/open-banking/"))
         .map(|(bank, _)| bank.to_string());
     if api_bank.is_some() && crate::tls::current().is_some() {
-        if let Err(e) = check_interaction_id(sent.as_ref()) {
+        let checked = check_interaction_id(sent.as_ref())
+            .and_then(|()| crate::fapi::end_user_headers::check(req.headers()));
+        if let Err(e) = checked {
             let mut resp = e.into_response();
             if let Some(id) = minted() {
                 resp.headers_mut().insert(INTERACTION_ID.clone(), id);

@@ -374,3 +374,48 @@ async fn fapi_api_calls_must_carry_a_uuid_interaction_id() {
         "7c4a2d1e-9b3f-4e8a-a1c2-3d4e5f607182"
     );
 }
+
+#[tokio::test]
+async fn end_user_headers_must_follow_the_spec_when_sent() {
+    let sb = FapiSandbox::start().await;
+    let consents = sb.mtls_url(BANK, "/open-banking/consents/v3/consents");
+    let cert = sb.pki.client(ORG_ID, SOFTWARE_ID);
+    let bare = mtls_client_with(&sb.pki, Some(&cert), Default::default());
+    let r = sb
+        .post_auth(
+            &bare,
+            BANK,
+            "/auth/token",
+            &[("grant_type", "client_credentials"), ("scope", "consents")],
+        )
+        .await;
+    let t: Value = r.json().await.unwrap();
+    let cc = t["access_token"].as_str().unwrap().to_string();
+    let post = |name: &'static str, value: &'static str| {
+        bare.post(&consents)
+            .bearer_auth(&cc)
+            .header("x-fapi-interaction-id", uuid::Uuid::new_v4().to_string())
+            .header(name, value)
+            .json(&support::good_consent_body())
+            .send()
+    };
+    // An ISO date, and a date whose weekday is wrong (7 Dec 2026 is a Monday).
+    for (name, value) in [
+        ("x-fapi-auth-date", "2026-12-07T01:02:03Z"),
+        ("x-fapi-auth-date", "Tue, 07 Dec 2026 01:02:03 GMT"),
+        ("x-fapi-customer-ip-address", "the-users-laptop"),
+    ] {
+        let r = post(name, value).await.unwrap();
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{name}: {value}");
+        let e: Value = r.json().await.unwrap();
+        assert_eq!(e["errors"][0]["code"], "PARAMETRO_INVALIDO", "{e}");
+        assert!(
+            e["errors"][0]["detail"].as_str().unwrap().contains(name),
+            "{e}"
+        );
+    }
+    let r = post("x-fapi-auth-date", "Mon, 07 Dec 2026 01:02:03 GMT")
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+}

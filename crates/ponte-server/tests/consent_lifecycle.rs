@@ -283,3 +283,43 @@ both!(
         assert_eq!(status, 401);
     }
 );
+
+both!(
+    renewal_passes_the_end_users_headers_and_refuses_malformed_ones,
+    |db: Db| async move {
+        let ts = support::spawn(db).await;
+        let access = ts.access_token().await;
+        let (_, id) = ts.authorised(&access, "user_good").await;
+        let renew = |name: &'static str, value: String| {
+            ts.http
+                .post(ts.url(&format!("/data/v1/consents/{id}/renew")))
+                .bearer_auth(&access)
+                .header(name, value)
+                .json(&json!({}))
+                .send()
+        };
+        let future = ponte_connect::headers::http_date(
+            time::OffsetDateTime::now_utc() + time::Duration::days(1),
+        );
+        for (name, value) in [
+            ("x-fapi-auth-date", "2026-12-07T09:30:00Z".to_string()),
+            ("x-fapi-auth-date", future),
+            ("x-fapi-customer-ip-address", "the-users-laptop".to_string()),
+        ] {
+            let resp = renew(name, value.clone()).await.unwrap();
+            assert_eq!(resp.status(), 400, "{name}: {value}");
+            let body: Value = resp.json().await.unwrap();
+            assert_eq!(body["error"]["code"], "INVALID_FIELD", "{body}");
+            assert_eq!(body["error"]["field"], name, "{body}");
+        }
+        // Sent as the caller gave it, the bank (which checks the format) renews.
+        let logged_in = ponte_connect::headers::http_date(
+            time::OffsetDateTime::now_utc() - time::Duration::minutes(20),
+        );
+        let resp = renew("x-fapi-auth-date", logged_in).await.unwrap();
+        let status = resp.status();
+        let body: Value = resp.json().await.unwrap();
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["consentId"], id.as_str());
+    }
+);

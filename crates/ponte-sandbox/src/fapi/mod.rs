@@ -4,6 +4,7 @@
 //! misbehaviour switch tests use to play a broken bank.
 
 pub mod dcr;
+pub mod end_user_headers;
 pub mod id_token;
 pub mod misbehaviour;
 pub mod request_object;

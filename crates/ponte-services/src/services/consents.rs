@@ -23,6 +23,7 @@ pub const AUTHORISATION_WINDOW_MS: i64 = 60 * 60 * 1000;
 pub const CONSENT_VALIDITY_MS: i64 = 365 * 24 * 3600 * 1000;
 
 /// The end user as the institution hears of them (FAPI headers).
+pub use ponte_connect::headers::parse_http_date;
 pub use ponte_connect::EndUser;
 
 /// A new consent as its dialect read it, before it is checked.

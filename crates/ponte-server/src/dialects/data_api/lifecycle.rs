@@ -69,12 +69,15 @@ pub struct TestClock {
 }
 
 /// The end user a renewal is made for: the OFB headers when the caller
-/// passes its user's (`x-fapi-customer-ip-address`, `x-customer-user-agent`),
-/// else the caller's own address and `User-Agent`.
+/// passes its user's (`x-fapi-auth-date`, `x-fapi-customer-ip-address`,
+/// `x-customer-user-agent`), else the caller's own address and `User-Agent`.
+/// A header that is sent but malformed is refused naming it: the institution
+/// would refuse the call anyway, with an error Ponte could only call a bank
+/// failure.
 fn end_user(
     headers: &HeaderMap,
     from: Option<std::net::IpAddr>,
-) -> crate::services::consents::EndUser {
+) -> Result<crate::services::consents::EndUser, ponte_core::FieldError> {
     let header = |name: &str| {
         headers
             .get(name)
@@ -83,18 +86,58 @@ fn end_user(
             .filter(|v| !v.is_empty())
             .map(|v| v.chars().take(255).collect::<String>())
     };
-    crate::services::consents::EndUser {
-        auth_date: None,
-        ip_address: header("x-fapi-customer-ip-address").or(from.map(|ip| ip.to_string())),
-        user_agent: header("x-customer-user-agent")
-            .or_else(|| header("user-agent"))
-            .or_else(|| Some(concat!("ponte/", env!("CARGO_PKG_VERSION")).to_string())),
+    let auth_date = match header(AUTH_DATE) {
+        None => None,
+        Some(v) => Some(auth_date(&v)?),
+    };
+    let ip_address = match header(CUSTOMER_IP) {
+        None => from.map(|ip| ip.to_string()),
+        Some(v) => match v.parse::<std::net::IpAddr>() {
+            Ok(ip) => Some(ip.to_string()),
+            Err(_) => {
+                return Err(ponte_core::FieldError::new(
+                    CUSTOMER_IP,
+                    "must be your end user's IPv4 or IPv6 address",
+                ))
+            }
+        },
+    };
+    let user_agent = header("x-customer-user-agent")
+        .or_else(|| header("user-agent"))
+        .or_else(|| Some(concat!("ponte/", env!("CARGO_PKG_VERSION")).to_string()))
+        .map(|ua| ua.chars().take(100).collect());
+    Ok(crate::services::consents::EndUser {
+        auth_date,
+        ip_address,
+        user_agent,
+    })
+}
+
+const AUTH_DATE: &str = "x-fapi-auth-date";
+const CUSTOMER_IP: &str = "x-fapi-customer-ip-address";
+
+/// When the end user last logged in with you, as OFB writes it (RFC 7231,
+/// `Mon, 07 Dec 2026 09:30:00 GMT`), and not in the future (five minutes of
+/// clock difference allowed).
+fn auth_date(v: &str) -> Result<time::OffsetDateTime, ponte_core::FieldError> {
+    let at = crate::services::consents::parse_http_date(v).ok_or_else(|| {
+        ponte_core::FieldError::new(
+            AUTH_DATE,
+            "must be an RFC 7231 date such as `Mon, 07 Dec 2026 09:30:00 GMT`",
+        )
+    })?;
+    if at > time::OffsetDateTime::now_utc() + time::Duration::minutes(5) {
+        return Err(ponte_core::FieldError::new(
+            AUTH_DATE,
+            "is in the future: send when your end user last logged in with you",
+        ));
     }
+    Ok(at)
 }
 
 #[utoipa::path(post, path = "/data/v1/consents/{consentId}/renew", tag = "Data API: Consents",
     summary = "Renew an authorised consent at its institution, without a redirect",
-    description = "OFB consents v3 `extends`: the consent keeps its id, tokens and reports; `CONSENT_RENEWED` is sent with the new expiry. Pass your end user's address and browser in `x-fapi-customer-ip-address` and `x-customer-user-agent` (the institution requires them). A refusal says why and the next step: `CONSENT_NOT_AUTHORISED` (create a new consent), `CONFLICT` (the end user renews at the institution), `INVALID_FIELD` on `expirationDateTime`.",
+    description = "OFB consents v3 `extends`: the consent keeps its id, tokens and reports; `CONSENT_RENEWED` is sent with the new expiry. Pass your end user's address and browser in `x-fapi-customer-ip-address` and `x-customer-user-agent` (the institution requires them), and when they last logged in with you in `x-fapi-auth-date` (RFC 7231, e.g. `Mon, 07 Dec 2026 09:30:00 GMT`); a malformed one is refused with 400 `INVALID_FIELD` naming the header. A refusal says why and the next step: `CONSENT_NOT_AUTHORISED` (create a new consent), `CONFLICT` (the end user renews at the institution), `INVALID_FIELD` on `expirationDateTime`.",
     request_body = RenewRequest, params(("consentId" = String, Path, description = "An AUTHORISED consent")),
     security(("accessToken" = [])),
     responses((status = 200, description = "Renewed", body = RenewedConsent), (status = "4XX", description = "Refused; the envelope names the code and the field (409 `CONSENT_NOT_AUTHORISED` when the institution no longer accepts the consent)", body = super::wire::ErrorEnvelope), (status = "5XX", description = "`INSTITUTION_ERROR` (502) or `INSTITUTION_OUTAGE` (503): the institution failed or cannot be reached; try again later", body = super::wire::ErrorEnvelope)))]
@@ -107,7 +150,7 @@ pub(super) async fn renew_consent(
 ) -> ApiResult {
     let who = bearer(&app, &headers, ACCESS).await?;
     let req: RenewRequest = json_body(&body)?;
-    let user = end_user(&headers, from);
+    let user = end_user(&headers, from)?;
     let renewed = consent_lifecycle::renew(
         &app,
         &who,
