@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 /// The file behind a `sqlite:` URL; `None` for an in-memory database or
 /// another scheme.
-fn sqlite_file(url: &str) -> Option<PathBuf> {
+pub(crate) fn sqlite_file(url: &str) -> Option<PathBuf> {
     let rest = url
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))?;

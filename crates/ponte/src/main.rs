@@ -18,6 +18,7 @@ mod institutions;
 mod metrics;
 mod sandbox;
 mod sandbox_fapi;
+mod serve_guard;
 mod webhooks_test;
 
 #[derive(Parser)]
@@ -216,10 +217,10 @@ async fn open_app(config: Config) -> anyhow::Result<App> {
 
 async fn run(command: Command, config: Config, init: bool) -> anyhow::Result<()> {
     match &command {
-        // `serve` makes its embedded default on a fresh machine: the
-        // README's first command must just work.
-        Command::Serve => ponte_server::crypto::create_private_dir(&config.data_dir)?,
-        Command::Config { .. }
+        // `serve` makes its embedded default on a fresh machine (the README's
+        // first command must just work): `serve_guard` does.
+        Command::Serve
+        | Command::Config { .. }
         | Command::Sandbox { .. }
         | Command::Openapi
         | Command::Healthcheck => {}
@@ -349,10 +350,36 @@ fn flag_error(e: impl std::fmt::Display) -> anyhow::Error {
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {
+    let guard = serve_guard::ServeGuard::take(&config)?;
+    let server = match start(config).await {
+        Ok(server) => server,
+        Err(e) => {
+            guard.failed();
+            return Err(e);
+        }
+    };
+    server.app.mark_started();
+    let url = server.app.public_url.clone();
+    if let Some(runtime) = &server.app.sandbox {
+        // The banks' token, PAR, registration, consents and data endpoints.
+        println!("ponte sandbox banks' mTLS on {}", runtime.mtls_base_url);
+    }
+    // The last line printed: scripts and tests read up to it and may then close
+    // the pipe, so nothing may be printed after it (a write to a closed stdout panics).
+    println!("ponte listening on {url}");
+    stop_signal().await;
+    tracing::info!("shutting down");
+    server.stop().await;
+    drop(guard);
+    Ok(())
+}
+
+/// The server, listening but not yet healthy, and in sandbox mode the sandbox
+/// client's credentials written: a script that waits for /healthz may read
+/// them straight away.
+async fn start(config: Config) -> anyhow::Result<Server> {
     let data_dir = config.data_dir.clone();
     let sandbox = config.sandbox;
-    // Healthy only once the sandbox credentials file is written: a script
-    // that waits for /healthz may read it straight away.
     let server = Server::start_pending(config, Clock::default()).await?;
     let url = server.app.public_url.clone();
     if sandbox {
@@ -382,18 +409,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             );
         }
     }
-    server.app.mark_started();
-    if let Some(runtime) = &server.app.sandbox {
-        // The banks' token, PAR, registration, consents and data endpoints.
-        println!("ponte sandbox banks' mTLS on {}", runtime.mtls_base_url);
-    }
-    // The last line printed: scripts and tests read up to it and may then close
-    // the pipe, so nothing may be printed after it (a write to a closed stdout panics).
-    println!("ponte listening on {url}");
-    stop_signal().await;
-    tracing::info!("shutting down");
-    server.stop().await;
-    Ok(())
+    Ok(server)
 }
 
 /// Ctrl-C, or SIGTERM on Unix.

@@ -215,3 +215,58 @@ fn logs_have_no_colour_codes_off_a_terminal_and_are_json_on_request() {
         "{json}"
     );
 }
+
+#[test]
+fn a_second_server_on_one_sqlite_database_is_refused_naming_the_first() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}/ponte.db?mode=rwc", dir.path().display());
+    let (first, _) = common::serve(dir.path(), &url, &[]);
+    let data = dir.path().display().to_string();
+    let out = serve_output(&[
+        ("PONTE_LISTEN", "127.0.0.1:0"),
+        ("PONTE_DATA_DIR", data.as_str()),
+        ("PONTE_DATABASE_URL", url.as_str()),
+        ("PONTE_MASTER_KEY", common::MASTER_KEY),
+    ]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("process {}", first.0.id())) && err.contains("SQLite is one node"),
+        "{err}"
+    );
+    // Its data is untouched, and once the first stops, the next one starts.
+    assert!(dir.path().join("ponte.db").is_file());
+    drop(first);
+    let (_second, _) = common::serve(dir.path(), &url, &[]);
+}
+
+#[test]
+fn a_failed_start_leaves_no_data_folder_or_key_behind() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let address = taken.local_addr().expect("address").to_string();
+    let fresh = dir.path().join("ponte-data");
+    let out = serve_output(&[
+        ("PONTE_LISTEN", address.as_str()),
+        ("PONTE_DATA_DIR", fresh.to_str().unwrap()),
+    ]);
+    assert!(!out.status.success());
+    assert!(!fresh.exists(), "a failed start left {}", fresh.display());
+    // A folder that was there stays, without the key this start made before it
+    // found no database (PostgreSQL refused: nothing listens on port 1).
+    std::fs::create_dir(&fresh).unwrap();
+    std::fs::write(fresh.join("notes.txt"), "mine").unwrap();
+    let out = serve_output(&[
+        ("PONTE_LISTEN", "127.0.0.1:0"),
+        ("PONTE_DATA_DIR", fresh.to_str().unwrap()),
+        ("PONTE_DATABASE_URL", "postgres://ponte:x@127.0.0.1:1/ponte"),
+    ]);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("connection refused"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!out.status.success());
+    assert!(fresh.join("notes.txt").is_file());
+    assert!(!fresh.join("master.key").exists());
+}
