@@ -70,10 +70,11 @@ pub async fn run(app: &App, command: ConsoleUsersCommand) -> anyhow::Result<()> 
             let made = console::create_user(app, &email, client_id.as_deref(), password)
                 .await
                 .map_err(flag)?;
+            let base = console::servers_url(app).await.map_err(flag)?;
             let url = made
                 .sign_in_token
                 .as_deref()
-                .map(|t| console::sign_in_url(app, t));
+                .map(|t| console::sign_in_url_at(&base, t));
             if json {
                 let body = serde_json::json!({
                     "id": made.user.id, "email": made.user.email,
@@ -92,7 +93,8 @@ pub async fn run(app: &App, command: ConsoleUsersCommand) -> anyhow::Result<()> 
             let token = console::issue_sign_in_link(app, &email)
                 .await
                 .map_err(flag)?;
-            let url = console::sign_in_url(app, &token);
+            let base = console::servers_url(app).await.map_err(flag)?;
+            let url = console::sign_in_url_at(&base, &token);
             if json {
                 println!("{}", serde_json::json!({"email": email, "signInUrl": url}));
             } else {

@@ -358,6 +358,10 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             return Err(e);
         }
     };
+    if let Err(e) = ponte_server::services::console::record_public_url(&server.app).await {
+        // Only the CLI's printed links depend on it: serving goes on.
+        tracing::warn!(error = %e, "cannot record the public URL for the CLI");
+    }
     server.app.mark_started();
     let url = server.app.public_url.clone();
     if let Some(runtime) = &server.app.sandbox {

@@ -270,3 +270,41 @@ fn a_failed_start_leaves_no_data_folder_or_key_behind() {
     assert!(fresh.join("notes.txt").is_file());
     assert!(!fresh.join("master.key").exists());
 }
+
+#[test]
+fn the_cli_prints_links_to_the_server_that_owns_the_database() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}/ponte.db?mode=rwc", dir.path().display());
+    // No PONTE_PUBLIC_URL: the server is reached where it listens, a random port
+    // the command beside it cannot guess.
+    let (_server, addr) = common::serve(dir.path(), &url, &[]);
+    let (ok, out, err) = common::ponte(
+        dir.path(),
+        &url,
+        &[
+            "console-users",
+            "create",
+            "--email",
+            "ops@example.com",
+            "--operator",
+            "--json",
+        ],
+    );
+    assert!(ok, "{err}");
+    let made: serde_json::Value = serde_json::from_str(out.trim()).expect("JSON");
+    let link = made["signInUrl"].as_str().expect("a sign-in link");
+    assert!(
+        link.starts_with(&format!("http://{addr}/console/signin#token=")),
+        "{link} is not on http://{addr}"
+    );
+    let (ok, out, err) = common::ponte(
+        dir.path(),
+        &url,
+        &["console-users", "link", "--email", "ops@example.com"],
+    );
+    assert!(ok, "{err}");
+    assert!(
+        out.contains(&format!("http://{addr}/console/signin#token=")),
+        "{out}"
+    );
+}

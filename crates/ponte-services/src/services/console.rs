@@ -190,7 +190,36 @@ pub async fn issue_sign_in_link(app: &App, email: &str) -> Result<String> {
 
 /// Where a one-time token signs in.
 pub fn sign_in_url(app: &App, token: &str) -> String {
-    format!("{}/console/signin#token={token}", app.public_url)
+    sign_in_url_at(&app.public_url, token)
+}
+
+/// Where a one-time token signs in on the servers at `base`.
+pub fn sign_in_url_at(base: &str, token: &str) -> String {
+    format!("{base}/console/signin#token={token}")
+}
+
+const PUBLIC_URL: &str = "public_url";
+
+/// A serving node records where it is reached, so that the one-off commands
+/// run beside it (`ponte console-users link`) print links that work.
+pub async fn record_public_url(app: &App) -> Result<()> {
+    let mut tx = app.store.begin().await?;
+    ponte_store::set_server_setting(&mut tx, PUBLIC_URL, &app.public_url, app.clock.now_ms())
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Where this database's servers are reached: `PONTE_PUBLIC_URL` when set,
+/// else what the last serving node recorded, else this process's default.
+pub async fn servers_url(app: &App) -> Result<String> {
+    if app.config.public_url.is_some() {
+        return Ok(app.public_url.clone());
+    }
+    let mut conn = app.store.read().await?;
+    Ok(ponte_store::server_setting(&mut conn, PUBLIC_URL)
+        .await?
+        .unwrap_or_else(|| app.public_url.clone()))
 }
 
 /// A signed-in browser: the cookie's value (shown only now) and the token
