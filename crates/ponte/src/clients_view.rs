@@ -41,32 +41,29 @@ pub async fn list(app: &App, json: bool) -> anyhow::Result<()> {
         println!("{}", serde_json::to_string_pretty(&all)?);
         return Ok(());
     }
-    if rows.is_empty() {
-        println!("no clients yet: ponte clients create --name NAME");
-        return Ok(());
-    }
-    let width = |f: &dyn Fn(&ponte_store::ClientRow) -> usize, title: &str| {
-        rows.iter().map(f).max().unwrap_or(0).max(title.len())
-    };
-    let (wi, wn, wk) = (
-        width(&|r| r.id.chars().count(), "CLIENT ID"),
-        width(&|r| r.name.chars().count(), "NAME"),
-        width(&|r| r.api_key.chars().count(), "API KEY"),
+    let table: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.id.clone(),
+                r.name.clone(),
+                r.api_key.clone(),
+                if r.auto_delivery != 0 { "on" } else { "off" }.to_string(),
+                r.webhook_url.clone().unwrap_or_else(|| "-".into()),
+            ]
+        })
+        .collect();
+    crate::table::print(
+        &[
+            "CLIENT ID",
+            "NAME",
+            "API KEY",
+            "AUTO-DELIVERY",
+            "WEBHOOK URL",
+        ],
+        &table,
+        "no clients yet: ponte clients create --name NAME",
     );
-    println!(
-        "{:wi$}  {:wn$}  {:wk$}  {:13}  WEBHOOK URL",
-        "CLIENT ID", "NAME", "API KEY", "AUTO-DELIVERY"
-    );
-    for r in &rows {
-        println!(
-            "{:wi$}  {:wn$}  {:wk$}  {:13}  {}",
-            r.id,
-            r.name,
-            r.api_key,
-            if r.auto_delivery != 0 { "on" } else { "off" },
-            r.webhook_url.as_deref().unwrap_or("-"),
-        );
-    }
     Ok(())
 }
 

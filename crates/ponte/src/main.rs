@@ -19,6 +19,7 @@ mod metrics;
 mod sandbox;
 mod sandbox_fapi;
 mod serve_guard;
+mod table;
 mod webhooks_test;
 
 #[derive(Parser)]
@@ -101,6 +102,9 @@ enum WebhooksCommand {
         /// The nextCursor of the previous page.
         #[arg(long)]
         cursor: Option<String>,
+        /// Print the page as JSON (the Data API's answer) instead of a table.
+        #[arg(long)]
+        json: bool,
     },
     /// One message with every attempt.
     Show {
@@ -265,15 +269,25 @@ async fn run(command: Command, config: Config, init: bool) -> anyhow::Result<()>
                     status,
                     limit,
                     cursor,
-                } => webhooks::list(
-                    &app,
-                    &client_id(&client.client_id),
-                    status.as_deref(),
-                    cursor.as_deref(),
-                    Some(limit),
-                )
-                .await
-                .map(|p| serde_json::to_value(views::MessagePageView::from(p)).unwrap_or_default()),
+                    json,
+                } => {
+                    let page = webhooks::list(
+                        &app,
+                        &client_id(&client.client_id),
+                        status.as_deref(),
+                        cursor.as_deref(),
+                        Some(limit),
+                    )
+                    .await
+                    .map(views::MessagePageView::from)
+                    .map_err(cli_error)?;
+                    if json {
+                        println!("{}", serde_json::to_string_pretty(&page)?);
+                    } else {
+                        print_messages(&page, &client.client_id);
+                    }
+                    return Ok(());
+                }
                 WebhooksCommand::Show { client, id } => {
                     webhooks::show(&app, &client_id(&client.client_id), &id)
                         .await
@@ -310,16 +324,7 @@ async fn run(command: Command, config: Config, init: bool) -> anyhow::Result<()>
                         })
                 }
             }
-            .map_err(|e| {
-                anyhow::anyhow!(
-                    "{}",
-                    e.to_string()
-                        .replace("since:", "--dead-since:")
-                        .replace("status:", "--status:")
-                        .replace("limit:", "--limit:")
-                        .replace("url:", "--url:")
-                )
-            })?;
+            .map_err(cli_error)?;
             println!("{}", serde_json::to_string_pretty(&out)?);
             Ok(())
         }
@@ -327,6 +332,52 @@ async fn run(command: Command, config: Config, init: bool) -> anyhow::Result<()>
             let app = open_app(config).await?;
             clients::run(&app, command).await
         }
+    }
+}
+
+/// A webhooks command's error, naming the flag behind the API field.
+fn cli_error(e: impl std::fmt::Display) -> anyhow::Error {
+    anyhow::anyhow!(
+        "{}",
+        e.to_string()
+            .replace("since:", "--dead-since:")
+            .replace("status:", "--status:")
+            .replace("limit:", "--limit:")
+            .replace("url:", "--url:")
+    )
+}
+
+/// `ponte webhooks list` without `--json`: one message a line, and the
+/// command for the next page.
+fn print_messages(page: &ponte_server::dialects::data_api::views::MessagePageView, client: &str) {
+    let rows: Vec<Vec<String>> = page
+        .data
+        .iter()
+        .map(|m| {
+            vec![
+                m.id.clone(),
+                m.event_type.clone(),
+                m.status.clone(),
+                m.attempts.to_string(),
+                m.created_at.clone(),
+                m.last_error.clone().unwrap_or_else(|| "-".into()),
+            ]
+        })
+        .collect();
+    table::print(
+        &[
+            "MESSAGE ID",
+            "EVENT",
+            "STATUS",
+            "ATTEMPTS",
+            "CREATED",
+            "LAST ERROR",
+        ],
+        &rows,
+        "no messages",
+    );
+    if let Some(cursor) = &page.next_cursor {
+        println!("more: ponte webhooks list --client-id {client} --cursor {cursor}");
     }
 }
 

@@ -193,6 +193,34 @@ async fn first_start_and_client_management_while_serving() {
     );
     assert!(!ok && err.contains("--client"), "{err}");
 
+    // Both lists print the same kind of table, or JSON with --json.
+    let id = created["clientId"].as_str().unwrap();
+    let (ok, out, err) = ponte(dir.path(), &["clients", "list"]);
+    assert!(ok, "{err}");
+    let header = out.lines().next().unwrap_or_default();
+    assert!(
+        header.starts_with("CLIENT ID") && out.contains("Acme"),
+        "{out}"
+    );
+    let (ok, out, err) = ponte(dir.path(), &["clients", "list", "--json"]);
+    assert!(ok, "{err}");
+    let listed: Value = serde_json::from_str(&out).unwrap();
+    assert!(listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["clientId"] == id));
+    let (ok, out, err) = ponte(dir.path(), &["webhooks", "list", "--client-id", id]);
+    assert!(ok, "{err}");
+    assert_eq!(out.trim(), "no messages");
+    let (ok, out, err) = ponte(
+        dir.path(),
+        &["webhooks", "list", "--client-id", id, "--json"],
+    );
+    assert!(ok, "{err}");
+    let page: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(page["data"], json!([]), "{out}");
+
     // The webhook secret rotates from the command line: a new whsec_, the old
     // one still signing until the printed time.
     let id = created["clientId"].as_str().unwrap();

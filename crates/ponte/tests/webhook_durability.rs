@@ -392,7 +392,7 @@ async fn a_node_killed_with_1000_pending_webhooks_delivers_every_one_after_a_res
     // The CLI agrees, while the node runs on the same database.
     let out = Command::new(PONTE)
         .args([
-            "webhooks", "list", "--client", &client_id, "--status", "pending",
+            "webhooks", "list", "--client", &client_id, "--status", "pending", "--json",
         ])
         .env("PONTE_DATA_DIR", dir.path())
         .env("PONTE_LOG", "warn")
