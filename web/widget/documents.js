@@ -20,7 +20,7 @@ const KINDS = {
   institution_outage: 'outage',
   not_found: 'notfound',
 };
-const REASONS = ['credentials', 'locked', 'declined', 'unavailable'];
+const REASONS = ['credentials', 'locked', 'declined', 'unavailable', 'expired'];
 // In the SDK's modal the portal's sign-in opens in its own window (portals
 // refuse to be framed) and this page follows the retrieval meanwhile.
 const POPUP_NAME = 'ponte-portal';
@@ -389,7 +389,7 @@ async function follow() {
       emit('SUCCESS', { status: 'SUCCESS' });
       return show('success');
     }
-    if (status === 'failed') {
+    if (status === 'failed' || status === 'expired') {
       closePopup();
       state.failure = REASONS.includes(reason) ? reason : 'unavailable';
       emit('FAILED', { status: 'FAILED' });

@@ -566,3 +566,68 @@ both!(
         }
     }
 );
+
+both!(
+    a_sign_in_never_finished_expires_and_a_later_connect_reuses_it,
+    |db| async move {
+        let (ts, hook) = server(db).await;
+        let (tok, _) = token(&ts, json!({})).await;
+        let start = || {
+            ts.post(
+                "/api/connections",
+                Some(&tok),
+                json!({"institutionCode": "harborline"}),
+            )
+        };
+        let (status, first) = start().await;
+        assert_eq!(status, 200, "{first}");
+        let id = first["id"].as_i64().unwrap();
+        // Started again before the end user signed in: the same retrieval, a new sign-in.
+        let (_, again) = start().await;
+        assert_eq!(again["id"], id, "{again}");
+        assert_ne!(again["login_url"], first["login_url"]);
+
+        // Nobody signs in for 31 minutes: it says so, to the app and the integrator.
+        ts.clock.advance(Duration::from_secs(31 * 60));
+        let (_, current) = ts.get("/api/retrievals/current", Some(&tok)).await;
+        assert_eq!(current["status"], "expired", "{current}");
+        let (_, by_id) = retrieval(&ts, id).await;
+        assert_eq!(by_id["status"], "expired", "{by_id}");
+        let (_, progress) = ts.get("/app/progress", Some(&tok)).await;
+        assert_eq!(
+            (progress["status"].as_str(), progress["reason"].as_str()),
+            (Some("expired"), Some("expired")),
+            "{progress}"
+        );
+        // The sweep records it; a second sweep finds nothing more.
+        let app = ts.app();
+        assert_eq!(
+            ponte_server::services::documents::expire_abandoned(app)
+                .await
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            ponte_server::services::documents::expire_abandoned(app)
+                .await
+                .unwrap(),
+            0
+        );
+
+        // A later headless connect for the same user and portal reuses it and finishes.
+        let (status, done) = connect(&ts, &tok, "harborline", "user_good", None).await;
+        assert_eq!(status, 200, "{done}");
+        assert_eq!(done["id"], id, "{done}");
+        let hooked = webhook_for(&hook, id).await;
+        assert_eq!(hooked["status"], "success", "{hooked}");
+        // Another portal is another retrieval.
+        let (_, other) = ts
+            .post(
+                "/api/connections",
+                Some(&tok),
+                json!({"institutionCode": "lumen"}),
+            )
+            .await;
+        assert_ne!(other["id"], id, "{other}");
+    }
+);

@@ -7,6 +7,8 @@ pub const RETRIEVAL_AWAITING_LOGIN: &str = "awaiting_login";
 pub const RETRIEVAL_RUNNING: &str = "retrieving";
 pub const RETRIEVAL_SUCCESS: &str = "success";
 pub const RETRIEVAL_FAILED: &str = "failed";
+/// The end user never signed in at the portal within the login window.
+pub const RETRIEVAL_EXPIRED: &str = "expired";
 pub const FILE_PENDING: &str = "pending";
 pub const FILE_SUCCESS: &str = "success";
 pub const FILE_FAILED: &str = "failed";
@@ -32,6 +34,15 @@ pub struct RetrievalRow {
     pub portal_session_enc: Option<String>,
     pub created_at: i64,
     pub finished_at: Option<i64>,
+    /// When the current sign-in at the portal started (`None`: `created_at`).
+    pub login_started_at: Option<i64>,
+}
+
+impl RetrievalRow {
+    /// When the end user's current sign-in at the portal started.
+    pub fn login_started(&self) -> i64 {
+        self.login_started_at.unwrap_or(self.created_at)
+    }
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -48,7 +59,7 @@ pub struct DocumentFileRow {
     pub stored_at: Option<i64>,
 }
 
-const RETRIEVAL: &str = "id, client_id, end_user_id, institution_code, status, error, metadata, portal_session_enc, created_at, finished_at";
+const RETRIEVAL: &str = "id, client_id, end_user_id, institution_code, status, error, metadata, portal_session_enc, created_at, finished_at, login_started_at";
 const FILE: &str = "id, retrieval_id, portal_document_id, status, file_name, storage_key, size_bytes, error, created_at, stored_at";
 
 pub async fn insert_document_session(conn: &mut Conn, row: &DocumentSessionRow) -> Result<()> {
@@ -123,6 +134,58 @@ pub async fn latest_retrieval(conn: &mut Conn, end_user_id: &str) -> Result<Opti
     .bind(end_user_id)
     .fetch_optional(conn)
     .await?)
+}
+
+/// The end user's latest retrieval at one portal, if any.
+pub async fn latest_retrieval_at(
+    conn: &mut Conn,
+    end_user_id: &str,
+    institution_code: &str,
+) -> Result<Option<RetrievalRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {RETRIEVAL} FROM document_retrievals WHERE end_user_id = $1 AND institution_code = $2
+         ORDER BY id DESC LIMIT 1"
+    ))
+    .bind(end_user_id)
+    .bind(institution_code)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// Starts the sign-in of a retrieval that never got one (awaiting it, or
+/// expired waiting) again, with a new `state`; false if it has moved on.
+pub async fn reopen_retrieval(
+    conn: &mut Conn,
+    id: i64,
+    state_hash: &str,
+    now: i64,
+) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE document_retrievals SET status = 'awaiting_login', state_hash = $1,
+            login_started_at = $2, error = NULL, finished_at = NULL
+         WHERE id = $3 AND status IN ('awaiting_login', 'expired')",
+    )
+    .bind(state_hash)
+    .bind(now)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Ends as `expired` every retrieval whose sign-in started before `cutoff`
+/// and never came back; how many.
+pub async fn expire_retrievals(conn: &mut Conn, cutoff: i64, why: &str, now: i64) -> Result<u64> {
+    let done = sqlx::query(
+        "UPDATE document_retrievals SET status = 'expired', error = $1, finished_at = $2
+         WHERE status = 'awaiting_login' AND COALESCE(login_started_at, created_at) < $3",
+    )
+    .bind(why)
+    .bind(now)
+    .bind(cutoff)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
 }
 
 /// Moves a retrieval from `from` to `to` (compare and set); false if it was

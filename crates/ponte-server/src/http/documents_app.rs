@@ -189,9 +189,10 @@ async fn session(State(app): State<App>, headers: HeaderMap) -> Result<Response,
 struct AppProgress {
     id: i64,
     institution_code: String,
-    /// `awaiting_login`, `retrieving`, `success` or `failed`.
+    /// `awaiting_login`, `retrieving`, `success`, `failed` or `expired`.
     status: String,
-    /// When `failed`: `credentials`, `locked`, `declined` or `unavailable`.
+    /// When `failed`: `credentials`, `locked`, `declined` or `unavailable`;
+    /// when `expired`: `expired` (no sign-in at the portal within 30 minutes).
     reason: Option<&'static str>,
     files: Vec<AppFile>,
 }
@@ -208,7 +209,10 @@ async fn progress(State(app): State<App>, headers: HeaderMap) -> Result<Response
     let s = documents::session(&app, bearer(&headers)?).await?;
     let (row, files) = documents_progress::progress(&app, &s).await?;
     Ok(Json(AppProgress {
-        reason: FailureReason::of(&row).map(FailureReason::as_str),
+        reason: match row.status.as_str() {
+            ponte_store::RETRIEVAL_EXPIRED => Some("expired"),
+            _ => FailureReason::of(&row).map(FailureReason::as_str),
+        },
         id: row.id,
         institution_code: row.institution_code,
         status: row.status,

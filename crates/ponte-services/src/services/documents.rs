@@ -21,6 +21,33 @@ pub const CALLBACK_PATH: &str = "/callback/documents";
 pub const JOB_KIND: &str = "documents.retrieve";
 /// `metadata` is echoed in every webhook: bounded, so it stays a label.
 pub const MAX_METADATA_BYTES: usize = 4 * 1024;
+/// How long a retrieval waits for its end user's sign-in at the portal before
+/// it is `expired` (a connect for the same user and portal starts it again).
+pub const LOGIN_WINDOW_MS: i64 = 30 * 60 * 1000;
+const EXPIRED_WHY: &str = "the end user did not sign in at the portal within 30 minutes";
+
+/// The retrieval as it stands now: one still awaiting a sign-in that started
+/// longer than the login window ago reads as `expired`, before the sweep
+/// (`expire_abandoned`) records it.
+pub fn as_of(now: i64, mut row: RetrievalRow) -> RetrievalRow {
+    if row.status == ponte_store::RETRIEVAL_AWAITING_LOGIN
+        && row.login_started() < now - LOGIN_WINDOW_MS
+    {
+        row.status = ponte_store::RETRIEVAL_EXPIRED.into();
+        row.error = Some(EXPIRED_WHY.into());
+    }
+    row
+}
+
+/// Records as `expired` every retrieval whose sign-in window has passed.
+pub async fn expire_abandoned(app: &App) -> Result<u64> {
+    let now = app.clock.now_ms();
+    let mut tx = app.store.begin().await?;
+    let n =
+        ponte_store::expire_retrievals(&mut tx, now - LOGIN_WINDOW_MS, EXPIRED_WHY, now).await?;
+    tx.commit().await?;
+    Ok(n)
+}
 
 /// A portal's endpoint with Ponte's documents callback as the return address.
 pub fn portal_endpoint(app: &App, code: &str) -> Option<OpenFinanceEndpoint> {
@@ -165,6 +192,9 @@ impl UiLocale {
 }
 
 /// The end user chose a portal: a retrieval waiting for their login there.
+/// One at that portal that never got a sign-in (still waiting, or expired
+/// waiting) is started again under the same id, so abandoned attempts do not
+/// pile up and the integrator keeps one id per connection.
 pub async fn connect(
     app: &App,
     s: &Session,
@@ -188,21 +218,37 @@ pub async fn connect(
         Some(l) => with_ui_locales(&login_url, l)?,
         None => login_url,
     };
+    let (state_hash, now) = (app.crypto.hash_secret(&state), app.clock.now_ms());
     let mut tx = app.store.begin().await?;
-    let id = ponte_store::insert_retrieval(
-        &mut tx,
-        s.bearer.client_id.as_str(),
-        &s.end_user_id,
-        institution_code,
-        &app.crypto.hash_secret(&state),
-        &s.metadata,
-        app.clock.now_ms(),
-    )
-    .await?;
+    let unfinished = ponte_store::latest_retrieval_at(&mut tx, &s.end_user_id, institution_code)
+        .await?
+        .filter(|r| r.client_id == s.bearer.client_id.as_str());
+    let reopened = match unfinished {
+        Some(r) if ponte_store::reopen_retrieval(&mut tx, r.id, &state_hash, now).await? => {
+            Some(r.id)
+        }
+        _ => None,
+    };
+    let id = match reopened {
+        Some(id) => id,
+        None => {
+            ponte_store::insert_retrieval(
+                &mut tx,
+                s.bearer.client_id.as_str(),
+                &s.end_user_id,
+                institution_code,
+                &state_hash,
+                &s.metadata,
+                now,
+            )
+            .await?
+        }
+    };
     tx.commit().await?;
     tracing::info!(
         retrieval_id = id,
         institution_code,
+        again = reopened.is_some(),
         "documents retrieval started"
     );
     Ok(Started {
@@ -243,6 +289,12 @@ pub async fn complete(
         .await?
         .ok_or(Error::NotFound("retrieval"))?;
     drop(conn);
+    let row = as_of(app.clock.now_ms(), row);
+    if row.status == ponte_store::RETRIEVAL_EXPIRED {
+        return Err(Error::Conflict(
+            "this sign-in took longer than 30 minutes and expired: connect again".into(),
+        ));
+    }
     if row.status != ponte_store::RETRIEVAL_AWAITING_LOGIN {
         return Err(Error::Conflict("this sign-in was already completed".into()));
     }
@@ -391,6 +443,7 @@ pub async fn retrieval_for(
     let row = ponte_store::retrieval(&mut conn, id)
         .await?
         .filter(|r| r.client_id == client.as_str())
+        .map(|r| as_of(app.clock.now_ms(), r))
         .ok_or(Error::NotFound("retrieval"))?;
     let event = ready_event(&mut conn, id)
         .await?
@@ -403,6 +456,7 @@ pub async fn current(app: &App, s: &Session) -> Result<(RetrievalRow, DocumentsR
     let mut conn = app.store.read().await?;
     let row = ponte_store::latest_retrieval(&mut conn, &s.end_user_id)
         .await?
+        .map(|r| as_of(app.clock.now_ms(), r))
         .ok_or(Error::NotFound("retrieval"))?;
     let event = ready_event(&mut conn, row.id)
         .await?

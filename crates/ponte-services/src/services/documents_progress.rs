@@ -102,6 +102,7 @@ pub async fn progress(app: &App, s: &Session) -> Result<(RetrievalRow, Vec<Docum
     let mut conn = app.store.read().await?;
     let row = ponte_store::latest_retrieval(&mut conn, &s.end_user_id)
         .await?
+        .map(|r| crate::services::documents::as_of(app.clock.now_ms(), r))
         .ok_or(Error::NotFound("retrieval"))?;
     let files = ponte_store::retrieval_files(&mut conn, row.id).await?;
     Ok((row, files))
@@ -123,6 +124,7 @@ mod tests {
             portal_session_enc: None,
             created_at: 0,
             finished_at: None,
+            login_started_at: None,
         }
     }
 

@@ -46,6 +46,10 @@ pub async fn run(app: App, mut stop: watch::Receiver<bool>) {
             Ok(calls) => tracing::info!(calls, "institution calls retention sweep"),
             Err(e) => tracing::warn!(error = %e, "institution calls retention sweep failed"),
         }
+        match crate::services::documents::expire_abandoned(&app).await {
+            Ok(retrievals) => tracing::info!(retrievals, "abandoned documents sign-ins expired"),
+            Err(e) => tracing::warn!(error = %e, "expiring abandoned documents sign-ins failed"),
+        }
         match sweep_documents(&app).await {
             Ok(files) => tracing::info!(files, "documents retention sweep"),
             Err(e) => tracing::warn!(error = %e, "documents retention sweep failed"),

@@ -80,7 +80,9 @@ pub struct RetrievalId {
 pub struct Progress {
     pub id: i64,
     pub institution_code: String,
-    /// `awaiting_login`, `retrieving`, `success` or `failed`.
+    /// `awaiting_login`, `retrieving`, `success`, `failed` or `expired` (the end user
+    /// did not sign in at the portal within 30 minutes; connecting again to the same
+    /// portal starts it again under the same id).
     pub status: String,
     pub files_total: usize,
     pub files_retrieved: usize,
