@@ -1,5 +1,6 @@
 // One language everywhere: an English browser and a Portuguese one open the
-// widget, `/me`, the documents app and the console (sign-in, overview,
+// widget (and the sandbox bank it hands off to), `/me`, the documents app
+// (and the sandbox portal's sign-in) and the console (sign-in, overview,
 // settings with the widget preview). Every page speaks the browser's
 // language and only it, carries a switch, passes axe-core and fits 360 px;
 // then the switch, used once in the console, holds on every other page.
@@ -23,10 +24,14 @@ const OTHER = {
 const SWITCH_TO = { en: 'Português', 'pt-BR': 'English' };
 const other = (lang) => (lang === 'en' ? 'pt-BR' : 'en');
 
+// Longest first, so "Harborline Bank, N.A." goes before "Harborline Bank";
+// in any case, as a stylesheet may print a name in capitals.
+const NAMES = [...(args.names || [])]
+  .sort((a, b) => b.length - a.length)
+  .map((n) => new RegExp(n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'giu'));
+
 function withoutNames(text) {
-  let out = text;
-  for (const name of [...args.names].sort((a, b) => b.length - a.length)) out = out.split(name).join(' ');
-  return out;
+  return NAMES.reduce((out, name) => out.replace(name, ' '), text);
 }
 
 /** The page (and its frames) says everything in `lang`: html lang, title and text. */
@@ -81,6 +86,13 @@ async function widget(page, lang, urls, prefix) {
   check(marks === banks, `${prefix}: ${banks} banks but ${marks} logos`);
   await look(page, lang, `${prefix}-widget-picker`, '#lang');
   await desktopShot(page, `${prefix}-widget-picker`);
+  // On to the sandbox bank's own pages, which follow the same choice.
+  await page.click('.bank[data-code="itau"]');
+  await page.waitForSelector('body[data-at="handoff"]');
+  await look(page, lang, `${prefix}-widget-handoff`, '#lang');
+  await page.click('#handoff-go');
+  await page.waitForSelector('form[data-step="login"]');
+  await look(page, lang, `${prefix}-bank-login`, 'form[data-step="language"] button');
 }
 
 async function me(page, lang, url, prefix) {
@@ -102,6 +114,13 @@ async function documentsApp(page, lang, url, prefix) {
   await page.click('#docs-continue');
   await page.waitForSelector('body[data-at="docs-picker"]');
   await look(page, lang, `${prefix}-documents-picker`, '#lang');
+  // On to the sandbox portal's own sign-in, which follows the same choice.
+  await page.click('button.bank[data-code="harborline"]');
+  await page.waitForSelector('body[data-at="docs-handoff"]');
+  await look(page, lang, `${prefix}-documents-handoff`, '#lang');
+  await page.click('#docs-go');
+  await page.waitForSelector('form[data-step="login"]');
+  await look(page, lang, `${prefix}-portal-login`, 'form[data-step="language"] button');
 }
 
 const consoleSwitch = (lang) => `main button.quiet:has-text("${SWITCH_TO[lang]}"), header button.quiet:has-text("${SWITCH_TO[lang]}")`;

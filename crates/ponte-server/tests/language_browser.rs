@@ -103,6 +103,7 @@ async fn every_page_speaks_the_browsers_language_and_keeps_the_switch() {
     let access = ts.access_token().await;
     let mut names: Vec<&str> = ponte_sandbox::banks().iter().map(|b| b.name).collect();
     names.extend(ponte_sandbox::portals().iter().map(|p| p.name));
+    names.extend(ponte_sandbox::portals().iter().map(|p| p.legal_name));
     names.push(CLIENT_NAME);
     let mut args = serde_json::Map::new();
     for (lang, user) in [("pt-BR", "lang-ana"), ("en", "lang-bob")] {
