@@ -5,7 +5,7 @@
 //! and N, unknown until the end, is one shared form drawn by every page.
 
 use crate::fonts::{width, winansi, wrap};
-use crate::sink::Sink;
+use crate::sink::{text_string, Sink};
 use crate::Rgb;
 use pdf_writer::{Content, Name, Str};
 use std::io::{self, Write};
@@ -394,7 +394,17 @@ impl<W: Write> Document<W> {
             ),
         )?;
         s.object(catalog, &format!("<< /Type /Catalog /Pages {pages} 0 R >>"))?;
-        self.sink.finish(catalog, None)
+        // The title a reader's window and a file list show.
+        let info = s.reserve();
+        s.object(
+            info,
+            &format!(
+                "<< /Title {} /Producer {} >>",
+                text_string(&self.chrome.title),
+                text_string("Ponte")
+            ),
+        )?;
+        self.sink.finish(catalog, Some(info))
     }
 
     /// Pages so far, the current one included.
