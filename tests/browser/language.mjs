@@ -30,8 +30,10 @@ const NAMES = [...(args.names || [])]
   .sort((a, b) => b.length - a.length)
   .map((n) => new RegExp(n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'giu'));
 
+/** The text without proper names, e-mail addresses, URLs and host names. */
 function withoutNames(text) {
-  return NAMES.reduce((out, name) => out.replace(name, ' '), text);
+  const names = NAMES.reduce((out, name) => out.replace(name, ' '), text);
+  return names.replace(/\S+@\S+|\S+:\/\/\S+|\S+\.(com|example|br)\S*/giu, ' ');
 }
 
 /** The page (and its frames) says everything in `lang`: html lang, title and text. */
