@@ -18,4 +18,7 @@ if (q.get('lang') === 'en') {
   document.getElementById('title').textContent = 'Choose your institution';
   document.getElementById('lead').textContent = 'Through Open Finance, you authorise on your bank’s own site.';
   document.getElementById('continue').textContent = 'Continue';
+  // The widget's own footer and the frame's title, as the English widget says them.
+  document.querySelector('footer.foot').textContent = 'Secured by Ponte · Open Finance Brasil';
+  document.title = 'Widget preview';
 }

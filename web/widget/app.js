@@ -152,15 +152,27 @@ function paintBanks() {
   $('empty-text').textContent = tr('picker.empty', { query: query.trim() });
 }
 
+/** The bank's logo, or its initial when it has none or the logo fails to load. */
+function bankMark(inst) {
+  const initial = document.createElement('span');
+  initial.className = 'initial';
+  initial.setAttribute('aria-hidden', 'true');
+  initial.textContent = (inst.name || '?').trim().charAt(0).toUpperCase();
+  if (!inst.avatar) return initial;
+  const logo = document.createElement('img');
+  logo.alt = '';
+  logo.addEventListener('error', () => logo.replaceWith(initial));
+  logo.src = inst.avatar;
+  return logo;
+}
+
 function bankItem(inst) {
   const li = document.createElement('li');
   const button = document.createElement('button');
   button.type = 'button';
   button.className = 'bank';
   button.dataset.code = inst.institutionCode;
-  const logo = document.createElement('img');
-  logo.src = inst.avatar;
-  logo.alt = '';
+  const logo = bankMark(inst);
   const text = document.createElement('span');
   text.className = 'text';
   const name = document.createElement('span');

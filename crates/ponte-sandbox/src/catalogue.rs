@@ -1,4 +1,5 @@
-//! The synthetic institutions and their logos.
+//! The synthetic institutions, and the route serving their marks (drawn
+//! in `logos`).
 
 use axum::extract::Path;
 use axum::http::header;
@@ -85,7 +86,7 @@ pub(crate) fn find(code: &str) -> Result<&'static BankInfo, OfbError> {
         .ok_or_else(|| OfbError::not_found(&format!("No institution with code {code:?}.")))
 }
 
-fn initials(name: &str) -> String {
+pub(crate) fn initials(name: &str) -> String {
     const SKIP: &[&str] = &["do", "da", "de", "dos", "das", "e"];
     let words: Vec<&str> = name
         .split_whitespace()
@@ -123,13 +124,7 @@ pub(crate) fn text_color(brand: &str) -> &'static str {
 
 pub(crate) async fn avatar(Path(code): Path<String>) -> Result<Response, OfbError> {
     let bank = find(&code)?;
-    let svg = format!(
-        r##"<svg xmlns="http://www.w3.org/2000/svg" width="96" height="96" viewBox="0 0 96 96" role="img" aria-label="{name}"><title>{name}</title><rect width="96" height="96" rx="20" fill="{bg}"/><text x="48" y="50" dominant-baseline="middle" text-anchor="middle" font-family="Helvetica, Arial, sans-serif" font-size="36" font-weight="700" fill="{fg}">{ini}</text></svg>"##,
-        name = html_escape::encode_double_quoted_attribute(bank.name),
-        bg = bank.brand_color,
-        fg = text_color(bank.brand_color),
-        ini = html_escape::encode_text(&initials(bank.name)),
-    );
+    let svg = crate::logos::svg(bank);
     Ok((
         [
             (header::CONTENT_TYPE, "image/svg+xml"),

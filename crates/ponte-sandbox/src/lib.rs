@@ -30,6 +30,7 @@ mod errors;
 mod fapi;
 mod flow;
 pub mod jose;
+mod logos;
 mod oauth;
 mod pages;
 mod permissions;

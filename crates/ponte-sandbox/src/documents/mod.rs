@@ -10,14 +10,16 @@ mod archive;
 mod form_1099b;
 mod forms;
 pub mod ledger;
-mod pdf;
 mod statement;
 mod summary;
 
 use crate::portals::catalogue::{initials, rgb, PortalInfo, PortalKind};
 pub use archive::ScannedArchive;
 use ledger::Person;
+// Drawn with Ponte's one PDF writer, the reports' too; the documents below
+// say `super::pdf::…` for its hand-laid US Letter canvas.
 use pdf::{Canvas, GREY, MARGIN, WIDTH};
+use ponte_pdf::canvas as pdf;
 
 /// What a document is, as its listing says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,11 +1,16 @@
-//! A small drawing surface for US Letter documents on `pdf-writer`: text in
-//! Helvetica (WinAnsi), rules, boxes and fills, several pages, and a footer
-//! stamped on every page once the page count is known ("Page 2 of 3").
+//! A drawing surface for forms and statements laid out by hand on US Letter
+//! pages: text in Helvetica (WinAnsi), rules, boxes and fills, several pages,
+//! and a footer stamped on every page once the page count is known
+//! ("Page 2 of 3"). Such documents are a few pages, so pages are kept until
+//! the end; the bytes go out through the same sink as the flowing reports.
 //!
 //! No creation date and no random document id are written, so the same input
-//! gives the same bytes: documents are a pure function of (portal, user, year).
+//! gives the same bytes: documents are a pure function of their inputs.
 
-use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
+use crate::fonts::{width, winansi};
+use crate::sink::{text_string, Sink};
+pub use crate::Rgb;
+use pdf_writer::{Content, Name, Str};
 
 pub const WIDTH: f32 = 612.0;
 pub const HEIGHT: f32 = 792.0;
@@ -14,43 +19,14 @@ pub const MARGIN: f32 = 40.0;
 const REGULAR: Name = Name(b"F1");
 const BOLD: Name = Name(b"F2");
 
-pub type Rgb = (f32, f32, f32);
 pub const BLACK: Rgb = (0.0, 0.0, 0.0);
 pub const GREY: Rgb = (0.38, 0.38, 0.38);
 pub const LIGHT: Rgb = (0.93, 0.93, 0.93);
 
-/// Text in WinAnsi bytes; characters outside it become `?`.
-fn winansi(text: &str) -> Vec<u8> {
-    text.chars()
-        .map(|c| match c {
-            '–' => 0x96,
-            '—' => 0x97,
-            '’' => 0x92,
-            '•' => 0x95,
-            c if (c as u32) < 0x100 => c as u32 as u8,
-            _ => b'?',
-        })
-        .collect()
-}
-
-/// Helvetica advance widths (per 1000 em): exact for digits, punctuation and
-/// capitals, close for lowercase; enough to right-align figures in columns.
+/// Width of `text` at `size` points in Helvetica (or Helvetica-Bold): the
+/// fonts' own metrics, so right-aligned figures line up exactly.
 pub fn text_width(text: &str, size: f32, bold: bool) -> f32 {
-    let em: f32 = text
-        .chars()
-        .map(|c| match c {
-            '0'..='9' | '$' => 556.0,
-            '.' | ',' | ' ' | ':' | ';' | '/' | '!' => 278.0,
-            'i' | 'j' | 'l' | 'I' | '|' => 240.0,
-            '-' | '(' | ')' | 'r' | 't' | 'f' => 333.0,
-            '*' => 389.0,
-            'm' | 'w' | 'W' | 'M' => 850.0,
-            'A'..='Z' => 700.0,
-            '%' => 889.0,
-            _ => 540.0,
-        })
-        .sum();
-    em / 1000.0 * size * if bold { 1.05 } else { 1.0 }
+    width(text, size, bold)
 }
 
 /// A multi-page document being drawn; coordinates are PDF points from the
@@ -163,48 +139,55 @@ impl Canvas {
     pub fn finish(self, footer: impl Fn(usize, usize) -> String) -> Vec<u8> {
         let title = self.title.clone();
         let pages = self.finish_pages(footer);
-
-        let mut pdf = Pdf::new();
-        let catalog = Ref::new(1);
-        let tree = Ref::new(2);
-        let regular = Ref::new(3);
-        let bold = Ref::new(4);
-        let info = Ref::new(5);
-        let mut next = 6;
-        let ids: Vec<(Ref, Ref)> = pages
-            .iter()
-            .map(|_| {
-                next += 2;
-                (Ref::new(next - 2), Ref::new(next - 1))
-            })
-            .collect();
-        pdf.catalog(catalog).pages(tree);
-        pdf.pages(tree)
-            .kids(ids.iter().map(|(p, _)| *p))
-            .count(ids.len() as i32);
-        pdf.document_info(info)
-            .title(TextStr(&title))
-            .producer(TextStr("Ponte sandbox document portal"));
-        pdf.type1_font(regular)
-            .base_font(Name(b"Helvetica"))
-            .encoding_predefined(Name(b"WinAnsiEncoding"));
-        pdf.type1_font(bold)
-            .base_font(Name(b"Helvetica-Bold"))
-            .encoding_predefined(Name(b"WinAnsiEncoding"));
-        for ((page_id, content_id), content) in ids.iter().zip(pages) {
-            let mut page = pdf.page(*page_id);
-            page.media_box(Rect::new(0.0, 0.0, WIDTH, HEIGHT));
-            page.parent(tree);
-            page.contents(*content_id);
-            let mut resources = page.resources();
-            let mut fonts = resources.fonts();
-            fonts.pair(REGULAR, regular);
-            fonts.pair(BOLD, bold);
-            fonts.finish();
-            resources.finish();
-            page.finish();
-            pdf.stream(*content_id, &content.finish());
-        }
-        pdf.finish()
+        // Writing into memory cannot fail.
+        write(Vec::new(), &title, pages).unwrap_or_default()
     }
+}
+
+/// The document around finished page contents: catalog, page tree, the two
+/// fonts, the title, then each page and its content stream.
+fn write<W: std::io::Write>(out: W, title: &str, pages: Vec<Content>) -> std::io::Result<W> {
+    let mut s = Sink::new(out)?;
+    let catalog = s.reserve();
+    let tree = s.reserve();
+    let regular = s.reserve();
+    let bold = s.reserve();
+    let info = s.reserve();
+    let ids: Vec<(u32, u32)> = pages.iter().map(|_| (s.reserve(), s.reserve())).collect();
+    s.object(catalog, &format!("<< /Type /Catalog /Pages {tree} 0 R >>"))?;
+    let kids: Vec<String> = ids.iter().map(|(p, _)| format!("{p} 0 R")).collect();
+    s.object(
+        tree,
+        &format!(
+            "<< /Type /Pages /Kids [{}] /Count {} >>",
+            kids.join(" "),
+            kids.len()
+        ),
+    )?;
+    s.object(
+        info,
+        &format!(
+            "<< /Title {} /Producer {} >>",
+            text_string(title),
+            text_string("Ponte sandbox document portal")
+        ),
+    )?;
+    for (id, name) in [(regular, "Helvetica"), (bold, "Helvetica-Bold")] {
+        s.object(
+            id,
+            &format!(
+                "<< /Type /Font /Subtype /Type1 /BaseFont /{name} /Encoding /WinAnsiEncoding >>"
+            ),
+        )?;
+    }
+    for ((page, content_id), content) in ids.into_iter().zip(pages) {
+        s.object(
+            page,
+            &format!(
+                "<< /Type /Page /Parent {tree} 0 R /MediaBox [0 0 {WIDTH} {HEIGHT}] /Resources << /Font << /F1 {regular} 0 R /F2 {bold} 0 R >> >> /Contents {content_id} 0 R >>"
+            ),
+        )?;
+        s.stream(content_id, "", &content.finish())?;
+    }
+    s.finish(catalog, Some(info))
 }

@@ -77,8 +77,9 @@ impl<W: Write> Sink<W> {
         self.out.write_all(b"\nendstream\nendobj\n")
     }
 
-    /// The cross-reference table and the trailer naming `root`.
-    pub fn finish(mut self, root: u32) -> io::Result<W> {
+    /// The cross-reference table and the trailer naming `root` (the
+    /// catalog) and `info` (the document information dictionary), if any.
+    pub fn finish(mut self, root: u32, info: Option<u32>) -> io::Result<W> {
         let xref = self.out.written;
         write!(
             self.out,
@@ -91,12 +92,56 @@ impl<W: Write> Sink<W> {
                 None => self.out.write_all(b"0000000000 65535 f \n")?,
             }
         }
+        let info = info
+            .map(|id| format!(" /Info {id} 0 R"))
+            .unwrap_or_default();
         write!(
             self.out,
-            "trailer\n<< /Size {} /Root {root} 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            "trailer\n<< /Size {} /Root {root} 0 R{info} >>\nstartxref\n{xref}\n%%EOF\n",
             self.offsets.len() + 1
         )?;
         self.out.flush()?;
         Ok(self.out.inner)
+    }
+}
+
+/// A PDF text string (a title, say) holding any characters: UTF-16BE with
+/// its byte-order mark, in hex, so nothing in it needs escaping.
+pub fn text_string(text: &str) -> String {
+    let mut hex = String::from("<FEFF");
+    for unit in text.encode_utf16() {
+        hex.push_str(&format!("{unit:04X}"));
+    }
+    hex.push('>');
+    hex
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_strings_are_utf16_hex_with_a_byte_order_mark() {
+        assert_eq!(text_string("Aé("), "<FEFF004100E90028>");
+    }
+
+    #[test]
+    fn the_xref_points_at_each_object_and_the_trailer_names_the_info() {
+        let mut s = Sink::new(Vec::new()).expect("header");
+        let a = s.reserve();
+        let b = s.reserve();
+        s.object(b, "<< /B true >>").expect("b");
+        s.object(a, "<< /A true >>").expect("a");
+        let bytes = s.finish(a, Some(b)).expect("done");
+        let out = String::from_utf8_lossy(&bytes);
+        let offsets: Vec<usize> = out
+            .lines()
+            .filter(|l| l.ends_with(" 00000 n "))
+            .filter_map(|l| l.split(' ').next()?.parse().ok())
+            .collect();
+        assert_eq!(offsets.len(), 2);
+        assert!(bytes[offsets[0]..].starts_with(b"1 0 obj\n<< /A true >>"));
+        assert!(bytes[offsets[1]..].starts_with(b"2 0 obj\n<< /B true >>"));
+        assert!(out.contains("<< /Size 3 /Root 1 0 R /Info 2 0 R >>"));
     }
 }

@@ -1,7 +1,8 @@
 //! Bar charts: paired bars per label, e.g. money in and out per month.
 
-use super::fonts::width;
-use super::{Document, Rgb, MARGIN, TEXT_WIDTH};
+use crate::flow::{Document, MARGIN, TEXT_WIDTH};
+use crate::fonts::width;
+use crate::Rgb;
 use std::io::Write;
 
 /// One set of bars: a name for the legend, a colour, a value per label.

@@ -100,3 +100,27 @@ fn a_reader_that_goes_away_stops_the_document_with_the_error() {
     let err = d.finish().err().expect("the write error comes back");
     assert_eq!(err.kind(), io::ErrorKind::BrokenPipe);
 }
+
+#[test]
+fn the_document_is_titled_for_the_reader() {
+    let d = Document::new(Vec::new(), chrome()).expect("header written");
+    let pdf = d.finish().expect("written");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("t.pdf");
+    std::fs::write(&path, &pdf).expect("write");
+    let out = std::process::Command::new("pdfinfo")
+        .arg(&path)
+        .output()
+        .expect("pdfinfo (poppler-utils) runs");
+    let info = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        info.lines()
+            .any(|l| l.starts_with("Title:") && l.ends_with("Extrato")),
+        "{info}"
+    );
+    assert!(
+        info.lines()
+            .any(|l| l.starts_with("Pages:") && l.ends_with(" 1")),
+        "{info}"
+    );
+}
