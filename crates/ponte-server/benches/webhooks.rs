@@ -15,8 +15,12 @@
 //! Two scenarios per database, each on a fresh server and database:
 //! - `burst`: 10,000 messages enqueued as fast as the store takes them. Gives
 //!   the drain rate; its latency is mostly time spent queued behind the others.
-//! - `steady`: 2,000 messages at 500 a second, below the drain rate, so the
-//!   latency is that of one delivery through the queue.
+//! - `steady`: 2,000 messages at 500 a second (100 per transaction every
+//!   200 ms), below the drain rate, so the latency is that of one delivery
+//!   through the queue.
+//! - `steady100`: 1,000 messages at 100 a second, one per transaction every
+//!   10 ms, as a service commits its events: the latency from a commit to
+//!   the receiver when the dispatcher is mostly idle.
 //!
 //! Each run stops after its messages are received or 5 minutes. Figures go to
 //! stdout and to `target/bench-webhooks.json`.
@@ -36,28 +40,38 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 const ENDPOINTS: usize = 10;
-const TRANSACTION: usize = 100;
 const TIME_LIMIT: Duration = Duration::from_secs(300);
 const MASTER_KEY: &str = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
 
 struct Scenario {
     name: &'static str,
     messages: usize,
+    /// Messages per enqueuing transaction.
+    transaction: usize,
     /// `None`: as fast as possible; else one transaction every this long.
     pace: Option<Duration>,
 }
 
-const SCENARIOS: [Scenario; 2] = [
+const SCENARIOS: [Scenario; 3] = [
     Scenario {
         name: "burst",
         messages: 10_000,
+        transaction: 100,
         pace: None,
     },
     Scenario {
         name: "steady",
         messages: 2_000,
+        transaction: 100,
         // 100 messages every 200 ms: 500 a second.
         pace: Some(Duration::from_millis(200)),
+    },
+    Scenario {
+        name: "steady100",
+        messages: 1_000,
+        transaction: 1,
+        // One message every 10 ms: 100 a second.
+        pace: Some(Duration::from_millis(10)),
     },
 ];
 
@@ -151,8 +165,11 @@ async fn run(database: &str, database_url: &str, scenario: &Scenario) -> anyhow:
             next_batch += pace;
         }
         let mut tx = app.store.begin().await?;
-        let mut ids = Vec::with_capacity(TRANSACTION);
-        for _ in 0..TRANSACTION.min(scenario.messages - committed.len()) {
+        let mut ids = Vec::with_capacity(scenario.transaction);
+        for _ in 0..scenario
+            .transaction
+            .min(scenario.messages - committed.len())
+        {
             let n = committed.len() + ids.len();
             let now = app.clock.now_ms();
             let payload = json!({
@@ -239,7 +256,7 @@ async fn run(database: &str, database_url: &str, scenario: &Scenario) -> anyhow:
 
 fn print(r: &Value) {
     println!(
-        "{:<9} {:<7} {:>6}/{:<6} enqueued in {:>6.2} s, received in {:>6.2} s: {:>5} deliveries/s, latency ms p50 {:>7} p95 {:>7} p99 {:>7} max {:>7}{}",
+        "{:<9} {:<9} {:>6}/{:<6} enqueued in {:>6.2} s, received in {:>6.2} s: {:>5} deliveries/s, latency ms p50 {:>7} p95 {:>7} p99 {:>7} max {:>7}{}",
         r["database"].as_str().unwrap_or(""),
         r["scenario"].as_str().unwrap_or(""),
         r["delivered"],

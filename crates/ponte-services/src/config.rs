@@ -49,6 +49,9 @@ pub struct Config {
     pub request_timeout: Duration,
     /// How long SIGTERM waits for requests and jobs in flight before it cuts them.
     pub drain_timeout: Duration,
+    /// `PONTE_WORKER_POLL`: the workers' fallback poll. Committed work wakes
+    /// them at once; the poll finds retries and lapsed leases coming due.
+    pub worker_poll: Duration,
     /// When set, `GET /metrics` wants `Authorization: Bearer <token>`.
     pub metrics_token: Option<MetricsToken>,
     /// Requests per client through its credentials; `None` is unlimited.
@@ -279,6 +282,7 @@ impl Config {
         let header_timeout = duration_var("PONTE_HEADER_TIMEOUT")?;
         let request_timeout = duration_var("PONTE_REQUEST_TIMEOUT")?;
         let drain_timeout = duration_var("PONTE_DRAIN_TIMEOUT")?;
+        let worker_poll = duration_var("PONTE_WORKER_POLL")?;
         let metrics_token = get("PONTE_METRICS_TOKEN").map(MetricsToken);
         let rate_limit = parse_rate_limit(get("PONTE_RATE_LIMIT"), get("PONTE_RATE_BURST"))?;
         let max_consents_text = get("PONTE_MAX_CONSENTS_PER_LINK")
@@ -312,6 +316,7 @@ impl Config {
             header_timeout,
             request_timeout,
             drain_timeout,
+            worker_poll,
             metrics_token,
             rate_limit,
             max_consents_per_link,

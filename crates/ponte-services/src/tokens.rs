@@ -434,6 +434,13 @@ impl Tokens {
         })
     }
 
+    /// `client_id`'s API secrets changed (rotated, revoked): its access
+    /// tokens are checked against the database again from the next request
+    /// on this node. Call after the change commits.
+    pub fn secrets_changed(&self, client_id: &str) {
+        self.live_secrets.forget_client(client_id);
+    }
+
     /// The public keys, as served at `/.well-known/jwks.json`.
     pub fn jwks(&self) -> serde_json::Value {
         let keys = self.keys.read().map(|k| k.clone()).unwrap_or_default();

@@ -3,6 +3,7 @@
 //! killed mid-job leaves the lease to lapse and the job runs again, so a job
 //! must be safe to run twice.
 
+use crate::wake::{self, Work};
 use crate::{Backend, Conn, Result};
 
 pub const JOB_PENDING: &str = "pending";
@@ -32,14 +33,23 @@ pub async fn insert_job(
     payload: &str,
     now: i64,
 ) -> Result<()> {
-    sqlx::query("INSERT INTO jobs (id, kind, payload, status, attempts, run_at, created_at) VALUES ($1, $2, $3, 'pending', 0, $4, $5)")
+    // The job runners are woken once the caller's transaction commits (see `wake`).
+    let sql = wake::notifying_insert(
+        wake::is_postgres(conn),
+        "jobs",
+        "id, kind, payload, status, attempts, run_at, created_at",
+        "$1, $2, $3, 'pending', 0, $4, $5",
+        Work::Jobs,
+    );
+    sqlx::query(&sql)
         .bind(id)
         .bind(kind)
         .bind(payload)
         .bind(now)
         .bind(now)
-        .execute(conn)
+        .execute(&mut *conn)
         .await?;
+    wake::count_sqlite(conn, Work::Jobs);
     Ok(())
 }
 

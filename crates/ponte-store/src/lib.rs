@@ -25,6 +25,7 @@ mod reports;
 pub mod retention;
 mod sessions;
 mod settings;
+pub mod wake;
 mod webhooks;
 
 pub use clients::*;
@@ -44,6 +45,7 @@ pub use rejection_checks::*;
 pub use reports::*;
 pub use sessions::*;
 pub use settings::*;
+pub use wake::{Wakes, Work};
 pub use webhooks::*;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -187,6 +189,9 @@ pub struct Store {
     backend: Backend,
     writer: AnyPool,
     reader: AnyPool,
+    wakes: std::sync::Arc<Wakes>,
+    /// PostgreSQL's URL, for the listener's own connection (see `wake`).
+    listen_url: Option<String>,
 }
 
 impl Store {
@@ -202,10 +207,18 @@ impl Store {
             return Err(StoreError::UnsupportedUrl(url.to_string()));
         };
         let options = AnyConnectOptions::from_str(url)?;
+        let wakes = std::sync::Arc::new(Wakes::default());
         let store = match backend {
             Backend::Sqlite => {
                 files::restrict_sqlite_files(url)?;
-                let writer = connect_pool(url, sqlite_pool(1), options.clone()).await?;
+                // The writer back in the pool means its transaction ended:
+                // committed work wakes its worker then (see `wake`).
+                let released = wakes.clone();
+                let writer_options = sqlite_pool(1).after_release(move |_, _| {
+                    released.writer_released();
+                    Box::pin(async { Ok(true) })
+                });
+                let writer = connect_pool(url, writer_options, options.clone()).await?;
                 // WAL is a property of the file: set once, before the readers open it.
                 writer.execute("PRAGMA journal_mode = WAL").await?;
                 let reader = connect_pool(url, sqlite_pool(4), options).await?;
@@ -213,6 +226,8 @@ impl Store {
                     backend,
                     writer,
                     reader,
+                    wakes,
+                    listen_url: None,
                 }
             }
             Backend::Postgres => {
@@ -224,6 +239,8 @@ impl Store {
                     backend,
                     writer: pool.clone(),
                     reader: pool,
+                    wakes,
+                    listen_url: Some(url.to_string()),
                 }
             }
         };
@@ -249,6 +266,25 @@ impl Store {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// What wakes this store's workers when work is committed.
+    pub fn wakes(&self) -> &Wakes {
+        &self.wakes
+    }
+
+    /// Hears of work committed by any node until `stop` (PostgreSQL; on
+    /// SQLite the writer's release does it and this returns at once).
+    pub fn listen(
+        &self,
+        stop: tokio::sync::watch::Receiver<bool>,
+    ) -> impl std::future::Future<Output = ()> + Send + 'static {
+        let (url, wakes) = (self.listen_url.clone(), self.wakes.clone());
+        async move {
+            if let Some(url) = url {
+                wake::listen(url, wakes, stop).await
+            }
+        }
     }
 
     /// A write transaction. Never open a second one while holding one: on

@@ -1,6 +1,7 @@
 //! The webhook outbox: messages written with the change they report, claimed
 //! by dispatchers under a lease, and every attempt kept.
 
+use crate::wake::{self, Work};
 use crate::{Backend, Conn, Result};
 
 pub const PENDING: &str = "pending";
@@ -41,26 +42,34 @@ pub struct WebhookAttemptRow {
 
 const COLUMNS: &str = "id, client_id, event_type, target, target_url, payload, status, attempts, next_attempt_at, locked_until, last_error, created_at, finished_at, dialect";
 
+/// Writes a message into the outbox; the dispatchers are woken once the
+/// caller's transaction commits (see `wake`).
 pub async fn insert_message(conn: &mut Conn, m: &WebhookMessageRow) -> Result<()> {
-    sqlx::query(&format!(
-        "INSERT INTO webhook_messages ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
-    ))
-    .bind(&m.id)
-    .bind(&m.client_id)
-    .bind(&m.event_type)
-    .bind(&m.target)
-    .bind(&m.target_url)
-    .bind(&m.payload)
-    .bind(&m.status)
-    .bind(m.attempts)
-    .bind(m.next_attempt_at)
-    .bind(m.locked_until)
-    .bind(&m.last_error)
-    .bind(m.created_at)
-    .bind(m.finished_at)
-    .bind(&m.dialect)
-    .execute(conn)
-    .await?;
+    let sql = wake::notifying_insert(
+        wake::is_postgres(conn),
+        "webhook_messages",
+        COLUMNS,
+        "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14",
+        Work::Webhooks,
+    );
+    sqlx::query(&sql)
+        .bind(&m.id)
+        .bind(&m.client_id)
+        .bind(&m.event_type)
+        .bind(&m.target)
+        .bind(&m.target_url)
+        .bind(&m.payload)
+        .bind(&m.status)
+        .bind(m.attempts)
+        .bind(m.next_attempt_at)
+        .bind(m.locked_until)
+        .bind(&m.last_error)
+        .bind(m.created_at)
+        .bind(m.finished_at)
+        .bind(&m.dialect)
+        .execute(&mut *conn)
+        .await?;
+    wake::count_sqlite(conn, Work::Webhooks);
     Ok(())
 }
 
@@ -266,17 +275,21 @@ pub async fn list_messages(
 
 /// Puts a finished message back in the queue for one more round of attempts.
 pub async fn replay_message(conn: &mut Conn, client_id: &str, id: &str, now: i64) -> Result<bool> {
-    Ok(sqlx::query(
+    let replayed = sqlx::query(
         "UPDATE webhook_messages SET status = 'pending', next_attempt_at = $1, locked_until = NULL, finished_at = NULL
          WHERE id = $2 AND client_id = $3 AND status <> 'pending'",
     )
     .bind(now)
     .bind(id)
     .bind(client_id)
-    .execute(conn)
+    .execute(&mut *conn)
     .await?
     .rows_affected()
-        == 1)
+        == 1;
+    if replayed {
+        wake::enqueued(conn, Work::Webhooks).await?;
+    }
+    Ok(replayed)
 }
 
 /// Replays every dead message of the client that died at or after `since`,
@@ -287,7 +300,7 @@ pub async fn replay_dead_since(
     since: i64,
     now: i64,
 ) -> Result<u64> {
-    Ok(sqlx::query(&format!(
+    let replayed = sqlx::query(&format!(
         "UPDATE webhook_messages SET status = 'pending', next_attempt_at = $1, locked_until = NULL, finished_at = NULL
          WHERE id IN (SELECT m.id FROM webhook_messages m
             WHERE m.client_id = $2 AND m.status = 'dead' AND m.finished_at >= $3
@@ -297,9 +310,13 @@ pub async fn replay_dead_since(
     .bind(now)
     .bind(client_id)
     .bind(since)
-    .execute(conn)
+    .execute(&mut *conn)
     .await?
-    .rows_affected())
+    .rows_affected();
+    if replayed > 0 {
+        wake::enqueued(conn, Work::Webhooks).await?;
+    }
+    Ok(replayed)
 }
 
 /// How many of the client's messages dead since `since` go to a disabled endpoint.

@@ -70,6 +70,7 @@ impl Config {
             "PONTE_HEADER_TIMEOUT" => duration(self.header_timeout),
             "PONTE_REQUEST_TIMEOUT" => duration(self.request_timeout),
             "PONTE_DRAIN_TIMEOUT" => duration(self.drain_timeout),
+            "PONTE_WORKER_POLL" => duration(self.worker_poll),
             "PONTE_METRICS_TOKEN" => match self.metrics_token {
                 Some(_) => "********".into(),
                 None => none(),

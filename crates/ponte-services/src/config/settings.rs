@@ -118,6 +118,11 @@ pub const SETTINGS: &[Setting] = &[
         "20s",
         "on SIGTERM, how long requests and jobs in flight may finish",
     ),
+    plain(
+        "PONTE_WORKER_POLL",
+        "1s",
+        "how often the webhook dispatcher and the job runner look for due work besides being woken by each commit: retries and lapsed leases coming due",
+    ),
     derived(
         "PONTE_METRICS_TOKEN",
         "when set, GET /metrics wants Authorization: Bearer <token>. Default: none (open)",

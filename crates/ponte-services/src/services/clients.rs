@@ -142,6 +142,7 @@ pub async fn rotate_secret(app: &App, client_id: &str) -> Result<NewCredentials>
     let api_secret = random_secret("sk_");
     insert_secret(app, &mut tx, client_id, &api_secret, now).await?;
     tx.commit().await?;
+    app.tokens.secrets_changed(client_id);
     let webhook_secret = String::from_utf8(app.crypto.open(
         slots::client_webhook_secret(&client.id),
         &client.webhook_secret_enc,
@@ -321,6 +322,7 @@ pub async fn revoke_secret(app: &App, client_id: &str) -> Result<NewCredentials>
     let api_secret = random_secret("sk_");
     insert_secret(app, &mut tx, client_id, &api_secret, now).await?;
     tx.commit().await?;
+    app.tokens.secrets_changed(client_id);
     let webhook_secret = String::from_utf8(app.crypto.open(
         slots::client_webhook_secret(&client.id),
         &client.webhook_secret_enc,

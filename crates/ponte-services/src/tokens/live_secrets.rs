@@ -1,7 +1,8 @@
 //! Whether the API secret an access token descends from still works, asked
-//! of the database at most once per [`RECHECK_MS`] per secret and node: a
-//! revoked or rotated-out secret takes its tokens with it within seconds on
-//! every node, at the cost of one small query per secret every few seconds.
+//! of the database at most once per [`RECHECK_MS`] per secret and node. A
+//! rotation or revocation forgets the client's answers on the node that made
+//! it, so there its tokens stop at once; other nodes follow within
+//! [`RECHECK_MS`], at the cost of one small query per secret every few seconds.
 
 use crate::clock::Clock;
 use ponte_store::Store;
@@ -12,10 +13,13 @@ pub const RECHECK_MS: i64 = 5_000;
 
 #[derive(Clone, Default)]
 pub(super) struct LiveSecrets {
-    /// Secret id → (live, checked at clock ms). Only ids from tokens whose
-    /// signature held land here, so strangers cannot grow it.
-    checked: Arc<Mutex<HashMap<String, (bool, i64)>>>,
+    /// By secret id. Only ids from tokens whose signature held land here,
+    /// so strangers cannot grow it.
+    checked: Arc<Mutex<HashMap<String, Checked>>>,
 }
+
+/// (client id, live, checked at clock ms).
+type Checked = (String, bool, i64);
 
 impl LiveSecrets {
     pub(super) async fn is_live(
@@ -31,7 +35,8 @@ impl LiveSecrets {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .get(secret_id)
-            .copied();
+            .filter(|(client, _, _)| client == client_id)
+            .map(|(_, live, at)| (*live, *at));
         if let Some((live, at)) = cached {
             if (0..RECHECK_MS).contains(&(now - at)) {
                 return live;
@@ -53,7 +58,16 @@ impl LiveSecrets {
         self.checked
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .insert(secret_id.to_string(), (live, now));
+            .insert(secret_id.to_string(), (client_id.to_string(), live, now));
         live
+    }
+
+    /// Drops what is remembered of `client_id`'s secrets: called after a
+    /// rotation or revocation commits, so the next request asks the database.
+    pub(super) fn forget_client(&self, client_id: &str) {
+        self.checked
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .retain(|_, (client, _, _)| client != client_id);
     }
 }

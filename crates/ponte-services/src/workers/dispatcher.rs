@@ -13,7 +13,7 @@ use crate::App;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use hmac::{Hmac, Mac};
-use ponte_store::{AttemptOutcome, ClientRow, WebhookAttemptRow, WebhookMessageRow};
+use ponte_store::{AttemptOutcome, ClientRow, WebhookAttemptRow, WebhookMessageRow, Work};
 use sha2::Sha256;
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -163,7 +163,8 @@ impl Dispatcher {
             }
             if stalled {
                 tokio::select! {
-                    _ = tokio::time::sleep(Duration::from_millis(200)) => {}
+                    _ = tokio::time::sleep(self.app.config.worker_poll) => {}
+                    _ = self.app.store.wakes().committed(Work::Webhooks) => {}
                     _ = self.slot_freed.notified() => {}
                     _ = stop.changed() => return,
                 }

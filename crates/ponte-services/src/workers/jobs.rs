@@ -8,11 +8,11 @@ use crate::error::Result;
 use crate::services::job::JobOutcome;
 use crate::services::retrieval::MAX_JOB_ATTEMPTS;
 use crate::App;
-use ponte_store::{JobLease, JobRow};
+use ponte_store::{JobLease, JobRow, Work};
 use rand::Rng;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{watch, Semaphore};
+use tokio::sync::{watch, Notify, Semaphore};
 use tracing::Instrument;
 
 /// A running job renews its lease every `LEASE_MS / 3`; a crashed worker's
@@ -23,12 +23,21 @@ const CONCURRENCY: usize = 4;
 
 pub async fn run(app: App, stop: watch::Receiver<bool>) {
     let slots = Arc::new(Semaphore::new(CONCURRENCY));
-    work(&app, &slots, stop).await;
+    let freed = Arc::new(Notify::new());
+    work(&app, &slots, &freed, stop).await;
     // Let attempts in flight finish and record themselves before the store closes.
     let _ = slots.acquire_many(CONCURRENCY as u32).await;
 }
 
-async fn work(app: &App, slots: &Arc<Semaphore>, mut stop: watch::Receiver<bool>) {
+/// Claims while slots are free; idle (nothing due, or every slot busy), it
+/// waits for a commit that enqueues a job (see `ponte_store::wake`), a slot
+/// to free, or its fallback poll (`PONTE_WORKER_POLL`).
+async fn work(
+    app: &App,
+    slots: &Arc<Semaphore>,
+    freed: &Arc<Notify>,
+    mut stop: watch::Receiver<bool>,
+) {
     loop {
         let free = slots.available_permits() as i64;
         let claimed = if free > 0 {
@@ -41,15 +50,18 @@ async fn work(app: &App, slots: &Arc<Semaphore>, mut stop: watch::Receiver<bool>
             let Ok(permit) = slots.clone().acquire_owned().await else {
                 return;
             };
-            let app = app.clone();
+            let (app, freed) = (app.clone(), freed.clone());
             tokio::spawn(async move {
                 execute(&app, job).await;
                 drop(permit);
+                freed.notify_one();
             });
         }
         if idle {
             tokio::select! {
-                _ = tokio::time::sleep(Duration::from_millis(200)) => {}
+                _ = tokio::time::sleep(app.config.worker_poll) => {}
+                _ = app.store.wakes().committed(Work::Jobs) => {}
+                _ = freed.notified(), if free == 0 => {}
                 _ = stop.changed() => return,
             }
         }

@@ -10,8 +10,12 @@ use std::time::Duration;
 use tokio::sync::watch;
 
 /// Starts the workers; they end when `stop` turns true, after their work in flight.
+/// Committed work wakes the dispatcher and the job runner at once (on
+/// PostgreSQL through this node's listener, see `ponte_store::wake`); each
+/// also polls every `PONTE_WORKER_POLL` for work that came due by time.
 pub fn spawn(app: App, stop: watch::Receiver<bool>) -> Vec<tokio::task::JoinHandle<()>> {
     vec![
+        tokio::spawn(app.store.listen(stop.clone())),
         tokio::spawn(dispatcher::run(app.clone(), stop.clone())),
         tokio::spawn(jobs::run(app.clone(), stop.clone())),
         tokio::spawn(retention::run(app.clone(), stop.clone())),

@@ -1,0 +1,196 @@
+//! Wakes the webhook dispatcher and the job runner when work they can claim
+//! is committed, so neither waits for its next poll. Always after the commit,
+//! never before: a worker woken early would claim nothing and sleep again.
+//!
+//! - PostgreSQL: the enqueuing statement runs `pg_notify` inside the caller's
+//!   transaction, which PostgreSQL delivers only when the transaction
+//!   commits, to every node's listener (this one's included): any node may
+//!   claim any message, so every node is told.
+//! - SQLite (one node by design): enqueuing bumps a process-wide count, and
+//!   the writer connection, when it goes back to the pool after the
+//!   transaction ended, wakes this store's workers if the count moved since
+//!   it last looked. Every write goes through that one connection, so an
+//!   enqueue is always seen by its own store's next release.
+//!
+//! The workers keep a poll as the fallback: for retries and leases coming
+//! due, and for a notification missed while the listener reconnects.
+
+use crate::{Conn, Result};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{watch, Notify};
+
+/// The one channel every node listens on; the payload says which work.
+pub(crate) const CHANNEL: &str = "ponte_work";
+
+/// Work a worker waits for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Work {
+    Webhooks,
+    Jobs,
+}
+
+impl Work {
+    fn payload(self) -> &'static str {
+        match self {
+            Work::Webhooks => "webhooks",
+            Work::Jobs => "jobs",
+        }
+    }
+
+    fn enqueued(self) -> &'static AtomicU64 {
+        match self {
+            Work::Webhooks => &ENQUEUED_WEBHOOKS,
+            Work::Jobs => &ENQUEUED_JOBS,
+        }
+    }
+}
+
+/// Enqueues on SQLite in this process, ever. Process-wide because an enqueue
+/// sees only its connection, not its store; a store in the same process
+/// that did not enqueue (tests start several) just wakes once for nothing.
+static ENQUEUED_WEBHOOKS: AtomicU64 = AtomicU64::new(0);
+static ENQUEUED_JOBS: AtomicU64 = AtomicU64::new(0);
+
+/// One store's wake-ups, waited on by its workers.
+#[derive(Default)]
+pub struct Wakes {
+    webhooks: Notify,
+    jobs: Notify,
+    seen_webhooks: AtomicU64,
+    seen_jobs: AtomicU64,
+}
+
+impl Wakes {
+    /// Resolves once `work` was committed since the last call returned (a
+    /// wake that came while nobody waited is kept, one deep).
+    pub async fn committed(&self, work: Work) {
+        self.notify(work).notified().await
+    }
+
+    fn notify(&self, work: Work) -> &Notify {
+        match work {
+            Work::Webhooks => &self.webhooks,
+            Work::Jobs => &self.jobs,
+        }
+    }
+
+    /// Wakes the workers of `work` now.
+    pub fn wake(&self, work: Work) {
+        self.notify(work).notify_one();
+    }
+
+    fn wake_all(&self) {
+        self.wake(Work::Webhooks);
+        self.wake(Work::Jobs);
+    }
+
+    /// The SQLite writer went back to the pool: its transaction is over.
+    pub(crate) fn writer_released(&self) {
+        for (work, seen) in [
+            (Work::Webhooks, &self.seen_webhooks),
+            (Work::Jobs, &self.seen_jobs),
+        ] {
+            let now = work.enqueued().load(Ordering::SeqCst);
+            if seen.swap(now, Ordering::SeqCst) != now {
+                self.wake(work);
+            }
+        }
+    }
+}
+
+/// Marks `work` as enqueued on `conn`, inside the caller's transaction: on
+/// PostgreSQL a notification delivered at commit, on SQLite a count the
+/// writer's release reads.
+pub async fn enqueued(conn: &mut Conn, work: Work) -> Result<()> {
+    if is_postgres(conn) {
+        sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(CHANNEL)
+            .bind(work.payload())
+            .execute(conn)
+            .await?;
+    } else {
+        work.enqueued().fetch_add(1, Ordering::SeqCst);
+    }
+    Ok(())
+}
+
+/// On SQLite, counts an enqueue done by a statement that notifies on
+/// PostgreSQL by itself (see `notifying_insert`).
+pub(crate) fn count_sqlite(conn: &Conn, work: Work) {
+    if !is_postgres(conn) {
+        work.enqueued().fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+pub(crate) fn is_postgres(conn: &Conn) -> bool {
+    conn.backend_name().eq_ignore_ascii_case("postgresql")
+}
+
+/// `INSERT INTO table (columns) VALUES (placeholders)` that, on PostgreSQL,
+/// also notifies `work`'s workers at commit, in the same round trip: the
+/// values are selected from a one-row `pg_notify` call.
+pub(crate) fn notifying_insert(
+    postgres: bool,
+    table: &str,
+    columns: &str,
+    placeholders: &str,
+    work: Work,
+) -> String {
+    if postgres {
+        format!(
+            "WITH wake AS (SELECT pg_notify('{CHANNEL}', '{}')) INSERT INTO {table} ({columns}) SELECT {placeholders} FROM wake",
+            work.payload()
+        )
+    } else {
+        format!("INSERT INTO {table} ({columns}) VALUES ({placeholders})")
+    }
+}
+
+/// Listens for other nodes' (and this one's) commits on PostgreSQL until
+/// `stop`; returns at once on SQLite. A lost connection is opened again,
+/// with the workers woken each time (what was committed meanwhile was not
+/// announced) and their poll covering the gap.
+pub async fn listen(url: String, wakes: Arc<Wakes>, mut stop: watch::Receiver<bool>) {
+    let mut retry = Duration::from_millis(250);
+    loop {
+        match sqlx::postgres::PgListener::connect(&url).await {
+            Ok(mut listener) => match listener.listen(CHANNEL).await {
+                Ok(()) => {
+                    retry = Duration::from_millis(250);
+                    wakes.wake_all();
+                    loop {
+                        tokio::select! {
+                            got = listener.try_recv() => match got {
+                                Ok(Some(n)) => match n.payload() {
+                                    "webhooks" => wakes.wake(Work::Webhooks),
+                                    "jobs" => wakes.wake(Work::Jobs),
+                                    _ => wakes.wake_all(),
+                                },
+                                // Lost; the next call connects again.
+                                Ok(None) => wakes.wake_all(),
+                                Err(e) => {
+                                    tracing::warn!(error = %e, "listening for committed work failed; polling meanwhile");
+                                    break;
+                                }
+                            },
+                            _ = stop.changed() => return,
+                        }
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "LISTEN for committed work failed; polling meanwhile")
+                }
+            },
+            Err(e) => {
+                tracing::warn!(error = %e, "connecting to listen for committed work failed; polling meanwhile")
+            }
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(retry) => {}
+            _ = stop.changed() => return,
+        }
+        retry = (retry * 2).min(Duration::from_secs(10));
+    }
+}
