@@ -17,6 +17,8 @@ const SERVED: &[(&str, &str)] = &[
     ("post", "/data/v1/auth/refresh"),
     ("post", "/data/v1/links"),
     ("get", "/data/v1/links/institutions"),
+    ("get", "/data/v1/links/renewal"),
+    ("post", "/data/v1/links/renewal"),
     ("get", "/data/v1/links/{linkId}"),
     ("post", "/data/v1/consents"),
     ("get", "/data/v1/consents/{consentId}"),

@@ -41,6 +41,8 @@ pub mod sandbox_pki;
 pub mod sandbox_toml;
 pub mod sessions;
 pub mod tickets;
+pub mod update_mode;
+pub mod update_mode_callback;
 pub mod webhook_settings;
 pub mod webhook_test;
 pub mod webhooks;
@@ -75,6 +77,10 @@ pub mod slots {
     }
     pub fn consent_pkce_verifier(consent_id: &str) -> Slot<'_> {
         Slot::new("consents", "pkce_verifier_enc", consent_id)
+    }
+    /// An update mode's pending authorisation, keyed by its link.
+    pub fn reauthorisation_pkce_verifier(link_id: &str) -> Slot<'_> {
+        Slot::new("consent_reauthorisations", "pkce_verifier_enc", link_id)
     }
     pub fn consent_bank_tokens(consent_id: &str) -> Slot<'_> {
         Slot::new("consents", "bank_tokens_enc", consent_id)
