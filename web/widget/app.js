@@ -462,6 +462,7 @@ async function leave(status, consentId) {
     url.searchParams.append('status', status);
     if (consentId) url.searchParams.append('consentId', consentId);
     if (lastStatus) url.searchParams.append('lastStatus', lastStatus);
+    if (state.renewal) url.searchParams.append('renewal', 'true');
     sessionStorage.removeItem(SAVED);
     location.assign(url.toString());
   } catch {
