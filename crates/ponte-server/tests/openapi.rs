@@ -65,6 +65,7 @@ const SERVED: &[(&str, &str)] = &[
     ("get", "/me/connections/{consentId}/revoke"),
     ("post", "/me/connections/{consentId}/revoke"),
     ("post", "/me/connections/new"),
+    ("post", "/me/connections/{consentId}/renew"),
     ("get", "/link"),
     ("get", "/callback/open-finance"),
     ("post", "/callback/open-finance"),
