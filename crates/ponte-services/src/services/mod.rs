@@ -11,6 +11,7 @@ pub mod consent_view;
 pub mod consents;
 pub mod console;
 pub mod console_data;
+pub mod console_lifecycle;
 pub mod console_overview;
 pub mod directory;
 pub mod documents;
