@@ -248,6 +248,25 @@ both!(
         assert_eq!(after["status"], "AUTHORISED");
         assert_eq!(after["expirationDateTime"], before["expirationDateTime"]);
         assert_eq!(bank_consent_id(&ts, &id).await, bank_id);
+
+        // Cancelled by mistake: the same link tries again, and renews.
+        let (status, body) = ts
+            .authorise(
+                &token,
+                &id,
+                json!({"username": "user_good", "password": "pass_good"}),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let (_, renewal) = ts.get("/data/v1/links/renewal", Some(&token)).await;
+        assert_eq!(renewal["status"], "AUTHORISED", "{renewal}");
+        assert_eq!(renewal["reason"], Value::Null, "{renewal}");
+        assert_ne!(bank_consent_id(&ts, &id).await, bank_id);
+        let after = consent(&ts, &access, &id).await;
+        assert!(
+            after["expirationDateTime"].as_str() > before["expirationDateTime"].as_str(),
+            "{after}"
+        );
     }
 );
 

@@ -107,7 +107,8 @@ pub struct ReauthorisationAttempt<'a> {
 }
 
 /// Records a new attempt (each replaces the last, whose `state` no longer
-/// completes anything) while the update mode is undecided: true if stored.
+/// completes anything) unless the update mode already renewed the consent;
+/// a refused one may be tried again: true if stored.
 pub async fn set_reauthorisation_attempt(
     conn: &mut Conn,
     link_id: &str,
@@ -115,10 +116,10 @@ pub async fn set_reauthorisation_attempt(
     now: i64,
 ) -> Result<bool> {
     Ok(sqlx::query(
-        "UPDATE consent_reauthorisations SET status = 'AWAITING_AUTHORISATION', bank_consent_id = $1, \
+        "UPDATE consent_reauthorisations SET status = 'AWAITING_AUTHORISATION', status_reason = NULL, bank_consent_id = $1, \
          authorization_url = $2, oauth_state = $3, oauth_nonce = $4, pkce_verifier_enc = $5, redirect_url = $6, \
          expire_at = $7, auth_claimed_at = NULL, updated_at = $8 \
-         WHERE link_id = $9 AND status IN ('OPEN', 'AWAITING_AUTHORISATION')",
+         WHERE link_id = $9 AND status <> 'AUTHORISED'",
     )
     .bind(a.bank_consent_id)
     .bind(a.authorization_url)

@@ -168,7 +168,8 @@ async fn reauthorisation(app: &App, bearer: &Bearer) -> Result<ReauthorisationRo
 }
 
 /// Creates the new consent at the institution for the end user to authorise
-/// (each call a new attempt; an earlier one never authorised lapses there).
+/// (each call a new attempt, also after a refused one; an earlier one never
+/// authorised lapses there).
 /// `redirect_url` may be the link's own or Ponte's widget page.
 pub async fn start(
     app: &App,
@@ -177,11 +178,12 @@ pub async fn start(
     redirect_url: Option<&str>,
 ) -> Result<Started> {
     let r = reauthorisation(app, bearer).await?;
-    if r.status == "AUTHORISED" || r.status == "REJECTED" {
-        return Err(Error::Conflict(format!(
-            "this link's renewal is already {}; next step: open a new link with consentId to try again",
-            r.status
-        )));
+    // A refused attempt may be tried again on the same link (the end user
+    // cancelled at the bank by mistake); a renewal done is done.
+    if r.status == "AUTHORISED" {
+        return Err(Error::Conflict(
+            "this link already renewed its consent; next step: open a new link with consentId to renew it again".into(),
+        ));
     }
     let consent = target_of(app, &r).await?;
     let (link, _) = crate::services::links::load(app, &bearer.client_id, &r.link_id).await?;
