@@ -72,7 +72,7 @@ async function failsWith(browser, name, token, errorKind, fix, prepare) {
   const said = page.logged.filter((l) => l.startsWith('error: PonteLink:'));
   check(said.length === 1 && said[0].includes(fix), `${name}: the console names the fix (${fix}): ${page.logged.join(' | ')}`);
   const keys = Object.keys(m).sort().join();
-  check(keys === 'consentId,errorKind,institutionCode,institutionName,lastStatus,locale,occurredAt,status', `${name}: the metadata's shape: ${keys}`);
+  check(keys === 'consentId,errorKind,institutionCode,institutionName,lastStatus,locale,occurredAt,renewal,status', `${name}: the metadata's shape: ${keys}`);
   check(page.errors.length === 0, `${name}: page errors ${page.errors}`);
   await shot(page, `embed-${name}-2-closed`);
   await page.context().close();

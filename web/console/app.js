@@ -7,6 +7,7 @@ import { webhooks, message } from './webhooks.js';
 import { settings } from './settings.js';
 import { sandbox } from './sandbox.js';
 import { clients } from './clients.js';
+import { renewals } from './renewals.js';
 
 const root = document.getElementById('root');
 let me = null;
@@ -35,7 +36,7 @@ function shell(content) {
       h('span', { class: 'brand' }, t('title')),
       h('nav', { 'aria-label': t('title') },
         operator() ? link('clients', 'nav.clients') : null,
-        link('overview', 'nav.overview'), link('connections', 'nav.connections'),
+        link('overview', 'nav.overview'), link('connections', 'nav.connections'), link('renewals', 'nav.renewals'),
         link('webhooks', 'nav.webhooks'), link('settings', 'nav.settings'),
         me.sandbox ? link('sandbox', 'nav.sandbox') : null),
       operator() && picked ? h('span', { class: 'picked', id: 'picked' }, t('clients.current', { name: picked.name })) : null,
@@ -87,6 +88,7 @@ async function render() {
   const view = {
     clients: () => clients((c) => { pick(c); location.hash = '#/overview'; }),
     connections: () => (id ? connection(decodeURIComponent(id)) : connections()),
+    renewals: () => renewals(),
     webhooks: () => (id ? message(decodeURIComponent(id)) : webhooks()),
     settings: () => settings(),
     sandbox: () => sandbox(),

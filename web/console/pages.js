@@ -2,6 +2,7 @@
 import { api } from './api.js';
 import { t, statusText, shortDay, longDay } from './i18n.js';
 import { h, chart } from './dom.js';
+import { quotaCard } from './renewals.js';
 
 const sum = (a) => a.reduce((x, y) => x + (y || 0), 0);
 
@@ -123,6 +124,7 @@ export async function connection(id) {
     window.dispatchEvent(new HashChangeEvent('hashchange'));
   } }, t('detail.revoke'));
   const ended = ['REVOKED', 'REJECTED', 'EXPIRED'].includes(c.status);
+  const quota = await quotaCard(id);
   return h('div', {},
     h('p', {}, h('a', { href: '#/connections' }, t('detail.back'))),
     h('h1', {}, c.consentId),
@@ -136,6 +138,7 @@ export async function connection(id) {
     h('section', { class: 'card' }, h('h2', {}, t('detail.history')),
       h('ol', { class: 'history' }, c.statusHistory.map((s) =>
         h('li', {}, h('strong', {}, statusText(s.status)), ` ${s.at.replace('T', ' ').slice(0, 19)}`, s.reason ? ` · ${s.reason}` : '')))),
+    quota,
     h('section', { class: 'card' }, h('h2', {}, t('detail.products')),
       c.products.length ? h('p', { id: 'products' }, c.products.join(', ')) : h('p', {}, t('detail.none'))),
     h('section', { class: 'card' }, h('h2', {}, t('detail.reports')),

@@ -49,6 +49,12 @@ export interface PonteLinkMetadata {
   locale: string;
   /** When it happened, RFC 3339. */
   occurredAt: string;
+  /**
+   * Update mode: true when the link was opened with `consentId` (POST
+   * /data/v1/links). On onSuccess the consent named by `consentId` (the same
+   * one) was renewed at its bank; its reports and webhooks carry on.
+   */
+  renewal: boolean;
 }
 
 export interface PonteLinkOptions {

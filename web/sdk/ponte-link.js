@@ -4,6 +4,8 @@
  *   const link = PonteLink.create({
  *     token: linkToken,                 // from POST /data/v1/links (your backend)
  *     onSuccess(metadata) {},           // the end user connected an account and finished
+ *                                       // (metadata.renewal: a link opened with consentId
+ *                                       // renewed that consent, same consentId)
  *     onExit(metadata) {},              // they left, finished without connecting, or the
  *                                       // widget could not open (metadata.errorKind says why)
  *     onEvent(name, metadata) {},       // every step, see PonteLink.EVENTS
@@ -79,7 +81,7 @@
   function linkMetadata() {
     return {
       consentId: null, institutionCode: null, institutionName: null, status: null,
-      lastStatus: null, errorKind: null, locale: null, occurredAt: null,
+      lastStatus: null, errorKind: null, locale: null, occurredAt: null, renewal: false,
     };
   }
 

@@ -41,5 +41,8 @@ export function client(token) {
     createConsent: (institutionCode, redirectUrl) =>
       call('/data/v1/consents', { method: 'POST', body: JSON.stringify({ institutionCode, redirectUrl }) }),
     consent: (id) => call(`/data/v1/consents/${encodeURIComponent(id)}`),
+    // Update mode: the consent this link renews, and its new authorisation.
+    renewal: () => call('/data/v1/links/renewal'),
+    startRenewal: (redirectUrl) => call('/data/v1/links/renewal', { method: 'POST', body: JSON.stringify({ redirectUrl }) }),
   };
 }

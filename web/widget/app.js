@@ -5,6 +5,7 @@ import { chosenLocale, rememberLocale, ruleLocale, t, formatDate, countLabel } f
 import { ordered, matching } from './search.js';
 import { client } from './api.js';
 import { paintBrand } from './brand.js';
+import { renewalBank, renewalDecision, paintRenewal } from './renewal.js';
 
 const SAVED = 'ponte.link';
 // The bank's authorization request lives 90 s: an older one is replaced
@@ -41,6 +42,10 @@ const state = {
   parentOrigin: null,
   // The bank's window, when the SDK's modal handed off in a popup.
   popup: null,
+  // Update mode: { consentId, institutionCode, institutionName, avatar }.
+  renewal: null,
+  // The renewed consent's new expiry, once known (formatted).
+  renewedUntil: null,
 };
 
 function load() {
@@ -106,6 +111,8 @@ function emit(event, extra = {}) {
     status: (state.result && state.result.status) || null,
     lastStatus: null,
     errorKind: null,
+    // Update mode: the same consentId, renewed.
+    renewal: Boolean(state.renewal),
     locale: state.locale,
     occurredAt: new Date().toISOString(),
     ...extra,
@@ -129,6 +136,7 @@ function paint() {
   if (state.institutions.length) paintBanks();
   paintOutcome();
   if (state.bank) $('handoff-logo').src = state.bank.avatar || '';
+  paintRenewal($, tr, state.renewal, state.renewedUntil);
 }
 
 function paintShared() {
@@ -271,7 +279,9 @@ async function handOff() {
   go.disabled = true;
   try {
     if (performance.now() - state.consent.createdAt > FRESH_MS) {
-      const again = await state.api.createConsent(state.bank.institutionCode, `${location.origin}/link`);
+      const again = state.renewal
+        ? await state.api.startRenewal(`${location.origin}/link`)
+        : await state.api.createConsent(state.bank.institutionCode, `${location.origin}/link`);
       state.consent = { id: again.consentId, redirect: again.consentRedirectUrl, createdAt: performance.now() };
       save();
     }
@@ -308,13 +318,46 @@ function bankWindow() {
   return watchPopup(state.consent.id);
 }
 
+/** The consent's decision; in update mode, the renewal's (the consent stays AUTHORISED). */
+async function decision(consentId) {
+  if (!state.renewal) return state.api.consent(consentId);
+  const d = await renewalDecision(state.api);
+  if (d.status === 'AUTHORISED' && d.expirationDateTime) {
+    state.renewedUntil = formatDate(state.locale, new Date(d.expirationDateTime));
+  }
+  return d;
+}
+
+/** Update mode: a new authorisation at the consent's bank, then the hand-off. */
+async function renew() {
+  const go = $('renew-continue');
+  go.disabled = true;
+  $('renew-alert').hidden = true;
+  try {
+    const started = await state.api.startRenewal(`${location.origin}/link`);
+    state.consent = { id: started.consentId, redirect: started.consentRedirectUrl, createdAt: performance.now() };
+    save();
+    emit('CONSENT_CREATED', { status: 'AWAITING_AUTHORISATION' });
+    show('handoff');
+  } catch (e) {
+    if (e.kind === 'expired' || e.kind === 'invalid') return showError(e.kind);
+    const alert = $('renew-alert');
+    alert.textContent = tr({ outage: 'error.outage', bank: 'error.bank', network: 'error.network.text' }[e.kind] || 'error.server.text');
+    alert.hidden = false;
+    emit('ERROR', { errorKind: e.kind });
+  } finally {
+    go.disabled = false;
+  }
+  return undefined;
+}
+
 /** Waits for the consent the popup is authorising to be decided. */
 async function watchPopup(consentId) {
   let closedChecks = 0;
   while (state.screen === 'popup' && state.consent && state.consent.id === consentId) {
     let consent = null;
     try {
-      consent = await state.api.consent(consentId);
+      consent = await decision(consentId);
     } catch (e) {
       if (e.kind === 'expired' || e.kind === 'invalid') return showError(e.kind);
     }
@@ -364,7 +407,7 @@ async function waitFor(consentId, statusInUrl) {
   for (let i = 0; i < POLL_TRIES; i += 1) {
     let consent;
     try {
-      consent = await state.api.consent(consentId);
+      consent = await decision(consentId);
     } catch (e) {
       // The link token may have expired while the user was at the bank: the
       // status Ponte put in the return URL is then the best we know.
@@ -398,7 +441,7 @@ async function lastAttempt() {
   try {
     // Leaving must not wait on a slow answer: after a moment, what the widget saw stands.
     const slow = new Promise((resolve) => setTimeout(() => resolve(null), LAST_STATUS_WAIT_MS));
-    const consent = state.api ? await Promise.race([state.api.consent(id), slow]) : null;
+    const consent = state.api ? await Promise.race([decision(id), slow]) : null;
     if (consent && consent.status) known = consent.status;
   } catch {
     // An expired link token cannot ask any more: what the widget saw stands.
@@ -431,6 +474,7 @@ async function leave(status, consentId) {
     url.searchParams.append('status', status);
     if (consentId) url.searchParams.append('consentId', consentId);
     if (lastStatus) url.searchParams.append('lastStatus', lastStatus);
+    if (state.renewal) url.searchParams.append('renewal', 'true');
     sessionStorage.removeItem(SAVED);
     location.assign(url.toString());
   } catch {
@@ -501,7 +545,12 @@ function wire() {
     }
   });
   $('success-finish').addEventListener('click', () => leave('AUTHORISED', state.result.consentId));
+  $('renew-continue').addEventListener('click', renew);
   $('failure-retry').addEventListener('click', () => {
+    if (state.renewal) {
+      state.failure = null;
+      return show('renew');
+    }
     const inst = state.institutions.find((i) => state.bank && i.institutionCode === state.bank.institutionCode);
     show('picker');
     if (inst) choose(inst);
@@ -550,6 +599,10 @@ async function start() {
     // Already darkened by Ponte if white text on it would be hard to read.
     if (session.primaryColor) document.documentElement.style.setProperty('--accent', session.primaryColor);
     state.institutions = ordered(institutions);
+    if (session.renewal) {
+      state.renewal = session.renewal;
+      state.bank = renewalBank(session.renewal);
+    }
   } catch (e) {
     if (returning && statusInUrl && (e.kind === 'expired' || e.kind === 'invalid')) {
       return settle(returning, statusInUrl, null);
@@ -559,6 +612,11 @@ async function start() {
   if (returning) return waitFor(returning, statusInUrl);
   // The SDK's modal could not open a popup and handed the page over: straight
   // on to the bank the user chose.
+  if (state.renewal) {
+    show('renew');
+    emit('OPEN');
+    return undefined;
+  }
   const chosen = state.institutions.find((i) => i.institutionCode === params.get('institution') && !i.isOutage);
   if (chosen && fresh) {
     show('picker');

@@ -76,6 +76,13 @@ export const STRINGS = {
     'done.title': 'Tudo certo',
     'done.text': 'Você já pode fechar esta janela.',
     'exited.title': 'Você saiu sem conectar',
+    'renew.title': 'Renove sua conexão com {bank}',
+    'renew.lead': '{client} continua recebendo seus dados de {bank} por mais {months} meses, até {date}, se você autorizar de novo no site de {bank}.',
+    'renew.same': 'Os mesmos dados de antes; nada muda no que você compartilha.',
+    'renew.continue': 'Renovar em {bank}',
+    'renew.success.title': 'Conexão renovada!',
+    'renew.success.text': '{client} continua recebendo os dados que você autorizou em {bank}, agora até {date}.',
+    'renew.failure.text': 'Sua conexão continua como estava, até a data de vencimento. Tente de novo quando quiser.',
   },
   en: {
     'doc.title': 'Connect your account',
@@ -149,6 +156,13 @@ export const STRINGS = {
     'done.title': 'All done',
     'done.text': 'You can close this window now.',
     'exited.title': 'You left without connecting',
+    'renew.title': 'Renew your connection with {bank}',
+    'renew.lead': '{client} keeps receiving your data from {bank} for another {months} months, until {date}, once you approve it again on {bank}’s own site.',
+    'renew.same': 'The same data as before; nothing changes in what you share.',
+    'renew.continue': 'Renew at {bank}',
+    'renew.success.title': 'Connection renewed!',
+    'renew.success.text': '{client} keeps receiving the data you approved at {bank}, now until {date}.',
+    'renew.failure.text': 'Your connection stays as it was, until its expiry date. Try again whenever you like.',
   },
 };
 

@@ -5,6 +5,7 @@
 
 pub mod api;
 mod api_clients;
+mod api_lifecycle;
 mod api_sandbox;
 mod api_settings;
 mod api_webhooks;
@@ -32,6 +33,7 @@ pub fn routes() -> Router<App> {
         .merge(api_settings::routes())
         .merge(api_sandbox::routes())
         .merge(api_clients::routes())
+        .merge(api_lifecycle::routes())
 }
 
 /// The console API's error: `{"error":{"code","message","field"}}`, the

@@ -8,7 +8,7 @@ use crate::error::Error;
 use crate::http::extract::bearer;
 use crate::services::authorisation::{self, CallbackParams};
 use crate::services::directory::CALLBACK_PATH;
-use crate::services::{clients, consents, links};
+use crate::services::{clients, consents, links, update_mode};
 use crate::tokens::{TokenError, TokenKind};
 use crate::web;
 use crate::App;
@@ -104,6 +104,18 @@ struct LinkSession {
     /// The link's language (`pt-BR` or `en`) when its creator set one: the
     /// widget speaks it unless the end user chose otherwise.
     locale: Option<&'static str>,
+    /// Update mode: the connection the end user renews (the widget skips
+    /// the institution list); its progress is `GET /data/v1/links/renewal`.
+    renewal: Option<SessionRenewal>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SessionRenewal {
+    consent_id: String,
+    institution_code: String,
+    institution_name: String,
+    avatar: String,
 }
 
 async fn link_session(State(app): State<App>, headers: HeaderMap) -> Result<Response, ApiError> {
@@ -118,6 +130,15 @@ async fn link_session(State(app): State<App>, headers: HeaderMap) -> Result<Resp
         .await?
         .ok_or(Error::NotFound("client"))?;
     let branding = clients::branding(&app, &client.id).await?;
+    drop(conn);
+    let renewal = update_mode::of_link(&app, &who)
+        .await?
+        .map(|r| SessionRenewal {
+            consent_id: r.consent_id,
+            institution_code: r.institution_code,
+            institution_name: r.institution_name,
+            avatar: r.avatar,
+        });
     let mut resp = Json(LinkSession {
         client_name: branding.display_name.clone().unwrap_or(client.name),
         logo_url: branding.logo_url.clone(),
@@ -127,6 +148,7 @@ async fn link_session(State(app): State<App>, headers: HeaderMap) -> Result<Resp
         locale: web::lang::link_locale(&link.external_info).map(|l| l.tag()),
         link_expire_at: rfc3339(who.expires_at),
         consent_validity_days: consents::CONSENT_VALIDITY_MS / (24 * 3600 * 1000),
+        renewal,
     })
     .into_response();
     resp.headers_mut()

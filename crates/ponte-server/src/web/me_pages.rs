@@ -19,6 +19,9 @@ pub struct MeConnection<'a> {
     pub products: &'a [String],
     /// Unix ms: until when it shares.
     pub expiry: i64,
+    /// Days left (0 = ends today) when it ends within the client's lead
+    /// time: the page offers to renew it.
+    pub renew_days: Option<i64>,
 }
 
 /// What the list page says above the list, after an action.
@@ -27,6 +30,7 @@ pub enum Notice {
     None,
     Revoked,
     Added,
+    Renewed,
     BadCpf,
 }
 
@@ -47,6 +51,10 @@ struct Shown {
     live: bool,
     status: String,
     shares: String,
+    /// "Expires in 5 days", when the page offers to renew it.
+    expiring: Option<String>,
+    /// Ended by its expiry: the end user may connect the bank again.
+    expired: bool,
 }
 
 fn date(locale: Locale, ms: i64) -> String {
@@ -90,6 +98,12 @@ fn shown(locale: Locale, c: &MeConnection) -> Shown {
         live,
         status: keyed(locale, "me-status", c.status),
         shares,
+        expiring: c.renew_days.filter(|_| live).map(|days| match days {
+            d if d <= 0 => text(locale, "me-expiring-today", &[]),
+            1 => text(locale, "me-expiring-tomorrow", &[]),
+            d => text(locale, "me-expiring-days", &[("days", d.to_string())]),
+        }),
+        expired: c.status == "EXPIRED",
     }
 }
 
@@ -108,6 +122,7 @@ pub fn list(
     let notice_id = match notice {
         Notice::Revoked => Some("me-revoked"),
         Notice::Added => Some("me-added"),
+        Notice::Renewed => Some("me-renewed"),
         Notice::BadCpf | Notice::None => None,
     };
     pages::render(
@@ -177,6 +192,7 @@ mod tests {
             status: "AUTHORISED",
             products: &products,
             expiry: 1_732_233_599_999,
+            renew_days: None,
         };
         let pt = list(Locale::PtBr, &brand(), &[c], Notice::None, "tok", None).html;
         for want in [

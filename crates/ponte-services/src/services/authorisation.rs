@@ -156,9 +156,9 @@ pub struct CallbackOutcome {
 
 /// A claim on an authorisation older than this is taken as its holder's
 /// crash: the code exchange is bounded well below it (30 s).
-const CLAIM_STALE_MS: i64 = 60_000;
+pub(crate) const CLAIM_STALE_MS: i64 = 60_000;
 /// How long a second callback waits for the first one's outcome.
-const OUTCOME_WAIT: std::time::Duration = std::time::Duration::from_secs(40);
+pub(crate) const OUTCOME_WAIT: std::time::Duration = std::time::Duration::from_secs(40);
 
 /// Finishes the authorisation the end user just did at the institution.
 /// The same answer may arrive twice at once (double click, browser retry):
@@ -167,9 +167,14 @@ pub async fn complete_authorisation(app: &App, p: CallbackParams) -> Result<Call
     let state = text(&p.state)
         .ok_or_else(|| FieldError::new("state", "is missing from the institution's answer"))?;
     let mut conn = app.store.read().await?;
-    let row = ponte_store::consent_by_state(&mut conn, state)
-        .await?
-        .ok_or(Error::NotFound("authorisation"))?;
+    let Some(row) = ponte_store::consent_by_state(&mut conn, state).await? else {
+        // Not a new consent's: an update mode's, or nothing Ponte started.
+        let renewal = ponte_store::reauthorisation_by_state(&mut conn, state)
+            .await?
+            .ok_or(Error::NotFound("authorisation"))?;
+        drop(conn);
+        return crate::services::update_mode_callback::complete(app, renewal, p).await;
+    };
     drop(conn);
     let institution = app
         .directory
@@ -193,19 +198,15 @@ pub async fn complete_authorisation(app: &App, p: CallbackParams) -> Result<Call
         return outcome_of_other_callback(app, row).await;
     };
     let outcome = if let Some(error) = error {
-        let why = match app
-            .open_finance
-            .consent_status(
-                &institution.endpoint,
+        let why = Refusal::from(
+            refusal_reason(
+                app,
+                &institution,
                 row.bank_consent_id.as_deref().unwrap_or_default(),
+                error,
             )
-            .await
-        {
-            Ok((_, Some(code))) if open_finance_code(&code).is_some() => code,
-            _ if error == "access_denied" => reason::CUSTOMER_MANUALLY_REJECTED.to_string(),
-            _ => reason::INSTITUTION_ERROR.to_string(),
-        };
-        let why = Refusal::from(why);
+            .await,
+        );
         tracing::info!(consent_id = %row.id, error, description = p.error_description.as_deref().unwrap_or(""), "authorisation refused");
         Err(why)
     } else {
@@ -285,11 +286,30 @@ pub async fn complete_authorisation(app: &App, p: CallbackParams) -> Result<Call
     Ok(outcome_for(row, to))
 }
 
+/// The OFB reason for an authorisation the institution answered with
+/// `error`: its own rejection code when it gives one.
+pub(crate) async fn refusal_reason(
+    app: &App,
+    institution: &Institution,
+    bank_consent_id: &str,
+    error: &str,
+) -> String {
+    match app
+        .open_finance
+        .consent_status(&institution.endpoint, bank_consent_id)
+        .await
+    {
+        Ok((_, Some(code))) if open_finance_code(&code).is_some() => code,
+        _ if error == "access_denied" => reason::CUSTOMER_MANUALLY_REJECTED.to_string(),
+        _ => reason::INSTITUTION_ERROR.to_string(),
+    }
+}
+
 /// Why an authorisation ended `REJECTED`: the OFB reason code, and the
 /// FAPI-BR check when Ponte refused the institution's answer itself.
-struct Refusal {
-    reason: String,
-    check: Option<String>,
+pub(crate) struct Refusal {
+    pub(crate) reason: String,
+    pub(crate) check: Option<String>,
 }
 
 impl From<String> for Refusal {
@@ -307,7 +327,7 @@ impl From<String> for Refusal {
 /// consent `REJECTED` with `INTERNAL_SECURITY_REASON`, the check named on
 /// the consent (`consent_rejection_checks`) and in the log, and its code is
 /// never redeemed.
-async fn redeem(
+pub(crate) async fn redeem(
     app: &App,
     institution: &Institution,
     row: &ConsentRow,
@@ -361,7 +381,7 @@ async fn redeem(
 /// another institution), a missing one from an institution that always sends
 /// it is not its answer. Either is refused and changes nothing, so the real
 /// answer can still complete the authorisation.
-async fn check_issuer(
+pub(crate) async fn check_issuer(
     app: &App,
     institution: &Institution,
     row: &ConsentRow,

@@ -330,7 +330,7 @@ pub async fn load_for(app: &App, bearer: &Bearer, consent_id: &str) -> Result<Co
             .end_user_id
             .as_ref()
             .is_none_or(|u| row.end_user_id.as_deref() == Some(u.as_str()));
-    if !visible {
+    if !visible && !renewed_by_link(app, bearer, &row).await? {
         return Err(Error::NotFound("consent"));
     }
     if consent_state::due_expiry(&row, app.clock.now_ms()).is_some() {
@@ -341,6 +341,23 @@ pub async fn load_for(app: &App, bearer: &Bearer, consent_id: &str) -> Result<Co
             .ok_or(Error::NotFound("consent"));
     }
     Ok(row)
+}
+
+/// Whether the bearer's link is an update-mode link for `row` (its token
+/// then sees the consent it renews, though the consent is another link's).
+async fn renewed_by_link(app: &App, bearer: &Bearer, row: &ConsentRow) -> Result<bool> {
+    let Some(link_id) = bearer.link_id.as_ref() else {
+        return Ok(false);
+    };
+    if row.client_id != bearer.client_id.as_str() {
+        return Ok(false);
+    }
+    let mut conn = app.store.read().await?;
+    Ok(
+        ponte_store::reauthorisation_of_link(&mut conn, link_id.as_str())
+            .await?
+            .is_some_and(|r| r.consent_id == row.id),
+    )
 }
 
 /// The client ends a consent: revoked here at once (an `AUTHORISED`

@@ -55,7 +55,7 @@ pub struct Connection {
     pub business_tax_id: Option<String>,
 }
 
-fn connection(app: &App, row: ConsentRow) -> Connection {
+pub(crate) fn connection(app: &App, row: ConsentRow) -> Connection {
     let ids: Option<SealedTaxIds> = app
         .crypto
         .open_json(slots::consent_tax_ids(&row.id), &row.tax_ids_enc)

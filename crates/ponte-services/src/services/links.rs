@@ -25,6 +25,9 @@ pub struct LinkInput {
     pub redirect_url: Option<String>,
     pub products_callback_url: Option<Value>,
     pub external_info: Option<Value>,
+    /// Update mode: the client's existing consent the end user renews
+    /// (the link then carries that consent's tax ids).
+    pub consent_id: Option<String>,
 }
 
 /// PII, kept encrypted at rest.
@@ -41,6 +44,7 @@ pub struct ValidLink {
     redirect_url: Option<HttpUrl>,
     callbacks: BTreeMap<Product, HttpUrl>,
     external_info: Map<String, Value>,
+    update_consent: Option<String>,
 }
 
 pub fn validate(req: &LinkInput) -> Result<ValidLink, FieldError> {
@@ -50,7 +54,9 @@ pub fn validate(req: &LinkInput) -> Result<ValidLink, FieldError> {
     let business = text(&req.business_tax_id)
         .map(|v| Cnpj::parse(Field::BusinessTaxId, v))
         .transpose()?;
-    if personal.is_none() && business.is_none() {
+    let update_consent = text(&req.consent_id).map(str::to_string);
+    // In update mode the consent names the person; otherwise one is required.
+    if personal.is_none() && business.is_none() && update_consent.is_none() {
         return Err(FieldError::new(
             Field::PersonalTaxId,
             "a person's CPF, or a business's CNPJ, is required",
@@ -96,6 +102,7 @@ pub fn validate(req: &LinkInput) -> Result<ValidLink, FieldError> {
         redirect_url,
         callbacks,
         external_info,
+        update_consent,
     })
 }
 
@@ -187,6 +194,27 @@ async fn create_as(
     if let Some(url) = &link.redirect_url {
         crate::services::redirect_urls::check(app, client_id.as_str(), url).await?;
     }
+    let mut link = link;
+    let renews = match link.update_consent.as_deref() {
+        Some(consent_id) => {
+            let consent =
+                crate::services::update_mode::target(app, client_id.as_str(), consent_id).await?;
+            // An end user's own session renews only that end user's consents.
+            if end_user.is_some_and(|u| consent.end_user_id.as_deref() != Some(u.as_str())) {
+                return Err(Error::NotFound("consent"));
+            }
+            let (personal, business) = crate::services::update_mode::documents_for_link(
+                app,
+                &consent,
+                link.details.personal_tax_id.as_deref(),
+                link.details.business_tax_id.as_deref(),
+            )?;
+            link.details.personal_tax_id = Some(personal);
+            link.details.business_tax_id = business;
+            Some(consent)
+        }
+        None => None,
+    };
     let now = app.clock.now_ms();
     let id = LinkId::generate();
     let expires_at = now + LINK_TOKEN_TTL_SECS * 1000;
@@ -210,8 +238,16 @@ async fn create_as(
         .collect();
 
     let mut tx = app.store.begin().await?;
-    let end_user_id = match end_user {
-        Some(id) => id.clone(),
+    if let Some(consent) = &renews {
+        crate::services::update_mode::check_none_open(&mut tx, &consent.id, now).await?;
+    }
+    // A renewal is the consent's own end user's.
+    let renewing_user = renews
+        .as_ref()
+        .and_then(|c| c.end_user_id.as_deref())
+        .and_then(ponte_core::EndUserId::parse);
+    let end_user_id = match end_user.cloned().or(renewing_user) {
+        Some(id) => id,
         None => {
             crate::services::end_users::upsert(
                 app,
@@ -244,6 +280,17 @@ async fn create_as(
     .await?;
     for url in link.callbacks.values() {
         crate::services::webhooks::url_configured(&mut tx, client_id, url, now).await?;
+    }
+    if let Some(consent) = &renews {
+        ponte_store::insert_reauthorisation(
+            &mut tx,
+            id.as_str(),
+            &consent.id,
+            client_id.as_str(),
+            expires_at,
+            now,
+        )
+        .await?;
     }
     tx.commit().await?;
 

@@ -11,6 +11,7 @@ pub mod consent_view;
 pub mod consents;
 pub mod console;
 pub mod console_data;
+pub mod console_lifecycle;
 pub mod console_overview;
 pub mod directory;
 pub mod documents;
@@ -41,6 +42,8 @@ pub mod sandbox_pki;
 pub mod sandbox_toml;
 pub mod sessions;
 pub mod tickets;
+pub mod update_mode;
+pub mod update_mode_callback;
 pub mod webhook_settings;
 pub mod webhook_test;
 pub mod webhooks;
@@ -75,6 +78,10 @@ pub mod slots {
     }
     pub fn consent_pkce_verifier(consent_id: &str) -> Slot<'_> {
         Slot::new("consents", "pkce_verifier_enc", consent_id)
+    }
+    /// An update mode's pending authorisation, keyed by its link.
+    pub fn reauthorisation_pkce_verifier(link_id: &str) -> Slot<'_> {
+        Slot::new("consent_reauthorisations", "pkce_verifier_enc", link_id)
     }
     pub fn consent_bank_tokens(consent_id: &str) -> Slot<'_> {
         Slot::new("consents", "bank_tokens_enc", consent_id)

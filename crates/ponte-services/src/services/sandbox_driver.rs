@@ -156,7 +156,19 @@ pub async fn authorise(
     consent_id: &str,
     creds: Credentials,
 ) -> Result<ConsentStatus> {
-    let (username, password) = creds.login()?;
+    // An update-mode link's token authorises the consent it renews: the end
+    // user approves the institution's new consent, as in the widget.
+    if let Some(renewal) = crate::services::update_mode::of_link(app, bearer).await? {
+        if renewal.consent_id != consent_id {
+            return Err(Error::NotFound("consent"));
+        }
+        let started = crate::services::update_mode::start(app, bearer, None, None).await?;
+        let start = url::Url::parse(&started.authorization_url)
+            .map_err(|e| anyhow::anyhow!("authorization url: {e}"))?;
+        let target = drive(app, start, &creds).await?;
+        let outcome = authorisation::complete_authorisation(app, callback_params(&target)).await?;
+        return Ok(outcome.status);
+    }
     let row = consents::load_for(app, bearer, consent_id).await?;
     if row.status != ConsentStatus::AwaitingAuthorisation.as_str() {
         return Err(Error::Conflict(format!(
@@ -167,12 +179,20 @@ pub async fn authorise(
     // Each drive is a new attempt, as a person opening the bank again makes one.
     let start = authorisation::restart_authorisation(app, &row).await?;
     let start = url::Url::parse(&start).map_err(|e| anyhow::anyhow!("authorization url: {e}"))?;
+    let target = drive(app, start, &creds).await?;
+    finish(app, &row.id, target).await
+}
+
+/// The end user at the institution's pages from `start`: logs in, gives the
+/// code if asked, decides; returns where the institution sent them back.
+async fn drive(app: &App, start: url::Url, creds: &Credentials) -> Result<url::Url> {
+    let (username, password) = creds.login()?;
 
     let mut page = fetch(start.clone(), app.http.get(start)).await?;
     let mut done: Vec<String> = Vec::new();
     for _ in 0..8 {
         let (at, html) = match page {
-            Page::Redirect(target) => return finish(app, &row.id, target).await,
+            Page::Redirect(target) => return Ok(target),
             Page::Html(at, html) => (at, html),
         };
         let Some(form) = forms(&html).into_iter().next() else {

@@ -51,6 +51,8 @@ pub const TAGS: &[(&str, &str)] = &[
         super::links::create_link,
         super::links::get_link,
         super::links::institutions,
+        super::renewal::show_renewal,
+        super::renewal::start_renewal,
         super::links::create_consent,
         super::links::get_consent,
         super::links::revoke_consent,

@@ -134,7 +134,7 @@ impl<'a> From<&'a crate::services::directory::Institution> for InstitutionView<'
 /// and browser go to the institution as FAPI headers. A link token used
 /// from an integrator's backend carries no end user (its address is not
 /// theirs).
-fn widget_end_user(
+pub(super) fn widget_end_user(
     public_url: &str,
     headers: &HeaderMap,
     from: Option<std::net::IpAddr>,

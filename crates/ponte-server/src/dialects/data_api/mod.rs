@@ -18,6 +18,7 @@ pub mod events;
 pub mod lifecycle;
 pub mod links;
 mod quota;
+mod renewal;
 mod report_pdf;
 pub mod views;
 pub mod webhooks;
@@ -57,6 +58,10 @@ pub fn routes() -> Router<App> {
         .route("/data/v1/auth/refresh", post(refresh))
         .route("/data/v1/links", post(create_link))
         .route("/data/v1/links/institutions", get(institutions))
+        .route(
+            "/data/v1/links/renewal",
+            get(renewal::show_renewal).post(renewal::start_renewal),
+        )
         .route("/data/v1/links/{linkId}", get(get_link))
         .route("/data/v1/consents", post(create_consent))
         .route(

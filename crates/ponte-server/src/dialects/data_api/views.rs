@@ -29,6 +29,7 @@ pub struct LinkRequest {
     pub redirect_url: Option<String>,
     pub products_callback_url: Option<Value>,
     pub external_info: Option<Value>,
+    pub consent_id: Option<String>,
 }
 
 impl From<LinkRequest> for LinkInput {
@@ -41,6 +42,7 @@ impl From<LinkRequest> for LinkInput {
             redirect_url: r.redirect_url,
             products_callback_url: r.products_callback_url,
             external_info: r.external_info,
+            consent_id: r.consent_id,
         }
     }
 }

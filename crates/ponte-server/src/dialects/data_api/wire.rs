@@ -90,6 +90,13 @@ pub struct LinkRequestDoc {
     /// Your own data (a JSON object), returned with the link.
     #[schema(value_type = Option<HashMap<String, Value>>)]
     external_info: Option<Value>,
+    /// Update mode: one of your consents (`AUTHORISED`) the end user renews at its institution.
+    /// The widget skips the institution list; the consent keeps its `consentId`, reports and
+    /// webhooks, and takes the new authorisation and expiry (`CONSENT_RENEWED`). The tax ids
+    /// may be left out (the consent's are used). Another client's consent answers 404; an
+    /// ended one, or one with an update-mode link already open, 409 `CONFLICT`.
+    #[schema(example = "5f0c6a7e-2b1d-4c55-9a53-0e8f2d1c9b7a")]
+    consent_id: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]

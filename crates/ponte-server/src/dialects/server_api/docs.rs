@@ -34,6 +34,7 @@ pub const TAGS: &[(&str, &str)] = &[
         super::me::page,
         super::me::confirm,
         super::me::revoke,
+        super::me_renew::renew,
         super::me_add::add,
     ),
     modifiers(&Credentials)

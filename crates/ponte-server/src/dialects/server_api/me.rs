@@ -32,6 +32,9 @@ pub struct PageQuery {
     revoked: Option<String>,
     /// Set by the widget when the end user comes back from adding a bank.
     status: Option<String>,
+    /// Set by a renewal: `renewed` without a redirect, `renewal` by the widget.
+    renewed: Option<String>,
+    renewal: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -99,7 +102,7 @@ pub(super) fn refused(app: &App, lang: Lang, e: ApiError) -> Response {
     }
 }
 
-fn shown(c: &Connection) -> MeConnection<'_> {
+fn shown(c: &Connection, renew_days: Option<i64>) -> MeConnection<'_> {
     MeConnection {
         consent_id: &c.consent_id,
         bank: &c.institution.name,
@@ -107,6 +110,7 @@ fn shown(c: &Connection) -> MeConnection<'_> {
         status: &c.status,
         products: &c.products,
         expiry: c.expiry,
+        renew_days,
     }
 }
 
@@ -187,6 +191,10 @@ pub async fn page(
     }
     let notice = if q.revoked.is_some() {
         Notice::Revoked
+    } else if q.renewed.is_some()
+        || (q.renewal.as_deref() == Some("true") && q.status.as_deref() == Some("AUTHORISED"))
+    {
+        Notice::Renewed
     } else if q.status.as_deref() == Some("AUTHORISED") {
         Notice::Added
     } else {
@@ -213,7 +221,9 @@ pub(super) async fn list_page(
         Ok((list, csrf, who)) => {
             let brand = brand(app, &who).await;
             let cpf = known_cpf(app, &who).await;
-            let shown: Vec<MeConnection> = list.iter().map(shown).collect();
+            let window = super::me_renew::RenewWindow::of(app, &who).await;
+            let shown: Vec<MeConnection> =
+                list.iter().map(|c| shown(c, window.days_left(c))).collect();
             let page = me_pages::list(lang.locale, &brand, &shown, notice, &csrf, cpf.as_deref());
             shaped(app, status, lang, page)
         }
@@ -247,7 +257,7 @@ pub async fn confirm(
     match result {
         Ok((connection, csrf, who)) => {
             let brand = brand(&app, &who).await;
-            let page = me_pages::confirm(lang.locale, &brand, &shown(&connection), &csrf);
+            let page = me_pages::confirm(lang.locale, &brand, &shown(&connection, None), &csrf);
             shaped(&app, StatusCode::OK, lang, page)
         }
         Err(e) => refused(&app, lang, e),

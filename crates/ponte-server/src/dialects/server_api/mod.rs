@@ -11,6 +11,7 @@ pub mod docs;
 pub mod envelope;
 pub mod me;
 mod me_add;
+mod me_renew;
 pub mod params;
 pub mod ticket;
 pub mod wire;
@@ -61,6 +62,7 @@ pub fn routes() -> Router<App> {
         )
         .route("/me", get(me::page))
         .route("/me/connections/new", post(me_add::add))
+        .route("/me/connections/{consentId}/renew", post(me_renew::renew))
         .route(
             "/me/connections/{consentId}/revoke",
             get(me::confirm).post(me::revoke),
