@@ -64,12 +64,14 @@ pub fn ymd(d: Date) -> String {
 }
 
 /// The transactions of every account of `product` (`Accounts` or `CreditCards`; any
-/// other product has none) in `span`, ending `today`.
+/// other product has none) in `span`, ending `today`. With `known` account ids (from an
+/// earlier pull) the accounts are not listed again: OFB allows 4 lists a month.
 pub async fn transactions(
     s: &mut DataSession<'_>,
     product: Product,
     span: Span,
     today: Date,
+    known: Option<&[String]>,
 ) -> Result<Vec<Listed>, ConnectError> {
     let (list, id_field, from_param, to_param) = match product {
         Product::Accounts => (
@@ -88,12 +90,21 @@ pub async fn transactions(
     };
     let plan = span.plan(today);
     let query = [(from_param, ymd(plan.from)), (to_param, ymd(today))];
+    let accounts = match known {
+        Some(ids) => ids.to_vec(),
+        None => s
+            .get_all(list, &[])
+            .await?
+            .iter()
+            .map(|a| {
+                a[id_field].as_str().map(str::to_string).ok_or_else(|| {
+                    ConnectError::Protocol(format!("{list}: an item without {id_field}"))
+                })
+            })
+            .collect::<Result<Vec<String>, ConnectError>>()?,
+    };
     let mut out = Vec::new();
-    for account in s.get_all(list, &[]).await? {
-        let account_id = account[id_field]
-            .as_str()
-            .ok_or_else(|| ConnectError::Protocol(format!("{list}: an item without {id_field}")))?
-            .to_string();
+    for account_id in accounts {
         let id: String = url::form_urlencoded::byte_serialize(account_id.as_bytes()).collect();
         let transactions = s
             .get_all(&format!("{list}/{id}/{}", plan.endpoint), &query)

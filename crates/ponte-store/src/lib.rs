@@ -24,6 +24,7 @@ mod rejection_checks;
 mod reports;
 pub mod retention;
 mod sessions;
+mod sync;
 mod webhooks;
 
 pub use clients::*;
@@ -42,6 +43,7 @@ pub use registrations::*;
 pub use rejection_checks::*;
 pub use reports::*;
 pub use sessions::*;
+pub use sync::*;
 pub use webhooks::*;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
