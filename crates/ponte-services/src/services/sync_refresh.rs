@@ -193,7 +193,7 @@ async fn run(app: &App, job: &JobRow, p: Payload) -> Result<JobOutcome> {
                 return Ok(JobOutcome::Retry(e.to_string()));
             }
             release(app, &consent.id).await?;
-            return Ok(JobOutcome::Done);
+            return crate::services::job::end_failed(app, job, &e.to_string()).await;
         }
     };
     record(
