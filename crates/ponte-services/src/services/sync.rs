@@ -284,7 +284,7 @@ mod tests {
         for bad in ["0", "501", "-1", "ten", "1.5", ""] {
             let e = parse_count(Some(bad)).unwrap_err();
             assert!(
-                matches!(e, Error::Field(ref f) if f.field.as_str() == "count"),
+                matches!(e, Error::Field(ref f) if f.field == "count"),
                 "{bad}"
             );
         }
