@@ -62,7 +62,7 @@ fn sync_path(consent: &str, cursor: &str, count: usize) -> String {
 async fn synced_through(ts: &TestServer, access: &str, consent: &str, day: i64) {
     let want = ymd(day);
     let mut last = Value::Null;
-    for _ in 0..600 {
+    for _ in 0..2400 {
         let (status, page) = ts.get(&sync_path(consent, "", 1), Some(access)).await;
         assert_eq!(status, 200, "{page}");
         if page["refreshing"] == false && page["syncedThrough"] == want.as_str() {
@@ -405,3 +405,80 @@ both!(bad_cursors_and_counts_name_the_field, |db: Db| async move {
         "two refreshes of one consent queued at once"
     );
 });
+
+/// Institution calls recorded for the consent: (endpoint, count), and their total.
+async fn calls(ts: &TestServer, consent: &str) -> Vec<(String, i64)> {
+    use sqlx::Row;
+    let mut conn = ts.app().store.read().await.unwrap();
+    sqlx::query(
+        "SELECT endpoint, COUNT(*) AS n FROM institution_calls WHERE consent_id = $1
+         GROUP BY endpoint ORDER BY endpoint",
+    )
+    .bind(consent)
+    .fetch_all(&mut *conn)
+    .await
+    .unwrap()
+    .iter()
+    .map(|r| (r.get::<String, _>("endpoint"), r.get::<i64, _>("n")))
+    .collect()
+}
+
+// The README's figures: a `user_big` refresh against its first (full) pull.
+both!(
+    a_daily_refresh_reads_only_the_recent_window,
+    |db: Db| async move {
+        let ts = support::spawn(db).await;
+        let access = ts.access_token().await;
+        let (_, consent) = ts.authorised(&access, "user_big").await;
+        let started = std::time::Instant::now();
+        let (status, _) = ts
+            .post(
+                &format!("/data/v1/consents/{consent}/refresh"),
+                Some(&access),
+                json!({}),
+            )
+            .await;
+        assert_eq!(status, 202);
+        let day = today(&ts, &access).await;
+        synced_through(&ts, &access, &consent, day).await;
+        let full_time = started.elapsed();
+        let full = calls(&ts, &consent).await;
+
+        let started = std::time::Instant::now();
+        let day = advance(&ts, &access, 1).await;
+        synced_through(&ts, &access, &consent, day).await;
+        let daily_time = started.elapsed();
+        let after = calls(&ts, &consent).await;
+        let daily: Vec<(String, i64)> = after
+            .iter()
+            .map(|(e, n)| {
+                (
+                    e.clone(),
+                    n - full.iter().find(|(f, _)| f == e).map_or(0, |f| f.1),
+                )
+            })
+            .filter(|(_, n)| *n > 0)
+            .collect();
+        let total = |c: &[(String, i64)]| c.iter().map(|(_, n)| n).sum::<i64>();
+        println!(
+            "user_big: first pull {} calls in {:?}; daily refresh {} calls in {:?}: {daily:?}",
+            total(&full),
+            full_time,
+            total(&daily),
+            daily_time
+        );
+        // One transactions-current call per account and card; no account list, no history.
+        assert!(
+            daily
+                .iter()
+                .all(|(e, _)| e.ends_with("/transactions-current")),
+            "{daily:?}"
+        );
+        assert_eq!(
+            total(&daily),
+            3,
+            "checking, savings and the card: {daily:?}"
+        );
+        assert!(total(&full) >= 5 * total(&daily), "{full:?}");
+    }
+);

@@ -48,6 +48,20 @@ pub struct NewSyncChange {
 }
 
 pub const SYNC_ADDED: &str = "added";
+
+/// Rows per INSERT: 7 parameters each stays far below both databases' limits.
+const BATCH: usize = 500;
+
+/// `($1, …, $cols), ($cols+1, …)` for `rows` rows.
+fn placeholders(rows: usize, cols: usize) -> String {
+    (0..rows)
+        .map(|r| {
+            let row: Vec<String> = (1..=cols).map(|c| format!("${}", r * cols + c)).collect();
+            format!("({})", row.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 pub const SYNC_MODIFIED: &str = "modified";
 pub const SYNC_REMOVED: &str = "removed";
 
@@ -146,48 +160,58 @@ pub async fn record_sync(
 ) -> Result<i64> {
     let state = sync_state(&mut *conn, consent_id).await?;
     let mut seq = state.as_ref().map_or(0, |s| s.last_seq);
-    for t in upserts {
-        sqlx::query(
+    // Rows go in batches: a first pull of five years is tens of thousands of them.
+    for batch in upserts.chunks(BATCH) {
+        let sql = format!(
             "INSERT INTO sync_transactions (consent_id, account_id, transaction_id, product, booked_on, pending, data_enc)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)
+             VALUES {}
              ON CONFLICT (consent_id, account_id, transaction_id) DO UPDATE
-               SET product = $4, booked_on = $5, pending = $6, data_enc = $7",
+               SET product = excluded.product, booked_on = excluded.booked_on,
+                   pending = excluded.pending, data_enc = excluded.data_enc",
+            placeholders(batch.len(), 7)
+        );
+        let mut q = sqlx::query(&sql);
+        for t in batch {
+            q = q
+                .bind(consent_id)
+                .bind(&t.account_id)
+                .bind(&t.transaction_id)
+                .bind(&t.product)
+                .bind(&t.booked_on)
+                .bind(t.pending)
+                .bind(&t.data_enc);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    for c in changes.iter().filter(|c| c.kind == SYNC_REMOVED) {
+        sqlx::query(
+            "DELETE FROM sync_transactions WHERE consent_id = $1 AND account_id = $2 AND transaction_id = $3",
         )
         .bind(consent_id)
-        .bind(&t.account_id)
-        .bind(&t.transaction_id)
-        .bind(&t.product)
-        .bind(&t.booked_on)
-        .bind(t.pending)
-        .bind(&t.data_enc)
+        .bind(&c.account_id)
+        .bind(&c.transaction_id)
         .execute(&mut *conn)
         .await?;
     }
-    for c in changes {
-        if c.kind == SYNC_REMOVED {
-            sqlx::query(
-                "DELETE FROM sync_transactions WHERE consent_id = $1 AND account_id = $2 AND transaction_id = $3",
-            )
-            .bind(consent_id)
-            .bind(&c.account_id)
-            .bind(&c.transaction_id)
-            .execute(&mut *conn)
-            .await?;
-        }
-        seq += 1;
-        sqlx::query(
+    for batch in changes.chunks(BATCH) {
+        let sql = format!(
             "INSERT INTO sync_changes (consent_id, seq, kind, account_id, transaction_id, data_enc, recorded_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(consent_id)
-        .bind(seq)
-        .bind(c.kind)
-        .bind(&c.account_id)
-        .bind(&c.transaction_id)
-        .bind(&c.data_enc)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
+             VALUES {}",
+            placeholders(batch.len(), 7)
+        );
+        let mut q = sqlx::query(&sql);
+        for c in batch {
+            seq += 1;
+            q = q
+                .bind(consent_id)
+                .bind(seq)
+                .bind(c.kind)
+                .bind(&c.account_id)
+                .bind(&c.transaction_id)
+                .bind(&c.data_enc)
+                .bind(now);
+        }
+        q.execute(&mut *conn).await?;
     }
     sqlx::query(
         "INSERT INTO sync_state (consent_id, last_seq, synced_through, accounts, refresh_queued, next_due_at, updated_at)
