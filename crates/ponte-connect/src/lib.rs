@@ -15,6 +15,7 @@ pub mod jose;
 pub mod observe;
 pub mod open_finance;
 pub mod products;
+pub mod recent;
 mod redact;
 pub mod security;
 pub mod session;

@@ -16,6 +16,8 @@ pub enum DomainEvent {
     ConsentExpiring(ConsentExpiry),
     /// A consent was renewed at its institution without a redirect.
     ConsentRenewed(ConsentExpiry),
+    /// A refresh found transactions added, modified or removed: the sync cursor has more.
+    TransactionsSyncUpdatesAvailable(SyncUpdates),
 }
 
 impl DomainEvent {
@@ -25,6 +27,7 @@ impl DomainEvent {
             DomainEvent::ConsentStatusChanged(e) => &e.link_id,
             DomainEvent::ReportReady(e) => &e.link_id,
             DomainEvent::ConsentExpiring(e) | DomainEvent::ConsentRenewed(e) => &e.link_id,
+            DomainEvent::TransactionsSyncUpdatesAvailable(e) => &e.link_id,
             // No link: the Documents API's service writes its own messages.
             DomainEvent::DocumentsReady(_) => "",
         }
@@ -37,6 +40,7 @@ impl DomainEvent {
             DomainEvent::ReportReady(e) => &e.client_id,
             DomainEvent::DocumentsReady(e) => &e.client_id,
             DomainEvent::ConsentExpiring(e) | DomainEvent::ConsentRenewed(e) => &e.client_id,
+            DomainEvent::TransactionsSyncUpdatesAvailable(e) => &e.client_id,
         }
     }
 }
@@ -69,6 +73,22 @@ pub struct ConsentExpiry {
     pub expire_at_ms: i64,
     /// Unix milliseconds; the expiry before a renewal.
     pub previous_expire_at_ms: Option<i64>,
+    /// Unix milliseconds.
+    pub occurred_at_ms: i64,
+}
+
+/// A refresh of a consent's transactions recorded changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncUpdates {
+    pub client_id: String,
+    pub consent_id: String,
+    pub link_id: String,
+    pub external_track_id: Option<String>,
+    pub institution_code: String,
+    /// The recent window has been read at least once.
+    pub initial_update_complete: bool,
+    /// The whole history has been read (the first pull reads it).
+    pub historical_update_complete: bool,
     /// Unix milliseconds.
     pub occurred_at_ms: i64,
 }

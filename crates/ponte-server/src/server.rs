@@ -34,13 +34,16 @@ async fn open_serving_app(
 
 /// The durable jobs the job runner knows: one line per job.
 pub fn jobs() -> Jobs {
-    use crate::services::{consents, documents_job, retrieval, retrieval_job, update_mode};
+    use crate::services::{
+        consents, documents_job, retrieval, retrieval_job, sync_refresh, update_mode,
+    };
     Jobs::new()
         .register::<retrieval_job::Retrieve>()
         .register::<retrieval::AutoDeliver>()
         .register::<consents::RevokeAtInstitutionJob>()
         .register::<update_mode::RevokeReplacedJob>()
         .register::<documents_job::RetrieveDocuments>()
+        .register::<sync_refresh::SyncTransactions>()
 }
 
 /// A bound, running server: its address and the handle to stop it.

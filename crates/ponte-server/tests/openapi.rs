@@ -26,6 +26,8 @@ const SERVED: &[(&str, &str)] = &[
     ("post", "/data/v1/consents/{consentId}/renew"),
     ("get", "/data/v1/consents/{consentId}/extensions"),
     ("get", "/data/v1/consents/{consentId}/quota"),
+    ("get", "/data/v1/consents/{consentId}/transactions/sync"),
+    ("post", "/data/v1/consents/{consentId}/refresh"),
     ("post", "/data/personal/institution-data"),
     ("post", "/data/business/institution-data"),
     ("get", "/data/v1/requests/{requestId}"),

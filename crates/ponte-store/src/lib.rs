@@ -27,6 +27,7 @@ mod reports;
 pub mod retention;
 mod sessions;
 mod settings;
+mod sync;
 pub mod wake;
 mod webhooks;
 
@@ -49,6 +50,7 @@ pub use rejection_checks::*;
 pub use reports::*;
 pub use sessions::*;
 pub use settings::*;
+pub use sync::*;
 pub use wake::{Wakes, Work};
 pub use webhooks::*;
 

@@ -7,7 +7,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use serde_json::{json, Value};
 
-use super::generator::{date_string, date_time_ms, mix, AccountKind, Transaction};
+use super::generator::{date_string, date_time_ms, mix, AccountKind, Profile, Transaction};
 use super::{
     amount, caller, meta, not_found, page_days, respond, single, ApiError, ApiResult, Caller, Query,
 };
@@ -144,9 +144,14 @@ pub async fn balances(
     )
     .await?;
     let kind = the_account(&c, &id)?;
-    // The whole ledger balance is available: the transactions chain to it exactly (what
-    // the customer keeps invested sits in the poupança, not in an automatic investment).
-    let balance = c.profile.balance_cents(kind, c.today);
+    // The ledger balance less what listed pre-authorisations hold is available: the
+    // listed transactions chain to it exactly (what the customer keeps invested sits in
+    // the poupança, not in an automatic investment). A hold is not `blockedAmount`, which
+    // OFB keeps for judicial and administrative blocks.
+    let mut balance = c.profile.balance_cents(kind, c.today);
+    if kind == AccountKind::Checking {
+        balance -= c.profile.held_cents(c.today);
+    }
     let data = json!({
         "availableAmount": amount(balance),
         "blockedAmount": amount(0),
@@ -187,12 +192,19 @@ pub async fn overdraft_limits(
     ))
 }
 
-fn transaction_json(t: &Transaction) -> Value {
+/// One transaction as listed on the caller's `today`: a purchase still processing is
+/// `TRANSACAO_PROCESSANDO` under the card network's descriptor.
+fn transaction_json(c: &Caller, t: &Transaction) -> Value {
+    let pending = c.profile.pending_on(t, c.today);
     let mut v = json!({
         "transactionId": t.id,
-        "completedAuthorisedPaymentType": "TRANSACAO_EFETIVADA",
+        "completedAuthorisedPaymentType": if pending {
+            "TRANSACAO_PROCESSANDO"
+        } else {
+            "TRANSACAO_EFETIVADA"
+        },
         "creditDebitType": if t.credit { "CREDITO" } else { "DEBITO" },
-        "transactionName": t.name,
+        "transactionName": if pending { Profile::pending_name(t) } else { t.name.clone() },
         "type": t.kind,
         "transactionAmount": amount(t.cents),
         "transactionDateTime": date_time_ms(t.day, t.seconds),
@@ -239,12 +251,18 @@ async fn transactions_of(
     let credit_debit = q.get("creditDebitIndicator").map(str::to_string);
     let (lo, hi) = (from.max(c.profile.first_day(c.today)), to.min(c.today));
     let p = &c.profile;
+    let today = c.today;
     let (items, total) = match credit_debit.as_deref() {
-        None => page_days(lo..=hi, paging, |d| p.count(kind, d), |d| p.day(kind, d)),
+        None => page_days(
+            lo..=hi,
+            paging,
+            |d| p.listed_count(kind, d, today),
+            |d| p.listed(kind, d, today),
+        ),
         Some(cd) => {
             let credit = cd == "CREDITO";
             let pick = |d| -> Vec<Transaction> {
-                p.day(kind, d)
+                p.listed(kind, d, today)
                     .into_iter()
                     .filter(|t| t.credit == credit)
                     .collect()
@@ -264,7 +282,7 @@ async fn transactions_of(
     if let Some(cd) = credit_debit {
         extra.push(("creditDebitIndicator", cd));
     }
-    let data: Vec<Value> = items.iter().map(transaction_json).collect();
+    let data: Vec<Value> = items.iter().map(|t| transaction_json(&c, t)).collect();
     // `meta` is MetaOnlyRequestDateTime in the spec; the totals are extra members it allows.
     Ok(respond(json!({
         "data": data,

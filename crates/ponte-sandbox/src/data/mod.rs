@@ -280,7 +280,14 @@ pub async fn caller(
         .map_err(OfbError::internal)?
         .ok_or_else(|| OfbError::unauthorized("The consent has no authorising user."))?;
     misbehave(st, bank, &user.username, &consent_id, raw, resource).await?;
-    let today = now_ms().div_euclid(86_400_000);
+    // The consent's test clock (sandbox mode's `clock/advance`) moves its data's today:
+    // new days' transactions appear, processing ones settle.
+    let offset = st
+        .store
+        .consent_clock_offset(&consent_id)
+        .await
+        .map_err(OfbError::internal)?;
+    let today = (now_ms() + offset).div_euclid(86_400_000);
     Ok(Caller {
         bank,
         base: format!("{}/open-banking", st.mtls_base(bank)),

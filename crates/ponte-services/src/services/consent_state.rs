@@ -131,6 +131,7 @@ pub async fn end(
     }
     if to == ConsentStatus::Revoked {
         ponte_store::erase_consent_reports(conn, &row.id, now).await?;
+        ponte_store::erase_consent_sync(conn, &row.id).await?;
     }
     ponte_store::set_consent_tokens(conn, &row.id, None, now).await?;
     Ok(Some(to))

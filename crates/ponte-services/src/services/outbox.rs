@@ -118,6 +118,7 @@ pub async fn publish(
     let consent_id = match event {
         DomainEvent::ConsentStatusChanged(e) => Some(e.consent_id.as_str()),
         DomainEvent::ReportReady(e) => Some(e.consent_id.as_str()),
+        DomainEvent::TransactionsSyncUpdatesAvailable(e) => Some(e.consent_id.as_str()),
         _ => None,
     };
     let Some(link) = ponte_store::link_correlation(conn, event.link_id(), consent_id).await? else {

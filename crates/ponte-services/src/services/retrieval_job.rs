@@ -180,7 +180,11 @@ async fn retrieve(
     )
     .with_token_store(&stored)
     .with_observer(budget);
-    let window = Window::ending(app.clock.now_ms());
+    // The client's today: on a sandbox test clock the history ends where its banks' does.
+    let today_ms = crate::services::consent_lifecycle::client_now(app, &consent.client_id)
+        .await
+        .map_err(|e| ConnectError::Protocol(e.to_string()))?;
+    let window = Window::ending(today_ms);
     let fetched = products::fetch(&mut session, product, consent.business == 1, &window).await;
     drop(session);
     // The calls are stored whatever the outcome: a failed retrieval spent them too.

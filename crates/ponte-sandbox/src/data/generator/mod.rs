@@ -25,6 +25,7 @@ mod events;
 #[cfg(test)]
 mod invariants;
 pub mod ledger;
+mod pending;
 mod people;
 pub mod rates;
 #[cfg(test)]

@@ -59,6 +59,8 @@ pub const TAGS: &[(&str, &str)] = &[
         super::lifecycle::renew_consent,
         super::lifecycle::list_extensions,
         super::quota::consent_quota,
+        super::sync::transactions_sync,
+        super::sync::refresh_consent,
         super::data::personal_data,
         super::data::business_data,
         super::data::get_request,
@@ -80,7 +82,8 @@ pub const TAGS: &[(&str, &str)] = &[
         ConsentStatusChanged,
         ReportReady,
         super::lifecycle::ConsentExpiring,
-        super::lifecycle::ConsentRenewed
+        super::lifecycle::ConsentRenewed,
+        super::sync::TransactionsSyncUpdatesAvailable
     )),
     modifiers(&Tokens)
 )]

@@ -14,6 +14,7 @@ pub const CONSENT_STATUS_CHANGED: &str = "CONSENT_STATUS_CHANGED";
 pub const REPORT_READY: &str = "REPORT_READY";
 pub const CONSENT_EXPIRING: &str = "CONSENT_EXPIRING";
 pub const CONSENT_RENEWED: &str = "CONSENT_RENEWED";
+pub const TRANSACTIONS_SYNC_UPDATES_AVAILABLE: &str = "TRANSACTIONS_SYNC_UPDATES_AVAILABLE";
 
 pub struct Renderer;
 
@@ -81,6 +82,21 @@ impl PayloadRenderer for Renderer {
                     e.external_track_id.clone(),
                 )
             }
+            DomainEvent::TransactionsSyncUpdatesAvailable(e) => (
+                TRANSACTIONS_SYNC_UPDATES_AVAILABLE,
+                Target::Events,
+                None,
+                json!({
+                    "event": TRANSACTIONS_SYNC_UPDATES_AVAILABLE,
+                    "consentId": e.consent_id,
+                    "linkId": e.link_id,
+                    "institutionCode": e.institution_code,
+                    "initialUpdateComplete": e.initial_update_complete,
+                    "historicalUpdateComplete": e.historical_update_complete,
+                    "occurredAt": rfc3339(e.occurred_at_ms),
+                }),
+                e.external_track_id.clone(),
+            ),
             // Other dialects' events (the Documents API's) are not the Data API's to send.
             _ => return None,
         };

@@ -20,6 +20,7 @@ pub mod links;
 mod quota;
 mod renewal;
 mod report_pdf;
+mod sync;
 pub mod views;
 pub mod webhooks;
 pub mod wire;
@@ -43,6 +44,7 @@ pub static SPEC: super::Dialect = super::Dialect {
         ("CONSENT_STATUS_CHANGED", "ConsentStatusChanged", "Data API: a consent changed status. Sent to the client's event webhook."),
         ("CONSENT_EXPIRING", "ConsentExpiring", "Data API: an authorised consent expires within the client's warning window (7 days unless set). Sent once per consent and expiry date to the client's event webhook."),
         ("CONSENT_RENEWED", "ConsentRenewed", "Data API: a consent was renewed without a redirect; carries the new expiry. Sent to the client's event webhook."),
+        ("TRANSACTIONS_SYNC_UPDATES_AVAILABLE", "TransactionsSyncUpdatesAvailable", "Data API: a refresh found transactions added, modified or removed; call `GET /data/v1/consents/{consentId}/transactions/sync` with your last cursor. Sent to the client's event webhook."),
         ("REPORT_READY", "ReportReady", "Data API: a report is ready (or failed). Sent to `productsCallbackUrl[product]` or the client's report webhook."),
     ],
     renderer: Some(&events::Renderer),
@@ -78,6 +80,14 @@ pub fn routes() -> Router<App> {
         .route(
             "/data/v1/consents/{consentId}/quota",
             get(quota::consent_quota),
+        )
+        .route(
+            "/data/v1/consents/{consentId}/transactions/sync",
+            get(sync::transactions_sync),
+        )
+        .route(
+            "/data/v1/consents/{consentId}/refresh",
+            post(sync::refresh_consent),
         )
         .route("/data/v1/requests/{requestId}", get(get_request))
         .route("/data/v1/reports/{reportId}", get(get_report))

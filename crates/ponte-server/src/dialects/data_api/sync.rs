@@ -1,0 +1,152 @@
+//! `GET /data/v1/consents/{consentId}/transactions/sync` (every transaction added,
+//! modified or removed since a cursor) and `POST /data/v1/consents/{consentId}/refresh`.
+
+use super::errors::ApiResult;
+use super::wire::ErrorEnvelope;
+use super::{ACCESS, EITHER};
+use crate::http::extract::{bearer, Path, Query};
+use crate::services::sync::{self, SyncItem};
+use crate::App;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
+
+#[derive(Deserialize)]
+pub(super) struct SyncQuery {
+    cursor: Option<String>,
+    count: Option<String>,
+}
+
+/// Changes since the cursor. Apply `added`, `modified` and `removed` in any order: a page
+/// names each transaction at most once.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TransactionsSyncPage {
+    /// Transactions seen for the first time: the institution's OFB item (accounts
+    /// `transactions` or credit-card `transactions`) plus `accountId` (the account or
+    /// card it belongs to) and, when it settled a processing one under a new id,
+    /// `pendingTransactionId`.
+    #[schema(value_type = Vec<Object>)]
+    added: Vec<Value>,
+    /// New versions of transactions returned before, same shape (a processing
+    /// purchase that settled, a corrected name or amount).
+    #[schema(value_type = Vec<Object>)]
+    modified: Vec<Value>,
+    /// Transactions the institution no longer lists (a voided authorisation).
+    removed: Vec<RemovedTransaction>,
+    /// Pass it back to continue; it never skips or repeats a change, whatever refreshes
+    /// land meanwhile.
+    next_cursor: String,
+    /// More changes wait after this page: call again at once with `nextCursor`.
+    has_more: bool,
+    /// The day (YYYY-MM-DD, on your clock) the last refresh read through; `null` before
+    /// the first one.
+    synced_through: Option<String>,
+    /// A refresh is queued or running; `TRANSACTIONS_SYNC_UPDATES_AVAILABLE` follows
+    /// when it finds changes.
+    refreshing: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RemovedTransaction {
+    transaction_id: String,
+    account_id: String,
+}
+
+/// What `POST …/refresh` answers.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RefreshAccepted {
+    consent_id: String,
+    /// `QUEUED`, or `ALREADY_QUEUED` when a refresh was queued or running (this
+    /// request joined it).
+    #[schema(example = "QUEUED")]
+    refresh: String,
+}
+
+/// Sent to the client's event webhook when a refresh finds transactions added,
+/// modified or removed: call the sync endpoint with your last cursor.
+#[derive(Serialize, ToSchema)]
+#[allow(dead_code)]
+#[serde(rename_all = "camelCase")]
+pub struct TransactionsSyncUpdatesAvailable {
+    #[schema(example = "TRANSACTIONS_SYNC_UPDATES_AVAILABLE")]
+    event: String,
+    consent_id: String,
+    link_id: String,
+    external_track_id: Option<String>,
+    institution_code: String,
+    /// The recent window has been read.
+    initial_update_complete: bool,
+    /// The whole history has been read.
+    historical_update_complete: bool,
+    occurred_at: String,
+}
+
+#[utoipa::path(get, path = "/data/v1/consents/{consentId}/transactions/sync", tag = "Data API: Consents",
+    summary = "Transactions added, modified or removed since a cursor",
+    description = "Start without a cursor; keep the last `nextCursor` and call again when `TRANSACTIONS_SYNC_UPDATES_AVAILABLE` arrives. Each change comes exactly once. A processing (`TRANSACAO_PROCESSANDO`) transaction that settles under the same `transactionId` is `modified`, never added twice; one the institution settles under a new id is `removed` and the settled one `added` with `pendingTransactionId`.",
+    params(("consentId" = String, Path, description = "From POST /data/v1/consents"),
+        ("cursor" = Option<String>, Query, description = "The previous page's `nextCursor`; none to start from the beginning"),
+        ("count" = Option<i64>, Query, description = "Changes per page, 1 to 500 (default 100)", minimum = 1, maximum = 500)),
+    security(("accessToken" = []), ("linkToken" = [])),
+    responses((status = 200, description = "A page of changes", body = TransactionsSyncPage), (status = "4XX", description = "Refused; the envelope names the code and the field (`cursor`, `count`)", body = ErrorEnvelope)))]
+pub(super) async fn transactions_sync(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Path(consent_id): Path<String>,
+    Query(q): Query<SyncQuery>,
+) -> ApiResult {
+    let who = bearer(&app, &headers, EITHER).await?;
+    let count = sync::parse_count(q.count.as_deref())?;
+    let page = sync::page(&app, &who, &consent_id, q.cursor.as_deref(), count).await?;
+    let (mut added, mut modified, mut removed) = (Vec::new(), Vec::new(), Vec::new());
+    for item in page.items {
+        match item {
+            SyncItem::Added(v) => added.push(v),
+            SyncItem::Modified(v) => modified.push(v),
+            SyncItem::Removed {
+                transaction_id,
+                account_id,
+            } => removed.push(RemovedTransaction {
+                transaction_id,
+                account_id,
+            }),
+        }
+    }
+    Ok(Json(TransactionsSyncPage {
+        added,
+        modified,
+        removed,
+        next_cursor: page.next_cursor,
+        has_more: page.has_more,
+        synced_through: page.synced_through,
+        refreshing: page.refreshing,
+    })
+    .into_response())
+}
+
+#[utoipa::path(post, path = "/data/v1/consents/{consentId}/refresh", tag = "Data API: Consents",
+    summary = "Refresh the consent's transactions now",
+    description = "Reads the recent window at the institution (the whole history on the first refresh) and records what changed for the sync endpoint. Consents are also refreshed once a day. While a refresh is queued or running another request joins it.",
+    params(("consentId" = String, Path, description = "From POST /data/v1/consents")),
+    security(("accessToken" = [])),
+    responses((status = 202, description = "Queued (or joined)", body = RefreshAccepted), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
+pub(super) async fn refresh_consent(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Path(consent_id): Path<String>,
+) -> ApiResult {
+    let who = bearer(&app, &headers, ACCESS).await?;
+    let r = sync::request_refresh(&app, &who, &consent_id).await?;
+    let body = RefreshAccepted {
+        consent_id: r.consent_id,
+        refresh: if r.queued { "QUEUED" } else { "ALREADY_QUEUED" }.into(),
+    };
+    Ok((StatusCode::ACCEPTED, Json(body)).into_response())
+}
