@@ -482,3 +482,36 @@ both!(
         assert!(total(&full) >= 5 * total(&daily), "{full:?}");
     }
 );
+
+both!(
+    sync_starts_when_the_integrator_first_asks_for_it,
+    |db: Db| async move {
+        let ts = support::spawn(db).await;
+        let access = ts.access_token().await;
+        let (_, consent) = ts.authorised(&access, "user_good").await;
+        // Authorised, but nobody asked for sync: the schedule spends no call on it.
+        let app = ts.app();
+        assert_eq!(
+            ponte_server::services::sync::schedule_due(app)
+                .await
+                .unwrap(),
+            0
+        );
+        // The first read starts it: the first pull is queued and the page says so.
+        let (status, page) = ts.get(&sync_path(&consent, "", 10), Some(&access)).await;
+        assert_eq!(status, 200, "{page}");
+        assert_eq!(page["refreshing"], true, "{page}");
+        let day = today(&ts, &access).await;
+        synced_through(&ts, &access, &consent, day).await;
+        // From then on it is refreshed daily.
+        let (status, _) = ts
+            .post(
+                "/sandbox/v1/clock/advance",
+                Some(&access),
+                json!({"days": 1}),
+            )
+            .await;
+        assert_eq!(status, 200);
+        synced_through(&ts, &access, &consent, day + 1).await;
+    }
+);
