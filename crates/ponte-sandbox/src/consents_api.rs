@@ -231,6 +231,7 @@ pub async fn create(
         )
         .await
         .map_err(OfbError::internal)?;
+    st.presence.record(&id, &headers);
     let consent = owned_consent(&st, bank, &token, &id).await?;
     Ok(json_response(
         StatusCode::CREATED,

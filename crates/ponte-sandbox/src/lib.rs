@@ -35,6 +35,7 @@ mod oauth;
 mod pages;
 mod permissions;
 mod portals;
+mod presence;
 mod store;
 pub mod tls;
 mod util;
@@ -90,6 +91,8 @@ pub(crate) struct AppState {
     pub bank_key: Arc<tokio::sync::OnceCell<Arc<jose::BankKey>>>,
     pub jwks_cache: clients::JwksCache,
     pub http: reqwest::Client,
+    /// The end user's headers each consent was created with (`presence`).
+    pub presence: presence::Presence,
 }
 
 impl AppState {
@@ -145,6 +148,7 @@ pub async fn router(config: SandboxConfig) -> anyhow::Result<Router> {
         bank_key: Arc::default(),
         jwks_cache: clients::JwksCache::default(),
         http,
+        presence: presence::Presence::default(),
     };
 
     let portals = portals::router(portals::PortalState {
@@ -198,6 +202,10 @@ pub async fn router(config: SandboxConfig) -> anyhow::Result<Router> {
         .route(
             "/{code}/_test/consents/{consent_id}/clock",
             axum::routing::put(consent_extensions::set_clock),
+        )
+        .route(
+            "/{code}/_test/consents/{consent_id}/presence",
+            get(presence::show),
         )
         .route(
             "/{code}/customer/consents/{consent_id}",

@@ -164,6 +164,16 @@ pub async fn revoke_refresh_family(conn: &mut Conn, family_id: &str, now: i64) -
     .rows_affected())
 }
 
+/// When the session began (its first refresh token): the end user's sign-in.
+pub async fn refresh_family_started(conn: &mut Conn, family_id: &str) -> Result<Option<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT MIN(created_at) FROM refresh_tokens WHERE family_id = $1")
+            .bind(family_id)
+            .fetch_one(conn)
+            .await?,
+    )
+}
+
 /// Whether the session is still alive (not revoked), e.g. before honouring
 /// an access token minted in it.
 pub async fn refresh_family_live(conn: &mut Conn, family_id: &str) -> Result<bool> {

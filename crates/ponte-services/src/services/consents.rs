@@ -198,6 +198,15 @@ pub async fn create(app: &App, bearer: &Bearer, req: ConsentInput) -> Result<Cre
     let expire_at = now + CONSENT_VALIDITY_MS;
     let permissions =
         Product::consent_permissions(&institution.available_resources, business.is_some());
+    // Present in the widget: when they signed in with the integrator, if the link says.
+    let end_user = req.end_user.clone().map(|mut u| {
+        if u.auth_date.is_none() {
+            u.auth_date = details
+                .end_user_auth_at
+                .and_then(|ms| time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000)).ok());
+        }
+        u
+    });
     let started = authorisation::start(
         app,
         bearer.client_id.as_str(),
@@ -206,7 +215,7 @@ pub async fn create(app: &App, bearer: &Bearer, req: ConsentInput) -> Result<Cre
         business.as_ref(),
         &permissions,
         expire_at,
-        req.end_user.as_ref(),
+        end_user.as_ref(),
     )
     .await?;
 

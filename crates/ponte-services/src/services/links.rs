@@ -37,6 +37,10 @@ pub struct LinkDetails {
     pub business_tax_id: Option<String>,
     pub email: Option<String>,
     pub phone: Option<String>,
+    /// When the end user last signed in with the integrator (ms): sent to the
+    /// institution as `x-fapi-auth-date` while they are present.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_user_auth_at: Option<i64>,
 }
 
 pub struct ValidLink {
@@ -98,12 +102,21 @@ pub fn validate(req: &LinkInput) -> Result<ValidLink, FieldError> {
             business_tax_id: business.map(|c| c.as_str().to_string()),
             email: email.map(|e| e.as_str().to_string()),
             phone: phone.map(|p| p.as_str().to_string()),
+            end_user_auth_at: None,
         },
         redirect_url,
         callbacks,
         external_info,
         update_consent,
     })
+}
+
+impl ValidLink {
+    /// When the end user last signed in with the integrator (ms since the epoch).
+    pub fn signed_in_at(mut self, at_ms: Option<i64>) -> ValidLink {
+        self.details.end_user_auth_at = at_ms;
+        self
+    }
 }
 
 /// `{"accounts": "https://…", …}`: known products to http(s) URLs.
@@ -164,16 +177,19 @@ pub async fn create_for(
 /// Server API): it, and every consent made through it, is that end user's.
 /// The Server API sends no webhooks of its own, so the client hears of it
 /// in the default dialect, as of every other link.
+/// The session's sign-in goes with the link: the institution hears it as
+/// `x-fapi-auth-date` while the end user is present.
 pub async fn create_for_end_user(
     app: &App,
-    client_id: &ponte_core::ClientId,
+    session: &crate::tokens::Bearer,
     end_user: &ponte_core::EndUserId,
     link: ValidLink,
 ) -> Result<CreatedLink> {
+    let signed_in = crate::services::sessions::signed_in_at(app, session).await?;
     create_as(
         app,
-        client_id,
-        link,
+        &session.client_id,
+        link.signed_in_at(signed_in),
         Some(end_user),
         app.renderers.link_default(),
     )

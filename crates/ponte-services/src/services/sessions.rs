@@ -65,6 +65,16 @@ pub struct Session {
 }
 
 /// Spends the ticket (once, whoever races for it) and opens a session.
+/// When the end user behind an end-user session signed in (their ticket was
+/// exchanged): OFB's `x-fapi-auth-date` for the calls made while they are present.
+pub async fn signed_in_at(app: &App, bearer: &crate::tokens::Bearer) -> Result<Option<i64>> {
+    let Some(family) = bearer.session_id.as_deref() else {
+        return Ok(None);
+    };
+    let mut conn = app.store.read().await?;
+    Ok(ponte_store::refresh_family_started(&mut conn, family).await?)
+}
+
 pub async fn open_with_ticket(app: &App, ticket: &str) -> Result<Session> {
     let now = app.clock.now_ms();
     let mut tx = app.store.begin().await?;

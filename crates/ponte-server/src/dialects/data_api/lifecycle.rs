@@ -119,7 +119,7 @@ const CUSTOMER_IP: &str = "x-fapi-customer-ip-address";
 /// When the end user last logged in with you, as OFB writes it (RFC 7231,
 /// `Mon, 07 Dec 2026 09:30:00 GMT`), and not in the future (five minutes of
 /// clock difference allowed).
-fn auth_date(v: &str) -> Result<time::OffsetDateTime, ponte_core::FieldError> {
+pub(super) fn auth_date(v: &str) -> Result<time::OffsetDateTime, ponte_core::FieldError> {
     let at = crate::services::consents::parse_http_date(v).ok_or_else(|| {
         ponte_core::FieldError::new(
             AUTH_DATE,

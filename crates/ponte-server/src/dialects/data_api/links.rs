@@ -54,7 +54,7 @@ pub(super) async fn refresh(State(app): State<App>, headers: HeaderMap) -> ApiRe
 
 #[utoipa::path(post, path = "/data/v1/links", tag = "Data API: Links",
     summary = "Open a link for one end user",
-    description = "Returns the hosted widget's URL and the link token it runs with. A link named with `productsCallbackUrl` re-enables a URL that a 410 disabled.",
+    description = "Returns the hosted widget's URL and the link token it runs with. A link named with `productsCallbackUrl` re-enables a URL that a 410 disabled. Send `x-fapi-auth-date` (RFC 7231, e.g. `Mon, 07 Dec 2026 09:30:00 GMT`) with when your end user last logged in with you: the institution hears it while they are in the widget (a malformed or future one is 400 `INVALID_FIELD` naming the header).",
     request_body = LinkRequestDoc, security(("accessToken" = [])),
     responses((status = 200, description = "The link", body = CreatedLink), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn create_link(
@@ -64,7 +64,14 @@ pub(super) async fn create_link(
 ) -> ApiResult {
     let who = bearer(&app, &headers, ACCESS).await?;
     let req: super::views::LinkRequest = json_body(&body)?;
-    let valid = links::validate(&req.into())?;
+    let signed_in = match headers.get("x-fapi-auth-date") {
+        None => None,
+        Some(v) => {
+            let v = v.to_str().unwrap_or_default();
+            Some(super::lifecycle::auth_date(v)?.unix_timestamp() * 1000)
+        }
+    };
+    let valid = links::validate(&req.into())?.signed_in_at(signed_in);
     let created = links::create_for(&app, &who.client_id, valid, super::DIALECT).await?;
     Ok(Json(CreatedLink {
         link_id: created.link_id,

@@ -75,7 +75,7 @@ pub async fn add(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Res
             .await
         }
     };
-    match links::create_for_end_user(&app, &who.client_id, end_user, valid).await {
+    match links::create_for_end_user(&app, &who, end_user, valid).await {
         Ok(link) => {
             tracing::info!(link_id = %link.link_id, end_user_id = %end_user.as_str(), "the end user adds a bank from /me");
             if typed.is_some() {

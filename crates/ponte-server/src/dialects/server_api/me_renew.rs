@@ -84,8 +84,12 @@ pub async fn renew(
         return problem(&app, lang, StatusCode::FORBIDDEN, Problem::Refused);
     }
     // The end user is here: the bank hears their address and browser.
+    let signed_in = match crate::services::sessions::signed_in_at(&app, &who).await {
+        Ok(at) => at.and_then(|ms| time::OffsetDateTime::from_unix_timestamp(ms / 1000).ok()),
+        Err(e) => return refused(&app, lang, e.into()),
+    };
     let user = consents::EndUser {
-        auth_date: None,
+        auth_date: signed_in,
         ip_address: from.map(|ip| ip.to_string()),
         user_agent: headers
             .get(header::USER_AGENT)
@@ -123,7 +127,7 @@ async fn with_update_mode(
         ..Default::default()
     };
     let opened = match links::validate(&request) {
-        Ok(valid) => links::create_for_end_user(app, &who.client_id, end_user, valid).await,
+        Ok(valid) => links::create_for_end_user(app, who, end_user, valid).await,
         Err(e) => Err(e.into()),
     };
     match opened {

@@ -176,7 +176,7 @@ async fn open_link(State(app): State<App>, headers: HeaderMap, body: Bytes) -> A
     let valid = links::validate(&req.into()).map_err(|e| {
         crate::error::Error::from(crate::dialects::data_api::errors::wire_field_error(e))
     })?;
-    let created = links::create_for_end_user(&app, &who.client_id, end_user, valid).await?;
+    let created = links::create_for_end_user(&app, &who, end_user, valid).await?;
     Ok(ok(LinkOpened {
         link_id: created.link_id,
         link_url: created.link_url,
