@@ -1,7 +1,7 @@
 //! The customer's side of the bank (revoking a consent in the bank's app, the consent's
 //! activity counters) and the test users whose tokens expire early or who get throttled.
 
-mod support;
+use crate::support;
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};

@@ -1,6 +1,6 @@
 //! Consents API v3 behaviour, every body checked against consents-3.3.1.yml.
 
-mod support;
+use crate::support;
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};

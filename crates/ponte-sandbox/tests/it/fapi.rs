@@ -1,7 +1,7 @@
 //! The strict sandbox bank for FAPI clients, over real HTTP and real mutual TLS: the full
 //! journey and each refusal a production OFB bank makes.
 
-mod support;
+use crate::support;
 
 use jsonwebtoken::Algorithm;
 use reqwest::StatusCode;

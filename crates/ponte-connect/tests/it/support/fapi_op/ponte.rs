@@ -19,11 +19,11 @@ use super::{authorise_in_browser, fragment, Op, Options, CA, ENC, SIG, SIG_KID};
 pub const CLIENT: &str = "ponte-op";
 pub const REDIRECT: &str = "https://ponte.example/callback/open-finance";
 pub const CPF: &str = "76109277673";
-pub const TRANSPORT: &str = include_str!("../fixtures/client.pem");
-pub const TRANSPORT_KEY: &str = include_str!("../fixtures/client_key.pem");
+pub const TRANSPORT: &str = include_str!("../../fixtures/client.pem");
+pub const TRANSPORT_KEY: &str = include_str!("../../fixtures/client_key.pem");
 /// A certificate that is not Ponte's (self-signed, another subject).
-pub const OTHER: &str = include_str!("../fixtures/other_client.pem");
-pub const OTHER_KEY: &str = include_str!("../fixtures/other_client_key.pem");
+pub const OTHER: &str = include_str!("../../fixtures/other_client.pem");
+pub const OTHER_KEY: &str = include_str!("../../fixtures/other_client_key.pem");
 
 /// A software statement shaped like the directory's, naming the keystore the
 /// provider serves. oidc-provider does not read software statements (see

@@ -1,5 +1,4 @@
 //! Shared test harness: a live sandbox on a loopback port and a tiny "browser".
-#![allow(dead_code)]
 
 pub mod fapi;
 pub mod ofb_schema;

@@ -1,4 +1,7 @@
-//! What the connector tests that drive a sandbox bank's pages share.
+//! What the connector's integration tests share: the customer's steps at a
+//! sandbox bank's pages, and the independent FAPI server (`fapi_op`).
+
+pub mod fapi_op;
 
 /// The customer at the bank: opens `authorization_url`, logs in as `user`
 /// (password `pass_good`) and approves; the `Location` the bank sends the

@@ -1,6 +1,6 @@
 //! Dynamic registration and management (RFC 7591/7592, OFB DCR) over real mutual TLS.
 
-mod support;
+use crate::support;
 
 use jsonwebtoken::Algorithm;
 use reqwest::StatusCode;

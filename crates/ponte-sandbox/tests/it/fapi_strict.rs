@@ -1,7 +1,7 @@
 //! The strict bank refuses what FAPI 1.0 Advanced, JAR (RFC 9101), PAR (RFC 9126) and
 //! RFC 8705 tell an authorization server to refuse — no more leniently than production.
 
-mod support;
+use crate::support;
 
 use jsonwebtoken::{Algorithm, Header};
 use reqwest::StatusCode;

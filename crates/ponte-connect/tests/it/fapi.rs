@@ -4,9 +4,9 @@
 //! misbehaviour of the conformance suite's client plan refused by name, or
 //! accepted where it is legal.
 
-mod common;
-use common::approve_at_bank;
+use crate::support;
 use std::sync::Arc;
+use support::approve_at_bank;
 
 use ponte_connect::dcr::fetch_ssa;
 use ponte_connect::jose::public_jwk;
@@ -35,10 +35,10 @@ const SERVER: &str = include_str!("fixtures/server.pem");
 const SERVER_KEY: &str = include_str!("fixtures/server_key.pem");
 const TRANSPORT: &str = include_str!("fixtures/client.pem");
 const TRANSPORT_KEY: &str = include_str!("fixtures/client_key.pem");
-const SIG: &str = include_str!("../src/testdata/client_sig.pem");
-const ENC: &str = include_str!("../src/testdata/client_enc.pem");
+const SIG: &str = include_str!("../../src/testdata/client_sig.pem");
+const ENC: &str = include_str!("../../src/testdata/client_enc.pem");
 /// The directory's SSA signing key.
-const DIRECTORY_KEY: &str = include_str!("../src/testdata/bank_alt.pem");
+const DIRECTORY_KEY: &str = include_str!("../../src/testdata/bank_alt.pem");
 const DIRECTORY_ISS: &str = "https://directory.sandbox.example";
 
 struct Bank {

@@ -7,7 +7,7 @@
 //! check the server makes of Ponte is oidc-provider's own; every check Ponte
 //! makes of the server is the connector's production code.
 
-mod fapi_op;
+use crate::support::fapi_op;
 
 use fapi_op::ponte::{
     expiry, http_with, now_ms, permissions, setup, software_statement, thumbprint, CLIENT, CPF,

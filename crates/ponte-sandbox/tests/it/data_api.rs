@@ -1,7 +1,7 @@
 //! The banks' data APIs: every body checked against its official OFB schema, plus paging,
 //! filters, determinism, permissions and the test users' special behaviours.
 
-mod support;
+use crate::support;
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};

@@ -1,7 +1,7 @@
 //! Consents v3 renewal without redirect (`extends`, `extensions`) and consent expiry on
 //! the test clock; every body checked against consents-3.3.1.yml.
 
-mod support;
+use crate::support;
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};

@@ -12,11 +12,11 @@ use std::process::{Child, Command, Stdio};
 use ponte_connect::jose::public_jwk;
 use serde_json::{json, Value};
 
-pub const CA: &str = include_str!("../fixtures/ca.pem");
-const SERVER: &str = include_str!("../fixtures/server.pem");
-const SERVER_KEY: &str = include_str!("../fixtures/server_key.pem");
-pub const SIG: &str = include_str!("../../src/testdata/client_sig.pem");
-pub const ENC: &str = include_str!("../../src/testdata/client_enc.pem");
+pub const CA: &str = include_str!("../../fixtures/ca.pem");
+const SERVER: &str = include_str!("../../fixtures/server.pem");
+const SERVER_KEY: &str = include_str!("../../fixtures/server_key.pem");
+pub const SIG: &str = include_str!("../../../../src/testdata/client_sig.pem");
+pub const ENC: &str = include_str!("../../../../src/testdata/client_enc.pem");
 pub const SIG_KID: &str = "ponte-sig-1";
 
 /// A running `oidc-provider`; the process is killed when this is dropped.

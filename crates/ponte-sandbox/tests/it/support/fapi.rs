@@ -1,7 +1,6 @@
 //! A strict (FAPI) sandbox on loopback: the banks over plain HTTP (browser pages) and over
 //! mutual TLS (token, PAR, registration, APIs), a test CA with OFB transport certificates,
 //! and a FAPI client (PS256 keys, ID-token encryption key) that signs what it sends.
-#![allow(dead_code)]
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::OnceLock;

@@ -1,7 +1,7 @@
 //! The document portals over HTTP, as Ponte's connector and an end user's
 //! browser meet them: sign in, share, code for token, list and download.
 
-mod support;
+use crate::support;
 
 use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, LOCATION};
 use reqwest::StatusCode;

@@ -2,8 +2,7 @@
 //! expiry, and when a sibling session already rotated the refresh token), `429` with
 //! `Retry-After`, and a consent the customer revoked in their bank.
 
-mod common;
-use common::approve_at_bank;
+use crate::support;
 use ponte_connect::products::{self, Window};
 use ponte_connect::session::BoxFuture;
 use ponte_connect::{
@@ -13,6 +12,7 @@ use ponte_core::Product;
 use serde_json::Value;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use support::approve_at_bank;
 
 const BANK: &str = "itau";
 const REDIRECT: &str = "http://127.0.0.1:9/callback";

@@ -3,7 +3,7 @@
 //! the OFB error body and a `Retry-After` that runs to the month's end;
 //! later pages, other accounts and other endpoints are not held back.
 
-mod support;
+use crate::support;
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};

@@ -1,6 +1,6 @@
 //! End-to-end OAuth journeys over HTTP against a live sandbox.
 
-mod support;
+use crate::support;
 
 use reqwest::StatusCode;
 use serde_json::Value;

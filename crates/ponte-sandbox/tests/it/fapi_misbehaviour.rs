@@ -1,7 +1,7 @@
 //! Each misbehaviour mode makes the bank send what it says (the OpenID conformance suite's
 //! FAPI 1.0 Advanced client modules), shown by decoding what a client receives.
 
-mod support;
+use crate::support;
 
 use reqwest::StatusCode;
 use serde_json::Value;
