@@ -5,9 +5,9 @@ use serde_json::{json, Value};
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
-mod common;
+use crate::support;
 
-use common::fresh_postgres_database;
+use support::fresh_postgres_database;
 
 const PONTE: &str = env!("CARGO_BIN_EXE_ponte");
 

@@ -2,11 +2,11 @@
 //! say where they looked for the database instead of starting an empty one,
 //! one `--client-id` flag, `clients list|show|update`, `config check`.
 
-mod common;
+use crate::support;
 
-use common::{database, MASTER_KEY};
 use serde_json::Value;
 use std::process::{Command, Output, Stdio};
+use support::{database, MASTER_KEY};
 
 const PONTE: &str = env!("CARGO_BIN_EXE_ponte");
 

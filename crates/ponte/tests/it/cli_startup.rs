@@ -1,7 +1,7 @@
 //! `ponte serve` starting up as an operator sees it: healthy only when
 //! ready, failures that name their cause, logs fit for where they go.
 
-mod common;
+use crate::support;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -46,7 +46,7 @@ fn healthz_answers_200_only_once_the_sandbox_credentials_file_is_written() {
     let dir = tempfile::tempdir().expect("temp dir");
     let port = free_port();
     let listen = format!("127.0.0.1:{port}");
-    let mut child = common::Running(
+    let mut child = support::Running(
         Command::new(PONTE)
             .arg("serve")
             .env_clear()
@@ -130,7 +130,7 @@ fn a_database_that_cannot_be_reached_is_named_with_the_cause() {
             "PONTE_DATABASE_URL",
             "postgres://ponte:hunter2@127.0.0.1:1/ponte",
         ),
-        ("PONTE_MASTER_KEY", common::MASTER_KEY),
+        ("PONTE_MASTER_KEY", support::MASTER_KEY),
     ]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
@@ -153,7 +153,7 @@ fn a_database_that_cannot_be_reached_is_named_with_the_cause() {
         ("PONTE_LISTEN", "127.0.0.1:0"),
         ("PONTE_DATA_DIR", data.as_str()),
         ("PONTE_DATABASE_URL", missing.as_str()),
-        ("PONTE_MASTER_KEY", common::MASTER_KEY),
+        ("PONTE_MASTER_KEY", support::MASTER_KEY),
     ]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
@@ -164,7 +164,7 @@ fn a_database_that_cannot_be_reached_is_named_with_the_cause() {
 /// stops it and returns what it logged.
 fn logs_of_a_start(extra: &[(&str, &str)]) -> String {
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut child = common::Running(
+    let mut child = support::Running(
         Command::new(PONTE)
             .arg("serve")
             .env_clear()

@@ -10,15 +10,15 @@
 
 #![cfg(target_os = "linux")]
 
-mod common;
+use crate::support;
 
-use common::{
-    create_client, documents_token, external_sandbox, free_port, recording_receiver,
-    sandbox_connect, webhook_of, Node, SANDBOX_SECRET, SANDBOX_SECRET_VAR,
-};
 use sha2::{Digest, Sha256};
 use std::io::Write;
 use std::time::{Duration, Instant};
+use support::{
+    create_client, documents_token, external_sandbox, free_port, recording_receiver,
+    sandbox_connect, webhook_of, Node, SANDBOX_SECRET, SANDBOX_SECRET_VAR,
+};
 
 const PORTAL: &str = "harborline";
 /// The bound on Ponte's peak-memory growth for a ~48 MiB file: below the
@@ -53,7 +53,7 @@ async fn a_50_mb_document_is_ingested_and_served_with_bounded_memory_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_50_mb_document_is_ingested_and_served_with_bounded_memory_postgres() {
-    let Some(url) = common::fresh_postgres_database().await else {
+    let Some(url) = support::fresh_postgres_database().await else {
         return;
     };
     big_document_with_bounded_memory(Some(url)).await;
@@ -67,11 +67,11 @@ async fn big_document_with_bounded_memory(database_url: Option<String>) {
     let data_dir = dir.path().join("ponte");
     std::fs::create_dir_all(&data_dir).expect("data dir");
     let institutions = institutions.display().to_string();
-    let database_url = database_url.unwrap_or_else(|| common::sqlite_in(&data_dir));
+    let database_url = database_url.unwrap_or_else(|| support::sqlite_in(&data_dir));
     let listen = format!("127.0.0.1:{port}");
     let vars = [
         ("PONTE_DATABASE_URL", database_url.as_str()),
-        ("PONTE_MASTER_KEY", common::MASTER_KEY),
+        ("PONTE_MASTER_KEY", support::MASTER_KEY),
         ("PONTE_LISTEN", listen.as_str()),
         // Sandbox mode for the headless helper; the portals are the other process's.
         ("PONTE_SANDBOX", "true"),

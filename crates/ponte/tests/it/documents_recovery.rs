@@ -4,25 +4,25 @@
 //! the same database, and the retrieval completes (files stored before the
 //! kill are kept) with its one webhook. On SQLite and on PostgreSQL.
 
-mod common;
+use crate::support;
 
-use common::{
+use serde_json::Value;
+use std::time::{Duration, Instant};
+use support::{
     create_client, documents_token, free_port, fresh_postgres_database, recording_receiver,
     sandbox_connect, webhook_of, Node,
 };
-use serde_json::Value;
-use std::time::{Duration, Instant};
 
 async fn killed_mid_retrieval_completes(database_url: Option<String>) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let database_url = database_url.unwrap_or_else(|| common::sqlite_in(dir.path()));
+    let database_url = database_url.unwrap_or_else(|| support::sqlite_in(dir.path()));
     // The same address after the restart, so the portal and the download
     // URLs stay where they were.
     let listen = format!("127.0.0.1:{}", free_port());
     let base = format!("http://{listen}");
     let vars = [
         ("PONTE_DATABASE_URL", database_url.as_str()),
-        ("PONTE_MASTER_KEY", common::MASTER_KEY),
+        ("PONTE_MASTER_KEY", support::MASTER_KEY),
         ("PONTE_ALLOW_PRIVATE_WEBHOOKS", "true"),
         ("PONTE_LISTEN", listen.as_str()),
     ];

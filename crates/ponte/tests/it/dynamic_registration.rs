@@ -9,12 +9,12 @@
 //! next start registers again by itself. The sandbox banks themselves are
 //! registered dynamically by the first start and reused after a restart.
 
-mod common;
+use crate::support;
 
-use common::{free_port, Node, PONTE};
 use serde_json::{json, Value};
 use std::path::Path;
 use std::process::{Command, Stdio};
+use support::{free_port, Node, PONTE};
 
 fn cli(dir: &Path, vars: &[(&str, &str)], args: &[&str]) -> (bool, String, String) {
     let out = Command::new(PONTE)

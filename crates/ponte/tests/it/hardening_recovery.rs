@@ -2,12 +2,12 @@
 //! target hangs delivers that webhook within 30 s of its restart (its claim's
 //! lease is short), on SQLite and on PostgreSQL. Prints the measured time.
 
-mod common;
+use crate::support;
 
-use common::{create_client, fresh_postgres_database, seed_queue, serve_on_thread, Node};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use support::{create_client, fresh_postgres_database, seed_queue, serve_on_thread, Node};
 
 /// A receiver that holds every request while `hang` is set, and otherwise
 /// answers 200, noting when each `webhook-id` was answered.
@@ -46,10 +46,10 @@ fn receiver() -> (String, Arc<Shared>) {
 
 async fn killed_mid_delivery_recovers_within_30_s(database_url: Option<String>) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let database_url = database_url.unwrap_or_else(|| common::sqlite_in(dir.path()));
+    let database_url = database_url.unwrap_or_else(|| support::sqlite_in(dir.path()));
     let vars = [
         ("PONTE_DATABASE_URL", database_url.as_str()),
-        ("PONTE_MASTER_KEY", common::MASTER_KEY),
+        ("PONTE_MASTER_KEY", support::MASTER_KEY),
         ("PONTE_ALLOW_PRIVATE_WEBHOOKS", "true"),
     ];
     let (url, shared) = receiver();

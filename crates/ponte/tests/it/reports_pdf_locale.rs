@@ -4,14 +4,14 @@
 //! is printed as whole words (never raw, never cut), the holder and the
 //! institution are named, and every transaction of the JSON report is a row.
 
-mod common;
+use crate::support;
 
-use common::Node;
 use regex::Regex;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::time::{Duration, Instant};
+use support::Node;
 
 const CPF: &str = "52998224725";
 const PRODUCTS: [&str; 6] = [

@@ -11,9 +11,9 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-mod common;
+use crate::support;
 
-use common::{free_port, SANDBOX_SECRET as SECRET, SANDBOX_SECRET_VAR as SECRET_VAR};
+use support::{free_port, SANDBOX_SECRET as SECRET, SANDBOX_SECRET_VAR as SECRET_VAR};
 
 const PONTE: &str = env!("CARGO_BIN_EXE_ponte");
 
@@ -184,7 +184,7 @@ impl Api {
 
 /// Ponte and the sandbox as two processes, wired by `PONTE_INSTITUTIONS` only.
 struct Pair {
-    _sandbox: common::Node,
+    _sandbox: support::Node,
     _ponte: Running,
     sandbox_url: String,
     url: String,
@@ -198,7 +198,7 @@ fn external_sandbox_and_ponte(sandbox_mode: bool) -> Pair {
     let dir = tempfile::tempdir().unwrap();
     let ponte_port = free_port();
     let ponte_url = format!("http://127.0.0.1:{ponte_port}");
-    let (sandbox, institutions) = common::external_sandbox(dir.path(), &ponte_url);
+    let (sandbox, institutions) = support::external_sandbox(dir.path(), &ponte_url);
     let sandbox_url = sandbox.url.clone();
     assert!(
         sandbox_url.starts_with("http://127.0.0.1:") && !sandbox_url.ends_with(":0"),

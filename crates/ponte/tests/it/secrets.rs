@@ -2,10 +2,10 @@
 //! token bought with it, while the server keeps running; `ponte clients
 //! delete` then removes the client altogether.
 
-mod common;
+use crate::support;
 
-use common::{database, ponte, serve};
 use serde_json::{json, Value};
+use support::{database, ponte, serve};
 
 async fn post(url: &str, token: Option<&str>, body: Value) -> (u16, Value) {
     let mut req = reqwest::Client::new().post(url).json(&body);

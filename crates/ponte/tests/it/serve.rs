@@ -1,12 +1,12 @@
 //! `ponte serve` as an operator runs it: the real binary, stopped by SIGTERM.
 
-mod common;
+use crate::support;
 
-use common::{database, serve};
 use std::io::Write;
 use std::net::TcpStream;
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};
+use support::{database, serve};
 
 fn sigterm(child: &Child) {
     let status = Command::new("kill")

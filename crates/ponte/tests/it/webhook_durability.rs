@@ -19,9 +19,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-mod common;
+use crate::support;
 
-use common::{
+use support::{
     create_client, fresh_postgres_database, now_ms, seed_queue, serve_on_thread, Node, MASTER_KEY,
     PONTE,
 };
@@ -158,7 +158,7 @@ async fn hook(
         *count - 1
     };
     let signed = s.secret.get().is_some_and(|secret| {
-        common::verify(
+        support::verify(
             secret,
             |n| {
                 headers

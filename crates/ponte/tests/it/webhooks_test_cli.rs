@@ -1,7 +1,7 @@
 //! `ponte webhooks test` with the real binary: one signed TEST event
 //! reaches a receiver on loopback; a bad URL or client names the flag.
 
-mod common;
+use crate::support;
 
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -39,20 +39,20 @@ async fn webhooks_test_sends_one_signed_test_event() {
     let (url, got) = receiver().await;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().to_path_buf();
-    let db = common::database(&path, false).unwrap();
+    let db = support::database(&path, false).unwrap();
     let run = move |args: Vec<String>| {
         let (path, db) = (path.clone(), db.clone());
         tokio::task::spawn_blocking(move || {
             let args: Vec<&str> = args.iter().map(String::as_str).collect();
-            common::ponte(&path, &db, &args)
+            support::ponte(&path, &db, &args)
         })
     };
     // A server first: it makes the database the commands then use.
     let (p, d) = (
         dir.path().to_path_buf(),
-        common::database(dir.path(), false).unwrap(),
+        support::database(dir.path(), false).unwrap(),
     );
-    let _server = tokio::task::spawn_blocking(move || common::serve(&p, &d, &[]))
+    let _server = tokio::task::spawn_blocking(move || support::serve(&p, &d, &[]))
         .await
         .unwrap();
 
@@ -85,7 +85,7 @@ async fn webhooks_test_sends_one_signed_test_event() {
     let received = got.lock().unwrap().clone();
     assert_eq!(received.len(), 1);
     let (headers, body) = &received[0];
-    assert!(common::verify(
+    assert!(support::verify(
         client["webhookSecret"].as_str().unwrap(),
         |n| headers.get(n).cloned(),
         body

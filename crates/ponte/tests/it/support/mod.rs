@@ -1,5 +1,4 @@
 //! The real `ponte` binary, started as an operator would.
-#![allow(dead_code, unused_imports)]
 
 mod documents;
 mod node;
