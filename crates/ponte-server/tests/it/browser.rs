@@ -6,9 +6,8 @@
 //! (`.ci/run` installs them). Without them the test fails under CI and
 //! otherwise says what is missing and passes.
 
-#[path = "server_api/common.rs"]
-mod server_api;
-mod support;
+use crate::support;
+use crate::support::server_api;
 
 use ponte_server::services::clients::{self, BrandingChange, NewCredentials};
 use serde_json::{json, Value};

@@ -2,7 +2,7 @@
 //! a job; a `DELETE` racing the institution's callback never leaves a
 //! consent authorised without tokens, or ended with them.
 
-mod support;
+use crate::support;
 
 use serde_json::{json, Value};
 use std::time::Duration;

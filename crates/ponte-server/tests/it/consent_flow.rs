@@ -1,7 +1,7 @@
 //! From a link to an authorised consent, for every sandbox user, through the
 //! headless helper and through the institution's pages as a browser would.
 
-mod support;
+use crate::support;
 
 use serde_json::{json, Value};
 use std::collections::BTreeMap;

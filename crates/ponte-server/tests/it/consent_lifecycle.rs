@@ -2,7 +2,7 @@
 //! expiry, renewed without a redirect (same consent), then let expire:
 //! `EXPIRED`, its webhook, the consent ended at the bank, no more data calls.
 
-mod support;
+use crate::support;
 
 use serde_json::{json, Value};
 use std::time::Duration;

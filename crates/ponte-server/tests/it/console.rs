@@ -1,7 +1,7 @@
 //! The console's sign-in and API over HTTP: cookie attributes, CSRF,
 //! throttling, one client's view only, replay and secret rotation.
 
-mod support;
+use crate::support;
 
 use ponte_server::services::console;
 use serde_json::{json, Value};

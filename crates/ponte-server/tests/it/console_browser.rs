@@ -6,7 +6,7 @@
 //! Needs `/usr/bin/chromium`, `node` and `tests/browser/node_modules`;
 //! without them it fails under CI and otherwise says what is missing.
 
-mod support;
+use crate::support;
 
 use ponte_server::services::console::{self, Password};
 use ponte_server::services::console_data;

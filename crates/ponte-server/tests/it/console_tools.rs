@@ -1,7 +1,7 @@
 //! The console's later tools over HTTP, on both databases: "send a test
 //! event", editable webhook settings, and the operator's client picker.
 
-mod support;
+use crate::support;
 
 use ponte_server::services::clients;
 use serde_json::{json, Value};

@@ -1,7 +1,7 @@
 //! The Data API from credentials to links: tokens, their kinds and expiry,
 //! validation that names the field, and one client never seeing another's data.
 
-mod support;
+use crate::support;
 
 use reqwest::Method;
 use serde_json::{json, Value};

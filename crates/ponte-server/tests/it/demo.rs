@@ -2,7 +2,7 @@
 //! which checks their signature; the page's session sees only its own
 //! link's webhooks; the page itself is locked down.
 
-mod support;
+use crate::support;
 
 use ponte_server::workers::dispatcher::sign;
 use serde_json::{json, Value};

@@ -4,7 +4,7 @@
 //! with the quickstart's, signed downloads (bytes, range, tampered, expired
 //! on the injected clock), another client's retrieval, and erasure.
 
-mod support;
+use crate::support;
 
 use serde_json::{json, Value};
 use std::time::Duration;

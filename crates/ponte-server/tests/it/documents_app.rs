@@ -4,7 +4,7 @@
 //! pages in pt-BR or English; a locked account cancelled back to the app,
 //! which learns why (`/app/progress`), with the failed webhook.
 
-mod support;
+use crate::support;
 
 use regex::Regex;
 use serde_json::{json, Value};

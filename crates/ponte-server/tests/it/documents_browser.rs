@@ -7,7 +7,7 @@
 //! Needs `/usr/bin/chromium`, `node` and `tests/browser/node_modules`;
 //! without them it fails under CI and otherwise says what is missing.
 
-mod support;
+use crate::support;
 
 use serde_json::{json, Value};
 use std::time::Duration;

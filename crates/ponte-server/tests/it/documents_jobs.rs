@@ -6,7 +6,7 @@
 //! with one `success` webhook once the failure goes, or, when it never goes,
 //! `give_up` ends the retrieval `failed` with one webhook that says so.
 
-mod support;
+use crate::support;
 
 use serde_json::json;
 use support::documents::{assert_quickstart_shape, connect, retrieval, server, token};

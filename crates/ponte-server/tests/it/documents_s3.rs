@@ -4,7 +4,7 @@
 //! through `/files/{id}` byte for byte as the bucket holds it, nothing on
 //! the local disk. Skipped, saying so, when the variable is unset outside CI.
 
-mod support;
+use crate::support;
 
 use bytes::Bytes;
 use futures::TryStreamExt;

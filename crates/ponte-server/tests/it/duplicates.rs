@@ -3,7 +3,7 @@
 //! creation answer, its view and its webhooks; the client's policy decides
 //! whether the end user is warned or the consent refused.
 
-mod support;
+use crate::support;
 
 use ponte_server::services::duplicates::{self, DuplicatePolicy};
 use serde_json::{json, Value};

@@ -6,7 +6,7 @@
 //! exit after a rejection names the consent and its status; the documents
 //! app opens the same way. Plus the headers that make it so.
 
-mod support;
+use crate::support;
 
 use ponte_server::services::clients::{self, BrandingChange, NewCredentials};
 use serde_json::{json, Value};

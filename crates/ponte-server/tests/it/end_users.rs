@@ -1,7 +1,7 @@
 //! End users are one table for every dialect, and an end user's own session
 //! (ticket → access + refresh tokens) behaves as a user expects.
 
-mod support;
+use crate::support;
 
 use ponte_core::{ClientId, EndUserKey, EndUserProfile};
 use ponte_server::error::Error;

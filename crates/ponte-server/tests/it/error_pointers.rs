@@ -4,7 +4,7 @@
 //! a Bearer token on an HTTP Basic endpoint says what to send instead, and a
 //! portal login the end user declined is their outcome (403 `declined`).
 
-mod support;
+use crate::support;
 
 use reqwest::Method;
 use serde_json::{json, Value};

@@ -2,7 +2,7 @@
 //! that owns the path, never in axum's plain text or an empty body; pages
 //! people read answer HTML; the root says where to go.
 
-mod support;
+use crate::support;
 
 use reqwest::header::{ACCEPT, ALLOW, CONTENT_TYPE, LOCATION};
 use reqwest::Method;

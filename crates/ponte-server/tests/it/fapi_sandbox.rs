@@ -4,7 +4,7 @@
 //! answer fails a check gets the consent `REJECTED` with
 //! `INTERNAL_SECURITY_REASON`, and its code is never redeemed.
 
-mod support;
+use crate::support;
 
 use serde_json::{json, Value};
 use support::{Db, TestServer};

@@ -3,7 +3,7 @@
 //! second request is told the first one's outcome; an answer without the
 //! `iss` the institution always sends is refused.
 
-mod support;
+use crate::support;
 
 use ponte_connect::BankTokens;
 use ponte_server::services::slots;

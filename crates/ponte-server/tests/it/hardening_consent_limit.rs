@@ -1,7 +1,7 @@
 //! At most `PONTE_MAX_CONSENTS_PER_LINK` (default 10) consents per link: a
 //! leaked link token cannot open consents at the institution without end.
 
-mod support;
+use crate::support;
 
 use serde_json::json;
 use support::Db;

@@ -1,7 +1,7 @@
 //! Deleting a client leaves nothing of it behind: every table is as it was
 //! before the client came, and the other clients keep all of theirs.
 
-mod support;
+use crate::support;
 
 use ponte_server::services::clients;
 use serde_json::{json, Value};

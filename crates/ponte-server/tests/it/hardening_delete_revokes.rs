@@ -2,7 +2,7 @@
 //! ends at the bank (`REJECTED` there, revoked by the user's side), then the
 //! client's data goes.
 
-mod support;
+use crate::support;
 
 use ponte_server::services::{clients, revoke_all};
 use serde_json::json;

@@ -1,7 +1,7 @@
 //! The HTTP edge under abuse: clients that stall, the headers every answer
 //! carries and the metrics behind their token.
 
-mod support;
+use crate::support;
 
 use serde_json::Value;
 use std::time::Duration;

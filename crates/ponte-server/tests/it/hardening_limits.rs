@@ -1,7 +1,7 @@
 //! Throttles that must stop an abuser without stopping the client they abuse:
 //! wrong secrets counted per key and address, and a request rate per client.
 
-mod support;
+use crate::support;
 
 use serde_json::{json, Value};
 use std::net::{IpAddr, Ipv4Addr};

@@ -3,7 +3,7 @@
 //! callers apart; from an unlisted peer the header is ignored, so a caller
 //! cannot dodge the throttle by writing a new address in it each time.
 
-mod support;
+use crate::support;
 
 use serde_json::json;
 use support::{Db, Options, TestServer};

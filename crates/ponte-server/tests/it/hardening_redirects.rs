@@ -3,7 +3,7 @@
 //! Ponte cannot be used as an open redirect; Ponte's own widget page stays
 //! allowed, and a client that registers none is not checked.
 
-mod support;
+use crate::support;
 
 use ponte_server::services::redirect_urls;
 use serde_json::{json, Value};

@@ -3,7 +3,7 @@
 //! it bought nor the tokens refreshed from them can be refreshed again, and
 //! within seconds they open nothing at all.
 
-mod support;
+use crate::support;
 
 use ponte_server::services::clients;
 use serde_json::{json, Value};

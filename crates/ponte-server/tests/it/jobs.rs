@@ -4,7 +4,7 @@
 //! past each wait) and either succeeds once the failure goes, or ends with a
 //! `FAILED` report the integrator is told about.
 
-mod support;
+use crate::support;
 
 use serde_json::{json, Value};
 use support::injected::{self, skip_backoff, Injected, Job};

@@ -1,6 +1,6 @@
 //! Health, readiness, metrics, keys, the API reference and the link page.
 
-mod support;
+use crate::support;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;

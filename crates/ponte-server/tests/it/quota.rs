@@ -6,7 +6,7 @@
 //! Ponte's clock) the budget is whole again; the banks' side of the reset
 //! needs the sandbox test clock.
 
-mod support;
+use crate::support;
 
 use serde_json::{json, Value};
 use support::{Db, Receiver, TestServer};

@@ -1,7 +1,7 @@
 //! The sandbox banks' dynamic registrations when nodes start together: the
 //! database is the arbiter, so each bank registers Ponte once.
 
-mod support;
+use crate::support;
 
 use ponte_server::services::registrations_start::register_at_start;
 use support::Db;

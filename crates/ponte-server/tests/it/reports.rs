@@ -1,9 +1,9 @@
 //! From an authorised consent to reports in the integrator's hands: jobs,
 //! REPORT_READY webhooks, signed download URLs and PDFs, revocation.
 
-mod support;
+use crate::support;
 
-#[path = "../../ponte-sandbox/tests/support/ofb_schema.rs"]
+#[path = "../../../ponte-sandbox/tests/it/support/ofb_schema.rs"]
 #[allow(dead_code)]
 mod ofb_schema;
 

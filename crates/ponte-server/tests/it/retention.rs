@@ -1,7 +1,7 @@
 //! The retention sweep as the server runs it: what ended within
 //! `PONTE_RETENTION` stays, what ended before goes.
 
-mod support;
+use crate::support;
 
 use serde_json::json;
 use std::time::Duration;

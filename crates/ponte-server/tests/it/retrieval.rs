@@ -2,7 +2,7 @@
 //! retrievals that meet a bank refreshing tokens, throttling, or reporting the
 //! consent revoked by the customer.
 
-mod support;
+use crate::support;
 
 use ponte_connect::BankTokens;
 use serde_json::{json, Value};

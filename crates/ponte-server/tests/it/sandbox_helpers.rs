@@ -1,7 +1,7 @@
 //! The headless sandbox helpers answer oversized credentials as the caller's
 //! mistake (400 naming the field), before anything reaches the bank.
 
-mod support;
+use crate::support;
 
 use serde_json::json;
 use support::Db;

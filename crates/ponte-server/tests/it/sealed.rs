@@ -1,7 +1,7 @@
 //! Sealed columns are bound to their row: a value copied into another row
 //! does not open there, and values sealed before the binding still open.
 
-mod support;
+use crate::support;
 
 use ponte_core::ClientId;
 use ponte_server::services::{clients, end_users};

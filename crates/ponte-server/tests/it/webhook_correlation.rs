@@ -4,10 +4,9 @@
 //! Data API link's `externalTrackId`/`externalInfo`, a Server API user's
 //! `xcUserID`, a documents user's `taiki_user_id` and `metadata`.
 
-mod support;
+use crate::support;
 
-#[path = "server_api/common.rs"]
-mod server_api_common;
+use crate::support::server_api as server_api_common;
 
 use serde_json::{json, Value};
 use support::documents::webhook_delivery_for;

@@ -3,7 +3,7 @@
 //! retried until a 2xx, disable their endpoint at 410 Gone, keep the start of
 //! each answer, survive a restart, and a hanging receiver holds up no other.
 
-mod support;
+use crate::support;
 
 use serde_json::{json, Value};
 use std::time::Duration;

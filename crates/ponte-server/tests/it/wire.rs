@@ -8,17 +8,15 @@
 //! its key structure); every key, type and fixed value stays, so a renamed,
 //! retyped or dropped field fails here. A difference fails the test, in CI
 //! and locally alike; to accept an intended change, review it and run
-//! `INSTA_UPDATE=always cargo nextest run -p ponte-server --test wire`
+//! `INSTA_UPDATE=always cargo nextest run -p ponte-server -E 'test(/^wire::/)'`
 //! (or `cargo insta review`).
 //!
 //! Not frozen on purpose: axum's plain-text answers (unknown route, wrong
 //! method, malformed JSON, body too large) and a FAILED report's reason text.
 
-mod support;
+use crate::support;
 
-#[path = "wire/harness.rs"]
 mod harness;
-#[path = "wire/shape.rs"]
 mod shape;
 
 use harness::{in_transition_order, text, Wire};

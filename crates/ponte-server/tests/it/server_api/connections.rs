@@ -2,8 +2,7 @@
 //! listing, revoking (as the Data API's DELETE, with its webhook), and
 //! isolation from other end users and other clients.
 
-use crate::both;
-use crate::common::*;
+use crate::support::server_api::*;
 use crate::support::{self, Receiver};
 use ponte_server::services::clients;
 use reqwest::Method;

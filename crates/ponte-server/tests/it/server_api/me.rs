@@ -2,8 +2,7 @@
 //! harness is the widget's): ticket into a session cookie, the list in
 //! pt-BR and English, revocation with confirmation, no script, isolation.
 
-use crate::both;
-use crate::common::*;
+use crate::support::server_api::*;
 use crate::support::{self, TestServer};
 use reqwest::header::{CONTENT_SECURITY_POLICY, LOCATION, SET_COOKIE};
 

@@ -1,9 +1,8 @@
 //! The end user's session: a ticket traded once (even under concurrency),
 //! expiry on the injected clock, refresh rotation and reuse, logout.
 
-use crate::both;
-use crate::common::*;
 use crate::support;
+use crate::support::server_api::*;
 use reqwest::Method;
 use std::time::Duration;
 

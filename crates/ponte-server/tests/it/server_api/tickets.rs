@@ -1,9 +1,8 @@
 //! `POST /v1/server/auth_ticket/request`: the Server-Key, every parameter
 //! rule by its number, the envelope for every failure, devices.
 
-use crate::both;
-use crate::common::*;
 use crate::support;
+use crate::support::server_api::*;
 use ponte_server::services::clients;
 use reqwest::Method;
 use serde_json::{json, Value};

@@ -1,9 +1,8 @@
 //! The Server API's wire shapes, snapshotted (ids, tokens and times
 //! redacted) so a change to what integrators parse is seen in review.
 
-use crate::both;
-use crate::common::*;
 use crate::support;
+use crate::support::server_api::*;
 use reqwest::Method;
 use serde_json::{json, Value};
 

@@ -3,7 +3,6 @@
 //!
 //! `Db::Postgres` tests need `PONTE_TEST_POSTGRES_URL` (`.ci/run` starts a
 //! server and sets it); each test gets a database of its own.
-#![allow(dead_code)]
 
 use ponte_server::clock::Clock;
 use ponte_server::config::Config;
@@ -20,6 +19,7 @@ pub mod console;
 pub mod demo;
 pub mod documents;
 pub mod injected;
+pub mod server_api;
 pub mod signatures;
 
 #[derive(Clone, Copy, Debug)]
@@ -36,15 +36,15 @@ macro_rules! both {
             use super::*;
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                ($body)(support::Db::Sqlite).await
+                ($body)($crate::support::Db::Sqlite).await
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                if support::postgres_base().is_none() {
+                if $crate::support::postgres_base().is_none() {
                     eprintln!("PONTE_TEST_POSTGRES_URL is not set: skipping the PostgreSQL run");
                     return;
                 }
-                ($body)(support::Db::Postgres).await
+                ($body)($crate::support::Db::Postgres).await
             }
         }
     };

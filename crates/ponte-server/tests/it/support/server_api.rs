@@ -1,5 +1,4 @@
 //! Helpers the Server API tests share.
-#![allow(dead_code)]
 
 use crate::support::TestServer;
 use base64::engine::general_purpose::STANDARD;

@@ -1,7 +1,7 @@
 //! The journey's tools: one request recorded as the snapshots hold it, and
 //! polling bounded in time.
 
-use crate::shape::Bases;
+use super::shape::Bases;
 use crate::support::TestServer;
 use reqwest::Method;
 use serde_json::{json, Map, Value};
@@ -82,7 +82,7 @@ impl Wire<'_> {
         body: Option<Value>,
     ) -> Value {
         let (raw, record) = self.exchange(method, target, token, body).await;
-        crate::assert_wire(name, &record);
+        super::assert_wire(name, &record);
         raw
     }
 
@@ -94,7 +94,7 @@ impl Wire<'_> {
         if let Some(reports) = record["body"]["reports"].as_array_mut() {
             reports.sort_by_key(|r| r["product"].to_string());
         }
-        crate::assert_wire(name, &record);
+        super::assert_wire(name, &record);
         raw
     }
 
