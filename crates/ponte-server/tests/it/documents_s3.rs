@@ -44,8 +44,10 @@ both!(a_retrieval_stores_its_files_on_s3, |db| async move {
     };
     let bucket = create_bucket(&endpoint).await;
     // The storage reads the endpoint and credentials the usual way, from
-    // the process's AWS_* variables (each test runs in a process of its own
-    // under nextest; both runs set the same values).
+    // the process's AWS_* variables. Under nextest each test has a process
+    // of its own; under `cargo test` the tests are threads of one process,
+    // which is still sound: both runs set the same values, no other test
+    // reads AWS_*, and std serialises its own environment reads and writes.
     std::env::set_var("AWS_ENDPOINT_URL", &endpoint);
     std::env::set_var("AWS_ACCESS_KEY_ID", "test");
     std::env::set_var("AWS_SECRET_ACCESS_KEY", "test");

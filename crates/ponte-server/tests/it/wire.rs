@@ -1,6 +1,6 @@
 //! The Data API's wire shapes, frozen: one integrator's whole journey against
 //! the real server, every answer (status, content type, body) and every
-//! webhook compared with the snapshots committed in `tests/snapshots/`.
+//! webhook compared with the snapshots committed in `tests/it/snapshots/`.
 //!
 //! Both databases compare against the same files: the shape must not depend
 //! on the store. What varies run to run is replaced by markers (`[id]`,
@@ -27,7 +27,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 use support::{Db, Receiver, TestServer};
 
-/// Compares `value` with `tests/snapshots/<name>.snap`. The file has no
+/// Compares `value` with `tests/it/snapshots/<name>.snap`. The file has no
 /// module prefix so that the SQLite and PostgreSQL runs share it.
 fn assert_wire(name: &str, value: &Value) {
     let mut settings = insta::Settings::clone_current();
