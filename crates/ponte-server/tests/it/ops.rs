@@ -53,7 +53,7 @@ both!(operations_endpoints, |db: Db| async move {
         (Some("OKP"), Some("Ed25519"))
     );
 
-    // The reference and its document (their agreement is tests/openapi.rs).
+    // The reference and its document (their agreement is tests/it/openapi.rs).
     let (_, doc) = ts.get("/openapi.json", None).await;
     assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
     let docs = ts
