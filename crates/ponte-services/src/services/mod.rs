@@ -40,6 +40,7 @@ pub mod sandbox_driver;
 pub mod sandbox_pki;
 pub mod sandbox_toml;
 pub mod sessions;
+pub mod signed_url;
 pub mod tickets;
 pub mod webhook_settings;
 pub mod webhook_test;
