@@ -478,7 +478,7 @@ both!(
 
 const PYPI_VERIFIER: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/tests/support/verify_webhook.py"
+    "/tests/it/support/verify_webhook.py"
 );
 
 /// Runs `standardwebhooks.Webhook(secret).verify(body, headers)`, the
