@@ -4,29 +4,17 @@
 
 use crate::error::Result;
 use crate::services::end_users;
+use crate::services::signed_url::{Purpose, Signer};
 use crate::App;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
-use hmac::{Hmac, Mac};
 use ponte_core::ClientId;
-use sha2::Sha256;
-
-pub const DOWNLOAD_TTL_MS: i64 = 15 * 60 * 1000;
-
-fn signature(app: &App, file_id: &str, expires: i64) -> String {
-    let key = app.crypto.derive("ponte/document-download/v1");
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&key).expect("HMAC takes any key length");
-    mac.update(format!("{file_id}.{expires}").as_bytes());
-    URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
-}
 
 /// A download URL for `file_id`, valid 15 minutes from now.
 pub fn signed_url(app: &App, file_id: &str) -> String {
-    let expires = (app.clock.now_ms() + DOWNLOAD_TTL_MS) / 1000;
-    let sig = signature(app, file_id, expires);
+    let link =
+        Signer::new(&app.crypto, Purpose::DocumentDownload).sign(file_id, app.clock.now_ms());
     format!(
-        "{}/files/{file_id}?expires={expires}&signature={sig}",
-        app.public_url
+        "{}/files/{file_id}?expires={}&signature={}",
+        app.public_url, link.expires, link.signature
     )
 }
 
@@ -55,16 +43,9 @@ pub async fn download(
     sig: Option<&str>,
     range: Option<crate::storage::ByteRange>,
 ) -> Result<Download, DownloadError> {
-    let expires: i64 = expires
-        .and_then(|e| e.parse().ok())
-        .ok_or(DownloadError::Forbidden)?;
-    let sig = sig.ok_or(DownloadError::Forbidden)?;
-    let expected = signature(app, file_id, expires);
-    let valid = expected.len() == sig.len()
-        && subtle::ConstantTimeEq::ct_eq(expected.as_bytes(), sig.as_bytes()).into();
-    if !valid || expires * 1000 <= app.clock.now_ms() {
-        return Err(DownloadError::Forbidden);
-    }
+    Signer::new(&app.crypto, Purpose::DocumentDownload)
+        .check(file_id, expires, sig, app.clock.now_ms())
+        .map_err(|_| DownloadError::Forbidden)?;
     let internal = |e: &dyn std::fmt::Display| DownloadError::Internal(e.to_string());
     let mut conn = app.store.read().await.map_err(|e| internal(&e))?;
     let row = ponte_store::document_file(&mut conn, file_id)

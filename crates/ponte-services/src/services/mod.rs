@@ -41,6 +41,7 @@ pub mod sandbox_driver;
 pub mod sandbox_pki;
 pub mod sandbox_toml;
 pub mod sessions;
+pub mod signed_url;
 pub mod sync;
 pub mod sync_diff;
 pub mod sync_refresh;

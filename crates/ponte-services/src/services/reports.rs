@@ -1,17 +1,13 @@
 //! Reports as integrators receive them: the stored document with its
-//! versions, and signed download URLs that expire after 15 minutes.
+//! versions, and signed download URLs that expire after 15 minutes
+//! (`signed_url`).
 
 use crate::error::{Error, Result};
+use crate::services::signed_url::{Purpose, Signer};
 use crate::App;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
-use hmac::{Hmac, Mac};
 use ponte_store::ReportRow;
 use serde_json::value::RawValue;
 use serde_json::Value;
-use sha2::Sha256;
-
-pub const DOWNLOAD_TTL_MS: i64 = 15 * 60 * 1000;
 
 /// What a signed URL serves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,11 +25,9 @@ impl Format {
     }
 }
 
-fn signature(app: &App, report_id: &str, format: Format, expires: i64) -> String {
-    let key = app.crypto.derive("ponte/report-download/v1");
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&key).expect("HMAC takes any key length");
-    mac.update(format!("{report_id}.{}.{expires}", format.path()).as_bytes());
-    URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+/// What a report's link signs: the report and the format it serves.
+fn resource(report_id: &str, format: Format) -> String {
+    format!("{report_id}.{}", format.path())
 }
 
 /// Leave to download a report (JSON and PDF) until `expires`: what a
@@ -62,12 +56,15 @@ impl DownloadGrant {
 
 /// A fresh grant (15 minutes) to download a report.
 pub fn grant(app: &App, report_id: &str) -> DownloadGrant {
-    let expires = (app.clock.now_ms() + DOWNLOAD_TTL_MS) / 1000;
+    let signer = Signer::new(&app.crypto, Purpose::ReportDownload);
+    let now = app.clock.now_ms();
+    let json = signer.sign(&resource(report_id, Format::Json), now);
+    let pdf = signer.sign(&resource(report_id, Format::Pdf), now);
     DownloadGrant {
         report_id: report_id.to_string(),
-        expires,
-        json_signature: signature(app, report_id, Format::Json, expires),
-        pdf_signature: signature(app, report_id, Format::Pdf, expires),
+        expires: json.expires,
+        json_signature: json.signature,
+        pdf_signature: pdf.signature,
     }
 }
 
@@ -109,13 +106,14 @@ pub(crate) async fn signed_row(
     expires: &str,
     sig: &str,
 ) -> Result<ReportRow, DownloadError> {
-    let expires: i64 = expires.parse().map_err(|_| DownloadError::Forbidden)?;
-    let expected = signature(app, report_id, format, expires);
-    let valid = expected.len() == sig.len()
-        && subtle::ConstantTimeEq::ct_eq(expected.as_bytes(), sig.as_bytes()).into();
-    if !valid || expires * 1000 <= app.clock.now_ms() {
-        return Err(DownloadError::Forbidden);
-    }
+    Signer::new(&app.crypto, Purpose::ReportDownload)
+        .check(
+            &resource(report_id, format),
+            Some(expires),
+            Some(sig),
+            app.clock.now_ms(),
+        )
+        .map_err(|_| DownloadError::Forbidden)?;
     let mut conn = app
         .store
         .read()

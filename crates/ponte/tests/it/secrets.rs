@@ -1,0 +1,100 @@
+//! `ponte clients revoke-secret`: a leaked API secret ends at once, with every
+//! token bought with it, while the server keeps running; `ponte clients
+//! delete` then removes the client altogether.
+
+use crate::support;
+
+use serde_json::{json, Value};
+use support::{database, ponte, serve};
+
+async fn post(url: &str, token: Option<&str>, body: Value) -> (u16, Value) {
+    let mut req = reqwest::Client::new().post(url).json(&body);
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    let resp = req.send().await.expect("request");
+    let status = resp.status().as_u16();
+    (status, resp.json().await.unwrap_or(Value::Null))
+}
+
+async fn revoke_while_serving(dir: &std::path::Path, url: &str) {
+    let url = url.to_string();
+    let (_server, addr) = serve(dir, &url, &[]);
+    let base = format!("http://{addr}");
+    let (ok, out, err) = ponte(
+        dir,
+        &url,
+        &["clients", "create", "--name", "Leaky", "--json"],
+    );
+    assert!(ok, "{err}");
+    let leaked: Value = serde_json::from_str(&out).expect("JSON");
+    let creds = |c: &Value| json!({"accessKey": c["apiKey"], "secretKey": c["apiSecret"]});
+    let (status, body) = post(&format!("{base}/data/v1/auth"), None, creds(&leaked)).await;
+    assert_eq!(status, 200, "{body}");
+    let token = body["accessToken"].as_str().expect("token").to_string();
+
+    let client = leaked["clientId"].as_str().expect("clientId");
+    let (ok, out, err) = ponte(dir, &url, &["clients", "revoke-secret", client, "--json"]);
+    assert!(ok, "{err}");
+    let fresh: Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(fresh["apiKey"], leaked["apiKey"]);
+    assert_ne!(fresh["apiSecret"], leaked["apiSecret"]);
+    assert!(
+        !err.contains(leaked["apiSecret"].as_str().unwrap_or("-")),
+        "no secret in the log"
+    );
+
+    let (status, body) = post(&format!("{base}/data/v1/auth"), None, creds(&leaked)).await;
+    assert_eq!(
+        (status, &body["error"]["code"]),
+        (401, &json!("INVALID_CREDENTIALS"))
+    );
+    let (status, body) = post(
+        &format!("{base}/data/v1/auth/refresh"),
+        Some(&token),
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        (status, &body["error"]["code"]),
+        (401, &json!("INVALID_TOKEN"))
+    );
+    let (status, body) = post(&format!("{base}/data/v1/auth"), None, creds(&fresh)).await;
+    assert_eq!(status, 200, "{body}");
+
+    let (ok, _, err) = ponte(dir, &url, &["clients", "delete", client]);
+    assert!(ok, "{err}");
+    let (status, _) = post(&format!("{base}/data/v1/auth"), None, creds(&fresh)).await;
+    assert_eq!(status, 401, "a deleted client has no credentials");
+    let (ok, _, err) = ponte(dir, &url, &["clients", "delete", "--client", client]);
+    assert!(!ok && err.contains("no such client"), "{err}");
+
+    // The flag spelling works too, and an unknown client is named.
+    let (ok, _, err) = ponte(
+        dir,
+        &url,
+        &["clients", "revoke-secret", "--client", "nobody"],
+    );
+    assert!(!ok);
+    assert!(err.contains("--client-id nobody"), "{err}");
+}
+
+fn run(postgres: bool) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let Some(url) = database(dir.path(), postgres) else {
+        return;
+    };
+    tokio::runtime::Runtime::new()
+        .expect("runtime")
+        .block_on(revoke_while_serving(dir.path(), &url));
+}
+
+#[test]
+fn revoke_secret_on_sqlite() {
+    run(false);
+}
+
+#[test]
+fn revoke_secret_on_postgres() {
+    run(true);
+}
