@@ -40,6 +40,7 @@ from .institution_ref import InstitutionRef
 from .link import Link
 from .link_opened import LinkOpened
 from .link_products_callback_url import LinkProductsCallbackUrl
+from .link_renewal import LinkRenewal
 from .link_request import LinkRequest
 from .link_request_external_info_type_0 import LinkRequestExternalInfoType0
 from .link_request_products_callback_url_type_0 import (
@@ -54,8 +55,11 @@ from .open_link_response_200 import OpenLinkResponse200
 from .portal import Portal
 from .product import Product
 from .progress import Progress
+from .refresh_accepted import RefreshAccepted
 from .refresh_token_response_200 import RefreshTokenResponse200
+from .removed_transaction import RemovedTransaction
 from .renew_request import RenewRequest
+from .renewal_request import RenewalRequest
 from .renewed_consent import RenewedConsent
 from .replay_since import ReplaySince
 from .replayed import Replayed
@@ -77,6 +81,7 @@ from .rotated_webhook_secret import RotatedWebhookSecret
 from .sandbox_connect import SandboxConnect
 from .sandbox_credentials import SandboxCredentials
 from .session_tokens import SessionTokens
+from .started_renewal import StartedRenewal
 from .status_change import StatusChange
 from .test_clock import TestClock
 from .ticket_issued import TicketIssued
@@ -84,6 +89,10 @@ from .ticket_request_doc import TicketRequestDoc
 from .token_issued import TokenIssued
 from .token_request import TokenRequest
 from .token_request_metadata_type_0 import TokenRequestMetadataType0
+from .transactions_sync_page import TransactionsSyncPage
+from .transactions_sync_page_added_item import TransactionsSyncPageAddedItem
+from .transactions_sync_page_modified_item import TransactionsSyncPageModifiedItem
+from .transactions_sync_updates_available import TransactionsSyncUpdatesAvailable
 from .user import User
 from .user_role import UserRole
 from .webhook_attempt import WebhookAttempt
@@ -130,6 +139,7 @@ __all__ = (
     "Link",
     "LinkOpened",
     "LinkProductsCallbackUrl",
+    "LinkRenewal",
     "LinkRequest",
     "LinkRequestExternalInfoType0",
     "LinkRequestProductsCallbackUrlType0",
@@ -142,8 +152,11 @@ __all__ = (
     "Portal",
     "Product",
     "Progress",
+    "RefreshAccepted",
     "RefreshTokenResponse200",
+    "RemovedTransaction",
     "RenewRequest",
+    "RenewalRequest",
     "RenewedConsent",
     "ReplaySince",
     "Replayed",
@@ -165,6 +178,7 @@ __all__ = (
     "SandboxConnect",
     "SandboxCredentials",
     "SessionTokens",
+    "StartedRenewal",
     "StatusChange",
     "TestClock",
     "TicketIssued",
@@ -172,6 +186,10 @@ __all__ = (
     "TokenIssued",
     "TokenRequest",
     "TokenRequestMetadataType0",
+    "TransactionsSyncPage",
+    "TransactionsSyncPageAddedItem",
+    "TransactionsSyncPageModifiedItem",
+    "TransactionsSyncUpdatesAvailable",
     "User",
     "UserRole",
     "WebhookAttempt",

@@ -35,6 +35,13 @@ class LinkRequest:
             overriding the client's report webhook. Example: {'accounts': 'https://app.example.com/hooks/accounts'}.
         external_info (LinkRequestExternalInfoType0 | None | Unset): Your own data (a JSON object), returned with the
             link.
+        consent_id (None | str | Unset): Update mode: one of your consents (`AUTHORISED`) the end user renews at its
+            institution.
+            The widget skips the institution list; the consent keeps its `consentId`, reports and
+            webhooks, and takes the new authorisation and expiry (`CONSENT_RENEWED`). The tax ids
+            may be left out (the consent's are used). Another client's consent answers 404; an
+            ended one, or one with an update-mode link already open, 409 `CONFLICT`. Example:
+            5f0c6a7e-2b1d-4c55-9a53-0e8f2d1c9b7a.
     """
 
     personal_tax_id: None | str | Unset = UNSET
@@ -44,6 +51,7 @@ class LinkRequest:
     redirect_url: None | str | Unset = UNSET
     products_callback_url: LinkRequestProductsCallbackUrlType0 | None | Unset = UNSET
     external_info: LinkRequestExternalInfoType0 | None | Unset = UNSET
+    consent_id: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -102,6 +110,12 @@ class LinkRequest:
         else:
             external_info = self.external_info
 
+        consent_id: None | str | Unset
+        if isinstance(self.consent_id, Unset):
+            consent_id = UNSET
+        else:
+            consent_id = self.consent_id
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
@@ -119,6 +133,8 @@ class LinkRequest:
             field_dict["productsCallbackUrl"] = products_callback_url
         if external_info is not UNSET:
             field_dict["externalInfo"] = external_info
+        if consent_id is not UNSET:
+            field_dict["consentId"] = consent_id
 
         return field_dict
 
@@ -220,6 +236,15 @@ class LinkRequest:
 
         external_info = _parse_external_info(d.pop("externalInfo", UNSET))
 
+        def _parse_consent_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        consent_id = _parse_consent_id(d.pop("consentId", UNSET))
+
         link_request = cls(
             personal_tax_id=personal_tax_id,
             business_tax_id=business_tax_id,
@@ -228,6 +253,7 @@ class LinkRequest:
             redirect_url=redirect_url,
             products_callback_url=products_callback_url,
             external_info=external_info,
+            consent_id=consent_id,
         )
 
         link_request.additional_properties = d

@@ -15,7 +15,9 @@ class Progress:
     Attributes:
         id (int):
         institution_code (str):
-        status (str): `awaiting_login`, `retrieving`, `success` or `failed`.
+        status (str): `awaiting_login`, `retrieving`, `success`, `failed` or `expired` (the end user
+            did not sign in at the portal within 30 minutes; connecting again to the same
+            portal starts it again under the same id).
         files_total (int):
         files_retrieved (int):
     """

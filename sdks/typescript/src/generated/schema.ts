@@ -52,7 +52,7 @@ export interface paths {
         put?: never;
         /**
          * Open a link for one end user
-         * @description Returns the hosted widget's URL and the link token it runs with. A link named with `productsCallbackUrl` re-enables a URL that a 410 disabled.
+         * @description Returns the hosted widget's URL and the link token it runs with. A link named with `productsCallbackUrl` re-enables a URL that a 410 disabled. Send `x-fapi-auth-date` (RFC 7231, e.g. `Mon, 07 Dec 2026 09:30:00 GMT`) with when your end user last logged in with you: the institution hears it while they are in the widget (a malformed or future one is 400 `INVALID_FIELD` naming the header).
          */
         post: operations["create_link"];
         delete?: never;
@@ -92,6 +92,30 @@ export interface paths {
         get: operations["institutions"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/data/v1/links/renewal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The consent an update-mode link renews
+         * @description Called by the widget with the link token of a link opened with `consentId`. A link opened without one answers 404 `NOT_FOUND`.
+         */
+        get: operations["show_renewal"];
+        put?: never;
+        /**
+         * Start the end user's new authorisation of an update-mode link's consent
+         * @description Open Finance authorises a consent only once, so the institution gets a new consent for the same person and permissions, valid 12 months. Once the end user authorises it, the Ponte consent keeps its `consentId` and takes the new authorisation and expiry (`CONSENT_RENEWED`, an entry in `/extensions`), and the replaced consent is revoked at the institution. A refusal leaves the consent as it was. Each call is a new attempt.
+         */
+        post: operations["start_renewal"];
         delete?: never;
         options?: never;
         head?: never;
@@ -150,7 +174,7 @@ export interface paths {
         put?: never;
         /**
          * Renew an authorised consent at its institution, without a redirect
-         * @description OFB consents v3 `extends`: the consent keeps its id, tokens and reports; `CONSENT_RENEWED` is sent with the new expiry. Pass your end user's address and browser in `x-fapi-customer-ip-address` and `x-customer-user-agent` (the institution requires them). A refusal says why and the next step: `CONSENT_NOT_AUTHORISED` (create a new consent), `CONFLICT` (the end user renews at the institution), `INVALID_FIELD` on `expirationDateTime`.
+         * @description OFB consents v3 `extends`: the consent keeps its id, tokens and reports; `CONSENT_RENEWED` is sent with the new expiry. Pass your end user's address and browser in `x-fapi-customer-ip-address` and `x-customer-user-agent` (the institution requires them), and when they last logged in with you in `x-fapi-auth-date` (RFC 7231, e.g. `Mon, 07 Dec 2026 09:30:00 GMT`); a malformed one is refused with 400 `INVALID_FIELD` naming the header. A refusal says why and the next step: `CONSENT_NOT_AUTHORISED` (create a new consent), `CONFLICT` (the end user renews at the institution), `INVALID_FIELD` on `expirationDateTime`.
          */
         post: operations["renew_consent"];
         delete?: never;
@@ -190,6 +214,46 @@ export interface paths {
         get: operations["consent_quota"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/data/v1/consents/{consentId}/transactions/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Transactions added, modified or removed since a cursor
+         * @description Start without a cursor; keep the last `nextCursor` and call again when `TRANSACTIONS_SYNC_UPDATES_AVAILABLE` arrives. Each change comes exactly once. A processing (`TRANSACAO_PROCESSANDO`) transaction that settles under the same `transactionId` is `modified`, never added twice; one the institution settles under a new id is `removed` and the settled one `added` with `pendingTransactionId`.
+         */
+        get: operations["transactions_sync"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/data/v1/consents/{consentId}/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refresh the consent's transactions now
+         * @description Reads the recent window at the institution (the whole history on the first refresh) and records what changed for the sync endpoint. Consents are also refreshed once a day. While a refresh is queued or running another request joins it.
+         */
+        post: operations["refresh_consent"];
         delete?: never;
         options?: never;
         head?: never;
@@ -673,6 +737,26 @@ export interface paths {
         put?: never;
         /** Revoke a connection (the confirmation page's form) */
         post: operations["revoke"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/connections/{consentId}/renew": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Renew a connection that is about to end (the page's form)
+         * @description Renews at the bank without leaving the page when the bank allows it (back to `/me?renewed=1`); otherwise sends the browser to the widget in update mode, which comes back to `/me` with the same connection renewed.
+         */
+        post: operations["renew"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1708,6 +1792,51 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    TRANSACTIONS_SYNC_UPDATES_AVAILABLE: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Data API: a refresh found transactions added, modified or removed; call `GET /data/v1/consents/{consentId}/transactions/sync` with your last cursor. Sent to the client's event webhook. */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description Stable across retries: deduplicate on it. */
+                    "webhook-id": string;
+                    /** @description Unix seconds. */
+                    "webhook-timestamp": string;
+                    /** @description `v1,<base64 HMAC-SHA256 of "id.timestamp.body">` keyed by the decoded `whsec_` secret; two during a rotation. */
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["TransactionsSyncUpdatesAvailable"];
+                };
+            };
+            responses: {
+                /** @description Delivered. Anything else, or no answer in 15 s, is retried; 410 disables the URL. */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     REPORT_READY: {
         parameters: {
             query?: never;
@@ -2240,6 +2369,26 @@ export interface components {
              */
             expireIn: number;
         };
+        /** @description The consent an update-mode link renews, and how the renewal stands. */
+        LinkRenewal: {
+            consentId: string;
+            /** @example itau */
+            institutionCode: string;
+            /** @example Itaú */
+            institutionName: string;
+            avatar: string;
+            /**
+             * @description `OPEN` (nothing asked of the institution yet), `AWAITING_AUTHORISATION`, `AUTHORISED`
+             *     (renewed: the consent holds the new authorisation) or `REJECTED` (the consent is
+             *     unchanged).
+             * @example AWAITING_AUTHORISATION
+             */
+            status: string;
+            /** @description Why a renewal was `REJECTED` (an Open Finance reason code). */
+            reason?: string | null;
+            /** @description The consent's expiry: the new one once `AUTHORISED`. */
+            expirationDateTime: string;
+        };
         /** @description At least one tax id. Every field is optional on its own. */
         LinkRequest: {
             /**
@@ -2275,6 +2424,15 @@ export interface components {
             externalInfo?: {
                 [key: string]: unknown;
             } | null;
+            /**
+             * @description Update mode: one of your consents (`AUTHORISED`) the end user renews at its institution.
+             *     The widget skips the institution list; the consent keeps its `consentId`, reports and
+             *     webhooks, and takes the new authorisation and expiry (`CONSENT_RENEWED`). The tax ids
+             *     may be left out (the consent's are used). Another client's consent answers 404; an
+             *     ended one, or one with an update-mode link already open, 409 `CONFLICT`.
+             * @example 5f0c6a7e-2b1d-4c55-9a53-0e8f2d1c9b7a
+             */
+            consentId?: string | null;
         };
         /** @enum {string} */
         LinkStatus: "PENDING" | "IN_PROGRESS" | "COMPLETED" | "EXPIRED";
@@ -2311,10 +2469,28 @@ export interface components {
             /** Format: int64 */
             id: number;
             institution_code: string;
-            /** @description `awaiting_login`, `retrieving`, `success` or `failed`. */
+            /**
+             * @description `awaiting_login`, `retrieving`, `success`, `failed` or `expired` (the end user
+             *     did not sign in at the portal within 30 minutes; connecting again to the same
+             *     portal starts it again under the same id).
+             */
             status: string;
             files_total: number;
             files_retrieved: number;
+        };
+        /** @description What `POST …/refresh` answers. */
+        RefreshAccepted: {
+            consentId: string;
+            /**
+             * @description `QUEUED`, or `ALREADY_QUEUED` when a refresh was queued or running (this
+             *     request joined it).
+             * @example QUEUED
+             */
+            refresh: string;
+        };
+        RemovedTransaction: {
+            transactionId: string;
+            accountId: string;
         };
         RenewRequest: {
             /**
@@ -2323,6 +2499,14 @@ export interface components {
              * @example 2027-06-30T23:59:59Z
              */
             expirationDateTime?: string | null;
+        };
+        /** @description The body of `POST /data/v1/links/renewal`. */
+        RenewalRequest: {
+            /**
+             * @description Where the institution sends the end user back: the link's `redirectUrl` or Ponte's own
+             *     widget page (`<PUBLIC_URL>/link`); absent: the link's.
+             */
+            redirectUrl?: string | null;
         };
         RenewedConsent: {
             consentId: string;
@@ -2489,6 +2673,13 @@ export interface components {
             refreshTokenExpiry: number;
             user: components["schemas"]["User"];
         };
+        /** @description Where the end user authorises the renewal. */
+        StartedRenewal: {
+            /** @description The consent being renewed (its id does not change). */
+            consentId: string;
+            /** @description The institution's own authorization URL for the new authorisation. */
+            consentRedirectUrl: string;
+        };
         StatusChange: {
             status: components["schemas"]["ConsentStatus"];
             /** @description Why, for the statuses that have a reason (`CUSTOMER_MANUALLY_REJECTED`, `INSTITUTION_REVOKED`, …). */
@@ -2577,6 +2768,60 @@ export interface components {
             metadata?: {
                 [key: string]: unknown;
             } | null;
+        };
+        /**
+         * @description Changes since the cursor. Apply `added`, `modified` and `removed` in any order: a page
+         *     names each transaction at most once.
+         */
+        TransactionsSyncPage: {
+            /**
+             * @description Transactions seen for the first time: the institution's OFB item (accounts
+             *     `transactions` or credit-card `transactions`) plus `accountId` (the account or
+             *     card it belongs to) and, when it settled a processing one under a new id,
+             *     `pendingTransactionId`.
+             */
+            added: Record<string, never>[];
+            /**
+             * @description New versions of transactions returned before, same shape (a processing
+             *     purchase that settled, a corrected name or amount).
+             */
+            modified: Record<string, never>[];
+            /** @description Transactions the institution no longer lists (a voided authorisation). */
+            removed: components["schemas"]["RemovedTransaction"][];
+            /**
+             * @description Pass it back to continue; it never skips or repeats a change, whatever refreshes
+             *     land meanwhile.
+             */
+            nextCursor: string;
+            /** @description More changes wait after this page: call again at once with `nextCursor`. */
+            hasMore: boolean;
+            /**
+             * @description The day (YYYY-MM-DD, on your clock) the last refresh read through; `null` before
+             *     the first one.
+             */
+            syncedThrough?: string | null;
+            /**
+             * @description A refresh is queued or running; `TRANSACTIONS_SYNC_UPDATES_AVAILABLE` follows
+             *     when it finds changes.
+             */
+            refreshing: boolean;
+        };
+        /**
+         * @description Sent to the client's event webhook when a refresh finds transactions added,
+         *     modified or removed: call the sync endpoint with your last cursor.
+         */
+        TransactionsSyncUpdatesAvailable: {
+            /** @example TRANSACTIONS_SYNC_UPDATES_AVAILABLE */
+            event: string;
+            consentId: string;
+            linkId: string;
+            externalTrackId?: string | null;
+            institutionCode: string;
+            /** @description The recent window has been read. */
+            initialUpdateComplete: boolean;
+            /** @description The whole history has been read. */
+            historicalUpdateComplete: boolean;
+            occurredAt: string;
         };
         /** @description The signed-in user, as the client's backend described them. */
         User: {
@@ -2797,6 +3042,68 @@ export interface operations {
             };
         };
     };
+    show_renewal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The renewal */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LinkRenewal"];
+                };
+            };
+            /** @description Refused; the envelope names the code and the field */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    start_renewal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RenewalRequest"];
+            };
+        };
+        responses: {
+            /** @description Send the end user to `consentRedirectUrl` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StartedRenewal"];
+                };
+            };
+            /** @description Refused; the envelope names the code and the field */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     create_consent: {
         parameters: {
             query?: never;
@@ -2990,6 +3297,75 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ConsentQuota"];
+                };
+            };
+            /** @description Refused; the envelope names the code and the field */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    transactions_sync: {
+        parameters: {
+            query?: {
+                /** @description The previous page's `nextCursor`; none to start from the beginning */
+                cursor?: string;
+                /** @description Changes per page, 1 to 500 (default 100) */
+                count?: number;
+            };
+            header?: never;
+            path: {
+                /** @description From POST /data/v1/consents */
+                consentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of changes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransactionsSyncPage"];
+                };
+            };
+            /** @description Refused; the envelope names the code and the field (`cursor`, `count`) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    refresh_consent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description From POST /data/v1/consents */
+                consentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued (or joined) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefreshAccepted"];
                 };
             };
             /** @description Refused; the envelope names the code and the field */
@@ -3871,6 +4247,45 @@ export interface operations {
                 };
             };
             /** @description The form did not come from the confirmation page */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    renew: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The connection */
+                consentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Renewed (to `/me?renewed=1`), or on to the widget to renew it at the bank */
+            303: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No session (no cookie and no valid ticket): a page asking the app to open `/me` again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The form did not come from the page */
             403: {
                 headers: {
                     [name: string]: unknown;

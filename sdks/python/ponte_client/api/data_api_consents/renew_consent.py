@@ -79,7 +79,9 @@ def sync_detailed(
 
      OFB consents v3 `extends`: the consent keeps its id, tokens and reports; `CONSENT_RENEWED` is sent
     with the new expiry. Pass your end user's address and browser in `x-fapi-customer-ip-address` and
-    `x-customer-user-agent` (the institution requires them). A refusal says why and the next step:
+    `x-customer-user-agent` (the institution requires them), and when they last logged in with you in
+    `x-fapi-auth-date` (RFC 7231, e.g. `Mon, 07 Dec 2026 09:30:00 GMT`); a malformed one is refused with
+    400 `INVALID_FIELD` naming the header. A refusal says why and the next step:
     `CONSENT_NOT_AUTHORISED` (create a new consent), `CONFLICT` (the end user renews at the
     institution), `INVALID_FIELD` on `expirationDateTime`.
 
@@ -117,7 +119,9 @@ def sync(
 
      OFB consents v3 `extends`: the consent keeps its id, tokens and reports; `CONSENT_RENEWED` is sent
     with the new expiry. Pass your end user's address and browser in `x-fapi-customer-ip-address` and
-    `x-customer-user-agent` (the institution requires them). A refusal says why and the next step:
+    `x-customer-user-agent` (the institution requires them), and when they last logged in with you in
+    `x-fapi-auth-date` (RFC 7231, e.g. `Mon, 07 Dec 2026 09:30:00 GMT`); a malformed one is refused with
+    400 `INVALID_FIELD` naming the header. A refusal says why and the next step:
     `CONSENT_NOT_AUTHORISED` (create a new consent), `CONFLICT` (the end user renews at the
     institution), `INVALID_FIELD` on `expirationDateTime`.
 
@@ -150,7 +154,9 @@ async def asyncio_detailed(
 
      OFB consents v3 `extends`: the consent keeps its id, tokens and reports; `CONSENT_RENEWED` is sent
     with the new expiry. Pass your end user's address and browser in `x-fapi-customer-ip-address` and
-    `x-customer-user-agent` (the institution requires them). A refusal says why and the next step:
+    `x-customer-user-agent` (the institution requires them), and when they last logged in with you in
+    `x-fapi-auth-date` (RFC 7231, e.g. `Mon, 07 Dec 2026 09:30:00 GMT`); a malformed one is refused with
+    400 `INVALID_FIELD` naming the header. A refusal says why and the next step:
     `CONSENT_NOT_AUTHORISED` (create a new consent), `CONFLICT` (the end user renews at the
     institution), `INVALID_FIELD` on `expirationDateTime`.
 
@@ -186,7 +192,9 @@ async def asyncio(
 
      OFB consents v3 `extends`: the consent keeps its id, tokens and reports; `CONSENT_RENEWED` is sent
     with the new expiry. Pass your end user's address and browser in `x-fapi-customer-ip-address` and
-    `x-customer-user-agent` (the institution requires them). A refusal says why and the next step:
+    `x-customer-user-agent` (the institution requires them), and when they last logged in with you in
+    `x-fapi-auth-date` (RFC 7231, e.g. `Mon, 07 Dec 2026 09:30:00 GMT`); a malformed one is refused with
+    400 `INVALID_FIELD` naming the header. A refusal says why and the next step:
     `CONSENT_NOT_AUTHORISED` (create a new consent), `CONFLICT` (the end user renews at the
     institution), `INVALID_FIELD` on `expirationDateTime`.
 

@@ -68,7 +68,10 @@ def sync_detailed(
     """Open a link for one end user
 
      Returns the hosted widget's URL and the link token it runs with. A link named with
-    `productsCallbackUrl` re-enables a URL that a 410 disabled.
+    `productsCallbackUrl` re-enables a URL that a 410 disabled. Send `x-fapi-auth-date` (RFC 7231, e.g.
+    `Mon, 07 Dec 2026 09:30:00 GMT`) with when your end user last logged in with you: the institution
+    hears it while they are in the widget (a malformed or future one is 400 `INVALID_FIELD` naming the
+    header).
 
     Args:
         body (LinkRequest): At least one tax id. Every field is optional on its own.
@@ -100,7 +103,10 @@ def sync(
     """Open a link for one end user
 
      Returns the hosted widget's URL and the link token it runs with. A link named with
-    `productsCallbackUrl` re-enables a URL that a 410 disabled.
+    `productsCallbackUrl` re-enables a URL that a 410 disabled. Send `x-fapi-auth-date` (RFC 7231, e.g.
+    `Mon, 07 Dec 2026 09:30:00 GMT`) with when your end user last logged in with you: the institution
+    hears it while they are in the widget (a malformed or future one is 400 `INVALID_FIELD` naming the
+    header).
 
     Args:
         body (LinkRequest): At least one tax id. Every field is optional on its own.
@@ -127,7 +133,10 @@ async def asyncio_detailed(
     """Open a link for one end user
 
      Returns the hosted widget's URL and the link token it runs with. A link named with
-    `productsCallbackUrl` re-enables a URL that a 410 disabled.
+    `productsCallbackUrl` re-enables a URL that a 410 disabled. Send `x-fapi-auth-date` (RFC 7231, e.g.
+    `Mon, 07 Dec 2026 09:30:00 GMT`) with when your end user last logged in with you: the institution
+    hears it while they are in the widget (a malformed or future one is 400 `INVALID_FIELD` naming the
+    header).
 
     Args:
         body (LinkRequest): At least one tax id. Every field is optional on its own.
@@ -157,7 +166,10 @@ async def asyncio(
     """Open a link for one end user
 
      Returns the hosted widget's URL and the link token it runs with. A link named with
-    `productsCallbackUrl` re-enables a URL that a 410 disabled.
+    `productsCallbackUrl` re-enables a URL that a 410 disabled. Send `x-fapi-auth-date` (RFC 7231, e.g.
+    `Mon, 07 Dec 2026 09:30:00 GMT`) with when your end user last logged in with you: the institution
+    hears it while they are in the widget (a malformed or future one is 400 `INVALID_FIELD` naming the
+    header).
 
     Args:
         body (LinkRequest): At least one tax id. Every field is optional on its own.

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Self, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="RefreshAccepted")
+
+
+@_attrs_define
+class RefreshAccepted:
+    """What `POST …/refresh` answers.
+
+    Attributes:
+        consent_id (str):
+        refresh (str): `QUEUED`, or `ALREADY_QUEUED` when a refresh was queued or running (this
+            request joined it). Example: QUEUED.
+    """
+
+    consent_id: str
+    refresh: str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        consent_id = self.consent_id
+
+        refresh = self.refresh
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "consentId": consent_id,
+                "refresh": refresh,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        d = dict(src_dict)
+        consent_id = d.pop("consentId")
+
+        refresh = d.pop("refresh")
+
+        refresh_accepted = cls(
+            consent_id=consent_id,
+            refresh=refresh,
+        )
+
+        refresh_accepted.additional_properties = d
+        return refresh_accepted
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
