@@ -5,8 +5,46 @@ use crate::error::Result;
 use crate::services::slots;
 use crate::App;
 use ponte_connect::session::BoxFuture;
-use ponte_connect::{BankTokens, TokenStore};
+use ponte_connect::{BankTokens, ConnectError, TokenStore};
 use ponte_core::ConsentStatus;
+
+/// What a data session at a consent's institution starts from: the
+/// institution, the consent's tokens there (opened) and its id there. Shared
+/// by the retrieval and the sync jobs.
+pub struct SessionStart {
+    pub institution: std::sync::Arc<crate::services::directory::Institution>,
+    pub tokens: BankTokens,
+    pub bank_consent_id: String,
+}
+
+/// The consent's session start, or why there is none (an institution that
+/// left the directory, a consent without tokens or an institution id).
+pub fn session_start(
+    app: &App,
+    consent: &ponte_store::ConsentRow,
+) -> std::result::Result<SessionStart, ConnectError> {
+    let institution = app
+        .directory
+        .get(&consent.institution_code)
+        .ok_or_else(|| ConnectError::Refused("the institution left the directory".into()))?;
+    let sealed = consent
+        .bank_tokens_enc
+        .as_deref()
+        .ok_or_else(|| ConnectError::Refused("the consent has no tokens".into()))?;
+    let tokens: BankTokens = app
+        .crypto
+        .open_json(slots::consent_bank_tokens(&consent.id), sealed)
+        .map_err(|e| ConnectError::Protocol(e.to_string()))?;
+    let bank_consent_id = consent
+        .bank_consent_id
+        .clone()
+        .ok_or_else(|| ConnectError::Refused("the consent has no institution consent id".into()))?;
+    Ok(SessionStart {
+        institution,
+        tokens,
+        bank_consent_id,
+    })
+}
 
 /// The consent's institution tokens as this store keeps them, sealed. A job
 /// saves each refresh as it happens (institutions honour a refresh token

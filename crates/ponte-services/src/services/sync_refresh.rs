@@ -10,10 +10,10 @@ use crate::services::job::{Job, JobOutcome};
 use crate::services::quota::{self, Budget};
 use crate::services::retrieval::MAX_JOB_ATTEMPTS;
 use crate::services::sync_diff::{self, Change, Tx};
-use crate::services::{consent_lifecycle, consent_state, slots};
+use crate::services::{consent_lifecycle, consent_state};
 use crate::App;
 use ponte_connect::recent::{self, Span};
-use ponte_connect::{BankTokens, ConnectError, DataSession};
+use ponte_connect::{ConnectError, DataSession};
 use ponte_core::{ConsentStatus, Product};
 use ponte_store::{ConsentRow, JobRow, NewSyncChange, SyncTxRow};
 use serde::{Deserialize, Serialize};
@@ -219,31 +219,16 @@ async fn fetch(
     today: Date,
     known: Option<&Value>,
 ) -> std::result::Result<Listing, ConnectError> {
-    let institution = app
-        .directory
-        .get(&consent.institution_code)
-        .ok_or_else(|| ConnectError::Refused("the institution left the directory".into()))?;
-    let sealed = consent
-        .bank_tokens_enc
-        .as_deref()
-        .ok_or_else(|| ConnectError::Refused("the consent has no tokens".into()))?;
-    let tokens: BankTokens = app
-        .crypto
-        .open_json(slots::consent_bank_tokens(&consent.id), sealed)
-        .map_err(|e| ConnectError::Protocol(e.to_string()))?;
-    let bank_consent_id = consent
-        .bank_consent_id
-        .as_deref()
-        .ok_or_else(|| ConnectError::Refused("the consent has no institution consent id".into()))?;
+    let start = crate::services::bank_tokens::session_start(app, consent)?;
     let stored = StoredTokens {
         app,
         consent_id: &consent.id,
     };
     let mut session = DataSession::new(
         &app.open_finance,
-        &institution.endpoint,
-        bank_consent_id,
-        tokens,
+        &start.institution.endpoint,
+        start.bank_consent_id,
+        start.tokens,
     )
     .with_token_store(&stored)
     .with_observer(budget);

@@ -147,6 +147,24 @@ pub(super) async fn who(app: &App, headers: &HeaderMap) -> Result<Bearer, ApiErr
     }
 }
 
+/// The end user behind one of `/me`'s forms: signed in, and the form's CSRF
+/// token is the page's (else the page that says why).
+pub(super) async fn form_user(
+    app: &App,
+    headers: &HeaderMap,
+    csrf: Option<String>,
+    lang: Lang,
+) -> Result<Bearer, Response> {
+    let who = who(app, headers).await.map_err(|e| refused(app, lang, e))?;
+    if !app
+        .crypto
+        .secret_matches(&csrf_text(&who), &csrf.unwrap_or_default())
+    {
+        return Err(problem(app, lang, StatusCode::FORBIDDEN, Problem::Refused));
+    }
+    Ok(who)
+}
+
 pub(super) fn csrf_text(who: &Bearer) -> String {
     format!("me-csrf/{}", who.session_id.as_deref().unwrap_or_default())
 }
@@ -277,16 +295,12 @@ pub async fn revoke(
 ) -> Response {
     let form: RevokeForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     let lang = page_lang(None, &headers);
-    let who = match who(&app, &headers).await {
-        Ok(who) => who,
-        Err(e) => return refused(&app, lang, e),
-    };
     // The cookie is SameSite=Strict already; the token also stops a post
     // from any page that is not our confirmation.
-    let csrf = form.csrf.unwrap_or_default();
-    if !app.crypto.secret_matches(&csrf_text(&who), &csrf) {
-        return problem(&app, lang, StatusCode::FORBIDDEN, Problem::Refused);
-    }
+    let who = match form_user(&app, &headers, form.csrf, lang).await {
+        Ok(who) => who,
+        Err(page) => return page,
+    };
     match connections::revoke(&app, &who, &consent_id).await {
         Ok(_) => Redirect::to("/me?revoked=1").into_response(),
         Err(e) => refused(&app, lang, e.into()),

@@ -6,7 +6,7 @@
 //! remembered (sealed in the end user's profile) after the first bank, and
 //! the link carries the page's language so the widget speaks it too.
 
-use super::me::{self, csrf_text, page_lang, problem, refused, who};
+use super::me::{self, form_user, page_lang, problem};
 use crate::error::Error;
 use crate::services::{end_users, links};
 use crate::web::me_pages::{Notice, Problem};
@@ -32,14 +32,10 @@ struct AddForm {
 pub async fn add(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Response {
     let form: AddForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     let lang = page_lang(form.lang.as_deref(), &headers);
-    let who = match who(&app, &headers).await {
+    let who = match form_user(&app, &headers, form.csrf, lang).await {
         Ok(who) => who,
-        Err(e) => return refused(&app, lang, e),
+        Err(page) => return page,
     };
-    let csrf = form.csrf.unwrap_or_default();
-    if !app.crypto.secret_matches(&csrf_text(&who), &csrf) {
-        return problem(&app, lang, StatusCode::FORBIDDEN, Problem::Refused);
-    }
     let Some(end_user) = who.end_user_id.as_ref() else {
         return problem(&app, lang, StatusCode::UNAUTHORIZED, Problem::SessionEnded);
     };

@@ -4,7 +4,7 @@
 //! it (OFB `extends`); when it does not, the end user goes through the widget
 //! in update mode and comes back to `/me`, keeping the same connection.
 
-use super::me::{csrf_text, page_lang, problem, refused, who};
+use super::me::{form_user, page_lang, problem, refused};
 use super::wire::Connection;
 use crate::error::Error;
 use crate::http::extract::Path;
@@ -75,14 +75,10 @@ pub async fn renew(
 ) -> Response {
     let form: RenewForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     let lang = page_lang(None, &headers);
-    let who = match who(&app, &headers).await {
+    let who = match form_user(&app, &headers, form.csrf, lang).await {
         Ok(who) => who,
-        Err(e) => return refused(&app, lang, e),
+        Err(page) => return page,
     };
-    let csrf = form.csrf.unwrap_or_default();
-    if !app.crypto.secret_matches(&csrf_text(&who), &csrf) {
-        return problem(&app, lang, StatusCode::FORBIDDEN, Problem::Refused);
-    }
     // The end user is here: the bank hears their address and browser.
     let signed_in = match crate::services::sessions::signed_in_at(&app, &who).await {
         Ok(at) => at.and_then(|ms| time::OffsetDateTime::from_unix_timestamp(ms / 1000).ok()),
