@@ -77,13 +77,19 @@ pub(crate) async fn send_raw(
             request = request.header("x-fapi-auth-date", http_date(at));
         }
         if let Some(ip) = &user.ip_address {
-            request = request.header("x-fapi-customer-ip-address", ip);
+            request = request.header("x-fapi-customer-ip-address", spec_length(ip));
         }
         if let Some(ua) = &user.user_agent {
-            request = request.header("x-customer-user-agent", ua);
+            request = request.header("x-customer-user-agent", spec_length(ua));
         }
     }
     Ok((request.send().await?, id))
+}
+
+/// The OFB APIs take the end user's address and browser in at most 100
+/// characters (a browser's user agent is often longer): the first 100 go.
+fn spec_length(value: &str) -> String {
+    value.chars().take(100).collect()
 }
 
 /// Logs the answer with its interaction id and checks the echo, if any.
@@ -115,6 +121,14 @@ mod tests {
         assert_eq!(http_date(t), "Sun, 06 Nov 1994 08:49:37 GMT");
         assert_eq!(parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"), Some(t));
         assert_eq!(parse_http_date("Sun, 06 Nov 1994 08:49:37 UTC"), Some(t));
+    }
+
+    #[test]
+    fn a_long_user_agent_is_cut_to_the_specs_100_characters() {
+        let ua = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 Safari/537.36";
+        assert!(ua.len() > 100);
+        assert_eq!(spec_length(ua).chars().count(), 100);
+        assert_eq!(spec_length("short"), "short");
     }
 
     #[test]

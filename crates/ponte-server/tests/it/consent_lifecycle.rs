@@ -290,6 +290,8 @@ both!(
         let ts = support::spawn(db).await;
         let access = ts.access_token().await;
         let (_, id) = ts.authorised(&access, "user_good").await;
+        // A month on, a renewal (12 months from then) moves the expiry later.
+        advance(&ts, &access, 30).await;
         let renew = |name: &'static str, value: String| {
             ts.http
                 .post(ts.url(&format!("/data/v1/consents/{id}/renew")))

@@ -32,6 +32,9 @@ async fn heard_at_bank(ts: &TestServer, consent_id: &str) -> Value {
     resp.json().await.unwrap()
 }
 
+/// A real browser's user agent: longer than the 100 characters OFB takes.
+const BROWSER: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 Safari/537.36";
+
 /// The widget (its requests come from Ponte's own origin) creates the consent.
 async fn consent_from_widget(ts: &TestServer, link_token: &str) -> String {
     let institution = ts.institution(link_token).await;
@@ -40,7 +43,7 @@ async fn consent_from_widget(ts: &TestServer, link_token: &str) -> String {
         .post(ts.url("/data/v1/consents"))
         .bearer_auth(link_token)
         .header("origin", ts.url(""))
-        .header("user-agent", "Mozilla/5.0 (widget test)")
+        .header("user-agent", BROWSER)
         .json(&json!({"institutionCode": institution}))
         .send()
         .await
@@ -91,10 +94,7 @@ both!(
             heard["xFapiAuthDate"], "Sun, 06 Dec 2026 21:15:00 GMT",
             "{heard}"
         );
-        assert_eq!(
-            heard["xCustomerUserAgent"], "Mozilla/5.0 (widget test)",
-            "{heard}"
-        );
+        assert_eq!(heard["xCustomerUserAgent"], &BROWSER[..100], "{heard}");
         assert!(heard["xFapiCustomerIpAddress"].is_string(), "{heard}");
 
         // Without it the bank hears the rest, not a date Ponte made up.
