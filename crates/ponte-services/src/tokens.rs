@@ -188,6 +188,7 @@ impl Tokens {
             live_secrets: live_secrets::LiveSecrets::default(),
             verified: verified::Verified::default(),
         };
+        tokens.live_secrets.follow(&tokens.store);
         tokens.reload().await?;
         if tokens.keys.read().map(|k| k.is_empty()).unwrap_or(true) {
             let seed = random_bytes::<32>();
@@ -436,7 +437,8 @@ impl Tokens {
 
     /// `client_id`'s API secrets changed (rotated, revoked): its access
     /// tokens are checked against the database again from the next request
-    /// on this node. Call after the change commits.
+    /// on this node. Call after the change commits; inside it, announce it to
+    /// the other nodes with `ponte_store::wake::secrets_changed`.
     pub fn secrets_changed(&self, client_id: &str) {
         self.live_secrets.forget_client(client_id);
     }

@@ -177,6 +177,24 @@ pub async fn secret_live(
     Ok(found.is_some())
 }
 
+/// When the API secret `secret_id` of `client_id` stops working: `None` if
+/// there is no such secret, `Some(None)` if nothing ends it yet.
+pub async fn secret_expiry(
+    conn: &mut Conn,
+    client_id: &str,
+    secret_id: &str,
+) -> Result<Option<Option<i64>>> {
+    Ok(
+        sqlx::query_scalar(
+            "SELECT expires_at FROM client_secrets WHERE id = $1 AND client_id = $2",
+        )
+        .bind(secret_id)
+        .bind(client_id)
+        .fetch_optional(conn)
+        .await?,
+    )
+}
+
 /// Removes a client and everything it owns: its secrets, end users, links,
 /// consents and their history, retrieval requests and reports, webhook
 /// messages and attempts, sessions and tickets (the schema cascades from

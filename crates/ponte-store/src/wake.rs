@@ -16,8 +16,8 @@
 //! due, and for a notification missed while the listener reconnects.
 
 use crate::{Conn, Result};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{watch, Notify};
 
@@ -53,6 +53,13 @@ impl Work {
 static ENQUEUED_WEBHOOKS: AtomicU64 = AtomicU64::new(0);
 static ENQUEUED_JOBS: AtomicU64 = AtomicU64::new(0);
 
+/// The payload's prefix for a client whose API secrets changed.
+const SECRETS: &str = "secrets:";
+
+/// Told that a client's API secrets changed on some node (`Some(client id)`),
+/// or that changes may have gone unheard (`None`: forget them all).
+type SecretsHook = Box<dyn Fn(Option<&str>) + Send + Sync>;
+
 /// One store's wake-ups, waited on by its workers.
 #[derive(Default)]
 pub struct Wakes {
@@ -60,6 +67,12 @@ pub struct Wakes {
     jobs: Notify,
     seen_webhooks: AtomicU64,
     seen_jobs: AtomicU64,
+    secrets_hooks: Mutex<Vec<SecretsHook>>,
+    /// PostgreSQL: the listener is connected and listening, so a change
+    /// another node commits reaches the hooks.
+    listening: AtomicBool,
+    /// Secrets changes heard from the database (for tests to wait on).
+    secrets_heard: AtomicU64,
 }
 
 impl Wakes {
@@ -84,6 +97,47 @@ impl Wakes {
     fn wake_all(&self) {
         self.wake(Work::Webhooks);
         self.wake(Work::Jobs);
+    }
+
+    /// Calls `hook` whenever a client's API secrets change on any node
+    /// (PostgreSQL), and with `None` whenever such changes may have gone
+    /// unheard (the listener lost its connection).
+    pub fn on_secrets_changed(&self, hook: impl Fn(Option<&str>) + Send + Sync + 'static) {
+        self.secrets_hooks
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(Box::new(hook));
+    }
+
+    /// Whether a secrets change committed by another node reaches the hooks
+    /// now: the PostgreSQL listener is up. (On SQLite there is no other node.)
+    pub fn hears_other_nodes(&self) -> bool {
+        self.listening.load(Ordering::SeqCst)
+    }
+
+    /// How many secrets changes this store heard from the database.
+    pub fn secrets_changes_heard(&self) -> u64 {
+        self.secrets_heard.load(Ordering::SeqCst)
+    }
+
+    fn secrets_changed(&self, client_id: Option<&str>) {
+        for hook in self
+            .secrets_hooks
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+        {
+            hook(client_id);
+        }
+        if client_id.is_some() {
+            self.secrets_heard.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    fn set_listening(&self, on: bool) {
+        self.listening.store(on, Ordering::SeqCst);
+        // Whatever was committed while nobody listened was not announced.
+        self.secrets_changed(None);
     }
 
     /// The SQLite writer went back to the pool: its transaction is over.
@@ -112,6 +166,21 @@ pub async fn enqueued(conn: &mut Conn, work: Work) -> Result<()> {
             .await?;
     } else {
         work.enqueued().fetch_add(1, Ordering::SeqCst);
+    }
+    Ok(())
+}
+
+/// Announces, inside the caller's transaction, that `client_id`'s API
+/// secrets changed: on PostgreSQL every node hears it at commit and stops
+/// trusting what it remembered of them. Nothing on SQLite (one node; the
+/// node that made the change forgets by itself).
+pub async fn secrets_changed(conn: &mut Conn, client_id: &str) -> Result<()> {
+    if is_postgres(conn) {
+        sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(CHANNEL)
+            .bind(format!("{SECRETS}{client_id}"))
+            .execute(conn)
+            .await?;
     }
     Ok(())
 }
@@ -159,6 +228,7 @@ pub async fn listen(url: String, wakes: Arc<Wakes>, mut stop: watch::Receiver<bo
             Ok(mut listener) => match listener.listen(CHANNEL).await {
                 Ok(()) => {
                     retry = Duration::from_millis(250);
+                    wakes.set_listening(true);
                     wakes.wake_all();
                     loop {
                         tokio::select! {
@@ -166,16 +236,29 @@ pub async fn listen(url: String, wakes: Arc<Wakes>, mut stop: watch::Receiver<bo
                                 Ok(Some(n)) => match n.payload() {
                                     "webhooks" => wakes.wake(Work::Webhooks),
                                     "jobs" => wakes.wake(Work::Jobs),
-                                    _ => wakes.wake_all(),
+                                    p => match p.strip_prefix(SECRETS) {
+                                        Some(client) => wakes.secrets_changed(Some(client)),
+                                        None => wakes.wake_all(),
+                                    },
                                 },
-                                // Lost; the next call connects again.
-                                Ok(None) => wakes.wake_all(),
+                                // Lost. Connect again here rather than let
+                                // sqlx do it on the next call, so that
+                                // `listening` is true only while LISTEN is.
+                                Ok(None) => {
+                                    wakes.set_listening(false);
+                                    wakes.wake_all();
+                                    break;
+                                }
                                 Err(e) => {
+                                    wakes.set_listening(false);
                                     tracing::warn!(error = %e, "listening for committed work failed; polling meanwhile");
                                     break;
                                 }
                             },
-                            _ = stop.changed() => return,
+                            _ = stop.changed() => {
+                                wakes.set_listening(false);
+                                return;
+                            }
                         }
                     }
                 }

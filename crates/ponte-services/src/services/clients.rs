@@ -141,6 +141,7 @@ pub async fn rotate_secret(app: &App, client_id: &str) -> Result<NewCredentials>
     ponte_store::expire_secrets(&mut tx, client_id, now + ROTATION_GRACE_MS).await?;
     let api_secret = random_secret("sk_");
     insert_secret(app, &mut tx, client_id, &api_secret, now).await?;
+    ponte_store::wake::secrets_changed(&mut tx, client_id).await?;
     tx.commit().await?;
     app.tokens.secrets_changed(client_id);
     let webhook_secret = String::from_utf8(app.crypto.open(
@@ -321,6 +322,7 @@ pub async fn revoke_secret(app: &App, client_id: &str) -> Result<NewCredentials>
     ponte_store::expire_secrets(&mut tx, client_id, now).await?;
     let api_secret = random_secret("sk_");
     insert_secret(app, &mut tx, client_id, &api_secret, now).await?;
+    ponte_store::wake::secrets_changed(&mut tx, client_id).await?;
     tx.commit().await?;
     app.tokens.secrets_changed(client_id);
     let webhook_secret = String::from_utf8(app.crypto.open(
@@ -345,7 +347,9 @@ pub async fn delete(app: &App, client_id: &str) -> Result<()> {
     if !ponte_store::delete_client(&mut tx, app.store.backend(), client_id).await? {
         return Err(Error::NotFound("client"));
     }
+    ponte_store::wake::secrets_changed(&mut tx, client_id).await?;
     tx.commit().await?;
+    app.tokens.secrets_changed(client_id);
     // Documents live outside the database: every file under the client's prefix goes too.
     crate::services::documents_files::erase_client_files(app, client_id).await?;
     tracing::warn!(client_id, "client deleted with all its data");
