@@ -17,6 +17,8 @@
 //! tool's, and the ratios to `GET /healthz` are the figures to compare.
 //!
 //! Endpoints: `GET /healthz` (the floor: routing and middleware only),
+//! `GET /readyz` (the floor of a request that reads the database: one
+//! `SELECT 1` on a pooled connection),
 //! `POST /data/v1/auth` (key lookup, secret check, token signing) and an
 //! authenticated `GET /data/v1/links/{id}` (token check, one link and its
 //! consents read). Figures go to stdout and to `target/bench-api.json`.
@@ -285,6 +287,11 @@ async fn run(database: &str, database_url: &str) -> anyhow::Result<Vec<Value>> {
             name: "GET /healthz",
             request: request("GET", "/healthz", None, None),
         },
+        // The floor of anything that reads the database: one `SELECT 1`.
+        Endpoint {
+            name: "GET /readyz",
+            request: request("GET", "/readyz", None, None),
+        },
         Endpoint {
             name: "POST /data/v1/auth",
             request: auth,
@@ -343,6 +350,7 @@ fn ratios(runs: &[Value]) -> Value {
     json!({
         "auth/healthz": ratio(rate("POST /data/v1/auth")),
         "get-link/healthz": ratio(rate("GET /data/v1/links/{id}")),
+        "readyz/healthz": ratio(rate("GET /readyz")),
     })
 }
 
