@@ -9,6 +9,7 @@
 
 #[cfg(test)]
 mod browser_catalogue;
+pub mod callback_pages;
 pub mod catalogue;
 pub mod lang;
 pub mod me_pages;
