@@ -5,12 +5,9 @@
 // the access token of POST /api/token. `app.js` loads it when the page says
 // `<html data-mode="documents">`; the header (brand, language, exit) and the
 // exit dialog of index.html are shared, the screens are built here.
-import { STRINGS, chosenLocale, rememberLocale, ruleLocale, t } from './i18n.js';
+import { chosenLocale, rememberLocale, ruleLocale, t } from './i18n.js';
 import { matching } from './search.js';
-import { DOCUMENT_STRINGS } from './i18n_documents.js';
 import { paintBrand } from './brand.js';
-
-for (const [locale, table] of Object.entries(DOCUMENT_STRINGS)) Object.assign(STRINGS[locale], table);
 
 const SAVED = 'ponte.documents';
 const POLL_MS = 1000;

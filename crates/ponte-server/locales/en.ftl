@@ -64,3 +64,20 @@ docs-busy-text = Wait a minute, then reload this page.
 docs-ours-title = Something went wrong on our side
 docs-ours-text = Please try again in a moment.
 docs-back = Back to { $client }
+
+## The bank's answer (`/callback`): a page only when no redirectUrl follows
+callback-finishing-title = Finishing the connection…
+callback-finishing-wait = One moment, please.
+callback-finishing-none = Your bank's answer did not arrive. Start again from the app that sent you.
+callback-finishing-noscript = Turn JavaScript on to finish the connection.
+callback-connected-title = Your account is connected
+callback-not-completed-title = The connection was not completed
+callback-nothing-more = Nothing more to do here.
+callback-close = You can close this window.
+callback-failed-title = We could not connect your account
+callback-unknown = This authorisation is unknown or was already completed.
+callback-unreadable = We could not read your bank's answer. Start again from the app that sent you.
+callback-ours = Something went wrong on our side. Please try again shortly.
+callback-bank = Your bank did not complete the connection. Start again from the app that sent you.
+api-reference = API reference
+docs-returning-back = Back to the app

@@ -64,3 +64,20 @@ docs-busy-text = Espere um minuto e recarregue esta página.
 docs-ours-title = Algo deu errado do nosso lado
 docs-ours-text = Tente de novo em instantes.
 docs-back = Voltar para { $client }
+
+## The bank's answer (`/callback`): a page only when no redirectUrl follows
+callback-finishing-title = Concluindo a conexão…
+callback-finishing-wait = Aguarde um instante.
+callback-finishing-none = Não recebemos a resposta do seu banco. Comece de novo pelo aplicativo que enviou você.
+callback-finishing-noscript = Ative o JavaScript para concluir a conexão.
+callback-connected-title = Sua conta está conectada
+callback-not-completed-title = A conexão não foi concluída
+callback-nothing-more = Nenhuma ação necessária aqui.
+callback-close = Você pode fechar esta janela.
+callback-failed-title = Não foi possível conectar sua conta
+callback-unknown = Esta autorização é desconhecida ou já foi concluída.
+callback-unreadable = Não conseguimos ler a resposta do seu banco. Comece de novo pelo aplicativo que enviou você.
+callback-ours = Algo deu errado do nosso lado. Tente de novo em instantes.
+callback-bank = Seu banco não concluiu a conexão. Comece de novo pelo aplicativo que enviou você.
+api-reference = Referência da API
+docs-returning-back = Voltar ao aplicativo

@@ -34,6 +34,7 @@ static VERSION: LazyLock<String> = LazyLock::new(|| {
             hash.update(file.metadata.sha256_hash());
         }
     }
+    crate::web::hash_catalogue(&mut hash);
     hash.finalize()[..8]
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -80,11 +81,11 @@ fn shell(name: &str, frame_ancestors: &str) -> Response {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     let html = String::from_utf8_lossy(&file.data)
-        .replace("{{assets}}", &format!("{ASSETS_PATH}/{}", VERSION.as_str()))
         .replace(
-            "{{widget_assets}}",
-            &format!("{}/{}", crate::web::ASSETS_PATH, crate::web::version()),
-        );
+            "{{assets}}",
+            &format!("{ASSETS_PATH}/{}/{CONSOLE_DIR}", VERSION.as_str()),
+        )
+        .replace("{{widget_assets}}", &crate::web::assets_base());
     let mut resp = ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response();
     secure(&mut resp, frame_ancestors);
     resp.headers_mut()
@@ -92,10 +93,18 @@ fn shell(name: &str, frame_ancestors: &str) -> Response {
     resp
 }
 
+/// The URL space under a version mirrors `web/`: the console's modules at
+/// `<version>/console/`, the shared catalogue they import at `<version>/i18n/`.
+const CONSOLE_DIR: &str = "console";
+
 async fn asset(Path((version, name)): Path<(String, String)>) -> Response {
-    let file = match Console::get(&name) {
-        Some(file) if !name.ends_with(".html") => file,
-        _ => return StatusCode::NOT_FOUND.into_response(),
+    let found = match name.split_once('/') {
+        Some((CONSOLE_DIR, file)) if !file.ends_with(".html") => Console::get(file),
+        Some((crate::web::CATALOGUE_DIR, file)) => crate::web::catalogue_file(file),
+        _ => None,
+    };
+    let Some(file) = found else {
+        return StatusCode::NOT_FOUND.into_response();
     };
     let cache = if version == *VERSION {
         "public, max-age=31536000, immutable"

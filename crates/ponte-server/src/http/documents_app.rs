@@ -127,30 +127,20 @@ fn refused(page: Refused, why: Refusal) -> Response {
     pages::message(locale, &brand, &title, &text, &here).respond(status, page.lang, page.secure)
 }
 
-/// `/callback/documents`'s answer: a line in both languages (nothing there
-/// knows the user's), then straight back to the app.
+/// `/callback/documents`'s answer, on its way straight back to the app
+/// (which tells how it went from the retrieval itself, in the end user's
+/// language): the caller's line, in both languages since nothing at the
+/// portal's return knows the user's.
 pub fn returning_page(title: &str, text: &str, back: &str) -> String {
-    let back = html_escape::encode_double_quoted_attribute(back);
-    let body = format!(
-        r#"<h1>{}</h1><p class="lead">{}</p><p><a href="{back}">Voltar ao aplicativo / Back to the app</a></p>"#,
-        html_escape::encode_text(title),
-        html_escape::encode_text(text),
-    );
-    plain_page("pt-BR", title, &body, Some(&back))
-}
-
-fn plain_page(lang: &str, title: &str, body: &str, refresh_to: Option<&str>) -> String {
-    let refresh = refresh_to.map_or(String::new(), |to| {
-        format!(r#"<meta http-equiv="refresh" content="0;url={to}">"#)
-    });
-    format!(
-        r#"<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">{refresh}<title>{title}</title><style>
-*{{box-sizing:border-box}}body{{margin:0;font:16px/1.5 system-ui,-apple-system,Segoe UI,sans-serif;background:#f3f4f6;color:#111827}}
-main{{max-width:480px;margin:0 auto;min-height:100vh;background:#fff;padding:1.5rem 1.25rem}}
-h1{{font-size:1.35rem;margin:.25rem 0 .75rem}}.lead{{color:#4b5563}}a{{color:#0f766e}}
-.msg{{padding:.8rem 1rem;border-radius:10px;background:#fef2f2;color:#991b1b;margin:1rem 0}}</style></head><body><main>{body}</main></body></html>"#,
-        title = html_escape::encode_text(title),
+    pages::render(
+        "returning.html",
+        crate::web::lang::Locale::PtBr,
+        &Brand::unknown(),
+        title,
+        "",
+        minijinja::context! { text => text, back => back },
     )
+    .html
 }
 
 /// Who receives the documents, as the app's first screen tells it.

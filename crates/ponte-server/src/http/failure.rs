@@ -202,11 +202,12 @@ pub fn html_page(failure: &Failure) -> Response {
         FailureKind::NotFound => "Page not found",
         _ => "Request refused",
     };
-    let body = format!(
-        r#"<h1>{title}</h1><div class="msg">{}</div><p><a href="/docs">API reference</a></p>"#,
-        html_escape::encode_text(&failure.message)
-    );
-    let mut resp = axum::response::Html(super::page::page(title, &body)).into_response();
+    let page = super::page::refusal(title, &failure.message);
+    let mut resp = axum::response::Html(page.html).into_response();
+    if let Ok(csp) = HeaderValue::from_str(&page.csp) {
+        resp.headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, csp);
+    }
     resp.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     resp

@@ -1,7 +1,6 @@
 //! The hosted link page and the institutions' return path. The page talks to
 //! Ponte only through the public API, with the link token.
 
-use super::page::page;
 use crate::clock::rfc3339;
 use crate::dialects::data_api::errors::ApiError;
 use crate::error::Error;
@@ -11,10 +10,12 @@ use crate::services::directory::CALLBACK_PATH;
 use crate::services::{clients, consents, links, update_mode};
 use crate::tokens::{TokenError, TokenKind};
 use crate::web;
+use crate::web::callback_pages::{self, Failed};
+use crate::web::pages::Brand;
 use crate::App;
 use axum::extract::{Path as AxumPath, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
@@ -160,11 +161,17 @@ async fn link_session(State(app): State<App>, headers: HeaderMap) -> Result<Resp
 /// answer in the query; a FAPI-BR one (the hybrid flow) in the fragment,
 /// which never reaches a server: this page reads it and posts it back to
 /// [`callback_answer`].
-async fn callback(State(app): State<App>, Query(params): Query<CallbackParams>) -> Response {
+async fn callback(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Query(params): Query<CallbackParams>,
+) -> Response {
+    let lang = web::lang::resolve(None, &headers, None);
+    let secure = app.public_url.starts_with("https://");
     if params.state.is_none() && params.code.is_none() && params.error.is_none() {
-        return fragment_reader();
+        return callback_pages::fragment_reader(lang, secure, CALLBACK_PATH, FRAGMENT_SCRIPT);
     }
-    finish_callback(app, params).await
+    finish_callback(app, lang, params).await
 }
 
 /// The fragment of a hybrid-flow answer, posted by [`fragment_reader`]'s
@@ -172,100 +179,62 @@ async fn callback(State(app): State<App>, Query(params): Query<CallbackParams>) 
 /// normal navigation to the consent's `redirectUrl`).
 async fn callback_answer(
     State(app): State<App>,
+    headers: HeaderMap,
     axum::Form(params): axum::Form<CallbackParams>,
 ) -> Response {
-    finish_callback(app, params).await
+    let lang = web::lang::resolve(None, &headers, None);
+    finish_callback(app, lang, params).await
 }
 
 /// The script that posts the fragment: only the answer's own parameters,
 /// and the fragment is dropped from the address bar and history first.
 const FRAGMENT_SCRIPT: &str = r#"(function(){var h=location.hash.slice(1);history.replaceState(null,"",location.pathname);var f=document.getElementById("answer");var keys=["code","id_token","state","iss","error","error_description"];var p=new URLSearchParams(h);var any=false;keys.forEach(function(k){var v=p.get(k);if(v===null)return;any=true;var i=document.createElement("input");i.type="hidden";i.name=k;i.value=v;f.appendChild(i);});if(!any){document.getElementById("wait").hidden=true;document.getElementById("none").hidden=false;return;}f.submit();})();"#;
 
-/// The page a FAPI-BR institution's answer lands on. Its policy allows this
-/// one script (by hash) and a form posted to this origin, nothing else.
-fn fragment_reader() -> Response {
-    static CSP: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-        use base64::Engine;
-        use sha2::Digest;
-        let hash = base64::engine::general_purpose::STANDARD
-            .encode(sha2::Sha256::digest(FRAGMENT_SCRIPT.as_bytes()));
-        format!("default-src 'none'; script-src 'sha256-{hash}'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
-    });
-    let body = format!(
-        r#"<h1>Concluindo a conexão… / Finishing the connection…</h1>
-<p class="lead" id="wait">Aguarde um instante. / One moment, please.</p>
-<div class="msg" role="alert" id="none" hidden>Não recebemos a resposta do seu banco. Comece de novo pelo aplicativo que enviou você. / Your bank's answer did not arrive. Start again from the app that sent you.</div>
-<noscript><div class="msg" role="alert">Ative o JavaScript para concluir a conexão. / Turn JavaScript on to finish the connection.</div></noscript>
-<form id="answer" method="post" action="{CALLBACK_PATH}"></form><script>{FRAGMENT_SCRIPT}</script>"#
-    );
-    let mut resp = Html(page("Conectando / Connecting", &body)).into_response();
-    if let Ok(csp) = HeaderValue::from_str(&CSP) {
-        resp.headers_mut()
-            .insert(header::CONTENT_SECURITY_POLICY, csp);
-    }
-    resp.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    resp
-}
-
 /// Completes the authorisation and answers the end user: with a
 /// `redirectUrl` (the widget's own, or the integrator's) it passes the
-/// outcome on; without one it says how it went, in both languages since
-/// nothing here knows the user's.
-async fn finish_callback(app: App, params: CallbackParams) -> Response {
+/// outcome on; without one it says how it went, in the end user's language
+/// (their choice on any Ponte page, else their browser's).
+async fn finish_callback(app: App, lang: web::lang::Lang, params: CallbackParams) -> Response {
+    let secure = app.public_url.starts_with("https://");
     match authorisation::complete_authorisation(&app, params).await {
         Ok(outcome) => match outcome.redirect {
             Some(to) => Redirect::to(&to).into_response(),
             None => {
-                let (title, class) = if outcome.status == ponte_core::ConsentStatus::Authorised {
-                    (
-                        "Sua conta está conectada / Your account is connected",
-                        "msg ok",
-                    )
-                } else {
-                    (
-                        "A conexão não foi concluída / The connection was not completed",
-                        "msg",
-                    )
-                };
-                Html(page(title, &format!(r#"<h1>{title}</h1><div class="{class}" data-status="{s}" data-consent-id="{id}">Nenhuma ação necessária aqui. / Nothing more to do here.</div><p class="lead">Você pode fechar esta janela. / You can close this window.</p>"#, s = outcome.status, id = outcome.consent_id))).into_response()
+                let brand = outcome_brand(&app, &outcome.consent_id).await;
+                callback_pages::outcome(lang, secure, &brand, &outcome.consent_id, outcome.status)
             }
         },
         Err(e) => {
             // Plain words only: the end user cannot act on an API message.
-            let (status, text) = match &e {
-                Error::NotFound(_) => (
-                    StatusCode::BAD_REQUEST,
-                    "Esta autorização é desconhecida ou já foi concluída. / This authorisation is unknown or was already completed.",
-                ),
-                Error::Field(_) | Error::Malformed { .. } => (
-                    StatusCode::BAD_REQUEST,
-                    "Não conseguimos ler a resposta do seu banco. Comece de novo pelo aplicativo que enviou você. / We could not read your bank's answer. Start again from the app that sent you.",
-                ),
+            let (status, why) = match &e {
+                Error::NotFound(_) => (StatusCode::BAD_REQUEST, Failed::Unknown),
+                Error::Field(_) | Error::Malformed { .. } => {
+                    (StatusCode::BAD_REQUEST, Failed::Unreadable)
+                }
                 Error::Internal(err) => {
                     tracing::error!(error = ?err, "callback failed");
-                    (
-                        StatusCode::INTERNAL_SERVER_ERROR,
-                        "Algo deu errado do nosso lado. Tente de novo em instantes. / Something went wrong on our side. Please try again shortly.",
-                    )
+                    (StatusCode::INTERNAL_SERVER_ERROR, Failed::Ours)
                 }
                 other => {
                     tracing::warn!(error = %other, "the institution did not complete an authorisation");
-                    (
-                        StatusCode::BAD_GATEWAY,
-                        "Seu banco não concluiu a conexão. Comece de novo pelo aplicativo que enviou você. / Your bank did not complete the connection. Start again from the app that sent you.",
-                    )
+                    (StatusCode::BAD_GATEWAY, Failed::Bank)
                 }
             };
-            let body = format!(
-                r#"<h1>Não foi possível conectar sua conta / We could not connect your account</h1><div class="msg" role="alert">{}</div>"#,
-                html_escape::encode_text(text)
-            );
-            (
-                status,
-                Html(page("Conexão não concluída / Connection failed", &body)),
-            )
-                .into_response()
+            callback_pages::failed(lang, secure, why, status)
+        }
+    }
+}
+
+/// The consent's client's brand; Ponte's own when it cannot be read.
+async fn outcome_brand(app: &App, consent_id: &str) -> Brand {
+    let Some(client_id) = consent_client(app, consent_id).await else {
+        return Brand::unknown();
+    };
+    match crate::services::documents_progress::recipient(app, &client_id).await {
+        Ok(r) => Brand::new(r.name, r.logo_url, r.primary_color, r.privacy_policy_url),
+        Err(e) => {
+            tracing::warn!(error = %e, "the callback page could not read the client's brand");
+            Brand::unknown()
         }
     }
 }

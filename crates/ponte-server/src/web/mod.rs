@@ -7,6 +7,9 @@
 //! Release builds embed the files (rust-embed); debug builds read them from
 //! the source tree, so editing the widget needs no recompilation.
 
+#[cfg(test)]
+mod browser_catalogue;
+pub mod callback_pages;
 pub mod catalogue;
 pub mod lang;
 pub mod me_pages;
@@ -23,6 +26,35 @@ use std::sync::LazyLock;
 #[derive(RustEmbed)]
 #[folder = "../../web/widget/"]
 struct Widget;
+
+/// The one string catalogue of every page in the browser (`web/i18n/`),
+/// which the widget's and the console's modules import as `../i18n/<lang>.js`.
+#[derive(RustEmbed)]
+#[folder = "../../web/i18n/"]
+struct Catalogue;
+
+/// Where the catalogue sits under a versioned asset URL: the URL space
+/// mirrors `web/` (`<version>/widget/app.js` imports `../i18n/en.js`), so the
+/// same relative import works in the browser and from Node in the tests.
+pub const CATALOGUE_DIR: &str = "i18n";
+
+/// A file of the catalogue, by its name under `web/i18n/`.
+pub fn catalogue_file(name: &str) -> Option<rust_embed::EmbeddedFile> {
+    Catalogue::get(name)
+}
+
+/// Feeds the catalogue into a bundle's version hash: a changed string is a
+/// new version of every page that shows it.
+pub fn hash_catalogue(hash: &mut Sha256) {
+    let mut names: Vec<_> = Catalogue::iter().collect();
+    names.sort();
+    for name in names {
+        if let Some(file) = Catalogue::get(&name) {
+            hash.update(format!("{CATALOGUE_DIR}/{name}").as_bytes());
+            hash.update(file.metadata.sha256_hash());
+        }
+    }
+}
 
 /// The SDK integrators load from their own pages (`web/sdk/`).
 #[derive(RustEmbed)]
@@ -124,6 +156,7 @@ static VERSION: LazyLock<String> = LazyLock::new(|| {
             hash.update(file.metadata.sha256_hash());
         }
     }
+    hash_catalogue(&mut hash);
     hex(&hash.finalize()[..8])
 });
 
@@ -135,6 +168,13 @@ fn hex(bytes: &[u8]) -> String {
 pub fn version() -> &'static str {
     &VERSION
 }
+
+/// Where the widget's own files are: `<ASSETS_PATH>/<version>/widget`.
+pub fn assets_base() -> String {
+    format!("{ASSETS_PATH}/{}/{WIDGET_DIR}", version())
+}
+
+const WIDGET_DIR: &str = "widget";
 
 /// What the sandbox client's widget pages may be framed by without any
 /// setting (sandbox mode only): Ponte's own `/demo`, and loopback pages on
@@ -207,7 +247,7 @@ pub fn page_in_mode(frame: &FrameAncestors, mode: &str) -> Response {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     let html = String::from_utf8_lossy(&file.data)
-        .replace("{{assets}}", &format!("{ASSETS_PATH}/{}", version()))
+        .replace("{{assets}}", &assets_base())
         .replace("{{mode}}", mode);
     let mut resp = ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response();
     secure(&mut resp, frame);
@@ -220,9 +260,15 @@ pub fn page_in_mode(frame: &FrameAncestors, mode: &str) -> Response {
 /// One asset. The current version is immutable; an older version's URL (a
 /// page loaded before a deploy) still gets today's file, uncached.
 pub fn asset(version_in_url: &str, name: &str) -> Response {
-    let file = match Widget::get(name) {
-        Some(file) if name != "index.html" => file,
-        _ => return StatusCode::NOT_FOUND.into_response(),
+    let found = match name.split_once('/') {
+        Some((WIDGET_DIR, file)) if file != "index.html" => Widget::get(file),
+        Some((CATALOGUE_DIR, file)) => Catalogue::get(file),
+        // A page loaded before the catalogue moved asks for `<version>/app.js`.
+        None if name != "index.html" => Widget::get(name),
+        _ => None,
+    };
+    let Some(file) = found else {
+        return StatusCode::NOT_FOUND.into_response();
     };
     let cache = if version_in_url == version() {
         "public, max-age=31536000, immutable"
@@ -312,6 +358,8 @@ mod tests {
             .unwrap()
             .contains("immutable"));
         assert_eq!(current.headers()[header::CONTENT_TYPE], "text/css");
+        let nested = asset(version(), "widget/widget.css");
+        assert_eq!(nested.status(), StatusCode::OK);
         let stale = asset("0000000000000000", "widget.css");
         assert_eq!(stale.headers()[header::CACHE_CONTROL], "no-cache");
         assert_eq!(
@@ -322,5 +370,27 @@ mod tests {
             asset(version(), "../Cargo.toml").status(),
             StatusCode::NOT_FOUND
         );
+        assert_eq!(
+            asset(version(), "widget/index.html").status(),
+            StatusCode::NOT_FOUND
+        );
+    }
+
+    #[test]
+    fn the_catalogue_is_served_beside_the_widget_where_its_imports_point() {
+        let en = asset(version(), "i18n/en.js");
+        assert_eq!(en.status(), StatusCode::OK);
+        assert!(en.headers()[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .contains("javascript"));
+        assert_eq!(
+            asset(version(), "i18n/nothing.js").status(),
+            StatusCode::NOT_FOUND
+        );
+        let module = Widget::get("i18n.js").expect("web/widget/i18n.js");
+        let text = String::from_utf8_lossy(&module.data);
+        assert!(text.contains("from '../i18n/pt-BR.js'"), "{text}");
+        assert!(assets_base().ends_with("/widget"));
     }
 }

@@ -31,6 +31,20 @@ static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
             include_str!("../../templates/me_confirm.html"),
         ),
         ("message.html", include_str!("../../templates/message.html")),
+        ("outcome.html", include_str!("../../templates/outcome.html")),
+        (
+            "callback_failed.html",
+            include_str!("../../templates/callback_failed.html"),
+        ),
+        (
+            "fragment.html",
+            include_str!("../../templates/fragment.html"),
+        ),
+        ("refusal.html", include_str!("../../templates/refusal.html")),
+        (
+            "returning.html",
+            include_str!("../../templates/returning.html"),
+        ),
     ] {
         if let Err(e) = env.add_template(name, source) {
             tracing::error!(error = %e, name, "a page template does not parse");
@@ -152,7 +166,8 @@ impl Page {
 }
 
 /// Renders `template` with `context`, in `locale`, for `brand`; `here` is
-/// the page's own path (the language switch points at it).
+/// the page's own path (the language switch points at it), empty for a page
+/// that cannot be asked for again (the bank's one-time answer): no switch.
 pub fn render(
     template: &str,
     locale: Locale,
@@ -174,7 +189,7 @@ pub fn render(
     let shell = minijinja::context! {
         locale => locale.tag(),
         other_locale => other.tag(),
-        switch_href => format!("{here}{sep}lang={}", other.tag()),
+        switch_href => (!here.is_empty()).then(|| format!("{here}{sep}lang={}", other.tag())),
         brand => Value::from_serialize(brand),
         title => title,
         style => &style,
@@ -189,13 +204,18 @@ pub fn render(
                 catalogue::text(locale, "me-refused", &[])
             )
         });
-    let hash = STANDARD.encode(Sha256::digest(style.as_bytes()));
+    let hash = sha256_source(&style);
     Page {
         html,
         csp: format!(
             "default-src 'none'; style-src 'sha256-{hash}'; img-src 'self' data: https:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
         ),
     }
+}
+
+/// The CSP source of an inline style or script: `'sha256-…'`'s inner part.
+pub fn sha256_source(text: &str) -> String {
+    STANDARD.encode(Sha256::digest(text.as_bytes()))
 }
 
 /// A page that only says something (a refusal, an ended session).

@@ -123,7 +123,7 @@ both!(
         );
 
         // The app's script is content-addressed: cached for good.
-        let script = regex::Regex::new(r#"src="(/link/assets/[0-9a-f]{16}/app\.js)""#)
+        let script = regex::Regex::new(r#"src="(/link/assets/[0-9a-f]{16}/widget/app\.js)""#)
             .unwrap()
             .captures(&html)
             .expect("app.js by version")[1]
@@ -138,6 +138,11 @@ both!(
             .to_str()
             .unwrap()
             .contains("immutable"));
+        // So is the shared catalogue its language module imports.
+        let catalogue = script.replace("/widget/app.js", "/i18n/pt-BR.js");
+        let strings = ts.http.get(ts.url(&catalogue)).send().await.unwrap();
+        assert_eq!(strings.status(), 200);
+        assert!(strings.text().await.unwrap().contains("'picker.title'"));
         let missing = ts
             .http
             .get(ts.url("/link/assets/0/nothing.js"))

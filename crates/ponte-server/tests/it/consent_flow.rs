@@ -255,8 +255,13 @@ both!(
         assert_eq!(back.get("status").map(String::as_str), Some("AUTHORISED"));
 
         // The same code and state again: refused, and the consent stays authorised.
-        let resp = deliver(&ts.http, &ts.base, &params).send().await.unwrap();
+        let resp = deliver(&ts.http, &ts.base, &params)
+            .header("accept-language", "en-US,en;q=0.8")
+            .send()
+            .await
+            .unwrap();
         assert_eq!(resp.status(), 400);
+        assert_eq!(resp.headers()["content-language"], "en");
         assert!(resp.text().await.unwrap().contains("already completed"));
         let (_, c) = ts
             .get(&format!("/data/v1/consents/{consent_id}"), Some(&access))
