@@ -14,7 +14,7 @@
 //! (link, consent, the sandbox's headless authorisation, the accounts
 //! report), a documents retrieval to its webhook (`POST /api/token`, the
 //! sandbox portal login), and a Server API ticket exchanged twice at once
-//! (one wins) and once more later. When a third of the flows have ended, one
+//! (one wins) and once more later. When half of the flows have ended, one
 //! node is killed with SIGKILL; the flows it cut start again, as a client
 //! would retry, and the other two must finish its leased work.
 //!
@@ -186,7 +186,7 @@ async fn main() {
         }));
     }
     let killed_at = if args.kill {
-        while ended.load(Ordering::Relaxed) < args.flows / 3 {
+        while ended.load(Ordering::Relaxed) < args.flows / 2 {
             wake.notified().await;
         }
         nodes[1].kill();

@@ -45,8 +45,11 @@ pub fn event_key(body: &Value) -> Option<String> {
         Some("CONSENT_STATUS_CHANGED") if body["status"] == "AUTHORISED" => {
             Some(format!("authorised:{}", body["consentId"].as_str()?))
         }
+        // The quickstart's shape has no `event`; Ponte adds `documents.ready`.
+        Some("documents.ready") | None => {
+            Some(format!("retrieval:{}", body["data"]["id"].as_i64()?))
+        }
         Some(_) => None,
-        None => Some(format!("retrieval:{}", body["data"]["id"].as_i64()?)),
     }
 }
 
