@@ -1,7 +1,7 @@
 //! The three end-user flows, each as an integrator's backend drives it
 //! through the proxy. A request the kill cut (the connection reset, or the
-//! proxy finding no node) starts the flow again from its beginning, as a
-//! client would retry; an HTTP error answer fails the flow.
+//! proxy finding no node) or answered 408/502/503 starts the flow again from
+//! its beginning, as a client would retry; any other error fails the flow.
 
 use crate::receiver::Receiver;
 use base64::Engine;
@@ -49,6 +49,8 @@ pub struct Done {
     pub started: Instant,
     pub ended: Instant,
     pub restarts: usize,
+    /// Why each restart: the cut request or the answer asking to retry.
+    pub restarted_by: Vec<String>,
     pub result: Result<Outcome, String>,
 }
 
@@ -61,7 +63,7 @@ enum Stop {
 
 impl From<reqwest::Error> for Stop {
     fn from(e: reqwest::Error) -> Stop {
-        Stop::Cut(format!("{e:?}"))
+        Stop::Cut(format!("cut: {e}"))
     }
 }
 
@@ -78,6 +80,7 @@ pub struct Ctx {
 pub async fn run(ctx: &Ctx, kind: Kind, n: usize) -> Done {
     let started = Instant::now();
     let mut restarts = 0;
+    let mut restarted_by = Vec::new();
     let result = loop {
         let attempt = match kind {
             Kind::Data => data(ctx).await,
@@ -88,7 +91,7 @@ pub async fn run(ctx: &Ctx, kind: Kind, n: usize) -> Done {
             Ok(outcome) => break Ok(outcome),
             Err(Stop::Cut(why)) if restarts + 1 < ATTEMPTS => {
                 restarts += 1;
-                let _ = why;
+                restarted_by.push(why);
             }
             Err(Stop::Cut(why)) => break Err(format!("cut {ATTEMPTS} times, last: {why}")),
             Err(Stop::Failed(why)) => break Err(why),
@@ -99,6 +102,7 @@ pub async fn run(ctx: &Ctx, kind: Kind, n: usize) -> Done {
         started,
         ended: Instant::now(),
         restarts,
+        restarted_by,
         result,
     }
 }
@@ -112,6 +116,11 @@ async fn post(ctx: &Ctx, path: &str, bearer: Option<&str>, body: Value) -> Resul
     let resp = req.send().await?;
     let status = resp.status();
     let text = resp.text().await?;
+    // 408 says "send it again"; 502/503 name an upstream (a bank page on
+    // the killed node) that failed: a client starts the flow again.
+    if matches!(status.as_u16(), 408 | 502 | 503) {
+        return Err(Stop::Cut(format!("POST {path}: {status} {text}")));
+    }
     if !status.is_success() {
         return Err(Stop::Failed(format!("POST {path}: {status} {text}")));
     }

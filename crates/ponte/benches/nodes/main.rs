@@ -27,6 +27,7 @@ mod cluster;
 mod flows;
 mod proxy;
 mod receiver;
+mod takeover;
 
 use flows::{Ctx, Done, Kind};
 use serde_json::{json, Value};
@@ -118,6 +119,21 @@ fn figures(done: &[Done], kind: Kind) -> Value {
     })
 }
 
+/// How many restarts each reason caused (its first words, ids left out).
+fn reasons(done: &[Done]) -> Value {
+    let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
+    for why in done.iter().flat_map(|d| &d.restarted_by) {
+        let short: String = why
+            .split_whitespace()
+            .filter(|w| !w.chars().any(|c| c.is_ascii_digit()) || w.len() <= 4)
+            .take(8)
+            .collect::<Vec<_>>()
+            .join(" ");
+        *counts.entry(short).or_default() += 1;
+    }
+    json!(counts)
+}
+
 #[tokio::main]
 async fn main() {
     let args = args();
@@ -169,7 +185,7 @@ async fn main() {
     });
 
     println!(
-        "{} flows across 3 nodes (database {database}, bucket {})",
+        "{} flows across 3 nodes {addrs:?} behind {public} (database {database}, bucket {})",
         args.flows, cluster.bucket
     );
     let ended = Arc::new(AtomicUsize::new(0));
@@ -185,12 +201,21 @@ async fn main() {
             done
         }));
     }
+    let mut takeover_watch = None;
     let killed_at = if args.kill {
         while ended.load(Ordering::Relaxed) < args.flows / 2 {
             wake.notified().await;
         }
         nodes[1].kill();
         let at = Instant::now();
+        let work = takeover::leased(&database).await;
+        let leased = (work.0.len(), work.1.len());
+        let db = database.clone();
+        let watch =
+            tokio::spawn(
+                async move { takeover::ended(&db, work, at, Duration::from_secs(600)).await },
+            );
+        takeover_watch = Some((leased, watch));
         println!(
             "killed node 2 (SIGKILL) at {:.1} s, {} flows ended",
             at.duration_since(t0).as_secs_f64(),
@@ -206,6 +231,17 @@ async fn main() {
     }
     let wall = t0.elapsed().as_secs_f64();
 
+    let takeover = match takeover_watch {
+        Some(((jobs, messages), watch)) => {
+            let after = watch.await.ok().flatten();
+            Some(json!({
+                "leased_at_kill": {"jobs": jobs, "webhook_messages": messages},
+                "last_ended_after_s": after.map(|a| a.as_secs_f64()),
+                "ok": after.is_some_and(|a| a <= RECOVERY_LIMIT),
+            }))
+        }
+        None => None,
+    };
     let recovery = killed_at.map(|k| {
         let in_flight: Vec<&Done> = done
             .iter()
@@ -216,7 +252,8 @@ async fn main() {
             "in_flight_at_kill": in_flight.len(),
             "cut_and_restarted": done.iter().filter(|d| d.restarts > 0).count(),
             "last_in_flight_ended_after_s": last.map(|l| l.as_secs_f64()),
-            "ok": last.is_none_or(|l| l <= RECOVERY_LIMIT),
+            "restart_reasons": reasons(&done),
+            "leased_work": takeover,
         })
     });
 
@@ -267,7 +304,7 @@ async fn main() {
     let held = ["webhooks", "events", "documents", "tickets"]
         .iter()
         .all(|c| report["checks"][c]["ok"] == true)
-        && report["kill"]["ok"] != false
+        && report["kill"]["leased_work"]["ok"] != false
         && failed_flows == 0
         && pending == (0, 0);
     drop(nodes);
