@@ -30,4 +30,10 @@ fi
 export PONTE_BENCH_POSTGRES_URL
 # Many connections at once: the proxy holds two descriptors for each.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-cargo bench -p ponte --bench nodes -- "$@"
+# BENCH_NODES_DEBUG=1 runs it on the debug build instead (no release build to wait for;
+# the figures are then a debug build's).
+if [ -n "${BENCH_NODES_DEBUG:-}" ]; then
+  cargo test -p ponte --bench nodes -- "$@"
+else
+  cargo bench -p ponte --bench nodes -- "$@"
+fi

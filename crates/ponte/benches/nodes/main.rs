@@ -119,13 +119,13 @@ fn figures(done: &[Done], kind: Kind) -> Value {
     })
 }
 
-/// How many restarts each reason caused (its first words, ids left out).
+/// How many restarts each reason caused (its first words, long ids left out).
 fn reasons(done: &[Done]) -> Value {
     let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
     for why in done.iter().flat_map(|d| &d.restarted_by) {
         let short: String = why
             .split_whitespace()
-            .filter(|w| !w.chars().any(|c| c.is_ascii_digit()) || w.len() <= 4)
+            .filter(|w| w.len() < 20 || !w.chars().any(|c| c.is_ascii_digit()))
             .take(8)
             .collect::<Vec<_>>()
             .join(" ");
