@@ -18,9 +18,12 @@
 //! node is killed with SIGKILL; the flows it cut start again, as a client
 //! would retry, and the other two must finish its leased work.
 //!
+//! `--no-kill` keeps all three; `--event-timeout SECS` (300) is how long a
+//! flow waits for its webhook.
+//!
 //! Figures (throughput, p50/p99 per dialect, how long after the kill the
-//! last flow in flight then ended) and the checks go to stdout and
-//! `target/bench-nodes.json`; a failed check exits non-zero.
+//! leased work and the flows in flight then ended) and the checks go to
+//! stdout and `target/bench-nodes.json`; a failed check exits non-zero.
 
 mod checks;
 mod cluster;
