@@ -27,8 +27,7 @@ pub struct ReportRow {
     pub consent_id: String,
     pub institution_code: String,
     pub product: String,
-    /// `SUCCESS` or `FAILED`.
-    pub status: String,
+    pub status: crate::ReportStatus,
     pub reason: Option<String>,
     pub summary: String,
     /// Encrypted report `data`; erased when the consent is revoked.
