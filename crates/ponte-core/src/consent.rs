@@ -92,19 +92,6 @@ impl ConsentStatus {
     }
 }
 
-/// A stored or received status name that is none of the five.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown consent status {0:?}")]
-pub struct UnknownConsentStatus(pub String);
-
-impl TryFrom<String> for ConsentStatus {
-    type Error = UnknownConsentStatus;
-
-    fn try_from(raw: String) -> Result<Self, Self::Error> {
-        ConsentStatus::parse(&raw).ok_or(UnknownConsentStatus(raw))
-    }
-}
-
 impl fmt::Display for ConsentStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -144,13 +131,6 @@ mod tests {
         for s in ConsentStatus::ALL {
             assert_eq!(ConsentStatus::parse(s.as_str()), Some(s));
             assert_eq!(serde_json::to_value(s).unwrap(), s.as_str());
-            assert_eq!(ConsentStatus::try_from(s.as_str().to_string()), Ok(s));
         }
-    }
-
-    #[test]
-    fn an_unknown_name_is_refused_by_name() {
-        let err = ConsentStatus::try_from("authorised".to_string()).unwrap_err();
-        assert_eq!(err.to_string(), "unknown consent status \"authorised\"");
     }
 }

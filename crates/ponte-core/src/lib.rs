@@ -30,7 +30,7 @@ impl FieldError {
     }
 }
 
-pub use consent::{ConsentStatus, TransitionError, UnknownConsentStatus};
+pub use consent::{ConsentStatus, TransitionError};
 pub use contact::{Email, HttpUrl, Phone};
 pub use end_user::{EndUserKey, EndUserProfile};
 pub use event::DomainEvent;

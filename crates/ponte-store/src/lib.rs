@@ -44,6 +44,7 @@ pub use institution_calls::*;
 pub use jobs::*;
 pub use lifecycle_lists::*;
 pub use links::*;
+pub use ponte_core::event::ReportOutcome;
 pub use ponte_core::ConsentStatus;
 pub use reauthorisations::*;
 pub use redirect_urls::*;
@@ -53,7 +54,7 @@ pub use reports::*;
 pub use sessions::*;
 pub use settings::*;
 pub use sync::*;
-pub use typed::{ConsentStatusText, Flag, ReauthorisationStatus, ReportStatus};
+pub use typed::{ConsentStatusText, Flag, ReauthorisationStatus, ReportOutcomeText};
 pub use wake::{Wakes, Work};
 pub use webhooks::*;
 

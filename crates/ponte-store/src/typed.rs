@@ -4,10 +4,11 @@
 //!
 //! The `Any` driver keeps a query's text one for both databases; both
 //! schemas store these as TEXT (statuses) and BIGINT 0/1 (flags).
-//! `ConsentStatus` is ponte-core's: rows read it through `ConsentStatusText`
-//! (`#[sqlx(try_from = "crate::ConsentStatusText")]`) and bind `status.as_str()`.
-//! The decode errors are made here, not in a `TryFrom`: sqlx's `try_from`
-//! path loses a `TryFrom` error's text in generic code ("unprintable error").
+//! ponte-core's enums (`ConsentStatus`, `ReportOutcome`) are read through
+//! wrappers (`#[sqlx(try_from = "crate::ConsentStatusText")]`) and bound by
+//! `as_str()`. The decode errors are made in the wrappers, not in a
+//! `TryFrom`: sqlx's `try_from` path loses a `TryFrom` error's text in
+//! generic code ("unprintable error").
 
 use sqlx::any::{Any, AnyRow, AnyTypeInfo, AnyValueRef};
 use sqlx::error::BoxDynError;
@@ -44,32 +45,55 @@ impl<'r> Decode<'r, Any> for Flag {
     }
 }
 
-/// A TEXT column read as ponte-core's `ConsentStatus`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ConsentStatusText(ponte_core::ConsentStatus);
+/// A TEXT column read as one of ponte-core's enums (which the store may not
+/// give sqlx impls of its own): read with `#[sqlx(try_from = "crate::<Wrapper>")]`,
+/// written with the enum's `as_str()`.
+macro_rules! core_text {
+    ($(#[$meta:meta])* $wrapper:ident, $core:ty, $what:literal) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub struct $wrapper($core);
 
-impl From<ConsentStatusText> for ponte_core::ConsentStatus {
-    fn from(text: ConsentStatusText) -> ponte_core::ConsentStatus {
-        text.0
-    }
+        impl From<$wrapper> for $core {
+            fn from(text: $wrapper) -> $core {
+                text.0
+            }
+        }
+
+        impl Type<Any> for $wrapper {
+            fn type_info() -> AnyTypeInfo {
+                <str as Type<Any>>::type_info()
+            }
+
+            fn compatible(ty: &AnyTypeInfo) -> bool {
+                <str as Type<Any>>::compatible(ty)
+            }
+        }
+
+        impl<'r> Decode<'r, Any> for $wrapper {
+            fn decode(value: AnyValueRef<'r>) -> Result<Self, BoxDynError> {
+                let raw = <&str as Decode<Any>>::decode(value)?;
+                <$core>::parse(raw)
+                    .map($wrapper)
+                    .ok_or_else(|| format!(concat!("unknown ", $what, " {:?}"), raw).into())
+            }
+        }
+    };
 }
 
-impl Type<Any> for ConsentStatusText {
-    fn type_info() -> AnyTypeInfo {
-        <str as Type<Any>>::type_info()
-    }
+core_text!(
+    /// `consents.status`, `consent_events.status`.
+    ConsentStatusText,
+    ponte_core::ConsentStatus,
+    "consent status"
+);
 
-    fn compatible(ty: &AnyTypeInfo) -> bool {
-        <str as Type<Any>>::compatible(ty)
-    }
-}
-
-impl<'r> Decode<'r, Any> for ConsentStatusText {
-    fn decode(value: AnyValueRef<'r>) -> Result<Self, BoxDynError> {
-        let raw = <String as Decode<Any>>::decode(value)?;
-        Ok(ConsentStatusText(ponte_core::ConsentStatus::try_from(raw)?))
-    }
-}
+core_text!(
+    /// `reports.status`.
+    ReportOutcomeText,
+    ponte_core::event::ReportOutcome,
+    "report outcome"
+);
 
 /// A flag from a row read by hand (`FromRow` fields use `try_from`).
 pub(crate) fn flag_at(row: &AnyRow, column: &str) -> Result<bool, sqlx::Error> {
@@ -142,14 +166,6 @@ macro_rules! text_enum {
         }
     };
 }
-
-text_enum!(
-    /// A report's outcome (`reports.status`).
-    ReportStatus, "report status" {
-        Success = "SUCCESS",
-        Failed = "FAILED",
-    }
-);
 
 text_enum!(
     /// Where an update-mode reauthorisation stands (`consent_reauthorisations.status`).

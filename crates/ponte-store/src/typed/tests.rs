@@ -3,7 +3,7 @@
 //! column and the value.
 
 use crate::testing::{client, stores};
-use crate::{Conn, ConsentStatus, ReauthorisationStatus, ReportStatus};
+use crate::{Conn, ConsentStatus, ReauthorisationStatus, ReportOutcome, ReportOutcomeText};
 use sqlx::Executor;
 
 fn consent(id: &str, status: ConsentStatus, business: bool) -> crate::ConsentRow {
@@ -147,13 +147,13 @@ async fn a_flag_other_than_0_or_1_is_an_error_naming_the_column_and_the_value() 
 async fn store_statuses_round_trip_and_refuse_unknown_names() {
     for (store, _dir) in stores().await {
         let mut conn = store.read().await.unwrap();
-        for s in ReportStatus::ALL {
-            let back: ReportStatus = sqlx::query_scalar("SELECT CAST($1 AS TEXT)")
-                .bind(*s)
+        for o in ReportOutcome::ALL {
+            let back: ReportOutcomeText = sqlx::query_scalar("SELECT CAST($1 AS TEXT)")
+                .bind(o.as_str())
                 .fetch_one(&mut *conn)
                 .await
                 .unwrap();
-            assert_eq!(back, *s);
+            assert_eq!(ReportOutcome::from(back), o);
         }
         for s in ReauthorisationStatus::ALL {
             let back: ReauthorisationStatus = sqlx::query_scalar("SELECT CAST($1 AS TEXT)")
@@ -163,11 +163,20 @@ async fn store_statuses_round_trip_and_refuse_unknown_names() {
                 .unwrap();
             assert_eq!(back, *s);
         }
-        let err = sqlx::query_scalar::<_, ReportStatus>("SELECT CAST('success' AS TEXT)")
+        let err = sqlx::query_scalar::<_, ReportOutcomeText>("SELECT CAST('success' AS TEXT)")
             .fetch_one(&mut *conn)
             .await
             .unwrap_err()
             .to_string();
-        assert!(err.contains("unknown report status \"success\""), "{err}");
+        assert!(err.contains("unknown report outcome \"success\""), "{err}");
+        let err = sqlx::query_scalar::<_, ReauthorisationStatus>("SELECT CAST('open' AS TEXT)")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("unknown reauthorisation status \"open\""),
+            "{err}"
+        );
     }
 }
