@@ -99,6 +99,22 @@ pub enum ReportOutcome {
     Failed,
 }
 
+impl ReportOutcome {
+    pub const ALL: [ReportOutcome; 2] = [ReportOutcome::Success, ReportOutcome::Failed];
+
+    /// The name stored with the report and printed on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReportOutcome::Success => "SUCCESS",
+            ReportOutcome::Failed => "FAILED",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<ReportOutcome> {
+        ReportOutcome::ALL.into_iter().find(|o| o.as_str() == raw)
+    }
+}
+
 /// A report of one product of one consent was stored (or failed for good).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReportReady {

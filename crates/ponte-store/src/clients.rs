@@ -10,7 +10,8 @@ pub struct ClientRow {
     pub webhook_url: Option<String>,
     pub report_webhook_url: Option<String>,
     pub webhook_secret_enc: String,
-    pub auto_delivery: i64,
+    #[sqlx(try_from = "crate::Flag")]
+    pub auto_delivery: bool,
     pub created_at: i64,
 }
 
@@ -73,7 +74,7 @@ pub async fn insert_client(conn: &mut Conn, c: &ClientRow) -> Result<()> {
     .bind(&c.webhook_url)
     .bind(&c.report_webhook_url)
     .bind(&c.webhook_secret_enc)
-    .bind(c.auto_delivery)
+    .bind(i64::from(c.auto_delivery))
     .bind(c.created_at)
     .execute(conn)
     .await?;
@@ -358,7 +359,7 @@ mod tests {
             webhook_url: Some("http://127.0.0.1:9/hook".into()),
             report_webhook_url: None,
             webhook_secret_enc: "enc".into(),
-            auto_delivery: 0,
+            auto_delivery: false,
             created_at: 1,
         }
     }

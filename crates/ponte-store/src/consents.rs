@@ -1,6 +1,7 @@
 //! Consents and their status history.
 
 use crate::{Conn, Result};
+use ponte_core::ConsentStatus;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ConsentRow {
@@ -11,10 +12,12 @@ pub struct ConsentRow {
     pub end_user_id: Option<String>,
     pub institution_code: String,
     pub external_track_id: Option<String>,
-    pub business: i64,
+    #[sqlx(try_from = "crate::Flag")]
+    pub business: bool,
     pub tax_ids_enc: String,
     pub redirect_url: Option<String>,
-    pub status: String,
+    #[sqlx(try_from = "crate::ConsentStatusText")]
+    pub status: ConsentStatus,
     pub status_reason: Option<String>,
     /// JSON array of Open Finance permission names.
     pub permissions: String,
@@ -35,7 +38,8 @@ pub struct ConsentRow {
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ConsentEventRow {
-    pub status: String,
+    #[sqlx(try_from = "crate::ConsentStatusText")]
+    pub status: ConsentStatus,
     pub reason: Option<String>,
     pub at: i64,
 }
@@ -55,10 +59,10 @@ pub async fn insert_consent(conn: &mut Conn, c: &ConsentRow) -> Result<()> {
     .bind(&c.end_user_id)
     .bind(&c.institution_code)
     .bind(&c.external_track_id)
-    .bind(c.business)
+    .bind(i64::from(c.business))
     .bind(&c.tax_ids_enc)
     .bind(&c.redirect_url)
-    .bind(&c.status)
+    .bind(c.status.as_str())
     .bind(&c.status_reason)
     .bind(&c.permissions)
     .bind(c.expire_at)
@@ -76,7 +80,7 @@ pub async fn insert_consent(conn: &mut Conn, c: &ConsentRow) -> Result<()> {
     insert_event(
         conn,
         &c.id,
-        &c.status,
+        c.status,
         c.status_reason.as_deref(),
         c.created_at,
     )
@@ -151,17 +155,17 @@ pub async fn consents_due_to_expire(
 pub async fn update_consent_status(
     conn: &mut Conn,
     id: &str,
-    from: &str,
-    to: &str,
+    from: ConsentStatus,
+    to: ConsentStatus,
     reason: Option<&str>,
     now: i64,
 ) -> Result<bool> {
     let done = sqlx::query("UPDATE consents SET status = $1, status_reason = $2, updated_at = $3 WHERE id = $4 AND status = $5")
-        .bind(to)
+        .bind(to.as_str())
         .bind(reason)
         .bind(now)
         .bind(id)
-        .bind(from)
+        .bind(from.as_str())
         .execute(&mut *conn)
         .await?
         .rows_affected()
@@ -270,7 +274,7 @@ pub async fn lock_if_authorised(conn: &mut Conn, id: &str) -> Result<bool> {
 async fn insert_event(
     conn: &mut Conn,
     consent_id: &str,
-    status: &str,
+    status: ConsentStatus,
     reason: Option<&str>,
     at: i64,
 ) -> Result<()> {
@@ -278,7 +282,7 @@ async fn insert_event(
         "INSERT INTO consent_events (consent_id, status, reason, at) VALUES ($1, $2, $3, $4)",
     )
     .bind(consent_id)
-    .bind(status)
+    .bind(status.as_str())
     .bind(reason)
     .bind(at)
     .execute(conn)
@@ -299,7 +303,8 @@ pub async fn consent_history(conn: &mut Conn, consent_id: &str) -> Result<Vec<Co
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct LinkConsentEventRow {
     pub consent_id: String,
-    pub status: String,
+    #[sqlx(try_from = "crate::ConsentStatusText")]
+    pub status: ConsentStatus,
     pub reason: Option<String>,
     pub at: i64,
 }

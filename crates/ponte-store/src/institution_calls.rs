@@ -12,7 +12,8 @@ pub struct CallRow {
     pub endpoint: String,
     pub resource: String,
     pub month: String,
-    pub counted: i64,
+    #[sqlx(try_from = "crate::Flag")]
+    pub counted: bool,
     pub status: Option<i64>,
     pub latency_ms: i64,
     pub interaction_id: String,

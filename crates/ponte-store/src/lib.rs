@@ -28,6 +28,7 @@ pub mod retention;
 mod sessions;
 mod settings;
 mod sync;
+mod typed;
 pub mod wake;
 mod webhooks;
 
@@ -43,6 +44,8 @@ pub use institution_calls::*;
 pub use jobs::*;
 pub use lifecycle_lists::*;
 pub use links::*;
+pub use ponte_core::event::ReportOutcome;
+pub use ponte_core::ConsentStatus;
 pub use reauthorisations::*;
 pub use redirect_urls::*;
 pub use registrations::*;
@@ -51,6 +54,7 @@ pub use reports::*;
 pub use sessions::*;
 pub use settings::*;
 pub use sync::*;
+pub use typed::{ConsentStatusText, Flag, ReauthorisationStatus, ReportOutcomeText};
 pub use wake::{Wakes, Work};
 pub use webhooks::*;
 
@@ -400,7 +404,7 @@ pub(crate) mod testing {
                 webhook_url: None,
                 report_webhook_url: None,
                 webhook_secret_enc: String::new(),
-                auto_delivery: 0,
+                auto_delivery: false,
                 created_at: 0,
             },
         )

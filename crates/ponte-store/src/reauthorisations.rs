@@ -9,8 +9,7 @@ pub struct ReauthorisationRow {
     pub link_id: String,
     pub consent_id: String,
     pub client_id: String,
-    /// `OPEN`, `AWAITING_AUTHORISATION`, `AUTHORISED` or `REJECTED`.
-    pub status: String,
+    pub status: crate::ReauthorisationStatus,
     pub status_reason: Option<String>,
     pub redirect_url: Option<String>,
     pub bank_consent_id: Option<String>,

@@ -27,8 +27,8 @@ pub struct ReportRow {
     pub consent_id: String,
     pub institution_code: String,
     pub product: String,
-    /// `SUCCESS` or `FAILED`.
-    pub status: String,
+    #[sqlx(try_from = "crate::ReportOutcomeText")]
+    pub status: crate::ReportOutcome,
     pub reason: Option<String>,
     pub summary: String,
     /// Encrypted report `data`; erased when the consent is revoked.
@@ -78,7 +78,7 @@ pub async fn insert_report(conn: &mut Conn, r: &ReportRow) -> Result<bool> {
     .bind(&r.consent_id)
     .bind(&r.institution_code)
     .bind(&r.product)
-    .bind(&r.status)
+    .bind(r.status.as_str())
     .bind(&r.reason)
     .bind(&r.summary)
     .bind(&r.data_enc)

@@ -12,7 +12,8 @@ pub struct SyncTxRow {
     pub transaction_id: String,
     pub product: String,
     pub booked_on: String,
-    pub pending: i64,
+    #[sqlx(try_from = "crate::Flag")]
+    pub pending: bool,
     pub data_enc: String,
 }
 
@@ -33,7 +34,8 @@ pub struct SyncStateRow {
     pub last_seq: i64,
     pub synced_through: Option<String>,
     pub accounts: Option<String>,
-    pub refresh_queued: i64,
+    #[sqlx(try_from = "crate::Flag")]
+    pub refresh_queued: bool,
     pub next_due_at: Option<i64>,
     pub updated_at: i64,
 }
@@ -178,7 +180,7 @@ pub async fn record_sync(
                 .bind(&t.transaction_id)
                 .bind(&t.product)
                 .bind(&t.booked_on)
-                .bind(t.pending)
+                .bind(i64::from(t.pending))
                 .bind(&t.data_enc);
         }
         q.execute(&mut *conn).await?;

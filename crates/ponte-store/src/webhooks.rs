@@ -454,7 +454,7 @@ mod tests {
                 webhook_url: None,
                 report_webhook_url: None,
                 webhook_secret_enc: "e".into(),
-                auto_delivery: 0,
+                auto_delivery: false,
                 created_at: 0,
             };
             insert_client(&mut tx, &c).await.unwrap();
@@ -552,7 +552,7 @@ mod tests {
                 webhook_url: Some("https://slow.example/hook".into()),
                 report_webhook_url: Some("https://fast.example/reports".into()),
                 webhook_secret_enc: "e".into(),
-                auto_delivery: 0,
+                auto_delivery: false,
                 created_at: 0,
             };
             insert_client(&mut tx, &c).await.unwrap();

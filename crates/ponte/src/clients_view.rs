@@ -26,7 +26,7 @@ fn summary(row: &ponte_store::ClientRow) -> Value {
         "apiKey": row.api_key,
         "webhookUrl": row.webhook_url,
         "reportWebhookUrl": row.report_webhook_url,
-        "autoDelivery": row.auto_delivery != 0,
+        "autoDelivery": row.auto_delivery,
         "createdAt": time(row.created_at),
     })
 }
@@ -48,7 +48,7 @@ pub async fn list(app: &App, json: bool) -> anyhow::Result<()> {
                 r.id.clone(),
                 r.name.clone(),
                 r.api_key.clone(),
-                if r.auto_delivery != 0 { "on" } else { "off" }.to_string(),
+                if r.auto_delivery { "on" } else { "off" }.to_string(),
                 r.webhook_url.clone().unwrap_or_else(|| "-".into()),
             ]
         })

@@ -74,7 +74,7 @@ fn as_json(c: &CallRow) -> serde_json::Value {
         "status": c.status,
         "latencyMs": c.latency_ms,
         "interactionId": c.interaction_id,
-        "counted": c.counted == 1,
+        "counted": c.counted,
     })
 }
 
@@ -96,7 +96,7 @@ fn as_csv(c: &CallRow) -> String {
         c.status.map(|s| s.to_string()).unwrap_or_default(),
         c.latency_ms.to_string(),
         field(&c.interaction_id),
-        (c.counted == 1).to_string(),
+        c.counted.to_string(),
     ]
     .join(",")
 }

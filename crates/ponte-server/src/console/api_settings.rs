@@ -47,7 +47,7 @@ async fn show(State(app): State<App>, c: Console) -> Result<Json<Value>, Console
         "apiKey": row.api_key,
         "webhookUrl": row.webhook_url,
         "reportWebhookUrl": row.report_webhook_url,
-        "autoDelivery": row.auto_delivery != 0,
+        "autoDelivery": row.auto_delivery,
         "branding": branding,
         "widgetColor": branding.readable_color(),
     })))

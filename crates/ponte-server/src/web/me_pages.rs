@@ -6,6 +6,7 @@ use super::catalogue::{self, text};
 use super::lang::Locale;
 use super::pages::{self, Brand, Page};
 use minijinja::context;
+use ponte_core::ConsentStatus;
 use serde::Serialize;
 
 /// One connection as `/me` lists it.
@@ -15,7 +16,7 @@ pub struct MeConnection<'a> {
     pub bank: &'a str,
     /// The institution's logo URL; empty when it has none.
     pub bank_logo: &'a str,
-    pub status: &'a str,
+    pub status: ConsentStatus,
     pub products: &'a [String],
     /// Unix ms: until when it shares.
     pub expiry: i64,
@@ -78,7 +79,7 @@ fn shown(locale: Locale, c: &MeConnection) -> Shown {
         .iter()
         .map(|p| keyed(locale, "product", p))
         .collect();
-    let live = c.status == "AUTHORISED";
+    let live = c.status == ConsentStatus::Authorised;
     let products = products.join(", ");
     // An ended connection shares nothing any more: say what it shared.
     let shares = if live {
@@ -96,14 +97,14 @@ fn shown(locale: Locale, c: &MeConnection) -> Shown {
         logo: Some(c.bank_logo.to_string()).filter(|l| !l.is_empty()),
         initial: pages::initial(c.bank),
         live,
-        status: keyed(locale, "me-status", c.status),
+        status: keyed(locale, "me-status", c.status.as_str()),
         shares,
         expiring: c.renew_days.filter(|_| live).map(|days| match days {
             d if d <= 0 => text(locale, "me-expiring-today", &[]),
             1 => text(locale, "me-expiring-tomorrow", &[]),
             d => text(locale, "me-expiring-days", &[("days", d.to_string())]),
         }),
-        expired: c.status == "EXPIRED",
+        expired: c.status == ConsentStatus::Expired,
     }
 }
 
@@ -189,7 +190,7 @@ mod tests {
             consent_id: "c-1",
             bank: "Itaú Unibanco",
             bank_logo: "",
-            status: "AUTHORISED",
+            status: ConsentStatus::Authorised,
             products: &products,
             expiry: 1_732_233_599_999,
             renew_days: None,
@@ -205,7 +206,7 @@ mod tests {
             assert!(pt.contains(want), "{want} in {pt}");
         }
         let c = MeConnection {
-            status: "REVOKED",
+            status: ConsentStatus::Revoked,
             ..c
         };
         let en = list(

@@ -78,7 +78,7 @@ impl StoredTokens<'_> {
         let mut conn = self.app.store.read().await?;
         let row = ponte_store::consent_by_id(&mut conn, self.consent_id).await?;
         Ok(row
-            .filter(|c| c.status == ConsentStatus::Authorised.as_str())
+            .filter(|c| c.status == ConsentStatus::Authorised)
             .and_then(|c| c.bank_tokens_enc)
             .and_then(|sealed| {
                 self.app

@@ -91,7 +91,7 @@ async fn create_in(
                 slots::client_webhook_secret(client_id.as_str()),
                 webhook_secret.as_bytes(),
             ),
-            auto_delivery: i64::from(new.auto_delivery),
+            auto_delivery: new.auto_delivery,
             created_at: now,
         },
     )

@@ -173,7 +173,7 @@ pub async fn renew(
     user: &EndUser,
 ) -> Result<Renewed> {
     let row = consents::load_for(app, bearer, consent_id).await?;
-    if row.status != ConsentStatus::Authorised.as_str() {
+    if row.status != ConsentStatus::Authorised {
         return Err(Error::ConsentNotAuthorised(format!(
             "the consent is {}; only an AUTHORISED consent can be renewed. Next step: create a new consent for this end user",
             row.status

@@ -46,13 +46,10 @@ pub async fn change_status(
     reason: Option<&str>,
     now: i64,
 ) -> Result<bool> {
-    let from = ConsentStatus::parse(&row.status)
-        .ok_or_else(|| anyhow::anyhow!("stored consent status {:?}", row.status))?;
+    let from = row.status;
     from.transition(to)
         .map_err(|e| Error::Conflict(e.to_string()))?;
-    if !ponte_store::update_consent_status(conn, &row.id, from.as_str(), to.as_str(), reason, now)
-        .await?
-    {
+    if !ponte_store::update_consent_status(conn, &row.id, from, to, reason, now).await? {
         return Ok(false);
     }
     emit(renderers, conn, row, Some(from), to, reason, now).await?;
@@ -63,7 +60,7 @@ pub async fn change_status(
 
 /// The move a consent's clock calls for at `now`, if any.
 pub fn due_expiry(row: &ConsentRow, now: i64) -> Option<(ConsentStatus, &'static str)> {
-    match ConsentStatus::parse(&row.status)? {
+    match row.status {
         ConsentStatus::AwaitingAuthorisation if row.authorise_by <= now => {
             Some((ConsentStatus::Rejected, reason::CONSENT_EXPIRED))
         }
@@ -119,8 +116,7 @@ pub async fn end(
     why: &str,
     now: i64,
 ) -> Result<Option<ConsentStatus>> {
-    let status = ConsentStatus::parse(&row.status)
-        .ok_or_else(|| anyhow::anyhow!("stored consent status {:?}", row.status))?;
+    let status = row.status;
     let to = match status {
         ConsentStatus::Authorised => to_if_authorised,
         ConsentStatus::AwaitingAuthorisation => ConsentStatus::Rejected,
@@ -161,7 +157,7 @@ pub async fn ended_at_institution(
     };
     for _ in 0..3 {
         let row = current(store, consent_id).await?;
-        if row.status != ConsentStatus::Authorised.as_str() {
+        if row.status != ConsentStatus::Authorised {
             return Ok(row);
         }
         let mut tx = store.begin().await?;

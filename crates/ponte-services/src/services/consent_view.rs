@@ -66,7 +66,7 @@ pub async fn with_histories(
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let mut histories: HashMap<String, Vec<(String, Option<String>, i64)>> = HashMap::new();
+    let mut histories: HashMap<String, Vec<(ConsentStatus, Option<String>, i64)>> = HashMap::new();
     for e in ponte_store::consent_histories_of_link(conn, link_id).await? {
         histories
             .entry(e.consent_id)
@@ -77,17 +77,15 @@ pub async fn with_histories(
         .await?
         .into_iter()
         .collect();
-    let mut checks: HashMap<String, String> = if rows
-        .iter()
-        .any(|r| ConsentStatus::parse(&r.status) == Some(ConsentStatus::Rejected))
-    {
-        ponte_store::rejection_checks_of_link(conn, link_id)
-            .await?
-            .into_iter()
-            .collect()
-    } else {
-        HashMap::new()
-    };
+    let mut checks: HashMap<String, String> =
+        if rows.iter().any(|r| r.status == ConsentStatus::Rejected) {
+            ponte_store::rejection_checks_of_link(conn, link_id)
+                .await?
+                .into_iter()
+                .collect()
+        } else {
+            HashMap::new()
+        };
     rows.iter()
         .map(|row| {
             let mut details = details_of(row, histories.remove(&row.id).unwrap_or_default())?;
@@ -102,24 +100,21 @@ pub async fn with_histories(
 /// the domain value.
 fn details_of(
     row: &ConsentRow,
-    history: impl IntoIterator<Item = (String, Option<String>, i64)>,
+    history: impl IntoIterator<Item = (ConsentStatus, Option<String>, i64)>,
 ) -> Result<ConsentDetails> {
     Ok(ConsentDetails {
         consent_id: row.id.clone(),
         link_id: row.link_id.clone(),
         institution_code: row.institution_code.clone(),
         external_track_id: row.external_track_id.clone(),
-        status: ConsentStatus::parse(&row.status)
-            .ok_or_else(|| anyhow::anyhow!("stored consent status {:?}", row.status))?,
+        status: row.status,
         status_reason: row.status_reason.clone(),
         history: history
             .into_iter()
-            .filter_map(|(status, reason, at_ms)| {
-                Some(StatusChange {
-                    status: ConsentStatus::parse(&status)?,
-                    reason,
-                    at_ms,
-                })
+            .map(|(status, reason, at_ms)| StatusChange {
+                status,
+                reason,
+                at_ms,
             })
             .collect(),
         created_at_ms: row.created_at,

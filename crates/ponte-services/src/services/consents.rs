@@ -227,7 +227,7 @@ pub async fn create(app: &App, bearer: &Bearer, req: ConsentInput) -> Result<Cre
         end_user_id: Some(link.end_user_id.clone()),
         institution_code: institution.institution_code.clone(),
         external_track_id,
-        business: i64::from(business.is_some()),
+        business: business.is_some(),
         tax_ids_enc: app.crypto.seal_json(
             slots::consent_tax_ids(id.as_str()),
             &TaxIds {
@@ -240,7 +240,7 @@ pub async fn create(app: &App, bearer: &Bearer, req: ConsentInput) -> Result<Cre
         redirect_url: redirect_url
             .map(|u| u.as_str().to_string())
             .or(link.redirect_url),
-        status: ConsentStatus::AwaitingAuthorisation.as_str().into(),
+        status: ConsentStatus::AwaitingAuthorisation,
         status_reason: None,
         permissions: serde_json::to_string(&permissions).unwrap_or_default(),
         expire_at,
@@ -405,7 +405,7 @@ pub async fn revoke_because(
         )
         .await?;
         match ended {
-            Some(to) if to.as_str() != row.status => {
+            Some(to) if to != row.status => {
                 if row.bank_consent_id.is_some() {
                     job::queue::<RevokeAtInstitutionJob>(
                         &mut tx,

@@ -222,7 +222,7 @@ pub async fn usage(app: &App, consent: &ConsentRow) -> Result<Vec<EndpointQuota>
         let e = most.entry(endpoint).or_default();
         *e = (*e).max(n);
     }
-    let business = consent.business == 1;
+    let business = consent.business;
     let permissions = crate::services::retrieval::consent_permissions(consent);
     let mut out: Vec<EndpointQuota> = Vec::new();
     for product in crate::services::retrieval::allowed_products(&permissions, business) {
@@ -247,7 +247,7 @@ pub async fn usage(app: &App, consent: &ConsentRow) -> Result<Vec<EndpointQuota>
 /// meet a spent limit: `QUOTA_EXHAUSTED` naming every such endpoint.
 pub async fn check_request(app: &App, consent: &ConsentRow, products: &[Product]) -> Result<()> {
     let usage = usage(app, consent).await?;
-    let business = consent.business == 1;
+    let business = consent.business;
     let mut spent: Vec<String> = Vec::new();
     for p in products {
         for (endpoint, _) in app.config.quota_limits.endpoints_of(*p, business) {

@@ -8,6 +8,7 @@ use super::reports::{body, signed_row, DownloadError, Format, ReportDoc};
 use super::slots;
 use crate::pdf::report::{Context, Holder, InstitutionInfo, Locale};
 use crate::App;
+use ponte_core::event::ReportOutcome;
 use ponte_store::{Conn, ReportRow};
 use serde_json::Value;
 
@@ -126,7 +127,7 @@ async fn registration_holder(
         return Holder::default();
     };
     match body(app, conn, &reg_row).await {
-        Ok(reg) if reg.status == "SUCCESS" => holder_of(reg.data.get()),
+        Ok(reg) if reg.status == ReportOutcome::Success => holder_of(reg.data.get()),
         _ => Holder::default(),
     }
 }

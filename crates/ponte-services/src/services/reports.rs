@@ -5,6 +5,7 @@
 use crate::error::{Error, Result};
 use crate::services::signed_url::{Purpose, Signer};
 use crate::App;
+use ponte_core::event::ReportOutcome;
 use ponte_store::ReportRow;
 use serde_json::value::RawValue;
 use serde_json::Value;
@@ -137,7 +138,7 @@ pub struct ReportDoc {
     pub consent_id: String,
     pub institution_code: String,
     pub product: String,
-    pub status: String,
+    pub status: ReportOutcome,
     pub reason: Option<String>,
     pub generated_at_ms: i64,
     pub version: usize,
@@ -175,7 +176,7 @@ pub async fn body(app: &App, conn: &mut ponte_store::Conn, row: &ReportRow) -> R
         consent_id: row.consent_id.clone(),
         institution_code: row.institution_code.clone(),
         product: row.product.clone(),
-        status: row.status.clone(),
+        status: row.status,
         reason: row.reason.clone(),
         generated_at_ms: row.generated_at,
         version: at + 1,

@@ -109,7 +109,7 @@ pub async fn request(
         if consents.iter().any(|c: &ConsentRow| c.id == row.id) {
             return Err(FieldError::new(field, "is listed twice").into());
         }
-        if row.status != ConsentStatus::Authorised.as_str() || row.expire_at <= app.clock.now_ms() {
+        if row.status != ConsentStatus::Authorised || row.expire_at <= app.clock.now_ms() {
             return Err(Error::ConsentNotAuthorised(format!(
                 "consent {} is {}, not AUTHORISED",
                 row.id, row.status
@@ -127,12 +127,8 @@ pub async fn request(
                 .into());
             }
         }
-        if (kind == Kind::Business) != (row.business == 1) {
-            let expected = if row.business == 1 {
-                "business"
-            } else {
-                "personal"
-            };
+        if (kind == Kind::Business) != row.business {
+            let expected = if row.business { "business" } else { "personal" };
             return Err(FieldError::new(
                 field,
                 format!("is a {expected} consent: use /data/{expected}/institution-data"),
@@ -151,7 +147,7 @@ pub async fn request(
         let field = Field::Products.item(i);
         let p = Product::parse(name).ok_or_else(|| FieldError::new(field.clone(), "is not a product: use registration, accounts, creditCards, loans, investments or insights"))?;
         for c in &consents {
-            if !allowed_products(&consent_permissions(c), c.business == 1).contains(&p) {
+            if !allowed_products(&consent_permissions(c), c.business).contains(&p) {
                 return Err(FieldError::new(
                     field.clone(),
                     format!("is not allowed by consent {}", c.id),
@@ -266,7 +262,7 @@ impl Job for AutoDeliver {
 pub async fn queue_auto_delivery(conn: &mut Conn, consent: &ConsentRow, now: i64) -> Result<()> {
     let wanted = ponte_store::client_by_id(conn, &consent.client_id)
         .await?
-        .is_some_and(|c| c.auto_delivery != 0);
+        .is_some_and(|c| c.auto_delivery);
     if wanted {
         let payload = AutoDelivery {
             consent_id: consent.id.clone(),
@@ -283,7 +279,7 @@ async fn run_auto_delivery(app: &App, job: &JobRow, p: AutoDelivery) -> Result<J
     let consent = ponte_store::consent_by_id(&mut tx, &p.consent_id)
         .await?
         .ok_or(Error::NotFound("consent"))?;
-    let request = if consent.status == ConsentStatus::Authorised.as_str() {
+    let request = if consent.status == ConsentStatus::Authorised {
         auto_deliver(app, &mut tx, &consent).await?
     } else {
         None
@@ -303,15 +299,15 @@ async fn auto_deliver(app: &App, conn: &mut Conn, consent: &ConsentRow) -> Resul
     let Some(client) = ponte_store::client_by_id(conn, &consent.client_id).await? else {
         return Ok(None);
     };
-    if client.auto_delivery == 0 {
+    if !client.auto_delivery {
         return Ok(None);
     }
-    let products = allowed_products(&consent_permissions(consent), consent.business == 1);
+    let products = allowed_products(&consent_permissions(consent), consent.business);
     let link = ponte_store::link_for_client(conn, &client.id, &consent.link_id)
         .await?
         .ok_or(Error::NotFound("link"))?;
     let callbacks = serde_json::from_str(&link.products_callback_url).unwrap_or_default();
-    let kind = if consent.business == 1 {
+    let kind = if consent.business {
         Kind::Business
     } else {
         Kind::Personal

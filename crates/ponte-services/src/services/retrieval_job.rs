@@ -56,37 +56,34 @@ async fn run(app: &App, job: &JobRow, p: JobPayload) -> Result<JobOutcome> {
         return Ok(JobOutcome::Done);
     }
     let budget = quota::budget_for(app, &consent).await?;
-    let result = match ConsentStatus::parse(&consent.status) {
-        Some(ConsentStatus::Authorised) => {
-            match retrieve(app, &consent, p.product, &budget).await {
-                Ok(data) => Ok(data),
-                Err(ConnectError::ConsentRevoked(code)) => {
-                    tracing::info!(consent_id = %consent.id, code, "the institution reports the consent revoked");
-                    let now = consent_state::ended_at_institution(
-                        &app.renderers,
-                        &app.store,
-                        &consent.id,
-                        &code,
-                        app.clock.now_ms(),
-                    )
-                    .await?;
-                    Err(if now.status == ConsentStatus::Expired.as_str() {
-                        Failure::ConsentMaxDateReached
-                    } else {
-                        Failure::of_institution(&ConnectError::ConsentRevoked(code))
-                    })
-                }
-                Err(e) => {
-                    tracing::warn!(consent_id = %consent.id, request_id = %request.id, product = %p.product, attempt = job.attempts, error = %e, "the institution failed the retrieval");
-                    if transient(&e) && job.attempts < MAX_JOB_ATTEMPTS {
-                        return Ok(JobOutcome::Retry(e.to_string()));
-                    }
-                    Err(Failure::of_institution(&e))
-                }
+    let result = match consent.status {
+        ConsentStatus::Authorised => match retrieve(app, &consent, p.product, &budget).await {
+            Ok(data) => Ok(data),
+            Err(ConnectError::ConsentRevoked(code)) => {
+                tracing::info!(consent_id = %consent.id, code, "the institution reports the consent revoked");
+                let now = consent_state::ended_at_institution(
+                    &app.renderers,
+                    &app.store,
+                    &consent.id,
+                    &code,
+                    app.clock.now_ms(),
+                )
+                .await?;
+                Err(if now.status == ConsentStatus::Expired {
+                    Failure::ConsentMaxDateReached
+                } else {
+                    Failure::of_institution(&ConnectError::ConsentRevoked(code))
+                })
             }
-        }
-        Some(other) => Err(Failure::ConsentEnded(other)),
-        None => return Err(anyhow::anyhow!("stored consent status {:?}", consent.status).into()),
+            Err(e) => {
+                tracing::warn!(consent_id = %consent.id, request_id = %request.id, product = %p.product, attempt = job.attempts, error = %e, "the institution failed the retrieval");
+                if transient(&e) && job.attempts < MAX_JOB_ATTEMPTS {
+                    return Ok(JobOutcome::Retry(e.to_string()));
+                }
+                Err(Failure::of_institution(&e))
+            }
+        },
+        other => Err(Failure::ConsentEnded(other)),
     };
     store_report(
         app,
@@ -170,7 +167,7 @@ async fn retrieve(
         .await
         .map_err(|e| ConnectError::Protocol(e.to_string()))?;
     let window = Window::ending(today_ms);
-    let fetched = products::fetch(&mut session, product, consent.business == 1, &window).await;
+    let fetched = products::fetch(&mut session, product, consent.business, &window).await;
     drop(session);
     // The calls are stored whatever the outcome: a failed retrieval spent them too.
     if let Err(e) = quota::save_calls(app, consent, budget.take_calls()).await {
@@ -217,11 +214,11 @@ async fn store_report(
     let result = match sealed {
         Ok(_) if !ponte_store::lock_if_authorised(&mut tx, &consent.id).await? => {
             let current = ponte_store::consent_by_id(&mut tx, &consent.id).await?;
-            Err(current
-                .and_then(|c| ConsentStatus::parse(&c.status))
-                .map_or(Failure::ConsentEnded(ConsentStatus::Revoked), |s| {
-                    Failure::ConsentEnded(s)
-                }))
+            Err(
+                current.map_or(Failure::ConsentEnded(ConsentStatus::Revoked), |c| {
+                    Failure::ConsentEnded(c.status)
+                }),
+            )
         }
         other => other,
     };
@@ -235,10 +232,6 @@ async fn store_report(
             None,
         ),
     };
-    let status = match outcome {
-        ReportOutcome::Success => "SUCCESS",
-        ReportOutcome::Failed => "FAILED",
-    };
     let row = ReportRow {
         id: report_id,
         request_id: request.id.clone(),
@@ -247,7 +240,7 @@ async fn store_report(
         consent_id: consent.id.clone(),
         institution_code: consent.institution_code.clone(),
         product: product.as_str().to_string(),
-        status: status.to_string(),
+        status: outcome,
         reason: reason.clone(),
         summary: summary.to_string(),
         data_enc,
@@ -284,8 +277,8 @@ async fn store_report(
         return Ok(JobOutcome::Superseded);
     }
     tx.commit().await?;
-    metrics::counter!("ponte_reports_total", "product" => product.as_str(), "status" => status)
+    metrics::counter!("ponte_reports_total", "product" => product.as_str(), "status" => outcome.as_str())
         .increment(1);
-    tracing::info!(report_id = %row.id, request_id = %row.request_id, consent_id = %row.consent_id, product = %product, status, reason = row.reason, "report stored");
+    tracing::info!(report_id = %row.id, request_id = %row.request_id, consent_id = %row.consent_id, product = %product, status = outcome.as_str(), reason = row.reason, "report stored");
     Ok(JobOutcome::Recorded)
 }

@@ -170,7 +170,7 @@ pub async fn authorise(
         return Ok(outcome.status);
     }
     let row = consents::load_for(app, bearer, consent_id).await?;
-    if row.status != ConsentStatus::AwaitingAuthorisation.as_str() {
+    if row.status != ConsentStatus::AwaitingAuthorisation {
         return Err(Error::Conflict(format!(
             "the consent is {}, not AWAITING_AUTHORISATION",
             row.status

@@ -45,7 +45,7 @@ pub async fn request_refresh(
 }
 
 fn authorised_with_transactions(consent: &ConsentRow) -> Result<()> {
-    if ConsentStatus::parse(&consent.status) != Some(ConsentStatus::Authorised) {
+    if consent.status != ConsentStatus::Authorised {
         return Err(Error::ConsentNotAuthorised(format!(
             "consent {} is {}: only an AUTHORISED consent is refreshed",
             consent.id, consent.status
@@ -268,7 +268,7 @@ pub async fn page(
         next_cursor: encode_cursor(&consent.id, next),
         has_more,
         synced_through: state.as_ref().and_then(|s| s.synced_through.clone()),
-        refreshing: state.is_some_and(|s| s.refresh_queued == 1),
+        refreshing: state.is_some_and(|s| s.refresh_queued),
     })
 }
 

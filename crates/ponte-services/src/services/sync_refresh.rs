@@ -144,7 +144,7 @@ async fn run(app: &App, job: &JobRow, p: Payload) -> Result<JobOutcome> {
     let state = ponte_store::sync_state(&mut conn, &consent.id).await?;
     let oldest_pending = ponte_store::oldest_pending_day(&mut conn, &consent.id).await?;
     drop(conn);
-    if ConsentStatus::parse(&consent.status) != Some(ConsentStatus::Authorised) {
+    if consent.status != ConsentStatus::Authorised {
         release(app, &consent.id).await?;
         return Ok(JobOutcome::Done);
     }
@@ -275,7 +275,7 @@ async fn record(
                 account_id: r.account_id,
                 transaction_id: r.transaction_id,
                 booked_on: r.booked_on,
-                pending: r.pending == 1,
+                pending: r.pending,
             });
         }
         let ids: Vec<&str> = listed.iter().map(|l| l.account_id.as_str()).collect();
@@ -318,7 +318,7 @@ async fn record(
                 transaction_id: t.transaction_id,
                 product: product.as_str().to_string(),
                 booked_on: t.booked_on,
-                pending: i64::from(t.pending),
+                pending: t.pending,
                 data_enc: sealed,
             });
         }

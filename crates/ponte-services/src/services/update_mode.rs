@@ -47,9 +47,9 @@ pub async fn target(app: &App, client_id: &str, consent_id: &str) -> Result<Cons
 
 /// Only an `AUTHORISED` consent is renewed in place; the others name the next step.
 pub fn check_renewable(row: &ConsentRow) -> Result<()> {
-    match ConsentStatus::parse(&row.status) {
-        Some(ConsentStatus::Authorised) => Ok(()),
-        Some(ConsentStatus::AwaitingAuthorisation) => Err(Error::Conflict(format!(
+    match row.status {
+        ConsentStatus::Authorised => Ok(()),
+        ConsentStatus::AwaitingAuthorisation => Err(Error::Conflict(format!(
             "consent {} is still AWAITING_AUTHORISATION, so there is nothing to renew; next step: send the end user to its link to finish it",
             row.id
         ))),
@@ -142,7 +142,7 @@ pub async fn of_link(app: &App, bearer: &Bearer) -> Result<Option<RenewalState>>
             .map_or_else(|| consent.institution_code.clone(), |i| i.name.clone()),
         avatar: institution.map(|i| i.avatar.clone()).unwrap_or_default(),
         institution_code: consent.institution_code,
-        status: r.status,
+        status: r.status.as_str().to_string(),
         reason: r.status_reason,
         expire_at_ms: consent.expire_at,
     }))
@@ -180,7 +180,7 @@ pub async fn start(
     let r = reauthorisation(app, bearer).await?;
     // A refused attempt may be tried again on the same link (the end user
     // cancelled at the bank by mistake); a renewal done is done.
-    if r.status == "AUTHORISED" {
+    if r.status == ponte_store::ReauthorisationStatus::Authorised {
         return Err(Error::Conflict(
             "this link already renewed its consent; next step: open a new link with consentId to renew it again".into(),
         ));

@@ -62,7 +62,7 @@ pub async fn update(
             change.report_webhook_url,
         )
         .await?,
-        auto_delivery: change.auto_delivery.unwrap_or(row.auto_delivery != 0),
+        auto_delivery: change.auto_delivery.unwrap_or(row.auto_delivery),
     };
     let mut tx = app.store.begin().await?;
     if !ponte_store::set_client_webhooks(

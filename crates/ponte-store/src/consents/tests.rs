@@ -11,10 +11,10 @@ fn consent(id: &str, link_id: &str, at: i64) -> ConsentRow {
         end_user_id: Some("u1".into()),
         institution_code: "itau".into(),
         external_track_id: None,
-        business: 0,
+        business: false,
         tax_ids_enc: String::new(),
         redirect_url: None,
-        status: "AWAITING_AUTHORISATION".into(),
+        status: ConsentStatus::AwaitingAuthorisation,
         status_reason: None,
         permissions: "[]".into(),
         expire_at: at + 1000,
@@ -73,8 +73,8 @@ async fn a_links_histories_come_in_one_query_each_in_order() {
         assert!(update_consent_status(
             &mut tx,
             "b",
-            "AWAITING_AUTHORISATION",
-            "AUTHORISED",
+            ConsentStatus::AwaitingAuthorisation,
+            ConsentStatus::Authorised,
             None,
             40
         )
@@ -83,8 +83,8 @@ async fn a_links_histories_come_in_one_query_each_in_order() {
         assert!(update_consent_status(
             &mut tx,
             "b",
-            "AUTHORISED",
-            "REVOKED",
+            ConsentStatus::Authorised,
+            ConsentStatus::Revoked,
             Some("CLIENT_REVOKED"),
             50
         )

@@ -94,7 +94,7 @@ pub(super) async fn get_request(
         "products": view.products,
         "createdAt": rfc3339(row.created_at),
         "reports": view.reports.iter().map(|r| json!({
-            "reportId": r.id, "consentId": r.consent_id, "product": r.product, "status": r.status, "reason": r.reason,
+            "reportId": r.id, "consentId": r.consent_id, "product": r.product, "status": r.status.as_str(), "reason": r.reason,
             "generatedAt": rfc3339(r.generated_at), "deleted": r.deleted_at.is_some(),
         })).collect::<Vec<_>>(),
     }))

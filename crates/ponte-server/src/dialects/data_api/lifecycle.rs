@@ -161,7 +161,7 @@ pub(super) async fn renew_consent(
     .await?;
     Ok(Json(RenewedConsent {
         consent_id: renewed.consent.id,
-        status: renewed.consent.status,
+        status: renewed.consent.status.as_str().to_string(),
         expiration_date_time: rfc3339(renewed.consent.expire_at),
         previous_expiration_date_time: rfc3339(renewed.previous_expire_at_ms),
     })

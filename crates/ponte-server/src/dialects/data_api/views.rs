@@ -242,7 +242,7 @@ impl From<ReportDoc> for ReportView {
             consent_id: r.consent_id,
             institution_code: r.institution_code,
             product: r.product,
-            status: r.status,
+            status: r.status.as_str().to_string(),
             reason: r.reason,
             generated_at: rfc3339(r.generated_at_ms),
             version: r.version,

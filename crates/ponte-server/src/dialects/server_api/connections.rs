@@ -54,9 +54,9 @@ pub fn view(app: &App, row: &ConsentRow) -> Connection {
                 .unwrap_or_else(|| row.institution_code.clone()),
             avatar: institution.map(|i| i.avatar.clone()).unwrap_or_default(),
         },
-        status: row.status.clone(),
+        status: row.status,
         status_reason: row.status_reason.clone(),
-        products: products(&permissions, row.business != 0)
+        products: products(&permissions, row.business)
             .into_iter()
             .map(|p| p.as_str().to_string())
             .collect(),

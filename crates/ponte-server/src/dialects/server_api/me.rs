@@ -107,7 +107,7 @@ fn shown(c: &Connection, renew_days: Option<i64>) -> MeConnection<'_> {
         consent_id: &c.consent_id,
         bank: &c.institution.name,
         bank_logo: &c.institution.avatar,
-        status: &c.status,
+        status: c.status,
         products: &c.products,
         expiry: c.expiry,
         renew_days,

@@ -17,6 +17,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use ponte_core::ConsentStatus;
 use serde::Deserialize;
 
 const DAY_MS: i64 = 86_400_000;
@@ -49,7 +50,7 @@ impl RenewWindow {
     /// Whole days left (rounded up) when `c` is live and ends within the window.
     pub(super) fn days_left(&self, c: &Connection) -> Option<i64> {
         let left = c.expiry - self.now_ms;
-        (c.status == "AUTHORISED" && left <= self.lead_ms)
+        (c.status == ConsentStatus::Authorised && left <= self.lead_ms)
             .then(|| left.max(0).div_euclid(DAY_MS) + i64::from(left.rem_euclid(DAY_MS) > 0))
             .map(|d| d.max(0))
     }

@@ -2,6 +2,7 @@
 //! times as unix milliseconds), which the handlers serialise and the OpenAPI
 //! document describes.
 
+use ponte_core::ConsentStatus;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -158,7 +159,8 @@ pub struct Connection {
     pub link_id: String,
     pub institution: InstitutionRef,
     /// `AWAITING_AUTHORISATION`, `AUTHORISED`, `REJECTED`, `REVOKED` or `EXPIRED`.
-    pub status: String,
+    #[schema(value_type = String)]
+    pub status: ConsentStatus,
     /// Why it reached that status, when it says (`END_USER_REVOKED`, …).
     #[serde(rename = "statusReason")]
     pub status_reason: Option<String>,

@@ -13,6 +13,7 @@ use super::{Chrome, Document};
 use crate::services::reports::ReportDoc;
 pub use i18n::Locale;
 use i18n::{format_cnpj, mask_tax_id};
+use ponte_core::event::ReportOutcome;
 use serde_json::Value;
 use std::io::{self, Write};
 
@@ -119,7 +120,7 @@ pub fn render<W: Write>(out: W, doc: &ReportDoc, ctx: &Context) -> io::Result<W>
     let mut d = Document::new(out, chrome)?;
     d.heading(title);
     built_from(&mut d, doc, ctx);
-    if doc.status == "FAILED" {
+    if doc.status == ReportOutcome::Failed {
         let reason = doc.reason.as_deref().unwrap_or(t.unknown);
         d.paragraph(&format!("{}: {reason}", t.failed));
         return d.finish();
@@ -181,7 +182,7 @@ fn built_from<W: Write>(d: &mut Document<W>, doc: &ReportDoc, ctx: &Context) {
         (t.report_id, doc.report_id.clone()),
         (
             t.status,
-            if doc.status == "SUCCESS" {
+            if doc.status == ReportOutcome::Success {
                 t.status_success
             } else {
                 t.status_failed
