@@ -21,6 +21,7 @@ mod documents_api;
 mod documents_app;
 mod documents_browser;
 mod documents_jobs;
+mod documents_refresh;
 mod documents_s3;
 mod duplicates;
 mod embed_browser;
