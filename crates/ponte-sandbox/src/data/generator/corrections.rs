@@ -105,7 +105,10 @@ mod tests {
             assert!(shown(d) && shown(d + 1), "listed for two days");
             assert!(!shown(d + 2), "reversed after");
             assert!(!at(d).pending_on(&dup, d), "posted, not processing");
-            assert!(p.day(AccountKind::Checking, d).iter().all(|t| t.id != dup.id));
+            assert!(p
+                .day(AccountKind::Checking, d)
+                .iter()
+                .all(|t| t.id != dup.id));
             let q = at(d);
             assert_eq!(
                 q.listed_count(AccountKind::Checking, d, d),

@@ -60,7 +60,7 @@ pub fn routes() -> Router<App> {
         .route("/api/retrievals/{id}", get(retrieval))
         .route(
             "/api/retrievals/{id}/refresh",
-            get(refresh::get_refresh).put(refresh::set_refresh),
+            get(refresh::retrieval_refresh).put(refresh::set_retrieval_refresh),
         )
         .route("/api/users/{taiki_user_id}", delete(erase_user))
         .route("/files/{fileId}", get(files::download))

@@ -33,6 +33,7 @@ pub struct RefreshSchedule {
     pub every_days: i64,
     /// RFC 3339, on your clock (the sandbox test clock moves it).
     pub next_refresh_at: String,
+    /// RFC 3339, on your clock: when the last refresh ran.
     pub last_refreshed_at: Option<String>,
     /// Why the last refresh could not read the portal (e.g. the end user must connect again).
     pub last_error: Option<String>,
@@ -77,7 +78,7 @@ fn every_days(body: &Map<String, Value>) -> Result<Option<i64>, FieldError> {
     params(("id" = i64, Path, description = "`data.id` of the webhook")),
     request_body = RefreshRequest, security(("basicAuth" = [])),
     responses((status = 200, description = "The schedule", body = RefreshSchedule), (status = 204, description = "Refreshes stopped"), (status = "4XX", description = "`invalid_field` (`every_days`), `invalid_credentials`, `not_found`, `conflict`")))]
-pub(super) async fn set_refresh(
+pub(super) async fn set_retrieval_refresh(
     State(app): State<App>,
     Peer(from): Peer,
     headers: HeaderMap,
@@ -99,7 +100,7 @@ pub(super) async fn set_refresh(
     params(("id" = i64, Path, description = "`data.id` of the webhook")),
     security(("basicAuth" = [])),
     responses((status = 200, description = "The schedule", body = RefreshSchedule), (status = "4XX", description = "`invalid_credentials`; `not_found` (no such retrieval, or it is not refreshed)")))]
-pub(super) async fn get_refresh(
+pub(super) async fn retrieval_refresh(
     State(app): State<App>,
     Peer(from): Peer,
     headers: HeaderMap,
