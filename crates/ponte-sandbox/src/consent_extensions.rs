@@ -2,7 +2,9 @@
 //! `GET /consents/{id}/extensions` (consents-3.3.1.yml), with the rules a real transmitter
 //! applies: only an AUTHORISED consent, only with the consent's own authorization-code
 //! token, only with the end user's IP address and user agent, only by the person who
-//! created a personal consent, and only to a later expiry (or none: indefinite).
+//! created a personal consent, and only to a later expiry (or none: indefinite). A
+//! business consent (with `businessEntity`) is refused `DEPENDE_MULTIPLA_ALCADA`: the
+//! sandbox's companies all require several approvers, so it is renewed with a redirect.
 //!
 //! Also the sandbox-only test clock hook, `PUT /{code}/_test/consents/{id}/clock`, with
 //! which Ponte's test clock moves the bank's time for one consent.
@@ -140,12 +142,21 @@ pub async fn extend(
             consent.status
         )));
     }
-    let creator = st
+    let user = st
         .store
         .consent_user(&id)
         .await
-        .map_err(OfbError::internal)?
-        .map(|u| u.cpf);
+        .map_err(OfbError::internal)?;
+    if user.as_ref().is_some_and(|u| u.cnpj.is_some()) {
+        // The sandbox's companies require several approvers (OFB "múltipla
+        // alçada"): their consents are renewed only with a redirect.
+        return Err(refused(
+            "DEPENDE_MULTIPLA_ALCADA",
+            "Necessário aprovação de múltipla alçada.",
+            "O consentimento informado não pode ser renovado sem redirecionamento porque depende de múltipla alçada para aprovação.",
+        ));
+    }
+    let creator = user.map(|u| u.cpf);
     let renewing = logged_user["document"]["identification"].as_str();
     if creator.is_some() && creator.as_deref() != renewing {
         // OFB: only the loggedUser who created a personal consent renews it without redirect.

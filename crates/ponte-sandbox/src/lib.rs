@@ -52,7 +52,7 @@ pub use catalogue::{banks, BankInfo};
 pub use clients::{CertificateRule, ClientJwks, FapiClient, SandboxClient};
 pub use directory::{Directory, DirectoryTrust};
 pub use portals::catalogue::{portals, PortalInfo, PortalKind};
-pub use portals::document_pdf;
+pub use portals::{document_pdf, documents_listed_at};
 pub use tls::{serve_mtls, ClientCertificate, MtlsServerConfig};
 
 /// How the sandbox is mounted and where it keeps its state.

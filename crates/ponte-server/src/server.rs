@@ -35,7 +35,8 @@ async fn open_serving_app(
 /// The durable jobs the job runner knows: one line per job.
 pub fn jobs() -> Jobs {
     use crate::services::{
-        consents, documents_job, retrieval, retrieval_job, sync_refresh, update_mode,
+        consents, documents_job, documents_refresh, retrieval, retrieval_job, sync_refresh,
+        update_mode,
     };
     Jobs::new()
         .register::<retrieval_job::Retrieve>()
@@ -43,6 +44,7 @@ pub fn jobs() -> Jobs {
         .register::<consents::RevokeAtInstitutionJob>()
         .register::<update_mode::RevokeReplacedJob>()
         .register::<documents_job::RetrieveDocuments>()
+        .register::<documents_refresh::RefreshDocuments>()
         .register::<sync_refresh::SyncTransactions>()
 }
 

@@ -3,7 +3,8 @@
 //! calendar month (Brasília time) per resource it names; past that the bank
 //! answers `429` with the OFB error body and `Retry-After` until the month
 //! ends. Pages after the first of one listing do not count, and neither do
-//! calls the bank did not serve.
+//! calls the bank did not serve. The month is the consent's, on its test
+//! clock (`/_test/consents/{id}/clock`) when Ponte's test clock moved it.
 //!
 //! The figures are the OFB table's (the same ones Ponte budgets with; see
 //! `ponte-services`' `quota_limits` for the source). The sandbox depends on
@@ -140,7 +141,13 @@ pub async fn enforce(State(st): State<crate::AppState>, req: Request, next: Next
         Ok(None) => return next.run(req).await,
         Err(e) => return e.into_response(),
     };
-    let (month, resets_at) = month_and_reset(now_ms());
+    // The month is the consent's, on its test clock (Ponte's sandbox test
+    // clocks move it), so a spent budget resets when that clock passes month end.
+    let now = match st.store.consent_clock_offset(&consent).await {
+        Ok(offset) => now_ms() + offset,
+        Err(e) => return ApiError(OfbError::internal(e)).into_response(),
+    };
+    let (month, resets_at) = month_and_reset(now);
     let key = format!("#quota:{month}:{endpoint}:{resource}");
     let used = match st.store.counter(&consent, &key).await {
         Ok(n) => n,
@@ -150,7 +157,7 @@ pub async fn enforce(State(st): State<crate::AppState>, req: Request, next: Next
         if let Err(e) = st.store.count_call(&consent, counter::THROTTLED).await {
             return ApiError(OfbError::internal(e)).into_response();
         }
-        return exhausted(&endpoint, limit, resets_at);
+        return exhausted(&endpoint, limit, resets_at, now);
     }
     let resp = next.run(req).await;
     if resp.status().is_success() {
@@ -178,8 +185,9 @@ async fn consent_of(
     Ok(token.and_then(|t| t.consent_id))
 }
 
-/// 429 with the OFB error body and `Retry-After` (seconds) until the month ends.
-fn exhausted(endpoint: &str, limit: u32, resets_at_ms: i64) -> Response {
+/// 429 with the OFB error body and `Retry-After` (seconds) until the month
+/// ends, on the consent's clock (`now_ms`).
+fn exhausted(endpoint: &str, limit: u32, resets_at_ms: i64, now_ms: i64) -> Response {
     let detail = format!(
         "Limite operacional mensal de {limit} chamadas atingido para {endpoint} neste consentimento e recurso."
     );
@@ -190,7 +198,7 @@ fn exhausted(endpoint: &str, limit: u32, resets_at_ms: i64) -> Response {
         &detail,
     ))
     .into_response();
-    let secs = ((resets_at_ms - now_ms()) / 1000).max(1);
+    let secs = ((resets_at_ms - now_ms) / 1000).max(1);
     resp.headers_mut()
         .insert(header::RETRY_AFTER, HeaderValue::from(secs));
     resp

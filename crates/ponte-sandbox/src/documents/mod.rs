@@ -136,9 +136,36 @@ impl DocumentRef {
 
 /// Every document a portal holds for `username` in the given tax years,
 /// oldest first; `user_big`'s bank also holds a scanned archive, last.
+#[cfg(test)]
 pub fn held(portal: &PortalInfo, username: &str, years: &[i64]) -> Vec<DocumentRef> {
     let mut out = catalogue(portal, years);
     out.extend(archive::held_by(portal, username, years));
+    out
+}
+
+/// The tax years a user's documents cover at `now_ms`: the last two complete
+/// years (five for `user_big`).
+pub fn tax_years(username: &str, now_ms: i64) -> Vec<i64> {
+    let (this_year, _, _) = crate::data::generator::civil(now_ms.div_euclid(86_400_000));
+    let n = if username == "user_big" { 5 } else { 2 };
+    (1..=n).rev().map(|k| this_year - k).collect()
+}
+
+/// Everything a portal lists for `username` at `now_ms` (the session's
+/// clock), oldest first: the complete tax years' documents, then, at a bank,
+/// the current year's statement of every month that has ended (a new one
+/// appears as each month closes), then `user_big`'s scanned archive.
+pub fn held_at(portal: &PortalInfo, username: &str, now_ms: i64) -> Vec<DocumentRef> {
+    let years = tax_years(username, now_ms);
+    let mut out = catalogue(portal, &years);
+    if portal.kind == PortalKind::Bank {
+        let (year, month, _) = crate::data::generator::civil(now_ms.div_euclid(86_400_000));
+        out.extend((1..month).map(|month| DocumentRef {
+            kind: Kind::BankStatement { month },
+            year,
+        }));
+    }
+    out.extend(archive::held_by(portal, username, &years));
     out
 }
 

@@ -9,9 +9,7 @@ use serde_json::json;
 
 use super::catalogue::{self, PortalInfo};
 use super::PortalState;
-use crate::data::generator::civil;
 use crate::documents::{self, DocumentRef, Kind, ScannedArchive};
-use crate::util::now_ms;
 
 /// An OAuth-style JSON error: `{"error","error_description"}`.
 #[derive(Debug)]
@@ -66,7 +64,7 @@ pub fn portal(code: &str) -> Result<&'static PortalInfo, ApiError> {
 }
 
 /// The user behind the request's bearer token, and the token.
-async fn session(
+pub(super) async fn session(
     st: &PortalState,
     portal: &PortalInfo,
     headers: &HeaderMap,
@@ -100,18 +98,6 @@ async fn session(
     Ok((grant, token.to_string()))
 }
 
-/// The tax years a user's documents cover: the last two complete years
-/// (five for `user_big`).
-fn years(username: &str) -> Vec<i64> {
-    let (this_year, _, _) = civil(now_ms().div_euclid(86_400_000));
-    let n = if username == "user_big" { 5 } else { 2 };
-    (1..=n).rev().map(|k| this_year - k).collect()
-}
-
-fn held(portal: &PortalInfo, username: &str) -> Vec<DocumentRef> {
-    documents::held(portal, username, &years(username))
-}
-
 /// The scanned archive's listing size comes from its layout; every other
 /// document is rendered to know it.
 fn size(portal: &PortalInfo, username: &str, doc: DocumentRef) -> Option<u64> {
@@ -127,12 +113,13 @@ pub async fn list(
     headers: HeaderMap,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let portal = portal(&code)?;
-    let (username, _) = session(&st, portal, &headers).await?;
+    let (username, token) = session(&st, portal, &headers).await?;
+    let now = st.store.now_of(&token).await.map_err(ApiError::internal)?;
     // Sizes come from rendering every PDF: CPU work, kept off the threads
     // that serve requests (those of Ponte too when the sandbox is mounted in it).
     let out = tokio::task::spawn_blocking(move || {
         let mut out = Vec::new();
-        for doc in held(portal, &username) {
+        for doc in documents::held_at(portal, &username, now) {
             let Some(size) = size(portal, &username, doc) else {
                 continue;
             };
@@ -161,7 +148,8 @@ pub async fn download(
 ) -> Result<Response, ApiError> {
     let portal = portal(&code)?;
     let (username, token) = session(&st, portal, &headers).await?;
-    let held = held(portal, &username);
+    let now = st.store.now_of(&token).await.map_err(ApiError::internal)?;
+    let held = documents::held_at(portal, &username, now);
     let doc = DocumentRef::parse(&id)
         .filter(|d| held.contains(d))
         .ok_or_else(|| ApiError::not_found(format!("no document {id:?} for this user")))?;
@@ -218,4 +206,34 @@ pub async fn download(
         pdf,
     )
         .into_response())
+}
+
+/// `PUT {portal}/_test/clock {"offsetMs"}` with the session's bearer token:
+/// the test hook Ponte's sandbox test clocks use, as the banks'
+/// `/_test/consents/{id}/clock`. The session then lists what the portal
+/// holds at that time (a new statement once a month has closed).
+pub async fn set_clock(
+    State(st): State<PortalState>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<StatusCode, ApiError> {
+    let portal = portal(&code)?;
+    let (_, token) = session(&st, portal, &headers).await?;
+    let offset = serde_json::from_slice::<serde_json::Value>(&body)
+        .ok()
+        .and_then(|v| v.get("offsetMs").and_then(serde_json::Value::as_i64))
+        .filter(|ms| *ms >= 0)
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                "offsetMs must be a whole number of milliseconds, 0 or more",
+            )
+        })?;
+    st.store
+        .set_clock(&token, offset)
+        .await
+        .map_err(ApiError::internal)?;
+    Ok(StatusCode::NO_CONTENT)
 }

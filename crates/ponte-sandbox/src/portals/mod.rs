@@ -23,6 +23,12 @@
 //! 5. `GET {portal}/api/documents` with the bearer token lists
 //!    `{"documents":[{"id","kind","title","year","period","file_name","content_type","size"}]}`;
 //!    `GET {portal}/api/documents/{id}` serves the PDF, `size` bytes exactly.
+//!    A bank lists the last two complete tax years and the current year's
+//!    statement of every month that has ended, so a new statement appears
+//!    as each month closes; a session stays valid for 90 days, so a
+//!    connection can be read again later (Ponte's scheduled refresh).
+//! 6. Test hook: `PUT {portal}/_test/clock {"offsetMs"}` with the session's
+//!    token moves that session's time ahead (Ponte's sandbox test clocks).
 //!
 //! The OAuth clients are the sandbox's (`SandboxConfig.clients`); a redirect URI
 //! is accepted when it is on the origin of one of the client's registered
@@ -87,6 +93,7 @@ pub(crate) fn router(state: PortalState) -> Router {
         .route("/{code}/token", post(token::token))
         .route("/{code}/api/documents", get(api::list))
         .route("/{code}/api/documents/{id}", get(api::download))
+        .route("/{code}/_test/clock", axum::routing::put(api::set_clock))
         .fallback(|| async { api::ApiError::not_found("no such endpoint") })
         .with_state(state)
 }
@@ -146,6 +153,23 @@ async fn avatar(Path(code): Path<String>) -> Result<Response, api::ApiError> {
         svg,
     )
         .into_response())
+}
+
+/// What a portal lists for `username` at `now_ms` (what a session on that
+/// clock sees), in its order: each document's id and file name.
+pub fn documents_listed_at(
+    portal_code: &str,
+    username: &str,
+    now_ms: i64,
+) -> Vec<(String, String)> {
+    catalogue::find(portal_code)
+        .map(|p| {
+            crate::documents::held_at(p, username, now_ms)
+                .iter()
+                .map(|d| (d.id(), d.file_name()))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The PDF a portal serves as `document_id` to `username`, or `None` when

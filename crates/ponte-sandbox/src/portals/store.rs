@@ -18,6 +18,10 @@ const SCHEMA: &[&str] = &[
     "CREATE TABLE IF NOT EXISTS sandbox_portal_calls (
         session_hash TEXT NOT NULL, document_id TEXT NOT NULL, calls BIGINT NOT NULL,
         PRIMARY KEY (session_hash, document_id))",
+    // A session's test clock (Ponte's sandbox test clocks): how far its time
+    // runs ahead of real time. No row: real time.
+    "CREATE TABLE IF NOT EXISTS sandbox_portal_clocks (
+        session_hash TEXT PRIMARY KEY, offset_ms BIGINT NOT NULL)",
 ];
 
 /// A row of `sandbox_portal_grants`: a login transaction (`txn`), an
@@ -171,5 +175,33 @@ impl PortalStore {
         .fetch_one(&self.pool)
         .await?;
         row.try_get("calls")
+    }
+
+    /// Sets a session's test-clock offset (ms ahead of real time).
+    pub async fn set_clock(&self, session: &str, offset_ms: i64) -> Res<()> {
+        sqlx::query(
+            "INSERT INTO sandbox_portal_clocks (session_hash, offset_ms) VALUES ($1, $2)
+             ON CONFLICT (session_hash) DO UPDATE SET offset_ms = $3",
+        )
+        .bind(sha256_hex(session))
+        .bind(offset_ms)
+        .bind(offset_ms)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// A session's time now: real time plus its test-clock offset.
+    pub async fn now_of(&self, session: &str) -> Res<i64> {
+        let row =
+            sqlx::query("SELECT offset_ms FROM sandbox_portal_clocks WHERE session_hash = $1")
+                .bind(sha256_hex(session))
+                .fetch_optional(&self.pool)
+                .await?;
+        let offset: i64 = match row {
+            Some(r) => r.try_get("offset_ms")?,
+            None => 0,
+        };
+        Ok(now_ms() + offset)
     }
 }

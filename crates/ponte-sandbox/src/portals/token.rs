@@ -17,7 +17,9 @@ use super::store::Grant;
 use super::PortalState;
 use crate::util::{random_token, Params};
 
-const SESSION_TTL_S: i64 = 900;
+/// 90 days: a portal connection is read again later (Ponte's scheduled
+/// refresh) with the same session, as a portal's long-lived grant allows.
+const SESSION_TTL_S: i64 = 90 * 86_400;
 
 fn oauth_error(status: StatusCode, error: &'static str, msg: &str) -> ApiError {
     ApiError::new(status, error, msg)

@@ -218,3 +218,43 @@ async fn past_its_expiry_on_the_test_clock_a_consent_is_rejected_and_its_tokens_
     let r = extend(&sb, &id, &token, &renewal(Some(expiry_in_days(200)), CPF)).await;
     refusal(r, StatusCode::UNAUTHORIZED, "ResponseError").await;
 }
+
+/// A company's consent needs several approvers to be renewed: `extends` answers
+/// 422 `DEPENDE_MULTIPLA_ALCADA` (the OFB error body) and the consent is unchanged.
+#[tokio::test]
+async fn a_business_consent_needs_several_approvers_to_be_renewed() {
+    let sb = Sandbox::start().await;
+    let cc = sb.cc_token(BANK).await;
+    let mut body = good_consent_body();
+    body["data"]["businessEntity"] =
+        json!({"document": {"identification": "11222333000181", "rel": "CNPJ"}});
+    let r = sb.post_consent(BANK, &cc, &body).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let v: Value = r.json().await.unwrap();
+    let id = v["data"]["consentId"].as_str().unwrap().to_string();
+    let code = sb.approved_code(BANK, &id, "user_good").await;
+    let t: Value = sb
+        .exchange(BANK, &code, VERIFIER, REDIRECT)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let token = t["access_token"].as_str().unwrap().to_string();
+    let before = sb.get_consent(BANK, &cc, &id).await;
+    assert_eq!(before["data"]["status"], "AUTHORISED", "{before}");
+
+    let r = extend(&sb, &id, &token, &renewal(None, CPF)).await;
+    let code = refusal(
+        r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "422ResponseErrorCreateConsent",
+    )
+    .await;
+    assert_eq!(code, "DEPENDE_MULTIPLA_ALCADA");
+    let after = sb.get_consent(BANK, &cc, &id).await;
+    assert_eq!(
+        after["data"]["expirationDateTime"],
+        before["data"]["expirationDateTime"]
+    );
+    assert_eq!(extensions(&sb, &id).await["meta"]["totalRecords"], 0);
+}

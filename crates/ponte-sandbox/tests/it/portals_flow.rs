@@ -8,6 +8,33 @@ use reqwest::StatusCode;
 use serde_json::Value;
 use support::{form, Callback, Sandbox, CLIENT_ID, CLIENT_SECRET, REDIRECT};
 
+const DAY_MS: i64 = 86_400_000;
+
+/// (year, month, day) of a unix day (Howard Hinnant's civil_from_days).
+fn civil(day: i64) -> (i64, u32, u32) {
+    let z = day + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+}
+
+fn today() -> (i64, u32) {
+    let (y, m, _) = civil(now_ms().div_euclid(DAY_MS));
+    (y, m)
+}
+
 fn portal_url(sb: &Sandbox, portal: &str, path: &str) -> String {
     format!("{}/portals/{portal}{path}", sb.base)
 }
@@ -162,7 +189,19 @@ async fn each_portal_lists_its_documents_and_serves_them_byte_exact() {
     ] {
         let token = session(&sb, portal, "user_good").await;
         let docs = documents(&sb, portal, &token).await;
-        assert_eq!(docs.len(), 2 * per_year, "{portal}: two tax years");
+        let (year, month) = today();
+        let this_year = docs.iter().filter(|d| d["year"] == year).count();
+        assert_eq!(
+            docs.len() - this_year,
+            2 * per_year,
+            "{portal}: two tax years"
+        );
+        // A bank also lists this year's statement of every month that ended.
+        let ended = if portal == "harborline" { month - 1 } else { 0 };
+        assert_eq!(
+            this_year, ended as usize,
+            "{portal}: this year's statements"
+        );
         for kind in kinds {
             assert!(
                 docs.iter().any(|d| d["kind"] == *kind),
@@ -369,4 +408,87 @@ async fn a_redirect_uri_off_the_registered_origin_is_refused_on_the_page() {
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(html.contains(r#"data-error="expired""#));
+}
+
+/// `PUT {portal}/_test/clock` moves one session's time (Ponte's test clocks):
+/// once a month has ended there, its statement is listed and served, to that
+/// session only, exactly as `documents_listed_at` says.
+#[tokio::test]
+async fn a_session_on_a_test_clock_sees_the_statement_of_each_month_that_ended() {
+    let sb = Sandbox::start().await;
+    let moved = session(&sb, "harborline", "user_good").await;
+    let other = session(&sb, "harborline", "user_good").await;
+    let before = documents(&sb, "harborline", &moved).await;
+    let set = |token: String, body: Value| {
+        let http = sb.http.clone();
+        let url = portal_url(&sb, "harborline", "/_test/clock");
+        async move {
+            http.put(url)
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(
+        set(moved.clone(), serde_json::json!({"offsetMs": -1})).await,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        set("nobody".into(), serde_json::json!({"offsetMs": 1})).await,
+        StatusCode::UNAUTHORIZED
+    );
+    // To the 2nd of next month.
+    let start = now_ms();
+    let (_, m0, _) = civil(start.div_euclid(DAY_MS));
+    let days = (1..=40)
+        .find(|k| {
+            let (_, m, d) = civil(start.div_euclid(DAY_MS) + k);
+            m != m0 && d == 2
+        })
+        .unwrap();
+    let offset = days * DAY_MS;
+    assert_eq!(
+        set(moved.clone(), serde_json::json!({"offsetMs": offset})).await,
+        StatusCode::NO_CONTENT
+    );
+    let after = documents(&sb, "harborline", &moved).await;
+    let ids = |docs: &[Value]| -> Vec<String> {
+        docs.iter()
+            .map(|d| d["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let expected: Vec<String> =
+        ponte_sandbox::documents_listed_at("harborline", "user_good", now_ms() + offset)
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
+    assert_eq!(ids(&after), expected);
+    let (y0, m0, _) = civil(start.div_euclid(DAY_MS));
+    let statement = format!("statement-{y0}-{m0:02}");
+    assert!(
+        !ids(&before).contains(&statement),
+        "not before the month ended"
+    );
+    assert!(ids(&after).contains(&statement), "listed once it ended");
+    let r = sb
+        .http
+        .get(portal_url(
+            &sb,
+            "harborline",
+            &format!("/api/documents/{statement}"),
+        ))
+        .bearer_auth(&moved)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.bytes().await.unwrap().starts_with(b"%PDF"));
+    // Another session keeps real time.
+    assert_eq!(
+        ids(&documents(&sb, "harborline", &other).await),
+        ids(&before)
+    );
 }

@@ -12,7 +12,8 @@ use support::*;
 
 const CPF: &str = "76109277673";
 
-async fn token(sb: &Sandbox) -> String {
+/// An access token of a fresh consent, and the consent's id.
+async fn token(sb: &Sandbox) -> (String, String) {
     let cc = sb.cc_token(BANK).await;
     let body = json!({"data": {
         "loggedUser": {"document": {"identification": CPF, "rel": "CPF"}},
@@ -27,7 +28,7 @@ async fn token(sb: &Sandbox) -> String {
     let r = sb.exchange(BANK, &code, VERIFIER, REDIRECT).await;
     assert_eq!(r.status(), StatusCode::OK);
     let t: Value = r.json().await.unwrap();
-    t["access_token"].as_str().unwrap().to_string()
+    (t["access_token"].as_str().unwrap().to_string(), consent)
 }
 
 async fn get(sb: &Sandbox, token: &str, path: &str) -> (StatusCode, Option<u64>, Value) {
@@ -49,7 +50,13 @@ async fn get(sb: &Sandbox, token: &str, path: &str) -> (StatusCode, Option<u64>,
 
 /// Seconds from now to the first instant of next month in Brasília (UTC-3).
 fn seconds_to_month_end() -> i64 {
-    let now = time::OffsetDateTime::now_utc().to_offset(time::macros::offset!(-3));
+    seconds_to_month_end_after(0)
+}
+
+/// The same, `ahead_s` seconds from now.
+fn seconds_to_month_end_after(ahead_s: i64) -> i64 {
+    let now = (time::OffsetDateTime::now_utc() + time::Duration::seconds(ahead_s))
+        .to_offset(time::macros::offset!(-3));
     let (y, m) = match now.month() {
         time::Month::December => (now.year() + 1, time::Month::January),
         m => (now.year(), m.next()),
@@ -65,7 +72,7 @@ fn seconds_to_month_end() -> i64 {
 #[tokio::test]
 async fn the_fifth_transaction_history_of_an_account_in_a_month_is_refused() {
     let sb = Sandbox::start().await;
-    let t = token(&sb).await;
+    let (t, _) = token(&sb).await;
     let (status, _, list) = get(&sb, &t, "/open-banking/accounts/v2/accounts").await;
     assert_eq!(status, StatusCode::OK, "{list}");
     let ids: Vec<String> = list["data"]
@@ -102,4 +109,49 @@ async fn the_fifth_transaction_history_of_an_account_in_a_month_is_refused() {
         let path = format!("/open-banking/accounts/v2/accounts/{other}/transactions");
         assert_eq!(get(&sb, &t, &path).await.0, StatusCode::OK);
     }
+}
+
+async fn set_clock(sb: &Sandbox, consent: &str, offset_ms: i64) {
+    let r = sb
+        .http
+        .put(sb.url(BANK, &format!("/_test/consents/{consent}/clock")))
+        .json(&json!({"offsetMs": offset_ms}))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{}", r.status());
+}
+
+/// The month is the consent's test clock's: a budget spent near its month's
+/// end answers `Retry-After` to that end, and is whole again once the clock
+/// passes it.
+#[tokio::test]
+async fn a_spent_budget_resets_when_the_consents_test_clock_passes_month_end() {
+    let sb = Sandbox::start().await;
+    let (t, consent) = token(&sb).await;
+    let list = "/open-banking/accounts/v2/accounts";
+    // A known point on the consent's clock: an hour before next month ends.
+    let to_end = seconds_to_month_end();
+    let ahead_s = to_end + 3600; // an hour into next month
+    let next_end = seconds_to_month_end_after(ahead_s);
+    let offset_s = ahead_s + next_end - 3600; // an hour before that month ends
+    set_clock(&sb, &consent, offset_s * 1000).await;
+    for n in 1..=4 {
+        let (status, _, body) = get(&sb, &t, list).await;
+        assert_eq!(status, StatusCode::OK, "call {n}: {body}");
+    }
+    let (status, retry_after, body) = get(&sb, &t, list).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    let retry_after = retry_after.expect("Retry-After") as i64;
+    assert!(
+        (retry_after - 3600).abs() <= 5,
+        "an hour left on the consent's clock, Retry-After {retry_after} s"
+    );
+    // Two hours on: a new month there, a whole budget.
+    set_clock(&sb, &consent, (offset_s + 7200) * 1000).await;
+    for n in 1..=4 {
+        let (status, _, body) = get(&sb, &t, list).await;
+        assert_eq!(status, StatusCode::OK, "new month, call {n}: {body}");
+    }
+    assert_eq!(get(&sb, &t, list).await.0, StatusCode::TOO_MANY_REQUESTS);
 }

@@ -7,6 +7,7 @@
 mod support;
 
 mod browser;
+mod consent_approvers;
 mod consent_end;
 mod consent_flow;
 mod consent_lifecycle;
@@ -21,6 +22,7 @@ mod documents_api;
 mod documents_app;
 mod documents_browser;
 mod documents_jobs;
+mod documents_refresh;
 mod documents_s3;
 mod duplicates;
 mod embed_browser;

@@ -59,6 +59,8 @@ const SERVED: &[(&str, &str)] = &[
     ("post", "/api/connections"),
     ("get", "/api/retrievals/current"),
     ("get", "/api/retrievals/{id}"),
+    ("get", "/api/retrievals/{id}/refresh"),
+    ("put", "/api/retrievals/{id}/refresh"),
     ("delete", "/api/users/{taiki_user_id}"),
     ("get", "/files/{fileId}"),
     ("get", "/callback/documents"),

@@ -20,6 +20,10 @@ struct Seen {
     settled: Vec<String>,
     removed: usize,
     pending_added: Vec<String>,
+    /// Ids of posted transactions whose amount changed later (a correction).
+    corrected: Vec<String>,
+    /// Ids of posted transactions removed later (a reversal).
+    reversed: Vec<String>,
 }
 
 async fn advance(ts: &TestServer, access: &str, days: i64) -> i64 {
@@ -120,11 +124,21 @@ fn apply(mirror: &mut Mirror, seen: &mut Seen, page: &Value) -> usize {
         {
             seen.settled.push(k.1.clone());
         }
+        if before["completedAuthorisedPaymentType"] == "TRANSACAO_EFETIVADA"
+            && t["completedAuthorisedPaymentType"] == "TRANSACAO_EFETIVADA"
+            && before["transactionAmount"] != t["transactionAmount"]
+        {
+            seen.corrected.push(k.1.clone());
+        }
         n += 1;
     }
     for t in page["removed"].as_array().unwrap() {
         let k = key(t);
-        assert!(mirror.remove(&k).is_some(), "{k:?} removed but never added");
+        let gone = mirror.remove(&k);
+        let gone = gone.unwrap_or_else(|| panic!("{k:?} removed but never added"));
+        if gone["completedAuthorisedPaymentType"] == "TRANSACAO_EFETIVADA" {
+            seen.reversed.push(k.1.clone());
+        }
         seen.removed += 1;
         n += 1;
     }
@@ -298,6 +312,15 @@ both!(
         // Purchases processed and settled under the same id, never twice; holds went.
         assert!(seen.settled.len() >= 3, "settled: {:?}", seen.settled);
         assert!(seen.removed >= 1, "a voided hold is removed");
+        // Posted ones corrected (same id, new amount) and reversed (removed), each once:
+        // `apply` refuses a change seen twice.
+        assert!(!seen.corrected.is_empty(), "a posted purchase corrected");
+        assert!(!seen.reversed.is_empty(), "a posted duplicate reversed");
+        assert!(
+            seen.reversed.iter().all(|id| id.ends_with("-d")),
+            "only duplicates are reversed: {:?}",
+            seen.reversed
+        );
         assert!(
             seen.settled
                 .iter()

@@ -91,7 +91,7 @@ fn refusal(institution: &str, code: &str, detail: &str) -> Error {
             "{institution} says the consent can no longer be renewed ({detail}); next step: create a new consent for this end user"
         )),
         "DEPENDE_MULTIPLA_ALCADA" => Error::Conflict(format!(
-            "{institution} needs several approvers to renew this consent, so it cannot be renewed without a redirect; next step: have the end user renew it at {institution}"
+            "{institution} needs several approvers to renew this consent, so it cannot be renewed without a redirect; next step: update mode, POST /data/v1/links {{\"consentId\": …}}, where the end user renews it at {institution}"
         )),
         "DATA_EXPIRACAO_INVALIDA" => FieldError::new(
             "expirationDateTime",
@@ -341,7 +341,7 @@ mod tests {
     fn refusals_say_why_and_what_next() {
         let e = refusal("Itaú", "DEPENDE_MULTIPLA_ALCADA", "x");
         assert!(
-            matches!(&e, Error::Conflict(m) if m.contains("next step")),
+            matches!(&e, Error::Conflict(m) if m.contains("several approvers") && m.contains("next step: update mode, POST /data/v1/links {\"consentId\"")),
             "{e:?}"
         );
         let e = refusal("Itaú", "ESTADO_CONSENTIMENTO_INVALIDO", "x");

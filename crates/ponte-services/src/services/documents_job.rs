@@ -62,6 +62,7 @@ async fn run(app: &App, _job: &JobRow, payload: Payload) -> Result<JobOutcome> {
         return Ok(JobOutcome::Done);
     };
     let session = documents::open_portal_session(app, &row)?;
+    crate::services::documents_refresh::tell_portal_clock(app, &row, &ep, &session).await;
     let portal = &app.document_portals;
     let listed = match portal.list(&ep, &session).await {
         Ok(listed) => listed,
@@ -122,7 +123,7 @@ async fn record_listing(
 }
 
 /// Streams one document into storage, a few tries; records what became of it.
-async fn fetch_one(
+pub(crate) async fn fetch_one(
     app: &App,
     row: &RetrievalRow,
     ep: &ponte_connect::OpenFinanceEndpoint,

@@ -18,6 +18,7 @@ pub mod documents;
 pub mod documents_files;
 pub mod documents_job;
 pub mod documents_progress;
+pub mod documents_refresh;
 pub mod documents_sandbox;
 pub mod duplicates;
 pub mod end_users;

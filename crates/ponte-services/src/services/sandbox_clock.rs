@@ -62,6 +62,7 @@ pub async fn advance(app: &App, client_id: &str, days: i64) -> Result<TestClock>
     consents::expire_due(app).await?;
     // The new day's refreshes are queued now, not at the next sweep.
     crate::services::sync::schedule_due(app).await?;
+    crate::services::documents_refresh::schedule_due(app).await?;
     tracing::info!(client_id, days, offset_ms, "sandbox test clock advanced");
     Ok(TestClock {
         now_ms: app.clock.now_ms() + offset_ms,

@@ -60,11 +60,23 @@ fn authorised_with_transactions(consent: &ConsentRow) -> Result<()> {
     Ok(())
 }
 
-/// Claims the consent's refresh and queues its job in one transaction.
+/// Claims the consent's refresh and queues its job in one transaction. A scheduled one
+/// (`schedule`: the client's now and the next due time) is claimed only when due; one on
+/// demand always is, and puts the next scheduled refresh at the start of the client's
+/// next day: it has just read the data (without this, a first pull left the schedule
+/// due at once and a second refresh followed it straight away).
 async fn queue(app: &App, consent: &ConsentRow, schedule: Option<(i64, i64)>) -> Result<bool> {
     let now = app.clock.now_ms();
+    let claim = match schedule {
+        Some(due) => due,
+        None => {
+            let client_now = consent_lifecycle::client_now(app, &consent.client_id).await?;
+            // i64::MAX: no due-time condition on an on-demand claim.
+            (i64::MAX, (client_now.div_euclid(DAY_MS) + 1) * DAY_MS)
+        }
+    };
     let mut tx = app.store.begin().await?;
-    if !ponte_store::claim_sync_refresh(&mut tx, &consent.id, schedule, now).await? {
+    if !ponte_store::claim_sync_refresh(&mut tx, &consent.id, Some(claim), now).await? {
         tx.rollback().await?;
         return Ok(false);
     }

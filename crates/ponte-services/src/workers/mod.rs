@@ -35,6 +35,9 @@ async fn consent_clock(app: App, mut stop: watch::Receiver<bool>) {
         if let Err(e) = crate::services::sync::schedule_due(&app).await {
             tracing::warn!(error = %e, "scheduling the daily transaction refreshes failed");
         }
+        if let Err(e) = crate::services::documents_refresh::schedule_due(&app).await {
+            tracing::warn!(error = %e, "scheduling the documents refreshes failed");
+        }
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_secs(5)) => {}
             _ = stop.changed() => return,

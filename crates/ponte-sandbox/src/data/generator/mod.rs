@@ -20,6 +20,7 @@
 
 mod accounts;
 mod calendar;
+mod corrections;
 mod credit;
 mod events;
 #[cfg(test)]

@@ -29,6 +29,10 @@ impl Profile {
 
     /// Still processing on `today` (served `TRANSACAO_PROCESSANDO`).
     pub fn pending_on(&self, t: &Transaction, today: Day) -> bool {
+        if t.id.ends_with("-d") {
+            // A duplicate posting (see `corrections`) is posted from the start.
+            return false;
+        }
         t.id.ends_with("-h") || self.settles_on(t) > today
     }
 
@@ -77,22 +81,29 @@ impl Profile {
     }
 
     /// The transactions an account lists for `day` as seen on `today`: the booked ones
-    /// and, in checking, a hold still listed, in time order.
+    /// and, in checking, a hold and a duplicate posting still listed, and purchases not
+    /// yet corrected at their provisional amount (`corrections`), in time order.
     pub fn listed(&self, kind: AccountKind, day: Day, today: Day) -> Vec<Transaction> {
         let mut out = self.day(kind, day);
         if kind == AccountKind::Checking {
-            if let Some(h) = self.hold_listed(day, today) {
-                out.push(h);
-                out.sort_by_key(|t| t.seconds);
+            for t in &mut out {
+                if let Some(cents) = self.provisional_cents(t, today) {
+                    t.cents = cents;
+                }
             }
+            out.extend(self.hold_listed(day, today));
+            out.extend(self.duplicate_listed(day, today));
+            out.sort_by_key(|t| t.seconds);
         }
         out
     }
 
     /// How many transactions `listed` returns, without naming them.
     pub fn listed_count(&self, kind: AccountKind, day: Day, today: Day) -> u64 {
-        let hold = kind == AccountKind::Checking && self.hold_listed(day, today).is_some();
-        self.count(kind, day) + u64::from(hold)
+        let checking = kind == AccountKind::Checking;
+        let hold = checking && self.hold_listed(day, today).is_some();
+        let duplicate = checking && self.duplicate_listed(day, today).is_some();
+        self.count(kind, day) + u64::from(hold) + u64::from(duplicate)
     }
 }
 
@@ -137,7 +148,16 @@ mod tests {
                 .filter(|u| u.id == t.id)
                 .collect();
             assert_eq!(same.len(), 1, "{}", t.id);
-            assert_eq!(same[0].cents, t.cents);
+            // At its amount (a corrected one at its provisional amount until the day after).
+            let booked = p
+                .day(AccountKind::Checking, t.day)
+                .into_iter()
+                .find(|u| u.id == t.id)
+                .expect("booked");
+            let shown = later
+                .provisional_cents(&booked, t.day + lag)
+                .unwrap_or(booked.cents);
+            assert_eq!(same[0].cents, shown);
             assert_ne!(Profile::pending_name(t), t.name);
         }
         assert!(lags[1] > 0 && lags[2] > 0, "both lags occur: {lags:?}");

@@ -20,6 +20,8 @@ pub const TAGS: &[(&str, &str)] = &[(
         super::connect,
         super::current,
         super::retrieval,
+        super::refresh::set_retrieval_refresh,
+        super::refresh::retrieval_refresh,
         super::erase_user,
         super::files::download,
         super::callback,

@@ -8,6 +8,7 @@ pub mod docs;
 pub mod errors;
 pub mod events;
 pub mod files;
+pub mod refresh;
 pub mod wire;
 
 use crate::http::extract::{json_body, Path};
@@ -57,6 +58,10 @@ pub fn routes() -> Router<App> {
         .route("/api/connections", post(connect))
         .route("/api/retrievals/current", get(current))
         .route("/api/retrievals/{id}", get(retrieval))
+        .route(
+            "/api/retrievals/{id}/refresh",
+            get(refresh::retrieval_refresh).put(refresh::set_retrieval_refresh),
+        )
         .route("/api/users/{taiki_user_id}", delete(erase_user))
         .route("/files/{fileId}", get(files::download))
         .route(documents::CALLBACK_PATH, get(callback))
