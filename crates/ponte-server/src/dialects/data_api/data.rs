@@ -3,29 +3,26 @@
 
 use super::errors::{error_response, ApiResult};
 use super::wire::*;
-use super::ACCESS;
+use super::{Access, Body, JsonBody, Token};
 use crate::clock::rfc3339;
 use crate::error::Error;
-use crate::http::extract::{bearer, json_body, Path, Query};
+use crate::http::extract::{Path, Query};
 use crate::services::reports;
 use crate::services::retrieval::{self, Kind};
 use crate::App;
-use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-pub(super) async fn institution_data(
+async fn institution_data(
     app: App,
-    headers: HeaderMap,
-    body: Bytes,
+    who: crate::tokens::Bearer,
+    req: InstitutionDataBody,
     kind: Kind,
 ) -> ApiResult {
-    let who = bearer(&app, &headers, ACCESS).await?;
-    let req: InstitutionDataBody = json_body(&body)?;
     let input = retrieval::DataRequestInput {
         tax_id: req.tax_id,
         institution_code: req.institution_id,
@@ -49,10 +46,10 @@ pub(super) async fn institution_data(
     responses((status = 200, description = "Accepted", body = RequestAccepted), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn personal_data(
     State(app): State<App>,
-    headers: HeaderMap,
-    body: Bytes,
+    Token(who, _): Access,
+    Body(req, _): JsonBody<InstitutionDataBody>,
 ) -> ApiResult {
-    institution_data(app, headers, body, Kind::Personal).await
+    institution_data(app, who, req, Kind::Personal).await
 }
 
 #[utoipa::path(post, path = "/data/business/institution-data", tag = "Data API: Data requests",
@@ -62,10 +59,10 @@ pub(super) async fn personal_data(
     responses((status = 200, description = "Accepted", body = RequestAccepted), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn business_data(
     State(app): State<App>,
-    headers: HeaderMap,
-    body: Bytes,
+    Token(who, _): Access,
+    Body(req, _): JsonBody<InstitutionDataBody>,
 ) -> ApiResult {
-    institution_data(app, headers, body, Kind::Business).await
+    institution_data(app, who, req, Kind::Business).await
 }
 
 #[utoipa::path(get, path = "/data/v1/requests/{requestId}", tag = "Data API: Data requests",
@@ -74,10 +71,9 @@ pub(super) async fn business_data(
     responses((status = 200, description = "The request", body = DataRequest), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn get_request(
     State(app): State<App>,
-    headers: HeaderMap,
     Path(request_id): Path<String>,
+    Token(who, _): Access,
 ) -> ApiResult {
-    let who = bearer(&app, &headers, ACCESS).await?;
     let view = retrieval::view(&app, &who.client_id, &request_id).await?;
     let row = &view.request;
     let status = if view.completed {
@@ -108,10 +104,9 @@ pub(super) async fn get_request(
     responses((status = 200, description = "The report", body = Report), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn get_report(
     State(app): State<App>,
-    headers: HeaderMap,
     Path(report_id): Path<String>,
+    Token(who, _): Access,
 ) -> ApiResult {
-    let who = bearer(&app, &headers, ACCESS).await?;
     match reports::view(&app, &who.client_id, &report_id).await {
         Err(Error::Conflict(message)) => {
             Ok(error_response(StatusCode::GONE, "REPORT_DELETED", &message))

@@ -3,13 +3,12 @@
 
 use super::errors::ApiResult;
 use super::wire::*;
-use super::{ACCESS, EITHER, LINK};
-use crate::http::extract::{bearer, json_body, Path};
+use super::{Access, AnyToken, Body, JsonBody, LinkToken, Token};
+use crate::http::extract::Path;
 use crate::http::listener::Peer;
 use crate::services::duplicates::DuplicatePolicy;
 use crate::services::{clients, consents, links, sandbox_driver};
 use crate::App;
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::IntoResponse;
@@ -20,8 +19,11 @@ use axum::Json;
     description = "Access tokens last 30 minutes. Repeated wrong secrets are answered `RATE_LIMITED` with `Retry-After`.",
     request_body = AuthRequest, security(()),
     responses((status = 200, description = "A new access token", body = AccessToken), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
-pub(super) async fn auth(State(app): State<App>, Peer(from): Peer, body: Bytes) -> ApiResult {
-    let req: AuthRequest = json_body(&body)?;
+pub(super) async fn auth(
+    State(app): State<App>,
+    Peer(from): Peer,
+    Body(req, _): JsonBody<AuthRequest>,
+) -> ApiResult {
     let key = req
         .access_key
         .filter(|k| !k.is_empty())
@@ -42,8 +44,7 @@ pub(super) async fn auth(State(app): State<App>, Peer(from): Peer, body: Bytes) 
     summary = "A new access token for the bearer of a valid one",
     security(("accessToken" = [])),
     responses((status = 200, description = "A new access token", body = AccessToken), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
-pub(super) async fn refresh(State(app): State<App>, headers: HeaderMap) -> ApiResult {
-    let who = bearer(&app, &headers, ACCESS).await?;
+pub(super) async fn refresh(State(app): State<App>, Token(who, _): Access) -> ApiResult {
     let (access_token, expire_in) = clients::refresh_access_token(&app, &who).await?;
     Ok(Json(AccessToken {
         access_token,
@@ -60,10 +61,9 @@ pub(super) async fn refresh(State(app): State<App>, headers: HeaderMap) -> ApiRe
 pub(super) async fn create_link(
     State(app): State<App>,
     headers: HeaderMap,
-    body: Bytes,
+    Token(who, _): Access,
+    Body(req, _): JsonBody<super::views::LinkRequest>,
 ) -> ApiResult {
-    let who = bearer(&app, &headers, ACCESS).await?;
-    let req: super::views::LinkRequest = json_body(&body)?;
     let signed_in = match headers.get("x-fapi-auth-date") {
         None => None,
         Some(v) => {
@@ -88,10 +88,9 @@ pub(super) async fn create_link(
     responses((status = 200, description = "The link", body = Link), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn get_link(
     State(app): State<App>,
-    headers: HeaderMap,
     Path(link_id): Path<String>,
+    Token(who, _): Access,
 ) -> ApiResult {
-    let who = bearer(&app, &headers, ACCESS).await?;
     let link = links::view(&app, &who.client_id, &link_id).await?;
     Ok(Json(super::views::LinkView::from(link)).into_response())
 }
@@ -101,8 +100,7 @@ pub(super) async fn get_link(
     description = "Called by the widget with the link token.",
     security(("linkToken" = [])),
     responses((status = 200, description = "Institutions", body = Vec<Institution>), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
-pub(super) async fn institutions(State(app): State<App>, headers: HeaderMap) -> ApiResult {
-    bearer(&app, &headers, LINK).await?;
+pub(super) async fn institutions(State(app): State<App>, _: LinkToken) -> ApiResult {
     let banks = app.directory.open_finance();
     let listed: Vec<InstitutionView> = banks.iter().map(|i| InstitutionView::from(&**i)).collect();
     Ok(Json(listed).into_response())
@@ -170,10 +168,9 @@ pub(super) async fn create_consent(
     State(app): State<App>,
     Peer(from): Peer,
     headers: HeaderMap,
-    body: Bytes,
+    Token(who, _): LinkToken,
+    Body(req, _): JsonBody<ConsentBody>,
 ) -> ApiResult {
-    let who = bearer(&app, &headers, LINK).await?;
-    let req: ConsentBody = json_body(&body)?;
     let input = consents::ConsentInput {
         end_user: widget_end_user(&app.public_url, &headers, from),
         external_track_id: req.external_track_id,
@@ -206,10 +203,9 @@ pub(super) async fn create_consent(
     responses((status = 200, description = "The consent", body = Consent), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn get_consent(
     State(app): State<App>,
-    headers: HeaderMap,
     Path(consent_id): Path<String>,
+    Token(who, _): AnyToken,
 ) -> ApiResult {
-    let who = bearer(&app, &headers, EITHER).await?;
     let row = consents::load_for(&app, &who, &consent_id).await?;
     consent_answer(&app, &row).await
 }
@@ -221,10 +217,9 @@ pub(super) async fn get_consent(
     responses((status = 200, description = "The revoked consent", body = Consent), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn revoke_consent(
     State(app): State<App>,
-    headers: HeaderMap,
     Path(consent_id): Path<String>,
+    Token(who, _): Access,
 ) -> ApiResult {
-    let who = bearer(&app, &headers, ACCESS).await?;
     let row = consents::revoke(&app, &who, &consent_id).await?;
     consent_answer(&app, &row).await
 }
@@ -237,11 +232,11 @@ pub(super) async fn revoke_consent(
     responses((status = 200, description = "The consent as Ponte now sees it", body = Consent), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn sandbox_authorise(
     State(app): State<App>,
-    headers: HeaderMap,
     Path(consent_id): Path<String>,
-    body: Bytes,
+    Token(who, _): AnyToken,
+    Body(creds, _): JsonBody<sandbox_driver::Credentials>,
 ) -> ApiResult {
-    sandbox_step(app, headers, consent_id, body, false).await
+    sandbox_step(app, who, consent_id, creds, false).await
 }
 
 #[utoipa::path(post, path = "/sandbox/v1/consents/{consentId}/revoke-at-institution", tag = "Data API: Sandbox",
@@ -252,24 +247,22 @@ pub(super) async fn sandbox_authorise(
     responses((status = 200, description = "The consent as Ponte sees it", body = Consent), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn sandbox_revoke_at_institution(
     State(app): State<App>,
-    headers: HeaderMap,
     Path(consent_id): Path<String>,
-    body: Bytes,
+    Token(who, _): AnyToken,
+    Body(creds, _): JsonBody<sandbox_driver::Credentials>,
 ) -> ApiResult {
-    sandbox_step(app, headers, consent_id, body, true).await
+    sandbox_step(app, who, consent_id, creds, true).await
 }
 
 /// The end user at the sandbox institution, driven over HTTP: authorise the
 /// consent, or revoke it there; answers with the consent as Ponte sees it.
-pub(super) async fn sandbox_step(
+async fn sandbox_step(
     app: App,
-    headers: HeaderMap,
+    who: crate::tokens::Bearer,
     consent_id: String,
-    body: Bytes,
+    creds: sandbox_driver::Credentials,
     revoke: bool,
 ) -> ApiResult {
-    let who = bearer(&app, &headers, EITHER).await?;
-    let creds: sandbox_driver::Credentials = json_body(&body)?;
     if revoke {
         sandbox_driver::revoke_at_institution(&app, &who, &consent_id, creds).await?;
     } else {

@@ -3,13 +3,11 @@
 use super::errors::ApiResult;
 use super::views;
 use super::wire::*;
-use super::ACCESS;
-use crate::http::extract::{bearer, json_body, Path, Query};
+use super::{Access, Body, JsonBody, Token};
+use crate::http::extract::{Path, Query};
 use crate::services::{clients, webhooks};
 use crate::App;
-use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::HeaderMap;
 use axum::response::IntoResponse;
 use axum::Json;
 use serde::Deserialize;
@@ -28,10 +26,9 @@ pub(super) struct ListQuery {
     responses((status = 200, description = "A page of messages", body = WebhookPage), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn list_webhooks(
     State(app): State<App>,
-    headers: HeaderMap,
     Query(q): Query<ListQuery>,
+    Token(who, _): Access,
 ) -> ApiResult {
-    let who = bearer(&app, &headers, ACCESS).await?;
     let limit = q
         .limit
         .as_deref()
@@ -57,10 +54,9 @@ pub(super) async fn list_webhooks(
     responses((status = 200, description = "The message", body = WebhookMessageDetail), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn show_webhook(
     State(app): State<App>,
-    headers: HeaderMap,
     Path(message_id): Path<String>,
+    Token(who, _): Access,
 ) -> ApiResult {
-    let who = bearer(&app, &headers, ACCESS).await?;
     let detail = webhooks::show(&app, &who.client_id, &message_id).await?;
     Ok(Json(views::MessageDetailView::from(detail)).into_response())
 }
@@ -72,10 +68,9 @@ pub(super) async fn show_webhook(
     responses((status = 200, description = "Queued", body = Replayed), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn replay_webhook(
     State(app): State<App>,
-    headers: HeaderMap,
     Path(message_id): Path<String>,
+    Token(who, _): Access,
 ) -> ApiResult {
-    let who = bearer(&app, &headers, ACCESS).await?;
     let queued = webhooks::replay(&app, &who.client_id, &message_id).await?;
     Ok(Json(views::ReplayedView::from(queued)).into_response())
 }
@@ -86,11 +81,9 @@ pub(super) async fn replay_webhook(
     responses((status = 200, description = "What was queued and what was skipped", body = BulkReplay), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn replay_dead_webhooks(
     State(app): State<App>,
-    headers: HeaderMap,
-    body: Bytes,
+    Token(who, _): Access,
+    Body(req, _): JsonBody<ReplaySince>,
 ) -> ApiResult {
-    let who = bearer(&app, &headers, ACCESS).await?;
-    let req: ReplaySince = json_body(&body)?;
     let since = req
         .since
         .ok_or_else(|| ponte_core::FieldError::new("since", "is required"))?;
@@ -103,8 +96,10 @@ pub(super) async fn replay_dead_webhooks(
     description = "For 24 hours webhooks carry both signatures, `webhook-signature: v1,<new> v1,<old>`; a new rotation ends the previous grace.",
     security(("accessToken" = [])),
     responses((status = 200, description = "The new secret, shown once", body = RotatedWebhookSecret), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
-pub(super) async fn rotate_webhook_secret(State(app): State<App>, headers: HeaderMap) -> ApiResult {
-    let who = bearer(&app, &headers, ACCESS).await?;
+pub(super) async fn rotate_webhook_secret(
+    State(app): State<App>,
+    Token(who, _): Access,
+) -> ApiResult {
     let rotated = clients::rotate_webhook_secret(&app, who.client_id.as_str()).await?;
     Ok(Json(RotatedWebhookSecret {
         webhook_secret: rotated.webhook_secret,
@@ -119,11 +114,9 @@ pub(super) async fn rotate_webhook_secret(State(app): State<App>, headers: Heade
     responses((status = 200, description = "Enabled", body = EndpointEnabled), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn enable_webhook_endpoint(
     State(app): State<App>,
-    headers: HeaderMap,
-    body: Bytes,
+    Token(who, _): Access,
+    Body(req, _): JsonBody<EnableEndpoint>,
 ) -> ApiResult {
-    let who = bearer(&app, &headers, ACCESS).await?;
-    let req: EnableEndpoint = json_body(&body)?;
     let url = req
         .url
         .ok_or_else(|| ponte_core::FieldError::new("url", "is required"))?;
