@@ -42,7 +42,7 @@ async fn institution_data(
 #[utoipa::path(post, path = "/data/personal/institution-data", tag = "Data API: Data requests",
     summary = "Request reports for a person's authorised consents",
     description = "Answered at once; each report arrives as a `REPORT_READY` webhook and in `GET /data/v1/requests/{requestId}`.",
-    request_body = InstitutionDataRequestDoc, security(("accessToken" = [])),
+    request_body = InstitutionDataBody, security(("accessToken" = [])),
     responses((status = 200, description = "Accepted", body = RequestAccepted), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn personal_data(
     State(app): State<App>,
@@ -55,7 +55,7 @@ pub(super) async fn personal_data(
 #[utoipa::path(post, path = "/data/business/institution-data", tag = "Data API: Data requests",
     summary = "Request reports for a company's authorised consents",
     description = "As the personal request; `taxId` is the link's CNPJ.",
-    request_body = InstitutionDataRequestDoc, security(("accessToken" = [])),
+    request_body = InstitutionDataBody, security(("accessToken" = [])),
     responses((status = 200, description = "Accepted", body = RequestAccepted), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn business_data(
     State(app): State<App>,
@@ -190,14 +190,29 @@ pub(super) fn download_error(e: reports::DownloadError) -> Response {
     }
 }
 
-/// The body of `institution-data`, as sent (see `wire::InstitutionDataRequestDoc`).
-#[derive(Debug, Default, Deserialize)]
+// The body of `institution-data`, as sent; `retrieval::request` checks it.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = InstitutionDataRequest)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct InstitutionDataBody {
+    /// The link's CPF (personal) or CNPJ (business); must match the link.
+    #[schema(
+        example = "52998224725",
+        required = true,
+        nullable = false,
+        min_length = 11
+    )]
     tax_id: Option<String>,
     institution_id: Option<String>,
+    /// The link the consents belong to.
+    #[schema(required = true, nullable = false, min_length = 1)]
     link_id: Option<String>,
+    /// Each must be `AUTHORISED`, or the request is refused with `CONSENT_NOT_AUTHORISED`.
+    #[schema(required = true, nullable = false, min_items = 1)]
     consent_id: Option<Vec<String>>,
+    #[schema(value_type = Option<Vec<Product>>)]
     products: Option<Vec<String>>,
+    /// A report webhook URL per product for this request.
+    #[schema(value_type = Option<std::collections::BTreeMap<Product, String>>)]
     products_callback_url: Option<Value>,
 }

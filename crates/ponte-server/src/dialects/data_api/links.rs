@@ -56,7 +56,7 @@ pub(super) async fn refresh(State(app): State<App>, Token(who, _): Access) -> Ap
 #[utoipa::path(post, path = "/data/v1/links", tag = "Data API: Links",
     summary = "Open a link for one end user",
     description = "Returns the hosted widget's URL and the link token it runs with. A link named with `productsCallbackUrl` re-enables a URL that a 410 disabled. Send `x-fapi-auth-date` (RFC 7231, e.g. `Mon, 07 Dec 2026 09:30:00 GMT`) with when your end user last logged in with you: the institution hears it while they are in the widget (a malformed or future one is 400 `INVALID_FIELD` naming the header).",
-    request_body = LinkRequestDoc, security(("accessToken" = [])),
+    request_body = super::views::LinkRequest, security(("accessToken" = [])),
     responses((status = 200, description = "The link", body = CreatedLink), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn create_link(
     State(app): State<App>,
@@ -162,7 +162,7 @@ pub(super) fn widget_end_user(
 #[utoipa::path(post, path = "/data/v1/consents", tag = "Data API: Consents",
     summary = "Create a consent at an institution",
     description = "Send the end user to `consentRedirectUrl`; the institution sends them back to Ponte, which sends them to the link's `redirectUrl`. A link token cannot change what the link's creator fixed: a `personalTaxId`, `businessTaxId` or `redirectUrl` that differs from the link's is refused with 400 `INVALID_FIELD` naming it (the same value may be repeated).",
-    request_body = ConsentRequestDoc, security(("linkToken" = [])),
+    request_body = ConsentBody, security(("linkToken" = [])),
     responses((status = 200, description = "The consent, awaiting authorisation", body = CreatedConsent), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn create_consent(
     State(app): State<App>,
@@ -227,31 +227,31 @@ pub(super) async fn revoke_consent(
 #[utoipa::path(post, path = "/sandbox/v1/consents/{consentId}/authorise", tag = "Data API: Sandbox",
     summary = "Log in and decide at the sandbox institution without a browser",
     description = "Sandbox mode only. The sandbox users (`user_good`, `user_deny`, `user_mfa`, …) behave as in the README.",
-    request_body = SandboxCredentialsDoc, params(("consentId" = String, Path, description = "A consent awaiting authorisation")),
+    request_body = SandboxCredentials, params(("consentId" = String, Path, description = "A consent awaiting authorisation")),
     security(("accessToken" = []), ("linkToken" = [])),
     responses((status = 200, description = "The consent as Ponte now sees it", body = Consent), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn sandbox_authorise(
     State(app): State<App>,
     Path(consent_id): Path<String>,
     Token(who, _): AnyToken,
-    Body(creds, _): JsonBody<sandbox_driver::Credentials>,
+    Body(creds, _): JsonBody<SandboxCredentials>,
 ) -> ApiResult {
-    sandbox_step(app, who, consent_id, creds, false).await
+    sandbox_step(app, who, consent_id, creds.into(), false).await
 }
 
 #[utoipa::path(post, path = "/sandbox/v1/consents/{consentId}/revoke-at-institution", tag = "Data API: Sandbox",
     summary = "The end user revokes the consent in their bank",
     description = "Sandbox mode only. Ponte learns it at the next retrieval: `REVOKED` with reason `INSTITUTION_REVOKED`.",
-    request_body = SandboxCredentialsDoc, params(("consentId" = String, Path, description = "An authorised consent")),
+    request_body = SandboxCredentials, params(("consentId" = String, Path, description = "An authorised consent")),
     security(("accessToken" = []), ("linkToken" = [])),
     responses((status = 200, description = "The consent as Ponte sees it", body = Consent), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn sandbox_revoke_at_institution(
     State(app): State<App>,
     Path(consent_id): Path<String>,
     Token(who, _): AnyToken,
-    Body(creds, _): JsonBody<sandbox_driver::Credentials>,
+    Body(creds, _): JsonBody<SandboxCredentials>,
 ) -> ApiResult {
-    sandbox_step(app, who, consent_id, creds, true).await
+    sandbox_step(app, who, consent_id, creds.into(), true).await
 }
 
 /// The end user at the sandbox institution, driven over HTTP: authorise the
@@ -272,14 +272,20 @@ async fn sandbox_step(
     consent_answer(&app, &row).await
 }
 
-/// The body of `POST /data/v1/consents`, as sent (see `wire::ConsentRequestDoc`).
-#[derive(Debug, Default, serde::Deserialize)]
+// The body of `POST /data/v1/consents`, as sent; `consents::create` checks it.
+#[derive(Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = ConsentRequest)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct ConsentBody {
+    /// The institution the end user picked.
+    #[schema(example = "itau", required = true, nullable = false, min_length = 1)]
+    institution_code: Option<String>,
+    /// Your own reference, echoed in the consent and its webhooks.
+    #[schema(example = "order-42")]
     external_track_id: Option<String>,
+    /// Must match the link's, when given.
     personal_tax_id: Option<String>,
     business_tax_id: Option<String>,
-    institution_code: Option<String>,
     redirect_url: Option<String>,
     phone: Option<String>,
     email: Option<String>,

@@ -4,6 +4,7 @@
 //! Several of these keep the alphabetical member order the answers had when
 //! they were built as `json!` maps: field order here is wire order.
 
+use super::wire::Product;
 use crate::clock::rfc3339;
 use crate::services::consent_view::{ConsentDetails, StatusChange};
 use crate::services::links::{LinkInput, LinkState, LinkStatus};
@@ -16,19 +17,48 @@ use ponte_store::{WebhookAttemptRow, WebhookMessageRow};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::Value;
+#[allow(unused_imports)] // `BTreeMap` and `HashMap` name schemas only.
+use std::collections::{BTreeMap, HashMap};
+use utoipa::ToSchema;
 
-/// The body of `POST /data/v1/links` (and of the Server API's link, which
-/// takes the same members), as sent.
-#[derive(Debug, Default, Deserialize)]
+/// At least one tax id. Every field is optional on its own.
+// The body of `POST /data/v1/links` (and of the Server API's link, which
+// takes the same members), as sent; `links::validate` checks it.
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct LinkRequest {
+    /// The person's CPF, with or without punctuation.
+    #[schema(example = "529.982.247-25")]
     pub personal_tax_id: Option<String>,
+    /// The company's CNPJ, with or without punctuation.
+    #[schema(example = "11.222.333/0001-81")]
     pub business_tax_id: Option<String>,
+    #[schema(example = "ana@example.com")]
     pub email: Option<String>,
+    #[schema(example = "+5511987654321")]
     pub phone: Option<String>,
+    /// Where the end user returns after the institution (https, or http on loopback); empty
+    /// is the same as absent.
+    #[schema(
+        example = "https://app.example.com/done",
+        pattern = "^(https?://[A-Za-z0-9][A-Za-z0-9.-]*(:[0-9]{1,5})?(/[!-~]*)?)?$"
+    )]
     pub redirect_url: Option<String>,
+    /// A report webhook URL per product, overriding the client's report webhook.
+    #[schema(
+        value_type = Option<BTreeMap<Product, String>>,
+        example = json!({"accounts": "https://app.example.com/hooks/accounts"})
+    )]
     pub products_callback_url: Option<Value>,
+    /// Your own data (a JSON object), returned with the link.
+    #[schema(value_type = Option<HashMap<String, Value>>)]
     pub external_info: Option<Value>,
+    /// Update mode: one of your consents (`AUTHORISED`) the end user renews at its institution.
+    /// The widget skips the institution list; the consent keeps its `consentId`, reports and
+    /// webhooks, and takes the new authorisation and expiry (`CONSENT_RENEWED`). The tax ids
+    /// may be left out (the consent's are used). Another client's consent answers 404; an
+    /// ended one, or one with an update-mode link already open, 409 `CONFLICT`.
+    #[schema(example = "5f0c6a7e-2b1d-4c55-9a53-0e8f2d1c9b7a")]
     pub consent_id: Option<String>,
 }
 

@@ -61,44 +61,6 @@ pub struct AccessToken {
     pub expire_in: i64,
 }
 
-/// At least one tax id. Every field is optional on its own.
-#[derive(Serialize, ToSchema)]
-#[schema(as = LinkRequest)]
-#[allow(dead_code)] // Read by `views::LinkRequest`; this type describes it.
-#[serde(rename_all = "camelCase")]
-pub struct LinkRequestDoc {
-    /// The person's CPF, with or without punctuation.
-    #[schema(example = "529.982.247-25")]
-    personal_tax_id: Option<String>,
-    /// The company's CNPJ, with or without punctuation.
-    #[schema(example = "11.222.333/0001-81")]
-    business_tax_id: Option<String>,
-    #[schema(example = "ana@example.com")]
-    email: Option<String>,
-    #[schema(example = "+5511987654321")]
-    phone: Option<String>,
-    /// Where the end user returns after the institution (https, or http on loopback); empty
-    /// is the same as absent.
-    #[schema(
-        example = "https://app.example.com/done",
-        pattern = "^(https?://[A-Za-z0-9][A-Za-z0-9.-]*(:[0-9]{1,5})?(/[!-~]*)?)?$"
-    )]
-    redirect_url: Option<String>,
-    /// A report webhook URL per product, overriding the client's report webhook.
-    #[schema(example = json!({"accounts": "https://app.example.com/hooks/accounts"}))]
-    products_callback_url: Option<BTreeMap<Product, String>>,
-    /// Your own data (a JSON object), returned with the link.
-    #[schema(value_type = Option<HashMap<String, Value>>)]
-    external_info: Option<Value>,
-    /// Update mode: one of your consents (`AUTHORISED`) the end user renews at its institution.
-    /// The widget skips the institution list; the consent keeps its `consentId`, reports and
-    /// webhooks, and takes the new authorisation and expiry (`CONSENT_RENEWED`). The tax ids
-    /// may be left out (the consent's are used). Another client's consent answers 404; an
-    /// ended one, or one with an update-mode link already open, 409 `CONFLICT`.
-    #[schema(example = "5f0c6a7e-2b1d-4c55-9a53-0e8f2d1c9b7a")]
-    consent_id: Option<String>,
-}
-
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CreatedLink {
@@ -173,25 +135,6 @@ pub struct Institution {
 }
 
 #[derive(Serialize, ToSchema)]
-#[schema(as = ConsentRequest)]
-#[allow(dead_code)]
-#[serde(rename_all = "camelCase")]
-pub struct ConsentRequestDoc {
-    /// The institution the end user picked.
-    #[schema(example = "itau", required = true, nullable = false, min_length = 1)]
-    institution_code: Option<String>,
-    /// Your own reference, echoed in the consent and its webhooks.
-    #[schema(example = "order-42")]
-    external_track_id: Option<String>,
-    /// Must match the link's, when given.
-    personal_tax_id: Option<String>,
-    business_tax_id: Option<String>,
-    redirect_url: Option<String>,
-    phone: Option<String>,
-    email: Option<String>,
-}
-
-#[derive(Serialize, ToSchema)]
 #[allow(dead_code)]
 #[serde(rename_all = "camelCase")]
 pub struct CreatedConsent {
@@ -256,31 +199,6 @@ pub struct Consent {
     /// The AUTHORISED consent of the same person at the same institution that
     /// this one duplicates; `null` when it is the person's only one there.
     duplicate_of: Option<String>,
-}
-
-#[derive(Serialize, ToSchema)]
-#[schema(as = InstitutionDataRequest)]
-#[allow(dead_code)]
-#[serde(rename_all = "camelCase")]
-pub struct InstitutionDataRequestDoc {
-    /// The link's CPF (personal) or CNPJ (business); must match the link.
-    #[schema(
-        example = "52998224725",
-        required = true,
-        nullable = false,
-        min_length = 11
-    )]
-    tax_id: Option<String>,
-    institution_id: Option<String>,
-    /// The link the consents belong to.
-    #[schema(required = true, nullable = false, min_length = 1)]
-    link_id: Option<String>,
-    /// Each must be `AUTHORISED`, or the request is refused with `CONSENT_NOT_AUTHORISED`.
-    #[schema(required = true, nullable = false, min_items = 1)]
-    consent_id: Option<Vec<String>>,
-    products: Option<Vec<Product>>,
-    /// A report webhook URL per product for this request.
-    products_callback_url: Option<BTreeMap<Product, String>>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -469,18 +387,6 @@ pub struct EndpointEnabled {
     was_disabled: bool,
 }
 
-#[derive(Serialize, ToSchema)]
-#[schema(as = SandboxCredentials)]
-#[allow(dead_code)]
-pub struct SandboxCredentialsDoc {
-    #[schema(example = "user_good", min_length = 1)]
-    username: String,
-    #[schema(example = "pass_good", min_length = 1)]
-    password: String,
-    /// `123456` for `user_mfa`.
-    otp: Option<String>,
-}
-
 /// Sent to the client's event webhook whenever a consent changes status.
 #[derive(Serialize, ToSchema)]
 #[allow(dead_code)]
@@ -544,4 +450,36 @@ pub struct ReportReady {
     /// The AUTHORISED consent of the same person at the same institution that
     /// this consent duplicates (see the client's duplicate policy).
     duplicate_of: Option<String>,
+}
+
+// The sandbox user's login at the sandbox institution, converted into the
+// sandbox driver's own type at the edge.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct SandboxCredentials {
+    #[schema(
+        example = "user_good",
+        required = true,
+        nullable = false,
+        min_length = 1
+    )]
+    pub username: Option<String>,
+    #[schema(
+        example = "pass_good",
+        required = true,
+        nullable = false,
+        min_length = 1
+    )]
+    pub password: Option<String>,
+    /// `123456` for `user_mfa`.
+    pub otp: Option<String>,
+}
+
+impl From<SandboxCredentials> for crate::services::sandbox_driver::Credentials {
+    fn from(c: SandboxCredentials) -> Self {
+        Self {
+            username: c.username,
+            password: c.password,
+            otp: c.otp,
+        }
+    }
 }
