@@ -85,7 +85,7 @@ pub(super) async fn create_link(
 #[utoipa::path(get, path = "/data/v1/links/{linkId}", tag = "Data API: Links",
     summary = "The link, its status and its consents",
     params(("linkId" = String, Path, description = "From POST /data/v1/links")), security(("accessToken" = [])),
-    responses((status = 200, description = "The link", body = Link), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
+    responses((status = 200, description = "The link", body = super::views::LinkView), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn get_link(
     State(app): State<App>,
     Path(link_id): Path<String>,
@@ -99,25 +99,30 @@ pub(super) async fn get_link(
     summary = "The institutions an end user can connect",
     description = "Called by the widget with the link token.",
     security(("linkToken" = [])),
-    responses((status = 200, description = "Institutions", body = Vec<Institution>), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
+    responses((status = 200, description = "Institutions", body = Vec<InstitutionView>), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn institutions(State(app): State<App>, _: LinkToken) -> ApiResult {
     let banks = app.directory.open_finance();
     let listed: Vec<InstitutionView> = banks.iter().map(|i| InstitutionView::from(&**i)).collect();
     Ok(Json(listed).into_response())
 }
 
-/// An institution as this dialect lists it (documented by `wire::Institution`);
-/// never its kind, endpoint or client credentials.
-#[derive(serde::Serialize)]
+// An institution as this dialect lists it; never its kind, endpoint or
+// client credentials.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = Institution)]
 #[serde(rename_all = "camelCase")]
-struct InstitutionView<'a> {
+pub(super) struct InstitutionView<'a> {
+    /// A slug: `itau`, `nubank`, …
+    #[schema(example = "itau")]
     institution_code: &'a str,
     name: &'a str,
+    /// URL of a square logo.
     avatar: &'a str,
+    /// An institution in outage refuses consents with `INSTITUTION_OUTAGE`.
     is_outage: bool,
     institution_type: u8,
     business_type: &'a str,
-    available_resources: &'a [ponte_core::Product],
+    available_resources: Vec<Product>,
 }
 
 impl<'a> From<&'a crate::services::directory::Institution> for InstitutionView<'a> {
@@ -129,7 +134,7 @@ impl<'a> From<&'a crate::services::directory::Institution> for InstitutionView<'
             is_outage: i.is_outage,
             institution_type: i.institution_type,
             business_type: &i.business_type,
-            available_resources: &i.available_resources,
+            available_resources: i.available_resources.iter().map(|&p| p.into()).collect(),
         }
     }
 }
@@ -163,7 +168,7 @@ pub(super) fn widget_end_user(
     summary = "Create a consent at an institution",
     description = "Send the end user to `consentRedirectUrl`; the institution sends them back to Ponte, which sends them to the link's `redirectUrl`. A link token cannot change what the link's creator fixed: a `personalTaxId`, `businessTaxId` or `redirectUrl` that differs from the link's is refused with 400 `INVALID_FIELD` naming it (the same value may be repeated).",
     request_body = ConsentBody, security(("linkToken" = [])),
-    responses((status = 200, description = "The consent, awaiting authorisation", body = CreatedConsent), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
+    responses((status = 200, description = "The consent, awaiting authorisation", body = CreatedConsentBody), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn create_consent(
     State(app): State<App>,
     Peer(from): Peer,
@@ -200,7 +205,7 @@ pub(super) async fn create_consent(
     summary = "The consent, with its status history",
     params(("consentId" = String, Path, description = "From POST /data/v1/consents")),
     security(("accessToken" = []), ("linkToken" = [])),
-    responses((status = 200, description = "The consent", body = Consent), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
+    responses((status = 200, description = "The consent", body = super::views::ConsentView), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn get_consent(
     State(app): State<App>,
     Path(consent_id): Path<String>,
@@ -214,7 +219,7 @@ pub(super) async fn get_consent(
     summary = "Revoke the consent here and at the institution",
     description = "The status becomes `REVOKED`, its stored reports are erased (their URLs answer 410) and `CONSENT_STATUS_CHANGED` is sent.",
     params(("consentId" = String, Path, description = "The consent to revoke")), security(("accessToken" = [])),
-    responses((status = 200, description = "The revoked consent", body = Consent), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
+    responses((status = 200, description = "The revoked consent", body = super::views::ConsentView), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn revoke_consent(
     State(app): State<App>,
     Path(consent_id): Path<String>,
@@ -229,7 +234,7 @@ pub(super) async fn revoke_consent(
     description = "Sandbox mode only. The sandbox users (`user_good`, `user_deny`, `user_mfa`, …) behave as in the README.",
     request_body = SandboxCredentials, params(("consentId" = String, Path, description = "A consent awaiting authorisation")),
     security(("accessToken" = []), ("linkToken" = [])),
-    responses((status = 200, description = "The consent as Ponte now sees it", body = Consent), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
+    responses((status = 200, description = "The consent as Ponte now sees it", body = super::views::ConsentView), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn sandbox_authorise(
     State(app): State<App>,
     Path(consent_id): Path<String>,
@@ -244,7 +249,7 @@ pub(super) async fn sandbox_authorise(
     description = "Sandbox mode only. Ponte learns it at the next retrieval: `REVOKED` with reason `INSTITUTION_REVOKED`.",
     request_body = SandboxCredentials, params(("consentId" = String, Path, description = "An authorised consent")),
     security(("accessToken" = []), ("linkToken" = [])),
-    responses((status = 200, description = "The consent as Ponte sees it", body = Consent), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
+    responses((status = 200, description = "The consent as Ponte sees it", body = super::views::ConsentView), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn sandbox_revoke_at_institution(
     State(app): State<App>,
     Path(consent_id): Path<String>,
@@ -291,13 +296,19 @@ pub(super) struct ConsentBody {
     email: Option<String>,
 }
 
-#[derive(serde::Serialize)]
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = CreatedConsent)]
 #[serde(rename_all = "camelCase")]
-struct CreatedConsentBody {
+pub(super) struct CreatedConsentBody {
     consent_id: String,
+    /// The institution's own authorization URL: send the end user there.
     consent_redirect_url: String,
     expire_at: String,
+    /// The AUTHORISED consent of the same person at the same institution that
+    /// this one duplicates; `null` when it is the person's only one there.
     duplicate_of: Option<String>,
+    /// Set when the client asks for a warning (duplicate policy `warn`): what
+    /// the widget tells the end user.
     duplicate_warning: Option<String>,
 }
 

@@ -5,14 +5,14 @@
 //! they were built as `json!` maps: field order here is wire order.
 
 use super::wire::Product;
+use super::wire::{ConsentStatus, LinkStatus as WireLinkStatus};
 use crate::clock::rfc3339;
 use crate::services::consent_view::{ConsentDetails, StatusChange};
-use crate::services::links::{LinkInput, LinkState, LinkStatus};
+use crate::services::links::{LinkInput, LinkState};
 use crate::services::reports::{DownloadGrant, Format, ReportDoc};
 use crate::services::webhooks::{
     BulkReplayed, EndpointEnabled, MessageDetail, MessagePage, ReplayQueued,
 };
-use ponte_core::ConsentStatus;
 use ponte_store::{WebhookAttemptRow, WebhookMessageRow};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -77,10 +77,12 @@ impl From<LinkRequest> for LinkInput {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = StatusChange)]
 #[serde(rename_all = "camelCase")]
 pub struct HistoryEntry {
     pub status: ConsentStatus,
+    /// Why, for the statuses that have a reason (`CUSTOMER_MANUALLY_REJECTED`, `INSTITUTION_REVOKED`, …).
     pub reason: Option<String>,
     pub at: String,
 }
@@ -88,14 +90,15 @@ pub struct HistoryEntry {
 impl From<StatusChange> for HistoryEntry {
     fn from(h: StatusChange) -> Self {
         HistoryEntry {
-            status: h.status,
+            status: h.status.into(),
             reason: h.reason,
             at: rfc3339(h.at_ms),
         }
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Consent)]
 #[serde(rename_all = "camelCase")]
 pub struct ConsentView {
     pub consent_id: String,
@@ -104,24 +107,29 @@ pub struct ConsentView {
     pub external_track_id: Option<String>,
     pub status: ConsentStatus,
     pub status_reason: Option<String>,
+    /// Oldest first.
     pub status_history: Vec<HistoryEntry>,
     pub created_at: String,
     pub expire_at: String,
+    /// Open Finance Brasil permissions granted, e.g. `ACCOUNTS_READ`.
     pub permissions: Vec<String>,
-    /// When the consent ends unless renewed (absent for one without an end).
+    /// When the consent ends unless renewed (`POST …/renew`); absent for one without an end.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expiration_date_time: Option<String>,
-    /// For a `REJECTED` consent: the reason code and who rejected it.
+    /// For a `REJECTED` consent: `CUSTOMER_MANUALLY_REJECTED`, `CONSENT_EXPIRED`, `CONSENT_MAX_DATE_REACHED`, …
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rejection_reason: Option<String>,
+    /// For a `REJECTED` consent: `USER`, `ASPSP` (the institution) or `TPP` (Ponte or you).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
     pub rejected_by: Option<&'static str>,
-    /// For a consent Ponte rejected because the institution's answer failed a
-    /// FAPI-BR security check: the check (`id_token.s_hash`, `token.scope`, …).
+    /// For a consent Ponte rejected (`INTERNAL_SECURITY_REASON`, `rejectedBy: TPP`) because the
+    /// institution's answer failed a FAPI-BR check: which one, e.g. `id_token.s_hash`, `token.scope`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "id_token.s_hash")]
     pub rejection_check: Option<String>,
-    /// The AUTHORISED consent of the same person at the same institution
-    /// that this one duplicates.
+    /// The AUTHORISED consent of the same person at the same institution that
+    /// this one duplicates; `null` when it is the person's only one there.
     pub duplicate_of: Option<String>,
 }
 
@@ -140,7 +148,7 @@ fn rejected_by(reason: &str) -> &'static str {
 
 impl From<ConsentDetails> for ConsentView {
     fn from(c: ConsentDetails) -> Self {
-        let rejection = (c.status == ConsentStatus::Rejected)
+        let rejection = (c.status == ponte_core::ConsentStatus::Rejected)
             .then(|| c.status_reason.clone())
             .flatten();
         ConsentView {
@@ -148,7 +156,7 @@ impl From<ConsentDetails> for ConsentView {
             link_id: c.link_id,
             institution_code: c.institution_code,
             external_track_id: c.external_track_id,
-            status: c.status,
+            status: c.status.into(),
             status_reason: c.status_reason,
             status_history: c.history.into_iter().map(HistoryEntry::from).collect(),
             created_at: rfc3339(c.created_at_ms),
@@ -167,27 +175,21 @@ impl From<ConsentDetails> for ConsentView {
     }
 }
 
-fn link_status(s: LinkStatus) -> &'static str {
-    match s {
-        LinkStatus::Pending => "PENDING",
-        LinkStatus::InProgress => "IN_PROGRESS",
-        LinkStatus::Completed => "COMPLETED",
-        LinkStatus::Expired => "EXPIRED",
-    }
-}
-
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Link)]
 #[serde(rename_all = "camelCase")]
 pub struct LinkView {
     pub link_id: String,
-    pub status: &'static str,
+    pub status: WireLinkStatus,
     pub personal_tax_id: Option<String>,
     pub business_tax_id: Option<String>,
     pub email: Option<String>,
     pub phone: Option<String>,
     pub redirect_url: Option<String>,
+    #[schema(value_type = BTreeMap<Product, String>)]
     pub products_callback_url: Value,
     pub external_info: Value,
+    /// RFC 3339, UTC.
     pub created_at: String,
     pub expire_at: String,
     pub consents: Vec<ConsentView>,
@@ -197,7 +199,7 @@ impl From<LinkState> for LinkView {
     fn from(l: LinkState) -> Self {
         LinkView {
             link_id: l.link_id,
-            status: link_status(l.status),
+            status: l.status.into(),
             personal_tax_id: l.details.personal_tax_id,
             business_tax_id: l.details.business_tax_id,
             email: l.details.email,

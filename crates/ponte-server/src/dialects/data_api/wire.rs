@@ -5,7 +5,6 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::collections::BTreeMap;
 use utoipa::ToSchema;
 
 /// Every Data API failure: a stable code, a message for the developer, and
@@ -74,8 +73,8 @@ pub struct CreatedLink {
     pub expire_in: i64,
 }
 
-#[derive(Serialize, ToSchema)]
-#[allow(dead_code)]
+// A link's status as this dialect sends it.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum LinkStatus {
     Pending,
@@ -84,27 +83,9 @@ pub enum LinkStatus {
     Expired,
 }
 
-#[derive(Serialize, ToSchema)]
-#[allow(dead_code)]
-#[serde(rename_all = "camelCase")]
-pub struct Link {
-    link_id: String,
-    status: LinkStatus,
-    personal_tax_id: Option<String>,
-    business_tax_id: Option<String>,
-    email: Option<String>,
-    phone: Option<String>,
-    redirect_url: Option<String>,
-    products_callback_url: BTreeMap<Product, String>,
-    external_info: Value,
-    /// RFC 3339, UTC.
-    created_at: String,
-    expire_at: String,
-    consents: Vec<Consent>,
-}
-
-#[derive(Serialize, Deserialize, ToSchema, PartialEq, Eq, PartialOrd, Ord)]
-#[allow(dead_code)]
+// A product as this dialect names it (the domain's `ponte_core::Product`
+// at the edge).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(rename_all = "camelCase")]
 pub enum Product {
     Registration,
@@ -117,41 +98,9 @@ pub enum Product {
     Insights,
 }
 
-#[derive(Serialize, ToSchema)]
-#[allow(dead_code)]
-#[serde(rename_all = "camelCase")]
-pub struct Institution {
-    /// A slug: `itau`, `nubank`, …
-    #[schema(example = "itau")]
-    institution_code: String,
-    name: String,
-    /// URL of a square logo.
-    avatar: String,
-    /// An institution in outage refuses consents with `INSTITUTION_OUTAGE`.
-    is_outage: bool,
-    institution_type: u8,
-    business_type: String,
-    available_resources: Vec<Product>,
-}
-
-#[derive(Serialize, ToSchema)]
-#[allow(dead_code)]
-#[serde(rename_all = "camelCase")]
-pub struct CreatedConsent {
-    consent_id: String,
-    /// The institution's own authorization URL: send the end user there.
-    consent_redirect_url: String,
-    expire_at: String,
-    /// The AUTHORISED consent of the same person at the same institution that
-    /// this one duplicates; `null` when it is the person's only one there.
-    duplicate_of: Option<String>,
-    /// Set when the client asks for a warning (duplicate policy `warn`): what
-    /// the widget tells the end user.
-    duplicate_warning: Option<String>,
-}
-
-#[derive(Serialize, ToSchema)]
-#[allow(dead_code)]
+// A consent's status as this dialect sends it (the domain's
+// `ponte_core::ConsentStatus` at the edge).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ConsentStatus {
     AwaitingAuthorisation,
@@ -159,46 +108,6 @@ pub enum ConsentStatus {
     Rejected,
     Revoked,
     Expired,
-}
-
-#[derive(Serialize, ToSchema)]
-#[allow(dead_code)]
-pub struct StatusChange {
-    status: ConsentStatus,
-    /// Why, for the statuses that have a reason (`CUSTOMER_MANUALLY_REJECTED`, `INSTITUTION_REVOKED`, …).
-    reason: Option<String>,
-    at: String,
-}
-
-#[derive(Serialize, ToSchema)]
-#[allow(dead_code)]
-#[serde(rename_all = "camelCase")]
-pub struct Consent {
-    consent_id: String,
-    link_id: String,
-    institution_code: String,
-    external_track_id: Option<String>,
-    status: ConsentStatus,
-    status_reason: Option<String>,
-    /// Oldest first.
-    status_history: Vec<StatusChange>,
-    created_at: String,
-    expire_at: String,
-    /// Open Finance Brasil permissions granted, e.g. `ACCOUNTS_READ`.
-    permissions: Vec<String>,
-    /// When the consent ends unless renewed (`POST …/renew`); absent for one without an end.
-    expiration_date_time: Option<String>,
-    /// For a `REJECTED` consent: `CUSTOMER_MANUALLY_REJECTED`, `CONSENT_EXPIRED`, `CONSENT_MAX_DATE_REACHED`, …
-    rejection_reason: Option<String>,
-    /// For a `REJECTED` consent: `USER`, `ASPSP` (the institution) or `TPP` (Ponte or you).
-    rejected_by: Option<String>,
-    /// For a consent Ponte rejected (`INTERNAL_SECURITY_REASON`, `rejectedBy: TPP`) because the
-    /// institution's answer failed a FAPI-BR check: which one, e.g. `id_token.s_hash`, `token.scope`.
-    #[schema(example = "id_token.s_hash")]
-    rejection_check: Option<String>,
-    /// The AUTHORISED consent of the same person at the same institution that
-    /// this one duplicates; `null` when it is the person's only one there.
-    duplicate_of: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -480,6 +389,45 @@ impl From<SandboxCredentials> for crate::services::sandbox_driver::Credentials {
             username: c.username,
             password: c.password,
             otp: c.otp,
+        }
+    }
+}
+
+impl From<ponte_core::ConsentStatus> for ConsentStatus {
+    fn from(s: ponte_core::ConsentStatus) -> Self {
+        use ponte_core::ConsentStatus as Domain;
+        match s {
+            Domain::AwaitingAuthorisation => Self::AwaitingAuthorisation,
+            Domain::Authorised => Self::Authorised,
+            Domain::Rejected => Self::Rejected,
+            Domain::Revoked => Self::Revoked,
+            Domain::Expired => Self::Expired,
+        }
+    }
+}
+
+impl From<ponte_core::Product> for Product {
+    fn from(p: ponte_core::Product) -> Self {
+        use ponte_core::Product as Domain;
+        match p {
+            Domain::Registration => Self::Registration,
+            Domain::Accounts => Self::Accounts,
+            Domain::CreditCards => Self::CreditCards,
+            Domain::Loans => Self::Loans,
+            Domain::Investments => Self::Investments,
+            Domain::Insights => Self::Insights,
+        }
+    }
+}
+
+impl From<crate::services::links::LinkStatus> for LinkStatus {
+    fn from(s: crate::services::links::LinkStatus) -> Self {
+        use crate::services::links::LinkStatus as Domain;
+        match s {
+            Domain::Pending => Self::Pending,
+            Domain::InProgress => Self::InProgress,
+            Domain::Completed => Self::Completed,
+            Domain::Expired => Self::Expired,
         }
     }
 }
