@@ -287,17 +287,21 @@ impl From<ReportDoc> for ReportView {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = WebhookMessage)]
 #[serde(rename_all = "camelCase")]
 pub struct MessageView {
     pub attempts: i64,
     pub created_at: String,
+    /// `CONSENT_STATUS_CHANGED` or `REPORT_READY`.
     pub event_type: String,
     pub finished_at: Option<String>,
     pub id: String,
     pub last_error: Option<String>,
     pub next_attempt_at: Option<String>,
+    /// The exact body sent.
     pub payload: Value,
+    /// `pending`, `delivered` or `dead`.
     pub status: String,
 }
 
@@ -317,10 +321,12 @@ impl From<WebhookMessageRow> for MessageView {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = WebhookPage)]
 #[serde(rename_all = "camelCase")]
 pub struct MessagePageView {
     pub data: Vec<MessageView>,
+    /// Pass as `cursor` for the next page; `null` on the last.
     pub next_cursor: Option<String>,
 }
 
@@ -333,13 +339,15 @@ impl From<MessagePage> for MessagePageView {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = WebhookAttempt)]
 #[serde(rename_all = "camelCase")]
 pub struct AttemptView {
     pub at: String,
     pub attempt: i64,
     pub error: Option<String>,
     pub latency_ms: i64,
+    /// The first 1 KiB of your receiver's answer.
     pub response: Option<String>,
     pub status_code: Option<i64>,
     pub url: Option<String>,
@@ -359,8 +367,9 @@ impl From<WebhookAttemptRow> for AttemptView {
     }
 }
 
-/// A message with its attempts; `attemptHistory` sorts first, as it always has.
-#[derive(Debug, Serialize)]
+// A message with its attempts; `attemptHistory` sorts first, as it always has.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = WebhookMessageDetail)]
 #[serde(rename_all = "camelCase")]
 pub struct MessageDetailView {
     pub attempt_history: Vec<AttemptView>,
@@ -377,9 +386,11 @@ impl From<MessageDetail> for MessageDetailView {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Replayed)]
 pub struct ReplayedView {
     pub id: String,
+    #[schema(value_type = String, example = "pending")]
     pub status: &'static str,
 }
 
@@ -392,11 +403,13 @@ impl From<ReplayQueued> for ReplayedView {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = BulkReplay)]
 #[serde(rename_all = "camelCase")]
 pub struct BulkReplayView {
     pub disabled_endpoints: Vec<String>,
     pub replayed: u64,
+    /// Messages to an endpoint a 410 disabled stay dead.
     pub skipped: i64,
 }
 
@@ -410,9 +423,11 @@ impl From<BulkReplayed> for BulkReplayView {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = EndpointEnabled)]
 #[serde(rename_all = "camelCase")]
 pub struct EndpointEnabledView {
+    #[schema(value_type = String, example = "enabled")]
     pub status: &'static str,
     pub url: String,
     pub was_disabled: bool,

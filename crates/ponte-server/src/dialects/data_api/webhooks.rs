@@ -23,7 +23,7 @@ pub(super) struct ListQuery {
     summary = "Your webhook messages, newest first",
     params(("status" = Option<String>, Query, description = "`pending`, `delivered` or `dead`"), ("limit" = Option<i64>, Query, description = "1 to 100", minimum = 1, maximum = 100), ("cursor" = Option<String>, Query, description = "The previous page's `nextCursor`")),
     security(("accessToken" = [])),
-    responses((status = 200, description = "A page of messages", body = WebhookPage), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
+    responses((status = 200, description = "A page of messages", body = views::MessagePageView), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn list_webhooks(
     State(app): State<App>,
     Query(q): Query<ListQuery>,
@@ -51,7 +51,7 @@ pub(super) async fn list_webhooks(
 #[utoipa::path(get, path = "/data/v1/webhooks/messages/{messageId}", tag = "Data API: Webhooks",
     summary = "One message with every delivery attempt",
     params(("messageId" = String, Path, description = "The `webhook-id` header of the delivery")), security(("accessToken" = [])),
-    responses((status = 200, description = "The message", body = WebhookMessageDetail), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
+    responses((status = 200, description = "The message", body = views::MessageDetailView), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn show_webhook(
     State(app): State<App>,
     Path(message_id): Path<String>,
@@ -65,7 +65,7 @@ pub(super) async fn show_webhook(
     summary = "Send a finished message again (same webhook-id)",
     description = "409 `CONFLICT` naming the URL when a 410 Gone disabled its endpoint.",
     params(("messageId" = String, Path, description = "The message")), security(("accessToken" = [])),
-    responses((status = 200, description = "Queued", body = Replayed), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
+    responses((status = 200, description = "Queued", body = views::ReplayedView), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn replay_webhook(
     State(app): State<App>,
     Path(message_id): Path<String>,
@@ -78,7 +78,7 @@ pub(super) async fn replay_webhook(
 #[utoipa::path(post, path = "/data/v1/webhooks/replay", tag = "Data API: Webhooks",
     summary = "Send again every message that died since a time",
     request_body = ReplaySince, security(("accessToken" = [])),
-    responses((status = 200, description = "What was queued and what was skipped", body = BulkReplay), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
+    responses((status = 200, description = "What was queued and what was skipped", body = views::BulkReplayView), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn replay_dead_webhooks(
     State(app): State<App>,
     Token(who, _): Access,
@@ -111,7 +111,7 @@ pub(super) async fn rotate_webhook_secret(
 #[utoipa::path(post, path = "/data/v1/webhooks/endpoints/enable", tag = "Data API: Webhooks",
     summary = "Enable again a URL that answered 410 Gone",
     request_body = EnableEndpoint, security(("accessToken" = [])),
-    responses((status = 200, description = "Enabled", body = EndpointEnabled), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
+    responses((status = 200, description = "Enabled", body = views::EndpointEnabledView), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn enable_webhook_endpoint(
     State(app): State<App>,
     Token(who, _): Access,

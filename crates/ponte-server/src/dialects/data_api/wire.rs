@@ -191,79 +191,11 @@ pub struct Report {
     expire_at: Option<String>,
 }
 
-#[derive(Serialize, ToSchema)]
-#[allow(dead_code)]
-#[serde(rename_all = "camelCase")]
-pub struct WebhookMessage {
-    id: String,
-    /// `CONSENT_STATUS_CHANGED` or `REPORT_READY`.
-    event_type: String,
-    /// `pending`, `delivered` or `dead`.
-    status: String,
-    attempts: i64,
-    next_attempt_at: Option<String>,
-    last_error: Option<String>,
-    created_at: String,
-    finished_at: Option<String>,
-    /// The exact body sent.
-    payload: Value,
-}
-
-#[derive(Serialize, ToSchema)]
-#[allow(dead_code)]
-#[serde(rename_all = "camelCase")]
-pub struct WebhookPage {
-    data: Vec<WebhookMessage>,
-    /// Pass as `cursor` for the next page; `null` on the last.
-    next_cursor: Option<String>,
-}
-
-#[derive(Serialize, ToSchema)]
-#[allow(dead_code)]
-#[serde(rename_all = "camelCase")]
-pub struct WebhookAttempt {
-    attempt: i64,
-    at: String,
-    url: String,
-    status_code: Option<i64>,
-    latency_ms: Option<i64>,
-    /// The first 1 KiB of your receiver's answer.
-    response: Option<String>,
-    error: Option<String>,
-}
-
-#[derive(Serialize, ToSchema)]
-#[allow(dead_code)]
-#[serde(rename_all = "camelCase")]
-pub struct WebhookMessageDetail {
-    #[serde(flatten)]
-    message: WebhookMessage,
-    attempt_history: Vec<WebhookAttempt>,
-}
-
-#[derive(Serialize, ToSchema)]
-#[allow(dead_code)]
-pub struct Replayed {
-    id: String,
-    #[schema(example = "pending")]
-    status: String,
-}
-
 #[derive(Default, Deserialize, ToSchema)]
 pub struct ReplaySince {
     /// RFC 3339: every message that died since then is sent again.
     #[schema(example = "2026-11-25T00:00:00Z", required = true, nullable = false, format = DateTime)]
     pub since: Option<String>,
-}
-
-#[derive(Serialize, ToSchema)]
-#[allow(dead_code)]
-#[serde(rename_all = "camelCase")]
-pub struct BulkReplay {
-    replayed: i64,
-    /// Messages to an endpoint a 410 disabled stay dead.
-    skipped: i64,
-    disabled_endpoints: Vec<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -284,16 +216,6 @@ pub struct EnableEndpoint {
         pattern = "^https?://[A-Za-z0-9][A-Za-z0-9.-]*(:[0-9]{1,5})?(/[!-~]*)?$"
     )]
     pub url: Option<String>,
-}
-
-#[derive(Serialize, ToSchema)]
-#[allow(dead_code)]
-#[serde(rename_all = "camelCase")]
-pub struct EndpointEnabled {
-    url: String,
-    #[schema(example = "enabled")]
-    status: String,
-    was_disabled: bool,
 }
 
 /// Sent to the client's event webhook whenever a consent changes status.
