@@ -195,7 +195,7 @@ async fn connection(
     let history: Vec<Value> = view
         .status_history
         .iter()
-        .map(|h| json!({"status": h.status.as_str(), "reason": h.reason, "at": h.at}))
+        .map(|h| json!({"status": h.status, "reason": h.reason, "at": h.at}))
         .collect();
     let reports: Vec<Value> = reports
         .iter()

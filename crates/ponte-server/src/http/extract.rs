@@ -5,14 +5,17 @@ use crate::error::Error;
 use crate::http::failure::{Failure, FailureKind};
 use crate::tokens::{Bearer, TokenError, TokenKind};
 use crate::App;
+use axum::body::Bytes;
 use axum::extract::path::ErrorKind;
 use axum::extract::rejection::PathRejection;
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
 use ponte_core::FieldError;
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde_json::error::Category;
+use std::marker::PhantomData;
 
 /// Parses a JSON body. A value of the wrong type names its JSON path; a
 /// document that is not JSON says where it breaks (line and column), with
@@ -175,6 +178,72 @@ pub async fn bearer(
         .admit(who.client_id.as_str(), app.clock.now_ms())
         .map_err(Error::RateLimited)?;
     Ok(who)
+}
+
+/// A JSON body, parsed by [`json_body`], whose rejection is the dialect's
+/// own error `R` (`R: From<Error>`): a handler names the type it reads and
+/// never sees bytes. An empty body is `T::default()`, as `json_body` has it.
+/// A body the limit refuses keeps axum's answer, which the failure layer
+/// renders in the dialect's envelope.
+pub struct Body<T, R>(pub T, pub PhantomData<fn() -> R>);
+
+impl<T, R, S> FromRequest<S> for Body<T, R>
+where
+    T: DeserializeOwned + Default,
+    R: From<Error> + IntoResponse,
+    S: Send + Sync,
+{
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Response> {
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        json_body(&bytes)
+            .map(|value| Body(value, PhantomData))
+            .map_err(|e| R::from(e).into_response())
+    }
+}
+
+/// The token kinds an endpoint accepts, as a type, so that the bearer
+/// extractor can say which in the handler's signature.
+pub trait Accepts {
+    const KINDS: &'static [TokenKind];
+}
+
+/// The backend's access token.
+pub struct AccessOnly;
+impl Accepts for AccessOnly {
+    const KINDS: &'static [TokenKind] = &[TokenKind::Access];
+}
+
+/// One link's widget token.
+pub struct LinkOnly;
+impl Accepts for LinkOnly {
+    const KINDS: &'static [TokenKind] = &[TokenKind::Link];
+}
+
+/// Either of them.
+pub struct AccessOrLink;
+impl Accepts for AccessOrLink {
+    const KINDS: &'static [TokenKind] = &[TokenKind::Access, TokenKind::Link];
+}
+
+/// The verified bearer of `Authorization: Bearer …` of one of `K`'s kinds
+/// (see [`bearer`]), rejected as the dialect's own error `R`.
+pub struct Token<K, R>(pub Bearer, pub PhantomData<fn() -> (K, R)>);
+
+impl<K, R> FromRequestParts<App> for Token<K, R>
+where
+    K: Accepts,
+    R: From<Error> + IntoResponse,
+{
+    type Rejection = R;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, R> {
+        let who = bearer(app, &parts.headers, K::KINDS).await?;
+        Ok(Token(who, PhantomData))
+    }
 }
 
 #[cfg(test)]

@@ -3,29 +3,26 @@
 
 use super::errors::{error_response, ApiResult};
 use super::wire::*;
-use super::ACCESS;
+use super::{Access, Body, JsonBody, Token};
 use crate::clock::rfc3339;
 use crate::error::Error;
-use crate::http::extract::{bearer, json_body, Path, Query};
+use crate::http::extract::{Path, Query};
 use crate::services::reports;
 use crate::services::retrieval::{self, Kind};
 use crate::App;
-use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-pub(super) async fn institution_data(
+async fn institution_data(
     app: App,
-    headers: HeaderMap,
-    body: Bytes,
+    who: crate::tokens::Bearer,
+    req: InstitutionDataBody,
     kind: Kind,
 ) -> ApiResult {
-    let who = bearer(&app, &headers, ACCESS).await?;
-    let req: InstitutionDataBody = json_body(&body)?;
     let input = retrieval::DataRequestInput {
         tax_id: req.tax_id,
         institution_code: req.institution_id,
@@ -45,27 +42,27 @@ pub(super) async fn institution_data(
 #[utoipa::path(post, path = "/data/personal/institution-data", tag = "Data API: Data requests",
     summary = "Request reports for a person's authorised consents",
     description = "Answered at once; each report arrives as a `REPORT_READY` webhook and in `GET /data/v1/requests/{requestId}`.",
-    request_body = InstitutionDataRequestDoc, security(("accessToken" = [])),
+    request_body = InstitutionDataBody, security(("accessToken" = [])),
     responses((status = 200, description = "Accepted", body = RequestAccepted), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn personal_data(
     State(app): State<App>,
-    headers: HeaderMap,
-    body: Bytes,
+    Token(who, _): Access,
+    Body(req, _): JsonBody<InstitutionDataBody>,
 ) -> ApiResult {
-    institution_data(app, headers, body, Kind::Personal).await
+    institution_data(app, who, req, Kind::Personal).await
 }
 
 #[utoipa::path(post, path = "/data/business/institution-data", tag = "Data API: Data requests",
     summary = "Request reports for a company's authorised consents",
     description = "As the personal request; `taxId` is the link's CNPJ.",
-    request_body = InstitutionDataRequestDoc, security(("accessToken" = [])),
+    request_body = InstitutionDataBody, security(("accessToken" = [])),
     responses((status = 200, description = "Accepted", body = RequestAccepted), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn business_data(
     State(app): State<App>,
-    headers: HeaderMap,
-    body: Bytes,
+    Token(who, _): Access,
+    Body(req, _): JsonBody<InstitutionDataBody>,
 ) -> ApiResult {
-    institution_data(app, headers, body, Kind::Business).await
+    institution_data(app, who, req, Kind::Business).await
 }
 
 #[utoipa::path(get, path = "/data/v1/requests/{requestId}", tag = "Data API: Data requests",
@@ -74,10 +71,9 @@ pub(super) async fn business_data(
     responses((status = 200, description = "The request", body = DataRequest), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn get_request(
     State(app): State<App>,
-    headers: HeaderMap,
     Path(request_id): Path<String>,
+    Token(who, _): Access,
 ) -> ApiResult {
-    let who = bearer(&app, &headers, ACCESS).await?;
     let view = retrieval::view(&app, &who.client_id, &request_id).await?;
     let row = &view.request;
     let status = if view.completed {
@@ -108,10 +104,9 @@ pub(super) async fn get_request(
     responses((status = 200, description = "The report", body = Report), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn get_report(
     State(app): State<App>,
-    headers: HeaderMap,
     Path(report_id): Path<String>,
+    Token(who, _): Access,
 ) -> ApiResult {
-    let who = bearer(&app, &headers, ACCESS).await?;
     match reports::view(&app, &who.client_id, &report_id).await {
         Err(Error::Conflict(message)) => {
             Ok(error_response(StatusCode::GONE, "REPORT_DELETED", &message))
@@ -195,14 +190,29 @@ pub(super) fn download_error(e: reports::DownloadError) -> Response {
     }
 }
 
-/// The body of `institution-data`, as sent (see `wire::InstitutionDataRequestDoc`).
-#[derive(Debug, Default, Deserialize)]
+// The body of `institution-data`, as sent; `retrieval::request` checks it.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = InstitutionDataRequest)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct InstitutionDataBody {
+    /// The link's CPF (personal) or CNPJ (business); must match the link.
+    #[schema(
+        example = "52998224725",
+        required = true,
+        nullable = false,
+        min_length = 11
+    )]
     tax_id: Option<String>,
     institution_id: Option<String>,
+    /// The link the consents belong to.
+    #[schema(required = true, nullable = false, min_length = 1)]
     link_id: Option<String>,
+    /// Each must be `AUTHORISED`, or the request is refused with `CONSENT_NOT_AUTHORISED`.
+    #[schema(required = true, nullable = false, min_items = 1)]
     consent_id: Option<Vec<String>>,
+    #[schema(value_type = Option<Vec<Product>>)]
     products: Option<Vec<String>>,
+    /// A report webhook URL per product for this request.
+    #[schema(value_type = Option<std::collections::BTreeMap<Product, String>>)]
     products_callback_url: Option<Value>,
 }

@@ -43,41 +43,10 @@ pub const TAGS: &[(&str, &str)] = &[
     ),
 ];
 
+/// What the routes' operations do not bring: the webhooks' schemas and the
+/// two token schemes.
 #[derive(OpenApi)]
 #[openapi(
-    paths(
-        super::links::auth,
-        super::links::refresh,
-        super::links::create_link,
-        super::links::get_link,
-        super::links::institutions,
-        super::renewal::show_renewal,
-        super::renewal::start_renewal,
-        super::links::create_consent,
-        super::links::get_consent,
-        super::links::revoke_consent,
-        super::lifecycle::renew_consent,
-        super::lifecycle::list_extensions,
-        super::quota::consent_quota,
-        super::sync::transactions_sync,
-        super::sync::refresh_consent,
-        super::data::personal_data,
-        super::data::business_data,
-        super::data::get_request,
-        super::data::get_report,
-        super::data::download_report,
-        super::data::download_pdf,
-        super::webhooks::list_webhooks,
-        super::webhooks::show_webhook,
-        super::webhooks::replay_webhook,
-        super::webhooks::replay_dead_webhooks,
-        super::webhooks::rotate_webhook_secret,
-        super::webhooks::enable_webhook_endpoint,
-        super::links::sandbox_authorise,
-        super::links::sandbox_revoke_at_institution,
-        super::lifecycle::show_clock,
-        super::lifecycle::advance_clock,
-    ),
     components(schemas(
         ConsentStatusChanged,
         ReportReady,
@@ -118,7 +87,8 @@ impl Modify for Tokens {
     }
 }
 
-/// The Data API part of the document (paths, schemas, security schemes).
-pub fn document() -> Document {
+/// The components the document starts from; [`super::api`] adds every
+/// route's operation and the schemas it refers to.
+pub fn components() -> Document {
     DataApiDoc::openapi()
 }

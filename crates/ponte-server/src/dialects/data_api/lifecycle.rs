@@ -2,13 +2,12 @@
 //! the sandbox test clock that shows expiry and renewal in seconds.
 
 use super::errors::ApiResult;
-use super::{ACCESS, EITHER};
+use super::{Access, AnyToken, Body, JsonBody, Token};
 use crate::clock::rfc3339;
-use crate::http::extract::{bearer, json_body, Path};
+use crate::http::extract::Path;
 use crate::http::listener::Peer;
 use crate::services::{consent_lifecycle, sandbox_clock};
 use crate::App;
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::IntoResponse;
@@ -146,10 +145,9 @@ pub(super) async fn renew_consent(
     Peer(from): Peer,
     headers: HeaderMap,
     Path(consent_id): Path<String>,
-    body: Bytes,
+    Token(who, _): Access,
+    Body(req, _): JsonBody<RenewRequest>,
 ) -> ApiResult {
-    let who = bearer(&app, &headers, ACCESS).await?;
-    let req: RenewRequest = json_body(&body)?;
     let user = end_user(&headers, from)?;
     let renewed = consent_lifecycle::renew(
         &app,
@@ -175,10 +173,9 @@ pub(super) async fn renew_consent(
     responses((status = 200, description = "The renewals", body = ConsentExtensions), (status = "4XX", description = "Refused; the envelope names the code and the field", body = super::wire::ErrorEnvelope)))]
 pub(super) async fn list_extensions(
     State(app): State<App>,
-    headers: HeaderMap,
     Path(consent_id): Path<String>,
+    Token(who, _): AnyToken,
 ) -> ApiResult {
-    let who = bearer(&app, &headers, EITHER).await?;
     let rows = consent_lifecycle::extensions(&app, &who, &consent_id).await?;
     Ok(Json(ConsentExtensions {
         consent_id,
@@ -207,8 +204,7 @@ fn clock_answer(c: sandbox_clock::TestClock) -> ApiResult {
     description = "Sandbox mode only. Your time: real time plus what you advanced it by.",
     security(("accessToken" = [])),
     responses((status = 200, description = "Your clock", body = TestClock), (status = "4XX", description = "Refused; the envelope names the code and the field", body = super::wire::ErrorEnvelope)))]
-pub(super) async fn show_clock(State(app): State<App>, headers: HeaderMap) -> ApiResult {
-    let who = bearer(&app, &headers, ACCESS).await?;
+pub(super) async fn show_clock(State(app): State<App>, Token(who, _): Access) -> ApiResult {
     clock_answer(sandbox_clock::show(&app, who.client_id.as_str()).await?)
 }
 
@@ -219,11 +215,9 @@ pub(super) async fn show_clock(State(app): State<App>, headers: HeaderMap) -> Ap
     responses((status = 200, description = "Your clock", body = TestClock), (status = "4XX", description = "Refused; the envelope names the code and the field", body = super::wire::ErrorEnvelope)))]
 pub(super) async fn advance_clock(
     State(app): State<App>,
-    headers: HeaderMap,
-    body: Bytes,
+    Token(who, _): Access,
+    Body(req, _): JsonBody<AdvanceClock>,
 ) -> ApiResult {
-    let who = bearer(&app, &headers, ACCESS).await?;
-    let req: AdvanceClock = json_body(&body)?;
     let days = match req.days {
         None => return Err(ponte_core::FieldError::new("days", "is required").into()),
         Some(d) if d.fract() != 0.0 || !(1.0..=3650.0).contains(&d) => {

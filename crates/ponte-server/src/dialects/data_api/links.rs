@@ -3,13 +3,12 @@
 
 use super::errors::ApiResult;
 use super::wire::*;
-use super::{ACCESS, EITHER, LINK};
-use crate::http::extract::{bearer, json_body, Path};
+use super::{Access, AnyToken, Body, JsonBody, LinkToken, Token};
+use crate::http::extract::Path;
 use crate::http::listener::Peer;
 use crate::services::duplicates::DuplicatePolicy;
 use crate::services::{clients, consents, links, sandbox_driver};
 use crate::App;
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::IntoResponse;
@@ -20,8 +19,11 @@ use axum::Json;
     description = "Access tokens last 30 minutes. Repeated wrong secrets are answered `RATE_LIMITED` with `Retry-After`.",
     request_body = AuthRequest, security(()),
     responses((status = 200, description = "A new access token", body = AccessToken), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
-pub(super) async fn auth(State(app): State<App>, Peer(from): Peer, body: Bytes) -> ApiResult {
-    let req: AuthRequest = json_body(&body)?;
+pub(super) async fn auth(
+    State(app): State<App>,
+    Peer(from): Peer,
+    Body(req, _): JsonBody<AuthRequest>,
+) -> ApiResult {
     let key = req
         .access_key
         .filter(|k| !k.is_empty())
@@ -42,8 +44,7 @@ pub(super) async fn auth(State(app): State<App>, Peer(from): Peer, body: Bytes) 
     summary = "A new access token for the bearer of a valid one",
     security(("accessToken" = [])),
     responses((status = 200, description = "A new access token", body = AccessToken), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
-pub(super) async fn refresh(State(app): State<App>, headers: HeaderMap) -> ApiResult {
-    let who = bearer(&app, &headers, ACCESS).await?;
+pub(super) async fn refresh(State(app): State<App>, Token(who, _): Access) -> ApiResult {
     let (access_token, expire_in) = clients::refresh_access_token(&app, &who).await?;
     Ok(Json(AccessToken {
         access_token,
@@ -55,15 +56,14 @@ pub(super) async fn refresh(State(app): State<App>, headers: HeaderMap) -> ApiRe
 #[utoipa::path(post, path = "/data/v1/links", tag = "Data API: Links",
     summary = "Open a link for one end user",
     description = "Returns the hosted widget's URL and the link token it runs with. A link named with `productsCallbackUrl` re-enables a URL that a 410 disabled. Send `x-fapi-auth-date` (RFC 7231, e.g. `Mon, 07 Dec 2026 09:30:00 GMT`) with when your end user last logged in with you: the institution hears it while they are in the widget (a malformed or future one is 400 `INVALID_FIELD` naming the header).",
-    request_body = LinkRequestDoc, security(("accessToken" = [])),
+    request_body = super::views::LinkRequest, security(("accessToken" = [])),
     responses((status = 200, description = "The link", body = CreatedLink), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn create_link(
     State(app): State<App>,
     headers: HeaderMap,
-    body: Bytes,
+    Token(who, _): Access,
+    Body(req, _): JsonBody<super::views::LinkRequest>,
 ) -> ApiResult {
-    let who = bearer(&app, &headers, ACCESS).await?;
-    let req: super::views::LinkRequest = json_body(&body)?;
     let signed_in = match headers.get("x-fapi-auth-date") {
         None => None,
         Some(v) => {
@@ -85,13 +85,12 @@ pub(super) async fn create_link(
 #[utoipa::path(get, path = "/data/v1/links/{linkId}", tag = "Data API: Links",
     summary = "The link, its status and its consents",
     params(("linkId" = String, Path, description = "From POST /data/v1/links")), security(("accessToken" = [])),
-    responses((status = 200, description = "The link", body = Link), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
+    responses((status = 200, description = "The link", body = super::views::LinkView), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn get_link(
     State(app): State<App>,
-    headers: HeaderMap,
     Path(link_id): Path<String>,
+    Token(who, _): Access,
 ) -> ApiResult {
-    let who = bearer(&app, &headers, ACCESS).await?;
     let link = links::view(&app, &who.client_id, &link_id).await?;
     Ok(Json(super::views::LinkView::from(link)).into_response())
 }
@@ -100,26 +99,30 @@ pub(super) async fn get_link(
     summary = "The institutions an end user can connect",
     description = "Called by the widget with the link token.",
     security(("linkToken" = [])),
-    responses((status = 200, description = "Institutions", body = Vec<Institution>), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
-pub(super) async fn institutions(State(app): State<App>, headers: HeaderMap) -> ApiResult {
-    bearer(&app, &headers, LINK).await?;
+    responses((status = 200, description = "Institutions", body = Vec<InstitutionView>), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
+pub(super) async fn institutions(State(app): State<App>, _: LinkToken) -> ApiResult {
     let banks = app.directory.open_finance();
     let listed: Vec<InstitutionView> = banks.iter().map(|i| InstitutionView::from(&**i)).collect();
     Ok(Json(listed).into_response())
 }
 
-/// An institution as this dialect lists it (documented by `wire::Institution`);
-/// never its kind, endpoint or client credentials.
-#[derive(serde::Serialize)]
+// An institution as this dialect lists it; never its kind, endpoint or
+// client credentials.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = Institution)]
 #[serde(rename_all = "camelCase")]
-struct InstitutionView<'a> {
+pub(super) struct InstitutionView<'a> {
+    /// A slug: `itau`, `nubank`, …
+    #[schema(example = "itau")]
     institution_code: &'a str,
     name: &'a str,
+    /// URL of a square logo.
     avatar: &'a str,
+    /// An institution in outage refuses consents with `INSTITUTION_OUTAGE`.
     is_outage: bool,
     institution_type: u8,
     business_type: &'a str,
-    available_resources: &'a [ponte_core::Product],
+    available_resources: Vec<Product>,
 }
 
 impl<'a> From<&'a crate::services::directory::Institution> for InstitutionView<'a> {
@@ -131,7 +134,7 @@ impl<'a> From<&'a crate::services::directory::Institution> for InstitutionView<'
             is_outage: i.is_outage,
             institution_type: i.institution_type,
             business_type: &i.business_type,
-            available_resources: &i.available_resources,
+            available_resources: i.available_resources.iter().map(|&p| p.into()).collect(),
         }
     }
 }
@@ -164,16 +167,15 @@ pub(super) fn widget_end_user(
 #[utoipa::path(post, path = "/data/v1/consents", tag = "Data API: Consents",
     summary = "Create a consent at an institution",
     description = "Send the end user to `consentRedirectUrl`; the institution sends them back to Ponte, which sends them to the link's `redirectUrl`. A link token cannot change what the link's creator fixed: a `personalTaxId`, `businessTaxId` or `redirectUrl` that differs from the link's is refused with 400 `INVALID_FIELD` naming it (the same value may be repeated).",
-    request_body = ConsentRequestDoc, security(("linkToken" = [])),
-    responses((status = 200, description = "The consent, awaiting authorisation", body = CreatedConsent), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
+    request_body = ConsentBody, security(("linkToken" = [])),
+    responses((status = 200, description = "The consent, awaiting authorisation", body = CreatedConsentBody), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn create_consent(
     State(app): State<App>,
     Peer(from): Peer,
     headers: HeaderMap,
-    body: Bytes,
+    Token(who, _): LinkToken,
+    Body(req, _): JsonBody<ConsentBody>,
 ) -> ApiResult {
-    let who = bearer(&app, &headers, LINK).await?;
-    let req: ConsentBody = json_body(&body)?;
     let input = consents::ConsentInput {
         end_user: widget_end_user(&app.public_url, &headers, from),
         external_track_id: req.external_track_id,
@@ -203,13 +205,12 @@ pub(super) async fn create_consent(
     summary = "The consent, with its status history",
     params(("consentId" = String, Path, description = "From POST /data/v1/consents")),
     security(("accessToken" = []), ("linkToken" = [])),
-    responses((status = 200, description = "The consent", body = Consent), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
+    responses((status = 200, description = "The consent", body = super::views::ConsentView), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn get_consent(
     State(app): State<App>,
-    headers: HeaderMap,
     Path(consent_id): Path<String>,
+    Token(who, _): AnyToken,
 ) -> ApiResult {
-    let who = bearer(&app, &headers, EITHER).await?;
     let row = consents::load_for(&app, &who, &consent_id).await?;
     consent_answer(&app, &row).await
 }
@@ -218,13 +219,12 @@ pub(super) async fn get_consent(
     summary = "Revoke the consent here and at the institution",
     description = "The status becomes `REVOKED`, its stored reports are erased (their URLs answer 410) and `CONSENT_STATUS_CHANGED` is sent.",
     params(("consentId" = String, Path, description = "The consent to revoke")), security(("accessToken" = [])),
-    responses((status = 200, description = "The revoked consent", body = Consent), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
+    responses((status = 200, description = "The revoked consent", body = super::views::ConsentView), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn revoke_consent(
     State(app): State<App>,
-    headers: HeaderMap,
     Path(consent_id): Path<String>,
+    Token(who, _): Access,
 ) -> ApiResult {
-    let who = bearer(&app, &headers, ACCESS).await?;
     let row = consents::revoke(&app, &who, &consent_id).await?;
     consent_answer(&app, &row).await
 }
@@ -232,44 +232,42 @@ pub(super) async fn revoke_consent(
 #[utoipa::path(post, path = "/sandbox/v1/consents/{consentId}/authorise", tag = "Data API: Sandbox",
     summary = "Log in and decide at the sandbox institution without a browser",
     description = "Sandbox mode only. The sandbox users (`user_good`, `user_deny`, `user_mfa`, …) behave as in the README.",
-    request_body = SandboxCredentialsDoc, params(("consentId" = String, Path, description = "A consent awaiting authorisation")),
+    request_body = SandboxCredentials, params(("consentId" = String, Path, description = "A consent awaiting authorisation")),
     security(("accessToken" = []), ("linkToken" = [])),
-    responses((status = 200, description = "The consent as Ponte now sees it", body = Consent), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
+    responses((status = 200, description = "The consent as Ponte now sees it", body = super::views::ConsentView), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn sandbox_authorise(
     State(app): State<App>,
-    headers: HeaderMap,
     Path(consent_id): Path<String>,
-    body: Bytes,
+    Token(who, _): AnyToken,
+    Body(creds, _): JsonBody<SandboxCredentials>,
 ) -> ApiResult {
-    sandbox_step(app, headers, consent_id, body, false).await
+    sandbox_step(app, who, consent_id, creds.into(), false).await
 }
 
 #[utoipa::path(post, path = "/sandbox/v1/consents/{consentId}/revoke-at-institution", tag = "Data API: Sandbox",
     summary = "The end user revokes the consent in their bank",
     description = "Sandbox mode only. Ponte learns it at the next retrieval: `REVOKED` with reason `INSTITUTION_REVOKED`.",
-    request_body = SandboxCredentialsDoc, params(("consentId" = String, Path, description = "An authorised consent")),
+    request_body = SandboxCredentials, params(("consentId" = String, Path, description = "An authorised consent")),
     security(("accessToken" = []), ("linkToken" = [])),
-    responses((status = 200, description = "The consent as Ponte sees it", body = Consent), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
+    responses((status = 200, description = "The consent as Ponte sees it", body = super::views::ConsentView), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn sandbox_revoke_at_institution(
     State(app): State<App>,
-    headers: HeaderMap,
     Path(consent_id): Path<String>,
-    body: Bytes,
+    Token(who, _): AnyToken,
+    Body(creds, _): JsonBody<SandboxCredentials>,
 ) -> ApiResult {
-    sandbox_step(app, headers, consent_id, body, true).await
+    sandbox_step(app, who, consent_id, creds.into(), true).await
 }
 
 /// The end user at the sandbox institution, driven over HTTP: authorise the
 /// consent, or revoke it there; answers with the consent as Ponte sees it.
-pub(super) async fn sandbox_step(
+async fn sandbox_step(
     app: App,
-    headers: HeaderMap,
+    who: crate::tokens::Bearer,
     consent_id: String,
-    body: Bytes,
+    creds: sandbox_driver::Credentials,
     revoke: bool,
 ) -> ApiResult {
-    let who = bearer(&app, &headers, EITHER).await?;
-    let creds: sandbox_driver::Credentials = json_body(&body)?;
     if revoke {
         sandbox_driver::revoke_at_institution(&app, &who, &consent_id, creds).await?;
     } else {
@@ -279,26 +277,38 @@ pub(super) async fn sandbox_step(
     consent_answer(&app, &row).await
 }
 
-/// The body of `POST /data/v1/consents`, as sent (see `wire::ConsentRequestDoc`).
-#[derive(Debug, Default, serde::Deserialize)]
+// The body of `POST /data/v1/consents`, as sent; `consents::create` checks it.
+#[derive(Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = ConsentRequest)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct ConsentBody {
+    /// The institution the end user picked.
+    #[schema(example = "itau", required = true, nullable = false, min_length = 1)]
+    institution_code: Option<String>,
+    /// Your own reference, echoed in the consent and its webhooks.
+    #[schema(example = "order-42")]
     external_track_id: Option<String>,
+    /// Must match the link's, when given.
     personal_tax_id: Option<String>,
     business_tax_id: Option<String>,
-    institution_code: Option<String>,
     redirect_url: Option<String>,
     phone: Option<String>,
     email: Option<String>,
 }
 
-#[derive(serde::Serialize)]
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = CreatedConsent)]
 #[serde(rename_all = "camelCase")]
-struct CreatedConsentBody {
+pub(super) struct CreatedConsentBody {
     consent_id: String,
+    /// The institution's own authorization URL: send the end user there.
     consent_redirect_url: String,
     expire_at: String,
+    /// The AUTHORISED consent of the same person at the same institution that
+    /// this one duplicates; `null` when it is the person's only one there.
     duplicate_of: Option<String>,
+    /// Set when the client asks for a warning (duplicate policy `warn`): what
+    /// the widget tells the end user.
     duplicate_warning: Option<String>,
 }
 

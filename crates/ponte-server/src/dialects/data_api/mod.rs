@@ -2,13 +2,14 @@
 //! `{"error":{"code","message","field"}}`. Handlers parse, call one service,
 //! and shape the answer; nothing else.
 
-use crate::tokens::TokenKind;
+use crate::http::extract::{AccessOnly, AccessOrLink, LinkOnly};
 use crate::App;
-use axum::routing::{get, post};
 use axum::Router;
 use data::*;
 use lifecycle::*;
 use links::*;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use webhooks::*;
 
 pub mod data;
@@ -38,7 +39,7 @@ pub static SPEC: super::Dialect = super::Dialect {
     // `/sandbox/v1` holds its test helpers (the Documents API's own lie below
     // `/sandbox/v1/documents`: the longest prefix wins).
     failures: &[("/data", failure_response), ("/sandbox/v1", failure_response)],
-    docs: docs::document,
+    docs: || api().merge(sandbox_api()).split_for_parts().1,
     tags: docs::TAGS,
     webhooks: &[
         ("CONSENT_STATUS_CHANGED", "ConsentStatusChanged", "Data API: a consent changed status. Sent to the client's event webhook."),
@@ -50,76 +51,57 @@ pub static SPEC: super::Dialect = super::Dialect {
     renderer: Some(&events::Renderer),
 };
 
-pub(super) const ACCESS: &[TokenKind] = &[TokenKind::Access];
-pub(super) const LINK: &[TokenKind] = &[TokenKind::Link];
-pub(super) const EITHER: &[TokenKind] = &[TokenKind::Access, TokenKind::Link];
+/// The request parts the handlers take, each rejected in this dialect's envelope.
+pub(super) use crate::http::extract::{Body, Token};
+pub(super) type JsonBody<T> = Body<T, errors::ApiError>;
+pub(super) type Access = Token<AccessOnly, errors::ApiError>;
+pub(super) type LinkToken = Token<LinkOnly, errors::ApiError>;
+pub(super) type AnyToken = Token<AccessOrLink, errors::ApiError>;
+
+/// Every route with its operation, in the order the document presents
+/// them: the router and the document are both made from this list.
+pub fn api() -> OpenApiRouter<App> {
+    OpenApiRouter::with_openapi(docs::components())
+        .routes(routes!(auth))
+        .routes(routes!(refresh))
+        .routes(routes!(create_link))
+        .routes(routes!(get_link))
+        .routes(routes!(institutions))
+        .routes(routes!(renewal::show_renewal, renewal::start_renewal))
+        .routes(routes!(create_consent))
+        .routes(routes!(get_consent, revoke_consent))
+        .routes(routes!(renew_consent))
+        .routes(routes!(list_extensions))
+        .routes(routes!(quota::consent_quota))
+        .routes(routes!(sync::transactions_sync))
+        .routes(routes!(sync::refresh_consent))
+        .routes(routes!(personal_data))
+        .routes(routes!(business_data))
+        .routes(routes!(get_request))
+        .routes(routes!(get_report))
+        .routes(routes!(download_report))
+        .routes(routes!(download_pdf))
+        .routes(routes!(list_webhooks))
+        .routes(routes!(show_webhook))
+        .routes(routes!(replay_webhook))
+        .routes(routes!(replay_dead_webhooks))
+        .routes(routes!(rotate_webhook_secret))
+        .routes(routes!(enable_webhook_endpoint))
+}
+
+/// The test helpers, served in sandbox mode only but always documented.
+pub fn sandbox_api() -> OpenApiRouter<App> {
+    OpenApiRouter::new()
+        .routes(routes!(sandbox_authorise))
+        .routes(routes!(sandbox_revoke_at_institution))
+        .routes(routes!(show_clock))
+        .routes(routes!(advance_clock))
+}
 
 pub fn routes() -> Router<App> {
-    Router::new()
-        .route("/data/v1/auth", post(auth))
-        .route("/data/v1/auth/refresh", post(refresh))
-        .route("/data/v1/links", post(create_link))
-        .route("/data/v1/links/institutions", get(institutions))
-        .route(
-            "/data/v1/links/renewal",
-            get(renewal::show_renewal).post(renewal::start_renewal),
-        )
-        .route("/data/v1/links/{linkId}", get(get_link))
-        .route("/data/v1/consents", post(create_consent))
-        .route(
-            "/data/v1/consents/{consentId}",
-            get(get_consent).delete(revoke_consent),
-        )
-        .route("/data/v1/consents/{consentId}/renew", post(renew_consent))
-        .route(
-            "/data/v1/consents/{consentId}/extensions",
-            get(list_extensions),
-        )
-        .route("/data/personal/institution-data", post(personal_data))
-        .route("/data/business/institution-data", post(business_data))
-        .route(
-            "/data/v1/consents/{consentId}/quota",
-            get(quota::consent_quota),
-        )
-        .route(
-            "/data/v1/consents/{consentId}/transactions/sync",
-            get(sync::transactions_sync),
-        )
-        .route(
-            "/data/v1/consents/{consentId}/refresh",
-            post(sync::refresh_consent),
-        )
-        .route("/data/v1/requests/{requestId}", get(get_request))
-        .route("/data/v1/reports/{reportId}", get(get_report))
-        .route("/data/v1/reports/{reportId}/download", get(download_report))
-        .route("/data/v1/webhooks/messages", get(list_webhooks))
-        .route("/data/v1/webhooks/messages/{messageId}", get(show_webhook))
-        .route(
-            "/data/v1/webhooks/messages/{messageId}/replay",
-            post(replay_webhook),
-        )
-        .route("/data/v1/webhooks/replay", post(replay_dead_webhooks))
-        .route(
-            "/data/v1/webhooks/secret/rotate",
-            post(rotate_webhook_secret),
-        )
-        .route(
-            "/data/v1/webhooks/endpoints/enable",
-            post(enable_webhook_endpoint),
-        )
-        .route("/data/v1/reports/{reportId}/pdf", get(download_pdf))
+    api().split_for_parts().0
 }
 
 pub fn sandbox_routes() -> Router<App> {
-    Router::new()
-        .route(
-            "/sandbox/v1/consents/{consentId}/authorise",
-            post(sandbox_authorise),
-        )
-        .route(
-            "/sandbox/v1/consents/{consentId}/revoke-at-institution",
-            post(sandbox_revoke_at_institution),
-        )
-        .route("/sandbox/v1/clock", get(show_clock))
-        .route("/sandbox/v1/clock/advance", post(advance_clock))
+    sandbox_api().split_for_parts().0
 }

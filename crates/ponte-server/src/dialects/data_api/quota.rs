@@ -2,12 +2,11 @@
 //! operational limit the consent has spent this month.
 
 use super::errors::ApiResult;
-use super::EITHER;
-use crate::http::extract::{bearer, Path};
+use super::{AnyToken, Token};
+use crate::http::extract::Path;
 use crate::services::{consents, quota};
 use crate::App;
 use axum::extract::State;
-use axum::http::HeaderMap;
 use axum::response::IntoResponse;
 use axum::Json;
 use serde::Serialize;
@@ -51,10 +50,9 @@ pub struct EndpointQuota {
     responses((status = 200, description = "Limit, used, remaining and reset time per endpoint", body = ConsentQuota), (status = "4XX", description = "Refused; the envelope names the code and the field", body = super::wire::ErrorEnvelope)))]
 pub(super) async fn consent_quota(
     State(app): State<App>,
-    headers: HeaderMap,
     Path(consent_id): Path<String>,
+    Token(who, _): AnyToken,
 ) -> ApiResult {
-    let who = bearer(&app, &headers, EITHER).await?;
     let row = consents::load_for(&app, &who, &consent_id).await?;
     let endpoints = quota::usage(&app, &row).await?;
     Ok(Json(ConsentQuota {

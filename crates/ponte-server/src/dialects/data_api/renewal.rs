@@ -5,14 +5,12 @@
 use super::errors::ApiResult;
 use super::links::widget_end_user;
 use super::wire::ErrorEnvelope;
-use super::LINK;
+use super::{Body, JsonBody, LinkToken, Token};
 use crate::clock::rfc3339;
 use crate::error::Error;
-use crate::http::extract::{bearer, json_body};
 use crate::http::listener::Peer;
 use crate::services::update_mode::{self, RenewalState};
 use crate::App;
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::IntoResponse;
@@ -60,8 +58,7 @@ impl From<RenewalState> for LinkRenewal {
     description = "Called by the widget with the link token of a link opened with `consentId`. A link opened without one answers 404 `NOT_FOUND`.",
     security(("linkToken" = [])),
     responses((status = 200, description = "The renewal", body = LinkRenewal), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
-pub(super) async fn show_renewal(State(app): State<App>, headers: HeaderMap) -> ApiResult {
-    let who = bearer(&app, &headers, LINK).await?;
+pub(super) async fn show_renewal(State(app): State<App>, Token(who, _): LinkToken) -> ApiResult {
     let renewal = update_mode::of_link(&app, &who)
         .await?
         .ok_or(Error::NotFound("update mode for this link"))?;
@@ -96,14 +93,10 @@ pub(super) async fn start_renewal(
     State(app): State<App>,
     Peer(from): Peer,
     headers: HeaderMap,
-    body: Bytes,
+    Token(who, _): LinkToken,
+    // An empty body is the default request (no `redirectUrl`).
+    Body(req, _): JsonBody<RenewalRequest>,
 ) -> ApiResult {
-    let who = bearer(&app, &headers, LINK).await?;
-    let req: RenewalRequest = if body.is_empty() {
-        RenewalRequest::default()
-    } else {
-        json_body(&body)?
-    };
     let end_user = widget_end_user(&app.public_url, &headers, from);
     let started = update_mode::start(
         &app,

@@ -3,12 +3,12 @@
 
 use super::errors::ApiResult;
 use super::wire::ErrorEnvelope;
-use super::{ACCESS, EITHER};
-use crate::http::extract::{bearer, Path, Query};
+use super::{Access, AnyToken, Token};
+use crate::http::extract::{Path, Query};
 use crate::services::sync::{self, SyncItem};
 use crate::App;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::Json;
 use serde::{Deserialize, Serialize};
@@ -98,11 +98,10 @@ pub struct TransactionsSyncUpdatesAvailable {
     responses((status = 200, description = "A page of changes", body = TransactionsSyncPage), (status = "4XX", description = "Refused; the envelope names the code and the field (`cursor`, `count`)", body = ErrorEnvelope)))]
 pub(super) async fn transactions_sync(
     State(app): State<App>,
-    headers: HeaderMap,
     Path(consent_id): Path<String>,
     Query(q): Query<SyncQuery>,
+    Token(who, _): AnyToken,
 ) -> ApiResult {
-    let who = bearer(&app, &headers, EITHER).await?;
     let count = sync::parse_count(q.count.as_deref())?;
     let page = sync::page(&app, &who, &consent_id, q.cursor.as_deref(), count).await?;
     let (mut added, mut modified, mut removed) = (Vec::new(), Vec::new(), Vec::new());
@@ -139,10 +138,9 @@ pub(super) async fn transactions_sync(
     responses((status = 202, description = "Queued (or joined)", body = RefreshAccepted), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn refresh_consent(
     State(app): State<App>,
-    headers: HeaderMap,
     Path(consent_id): Path<String>,
+    Token(who, _): Access,
 ) -> ApiResult {
-    let who = bearer(&app, &headers, ACCESS).await?;
     let r = sync::request_refresh(&app, &who, &consent_id).await?;
     let body = RefreshAccepted {
         consent_id: r.consent_id,

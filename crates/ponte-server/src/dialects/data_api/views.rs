@@ -4,31 +4,61 @@
 //! Several of these keep the alphabetical member order the answers had when
 //! they were built as `json!` maps: field order here is wire order.
 
+use super::wire::Product;
+use super::wire::{ConsentStatus, LinkStatus as WireLinkStatus};
 use crate::clock::rfc3339;
 use crate::services::consent_view::{ConsentDetails, StatusChange};
-use crate::services::links::{LinkInput, LinkState, LinkStatus};
+use crate::services::links::{LinkInput, LinkState};
 use crate::services::reports::{DownloadGrant, Format, ReportDoc};
 use crate::services::webhooks::{
     BulkReplayed, EndpointEnabled, MessageDetail, MessagePage, ReplayQueued,
 };
-use ponte_core::ConsentStatus;
 use ponte_store::{WebhookAttemptRow, WebhookMessageRow};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::Value;
+#[allow(unused_imports)] // `BTreeMap` and `HashMap` name schemas only.
+use std::collections::{BTreeMap, HashMap};
+use utoipa::ToSchema;
 
-/// The body of `POST /data/v1/links` (and of the Server API's link, which
-/// takes the same members), as sent.
-#[derive(Debug, Default, Deserialize)]
+/// At least one tax id. Every field is optional on its own.
+// The body of `POST /data/v1/links` (and of the Server API's link, which
+// takes the same members), as sent; `links::validate` checks it.
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct LinkRequest {
+    /// The person's CPF, with or without punctuation.
+    #[schema(example = "529.982.247-25")]
     pub personal_tax_id: Option<String>,
+    /// The company's CNPJ, with or without punctuation.
+    #[schema(example = "11.222.333/0001-81")]
     pub business_tax_id: Option<String>,
+    #[schema(example = "ana@example.com")]
     pub email: Option<String>,
+    #[schema(example = "+5511987654321")]
     pub phone: Option<String>,
+    /// Where the end user returns after the institution (https, or http on loopback); empty
+    /// is the same as absent.
+    #[schema(
+        example = "https://app.example.com/done",
+        pattern = "^(https?://[A-Za-z0-9][A-Za-z0-9.-]*(:[0-9]{1,5})?(/[!-~]*)?)?$"
+    )]
     pub redirect_url: Option<String>,
+    /// A report webhook URL per product, overriding the client's report webhook.
+    #[schema(
+        value_type = Option<BTreeMap<Product, String>>,
+        example = json!({"accounts": "https://app.example.com/hooks/accounts"})
+    )]
     pub products_callback_url: Option<Value>,
+    /// Your own data (a JSON object), returned with the link.
+    #[schema(value_type = Option<HashMap<String, Value>>)]
     pub external_info: Option<Value>,
+    /// Update mode: one of your consents (`AUTHORISED`) the end user renews at its institution.
+    /// The widget skips the institution list; the consent keeps its `consentId`, reports and
+    /// webhooks, and takes the new authorisation and expiry (`CONSENT_RENEWED`). The tax ids
+    /// may be left out (the consent's are used). Another client's consent answers 404; an
+    /// ended one, or one with an update-mode link already open, 409 `CONFLICT`.
+    #[schema(example = "5f0c6a7e-2b1d-4c55-9a53-0e8f2d1c9b7a")]
     pub consent_id: Option<String>,
 }
 
@@ -47,10 +77,12 @@ impl From<LinkRequest> for LinkInput {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = StatusChange)]
 #[serde(rename_all = "camelCase")]
 pub struct HistoryEntry {
     pub status: ConsentStatus,
+    /// Why, for the statuses that have a reason (`CUSTOMER_MANUALLY_REJECTED`, `INSTITUTION_REVOKED`, …).
     pub reason: Option<String>,
     pub at: String,
 }
@@ -58,14 +90,15 @@ pub struct HistoryEntry {
 impl From<StatusChange> for HistoryEntry {
     fn from(h: StatusChange) -> Self {
         HistoryEntry {
-            status: h.status,
+            status: h.status.into(),
             reason: h.reason,
             at: rfc3339(h.at_ms),
         }
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Consent)]
 #[serde(rename_all = "camelCase")]
 pub struct ConsentView {
     pub consent_id: String,
@@ -74,24 +107,29 @@ pub struct ConsentView {
     pub external_track_id: Option<String>,
     pub status: ConsentStatus,
     pub status_reason: Option<String>,
+    /// Oldest first.
     pub status_history: Vec<HistoryEntry>,
     pub created_at: String,
     pub expire_at: String,
+    /// Open Finance Brasil permissions granted, e.g. `ACCOUNTS_READ`.
     pub permissions: Vec<String>,
-    /// When the consent ends unless renewed (absent for one without an end).
+    /// When the consent ends unless renewed (`POST …/renew`); absent for one without an end.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expiration_date_time: Option<String>,
-    /// For a `REJECTED` consent: the reason code and who rejected it.
+    /// For a `REJECTED` consent: `CUSTOMER_MANUALLY_REJECTED`, `CONSENT_EXPIRED`, `CONSENT_MAX_DATE_REACHED`, …
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rejection_reason: Option<String>,
+    /// For a `REJECTED` consent: `USER`, `ASPSP` (the institution) or `TPP` (Ponte or you).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
     pub rejected_by: Option<&'static str>,
-    /// For a consent Ponte rejected because the institution's answer failed a
-    /// FAPI-BR security check: the check (`id_token.s_hash`, `token.scope`, …).
+    /// For a consent Ponte rejected (`INTERNAL_SECURITY_REASON`, `rejectedBy: TPP`) because the
+    /// institution's answer failed a FAPI-BR check: which one, e.g. `id_token.s_hash`, `token.scope`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "id_token.s_hash")]
     pub rejection_check: Option<String>,
-    /// The AUTHORISED consent of the same person at the same institution
-    /// that this one duplicates.
+    /// The AUTHORISED consent of the same person at the same institution that
+    /// this one duplicates; `null` when it is the person's only one there.
     pub duplicate_of: Option<String>,
 }
 
@@ -110,7 +148,7 @@ fn rejected_by(reason: &str) -> &'static str {
 
 impl From<ConsentDetails> for ConsentView {
     fn from(c: ConsentDetails) -> Self {
-        let rejection = (c.status == ConsentStatus::Rejected)
+        let rejection = (c.status == ponte_core::ConsentStatus::Rejected)
             .then(|| c.status_reason.clone())
             .flatten();
         ConsentView {
@@ -118,7 +156,7 @@ impl From<ConsentDetails> for ConsentView {
             link_id: c.link_id,
             institution_code: c.institution_code,
             external_track_id: c.external_track_id,
-            status: c.status,
+            status: c.status.into(),
             status_reason: c.status_reason,
             status_history: c.history.into_iter().map(HistoryEntry::from).collect(),
             created_at: rfc3339(c.created_at_ms),
@@ -137,27 +175,21 @@ impl From<ConsentDetails> for ConsentView {
     }
 }
 
-fn link_status(s: LinkStatus) -> &'static str {
-    match s {
-        LinkStatus::Pending => "PENDING",
-        LinkStatus::InProgress => "IN_PROGRESS",
-        LinkStatus::Completed => "COMPLETED",
-        LinkStatus::Expired => "EXPIRED",
-    }
-}
-
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Link)]
 #[serde(rename_all = "camelCase")]
 pub struct LinkView {
     pub link_id: String,
-    pub status: &'static str,
+    pub status: WireLinkStatus,
     pub personal_tax_id: Option<String>,
     pub business_tax_id: Option<String>,
     pub email: Option<String>,
     pub phone: Option<String>,
     pub redirect_url: Option<String>,
+    #[schema(value_type = BTreeMap<Product, String>)]
     pub products_callback_url: Value,
     pub external_info: Value,
+    /// RFC 3339, UTC.
     pub created_at: String,
     pub expire_at: String,
     pub consents: Vec<ConsentView>,
@@ -167,7 +199,7 @@ impl From<LinkState> for LinkView {
     fn from(l: LinkState) -> Self {
         LinkView {
             link_id: l.link_id,
-            status: link_status(l.status),
+            status: l.status.into(),
             personal_tax_id: l.details.personal_tax_id,
             business_tax_id: l.details.business_tax_id,
             email: l.details.email,
@@ -255,17 +287,21 @@ impl From<ReportDoc> for ReportView {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = WebhookMessage)]
 #[serde(rename_all = "camelCase")]
 pub struct MessageView {
     pub attempts: i64,
     pub created_at: String,
+    /// `CONSENT_STATUS_CHANGED` or `REPORT_READY`.
     pub event_type: String,
     pub finished_at: Option<String>,
     pub id: String,
     pub last_error: Option<String>,
     pub next_attempt_at: Option<String>,
+    /// The exact body sent.
     pub payload: Value,
+    /// `pending`, `delivered` or `dead`.
     pub status: String,
 }
 
@@ -285,10 +321,12 @@ impl From<WebhookMessageRow> for MessageView {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = WebhookPage)]
 #[serde(rename_all = "camelCase")]
 pub struct MessagePageView {
     pub data: Vec<MessageView>,
+    /// Pass as `cursor` for the next page; `null` on the last.
     pub next_cursor: Option<String>,
 }
 
@@ -301,13 +339,15 @@ impl From<MessagePage> for MessagePageView {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = WebhookAttempt)]
 #[serde(rename_all = "camelCase")]
 pub struct AttemptView {
     pub at: String,
     pub attempt: i64,
     pub error: Option<String>,
     pub latency_ms: i64,
+    /// The first 1 KiB of your receiver's answer.
     pub response: Option<String>,
     pub status_code: Option<i64>,
     pub url: Option<String>,
@@ -327,8 +367,9 @@ impl From<WebhookAttemptRow> for AttemptView {
     }
 }
 
-/// A message with its attempts; `attemptHistory` sorts first, as it always has.
-#[derive(Debug, Serialize)]
+// A message with its attempts; `attemptHistory` sorts first, as it always has.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = WebhookMessageDetail)]
 #[serde(rename_all = "camelCase")]
 pub struct MessageDetailView {
     pub attempt_history: Vec<AttemptView>,
@@ -345,9 +386,11 @@ impl From<MessageDetail> for MessageDetailView {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Replayed)]
 pub struct ReplayedView {
     pub id: String,
+    #[schema(value_type = String, example = "pending")]
     pub status: &'static str,
 }
 
@@ -360,11 +403,13 @@ impl From<ReplayQueued> for ReplayedView {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = BulkReplay)]
 #[serde(rename_all = "camelCase")]
 pub struct BulkReplayView {
     pub disabled_endpoints: Vec<String>,
     pub replayed: u64,
+    /// Messages to an endpoint a 410 disabled stay dead.
     pub skipped: i64,
 }
 
@@ -378,9 +423,11 @@ impl From<BulkReplayed> for BulkReplayView {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = EndpointEnabled)]
 #[serde(rename_all = "camelCase")]
 pub struct EndpointEnabledView {
+    #[schema(value_type = String, example = "enabled")]
     pub status: &'static str,
     pub url: String,
     pub was_disabled: bool,

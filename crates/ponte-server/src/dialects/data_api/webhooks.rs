@@ -3,13 +3,11 @@
 use super::errors::ApiResult;
 use super::views;
 use super::wire::*;
-use super::ACCESS;
-use crate::http::extract::{bearer, json_body, Path, Query};
+use super::{Access, Body, JsonBody, Token};
+use crate::http::extract::{Path, Query};
 use crate::services::{clients, webhooks};
 use crate::App;
-use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::HeaderMap;
 use axum::response::IntoResponse;
 use axum::Json;
 use serde::Deserialize;
@@ -25,13 +23,12 @@ pub(super) struct ListQuery {
     summary = "Your webhook messages, newest first",
     params(("status" = Option<String>, Query, description = "`pending`, `delivered` or `dead`"), ("limit" = Option<i64>, Query, description = "1 to 100", minimum = 1, maximum = 100), ("cursor" = Option<String>, Query, description = "The previous page's `nextCursor`")),
     security(("accessToken" = [])),
-    responses((status = 200, description = "A page of messages", body = WebhookPage), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
+    responses((status = 200, description = "A page of messages", body = views::MessagePageView), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn list_webhooks(
     State(app): State<App>,
-    headers: HeaderMap,
     Query(q): Query<ListQuery>,
+    Token(who, _): Access,
 ) -> ApiResult {
-    let who = bearer(&app, &headers, ACCESS).await?;
     let limit = q
         .limit
         .as_deref()
@@ -54,13 +51,12 @@ pub(super) async fn list_webhooks(
 #[utoipa::path(get, path = "/data/v1/webhooks/messages/{messageId}", tag = "Data API: Webhooks",
     summary = "One message with every delivery attempt",
     params(("messageId" = String, Path, description = "The `webhook-id` header of the delivery")), security(("accessToken" = [])),
-    responses((status = 200, description = "The message", body = WebhookMessageDetail), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
+    responses((status = 200, description = "The message", body = views::MessageDetailView), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn show_webhook(
     State(app): State<App>,
-    headers: HeaderMap,
     Path(message_id): Path<String>,
+    Token(who, _): Access,
 ) -> ApiResult {
-    let who = bearer(&app, &headers, ACCESS).await?;
     let detail = webhooks::show(&app, &who.client_id, &message_id).await?;
     Ok(Json(views::MessageDetailView::from(detail)).into_response())
 }
@@ -69,13 +65,12 @@ pub(super) async fn show_webhook(
     summary = "Send a finished message again (same webhook-id)",
     description = "409 `CONFLICT` naming the URL when a 410 Gone disabled its endpoint.",
     params(("messageId" = String, Path, description = "The message")), security(("accessToken" = [])),
-    responses((status = 200, description = "Queued", body = Replayed), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
+    responses((status = 200, description = "Queued", body = views::ReplayedView), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn replay_webhook(
     State(app): State<App>,
-    headers: HeaderMap,
     Path(message_id): Path<String>,
+    Token(who, _): Access,
 ) -> ApiResult {
-    let who = bearer(&app, &headers, ACCESS).await?;
     let queued = webhooks::replay(&app, &who.client_id, &message_id).await?;
     Ok(Json(views::ReplayedView::from(queued)).into_response())
 }
@@ -83,14 +78,12 @@ pub(super) async fn replay_webhook(
 #[utoipa::path(post, path = "/data/v1/webhooks/replay", tag = "Data API: Webhooks",
     summary = "Send again every message that died since a time",
     request_body = ReplaySince, security(("accessToken" = [])),
-    responses((status = 200, description = "What was queued and what was skipped", body = BulkReplay), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
+    responses((status = 200, description = "What was queued and what was skipped", body = views::BulkReplayView), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn replay_dead_webhooks(
     State(app): State<App>,
-    headers: HeaderMap,
-    body: Bytes,
+    Token(who, _): Access,
+    Body(req, _): JsonBody<ReplaySince>,
 ) -> ApiResult {
-    let who = bearer(&app, &headers, ACCESS).await?;
-    let req: ReplaySince = json_body(&body)?;
     let since = req
         .since
         .ok_or_else(|| ponte_core::FieldError::new("since", "is required"))?;
@@ -103,8 +96,10 @@ pub(super) async fn replay_dead_webhooks(
     description = "For 24 hours webhooks carry both signatures, `webhook-signature: v1,<new> v1,<old>`; a new rotation ends the previous grace.",
     security(("accessToken" = [])),
     responses((status = 200, description = "The new secret, shown once", body = RotatedWebhookSecret), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
-pub(super) async fn rotate_webhook_secret(State(app): State<App>, headers: HeaderMap) -> ApiResult {
-    let who = bearer(&app, &headers, ACCESS).await?;
+pub(super) async fn rotate_webhook_secret(
+    State(app): State<App>,
+    Token(who, _): Access,
+) -> ApiResult {
     let rotated = clients::rotate_webhook_secret(&app, who.client_id.as_str()).await?;
     Ok(Json(RotatedWebhookSecret {
         webhook_secret: rotated.webhook_secret,
@@ -116,14 +111,12 @@ pub(super) async fn rotate_webhook_secret(State(app): State<App>, headers: Heade
 #[utoipa::path(post, path = "/data/v1/webhooks/endpoints/enable", tag = "Data API: Webhooks",
     summary = "Enable again a URL that answered 410 Gone",
     request_body = EnableEndpoint, security(("accessToken" = [])),
-    responses((status = 200, description = "Enabled", body = EndpointEnabled), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
+    responses((status = 200, description = "Enabled", body = views::EndpointEnabledView), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn enable_webhook_endpoint(
     State(app): State<App>,
-    headers: HeaderMap,
-    body: Bytes,
+    Token(who, _): Access,
+    Body(req, _): JsonBody<EnableEndpoint>,
 ) -> ApiResult {
-    let who = bearer(&app, &headers, ACCESS).await?;
-    let req: EnableEndpoint = json_body(&body)?;
     let url = req
         .url
         .ok_or_else(|| ponte_core::FieldError::new("url", "is required"))?;

@@ -5,7 +5,6 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::collections::BTreeMap;
 use utoipa::ToSchema;
 
 /// Every Data API failure: a stable code, a message for the developer, and
@@ -61,44 +60,6 @@ pub struct AccessToken {
     pub expire_in: i64,
 }
 
-/// At least one tax id. Every field is optional on its own.
-#[derive(Serialize, ToSchema)]
-#[schema(as = LinkRequest)]
-#[allow(dead_code)] // Read by `views::LinkRequest`; this type describes it.
-#[serde(rename_all = "camelCase")]
-pub struct LinkRequestDoc {
-    /// The person's CPF, with or without punctuation.
-    #[schema(example = "529.982.247-25")]
-    personal_tax_id: Option<String>,
-    /// The company's CNPJ, with or without punctuation.
-    #[schema(example = "11.222.333/0001-81")]
-    business_tax_id: Option<String>,
-    #[schema(example = "ana@example.com")]
-    email: Option<String>,
-    #[schema(example = "+5511987654321")]
-    phone: Option<String>,
-    /// Where the end user returns after the institution (https, or http on loopback); empty
-    /// is the same as absent.
-    #[schema(
-        example = "https://app.example.com/done",
-        pattern = "^(https?://[A-Za-z0-9][A-Za-z0-9.-]*(:[0-9]{1,5})?(/[!-~]*)?)?$"
-    )]
-    redirect_url: Option<String>,
-    /// A report webhook URL per product, overriding the client's report webhook.
-    #[schema(example = json!({"accounts": "https://app.example.com/hooks/accounts"}))]
-    products_callback_url: Option<BTreeMap<Product, String>>,
-    /// Your own data (a JSON object), returned with the link.
-    #[schema(value_type = Option<HashMap<String, Value>>)]
-    external_info: Option<Value>,
-    /// Update mode: one of your consents (`AUTHORISED`) the end user renews at its institution.
-    /// The widget skips the institution list; the consent keeps its `consentId`, reports and
-    /// webhooks, and takes the new authorisation and expiry (`CONSENT_RENEWED`). The tax ids
-    /// may be left out (the consent's are used). Another client's consent answers 404; an
-    /// ended one, or one with an update-mode link already open, 409 `CONFLICT`.
-    #[schema(example = "5f0c6a7e-2b1d-4c55-9a53-0e8f2d1c9b7a")]
-    consent_id: Option<String>,
-}
-
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CreatedLink {
@@ -112,8 +73,8 @@ pub struct CreatedLink {
     pub expire_in: i64,
 }
 
-#[derive(Serialize, ToSchema)]
-#[allow(dead_code)]
+// A link's status as this dialect sends it.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum LinkStatus {
     Pending,
@@ -122,27 +83,9 @@ pub enum LinkStatus {
     Expired,
 }
 
-#[derive(Serialize, ToSchema)]
-#[allow(dead_code)]
-#[serde(rename_all = "camelCase")]
-pub struct Link {
-    link_id: String,
-    status: LinkStatus,
-    personal_tax_id: Option<String>,
-    business_tax_id: Option<String>,
-    email: Option<String>,
-    phone: Option<String>,
-    redirect_url: Option<String>,
-    products_callback_url: BTreeMap<Product, String>,
-    external_info: Value,
-    /// RFC 3339, UTC.
-    created_at: String,
-    expire_at: String,
-    consents: Vec<Consent>,
-}
-
-#[derive(Serialize, Deserialize, ToSchema, PartialEq, Eq, PartialOrd, Ord)]
-#[allow(dead_code)]
+// A product as this dialect names it (the domain's `ponte_core::Product`
+// at the edge).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(rename_all = "camelCase")]
 pub enum Product {
     Registration,
@@ -155,60 +98,9 @@ pub enum Product {
     Insights,
 }
 
-#[derive(Serialize, ToSchema)]
-#[allow(dead_code)]
-#[serde(rename_all = "camelCase")]
-pub struct Institution {
-    /// A slug: `itau`, `nubank`, …
-    #[schema(example = "itau")]
-    institution_code: String,
-    name: String,
-    /// URL of a square logo.
-    avatar: String,
-    /// An institution in outage refuses consents with `INSTITUTION_OUTAGE`.
-    is_outage: bool,
-    institution_type: u8,
-    business_type: String,
-    available_resources: Vec<Product>,
-}
-
-#[derive(Serialize, ToSchema)]
-#[schema(as = ConsentRequest)]
-#[allow(dead_code)]
-#[serde(rename_all = "camelCase")]
-pub struct ConsentRequestDoc {
-    /// The institution the end user picked.
-    #[schema(example = "itau", required = true, nullable = false, min_length = 1)]
-    institution_code: Option<String>,
-    /// Your own reference, echoed in the consent and its webhooks.
-    #[schema(example = "order-42")]
-    external_track_id: Option<String>,
-    /// Must match the link's, when given.
-    personal_tax_id: Option<String>,
-    business_tax_id: Option<String>,
-    redirect_url: Option<String>,
-    phone: Option<String>,
-    email: Option<String>,
-}
-
-#[derive(Serialize, ToSchema)]
-#[allow(dead_code)]
-#[serde(rename_all = "camelCase")]
-pub struct CreatedConsent {
-    consent_id: String,
-    /// The institution's own authorization URL: send the end user there.
-    consent_redirect_url: String,
-    expire_at: String,
-    /// The AUTHORISED consent of the same person at the same institution that
-    /// this one duplicates; `null` when it is the person's only one there.
-    duplicate_of: Option<String>,
-    /// Set when the client asks for a warning (duplicate policy `warn`): what
-    /// the widget tells the end user.
-    duplicate_warning: Option<String>,
-}
-
-#[derive(Serialize, ToSchema)]
-#[allow(dead_code)]
+// A consent's status as this dialect sends it (the domain's
+// `ponte_core::ConsentStatus` at the edge).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ConsentStatus {
     AwaitingAuthorisation,
@@ -216,71 +108,6 @@ pub enum ConsentStatus {
     Rejected,
     Revoked,
     Expired,
-}
-
-#[derive(Serialize, ToSchema)]
-#[allow(dead_code)]
-pub struct StatusChange {
-    status: ConsentStatus,
-    /// Why, for the statuses that have a reason (`CUSTOMER_MANUALLY_REJECTED`, `INSTITUTION_REVOKED`, …).
-    reason: Option<String>,
-    at: String,
-}
-
-#[derive(Serialize, ToSchema)]
-#[allow(dead_code)]
-#[serde(rename_all = "camelCase")]
-pub struct Consent {
-    consent_id: String,
-    link_id: String,
-    institution_code: String,
-    external_track_id: Option<String>,
-    status: ConsentStatus,
-    status_reason: Option<String>,
-    /// Oldest first.
-    status_history: Vec<StatusChange>,
-    created_at: String,
-    expire_at: String,
-    /// Open Finance Brasil permissions granted, e.g. `ACCOUNTS_READ`.
-    permissions: Vec<String>,
-    /// When the consent ends unless renewed (`POST …/renew`); absent for one without an end.
-    expiration_date_time: Option<String>,
-    /// For a `REJECTED` consent: `CUSTOMER_MANUALLY_REJECTED`, `CONSENT_EXPIRED`, `CONSENT_MAX_DATE_REACHED`, …
-    rejection_reason: Option<String>,
-    /// For a `REJECTED` consent: `USER`, `ASPSP` (the institution) or `TPP` (Ponte or you).
-    rejected_by: Option<String>,
-    /// For a consent Ponte rejected (`INTERNAL_SECURITY_REASON`, `rejectedBy: TPP`) because the
-    /// institution's answer failed a FAPI-BR check: which one, e.g. `id_token.s_hash`, `token.scope`.
-    #[schema(example = "id_token.s_hash")]
-    rejection_check: Option<String>,
-    /// The AUTHORISED consent of the same person at the same institution that
-    /// this one duplicates; `null` when it is the person's only one there.
-    duplicate_of: Option<String>,
-}
-
-#[derive(Serialize, ToSchema)]
-#[schema(as = InstitutionDataRequest)]
-#[allow(dead_code)]
-#[serde(rename_all = "camelCase")]
-pub struct InstitutionDataRequestDoc {
-    /// The link's CPF (personal) or CNPJ (business); must match the link.
-    #[schema(
-        example = "52998224725",
-        required = true,
-        nullable = false,
-        min_length = 11
-    )]
-    tax_id: Option<String>,
-    institution_id: Option<String>,
-    /// The link the consents belong to.
-    #[schema(required = true, nullable = false, min_length = 1)]
-    link_id: Option<String>,
-    /// Each must be `AUTHORISED`, or the request is refused with `CONSENT_NOT_AUTHORISED`.
-    #[schema(required = true, nullable = false, min_items = 1)]
-    consent_id: Option<Vec<String>>,
-    products: Option<Vec<Product>>,
-    /// A report webhook URL per product for this request.
-    products_callback_url: Option<BTreeMap<Product, String>>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -364,79 +191,11 @@ pub struct Report {
     expire_at: Option<String>,
 }
 
-#[derive(Serialize, ToSchema)]
-#[allow(dead_code)]
-#[serde(rename_all = "camelCase")]
-pub struct WebhookMessage {
-    id: String,
-    /// `CONSENT_STATUS_CHANGED` or `REPORT_READY`.
-    event_type: String,
-    /// `pending`, `delivered` or `dead`.
-    status: String,
-    attempts: i64,
-    next_attempt_at: Option<String>,
-    last_error: Option<String>,
-    created_at: String,
-    finished_at: Option<String>,
-    /// The exact body sent.
-    payload: Value,
-}
-
-#[derive(Serialize, ToSchema)]
-#[allow(dead_code)]
-#[serde(rename_all = "camelCase")]
-pub struct WebhookPage {
-    data: Vec<WebhookMessage>,
-    /// Pass as `cursor` for the next page; `null` on the last.
-    next_cursor: Option<String>,
-}
-
-#[derive(Serialize, ToSchema)]
-#[allow(dead_code)]
-#[serde(rename_all = "camelCase")]
-pub struct WebhookAttempt {
-    attempt: i64,
-    at: String,
-    url: String,
-    status_code: Option<i64>,
-    latency_ms: Option<i64>,
-    /// The first 1 KiB of your receiver's answer.
-    response: Option<String>,
-    error: Option<String>,
-}
-
-#[derive(Serialize, ToSchema)]
-#[allow(dead_code)]
-#[serde(rename_all = "camelCase")]
-pub struct WebhookMessageDetail {
-    #[serde(flatten)]
-    message: WebhookMessage,
-    attempt_history: Vec<WebhookAttempt>,
-}
-
-#[derive(Serialize, ToSchema)]
-#[allow(dead_code)]
-pub struct Replayed {
-    id: String,
-    #[schema(example = "pending")]
-    status: String,
-}
-
 #[derive(Default, Deserialize, ToSchema)]
 pub struct ReplaySince {
     /// RFC 3339: every message that died since then is sent again.
     #[schema(example = "2026-11-25T00:00:00Z", required = true, nullable = false, format = DateTime)]
     pub since: Option<String>,
-}
-
-#[derive(Serialize, ToSchema)]
-#[allow(dead_code)]
-#[serde(rename_all = "camelCase")]
-pub struct BulkReplay {
-    replayed: i64,
-    /// Messages to an endpoint a 410 disabled stay dead.
-    skipped: i64,
-    disabled_endpoints: Vec<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -457,28 +216,6 @@ pub struct EnableEndpoint {
         pattern = "^https?://[A-Za-z0-9][A-Za-z0-9.-]*(:[0-9]{1,5})?(/[!-~]*)?$"
     )]
     pub url: Option<String>,
-}
-
-#[derive(Serialize, ToSchema)]
-#[allow(dead_code)]
-#[serde(rename_all = "camelCase")]
-pub struct EndpointEnabled {
-    url: String,
-    #[schema(example = "enabled")]
-    status: String,
-    was_disabled: bool,
-}
-
-#[derive(Serialize, ToSchema)]
-#[schema(as = SandboxCredentials)]
-#[allow(dead_code)]
-pub struct SandboxCredentialsDoc {
-    #[schema(example = "user_good", min_length = 1)]
-    username: String,
-    #[schema(example = "pass_good", min_length = 1)]
-    password: String,
-    /// `123456` for `user_mfa`.
-    otp: Option<String>,
 }
 
 /// Sent to the client's event webhook whenever a consent changes status.
@@ -544,4 +281,75 @@ pub struct ReportReady {
     /// The AUTHORISED consent of the same person at the same institution that
     /// this consent duplicates (see the client's duplicate policy).
     duplicate_of: Option<String>,
+}
+
+// The sandbox user's login at the sandbox institution, converted into the
+// sandbox driver's own type at the edge.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct SandboxCredentials {
+    #[schema(
+        example = "user_good",
+        required = true,
+        nullable = false,
+        min_length = 1
+    )]
+    pub username: Option<String>,
+    #[schema(
+        example = "pass_good",
+        required = true,
+        nullable = false,
+        min_length = 1
+    )]
+    pub password: Option<String>,
+    /// `123456` for `user_mfa`.
+    pub otp: Option<String>,
+}
+
+impl From<SandboxCredentials> for crate::services::sandbox_driver::Credentials {
+    fn from(c: SandboxCredentials) -> Self {
+        Self {
+            username: c.username,
+            password: c.password,
+            otp: c.otp,
+        }
+    }
+}
+
+impl From<ponte_core::ConsentStatus> for ConsentStatus {
+    fn from(s: ponte_core::ConsentStatus) -> Self {
+        use ponte_core::ConsentStatus as Domain;
+        match s {
+            Domain::AwaitingAuthorisation => Self::AwaitingAuthorisation,
+            Domain::Authorised => Self::Authorised,
+            Domain::Rejected => Self::Rejected,
+            Domain::Revoked => Self::Revoked,
+            Domain::Expired => Self::Expired,
+        }
+    }
+}
+
+impl From<ponte_core::Product> for Product {
+    fn from(p: ponte_core::Product) -> Self {
+        use ponte_core::Product as Domain;
+        match p {
+            Domain::Registration => Self::Registration,
+            Domain::Accounts => Self::Accounts,
+            Domain::CreditCards => Self::CreditCards,
+            Domain::Loans => Self::Loans,
+            Domain::Investments => Self::Investments,
+            Domain::Insights => Self::Insights,
+        }
+    }
+}
+
+impl From<crate::services::links::LinkStatus> for LinkStatus {
+    fn from(s: crate::services::links::LinkStatus) -> Self {
+        use crate::services::links::LinkStatus as Domain;
+        match s {
+            Domain::Pending => Self::Pending,
+            Domain::InProgress => Self::InProgress,
+            Domain::Completed => Self::Completed,
+            Domain::Expired => Self::Expired,
+        }
+    }
 }
