@@ -206,8 +206,14 @@ async fn run(database: &str, user: &str) -> Value {
     let mut phases = serde_json::Map::new();
     let peak = |name: &str, phases: &mut serde_json::Map<String, Value>| {
         let (rss, hwm) = serve.memory();
-        println!("  {user:<10} {name:<18} peak {hwm:7.1} MiB (+{:5.1} over idle), then {rss:7.1} MiB", hwm - idle);
-        phases.insert(name.into(), json!({"peak_mib": hwm, "over_idle_mib": hwm - idle, "after_mib": rss}));
+        println!(
+            "  {user:<10} {name:<18} peak {hwm:7.1} MiB (+{:5.1} over idle), then {rss:7.1} MiB",
+            hwm - idle
+        );
+        phases.insert(
+            name.into(),
+            json!({"peak_mib": hwm, "over_idle_mib": hwm - idle, "after_mib": rss}),
+        );
         serve.reset_peak();
     };
     println!("  {user:<10} idle               {idle:7.1} MiB");

@@ -23,7 +23,9 @@ pub(super) fn response(doc: ReportDoc, text: ReportText) -> Response {
     // `data` is the view's last field (no URLs in a download): its `null` and
     // the closing brace give way to the stored text.
     let Some(head) = head.strip_suffix("null}") else {
-        return io_error(io::Error::other("the report view does not end with its data"));
+        return io_error(io::Error::other(
+            "the report view does not end with its data",
+        ));
     };
     let head = Bytes::from(head.to_string());
     let chunks = futures::stream::unfold(Some(text), |text| async move {

@@ -214,7 +214,10 @@ mod tests {
         )
         .expect("reads");
         let t = &a.accounts[0].transactions;
-        assert_eq!(t[0].transaction_date_time.as_str(), Some("2026-01-02T10:00:00Z"));
+        assert_eq!(
+            t[0].transaction_date_time.as_str(),
+            Some("2026-01-02T10:00:00Z")
+        );
         assert_eq!(t[0].transaction_amount.amount(), Some("1.50"));
         assert_eq!(t[0].transaction_name.as_str(), Some("Salário"));
         assert_eq!(t[0].partie_cnpj_cpf.as_str(), None);
@@ -230,7 +233,10 @@ mod tests {
         let v = serde_json::json!({"accounts":[{"balances":{"availableAmount":{"amount":"3.00"}},
             "transactions":[{"transactionAmount":{"amount":"2.00"},"type":"TED"}]}]});
         let a = Accounts::deserialize(&v).expect("reads");
-        assert_eq!(a.accounts[0].transactions[0].transaction_amount.amount(), Some("2.00"));
+        assert_eq!(
+            a.accounts[0].transactions[0].transaction_amount.amount(),
+            Some("2.00")
+        );
         assert_eq!(a.accounts[0].transactions[0].kind.as_str(), Some("TED"));
         assert_eq!(a.accounts[0].balances["availableAmount"]["amount"], "3.00");
     }
