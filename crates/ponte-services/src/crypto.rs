@@ -202,7 +202,9 @@ impl Crypto {
     ) -> Result<DocumentReader, DecryptError> {
         let bytes = self.open(slot, sealed)?;
         Ok(if bytes.starts_with(&[0x1f, 0x8b]) {
-            DocumentReader::Deflated(flate2::read::GzDecoder::new(std::io::Cursor::new(bytes)))
+            DocumentReader::Deflated(Box::new(flate2::read::GzDecoder::new(
+                std::io::Cursor::new(bytes),
+            )))
         } else {
             DocumentReader::Plain(std::io::Cursor::new(bytes))
         })
@@ -310,9 +312,9 @@ pub fn write_private(path: &Path, contents: &[u8]) -> std::io::Result<()> {
 
 /// A sealed document's text being read (`Crypto::open_document_reader`).
 pub enum DocumentReader {
-    /// Sealed before documents were deflated.
+    /// Text as it is: sealed before documents were deflated, or a failed report's `null`.
     Plain(std::io::Cursor<Vec<u8>>),
-    Deflated(flate2::read::GzDecoder<std::io::Cursor<Vec<u8>>>),
+    Deflated(Box<flate2::read::GzDecoder<std::io::Cursor<Vec<u8>>>>),
 }
 
 impl std::io::Read for DocumentReader {

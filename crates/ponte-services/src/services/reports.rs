@@ -99,31 +99,18 @@ pub async fn download(
     })?;
     drop(conn);
     let text = match &row.data_enc {
-        Some(sealed) => ReportText::Sealed(
-            app.crypto
-                .open_document_reader(crate::services::slots::report_data(&row.id), sealed)
-                .map_err(|_| DownloadError::NotFound)?,
-        ),
-        None => ReportText::Null(std::io::Cursor::new(b"null")),
+        Some(sealed) => app
+            .crypto
+            .open_document_reader(crate::services::slots::report_data(&row.id), sealed)
+            .map_err(|_| DownloadError::NotFound)?,
+        // A failed report has no data.
+        None => ReportText::Plain(std::io::Cursor::new(b"null".to_vec())),
     };
     Ok((doc, text))
 }
 
 /// A report's data as JSON text, inflated as it is read (`download`).
-pub enum ReportText {
-    Sealed(crate::crypto::DocumentReader),
-    /// A failed report has no data.
-    Null(std::io::Cursor<&'static [u8; 4]>),
-}
-
-impl std::io::Read for ReportText {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        match self {
-            ReportText::Sealed(r) => r.read(buf),
-            ReportText::Null(r) => r.read(buf),
-        }
-    }
-}
+pub type ReportText = crate::crypto::DocumentReader;
 
 /// The stored row of a report whose signed URL checks out.
 pub(crate) async fn signed_row(
