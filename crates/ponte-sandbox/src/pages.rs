@@ -232,8 +232,8 @@ pub fn login(c: &Ctx, error: Option<(&str, &str)>) -> String {
         password = l.pick("Senha", "Password"),
         submit = l.pick("Entrar", "Sign in"),
         hint = l.pick(
-            "<strong>Usuários de teste:</strong> user_good, user_mfa (código 123456), user_deny, user_locked, user_flaky, user_big, user_expiring, user_throttled — senha <code>pass_good</code>.",
-            "<strong>Test users:</strong> user_good, user_mfa (code 123456), user_deny, user_locked, user_flaky, user_big, user_expiring, user_throttled — password <code>pass_good</code>."
+            "<strong>Usuários de teste:</strong> user_good, user_mfa (código 123456), user_deny, user_locked, user_flaky, user_big, user_huge, user_expiring, user_throttled — senha <code>pass_good</code>.",
+            "<strong>Test users:</strong> user_good, user_mfa (code 123456), user_deny, user_locked, user_flaky, user_big, user_huge, user_expiring, user_throttled — password <code>pass_good</code>."
         ),
         cancel = cancel_link(c),
     );

@@ -192,6 +192,24 @@ impl Crypto {
         Ok(plain)
     }
 
+    /// What `open_document` gives, as a reader: the deflated bytes are opened
+    /// whole (a fraction of the text), the text is inflated as it is read, so
+    /// a long report is never held as text to be sent.
+    pub fn open_document_reader(
+        &self,
+        slot: Slot<'_>,
+        sealed: &str,
+    ) -> Result<DocumentReader, DecryptError> {
+        let bytes = self.open(slot, sealed)?;
+        Ok(if bytes.starts_with(&[0x1f, 0x8b]) {
+            DocumentReader::Deflated(Box::new(flate2::read::GzDecoder::new(
+                std::io::Cursor::new(bytes),
+            )))
+        } else {
+            DocumentReader::Plain(std::io::Cursor::new(bytes))
+        })
+    }
+
     pub fn encrypt_json<T: serde::Serialize>(&self, value: &T) -> String {
         self.encrypt(&serde_json::to_vec(value).unwrap_or_default())
     }
@@ -292,6 +310,22 @@ pub fn write_private(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
+/// A sealed document's text being read (`Crypto::open_document_reader`).
+pub enum DocumentReader {
+    /// Text as it is: sealed before documents were deflated, or a failed report's `null`.
+    Plain(std::io::Cursor<Vec<u8>>),
+    Deflated(Box<flate2::read::GzDecoder<std::io::Cursor<Vec<u8>>>>),
+}
+
+impl std::io::Read for DocumentReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            DocumentReader::Plain(r) => r.read(buf),
+            DocumentReader::Deflated(r) => r.read(buf),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -331,6 +365,31 @@ mod tests {
             b"{\"a\":1}"
         );
         assert!(Crypto::new([8; 32]).open_document(slot, &sealed).is_err());
+    }
+
+    #[test]
+    fn a_document_read_as_a_stream_is_the_text_sealed() {
+        use std::io::Read;
+        let c = Crypto::new([7; 32]);
+        let doc = r#"{"amount":"12.34","name":"Padaria São João"},"#
+            .repeat(20_000)
+            .into_bytes();
+        let slot = Slot::new("reports", "data_enc", "rpt_1");
+        let read = |sealed: &str| {
+            let mut text = Vec::new();
+            c.open_document_reader(slot, sealed)
+                .expect("opens")
+                .read_to_end(&mut text)
+                .expect("reads");
+            text
+        };
+        assert_eq!(read(&c.seal_document(slot, &doc)), doc);
+        // Sealed before documents were deflated.
+        assert_eq!(read(&c.encrypt(b"{\"a\":1}")), b"{\"a\":1}");
+        let elsewhere = Slot::new("reports", "data_enc", "rpt_2");
+        assert!(c
+            .open_document_reader(elsewhere, &c.seal_document(slot, &doc))
+            .is_err());
     }
 
     #[test]

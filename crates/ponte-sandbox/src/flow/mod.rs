@@ -31,6 +31,7 @@ const USERS: &[&str] = &[
     "user_mfa",
     "user_flaky",
     "user_big",
+    "user_huge",
     "user_expiring",
     "user_throttled",
 ];

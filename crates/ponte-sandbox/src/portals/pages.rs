@@ -110,8 +110,8 @@ pub fn login(c: &Ctx, error: Option<(&str, &str)>) -> String {
         password = l.pick("Senha", "Password"),
         submit = l.pick("Entrar", "Sign in"),
         hint = l.pick(
-            "<strong>Usuários de teste:</strong> user_good, user_mfa (código 123456), user_deny, user_locked, user_flaky, user_big — senha <code>pass_good</code>.",
-            "<strong>Test users:</strong> user_good, user_mfa (code 123456), user_deny, user_locked, user_flaky, user_big — password <code>pass_good</code>."
+            "<strong>Usuários de teste:</strong> user_good, user_mfa (código 123456), user_deny, user_locked, user_flaky, user_big, user_huge — senha <code>pass_good</code>.",
+            "<strong>Test users:</strong> user_good, user_mfa (code 123456), user_deny, user_locked, user_flaky, user_big, user_huge — password <code>pass_good</code>."
         ),
         back = back_link(c, error.map(|(kind, _)| kind)),
         switch = switch(c, "login"),

@@ -9,10 +9,12 @@
 
 mod labels;
 mod own;
+mod read;
 #[cfg(test)]
 mod tests;
 
 pub use labels::{category, category_label, Locale};
+use read::Accounts;
 
 use rust_decimal::{Decimal, MathematicalOps};
 use serde::Deserialize;
@@ -46,42 +48,13 @@ struct Tx {
     own: bool,
 }
 
-/// The few fields of the accounts report that insights read: parsed from
-/// the report's text without building the whole document in memory. The
-/// leaves are values, so one odd record is skipped rather than failing all.
-#[derive(Deserialize, Default)]
-struct Accounts {
-    #[serde(default)]
-    accounts: Vec<Account>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct Account {
-    balances: Value,
-    transactions: Vec<RawTx>,
-}
-
-// Open Finance Brasil's own spelling of the records read here.
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
-struct RawTx {
-    transaction_date_time: Value,
-    transaction_amount: Value,
-    credit_debit_type: Value,
-    transaction_name: Value,
-    #[serde(rename = "type")]
-    kind: Value,
-    partie_cnpj_cpf: Value,
-}
-
-fn transactions(accounts: &Accounts) -> Vec<Tx> {
+fn transactions(accounts: &Accounts<'_>) -> Vec<Tx> {
     let mut out = Vec::new();
     for (account, a) in accounts.accounts.iter().enumerate() {
         for t in &a.transactions {
             let (Some(when), Some(amount)) = (
                 t.transaction_date_time.as_str(),
-                t.transaction_amount["amount"].as_str(),
+                t.transaction_amount.amount(),
             ) else {
                 continue;
             };
@@ -92,7 +65,7 @@ fn transactions(accounts: &Accounts) -> Vec<Tx> {
                 account,
                 day: day.to_string(),
                 month: day[..7].to_string(),
-                credit: t.credit_debit_type == "CREDITO",
+                credit: t.credit_debit_type.as_str() == Some("CREDITO"),
                 amount,
                 name: t.transaction_name.as_str().unwrap_or("").trim().to_string(),
                 kind: t.kind.as_str().unwrap_or("").to_string(),
@@ -135,7 +108,7 @@ pub fn compute(accounts: &Value) -> Value {
 }
 
 pub fn compute_with(accounts: &Value, ctx: &Context) -> Value {
-    from_accounts(&Accounts::deserialize(accounts).unwrap_or_default(), ctx)
+    from_accounts(Accounts::deserialize(accounts).unwrap_or_default(), ctx)
 }
 
 /// Insights from the accounts report's JSON text, explained in Portuguese.
@@ -146,12 +119,16 @@ pub fn compute_json(accounts: &str) -> Result<Value, String> {
 /// Insights from the accounts report's JSON text for `ctx`'s holder and language.
 pub fn compute_json_with(accounts: &str, ctx: &Context) -> Result<Value, String> {
     serde_json::from_str(accounts)
-        .map(|a| from_accounts(&a, ctx))
+        .map(|a| from_accounts(a, ctx))
         .map_err(|e| format!("the accounts data cannot be read for insights: {e}"))
 }
 
-fn from_accounts(accounts: &Accounts, ctx: &Context) -> Value {
-    let mut txs = transactions(accounts);
+fn from_accounts(mut accounts: Accounts<'_>, ctx: &Context) -> Value {
+    let mut txs = transactions(&accounts);
+    // What is left to read are the balances: the records go before the work begins.
+    for a in &mut accounts.accounts {
+        a.transactions = Vec::new();
+    }
     own::mark(&mut txs, &ctx.holder_tax_ids);
     let months: BTreeSet<String> = txs.iter().map(|t| t.month.clone()).collect();
 

@@ -79,25 +79,39 @@ pub enum DownloadError {
     NotFound,
 }
 
-/// The report behind a signed URL.
+/// The report behind a signed URL, its data still to be read: `doc.data` is
+/// `null` and `text` reads the data's JSON text as it is sent.
 pub async fn download(
     app: &App,
     report_id: &str,
     format: Format,
     expires: &str,
     sig: &str,
-) -> Result<ReportDoc, DownloadError> {
+) -> Result<(ReportDoc, ReportText), DownloadError> {
     let row = signed_row(app, report_id, format, expires, sig).await?;
     let mut conn = app
         .store
         .read()
         .await
         .map_err(|_| DownloadError::NotFound)?;
-    body(app, &mut conn, &row).await.map_err(|e| match e {
+    let doc = head(&mut conn, &row).await.map_err(|e| match e {
         Error::Conflict(_) => DownloadError::Gone,
         _ => DownloadError::NotFound,
-    })
+    })?;
+    drop(conn);
+    let text = match &row.data_enc {
+        Some(sealed) => app
+            .crypto
+            .open_document_reader(crate::services::slots::report_data(&row.id), sealed)
+            .map_err(|_| DownloadError::NotFound)?,
+        // A failed report has no data.
+        None => ReportText::Plain(std::io::Cursor::new(b"null".to_vec())),
+    };
+    Ok((doc, text))
 }
+
+/// A report's data as JSON text, inflated as it is read (`download`).
+pub type ReportText = crate::crypto::DocumentReader;
 
 /// The stored row of a report whose signed URL checks out.
 pub(crate) async fn signed_row(
@@ -151,6 +165,21 @@ pub struct ReportDoc {
 /// Reports are versioned: each retrieval of a consent's product stores a new
 /// one (`version` counts from 1) and keeps the earlier ones.
 pub async fn body(app: &App, conn: &mut ponte_store::Conn, row: &ReportRow) -> Result<ReportDoc> {
+    let mut doc = head(conn, row).await?;
+    if let Some(sealed) = &row.data_enc {
+        let text = String::from_utf8(
+            app.crypto
+                .open_document(crate::services::slots::report_data(&row.id), sealed)?,
+        )
+        .map_err(|_| anyhow::anyhow!("report {} is not UTF-8", row.id))?;
+        doc.data =
+            RawValue::from_string(text).map_err(|e| anyhow::anyhow!("report {}: {e}", row.id))?;
+    }
+    Ok(doc)
+}
+
+/// The report without its data (`null`): what is around it, and its versions.
+async fn head(conn: &mut ponte_store::Conn, row: &ReportRow) -> Result<ReportDoc> {
     if row.deleted_at.is_some() {
         return Err(Error::Conflict(
             "the report was deleted when its consent was revoked".into(),
@@ -158,17 +187,6 @@ pub async fn body(app: &App, conn: &mut ponte_store::Conn, row: &ReportRow) -> R
     }
     let versions = ponte_store::report_versions(conn, &row.consent_id, &row.product).await?;
     let at = versions.iter().position(|id| *id == row.id).unwrap_or(0);
-    let data = match &row.data_enc {
-        Some(sealed) => {
-            let text = String::from_utf8(
-                app.crypto
-                    .open_document(crate::services::slots::report_data(&row.id), sealed)?,
-            )
-            .map_err(|_| anyhow::anyhow!("report {} is not UTF-8", row.id))?;
-            RawValue::from_string(text).map_err(|e| anyhow::anyhow!("report {}: {e}", row.id))?
-        }
-        None => RawValue::from_string("null".into()).expect("null is JSON"),
-    };
     Ok(ReportDoc {
         report_id: row.id.clone(),
         request_id: row.request_id.clone(),
@@ -183,7 +201,7 @@ pub async fn body(app: &App, conn: &mut ponte_store::Conn, row: &ReportRow) -> R
         previous_report_id: at.checked_sub(1).map(|i| versions[i].clone()),
         latest_report_id: versions.last().cloned(),
         summary: serde_json::from_str::<Value>(&row.summary).unwrap_or(Value::Null),
-        data,
+        data: RawValue::from_string("null".into()).expect("null is JSON"),
     })
 }
 

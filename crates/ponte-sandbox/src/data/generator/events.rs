@@ -100,7 +100,7 @@ impl Profile {
     /// How many discretionary movements a day has.
     pub(super) fn extras(&self, day: Day) -> u64 {
         if self.big {
-            9 + mix(self.seed, day, 2) % 5
+            9 * self.volume + mix(self.seed, day, 2) % (5 * self.volume)
         } else {
             mix(self.seed, day, 2) % 4
         }
@@ -108,7 +108,8 @@ impl Profile {
 
     fn extras_mean(&self) -> f64 {
         if self.big {
-            11.0
+            // The mean of `extras`: 9v + (5v - 1) / 2.
+            (9 * self.volume) as f64 + (5 * self.volume - 1) as f64 / 2.0
         } else {
             1.5
         }

@@ -6,14 +6,16 @@ use super::events::What;
 use super::*;
 use crate::catalogue;
 
-/// Every user of the contract's table, including those who never reach the data.
-const USERS: [&str; 8] = [
+/// Every user of the contract's table, including those who never reach the data, and
+/// `user_huge` (the memory bench's four times `user_big`).
+const USERS: [&str; 9] = [
     "user_good",
     "user_deny",
     "user_mfa",
     "user_locked",
     "user_flaky",
     "user_big",
+    "user_huge",
     "user_expiring",
     "user_throttled",
 ];

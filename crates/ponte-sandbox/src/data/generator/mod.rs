@@ -203,6 +203,9 @@ pub struct Profile {
     /// Person seed: who they are and what they earn, the same at every bank.
     pub person: u64,
     pub big: bool,
+    /// Discretionary movements a day, as a multiple of `big`'s: 4 for `user_huge`
+    /// (four times `user_big`'s transactions in the same five years), else 1.
+    pub volume: u64,
     pub history_days: i64,
     /// The last day the profile is asked about (the bank's today).
     pub today: Day,
@@ -240,7 +243,10 @@ impl Profile {
     ) -> Profile {
         let seed = seed_of(bank, username, document);
         let person = seed_of("", username, document);
-        let big = username == "user_big";
+        // `user_huge` is `user_big` with four times the transactions: the memory bench's
+        // check that a longer history does not hold more at once.
+        let big = matches!(username, "user_big" | "user_huge");
+        let volume = if username == "user_huge" { 4 } else { 1 };
         let p = person;
         let salary_cents = if big {
             3_000_000 + (mix(p, 1, 0) % 600_000) as i64 / 100 * 100
@@ -252,6 +258,7 @@ impl Profile {
             seed,
             person,
             big,
+            volume,
             history_days: if big { 5 * 365 + 1 } else { 365 },
             today,
             salary_cents,

@@ -166,9 +166,8 @@ pub(super) async fn signed_download(
         q.expires.unwrap_or_default(),
         q.signature.unwrap_or_default(),
     );
-    let private = (axum::http::header::CACHE_CONTROL, "private, no-store");
     match reports::download(app, report_id, format, &expires, &signature).await {
-        Ok(doc) => ([private], Json(super::views::ReportView::from(doc))).into_response(),
+        Ok((doc, text)) => super::report_json::response(doc, text),
         Err(e) => download_error(e),
     }
 }

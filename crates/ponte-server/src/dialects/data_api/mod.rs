@@ -20,6 +20,7 @@ pub mod lifecycle;
 pub mod links;
 mod quota;
 mod renewal;
+mod report_json;
 mod report_pdf;
 mod sync;
 pub mod views;
