@@ -56,6 +56,8 @@ from .portal import Portal
 from .product import Product
 from .progress import Progress
 from .refresh_accepted import RefreshAccepted
+from .refresh_request import RefreshRequest
+from .refresh_schedule import RefreshSchedule
 from .refresh_token_response_200 import RefreshTokenResponse200
 from .removed_transaction import RemovedTransaction
 from .renew_request import RenewRequest
@@ -153,6 +155,8 @@ __all__ = (
     "Product",
     "Progress",
     "RefreshAccepted",
+    "RefreshRequest",
+    "RefreshSchedule",
     "RefreshTokenResponse200",
     "RemovedTransaction",
     "RenewRequest",

@@ -13,30 +13,30 @@ T = TypeVar("T", bound="BulkReplay")
 class BulkReplay:
     """
     Attributes:
+        disabled_endpoints (list[str]):
         replayed (int):
         skipped (int): Messages to an endpoint a 410 disabled stay dead.
-        disabled_endpoints (list[str]):
     """
 
+    disabled_endpoints: list[str]
     replayed: int
     skipped: int
-    disabled_endpoints: list[str]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        disabled_endpoints = self.disabled_endpoints
+
         replayed = self.replayed
 
         skipped = self.skipped
-
-        disabled_endpoints = self.disabled_endpoints
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "disabledEndpoints": disabled_endpoints,
                 "replayed": replayed,
                 "skipped": skipped,
-                "disabledEndpoints": disabled_endpoints,
             }
         )
 
@@ -45,16 +45,16 @@ class BulkReplay:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
+        disabled_endpoints = cast(list[str], d.pop("disabledEndpoints"))
+
         replayed = d.pop("replayed")
 
         skipped = d.pop("skipped")
 
-        disabled_endpoints = cast(list[str], d.pop("disabledEndpoints"))
-
         bulk_replay = cls(
+            disabled_endpoints=disabled_endpoints,
             replayed=replayed,
             skipped=skipped,
-            disabled_endpoints=disabled_endpoints,
         )
 
         bulk_replay.additional_properties = d

@@ -13,20 +13,20 @@ T = TypeVar("T", bound="EndpointEnabled")
 class EndpointEnabled:
     """
     Attributes:
-        url (str):
         status (str):  Example: enabled.
+        url (str):
         was_disabled (bool):
     """
 
-    url: str
     status: str
+    url: str
     was_disabled: bool
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        url = self.url
-
         status = self.status
+
+        url = self.url
 
         was_disabled = self.was_disabled
 
@@ -34,8 +34,8 @@ class EndpointEnabled:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "url": url,
                 "status": status,
+                "url": url,
                 "wasDisabled": was_disabled,
             }
         )
@@ -45,15 +45,15 @@ class EndpointEnabled:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        url = d.pop("url")
-
         status = d.pop("status")
+
+        url = d.pop("url")
 
         was_disabled = d.pop("wasDisabled")
 
         endpoint_enabled = cls(
-            url=url,
             status=status,
+            url=url,
             was_disabled=was_disabled,
         )
 

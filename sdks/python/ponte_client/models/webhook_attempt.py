@@ -15,48 +15,30 @@ T = TypeVar("T", bound="WebhookAttempt")
 class WebhookAttempt:
     """
     Attributes:
-        attempt (int):
         at (str):
-        url (str):
-        status_code (int | None | Unset):
-        latency_ms (int | None | Unset):
-        response (None | str | Unset): The first 1 KiB of your receiver's answer.
+        attempt (int):
+        latency_ms (int):
         error (None | str | Unset):
+        response (None | str | Unset): The first 1 KiB of your receiver's answer.
+        status_code (int | None | Unset):
+        url (None | str | Unset):
     """
 
-    attempt: int
     at: str
-    url: str
-    status_code: int | None | Unset = UNSET
-    latency_ms: int | None | Unset = UNSET
-    response: None | str | Unset = UNSET
+    attempt: int
+    latency_ms: int
     error: None | str | Unset = UNSET
+    response: None | str | Unset = UNSET
+    status_code: int | None | Unset = UNSET
+    url: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        attempt = self.attempt
-
         at = self.at
 
-        url = self.url
+        attempt = self.attempt
 
-        status_code: int | None | Unset
-        if isinstance(self.status_code, Unset):
-            status_code = UNSET
-        else:
-            status_code = self.status_code
-
-        latency_ms: int | None | Unset
-        if isinstance(self.latency_ms, Unset):
-            latency_ms = UNSET
-        else:
-            latency_ms = self.latency_ms
-
-        response: None | str | Unset
-        if isinstance(self.response, Unset):
-            response = UNSET
-        else:
-            response = self.response
+        latency_ms = self.latency_ms
 
         error: None | str | Unset
         if isinstance(self.error, Unset):
@@ -64,61 +46,52 @@ class WebhookAttempt:
         else:
             error = self.error
 
+        response: None | str | Unset
+        if isinstance(self.response, Unset):
+            response = UNSET
+        else:
+            response = self.response
+
+        status_code: int | None | Unset
+        if isinstance(self.status_code, Unset):
+            status_code = UNSET
+        else:
+            status_code = self.status_code
+
+        url: None | str | Unset
+        if isinstance(self.url, Unset):
+            url = UNSET
+        else:
+            url = self.url
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "attempt": attempt,
                 "at": at,
-                "url": url,
+                "attempt": attempt,
+                "latencyMs": latency_ms,
             }
         )
-        if status_code is not UNSET:
-            field_dict["statusCode"] = status_code
-        if latency_ms is not UNSET:
-            field_dict["latencyMs"] = latency_ms
-        if response is not UNSET:
-            field_dict["response"] = response
         if error is not UNSET:
             field_dict["error"] = error
+        if response is not UNSET:
+            field_dict["response"] = response
+        if status_code is not UNSET:
+            field_dict["statusCode"] = status_code
+        if url is not UNSET:
+            field_dict["url"] = url
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        attempt = d.pop("attempt")
-
         at = d.pop("at")
 
-        url = d.pop("url")
+        attempt = d.pop("attempt")
 
-        def _parse_status_code(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        status_code = _parse_status_code(d.pop("statusCode", UNSET))
-
-        def _parse_latency_ms(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        latency_ms = _parse_latency_ms(d.pop("latencyMs", UNSET))
-
-        def _parse_response(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        response = _parse_response(d.pop("response", UNSET))
+        latency_ms = d.pop("latencyMs")
 
         def _parse_error(data: object) -> None | str | Unset:
             if data is None:
@@ -129,14 +102,41 @@ class WebhookAttempt:
 
         error = _parse_error(d.pop("error", UNSET))
 
+        def _parse_response(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        response = _parse_response(d.pop("response", UNSET))
+
+        def _parse_status_code(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        status_code = _parse_status_code(d.pop("statusCode", UNSET))
+
+        def _parse_url(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        url = _parse_url(d.pop("url", UNSET))
+
         webhook_attempt = cls(
-            attempt=attempt,
             at=at,
-            url=url,
-            status_code=status_code,
+            attempt=attempt,
             latency_ms=latency_ms,
-            response=response,
             error=error,
+            response=response,
+            status_code=status_code,
+            url=url,
         )
 
         webhook_attempt.additional_properties = d

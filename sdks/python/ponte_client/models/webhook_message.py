@@ -15,52 +15,40 @@ T = TypeVar("T", bound="WebhookMessage")
 class WebhookMessage:
     """
     Attributes:
-        id (str):
-        event_type (str): `CONSENT_STATUS_CHANGED` or `REPORT_READY`.
-        status (str): `pending`, `delivered` or `dead`.
         attempts (int):
         created_at (str):
+        event_type (str): `CONSENT_STATUS_CHANGED` or `REPORT_READY`.
+        id (str):
         payload (Any): The exact body sent.
-        next_attempt_at (None | str | Unset):
-        last_error (None | str | Unset):
+        status (str): `pending`, `delivered` or `dead`.
         finished_at (None | str | Unset):
+        last_error (None | str | Unset):
+        next_attempt_at (None | str | Unset):
     """
 
-    id: str
-    event_type: str
-    status: str
     attempts: int
     created_at: str
+    event_type: str
+    id: str
     payload: Any
-    next_attempt_at: None | str | Unset = UNSET
-    last_error: None | str | Unset = UNSET
+    status: str
     finished_at: None | str | Unset = UNSET
+    last_error: None | str | Unset = UNSET
+    next_attempt_at: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
-
-        event_type = self.event_type
-
-        status = self.status
-
         attempts = self.attempts
 
         created_at = self.created_at
 
+        event_type = self.event_type
+
+        id = self.id
+
         payload = self.payload
 
-        next_attempt_at: None | str | Unset
-        if isinstance(self.next_attempt_at, Unset):
-            next_attempt_at = UNSET
-        else:
-            next_attempt_at = self.next_attempt_at
-
-        last_error: None | str | Unset
-        if isinstance(self.last_error, Unset):
-            last_error = UNSET
-        else:
-            last_error = self.last_error
+        status = self.status
 
         finished_at: None | str | Unset
         if isinstance(self.finished_at, Unset):
@@ -68,59 +56,53 @@ class WebhookMessage:
         else:
             finished_at = self.finished_at
 
+        last_error: None | str | Unset
+        if isinstance(self.last_error, Unset):
+            last_error = UNSET
+        else:
+            last_error = self.last_error
+
+        next_attempt_at: None | str | Unset
+        if isinstance(self.next_attempt_at, Unset):
+            next_attempt_at = UNSET
+        else:
+            next_attempt_at = self.next_attempt_at
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "id": id,
-                "eventType": event_type,
-                "status": status,
                 "attempts": attempts,
                 "createdAt": created_at,
+                "eventType": event_type,
+                "id": id,
                 "payload": payload,
+                "status": status,
             }
         )
-        if next_attempt_at is not UNSET:
-            field_dict["nextAttemptAt"] = next_attempt_at
-        if last_error is not UNSET:
-            field_dict["lastError"] = last_error
         if finished_at is not UNSET:
             field_dict["finishedAt"] = finished_at
+        if last_error is not UNSET:
+            field_dict["lastError"] = last_error
+        if next_attempt_at is not UNSET:
+            field_dict["nextAttemptAt"] = next_attempt_at
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        id = d.pop("id")
-
-        event_type = d.pop("eventType")
-
-        status = d.pop("status")
-
         attempts = d.pop("attempts")
 
         created_at = d.pop("createdAt")
 
+        event_type = d.pop("eventType")
+
+        id = d.pop("id")
+
         payload = d.pop("payload")
 
-        def _parse_next_attempt_at(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        next_attempt_at = _parse_next_attempt_at(d.pop("nextAttemptAt", UNSET))
-
-        def _parse_last_error(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        last_error = _parse_last_error(d.pop("lastError", UNSET))
+        status = d.pop("status")
 
         def _parse_finished_at(data: object) -> None | str | Unset:
             if data is None:
@@ -131,16 +113,34 @@ class WebhookMessage:
 
         finished_at = _parse_finished_at(d.pop("finishedAt", UNSET))
 
+        def _parse_last_error(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        last_error = _parse_last_error(d.pop("lastError", UNSET))
+
+        def _parse_next_attempt_at(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        next_attempt_at = _parse_next_attempt_at(d.pop("nextAttemptAt", UNSET))
+
         webhook_message = cls(
-            id=id,
-            event_type=event_type,
-            status=status,
             attempts=attempts,
             created_at=created_at,
+            event_type=event_type,
+            id=id,
             payload=payload,
-            next_attempt_at=next_attempt_at,
-            last_error=last_error,
+            status=status,
             finished_at=finished_at,
+            last_error=last_error,
+            next_attempt_at=next_attempt_at,
         )
 
         webhook_message.additional_properties = d

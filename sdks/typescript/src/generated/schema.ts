@@ -874,6 +874,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/retrievals/{id}/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A connection's refresh schedule */
+        get: operations["retrieval_refresh"];
+        /**
+         * Refresh a connection on a schedule
+         * @description Reads the connection's portal again every `every_days` days from now (your clock), with the sign-in the end user gave. Only documents it did not list before are downloaded, and they arrive in one `documents.ready` webhook naming just them; a refresh that finds nothing new sends nothing. `null` stops the refreshes. Only a retrieval that succeeded can be refreshed (409 otherwise).
+         */
+        put: operations["set_retrieval_refresh"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users/{taiki_user_id}": {
         parameters: {
             query?: never;
@@ -1962,6 +1983,7 @@ export interface components {
             secretKey: string;
         };
         BulkReplay: {
+            disabledEndpoints: string[];
             /** Format: int64 */
             replayed: number;
             /**
@@ -1969,7 +1991,6 @@ export interface components {
              * @description Messages to an endpoint a 410 disabled stay dead.
              */
             skipped: number;
-            disabledEndpoints: string[];
         };
         /** @description One bank connection of the user: a consent at one institution. */
         Connection: {
@@ -2186,9 +2207,9 @@ export interface components {
             url: string;
         };
         EndpointEnabled: {
-            url: string;
             /** @example enabled */
             status: string;
+            url: string;
             wasDisabled: boolean;
         };
         EndpointQuota: {
@@ -2487,6 +2508,28 @@ export interface components {
              * @example QUEUED
              */
             refresh: string;
+        };
+        RefreshRequest: {
+            /**
+             * Format: int64
+             * @description Days between refreshes (1–366), counted from now; `null` stops them.
+             */
+            every_days: number | null;
+        };
+        RefreshSchedule: {
+            /**
+             * Format: int64
+             * @description The retrieval (`data.id` of its webhooks).
+             */
+            id: number;
+            /** Format: int64 */
+            every_days: number;
+            /** @description RFC 3339, on your clock (the sandbox test clock moves it). */
+            next_refresh_at: string;
+            /** @description RFC 3339, on your clock: when the last refresh ran. */
+            last_refreshed_at?: string | null;
+            /** @description Why the last refresh could not read the portal (e.g. the end user must connect again). */
+            last_error?: string | null;
         };
         RemovedTransaction: {
             transactionId: string;
@@ -2842,32 +2885,32 @@ export interface components {
             code: string;
         };
         WebhookAttempt: {
+            at: string;
             /** Format: int64 */
             attempt: number;
-            at: string;
-            url: string;
+            error?: string | null;
             /** Format: int64 */
-            statusCode?: number | null;
-            /** Format: int64 */
-            latencyMs?: number | null;
+            latencyMs: number;
             /** @description The first 1 KiB of your receiver's answer. */
             response?: string | null;
-            error?: string | null;
+            /** Format: int64 */
+            statusCode?: number | null;
+            url?: string | null;
         };
         WebhookMessage: {
-            id: string;
-            /** @description `CONSENT_STATUS_CHANGED` or `REPORT_READY`. */
-            eventType: string;
-            /** @description `pending`, `delivered` or `dead`. */
-            status: string;
             /** Format: int64 */
             attempts: number;
-            nextAttemptAt?: string | null;
-            lastError?: string | null;
             createdAt: string;
+            /** @description `CONSENT_STATUS_CHANGED` or `REPORT_READY`. */
+            eventType: string;
             finishedAt?: string | null;
+            id: string;
+            lastError?: string | null;
+            nextAttemptAt?: string | null;
             /** @description The exact body sent. */
             payload: unknown;
+            /** @description `pending`, `delivered` or `dead`. */
+            status: string;
         };
         WebhookMessageDetail: components["schemas"]["WebhookMessage"] & {
             attemptHistory: components["schemas"]["WebhookAttempt"][];
@@ -4479,6 +4522,77 @@ export interface operations {
                 };
             };
             /** @description `invalid_credentials`; `not_found` (also another client's) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    retrieval_refresh: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description `data.id` of the webhook */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The schedule */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefreshSchedule"];
+                };
+            };
+            /** @description `invalid_credentials`; `not_found` (no such retrieval, or it is not refreshed) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    set_retrieval_refresh: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description `data.id` of the webhook */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefreshRequest"];
+            };
+        };
+        responses: {
+            /** @description The schedule */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefreshSchedule"];
+                };
+            };
+            /** @description Refreshes stopped */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `invalid_field` (`every_days`), `invalid_credentials`, `not_found`, `conflict` */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
