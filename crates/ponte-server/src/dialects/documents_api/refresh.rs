@@ -63,12 +63,21 @@ fn every_days(body: &Map<String, Value>) -> Result<Option<i64>, FieldError> {
             "is required: days between refreshes, or null to stop them",
         )),
         Some(Value::Null) => Ok(None),
-        Some(v) => v.as_i64().map(Some).ok_or_else(|| {
-            FieldError::new(
-                "every_days",
-                format!("must be a whole number of days from 1 to {MAX_EVERY_DAYS}, or null"),
-            )
-        }),
+        // JSON does not tell 7 from 7.0: a whole number written either way is one.
+        Some(v) => v
+            .as_i64()
+            .or_else(|| {
+                v.as_f64()
+                    .filter(|f| f.fract() == 0.0 && f.abs() <= MAX_EVERY_DAYS as f64)
+                    .map(|f| f as i64)
+            })
+            .map(Some)
+            .ok_or_else(|| {
+                FieldError::new(
+                    "every_days",
+                    format!("must be a whole number of days from 1 to {MAX_EVERY_DAYS}, or null"),
+                )
+            }),
     }
 }
 
@@ -110,4 +119,38 @@ pub(super) async fn retrieval_refresh(
     let id = retrieval_id(&id)?;
     let s = documents_refresh::schedule(&app, &client, id).await?;
     Ok(Json(view(s)).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::every_days;
+    use serde_json::{json, Map, Value};
+
+    fn body(v: Value) -> Map<String, Value> {
+        v.as_object().cloned().unwrap_or_default()
+    }
+
+    #[test]
+    fn every_days_is_a_whole_number_however_written_or_null() {
+        assert_eq!(
+            every_days(&body(json!({"every_days": 7}))).unwrap(),
+            Some(7)
+        );
+        assert_eq!(
+            every_days(&body(json!({"every_days": 7.0}))).unwrap(),
+            Some(7)
+        );
+        assert_eq!(
+            every_days(&body(json!({"every_days": null}))).unwrap(),
+            None
+        );
+        for refused in [
+            json!({"every_days": 7.5}),
+            json!({"every_days": "7"}),
+            json!({}),
+        ] {
+            let e = every_days(&body(refused)).unwrap_err();
+            assert_eq!(e.field, "every_days");
+        }
+    }
 }
