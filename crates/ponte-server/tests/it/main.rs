@@ -23,6 +23,7 @@ mod documents_browser;
 mod documents_jobs;
 mod documents_s3;
 mod duplicates;
+mod duplicates_browser;
 mod duplicates_session;
 mod embed_browser;
 mod end_users;
