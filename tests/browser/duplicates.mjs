@@ -102,6 +102,47 @@ function refuseJourney(lang, size, viewport) {
   };
 }
 
+/** Refused in the SDK's modal: Exit calls onExit with errorKind DUPLICATE_CONNECTION. */
+async function sdkJourney(browser) {
+  const page = await phone(browser, 'en-US');
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const site = `http://localhost:${new URL(args.base).port}`;
+  await page.route(`${site}/**`, (route) => route.fulfill({
+    status: 200,
+    contentType: 'text/html',
+    body: `<!doctype html><html lang="en"><title>Acme</title><main><h1>Acme</h1>
+<button id="connect">Connect a bank</button></main>
+<script src="${args.base}/ponte-link.js"></script>
+<script>
+  window.calls = [];
+  const link = PonteLink.create({
+    token: ${JSON.stringify(args.links.sdk)},
+    locale: 'en',
+    onEvent: (name, m) => calls.push(['event', name, m]),
+    onSuccess: (m) => calls.push(['success', m]),
+    onExit: (m) => calls.push(['exit', m]),
+  });
+  document.getElementById('connect').onclick = () => link.open();
+</script></html>`,
+  }));
+  await page.goto(`${site}/shop`);
+  await page.click('#connect');
+  const widget = page.frameLocator('iframe[title="Ponte"]');
+  await widget.locator('body[data-at="consent"]').waitFor();
+  await widget.locator('#consent-continue').click();
+  await widget.locator(`#banks button[data-code="${args.code}"]`).click();
+  await widget.locator('#dup-dialog').waitFor({ state: 'visible' });
+  await shot(page, 'duplicates-refuse-en-sdk-modal');
+  await widget.locator('#dup-secondary').click();
+  await page.waitForFunction(() => window.calls.some((c) => c[0] === 'exit'));
+  const calls = await page.evaluate(() => window.calls);
+  const exit = calls.find((c) => c[0] === 'exit')[1];
+  check(exit.errorKind === 'DUPLICATE_CONNECTION' && exit.status === 'EXITED' && exit.consentId === null, `onExit: ${JSON.stringify(exit)}`);
+  check(!calls.some((c) => c[0] === 'event' && c[1] === 'CONSENT_CREATED'), 'no consent made');
+  check((await page.locator('iframe[title="Ponte"]').count()) === 0, 'the modal is gone');
+  await page.context().close();
+}
+
 const journeys = [];
 for (const lang of ['pt-BR', 'en']) {
   for (const [size, viewport] of SIZES) {
@@ -109,4 +150,5 @@ for (const lang of ['pt-BR', 'en']) {
     journeys.push([`${args.policy} in ${lang} on a ${size}`, journey]);
   }
 }
+if (args.policy === 'refuse') journeys.push(["refuse in the SDK's modal: onExit with errorKind DUPLICATE_CONNECTION", sdkJourney]);
 await run(journeys);

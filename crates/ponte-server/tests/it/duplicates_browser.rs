@@ -3,7 +3,8 @@
 //! for the client. With `warn` picking it asks first, Cancel stays on the
 //! list and Continue goes on to the bank; with `refuse` it is marked, picking
 //! it explains it cannot be connected again, and the end user chooses another
-//! bank or exits. Both in pt-BR and en, at 360×640 and 1280×800; screenshots
+//! bank or exits (in the SDK's modal: onExit with errorKind
+//! DUPLICATE_CONNECTION, modal gone). Both in pt-BR and en, at 360×640 and 1280×800; screenshots
 //! land in `target/browser-screenshots/duplicates-*`.
 //!
 //! Needs `/usr/bin/chromium`, `node` and `tests/browser/node_modules`;
@@ -38,6 +39,8 @@ async fn links(ts: &TestServer, access: &str) -> Value {
             links.insert(format!("{lang}-{size}"), link["linkUrl"].clone());
         }
     }
+    let (_, sdk) = ts.link(access, json!({})).await;
+    links.insert("sdk".into(), json!(sdk));
     Value::Object(links)
 }
 
@@ -69,11 +72,15 @@ async fn the_widget_warns_about_or_refuses_a_bank_already_connected() {
         return;
     }
     let ts = support::spawn(Db::Sqlite).await;
+    // The SDK journey's integrator page: another origin on loopback.
+    let port = ts.base.rsplit(':').next().unwrap_or_default();
+    let frame_origins = format!("http://localhost:{port}");
     clients::update_branding(
         ts.app(),
         &ts.client.client_id,
         &BrandingChange {
             display_name: Some(CLIENT_NAME),
+            frame_origins: Some(&frame_origins),
             ..Default::default()
         },
     )
@@ -105,7 +112,7 @@ async fn the_widget_warns_about_or_refuses_a_bank_already_connected() {
         let links = links(&ts, &access).await;
         let args = json!({
             "policy": policy.as_str(), "code": code, "bank": bank,
-            "client": CLIENT_NAME, "links": links,
+            "client": CLIENT_NAME, "links": links, "base": ts.base,
         });
         journeys(policy.as_str(), args).await;
     }
