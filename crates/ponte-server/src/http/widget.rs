@@ -7,7 +7,7 @@ use crate::error::Error;
 use crate::http::extract::bearer;
 use crate::services::authorisation::{self, CallbackParams};
 use crate::services::directory::CALLBACK_PATH;
-use crate::services::{clients, consents, duplicates, links, update_mode};
+use crate::services::{client_locale, clients, consents, duplicates, links, update_mode};
 use crate::tokens::{TokenError, TokenKind};
 use crate::web;
 use crate::web::callback_pages::{self, Failed};
@@ -102,8 +102,9 @@ struct LinkSession {
     redirect_url: Option<String>,
     link_expire_at: String,
     consent_validity_days: i64,
-    /// The link's language (`pt-BR` or `en`) when its creator set one: the
-    /// widget speaks it unless the end user chose otherwise.
+    /// The link's language (`pt-BR` or `en`) when its creator set one, else
+    /// the client's (`ponte clients update --locale`): the widget speaks it
+    /// unless the end user chose otherwise, before the browser's.
     locale: Option<&'static str>,
     /// Update mode: the connection the end user renews (the widget skips
     /// the institution list); its progress is `GET /data/v1/links/renewal`.
@@ -151,6 +152,10 @@ async fn link_session(State(app): State<App>, headers: HeaderMap) -> Result<Resp
             institution_name: r.institution_name,
             avatar: r.avatar,
         });
+    let locale = match web::lang::link_locale(&link.external_info) {
+        Some(l) => Some(l),
+        None => client_locale::of(&app, who.client_id.as_str()).await?,
+    };
     let already_connected = duplicates::already_connected(&app, &who.client_id, &details)
         .await?
         .map(|a| SessionAlreadyConnected {
@@ -163,7 +168,7 @@ async fn link_session(State(app): State<App>, headers: HeaderMap) -> Result<Resp
         primary_color: branding.readable_color(),
         privacy_policy_url: branding.privacy_policy_url.clone(),
         redirect_url: link.redirect_url,
-        locale: web::lang::link_locale(&link.external_info).map(|l| l.tag()),
+        locale: locale.map(|l| l.tag()),
         link_expire_at: rfc3339(who.expires_at),
         consent_validity_days: consents::CONSENT_VALIDITY_MS / (24 * 3600 * 1000),
         renewal,

@@ -7,6 +7,7 @@
 mod support;
 
 mod browser;
+mod client_locale;
 mod consent_end;
 mod consent_flow;
 mod consent_lifecycle;
