@@ -17,7 +17,9 @@ export type PonteLinkEvent =
  *   `ponte clients update --client-id <id> --frame-origins <this origin>`);
  * - `network`: Ponte could not be reached;
  * - `expired` / `invalid`: Ponte refused the token (make a new one per open());
- * - `server` / `outage` / `bank`: the widget's own errors (it offers a retry).
+ * - `server` / `outage` / `bank`: the widget's own errors (it offers a retry);
+ * - `DUPLICATE_CONNECTION`: the end user already connected the bank they
+ *   picked, the client refuses a second connection, and they chose to exit.
  */
 export type PonteLinkErrorKind =
   | 'frame_refused'
@@ -26,7 +28,9 @@ export type PonteLinkErrorKind =
   | 'invalid'
   | 'server'
   | 'outage'
-  | 'bank';
+  | 'bank'
+  /** The end user left from "you already connected {bank}": the client refuses a second connection. */
+  | 'DUPLICATE_CONNECTION';
 
 /** The same shape with every event and callback; unknown parts are null. */
 export interface PonteLinkMetadata {

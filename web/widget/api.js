@@ -4,7 +4,7 @@
 export class Failure extends Error {
   constructor(kind, code) {
     super(`${kind}${code ? ` (${code})` : ''}`);
-    this.kind = kind; // expired | invalid | outage | bank | notfound | network | server
+    this.kind = kind; // expired | invalid | outage | bank | notfound | DUPLICATE_CONNECTION | network | server
   }
 }
 
@@ -14,6 +14,8 @@ const KINDS = {
   INSTITUTION_OUTAGE: 'outage',
   INSTITUTION_ERROR: 'bank',
   NOT_FOUND: 'notfound',
+  // The client refuses a second connection to the same bank.
+  DUPLICATE_CONNECTION: 'DUPLICATE_CONNECTION',
 };
 
 export function client(token) {

@@ -6,6 +6,7 @@ import { ordered, matching } from './search.js';
 import { client } from './api.js';
 import { paintBrand } from './brand.js';
 import { renewalBank, renewalDecision, paintRenewal } from './renewal.js';
+import { duplicatePolicy, askAboutDuplicate } from './duplicates.js';
 
 const SAVED = 'ponte.link';
 // The bank's authorization request lives 90 s: an older one is replaced
@@ -195,7 +196,15 @@ function bankItem(inst) {
     tag.className = 'tag';
     tag.textContent = tr('picker.outage');
     text.append(tag);
-  } else if (state.busyCode) {
+  } else if (duplicatePolicy(state.session, inst.institutionCode)) {
+    // Still a button: picking it says what the client allows.
+    const tag = document.createElement('span');
+    tag.className = 'tag connected';
+    tag.textContent = tr('picker.connected');
+    text.append(tag);
+    button.classList.add('connected');
+  }
+  if (!inst.isOutage && state.busyCode) {
     button.disabled = true;
     if (state.busyCode === inst.institutionCode) {
       button.classList.add('busy');
@@ -244,16 +253,29 @@ function showError(kind) {
   emit('ERROR', { errorKind: state.error });
 }
 
-function pickerAlert(kind) {
-  const key = { outage: 'error.outage', bank: 'error.bank', network: 'error.network.text' }[kind] || 'error.server.text';
+function pickerAlert(kind, bank) {
+  const key = { outage: 'error.outage', bank: 'error.bank', network: 'error.network.text', DUPLICATE_CONNECTION: 'duplicate.refuse.text' }[kind] || 'error.server.text';
   const alert = $('picker-alert');
-  alert.textContent = tr(key);
+  alert.textContent = tr(key, bank ? { bank: bank.name } : {});
   alert.hidden = false;
 }
 
-async function choose(inst) {
+/**
+ * A bank the end user picked. One they already connected first gets the
+ * client's notice (`confirmed` once they chose to go on anyway).
+ */
+async function choose(inst, confirmed = false) {
   if (state.busyCode || inst.isOutage) return;
   $('picker-alert').hidden = true;
+  const policy = confirmed ? null : duplicatePolicy(state.session, inst.institutionCode);
+  if (policy) {
+    const answer = await askAboutDuplicate(policy, inst, tr);
+    if (answer === 'continue') return choose(inst, true);
+    if (answer === 'exit') return leave('EXITED', null, 'DUPLICATE_CONNECTION');
+    const again = document.querySelector(`#banks button[data-code="${CSS.escape(inst.institutionCode)}"]`);
+    if (again) again.focus();
+    return;
+  }
   state.busyCode = inst.institutionCode;
   paintBanks();
   emit('INSTITUTION_SELECTED', { institutionCode: inst.institutionCode, institutionName: inst.name });
@@ -269,7 +291,7 @@ async function choose(inst) {
     state.busyCode = null;
     paintBanks();
     if (e.kind === 'expired' || e.kind === 'invalid') return showError(e.kind);
-    pickerAlert(inst.isOutage ? 'outage' : e.kind);
+    pickerAlert(inst.isOutage ? 'outage' : e.kind, inst);
     emit('ERROR', { errorKind: e.kind, institutionCode: inst.institutionCode, institutionName: inst.name });
   }
 }
@@ -450,7 +472,7 @@ async function lastAttempt() {
 }
 
 /** Back to the integrator with the outcome, as Ponte's own return would. */
-async function leave(status, consentId) {
+async function leave(status, consentId, errorKind = null) {
   const target = state.session && state.session.redirectUrl;
   let lastStatus = null;
   if (status === 'EXITED') ({ consentId, lastStatus } = await lastAttempt());
@@ -464,7 +486,7 @@ async function leave(status, consentId) {
       // Nothing saved, nothing to forget.
     }
     show('done');
-    emit(status === 'EXITED' ? 'EXIT' : 'FINISH', { consentId: consentId || null, status, lastStatus });
+    emit(status === 'EXITED' ? 'EXIT' : 'FINISH', { consentId: consentId || null, status, lastStatus, errorKind });
     return undefined;
   }
   if (!target) return show('done');
@@ -527,7 +549,7 @@ function wire() {
   });
   document.addEventListener('keydown', (e) => {
     // An open dialog handles its own Esc (it means "stay").
-    if (state.parentOrigin && e.key === 'Escape' && !$('exit-dialog').open) {
+    if (state.parentOrigin && e.key === 'Escape' && !$('exit-dialog').open && !$('dup-dialog').open) {
       // Else this very key press would cancel the dialog it opens.
       e.preventDefault();
       exit();
@@ -553,7 +575,8 @@ function wire() {
     }
     const inst = state.institutions.find((i) => state.bank && i.institutionCode === state.bank.institutionCode);
     show('picker');
-    if (inst) choose(inst);
+    // They already answered the notice, if any, for this bank.
+    if (inst) choose(inst, true);
   });
   $('failure-other').addEventListener('click', () => show('picker'));
   $('failure-finish').addEventListener('click', () => leave(state.result.status, state.result.consentId));
@@ -620,7 +643,7 @@ async function start() {
   const chosen = state.institutions.find((i) => i.institutionCode === params.get('institution') && !i.isOutage);
   if (chosen && fresh) {
     show('picker');
-    return choose(chosen);
+    return choose(chosen, true);
   }
   show('consent');
   emit('OPEN');

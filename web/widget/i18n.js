@@ -12,7 +12,8 @@ export const STRINGS = { 'pt-BR': PT, en: EN };
 
 // The one language rule (the server's is crates/ponte-server/src/web/lang.rs):
 // an explicit choice, remembered in the `ponte_lang` cookie on every Ponte
-// page; else the link's locale; else the browser's languages; else pt-BR.
+// page; else the link's locale, else its client's (both from /link/session);
+// else the browser's languages; else pt-BR.
 const COOKIE = 'ponte_lang';
 
 /** The language the end user chose on any Ponte page, if any. */

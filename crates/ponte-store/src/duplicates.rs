@@ -24,6 +24,24 @@ pub async fn authorised_duplicate(
     .await?)
 }
 
+/// The institutions where the client's consents for `holder_key` are
+/// AUTHORISED, each once, in code order: what the widget warns about.
+pub async fn authorised_institutions(
+    conn: &mut Conn,
+    client_id: &str,
+    holder_key: &str,
+) -> Result<Vec<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT DISTINCT h.institution_code FROM consent_holders h JOIN consents c ON c.id = h.consent_id
+         WHERE h.client_id = $1 AND h.holder_key = $2 AND c.status = 'AUTHORISED'
+         ORDER BY h.institution_code",
+    )
+    .bind(client_id)
+    .bind(holder_key)
+    .fetch_all(conn)
+    .await?)
+}
+
 /// Records who a new consent is for, and the consent it duplicates.
 pub async fn insert_consent_holder(
     conn: &mut Conn,

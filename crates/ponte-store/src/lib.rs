@@ -6,6 +6,7 @@
 //! as TEXT. Each backend has its own migrations; what differs at run time
 //! (claiming work) is split in `Backend`.
 
+mod client_locale;
 mod clients;
 mod consent_lifecycle;
 mod consents;
@@ -33,6 +34,7 @@ mod typed;
 pub mod wake;
 mod webhooks;
 
+pub use client_locale::*;
 pub use clients::*;
 pub use consent_lifecycle::*;
 pub use consents::*;

@@ -3,8 +3,10 @@
 use crate::clients::ClientIdArg;
 use crate::flag_error;
 use clap::Args;
+use ponte_server::services::client_locale;
 use ponte_server::services::duplicates::{self, DuplicatePolicy};
 use ponte_server::services::{clients, webhook_settings};
+use ponte_server::web::lang::Locale;
 use ponte_server::App;
 
 #[derive(Args)]
@@ -47,6 +49,10 @@ pub struct UpdateArgs {
     /// the widget, or refuse it (409 DUPLICATE_CONNECTION).
     #[arg(long, value_name = "allow|warn|refuse", value_parser = parse_duplicates)]
     duplicates: Option<DuplicatePolicy>,
+    /// The language of the client's end users' pages when neither they nor
+    /// the link chose one (before their browser's); `none` lets the browser decide.
+    #[arg(long, value_name = "pt-BR|en|none", value_parser = parse_locale)]
+    locale: Option<LocaleChoice>,
     /// Print the result on one line of JSON.
     #[arg(long)]
     json: bool,
@@ -62,6 +68,17 @@ fn parse_on_off(raw: &str) -> Result<bool, String> {
 
 fn parse_duplicates(raw: &str) -> Result<DuplicatePolicy, String> {
     DuplicatePolicy::parse("duplicates", raw).map_err(|e| e.message)
+}
+
+/// `--locale`'s value: a language, or none (not clap's `Option<Option<_>>`,
+/// which would make a bare `--locale` clear it).
+#[derive(Debug, Clone, Copy)]
+pub struct LocaleChoice(Option<Locale>);
+
+fn parse_locale(raw: &str) -> Result<LocaleChoice, String> {
+    client_locale::parse("locale", raw)
+        .map(LocaleChoice)
+        .map_err(|e| e.message)
 }
 
 fn not_found(client: &str) -> impl Fn(ponte_server::Error) -> anyhow::Error + '_ {
@@ -92,6 +109,11 @@ pub async fn run(app: &App, args: UpdateArgs) -> anyhow::Result<()> {
     }
     if let Some(policy) = args.duplicates {
         duplicates::set_policy(app, client, policy)
+            .await
+            .map_err(not_found(client))?;
+    }
+    if let Some(LocaleChoice(locale)) = args.locale {
+        client_locale::set(app, client, locale)
             .await
             .map_err(not_found(client))?;
     }

@@ -69,14 +69,15 @@ pub async fn list(app: &App, json: bool) -> anyhow::Result<()> {
 
 /// The client's whole settings as JSON; `None` when there is no such client.
 pub async fn detail(app: &App, client_id: &str) -> anyhow::Result<Option<Value>> {
-    let (row, redirects, duplicates) = {
+    let (row, redirects, duplicates, locale) = {
         let mut conn = app.store.read().await?;
         let Some(row) = ponte_store::client_by_id(&mut conn, client_id).await? else {
             return Ok(None);
         };
         let redirects = ponte_store::client_redirect_urls(&mut conn, client_id).await?;
         let duplicates = ponte_store::duplicate_policy(&mut conn, client_id).await?;
-        (row, redirects, duplicates)
+        let locale = ponte_store::client_locale(&mut conn, client_id).await?;
+        (row, redirects, duplicates, locale)
     };
     let brand = branding::branding(app, client_id).await?;
     let mut out = summary(&row);
@@ -85,6 +86,7 @@ pub async fn detail(app: &App, client_id: &str) -> anyhow::Result<Option<Value>>
         map.insert("webhookSecret".into(), json!(MASKED_WEBHOOK_SECRET));
         map.insert("redirectUrls".into(), json!(redirects));
         map.insert("duplicates".into(), json!(duplicates));
+        map.insert("locale".into(), json!(locale));
         map.insert("branding".into(), serde_json::to_value(&brand)?);
     }
     Ok(Some(out))
@@ -114,6 +116,7 @@ pub async fn show(app: &App, client_id: &str, json: bool) -> anyhow::Result<()> 
         ("autoDelivery", "autoDelivery"),
         ("redirectUrls", "redirectUrls"),
         ("duplicates", "duplicates"),
+        ("locale", "locale"),
         ("createdAt", "createdAt"),
     ] {
         println!("{label:17} {}", text(key));

@@ -7,7 +7,7 @@ use crate::error::Error;
 use crate::http::extract::bearer;
 use crate::services::authorisation::{self, CallbackParams};
 use crate::services::directory::CALLBACK_PATH;
-use crate::services::{clients, consents, links, update_mode};
+use crate::services::{client_locale, clients, consents, duplicates, links, update_mode};
 use crate::tokens::{TokenError, TokenKind};
 use crate::web;
 use crate::web::callback_pages::{self, Failed};
@@ -102,12 +102,24 @@ struct LinkSession {
     redirect_url: Option<String>,
     link_expire_at: String,
     consent_validity_days: i64,
-    /// The link's language (`pt-BR` or `en`) when its creator set one: the
-    /// widget speaks it unless the end user chose otherwise.
+    /// The link's language (`pt-BR` or `en`) when its creator set one, else
+    /// the client's (`ponte clients update --locale`): the widget speaks it
+    /// unless the end user chose otherwise, before the browser's.
     locale: Option<&'static str>,
     /// Update mode: the connection the end user renews (the widget skips
     /// the institution list); its progress is `GET /data/v1/links/renewal`.
     renewal: Option<SessionRenewal>,
+    /// The banks this link's end user already connected for the client, when
+    /// the client warns about or refuses a second connection (else null).
+    already_connected: Option<SessionAlreadyConnected>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SessionAlreadyConnected {
+    /// `warn` or `refuse`.
+    policy: &'static str,
+    institution_codes: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -125,7 +137,7 @@ async fn link_session(State(app): State<App>, headers: HeaderMap) -> Result<Resp
         .link_id
         .as_ref()
         .ok_or(Error::Token(TokenError::WrongKind))?;
-    let (link, _) = links::load(&app, &who.client_id, link_id.as_str()).await?;
+    let (link, details) = links::load(&app, &who.client_id, link_id.as_str()).await?;
     let mut conn = app.store.read().await?;
     let client = ponte_store::client_by_id(&mut conn, who.client_id.as_str())
         .await?
@@ -140,16 +152,27 @@ async fn link_session(State(app): State<App>, headers: HeaderMap) -> Result<Resp
             institution_name: r.institution_name,
             avatar: r.avatar,
         });
+    let locale = match web::lang::link_locale(&link.external_info) {
+        Some(l) => Some(l),
+        None => client_locale::of(&app, who.client_id.as_str()).await?,
+    };
+    let already_connected = duplicates::already_connected(&app, &who.client_id, &details)
+        .await?
+        .map(|a| SessionAlreadyConnected {
+            policy: a.policy.as_str(),
+            institution_codes: a.institution_codes,
+        });
     let mut resp = Json(LinkSession {
         client_name: branding.display_name.clone().unwrap_or(client.name),
         logo_url: branding.logo_url.clone(),
         primary_color: branding.readable_color(),
         privacy_policy_url: branding.privacy_policy_url.clone(),
         redirect_url: link.redirect_url,
-        locale: web::lang::link_locale(&link.external_info).map(|l| l.tag()),
+        locale: locale.map(|l| l.tag()),
         link_expire_at: rfc3339(who.expires_at),
         consent_validity_days: consents::CONSENT_VALIDITY_MS / (24 * 3600 * 1000),
         renewal,
+        already_connected,
     })
     .into_response();
     resp.headers_mut()

@@ -3,7 +3,8 @@
 //!
 //! 1. an explicit choice: `?lang=` on this request (the page's switch),
 //!    else the `ponte_lang` cookie an earlier choice left;
-//! 2. else the link's (or client's) locale, when the page belongs to one;
+//! 2. else the link's locale, else its client's (`ponte clients update
+//!    --locale`), when the page belongs to one;
 //! 3. else the browser's `Accept-Language`, by its preference order;
 //! 4. else Brazilian Portuguese.
 //!

@@ -8,6 +8,7 @@ mod support;
 
 mod browser;
 mod consent_approvers;
+mod client_locale;
 mod consent_end;
 mod consent_flow;
 mod consent_lifecycle;
@@ -25,6 +26,8 @@ mod documents_jobs;
 mod documents_refresh;
 mod documents_s3;
 mod duplicates;
+mod duplicates_browser;
+mod duplicates_session;
 mod embed_browser;
 mod end_users;
 mod error_pointers;

@@ -4,8 +4,9 @@
 //! happens: allow it, warn the end user in the widget, or refuse it.
 
 use crate::error::{Error, Result};
+use crate::services::links::LinkDetails;
 use crate::App;
-use ponte_core::{ClientId, FieldError};
+use ponte_core::{ClientId, Cnpj, Cpf, Field, FieldError};
 use ponte_store::Conn;
 
 /// What a client does with a duplicate connection.
@@ -109,6 +110,62 @@ pub async fn check(
         });
     }
     Ok(Some(Duplicate { of, policy }))
+}
+
+/// What the widget may tell a link's end user before they pick a bank:
+/// the institutions they already connected for this client, and the
+/// client's policy. Only codes: never the tax ids or other links' consents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlreadyConnected {
+    /// `Warn` or `Refuse`; an `Allow` client tells the widget nothing.
+    pub policy: DuplicatePolicy,
+    pub institution_codes: Vec<String>,
+}
+
+/// The link's end user's AUTHORISED institutions with the client, when the
+/// client warns or refuses duplicates. `None` when the link names no
+/// person (the widget cannot know who will log in), when its tax ids do not
+/// read (consent creation names that error), for an `Allow` client, and
+/// when there is nothing connected yet.
+pub async fn already_connected(
+    app: &App,
+    client: &ClientId,
+    details: &LinkDetails,
+) -> Result<Option<AlreadyConnected>> {
+    let Some(personal) = details
+        .personal_tax_id
+        .as_deref()
+        .and_then(|v| Cpf::parse(Field::PersonalTaxId, v).ok())
+    else {
+        return Ok(None);
+    };
+    // The same key consent creation computes: a business the link fixes counts.
+    let business = match details.business_tax_id.as_deref() {
+        Some(v) => match Cnpj::parse(Field::BusinessTaxId, v) {
+            Ok(b) => Some(b),
+            Err(_) => return Ok(None),
+        },
+        None => None,
+    };
+    let mut conn = app.store.read().await?;
+    let policy = policy(&mut conn, client).await?;
+    if policy == DuplicatePolicy::Allow {
+        return Ok(None);
+    }
+    let holder = holder_key(
+        app,
+        personal.as_str(),
+        business.as_ref().map(|b| b.as_str()),
+    );
+    let institution_codes =
+        ponte_store::authorised_institutions(&mut conn, client.as_str(), &holder).await?;
+    if institution_codes.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(AlreadyConnected {
+        policy,
+        institution_codes,
+    }))
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 pub mod authorisation;
 pub mod bank_tokens;
 pub mod branding;
+pub mod client_locale;
 pub mod clients;
 pub mod consent_lifecycle;
 pub mod consent_state;

@@ -283,6 +283,44 @@ fn clients_list_show_update(postgres: bool) {
         "{err}"
     );
 
+    // The end users' language when neither they nor the link chose one.
+    assert_eq!(refusing["locale"], Value::Null, "{refusing}");
+    let english = json(&ok(
+        &vars,
+        &[
+            "clients",
+            "update",
+            "--client-id",
+            id,
+            "--locale",
+            "en",
+            "--json",
+        ],
+    ));
+    assert_eq!(english["locale"], "en", "{english}");
+    assert_eq!(english["duplicates"], "refuse", "{english}");
+    let err = fails(
+        &vars,
+        &["clients", "update", "--client-id", id, "--locale", "fr"],
+    );
+    assert!(
+        err.contains("--locale") && err.contains("pt-BR, en or none"),
+        "{err}"
+    );
+    let browser = json(&ok(
+        &vars,
+        &[
+            "clients",
+            "update",
+            "--client-id",
+            id,
+            "--locale",
+            "none",
+            "--json",
+        ],
+    ));
+    assert_eq!(browser["locale"], Value::Null, "{browser}");
+
     let err = fails(
         &vars,
         &[
