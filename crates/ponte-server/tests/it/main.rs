@@ -7,8 +7,8 @@
 mod support;
 
 mod browser;
-mod consent_approvers;
 mod client_locale;
+mod consent_approvers;
 mod consent_end;
 mod consent_flow;
 mod consent_lifecycle;
