@@ -28,6 +28,16 @@ both!(
             (200, Some("AUTHORISED")),
             "{body}"
         );
+        // A month on, so that the default renewal (twelve months from now) is
+        // later than the current expiry: the refusal must be the bank's.
+        let (status, body) = ts
+            .post(
+                "/sandbox/v1/clock/advance",
+                Some(&access),
+                json!({"days": 30}),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
         let (_, before) = ts
             .get(&format!("/data/v1/consents/{id}"), Some(&access))
             .await;

@@ -133,7 +133,12 @@ both!(
 
         let mut without = p.clone();
         without.remove("iss");
-        let resp = deliver(&ts.http, &ts.base, &without).send().await.unwrap();
+        // An English browser: the page speaks the end user's language.
+        let resp = deliver(&ts.http, &ts.base, &without)
+            .header("accept-language", "en")
+            .send()
+            .await
+            .unwrap();
         assert_eq!(resp.status(), 400);
         let page = resp.text().await.unwrap();
         assert!(page.contains("could not read your bank"), "{page}");

@@ -121,10 +121,15 @@ both!(a_deleted_client_leaves_no_row_behind, |db: Db| async move {
         )
         .await;
     assert_eq!(status, 401);
-    let (status, _) = ts
+    // Its tokens die with its secrets, at once: not even a 404 to learn from.
+    let (status, body) = ts
         .get(&format!("/data/v1/links/{link_id}"), Some(&access))
         .await;
-    assert_eq!(status, 404);
+    assert_eq!(
+        (status, &body["error"]["code"]),
+        (401, &json!("INVALID_TOKEN")),
+        "{body}"
+    );
     let (status, body) = ts
         .get(&format!("/data/v1/links/{kept_link}"), Some(&keeper))
         .await;
