@@ -108,19 +108,28 @@ pub async fn link_correlation(
 /// integrator, and a second round trip for its consents cost a quarter of
 /// its rate. (A LEFT JOIN: the link's columns repeat on each consent's row,
 /// at most a handful of rows since a link's consents are capped.)
+/// A link, its consents, and, for an update-mode link (which renews a
+/// consent of another link and has none of its own), where its renewal stands.
+pub type LinkWithConsents = (
+    LinkRow,
+    Vec<ConsentRow>,
+    Option<crate::ReauthorisationStatus>,
+);
+
 pub async fn link_with_consents(
     conn: &mut Conn,
     client_id: &str,
     link_id: &str,
-) -> Result<Option<(LinkRow, Vec<ConsentRow>)>> {
+) -> Result<Option<LinkWithConsents>> {
     static QUERY: LazyLock<String> = LazyLock::new(|| {
         let consent_columns: Vec<String> = crate::consents::COLUMNS
             .split(", ")
             .map(|c| format!("c.{c} AS c_{c}"))
             .collect();
         format!(
-            "SELECT l.id, l.client_id, l.end_user_id, l.details_enc, l.redirect_url, l.products_callback_url, l.external_info, l.created_at, l.expires_at, l.dialect, {}
+            "SELECT l.id, l.client_id, l.end_user_id, l.details_enc, l.redirect_url, l.products_callback_url, l.external_info, l.created_at, l.expires_at, l.dialect, r.status AS r_status, {}
              FROM links l LEFT JOIN consents c ON c.link_id = l.id
+             LEFT JOIN consent_reauthorisations r ON r.link_id = l.id
              WHERE l.id = $1 AND l.client_id = $2 ORDER BY c.created_at, c.id",
             consent_columns.join(", ")
         )
@@ -134,13 +143,21 @@ pub async fn link_with_consents(
         return Ok(None);
     };
     let link = LinkRow::from_row(first)?;
+    let renewal = match first.try_get::<Option<String>, _>("r_status")? {
+        Some(raw) => Some(crate::ReauthorisationStatus::parse(&raw).ok_or_else(|| {
+            sqlx::Error::Decode(
+                format!("unknown reauthorisation status {raw:?} in column status").into(),
+            )
+        })?),
+        None => None,
+    };
     let mut consents = Vec::with_capacity(rows.len());
     for row in &rows {
         if row.try_get::<Option<String>, _>("c_id")?.is_some() {
             consents.push(consent_of(row)?);
         }
     }
-    Ok(Some((link, consents)))
+    Ok(Some((link, consents, renewal)))
 }
 
 /// A consent from the `c_`-prefixed columns of [`link_with_consents`].

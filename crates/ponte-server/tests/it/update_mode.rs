@@ -116,6 +116,13 @@ both!(
         assert_eq!(renewal["consentId"], id.as_str());
         assert_eq!(renewal["institutionCode"], institution.as_str());
         assert_eq!(renewal["status"], "OPEN");
+        let (_, link) = ts
+            .get(&format!("/data/v1/links/{update_link_id}"), Some(&access))
+            .await;
+        assert_eq!(
+            link["status"], "PENDING",
+            "nothing asked of the bank yet: {link}"
+        );
         let (_, plain_token) = ts.link(&access, json!({})).await;
         let (status, body) = ts.get("/data/v1/links/renewal", Some(&plain_token)).await;
         assert_eq!(
@@ -139,6 +146,13 @@ both!(
 
         let (_, renewal) = ts.get("/data/v1/links/renewal", Some(&token)).await;
         assert_eq!(renewal["status"], "AUTHORISED", "{renewal}");
+        // The update-mode link itself reads as done, like any link whose
+        // consent was authorised.
+        let (status, link) = ts
+            .get(&format!("/data/v1/links/{update_link_id}"), Some(&access))
+            .await;
+        assert_eq!(status, 200, "{link}");
+        assert_eq!(link["status"], "COMPLETED", "{link}");
         let after = consent(&ts, &access, &id).await;
         let new_expiry = after["expirationDateTime"].as_str().unwrap().to_string();
         assert_eq!(after["status"], "AUTHORISED");

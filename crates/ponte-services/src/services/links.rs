@@ -374,18 +374,23 @@ pub async fn view(app: &App, client_id: &ponte_core::ClientId, link_id: &str) ->
     // on PostgreSQL, a ping: sqlx's test-before-acquire).
     let id = LinkId::parse(link_id).ok_or(Error::NotFound("link"))?;
     let mut conn = app.store.read().await?;
-    let (row, rows) = ponte_store::link_with_consents(&mut conn, client_id.as_str(), id.as_str())
-        .await?
-        .ok_or(Error::NotFound("link"))?;
+    let (row, rows, renewal) =
+        ponte_store::link_with_consents(&mut conn, client_id.as_str(), id.as_str())
+            .await?
+            .ok_or(Error::NotFound("link"))?;
     let consents = consent_view::with_histories(&mut conn, &row.id, &rows).await?;
     drop(conn);
     let details = app
         .crypto
         .open_json(slots::link_details(&row.id), &row.details_enc)?;
     let now = app.clock.now_ms();
+    // An update-mode link has no consent of its own: it stands where the
+    // renewal of the consent it reopened stands.
+    use ponte_store::ReauthorisationStatus as Renewal;
     let status = if consents
         .iter()
         .any(|c| c.status == ConsentStatus::Authorised)
+        || renewal == Some(Renewal::Authorised)
     {
         LinkStatus::Completed
     } else if row.expires_at <= now {
@@ -393,6 +398,7 @@ pub async fn view(app: &App, client_id: &ponte_core::ClientId, link_id: &str) ->
     } else if consents
         .iter()
         .any(|c| c.status == ConsentStatus::AwaitingAuthorisation)
+        || renewal == Some(Renewal::AwaitingAuthorisation)
     {
         LinkStatus::InProgress
     } else {

@@ -124,11 +124,12 @@ async fn a_links_histories_come_in_one_query_each_in_order() {
             .is_empty());
 
         // The link with its consents, oldest first, in one query.
-        let (link, consents) = crate::link_with_consents(&mut conn, "c1", "l1")
+        let (link, consents, renewal) = crate::link_with_consents(&mut conn, "c1", "l1")
             .await
             .unwrap()
             .expect("the link");
         assert_eq!(link.id, "l1");
+        assert_eq!(renewal, None, "an ordinary link renews nothing");
         let read: Vec<(&str, &str, i64)> = consents
             .iter()
             .map(|c| (c.id.as_str(), c.status.as_str(), c.created_at))
@@ -139,7 +140,7 @@ async fn a_links_histories_come_in_one_query_each_in_order() {
         );
         assert_eq!(consents[0].status_reason.as_deref(), Some("CLIENT_REVOKED"));
         assert_eq!(consents[1].end_user_id.as_deref(), Some("u1"));
-        let (_, none) = crate::link_with_consents(&mut conn, "c1", "l3")
+        let (_, none, _) = crate::link_with_consents(&mut conn, "c1", "l3")
             .await
             .unwrap()
             .expect("a link without consents");

@@ -82,7 +82,7 @@ async fn every_consent_status_and_flag_comes_back_as_written() {
             assert_eq!(history[0].status, *status);
         }
         // The link with its consents reads the same columns by hand.
-        let (_, consents) = crate::link_with_consents(&mut tx, "c1", "l1")
+        let (_, consents, _) = crate::link_with_consents(&mut tx, "c1", "l1")
             .await
             .unwrap()
             .expect("the link");
