@@ -18,37 +18,20 @@
 //! report and webhook delivery. The first `WARM_UP` flows are not counted.
 //! Figures go to stdout and `target/bench-flow.json`.
 
+mod common;
 use axum::extract::State;
 use axum::routing::post;
 use axum::Router;
+use common::{free_port, fresh_postgres, post_json, Serve, CPF, MASTER_KEY, PONTE};
 use serde_json::{json, Value};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
-const PONTE: &str = env!("CARGO_BIN_EXE_ponte");
 const FLOWS: usize = 40;
 const WARM_UP: usize = 5;
 /// A flow that has not ended by then is reported and stops the bench.
 const FLOW_TIMEOUT: Duration = Duration::from_secs(60);
-const MASTER_KEY: &str = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
-const CPF: &str = "52998224725";
-
-struct Serve(Child);
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
 
 fn ponte(env: &[(&str, String)], args: &[&str]) -> std::process::Output {
     Command::new(PONTE)
@@ -57,21 +40,6 @@ fn ponte(env: &[(&str, String)], args: &[&str]) -> std::process::Output {
         .stdin(Stdio::null())
         .output()
         .expect("ponte runs")
-}
-
-async fn fresh_postgres(base: &str) -> String {
-    use sqlx::{Connection, Executor};
-    sqlx::any::install_default_drivers();
-    let name = format!("bench_flow_{}", uuid::Uuid::new_v4().simple());
-    let mut admin = sqlx::AnyConnection::connect(base)
-        .await
-        .expect("connect to PONTE_BENCH_POSTGRES_URL");
-    admin
-        .execute(format!("CREATE DATABASE {name}").as_str())
-        .await
-        .expect("create database");
-    let (head, _) = base.rsplit_once('/').expect("URL with a database name");
-    format!("{head}/{name}")
 }
 
 async fn receive(State(tx): State<mpsc::UnboundedSender<(Instant, Value)>>, body: String) {
@@ -83,20 +51,6 @@ async fn receive(State(tx): State<mpsc::UnboundedSender<(Instant, Value)>>, body
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i.min(sorted.len() - 1)]
-}
-
-async fn post_json(http: &reqwest::Client, url: &str, token: &str, body: Value) -> Value {
-    let resp = http
-        .post(url)
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .expect("request");
-    let status = resp.status();
-    let value: Value = resp.json().await.expect("JSON answer");
-    assert!(status.is_success(), "POST {url}: {status} {value}");
-    value
 }
 
 async fn run(database: &str) -> Value {
@@ -250,7 +204,7 @@ async fn main() {
     println!("SQLite      link → REPORT_READY: {figures}");
     results.insert("sqlite".into(), figures);
     if let Ok(base) = std::env::var("PONTE_BENCH_POSTGRES_URL") {
-        let figures = run(&fresh_postgres(&base).await).await;
+        let figures = run(&fresh_postgres(&base, "bench_flow").await).await;
         println!("PostgreSQL  link → REPORT_READY: {figures}");
         results.insert("postgres".into(), figures);
     }

@@ -16,31 +16,21 @@
 //! read to the end. Users: `user_big` (five years) and `user_huge` (four times
 //! its transactions). Figures (MiB) go to stdout and `target/bench-memory.json`.
 
+mod common;
 use axum::extract::State;
 use axum::routing::post;
 use axum::Router;
+use common::{free_port, fresh_postgres, post_json, Serve, CPF, MASTER_KEY, PONTE};
 use serde_json::{json, Value};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
-const PONTE: &str = env!("CARGO_BIN_EXE_ponte");
 const USERS: [&str; 2] = ["user_big", "user_huge"];
 /// A report not ready by then is reported and stops the bench.
 const REPORT_TIMEOUT: Duration = Duration::from_secs(600);
 /// Long enough for start-up work (migrations, first worker polls) to settle.
 const IDLE_WAIT: Duration = Duration::from_secs(3);
-const MASTER_KEY: &str = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
-const CPF: &str = "52998224725";
-
-struct Serve(Child);
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 impl Serve {
     /// `VmRSS` and `VmHWM` in MiB.
@@ -65,46 +55,10 @@ impl Serve {
     }
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
-async fn fresh_postgres(base: &str) -> String {
-    use sqlx::{Connection, Executor};
-    sqlx::any::install_default_drivers();
-    let name = format!("bench_memory_{}", uuid::Uuid::new_v4().simple());
-    let mut admin = sqlx::AnyConnection::connect(base)
-        .await
-        .expect("connect to PONTE_BENCH_POSTGRES_URL");
-    admin
-        .execute(format!("CREATE DATABASE {name}").as_str())
-        .await
-        .expect("create database");
-    let (head, _) = base.rsplit_once('/').expect("URL with a database name");
-    format!("{head}/{name}")
-}
-
 async fn receive(State(tx): State<mpsc::UnboundedSender<Value>>, body: String) {
     if let Ok(v) = serde_json::from_str(&body) {
         let _ = tx.send(v);
     }
-}
-
-async fn post_json(http: &reqwest::Client, url: &str, token: &str, body: Value) -> Value {
-    let resp = http
-        .post(url)
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .expect("request");
-    let status = resp.status();
-    let value: Value = resp.json().await.expect("JSON answer");
-    assert!(status.is_success(), "POST {url}: {status} {value}");
-    value
 }
 
 /// Reads a download to the end without keeping it; its size in bytes.
@@ -319,7 +273,7 @@ async fn main() {
         println!("PostgreSQL");
         let mut users = serde_json::Map::new();
         for user in USERS {
-            let database = fresh_postgres(&base).await;
+            let database = fresh_postgres(&base, "bench_memory").await;
             users.insert(user.into(), run(&database, user).await);
         }
         results.insert("postgres".into(), Value::Object(users));
