@@ -1,6 +1,6 @@
 //! A client's default language for its end users' pages (migration 0025).
 
-use crate::{Conn, Result};
+use crate::{db::Conn, db::Result};
 
 /// The client's locale tag (`pt-BR` or `en`); `None` when unset or for an
 /// unknown client.

@@ -1,6 +1,6 @@
 //! Integrators (clients), their API secrets and the token signing keys.
 
-use crate::{Conn, Result};
+use crate::{db::Conn, db::Result};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ClientRow {
@@ -10,7 +10,7 @@ pub struct ClientRow {
     pub webhook_url: Option<String>,
     pub report_webhook_url: Option<String>,
     pub webhook_secret_enc: String,
-    #[sqlx(try_from = "crate::Flag")]
+    #[sqlx(try_from = "crate::typed::Flag")]
     pub auto_delivery: bool,
     pub created_at: i64,
 }
@@ -203,12 +203,12 @@ pub async fn secret_expiry(
 /// payload. False if there was no such client.
 pub async fn delete_client(
     conn: &mut Conn,
-    backend: crate::Backend,
+    backend: crate::db::Backend,
     client_id: &str,
 ) -> Result<bool> {
     let field = |name: &str| match backend {
-        crate::Backend::Sqlite => format!("json_extract(payload, '$.{name}')"),
-        crate::Backend::Postgres => format!("(payload::jsonb ->> '{name}')"),
+        crate::db::Backend::Sqlite => format!("json_extract(payload, '$.{name}')"),
+        crate::db::Backend::Postgres => format!("(payload::jsonb ->> '{name}')"),
     };
     sqlx::query(&format!(
         "DELETE FROM jobs WHERE {} IN (SELECT id FROM retrieval_requests WHERE client_id = $1)

@@ -2,7 +2,7 @@
 //! client, and the sandbox test clock's per-client offset.
 
 use crate::consents::COLUMNS;
-use crate::{Conn, ConsentRow, Result};
+use crate::{consents::ConsentRow, db::Conn, db::Result};
 use sqlx::Row;
 
 /// The lead time when a client has not set one.

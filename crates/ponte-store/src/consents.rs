@@ -1,6 +1,6 @@
 //! Consents and their status history.
 
-use crate::{Conn, Result};
+use crate::{db::Conn, db::Result};
 use ponte_core::ConsentStatus;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -12,7 +12,7 @@ pub struct ConsentRow {
     pub end_user_id: Option<String>,
     pub institution_code: String,
     pub external_track_id: Option<String>,
-    #[sqlx(try_from = "crate::Flag")]
+    #[sqlx(try_from = "crate::typed::Flag")]
     pub business: bool,
     pub tax_ids_enc: String,
     pub redirect_url: Option<String>,
@@ -341,10 +341,10 @@ pub async fn count_consents_of_link(conn: &mut Conn, link_id: &str) -> Result<i6
 /// consent to one link count each other's; SQLite has a single writer.
 pub async fn count_consents_of_link_locked(
     conn: &mut Conn,
-    backend: crate::Backend,
+    backend: crate::db::Backend,
     link_id: &str,
 ) -> Result<i64> {
-    if backend == crate::Backend::Postgres {
+    if backend == crate::db::Backend::Postgres {
         sqlx::query("SELECT id FROM links WHERE id = $1 FOR UPDATE")
             .bind(link_id)
             .execute(&mut *conn)

@@ -1,7 +1,7 @@
 //! The integrator console (migration 0011): its users, their sessions and
 //! one-time sign-in links, and the read-only queries behind its pages.
 
-use crate::{Conn, ConsentRow, ReportRow, Result};
+use crate::{consents::ConsentRow, db::Conn, db::Result, reports::ReportRow};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ConsoleUserRow {
@@ -326,7 +326,7 @@ pub async fn console_messages(
     f: &MessageFilter,
     limit: i64,
     offset: i64,
-) -> Result<Vec<crate::WebhookMessageRow>> {
+) -> Result<Vec<crate::webhooks::WebhookMessageRow>> {
     Ok(sqlx::query_as(
         "SELECT id, client_id, event_type, target, target_url, payload, status, attempts, next_attempt_at, locked_until, last_error, created_at, finished_at, dialect
            FROM webhook_messages m WHERE client_id = $1

@@ -2,7 +2,7 @@
 //! per (end user, device), first and last seen. What identifies the person's
 //! device or network comes in sealed; the store never reads it.
 
-use crate::{Conn, Result};
+use crate::{db::Conn, db::Result};
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct DeviceRow {
@@ -75,8 +75,8 @@ pub async fn devices_of_end_user(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::end_users::upsert_end_user;
     use crate::testing::{client, stores};
-    use crate::upsert_end_user;
 
     fn device(id: &str, key: &str, ip: &str, at: i64) -> DeviceRow {
         DeviceRow {

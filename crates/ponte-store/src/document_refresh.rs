@@ -1,7 +1,7 @@
 //! The Documents API's refresh schedules: which connections (retrievals) are
 //! read again at their portal, how often, and whether a refresh is queued.
 
-use crate::{Conn, Result};
+use crate::{db::Conn, db::Result};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct RefreshScheduleRow {

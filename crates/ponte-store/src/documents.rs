@@ -1,7 +1,7 @@
 //! The Documents API's rows: sessions (what one token was opened with),
 //! retrievals (one per portal connection, integer ids) and their files.
 
-use crate::{Conn, Result};
+use crate::{db::Conn, db::Result};
 
 pub const RETRIEVAL_AWAITING_LOGIN: &str = "awaiting_login";
 pub const RETRIEVAL_RUNNING: &str = "retrieving";

@@ -2,7 +2,7 @@
 //! keyed hash, and each client's policy when a person connects the same
 //! institution twice.
 
-use crate::{Conn, Result};
+use crate::{db::Conn, db::Result};
 
 /// The AUTHORISED consent of the client's that the same person holds at
 /// the same institution, newest first; `None` when there is none.

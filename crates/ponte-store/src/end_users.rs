@@ -1,7 +1,7 @@
 //! End users: one row per (client, the client's own id for the person),
 //! shared by every dialect.
 
-use crate::{Conn, Result};
+use crate::{db::Conn, db::Result};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct EndUserRow {

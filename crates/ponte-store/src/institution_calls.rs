@@ -1,7 +1,7 @@
 //! Calls made to institutions (migration 0018): the monthly budgets read
 //! them, OFB metrics reporting (PCM) exports them, retention prunes them.
 
-use crate::{Conn, Result, Store};
+use crate::{db::Conn, db::Result, db::Store};
 
 /// One call, as stored.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -12,7 +12,7 @@ pub struct CallRow {
     pub endpoint: String,
     pub resource: String,
     pub month: String,
-    #[sqlx(try_from = "crate::Flag")]
+    #[sqlx(try_from = "crate::typed::Flag")]
     pub counted: bool,
     pub status: Option<i64>,
     pub latency_ms: i64,

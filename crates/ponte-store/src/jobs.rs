@@ -4,7 +4,7 @@
 //! must be safe to run twice.
 
 use crate::wake::{self, Work};
-use crate::{Backend, Conn, Result};
+use crate::{db::Backend, db::Conn, db::Result};
 
 pub const JOB_PENDING: &str = "pending";
 pub const JOB_DONE: &str = "done";

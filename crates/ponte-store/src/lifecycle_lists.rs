@@ -2,7 +2,7 @@
 //! about to expire, and the ones made as duplicates of another.
 
 use crate::consents::COLUMNS;
-use crate::{Conn, ConsentRow, Result};
+use crate::{consents::ConsentRow, db::Conn, db::Result};
 
 /// The client's `AUTHORISED` consents whose expiry is at most `until` (on
 /// the client's clock), soonest first.

@@ -1,6 +1,6 @@
 //! The links an integrator opens for its end users.
 
-use crate::{Conn, ConsentRow, Result};
+use crate::{consents::ConsentRow, db::Conn, db::Result};
 use sqlx::any::AnyRow;
 use sqlx::{FromRow, Row};
 use std::sync::LazyLock;

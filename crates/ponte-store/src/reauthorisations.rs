@@ -2,7 +2,7 @@
 //! link (`consent_reauthorisations`), and the swap of the institution's
 //! consent and tokens under the same Ponte consent once it is authorised.
 
-use crate::{Conn, Result};
+use crate::{db::Conn, db::Result};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ReauthorisationRow {
@@ -207,7 +207,15 @@ pub async fn complete_reauthorisation(
     }
     // The same row, still ours in this transaction: the expiry moves with
     // its history, as a renewal without a redirect records it.
-    if !crate::renew_consent(conn, &r.consent_id, previous_expire_at, expire_at, now).await? {
+    if !crate::consent_lifecycle::renew_consent(
+        conn,
+        &r.consent_id,
+        previous_expire_at,
+        expire_at,
+        now,
+    )
+    .await?
+    {
         return Ok(false);
     }
     sqlx::query(

@@ -1,6 +1,6 @@
 //! The redirect URLs a client registered (migration 0010).
 
-use crate::{Conn, Result};
+use crate::{db::Conn, db::Result};
 
 pub async fn client_redirect_urls(conn: &mut Conn, client_id: &str) -> Result<Vec<String>> {
     Ok(sqlx::query_scalar(

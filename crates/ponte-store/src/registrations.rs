@@ -2,7 +2,7 @@
 //! registration): what each institution issued, and the last failure, so
 //! `ponte institutions show` can tell an operator where each one stands.
 
-use crate::{Conn, Result};
+use crate::{db::Conn, db::Result};
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct RegistrationRow {

@@ -1,6 +1,6 @@
 //! The FAPI-BR check a consent's rejection came from (`consent_rejection_checks`).
 
-use crate::{Conn, Result};
+use crate::{db::Conn, db::Result};
 
 /// Records that `consent_id` was rejected because the institution's answer
 /// failed `check` (a connector check name such as `id_token.s_hash`).

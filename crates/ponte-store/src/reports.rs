@@ -1,6 +1,6 @@
 //! Retrieval requests and the reports they produce.
 
-use crate::{Conn, Result};
+use crate::{db::Conn, db::Result};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct RequestRow {

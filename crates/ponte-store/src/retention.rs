@@ -8,7 +8,9 @@
 //! Each batch is one short transaction deleting at most `batch` rows, so a
 //! sweep never holds SQLite's single writer, or PostgreSQL row locks, long.
 
-use crate::{Result, Store, DEAD, DELIVERED, JOB_DONE, JOB_FAILED};
+use crate::{
+    db::Result, db::Store, jobs::JOB_DONE, jobs::JOB_FAILED, webhooks::DEAD, webhooks::DELIVERED,
+};
 
 /// Rows removed by one sweep, per table.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]

@@ -2,7 +2,7 @@
 //! hashes. Spending is one conditional UPDATE, so of two requests presenting
 //! the same ticket or refresh token at once exactly one wins.
 
-use crate::{Conn, Result};
+use crate::{db::Conn, db::Result};
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct TicketRow {
@@ -189,8 +189,8 @@ pub async fn refresh_family_live(conn: &mut Conn, family_id: &str) -> Result<boo
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::end_users::upsert_end_user;
     use crate::testing::{client, stores};
-    use crate::upsert_end_user;
 
     fn ticket(hash: &str, expires_at: i64) -> TicketRow {
         TicketRow {
@@ -261,7 +261,7 @@ mod tests {
                 .unwrap();
             insert_ticket(&mut tx, &ticket("t", 100)).await.unwrap();
             tx.commit().await.unwrap();
-            let spend = |store: crate::Store| async move {
+            let spend = |store: crate::db::Store| async move {
                 let mut tx = store.begin().await.unwrap();
                 let r = spend_ticket(&mut tx, "t", "end_user", 5).await.unwrap();
                 tx.commit().await.unwrap();

@@ -1,6 +1,6 @@
 //! Named values a serving node records for the commands beside it (migration 0023).
 
-use crate::{Conn, Result};
+use crate::{db::Conn, db::Result};
 
 /// Sets `name` to `value` (the latest writer wins).
 pub async fn set_server_setting(conn: &mut Conn, name: &str, value: &str, now: i64) -> Result<()> {

@@ -3,7 +3,7 @@
 //! state (its last change, the day it read through, whether a refresh is queued).
 
 use crate::consents::COLUMNS;
-use crate::{Conn, ConsentRow, Result};
+use crate::{consents::ConsentRow, db::Conn, db::Result};
 
 /// One stored transaction: the last version the institution listed.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -12,7 +12,7 @@ pub struct SyncTxRow {
     pub transaction_id: String,
     pub product: String,
     pub booked_on: String,
-    #[sqlx(try_from = "crate::Flag")]
+    #[sqlx(try_from = "crate::typed::Flag")]
     pub pending: bool,
     pub data_enc: String,
 }
@@ -34,7 +34,7 @@ pub struct SyncStateRow {
     pub last_seq: i64,
     pub synced_through: Option<String>,
     pub accounts: Option<String>,
-    #[sqlx(try_from = "crate::Flag")]
+    #[sqlx(try_from = "crate::typed::Flag")]
     pub refresh_queued: bool,
     pub next_due_at: Option<i64>,
     pub updated_at: i64,

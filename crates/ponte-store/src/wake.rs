@@ -15,7 +15,7 @@
 //! The workers keep a poll as the fallback: for retries and leases coming
 //! due, and for a notification missed while the listener reconnects.
 
-use crate::{Conn, Result};
+use crate::{db::Conn, db::Result};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

@@ -2,7 +2,7 @@
 //! by dispatchers under a lease, and every attempt kept.
 
 use crate::wake::{self, Work};
-use crate::{Backend, Conn, Result};
+use crate::{db::Backend, db::Conn, db::Result};
 
 pub const PENDING: &str = "pending";
 pub const DELIVERED: &str = "delivered";
@@ -409,7 +409,7 @@ pub async fn count_messages(conn: &mut Conn, status: &str) -> Result<i64> {
 mod tests {
     use super::*;
     use crate::testing::stores;
-    use crate::{insert_client, ClientRow};
+    use crate::{clients::insert_client, clients::ClientRow};
 
     fn message(id: &str, due: i64) -> WebhookMessageRow {
         WebhookMessageRow {

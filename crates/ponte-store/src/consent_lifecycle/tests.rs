@@ -34,12 +34,12 @@ fn authorised(id: &str, expire_at: i64) -> ConsentRow {
 
 async fn setup(conn: &mut Conn) {
     client(conn, "c1").await;
-    crate::upsert_end_user(conn, "u1", "c1", "external", "k", 0)
+    crate::end_users::upsert_end_user(conn, "u1", "c1", "external", "k", 0)
         .await
         .unwrap();
-    crate::insert_link(
+    crate::links::insert_link(
         conn,
-        &crate::LinkRow {
+        &crate::links::LinkRow {
             id: "l1".into(),
             client_id: "c1".into(),
             end_user_id: "u1".into(),
@@ -65,10 +65,10 @@ async fn warnings_follow_the_window_the_setting_and_the_test_clock_once() {
     for (store, _dir) in stores().await {
         let mut tx = store.begin().await.unwrap();
         setup(&mut tx).await;
-        crate::insert_consent(&mut tx, &authorised("soon", NOW + 6 * DAY_MS))
+        crate::consents::insert_consent(&mut tx, &authorised("soon", NOW + 6 * DAY_MS))
             .await
             .unwrap();
-        crate::insert_consent(&mut tx, &authorised("later", NOW + 30 * DAY_MS))
+        crate::consents::insert_consent(&mut tx, &authorised("later", NOW + 30 * DAY_MS))
             .await
             .unwrap();
         assert_eq!(
@@ -115,7 +115,9 @@ async fn warnings_follow_the_window_the_setting_and_the_test_clock_once() {
 }
 
 async fn consents_due_to_expire_now(conn: &mut Conn) -> Vec<ConsentRow> {
-    crate::consents_due_to_expire(conn, NOW, 10).await.unwrap()
+    crate::consents::consents_due_to_expire(conn, NOW, 10)
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -124,7 +126,7 @@ async fn a_renewal_moves_the_expiry_only_from_the_one_it_was_judged_on() {
         let mut tx = store.begin().await.unwrap();
         setup(&mut tx).await;
         let old = NOW + 5 * DAY_MS;
-        crate::insert_consent(&mut tx, &authorised("c", old))
+        crate::consents::insert_consent(&mut tx, &authorised("c", old))
             .await
             .unwrap();
         assert!(renew_consent(&mut tx, "c", old, old + 100 * DAY_MS, NOW)
@@ -155,7 +157,10 @@ async fn a_renewal_moves_the_expiry_only_from_the_one_it_was_judged_on() {
                 (1, old, old + 100 * DAY_MS)
             ]
         );
-        let row = crate::consent_by_id(&mut tx, "c").await.unwrap().unwrap();
+        let row = crate::consents::consent_by_id(&mut tx, "c")
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(row.expire_at, old + 200 * DAY_MS);
         tx.commit().await.unwrap();
     }

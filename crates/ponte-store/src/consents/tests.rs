@@ -31,9 +31,9 @@ fn consent(id: &str, link_id: &str, at: i64) -> ConsentRow {
 }
 
 async fn link(conn: &mut Conn, id: &str) {
-    crate::insert_link(
+    crate::links::insert_link(
         conn,
-        &crate::LinkRow {
+        &crate::links::LinkRow {
             id: id.into(),
             client_id: "c1".into(),
             end_user_id: "u1".into(),
@@ -55,7 +55,7 @@ async fn a_links_histories_come_in_one_query_each_in_order() {
     for (store, _dir) in stores().await {
         let mut tx = store.begin().await.unwrap();
         client(&mut tx, "c1").await;
-        crate::upsert_end_user(&mut tx, "u1", "c1", "external", "k", 0)
+        crate::end_users::upsert_end_user(&mut tx, "u1", "c1", "external", "k", 0)
             .await
             .unwrap();
         link(&mut tx, "l1").await;
@@ -124,7 +124,7 @@ async fn a_links_histories_come_in_one_query_each_in_order() {
             .is_empty());
 
         // The link with its consents, oldest first, in one query.
-        let (link, consents, renewal) = crate::link_with_consents(&mut conn, "c1", "l1")
+        let (link, consents, renewal) = crate::links::link_with_consents(&mut conn, "c1", "l1")
             .await
             .unwrap()
             .expect("the link");
@@ -140,13 +140,13 @@ async fn a_links_histories_come_in_one_query_each_in_order() {
         );
         assert_eq!(consents[0].status_reason.as_deref(), Some("CLIENT_REVOKED"));
         assert_eq!(consents[1].end_user_id.as_deref(), Some("u1"));
-        let (_, none, _) = crate::link_with_consents(&mut conn, "c1", "l3")
+        let (_, none, _) = crate::links::link_with_consents(&mut conn, "c1", "l3")
             .await
             .unwrap()
             .expect("a link without consents");
         assert!(none.is_empty());
         assert!(
-            crate::link_with_consents(&mut conn, "c2", "l1")
+            crate::links::link_with_consents(&mut conn, "c2", "l1")
                 .await
                 .unwrap()
                 .is_none(),

@@ -3,11 +3,11 @@
 //! column and the value.
 
 use crate::testing::{client, stores};
-use crate::{Conn, ConsentStatus, ReauthorisationStatus, ReportOutcome, ReportOutcomeText};
+use crate::{db::Conn, ConsentStatus, ReauthorisationStatus, ReportOutcome, ReportOutcomeText};
 use sqlx::Executor;
 
-fn consent(id: &str, status: ConsentStatus, business: bool) -> crate::ConsentRow {
-    crate::ConsentRow {
+fn consent(id: &str, status: ConsentStatus, business: bool) -> crate::consents::ConsentRow {
+    crate::consents::ConsentRow {
         id: id.into(),
         client_id: "c1".into(),
         link_id: "l1".into(),
@@ -36,12 +36,12 @@ fn consent(id: &str, status: ConsentStatus, business: bool) -> crate::ConsentRow
 /// Client `c1`, its end user `u1` and link `l1`.
 async fn owner(conn: &mut Conn) {
     client(conn, "c1").await;
-    crate::upsert_end_user(conn, "u1", "c1", "external", "k", 0)
+    crate::end_users::upsert_end_user(conn, "u1", "c1", "external", "k", 0)
         .await
         .unwrap();
-    crate::insert_link(
+    crate::links::insert_link(
         conn,
-        &crate::LinkRow {
+        &crate::links::LinkRow {
             id: "l1".into(),
             client_id: "c1".into(),
             end_user_id: "u1".into(),
@@ -72,17 +72,21 @@ async fn every_consent_status_and_flag_comes_back_as_written() {
             let id = format!("k{n}");
             let mut row = consent(&id, *status, *business);
             row.created_at = n as i64;
-            crate::insert_consent(&mut tx, &row).await.unwrap();
-            let back = crate::consent_by_id(&mut tx, &id)
+            crate::consents::insert_consent(&mut tx, &row)
+                .await
+                .unwrap();
+            let back = crate::consents::consent_by_id(&mut tx, &id)
                 .await
                 .unwrap()
                 .expect("the consent");
             assert_eq!((back.status, back.business), (*status, *business));
-            let history = crate::consent_history(&mut tx, &id).await.unwrap();
+            let history = crate::consents::consent_history(&mut tx, &id)
+                .await
+                .unwrap();
             assert_eq!(history[0].status, *status);
         }
         // The link with its consents reads the same columns by hand.
-        let (_, consents, _) = crate::link_with_consents(&mut tx, "c1", "l1")
+        let (_, consents, _) = crate::links::link_with_consents(&mut tx, "c1", "l1")
             .await
             .unwrap()
             .expect("the link");
@@ -97,13 +101,13 @@ async fn an_unknown_consent_status_is_an_error_naming_the_column_and_the_value()
     for (store, _dir) in stores().await {
         let mut tx = store.begin().await.unwrap();
         owner(&mut tx).await;
-        crate::insert_consent(&mut tx, &consent("k1", ConsentStatus::Authorised, false))
+        crate::consents::insert_consent(&mut tx, &consent("k1", ConsentStatus::Authorised, false))
             .await
             .unwrap();
         tx.execute("UPDATE consents SET status = 'PAUSED' WHERE id = 'k1'")
             .await
             .unwrap();
-        let err = crate::consent_by_id(&mut tx, "k1")
+        let err = crate::consents::consent_by_id(&mut tx, "k1")
             .await
             .unwrap_err()
             .to_string();
@@ -111,7 +115,7 @@ async fn an_unknown_consent_status_is_an_error_naming_the_column_and_the_value()
             err.contains("\"status\"") && err.contains("unknown consent status \"PAUSED\""),
             "{err}"
         );
-        let err = crate::link_with_consents(&mut tx, "c1", "l1")
+        let err = crate::links::link_with_consents(&mut tx, "c1", "l1")
             .await
             .unwrap_err()
             .to_string();
@@ -131,7 +135,7 @@ async fn a_flag_other_than_0_or_1_is_an_error_naming_the_column_and_the_value() 
         tx.execute("UPDATE clients SET auto_delivery = 7 WHERE id = 'c1'")
             .await
             .unwrap();
-        let err = crate::client_by_id(&mut tx, "c1")
+        let err = crate::clients::client_by_id(&mut tx, "c1")
             .await
             .unwrap_err()
             .to_string();

@@ -1,0 +1,418 @@
+//! The database handles: connecting (SQLite or PostgreSQL), migrations,
+//! transactions, the backend differences and the settings table.
+
+use crate::files;
+use crate::wake::{self, Wakes};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+use std::str::FromStr;
+use std::time::Duration;
+
+pub type Conn = sqlx::AnyConnection;
+pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("database file: {0}")]
+    File(#[from] std::io::Error),
+    #[error("unsupported database URL {0:?}: use sqlite://… or postgres://…")]
+    UnsupportedUrl(String),
+    /// The database could not be reached at start; the message says why in
+    /// words (refused, unreachable, authentication, missing database).
+    #[error("cannot connect to the database at {target}: {cause}")]
+    Connect { target: String, cause: String },
+    /// The task beginning a transaction ended without one (a panic, or the
+    /// runtime shutting down).
+    #[error("database: beginning a transaction failed: {0}")]
+    Begin(String),
+}
+
+/// Makes ring the process's TLS provider. sqlx builds its PostgreSQL TLS
+/// configuration from the process-wide provider, and this workspace compiles
+/// two (ring, which reqwest and sqlx use, and aws-lc-rs, which the S3 client
+/// brings): with none chosen, the first `sslmode=require|verify-ca|verify-full`
+/// connection panics. Idempotent; a provider chosen before stays.
+pub fn install_tls_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+/// How long start-up waits for the first database connection: a wrong host
+/// fails the start in seconds, not after the pool's 30 s acquire timeout.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The URL without its password, for messages.
+fn redacted(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("********"));
+            u.to_string()
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Why a first connection failed, in the words an operator searches for.
+fn connect_cause(e: &sqlx::Error) -> String {
+    use std::io::ErrorKind;
+    match e {
+        sqlx::Error::Io(io) => match io.kind() {
+            ErrorKind::ConnectionRefused => {
+                "connection refused (is PostgreSQL running on that host and port?)".into()
+            }
+            ErrorKind::TimedOut => "host unreachable (no answer)".into(),
+            ErrorKind::NotFound => format!("no such file or directory ({io})"),
+            _ => {
+                let text = io.to_string();
+                if text.contains("lookup") || text.contains("resolve") {
+                    format!("host not found ({text})")
+                } else if text.contains("unreachable") {
+                    format!("host unreachable ({text})")
+                } else {
+                    text
+                }
+            }
+        },
+        sqlx::Error::Database(db) => match db.code().as_deref() {
+            Some("28P01") | Some("28000") => format!("authentication failed ({})", db.message()),
+            Some("3D000") => format!("database does not exist ({})", db.message()),
+            // SQLITE_CANTOPEN: the folder is missing or not writable.
+            Some("14") => format!("cannot open the database file ({})", db.message()),
+            _ => db.message().to_string(),
+        },
+        sqlx::Error::PoolTimedOut => "host unreachable (no answer)".into(),
+        other => other.to_string(),
+    }
+}
+
+/// The first connection of a pool, within `CONNECT_TIMEOUT`.
+async fn connect_pool(
+    url: &str,
+    pool: AnyPoolOptions,
+    options: AnyConnectOptions,
+) -> Result<AnyPool> {
+    let failed = |cause: String| StoreError::Connect {
+        target: redacted(url),
+        cause,
+    };
+    let no_answer = || {
+        failed(format!(
+            "host unreachable (no answer within {} s)",
+            CONNECT_TIMEOUT.as_secs()
+        ))
+    };
+    // One plain connection first: the pool retries a refused connection
+    // until its timeout and then reports only that it timed out.
+    let probe = <sqlx::AnyConnection as sqlx::Connection>::connect_with(&options);
+    match tokio::time::timeout(CONNECT_TIMEOUT, probe).await {
+        Ok(Ok(conn)) => {
+            let _ = sqlx::Connection::close(conn).await;
+        }
+        Ok(Err(e)) => return Err(failed(connect_cause(&e))),
+        Err(_) => return Err(no_answer()),
+    }
+    match tokio::time::timeout(CONNECT_TIMEOUT, pool.connect_with(options)).await {
+        Ok(Ok(pool)) => Ok(pool),
+        Ok(Err(e)) => Err(failed(connect_cause(&e))),
+        Err(_) => Err(no_answer()),
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// The row-locking clause that lets several nodes claim work side by
+    /// side; SQLite needs none, having one writer.
+    pub fn skip_locked(self) -> &'static str {
+        match self {
+            Backend::Postgres => "FOR UPDATE SKIP LOCKED",
+            Backend::Sqlite => "",
+        }
+    }
+}
+
+/// Handles to the database. On SQLite all writes go through one connection
+/// (SQLite has one writer; queuing in the pool beats `SQLITE_BUSY`), reads
+/// through a small pool beside it (WAL lets them run during a write).
+#[derive(Clone)]
+pub struct Store {
+    backend: Backend,
+    writer: AnyPool,
+    reader: AnyPool,
+    wakes: std::sync::Arc<Wakes>,
+    /// PostgreSQL's URL, for the listener's own connection (see `wake`).
+    listen_url: Option<String>,
+}
+
+impl Store {
+    /// Connects and brings the schema up to date.
+    pub async fn open(url: &str) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        install_tls_provider();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            return Err(StoreError::UnsupportedUrl(url.to_string()));
+        };
+        let options = AnyConnectOptions::from_str(url)?;
+        let wakes = std::sync::Arc::new(Wakes::default());
+        let store = match backend {
+            Backend::Sqlite => {
+                files::restrict_sqlite_files(url)?;
+                // The writer back in the pool means its transaction ended:
+                // committed work wakes its worker then (see `wake`).
+                let released = wakes.clone();
+                let writer_options = sqlite_pool(1).after_release(move |_, _| {
+                    released.writer_released();
+                    Box::pin(async { Ok(true) })
+                });
+                let writer = connect_pool(url, writer_options, options.clone()).await?;
+                // WAL is a property of the file: set once, before the readers open it.
+                writer.execute("PRAGMA journal_mode = WAL").await?;
+                let reader = connect_pool(url, sqlite_pool(4), options).await?;
+                Store {
+                    backend,
+                    writer,
+                    reader,
+                    wakes,
+                    listen_url: None,
+                }
+            }
+            Backend::Postgres => {
+                let pool = AnyPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(30));
+                let pool = connect_pool(url, pool, options).await?;
+                Store {
+                    backend,
+                    writer: pool.clone(),
+                    reader: pool,
+                    wakes,
+                    listen_url: Some(url.to_string()),
+                }
+            }
+        };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    async fn migrate(&self) -> Result<()> {
+        match self.backend {
+            Backend::Sqlite => {
+                sqlx::migrate!("./migrations/sqlite")
+                    .run(&self.writer)
+                    .await?
+            }
+            Backend::Postgres => {
+                sqlx::migrate!("./migrations/postgres")
+                    .run(&self.writer)
+                    .await?
+            }
+        }
+        Ok(())
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// What wakes this store's workers when work is committed.
+    pub fn wakes(&self) -> &Wakes {
+        &self.wakes
+    }
+
+    /// Hears of work committed by any node until `stop` (PostgreSQL; on
+    /// SQLite the writer's release does it and this returns at once).
+    pub fn listen(
+        &self,
+        stop: tokio::sync::watch::Receiver<bool>,
+    ) -> impl std::future::Future<Output = ()> + Send + 'static {
+        let (url, wakes) = (self.listen_url.clone(), self.wakes.clone());
+        async move {
+            if let Some(url) = url {
+                wake::listen(url, wakes, stop).await
+            }
+        }
+    }
+
+    /// A write transaction. Never open a second one while holding one: on
+    /// SQLite the writer is a single connection.
+    ///
+    /// Begun in a task of its own. sqlx (0.8.6, 0.9.0) leaves a PostgreSQL
+    /// connection inside a transaction nobody will end when the future
+    /// awaiting `BEGIN` is dropped (a client hanging up, a request deadline):
+    /// the pool hands it on, the next borrower's statements run inside it,
+    /// and what they write is lost when the connection closes
+    /// (launchbadge/sqlx#4393). In its own task `BEGIN` always completes, and
+    /// a transaction nobody awaits any more is dropped there, which rolls it
+    /// back like any other.
+    pub async fn begin(&self) -> Result<Tx> {
+        let writer = self.writer.clone();
+        match tokio::spawn(async move { writer.begin().await }).await {
+            Ok(tx) => Ok(tx?),
+            Err(e) => Err(StoreError::Begin(e.to_string())),
+        }
+    }
+
+    /// A connection for reads outside any transaction.
+    pub async fn read(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>> {
+        Ok(self.reader.acquire().await?)
+    }
+
+    pub async fn ping(&self) -> Result<()> {
+        self.reader.execute("SELECT 1").await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.writer.close().await;
+        self.reader.close().await;
+    }
+}
+
+fn sqlite_pool(max: u32) -> AnyPoolOptions {
+    AnyPoolOptions::new()
+        .max_connections(max)
+        .acquire_timeout(Duration::from_secs(30))
+        // sqlx pings every connection it hands out (a trip to the
+        // connection's worker thread and back, per query on the hot paths);
+        // a connection to a local file does not go stale the way a socket
+        // to a server does, so SQLite's pools skip it. PostgreSQL keeps it.
+        .test_before_acquire(false)
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                conn.execute("PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL")
+                    .await?;
+                Ok(())
+            })
+        })
+}
+
+/// Reads a string setting (e.g. a generated secret shared by every node).
+pub async fn get_setting(conn: &mut Conn, name: &str) -> Result<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT value FROM settings WHERE name = $1")
+            .bind(name)
+            .fetch_optional(conn)
+            .await?,
+    )
+}
+
+/// Stores `value` unless the setting exists; returns the value that won, so
+/// nodes starting together agree.
+pub async fn init_setting(conn: &mut Conn, name: &str, value: &str) -> Result<String> {
+    sqlx::query("INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
+        .bind(name)
+        .bind(value)
+        .execute(&mut *conn)
+        .await?;
+    Ok(get_setting(conn, name)
+        .await?
+        .unwrap_or_else(|| value.to_string()))
+}
+
+#[cfg(test)]
+mod begin_tests {
+    use crate::testing;
+    use std::future::Future;
+    use std::task::Poll;
+
+    /// Polls `f`, letting the runtime run in between, until it is done or
+    /// `budget` has passed, then drops it: a caller that stopped waiting.
+    async fn abandon<F: Future>(f: F, budget: std::time::Duration) {
+        let mut f = std::pin::pin!(f);
+        let start = std::time::Instant::now();
+        while start.elapsed() < budget {
+            let done = std::future::poll_fn(|cx| Poll::Ready(f.as_mut().poll(cx).is_ready())).await;
+            if done {
+                return;
+            }
+            tokio::task::yield_now().await;
+        }
+    }
+
+    /// A `begin` its caller stopped awaiting, at any point, leaves no
+    /// connection inside a transaction: a write made next on the same
+    /// connection is committed, and another connection sees it.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_abandoned_begin_leaves_no_connection_inside_a_transaction() {
+        let Ok(base) = std::env::var("PONTE_TEST_POSTGRES_URL") else {
+            return;
+        };
+        let store = testing::fresh_postgres(&base).await;
+        // Abandoned after 0 to 2 ms in steps of 10 µs: before, during and
+        // after the pool's ping and BEGIN's round trip on loopback. (Without
+        // the fix about half of the runs of this sweep lost a write.)
+        for step in 0..=200u64 {
+            let budget = std::time::Duration::from_micros(10 * step);
+            // Every connection of the pool but one held, so that the begin
+            // and the write after it meet the same connection.
+            let mut held = Vec::new();
+            for _ in 0..16 {
+                held.push(store.read().await.expect("connection"));
+            }
+            held.pop();
+            abandon(store.begin(), budget).await;
+            let id = format!("abandoned_{step}");
+            {
+                let mut conn = store.read().await.expect("the free connection");
+                testing::client(&mut conn, &id).await;
+            }
+            let seen: Option<String> = sqlx::query_scalar("SELECT id FROM clients WHERE id = $1")
+                .bind(&id)
+                .fetch_optional(&mut *held[0])
+                .await
+                .expect("read");
+            assert_eq!(
+                seen.as_deref(),
+                Some(id.as_str()),
+                "after a begin abandoned at {budget:?}, a write on its connection was not committed"
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod connect_tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_refused_connection_is_named_and_the_password_is_not() {
+        // Port 1 on loopback: nothing listens, the refusal is immediate.
+        let err = match Store::open("postgres://ponte:hunter2@127.0.0.1:1/ponte").await {
+            Err(e) => e.to_string(),
+            Ok(_) => panic!("connected to port 1"),
+        };
+        assert!(err.contains("connection refused"), "{err}");
+        assert!(
+            err.contains("127.0.0.1:1") && !err.contains("hunter2"),
+            "{err}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_missing_database_is_named() {
+        let Ok(base) = std::env::var("PONTE_TEST_POSTGRES_URL") else {
+            return;
+        };
+        let Some((head, _)) = base.rsplit_once('/') else {
+            return;
+        };
+        let err = match Store::open(&format!("{head}/ponte_no_such_database")).await {
+            Err(e) => e.to_string(),
+            Ok(_) => panic!("a database that does not exist opened"),
+        };
+        assert!(err.contains("database does not exist"), "{err}");
+    }
+}
