@@ -1,10 +1,6 @@
 //! The synthetic institutions, and the route serving their marks (drawn
 //! in `logos`).
 
-use axum::extract::Path;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
-
 use crate::errors::OfbError;
 
 /// Public description of one synthetic bank, as shown in institution pickers.
@@ -120,19 +116,6 @@ pub(crate) fn text_color(brand: &str) -> &'static str {
     } else {
         "#ffffff"
     }
-}
-
-pub(crate) async fn avatar(Path(code): Path<String>) -> Result<Response, OfbError> {
-    let bank = find(&code)?;
-    let svg = crate::logos::svg(bank);
-    Ok((
-        [
-            (header::CONTENT_TYPE, "image/svg+xml"),
-            (header::CACHE_CONTROL, "public, max-age=86400"),
-        ],
-        svg,
-    )
-        .into_response())
 }
 
 #[cfg(test)]

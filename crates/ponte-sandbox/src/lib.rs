@@ -36,6 +36,7 @@ mod pages;
 mod permissions;
 mod portals;
 mod presence;
+mod state;
 mod store;
 pub mod tls;
 mod util;
@@ -53,65 +54,9 @@ pub use clients::{CertificateRule, ClientJwks, FapiClient, SandboxClient};
 pub use directory::{Directory, DirectoryTrust};
 pub use portals::catalogue::{portals, PortalInfo, PortalKind};
 pub use portals::{document_pdf, documents_listed_at};
+pub(crate) use state::AppState;
+pub use state::SandboxConfig;
 pub use tls::{serve_mtls, ClientCertificate, MtlsServerConfig};
-
-/// How the sandbox is mounted and where it keeps its state.
-#[derive(Default)]
-pub struct SandboxConfig {
-    /// Absolute URL where `router()` is mounted, no trailing slash, e.g.
-    /// "http://127.0.0.1:8080/sandbox/banks". Bank `{code}` lives at "{base_url}/{code}"
-    /// and that is its OAuth issuer; document portal `{code}` at "{base_url}/portals/{code}".
-    pub base_url: String,
-    /// sqlx URL for the sandbox's own state: "sqlite://<path>?mode=rwc" or "postgres://…".
-    /// Tables are prefixed `sandbox_` so the database may be shared with Ponte.
-    pub database_url: String,
-    /// OAuth clients allowed to use every bank.
-    pub clients: Vec<SandboxClient>,
-    /// Where the same router is also served over mutual TLS ([`tls::serve_mtls`]), e.g.
-    /// "https://127.0.0.1:8443/sandbox/banks". When set, discovery's
-    /// `mtls_endpoint_aliases` and the consents/data API links point there.
-    pub mtls_base_url: Option<String>,
-    /// The directory whose software statements the banks accept at registration.
-    /// Without it, dynamic registration is refused.
-    pub directory: Option<DirectoryTrust>,
-}
-
-/// Shared by every handler.
-#[derive(Clone)]
-pub(crate) struct AppState {
-    pub base_url: Arc<str>,
-    /// Path part of `base_url`, used for root-relative form actions so pages keep working
-    /// whatever host name the browser used.
-    pub base_path: Arc<str>,
-    pub mtls_base_url: Option<Arc<str>>,
-    pub directory: Option<Arc<DirectoryTrust>>,
-    pub clients: Arc<Vec<SandboxClient>>,
-    pub store: store::Store,
-    /// The banks' ID-token key, loaded (or generated and stored) on first use.
-    pub bank_key: Arc<tokio::sync::OnceCell<Arc<jose::BankKey>>>,
-    pub jwks_cache: clients::JwksCache,
-    pub http: reqwest::Client,
-    /// The end user's headers each consent was created with (`presence`).
-    pub presence: presence::Presence,
-}
-
-impl AppState {
-    pub fn issuer(&self, bank: &BankInfo) -> String {
-        format!("{}/{}", self.base_url, bank.code)
-    }
-
-    pub fn bank_path(&self, bank: &BankInfo) -> String {
-        format!("{}/{}", self.base_path, bank.code)
-    }
-
-    /// Where the bank's mTLS endpoints and APIs live (its issuer when there is no mTLS).
-    pub fn mtls_base(&self, bank: &BankInfo) -> String {
-        match &self.mtls_base_url {
-            Some(m) => format!("{m}/{}", bank.code),
-            None => self.issuer(bank),
-        }
-    }
-}
 
 /// Builds the sandbox router (state applied), ready to be nested by the host application.
 pub async fn router(config: SandboxConfig) -> anyhow::Result<Router> {
@@ -164,7 +109,7 @@ pub async fn router(config: SandboxConfig) -> anyhow::Result<Router> {
             "/{code}/.well-known/openid-configuration",
             get(oauth::discovery),
         )
-        .route("/{code}/avatar.svg", get(catalogue::avatar))
+        .route("/{code}/avatar.svg", get(logos::avatar))
         .route("/{code}/auth/jwks", get(oauth::jwks))
         .route("/{code}/auth/token", post(oauth::token))
         .route("/{code}/auth/par", post(oauth::par))
@@ -222,7 +167,7 @@ pub async fn router(config: SandboxConfig) -> anyhow::Result<Router> {
         .fallback(errors::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            errors::interaction_id,
+            fapi::interaction::interaction_id,
         ))
         .layer(axum::middleware::from_fn(tls::expose_certificate))
         .with_state(state)

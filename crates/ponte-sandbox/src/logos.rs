@@ -5,7 +5,12 @@
 //! coloured mark per bank, each a little different). Served as
 //! `/{code}/avatar.svg`, the directory's `CustomerFriendlyLogoUri`.
 
+use axum::extract::Path;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+
 use crate::catalogue::{initials, text_color, BankInfo};
+use crate::errors::OfbError;
 
 /// The shapes the marks are drawn on, given out in catalogue order so that
 /// neighbours in a list differ.
@@ -83,6 +88,20 @@ pub(crate) fn svg(bank: &BankInfo) -> String {
         fg = text_color(bank.brand_color),
         ini = html_escape::encode_text(&initials(bank.name)),
     )
+}
+
+/// `GET /{code}/avatar.svg`: the bank's logo, cached for a day.
+pub(crate) async fn avatar(Path(code): Path<String>) -> Result<Response, OfbError> {
+    let bank = crate::catalogue::find(&code)?;
+    let svg = svg(bank);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        svg,
+    )
+        .into_response())
 }
 
 #[cfg(test)]

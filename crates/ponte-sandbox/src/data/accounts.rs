@@ -308,3 +308,23 @@ pub async fn transactions_current(
 ) -> Result<Response, ApiError> {
     transactions_of(st, code, id, headers, q, true).await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalogue::banks;
+    use crate::directory::participants::participants;
+
+    /// The directory and the banks' own APIs name one CNPJ per bank: a report's
+    /// `companyCnpj` and the directory's `RegistrationNumber` are the same participant.
+    #[test]
+    fn each_bank_has_one_cnpj_in_the_directory_and_in_its_data() {
+        let listed = participants("https://banks.example", "https://api.example");
+        for (org, bank) in listed.as_array().unwrap().iter().zip(banks()) {
+            let cnpj = org["RegistrationNumber"].as_str().unwrap();
+            assert_eq!(cnpj, bank_cnpj(bank.code), "{}", bank.code);
+            assert_eq!(cnpj.len(), 14, "{}: {cnpj}", bank.code);
+            assert_eq!(&cnpj[8..12], "0001", "{}: the head office", bank.code);
+        }
+    }
+}

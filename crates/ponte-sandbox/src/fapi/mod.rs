@@ -6,6 +6,7 @@
 pub mod dcr;
 pub mod end_user_headers;
 pub mod id_token;
+pub mod interaction;
 pub mod misbehaviour;
 pub mod request_object;
 
