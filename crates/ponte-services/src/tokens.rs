@@ -435,6 +435,21 @@ impl Tokens {
         })
     }
 
+    /// The secrets that work at `now` of the client whose API key this is
+    /// (none for an unknown key), and whether they were remembered: per node,
+    /// like a token's secret, and asked of the database when `fresh` (the
+    /// sign-in's second try, before it refuses).
+    pub async fn secrets_for_key(
+        &self,
+        api_key: &str,
+        now: i64,
+        fresh: bool,
+    ) -> ponte_store::Result<(Vec<ponte_store::SecretRow>, bool)> {
+        self.live_secrets
+            .for_key(&self.store, now, api_key, fresh)
+            .await
+    }
+
     /// `client_id`'s API secrets changed (rotated, revoked): its access
     /// tokens are checked against the database again from the next request
     /// on this node. Call after the change commits; inside it, announce it to

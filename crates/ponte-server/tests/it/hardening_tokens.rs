@@ -195,4 +195,40 @@ async fn on_postgres_a_secret_revoked_on_one_node_ends_its_tokens_on_every_node(
         (401, &json!("INVALID_TOKEN")),
         "{body}"
     );
+    // B remembered the key's secrets from the sign-in above: forgotten too,
+    // so the leaked secret no longer signs in there.
+    let refused = clients::access_token(&b.app, None, &leaked.api_key, &leaked.api_secret).await;
+    assert!(
+        matches!(refused, Err(ponte_server::Error::InvalidCredentials)),
+        "the revoked secret still signs in on node B: {refused:?}"
+    );
+}
+
+/// Two `ponte` processes on one SQLite file (a server and the CLI beside
+/// it) hear nothing of each other: a secret the other one made signs in at
+/// once all the same, because a sign-in no remembered secret matches asks
+/// the database again before refusing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_sqlite_a_secret_made_by_another_process_signs_in_at_once() {
+    let (_dir, nodes) = support::fresh_nodes(Db::Sqlite, 2).await;
+    let (server, cli) = (&nodes[0], &nodes[1]);
+    let new = clients::parse_new_client("Beside the CLI", None, None, false).unwrap();
+    let old = clients::create(&cli.app, new).await.unwrap();
+    // The server signs the client in once and remembers its key's secrets.
+    clients::access_token(&server.app, None, &old.api_key, &old.api_secret)
+        .await
+        .unwrap();
+    let rotated = clients::rotate_secret(&cli.app, &old.client_id)
+        .await
+        .unwrap();
+    assert_ne!(rotated.api_secret, old.api_secret);
+    let signed_in =
+        clients::access_token(&server.app, None, &rotated.api_key, &rotated.api_secret).await;
+    assert!(signed_in.is_ok(), "{signed_in:?}");
+    // A wrong secret is still refused after the second look.
+    let refused = clients::access_token(&server.app, None, &old.api_key, "sk_wrong").await;
+    assert!(
+        matches!(refused, Err(ponte_server::Error::InvalidCredentials)),
+        "{refused:?}"
+    );
 }

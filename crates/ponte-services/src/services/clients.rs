@@ -247,23 +247,31 @@ async fn authenticate_secret(
     app.failed_logins
         .check(api_key, from, now)
         .map_err(Error::RateLimited)?;
-    let secrets =
-        ponte_store::live_secrets_by_api_key(&mut *app.store.read().await?, api_key, now).await?;
-    // Hash the presented secret even for an unknown key, so timing does not
-    // reveal which keys exist; and every live secret, whichever matches.
-    if secrets.is_empty() {
-        let _ = app.crypto.secret_matches(api_secret, "");
+    // The key's secrets as this node remembers them; when none matches,
+    // once more from the database before refusing (a secret made a moment
+    // ago, e.g. by the CLI beside a running server).
+    let mut matched = None;
+    for fresh in [false, true] {
+        let (secrets, remembered) = app.tokens.secrets_for_key(api_key, now, fresh).await?;
+        // Hash the presented secret even for an unknown key, so timing does
+        // not reveal which keys exist; and every live secret, whichever matches.
+        if secrets.is_empty() {
+            let _ = app.crypto.secret_matches(api_secret, "");
+        }
+        matched = secrets.into_iter().fold(None, |found, s| {
+            let ok = app.crypto.secret_matches(api_secret, &s.secret_hash);
+            found.or(ok.then_some(s))
+        });
+        if matched.is_some() || !remembered {
+            break;
+        }
     }
-    let matched = secrets.iter().fold(None, |found, s| {
-        let ok = app.crypto.secret_matches(api_secret, &s.secret_hash);
-        found.or(ok.then_some(s))
-    });
     match matched {
         Some(s) => {
             app.client_requests
                 .admit(&s.client_id, now)
                 .map_err(Error::RateLimited)?;
-            Ok((s.client_id.clone(), s.id.clone()))
+            Ok((s.client_id, s.id))
         }
         None => {
             app.failed_logins.record_failure(api_key, from, now);

@@ -1,8 +1,11 @@
-//! Whether the API secret an access token descends from still works.
+//! Whether the API secret an access token descends from still works, and
+//! which secrets an API key has (the hot path of signing in).
 //!
-//! Asked of the database once per secret and node, then remembered with the
-//! secret's end (a rotated-out secret's grace), so a token stops the moment
-//! that end passes. A rotation or revocation forgets the client's answers:
+//! Asked of the database once per secret (or key) and node, then remembered
+//! with the secret's end (a rotated-out secret's grace), so a token or a
+//! sign-in stops the moment that end passes. A secret the database had not
+//! yet when a key's secrets were remembered is found by asking again before
+//! a sign-in is refused. A rotation or revocation forgets the client's answers:
 //! - on the node that made it, at once (`forget_client`, after the commit);
 //! - on every other node of a PostgreSQL database when the commit's
 //!   notification arrives (`ponte_store::wake::secrets_changed`). While that
@@ -14,7 +17,7 @@
 //! carries, is seen within it.
 
 use crate::clock::Clock;
-use ponte_store::Store;
+use ponte_store::{SecretRow, Store};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -23,12 +26,28 @@ pub const RECHECK_MS: i64 = 5_000;
 
 #[derive(Clone, Default)]
 pub(super) struct LiveSecrets {
-    /// By secret id. Only ids from tokens whose signature held land here,
-    /// so strangers cannot grow it.
-    checked: Arc<Mutex<HashMap<String, Checked>>>,
+    remembered: Arc<Mutex<Remembered>>,
     /// Moves on every forget: an answer read from the database before a
     /// forget is not remembered after it (it may predate the change).
     generation: Arc<AtomicU64>,
+}
+
+#[derive(Default)]
+struct Remembered {
+    /// By secret id. Only ids from tokens whose signature held land here,
+    /// so strangers cannot grow it.
+    by_secret: HashMap<String, Checked>,
+    /// By API key. Only keys that exist land here (an unknown key is asked
+    /// of the database every time), so strangers cannot grow it.
+    by_key: HashMap<String, KeySecrets>,
+}
+
+#[derive(Clone)]
+struct KeySecrets {
+    client_id: String,
+    /// Live when read; each one's end is checked again at use.
+    secrets: Vec<SecretRow>,
+    checked_at: i64,
 }
 
 #[derive(Clone)]
@@ -63,6 +82,59 @@ impl LiveSecrets {
             });
     }
 
+    /// Whether what is remembered may be used: on SQLite (one process
+    /// writes; see [`RECHECK_MS`]) or while this node hears the others.
+    fn trusted(store: &Store) -> bool {
+        store.backend() == ponte_store::Backend::Sqlite || store.wakes().hears_other_nodes()
+    }
+
+    /// The secrets of the client whose API key this is that work at `now`
+    /// (none for an unknown key), and whether they were remembered. `fresh` asks the database whatever is
+    /// remembered: the caller's second try, when none of the remembered ones
+    /// matched, so a secret made a moment ago by another process works.
+    pub(super) async fn for_key(
+        &self,
+        store: &Store,
+        now: i64,
+        api_key: &str,
+        fresh: bool,
+    ) -> ponte_store::Result<(Vec<SecretRow>, bool)> {
+        let live = |secrets: &[SecretRow]| -> Vec<SecretRow> {
+            secrets
+                .iter()
+                .filter(|s| s.expires_at.is_none_or(|end| now < end))
+                .cloned()
+                .collect()
+        };
+        if !fresh && Self::trusted(store) {
+            let lock = self.lock();
+            let cached = lock
+                .by_key
+                .get(api_key)
+                .filter(|k| (0..RECHECK_MS).contains(&(now - k.checked_at)));
+            if let Some(k) = cached {
+                return Ok((live(&k.secrets), true));
+            }
+        }
+        let generation = self.generation.load(Ordering::SeqCst);
+        let secrets =
+            ponte_store::live_secrets_by_api_key(&mut *store.read().await?, api_key, now).await?;
+        let mut map = self.lock();
+        if let Some(first) = secrets.first() {
+            if self.generation.load(Ordering::SeqCst) == generation {
+                let entry = KeySecrets {
+                    client_id: first.client_id.clone(),
+                    secrets: secrets.clone(),
+                    checked_at: now,
+                };
+                map.by_key.insert(api_key.to_string(), entry);
+            }
+        } else {
+            map.by_key.remove(api_key);
+        }
+        Ok((secrets, false))
+    }
+
     pub(super) async fn is_live(
         &self,
         store: &Store,
@@ -71,11 +143,10 @@ impl LiveSecrets {
         secret_id: &str,
     ) -> bool {
         let now = clock.now_ms();
-        let trusted =
-            store.backend() == ponte_store::Backend::Sqlite || store.wakes().hears_other_nodes();
-        if trusted {
+        if Self::trusted(store) {
             let cached = self
                 .lock()
+                .by_secret
                 .get(secret_id)
                 .filter(|c| c.client_id == client_id)
                 .filter(|c| (0..RECHECK_MS).contains(&(now - c.checked_at)))
@@ -106,7 +177,7 @@ impl LiveSecrets {
         let live = checked.live_at(now);
         let mut map = self.lock();
         if self.generation.load(Ordering::SeqCst) == generation {
-            map.insert(secret_id.to_string(), checked);
+            map.by_secret.insert(secret_id.to_string(), checked);
         }
         live
     }
@@ -116,16 +187,17 @@ impl LiveSecrets {
     pub(super) fn forget_client(&self, client_id: &str) {
         let mut map = self.lock();
         self.generation.fetch_add(1, Ordering::SeqCst);
-        map.retain(|_, c| c.client_id != client_id);
+        map.by_secret.retain(|_, c| c.client_id != client_id);
+        map.by_key.retain(|_, k| k.client_id != client_id);
     }
 
     fn forget_all(&self) {
         let mut map = self.lock();
         self.generation.fetch_add(1, Ordering::SeqCst);
-        map.clear();
+        *map = Remembered::default();
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Checked>> {
-        self.checked.lock().unwrap_or_else(|p| p.into_inner())
+    fn lock(&self) -> std::sync::MutexGuard<'_, Remembered> {
+        self.remembered.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
