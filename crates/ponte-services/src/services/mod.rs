@@ -47,6 +47,7 @@ pub mod signed_url;
 pub mod sync;
 pub mod sync_diff;
 pub mod sync_refresh;
+pub mod sync_report;
 pub mod tickets;
 pub mod update_mode;
 pub mod update_mode_callback;
