@@ -24,6 +24,7 @@ mod documents_app;
 mod documents_browser;
 mod documents_jobs;
 mod documents_refresh;
+mod documents_refresh_retry;
 mod documents_s3;
 mod duplicates;
 mod duplicates_browser;

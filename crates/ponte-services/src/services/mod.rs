@@ -20,6 +20,7 @@ pub mod documents_files;
 pub mod documents_job;
 pub mod documents_progress;
 pub mod documents_refresh;
+mod documents_refresh_pending;
 pub mod documents_sandbox;
 pub mod duplicates;
 pub mod end_users;

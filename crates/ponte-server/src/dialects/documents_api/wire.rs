@@ -145,7 +145,7 @@ pub fn retrieval_body(e: &DocumentsReady) -> Value {
             })
         })
         .collect();
-    json!({
+    let mut body = json!({
         "status": if e.success { "success" } else { "failed" },
         "data": {
             "id": e.retrieval_id,
@@ -155,7 +155,15 @@ pub fn retrieval_body(e: &DocumentsReady) -> Value {
             "created_at": rfc3339(e.created_at_ms),
         },
         "files": files,
-    })
+    });
+    if e.reconnect_required {
+        // The quickstart's shape has no word for it: this dialect's error object says it.
+        body["error"] = json!({
+            "code": "RECONNECT_REQUIRED",
+            "message": "the portal no longer accepts this connection's sign-in (expired or revoked); the documents already delivered stay available; next step: send the end user through the documents app again (POST /api/connections) to reconnect",
+        });
+    }
+    body
 }
 
 /// The webhook's body: the retrieval's, named `event` and carrying its id
