@@ -45,7 +45,7 @@ fn day_of(rfc3339: &str) -> i64 {
     t.unix_timestamp().div_euclid(86_400)
 }
 
-fn ymd(day: i64) -> String {
+pub(crate) fn ymd(day: i64) -> String {
     let d = time::OffsetDateTime::from_unix_timestamp(day * 86_400)
         .unwrap()
         .date();
