@@ -106,6 +106,20 @@ pub struct RetrievalWebhook {
     pub event_id: String,
     #[serde(flatten)]
     pub body: RetrievalBody,
+    /// Only when a scheduled refresh found the portal refusing the stored
+    /// sign-in (expired or revoked): `status` is `failed`, `files` names none,
+    /// and the end user must connect again. Sent once, not at every refresh.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<WebhookError>,
+}
+
+/// Why a `documents.ready` carries no documents and what to do next.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WebhookError {
+    /// `RECONNECT_REQUIRED`.
+    pub code: String,
+    /// What happened and the next step, in words.
+    pub message: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
