@@ -148,6 +148,9 @@ pub struct DocumentsReady {
     /// Unix milliseconds.
     pub created_at_ms: i64,
     pub files: Vec<ReadyFile>,
+    /// A refresh found the portal refusing the connection's stored sign-in
+    /// (expired or revoked): the end user must connect again.
+    pub reconnect_required: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

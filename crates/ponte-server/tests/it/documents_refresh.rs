@@ -16,7 +16,7 @@ const PORTAL: &str = "harborline";
 const USER: &str = "user_good";
 
 /// (year, month, day) of a unix day (Howard Hinnant's civil_from_days).
-fn civil(day: i64) -> (i64, u32, u32) {
+pub(crate) fn civil(day: i64) -> (i64, u32, u32) {
     let z = day + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
@@ -29,7 +29,7 @@ fn civil(day: i64) -> (i64, u32, u32) {
 }
 
 /// The client's time now (real time plus its test clock).
-async fn client_now(ts: &TestServer) -> i64 {
+pub(crate) async fn client_now(ts: &TestServer) -> i64 {
     let mut conn = ts.app().store.read().await.unwrap();
     let offset = ponte_store::client_clock_offset(&mut conn, &ts.client.client_id)
         .await
@@ -37,7 +37,7 @@ async fn client_now(ts: &TestServer) -> i64 {
     ts.app().clock.now_ms() + offset
 }
 
-async fn advance(ts: &TestServer, access: &str, days: i64) {
+pub(crate) async fn advance(ts: &TestServer, access: &str, days: i64) {
     let (status, body) = ts
         .post(
             "/sandbox/v1/clock/advance",
@@ -48,7 +48,7 @@ async fn advance(ts: &TestServer, access: &str, days: i64) {
     assert_eq!(status, 200, "{body}");
 }
 
-async fn refresh_call(
+pub(crate) async fn refresh_call(
     ts: &TestServer,
     id: i64,
     method: reqwest::Method,
@@ -71,7 +71,7 @@ async fn refresh_call(
 }
 
 /// Waits until the schedule records a refresh after `before` (a string or null).
-async fn refreshed_after(ts: &TestServer, id: i64, before: &Value) -> Value {
+pub(crate) async fn refreshed_after(ts: &TestServer, id: i64, before: &Value) -> Value {
     for _ in 0..2400 {
         let (status, s) = refresh_call(ts, id, reqwest::Method::GET, None).await;
         assert_eq!(status, 200, "{s}");
@@ -84,7 +84,7 @@ async fn refreshed_after(ts: &TestServer, id: i64, before: &Value) -> Value {
 }
 
 /// `documents.ready` messages written for the client (delivered or not).
-async fn ready_messages(ts: &TestServer) -> i64 {
+pub(crate) async fn ready_messages(ts: &TestServer) -> i64 {
     use sqlx::Row;
     let mut conn = ts.app().store.read().await.unwrap();
     sqlx::query("SELECT COUNT(*) AS n FROM webhook_messages WHERE event_type = $1")
@@ -95,7 +95,7 @@ async fn ready_messages(ts: &TestServer) -> i64 {
         .get("n")
 }
 
-fn file_names(body: &Value) -> BTreeSet<String> {
+pub(crate) fn file_names(body: &Value) -> BTreeSet<String> {
     body["files"]
         .as_array()
         .expect("files")

@@ -26,7 +26,7 @@ struct Seen {
     reversed: Vec<String>,
 }
 
-async fn advance(ts: &TestServer, access: &str, days: i64) -> i64 {
+pub(crate) async fn advance(ts: &TestServer, access: &str, days: i64) -> i64 {
     let (status, body) = ts
         .post(
             "/sandbox/v1/clock/advance",
@@ -45,25 +45,25 @@ fn day_of(rfc3339: &str) -> i64 {
     t.unix_timestamp().div_euclid(86_400)
 }
 
-fn ymd(day: i64) -> String {
+pub(crate) fn ymd(day: i64) -> String {
     let d = time::OffsetDateTime::from_unix_timestamp(day * 86_400)
         .unwrap()
         .date();
     format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
 }
 
-async fn today(ts: &TestServer, access: &str) -> i64 {
+pub(crate) async fn today(ts: &TestServer, access: &str) -> i64 {
     let (status, clock) = ts.get("/sandbox/v1/clock", Some(access)).await;
     assert_eq!(status, 200, "{clock}");
     day_of(clock["now"].as_str().unwrap())
 }
 
-fn sync_path(consent: &str, cursor: &str, count: usize) -> String {
+pub(crate) fn sync_path(consent: &str, cursor: &str, count: usize) -> String {
     format!("/data/v1/consents/{consent}/transactions/sync?cursor={cursor}&count={count}")
 }
 
 /// Waits until the consent's last refresh read through `day` and none is queued.
-async fn synced_through(ts: &TestServer, access: &str, consent: &str, day: i64) {
+pub(crate) async fn synced_through(ts: &TestServer, access: &str, consent: &str, day: i64) {
     let want = ymd(day);
     let mut last = Value::Null;
     for _ in 0..2400 {

@@ -417,6 +417,7 @@ pub async fn ready_event(conn: &mut Conn, id: i64) -> Result<Option<DocumentsRea
         metadata,
         created_at_ms: row.created_at,
         files,
+        reconnect_required: false,
     }))
 }
 

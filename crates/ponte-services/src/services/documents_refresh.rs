@@ -8,9 +8,16 @@
 //! Crash-safe like the first retrieval: the files a refresh records are
 //! remembered on the schedule (`pending_file_ids`) until their webhook is
 //! written, in the transaction that ends the refresh.
+//!
+//! A file whose download failed (announced as failed) is tried again by each
+//! refresh while the portal lists it, and named again once it arrives; a
+//! stored file is never downloaded twice. When the portal refuses the stored
+//! sign-in (expired or revoked), the integrator gets one webhook saying the
+//! end user must connect again (`reconnect_required`), not one a day.
 
 use crate::error::{Error, Result};
 use crate::services::documents::{self, portal_endpoint};
+use crate::services::documents_refresh_pending::Pending;
 use crate::services::job::{self, Job, JobOutcome};
 use crate::services::{consent_lifecycle, documents_job, outbox};
 use crate::App;
@@ -24,6 +31,20 @@ pub const JOB_KIND: &str = "documents.refresh";
 const DAY_MS: i64 = 86_400_000;
 /// A year at most between refreshes: a schedule is for keeping data fresh.
 pub const MAX_EVERY_DAYS: i64 = 366;
+/// The schedule's `last_error` once the portal refused the stored sign-in.
+pub const SIGN_IN_REFUSED: &str =
+    "the portal no longer accepts this connection's sign-in: the end user must connect again";
+
+/// How a refresh ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ending<'a> {
+    /// The portal was read (new files, if any, fetched).
+    Read,
+    /// It could not be read, for this reason.
+    Failed(&'a str),
+    /// The portal refused the stored sign-in.
+    SignInRefused,
+}
 
 /// A connection's refresh schedule as the integrator sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -187,7 +208,7 @@ impl Job for RefreshDocuments {
         }
         if let Ok(p) = serde_json::from_str::<Payload>(&job.payload) {
             // What was recorded still goes out, once; the next refresh runs on schedule.
-            end(app, &mut tx, p.retrieval_id, Some(why)).await?;
+            end(app, &mut tx, p.retrieval_id, Ending::Failed(why)).await?;
         }
         tx.commit().await?;
         tracing::warn!(job_id = %job.id, "documents refresh given up after its last try");
@@ -205,7 +226,12 @@ async fn run(app: &App, retrieval_id: i64) -> Result<JobOutcome> {
         return Ok(JobOutcome::Done);
     };
     let Some(ep) = portal_endpoint(app, &row.institution_code) else {
-        return finish(app, row.id, Some("the portal is no longer configured")).await;
+        return finish(
+            app,
+            row.id,
+            Ending::Failed("the portal is no longer configured"),
+        )
+        .await;
     };
     let session = documents::open_portal_session(app, &row)?;
     tell_portal_clock(app, &row, &ep, &session).await;
@@ -218,41 +244,46 @@ async fn run(app: &App, retrieval_id: i64) -> Result<JobOutcome> {
             return Ok(JobOutcome::Retry(format!("listing documents: {e}")))
         }
         Err(ConnectError::TokensRefused(_)) => {
-            let why = "the portal no longer accepts this connection's sign-in: the end user must connect again";
-            return finish(app, row.id, Some(why)).await;
+            return finish(app, row.id, Ending::SignInRefused).await;
         }
-        Err(e) => return finish(app, row.id, Some(&e.to_string())).await,
+        Err(e) => return finish(app, row.id, Ending::Failed(&e.to_string())).await,
     };
     let files = record_new(app, &row, &schedule, &listed).await?;
+    // New ones and those that failed before; a stored file is not fetched again.
     for file in files
         .iter()
-        .filter(|f| f.status == ponte_store::FILE_PENDING)
+        .filter(|f| f.status != ponte_store::FILE_SUCCESS)
     {
         let Some(doc) = listed.iter().find(|d| d.id == file.portal_document_id) else {
             continue;
         };
         documents_job::fetch_one(app, &row, &ep, &session, doc, file).await?;
     }
-    finish(app, row.id, None).await
+    finish(app, row.id, Ending::Read).await
 }
 
 /// Records the documents the connection never listed before, and remembers
-/// them on the schedule (with any a crashed try recorded) in one
-/// transaction; returns those files.
+/// them on the schedule with the failed ones the portal still lists (and any
+/// a crashed try recorded) in one transaction; returns those files.
 async fn record_new(
     app: &App,
     row: &RetrievalRow,
     schedule: &RefreshScheduleRow,
     listed: &[PortalDocument],
 ) -> Result<Vec<DocumentFileRow>> {
-    let mut pending = pending_ids(schedule);
+    let mut pending = Pending::of(schedule);
     let now = app.clock.now_ms();
     let mut tx = app.store.begin().await?;
-    let known: BTreeSet<String> = ponte_store::retrieval_files(&mut tx, row.id)
-        .await?
-        .into_iter()
-        .map(|f| f.portal_document_id)
-        .collect();
+    let before = ponte_store::retrieval_files(&mut tx, row.id).await?;
+    let listed_ids: BTreeSet<&str> = listed.iter().map(|d| d.id.as_str()).collect();
+    for f in &before {
+        if f.status == ponte_store::FILE_FAILED
+            && listed_ids.contains(f.portal_document_id.as_str())
+        {
+            pending.retry(&f.id);
+        }
+    }
+    let known: BTreeSet<String> = before.into_iter().map(|f| f.portal_document_id).collect();
     for doc in listed.iter().filter(|d| !known.contains(&d.id)) {
         let id = format!("file_{}", uuid::Uuid::now_v7().simple());
         ponte_store::insert_document_file(
@@ -271,63 +302,64 @@ async fn record_new(
             },
         )
         .await?;
-        pending.insert(id);
+        pending.add_new(id);
     }
-    let ids = serde_json::to_string(&pending).map_err(anyhow::Error::from)?;
-    ponte_store::set_refresh_pending(&mut tx, row.id, &ids, now).await?;
+    ponte_store::set_refresh_pending(&mut tx, row.id, &pending.to_json()?, now).await?;
     let files = ponte_store::retrieval_files(&mut tx, row.id)
         .await?
         .into_iter()
-        .filter(|f| pending.contains(&f.id))
+        .filter(|f| pending.holds(&f.id))
         .collect();
     tx.commit().await?;
     Ok(files)
 }
 
-fn pending_ids(schedule: &RefreshScheduleRow) -> BTreeSet<String> {
-    schedule
-        .pending_file_ids
-        .as_deref()
-        .and_then(|s| serde_json::from_str(s).ok())
-        .unwrap_or_default()
-}
-
-async fn finish(app: &App, retrieval_id: i64, error: Option<&str>) -> Result<JobOutcome> {
+async fn finish(app: &App, retrieval_id: i64, ending: Ending<'_>) -> Result<JobOutcome> {
     let mut tx = app.store.begin().await?;
-    let sent = end(app, &mut tx, retrieval_id, error).await?;
+    let sent = end(app, &mut tx, retrieval_id, ending).await?;
     tx.commit().await?;
     tracing::info!(
         retrieval_id,
-        new_files = sent,
-        failed = error.is_some(),
+        files_named = sent,
+        ending = ?ending,
         "documents refresh ended"
     );
     Ok(JobOutcome::Done)
 }
 
-/// Writes the webhook of the files the refresh found (none: no webhook) and
-/// ends the refresh, in the caller's transaction; returns how many it named.
-async fn end(app: &App, tx: &mut Conn, retrieval_id: i64, error: Option<&str>) -> Result<usize> {
+/// Writes the webhook of the files the refresh found (none: no webhook; a
+/// refused sign-in: one saying so, the first time) and ends the refresh, in
+/// the caller's transaction; returns how many files it named.
+async fn end(app: &App, tx: &mut Conn, retrieval_id: i64, ending: Ending<'_>) -> Result<usize> {
     let now = app.clock.now_ms();
     let Some(schedule) = ponte_store::refresh_schedule(&mut *tx, retrieval_id).await? else {
         return Ok(0);
     };
-    let pending = pending_ids(&schedule);
+    let pending = Pending::of(&schedule);
+    // Told once: the refreshes after it find the same refusal.
+    let reconnect =
+        ending == Ending::SignInRefused && schedule.last_error.as_deref() != Some(SIGN_IN_REFUSED);
     // Recorded on the client's clock, as the schedule is.
     let client_now = now + ponte_store::client_clock_offset(&mut *tx, &schedule.client_id).await?;
     let mut named = 0;
-    if !pending.is_empty() {
+    if !pending.is_empty() || reconnect {
         if let Some(mut event) = documents::ready_event(&mut *tx, retrieval_id).await? {
-            event.files.retain(|f| pending.contains(&f.file_id));
-            event.success = event.files.iter().any(|f| f.success);
+            event.files.retain(|f| pending.names(&f.file_id, f.success));
+            event.success = !reconnect && event.files.iter().any(|f| f.success);
+            event.reconnect_required = reconnect;
             named = event.files.len();
-            if named > 0 {
+            if named > 0 || reconnect {
                 let event = DomainEvent::DocumentsReady(event);
                 outbox::publish_in(&app.renderers, tx, app.renderers.documents(), &event, now)
                     .await?;
             }
         }
     }
+    let error = match ending {
+        Ending::Read => None,
+        Ending::Failed(why) => Some(why),
+        Ending::SignInRefused => Some(SIGN_IN_REFUSED),
+    };
     ponte_store::finish_document_refresh(&mut *tx, retrieval_id, error, client_now, now).await?;
     Ok(named)
 }

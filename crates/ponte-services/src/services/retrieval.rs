@@ -178,8 +178,10 @@ pub async fn request(
     Ok(id)
 }
 
+/// Writes a request and its retrieval jobs in the caller's transaction
+/// (also a refresh's fresh report, `sync_report`).
 #[allow(clippy::too_many_arguments)]
-async fn enqueue(
+pub(crate) async fn enqueue(
     app: &App,
     conn: &mut Conn,
     client: &ClientId,

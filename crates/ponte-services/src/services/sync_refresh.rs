@@ -256,7 +256,9 @@ async fn record(
     let mut upserts = Vec::new();
     let mut changes = Vec::new();
     let mut accounts = serde_json::Map::new();
+    let mut changed = Vec::new();
     for (product, listed) in listing {
+        let before = changes.len();
         let stored_rows = {
             let mut conn = app.store.read().await?;
             ponte_store::sync_transactions_from(&mut conn, &consent.id, product.as_str(), from)
@@ -322,7 +324,11 @@ async fn record(
                 data_enc: sealed,
             });
         }
+        if changes.len() > before {
+            changed.push(product);
+        }
     }
+    let fresh = crate::services::sync_report::plan(app, consent, &changed, first).await?;
     let accounts = first.then(|| Value::Object(accounts).to_string());
     let now = app.clock.now_ms();
     let mut tx = app.store.begin().await?;
@@ -342,7 +348,11 @@ async fn record(
     )
     .await?;
     crate::services::sync::announce(app, &mut tx, consent, changes.len(), first, now).await?;
+    let report = crate::services::sync_report::request(app, &mut tx, consent, &fresh).await?;
     tx.commit().await?;
+    if let Some(request_id) = report {
+        tracing::info!(consent_id = %consent.id, %request_id, products = fresh.len(), "fresh report requested after the refresh");
+    }
     metrics::counter!("ponte_sync_changes_total").increment(changes.len() as u64);
     tracing::info!(consent_id = %consent.id, changes = changes.len(), last_seq, from, today, "transactions refreshed");
     Ok(())

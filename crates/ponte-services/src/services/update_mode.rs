@@ -61,14 +61,22 @@ pub fn check_renewable(row: &ConsentRow) -> Result<()> {
 }
 
 /// Refuses a second open update-mode link for the same consent, inside the
-/// transaction that would write one (SQLite's single writer serialises
-/// them; on PostgreSQL two at the same instant may both pass, and the later
-/// authorisation then simply replaces the earlier).
+/// transaction that would write one. The consent's row is locked first: two
+/// links made at the same instant for one consent queue on it, so the later
+/// one reads the earlier's committed link and gets the conflict (without the
+/// lock PostgreSQL let both pass their check, leaving two renewals open and
+/// the later authorisation silently replacing the earlier). A consent that
+/// ended meanwhile is refused as `check_renewable` does.
 pub(crate) async fn check_none_open(
     conn: &mut ponte_store::Conn,
     consent_id: &str,
     now: i64,
 ) -> Result<()> {
+    if !ponte_store::lock_if_authorised(&mut *conn, consent_id).await? {
+        return Err(Error::Conflict(format!(
+            "consent {consent_id} is no longer AUTHORISED, and an ended consent cannot be renewed; next step: open a link without consentId so the end user makes a new consent"
+        )));
+    }
     if let Some(other) = ponte_store::open_reauthorisation_of_consent(conn, consent_id, now).await?
     {
         return Err(Error::Conflict(format!(

@@ -27,7 +27,7 @@ pub const TAGS: &[(&str, &str)] = &[(
         super::callback,
         super::sandbox_connect,
     ),
-    components(schemas(super::wire::RetrievalBody, super::wire::RetrievalWebhook)),
+    components(schemas(super::wire::RetrievalBody, super::wire::RetrievalWebhook, super::wire::WebhookError)),
     modifiers(&Credentials)
 )]
 struct DocumentsApiDoc;

@@ -47,7 +47,7 @@ pub static SPEC: super::Dialect = super::Dialect {
     ],
     docs: docs::document,
     tags: docs::TAGS,
-    webhooks: &[("documents.ready", "RetrievalWebhook", "Documents API: a retrieval ended (`success` when at least one file arrived). Carries `event`, `event_id` (the `webhook-id` header's value), `data.taiki_user_id` and your `data.metadata`. Sent to the client's webhook; each attempt carries download URLs valid 15 minutes.")],
+    webhooks: &[("documents.ready", "RetrievalWebhook", "Documents API: a retrieval ended (`success` when at least one file arrived). Carries `event`, `event_id` (the `webhook-id` header's value), `data.taiki_user_id` and your `data.metadata`. Sent to the client's webhook; each attempt carries download URLs valid 15 minutes. A scheduled refresh that finds the portal refusing the stored sign-in sends one with `status` `failed`, no files and `error.code` `RECONNECT_REQUIRED`.")],
     renderer: Some(&events::Renderer),
 };
 

@@ -106,6 +106,20 @@ pub struct RetrievalWebhook {
     pub event_id: String,
     #[serde(flatten)]
     pub body: RetrievalBody,
+    /// Only when a scheduled refresh found the portal refusing the stored
+    /// sign-in (expired or revoked): `status` is `failed`, `files` names none,
+    /// and the end user must connect again. Sent once, not at every refresh.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<WebhookError>,
+}
+
+/// Why a `documents.ready` carries no documents and what to do next.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WebhookError {
+    /// `RECONNECT_REQUIRED`.
+    pub code: String,
+    /// What happened and the next step, in words.
+    pub message: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -145,7 +159,7 @@ pub fn retrieval_body(e: &DocumentsReady) -> Value {
             })
         })
         .collect();
-    json!({
+    let mut body = json!({
         "status": if e.success { "success" } else { "failed" },
         "data": {
             "id": e.retrieval_id,
@@ -155,7 +169,15 @@ pub fn retrieval_body(e: &DocumentsReady) -> Value {
             "created_at": rfc3339(e.created_at_ms),
         },
         "files": files,
-    })
+    });
+    if e.reconnect_required {
+        // The quickstart's shape has no word for it: this dialect's error object says it.
+        body["error"] = json!({
+            "code": "RECONNECT_REQUIRED",
+            "message": "the portal no longer accepts this connection's sign-in (expired or revoked); the documents already delivered stay available; next step: send the end user through the documents app again (POST /api/connections) to reconnect",
+        });
+    }
+    body
 }
 
 /// The webhook's body: the retrieval's, named `event` and carrying its id
