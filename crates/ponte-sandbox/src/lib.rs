@@ -30,13 +30,16 @@ mod errors;
 mod fapi;
 mod flow;
 pub mod jose;
+mod lang;
 mod logos;
+mod messages;
 mod oauth;
 mod pages;
 mod permissions;
 mod portals;
 mod presence;
 mod store;
+mod templates;
 pub mod tls;
 mod util;
 
