@@ -130,19 +130,32 @@ pub fn approve(c: &Ctx, consent: &Consent, reject_only: bool, recipient: Option<
         recipient => recipient,
         permissions => permissions,
         expiration => consent.expiration.map(ofb_time).unwrap_or_default(),
-        valid_until => consent.expiration.map(human_time),
+        valid_until => consent.expiration.map(|ms| human_time(ms, c.lang)),
         reject_only => reject_only,
     };
     templates::render("bank_approve.html", c.lang, step(c, "decision", None, page))
 }
 
-/// "23/02/2027 06:40 UTC": Brazilian day-first order, explicit zone.
-fn human_time(ms: i64) -> String {
-    let fmt = time::macros::format_description!("[day]/[month]/[year] [hour]:[minute] UTC");
-    time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
-        .ok()
-        .and_then(|t| t.format(fmt).ok())
-        .unwrap_or_else(|| ofb_time(ms))
+/// "23/02/2027 06:40 UTC" in Portuguese (day first, as Brazil writes it);
+/// "23 Feb 2027, 06:40 UTC" in English, where "02/03" would read either
+/// way. The zone is always said.
+fn human_time(ms: i64, lang: Lang) -> String {
+    let t = time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000)).ok();
+    let formatted = match lang {
+        Lang::PtBr => t.and_then(|t| {
+            t.format(time::macros::format_description!(
+                "[day]/[month]/[year] [hour]:[minute] UTC"
+            ))
+            .ok()
+        }),
+        Lang::En => t.and_then(|t| {
+            t.format(time::macros::format_description!(
+                "[day padding:none] [month repr:short] [year], [hour]:[minute] UTC"
+            ))
+            .ok()
+        }),
+    };
+    formatted.unwrap_or_else(|| ofb_time(ms))
 }
 
 /// A page that cannot go on, before any form said which language its
@@ -279,5 +292,13 @@ mod tests {
             html.contains("&lt;i&gt;x&lt;/i&gt;") && !html.contains("avatar.svg"),
             "{html}"
         );
+    }
+
+    #[test]
+    fn the_consent_s_end_reads_as_each_language_writes_dates() {
+        // 2027-02-03T06:40:00Z
+        let ms = 1_801_636_800_000;
+        assert_eq!(super::human_time(ms, Lang::PtBr), "03/02/2027 06:40 UTC");
+        assert_eq!(super::human_time(ms, Lang::En), "3 Feb 2027, 06:40 UTC");
     }
 }
