@@ -6,7 +6,9 @@
 //! crate depends on no other ponte crate.
 //!
 //! Layout: `catalogue` (the banks), `store` (sqlx Any state), `oauth` (token/PAR/discovery),
-//! `flow` + `pages` (the login/consent web journey), `consents_api`, `errors`, and
+//! `flow` + `pages` (the login/consent web journey; `templates/*.html` rendered by
+//! `templates`, words from the sandbox's one catalogue `locales/*.ftl` through
+//! `messages`, in the language `lang` chooses), `consents_api`, `errors`, and
 //! `customer`, the customer's own side of the bank (sandbox only): see a consent and
 //! revoke it, as the person would in their bank's app.
 //! `data` serves the OFB data APIs (resources, customers, accounts, credit cards, loans,
@@ -30,7 +32,9 @@ mod errors;
 mod fapi;
 mod flow;
 pub mod jose;
+mod lang;
 mod logos;
+mod messages;
 mod oauth;
 mod pages;
 mod permissions;
@@ -38,6 +42,7 @@ mod portals;
 mod presence;
 mod state;
 mod store;
+mod templates;
 pub mod tls;
 mod util;
 

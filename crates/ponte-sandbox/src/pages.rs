@@ -1,113 +1,23 @@
-//! HTML for the bank's login/consent journey, in Brazilian Portuguese (the
-//! default) or English: chosen from the authorization request's `ui_locales`,
-//! else the browser's `Accept-Language`, carried by every form as `lang`, and
+//! The bank's login/consent journey pages, from templates
+//! (`templates/bank*.html`) with words from the sandbox's one catalogue
+//! (`locales/*.ftl`), in Brazilian Portuguese (the default) or English:
+//! chosen from the authorization request's `ui_locales`, else the browser's
+//! `Accept-Language` (see `lang`), carried by every form as `lang`, and
 //! switched by a visible button (a form of its own, `data-step="language"`).
 //!
 //! Conventions a headless driver relies on: each `<form method="post">` carries
 //! `data-step` ("login", "otp", "approve", "cancel", "language"), a root-relative `action` and a hidden
 //! `txn` input; errors are shown in an element with `data-error="<kind>"`.
 
-use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
+use minijinja::{context, Value};
+use serde::Serialize;
 
 use crate::catalogue::BankInfo;
-use crate::permissions;
+pub use crate::lang::Lang;
+use crate::messages;
 use crate::store::Consent;
+use crate::templates::{self, BANK_CSS};
 use crate::util::ofb_time;
-
-const CSS: &str = "*{box-sizing:border-box}body{margin:0;font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;background:#f3f4f6;color:#1f2937;line-height:1.45}\
-header{display:flex;align-items:center;gap:12px;padding:16px 20px;background:var(--brand);color:var(--on-brand)}\
-header img{width:40px;height:40px;border-radius:10px;background:#fff}header h1{font-size:1.15rem;margin:0}\
-header small{display:block;font-size:.8rem}\
-main{max-width:440px;margin:24px auto;padding:0 16px}\
-.card{background:#fff;border-radius:14px;box-shadow:0 1px 3px rgba(0,0,0,.08);padding:22px}\
-h2{font-size:1.2rem;margin:0 0 12px}label{display:block;font-weight:600;margin:14px 0 6px}\
-input[type=text],input[type=password]{width:100%;padding:12px;border:1px solid #d1d5db;border-radius:10px;font-size:1rem}\
-button{width:100%;margin-top:16px;padding:13px;border:0;border-radius:10px;font-size:1rem;font-weight:600;cursor:pointer;background:var(--brand);color:var(--on-brand)}\
-button.secondary{background:#e5e7eb;color:#111827}\
-.error{background:#fef2f2;color:#991b1b;border:1px solid #fecaca;border-radius:10px;padding:10px 12px;margin-bottom:12px}\
-.hint{font-size:.85rem;color:#4b5563;background:#f9fafb;border-radius:10px;padding:10px 12px;margin-top:18px}\
-ul.perms{padding-left:18px}ul.perms li{margin:6px 0}ul.perms span{display:block;color:#6b7280;font-size:.85rem}\
-.cancel{display:block;text-align:center;margin-top:18px;color:#4b5563}\
-form.lang{text-align:center;margin:10px 0 0}form.lang button{width:auto;margin:0;padding:4px 6px;background:none;color:#1d4ed8;text-decoration:underline;font-weight:500;font-size:.9rem}\
-footer{text-align:center;font-size:.75rem;color:#4b5563;margin:24px 0}";
-
-/// The page's language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    PtBr,
-    En,
-}
-
-impl Lang {
-    /// A form's `lang`: English when it says so, Portuguese otherwise.
-    pub fn from_form(raw: Option<&str>) -> Lang {
-        Self::tag(raw.unwrap_or_default()).unwrap_or(Lang::PtBr)
-    }
-
-    /// The authorization request's `ui_locales` (space-separated, in order
-    /// of preference) wins; then `Accept-Language` by weight; else pt-BR.
-    pub fn negotiate(ui_locales: Option<&str>, accept_language: Option<&str>) -> Lang {
-        if let Some(lang) = ui_locales
-            .unwrap_or_default()
-            .split_whitespace()
-            .find_map(Self::tag)
-        {
-            return lang;
-        }
-        let mut offered: Vec<(f32, usize, &str)> = accept_language
-            .unwrap_or_default()
-            .split(',')
-            .enumerate()
-            .filter_map(|(i, item)| {
-                let mut parts = item.split(';');
-                let tag = parts.next()?.trim();
-                let q = parts
-                    .find_map(|p| p.trim().strip_prefix("q="))
-                    .map_or(Some(1.0), |q| q.trim().parse::<f32>().ok())?;
-                Some((q, i, tag))
-            })
-            .filter(|(q, ..)| *q > 0.0)
-            .collect();
-        offered.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        offered
-            .into_iter()
-            .find_map(|(_, _, tag)| Self::tag(tag))
-            .unwrap_or(Lang::PtBr)
-    }
-
-    fn tag(raw: &str) -> Option<Lang> {
-        let l = raw.trim().to_ascii_lowercase();
-        if l.starts_with("pt") {
-            Some(Lang::PtBr)
-        } else if l.starts_with("en") {
-            Some(Lang::En)
-        } else {
-            None
-        }
-    }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::PtBr => "pt-BR",
-            Lang::En => "en",
-        }
-    }
-
-    fn other(self) -> Lang {
-        match self {
-            Lang::PtBr => Lang::En,
-            Lang::En => Lang::PtBr,
-        }
-    }
-
-    /// One string, in this language.
-    pub fn pick<'a>(self, pt: &'a str, en: &'a str) -> &'a str {
-        match self {
-            Lang::PtBr => pt,
-            Lang::En => en,
-        }
-    }
-}
 
 /// Where the page's forms post to, the live transaction and its language.
 pub struct Ctx<'a> {
@@ -118,36 +28,141 @@ pub struct Ctx<'a> {
     pub lang: Lang,
 }
 
-pub fn layout(bank: Option<&BankInfo>, path: Option<&str>, title: &str, body: &str) -> String {
-    layout_in(Lang::PtBr, bank, path, title, body)
+/// What went wrong on a page: its kind (`data-error`) and its words.
+#[derive(Serialize)]
+struct Problem<'a> {
+    kind: &'a str,
+    message: &'a str,
 }
 
-fn layout_in(
-    lang: Lang,
-    bank: Option<&BankInfo>,
-    path: Option<&str>,
-    title: &str,
-    body: &str,
-) -> String {
+fn problem<'a>(error: Option<(&'a str, &'a str)>) -> Option<Problem<'a>> {
+    error.map(|(kind, message)| Problem { kind, message })
+}
+
+/// The bank's colours, and the shell every page of it shares.
+fn shell(bank: Option<&BankInfo>, path: Option<&str>) -> Value {
     let (name, brand) = bank.map_or(("Open Finance Sandbox", "#374151"), |b| {
         (b.name, b.brand_color)
     });
-    let logo = match path {
-        Some(p) => format!(r#"<img src="{}/avatar.svg" alt="">"#, attr(p)),
-        None => String::new(),
-    };
-    format!(
-        r#"<!doctype html><html lang="{code}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{title} · {name}</title><style>:root{{--brand:{brand};--on-brand:{fg}}}{CSS}</style></head><body><header>{logo}<div><h1>{name}</h1><small>{env}</small></div></header><main><div class="card">{body}</div></main><footer>{footer}</footer></body></html>"#,
-        code = lang.code(),
-        env = lang.pick("Ambiente de testes · Sandbox", "Test environment · Sandbox"),
-        footer = lang.pick(
-            "Open Finance Brasil · instituição sintética para testes",
-            "Open Finance Brasil · a synthetic institution for testing"
-        ),
-        title = text(title),
-        name = text(name),
+    let style = format!(
+        ":root{{--brand:{brand};--on-brand:{fg}}}{css}",
         fg = readable_on(brand),
+        css = BANK_CSS.trim_end()
+    );
+    context! { bank_name => name, path => path, style => style }
+}
+
+/// A step of the journey: the shell plus the forms' target, transaction
+/// and the switch to the other language (which re-posts to `switch_action`).
+fn step(c: &Ctx, switch_action: &str, error: Option<(&str, &str)>, page: Value) -> Value {
+    context! {
+        actions => format!("{}/auth", c.path),
+        txn => c.txn,
+        other_locale => c.lang.other().code(),
+        switch_action => switch_action,
+        error => problem(error),
+        ..context! { ..page, ..shell(Some(c.bank), Some(c.path)) }
+    }
+}
+
+pub fn login(c: &Ctx, error: Option<(&str, &str)>) -> String {
+    templates::render(
+        "bank_login.html",
+        c.lang,
+        step(c, "login", error, context! {}),
     )
+}
+
+pub fn otp(c: &Ctx, error: Option<(&str, &str)>) -> String {
+    templates::render("bank_otp.html", c.lang, step(c, "otp", error, context! {}))
+}
+
+/// The longest recipient name a consent page shows, in characters.
+pub const RECIPIENT_NAME_MAX: usize = 80;
+
+/// A client's `recipient_name` as the page may show it: one line of
+/// printable text, at most [`RECIPIENT_NAME_MAX`] characters (cut with "…"),
+/// or nothing when blank. HTML is escaped where it is written, not here.
+pub fn recipient_name(raw: &str) -> Option<String> {
+    let words: Vec<&str> = raw
+        .split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let line = words.join(" ");
+    let line: String = line.chars().filter(|c| !c.is_control()).collect();
+    if line.is_empty() {
+        return None;
+    }
+    if line.chars().count() <= RECIPIENT_NAME_MAX {
+        return Some(line);
+    }
+    let cut: String = line.chars().take(RECIPIENT_NAME_MAX - 1).collect();
+    Some(format!("{}…", cut.trim_end()))
+}
+
+/// A permission as the consent page lists it.
+#[derive(Serialize)]
+struct Permission<'a> {
+    code: &'a str,
+    label: String,
+}
+
+/// The consent page. `recipient` is who receives the data, as the client
+/// named them in its pushed authorization request.
+pub fn approve(c: &Ctx, consent: &Consent, reject_only: bool, recipient: Option<&str>) -> String {
+    let permissions: Vec<Permission> = consent
+        .permissions
+        .iter()
+        .map(|p| {
+            let id = format!("permission-{p}");
+            let id = if messages::has(c.lang, &id) {
+                id
+            } else {
+                "permission-unknown".to_string()
+            };
+            Permission {
+                code: p,
+                label: messages::text(c.lang, &id, &[]),
+            }
+        })
+        .collect();
+    let page = context! {
+        recipient => recipient,
+        permissions => permissions,
+        expiration => consent.expiration.map(ofb_time).unwrap_or_default(),
+        valid_until => consent.expiration.map(|ms| human_time(ms, c.lang)),
+        reject_only => reject_only,
+    };
+    templates::render("bank_approve.html", c.lang, step(c, "decision", None, page))
+}
+
+/// "23/02/2027 06:40 UTC" in Portuguese (day first, as Brazil writes it);
+/// "23 Feb 2027, 06:40 UTC" in English, where "02/03" would read either
+/// way. The zone is always said.
+fn human_time(ms: i64, lang: Lang) -> String {
+    let t = time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000)).ok();
+    let formatted = match lang {
+        Lang::PtBr => t.and_then(|t| {
+            t.format(time::macros::format_description!(
+                "[day]/[month]/[year] [hour]:[minute] UTC"
+            ))
+            .ok()
+        }),
+        Lang::En => t.and_then(|t| {
+            t.format(time::macros::format_description!(
+                "[day padding:none] [month repr:short] [year], [hour]:[minute] UTC"
+            ))
+            .ok()
+        }),
+    };
+    formatted.unwrap_or_else(|| ofb_time(ms))
+}
+
+/// A page that cannot go on, before any form said which language its
+/// reader speaks: in both.
+pub fn error(bank: Option<&BankInfo>, path: Option<&str>, kind: &str, msg: &str) -> String {
+    let page = context! { error => problem(Some((kind, msg))), ..shell(bank, path) };
+    templates::render("bank_error.html", Lang::PtBr, page)
 }
 
 /// White or near-black, whichever reads better on `brand` (WCAG contrast),
@@ -175,199 +190,6 @@ fn readable_on(brand: &str) -> &'static str {
     } else {
         "#1a1a1a"
     }
-}
-
-fn error_box(error: Option<(&str, &str)>) -> String {
-    error.map_or(String::new(), |(kind, msg)| {
-        format!(
-            r#"<p class="error" role="alert" data-error="{}">{}</p>"#,
-            attr(kind),
-            text(msg)
-        )
-    })
-}
-
-/// The transaction and the page's language, which every form carries on.
-fn hidden_txn(c: &Ctx) -> String {
-    format!(
-        r#"<input type="hidden" name="txn" value="{}"><input type="hidden" name="lang" value="{}">"#,
-        attr(c.txn),
-        c.lang.code()
-    )
-}
-
-fn cancel_link(c: &Ctx) -> String {
-    format!(
-        r#"<a class="cancel" data-step="cancel" href="{}/auth/cancel?txn={}">{}</a>"#,
-        attr(c.path),
-        attr(c.txn),
-        c.lang.pick("Cancelar e voltar", "Cancel and go back")
-    )
-}
-
-/// The visible language switch: the same step again, in the other language.
-/// It comes after the step's own form, the first form a headless driver
-/// (Ponte's `sandbox_driver`) takes.
-fn switch(c: &Ctx, action: &str) -> String {
-    let other = c.lang.other();
-    format!(
-        r#"<form class="lang" method="post" action="{path}/auth/{action}" data-step="language" enctype="application/x-www-form-urlencoded"><input type="hidden" name="txn" value="{txn}"><input type="hidden" name="lang" value="{code}"><input type="hidden" name="switch" value="1"><button type="submit" lang="{code}">{label}</button></form>"#,
-        path = attr(c.path),
-        txn = attr(c.txn),
-        code = other.code(),
-        label = other.pick("Português", "English"),
-    )
-}
-
-pub fn login(c: &Ctx, error: Option<(&str, &str)>) -> String {
-    let l = c.lang;
-    let body = format!(
-        r#"<h2>{title}</h2>{err}<form method="post" action="{path}/auth/login" data-step="login" enctype="application/x-www-form-urlencoded">{txn}<label for="username">{user}</label><input type="text" id="username" name="username" autocomplete="username" autocapitalize="none" required><label for="password">{password}</label><input type="password" id="password" name="password" autocomplete="current-password" required><button type="submit">{submit}</button></form><div class="hint">{hint}</div>{cancel}{switch}"#,
-        switch = switch(c, "login"),
-        title = l.pick("Entrar", "Sign in"),
-        err = error_box(error),
-        path = attr(c.path),
-        txn = hidden_txn(c),
-        user = l.pick("Usuário", "User"),
-        password = l.pick("Senha", "Password"),
-        submit = l.pick("Entrar", "Sign in"),
-        hint = l.pick(
-            "<strong>Usuários de teste:</strong> user_good, user_mfa (código 123456), user_deny, user_locked, user_flaky, user_big, user_huge, user_expiring, user_throttled — senha <code>pass_good</code>.",
-            "<strong>Test users:</strong> user_good, user_mfa (code 123456), user_deny, user_locked, user_flaky, user_big, user_huge, user_expiring, user_throttled — password <code>pass_good</code>."
-        ),
-        cancel = cancel_link(c),
-    );
-    layout_in(
-        l,
-        Some(c.bank),
-        Some(c.path),
-        l.pick("Entrar", "Sign in"),
-        &body,
-    )
-}
-
-pub fn otp(c: &Ctx, error: Option<(&str, &str)>) -> String {
-    let l = c.lang;
-    let title = l.pick("Código de segurança", "One-time code");
-    let body = format!(
-        r#"<h2>{title}</h2>{err}<p>{lead}</p><form method="post" action="{path}/auth/otp" data-step="otp" enctype="application/x-www-form-urlencoded">{txn}<label for="otp">{label}</label><input type="text" id="otp" name="otp" inputmode="numeric" autocomplete="one-time-code" maxlength="6" required><button type="submit">{submit}</button></form>{cancel}{switch}"#,
-        switch = switch(c, "otp"),
-        err = error_box(error),
-        lead = l.pick(
-            "Digite o código de 6 dígitos enviado ao seu celular. (Sandbox: <code>123456</code>)",
-            "Enter the 6-digit code sent to your phone. (Sandbox: <code>123456</code>)"
-        ),
-        path = attr(c.path),
-        txn = hidden_txn(c),
-        label = l.pick("Código", "Code"),
-        submit = l.pick("Confirmar", "Confirm"),
-        cancel = cancel_link(c),
-    );
-    layout_in(l, Some(c.bank), Some(c.path), title, &body)
-}
-
-/// The longest recipient name a consent page shows, in characters.
-pub const RECIPIENT_NAME_MAX: usize = 80;
-
-/// A client's `recipient_name` as the page may show it: one line of
-/// printable text, at most [`RECIPIENT_NAME_MAX`] characters (cut with "…"),
-/// or nothing when blank. HTML is escaped where it is written, not here.
-pub fn recipient_name(raw: &str) -> Option<String> {
-    let words: Vec<&str> = raw
-        .split(|c: char| c.is_whitespace() || c.is_control())
-        .filter(|w| !w.is_empty())
-        .collect();
-    let line = words.join(" ");
-    let line: String = line.chars().filter(|c| !c.is_control()).collect();
-    if line.is_empty() {
-        return None;
-    }
-    if line.chars().count() <= RECIPIENT_NAME_MAX {
-        return Some(line);
-    }
-    let cut: String = line.chars().take(RECIPIENT_NAME_MAX - 1).collect();
-    Some(format!("{}…", cut.trim_end()))
-}
-
-/// The consent page. `recipient` is who receives the data, as the client
-/// named them in its pushed authorization request.
-pub fn approve(c: &Ctx, consent: &Consent, reject_only: bool, recipient: Option<&str>) -> String {
-    let l = c.lang;
-    let perms: String = consent
-        .permissions
-        .iter()
-        .map(|p| {
-            let (pt, en) = permissions::label(p);
-            format!(
-                r#"<li data-permission="{}">{}</li>"#,
-                attr(p),
-                text(l.pick(pt, en))
-            )
-        })
-        .collect();
-    let expiry = consent.expiration.map_or_else(
-        || l.pick("Prazo indeterminado", "No expiry date").to_string(),
-        |e| format!("{} {}", l.pick("Válido até", "Valid until"), human_time(e)),
-    );
-    let approve = l.pick("Autorizar", "Approve");
-    let reject = l.pick("Rejeitar", "Reject");
-    let buttons = if reject_only {
-        format!(
-            r#"<p class="hint" data-notice="always-rejects">{}</p><button type="submit" name="decision" value="reject">{reject}</button>"#,
-            l.pick(
-                "Este usuário de teste sempre rejeita o compartilhamento.",
-                "This test user always rejects."
-            )
-        )
-    } else {
-        format!(
-            r#"<button type="submit" name="decision" value="approve">{approve}</button><button type="submit" class="secondary" name="decision" value="reject">{reject}</button>"#
-        )
-    };
-    let body = format!(
-        r#"<h2>{title}</h2><p data-recipient>{recipient}</p><ul class="perms">{perms}</ul><p data-expiration="{exp_attr}">{expiry}</p><form method="post" action="{path}/auth/decision" data-step="approve" enctype="application/x-www-form-urlencoded">{txn}{buttons}</form>{cancel}{switch}"#,
-        switch = switch(c, "decision"),
-        title = l.pick("Autorizar compartilhamento", "Authorise data sharing"),
-        recipient = match recipient {
-            Some(name) => format!(
-                "{} {}",
-                text(name),
-                l.pick(
-                    "pede acesso aos seguintes dados:",
-                    "is asking for access to the following data:"
-                )
-            ),
-            None => l
-                .pick(
-                    "Uma instituição participante do Open Finance pede acesso aos seguintes dados:",
-                    "An Open Finance participant asks to access the following data:",
-                )
-                .to_string(),
-        },
-        exp_attr = attr(&consent.expiration.map(ofb_time).unwrap_or_default()),
-        expiry = text(&expiry),
-        path = attr(c.path),
-        txn = hidden_txn(c),
-        cancel = cancel_link(c),
-    );
-    layout_in(l, Some(c.bank), Some(c.path), approve, &body)
-}
-
-/// "23/02/2027 06:40 UTC": Brazilian day-first order, explicit zone.
-fn human_time(ms: i64) -> String {
-    let fmt = time::macros::format_description!("[day]/[month]/[year] [hour]:[minute] UTC");
-    time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
-        .ok()
-        .and_then(|t| t.format(fmt).ok())
-        .unwrap_or_else(|| ofb_time(ms))
-}
-
-pub fn error(bank: Option<&BankInfo>, path: Option<&str>, kind: &str, msg: &str) -> String {
-    let body = format!(
-        r#"<h2>Não foi possível continuar / Cannot continue</h2>{}<p>Volte ao aplicativo e tente novamente. / Go back to the app and try again.</p>"#,
-        error_box(Some((kind, msg)))
-    );
-    layout(bank, path, "Erro", &body)
 }
 
 #[cfg(test)]
@@ -439,23 +261,44 @@ mod tests {
     }
 
     #[test]
-    fn the_language_comes_from_ui_locales_then_the_browser() {
-        assert_eq!(Lang::negotiate(None, None), Lang::PtBr);
-        assert_eq!(
-            Lang::negotiate(Some("en-US pt-BR"), Some("pt-BR")),
-            Lang::En
+    fn what_a_form_or_a_client_sent_is_text_and_attribute_values_stay_quoted() {
+        use super::{error, login, Ctx};
+        let bank = crate::catalogue::find("nubank").expect("nubank");
+        let ctx = Ctx {
+            bank,
+            path: "/sandbox/banks/nubank",
+            txn: "\"><script>alert(1)</script>",
+            lang: Lang::En,
+        };
+        let html = login(&ctx, Some(("credentials", "<b onmouseover=x>'hi'</b>")));
+        assert!(
+            !html.contains("<script>") && !html.contains("<b "),
+            "{html}"
         );
-        assert_eq!(
-            Lang::negotiate(Some("de"), Some("en-GB,en;q=0.9")),
-            Lang::En
+        assert!(
+            html.contains(r#"name="txn" value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;""#),
+            "{html}"
         );
-        assert_eq!(
-            Lang::negotiate(None, Some("de-DE,en;q=0.5,pt;q=0.8")),
-            Lang::PtBr
+        assert!(
+            html.contains("&lt;b onmouseover=x&gt;&#x27;hi&#x27;&lt;/b&gt;"),
+            "{html}"
         );
-        assert_eq!(Lang::negotiate(None, Some("fr, de;q=0.5")), Lang::PtBr);
-        assert_eq!(Lang::negotiate(None, Some("pt;q=0, en;q=0.1")), Lang::En);
-        assert_eq!(Lang::from_form(Some("en")), Lang::En);
-        assert_eq!(Lang::from_form(Some("xx")), Lang::PtBr);
+        // Only the page's own markup and stylesheet are written as they are.
+        assert!(
+            html.contains("<strong>Test users:</strong>") && html.contains("--on-brand:#ffffff")
+        );
+        let html = error(Some(bank), None, "request", "<i>x</i>");
+        assert!(
+            html.contains("&lt;i&gt;x&lt;/i&gt;") && !html.contains("avatar.svg"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn the_consent_s_end_reads_as_each_language_writes_dates() {
+        // 2027-02-03T06:40:00Z
+        let ms = 1_801_636_800_000;
+        assert_eq!(super::human_time(ms, Lang::PtBr), "03/02/2027 06:40 UTC");
+        assert_eq!(super::human_time(ms, Lang::En), "3 Feb 2027, 06:40 UTC");
     }
 }

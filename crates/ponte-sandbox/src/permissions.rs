@@ -1,215 +1,51 @@
 //! OFB consent permissions: the spec's enum, the grouping rules the transmitter must enforce,
-//! and plain-language labels for the approval page.
+//! and the list the approval page's words (`locales/*.ftl`) are checked against.
 
-/// (permission, product family in `BankInfo::available_resources` or "" for RESOURCES_READ,
-/// Portuguese label, English label)
-const PERMISSIONS: &[(&str, &str, &str, &str)] = &[
-    (
-        "ACCOUNTS_READ",
-        "accounts",
-        "Dados das suas contas",
-        "Your accounts",
-    ),
-    (
-        "ACCOUNTS_BALANCES_READ",
-        "accounts",
-        "Saldos das contas",
-        "Account balances",
-    ),
-    (
-        "ACCOUNTS_TRANSACTIONS_READ",
-        "accounts",
-        "Extratos das contas",
-        "Account statements",
-    ),
-    (
-        "ACCOUNTS_OVERDRAFT_LIMITS_READ",
-        "accounts",
-        "Limites de cheque especial",
-        "Overdraft limits",
-    ),
-    (
-        "CREDIT_CARDS_ACCOUNTS_READ",
-        "creditCards",
-        "Dados dos cartões de crédito",
-        "Your credit cards",
-    ),
-    (
-        "CREDIT_CARDS_ACCOUNTS_BILLS_READ",
-        "creditCards",
-        "Faturas do cartão",
-        "Credit card bills",
-    ),
+/// (permission, product family in `BankInfo::available_resources` or "" for RESOURCES_READ);
+/// the approval page's words for each are in the sandbox's catalogue (`permission-{name}`).
+const PERMISSIONS: &[(&str, &str)] = &[
+    ("ACCOUNTS_READ", "accounts"),
+    ("ACCOUNTS_BALANCES_READ", "accounts"),
+    ("ACCOUNTS_TRANSACTIONS_READ", "accounts"),
+    ("ACCOUNTS_OVERDRAFT_LIMITS_READ", "accounts"),
+    ("CREDIT_CARDS_ACCOUNTS_READ", "creditCards"),
+    ("CREDIT_CARDS_ACCOUNTS_BILLS_READ", "creditCards"),
     (
         "CREDIT_CARDS_ACCOUNTS_BILLS_TRANSACTIONS_READ",
         "creditCards",
-        "Transações das faturas",
-        "Bill transactions",
     ),
-    (
-        "CREDIT_CARDS_ACCOUNTS_LIMITS_READ",
-        "creditCards",
-        "Limites do cartão",
-        "Credit card limits",
-    ),
-    (
-        "CREDIT_CARDS_ACCOUNTS_TRANSACTIONS_READ",
-        "creditCards",
-        "Transações do cartão",
-        "Credit card transactions",
-    ),
-    (
-        "CUSTOMERS_PERSONAL_IDENTIFICATIONS_READ",
-        "registration",
-        "Dados cadastrais (pessoa física)",
-        "Personal identification",
-    ),
-    (
-        "CUSTOMERS_PERSONAL_ADITTIONALINFO_READ",
-        "registration",
-        "Informações complementares (pessoa física)",
-        "Personal additional information",
-    ),
-    (
-        "CUSTOMERS_BUSINESS_IDENTIFICATIONS_READ",
-        "registration",
-        "Dados cadastrais (pessoa jurídica)",
-        "Business identification",
-    ),
-    (
-        "CUSTOMERS_BUSINESS_ADITTIONALINFO_READ",
-        "registration",
-        "Informações complementares (pessoa jurídica)",
-        "Business additional information",
-    ),
-    ("FINANCINGS_READ", "loans", "Financiamentos", "Financings"),
-    (
-        "FINANCINGS_SCHEDULED_INSTALMENTS_READ",
-        "loans",
-        "Parcelas de financiamentos",
-        "Financing instalments",
-    ),
-    (
-        "FINANCINGS_PAYMENTS_READ",
-        "loans",
-        "Pagamentos de financiamentos",
-        "Financing payments",
-    ),
-    (
-        "FINANCINGS_WARRANTIES_READ",
-        "loans",
-        "Garantias de financiamentos",
-        "Financing warranties",
-    ),
-    (
-        "INVOICE_FINANCINGS_READ",
-        "loans",
-        "Antecipação de recebíveis",
-        "Invoice financings",
-    ),
-    (
-        "INVOICE_FINANCINGS_SCHEDULED_INSTALMENTS_READ",
-        "loans",
-        "Parcelas de antecipações",
-        "Invoice financing instalments",
-    ),
-    (
-        "INVOICE_FINANCINGS_PAYMENTS_READ",
-        "loans",
-        "Pagamentos de antecipações",
-        "Invoice financing payments",
-    ),
-    (
-        "INVOICE_FINANCINGS_WARRANTIES_READ",
-        "loans",
-        "Garantias de antecipações",
-        "Invoice financing warranties",
-    ),
-    ("LOANS_READ", "loans", "Empréstimos", "Loans"),
-    (
-        "LOANS_SCHEDULED_INSTALMENTS_READ",
-        "loans",
-        "Parcelas de empréstimos",
-        "Loan instalments",
-    ),
-    (
-        "LOANS_PAYMENTS_READ",
-        "loans",
-        "Pagamentos de empréstimos",
-        "Loan payments",
-    ),
-    (
-        "LOANS_WARRANTIES_READ",
-        "loans",
-        "Garantias de empréstimos",
-        "Loan warranties",
-    ),
-    (
-        "UNARRANGED_ACCOUNTS_OVERDRAFT_READ",
-        "loans",
-        "Adiantamento a depositante",
-        "Unarranged overdraft",
-    ),
+    ("CREDIT_CARDS_ACCOUNTS_LIMITS_READ", "creditCards"),
+    ("CREDIT_CARDS_ACCOUNTS_TRANSACTIONS_READ", "creditCards"),
+    ("CUSTOMERS_PERSONAL_IDENTIFICATIONS_READ", "registration"),
+    ("CUSTOMERS_PERSONAL_ADITTIONALINFO_READ", "registration"),
+    ("CUSTOMERS_BUSINESS_IDENTIFICATIONS_READ", "registration"),
+    ("CUSTOMERS_BUSINESS_ADITTIONALINFO_READ", "registration"),
+    ("FINANCINGS_READ", "loans"),
+    ("FINANCINGS_SCHEDULED_INSTALMENTS_READ", "loans"),
+    ("FINANCINGS_PAYMENTS_READ", "loans"),
+    ("FINANCINGS_WARRANTIES_READ", "loans"),
+    ("INVOICE_FINANCINGS_READ", "loans"),
+    ("INVOICE_FINANCINGS_SCHEDULED_INSTALMENTS_READ", "loans"),
+    ("INVOICE_FINANCINGS_PAYMENTS_READ", "loans"),
+    ("INVOICE_FINANCINGS_WARRANTIES_READ", "loans"),
+    ("LOANS_READ", "loans"),
+    ("LOANS_SCHEDULED_INSTALMENTS_READ", "loans"),
+    ("LOANS_PAYMENTS_READ", "loans"),
+    ("LOANS_WARRANTIES_READ", "loans"),
+    ("UNARRANGED_ACCOUNTS_OVERDRAFT_READ", "loans"),
     (
         "UNARRANGED_ACCOUNTS_OVERDRAFT_SCHEDULED_INSTALMENTS_READ",
         "loans",
-        "Parcelas do adiantamento",
-        "Unarranged overdraft instalments",
     ),
-    (
-        "UNARRANGED_ACCOUNTS_OVERDRAFT_PAYMENTS_READ",
-        "loans",
-        "Pagamentos do adiantamento",
-        "Unarranged overdraft payments",
-    ),
-    (
-        "UNARRANGED_ACCOUNTS_OVERDRAFT_WARRANTIES_READ",
-        "loans",
-        "Garantias do adiantamento",
-        "Unarranged overdraft warranties",
-    ),
-    (
-        "RESOURCES_READ",
-        "",
-        "Lista dos seus produtos",
-        "List of your products",
-    ),
-    (
-        "BANK_FIXED_INCOMES_READ",
-        "investments",
-        "Renda fixa bancária (CDB, LCI, LCA)",
-        "Bank fixed income",
-    ),
-    (
-        "CREDIT_FIXED_INCOMES_READ",
-        "investments",
-        "Renda fixa crédito (debêntures, CRI, CRA)",
-        "Credit fixed income",
-    ),
-    (
-        "FUNDS_READ",
-        "investments",
-        "Fundos de investimento",
-        "Investment funds",
-    ),
-    (
-        "VARIABLE_INCOMES_READ",
-        "investments",
-        "Renda variável",
-        "Variable income",
-    ),
-    (
-        "TREASURE_TITLES_READ",
-        "investments",
-        "Títulos do Tesouro",
-        "Treasury bonds",
-    ),
-    (
-        "EXCHANGES_READ",
-        "exchanges",
-        "Operações de câmbio",
-        "Foreign exchange",
-    ),
+    ("UNARRANGED_ACCOUNTS_OVERDRAFT_PAYMENTS_READ", "loans"),
+    ("UNARRANGED_ACCOUNTS_OVERDRAFT_WARRANTIES_READ", "loans"),
+    ("RESOURCES_READ", ""),
+    ("BANK_FIXED_INCOMES_READ", "investments"),
+    ("CREDIT_FIXED_INCOMES_READ", "investments"),
+    ("FUNDS_READ", "investments"),
+    ("VARIABLE_INCOMES_READ", "investments"),
+    ("TREASURE_TITLES_READ", "investments"),
+    ("EXCHANGES_READ", "exchanges"),
 ];
 
 /// A sub-permission and the base permission its grouping requires alongside it.
@@ -379,13 +215,10 @@ fn family(p: &str) -> Option<&'static str> {
         .map(|(_, f, ..)| *f)
 }
 
-/// (Portuguese, English) label of a permission for the approval page.
-pub fn label(p: &str) -> (&'static str, &'static str) {
-    PERMISSIONS
-        .iter()
-        .find(|(n, ..)| *n == p)
-        .map(|(_, _, pt, en)| (*pt, *en))
-        .unwrap_or(("Permissão desconhecida", "Unknown permission"))
+/// Every permission the spec defines (each must have its words).
+#[cfg(test)]
+pub(crate) fn all() -> impl Iterator<Item = &'static str> {
+    PERMISSIONS.iter().map(|(name, _)| *name)
 }
 
 #[cfg(test)]

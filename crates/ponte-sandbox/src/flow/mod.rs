@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use crate::catalogue::BankInfo;
+use crate::messages;
 use crate::oauth;
 use crate::pages::{self, Ctx, Lang};
 use crate::store::{AuthRequest, Txn};
@@ -170,13 +171,7 @@ pub async fn login(State(st): State<AppState>, Path(code): Path<String>, body: B
     if user == "user_locked" {
         return html(pages::login(
             &ctx,
-            Some((
-                "locked",
-                lang.pick(
-                    "Conta bloqueada. Procure sua agência.",
-                    "Account locked. Contact your branch.",
-                ),
-            )),
+            Some(("locked", &messages::text(lang, "bank-error-locked", &[]))),
         ));
     }
     if !credentials_ok(user, password) {
@@ -184,7 +179,7 @@ pub async fn login(State(st): State<AppState>, Path(code): Path<String>, body: B
             &ctx,
             Some((
                 "credentials",
-                lang.pick("Usuário ou senha inválidos.", "Wrong username or password."),
+                &messages::text(lang, "bank-error-credentials", &[]),
             )),
         ));
     }
@@ -226,7 +221,13 @@ async fn approval_page(
                 recipient.as_deref(),
             ))
         }
-        None => page_err(st, bank, "consent", "O consentimento não está mais aguardando autorização. / The consent is no longer awaiting authorisation.").into_response(),
+        None => page_err(
+            st,
+            bank,
+            "consent",
+            messages::both("bank-error-not-awaiting"),
+        )
+        .into_response(),
     }
 }
 
@@ -264,10 +265,7 @@ pub async fn otp(State(st): State<AppState>, Path(code): Path<String>, body: Byt
         .map_err(|e| internal(&st, bank, e)));
     if failures < MAX_OTP_FAILURES {
         let left = MAX_OTP_FAILURES - failures;
-        let msg = match lang {
-            Lang::PtBr => format!("Código incorreto, restam {left} tentativas."),
-            Lang::En => format!("Wrong code, {left} attempts left."),
-        };
+        let msg = messages::text(lang, "bank-error-otp", &[("left", left.into())]);
         return html(pages::otp(&ctx, Some(("otp", &msg))));
     }
     // Too many wrong codes: the bank blocks this authorisation and sends the user back.
@@ -344,7 +342,13 @@ pub async fn decision(
         .await
         .map_err(|e| internal(&st, bank, e)))
     {
-        return page_err(&st, bank, "consent", "O consentimento não está mais aguardando autorização. / The consent is no longer awaiting authorisation.").into_response();
+        return page_err(
+            &st,
+            bank,
+            "consent",
+            messages::both("bank-error-not-awaiting"),
+        )
+        .into_response();
     }
     // The data APIs serve the data of the user who authorised.
     try_page!(st

@@ -5,6 +5,7 @@ use axum::response::{Html, IntoResponse, Response};
 
 use crate::catalogue::{self, BankInfo};
 use crate::errors::OfbError;
+use crate::messages;
 use crate::pages;
 use crate::store::AuthRequest;
 use crate::AppState;
@@ -44,7 +45,7 @@ pub fn internal(st: &AppState, bank: &'static BankInfo, e: impl std::fmt::Displa
     tracing::error!(error = %e, "sandbox journey error");
     PageError {
         status: StatusCode::INTERNAL_SERVER_ERROR,
-        ..page_err(st, bank, "internal", "Erro interno / Internal error")
+        ..page_err(st, bank, "internal", messages::both("bank-error-internal"))
     }
 }
 
@@ -75,12 +76,7 @@ pub fn page_bank(st: &AppState, code: &str) -> Result<&'static BankInfo, PageFai
     if bank.is_outage {
         let e = PageError {
             status: StatusCode::SERVICE_UNAVAILABLE,
-            ..page_err(
-                st,
-                bank,
-                "outage",
-                "Instituição indisponível no momento / Institution temporarily unavailable",
-            )
+            ..page_err(st, bank, "outage", messages::both("bank-error-outage"))
         };
         return Err(e.into());
     }

@@ -16,6 +16,7 @@ use super::pages::{self, Ctx, Lang};
 use super::store::Grant;
 use super::{document_types, PortalState};
 use crate::flow::credentials_ok;
+use crate::messages;
 use crate::util::{random_token, Params};
 
 const TXN_TTL_MS: i64 = 15 * 60 * 1000;
@@ -45,10 +46,7 @@ fn used(st: &PortalState, p: &PortalInfo, lang: Lang) -> Response {
         lang,
         StatusCode::BAD_REQUEST,
         "expired",
-        lang.pick(
-            "Este acesso já foi usado. Comece de novo pelo aplicativo.",
-            "This sign-in was already used. Start again from the app.",
-        ),
+        &messages::text(lang, "portal-error-used", &[]),
     )
 }
 
@@ -133,10 +131,7 @@ async fn txn_at(
             lang,
             StatusCode::BAD_REQUEST,
             "expired",
-            lang.pick(
-                "Este acesso expirou ou já foi usado. Comece de novo pelo aplicativo.",
-                "This sign-in has expired or was already used. Start again from the app.",
-            ),
+            &messages::text(lang, "portal-error-expired", &[]),
         )
     };
     let txn = params.get("txn").ok_or_else(expired)?.to_string();
@@ -205,14 +200,14 @@ pub async fn login(
         let msg = pages::login_error(lang, "locked");
         return page(
             StatusCode::FORBIDDEN,
-            pages::login(&c, Some(("locked", msg))),
+            pages::login(&c, Some(("locked", &msg))),
         );
     }
     if !credentials_ok(&username, password) {
         let msg = pages::login_error(lang, "credentials");
         return page(
             StatusCode::UNAUTHORIZED,
-            pages::login(&c, Some(("credentials", msg))),
+            pages::login(&c, Some(("credentials", &msg))),
         );
     }
     let next = if username == "user_mfa" {
@@ -261,7 +256,10 @@ pub async fn otp(State(st): State<PortalState>, Path(code): Path<String>, body: 
     let given = params.get("otp").unwrap_or("").trim();
     if given.as_bytes().ct_eq(OTP.as_bytes()).unwrap_u8() != 1 {
         let msg = pages::otp_error(lang);
-        return page(StatusCode::UNAUTHORIZED, pages::otp(&c, Some(("otp", msg))));
+        return page(
+            StatusCode::UNAUTHORIZED,
+            pages::otp(&c, Some(("otp", &msg))),
+        );
     }
     match st
         .store

@@ -14,6 +14,7 @@ mod fapi_dcr;
 mod fapi_misbehaviour;
 mod fapi_strict;
 mod oauth_flow;
+mod pages_language;
 mod portals_documents;
 mod portals_flow;
 mod quota;
