@@ -30,13 +30,7 @@ pub struct Lang {
 
 /// `pt-BR`, `pt`, `pt-PT`… → Portuguese; `en`, `en-AU`… → English.
 pub fn parse_tag(raw: &str) -> Option<Locale> {
-    let tag = raw.trim().to_ascii_lowercase().replace('_', "-");
-    let primary = tag.split('-').next().unwrap_or_default();
-    match primary {
-        "pt" => Some(Locale::PtBr),
-        "en" => Some(Locale::En),
-        _ => None,
-    }
+    ponte_services::services::client_locale::language(raw)
 }
 
 /// The first language of `Accept-Language` Ponte speaks, by `q` (ties keep
@@ -113,11 +107,7 @@ pub fn remember(lang: Lang, secure: bool, headers: &mut HeaderMap) {
 /// Data API, the page's language for a link opened from `/me`); the report
 /// PDFs read the same field.
 pub fn link_locale(external_info_json: &str) -> Option<Locale> {
-    serde_json::from_str::<serde_json::Value>(external_info_json)
-        .ok()?
-        .get("locale")?
-        .as_str()
-        .and_then(parse_tag)
+    ponte_services::services::client_locale::link_locale(external_info_json)
 }
 
 /// The other language: where the page's switch leads.
