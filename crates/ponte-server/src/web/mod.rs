@@ -66,8 +66,11 @@ struct Sdk;
 #[folder = "../../web/demo/"]
 struct Demo;
 
-/// Where the demo page's assets live: `<DEMO_ASSETS_PATH>/<version>/<file>`.
+/// Where the demo page's assets live: `<DEMO_ASSETS_PATH>/<version>/demo/<file>`,
+/// beside the catalogue (`<version>/i18n/<file>`) that `demo.js` imports as
+/// `../i18n/<lang>.js`, as the widget's URL space mirrors `web/`.
 pub const DEMO_ASSETS_PATH: &str = "/demo/assets";
+const DEMO_DIR: &str = "demo";
 
 /// The demo's policy: the widget's, plus framing Ponte's own widget (the
 /// SDK's modal) and nothing else.
@@ -85,6 +88,7 @@ static DEMO_VERSION: LazyLock<String> = LazyLock::new(|| {
             hash.update(file.metadata.sha256_hash());
         }
     }
+    hash_catalogue(&mut hash);
     hex(&hash.finalize()[..8])
 });
 
@@ -96,7 +100,7 @@ pub fn demo_page() -> Response {
     };
     let html = String::from_utf8_lossy(&file.data).replace(
         "{{assets}}",
-        &format!("{DEMO_ASSETS_PATH}/{}", DEMO_VERSION.as_str()),
+        &format!("{DEMO_ASSETS_PATH}/{}/{DEMO_DIR}", DEMO_VERSION.as_str()),
     );
     let mut resp = ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response();
     let headers = resp.headers_mut();
@@ -111,9 +115,15 @@ pub fn demo_page() -> Response {
 
 /// One of the demo's assets, immutable at the current version.
 pub fn demo_asset(version_in_url: &str, name: &str) -> Response {
-    let file = match Demo::get(name) {
-        Some(file) if name != "index.html" => file,
-        _ => return StatusCode::NOT_FOUND.into_response(),
+    let found = match name.split_once('/') {
+        Some((DEMO_DIR, file)) if file != "index.html" => Demo::get(file),
+        Some((CATALOGUE_DIR, file)) => Catalogue::get(file),
+        // A page loaded before the catalogue moved asks for `<version>/demo.js`.
+        None if name != "index.html" => Demo::get(name),
+        _ => None,
+    };
+    let Some(file) = found else {
+        return StatusCode::NOT_FOUND.into_response();
     };
     let cache = if version_in_url == DEMO_VERSION.as_str() {
         "public, max-age=31536000, immutable"
@@ -374,6 +384,49 @@ mod tests {
             asset(version(), "widget/index.html").status(),
             StatusCode::NOT_FOUND
         );
+    }
+
+    #[test]
+    fn the_demo_finds_the_catalogue_where_its_imports_point() {
+        let page = demo_page();
+        let html = String::from_utf8_lossy(&body_bytes(page)).to_string();
+        let base = format!("{DEMO_ASSETS_PATH}/{}/demo/", DEMO_VERSION.as_str());
+        assert!(html.contains(&format!(r#"src="{base}demo.js""#)), "{html}");
+        assert_eq!(
+            demo_asset(&DEMO_VERSION, "demo/demo.js").status(),
+            StatusCode::OK
+        );
+        let en = demo_asset(&DEMO_VERSION, "i18n/en.js");
+        assert_eq!(en.status(), StatusCode::OK);
+        assert!(en.headers()[header::CACHE_CONTROL]
+            .to_str()
+            .unwrap()
+            .contains("immutable"));
+        for refused in [
+            "demo/index.html",
+            "index.html",
+            "i18n/nothing.js",
+            "widget/app.js",
+        ] {
+            assert_eq!(
+                demo_asset(&DEMO_VERSION, refused).status(),
+                StatusCode::NOT_FOUND,
+                "{refused}"
+            );
+        }
+        let module = Demo::get("demo.js").expect("web/demo/demo.js");
+        let text = String::from_utf8_lossy(&module.data);
+        assert!(text.contains("from '../i18n/pt-BR.js'"), "{text}");
+    }
+
+    fn body_bytes(resp: Response) -> Vec<u8> {
+        let body = resp.into_body();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        rt.block_on(axum::body::to_bytes(body, 1 << 20))
+            .unwrap()
+            .to_vec()
     }
 
     #[test]
