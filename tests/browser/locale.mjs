@@ -19,6 +19,8 @@ const WORDS = {
     outcome: 'Your account is connected',
     app: 'would like copies of your documents',
     portal: 'Sign in to Harborline Bank',
+    declined: 'Not connected',
+    invalid: 'This sign-in cannot be used',
     switchTo: 'Português',
   },
   'pt-BR': {
@@ -26,6 +28,8 @@ const WORDS = {
     outcome: 'Sua conta está conectada',
     app: 'quer receber cópias dos seus documentos',
     portal: 'Entrar em Harborline Bank',
+    declined: 'Não conectado',
+    invalid: 'Este acesso não pode ser usado',
     switchTo: 'English',
   },
 };
@@ -85,6 +89,25 @@ async function portal(page, lang, name) {
   await page.waitForSelector('form[data-step="login"]');
   await speaks(page, lang, 'portal', `${name}-portal`);
   await look(page, `${name}-portal`);
+  return new URL(page.url()).searchParams.get('state');
+}
+
+/**
+ * The page a portal's return lands on (`/callback/documents`), which moves
+ * on to the app at once: held still (its refresh taken out) to be read.
+ */
+async function returning(page, query, lang, what, name) {
+  await page.route('**/callback/documents?*', async (route) => {
+    const response = await route.fetch();
+    const body = (await response.text()).replace(/<meta http-equiv="refresh"[^>]*>/, '');
+    await route.fulfill({ response, body });
+  });
+  await page.goto(`${args.base}/callback/documents?${new URLSearchParams(query)}`);
+  await page.unroute('**/callback/documents?*');
+  await speaks(page, lang, what, name);
+  const back = await page.getAttribute('main a', 'href');
+  check(back.startsWith('/app?returned='), `${name}: back to the app (${back})`);
+  await look(page, name);
 }
 
 /** Through the sandbox bank to Ponte's outcome page (no redirectUrl). */
@@ -116,6 +139,8 @@ async function browserLanguage(browser, locale, lang) {
   await me(page, urls.me, lang, `${prefix}-me`);
   await app(page, urls.app, lang, `${prefix}-app`);
   await outcome(page, urls.banks[0], lang, `${prefix}-outcome`);
+  // A return Ponte cannot place: the browser's language.
+  await returning(page, { state: 'unknown', error: 'access_denied' }, lang, 'invalid', `${prefix}-returning`);
   clean(page, prefix);
   await page.context().close();
 }
@@ -127,7 +152,9 @@ async function clientLanguage(browser) {
   const page = await phone(browser, 'pt-BR');
   await me(page, urls.me, 'en', `${prefix}-me`);
   await app(page, urls.app, 'en', `${prefix}-app`);
-  await portal(page, 'en', `${prefix}-app`);
+  const state = await portal(page, 'en', `${prefix}-app`);
+  // The portal declines: its return is the client's too.
+  await returning(page, { state, error: 'access_denied' }, 'en', 'declined', `${prefix}-returning`);
   await outcome(page, urls.banks[0], 'en', `${prefix}-outcome`);
 
   // The end user chooses Portuguese on /me: remembered there and everywhere.
