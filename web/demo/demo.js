@@ -28,10 +28,13 @@ function t(key, vars = {}) {
   return String(text).replace(/\{(\w+)\}/g, (whole, name) => (name in vars ? String(vars[name]) : whole));
 }
 
-/** "1 webhook recebido" / "12 webhooks received", by the language's plural rules. */
+/**
+ * "1 webhook recebido" / "0 webhooks received": the singular for exactly one
+ * in both languages (CLDR's Portuguese "one" takes 0 too, which reads oddly
+ * in Brazil for a count of things that arrived).
+ */
 function webhooksCount(n) {
-  const rule = new Intl.PluralRules(state.locale === 'en' ? 'en-US' : 'pt-BR').select(n);
-  return t(rule === 'one' ? 'webhooks.count.one' : 'webhooks.count.other', { count: n });
+  return t(n === 1 ? 'webhooks.count.one' : 'webhooks.count.other', { count: n });
 }
 
 function tagOf(raw) {
