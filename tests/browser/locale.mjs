@@ -21,6 +21,7 @@ const WORDS = {
     portal: 'Sign in to Harborline Bank',
     declined: 'Not connected',
     invalid: 'This sign-in cannot be used',
+    failed: 'We could not connect your account',
     switchTo: 'Português',
   },
   'pt-BR': {
@@ -30,6 +31,7 @@ const WORDS = {
     portal: 'Entrar em Harborline Bank',
     declined: 'Não conectado',
     invalid: 'Este acesso não pode ser usado',
+    failed: 'Não foi possível conectar sua conta',
     switchTo: 'English',
   },
 };
@@ -139,6 +141,10 @@ async function browserLanguage(browser, locale, lang) {
   await me(page, urls.me, lang, `${prefix}-me`);
   await app(page, urls.app, lang, `${prefix}-app`);
   await outcome(page, urls.banks[0], lang, `${prefix}-outcome`);
+  // A bank's answer Ponte does not know (a replay, a stale tab): in words.
+  await page.goto(`${args.base}/callback/open-finance?state=unknown&code=x`);
+  await speaks(page, lang, 'failed', `${prefix}-callback-failed`);
+  await look(page, `${prefix}-callback-failed`);
   // A return Ponte cannot place: the browser's language.
   await returning(page, { state: 'unknown', error: 'access_denied' }, lang, 'invalid', `${prefix}-returning`);
   clean(page, prefix);
