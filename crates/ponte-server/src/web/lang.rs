@@ -1,5 +1,6 @@
 //! The one language rule every end-user and console page follows, on the
-//! server here and in `web/lang.js` for the static pages:
+//! server here and in the static pages' scripts (`web/widget/i18n.js`, which
+//! the documents app shares, `web/console/i18n.js`, `web/demo/demo.js`):
 //!
 //! 1. an explicit choice: `?lang=` on this request (the page's switch),
 //!    else the `ponte_lang` cookie an earlier choice left;

@@ -207,7 +207,7 @@ pub(super) fn csrf_text(who: &Bearer) -> String {
 #[utoipa::path(get, path = "/me", tag = "Server API: Connections",
     summary = "The user's own page of connected banks, in the client's brand",
     description = "Open it as `/me?ticket=<auth ticket>`: the ticket is spent into a session cookie and the browser sent on to `/me`. Lists each bank with what it shares and until when, with a revoke button and a confirmation step. No script; a strict Content-Security-Policy.",
-    params(("ticket" = Option<String>, Query, description = "An auth ticket from `POST /v1/server/auth_ticket/request`"), ("lang" = Option<String>, Query, description = "`en` or `pt-BR`: the page's language switch, remembered in the `ponte_lang` cookie; otherwise the remembered choice, else `Accept-Language`, else pt-BR")),
+    params(("ticket" = Option<String>, Query, description = "An auth ticket from `POST /v1/server/auth_ticket/request`"), ("lang" = Option<String>, Query, description = "`en` or `pt-BR`: the page's language switch, remembered in the `ponte_lang` cookie; otherwise the remembered choice, else the client's locale (`ponte clients update --locale`), else `Accept-Language`, else pt-BR")),
     security(()),
     responses((status = 200, description = "The page", content_type = "text/html", body = String), (status = 303, description = "The ticket was spent: on to `/me` with the session cookie"), (status = 401, description = "No session (no cookie and no valid ticket): a page asking the app to open `/me` again", content_type = "text/html", body = String)))]
 pub async fn page(
