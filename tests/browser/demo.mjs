@@ -12,12 +12,21 @@ async function look(page, name) {
   await shot(page, name);
 }
 
+// The demo's words come from the one catalogue (web/i18n, `demo.` keys).
+const WORDS = {
+  'pt-BR': { connect: 'Conectar uma conta', none: '0 webhooks recebidos', switchTo: 'English' },
+  en: { connect: 'Connect an account', none: '0 webhooks received', switchTo: 'Português' },
+};
+
 async function journey(browser, locale, prefix) {
   const page = await phone(browser, locale);
   const lang = locale.startsWith('pt') ? 'pt-BR' : 'en';
   await page.goto(`${base}/demo`);
   await page.waitForSelector('#connect:not(:empty)');
   check((await page.getAttribute('html', 'lang')) === lang, `${prefix}: the page's language`);
+  check((await page.innerText('#connect')) === WORDS[lang].connect, `${prefix}: the button's words`);
+  check((await page.innerText('#webhooks-count')) === WORDS[lang].none, `${prefix}: the count's words`);
+  check((await page.innerText('#lang')) === WORDS[lang].switchTo, `${prefix}: the switch`);
   await look(page, `${prefix}-1-page`);
   await page.click('#connect');
   const widget = page.frameLocator('iframe[title="Ponte"]');
@@ -90,7 +99,24 @@ async function exitJourney(browser) {
   await page.context().close();
 }
 
+/** The switch changes every word and is remembered, like every Ponte page's. */
+async function switchJourney(browser) {
+  const page = await phone(browser, 'en-US');
+  await page.goto(`${base}/demo`);
+  await page.waitForSelector('#connect:not(:empty)');
+  await page.click('#lang');
+  await page.waitForFunction(() => document.documentElement.lang === 'pt-BR');
+  check((await page.innerText('#connect')) === WORDS['pt-BR'].connect, 'the switch changes the words');
+  await page.reload();
+  await page.waitForSelector('#connect:not(:empty)');
+  check((await page.getAttribute('html', 'lang')) === 'pt-BR', 'the choice is remembered');
+  check((await page.innerText('#lang')) === WORDS['pt-BR'].switchTo, 'the switch offers English again');
+  await look(page, 'demo-switched-pt');
+  await page.context().close();
+}
+
 await run([
+  ['/demo: the language switch is remembered', switchJourney],
   ['/demo: leaving the modal calls onExit with EXITED', exitJourney],
   ['/demo through the SDK in Portuguese: events in order, verified webhooks, the report', (b) => journey(b, 'pt-BR', 'demo-pt')],
   ['/demo through the SDK in English', (b) => journey(b, 'en-US', 'demo-en')],

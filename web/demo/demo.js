@@ -2,68 +2,17 @@
 // sandbox client, this page opens it with the SDK, logs every callback and
 // event in order, asks for the reports once the consent is authorised and
 // shows, live, the webhooks the backend received (signatures checked there).
-const STRINGS = {
-  'pt-BR': {
-    'doc.title': 'Demo do Ponte',
-    'brand.demo': '(demonstração)',
-    'lang.switch': 'English',
-    title: 'Conecte uma conta bancária pelo SDK',
-    lead: 'Esta página faz o papel de um integrador usando o cliente sandbox: o backend dela cria um link, a página o abre com o SDK (PonteLink) e mostra, ao vivo, os webhooks que chegam.',
-    'how.1': 'Toque em “Conectar uma conta” e escolha um banco.',
-    'how.2': 'No banco, entre como user_good / pass_good e aprove.',
-    'how.3': 'Veja os eventos do SDK, os webhooks assinados e, por fim, o relatório.',
-    'cpf.label': 'CPF do usuário',
-    'cpf.hint': 'Um CPF de teste válido já está preenchido.',
-    connect: 'Conectar uma conta',
-    opening: 'Abrindo…',
-    'events.title': 'Eventos e callbacks do SDK',
-    'events.hint': 'Em ordem, como o SDK os entrega a esta página.',
-    'webhooks.title': 'Webhooks recebidos',
-    'webhooks.hint': 'Chegam ao backend desta página em /demo/webhooks; a assinatura (Standard Webhooks) é verificada com o segredo do cliente.',
-    'webhooks.count': (n) => (n === 1 ? '1 webhook recebido' : `${n} webhooks recebidos`),
-    verified: 'assinatura verificada ✓',
-    'report.title': 'Relatório',
-    'report.none': 'Aparece aqui quando o webhook REPORT_READY chegar.',
-    'report.requested': 'Relatórios pedidos (requestId {id}); aguardando os webhooks…',
-    'report.json': 'JSON',
-    'report.pdf': 'PDF',
-    'error.cpf': 'Este CPF não é válido.',
-    'error.server': 'Não foi possível abrir o link. Tente de novo.',
-    'error.reports': 'Não foi possível pedir os relatórios.',
-    returned: 'De volta do banco pelo redirectUrl: {status}',
-    docs: 'Referência da API',
-  },
-  en: {
-    'doc.title': 'Ponte demo',
-    'brand.demo': '(demo)',
-    'lang.switch': 'Português',
-    title: 'Connect a bank account through the SDK',
-    lead: 'This page plays an integrator using the sandbox client: its backend creates a link, the page opens it with the SDK (PonteLink) and shows, live, the webhooks that arrive.',
-    'how.1': 'Tap “Connect an account” and pick a bank.',
-    'how.2': 'At the bank, sign in as user_good / pass_good and approve.',
-    'how.3': 'Watch the SDK’s events, the signed webhooks and, at last, the report.',
-    'cpf.label': 'The user’s CPF',
-    'cpf.hint': 'A valid test CPF is already filled in.',
-    connect: 'Connect an account',
-    opening: 'Opening…',
-    'events.title': 'SDK events and callbacks',
-    'events.hint': 'In order, as the SDK hands them to this page.',
-    'webhooks.title': 'Webhooks received',
-    'webhooks.hint': 'They arrive at this page’s backend at /demo/webhooks; the signature (Standard Webhooks) is checked with the client’s secret.',
-    'webhooks.count': (n) => (n === 1 ? '1 webhook received' : `${n} webhooks received`),
-    verified: 'signature verified ✓',
-    'report.title': 'Report',
-    'report.none': 'Shows up here when the REPORT_READY webhook arrives.',
-    'report.requested': 'Reports requested (requestId {id}); waiting for the webhooks…',
-    'report.json': 'JSON',
-    'report.pdf': 'PDF',
-    'error.cpf': 'This CPF is not valid.',
-    'error.server': 'The link could not be opened. Please try again.',
-    'error.reports': 'The reports could not be requested.',
-    returned: 'Back from the bank through the redirectUrl: {status}',
-    docs: 'API reference',
-  },
-};
+import PT from '../i18n/pt-BR.js';
+import EN from '../i18n/en.js';
+
+// Its words are the `demo.` keys of web/i18n/, the one catalogue of every
+// Ponte page in the browser.
+const STRINGS = { 'pt-BR': PT, en: EN };
+const PREFIX = 'demo.';
+// The one language rule (crates/ponte-server/src/web/lang.rs): a choice
+// made with the switch on any Ponte page (the `ponte_lang` cookie) or in
+// this page's address (`?lang=`), else the browser's languages, else pt-BR.
+const COOKIE = 'ponte_lang';
 
 const POLL_MS = 1000;
 // Webhooks keep coming for a while (reports take seconds); a forgotten tab
@@ -74,16 +23,42 @@ const $ = (id) => document.getElementById(id);
 const state = { locale: 'pt-BR', link: null, polling: false, seen: new Set(), webhooks: 0, reportsAsked: false };
 
 function t(key, vars = {}) {
-  const value = (STRINGS[state.locale] || STRINGS['pt-BR'])[key];
-  if (typeof value === 'function') return value(vars.n);
-  return String(value ?? key).replace(/\{(\w+)\}/g, (_, name) => vars[name] ?? '');
+  const table = STRINGS[state.locale] || STRINGS['pt-BR'];
+  const text = table[PREFIX + key] ?? table[key] ?? STRINGS['pt-BR'][PREFIX + key] ?? key;
+  return String(text).replace(/\{(\w+)\}/g, (whole, name) => (name in vars ? String(vars[name]) : whole));
+}
+
+/**
+ * "1 webhook recebido" / "0 webhooks received": the singular for exactly one
+ * in both languages (CLDR's Portuguese "one" takes 0 too, which reads oddly
+ * in Brazil for a count of things that arrived).
+ */
+function webhooksCount(n) {
+  return t(n === 1 ? 'webhooks.count.one' : 'webhooks.count.other', { count: n });
+}
+
+function tagOf(raw) {
+  const v = String(raw || '').toLowerCase();
+  return v.startsWith('en') ? 'en' : v.startsWith('pt') ? 'pt-BR' : null;
+}
+
+function chosenLocale() {
+  const found = document.cookie.split(';').map((c) => c.trim().split('=')).find(([k]) => k === COOKIE);
+  return found ? tagOf(found[1]) : null;
+}
+
+function rememberLocale(locale) {
+  const secure = location.protocol === 'https:' ? '; Secure' : '';
+  document.cookie = `${COOKIE}=${locale}; Path=/; Max-Age=31536000; SameSite=Lax${secure}`;
 }
 
 function pickLocale() {
-  const asked = new URLSearchParams(location.search).get('lang');
-  if (asked === 'en' || asked === 'pt-BR') return asked;
-  const first = (navigator.languages || []).find((l) => /^(pt|en)\b/i.test(l)) || 'pt-BR';
-  return first.toLowerCase().startsWith('en') ? 'en' : 'pt-BR';
+  const asked = tagOf(new URLSearchParams(location.search).get('lang'));
+  if (asked) {
+    rememberLocale(asked);
+    return asked;
+  }
+  return chosenLocale() || (navigator.languages || []).map(tagOf).find(Boolean) || 'pt-BR';
 }
 
 function paint() {
@@ -92,7 +67,7 @@ function paint() {
   for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
   $('lang').textContent = t('lang.switch');
   $('lang').lang = state.locale === 'en' ? 'pt-BR' : 'en';
-  $('webhooks-count').textContent = t('webhooks.count', { n: state.webhooks });
+  $('webhooks-count').textContent = webhooksCount(state.webhooks);
 }
 
 /** One line of the SDK's log: `kind` is event, success or exit. */
@@ -157,7 +132,7 @@ function showWebhook(w) {
   pre.textContent = JSON.stringify(w.payload, null, 2);
   li.append(pre);
   $('webhooks').append(li);
-  $('webhooks-count').textContent = t('webhooks.count', { n: state.webhooks });
+  $('webhooks-count').textContent = webhooksCount(state.webhooks);
   const p = w.payload || {};
   if (w.event === 'REPORT_READY') showReport(p);
 }
@@ -241,6 +216,7 @@ function init() {
   paint();
   $('lang').addEventListener('click', () => {
     state.locale = state.locale === 'en' ? 'pt-BR' : 'en';
+    rememberLocale(state.locale);
     paint();
   });
   $('start').addEventListener('submit', start);

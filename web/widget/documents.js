@@ -466,8 +466,12 @@ async function start() {
   if (window.parent !== window && !state.parentOrigin) state.parentOrigin = originOf(params.get('embed'));
   // The SDK's modal waits for this: a frame that never says it is closed.
   emit('READY');
+  // The one rule: the end user's choice (or this tab's, kept across the
+  // portal), else the integrator's `?locale=`, else the client's (from
+  // /app/session, below), else the browser's.
   const asked = params.get('locale');
-  if (!chosenLocale() && !saved.locale && (asked === 'en' || asked === 'pt-BR')) state.locale = asked;
+  const undecided = !chosenLocale() && !saved.locale && asked !== 'en' && asked !== 'pt-BR';
+  if (!chosenLocale() && !saved.locale && !undecided) state.locale = asked;
   if (fresh) {
     // The token stays in this tab's storage, not in the address bar or history.
     history.replaceState(null, '', location.pathname);
@@ -490,6 +494,11 @@ async function start() {
   try {
     const [session, portals] = await Promise.all([call('/app/session'), call('/api/institutions')]);
     state.session = session;
+    if (undecided && session.locale) {
+      state.locale = ruleLocale(session.locale);
+      save();
+      paint();
+    }
     if (session.primaryColor) document.documentElement.style.setProperty('--accent', session.primaryColor);
     state.portals = [...portals].sort((a, b) => a.name.localeCompare(b.name, 'pt-BR', { sensitivity: 'base' }));
   } catch (e) {

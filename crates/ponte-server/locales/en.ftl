@@ -64,6 +64,12 @@ docs-busy-text = Wait a minute, then reload this page.
 docs-ours-title = Something went wrong on our side
 docs-ours-text = Please try again in a moment.
 docs-back = Back to { $client }
+docs-returned-ok-title = Documents on their way
+docs-returned-ok-text = Your documents are being retrieved.
+docs-returned-declined-title = Not connected
+docs-returned-declined-text = The documents were not shared.
+docs-returned-invalid-title = This sign-in cannot be used
+docs-returned-invalid-text = It has expired or was already used. Start again from the app.
 
 ## The bank's answer (`/callback`): a page only when no redirectUrl follows
 callback-finishing-title = Finishing the connection…

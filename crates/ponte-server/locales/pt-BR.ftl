@@ -64,6 +64,12 @@ docs-busy-text = Espere um minuto e recarregue esta página.
 docs-ours-title = Algo deu errado do nosso lado
 docs-ours-text = Tente de novo em instantes.
 docs-back = Voltar para { $client }
+docs-returned-ok-title = Documentos a caminho
+docs-returned-ok-text = Seus documentos estão sendo buscados.
+docs-returned-declined-title = Não conectado
+docs-returned-declined-text = Os documentos não foram compartilhados.
+docs-returned-invalid-title = Este acesso não pode ser usado
+docs-returned-invalid-text = Ele expirou ou já foi usado. Comece de novo pelo aplicativo.
 
 ## The bank's answer (`/callback`): a page only when no redirectUrl follows
 callback-finishing-title = Concluindo a conexão…

@@ -7,8 +7,8 @@
 
 use crate::dialects::documents_api::errors::ApiError;
 use crate::error::Error;
-use crate::services::documents;
 use crate::services::documents_progress::{self, FailureReason};
+use crate::services::{client_locale, documents};
 use crate::tokens::TokenError;
 use crate::web;
 use crate::web::catalogue;
@@ -127,20 +127,77 @@ fn refused(page: Refused, why: Refusal) -> Response {
     pages::message(locale, &brand, &title, &text, &here).respond(status, page.lang, page.secure)
 }
 
-/// `/callback/documents`'s answer, on its way straight back to the app
-/// (which tells how it went from the retrieval itself, in the end user's
-/// language): the caller's line, in both languages since nothing at the
-/// portal's return knows the user's.
-pub fn returning_page(title: &str, text: &str, back: &str) -> String {
+/// How a portal's return went, as `/callback/documents` tells the app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Returned {
+    /// Signed in: the retrieval runs.
+    Ok,
+    /// The end user or the portal declined.
+    Declined,
+    /// Unknown, expired or already used.
+    Invalid,
+}
+
+impl Returned {
+    /// The word in the app's URL, for a browser that no longer holds the
+    /// app's token (the app otherwise tells how it went from the retrieval).
+    fn word(self) -> &'static str {
+        match self {
+            Returned::Ok => "ok",
+            Returned::Declined => "declined",
+            Returned::Invalid => "invalid",
+        }
+    }
+}
+
+/// `/callback/documents`'s answer, on its way straight back to the app, in
+/// the end user's language by the one rule: their choice on any Ponte page,
+/// else the retrieval's client's locale (the portal's `state` tells whose
+/// it is), else their browser's, else pt-BR; in the client's brand.
+pub async fn returning(
+    app: &App,
+    headers: &HeaderMap,
+    state: Option<&str>,
+    how: Returned,
+) -> Response {
+    let whose = match state {
+        Some(state) => client_locale::of_documents_state(app, state)
+            .await
+            .unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "the documents return page could not tell whose it is");
+                None
+            }),
+        None => None,
+    };
+    let lang = web::lang::resolve(None, headers, whose.as_ref().and_then(|w| w.1));
+    let brand = match &whose {
+        Some((client, _)) => match documents_progress::recipient(app, client).await {
+            Ok(r) => Brand::new(r.name, r.logo_url, r.primary_color, r.privacy_policy_url),
+            Err(e) => {
+                tracing::warn!(error = %e, "the documents return page could not read the brand");
+                Brand::unknown()
+            }
+        },
+        None => Brand::unknown(),
+    };
+    let locale = lang.locale;
+    let key = format!("docs-returned-{}", how.word());
+    let back = format!("{APP_PATH}?returned={}", how.word());
+    // No switch: the portal's answer is single-use, and the page moves on
+    // to the app at once.
     pages::render(
         "returning.html",
-        crate::web::lang::Locale::PtBr,
-        &Brand::unknown(),
-        title,
+        locale,
+        &brand,
+        &catalogue::text(locale, &format!("{key}-title"), &[]),
         "",
-        minijinja::context! { text => text, back => back },
+        minijinja::context! { text => catalogue::text(locale, &format!("{key}-text"), &[]), back => back },
     )
-    .html
+    .respond(
+        StatusCode::OK,
+        lang,
+        app.public_url.starts_with("https://"),
+    )
 }
 
 /// Who receives the documents, as the app's first screen tells it.
@@ -151,6 +208,10 @@ struct AppSession {
     logo_url: Option<String>,
     primary_color: Option<String>,
     privacy_policy_url: Option<String>,
+    /// The client's language for its end users (`pt-BR`, `en`), when it set
+    /// one: the app speaks it unless the end user chose, or the integrator
+    /// asked for one with `?locale=`.
+    locale: Option<&'static str>,
 }
 
 fn bearer(headers: &HeaderMap) -> Result<&str, ApiError> {
@@ -166,7 +227,9 @@ fn bearer(headers: &HeaderMap) -> Result<&str, ApiError> {
 async fn session(State(app): State<App>, headers: HeaderMap) -> Result<Response, ApiError> {
     let s = documents::session(&app, bearer(&headers)?).await?;
     let r = documents_progress::recipient(&app, s.bearer.client_id.as_str()).await?;
+    let locale = client_locale::of(&app, s.bearer.client_id.as_str()).await?;
     Ok(Json(AppSession {
+        locale: locale.map(|l| l.tag()),
         client_name: r.name,
         logo_url: r.logo_url,
         primary_color: r.primary_color,

@@ -194,7 +194,7 @@ async fn callback(
     if params.state.is_none() && params.code.is_none() && params.error.is_none() {
         return callback_pages::fragment_reader(lang, secure, CALLBACK_PATH, FRAGMENT_SCRIPT);
     }
-    finish_callback(app, lang, params).await
+    finish_callback(app, &headers, params).await
 }
 
 /// The fragment of a hybrid-flow answer, posted by [`fragment_reader`]'s
@@ -205,8 +205,7 @@ async fn callback_answer(
     headers: HeaderMap,
     axum::Form(params): axum::Form<CallbackParams>,
 ) -> Response {
-    let lang = web::lang::resolve(None, &headers, None);
-    finish_callback(app, lang, params).await
+    finish_callback(app, &headers, params).await
 }
 
 /// The script that posts the fragment: only the answer's own parameters,
@@ -216,13 +215,16 @@ const FRAGMENT_SCRIPT: &str = r#"(function(){var h=location.hash.slice(1);histor
 /// Completes the authorisation and answers the end user: with a
 /// `redirectUrl` (the widget's own, or the integrator's) it passes the
 /// outcome on; without one it says how it went, in the end user's language
-/// (their choice on any Ponte page, else their browser's).
-async fn finish_callback(app: App, lang: web::lang::Lang, params: CallbackParams) -> Response {
+/// (`callback_pages::outcome_lang`: their choice on any Ponte page, else the
+/// link's or client's, else their browser's).
+async fn finish_callback(app: App, headers: &HeaderMap, params: CallbackParams) -> Response {
     let secure = app.public_url.starts_with("https://");
+    let lang = web::lang::resolve(None, headers, None);
     match authorisation::complete_authorisation(&app, params).await {
         Ok(outcome) => match outcome.redirect {
             Some(to) => Redirect::to(&to).into_response(),
             None => {
+                let lang = callback_pages::outcome_lang(&app, headers, &outcome.consent_id).await;
                 let brand = outcome_brand(&app, &outcome.consent_id).await;
                 callback_pages::outcome(lang, secure, &brand, &outcome.consent_id, outcome.status)
             }

@@ -59,7 +59,12 @@ fn both_languages_have_every_key_with_the_same_placeholders() {
 #[test]
 fn every_app_has_its_section() {
     let pt = entries("pt-BR.js");
-    for key in ["picker.title", "docs.picker.title", "console.nav.overview"] {
+    for key in [
+        "picker.title",
+        "docs.picker.title",
+        "console.nav.overview",
+        "demo.connect",
+    ] {
         assert!(pt.contains_key(key), "{key} is missing");
     }
 }

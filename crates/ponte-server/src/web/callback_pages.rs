@@ -6,9 +6,11 @@
 //! page again would only say "already completed".
 
 use super::catalogue::text;
-use super::lang::Lang;
+use super::lang::{self, Lang};
 use super::pages::{self, Brand, Page};
-use axum::http::StatusCode;
+use crate::services::client_locale;
+use crate::App;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use ponte_core::ConsentStatus;
 
@@ -58,6 +60,19 @@ pub fn fragment_reader(lang: Lang, secure: bool, action: &str, script: &str) -> 
         1,
     );
     Page { csp, ..page }.respond(StatusCode::OK, lang, secure)
+}
+
+/// The outcome page's language: a choice the end user made on any Ponte
+/// page, else the consent's link's locale, else its client's, else the
+/// browser's, else pt-BR (the rule in `lang`).
+pub async fn outcome_lang(app: &App, headers: &HeaderMap, consent_id: &str) -> Lang {
+    let context = client_locale::of_consent(app, consent_id)
+        .await
+        .unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "the callback page could not read the consent's locale");
+            None
+        });
+    lang::resolve(None, headers, context)
 }
 
 /// How the authorisation went, in the client's colours.

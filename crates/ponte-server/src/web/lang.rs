@@ -1,5 +1,6 @@
 //! The one language rule every end-user and console page follows, on the
-//! server here and in `web/lang.js` for the static pages:
+//! server here and in the static pages' scripts (`web/widget/i18n.js`, which
+//! the documents app shares, `web/console/i18n.js`, `web/demo/demo.js`):
 //!
 //! 1. an explicit choice: `?lang=` on this request (the page's switch),
 //!    else the `ponte_lang` cookie an earlier choice left;
@@ -30,13 +31,7 @@ pub struct Lang {
 
 /// `pt-BR`, `pt`, `pt-PT`… → Portuguese; `en`, `en-AU`… → English.
 pub fn parse_tag(raw: &str) -> Option<Locale> {
-    let tag = raw.trim().to_ascii_lowercase().replace('_', "-");
-    let primary = tag.split('-').next().unwrap_or_default();
-    match primary {
-        "pt" => Some(Locale::PtBr),
-        "en" => Some(Locale::En),
-        _ => None,
-    }
+    ponte_services::services::client_locale::language(raw)
 }
 
 /// The first language of `Accept-Language` Ponte speaks, by `q` (ties keep
@@ -113,11 +108,7 @@ pub fn remember(lang: Lang, secure: bool, headers: &mut HeaderMap) {
 /// Data API, the page's language for a link opened from `/me`); the report
 /// PDFs read the same field.
 pub fn link_locale(external_info_json: &str) -> Option<Locale> {
-    serde_json::from_str::<serde_json::Value>(external_info_json)
-        .ok()?
-        .get("locale")?
-        .as_str()
-        .and_then(parse_tag)
+    ponte_services::services::client_locale::link_locale(external_info_json)
 }
 
 /// The other language: where the page's switch leads.

@@ -11,12 +11,14 @@
 mod browser_catalogue;
 pub mod callback_pages;
 pub mod catalogue;
+mod demo;
 pub mod lang;
 pub mod me_pages;
 pub mod pages;
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+pub use demo::{demo_asset, demo_page, DEMO_ASSETS_PATH};
 pub use ponte_services::color;
 use rust_embed::RustEmbed;
 
@@ -60,79 +62,6 @@ pub fn hash_catalogue(hash: &mut Sha256) {
 #[derive(RustEmbed)]
 #[folder = "../../web/sdk/"]
 struct Sdk;
-
-/// The demo integrator's page (`web/demo/`), served at `/demo` in sandbox mode.
-#[derive(RustEmbed)]
-#[folder = "../../web/demo/"]
-struct Demo;
-
-/// Where the demo page's assets live: `<DEMO_ASSETS_PATH>/<version>/<file>`.
-pub const DEMO_ASSETS_PATH: &str = "/demo/assets";
-
-/// The demo's policy: the widget's, plus framing Ponte's own widget (the
-/// SDK's modal) and nothing else.
-const DEMO_CSP: &str =
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-connect-src 'self'; frame-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
-
-static DEMO_VERSION: LazyLock<String> = LazyLock::new(|| {
-    let mut names: Vec<_> = Demo::iter().collect();
-    names.sort();
-    let mut hash = Sha256::new();
-    for name in names {
-        if let Some(file) = Demo::get(&name) {
-            hash.update(name.as_bytes());
-            hash.update(file.metadata.sha256_hash());
-        }
-    }
-    hex(&hash.finalize()[..8])
-});
-
-/// The demo's page, `web/demo/index.html` with its asset URLs filled in.
-pub fn demo_page() -> Response {
-    let Some(file) = Demo::get("index.html") else {
-        tracing::error!("web/demo/index.html is missing from the build");
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-    };
-    let html = String::from_utf8_lossy(&file.data).replace(
-        "{{assets}}",
-        &format!("{DEMO_ASSETS_PATH}/{}", DEMO_VERSION.as_str()),
-    );
-    let mut resp = ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response();
-    let headers = resp.headers_mut();
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(DEMO_CSP),
-    );
-    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    resp
-}
-
-/// One of the demo's assets, immutable at the current version.
-pub fn demo_asset(version_in_url: &str, name: &str) -> Response {
-    let file = match Demo::get(name) {
-        Some(file) if name != "index.html" => file,
-        _ => return StatusCode::NOT_FOUND.into_response(),
-    };
-    let cache = if version_in_url == DEMO_VERSION.as_str() {
-        "public, max-age=31536000, immutable"
-    } else {
-        "no-cache"
-    };
-    let mime = file.metadata.mimetype().to_string();
-    let mut resp = file.data.into_owned().into_response();
-    let headers = resp.headers_mut();
-    if let Ok(value) = HeaderValue::from_str(&mime) {
-        headers.insert(header::CONTENT_TYPE, value);
-    }
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    resp
-}
 
 /// Where the page's assets live: `<ASSETS_PATH>/<version>/<file>`.
 pub const ASSETS_PATH: &str = "/link/assets";

@@ -187,13 +187,22 @@ both!(
         let html = page.text().await.unwrap();
         assert!(html.contains(r#"<script src="/ponte-link.js">"#), "{html}");
         assert!(!html.contains("<script>"), "no inline script");
-        let script = regex::Regex::new(r#"src="(/demo/assets/[0-9a-f]{16}/demo\.js)""#)
+        let script = regex::Regex::new(r#"src="(/demo/assets/[0-9a-f]{16}/demo/demo\.js)""#)
             .unwrap()
             .captures(&html)
             .expect("demo.js by version")[1]
             .to_string();
         let js = ts.http.get(ts.url(&script)).send().await.unwrap();
         assert_eq!(js.status(), 200);
+        // Its words come from the one catalogue, beside it as it imports it.
+        let catalogue = script.replace("/demo/demo.js", "/i18n/en.js");
+        let en = ts.http.get(ts.url(&catalogue)).send().await.unwrap();
+        assert_eq!(en.status(), 200, "{catalogue}");
+        assert!(en
+            .text()
+            .await
+            .unwrap()
+            .contains("'demo.connect': 'Connect an account'"));
 
         // The sandbox client's links may be framed by Ponte's own page.
         let (_, _, token) = open_demo(&ts).await;

@@ -46,6 +46,8 @@ mod hardening_redirects;
 mod hardening_tokens;
 mod jobs;
 mod language_browser;
+mod locale_browser;
+mod locale_pages;
 mod me_renew;
 mod openapi;
 mod ops;

@@ -28,6 +28,63 @@ pub async fn of(app: &App, client: &str) -> Result<Option<Locale>> {
         .and_then(Locale::parse))
 }
 
+/// The language a page about `consent_id` starts from, before the
+/// browser's: its link's locale (`externalInfo.locale`), else its client's.
+/// `None` for an unknown consent: the browser then decides.
+pub async fn of_consent(app: &App, consent_id: &str) -> Result<Option<Locale>> {
+    let mut conn = app.store.read().await?;
+    let Some(consent) = ponte_store::consent_by_id(&mut conn, consent_id).await? else {
+        return Ok(None);
+    };
+    let link =
+        ponte_store::link_for_client(&mut conn, &consent.client_id, &consent.link_id).await?;
+    drop(conn);
+    if let Some(locale) = link.and_then(|l| link_locale(&l.external_info)) {
+        return Ok(Some(locale));
+    }
+    of(app, &consent.client_id).await
+}
+
+/// Whose page a document portal's return (`state`, as the portal sent it
+/// back) lands on: the retrieval's client, and that client's language.
+/// `None` for a state Ponte does not know.
+pub async fn of_documents_state(
+    app: &App,
+    state: &str,
+) -> Result<Option<(String, Option<Locale>)>> {
+    let mut conn = app.store.read().await?;
+    let row = ponte_store::retrieval_by_state(&mut conn, &app.crypto.hash_secret(state)).await?;
+    drop(conn);
+    match row {
+        Some(row) => {
+            let locale = of(app, &row.client_id).await?;
+            Ok(Some((row.client_id, locale)))
+        }
+        None => Ok(None),
+    }
+}
+
+/// A link's locale, as its creator set it (`externalInfo.locale` on the
+/// Data API; the page's language for a link opened from `/me`).
+pub fn link_locale(external_info_json: &str) -> Option<Locale> {
+    serde_json::from_str::<serde_json::Value>(external_info_json)
+        .ok()?
+        .get("locale")?
+        .as_str()
+        .and_then(language)
+}
+
+/// `pt-BR`, `pt`, `pt-PT`… → Portuguese; `en`, `en-AU`… → English: the
+/// language, whatever the region (the pages speak one of each).
+pub fn language(tag: &str) -> Option<Locale> {
+    let tag = tag.trim().to_ascii_lowercase().replace('_', "-");
+    match tag.split('-').next().unwrap_or_default() {
+        "pt" => Some(Locale::PtBr),
+        "en" => Some(Locale::En),
+        _ => None,
+    }
+}
+
 /// Sets (or clears) the client's language (`ponte clients update --locale`).
 pub async fn set(app: &App, client: &str, locale: Option<Locale>) -> Result<()> {
     let mut tx = app.store.begin().await?;
@@ -45,7 +102,20 @@ pub async fn set(app: &App, client: &str, locale: Option<Locale>) -> Result<()> 
 
 #[cfg(test)]
 mod tests {
-    use super::{parse, Locale};
+    use super::{language, link_locale, parse, Locale};
+
+    #[test]
+    fn a_link_s_locale_is_its_external_info_s_whatever_the_region() {
+        assert_eq!(link_locale(r#"{"locale":"en-AU"}"#), Some(Locale::En));
+        assert_eq!(
+            link_locale(r#"{"locale":"pt_PT","x":1}"#),
+            Some(Locale::PtBr)
+        );
+        assert_eq!(link_locale(r#"{"locale":"fr"}"#), None);
+        assert_eq!(link_locale(r#"{"locale":7}"#), None);
+        assert_eq!(link_locale("not json"), None);
+        assert_eq!(language(" EN "), Some(Locale::En));
+    }
 
     #[test]
     fn a_language_or_none_and_anything_else_names_the_choices() {

@@ -18,7 +18,7 @@ use crate::App;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use base64::engine::general_purpose::STANDARD;
@@ -265,7 +265,11 @@ async fn erase_user(
     params(("state" = Option<String>, Query, description = "Ponte's state (without it, or with a stale one, the app is told the sign-in was not valid)"), ("code" = Option<String>, Query, description = "The portal's code"), ("error" = Option<String>, Query, description = "Or the portal's refusal")),
     security(()),
     responses((status = 200, description = "A page telling the end user the documents are on their way", content_type = "text/html"), (status = "4XX", description = "An error page")))]
-async fn callback(State(app): State<App>, RawQuery(query): RawQuery) -> Response {
+async fn callback(
+    State(app): State<App>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
     let params: BTreeMap<String, String> =
         form_urlencoded::parse(query.unwrap_or_default().as_bytes())
             .into_owned()
@@ -279,41 +283,18 @@ async fn callback(State(app): State<App>, RawQuery(query): RawQuery) -> Response
         get("error_description"),
     )
     .await;
-    // The app (`/app`) shows how it went from the retrieval itself; the word
-    // in its URL only serves a browser that no longer holds the app's token.
-    let (returned, title, text) = match completed {
-        Ok(_) => (
-            "ok",
-            "Documentos a caminho / Documents on their way",
-            "Seus documentos estão sendo buscados. / Your documents are being retrieved.",
-        ),
-        Err(crate::error::Error::Institution(_) | crate::error::Error::Declined(_)) => (
-            "declined",
-            "Não conectado / Not connected",
-            "Os documentos não foram compartilhados. / The documents were not shared.",
-        ),
+    use crate::http::documents_app::{returning, Returned};
+    let how = match completed {
+        Ok(_) => Returned::Ok,
+        Err(crate::error::Error::Institution(_) | crate::error::Error::Declined(_)) => {
+            Returned::Declined
+        }
         Err(e) => {
             tracing::info!(error = %e, "documents callback refused");
-            (
-                "invalid",
-                "Este acesso não pode ser usado / This sign-in cannot be used",
-                "Ele expirou ou já foi usado. Comece de novo pelo aplicativo. / It has expired or was already used. Start again from the app.",
-            )
+            Returned::Invalid
         }
     };
-    let back = format!(
-        "{}?returned={returned}",
-        crate::http::documents_app::APP_PATH
-    );
-    let mut resp = Html(crate::http::documents_app::returning_page(
-        title, text, &back,
-    ))
-    .into_response();
-    resp.headers_mut().insert(
-        header::CACHE_CONTROL,
-        header::HeaderValue::from_static("no-store"),
-    );
-    resp
+    returning(&app, &headers, get("state"), how).await
 }
 
 #[utoipa::path(post, path = "/sandbox/v1/documents/connect", tag = "Documents API: Retrieval",

@@ -11,14 +11,14 @@ use super::wire::Connection;
 use super::{auth, connections};
 use crate::error::Error;
 use crate::http::extract::{Path, Query};
-use crate::services::{console_data, documents_progress, end_users, sessions};
+use crate::services::{client_locale, console_data, documents_progress, end_users, sessions};
 use crate::tokens::{Bearer, END_USER_SESSION_TTL_SECS};
 use crate::web::lang::{self, Lang};
 use crate::web::me_pages::{self, MeConnection, Notice, Problem};
 use crate::web::pages::{Brand, Page};
 use crate::App;
-use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Form, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -43,14 +43,44 @@ pub struct LangQuery {
 }
 
 #[derive(Default, Deserialize)]
-struct RevokeForm {
+pub struct RevokeForm {
     csrf: Option<String>,
 }
 
-/// The page's language: `?lang=` (the switch), the remembered choice, the
-/// browser's; `/me` belongs to no link, so there is no link locale.
-pub(super) fn page_lang(asked: Option<&str>, headers: &HeaderMap) -> Lang {
-    lang::resolve(asked, headers, None)
+/// A form's fields; a body that is no form (wrong type, broken encoding)
+/// reads as an empty one, which then fails the CSRF check with a page that
+/// says so rather than axum's plain-text refusal.
+pub(super) fn fields<T: Default>(form: Result<Form<T>, FormRejection>) -> T {
+    match form {
+        Ok(Form(fields)) => fields,
+        Err(e) => {
+            tracing::info!(error = %e, "a /me form that is no form");
+            T::default()
+        }
+    }
+}
+
+/// The page's language: `?lang=` (the switch), the remembered choice, then
+/// the client's locale (`ponte clients update --locale`; `/me` belongs to
+/// no link) once the signed-in end user tells whose page it is, the
+/// browser's, pt-BR.
+pub(super) async fn page_lang(
+    app: &App,
+    asked: Option<&str>,
+    headers: &HeaderMap,
+    who: Option<&Bearer>,
+) -> Lang {
+    let client = match who {
+        Some(who) => client_locale::of(app, who.client_id.as_str())
+            .await
+            .unwrap_or_else(|e| {
+                // The page still works in the browser's language.
+                tracing::warn!(error = %e, "the /me page could not read the client's locale");
+                None
+            }),
+        None => None,
+    };
+    lang::resolve(asked, headers, client)
 }
 
 /// A page, with the headers every answer of `/me` carries.
@@ -148,21 +178,26 @@ pub(super) async fn who(app: &App, headers: &HeaderMap) -> Result<Bearer, ApiErr
 }
 
 /// The end user behind one of `/me`'s forms: signed in, and the form's CSRF
-/// token is the page's (else the page that says why).
+/// token is the page's (else the page that says why), with the language
+/// the answer speaks (`asked`: the form's own choice, if it carries one).
 pub(super) async fn form_user(
     app: &App,
     headers: &HeaderMap,
     csrf: Option<String>,
-    lang: Lang,
-) -> Result<Bearer, Response> {
-    let who = who(app, headers).await.map_err(|e| refused(app, lang, e))?;
+    asked: Option<&str>,
+) -> Result<(Bearer, Lang), Response> {
+    let who = match who(app, headers).await {
+        Ok(who) => who,
+        Err(e) => return Err(refused(app, page_lang(app, asked, headers, None).await, e)),
+    };
+    let lang = page_lang(app, asked, headers, Some(&who)).await;
     if !app
         .crypto
         .secret_matches(&csrf_text(&who), &csrf.unwrap_or_default())
     {
         return Err(problem(app, lang, StatusCode::FORBIDDEN, Problem::Refused));
     }
-    Ok(who)
+    Ok((who, lang))
 }
 
 pub(super) fn csrf_text(who: &Bearer) -> String {
@@ -172,7 +207,7 @@ pub(super) fn csrf_text(who: &Bearer) -> String {
 #[utoipa::path(get, path = "/me", tag = "Server API: Connections",
     summary = "The user's own page of connected banks, in the client's brand",
     description = "Open it as `/me?ticket=<auth ticket>`: the ticket is spent into a session cookie and the browser sent on to `/me`. Lists each bank with what it shares and until when, with a revoke button and a confirmation step. No script; a strict Content-Security-Policy.",
-    params(("ticket" = Option<String>, Query, description = "An auth ticket from `POST /v1/server/auth_ticket/request`"), ("lang" = Option<String>, Query, description = "`en` or `pt-BR`: the page's language switch, remembered in the `ponte_lang` cookie; otherwise the remembered choice, else `Accept-Language`, else pt-BR")),
+    params(("ticket" = Option<String>, Query, description = "An auth ticket from `POST /v1/server/auth_ticket/request`"), ("lang" = Option<String>, Query, description = "`en` or `pt-BR`: the page's language switch, remembered in the `ponte_lang` cookie; otherwise the remembered choice, else the client's locale (`ponte clients update --locale`), else `Accept-Language`, else pt-BR")),
     security(()),
     responses((status = 200, description = "The page", content_type = "text/html", body = String), (status = 303, description = "The ticket was spent: on to `/me` with the session cookie"), (status = 401, description = "No session (no cookie and no valid ticket): a page asking the app to open `/me` again", content_type = "text/html", body = String)))]
 pub async fn page(
@@ -180,8 +215,9 @@ pub async fn page(
     headers: HeaderMap,
     Query(q): Query<PageQuery>,
 ) -> Response {
-    let lang = page_lang(q.lang.as_deref(), &headers);
     if let Some(ticket) = q.ticket.as_deref() {
+        // A redirect: only a choice made now matters (it is remembered).
+        let lang = lang::resolve(q.lang.as_deref(), &headers, None);
         return match sessions::open_with_ticket(&app, ticket).await {
             Ok(session) => {
                 let secure = if app.public_url.starts_with("https://") {
@@ -218,25 +254,30 @@ pub async fn page(
     } else {
         Notice::None
     };
-    list_page(&app, &headers, lang, notice, StatusCode::OK).await
+    list_page(&app, &headers, q.lang.as_deref(), notice, StatusCode::OK).await
 }
 
-/// The list page for the signed-in end user, with `notice` above the list.
+/// The list page for the signed-in end user, with `notice` above the list;
+/// `asked` is a language chosen on this request.
 pub(super) async fn list_page(
     app: &App,
     headers: &HeaderMap,
-    lang: Lang,
+    asked: Option<&str>,
     notice: Notice,
     status: StatusCode,
 ) -> Response {
+    let who = match who(app, headers).await {
+        Ok(who) => who,
+        Err(e) => return refused(app, page_lang(app, asked, headers, None).await, e),
+    };
+    let lang = page_lang(app, asked, headers, Some(&who)).await;
     let result = async {
-        let who = who(app, headers).await?;
         let list = connections::list(app, &who).await?;
-        Ok::<_, ApiError>((list, app.crypto.hash_secret(&csrf_text(&who)), who))
+        Ok::<_, ApiError>((list, app.crypto.hash_secret(&csrf_text(&who))))
     }
     .await;
     match result {
-        Ok((list, csrf, who)) => {
+        Ok((list, csrf)) => {
             let brand = brand(app, &who).await;
             let cpf = known_cpf(app, &who).await;
             let window = super::me_renew::RenewWindow::of(app, &who).await;
@@ -260,20 +301,24 @@ pub async fn confirm(
     Path(consent_id): Path<String>,
     Query(q): Query<LangQuery>,
 ) -> Response {
-    let lang = page_lang(q.lang.as_deref(), &headers);
+    let asked = q.lang.as_deref();
+    let who = match who(&app, &headers).await {
+        Ok(who) => who,
+        Err(e) => return refused(&app, page_lang(&app, asked, &headers, None).await, e),
+    };
+    let lang = page_lang(&app, asked, &headers, Some(&who)).await;
     let result = async {
-        let who = who(&app, &headers).await?;
         let list = connections::list(&app, &who).await?;
         let connection = list
             .into_iter()
             .find(|c| c.consent_id == consent_id)
             .ok_or(ApiError::Core(Error::NotFound("connection")))?;
         let csrf = app.crypto.hash_secret(&csrf_text(&who));
-        Ok::<_, ApiError>((connection, csrf, who))
+        Ok::<_, ApiError>((connection, csrf))
     }
     .await;
     match result {
-        Ok((connection, csrf, who)) => {
+        Ok((connection, csrf)) => {
             let brand = brand(&app, &who).await;
             let page = me_pages::confirm(lang.locale, &brand, &shown(&connection, None), &csrf);
             shaped(&app, StatusCode::OK, lang, page)
@@ -291,14 +336,13 @@ pub async fn revoke(
     State(app): State<App>,
     headers: HeaderMap,
     Path(consent_id): Path<String>,
-    body: Bytes,
+    form: Result<Form<RevokeForm>, FormRejection>,
 ) -> Response {
-    let form: RevokeForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
-    let lang = page_lang(None, &headers);
+    let form = fields(form);
     // The cookie is SameSite=Strict already; the token also stops a post
     // from any page that is not our confirmation.
-    let who = match form_user(&app, &headers, form.csrf, lang).await {
-        Ok(who) => who,
+    let (who, lang) = match form_user(&app, &headers, form.csrf, None).await {
+        Ok(signed_in) => signed_in,
         Err(page) => return page,
     };
     match connections::revoke(&app, &who, &consent_id).await {

@@ -6,19 +6,19 @@
 //! remembered (sealed in the end user's profile) after the first bank, and
 //! the link carries the page's language so the widget speaks it too.
 
-use super::me::{self, form_user, page_lang, problem};
+use super::me::{self, fields, form_user, problem};
 use crate::error::Error;
 use crate::services::{end_users, links};
 use crate::web::me_pages::{Notice, Problem};
 use crate::App;
-use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Form, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 #[derive(Default, Deserialize)]
-struct AddForm {
+pub struct AddForm {
     cpf: Option<String>,
     csrf: Option<String>,
     lang: Option<String>,
@@ -29,11 +29,14 @@ struct AddForm {
     description = "Takes the end user's CPF (the bank needs the account holder; the Server API carries none), opens a link of their own that returns to `/me`, and sends the browser to it. An invalid CPF shows the page again with the field marked.",
     security(()),
     responses((status = 303, description = "On to the widget"), (status = 400, description = "The CPF is not valid: the page again, saying so", content_type = "text/html", body = String), (status = 403, description = "The form did not come from the page", content_type = "text/html", body = String), (status = 401, description = "No session (no cookie and no valid ticket): a page asking the app to open `/me` again", content_type = "text/html", body = String)))]
-pub async fn add(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Response {
-    let form: AddForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
-    let lang = page_lang(form.lang.as_deref(), &headers);
-    let who = match form_user(&app, &headers, form.csrf, lang).await {
-        Ok(who) => who,
+pub async fn add(
+    State(app): State<App>,
+    headers: HeaderMap,
+    form: Result<Form<AddForm>, FormRejection>,
+) -> Response {
+    let form = fields(form);
+    let (who, lang) = match form_user(&app, &headers, form.csrf, form.lang.as_deref()).await {
+        Ok(signed_in) => signed_in,
         Err(page) => return page,
     };
     let Some(end_user) = who.end_user_id.as_ref() else {
@@ -64,7 +67,7 @@ pub async fn add(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Res
             return me::list_page(
                 &app,
                 &headers,
-                lang,
+                form.lang.as_deref(),
                 Notice::BadCpf,
                 StatusCode::BAD_REQUEST,
             )

@@ -4,7 +4,7 @@
 //! it (OFB `extends`); when it does not, the end user goes through the widget
 //! in update mode and comes back to `/me`, keeping the same connection.
 
-use super::me::{form_user, page_lang, problem, refused};
+use super::me::{fields, form_user, problem, refused};
 use super::wire::Connection;
 use crate::error::Error;
 use crate::http::extract::Path;
@@ -13,8 +13,8 @@ use crate::services::{consent_lifecycle, consents, links};
 use crate::tokens::Bearer;
 use crate::web::me_pages::Problem;
 use crate::App;
-use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Form, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use ponte_core::ConsentStatus;
@@ -57,7 +57,7 @@ impl RenewWindow {
 }
 
 #[derive(Default, Deserialize)]
-struct RenewForm {
+pub struct RenewForm {
     csrf: Option<String>,
 }
 
@@ -72,12 +72,11 @@ pub async fn renew(
     Peer(from): Peer,
     headers: HeaderMap,
     Path(consent_id): Path<String>,
-    body: Bytes,
+    form: Result<Form<RenewForm>, FormRejection>,
 ) -> Response {
-    let form: RenewForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
-    let lang = page_lang(None, &headers);
-    let who = match form_user(&app, &headers, form.csrf, lang).await {
-        Ok(who) => who,
+    let form = fields(form);
+    let (who, lang) = match form_user(&app, &headers, form.csrf, None).await {
+        Ok(signed_in) => signed_in,
         Err(page) => return page,
     };
     // The end user is here: the bank hears their address and browser.
