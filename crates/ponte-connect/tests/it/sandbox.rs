@@ -382,7 +382,7 @@ async fn a_consent_is_renewed_without_redirect_and_its_history_read_back() {
 }
 
 #[tokio::test]
-async fn a_report_streamed_into_a_writer_is_the_fetched_text_and_counted_as_it_goes() {
+async fn a_report_streamed_into_a_writer_is_counted_as_it_goes_and_a_failing_writer_fails_it() {
     let bank = bank().await;
     let client = OpenFinanceClient::new().unwrap();
     let (consent, tokens) = bank.consent(&client, "user_good").await;
