@@ -154,7 +154,22 @@ impl OpenFinanceClient {
         ssa: &str,
         meta: &ClientMetadata,
     ) -> Result<Registration, ConnectError> {
-        let ep = OpenFinanceEndpoint::fapi(issuer, issuer, "", "", profile.clone());
+        self.register_discovered(issuer, None, profile, ssa, meta)
+            .await
+    }
+
+    /// [`Self::register`] with the discovery document read at
+    /// `discovery_url` when given (`OpenFinanceEndpoint::discovery_url`).
+    pub async fn register_discovered(
+        &self,
+        issuer: &str,
+        discovery_url: Option<&str>,
+        profile: &Arc<FapiProfile>,
+        ssa: &str,
+        meta: &ClientMetadata,
+    ) -> Result<Registration, ConnectError> {
+        let mut ep = OpenFinanceEndpoint::fapi(issuer, issuer, "", "", profile.clone());
+        ep.discovery_url = discovery_url.map(str::to_string);
         let d = self.discover(&ep).await?;
         let url = d.endpoint(Endpoint::Registration, true).ok_or_else(|| {
             ConnectError::Protocol("discovery names no registration_endpoint".into())

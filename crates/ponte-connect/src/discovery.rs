@@ -1,5 +1,5 @@
 //! Institutions' discovery documents and signing keys, cached: discovery per
-//! issuer for a few minutes (it changes rarely, and fetching it before every
+//! document URL for a few minutes (it changes rarely, and fetching it before every
 //! call doubled each exchange), the JWKS per `jwks_uri` for [`JWKS_TTL`] (a
 //! key the bank withdrew stops verifying), and again sooner when a token
 //! names a `kid` it lacks (the bank rotated its key), at most once per
@@ -88,16 +88,17 @@ pub(crate) struct Cache {
 }
 
 impl Cache {
-    pub(crate) fn discovery(&self, issuer: &str) -> Option<Arc<Discovery>> {
+    /// The document fetched from `url`, while fresh.
+    pub(crate) fn discovery(&self, url: &str) -> Option<Arc<Discovery>> {
         let map = self.discovery.lock().unwrap_or_else(|p| p.into_inner());
-        map.get(issuer)
+        map.get(url)
             .filter(|(at, _)| at.elapsed() < DISCOVERY_TTL)
             .map(|(_, d)| d.clone())
     }
 
-    pub(crate) fn keep_discovery(&self, issuer: &str, d: Arc<Discovery>) {
+    pub(crate) fn keep_discovery(&self, url: &str, d: Arc<Discovery>) {
         let mut map = self.discovery.lock().unwrap_or_else(|p| p.into_inner());
-        map.insert(issuer.to_string(), (Instant::now(), d));
+        map.insert(url.to_string(), (Instant::now(), d));
     }
 
     fn now(&self) -> Instant {

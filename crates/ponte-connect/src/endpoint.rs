@@ -13,8 +13,14 @@ use crate::security::{ClientAuth, FapiProfile, Secret};
 /// Where and how Ponte reaches one institution: from the directory.
 #[derive(Debug, Clone)]
 pub struct OpenFinanceEndpoint {
-    /// OAuth issuer; its discovery document is at `/.well-known/openid-configuration`.
+    /// OAuth issuer; its discovery document is at `/.well-known/openid-configuration`
+    /// under it unless `discovery_url` says otherwise.
     pub issuer: String,
+    /// Where the discovery document is fetched when not under the issuer: a
+    /// deployment that reaches the institution's authorisation server by
+    /// another route than its public name (several nodes each reaching their
+    /// own sandbox listener). The document must still name `issuer` verbatim.
+    pub discovery_url: Option<String>,
     /// Base of the Open Finance APIs (`…/open-banking/consents/v3` lives under it).
     pub api_base: String,
     pub client_id: String,
@@ -46,6 +52,7 @@ impl OpenFinanceEndpoint {
     ) -> Self {
         Self {
             issuer: issuer.into(),
+            discovery_url: None,
             api_base: api_base.into(),
             client_id: client_id.into(),
             redirect_uri: redirect_uri.into(),
@@ -65,11 +72,19 @@ impl OpenFinanceEndpoint {
     ) -> Self {
         Self {
             issuer: issuer.into(),
+            discovery_url: None,
             api_base: api_base.into(),
             client_id: client_id.into(),
             redirect_uri: redirect_uri.into(),
             security: Security::Fapi(profile),
         }
+    }
+
+    /// The same institution, its discovery document fetched from `url`
+    /// instead of under the issuer (whose name the document must still give).
+    pub fn with_discovery_url(mut self, url: impl Into<String>) -> Self {
+        self.discovery_url = Some(url.into());
+        self
     }
 
     /// The client secret, for institutions that authenticate Ponte with one
@@ -100,14 +115,18 @@ impl OpenFinanceEndpoint {
         self.api_base.trim_end_matches('/')
     }
 
-    /// Where the discovery document is: any terminating `/` of the issuer
-    /// is removed before appending (OIDC Discovery §4); the issuer itself is
-    /// still compared verbatim with the document's.
-    pub(crate) fn discovery_url(&self) -> String {
-        format!(
-            "{}/.well-known/openid-configuration",
-            self.issuer.trim_end_matches('/')
-        )
+    /// Where the discovery document is: `discovery_url` when configured,
+    /// else under the issuer, any terminating `/` of which is removed before
+    /// appending (OIDC Discovery §4); the issuer itself is still compared
+    /// verbatim with the document's either way.
+    pub(crate) fn discovery_location(&self) -> String {
+        match &self.discovery_url {
+            Some(url) => url.clone(),
+            None => format!(
+                "{}/.well-known/openid-configuration",
+                self.issuer.trim_end_matches('/')
+            ),
+        }
     }
 
     pub(crate) fn profile(&self) -> Option<&FapiProfile> {

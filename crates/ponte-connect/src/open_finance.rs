@@ -72,10 +72,12 @@ impl OpenFinanceClient {
         &self,
         ep: &OpenFinanceEndpoint,
     ) -> Result<Arc<Discovery>, ConnectError> {
-        if let Some(d) = self.cache.discovery(&ep.issuer) {
+        // Keyed by where it was fetched: two entries naming one issuer may
+        // reach it by different routes. A hit still names the issuer asked for.
+        let url = ep.discovery_location();
+        if let Some(d) = self.cache.discovery(&url).filter(|d| d.issuer == ep.issuer) {
             return Ok(d);
         }
-        let url = ep.discovery_url();
         let d: Discovery = json_of(self.http_for(ep).get(&url).send().await?).await?;
         if d.issuer != ep.issuer {
             return Err(ConnectError::Check(CheckFailed::new(
@@ -87,7 +89,7 @@ impl OpenFinanceClient {
             )));
         }
         let d = Arc::new(d);
-        self.cache.keep_discovery(&ep.issuer, d.clone());
+        self.cache.keep_discovery(&url, d.clone());
         Ok(d)
     }
 

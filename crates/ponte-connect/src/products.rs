@@ -8,6 +8,7 @@ use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::{json, Value};
+use std::io::Write;
 
 /// How far back transactions are asked for; institutions return what they hold.
 pub const HISTORY_DAYS: i64 = 5 * 366;
@@ -44,39 +45,51 @@ fn enc(id: &str) -> String {
     url::form_urlencoded::byte_serialize(id.as_bytes()).collect()
 }
 
-/// A report's JSON written as its parts arrive, into one buffer: lists are
-/// copied item by item from the institution's pages, so a five-year history
-/// is held once, as the text it came as, never as a tree of values.
-struct Out {
-    buf: Vec<u8>,
+/// A report's JSON written as its parts arrive: lists are copied item by
+/// item from the institution's pages, so a five-year history passes through
+/// as the text it came as, never as a tree of values, and goes wherever
+/// `w` takes it (into a compressor, so the whole text is never held).
+struct Out<'w, W: Write> {
+    w: &'w mut W,
     /// Per open object or list: nothing written in it yet.
     empty: Vec<bool>,
+    /// The first write that failed; the rest are skipped.
+    failed: Option<std::io::Error>,
 }
 
-impl Out {
-    fn new() -> Out {
+impl<'w, W: Write> Out<'w, W> {
+    fn new(w: &'w mut W) -> Self {
         Out {
-            buf: Vec::with_capacity(64 * 1024),
+            w,
             empty: Vec::new(),
+            failed: None,
+        }
+    }
+
+    fn put(&mut self, bytes: &[u8]) {
+        if self.failed.is_none() {
+            if let Err(e) = self.w.write_all(bytes) {
+                self.failed = Some(e);
+            }
         }
     }
 
     fn comma(&mut self) {
         if let Some(empty) = self.empty.last_mut() {
-            if !*empty {
-                self.buf.push(b',');
+            let first = std::mem::replace(empty, false);
+            if !first {
+                self.put(b",");
             }
-            *empty = false;
         }
     }
 
     fn open(&mut self, bracket: u8) {
-        self.buf.push(bracket);
+        self.put(&[bracket]);
         self.empty.push(true);
     }
 
     fn close(&mut self, bracket: u8) {
-        self.buf.push(bracket);
+        self.put(&[bracket]);
         self.empty.pop();
     }
 
@@ -88,43 +101,83 @@ impl Out {
 
     fn key(&mut self, key: &str) {
         self.comma();
-        self.buf.push(b'"');
-        self.buf.extend_from_slice(key.as_bytes());
-        self.buf.extend_from_slice(b"\":");
+        self.put(b"\"");
+        self.put(key.as_bytes());
+        self.put(b"\":");
     }
 
     fn field<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Result<(), ConnectError> {
         self.key(key);
-        serde_json::to_writer(&mut self.buf, value)
-            .map_err(|e| ConnectError::Protocol(e.to_string()))
+        let text = serde_json::to_vec(value).map_err(|e| ConnectError::Protocol(e.to_string()))?;
+        self.put(&text);
+        Ok(())
     }
 
     fn item(&mut self, item: &RawValue) {
         self.comma();
-        self.buf.extend_from_slice(item.get().as_bytes());
+        self.put(item.get().as_bytes());
     }
 
-    fn finish(self) -> Result<Box<RawValue>, ConnectError> {
-        let text =
-            String::from_utf8(self.buf).map_err(|e| ConnectError::Protocol(e.to_string()))?;
-        RawValue::from_string(text).map_err(|e| ConnectError::Protocol(e.to_string()))
+    fn finish(self) -> Result<(), ConnectError> {
+        match self.failed {
+            None => Ok(()),
+            Some(e) => Err(ConnectError::Protocol(format!(
+                "the report could not be written: {e}"
+            ))),
+        }
     }
 }
 
-/// `"key": [every item of the paginated resource]`.
-async fn list(
-    out: &mut Out,
+/// What a report holds, counted as it is written: its webhook's `summary`.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    /// Identifications, accounts, contracts or investments.
+    pub records: usize,
+    pub transactions: usize,
+    pub bills: usize,
+}
+
+impl Counts {
+    /// The webhook's `summary` for `product`, as [`summary`] reads it from
+    /// the text. Insights count the months of what Ponte derives from the
+    /// accounts: for them this is the accounts' summary, and [`summary`] of
+    /// the derived text is theirs.
+    pub fn summary(&self, product: Product) -> Value {
+        match product {
+            Product::Registration => json!({"identifications": self.records}),
+            Product::Accounts | Product::Insights => json!({
+                "accounts": self.records,
+                "transactions": self.transactions,
+            }),
+            Product::CreditCards => json!({
+                "accounts": self.records,
+                "bills": self.bills,
+                "transactions": self.transactions,
+            }),
+            Product::Loans => json!({"contracts": self.records}),
+            Product::Investments => json!({"investments": self.records}),
+        }
+    }
+}
+
+/// `"key": [every item of the paginated resource]`; how many there were.
+async fn list<W: Write + Send>(
+    out: &mut Out<'_, W>,
     s: &mut DataSession<'_>,
     key: &str,
     path: &str,
     query: &[(&str, String)],
-) -> Result<(), ConnectError> {
+) -> Result<usize, ConnectError> {
     out.key(key);
     out.open(b'[');
-    s.for_each_item(path, query, &mut |item| out.item(item))
-        .await?;
+    let mut n = 0;
+    s.for_each_item(path, query, &mut |item| {
+        n += 1;
+        out.item(item)
+    })
+    .await?;
     out.close(b']');
-    Ok(())
+    Ok(n)
 }
 
 /// Fetches one product; `data` as the report carries it, as JSON text.
@@ -134,10 +187,26 @@ pub async fn fetch(
     business: bool,
     window: &Window,
 ) -> Result<Box<RawValue>, ConnectError> {
+    let mut text = Vec::with_capacity(64 * 1024);
+    fetch_into(s, product, business, window, &mut text).await?;
+    let text = String::from_utf8(text).map_err(|e| ConnectError::Protocol(e.to_string()))?;
+    RawValue::from_string(text).map_err(|e| ConnectError::Protocol(e.to_string()))
+}
+
+/// Fetches one product and writes `data`, as the report carries it, to `w`
+/// as it arrives (the same text [`fetch`] gives); what it holds, counted.
+pub async fn fetch_into<W: Write + Send>(
+    s: &mut DataSession<'_>,
+    product: Product,
+    business: bool,
+    window: &Window,
+    w: &mut W,
+) -> Result<Counts, ConnectError> {
     let dates = |from: &'static str, to: &'static str| {
         vec![(from, window.from.clone()), (to, window.to.clone())]
     };
-    let mut o = Out::new();
+    let mut o = Out::new(w);
+    let mut n = Counts::default();
     o.object();
     match product {
         Product::Registration => {
@@ -146,7 +215,7 @@ pub async fn fetch(
             } else {
                 "/open-banking/customers/v2/personal"
             };
-            list(
+            n.records = list(
                 &mut o,
                 s,
                 "identifications",
@@ -178,7 +247,8 @@ pub async fn fetch(
                     &s.get_data(&format!("{base}/overdraft-limits")).await?,
                 )?;
                 let booked = dates("fromBookingDate", "toBookingDate");
-                list(
+                n.records += 1;
+                n.transactions += list(
                     &mut o,
                     s,
                     "transactions",
@@ -204,9 +274,10 @@ pub async fn fetch(
                 o.field("identification", &s.get_data(&base).await?)?;
                 list(&mut o, s, "limits", &format!("{base}/limits"), &[]).await?;
                 let due = dates("fromDueDate", "toDueDate");
-                list(&mut o, s, "bills", &format!("{base}/bills"), &due).await?;
+                n.bills += list(&mut o, s, "bills", &format!("{base}/bills"), &due).await?;
                 let made = dates("fromTransactionDate", "toTransactionDate");
-                list(
+                n.records += 1;
+                n.transactions += list(
                     &mut o,
                     s,
                     "transactions",
@@ -225,6 +296,7 @@ pub async fn fetch(
                 let id = enc(&id_of(&contract, "contractId")?);
                 let base = format!("/open-banking/loans/v2/contracts/{id}");
                 o.object();
+                n.records += 1;
                 o.field("contract", &contract)?;
                 o.field("details", &s.get_data(&base).await?)?;
                 list(&mut o, s, "warranties", &format!("{base}/warranties"), &[]).await?;
@@ -247,6 +319,7 @@ pub async fn fetch(
                 let id = enc(&id_of(&investment, "investmentId")?);
                 let base = format!("/open-banking/bank-fixed-incomes/v1/investments/{id}");
                 o.object();
+                n.records += 1;
                 o.field("investment", &investment)?;
                 o.field("identification", &s.get_data(&base).await?)?;
                 o.field("balances", &s.get_data(&format!("{base}/balances")).await?)?;
@@ -265,13 +338,14 @@ pub async fn fetch(
         }
     }
     o.close(b'}');
-    o.finish()
+    o.finish()?;
+    Ok(n)
 }
 
 /// Counts a user can check at a glance, sent in the webhook's `summary`,
 /// read from the report's JSON text without keeping its records.
 pub fn summary(product: Product, data: &str) -> Value {
-    let c: Counts = serde_json::from_str(data).unwrap_or_default();
+    let c: Lists = serde_json::from_str(data).unwrap_or_default();
     let nested = |pick: fn(&Nested) -> usize| c.accounts.iter().map(pick).sum::<usize>();
     match product {
         Product::Registration => json!({"identifications": c.identifications.len()}),
@@ -293,7 +367,7 @@ pub fn summary(product: Product, data: &str) -> Value {
 /// The lists `summary` counts; `IgnoredAny` skips each record unbuilt.
 #[derive(Deserialize, Default)]
 #[serde(default, rename_all = "camelCase")]
-struct Counts {
+struct Lists {
     identifications: Vec<IgnoredAny>,
     accounts: Vec<Nested>,
     contracts: Vec<IgnoredAny>,

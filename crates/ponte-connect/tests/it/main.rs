@@ -5,6 +5,7 @@
 mod support;
 
 mod bounds;
+mod discovery_url;
 mod document_portal;
 mod fapi;
 mod fapi_wire;

@@ -380,3 +380,43 @@ async fn a_consent_is_renewed_without_redirect_and_its_history_read_back() {
     assert_eq!(history[0].logged_user_document.as_deref(), Some(CPF));
     assert!(history[0].previous_expiration.is_some());
 }
+
+#[tokio::test]
+async fn a_report_streamed_into_a_writer_is_counted_as_it_goes_and_a_failing_writer_fails_it() {
+    let bank = bank().await;
+    let client = OpenFinanceClient::new().unwrap();
+    let (consent, tokens) = bank.consent(&client, "user_good").await;
+    let window = Window::ending(now_ms());
+    let mut s = DataSession::new(&client, &bank.ep, &consent, tokens);
+    let whole = products::fetch(&mut s, Product::Accounts, false, &window)
+        .await
+        .unwrap();
+    let mut streamed = Vec::new();
+    let counts = products::fetch_into(&mut s, Product::Accounts, false, &window, &mut streamed)
+        .await
+        .unwrap();
+    assert_eq!(streamed, whole.get().as_bytes());
+    let data: Value = serde_json::from_slice(&streamed).unwrap();
+    assert_eq!(counts.records, data["accounts"].as_array().unwrap().len());
+    assert_eq!(counts.transactions, transactions(&data));
+    assert!(counts.transactions > 100, "{counts:?}");
+    assert_eq!(
+        counts.summary(Product::Accounts),
+        products::summary(Product::Accounts, whole.get())
+    );
+
+    // A writer that fails fails the fetch, naming it; nothing is taken for a report.
+    struct Full;
+    impl std::io::Write for Full {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::other("disk full"))
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    match products::fetch_into(&mut s, Product::Accounts, false, &window, &mut Full).await {
+        Err(ConnectError::Protocol(why)) => assert!(why.contains("disk full"), "{why}"),
+        other => panic!("expected the write's failure, got {other:?}"),
+    }
+}

@@ -57,6 +57,7 @@ mod reports;
 mod retention;
 mod retrieval;
 mod sandbox_helpers;
+mod sandbox_nodes;
 mod sealed;
 mod server_api;
 mod sync_fresh_reports;

@@ -9,6 +9,7 @@
 //! kind = "open_finance"              # or "document_portal"
 //! base_url = "https://auth.itau.example/ofb"   # for open_finance: the OAuth issuer
 //! api_base = "https://api.itau.example/ofb"    # optional, open_finance only; default base_url
+//! discovery_url = "https://10.0.0.5/ofb/.well-known/openid-configuration"  # optional, open_finance only
 //! client_id = "ponte"
 //! client_secret_env = "ITAU_CLIENT_SECRET"     # or client_secret = "…" inline
 //! avatar = "https://cdn.example/itau.svg"      # optional
@@ -58,6 +59,9 @@ pub struct InstitutionEntry {
     pub base_url: String,
     /// Base of the Open Finance APIs; the same as `base_url` unless configured.
     pub api_base: String,
+    /// Where the discovery document is fetched, when not under `base_url`
+    /// (the issuer): the document must still name `base_url` as its issuer.
+    pub discovery_url: Option<String>,
     pub client_id: String,
     pub client_secret: ClientSecret,
     pub avatar: String,
@@ -158,6 +162,7 @@ const FIELDS: &[&str] = &[
     "kind",
     "base_url",
     "api_base",
+    "discovery_url",
     "client_id",
     "client_secret",
     "client_secret_env",
@@ -226,6 +231,26 @@ impl Entry<'_> {
         }
     }
 
+    /// A whole document URL, kept as written (the issuer's own check is
+    /// against `base_url`).
+    fn document_url(&self, field: &str) -> Result<Option<String>, EntryError> {
+        let Some(raw) = self.string(field)? else {
+            return Ok(None);
+        };
+        match url::Url::parse(&raw) {
+            Ok(u)
+                if matches!(u.scheme(), "http" | "https")
+                    && u.has_host()
+                    && u.query().is_none()
+                    && u.fragment().is_none() =>
+            {
+                Ok(Some(raw))
+            }
+            Ok(_) => Err(self.error(field, "must be an http(s) URL without a query")),
+            Err(e) => Err(self.error(field, format!("{raw:?} is not a URL: {e}"))),
+        }
+    }
+
     fn secret(&self) -> Result<ClientSecret, EntryError> {
         match (
             self.string("client_secret")?,
@@ -282,6 +307,12 @@ impl Entry<'_> {
             }
             (Some(api), _) => api,
             (None, _) => base_url.clone(),
+        };
+        let discovery_url = match (self.document_url("discovery_url")?, kind) {
+            (Some(_), InstitutionKind::DocumentPortal) => {
+                return Err(self.error("discovery_url", "applies to open_finance institutions only"))
+            }
+            (url, _) => url,
         };
         let registration = match kind {
             InstitutionKind::OpenFinance => self.registration()?,
@@ -366,6 +397,7 @@ impl Entry<'_> {
             kind,
             base_url,
             api_base,
+            discovery_url,
             client_id,
             client_secret,
             avatar,
@@ -434,6 +466,7 @@ pub fn sandbox_portal_entries(
                 avatar: format!("{root}/avatar.svg"),
                 base_url: root.clone(),
                 api_base: root,
+                discovery_url: None,
                 client_id: client_id.to_string(),
                 client_secret: client_secret.clone(),
                 outage: false,

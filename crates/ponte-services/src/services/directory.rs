@@ -49,6 +49,7 @@ pub struct Institution {
 
 impl Institution {
     fn from_entry(entry: InstitutionEntry, redirect_uri: &str) -> Institution {
+        let endpoint = Self::endpoint(&entry, redirect_uri);
         Institution {
             institution_code: entry.code,
             name: entry.name,
@@ -66,22 +67,31 @@ impl Institution {
                 .as_ref()
                 .map(|f| f.public_jwks.clone())
                 .unwrap_or_default(),
-            endpoint: match entry.fapi {
-                Some(fapi) => OpenFinanceEndpoint::fapi(
-                    entry.base_url,
-                    entry.api_base,
-                    entry.client_id,
-                    redirect_uri,
-                    fapi.profile,
-                ),
-                None => OpenFinanceEndpoint::legacy(
-                    entry.base_url,
-                    entry.api_base,
-                    entry.client_id,
-                    entry.client_secret.expose(),
-                    redirect_uri,
-                ),
-            },
+            endpoint,
+        }
+    }
+
+    /// How the connector reaches the entry's institution.
+    pub fn endpoint(entry: &InstitutionEntry, redirect_uri: &str) -> OpenFinanceEndpoint {
+        let endpoint = match &entry.fapi {
+            Some(fapi) => OpenFinanceEndpoint::fapi(
+                &entry.base_url,
+                &entry.api_base,
+                &entry.client_id,
+                redirect_uri,
+                fapi.profile.clone(),
+            ),
+            None => OpenFinanceEndpoint::legacy(
+                &entry.base_url,
+                &entry.api_base,
+                &entry.client_id,
+                entry.client_secret.expose(),
+                redirect_uri,
+            ),
+        };
+        match &entry.discovery_url {
+            Some(url) => endpoint.with_discovery_url(url),
+            None => endpoint,
         }
     }
 }
@@ -122,8 +132,9 @@ pub fn sandbox_entries(
 
 /// The sandbox banks as a serving node in sandbox mode reaches them, like
 /// any real institution with `registration = "dynamic"`: FAPI-BR with
-/// `fapi`, the consents and data APIs (and the token endpoints' aliases)
-/// behind the mTLS listener at `mtls_base_url`, and the client id of Ponte's
+/// `fapi`, the consents and data APIs, the discovery document (and so the
+/// token endpoints' aliases) behind this node's mTLS listener at
+/// `mtls_base_url` while the issuer stays the public URL, and the client id of Ponte's
 /// registration at each, made through the sandbox directory `registration`
 /// names (empty until there is one).
 pub fn sandbox_dynamic_banks(
@@ -134,8 +145,17 @@ pub fn sandbox_dynamic_banks(
 ) -> Vec<InstitutionEntry> {
     let none = ClientSecret::new(String::new());
     let mut banks = sandbox_banks(&sandbox_base_url(public_url), "", &none);
+    let mtls_base_url = mtls_base_url.trim_end_matches('/');
     for bank in &mut banks {
-        bank.api_base = format!("{}/{}", mtls_base_url.trim_end_matches('/'), bank.code);
+        bank.api_base = format!("{mtls_base_url}/{}", bank.code);
+        // This node's own listener serves the discovery document too, so its
+        // `mtls_endpoint_aliases` (token, PAR, registration) name this node:
+        // through the shared public URL they named whichever node answered,
+        // and every node funnelled through that one's listener.
+        bank.discovery_url = Some(format!(
+            "{}/.well-known/openid-configuration",
+            bank.api_base
+        ));
         bank.fapi = Some(fapi.clone());
         bank.registration = Some(registration.clone());
     }
@@ -167,6 +187,7 @@ fn sandbox_banks(
                 avatar: format!("{root}/avatar.svg"),
                 base_url: root.clone(),
                 api_base: root,
+                discovery_url: None,
                 client_id: client_id.to_string(),
                 client_secret: client_secret.clone(),
                 outage: bank.is_outage,
@@ -449,6 +470,36 @@ client_secret_env = "X"
             .map(|i| i.institution_code.clone())
             .collect();
         assert_eq!(codes, ["itau"]);
+    }
+
+    #[test]
+    fn a_configured_discovery_url_reaches_the_connector_with_the_issuer_unchanged() {
+        let mut entries = configured(EXTERNAL);
+        entries[0].discovery_url = Some("https://10.0.0.5/itau/.well-known/x".into());
+        let dir = Directory::new(
+            &config(false, entries),
+            "http://p",
+            &Crypto::new([7; 32]),
+            None,
+        );
+        let itau = dir.get("itau").unwrap();
+        assert_eq!(itau.endpoint.issuer, "http://127.0.0.1:9999/itau");
+        assert_eq!(
+            itau.endpoint.discovery_url.as_deref(),
+            Some("https://10.0.0.5/itau/.well-known/x")
+        );
+        let sandbox = Directory::new(
+            &config(true, Vec::new()),
+            "http://p",
+            &Crypto::new([7; 32]),
+            None,
+        );
+        assert!(sandbox
+            .get("nubank")
+            .unwrap()
+            .endpoint
+            .discovery_url
+            .is_none());
     }
 
     #[test]

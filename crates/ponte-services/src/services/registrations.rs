@@ -227,7 +227,13 @@ pub(crate) async fn at_institution(
         }
         None => {
             app.open_finance
-                .register(&entry.base_url, &profile, ssa, &meta)
+                .register_discovered(
+                    &entry.base_url,
+                    entry.discovery_url.as_deref(),
+                    &profile,
+                    ssa,
+                    &meta,
+                )
                 .await
         }
     }

@@ -4,9 +4,9 @@
 //! else Brazilian Portuguese.
 
 use super::links::LinkDetails;
-use super::reports::{body, signed_row, DownloadError, Format, ReportDoc};
+use super::reports::{body, head, signed_row, DownloadError, Format, ReportDoc, ReportText};
 use super::slots;
-use crate::pdf::report::{Context, Holder, InstitutionInfo, Locale};
+use crate::pdf::report::{Context, DataText, Holder, InstitutionInfo, Locale};
 use crate::App;
 use ponte_core::event::ReportOutcome;
 use ponte_store::{Conn, ReportRow};
@@ -14,8 +14,41 @@ use serde_json::Value;
 
 /// A report and everything its PDF prints besides.
 pub struct PdfReport {
+    /// Without its data (`null`): `text` reads it.
     pub doc: ReportDoc,
     pub context: Context,
+    pub text: StoredText,
+}
+
+/// A stored report's text, inflated as it is read, from its start again each
+/// time: the deflated bytes (a sixth of the text) are all that is held.
+pub struct StoredText(ReportText);
+
+impl StoredText {
+    fn rewound(&mut self) -> &mut ReportText {
+        let taken = std::mem::replace(
+            &mut self.0,
+            ReportText::Plain(std::io::Cursor::new(Vec::new())),
+        );
+        self.0 = match taken {
+            ReportText::Plain(mut text) => {
+                text.set_position(0);
+                ReportText::Plain(text)
+            }
+            ReportText::Deflated(z) => {
+                let mut packed = z.into_inner();
+                packed.set_position(0);
+                ReportText::Deflated(Box::new(flate2::read::GzDecoder::new(packed)))
+            }
+        };
+        &mut self.0
+    }
+}
+
+impl DataText for StoredText {
+    fn read(&mut self) -> std::io::Result<Box<dyn std::io::Read + '_>> {
+        Ok(Box::new(self.rewound()))
+    }
 }
 
 /// The report behind a signed PDF URL, in `locale` when one is asked for.
@@ -32,12 +65,25 @@ pub async fn pdf(
         .read()
         .await
         .map_err(|_| DownloadError::NotFound)?;
-    let doc = body(app, &mut conn, &row).await.map_err(|e| match e {
+    let doc = head(&mut conn, &row).await.map_err(|e| match e {
         crate::Error::Conflict(_) => DownloadError::Gone,
         _ => DownloadError::NotFound,
     })?;
-    let context = context(app, &mut conn, &row, &doc, locale).await;
-    Ok(PdfReport { doc, context })
+    let mut text = StoredText(match &row.data_enc {
+        Some(sealed) => app
+            .crypto
+            .open_document_reader(slots::report_data(&row.id), sealed)
+            .map_err(|_| DownloadError::NotFound)?,
+        // A failed report has no data.
+        None => ReportText::Plain(std::io::Cursor::new(b"null".to_vec())),
+    });
+    // A registration names its holder: it is small, read whole for that.
+    let registration = match doc.product == "registration" {
+        true => Some(text.whole().map_err(|_| DownloadError::NotFound)?),
+        false => None,
+    };
+    let context = context(app, &mut conn, &row, registration.as_deref(), locale).await;
+    Ok(PdfReport { doc, context, text })
 }
 
 /// What Ponte knows around the report. Each part is optional: a missing
@@ -46,7 +92,7 @@ async fn context(
     app: &App,
     conn: &mut Conn,
     row: &ReportRow,
-    doc: &ReportDoc,
+    registration: Option<&str>,
     requested: Option<Locale>,
 ) -> Context {
     let institution = match app.directory.get(&row.institution_code) {
@@ -82,7 +128,7 @@ async fn context(
             .open_json(slots::link_details(&l.id), &l.details_enc)
             .ok()
     });
-    let mut holder = registration_holder(app, conn, row, doc).await;
+    let mut holder = registration_holder(app, conn, row, registration).await;
     if holder.tax_id.is_none() {
         holder.tax_id = details
             .as_ref()
@@ -106,15 +152,16 @@ async fn context(
 }
 
 /// The holder as the institution registers them: from this report when it
-/// is the registration, else from the consent's latest registration report.
+/// is the registration (its text, `registration`), else from the consent's
+/// latest registration report.
 async fn registration_holder(
     app: &App,
     conn: &mut Conn,
     row: &ReportRow,
-    doc: &ReportDoc,
+    registration: Option<&str>,
 ) -> Holder {
-    if doc.product == "registration" {
-        return holder_of(doc.data.get());
+    if let Some(text) = registration {
+        return holder_of(text);
     }
     let latest = ponte_store::report_versions(conn, &row.consent_id, "registration")
         .await

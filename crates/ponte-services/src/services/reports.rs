@@ -179,7 +179,7 @@ pub async fn body(app: &App, conn: &mut ponte_store::Conn, row: &ReportRow) -> R
 }
 
 /// The report without its data (`null`): what is around it, and its versions.
-async fn head(conn: &mut ponte_store::Conn, row: &ReportRow) -> Result<ReportDoc> {
+pub(crate) async fn head(conn: &mut ponte_store::Conn, row: &ReportRow) -> Result<ReportDoc> {
     if row.deleted_at.is_some() {
         return Err(Error::Conflict(
             "the report was deleted when its consent was revoked".into(),

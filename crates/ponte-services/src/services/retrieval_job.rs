@@ -19,8 +19,8 @@ use ponte_connect::{ConnectError, DataSession};
 use ponte_core::event::{DomainEvent, ReportOutcome, ReportReady};
 use ponte_core::{ConsentStatus, Product, ReportId};
 use ponte_store::{ConsentRow, JobLease, JobRow, ReportRow, RequestRow};
-use serde_json::value::RawValue;
 use serde_json::{Map, Value};
+use std::io::Write;
 
 /// Retrieves one product of a request (queued by `retrieval::request`).
 pub struct Retrieve;
@@ -143,12 +143,55 @@ fn transient(e: &ConnectError) -> bool {
     )
 }
 
+/// A report as retrieved: its text deflated as it arrived (what
+/// `Crypto::seal_document` seals), and what it holds, counted.
+struct Retrieved {
+    packed: Vec<u8>,
+    summary: Value,
+}
+
+impl Retrieved {
+    /// A report whose whole text is at hand (insights, derived from one).
+    fn of_text(product: Product, text: &[u8]) -> Result<Retrieved, ConnectError> {
+        let summary = products::summary(product, std::str::from_utf8(text).unwrap_or("null"));
+        let mut z = packer();
+        z.write_all(text).map_err(unpacked)?;
+        Ok(Retrieved {
+            packed: finish(z)?,
+            summary,
+        })
+    }
+}
+
+type Packer = std::io::BufWriter<flate2::write::GzEncoder<Vec<u8>>>;
+
+/// Where a report's text goes as it arrives: deflated at once, so a long
+/// history is held as a sixth of its text, never whole. Written through a
+/// buffer: the connector writes it a record (and a comma) at a time.
+fn packer() -> Packer {
+    let z =
+        flate2::write::GzEncoder::new(Vec::with_capacity(64 * 1024), flate2::Compression::fast());
+    std::io::BufWriter::with_capacity(64 * 1024, z)
+}
+
+fn finish(z: Packer) -> Result<Vec<u8>, ConnectError> {
+    z.into_inner()
+        .map_err(|e| unpacked(e.into_error()))?
+        .finish()
+        .map_err(unpacked)
+}
+
+/// Deflating into memory fails only when memory does.
+fn unpacked(e: std::io::Error) -> ConnectError {
+    ConnectError::Protocol(format!("the report could not be deflated: {e}"))
+}
+
 async fn retrieve(
     app: &App,
     consent: &ConsentRow,
     product: Product,
     budget: &Budget,
-) -> Result<Box<RawValue>, ConnectError> {
+) -> Result<Retrieved, ConnectError> {
     let start = crate::services::bank_tokens::session_start(app, consent)?;
     let stored = StoredTokens {
         app,
@@ -167,23 +210,39 @@ async fn retrieve(
         .await
         .map_err(|e| ConnectError::Protocol(e.to_string()))?;
     let window = Window::ending(today_ms);
+    if product != Product::Insights {
+        let mut z = packer();
+        let fetched =
+            products::fetch_into(&mut session, product, consent.business, &window, &mut z).await;
+        drop(session);
+        save_calls(app, consent, budget).await;
+        let counts = fetched?;
+        return Ok(Retrieved {
+            packed: finish(z)?,
+            summary: counts.summary(product),
+        });
+    }
+    // Insights are derived from the whole accounts text; only they are kept.
     let fetched = products::fetch(&mut session, product, consent.business, &window).await;
     drop(session);
-    // The calls are stored whatever the outcome: a failed retrieval spent them too.
-    if let Err(e) = quota::save_calls(app, consent, budget.take_calls()).await {
-        tracing::warn!(consent_id = %consent.id, error = %e, "could not store the institution calls");
-    }
+    save_calls(app, consent, budget).await;
     let data = fetched?;
-    if product != Product::Insights {
-        return Ok(data);
-    }
     // A PIX or TED to the holder's own CPF/CNPJ is neither income nor spending.
     let ctx = insights::Context {
         holder_tax_ids: crate::services::consents::holder_tax_ids(app, consent),
         locale: insights::Locale::default(),
     };
     let insights = insights::compute_json_with(data.get(), &ctx).map_err(ConnectError::Protocol)?;
-    serde_json::value::to_raw_value(&insights).map_err(|e| ConnectError::Protocol(e.to_string()))
+    drop(data);
+    let text = serde_json::to_vec(&insights).map_err(|e| ConnectError::Protocol(e.to_string()))?;
+    Retrieved::of_text(product, &text)
+}
+
+/// The calls are stored whatever the outcome: a failed retrieval spent them too.
+async fn save_calls(app: &App, consent: &ConsentRow, budget: &Budget) {
+    if let Err(e) = quota::save_calls(app, consent, budget.take_calls()).await {
+        tracing::warn!(consent_id = %consent.id, error = %e, "could not store the institution calls");
+    }
 }
 
 /// Stores the job's report and its `REPORT_READY`, and ends the job (failed,
@@ -195,17 +254,16 @@ async fn store_report(
     request: &RequestRow,
     consent: &ConsentRow,
     product: Product,
-    result: Result<Box<RawValue>, Failure>,
+    result: Result<Retrieved, Failure>,
     job_error: Option<&str>,
 ) -> Result<JobOutcome> {
     // Sealed before the transaction: five years of transactions take a while.
     let report_id = ReportId::generate().to_string();
     let sealed = result.map(|data| {
-        (
-            products::summary(product, data.get()),
-            app.crypto
-                .seal_document(slots::report_data(&report_id), data.get().as_bytes()),
-        )
+        let sealed = app
+            .crypto
+            .seal(slots::report_data(&report_id), &data.packed);
+        (data.summary, sealed)
     });
     let mut tx = app.store.begin().await?;
     // Revocation deletes what was retrieved under the consent. The row stays

@@ -84,11 +84,13 @@ pub(super) async fn signed_pdf(
     let id = report_id.to_string();
     // Laying out a long history takes a while: off the async workers.
     tokio::task::spawn_blocking(move || {
+        let mut pdf = pdf;
         let out = ChannelWriter {
             tx: tx.clone(),
             buf: Vec::with_capacity(CHUNK),
         };
-        let written = report::render(out, &pdf.doc, &pdf.context).and_then(|mut w| w.flush());
+        let written =
+            report::render(out, &pdf.doc, &pdf.context, &mut pdf.text).and_then(|mut w| w.flush());
         if let Err(e) = written {
             tracing::warn!(error = %e, report_id = %id, "the PDF stream stopped");
             // An error item aborts the response: the client never takes a

@@ -163,6 +163,24 @@ pub async fn fresh_nodes(db: Db, n: usize) -> (Arc<tempfile::TempDir>, Vec<Serve
     (dir, nodes)
 }
 
+/// A fresh database for `db` (SQLite in `dir`), for [`node`].
+pub async fn fresh_database(db: Db, dir: &tempfile::TempDir) -> String {
+    match db {
+        Db::Sqlite => format!("sqlite://{}/ponte.db?mode=rwc", dir.path().display()),
+        Db::Postgres => fresh_postgres_url().await,
+    }
+}
+
+/// One `ponte serve` node on `dir` and `database_url`, with `env` over the
+/// defaults (e.g. the `PONTE_PUBLIC_URL` several nodes share).
+pub async fn node(
+    dir: &tempfile::TempDir,
+    database_url: &str,
+    env: &[(&'static str, String)],
+) -> Server {
+    start(dir, database_url, "1s", true, Clock::default(), env).await
+}
+
 async fn start(
     dir: &tempfile::TempDir,
     database_url: &str,

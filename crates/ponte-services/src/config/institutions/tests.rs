@@ -140,6 +140,16 @@ fn each_bad_field_is_named() {
         ),
         ("products", Some(r#"products = "accounts""#), "products"),
         ("colour", Some(r##"colour = "#fff""##), "colour"),
+        (
+            "discovery_url",
+            Some(r#"discovery_url = "/.well-known/openid-configuration""#),
+            "discovery_url",
+        ),
+        (
+            "discovery_url",
+            Some(r#"discovery_url = "https://x/.well-known/openid-configuration?a=1""#),
+            "discovery_url",
+        ),
     ];
     for (key, line, field) in cases {
         let text = bank_with(key, *line);
@@ -149,6 +159,28 @@ fn each_bad_field_is_named() {
             "{key} = {line:?}: {err}"
         );
     }
+}
+
+#[test]
+fn a_discovery_url_is_kept_apart_from_the_issuer() {
+    let line = r#"discovery_url = "https://10.0.0.5:8443/ofb/.well-known/openid-configuration""#;
+    let bank = &parse(&bank_with("", Some(line)), &env).unwrap()[0];
+    assert_eq!(
+        bank.discovery_url.as_deref(),
+        Some("https://10.0.0.5:8443/ofb/.well-known/openid-configuration")
+    );
+    assert_eq!(bank.base_url, "https://auth.banco-x.example");
+    assert!(parse(GOOD, &env).unwrap()[0].discovery_url.is_none());
+
+    let portal = GOOD.replace(
+        "base_url = \"https://portal.example\"",
+        "base_url = \"https://portal.example\"\ndiscovery_url = \"https://portal.example/d\"",
+    );
+    let err = parse(&portal, &env).unwrap_err();
+    assert!(
+        err.starts_with("institution 2") && err.contains("field `discovery_url`"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -8,6 +8,7 @@ pub mod i18n;
 mod insights;
 pub mod labels;
 mod products;
+mod walk;
 
 use super::{Chrome, Document};
 use crate::services::reports::ReportDoc;
@@ -15,7 +16,7 @@ pub use i18n::Locale;
 use i18n::{format_cnpj, mask_tax_id};
 use ponte_core::event::ReportOutcome;
 use serde_json::Value;
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 
 /// The institution as the directory describes it.
 #[derive(Debug, Clone, Default)]
@@ -83,8 +84,34 @@ pub(super) fn label(locale: Locale, v: &Value) -> String {
         .unwrap_or_else(|| "—".into())
 }
 
-/// Writes the PDF of `doc` to `out` (a page at a time) and gives `out` back.
-pub fn render<W: Write>(out: W, doc: &ReportDoc, ctx: &Context) -> io::Result<W> {
+/// A report's data as JSON text, read from its start each time `read` is
+/// called: the statement reads it twice rather than hold it whole.
+pub trait DataText {
+    fn read(&mut self) -> io::Result<Box<dyn Read + '_>>;
+
+    /// The whole text, for the products that are small.
+    fn whole(&mut self) -> io::Result<String> {
+        let mut text = String::new();
+        self.read()?.read_to_string(&mut text)?;
+        Ok(text)
+    }
+}
+
+/// A text already in memory.
+impl DataText for String {
+    fn read(&mut self) -> io::Result<Box<dyn Read + '_>> {
+        Ok(Box::new(self.as_bytes()))
+    }
+}
+
+/// Writes the PDF of `doc`, whose data `text` reads, to `out` (a page at a
+/// time) and gives `out` back. `doc.data` is not read.
+pub fn render<W: Write>(
+    out: W,
+    doc: &ReportDoc,
+    ctx: &Context,
+    text: &mut dyn DataText,
+) -> io::Result<W> {
     let locale = ctx.locale;
     let t = locale.text();
     let title = match doc.product.as_str() {
@@ -125,13 +152,12 @@ pub fn render<W: Write>(out: W, doc: &ReportDoc, ctx: &Context) -> io::Result<W>
         d.paragraph(&format!("{}: {reason}", t.failed));
         return d.finish();
     }
-    let raw = doc.data.get();
     match doc.product.as_str() {
-        "accounts" => accounts::accounts(&mut d, ctx, raw),
-        "creditCards" => cards::credit_cards(&mut d, ctx, raw),
+        "accounts" => accounts::accounts(&mut d, ctx, text)?,
+        "creditCards" => cards::credit_cards(&mut d, ctx, &text.whole()?),
         product => {
             // The other products are small: read as values.
-            let data: Value = serde_json::from_str(raw).unwrap_or(Value::Null);
+            let data: Value = serde_json::from_str(&text.whole()?).unwrap_or(Value::Null);
             match product {
                 "registration" => products::registration(&mut d, ctx, &data),
                 "loans" => products::loans(&mut d, ctx, &data),
@@ -200,3 +226,5 @@ fn built_from<W: Write>(d: &mut Document<W>, doc: &ReportDoc, ctx: &Context) {
     }
     d.paragraph(t.built_from_note);
 }
+#[cfg(test)]
+mod accounts_tests;
