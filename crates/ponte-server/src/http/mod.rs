@@ -8,6 +8,7 @@ pub mod failure;
 pub mod headers;
 pub mod listener;
 pub mod openapi;
+pub mod pagination;
 pub mod ops;
 pub mod page;
 pub mod widget;
