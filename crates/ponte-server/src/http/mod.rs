@@ -8,9 +8,9 @@ pub mod failure;
 pub mod headers;
 pub mod listener;
 pub mod openapi;
-pub mod pagination;
 pub mod ops;
 pub mod page;
+pub mod pagination;
 pub mod widget;
 
 use crate::dialects::{self, data_api};

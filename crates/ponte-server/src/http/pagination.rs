@@ -8,7 +8,6 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::response::IntoResponse;
 use ponte_core::FieldError;
-use serde::Deserialize;
 use std::marker::PhantomData;
 use utoipa::IntoParams;
 
@@ -26,27 +25,23 @@ pub struct Pagination {
     pub cursor: Option<String>,
 }
 
-/// The query as sent: text, so that a `limit` that is not a number is named
-/// in this module's words rather than serde's.
-#[derive(Deserialize)]
-struct Sent {
-    limit: Option<String>,
-    cursor: Option<String>,
-}
-
 impl Pagination {
     /// Reads `limit` and `cursor` from a query string; every other parameter
     /// is the list's own business.
     pub fn parse(query: &str) -> Result<Pagination, FieldError> {
-        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
-        let sent: Sent = serde_path_to_error::deserialize(de).map_err(|e| {
-            // The only way two optional strings fail: one given twice.
-            let field = e.path().to_string();
-            let field = if field == "." { "limit".into() } else { field };
-            FieldError::new(field, "must be given once")
-        })?;
-        let limit = sent
-            .limit
+        let (mut limit, mut cursor) = (None, None);
+        for (key, value) in form_urlencoded::parse(query.as_bytes()) {
+            let slot = match key.as_ref() {
+                "limit" => &mut limit,
+                "cursor" => &mut cursor,
+                _ => continue,
+            };
+            // Two pages asked at once: which one was meant is not ours to guess.
+            if slot.replace(value.into_owned()).is_some() {
+                return Err(FieldError::new(key.into_owned(), "must be given once"));
+            }
+        }
+        let limit = limit
             .map(|raw| {
                 raw.trim()
                     .parse::<i64>()
@@ -60,10 +55,7 @@ impl Pagination {
                     })
             })
             .transpose()?;
-        Ok(Pagination {
-            limit,
-            cursor: sent.cursor,
-        })
+        Ok(Pagination { limit, cursor })
     }
 }
 
@@ -106,7 +98,14 @@ mod tests {
 
     #[test]
     fn a_limit_out_of_bounds_or_not_a_number_names_limit() {
-        for bad in ["limit=0", "limit=101", "limit=-1", "limit=ten", "limit=", "limit=2.5"] {
+        for bad in [
+            "limit=0",
+            "limit=101",
+            "limit=-1",
+            "limit=ten",
+            "limit=",
+            "limit=2.5",
+        ] {
             let e = Pagination::parse(bad).unwrap_err();
             assert_eq!(e.field, "limit", "{bad}");
             assert_eq!(e.message, "must be a whole number from 1 to 100", "{bad}");

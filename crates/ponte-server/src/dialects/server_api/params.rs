@@ -103,7 +103,13 @@ pub struct TicketRequestBody {
     pub user_ip_address: Option<String>,
     /// (102) The user agent, at most 512 characters.
     #[serde(rename = "userAgent")]
-    #[schema(required = true, nullable = false, min_length = 1, max_length = 512, pattern = "\\S")]
+    #[schema(
+        required = true,
+        nullable = false,
+        min_length = 1,
+        max_length = 512,
+        pattern = "\\S"
+    )]
     pub user_agent: Option<String>,
     /// (103) The user's platform: `android`, `ios` or `web`.
     #[serde(rename = "userPlatform")]
@@ -111,16 +117,34 @@ pub struct TicketRequestBody {
     pub user_platform: Option<String>,
     /// (104) The user's device ID, at most 255 characters.
     #[serde(rename = "userDeviceID")]
-    #[schema(required = true, nullable = false, min_length = 1, max_length = 255, pattern = "\\S")]
+    #[schema(
+        required = true,
+        nullable = false,
+        min_length = 1,
+        max_length = 255,
+        pattern = "\\S"
+    )]
     pub user_device_id: Option<String>,
     /// (105) Your own ID for the user, at most 50 characters. The same xcUserID is always the same
     /// user (`userID`); a new one makes a new user.
     #[serde(rename = "xcUserID")]
-    #[schema(required = true, nullable = false, min_length = 1, max_length = 50, pattern = "\\S")]
+    #[schema(
+        required = true,
+        nullable = false,
+        min_length = 1,
+        max_length = 50,
+        pattern = "\\S"
+    )]
     pub xc_user_id: Option<String>,
     /// (106) The user's full name, at most 200 characters.
     #[serde(rename = "fullName")]
-    #[schema(required = true, nullable = false, min_length = 1, max_length = 200, pattern = "\\S")]
+    #[schema(
+        required = true,
+        nullable = false,
+        min_length = 1,
+        max_length = 200,
+        pattern = "\\S"
+    )]
     pub full_name: Option<String>,
     /// (107) Optional. The user's e-mail address.
     pub email: Option<String>,

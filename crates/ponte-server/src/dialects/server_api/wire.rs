@@ -2,8 +2,8 @@
 //! times as unix milliseconds), which the handlers (de)serialise and the
 //! OpenAPI document describes.
 
-use ponte_core::ConsentStatus;
 use crate::dialects::data_api::views::LinkRequest;
+use ponte_core::ConsentStatus;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
