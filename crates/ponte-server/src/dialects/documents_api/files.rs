@@ -3,7 +3,7 @@
 //! expired signature is 403.
 
 use super::errors::{body, DocumentsError};
-use crate::http::extract::{Path, Query};
+use crate::http::extract::{LastWinsQuery, Path};
 use crate::services::documents_files::{self, DownloadError};
 use crate::storage::ByteRange;
 use crate::App;
@@ -37,7 +37,7 @@ pub struct Signed {
 pub async fn download(
     State(app): State<App>,
     Path(file_id): Path<String>,
-    Query(signed): Query<Signed>,
+    LastWinsQuery(signed): LastWinsQuery<Signed>,
     headers: HeaderMap,
 ) -> Response {
     let range = headers

@@ -12,7 +12,7 @@ pub mod files;
 pub mod refresh;
 pub mod wire;
 
-use crate::http::extract::{Path, Query};
+use crate::http::extract::{LastWinsQuery, Path};
 use crate::http::listener::Peer;
 use crate::services::{documents, documents_sandbox};
 use crate::App;
@@ -244,7 +244,10 @@ struct CallbackQuery {
     params(CallbackQuery),
     security(()),
     responses((status = 200, description = "A page telling the end user the documents are on their way", content_type = "text/html"), (status = "4XX", description = "An error page")))]
-async fn callback(State(app): State<App>, Query(q): Query<CallbackQuery>) -> Response {
+async fn callback(
+    State(app): State<App>,
+    LastWinsQuery(q): LastWinsQuery<CallbackQuery>,
+) -> Response {
     let completed = documents::complete(
         &app,
         q.state.as_deref(),
