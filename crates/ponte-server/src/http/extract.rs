@@ -156,6 +156,33 @@ where
     }
 }
 
+/// A query whose repeated parameter counts once, its last value winning:
+/// for what a browser brings back (a portal's redirect, a signed download
+/// URL) rather than what an integrator writes, where a duplicate is not the
+/// caller's to fix. Its values are text; a rejection is a [`Failure`].
+pub struct LastWinsQuery<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for LastWinsQuery<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = Failure;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Failure> {
+        let query = parts.uri.query().unwrap_or_default();
+        let pairs: std::collections::BTreeMap<String, String> =
+            form_urlencoded::parse(query.as_bytes())
+                .into_owned()
+                .collect();
+        let value = serde_json::to_value(pairs)
+            .map_err(|e| Failure::invalid(None, format!("the query string is invalid: {e}")))?;
+        serde_json::from_value(value)
+            .map(LastWinsQuery)
+            .map_err(|e| Failure::invalid(None, format!("the query string is invalid: {e}")))
+    }
+}
+
 /// The bearer of `Authorization: Bearer …`, if it is one of the `accepted` kinds.
 pub async fn bearer(
     app: &App,

@@ -10,6 +10,7 @@ pub mod listener;
 pub mod openapi;
 pub mod ops;
 pub mod page;
+pub mod pagination;
 pub mod widget;
 
 use crate::dialects::{self, data_api};

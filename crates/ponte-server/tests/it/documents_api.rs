@@ -287,6 +287,8 @@ both!(downloads_are_signed_ranged_and_expire, |db| async move {
             format!("{head}expires={}&{tail}", secs.parse::<i64>().unwrap() + 60)
         },
         url.split_once('?').unwrap().0.to_string(),
+        // A parameter given twice counts once, the last: a changed expiry.
+        format!("{url}&expires=1"),
     ];
     for bad in tampered {
         let resp = fetch(&ts, &bad, None).await;

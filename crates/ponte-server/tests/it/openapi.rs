@@ -7,7 +7,7 @@ use crate::support;
 
 use reqwest::header::{CACHE_CONTROL, CONTENT_TYPE};
 use reqwest::Method;
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::collections::BTreeSet;
 use support::Db;
 
@@ -234,4 +234,92 @@ async fn docs_render_from_the_binary() {
         js.contains("Redocly") && js.len() > 1_000_000,
         "the Redoc bundle"
     );
+}
+
+/// The refusals the document states are the ones the server sends: the
+/// Server API's 400/40001 for a missing header, in its envelope; the
+/// Documents API's error body; a page's documented bounds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn documented_refusals_are_served() {
+    let ts = support::spawn(Db::Sqlite).await;
+    let (_, doc) = ts.get("/openapi.json", None).await;
+    let schema_of =
+        |answer: &Value| answer["content"]["application/json"]["schema"]["$ref"].clone();
+
+    let server_api: Vec<_> = operations(&doc)
+        .into_iter()
+        .filter(|(_, p)| p.starts_with("/v1/"))
+        .collect();
+    assert_eq!(server_api.len(), 7, "{server_api:?}");
+    for (method, path) in &server_api {
+        let answer = &doc["paths"][path][method]["responses"]["400"];
+        assert_eq!(
+            schema_of(answer),
+            "#/components/schemas/Envelope",
+            "{method} {path}"
+        );
+        assert!(
+            answer["description"].as_str().unwrap().contains("`40001`"),
+            "{method} {path}: {answer}"
+        );
+        let concrete = path.replace("{consentId}", "x");
+        let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+        let (status, body) = ts
+            .call(method.clone(), &concrete, None, Some(json!({})))
+            .await;
+        assert_eq!(
+            (status, &body["error"]["code"]),
+            (400, &json!("40001")),
+            "{method} {path} without its header: {body}"
+        );
+    }
+
+    // Every refusal of the Documents API is documented with its body, and
+    // that is the body sent.
+    let retrieval = &doc["paths"]["/api/retrievals/current"]["get"]["responses"]["4XX"];
+    assert_eq!(schema_of(retrieval), "#/components/schemas/DocumentsError");
+    let detail = &doc["components"]["schemas"]["DocumentsErrorDetail"]["properties"];
+    let (status, body) = ts.get("/api/retrievals/current", None).await;
+    assert_eq!(status, 401);
+    let sent: BTreeSet<&String> = body["error"].as_object().unwrap().keys().collect();
+    let documented: BTreeSet<&String> = detail.as_object().unwrap().keys().collect();
+    assert_eq!(sent, documented, "{body}");
+    assert_eq!(body["error"]["code"], "invalid_token", "{body}");
+
+    // The webhook log's page: its documented bounds are enforced, and a
+    // refusal names `limit` in the Data API's envelope.
+    let limit = doc["paths"]["/data/v1/webhooks/messages"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "limit")
+        .expect("limit is documented")
+        .clone();
+    let min = limit["schema"]["minimum"].as_i64().unwrap();
+    let max = limit["schema"]["maximum"].as_i64().unwrap();
+    let access = ts.access_token().await;
+    for inside in [min, max] {
+        let (status, body) = ts
+            .get(
+                &format!("/data/v1/webhooks/messages?limit={inside}"),
+                Some(&access),
+            )
+            .await;
+        assert_eq!(status, 200, "limit={inside}: {body}");
+    }
+    for outside in [
+        (min - 1).to_string(),
+        (max + 1).to_string(),
+        "ten".into(),
+        String::new(),
+    ] {
+        let (status, body) = ts
+            .get(
+                &format!("/data/v1/webhooks/messages?limit={outside}"),
+                Some(&access),
+            )
+            .await;
+        assert_eq!(status, 400, "limit={outside}: {body}");
+        assert_eq!(body["error"]["field"], "limit", "limit={outside}: {body}");
+    }
 }

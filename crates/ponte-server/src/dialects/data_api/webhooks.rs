@@ -5,44 +5,43 @@ use super::views;
 use super::wire::*;
 use super::{Access, Body, JsonBody, Token};
 use crate::http::extract::{Path, Query};
+use crate::http::pagination::{Page, Pagination};
 use crate::services::{clients, webhooks};
 use crate::App;
 use axum::extract::State;
 use axum::response::IntoResponse;
 use axum::Json;
 use serde::Deserialize;
+use utoipa::IntoParams;
 
-#[derive(Deserialize)]
-pub(super) struct ListQuery {
+/// A page of the list, refused in this dialect's envelope.
+type PageOf = Page<super::errors::ApiError>;
+
+/// The list's own filter; the page is [`Pagination`]'s.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct StatusFilter {
+    /// `pending`, `delivered` or `dead`
     status: Option<String>,
-    cursor: Option<String>,
-    limit: Option<String>,
 }
 
 #[utoipa::path(get, path = "/data/v1/webhooks/messages", tag = "Data API: Webhooks",
     summary = "Your webhook messages, newest first",
-    params(("status" = Option<String>, Query, description = "`pending`, `delivered` or `dead`"), ("limit" = Option<i64>, Query, description = "1 to 100", minimum = 1, maximum = 100), ("cursor" = Option<String>, Query, description = "The previous page's `nextCursor`")),
+    params(StatusFilter, Pagination),
     security(("accessToken" = [])),
     responses((status = 200, description = "A page of messages", body = views::MessagePageView), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn list_webhooks(
     State(app): State<App>,
-    Query(q): Query<ListQuery>,
+    Query(q): Query<StatusFilter>,
+    Page(page, _): PageOf,
     Token(who, _): Access,
 ) -> ApiResult {
-    let limit = q
-        .limit
-        .as_deref()
-        .map(|l| {
-            l.parse::<i64>()
-                .map_err(|_| ponte_core::FieldError::new("limit", "must be a number"))
-        })
-        .transpose()?;
     let page = webhooks::list(
         &app,
         &who.client_id,
         q.status.as_deref(),
-        q.cursor.as_deref(),
-        limit,
+        page.cursor.as_deref(),
+        page.limit,
     )
     .await?;
     Ok(Json(views::MessagePageView::from(page)).into_response())

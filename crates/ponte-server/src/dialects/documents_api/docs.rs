@@ -1,5 +1,6 @@
-//! The Documents API's OpenAPI description, from the handlers' `utoipa::path`
-//! attributes and the wire types; the webhook is in `http::openapi`.
+//! The Documents API's OpenAPI description: its tag and credentials here;
+//! the operations come from the route list (`super::api`) and the types the
+//! handlers read and write; the webhook is in `http::openapi`.
 
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::OpenApi as Document;
@@ -12,21 +13,11 @@ pub const TAGS: &[(&str, &str)] = &[(
      `{\"error\":{\"code\",\"message\",\"field\"}}` with a snake_case `code` and the request member at fault in `field` (or `null`).",
 )];
 
+/// What the routes' operations do not bring: the webhook's schema (the
+/// retrieval's body is also `GET /api/retrievals/{id}`'s) and the two
+/// credentials' schemes.
 #[derive(OpenApi)]
 #[openapi(
-    paths(
-        super::token,
-        super::institutions,
-        super::connect,
-        super::current,
-        super::retrieval,
-        super::refresh::set_retrieval_refresh,
-        super::refresh::retrieval_refresh,
-        super::erase_user,
-        super::files::download,
-        super::callback,
-        super::sandbox_connect,
-    ),
     components(schemas(super::wire::RetrievalBody, super::wire::RetrievalWebhook, super::wire::WebhookError)),
     modifiers(&Credentials)
 )]
@@ -62,7 +53,8 @@ impl Modify for Credentials {
     }
 }
 
-/// The Documents API part of the document (paths, schemas, security schemes).
-pub fn document() -> Document {
+/// The components the document starts from; [`super::api`] adds every
+/// route's operation and the schemas it refers to.
+pub fn components() -> Document {
     DocumentsApiDoc::openapi()
 }

@@ -9,7 +9,9 @@ use crate::tokens::TokenError;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use serde::Serialize;
 use serde_json::json;
+use utoipa::ToSchema;
 
 pub struct ApiError(Error, Option<&'static str>);
 
@@ -88,12 +90,39 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// Every failure of the dialect, as served and documented.
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({"error": {"code": "invalid_field", "message": "api_secret: is required", "field": "api_secret"}}))]
+pub struct DocumentsError {
+    pub error: DocumentsErrorDetail,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DocumentsErrorDetail {
+    /// `invalid_field`, `invalid_credentials`, `invalid_token`, `token_expired`, `not_found`,
+    /// `conflict`, `declined`, `forbidden`, `method_not_allowed`, `payload_too_large`,
+    /// `unsupported_media_type`, `range_not_satisfiable`, `rate_limited` (`Retry-After`),
+    /// `quota_exhausted`, `institution_outage`, `institution_error`, `unavailable`,
+    /// `request_refused`, `internal_error`.
+    #[schema(example = "invalid_field")]
+    pub code: String,
+    pub message: String,
+    /// The request member (or header) at fault, in the caller's spelling; `null` when none.
+    #[schema(example = "api_secret")]
+    pub field: Option<String>,
+}
+
+/// [`DocumentsError`] with `status`.
 pub fn body(status: StatusCode, code: &str, message: &str, field: Option<&str>) -> Response {
-    (
-        status,
-        Json(json!({"error": {"code": code, "message": message, "field": field}})),
-    )
-        .into_response()
+    let error = DocumentsError {
+        error: DocumentsErrorDetail {
+            code: code.into(),
+            message: message.into(),
+            field: field.map(str::to_string),
+        },
+    };
+    let value = serde_json::to_value(error).unwrap_or_else(|_| json!({}));
+    (status, Json(value)).into_response()
 }
 
 /// Failures met outside a handler (no route, wrong method, body too large,

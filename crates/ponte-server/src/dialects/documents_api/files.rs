@@ -2,33 +2,44 @@
 //! from storage (never whole in memory), with `Range` support. A wrong or
 //! expired signature is 403.
 
-use super::errors::body;
-use crate::http::extract::Path;
+use super::errors::{body, DocumentsError};
+use crate::http::extract::{LastWinsQuery, Path};
 use crate::services::documents_files::{self, DownloadError};
 use crate::storage::ByteRange;
 use crate::App;
 use axum::body::Body;
-use axum::extract::{RawQuery, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use std::collections::BTreeMap;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+/// The signature a download URL carries. Read as text: one that is missing
+/// or not a number is a signature that does not match (403), as the URL was
+/// not one Ponte made.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Signed {
+    /// Unix seconds
+    #[param(value_type = i64, required = true)]
+    expires: Option<String>,
+    /// Ponte's signature
+    #[param(value_type = String, required = true)]
+    signature: Option<String>,
+}
 
 #[utoipa::path(get, path = "/files/{fileId}", tag = "Documents API: Retrieval",
     summary = "Download a retrieved document",
     description = "The `download_url` of a webhook or of `GET /api/retrievals/{id}`, valid 15 minutes. Answers the PDF with `Content-Length` and `Content-Disposition: attachment`; a `Range: bytes=…` request gets 206 with that part.",
-    params(("fileId" = String, Path, description = "The file"), ("expires" = i64, Query, description = "Unix seconds"), ("signature" = String, Query, description = "Ponte's signature")),
+    params(("fileId" = String, Path, description = "The file"), Signed),
     security(()),
-    responses((status = 200, description = "The PDF", content_type = "application/pdf"), (status = 206, description = "Part of it"), (status = 403, description = "`forbidden`: expired or tampered"), (status = 404, description = "`not_found`"), (status = 416, description = "`range_not_satisfiable`")))]
+    responses((status = 200, description = "The PDF", content_type = "application/pdf"), (status = 206, description = "Part of it"), (status = 403, description = "`forbidden`: expired or tampered", body = DocumentsError), (status = 404, description = "`not_found`", body = DocumentsError), (status = 416, description = "`range_not_satisfiable`", body = DocumentsError)))]
 pub async fn download(
     State(app): State<App>,
     Path(file_id): Path<String>,
-    RawQuery(query): RawQuery,
+    LastWinsQuery(signed): LastWinsQuery<Signed>,
     headers: HeaderMap,
 ) -> Response {
-    let params: BTreeMap<String, String> =
-        form_urlencoded::parse(query.unwrap_or_default().as_bytes())
-            .into_owned()
-            .collect();
     let range = headers
         .get(header::RANGE)
         .and_then(|v| v.to_str().ok())
@@ -42,8 +53,8 @@ pub async fn download(
     let got = documents_files::download(
         &app,
         &file_id,
-        params.get("expires").map(String::as_str),
-        params.get("signature").map(String::as_str),
+        signed.expires.as_deref(),
+        signed.signature.as_deref(),
         range,
     )
     .await;

@@ -7,27 +7,28 @@
 pub mod docs;
 pub mod errors;
 pub mod events;
+pub mod extract;
 pub mod files;
 pub mod refresh;
 pub mod wire;
 
-use crate::http::extract::{json_body, Path};
+use crate::http::extract::{LastWinsQuery, Path};
 use crate::http::listener::Peer;
 use crate::services::{documents, documents_sandbox};
 use crate::App;
-use axum::body::Bytes;
-use axum::extract::{RawQuery, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
 use axum::{Json, Router};
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
 pub use errors::failure_response;
 use errors::ApiError;
-use ponte_core::{ClientId, FieldError};
-use std::collections::BTreeMap;
-#[allow(unused_imports)] // Some are named only in the `utoipa::path` attributes.
+use errors::DocumentsError;
+use extract::{AppSession, BasicClient, JsonBody};
+use ponte_core::FieldError;
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use wire::*;
 
 /// The name stored on the messages this dialect renders.
@@ -45,95 +46,56 @@ pub static SPEC: super::Dialect = super::Dialect {
         // Where a portal sends the end user back: a page they read.
         (documents::CALLBACK_PATH, crate::http::failure::html_page),
     ],
-    docs: docs::document,
+    docs: || api().merge(sandbox_api()).split_for_parts().1,
     tags: docs::TAGS,
     webhooks: &[("documents.ready", "RetrievalWebhook", "Documents API: a retrieval ended (`success` when at least one file arrived). Carries `event`, `event_id` (the `webhook-id` header's value), `data.taiki_user_id` and your `data.metadata`. Sent to the client's webhook; each attempt carries download URLs valid 15 minutes. A scheduled refresh that finds the portal refusing the stored sign-in sends one with `status` `failed`, no files and `error.code` `RECONNECT_REQUIRED`.")],
     renderer: Some(&events::Renderer),
 };
 
+/// Every route with its operation, in the order the document presents
+/// them: the router and the document are both made from this list.
+pub fn api() -> OpenApiRouter<App> {
+    OpenApiRouter::with_openapi(docs::components())
+        .routes(routes!(token))
+        .routes(routes!(institutions))
+        .routes(routes!(connect))
+        .routes(routes!(current))
+        .routes(routes!(retrieval))
+        .routes(routes!(
+            refresh::set_retrieval_refresh,
+            refresh::retrieval_refresh
+        ))
+        .routes(routes!(erase_user))
+        .routes(routes!(files::download))
+        .routes(routes!(callback))
+}
+
+/// The test helper, served in sandbox mode only but always documented.
+pub fn sandbox_api() -> OpenApiRouter<App> {
+    OpenApiRouter::new().routes(routes!(sandbox_connect))
+}
+
 pub fn routes() -> Router<App> {
-    Router::new()
-        .route("/api/token", post(token))
-        .route("/api/institutions", get(institutions))
-        .route("/api/connections", post(connect))
-        .route("/api/retrievals/current", get(current))
-        .route("/api/retrievals/{id}", get(retrieval))
-        .route(
-            "/api/retrievals/{id}/refresh",
-            get(refresh::retrieval_refresh).put(refresh::set_retrieval_refresh),
-        )
-        .route("/api/users/{taiki_user_id}", delete(erase_user))
-        .route("/files/{fileId}", get(files::download))
-        .route(documents::CALLBACK_PATH, get(callback))
+    api().split_for_parts().0
 }
 
 pub fn sandbox_routes() -> Router<App> {
-    Router::new().route("/sandbox/v1/documents/connect", post(sandbox_connect))
+    sandbox_api().split_for_parts().0
 }
 
 type ApiResult = Result<Response, ApiError>;
-
-fn bearer(headers: &HeaderMap) -> Result<&str, ApiError> {
-    headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| {
-            v.strip_prefix("Bearer ")
-                .or_else(|| v.strip_prefix("bearer "))
-        })
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .ok_or(ApiError::from(crate::tokens::TokenError::Missing))
-}
-
-async fn session(app: &App, headers: &HeaderMap) -> Result<documents::Session, ApiError> {
-    Ok(documents::session(app, bearer(headers)?).await?)
-}
-
-/// The client of `Authorization: Basic base64(api_key:api_secret)`, checked
-/// as every dialect checks the pair.
-async fn basic_client(
-    app: &App,
-    from: Option<std::net::IpAddr>,
-    headers: &HeaderMap,
-) -> Result<ClientId, ApiError> {
-    let refused = || ApiError::from(crate::error::Error::InvalidCredentials);
-    let given = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok());
-    // The app's access_token is a Bearer token; this endpoint is the backend's.
-    if given.is_some_and(|v| {
-        v.get(..7)
-            .is_some_and(|s| s.eq_ignore_ascii_case("bearer "))
-    }) {
-        return Err(ApiError::with_message(
-            crate::error::Error::InvalidCredentials,
-            "this endpoint takes no Bearer token: use HTTP Basic with api_key:api_secret",
-        ));
-    }
-    let raw = given
-        .and_then(|v| {
-            v.strip_prefix("Basic ")
-                .or_else(|| v.strip_prefix("basic "))
-        })
-        .ok_or_else(refused)?;
-    let text = STANDARD
-        .decode(raw.trim())
-        .ok()
-        .and_then(|b| String::from_utf8(b).ok())
-        .ok_or_else(refused)?;
-    let (key, secret) = text.split_once(':').ok_or_else(refused)?;
-    let row = crate::services::clients::authenticate(app, from, key, secret).await?;
-    Ok(ClientId::from_trusted(row.id))
-}
 
 #[utoipa::path(post, path = "/api/token", tag = "Documents API: Retrieval",
     summary = "Open the documents app for one end user",
     description = "Checks `api_key`/`api_secret` (the same pair as every dialect) and returns a one-hour `access_token` for one end user: the one `taiki_user_id` names (refused with 400 naming `taiki_user_id` if it is not yours), or a new one. `metadata`, a JSON object of at most 4 KiB, comes back in the retrieval's webhook.",
     request_body = TokenRequest, security(()),
-    responses((status = 200, description = "The session", body = TokenIssued), (status = "4XX", description = "`invalid_field` (with `field`), `invalid_credentials`, `rate_limited`")))]
-async fn token(State(app): State<App>, Peer(from): Peer, body: Bytes) -> ApiResult {
-    let req: TokenRequest = json_body(&body)?;
+    responses((status = 200, description = "The session", body = TokenIssued), (status = "4XX", description = "`invalid_field` (with `field`), `invalid_credentials`, `rate_limited`", body = DocumentsError)))]
+async fn token(
+    State(app): State<App>,
+    Peer(from): Peer,
+    body: JsonBody<TokenRequest>,
+) -> ApiResult {
+    let req = body.0;
     let api_key = req
         .api_key
         .as_deref()
@@ -162,9 +124,8 @@ async fn token(State(app): State<App>, Peer(from): Peer, body: Bytes) -> ApiResu
 #[utoipa::path(get, path = "/api/institutions", tag = "Documents API: Retrieval",
     summary = "The document portals the end user can connect",
     security(("documentsToken" = [])),
-    responses((status = 200, description = "The portals", body = [Portal]), (status = 401, description = "`invalid_token` or `token_expired`")))]
-async fn institutions(State(app): State<App>, headers: HeaderMap) -> ApiResult {
-    session(&app, &headers).await?;
+    responses((status = 200, description = "The portals", body = [Portal]), (status = 401, description = "`invalid_token` or `token_expired`", body = DocumentsError), (status = "4XX", description = "`invalid_token` (403: a token of another kind), `rate_limited`", body = DocumentsError)))]
+async fn institutions(State(app): State<App>, _: AppSession) -> ApiResult {
     let portals: Vec<Portal> = app
         .directory
         .document_portals()
@@ -184,10 +145,13 @@ async fn institutions(State(app): State<App>, headers: HeaderMap) -> ApiResult {
     summary = "Connect a portal: where to send the end user",
     description = "Starts a retrieval and returns the portal's own sign-in page. After the end user signs in and agrees, the portal sends them back to Ponte, which fetches the documents and posts the webhook.",
     request_body = ConnectionRequest, security(("documentsToken" = [])),
-    responses((status = 200, description = "The retrieval and the portal's sign-in URL", body = ConnectionStarted), (status = "4XX", description = "`invalid_field` (`institutionCode`, `ui_locales`), `invalid_token`")))]
-async fn connect(State(app): State<App>, headers: HeaderMap, body: Bytes) -> ApiResult {
-    let s = session(&app, &headers).await?;
-    let req: ConnectionRequest = json_body(&body)?;
+    responses((status = 200, description = "The retrieval and the portal's sign-in URL", body = ConnectionStarted), (status = "4XX", description = "`invalid_field` (`institutionCode`, `ui_locales`), `invalid_token`", body = DocumentsError)))]
+async fn connect(
+    State(app): State<App>,
+    AppSession(s): AppSession,
+    body: JsonBody<ConnectionRequest>,
+) -> ApiResult {
+    let req = body.0;
     let code = req
         .institution_code
         .as_deref()
@@ -209,9 +173,8 @@ async fn connect(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Api
 #[utoipa::path(get, path = "/api/retrievals/current", tag = "Documents API: Retrieval",
     summary = "The end user's latest retrieval, for a progress view",
     security(("documentsToken" = [])),
-    responses((status = 200, description = "Its progress", body = Progress), (status = "4XX", description = "`not_found` before any connection, `invalid_token`")))]
-async fn current(State(app): State<App>, headers: HeaderMap) -> ApiResult {
-    let s = session(&app, &headers).await?;
+    responses((status = 200, description = "Its progress", body = Progress), (status = "4XX", description = "`not_found` before any connection, `invalid_token`", body = DocumentsError)))]
+async fn current(State(app): State<App>, AppSession(s): AppSession) -> ApiResult {
     let (row, event) = documents::current(&app, &s).await?;
     Ok(Json(Progress {
         id: row.id,
@@ -227,60 +190,71 @@ async fn current(State(app): State<App>, headers: HeaderMap) -> ApiResult {
     summary = "A retrieval: the webhook's body, with fresh download URLs",
     params(("id" = i64, Path, description = "`data.id` of the webhook")),
     security(("basicAuth" = [])),
-    responses((status = 200, description = "The retrieval", body = RetrievalBody), (status = "4XX", description = "`invalid_credentials`; `not_found` (also another client's)")))]
+    responses((status = 200, description = "The retrieval", body = RetrievalBody), (status = "4XX", description = "`invalid_credentials`; `not_found` (also another client's)", body = DocumentsError)))]
 async fn retrieval(
     State(app): State<App>,
-    Peer(from): Peer,
-    headers: HeaderMap,
+    BasicClient(client): BasicClient,
     Path(id): Path<String>,
 ) -> ApiResult {
-    let client = basic_client(&app, from, &headers).await?;
-    let id: i64 = id
-        .parse()
-        .map_err(|_| crate::error::Error::NotFound("retrieval"))?;
+    let id = retrieval_id(&id)?;
     let (row, event) = documents::retrieval_for(&app, &client, id).await?;
     let body = wire::retrieval_view(&event, &row.status);
     Ok(Json(wire::sign(&app, body)).into_response())
+}
+
+/// A retrieval's id from its path: one that is not a number names no
+/// retrieval (404, as an unknown number does), not a malformed request.
+fn retrieval_id(raw: &str) -> Result<i64, ApiError> {
+    Ok(raw
+        .parse()
+        .map_err(|_| crate::error::Error::NotFound("retrieval"))?)
 }
 
 #[utoipa::path(delete, path = "/api/users/{taiki_user_id}", tag = "Documents API: Retrieval",
     summary = "Erase an end user and every document retrieved for them",
     params(("taiki_user_id" = String, Path, description = "The end user")),
     security(("basicAuth" = [])),
-    responses((status = 204, description = "Erased: files gone from storage, rows deleted"), (status = "4XX", description = "`invalid_credentials`; `not_found`")))]
+    responses((status = 204, description = "Erased: files gone from storage, rows deleted"), (status = "4XX", description = "`invalid_credentials`; `not_found`", body = DocumentsError)))]
 async fn erase_user(
     State(app): State<App>,
-    Peer(from): Peer,
-    headers: HeaderMap,
+    BasicClient(client): BasicClient,
     Path(id): Path<String>,
 ) -> ApiResult {
-    let client = basic_client(&app, from, &headers).await?;
     crate::services::documents_files::erase_end_user(&app, &client, &id).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// What a portal sends back with the end user.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct CallbackQuery {
+    /// Ponte's state (without it, or with a stale one, the app is told the sign-in was not valid)
+    state: Option<String>,
+    /// The portal's code
+    code: Option<String>,
+    /// Or the portal's refusal
+    error: Option<String>,
+    /// The portal's words for its refusal
+    error_description: Option<String>,
 }
 
 #[utoipa::path(get, path = "/callback/documents", tag = "Documents API: Retrieval",
     summary = "Where document portals send the end user back",
     description = "Not called by integrators: the portal's redirect after sign-in. Completes the connection and starts the retrieval.",
-    params(("state" = Option<String>, Query, description = "Ponte's state (without it, or with a stale one, the app is told the sign-in was not valid)"), ("code" = Option<String>, Query, description = "The portal's code"), ("error" = Option<String>, Query, description = "Or the portal's refusal")),
+    params(CallbackQuery),
     security(()),
     responses((status = 200, description = "A page telling the end user the documents are on their way", content_type = "text/html"), (status = "4XX", description = "An error page")))]
 async fn callback(
     State(app): State<App>,
     headers: HeaderMap,
-    RawQuery(query): RawQuery,
+    LastWinsQuery(q): LastWinsQuery<CallbackQuery>,
 ) -> Response {
-    let params: BTreeMap<String, String> =
-        form_urlencoded::parse(query.unwrap_or_default().as_bytes())
-            .into_owned()
-            .collect();
-    let get = |k: &str| params.get(k).map(String::as_str);
     let completed = documents::complete(
         &app,
-        get("state"),
-        get("code"),
-        get("error"),
-        get("error_description"),
+        q.state.as_deref(),
+        q.code.as_deref(),
+        q.error.as_deref(),
+        q.error_description.as_deref(),
     )
     .await;
     use crate::http::documents_app::{returning, Returned};
@@ -294,17 +268,20 @@ async fn callback(
             Returned::Invalid
         }
     };
-    returning(&app, &headers, get("state"), how).await
+    returning(&app, &headers, q.state.as_deref(), how).await
 }
 
 #[utoipa::path(post, path = "/sandbox/v1/documents/connect", tag = "Documents API: Retrieval",
     summary = "Sandbox: connect a portal without a browser",
     description = "Drives the very same portal sign-in a person would (`user_mfa` needs `otp` `123456`; `user_locked` is refused) and starts the retrieval; the webhook follows as usual.",
     request_body = SandboxConnect, security(("documentsToken" = [])),
-    responses((status = 200, description = "The retrieval", body = RetrievalId), (status = "4XX", description = "`invalid_field` (`institutionCode`, `username`, `password`, `otp`), `invalid_token`"), (status = 502, description = "`institution_error`: the portal refused (a locked account)")))]
-async fn sandbox_connect(State(app): State<App>, headers: HeaderMap, body: Bytes) -> ApiResult {
-    let s = session(&app, &headers).await?;
-    let req: SandboxConnect = json_body(&body)?;
+    responses((status = 200, description = "The retrieval", body = RetrievalId), (status = "4XX", description = "`invalid_field` (`institutionCode`, `username`, `password`, `otp`), `invalid_token`", body = DocumentsError), (status = 502, description = "`institution_error`: the portal refused (a locked account)", body = DocumentsError)))]
+async fn sandbox_connect(
+    State(app): State<App>,
+    AppSession(s): AppSession,
+    body: JsonBody<SandboxConnect>,
+) -> ApiResult {
+    let req = body.0;
     let code = req
         .institution_code
         .as_deref()

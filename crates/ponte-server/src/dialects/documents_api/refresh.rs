@@ -2,28 +2,74 @@
 //! A refresh reads the portal again and sends one `documents.ready` webhook
 //! naming only the documents that are new (none new: no webhook).
 
-use super::errors::ApiError;
-use super::{basic_client, ApiResult};
+use super::errors::DocumentsError;
+use super::extract::{BasicClient, JsonBody};
+use super::{retrieval_id, ApiResult};
 use crate::clock::rfc3339;
-use crate::http::extract::{json_body, Path};
-use crate::http::listener::Peer;
+use crate::http::extract::Path;
 use crate::services::documents_refresh::{self, Schedule, MAX_EVERY_DAYS};
 use crate::App;
-use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::Json;
 use ponte_core::FieldError;
+use serde::de::{Deserializer, Error as _};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use utoipa::ToSchema;
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct RefreshRequest {
     /// Days between refreshes (1–366), counted from now; `null` stops them.
-    #[schema(required = true, nullable = true, minimum = 1, maximum = 366)]
-    pub every_days: Option<i64>,
+    #[serde(default)]
+    #[schema(value_type = Option<i64>, required = true, nullable = true, minimum = 1, maximum = 366)]
+    pub every_days: EveryDays,
+}
+
+/// `every_days` as sent: it must be there, `null` meaning "stop".
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum EveryDays {
+    #[default]
+    Missing,
+    Stop,
+    Days(i64),
+}
+
+impl<'de> Deserialize<'de> for EveryDays {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match Value::deserialize(d)? {
+            Value::Null => Ok(EveryDays::Stop),
+            // JSON does not tell 7 from 7.0: a whole number written either way is one.
+            v => v
+                .as_i64()
+                .or_else(|| {
+                    v.as_f64()
+                        .filter(|f| f.fract() == 0.0 && f.abs() <= MAX_EVERY_DAYS as f64)
+                        .map(|f| f as i64)
+                })
+                .map(EveryDays::Days)
+                .ok_or_else(|| {
+                    D::Error::custom(format!(
+                        "must be a whole number of days from 1 to {MAX_EVERY_DAYS}, or null"
+                    ))
+                }),
+        }
+    }
+}
+
+impl EveryDays {
+    /// The days between refreshes, `None` to stop them.
+    fn asked(self) -> Result<Option<i64>, FieldError> {
+        match self {
+            EveryDays::Missing => Err(FieldError::new(
+                "every_days",
+                "is required: days between refreshes, or null to stop them",
+            )),
+            EveryDays::Stop => Ok(None),
+            EveryDays::Days(n) => Ok(Some(n)),
+        }
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -49,55 +95,20 @@ fn view(s: Schedule) -> RefreshSchedule {
     }
 }
 
-fn retrieval_id(raw: &str) -> Result<i64, ApiError> {
-    Ok(raw
-        .parse()
-        .map_err(|_| crate::error::Error::NotFound("retrieval"))?)
-}
-
-/// `every_days` as sent: required, a whole number or `null`.
-fn every_days(body: &Map<String, Value>) -> Result<Option<i64>, FieldError> {
-    match body.get("every_days") {
-        None => Err(FieldError::new(
-            "every_days",
-            "is required: days between refreshes, or null to stop them",
-        )),
-        Some(Value::Null) => Ok(None),
-        // JSON does not tell 7 from 7.0: a whole number written either way is one.
-        Some(v) => v
-            .as_i64()
-            .or_else(|| {
-                v.as_f64()
-                    .filter(|f| f.fract() == 0.0 && f.abs() <= MAX_EVERY_DAYS as f64)
-                    .map(|f| f as i64)
-            })
-            .map(Some)
-            .ok_or_else(|| {
-                FieldError::new(
-                    "every_days",
-                    format!("must be a whole number of days from 1 to {MAX_EVERY_DAYS}, or null"),
-                )
-            }),
-    }
-}
-
 #[utoipa::path(put, path = "/api/retrievals/{id}/refresh", tag = "Documents API: Retrieval",
     summary = "Refresh a connection on a schedule",
     description = "Reads the connection's portal again every `every_days` days from now (your clock), with the sign-in the end user gave. Only documents it did not list before are downloaded, and they arrive in one `documents.ready` webhook naming just them; a refresh that finds nothing new sends nothing. `null` stops the refreshes. Only a retrieval that succeeded can be refreshed (409 otherwise).",
     params(("id" = i64, Path, description = "`data.id` of the webhook")),
     request_body = RefreshRequest, security(("basicAuth" = [])),
-    responses((status = 200, description = "The schedule", body = RefreshSchedule), (status = 204, description = "Refreshes stopped"), (status = "4XX", description = "`invalid_field` (`every_days`), `invalid_credentials`, `not_found`, `conflict`")))]
+    responses((status = 200, description = "The schedule", body = RefreshSchedule), (status = 204, description = "Refreshes stopped"), (status = "4XX", description = "`invalid_field` (`every_days`), `invalid_credentials`, `not_found`, `conflict`", body = DocumentsError)))]
 pub(super) async fn set_retrieval_refresh(
     State(app): State<App>,
-    Peer(from): Peer,
-    headers: HeaderMap,
+    BasicClient(client): BasicClient,
     Path(id): Path<String>,
-    body: Bytes,
+    body: JsonBody<RefreshRequest>,
 ) -> ApiResult {
-    let client = basic_client(&app, from, &headers).await?;
     let id = retrieval_id(&id)?;
-    let req: Map<String, Value> = json_body(&body)?;
-    let every = every_days(&req)?;
+    let every = body.0.every_days.asked()?;
     match documents_refresh::set_schedule(&app, &client, id, every).await? {
         Some(s) => Ok(Json(view(s)).into_response()),
         None => Ok(StatusCode::NO_CONTENT.into_response()),
@@ -108,14 +119,12 @@ pub(super) async fn set_retrieval_refresh(
     summary = "A connection's refresh schedule",
     params(("id" = i64, Path, description = "`data.id` of the webhook")),
     security(("basicAuth" = [])),
-    responses((status = 200, description = "The schedule", body = RefreshSchedule), (status = "4XX", description = "`invalid_credentials`; `not_found` (no such retrieval, or it is not refreshed)")))]
+    responses((status = 200, description = "The schedule", body = RefreshSchedule), (status = "4XX", description = "`invalid_credentials`; `not_found` (no such retrieval, or it is not refreshed)", body = DocumentsError)))]
 pub(super) async fn retrieval_refresh(
     State(app): State<App>,
-    Peer(from): Peer,
-    headers: HeaderMap,
+    BasicClient(client): BasicClient,
     Path(id): Path<String>,
 ) -> ApiResult {
-    let client = basic_client(&app, from, &headers).await?;
     let id = retrieval_id(&id)?;
     let s = documents_refresh::schedule(&app, &client, id).await?;
     Ok(Json(view(s)).into_response())
@@ -123,34 +132,25 @@ pub(super) async fn retrieval_refresh(
 
 #[cfg(test)]
 mod tests {
-    use super::every_days;
-    use serde_json::{json, Map, Value};
+    use super::RefreshRequest;
+    use crate::error::Error;
+    use crate::http::extract::json_body;
 
-    fn body(v: Value) -> Map<String, Value> {
-        v.as_object().cloned().unwrap_or_default()
+    fn every_days(body: &str) -> Result<Option<i64>, String> {
+        match json_body::<RefreshRequest>(body.as_bytes()) {
+            Ok(req) => req.every_days.asked().map_err(|e| e.field.to_string()),
+            Err(Error::Field(f)) => Err(f.field.to_string()),
+            Err(other) => panic!("{other:?}"),
+        }
     }
 
     #[test]
     fn every_days_is_a_whole_number_however_written_or_null() {
-        assert_eq!(
-            every_days(&body(json!({"every_days": 7}))).unwrap(),
-            Some(7)
-        );
-        assert_eq!(
-            every_days(&body(json!({"every_days": 7.0}))).unwrap(),
-            Some(7)
-        );
-        assert_eq!(
-            every_days(&body(json!({"every_days": null}))).unwrap(),
-            None
-        );
-        for refused in [
-            json!({"every_days": 7.5}),
-            json!({"every_days": "7"}),
-            json!({}),
-        ] {
-            let e = every_days(&body(refused)).unwrap_err();
-            assert_eq!(e.field, "every_days");
+        assert_eq!(every_days(r#"{"every_days": 7}"#), Ok(Some(7)));
+        assert_eq!(every_days(r#"{"every_days": 7.0}"#), Ok(Some(7)));
+        assert_eq!(every_days(r#"{"every_days": null}"#), Ok(None));
+        for refused in [r#"{"every_days": 7.5}"#, r#"{"every_days": "7"}"#, "{}", ""] {
+            assert_eq!(every_days(refused), Err("every_days".into()), "{refused}");
         }
     }
 }

@@ -10,8 +10,10 @@ use utoipa::ToSchema;
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct TokenRequest {
+    /// Your API key: the same pair as every dialect.
     #[schema(required = true, nullable = false, min_length = 1)]
     pub api_key: Option<String>,
+    /// Its secret (a rotated-out secret works through its grace period).
     #[schema(required = true, nullable = false, min_length = 1)]
     pub api_secret: Option<String>,
     /// Name an end user made before to open their app again; absent, a new one is made.
@@ -23,7 +25,10 @@ pub struct TokenRequest {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TokenIssued {
+    /// For the documents app (`/app?access_token=`) or your own: `Authorization: Bearer` on the
+    /// end user's endpoints, for one hour.
     pub access_token: String,
+    /// The end user: name it again in `POST /api/token` to open their app again.
     pub taiki_user_id: String,
     /// Seconds: 3600.
     pub expires_in: i64,
@@ -42,6 +47,7 @@ pub struct Portal {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectionRequest {
+    /// The portal, as `GET /api/institutions` lists it.
     #[schema(required = true, nullable = false, min_length = 1)]
     pub institution_code: Option<String>,
     /// The language of the portal's sign-in page: `pt-BR` or `en` (OpenID's
@@ -62,12 +68,17 @@ pub struct ConnectionStarted {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SandboxConnect {
+    /// The portal, as `GET /api/institutions` lists it.
     #[schema(required = true, nullable = false, min_length = 1)]
     pub institution_code: Option<String>,
+    /// A sandbox user: `user_good`, `user_mfa` (asks for `otp`), `user_big` (five tax years),
+    /// `user_flaky` (some downloads fail); `user_locked` is refused at sign-in.
     #[schema(required = true, nullable = false, min_length = 1)]
     pub username: Option<String>,
+    /// `pass_good`.
     #[schema(required = true, nullable = false, min_length = 1)]
     pub password: Option<String>,
+    /// The one-time code `user_mfa` is asked for: `123456`.
     pub otp: Option<String>,
 }
 

@@ -1,6 +1,7 @@
-//! The Server API's OpenAPI description, from the handlers' `utoipa::path`
-//! attributes and the wire types (whose field docs carry the seed's
-//! parameter numbers).
+//! The Server API's OpenAPI description: its tags and credentials here; the
+//! operations come from the route list (`super::api`) and the types the
+//! handlers read and write (whose field docs carry the seed's parameter
+//! numbers).
 
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::OpenApi as Document;
@@ -21,24 +22,9 @@ pub const TAGS: &[(&str, &str)] = &[
     ),
 ];
 
+/// What the routes' operations do not bring: the credentials' schemes.
 #[derive(OpenApi)]
-#[openapi(
-    paths(
-        super::request_ticket,
-        super::access_token,
-        super::refresh_token,
-        super::logout,
-        super::list_connections,
-        super::open_link,
-        super::revoke_connection,
-        super::me::page,
-        super::me::confirm,
-        super::me::revoke,
-        super::me_renew::renew,
-        super::me_add::add,
-    ),
-    modifiers(&Credentials)
-)]
+#[openapi(modifiers(&Credentials))]
 struct ServerApiDoc;
 
 struct Credentials;
@@ -80,7 +66,8 @@ impl Modify for Credentials {
     }
 }
 
-/// The Server API part of the document (paths, schemas, security schemes).
-pub fn document() -> Document {
+/// The components the document starts from; [`super::api`] adds every
+/// route's operation and the schemas it refers to.
+pub fn components() -> Document {
     ServerApiDoc::openapi()
 }

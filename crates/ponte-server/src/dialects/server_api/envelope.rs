@@ -3,6 +3,7 @@
 //! with `field` a parameter's number as a string (`"105"`) or `""`.
 
 use super::params::{Param, ParamError};
+use super::wire::{Envelope, EnvelopeError};
 use crate::error::Error;
 use crate::http::failure::{Failure, FailureKind};
 use crate::tokens::TokenError;
@@ -18,12 +19,19 @@ pub fn ok<T: Serialize>(data: T) -> Response {
     render(StatusCode::OK, "", "", "", data)
 }
 
+/// The documented [`Envelope`], as a JSON value (its members in the order
+/// the dialect has always sent them).
 fn render(status: StatusCode, code: &str, message: &str, field: &str, data: Value) -> Response {
-    let body = json!({
-        "status": status.as_u16(),
-        "error": {"code": code, "message": message, "field": field},
-        "data": data,
-    });
+    let envelope = Envelope {
+        status: status.as_u16(),
+        error: EnvelopeError {
+            code: code.into(),
+            message: message.into(),
+            field: field.into(),
+        },
+        data,
+    };
+    let body = serde_json::to_value(envelope).unwrap_or_else(|_| json!({}));
     (status, Json(body)).into_response()
 }
 

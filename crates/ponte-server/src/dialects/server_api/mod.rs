@@ -9,6 +9,7 @@ pub mod auth;
 pub mod connections;
 pub mod docs;
 pub mod envelope;
+pub mod extract;
 pub mod me;
 mod me_add;
 mod me_renew;
@@ -16,19 +17,16 @@ pub mod params;
 pub mod ticket;
 pub mod wire;
 
-use crate::http::extract::{json_body, Path};
-use crate::http::listener::Peer;
 use crate::services::{end_users, links, sessions};
 use crate::App;
-use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::HeaderMap;
 use axum::response::Response;
-use axum::routing::{delete, get, post};
 use axum::Router;
 pub use envelope::failure_response;
 use envelope::{ok, ApiError, Credential};
-#[allow(unused_imports)] // Some are named only in the `utoipa::path` attributes.
+use extract::{AuthTicket, EndUser, JsonBody, RefreshToken, ServerClient};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use wire::*;
 
 pub static SPEC: super::Dialect = super::Dialect {
@@ -41,50 +39,54 @@ pub static SPEC: super::Dialect = super::Dialect {
         // The end user's own page of connections.
         ("/me", crate::http::failure::html_page),
     ],
-    docs: docs::document,
+    docs: || api().split_for_parts().1,
     tags: docs::TAGS,
     // Its events reach integrators through the Data API's webhooks.
     webhooks: &[],
     renderer: None,
 };
 
+/// Every route with its operation, in the order the document presents
+/// them: the router and the document are both made from this list.
+pub fn api() -> OpenApiRouter<App> {
+    OpenApiRouter::with_openapi(docs::components())
+        .routes(routes!(request_ticket))
+        .routes(routes!(access_token))
+        .routes(routes!(refresh_token))
+        .routes(routes!(logout))
+        .routes(routes!(list_connections))
+        .routes(routes!(open_link))
+        .routes(routes!(revoke_connection))
+        .routes(routes!(me::page))
+        .routes(routes!(me::confirm, me::revoke))
+        .routes(routes!(me_renew::renew))
+        .routes(routes!(me_add::add))
+}
+
 pub fn routes() -> Router<App> {
-    Router::new()
-        .route("/v1/server/auth_ticket/request", post(request_ticket))
-        .route("/v1/client/auth/access_token/request", post(access_token))
-        .route("/v1/client/auth/access_token/refresh", post(refresh_token))
-        .route("/v1/client/auth/logout", post(logout))
-        .route("/v1/client/connections", get(list_connections))
-        .route("/v1/client/connections/link", post(open_link))
-        .route(
-            "/v1/client/connections/{consentId}",
-            delete(revoke_connection),
-        )
-        .route("/me", get(me::page))
-        .route("/me/connections/new", post(me_add::add))
-        .route("/me/connections/{consentId}/renew", post(me_renew::renew))
-        .route(
-            "/me/connections/{consentId}/revoke",
-            get(me::confirm).post(me::revoke),
-        )
+    api().split_for_parts().0
 }
 
 type ApiResult = Result<Response, ApiError>;
 
+/// What every operation of the dialect can also answer, besides its own
+/// refusals: the rest of the envelope's codes.
+const OTHER_REFUSALS: &str = "Other refusals, in the envelope: `40301` a token of another kind, `40901` conflict, `41301` body too large, `42901` too many requests (`Retry-After`)";
+
 #[utoipa::path(post, path = "/v1/server/auth_ticket/request", tag = "Server API: Auth",
     summary = "Request an auth ticket on behalf of your logged-in user",
     description = "Creates the user on first sight of their `xcUserID`, or updates what you tell us about them, records the device, and returns a ticket valid one hour and usable once. Parameters failing validation answer `40002` with the parameter's number in `field`.",
-    request_body = TicketRequestDoc, security(("serverKey" = [])),
-    responses((status = 200, description = "The user's ID and the ticket", body = TicketIssued), (status = "4XX", description = "Refused: `40001` Server-Key missing or malformed, `40002` a parameter (`field` = its number), `40101` unknown key or wrong secret", body = Envelope)))]
+    request_body = params::TicketRequestBody, security(("serverKey" = [])),
+    responses((status = 200, description = "The user's ID and the ticket", body = TicketIssued),
+        (status = 400, description = "`40001` Server-Key missing or malformed (not base64 of `apiKey:apiSecret`), `40002` a parameter failed (`field` = its number) or the body is not a JSON object", body = Envelope),
+        (status = 401, description = "`40101` unknown Server Key ID or wrong secret", body = Envelope),
+        (status = "4XX", description = OTHER_REFUSALS, body = Envelope)))]
 async fn request_ticket(
     State(app): State<App>,
-    Peer(from): Peer,
-    headers: HeaderMap,
-    body: Bytes,
+    ServerClient(client): ServerClient,
+    body: JsonBody<params::TicketRequestBody>,
 ) -> ApiResult {
-    let client = auth::client(&app, from, &headers).await?;
-    let sent: params::TicketRequestBody = json_body(&body)?;
-    let req = params::parse(&sent)?;
+    let req = params::parse(&body.0)?;
     let issued = ticket::issue(&app, &client, &req).await?;
     Ok(ok(TicketIssued {
         user_id: issued.end_user_id.to_string(),
@@ -96,10 +98,12 @@ async fn request_ticket(
     summary = "Trade an auth ticket for the user's session",
     description = "Send the ticket as `Authorization: Bearer <ticket>`. A ticket works once: of two requests with it, one gets the session and the other `40102`.",
     security(("authTicket" = [])),
-    responses((status = 200, description = "The user's tokens and profile", body = SessionTokens), (status = "4XX", description = "Refused: `40001` no Authorization header, `40102` ticket expired, already used or unknown", body = Envelope)))]
-async fn access_token(State(app): State<App>, headers: HeaderMap) -> ApiResult {
-    let ticket = auth::bearer_token(&headers)?;
-    let session = sessions::open_with_ticket(&app, ticket)
+    responses((status = 200, description = "The user's tokens and profile", body = SessionTokens),
+        (status = 400, description = "`40001` no Authorization header, or not `Bearer <ticket>`", body = Envelope),
+        (status = 401, description = "`40102` ticket expired, already used or unknown", body = Envelope),
+        (status = "4XX", description = OTHER_REFUSALS, body = Envelope)))]
+async fn access_token(State(app): State<App>, AuthTicket(ticket): AuthTicket) -> ApiResult {
+    let session = sessions::open_with_ticket(&app, &ticket)
         .await
         .map_err(|e| token_error(Credential::Ticket, e))?;
     session_answer(&app, session).await
@@ -109,10 +113,12 @@ async fn access_token(State(app): State<App>, headers: HeaderMap) -> ApiResult {
     summary = "Trade the refresh token for a new pair",
     description = "Send the refresh token as `Authorization: Bearer <refreshToken>`. Each refresh token works once; one presented again ends the whole session (it was copied).",
     security(("refreshToken" = [])),
-    responses((status = 200, description = "New tokens", body = SessionTokens), (status = "4XX", description = "Refused: `40001` no Authorization header, `40104` refresh token invalid, expired or reused", body = Envelope)))]
-async fn refresh_token(State(app): State<App>, headers: HeaderMap) -> ApiResult {
-    let refresh = auth::bearer_token(&headers)?;
-    let session = sessions::refresh(&app, refresh)
+    responses((status = 200, description = "New tokens", body = SessionTokens),
+        (status = 400, description = "`40001` no Authorization header, or not `Bearer <refreshToken>`", body = Envelope),
+        (status = 401, description = "`40104` refresh token invalid, expired or reused", body = Envelope),
+        (status = "4XX", description = OTHER_REFUSALS, body = Envelope)))]
+async fn refresh_token(State(app): State<App>, RefreshToken(refresh): RefreshToken) -> ApiResult {
+    let session = sessions::refresh(&app, &refresh)
         .await
         .map_err(|e| token_error(Credential::RefreshToken, e))?;
     session_answer(&app, session).await
@@ -122,9 +128,11 @@ async fn refresh_token(State(app): State<App>, headers: HeaderMap) -> ApiResult 
     summary = "End the user's session",
     description = "Its access tokens and refresh token stop working at once.",
     security(("userAccessToken" = [])),
-    responses((status = 200, description = "Ended", body = LoggedOut), (status = "4XX", description = "Refused: `40001` no Authorization header, `40103` access token invalid or expired", body = Envelope)))]
-async fn logout(State(app): State<App>, headers: HeaderMap) -> ApiResult {
-    let who = auth::end_user(&app, &headers).await?;
+    responses((status = 200, description = "Ended", body = LoggedOut),
+        (status = 400, description = "`40001` no Authorization header, or not `Bearer <accessToken>`", body = Envelope),
+        (status = 401, description = "`40103` access token invalid or expired", body = Envelope),
+        (status = "4XX", description = OTHER_REFUSALS, body = Envelope)))]
+async fn logout(State(app): State<App>, EndUser(who): EndUser) -> ApiResult {
     if let Some(session) = who.session_id.as_deref() {
         sessions::end(&app, session).await?;
     }
@@ -138,9 +146,11 @@ async fn logout(State(app): State<App>, headers: HeaderMap) -> ApiResult {
     summary = "The user's own bank connections",
     description = "Every consent the user gave through your app, at any institution: its status, what it shares and until when.",
     security(("userAccessToken" = [])),
-    responses((status = 200, description = "The connections, oldest first", body = Connections), (status = "4XX", description = "Refused: `40001` no Authorization header, `40103` access token invalid or expired", body = Envelope)))]
-async fn list_connections(State(app): State<App>, headers: HeaderMap) -> ApiResult {
-    let who = auth::end_user(&app, &headers).await?;
+    responses((status = 200, description = "The connections, oldest first", body = Connections),
+        (status = 400, description = "`40001` no Authorization header, or not `Bearer <accessToken>`", body = Envelope),
+        (status = 401, description = "`40103` access token invalid or expired", body = Envelope),
+        (status = "4XX", description = OTHER_REFUSALS, body = Envelope)))]
+async fn list_connections(State(app): State<App>, EndUser(who): EndUser) -> ApiResult {
     let connections = connections::list(&app, &who).await?;
     Ok(ok(Connections { connections }))
 }
@@ -150,29 +160,37 @@ async fn list_connections(State(app): State<App>, headers: HeaderMap) -> ApiResu
     description = "Exactly as the Data API's `DELETE /data/v1/consents/{consentId}`: revoked here and at the institution, its data erased; your event webhook gets `CONSENT_STATUS_CHANGED` with reason `END_USER_REVOKED`. Another user's consent answers `40401`.",
     params(("consentId" = String, Path, description = "`consentID` from the connections list")),
     security(("userAccessToken" = [])),
-    responses((status = 200, description = "The connection, revoked", body = Connection), (status = "4XX", description = "Refused: `40001` no Authorization header (HTTP 400, as the seed answers), `40103` access token invalid or expired, `40401` no such connection", body = Envelope)))]
+    responses((status = 200, description = "The connection, revoked", body = Connection),
+        (status = 400, description = "`40001` no Authorization header, or not `Bearer <accessToken>` (HTTP 400, as the seed answers)", body = Envelope),
+        (status = 401, description = "`40103` access token invalid or expired", body = Envelope),
+        (status = 404, description = "`40401` no such connection, or another user's", body = Envelope),
+        (status = "4XX", description = OTHER_REFUSALS, body = Envelope)))]
 async fn revoke_connection(
     State(app): State<App>,
-    headers: HeaderMap,
-    Path(consent_id): Path<String>,
+    EndUser(who): EndUser,
+    crate::http::extract::Path(consent_id): crate::http::extract::Path<String>,
 ) -> ApiResult {
-    let who = auth::end_user(&app, &headers).await?;
     Ok(ok(connections::revoke(&app, &who, &consent_id).await?))
 }
 
 #[utoipa::path(post, path = "/v1/client/connections/link", tag = "Server API: Connections",
     summary = "Open the widget for the user to add a connection",
     description = "A link of the user's own: send them to `linkURL`. Consents made through it are theirs (listed above) and reach your backend through the Data API as usual. The body takes the Data API link's members (`personalTaxId`, `email`, `phone`, `redirectUrl`, …); a CPF or CNPJ is required, as Open Finance needs the person who logs in.",
-    request_body = OpenLinkDoc, security(("userAccessToken" = [])),
-    responses((status = 200, description = "The link", body = LinkOpened), (status = "4XX", description = "Refused: `40001` no Authorization header (HTTP 400, as the seed answers), `40002` a member invalid (named in the message), `40103` access token invalid or expired", body = Envelope)))]
-async fn open_link(State(app): State<App>, headers: HeaderMap, body: Bytes) -> ApiResult {
-    let who = auth::end_user(&app, &headers).await?;
+    request_body = OpenLink, security(("userAccessToken" = [])),
+    responses((status = 200, description = "The link", body = LinkOpened),
+        (status = 400, description = "`40001` no Authorization header, or not `Bearer <accessToken>` (HTTP 400, as the seed answers); `40002` a member invalid (named in the message)", body = Envelope),
+        (status = 401, description = "`40103` access token invalid or expired", body = Envelope),
+        (status = "4XX", description = OTHER_REFUSALS, body = Envelope)))]
+async fn open_link(
+    State(app): State<App>,
+    EndUser(who): EndUser,
+    body: JsonBody<OpenLink>,
+) -> ApiResult {
     let end_user = who.end_user_id.as_ref().ok_or(ApiError::Token(
         Credential::AccessToken,
         crate::tokens::TokenError::Invalid,
     ))?;
-    // The Data API link's members, as documented.
-    let req: crate::dialects::data_api::views::LinkRequest = json_body(&body)?;
+    let OpenLink(req) = body.0;
     let valid = links::validate(&req.into()).map_err(|e| {
         crate::error::Error::from(crate::dialects::data_api::errors::wire_field_error(e))
     })?;

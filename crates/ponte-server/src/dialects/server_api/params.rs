@@ -6,6 +6,7 @@ use ponte_core::{Email, HttpUrl};
 use serde::Deserialize;
 use std::net::IpAddr;
 use std::sync::LazyLock;
+use utoipa::ToSchema;
 
 /// One parameter of `POST /v1/server/auth_ticket/request`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,24 +67,6 @@ impl Param {
     pub fn from_name(name: &str) -> Option<Param> {
         Param::ALL.into_iter().find(|p| p.name() == name)
     }
-
-    /// What the OpenAPI document says of it.
-    pub fn description(self) -> &'static str {
-        match self {
-            Param::UserIpAddress => "The user's IP address (IPv4 or IPv6). Required.",
-            Param::UserAgent => "The user agent, at most 512 characters. Required.",
-            Param::UserPlatform => "`android`, `ios` or `web`. Required.",
-            Param::UserDeviceId => "The user's device ID, at most 255 characters. Required.",
-            Param::XcUserId => "Your own ID for the user, at most 50 characters: the same xcUserID is always the same user. Required.",
-            Param::FullName => "The user's full name, at most 200 characters. Required.",
-            Param::Email => "The user's e-mail address.",
-            Param::Phone => "The user's phone: 8 to 15 digits, optionally after a `+`, starting with the country code.",
-            Param::Username => "The user's username, at most 100 characters.",
-            Param::PhotoThumbnailUrl => "An http(s) URL of the user's thumbnail picture.",
-            Param::PhotoFullsizeUrl => "An http(s) URL of the user's full-size picture.",
-            Param::UserRoleCode => "The user's role code, at most 50 characters.",
-        }
-    }
 }
 
 /// A parameter that failed, and why (in words that name it).
@@ -103,28 +86,80 @@ impl ParamError {
     }
 }
 
-/// The body as sent: every member optional, so each missing one is named.
-#[derive(Debug, Default, Deserialize)]
+/// `POST /v1/server/auth_ticket/request`: the seed's parameters, numbered.
+// As sent: every member optional, so that each missing one is named by its
+// number (`parse` checks them in order); the document states what `parse`
+// requires. Blank counts as absent, hence the `\S` patterns.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[schema(as = TicketRequestDoc, example = json!({
+    "userIPAddress": "182.253.177.234", "userAgent": "AdvancedRestClient/12.1.14", "userPlatform": "android",
+    "userDeviceID": "aaaa-bbbb-cccc-dddd", "xcUserID": "6", "fullName": "Jony", "email": "jony@email.com",
+    "phone": "08991234567", "username": "jony", "photoThumbnailURL": "http://www.example.com/photo/thumb/6.jpg",
+    "photoFullsizeURL": "http://www.example.com/photo/full/6.jpg", "userRoleCode": "user"}))]
 pub struct TicketRequestBody {
+    /// (101) The user's IP address, IPv4 or IPv6.
     #[serde(rename = "userIPAddress")]
+    #[schema(required = true, nullable = false)]
     pub user_ip_address: Option<String>,
+    /// (102) The user agent, at most 512 characters.
     #[serde(rename = "userAgent")]
+    #[schema(
+        required = true,
+        nullable = false,
+        min_length = 1,
+        max_length = 512,
+        pattern = "\\S"
+    )]
     pub user_agent: Option<String>,
+    /// (103) The user's platform: `android`, `ios` or `web`.
     #[serde(rename = "userPlatform")]
+    #[schema(required = true, nullable = false, pattern = "^(android|ios|web)$")]
     pub user_platform: Option<String>,
+    /// (104) The user's device ID, at most 255 characters.
     #[serde(rename = "userDeviceID")]
+    #[schema(
+        required = true,
+        nullable = false,
+        min_length = 1,
+        max_length = 255,
+        pattern = "\\S"
+    )]
     pub user_device_id: Option<String>,
+    /// (105) Your own ID for the user, at most 50 characters. The same xcUserID is always the same
+    /// user (`userID`); a new one makes a new user.
     #[serde(rename = "xcUserID")]
+    #[schema(
+        required = true,
+        nullable = false,
+        min_length = 1,
+        max_length = 50,
+        pattern = "\\S"
+    )]
     pub xc_user_id: Option<String>,
+    /// (106) The user's full name, at most 200 characters.
     #[serde(rename = "fullName")]
+    #[schema(
+        required = true,
+        nullable = false,
+        min_length = 1,
+        max_length = 200,
+        pattern = "\\S"
+    )]
     pub full_name: Option<String>,
+    /// (107) Optional. The user's e-mail address.
     pub email: Option<String>,
+    /// (108) Optional. The user's phone, starting with the country code: 8 to 15 digits, optionally
+    /// after a `+`.
     pub phone: Option<String>,
+    /// (109) Optional. The user's username, at most 100 characters.
     pub username: Option<String>,
+    /// (110) Optional. An http(s) URL of the user's thumbnail picture.
     #[serde(rename = "photoThumbnailURL")]
     pub photo_thumbnail_url: Option<String>,
+    /// (111) Optional. An http(s) URL of the user's full-size picture.
     #[serde(rename = "photoFullsizeURL")]
     pub photo_fullsize_url: Option<String>,
+    /// (112) Optional. The user's role code, at most 50 characters.
     #[serde(rename = "userRoleCode")]
     pub user_role_code: Option<String>,
 }

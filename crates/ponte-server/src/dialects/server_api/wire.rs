@@ -1,9 +1,10 @@
 //! The Server API's wire types (TapTalk's names: `userID`, `xcUserID`,
-//! times as unix milliseconds), which the handlers serialise and the OpenAPI
-//! document describes.
+//! times as unix milliseconds), which the handlers (de)serialise and the
+//! OpenAPI document describes.
 
+use crate::dialects::data_api::views::LinkRequest;
 use ponte_core::ConsentStatus;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// Every Server API answer, success or failure.
@@ -32,56 +33,6 @@ pub struct EnvelopeError {
     /// The number of the parameter at fault (`"101"` … `"112"`), `""` when none.
     #[schema(example = "105")]
     pub field: String,
-}
-
-/// `POST /v1/server/auth_ticket/request`: the seed's parameters, numbered.
-#[derive(Serialize, ToSchema)]
-#[schema(example = json!({
-    "userIPAddress": "182.253.177.234", "userAgent": "AdvancedRestClient/12.1.14", "userPlatform": "android",
-    "userDeviceID": "aaaa-bbbb-cccc-dddd", "xcUserID": "6", "fullName": "Jony", "email": "jony@email.com",
-    "phone": "08991234567", "username": "jony", "photoThumbnailURL": "http://www.example.com/photo/thumb/6.jpg",
-    "photoFullsizeURL": "http://www.example.com/photo/full/6.jpg", "userRoleCode": "user"}))]
-pub struct TicketRequestDoc {
-    /// (101) The user's IP address, IPv4 or IPv6.
-    #[serde(rename = "userIPAddress")]
-    pub user_ip_address: String,
-    /// (102) The user agent, at most 512 characters.
-    #[serde(rename = "userAgent")]
-    #[schema(min_length = 1, max_length = 512, pattern = "\\S")]
-    pub user_agent: String,
-    /// (103) The user's platform: `android`, `ios` or `web`.
-    #[serde(rename = "userPlatform")]
-    #[schema(pattern = "^(android|ios|web)$")]
-    pub user_platform: String,
-    /// (104) The user's device ID, at most 255 characters.
-    #[serde(rename = "userDeviceID")]
-    #[schema(min_length = 1, max_length = 255, pattern = "\\S")]
-    pub user_device_id: String,
-    /// (105) Your own ID for the user, at most 50 characters. The same xcUserID is always the same
-    /// user (`userID`); a new one makes a new user.
-    #[serde(rename = "xcUserID")]
-    #[schema(min_length = 1, max_length = 50, pattern = "\\S")]
-    pub xc_user_id: String,
-    /// (106) The user's full name, at most 200 characters.
-    #[serde(rename = "fullName")]
-    #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
-    pub full_name: String,
-    /// (107) Optional. The user's e-mail address.
-    pub email: Option<String>,
-    /// (108) Optional. The user's phone, starting with the country code: 8 to 15 digits, optionally
-    /// after a `+`.
-    pub phone: Option<String>,
-    /// (109) Optional. The user's username, at most 100 characters.
-    pub username: Option<String>,
-    /// (110) Optional. An http(s) URL of the user's thumbnail picture.
-    #[serde(rename = "photoThumbnailURL")]
-    pub photo_thumbnail_url: Option<String>,
-    /// (111) Optional. An http(s) URL of the user's full-size picture.
-    #[serde(rename = "photoFullsizeURL")]
-    pub photo_fullsize_url: Option<String>,
-    /// (112) Optional. The user's role code, at most 50 characters.
-    #[serde(rename = "userRoleCode")]
-    pub user_role_code: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -177,19 +128,12 @@ pub struct Connections {
     pub connections: Vec<Connection>,
 }
 
-/// `POST /v1/client/connections/link`: the Data API link's members.
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-#[schema(example = json!({"personalTaxId": "529.982.247-25", "redirectUrl": "https://app.example.com/done"}))]
-pub struct OpenLinkDoc {
-    /// The CPF of the person who logs in at the bank (or `businessTaxId`, a CNPJ).
-    pub personal_tax_id: Option<String>,
-    pub business_tax_id: Option<String>,
-    pub email: Option<String>,
-    pub phone: Option<String>,
-    /// Where the widget sends the user when they are done.
-    pub redirect_url: Option<String>,
-}
+/// `POST /v1/client/connections/link`: the Data API link's members, read
+/// exactly as `POST /data/v1/links` reads them.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(transparent)]
+#[schema(as = OpenLinkDoc)]
+pub struct OpenLink(pub LinkRequest);
 
 #[derive(Serialize, ToSchema)]
 pub struct LinkOpened {
