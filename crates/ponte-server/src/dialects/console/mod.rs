@@ -2,6 +2,10 @@
 //! and the small JSON API under `/console/api` they talk to. Signed-in
 //! people see one client (an operator, any client); every action calls the
 //! same service as the Data API or the CLI.
+//!
+//! It is a dialect like the others: its prefix, its envelope and its routes
+//! are declared in [`SPEC`]. Its API is its own pages' and not one for
+//! integrators, so the OpenAPI document leaves it out.
 
 pub mod api;
 mod api_clients;
@@ -23,6 +27,27 @@ use serde_json::json;
 
 /// Where the console's API lives; its failures answer in [`failure_response`].
 pub const API_PREFIX: &str = "/console/api";
+
+/// Where its pages live; their failures answer as an HTML page.
+pub const PAGES_PREFIX: &str = "/console";
+
+pub static SPEC: super::Dialect = super::Dialect {
+    name: "console",
+    title: "Console",
+    routes,
+    // Its sandbox tools answer 404 in its own envelope outside sandbox mode
+    // (`api_sandbox`), as they always have, rather than not being routed.
+    sandbox_routes: None,
+    failures: &[
+        (API_PREFIX, failure_response),
+        (PAGES_PREFIX, crate::http::failure::html_page),
+    ],
+    // Undocumented: no operations and no tags, so no group in `/docs`.
+    docs: utoipa::openapi::OpenApi::default,
+    tags: &[],
+    webhooks: &[],
+    renderer: None,
+};
 
 pub fn routes() -> Router<App> {
     Router::new()
