@@ -7,23 +7,21 @@
 //! are declared in [`SPEC`]. Its API is its own pages' and not one for
 //! integrators, so the OpenAPI document leaves it out.
 
-pub mod api;
+mod api;
 mod api_clients;
 mod api_lifecycle;
 mod api_sandbox;
 mod api_settings;
 mod api_webhooks;
+pub mod errors;
+mod extract;
 pub mod pages;
 pub mod session;
 
-use crate::error::Error;
-use crate::http::failure::{Failure, FailureKind};
-use crate::tokens::TokenError;
 use crate::App;
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::{Json, Router};
-use serde_json::json;
+use axum::routing::{get, post, put};
+use axum::Router;
+pub use errors::{failure_response, ConsoleError};
 
 /// Where the console's API lives; its failures answer in [`failure_response`].
 pub const API_PREFIX: &str = "/console/api";
@@ -36,7 +34,8 @@ pub static SPEC: super::Dialect = super::Dialect {
     title: "Console",
     routes,
     // Its sandbox tools answer 404 in its own envelope outside sandbox mode
-    // (`api_sandbox`), as they always have, rather than not being routed.
+    // (`extract::SandboxMode`), as they always have, rather than not being
+    // routed.
     sandbox_routes: None,
     failures: &[
         (API_PREFIX, failure_response),
@@ -49,130 +48,74 @@ pub static SPEC: super::Dialect = super::Dialect {
     renderer: None,
 };
 
+/// Every route of the console, its pages and its API: the router is made
+/// from this list alone.
 pub fn routes() -> Router<App> {
+    let api = |path: &str| format!("{API_PREFIX}{path}");
     Router::new()
-        .merge(pages::routes())
-        .merge(session::routes())
-        .merge(api::routes())
-        .merge(api_webhooks::routes())
-        .merge(api_settings::routes())
-        .merge(api_sandbox::routes())
-        .merge(api_clients::routes())
-        .merge(api_lifecycle::routes())
-}
-
-/// The console API's error: `{"error":{"code","message","field"}}`, the
-/// shape the console's pages read (and the Data API's, familiar to users).
-#[derive(Debug)]
-pub enum ConsoleError {
-    Service(Error),
-    /// No session, or it ended.
-    SignedOut,
-    /// A change without the session's `X-CSRF-Token`, or a sign-in from
-    /// another site.
-    Csrf,
-}
-
-impl<E: Into<Error>> From<E> for ConsoleError {
-    fn from(e: E) -> Self {
-        ConsoleError::Service(e.into())
-    }
-}
-
-fn envelope(status: StatusCode, code: &str, message: &str, field: Option<&str>) -> Response {
-    let mut resp = (
-        status,
-        Json(json!({"error": {"code": code, "message": message, "field": field}})),
-    )
-        .into_response();
-    resp.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    resp
-}
-
-impl IntoResponse for ConsoleError {
-    fn into_response(self) -> Response {
-        let e = match self {
-            ConsoleError::SignedOut => {
-                return envelope(
-                    StatusCode::UNAUTHORIZED,
-                    "SIGNED_OUT",
-                    "sign in to the console first",
-                    None,
-                )
-            }
-            ConsoleError::Csrf => {
-                return envelope(
-                    StatusCode::FORBIDDEN,
-                    "CSRF",
-                    "this change needs the page's X-CSRF-Token header; reload the console and try again",
-                    Some("X-CSRF-Token"),
-                )
-            }
-            ConsoleError::Service(e) => e,
-        };
-        let (status, code, field) = match &e {
-            Error::Field(f) => (
-                StatusCode::BAD_REQUEST,
-                "INVALID_FIELD",
-                Some(f.field.to_string()),
-            ),
-            Error::Malformed { field, .. } => {
-                (StatusCode::BAD_REQUEST, "INVALID_FIELD", field.clone())
-            }
-            Error::InvalidCredentials => (StatusCode::UNAUTHORIZED, "INVALID_CREDENTIALS", None),
-            Error::Token(TokenError::Expired) | Error::Token(_) => {
-                (StatusCode::UNAUTHORIZED, "INVALID_TOKEN", None)
-            }
-            Error::NotFound(_) => (StatusCode::NOT_FOUND, "NOT_FOUND", None),
-            Error::Outage(_) => (StatusCode::SERVICE_UNAVAILABLE, "INSTITUTION_OUTAGE", None),
-            Error::ConsentNotAuthorised(_) => {
-                (StatusCode::CONFLICT, "CONSENT_NOT_AUTHORISED", None)
-            }
-            Error::Conflict(_)
-            | Error::LinkConsentLimit(_)
-            | Error::DuplicateConnection { .. }
-            | Error::EndpointDisabled { .. } => (StatusCode::CONFLICT, "CONFLICT", None),
-            Error::UnknownInstitution(_) => (
-                StatusCode::BAD_REQUEST,
-                "INVALID_FIELD",
-                Some("institutionCode".to_string()),
-            ),
-            Error::Declined(_) => (StatusCode::FORBIDDEN, "DECLINED", None),
-            Error::Institution(_) => (StatusCode::BAD_GATEWAY, "INSTITUTION_ERROR", None),
-            Error::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED", None),
-            Error::QuotaExhausted { .. } => {
-                (StatusCode::TOO_MANY_REQUESTS, "QUOTA_EXHAUSTED", None)
-            }
-            Error::Internal(err) => {
-                tracing::error!(error = ?err, "console: internal error");
-                (StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL_ERROR", None)
-            }
-        };
-        let message = match &e {
-            Error::Field(f) => format!("{}: {}", f.field, f.message),
-            Error::Token(_) => "this sign-in link was used already or has expired; ask for a new one (ponte console-users link)".into(),
-            other => other.to_string(),
-        };
-        let mut resp = envelope(status, code, &message, field.as_deref());
-        if let Error::RateLimited(secs) = e {
-            if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
-                resp.headers_mut().insert(header::RETRY_AFTER, v);
-            }
-        }
-        resp
-    }
-}
-
-/// Failures met outside a handler (no route, a bad path parameter, a body
-/// too large), for `http::failure_spaces`.
-pub fn failure_response(f: &Failure) -> Response {
-    let code = match f.kind {
-        FailureKind::NotFound => "NOT_FOUND",
-        FailureKind::InvalidField => "INVALID_FIELD",
-        FailureKind::Internal => "INTERNAL_ERROR",
-        FailureKind::Other(StatusCode::TOO_MANY_REQUESTS) => "RATE_LIMITED",
-        _ => "INVALID_REQUEST",
-    };
-    envelope(f.kind.status(), code, &f.message, f.field.as_deref())
+        .route(PAGES_PREFIX, get(pages::index))
+        .route("/console/", get(pages::index))
+        .route("/console/signin", get(pages::index))
+        .route("/console/preview", get(pages::preview))
+        .route(
+            &format!("{}/{{version}}/{{*file}}", pages::ASSETS_PATH),
+            get(pages::asset),
+        )
+        .route(
+            &api("/session"),
+            post(session::sign_in)
+                .get(session::current)
+                .delete(session::sign_out),
+        )
+        .route(&api("/session/link"), post(session::sign_in_with_link))
+        .route(&api("/clients"), get(api_clients::list))
+        .route(&api("/overview"), get(api::overview))
+        .route(&api("/connections"), get(api::connections))
+        .route(&api("/connections/{consentId}"), get(api::connection))
+        .route(&api("/connections/{consentId}/revoke"), post(api::revoke))
+        .route(
+            &api("/connections/{consentId}/quota"),
+            get(api_lifecycle::connection_quota),
+        )
+        .route(
+            &api("/connections/{consentId}/update-link"),
+            post(api_lifecycle::update_link),
+        )
+        .route(&api("/lifecycle"), get(api_lifecycle::lifecycle))
+        .route(&api("/webhooks/messages"), get(api_webhooks::list))
+        .route(&api("/webhooks/messages/{id}"), get(api_webhooks::show))
+        .route(
+            &api("/webhooks/messages/{id}/replay"),
+            post(api_webhooks::replay),
+        )
+        .route(&api("/webhooks/replay"), post(api_webhooks::replay_dead))
+        .route(&api("/webhooks/endpoints"), get(api_webhooks::endpoints))
+        .route(
+            &api("/webhooks/endpoints/enable"),
+            post(api_webhooks::enable),
+        )
+        .route(&api("/webhooks/test"), post(api_webhooks::send_test))
+        .route(&api("/settings"), get(api_settings::show))
+        .route(
+            &api("/settings/rotate-secret"),
+            post(api_settings::rotate_secret),
+        )
+        .route(
+            &api("/settings/rotate-webhook-secret"),
+            post(api_settings::rotate_webhook_secret),
+        )
+        .route(&api("/settings/branding"), put(api_settings::branding))
+        .route(
+            &api("/settings/webhooks"),
+            put(api_settings::webhook_settings),
+        )
+        .route(&api("/sandbox/links"), post(api_sandbox::create_link))
+        .route(
+            &api("/sandbox/consents/{consentId}/authorise"),
+            post(api_sandbox::authorise),
+        )
+        .route(
+            &api("/sandbox/consents/{consentId}/revoke-at-institution"),
+            post(api_sandbox::revoke_at_institution),
+        )
 }
