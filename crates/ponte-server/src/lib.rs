@@ -2,7 +2,6 @@
 //! over the rules in `ponte-services`. [`Server`] builds the [`App`] context,
 //! registering each dialect's webhook renderer, and serves it.
 
-pub mod console;
 pub mod dialects;
 pub mod http;
 pub mod web;

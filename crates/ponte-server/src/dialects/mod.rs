@@ -8,12 +8,19 @@ use crate::services::outbox::{PayloadRenderer, WebhookRenderers};
 use crate::App;
 use axum::Router;
 
+pub mod console;
 pub mod data_api;
 pub mod documents_api;
 pub mod server_api;
 
-/// Every dialect, in the order the API documentation presents them.
-pub static ALL: &[&Dialect] = &[&data_api::SPEC, &server_api::SPEC, &documents_api::SPEC];
+/// Every dialect, in the order the API documentation presents them (the
+/// console, undocumented, last).
+pub static ALL: &[&Dialect] = &[
+    &data_api::SPEC,
+    &server_api::SPEC,
+    &documents_api::SPEC,
+    &console::SPEC,
+];
 
 /// The dialect of links opened without one named (Ponte's demo page).
 pub const DEFAULT: &str = data_api::DIALECT;
@@ -30,7 +37,8 @@ pub struct Dialect {
     /// The paths whose failures it answers, and in which shape (its own
     /// envelope, or an HTML page for pages people read).
     pub failures: &'static [(&'static str, Render)],
-    /// Its operations and schemas, and its tags in reading order.
+    /// Its operations and schemas, and its tags in reading order (none for
+    /// a dialect the document leaves out).
     pub docs: fn() -> utoipa::openapi::OpenApi,
     pub tags: &'static [(&'static str, &'static str)],
     /// The webhooks it sends, for the documentation: (event, schema, summary).

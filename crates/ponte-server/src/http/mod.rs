@@ -45,12 +45,7 @@ pub fn failure_spaces() -> &'static [Space] {
                 prefix: crate::services::sandbox_pki::DIRECTORY_PATH,
                 render: None,
             },
-            Space {
-                prefix: crate::console::API_PREFIX,
-                render: Some(crate::console::failure_response),
-            },
             // Pages people read.
-            page("/console"),
             page("/link"),
             page(documents_app::APP_PATH),
             page("/demo"),
@@ -113,7 +108,6 @@ async fn router_with(app: App, sandbox: Option<Router>) -> anyhow::Result<Router
     let mut router = router
         .merge(widget::routes())
         .merge(documents_app::routes())
-        .merge(crate::console::routes())
         .merge(ops::routes());
     if app.config.sandbox {
         router = router.merge(demo::routes());

@@ -156,8 +156,10 @@ fn build() -> OpenApi {
              errors come in each dialect's own envelope, for every failure, unknown routes and malformed bodies included.",
         ))
         .build();
+    // A dialect without tags (the console) documents nothing: no group.
     let groups: Vec<(&str, &[(&str, &str)])> = crate::dialects::ALL
         .iter()
+        .filter(|d| !d.tags.is_empty())
         .map(|d| (d.title, d.tags))
         .chain([("Platform", PLATFORM_TAGS)])
         .collect();

@@ -16,6 +16,7 @@ mod console;
 mod console_browser;
 mod console_renewals;
 mod console_renewals_browser;
+mod console_requests;
 mod console_tools;
 mod data_api;
 mod demo;

@@ -15,7 +15,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 async fn institution_data(
     app: App,
@@ -75,25 +75,29 @@ pub(super) async fn get_request(
     Token(who, _): Access,
 ) -> ApiResult {
     let view = retrieval::view(&app, &who.client_id, &request_id).await?;
-    let row = &view.request;
-    let status = if view.completed {
-        "COMPLETED"
-    } else {
-        "PROCESSING"
-    };
-    Ok(Json(json!({
-        "requestId": row.id,
-        "linkId": row.link_id,
-        "type": row.kind,
-        "status": status,
-        "consentId": view.consent_ids,
-        "products": view.products,
-        "createdAt": rfc3339(row.created_at),
-        "reports": view.reports.iter().map(|r| json!({
-            "reportId": r.id, "consentId": r.consent_id, "product": r.product, "status": r.status.as_str(), "reason": r.reason,
-            "generatedAt": rfc3339(r.generated_at), "deleted": r.deleted_at.is_some(),
-        })).collect::<Vec<_>>(),
-    }))
+    let reports = view.reports.into_iter().map(|r| RequestReport {
+        consent_id: r.consent_id,
+        deleted: r.deleted_at.is_some(),
+        generated_at: rfc3339(r.generated_at),
+        product: r.product,
+        reason: r.reason,
+        report_id: r.id,
+        status: r.status.into(),
+    });
+    let row = view.request;
+    Ok(Json(DataRequest {
+        consent_id: view.consent_ids,
+        created_at: rfc3339(row.created_at),
+        link_id: row.link_id,
+        products: view.products.into_iter().map(Product::from).collect(),
+        reports: reports.collect(),
+        request_id: row.id,
+        status: match view.completed {
+            true => RequestStatus::Completed,
+            false => RequestStatus::Processing,
+        },
+        r#type: row.kind,
+    })
     .into_response())
 }
 
@@ -101,7 +105,7 @@ pub(super) async fn get_request(
     summary = "A report, with fresh signed download URLs",
     description = "410 `REPORT_DELETED` once its consent was revoked.",
     params(("reportId" = String, Path, description = "From REPORT_READY or the request")), security(("accessToken" = [])),
-    responses((status = 200, description = "The report", body = Report), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
+    responses((status = 200, description = "The report", body = super::views::ReportView), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn get_report(
     State(app): State<App>,
     Path(report_id): Path<String>,
@@ -112,10 +116,10 @@ pub(super) async fn get_report(
             Ok(error_response(StatusCode::GONE, "REPORT_DELETED", &message))
         }
         other => {
-            let mut view = super::views::ReportView::from(other?);
+            let view = super::views::ReportView::from(other?);
             let grant = reports::grant(&app, &view.report_id);
-            view.urls = Some(super::views::SignedUrlsView::new(&app.public_url, &grant));
-            Ok(Json(view).into_response())
+            let urls = super::views::SignedUrlsView::new(&app.public_url, &grant);
+            Ok(Json(view.with_urls(urls)).into_response())
         }
     }
 }
@@ -133,7 +137,7 @@ pub(super) struct Signed {
     description = "No token: the signature is the credential. 403 `INVALID_SIGNATURE` once expired (15 minutes) or altered; 410 after revocation.",
     params(("reportId" = String, Path, description = "The report"), ("expires" = String, Query, description = "Unix seconds, from the signed URL"), ("signature" = String, Query, description = "From the signed URL")),
     security(()),
-    responses((status = 200, description = "The report", body = Report), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
+    responses((status = 200, description = "The report", body = super::views::ReportView), (status = "4XX", description = "Refused; the envelope names the code and the field", body = ErrorEnvelope)))]
 pub(super) async fn download_report(
     State(app): State<App>,
     Path(report_id): Path<String>,

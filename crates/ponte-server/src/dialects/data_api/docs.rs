@@ -2,7 +2,7 @@
 //! `utoipa::path` attributes and the wire types, in the order an integrator
 //! meets them.
 
-use super::wire::*;
+use super::payloads::*;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::OpenApi as Document;
 use utoipa::{Modify, OpenApi};
@@ -50,9 +50,9 @@ pub const TAGS: &[(&str, &str)] = &[
     components(schemas(
         ConsentStatusChanged,
         ReportReady,
-        super::lifecycle::ConsentExpiring,
-        super::lifecycle::ConsentRenewed,
-        super::sync::TransactionsSyncUpdatesAvailable
+        ConsentExpiring,
+        ConsentRenewed,
+        TransactionsSyncUpdatesAvailable
     )),
     modifiers(&Tokens)
 )]

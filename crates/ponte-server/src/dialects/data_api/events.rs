@@ -3,12 +3,16 @@
 //! client's report webhook (CONTRACT §5). Rendered once when the message is
 //! written; each attempt only adds fresh signed download URLs.
 
+use super::payloads::{
+    correlated, ConsentExpiring, ConsentRenewed, ConsentStatusChanged, Correlated, ReportReady,
+    TransactionsSyncUpdatesAvailable,
+};
 use crate::clock::rfc3339;
 use crate::services::outbox::{Correlation, PayloadRenderer, Rendered, Target};
 use crate::App;
-use ponte_core::event::{DomainEvent, ReportOutcome};
+use ponte_core::event::DomainEvent;
 use ponte_store::WebhookMessageRow;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 pub const CONSENT_STATUS_CHANGED: &str = "CONSENT_STATUS_CHANGED";
 pub const REPORT_READY: &str = "REPORT_READY";
@@ -24,88 +28,103 @@ impl PayloadRenderer for Renderer {
     }
 
     fn render(&self, event: &DomainEvent, c: &Correlation) -> Option<Rendered> {
-        let (event_type, target, target_url, mut body, track) = match event {
-            DomainEvent::ConsentStatusChanged(e) => (
-                CONSENT_STATUS_CHANGED,
-                Target::Events,
-                None,
-                json!({
-                    "event": CONSENT_STATUS_CHANGED,
-                    "consentId": e.consent_id,
-                    "linkId": e.link_id,
-                    "institutionCode": e.institution_code,
-                    "status": e.status,
-                    "previousStatus": e.previous,
-                    "reason": e.reason,
-                    "occurredAt": rfc3339(e.occurred_at_ms),
-                }),
-                e.external_track_id.clone(),
-            ),
-            DomainEvent::ReportReady(e) => (
-                REPORT_READY,
-                Target::Reports,
-                e.callback_url.clone(),
-                json!({
-                    "event": REPORT_READY,
-                    "requestId": e.request_id,
-                    "reportId": e.report_id,
-                    "linkId": e.link_id,
-                    "consentId": e.consent_id,
-                    "product": e.product,
-                    "status": report_status(e.outcome),
-                    "reason": e.reason,
-                    "summary": e.summary,
-                }),
-                None,
-            ),
-            DomainEvent::ConsentExpiring(e) | DomainEvent::ConsentRenewed(e) => {
-                let name = match event {
-                    DomainEvent::ConsentRenewed(_) => CONSENT_RENEWED,
-                    _ => CONSENT_EXPIRING,
-                };
-                let mut body = json!({
-                    "event": name,
-                    "consentId": e.consent_id,
-                    "linkId": e.link_id,
-                    "institutionCode": e.institution_code,
-                    "expirationDateTime": rfc3339(e.expire_at_ms),
-                    "occurredAt": rfc3339(e.occurred_at_ms),
-                });
-                if let Some(previous) = e.previous_expire_at_ms {
-                    body["previousExpirationDateTime"] = json!(rfc3339(previous));
-                }
+        let (event_type, target, target_url, body) = match event {
+            DomainEvent::ConsentStatusChanged(e) => {
+                let payload = correlated!(
+                    ConsentStatusChanged {
+                        event: CONSENT_STATUS_CHANGED,
+                        consent_id: e.consent_id.clone(),
+                        link_id: e.link_id.clone(),
+                        institution_code: e.institution_code.clone(),
+                        status: e.status.into(),
+                        previous_status: e.previous.map(Into::into),
+                        reason: e.reason.clone(),
+                        occurred_at: rfc3339(e.occurred_at_ms),
+                    },
+                    Correlated::new(c, e.external_track_id.clone())
+                );
                 (
-                    name,
+                    CONSENT_STATUS_CHANGED,
                     Target::Events,
                     None,
-                    body,
-                    e.external_track_id.clone(),
+                    json_of(&payload)?,
                 )
             }
-            DomainEvent::TransactionsSyncUpdatesAvailable(e) => (
-                TRANSACTIONS_SYNC_UPDATES_AVAILABLE,
-                Target::Events,
-                None,
-                json!({
-                    "event": TRANSACTIONS_SYNC_UPDATES_AVAILABLE,
-                    "consentId": e.consent_id,
-                    "linkId": e.link_id,
-                    "institutionCode": e.institution_code,
-                    "initialUpdateComplete": e.initial_update_complete,
-                    "historicalUpdateComplete": e.historical_update_complete,
-                    "occurredAt": rfc3339(e.occurred_at_ms),
-                }),
-                e.external_track_id.clone(),
-            ),
+            DomainEvent::ReportReady(e) => {
+                // The signed URLs are added by each attempt (`body_for_attempt`).
+                let payload = correlated!(
+                    ReportReady {
+                        event: REPORT_READY,
+                        request_id: e.request_id.clone(),
+                        report_id: e.report_id.clone(),
+                        link_id: e.link_id.clone(),
+                        consent_id: e.consent_id.clone(),
+                        product: e.product.into(),
+                        status: e.outcome.into(),
+                        reason: e.reason.clone(),
+                        summary: e.summary.clone(),
+                        download_url: None,
+                        pdf_url: None,
+                        expire_at: None,
+                    },
+                    Correlated::new(c, None)
+                );
+                let url = e.callback_url.clone();
+                (REPORT_READY, Target::Reports, url, json_of(&payload)?)
+            }
+            DomainEvent::ConsentExpiring(e) => {
+                let payload = correlated!(
+                    ConsentExpiring {
+                        event: CONSENT_EXPIRING,
+                        consent_id: e.consent_id.clone(),
+                        link_id: e.link_id.clone(),
+                        institution_code: e.institution_code.clone(),
+                        expiration_date_time: rfc3339(e.expire_at_ms),
+                        occurred_at: rfc3339(e.occurred_at_ms),
+                    },
+                    Correlated::new(c, e.external_track_id.clone())
+                );
+                (CONSENT_EXPIRING, Target::Events, None, json_of(&payload)?)
+            }
+            DomainEvent::ConsentRenewed(e) => {
+                let payload = correlated!(
+                    ConsentRenewed {
+                        event: CONSENT_RENEWED,
+                        consent_id: e.consent_id.clone(),
+                        link_id: e.link_id.clone(),
+                        institution_code: e.institution_code.clone(),
+                        expiration_date_time: rfc3339(e.expire_at_ms),
+                        previous_expiration_date_time: e.previous_expire_at_ms.map(rfc3339),
+                        occurred_at: rfc3339(e.occurred_at_ms),
+                    },
+                    Correlated::new(c, e.external_track_id.clone())
+                );
+                (CONSENT_RENEWED, Target::Events, None, json_of(&payload)?)
+            }
+            DomainEvent::TransactionsSyncUpdatesAvailable(e) => {
+                let payload = correlated!(
+                    TransactionsSyncUpdatesAvailable {
+                        event: TRANSACTIONS_SYNC_UPDATES_AVAILABLE,
+                        consent_id: e.consent_id.clone(),
+                        link_id: e.link_id.clone(),
+                        institution_code: e.institution_code.clone(),
+                        initial_update_complete: e.initial_update_complete,
+                        historical_update_complete: e.historical_update_complete,
+                        occurred_at: rfc3339(e.occurred_at_ms),
+                    },
+                    Correlated::new(c, e.external_track_id.clone())
+                );
+                let name = TRANSACTIONS_SYNC_UPDATES_AVAILABLE;
+                (name, Target::Events, None, json_of(&payload)?)
+            }
             // Other dialects' events (the Documents API's) are not the Data API's to send.
             _ => return None,
         };
-        correlate(&mut body, c, track);
         Some(Rendered {
             event_type: event_type.into(),
             target,
             target_url,
-            body: body.to_string(),
+            body,
         })
     }
 
@@ -135,31 +154,84 @@ impl PayloadRenderer for Renderer {
     }
 }
 
-/// Adds what ties a message to the integrator's records: `eventId` (the
-/// `webhook-id` header's value), the consent's `externalTrackId`, the link's
-/// `externalInfo`, and the Server API's `xcUserID` when a user of it opened
-/// the link, and `duplicateOf`: the AUTHORISED consent of the same person at
-/// the same institution that the consent duplicates. Absent references are `null` (`{}` for `externalInfo`), so the
-/// shape never depends on what the integrator sent.
-fn correlate(body: &mut Value, c: &Correlation, event_track_id: Option<String>) {
-    if let Value::Object(body) = body {
-        body.insert("eventId".into(), json!(c.event_id));
-        body.insert(
-            "externalTrackId".into(),
-            json!(c.external_track_id.clone().or(event_track_id)),
-        );
-        body.insert(
-            "externalInfo".into(),
-            c.external_info.clone().unwrap_or_else(|| json!({})),
-        );
-        body.insert("xcUserID".into(), json!(c.external_user_id));
-        body.insert("duplicateOf".into(), json!(c.duplicate_of));
+/// The payload's JSON, its members in alphabetical order: the order every
+/// payload has been sent in since they were built as `json!` maps, which
+/// receivers' signature checks and snapshots have seen.
+fn json_of(payload: &impl serde::Serialize) -> Option<String> {
+    match serde_json::to_value(payload) {
+        Ok(body) => Some(body.to_string()),
+        Err(e) => {
+            tracing::error!(error = %e, "a Data API webhook payload does not serialise");
+            None
+        }
     }
 }
 
-pub fn report_status(outcome: ReportOutcome) -> &'static str {
-    match outcome {
-        ReportOutcome::Success => "SUCCESS",
-        ReportOutcome::Failed => "FAILED",
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ponte_core::event::{ConsentExpiry, SyncUpdates};
+
+    fn correlation() -> Correlation {
+        Correlation {
+            event_id: "msg_1".into(),
+            external_track_id: None,
+            external_info: None,
+            external_user_id: Some("u-7".into()),
+            duplicate_of: None,
+        }
+    }
+
+    fn expiry(previous: Option<i64>) -> ConsentExpiry {
+        ConsentExpiry {
+            client_id: "c".into(),
+            consent_id: "cs".into(),
+            link_id: "lk".into(),
+            external_track_id: Some("t-1".into()),
+            institution_code: "itau".into(),
+            expire_at_ms: 86_400_000,
+            previous_expire_at_ms: previous,
+            occurred_at_ms: 0,
+        }
+    }
+
+    fn body(event: DomainEvent) -> String {
+        Renderer
+            .render(&event, &correlation())
+            .expect("a Data API event")
+            .body
+    }
+
+    // The bytes receivers have always been sent: members in alphabetical
+    // order, every correlation member present, `{}` for no `externalInfo`.
+    #[test]
+    fn lifecycle_payloads_keep_their_bytes() {
+        let tail = r#""eventId":"msg_1","expirationDateTime":"1970-01-02T00:00:00.000Z","externalInfo":{},"externalTrackId":"t-1","institutionCode":"itau","linkId":"lk","occurredAt":"1970-01-01T00:00:00.000Z""#;
+        assert_eq!(
+            body(DomainEvent::ConsentExpiring(expiry(None))),
+            format!(
+                r#"{{"consentId":"cs","duplicateOf":null,"event":"CONSENT_EXPIRING",{tail},"xcUserID":"u-7"}}"#
+            )
+        );
+        assert_eq!(
+            body(DomainEvent::ConsentRenewed(expiry(Some(0)))),
+            format!(
+                r#"{{"consentId":"cs","duplicateOf":null,"event":"CONSENT_RENEWED",{tail},"previousExpirationDateTime":"1970-01-01T00:00:00.000Z","xcUserID":"u-7"}}"#
+            )
+        );
+        let sync = SyncUpdates {
+            client_id: "c".into(),
+            consent_id: "cs".into(),
+            link_id: "lk".into(),
+            external_track_id: None,
+            institution_code: "itau".into(),
+            initial_update_complete: true,
+            historical_update_complete: false,
+            occurred_at_ms: 0,
+        };
+        assert_eq!(
+            body(DomainEvent::TransactionsSyncUpdatesAvailable(sync)),
+            r#"{"consentId":"cs","duplicateOf":null,"event":"TRANSACTIONS_SYNC_UPDATES_AVAILABLE","eventId":"msg_1","externalInfo":{},"externalTrackId":null,"historicalUpdateComplete":false,"initialUpdateComplete":true,"institutionCode":"itau","linkId":"lk","occurredAt":"1970-01-01T00:00:00.000Z","xcUserID":"u-7"}"#
+        );
     }
 }

@@ -231,35 +231,3 @@ pub(super) async fn advance_clock(
     };
     clock_answer(sandbox_clock::advance(&app, who.client_id.as_str(), days).await?)
 }
-
-/// Sent to the client's event webhook once per consent and expiry date, when
-/// an AUTHORISED consent enters the client's warning window.
-#[derive(Serialize, ToSchema)]
-#[allow(dead_code)]
-#[serde(rename_all = "camelCase")]
-pub struct ConsentExpiring {
-    #[schema(example = "CONSENT_EXPIRING")]
-    event: String,
-    consent_id: String,
-    link_id: String,
-    external_track_id: Option<String>,
-    institution_code: String,
-    expiration_date_time: String,
-    occurred_at: String,
-}
-
-/// Sent to the client's event webhook when a consent is renewed without a redirect.
-#[derive(Serialize, ToSchema)]
-#[allow(dead_code)]
-#[serde(rename_all = "camelCase")]
-pub struct ConsentRenewed {
-    #[schema(example = "CONSENT_RENEWED")]
-    event: String,
-    consent_id: String,
-    link_id: String,
-    external_track_id: Option<String>,
-    institution_code: String,
-    expiration_date_time: String,
-    previous_expiration_date_time: Option<String>,
-    occurred_at: String,
-}

@@ -18,6 +18,7 @@ pub mod errors;
 pub mod events;
 pub mod lifecycle;
 pub mod links;
+mod payloads;
 mod quota;
 mod renewal;
 mod report_json;

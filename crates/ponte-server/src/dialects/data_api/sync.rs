@@ -69,25 +69,6 @@ pub struct RefreshAccepted {
     refresh: String,
 }
 
-/// Sent to the client's event webhook when a refresh finds transactions added,
-/// modified or removed: call the sync endpoint with your last cursor.
-#[derive(Serialize, ToSchema)]
-#[allow(dead_code)]
-#[serde(rename_all = "camelCase")]
-pub struct TransactionsSyncUpdatesAvailable {
-    #[schema(example = "TRANSACTIONS_SYNC_UPDATES_AVAILABLE")]
-    event: String,
-    consent_id: String,
-    link_id: String,
-    external_track_id: Option<String>,
-    institution_code: String,
-    /// The recent window has been read.
-    initial_update_complete: bool,
-    /// The whole history has been read.
-    historical_update_complete: bool,
-    occurred_at: String,
-}
-
 #[utoipa::path(get, path = "/data/v1/consents/{consentId}/transactions/sync", tag = "Data API: Consents",
     summary = "Transactions added, modified or removed since a cursor",
     description = "Start without a cursor; keep the last `nextCursor` and call again when `TRANSACTIONS_SYNC_UPDATES_AVAILABLE` arrives. Each change comes exactly once. A processing (`TRANSACAO_PROCESSANDO`) transaction that settles under the same `transactionId` is `modified`, never added twice; one the institution settles under a new id is `removed` and the settled one `added` with `pendingTransactionId`.",

@@ -1,11 +1,11 @@
 //! The Data API's answers as they go on the wire (camelCase, Klavi's
-//! names), built from the services' domain values. `wire.rs` describes the
-//! same shapes for the OpenAPI document; the wire snapshots guard both.
+//! names), built from the services' domain values; the OpenAPI document is
+//! derived from these very types, and the wire snapshots guard their bytes.
 //! Several of these keep the alphabetical member order the answers had when
 //! they were built as `json!` maps: field order here is wire order.
 
 use super::wire::Product;
-use super::wire::{ConsentStatus, LinkStatus as WireLinkStatus};
+use super::wire::{ConsentStatus, LinkStatus as WireLinkStatus, ReportStatus};
 use crate::clock::rfc3339;
 use crate::services::consent_view::{ConsentDetails, StatusChange};
 use crate::services::links::{LinkInput, LinkState};
@@ -243,7 +243,8 @@ impl SignedUrlsView {
 }
 
 /// A report as `GET /data/v1/reports/{id}` and `downloadUrl` return it.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = Report)]
 #[serde(rename_all = "camelCase")]
 pub struct ReportView {
     pub report_id: String,
@@ -251,18 +252,46 @@ pub struct ReportView {
     pub link_id: String,
     pub consent_id: String,
     pub institution_code: String,
+    #[schema(value_type = Product)]
     pub product: String,
-    pub status: String,
+    pub status: ReportStatus,
     pub reason: Option<String>,
     pub generated_at: String,
+    /// Each retrieval of a consent's product is a new version; earlier ones are kept.
+    #[schema(value_type = u32, minimum = 1)]
     pub version: usize,
     pub previous_report_id: Option<String>,
     pub latest_report_id: Option<String>,
     pub summary: Value,
+    /// The institution's Open Finance Brasil records unchanged, or Ponte's insights.
+    #[schema(value_type = Value)]
     pub data: Box<RawValue>,
-    /// The API's view only; not inside a download.
-    #[serde(flatten)]
-    pub urls: Option<SignedUrlsView>,
+    // The signed URLs last, after `data`, and only in the API's view (a
+    // download streams `data` in place of its `null`: `report_json`).
+    /// Signed, valid 15 minutes (absent on the download itself).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub download_url: Option<String>,
+    /// When `downloadUrl` and `pdfUrl` stop working (absent on the download itself).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub expire_at: Option<String>,
+    /// The report as a PDF, signed like `downloadUrl` (absent on the download itself).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub pdf_url: Option<String>,
+}
+
+impl ReportView {
+    /// The API's view: with the report's fresh signed URLs.
+    pub fn with_urls(self, urls: SignedUrlsView) -> Self {
+        ReportView {
+            download_url: Some(urls.download_url),
+            expire_at: Some(urls.expire_at),
+            pdf_url: Some(urls.pdf_url),
+            ..self
+        }
+    }
 }
 
 impl From<ReportDoc> for ReportView {
@@ -274,7 +303,7 @@ impl From<ReportDoc> for ReportView {
             consent_id: r.consent_id,
             institution_code: r.institution_code,
             product: r.product,
-            status: r.status.as_str().to_string(),
+            status: r.status.into(),
             reason: r.reason,
             generated_at: rfc3339(r.generated_at_ms),
             version: r.version,
@@ -282,7 +311,9 @@ impl From<ReportDoc> for ReportView {
             latest_report_id: r.latest_report_id,
             summary: r.summary,
             data: r.data,
-            urls: None,
+            download_url: None,
+            expire_at: None,
+            pdf_url: None,
         }
     }
 }

@@ -1,10 +1,9 @@
-//! The Data API's wire types as the OpenAPI document describes them
-//! (camelCase, Klavi's names). Answers the handlers build themselves are
-//! serialised from these types; the ones services still return are
-//! described here field for field, and the wire snapshots guard both.
+//! The Data API's request and answer types (camelCase, Klavi's names):
+//! the handlers read and write these very types, and the OpenAPI document
+//! is derived from them. Webhook payloads are in `payloads.rs`; the views
+//! built from services' domain values in `views.rs`.
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use utoipa::ToSchema;
 
 /// Every Data API failure: a stable code, a message for the developer, and
@@ -118,77 +117,50 @@ pub struct RequestAccepted {
     pub message: String,
 }
 
-#[derive(Serialize, ToSchema)]
-#[allow(dead_code)]
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum RequestStatus {
     Processing,
     Completed,
 }
 
-#[derive(Serialize, ToSchema)]
-#[allow(dead_code)]
+// Members in alphabetical order: the order this answer has had since it
+// was built as a `json!` map (the wire snapshots hold it).
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RequestReport {
-    report_id: String,
-    consent_id: String,
-    product: Product,
-    status: ReportStatus,
-    reason: Option<String>,
-    generated_at: String,
+    pub consent_id: String,
     /// Its consent was revoked and the report erased.
-    deleted: bool,
+    pub deleted: bool,
+    pub generated_at: String,
+    #[schema(value_type = Product)]
+    pub product: String,
+    pub reason: Option<String>,
+    pub report_id: String,
+    pub status: ReportStatus,
 }
 
-#[derive(Serialize, ToSchema)]
-#[allow(dead_code)]
+// Alphabetical, as `RequestReport`.
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DataRequest {
-    request_id: String,
-    link_id: String,
-    /// `personal` or `business`.
-    r#type: String,
+    pub consent_id: Vec<String>,
+    pub created_at: String,
+    pub link_id: String,
+    pub products: Vec<Product>,
+    pub reports: Vec<RequestReport>,
+    pub request_id: String,
     /// `COMPLETED` once every consent × product has a report.
-    status: RequestStatus,
-    consent_id: Vec<String>,
-    products: Vec<Product>,
-    created_at: String,
-    reports: Vec<RequestReport>,
+    pub status: RequestStatus,
+    /// `personal` or `business`.
+    pub r#type: String,
 }
 
-#[derive(Serialize, ToSchema)]
-#[allow(dead_code)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ReportStatus {
     Success,
     Failed,
-}
-
-#[derive(Serialize, ToSchema)]
-#[allow(dead_code)]
-#[serde(rename_all = "camelCase")]
-pub struct Report {
-    report_id: String,
-    request_id: String,
-    link_id: String,
-    consent_id: String,
-    institution_code: String,
-    product: Product,
-    status: ReportStatus,
-    reason: Option<String>,
-    generated_at: String,
-    /// Each retrieval of a consent's product is a new version; earlier ones are kept.
-    #[schema(minimum = 1)]
-    version: u32,
-    previous_report_id: Option<String>,
-    latest_report_id: Option<String>,
-    summary: Value,
-    /// The institution's Open Finance Brasil records unchanged, or Ponte's insights.
-    data: Value,
-    /// Signed, valid 15 minutes (absent on the download itself).
-    download_url: Option<String>,
-    pdf_url: Option<String>,
-    expire_at: Option<String>,
 }
 
 #[derive(Default, Deserialize, ToSchema)]
@@ -216,71 +188,6 @@ pub struct EnableEndpoint {
         pattern = "^https?://[A-Za-z0-9][A-Za-z0-9.-]*(:[0-9]{1,5})?(/[!-~]*)?$"
     )]
     pub url: Option<String>,
-}
-
-/// Sent to the client's event webhook whenever a consent changes status.
-#[derive(Serialize, ToSchema)]
-#[allow(dead_code)]
-#[serde(rename_all = "camelCase")]
-pub struct ConsentStatusChanged {
-    #[schema(example = "CONSENT_STATUS_CHANGED")]
-    event: String,
-    consent_id: String,
-    link_id: String,
-    institution_code: String,
-    status: ConsentStatus,
-    previous_status: Option<ConsentStatus>,
-    reason: Option<String>,
-    occurred_at: String,
-    /// The `webhook-id` header's value: stable across retries, deduplicate on it.
-    #[schema(example = "msg_0193a2b4c5d67e8f9a0b1c2d3e4f5a6b")]
-    event_id: String,
-    /// The `externalTrackId` you gave the consent.
-    external_track_id: Option<String>,
-    /// The `externalInfo` object you attached to the link (`{}` when none).
-    #[schema(value_type = Object)]
-    external_info: Value,
-    /// Your own id for the user (`xcUserID`) when a Server API user opened the link.
-    #[serde(rename = "xcUserID")]
-    xc_user_id: Option<String>,
-    /// The AUTHORISED consent of the same person at the same institution that
-    /// this consent duplicates (see the client's duplicate policy).
-    duplicate_of: Option<String>,
-}
-
-/// Sent to `productsCallbackUrl[product]` or the client's report webhook.
-#[derive(Serialize, ToSchema)]
-#[allow(dead_code)]
-#[serde(rename_all = "camelCase")]
-pub struct ReportReady {
-    #[schema(example = "REPORT_READY")]
-    event: String,
-    request_id: String,
-    report_id: String,
-    link_id: String,
-    consent_id: String,
-    product: Product,
-    status: ReportStatus,
-    /// Why a `FAILED` report failed, as a stable code.
-    reason: Option<String>,
-    summary: Value,
-    download_url: String,
-    pdf_url: String,
-    expire_at: String,
-    /// The `webhook-id` header's value: stable across retries, deduplicate on it.
-    #[schema(example = "msg_0193a2b4c5d67e8f9a0b1c2d3e4f5a6b")]
-    event_id: String,
-    /// The `externalTrackId` you gave the consent.
-    external_track_id: Option<String>,
-    /// The `externalInfo` object you attached to the link (`{}` when none).
-    #[schema(value_type = Object)]
-    external_info: Value,
-    /// Your own id for the user (`xcUserID`) when a Server API user opened the link.
-    #[serde(rename = "xcUserID")]
-    xc_user_id: Option<String>,
-    /// The AUTHORISED consent of the same person at the same institution that
-    /// this consent duplicates (see the client's duplicate policy).
-    duplicate_of: Option<String>,
 }
 
 // The sandbox user's login at the sandbox institution, converted into the
@@ -324,6 +231,16 @@ impl From<ponte_core::ConsentStatus> for ConsentStatus {
             Domain::Rejected => Self::Rejected,
             Domain::Revoked => Self::Revoked,
             Domain::Expired => Self::Expired,
+        }
+    }
+}
+
+impl From<ponte_core::event::ReportOutcome> for ReportStatus {
+    fn from(o: ponte_core::event::ReportOutcome) -> Self {
+        use ponte_core::event::ReportOutcome as Domain;
+        match o {
+            Domain::Success => Self::Success,
+            Domain::Failed => Self::Failed,
         }
     }
 }

@@ -3,7 +3,7 @@
 //! picker, and this list answers them 404 like any object not theirs.
 
 use super::session::Console;
-use super::{ConsoleError, API_PREFIX};
+use super::ConsoleError;
 use crate::clock::rfc3339;
 use crate::error::Error;
 use crate::http::extract::Query;
@@ -11,25 +11,17 @@ use crate::services::console::Role;
 use crate::services::console_data;
 use crate::App;
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-pub fn routes() -> Router<App> {
-    Router::new().route(&format!("{API_PREFIX}/clients"), get(list))
-}
-
 #[derive(Deserialize)]
-struct ListQuery {
+pub(super) struct ListQuery {
     /// Part of a client's name or id.
     q: Option<String>,
-    #[allow(dead_code)]
-    #[serde(rename = "clientId")]
-    client_id: Option<String>,
 }
 
-async fn list(
+pub(super) async fn list(
     State(app): State<App>,
     c: Console,
     Query(q): Query<ListQuery>,

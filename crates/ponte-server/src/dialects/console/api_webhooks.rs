@@ -2,43 +2,26 @@
 //! with its attempts, replays and disabled endpoints. Actions go through
 //! `services::webhooks`, the same as the Data API and `ponte webhooks`.
 
+use super::extract::JsonBody;
 use super::session::Console;
-use super::{ConsoleError, API_PREFIX};
+use super::ConsoleError;
 use crate::clock::rfc3339;
 use crate::dialects::data_api::views::{
     BulkReplayView, EndpointEnabledView, MessageDetailView, ReplayedView,
 };
-use crate::http::extract::{json_body, Path, Query};
+use crate::http::extract::{Body, Path, Query};
 use crate::services::{console_data, webhook_test, webhooks};
 use crate::App;
-use axum::body::Bytes;
 use axum::extract::State;
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use ponte_core::FieldError;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-pub fn routes() -> Router<App> {
-    Router::new()
-        .route(&format!("{API_PREFIX}/webhooks/messages"), get(list))
-        .route(&format!("{API_PREFIX}/webhooks/messages/{{id}}"), get(show))
-        .route(
-            &format!("{API_PREFIX}/webhooks/messages/{{id}}/replay"),
-            post(replay),
-        )
-        .route(&format!("{API_PREFIX}/webhooks/replay"), post(replay_dead))
-        .route(&format!("{API_PREFIX}/webhooks/endpoints"), get(endpoints))
-        .route(
-            &format!("{API_PREFIX}/webhooks/endpoints/enable"),
-            post(enable),
-        )
-        .route(&format!("{API_PREFIX}/webhooks/test"), post(send_test))
-}
-
+// `clientId`, an operator's pick, is the session extractor's to read.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct ListQuery {
+pub(super) struct ListQuery {
     event: Option<String>,
     status: Option<String>,
     url: Option<String>,
@@ -48,8 +31,6 @@ struct ListQuery {
     to: Option<String>,
     page: Option<i64>,
     per_page: Option<i64>,
-    #[allow(dead_code)]
-    client_id: Option<String>,
 }
 
 fn instant(field: &str, raw: &str) -> Result<i64, FieldError> {
@@ -63,7 +44,7 @@ fn instant(field: &str, raw: &str) -> Result<i64, FieldError> {
         })
 }
 
-async fn list(
+pub(super) async fn list(
     State(app): State<App>,
     c: Console,
     Query(q): Query<ListQuery>,
@@ -123,7 +104,7 @@ async fn list(
 
 /// The message with its body, the headers it is sent with (signatures are
 /// computed per attempt and not kept) and every attempt.
-async fn show(
+pub(super) async fn show(
     State(app): State<App>,
     c: Console,
     Path(id): Path<String>,
@@ -139,7 +120,7 @@ async fn show(
     Ok(Json(out))
 }
 
-async fn replay(
+pub(super) async fn replay(
     State(app): State<App>,
     c: Console,
     Path(id): Path<String>,
@@ -149,23 +130,25 @@ async fn replay(
 }
 
 #[derive(Deserialize, Default)]
-struct ReplayDead {
+pub(super) struct ReplayDead {
     since: Option<String>,
 }
 
-async fn replay_dead(
+pub(super) async fn replay_dead(
     State(app): State<App>,
     c: Console,
-    body: Bytes,
+    Body(req, _): JsonBody<ReplayDead>,
 ) -> Result<Json<Value>, ConsoleError> {
-    let req: ReplayDead = json_body(&body)?;
     let since =
         crate::services::text(&req.since).ok_or_else(|| FieldError::new("since", "is required"))?;
     let done = BulkReplayView::from(webhooks::replay_dead_since(&app, c.client()?, since).await?);
     Ok(Json(serde_json::to_value(done).unwrap_or(Value::Null)))
 }
 
-async fn endpoints(State(app): State<App>, c: Console) -> Result<Json<Value>, ConsoleError> {
+pub(super) async fn endpoints(
+    State(app): State<App>,
+    c: Console,
+) -> Result<Json<Value>, ConsoleError> {
     let list = console_data::disabled_endpoints(&app, c.client()?).await?;
     Ok(Json(json!({
         "disabled": list.iter().map(|(url, at)| json!({"url": url, "disabledAt": rfc3339(*at)})).collect::<Vec<_>>()
@@ -173,16 +156,15 @@ async fn endpoints(State(app): State<App>, c: Console) -> Result<Json<Value>, Co
 }
 
 #[derive(Deserialize, Default)]
-struct Enable {
+pub(super) struct Enable {
     url: Option<String>,
 }
 
-async fn enable(
+pub(super) async fn enable(
     State(app): State<App>,
     c: Console,
-    body: Bytes,
+    Body(req, _): JsonBody<Enable>,
 ) -> Result<Json<Value>, ConsoleError> {
-    let req: Enable = json_body(&body)?;
     let url =
         crate::services::text(&req.url).ok_or_else(|| FieldError::new("url", "is required"))?;
     let done = EndpointEnabledView::from(webhooks::enable_endpoint(&app, c.client()?, url).await?);
@@ -190,19 +172,18 @@ async fn enable(
 }
 
 #[derive(Deserialize, Default)]
-struct SendTest {
+pub(super) struct SendTest {
     /// Blank: the client's event webhook URL.
     url: Option<String>,
 }
 
 /// `ponte webhooks test`: one signed `TEST` event, sent now and not logged
 /// in the delivery log; the answer is what the receiver did.
-async fn send_test(
+pub(super) async fn send_test(
     State(app): State<App>,
     c: Console,
-    body: Bytes,
+    Body(req, _): JsonBody<SendTest>,
 ) -> Result<Json<Value>, ConsoleError> {
-    let req: SendTest = json_body(&body)?;
     let done = webhook_test::send(&app, c.client()?, req.url.as_deref()).await?;
     tracing::info!(console_user_id = %c.session.user.id, webhook_id = %done.webhook_id, "test webhook sent from the console");
     Ok(Json(serde_json::to_value(done).unwrap_or(Value::Null)))

@@ -3,7 +3,7 @@
 //! own service.
 
 use super::session::Console;
-use super::{ConsoleError, API_PREFIX};
+use super::ConsoleError;
 use crate::clock::rfc3339;
 use crate::dialects::data_api::views::{ConsentView, SignedUrlsView};
 use crate::http::extract::{Path, Query};
@@ -13,31 +13,19 @@ use crate::services::{consents, reports};
 use crate::tokens::Bearer;
 use crate::App;
 use axum::extract::State;
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use ponte_core::{ConsentStatus, FieldError};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-
-pub fn routes() -> Router<App> {
-    Router::new()
-        .route(&format!("{API_PREFIX}/overview"), get(overview))
-        .route(&format!("{API_PREFIX}/connections"), get(connections))
-        .route(
-            &format!("{API_PREFIX}/connections/{{consentId}}"),
-            get(connection),
-        )
-        .route(
-            &format!("{API_PREFIX}/connections/{{consentId}}/revoke"),
-            post(revoke),
-        )
-}
 
 fn series_json(s: &console_data::Series) -> Value {
     json!({"days": s.days, "counts": s.counts})
 }
 
-async fn overview(State(app): State<App>, c: Console) -> Result<Json<Value>, ConsoleError> {
+pub(super) async fn overview(
+    State(app): State<App>,
+    c: Console,
+) -> Result<Json<Value>, ConsoleError> {
     let o = console_data::overview(&app, c.client()?).await?;
     let latency: Vec<Value> = o
         .latency
@@ -70,9 +58,10 @@ async fn overview(State(app): State<App>, c: Console) -> Result<Json<Value>, Con
     })))
 }
 
+// `clientId`, an operator's pick, is the session extractor's to read.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct ConnectionsQuery {
+pub(super) struct ConnectionsQuery {
     tax_id: Option<String>,
     external_track_id: Option<String>,
     institution: Option<String>,
@@ -83,8 +72,6 @@ struct ConnectionsQuery {
     to: Option<String>,
     page: Option<i64>,
     per_page: Option<i64>,
-    #[allow(dead_code)]
-    client_id: Option<String>,
 }
 
 fn day_start(field: &str, raw: &str) -> Result<i64, FieldError> {
@@ -168,7 +155,7 @@ fn item(c: &Connection) -> ConnectionItem {
     }
 }
 
-async fn connections(
+pub(super) async fn connections(
     State(app): State<App>,
     c: Console,
     Query(q): Query<ConnectionsQuery>,
@@ -183,7 +170,7 @@ async fn connections(
     })))
 }
 
-async fn connection(
+pub(super) async fn connection(
     State(app): State<App>,
     c: Console,
     Path(consent_id): Path<String>,
@@ -245,7 +232,7 @@ async fn connection(
 }
 
 /// The Data API's `DELETE /data/v1/consents/{id}`, for the signed-in client.
-async fn revoke(
+pub(super) async fn revoke(
     State(app): State<App>,
     c: Console,
     Path(consent_id): Path<String>,

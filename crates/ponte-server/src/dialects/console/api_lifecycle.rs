@@ -5,29 +5,15 @@
 //! quota (the Data API's `GET /data/v1/consents/{id}/quota`).
 
 use super::session::Console;
-use super::{ConsoleError, API_PREFIX};
+use super::ConsoleError;
 use crate::clock::rfc3339;
 use crate::http::extract::Path;
 use crate::services::console_data::{self, Connection};
 use crate::services::{console_lifecycle, quota};
 use crate::App;
 use axum::extract::State;
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use serde_json::{json, Value};
-
-pub fn routes() -> Router<App> {
-    Router::new()
-        .route(&format!("{API_PREFIX}/lifecycle"), get(lifecycle))
-        .route(
-            &format!("{API_PREFIX}/connections/{{consentId}}/quota"),
-            get(connection_quota),
-        )
-        .route(
-            &format!("{API_PREFIX}/connections/{{consentId}}/update-link"),
-            post(update_link),
-        )
-}
 
 fn item(c: &Connection) -> Value {
     json!({
@@ -51,7 +37,10 @@ fn renew_command(public_url: &str, consent_id: &str) -> String {
     )
 }
 
-async fn lifecycle(State(app): State<App>, c: Console) -> Result<Json<Value>, ConsoleError> {
+pub(super) async fn lifecycle(
+    State(app): State<App>,
+    c: Console,
+) -> Result<Json<Value>, ConsoleError> {
     let l = console_lifecycle::lifecycle(&app, c.client()?).await?;
     let expiring: Vec<Value> = l
         .expiring
@@ -79,7 +68,7 @@ async fn lifecycle(State(app): State<App>, c: Console) -> Result<Json<Value>, Co
     })))
 }
 
-async fn connection_quota(
+pub(super) async fn connection_quota(
     State(app): State<App>,
     c: Console,
     Path(consent_id): Path<String>,
@@ -103,7 +92,7 @@ async fn connection_quota(
     ))
 }
 
-async fn update_link(
+pub(super) async fn update_link(
     State(app): State<App>,
     c: Console,
     Path(consent_id): Path<String>,

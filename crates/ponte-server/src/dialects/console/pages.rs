@@ -3,12 +3,9 @@
 //! content-hashed asset URLs, and a strict Content-Security-Policy (no
 //! inline script or style, nothing from another origin).
 
-use crate::App;
 use axum::extract::Path;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::Router;
 use rust_embed::RustEmbed;
 use sha2::{Digest, Sha256};
 use std::sync::LazyLock;
@@ -41,20 +38,14 @@ static VERSION: LazyLock<String> = LazyLock::new(|| {
         .collect()
 });
 
-pub fn routes() -> Router<App> {
-    Router::new()
-        .route("/console", get(|| async { shell("index.html", "'none'") }))
-        .route("/console/", get(|| async { shell("index.html", "'none'") }))
-        .route(
-            "/console/signin",
-            get(|| async { shell("index.html", "'none'") }),
-        )
-        // The settings page frames it: the widget's look with the client's colour.
-        .route(
-            "/console/preview",
-            get(|| async { shell("preview.html", "'self'") }),
-        )
-        .route(&format!("{ASSETS_PATH}/{{version}}/{{*file}}"), get(asset))
+/// The console's one page; its JS renders each view from the URL.
+pub(super) async fn index() -> Response {
+    shell("index.html", "'none'")
+}
+
+/// The settings page frames it: the widget's look with the client's colour.
+pub(super) async fn preview() -> Response {
+    shell("preview.html", "'self'")
 }
 
 fn secure(resp: &mut Response, frame_ancestors: &str) {
@@ -97,7 +88,7 @@ fn shell(name: &str, frame_ancestors: &str) -> Response {
 /// `<version>/console/`, the shared catalogue they import at `<version>/i18n/`.
 const CONSOLE_DIR: &str = "console";
 
-async fn asset(Path((version, name)): Path<(String, String)>) -> Response {
+pub(super) async fn asset(Path((version, name)): Path<(String, String)>) -> Response {
     let found = match name.split_once('/') {
         Some((CONSOLE_DIR, file)) if !file.ends_with(".html") => Console::get(file),
         Some((crate::web::CATALOGUE_DIR, file)) => crate::web::catalogue_file(file),

@@ -2,38 +2,19 @@
 //! widget uses, through `services::clients` (the same functions as
 //! `ponte clients rotate-secret|rotate-webhook-secret|update`).
 
+use super::extract::JsonBody;
 use super::session::Console;
-use super::{ConsoleError, API_PREFIX};
-use crate::http::extract::json_body;
+use super::ConsoleError;
+use crate::http::extract::Body;
 use crate::services::clients::{self, BrandingChange};
 use crate::services::webhook_settings::{self, WebhookSettingsChange};
 use crate::App;
-use axum::body::Bytes;
 use axum::extract::State;
-use axum::routing::{get, post, put};
-use axum::{Json, Router};
+use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-pub fn routes() -> Router<App> {
-    Router::new()
-        .route(&format!("{API_PREFIX}/settings"), get(show))
-        .route(
-            &format!("{API_PREFIX}/settings/rotate-secret"),
-            post(rotate_secret),
-        )
-        .route(
-            &format!("{API_PREFIX}/settings/rotate-webhook-secret"),
-            post(rotate_webhook_secret),
-        )
-        .route(&format!("{API_PREFIX}/settings/branding"), put(branding))
-        .route(
-            &format!("{API_PREFIX}/settings/webhooks"),
-            put(webhook_settings),
-        )
-}
-
-async fn show(State(app): State<App>, c: Console) -> Result<Json<Value>, ConsoleError> {
+pub(super) async fn show(State(app): State<App>, c: Console) -> Result<Json<Value>, ConsoleError> {
     let client = c.client()?;
     let mut conn = app.store.read().await?;
     let row = ponte_store::client_by_id(&mut conn, client.as_str())
@@ -54,7 +35,10 @@ async fn show(State(app): State<App>, c: Console) -> Result<Json<Value>, Console
 }
 
 /// A new API secret, shown only in this answer; the old one works 24 h more.
-async fn rotate_secret(State(app): State<App>, c: Console) -> Result<Json<Value>, ConsoleError> {
+pub(super) async fn rotate_secret(
+    State(app): State<App>,
+    c: Console,
+) -> Result<Json<Value>, ConsoleError> {
     let creds = clients::rotate_secret(&app, c.client()?.as_str()).await?;
     tracing::info!(console_user_id = %c.session.user.id, client_id = %creds.client_id, "api secret rotated from the console");
     Ok(Json(json!({
@@ -65,7 +49,7 @@ async fn rotate_secret(State(app): State<App>, c: Console) -> Result<Json<Value>
     })))
 }
 
-async fn rotate_webhook_secret(
+pub(super) async fn rotate_webhook_secret(
     State(app): State<App>,
     c: Console,
 ) -> Result<Json<Value>, ConsoleError> {
@@ -76,7 +60,7 @@ async fn rotate_webhook_secret(
 /// `None` keeps a value, an empty string clears it (as `ponte clients update`).
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
-struct BrandingBody {
+pub(super) struct BrandingBody {
     display_name: Option<String>,
     logo_url: Option<String>,
     primary_color: Option<String>,
@@ -84,12 +68,11 @@ struct BrandingBody {
     frame_origins: Option<String>,
 }
 
-async fn branding(
+pub(super) async fn branding(
     State(app): State<App>,
     c: Console,
-    body: Bytes,
+    Body(b, _): JsonBody<BrandingBody>,
 ) -> Result<Json<Value>, ConsoleError> {
-    let b: BrandingBody = json_body(&body)?;
     let change = BrandingChange {
         display_name: b.display_name.as_deref(),
         logo_url: b.logo_url.as_deref(),
@@ -106,18 +89,17 @@ async fn branding(
 /// As `branding`: `None` keeps a value, an empty URL clears it.
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
-struct WebhooksBody {
+pub(super) struct WebhooksBody {
     webhook_url: Option<String>,
     report_webhook_url: Option<String>,
     auto_delivery: Option<bool>,
 }
 
-async fn webhook_settings(
+pub(super) async fn webhook_settings(
     State(app): State<App>,
     c: Console,
-    body: Bytes,
+    Body(b, _): JsonBody<WebhooksBody>,
 ) -> Result<Json<Value>, ConsoleError> {
-    let b: WebhooksBody = json_body(&body)?;
     let change = WebhookSettingsChange {
         webhook_url: b.webhook_url.as_deref(),
         report_webhook_url: b.report_webhook_url.as_deref(),

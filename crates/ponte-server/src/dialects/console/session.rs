@@ -5,19 +5,18 @@
 //! second cookie), and is also in a readable cookie so a reloaded page can
 //! pick it up.
 
-use super::{ConsoleError, API_PREFIX};
+use super::extract::{JsonBody, SameSite};
+use super::ConsoleError;
 use crate::clock::rfc3339;
-use crate::http::extract::json_body;
+use crate::http::extract::Body;
 use crate::http::listener::Peer;
 use crate::services::console::{self, NewSession, Role, Session};
 use crate::App;
-use axum::body::Bytes;
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, Method};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
-use axum::{Json, Router};
+use axum::Json;
 use ponte_core::{ClientId, FieldError};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -25,18 +24,6 @@ use serde_json::{json, Value};
 pub const SESSION_COOKIE: &str = "ponte_console";
 pub const CSRF_COOKIE: &str = "ponte_console_csrf";
 pub const CSRF_HEADER: &str = "x-csrf-token";
-
-pub fn routes() -> Router<App> {
-    Router::new()
-        .route(
-            &format!("{API_PREFIX}/session"),
-            post(sign_in).get(current).delete(sign_out),
-        )
-        .route(
-            &format!("{API_PREFIX}/session/link"),
-            post(sign_in_with_link),
-        )
-}
 
 /// A cookie's value from the request, if sent.
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -123,17 +110,8 @@ async fn existing_client(app: &App, id: String) -> Result<ClientId, ConsoleError
     }
 }
 
-/// A sign-in must come from the console's own page: a browser names the
-/// site that sent the request, and another site may not sign anyone in.
-fn same_site(headers: &HeaderMap) -> Result<(), ConsoleError> {
-    match headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
-        Some("cross-site") | Some("same-site") => Err(ConsoleError::Csrf),
-        _ => Ok(()),
-    }
-}
-
 #[derive(Deserialize, Default)]
-struct SignIn {
+pub(super) struct SignIn {
     email: Option<String>,
     password: Option<String>,
 }
@@ -142,14 +120,12 @@ fn required<'a>(v: &'a Option<String>, field: &str) -> Result<&'a str, ConsoleEr
     crate::services::text(v).ok_or_else(|| FieldError::new(field.to_string(), "is required").into())
 }
 
-async fn sign_in(
+pub(super) async fn sign_in(
     State(app): State<App>,
     Peer(from): Peer,
-    headers: HeaderMap,
-    body: Bytes,
+    _: SameSite,
+    Body(req, _): JsonBody<SignIn>,
 ) -> Result<Response, ConsoleError> {
-    same_site(&headers)?;
-    let req: SignIn = json_body(&body)?;
     let email = required(&req.email, "email")?;
     let password = req.password.as_deref().unwrap_or("");
     if password.is_empty() {
@@ -160,18 +136,16 @@ async fn sign_in(
 }
 
 #[derive(Deserialize, Default)]
-struct LinkSignIn {
+pub(super) struct LinkSignIn {
     token: Option<String>,
 }
 
-async fn sign_in_with_link(
+pub(super) async fn sign_in_with_link(
     State(app): State<App>,
     Peer(from): Peer,
-    headers: HeaderMap,
-    body: Bytes,
+    _: SameSite,
+    Body(req, _): JsonBody<LinkSignIn>,
 ) -> Result<Response, ConsoleError> {
-    same_site(&headers)?;
-    let req: LinkSignIn = json_body(&body)?;
     let token = required(&req.token, "token")?;
     let session = console::redeem_sign_in_link(&app, from, token).await?;
     Ok(signed_in(&app, session))
@@ -232,7 +206,7 @@ pub fn user_json(u: &console::ConsoleUser) -> Value {
     json!({"id": u.id, "email": u.email, "role": role, "clientId": client})
 }
 
-async fn current(State(app): State<App>, c: Console) -> Response {
+pub(super) async fn current(State(app): State<App>, c: Console) -> Response {
     no_store(
         Json(json!({
             "user": user_json(&c.session.user),
@@ -244,7 +218,7 @@ async fn current(State(app): State<App>, c: Console) -> Response {
     )
 }
 
-async fn sign_out(State(app): State<App>, c: Console) -> Result<Response, ConsoleError> {
+pub(super) async fn sign_out(State(app): State<App>, c: Console) -> Result<Response, ConsoleError> {
     console::sign_out(&app, &c.session).await?;
     let mut resp = no_store(Json(json!({"signedOut": true})).into_response());
     for name in [SESSION_COOKIE, CSRF_COOKIE] {

@@ -1,40 +1,13 @@
-//! The integrator console (`/console`): pages embedded from `web/console/`
-//! and the small JSON API under `/console/api` they talk to. Signed-in
-//! people see one client (an operator, any client); every action calls the
-//! same service as the Data API or the CLI.
-
-pub mod api;
-mod api_clients;
-mod api_lifecycle;
-mod api_sandbox;
-mod api_settings;
-mod api_webhooks;
-pub mod pages;
-pub mod session;
+//! The console API's envelope, `{"error":{"code","message","field"}}`, for
+//! its handlers' errors and for the failures met before a handler.
 
 use crate::error::Error;
 use crate::http::failure::{Failure, FailureKind};
 use crate::tokens::TokenError;
-use crate::App;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::{Json, Router};
+use axum::Json;
 use serde_json::json;
-
-/// Where the console's API lives; its failures answer in [`failure_response`].
-pub const API_PREFIX: &str = "/console/api";
-
-pub fn routes() -> Router<App> {
-    Router::new()
-        .merge(pages::routes())
-        .merge(session::routes())
-        .merge(api::routes())
-        .merge(api_webhooks::routes())
-        .merge(api_settings::routes())
-        .merge(api_sandbox::routes())
-        .merge(api_clients::routes())
-        .merge(api_lifecycle::routes())
-}
 
 /// The console API's error: `{"error":{"code","message","field"}}`, the
 /// shape the console's pages read (and the Data API's, familiar to users).
