@@ -11,10 +11,12 @@ from .connection_started import ConnectionStarted
 from .connections import Connections
 from .consent import Consent
 from .consent_expiring import ConsentExpiring
+from .consent_expiring_external_info import ConsentExpiringExternalInfo
 from .consent_extension import ConsentExtension
 from .consent_extensions import ConsentExtensions
 from .consent_quota import ConsentQuota
 from .consent_renewed import ConsentRenewed
+from .consent_renewed_external_info import ConsentRenewedExternalInfo
 from .consent_request import ConsentRequest
 from .consent_status import ConsentStatus
 from .consent_status_changed import ConsentStatusChanged
@@ -22,6 +24,8 @@ from .consent_status_changed_external_info import ConsentStatusChangedExternalIn
 from .created_consent import CreatedConsent
 from .created_link import CreatedLink
 from .data_request import DataRequest
+from .documents_error import DocumentsError
+from .documents_error_detail import DocumentsErrorDetail
 from .enable_endpoint import EnableEndpoint
 from .endpoint_enabled import EndpointEnabled
 from .endpoint_quota import EndpointQuota
@@ -51,6 +55,10 @@ from .list_connections_response_200 import ListConnectionsResponse200
 from .logged_out import LoggedOut
 from .logout_response_200 import LogoutResponse200
 from .open_link_doc import OpenLinkDoc
+from .open_link_doc_external_info_type_0 import OpenLinkDocExternalInfoType0
+from .open_link_doc_products_callback_url_type_0 import (
+    OpenLinkDocProductsCallbackUrlType0,
+)
 from .open_link_response_200 import OpenLinkResponse200
 from .portal import Portal
 from .product import Product
@@ -95,9 +103,13 @@ from .transactions_sync_page import TransactionsSyncPage
 from .transactions_sync_page_added_item import TransactionsSyncPageAddedItem
 from .transactions_sync_page_modified_item import TransactionsSyncPageModifiedItem
 from .transactions_sync_updates_available import TransactionsSyncUpdatesAvailable
+from .transactions_sync_updates_available_external_info import (
+    TransactionsSyncUpdatesAvailableExternalInfo,
+)
 from .user import User
 from .user_role import UserRole
 from .webhook_attempt import WebhookAttempt
+from .webhook_error import WebhookError
 from .webhook_message import WebhookMessage
 from .webhook_message_detail import WebhookMessageDetail
 from .webhook_page import WebhookPage
@@ -114,10 +126,12 @@ __all__ = (
     "Connections",
     "Consent",
     "ConsentExpiring",
+    "ConsentExpiringExternalInfo",
     "ConsentExtension",
     "ConsentExtensions",
     "ConsentQuota",
     "ConsentRenewed",
+    "ConsentRenewedExternalInfo",
     "ConsentRequest",
     "ConsentStatus",
     "ConsentStatusChanged",
@@ -125,6 +139,8 @@ __all__ = (
     "CreatedConsent",
     "CreatedLink",
     "DataRequest",
+    "DocumentsError",
+    "DocumentsErrorDetail",
     "EnableEndpoint",
     "EndpointEnabled",
     "EndpointQuota",
@@ -150,6 +166,8 @@ __all__ = (
     "LoggedOut",
     "LogoutResponse200",
     "OpenLinkDoc",
+    "OpenLinkDocExternalInfoType0",
+    "OpenLinkDocProductsCallbackUrlType0",
     "OpenLinkResponse200",
     "Portal",
     "Product",
@@ -194,9 +212,11 @@ __all__ = (
     "TransactionsSyncPageAddedItem",
     "TransactionsSyncPageModifiedItem",
     "TransactionsSyncUpdatesAvailable",
+    "TransactionsSyncUpdatesAvailableExternalInfo",
     "User",
     "UserRole",
     "WebhookAttempt",
+    "WebhookError",
     "WebhookMessage",
     "WebhookMessageDetail",
     "WebhookPage",

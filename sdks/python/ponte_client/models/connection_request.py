@@ -15,7 +15,7 @@ T = TypeVar("T", bound="ConnectionRequest")
 class ConnectionRequest:
     """
     Attributes:
-        institution_code (str):
+        institution_code (str): The portal, as `GET /api/institutions` lists it.
         ui_locales (None | str | Unset): The language of the portal's sign-in page: `pt-BR` or `en` (OpenID's
             `ui_locales`); without it the portal follows the browser.
     """

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.consent_expiring_external_info import ConsentExpiringExternalInfo
+
 
 T = TypeVar("T", bound="ConsentExpiring")
 
@@ -23,7 +27,14 @@ class ConsentExpiring:
             institution_code (str):
             expiration_date_time (str):
             occurred_at (str):
-            external_track_id (None | str | Unset):
+            event_id (str): The `webhook-id` header's value: stable across retries, deduplicate on it. Example:
+                msg_0193a2b4c5d67e8f9a0b1c2d3e4f5a6b.
+            external_info (ConsentExpiringExternalInfo): The `externalInfo` object you attached to the link (`{}` when
+                none).
+            external_track_id (None | str | Unset): The `externalTrackId` you gave the consent.
+            xc_user_id (None | str | Unset): Your own id for the user (`xcUserID`) when a Server API user opened the link.
+            duplicate_of (None | str | Unset): The AUTHORISED consent of the same person at the same institution that
+                this consent duplicates (see the client's duplicate policy).
     """
 
     event: str
@@ -32,7 +43,11 @@ class ConsentExpiring:
     institution_code: str
     expiration_date_time: str
     occurred_at: str
+    event_id: str
+    external_info: ConsentExpiringExternalInfo
     external_track_id: None | str | Unset = UNSET
+    xc_user_id: None | str | Unset = UNSET
+    duplicate_of: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -48,11 +63,27 @@ class ConsentExpiring:
 
         occurred_at = self.occurred_at
 
+        event_id = self.event_id
+
+        external_info = self.external_info.to_dict()
+
         external_track_id: None | str | Unset
         if isinstance(self.external_track_id, Unset):
             external_track_id = UNSET
         else:
             external_track_id = self.external_track_id
+
+        xc_user_id: None | str | Unset
+        if isinstance(self.xc_user_id, Unset):
+            xc_user_id = UNSET
+        else:
+            xc_user_id = self.xc_user_id
+
+        duplicate_of: None | str | Unset
+        if isinstance(self.duplicate_of, Unset):
+            duplicate_of = UNSET
+        else:
+            duplicate_of = self.duplicate_of
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -64,15 +95,23 @@ class ConsentExpiring:
                 "institutionCode": institution_code,
                 "expirationDateTime": expiration_date_time,
                 "occurredAt": occurred_at,
+                "eventId": event_id,
+                "externalInfo": external_info,
             }
         )
         if external_track_id is not UNSET:
             field_dict["externalTrackId"] = external_track_id
+        if xc_user_id is not UNSET:
+            field_dict["xcUserID"] = xc_user_id
+        if duplicate_of is not UNSET:
+            field_dict["duplicateOf"] = duplicate_of
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.consent_expiring_external_info import ConsentExpiringExternalInfo
+
         d = dict(src_dict)
         event = d.pop("event")
 
@@ -86,6 +125,10 @@ class ConsentExpiring:
 
         occurred_at = d.pop("occurredAt")
 
+        event_id = d.pop("eventId")
+
+        external_info = ConsentExpiringExternalInfo.from_dict(d.pop("externalInfo"))
+
         def _parse_external_track_id(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -95,6 +138,24 @@ class ConsentExpiring:
 
         external_track_id = _parse_external_track_id(d.pop("externalTrackId", UNSET))
 
+        def _parse_xc_user_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        xc_user_id = _parse_xc_user_id(d.pop("xcUserID", UNSET))
+
+        def _parse_duplicate_of(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        duplicate_of = _parse_duplicate_of(d.pop("duplicateOf", UNSET))
+
         consent_expiring = cls(
             event=event,
             consent_id=consent_id,
@@ -102,7 +163,11 @@ class ConsentExpiring:
             institution_code=institution_code,
             expiration_date_time=expiration_date_time,
             occurred_at=occurred_at,
+            event_id=event_id,
+            external_info=external_info,
             external_track_id=external_track_id,
+            xc_user_id=xc_user_id,
+            duplicate_of=duplicate_of,
         )
 
         consent_expiring.additional_properties = d

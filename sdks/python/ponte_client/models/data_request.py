@@ -20,61 +20,61 @@ T = TypeVar("T", bound="DataRequest")
 class DataRequest:
     """
     Attributes:
-        request_id (str):
-        link_id (str):
-        type_ (str): `personal` or `business`.
-        status (RequestStatus):
         consent_id (list[str]):
-        products (list[Product]):
         created_at (str):
+        link_id (str):
+        products (list[Product]):
         reports (list[RequestReport]):
+        request_id (str):
+        status (RequestStatus):
+        type_ (str): `personal` or `business`.
     """
 
-    request_id: str
-    link_id: str
-    type_: str
-    status: RequestStatus
     consent_id: list[str]
-    products: list[Product]
     created_at: str
+    link_id: str
+    products: list[Product]
     reports: list[RequestReport]
+    request_id: str
+    status: RequestStatus
+    type_: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        request_id = self.request_id
+        consent_id = self.consent_id
+
+        created_at = self.created_at
 
         link_id = self.link_id
-
-        type_ = self.type_
-
-        status = self.status.value
-
-        consent_id = self.consent_id
 
         products = []
         for products_item_data in self.products:
             products_item = products_item_data.value
             products.append(products_item)
 
-        created_at = self.created_at
-
         reports = []
         for reports_item_data in self.reports:
             reports_item = reports_item_data.to_dict()
             reports.append(reports_item)
 
+        request_id = self.request_id
+
+        status = self.status.value
+
+        type_ = self.type_
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "requestId": request_id,
-                "linkId": link_id,
-                "type": type_,
-                "status": status,
                 "consentId": consent_id,
-                "products": products,
                 "createdAt": created_at,
+                "linkId": link_id,
+                "products": products,
                 "reports": reports,
+                "requestId": request_id,
+                "status": status,
+                "type": type_,
             }
         )
 
@@ -85,15 +85,11 @@ class DataRequest:
         from ..models.request_report import RequestReport
 
         d = dict(src_dict)
-        request_id = d.pop("requestId")
+        consent_id = cast(list[str], d.pop("consentId"))
+
+        created_at = d.pop("createdAt")
 
         link_id = d.pop("linkId")
-
-        type_ = d.pop("type")
-
-        status = RequestStatus(d.pop("status"))
-
-        consent_id = cast(list[str], d.pop("consentId"))
 
         products = []
         _products = d.pop("products")
@@ -102,8 +98,6 @@ class DataRequest:
 
             products.append(products_item)
 
-        created_at = d.pop("createdAt")
-
         reports = []
         _reports = d.pop("reports")
         for reports_item_data in _reports:
@@ -111,15 +105,21 @@ class DataRequest:
 
             reports.append(reports_item)
 
+        request_id = d.pop("requestId")
+
+        status = RequestStatus(d.pop("status"))
+
+        type_ = d.pop("type")
+
         data_request = cls(
-            request_id=request_id,
-            link_id=link_id,
-            type_=type_,
-            status=status,
             consent_id=consent_id,
-            products=products,
             created_at=created_at,
+            link_id=link_id,
+            products=products,
             reports=reports,
+            request_id=request_id,
+            status=status,
+            type_=type_,
         )
 
         data_request.additional_properties = d

@@ -15,7 +15,8 @@ T = TypeVar("T", bound="Report")
 
 @_attrs_define
 class Report:
-    """
+    """A report as `GET /data/v1/reports/{id}` and `downloadUrl` return it.
+
     Attributes:
         report_id (str):
         request_id (str):
@@ -31,9 +32,9 @@ class Report:
         reason (None | str | Unset):
         previous_report_id (None | str | Unset):
         latest_report_id (None | str | Unset):
-        download_url (None | str | Unset): Signed, valid 15 minutes (absent on the download itself).
-        pdf_url (None | str | Unset):
-        expire_at (None | str | Unset):
+        download_url (str | Unset): Signed, valid 15 minutes (absent on the download itself).
+        expire_at (str | Unset): When `downloadUrl` and `pdfUrl` stop working (absent on the download itself).
+        pdf_url (str | Unset): The report as a PDF, signed like `downloadUrl` (absent on the download itself).
     """
 
     report_id: str
@@ -50,9 +51,9 @@ class Report:
     reason: None | str | Unset = UNSET
     previous_report_id: None | str | Unset = UNSET
     latest_report_id: None | str | Unset = UNSET
-    download_url: None | str | Unset = UNSET
-    pdf_url: None | str | Unset = UNSET
-    expire_at: None | str | Unset = UNSET
+    download_url: str | Unset = UNSET
+    expire_at: str | Unset = UNSET
+    pdf_url: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -96,23 +97,11 @@ class Report:
         else:
             latest_report_id = self.latest_report_id
 
-        download_url: None | str | Unset
-        if isinstance(self.download_url, Unset):
-            download_url = UNSET
-        else:
-            download_url = self.download_url
+        download_url = self.download_url
 
-        pdf_url: None | str | Unset
-        if isinstance(self.pdf_url, Unset):
-            pdf_url = UNSET
-        else:
-            pdf_url = self.pdf_url
+        expire_at = self.expire_at
 
-        expire_at: None | str | Unset
-        if isinstance(self.expire_at, Unset):
-            expire_at = UNSET
-        else:
-            expire_at = self.expire_at
+        pdf_url = self.pdf_url
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -139,10 +128,10 @@ class Report:
             field_dict["latestReportId"] = latest_report_id
         if download_url is not UNSET:
             field_dict["downloadUrl"] = download_url
-        if pdf_url is not UNSET:
-            field_dict["pdfUrl"] = pdf_url
         if expire_at is not UNSET:
             field_dict["expireAt"] = expire_at
+        if pdf_url is not UNSET:
+            field_dict["pdfUrl"] = pdf_url
 
         return field_dict
 
@@ -198,32 +187,11 @@ class Report:
 
         latest_report_id = _parse_latest_report_id(d.pop("latestReportId", UNSET))
 
-        def _parse_download_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        download_url = d.pop("downloadUrl", UNSET)
 
-        download_url = _parse_download_url(d.pop("downloadUrl", UNSET))
+        expire_at = d.pop("expireAt", UNSET)
 
-        def _parse_pdf_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        pdf_url = _parse_pdf_url(d.pop("pdfUrl", UNSET))
-
-        def _parse_expire_at(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        expire_at = _parse_expire_at(d.pop("expireAt", UNSET))
+        pdf_url = d.pop("pdfUrl", UNSET)
 
         report = cls(
             report_id=report_id,
@@ -241,8 +209,8 @@ class Report:
             previous_report_id=previous_report_id,
             latest_report_id=latest_report_id,
             download_url=download_url,
-            pdf_url=pdf_url,
             expire_at=expire_at,
+            pdf_url=pdf_url,
         )
 
         report.additional_properties = d

@@ -30,13 +30,14 @@ class ReportReady:
         product (Product):
         status (ReportStatus):
         summary (Any):
-        download_url (str):
-        pdf_url (str):
-        expire_at (str):
         event_id (str): The `webhook-id` header's value: stable across retries, deduplicate on it. Example:
             msg_0193a2b4c5d67e8f9a0b1c2d3e4f5a6b.
         external_info (ReportReadyExternalInfo): The `externalInfo` object you attached to the link (`{}` when none).
         reason (None | str | Unset): Why a `FAILED` report failed, as a stable code.
+        download_url (str | Unset): A `SUCCESS` report's JSON, signed and valid 15 minutes from the attempt
+            that sends it (each retry brings fresh URLs); absent on a `FAILED` one.
+        pdf_url (str | Unset): The same report as a PDF, signed like `downloadUrl`.
+        expire_at (str | Unset): When `downloadUrl` and `pdfUrl` stop working.
         external_track_id (None | str | Unset): The `externalTrackId` you gave the consent.
         xc_user_id (None | str | Unset): Your own id for the user (`xcUserID`) when a Server API user opened the link.
         duplicate_of (None | str | Unset): The AUTHORISED consent of the same person at the same institution that
@@ -51,12 +52,12 @@ class ReportReady:
     product: Product
     status: ReportStatus
     summary: Any
-    download_url: str
-    pdf_url: str
-    expire_at: str
     event_id: str
     external_info: ReportReadyExternalInfo
     reason: None | str | Unset = UNSET
+    download_url: str | Unset = UNSET
+    pdf_url: str | Unset = UNSET
+    expire_at: str | Unset = UNSET
     external_track_id: None | str | Unset = UNSET
     xc_user_id: None | str | Unset = UNSET
     duplicate_of: None | str | Unset = UNSET
@@ -79,12 +80,6 @@ class ReportReady:
 
         summary = self.summary
 
-        download_url = self.download_url
-
-        pdf_url = self.pdf_url
-
-        expire_at = self.expire_at
-
         event_id = self.event_id
 
         external_info = self.external_info.to_dict()
@@ -94,6 +89,12 @@ class ReportReady:
             reason = UNSET
         else:
             reason = self.reason
+
+        download_url = self.download_url
+
+        pdf_url = self.pdf_url
+
+        expire_at = self.expire_at
 
         external_track_id: None | str | Unset
         if isinstance(self.external_track_id, Unset):
@@ -125,15 +126,18 @@ class ReportReady:
                 "product": product,
                 "status": status,
                 "summary": summary,
-                "downloadUrl": download_url,
-                "pdfUrl": pdf_url,
-                "expireAt": expire_at,
                 "eventId": event_id,
                 "externalInfo": external_info,
             }
         )
         if reason is not UNSET:
             field_dict["reason"] = reason
+        if download_url is not UNSET:
+            field_dict["downloadUrl"] = download_url
+        if pdf_url is not UNSET:
+            field_dict["pdfUrl"] = pdf_url
+        if expire_at is not UNSET:
+            field_dict["expireAt"] = expire_at
         if external_track_id is not UNSET:
             field_dict["externalTrackId"] = external_track_id
         if xc_user_id is not UNSET:
@@ -164,12 +168,6 @@ class ReportReady:
 
         summary = d.pop("summary")
 
-        download_url = d.pop("downloadUrl")
-
-        pdf_url = d.pop("pdfUrl")
-
-        expire_at = d.pop("expireAt")
-
         event_id = d.pop("eventId")
 
         external_info = ReportReadyExternalInfo.from_dict(d.pop("externalInfo"))
@@ -182,6 +180,12 @@ class ReportReady:
             return cast(None | str | Unset, data)
 
         reason = _parse_reason(d.pop("reason", UNSET))
+
+        download_url = d.pop("downloadUrl", UNSET)
+
+        pdf_url = d.pop("pdfUrl", UNSET)
+
+        expire_at = d.pop("expireAt", UNSET)
 
         def _parse_external_track_id(data: object) -> None | str | Unset:
             if data is None:
@@ -219,12 +223,12 @@ class ReportReady:
             product=product,
             status=status,
             summary=summary,
-            download_url=download_url,
-            pdf_url=pdf_url,
-            expire_at=expire_at,
             event_id=event_id,
             external_info=external_info,
             reason=reason,
+            download_url=download_url,
+            pdf_url=pdf_url,
+            expire_at=expire_at,
             external_track_id=external_track_id,
             xc_user_id=xc_user_id,
             duplicate_of=duplicate_of,

@@ -17,36 +17,36 @@ T = TypeVar("T", bound="RequestReport")
 class RequestReport:
     """
     Attributes:
-        report_id (str):
         consent_id (str):
-        product (Product):
-        status (ReportStatus):
-        generated_at (str):
         deleted (bool): Its consent was revoked and the report erased.
+        generated_at (str):
+        product (Product):
+        report_id (str):
+        status (ReportStatus):
         reason (None | str | Unset):
     """
 
-    report_id: str
     consent_id: str
-    product: Product
-    status: ReportStatus
-    generated_at: str
     deleted: bool
+    generated_at: str
+    product: Product
+    report_id: str
+    status: ReportStatus
     reason: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        report_id = self.report_id
-
         consent_id = self.consent_id
 
-        product = self.product.value
-
-        status = self.status.value
+        deleted = self.deleted
 
         generated_at = self.generated_at
 
-        deleted = self.deleted
+        product = self.product.value
+
+        report_id = self.report_id
+
+        status = self.status.value
 
         reason: None | str | Unset
         if isinstance(self.reason, Unset):
@@ -58,12 +58,12 @@ class RequestReport:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "reportId": report_id,
                 "consentId": consent_id,
-                "product": product,
-                "status": status,
-                "generatedAt": generated_at,
                 "deleted": deleted,
+                "generatedAt": generated_at,
+                "product": product,
+                "reportId": report_id,
+                "status": status,
             }
         )
         if reason is not UNSET:
@@ -74,17 +74,17 @@ class RequestReport:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        report_id = d.pop("reportId")
-
         consent_id = d.pop("consentId")
 
-        product = Product(d.pop("product"))
-
-        status = ReportStatus(d.pop("status"))
+        deleted = d.pop("deleted")
 
         generated_at = d.pop("generatedAt")
 
-        deleted = d.pop("deleted")
+        product = Product(d.pop("product"))
+
+        report_id = d.pop("reportId")
+
+        status = ReportStatus(d.pop("status"))
 
         def _parse_reason(data: object) -> None | str | Unset:
             if data is None:
@@ -96,12 +96,12 @@ class RequestReport:
         reason = _parse_reason(d.pop("reason", UNSET))
 
         request_report = cls(
-            report_id=report_id,
             consent_id=consent_id,
-            product=product,
-            status=status,
-            generated_at=generated_at,
             deleted=deleted,
+            generated_at=generated_at,
+            product=product,
+            report_id=report_id,
+            status=status,
             reason=reason,
         )
 

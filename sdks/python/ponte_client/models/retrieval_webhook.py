@@ -1,14 +1,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.file_entry import FileEntry
     from ..models.retrieval_data import RetrievalData
+    from ..models.webhook_error import WebhookError
 
 
 T = TypeVar("T", bound="RetrievalWebhook")
@@ -24,6 +27,7 @@ class RetrievalWebhook:
         files (list[FileEntry]):
         event (str): `documents.ready`.
         event_id (str): The `webhook-id` header's value: stable across retries, deduplicate on it.
+        error (None | Unset | WebhookError):
     """
 
     status: str
@@ -31,9 +35,12 @@ class RetrievalWebhook:
     files: list[FileEntry]
     event: str
     event_id: str
+    error: None | Unset | WebhookError = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.webhook_error import WebhookError
+
         status = self.status
 
         data = self.data.to_dict()
@@ -47,6 +54,14 @@ class RetrievalWebhook:
 
         event_id = self.event_id
 
+        error: dict[str, Any] | None | Unset
+        if isinstance(self.error, Unset):
+            error = UNSET
+        elif isinstance(self.error, WebhookError):
+            error = self.error.to_dict()
+        else:
+            error = self.error
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -58,6 +73,8 @@ class RetrievalWebhook:
                 "event_id": event_id,
             }
         )
+        if error is not UNSET:
+            field_dict["error"] = error
 
         return field_dict
 
@@ -65,6 +82,7 @@ class RetrievalWebhook:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.file_entry import FileEntry
         from ..models.retrieval_data import RetrievalData
+        from ..models.webhook_error import WebhookError
 
         d = dict(src_dict)
         status = d.pop("status")
@@ -82,12 +100,30 @@ class RetrievalWebhook:
 
         event_id = d.pop("event_id")
 
+        def _parse_error(data: object) -> None | Unset | WebhookError:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                error_type_0 = WebhookError.from_dict(data)
+
+                return error_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Unset | WebhookError, data)
+
+        error = _parse_error(d.pop("error", UNSET))
+
         retrieval_webhook = cls(
             status=status,
             data=data,
             files=files,
             event=event,
             event_id=event_id,
+            error=error,
         )
 
         retrieval_webhook.additional_properties = d

@@ -15,10 +15,11 @@ T = TypeVar("T", bound="SandboxConnect")
 class SandboxConnect:
     """
     Attributes:
-        institution_code (str):
-        username (str):
-        password (str):
-        otp (None | str | Unset):
+        institution_code (str): The portal, as `GET /api/institutions` lists it.
+        username (str): A sandbox user: `user_good`, `user_mfa` (asks for `otp`), `user_big` (five tax years),
+            `user_flaky` (some downloads fail); `user_locked` is refused at sign-in.
+        password (str): `pass_good`.
+        otp (None | str | Unset): The one-time code `user_mfa` is asked for: `123456`.
     """
 
     institution_code: str

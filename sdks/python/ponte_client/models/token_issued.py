@@ -13,8 +13,9 @@ T = TypeVar("T", bound="TokenIssued")
 class TokenIssued:
     """
     Attributes:
-        access_token (str):
-        taiki_user_id (str):
+        access_token (str): For the documents app (`/app?access_token=`) or your own: `Authorization: Bearer` on the
+            end user's endpoints, for one hour.
+        taiki_user_id (str): The end user: name it again in `POST /api/token` to open their app again.
         expires_in (int): Seconds: 3600.
     """
 

@@ -19,8 +19,8 @@ T = TypeVar("T", bound="TokenRequest")
 class TokenRequest:
     """
     Attributes:
-        api_key (str):
-        api_secret (str):
+        api_key (str): Your API key: the same pair as every dialect.
+        api_secret (str): Its secret (a rotated-out secret works through its grace period).
         taiki_user_id (None | str | Unset): Name an end user made before to open their app again; absent, a new one is
             made.
         metadata (None | TokenRequestMetadataType0 | Unset): A JSON object (at most 4 KiB) echoed in the retrieval's

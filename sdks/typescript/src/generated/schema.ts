@@ -1912,7 +1912,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
-        /** Documents API: a retrieval ended (`success` when at least one file arrived). Carries `event`, `event_id` (the `webhook-id` header's value), `data.taiki_user_id` and your `data.metadata`. Sent to the client's webhook; each attempt carries download URLs valid 15 minutes. */
+        /** Documents API: a retrieval ended (`success` when at least one file arrived). Carries `event`, `event_id` (the `webhook-id` header's value), `data.taiki_user_id` and your `data.metadata`. Sent to the client's webhook; each attempt carries download URLs valid 15 minutes. A scheduled refresh that finds the portal refusing the stored sign-in sends one with `status` `failed`, no files and `error.code` `RECONNECT_REQUIRED`. */
         post: {
             parameters: {
                 query?: never;
@@ -2015,6 +2015,7 @@ export interface components {
             expiry: number;
         };
         ConnectionRequest: {
+            /** @description The portal, as `GET /api/institutions` lists it. */
             institutionCode: string;
             /**
              * @description The language of the portal's sign-in page: `pt-BR` or `en` (OpenID's
@@ -2074,10 +2075,25 @@ export interface components {
             event: string;
             consentId: string;
             linkId: string;
-            externalTrackId?: string | null;
             institutionCode: string;
             expirationDateTime: string;
             occurredAt: string;
+            /**
+             * @description The `webhook-id` header's value: stable across retries, deduplicate on it.
+             * @example msg_0193a2b4c5d67e8f9a0b1c2d3e4f5a6b
+             */
+            eventId: string;
+            /** @description The `externalTrackId` you gave the consent. */
+            externalTrackId?: string | null;
+            /** @description The `externalInfo` object you attached to the link (`{}` when none). */
+            externalInfo: Record<string, never>;
+            /** @description Your own id for the user (`xcUserID`) when a Server API user opened the link. */
+            xcUserID?: string | null;
+            /**
+             * @description The AUTHORISED consent of the same person at the same institution that
+             *     this consent duplicates (see the client's duplicate policy).
+             */
+            duplicateOf?: string | null;
         };
         ConsentExtension: {
             expirationDateTime: string;
@@ -2107,11 +2123,27 @@ export interface components {
             event: string;
             consentId: string;
             linkId: string;
-            externalTrackId?: string | null;
             institutionCode: string;
             expirationDateTime: string;
-            previousExpirationDateTime?: string | null;
+            /** @description The expiry the renewal replaced. */
+            previousExpirationDateTime?: string;
             occurredAt: string;
+            /**
+             * @description The `webhook-id` header's value: stable across retries, deduplicate on it.
+             * @example msg_0193a2b4c5d67e8f9a0b1c2d3e4f5a6b
+             */
+            eventId: string;
+            /** @description The `externalTrackId` you gave the consent. */
+            externalTrackId?: string | null;
+            /** @description The `externalInfo` object you attached to the link (`{}` when none). */
+            externalInfo: Record<string, never>;
+            /** @description Your own id for the user (`xcUserID`) when a Server API user opened the link. */
+            xcUserID?: string | null;
+            /**
+             * @description The AUTHORISED consent of the same person at the same institution that
+             *     this consent duplicates (see the client's duplicate policy).
+             */
+            duplicateOf?: string | null;
         };
         ConsentRequest: {
             /**
@@ -2191,16 +2223,46 @@ export interface components {
             expireIn: number;
         };
         DataRequest: {
-            requestId: string;
+            consentId: string[];
+            createdAt: string;
             linkId: string;
-            /** @description `personal` or `business`. */
-            type: string;
+            products: components["schemas"]["Product"][];
+            reports: components["schemas"]["RequestReport"][];
+            requestId: string;
             /** @description `COMPLETED` once every consent × product has a report. */
             status: components["schemas"]["RequestStatus"];
-            consentId: string[];
-            products: components["schemas"]["Product"][];
-            createdAt: string;
-            reports: components["schemas"]["RequestReport"][];
+            /** @description `personal` or `business`. */
+            type: string;
+        };
+        /**
+         * @description Every failure of the dialect, as served and documented.
+         * @example {
+         *       "error": {
+         *         "code": "invalid_field",
+         *         "field": "api_secret",
+         *         "message": "api_secret: is required"
+         *       }
+         *     }
+         */
+        DocumentsError: {
+            error: components["schemas"]["DocumentsErrorDetail"];
+        };
+        DocumentsErrorDetail: {
+            /**
+             * @description `invalid_field`, `invalid_credentials`, `invalid_token`, `token_expired`, `not_found`,
+             *     `conflict`, `declined`, `forbidden`, `method_not_allowed`, `payload_too_large`,
+             *     `unsupported_media_type`, `range_not_satisfiable`, `rate_limited` (`Retry-After`),
+             *     `quota_exhausted`, `institution_outage`, `institution_error`, `unavailable`,
+             *     `request_refused`, `internal_error`.
+             * @example invalid_field
+             */
+            code: string;
+            message: string;
+            /**
+             * @description The request member (or header) at fault, in the caller's spelling; `null` when none.
+             * @example api_secret
+             */
+            field?: string | null;
         };
         EnableEndpoint: {
             /** @example https://app.example.com/hooks */
@@ -2462,21 +2524,10 @@ export interface components {
             message: string;
         };
         /**
-         * @description `POST /v1/client/connections/link`: the Data API link's members.
-         * @example {
-         *       "personalTaxId": "529.982.247-25",
-         *       "redirectUrl": "https://app.example.com/done"
-         *     }
+         * @description `POST /v1/client/connections/link`: the Data API link's members, read
+         *     exactly as `POST /data/v1/links` reads them.
          */
-        OpenLinkDoc: {
-            /** @description The CPF of the person who logs in at the bank (or `businessTaxId`, a CNPJ). */
-            personalTaxId?: string | null;
-            businessTaxId?: string | null;
-            email?: string | null;
-            phone?: string | null;
-            /** @description Where the widget sends the user when they are done. */
-            redirectUrl?: string | null;
-        };
+        OpenLinkDoc: components["schemas"]["LinkRequest"];
         Portal: {
             institutionCode: string;
             name: string;
@@ -2571,6 +2622,7 @@ export interface components {
             /** @example pending */
             status: string;
         };
+        /** @description A report as `GET /data/v1/reports/{id}` and `downloadUrl` return it. */
         Report: {
             reportId: string;
             requestId: string;
@@ -2592,9 +2644,11 @@ export interface components {
             /** @description The institution's Open Finance Brasil records unchanged, or Ponte's insights. */
             data: unknown;
             /** @description Signed, valid 15 minutes (absent on the download itself). */
-            downloadUrl?: string | null;
-            pdfUrl?: string | null;
-            expireAt?: string | null;
+            downloadUrl?: string;
+            /** @description When `downloadUrl` and `pdfUrl` stop working (absent on the download itself). */
+            expireAt?: string;
+            /** @description The report as a PDF, signed like `downloadUrl` (absent on the download itself). */
+            pdfUrl?: string;
         };
         /** @description Sent to `productsCallbackUrl[product]` or the client's report webhook. */
         ReportReady: {
@@ -2609,9 +2663,15 @@ export interface components {
             /** @description Why a `FAILED` report failed, as a stable code. */
             reason?: string | null;
             summary: unknown;
-            downloadUrl: string;
-            pdfUrl: string;
-            expireAt: string;
+            /**
+             * @description A `SUCCESS` report's JSON, signed and valid 15 minutes from the attempt
+             *     that sends it (each retry brings fresh URLs); absent on a `FAILED` one.
+             */
+            downloadUrl?: string;
+            /** @description The same report as a PDF, signed like `downloadUrl`. */
+            pdfUrl?: string;
+            /** @description When `downloadUrl` and `pdfUrl` stop working. */
+            expireAt?: string;
             /**
              * @description The `webhook-id` header's value: stable across retries, deduplicate on it.
              * @example msg_0193a2b4c5d67e8f9a0b1c2d3e4f5a6b
@@ -2637,14 +2697,14 @@ export interface components {
             message: string;
         };
         RequestReport: {
-            reportId: string;
             consentId: string;
-            product: components["schemas"]["Product"];
-            status: components["schemas"]["ReportStatus"];
-            reason?: string | null;
-            generatedAt: string;
             /** @description Its consent was revoked and the report erased. */
             deleted: boolean;
+            generatedAt: string;
+            product: components["schemas"]["Product"];
+            reason?: string | null;
+            reportId: string;
+            status: components["schemas"]["ReportStatus"];
         };
         /** @enum {string} */
         RequestStatus: "PROCESSING" | "COMPLETED";
@@ -2675,6 +2735,7 @@ export interface components {
             event: string;
             /** @description The `webhook-id` header's value: stable across retries, deduplicate on it. */
             event_id: string;
+            error?: components["schemas"]["WebhookError"] | null;
         };
         RotatedWebhookSecret: {
             /** @description `whsec_…`, shown once. */
@@ -2683,9 +2744,16 @@ export interface components {
             previousSecretExpiresAt: string;
         };
         SandboxConnect: {
+            /** @description The portal, as `GET /api/institutions` lists it. */
             institutionCode: string;
+            /**
+             * @description A sandbox user: `user_good`, `user_mfa` (asks for `otp`), `user_big` (five tax years),
+             *     `user_flaky` (some downloads fail); `user_locked` is refused at sign-in.
+             */
             username: string;
+            /** @description `pass_good`. */
             password: string;
+            /** @description The one-time code `user_mfa` is asked for: `123456`. */
             otp?: string | null;
         };
         SandboxCredentials: {
@@ -2794,7 +2862,12 @@ export interface components {
             userRoleCode?: string | null;
         };
         TokenIssued: {
+            /**
+             * @description For the documents app (`/app?access_token=`) or your own: `Authorization: Bearer` on the
+             *     end user's endpoints, for one hour.
+             */
             access_token: string;
+            /** @description The end user: name it again in `POST /api/token` to open their app again. */
             taiki_user_id: string;
             /**
              * Format: int64
@@ -2803,7 +2876,9 @@ export interface components {
             expires_in: number;
         };
         TokenRequest: {
+            /** @description Your API key: the same pair as every dialect. */
             api_key: string;
+            /** @description Its secret (a rotated-out secret works through its grace period). */
             api_secret: string;
             /** @description Name an end user made before to open their app again; absent, a new one is made. */
             taiki_user_id?: string | null;
@@ -2858,13 +2933,28 @@ export interface components {
             event: string;
             consentId: string;
             linkId: string;
-            externalTrackId?: string | null;
             institutionCode: string;
             /** @description The recent window has been read. */
             initialUpdateComplete: boolean;
             /** @description The whole history has been read. */
             historicalUpdateComplete: boolean;
             occurredAt: string;
+            /**
+             * @description The `webhook-id` header's value: stable across retries, deduplicate on it.
+             * @example msg_0193a2b4c5d67e8f9a0b1c2d3e4f5a6b
+             */
+            eventId: string;
+            /** @description The `externalTrackId` you gave the consent. */
+            externalTrackId?: string | null;
+            /** @description The `externalInfo` object you attached to the link (`{}` when none). */
+            externalInfo: Record<string, never>;
+            /** @description Your own id for the user (`xcUserID`) when a Server API user opened the link. */
+            xcUserID?: string | null;
+            /**
+             * @description The AUTHORISED consent of the same person at the same institution that
+             *     this consent duplicates (see the client's duplicate policy).
+             */
+            duplicateOf?: string | null;
         };
         /** @description The signed-in user, as the client's backend described them. */
         User: {
@@ -2896,6 +2986,13 @@ export interface components {
             /** Format: int64 */
             statusCode?: number | null;
             url?: string | null;
+        };
+        /** @description Why a `documents.ready` carries no documents and what to do next. */
+        WebhookError: {
+            /** @description `RECONNECT_REQUIRED`. */
+            code: string;
+            /** @description What happened and the next step, in words. */
+            message: string;
         };
         WebhookMessage: {
             /** Format: int64 */
@@ -3981,7 +4078,25 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused: `40001` Server-Key missing or malformed, `40002` a parameter (`field` = its number), `40101` unknown key or wrong secret */
+            /** @description `40001` Server-Key missing or malformed (not base64 of `apiKey:apiSecret`), `40002` a parameter failed (`field` = its number) or the body is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"];
+                };
+            };
+            /** @description `40101` unknown Server Key ID or wrong secret */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"];
+                };
+            };
+            /** @description Other refusals, in the envelope: `40301` a token of another kind, `40901` conflict, `41301` body too large, `42901` too many requests (`Retry-After`) */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -4012,7 +4127,25 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused: `40001` no Authorization header, `40102` ticket expired, already used or unknown */
+            /** @description `40001` no Authorization header, or not `Bearer <ticket>` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"];
+                };
+            };
+            /** @description `40102` ticket expired, already used or unknown */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"];
+                };
+            };
+            /** @description Other refusals, in the envelope: `40301` a token of another kind, `40901` conflict, `41301` body too large, `42901` too many requests (`Retry-After`) */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -4043,7 +4176,25 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused: `40001` no Authorization header, `40104` refresh token invalid, expired or reused */
+            /** @description `40001` no Authorization header, or not `Bearer <refreshToken>` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"];
+                };
+            };
+            /** @description `40104` refresh token invalid, expired or reused */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"];
+                };
+            };
+            /** @description Other refusals, in the envelope: `40301` a token of another kind, `40901` conflict, `41301` body too large, `42901` too many requests (`Retry-After`) */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -4074,7 +4225,25 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused: `40001` no Authorization header, `40103` access token invalid or expired */
+            /** @description `40001` no Authorization header, or not `Bearer <accessToken>` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"];
+                };
+            };
+            /** @description `40103` access token invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"];
+                };
+            };
+            /** @description Other refusals, in the envelope: `40301` a token of another kind, `40901` conflict, `41301` body too large, `42901` too many requests (`Retry-After`) */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -4105,7 +4274,25 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused: `40001` no Authorization header, `40103` access token invalid or expired */
+            /** @description `40001` no Authorization header, or not `Bearer <accessToken>` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"];
+                };
+            };
+            /** @description `40103` access token invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"];
+                };
+            };
+            /** @description Other refusals, in the envelope: `40301` a token of another kind, `40901` conflict, `41301` body too large, `42901` too many requests (`Retry-After`) */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -4140,7 +4327,25 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused: `40001` no Authorization header (HTTP 400, as the seed answers), `40002` a member invalid (named in the message), `40103` access token invalid or expired */
+            /** @description `40001` no Authorization header, or not `Bearer <accessToken>` (HTTP 400, as the seed answers); `40002` a member invalid (named in the message) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"];
+                };
+            };
+            /** @description `40103` access token invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"];
+                };
+            };
+            /** @description Other refusals, in the envelope: `40301` a token of another kind, `40901` conflict, `41301` body too large, `42901` too many requests (`Retry-After`) */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -4174,7 +4379,34 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused: `40001` no Authorization header (HTTP 400, as the seed answers), `40103` access token invalid or expired, `40401` no such connection */
+            /** @description `40001` no Authorization header, or not `Bearer <accessToken>` (HTTP 400, as the seed answers) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"];
+                };
+            };
+            /** @description `40103` access token invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"];
+                };
+            };
+            /** @description `40401` no such connection, or another user's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"];
+                };
+            };
+            /** @description Other refusals, in the envelope: `40301` a token of another kind, `40901` conflict, `41301` body too large, `42901` too many requests (`Retry-After`) */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -4190,7 +4422,7 @@ export interface operations {
             query?: {
                 /** @description An auth ticket from `POST /v1/server/auth_ticket/request` */
                 ticket?: string;
-                /** @description `en` or `pt-BR`: the page's language switch, remembered in the `ponte_lang` cookie; otherwise the remembered choice, else `Accept-Language`, else pt-BR */
+                /** @description `en` or `pt-BR`: the page's language switch, remembered in the `ponte_lang` cookie; otherwise the remembered choice, else the client's locale (`ponte clients update --locale`), else `Accept-Language`, else pt-BR */
                 lang?: string;
             };
             header?: never;
@@ -4411,7 +4643,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DocumentsError"];
+                };
             };
         };
     };
@@ -4438,7 +4672,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DocumentsError"];
+                };
+            };
+            /** @description `invalid_token` (403: a token of another kind), `rate_limited` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentsError"];
+                };
             };
         };
     };
@@ -4469,7 +4714,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DocumentsError"];
+                };
             };
         };
     };
@@ -4496,7 +4743,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DocumentsError"];
+                };
             };
         };
     };
@@ -4526,7 +4775,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DocumentsError"];
+                };
             };
         };
     };
@@ -4556,7 +4807,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DocumentsError"];
+                };
             };
         };
     };
@@ -4597,7 +4850,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DocumentsError"];
+                };
             };
         };
     };
@@ -4625,7 +4880,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DocumentsError"];
+                };
             };
         };
     };
@@ -4667,21 +4924,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DocumentsError"];
+                };
             };
             /** @description `not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DocumentsError"];
+                };
             };
             /** @description `range_not_satisfiable` */
             416: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DocumentsError"];
+                };
             };
         };
     };
@@ -4694,6 +4957,8 @@ export interface operations {
                 code?: string;
                 /** @description Or the portal's refusal */
                 error?: string;
+                /** @description The portal's words for its refusal */
+                error_description?: string;
             };
             header?: never;
             path?: never;
@@ -4746,14 +5011,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DocumentsError"];
+                };
             };
             /** @description `invalid_field` (`institutionCode`, `username`, `password`, `otp`), `invalid_token` */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DocumentsError"];
+                };
             };
         };
     };

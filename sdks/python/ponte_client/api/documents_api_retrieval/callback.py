@@ -13,6 +13,7 @@ def _get_kwargs(
     state: str | Unset = UNSET,
     code: str | Unset = UNSET,
     error: str | Unset = UNSET,
+    error_description: str | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -22,6 +23,8 @@ def _get_kwargs(
     params["code"] = code
 
     params["error"] = error
+
+    params["error_description"] = error_description
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -66,6 +69,7 @@ def sync_detailed(
     state: str | Unset = UNSET,
     code: str | Unset = UNSET,
     error: str | Unset = UNSET,
+    error_description: str | Unset = UNSET,
 ) -> Response[Any]:
     """Where document portals send the end user back
 
@@ -76,6 +80,7 @@ def sync_detailed(
         state (str | Unset):
         code (str | Unset):
         error (str | Unset):
+        error_description (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -89,6 +94,7 @@ def sync_detailed(
         state=state,
         code=code,
         error=error,
+        error_description=error_description,
     )
 
     response = client.get_httpx_client().request(
@@ -104,6 +110,7 @@ async def asyncio_detailed(
     state: str | Unset = UNSET,
     code: str | Unset = UNSET,
     error: str | Unset = UNSET,
+    error_description: str | Unset = UNSET,
 ) -> Response[Any]:
     """Where document portals send the end user back
 
@@ -114,6 +121,7 @@ async def asyncio_detailed(
         state (str | Unset):
         code (str | Unset):
         error (str | Unset):
+        error_description (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -127,6 +135,7 @@ async def asyncio_detailed(
         state=state,
         code=code,
         error=error,
+        error_description=error_description,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)

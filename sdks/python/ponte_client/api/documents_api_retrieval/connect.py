@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 
 import httpx
 
@@ -7,6 +7,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.connection_request import ConnectionRequest
 from ...models.connection_started import ConnectionStarted
+from ...models.documents_error import DocumentsError
 from ...types import Response
 
 
@@ -31,14 +32,15 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | ConnectionStarted | None:
+) -> ConnectionStarted | DocumentsError | None:
     if response.status_code == 200:
         response_200 = ConnectionStarted.from_dict(response.json())
 
         return response_200
 
     if 400 <= response.status_code <= 499:
-        response_4xx = cast(Any, None)
+        response_4xx = DocumentsError.from_dict(response.json())
+
         return response_4xx
 
     if client.raise_on_unexpected_status:
@@ -49,7 +51,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | ConnectionStarted]:
+) -> Response[ConnectionStarted | DocumentsError]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -62,7 +64,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: ConnectionRequest,
-) -> Response[Any | ConnectionStarted]:
+) -> Response[ConnectionStarted | DocumentsError]:
     """Connect a portal: where to send the end user
 
      Starts a retrieval and returns the portal's own sign-in page. After the end user signs in and
@@ -76,7 +78,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ConnectionStarted]
+        Response[ConnectionStarted | DocumentsError]
     """
 
     kwargs = _get_kwargs(
@@ -94,7 +96,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: ConnectionRequest,
-) -> Any | ConnectionStarted | None:
+) -> ConnectionStarted | DocumentsError | None:
     """Connect a portal: where to send the end user
 
      Starts a retrieval and returns the portal's own sign-in page. After the end user signs in and
@@ -108,7 +110,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ConnectionStarted
+        ConnectionStarted | DocumentsError
     """
 
     return sync_detailed(
@@ -121,7 +123,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: ConnectionRequest,
-) -> Response[Any | ConnectionStarted]:
+) -> Response[ConnectionStarted | DocumentsError]:
     """Connect a portal: where to send the end user
 
      Starts a retrieval and returns the portal's own sign-in page. After the end user signs in and
@@ -135,7 +137,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ConnectionStarted]
+        Response[ConnectionStarted | DocumentsError]
     """
 
     kwargs = _get_kwargs(
@@ -151,7 +153,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: ConnectionRequest,
-) -> Any | ConnectionStarted | None:
+) -> ConnectionStarted | DocumentsError | None:
     """Connect a portal: where to send the end user
 
      Starts a retrieval and returns the portal's own sign-in page. After the end user signs in and
@@ -165,7 +167,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ConnectionStarted
+        ConnectionStarted | DocumentsError
     """
 
     return (

@@ -1,10 +1,11 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 
 import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.documents_error import DocumentsError
 from ...models.progress import Progress
 from ...types import Response
 
@@ -21,14 +22,15 @@ def _get_kwargs() -> dict[str, Any]:
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | Progress | None:
+) -> DocumentsError | Progress | None:
     if response.status_code == 200:
         response_200 = Progress.from_dict(response.json())
 
         return response_200
 
     if 400 <= response.status_code <= 499:
-        response_4xx = cast(Any, None)
+        response_4xx = DocumentsError.from_dict(response.json())
+
         return response_4xx
 
     if client.raise_on_unexpected_status:
@@ -39,7 +41,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | Progress]:
+) -> Response[DocumentsError | Progress]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -51,7 +53,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-) -> Response[Any | Progress]:
+) -> Response[DocumentsError | Progress]:
     """The end user's latest retrieval, for a progress view
 
     Raises:
@@ -59,7 +61,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Progress]
+        Response[DocumentsError | Progress]
     """
 
     kwargs = _get_kwargs()
@@ -74,7 +76,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-) -> Any | Progress | None:
+) -> DocumentsError | Progress | None:
     """The end user's latest retrieval, for a progress view
 
     Raises:
@@ -82,7 +84,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Progress
+        DocumentsError | Progress
     """
 
     return sync_detailed(
@@ -93,7 +95,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-) -> Response[Any | Progress]:
+) -> Response[DocumentsError | Progress]:
     """The end user's latest retrieval, for a progress view
 
     Raises:
@@ -101,7 +103,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Progress]
+        Response[DocumentsError | Progress]
     """
 
     kwargs = _get_kwargs()
@@ -114,7 +116,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-) -> Any | Progress | None:
+) -> DocumentsError | Progress | None:
     """The end user's latest retrieval, for a progress view
 
     Raises:
@@ -122,7 +124,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Progress
+        DocumentsError | Progress
     """
 
     return (

@@ -1,10 +1,11 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 
 import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.documents_error import DocumentsError
 from ...models.portal import Portal
 from ...types import Response
 
@@ -21,7 +22,7 @@ def _get_kwargs() -> dict[str, Any]:
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | list[Portal] | None:
+) -> DocumentsError | list[Portal] | None:
     if response.status_code == 200:
         response_200 = []
         _response_200 = response.json()
@@ -33,8 +34,14 @@ def _parse_response(
         return response_200
 
     if response.status_code == 401:
-        response_401 = cast(Any, None)
+        response_401 = DocumentsError.from_dict(response.json())
+
         return response_401
+
+    if 400 <= response.status_code <= 499:
+        response_4xx = DocumentsError.from_dict(response.json())
+
+        return response_4xx
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -44,7 +51,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | list[Portal]]:
+) -> Response[DocumentsError | list[Portal]]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -56,7 +63,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-) -> Response[Any | list[Portal]]:
+) -> Response[DocumentsError | list[Portal]]:
     """The document portals the end user can connect
 
     Raises:
@@ -64,7 +71,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | list[Portal]]
+        Response[DocumentsError | list[Portal]]
     """
 
     kwargs = _get_kwargs()
@@ -79,7 +86,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-) -> Any | list[Portal] | None:
+) -> DocumentsError | list[Portal] | None:
     """The document portals the end user can connect
 
     Raises:
@@ -87,7 +94,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | list[Portal]
+        DocumentsError | list[Portal]
     """
 
     return sync_detailed(
@@ -98,7 +105,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-) -> Response[Any | list[Portal]]:
+) -> Response[DocumentsError | list[Portal]]:
     """The document portals the end user can connect
 
     Raises:
@@ -106,7 +113,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | list[Portal]]
+        Response[DocumentsError | list[Portal]]
     """
 
     kwargs = _get_kwargs()
@@ -119,7 +126,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-) -> Any | list[Portal] | None:
+) -> DocumentsError | list[Portal] | None:
     """The document portals the end user can connect
 
     Raises:
@@ -127,7 +134,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | list[Portal]
+        DocumentsError | list[Portal]
     """
 
     return (

@@ -1,11 +1,12 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.documents_error import DocumentsError
 from ...types import UNSET, Response
 
 
@@ -37,21 +38,29 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | None:
+) -> Any | DocumentsError | None:
     if response.status_code == 200:
-        return None
+        response_200 = cast(Any, None)
+        return response_200
 
     if response.status_code == 206:
-        return None
+        response_206 = cast(Any, None)
+        return response_206
 
     if response.status_code == 403:
-        return None
+        response_403 = DocumentsError.from_dict(response.json())
+
+        return response_403
 
     if response.status_code == 404:
-        return None
+        response_404 = DocumentsError.from_dict(response.json())
+
+        return response_404
 
     if response.status_code == 416:
-        return None
+        response_416 = DocumentsError.from_dict(response.json())
+
+        return response_416
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -61,7 +70,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any]:
+) -> Response[Any | DocumentsError]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -76,7 +85,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     expires: int,
     signature: str,
-) -> Response[Any]:
+) -> Response[Any | DocumentsError]:
     """Download a retrieved document
 
      The `download_url` of a webhook or of `GET /api/retrievals/{id}`, valid 15 minutes. Answers the PDF
@@ -93,7 +102,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any]
+        Response[Any | DocumentsError]
     """
 
     kwargs = _get_kwargs(
@@ -109,13 +118,13 @@ def sync_detailed(
     return _build_response(client=client, response=response)
 
 
-async def asyncio_detailed(
+def sync(
     file_id: str,
     *,
     client: AuthenticatedClient,
     expires: int,
     signature: str,
-) -> Response[Any]:
+) -> Any | DocumentsError | None:
     """Download a retrieved document
 
      The `download_url` of a webhook or of `GET /api/retrievals/{id}`, valid 15 minutes. Answers the PDF
@@ -132,7 +141,41 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any]
+        Any | DocumentsError
+    """
+
+    return sync_detailed(
+        file_id=file_id,
+        client=client,
+        expires=expires,
+        signature=signature,
+    ).parsed
+
+
+async def asyncio_detailed(
+    file_id: str,
+    *,
+    client: AuthenticatedClient,
+    expires: int,
+    signature: str,
+) -> Response[Any | DocumentsError]:
+    """Download a retrieved document
+
+     The `download_url` of a webhook or of `GET /api/retrievals/{id}`, valid 15 minutes. Answers the PDF
+    with `Content-Length` and `Content-Disposition: attachment`; a `Range: bytes=…` request gets 206
+    with that part.
+
+    Args:
+        file_id (str):
+        expires (int):
+        signature (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | DocumentsError]
     """
 
     kwargs = _get_kwargs(
@@ -144,3 +187,39 @@ async def asyncio_detailed(
     response = await client.get_async_httpx_client().request(**kwargs)
 
     return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    file_id: str,
+    *,
+    client: AuthenticatedClient,
+    expires: int,
+    signature: str,
+) -> Any | DocumentsError | None:
+    """Download a retrieved document
+
+     The `download_url` of a webhook or of `GET /api/retrievals/{id}`, valid 15 minutes. Answers the PDF
+    with `Content-Length` and `Content-Disposition: attachment`; a `Range: bytes=…` request gets 206
+    with that part.
+
+    Args:
+        file_id (str):
+        expires (int):
+        signature (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | DocumentsError
+    """
+
+    return (
+        await asyncio_detailed(
+            file_id=file_id,
+            client=client,
+            expires=expires,
+            signature=signature,
+        )
+    ).parsed

@@ -1,11 +1,12 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.documents_error import DocumentsError
 from ...types import Response
 
 
@@ -25,12 +26,15 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | None:
+) -> Any | DocumentsError | None:
     if response.status_code == 204:
-        return None
+        response_204 = cast(Any, None)
+        return response_204
 
     if 400 <= response.status_code <= 499:
-        return None
+        response_4xx = DocumentsError.from_dict(response.json())
+
+        return response_4xx
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -40,7 +44,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any]:
+) -> Response[Any | DocumentsError]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -53,7 +57,7 @@ def sync_detailed(
     taiki_user_id: str,
     *,
     client: AuthenticatedClient,
-) -> Response[Any]:
+) -> Response[Any | DocumentsError]:
     """Erase an end user and every document retrieved for them
 
     Args:
@@ -64,7 +68,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any]
+        Response[Any | DocumentsError]
     """
 
     kwargs = _get_kwargs(
@@ -78,11 +82,11 @@ def sync_detailed(
     return _build_response(client=client, response=response)
 
 
-async def asyncio_detailed(
+def sync(
     taiki_user_id: str,
     *,
     client: AuthenticatedClient,
-) -> Response[Any]:
+) -> Any | DocumentsError | None:
     """Erase an end user and every document retrieved for them
 
     Args:
@@ -93,7 +97,31 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any]
+        Any | DocumentsError
+    """
+
+    return sync_detailed(
+        taiki_user_id=taiki_user_id,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    taiki_user_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Response[Any | DocumentsError]:
+    """Erase an end user and every document retrieved for them
+
+    Args:
+        taiki_user_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | DocumentsError]
     """
 
     kwargs = _get_kwargs(
@@ -103,3 +131,29 @@ async def asyncio_detailed(
     response = await client.get_async_httpx_client().request(**kwargs)
 
     return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    taiki_user_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Any | DocumentsError | None:
+    """Erase an end user and every document retrieved for them
+
+    Args:
+        taiki_user_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | DocumentsError
+    """
+
+    return (
+        await asyncio_detailed(
+            taiki_user_id=taiki_user_id,
+            client=client,
+        )
+    ).parsed

@@ -1,11 +1,12 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 from urllib.parse import quote
 
 import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.documents_error import DocumentsError
 from ...models.retrieval_body import RetrievalBody
 from ...types import Response
 
@@ -26,14 +27,15 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | RetrievalBody | None:
+) -> DocumentsError | RetrievalBody | None:
     if response.status_code == 200:
         response_200 = RetrievalBody.from_dict(response.json())
 
         return response_200
 
     if 400 <= response.status_code <= 499:
-        response_4xx = cast(Any, None)
+        response_4xx = DocumentsError.from_dict(response.json())
+
         return response_4xx
 
     if client.raise_on_unexpected_status:
@@ -44,7 +46,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | RetrievalBody]:
+) -> Response[DocumentsError | RetrievalBody]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -57,7 +59,7 @@ def sync_detailed(
     id: int,
     *,
     client: AuthenticatedClient,
-) -> Response[Any | RetrievalBody]:
+) -> Response[DocumentsError | RetrievalBody]:
     """A retrieval: the webhook's body, with fresh download URLs
 
     Args:
@@ -68,7 +70,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | RetrievalBody]
+        Response[DocumentsError | RetrievalBody]
     """
 
     kwargs = _get_kwargs(
@@ -86,7 +88,7 @@ def sync(
     id: int,
     *,
     client: AuthenticatedClient,
-) -> Any | RetrievalBody | None:
+) -> DocumentsError | RetrievalBody | None:
     """A retrieval: the webhook's body, with fresh download URLs
 
     Args:
@@ -97,7 +99,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | RetrievalBody
+        DocumentsError | RetrievalBody
     """
 
     return sync_detailed(
@@ -110,7 +112,7 @@ async def asyncio_detailed(
     id: int,
     *,
     client: AuthenticatedClient,
-) -> Response[Any | RetrievalBody]:
+) -> Response[DocumentsError | RetrievalBody]:
     """A retrieval: the webhook's body, with fresh download URLs
 
     Args:
@@ -121,7 +123,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | RetrievalBody]
+        Response[DocumentsError | RetrievalBody]
     """
 
     kwargs = _get_kwargs(
@@ -137,7 +139,7 @@ async def asyncio(
     id: int,
     *,
     client: AuthenticatedClient,
-) -> Any | RetrievalBody | None:
+) -> DocumentsError | RetrievalBody | None:
     """A retrieval: the webhook's body, with fresh download URLs
 
     Args:
@@ -148,7 +150,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | RetrievalBody
+        DocumentsError | RetrievalBody
     """
 
     return (

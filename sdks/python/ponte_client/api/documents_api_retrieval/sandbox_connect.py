@@ -1,10 +1,11 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 
 import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.documents_error import DocumentsError
 from ...models.retrieval_id import RetrievalId
 from ...models.sandbox_connect import SandboxConnect
 from ...types import Response
@@ -31,18 +32,20 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | RetrievalId | None:
+) -> DocumentsError | RetrievalId | None:
     if response.status_code == 200:
         response_200 = RetrievalId.from_dict(response.json())
 
         return response_200
 
     if response.status_code == 502:
-        response_502 = cast(Any, None)
+        response_502 = DocumentsError.from_dict(response.json())
+
         return response_502
 
     if 400 <= response.status_code <= 499:
-        response_4xx = cast(Any, None)
+        response_4xx = DocumentsError.from_dict(response.json())
+
         return response_4xx
 
     if client.raise_on_unexpected_status:
@@ -53,7 +56,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | RetrievalId]:
+) -> Response[DocumentsError | RetrievalId]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -66,7 +69,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: SandboxConnect,
-) -> Response[Any | RetrievalId]:
+) -> Response[DocumentsError | RetrievalId]:
     """Sandbox: connect a portal without a browser
 
      Drives the very same portal sign-in a person would (`user_mfa` needs `otp` `123456`; `user_locked`
@@ -80,7 +83,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | RetrievalId]
+        Response[DocumentsError | RetrievalId]
     """
 
     kwargs = _get_kwargs(
@@ -98,7 +101,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: SandboxConnect,
-) -> Any | RetrievalId | None:
+) -> DocumentsError | RetrievalId | None:
     """Sandbox: connect a portal without a browser
 
      Drives the very same portal sign-in a person would (`user_mfa` needs `otp` `123456`; `user_locked`
@@ -112,7 +115,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | RetrievalId
+        DocumentsError | RetrievalId
     """
 
     return sync_detailed(
@@ -125,7 +128,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: SandboxConnect,
-) -> Response[Any | RetrievalId]:
+) -> Response[DocumentsError | RetrievalId]:
     """Sandbox: connect a portal without a browser
 
      Drives the very same portal sign-in a person would (`user_mfa` needs `otp` `123456`; `user_locked`
@@ -139,7 +142,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | RetrievalId]
+        Response[DocumentsError | RetrievalId]
     """
 
     kwargs = _get_kwargs(
@@ -155,7 +158,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: SandboxConnect,
-) -> Any | RetrievalId | None:
+) -> DocumentsError | RetrievalId | None:
     """Sandbox: connect a portal without a browser
 
      Drives the very same portal sign-in a person would (`user_mfa` needs `otp` `123456`; `user_locked`
@@ -169,7 +172,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | RetrievalId
+        DocumentsError | RetrievalId
     """
 
     return (

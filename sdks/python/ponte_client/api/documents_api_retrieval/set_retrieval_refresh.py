@@ -6,6 +6,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.documents_error import DocumentsError
 from ...models.refresh_request import RefreshRequest
 from ...models.refresh_schedule import RefreshSchedule
 from ...types import Response
@@ -35,7 +36,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | RefreshSchedule | None:
+) -> Any | DocumentsError | RefreshSchedule | None:
     if response.status_code == 200:
         response_200 = RefreshSchedule.from_dict(response.json())
 
@@ -46,7 +47,8 @@ def _parse_response(
         return response_204
 
     if 400 <= response.status_code <= 499:
-        response_4xx = cast(Any, None)
+        response_4xx = DocumentsError.from_dict(response.json())
+
         return response_4xx
 
     if client.raise_on_unexpected_status:
@@ -57,7 +59,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | RefreshSchedule]:
+) -> Response[Any | DocumentsError | RefreshSchedule]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -71,7 +73,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: RefreshRequest,
-) -> Response[Any | RefreshSchedule]:
+) -> Response[Any | DocumentsError | RefreshSchedule]:
     """Refresh a connection on a schedule
 
      Reads the connection's portal again every `every_days` days from now (your clock), with the sign-in
@@ -88,7 +90,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | RefreshSchedule]
+        Response[Any | DocumentsError | RefreshSchedule]
     """
 
     kwargs = _get_kwargs(
@@ -108,7 +110,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: RefreshRequest,
-) -> Any | RefreshSchedule | None:
+) -> Any | DocumentsError | RefreshSchedule | None:
     """Refresh a connection on a schedule
 
      Reads the connection's portal again every `every_days` days from now (your clock), with the sign-in
@@ -125,7 +127,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | RefreshSchedule
+        Any | DocumentsError | RefreshSchedule
     """
 
     return sync_detailed(
@@ -140,7 +142,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: RefreshRequest,
-) -> Response[Any | RefreshSchedule]:
+) -> Response[Any | DocumentsError | RefreshSchedule]:
     """Refresh a connection on a schedule
 
      Reads the connection's portal again every `every_days` days from now (your clock), with the sign-in
@@ -157,7 +159,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | RefreshSchedule]
+        Response[Any | DocumentsError | RefreshSchedule]
     """
 
     kwargs = _get_kwargs(
@@ -175,7 +177,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: RefreshRequest,
-) -> Any | RefreshSchedule | None:
+) -> Any | DocumentsError | RefreshSchedule | None:
     """Refresh a connection on a schedule
 
      Reads the connection's portal again every `every_days` days from now (your clock), with the sign-in
@@ -192,7 +194,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | RefreshSchedule
+        Any | DocumentsError | RefreshSchedule
     """
 
     return (

@@ -1,10 +1,11 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 
 import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.documents_error import DocumentsError
 from ...models.token_issued import TokenIssued
 from ...models.token_request import TokenRequest
 from ...types import Response
@@ -31,14 +32,15 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | TokenIssued | None:
+) -> DocumentsError | TokenIssued | None:
     if response.status_code == 200:
         response_200 = TokenIssued.from_dict(response.json())
 
         return response_200
 
     if 400 <= response.status_code <= 499:
-        response_4xx = cast(Any, None)
+        response_4xx = DocumentsError.from_dict(response.json())
+
         return response_4xx
 
     if client.raise_on_unexpected_status:
@@ -49,7 +51,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | TokenIssued]:
+) -> Response[DocumentsError | TokenIssued]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -62,7 +64,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: TokenRequest,
-) -> Response[Any | TokenIssued]:
+) -> Response[DocumentsError | TokenIssued]:
     """Open the documents app for one end user
 
      Checks `api_key`/`api_secret` (the same pair as every dialect) and returns a one-hour `access_token`
@@ -78,7 +80,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | TokenIssued]
+        Response[DocumentsError | TokenIssued]
     """
 
     kwargs = _get_kwargs(
@@ -96,7 +98,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: TokenRequest,
-) -> Any | TokenIssued | None:
+) -> DocumentsError | TokenIssued | None:
     """Open the documents app for one end user
 
      Checks `api_key`/`api_secret` (the same pair as every dialect) and returns a one-hour `access_token`
@@ -112,7 +114,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | TokenIssued
+        DocumentsError | TokenIssued
     """
 
     return sync_detailed(
@@ -125,7 +127,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: TokenRequest,
-) -> Response[Any | TokenIssued]:
+) -> Response[DocumentsError | TokenIssued]:
     """Open the documents app for one end user
 
      Checks `api_key`/`api_secret` (the same pair as every dialect) and returns a one-hour `access_token`
@@ -141,7 +143,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | TokenIssued]
+        Response[DocumentsError | TokenIssued]
     """
 
     kwargs = _get_kwargs(
@@ -157,7 +159,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: TokenRequest,
-) -> Any | TokenIssued | None:
+) -> DocumentsError | TokenIssued | None:
     """Open the documents app for one end user
 
      Checks `api_key`/`api_secret` (the same pair as every dialect) and returns a one-hour `access_token`
@@ -173,7 +175,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | TokenIssued
+        DocumentsError | TokenIssued
     """
 
     return (

@@ -38,6 +38,16 @@ def _parse_response(
 
         return response_200
 
+    if response.status_code == 400:
+        response_400 = Envelope.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Envelope.from_dict(response.json())
+
+        return response_401
+
     if 400 <= response.status_code <= 499:
         response_4xx = Envelope.from_dict(response.json())
 
@@ -73,9 +83,7 @@ def sync_detailed(
     needs the person who logs in.
 
     Args:
-        body (OpenLinkDoc): `POST /v1/client/connections/link`: the Data API link's members.
-            Example: {'personalTaxId': '529.982.247-25', 'redirectUrl':
-            'https://app.example.com/done'}.
+        body (OpenLinkDoc): At least one tax id. Every field is optional on its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -109,9 +117,7 @@ def sync(
     needs the person who logs in.
 
     Args:
-        body (OpenLinkDoc): `POST /v1/client/connections/link`: the Data API link's members.
-            Example: {'personalTaxId': '529.982.247-25', 'redirectUrl':
-            'https://app.example.com/done'}.
+        body (OpenLinkDoc): At least one tax id. Every field is optional on its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -140,9 +146,7 @@ async def asyncio_detailed(
     needs the person who logs in.
 
     Args:
-        body (OpenLinkDoc): `POST /v1/client/connections/link`: the Data API link's members.
-            Example: {'personalTaxId': '529.982.247-25', 'redirectUrl':
-            'https://app.example.com/done'}.
+        body (OpenLinkDoc): At least one tax id. Every field is optional on its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -174,9 +178,7 @@ async def asyncio(
     needs the person who logs in.
 
     Args:
-        body (OpenLinkDoc): `POST /v1/client/connections/link`: the Data API link's members.
-            Example: {'personalTaxId': '529.982.247-25', 'redirectUrl':
-            'https://app.example.com/done'}.
+        body (OpenLinkDoc): At least one tax id. Every field is optional on its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -33,6 +33,21 @@ def _parse_response(
 
         return response_200
 
+    if response.status_code == 400:
+        response_400 = Envelope.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Envelope.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = Envelope.from_dict(response.json())
+
+        return response_404
+
     if 400 <= response.status_code <= 499:
         response_4xx = Envelope.from_dict(response.json())
 
