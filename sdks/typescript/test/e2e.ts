@@ -160,14 +160,17 @@ await step("Webhooks: two signatures during a rotation, either secret verifies, 
 
 await step("Data API: the report read and downloaded (JSON and PDF)", async () => {
   const r = report as ReportReady;
+  // Present on a SUCCESS report (a FAILED one has nothing to download).
+  const { downloadUrl, pdfUrl } = r;
+  assert.ok(downloadUrl && pdfUrl, "a successful report's webhook carries its URLs");
   const full = ok(await data.api.GET("/data/v1/reports/{reportId}", { params: { path: { reportId: r.reportId } } }));
   assert.equal(full.consentId, consentId);
-  const downloaded = (await (await data.download(r.downloadUrl)).json()) as { reportId: string; data: { accounts: unknown[] } };
+  const downloaded = (await (await data.download(downloadUrl)).json()) as { reportId: string; data: { accounts: unknown[] } };
   assert.equal(downloaded.reportId, r.reportId);
   assert.ok(downloaded.data.accounts.length > 0, "the report has accounts");
-  const pdf = Buffer.from(await (await data.download(r.pdfUrl)).arrayBuffer());
+  const pdf = Buffer.from(await (await data.download(pdfUrl)).arrayBuffer());
   assert.equal(pdf.subarray(0, 5).toString("latin1"), "%PDF-");
-  const expired = await rejects(data.download(r.downloadUrl.replace(/signature=[^&]+/, "signature=AAAA")), DataApiError);
+  const expired = await rejects(data.download(downloadUrl.replace(/signature=[^&]+/, "signature=AAAA")), DataApiError);
   assert.equal(expired.code, "INVALID_SIGNATURE");
 });
 
