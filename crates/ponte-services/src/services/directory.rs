@@ -153,8 +153,13 @@ impl Directory {
             }
         }
         if entries.is_empty() {
+            // A build without the sandbox has only configured institutions.
+            let or_sandbox = match crate::config::SANDBOX_BUILT {
+                true => " or PONTE_SANDBOX=true",
+                false => "",
+            };
             tracing::warn!(
-                "the institution directory is empty: set PONTE_INSTITUTIONS or PONTE_SANDBOX=true"
+                "the institution directory is empty: set PONTE_INSTITUTIONS{or_sandbox}"
             );
         }
         let redirect_uri = format!("{public_url}{CALLBACK_PATH}");
