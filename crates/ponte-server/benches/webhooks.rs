@@ -195,7 +195,7 @@ async fn run(database: &str, database_url: &str, scenario: &Scenario) -> anyhow:
                     target: "event".into(),
                     target_url: None,
                     payload: payload.to_string(),
-                    status: ponte_store::PENDING.into(),
+                    status: ponte_store::WebhookStatus::Pending,
                     attempts: 0,
                     next_attempt_at: now,
                     locked_until: None,

@@ -107,6 +107,13 @@ impl Server {
         let app = open_serving_app(config, public_url, clock, mtls_addr).await?;
         crate::http::ops::prometheus();
         let (router, sandbox) = crate::http::routers(app.clone()).await?;
+        #[cfg(not(feature = "sandbox"))]
+        let sandbox_mtls: Option<tokio::task::JoinHandle<()>> = {
+            // Without the feature there is no sandbox mode (`Config::from_map`).
+            let _ = (mtls_listener, sandbox);
+            None
+        };
+        #[cfg(feature = "sandbox")]
         let sandbox_mtls = match (mtls_listener, sandbox, &app.sandbox) {
             (Some(listener), Some(sandbox), Some(runtime)) => {
                 let tls = ponte_sandbox::MtlsServerConfig {

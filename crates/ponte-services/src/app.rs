@@ -47,6 +47,7 @@ pub struct Inner {
 /// mTLS listener (on loopback) where their token, PAR, consents and data
 /// endpoints are.
 pub struct SandboxRuntime {
+    #[cfg(feature = "sandbox")]
     pub pki: crate::services::sandbox_pki::SandboxPki,
     pub mtls_addr: std::net::SocketAddr,
     /// `https://{mtls_addr}/sandbox/banks`.
@@ -55,6 +56,52 @@ pub struct SandboxRuntime {
     /// `services::directory::sandbox_dynamic_banks`): registered at start
     /// by `services::registrations_start`.
     pub banks: Vec<crate::config::institutions::InstitutionEntry>,
+}
+
+impl SandboxRuntime {
+    /// Sandbox mode's identity, and its banks registered as the mTLS
+    /// listener at `addr` reaches them.
+    #[cfg(feature = "sandbox")]
+    async fn start(
+        store: &Store,
+        crypto: &Crypto,
+        config: &Config,
+        public_url: &str,
+        addr: std::net::SocketAddr,
+    ) -> anyhow::Result<SandboxRuntime> {
+        let hosts = vec![addr.ip().to_string(), "localhost".to_string()];
+        let mtls_base_url = format!("https://{addr}/sandbox/banks");
+        let pki = crate::services::sandbox_pki::load(
+            store,
+            crypto,
+            &config.data_dir,
+            public_url,
+            &mtls_base_url,
+            hosts,
+        )
+        .await?;
+        let registration = crate::config::institutions::DynamicRegistration {
+            directory_url: format!(
+                "https://{addr}{}",
+                crate::services::directory::SANDBOX_DIRECTORY_PATH
+            ),
+            org_id: pki.org_id.clone(),
+            software_id: pki.software_id.clone(),
+        };
+        let mut banks = crate::services::directory::sandbox_dynamic_banks(
+            public_url,
+            &pki.fapi,
+            &mtls_base_url,
+            &registration,
+        );
+        crate::services::registrations::apply(store, &mut banks).await?;
+        Ok(SandboxRuntime {
+            pki,
+            mtls_addr: addr,
+            mtls_base_url,
+            banks,
+        })
+    }
 }
 
 impl std::ops::Deref for App {
@@ -86,42 +133,19 @@ impl App {
         let mut config = config;
         crate::services::registrations::apply(&store, &mut config.institutions).await?;
         let tokens = Tokens::load(store.clone(), crypto.clone(), clock.clone()).await?;
+        #[cfg(feature = "sandbox")]
         let sandbox = match sandbox_mtls.filter(|_| config.sandbox) {
             Some(addr) => {
-                let hosts = vec![addr.ip().to_string(), "localhost".to_string()];
-                let mtls_base_url = format!("https://{addr}/sandbox/banks");
-                let pki = crate::services::sandbox_pki::load(
-                    &store,
-                    &crypto,
-                    &config.data_dir,
-                    &public_url,
-                    &mtls_base_url,
-                    hosts,
-                )
-                .await?;
-                let registration = crate::config::institutions::DynamicRegistration {
-                    directory_url: format!(
-                        "https://{addr}{}",
-                        crate::services::sandbox_pki::DIRECTORY_PATH
-                    ),
-                    org_id: pki.org_id.clone(),
-                    software_id: pki.software_id.clone(),
-                };
-                let mut banks = crate::services::directory::sandbox_dynamic_banks(
-                    &public_url,
-                    &pki.fapi,
-                    &mtls_base_url,
-                    &registration,
-                );
-                crate::services::registrations::apply(&store, &mut banks).await?;
-                Some(SandboxRuntime {
-                    pki,
-                    mtls_addr: addr,
-                    mtls_base_url,
-                    banks,
-                })
+                Some(SandboxRuntime::start(&store, &crypto, &config, &public_url, addr).await?)
             }
             None => None,
+        };
+        // Without the feature, `PONTE_SANDBOX=true` never gets this far
+        // (`Config::from_map` refuses it).
+        #[cfg(not(feature = "sandbox"))]
+        let sandbox: Option<SandboxRuntime> = {
+            let _ = sandbox_mtls;
+            None
         };
         let directory = Directory::new(
             &config,

@@ -181,7 +181,13 @@ impl Config {
             ));
         }
 
-        let sandbox = parse_bool("PONTE_SANDBOX", get("PONTE_SANDBOX"), true)?;
+        let sandbox = parse_bool("PONTE_SANDBOX", get("PONTE_SANDBOX"), SANDBOX_BUILT)?;
+        if sandbox && !SANDBOX_BUILT {
+            return Err(bad(
+                "PONTE_SANDBOX",
+                "is true, but this ponte was built without the built-in sandbox (the `sandbox` cargo feature, on by default; this build used --no-default-features): set PONTE_SANDBOX=false and list the institutions in PONTE_INSTITUTIONS",
+            ));
+        }
         let mtls = get("PONTE_SANDBOX_MTLS_LISTEN")
             .unwrap_or_else(|| default_of("PONTE_SANDBOX_MTLS_LISTEN"));
         let sandbox_mtls_listen: SocketAddr = mtls.parse().map_err(|_| {
@@ -356,6 +362,10 @@ fn parse_trusted_proxies(raw: Option<String>) -> Result<Vec<ipnet::IpNet>, Confi
         })
         .collect()
 }
+
+/// Whether this build has the built-in sandbox (the `sandbox` cargo
+/// feature): it is also `PONTE_SANDBOX`'s default.
+pub const SANDBOX_BUILT: bool = cfg!(feature = "sandbox");
 
 fn parse_bool(variable: &str, raw: Option<String>, default: bool) -> Result<bool, ConfigError> {
     match raw.as_deref().map(str::to_ascii_lowercase).as_deref() {

@@ -3,19 +3,16 @@
 //! killed mid-job leaves the lease to lapse and the job runs again, so a job
 //! must be safe to run twice.
 
+use crate::db::{Backend, Conn, Result};
+use crate::typed::{JobKind, JobStatus};
 use crate::wake::{self, Work};
-use crate::{db::Backend, db::Conn, db::Result};
-
-pub const JOB_PENDING: &str = "pending";
-pub const JOB_DONE: &str = "done";
-pub const JOB_FAILED: &str = "failed";
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct JobRow {
     pub id: String,
-    pub kind: String,
+    pub kind: JobKind,
     pub payload: String,
-    pub status: String,
+    pub status: JobStatus,
     pub attempts: i64,
     pub run_at: i64,
     pub locked_until: Option<i64>,
@@ -29,7 +26,7 @@ const COLUMNS: &str = "id, kind, payload, status, attempts, run_at, locked_until
 pub async fn insert_job(
     conn: &mut Conn,
     id: &str,
-    kind: &str,
+    kind: &JobKind,
     payload: &str,
     now: i64,
 ) -> Result<()> {
@@ -110,12 +107,28 @@ pub async fn extend_job_lease(conn: &mut Conn, lease: &JobLease, until: i64) -> 
         == 1)
 }
 
-/// Ends the job (`JOB_DONE` or `JOB_FAILED`); false, and nothing written, if
-/// the lease was taken over or the job already ended.
+/// How a job ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobEnd {
+    Done,
+    Failed,
+}
+
+impl From<JobEnd> for JobStatus {
+    fn from(end: JobEnd) -> JobStatus {
+        match end {
+            JobEnd::Done => JobStatus::Done,
+            JobEnd::Failed => JobStatus::Failed,
+        }
+    }
+}
+
+/// Ends the job; false, and nothing written, if the lease was taken over or
+/// the job already ended.
 pub async fn finish_job(
     conn: &mut Conn,
     lease: &JobLease,
-    status: &str,
+    end: JobEnd,
     error: Option<&str>,
     now: i64,
 ) -> Result<bool> {
@@ -123,7 +136,7 @@ pub async fn finish_job(
         "UPDATE jobs SET status = $1, last_error = $2, finished_at = $3, locked_until = NULL
          WHERE id = $4 AND attempts = $5 AND status = 'pending'",
     )
-    .bind(status)
+    .bind(JobStatus::from(end))
     .bind(error)
     .bind(now)
     .bind(&lease.id)
@@ -159,7 +172,7 @@ pub async fn job_by_id(conn: &mut Conn, id: &str) -> Result<Option<JobRow>> {
     )
 }
 
-pub async fn count_jobs(conn: &mut Conn, status: &str) -> Result<i64> {
+pub async fn count_jobs(conn: &mut Conn, status: JobStatus) -> Result<i64> {
     Ok(
         sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE status = $1")
             .bind(status)
@@ -173,17 +186,15 @@ mod tests {
     use super::*;
     use crate::testing::stores;
 
+    const KIND: JobKind = JobKind::new("retrieve");
+
     #[tokio::test]
     async fn jobs_are_claimed_once_per_lease_and_rerun_after_a_crash() {
         for (store, _dir) in stores().await {
             let b = store.backend();
             let mut tx = store.begin().await.unwrap();
-            insert_job(&mut tx, "j1", "retrieve", "{}", 100)
-                .await
-                .unwrap();
-            insert_job(&mut tx, "j2", "retrieve", "{}", 900)
-                .await
-                .unwrap();
+            insert_job(&mut tx, "j1", &KIND, "{}", 100).await.unwrap();
+            insert_job(&mut tx, "j2", &KIND, "{}", 900).await.unwrap();
             let first = claim_jobs(&mut tx, b, 200, 1_200, 10).await.unwrap();
             assert_eq!(
                 first
@@ -223,7 +234,7 @@ mod tests {
             );
             let j1 = lapsed[0].lease();
             assert!(retry_job(&mut tx, &j1, "bank down", 5_000).await.unwrap());
-            assert!(finish_job(&mut tx, &j2, JOB_DONE, None, 1_300)
+            assert!(finish_job(&mut tx, &j2, JobEnd::Done, None, 1_300)
                 .await
                 .unwrap());
             assert!(claim_jobs(&mut tx, b, 4_000, 5_000, 10)
@@ -236,7 +247,7 @@ mod tests {
                     .as_deref(),
                 Some("bank down")
             );
-            assert_eq!(count_jobs(&mut tx, JOB_DONE).await.unwrap(), 1);
+            assert_eq!(count_jobs(&mut tx, JobStatus::Done).await.unwrap(), 1);
             tx.commit().await.unwrap();
         }
     }
@@ -246,45 +257,39 @@ mod tests {
         for (store, _dir) in stores().await {
             let b = store.backend();
             let mut tx = store.begin().await.unwrap();
-            insert_job(&mut tx, "j", "retrieve", "{}", 100)
-                .await
-                .unwrap();
+            insert_job(&mut tx, "j", &KIND, "{}", 100).await.unwrap();
             let stale = claim_jobs(&mut tx, b, 100, 1_100, 10).await.unwrap()[0].lease();
             // The first worker stalled past its lease; another took the job over.
             let current = claim_jobs(&mut tx, b, 1_100, 2_100, 10).await.unwrap()[0].lease();
             assert_eq!((stale.attempt, current.attempt), (1, 2));
 
             assert!(!extend_job_lease(&mut tx, &stale, 5_000).await.unwrap());
-            assert!(!finish_job(&mut tx, &stale, JOB_DONE, None, 1_200)
+            assert!(!finish_job(&mut tx, &stale, JobEnd::Done, None, 1_200)
                 .await
                 .unwrap());
             assert!(!retry_job(&mut tx, &stale, "late", 9_000).await.unwrap());
             let row = job_by_id(&mut tx, "j").await.unwrap().unwrap();
             assert_eq!(
-                (row.status.as_str(), row.locked_until, row.last_error),
-                (JOB_PENDING, Some(2_100), None),
+                (row.status, row.locked_until, row.last_error),
+                (JobStatus::Pending, Some(2_100), None),
                 "the stale holder changed nothing"
             );
 
             assert!(
-                finish_job(&mut tx, &current, JOB_FAILED, Some("gave up"), 1_300)
+                finish_job(&mut tx, &current, JobEnd::Failed, Some("gave up"), 1_300)
                     .await
                     .unwrap()
             );
             assert!(
-                !finish_job(&mut tx, &current, JOB_DONE, None, 1_400)
+                !finish_job(&mut tx, &current, JobEnd::Done, None, 1_400)
                     .await
                     .unwrap(),
                 "a job ends once"
             );
             let row = job_by_id(&mut tx, "j").await.unwrap().unwrap();
             assert_eq!(
-                (
-                    row.status.as_str(),
-                    row.last_error.as_deref(),
-                    row.finished_at
-                ),
-                (JOB_FAILED, Some("gave up"), Some(1_300))
+                (row.status, row.last_error.as_deref(), row.finished_at),
+                (JobStatus::Failed, Some("gave up"), Some(1_300))
             );
             tx.commit().await.unwrap();
         }

@@ -65,6 +65,9 @@ pub use reports::*;
 pub use sessions::*;
 pub use settings::*;
 pub use sync::*;
-pub use typed::{ConsentStatusText, Flag, ReauthorisationStatus, ReportOutcomeText};
+pub use typed::{
+    ConsentStatusText, Flag, JobKind, JobStatus, ReauthorisationStatus, ReportOutcomeText,
+    WebhookStatus,
+};
 pub use wake::{Wakes, Work};
 pub use webhooks::*;

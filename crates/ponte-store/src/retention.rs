@@ -8,9 +8,8 @@
 //! Each batch is one short transaction deleting at most `batch` rows, so a
 //! sweep never holds SQLite's single writer, or PostgreSQL row locks, long.
 
-use crate::{
-    db::Result, db::Store, jobs::JOB_DONE, jobs::JOB_FAILED, webhooks::DEAD, webhooks::DELIVERED,
-};
+use crate::db::{Result, Store};
+use crate::typed::{JobStatus, WebhookStatus};
 
 /// Rows removed by one sweep, per table.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -35,8 +34,25 @@ const REFRESH_TOKENS: &str = "DELETE FROM refresh_tokens WHERE token_hash IN \
 /// Deletes everything that ended before `cutoff_ms`, `batch` rows at a time.
 pub async fn prune(store: &Store, cutoff_ms: i64, batch: i64) -> Result<Pruned> {
     Ok(Pruned {
-        webhook_messages: drain(store, MESSAGES, cutoff_ms, batch, [DELIVERED, DEAD]).await?,
-        jobs: drain(store, JOBS, cutoff_ms, batch, [JOB_DONE, JOB_FAILED]).await?,
+        webhook_messages: drain(
+            store,
+            MESSAGES,
+            cutoff_ms,
+            batch,
+            [
+                WebhookStatus::Delivered.as_str(),
+                WebhookStatus::Dead.as_str(),
+            ],
+        )
+        .await?,
+        jobs: drain(
+            store,
+            JOBS,
+            cutoff_ms,
+            batch,
+            [JobStatus::Done.as_str(), JobStatus::Failed.as_str()],
+        )
+        .await?,
         tickets: drain(store, TICKETS, cutoff_ms, batch, []).await?,
         refresh_tokens: drain(store, REFRESH_TOKENS, cutoff_ms, batch, []).await?,
     })

@@ -178,5 +178,106 @@ text_enum!(
     }
 );
 
+text_enum!(
+    /// Where a durable job stands (`jobs.status`).
+    JobStatus, "job status" {
+        /// Due, or running under a lease, or waiting to be tried again.
+        Pending = "pending",
+        Done = "done",
+        /// Its tries ran out (or it gave up): it is not run again.
+        Failed = "failed",
+    }
+);
+
+text_enum!(
+    /// Where a webhook message stands (`webhook_messages.status`).
+    WebhookStatus, "webhook message status" {
+        /// Due, or being attempted, or waiting for its next attempt.
+        Pending = "pending",
+        Delivered = "delivered",
+        /// No more attempts (schedule exhausted, 410 Gone, endpoint disabled); replayable.
+        Dead = "dead",
+    }
+);
+
+/// A job's kind (`jobs.kind`): the name its `Job` type registers under, a
+/// lowercase name of `a-z`, `0-9`, `_` and `.` (at most 64). The job runner
+/// dispatches on it through the registry, never by comparing strings; a row
+/// whose kind is no such name is a decode error naming the value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct JobKind(std::borrow::Cow<'static, str>);
+
+impl JobKind {
+    /// A kind named in code. A malformed name is a programming error: in a
+    /// `const` it does not compile, elsewhere it panics at start (where the
+    /// registry makes its kinds).
+    pub const fn new(name: &'static str) -> JobKind {
+        assert!(
+            is_job_kind(name),
+            "a job kind is a lowercase name of a-z, 0-9, _ and ."
+        );
+        JobKind(std::borrow::Cow::Borrowed(name))
+    }
+
+    pub fn parse(raw: &str) -> Option<JobKind> {
+        is_job_kind(raw).then(|| JobKind(std::borrow::Cow::Owned(raw.to_string())))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+const fn is_job_kind(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    if bytes.is_empty() || bytes.len() > 64 {
+        return false;
+    }
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'a'..=b'z' | b'0'..=b'9' | b'_' | b'.' => {}
+            _ => return false,
+        }
+        i += 1;
+    }
+    true
+}
+
+impl std::fmt::Display for JobKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Type<Any> for JobKind {
+    fn type_info() -> AnyTypeInfo {
+        <str as Type<Any>>::type_info()
+    }
+
+    fn compatible(ty: &AnyTypeInfo) -> bool {
+        <str as Type<Any>>::compatible(ty)
+    }
+}
+
+impl<'r> Decode<'r, Any> for JobKind {
+    fn decode(value: AnyValueRef<'r>) -> Result<Self, BoxDynError> {
+        let raw = <&str as Decode<Any>>::decode(value)?;
+        JobKind::parse(raw).ok_or_else(|| format!("malformed job kind {raw:?}").into())
+    }
+}
+
+impl<'q> sqlx::Encode<'q, Any> for JobKind {
+    fn encode_by_ref(
+        &self,
+        buf: &mut <Any as sqlx::Database>::ArgumentBuffer<'q>,
+    ) -> Result<sqlx::encode::IsNull, BoxDynError> {
+        // Owned: the buffer outlives `self`.
+        <String as sqlx::Encode<Any>>::encode(self.as_str().to_owned(), buf)
+    }
+}
+
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod work_tests;

@@ -1,12 +1,9 @@
 //! The webhook outbox: messages written with the change they report, claimed
 //! by dispatchers under a lease, and every attempt kept.
 
+use crate::db::{Backend, Conn, Result};
+use crate::typed::WebhookStatus;
 use crate::wake::{self, Work};
-use crate::{db::Backend, db::Conn, db::Result};
-
-pub const PENDING: &str = "pending";
-pub const DELIVERED: &str = "delivered";
-pub const DEAD: &str = "dead";
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct WebhookMessageRow {
@@ -17,7 +14,7 @@ pub struct WebhookMessageRow {
     pub target: String,
     pub target_url: Option<String>,
     pub payload: String,
-    pub status: String,
+    pub status: WebhookStatus,
     pub attempts: i64,
     pub next_attempt_at: i64,
     pub locked_until: Option<i64>,
@@ -59,7 +56,7 @@ pub async fn insert_message(conn: &mut Conn, m: &WebhookMessageRow) -> Result<()
         .bind(&m.target)
         .bind(&m.target_url)
         .bind(&m.payload)
-        .bind(&m.status)
+        .bind(m.status)
         .bind(m.attempts)
         .bind(m.next_attempt_at)
         .bind(m.locked_until)
@@ -180,9 +177,11 @@ pub async fn record_attempt(
     outcome: AttemptOutcome<'_>,
 ) -> Result<bool> {
     let (status, next, error, finished) = match outcome {
-        AttemptOutcome::Delivered => (DELIVERED, None, None, Some(a.at)),
-        AttemptOutcome::Retry { at, error } => (PENDING, Some(at), Some(error), None),
-        AttemptOutcome::Dead { error } => (DEAD, None, Some(error), Some(a.at)),
+        AttemptOutcome::Delivered => (WebhookStatus::Delivered, None, None, Some(a.at)),
+        AttemptOutcome::Retry { at, error } => {
+            (WebhookStatus::Pending, Some(at), Some(error), None)
+        }
+        AttemptOutcome::Dead { error } => (WebhookStatus::Dead, None, Some(error), Some(a.at)),
     };
     let updated = sqlx::query(
         "UPDATE webhook_messages SET status = $1, attempts = $2, next_attempt_at = COALESCE($3, next_attempt_at),
@@ -248,7 +247,7 @@ pub async fn attempts_of(conn: &mut Conn, message_id: &str) -> Result<Vec<Webhoo
 pub async fn list_messages(
     conn: &mut Conn,
     client_id: &str,
-    status: Option<&str>,
+    status: Option<WebhookStatus>,
     before: Option<(i64, &str)>,
     limit: i64,
 ) -> Result<Vec<WebhookMessageRow>> {
@@ -396,7 +395,7 @@ pub async fn disabled_endpoints(
     .await?)
 }
 
-pub async fn count_messages(conn: &mut Conn, status: &str) -> Result<i64> {
+pub async fn count_messages(conn: &mut Conn, status: WebhookStatus) -> Result<i64> {
     Ok(
         sqlx::query_scalar("SELECT COUNT(*) FROM webhook_messages WHERE status = $1")
             .bind(status)
@@ -419,7 +418,7 @@ mod tests {
             target: "event".into(),
             target_url: None,
             payload: "{}".into(),
-            status: PENDING.into(),
+            status: WebhookStatus::Pending,
             attempts: 0,
             next_attempt_at: due,
             locked_until: None,
@@ -517,15 +516,15 @@ mod tests {
                 .unwrap()
                 .unwrap();
             assert_eq!(
-                (m1.status.as_str(), m1.attempts, m1.next_attempt_at),
-                (PENDING, 1, 5_000)
+                (m1.status, m1.attempts, m1.next_attempt_at),
+                (WebhookStatus::Pending, 1, 5_000)
             );
             assert_eq!(attempts_of(&mut conn, "m1").await.unwrap().len(), 1);
             assert!(message_for_client(&mut conn, "other", "m1")
                 .await
                 .unwrap()
                 .is_none());
-            let dead = list_messages(&mut conn, "c1", Some(DEAD), None, 10)
+            let dead = list_messages(&mut conn, "c1", Some(WebhookStatus::Dead), None, 10)
                 .await
                 .unwrap();
             assert_eq!(dead.len(), 1);

@@ -16,7 +16,9 @@ mod database;
 mod healthcheck;
 mod institutions;
 mod metrics;
+#[cfg(feature = "sandbox")]
 mod sandbox;
+#[cfg(feature = "sandbox")]
 mod sandbox_fapi;
 mod serve_guard;
 mod table;
@@ -78,6 +80,7 @@ enum Command {
         command: metrics::MetricsCommand,
     },
     /// The sandbox institutions as their own process, and Ponte's directory for them.
+    #[cfg(feature = "sandbox")]
     Sandbox {
         #[command(subcommand)]
         command: sandbox::SandboxCommand,
@@ -174,6 +177,7 @@ async fn main() -> ExitCode {
         println!("{}", ponte_server::http::openapi::document_json());
         return ExitCode::SUCCESS;
     }
+    #[cfg(feature = "sandbox")]
     if let Command::Sandbox { command } = cli.command {
         // The sandbox stands alone: Ponte's configuration is not read.
         let filter = std::env::var("PONTE_LOG").unwrap_or_default();
@@ -223,18 +227,16 @@ async fn run(command: Command, config: Config, init: bool) -> anyhow::Result<()>
     match &command {
         // `serve` makes its embedded default on a fresh machine (the README's
         // first command must just work): `serve_guard` does.
-        Command::Serve
-        | Command::Config { .. }
-        | Command::Sandbox { .. }
-        | Command::Openapi
-        | Command::Healthcheck => {}
+        Command::Serve | Command::Config { .. } | Command::Openapi | Command::Healthcheck => {}
+        #[cfg(feature = "sandbox")]
+        Command::Sandbox { .. } => {}
         _ => database::ensure_exists(&config, init)?,
     }
     match command {
         Command::Serve => serve(config).await,
-        Command::Sandbox { .. } | Command::Openapi => {
-            unreachable!("handled before the configuration is read")
-        }
+        Command::Openapi => unreachable!("handled before the configuration is read"),
+        #[cfg(feature = "sandbox")]
+        Command::Sandbox { .. } => unreachable!("handled before the configuration is read"),
         Command::Config { command } => config_check::run(&config, command),
         Command::Healthcheck => healthcheck::run(&config).await,
         Command::Migrate => {

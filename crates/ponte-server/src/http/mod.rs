@@ -42,7 +42,7 @@ pub fn failure_spaces() -> &'static [Space] {
             },
             // So does the sandbox directory, in the OFB directory's.
             Space {
-                prefix: crate::services::sandbox_pki::DIRECTORY_PATH,
+                prefix: crate::services::directory::SANDBOX_DIRECTORY_PATH,
                 render: None,
             },
             // Pages people read.
@@ -73,6 +73,11 @@ pub fn failure_spaces() -> &'static [Space] {
 /// is also served on the mTLS listener (one router, so a request pushed over
 /// mTLS and the browser's visit that follows meet the same state).
 pub async fn routers(app: App) -> anyhow::Result<(Router, Option<Router>)> {
+    // Without the feature, `PONTE_SANDBOX=true` never gets this far
+    // (`Config::from_map` refuses it).
+    #[cfg(not(feature = "sandbox"))]
+    let sandbox: Option<Router> = None;
+    #[cfg(feature = "sandbox")]
     let sandbox = match app.config.sandbox {
         true => {
             let mut banks = Router::new().nest(
@@ -182,6 +187,7 @@ fn log_failure(
 /// The sandbox banks' clients: the portal client's secret for the document
 /// portals, and for the banks the legacy secret client only when this app
 /// serves no mTLS listener (otherwise Ponte registers there dynamically).
+#[cfg(feature = "sandbox")]
 fn sandbox_config(app: &App) -> ponte_sandbox::SandboxConfig {
     use crate::services::directory::{
         sandbox_base_url, sandbox_client_secret, CALLBACK_PATH, SANDBOX_CLIENT_ID,

@@ -136,9 +136,13 @@ async fn metrics_text(State(app): State<App>, headers: HeaderMap) -> Response {
         .into_response();
     }
     if let Ok(mut conn) = app.store.read().await {
-        for status in [ponte_store::PENDING, ponte_store::DEAD] {
+        for status in [
+            ponte_store::WebhookStatus::Pending,
+            ponte_store::WebhookStatus::Dead,
+        ] {
             if let Ok(n) = ponte_store::count_messages(&mut conn, status).await {
-                metrics::gauge!("ponte_webhook_messages", "status" => status).set(n as f64);
+                metrics::gauge!("ponte_webhook_messages", "status" => status.as_str())
+                    .set(n as f64);
             }
         }
     }

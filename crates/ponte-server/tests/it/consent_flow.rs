@@ -450,7 +450,7 @@ both!(
             dead = ponte_store::list_messages(
                 &mut conn,
                 &ts.client.client_id,
-                Some(ponte_store::DEAD),
+                Some(ponte_store::WebhookStatus::Dead),
                 None,
                 10,
             )

@@ -12,7 +12,7 @@ async fn dead_messages(ts: &support::TestServer) -> usize {
     ponte_store::list_messages(
         &mut conn,
         &ts.client.client_id,
-        Some(ponte_store::DEAD),
+        Some(ponte_store::WebhookStatus::Dead),
         None,
         10,
     )

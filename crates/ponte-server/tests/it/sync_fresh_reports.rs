@@ -118,9 +118,15 @@ async fn run_refresh_again(ts: &TestServer, consent: &str) {
     let id = uuid::Uuid::now_v7().to_string();
     let payload = json!({"consentId": consent, "scheduled": true}).to_string();
     let mut tx = ts.app().store.begin().await.unwrap();
-    ponte_store::insert_job(&mut tx, &id, "sync_transactions", &payload, 0)
-        .await
-        .unwrap();
+    ponte_store::insert_job(
+        &mut tx,
+        &id,
+        &ponte_store::JobKind::new("sync_transactions"),
+        &payload,
+        0,
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
     for _ in 0..2400 {
         let mut conn = ts.app().store.read().await.unwrap();

@@ -107,7 +107,7 @@ async fn enqueue_elsewhere(ts: &TestServer, id: &str) {
             target: "event".into(),
             target_url: None,
             payload: json!({"event": "CONSENT_STATUS_CHANGED", "consentId": id}).to_string(),
-            status: ponte_store::PENDING.into(),
+            status: ponte_store::WebhookStatus::Pending,
             attempts: 0,
             next_attempt_at: now,
             locked_until: None,

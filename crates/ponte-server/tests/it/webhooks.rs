@@ -560,7 +560,7 @@ async fn enqueue(ts: &support::TestServer, client_id: &str, n: usize) {
                 payload:
                     json!({"event": "CONSENT_STATUS_CHANGED", "consentId": format!("csnt_{i}")})
                         .to_string(),
-                status: ponte_store::PENDING.into(),
+                status: ponte_store::WebhookStatus::Pending,
                 attempts: 0,
                 next_attempt_at: now,
                 locked_until: None,
@@ -1004,7 +1004,7 @@ both!(a_hanging_receiver_holds_up_no_other, |db: Db| async move {
     let pending = ponte_store::list_messages(
         &mut conn,
         &other.client_id,
-        Some(ponte_store::PENDING),
+        Some(ponte_store::WebhookStatus::Pending),
         None,
         100,
     )
@@ -1073,7 +1073,7 @@ both!(
                     target: "event".into(),
                     target_url: None,
                     payload: "{}".into(),
-                    status: ponte_store::DEAD.into(),
+                    status: ponte_store::WebhookStatus::Dead,
                     attempts: 1,
                     next_attempt_at: 1_700_000_000_000,
                     locked_until: None,

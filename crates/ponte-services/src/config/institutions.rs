@@ -19,6 +19,8 @@
 //! products = ["registration", "accounts", "creditCards", "loans", "investments"]
 //! cnpj = "60701190000104"                      # optional, shown on reports
 //! compe_code = "341"                           # optional, the bank's COMPE number
+//! # document_portal only, optional (default: all of DOCUMENT_TYPES): what it holds
+//! document_types = ["bank_statement", "1099_int", "year_end_summary"]
 //! ```
 
 use super::ConfigError;
@@ -28,6 +30,19 @@ use ponte_core::{InstitutionKind, Product};
 use std::fmt;
 
 pub const VARIABLE: &str = "PONTE_INSTITUTIONS";
+
+/// The documents a portal can hold (its API's `kind`), as pickers name them.
+pub const DOCUMENT_TYPES: &[&str] = &[
+    "bank_statement",
+    "1099_int",
+    "1099_div",
+    "1099_b",
+    "year_end_summary",
+];
+
+pub fn is_document_type(name: &str) -> bool {
+    DOCUMENT_TYPES.contains(&name)
+}
 
 /// An institution client secret; never printed by `Debug`.
 #[derive(Clone, PartialEq, Eq)]
@@ -70,6 +85,9 @@ pub struct InstitutionEntry {
     pub business_type: String,
     /// `insights` is added whenever `accounts` is there: Ponte derives it.
     pub products: Vec<Product>,
+    /// What a document portal holds (names from [`DOCUMENT_TYPES`]); empty
+    /// for an Open Finance bank.
+    pub document_types: Vec<&'static str>,
     /// How Ponte authenticates at an Open Finance institution under the
     /// FAPI-BR profile (`None`: the client secret, a legacy institution).
     pub fapi: Option<FapiEntry>,
@@ -171,6 +189,7 @@ const FIELDS: &[&str] = &[
     "institution_type",
     "business_type",
     "products",
+    "document_types",
     "cnpj",
     "compe_code",
 ];
@@ -376,6 +395,7 @@ impl Entry<'_> {
             .string("business_type")?
             .unwrap_or_else(|| "legal".into());
         let products = self.products(kind)?;
+        let document_types = self.document_types(kind)?;
         let cnpj = match self.string("cnpj")? {
             None => None,
             Some(raw) => Some(
@@ -405,11 +425,48 @@ impl Entry<'_> {
             institution_type,
             business_type,
             products,
+            document_types,
             fapi,
             registration,
             cnpj,
             compe_code,
         })
+    }
+
+    fn document_types(&self, kind: InstitutionKind) -> Result<Vec<&'static str>, EntryError> {
+        let list = match (self.fields.get("document_types"), kind) {
+            (Some(_), InstitutionKind::OpenFinance) => {
+                return Err(self.error(
+                    "document_types",
+                    "applies to document_portal institutions only",
+                ))
+            }
+            (None, InstitutionKind::OpenFinance) => return Ok(Vec::new()),
+            (None, InstitutionKind::DocumentPortal) => return Ok(DOCUMENT_TYPES.to_vec()),
+            (Some(toml::Value::Array(list)), _) => list,
+            (Some(_), _) => {
+                return Err(self.error("document_types", "must be a list of document types"))
+            }
+        };
+        let mut types: Vec<&'static str> = Vec::new();
+        for item in list {
+            let known = item
+                .as_str()
+                .and_then(|name| DOCUMENT_TYPES.iter().find(|t| **t == name))
+                .ok_or_else(|| {
+                    self.error(
+                        "document_types",
+                        format!("{item} is not one of {}", DOCUMENT_TYPES.join(", ")),
+                    )
+                })?;
+            if !types.contains(known) {
+                types.push(known);
+            }
+        }
+        if types.is_empty() {
+            return Err(self.error("document_types", "must name at least one document type"));
+        }
+        Ok(types)
     }
 
     fn products(&self, kind: InstitutionKind) -> Result<Vec<Product>, EntryError> {
@@ -444,46 +501,8 @@ impl Entry<'_> {
     }
 }
 
-/// The sandbox's document portals as directory entries, for a sandbox whose
-/// banks live at `{base_url}/{code}` and portals at `{base_url}/portals/{code}`
-/// (mounted under `/sandbox/banks` or running as its own process). They take
-/// the banks' OAuth registration: a portal accepts any redirect URI on the
-/// origin of a registered one.
-pub fn sandbox_portal_entries(
-    base_url: &str,
-    client_id: &str,
-    client_secret: &ClientSecret,
-) -> Vec<InstitutionEntry> {
-    let base = base_url.trim_end_matches('/');
-    ponte_sandbox::portals()
-        .iter()
-        .map(|portal| {
-            let root = format!("{base}/portals/{}", portal.code);
-            InstitutionEntry {
-                code: portal.code.to_string(),
-                name: portal.name.to_string(),
-                kind: InstitutionKind::DocumentPortal,
-                avatar: format!("{root}/avatar.svg"),
-                base_url: root.clone(),
-                api_base: root,
-                discovery_url: None,
-                client_id: client_id.to_string(),
-                client_secret: client_secret.clone(),
-                outage: false,
-                institution_type: 1,
-                business_type: "legal".into(),
-                products: Vec::new(),
-                fapi: None,
-                registration: None,
-                cnpj: None,
-                compe_code: None,
-            }
-        })
-        .collect()
-}
-
 mod fapi;
-#[cfg(test)]
+#[cfg(all(test, feature = "sandbox"))]
 mod fapi_tests;
 #[cfg(test)]
 mod tests;

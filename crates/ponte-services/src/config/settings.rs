@@ -60,7 +60,8 @@ pub const SETTINGS: &[Setting] = &[
     ),
     plain(
         "PONTE_SANDBOX",
-        "true",
+        // A build without the `sandbox` feature has none to serve.
+        if super::SANDBOX_BUILT { "true" } else { "false" },
         "serve the sandbox institutions under /sandbox/ and create a sandbox client on first start",
     ),
     plain(

@@ -12,7 +12,8 @@ fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
 fn defaults_follow_the_contract() {
     let c = Config::from_map(&map(&[])).unwrap();
     assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
-    assert!(c.sandbox && c.allow_private_webhooks);
+    assert_eq!(c.sandbox, SANDBOX_BUILT, "on by default where it is built");
+    assert_eq!(c.allow_private_webhooks, SANDBOX_BUILT);
     assert_eq!(c.database_url, "sqlite://./ponte-data/ponte.db?mode=rwc");
     assert_eq!(c.webhook_retry_schedule.len(), 7);
     assert_eq!(c.webhook_retry_schedule[1], Duration::from_secs(300));
@@ -62,7 +63,12 @@ fn private_webhooks_by_default_only_in_a_sandbox_on_loopback() {
         ("192.168.1.10:8080", false),
     ] {
         let c = Config::from_map(&map(&[("PONTE_LISTEN", listen)])).unwrap();
-        assert_eq!(c.allow_private_webhooks, allowed, "{listen}");
+        // Sandbox mode is the default only where the sandbox is built.
+        assert_eq!(
+            c.allow_private_webhooks,
+            allowed && SANDBOX_BUILT,
+            "{listen}"
+        );
     }
     let explicit = Config::from_map(&map(&[
         ("PONTE_LISTEN", "0.0.0.0:8080"),
@@ -105,4 +111,27 @@ fn durations() {
     assert_eq!(parse_duration("10h"), Some(Duration::from_secs(36_000)));
     assert_eq!(parse_duration("h"), None);
     assert_eq!(parse_duration("5 s"), None);
+}
+
+/// A lean build (`--no-default-features`) has no sandbox to serve: it is off
+/// by default, and asking for it stops the start, naming the setting and the
+/// cargo feature. `.ci/run` runs this in its no-default-features pass.
+#[test]
+fn sandbox_feature_decides_whether_sandbox_mode_can_start() {
+    let default = Config::from_map(&map(&[])).unwrap();
+    assert_eq!(default.sandbox, cfg!(feature = "sandbox"));
+    let asked = Config::from_map(&map(&[("PONTE_SANDBOX", "true")]));
+    if cfg!(feature = "sandbox") {
+        assert!(asked.unwrap().sandbox);
+    } else {
+        let err = asked.unwrap_err();
+        assert_eq!(err.variable, "PONTE_SANDBOX");
+        let text = err.to_string();
+        assert!(
+            text.starts_with("PONTE_SANDBOX: ") && text.contains("`sandbox` cargo feature"),
+            "{text}"
+        );
+    }
+    let off = Config::from_map(&map(&[("PONTE_SANDBOX", "false")])).unwrap();
+    assert!(!off.sandbox);
 }

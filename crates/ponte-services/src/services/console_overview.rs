@@ -146,9 +146,9 @@ pub async fn overview(app: &App, client: &ClientId) -> Result<Overview> {
             &webhooks,
             first_day,
             &[
-                ponte_store::DELIVERED,
-                ponte_store::PENDING,
-                ponte_store::DEAD,
+                ponte_store::WebhookStatus::Delivered.as_str(),
+                ponte_store::WebhookStatus::Pending.as_str(),
+                ponte_store::WebhookStatus::Dead.as_str(),
             ],
         ),
         latency,

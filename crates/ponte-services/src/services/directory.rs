@@ -2,16 +2,18 @@
 //! configuration (`PONTE_INSTITUTIONS`) and, in sandbox mode, the built-in
 //! sandbox banks, mounted under `/sandbox/banks` or running as their own process.
 
-use crate::config::institutions::{
-    self, ClientSecret, DynamicRegistration, FapiEntry, InstitutionEntry,
-};
+pub use crate::config::institutions::ClientSecret;
+use crate::config::institutions::InstitutionEntry;
 use crate::config::Config;
 use crate::crypto::Crypto;
+#[cfg(feature = "sandbox")]
+pub use crate::services::directory_sandbox::{
+    sandbox_directory_toml, sandbox_dynamic_banks, sandbox_entries,
+};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use ponte_connect::OpenFinanceEndpoint;
 use ponte_core::{InstitutionKind, Product};
-use serde::Serialize;
 use std::sync::{Arc, RwLock};
 
 /// Ponte's OAuth client id at the sandbox banks.
@@ -45,6 +47,9 @@ pub struct Institution {
     pub cnpj: Option<String>,
     /// The three-digit COMPE number, when configured.
     pub compe_code: Option<String>,
+    /// What a document portal holds (`document_types`), for pickers; empty
+    /// for a bank.
+    pub document_types: Vec<&'static str>,
 }
 
 impl Institution {
@@ -62,6 +67,7 @@ impl Institution {
             kind: entry.kind,
             cnpj: entry.cnpj,
             compe_code: entry.compe_code,
+            document_types: entry.document_types,
             public_jwks: entry
                 .fapi
                 .as_ref()
@@ -113,204 +119,39 @@ pub fn sandbox_base_url(public_url: &str) -> String {
     format!("{public_url}/sandbox/banks")
 }
 
-/// The sandbox's banks, then its document portals, as directory entries, for
-/// a sandbox whose banks live at `{base_url}/{code}` and portals at
-/// `{base_url}/portals/{code}`.
-pub fn sandbox_entries(
-    base_url: &str,
-    client_id: &str,
-    client_secret: &ClientSecret,
-) -> Vec<InstitutionEntry> {
-    let mut entries = sandbox_banks(base_url, client_id, client_secret);
-    entries.extend(institutions::sandbox_portal_entries(
-        base_url,
-        client_id,
-        client_secret,
-    ));
-    entries
-}
+/// Where `ponte serve` mounts the sandbox directory in sandbox mode (its SSA
+/// route answers over the mTLS listener only).
+pub const SANDBOX_DIRECTORY_PATH: &str = "/sandbox/directory";
 
-/// The sandbox banks as a serving node in sandbox mode reaches them, like
-/// any real institution with `registration = "dynamic"`: FAPI-BR with
-/// `fapi`, the consents and data APIs, the discovery document (and so the
-/// token endpoints' aliases) behind this node's mTLS listener at
-/// `mtls_base_url` while the issuer stays the public URL, and the client id of Ponte's
-/// registration at each, made through the sandbox directory `registration`
-/// names (empty until there is one).
-pub fn sandbox_dynamic_banks(
-    public_url: &str,
-    fapi: &FapiEntry,
-    mtls_base_url: &str,
-    registration: &DynamicRegistration,
-) -> Vec<InstitutionEntry> {
-    let none = ClientSecret::new(String::new());
-    let mut banks = sandbox_banks(&sandbox_base_url(public_url), "", &none);
-    let mtls_base_url = mtls_base_url.trim_end_matches('/');
-    for bank in &mut banks {
-        bank.api_base = format!("{mtls_base_url}/{}", bank.code);
-        // This node's own listener serves the discovery document too, so its
-        // `mtls_endpoint_aliases` (token, PAR, registration) name this node:
-        // through the shared public URL they named whichever node answered,
-        // and every node funnelled through that one's listener.
-        bank.discovery_url = Some(format!(
-            "{}/.well-known/openid-configuration",
-            bank.api_base
-        ));
-        bank.fapi = Some(fapi.clone());
-        bank.registration = Some(registration.clone());
+/// The codes of the built-in sandbox banks in sandbox mode (none otherwise,
+/// and none in a build without the `sandbox` feature).
+pub fn sandbox_bank_codes(config: &Config) -> Vec<&'static str> {
+    #[cfg(feature = "sandbox")]
+    if config.sandbox {
+        return super::directory_sandbox::bank_codes();
     }
-    banks
-}
-
-fn sandbox_banks(
-    base_url: &str,
-    client_id: &str,
-    client_secret: &ClientSecret,
-) -> Vec<InstitutionEntry> {
-    let base = base_url.trim_end_matches('/');
-    ponte_sandbox::banks()
-        .iter()
-        .map(|bank| {
-            let root = format!("{base}/{}", bank.code);
-            let mut products: Vec<Product> = bank
-                .available_resources
-                .iter()
-                .filter_map(|r| Product::parse(r))
-                .collect();
-            if products.contains(&Product::Accounts) {
-                products.push(Product::Insights);
-            }
-            InstitutionEntry {
-                code: bank.code.to_string(),
-                name: bank.name.to_string(),
-                kind: InstitutionKind::OpenFinance,
-                avatar: format!("{root}/avatar.svg"),
-                base_url: root.clone(),
-                api_base: root,
-                discovery_url: None,
-                client_id: client_id.to_string(),
-                client_secret: client_secret.clone(),
-                outage: bank.is_outage,
-                institution_type: bank.institution_type,
-                business_type: bank.business_type.to_string(),
-                products,
-                fapi: None,
-                registration: None,
-                // Synthetic, as the sandbox's directory registers the bank.
-                cnpj: Some(ponte_sandbox::directory::bank_cnpj(bank.code)),
-                compe_code: sandbox_compe(bank.code).map(str::to_string),
-            }
-        })
-        .collect()
-}
-
-/// The COMPE number a sandbox bank prints on its accounts: the real bank's
-/// clearing number, as the sandbox's data uses it.
-fn sandbox_compe(code: &str) -> Option<&'static str> {
-    const COMPE: [(&str, &str); 13] = [
-        ("itau", "341"),
-        ("nubank", "260"),
-        ("bradesco", "237"),
-        ("bb", "001"),
-        ("caixa", "104"),
-        ("santander", "033"),
-        ("inter", "077"),
-        ("c6", "336"),
-        ("btg", "208"),
-        ("sicoob", "756"),
-        ("sicredi", "748"),
-        ("original", "212"),
-        ("pagbank", "290"),
-    ];
-    COMPE.iter().find(|(c, _)| *c == code).map(|(_, n)| *n)
-}
-
-/// `PONTE_INSTITUTIONS` entries for a sandbox running as its own process at
-/// `base_url`: the secret stays in the variable `client_secret_env` names.
-pub fn sandbox_directory_toml(
-    base_url: &str,
-    client_id: &str,
-    client_secret_env: &str,
-) -> Result<String, toml::ser::Error> {
-    #[derive(Serialize)]
-    struct File<'a> {
-        institution: Vec<Entry<'a>>,
-    }
-    #[derive(Serialize)]
-    struct Entry<'a> {
-        code: String,
-        name: String,
-        kind: &'static str,
-        base_url: String,
-        client_id: &'a str,
-        client_secret_env: &'a str,
-        avatar: String,
-        outage: bool,
-        institution_type: u8,
-        business_type: String,
-        products: Vec<&'static str>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        cnpj: Option<String>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        compe_code: Option<String>,
-    }
-    let placeholder = ClientSecret::new(String::new());
-    let institution = sandbox_entries(base_url, client_id, &placeholder)
-        .into_iter()
-        .map(|e| Entry {
-            code: e.code,
-            name: e.name,
-            kind: e.kind.as_str(),
-            base_url: e.base_url,
-            client_id,
-            client_secret_env,
-            avatar: e.avatar,
-            outage: e.outage,
-            institution_type: e.institution_type,
-            business_type: e.business_type,
-            // insights is Ponte's own, derived from accounts: not the bank's to offer.
-            products: e
-                .products
-                .iter()
-                .filter(|p| **p != Product::Insights)
-                .map(|p| p.as_str())
-                .collect(),
-            cnpj: e.cnpj,
-            compe_code: e.compe_code,
-        })
-        .collect();
-    let body = toml::to_string(&File { institution })?;
-    Ok(format!("# PONTE_INSTITUTIONS for the Ponte sandbox at {base_url}\n# The client secret is read from ${client_secret_env} when Ponte starts.\n\n{body}"))
+    let _ = config;
+    Vec::new()
 }
 
 impl Directory {
-    /// The configured institutions, after the sandbox's own in sandbox
-    /// mode: its banks as `sandbox_banks` has them (see
-    /// [`sandbox_dynamic_banks`]; without them, the legacy secret client a
-    /// node without the mTLS listener would use), its portals with the portal
-    /// client's secret.
+    /// The configured institutions, after the built-in sandbox's own in
+    /// sandbox mode (see `directory_sandbox::builtin_entries`; `sandbox_banks`
+    /// are its banks as a serving node registers at them).
     pub fn new(
         config: &Config,
         public_url: &str,
         crypto: &Crypto,
         sandbox_banks: Option<&[InstitutionEntry]>,
     ) -> Directory {
-        let mut entries = if config.sandbox {
+        let mut entries: Vec<InstitutionEntry> = Vec::new();
+        #[cfg(feature = "sandbox")]
+        if config.sandbox {
             let secret = ClientSecret::new(sandbox_client_secret(crypto));
-            let base = sandbox_base_url(public_url);
-            let mut banks = match sandbox_banks {
-                Some(banks) => banks.to_vec(),
-                None => self::sandbox_banks(&base, SANDBOX_CLIENT_ID, &secret),
-            };
-            banks.extend(institutions::sandbox_portal_entries(
-                &base,
-                SANDBOX_PORTAL_CLIENT_ID,
-                &secret,
-            ));
-            banks
-        } else {
-            Vec::new()
-        };
+            entries = super::directory_sandbox::builtin_entries(public_url, &secret, sandbox_banks);
+        }
+        #[cfg(not(feature = "sandbox"))]
+        let _ = (crypto, sandbox_banks);
         for entry in &config.institutions {
             match entries.iter_mut().find(|e| e.code == entry.code) {
                 Some(builtin) => {
@@ -322,8 +163,13 @@ impl Directory {
             }
         }
         if entries.is_empty() {
+            // A build without the sandbox has only configured institutions.
+            let or_sandbox = match crate::config::SANDBOX_BUILT {
+                true => " or PONTE_SANDBOX=true",
+                false => "",
+            };
             tracing::warn!(
-                "the institution directory is empty: set PONTE_INSTITUTIONS or PONTE_SANDBOX=true"
+                "the institution directory is empty: set PONTE_INSTITUTIONS{or_sandbox}"
             );
         }
         let redirect_uri = format!("{public_url}{CALLBACK_PATH}");
@@ -395,7 +241,7 @@ impl Directory {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::institutions;
+    use crate::config::institutions::{self, DynamicRegistration};
     use std::collections::BTreeMap;
 
     fn config(sandbox: bool, entries: Vec<InstitutionEntry>) -> Config {
@@ -409,7 +255,10 @@ mod tests {
         institutions::parse(text, &|_| Some("s3cret".into())).unwrap()
     }
 
-    const EXTERNAL: &str = r#"
+    #[test]
+    fn a_configured_discovery_url_reaches_the_connector_with_the_issuer_unchanged() {
+        let mut entries = configured(
+            r#"
 [[institution]]
 code = "itau"
 name = "Itaú (external)"
@@ -418,63 +267,8 @@ base_url = "http://127.0.0.1:9999/itau"
 client_id = "other"
 client_secret_env = "X"
 products = ["accounts"]
-
-[[institution]]
-code = "portal"
-name = "Portal"
-kind = "document_portal"
-base_url = "http://127.0.0.1:9999/portal"
-client_id = "other"
-client_secret_env = "X"
-"#;
-
-    #[test]
-    fn configured_entries_replace_sandbox_banks_and_portals_stay_apart() {
-        let crypto = Crypto::new([7; 32]);
-        let dir = Directory::new(
-            &config(true, configured(EXTERNAL)),
-            "http://p",
-            &crypto,
-            None,
+"#,
         );
-        assert_eq!(dir.open_finance().len(), ponte_sandbox::banks().len());
-        let itau = dir.get("itau").unwrap();
-        assert_eq!(itau.name, "Itaú (external)");
-        assert_eq!(itau.endpoint.issuer, "http://127.0.0.1:9999/itau");
-        assert_eq!(itau.endpoint.client_secret(), Some("s3cret"));
-        assert_eq!(itau.endpoint.redirect_uri, "http://p/callback/open-finance");
-        let nubank = dir.get("nubank").unwrap();
-        assert_eq!(nubank.endpoint.issuer, "http://p/sandbox/banks/nubank");
-        assert_eq!(
-            nubank.endpoint.client_secret(),
-            Some(sandbox_client_secret(&crypto).as_str())
-        );
-        assert!(
-            dir.get("portal").is_none(),
-            "a portal is no Open Finance bank"
-        );
-        assert_eq!(
-            dir.document_portal("portal").map(|p| p.kind),
-            Some(InstitutionKind::DocumentPortal)
-        );
-
-        let production = Directory::new(
-            &config(false, configured(EXTERNAL)),
-            "http://p",
-            &crypto,
-            None,
-        );
-        let codes: Vec<String> = production
-            .open_finance()
-            .iter()
-            .map(|i| i.institution_code.clone())
-            .collect();
-        assert_eq!(codes, ["itau"]);
-    }
-
-    #[test]
-    fn a_configured_discovery_url_reaches_the_connector_with_the_issuer_unchanged() {
-        let mut entries = configured(EXTERNAL);
         entries[0].discovery_url = Some("https://10.0.0.5/itau/.well-known/x".into());
         let dir = Directory::new(
             &config(false, entries),
@@ -488,18 +282,23 @@ client_secret_env = "X"
             itau.endpoint.discovery_url.as_deref(),
             Some("https://10.0.0.5/itau/.well-known/x")
         );
-        let sandbox = Directory::new(
-            &config(true, Vec::new()),
-            "http://p",
-            &Crypto::new([7; 32]),
-            None,
-        );
-        assert!(sandbox
-            .get("nubank")
-            .unwrap()
-            .endpoint
-            .discovery_url
-            .is_none());
+        // The built-in sandbox's banks as the directory lists them before a
+        // node's registrations: read under their issuer.
+        #[cfg(feature = "sandbox")]
+        {
+            let sandbox = Directory::new(
+                &config(true, Vec::new()),
+                "http://p",
+                &Crypto::new([7; 32]),
+                None,
+            );
+            assert!(sandbox
+                .get("nubank")
+                .unwrap()
+                .endpoint
+                .discovery_url
+                .is_none());
+        }
     }
 
     #[test]
@@ -533,29 +332,5 @@ products = ["accounts"]
         assert!(!bank.is_outage);
         assert_eq!(bank.endpoint.client_id, "client-1");
         assert!(!dir.set_registered("nowhere", "c", false));
-    }
-
-    #[test]
-    fn the_sandbox_directory_file_reads_back_as_the_sandbox_banks() {
-        let text =
-            sandbox_directory_toml("http://127.0.0.1:4000", "ponte-x", "SANDBOX_SECRET").unwrap();
-        assert!(!text.contains("s3cret"));
-        let read = institutions::parse(&text, &|var| {
-            (var == "SANDBOX_SECRET").then(|| "s3cret".to_string())
-        })
-        .unwrap();
-        let expected = sandbox_entries(
-            "http://127.0.0.1:4000",
-            "ponte-x",
-            &ClientSecret::new("s3cret".into()),
-        );
-        assert_eq!(read, expected);
-        assert_eq!(read[0].base_url, "http://127.0.0.1:4000/itau");
-        assert_eq!(read.iter().filter(|e| e.outage).count(), 1);
-        let portals = read
-            .iter()
-            .filter(|e| e.kind == InstitutionKind::DocumentPortal)
-            .count();
-        assert_eq!(portals, 3, "the document portals are in the file too");
     }
 }

@@ -464,25 +464,3 @@ pub async fn current(app: &App, s: &Session) -> Result<(RetrievalRow, DocumentsR
         .ok_or(Error::NotFound("retrieval"))?;
     Ok((row, event))
 }
-
-/// The document types a portal holds, for pickers.
-pub fn document_types(code: &str) -> Vec<&'static str> {
-    use ponte_sandbox::PortalKind;
-    match ponte_sandbox::portals()
-        .iter()
-        .find(|p| p.code == code)
-        .map(|p| p.kind)
-    {
-        Some(PortalKind::Bank) => vec!["bank_statement", "1099_int", "year_end_summary"],
-        Some(PortalKind::Brokerage) => vec!["1099_div", "1099_b", "year_end_summary"],
-        Some(PortalKind::Crypto) => vec!["1099_b", "year_end_summary"],
-        // A configured portal of our own: whatever it lists.
-        None => vec![
-            "bank_statement",
-            "1099_int",
-            "1099_div",
-            "1099_b",
-            "year_end_summary",
-        ],
-    }
-}

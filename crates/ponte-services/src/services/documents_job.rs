@@ -224,7 +224,9 @@ async fn give_up(app: &App, job: &JobRow, why: &str) -> Result<JobOutcome> {
     let mut tx = app.store.begin().await?;
     let now = app.clock.now_ms();
     let lease = job.lease();
-    if !ponte_store::finish_job(&mut tx, &lease, ponte_store::JOB_FAILED, Some(why), now).await? {
+    if !ponte_store::finish_job(&mut tx, &lease, ponte_store::JobEnd::Failed, Some(why), now)
+        .await?
+    {
         return Ok(JobOutcome::Superseded);
     }
     if let Ok(p) = serde_json::from_str::<Payload>(&job.payload) {

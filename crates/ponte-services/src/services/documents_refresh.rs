@@ -198,7 +198,7 @@ impl Job for RefreshDocuments {
         if !ponte_store::finish_job(
             &mut tx,
             &job.lease(),
-            ponte_store::JOB_FAILED,
+            ponte_store::JobEnd::Failed,
             Some(why),
             now,
         )

@@ -5,7 +5,7 @@
 
 use crate::error::Result;
 use crate::App;
-use ponte_store::{Conn, JobRow};
+use ponte_store::{Conn, JobKind, JobRow};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::future::Future;
@@ -88,7 +88,7 @@ pub async fn queue<J: Job>(conn: &mut Conn, payload: &J::Payload, now: i64) -> R
     ponte_store::insert_job(
         conn,
         &uuid::Uuid::now_v7().to_string(),
-        J::KIND,
+        &JobKind::new(J::KIND),
         &payload,
         now,
     )
@@ -103,7 +103,7 @@ pub async fn end_failed(app: &App, job: &JobRow, why: &str) -> Result<JobOutcome
     if !ponte_store::finish_job(
         &mut tx,
         &job.lease(),
-        ponte_store::JOB_FAILED,
+        ponte_store::JobEnd::Failed,
         Some(why),
         now,
     )
@@ -119,15 +119,21 @@ type Attempt<'a> = Pin<Box<dyn Future<Output = Result<JobOutcome>> + Send + 'a>>
 
 /// A registered job with its types erased, so the runner can hold them in one list.
 trait Handler: Send + Sync {
-    fn kind(&self) -> &'static str;
+    fn kind(&self) -> &JobKind;
+    fn name(&self) -> &'static str;
     fn run<'a>(&self, app: &'a App, job: &'a JobRow) -> Attempt<'a>;
     fn give_up<'a>(&self, app: &'a App, job: &'a JobRow, why: &'a str) -> Attempt<'a>;
 }
 
-struct Registered<J>(PhantomData<fn() -> J>);
+/// `J`, with its kind checked once, when it is registered.
+struct Registered<J>(JobKind, PhantomData<fn() -> J>);
 
 impl<J: Job> Handler for Registered<J> {
-    fn kind(&self) -> &'static str {
+    fn kind(&self) -> &JobKind {
+        &self.0
+    }
+
+    fn name(&self) -> &'static str {
         J::KIND
     }
 
@@ -155,23 +161,26 @@ impl Jobs {
         Jobs::default()
     }
 
-    /// Adds `J`. Two jobs of one kind are a programming error, caught at start.
+    /// Adds `J`. Two jobs of one kind, or a kind that is no lowercase name
+    /// (see `JobKind`), are programming errors, caught at start.
     pub fn register<J: Job>(mut self) -> Jobs {
+        let kind = JobKind::new(J::KIND);
         assert!(
-            self.get(J::KIND).is_none(),
+            self.get(&kind).is_none(),
             "job kind {:?} registered twice",
             J::KIND
         );
-        self.handlers.push(Box::new(Registered::<J>(PhantomData)));
+        self.handlers
+            .push(Box::new(Registered::<J>(kind, PhantomData)));
         self
     }
 
     /// The kinds registered, in registration order.
     pub fn kinds(&self) -> impl Iterator<Item = &'static str> + '_ {
-        self.handlers.iter().map(|h| h.kind())
+        self.handlers.iter().map(|h| h.name())
     }
 
-    fn get(&self, kind: &str) -> Option<&dyn Handler> {
+    fn get(&self, kind: &JobKind) -> Option<&dyn Handler> {
         self.handlers
             .iter()
             .find(|h| h.kind() == kind)

@@ -15,6 +15,8 @@ pub mod console_data;
 pub mod console_lifecycle;
 pub mod console_overview;
 pub mod directory;
+#[cfg(feature = "sandbox")]
+pub mod directory_sandbox;
 pub mod documents;
 pub mod documents_files;
 pub mod documents_job;
@@ -41,7 +43,9 @@ pub mod retrieval_job;
 pub mod revoke_all;
 pub mod sandbox_clock;
 pub mod sandbox_driver;
+#[cfg(feature = "sandbox")]
 pub mod sandbox_pki;
+#[cfg(feature = "sandbox")]
 pub mod sandbox_toml;
 pub mod sessions;
 pub mod signed_url;

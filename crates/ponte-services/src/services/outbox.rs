@@ -194,7 +194,7 @@ async fn write(
         .to_string(),
         target_url: rendered.target_url,
         payload: rendered.body,
-        status: ponte_store::PENDING.to_string(),
+        status: ponte_store::WebhookStatus::Pending,
         attempts: 0,
         next_attempt_at: now,
         locked_until: None,

@@ -71,7 +71,7 @@ fn dynamic<'a>(
         .find(|e| e.code == code)
         .or_else(|| app.config.institutions.iter().find(|e| e.code == code))
         .ok_or_else(|| {
-            let builtin = app.config.sandbox && ponte_sandbox::banks().iter().any(|b| b.code == code);
+            let builtin = crate::services::directory::sandbox_bank_codes(&app.config).contains(&code);
             match builtin {
                 true => Error::Conflict(format!(
                     "{code} is a sandbox bank: `ponte serve` registers at the sandbox banks when it starts"
@@ -158,6 +158,21 @@ impl Shown {
     }
 }
 
+/// The built-in sandbox's certificate expiry, as stored (the only dynamic
+/// entries listed without a configured one are its banks).
+async fn sandbox_certificate_not_after(app: &App) -> Result<Option<String>> {
+    #[cfg(feature = "sandbox")]
+    let at =
+        crate::services::sandbox_pki::stored_certificate_not_after(&app.store, &app.crypto).await?;
+    // A build without the sandbox lists none of its banks.
+    #[cfg(not(feature = "sandbox"))]
+    let at: Option<time::OffsetDateTime> = {
+        let _ = app;
+        None
+    };
+    Ok(at.and_then(rfc3339))
+}
+
 /// Every dynamic entry with its registration and certificate expiry: what
 /// [`list`] gives, the sandbox banks' certificate read from the database
 /// when this process serves none.
@@ -170,12 +185,7 @@ pub async fn show(app: &App) -> Result<Vec<Shown>> {
         let mut certificate_not_after = certificate_not_after(app, &code);
         if certificate_not_after.is_none() && sandbox {
             if sandbox_cert.is_none() {
-                let at = crate::services::sandbox_pki::stored_certificate_not_after(
-                    &app.store,
-                    &app.crypto,
-                )
-                .await?;
-                sandbox_cert = Some(at.and_then(rfc3339));
+                sandbox_cert = Some(sandbox_certificate_not_after(app).await?);
             }
             certificate_not_after = sandbox_cert.clone().flatten();
         }
@@ -362,14 +372,12 @@ pub async fn list(app: &App) -> Result<Vec<(String, Option<RegistrationRow>)>> {
         .filter(|e| e.registration.is_some())
         .map(|e| e.code.clone())
         .collect();
-    if app.config.sandbox {
-        codes.extend(
-            ponte_sandbox::banks()
-                .iter()
-                .map(|b| b.code.to_string())
-                .filter(|code| !app.config.institutions.iter().any(|e| e.code == *code)),
-        );
-    }
+    codes.extend(
+        crate::services::directory::sandbox_bank_codes(&app.config)
+            .into_iter()
+            .map(str::to_string)
+            .filter(|code| !app.config.institutions.iter().any(|e| e.code == *code)),
+    );
     Ok(codes
         .into_iter()
         .map(|code| {

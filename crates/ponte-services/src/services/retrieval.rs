@@ -221,7 +221,7 @@ pub(crate) async fn enqueue(
             ponte_store::insert_job(
                 conn,
                 &uuid::Uuid::now_v7().to_string(),
-                JOB_KIND,
+                &ponte_store::JobKind::new(JOB_KIND),
                 &payload,
                 now,
             )
@@ -287,7 +287,8 @@ async fn run_auto_delivery(app: &App, job: &JobRow, p: AutoDelivery) -> Result<J
         None
     };
     let now = app.clock.now_ms();
-    if !ponte_store::finish_job(&mut tx, &job.lease(), ponte_store::JOB_DONE, None, now).await? {
+    if !ponte_store::finish_job(&mut tx, &job.lease(), ponte_store::JobEnd::Done, None, now).await?
+    {
         return Ok(JobOutcome::Superseded);
     }
     tx.commit().await?;

@@ -106,7 +106,7 @@ async fn give_up(app: &App, job: &JobRow, why: &str) -> Result<JobOutcome> {
         let mut tx = app.store.begin().await?;
         let now = app.clock.now_ms();
         let lease = job.lease();
-        if !ponte_store::finish_job(&mut tx, &lease, ponte_store::JOB_FAILED, Some(why), now)
+        if !ponte_store::finish_job(&mut tx, &lease, ponte_store::JobEnd::Failed, Some(why), now)
             .await?
         {
             return Ok(JobOutcome::Superseded);
@@ -326,8 +326,8 @@ async fn store_report(
         outbox::publish(&app.renderers, &mut tx, &event, now).await?;
     }
     let job_status = match job_error {
-        Some(_) => ponte_store::JOB_FAILED,
-        None => ponte_store::JOB_DONE,
+        Some(_) => ponte_store::JobEnd::Failed,
+        None => ponte_store::JobEnd::Done,
     };
     if !ponte_store::finish_job(&mut tx, lease, job_status, job_error, now).await? {
         // Our lease lapsed and another worker runs the job: its report wins.

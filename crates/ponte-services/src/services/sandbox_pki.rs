@@ -50,7 +50,7 @@ pub struct SandboxPki {
 
 /// Where `ponte serve` mounts the sandbox directory (its SSA route answers
 /// over the mTLS listener only).
-pub const DIRECTORY_PATH: &str = "/sandbox/directory";
+pub use crate::services::directory::SANDBOX_DIRECTORY_PATH as DIRECTORY_PATH;
 
 impl std::fmt::Debug for SandboxPki {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -6,7 +6,7 @@ use crate::clock::rfc3339;
 use crate::error::{Error, Result};
 use crate::App;
 use ponte_core::{ClientId, FieldError, HttpUrl};
-use ponte_store::{ClientRow, WebhookAttemptRow, WebhookMessageRow};
+use ponte_store::{ClientRow, WebhookAttemptRow, WebhookMessageRow, WebhookStatus};
 
 pub const MAX_PAGE: i64 = 100;
 
@@ -128,17 +128,12 @@ pub async fn list(
     cursor: Option<&str>,
     limit: Option<i64>,
 ) -> Result<MessagePage> {
-    if let Some(s) = status {
-        if ![
-            ponte_store::PENDING,
-            ponte_store::DELIVERED,
-            ponte_store::DEAD,
-        ]
-        .contains(&s)
-        {
-            return Err(FieldError::new("status", "must be pending, delivered or dead").into());
-        }
-    }
+    let status = status
+        .map(|s| {
+            WebhookStatus::parse(s)
+                .ok_or_else(|| FieldError::new("status", "must be pending, delivered or dead"))
+        })
+        .transpose()?;
     let before = cursor
         .map(|c| {
             c.split_once('.')

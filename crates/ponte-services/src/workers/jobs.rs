@@ -116,7 +116,7 @@ async fn execute(app: &App, job: JobRow) {
         _ = &mut keeper => {
             // Dropping the work stops it at its next await; its new holder runs it.
             tracing::warn!(parent: &span, "the job's lease could not be kept; stopped");
-            metrics::counter!("ponte_jobs_total", "kind" => job.kind.clone(), "outcome" => "lease_lost").increment(1);
+            metrics::counter!("ponte_jobs_total", "kind" => job.kind.to_string(), "outcome" => "lease_lost").increment(1);
             return;
         }
     };
@@ -140,7 +140,7 @@ async fn execute(app: &App, job: JobRow) {
             tracing::warn!(parent: &span, error = %e, "recording a job's outcome failed; it will run again")
         }
     }
-    metrics::counter!("ponte_jobs_total", "kind" => job.kind.clone(), "outcome" => label)
+    metrics::counter!("ponte_jobs_total", "kind" => job.kind.to_string(), "outcome" => label)
         .increment(1);
 }
 
@@ -166,7 +166,8 @@ async fn record(
         Ok(JobOutcome::Done) => {
             let mut tx = app.store.begin().await?;
             let held =
-                ponte_store::finish_job(&mut tx, lease, ponte_store::JOB_DONE, None, now).await?;
+                ponte_store::finish_job(&mut tx, lease, ponte_store::JobEnd::Done, None, now)
+                    .await?;
             tx.commit().await?;
             Ok(held)
         }
@@ -195,7 +196,7 @@ async fn record(
                         ponte_store::finish_job(
                             &mut tx,
                             lease,
-                            ponte_store::JOB_FAILED,
+                            ponte_store::JobEnd::Failed,
                             Some(&why),
                             now,
                         )

@@ -52,13 +52,7 @@ pub(super) async fn list(
     let text = |v: &Option<String>| crate::services::text(v).map(str::to_string);
     let status = text(&q.status).map(|s| s.to_ascii_lowercase());
     if let Some(s) = &status {
-        if ![
-            ponte_store::PENDING,
-            ponte_store::DELIVERED,
-            ponte_store::DEAD,
-        ]
-        .contains(&s.as_str())
-        {
+        if ponte_store::WebhookStatus::parse(s).is_none() {
             return Err(FieldError::new("status", "must be pending, delivered or dead").into());
         }
     }
@@ -88,7 +82,7 @@ pub(super) async fn list(
             json!({
                 "id": m.id,
                 "eventType": m.event_type,
-                "status": m.status,
+                "status": m.status.as_str(),
                 "attempts": m.attempts,
                 "targetUrl": m.target_url,
                 "lastError": m.last_error,

@@ -344,10 +344,11 @@ impl From<WebhookMessageRow> for MessageView {
             finished_at: m.finished_at.map(rfc3339),
             id: m.id,
             last_error: m.last_error,
-            next_attempt_at: (m.status == ponte_store::PENDING).then(|| rfc3339(m.next_attempt_at)),
+            next_attempt_at: (m.status == ponte_store::WebhookStatus::Pending)
+                .then(|| rfc3339(m.next_attempt_at)),
             payload: serde_json::from_str::<Value>(&m.payload).unwrap_or(Value::Null),
             event_type: m.event_type,
-            status: m.status,
+            status: m.status.as_str().to_string(),
         }
     }
 }
@@ -429,7 +430,7 @@ impl From<ReplayQueued> for ReplayedView {
     fn from(r: ReplayQueued) -> Self {
         ReplayedView {
             id: r.id,
-            status: ponte_store::PENDING,
+            status: ponte_store::WebhookStatus::Pending.as_str(),
         }
     }
 }

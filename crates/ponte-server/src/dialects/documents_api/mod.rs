@@ -135,7 +135,7 @@ async fn institutions(State(app): State<App>, _: AppSession) -> ApiResult {
             name: p.name.clone(),
             avatar: p.avatar.clone(),
             is_outage: p.is_outage,
-            document_types: documents::document_types(&p.institution_code),
+            document_types: p.document_types.clone(),
         })
         .collect();
     Ok(Json(portals).into_response())

@@ -226,25 +226,6 @@ fn load_names_the_variable_and_the_file() {
 }
 
 #[test]
-fn the_sandbox_portals_are_document_portal_entries_under_the_sandbox() {
-    let secret = ClientSecret::new("s3cret".into());
-    let entries = sandbox_portal_entries("http://p/sandbox/banks/", "ponte", &secret);
-    let codes: Vec<&str> = entries.iter().map(|e| e.code.as_str()).collect();
-    assert_eq!(codes, ["harborline", "summitridge", "lumen"]);
-    for e in &entries {
-        assert_eq!(e.kind, InstitutionKind::DocumentPortal);
-        assert!(is_institution_code(&e.code));
-        assert_eq!(
-            e.base_url,
-            format!("http://p/sandbox/banks/portals/{}", e.code)
-        );
-        assert_eq!(e.avatar, format!("{}/avatar.svg", e.base_url));
-        assert_eq!(e.client_secret.expose(), "s3cret");
-        assert!(e.products.is_empty());
-    }
-}
-
-#[test]
 fn a_cnpj_and_compe_code_are_optional_and_checked() {
     let list = parse(GOOD, &env).unwrap();
     assert_eq!(
@@ -272,4 +253,47 @@ fn a_cnpj_and_compe_code_are_optional_and_checked() {
         let err = parse(&bad, &env).unwrap_err();
         assert!(err.contains(&format!("field `{field}`")), "{line}: {err}");
     }
+}
+
+#[test]
+fn a_portal_lists_what_it_holds_and_a_bank_holds_no_documents() {
+    let list = parse(GOOD, &env).unwrap();
+    assert!(
+        list[0].document_types.is_empty(),
+        "a bank holds no documents"
+    );
+    assert_eq!(list[1].document_types, DOCUMENT_TYPES, "all, unless told");
+    let told = GOOD.replace(
+        "business_type = \"personal\"",
+        "business_type = \"personal\"\ndocument_types = [\"1099_b\", \"year_end_summary\", \"1099_b\"]",
+    );
+    let list = parse(&told, &env).unwrap();
+    assert_eq!(list[1].document_types, ["1099_b", "year_end_summary"]);
+    for (line, why) in [
+        (
+            "document_types = [\"payslip\"]",
+            "\"payslip\" is not one of",
+        ),
+        ("document_types = []", "at least one"),
+        ("document_types = \"1099_b\"", "must be a list"),
+    ] {
+        let bad = GOOD.replace(
+            "business_type = \"personal\"",
+            &format!("business_type = \"personal\"\n{line}"),
+        );
+        let err = parse(&bad, &env).unwrap_err();
+        assert!(
+            err.contains("institution 2 (\"portal\"), field `document_types`") && err.contains(why),
+            "{line}: {err}"
+        );
+    }
+    let bank = GOOD.replace(
+        "products = [\"registration\", \"accounts\"]",
+        "products = [\"registration\", \"accounts\"]\ndocument_types = [\"1099_b\"]",
+    );
+    let err = parse(&bank, &env).unwrap_err();
+    assert!(
+        err.contains("field `document_types`") && err.contains("document_portal institutions only"),
+        "{err}"
+    );
 }

@@ -41,7 +41,7 @@ pub async fn seed_queue(database_url: &str, client_id: &str, n: usize) -> Vec<St
             target: "event".into(),
             target_url: None,
             payload: payload.to_string(),
-            status: ponte_store::PENDING.into(),
+            status: ponte_store::WebhookStatus::Pending,
             attempts: 0,
             next_attempt_at: created_at,
             locked_until: None,
