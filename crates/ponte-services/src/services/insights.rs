@@ -12,6 +12,8 @@ mod own;
 mod read;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod stream_tests;
 
 pub use labels::{category, category_label, Locale};
 use read::Accounts;
