@@ -15,6 +15,13 @@
 //! report; the accounts report's JSON download and its PDF download, each
 //! read to the end. Users: `user_big` (five years) and `user_huge` (four times
 //! its transactions). Figures (MiB) go to stdout and `target/bench-memory.json`.
+//!
+//! The idle figure is split as the kernel counts it: `RssAnon` (the heap and
+//! stacks: what Ponte allocates) and `RssFile` (the executable's and shared
+//! libraries' pages, mapped in large folios: what the binary's size costs).
+//!
+//! `PONTE_BENCH_BIN=<path>` measures another `ponte` binary (an earlier build,
+//! or the debug one) instead of the one built with the bench.
 
 mod common;
 use axum::extract::State;
@@ -32,20 +39,42 @@ const REPORT_TIMEOUT: Duration = Duration::from_secs(600);
 /// Long enough for start-up work (migrations, first worker polls) to settle.
 const IDLE_WAIT: Duration = Duration::from_secs(3);
 
+/// The `ponte` measured: `PONTE_BENCH_BIN`, else the one built with the bench.
+fn ponte() -> String {
+    std::env::var("PONTE_BENCH_BIN").unwrap_or_else(|_| PONTE.to_string())
+}
+
+/// Resident memory at idle, in MiB, as `/proc/<pid>/status` splits it.
+struct Idle {
+    rss: f64,
+    anon: f64,
+    file: f64,
+}
+
 impl Serve {
-    /// `VmRSS` and `VmHWM` in MiB.
-    fn memory(&self) -> (f64, f64) {
+    /// One `/proc/<pid>/status` field in kB, as MiB.
+    fn status(&self, name: &str) -> f64 {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.0.id()))
             .expect("/proc/<pid>/status (Linux only)");
-        let field = |name: &str| {
-            status
-                .lines()
-                .find_map(|l| l.strip_prefix(name))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-                .map(|kb| kb / 1024.0)
-                .unwrap_or_else(|| panic!("{name} in /proc/<pid>/status"))
-        };
-        (field("VmRSS:"), field("VmHWM:"))
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(':'))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+            .map(|kb| kb / 1024.0)
+            .unwrap_or_else(|| panic!("{name} in /proc/<pid>/status"))
+    }
+
+    /// `VmRSS` and `VmHWM` in MiB.
+    fn memory(&self) -> (f64, f64) {
+        (self.status("VmRSS"), self.status("VmHWM"))
+    }
+
+    fn idle(&self) -> Idle {
+        Idle {
+            rss: self.status("VmRSS"),
+            anon: self.status("RssAnon"),
+            file: self.status("RssFile"),
+        }
     }
 
     /// Starts a new peak from what is resident now.
@@ -108,7 +137,7 @@ async fn run(database: &str, user: &str) -> Value {
         ("PONTE_MASTER_KEY", MASTER_KEY.to_string()),
         ("PONTE_LOG", "warn".to_string()),
     ];
-    let created = Command::new(PONTE)
+    let created = Command::new(ponte())
         .args([
             "clients",
             "create",
@@ -130,7 +159,7 @@ async fn run(database: &str, user: &str) -> Value {
     );
     let client: Value = serde_json::from_slice(&created.stdout).expect("client JSON");
     let serve = Serve(
-        Command::new(PONTE)
+        Command::new(ponte())
             .arg("serve")
             .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
             .stdin(Stdio::null())
@@ -156,7 +185,8 @@ async fn run(database: &str, user: &str) -> Value {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     tokio::time::sleep(IDLE_WAIT).await;
-    let (idle, _) = serve.memory();
+    let at_rest = serve.idle();
+    let idle = at_rest.rss;
     let mut phases = serde_json::Map::new();
     let peak = |name: &str, phases: &mut serde_json::Map<String, Value>| {
         let (rss, hwm) = serve.memory();
@@ -170,7 +200,10 @@ async fn run(database: &str, user: &str) -> Value {
         );
         serve.reset_peak();
     };
-    println!("  {user:<10} idle               {idle:7.1} MiB");
+    println!(
+        "  {user:<10} idle               {idle:7.1} MiB (RssAnon {:.1}, RssFile {:.1})",
+        at_rest.anon, at_rest.file
+    );
     serve.reset_peak();
 
     let auth: Value = http
@@ -241,6 +274,8 @@ async fn run(database: &str, user: &str) -> Value {
     );
     json!({
         "idle_rss_mib": idle,
+        "idle_rss_anon_mib": at_rest.anon,
+        "idle_rss_file_mib": at_rest.file,
         "peak_mib": overall,
         "peak_over_idle_mib": overall - idle,
         "transactions": accounts["summary"]["transactions"],

@@ -10,17 +10,19 @@
 mod labels;
 mod own;
 mod read;
+mod stream;
+#[cfg(test)]
+mod stream_tests;
 #[cfg(test)]
 mod tests;
 
 pub use labels::{category, category_label, Locale};
-use read::Accounts;
+use std::io::Read;
+use stream::{History, Tx};
 
 use rust_decimal::{Decimal, MathematicalOps};
-use serde::Deserialize;
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
-use std::str::FromStr;
 
 /// What insights know beyond the report: whose accounts they are and in
 /// which language to explain them.
@@ -32,57 +34,12 @@ pub struct Context {
     pub locale: Locale,
 }
 
-struct Tx {
-    /// Index of the account in the report.
-    account: usize,
-    /// `YYYY-MM-DD`.
-    day: String,
-    month: String,
-    credit: bool,
-    amount: Decimal,
-    name: String,
-    kind: String,
-    /// The counterparty's CPF/CNPJ.
-    party: Option<String>,
-    /// Between the holder's own accounts.
-    own: bool,
-}
-
-fn transactions(accounts: &Accounts<'_>) -> Vec<Tx> {
-    let mut out = Vec::new();
-    for (account, a) in accounts.accounts.iter().enumerate() {
-        for t in &a.transactions {
-            let (Some(when), Some(amount)) = (
-                t.transaction_date_time.as_str(),
-                t.transaction_amount.amount(),
-            ) else {
-                continue;
-            };
-            let (Some(day), Ok(amount)) = (when.get(..10), Decimal::from_str(amount)) else {
-                continue;
-            };
-            out.push(Tx {
-                account,
-                day: day.to_string(),
-                month: day[..7].to_string(),
-                credit: t.credit_debit_type.as_str() == Some("CREDITO"),
-                amount,
-                name: t.transaction_name.as_str().unwrap_or("").trim().to_string(),
-                kind: t.kind.as_str().unwrap_or("").to_string(),
-                party: t.partie_cnpj_cpf.as_str().map(str::to_string),
-                own: false,
-            });
-        }
-    }
-    out
-}
-
 fn money(d: Decimal) -> String {
     d.round_dp(2).to_string()
 }
 
-fn is_income(t: &Tx) -> bool {
-    let n = t.name.to_lowercase();
+fn is_income(t: &Tx, name: &str) -> bool {
+    let n = name.to_lowercase();
     t.credit
         && !t.own
         && (n.contains("salário")
@@ -107,8 +64,11 @@ pub fn compute(accounts: &Value) -> Value {
     compute_with(accounts, &Context::default())
 }
 
+/// Insights from an accounts report's `data` as a value; data that is not
+/// an accounts report reads as no accounts.
 pub fn compute_with(accounts: &Value, ctx: &Context) -> Value {
-    from_accounts(Accounts::deserialize(accounts).unwrap_or_default(), ctx)
+    let text = accounts.to_string();
+    compute_json_with(&text, ctx).unwrap_or_else(|_| figures(&History::default(), ctx))
 }
 
 /// Insights from the accounts report's JSON text, explained in Portuguese.
@@ -118,30 +78,33 @@ pub fn compute_json(accounts: &str) -> Result<Value, String> {
 
 /// Insights from the accounts report's JSON text for `ctx`'s holder and language.
 pub fn compute_json_with(accounts: &str, ctx: &Context) -> Result<Value, String> {
-    serde_json::from_str(accounts)
-        .map(|a| from_accounts(a, ctx))
+    compute_reader_with(accounts.as_bytes(), ctx)
+}
+
+/// Insights from the accounts report's JSON text as `accounts` reads it, a
+/// record at a time: what is held is each transaction's few figures, never
+/// the text (see [`stream`]).
+pub fn compute_reader_with<R: Read>(accounts: R, ctx: &Context) -> Result<Value, String> {
+    stream::read(accounts, &ctx.holder_tax_ids)
+        .map(|history| figures(&history, ctx))
         .map_err(|e| format!("the accounts data cannot be read for insights: {e}"))
 }
 
-fn from_accounts(mut accounts: Accounts<'_>, ctx: &Context) -> Value {
-    let mut txs = transactions(&accounts);
-    // What is left to read are the balances: the records go before the work begins.
-    for a in &mut accounts.accounts {
-        a.transactions = Vec::new();
-    }
-    own::mark(&mut txs, &ctx.holder_tax_ids);
-    let months: BTreeSet<String> = txs.iter().map(|t| t.month.clone()).collect();
+fn figures(history: &History, ctx: &Context) -> Value {
+    let txs = &history.txs;
+    let s = &history.strings;
+    let months: BTreeSet<&str> = txs.iter().map(|t| s.get(t.month)).collect();
 
     // Per month: (inflow, outflow) without own transfers; all movement (for
     // the balance walk); own transfers out.
     let zero = (Decimal::ZERO, Decimal::ZERO);
     let mut flow: BTreeMap<&str, ((Decimal, Decimal), Decimal, Decimal)> = months
         .iter()
-        .map(|m| (m.as_str(), (zero, Decimal::ZERO, Decimal::ZERO)))
+        .map(|m| (*m, (zero, Decimal::ZERO, Decimal::ZERO)))
         .collect();
     let (mut own_total, mut own_count) = (Decimal::ZERO, 0u64);
-    for t in &txs {
-        if let Some(e) = flow.get_mut(t.month.as_str()) {
+    for t in txs {
+        if let Some(e) = flow.get_mut(s.get(t.month)) {
             let signed = if t.credit { t.amount } else { -t.amount };
             e.1 += signed;
             if t.own {
@@ -164,11 +127,11 @@ fn from_accounts(mut accounts: Accounts<'_>, ctx: &Context) -> Value {
 
     // Income: salary-like credits, per source and month.
     let mut by_source: BTreeMap<&str, BTreeMap<&str, Decimal>> = BTreeMap::new();
-    for t in txs.iter().filter(|t| is_income(t)) {
+    for t in txs.iter().filter(|t| is_income(t, s.get(t.name))) {
         *by_source
-            .entry(t.name.as_str())
+            .entry(s.get(t.name))
             .or_default()
-            .entry(t.month.as_str())
+            .entry(s.get(t.month))
             .or_default() += t.amount;
     }
     // Income is measured from the first month it shows up: a history that
@@ -177,7 +140,7 @@ fn from_accounts(mut accounts: Accounts<'_>, ctx: &Context) -> Value {
     let first_income = by_source.values().flat_map(|m| m.keys().copied()).min();
     let income_months: Vec<&str> = months
         .iter()
-        .map(String::as_str)
+        .copied()
         .filter(|m| first_income.is_some_and(|f| *m >= f))
         .collect();
     let n_months = Decimal::from(income_months.len().max(1));
@@ -224,12 +187,12 @@ fn from_accounts(mut accounts: Accounts<'_>, ctx: &Context) -> Value {
     let mut by_payee: BTreeMap<&str, BTreeMap<&str, Decimal>> = BTreeMap::new();
     for t in txs
         .iter()
-        .filter(|t| !t.credit && !t.own && !t.name.is_empty())
+        .filter(|t| !t.credit && !t.own && !s.get(t.name).is_empty())
     {
         *by_payee
-            .entry(t.name.as_str())
+            .entry(s.get(t.name))
             .or_default()
-            .entry(t.month.as_str())
+            .entry(s.get(t.month))
             .or_default() += t.amount;
     }
     let mut recurring: Vec<Value> = by_payee
@@ -254,7 +217,9 @@ fn from_accounts(mut accounts: Accounts<'_>, ctx: &Context) -> Value {
     let mut categories: BTreeMap<&str, Decimal> = BTreeMap::new();
     let mut spent = Decimal::ZERO;
     for t in txs.iter().filter(|t| !t.credit && !t.own) {
-        *categories.entry(category(&t.name, &t.kind)).or_default() += t.amount;
+        *categories
+            .entry(category(s.get(t.name), s.get(t.kind)))
+            .or_default() += t.amount;
         spent += t.amount;
     }
     let mut spending: Vec<(&str, Decimal)> = categories.into_iter().collect();
@@ -274,14 +239,7 @@ fn from_accounts(mut accounts: Accounts<'_>, ctx: &Context) -> Value {
     // Balance at each month's end, walking back from today's balance through
     // every movement (own transfers included: one to another institution
     // does leave these accounts).
-    let current: Decimal = accounts
-        .accounts
-        .iter()
-        .filter_map(|a| {
-            let amount = a.balances["availableAmount"]["amount"].as_str()?;
-            Decimal::from_str(amount).ok()
-        })
-        .sum();
+    let current = history.current;
     let mut balance = current;
     let mut trend = Vec::new();
     for (m, (_, all, _)) in flow.iter().rev() {

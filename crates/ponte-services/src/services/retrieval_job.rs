@@ -222,18 +222,23 @@ async fn retrieve(
             summary: counts.summary(product),
         });
     }
-    // Insights are derived from the whole accounts text; only they are kept.
-    let fetched = products::fetch(&mut session, product, consent.business, &window).await;
+    // Insights are derived from the accounts text, deflated as it arrives
+    // and read back a record at a time; only the insights are kept.
+    let mut z = packer();
+    let fetched =
+        products::fetch_into(&mut session, product, consent.business, &window, &mut z).await;
     drop(session);
     save_calls(app, consent, budget).await;
-    let data = fetched?;
+    fetched?;
+    let accounts = finish(z)?;
     // A PIX or TED to the holder's own CPF/CNPJ is neither income nor spending.
     let ctx = insights::Context {
         holder_tax_ids: crate::services::consents::holder_tax_ids(app, consent),
         locale: insights::Locale::default(),
     };
-    let insights = insights::compute_json_with(data.get(), &ctx).map_err(ConnectError::Protocol)?;
-    drop(data);
+    let insights = insights::compute_reader_with(flate2::read::GzDecoder::new(&accounts[..]), &ctx)
+        .map_err(ConnectError::Protocol)?;
+    drop(accounts);
     let text = serde_json::to_vec(&insights).map_err(|e| ConnectError::Protocol(e.to_string()))?;
     Retrieved::of_text(product, &text)
 }

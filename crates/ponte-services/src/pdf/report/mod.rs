@@ -8,7 +8,7 @@ pub mod i18n;
 mod insights;
 pub mod labels;
 mod products;
-mod walk;
+pub(crate) mod walk;
 
 use super::{Chrome, Document};
 use crate::services::reports::ReportDoc;

@@ -10,7 +10,7 @@ use std::fmt;
 use std::io::Read;
 
 /// What a layout does with each part of the report, in the text's order.
-pub(super) trait Walk {
+pub(crate) trait Walk {
     /// One transaction (or other record of an account's `transactions`).
     type Record: DeserializeOwned;
     /// Whether an account's other fields are wanted (read as values) or skipped.
@@ -23,7 +23,7 @@ pub(super) trait Walk {
 
 /// Reads `text` to its end, telling `walk` what it finds. Anything but
 /// a top-level object (and lists of objects under `accounts`) is an error.
-pub(super) fn walk<R: Read, W: Walk>(text: R, walk: &mut W) -> serde_json::Result<()> {
+pub(crate) fn walk<R: Read, W: Walk>(text: R, walk: &mut W) -> serde_json::Result<()> {
     let mut de =
         serde_json::Deserializer::from_reader(std::io::BufReader::with_capacity(64 * 1024, text));
     de::Deserializer::deserialize_map(&mut de, Top(walk))?;

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use rust_decimal::Decimal;
 
-use super::Tx;
+use super::stream::{Strings, Sym, Tx};
 
 /// Names a bank gives to applications and redemptions of the holder's own savings and
 /// investments (Open Finance has no type of its own for them).
@@ -24,23 +24,21 @@ fn savings_move(name: &str, kind: &str) -> bool {
         .any(|w| n.contains(w))
 }
 
-/// Marks `own` on every transaction that moves money between the holder's accounts:
-/// the names above, a counterparty with one of `holder_tax_ids`, and a debit in one of
-/// the report's accounts with a credit of the same amount on the same day in another.
-pub(super) fn mark(txs: &mut [Tx], holder_tax_ids: &[String]) {
-    for t in txs.iter_mut() {
-        let own_party = t
-            .party
-            .as_deref()
-            .map(digits)
-            .is_some_and(|p| !p.is_empty() && holder_tax_ids.iter().any(|h| digits(h) == p));
-        if own_party || savings_move(&t.name, &t.kind) {
-            t.own = true;
-        }
-    }
-    // Pairs across accounts: debits waiting for a matching credit, by (day, amount).
-    // A debit already known as own (a named deposit) still claims its other side.
-    // Only movements a transfer can be (not a yield, a purchase, a salary).
+/// Whether one transaction is known as own by itself: the names above, or a
+/// counterparty with one of `holder` (the holder's CPF/CNPJ, digits only).
+pub(super) fn at_sight(name: &str, kind: &str, party: Option<&str>, holder: &[String]) -> bool {
+    let own_party = party
+        .map(digits)
+        .is_some_and(|p| !p.is_empty() && holder.contains(&p));
+    own_party || savings_move(name, kind)
+}
+
+/// Marks `own` on both sides of a debit in one of the report's accounts with a
+/// credit of the same amount on the same day in another.
+pub(super) fn pair(txs: &mut [Tx], strings: &Strings) {
+    // Debits waiting for a matching credit, by (day, amount). A debit already
+    // known as own (a named deposit) still claims its other side. Only
+    // movements a transfer can be (not a yield, a purchase, a salary).
     let transfer = |t: &Tx| {
         [
             "TRANSFERENCIA_MESMA_INSTITUICAO",
@@ -49,15 +47,12 @@ pub(super) fn mark(txs: &mut [Tx], holder_tax_ids: &[String]) {
             "DOC",
             "TEF",
         ]
-        .contains(&t.kind.as_str())
+        .contains(&strings.get(t.kind))
     };
-    let mut debits: HashMap<(&str, Decimal), Vec<usize>> = HashMap::new();
+    let mut debits: HashMap<(Sym, Decimal), Vec<usize>> = HashMap::new();
     for (i, t) in txs.iter().enumerate() {
         if !t.credit && transfer(t) {
-            debits
-                .entry((t.day.as_str(), t.amount))
-                .or_default()
-                .push(i);
+            debits.entry((t.day, t.amount)).or_default().push(i);
         }
     }
     let mut pairs = Vec::new();
@@ -65,7 +60,7 @@ pub(super) fn mark(txs: &mut [Tx], holder_tax_ids: &[String]) {
         if !t.credit || t.own || !transfer(t) {
             continue;
         }
-        if let Some(list) = debits.get_mut(&(t.day.as_str(), t.amount)) {
+        if let Some(list) = debits.get_mut(&(t.day, t.amount)) {
             if let Some(pos) = list.iter().position(|i| txs[*i].account != t.account) {
                 pairs.push((list.remove(pos), j));
             }
@@ -77,6 +72,6 @@ pub(super) fn mark(txs: &mut [Tx], holder_tax_ids: &[String]) {
     }
 }
 
-fn digits(s: &str) -> String {
+pub(super) fn digits(s: &str) -> String {
     s.chars().filter(char::is_ascii_digit).collect()
 }
