@@ -53,6 +53,7 @@ mod me_renew;
 mod openapi;
 mod ops;
 mod quota;
+mod quota_test_clock;
 mod registrations_start;
 mod reports;
 mod retention;

@@ -3,8 +3,8 @@
 //! times this month, the next data request is refused `QUOTA_EXHAUSTED`
 //! naming the endpoint and the reset time, `GET …/quota` shows the spend,
 //! and the bank was never called past its limit. Past the month's end (on
-//! Ponte's clock) the budget is whole again; the banks' side of the reset
-//! needs the sandbox test clock.
+//! Ponte's clock) the budget is whole again; `quota_test_clock` moves the
+//! client's sandbox test clock instead, which resets the banks' side too.
 
 use crate::support;
 

@@ -10,6 +10,13 @@
 //! the calls stored before they started, so together they can overrun by
 //! the calls of one retrieval; the institution's own `429` (honoured and
 //! recorded) is the backstop there.
+//!
+//! The month is the consent's client's month, as every other time rule of a
+//! consent: real time plus its sandbox test-clock offset (zero outside
+//! sandbox mode). The sandbox banks count their limits on that same clock,
+//! so advancing it past month end starts both budgets again together. A
+//! call's record keeps the real time it was made (`called_at`); only the
+//! month it counts in follows the client's clock.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -153,9 +160,20 @@ impl CallObserver for Budget {
     }
 }
 
+/// How far the consent's client's clock runs ahead of real time.
+async fn offset_of(app: &App, consent: &ConsentRow) -> Result<i64> {
+    let mut conn = app.store.read().await?;
+    Ok(ponte_store::client_clock_offset(&mut conn, &consent.client_id).await?)
+}
+
+/// The consent's "now" for its budgets: its client's clock.
+pub async fn now_for(app: &App, consent: &ConsentRow) -> Result<i64> {
+    Ok(app.clock.now_ms() + offset_of(app, consent).await?)
+}
+
 /// The budget a retrieval of `consent` starts with now.
 pub async fn budget_for(app: &App, consent: &ConsentRow) -> Result<Budget> {
-    let now = app.clock.now_ms();
+    let now = now_for(app, consent).await?;
     let mut conn = app.store.read().await?;
     let spent = ponte_store::calls_spent(&mut conn, &consent.id, &month_of(now)).await?;
     Ok(Budget::new(app.config.quota_limits.clone(), now, spent))
@@ -166,6 +184,8 @@ pub async fn save_calls(app: &App, consent: &ConsentRow, calls: Vec<CallRecord>)
     if calls.is_empty() {
         return Ok(());
     }
+    // Calls carry real time; the month they spend is on the client's clock.
+    let offset = offset_of(app, consent).await?;
     let rows: Vec<NewCall> = calls
         .into_iter()
         .map(|c| {
@@ -182,7 +202,7 @@ pub async fn save_calls(app: &App, consent: &ConsentRow, calls: Vec<CallRecord>)
             NewCall {
                 institution_code: consent.institution_code.clone(),
                 consent_id: consent.id.clone(),
-                month: month_of(c.started_at_ms),
+                month: month_of(c.started_at_ms.saturating_add(offset)),
                 counted: c.counted,
                 status: c.status,
                 latency_ms: i64::try_from(c.latency_ms).unwrap_or(i64::MAX),
@@ -212,7 +232,11 @@ pub async fn prune_calls(app: &App, batch: i64) -> Result<u64> {
 
 /// Per limited endpoint the consent's products call: limit, used, remaining.
 pub async fn usage(app: &App, consent: &ConsentRow) -> Result<Vec<EndpointQuota>> {
-    let now = app.clock.now_ms();
+    usage_at(app, consent, now_for(app, consent).await?).await
+}
+
+/// [`usage`] in the month of `now` (the client's time, [`now_for`]).
+pub async fn usage_at(app: &App, consent: &ConsentRow, now: i64) -> Result<Vec<EndpointQuota>> {
     let mut conn = app.store.read().await?;
     let spent = ponte_store::calls_spent(&mut conn, &consent.id, &month_of(now)).await?;
     drop(conn);
@@ -246,7 +270,8 @@ pub async fn usage(app: &App, consent: &ConsentRow) -> Result<Vec<EndpointQuota>
 /// Refuses, before any job is queued, a retrieval of `products` that would
 /// meet a spent limit: `QUOTA_EXHAUSTED` naming every such endpoint.
 pub async fn check_request(app: &App, consent: &ConsentRow, products: &[Product]) -> Result<()> {
-    let usage = usage(app, consent).await?;
+    let now = now_for(app, consent).await?;
+    let usage = usage_at(app, consent, now).await?;
     let business = consent.business;
     let mut spent: Vec<String> = Vec::new();
     for p in products {
@@ -267,7 +292,7 @@ pub async fn check_request(app: &App, consent: &ConsentRow, products: &[Product]
     Err(Error::QuotaExhausted {
         consent_id: consent.id.clone(),
         endpoints: spent,
-        resets_at_ms: resets_at(app.clock.now_ms()),
+        resets_at_ms: resets_at(now),
     })
 }
 

@@ -54,11 +54,13 @@ pub(super) async fn consent_quota(
     Token(who, _): AnyToken,
 ) -> ApiResult {
     let row = consents::load_for(&app, &who, &consent_id).await?;
-    let endpoints = quota::usage(&app, &row).await?;
+    // The client's month (its sandbox test clock, if it moved one).
+    let now = quota::now_for(&app, &row).await?;
+    let endpoints = quota::usage_at(&app, &row, now).await?;
     Ok(Json(ConsentQuota {
         consent_id: row.id.clone(),
         institution_code: row.institution_code.clone(),
-        month: quota::month_of(app.clock.now_ms()),
+        month: quota::month_of(now),
         endpoints: endpoints
             .into_iter()
             .map(|q| EndpointQuota {
