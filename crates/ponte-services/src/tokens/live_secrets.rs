@@ -5,7 +5,10 @@
 //! with the secret's end (a rotated-out secret's grace), so a token or a
 //! sign-in stops the moment that end passes. A secret the database had not
 //! yet when a key's secrets were remembered is found by asking again before
-//! a sign-in is refused. A rotation or revocation forgets the client's answers:
+//! a sign-in is refused. A key's secrets are remembered only on PostgreSQL,
+//! where every change is announced: on SQLite the CLI beside a running
+//! server changes secrets unannounced, and a revoked secret must stop
+//! signing in at once. A rotation or revocation forgets the client's answers:
 //! - on the node that made it, at once (`forget_client`, after the commit);
 //! - on every other node of a PostgreSQL database when the commit's
 //!   notification arrives (`ponte_store::wake::secrets_changed`). While that
@@ -106,7 +109,9 @@ impl LiveSecrets {
                 .cloned()
                 .collect()
         };
-        if !fresh && Self::trusted(store) {
+        let announced =
+            store.backend() == ponte_store::Backend::Postgres && store.wakes().hears_other_nodes();
+        if !fresh && announced {
             let lock = self.lock();
             let cached = lock
                 .by_key
@@ -120,7 +125,7 @@ impl LiveSecrets {
         let secrets =
             ponte_store::live_secrets_by_api_key(&mut *store.read().await?, api_key, now).await?;
         let mut map = self.lock();
-        if let Some(first) = secrets.first() {
+        if let Some(first) = secrets.first().filter(|_| announced) {
             if self.generation.load(Ordering::SeqCst) == generation {
                 let entry = KeySecrets {
                     client_id: first.client_id.clone(),
