@@ -247,9 +247,9 @@ async fn authenticate_secret(
     app.failed_logins
         .check(api_key, from, now)
         .map_err(Error::RateLimited)?;
-    // The key's secrets as this node remembers them; when none matches,
-    // once more from the database before refusing (a secret made a moment
-    // ago, e.g. by the CLI beside a running server).
+    // The key's secrets as this node remembers them (PostgreSQL); when none
+    // matches, once more from the database before refusing (a secret made a
+    // moment ago, whose announcement has not reached this node yet).
     let mut matched = None;
     for fresh in [false, true] {
         let (secrets, remembered) = app.tokens.secrets_for_key(api_key, now, fresh).await?;

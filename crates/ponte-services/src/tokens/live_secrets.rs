@@ -92,9 +92,10 @@ impl LiveSecrets {
     }
 
     /// The secrets of the client whose API key this is that work at `now`
-    /// (none for an unknown key), and whether they were remembered. `fresh` asks the database whatever is
-    /// remembered: the caller's second try, when none of the remembered ones
-    /// matched, so a secret made a moment ago by another process works.
+    /// (none for an unknown key), and whether they were remembered. `fresh`
+    /// asks the database whatever is remembered: the caller's second try,
+    /// when none of the remembered ones matched, so a secret made a moment
+    /// ago, whose announcement has not arrived yet, signs in.
     pub(super) async fn for_key(
         &self,
         store: &Store,
