@@ -11,14 +11,14 @@ use crate::support;
 use serde_json::{json, Value};
 use support::{Db, Receiver, TestServer};
 
-const TRANSACTIONS: &str = "/open-banking/accounts/v2/accounts/{accountId}/transactions";
+pub(crate) const TRANSACTIONS: &str = "/open-banking/accounts/v2/accounts/{accountId}/transactions";
 const BALANCES: &str = "/open-banking/accounts/v2/accounts/{accountId}/balances";
 
-fn request_body(link_id: &str, consent_id: &str) -> Value {
+pub(crate) fn request_body(link_id: &str, consent_id: &str) -> Value {
     json!({"taxId": "529.982.247-25", "linkId": link_id, "consentId": [consent_id], "products": ["accounts"]})
 }
 
-async fn quota(ts: &TestServer, access: &str, consent_id: &str) -> Value {
+pub(crate) async fn quota(ts: &TestServer, access: &str, consent_id: &str) -> Value {
     let (status, body) = ts
         .get(
             &format!("/data/v1/consents/{consent_id}/quota"),
@@ -29,7 +29,7 @@ async fn quota(ts: &TestServer, access: &str, consent_id: &str) -> Value {
     body
 }
 
-fn endpoint<'a>(quota: &'a Value, name: &str) -> &'a Value {
+pub(crate) fn endpoint<'a>(quota: &'a Value, name: &str) -> &'a Value {
     quota["endpoints"]
         .as_array()
         .unwrap()
@@ -39,7 +39,7 @@ fn endpoint<'a>(quota: &'a Value, name: &str) -> &'a Value {
 }
 
 /// The bank's own counters for the consent, read in its customer app.
-async fn bank_activity(ts: &TestServer, consent_id: &str) -> Value {
+pub(crate) async fn bank_activity(ts: &TestServer, consent_id: &str) -> Value {
     let mut conn = ts.app().store.read().await.unwrap();
     let row = ponte_store::consent_by_id(&mut conn, consent_id)
         .await

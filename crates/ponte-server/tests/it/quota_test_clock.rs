@@ -5,6 +5,7 @@
 //! start again together) and `GET …/quota` shows the new month, while the
 //! server's own clock never left the old one.
 
+use crate::quota::{bank_activity, endpoint, quota, request_body, TRANSACTIONS};
 use crate::support;
 use crate::transactions_sync::{advance, synced_through, today};
 
@@ -12,31 +13,10 @@ use ponte_server::services::quota::{month_of, resets_at};
 use serde_json::{json, Value};
 use support::{Db, Receiver, TestServer};
 
-const TRANSACTIONS: &str = "/open-banking/accounts/v2/accounts/{accountId}/transactions";
 const DAY_MS: i64 = 86_400_000;
 
-fn request_body(link_id: &str, consent_id: &str) -> Value {
-    json!({"taxId": "529.982.247-25", "linkId": link_id, "consentId": [consent_id], "products": ["accounts"]})
-}
-
-async fn quota(ts: &TestServer, access: &str, consent_id: &str) -> Value {
-    let (status, body) = ts
-        .get(
-            &format!("/data/v1/consents/{consent_id}/quota"),
-            Some(access),
-        )
-        .await;
-    assert_eq!(status, 200, "{body}");
-    body
-}
-
 fn transactions(quota: &Value) -> &Value {
-    quota["endpoints"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["endpoint"] == TRANSACTIONS)
-        .unwrap_or_else(|| panic!("{TRANSACTIONS} not in {quota}"))
+    endpoint(quota, TRANSACTIONS)
 }
 
 /// Posts an accounts request; answers the status and body, and for an
@@ -71,28 +51,6 @@ async fn request(
         .unwrap();
     assert_eq!(report["status"], "SUCCESS", "{report}");
     (status, resp)
-}
-
-/// The bank's own count of calls it refused with `429` for the consent.
-async fn bank_throttled(ts: &TestServer, consent_id: &str) -> Value {
-    let mut conn = ts.app().store.read().await.unwrap();
-    let row = ponte_store::consent_by_id(&mut conn, consent_id)
-        .await
-        .unwrap()
-        .unwrap();
-    let resp = ts
-        .http
-        .get(ts.url(&format!(
-            "/sandbox/banks/{}/customer/consents/{}",
-            row.institution_code,
-            row.bank_consent_id.unwrap()
-        )))
-        .basic_auth("user_good", Some("pass_good"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 200);
-    resp.json::<Value>().await.unwrap()["activity"]["throttledCalls"].clone()
 }
 
 both!(
@@ -172,6 +130,6 @@ both!(
             (&json!(used + 1), &json!(3 - used)),
             "{after}"
         );
-        assert_eq!(bank_throttled(&ts, &consent_id).await, 0);
+        assert_eq!(bank_activity(&ts, &consent_id).await["throttledCalls"], 0);
     }
 );
