@@ -129,10 +129,18 @@ try {
   const saved = await page.evaluate(() => fetch('/console/api/settings').then((r) => r.json()));
   check(saved.autoDelivery === true && saved.webhookUrl === hookUrl, 'auto-delivery is on, the URL kept');
 
+  // The preview reloads when the branding changes: a read that the reload
+  // interrupts is read again from the new document.
   const accent = async () => {
-    const frame = page.frameLocator('#preview');
-    await frame.locator('#continue').waitFor();
-    return frame.locator('#continue').evaluate((el) => getComputedStyle(el).backgroundColor);
+    for (;;) {
+      const frame = page.frameLocator('#preview');
+      await frame.locator('#continue').waitFor();
+      try {
+        return await frame.locator('#continue').evaluate((el) => getComputedStyle(el).backgroundColor);
+      } catch (e) {
+        if (!/context was destroyed|navigat|detached/i.test(e.message)) throw e;
+      }
+    }
   };
   const first = await accent();
   await page.locator('#primaryColor').fill('#7c3aed');

@@ -36,13 +36,25 @@ function withoutNames(text) {
   return names.replace(/\S+@\S+|\S+:\/\/\S+|\S+\.(com|example|br)\S*/giu, ' ');
 }
 
+/** A frame's language, title and text, read again if a reload interrupts the read. */
+async function settled(frame) {
+  for (let tries = 0; ; tries += 1) {
+    try {
+      await frame.waitForLoadState();
+      return await frame.evaluate(() => [
+        document.documentElement.lang, document.title, document.body ? document.body.innerText : '',
+      ]);
+    } catch (e) {
+      if (tries >= 20 || !/context was destroyed|navigat/i.test(e.message)) throw e;
+    }
+  }
+}
+
 /** The page (and its frames) says everything in `lang`: html lang, title and text. */
 async function speaks(page, lang, name) {
   check((await page.getAttribute('html', 'lang')) === lang, `${name}: html lang is ${await page.getAttribute('html', 'lang')}, not ${lang}`);
   for (const frame of page.frames()) {
-    const [frameLang, title, text] = await frame.evaluate(() => [
-      document.documentElement.lang, document.title, document.body ? document.body.innerText : '',
-    ]);
+    const [frameLang, title, text] = await settled(frame);
     const where = frame === page.mainFrame() ? name : `${name} (frame ${frame.url()})`;
     check(frameLang === lang, `${where}: html lang ${frameLang}`);
     const found = withoutNames(`${title}\n${text}`).match(OTHER[lang]);
@@ -163,7 +175,7 @@ async function journey(browser, locale, lang) {
   await page.goto(`${args.base}/me`);
   await speaks(page, chosen, `${prefix}: /me after the switch`);
   await page.goto(urls.link);
-  await page.waitForSelector('body[data-at]');
+  await page.waitForSelector('body[data-at]:not([data-at="loading"])');
   await speaks(page, chosen, `${prefix}: the widget after the switch`);
   await page.goto(`${args.base}/console`);
   await page.waitForSelector('#consents-now');

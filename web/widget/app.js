@@ -584,14 +584,15 @@ function wire() {
 }
 
 async function start() {
-  show('loading');
   const params = new URLSearchParams(location.search);
   const saved = load();
   const fresh = params.get('v');
   const asked = params.get('locale');
   // Until the session names the link's locale: a choice, the page's own
-  // `?locale=` (the SDK's), the browser's.
+  // `?locale=` (the SDK's), the browser's. Decided before the first screen,
+  // so that even the loading screen speaks it.
   state.locale = chosenLocale() || saved.locale || ruleLocale(asked);
+  show('loading');
   state.token = fresh || saved.token || null;
   const embed = params.get('embed');
   state.parentOrigin = window.parent !== window ? originOf(embed) || (!fresh && saved.parentOrigin) || null : null;

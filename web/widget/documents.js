@@ -456,11 +456,11 @@ function wire() {
 }
 
 async function start() {
-  show('loading');
   const params = new URLSearchParams(location.search);
   const saved = load();
   const fresh = params.get('access_token');
   state.locale = chosenLocale() || saved.locale || ruleLocale(null);
+  show('loading');
   state.token = fresh || saved.token || null;
   if (saved.token && saved.token === state.token && saved.portal) state.portal = saved.portal;
   if (window.parent !== window && !state.parentOrigin) state.parentOrigin = originOf(params.get('embed'));
