@@ -5,111 +5,68 @@
 
 use crate::lang::Lang;
 use crate::messages;
-use fluent_bundle::FluentValue;
-use minijinja::value::{Kwargs, Value};
-use minijinja::{Environment, State};
+use minijinja::value::Value;
+use minijinja::Environment;
 use std::sync::LazyLock;
 
 pub const BANK_CSS: &str = include_str!("../templates/bank.css");
 pub const PORTAL_CSS: &str = include_str!("../templates/portal.css");
 
 static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
-    let mut env = Environment::new();
-    for (name, source) in [
-        ("_hidden.html", include_str!("../templates/_hidden.html")),
-        ("_error.html", include_str!("../templates/_error.html")),
-        ("_switch.html", include_str!("../templates/_switch.html")),
-        (
-            "_bank_cancel.html",
-            include_str!("../templates/_bank_cancel.html"),
-        ),
-        (
-            "_portal_back.html",
-            include_str!("../templates/_portal_back.html"),
-        ),
-        ("bank.html", include_str!("../templates/bank.html")),
-        (
-            "bank_login.html",
-            include_str!("../templates/bank_login.html"),
-        ),
-        ("bank_otp.html", include_str!("../templates/bank_otp.html")),
-        (
-            "bank_approve.html",
-            include_str!("../templates/bank_approve.html"),
-        ),
-        (
-            "bank_error.html",
-            include_str!("../templates/bank_error.html"),
-        ),
-        ("portal.html", include_str!("../templates/portal.html")),
-        (
-            "portal_login.html",
-            include_str!("../templates/portal_login.html"),
-        ),
-        (
-            "portal_otp.html",
-            include_str!("../templates/portal_otp.html"),
-        ),
-        (
-            "portal_approve.html",
-            include_str!("../templates/portal_approve.html"),
-        ),
-        (
-            "portal_error.html",
-            include_str!("../templates/portal_error.html"),
-        ),
-    ] {
-        if let Err(e) = env.add_template(name, source) {
-            tracing::error!(error = %e, name, "a sandbox page template does not parse");
-        }
-    }
+    let mut env = ponte_pages::environment(
+        "sandbox",
+        &messages::CATALOGUE,
+        &[
+            ("_hidden.html", include_str!("../templates/_hidden.html")),
+            ("_error.html", include_str!("../templates/_error.html")),
+            ("_switch.html", include_str!("../templates/_switch.html")),
+            (
+                "_bank_cancel.html",
+                include_str!("../templates/_bank_cancel.html"),
+            ),
+            (
+                "_portal_back.html",
+                include_str!("../templates/_portal_back.html"),
+            ),
+            ("bank.html", include_str!("../templates/bank.html")),
+            (
+                "bank_login.html",
+                include_str!("../templates/bank_login.html"),
+            ),
+            ("bank_otp.html", include_str!("../templates/bank_otp.html")),
+            (
+                "bank_approve.html",
+                include_str!("../templates/bank_approve.html"),
+            ),
+            (
+                "bank_error.html",
+                include_str!("../templates/bank_error.html"),
+            ),
+            ("portal.html", include_str!("../templates/portal.html")),
+            (
+                "portal_login.html",
+                include_str!("../templates/portal_login.html"),
+            ),
+            (
+                "portal_otp.html",
+                include_str!("../templates/portal_otp.html"),
+            ),
+            (
+                "portal_approve.html",
+                include_str!("../templates/portal_approve.html"),
+            ),
+            (
+                "portal_error.html",
+                include_str!("../templates/portal_error.html"),
+            ),
+        ],
+    );
     // Templates are written on several lines to be read; the pages keep
     // the one-line shape headless drivers and tests have always seen.
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(true);
-    env.add_function("t", t);
-    env.set_formatter(escape);
     env
 });
-
-/// HTML-escapes what a template prints (`& < > " '`, enough for text and
-/// quoted attributes), leaving `/` alone so paths and dates read as
-/// written; `none` prints as nothing.
-fn escape(
-    out: &mut minijinja::Output,
-    _state: &State,
-    value: &Value,
-) -> Result<(), minijinja::Error> {
-    let written = if value.is_undefined() || value.is_none() {
-        Ok(())
-    } else if value.is_safe() {
-        write!(out, "{value}")
-    } else {
-        let raw = value.to_string();
-        write!(out, "{}", html_escape::encode_quoted_attribute(&raw))
-    };
-    written.map_err(|_| minijinja::Error::from(minijinja::ErrorKind::WriteFailure))
-}
-
-/// `t('id', name=value, …)`: a catalogue message in the template's `locale`
-/// (the page's language, or the other one for the switch).
-fn t(state: &State, id: &str, kwargs: Kwargs) -> Result<String, minijinja::Error> {
-    let lang = state
-        .lookup("locale")
-        .and_then(|v| v.as_str().and_then(Lang::tag))
-        .unwrap_or(Lang::PtBr);
-    let mut args = Vec::new();
-    for name in kwargs.args() {
-        let value: Value = kwargs.get(name)?;
-        // Numbers stay numbers, so a message can agree with them in number.
-        let value = match i64::try_from(value.clone()) {
-            Ok(n) if value.is_number() => FluentValue::from(n),
-            _ => FluentValue::from(value.to_string()),
-        };
-        args.push((name, value));
-    }
-    Ok(messages::text(lang, id, &args))
-}
 
 /// Renders `template` with `context`. A template that fails (a bug a test
 /// would catch) still answers a page, saying only that it cannot go on.

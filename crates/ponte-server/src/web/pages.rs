@@ -11,8 +11,8 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use minijinja::value::{Kwargs, Value};
-use minijinja::{Environment, State};
+use minijinja::value::Value;
+use minijinja::Environment;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::sync::LazyLock;
@@ -22,71 +22,34 @@ const STYLE: &str = include_str!("../../templates/page.css");
 const DEFAULT_ACCENT: &str = "#0f766e";
 
 static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
-    let mut env = Environment::new();
-    for (name, source) in [
-        ("page.html", include_str!("../../templates/page.html")),
-        ("me_list.html", include_str!("../../templates/me_list.html")),
-        (
-            "me_confirm.html",
-            include_str!("../../templates/me_confirm.html"),
-        ),
-        ("message.html", include_str!("../../templates/message.html")),
-        ("outcome.html", include_str!("../../templates/outcome.html")),
-        (
-            "callback_failed.html",
-            include_str!("../../templates/callback_failed.html"),
-        ),
-        (
-            "fragment.html",
-            include_str!("../../templates/fragment.html"),
-        ),
-        ("refusal.html", include_str!("../../templates/refusal.html")),
-        (
-            "returning.html",
-            include_str!("../../templates/returning.html"),
-        ),
-    ] {
-        if let Err(e) = env.add_template(name, source) {
-            tracing::error!(error = %e, name, "a page template does not parse");
-        }
-    }
-    env.add_function("t", t);
-    env.set_formatter(escape);
-    env
+    ponte_pages::environment(
+        "pages",
+        &catalogue::CATALOGUE,
+        &[
+            ("page.html", include_str!("../../templates/page.html")),
+            ("me_list.html", include_str!("../../templates/me_list.html")),
+            (
+                "me_confirm.html",
+                include_str!("../../templates/me_confirm.html"),
+            ),
+            ("message.html", include_str!("../../templates/message.html")),
+            ("outcome.html", include_str!("../../templates/outcome.html")),
+            (
+                "callback_failed.html",
+                include_str!("../../templates/callback_failed.html"),
+            ),
+            (
+                "fragment.html",
+                include_str!("../../templates/fragment.html"),
+            ),
+            ("refusal.html", include_str!("../../templates/refusal.html")),
+            (
+                "returning.html",
+                include_str!("../../templates/returning.html"),
+            ),
+        ],
+    )
 });
-
-/// HTML-escapes what a template prints (`& < > " '`, enough for text and
-/// quoted attributes), leaving `/` alone so dates and paths read as
-/// written; `none` prints as nothing.
-fn escape(
-    out: &mut minijinja::Output,
-    _state: &State,
-    value: &Value,
-) -> Result<(), minijinja::Error> {
-    let written = if value.is_undefined() || value.is_none() {
-        Ok(())
-    } else if value.is_safe() {
-        write!(out, "{value}")
-    } else {
-        let raw = value.to_string();
-        write!(out, "{}", html_escape::encode_quoted_attribute(&raw))
-    };
-    written.map_err(|_| minijinja::Error::from(minijinja::ErrorKind::WriteFailure))
-}
-
-/// `t('id', name=value, …)`: a catalogue message in the page's language.
-fn t(state: &State, id: &str, kwargs: Kwargs) -> Result<String, minijinja::Error> {
-    let locale = state
-        .lookup("locale")
-        .and_then(|v| v.as_str().and_then(lang::parse_tag))
-        .unwrap_or_default();
-    let mut args = Vec::new();
-    for name in kwargs.args() {
-        let value: Value = kwargs.get(name)?;
-        args.push((name, value.to_string()));
-    }
-    Ok(catalogue::text(locale, id, &args))
-}
 
 /// Who the end user is dealing with, as the widget shows it.
 #[derive(Debug, Clone, Serialize)]
