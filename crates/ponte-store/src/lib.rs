@@ -33,6 +33,7 @@ mod settings;
 mod sync;
 #[cfg(test)]
 pub(crate) mod testing;
+mod throwaway;
 mod typed;
 pub mod wake;
 mod webhooks;
@@ -65,6 +66,7 @@ pub use reports::*;
 pub use sessions::*;
 pub use settings::*;
 pub use sync::*;
+pub use throwaway::{drop_postgres_database, fresh_postgres_database};
 pub use typed::{
     ConsentStatusText, Flag, JobKind, JobStatus, ReauthorisationStatus, ReportOutcomeText,
     WebhookStatus,

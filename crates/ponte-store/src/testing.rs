@@ -2,7 +2,6 @@
 
 use crate::clients::{insert_client, ClientRow};
 use crate::db::{Conn, Store};
-use sqlx::Executor;
 
 /// Every store test runs on SQLite, and also on PostgreSQL when
 /// `PONTE_TEST_POSTGRES_URL` names a server (`.ci/run` starts one).
@@ -37,17 +36,8 @@ pub async fn client(conn: &mut Conn, id: &str) {
 
 /// A new empty database on the test server, so tests don't see each other.
 pub async fn fresh_postgres(base: &str) -> Store {
-    sqlx::any::install_default_drivers();
-    let name = format!("t_{}", uuid::Uuid::new_v4().simple());
-    let mut admin: sqlx::AnyConnection = sqlx::Connection::connect(base)
+    let url = crate::fresh_postgres_database(base, "t")
         .await
-        .expect("postgres test server");
-    admin
-        .execute(format!("CREATE DATABASE {name}").as_str())
-        .await
-        .expect("create database");
-    let (head, _) = base.rsplit_once('/').expect("postgres URL has a database");
-    Store::open(&format!("{head}/{name}"))
-        .await
-        .expect("postgres store")
+        .expect("a database on the PostgreSQL test server");
+    Store::open(&url).await.expect("postgres store")
 }

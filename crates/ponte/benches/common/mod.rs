@@ -28,18 +28,9 @@ pub fn free_port() -> u16 {
 
 /// A new empty database named `{prefix}_…` on the server `base` names.
 pub async fn fresh_postgres(base: &str, prefix: &str) -> String {
-    use sqlx::{Connection, Executor};
-    sqlx::any::install_default_drivers();
-    let name = format!("{prefix}_{}", uuid::Uuid::new_v4().simple());
-    let mut admin = sqlx::AnyConnection::connect(base)
+    ponte_store::fresh_postgres_database(base, prefix)
         .await
-        .expect("connect to PONTE_BENCH_POSTGRES_URL");
-    admin
-        .execute(format!("CREATE DATABASE {name}").as_str())
-        .await
-        .expect("create database");
-    let (head, _) = base.rsplit_once('/').expect("URL with a database name");
-    format!("{head}/{name}")
+        .expect("a database on PONTE_BENCH_POSTGRES_URL's server")
 }
 
 pub async fn post_json(http: &reqwest::Client, url: &str, token: &str, body: Value) -> Value {

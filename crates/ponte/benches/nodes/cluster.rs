@@ -45,22 +45,9 @@ pub fn free_addr() -> SocketAddr {
 
 /// A new database on the server `base` names; its URL.
 pub async fn fresh_postgres(base: &str) -> String {
-    use sqlx::{Connection, Executor};
-    sqlx::any::install_default_drivers();
-    let name = format!("bench_nodes_{}", uuid::Uuid::new_v4().simple());
-    let mut admin = sqlx::AnyConnection::connect(base)
+    ponte_store::fresh_postgres_database(base, "bench_nodes")
         .await
-        .expect("connect to PONTE_BENCH_POSTGRES_URL");
-    admin
-        .execute(format!("CREATE DATABASE {name}").as_str())
-        .await
-        .expect("create database");
-    let (url, query) = match base.split_once('?') {
-        Some((url, q)) => (url, format!("?{q}")),
-        None => (base, String::new()),
-    };
-    let (head, _) = url.rsplit_once('/').expect("URL with a database name");
-    format!("{head}/{name}{query}")
+        .expect("a database on PONTE_BENCH_POSTGRES_URL's server")
 }
 
 /// A new bucket at the S3-compatible `endpoint` (moto takes unsigned requests).

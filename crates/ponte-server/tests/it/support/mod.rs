@@ -61,19 +61,10 @@ pub fn postgres_base() -> Option<String> {
 }
 
 async fn fresh_postgres_url() -> String {
-    use sqlx::{Connection, Executor};
-    sqlx::any::install_default_drivers();
     let base = postgres_base().expect("PONTE_TEST_POSTGRES_URL");
-    let name = format!("it_{}", uuid::Uuid::new_v4().simple());
-    let mut admin = sqlx::AnyConnection::connect(&base)
+    ponte_store::fresh_postgres_database(&base, "it")
         .await
-        .expect("connect to the PostgreSQL test server");
-    admin
-        .execute(format!("CREATE DATABASE {name}").as_str())
-        .await
-        .expect("create database");
-    let (head, _) = base.rsplit_once('/').expect("URL with a database name");
-    format!("{head}/{name}")
+        .expect("a database on the PostgreSQL test server")
 }
 
 pub struct TestServer {

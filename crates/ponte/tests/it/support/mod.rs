@@ -110,16 +110,7 @@ pub fn postgres_base() -> Option<String> {
 }
 
 pub async fn fresh_postgres(base: &str) -> String {
-    use sqlx::{Connection, Executor};
-    sqlx::any::install_default_drivers();
-    let name = format!("serve_{}", uuid::Uuid::new_v4().simple());
-    let mut admin = sqlx::AnyConnection::connect(base)
+    ponte_store::fresh_postgres_database(base, "serve")
         .await
-        .expect("connect to the PostgreSQL test server");
-    admin
-        .execute(format!("CREATE DATABASE {name}").as_str())
-        .await
-        .expect("create database");
-    let (head, _) = base.rsplit_once('/').expect("URL with a database name");
-    format!("{head}/{name}")
+        .expect("a database on the PostgreSQL test server")
 }
