@@ -15,28 +15,10 @@ use std::time::Duration;
 use support::browser::{browser_available, repo_root};
 use support::{Db, TestServer};
 
-/// A hang guard, not a timing assertion: a stuck browser fails the test
-/// instead of holding CI forever.
-const JOURNEYS_AT_MOST: Duration = Duration::from_secs(600);
-
 /// Runs `node tests/browser/<script> <args…>`, prints what it said, and
 /// fails the test unless it exited 0.
 async fn journeys(script: &str, args: &[String]) {
-    let root = repo_root();
-    let run = tokio::process::Command::new("node")
-        .arg(root.join("tests/browser").join(script))
-        .args(args)
-        .current_dir(&root)
-        .env("PONTE_SCREENSHOTS", root.join("target/browser-screenshots"))
-        .kill_on_drop(true)
-        .output();
-    let out = tokio::time::timeout(JOURNEYS_AT_MOST, run)
-        .await
-        .unwrap_or_else(|_| panic!("{script} still running after {JOURNEYS_AT_MOST:?}"))
-        .expect("start node");
-    println!("{}", String::from_utf8_lossy(&out.stdout));
-    eprintln!("{}", String::from_utf8_lossy(&out.stderr));
-    assert!(out.status.success(), "{script} failed: {}", out.status);
+    support::browser::journeys(script, args, "the journeys").await
 }
 
 /// A fresh link whose end user comes back to the integrator's page.

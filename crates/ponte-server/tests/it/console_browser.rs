@@ -13,13 +13,10 @@ use ponte_server::services::console_data;
 use ponte_store::MessageFilter;
 use serde_json::json;
 use std::time::Duration;
-use support::browser::{browser_available, repo_root};
+use support::browser::browser_available;
 use support::{Db, Receiver};
 
 const PASSWORD: &str = "correct horse battery staple";
-/// A hang guard, not a timing assertion.
-const JOURNEY_AT_MOST: Duration = Duration::from_secs(600);
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_console_in_a_browser() {
     if !browser_available("the console browser journey") {
@@ -106,10 +103,9 @@ async fn the_console_in_a_browser() {
     // From now on the receiver accepts: a replay is delivered.
     receiver.answers.lock().unwrap().clear();
 
-    let root = repo_root();
-    let run = tokio::process::Command::new("node")
-        .arg(root.join("tests/browser/console.mjs"))
-        .args([
+    support::browser::journeys(
+        "console.mjs",
+        [
             ts.base.clone(),
             "ana@example.com".into(),
             PASSWORD.into(),
@@ -119,16 +115,8 @@ async fn the_console_in_a_browser() {
             ts.client.api_secret.clone(),
             "ops@example.com".into(),
             institution,
-        ])
-        .current_dir(&root)
-        .env("PONTE_SCREENSHOTS", root.join("target/browser-screenshots"))
-        .kill_on_drop(true)
-        .output();
-    let out = tokio::time::timeout(JOURNEY_AT_MOST, run)
-        .await
-        .expect("console.mjs still running")
-        .expect("start node");
-    println!("{}", String::from_utf8_lossy(&out.stdout));
-    eprintln!("{}", String::from_utf8_lossy(&out.stderr));
-    assert!(out.status.success(), "console.mjs failed: {}", out.status);
+        ],
+        "console",
+    )
+    .await;
 }

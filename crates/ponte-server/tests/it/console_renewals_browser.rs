@@ -5,12 +5,9 @@
 use crate::support;
 
 use serde_json::json;
-use std::time::Duration;
-use support::browser::{browser_available, repo_root};
+use support::browser::browser_available;
 use support::console::{console_user, PASSWORD};
 use support::Db;
-
-const JOURNEY_AT_MOST: Duration = Duration::from_secs(600);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_renewals_page_in_a_browser() {
@@ -32,23 +29,9 @@ async fn the_renewals_page_in_a_browser() {
         .await;
     assert_eq!(status, 200);
 
-    let root = repo_root();
     let args = json!({
         "base": ts.base, "email": "ana@example.com", "password": PASSWORD,
         "expiring": first, "duplicate": second, "duplicateOf": first,
     });
-    let run = tokio::process::Command::new("node")
-        .arg(root.join("tests/browser/renewals.mjs"))
-        .arg(args.to_string())
-        .current_dir(&root)
-        .env("PONTE_SCREENSHOTS", root.join("target/browser-screenshots"))
-        .kill_on_drop(true)
-        .output();
-    let out = tokio::time::timeout(JOURNEY_AT_MOST, run)
-        .await
-        .expect("the journey ends")
-        .expect("start node");
-    println!("{}", String::from_utf8_lossy(&out.stdout));
-    eprintln!("{}", String::from_utf8_lossy(&out.stderr));
-    assert!(out.status.success(), "renewals.mjs failed: {}", out.status);
+    support::browser::journeys("renewals.mjs", [args.to_string()], "renewals").await;
 }

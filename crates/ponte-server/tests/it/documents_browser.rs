@@ -10,12 +10,9 @@
 use crate::support;
 
 use serde_json::{json, Value};
-use std::time::Duration;
-use support::browser::{browser_available, repo_root};
+use support::browser::browser_available;
 use support::{Db, Options, Receiver, TestServer};
 
-/// A hang guard, not a timing assertion.
-const JOURNEY_AT_MOST: Duration = Duration::from_secs(900);
 const CLIENT_NAME: &str = "Acme Crédito";
 
 /// A fresh app session for one journey: its URL and its end user.
@@ -79,21 +76,12 @@ async fn the_documents_app_in_a_browser() {
     urls.insert("base".into(), json!(ts.base));
     urls.insert("client".into(), json!(CLIENT_NAME));
 
-    let root = repo_root();
-    let run = tokio::process::Command::new("node")
-        .arg(root.join("tests/browser/documents.mjs"))
-        .arg(Value::Object(urls).to_string())
-        .current_dir(&root)
-        .env("PONTE_SCREENSHOTS", root.join("target/browser-screenshots"))
-        .kill_on_drop(true)
-        .output();
-    let out = tokio::time::timeout(JOURNEY_AT_MOST, run)
-        .await
-        .expect("documents.mjs still running")
-        .expect("start node");
-    println!("{}", String::from_utf8_lossy(&out.stdout));
-    eprintln!("{}", String::from_utf8_lossy(&out.stderr));
-    assert!(out.status.success(), "documents.mjs failed: {}", out.status);
+    support::browser::journeys(
+        "documents.mjs",
+        [Value::Object(urls).to_string()],
+        "documents",
+    )
+    .await;
 
     // Each retrieval the browser made told the client once, in the
     // quickstart's shape, with the metadata its session was opened with.

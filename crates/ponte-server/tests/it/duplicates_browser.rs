@@ -15,14 +15,10 @@ use crate::support;
 use ponte_server::services::clients::{self, BrandingChange};
 use ponte_server::services::duplicates::{self, DuplicatePolicy};
 use serde_json::{json, Value};
-use std::time::Duration;
-use support::browser::{browser_available, repo_root};
+use support::browser::browser_available;
 use support::{Db, TestServer};
 
 const CLIENT_NAME: &str = "Acme Crédito";
-/// A hang guard, not a timing assertion.
-const JOURNEYS_AT_MOST: Duration = Duration::from_secs(600);
-
 /// A fresh link for the same person, per language and screen size.
 async fn links(ts: &TestServer, access: &str) -> Value {
     let mut links = serde_json::Map::new();
@@ -45,25 +41,7 @@ async fn links(ts: &TestServer, access: &str) -> Value {
 }
 
 async fn journeys(policy: &str, args: Value) {
-    let root = repo_root();
-    let run = tokio::process::Command::new("node")
-        .arg(root.join("tests/browser/duplicates.mjs"))
-        .arg(args.to_string())
-        .current_dir(&root)
-        .env("PONTE_SCREENSHOTS", root.join("target/browser-screenshots"))
-        .kill_on_drop(true)
-        .output();
-    let out = tokio::time::timeout(JOURNEYS_AT_MOST, run)
-        .await
-        .expect("duplicates.mjs still running")
-        .expect("start node");
-    println!("{}", String::from_utf8_lossy(&out.stdout));
-    eprintln!("{}", String::from_utf8_lossy(&out.stderr));
-    assert!(
-        out.status.success(),
-        "duplicates.mjs ({policy}) failed: {}",
-        out.status
-    );
+    support::browser::journeys("duplicates.mjs", [args.to_string()], policy).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

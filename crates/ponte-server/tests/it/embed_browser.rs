@@ -14,29 +14,12 @@ use std::time::Duration;
 use support::browser::{browser_available, repo_root};
 use support::{Db, TestServer};
 
-/// A hang guard, not a timing assertion.
-const JOURNEYS_AT_MOST: Duration = Duration::from_secs(600);
-
 /// The integrator's page in the journeys: not loopback, so that only the
 /// client's own frame origins decide.
 const FOREIGN: &str = "https://shop.example.net";
 
 async fn journeys(script: &str, args: Value) {
-    let root = repo_root();
-    let run = tokio::process::Command::new("node")
-        .arg(root.join("tests/browser").join(script))
-        .arg(args.to_string())
-        .current_dir(&root)
-        .env("PONTE_SCREENSHOTS", root.join("target/browser-screenshots"))
-        .kill_on_drop(true)
-        .output();
-    let out = tokio::time::timeout(JOURNEYS_AT_MOST, run)
-        .await
-        .unwrap_or_else(|_| panic!("{script} still running after {JOURNEYS_AT_MOST:?}"))
-        .expect("start node");
-    println!("{}", String::from_utf8_lossy(&out.stdout));
-    eprintln!("{}", String::from_utf8_lossy(&out.stderr));
-    assert!(out.status.success(), "{script} failed: {}", out.status);
+    support::browser::journeys(script, [args.to_string()], "embed").await
 }
 
 /// A client that lets `origins` frame its widget.

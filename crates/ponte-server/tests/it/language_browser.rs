@@ -15,15 +15,11 @@ use crate::support::server_api;
 use ponte_server::services::clients::{self, BrandingChange};
 use ponte_server::services::console::{self, Password};
 use serde_json::{json, Value};
-use std::time::Duration;
-use support::browser::{browser_available, repo_root};
+use support::browser::browser_available;
 use support::{Db, TestServer};
 
 const CLIENT_NAME: &str = "Acme Crédito";
 const PASSWORD: &str = "correct horse battery staple";
-/// A hang guard, not a timing assertion.
-const JOURNEY_AT_MOST: Duration = Duration::from_secs(900);
-
 /// The end user authorises a consent at `code` through a link of their own
 /// (Server API), so `/me` lists it.
 async fn connect_at(ts: &TestServer, access: &str, code: &str) {
@@ -122,19 +118,10 @@ async fn every_page_speaks_the_browsers_language_and_keeps_the_switch() {
     args.insert("email".into(), json!("lang@example.com"));
     args.insert("password".into(), json!(PASSWORD));
 
-    let root = repo_root();
-    let run = tokio::process::Command::new("node")
-        .arg(root.join("tests/browser/language.mjs"))
-        .arg(Value::Object(args).to_string())
-        .current_dir(&root)
-        .env("PONTE_SCREENSHOTS", root.join("target/browser-screenshots"))
-        .kill_on_drop(true)
-        .output();
-    let out = tokio::time::timeout(JOURNEY_AT_MOST, run)
-        .await
-        .expect("language.mjs still running")
-        .expect("start node");
-    println!("{}", String::from_utf8_lossy(&out.stdout));
-    eprintln!("{}", String::from_utf8_lossy(&out.stderr));
-    assert!(out.status.success(), "language.mjs failed: {}", out.status);
+    support::browser::journeys(
+        "language.mjs",
+        [Value::Object(args).to_string()],
+        "languages",
+    )
+    .await;
 }

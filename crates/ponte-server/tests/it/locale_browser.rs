@@ -18,14 +18,10 @@ use ponte_server::services::client_locale;
 use ponte_server::services::clients::{self, BrandingChange};
 use ponte_server::web::lang::Locale;
 use serde_json::{json, Value};
-use std::time::Duration;
-use support::browser::{browser_available, repo_root};
+use support::browser::browser_available;
 use support::{Db, TestServer};
 
 const CLIENT_NAME: &str = "Acme Crédito";
-/// A hang guard, not a timing assertion.
-const JOURNEY_AT_MOST: Duration = Duration::from_secs(900);
-
 /// The bank's page for a new consent whose link has no `redirectUrl`, so
 /// the bank's answer ends on Ponte's outcome page.
 async fn bank_url(ts: &TestServer, access: &str) -> String {
@@ -74,27 +70,9 @@ async fn urls(ts: &TestServer, access: &str, user: &str, banks: usize) -> Value 
 }
 
 async fn journeys(phase: &str, args: Value) {
-    let root = repo_root();
     let mut args = args;
     args["phase"] = json!(phase);
-    let run = tokio::process::Command::new("node")
-        .arg(root.join("tests/browser/locale.mjs"))
-        .arg(args.to_string())
-        .current_dir(&root)
-        .env("PONTE_SCREENSHOTS", root.join("target/browser-screenshots"))
-        .kill_on_drop(true)
-        .output();
-    let out = tokio::time::timeout(JOURNEY_AT_MOST, run)
-        .await
-        .expect("locale.mjs still running")
-        .expect("start node");
-    println!("{}", String::from_utf8_lossy(&out.stdout));
-    eprintln!("{}", String::from_utf8_lossy(&out.stderr));
-    assert!(
-        out.status.success(),
-        "locale.mjs ({phase}) failed: {}",
-        out.status
-    );
+    support::browser::journeys("locale.mjs", [args.to_string()], phase).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -9,27 +9,11 @@ use crate::support;
 use ponte_server::services::clients::{self, BrandingChange};
 use serde_json::{json, Value};
 use std::time::Duration;
-use support::browser::{browser_available, repo_root};
+use support::browser::browser_available;
 use support::{Receiver, TestServer};
 
-const JOURNEYS_AT_MOST: Duration = Duration::from_secs(600);
-
 async fn journeys(script: &str, args: &[String]) {
-    let root = repo_root();
-    let run = tokio::process::Command::new("node")
-        .arg(root.join("tests/browser").join(script))
-        .args(args)
-        .current_dir(&root)
-        .env("PONTE_SCREENSHOTS", root.join("target/browser-screenshots"))
-        .kill_on_drop(true)
-        .output();
-    let out = tokio::time::timeout(JOURNEYS_AT_MOST, run)
-        .await
-        .unwrap_or_else(|_| panic!("{script} still running after {JOURNEYS_AT_MOST:?}"))
-        .expect("start node");
-    println!("{}", String::from_utf8_lossy(&out.stdout));
-    eprintln!("{}", String::from_utf8_lossy(&out.stderr));
-    assert!(out.status.success(), "{script} failed: {}", out.status);
+    support::browser::journeys(script, args, "the journeys").await
 }
 
 struct Connection {

@@ -3,8 +3,13 @@
 //! playwright-core are here (CI must have them; elsewhere the journeys skip).
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 pub const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// A hang guard, not a timing assertion: a stuck browser fails the test
+/// instead of holding CI forever.
+const JOURNEYS_AT_MOST: Duration = Duration::from_secs(900);
 
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -39,4 +44,34 @@ pub fn browser_available(what: &str) -> bool {
     );
     eprintln!("skipping {what}; missing: {}", missing.join(", "));
     false
+}
+
+/// Runs `node tests/browser/<script> <args…>` from the repository root
+/// (screenshots under `target/browser-screenshots`), prints what it said,
+/// and fails the test unless it exited 0; `what` names the run in the
+/// failure when one script runs several times.
+pub async fn journeys<I, S>(script: &str, args: I, what: &str)
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let root = repo_root();
+    let run = tokio::process::Command::new("node")
+        .arg(root.join("tests/browser").join(script))
+        .args(args)
+        .current_dir(&root)
+        .env("PONTE_SCREENSHOTS", root.join("target/browser-screenshots"))
+        .kill_on_drop(true)
+        .output();
+    let out = tokio::time::timeout(JOURNEYS_AT_MOST, run)
+        .await
+        .unwrap_or_else(|_| panic!("{script} ({what}) still running after {JOURNEYS_AT_MOST:?}"))
+        .expect("start node");
+    println!("{}", String::from_utf8_lossy(&out.stdout));
+    eprintln!("{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{script} ({what}) failed: {}",
+        out.status
+    );
 }
