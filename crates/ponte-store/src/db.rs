@@ -2,6 +2,7 @@
 //! transactions, the backend differences and the settings table.
 
 use crate::files;
+use crate::secrets_file::SecretsFile;
 use crate::wake::{self, Wakes};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
@@ -151,6 +152,9 @@ pub struct Store {
     wakes: std::sync::Arc<Wakes>,
     /// PostgreSQL's URL, for the listener's own connection (see `wake`).
     listen_url: Option<String>,
+    /// SQLite on a file: how other processes' changes to API secrets are
+    /// announced (see `secrets_file`).
+    secrets_file: Option<std::sync::Arc<SecretsFile>>,
 }
 
 impl Store {
@@ -187,6 +191,8 @@ impl Store {
                     reader,
                     wakes,
                     listen_url: None,
+                    secrets_file: SecretsFile::beside(files::sqlite_file(url))
+                        .map(std::sync::Arc::new),
                 }
             }
             Backend::Postgres => {
@@ -200,6 +206,7 @@ impl Store {
                     reader: pool,
                     wakes,
                     listen_url: Some(url.to_string()),
+                    secrets_file: None,
                 }
             }
         };
@@ -230,6 +237,39 @@ impl Store {
     /// What wakes this store's workers when work is committed.
     pub fn wakes(&self) -> &Wakes {
         &self.wakes
+    }
+
+    /// Says, after it committed, that API secrets changed, to every process
+    /// on this database: on PostgreSQL `wake::secrets_changed` did it inside
+    /// the transaction; on a SQLite file this appends to the file servers
+    /// look at.
+    pub fn secrets_committed(&self) {
+        if let Some(file) = &self.secrets_file {
+            file.announce();
+        }
+    }
+
+    /// Whether a change to API secrets committed by any other process or
+    /// node reaches this one's `on_secrets_changed` hooks by now, so that
+    /// what it remembers may be trusted. PostgreSQL: the listener is up.
+    /// SQLite: the announcement file was looked at just now (and the hooks
+    /// told to forget everything if it changed); a database in memory has
+    /// no other process.
+    pub fn secrets_announced(&self) -> bool {
+        match self.backend {
+            Backend::Postgres => self.wakes.hears_other_nodes(),
+            Backend::Sqlite => match self.secrets_file.as_deref().map(SecretsFile::changed) {
+                None | Some(Ok(false)) => true,
+                Some(Ok(true)) => {
+                    self.wakes.secrets_changed_elsewhere();
+                    true
+                }
+                Some(Err(e)) => {
+                    tracing::warn!(error = %e, "cannot look for changes of API secrets by other processes");
+                    false
+                }
+            },
+        }
     }
 
     /// Hears of work committed by any node until `stop` (PostgreSQL; on

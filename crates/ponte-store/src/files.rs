@@ -9,14 +9,11 @@ use std::path::PathBuf;
 use std::str::FromStr;
 
 pub(crate) fn restrict_sqlite_files(url: &str) -> std::io::Result<()> {
-    if url.contains(":memory:") || url.contains("mode=memory") {
-        return Ok(());
-    }
-    // A URL sqlx cannot read is reported by the connection that follows.
-    let Ok(options) = SqliteConnectOptions::from_str(url) else {
+    // In memory, or a URL sqlx cannot read (reported by the connection
+    // that follows): no file to restrict.
+    let Some(database) = sqlite_file(url) else {
         return Ok(());
     };
-    let database = options.get_filename().to_path_buf();
     #[cfg(unix)]
     {
         use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
@@ -50,4 +47,13 @@ pub(crate) fn restrict_sqlite_files(url: &str) -> std::io::Result<()> {
     #[cfg(not(unix))]
     let _ = database;
     Ok(())
+}
+
+/// The file of a SQLite database URL; none for a database in memory.
+pub(crate) fn sqlite_file(url: &str) -> Option<PathBuf> {
+    if url.contains(":memory:") || url.contains("mode=memory") {
+        return None;
+    }
+    let options = SqliteConnectOptions::from_str(url).ok()?;
+    Some(options.get_filename().to_path_buf())
 }

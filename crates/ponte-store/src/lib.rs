@@ -28,6 +28,7 @@ mod registrations;
 mod rejection_checks;
 mod reports;
 pub mod retention;
+mod secrets_file;
 mod sessions;
 mod settings;
 mod sync;

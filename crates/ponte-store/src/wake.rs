@@ -134,6 +134,12 @@ impl Wakes {
         }
     }
 
+    /// Another process may have changed secrets (SQLite's announcement
+    /// file moved): everything remembered is forgotten.
+    pub(crate) fn secrets_changed_elsewhere(&self) {
+        self.secrets_changed(None);
+    }
+
     fn set_listening(&self, on: bool) {
         self.listening.store(on, Ordering::SeqCst);
         // Whatever was committed while nobody listened was not announced.
@@ -172,8 +178,8 @@ pub async fn enqueued(conn: &mut Conn, work: Work) -> Result<()> {
 
 /// Announces, inside the caller's transaction, that `client_id`'s API
 /// secrets changed: on PostgreSQL every node hears it at commit and stops
-/// trusting what it remembered of them. Nothing on SQLite (one node; the
-/// node that made the change forgets by itself).
+/// trusting what it remembered of them. On SQLite, `Store::secrets_committed`
+/// after the commit tells the other processes on the file.
 pub async fn secrets_changed(conn: &mut Conn, client_id: &str) -> Result<()> {
     if is_postgres(conn) {
         sqlx::query("SELECT pg_notify($1, $2)")

@@ -143,7 +143,7 @@ pub async fn rotate_secret(app: &App, client_id: &str) -> Result<NewCredentials>
     insert_secret(app, &mut tx, client_id, &api_secret, now).await?;
     ponte_store::wake::secrets_changed(&mut tx, client_id).await?;
     tx.commit().await?;
-    app.tokens.secrets_changed(client_id);
+    secrets_committed(app, client_id);
     let webhook_secret = String::from_utf8(app.crypto.open(
         slots::client_webhook_secret(&client.id),
         &client.webhook_secret_enc,
@@ -332,7 +332,7 @@ pub async fn revoke_secret(app: &App, client_id: &str) -> Result<NewCredentials>
     insert_secret(app, &mut tx, client_id, &api_secret, now).await?;
     ponte_store::wake::secrets_changed(&mut tx, client_id).await?;
     tx.commit().await?;
-    app.tokens.secrets_changed(client_id);
+    secrets_committed(app, client_id);
     let webhook_secret = String::from_utf8(app.crypto.open(
         slots::client_webhook_secret(&client.id),
         &client.webhook_secret_enc,
@@ -357,7 +357,7 @@ pub async fn delete(app: &App, client_id: &str) -> Result<()> {
     }
     ponte_store::wake::secrets_changed(&mut tx, client_id).await?;
     tx.commit().await?;
-    app.tokens.secrets_changed(client_id);
+    secrets_committed(app, client_id);
     // Documents live outside the database: every file under the client's prefix goes too.
     crate::services::documents_files::erase_client_files(app, client_id).await?;
     tracing::warn!(client_id, "client deleted with all its data");
@@ -418,3 +418,12 @@ pub fn client_id(raw: &str) -> ClientId {
 pub use crate::services::branding::{
     apply_branding, branding, update_branding, Branding, BrandingChange,
 };
+
+/// After a change to `client_id`'s API secrets commits: this node forgets
+/// what it remembered of them at once, and other processes on the same
+/// SQLite file see the change by their next request (PostgreSQL's nodes
+/// heard it at the commit).
+fn secrets_committed(app: &App, client_id: &str) {
+    app.tokens.secrets_changed(client_id);
+    app.store.secrets_committed();
+}

@@ -5,19 +5,19 @@
 //! with the secret's end (a rotated-out secret's grace), so a token or a
 //! sign-in stops the moment that end passes. A secret the database had not
 //! yet when a key's secrets were remembered is found by asking again before
-//! a sign-in is refused. A key's secrets are remembered only on PostgreSQL,
-//! where every change is announced: on SQLite the CLI beside a running
-//! server changes secrets unannounced, and a revoked secret must stop
-//! signing in at once. A rotation or revocation forgets the client's answers:
+//! a sign-in is refused. A rotation or revocation forgets the client's
+//! answers:
 //! - on the node that made it, at once (`forget_client`, after the commit);
 //! - on every other node of a PostgreSQL database when the commit's
-//!   notification arrives (`ponte_store::wake::secrets_changed`). While that
-//!   node's listener is down, nothing remembered is trusted: each request
-//!   asks the database.
+//!   notification arrives (`ponte_store::wake::secrets_changed`);
+//! - on a server whose SQLite file another process changed (the `ponte`
+//!   CLI beside it), at its next request: the change, once committed, is
+//!   announced in a file beside the database that every request looks at
+//!   (`Store::secrets_committed`, `Store::secrets_announced`).
 //!
-//! [`RECHECK_MS`] bounds what is left: a change made by another process on
-//! SQLite (the `ponte` CLI beside a running server), which no notification
-//! carries, is seen within it.
+//! While a change could go unheard (PostgreSQL's listener is down, the
+//! SQLite announcement file cannot be read), nothing remembered is trusted:
+//! each request asks the database. [`RECHECK_MS`] bounds what is left.
 
 use crate::clock::Clock;
 use ponte_store::{SecretRow, Store};
@@ -85,10 +85,11 @@ impl LiveSecrets {
             });
     }
 
-    /// Whether what is remembered may be used: on SQLite (one process
-    /// writes; see [`RECHECK_MS`]) or while this node hears the others.
+    /// Whether what is remembered may be used: a change any other process
+    /// or node commits reaches this one (and, on SQLite, one just seen has
+    /// made it forget).
     fn trusted(store: &Store) -> bool {
-        store.backend() == ponte_store::Backend::Sqlite || store.wakes().hears_other_nodes()
+        store.secrets_announced()
     }
 
     /// The secrets of the client whose API key this is that work at `now`
@@ -110,8 +111,7 @@ impl LiveSecrets {
                 .cloned()
                 .collect()
         };
-        let announced =
-            store.backend() == ponte_store::Backend::Postgres && store.wakes().hears_other_nodes();
+        let announced = Self::trusted(store);
         if !fresh && announced {
             let lock = self.lock();
             let cached = lock

@@ -1,5 +1,7 @@
 //! `ponte clients revoke-secret`: a leaked API secret ends at once, with every
-//! token bought with it, while the server keeps running; `ponte clients
+//! token bought with it, while the server keeps running, even though the
+//! server remembered both (on SQLite at its very next request; on
+//! PostgreSQL when the commit's notification arrives); `ponte clients
 //! delete` then removes the client altogether.
 
 use crate::support;
@@ -17,7 +19,7 @@ async fn post(url: &str, token: Option<&str>, body: Value) -> (u16, Value) {
     (status, resp.json().await.unwrap_or(Value::Null))
 }
 
-async fn revoke_while_serving(dir: &std::path::Path, url: &str) {
+async fn revoke_while_serving(dir: &std::path::Path, url: &str, postgres: bool) {
     let url = url.to_string();
     let (_server, addr) = serve(dir, &url, &[]);
     let base = format!("http://{addr}");
@@ -32,6 +34,28 @@ async fn revoke_while_serving(dir: &std::path::Path, url: &str) {
     let (status, body) = post(&format!("{base}/data/v1/auth"), None, creds(&leaked)).await;
     assert_eq!(status, 200, "{body}");
     let token = body["accessToken"].as_str().expect("token").to_string();
+    // Signed in again and the token used, so the server remembers both the
+    // key's secrets and the token's: what the CLI does must still end them
+    // at the very next request.
+    let (status, body) = post(&format!("{base}/data/v1/auth"), None, creds(&leaked)).await;
+    assert_eq!(status, 200, "{body}");
+    let link = |token: String| {
+        let url = format!("{base}/data/v1/links/lnk_none");
+        async move {
+            let resp = reqwest::Client::new()
+                .get(url)
+                .bearer_auth(token)
+                .send()
+                .await;
+            resp.expect("request").status().as_u16()
+        }
+    };
+    assert_eq!(
+        link(token.clone()).await,
+        404,
+        "a working token, no such link"
+    );
+    assert_eq!(link(token.clone()).await, 404);
 
     let client = leaked["clientId"].as_str().expect("clientId");
     let (ok, out, err) = ponte(dir, &url, &["clients", "revoke-secret", client, "--json"]);
@@ -44,10 +68,32 @@ async fn revoke_while_serving(dir: &std::path::Path, url: &str) {
         "no secret in the log"
     );
 
+    // On SQLite the server sees the CLI's change at its next request. On
+    // PostgreSQL it hears it with the commit's notification, a few
+    // milliseconds later (more on a loaded machine): wait for that, boundedly.
+    if postgres {
+        let heard = async {
+            while post(&format!("{base}/data/v1/auth"), None, creds(&leaked))
+                .await
+                .0
+                != 401
+            {
+                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            }
+        };
+        tokio::time::timeout(std::time::Duration::from_secs(5), heard)
+            .await
+            .expect("the revocation's notification reaches the server");
+    }
     let (status, body) = post(&format!("{base}/data/v1/auth"), None, creds(&leaked)).await;
     assert_eq!(
         (status, &body["error"]["code"]),
         (401, &json!("INVALID_CREDENTIALS"))
+    );
+    assert_eq!(
+        link(token.clone()).await,
+        401,
+        "the leaked secret's token ends at once"
     );
     let (status, body) = post(
         &format!("{base}/data/v1/auth/refresh"),
@@ -86,7 +132,7 @@ fn run(postgres: bool) {
     };
     tokio::runtime::Runtime::new()
         .expect("runtime")
-        .block_on(revoke_while_serving(dir.path(), &url));
+        .block_on(revoke_while_serving(dir.path(), &url, postgres));
 }
 
 #[test]
