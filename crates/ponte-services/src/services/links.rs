@@ -128,7 +128,7 @@ pub fn parse_callbacks(raw: Option<&Value>) -> Result<BTreeMap<Product, HttpUrl>
             for (name, url) in m {
                 let field = Field::ProductCallbacks.entry(name);
                 let product = Product::parse(name)
-                    .ok_or_else(|| FieldError::new(field.clone(), "is not a product: use registration, accounts, creditCards, loans, investments or insights"))?;
+                    .ok_or_else(|| FieldError::new(field.clone(), format!("is not a product: use {}", Product::names_listed())))?;
                 let url = url
                     .as_str()
                     .ok_or_else(|| FieldError::new(field.clone(), "must be a URL string"))?;
