@@ -63,6 +63,18 @@ impl Product {
             .filter(|p| p.derived_from().is_none())
     }
 
+    /// `products` and every product derived from one of them (insights with
+    /// accounts), each once: what an institution offering `products` gives.
+    pub fn with_derived(mut products: Vec<Product>) -> Vec<Product> {
+        for p in Product::ALL {
+            let source_offered = p.derived_from().is_some_and(|s| products.contains(&s));
+            if source_offered && !products.contains(&p) {
+                products.push(p);
+            }
+        }
+        products
+    }
+
     /// Every name, for a message refusing an unknown one:
     /// `registration, accounts, …, investments or insights`.
     pub fn names_listed() -> String {
@@ -152,6 +164,20 @@ mod tests {
             Product::names_listed(),
             "registration, accounts, creditCards, loans, investments or insights"
         );
+    }
+
+    #[test]
+    fn an_institution_with_accounts_gives_insights_too() {
+        use Product::*;
+        assert_eq!(
+            Product::with_derived(vec![Loans, Accounts]),
+            [Loans, Accounts, Insights]
+        );
+        assert_eq!(
+            Product::with_derived(vec![Accounts, Insights]),
+            [Accounts, Insights]
+        );
+        assert_eq!(Product::with_derived(vec![Loans]), [Loans]);
     }
 
     #[test]
