@@ -7,7 +7,7 @@
 
 use crate::config::institutions::ClientSecret;
 use crate::services::directory::sandbox_entries;
-use ponte_core::{InstitutionKind, Product};
+use ponte_core::InstitutionKind;
 use serde::Serialize;
 
 /// Where Ponte's FAPI-BR credentials for the sandbox are, and who it is
