@@ -1,7 +1,8 @@
 // Every string Ponte's browser pages show, in English: the widget,
 // the documents app (`docs.`) and the console (`console.`). The other
 // language's file has exactly the same keys (tests/browser/catalogue.mjs).
-// Placeholders are `{name}`; plurals are `.one`/`.other` key pairs.
+// Placeholders are `{name}`; plurals are `.one`/`.other` key pairs. What each
+// product shares comes with the link session (crates/ponte-server/src/web/products.rs).
 export default {
   // The widget (bank connections).
   'doc.title': 'Connect your account',
@@ -19,11 +20,6 @@ export default {
   'consent.safe': 'You log in on your own bank’s site. Neither {client} nor Ponte ever sees your password.',
   'consent.privacy': '{client}’s privacy policy',
   'consent.continue': 'Continue',
-  'product.registration': 'Your registration details: name, CPF, address and contacts',
-  'product.accounts': 'Your accounts: balances, limits and statements',
-  'product.creditCards': 'Your credit cards: limits, bills and transactions',
-  'product.loans': 'Your loans and financing: contracts, instalments and payments',
-  'product.investments': 'Your fixed-income investments: balances and transactions',
   'picker.title': 'Choose your institution',
   'picker.search': 'Search institutions',
   'picker.placeholder': 'Bank name',

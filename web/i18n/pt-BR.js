@@ -1,7 +1,8 @@
 // Every string Ponte's browser pages show, in Brazilian Portuguese (the default): the widget,
 // the documents app (`docs.`) and the console (`console.`). The other
 // language's file has exactly the same keys (tests/browser/catalogue.mjs).
-// Placeholders are `{name}`; plurals are `.one`/`.other` key pairs.
+// Placeholders are `{name}`; plurals are `.one`/`.other` key pairs. What each
+// product shares comes with the link session (crates/ponte-server/src/web/products.rs).
 export default {
   // The widget (bank connections).
   'doc.title': 'Conectar sua conta',
@@ -19,11 +20,6 @@ export default {
   'consent.safe': 'Você entra no site do seu próprio banco. Nem {client} nem a Ponte veem sua senha.',
   'consent.privacy': 'Política de privacidade de {client}',
   'consent.continue': 'Continuar',
-  'product.registration': 'Seus dados cadastrais: nome, CPF, endereço e contatos',
-  'product.accounts': 'Suas contas: saldos, limites e extratos',
-  'product.creditCards': 'Seus cartões de crédito: limites, faturas e transações',
-  'product.loans': 'Seus empréstimos e financiamentos: contratos, parcelas e pagamentos',
-  'product.investments': 'Seus investimentos de renda fixa: saldos e movimentações',
   'picker.title': 'Escolha sua instituição',
   'picker.search': 'Buscar instituição',
   'picker.placeholder': 'Nome do banco',

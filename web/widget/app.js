@@ -20,7 +20,6 @@ const POPUP_POLL_MS = 1500;
 const POPUP_NAME = 'ponte-bank';
 // How long an exit waits for Ponte's word on the last consent's status.
 const LAST_STATUS_WAIT_MS = 2500;
-const SHARED_PRODUCTS = ['registration', 'accounts', 'creditCards', 'loans', 'investments'];
 
 const $ = (id) => document.getElementById(id);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -140,13 +139,16 @@ function paint() {
   paintRenewal($, tr, state.renewal, state.renewedUntil);
 }
 
+/** What a consent shares: the session's products (with their sentences in
+ * each language) that the institutions offer. */
 function paintShared() {
   const offered = new Set(state.institutions.flatMap((i) => i.availableResources || []));
-  const products = SHARED_PRODUCTS.filter((p) => offered.size === 0 || offered.has(p));
+  const listed = (state.session && state.session.products) || [];
+  const products = listed.filter((p) => offered.size === 0 || offered.has(p.product));
   $('shared').replaceChildren(
     ...products.map((p) => {
       const li = document.createElement('li');
-      li.textContent = tr(`product.${p}`);
+      li.textContent = p.label[state.locale] || p.label['pt-BR'];
       return li;
     }),
   );

@@ -36,24 +36,30 @@ pub trait CallObserver: Send + Sync {
     fn record(&self, call: CallRecord);
 }
 
-/// Collections whose next path segment is a resource id, with the name the
-/// OFB specifications give that id.
-const ID_AFTER: &[(&str, &str)] = &[
-    ("accounts", "{accountId}"),
-    ("bills", "{billId}"),
-    ("contracts", "{contractId}"),
-    ("investments", "{investmentId}"),
-    ("consents", "{consentId}"),
-];
+/// Listings inside a record, and the consents API, whose next path segment
+/// is an id, with the name the OFB specifications give it. The products'
+/// own listings (`products::plan::record_ids`) come first: credit-card
+/// accounts name theirs `{creditCardAccountId}`, not `{accountId}`.
+const ID_AFTER: &[(&str, &str)] = &[("bills", "{billId}"), ("consents", "{consentId}")];
+
+fn id_after(listing: &str, segment: &str) -> Option<&'static str> {
+    crate::products::plan::record_ids()
+        .find(|(list, _)| *list == listing)
+        .map(|(_, name)| name)
+        .or_else(|| {
+            ID_AFTER
+                .iter()
+                .find(|(collection, _)| *collection == segment)
+                .map(|(_, name)| *name)
+        })
+}
 
 /// The endpoint template and resource id of an API path (no query):
 /// `/open-banking/accounts/v2/accounts/a1/balances` is
 /// (`/open-banking/accounts/v2/accounts/{accountId}/balances`, `a1`).
-/// Credit-card accounts name their id `{creditCardAccountId}` as the spec does.
 /// Whatever the API root puts before `/open-banking/` is left out.
 pub fn endpoint_of(path: &str) -> (String, String) {
     let path = path.find("/open-banking/").map_or(path, |at| &path[at..]);
-    let credit_cards = path.contains("/credit-cards-accounts/");
     let mut out = Vec::new();
     let mut resource = String::new();
     let mut id_name: Option<&str> = None;
@@ -65,21 +71,13 @@ pub fn endpoint_of(path: &str) -> (String, String) {
         }
         if let Some(name) = id_name.take() {
             if !segment.is_empty() {
-                let name = if credit_cards && name == "{accountId}" {
-                    "{creditCardAccountId}"
-                } else {
-                    name
-                };
                 out.push(name.to_string());
                 resource = percent_decode(segment);
                 continue;
             }
         }
-        id_name = ID_AFTER
-            .iter()
-            .find(|(collection, _)| *collection == segment)
-            .map(|(_, name)| *name);
         out.push(segment.to_string());
+        id_name = id_after(&out.join("/"), segment);
     }
     (out.join("/"), resource)
 }
@@ -116,6 +114,20 @@ mod tests {
             (
                 "/open-banking/credit-cards-accounts/v2/accounts/{creditCardAccountId}/bills/{billId}/transactions".into(),
                 "b2".into()
+            )
+        );
+        assert_eq!(
+            endpoint_of("/open-banking/loans/v2/contracts/k1/payments"),
+            (
+                "/open-banking/loans/v2/contracts/{contractId}/payments".into(),
+                "k1".into()
+            )
+        );
+        assert_eq!(
+            endpoint_of("/open-banking/consents/v3/consents/urn:b:1"),
+            (
+                "/open-banking/consents/v3/consents/{consentId}".into(),
+                "urn:b:1".into()
             )
         );
         assert_eq!(

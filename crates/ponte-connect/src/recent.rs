@@ -63,8 +63,9 @@ pub fn ymd(d: Date) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
 }
 
-/// The transactions of every account of `product` (`Accounts` or `CreditCards`; any
-/// other product has none) in `span`, ending `today`. With `known` account ids (from an
+/// The transactions of every account of `product` (one with a
+/// `products::transaction_listing`: accounts, credit cards; any other has
+/// none) in `span`, ending `today`. With `known` account ids (from an
 /// earlier pull) the accounts are not listed again: OFB allows 4 lists a month.
 pub async fn transactions(
     s: &mut DataSession<'_>,
@@ -73,23 +74,16 @@ pub async fn transactions(
     today: Date,
     known: Option<&[String]>,
 ) -> Result<Vec<Listed>, ConnectError> {
-    let (list, id_field, from_param, to_param) = match product {
-        Product::Accounts => (
-            "/open-banking/accounts/v2/accounts",
-            "accountId",
-            "fromBookingDate",
-            "toBookingDate",
-        ),
-        Product::CreditCards => (
-            "/open-banking/credit-cards-accounts/v2/accounts",
-            "creditCardAccountId",
-            "fromTransactionDate",
-            "toTransactionDate",
-        ),
-        _ => return Ok(Vec::new()),
+    let Some(crate::products::TransactionListing {
+        list,
+        id_field,
+        dates,
+    }) = crate::products::transaction_listing(product)
+    else {
+        return Ok(Vec::new());
     };
     let plan = span.plan(today);
-    let query = [(from_param, ymd(plan.from)), (to_param, ymd(today))];
+    let query = [(dates.from, ymd(plan.from)), (dates.to, ymd(today))];
     let accounts = match known {
         Some(ids) => ids.to_vec(),
         None => s

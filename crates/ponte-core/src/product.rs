@@ -40,6 +40,52 @@ impl Product {
         Product::ALL.into_iter().find(|p| p.as_str() == raw)
     }
 
+    /// The product Ponte derives this one from, for a product no
+    /// institution shares itself (no consent names it: it comes with the
+    /// product it is derived from).
+    pub fn derived_from(self) -> Option<Product> {
+        match self {
+            Product::Registration
+            | Product::Accounts
+            | Product::CreditCards
+            | Product::Loans
+            | Product::Investments => None,
+            Product::Insights => Some(Product::Accounts),
+        }
+    }
+
+    /// The products an institution shares under a consent, in `ALL` order:
+    /// what the end user is told they share, and what an institution's
+    /// `products` may list.
+    pub fn shared() -> impl Iterator<Item = Product> {
+        Product::ALL
+            .into_iter()
+            .filter(|p| p.derived_from().is_none())
+    }
+
+    /// `products` and every product derived from one of them (insights with
+    /// accounts), each once: what an institution offering `products` gives.
+    pub fn with_derived(mut products: Vec<Product>) -> Vec<Product> {
+        for p in Product::ALL {
+            let source_offered = p.derived_from().is_some_and(|s| products.contains(&s));
+            if source_offered && !products.contains(&p) {
+                products.push(p);
+            }
+        }
+        products
+    }
+
+    /// Every name, for a message refusing an unknown one:
+    /// `registration, accounts, …, investments or insights`.
+    pub fn names_listed() -> String {
+        let names: Vec<&str> = Product::ALL.iter().map(|p| p.as_str()).collect();
+        match names.split_last() {
+            Some((last, [])) => (*last).to_string(),
+            Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+            None => String::new(),
+        }
+    }
+
     /// The Open Finance Brasil permissions a consent needs for this product,
     /// for a person (`business == false`) or a company.
     pub fn permissions(self, business: bool) -> &'static [&'static str] {
@@ -110,6 +156,42 @@ mod tests {
             );
         }
         assert_eq!(Product::parse("credit_cards"), None);
+    }
+
+    #[test]
+    fn the_refusal_lists_every_name_as_the_api_messages_always_did() {
+        assert_eq!(
+            Product::names_listed(),
+            "registration, accounts, creditCards, loans, investments or insights"
+        );
+    }
+
+    #[test]
+    fn an_institution_with_accounts_gives_insights_too() {
+        use Product::*;
+        assert_eq!(
+            Product::with_derived(vec![Loans, Accounts]),
+            [Loans, Accounts, Insights]
+        );
+        assert_eq!(
+            Product::with_derived(vec![Accounts, Insights]),
+            [Accounts, Insights]
+        );
+        assert_eq!(Product::with_derived(vec![Loans]), [Loans]);
+    }
+
+    #[test]
+    fn derived_products_come_from_a_shared_one_and_are_not_shared_themselves() {
+        let shared: Vec<Product> = Product::shared().collect();
+        assert!(!shared.contains(&Product::Insights));
+        assert_eq!(shared.len(), Product::ALL.len() - 1);
+        for p in Product::ALL {
+            if let Some(source) = p.derived_from() {
+                assert!(shared.contains(&source), "{p} derives from {source}");
+                // What it is derived from is what the consent must allow.
+                assert_eq!(p.permissions(false), source.permissions(false));
+            }
+        }
     }
 
     #[test]

@@ -13,18 +13,22 @@ pub struct BankInfo {
     pub is_outage: bool,
     pub institution_type: u8,
     pub business_type: &'static str,
-    /// Subset of registration, accounts, creditCards, loans, investments.
+    /// A subset of [`PRODUCTS`].
     pub available_resources: &'static [&'static str],
     pub brand_color: &'static str,
 }
 
-const ALL: &[&str] = &[
+/// Every product a bank may offer, as `available_resources` names it: the
+/// same names Ponte's `ponte_core::Product` gives them (this crate depends on
+/// no ponte crate; ponte-server's `tests/it/products.rs` checks the two agree).
+pub const PRODUCTS: &[&str] = &[
     "registration",
     "accounts",
     "creditCards",
     "loans",
     "investments",
 ];
+const ALL: &[&str] = PRODUCTS;
 const NO_INVEST: &[&str] = &["registration", "accounts", "creditCards", "loans"];
 const DIGITAL: &[&str] = &["registration", "accounts", "creditCards", "investments"];
 const COOP: &[&str] = &["registration", "accounts", "loans"];

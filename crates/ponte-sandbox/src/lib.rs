@@ -54,9 +54,11 @@ use std::sync::Arc;
 use axum::routing::{get, post};
 use axum::Router;
 
-pub use catalogue::{banks, BankInfo};
+pub use catalogue::{banks, BankInfo, PRODUCTS};
 pub use clients::{CertificateRule, ClientJwks, FapiClient, SandboxClient};
+pub use data::product_of as api_product;
 pub use directory::{Directory, DirectoryTrust};
+pub use permissions::family as permission_product;
 pub use portals::catalogue::{portals, PortalInfo, PortalKind};
 pub use portals::{document_pdf, documents_listed_at};
 pub(crate) use state::AppState;

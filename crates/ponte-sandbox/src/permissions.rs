@@ -208,7 +208,10 @@ pub fn validate(
     Ok(granted)
 }
 
-fn family(p: &str) -> Option<&'static str> {
+/// The product (as `BankInfo::available_resources` names it) a permission of
+/// the specification belongs to; `""` for `RESOURCES_READ`, `None` for a name
+/// the specification does not define.
+pub fn family(p: &str) -> Option<&'static str> {
     PERMISSIONS
         .iter()
         .find(|(n, ..)| *n == p)

@@ -203,7 +203,7 @@ impl Caller {
 }
 
 /// Which product a resource belongs to, as named in `BankInfo::available_resources`.
-fn product_of(resource: &str) -> Option<&'static str> {
+pub fn product_of(resource: &str) -> Option<&'static str> {
     let p = resource.split('/').next().unwrap_or_default();
     match p {
         "accounts" => Some("accounts"),

@@ -112,6 +112,9 @@ struct LinkSession {
     /// The banks this link's end user already connected for the client, when
     /// the client warns about or refuses a second connection (else null).
     already_connected: Option<SessionAlreadyConnected>,
+    /// What a consent can share, each with its sentence by language: the
+    /// consent screen lists those the institutions offer.
+    products: Vec<web::products::SharedProduct>,
 }
 
 #[derive(Serialize)]
@@ -173,6 +176,7 @@ async fn link_session(State(app): State<App>, headers: HeaderMap) -> Result<Resp
         consent_validity_days: consents::CONSENT_VALIDITY_MS / (24 * 3600 * 1000),
         renewal,
         already_connected,
+        products: web::products::shared_products(),
     })
     .into_response();
     resp.headers_mut()

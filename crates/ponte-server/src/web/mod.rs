@@ -15,6 +15,7 @@ mod demo;
 pub mod lang;
 pub mod me_pages;
 pub mod pages;
+pub mod products;
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};

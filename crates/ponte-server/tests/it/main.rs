@@ -52,6 +52,7 @@ mod locale_pages;
 mod me_renew;
 mod openapi;
 mod ops;
+mod products;
 mod quota;
 mod quota_test_clock;
 mod registrations_start;

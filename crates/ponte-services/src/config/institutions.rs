@@ -494,10 +494,7 @@ impl Entry<'_> {
         if kind == InstitutionKind::OpenFinance && products.is_empty() {
             return Err(self.error("products", "must name at least one product"));
         }
-        if products.contains(&Product::Accounts) && !products.contains(&Product::Insights) {
-            products.push(Product::Insights);
-        }
-        Ok(products)
+        Ok(Product::with_derived(products))
     }
 }
 

@@ -93,14 +93,12 @@ fn sandbox_banks(
         .iter()
         .map(|bank| {
             let root = format!("{base}/{}", bank.code);
-            let mut products: Vec<Product> = bank
-                .available_resources
-                .iter()
-                .filter_map(|r| Product::parse(r))
-                .collect();
-            if products.contains(&Product::Accounts) {
-                products.push(Product::Insights);
-            }
+            let products = Product::with_derived(
+                bank.available_resources
+                    .iter()
+                    .filter_map(|r| Product::parse(r))
+                    .collect(),
+            );
             InstitutionEntry {
                 code: bank.code.to_string(),
                 name: bank.name.to_string(),
@@ -243,11 +241,11 @@ pub fn sandbox_directory_toml(
             outage: e.outage,
             institution_type: e.institution_type,
             business_type: e.business_type,
-            // insights is Ponte's own, derived from accounts: not the bank's to offer.
+            // A derived product (insights) is Ponte's own: not the bank's to offer.
             products: e
                 .products
                 .iter()
-                .filter(|p| **p != Product::Insights)
+                .filter(|p| p.derived_from().is_none())
                 .map(|p| p.as_str())
                 .collect(),
             document_types: e.document_types,

@@ -127,8 +127,12 @@ pub fn parse_callbacks(raw: Option<&Value>) -> Result<BTreeMap<Product, HttpUrl>
         Some(Value::Object(m)) => {
             for (name, url) in m {
                 let field = Field::ProductCallbacks.entry(name);
-                let product = Product::parse(name)
-                    .ok_or_else(|| FieldError::new(field.clone(), "is not a product: use registration, accounts, creditCards, loans, investments or insights"))?;
+                let product = Product::parse(name).ok_or_else(|| {
+                    FieldError::new(
+                        field.clone(),
+                        format!("is not a product: use {}", Product::names_listed()),
+                    )
+                })?;
                 let url = url
                     .as_str()
                     .ok_or_else(|| FieldError::new(field.clone(), "must be a URL string"))?;

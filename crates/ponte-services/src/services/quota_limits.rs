@@ -131,60 +131,10 @@ impl QuotaLimits {
 
     /// Every limited endpoint a retrieval of `product` calls, in the order it calls them.
     pub fn endpoints_of(&self, product: Product, business: bool) -> Vec<(String, u32)> {
-        product_endpoints(product, business)
+        ponte_connect::products::endpoints(product, business)
             .into_iter()
             .filter_map(|e| self.limit_of(&e).map(|n| (e, n)))
             .collect()
-    }
-}
-
-/// The endpoint templates `ponte_connect::products::fetch` calls for `product`.
-fn product_endpoints(product: Product, business: bool) -> Vec<String> {
-    let account = format!("{ACCOUNTS}/{{accountId}}");
-    let card = format!("{CARDS}/{{creditCardAccountId}}");
-    match product {
-        Product::Registration => {
-            let kind = if business { "business" } else { "personal" };
-            ["identifications", "qualifications", "financial-relations"]
-                .iter()
-                .map(|p| format!("{CUSTOMERS}/{kind}/{p}"))
-                .collect()
-        }
-        Product::Accounts | Product::Insights => vec![
-            ACCOUNTS.to_string(),
-            account.clone(),
-            format!("{account}/balances"),
-            format!("{account}/overdraft-limits"),
-            format!("{account}/transactions"),
-        ],
-        Product::CreditCards => vec![
-            CARDS.to_string(),
-            card.clone(),
-            format!("{card}/limits"),
-            format!("{card}/bills"),
-            format!("{card}/transactions"),
-        ],
-        Product::Loans => {
-            let base = "/open-banking/loans/v2/contracts";
-            let one = format!("{base}/{{contractId}}");
-            vec![
-                base.to_string(),
-                one.clone(),
-                format!("{one}/warranties"),
-                format!("{one}/scheduled-instalments"),
-                format!("{one}/payments"),
-            ]
-        }
-        Product::Investments => {
-            let base = "/open-banking/bank-fixed-incomes/v1/investments";
-            let one = format!("{base}/{{investmentId}}");
-            vec![
-                base.to_string(),
-                one.clone(),
-                format!("{one}/balances"),
-                format!("{one}/transactions"),
-            ]
-        }
     }
 }
 

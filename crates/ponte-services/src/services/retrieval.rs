@@ -145,7 +145,12 @@ pub async fn request(
     let mut wanted = Vec::new();
     for (i, name) in names.iter().enumerate() {
         let field = Field::Products.item(i);
-        let p = Product::parse(name).ok_or_else(|| FieldError::new(field.clone(), "is not a product: use registration, accounts, creditCards, loans, investments or insights"))?;
+        let p = Product::parse(name).ok_or_else(|| {
+            FieldError::new(
+                field.clone(),
+                format!("is not a product: use {}", Product::names_listed()),
+            )
+        })?;
         for c in &consents {
             if !allowed_products(&consent_permissions(c), c.business).contains(&p) {
                 return Err(FieldError::new(

@@ -7,7 +7,7 @@
 
 use crate::config::institutions::ClientSecret;
 use crate::services::directory::sandbox_entries;
-use ponte_core::{InstitutionKind, Product};
+use ponte_core::InstitutionKind;
 use serde::Serialize;
 
 /// Where Ponte's FAPI-BR credentials for the sandbox are, and who it is
@@ -99,11 +99,11 @@ pub fn sandbox_fapi_toml(
                 outage: e.outage,
                 institution_type: e.institution_type,
                 business_type: e.business_type,
-                // insights is Ponte's own, derived from accounts.
+                // A derived product (insights) is Ponte's own.
                 products: e
                     .products
                     .iter()
-                    .filter(|p| **p != Product::Insights)
+                    .filter(|p| p.derived_from().is_none())
                     .map(|p| p.as_str())
                     .collect(),
                 cnpj: e.cnpj,

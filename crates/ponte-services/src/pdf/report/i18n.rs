@@ -7,6 +7,7 @@ mod en;
 mod pt_br;
 
 use en::EN;
+use ponte_core::Product;
 use pt_br::PT_BR;
 use rust_decimal::Decimal;
 
@@ -277,6 +278,20 @@ pub struct Text {
     pub average: &'static str,
     pub months_count: &'static str,
     pub balance_trend: &'static str,
+}
+
+impl Text {
+    /// A product's report title: the one place each product is named here.
+    pub fn title(&self, product: Product) -> &'static str {
+        match product {
+            Product::Registration => self.registration,
+            Product::Accounts => self.accounts,
+            Product::CreditCards => self.credit_cards,
+            Product::Loans => self.loans,
+            Product::Investments => self.investments,
+            Product::Insights => self.insights,
+        }
+    }
 }
 
 /// `52998224725` → `***.982.247-**`; a CNPJ → `**.345.678/0001-**`.

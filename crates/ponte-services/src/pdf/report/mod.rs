@@ -15,6 +15,7 @@ use crate::services::reports::ReportDoc;
 pub use i18n::Locale;
 use i18n::{format_cnpj, mask_tax_id};
 use ponte_core::event::ReportOutcome;
+use ponte_core::Product;
 use serde_json::Value;
 use std::io::{self, Read, Write};
 
@@ -114,15 +115,8 @@ pub fn render<W: Write>(
 ) -> io::Result<W> {
     let locale = ctx.locale;
     let t = locale.text();
-    let title = match doc.product.as_str() {
-        "registration" => t.registration,
-        "accounts" => t.accounts,
-        "creditCards" => t.credit_cards,
-        "loans" => t.loans,
-        "investments" => t.investments,
-        "insights" => t.insights,
-        _ => t.unknown_product,
-    };
+    let product = Product::parse(&doc.product);
+    let title = product.map_or(t.unknown_product, |p| t.title(p));
     let chrome = Chrome {
         title: format!("{title} — {}", ctx.institution.name),
         running: format!(
@@ -152,22 +146,33 @@ pub fn render<W: Write>(
         d.paragraph(&format!("{}: {reason}", t.failed));
         return d.finish();
     }
-    match doc.product.as_str() {
-        "accounts" => accounts::accounts(&mut d, ctx, text)?,
-        "creditCards" => cards::credit_cards(&mut d, ctx, &text.whole()?),
-        product => {
-            // The other products are small: read as values.
-            let data: Value = serde_json::from_str(&text.whole()?).unwrap_or(Value::Null);
-            match product {
-                "registration" => products::registration(&mut d, ctx, &data),
-                "loans" => products::loans(&mut d, ctx, &data),
-                "investments" => products::investments(&mut d, ctx, &data),
-                "insights" => insights::insights(&mut d, ctx, &data),
-                _ => d.paragraph(t.no_layout),
-            }
-        }
+    match product {
+        Some(product) => layout(&mut d, ctx, product, text)?,
+        None => d.paragraph(t.no_layout),
     }
     d.finish()
+}
+
+/// Each product's pages: the one place a product's layout is chosen.
+fn layout<W: Write>(
+    d: &mut Document<W>,
+    ctx: &Context,
+    product: Product,
+    text: &mut dyn DataText,
+) -> io::Result<()> {
+    // The products other than the statements are small: read as values.
+    let small = |text: &mut dyn DataText| -> io::Result<Value> {
+        Ok(serde_json::from_str(&text.whole()?).unwrap_or(Value::Null))
+    };
+    match product {
+        Product::Accounts => accounts::accounts(d, ctx, text)?,
+        Product::CreditCards => cards::credit_cards(d, ctx, &text.whole()?),
+        Product::Registration => products::registration(d, ctx, &small(text)?),
+        Product::Loans => products::loans(d, ctx, &small(text)?),
+        Product::Investments => products::investments(d, ctx, &small(text)?),
+        Product::Insights => insights::insights(d, ctx, &small(text)?),
+    }
+    Ok(())
 }
 
 /// Which consent, institution, holder, time and permissions the report

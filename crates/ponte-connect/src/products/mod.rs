@@ -1,0 +1,243 @@
+//! How each product's Open Finance calls ([`plan`]) are read and their
+//! `data` assembled into a report unchanged (see the contract's product table).
+
+mod out;
+pub mod plan;
+
+use crate::session::DataSession;
+use crate::ConnectError;
+use out::Out;
+pub use plan::{
+    endpoints, plan, transaction_listing, Dates, Part, Plan, Tally, TransactionListing,
+};
+use ponte_core::Product;
+use serde::de::IgnoredAny;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use serde_json::{json, Value};
+use std::io::Write;
+
+/// How far back transactions are asked for; institutions return what they hold.
+pub const HISTORY_DAYS: i64 = 5 * 366;
+
+pub struct Window {
+    pub from: String,
+    pub to: String,
+}
+
+impl Window {
+    /// `today` as `YYYY-MM-DD` (UTC) and the date `HISTORY_DAYS` before it.
+    pub fn ending(today_ms: i64) -> Window {
+        let day = |ms: i64| {
+            let d = time::OffsetDateTime::from_unix_timestamp(ms / 1000)
+                .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+                .date();
+            format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+        };
+        Window {
+            from: day(today_ms - HISTORY_DAYS * 86_400_000),
+            to: day(today_ms),
+        }
+    }
+}
+
+fn id_of(item: &Value, field: &str) -> Result<String, ConnectError> {
+    item[field]
+        .as_str()
+        .map(str::to_string)
+        .ok_or_else(|| ConnectError::Protocol(format!("an item without {field}")))
+}
+
+fn enc(id: &str) -> String {
+    url::form_urlencoded::byte_serialize(id.as_bytes()).collect()
+}
+
+/// What a report holds, counted as it is written: its webhook's `summary`.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    /// Identifications, accounts, contracts or investments.
+    pub records: usize,
+    pub transactions: usize,
+    pub bills: usize,
+}
+
+impl Counts {
+    /// The webhook's `summary` for `product`, as [`summary`] reads it from
+    /// the text. Insights count the months of what Ponte derives from the
+    /// accounts: for them this is the accounts' summary, and [`summary`] of
+    /// the derived text is theirs.
+    pub fn summary(&self, product: Product) -> Value {
+        match product {
+            Product::Registration => json!({"identifications": self.records}),
+            Product::Accounts | Product::Insights => json!({
+                "accounts": self.records,
+                "transactions": self.transactions,
+            }),
+            Product::CreditCards => json!({
+                "accounts": self.records,
+                "bills": self.bills,
+                "transactions": self.transactions,
+            }),
+            Product::Loans => json!({"contracts": self.records}),
+            Product::Investments => json!({"investments": self.records}),
+        }
+    }
+}
+
+/// `"key": [every item of the paginated resource]`; how many there were.
+async fn list<W: Write + Send>(
+    out: &mut Out<'_, W>,
+    s: &mut DataSession<'_>,
+    key: &str,
+    path: &str,
+    query: &[(&str, String)],
+) -> Result<usize, ConnectError> {
+    out.key(key);
+    out.open(b'[');
+    let mut n = 0;
+    s.for_each_item(path, query, &mut |item| {
+        n += 1;
+        out.item(item)
+    })
+    .await?;
+    out.close(b']');
+    Ok(n)
+}
+
+/// The members `parts` of one object, read under `base`.
+async fn read_parts<W: Write + Send>(
+    o: &mut Out<'_, W>,
+    s: &mut DataSession<'_>,
+    n: &mut Counts,
+    base: &str,
+    parts: &[Part],
+    window: &Window,
+) -> Result<(), ConnectError> {
+    for part in parts {
+        match part {
+            Part::One { key, suffix } => {
+                o.field(key, &s.get_data(&format!("{base}{suffix}")).await?)?;
+            }
+            Part::Every {
+                key,
+                suffix,
+                dates,
+                tally,
+            } => {
+                let query = match dates {
+                    Some(d) => vec![(d.from, window.from.clone()), (d.to, window.to.clone())],
+                    None => Vec::new(),
+                };
+                let read = list(o, s, key, &format!("{base}{suffix}"), &query).await?;
+                match tally {
+                    Tally::Nothing => {}
+                    Tally::Records => n.records += read,
+                    Tally::Transactions => n.transactions += read,
+                    Tally::Bills => n.bills += read,
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Fetches one product; `data` as the report carries it, as JSON text.
+pub async fn fetch(
+    s: &mut DataSession<'_>,
+    product: Product,
+    business: bool,
+    window: &Window,
+) -> Result<Box<RawValue>, ConnectError> {
+    let mut text = Vec::with_capacity(64 * 1024);
+    fetch_into(s, product, business, window, &mut text).await?;
+    let text = String::from_utf8(text).map_err(|e| ConnectError::Protocol(e.to_string()))?;
+    RawValue::from_string(text).map_err(|e| ConnectError::Protocol(e.to_string()))
+}
+
+/// Fetches one product and writes `data`, as the report carries it, to `w`
+/// as it arrives (the same text [`fetch`] gives); what it holds, counted.
+pub async fn fetch_into<W: Write + Send>(
+    s: &mut DataSession<'_>,
+    product: Product,
+    business: bool,
+    window: &Window,
+    w: &mut W,
+) -> Result<Counts, ConnectError> {
+    let mut o = Out::new(w);
+    let mut n = Counts::default();
+    o.object();
+    match plan(product) {
+        Plan::Root {
+            personal,
+            business: company,
+            parts,
+        } => {
+            let root = if business { company } else { personal };
+            read_parts(&mut o, s, &mut n, root, parts, window).await?;
+        }
+        Plan::Each {
+            key,
+            list,
+            id_field,
+            item,
+            parts,
+            ..
+        } => {
+            o.key(key);
+            o.open(b'[');
+            for record in s.get_all(list, &[]).await? {
+                let id = enc(&id_of(&record, id_field)?);
+                let base = format!("{list}/{id}");
+                o.object();
+                n.records += 1;
+                o.field(item, &record)?;
+                read_parts(&mut o, s, &mut n, &base, parts, window).await?;
+                o.close(b'}');
+            }
+            o.close(b']');
+        }
+    }
+    o.close(b'}');
+    o.finish()?;
+    Ok(n)
+}
+
+/// Counts a user can check at a glance, sent in the webhook's `summary`,
+/// read from the report's JSON text without keeping its records.
+pub fn summary(product: Product, data: &str) -> Value {
+    let c: Lists = serde_json::from_str(data).unwrap_or_default();
+    let nested = |pick: fn(&Nested) -> usize| c.accounts.iter().map(pick).sum::<usize>();
+    match product {
+        Product::Registration => json!({"identifications": c.identifications.len()}),
+        Product::Accounts => json!({
+            "accounts": c.accounts.len(),
+            "transactions": nested(|a| a.transactions.len()),
+        }),
+        Product::CreditCards => json!({
+            "accounts": c.accounts.len(),
+            "bills": nested(|a| a.bills.len()),
+            "transactions": nested(|a| a.transactions.len()),
+        }),
+        Product::Loans => json!({"contracts": c.contracts.len()}),
+        Product::Investments => json!({"investments": c.bank_fixed_incomes.len()}),
+        Product::Insights => json!({"months": c.monthly_cash_flow.len()}),
+    }
+}
+
+/// The lists `summary` counts; `IgnoredAny` skips each record unbuilt.
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct Lists {
+    identifications: Vec<IgnoredAny>,
+    accounts: Vec<Nested>,
+    contracts: Vec<IgnoredAny>,
+    bank_fixed_incomes: Vec<IgnoredAny>,
+    monthly_cash_flow: Vec<IgnoredAny>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Nested {
+    transactions: Vec<IgnoredAny>,
+    bills: Vec<IgnoredAny>,
+}

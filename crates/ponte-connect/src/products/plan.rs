@@ -1,0 +1,364 @@
+//! What each product reads from an institution, written once: the
+//! retrieval ([`super::fetch_into`]) follows it, the endpoint templates the
+//! quota counts ([`endpoints`]) and the resource ids the call log names
+//! (`observe::endpoint_of`) come from it, and the transaction sync
+//! (`recent`) finds each product's transaction listing in it.
+
+use ponte_core::Product;
+
+/// The query parameters a dated listing takes for its window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dates {
+    pub from: &'static str,
+    pub to: &'static str,
+}
+
+const BOOKED: Dates = Dates {
+    from: "fromBookingDate",
+    to: "toBookingDate",
+};
+const DUE: Dates = Dates {
+    from: "fromDueDate",
+    to: "toDueDate",
+};
+const MADE: Dates = Dates {
+    from: "fromTransactionDate",
+    to: "toTransactionDate",
+};
+
+/// Which of the report's counts (its webhook `summary`) a listing adds to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tally {
+    Nothing,
+    Records,
+    Transactions,
+    Bills,
+}
+
+/// One member of a record: the `data` of a call to the record's path
+/// followed by `suffix`, under `key`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// One answer's `data`.
+    One {
+        key: &'static str,
+        suffix: &'static str,
+    },
+    /// Every item of a paginated listing, within the window when `dates`.
+    Every {
+        key: &'static str,
+        suffix: &'static str,
+        dates: Option<Dates>,
+        tally: Tally,
+    },
+}
+
+impl Part {
+    pub fn suffix(&self) -> &'static str {
+        match self {
+            Part::One { suffix, .. } | Part::Every { suffix, .. } => suffix,
+        }
+    }
+}
+
+/// How a product's `data` is laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Plan {
+    /// One object of parts under one root, a person's or a company's.
+    Root {
+        personal: &'static str,
+        business: &'static str,
+        parts: &'static [Part],
+    },
+    /// `{key: [one record per item of list]}`: each record holds the item
+    /// under `item` and then its parts, read under `{list}/{id}`.
+    Each {
+        key: &'static str,
+        list: &'static str,
+        /// The item's id field, and its name in the specifications' templates.
+        id_field: &'static str,
+        id_name: &'static str,
+        item: &'static str,
+        parts: &'static [Part],
+    },
+}
+
+const REGISTRATION: Plan = Plan::Root {
+    personal: "/open-banking/customers/v2/personal",
+    business: "/open-banking/customers/v2/business",
+    parts: &[
+        Part::Every {
+            key: "identifications",
+            suffix: "/identifications",
+            dates: None,
+            tally: Tally::Records,
+        },
+        Part::One {
+            key: "qualifications",
+            suffix: "/qualifications",
+        },
+        Part::One {
+            key: "financialRelations",
+            suffix: "/financial-relations",
+        },
+    ],
+};
+
+const ACCOUNTS: Plan = Plan::Each {
+    key: "accounts",
+    list: "/open-banking/accounts/v2/accounts",
+    id_field: "accountId",
+    id_name: "{accountId}",
+    item: "account",
+    parts: &[
+        Part::One {
+            key: "identification",
+            suffix: "",
+        },
+        Part::One {
+            key: "balances",
+            suffix: "/balances",
+        },
+        Part::One {
+            key: "overdraftLimits",
+            suffix: "/overdraft-limits",
+        },
+        Part::Every {
+            key: "transactions",
+            suffix: "/transactions",
+            dates: Some(BOOKED),
+            tally: Tally::Transactions,
+        },
+    ],
+};
+
+const CREDIT_CARDS: Plan = Plan::Each {
+    key: "accounts",
+    list: "/open-banking/credit-cards-accounts/v2/accounts",
+    id_field: "creditCardAccountId",
+    id_name: "{creditCardAccountId}",
+    item: "account",
+    parts: &[
+        Part::One {
+            key: "identification",
+            suffix: "",
+        },
+        Part::Every {
+            key: "limits",
+            suffix: "/limits",
+            dates: None,
+            tally: Tally::Nothing,
+        },
+        Part::Every {
+            key: "bills",
+            suffix: "/bills",
+            dates: Some(DUE),
+            tally: Tally::Bills,
+        },
+        Part::Every {
+            key: "transactions",
+            suffix: "/transactions",
+            dates: Some(MADE),
+            tally: Tally::Transactions,
+        },
+    ],
+};
+
+const LOANS: Plan = Plan::Each {
+    key: "contracts",
+    list: "/open-banking/loans/v2/contracts",
+    id_field: "contractId",
+    id_name: "{contractId}",
+    item: "contract",
+    parts: &[
+        Part::One {
+            key: "details",
+            suffix: "",
+        },
+        Part::Every {
+            key: "warranties",
+            suffix: "/warranties",
+            dates: None,
+            tally: Tally::Nothing,
+        },
+        Part::One {
+            key: "scheduledInstalments",
+            suffix: "/scheduled-instalments",
+        },
+        Part::One {
+            key: "payments",
+            suffix: "/payments",
+        },
+    ],
+};
+
+const INVESTMENTS: Plan = Plan::Each {
+    key: "bankFixedIncomes",
+    list: "/open-banking/bank-fixed-incomes/v1/investments",
+    id_field: "investmentId",
+    id_name: "{investmentId}",
+    item: "investment",
+    parts: &[
+        Part::One {
+            key: "identification",
+            suffix: "",
+        },
+        Part::One {
+            key: "balances",
+            suffix: "/balances",
+        },
+        // Read into the report; the summary counts investments only.
+        Part::Every {
+            key: "transactions",
+            suffix: "/transactions",
+            dates: Some(MADE),
+            tally: Tally::Nothing,
+        },
+    ],
+};
+
+/// What `product` reads. A derived product reads what it is derived from.
+pub fn plan(product: Product) -> &'static Plan {
+    match product {
+        Product::Registration => &REGISTRATION,
+        Product::Accounts | Product::Insights => &ACCOUNTS,
+        Product::CreditCards => &CREDIT_CARDS,
+        Product::Loans => &LOANS,
+        Product::Investments => &INVESTMENTS,
+    }
+}
+
+/// Every endpoint template a retrieval of `product` calls, in the order it
+/// calls them (`/open-banking/accounts/v2/accounts/{accountId}/balances`).
+pub fn endpoints(product: Product, business: bool) -> Vec<String> {
+    match plan(product) {
+        Plan::Root {
+            personal,
+            business: company,
+            parts,
+        } => {
+            let root = if business { company } else { personal };
+            parts
+                .iter()
+                .map(|p| format!("{root}{}", p.suffix()))
+                .collect()
+        }
+        Plan::Each {
+            list,
+            id_name,
+            parts,
+            ..
+        } => std::iter::once(list.to_string())
+            .chain(
+                parts
+                    .iter()
+                    .map(|p| format!("{list}/{id_name}{}", p.suffix())),
+            )
+            .collect(),
+    }
+}
+
+/// Where a product's transactions are listed per account, for the sync.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TransactionListing {
+    /// The accounts' listing; each account's transactions are under
+    /// `{list}/{id}/transactions` (or `transactions-current`).
+    pub list: &'static str,
+    pub id_field: &'static str,
+    pub dates: Dates,
+}
+
+/// The transaction listing of a product an institution shares whose
+/// transactions its report counts (accounts, credit cards); `None` for
+/// the others and for derived products, which sync through their source.
+pub fn transaction_listing(product: Product) -> Option<TransactionListing> {
+    if product.derived_from().is_some() {
+        return None;
+    }
+    let Plan::Each {
+        list,
+        id_field,
+        parts,
+        ..
+    } = plan(product)
+    else {
+        return None;
+    };
+    parts.iter().find_map(|p| match p {
+        Part::Every {
+            suffix: "/transactions",
+            dates: Some(dates),
+            tally: Tally::Transactions,
+            ..
+        } => Some(TransactionListing {
+            list,
+            id_field,
+            dates: *dates,
+        }),
+        _ => None,
+    })
+}
+
+/// Every listing whose next path segment is a product record's id, with
+/// the name the specifications give that id.
+pub fn record_ids() -> impl Iterator<Item = (&'static str, &'static str)> {
+    Product::ALL.into_iter().filter_map(|p| match plan(p) {
+        Plan::Each { list, id_name, .. } => Some((*list, *id_name)),
+        Plan::Root { .. } => None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints_are_the_templates_in_call_order() {
+        assert_eq!(
+            endpoints(Product::CreditCards, false),
+            [
+                "/open-banking/credit-cards-accounts/v2/accounts",
+                "/open-banking/credit-cards-accounts/v2/accounts/{creditCardAccountId}",
+                "/open-banking/credit-cards-accounts/v2/accounts/{creditCardAccountId}/limits",
+                "/open-banking/credit-cards-accounts/v2/accounts/{creditCardAccountId}/bills",
+                "/open-banking/credit-cards-accounts/v2/accounts/{creditCardAccountId}/transactions",
+            ]
+        );
+        assert_eq!(
+            endpoints(Product::Registration, true),
+            [
+                "/open-banking/customers/v2/business/identifications",
+                "/open-banking/customers/v2/business/qualifications",
+                "/open-banking/customers/v2/business/financial-relations",
+            ]
+        );
+        assert_eq!(
+            endpoints(Product::Insights, false),
+            endpoints(Product::Accounts, false)
+        );
+    }
+
+    #[test]
+    fn only_accounts_and_cards_sync_transactions() {
+        let synced: Vec<Product> = Product::ALL
+            .into_iter()
+            .filter(|p| transaction_listing(*p).is_some())
+            .collect();
+        assert_eq!(synced, [Product::Accounts, Product::CreditCards]);
+        let cards = transaction_listing(Product::CreditCards).unwrap();
+        assert_eq!(cards.id_field, "creditCardAccountId");
+        assert_eq!(cards.dates, MADE);
+    }
+
+    #[test]
+    fn every_product_reads_something_from_an_api_of_the_specifications() {
+        for p in Product::ALL {
+            let e = endpoints(p, false);
+            assert!(!e.is_empty(), "{p} reads nothing");
+            assert!(
+                e.iter().all(|e| e.starts_with("/open-banking/")),
+                "{p}: {e:?}"
+            );
+        }
+    }
+}
