@@ -31,6 +31,7 @@ pub mod retention;
 mod sessions;
 mod settings;
 mod sync;
+mod sync_current;
 #[cfg(test)]
 pub(crate) mod testing;
 mod typed;
@@ -65,6 +66,7 @@ pub use reports::*;
 pub use sessions::*;
 pub use settings::*;
 pub use sync::*;
+pub use sync_current::*;
 pub use typed::{
     ConsentStatusText, Flag, JobKind, JobStatus, ReauthorisationStatus, ReportOutcomeText,
     WebhookStatus,

@@ -352,13 +352,18 @@ both!(
             "as many transactions as the bank lists"
         );
         for (k, v) in &bank {
-            // A card purchase gets its `billId` when its bill closes, weeks after the
-            // window that read it: sync does not re-read closed bills (see the README).
+            // A purchase gets its `billId` when its bill closes, weeks after the window
+            // that read it: the new bill's read brings it (sync_balances_bills.rs). A
+            // bill's payment is on the next bill, which lists only purchases: it keeps
+            // the version the window read.
+            let payment = v["transactionType"] == "PAGAMENTO";
             let mut v = v.clone();
             let mut m = mine.get(k).cloned();
-            if let (Some(o), Some(m)) =
-                (v.as_object_mut(), m.as_mut().and_then(Value::as_object_mut))
-            {
+            if let (Some(o), Some(m), true) = (
+                v.as_object_mut(),
+                m.as_mut().and_then(Value::as_object_mut),
+                payment,
+            ) {
                 o.remove("billId");
                 m.remove("billId");
             }
