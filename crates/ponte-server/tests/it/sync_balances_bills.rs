@@ -6,12 +6,9 @@
 //! transactions refreshed and the last balances in place, with their `asOf`.
 
 use crate::quota::{endpoint, quota};
+use crate::reports::ofb_schema;
 use crate::support;
 use crate::transactions_sync::{advance, sync_path, synced_through, today, ymd};
-
-#[path = "../../../ponte-sandbox/tests/it/support/ofb_schema.rs"]
-#[allow(dead_code)]
-mod ofb_schema;
 
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
