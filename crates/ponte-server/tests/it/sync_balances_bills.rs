@@ -2,8 +2,9 @@
 //! clock: each account's balances and the card's limits come with every sync page and
 //! move as days pass (`asOf` with them); a card purchase read before its bill closed
 //! comes back once, `modified`, with the `billId` the close gave it; `/quota` counts the
-//! balances and bills calls; and a balances call refused by the budget leaves the
-//! transactions refreshed and the last balances in place, with their `asOf`.
+//! balances and bills calls; a balances call refused by the budget leaves the
+//! transactions refreshed and the last balances in place, with their `asOf`; and an
+//! auto-delivery report after a refresh carries the same card limits as the sync answer.
 
 use crate::quota::{endpoint, quota};
 use crate::reports::ofb_schema;
@@ -323,5 +324,92 @@ both!(
                 .all(|(s, e)| s.eq_ignore_ascii_case("done") && e.is_none()),
             "{jobs:?}"
         );
+    }
+);
+
+/// Requests written for the consent's reports (authorisation's and fresh ones).
+async fn requests_of(ts: &TestServer, consent: &str) -> i64 {
+    use sqlx::Row;
+    let mut conn = ts.app().store.read().await.unwrap();
+    sqlx::query("SELECT COUNT(*) AS n FROM retrieval_requests WHERE consent_ids LIKE $1")
+        .bind(format!("%{consent}%"))
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap()
+        .get("n")
+}
+
+both!(
+    a_fresh_report_after_a_refresh_carries_its_balances,
+    |db: Db| async move {
+        use ponte_server::services::clients;
+        let events = support::Receiver::start().await;
+        let ts = support::spawn_with(
+            db,
+            support::Options {
+                webhook_url: Some(events.url.clone()),
+                ..Default::default()
+            },
+        )
+        .await;
+        let auto = clients::create(
+            ts.app(),
+            clients::parse_new_client("Auto", Some(&events.url), None, true).unwrap(),
+        )
+        .await
+        .unwrap();
+        let access = ts.access_token_for(&auto).await;
+        let (_, consent) = ts.authorised(&access, "user_good").await;
+        // The accounts' histories are spent by authorisation's reports (accounts and
+        // insights) and the first pull: the card's fresh report is the one that goes.
+        let card_reports = |b: &[Value]| -> Vec<Value> {
+            b.iter()
+                .filter(|e| {
+                    e["event"] == "REPORT_READY"
+                        && e["consentId"] == consent.as_str()
+                        && e["product"] == "creditCards"
+                })
+                .cloned()
+                .collect()
+        };
+        events
+            .wait_for("authorisation's card report", |b| {
+                !card_reports(b).is_empty()
+            })
+            .await;
+        refresh(&ts, &access, &consent).await;
+        let mut day = today(&ts, &access).await;
+        synced_through(&ts, &access, &consent, day).await;
+
+        // Day by day until a refresh finds new card transactions: a fresh card report
+        // follows, read the same day as the refresh's limits.
+        for _ in 0..6 {
+            day = advance(&ts, &access, 1).await;
+            synced_through(&ts, &access, &consent, day).await;
+            if requests_of(&ts, &consent).await > 1 {
+                break;
+            }
+        }
+        let bodies = events
+            .wait_for("the fresh card report", |b| card_reports(b).len() >= 2)
+            .await;
+        let fresh = card_reports(&bodies).pop().unwrap();
+        assert_eq!(fresh["status"], "SUCCESS", "{fresh}");
+        let url = fresh["downloadUrl"].as_str().unwrap();
+        let report: Value = ts.http.get(url).send().await.unwrap().json().await.unwrap();
+        let data = report.get("data").unwrap_or(&report);
+        let (_, page) = ts.get(&sync_path(&consent, "", 1), Some(&access)).await;
+        let synced = accounts(&page);
+        let cards = data["accounts"].as_array().unwrap();
+        assert_eq!(cards.len(), 1, "{data}");
+        for a in cards {
+            let id = a["account"]["creditCardAccountId"].as_str().unwrap();
+            let entry = &synced[id];
+            assert!(
+                entry["asOf"].as_str().unwrap().starts_with(&ymd(day)),
+                "{entry}"
+            );
+            assert_eq!(a["limits"], entry["limits"], "{id}");
+        }
     }
 );
