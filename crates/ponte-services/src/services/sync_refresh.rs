@@ -157,7 +157,8 @@ async fn run(app: &App, job: &JobRow, p: Payload) -> Result<JobOutcome> {
         release(app, &consent.id).await?;
         return Ok(JobOutcome::Done);
     }
-    let today = date_of_ms(consent_lifecycle::client_now(app, &consent.client_id).await?);
+    let client_now = consent_lifecycle::client_now(app, &consent.client_id).await?;
+    let today = date_of_ms(client_now);
     let synced_through = state.as_ref().and_then(|s| s.synced_through.clone());
     let span = span_of(synced_through.as_deref(), oldest_pending.as_deref());
     let plan = span.plan(today);
@@ -171,7 +172,6 @@ async fn run(app: &App, job: &JobRow, p: Payload) -> Result<JobOutcome> {
         .filter(|_| span != Span::History)
         .and_then(|s| s.accounts.as_deref())
         .and_then(|a| serde_json::from_str(a).ok());
-    let client_now = consent_lifecycle::client_now(app, &consent.client_id).await?;
     let card_ids: Vec<String> = known
         .as_ref()
         .and_then(|k| k.get(Product::CreditCards.as_str()))
