@@ -4,6 +4,7 @@
 
 pub mod bounds;
 pub mod consent_renewal;
+pub mod current;
 pub mod dcr;
 pub mod discovery;
 pub mod document_portal;

@@ -32,6 +32,7 @@ mod secrets_file;
 mod sessions;
 mod settings;
 mod sync;
+mod sync_current;
 #[cfg(test)]
 pub(crate) mod testing;
 mod throwaway;
@@ -67,6 +68,7 @@ pub use reports::*;
 pub use sessions::*;
 pub use settings::*;
 pub use sync::*;
+pub use sync_current::*;
 pub use throwaway::{drop_postgres_database, fresh_postgres_database};
 pub use typed::{
     ConsentStatusText, Flag, JobKind, JobStatus, ReauthorisationStatus, ReportOutcomeText,

@@ -14,6 +14,9 @@ pub struct SyncTxRow {
     pub booked_on: String,
     #[sqlx(try_from = "crate::typed::Flag")]
     pub pending: bool,
+    /// A card purchase without a `billId` yet (migration 0026).
+    #[sqlx(try_from = "crate::typed::Flag")]
+    pub unbilled: bool,
     pub data_enc: String,
 }
 
@@ -51,7 +54,7 @@ pub struct NewSyncChange {
 
 pub const SYNC_ADDED: &str = "added";
 
-/// Rows per INSERT: 7 parameters each stays far below both databases' limits.
+/// Rows per INSERT: 8 parameters each stays far below both databases' limits.
 const BATCH: usize = 500;
 
 /// `($1, …, $cols), ($cols+1, …)` for `rows` rows.
@@ -136,7 +139,7 @@ pub async fn sync_transactions_from(
     from: &str,
 ) -> Result<Vec<SyncTxRow>> {
     Ok(sqlx::query_as(
-        "SELECT account_id, transaction_id, product, booked_on, pending, data_enc
+        "SELECT account_id, transaction_id, product, booked_on, pending, unbilled, data_enc
          FROM sync_transactions WHERE consent_id = $1 AND product = $2 AND booked_on >= $3
          ORDER BY account_id, transaction_id",
     )
@@ -165,12 +168,13 @@ pub async fn record_sync(
     // Rows go in batches: a first pull of five years is tens of thousands of them.
     for batch in upserts.chunks(BATCH) {
         let sql = format!(
-            "INSERT INTO sync_transactions (consent_id, account_id, transaction_id, product, booked_on, pending, data_enc)
+            "INSERT INTO sync_transactions (consent_id, account_id, transaction_id, product, booked_on, pending, unbilled, data_enc)
              VALUES {}
              ON CONFLICT (consent_id, account_id, transaction_id) DO UPDATE
                SET product = excluded.product, booked_on = excluded.booked_on,
-                   pending = excluded.pending, data_enc = excluded.data_enc",
-            placeholders(batch.len(), 7)
+                   pending = excluded.pending, unbilled = excluded.unbilled,
+                   data_enc = excluded.data_enc",
+            placeholders(batch.len(), 8)
         );
         let mut q = sqlx::query(&sql);
         for t in batch {
@@ -181,6 +185,7 @@ pub async fn record_sync(
                 .bind(&t.product)
                 .bind(&t.booked_on)
                 .bind(i64::from(t.pending))
+                .bind(i64::from(t.unbilled))
                 .bind(&t.data_enc);
         }
         q.execute(&mut *conn).await?;
@@ -252,7 +257,12 @@ pub async fn sync_changes_after(
 
 /// Erases what sync kept of a consent (revocation: like its reports' data).
 pub async fn erase_consent_sync(conn: &mut Conn, consent_id: &str) -> Result<()> {
-    for table in ["sync_transactions", "sync_changes"] {
+    for table in [
+        "sync_transactions",
+        "sync_changes",
+        "sync_balances",
+        "sync_bills",
+    ] {
         sqlx::query(&format!("DELETE FROM {table} WHERE consent_id = $1"))
             .bind(consent_id)
             .execute(&mut *conn)

@@ -63,6 +63,7 @@ mod sandbox_helpers;
 mod sandbox_nodes;
 mod sealed;
 mod server_api;
+mod sync_balances_bills;
 mod sync_fresh_reports;
 mod transactions_sync;
 mod update_browser;

@@ -5,7 +5,7 @@ use crate::support;
 
 #[path = "../../../ponte-sandbox/tests/it/support/ofb_schema.rs"]
 #[allow(dead_code)]
-mod ofb_schema;
+pub(crate) mod ofb_schema;
 
 use ofb_schema::OfbSpec;
 use serde_json::{json, Value};

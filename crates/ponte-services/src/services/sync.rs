@@ -163,6 +163,9 @@ pub struct SyncPage {
     pub synced_through: Option<String>,
     /// A refresh is queued or running: more may come.
     pub refreshing: bool,
+    /// Each synced account's and card's latest balances, as the last refresh that
+    /// could read them left them.
+    pub balances: Vec<crate::services::sync_balances::AccountBalances>,
 }
 
 fn encode_cursor(consent_id: &str, seq: i64) -> String {
@@ -275,7 +278,9 @@ pub async fn page(
         items.push(item);
         next = row.seq;
     }
+    let balances = crate::services::sync_balances::latest(app, &consent.id).await?;
     Ok(SyncPage {
+        balances,
         items,
         next_cursor: encode_cursor(&consent.id, next),
         has_more,

@@ -9,13 +9,13 @@ use crate::services::bank_tokens::StoredTokens;
 use crate::services::job::{Job, JobOutcome};
 use crate::services::quota::{self, Budget};
 use crate::services::retrieval::MAX_JOB_ATTEMPTS;
-use crate::services::sync_diff::{self, Change, Tx};
-use crate::services::{consent_lifecycle, consent_state};
+use crate::services::sync_diff::Tx;
+use crate::services::{consent_lifecycle, consent_state, sync_balances, sync_bills, sync_record};
 use crate::App;
 use ponte_connect::recent::{self, Span};
 use ponte_connect::{ConnectError, DataSession};
 use ponte_core::{ConsentStatus, Product};
-use ponte_store::{ConsentRow, JobRow, NewSyncChange, SyncTxRow};
+use ponte_store::{ConsentRow, JobRow};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use time::{Date, Duration};
@@ -89,7 +89,7 @@ pub fn open_item(
     Ok(app.crypto.open_json(tx_slot(&key), sealed)?)
 }
 
-fn seal_item(app: &App, consent_id: &str, t: &Tx) -> String {
+pub(crate) fn seal_item(app: &App, consent_id: &str, t: &Tx) -> String {
     let key = row_key(consent_id, &t.account_id, &t.transaction_id);
     app.crypto.seal_json(tx_slot(&key), &t.data)
 }
@@ -98,7 +98,7 @@ pub fn ymd(d: Date) -> String {
     recent::ymd(d)
 }
 
-fn parse_ymd(s: &str) -> Option<Date> {
+pub(crate) fn parse_ymd(s: &str) -> Option<Date> {
     Date::parse(s, time::macros::format_description!("[year]-[month]-[day]")).ok()
 }
 
@@ -108,7 +108,7 @@ fn date_of_ms(ms: i64) -> Date {
         .date()
 }
 
-async fn release(app: &App, consent_id: &str) -> Result<()> {
+pub(crate) async fn release(app: &App, consent_id: &str) -> Result<()> {
     let mut conn = app.store.read().await?;
     ponte_store::release_sync_refresh(&mut conn, consent_id, app.clock.now_ms()).await?;
     Ok(())
@@ -125,6 +125,15 @@ fn span_of(synced_through: Option<&str>, oldest_pending: Option<&str>) -> Span {
         Some(p) if p < from => Span::Since(p),
         _ => Span::Since(from),
     }
+}
+
+/// Whether calling `endpoint` (a template) still leaves the reserve; an endpoint
+/// without a limit always does.
+pub(crate) fn keeps_reserve(usage: &[quota::EndpointQuota], endpoint: &str) -> bool {
+    usage
+        .iter()
+        .filter(|q| q.endpoint == endpoint)
+        .all(|q| q.remaining > SCHEDULED_RESERVE)
 }
 
 /// A scheduled refresh must leave the reserve on each endpoint it would call.
@@ -148,7 +157,8 @@ async fn run(app: &App, job: &JobRow, p: Payload) -> Result<JobOutcome> {
         release(app, &consent.id).await?;
         return Ok(JobOutcome::Done);
     }
-    let today = date_of_ms(consent_lifecycle::client_now(app, &consent.client_id).await?);
+    let client_now = consent_lifecycle::client_now(app, &consent.client_id).await?;
+    let today = date_of_ms(client_now);
     let synced_through = state.as_ref().and_then(|s| s.synced_through.clone());
     let span = span_of(synced_through.as_deref(), oldest_pending.as_deref());
     let plan = span.plan(today);
@@ -162,13 +172,22 @@ async fn run(app: &App, job: &JobRow, p: Payload) -> Result<JobOutcome> {
         .filter(|_| span != Span::History)
         .and_then(|s| s.accounts.as_deref())
         .and_then(|a| serde_json::from_str(a).ok());
+    let card_ids: Vec<String> = known
+        .as_ref()
+        .and_then(|k| k.get(Product::CreditCards.as_str()))
+        .and_then(|v| serde_json::from_value(v.clone()).ok())
+        .unwrap_or_default();
+    let plans = Plans {
+        balances: sync_balances::plan(app, &consent, p.scheduled).await?,
+        bills: sync_bills::plan(app, &consent, p.scheduled, &card_ids, today).await?,
+    };
     let budget = quota::budget_for(app, &consent).await?;
-    let fetched = fetch(app, &consent, &budget, span, today, known.as_ref()).await;
+    let fetched = fetch(app, &consent, &budget, span, today, known.as_ref(), &plans).await;
     if let Err(e) = quota::save_calls(app, &consent, budget.take_calls()).await {
         tracing::warn!(consent_id = %consent.id, error = %e, "could not store the institution calls");
     }
-    let listed = match fetched {
-        Ok(l) => l,
+    let fetched = match fetched {
+        Ok(f) => f,
         Err(ConnectError::ConsentRevoked(code)) => {
             consent_state::ended_at_institution(
                 &app.renderers,
@@ -196,20 +215,41 @@ async fn run(app: &App, job: &JobRow, p: Payload) -> Result<JobOutcome> {
             return crate::services::job::end_failed(app, job, &e.to_string()).await;
         }
     };
-    record(
-        app,
-        &consent,
-        listed,
-        &ymd(plan.from),
-        &ymd(today),
-        span == Span::History,
-    )
-    .await?;
+    let window = Window {
+        from: ymd(plan.from),
+        today: ymd(today),
+        first: span == Span::History,
+        read_at_ms: client_now,
+    };
+    sync_record::record(app, &consent, fetched, &window).await?;
     Ok(JobOutcome::Done)
 }
 
-/// Each synced product's accounts and their listed transactions.
-type Listing = Vec<(Product, Vec<recent::Listed>)>;
+/// What besides the transaction window this refresh reads.
+struct Plans {
+    balances: sync_balances::Plan,
+    bills: Vec<sync_bills::CardPlan>,
+}
+
+/// The window a refresh read, as its record needs it.
+pub(crate) struct Window {
+    /// YYYY-MM-DD: the first day read.
+    pub from: String,
+    /// YYYY-MM-DD: the client's day the refresh read through.
+    pub today: String,
+    /// The first pull (the whole history).
+    pub first: bool,
+    /// When the refresh read, on the client's clock (ms): the balances' `asOf`.
+    pub read_at_ms: i64,
+}
+
+/// What one refresh read at the institution.
+pub(crate) struct Fetched {
+    /// Each synced product's accounts and their listed transactions.
+    pub listing: Vec<(Product, Vec<recent::Listed>)>,
+    pub balances: Vec<sync_balances::Read>,
+    pub bills: Vec<sync_bills::BillRead>,
+}
 
 async fn fetch(
     app: &App,
@@ -218,7 +258,8 @@ async fn fetch(
     span: Span,
     today: Date,
     known: Option<&Value>,
-) -> std::result::Result<Listing, ConnectError> {
+    plans: &Plans,
+) -> std::result::Result<Fetched, ConnectError> {
     let start = crate::services::bank_tokens::session_start(app, consent)?;
     let stored = StoredTokens {
         app,
@@ -241,121 +282,18 @@ async fn fetch(
             recent::transactions(&mut session, product, span, today, ids.as_deref()).await?;
         out.push((product, listed));
     }
-    Ok(out)
-}
-
-/// Diffs each product's window against the store and writes the outcome.
-async fn record(
-    app: &App,
-    consent: &ConsentRow,
-    listing: Listing,
-    from: &str,
-    today: &str,
-    first: bool,
-) -> Result<()> {
-    let mut upserts = Vec::new();
-    let mut changes = Vec::new();
-    let mut accounts = serde_json::Map::new();
-    let mut changed = Vec::new();
-    for (product, listed) in listing {
-        let before = changes.len();
-        let stored_rows = {
-            let mut conn = app.store.read().await?;
-            ponte_store::sync_transactions_from(&mut conn, &consent.id, product.as_str(), from)
-                .await?
-        };
-        let mut stored = Vec::with_capacity(stored_rows.len());
-        for r in stored_rows {
-            stored.push(Tx {
-                data: open_item(
-                    app,
-                    &consent.id,
-                    &r.account_id,
-                    &r.transaction_id,
-                    &r.data_enc,
-                )?,
-                account_id: r.account_id,
-                transaction_id: r.transaction_id,
-                booked_on: r.booked_on,
-                pending: r.pending,
-            });
-        }
-        let ids: Vec<&str> = listed.iter().map(|l| l.account_id.as_str()).collect();
-        accounts.insert(product.as_str().to_string(), serde_json::json!(ids));
-        let now: Vec<Tx> = listed
-            .into_iter()
-            .flat_map(|l| {
-                let account = l.account_id;
-                l.transactions
-                    .into_iter()
-                    .filter_map(move |item| sync_diff::read(&account, item, today))
-            })
-            .collect();
-        for change in sync_diff::diff(&stored, now) {
-            let (kind, t) = match change {
-                Change::Added(t) => (ponte_store::SYNC_ADDED, t),
-                Change::Modified(t) => (ponte_store::SYNC_MODIFIED, t),
-                Change::Removed {
-                    account_id,
-                    transaction_id,
-                } => {
-                    changes.push(NewSyncChange {
-                        kind: ponte_store::SYNC_REMOVED,
-                        account_id,
-                        transaction_id,
-                        data_enc: None,
-                    });
-                    continue;
-                }
-            };
-            let sealed = seal_item(app, &consent.id, &t);
-            changes.push(NewSyncChange {
-                kind,
-                account_id: t.account_id.clone(),
-                transaction_id: t.transaction_id.clone(),
-                data_enc: Some(sealed.clone()),
-            });
-            upserts.push(SyncTxRow {
-                account_id: t.account_id,
-                transaction_id: t.transaction_id,
-                product: product.as_str().to_string(),
-                booked_on: t.booked_on,
-                pending: t.pending,
-                data_enc: sealed,
-            });
-        }
-        if changes.len() > before {
-            changed.push(product);
-        }
-    }
-    let fresh = crate::services::sync_report::plan(app, consent, &changed, first).await?;
-    let accounts = first.then(|| Value::Object(accounts).to_string());
-    let now = app.clock.now_ms();
-    let mut tx = app.store.begin().await?;
-    if !ponte_store::lock_if_authorised(&mut tx, &consent.id).await? {
-        // Ended meanwhile: what was read is dropped, as a retrieval's report would be.
-        tx.rollback().await?;
-        return release(app, &consent.id).await;
-    }
-    let last_seq = ponte_store::record_sync(
-        &mut tx,
-        &consent.id,
-        &upserts,
-        &changes,
-        today,
-        accounts.as_deref(),
-        now,
-    )
-    .await?;
-    crate::services::sync::announce(app, &mut tx, consent, changes.len(), first, now).await?;
-    let report = crate::services::sync_report::request(app, &mut tx, consent, &fresh).await?;
-    tx.commit().await?;
-    if let Some(request_id) = report {
-        tracing::info!(consent_id = %consent.id, %request_id, products = fresh.len(), "fresh report requested after the refresh");
-    }
-    metrics::counter!("ponte_sync_changes_total").increment(changes.len() as u64);
-    tracing::info!(consent_id = %consent.id, changes = changes.len(), last_seq, from, today, "transactions refreshed");
-    Ok(())
+    // The window first: a refused balances or bills call leaves it recorded.
+    let ids: Vec<(Product, Vec<String>)> = out
+        .iter()
+        .map(|(p, l)| (*p, l.iter().map(|a| a.account_id.clone()).collect()))
+        .collect();
+    let balances = sync_balances::read(&mut session, plans.balances, &ids).await?;
+    let bills = sync_bills::read(&mut session, &plans.bills, today).await?;
+    Ok(Fetched {
+        listing: out,
+        balances,
+        bills,
+    })
 }
 
 #[cfg(test)]

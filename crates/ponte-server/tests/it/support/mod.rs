@@ -132,6 +132,9 @@ pub async fn spawn_with(db: Db, options: Options) -> TestServer {
         clock,
         http: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            // The server ends a keep-alive connection idle for its header timeout
+            // (10 s): reusing one at that instant is a reset, not an answer.
+            .pool_idle_timeout(std::time::Duration::from_secs(5))
             .build()
             .expect("http client"),
         client,
