@@ -74,16 +74,21 @@ pub(crate) async fn plan(
     Ok(fits)
 }
 
-/// The changed synced products the link asked for, then insights when the
-/// accounts changed and it was asked for.
+/// The changed synced products the link asked for (those with a
+/// transaction listing), then each product derived from one of them
+/// (insights from accounts) when it was asked for.
 fn wanted(changed: &[Product], allowed: &[Product]) -> Vec<Product> {
-    let mut out: Vec<Product> = [Product::Accounts, Product::CreditCards]
+    let synced = |p: &Product| ponte_connect::products::transaction_listing(*p).is_some();
+    let mut out: Vec<Product> = Product::ALL
         .into_iter()
-        .filter(|p| changed.contains(p) && allowed.contains(p))
+        .filter(|p| synced(p) && changed.contains(p) && allowed.contains(p))
         .collect();
-    if changed.contains(&Product::Accounts) && allowed.contains(&Product::Insights) {
-        out.push(Product::Insights);
-    }
+    let derived: Vec<Product> = Product::ALL
+        .into_iter()
+        .filter(|p| p.derived_from().is_some_and(|source| out.contains(&source)))
+        .filter(|p| allowed.contains(p))
+        .collect();
+    out.extend(derived);
     out
 }
 
