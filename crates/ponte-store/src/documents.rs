@@ -1,17 +1,7 @@
 //! The Documents API's rows: sessions (what one token was opened with),
 //! retrievals (one per portal connection, integer ids) and their files.
 
-use crate::{db::Conn, db::Result};
-
-pub const RETRIEVAL_AWAITING_LOGIN: &str = "awaiting_login";
-pub const RETRIEVAL_RUNNING: &str = "retrieving";
-pub const RETRIEVAL_SUCCESS: &str = "success";
-pub const RETRIEVAL_FAILED: &str = "failed";
-/// The end user never signed in at the portal within the login window.
-pub const RETRIEVAL_EXPIRED: &str = "expired";
-pub const FILE_PENDING: &str = "pending";
-pub const FILE_SUCCESS: &str = "success";
-pub const FILE_FAILED: &str = "failed";
+use crate::{db::Conn, db::Result, FileStatus, RetrievalStatus};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct DocumentSessionRow {
@@ -28,7 +18,7 @@ pub struct RetrievalRow {
     pub client_id: String,
     pub end_user_id: String,
     pub institution_code: String,
-    pub status: String,
+    pub status: RetrievalStatus,
     pub error: Option<String>,
     pub metadata: String,
     pub portal_session_enc: Option<String>,
@@ -50,7 +40,7 @@ pub struct DocumentFileRow {
     pub id: String,
     pub retrieval_id: i64,
     pub portal_document_id: String,
-    pub status: String,
+    pub status: FileStatus,
     pub file_name: String,
     pub storage_key: Option<String>,
     pub size_bytes: Option<i64>,
@@ -193,8 +183,8 @@ pub async fn expire_retrievals(conn: &mut Conn, cutoff: i64, why: &str, now: i64
 pub async fn advance_retrieval(
     conn: &mut Conn,
     id: i64,
-    from: &str,
-    to: &str,
+    from: RetrievalStatus,
+    to: RetrievalStatus,
     portal_session_enc: Option<&str>,
     error: Option<&str>,
     finished_at: Option<i64>,
@@ -225,7 +215,7 @@ pub async fn insert_document_file(conn: &mut Conn, row: &DocumentFileRow) -> Res
     .bind(&row.id)
     .bind(row.retrieval_id)
     .bind(&row.portal_document_id)
-    .bind(&row.status)
+    .bind(row.status)
     .bind(&row.file_name)
     .bind(row.created_at)
     .execute(conn)

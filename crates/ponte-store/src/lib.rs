@@ -66,8 +66,8 @@ pub use sessions::*;
 pub use settings::*;
 pub use sync::*;
 pub use typed::{
-    ConsentStatusText, Flag, JobKind, JobStatus, ReauthorisationStatus, ReportOutcomeText,
-    WebhookStatus,
+    ConsentStatusText, FileStatus, Flag, JobKind, JobStatus, ReauthorisationStatus,
+    ReportOutcomeText, RetrievalStatus, WebhookStatus,
 };
 pub use wake::{Wakes, Work};
 pub use webhooks::*;

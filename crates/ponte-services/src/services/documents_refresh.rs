@@ -23,7 +23,9 @@ use crate::services::{consent_lifecycle, documents_job, outbox};
 use crate::App;
 use ponte_connect::{ConnectError, OpenFinanceEndpoint, PortalDocument, PortalSession};
 use ponte_core::{ClientId, DomainEvent, FieldError};
-use ponte_store::{Conn, DocumentFileRow, JobRow, RefreshScheduleRow, RetrievalRow};
+use ponte_store::{
+    Conn, DocumentFileRow, FileStatus, JobRow, RefreshScheduleRow, RetrievalRow, RetrievalStatus,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -103,7 +105,7 @@ pub async fn set_schedule(
         )
         .into());
     }
-    if row.status != ponte_store::RETRIEVAL_SUCCESS {
+    if row.status != RetrievalStatus::Success {
         return Err(Error::Conflict(format!(
             "retrieval {} is {}: only a connection whose retrieval succeeded can be refreshed",
             row.id, row.status
@@ -250,10 +252,7 @@ async fn run(app: &App, retrieval_id: i64) -> Result<JobOutcome> {
     };
     let files = record_new(app, &row, &schedule, &listed).await?;
     // New ones and those that failed before; a stored file is not fetched again.
-    for file in files
-        .iter()
-        .filter(|f| f.status != ponte_store::FILE_SUCCESS)
-    {
+    for file in files.iter().filter(|f| f.status != FileStatus::Success) {
         let Some(doc) = listed.iter().find(|d| d.id == file.portal_document_id) else {
             continue;
         };
@@ -277,9 +276,7 @@ async fn record_new(
     let before = ponte_store::retrieval_files(&mut tx, row.id).await?;
     let listed_ids: BTreeSet<&str> = listed.iter().map(|d| d.id.as_str()).collect();
     for f in &before {
-        if f.status == ponte_store::FILE_FAILED
-            && listed_ids.contains(f.portal_document_id.as_str())
-        {
+        if f.status == FileStatus::Failed && listed_ids.contains(f.portal_document_id.as_str()) {
             pending.retry(&f.id);
         }
     }
@@ -292,7 +289,7 @@ async fn record_new(
                 id: id.clone(),
                 retrieval_id: row.id,
                 portal_document_id: doc.id.clone(),
-                status: ponte_store::FILE_PENDING.into(),
+                status: FileStatus::Pending,
                 file_name: doc.file_name.clone(),
                 storage_key: None,
                 size_bytes: None,

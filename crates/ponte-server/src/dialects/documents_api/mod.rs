@@ -179,7 +179,7 @@ async fn current(State(app): State<App>, AppSession(s): AppSession) -> ApiResult
     Ok(Json(Progress {
         id: row.id,
         institution_code: row.institution_code,
-        status: row.status,
+        status: row.status.to_string(),
         files_total: event.files.len(),
         files_retrieved: event.files.iter().filter(|f| f.success).count(),
     })
@@ -198,7 +198,7 @@ async fn retrieval(
 ) -> ApiResult {
     let id = retrieval_id(&id)?;
     let (row, event) = documents::retrieval_for(&app, &client, id).await?;
-    let body = wire::retrieval_view(&event, &row.status);
+    let body = wire::retrieval_view(&event, row.status);
     Ok(Json(wire::sign(&app, body)).into_response())
 }
 
