@@ -67,7 +67,7 @@ pub use settings::*;
 pub use sync::*;
 pub use typed::{
     ConsentStatusText, FileStatus, Flag, JobKind, JobStatus, ReauthorisationStatus,
-    ReportOutcomeText, RetrievalStatus, WebhookStatus,
+    ReportOutcomeText, RetrievalId, RetrievalStatus, WebhookStatus,
 };
 pub use wake::{Wakes, Work};
 pub use webhooks::*;

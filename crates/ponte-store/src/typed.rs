@@ -10,6 +10,10 @@
 //! `TryFrom`: sqlx's `try_from` path loses a `TryFrom` error's text in
 //! generic code ("unprintable error").
 
+mod retrieval_id;
+
+pub use retrieval_id::RetrievalId;
+
 use sqlx::any::{Any, AnyRow, AnyTypeInfo, AnyValueRef};
 use sqlx::error::BoxDynError;
 use sqlx::{Decode, Row, Type};

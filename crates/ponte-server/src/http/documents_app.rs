@@ -267,7 +267,7 @@ async fn progress(State(app): State<App>, headers: HeaderMap) -> Result<Response
             RetrievalStatus::Expired => Some("expired"),
             _ => FailureReason::of(&row).map(FailureReason::as_str),
         },
-        id: row.id,
+        id: row.id.get(),
         institution_code: row.institution_code,
         status: row.status.to_string(),
         files: files

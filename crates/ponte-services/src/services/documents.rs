@@ -12,7 +12,7 @@ use crate::App;
 use ponte_connect::{OpenFinanceEndpoint, PortalSession};
 use ponte_core::event::{DocumentsReady, ReadyFile};
 use ponte_core::{ClientId, DomainEvent, FieldError};
-use ponte_store::{Conn, FileStatus, RetrievalRow, RetrievalStatus};
+use ponte_store::{Conn, FileStatus, RetrievalId, RetrievalRow, RetrievalStatus};
 use serde_json::{Map, Value};
 use std::net::IpAddr;
 
@@ -160,7 +160,7 @@ pub async fn session(app: &App, token: &str) -> Result<Session> {
 }
 
 pub struct Started {
-    pub retrieval_id: i64,
+    pub retrieval_id: RetrievalId,
     pub login_url: String,
 }
 
@@ -244,7 +244,7 @@ pub async fn connect(
     };
     tx.commit().await?;
     tracing::info!(
-        retrieval_id = id,
+        retrieval_id = id.get(),
         institution_code,
         again = reopened.is_some(),
         "documents retrieval started"
@@ -365,7 +365,7 @@ pub fn open_portal_session(app: &App, row: &RetrievalRow) -> Result<PortalSessio
 
 /// Ends a retrieval at `from` as failed, with its webhook.
 pub async fn fail(app: &App, row: &RetrievalRow, from: RetrievalStatus, why: &str) -> Result<()> {
-    tracing::info!(retrieval_id = row.id, "documents retrieval failed");
+    tracing::info!(retrieval_id = row.id.get(), "documents retrieval failed");
     let mut tx = app.store.begin().await?;
     let now = app.clock.now_ms();
     if ponte_store::advance_retrieval(
@@ -386,7 +386,7 @@ pub async fn fail(app: &App, row: &RetrievalRow, from: RetrievalStatus, why: &st
 }
 
 /// The retrieval as the webhook tells it, from the rows.
-pub async fn ready_event(conn: &mut Conn, id: i64) -> Result<Option<DocumentsReady>> {
+pub async fn ready_event(conn: &mut Conn, id: RetrievalId) -> Result<Option<DocumentsReady>> {
     let Some(row) = ponte_store::retrieval(conn, id).await? else {
         return Ok(None);
     };
@@ -403,7 +403,7 @@ pub async fn ready_event(conn: &mut Conn, id: i64) -> Result<Option<DocumentsRea
     let metadata = serde_json::from_str(&row.metadata).unwrap_or(Value::Object(Map::new()));
     Ok(Some(DocumentsReady {
         client_id: row.client_id,
-        retrieval_id: row.id,
+        retrieval_id: row.id.get(),
         success: row.status == RetrievalStatus::Success,
         end_user_id: row.end_user_id,
         metadata,
@@ -416,7 +416,7 @@ pub async fn ready_event(conn: &mut Conn, id: i64) -> Result<Option<DocumentsRea
 /// Writes the retrieval's webhook into the outbox, in the caller's
 /// transaction. Documents events have no link to take a dialect from: the
 /// Documents API renders them.
-pub async fn publish_ready(app: &App, conn: &mut Conn, id: i64) -> Result<()> {
+pub async fn publish_ready(app: &App, conn: &mut Conn, id: RetrievalId) -> Result<()> {
     let Some(event) = ready_event(conn, id).await? else {
         return Ok(());
     };
@@ -430,7 +430,7 @@ pub async fn publish_ready(app: &App, conn: &mut Conn, id: i64) -> Result<()> {
 pub async fn retrieval_for(
     app: &App,
     client: &ClientId,
-    id: i64,
+    id: RetrievalId,
 ) -> Result<(RetrievalRow, DocumentsReady)> {
     let mut conn = app.store.read().await?;
     let row = ponte_store::retrieval(&mut conn, id)

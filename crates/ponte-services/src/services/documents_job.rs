@@ -9,7 +9,9 @@ use crate::services::documents::{self, portal_endpoint};
 use crate::services::job::{Job, JobOutcome};
 use crate::App;
 use ponte_connect::{ConnectError, PortalDocument};
-use ponte_store::{Conn, DocumentFileRow, FileStatus, JobRow, RetrievalRow, RetrievalStatus};
+use ponte_store::{
+    Conn, DocumentFileRow, FileStatus, JobRow, RetrievalId, RetrievalRow, RetrievalStatus,
+};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 use tokio::io::AsyncWriteExt;
@@ -22,7 +24,7 @@ const FILE_TRIES: u32 = 4;
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Payload {
-    pub retrieval_id: i64,
+    pub retrieval_id: RetrievalId,
 }
 
 /// Signs in to a document portal and fetches the files of one retrieval
@@ -181,7 +183,7 @@ async fn finish(app: &App, row: &RetrievalRow) -> Result<()> {
     let (status, files) = end_running(app, &mut tx, row.id).await?;
     tx.commit().await?;
     tracing::info!(
-        retrieval_id = row.id,
+        retrieval_id = row.id.get(),
         status = status.as_str(),
         files,
         "documents retrieval ended"
@@ -191,7 +193,11 @@ async fn finish(app: &App, row: &RetrievalRow) -> Result<()> {
 
 /// Ends a running retrieval with what arrived (`success` when at least one
 /// file did) and writes its webhook, in the caller's transaction.
-async fn end_running(app: &App, tx: &mut Conn, id: i64) -> Result<(RetrievalStatus, usize)> {
+async fn end_running(
+    app: &App,
+    tx: &mut Conn,
+    id: RetrievalId,
+) -> Result<(RetrievalStatus, usize)> {
     let files = ponte_store::retrieval_files(&mut *tx, id).await?;
     let any = files.iter().any(|f| f.status == FileStatus::Success);
     let status = if any {

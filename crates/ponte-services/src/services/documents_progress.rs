@@ -114,7 +114,7 @@ mod tests {
 
     fn failed(error: &str) -> RetrievalRow {
         RetrievalRow {
-            id: 1,
+            id: ponte_store::RetrievalId::new(1),
             client_id: "c".into(),
             end_user_id: "u".into(),
             institution_code: "harborline".into(),

@@ -4,10 +4,10 @@
 //! does not know is an error naming the column and the value.
 
 use crate::testing::{client, stores};
-use crate::{DocumentFileRow, FileStatus, RetrievalStatus};
+use crate::{DocumentFileRow, FileStatus, RetrievalId, RetrievalStatus};
 use sqlx::Executor;
 
-async fn retrieval(conn: &mut crate::Conn, state: &str) -> i64 {
+async fn retrieval(conn: &mut crate::Conn, state: &str) -> RetrievalId {
     crate::upsert_end_user(conn, "eu1", "c1", "documents", "k1", 1)
         .await
         .unwrap();
@@ -16,7 +16,7 @@ async fn retrieval(conn: &mut crate::Conn, state: &str) -> i64 {
         .unwrap()
 }
 
-fn file(id: &str, retrieval_id: i64) -> DocumentFileRow {
+fn file(id: &str, retrieval_id: RetrievalId) -> DocumentFileRow {
     DocumentFileRow {
         id: id.into(),
         retrieval_id,
@@ -171,4 +171,40 @@ fn statuses_read_back_from_their_names_and_refuse_others() {
         assert_eq!(RetrievalStatus::parse(bad), None, "{bad:?}");
         assert_eq!(FileStatus::parse(bad), None, "{bad:?}");
     }
+}
+
+#[tokio::test]
+async fn retrieval_ids_come_back_as_the_ids_the_database_gave() {
+    for (store, _dir) in stores().await {
+        let mut tx = store.begin().await.unwrap();
+        client(&mut tx, "c1").await;
+        let first = retrieval(&mut tx, "s1").await;
+        let second = retrieval(&mut tx, "s2").await;
+        assert!(second > first, "{first} then {second}");
+        crate::insert_document_file(&mut tx, &file("a", second))
+            .await
+            .unwrap();
+        let row = crate::retrieval(&mut tx, second).await.unwrap().unwrap();
+        assert_eq!(row.id, second);
+        let files = crate::retrieval_files(&mut tx, second).await.unwrap();
+        assert_eq!(files[0].retrieval_id, second);
+        assert!(crate::retrieval_files(&mut tx, first)
+            .await
+            .unwrap()
+            .is_empty());
+        tx.rollback().await.unwrap();
+    }
+}
+
+#[test]
+fn a_retrieval_id_reads_from_a_path_and_stays_a_number_in_payloads() {
+    assert_eq!(RetrievalId::parse("42"), Some(RetrievalId::new(42)));
+    for bad in ["", "x1", "1.5", "99999999999999999999"] {
+        assert_eq!(RetrievalId::parse(bad), None, "{bad:?}");
+    }
+    // Queued jobs carry it: its spelling is a storage format.
+    let id = RetrievalId::new(7);
+    assert_eq!(serde_json::to_string(&id).unwrap(), "7");
+    assert_eq!(serde_json::from_str::<RetrievalId>("7").unwrap(), id);
+    assert_eq!(id.to_string(), "7");
 }
