@@ -1,11 +1,11 @@
 //! The Documents API's refresh schedules: which connections (retrievals) are
 //! read again at their portal, how often, and whether a refresh is queued.
 
-use crate::{db::Conn, db::Result};
+use crate::{db::Conn, db::Result, RetrievalId};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct RefreshScheduleRow {
-    pub retrieval_id: i64,
+    pub retrieval_id: RetrievalId,
     pub client_id: String,
     pub every_days: i64,
     /// On the client's clock (ms).
@@ -23,7 +23,7 @@ const SCHEDULE: &str = "retrieval_id, client_id, every_days, next_due_at, refres
 /// Sets (or replaces) a connection's schedule; a refresh already queued stays queued.
 pub async fn upsert_refresh_schedule(
     conn: &mut Conn,
-    retrieval_id: i64,
+    retrieval_id: RetrievalId,
     client_id: &str,
     every_days: i64,
     next_due_at: i64,
@@ -47,7 +47,7 @@ pub async fn upsert_refresh_schedule(
 }
 
 /// Stops a connection's refreshes; false when it had none.
-pub async fn delete_refresh_schedule(conn: &mut Conn, retrieval_id: i64) -> Result<bool> {
+pub async fn delete_refresh_schedule(conn: &mut Conn, retrieval_id: RetrievalId) -> Result<bool> {
     let done = sqlx::query("DELETE FROM document_refresh_schedules WHERE retrieval_id = $1")
         .bind(retrieval_id)
         .execute(conn)
@@ -57,7 +57,7 @@ pub async fn delete_refresh_schedule(conn: &mut Conn, retrieval_id: i64) -> Resu
 
 pub async fn refresh_schedule(
     conn: &mut Conn,
-    retrieval_id: i64,
+    retrieval_id: RetrievalId,
 ) -> Result<Option<RefreshScheduleRow>> {
     Ok(sqlx::query_as(&format!(
         "SELECT {SCHEDULE} FROM document_refresh_schedules WHERE retrieval_id = $1"
@@ -75,7 +75,7 @@ const OFFSET: &str = "COALESCE((SELECT k.offset_ms FROM sandbox_client_clocks k 
 pub async fn refreshes_due(
     conn: &mut Conn,
     now: i64,
-    after_id: i64,
+    after_id: RetrievalId,
     limit: i64,
 ) -> Result<Vec<RefreshScheduleRow>> {
     Ok(sqlx::query_as(&format!(
@@ -94,7 +94,7 @@ pub async fn refreshes_due(
 /// on-demand refresh); false when one is already queued or there is no schedule.
 pub async fn claim_document_refresh(
     conn: &mut Conn,
-    retrieval_id: i64,
+    retrieval_id: RetrievalId,
     next_due_at: Option<i64>,
     now: i64,
 ) -> Result<bool> {
@@ -114,7 +114,7 @@ pub async fn claim_document_refresh(
 /// Records the files a refresh found (JSON array of ids), to announce once.
 pub async fn set_refresh_pending(
     conn: &mut Conn,
-    retrieval_id: i64,
+    retrieval_id: RetrievalId,
     file_ids_json: &str,
     now: i64,
 ) -> Result<()> {
@@ -134,7 +134,7 @@ pub async fn set_refresh_pending(
 /// the client's clock) and why it could not read the portal.
 pub async fn finish_document_refresh(
     conn: &mut Conn,
-    retrieval_id: i64,
+    retrieval_id: RetrievalId,
     error: Option<&str>,
     at: i64,
     now: i64,

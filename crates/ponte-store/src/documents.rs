@@ -1,17 +1,7 @@
 //! The Documents API's rows: sessions (what one token was opened with),
 //! retrievals (one per portal connection, integer ids) and their files.
 
-use crate::{db::Conn, db::Result};
-
-pub const RETRIEVAL_AWAITING_LOGIN: &str = "awaiting_login";
-pub const RETRIEVAL_RUNNING: &str = "retrieving";
-pub const RETRIEVAL_SUCCESS: &str = "success";
-pub const RETRIEVAL_FAILED: &str = "failed";
-/// The end user never signed in at the portal within the login window.
-pub const RETRIEVAL_EXPIRED: &str = "expired";
-pub const FILE_PENDING: &str = "pending";
-pub const FILE_SUCCESS: &str = "success";
-pub const FILE_FAILED: &str = "failed";
+use crate::{db::Conn, db::Result, FileStatus, RetrievalId, RetrievalStatus};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct DocumentSessionRow {
@@ -24,11 +14,11 @@ pub struct DocumentSessionRow {
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct RetrievalRow {
-    pub id: i64,
+    pub id: RetrievalId,
     pub client_id: String,
     pub end_user_id: String,
     pub institution_code: String,
-    pub status: String,
+    pub status: RetrievalStatus,
     pub error: Option<String>,
     pub metadata: String,
     pub portal_session_enc: Option<String>,
@@ -48,9 +38,9 @@ impl RetrievalRow {
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct DocumentFileRow {
     pub id: String,
-    pub retrieval_id: i64,
+    pub retrieval_id: RetrievalId,
     pub portal_document_id: String,
-    pub status: String,
+    pub status: FileStatus,
     pub file_name: String,
     pub storage_key: Option<String>,
     pub size_bytes: Option<i64>,
@@ -92,8 +82,8 @@ pub async fn insert_retrieval(
     state_hash: &str,
     metadata: &str,
     now: i64,
-) -> Result<i64> {
-    let (id,): (i64,) = sqlx::query_as(
+) -> Result<RetrievalId> {
+    let (id,): (RetrievalId,) = sqlx::query_as(
         "INSERT INTO document_retrievals (client_id, end_user_id, institution_code, state_hash, status, metadata, created_at)
          VALUES ($1, $2, $3, $4, 'awaiting_login', $5, $6) RETURNING id",
     )
@@ -108,7 +98,7 @@ pub async fn insert_retrieval(
     Ok(id)
 }
 
-pub async fn retrieval(conn: &mut Conn, id: i64) -> Result<Option<RetrievalRow>> {
+pub async fn retrieval(conn: &mut Conn, id: RetrievalId) -> Result<Option<RetrievalRow>> {
     Ok(sqlx::query_as(&format!(
         "SELECT {RETRIEVAL} FROM document_retrievals WHERE id = $1"
     ))
@@ -156,7 +146,7 @@ pub async fn latest_retrieval_at(
 /// expired waiting) again, with a new `state`; false if it has moved on.
 pub async fn reopen_retrieval(
     conn: &mut Conn,
-    id: i64,
+    id: RetrievalId,
     state_hash: &str,
     now: i64,
 ) -> Result<bool> {
@@ -192,9 +182,9 @@ pub async fn expire_retrievals(conn: &mut Conn, cutoff: i64, why: &str, now: i64
 /// no longer at `from`. `portal_session_enc` and `error` are written when given.
 pub async fn advance_retrieval(
     conn: &mut Conn,
-    id: i64,
-    from: &str,
-    to: &str,
+    id: RetrievalId,
+    from: RetrievalStatus,
+    to: RetrievalStatus,
     portal_session_enc: Option<&str>,
     error: Option<&str>,
     finished_at: Option<i64>,
@@ -225,7 +215,7 @@ pub async fn insert_document_file(conn: &mut Conn, row: &DocumentFileRow) -> Res
     .bind(&row.id)
     .bind(row.retrieval_id)
     .bind(&row.portal_document_id)
-    .bind(&row.status)
+    .bind(row.status)
     .bind(&row.file_name)
     .bind(row.created_at)
     .execute(conn)
@@ -233,7 +223,10 @@ pub async fn insert_document_file(conn: &mut Conn, row: &DocumentFileRow) -> Res
     Ok(())
 }
 
-pub async fn retrieval_files(conn: &mut Conn, retrieval_id: i64) -> Result<Vec<DocumentFileRow>> {
+pub async fn retrieval_files(
+    conn: &mut Conn,
+    retrieval_id: RetrievalId,
+) -> Result<Vec<DocumentFileRow>> {
     Ok(sqlx::query_as(&format!(
         "SELECT {FILE} FROM document_files WHERE retrieval_id = $1 ORDER BY created_at, file_name, id"
     ))

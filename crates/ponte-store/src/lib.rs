@@ -71,8 +71,8 @@ pub use sync::*;
 pub use sync_current::*;
 pub use throwaway::{drop_postgres_database, fresh_postgres_database};
 pub use typed::{
-    ConsentStatusText, Flag, JobKind, JobStatus, ReauthorisationStatus, ReportOutcomeText,
-    WebhookStatus,
+    ConsentStatusText, FileStatus, Flag, JobKind, JobStatus, ReauthorisationStatus,
+    ReportOutcomeText, RetrievalId, RetrievalStatus, WebhookStatus,
 };
 pub use wake::{Wakes, Work};
 pub use webhooks::*;

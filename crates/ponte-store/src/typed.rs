@@ -10,6 +10,10 @@
 //! `TryFrom`: sqlx's `try_from` path loses a `TryFrom` error's text in
 //! generic code ("unprintable error").
 
+mod retrieval_id;
+
+pub use retrieval_id::RetrievalId;
+
 use sqlx::any::{Any, AnyRow, AnyTypeInfo, AnyValueRef};
 use sqlx::error::BoxDynError;
 use sqlx::{Decode, Row, Type};
@@ -200,6 +204,38 @@ text_enum!(
     }
 );
 
+text_enum!(
+    /// Where a documents retrieval stands (`document_retrievals.status`):
+    /// `awaiting_login` -> `retrieving` -> `success` | `failed`, or
+    /// `awaiting_login` -> `expired` (and back, when the sign-in is reopened).
+    RetrievalStatus, "document retrieval status" {
+        /// The end user has not signed in at the portal yet.
+        AwaitingLogin = "awaiting_login",
+        /// Signed in; the portal's documents are being read.
+        Retrieving = "retrieving",
+        /// Ended with at least one file stored.
+        Success = "success",
+        /// Ended with no file stored (or the portal refused).
+        Failed = "failed",
+        /// The end user never signed in within the login window.
+        Expired = "expired",
+    }
+);
+
+text_enum!(
+    /// Where one listed document stands (`document_files.status`).
+    FileStatus, "document file status" {
+        /// Listed at the portal, not downloaded yet.
+        Pending = "pending",
+        /// Downloaded and stored.
+        Success = "success",
+        /// Its download failed.
+        Failed = "failed",
+        /// Its bytes were erased after the retention period; it stays listed.
+        Expired = "expired",
+    }
+);
+
 /// A job's kind (`jobs.kind`): the name its `Job` type registers under, a
 /// lowercase name of `a-z`, `0-9`, `_` and `.` (at most 64). The job runner
 /// dispatches on it through the registry, never by comparing strings; a row
@@ -277,6 +313,8 @@ impl<'q> sqlx::Encode<'q, Any> for JobKind {
     }
 }
 
+#[cfg(test)]
+mod documents_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

@@ -19,6 +19,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use ponte_store::{FileStatus, RetrievalStatus};
 use serde::{Deserialize, Serialize};
 
 /// Where the app lives; portals send the end user back here through
@@ -262,21 +263,19 @@ async fn progress(State(app): State<App>, headers: HeaderMap) -> Result<Response
     let s = documents::session(&app, bearer(&headers)?).await?;
     let (row, files) = documents_progress::progress(&app, &s).await?;
     Ok(Json(AppProgress {
-        reason: match row.status.as_str() {
-            ponte_store::RETRIEVAL_EXPIRED => Some("expired"),
+        reason: match row.status {
+            RetrievalStatus::Expired => Some("expired"),
             _ => FailureReason::of(&row).map(FailureReason::as_str),
         },
-        id: row.id,
+        id: row.id.get(),
         institution_code: row.institution_code,
-        status: row.status,
+        status: row.status.to_string(),
         files: files
             .into_iter()
             .map(|f| AppFile {
-                total_size_bytes: f
-                    .size_bytes
-                    .filter(|_| f.status == ponte_store::FILE_SUCCESS),
+                total_size_bytes: f.size_bytes.filter(|_| f.status == FileStatus::Success),
                 file_name: f.file_name,
-                status: f.status,
+                status: f.status.to_string(),
             })
             .collect(),
     })

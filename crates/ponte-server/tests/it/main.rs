@@ -68,6 +68,7 @@ mod sync_fresh_reports;
 mod transactions_sync;
 mod update_browser;
 mod update_mode;
+mod update_mode_callback_race;
 mod update_mode_race;
 mod wake;
 mod webhook_correlation;

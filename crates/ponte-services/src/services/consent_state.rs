@@ -5,6 +5,7 @@
 
 use crate::error::{Error, Result};
 use crate::services::outbox::{self, WebhookRenderers};
+use crate::services::revoke_at_institution::{RevokeAtInstitution, RevokeAtInstitutionJob};
 use ponte_core::consent::reason;
 use ponte_core::event::{ConsentStatusChanged, DomainEvent};
 use ponte_core::ConsentStatus;
@@ -85,11 +86,9 @@ pub async fn expire_due(renderers: &WebhookRenderers, store: &Store, now: i64) -
                 ponte_store::set_consent_tokens(&mut tx, &row.id, None, now).await?;
                 if to == ConsentStatus::Expired && row.bank_consent_id.is_some() {
                     // Ended here: end it at the institution too (retried as a job).
-                    let ask = crate::services::consents::RevokeAtInstitution::of(&row.id);
-                    crate::services::job::queue::<crate::services::consents::RevokeAtInstitutionJob>(
-                        &mut tx, &ask, now,
-                    )
-                    .await?;
+                    let ask = RevokeAtInstitution::of(&row.id);
+                    crate::services::job::queue::<RevokeAtInstitutionJob>(&mut tx, &ask, now)
+                        .await?;
                 }
                 changed += 1;
             }

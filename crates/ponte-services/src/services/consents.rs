@@ -4,9 +4,10 @@
 //! together.
 
 use crate::error::{Error, Result};
-use crate::services::job::{self, Job, JobOutcome};
+use crate::services::job;
 use crate::services::links::{self, LinkDetails};
-use crate::services::{authorisation, consent_state, duplicates};
+use crate::services::revoke_at_institution::RevokeAtInstitution;
+use crate::services::{authorisation_start, consent_state, consent_tax_ids, duplicates};
 use crate::services::{slots, text};
 use crate::tokens::Bearer;
 use crate::App;
@@ -14,8 +15,12 @@ use ponte_core::consent::reason;
 use ponte_core::{
     Cnpj, ConsentId, ConsentStatus, Cpf, Email, Field, FieldError, HttpUrl, Phone, Product,
 };
-use ponte_store::{ConsentRow, JobRow};
-use serde::{Deserialize, Serialize};
+use ponte_store::ConsentRow;
+
+// Named here by the server's job list and the consent lifecycle pages;
+// defined below the modules that share them with this one.
+pub(crate) use crate::services::consent_tax_ids::documents_of;
+pub use crate::services::revoke_at_institution::{RevokeAtInstitutionJob, REVOKE_JOB_KIND};
 
 /// How long the end user has to authorise at the institution.
 pub const AUTHORISATION_WINDOW_MS: i64 = 60 * 60 * 1000;
@@ -39,33 +44,6 @@ pub struct ConsentInput {
     pub redirect_url: Option<String>,
     pub phone: Option<String>,
     pub email: Option<String>,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-/// The end user's details on the consent, kept encrypted.
-struct TaxIds {
-    personal: String,
-    business: Option<String>,
-    #[serde(default)]
-    phone: Option<String>,
-    #[serde(default)]
-    email: Option<String>,
-}
-
-/// The consent's CPF and CNPJ (opened from its sealed tax ids): a transfer
-/// to one of them is between the end user's own accounts. Empty when they
-/// cannot be opened.
-pub fn holder_tax_ids(app: &App, row: &ConsentRow) -> Vec<String> {
-    match app
-        .crypto
-        .open_json::<TaxIds>(slots::consent_tax_ids(&row.id), &row.tax_ids_enc)
-    {
-        Ok(ids) => std::iter::once(ids.personal).chain(ids.business).collect(),
-        Err(e) => {
-            tracing::warn!(consent_id = %row.id, error = %e, "the consent's tax ids do not open");
-            Vec::new()
-        }
-    }
 }
 
 /// The value the link fixed, or else the one sent; a sent value that differs
@@ -207,7 +185,7 @@ pub async fn create(app: &App, bearer: &Bearer, req: ConsentInput) -> Result<Cre
         }
         u
     });
-    let started = authorisation::start(
+    let started = authorisation_start::start(
         app,
         bearer.client_id.as_str(),
         &institution,
@@ -230,7 +208,7 @@ pub async fn create(app: &App, bearer: &Bearer, req: ConsentInput) -> Result<Cre
         business: business.is_some(),
         tax_ids_enc: app.crypto.seal_json(
             slots::consent_tax_ids(id.as_str()),
-            &TaxIds {
+            &consent_tax_ids::TaxIds {
                 personal: personal.as_str().into(),
                 business: business.map(|b| b.as_str().into()),
                 phone: phone.map(|p| p.as_str().into()),
@@ -301,16 +279,6 @@ pub async fn create(app: &App, bearer: &Bearer, req: ConsentInput) -> Result<Cre
         duplicate,
         institution_name: institution.name.clone(),
     })
-}
-
-/// The documents the consent names at its institution (OFB `loggedUser`'s CPF,
-/// `businessEntity`'s CNPJ), as sealed when it was created.
-pub(crate) fn documents_of(app: &App, row: &ConsentRow) -> Result<(String, Option<String>)> {
-    let ids: TaxIds = app
-        .crypto
-        .open_json(slots::consent_tax_ids(&row.id), &row.tax_ids_enc)
-        .map_err(|e| anyhow::anyhow!("consent {} tax ids: {e}", row.id))?;
-    Ok((ids.personal, ids.business))
 }
 
 pub use crate::services::consent_view::{view_of, views_of_link, ConsentDetails, StatusChange};
@@ -409,9 +377,7 @@ pub async fn revoke_because(
                 if row.bank_consent_id.is_some() {
                     job::queue::<RevokeAtInstitutionJob>(
                         &mut tx,
-                        &RevokeAtInstitution {
-                            consent_id: row.id.clone(),
-                        },
+                        &RevokeAtInstitution::of(&row.id),
                         now,
                     )
                     .await?;
@@ -436,76 +402,4 @@ async fn reread(app: &App, consent_id: &str) -> Result<ConsentRow> {
     ponte_store::consent_by_id(&mut conn, consent_id)
         .await?
         .ok_or(Error::NotFound("consent"))
-}
-
-/// Tells the institution a consent ended here.
-pub const REVOKE_JOB_KIND: &str = "revoke_at_institution";
-
-// Stored in the jobs table: its spelling is a storage format (queued jobs must still read).
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RevokeAtInstitution {
-    consent_id: String,
-}
-
-impl RevokeAtInstitution {
-    /// Tells the institution `consent_id` ended here (revoked or expired).
-    pub fn of(consent_id: &str) -> Self {
-        Self {
-            consent_id: consent_id.to_string(),
-        }
-    }
-}
-
-/// Tells the institution a consent ended here; nobody waits on it, so
-/// giving up just ends it.
-pub struct RevokeAtInstitutionJob;
-
-impl Job for RevokeAtInstitutionJob {
-    const KIND: &'static str = REVOKE_JOB_KIND;
-    type Payload = RevokeAtInstitution;
-
-    async fn run(app: &App, job: &JobRow, p: RevokeAtInstitution) -> Result<JobOutcome> {
-        run_revoke_at_institution(app, job, p).await
-    }
-
-    async fn give_up(app: &App, job: &JobRow, why: &str) -> Result<JobOutcome> {
-        job::end_failed(app, job, why).await
-    }
-}
-
-/// Runs one `REVOKE_JOB_KIND` job (safe to run twice: revoking an ended
-/// consent again is accepted by the institution).
-async fn run_revoke_at_institution(
-    app: &App,
-    job: &JobRow,
-    p: RevokeAtInstitution,
-) -> Result<JobOutcome> {
-    let row = reread(app, &p.consent_id).await?;
-    let (Some(institution), Some(bank_consent_id)) = (
-        app.directory.get(&row.institution_code),
-        row.bank_consent_id.as_deref(),
-    ) else {
-        tracing::warn!(consent_id = %row.id, "no institution to tell of the revocation");
-        return Ok(JobOutcome::Done);
-    };
-    match app
-        .open_finance
-        .revoke(&institution.endpoint, bank_consent_id)
-        .await
-    {
-        Ok(()) => {
-            tracing::info!(consent_id = %row.id, "revoked at the institution");
-            Ok(JobOutcome::Done)
-        }
-        Err(e) => {
-            // Our side is revoked already and its tokens erased: no data can
-            // be fetched meanwhile, so this is retried like any job.
-            tracing::warn!(consent_id = %row.id, attempt = job.attempts, error = %e, "revocation at the institution failed");
-            Err(Error::Institution(format!(
-                "{}: revocation failed",
-                institution.name
-            )))
-        }
-    }
 }

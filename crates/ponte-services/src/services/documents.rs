@@ -12,7 +12,7 @@ use crate::App;
 use ponte_connect::{OpenFinanceEndpoint, PortalSession};
 use ponte_core::event::{DocumentsReady, ReadyFile};
 use ponte_core::{ClientId, DomainEvent, FieldError};
-use ponte_store::{Conn, RetrievalRow};
+use ponte_store::{Conn, FileStatus, RetrievalId, RetrievalRow, RetrievalStatus};
 use serde_json::{Map, Value};
 use std::net::IpAddr;
 
@@ -30,10 +30,8 @@ const EXPIRED_WHY: &str = "the end user did not sign in at the portal within 30 
 /// longer than the login window ago reads as `expired`, before the sweep
 /// (`expire_abandoned`) records it.
 pub fn as_of(now: i64, mut row: RetrievalRow) -> RetrievalRow {
-    if row.status == ponte_store::RETRIEVAL_AWAITING_LOGIN
-        && row.login_started() < now - LOGIN_WINDOW_MS
-    {
-        row.status = ponte_store::RETRIEVAL_EXPIRED.into();
+    if row.status == RetrievalStatus::AwaitingLogin && row.login_started() < now - LOGIN_WINDOW_MS {
+        row.status = RetrievalStatus::Expired;
         row.error = Some(EXPIRED_WHY.into());
     }
     row
@@ -162,7 +160,7 @@ pub async fn session(app: &App, token: &str) -> Result<Session> {
 }
 
 pub struct Started {
-    pub retrieval_id: i64,
+    pub retrieval_id: RetrievalId,
     pub login_url: String,
 }
 
@@ -246,7 +244,7 @@ pub async fn connect(
     };
     tx.commit().await?;
     tracing::info!(
-        retrieval_id = id,
+        retrieval_id = id.get(),
         institution_code,
         again = reopened.is_some(),
         "documents retrieval started"
@@ -290,12 +288,12 @@ pub async fn complete(
         .ok_or(Error::NotFound("retrieval"))?;
     drop(conn);
     let row = as_of(app.clock.now_ms(), row);
-    if row.status == ponte_store::RETRIEVAL_EXPIRED {
+    if row.status == RetrievalStatus::Expired {
         return Err(Error::Conflict(
             "this sign-in took longer than 30 minutes and expired: connect again".into(),
         ));
     }
-    if row.status != ponte_store::RETRIEVAL_AWAITING_LOGIN {
+    if row.status != RetrievalStatus::AwaitingLogin {
         return Err(Error::Conflict("this sign-in was already completed".into()));
     }
     let Some(code) = code.filter(|_| error.is_none()) else {
@@ -304,7 +302,7 @@ pub async fn complete(
             .map(|r| format!("{} ", r.tag()))
             .unwrap_or_default();
         let why = format!("{tag}the portal answered {}", error.unwrap_or("no code"));
-        fail(app, &row, ponte_store::RETRIEVAL_AWAITING_LOGIN, &why).await?;
+        fail(app, &row, RetrievalStatus::AwaitingLogin, &why).await?;
         return Err(Error::Declined(
             "the documents were not shared at the portal: the sign-in was declined".into(),
         ));
@@ -313,13 +311,7 @@ pub async fn complete(
     let session = match app.document_portals.exchange_code(&ep, code).await {
         Ok(s) => s,
         Err(e) => {
-            fail(
-                app,
-                &row,
-                ponte_store::RETRIEVAL_AWAITING_LOGIN,
-                &e.to_string(),
-            )
-            .await?;
+            fail(app, &row, RetrievalStatus::AwaitingLogin, &e.to_string()).await?;
             return Err(Error::Institution(format!(
                 "the portal refused the sign-in: {e}"
             )));
@@ -333,8 +325,8 @@ pub async fn complete(
     let moved = ponte_store::advance_retrieval(
         &mut tx,
         row.id,
-        ponte_store::RETRIEVAL_AWAITING_LOGIN,
-        ponte_store::RETRIEVAL_RUNNING,
+        RetrievalStatus::AwaitingLogin,
+        RetrievalStatus::Retrieving,
         Some(&sealed),
         None,
         None,
@@ -372,15 +364,15 @@ pub fn open_portal_session(app: &App, row: &RetrievalRow) -> Result<PortalSessio
 }
 
 /// Ends a retrieval at `from` as failed, with its webhook.
-pub async fn fail(app: &App, row: &RetrievalRow, from: &str, why: &str) -> Result<()> {
-    tracing::info!(retrieval_id = row.id, "documents retrieval failed");
+pub async fn fail(app: &App, row: &RetrievalRow, from: RetrievalStatus, why: &str) -> Result<()> {
+    tracing::info!(retrieval_id = row.id.get(), "documents retrieval failed");
     let mut tx = app.store.begin().await?;
     let now = app.clock.now_ms();
     if ponte_store::advance_retrieval(
         &mut tx,
         row.id,
         from,
-        ponte_store::RETRIEVAL_FAILED,
+        RetrievalStatus::Failed,
         None,
         Some(why),
         Some(now),
@@ -394,7 +386,7 @@ pub async fn fail(app: &App, row: &RetrievalRow, from: &str, why: &str) -> Resul
 }
 
 /// The retrieval as the webhook tells it, from the rows.
-pub async fn ready_event(conn: &mut Conn, id: i64) -> Result<Option<DocumentsReady>> {
+pub async fn ready_event(conn: &mut Conn, id: RetrievalId) -> Result<Option<DocumentsReady>> {
     let Some(row) = ponte_store::retrieval(conn, id).await? else {
         return Ok(None);
     };
@@ -402,7 +394,7 @@ pub async fn ready_event(conn: &mut Conn, id: i64) -> Result<Option<DocumentsRea
     let files: Vec<ReadyFile> = files
         .into_iter()
         .map(|f| ReadyFile {
-            success: f.status == ponte_store::FILE_SUCCESS,
+            success: f.status == FileStatus::Success,
             size_bytes: f.size_bytes.unwrap_or(0).max(0) as u64,
             file_id: f.id,
             file_name: f.file_name,
@@ -411,8 +403,8 @@ pub async fn ready_event(conn: &mut Conn, id: i64) -> Result<Option<DocumentsRea
     let metadata = serde_json::from_str(&row.metadata).unwrap_or(Value::Object(Map::new()));
     Ok(Some(DocumentsReady {
         client_id: row.client_id,
-        retrieval_id: row.id,
-        success: row.status == ponte_store::RETRIEVAL_SUCCESS,
+        retrieval_id: row.id.get(),
+        success: row.status == RetrievalStatus::Success,
         end_user_id: row.end_user_id,
         metadata,
         created_at_ms: row.created_at,
@@ -424,7 +416,7 @@ pub async fn ready_event(conn: &mut Conn, id: i64) -> Result<Option<DocumentsRea
 /// Writes the retrieval's webhook into the outbox, in the caller's
 /// transaction. Documents events have no link to take a dialect from: the
 /// Documents API renders them.
-pub async fn publish_ready(app: &App, conn: &mut Conn, id: i64) -> Result<()> {
+pub async fn publish_ready(app: &App, conn: &mut Conn, id: RetrievalId) -> Result<()> {
     let Some(event) = ready_event(conn, id).await? else {
         return Ok(());
     };
@@ -438,7 +430,7 @@ pub async fn publish_ready(app: &App, conn: &mut Conn, id: i64) -> Result<()> {
 pub async fn retrieval_for(
     app: &App,
     client: &ClientId,
-    id: i64,
+    id: RetrievalId,
 ) -> Result<(RetrievalRow, DocumentsReady)> {
     let mut conn = app.store.read().await?;
     let row = ponte_store::retrieval(&mut conn, id)

@@ -9,7 +9,9 @@ use crate::services::documents::{self, portal_endpoint};
 use crate::services::job::{Job, JobOutcome};
 use crate::App;
 use ponte_connect::{ConnectError, PortalDocument};
-use ponte_store::{Conn, DocumentFileRow, JobRow, RetrievalRow};
+use ponte_store::{
+    Conn, DocumentFileRow, FileStatus, JobRow, RetrievalId, RetrievalRow, RetrievalStatus,
+};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 use tokio::io::AsyncWriteExt;
@@ -22,7 +24,7 @@ const FILE_TRIES: u32 = 4;
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Payload {
-    pub retrieval_id: i64,
+    pub retrieval_id: RetrievalId,
 }
 
 /// Signs in to a document portal and fetches the files of one retrieval
@@ -48,14 +50,14 @@ async fn run(app: &App, _job: &JobRow, payload: Payload) -> Result<JobOutcome> {
         return Ok(JobOutcome::Done);
     };
     drop(conn);
-    if row.status != ponte_store::RETRIEVAL_RUNNING {
+    if row.status != RetrievalStatus::Retrieving {
         return Ok(JobOutcome::Done);
     }
     let Some(ep) = portal_endpoint(app, &row.institution_code) else {
         documents::fail(
             app,
             &row,
-            ponte_store::RETRIEVAL_RUNNING,
+            RetrievalStatus::Retrieving,
             "the portal is no longer configured",
         )
         .await?;
@@ -73,7 +75,7 @@ async fn run(app: &App, _job: &JobRow, payload: Payload) -> Result<JobOutcome> {
             return Ok(JobOutcome::Retry(format!("listing documents: {e}")))
         }
         Err(e) => {
-            documents::fail(app, &row, ponte_store::RETRIEVAL_RUNNING, &e.to_string()).await?;
+            documents::fail(app, &row, RetrievalStatus::Retrieving, &e.to_string()).await?;
             return Ok(JobOutcome::Done);
         }
     };
@@ -82,7 +84,7 @@ async fn run(app: &App, _job: &JobRow, payload: Payload) -> Result<JobOutcome> {
         let Some(file) = files.iter().find(|f| f.portal_document_id == doc.id) else {
             continue;
         };
-        if file.status == ponte_store::FILE_SUCCESS {
+        if file.status == FileStatus::Success {
             continue;
         }
         fetch_one(app, &row, &ep, &session, doc, file).await?;
@@ -106,7 +108,7 @@ async fn record_listing(
                 id: format!("file_{}", uuid::Uuid::now_v7().simple()),
                 retrieval_id: row.id,
                 portal_document_id: doc.id.clone(),
-                status: ponte_store::FILE_PENDING.into(),
+                status: FileStatus::Pending,
                 file_name: doc.file_name.clone(),
                 storage_key: None,
                 size_bytes: None,
@@ -181,8 +183,8 @@ async fn finish(app: &App, row: &RetrievalRow) -> Result<()> {
     let (status, files) = end_running(app, &mut tx, row.id).await?;
     tx.commit().await?;
     tracing::info!(
-        retrieval_id = row.id,
-        status,
+        retrieval_id = row.id.get(),
+        status = status.as_str(),
         files,
         "documents retrieval ended"
     );
@@ -191,20 +193,24 @@ async fn finish(app: &App, row: &RetrievalRow) -> Result<()> {
 
 /// Ends a running retrieval with what arrived (`success` when at least one
 /// file did) and writes its webhook, in the caller's transaction.
-async fn end_running(app: &App, tx: &mut Conn, id: i64) -> Result<(&'static str, usize)> {
+async fn end_running(
+    app: &App,
+    tx: &mut Conn,
+    id: RetrievalId,
+) -> Result<(RetrievalStatus, usize)> {
     let files = ponte_store::retrieval_files(&mut *tx, id).await?;
-    let any = files.iter().any(|f| f.status == ponte_store::FILE_SUCCESS);
+    let any = files.iter().any(|f| f.status == FileStatus::Success);
     let status = if any {
-        ponte_store::RETRIEVAL_SUCCESS
+        RetrievalStatus::Success
     } else {
-        ponte_store::RETRIEVAL_FAILED
+        RetrievalStatus::Failed
     };
     let error = (!any).then_some("no document could be retrieved");
     let now = app.clock.now_ms();
     if ponte_store::advance_retrieval(
         &mut *tx,
         id,
-        ponte_store::RETRIEVAL_RUNNING,
+        RetrievalStatus::Retrieving,
         status,
         None,
         error,

@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::services::clients;
 use crate::services::documents::Session;
 use crate::App;
-use ponte_store::{DocumentFileRow, RetrievalRow};
+use ponte_store::{DocumentFileRow, RetrievalRow, RetrievalStatus};
 
 /// The client as its end user should recognise it.
 pub struct Recipient {
@@ -73,7 +73,7 @@ impl FailureReason {
     /// webhook does not carry it), written by `documents::complete`, the
     /// sandbox helper or the job; its tag comes first when there is one.
     pub fn of(row: &RetrievalRow) -> Option<FailureReason> {
-        if row.status != ponte_store::RETRIEVAL_FAILED {
+        if row.status != RetrievalStatus::Failed {
             return None;
         }
         let text = row.error.as_deref().unwrap_or_default();
@@ -114,11 +114,11 @@ mod tests {
 
     fn failed(error: &str) -> RetrievalRow {
         RetrievalRow {
-            id: 1,
+            id: ponte_store::RetrievalId::new(1),
             client_id: "c".into(),
             end_user_id: "u".into(),
             institution_code: "harborline".into(),
-            status: ponte_store::RETRIEVAL_FAILED.into(),
+            status: RetrievalStatus::Failed,
             error: Some(error.into()),
             metadata: "{}".into(),
             portal_session_enc: None,
@@ -152,7 +152,7 @@ mod tests {
             Some(FailureReason::Unavailable)
         );
         let mut running = failed("x");
-        running.status = ponte_store::RETRIEVAL_RUNNING.into();
+        running.status = RetrievalStatus::Retrieving;
         assert_eq!(FailureReason::of(&running), None);
         assert_eq!(
             FailureReason::from_portal(Some("account_locked")),

@@ -23,7 +23,10 @@ use crate::services::{consent_lifecycle, documents_job, outbox};
 use crate::App;
 use ponte_connect::{ConnectError, OpenFinanceEndpoint, PortalDocument, PortalSession};
 use ponte_core::{ClientId, DomainEvent, FieldError};
-use ponte_store::{Conn, DocumentFileRow, JobRow, RefreshScheduleRow, RetrievalRow};
+use ponte_store::{
+    Conn, DocumentFileRow, FileStatus, JobRow, RefreshScheduleRow, RetrievalId, RetrievalRow,
+    RetrievalStatus,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -49,7 +52,7 @@ enum Ending<'a> {
 /// A connection's refresh schedule as the integrator sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Schedule {
-    pub retrieval_id: i64,
+    pub retrieval_id: RetrievalId,
     pub every_days: i64,
     /// On the client's clock (ms).
     pub next_refresh_at_ms: i64,
@@ -72,7 +75,7 @@ impl From<RefreshScheduleRow> for Schedule {
 }
 
 /// The client's retrieval (another client's is not found).
-async fn own_retrieval(app: &App, client: &ClientId, id: i64) -> Result<RetrievalRow> {
+async fn own_retrieval(app: &App, client: &ClientId, id: RetrievalId) -> Result<RetrievalRow> {
     let mut conn = app.store.read().await?;
     ponte_store::retrieval(&mut conn, id)
         .await?
@@ -86,7 +89,7 @@ async fn own_retrieval(app: &App, client: &ClientId, id: i64) -> Result<Retrieva
 pub async fn set_schedule(
     app: &App,
     client: &ClientId,
-    retrieval_id: i64,
+    retrieval_id: RetrievalId,
     every_days: Option<i64>,
 ) -> Result<Option<Schedule>> {
     let row = own_retrieval(app, client, retrieval_id).await?;
@@ -103,7 +106,7 @@ pub async fn set_schedule(
         )
         .into());
     }
-    if row.status != ponte_store::RETRIEVAL_SUCCESS {
+    if row.status != RetrievalStatus::Success {
         return Err(Error::Conflict(format!(
             "retrieval {} is {}: only a connection whose retrieval succeeded can be refreshed",
             row.id, row.status
@@ -123,7 +126,7 @@ pub async fn set_schedule(
     let saved = ponte_store::refresh_schedule(&mut tx, row.id).await?;
     tx.commit().await?;
     tracing::info!(
-        retrieval_id = row.id,
+        retrieval_id = row.id.get(),
         every_days,
         "documents refresh scheduled"
     );
@@ -131,7 +134,7 @@ pub async fn set_schedule(
 }
 
 /// The connection's schedule; `NotFound` when it has none.
-pub async fn schedule(app: &App, client: &ClientId, retrieval_id: i64) -> Result<Schedule> {
+pub async fn schedule(app: &App, client: &ClientId, retrieval_id: RetrievalId) -> Result<Schedule> {
     let row = own_retrieval(app, client, retrieval_id).await?;
     let mut conn = app.store.read().await?;
     ponte_store::refresh_schedule(&mut conn, row.id)
@@ -144,7 +147,7 @@ pub async fn schedule(app: &App, client: &ClientId, retrieval_id: i64) -> Result
 /// next one is due `every_days` after now (one refresh however many were missed).
 pub async fn schedule_due(app: &App) -> Result<usize> {
     let now = app.clock.now_ms();
-    let (mut after, mut queued) = (0, 0);
+    let (mut after, mut queued) = (RetrievalId::new(0), 0);
     loop {
         let due = {
             let mut conn = app.store.read().await?;
@@ -178,7 +181,7 @@ pub async fn schedule_due(app: &App) -> Result<usize> {
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Payload {
-    pub retrieval_id: i64,
+    pub retrieval_id: RetrievalId,
 }
 
 /// Reads a connection's portal again and fetches what is new.
@@ -216,7 +219,7 @@ impl Job for RefreshDocuments {
     }
 }
 
-async fn run(app: &App, retrieval_id: i64) -> Result<JobOutcome> {
+async fn run(app: &App, retrieval_id: RetrievalId) -> Result<JobOutcome> {
     let mut conn = app.store.read().await?;
     let row = ponte_store::retrieval(&mut conn, retrieval_id).await?;
     let schedule = ponte_store::refresh_schedule(&mut conn, retrieval_id).await?;
@@ -250,10 +253,7 @@ async fn run(app: &App, retrieval_id: i64) -> Result<JobOutcome> {
     };
     let files = record_new(app, &row, &schedule, &listed).await?;
     // New ones and those that failed before; a stored file is not fetched again.
-    for file in files
-        .iter()
-        .filter(|f| f.status != ponte_store::FILE_SUCCESS)
-    {
+    for file in files.iter().filter(|f| f.status != FileStatus::Success) {
         let Some(doc) = listed.iter().find(|d| d.id == file.portal_document_id) else {
             continue;
         };
@@ -277,9 +277,7 @@ async fn record_new(
     let before = ponte_store::retrieval_files(&mut tx, row.id).await?;
     let listed_ids: BTreeSet<&str> = listed.iter().map(|d| d.id.as_str()).collect();
     for f in &before {
-        if f.status == ponte_store::FILE_FAILED
-            && listed_ids.contains(f.portal_document_id.as_str())
-        {
+        if f.status == FileStatus::Failed && listed_ids.contains(f.portal_document_id.as_str()) {
             pending.retry(&f.id);
         }
     }
@@ -292,7 +290,7 @@ async fn record_new(
                 id: id.clone(),
                 retrieval_id: row.id,
                 portal_document_id: doc.id.clone(),
-                status: ponte_store::FILE_PENDING.into(),
+                status: FileStatus::Pending,
                 file_name: doc.file_name.clone(),
                 storage_key: None,
                 size_bytes: None,
@@ -314,12 +312,12 @@ async fn record_new(
     Ok(files)
 }
 
-async fn finish(app: &App, retrieval_id: i64, ending: Ending<'_>) -> Result<JobOutcome> {
+async fn finish(app: &App, retrieval_id: RetrievalId, ending: Ending<'_>) -> Result<JobOutcome> {
     let mut tx = app.store.begin().await?;
     let sent = end(app, &mut tx, retrieval_id, ending).await?;
     tx.commit().await?;
     tracing::info!(
-        retrieval_id,
+        retrieval_id = retrieval_id.get(),
         files_named = sent,
         ending = ?ending,
         "documents refresh ended"
@@ -330,7 +328,12 @@ async fn finish(app: &App, retrieval_id: i64, ending: Ending<'_>) -> Result<JobO
 /// Writes the webhook of the files the refresh found (none: no webhook; a
 /// refused sign-in: one saying so, the first time) and ends the refresh, in
 /// the caller's transaction; returns how many files it named.
-async fn end(app: &App, tx: &mut Conn, retrieval_id: i64, ending: Ending<'_>) -> Result<usize> {
+async fn end(
+    app: &App,
+    tx: &mut Conn,
+    retrieval_id: RetrievalId,
+    ending: Ending<'_>,
+) -> Result<usize> {
     let now = app.clock.now_ms();
     let Some(schedule) = ponte_store::refresh_schedule(&mut *tx, retrieval_id).await? else {
         return Ok(0);
@@ -398,13 +401,13 @@ pub(crate) async fn tell_portal_clock(
         Ok(r) if r.status().is_success() => {}
         Ok(r) => {
             tracing::warn!(
-                retrieval_id = row.id,
+                retrieval_id = row.id.get(),
                 status = r.status().as_u16(),
                 "the portal did not take the test clock"
             )
         }
         Err(e) => {
-            tracing::warn!(retrieval_id = row.id, error = %e, "the portal did not take the test clock")
+            tracing::warn!(retrieval_id = row.id.get(), error = %e, "the portal did not take the test clock")
         }
     }
 }

@@ -7,6 +7,7 @@ use crate::services::documents::{self, Session};
 use crate::services::sandbox_driver::{forms, institution_error};
 use crate::App;
 use ponte_core::FieldError;
+use ponte_store::{RetrievalId, RetrievalStatus};
 use std::collections::BTreeMap;
 
 /// Longest values passed on to the portal (as the bank helper's).
@@ -37,7 +38,7 @@ pub async fn connect(
     s: &Session,
     institution_code: &str,
     login: Login<'_>,
-) -> Result<i64> {
+) -> Result<RetrievalId> {
     if login.username.is_empty() {
         return Err(FieldError::new("username", "is required").into());
     }
@@ -65,13 +66,7 @@ pub async fn connect(
             let mut conn = app.store.read().await?;
             if let Some(row) = ponte_store::retrieval(&mut conn, id).await? {
                 drop(conn);
-                documents::fail(
-                    app,
-                    &row,
-                    ponte_store::RETRIEVAL_AWAITING_LOGIN,
-                    &e.to_string(),
-                )
-                .await?;
+                documents::fail(app, &row, RetrievalStatus::AwaitingLogin, &e.to_string()).await?;
             }
             Err(e)
         }

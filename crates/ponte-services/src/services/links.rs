@@ -2,7 +2,7 @@
 
 use crate::error::{Error, Result};
 use crate::services::consent_view::{self, ConsentDetails};
-use crate::services::{slots, text};
+use crate::services::{slots, text, update_mode_target};
 use crate::tokens::{TokenKind, LINK_TOKEN_TTL_SECS};
 use crate::App;
 use ponte_core::{
@@ -217,13 +217,12 @@ async fn create_as(
     let mut link = link;
     let renews = match link.update_consent.as_deref() {
         Some(consent_id) => {
-            let consent =
-                crate::services::update_mode::target(app, client_id.as_str(), consent_id).await?;
+            let consent = update_mode_target::target(app, client_id.as_str(), consent_id).await?;
             // An end user's own session renews only that end user's consents.
             if end_user.is_some_and(|u| consent.end_user_id.as_deref() != Some(u.as_str())) {
                 return Err(Error::NotFound("consent"));
             }
-            let (personal, business) = crate::services::update_mode::documents_for_link(
+            let (personal, business) = update_mode_target::documents_for_link(
                 app,
                 &consent,
                 link.details.personal_tax_id.as_deref(),
@@ -259,7 +258,7 @@ async fn create_as(
 
     let mut tx = app.store.begin().await?;
     if let Some(consent) = &renews {
-        crate::services::update_mode::check_none_open(&mut tx, &consent.id, now).await?;
+        update_mode_target::check_none_open(&mut tx, &consent.id, now).await?;
     }
     // A renewal is the consent's own end user's.
     let renewing_user = renews

@@ -2,12 +2,16 @@
 //! together with its outbox row.
 
 pub mod authorisation;
+pub mod authorisation_answer;
+pub mod authorisation_start;
 pub mod bank_tokens;
 pub mod branding;
 pub mod client_locale;
 pub mod clients;
 pub mod consent_lifecycle;
+pub mod consent_products;
 pub mod consent_state;
+pub mod consent_tax_ids;
 pub mod consent_view;
 pub mod consents;
 pub mod console;
@@ -41,6 +45,7 @@ pub mod reports;
 pub mod retrieval;
 pub mod retrieval_job;
 pub mod revoke_all;
+pub mod revoke_at_institution;
 pub mod sandbox_clock;
 pub mod sandbox_driver;
 #[cfg(feature = "sandbox")]
@@ -59,6 +64,7 @@ pub mod sync_report;
 pub mod tickets;
 pub mod update_mode;
 pub mod update_mode_callback;
+pub mod update_mode_target;
 pub mod webhook_settings;
 pub mod webhook_test;
 pub mod webhooks;

@@ -27,6 +27,7 @@ use ponte_store::{ConsentRow, NewCall};
 use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
 
 use crate::error::{Error, Result};
+use crate::services::consent_products;
 use crate::services::quota_limits::QuotaLimits;
 use crate::App;
 
@@ -247,9 +248,9 @@ pub async fn usage_at(app: &App, consent: &ConsentRow, now: i64) -> Result<Vec<E
         *e = (*e).max(n);
     }
     let business = consent.business;
-    let permissions = crate::services::retrieval::consent_permissions(consent);
+    let permissions = consent_products::consent_permissions(consent);
     let mut out: Vec<EndpointQuota> = Vec::new();
-    for product in crate::services::retrieval::allowed_products(&permissions, business) {
+    for product in consent_products::allowed_products(&permissions, business) {
         for (endpoint, limit) in app.config.quota_limits.endpoints_of(product, business) {
             if out.iter().any(|q| q.endpoint == endpoint) {
                 continue;

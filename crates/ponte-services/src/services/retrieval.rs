@@ -4,6 +4,7 @@
 use crate::error::{Error, Result};
 use crate::services::job::{self, Job, JobOutcome};
 use crate::services::links::parse_callbacks;
+use crate::services::retrieval_job::{JobPayload, Retrieve};
 use crate::services::text;
 use crate::App;
 use ponte_core::{
@@ -13,10 +14,11 @@ use ponte_store::{Conn, ConsentRow, JobRow, RequestRow};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-pub const JOB_KIND: &str = "retrieve";
-/// Tries of one job, whatever fails (the institution or Ponte), before its
-/// report is recorded as failed.
-pub const MAX_JOB_ATTEMPTS: i64 = 5;
+// Named here by the job runner, the sync jobs, the server's job list and the
+// tests; defined with the job they belong to.
+pub use crate::services::retrieval_job::{JOB_KIND, MAX_JOB_ATTEMPTS};
+// Named here by the sync jobs; defined with the consent rules quota shares.
+pub use crate::services::consent_products::{allowed_products, consent_permissions};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -34,31 +36,6 @@ pub struct DataRequestInput {
     pub products: Option<Vec<String>>,
     /// Product name to report webhook URL, for this request.
     pub callbacks: Option<Value>,
-}
-
-// Stored in the jobs table: its spelling is a storage format (queued jobs must still read).
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct JobPayload {
-    pub request_id: String,
-    pub consent_id: String,
-    pub product: Product,
-}
-
-/// The products a consent's permissions allow.
-pub fn allowed_products(permissions: &[String], business: bool) -> Vec<Product> {
-    Product::ALL
-        .into_iter()
-        .filter(|p| {
-            p.permissions(business)
-                .iter()
-                .all(|needed| permissions.iter().any(|have| have == needed))
-        })
-        .collect()
-}
-
-pub(crate) fn consent_permissions(row: &ConsentRow) -> Vec<String> {
-    serde_json::from_str(&row.permissions).unwrap_or_default()
 }
 
 /// Validates a request and queues its jobs; answers at once with the request id.
@@ -217,20 +194,12 @@ pub(crate) async fn enqueue(
     ponte_store::insert_request(conn, &row).await?;
     for c in consents {
         for p in products {
-            let payload = serde_json::to_string(&JobPayload {
+            let payload = JobPayload {
                 request_id: id.clone(),
                 consent_id: c.id.clone(),
                 product: *p,
-            })
-            .unwrap_or_default();
-            ponte_store::insert_job(
-                conn,
-                &uuid::Uuid::now_v7().to_string(),
-                &ponte_store::JobKind::new(JOB_KIND),
-                &payload,
-                now,
-            )
-            .await?;
+            };
+            job::queue::<Retrieve>(conn, &payload, now).await?;
         }
     }
     Ok(id)

@@ -11,7 +11,6 @@ use crate::services::insights;
 use crate::services::job::{Job, JobOutcome};
 use crate::services::outbox;
 use crate::services::quota::{self, Budget};
-use crate::services::retrieval::{JobPayload, MAX_JOB_ATTEMPTS};
 use crate::services::{consent_state, slots};
 use crate::App;
 use ponte_connect::products::{self, Window};
@@ -19,14 +18,30 @@ use ponte_connect::{ConnectError, DataSession};
 use ponte_core::event::{DomainEvent, ReportOutcome, ReportReady};
 use ponte_core::{ConsentStatus, Product, ReportId};
 use ponte_store::{ConsentRow, JobLease, JobRow, ReportRow, RequestRow};
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::io::Write;
+
+/// The kind of a retrieval job's rows (a storage format: queued jobs must still read).
+pub const JOB_KIND: &str = "retrieve";
+/// Tries of one job, whatever fails (the institution or Ponte), before its
+/// report is recorded as failed.
+pub const MAX_JOB_ATTEMPTS: i64 = 5;
+
+// Stored in the jobs table: its spelling is a storage format (queued jobs must still read).
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JobPayload {
+    pub request_id: String,
+    pub consent_id: String,
+    pub product: Product,
+}
 
 /// Retrieves one product of a request (queued by `retrieval::request`).
 pub struct Retrieve;
 
 impl Job for Retrieve {
-    const KIND: &'static str = crate::services::retrieval::JOB_KIND;
+    const KIND: &'static str = JOB_KIND;
     type Payload = JobPayload;
 
     async fn run(app: &App, job: &JobRow, p: JobPayload) -> Result<JobOutcome> {
@@ -233,7 +248,7 @@ async fn retrieve(
     let accounts = finish(z)?;
     // A PIX or TED to the holder's own CPF/CNPJ is neither income nor spending.
     let ctx = insights::Context {
-        holder_tax_ids: crate::services::consents::holder_tax_ids(app, consent),
+        holder_tax_ids: crate::services::consent_tax_ids::holder_tax_ids(app, consent),
         locale: insights::Locale::default(),
     };
     let insights = insights::compute_reader_with(flate2::read::GzDecoder::new(&accounts[..]), &ctx)

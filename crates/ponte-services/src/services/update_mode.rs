@@ -13,104 +13,16 @@
 
 use crate::error::{Error, Result};
 use crate::services::job::{self, Job, JobOutcome};
-use crate::services::{authorisation, consents, slots};
+use crate::services::{authorisation_start, consent_tax_ids, consents, slots};
 use crate::tokens::Bearer;
 use crate::App;
-use ponte_core::{Cnpj, ConsentId, ConsentStatus, Cpf, Field, FieldError, HttpUrl};
+use ponte_core::{Cnpj, Cpf, Field, FieldError, HttpUrl};
 use ponte_store::{ConsentRow, JobRow, ReauthorisationAttempt, ReauthorisationRow};
 use serde::{Deserialize, Serialize};
 
-/// The consent an update-mode link may be opened for: the client's own
-/// (another's is not found), still `AUTHORISED`, and with no other
-/// update-mode link open for it.
-pub async fn target(app: &App, client_id: &str, consent_id: &str) -> Result<ConsentRow> {
-    let id = ConsentId::parse(consent_id).ok_or(Error::NotFound("consent"))?;
-    let mut conn = app.store.read().await?;
-    let row = ponte_store::consent_by_id(&mut conn, id.as_str())
-        .await?
-        .filter(|r| r.client_id == client_id)
-        .ok_or(Error::NotFound("consent"))?;
-    drop(conn);
-    // An expiry already due is applied before deciding.
-    let row = if crate::services::consent_state::due_expiry(&row, app.clock.now_ms()).is_some() {
-        consents::expire_due(app).await?;
-        let mut conn = app.store.read().await?;
-        ponte_store::consent_by_id(&mut conn, id.as_str())
-            .await?
-            .ok_or(Error::NotFound("consent"))?
-    } else {
-        row
-    };
-    check_renewable(&row)?;
-    Ok(row)
-}
-
-/// Only an `AUTHORISED` consent is renewed in place; the others name the next step.
-pub fn check_renewable(row: &ConsentRow) -> Result<()> {
-    match row.status {
-        ConsentStatus::Authorised => Ok(()),
-        ConsentStatus::AwaitingAuthorisation => Err(Error::Conflict(format!(
-            "consent {} is still AWAITING_AUTHORISATION, so there is nothing to renew; next step: send the end user to its link to finish it",
-            row.id
-        ))),
-        _ => Err(Error::Conflict(format!(
-            "consent {} is {}, and an ended consent cannot be renewed; next step: open a link without consentId so the end user makes a new consent",
-            row.id, row.status
-        ))),
-    }
-}
-
-/// Refuses a second open update-mode link for the same consent, inside the
-/// transaction that would write one. The consent's row is locked first: two
-/// links made at the same instant for one consent queue on it, so the later
-/// one reads the earlier's committed link and gets the conflict (without the
-/// lock PostgreSQL let both pass their check, leaving two renewals open and
-/// the later authorisation silently replacing the earlier). A consent that
-/// ended meanwhile is refused as `check_renewable` does.
-pub(crate) async fn check_none_open(
-    conn: &mut ponte_store::Conn,
-    consent_id: &str,
-    now: i64,
-) -> Result<()> {
-    if !ponte_store::lock_if_authorised(&mut *conn, consent_id).await? {
-        return Err(Error::Conflict(format!(
-            "consent {consent_id} is no longer AUTHORISED, and an ended consent cannot be renewed; next step: open a link without consentId so the end user makes a new consent"
-        )));
-    }
-    if let Some(other) = ponte_store::open_reauthorisation_of_consent(conn, consent_id, now).await?
-    {
-        return Err(Error::Conflict(format!(
-            "consent {consent_id} already has an update-mode link open ({other}); next step: let the end user finish that link, or wait for it to expire"
-        )));
-    }
-    Ok(())
-}
-
-/// The tax ids the consent was made for (a link in update mode carries them;
-/// one sent that differs is refused, naming its field).
-pub fn documents_for_link(
-    app: &App,
-    row: &ConsentRow,
-    sent_personal: Option<&str>,
-    sent_business: Option<&str>,
-) -> Result<(String, Option<String>)> {
-    let (personal, business) = consents::documents_of(app, row)?;
-    if sent_personal.is_some_and(|p| p != personal) {
-        return Err(FieldError::new(
-            Field::PersonalTaxId,
-            "differs from the CPF of the consent named in consentId",
-        )
-        .into());
-    }
-    if sent_business.is_some_and(|b| Some(b) != business.as_deref()) {
-        return Err(FieldError::new(
-            Field::BusinessTaxId,
-            "differs from the CNPJ of the consent named in consentId",
-        )
-        .into());
-    }
-    Ok((personal, business))
-}
+// Named here by the console's lifecycle page; defined below the links, which
+// check it too when an update-mode link is made.
+pub use crate::services::update_mode_target::target;
 
 /// An update mode as the widget and the integrator see it.
 #[derive(Debug, Clone)]
@@ -221,7 +133,7 @@ pub async fn start(
             institution.name
         )));
     }
-    let (personal, business) = consents::documents_of(app, &consent)?;
+    let (personal, business) = consent_tax_ids::documents_of(app, &consent)?;
     let personal = Cpf::parse(Field::PersonalTaxId, &personal)?;
     let business = business
         .map(|b| Cnpj::parse(Field::BusinessTaxId, &b))
@@ -232,7 +144,7 @@ pub async fn start(
     // judges a new consent's expiry on its own clock, which knows nothing
     // yet of a sandbox test clock's offset for it.
     let expire_at = app.clock.now_ms() + consents::CONSENT_VALIDITY_MS;
-    let started = authorisation::start(
+    let started = authorisation_start::start(
         app,
         &consent.client_id,
         &institution,

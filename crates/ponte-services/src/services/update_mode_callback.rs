@@ -6,14 +6,14 @@
 //! only now that the new one holds. A refusal leaves the consent as it was.
 
 use crate::error::{Error, Result};
-use crate::services::authorisation::{self, CallbackOutcome, CallbackParams};
+use crate::services::authorisation_answer::{self, CallbackOutcome, CallbackParams, Refusal};
 use crate::services::update_mode::{RevokeReplaced, RevokeReplacedJob};
 use crate::services::{job, outbox, slots, text};
 use crate::App;
 use ponte_connect::BankTokens;
 use ponte_core::event::{ConsentExpiry, DomainEvent};
 use ponte_core::{ConsentStatus, FieldError};
-use ponte_store::{ConsentRow, ReauthorisationRow};
+use ponte_store::{ConsentRow, ReauthorisationRow, ReauthorisationStatus};
 
 /// Completes the update mode `r` with the institution's answer `p`.
 pub(crate) async fn complete(
@@ -33,7 +33,7 @@ pub(crate) async fn complete(
         .get(&consent.institution_code)
         .ok_or(Error::NotFound("institution"))?;
     let attempt = attempt_view(&consent, &r);
-    authorisation::check_issuer(app, &institution, &attempt, text(&p.iss)).await?;
+    authorisation_answer::check_issuer(app, &institution, &attempt, text(&p.iss)).await?;
     let error = text(&p.error);
     let code =
         match error {
@@ -48,7 +48,7 @@ pub(crate) async fn complete(
         &mut tx,
         &state,
         now,
-        now - authorisation::CLAIM_STALE_MS,
+        now - authorisation_answer::CLAIM_STALE_MS,
     )
     .await?;
     tx.commit().await?;
@@ -57,8 +57,14 @@ pub(crate) async fn complete(
     };
     let bank_consent_id = r.bank_consent_id.clone().unwrap_or_default();
     let tokens = match error {
-        Some(error) => Err(authorisation::Refusal {
-            reason: authorisation::refusal_reason(app, &institution, &bank_consent_id, error).await,
+        Some(error) => Err(Refusal {
+            reason: authorisation_answer::refusal_reason(
+                app,
+                &institution,
+                &bank_consent_id,
+                error,
+            )
+            .await,
             check: None,
         }),
         None => {
@@ -68,7 +74,8 @@ pub(crate) async fn complete(
             )?)
             .unwrap_or_default();
             let code = code.unwrap_or_default();
-            authorisation::redeem(app, &institution, &attempt, &p, code, &verifier, now).await
+            authorisation_answer::redeem(app, &institution, &attempt, &p, code, &verifier, now)
+                .await
         }
     };
     let tokens = match tokens {
@@ -172,7 +179,7 @@ async fn queue_revoke(
 /// Another request holds this answer: wait for its outcome rather than
 /// trade the code a second time.
 async fn outcome_of_other_callback(app: &App, r: &ReauthorisationRow) -> Result<CallbackOutcome> {
-    let deadline = tokio::time::Instant::now() + authorisation::OUTCOME_WAIT;
+    let deadline = tokio::time::Instant::now() + authorisation_answer::OUTCOME_WAIT;
     loop {
         let current = {
             let mut conn = app.store.read().await?;
@@ -180,9 +187,13 @@ async fn outcome_of_other_callback(app: &App, r: &ReauthorisationRow) -> Result<
                 .await?
                 .ok_or(Error::NotFound("authorisation"))?
         };
-        match current.status.as_str() {
-            "AUTHORISED" => return Ok(outcome(&current, ConsentStatus::Authorised)),
-            "REJECTED" => return Ok(outcome(&current, ConsentStatus::Rejected)),
+        match current.status {
+            ReauthorisationStatus::Authorised => {
+                return Ok(outcome(&current, ConsentStatus::Authorised))
+            }
+            ReauthorisationStatus::Rejected => {
+                return Ok(outcome(&current, ConsentStatus::Rejected))
+            }
             _ if current.oauth_state != r.oauth_state => {
                 // A newer attempt replaced this one: its answer is spent.
                 return Err(Error::NotFound("authorisation"));

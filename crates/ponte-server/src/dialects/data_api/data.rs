@@ -1,11 +1,12 @@
 //! Data requests (`institution-data`), their status, and reports behind
 //! signed URLs.
 
-use super::errors::{error_response, ApiResult};
+use super::errors::{download_error, error_response, ApiResult};
+use super::parts::{Access, JsonBody};
 use super::wire::*;
-use super::{Access, Body, JsonBody, Token};
 use crate::clock::rfc3339;
 use crate::error::Error;
+use crate::http::extract::{Body, Token};
 use crate::http::extract::{Path, Query};
 use crate::services::reports;
 use crate::services::retrieval::{self, Kind};
@@ -173,23 +174,6 @@ pub(super) async fn signed_download(
     match reports::download(app, report_id, format, &expires, &signature).await {
         Ok((doc, text)) => super::report_json::response(doc, text),
         Err(e) => download_error(e),
-    }
-}
-
-/// A refused signed download in this dialect's shape.
-pub(super) fn download_error(e: reports::DownloadError) -> Response {
-    match e {
-        e @ reports::DownloadError::Forbidden => error_response(
-            StatusCode::FORBIDDEN,
-            "INVALID_SIGNATURE",
-            &format!("{e}; ask GET /data/v1/reports/{{id}} for a fresh one"),
-        ),
-        e @ reports::DownloadError::Gone => {
-            error_response(StatusCode::GONE, "REPORT_DELETED", &e.to_string())
-        }
-        e @ reports::DownloadError::NotFound => {
-            error_response(StatusCode::NOT_FOUND, "NOT_FOUND", &e.to_string())
-        }
     }
 }
 

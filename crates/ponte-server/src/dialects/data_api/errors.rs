@@ -3,6 +3,7 @@
 
 use crate::error::Error;
 use crate::http::failure::{Failure, FailureKind};
+use crate::services::reports;
 use crate::tokens::TokenError;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -159,6 +160,23 @@ pub fn wire_field(name: &str) -> String {
 /// API's and the console's link endpoints).
 pub fn wire_field_error(e: ponte_core::FieldError) -> ponte_core::FieldError {
     ponte_core::FieldError::new(wire_field(&e.field), e.message)
+}
+
+/// A refused signed download in this dialect's shape.
+pub(super) fn download_error(e: reports::DownloadError) -> Response {
+    match e {
+        e @ reports::DownloadError::Forbidden => error_response(
+            StatusCode::FORBIDDEN,
+            "INVALID_SIGNATURE",
+            &format!("{e}; ask GET /data/v1/reports/{{id}} for a fresh one"),
+        ),
+        e @ reports::DownloadError::Gone => {
+            error_response(StatusCode::GONE, "REPORT_DELETED", &e.to_string())
+        }
+        e @ reports::DownloadError::NotFound => {
+            error_response(StatusCode::NOT_FOUND, "NOT_FOUND", &e.to_string())
+        }
+    }
 }
 
 #[cfg(test)]

@@ -24,7 +24,7 @@ pub struct Renderer;
 
 impl PayloadRenderer for Renderer {
     fn dialect(&self) -> &'static str {
-        super::DIALECT
+        super::parts::DIALECT
     }
 
     fn render(&self, event: &DomainEvent, c: &Correlation) -> Option<Rendered> {

@@ -2,9 +2,10 @@
 //! the sandbox test clock that shows expiry and renewal in seconds.
 
 use super::errors::ApiResult;
-use super::{Access, AnyToken, Body, JsonBody, Token};
+use super::parts::{Access, AnyToken, JsonBody};
 use crate::clock::rfc3339;
 use crate::http::extract::Path;
+use crate::http::extract::{Body, Token};
 use crate::http::listener::Peer;
 use crate::services::{consent_lifecycle, sandbox_clock};
 use crate::App;

@@ -2,9 +2,10 @@
 //! helpers that drive an institution without a browser.
 
 use super::errors::ApiResult;
+use super::parts::{Access, AnyToken, JsonBody, LinkToken, DIALECT};
 use super::wire::*;
-use super::{Access, AnyToken, Body, JsonBody, LinkToken, Token};
 use crate::http::extract::Path;
+use crate::http::extract::{Body, Token};
 use crate::http::listener::Peer;
 use crate::services::duplicates::DuplicatePolicy;
 use crate::services::{clients, consents, links, sandbox_driver};
@@ -72,7 +73,7 @@ pub(super) async fn create_link(
         }
     };
     let valid = links::validate(&req.into())?.signed_in_at(signed_in);
-    let created = links::create_for(&app, &who.client_id, valid, super::DIALECT).await?;
+    let created = links::create_for(&app, &who.client_id, valid, DIALECT).await?;
     Ok(Json(CreatedLink {
         link_id: created.link_id,
         link_url: created.link_url,

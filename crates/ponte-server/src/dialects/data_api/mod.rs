@@ -2,7 +2,6 @@
 //! `{"error":{"code","message","field"}}`. Handlers parse, call one service,
 //! and shape the answer; nothing else.
 
-use crate::http::extract::{AccessOnly, AccessOrLink, LinkOnly};
 use crate::App;
 use axum::Router;
 use data::*;
@@ -18,6 +17,7 @@ pub mod errors;
 pub mod events;
 pub mod lifecycle;
 pub mod links;
+mod parts;
 mod payloads;
 mod quota;
 mod renewal;
@@ -30,8 +30,8 @@ pub mod wire;
 
 pub use errors::failure_response;
 
-/// The name stored on the links this dialect opens and the messages it renders.
-pub const DIALECT: &str = "data_api";
+// The dialect's name, named as `data_api::DIALECT` by the dialect registry.
+pub use parts::DIALECT;
 
 pub static SPEC: super::Dialect = super::Dialect {
     name: DIALECT,
@@ -53,12 +53,10 @@ pub static SPEC: super::Dialect = super::Dialect {
     renderer: Some(&events::Renderer),
 };
 
-/// The request parts the handlers take, each rejected in this dialect's envelope.
-pub(super) use crate::http::extract::{Body, Token};
-pub(super) type JsonBody<T> = Body<T, errors::ApiError>;
-pub(super) type Access = Token<AccessOnly, errors::ApiError>;
-pub(super) type LinkToken = Token<LinkOnly, errors::ApiError>;
-pub(super) type AnyToken = Token<AccessOrLink, errors::ApiError>;
+// The request parts, as `super::` names them in sync.rs (the others import
+// them from `parts`, the crate's extractors from `http::extract`).
+use crate::http::extract::Token;
+use parts::{Access, AnyToken};
 
 /// Every route with its operation, in the order the document presents
 /// them: the router and the document are both made from this list.

@@ -2,8 +2,9 @@
 //! operational limit the consent has spent this month.
 
 use super::errors::ApiResult;
-use super::{AnyToken, Token};
+use super::parts::AnyToken;
 use crate::http::extract::Path;
+use crate::http::extract::Token;
 use crate::services::{consents, quota};
 use crate::App;
 use axum::extract::State;

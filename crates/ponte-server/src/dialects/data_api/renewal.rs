@@ -4,10 +4,11 @@
 
 use super::errors::ApiResult;
 use super::links::widget_end_user;
+use super::parts::{JsonBody, LinkToken};
 use super::wire::ErrorEnvelope;
-use super::{Body, JsonBody, LinkToken, Token};
 use crate::clock::rfc3339;
 use crate::error::Error;
+use crate::http::extract::{Body, Token};
 use crate::http::listener::Peer;
 use crate::services::update_mode::{self, RenewalState};
 use crate::App;

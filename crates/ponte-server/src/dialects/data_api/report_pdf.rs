@@ -2,8 +2,7 @@
 //! through a small channel while the next ones are drawn, so a five-year
 //! statement is never held whole in memory.
 
-use super::data::download_error;
-use super::errors::envelope;
+use super::errors::{download_error, envelope};
 use crate::pdf::report::{self, Locale};
 use crate::services::report_pdf;
 use crate::App;

@@ -1,9 +1,10 @@
 //! The webhook delivery log, replays, endpoints and the signing secret.
 
 use super::errors::ApiResult;
+use super::parts::{Access, JsonBody};
 use super::views;
 use super::wire::*;
-use super::{Access, Body, JsonBody, Token};
+use crate::http::extract::{Body, Token};
 use crate::http::extract::{Path, Query};
 use crate::http::pagination::{Page, Pagination};
 use crate::services::{clients, webhooks};

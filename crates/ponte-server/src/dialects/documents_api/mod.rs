@@ -164,7 +164,7 @@ async fn connect(
         .transpose()?;
     let started = documents::connect(&app, &s, code, locale).await?;
     Ok(Json(ConnectionStarted {
-        id: started.retrieval_id,
+        id: started.retrieval_id.get(),
         login_url: started.login_url,
     })
     .into_response())
@@ -177,9 +177,9 @@ async fn connect(
 async fn current(State(app): State<App>, AppSession(s): AppSession) -> ApiResult {
     let (row, event) = documents::current(&app, &s).await?;
     Ok(Json(Progress {
-        id: row.id,
+        id: row.id.get(),
         institution_code: row.institution_code,
-        status: row.status,
+        status: row.status.to_string(),
         files_total: event.files.len(),
         files_retrieved: event.files.iter().filter(|f| f.success).count(),
     })
@@ -198,16 +198,14 @@ async fn retrieval(
 ) -> ApiResult {
     let id = retrieval_id(&id)?;
     let (row, event) = documents::retrieval_for(&app, &client, id).await?;
-    let body = wire::retrieval_view(&event, &row.status);
+    let body = wire::retrieval_view(&event, row.status);
     Ok(Json(wire::sign(&app, body)).into_response())
 }
 
 /// A retrieval's id from its path: one that is not a number names no
 /// retrieval (404, as an unknown number does), not a malformed request.
-fn retrieval_id(raw: &str) -> Result<i64, ApiError> {
-    Ok(raw
-        .parse()
-        .map_err(|_| crate::error::Error::NotFound("retrieval"))?)
+fn retrieval_id(raw: &str) -> Result<ponte_store::RetrievalId, ApiError> {
+    Ok(ponte_store::RetrievalId::parse(raw).ok_or(crate::error::Error::NotFound("retrieval"))?)
 }
 
 #[utoipa::path(delete, path = "/api/users/{taiki_user_id}", tag = "Documents API: Retrieval",
@@ -296,5 +294,5 @@ async fn sandbox_connect(
         otp: req.otp.as_deref(),
     };
     let id = documents_sandbox::connect(&app, &s, code, login).await?;
-    Ok(Json(RetrievalId { id }).into_response())
+    Ok(Json(RetrievalId { id: id.get() }).into_response())
 }

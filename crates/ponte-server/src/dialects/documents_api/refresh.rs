@@ -87,7 +87,7 @@ pub struct RefreshSchedule {
 
 fn view(s: Schedule) -> RefreshSchedule {
     RefreshSchedule {
-        id: s.retrieval_id,
+        id: s.retrieval_id.get(),
         every_days: s.every_days,
         next_refresh_at: rfc3339(s.next_refresh_at_ms),
         last_refreshed_at: s.last_refreshed_at_ms.map(rfc3339),

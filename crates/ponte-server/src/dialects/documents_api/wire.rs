@@ -4,6 +4,7 @@
 use crate::clock::rfc3339;
 use crate::App;
 use ponte_core::event::DocumentsReady;
+use ponte_store::RetrievalStatus;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use utoipa::ToSchema;
@@ -207,12 +208,12 @@ pub fn webhook_body(e: &DocumentsReady, event: &str, event_id: &str) -> Value {
 /// the retrieval's own status (`awaiting_login`, `retrieving`) and every file
 /// not stored yet `pending` (a later try fetches it again), so an integrator
 /// polling it never takes a running retrieval for a failed one.
-pub fn retrieval_view(e: &DocumentsReady, status: &str) -> Value {
+pub fn retrieval_view(e: &DocumentsReady, status: RetrievalStatus) -> Value {
     let mut body = retrieval_body(e);
-    if status == ponte_store::RETRIEVAL_SUCCESS || status == ponte_store::RETRIEVAL_FAILED {
+    if matches!(status, RetrievalStatus::Success | RetrievalStatus::Failed) {
         return body;
     }
-    body["status"] = json!(status);
+    body["status"] = json!(status.as_str());
     if let Some(files) = body["files"].as_array_mut() {
         for f in files.iter_mut().filter(|f| f["status"] != "success") {
             f["status"] = json!("pending");

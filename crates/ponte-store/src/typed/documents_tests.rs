@@ -1,0 +1,210 @@
+//! Documents retrievals' and files' statuses on SQLite and PostgreSQL: each
+//! goes in and comes back as itself through the store's own writes, the
+//! compare-and-set moves only from the status it names, and a value the code
+//! does not know is an error naming the column and the value.
+
+use crate::testing::{client, stores};
+use crate::{DocumentFileRow, FileStatus, RetrievalId, RetrievalStatus};
+use sqlx::Executor;
+
+async fn retrieval(conn: &mut crate::Conn, state: &str) -> RetrievalId {
+    crate::upsert_end_user(conn, "eu1", "c1", "documents", "k1", 1)
+        .await
+        .unwrap();
+    crate::insert_retrieval(conn, "c1", "eu1", "portal", state, "{}", 1)
+        .await
+        .unwrap()
+}
+
+fn file(id: &str, retrieval_id: RetrievalId) -> DocumentFileRow {
+    DocumentFileRow {
+        id: id.into(),
+        retrieval_id,
+        portal_document_id: format!("doc_{id}"),
+        status: FileStatus::Pending,
+        file_name: format!("{id}.pdf"),
+        storage_key: None,
+        size_bytes: None,
+        error: None,
+        created_at: 1,
+        stored_at: None,
+    }
+}
+
+#[tokio::test]
+async fn a_retrieval_moves_through_its_statuses_and_reads_back_each() {
+    for (store, _dir) in stores().await {
+        let mut tx = store.begin().await.unwrap();
+        client(&mut tx, "c1").await;
+        let id = retrieval(&mut tx, "s1").await;
+        let status = |row: Option<crate::RetrievalRow>| row.unwrap().status;
+        assert_eq!(
+            status(crate::retrieval(&mut tx, id).await.unwrap()),
+            RetrievalStatus::AwaitingLogin
+        );
+        // Compare and set: a move from a status it is not at changes nothing.
+        assert!(!crate::advance_retrieval(
+            &mut tx,
+            id,
+            RetrievalStatus::Retrieving,
+            RetrievalStatus::Success,
+            None,
+            None,
+            None
+        )
+        .await
+        .unwrap());
+        for (from, to) in [
+            (RetrievalStatus::AwaitingLogin, RetrievalStatus::Retrieving),
+            (RetrievalStatus::Retrieving, RetrievalStatus::Failed),
+            (RetrievalStatus::Failed, RetrievalStatus::Success),
+        ] {
+            assert!(
+                crate::advance_retrieval(&mut tx, id, from, to, None, None, Some(2))
+                    .await
+                    .unwrap(),
+                "{from} -> {to}"
+            );
+            assert_eq!(status(crate::retrieval(&mut tx, id).await.unwrap()), to);
+        }
+        let other = retrieval(&mut tx, "s2").await;
+        assert_eq!(
+            crate::expire_retrievals(&mut tx, 10, "late", 20)
+                .await
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            status(crate::retrieval(&mut tx, other).await.unwrap()),
+            RetrievalStatus::Expired
+        );
+        assert!(crate::reopen_retrieval(&mut tx, other, "s3", 30)
+            .await
+            .unwrap());
+        assert_eq!(
+            status(crate::retrieval_by_state(&mut tx, "s3").await.unwrap()),
+            RetrievalStatus::AwaitingLogin
+        );
+        tx.rollback().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn every_file_status_comes_back_as_the_store_wrote_it() {
+    for (store, _dir) in stores().await {
+        let mut tx = store.begin().await.unwrap();
+        client(&mut tx, "c1").await;
+        let id = retrieval(&mut tx, "s1").await;
+        for f in ["a", "b", "c", "d"] {
+            crate::insert_document_file(&mut tx, &file(f, id))
+                .await
+                .unwrap();
+        }
+        crate::file_stored(&mut tx, "b", "key_b", 10, 5)
+            .await
+            .unwrap();
+        crate::file_failed(&mut tx, "c", "portal said no")
+            .await
+            .unwrap();
+        crate::file_stored(&mut tx, "d", "key_d", 10, 5)
+            .await
+            .unwrap();
+        crate::file_expired(&mut tx, "d").await.unwrap();
+        let listed: Vec<(String, FileStatus)> = crate::retrieval_files(&mut tx, id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|f| (f.id, f.status))
+            .collect();
+        let expected: Vec<(String, FileStatus)> = ["a", "b", "c", "d"]
+            .into_iter()
+            .map(String::from)
+            .zip(FileStatus::ALL.iter().copied())
+            .collect();
+        assert_eq!(listed, expected);
+        tx.rollback().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_retrieval_or_file_status_is_an_error_naming_column_and_value() {
+    for (store, _dir) in stores().await {
+        let mut tx = store.begin().await.unwrap();
+        client(&mut tx, "c1").await;
+        let id = retrieval(&mut tx, "s1").await;
+        crate::insert_document_file(&mut tx, &file("a", id))
+            .await
+            .unwrap();
+        tx.execute("UPDATE document_retrievals SET status = 'done'")
+            .await
+            .unwrap();
+        let err = crate::retrieval(&mut tx, id).await.unwrap_err().to_string();
+        assert!(
+            err.contains("\"status\"")
+                && err.contains("unknown document retrieval status \"done\""),
+            "{err}"
+        );
+        tx.execute("UPDATE document_files SET status = 'SUCCESS'")
+            .await
+            .unwrap();
+        let err = crate::document_file(&mut tx, "a")
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("\"status\"") && err.contains("unknown document file status \"SUCCESS\""),
+            "{err}"
+        );
+        tx.rollback().await.unwrap();
+    }
+}
+
+#[test]
+fn statuses_read_back_from_their_names_and_refuse_others() {
+    for s in RetrievalStatus::ALL {
+        assert_eq!(RetrievalStatus::parse(s.as_str()), Some(*s));
+    }
+    for s in FileStatus::ALL {
+        assert_eq!(FileStatus::parse(s.as_str()), Some(*s));
+    }
+    for bad in ["", "Success", "running", "awaiting-login"] {
+        assert_eq!(RetrievalStatus::parse(bad), None, "{bad:?}");
+        assert_eq!(FileStatus::parse(bad), None, "{bad:?}");
+    }
+}
+
+#[tokio::test]
+async fn retrieval_ids_come_back_as_the_ids_the_database_gave() {
+    for (store, _dir) in stores().await {
+        let mut tx = store.begin().await.unwrap();
+        client(&mut tx, "c1").await;
+        let first = retrieval(&mut tx, "s1").await;
+        let second = retrieval(&mut tx, "s2").await;
+        assert!(second > first, "{first} then {second}");
+        crate::insert_document_file(&mut tx, &file("a", second))
+            .await
+            .unwrap();
+        let row = crate::retrieval(&mut tx, second).await.unwrap().unwrap();
+        assert_eq!(row.id, second);
+        let files = crate::retrieval_files(&mut tx, second).await.unwrap();
+        assert_eq!(files[0].retrieval_id, second);
+        assert!(crate::retrieval_files(&mut tx, first)
+            .await
+            .unwrap()
+            .is_empty());
+        tx.rollback().await.unwrap();
+    }
+}
+
+#[test]
+fn a_retrieval_id_reads_from_a_path_and_stays_a_number_in_payloads() {
+    assert_eq!(RetrievalId::parse("42"), Some(RetrievalId::new(42)));
+    for bad in ["", "x1", "1.5", "99999999999999999999"] {
+        assert_eq!(RetrievalId::parse(bad), None, "{bad:?}");
+    }
+    // Queued jobs carry it: its spelling is a storage format.
+    let id = RetrievalId::new(7);
+    assert_eq!(serde_json::to_string(&id).unwrap(), "7");
+    assert_eq!(serde_json::from_str::<RetrievalId>("7").unwrap(), id);
+    assert_eq!(id.to_string(), "7");
+}
