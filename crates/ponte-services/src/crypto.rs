@@ -440,7 +440,11 @@ mod tests {
         let now = c.seal(link, b"52998224725");
         assert_eq!(now.len(), line("SEAL").len());
         let mut tampered = line("SEAL").to_string();
-        let flipped = if tampered.as_bytes()[10] == b'A' { "B" } else { "A" };
+        let flipped = if tampered.as_bytes()[10] == b'A' {
+            "B"
+        } else {
+            "A"
+        };
         tampered.replace_range(10..11, flipped);
         assert!(c.open(link, &tampered).is_err());
     }
