@@ -3,14 +3,21 @@
 
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
-use chacha20poly1305::aead::{Aead, KeyInit, Payload};
-use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use chacha20poly1305::aead::{AeadInPlace, KeyInit};
+use chacha20poly1305::{Tag, XChaCha20Poly1305, XNonce};
 use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::Sha256;
 use std::path::Path;
 
+mod sealed_text;
+pub use sealed_text::SealedText;
+
 type HmacSha256 = Hmac<Sha256>;
+
+/// XChaCha20-Poly1305's nonce and tag, around the ciphertext.
+const NONCE: usize = 24;
+const TAG: usize = 16;
 
 #[derive(Clone)]
 pub struct Crypto {
@@ -82,74 +89,80 @@ impl Crypto {
         Ok(Crypto::new(key))
     }
 
+    /// Encrypts `plain` unbound to any slot (the format values had before
+    /// `seal`; kept for the values still written so).
     pub fn encrypt(&self, plain: &[u8]) -> String {
-        let nonce = random_bytes::<24>();
-        // Encryption with a fresh 24-byte nonce cannot fail for inputs of this size.
-        let sealed = self
-            .cipher
-            .encrypt(XNonce::from_slice(&nonce), plain)
-            .unwrap_or_default();
-        let mut out = nonce.to_vec();
-        out.extend(sealed);
-        STANDARD.encode(out)
+        sealed_text::encode_in_place(self.seal_bytes(b"", plain.to_vec()), "")
     }
 
     pub fn decrypt(&self, sealed: &str) -> Result<Vec<u8>, DecryptError> {
-        let bytes = STANDARD.decode(sealed).map_err(|_| DecryptError)?;
-        if bytes.len() < 24 {
-            return Err(DecryptError);
+        match SealedText::whole(sealed)?.finish()? {
+            (_, true) => Err(DecryptError),
+            (bytes, false) => self.open_bytes(b"", bytes),
         }
-        let (nonce, body) = bytes.split_at(24);
-        self.cipher
-            .decrypt(XNonce::from_slice(nonce), body)
-            .map_err(|_| DecryptError)
     }
 
     /// Seals `plain` to `slot`: it opens only there (see `Slot`).
     pub fn seal(&self, slot: Slot<'_>, plain: &[u8]) -> String {
-        let nonce = random_bytes::<24>();
-        let aad = slot.associated_data();
-        // Encryption with a fresh 24-byte nonce cannot fail for inputs of this size.
-        let sealed = self
-            .cipher
-            .encrypt(
-                XNonce::from_slice(&nonce),
-                Payload {
-                    msg: plain,
-                    aad: &aad,
-                },
-            )
-            .unwrap_or_default();
-        let mut out = nonce.to_vec();
-        out.extend(sealed);
-        format!("{BOUND}{}", STANDARD.encode(out))
+        self.seal_owned(slot, plain.to_vec())
+    }
+
+    /// `seal`, in `plain`'s own buffer: it is encrypted where it lies and
+    /// its text written over it, so a long report is held once, not three
+    /// times (plain, encrypted, text).
+    pub fn seal_owned(&self, slot: Slot<'_>, plain: Vec<u8>) -> String {
+        let sealed = self.seal_bytes(&slot.associated_data(), plain);
+        sealed_text::encode_in_place(sealed, BOUND)
     }
 
     /// Opens what `seal` sealed to this same slot, or a value stored before
     /// values were bound to their slot (no prefix).
     pub fn open(&self, slot: Slot<'_>, sealed: &str) -> Result<Vec<u8>, DecryptError> {
-        let Some(bound) = sealed.strip_prefix(BOUND) else {
-            return self.decrypt(sealed);
-        };
-        let bytes = STANDARD.decode(bound).map_err(|_| DecryptError)?;
-        if bytes.len() < 24 {
+        self.open_text(slot, SealedText::whole(sealed)?)
+    }
+
+    /// `open` of a text read in pieces: decrypted in the buffer it was
+    /// decoded into.
+    pub fn open_text(&self, slot: Slot<'_>, text: SealedText) -> Result<Vec<u8>, DecryptError> {
+        match text.finish()? {
+            (bytes, true) => self.open_bytes(&slot.associated_data(), bytes),
+            (bytes, false) => self.open_bytes(b"", bytes),
+        }
+    }
+
+    /// Encrypts `plain` where it lies: nonce in front, tag behind.
+    fn seal_bytes(&self, aad: &[u8], mut plain: Vec<u8>) -> Vec<u8> {
+        let nonce = random_bytes::<NONCE>();
+        // Encryption with a fresh 24-byte nonce cannot fail for inputs of this size.
+        let tag = self
+            .cipher
+            .encrypt_in_place_detached(XNonce::from_slice(&nonce), aad, &mut plain)
+            .unwrap_or_default();
+        plain.reserve_exact(NONCE + TAG);
+        plain.splice(0..0, nonce);
+        plain.extend_from_slice(&tag);
+        plain
+    }
+
+    /// Decrypts nonce, ciphertext and tag where they lie; the plain bytes
+    /// are moved to the buffer's front.
+    fn open_bytes(&self, aad: &[u8], mut bytes: Vec<u8>) -> Result<Vec<u8>, DecryptError> {
+        if bytes.len() < NONCE + TAG {
             return Err(DecryptError);
         }
-        let (nonce, body) = bytes.split_at(24);
-        let aad = slot.associated_data();
+        let end = bytes.len() - TAG;
+        let nonce = *XNonce::from_slice(&bytes[..NONCE]);
+        let tag = *Tag::from_slice(&bytes[end..]);
         self.cipher
-            .decrypt(
-                XNonce::from_slice(nonce),
-                Payload {
-                    msg: body,
-                    aad: &aad,
-                },
-            )
-            .map_err(|_| DecryptError)
+            .decrypt_in_place_detached(&nonce, aad, &mut bytes[NONCE..end], &tag)
+            .map_err(|_| DecryptError)?;
+        bytes.copy_within(NONCE..end, 0);
+        bytes.truncate(end - NONCE);
+        Ok(bytes)
     }
 
     pub fn seal_json<T: serde::Serialize>(&self, slot: Slot<'_>, value: &T) -> String {
-        self.seal(slot, &serde_json::to_vec(value).unwrap_or_default())
+        self.seal_owned(slot, serde_json::to_vec(value).unwrap_or_default())
     }
 
     pub fn open_json<T: serde::de::DeserializeOwned>(
@@ -174,7 +187,7 @@ impl Crypto {
             .write_all(plain)
             .and_then(|_| z.finish())
             .unwrap_or_default();
-        self.seal(slot, &packed)
+        self.seal_owned(slot, packed)
     }
 
     /// Opens what `seal_document` sealed (or a document sealed before
@@ -192,15 +205,16 @@ impl Crypto {
         Ok(plain)
     }
 
-    /// What `open_document` gives, as a reader: the deflated bytes are opened
-    /// whole (a fraction of the text), the text is inflated as it is read, so
-    /// a long report is never held as text to be sent.
+    /// What `open_document` gives, as a reader of a text read in pieces: the
+    /// deflated bytes are decoded as they arrive and opened in that buffer
+    /// (a fraction of the text), the text is inflated as it is read, so a
+    /// long report is never held as text to be sent.
     pub fn open_document_reader(
         &self,
         slot: Slot<'_>,
-        sealed: &str,
+        sealed: SealedText,
     ) -> Result<DocumentReader, DecryptError> {
-        let bytes = self.open(slot, sealed)?;
+        let bytes = self.open_text(slot, sealed)?;
         Ok(if bytes.starts_with(&[0x1f, 0x8b]) {
             DocumentReader::Deflated(Box::new(flate2::read::GzDecoder::new(
                 std::io::Cursor::new(bytes),
@@ -377,7 +391,7 @@ mod tests {
         let slot = Slot::new("reports", "data_enc", "rpt_1");
         let read = |sealed: &str| {
             let mut text = Vec::new();
-            c.open_document_reader(slot, sealed)
+            c.open_document_reader(slot, SealedText::whole(sealed).unwrap())
                 .expect("opens")
                 .read_to_end(&mut text)
                 .expect("reads");
@@ -387,9 +401,75 @@ mod tests {
         // Sealed before documents were deflated.
         assert_eq!(read(&c.encrypt(b"{\"a\":1}")), b"{\"a\":1}");
         let elsewhere = Slot::new("reports", "data_enc", "rpt_2");
-        assert!(c
-            .open_document_reader(elsewhere, &c.seal_document(slot, &doc))
-            .is_err());
+        let sealed = SealedText::whole(&c.seal_document(slot, &doc)).unwrap();
+        assert!(c.open_document_reader(elsewhere, sealed).is_err());
+    }
+
+    /// Values sealed by the code before sealing and opening worked in place
+    /// (it held plain, encrypted and text copies; the format is the same).
+    #[test]
+    fn values_sealed_by_the_copying_code_still_open() {
+        use std::io::Read;
+        let c = Crypto::new([7; 32]);
+        let fixture = include_str!("crypto/fixtures/sealed-by-the-copying-code.txt");
+        let line = |name: &str| {
+            fixture
+                .lines()
+                .find_map(|l| l.strip_prefix(name)?.strip_prefix(' '))
+                .expect(name)
+        };
+        let doc = r#"{"amount":"12.34","name":"Padaria São João"},"#.repeat(3000);
+        let slot = Slot::new("reports", "data_enc", "rpt_old");
+        assert_eq!(c.open_document(slot, line("DOC")).unwrap(), doc.as_bytes());
+        // Read in pieces, as a stored report is.
+        let mut text = SealedText::default();
+        for piece in line("DOC").as_bytes().chunks(1000) {
+            text.push(std::str::from_utf8(piece).unwrap()).unwrap();
+        }
+        let mut read = String::new();
+        c.open_document_reader(slot, text)
+            .unwrap()
+            .read_to_string(&mut read)
+            .unwrap();
+        assert_eq!(read, doc);
+        let link = Slot::new("links", "details_enc", "lnk_old");
+        assert_eq!(c.open(link, line("SEAL")).unwrap(), b"52998224725");
+        assert_eq!(c.decrypt(line("ENC")).unwrap(), br#"{"a":1}"#);
+        assert_eq!(c.open(link, line("ENC")).unwrap(), br#"{"a":1}"#);
+        // And what is sealed now is what that code made: the same length.
+        let now = c.seal(link, b"52998224725");
+        assert_eq!(now.len(), line("SEAL").len());
+        let mut tampered = line("SEAL").to_string();
+        let flipped = if tampered.as_bytes()[10] == b'A' {
+            "B"
+        } else {
+            "A"
+        };
+        tampered.replace_range(10..11, flipped);
+        assert!(c.open(link, &tampered).is_err());
+    }
+
+    #[test]
+    fn a_long_document_sealed_in_place_opens_in_pieces() {
+        let c = Crypto::new([9; 32]);
+        let slot = Slot::new("reports", "data_enc", "rpt_9");
+        // Not compressible: the text is longer than the encoder's window.
+        let plain: Vec<u8> = (0..200_000u32)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+            .collect();
+        let sealed = c.seal_owned(slot, plain.clone());
+        for size in [1usize, 3, 4093, 65_536] {
+            let mut text = SealedText::with_capacity(sealed.len());
+            for piece in sealed.as_bytes().chunks(size) {
+                text.push(std::str::from_utf8(piece).unwrap()).unwrap();
+            }
+            assert_eq!(c.open_text(slot, text).unwrap(), plain, "pieces of {size}");
+        }
+        let mut tampered = sealed.into_bytes();
+        let at = tampered.len() / 2;
+        tampered[at] = if tampered[at] == b'A' { b'B' } else { b'A' };
+        let tampered = String::from_utf8(tampered).unwrap();
+        assert!(c.open(slot, &tampered).is_err());
     }
 
     #[test]

@@ -81,7 +81,8 @@ pub async fn insert_report(conn: &mut Conn, r: &ReportRow) -> Result<bool> {
     .bind(r.status.as_str())
     .bind(&r.reason)
     .bind(&r.summary)
-    .bind(&r.data_enc)
+    // Borrowed: a long report's text is not copied for the driver.
+    .bind(r.data_enc.as_deref())
     .bind(r.generated_at)
     .bind(r.deleted_at)
     .execute(conn)
@@ -97,6 +98,50 @@ pub async fn report_by_id(conn: &mut Conn, id: &str) -> Result<Option<ReportRow>
     .bind(id)
     .fetch_optional(conn)
     .await?)
+}
+
+/// The report without its sealed data: `data_enc` is always `None` here.
+/// A long report's text is read in slices instead (`report_data_len`,
+/// `report_data_slice`), never whole and copied on its way from the driver.
+pub async fn report_head_by_id(conn: &mut Conn, id: &str) -> Result<Option<ReportRow>> {
+    Ok(sqlx::query_as(
+        "SELECT id, request_id, client_id, link_id, consent_id, institution_code, product, status, reason, summary, NULL AS data_enc, generated_at, deleted_at
+         FROM reports WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// How many characters of sealed data the report holds; `None` when it holds
+/// none (a failed report, or one erased at revocation) or is not there.
+pub async fn report_data_len(conn: &mut Conn, id: &str) -> Result<Option<i64>> {
+    let len: Option<Option<i64>> =
+        sqlx::query_scalar("SELECT CAST(length(data_enc) AS BIGINT) FROM reports WHERE id = $1")
+            .bind(id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(len.flatten())
+}
+
+/// `len` characters of the report's sealed data from character `from`
+/// (counted from 1); `None` when its data was erased meanwhile. The text is
+/// ASCII (base64), so characters are bytes.
+pub async fn report_data_slice(
+    conn: &mut Conn,
+    id: &str,
+    from: i64,
+    len: i64,
+) -> Result<Option<String>> {
+    let slice: Option<Option<String>> = sqlx::query_scalar(
+        "SELECT substr(data_enc, CAST($2 AS INTEGER), CAST($3 AS INTEGER)) FROM reports WHERE id = $1",
+    )
+    .bind(id)
+    .bind(from)
+    .bind(len)
+    .fetch_optional(conn)
+    .await?;
+    Ok(slice.flatten())
 }
 
 pub async fn reports_of_request(conn: &mut Conn, request_id: &str) -> Result<Vec<ReportRow>> {
@@ -135,3 +180,6 @@ pub async fn report_versions(
     .await?;
     Ok(rows.into_iter().map(|(id,)| id).collect())
 }
+
+#[cfg(test)]
+mod tests;

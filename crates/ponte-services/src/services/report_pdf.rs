@@ -4,7 +4,9 @@
 //! else Brazilian Portuguese.
 
 use super::links::LinkDetails;
-use super::reports::{body, head, signed_row, DownloadError, Format, ReportDoc, ReportText};
+use super::reports::{
+    body, head, signed_row, stored_text, DownloadError, Format, ReportDoc, ReportText,
+};
 use super::slots;
 use crate::pdf::report::{Context, DataText, Holder, InstitutionInfo, Locale};
 use crate::App;
@@ -69,14 +71,7 @@ pub async fn pdf(
         crate::Error::Conflict(_) => DownloadError::Gone,
         _ => DownloadError::NotFound,
     })?;
-    let mut text = StoredText(match &row.data_enc {
-        Some(sealed) => app
-            .crypto
-            .open_document_reader(slots::report_data(&row.id), sealed)
-            .map_err(|_| DownloadError::NotFound)?,
-        // A failed report has no data.
-        None => ReportText::Plain(std::io::Cursor::new(b"null".to_vec())),
-    });
+    let mut text = StoredText(stored_text(app, &mut conn, &row.id).await?);
     // A registration names its holder: it is small, read whole for that.
     let registration = match doc.product == "registration" {
         true => Some(text.whole().map_err(|_| DownloadError::NotFound)?),

@@ -282,7 +282,7 @@ async fn store_report(
     let sealed = result.map(|data| {
         let sealed = app
             .crypto
-            .seal(slots::report_data(&report_id), &data.packed);
+            .seal_owned(slots::report_data(&report_id), data.packed);
         (data.summary, sealed)
     });
     let mut tx = app.store.begin().await?;
