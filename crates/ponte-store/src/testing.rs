@@ -36,7 +36,7 @@ pub async fn client(conn: &mut Conn, id: &str) {
 
 /// A new empty database on the test server, so tests don't see each other.
 pub async fn fresh_postgres(base: &str) -> Store {
-    let url = crate::fresh_postgres_database(base, "t")
+    let url = crate::throwaway::fresh_postgres_database(base, "t")
         .await
         .expect("a database on the PostgreSQL test server");
     Store::open(&url).await.expect("postgres store")

@@ -58,6 +58,7 @@ pub mod sync;
 pub mod sync_balances;
 pub mod sync_bills;
 pub mod sync_diff;
+pub mod sync_items;
 mod sync_record;
 pub mod sync_refresh;
 pub mod sync_report;

@@ -7,14 +7,14 @@
 
 use crate::error::{Error, Result};
 use crate::services::job;
-use crate::services::sync_refresh::{self, Payload, SyncTransactions};
-use crate::services::{consent_lifecycle, consents, outbox};
+use crate::services::sync_items::{open_item, synced_products};
+use crate::services::sync_refresh::{Payload, SyncTransactions};
+use crate::services::{consent_lifecycle, consents};
 use crate::tokens::Bearer;
 use crate::App;
 use base64::Engine;
-use ponte_core::event::{DomainEvent, SyncUpdates};
 use ponte_core::{ConsentStatus, FieldError};
-use ponte_store::{Conn, ConsentRow};
+use ponte_store::ConsentRow;
 use serde_json::Value;
 
 const DAY_MS: i64 = 86_400_000;
@@ -51,7 +51,7 @@ fn authorised_with_transactions(consent: &ConsentRow) -> Result<()> {
             consent.id, consent.status
         )));
     }
-    if sync_refresh::synced_products(consent).is_empty() {
+    if synced_products(consent).is_empty() {
         return Err(Error::Conflict(format!(
             "consent {} grants no transactions (ACCOUNTS_TRANSACTIONS_READ or CREDIT_CARDS_ACCOUNTS_TRANSACTIONS_READ)",
             consent.id
@@ -113,33 +113,6 @@ pub async fn schedule_due(app: &App) -> Result<usize> {
             }
         }
     }
-}
-
-/// Writes `TRANSACTIONS_SYNC_UPDATES_AVAILABLE` when a refresh recorded changes (or
-/// finished the first pull, even an empty one), in the refresh's transaction.
-pub(crate) async fn announce(
-    app: &App,
-    conn: &mut Conn,
-    consent: &ConsentRow,
-    changes: usize,
-    first: bool,
-    now: i64,
-) -> Result<()> {
-    if changes == 0 && !first {
-        return Ok(());
-    }
-    let event = DomainEvent::TransactionsSyncUpdatesAvailable(SyncUpdates {
-        client_id: consent.client_id.clone(),
-        consent_id: consent.id.clone(),
-        link_id: consent.link_id.clone(),
-        external_track_id: consent.external_track_id.clone(),
-        institution_code: consent.institution_code.clone(),
-        initial_update_complete: true,
-        historical_update_complete: true,
-        occurred_at_ms: now,
-    });
-    outbox::publish(&app.renderers, conn, &event, now).await?;
-    Ok(())
 }
 
 /// One change as the cursor returns it: the institution's item plus `accountId`.
@@ -255,7 +228,7 @@ pub async fn page(
                 account_id: row.account_id.clone(),
             },
             (kind, Some(sealed)) => {
-                let mut data = sync_refresh::open_item(
+                let mut data = open_item(
                     app,
                     &consent.id,
                     &row.account_id,

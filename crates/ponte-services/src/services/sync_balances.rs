@@ -13,7 +13,7 @@
 use crate::crypto::Slot;
 use crate::error::Result;
 use crate::services::quota_limits::refresh_endpoints;
-use crate::services::{quota, sync_refresh};
+use crate::services::{quota, sync_items};
 use crate::App;
 use ponte_connect::{current, ConnectError, DataSession};
 use ponte_core::Product;
@@ -31,7 +31,7 @@ pub(crate) struct Plan {
 pub(crate) async fn plan(app: &App, consent: &ConsentRow, scheduled: bool) -> Result<Plan> {
     let permissions = crate::services::retrieval::consent_permissions(consent);
     let has = |p: &str| permissions.iter().any(|x| x == p);
-    let synced = sync_refresh::synced_products(consent);
+    let synced = sync_items::synced_products(consent);
     let mut plan = Plan {
         accounts: has("ACCOUNTS_BALANCES_READ") && synced.contains(&Product::Accounts),
         cards: has("CREDIT_CARDS_ACCOUNTS_LIMITS_READ") && synced.contains(&Product::CreditCards),
@@ -42,7 +42,7 @@ pub(crate) async fn plan(app: &App, consent: &ConsentRow, scheduled: bool) -> Re
             (&mut plan.accounts, refresh_endpoints::balances()),
             (&mut plan.cards, refresh_endpoints::card_limits()),
         ] {
-            if *wanted && !sync_refresh::keeps_reserve(&usage, &endpoint) {
+            if *wanted && !sync_items::keeps_reserve(&usage, &endpoint) {
                 tracing::info!(consent_id = %consent.id, endpoint, "balances not read: it would spend the calls kept for requests");
                 *wanted = false;
             }

@@ -16,7 +16,7 @@
 use crate::error::Result;
 use crate::services::quota_limits::refresh_endpoints;
 use crate::services::sync_diff::{self, Change, Tx};
-use crate::services::{quota, sync_refresh};
+use crate::services::{quota, sync_items};
 use crate::App;
 use ponte_connect::{current, ConnectError, DataSession};
 use ponte_core::Product;
@@ -76,14 +76,14 @@ pub(crate) async fn plan(
         let Some(from) = ponte_store::oldest_unbilled_day(&mut conn, &consent.id, card_id)
             .await?
             .as_deref()
-            .and_then(sync_refresh::parse_ymd)
+            .and_then(sync_items::parse_ymd)
         else {
             continue;
         };
         let known = ponte_store::sync_bills(&mut conn, &consent.id, card_id).await?;
         let last_due = known
             .iter()
-            .filter_map(|b| sync_refresh::parse_ymd(&b.due_date))
+            .filter_map(|b| sync_items::parse_ymd(&b.due_date))
             .max();
         if !listing_due(last_due, today) {
             continue;
@@ -96,7 +96,7 @@ pub(crate) async fn plan(
     }
     if scheduled && !out.is_empty() {
         let usage = quota::usage(app, consent).await?;
-        if !sync_refresh::keeps_reserve(&usage, &refresh_endpoints::bills()) {
+        if !sync_items::keeps_reserve(&usage, &refresh_endpoints::bills()) {
             tracing::info!(consent_id = %consent.id, "bills not listed: it would spend the calls kept for requests");
             out.clear();
         }

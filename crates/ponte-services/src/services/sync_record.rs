@@ -4,11 +4,13 @@
 
 use crate::error::Result;
 use crate::services::sync_diff::{self, Change, Tx};
-use crate::services::sync_refresh::{open_item, release, seal_item, Fetched, Window};
-use crate::services::{sync_balances, sync_bills};
+use crate::services::sync_items::{open_item, release, seal_item};
+use crate::services::{outbox, sync_balances, sync_bills};
 use crate::App;
+use ponte_connect::recent;
+use ponte_core::event::{DomainEvent, SyncUpdates};
 use ponte_core::Product;
-use ponte_store::{ConsentRow, NewSyncChange, SyncTxRow};
+use ponte_store::{Conn, ConsentRow, NewSyncChange, SyncTxRow};
 use serde_json::Value;
 use std::collections::HashSet;
 
@@ -151,7 +153,7 @@ pub(crate) async fn record(
     ponte_store::save_sync_balances(&mut tx, &consent.id, &balance_rows).await?;
     ponte_store::save_sync_bills(&mut tx, &consent.id, &bill_rows, now).await?;
     let n = out.changes.len();
-    crate::services::sync::announce(app, &mut tx, consent, n, window.first, now).await?;
+    announce(app, &mut tx, consent, n, window.first, now).await?;
     let report = crate::services::sync_report::request(app, &mut tx, consent, &fresh).await?;
     tx.commit().await?;
     if let Some(request_id) = report {
@@ -176,4 +178,51 @@ async fn bill_changes(
     };
     let stored = stored_from(app, &consent.id, Product::CreditCards, &oldest).await?;
     Ok(sync_bills::changes(&stored, listed, in_window))
+}
+
+/// The window a refresh read, as its record needs it.
+pub(crate) struct Window {
+    /// YYYY-MM-DD: the first day read.
+    pub from: String,
+    /// YYYY-MM-DD: the client's day the refresh read through.
+    pub today: String,
+    /// The first pull (the whole history).
+    pub first: bool,
+    /// When the refresh read, on the client's clock (ms): the balances' `asOf`.
+    pub read_at_ms: i64,
+}
+
+/// What one refresh read at the institution.
+pub(crate) struct Fetched {
+    /// Each synced product's accounts and their listed transactions.
+    pub listing: Vec<(Product, Vec<recent::Listed>)>,
+    pub balances: Vec<sync_balances::Read>,
+    pub bills: Vec<sync_bills::BillRead>,
+}
+
+/// Writes `TRANSACTIONS_SYNC_UPDATES_AVAILABLE` when a refresh recorded changes (or
+/// finished the first pull, even an empty one), in the refresh's transaction.
+pub(crate) async fn announce(
+    app: &App,
+    conn: &mut Conn,
+    consent: &ConsentRow,
+    changes: usize,
+    first: bool,
+    now: i64,
+) -> Result<()> {
+    if changes == 0 && !first {
+        return Ok(());
+    }
+    let event = DomainEvent::TransactionsSyncUpdatesAvailable(SyncUpdates {
+        client_id: consent.client_id.clone(),
+        consent_id: consent.id.clone(),
+        link_id: consent.link_id.clone(),
+        external_track_id: consent.external_track_id.clone(),
+        institution_code: consent.institution_code.clone(),
+        initial_update_complete: true,
+        historical_update_complete: true,
+        occurred_at_ms: now,
+    });
+    outbox::publish(&app.renderers, conn, &event, now).await?;
+    Ok(())
 }

@@ -3,13 +3,13 @@
 //! last refresh's day less an overlap, and never after a transaction still pending),
 //! compares it with what is stored, and writes the changes, numbered, in one transaction.
 
-use crate::crypto::Slot;
 use crate::error::{Error, Result};
 use crate::services::bank_tokens::StoredTokens;
 use crate::services::job::{Job, JobOutcome};
 use crate::services::quota::{self, Budget};
 use crate::services::retrieval::MAX_JOB_ATTEMPTS;
-use crate::services::sync_diff::Tx;
+use crate::services::sync_items::{parse_ymd, release, synced_products, ymd, SCHEDULED_RESERVE};
+use crate::services::sync_record::{Fetched, Window};
 use crate::services::{consent_lifecycle, consent_state, sync_balances, sync_bills, sync_record};
 use crate::App;
 use ponte_connect::recent::{self, Span};
@@ -25,9 +25,6 @@ pub const JOB_KIND: &str = "sync_transactions";
 /// Days before the last refresh's day read again: what the institution books late
 /// (a `BOLETO` or `CARTAO` id is fixed only from D+1) is seen.
 pub const OVERLAP_DAYS: i64 = 2;
-
-/// Calls per endpoint a scheduled refresh leaves for on-demand requests.
-pub const SCHEDULED_RESERVE: u32 = 1;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -55,63 +52,10 @@ impl Job for SyncTransactions {
     }
 }
 
-/// The products whose transactions the consent grants, with their store names.
-pub fn synced_products(consent: &ConsentRow) -> Vec<Product> {
-    let permissions = crate::services::retrieval::consent_permissions(consent);
-    let has = |p: &str| permissions.iter().any(|x| x == p);
-    let mut out = Vec::new();
-    if has("ACCOUNTS_TRANSACTIONS_READ") {
-        out.push(Product::Accounts);
-    }
-    if has("CREDIT_CARDS_ACCOUNTS_TRANSACTIONS_READ") {
-        out.push(Product::CreditCards);
-    }
-    out
-}
-
-fn tx_slot(key: &str) -> Slot<'_> {
-    Slot::new("sync_transactions", "data_enc", key)
-}
-
-fn row_key(consent_id: &str, account_id: &str, transaction_id: &str) -> String {
-    format!("{consent_id}/{account_id}/{transaction_id}")
-}
-
-/// Opens a stored change's or transaction's sealed item.
-pub fn open_item(
-    app: &App,
-    consent_id: &str,
-    account_id: &str,
-    tx_id: &str,
-    sealed: &str,
-) -> Result<Value> {
-    let key = row_key(consent_id, account_id, tx_id);
-    Ok(app.crypto.open_json(tx_slot(&key), sealed)?)
-}
-
-pub(crate) fn seal_item(app: &App, consent_id: &str, t: &Tx) -> String {
-    let key = row_key(consent_id, &t.account_id, &t.transaction_id);
-    app.crypto.seal_json(tx_slot(&key), &t.data)
-}
-
-pub fn ymd(d: Date) -> String {
-    recent::ymd(d)
-}
-
-pub(crate) fn parse_ymd(s: &str) -> Option<Date> {
-    Date::parse(s, time::macros::format_description!("[year]-[month]-[day]")).ok()
-}
-
 fn date_of_ms(ms: i64) -> Date {
     time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
         .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
         .date()
-}
-
-pub(crate) async fn release(app: &App, consent_id: &str) -> Result<()> {
-    let mut conn = app.store.read().await?;
-    ponte_store::release_sync_refresh(&mut conn, consent_id, app.clock.now_ms()).await?;
-    Ok(())
 }
 
 /// The window to read: from the last refresh's day less the overlap, or from the
@@ -125,15 +69,6 @@ fn span_of(synced_through: Option<&str>, oldest_pending: Option<&str>) -> Span {
         Some(p) if p < from => Span::Since(p),
         _ => Span::Since(from),
     }
-}
-
-/// Whether calling `endpoint` (a template) still leaves the reserve; an endpoint
-/// without a limit always does.
-pub(crate) fn keeps_reserve(usage: &[quota::EndpointQuota], endpoint: &str) -> bool {
-    usage
-        .iter()
-        .filter(|q| q.endpoint == endpoint)
-        .all(|q| q.remaining > SCHEDULED_RESERVE)
 }
 
 /// A scheduled refresh must leave the reserve on each endpoint it would call.
@@ -229,26 +164,6 @@ async fn run(app: &App, job: &JobRow, p: Payload) -> Result<JobOutcome> {
 struct Plans {
     balances: sync_balances::Plan,
     bills: Vec<sync_bills::CardPlan>,
-}
-
-/// The window a refresh read, as its record needs it.
-pub(crate) struct Window {
-    /// YYYY-MM-DD: the first day read.
-    pub from: String,
-    /// YYYY-MM-DD: the client's day the refresh read through.
-    pub today: String,
-    /// The first pull (the whole history).
-    pub first: bool,
-    /// When the refresh read, on the client's clock (ms): the balances' `asOf`.
-    pub read_at_ms: i64,
-}
-
-/// What one refresh read at the institution.
-pub(crate) struct Fetched {
-    /// Each synced product's accounts and their listed transactions.
-    pub listing: Vec<(Product, Vec<recent::Listed>)>,
-    pub balances: Vec<sync_balances::Read>,
-    pub bills: Vec<sync_bills::BillRead>,
 }
 
 async fn fetch(

@@ -22,7 +22,7 @@
 use crate::error::Result;
 use crate::services::quota;
 use crate::services::retrieval::{self, Kind};
-use crate::services::sync_refresh::SCHEDULED_RESERVE;
+use crate::services::sync_items::SCHEDULED_RESERVE;
 use crate::App;
 use ponte_core::{ClientId, Product};
 use ponte_store::{Conn, ConsentRow};
