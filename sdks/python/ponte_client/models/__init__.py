@@ -93,6 +93,8 @@ from .sandbox_credentials import SandboxCredentials
 from .session_tokens import SessionTokens
 from .started_renewal import StartedRenewal
 from .status_change import StatusChange
+from .sync_account import SyncAccount
+from .sync_account_limits_type_0_item import SyncAccountLimitsType0Item
 from .test_clock import TestClock
 from .ticket_issued import TicketIssued
 from .ticket_request_doc import TicketRequestDoc
@@ -202,6 +204,8 @@ __all__ = (
     "SessionTokens",
     "StartedRenewal",
     "StatusChange",
+    "SyncAccount",
+    "SyncAccountLimitsType0Item",
     "TestClock",
     "TicketIssued",
     "TicketRequestDoc",

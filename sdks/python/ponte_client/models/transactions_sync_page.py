@@ -10,6 +10,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.removed_transaction import RemovedTransaction
+    from ..models.sync_account import SyncAccount
     from ..models.transactions_sync_page_added_item import TransactionsSyncPageAddedItem
     from ..models.transactions_sync_page_modified_item import (
         TransactionsSyncPageModifiedItem,
@@ -39,6 +40,8 @@ class TransactionsSyncPage:
             has_more (bool): More changes wait after this page: call again at once with `nextCursor`.
             refreshing (bool): A refresh is queued or running; `TRANSACTIONS_SYNC_UPDATES_AVAILABLE` follows
                 when it finds changes.
+            accounts (list[SyncAccount]): Each synced account's current balances and each card's limits, as the last
+                refresh that could read them left them (every page carries them).
             synced_through (None | str | Unset): The day (YYYY-MM-DD, on your clock) the last refresh read through; `null`
                 before
                 the first one.
@@ -50,6 +53,7 @@ class TransactionsSyncPage:
     next_cursor: str
     has_more: bool
     refreshing: bool
+    accounts: list[SyncAccount]
     synced_through: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -75,6 +79,11 @@ class TransactionsSyncPage:
 
         refreshing = self.refreshing
 
+        accounts = []
+        for accounts_item_data in self.accounts:
+            accounts_item = accounts_item_data.to_dict()
+            accounts.append(accounts_item)
+
         synced_through: None | str | Unset
         if isinstance(self.synced_through, Unset):
             synced_through = UNSET
@@ -91,6 +100,7 @@ class TransactionsSyncPage:
                 "nextCursor": next_cursor,
                 "hasMore": has_more,
                 "refreshing": refreshing,
+                "accounts": accounts,
             }
         )
         if synced_through is not UNSET:
@@ -101,6 +111,7 @@ class TransactionsSyncPage:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.removed_transaction import RemovedTransaction
+        from ..models.sync_account import SyncAccount
         from ..models.transactions_sync_page_added_item import (
             TransactionsSyncPageAddedItem,
         )
@@ -138,6 +149,13 @@ class TransactionsSyncPage:
 
         refreshing = d.pop("refreshing")
 
+        accounts = []
+        _accounts = d.pop("accounts")
+        for accounts_item_data in _accounts:
+            accounts_item = SyncAccount.from_dict(accounts_item_data)
+
+            accounts.append(accounts_item)
+
         def _parse_synced_through(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -154,6 +172,7 @@ class TransactionsSyncPage:
             next_cursor=next_cursor,
             has_more=has_more,
             refreshing=refreshing,
+            accounts=accounts,
             synced_through=synced_through,
         )
 

@@ -229,7 +229,7 @@ export interface paths {
         };
         /**
          * Transactions added, modified or removed since a cursor
-         * @description Start without a cursor; keep the last `nextCursor` and call again when `TRANSACTIONS_SYNC_UPDATES_AVAILABLE` arrives. Each change comes exactly once. A processing (`TRANSACAO_PROCESSANDO`) transaction that settles under the same `transactionId` is `modified`, never added twice; one the institution settles under a new id is `removed` and the settled one `added` with `pendingTransactionId`.
+         * @description Start without a cursor; keep the last `nextCursor` and call again when `TRANSACTIONS_SYNC_UPDATES_AVAILABLE` arrives. Each change comes exactly once. A card purchase read before its bill closed comes back `modified` with its `billId` once the bill closes. `accounts` carries each account's current balances and each card's limits, with when they were read. A processing (`TRANSACAO_PROCESSANDO`) transaction that settles under the same `transactionId` is `modified`, never added twice; one the institution settles under a new id is `removed` and the settled one `added` with `pendingTransactionId`.
          */
         get: operations["transactions_sync"];
         put?: never;
@@ -251,7 +251,7 @@ export interface paths {
         put?: never;
         /**
          * Refresh the consent's transactions now
-         * @description Reads the recent window at the institution (the whole history on the first refresh) and records what changed for the sync endpoint. Consents are also refreshed once a day. While a refresh is queued or running another request joins it.
+         * @description Reads the recent window at the institution (the whole history on the first refresh), each account's balances and card's limits, and a card's bills that closed since, and records what changed for the sync endpoint. Consents are also refreshed once a day. While a refresh is queued or running another request joins it.
          */
         post: operations["refresh_consent"];
         delete?: never;
@@ -2797,6 +2797,19 @@ export interface components {
             reason?: string | null;
             at: string;
         };
+        /** @description One account's balances or one card's limits, read by a refresh. */
+        SyncAccount: Record<string, never> & {
+            /** @description The account's `accountId` or the card's `creditCardAccountId`, as in `added`. */
+            accountId: string;
+            /** @description For a card, the items of the institution's OFB credit-cards `/limits`, unchanged. */
+            limits?: Record<string, never>[] | null;
+            /**
+             * @description When Ponte read them (RFC 3339, on your clock). A refresh whose balances call the
+             *     institution refused (a `429`, a spent monthly limit) keeps the last ones, and
+             *     their `asOf`.
+             */
+            asOf: string;
+        };
         TestClock: {
             /** @description Your time now. */
             now: string;
@@ -2923,6 +2936,11 @@ export interface components {
              *     when it finds changes.
              */
             refreshing: boolean;
+            /**
+             * @description Each synced account's current balances and each card's limits, as the last
+             *     refresh that could read them left them (every page carries them).
+             */
+            accounts: components["schemas"]["SyncAccount"][];
         };
         /**
          * @description Sent to the client's event webhook when a refresh finds transactions added,

@@ -62,9 +62,10 @@ def sync_detailed(
 ) -> Response[ErrorEnvelope | RefreshAccepted]:
     """Refresh the consent's transactions now
 
-     Reads the recent window at the institution (the whole history on the first refresh) and records what
-    changed for the sync endpoint. Consents are also refreshed once a day. While a refresh is queued or
-    running another request joins it.
+     Reads the recent window at the institution (the whole history on the first refresh), each account's
+    balances and card's limits, and a card's bills that closed since, and records what changed for the
+    sync endpoint. Consents are also refreshed once a day. While a refresh is queued or running another
+    request joins it.
 
     Args:
         consent_id (str):
@@ -95,9 +96,10 @@ def sync(
 ) -> ErrorEnvelope | RefreshAccepted | None:
     """Refresh the consent's transactions now
 
-     Reads the recent window at the institution (the whole history on the first refresh) and records what
-    changed for the sync endpoint. Consents are also refreshed once a day. While a refresh is queued or
-    running another request joins it.
+     Reads the recent window at the institution (the whole history on the first refresh), each account's
+    balances and card's limits, and a card's bills that closed since, and records what changed for the
+    sync endpoint. Consents are also refreshed once a day. While a refresh is queued or running another
+    request joins it.
 
     Args:
         consent_id (str):
@@ -123,9 +125,10 @@ async def asyncio_detailed(
 ) -> Response[ErrorEnvelope | RefreshAccepted]:
     """Refresh the consent's transactions now
 
-     Reads the recent window at the institution (the whole history on the first refresh) and records what
-    changed for the sync endpoint. Consents are also refreshed once a day. While a refresh is queued or
-    running another request joins it.
+     Reads the recent window at the institution (the whole history on the first refresh), each account's
+    balances and card's limits, and a card's bills that closed since, and records what changed for the
+    sync endpoint. Consents are also refreshed once a day. While a refresh is queued or running another
+    request joins it.
 
     Args:
         consent_id (str):
@@ -154,9 +157,10 @@ async def asyncio(
 ) -> ErrorEnvelope | RefreshAccepted | None:
     """Refresh the consent's transactions now
 
-     Reads the recent window at the institution (the whole history on the first refresh) and records what
-    changed for the sync endpoint. Consents are also refreshed once a day. While a refresh is queued or
-    running another request joins it.
+     Reads the recent window at the institution (the whole history on the first refresh), each account's
+    balances and card's limits, and a card's bills that closed since, and records what changed for the
+    sync endpoint. Consents are also refreshed once a day. While a refresh is queued or running another
+    request joins it.
 
     Args:
         consent_id (str):

@@ -77,10 +77,12 @@ def sync_detailed(
     """Transactions added, modified or removed since a cursor
 
      Start without a cursor; keep the last `nextCursor` and call again when
-    `TRANSACTIONS_SYNC_UPDATES_AVAILABLE` arrives. Each change comes exactly once. A processing
-    (`TRANSACAO_PROCESSANDO`) transaction that settles under the same `transactionId` is `modified`,
-    never added twice; one the institution settles under a new id is `removed` and the settled one
-    `added` with `pendingTransactionId`.
+    `TRANSACTIONS_SYNC_UPDATES_AVAILABLE` arrives. Each change comes exactly once. A card purchase read
+    before its bill closed comes back `modified` with its `billId` once the bill closes. `accounts`
+    carries each account's current balances and each card's limits, with when they were read. A
+    processing (`TRANSACAO_PROCESSANDO`) transaction that settles under the same `transactionId` is
+    `modified`, never added twice; one the institution settles under a new id is `removed` and the
+    settled one `added` with `pendingTransactionId`.
 
     Args:
         consent_id (str):
@@ -118,10 +120,12 @@ def sync(
     """Transactions added, modified or removed since a cursor
 
      Start without a cursor; keep the last `nextCursor` and call again when
-    `TRANSACTIONS_SYNC_UPDATES_AVAILABLE` arrives. Each change comes exactly once. A processing
-    (`TRANSACAO_PROCESSANDO`) transaction that settles under the same `transactionId` is `modified`,
-    never added twice; one the institution settles under a new id is `removed` and the settled one
-    `added` with `pendingTransactionId`.
+    `TRANSACTIONS_SYNC_UPDATES_AVAILABLE` arrives. Each change comes exactly once. A card purchase read
+    before its bill closed comes back `modified` with its `billId` once the bill closes. `accounts`
+    carries each account's current balances and each card's limits, with when they were read. A
+    processing (`TRANSACAO_PROCESSANDO`) transaction that settles under the same `transactionId` is
+    `modified`, never added twice; one the institution settles under a new id is `removed` and the
+    settled one `added` with `pendingTransactionId`.
 
     Args:
         consent_id (str):
@@ -154,10 +158,12 @@ async def asyncio_detailed(
     """Transactions added, modified or removed since a cursor
 
      Start without a cursor; keep the last `nextCursor` and call again when
-    `TRANSACTIONS_SYNC_UPDATES_AVAILABLE` arrives. Each change comes exactly once. A processing
-    (`TRANSACAO_PROCESSANDO`) transaction that settles under the same `transactionId` is `modified`,
-    never added twice; one the institution settles under a new id is `removed` and the settled one
-    `added` with `pendingTransactionId`.
+    `TRANSACTIONS_SYNC_UPDATES_AVAILABLE` arrives. Each change comes exactly once. A card purchase read
+    before its bill closed comes back `modified` with its `billId` once the bill closes. `accounts`
+    carries each account's current balances and each card's limits, with when they were read. A
+    processing (`TRANSACAO_PROCESSANDO`) transaction that settles under the same `transactionId` is
+    `modified`, never added twice; one the institution settles under a new id is `removed` and the
+    settled one `added` with `pendingTransactionId`.
 
     Args:
         consent_id (str):
@@ -193,10 +199,12 @@ async def asyncio(
     """Transactions added, modified or removed since a cursor
 
      Start without a cursor; keep the last `nextCursor` and call again when
-    `TRANSACTIONS_SYNC_UPDATES_AVAILABLE` arrives. Each change comes exactly once. A processing
-    (`TRANSACAO_PROCESSANDO`) transaction that settles under the same `transactionId` is `modified`,
-    never added twice; one the institution settles under a new id is `removed` and the settled one
-    `added` with `pendingTransactionId`.
+    `TRANSACTIONS_SYNC_UPDATES_AVAILABLE` arrives. Each change comes exactly once. A card purchase read
+    before its bill closed comes back `modified` with its `billId` once the bill closes. `accounts`
+    carries each account's current balances and each card's limits, with when they were read. A
+    processing (`TRANSACAO_PROCESSANDO`) transaction that settles under the same `transactionId` is
+    `modified`, never added twice; one the institution settles under a new id is `removed` and the
+    settled one `added` with `pendingTransactionId`.
 
     Args:
         consent_id (str):
