@@ -35,13 +35,13 @@ async fn open_serving_app(
 /// The durable jobs the job runner knows: one line per job.
 pub fn jobs() -> Jobs {
     use crate::services::{
-        consents, documents_job, documents_refresh, retrieval, retrieval_job, sync_refresh,
-        update_mode,
+        documents_job, documents_refresh, retrieval, retrieval_job, revoke_at_institution,
+        sync_refresh, update_mode,
     };
     Jobs::new()
         .register::<retrieval_job::Retrieve>()
         .register::<retrieval::AutoDeliver>()
-        .register::<consents::RevokeAtInstitutionJob>()
+        .register::<revoke_at_institution::RevokeAtInstitutionJob>()
         .register::<update_mode::RevokeReplacedJob>()
         .register::<documents_job::RetrieveDocuments>()
         .register::<documents_refresh::RefreshDocuments>()
@@ -230,15 +230,15 @@ impl Server {
 
 #[cfg(test)]
 mod tests {
-    use crate::services::{consents, documents, retrieval};
+    use crate::services::{documents, retrieval, retrieval_job, revoke_at_institution};
 
     #[test]
     fn every_job_the_services_queue_is_registered_once() {
         let kinds: Vec<_> = super::jobs().kinds().collect();
         for kind in [
-            retrieval::JOB_KIND,
+            retrieval_job::JOB_KIND,
             retrieval::AUTO_DELIVERY_JOB_KIND,
-            consents::REVOKE_JOB_KIND,
+            revoke_at_institution::REVOKE_JOB_KIND,
             documents::JOB_KIND,
         ] {
             assert_eq!(kinds.iter().filter(|k| **k == kind).count(), 1, "{kind}");

@@ -106,7 +106,7 @@ both!(
             (last.status.as_str(), last.attempts),
             (
                 "failed",
-                ponte_server::services::retrieval::MAX_JOB_ATTEMPTS
+                ponte_server::services::retrieval_job::MAX_JOB_ATTEMPTS
             ),
             "{last:?}"
         );

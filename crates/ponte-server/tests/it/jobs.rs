@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use support::injected::{self, skip_backoff, Injected, Job};
 use support::{Db, Receiver, TestServer};
 
-const KIND: &str = ponte_server::services::retrieval::JOB_KIND;
+const KIND: &str = ponte_server::services::retrieval_job::JOB_KIND;
 
 /// Every insert of a `SUCCESS` report aborts.
 async fn inject(ts: &TestServer, db: Db) -> Injected {
@@ -132,7 +132,7 @@ both!(
             (last.status.as_str(), last.attempts),
             (
                 "failed",
-                ponte_server::services::retrieval::MAX_JOB_ATTEMPTS
+                ponte_server::services::retrieval_job::MAX_JOB_ATTEMPTS
             ),
             "{last:?}"
         );

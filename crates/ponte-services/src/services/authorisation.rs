@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 use crate::services::authorisation_answer::{
     check_issuer, redeem, refusal_reason, Refusal, CLAIM_STALE_MS, OUTCOME_WAIT,
 };
+use crate::services::authorisation_answer::{CallbackOutcome, CallbackParams};
 use crate::services::authorisation_start::{institution_error, recipient_name};
 use crate::services::consent_state::change_status;
 use crate::services::retrieval;
@@ -18,10 +19,6 @@ use crate::App;
 use ponte_connect::BankTokens;
 use ponte_core::{ConsentStatus, FieldError};
 use ponte_store::ConsentRow;
-
-// The callback's parameters and answer, named here by its callers (the
-// widget's callback route, the sandbox driver).
-pub use crate::services::authorisation_answer::{CallbackOutcome, CallbackParams};
 
 /// Starts a new authorisation attempt at the institution for a consent still
 /// awaiting one (the previous attempt's single-use request may be spent);

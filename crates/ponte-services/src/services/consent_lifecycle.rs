@@ -189,7 +189,7 @@ pub async fn renew(
         .bank_consent_id
         .clone()
         .ok_or_else(|| Error::Conflict("the consent has no consent at the institution".into()))?;
-    let (person, business) = consents::documents_of(app, &row)?;
+    let (person, business) = crate::services::consent_tax_ids::documents_of(app, &row)?;
     let token = access_token(app, &row, app.clock.now_ms()).await?;
     let asked = ofb_time(to);
     let outcome = app

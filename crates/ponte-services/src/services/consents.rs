@@ -6,7 +6,7 @@
 use crate::error::{Error, Result};
 use crate::services::job;
 use crate::services::links::{self, LinkDetails};
-use crate::services::revoke_at_institution::RevokeAtInstitution;
+use crate::services::revoke_at_institution::{RevokeAtInstitution, RevokeAtInstitutionJob};
 use crate::services::{authorisation_start, consent_state, consent_tax_ids, duplicates};
 use crate::services::{slots, text};
 use crate::tokens::Bearer;
@@ -16,11 +16,6 @@ use ponte_core::{
     Cnpj, ConsentId, ConsentStatus, Cpf, Email, Field, FieldError, HttpUrl, Phone, Product,
 };
 use ponte_store::ConsentRow;
-
-// Named here by the server's job list and the consent lifecycle pages;
-// defined below the modules that share them with this one.
-pub(crate) use crate::services::consent_tax_ids::documents_of;
-pub use crate::services::revoke_at_institution::{RevokeAtInstitutionJob, REVOKE_JOB_KIND};
 
 /// How long the end user has to authorise at the institution.
 pub const AUTHORISATION_WINDOW_MS: i64 = 60 * 60 * 1000;

@@ -5,7 +5,7 @@
 
 use crate::error::{Error, Result};
 use crate::services::console_data::{self, Connection};
-use crate::services::{consent_lifecycle, links, update_mode};
+use crate::services::{consent_lifecycle, links};
 use crate::App;
 use ponte_core::ClientId;
 
@@ -86,7 +86,7 @@ pub async fn update_link(
     consent_id: &str,
 ) -> Result<links::CreatedLink> {
     // Another client's consent is not found, whoever asks.
-    update_mode::target(app, client.as_str(), consent_id).await?;
+    crate::services::update_mode_target::target(app, client.as_str(), consent_id).await?;
     let input = links::LinkInput {
         consent_id: Some(consent_id.to_string()),
         ..Default::default()

@@ -2,6 +2,7 @@
 //! durable job per consent and product, run by `retrieval_job`.
 
 use crate::error::{Error, Result};
+use crate::services::consent_products::{allowed_products, consent_permissions};
 use crate::services::job::{self, Job, JobOutcome};
 use crate::services::links::parse_callbacks;
 use crate::services::retrieval_job::{JobPayload, Retrieve};
@@ -13,12 +14,6 @@ use ponte_core::{
 use ponte_store::{Conn, ConsentRow, JobRow, RequestRow};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-
-// Named here by the job runner, the sync jobs, the server's job list and the
-// tests; defined with the job they belong to.
-pub use crate::services::retrieval_job::{JOB_KIND, MAX_JOB_ATTEMPTS};
-// Named here by the sync jobs; defined with the consent rules quota shares.
-pub use crate::services::consent_products::{allowed_products, consent_permissions};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {

@@ -5,7 +5,8 @@
 //! app, which Ponte only learns of when the bank next refuses its tokens.
 
 use crate::error::{Error, Result};
-use crate::services::authorisation::{self, CallbackParams};
+use crate::services::authorisation;
+use crate::services::authorisation_answer::CallbackParams;
 use crate::services::consents;
 use crate::tokens::Bearer;
 use crate::App;

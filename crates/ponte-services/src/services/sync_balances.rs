@@ -29,7 +29,7 @@ pub(crate) struct Plan {
 
 /// Decides what to read: granted, synced, and (when scheduled) within the reserve.
 pub(crate) async fn plan(app: &App, consent: &ConsentRow, scheduled: bool) -> Result<Plan> {
-    let permissions = crate::services::retrieval::consent_permissions(consent);
+    let permissions = crate::services::consent_products::consent_permissions(consent);
     let has = |p: &str| permissions.iter().any(|x| x == p);
     let synced = sync_items::synced_products(consent);
     let mut plan = Plan {

@@ -62,7 +62,7 @@ pub(crate) async fn plan(
     card_ids: &[String],
     today: Date,
 ) -> Result<Vec<CardPlan>> {
-    let permissions = crate::services::retrieval::consent_permissions(consent);
+    let permissions = crate::services::consent_products::consent_permissions(consent);
     let has = |p: &str| permissions.iter().any(|x| x == p);
     if card_ids.is_empty()
         || !has("CREDIT_CARDS_ACCOUNTS_BILLS_READ")

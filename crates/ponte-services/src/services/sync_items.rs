@@ -19,7 +19,7 @@ pub const SCHEDULED_RESERVE: u32 = 1;
 
 /// The products whose transactions the consent grants, with their store names.
 pub fn synced_products(consent: &ConsentRow) -> Vec<Product> {
-    let permissions = crate::services::retrieval::consent_permissions(consent);
+    let permissions = crate::services::consent_products::consent_permissions(consent);
     let has = |p: &str| permissions.iter().any(|x| x == p);
     let mut out = Vec::new();
     if has("ACCOUNTS_TRANSACTIONS_READ") {

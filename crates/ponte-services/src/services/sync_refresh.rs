@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::services::bank_tokens::StoredTokens;
 use crate::services::job::{Job, JobOutcome};
 use crate::services::quota::{self, Budget};
-use crate::services::retrieval::MAX_JOB_ATTEMPTS;
+use crate::services::retrieval_job::MAX_JOB_ATTEMPTS;
 use crate::services::sync_items::{parse_ymd, release, synced_products, ymd, SCHEDULED_RESERVE};
 use crate::services::sync_record::{Fetched, Window};
 use crate::services::{consent_lifecycle, consent_state, sync_balances, sync_bills, sync_record};

@@ -20,6 +20,7 @@
 //!   again finds nothing new to diff and requests nothing.
 
 use crate::error::Result;
+use crate::services::consent_products;
 use crate::services::quota;
 use crate::services::retrieval::{self, Kind};
 use crate::services::sync_items::SCHEDULED_RESERVE;
@@ -49,8 +50,10 @@ pub(crate) async fn plan(
     if !auto {
         return Ok(Vec::new());
     }
-    let allowed =
-        retrieval::allowed_products(&retrieval::consent_permissions(consent), consent.business);
+    let allowed = consent_products::allowed_products(
+        &consent_products::consent_permissions(consent),
+        consent.business,
+    );
     let remaining: HashMap<String, u32> = quota::usage(app, consent)
         .await?
         .into_iter()

@@ -13,16 +13,13 @@
 
 use crate::error::{Error, Result};
 use crate::services::job::{self, Job, JobOutcome};
+use crate::services::update_mode_target::target;
 use crate::services::{authorisation_start, consent_tax_ids, consents, slots};
 use crate::tokens::Bearer;
 use crate::App;
 use ponte_core::{Cnpj, Cpf, Field, FieldError, HttpUrl};
 use ponte_store::{ConsentRow, JobRow, ReauthorisationAttempt, ReauthorisationRow};
 use serde::{Deserialize, Serialize};
-
-// Named here by the console's lifecycle page; defined below the links, which
-// check it too when an update-mode link is made.
-pub use crate::services::update_mode_target::target;
 
 /// An update mode as the widget and the integrator see it.
 #[derive(Debug, Clone)]

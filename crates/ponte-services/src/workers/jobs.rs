@@ -6,7 +6,7 @@
 
 use crate::error::Result;
 use crate::services::job::JobOutcome;
-use crate::services::retrieval::MAX_JOB_ATTEMPTS;
+use crate::services::retrieval_job::MAX_JOB_ATTEMPTS;
 use crate::App;
 use ponte_store::{JobLease, JobRow, Work};
 use rand::Rng;
