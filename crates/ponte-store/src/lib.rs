@@ -35,6 +35,8 @@ mod sync;
 mod sync_current;
 #[cfg(test)]
 pub(crate) mod testing;
+#[cfg(test)]
+pub(crate) mod testing_owner;
 mod throwaway;
 mod typed;
 pub mod wake;

@@ -1,7 +1,7 @@
 //! Renewals, expiry warnings and test clocks in the store, on SQLite and PostgreSQL.
 
 use super::*;
-use crate::testing::{client, stores};
+use crate::testing::stores;
 
 const NOW: i64 = 1_800_000_000_000;
 
@@ -33,27 +33,7 @@ fn authorised(id: &str, expire_at: i64) -> ConsentRow {
 }
 
 async fn setup(conn: &mut Conn) {
-    client(conn, "c1").await;
-    crate::end_users::upsert_end_user(conn, "u1", "c1", "external", "k", 0)
-        .await
-        .unwrap();
-    crate::links::insert_link(
-        conn,
-        &crate::links::LinkRow {
-            id: "l1".into(),
-            client_id: "c1".into(),
-            end_user_id: "u1".into(),
-            details_enc: String::new(),
-            redirect_url: None,
-            products_callback_url: "{}".into(),
-            external_info: "{}".into(),
-            created_at: 0,
-            expires_at: 1,
-            dialect: "data_api".into(),
-        },
-    )
-    .await
-    .unwrap();
+    crate::testing_owner::owner(conn).await;
 }
 
 fn ids(rows: &[ConsentRow]) -> Vec<&str> {

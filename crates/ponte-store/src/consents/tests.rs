@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::testing::{client, stores};
+use crate::testing_owner::link;
 
 fn consent(id: &str, link_id: &str, at: i64) -> ConsentRow {
     ConsentRow {
@@ -28,26 +29,6 @@ fn consent(id: &str, link_id: &str, at: i64) -> ConsentRow {
         created_at: at,
         updated_at: at,
     }
-}
-
-async fn link(conn: &mut Conn, id: &str) {
-    crate::links::insert_link(
-        conn,
-        &crate::links::LinkRow {
-            id: id.into(),
-            client_id: "c1".into(),
-            end_user_id: "u1".into(),
-            details_enc: String::new(),
-            redirect_url: None,
-            products_callback_url: "{}".into(),
-            external_info: "{}".into(),
-            created_at: 0,
-            expires_at: 1,
-            dialect: "data_api".into(),
-        },
-    )
-    .await
-    .expect("insert link");
 }
 
 #[tokio::test]

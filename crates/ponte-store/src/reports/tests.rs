@@ -2,31 +2,11 @@
 //! read without its row and in slices.
 
 use super::*;
-use crate::testing::{client, stores};
+use crate::testing::stores;
 use crate::{ConsentStatus, ReportOutcome};
 
 async fn consent_and_request(conn: &mut Conn) {
-    client(conn, "c1").await;
-    crate::end_users::upsert_end_user(conn, "u1", "c1", "external", "k", 0)
-        .await
-        .expect("end user");
-    crate::links::insert_link(
-        conn,
-        &crate::links::LinkRow {
-            id: "l1".into(),
-            client_id: "c1".into(),
-            end_user_id: "u1".into(),
-            details_enc: String::new(),
-            redirect_url: None,
-            products_callback_url: "{}".into(),
-            external_info: "{}".into(),
-            created_at: 0,
-            expires_at: 1,
-            dialect: "data_api".into(),
-        },
-    )
-    .await
-    .expect("link");
+    crate::testing_owner::owner(conn).await;
     crate::consents::insert_consent(
         conn,
         &crate::consents::ConsentRow {

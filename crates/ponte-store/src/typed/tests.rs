@@ -35,27 +35,7 @@ fn consent(id: &str, status: ConsentStatus, business: bool) -> crate::consents::
 
 /// Client `c1`, its end user `u1` and link `l1`.
 async fn owner(conn: &mut Conn) {
-    client(conn, "c1").await;
-    crate::end_users::upsert_end_user(conn, "u1", "c1", "external", "k", 0)
-        .await
-        .unwrap();
-    crate::links::insert_link(
-        conn,
-        &crate::links::LinkRow {
-            id: "l1".into(),
-            client_id: "c1".into(),
-            end_user_id: "u1".into(),
-            details_enc: String::new(),
-            redirect_url: None,
-            products_callback_url: "{}".into(),
-            external_info: "{}".into(),
-            created_at: 0,
-            expires_at: 1,
-            dialect: "data_api".into(),
-        },
-    )
-    .await
-    .expect("insert link");
+    crate::testing_owner::owner(conn).await;
 }
 
 #[tokio::test]
