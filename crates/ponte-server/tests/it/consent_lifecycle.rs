@@ -6,7 +6,7 @@ use crate::support;
 
 use serde_json::{json, Value};
 use std::time::Duration;
-use support::{Db, Receiver, TestServer};
+use support::{Db, TestServer};
 
 async fn advance(ts: &TestServer, access: &str, days: i64) -> Value {
     let (status, body) = ts
@@ -70,15 +70,7 @@ fn events<'a>(bodies: &'a [Value], event: &str) -> Vec<&'a Value> {
 both!(
     warned_renewed_without_redirect_then_expired,
     |db: Db| async move {
-        let receiver = Receiver::start().await;
-        let ts = support::spawn_with(
-            db,
-            support::Options {
-                webhook_url: Some(receiver.url.clone()),
-                ..Default::default()
-            },
-        )
-        .await;
+        let (ts, receiver) = support::spawn_receiving(db).await;
         let access = ts.access_token().await;
         let (link_id, id) = ts.authorised(&access, "user_good").await;
 

@@ -12,15 +12,7 @@ use support::{Db, Receiver};
 both!(
     a_test_event_arrives_signed_and_stays_out_of_the_delivery_log,
     |db: Db| async move {
-        let receiver = Receiver::start().await;
-        let ts = support::spawn_with(
-            db,
-            support::Options {
-                webhook_url: Some(receiver.url.clone()),
-                ..Default::default()
-            },
-        )
-        .await;
+        let (ts, receiver) = support::spawn_receiving(db).await;
         console_user(&ts, "ana@example.com", Some(&ts.client.client_id)).await;
         let b = signed_in(&ts, "ana@example.com").await;
 

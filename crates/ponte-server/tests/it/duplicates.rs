@@ -10,15 +10,7 @@ use serde_json::{json, Value};
 use support::{Db, Receiver, TestServer};
 
 async fn with_receiver(db: Db) -> (TestServer, Receiver) {
-    let receiver = Receiver::start().await;
-    let ts = support::spawn_with(
-        db,
-        support::Options {
-            webhook_url: Some(receiver.url.clone()),
-            ..Default::default()
-        },
-    )
-    .await;
+    let (ts, receiver) = support::spawn_receiving(db).await;
     (ts, receiver)
 }
 

@@ -9,7 +9,7 @@
 use crate::support;
 
 use serde_json::{json, Value};
-use support::{Db, Receiver, TestServer};
+use support::{Db, TestServer};
 
 pub(crate) const TRANSACTIONS: &str = "/open-banking/accounts/v2/accounts/{accountId}/transactions";
 const BALANCES: &str = "/open-banking/accounts/v2/accounts/{accountId}/balances";
@@ -63,15 +63,7 @@ pub(crate) async fn bank_activity(ts: &TestServer, consent_id: &str) -> Value {
 both!(
     a_spent_transactions_budget_refuses_the_next_request,
     |db: Db| async move {
-        let events = Receiver::start().await;
-        let ts = support::spawn_with(
-            db,
-            support::Options {
-                webhook_url: Some(events.url.clone()),
-                ..Default::default()
-            },
-        )
-        .await;
+        let (ts, events) = support::spawn_receiving(db).await;
         let access = ts.access_token().await;
         let (link_id, consent_id) = ts.authorised(&access, "user_good").await;
         let resets_at = ponte_server::clock::rfc3339(ponte_server::services::quota::resets_at(

@@ -56,15 +56,7 @@ async fn request(
 both!(
     the_quota_month_resets_on_the_test_clock,
     |db: Db| async move {
-        let events = Receiver::start().await;
-        let ts = support::spawn_with(
-            db,
-            support::Options {
-                webhook_url: Some(events.url.clone()),
-                ..Default::default()
-            },
-        )
-        .await;
+        let (ts, events) = support::spawn_receiving(db).await;
         let access = ts.access_token().await;
         let (link_id, consent_id) = ts.authorised(&access, "user_good").await;
         let day = today(&ts, &access).await;

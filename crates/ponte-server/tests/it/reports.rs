@@ -47,15 +47,7 @@ async fn reports_for(receiver: &Receiver, consent_id: &str, n: usize) -> Vec<Val
 both!(
     accounts_and_insights_arrive_signed_with_working_downloads,
     |db: Db| async move {
-        let events = Receiver::start().await;
-        let ts = support::spawn_with(
-            db,
-            support::Options {
-                webhook_url: Some(events.url.clone()),
-                ..Default::default()
-            },
-        )
-        .await;
+        let (ts, events) = support::spawn_receiving(db).await;
         let access = ts.access_token().await;
         let (link_id, consent_id) = ts.authorised(&access, "user_good").await;
         let body = json!({"taxId": "529.982.247-25", "linkId": link_id, "consentId": [consent_id], "products": ["accounts", "insights"]});
@@ -287,15 +279,7 @@ both!(
 both!(
     a_flaky_institution_is_retried_and_a_big_history_is_retrieved_whole,
     |db: Db| async move {
-        let events = Receiver::start().await;
-        let ts = support::spawn_with(
-            db,
-            support::Options {
-                webhook_url: Some(events.url.clone()),
-                ..Default::default()
-            },
-        )
-        .await;
+        let (ts, events) = support::spawn_receiving(db).await;
         let access = ts.access_token().await;
         let (link_id, flaky) = ts.authorised(&access, "user_flaky").await;
         let (status, _) = ts.post("/data/personal/institution-data", Some(&access), json!({"taxId": "52998224725", "linkId": link_id, "consentId": [flaky], "products": ["accounts"]})).await;
@@ -384,15 +368,7 @@ both!(
 both!(
     every_product_carries_the_institutions_records_unchanged,
     |db: Db| async move {
-        let events = Receiver::start().await;
-        let ts = support::spawn_with(
-            db,
-            support::Options {
-                webhook_url: Some(events.url.clone()),
-                ..Default::default()
-            },
-        )
-        .await;
+        let (ts, events) = support::spawn_receiving(db).await;
         let access = ts.access_token().await;
         let (link_id, consent_id) = ts.authorised(&access, "user_good").await;
         let products = [
@@ -472,15 +448,7 @@ both!(
 both!(
     each_retrieval_stores_a_new_version_and_keeps_the_earlier_one,
     |db: Db| async move {
-        let events = Receiver::start().await;
-        let ts = support::spawn_with(
-            db,
-            support::Options {
-                webhook_url: Some(events.url.clone()),
-                ..Default::default()
-            },
-        )
-        .await;
+        let (ts, events) = support::spawn_receiving(db).await;
         let access = ts.access_token().await;
         let (link_id, consent_id) = ts.authorised(&access, "user_good").await;
         let ask = json!({"taxId": "52998224725", "linkId": link_id, "consentId": [consent_id], "products": ["registration"]});

@@ -175,15 +175,7 @@ async fn reports_of(events: &Receiver, request_id: &str, n: usize) -> Vec<Value>
 }
 
 async fn events_to(db: Db) -> (TestServer, Receiver) {
-    let events = Receiver::start().await;
-    let ts = support::spawn_with(
-        db,
-        support::Options {
-            webhook_url: Some(events.url.clone()),
-            ..Default::default()
-        },
-    )
-    .await;
+    let (ts, events) = support::spawn_receiving(db).await;
     (ts, events)
 }
 

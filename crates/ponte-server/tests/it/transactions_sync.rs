@@ -223,15 +223,7 @@ async fn bank_list(
 both!(
     thirty_days_of_refreshes_return_every_change_once,
     |db: Db| async move {
-        let events = Receiver::start().await;
-        let ts = support::spawn_with(
-            db,
-            support::Options {
-                webhook_url: Some(events.url.clone()),
-                ..Default::default()
-            },
-        )
-        .await;
+        let (ts, events) = support::spawn_receiving(db).await;
         let access = ts.access_token().await;
         let (link, consent) = ts.authorised(&access, "user_good").await;
 

@@ -8,7 +8,7 @@ use crate::support;
 
 use serde_json::{json, Value};
 use std::time::Duration;
-use support::{Db, Receiver, TestServer};
+use support::{Db, TestServer};
 
 async fn bank_consent_id(ts: &TestServer, id: &str) -> String {
     let mut conn = ts.app().store.read().await.unwrap();
@@ -74,15 +74,7 @@ async fn job_done(ts: &TestServer, kind: &str) {
 both!(
     update_mode_keeps_the_consent_id_and_swaps_the_bank_consent,
     |db: Db| async move {
-        let receiver = Receiver::start().await;
-        let ts = support::spawn_with(
-            db,
-            support::Options {
-                webhook_url: Some(receiver.url.clone()),
-                ..Default::default()
-            },
-        )
-        .await;
+        let (ts, receiver) = support::spawn_receiving(db).await;
         let access = ts.access_token().await;
         let (link_id, id) = ts.authorised(&access, "user_good").await;
         let before = consent(&ts, &access, &id).await;

@@ -13,15 +13,7 @@ use support::documents::webhook_delivery_for;
 use support::{Db, Receiver, TestServer};
 
 async fn with_receiver(db: Db) -> (TestServer, Receiver) {
-    let receiver = Receiver::start().await;
-    let ts = support::spawn_with(
-        db,
-        support::Options {
-            webhook_url: Some(receiver.url.clone()),
-            ..Default::default()
-        },
-    )
-    .await;
+    let (ts, receiver) = support::spawn_receiving(db).await;
     (ts, receiver)
 }
 

@@ -35,15 +35,7 @@ async fn authorised_consent(ts: &support::TestServer) -> (String, String, String
 both!(
     consent_events_are_signed_and_complete,
     |db: Db| async move {
-        let receiver = Receiver::start().await;
-        let ts = support::spawn_with(
-            db,
-            support::Options {
-                webhook_url: Some(receiver.url.clone()),
-                ..Default::default()
-            },
-        )
-        .await;
+        let (ts, receiver) = support::spawn_receiving(db).await;
         let (link_id, consent_id, institution) = authorised_consent(&ts).await;
         let bodies = receiver.wait_for("two events", |b| b.len() >= 2).await;
         // Delivery is concurrent: order across messages is not promised.
@@ -124,15 +116,7 @@ both!(
 both!(
     rejection_and_revocation_are_events_with_their_reason,
     |db: Db| async move {
-        let receiver = Receiver::start().await;
-        let ts = support::spawn_with(
-            db,
-            support::Options {
-                webhook_url: Some(receiver.url.clone()),
-                ..Default::default()
-            },
-        )
-        .await;
+        let (ts, receiver) = support::spawn_receiving(db).await;
         let access = ts.access_token().await;
         let (_, link_token) = ts.link(&access, json!({})).await;
         let (denied, _) = ts.consent(&link_token, json!({})).await;
@@ -590,15 +574,7 @@ async fn one_more_event(ts: &support::TestServer, receiver: &Receiver, seen: usi
 both!(
     the_standard_webhooks_library_verifies_deliveries_across_a_secret_rotation,
     |db: Db| async move {
-        let receiver = Receiver::start().await;
-        let ts = support::spawn_with(
-            db,
-            support::Options {
-                webhook_url: Some(receiver.url.clone()),
-                ..Default::default()
-            },
-        )
-        .await;
+        let (ts, receiver) = support::spawn_receiving(db).await;
         let old = ts.client.webhook_secret.clone();
         let first = one_more_event(&ts, &receiver, 0).await;
         assert_eq!(first.0["webhook-signature"].split(' ').count(), 1);
@@ -961,15 +937,7 @@ async fn hanging_receiver() -> Hanging {
 
 both!(a_hanging_receiver_holds_up_no_other, |db: Db| async move {
     use std::sync::atomic::Ordering::SeqCst;
-    let receiver = Receiver::start().await;
-    let ts = support::spawn_with(
-        db,
-        support::Options {
-            webhook_url: Some(receiver.url.clone()),
-            ..Default::default()
-        },
-    )
-    .await;
+    let (ts, receiver) = support::spawn_receiving(db).await;
     let slow = hanging_receiver().await;
     use ponte_server::services::clients;
     let other = clients::create(

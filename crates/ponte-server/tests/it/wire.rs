@@ -65,15 +65,7 @@ fn login((username, password): (&str, &str)) -> Value {
 }
 
 both!(data_api_journey, |db: Db| async move {
-    let receiver = Receiver::start().await;
-    let ts = support::spawn_with(
-        db,
-        support::Options {
-            webhook_url: Some(receiver.url.clone()),
-            ..Default::default()
-        },
-    )
-    .await;
+    let (ts, receiver) = support::spawn_receiving(db).await;
     let mut j = Journey::begin(&ts, &receiver).await;
     j.authorised_consent().await;
     j.data_and_reports().await;

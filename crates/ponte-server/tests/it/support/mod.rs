@@ -103,6 +103,16 @@ pub async fn spawn(db: Db) -> TestServer {
     spawn_with(db, Options::default()).await
 }
 
+/// A server whose client's webhooks go to a receiver started for it.
+pub async fn spawn_receiving(db: Db) -> (TestServer, Receiver) {
+    let events = Receiver::start().await;
+    let options = Options {
+        webhook_url: Some(events.url.clone()),
+        ..Default::default()
+    };
+    (spawn_with(db, options).await, events)
+}
+
 pub async fn spawn_with(db: Db, options: Options) -> TestServer {
     let dir = Arc::new(tempfile::tempdir().expect("temp dir"));
     let database_url = match db {
