@@ -55,8 +55,8 @@ fn server_config(c: &MtlsServerConfig) -> anyhow::Result<ServerConfig> {
     if roots.is_empty() {
         anyhow::bail!("MtlsServerConfig.client_ca_pem holds no certificate");
     }
-    // Both ring and aws-lc-rs are compiled into the workspace: never rely on a
-    // process-wide default provider.
+    // Named, not the process-wide default provider, which whoever embeds the
+    // sandbox may not have installed.
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let verifier = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider.clone())
         .allow_unauthenticated()

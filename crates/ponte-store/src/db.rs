@@ -33,10 +33,10 @@ pub enum StoreError {
 }
 
 /// Makes ring the process's TLS provider. sqlx builds its PostgreSQL TLS
-/// configuration from the process-wide provider, and this workspace compiles
-/// two (ring, which reqwest and sqlx use, and aws-lc-rs, which the S3 client
-/// brings): with none chosen, the first `sslmode=require|verify-ca|verify-full`
-/// connection panics. Idempotent; a provider chosen before stays.
+/// configuration from the process-wide provider, and so does the S3 client
+/// (built without a provider of its own): with none chosen, the first
+/// `sslmode=require|verify-ca|verify-full` connection panics. Ring is the
+/// only provider compiled in. Idempotent; a provider chosen before stays.
 pub fn install_tls_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
 }

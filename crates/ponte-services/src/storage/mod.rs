@@ -131,6 +131,8 @@ impl Storage {
         bucket: &str,
         endpoint: Option<&str>,
     ) -> Result<Storage, StorageError> {
+        // The client's TLS is the process's provider: make sure there is one.
+        ponte_store::install_tls_provider();
         let mut builder = builder.with_bucket_name(bucket);
         if let Some(endpoint) = endpoint.filter(|e| !e.is_empty()) {
             builder = builder
