@@ -396,7 +396,7 @@ pub async fn ready_event(conn: &mut Conn, id: RetrievalId) -> Result<Option<Docu
         .map(|f| ReadyFile {
             success: f.status == FileStatus::Success,
             size_bytes: f.size_bytes.unwrap_or(0).max(0) as u64,
-            file_id: f.id,
+            file_id: f.id.to_string(),
             file_name: f.file_name,
         })
         .collect();
