@@ -8,7 +8,7 @@ use crate::session::DataSession;
 use crate::ConnectError;
 use out::Out;
 pub use plan::{
-    endpoints, plan, transaction_listing, Dates, Part, Plan, Tally, TransactionListing,
+    endpoints, plan, synced, transaction_listing, Dates, Part, Plan, Tally, TransactionListing,
 };
 use ponte_core::Product;
 use serde::de::IgnoredAny;
@@ -132,9 +132,16 @@ async fn read_parts<W: Write + Send>(
                 match tally {
                     Tally::Nothing => {}
                     Tally::Records => n.records += read,
-                    Tally::Transactions => n.transactions += read,
                     Tally::Bills => n.bills += read,
                 }
+            }
+            Part::Transactions { dates, .. } => {
+                let query = [
+                    (dates.from, window.from.clone()),
+                    (dates.to, window.to.clone()),
+                ];
+                let (key, suffix) = plan::TRANSACTIONS;
+                n.transactions += list(o, s, key, &format!("{base}{suffix}"), &query).await?;
             }
         }
     }
