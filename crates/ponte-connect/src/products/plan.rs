@@ -26,8 +26,9 @@ const MADE: Dates = Dates {
     to: "toTransactionDate",
 };
 
-/// Which of the report's counts (its webhook `summary`) a listing adds to
-/// (a [`Part::Transactions`] adds to the transactions).
+/// Which of the report's counts (its webhook `summary`) a listing adds to,
+/// named there by the part's key; a [`Part::Transactions`] adds to the
+/// transactions, and each record of a [`Plan::Each`] to its `counted_as`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tally {
     Nothing,
@@ -86,6 +87,8 @@ pub enum Plan {
     /// under `item` and then its parts, read under `{list}/{id}`.
     Each {
         key: &'static str,
+        /// What the webhook's `summary` counts the records as.
+        counted_as: &'static str,
         list: &'static str,
         /// The item's id field, and its name in the specifications' templates.
         id_field: &'static str,
@@ -118,6 +121,7 @@ const REGISTRATION: Plan = Plan::Root {
 
 const ACCOUNTS: Plan = Plan::Each {
     key: "accounts",
+    counted_as: "accounts",
     list: "/open-banking/accounts/v2/accounts",
     id_field: "accountId",
     id_name: "{accountId}",
@@ -144,6 +148,7 @@ const ACCOUNTS: Plan = Plan::Each {
 
 const CREDIT_CARDS: Plan = Plan::Each {
     key: "accounts",
+    counted_as: "accounts",
     list: "/open-banking/credit-cards-accounts/v2/accounts",
     id_field: "creditCardAccountId",
     id_name: "{creditCardAccountId}",
@@ -174,6 +179,7 @@ const CREDIT_CARDS: Plan = Plan::Each {
 
 const LOANS: Plan = Plan::Each {
     key: "contracts",
+    counted_as: "contracts",
     list: "/open-banking/loans/v2/contracts",
     id_field: "contractId",
     id_name: "{contractId}",
@@ -202,6 +208,7 @@ const LOANS: Plan = Plan::Each {
 
 const INVESTMENTS: Plan = Plan::Each {
     key: "bankFixedIncomes",
+    counted_as: "investments",
     list: "/open-banking/bank-fixed-incomes/v1/investments",
     id_field: "investmentId",
     id_name: "{investmentId}",
