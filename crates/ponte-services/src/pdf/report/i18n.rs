@@ -11,32 +11,23 @@ use ponte_core::Product;
 use pt_br::PT_BR;
 use rust_decimal::Decimal;
 
-/// The language of a report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Locale {
-    #[default]
-    PtBr,
-    En,
+pub use ponte_core::Locale;
+
+/// What a report prints in each language: its phrases and how it writes
+/// dates, money and rates.
+pub trait Words {
+    fn text(self) -> &'static Text;
+    fn date(self, iso: &str) -> String;
+    fn month(self, iso: &str) -> String;
+    fn date_time(self, ms: i64) -> String;
+    fn money(self, amount: Decimal) -> String;
+    fn money_text(self, amount: &str) -> String;
+    fn percent(self, fraction: &str) -> String;
+    fn yes_no(self, yes: bool) -> &'static str;
 }
 
-impl Locale {
-    /// `pt-BR` (or `pt`) and `en` (or `en-US`, `en-GB`), in any case.
-    pub fn parse(raw: &str) -> Option<Locale> {
-        match raw.trim().to_ascii_lowercase().replace('_', "-").as_str() {
-            "pt-br" | "pt" => Some(Locale::PtBr),
-            "en" | "en-us" | "en-gb" => Some(Locale::En),
-            _ => None,
-        }
-    }
-
-    pub fn tag(self) -> &'static str {
-        match self {
-            Locale::PtBr => "pt-BR",
-            Locale::En => "en",
-        }
-    }
-
-    pub fn text(self) -> &'static Text {
+impl Words for Locale {
+    fn text(self) -> &'static Text {
         match self {
             Locale::PtBr => &PT_BR,
             Locale::En => &EN,
@@ -44,7 +35,7 @@ impl Locale {
     }
 
     /// `2026-01-05…` → `05/01/2026` or `Jan 5, 2026`; anything else as given.
-    pub fn date(self, iso: &str) -> String {
+    fn date(self, iso: &str) -> String {
         let (Some(y), Some(m), Some(d)) = (iso.get(0..4), iso.get(5..7), iso.get(8..10)) else {
             return iso.to_string();
         };
@@ -59,7 +50,7 @@ impl Locale {
     }
 
     /// `2026-01` → `jan/2026` or `Jan 2026`.
-    pub fn month(self, iso: &str) -> String {
+    fn month(self, iso: &str) -> String {
         let (Some(y), Some(m)) = (iso.get(0..4), iso.get(5..7)) else {
             return iso.to_string();
         };
@@ -72,7 +63,7 @@ impl Locale {
     }
 
     /// Unix milliseconds as a date and a UTC time.
-    pub fn date_time(self, ms: i64) -> String {
+    fn date_time(self, ms: i64) -> String {
         let at = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
             .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
         let iso = format!(
@@ -90,7 +81,7 @@ impl Locale {
     }
 
     /// A decimal amount of reais: `R$ 1.234,56` or `R$ 1,234.56`.
-    pub fn money(self, amount: Decimal) -> String {
+    fn money(self, amount: Decimal) -> String {
         let rounded = amount.round_dp(2);
         let text = format!("{:.2}", rounded.abs());
         let (int, frac) = text.split_once('.').unwrap_or((&text, "00"));
@@ -114,7 +105,7 @@ impl Locale {
     }
 
     /// A decimal string as money; `—` when it is not a number.
-    pub fn money_text(self, amount: &str) -> String {
+    fn money_text(self, amount: &str) -> String {
         amount
             .trim()
             .parse::<Decimal>()
@@ -123,7 +114,7 @@ impl Locale {
     }
 
     /// A rate given as a fraction (`0.119400`) as a percentage.
-    pub fn percent(self, fraction: &str) -> String {
+    fn percent(self, fraction: &str) -> String {
         match fraction.trim().parse::<Decimal>() {
             Ok(f) => {
                 let text = format!("{:.2} %", (f * Decimal::from(100)).round_dp(2));
@@ -136,7 +127,7 @@ impl Locale {
         }
     }
 
-    pub fn yes_no(self, yes: bool) -> &'static str {
+    fn yes_no(self, yes: bool) -> &'static str {
         match (self, yes) {
             (Locale::PtBr, true) => "Sim",
             (Locale::PtBr, false) => "Não",

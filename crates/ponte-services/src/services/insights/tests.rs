@@ -244,7 +244,7 @@ fn labels_and_methods_follow_the_locale() {
         &fixture(),
         &Context {
             holder_tax_ids: vec![],
-            locale: Locale::parse("en-US"),
+            locale: Locale::parse("en-US").unwrap(),
         },
     );
     assert_eq!(en["locale"], "en");
