@@ -280,7 +280,7 @@ pub async fn complete(
     }
     let Some(code) = code.filter(|_| error.is_none()) else {
         // Only a word the app knows is kept: the URL is the browser's to change.
-        let tag = crate::services::documents_progress::FailureReason::from_portal(description)
+        let tag = crate::services::documents_failure::FailureReason::from_portal(description)
             .map(|r| format!("{} ", r.tag()))
             .unwrap_or_default();
         let why = format!("{tag}the portal answered {}", error.unwrap_or("no code"));
