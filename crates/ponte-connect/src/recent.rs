@@ -78,6 +78,7 @@ pub async fn transactions(
         list,
         id_field,
         dates,
+        ..
     }) = crate::products::transaction_listing(product)
     else {
         return Ok(Vec::new());

@@ -8,6 +8,7 @@ pub mod event;
 pub mod field;
 pub mod ids;
 pub mod institution;
+pub mod locale;
 pub mod product;
 pub mod taxid;
 
@@ -37,5 +38,6 @@ pub use event::DomainEvent;
 pub use field::Field;
 pub use ids::*;
 pub use institution::InstitutionKind;
+pub use locale::Locale;
 pub use product::Product;
 pub use taxid::{Cnpj, Cpf, TaxId};

@@ -1,14 +1,18 @@
 //! One configuration struct, read once from `PONTE_*` variables over an
 //! optional `ponte.toml`, and validated with messages that name the variable.
 
+mod error;
 pub mod institutions;
 mod log_format;
 pub mod settings;
 
 use base64::Engine;
+use error::bad;
+pub use error::ConfigError;
 pub use institutions::InstitutionEntry;
 pub use log_format::LogFormat;
 use settings::default_of;
+pub use settings::SANDBOX_BUILT;
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -87,20 +91,6 @@ impl std::fmt::Debug for MetricsToken {
 pub struct RateLimit {
     pub per_second: f64,
     pub burst: u32,
-}
-
-#[derive(Debug, thiserror::Error)]
-#[error("{variable}: {message}")]
-pub struct ConfigError {
-    pub variable: String,
-    pub message: String,
-}
-
-fn bad(variable: &str, message: impl Into<String>) -> ConfigError {
-    ConfigError {
-        variable: variable.to_string(),
-        message: message.into(),
-    }
 }
 
 impl Config {
@@ -362,10 +352,6 @@ fn parse_trusted_proxies(raw: Option<String>) -> Result<Vec<ipnet::IpNet>, Confi
         })
         .collect()
 }
-
-/// Whether this build has the built-in sandbox (the `sandbox` cargo
-/// feature): it is also `PONTE_SANDBOX`'s default.
-pub const SANDBOX_BUILT: bool = cfg!(feature = "sandbox");
 
 fn parse_bool(variable: &str, raw: Option<String>, default: bool) -> Result<bool, ConfigError> {
     match raw.as_deref().map(str::to_ascii_lowercase).as_deref() {

@@ -1,7 +1,7 @@
 //! The Documents API's rows: sessions (what one token was opened with),
 //! retrievals (one per portal connection, integer ids) and their files.
 
-use crate::{db::Conn, db::Result, FileStatus, RetrievalId, RetrievalStatus};
+use crate::{db::Conn, db::Result, FileId, FileStatus, RetrievalId, RetrievalStatus};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct DocumentSessionRow {
@@ -37,7 +37,7 @@ impl RetrievalRow {
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct DocumentFileRow {
-    pub id: String,
+    pub id: FileId,
     pub retrieval_id: RetrievalId,
     pub portal_document_id: String,
     pub status: FileStatus,
@@ -235,7 +235,7 @@ pub async fn retrieval_files(
     .await?)
 }
 
-pub async fn document_file(conn: &mut Conn, id: &str) -> Result<Option<DocumentFileRow>> {
+pub async fn document_file(conn: &mut Conn, id: &FileId) -> Result<Option<DocumentFileRow>> {
     Ok(
         sqlx::query_as(&format!("SELECT {FILE} FROM document_files WHERE id = $1"))
             .bind(id)
@@ -246,7 +246,7 @@ pub async fn document_file(conn: &mut Conn, id: &str) -> Result<Option<DocumentF
 
 pub async fn file_stored(
     conn: &mut Conn,
-    id: &str,
+    id: &FileId,
     storage_key: &str,
     size: i64,
     now: i64,
@@ -261,7 +261,7 @@ pub async fn file_stored(
     Ok(())
 }
 
-pub async fn file_failed(conn: &mut Conn, id: &str, error: &str) -> Result<()> {
+pub async fn file_failed(conn: &mut Conn, id: &FileId, error: &str) -> Result<()> {
     sqlx::query("UPDATE document_files SET status = 'failed', error = $1 WHERE id = $2")
         .bind(error)
         .bind(id)
@@ -315,7 +315,7 @@ pub async fn files_stored_before(
 }
 
 /// A file whose bytes were erased: it stays listed, expired.
-pub async fn file_expired(conn: &mut Conn, id: &str) -> Result<()> {
+pub async fn file_expired(conn: &mut Conn, id: &FileId) -> Result<()> {
     sqlx::query("UPDATE document_files SET status = 'expired', storage_key = NULL, stored_at = NULL WHERE id = $1")
         .bind(id)
         .execute(conn)

@@ -73,7 +73,7 @@ pub use sync::*;
 pub use sync_current::*;
 pub use throwaway::{drop_postgres_database, fresh_postgres_database};
 pub use typed::{
-    ConsentStatusText, FileStatus, Flag, JobKind, JobStatus, ReauthorisationStatus,
+    ConsentStatusText, FileId, FileStatus, Flag, JobKind, JobStatus, ReauthorisationStatus,
     ReportOutcomeText, RetrievalId, RetrievalStatus, WebhookStatus,
 };
 pub use wake::{Wakes, Work};

@@ -274,7 +274,8 @@ pub async fn erase_consent_sync(conn: &mut Conn, consent_id: &str) -> Result<()>
 /// The consent's client's sandbox test-clock offset, inside a query on `consents`.
 const OFFSET: &str = "COALESCE((SELECT k.offset_ms FROM sandbox_client_clocks k WHERE k.client_id = consents.client_id), 0)";
 
-/// Authorised consents granting account or credit-card transactions, already synced
+/// Authorised consents granting one of `permissions` (the transaction
+/// listings' the sync follows: accounts, credit cards), already synced
 /// (the integrator asked for a refresh or read the sync once: nobody else's quota is
 /// spent on a sync they never use), whose scheduled refresh is due at `now` (real
 /// time; each is judged on its client's clock) and none queued, after `after_id`, up
@@ -284,20 +285,27 @@ pub async fn consents_due_for_sync(
     now: i64,
     after_id: &str,
     limit: i64,
+    permissions: &[&str],
 ) -> Result<Vec<ConsentRow>> {
-    Ok(sqlx::query_as(&format!(
+    if permissions.is_empty() {
+        return Ok(Vec::new());
+    }
+    let granting = (0..permissions.len())
+        .map(|i| format!("permissions LIKE ${}", i + 4))
+        .collect::<Vec<_>>()
+        .join(" OR ");
+    let sql = format!(
         "SELECT {COLUMNS} FROM consents
          WHERE status = 'AUTHORISED' AND id > $2
-           AND (permissions LIKE '%ACCOUNTS_TRANSACTIONS_READ%'
-                OR permissions LIKE '%CREDIT_CARDS_ACCOUNTS_TRANSACTIONS_READ%')
+           AND ({granting})
            AND EXISTS (SELECT 1 FROM sync_state s WHERE s.consent_id = consents.id
                        AND s.refresh_queued = 0
                        AND (s.next_due_at IS NULL OR s.next_due_at <= $1 + {OFFSET}))
          ORDER BY id LIMIT $3"
-    ))
-    .bind(now)
-    .bind(after_id)
-    .bind(limit)
-    .fetch_all(conn)
-    .await?)
+    );
+    let mut query = sqlx::query_as(&sql).bind(now).bind(after_id).bind(limit);
+    for permission in permissions {
+        query = query.bind(format!("%{permission}%"));
+    }
+    Ok(query.fetch_all(conn).await?)
 }

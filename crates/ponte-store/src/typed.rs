@@ -10,8 +10,10 @@
 //! `TryFrom`: sqlx's `try_from` path loses a `TryFrom` error's text in
 //! generic code ("unprintable error").
 
+mod file_id;
 mod retrieval_id;
 
+pub use file_id::FileId;
 pub use retrieval_id::RetrievalId;
 
 use sqlx::any::{Any, AnyRow, AnyTypeInfo, AnyValueRef};

@@ -8,13 +8,11 @@ use crate::session::DataSession;
 use crate::ConnectError;
 use out::Out;
 pub use plan::{
-    endpoints, plan, transaction_listing, Dates, Part, Plan, Tally, TransactionListing,
+    endpoints, plan, synced, transaction_listing, Dates, Part, Plan, Tally, TransactionListing,
 };
 use ponte_core::Product;
-use serde::de::IgnoredAny;
-use serde::Deserialize;
 use serde_json::value::RawValue;
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 use std::io::Write;
 
 /// How far back transactions are asked for; institutions return what they hold.
@@ -62,25 +60,44 @@ pub struct Counts {
 }
 
 impl Counts {
-    /// The webhook's `summary` for `product`, as [`summary`] reads it from
-    /// the text. Insights count the months of what Ponte derives from the
-    /// accounts: for them this is the accounts' summary, and [`summary`] of
-    /// the derived text is theirs.
+    /// The webhook's `summary` for `product`, named as its [`plan`] counts:
+    /// the records as the plan's `counted_as`, then each tallied part under
+    /// its key, in the plan's order. A derived product reads what it is
+    /// derived from, and this is that one's summary (insights count what
+    /// Ponte derives, themselves).
     pub fn summary(&self, product: Product) -> Value {
-        match product {
-            Product::Registration => json!({"identifications": self.records}),
-            Product::Accounts | Product::Insights => json!({
-                "accounts": self.records,
-                "transactions": self.transactions,
-            }),
-            Product::CreditCards => json!({
-                "accounts": self.records,
-                "bills": self.bills,
-                "transactions": self.transactions,
-            }),
-            Product::Loans => json!({"contracts": self.records}),
-            Product::Investments => json!({"investments": self.records}),
+        let mut out = Map::new();
+        let parts = match plan(product) {
+            Plan::Root { parts, .. } => parts,
+            Plan::Each {
+                counted_as, parts, ..
+            } => {
+                out.insert((*counted_as).into(), json!(self.records));
+                parts
+            }
+        };
+        for part in *parts {
+            let (key, n) = match part {
+                Part::One { .. }
+                | Part::Every {
+                    tally: Tally::Nothing,
+                    ..
+                } => continue,
+                Part::Every {
+                    key,
+                    tally: Tally::Records,
+                    ..
+                } => (*key, self.records),
+                Part::Every {
+                    key,
+                    tally: Tally::Bills,
+                    ..
+                } => (*key, self.bills),
+                Part::Transactions { .. } => (plan::TRANSACTIONS.0, self.transactions),
+            };
+            out.insert(key.into(), json!(n));
         }
+        Value::Object(out)
     }
 }
 
@@ -132,9 +149,16 @@ async fn read_parts<W: Write + Send>(
                 match tally {
                     Tally::Nothing => {}
                     Tally::Records => n.records += read,
-                    Tally::Transactions => n.transactions += read,
                     Tally::Bills => n.bills += read,
                 }
+            }
+            Part::Transactions { dates, .. } => {
+                let query = [
+                    (dates.from, window.from.clone()),
+                    (dates.to, window.to.clone()),
+                ];
+                let (key, suffix) = plan::TRANSACTIONS;
+                n.transactions += list(o, s, key, &format!("{base}{suffix}"), &query).await?;
             }
         }
     }
@@ -202,42 +226,32 @@ pub async fn fetch_into<W: Write + Send>(
     Ok(n)
 }
 
-/// Counts a user can check at a glance, sent in the webhook's `summary`,
-/// read from the report's JSON text without keeping its records.
-pub fn summary(product: Product, data: &str) -> Value {
-    let c: Lists = serde_json::from_str(data).unwrap_or_default();
-    let nested = |pick: fn(&Nested) -> usize| c.accounts.iter().map(pick).sum::<usize>();
-    match product {
-        Product::Registration => json!({"identifications": c.identifications.len()}),
-        Product::Accounts => json!({
-            "accounts": c.accounts.len(),
-            "transactions": nested(|a| a.transactions.len()),
-        }),
-        Product::CreditCards => json!({
-            "accounts": c.accounts.len(),
-            "bills": nested(|a| a.bills.len()),
-            "transactions": nested(|a| a.transactions.len()),
-        }),
-        Product::Loans => json!({"contracts": c.contracts.len()}),
-        Product::Investments => json!({"investments": c.bank_fixed_incomes.len()}),
-        Product::Insights => json!({"months": c.monthly_cash_flow.len()}),
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_summary_names_what_the_plan_counts_as_the_webhooks_always_did() {
+        let n = Counts {
+            records: 2,
+            transactions: 30,
+            bills: 4,
+        };
+        let summaries: Vec<String> = Product::ALL
+            .into_iter()
+            .map(|p| n.summary(p).to_string())
+            .collect();
+        assert_eq!(
+            summaries,
+            [
+                r#"{"identifications":2}"#,
+                r#"{"accounts":2,"transactions":30}"#,
+                r#"{"accounts":2,"bills":4,"transactions":30}"#,
+                r#"{"contracts":2}"#,
+                r#"{"investments":2}"#,
+                // Insights read the accounts; what Ponte derives counts itself.
+                r#"{"accounts":2,"transactions":30}"#,
+            ]
+        );
     }
-}
-
-/// The lists `summary` counts; `IgnoredAny` skips each record unbuilt.
-#[derive(Deserialize, Default)]
-#[serde(default, rename_all = "camelCase")]
-struct Lists {
-    identifications: Vec<IgnoredAny>,
-    accounts: Vec<Nested>,
-    contracts: Vec<IgnoredAny>,
-    bank_fixed_incomes: Vec<IgnoredAny>,
-    monthly_cash_flow: Vec<IgnoredAny>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct Nested {
-    transactions: Vec<IgnoredAny>,
-    bills: Vec<IgnoredAny>,
 }

@@ -26,12 +26,13 @@ const MADE: Dates = Dates {
     to: "toTransactionDate",
 };
 
-/// Which of the report's counts (its webhook `summary`) a listing adds to.
+/// Which of the report's counts (its webhook `summary`) a listing adds to,
+/// named there by the part's key; a [`Part::Transactions`] adds to the
+/// transactions, and each record of a [`Plan::Each`] to its `counted_as`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tally {
     Nothing,
     Records,
-    Transactions,
     Bills,
 }
 
@@ -51,15 +52,27 @@ pub enum Part {
         dates: Option<Dates>,
         tally: Tally,
     },
+    /// The product's transactions per record, `transactions` under
+    /// `/transactions`, within the window, counted as the report's
+    /// transactions: the listing the transaction sync follows for a consent
+    /// that grants `permission`.
+    Transactions {
+        dates: Dates,
+        permission: &'static str,
+    },
 }
 
 impl Part {
     pub fn suffix(&self) -> &'static str {
         match self {
             Part::One { suffix, .. } | Part::Every { suffix, .. } => suffix,
+            Part::Transactions { .. } => TRANSACTIONS.1,
         }
     }
 }
+
+/// The key and the suffix of a [`Part::Transactions`].
+pub const TRANSACTIONS: (&str, &str) = ("transactions", "/transactions");
 
 /// How a product's `data` is laid out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,6 +87,8 @@ pub enum Plan {
     /// under `item` and then its parts, read under `{list}/{id}`.
     Each {
         key: &'static str,
+        /// What the webhook's `summary` counts the records as.
+        counted_as: &'static str,
         list: &'static str,
         /// The item's id field, and its name in the specifications' templates.
         id_field: &'static str,
@@ -106,6 +121,7 @@ const REGISTRATION: Plan = Plan::Root {
 
 const ACCOUNTS: Plan = Plan::Each {
     key: "accounts",
+    counted_as: "accounts",
     list: "/open-banking/accounts/v2/accounts",
     id_field: "accountId",
     id_name: "{accountId}",
@@ -123,17 +139,16 @@ const ACCOUNTS: Plan = Plan::Each {
             key: "overdraftLimits",
             suffix: "/overdraft-limits",
         },
-        Part::Every {
-            key: "transactions",
-            suffix: "/transactions",
-            dates: Some(BOOKED),
-            tally: Tally::Transactions,
+        Part::Transactions {
+            dates: BOOKED,
+            permission: "ACCOUNTS_TRANSACTIONS_READ",
         },
     ],
 };
 
 const CREDIT_CARDS: Plan = Plan::Each {
     key: "accounts",
+    counted_as: "accounts",
     list: "/open-banking/credit-cards-accounts/v2/accounts",
     id_field: "creditCardAccountId",
     id_name: "{creditCardAccountId}",
@@ -155,17 +170,16 @@ const CREDIT_CARDS: Plan = Plan::Each {
             dates: Some(DUE),
             tally: Tally::Bills,
         },
-        Part::Every {
-            key: "transactions",
-            suffix: "/transactions",
-            dates: Some(MADE),
-            tally: Tally::Transactions,
+        Part::Transactions {
+            dates: MADE,
+            permission: "CREDIT_CARDS_ACCOUNTS_TRANSACTIONS_READ",
         },
     ],
 };
 
 const LOANS: Plan = Plan::Each {
     key: "contracts",
+    counted_as: "contracts",
     list: "/open-banking/loans/v2/contracts",
     id_field: "contractId",
     id_name: "{contractId}",
@@ -194,6 +208,7 @@ const LOANS: Plan = Plan::Each {
 
 const INVESTMENTS: Plan = Plan::Each {
     key: "bankFixedIncomes",
+    counted_as: "investments",
     list: "/open-banking/bank-fixed-incomes/v1/investments",
     id_field: "investmentId",
     id_name: "{investmentId}",
@@ -266,11 +281,13 @@ pub struct TransactionListing {
     pub list: &'static str,
     pub id_field: &'static str,
     pub dates: Dates,
+    /// The consent's permission the listing needs.
+    pub permission: &'static str,
 }
 
-/// The transaction listing of a product an institution shares whose
-/// transactions its report counts (accounts, credit cards); `None` for
-/// the others and for derived products, which sync through their source.
+/// The transaction listing of a product an institution shares, its
+/// [`Part::Transactions`] (accounts, credit cards); `None` for the others
+/// and for derived products, which sync through their source.
 pub fn transaction_listing(product: Product) -> Option<TransactionListing> {
     if product.derived_from().is_some() {
         return None;
@@ -285,18 +302,22 @@ pub fn transaction_listing(product: Product) -> Option<TransactionListing> {
         return None;
     };
     parts.iter().find_map(|p| match p {
-        Part::Every {
-            suffix: "/transactions",
-            dates: Some(dates),
-            tally: Tally::Transactions,
-            ..
-        } => Some(TransactionListing {
+        Part::Transactions { dates, permission } => Some(TransactionListing {
             list,
             id_field,
             dates: *dates,
+            permission,
         }),
         _ => None,
     })
+}
+
+/// The products whose transactions sync, each with its listing, in
+/// `Product::ALL` order.
+pub fn synced() -> impl Iterator<Item = (Product, TransactionListing)> {
+    Product::ALL
+        .into_iter()
+        .filter_map(|p| Some((p, transaction_listing(p)?)))
 }
 
 /// Every listing whose next path segment is a product record's id, with
@@ -348,6 +369,32 @@ mod tests {
         let cards = transaction_listing(Product::CreditCards).unwrap();
         assert_eq!(cards.id_field, "creditCardAccountId");
         assert_eq!(cards.dates, MADE);
+        assert_eq!(super::synced().map(|(p, _)| p).collect::<Vec<_>>(), synced);
+    }
+
+    #[test]
+    fn a_synced_listing_needs_a_permission_its_product_asks_consents_for() {
+        let permissions: Vec<(Product, &str)> =
+            super::synced().map(|(p, l)| (p, l.permission)).collect();
+        assert_eq!(
+            permissions,
+            [
+                (Product::Accounts, "ACCOUNTS_TRANSACTIONS_READ"),
+                (
+                    Product::CreditCards,
+                    "CREDIT_CARDS_ACCOUNTS_TRANSACTIONS_READ"
+                ),
+            ]
+        );
+        for (product, listing) in super::synced() {
+            for business in [false, true] {
+                assert!(
+                    product.permissions(business).contains(&listing.permission),
+                    "{product} asks for no {}",
+                    listing.permission
+                );
+            }
+        }
     }
 
     #[test]

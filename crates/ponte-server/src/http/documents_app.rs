@@ -7,7 +7,8 @@
 
 use crate::dialects::documents_api::errors::ApiError;
 use crate::error::Error;
-use crate::services::documents_progress::{self, FailureReason};
+use crate::services::documents_failure::FailureReason;
+use crate::services::documents_progress;
 use crate::services::{client_locale, documents};
 use crate::tokens::TokenError;
 use crate::web;

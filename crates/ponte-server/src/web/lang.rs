@@ -14,7 +14,7 @@
 //! on every other.
 
 use axum::http::{header, HeaderMap, HeaderValue};
-pub use ponte_services::pdf::report::Locale;
+pub use ponte_core::Locale;
 
 /// The cookie a language switch leaves.
 pub const COOKIE: &str = "ponte_lang";
@@ -31,7 +31,7 @@ pub struct Lang {
 
 /// `pt-BR`, `pt`, `pt-PT`… → Portuguese; `en`, `en-AU`… → English.
 pub fn parse_tag(raw: &str) -> Option<Locale> {
-    ponte_services::services::client_locale::language(raw)
+    Locale::language(raw)
 }
 
 /// The first language of `Accept-Language` Ponte speaks, by `q` (ties keep

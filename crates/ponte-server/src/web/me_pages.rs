@@ -5,6 +5,7 @@
 use super::catalogue::{self, text};
 use super::lang::Locale;
 use super::pages::{self, Brand, Page};
+use crate::pdf::report::Words;
 use minijinja::context;
 use ponte_core::ConsentStatus;
 use serde::Serialize;

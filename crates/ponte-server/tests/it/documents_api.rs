@@ -281,6 +281,18 @@ both!(downloads_are_signed_ranged_and_expire, |db| async move {
     let tampered = [
         url.replace("signature=", "signature=x"),
         url.replace("/files/file_", "/files/file_0"),
+        // Another well-formed id under this one's signature.
+        {
+            let id = url
+                .split("/files/")
+                .nth(1)
+                .unwrap()
+                .split('?')
+                .next()
+                .unwrap();
+            let digit = if id.as_bytes()[5] == b'0' { "1" } else { "0" };
+            url.replace(id, &format!("file_{digit}{}", &id[6..]))
+        },
         {
             let (head, rest) = url.split_once("expires=").unwrap();
             let (secs, tail) = rest.split_once('&').unwrap();

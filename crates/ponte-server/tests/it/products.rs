@@ -12,7 +12,7 @@ use crate::support;
 use ponte_core::Product;
 use ponte_server::dialects::data_api::wire;
 use ponte_server::web::products::{shared_label, shared_products};
-use ponte_services::pdf::report::Locale;
+use ponte_services::pdf::report::{Locale, Words};
 use serde_json::{json, Value};
 use support::Db;
 

@@ -23,7 +23,7 @@
 //! document_types = ["bank_statement", "1099_int", "year_end_summary"]
 //! ```
 
-use super::ConfigError;
+use super::error::ConfigError;
 pub use fapi::{leaf_not_after, public_jwks, DynamicRegistration, FapiEntry};
 use ponte_core::institution::is_institution_code;
 use ponte_core::{InstitutionKind, Product};

@@ -1,6 +1,6 @@
 //! `PONTE_LOG_FORMAT`: how log lines are written.
 
-use super::{bad, ConfigError};
+use super::error::{bad, ConfigError};
 
 /// How log lines are written to stderr.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,6 +3,10 @@
 //! serve --help` and `ponte config check` print it, and a test holds the
 //! README's configuration table to it, so none of them can drift.
 
+/// Whether this build has the built-in sandbox (the `sandbox` cargo
+/// feature): it is also `PONTE_SANDBOX`'s default.
+pub const SANDBOX_BUILT: bool = cfg!(feature = "sandbox");
+
 /// One configuration variable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Setting {
@@ -61,7 +65,7 @@ pub const SETTINGS: &[Setting] = &[
     plain(
         "PONTE_SANDBOX",
         // A build without the `sandbox` feature has none to serve.
-        if super::SANDBOX_BUILT { "true" } else { "false" },
+        if SANDBOX_BUILT { "true" } else { "false" },
         "serve the sandbox institutions under /sandbox/ and create a sandbox client on first start",
     ),
     plain(

@@ -3,9 +3,8 @@
 //! chose one, before the browser's `Accept-Language`.
 
 use crate::error::{Error, Result};
-use crate::pdf::report::Locale;
 use crate::App;
-use ponte_core::FieldError;
+use ponte_core::{FieldError, Locale};
 
 /// What an operator names with `--locale`: a language, or `none` to let
 /// each end user's browser decide again.
@@ -71,18 +70,7 @@ pub fn link_locale(external_info_json: &str) -> Option<Locale> {
         .ok()?
         .get("locale")?
         .as_str()
-        .and_then(language)
-}
-
-/// `pt-BR`, `pt`, `pt-PT`… → Portuguese; `en`, `en-AU`… → English: the
-/// language, whatever the region (the pages speak one of each).
-pub fn language(tag: &str) -> Option<Locale> {
-    let tag = tag.trim().to_ascii_lowercase().replace('_', "-");
-    match tag.split('-').next().unwrap_or_default() {
-        "pt" => Some(Locale::PtBr),
-        "en" => Some(Locale::En),
-        _ => None,
-    }
+        .and_then(Locale::language)
 }
 
 /// Sets (or clears) the client's language (`ponte clients update --locale`).
@@ -102,7 +90,7 @@ pub async fn set(app: &App, client: &str, locale: Option<Locale>) -> Result<()> 
 
 #[cfg(test)]
 mod tests {
-    use super::{language, link_locale, parse, Locale};
+    use super::{link_locale, parse, Locale};
 
     #[test]
     fn a_link_s_locale_is_its_external_info_s_whatever_the_region() {
@@ -114,7 +102,7 @@ mod tests {
         assert_eq!(link_locale(r#"{"locale":"fr"}"#), None);
         assert_eq!(link_locale(r#"{"locale":7}"#), None);
         assert_eq!(link_locale("not json"), None);
-        assert_eq!(language(" EN "), Some(Locale::En));
+        assert_eq!(link_locale(r#"{"locale":" EN "}"#), Some(Locale::En));
     }
 
     #[test]

@@ -11,7 +11,7 @@ use crate::tokens::{Bearer, Subject, TokenKind};
 use crate::App;
 use ponte_connect::{OpenFinanceEndpoint, PortalSession};
 use ponte_core::event::{DocumentsReady, ReadyFile};
-use ponte_core::{ClientId, DomainEvent, FieldError};
+use ponte_core::{ClientId, DomainEvent, FieldError, Locale};
 use ponte_store::{Conn, FileStatus, RetrievalId, RetrievalRow, RetrievalStatus};
 use serde_json::{Map, Value};
 use std::net::IpAddr;
@@ -165,28 +165,10 @@ pub struct Started {
 }
 
 /// The language the portal's sign-in page is asked for (OpenID's
-/// `ui_locales`); without one the portal goes by the browser's.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum UiLocale {
-    PtBr,
-    En,
-}
-
-impl UiLocale {
-    pub fn parse(raw: &str) -> std::result::Result<UiLocale, FieldError> {
-        match raw {
-            "pt-BR" => Ok(UiLocale::PtBr),
-            "en" => Ok(UiLocale::En),
-            _ => Err(FieldError::new("ui_locales", "must be pt-BR or en")),
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            UiLocale::PtBr => "pt-BR",
-            UiLocale::En => "en",
-        }
-    }
+/// `ui_locales`), exactly as Ponte writes it; without one the portal goes
+/// by the browser's.
+pub fn ui_locale(raw: &str) -> std::result::Result<Locale, FieldError> {
+    Locale::from_tag(raw).ok_or_else(|| FieldError::new("ui_locales", "must be pt-BR or en"))
 }
 
 /// The end user chose a portal: a retrieval waiting for their login there.
@@ -197,7 +179,7 @@ pub async fn connect(
     app: &App,
     s: &Session,
     institution_code: &str,
-    locale: Option<UiLocale>,
+    locale: Option<Locale>,
 ) -> Result<Started> {
     let portal = app
         .directory
@@ -257,7 +239,7 @@ pub async fn connect(
 
 /// The portal's sign-in URL asking for `locale`, set server-side so any
 /// client (not only the hosted app) gets the page in its user's language.
-fn with_ui_locales(login_url: &str, locale: UiLocale) -> Result<String> {
+fn with_ui_locales(login_url: &str, locale: Locale) -> Result<String> {
     let mut url = url::Url::parse(login_url)
         .map_err(|e| Error::Institution(format!("the portal's sign-in URL: {e}")))?;
     let kept: Vec<(String, String)> = url
@@ -268,7 +250,7 @@ fn with_ui_locales(login_url: &str, locale: UiLocale) -> Result<String> {
     url.query_pairs_mut()
         .clear()
         .extend_pairs(kept)
-        .append_pair("ui_locales", locale.as_str());
+        .append_pair("ui_locales", locale.tag());
     Ok(url.into())
 }
 
@@ -298,7 +280,7 @@ pub async fn complete(
     }
     let Some(code) = code.filter(|_| error.is_none()) else {
         // Only a word the app knows is kept: the URL is the browser's to change.
-        let tag = crate::services::documents_progress::FailureReason::from_portal(description)
+        let tag = crate::services::documents_failure::FailureReason::from_portal(description)
             .map(|r| format!("{} ", r.tag()))
             .unwrap_or_default();
         let why = format!("{tag}the portal answered {}", error.unwrap_or("no code"));
@@ -396,7 +378,7 @@ pub async fn ready_event(conn: &mut Conn, id: RetrievalId) -> Result<Option<Docu
         .map(|f| ReadyFile {
             success: f.status == FileStatus::Success,
             size_bytes: f.size_bytes.unwrap_or(0).max(0) as u64,
-            file_id: f.id,
+            file_id: f.id.to_string(),
             file_name: f.file_name,
         })
         .collect();

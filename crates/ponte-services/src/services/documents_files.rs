@@ -7,11 +7,12 @@ use crate::services::end_users;
 use crate::services::signed_url::{Purpose, Signer};
 use crate::App;
 use ponte_core::ClientId;
+use ponte_store::FileId;
 
 /// A download URL for `file_id`, valid 15 minutes from now.
-pub fn signed_url(app: &App, file_id: &str) -> String {
-    let link =
-        Signer::new(&app.crypto, Purpose::DocumentDownload).sign(file_id, app.clock.now_ms());
+pub fn signed_url(app: &App, file_id: &FileId) -> String {
+    let link = Signer::new(&app.crypto, Purpose::DocumentDownload)
+        .sign(file_id.as_str(), app.clock.now_ms());
     format!(
         "{}/files/{file_id}?expires={}&signature={}",
         app.public_url, link.expires, link.signature
@@ -38,13 +39,13 @@ pub struct Download {
 /// The file behind a signed URL, whole or `range`.
 pub async fn download(
     app: &App,
-    file_id: &str,
+    file_id: &FileId,
     expires: Option<&str>,
     sig: Option<&str>,
     range: Option<crate::storage::ByteRange>,
 ) -> Result<Download, DownloadError> {
     Signer::new(&app.crypto, Purpose::DocumentDownload)
-        .check(file_id, expires, sig, app.clock.now_ms())
+        .check(file_id.as_str(), expires, sig, app.clock.now_ms())
         .map_err(|_| DownloadError::Forbidden)?;
     let internal = |e: &dyn std::fmt::Display| DownloadError::Internal(e.to_string());
     let mut conn = app.store.read().await.map_err(|e| internal(&e))?;
@@ -71,7 +72,7 @@ pub async fn download(
 
 /// Where a file's bytes live: under its client and end user, so erasing a
 /// person is erasing a prefix.
-pub fn storage_key(client_id: &str, end_user_id: &str, file_id: &str) -> String {
+pub fn storage_key(client_id: &str, end_user_id: &str, file_id: &FileId) -> String {
     format!("documents/{client_id}/{end_user_id}/{file_id}.pdf")
 }
 

@@ -10,7 +10,7 @@ use crate::services::job::{Job, JobOutcome};
 use crate::App;
 use ponte_connect::{ConnectError, PortalDocument};
 use ponte_store::{
-    Conn, DocumentFileRow, FileStatus, JobRow, RetrievalId, RetrievalRow, RetrievalStatus,
+    Conn, DocumentFileRow, FileId, FileStatus, JobRow, RetrievalId, RetrievalRow, RetrievalStatus,
 };
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -105,7 +105,7 @@ async fn record_listing(
         ponte_store::insert_document_file(
             &mut tx,
             &DocumentFileRow {
-                id: format!("file_{}", uuid::Uuid::now_v7().simple()),
+                id: FileId::mint(),
                 retrieval_id: row.id,
                 portal_document_id: doc.id.clone(),
                 status: FileStatus::Pending,

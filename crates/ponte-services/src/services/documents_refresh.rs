@@ -24,8 +24,8 @@ use crate::App;
 use ponte_connect::{ConnectError, OpenFinanceEndpoint, PortalDocument, PortalSession};
 use ponte_core::{ClientId, DomainEvent, FieldError};
 use ponte_store::{
-    Conn, DocumentFileRow, FileStatus, JobRow, RefreshScheduleRow, RetrievalId, RetrievalRow,
-    RetrievalStatus,
+    Conn, DocumentFileRow, FileId, FileStatus, JobRow, RefreshScheduleRow, RetrievalId,
+    RetrievalRow, RetrievalStatus,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -283,7 +283,7 @@ async fn record_new(
     }
     let known: BTreeSet<String> = before.into_iter().map(|f| f.portal_document_id).collect();
     for doc in listed.iter().filter(|d| !known.contains(&d.id)) {
-        let id = format!("file_{}", uuid::Uuid::now_v7().simple());
+        let id = FileId::mint();
         ponte_store::insert_document_file(
             &mut tx,
             &DocumentFileRow {
@@ -347,7 +347,9 @@ async fn end(
     let mut named = 0;
     if !pending.is_empty() || reconnect {
         if let Some(mut event) = documents::ready_event(&mut *tx, retrieval_id).await? {
-            event.files.retain(|f| pending.names(&f.file_id, f.success));
+            event.files.retain(|f| {
+                FileId::parse(&f.file_id).is_some_and(|id| pending.names(&id, f.success))
+            });
             event.success = !reconnect && event.files.iter().any(|f| f.success);
             event.reconnect_required = reconnect;
             named = event.files.len();

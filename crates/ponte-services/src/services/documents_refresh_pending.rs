@@ -3,7 +3,7 @@
 //! on the next try.
 
 use crate::error::Result;
-use ponte_store::RefreshScheduleRow;
+use ponte_store::{FileId, RefreshScheduleRow};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -11,11 +11,11 @@ use std::collections::BTreeSet;
 pub(crate) struct Pending {
     /// Files of documents the portal listed for the first time: the webhook
     /// names each, arrived or not.
-    new: BTreeSet<String>,
+    new: BTreeSet<FileId>,
     /// Files whose download failed before (announced then as failed), tried
     /// again: named only once they arrive.
     #[serde(default)]
-    retried: BTreeSet<String>,
+    retried: BTreeSet<FileId>,
 }
 
 /// The stored text: an object now, a plain array of new file ids before.
@@ -23,7 +23,7 @@ pub(crate) struct Pending {
 #[serde(untagged)]
 enum Stored {
     Pending(Pending),
-    NewIds(BTreeSet<String>),
+    NewIds(BTreeSet<FileId>),
 }
 
 impl Pending {
@@ -46,19 +46,19 @@ impl Pending {
         Ok(serde_json::to_string(self).map_err(anyhow::Error::from)?)
     }
 
-    pub(crate) fn add_new(&mut self, file_id: String) {
+    pub(crate) fn add_new(&mut self, file_id: FileId) {
         self.retried.remove(&file_id);
         self.new.insert(file_id);
     }
 
     /// A failed file to try again (one recorded new by a crashed try stays new).
-    pub(crate) fn retry(&mut self, file_id: &str) {
+    pub(crate) fn retry(&mut self, file_id: &FileId) {
         if !self.new.contains(file_id) {
-            self.retried.insert(file_id.to_string());
+            self.retried.insert(file_id.clone());
         }
     }
 
-    pub(crate) fn holds(&self, file_id: &str) -> bool {
+    pub(crate) fn holds(&self, file_id: &FileId) -> bool {
         self.new.contains(file_id) || self.retried.contains(file_id)
     }
 
@@ -68,7 +68,7 @@ impl Pending {
 
     /// Whether the refresh's webhook names the file: a new one always, a
     /// retried one only once it arrived (its failure was told already).
-    pub(crate) fn names(&self, file_id: &str, arrived: bool) -> bool {
+    pub(crate) fn names(&self, file_id: &FileId, arrived: bool) -> bool {
         self.new.contains(file_id) || (arrived && self.retried.contains(file_id))
     }
 }
@@ -77,28 +77,38 @@ impl Pending {
 mod tests {
     use super::*;
 
+    /// The file id spelled with one hex digit (`a` is `file_aaa…a`).
+    fn id(digit: &str) -> FileId {
+        FileId::parse(&format!("file_{}", digit.repeat(32))).unwrap()
+    }
+
     #[test]
     fn the_older_array_reads_as_new_files() {
-        let p = Pending::parse(Some(r#"["file_a","file_b"]"#));
-        assert!(p.names("file_a", false) && p.names("file_b", true));
-        assert!(!p.holds("file_c"));
+        let text = serde_json::to_string(&[id("a"), id("b")]).unwrap();
+        assert!(text.starts_with(r#"["file_aaaa"#), "{text}");
+        let p = Pending::parse(Some(&text));
+        assert!(p.names(&id("a"), false) && p.names(&id("b"), true));
+        assert!(!p.holds(&id("c")));
         assert!(Pending::parse(None).is_empty());
         assert!(Pending::parse(Some("not json")).is_empty());
     }
 
     #[test]
     fn a_retried_file_is_named_only_once_it_arrives() {
+        let (new, old) = (id("1"), id("0"));
         let mut p = Pending::default();
-        p.add_new("file_new".into());
-        p.retry("file_old");
-        p.retry("file_new");
+        p.add_new(new.clone());
+        p.retry(&old);
+        p.retry(&new);
+        assert!(p.names(&new, false), "a new one is named, failed or not");
+        assert!(!p.names(&old, false), "its failure was told already");
+        assert!(p.names(&old, true));
+        let json = p.to_json().unwrap();
         assert!(
-            p.names("file_new", false),
-            "a new one is named, failed or not"
+            json.contains(&format!("\"{new}\"")),
+            "ids stored as their text: {json}"
         );
-        assert!(!p.names("file_old", false), "its failure was told already");
-        assert!(p.names("file_old", true));
-        let again = Pending::parse(Some(&p.to_json().unwrap()));
+        let again = Pending::parse(Some(&json));
         assert_eq!(again, p, "kept across a crashed try");
     }
 }

@@ -59,6 +59,12 @@ fn is_thirteenth(name: &str) -> bool {
         || n.contains("decimo terceiro")
 }
 
+/// The webhook's `summary` of derived insights: the months of cash flow
+/// (the connector's plan counts what institutions share, not what Ponte derives).
+pub fn summary(insights: &Value) -> Value {
+    json!({"months": insights["monthlyCashFlow"].as_array().map_or(0, Vec::len)})
+}
+
 /// `accounts` is the `data` of an accounts report, explained in Portuguese.
 pub fn compute(accounts: &Value) -> Value {
     compute_with(accounts, &Context::default())

@@ -22,6 +22,7 @@ pub mod directory;
 #[cfg(feature = "sandbox")]
 pub mod directory_sandbox;
 pub mod documents;
+pub mod documents_failure;
 pub mod documents_files;
 pub mod documents_job;
 pub mod documents_progress;

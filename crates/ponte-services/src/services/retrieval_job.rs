@@ -167,8 +167,7 @@ struct Retrieved {
 
 impl Retrieved {
     /// A report whose whole text is at hand (insights, derived from one).
-    fn of_text(product: Product, text: &[u8]) -> Result<Retrieved, ConnectError> {
-        let summary = products::summary(product, std::str::from_utf8(text).unwrap_or("null"));
+    fn of_text(text: &[u8], summary: Value) -> Result<Retrieved, ConnectError> {
         let mut z = packer();
         z.write_all(text).map_err(unpacked)?;
         Ok(Retrieved {
@@ -255,7 +254,7 @@ async fn retrieve(
         .map_err(ConnectError::Protocol)?;
     drop(accounts);
     let text = serde_json::to_vec(&insights).map_err(|e| ConnectError::Protocol(e.to_string()))?;
-    Retrieved::of_text(product, &text)
+    Retrieved::of_text(&text, insights::summary(&insights))
 }
 
 /// The calls are stored whatever the outcome: a failed retrieval spent them too.

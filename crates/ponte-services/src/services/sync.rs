@@ -7,7 +7,7 @@
 
 use crate::error::{Error, Result};
 use crate::services::job;
-use crate::services::sync_items::{open_item, synced_products};
+use crate::services::sync_items::{self, open_item, synced_products};
 use crate::services::sync_refresh::{Payload, SyncTransactions};
 use crate::services::{consent_lifecycle, consents};
 use crate::tokens::Bearer;
@@ -53,8 +53,9 @@ fn authorised_with_transactions(consent: &ConsentRow) -> Result<()> {
     }
     if synced_products(consent).is_empty() {
         return Err(Error::Conflict(format!(
-            "consent {} grants no transactions (ACCOUNTS_TRANSACTIONS_READ or CREDIT_CARDS_ACCOUNTS_TRANSACTIONS_READ)",
-            consent.id
+            "consent {} grants no transactions ({})",
+            consent.id,
+            sync_items::sync_permissions().join(" or ")
         )));
     }
     Ok(())
@@ -98,7 +99,14 @@ pub async fn schedule_due(app: &App) -> Result<usize> {
     loop {
         let due = {
             let mut conn = app.store.read().await?;
-            ponte_store::consents_due_for_sync(&mut conn, now, &after, 100).await?
+            ponte_store::consents_due_for_sync(
+                &mut conn,
+                now,
+                &after,
+                100,
+                &sync_items::sync_permissions(),
+            )
+            .await?
         };
         let Some(last) = due.last() else {
             return Ok(queued);

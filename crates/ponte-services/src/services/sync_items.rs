@@ -8,7 +8,7 @@ use crate::error::Result;
 use crate::services::quota;
 use crate::services::sync_diff::Tx;
 use crate::App;
-use ponte_connect::recent;
+use ponte_connect::{products, recent};
 use ponte_core::Product;
 use ponte_store::ConsentRow;
 use serde_json::Value;
@@ -17,18 +17,21 @@ use time::Date;
 /// Calls per endpoint a scheduled refresh leaves for on-demand requests.
 pub const SCHEDULED_RESERVE: u32 = 1;
 
-/// The products whose transactions the consent grants, with their store names.
+/// The products whose transactions the consent grants: each product with a
+/// transaction listing in the connector's plan whose permission the consent
+/// holds, in `Product::ALL` order.
 pub fn synced_products(consent: &ConsentRow) -> Vec<Product> {
     let permissions = crate::services::consent_products::consent_permissions(consent);
-    let has = |p: &str| permissions.iter().any(|x| x == p);
-    let mut out = Vec::new();
-    if has("ACCOUNTS_TRANSACTIONS_READ") {
-        out.push(Product::Accounts);
-    }
-    if has("CREDIT_CARDS_ACCOUNTS_TRANSACTIONS_READ") {
-        out.push(Product::CreditCards);
-    }
-    out
+    products::synced()
+        .filter(|(_, listing)| permissions.iter().any(|p| p == listing.permission))
+        .map(|(product, _)| product)
+        .collect()
+}
+
+/// The permissions of which a consent must hold one to sync, in
+/// `Product::ALL` order.
+pub fn sync_permissions() -> Vec<&'static str> {
+    products::synced().map(|(_, l)| l.permission).collect()
 }
 
 fn tx_slot(key: &str) -> Slot<'_> {
@@ -77,4 +80,16 @@ pub(crate) fn keeps_reserve(usage: &[quota::EndpointQuota], endpoint: &str) -> b
         .iter()
         .filter(|q| q.endpoint == endpoint)
         .all(|q| q.remaining > SCHEDULED_RESERVE)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_consent_syncs_with_either_transactions_permission_named_as_before() {
+        // The refusal of a refresh names them: its text is an answer integrators see.
+        assert_eq!(
+            super::sync_permissions().join(" or "),
+            "ACCOUNTS_TRANSACTIONS_READ or CREDIT_CARDS_ACCOUNTS_TRANSACTIONS_READ"
+        );
+    }
 }

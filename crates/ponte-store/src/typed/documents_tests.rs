@@ -4,7 +4,7 @@
 //! does not know is an error naming the column and the value.
 
 use crate::testing::{client, stores};
-use crate::{DocumentFileRow, FileStatus, RetrievalId, RetrievalStatus};
+use crate::{DocumentFileRow, FileId, FileStatus, RetrievalId, RetrievalStatus};
 use sqlx::Executor;
 
 async fn retrieval(conn: &mut crate::Conn, state: &str) -> RetrievalId {
@@ -16,13 +16,18 @@ async fn retrieval(conn: &mut crate::Conn, state: &str) -> RetrievalId {
         .unwrap()
 }
 
-fn file(id: &str, retrieval_id: RetrievalId) -> DocumentFileRow {
+/// The file id spelled with one hex digit (`a` is `file_aaa…a`).
+fn file_id(digit: &str) -> FileId {
+    FileId::parse(&format!("file_{}", digit.repeat(32))).unwrap()
+}
+
+fn file(digit: &str, retrieval_id: RetrievalId) -> DocumentFileRow {
     DocumentFileRow {
-        id: id.into(),
+        id: file_id(digit),
         retrieval_id,
-        portal_document_id: format!("doc_{id}"),
+        portal_document_id: format!("doc_{digit}"),
         status: FileStatus::Pending,
-        file_name: format!("{id}.pdf"),
+        file_name: format!("{digit}.pdf"),
         storage_key: None,
         size_bytes: None,
         error: None,
@@ -100,25 +105,25 @@ async fn every_file_status_comes_back_as_the_store_wrote_it() {
                 .await
                 .unwrap();
         }
-        crate::file_stored(&mut tx, "b", "key_b", 10, 5)
+        crate::file_stored(&mut tx, &file_id("b"), "key_b", 10, 5)
             .await
             .unwrap();
-        crate::file_failed(&mut tx, "c", "portal said no")
+        crate::file_failed(&mut tx, &file_id("c"), "portal said no")
             .await
             .unwrap();
-        crate::file_stored(&mut tx, "d", "key_d", 10, 5)
+        crate::file_stored(&mut tx, &file_id("d"), "key_d", 10, 5)
             .await
             .unwrap();
-        crate::file_expired(&mut tx, "d").await.unwrap();
-        let listed: Vec<(String, FileStatus)> = crate::retrieval_files(&mut tx, id)
+        crate::file_expired(&mut tx, &file_id("d")).await.unwrap();
+        let listed: Vec<(FileId, FileStatus)> = crate::retrieval_files(&mut tx, id)
             .await
             .unwrap()
             .into_iter()
             .map(|f| (f.id, f.status))
             .collect();
-        let expected: Vec<(String, FileStatus)> = ["a", "b", "c", "d"]
+        let expected: Vec<(FileId, FileStatus)> = ["a", "b", "c", "d"]
             .into_iter()
-            .map(String::from)
+            .map(file_id)
             .zip(FileStatus::ALL.iter().copied())
             .collect();
         assert_eq!(listed, expected);
@@ -147,7 +152,7 @@ async fn an_unknown_retrieval_or_file_status_is_an_error_naming_column_and_value
         tx.execute("UPDATE document_files SET status = 'SUCCESS'")
             .await
             .unwrap();
-        let err = crate::document_file(&mut tx, "a")
+        let err = crate::document_file(&mut tx, &file_id("a"))
             .await
             .unwrap_err()
             .to_string();
@@ -207,4 +212,73 @@ fn a_retrieval_id_reads_from_a_path_and_stays_a_number_in_payloads() {
     assert_eq!(serde_json::to_string(&id).unwrap(), "7");
     assert_eq!(serde_json::from_str::<RetrievalId>("7").unwrap(), id);
     assert_eq!(id.to_string(), "7");
+}
+
+#[tokio::test]
+async fn a_file_id_comes_back_as_minted_and_a_malformed_one_is_an_error_naming_it() {
+    for (store, _dir) in stores().await {
+        let mut tx = store.begin().await.unwrap();
+        client(&mut tx, "c1").await;
+        let id = retrieval(&mut tx, "s1").await;
+        let minted = FileId::mint();
+        let row = DocumentFileRow {
+            id: minted.clone(),
+            ..file("a", id)
+        };
+        crate::insert_document_file(&mut tx, &row).await.unwrap();
+        let back = crate::document_file(&mut tx, &minted)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(back.id, minted);
+        assert!(crate::document_file(&mut tx, &file_id("b"))
+            .await
+            .unwrap()
+            .is_none());
+        tx.execute("UPDATE document_files SET id = 'doc_a'")
+            .await
+            .unwrap();
+        let err = crate::retrieval_files(&mut tx, id)
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("\"id\"") && err.contains("malformed document file id \"doc_a\""),
+            "{err}"
+        );
+        tx.rollback().await.unwrap();
+    }
+}
+
+#[test]
+fn a_file_id_reads_only_as_minted_and_stays_a_string_in_payloads() {
+    let minted = FileId::mint();
+    assert_eq!(FileId::parse(minted.as_str()), Some(minted.clone()));
+    assert_ne!(FileId::mint(), minted, "each listing gets its own");
+    let text = format!("file_{}", "0123456789abcdef".repeat(2));
+    let id = FileId::parse(&text).unwrap();
+    assert_eq!(id.to_string(), text);
+    for bad in [
+        "",
+        "file_",
+        "doc_0123456789abcdef0123456789abcdef",
+        "file_0123456789ABCDEF0123456789ABCDEF",
+        "file_0123456789abcdef0123456789abcde",
+        "file_0123456789abcdef0123456789abcdef0",
+        "file_0123456789abcdef0123456789abcdeg",
+        "../file_0123456789abcdef0123456789abcdef",
+    ] {
+        assert_eq!(FileId::parse(bad), None, "{bad:?}");
+    }
+    // A refresh remembers its files by id: their spelling is a storage format.
+    assert_eq!(serde_json::to_string(&id).unwrap(), format!("\"{text}\""));
+    assert_eq!(
+        serde_json::from_str::<FileId>(&format!("\"{text}\"")).unwrap(),
+        id
+    );
+    let err = serde_json::from_str::<FileId>("\"file_a\"").unwrap_err();
+    assert!(
+        err.to_string().contains("malformed document file id"),
+        "{err}"
+    );
 }

@@ -11,6 +11,7 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use ponte_store::FileId;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -36,7 +37,7 @@ pub struct Signed {
     responses((status = 200, description = "The PDF", content_type = "application/pdf"), (status = 206, description = "Part of it"), (status = 403, description = "`forbidden`: expired or tampered", body = DocumentsError), (status = 404, description = "`not_found`", body = DocumentsError), (status = 416, description = "`range_not_satisfiable`", body = DocumentsError)))]
 pub async fn download(
     State(app): State<App>,
-    Path(file_id): Path<String>,
+    Path(raw_id): Path<String>,
     LastWinsQuery(signed): LastWinsQuery<Signed>,
     headers: HeaderMap,
 ) -> Response {
@@ -50,14 +51,21 @@ pub async fn download(
         // A range we cannot read is ignored, as HTTP allows: the whole file.
         Some(Err(_)) => None,
     };
-    let got = documents_files::download(
-        &app,
-        &file_id,
-        signed.expires.as_deref(),
-        signed.signature.as_deref(),
-        range,
-    )
-    .await;
+    // Ponte signs only the ids it made: any other carries no signature of
+    // Ponte's, and is answered as one whose signature does not match.
+    let got = match FileId::parse(&raw_id) {
+        Some(file_id) => {
+            documents_files::download(
+                &app,
+                &file_id,
+                signed.expires.as_deref(),
+                signed.signature.as_deref(),
+                range,
+            )
+            .await
+        }
+        None => Err(DownloadError::Forbidden),
+    };
     let d = match got {
         Ok(d) => d,
         Err(DownloadError::Forbidden) => {

@@ -160,7 +160,7 @@ async fn connect(
     let locale = req
         .ui_locales
         .as_deref()
-        .map(documents::UiLocale::parse)
+        .map(documents::ui_locale)
         .transpose()?;
     let started = documents::connect(&app, &s, code, locale).await?;
     Ok(Json(ConnectionStarted {

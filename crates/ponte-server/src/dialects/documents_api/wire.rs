@@ -4,7 +4,7 @@
 use crate::clock::rfc3339;
 use crate::App;
 use ponte_core::event::DocumentsReady;
-use ponte_store::RetrievalStatus;
+use ponte_store::{FileId, RetrievalStatus};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use utoipa::ToSchema;
@@ -233,7 +233,7 @@ pub fn sign(app: &App, mut body: Value) -> Value {
                 .get("download_url")
                 .and_then(Value::as_str)
                 .and_then(|u| u.strip_prefix("/files/"))
-                .map(str::to_string);
+                .and_then(FileId::parse);
             if let Some(id) = id {
                 obj.insert(
                     "download_url".into(),

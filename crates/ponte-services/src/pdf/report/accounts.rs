@@ -6,6 +6,7 @@
 //! transactions are not already oldest first keeps them (the printed part)
 //! to sort; five years of history in order cost a page of text at a time.
 
+use super::i18n::Words;
 use super::labels;
 use super::walk::{walk, Walk};
 use super::{label, money, s, Context, DataText};

@@ -2,6 +2,7 @@
 //! read as borrowed slices of the stored JSON like the accounts statement.
 
 use super::accounts::{decimal, Amount, Flow};
+use super::i18n::Words;
 use super::{date, label, labels, money, Context};
 use crate::pdf::{Column, Document, TEXT_WIDTH};
 use serde::Deserialize;

@@ -1,5 +1,6 @@
 //! Insights: income, cash flow, spending, recurring payments, balance trend.
 
+use super::i18n::Words;
 use super::{label, s, Context};
 use crate::pdf::{Column, Document, Series, TEXT_WIDTH};
 use serde_json::Value;

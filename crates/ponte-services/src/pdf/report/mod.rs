@@ -12,8 +12,8 @@ pub(crate) mod walk;
 
 use super::{Chrome, Document};
 use crate::services::reports::ReportDoc;
-pub use i18n::Locale;
 use i18n::{format_cnpj, mask_tax_id};
+pub use i18n::{Locale, Words};
 use ponte_core::event::ReportOutcome;
 use ponte_core::Product;
 use serde_json::Value;

@@ -1,6 +1,6 @@
 //! Registration, loans and investments: small records, read as values.
 
-use super::i18n::{format_cnpj, mask_tax_id};
+use super::i18n::{format_cnpj, mask_tax_id, Words};
 use super::{date, label, money, s, Context};
 use crate::pdf::{Column, Document, TEXT_WIDTH};
 use serde_json::Value;

@@ -2,30 +2,7 @@
 //! language: Portuguese by default, English on request.
 
 /// The language of the insights' labels and method lines.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Locale {
-    #[default]
-    PtBr,
-    En,
-}
-
-impl Locale {
-    /// `en`, `en-US`… are English; anything else is Portuguese.
-    pub fn parse(tag: &str) -> Locale {
-        if tag.to_ascii_lowercase().starts_with("en") {
-            Locale::En
-        } else {
-            Locale::PtBr
-        }
-    }
-
-    pub fn tag(self) -> &'static str {
-        match self {
-            Locale::PtBr => "pt-BR",
-            Locale::En => "en",
-        }
-    }
-}
+pub use ponte_core::Locale;
 
 /// The spending category of a debit, from its name and type: a stable code (the JSON's
 /// `category`, unchanged since the first version); [`category_label`] names it.

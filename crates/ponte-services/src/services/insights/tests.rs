@@ -31,6 +31,8 @@ fn figures_match_the_hand_computed_ones() {
         json!({"month": "2026-01", "inflow": "5000.00", "outflow": "1700.00", "net": "3300.00", "ownTransfers": "0"})
     );
     assert_eq!(i["monthlyCashFlow"][2]["net"], "3899.50");
+    // The webhook's summary counts the three months.
+    assert_eq!(summary(&i), json!({"months": 3}));
     // (5000 + 5000 + 5500) / 3 = 5166.666… → 5166.67; sd ≈ 235.7, cv ≈ 4.6 % → HIGH.
     assert_eq!(i["income"]["monthlyAverage"], "5166.67");
     assert_eq!(i["income"]["stability"], "HIGH");
@@ -242,7 +244,7 @@ fn labels_and_methods_follow_the_locale() {
         &fixture(),
         &Context {
             holder_tax_ids: vec![],
-            locale: Locale::parse("en-US"),
+            locale: Locale::parse("en-US").unwrap(),
         },
     );
     assert_eq!(en["locale"], "en");

@@ -1,6 +1,6 @@
 //! English.
 
-use super::Text;
+use super::text::Text;
 
 pub static EN: Text = Text {
     months: [

@@ -1,6 +1,6 @@
 //! Brazilian Portuguese: the reports' default language.
 
-use super::Text;
+use super::text::Text;
 
 pub static PT_BR: Text = Text {
     months: [
