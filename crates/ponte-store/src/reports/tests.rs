@@ -134,7 +134,11 @@ async fn a_reports_sealed_data_is_read_in_slices_and_its_head_without_it() {
 async fn a_reports_data_in_chunks_is_read_one_at_a_time_and_erased_with_it() {
     // Bytes of every value, as sealed bytes are.
     let chunks: Vec<Vec<u8>> = (0..3u8)
-        .map(|c| (0..70_000u32).map(|i| (i as u8) ^ c.wrapping_mul(91)).collect())
+        .map(|c| {
+            (0..70_000u32)
+                .map(|i| (i as u8) ^ c.wrapping_mul(91))
+                .collect()
+        })
         .collect();
     for (store, _dir) in stores().await {
         let mut tx = store.begin().await.unwrap();
