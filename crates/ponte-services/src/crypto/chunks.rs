@@ -95,17 +95,6 @@ pub trait ChunkSource: Send {
     fn chunk(&mut self, index: u64) -> io::Result<Vec<u8>>;
 }
 
-/// The chunks of a sealed document in memory (tests, and what was just sealed).
-impl ChunkSource for Vec<Vec<u8>> {
-    fn chunk(&mut self, index: u64) -> io::Result<Vec<u8>> {
-        usize::try_from(index)
-            .ok()
-            .and_then(|i| self.get(i))
-            .cloned()
-            .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, "no such chunk"))
-    }
-}
-
 /// The slot a document was sealed to, owned: a reader outlives the request
 /// that opened it.
 #[derive(Debug, Clone)]
@@ -238,6 +227,17 @@ impl Crypto {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The chunks of a sealed document in memory, as the store would give them.
+    impl ChunkSource for Vec<Vec<u8>> {
+        fn chunk(&mut self, index: u64) -> io::Result<Vec<u8>> {
+            usize::try_from(index)
+                .ok()
+                .and_then(|i| self.get(i))
+                .cloned()
+                .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, "no such chunk"))
+        }
+    }
 
     fn document(len: usize) -> Vec<u8> {
         (0..len).map(|i| (i * 31 % 251) as u8).collect()

@@ -159,8 +159,8 @@ fn transient(e: &ConnectError) -> bool {
     )
 }
 
-/// A report as retrieved: its text deflated as it arrived (what
-/// `Crypto::seal_document` seals), and what it holds, counted.
+/// A report as retrieved: its text deflated as it arrived, in the chunks
+/// `Crypto::seal_chunks` seals, and what it holds, counted.
 struct Retrieved {
     packed: DocumentChunks,
     summary: Value,
