@@ -10,7 +10,9 @@ use rand::RngCore;
 use sha2::Sha256;
 use std::path::Path;
 
+mod chunks;
 mod sealed_text;
+pub use chunks::{ChunkSource, DocumentChunks, OpenChunks, SealedChunks};
 pub use sealed_text::SealedText;
 
 type HmacSha256 = Hmac<Sha256>;
@@ -53,6 +55,17 @@ impl<'a> Slot<'a> {
             self.table, self.column, self.row
         )
         .into_bytes()
+    }
+
+    /// Chunk `index` of a document sealed in chunks (`chunks.rs`), and
+    /// whether it is the last. A fourth NUL, which no value sealed whole has,
+    /// keeps the two apart.
+    fn chunk_associated_data(&self, index: u64, last: bool) -> Vec<u8> {
+        let mut aad = self.associated_data();
+        aad.extend_from_slice(b"\0chunk\0");
+        aad.extend_from_slice(&index.to_be_bytes());
+        aad.push(u8::from(last));
+        aad
     }
 }
 
@@ -329,6 +342,17 @@ pub enum DocumentReader {
     /// Text as it is: sealed before documents were deflated, or a failed report's `null`.
     Plain(std::io::Cursor<Vec<u8>>),
     Deflated(Box<flate2::read::GzDecoder<std::io::Cursor<Vec<u8>>>>),
+    /// Sealed in chunks: each fetched, opened and inflated as it is reached.
+    Chunked(Box<flate2::read::GzDecoder<OpenChunks>>),
+}
+
+impl DocumentReader {
+    /// The deflated bytes of a document sealed in chunks, as text. The
+    /// gzip header is read at once: from the first chunk, when given
+    /// (`OpenChunks::with_first`), else from the source.
+    pub fn chunked(chunks: OpenChunks) -> DocumentReader {
+        DocumentReader::Chunked(Box::new(flate2::read::GzDecoder::new(chunks)))
+    }
 }
 
 impl std::io::Read for DocumentReader {
@@ -336,6 +360,7 @@ impl std::io::Read for DocumentReader {
         match self {
             DocumentReader::Plain(r) => r.read(buf),
             DocumentReader::Deflated(r) => r.read(buf),
+            DocumentReader::Chunked(r) => r.read(buf),
         }
     }
 }

@@ -144,6 +144,51 @@ pub async fn report_data_slice(
     Ok(slice.flatten())
 }
 
+/// Stores chunk `seq` (from 0) of a report's sealed data (nonce, ciphertext
+/// and tag); `set_report_chunks` then says how many there are.
+pub async fn insert_report_chunk(conn: &mut Conn, id: &str, seq: i64, data: &[u8]) -> Result<()> {
+    sqlx::query("INSERT INTO report_chunks (report_id, seq, data) VALUES ($1, $2, $3)")
+        .bind(id)
+        .bind(seq)
+        .bind(data)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Records that the report's data is held in `count` chunks.
+pub async fn set_report_chunks(conn: &mut Conn, id: &str, count: i64) -> Result<()> {
+    sqlx::query("UPDATE reports SET data_chunks = $2 WHERE id = $1")
+        .bind(id)
+        .bind(count)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// How many chunks hold the report's data; `None` when its data is not in
+/// chunks (stored before them, a failed report, erased) or it is not there.
+pub async fn report_data_chunks(conn: &mut Conn, id: &str) -> Result<Option<i64>> {
+    let count: Option<Option<i64>> =
+        sqlx::query_scalar("SELECT CAST(data_chunks AS BIGINT) FROM reports WHERE id = $1")
+            .bind(id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(count.flatten())
+}
+
+/// Chunk `seq` of the report's sealed data; `None` when it is not there
+/// (erased meanwhile, or never stored).
+pub async fn report_chunk(conn: &mut Conn, id: &str, seq: i64) -> Result<Option<Vec<u8>>> {
+    Ok(
+        sqlx::query_scalar("SELECT data FROM report_chunks WHERE report_id = $1 AND seq = $2")
+            .bind(id)
+            .bind(seq)
+            .fetch_optional(conn)
+            .await?,
+    )
+}
+
 pub async fn reports_of_request(conn: &mut Conn, request_id: &str) -> Result<Vec<ReportRow>> {
     Ok(sqlx::query_as(&format!(
         "SELECT {REPORT_COLUMNS} FROM reports WHERE request_id = $1 ORDER BY generated_at, id"
@@ -156,7 +201,13 @@ pub async fn reports_of_request(conn: &mut Conn, request_id: &str) -> Result<Vec
 /// Erases the data of every report of the consent (revocation); the rows stay
 /// so their URLs can answer 410 Gone.
 pub async fn erase_consent_reports(conn: &mut Conn, consent_id: &str, now: i64) -> Result<u64> {
-    Ok(sqlx::query("UPDATE reports SET data_enc = NULL, deleted_at = $1 WHERE consent_id = $2 AND deleted_at IS NULL")
+    sqlx::query(
+        "DELETE FROM report_chunks WHERE report_id IN (SELECT id FROM reports WHERE consent_id = $1)",
+    )
+    .bind(consent_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(sqlx::query("UPDATE reports SET data_enc = NULL, data_chunks = NULL, deleted_at = $1 WHERE consent_id = $2 AND deleted_at IS NULL")
         .bind(now)
         .bind(consent_id)
         .execute(conn)

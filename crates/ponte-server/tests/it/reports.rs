@@ -508,3 +508,138 @@ both!(
         );
     }
 );
+
+/// Replaces the stored data of report `id` by `chunks` (sealed), saying there
+/// are `count`; or, with no chunks, by `data_enc`: how reports were stored
+/// before chunks, one sealed value in the row.
+async fn restore(
+    ts: &support::TestServer,
+    id: &str,
+    chunks: &[Vec<u8>],
+    count: Option<i64>,
+    data_enc: Option<String>,
+) {
+    let mut tx = ts.app().store.begin().await.unwrap();
+    sqlx::query("DELETE FROM report_chunks WHERE report_id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    for (seq, chunk) in chunks.iter().enumerate() {
+        ponte_store::insert_report_chunk(&mut tx, id, seq as i64, chunk)
+            .await
+            .unwrap();
+    }
+    sqlx::query("UPDATE reports SET data_chunks = $1, data_enc = $2 WHERE id = $3")
+        .bind(count)
+        .bind(data_enc)
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+}
+
+/// The body at `url`, or `None` when it could not be read whole: an error
+/// status, or a response cut off (a download that fails midway).
+async fn downloaded(ts: &support::TestServer, url: &str) -> Option<Vec<u8>> {
+    let resp = ts.http.get(url).send().await.unwrap();
+    if resp.status() != 200 {
+        return None;
+    }
+    resp.bytes().await.ok().map(|b| b.to_vec())
+}
+
+both!(
+    a_report_in_chunks_or_stored_before_them_downloads_the_same_and_a_cut_or_shuffled_one_does_not,
+    |db: Db| async move {
+        use ponte_server::crypto::DocumentChunks;
+        use std::io::Write;
+        let (ts, events) = support::spawn_receiving(db).await;
+        let access = ts.access_token().await;
+        let (link_id, consent_id) = ts.authorised(&access, "user_good").await;
+        let ask = json!({"taxId": "52998224725", "linkId": link_id, "consentId": [consent_id], "products": ["accounts"]});
+        let (status, _) = ts
+            .post("/data/personal/institution-data", Some(&access), ask)
+            .await;
+        assert_eq!(status, 200);
+        let report = reports_for(&events, &consent_id, 1).await.remove(0);
+        let id = report["reportId"].as_str().unwrap().to_string();
+        let (json_url, pdf_url) = (
+            report["downloadUrl"].as_str().unwrap().to_string(),
+            report["pdfUrl"].as_str().unwrap().to_string(),
+        );
+        let json_bytes = downloaded(&ts, &json_url).await.expect("the JSON");
+        let pdf_bytes = downloaded(&ts, &pdf_url).await.expect("the PDF");
+        let (_, by_api) = ts
+            .get(&format!("/data/v1/reports/{id}"), Some(&access))
+            .await;
+        {
+            let mut conn = ts.app().store.read().await.unwrap();
+            let row = ponte_store::report_by_id(&mut conn, &id).await.unwrap();
+            let chunks = ponte_store::report_data_chunks(&mut conn, &id).await;
+            assert_eq!(
+                (row.unwrap().data_enc, chunks.unwrap()),
+                (None, Some(1)),
+                "stored in one chunk, not in the row"
+            );
+        }
+
+        // The same text in chunks of 64 KiB (stored deflate blocks: about
+        // its own length), so the sequence has several.
+        let client = ponte_core::ClientId::from_trusted(ts.client.client_id.clone());
+        let doc = ponte_server::services::reports::view(ts.app(), &client, &id)
+            .await
+            .unwrap();
+        let text = doc.data.get().as_bytes().to_vec();
+        let mut z =
+            flate2::write::GzEncoder::new(DocumentChunks::new(), flate2::Compression::none());
+        z.write_all(&text).unwrap();
+        let slot = ponte_server::services::slots::report_data(&id);
+        let chunks = ts.app().crypto.seal_chunks(slot, z.finish().unwrap()).0;
+        let n = chunks.len();
+        assert!(n >= 3, "{} bytes of text make {n} chunks", text.len());
+        restore(&ts, &id, &chunks, Some(n as i64), None).await;
+        assert_eq!(downloaded(&ts, &json_url).await.as_ref(), Some(&json_bytes));
+        assert_eq!(downloaded(&ts, &pdf_url).await.as_ref(), Some(&pdf_bytes));
+        assert_eq!(
+            ts.get(&format!("/data/v1/reports/{id}"), Some(&access))
+                .await
+                .1["data"],
+            by_api["data"]
+        );
+
+        // Cut off after a chunk that was not the last, the count told to
+        // match; a chunk gone from the middle; two chunks swapped.
+        let mut swapped = chunks.clone();
+        swapped.swap(n - 2, n - 1);
+        let mut dropped = chunks.clone();
+        dropped.remove(1);
+        for (what, stored, count) in [
+            ("cut off", &chunks[..n - 1], n - 1),
+            ("missing its last chunk", &chunks[..n - 1], n),
+            ("a chunk dropped", &dropped[..], n - 1),
+            ("two chunks swapped", &swapped[..], n),
+        ] {
+            restore(&ts, &id, stored, Some(count as i64), None).await;
+            assert_eq!(downloaded(&ts, &json_url).await, None, "JSON, {what}");
+            assert_eq!(downloaded(&ts, &pdf_url).await, None, "PDF, {what}");
+            let (status, _) = ts
+                .get(&format!("/data/v1/reports/{id}"), Some(&access))
+                .await;
+            assert_ne!(status, 200, "API, {what}");
+        }
+
+        // Stored the way reports were before chunks: it still opens, the same.
+        let whole = ts.app().crypto.seal_document(slot, &text);
+        restore(&ts, &id, &[], None, Some(whole)).await;
+        assert_eq!(downloaded(&ts, &json_url).await.as_ref(), Some(&json_bytes));
+        assert_eq!(downloaded(&ts, &pdf_url).await.as_ref(), Some(&pdf_bytes));
+        assert_eq!(
+            ts.get(&format!("/data/v1/reports/{id}"), Some(&access))
+                .await
+                .1["data"],
+            by_api["data"]
+        );
+    }
+);

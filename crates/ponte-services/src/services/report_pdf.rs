@@ -5,7 +5,7 @@
 
 use super::links::LinkDetails;
 use super::reports::{
-    body, head, signed_row, stored_text, DownloadError, Format, ReportDoc, ReportText,
+    body, head, signed_row, stored_text, stored_whole, DownloadError, Format, ReportDoc, ReportText,
 };
 use super::slots;
 use crate::pdf::report::{Context, DataText, Holder, InstitutionInfo, Locale};
@@ -42,6 +42,12 @@ impl StoredText {
                 packed.set_position(0);
                 ReportText::Deflated(Box::new(flate2::read::GzDecoder::new(packed)))
             }
+            // Its chunks read from the store again.
+            ReportText::Chunked(z) => {
+                let mut chunks = z.into_inner();
+                chunks.rewind();
+                ReportText::chunked(chunks)
+            }
         };
         &mut self.0
     }
@@ -71,12 +77,12 @@ pub async fn pdf(
         crate::Error::Conflict(_) => DownloadError::Gone,
         _ => DownloadError::NotFound,
     })?;
-    let mut text = StoredText(stored_text(app, &mut conn, &row.id).await?);
     // A registration names its holder: it is small, read whole for that.
     let registration = match doc.product == "registration" {
-        true => Some(text.whole().map_err(|_| DownloadError::NotFound)?),
+        true => Some(stored_whole(app, &mut conn, &row.id).await?),
         false => None,
     };
+    let text = StoredText(stored_text(app, &mut conn, &row.id).await?);
     let context = context(app, &mut conn, &row, registration.as_deref(), locale).await;
     Ok(PdfReport { doc, context, text })
 }

@@ -108,14 +108,50 @@ pub type ReportText = crate::crypto::DocumentReader;
 /// Characters of a stored report's sealed text read at a time.
 const SLICE: i64 = 1 << 20;
 
-/// A stored report's data, read from the store a slice at a time and
-/// decoded as it arrives: its text, its decoded and its decrypted bytes are
-/// one buffer (a sixth of the JSON), never copies of each other.
+/// A stored report's data as text, inflated as it is read.
+///
+/// Stored in chunks (`report_chunks`): each chunk is read from the store,
+/// opened and inflated when the reader reaches it, so what is held is one
+/// chunk (64 KiB of deflated text), whatever the history's length. The
+/// reader fetches chunks by blocking on the store: read it off the async
+/// workers (`spawn_blocking`). A chunk missing or not opening where it is
+/// read (erased at a revocation meanwhile, cut off, tampered with) is an I/O
+/// error: the download stops rather than end a document early.
+///
+/// Stored before chunks, as one sealed value: read a slice at a time and
+/// decoded as it arrives, its text, decoded and decrypted bytes one buffer
+/// (a sixth of the JSON), never copies of each other.
 pub(crate) async fn stored_text(
     app: &App,
     conn: &mut ponte_store::Conn,
     report_id: &str,
 ) -> Result<ReportText, DownloadError> {
+    let chunks = ponte_store::report_data_chunks(conn, report_id)
+        .await
+        .map_err(|_| DownloadError::NotFound)?;
+    if let Some(count) = chunks {
+        let source = StoreChunks {
+            store: app.store.clone(),
+            runtime: tokio::runtime::Handle::current(),
+            report_id: report_id.to_string(),
+        };
+        let count = u64::try_from(count).map_err(|_| DownloadError::NotFound)?;
+        // The first chunk read here: the text's decoder reads its header at once.
+        let first = ponte_store::report_chunk(conn, report_id, 0)
+            .await
+            .map_err(|_| DownloadError::NotFound)?
+            .ok_or(DownloadError::Gone)?;
+        let chunks = app
+            .crypto
+            .open_chunks(
+                crate::services::slots::report_data(report_id),
+                count,
+                Box::new(source),
+            )
+            .with_first(first)
+            .map_err(|_| DownloadError::NotFound)?;
+        return Ok(ReportText::chunked(chunks));
+    }
     let Some(len) = ponte_store::report_data_len(conn, report_id)
         .await
         .map_err(|_| DownloadError::NotFound)?
@@ -137,6 +173,84 @@ pub(crate) async fn stored_text(
     app.crypto
         .open_document_reader(crate::services::slots::report_data(report_id), sealed)
         .map_err(|_| DownloadError::NotFound)
+}
+
+/// Where a stored report's chunks are read from: the store, a connection
+/// taken from the pool for each chunk and given back, so a long PDF does not
+/// hold one for its whole layout.
+struct StoreChunks {
+    store: ponte_store::Store,
+    runtime: tokio::runtime::Handle,
+    report_id: String,
+}
+
+impl crate::crypto::ChunkSource for StoreChunks {
+    fn chunk(&mut self, index: u64) -> std::io::Result<Vec<u8>> {
+        let seq = i64::try_from(index).map_err(std::io::Error::other)?;
+        let read = self.runtime.block_on(async {
+            let mut conn = self.store.read().await?;
+            ponte_store::report_chunk(&mut conn, &self.report_id, seq).await
+        });
+        read.map_err(std::io::Error::other)?.ok_or_else(|| {
+            std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                format!("chunk {index} of the report's data is not there (erased?)"),
+            )
+        })
+    }
+}
+
+/// A report's whole data as text (`null` when it holds none), read on the
+/// async worker: for a report that is small (a registration).
+pub(crate) async fn stored_whole(
+    app: &App,
+    conn: &mut ponte_store::Conn,
+    report_id: &str,
+) -> Result<String, DownloadError> {
+    use std::io::Read;
+    let chunks = ponte_store::report_data_chunks(conn, report_id)
+        .await
+        .map_err(|_| DownloadError::NotFound)?;
+    let plain = match chunks {
+        Some(count) => chunked_whole(app, conn, report_id, count)
+            .await
+            .map_err(|_| DownloadError::NotFound)?,
+        // Stored whole: opened in memory, nothing left to fetch.
+        None => {
+            let mut plain = Vec::new();
+            stored_text(app, conn, report_id)
+                .await?
+                .read_to_end(&mut plain)
+                .map_err(|_| DownloadError::NotFound)?;
+            plain
+        }
+    };
+    String::from_utf8(plain).map_err(|_| DownloadError::NotFound)
+}
+
+/// A report's data stored in `count` chunks, opened and inflated whole.
+async fn chunked_whole(
+    app: &App,
+    conn: &mut ponte_store::Conn,
+    report_id: &str,
+    count: i64,
+) -> Result<Vec<u8>> {
+    use std::io::Write;
+    let slot = crate::services::slots::report_data(report_id);
+    let mut text = flate2::write::GzDecoder::new(Vec::new());
+    for seq in 0..count {
+        let sealed = ponte_store::report_chunk(conn, report_id, seq)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("report {report_id}: chunk {seq} is not there"))?;
+        let plain = app
+            .crypto
+            .open_chunk(slot, seq as u64, seq + 1 == count, sealed)?;
+        text.write_all(&plain)
+            .map_err(|e| anyhow::anyhow!("report {report_id}: {e}"))?;
+    }
+    Ok(text
+        .finish()
+        .map_err(|e| anyhow::anyhow!("report {report_id}: {e}"))?)
 }
 
 /// The stored row of a report whose signed URL checks out.
@@ -193,12 +307,19 @@ pub struct ReportDoc {
 /// one (`version` counts from 1) and keeps the earlier ones.
 pub async fn body(app: &App, conn: &mut ponte_store::Conn, row: &ReportRow) -> Result<ReportDoc> {
     let mut doc = head(conn, row).await?;
-    if let Some(sealed) = &row.data_enc {
-        let text = String::from_utf8(
+    let plain = match &row.data_enc {
+        Some(sealed) => Some(
             app.crypto
                 .open_document(crate::services::slots::report_data(&row.id), sealed)?,
-        )
-        .map_err(|_| anyhow::anyhow!("report {} is not UTF-8", row.id))?;
+        ),
+        None => match ponte_store::report_data_chunks(conn, &row.id).await? {
+            Some(count) => Some(chunked_whole(app, conn, &row.id, count).await?),
+            None => None,
+        },
+    };
+    if let Some(plain) = plain {
+        let text = String::from_utf8(plain)
+            .map_err(|_| anyhow::anyhow!("report {} is not UTF-8", row.id))?;
         doc.data =
             RawValue::from_string(text).map_err(|e| anyhow::anyhow!("report {}: {e}", row.id))?;
     }

@@ -4,6 +4,7 @@
 //! its report and delivers nothing new. A job that finds the consent revoked
 //! at the institution ends it here too.
 
+use crate::crypto::{DocumentChunks, SealedChunks};
 use crate::error::{Error, Result};
 use crate::services::bank_tokens::StoredTokens;
 use crate::services::failure::Failure;
@@ -158,10 +159,10 @@ fn transient(e: &ConnectError) -> bool {
     )
 }
 
-/// A report as retrieved: its text deflated as it arrived (what
-/// `Crypto::seal_document` seals), and what it holds, counted.
+/// A report as retrieved: its text deflated as it arrived, in the chunks
+/// `Crypto::seal_chunks` seals, and what it holds, counted.
 struct Retrieved {
-    packed: Vec<u8>,
+    packed: DocumentChunks,
     summary: Value,
 }
 
@@ -177,18 +178,18 @@ impl Retrieved {
     }
 }
 
-type Packer = std::io::BufWriter<flate2::write::GzEncoder<Vec<u8>>>;
+type Packer = std::io::BufWriter<flate2::write::GzEncoder<DocumentChunks>>;
 
 /// Where a report's text goes as it arrives: deflated at once, so a long
-/// history is held as a sixth of its text, never whole. Written through a
-/// buffer: the connector writes it a record (and a comma) at a time.
+/// history is held as a sixth of its text, never whole, in the chunks it is
+/// sealed and stored in. Written through a buffer: the connector writes it a
+/// record (and a comma) at a time.
 fn packer() -> Packer {
-    let z =
-        flate2::write::GzEncoder::new(Vec::with_capacity(64 * 1024), flate2::Compression::fast());
+    let z = flate2::write::GzEncoder::new(DocumentChunks::new(), flate2::Compression::fast());
     std::io::BufWriter::with_capacity(64 * 1024, z)
 }
 
-fn finish(z: Packer) -> Result<Vec<u8>, ConnectError> {
+fn finish(z: Packer) -> Result<DocumentChunks, ConnectError> {
     z.into_inner()
         .map_err(|e| unpacked(e.into_error()))?
         .finish()
@@ -250,8 +251,9 @@ async fn retrieve(
         holder_tax_ids: crate::services::consent_tax_ids::holder_tax_ids(app, consent),
         locale: insights::Locale::default(),
     };
-    let insights = insights::compute_reader_with(flate2::read::GzDecoder::new(&accounts[..]), &ctx)
-        .map_err(ConnectError::Protocol)?;
+    let insights =
+        insights::compute_reader_with(flate2::read::GzDecoder::new(accounts.reader()), &ctx)
+            .map_err(ConnectError::Protocol)?;
     drop(accounts);
     let text = serde_json::to_vec(&insights).map_err(|e| ConnectError::Protocol(e.to_string()))?;
     Retrieved::of_text(&text, insights::summary(&insights))
@@ -281,7 +283,7 @@ async fn store_report(
     let sealed = result.map(|data| {
         let sealed = app
             .crypto
-            .seal_owned(slots::report_data(&report_id), data.packed);
+            .seal_chunks(slots::report_data(&report_id), data.packed);
         (data.summary, sealed)
     });
     let mut tx = app.store.begin().await?;
@@ -300,7 +302,7 @@ async fn store_report(
         other => other,
     };
     let now = app.clock.now_ms();
-    let (outcome, reason, summary, data_enc) = match result {
+    let (outcome, reason, summary, chunks) = match result {
         Ok((summary, data)) => (ReportOutcome::Success, None, summary, Some(data)),
         Err(why) => (
             ReportOutcome::Failed,
@@ -320,7 +322,8 @@ async fn store_report(
         status: outcome,
         reason: reason.clone(),
         summary: summary.to_string(),
-        data_enc,
+        // In `report_chunks`, written below.
+        data_enc: None,
         generated_at: now,
         deleted_at: None,
     };
@@ -342,6 +345,14 @@ async fn store_report(
             .map(str::to_string),
     });
     if ponte_store::insert_report(&mut tx, &row).await? {
+        if let Some(SealedChunks(chunks)) = chunks {
+            // Each chunk bound to the driver and dropped once written.
+            let count = chunks.len();
+            for (seq, chunk) in chunks.into_iter().enumerate() {
+                ponte_store::insert_report_chunk(&mut tx, &row.id, seq as i64, &chunk).await?;
+            }
+            ponte_store::set_report_chunks(&mut tx, &row.id, count as i64).await?;
+        }
         outbox::publish(&app.renderers, &mut tx, &event, now).await?;
     }
     let job_status = match job_error {

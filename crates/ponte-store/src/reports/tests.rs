@@ -129,3 +129,53 @@ async fn a_reports_sealed_data_is_read_in_slices_and_its_head_without_it() {
         assert_eq!(head.deleted_at, Some(9));
     }
 }
+
+#[tokio::test]
+async fn a_reports_data_in_chunks_is_read_one_at_a_time_and_erased_with_it() {
+    // Bytes of every value, as sealed bytes are.
+    let chunks: Vec<Vec<u8>> = (0..3u8)
+        .map(|c| {
+            (0..70_000u32)
+                .map(|i| (i as u8) ^ c.wrapping_mul(91))
+                .collect()
+        })
+        .collect();
+    for (store, _dir) in stores().await {
+        let mut tx = store.begin().await.unwrap();
+        consent_and_request(&mut tx).await;
+        let mut chunked = report("r1", "accounts", None);
+        chunked.status = ReportOutcome::Success;
+        assert!(insert_report(&mut tx, &chunked).await.unwrap());
+        for (seq, data) in chunks.iter().enumerate() {
+            insert_report_chunk(&mut tx, "r1", seq as i64, data)
+                .await
+                .unwrap();
+        }
+        set_report_chunks(&mut tx, "r1", 3).await.unwrap();
+        // Stored the way reports were before chunks: its data in the row.
+        assert!(
+            insert_report(&mut tx, &report("r2", "insights", Some("djIu".into())))
+                .await
+                .unwrap()
+        );
+
+        assert_eq!(report_data_chunks(&mut tx, "r1").await.unwrap(), Some(3));
+        assert_eq!(report_data_len(&mut tx, "r1").await.unwrap(), None);
+        for (seq, data) in chunks.iter().enumerate() {
+            let read = report_chunk(&mut tx, "r1", seq as i64).await.unwrap();
+            assert_eq!(read.as_ref(), Some(data), "chunk {seq}");
+        }
+        assert_eq!(report_chunk(&mut tx, "r1", 3).await.unwrap(), None);
+        assert_eq!(report_data_chunks(&mut tx, "r2").await.unwrap(), None);
+        assert_eq!(report_data_len(&mut tx, "r2").await.unwrap(), Some(4));
+        assert_eq!(report_data_chunks(&mut tx, "nope").await.unwrap(), None);
+
+        // Erased at revocation: the chunks go with the old format's data.
+        assert_eq!(erase_consent_reports(&mut tx, "cs1", 9).await.unwrap(), 2);
+        assert_eq!(report_data_chunks(&mut tx, "r1").await.unwrap(), None);
+        assert_eq!(report_chunk(&mut tx, "r1", 0).await.unwrap(), None);
+        assert_eq!(report_data_len(&mut tx, "r2").await.unwrap(), None);
+        let head = report_head_by_id(&mut tx, "r1").await.unwrap().unwrap();
+        assert_eq!(head.deleted_at, Some(9));
+    }
+}

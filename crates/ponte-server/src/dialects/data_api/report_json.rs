@@ -29,10 +29,21 @@ pub(super) fn response(doc: ReportDoc, text: ReportText) -> Response {
     };
     let head = Bytes::from(head.to_string());
     let chunks = futures::stream::unfold(Some(text), |text| async move {
-        let mut text = text?;
-        let mut buf = vec![0u8; CHUNK];
-        // Inflating 64 KiB takes well under a millisecond: no need to leave the worker.
-        match read_full(&mut text, &mut buf) {
+        let text = text?;
+        // Off the async workers: a report stored in chunks fetches the next
+        // one from the store as the reader reaches it, blocking on it.
+        let read = tokio::task::spawn_blocking(move || {
+            let mut text = text;
+            let mut buf = vec![0u8; CHUNK];
+            let read = read_full(&mut text, &mut buf);
+            (text, buf, read)
+        })
+        .await;
+        let (text, mut buf, read) = match read {
+            Ok(done) => done,
+            Err(e) => return Some((Err(io::Error::other(e)), None)),
+        };
+        match read {
             Ok(0) => None,
             Ok(n) => {
                 buf.truncate(n);

@@ -233,9 +233,13 @@ pub(super) fn accounts<W: Write>(
 ) -> io::Result<()> {
     let t = ctx.locale.text();
     let mut sums = Sums::default();
-    // A report that is not an accounts report's shape has no accounts.
-    if walk(text.read()?, &mut sums).is_err() {
-        sums.heads.clear();
+    match walk(text.read()?, &mut sums) {
+        Ok(()) => {}
+        // The text could not be read (a stored chunk missing or not
+        // opening): no PDF rather than one that says there is nothing.
+        Err(e) if e.is_io() => return Err(io::Error::from(e)),
+        // A report that is not an accounts report's shape has no accounts.
+        Err(_) => sums.heads.clear(),
     }
     d.paragraph(&format!("{}: {}", t.accounts_count, sums.heads.len()));
     if sums.heads.is_empty() {
