@@ -541,9 +541,15 @@ async fn restore(
 }
 
 /// The body at `url`, or `None` when it could not be read whole: an error
-/// status, or a response cut off (a download that fails midway).
-async fn downloaded(ts: &support::TestServer, url: &str) -> Option<Vec<u8>> {
-    let resp = ts.http.get(url).send().await.unwrap();
+/// status, or a response cut off (a download that fails midway). Each on a
+/// connection of its own: the server closes the connection of a download it
+/// cuts off, and a pooled client could send the next request on it.
+async fn downloaded(url: &str) -> Option<Vec<u8>> {
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .build()
+        .unwrap();
+    let resp = http.get(url).send().await.unwrap();
     if resp.status() != 200 {
         return None;
     }
@@ -569,8 +575,8 @@ both!(
             report["downloadUrl"].as_str().unwrap().to_string(),
             report["pdfUrl"].as_str().unwrap().to_string(),
         );
-        let json_bytes = downloaded(&ts, &json_url).await.expect("the JSON");
-        let pdf_bytes = downloaded(&ts, &pdf_url).await.expect("the PDF");
+        let json_bytes = downloaded(&json_url).await.expect("the JSON");
+        let pdf_bytes = downloaded(&pdf_url).await.expect("the PDF");
         let (_, by_api) = ts
             .get(&format!("/data/v1/reports/{id}"), Some(&access))
             .await;
@@ -600,8 +606,8 @@ both!(
         let n = chunks.len();
         assert!(n >= 3, "{} bytes of text make {n} chunks", text.len());
         restore(&ts, &id, &chunks, Some(n as i64), None).await;
-        assert_eq!(downloaded(&ts, &json_url).await.as_ref(), Some(&json_bytes));
-        assert_eq!(downloaded(&ts, &pdf_url).await.as_ref(), Some(&pdf_bytes));
+        assert_eq!(downloaded(&json_url).await.as_ref(), Some(&json_bytes));
+        assert_eq!(downloaded(&pdf_url).await.as_ref(), Some(&pdf_bytes));
         assert_eq!(
             ts.get(&format!("/data/v1/reports/{id}"), Some(&access))
                 .await
@@ -622,8 +628,8 @@ both!(
             ("two chunks swapped", &swapped[..], n),
         ] {
             restore(&ts, &id, stored, Some(count as i64), None).await;
-            assert_eq!(downloaded(&ts, &json_url).await, None, "JSON, {what}");
-            assert_eq!(downloaded(&ts, &pdf_url).await, None, "PDF, {what}");
+            assert_eq!(downloaded(&json_url).await, None, "JSON, {what}");
+            assert_eq!(downloaded(&pdf_url).await, None, "PDF, {what}");
             let (status, _) = ts
                 .get(&format!("/data/v1/reports/{id}"), Some(&access))
                 .await;
@@ -633,8 +639,8 @@ both!(
         // Stored the way reports were before chunks: it still opens, the same.
         let whole = ts.app().crypto.seal_document(slot, &text);
         restore(&ts, &id, &[], None, Some(whole)).await;
-        assert_eq!(downloaded(&ts, &json_url).await.as_ref(), Some(&json_bytes));
-        assert_eq!(downloaded(&ts, &pdf_url).await.as_ref(), Some(&pdf_bytes));
+        assert_eq!(downloaded(&json_url).await.as_ref(), Some(&json_bytes));
+        assert_eq!(downloaded(&pdf_url).await.as_ref(), Some(&pdf_bytes));
         assert_eq!(
             ts.get(&format!("/data/v1/reports/{id}"), Some(&access))
                 .await
