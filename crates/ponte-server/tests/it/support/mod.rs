@@ -119,6 +119,7 @@ pub async fn spawn_with(db: Db, options: Options) -> TestServer {
         Db::Sqlite => format!("sqlite://{}/ponte.db?mode=rwc", dir.path().display()),
         Db::Postgres => fresh_postgres_url().await,
     };
+    let seeded = seed_sandbox_identity(&database_url).await;
     let clock = Clock::default();
     let server = start(
         &dir,
@@ -129,6 +130,9 @@ pub async fn spawn_with(db: Db, options: Options) -> TestServer {
         &options.env,
     )
     .await;
+    if !seeded {
+        keep_sandbox_identity(&server).await;
+    }
     let new = clients::parse_new_client("Test client", options.webhook_url.as_deref(), None, false)
         .expect("valid client");
     let client = clients::create(&server.app, new)
@@ -149,6 +153,68 @@ pub async fn spawn_with(db: Db, options: Options) -> TestServer {
             .expect("http client"),
         client,
         env: options.env,
+    }
+}
+
+/// Where this test binary keeps the sandbox's Open Finance identity (the CA,
+/// Ponte's transport certificate, its signing and encryption keys: five RSA
+/// keys), sealed as the database holds it, once its first server made it.
+/// Named after the binary's build, so a rebuilt binary makes its own.
+fn sandbox_identity_file() -> Option<std::path::PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    let built = std::fs::metadata(&exe).ok()?.modified().ok()?;
+    let stamp = built.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos();
+    let name = exe.file_name()?.to_string_lossy().into_owned();
+    Some(
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("{name}-{stamp}.sandbox-identity")),
+    )
+}
+
+/// Starts a fresh database with the identity an earlier server of this test
+/// binary made, as a second node finds it. Nextest runs each test in a process
+/// of its own, where the server's own reuse (`sandbox_pki::materialise`) does
+/// not reach: the five key generations were most of a test server's start
+/// (about 0.8 s of CPU of a simple test's 1.2). Tests of the first start itself (`fresh_nodes`,
+/// `node`, and the `ponte` binary's) start without it. Whether it was seeded.
+async fn seed_sandbox_identity(database_url: &str) -> bool {
+    let Some(sealed) = sandbox_identity_file().and_then(|f| std::fs::read_to_string(f).ok()) else {
+        return false;
+    };
+    let store = ponte_store::Store::open(database_url)
+        .await
+        .expect("the test database opens");
+    let mut tx = store.begin().await.expect("a transaction");
+    ponte_store::init_setting(
+        &mut tx,
+        ponte_server::services::sandbox_pki::SETTING,
+        &sealed,
+    )
+    .await
+    .expect("the sandbox identity stored");
+    tx.commit().await.expect("committed");
+    store.close().await;
+    true
+}
+
+/// Keeps the identity `server` made for the next tests of this binary.
+async fn keep_sandbox_identity(server: &Server) {
+    let Some(file) = sandbox_identity_file() else {
+        return;
+    };
+    if file.exists() {
+        return;
+    }
+    let mut conn = server.app.store.read().await.expect("a connection");
+    let Ok(Some(sealed)) =
+        ponte_store::get_setting(&mut conn, ponte_server::services::sandbox_pki::SETTING).await
+    else {
+        return;
+    };
+    // Written whole, then renamed: a test reading it never sees half of it.
+    let tmp = file.with_extension(format!("tmp{}", std::process::id()));
+    if std::fs::write(&tmp, sealed).is_ok() && std::fs::rename(&tmp, &file).is_err() {
+        let _ = std::fs::remove_file(&tmp);
     }
 }
 
