@@ -1,19 +1,18 @@
-//! What a refresh reads besides the transaction window: the current state of each
-//! account (accounts `/balances`) and card (credit-cards `/limits`), and a card's closed
-//! bills with their transactions, which carry the `billId` a purchase gets only when
-//! its bill closes.
+//! What a refresh reads besides the transaction window, as the product's plan
+//! names it ([`TransactionListing`]): what each account holds now (an account's
+//! `/balances`, a card's `/limits`), and a card's closed bills with their
+//! transactions, which carry the `billId` a purchase gets only when its bill closes.
 //!
 //! OFB budgets these per resource and month (balances 420, limits 240, bills 30, one
 //! bill's transactions 30): the caller plans which to read; these only make the calls.
 
+use crate::products::plan::{BILLS, TRANSACTIONS};
+use crate::products::TransactionListing;
 use crate::recent::ymd;
 use crate::session::DataSession;
 use crate::ConnectError;
 use serde_json::Value;
 use time::{Date, Duration};
-
-const ACCOUNTS: &str = "/open-banking/accounts/v2/accounts";
-const CARDS: &str = "/open-banking/credit-cards-accounts/v2/accounts";
 
 /// Days after today a bill's due date may fall (a bill closes before it is due).
 const DUE_AHEAD_DAYS: i64 = 62;
@@ -22,19 +21,30 @@ fn enc(id: &str) -> String {
     url::form_urlencoded::byte_serialize(id.as_bytes()).collect()
 }
 
-/// An account's balances: the `data` of accounts `/balances`, unchanged.
-pub async fn balances(s: &mut DataSession<'_>, account_id: &str) -> Result<Value, ConnectError> {
-    s.get_data(&format!("{ACCOUNTS}/{}/balances", enc(account_id)))
-        .await
+fn under(listing: &TransactionListing, id: &str, suffix: &str) -> String {
+    format!("{}/{}{suffix}", listing.list, enc(id))
 }
 
-/// A card's limits: every item of credit-cards `/limits`, unchanged.
-pub async fn card_limits(
+/// What one account holds now, unchanged: the `data` of its [`Current`] part, or
+/// every item of it when that part is a listing (a card's `/limits`). `None` when
+/// the plan reads nothing again.
+///
+/// [`Current`]: crate::products::Current
+pub async fn current(
     s: &mut DataSession<'_>,
-    card_id: &str,
-) -> Result<Vec<Value>, ConnectError> {
-    s.get_all(&format!("{CARDS}/{}/limits", enc(card_id)), &[])
-        .await
+    listing: &TransactionListing,
+    account_id: &str,
+) -> Result<Option<Value>, ConnectError> {
+    let Some(c) = listing.current else {
+        return Ok(None);
+    };
+    let path = under(listing, account_id, c.suffix);
+    let data = if c.every {
+        Value::Array(s.get_all(&path, &[]).await?)
+    } else {
+        s.get_data(&path).await?
+    };
+    Ok(Some(data))
 }
 
 /// One closed bill as listed: its id and due date (YYYY-MM-DD).
@@ -45,17 +55,21 @@ pub struct Bill {
 }
 
 /// The card's bills due from `from` on (closed bills only: OFB lists a bill once it
-/// closes).
+/// closes), as far ahead as a closed bill can be due; none when the plan lists no bills.
 pub async fn bills(
     s: &mut DataSession<'_>,
+    listing: &TransactionListing,
     card_id: &str,
     from: Date,
     today: Date,
 ) -> Result<Vec<Bill>, ConnectError> {
-    let path = format!("{CARDS}/{}/bills", enc(card_id));
+    let Some(b) = listing.bills else {
+        return Ok(Vec::new());
+    };
+    let path = under(listing, card_id, BILLS.1);
     let query = [
-        ("fromDueDate", ymd(from)),
-        ("toDueDate", ymd(today + Duration::days(DUE_AHEAD_DAYS))),
+        (b.dates.from, ymd(from)),
+        (b.dates.to, ymd(today + Duration::days(DUE_AHEAD_DAYS))),
     ];
     s.get_all(&path, &query)
         .await?
@@ -78,13 +92,11 @@ pub async fn bills(
 /// Every transaction of one closed bill, unchanged.
 pub async fn bill_transactions(
     s: &mut DataSession<'_>,
+    listing: &TransactionListing,
     card_id: &str,
     bill_id: &str,
 ) -> Result<Vec<Value>, ConnectError> {
-    let path = format!(
-        "{CARDS}/{}/bills/{}/transactions",
-        enc(card_id),
-        enc(bill_id)
-    );
+    let bills = under(listing, card_id, BILLS.1);
+    let path = format!("{bills}/{}{}", enc(bill_id), TRANSACTIONS.1);
     s.get_all(&path, &[]).await
 }

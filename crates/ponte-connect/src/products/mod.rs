@@ -8,7 +8,8 @@ use crate::session::DataSession;
 use crate::ConnectError;
 use out::Out;
 pub use plan::{
-    endpoints, plan, synced, transaction_listing, Dates, Part, Plan, Tally, TransactionListing,
+    endpoints, plan, synced, transaction_listing, BillListing, Current, Dates, Part, Plan, Tally,
+    TransactionListing,
 };
 use ponte_core::Product;
 use serde_json::value::RawValue;
@@ -79,6 +80,7 @@ impl Counts {
         for part in *parts {
             let (key, n) = match part {
                 Part::One { .. }
+                | Part::Current { .. }
                 | Part::Every {
                     tally: Tally::Nothing,
                     ..
@@ -88,11 +90,7 @@ impl Counts {
                     tally: Tally::Records,
                     ..
                 } => (*key, self.records),
-                Part::Every {
-                    key,
-                    tally: Tally::Bills,
-                    ..
-                } => (*key, self.bills),
+                Part::Bills { .. } => (plan::BILLS.0, self.bills),
                 Part::Transactions { .. } => (plan::TRANSACTIONS.0, self.transactions),
             };
             out.insert(key.into(), json!(n));
@@ -132,8 +130,22 @@ async fn read_parts<W: Write + Send>(
 ) -> Result<(), ConnectError> {
     for part in parts {
         match part {
-            Part::One { key, suffix } => {
+            Part::One { key, suffix }
+            | Part::Current {
+                key,
+                suffix,
+                every: false,
+                ..
+            } => {
                 o.field(key, &s.get_data(&format!("{base}{suffix}")).await?)?;
+            }
+            Part::Current {
+                key,
+                suffix,
+                every: true,
+                ..
+            } => {
+                list(o, s, key, &format!("{base}{suffix}"), &[]).await?;
             }
             Part::Every {
                 key,
@@ -149,8 +161,15 @@ async fn read_parts<W: Write + Send>(
                 match tally {
                     Tally::Nothing => {}
                     Tally::Records => n.records += read,
-                    Tally::Bills => n.bills += read,
                 }
+            }
+            Part::Bills { dates, .. } => {
+                let query = [
+                    (dates.from, window.from.clone()),
+                    (dates.to, window.to.clone()),
+                ];
+                let (key, suffix) = plan::BILLS;
+                n.bills += list(o, s, key, &format!("{base}{suffix}"), &query).await?;
             }
             Part::Transactions { dates, .. } => {
                 let query = [

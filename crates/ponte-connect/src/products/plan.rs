@@ -1,8 +1,9 @@
 //! What each product reads from an institution, written once: the
 //! retrieval ([`super::fetch_into`]) follows it, the endpoint templates the
 //! quota counts ([`endpoints`]) and the resource ids the call log names
-//! (`observe::endpoint_of`) come from it, and the transaction sync
-//! (`recent`) finds each product's transaction listing in it.
+//! (`observe::endpoint_of`) come from it, and the transaction sync finds
+//! in it each product's transaction listing (`recent`), what it reads again
+//! beside it (`current`) and the permission each needs.
 
 use ponte_core::Product;
 
@@ -28,12 +29,12 @@ const MADE: Dates = Dates {
 
 /// Which of the report's counts (its webhook `summary`) a listing adds to,
 /// named there by the part's key; a [`Part::Transactions`] adds to the
-/// transactions, and each record of a [`Plan::Each`] to its `counted_as`.
+/// transactions, a [`Part::Bills`] to the bills, and each record of a
+/// [`Plan::Each`] to its `counted_as`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tally {
     Nothing,
     Records,
-    Bills,
 }
 
 /// One member of a record: the `data` of a call to the record's path
@@ -52,6 +53,26 @@ pub enum Part {
         dates: Option<Dates>,
         tally: Tally,
     },
+    /// What the record holds now (an account's balances, a card's limits)
+    /// under `key`: one answer's `data`, or every item of a listing when
+    /// `every`. The transaction sync reads it again for a consent that grants
+    /// `permission`, and keeps the latest beside the transactions.
+    Current {
+        key: &'static str,
+        suffix: &'static str,
+        every: bool,
+        permission: &'static str,
+    },
+    /// The record's closed bills due within the window, `bills` under
+    /// `/bills`, counted as the report's bills. The transaction sync lists
+    /// them too, for a consent that grants `permission` and
+    /// `transactions_permission`: a bill's transactions carry the `billId` a
+    /// purchase gets only when its bill closes.
+    Bills {
+        dates: Dates,
+        permission: &'static str,
+        transactions_permission: &'static str,
+    },
     /// The product's transactions per record, `transactions` under
     /// `/transactions`, within the window, counted as the report's
     /// transactions: the listing the transaction sync follows for a consent
@@ -65,14 +86,21 @@ pub enum Part {
 impl Part {
     pub fn suffix(&self) -> &'static str {
         match self {
-            Part::One { suffix, .. } | Part::Every { suffix, .. } => suffix,
+            Part::One { suffix, .. }
+            | Part::Every { suffix, .. }
+            | Part::Current { suffix, .. } => suffix,
+            Part::Bills { .. } => BILLS.1,
             Part::Transactions { .. } => TRANSACTIONS.1,
         }
     }
 }
 
-/// The key and the suffix of a [`Part::Transactions`].
+/// The key and the suffix of a [`Part::Transactions`] (and of a bill's
+/// transactions under its bill).
 pub const TRANSACTIONS: (&str, &str) = ("transactions", "/transactions");
+
+/// The key and the suffix of a [`Part::Bills`].
+pub const BILLS: (&str, &str) = ("bills", "/bills");
 
 /// How a product's `data` is laid out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,9 +159,11 @@ const ACCOUNTS: Plan = Plan::Each {
             key: "identification",
             suffix: "",
         },
-        Part::One {
+        Part::Current {
             key: "balances",
             suffix: "/balances",
+            every: false,
+            permission: "ACCOUNTS_BALANCES_READ",
         },
         Part::One {
             key: "overdraftLimits",
@@ -158,17 +188,16 @@ const CREDIT_CARDS: Plan = Plan::Each {
             key: "identification",
             suffix: "",
         },
-        Part::Every {
+        Part::Current {
             key: "limits",
             suffix: "/limits",
-            dates: None,
-            tally: Tally::Nothing,
+            every: true,
+            permission: "CREDIT_CARDS_ACCOUNTS_LIMITS_READ",
         },
-        Part::Every {
-            key: "bills",
-            suffix: "/bills",
-            dates: Some(DUE),
-            tally: Tally::Bills,
+        Part::Bills {
+            dates: DUE,
+            permission: "CREDIT_CARDS_ACCOUNTS_BILLS_READ",
+            transactions_permission: "CREDIT_CARDS_ACCOUNTS_BILLS_TRANSACTIONS_READ",
         },
         Part::Transactions {
             dates: MADE,
@@ -273,16 +302,62 @@ pub fn endpoints(product: Product, business: bool) -> Vec<String> {
     }
 }
 
-/// Where a product's transactions are listed per account, for the sync.
+/// Where a product's transactions are listed per account, for the sync,
+/// and what the sync reads beside them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TransactionListing {
     /// The accounts' listing; each account's transactions are under
     /// `{list}/{id}/transactions` (or `transactions-current`).
     pub list: &'static str,
     pub id_field: &'static str,
+    /// The id's name in the specifications' templates (`{accountId}`).
+    pub id_name: &'static str,
     pub dates: Dates,
     /// The consent's permission the listing needs.
     pub permission: &'static str,
+    /// What the account holds now, read again by each refresh
+    /// ([`Part::Current`]).
+    pub current: Option<Current>,
+    /// The closed bills a refresh follows ([`Part::Bills`]).
+    pub bills: Option<BillListing>,
+}
+
+/// A [`Part::Current`], as the sync reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Current {
+    pub suffix: &'static str,
+    pub every: bool,
+    pub permission: &'static str,
+}
+
+/// A [`Part::Bills`], as the sync reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BillListing {
+    pub dates: Dates,
+    pub permission: &'static str,
+    pub transactions_permission: &'static str,
+}
+
+impl TransactionListing {
+    /// The endpoint template of an account's `suffix`, as the quota counts
+    /// it: `{list}/{id_name}{suffix}`.
+    pub fn endpoint(&self, suffix: &str) -> String {
+        format!("{}/{}{suffix}", self.list, self.id_name)
+    }
+
+    /// The template of what [`Current`] reads.
+    pub fn current_endpoint(&self) -> Option<String> {
+        self.current.map(|c| self.endpoint(c.suffix))
+    }
+
+    /// The templates of the bills' listing and of one bill's transactions.
+    pub fn bill_endpoints(&self) -> Option<(String, String)> {
+        self.bills.map(|_| {
+            let bills = self.endpoint(BILLS.1);
+            let transactions = format!("{bills}/{{billId}}{}", TRANSACTIONS.1);
+            (bills, transactions)
+        })
+    }
 }
 
 /// The transaction listing of a product an institution shares, its
@@ -295,20 +370,48 @@ pub fn transaction_listing(product: Product) -> Option<TransactionListing> {
     let Plan::Each {
         list,
         id_field,
+        id_name,
         parts,
         ..
     } = plan(product)
     else {
         return None;
     };
-    parts.iter().find_map(|p| match p {
-        Part::Transactions { dates, permission } => Some(TransactionListing {
-            list,
-            id_field,
-            dates: *dates,
-            permission,
-        }),
+    let (dates, permission) = parts.iter().find_map(|p| match p {
+        Part::Transactions { dates, permission } => Some((*dates, *permission)),
         _ => None,
+    })?;
+    Some(TransactionListing {
+        list,
+        id_field,
+        id_name,
+        dates,
+        permission,
+        current: parts.iter().find_map(|p| match *p {
+            Part::Current {
+                suffix,
+                every,
+                permission,
+                ..
+            } => Some(Current {
+                suffix,
+                every,
+                permission,
+            }),
+            _ => None,
+        }),
+        bills: parts.iter().find_map(|p| match *p {
+            Part::Bills {
+                dates,
+                permission,
+                transactions_permission,
+            } => Some(BillListing {
+                dates,
+                permission,
+                transactions_permission,
+            }),
+            _ => None,
+        }),
     })
 }
 
@@ -393,6 +496,53 @@ mod tests {
                     "{product} asks for no {}",
                     listing.permission
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn what_a_refresh_reads_beside_the_transactions_comes_from_the_plan() {
+        let accounts = transaction_listing(Product::Accounts).unwrap();
+        assert_eq!(
+            accounts.current_endpoint().as_deref(),
+            Some("/open-banking/accounts/v2/accounts/{accountId}/balances")
+        );
+        assert_eq!(
+            accounts.current.map(|c| (c.every, c.permission)),
+            Some((false, "ACCOUNTS_BALANCES_READ"))
+        );
+        assert_eq!(accounts.bills, None);
+        let cards = transaction_listing(Product::CreditCards).unwrap();
+        let card = "/open-banking/credit-cards-accounts/v2/accounts/{creditCardAccountId}";
+        assert_eq!(cards.current_endpoint(), Some(format!("{card}/limits")));
+        assert_eq!(
+            cards.current.map(|c| (c.every, c.permission)),
+            Some((true, "CREDIT_CARDS_ACCOUNTS_LIMITS_READ"))
+        );
+        assert_eq!(
+            cards.bill_endpoints(),
+            Some((
+                format!("{card}/bills"),
+                format!("{card}/bills/{{billId}}/transactions")
+            ))
+        );
+        // Each is also read by the product's retrieval, under a permission
+        // the product asks consents for.
+        for (product, listing) in super::synced() {
+            let called = endpoints(product, false);
+            let mut needs = Vec::new();
+            if let Some(c) = listing.current {
+                assert!(called.contains(&listing.endpoint(c.suffix)), "{product}");
+                needs.push(c.permission);
+            }
+            if let Some(b) = listing.bills {
+                assert!(called.contains(&listing.endpoint(BILLS.1)), "{product}");
+                needs.extend([b.permission, b.transactions_permission]);
+            }
+            for business in [false, true] {
+                for p in &needs {
+                    assert!(product.permissions(business).contains(p), "{product}: {p}");
+                }
             }
         }
     }

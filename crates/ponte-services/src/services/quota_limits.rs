@@ -51,28 +51,6 @@ fn defaults() -> Vec<(String, u32)> {
     out
 }
 
-/// The endpoint templates a refresh reads besides the transaction window, as
-/// `ponte_connect::observe::endpoint_of` names them (`ponte_connect::current` calls them).
-pub mod refresh_endpoints {
-    use super::{ACCOUNTS, CARDS};
-
-    pub fn balances() -> String {
-        format!("{ACCOUNTS}/{{accountId}}/balances")
-    }
-
-    pub fn card_limits() -> String {
-        format!("{CARDS}/{{creditCardAccountId}}/limits")
-    }
-
-    pub fn bills() -> String {
-        format!("{CARDS}/{{creditCardAccountId}}/bills")
-    }
-
-    pub fn bill_transactions() -> String {
-        format!("{CARDS}/{{creditCardAccountId}}/bills/{{billId}}/transactions")
-    }
-}
-
 /// The limits in force: the built-in table with the operator's changes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QuotaLimits {
@@ -182,15 +160,24 @@ mod tests {
             Some(30)
         );
         assert_eq!(l.limit_of("/open-banking/loans/v2/contracts"), None);
-        // What a refresh reads besides transactions is limited too.
-        for (endpoint, n) in [
-            (refresh_endpoints::balances(), 420),
-            (refresh_endpoints::card_limits(), 240),
-            (refresh_endpoints::bills(), 30),
-            (refresh_endpoints::bill_transactions(), 30),
-        ] {
-            assert_eq!(l.limit_of(&endpoint), Some(n), "{endpoint}");
+        // What a refresh reads besides transactions, as the products' plans name
+        // it, is limited too.
+        let mut refreshed = Vec::new();
+        for (_, listing) in ponte_connect::products::synced() {
+            refreshed.extend(listing.current_endpoint());
+            refreshed.extend(
+                listing
+                    .bill_endpoints()
+                    .into_iter()
+                    .flat_map(|(b, t)| [b, t]),
+            );
         }
+        let limits: Vec<Option<u32>> = refreshed.iter().map(|e| l.limit_of(e)).collect();
+        assert_eq!(
+            limits,
+            [Some(420), Some(240), Some(30), Some(30)],
+            "{refreshed:?}"
+        );
     }
 
     #[test]

@@ -2,8 +2,9 @@
 //! `/balances` and each card's `/limits`, kept (latest only) for the sync answer.
 //!
 //! Rules:
-//! - read only what the consent grants (`ACCOUNTS_BALANCES_READ`,
-//!   `CREDIT_CARDS_ACCOUNTS_LIMITS_READ`), for the accounts and cards the refresh read;
+//! - read only what the product's plan names (`Part::Current`) and the consent grants
+//!   (`ACCOUNTS_BALANCES_READ`, `CREDIT_CARDS_ACCOUNTS_LIMITS_READ`), for the accounts
+//!   and cards the refresh read;
 //! - a scheduled refresh leaves each endpoint's reserve for on-demand requests, like
 //!   its transactions call;
 //! - a call the bank (or the budget) refuses does not fail the refresh: the
@@ -12,43 +13,46 @@
 
 use crate::crypto::Slot;
 use crate::error::Result;
-use crate::services::quota_limits::refresh_endpoints;
 use crate::services::{quota, sync_items};
 use crate::App;
+use ponte_connect::products::transaction_listing;
 use ponte_connect::{current, ConnectError, DataSession};
 use ponte_core::Product;
 use ponte_store::{ConsentRow, SyncBalanceRow};
 use serde_json::Value;
 
-/// Which balances this refresh reads.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// The synced products whose balances this refresh reads.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Plan {
-    pub accounts: bool,
-    pub cards: bool,
+    pub products: Vec<Product>,
 }
 
-/// Decides what to read: granted, synced, and (when scheduled) within the reserve.
+/// Decides what to read: named by the plan, granted, synced, and (when scheduled)
+/// within the reserve.
 pub(crate) async fn plan(app: &App, consent: &ConsentRow, scheduled: bool) -> Result<Plan> {
     let permissions = crate::services::consent_products::consent_permissions(consent);
-    let has = |p: &str| permissions.iter().any(|x| x == p);
-    let synced = sync_items::synced_products(consent);
-    let mut plan = Plan {
-        accounts: has("ACCOUNTS_BALANCES_READ") && synced.contains(&Product::Accounts),
-        cards: has("CREDIT_CARDS_ACCOUNTS_LIMITS_READ") && synced.contains(&Product::CreditCards),
-    };
-    if scheduled && (plan.accounts || plan.cards) {
+    let mut wanted: Vec<(Product, String)> = sync_items::synced_products(consent)
+        .into_iter()
+        .filter_map(|product| {
+            let listing = transaction_listing(product)?;
+            let needs = listing.current?.permission;
+            let granted = permissions.iter().any(|p| p == needs);
+            Some((product, listing.current_endpoint()?)).filter(|_| granted)
+        })
+        .collect();
+    if scheduled && !wanted.is_empty() {
         let usage = quota::usage(app, consent).await?;
-        for (wanted, endpoint) in [
-            (&mut plan.accounts, refresh_endpoints::balances()),
-            (&mut plan.cards, refresh_endpoints::card_limits()),
-        ] {
-            if *wanted && !sync_items::keeps_reserve(&usage, &endpoint) {
+        wanted.retain(|(_, endpoint)| {
+            let keeps = sync_items::keeps_reserve(&usage, endpoint);
+            if !keeps {
                 tracing::info!(consent_id = %consent.id, endpoint, "balances not read: it would spend the calls kept for requests");
-                *wanted = false;
             }
-        }
+            keeps
+        });
     }
-    Ok(plan)
+    Ok(Plan {
+        products: wanted.into_iter().map(|(p, _)| p).collect(),
+    })
 }
 
 /// One account's (or card's) balances as read now.
@@ -64,26 +68,20 @@ pub(crate) struct Read {
 /// and left out (the last balances stay); only a revoked consent is an error.
 pub(crate) async fn read(
     s: &mut DataSession<'_>,
-    plan: Plan,
+    plan: &Plan,
     accounts: &[(Product, Vec<String>)],
 ) -> std::result::Result<Vec<Read>, ConnectError> {
     let mut out = Vec::new();
     for (product, ids) in accounts {
-        let wanted = match product {
-            Product::Accounts => plan.accounts,
-            Product::CreditCards => plan.cards,
-            _ => false,
-        };
-        if !wanted {
+        let Some(listing) =
+            transaction_listing(*product).filter(|_| plan.products.contains(product))
+        else {
             continue;
-        }
+        };
         for id in ids {
-            let got = match product {
-                Product::Accounts => current::balances(s, id).await,
-                _ => current::card_limits(s, id).await.map(Value::Array),
-            };
-            match got {
-                Ok(data) => out.push(Read {
+            match current::current(s, &listing, id).await {
+                Ok(None) => {}
+                Ok(Some(data)) => out.push(Read {
                     product: *product,
                     account_id: id.clone(),
                     data,

@@ -14,10 +14,10 @@
 //! - a scheduled refresh keeps the reserve, like its transactions call.
 
 use crate::error::Result;
-use crate::services::quota_limits::refresh_endpoints;
 use crate::services::sync_diff::{self, Change, Tx};
 use crate::services::{quota, sync_items};
 use crate::App;
+use ponte_connect::products::{synced, TransactionListing};
 use ponte_connect::{current, ConnectError, DataSession};
 use ponte_core::Product;
 use ponte_store::{ConsentRow, SyncBillRow};
@@ -33,6 +33,8 @@ pub const NEXT_BILL_GAP_DAYS: i64 = 14;
 /// One card whose bills this refresh lists.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct CardPlan {
+    /// Where the card's product lists it and its bills.
+    pub listing: TransactionListing,
     pub card_id: String,
     /// The oldest day of a stored purchase without a `billId`: bills due after it.
     pub from: Date,
@@ -48,39 +50,47 @@ pub(crate) fn listing_due(last_due: Option<Date>, today: Date) -> bool {
 /// A card purchase stored without its bill: a later closed bill may give it one.
 /// Bill payments are not purchases (a bill lists what it charges).
 pub(crate) fn unbilled(product: Product, t: &Tx) -> bool {
-    product == Product::CreditCards
+    ponte_connect::products::transaction_listing(product).is_some_and(|l| l.bills.is_some())
         && !t.pending
         && t.data.get("billId").is_none_or(Value::is_null)
         && t.data["transactionType"] != "PAGAMENTO"
 }
 
-/// The cards (of `card_ids`, from the earlier pull) whose bills this refresh lists.
+/// The cards (of `pulled`, the earlier pull's account ids per product) whose bills
+/// this refresh lists: those of a product whose plan lists bills
+/// (`Part::Bills`), for a consent that grants both of its permissions.
 pub(crate) async fn plan(
     app: &App,
     consent: &ConsentRow,
     scheduled: bool,
-    card_ids: &[String],
+    pulled: Option<&Value>,
     today: Date,
 ) -> Result<Vec<CardPlan>> {
     let permissions = crate::services::consent_products::consent_permissions(consent);
     let has = |p: &str| permissions.iter().any(|x| x == p);
-    if card_ids.is_empty()
-        || !has("CREDIT_CARDS_ACCOUNTS_BILLS_READ")
-        || !has("CREDIT_CARDS_ACCOUNTS_BILLS_TRANSACTIONS_READ")
-    {
-        return Ok(Vec::new());
+    let mut cards = Vec::new();
+    for (product, listing) in synced() {
+        let Some(bills) = listing.bills else { continue };
+        if !has(bills.permission) || !has(bills.transactions_permission) {
+            continue;
+        }
+        let ids: Vec<String> = pulled
+            .and_then(|k| k.get(product.as_str()))
+            .and_then(|v| serde_json::from_value(v.clone()).ok())
+            .unwrap_or_default();
+        cards.extend(ids.into_iter().map(|id| (listing, id)));
     }
     let mut out = Vec::new();
-    for card_id in card_ids {
+    for (listing, card_id) in cards {
         let mut conn = app.store.read().await?;
-        let Some(from) = ponte_store::oldest_unbilled_day(&mut conn, &consent.id, card_id)
+        let Some(from) = ponte_store::oldest_unbilled_day(&mut conn, &consent.id, &card_id)
             .await?
             .as_deref()
             .and_then(sync_items::parse_ymd)
         else {
             continue;
         };
-        let known = ponte_store::sync_bills(&mut conn, &consent.id, card_id).await?;
+        let known = ponte_store::sync_bills(&mut conn, &consent.id, &card_id).await?;
         let last_due = known
             .iter()
             .filter_map(|b| sync_items::parse_ymd(&b.due_date))
@@ -89,17 +99,24 @@ pub(crate) async fn plan(
             continue;
         }
         out.push(CardPlan {
-            card_id: card_id.clone(),
+            listing,
+            card_id,
             from,
             known: known.into_iter().map(|b| b.bill_id).collect(),
         });
     }
     if scheduled && !out.is_empty() {
         let usage = quota::usage(app, consent).await?;
-        if !sync_items::keeps_reserve(&usage, &refresh_endpoints::bills()) {
-            tracing::info!(consent_id = %consent.id, "bills not listed: it would spend the calls kept for requests");
-            out.clear();
-        }
+        out.retain(|card| {
+            let Some((endpoint, _)) = card.listing.bill_endpoints() else {
+                return false;
+            };
+            let keeps = sync_items::keeps_reserve(&usage, &endpoint);
+            if !keeps {
+                tracing::info!(consent_id = %consent.id, card_id = %card.card_id, endpoint, "bills not listed: it would spend the calls kept for requests");
+            }
+            keeps
+        });
     }
     Ok(out)
 }
@@ -122,7 +139,7 @@ pub(crate) async fn read(
 ) -> std::result::Result<Vec<BillRead>, ConnectError> {
     let mut out = Vec::new();
     for plan in plans {
-        let bills = match current::bills(s, &plan.card_id, plan.from, today).await {
+        let bills = match current::bills(s, &plan.listing, &plan.card_id, plan.from, today).await {
             Ok(b) => b,
             Err(e @ ConnectError::ConsentRevoked(_)) => return Err(e),
             Err(e) => {
@@ -134,7 +151,7 @@ pub(crate) async fn read(
             .into_iter()
             .filter(|b| !plan.known.contains(&b.bill_id))
         {
-            match current::bill_transactions(s, &plan.card_id, &bill.bill_id).await {
+            match current::bill_transactions(s, &plan.listing, &plan.card_id, &bill.bill_id).await {
                 Ok(transactions) => out.push(BillRead {
                     card_id: plan.card_id.clone(),
                     bill,

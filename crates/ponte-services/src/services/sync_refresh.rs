@@ -107,14 +107,9 @@ async fn run(app: &App, job: &JobRow, p: Payload) -> Result<JobOutcome> {
         .filter(|_| span != Span::History)
         .and_then(|s| s.accounts.as_deref())
         .and_then(|a| serde_json::from_str(a).ok());
-    let card_ids: Vec<String> = known
-        .as_ref()
-        .and_then(|k| k.get(Product::CreditCards.as_str()))
-        .and_then(|v| serde_json::from_value(v.clone()).ok())
-        .unwrap_or_default();
     let plans = Plans {
         balances: sync_balances::plan(app, &consent, p.scheduled).await?,
-        bills: sync_bills::plan(app, &consent, p.scheduled, &card_ids, today).await?,
+        bills: sync_bills::plan(app, &consent, p.scheduled, known.as_ref(), today).await?,
     };
     let budget = quota::budget_for(app, &consent).await?;
     let fetched = fetch(app, &consent, &budget, span, today, known.as_ref(), &plans).await;
@@ -202,7 +197,7 @@ async fn fetch(
         .iter()
         .map(|(p, l)| (*p, l.iter().map(|a| a.account_id.clone()).collect()))
         .collect();
-    let balances = sync_balances::read(&mut session, plans.balances, &ids).await?;
+    let balances = sync_balances::read(&mut session, &plans.balances, &ids).await?;
     let bills = sync_bills::read(&mut session, &plans.bills, today).await?;
     Ok(Fetched {
         listing: out,
