@@ -225,7 +225,7 @@ const RECORD_CHUNK: usize = 64;
 /// against it, as one after the other would be.
 pub async fn record_attempts(
     conn: &mut Conn,
-    records: &[(WebhookAttemptRow, AttemptOutcome<'_>)],
+    records: &[(&WebhookAttemptRow, AttemptOutcome<'_>)],
 ) -> Result<Vec<bool>> {
     let mut recorded = vec![false; records.len()];
     let mut seen = std::collections::HashSet::new();
@@ -260,7 +260,7 @@ pub async fn record_attempts(
 /// different) in one statement; returns the ids it updated.
 async fn update_recorded(
     conn: &mut Conn,
-    records: &[(WebhookAttemptRow, AttemptOutcome<'_>)],
+    records: &[(&WebhookAttemptRow, AttemptOutcome<'_>)],
     at: &[usize],
 ) -> Result<std::collections::HashSet<String>> {
     if at.is_empty() {
@@ -304,7 +304,7 @@ async fn update_recorded(
 /// The attempt rows of `at`, in one statement.
 async fn insert_attempts(
     conn: &mut Conn,
-    records: &[(WebhookAttemptRow, AttemptOutcome<'_>)],
+    records: &[(&WebhookAttemptRow, AttemptOutcome<'_>)],
     at: &[usize],
 ) -> Result<()> {
     if at.is_empty() {
@@ -715,6 +715,8 @@ mod tests {
             records[2].1 = AttemptOutcome::Dead { error: "HTTP 410" };
             records.push(delivered("m01", 2));
             records.push(delivered("m03", 1));
+            let records: Vec<(&WebhookAttemptRow, AttemptOutcome)> =
+                records.iter().map(|(a, o)| (a, *o)).collect();
             let recorded = record_attempts(&mut tx, &records).await.unwrap();
             tx.commit().await.unwrap();
             let mut expected = vec![true; 72];
@@ -784,6 +786,64 @@ mod tests {
                     .unwrap(),
                 68
             );
+        }
+    }
+
+    #[tokio::test]
+    async fn attempts_recorded_together_but_never_committed_are_claimed_again() {
+        for (store, _dir) in stores().await {
+            let mut tx = store.begin().await.unwrap();
+            crate::testing::client(&mut tx, "c1").await;
+            for id in ["a", "b", "c"] {
+                insert_message(&mut tx, &message(id, 100)).await.unwrap();
+            }
+            tx.commit().await.unwrap();
+            let backend = store.backend();
+            let mut tx = store.begin().await.unwrap();
+            let claimed = claim_due_messages(&mut tx, backend, 200, 1_200, 10, &[])
+                .await
+                .unwrap();
+            assert_eq!(claimed.len(), 3);
+            tx.commit().await.unwrap();
+
+            // All three answered 2xx; the node died before their records committed.
+            let rows: Vec<WebhookAttemptRow> = ["a", "b", "c"]
+                .into_iter()
+                .map(|id| WebhookAttemptRow {
+                    status_code: Some(200),
+                    ..attempt(id, 1, 300)
+                })
+                .collect();
+            let records: Vec<(&WebhookAttemptRow, AttemptOutcome)> = rows
+                .iter()
+                .map(|a| (a, AttemptOutcome::Delivered))
+                .collect();
+            let mut tx = store.begin().await.unwrap();
+            assert_eq!(
+                record_attempts(&mut tx, &records).await.unwrap(),
+                [true, true, true]
+            );
+            drop(tx);
+
+            let mut tx = store.begin().await.unwrap();
+            assert!(
+                claim_due_messages(&mut tx, backend, 1_100, 2_100, 10, &[])
+                    .await
+                    .unwrap()
+                    .is_empty(),
+                "still leased by the dead node"
+            );
+            let again = claim_due_messages(&mut tx, backend, 1_200, 2_200, 10, &[])
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+            let mut ids: Vec<_> = again.iter().map(|m| (m.id.as_str(), m.attempts)).collect();
+            ids.sort();
+            assert_eq!(ids, [("a", 0), ("b", 0), ("c", 0)], "each is sent again");
+            let mut conn = store.read().await.unwrap();
+            for id in ["a", "b", "c"] {
+                assert!(attempts_of(&mut conn, id).await.unwrap().is_empty());
+            }
         }
     }
 
