@@ -156,6 +156,7 @@ pub async fn kill_unattempted(
         == 1)
 }
 
+#[derive(Debug, Clone, Copy)]
 pub enum AttemptOutcome<'a> {
     Delivered,
     /// Try again at the given time.
@@ -176,13 +177,7 @@ pub async fn record_attempt(
     a: &WebhookAttemptRow,
     outcome: AttemptOutcome<'_>,
 ) -> Result<bool> {
-    let (status, next, error, finished) = match outcome {
-        AttemptOutcome::Delivered => (WebhookStatus::Delivered, None, None, Some(a.at)),
-        AttemptOutcome::Retry { at, error } => {
-            (WebhookStatus::Pending, Some(at), Some(error), None)
-        }
-        AttemptOutcome::Dead { error } => (WebhookStatus::Dead, None, Some(error), Some(a.at)),
-    };
+    let (status, next, error, finished) = consequence(a, outcome);
     let updated = sqlx::query(
         "UPDATE webhook_messages SET status = $1, attempts = $2, next_attempt_at = COALESCE($3, next_attempt_at),
             locked_until = NULL, last_error = $4, finished_at = $5
@@ -216,6 +211,146 @@ pub async fn record_attempt(
         .await?;
     }
     Ok(updated)
+}
+
+/// Rows per statement in `record_attempts`: 8 placeholders each stays far
+/// under SQLite's limit on them.
+const RECORD_CHUNK: usize = 64;
+
+/// Records several attempts, each exactly as `record_attempt` would in this
+/// order (the same fence: only the holder of the claim that counted an
+/// attempt records it), in two statements per 64 instead of two per
+/// attempt. Returns, per attempt, whether it was recorded. A message named
+/// twice is recorded first as the earlier, then the later is fenced
+/// against it, as one after the other would be.
+pub async fn record_attempts(
+    conn: &mut Conn,
+    records: &[(&WebhookAttemptRow, AttemptOutcome<'_>)],
+) -> Result<Vec<bool>> {
+    let mut recorded = vec![false; records.len()];
+    let mut seen = std::collections::HashSet::new();
+    let (mut once, mut again) = (Vec::new(), Vec::new());
+    for (i, (a, _)) in records.iter().enumerate() {
+        if seen.insert(a.message_id.as_str()) {
+            once.push(i);
+        } else {
+            again.push(i);
+        }
+    }
+    for chunk in once.chunks(RECORD_CHUNK) {
+        let updated = update_recorded(conn, records, chunk).await?;
+        let inserted: Vec<usize> = chunk
+            .iter()
+            .copied()
+            .filter(|&i| updated.contains(&records[i].0.message_id))
+            .collect();
+        insert_attempts(conn, records, &inserted).await?;
+        for i in inserted {
+            recorded[i] = true;
+        }
+    }
+    for i in again {
+        let (a, outcome) = &records[i];
+        recorded[i] = record_attempt(conn, a, *outcome).await?;
+    }
+    Ok(recorded)
+}
+
+/// `record_attempt`'s fenced update for the attempts `at` (message ids all
+/// different) in one statement; returns the ids it updated.
+async fn update_recorded(
+    conn: &mut Conn,
+    records: &[(&WebhookAttemptRow, AttemptOutcome<'_>)],
+    at: &[usize],
+) -> Result<std::collections::HashSet<String>> {
+    if at.is_empty() {
+        return Ok(Default::default());
+    }
+    // VALUES columns are column1.. on both databases; the casts give
+    // PostgreSQL their types whatever the bound values.
+    let values: Vec<String> = (0..at.len())
+        .map(|row| {
+            let p = |col: usize| 6 * row + col;
+            format!(
+                "(CAST(${} AS TEXT), CAST(${} AS TEXT), CAST(${} AS BIGINT), CAST(${} AS BIGINT), CAST(${} AS TEXT), CAST(${} AS BIGINT))",
+                p(1), p(2), p(3), p(4), p(5), p(6)
+            )
+        })
+        .collect();
+    let sql = format!(
+        "UPDATE webhook_messages SET status = v.column2, attempts = v.column3,
+            next_attempt_at = COALESCE(v.column4, webhook_messages.next_attempt_at),
+            locked_until = NULL, last_error = v.column5, finished_at = v.column6
+         FROM (VALUES {}) AS v
+         WHERE webhook_messages.id = v.column1 AND webhook_messages.attempts = v.column3 - 1
+         RETURNING webhook_messages.id",
+        values.join(", ")
+    );
+    let mut query = sqlx::query_scalar::<_, String>(&sql);
+    for &i in at {
+        let (a, outcome) = &records[i];
+        let (status, next, error, finished) = consequence(a, *outcome);
+        query = query
+            .bind(a.message_id.as_str())
+            .bind(status)
+            .bind(a.attempt)
+            .bind(next)
+            .bind(error)
+            .bind(finished);
+    }
+    Ok(query.fetch_all(conn).await?.into_iter().collect())
+}
+
+/// The attempt rows of `at`, in one statement.
+async fn insert_attempts(
+    conn: &mut Conn,
+    records: &[(&WebhookAttemptRow, AttemptOutcome<'_>)],
+    at: &[usize],
+) -> Result<()> {
+    if at.is_empty() {
+        return Ok(());
+    }
+    let values: Vec<String> = (0..at.len())
+        .map(|row| {
+            let cols: Vec<String> = (1..=8).map(|col| format!("${}", 8 * row + col)).collect();
+            format!("({})", cols.join(", "))
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO webhook_attempts (message_id, attempt, at, target_url, status_code, latency_ms, response, error)
+         VALUES {}",
+        values.join(", ")
+    );
+    let mut query = sqlx::query(&sql);
+    for &i in at {
+        let a = &records[i].0;
+        query = query
+            .bind(a.message_id.as_str())
+            .bind(a.attempt)
+            .bind(a.at)
+            .bind(a.target_url.as_deref())
+            .bind(a.status_code)
+            .bind(a.latency_ms)
+            .bind(a.response.as_deref())
+            .bind(a.error.as_deref());
+    }
+    query.execute(conn).await?;
+    Ok(())
+}
+
+/// What an attempt's outcome makes of its message: status, next attempt,
+/// last error, and when it finished.
+fn consequence<'a>(
+    a: &WebhookAttemptRow,
+    outcome: AttemptOutcome<'a>,
+) -> (WebhookStatus, Option<i64>, Option<&'a str>, Option<i64>) {
+    match outcome {
+        AttemptOutcome::Delivered => (WebhookStatus::Delivered, None, None, Some(a.at)),
+        AttemptOutcome::Retry { at, error } => {
+            (WebhookStatus::Pending, Some(at), Some(error), None)
+        }
+        AttemptOutcome::Dead { error } => (WebhookStatus::Dead, None, Some(error), Some(a.at)),
+    }
 }
 
 pub async fn message_for_client(
@@ -537,6 +672,178 @@ mod tests {
                 "already pending"
             );
             tx.commit().await.unwrap();
+        }
+    }
+
+    #[tokio::test]
+    async fn attempts_recorded_together_are_fenced_as_one_after_the_other() {
+        for (store, _dir) in stores().await {
+            let mut tx = store.begin().await.unwrap();
+            crate::testing::client(&mut tx, "c1").await;
+            // More than one statement's worth.
+            let ids: Vec<String> = (0..70).map(|i| format!("m{i:02}")).collect();
+            for id in &ids {
+                insert_message(&mut tx, &message(id, 100)).await.unwrap();
+            }
+            tx.commit().await.unwrap();
+
+            let mut tx = store.begin().await.unwrap();
+            // m01 has had its first attempt recorded already.
+            assert!(record_attempt(
+                &mut tx,
+                &attempt("m01", 1, 150),
+                AttemptOutcome::Retry {
+                    at: 160,
+                    error: "HTTP 500"
+                }
+            )
+            .await
+            .unwrap());
+            let delivered = |id: &str, n: i64| {
+                let mut a = attempt(id, n, 200);
+                a.status_code = Some(200);
+                (a, AttemptOutcome::Delivered)
+            };
+            let mut records: Vec<(WebhookAttemptRow, AttemptOutcome)> =
+                ids.iter().map(|id| delivered(id, 1)).collect();
+            // m00: a retry; m02: dead; m01: a stale claim's attempt 1, then
+            // its second attempt; m03's attempt 1 a second time, fenced.
+            records[0].1 = AttemptOutcome::Retry {
+                at: 5_000,
+                error: "HTTP 500",
+            };
+            records[2].1 = AttemptOutcome::Dead { error: "HTTP 410" };
+            records.push(delivered("m01", 2));
+            records.push(delivered("m03", 1));
+            let records: Vec<(&WebhookAttemptRow, AttemptOutcome)> =
+                records.iter().map(|(a, o)| (a, *o)).collect();
+            let recorded = record_attempts(&mut tx, &records).await.unwrap();
+            tx.commit().await.unwrap();
+            let mut expected = vec![true; 72];
+            expected[1] = false;
+            expected[71] = false;
+            assert_eq!(recorded, expected);
+
+            let mut conn = store.read().await.unwrap();
+            let m = message_for_client(&mut conn, "c1", "m00")
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(
+                (
+                    m.status,
+                    m.attempts,
+                    m.next_attempt_at,
+                    m.last_error,
+                    m.locked_until
+                ),
+                (
+                    WebhookStatus::Pending,
+                    1,
+                    5_000,
+                    Some("HTTP 500".into()),
+                    None
+                )
+            );
+            let m = message_for_client(&mut conn, "c1", "m01")
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(
+                (m.status, m.attempts, m.finished_at, m.last_error),
+                (WebhookStatus::Delivered, 2, Some(200), None)
+            );
+            let m = message_for_client(&mut conn, "c1", "m02")
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(
+                (m.status, m.attempts, m.finished_at),
+                (WebhookStatus::Dead, 1, Some(200))
+            );
+            let m = message_for_client(&mut conn, "c1", "m69")
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!((m.status, m.attempts), (WebhookStatus::Delivered, 1));
+            let m01 = attempts_of(&mut conn, "m01").await.unwrap();
+            assert_eq!(
+                m01.iter()
+                    .map(|a| (a.attempt, a.status_code))
+                    .collect::<Vec<_>>(),
+                [(1, Some(500)), (2, Some(200))]
+            );
+            let m03 = attempts_of(&mut conn, "m03").await.unwrap();
+            assert_eq!(m03.len(), 1, "the second attempt 1 was fenced out");
+            let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM webhook_attempts")
+                .fetch_one(&mut *conn)
+                .await
+                .unwrap();
+            assert_eq!(total, 71);
+            assert_eq!(
+                count_messages(&mut conn, WebhookStatus::Delivered)
+                    .await
+                    .unwrap(),
+                68
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn attempts_recorded_together_but_never_committed_are_claimed_again() {
+        for (store, _dir) in stores().await {
+            let mut tx = store.begin().await.unwrap();
+            crate::testing::client(&mut tx, "c1").await;
+            for id in ["a", "b", "c"] {
+                insert_message(&mut tx, &message(id, 100)).await.unwrap();
+            }
+            tx.commit().await.unwrap();
+            let backend = store.backend();
+            let mut tx = store.begin().await.unwrap();
+            let claimed = claim_due_messages(&mut tx, backend, 200, 1_200, 10, &[])
+                .await
+                .unwrap();
+            assert_eq!(claimed.len(), 3);
+            tx.commit().await.unwrap();
+
+            // All three answered 2xx; the node died before their records committed.
+            let rows: Vec<WebhookAttemptRow> = ["a", "b", "c"]
+                .into_iter()
+                .map(|id| WebhookAttemptRow {
+                    status_code: Some(200),
+                    ..attempt(id, 1, 300)
+                })
+                .collect();
+            let records: Vec<(&WebhookAttemptRow, AttemptOutcome)> = rows
+                .iter()
+                .map(|a| (a, AttemptOutcome::Delivered))
+                .collect();
+            let mut tx = store.begin().await.unwrap();
+            assert_eq!(
+                record_attempts(&mut tx, &records).await.unwrap(),
+                [true, true, true]
+            );
+            drop(tx);
+
+            let mut tx = store.begin().await.unwrap();
+            assert!(
+                claim_due_messages(&mut tx, backend, 1_100, 2_100, 10, &[])
+                    .await
+                    .unwrap()
+                    .is_empty(),
+                "still leased by the dead node"
+            );
+            let again = claim_due_messages(&mut tx, backend, 1_200, 2_200, 10, &[])
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+            let mut ids: Vec<_> = again.iter().map(|m| (m.id.as_str(), m.attempts)).collect();
+            ids.sort();
+            assert_eq!(ids, [("a", 0), ("b", 0), ("c", 0)], "each is sent again");
+            let mut conn = store.read().await.unwrap();
+            for id in ["a", "b", "c"] {
+                assert!(attempts_of(&mut conn, id).await.unwrap().is_empty());
+            }
         }
     }
 

@@ -2,6 +2,10 @@
 //! Standard Webhooks, posts them, and records every attempt. A dispatcher
 //! that dies mid-attempt leaves its lease to lapse; the message is sent again.
 //!
+//! Attempts are recorded together (see `Recorder`): each waits for its
+//! record to commit before its slot moves on, but one transaction writes
+//! every record that came in while the last one was written.
+//!
 //! Each endpoint (URL origin) gets at most `PER_ENDPOINT` attempts in flight
 //! on this node, so a slow receiver cannot hold every slot: the claim passes
 //! over saturated endpoints, and what a batch brings beyond the limit waits
@@ -19,7 +23,7 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tokio::sync::{watch, Notify, OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{mpsc, oneshot, watch, Notify, OwnedSemaphorePermit, Semaphore};
 
 /// Short, so a killed node's messages go out again within 30 s of its
 /// restart (the lease is not renewed: an attempt fits in it with margin).
@@ -42,6 +46,7 @@ pub const ATTEMPT_TIMEOUT: Duration = crate::config::WEBHOOK_ATTEMPT_TIMEOUT;
 
 pub async fn run(app: App, stop: watch::Receiver<bool>) {
     let dispatcher = Arc::new(Dispatcher {
+        recorder: Recorder::start(app.clone()),
         app,
         slots: Arc::new(Semaphore::new(CONCURRENCY)),
         endpoints: Mutex::new(HashMap::new()),
@@ -63,6 +68,7 @@ pub async fn run(app: App, stop: watch::Receiver<bool>) {
 
 struct Dispatcher {
     app: App,
+    recorder: Recorder,
     slots: Arc<Semaphore>,
     endpoints: Mutex<HashMap<String, Endpoint>>,
     stopping: AtomicBool,
@@ -129,7 +135,9 @@ impl Dispatcher {
                     let ctx = load_context(&self.app, &message.client_id).await;
                     contexts.insert(message.client_id.clone(), ctx);
                 }
-                let Some(send) = prepare(&self.app, message, lease_until, &contexts).await else {
+                let Some(send) =
+                    prepare(&self.app, &self.recorder, message, lease_until, &contexts).await
+                else {
                     continue;
                 };
                 let origin = origin_of(&send.url);
@@ -204,7 +212,7 @@ impl Dispatcher {
             if send.lease_until - self.app.clock.now_ms() < LEASE_MARGIN_MS {
                 release(&self.app, &[send.into()]).await;
             } else {
-                deliver(&self.app, send).await;
+                deliver(&self.app, &self.recorder, send).await;
             }
             while let Some(waiting) = self.next_or_leave(&origin) {
                 if waiting.lease_until - self.app.clock.now_ms() < LEASE_MARGIN_MS {
@@ -214,8 +222,14 @@ impl Dispatcher {
                 let client_id = waiting.message.client_id.clone();
                 let ctx =
                     HashMap::from([(client_id.clone(), load_context(&self.app, &client_id).await)]);
-                if let Some(send) =
-                    prepare(&self.app, waiting.message, waiting.lease_until, &ctx).await
+                if let Some(send) = prepare(
+                    &self.app,
+                    &self.recorder,
+                    waiting.message,
+                    waiting.lease_until,
+                    &ctx,
+                )
+                .await
                 {
                     next = Some(send);
                     break;
@@ -386,6 +400,7 @@ async fn load_context(app: &App, client_id: &str) -> Result<Arc<ClientContext>, 
 /// the message has been dealt with (no URL, endpoint disabled, client unreadable).
 async fn prepare(
     app: &App,
+    recorder: &Recorder,
     m: WebhookMessageRow,
     lease_until: i64,
     contexts: &HashMap<String, Result<Arc<ClientContext>, String>>,
@@ -394,16 +409,16 @@ async fn prepare(
         Some(Ok(ctx)) => ctx,
         Some(Err(e)) => {
             let error = e.clone();
-            record(app, &m, m.target_url.clone(), Err(error), 0).await;
+            record(app, recorder, &m, m.target_url.clone(), Err(error), 0).await;
             return None;
         }
         None => {
-            record(app, &m, None, Err("client not loaded".into()), 0).await;
+            record(app, recorder, &m, None, Err("client not loaded".into()), 0).await;
             return None;
         }
     };
     let Some(url) = target_url(&ctx.row, &m) else {
-        record(app, &m, None, Err(NO_ENDPOINT.into()), 0).await;
+        record(app, recorder, &m, None, Err(NO_ENDPOINT.into()), 0).await;
         return None;
     };
     if let Some(at) = ctx.disabled.get(&url) {
@@ -419,7 +434,7 @@ async fn prepare(
         }),
         Err(e) => {
             let error = e.clone();
-            record(app, &m, Some(url), Err(error), 0).await;
+            record(app, recorder, &m, Some(url), Err(error), 0).await;
             None
         }
     }
@@ -507,7 +522,7 @@ pub(crate) async fn read_capture(mut resp: reqwest::Response) -> String {
 }
 
 /// One attempt: sign, post, and record the answer.
-async fn deliver(app: &App, send: Send) {
+async fn deliver(app: &App, recorder: &Recorder, send: Send) {
     let Send {
         message: m,
         url,
@@ -540,13 +555,135 @@ async fn deliver(app: &App, send: Send) {
     }
     .await;
     let latency_ms = started.elapsed().as_millis() as i64;
-    record(app, &m, Some(url), result, latency_ms).await;
+    record(app, recorder, &m, Some(url), result, latency_ms).await;
+}
+
+/// Writes attempts' records to the database together, in one task: the
+/// records that come in while one transaction is written wait for the next,
+/// which writes them all. Under load one commit records many attempts (on
+/// SQLite every write goes through one connection, and a transaction per
+/// attempt was the drain's limit); an attempt alone is written at once.
+/// Each attempt waits for its own record's commit, so nothing is marked
+/// delivered before its receiver answered, and an attempt whose record a
+/// crash lost is sent again once its lease lapses.
+#[derive(Clone)]
+struct Recorder(mpsc::UnboundedSender<Pending>);
+
+/// An attempt's record and what follows from it.
+struct Record {
+    client_id: String,
+    attempt: WebhookAttemptRow,
+    outcome: Outcome,
+    /// The URL to disable with it (it answered 410 Gone).
+    disable: Option<String>,
+}
+
+/// A record waiting to be written, and who waits for it.
+struct Pending {
+    record: Record,
+    /// Whether the attempt was recorded (false: another dispatcher recorded it).
+    done: oneshot::Sender<Result<bool, String>>,
+}
+
+/// `AttemptOutcome`, owned, to wait in the recorder's queue.
+enum Outcome {
+    Delivered,
+    Retry { at: i64, error: String },
+    Dead { error: String },
+}
+
+impl Outcome {
+    fn as_store(&self) -> AttemptOutcome<'_> {
+        match self {
+            Outcome::Delivered => AttemptOutcome::Delivered,
+            Outcome::Retry { at, error } => AttemptOutcome::Retry { at: *at, error },
+            Outcome::Dead { error } => AttemptOutcome::Dead { error },
+        }
+    }
+}
+
+/// Records one transaction writes at most.
+const RECORDS_PER_COMMIT: usize = CONCURRENCY;
+
+impl Recorder {
+    /// Its task ends once every `Recorder` is dropped, after writing what
+    /// they sent.
+    fn start(app: App) -> Recorder {
+        let (queue, pending) = mpsc::unbounded_channel();
+        tokio::spawn(write_records(app, pending));
+        Recorder(queue)
+    }
+
+    /// Writes `record` with whatever else is waiting, once it is committed.
+    async fn record(&self, record: Record) -> Result<bool, String> {
+        let stopped = || "the dispatcher's recorder stopped".to_string();
+        let (done, written) = oneshot::channel();
+        self.0
+            .send(Pending { record, done })
+            .map_err(|_| stopped())?;
+        written.await.map_err(|_| stopped())?
+    }
+}
+
+async fn write_records(app: App, mut queue: mpsc::UnboundedReceiver<Pending>) {
+    let mut batch: Vec<Pending> = Vec::new();
+    while queue.recv_many(&mut batch, RECORDS_PER_COMMIT).await > 0 {
+        let records: Vec<&Record> = batch.iter().map(|p| &p.record).collect();
+        let results: Vec<Result<bool, String>> = match write_together(&app, &records).await {
+            Ok(recorded) => recorded.into_iter().map(Ok).collect(),
+            // One record the database refuses must not hold back the others.
+            Err(e) if records.len() > 1 => {
+                tracing::warn!(error = %e, records = records.len(), "recording webhook attempts together failed; recording them one by one");
+                let mut results = Vec::with_capacity(records.len());
+                for r in &records {
+                    results.push(
+                        write_together(&app, std::slice::from_ref(r))
+                            .await
+                            .map(|recorded| recorded.first().copied().unwrap_or(false))
+                            .map_err(|e| e.to_string()),
+                    );
+                }
+                results
+            }
+            Err(e) => vec![Err(e.to_string())],
+        };
+        for (pending, result) in batch.drain(..).zip(results) {
+            // Its attempt may have stopped waiting (the dispatcher's task ended).
+            let _ = pending.done.send(result);
+        }
+    }
+}
+
+/// `records` in one transaction: each attempt, fenced as `record_attempt`
+/// does, and the URLs a recorded 410 Gone disables.
+async fn write_together(app: &App, records: &[&Record]) -> anyhow::Result<Vec<bool>> {
+    let rows: Vec<(&WebhookAttemptRow, AttemptOutcome)> = records
+        .iter()
+        .map(|r| (&r.attempt, r.outcome.as_store()))
+        .collect();
+    let mut tx = app.store.begin().await?;
+    let recorded = ponte_store::record_attempts(&mut tx, &rows).await?;
+    for (r, ok) in records.iter().zip(&recorded) {
+        if let (true, Some(url)) = (ok, &r.disable) {
+            ponte_store::disable_endpoint(
+                &mut tx,
+                &r.client_id,
+                url,
+                r.attempt.at,
+                &r.attempt.message_id,
+            )
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(recorded)
 }
 
 /// Records an attempt (or a failure to make one) and what follows from it:
 /// delivered, retried on the schedule, or dead; a 410 Gone also disables the URL.
 async fn record(
     app: &App,
+    recorder: &Recorder,
     m: &WebhookMessageRow,
     url: Option<String>,
     result: Result<(u16, String), String>,
@@ -566,16 +703,16 @@ async fn record(
     };
     let gone = matches!(result, Ok((410, _)));
     let outcome = match &failure {
-        None => AttemptOutcome::Delivered,
-        Some(e) if gone => AttemptOutcome::Dead { error: e },
+        None => Outcome::Delivered,
+        Some(e) if gone => Outcome::Dead { error: e.clone() },
         // Retrying cannot help until a URL is set; the message waits, dead, for a replay.
-        Some(e) if e == NO_ENDPOINT => AttemptOutcome::Dead { error: e },
+        Some(e) if e == NO_ENDPOINT => Outcome::Dead { error: e.clone() },
         Some(e) => match schedule.get((attempt - 1) as usize) {
-            Some(delay) => AttemptOutcome::Retry {
+            Some(delay) => Outcome::Retry {
                 at: now + delay.as_millis() as i64,
-                error: e,
+                error: e.clone(),
             },
-            None => AttemptOutcome::Dead { error: e },
+            None => Outcome::Dead { error: e.clone() },
         },
     };
     let row = WebhookAttemptRow {
@@ -596,16 +733,14 @@ async fn record(
     metrics::counter!("ponte_webhook_attempts_total", "result" => label).increment(1);
     metrics::histogram!("ponte_webhook_attempt_duration_seconds")
         .record(latency_ms as f64 / 1000.0);
-    let recorded = async {
-        let mut tx = app.store.begin().await?;
-        let ok = ponte_store::record_attempt(&mut tx, &row, outcome).await?;
-        if let (true, true, Some(url)) = (ok, gone, &url) {
-            ponte_store::disable_endpoint(&mut tx, &m.client_id, url, now, &m.id).await?;
-        }
-        tx.commit().await?;
-        Ok::<_, anyhow::Error>(ok)
-    }
-    .await;
+    let recorded = recorder
+        .record(Record {
+            client_id: m.client_id.clone(),
+            attempt: row,
+            outcome,
+            disable: url.filter(|_| gone),
+        })
+        .await;
     match recorded {
         Ok(true) => {
             tracing::info!(message_id = %m.id, attempt, result = label, error = failure.as_deref().unwrap_or(""), "webhook attempt");
