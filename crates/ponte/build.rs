@@ -37,9 +37,31 @@ fn main() {
     );
     println!("cargo:rustc-link-arg-bin=ponte=-Wl,--no-warn-symbol-ordering");
     // The dynamic loader rewrites 67,000 pointers at start (position-independent executable): as
-    // 24-byte `.rela.dyn` entries, 1.6 MB all read at every start; packed (DT_RELR, glibc 2.36
-    // and later) they take a few KB.
-    println!("cargo:rustc-link-arg-bin=ponte=-Wl,-z,pack-relative-relocs");
+    // 24-byte `.rela.dyn` entries, 1.6 MB all read at every start; packed (DT_RELR) they take a
+    // few KB. Only a glibc of 2.36 or later applies them (and the linker then marks the binary as
+    // needing one): an older glibc would start it with its pointers not fixed up.
+    if env::var("HOST") == env::var("TARGET") && glibc_version() >= (2, 36) {
+        println!("cargo:rustc-link-arg-bin=ponte=-Wl,-z,pack-relative-relocs");
+    }
+}
+
+/// The version of the glibc this build links against (the build machine's), or (0, 0).
+fn glibc_version() -> (u32, u32) {
+    let Ok(out) = Command::new("getconf").arg("GNU_LIBC_VERSION").output() else {
+        return (0, 0);
+    };
+    // "glibc 2.36"
+    major_minor(
+        String::from_utf8_lossy(&out.stdout)
+            .split_whitespace()
+            .nth(1),
+    )
+}
+
+fn major_minor(version: Option<&str>) -> (u32, u32) {
+    let mut parts = version.unwrap_or("").split('.');
+    let mut next = || parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
+    (next(), next())
 }
 
 /// Whether this rustc links x86_64 Linux with `rust-lld` by default (1.90 and later).
@@ -48,10 +70,10 @@ fn rust_lld_by_default() -> bool {
     let Ok(out) = Command::new(rustc).arg("-V").output() else {
         return false;
     };
-    let version = String::from_utf8_lossy(&out.stdout);
     // "rustc 1.95.0 (59807616e 2026-04-14)"
-    let mut parts = version.split_whitespace().nth(1).unwrap_or("").split('.');
-    let major: u32 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
-    let minor: u32 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
-    (major, minor) >= (1, 90)
+    major_minor(
+        String::from_utf8_lossy(&out.stdout)
+            .split_whitespace()
+            .nth(1),
+    ) >= (1, 90)
 }
