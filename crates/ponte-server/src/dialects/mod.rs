@@ -6,7 +6,73 @@
 use crate::http::failure::Render;
 use crate::services::outbox::{PayloadRenderer, WebhookRenderers};
 use crate::App;
+use axum::routing::MethodRouter;
 use axum::Router;
+
+/// A dialect's routes with their OpenAPI operations, from one list (each entry `[handlers]`, as
+/// `utoipa_axum::routes!` takes them: the handlers of one path), in the order the document
+/// presents them. It makes two functions: the first builds the router and the document together
+/// ([`Dialect::docs`] takes the document), the second only the same router, from each handler's
+/// path and methods: what `ponte serve` builds at start, leaving the operations and schemas
+/// (several hundred KB of code run once, and their allocations) to the first `GET /openapi.json`.
+macro_rules! api_and_router {
+    (
+        $(#[$api_doc:meta])*
+        pub fn $api:ident() = $start:expr;
+        $(#[$router_doc:meta])*
+        pub fn $router:ident();
+        $( [ $( $($segment:ident)::+ ),+ $(,)? ] )*
+    ) => {
+        $(#[$api_doc])*
+        pub fn $api() -> utoipa_axum::router::OpenApiRouter<crate::App> {
+            $start $( .routes(utoipa_axum::routes!($( $($segment)::+ ),+)) )*
+        }
+
+        $(#[$router_doc])*
+        pub fn $router() -> axum::Router<crate::App> {
+            let router = axum::Router::new();
+            $(
+                let mut paths: Vec<String> = Vec::new();
+                let mut methods = axum::routing::MethodRouter::new();
+                $(
+                    for method in <operation_of!([] $($segment)::+) as utoipa::Path>::methods() {
+                        methods = methods.on(
+                            utoipa_axum::PathItemExt::to_method_filter(&method),
+                            $($segment)::+,
+                        );
+                    }
+                    let path = <operation_of!([] $($segment)::+) as utoipa::Path>::path();
+                    if !paths.contains(&path) {
+                        paths.push(path);
+                    }
+                )+
+                let router = crate::dialects::route_paths(router, &paths, methods);
+            )*
+            router
+        }
+    };
+}
+
+/// The type `#[utoipa::path]` generates beside a handler (`a::b::handler` → `a::b::__path_handler`).
+macro_rules! operation_of {
+    ([$($module:ident)*] $handler:ident) => {
+        utoipa_axum::paste! { $($module::)* [<__path_ $handler>] }
+    };
+    ([$($module:ident)*] $first:ident :: $($rest:ident)::+) => {
+        operation_of!([$($module)* $first] $($rest)::+)
+    };
+}
+
+/// `methods` at each of `paths`, as `utoipa_axum`'s `OpenApiRouter::routes` routes them.
+pub(crate) fn route_paths(
+    router: Router<App>,
+    paths: &[String],
+    methods: MethodRouter<App>,
+) -> Router<App> {
+    paths.iter().fold(router, |router, path| {
+        router.route(if path.is_empty() { "/" } else { path }, methods.clone())
+    })
+}
 
 pub mod console;
 pub mod data_api;

@@ -2,13 +2,9 @@
 //! `{"error":{"code","message","field"}}`. Handlers parse, call one service,
 //! and shape the answer; nothing else.
 
-use crate::App;
-use axum::Router;
 use data::*;
 use lifecycle::*;
 use links::*;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 use webhooks::*;
 
 pub mod data;
@@ -58,50 +54,44 @@ pub static SPEC: super::Dialect = super::Dialect {
 use crate::http::extract::Token;
 use parts::{Access, AnyToken};
 
-/// Every route with its operation, in the order the document presents
-/// them: the router and the document are both made from this list.
-pub fn api() -> OpenApiRouter<App> {
-    OpenApiRouter::with_openapi(docs::components())
-        .routes(routes!(auth))
-        .routes(routes!(refresh))
-        .routes(routes!(create_link))
-        .routes(routes!(get_link))
-        .routes(routes!(institutions))
-        .routes(routes!(renewal::show_renewal, renewal::start_renewal))
-        .routes(routes!(create_consent))
-        .routes(routes!(get_consent, revoke_consent))
-        .routes(routes!(renew_consent))
-        .routes(routes!(list_extensions))
-        .routes(routes!(quota::consent_quota))
-        .routes(routes!(sync::transactions_sync))
-        .routes(routes!(sync::refresh_consent))
-        .routes(routes!(personal_data))
-        .routes(routes!(business_data))
-        .routes(routes!(get_request))
-        .routes(routes!(get_report))
-        .routes(routes!(download_report))
-        .routes(routes!(download_pdf))
-        .routes(routes!(list_webhooks))
-        .routes(routes!(show_webhook))
-        .routes(routes!(replay_webhook))
-        .routes(routes!(replay_dead_webhooks))
-        .routes(routes!(rotate_webhook_secret))
-        .routes(routes!(enable_webhook_endpoint))
+api_and_router! {
+    /// Every route with its operation, in the order the document presents
+    /// them: the router and the document are both made from this list.
+    pub fn api() = utoipa_axum::router::OpenApiRouter::with_openapi(docs::components());
+    pub fn routes();
+    [auth]
+    [refresh]
+    [create_link]
+    [get_link]
+    [institutions]
+    [renewal::show_renewal, renewal::start_renewal]
+    [create_consent]
+    [get_consent, revoke_consent]
+    [renew_consent]
+    [list_extensions]
+    [quota::consent_quota]
+    [sync::transactions_sync]
+    [sync::refresh_consent]
+    [personal_data]
+    [business_data]
+    [get_request]
+    [get_report]
+    [download_report]
+    [download_pdf]
+    [list_webhooks]
+    [show_webhook]
+    [replay_webhook]
+    [replay_dead_webhooks]
+    [rotate_webhook_secret]
+    [enable_webhook_endpoint]
 }
 
-/// The test helpers, served in sandbox mode only but always documented.
-pub fn sandbox_api() -> OpenApiRouter<App> {
-    OpenApiRouter::new()
-        .routes(routes!(sandbox_authorise))
-        .routes(routes!(sandbox_revoke_at_institution))
-        .routes(routes!(show_clock))
-        .routes(routes!(advance_clock))
-}
-
-pub fn routes() -> Router<App> {
-    api().split_for_parts().0
-}
-
-pub fn sandbox_routes() -> Router<App> {
-    sandbox_api().split_for_parts().0
+api_and_router! {
+    /// The test helpers, served in sandbox mode only but always documented.
+    pub fn sandbox_api() = utoipa_axum::router::OpenApiRouter::new();
+    pub fn sandbox_routes();
+    [sandbox_authorise]
+    [sandbox_revoke_at_institution]
+    [show_clock]
+    [advance_clock]
 }

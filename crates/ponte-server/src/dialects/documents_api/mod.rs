@@ -19,7 +19,7 @@ use crate::App;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::{Json, Router};
+use axum::Json;
 pub use errors::failure_response;
 use errors::ApiError;
 use errors::DocumentsError;
@@ -27,8 +27,6 @@ use extract::{AppSession, BasicClient, JsonBody};
 use ponte_core::FieldError;
 use serde::Deserialize;
 use utoipa::IntoParams;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 use wire::*;
 
 /// The name stored on the messages this dialect renders.
@@ -52,35 +50,27 @@ pub static SPEC: super::Dialect = super::Dialect {
     renderer: Some(&events::Renderer),
 };
 
-/// Every route with its operation, in the order the document presents
-/// them: the router and the document are both made from this list.
-pub fn api() -> OpenApiRouter<App> {
-    OpenApiRouter::with_openapi(docs::components())
-        .routes(routes!(token))
-        .routes(routes!(institutions))
-        .routes(routes!(connect))
-        .routes(routes!(current))
-        .routes(routes!(retrieval))
-        .routes(routes!(
-            refresh::set_retrieval_refresh,
-            refresh::retrieval_refresh
-        ))
-        .routes(routes!(erase_user))
-        .routes(routes!(files::download))
-        .routes(routes!(callback))
+api_and_router! {
+    /// Every route with its operation, in the order the document presents
+    /// them: the router and the document are both made from this list.
+    pub fn api() = utoipa_axum::router::OpenApiRouter::with_openapi(docs::components());
+    pub fn routes();
+    [token]
+    [institutions]
+    [connect]
+    [current]
+    [retrieval]
+    [refresh::set_retrieval_refresh, refresh::retrieval_refresh]
+    [erase_user]
+    [files::download]
+    [callback]
 }
 
-/// The test helper, served in sandbox mode only but always documented.
-pub fn sandbox_api() -> OpenApiRouter<App> {
-    OpenApiRouter::new().routes(routes!(sandbox_connect))
-}
-
-pub fn routes() -> Router<App> {
-    api().split_for_parts().0
-}
-
-pub fn sandbox_routes() -> Router<App> {
-    sandbox_api().split_for_parts().0
+api_and_router! {
+    /// The test helper, served in sandbox mode only but always documented.
+    pub fn sandbox_api() = utoipa_axum::router::OpenApiRouter::new();
+    pub fn sandbox_routes();
+    [sandbox_connect]
 }
 
 type ApiResult = Result<Response, ApiError>;

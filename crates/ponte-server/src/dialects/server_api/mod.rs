@@ -21,12 +21,9 @@ use crate::services::{end_users, links, sessions};
 use crate::App;
 use axum::extract::State;
 use axum::response::Response;
-use axum::Router;
 pub use envelope::failure_response;
 use envelope::{ok, ApiError, Credential};
 use extract::{AuthTicket, EndUser, JsonBody, RefreshToken, ServerClient};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 use wire::*;
 
 pub static SPEC: super::Dialect = super::Dialect {
@@ -46,25 +43,22 @@ pub static SPEC: super::Dialect = super::Dialect {
     renderer: None,
 };
 
-/// Every route with its operation, in the order the document presents
-/// them: the router and the document are both made from this list.
-pub fn api() -> OpenApiRouter<App> {
-    OpenApiRouter::with_openapi(docs::components())
-        .routes(routes!(request_ticket))
-        .routes(routes!(access_token))
-        .routes(routes!(refresh_token))
-        .routes(routes!(logout))
-        .routes(routes!(list_connections))
-        .routes(routes!(open_link))
-        .routes(routes!(revoke_connection))
-        .routes(routes!(me::page))
-        .routes(routes!(me::confirm, me::revoke))
-        .routes(routes!(me_renew::renew))
-        .routes(routes!(me_add::add))
-}
-
-pub fn routes() -> Router<App> {
-    api().split_for_parts().0
+api_and_router! {
+    /// Every route with its operation, in the order the document presents
+    /// them: the router and the document are both made from this list.
+    pub fn api() = utoipa_axum::router::OpenApiRouter::with_openapi(docs::components());
+    pub fn routes();
+    [request_ticket]
+    [access_token]
+    [refresh_token]
+    [logout]
+    [list_connections]
+    [open_link]
+    [revoke_connection]
+    [me::page]
+    [me::confirm, me::revoke]
+    [me_renew::renew]
+    [me_add::add]
 }
 
 type ApiResult = Result<Response, ApiError>;
