@@ -38,6 +38,11 @@ impl Window {
             to: day(today_ms),
         }
     }
+
+    /// A dated listing's query for this window.
+    fn query(&self, dates: &Dates) -> [(&'static str, String); 2] {
+        [(dates.from, self.from.clone()), (dates.to, self.to.clone())]
+    }
 }
 
 fn id_of(item: &Value, field: &str) -> Result<String, ConnectError> {
@@ -153,31 +158,23 @@ async fn read_parts<W: Write + Send>(
                 dates,
                 tally,
             } => {
-                let query = match dates {
-                    Some(d) => vec![(d.from, window.from.clone()), (d.to, window.to.clone())],
-                    None => Vec::new(),
-                };
-                let read = list(o, s, key, &format!("{base}{suffix}"), &query).await?;
+                let query = dates.map(|d| window.query(&d));
+                let query = query.as_ref().map_or(&[][..], |q| &q[..]);
+                let read = list(o, s, key, &format!("{base}{suffix}"), query).await?;
                 match tally {
                     Tally::Nothing => {}
                     Tally::Records => n.records += read,
                 }
             }
             Part::Bills { dates, .. } => {
-                let query = [
-                    (dates.from, window.from.clone()),
-                    (dates.to, window.to.clone()),
-                ];
                 let (key, suffix) = plan::BILLS;
-                n.bills += list(o, s, key, &format!("{base}{suffix}"), &query).await?;
+                let path = format!("{base}{suffix}");
+                n.bills += list(o, s, key, &path, &window.query(dates)).await?;
             }
             Part::Transactions { dates, .. } => {
-                let query = [
-                    (dates.from, window.from.clone()),
-                    (dates.to, window.to.clone()),
-                ];
                 let (key, suffix) = plan::TRANSACTIONS;
-                n.transactions += list(o, s, key, &format!("{base}{suffix}"), &query).await?;
+                let path = format!("{base}{suffix}");
+                n.transactions += list(o, s, key, &path, &window.query(dates)).await?;
             }
         }
     }

@@ -541,15 +541,17 @@ async fn restore(
 }
 
 /// The body at `url`, or `None` when it could not be read whole: an error
-/// status, or a response cut off (a download that fails midway). Each on a
-/// connection of its own: the server closes the connection of a download it
-/// cuts off, and a pooled client could send the next request on it.
+/// status, or a response cut off (a download that fails midway; one that
+/// fails at its first chunk may close the connection before its head is
+/// sent). Each on a connection of its own: the server closes the connection
+/// of a download it cuts off, and a pooled client could send the next
+/// request on it.
 async fn downloaded(url: &str) -> Option<Vec<u8>> {
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(0)
         .build()
         .unwrap();
-    let resp = http.get(url).send().await.unwrap();
+    let resp = http.get(url).send().await.ok()?;
     if resp.status() != 200 {
         return None;
     }
