@@ -2,6 +2,7 @@
 //! transactions, the backend differences and the settings table.
 
 use crate::files;
+use crate::readers::{ReadConn, Readers, SQLITE_PRAGMAS};
 use crate::secrets_file::SecretsFile;
 use crate::wake::{self, Wakes};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -148,7 +149,7 @@ impl Backend {
 pub struct Store {
     backend: Backend,
     writer: AnyPool,
-    reader: AnyPool,
+    pub(crate) readers: std::sync::Arc<Readers>,
     wakes: std::sync::Arc<Wakes>,
     /// PostgreSQL's URL, for the listener's own connection (see `wake`).
     listen_url: Option<String>,
@@ -184,11 +185,11 @@ impl Store {
                 let writer = connect_pool(url, writer_options, options.clone()).await?;
                 // WAL is a property of the file: set once, before the readers open it.
                 writer.execute("PRAGMA journal_mode = WAL").await?;
-                let reader = connect_pool(url, sqlite_pool(4), options).await?;
+                let readers = Readers::new(backend, options, 4);
                 Store {
                     backend,
                     writer,
-                    reader,
+                    readers,
                     wakes,
                     listen_url: None,
                     secrets_file: SecretsFile::beside(files::sqlite_file(url))
@@ -196,14 +197,16 @@ impl Store {
                 }
             }
             Backend::Postgres => {
+                // Twenty connections a node: twelve for transactions, eight
+                // for reads (and one more for the listener).
                 let pool = AnyPoolOptions::new()
-                    .max_connections(16)
+                    .max_connections(12)
                     .acquire_timeout(Duration::from_secs(30));
-                let pool = connect_pool(url, pool, options).await?;
+                let writer = connect_pool(url, pool, options.clone()).await?;
                 Store {
                     backend,
-                    writer: pool.clone(),
-                    reader: pool,
+                    writer,
+                    readers: Readers::new(backend, options, 8),
                     wakes,
                     listen_url: Some(url.to_string()),
                     secrets_file: None,
@@ -305,19 +308,19 @@ impl Store {
         }
     }
 
-    /// A connection for reads outside any transaction.
-    pub async fn read(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>> {
-        Ok(self.reader.acquire().await?)
+    /// A connection for reads outside any transaction (see `readers`).
+    pub async fn read(&self) -> Result<ReadConn> {
+        self.readers.lend().await
     }
 
     pub async fn ping(&self) -> Result<()> {
-        self.reader.execute("SELECT 1").await?;
+        self.read().await?.execute("SELECT 1").await?;
         Ok(())
     }
 
     pub async fn close(&self) {
         self.writer.close().await;
-        self.reader.close().await;
+        self.readers.close().await;
     }
 }
 
@@ -326,18 +329,14 @@ fn sqlite_pool(max: u32) -> AnyPoolOptions {
         .max_connections(max)
         .acquire_timeout(Duration::from_secs(30))
         // sqlx pings every connection it hands out (a trip to the
-        // connection's worker thread and back, per query on the hot paths);
-        // a connection to a local file does not go stale the way a socket
-        // to a server does, so SQLite's pools skip it. PostgreSQL keeps it.
+        // connection's worker thread and back); a connection to a local
+        // file does not go stale the way a socket to a server does, so
+        // SQLite's writer skips it. PostgreSQL's keeps it.
         .test_before_acquire(false)
-        // Each connection's page cache is 512 KiB, not SQLite's 2 MiB: a long report's
-        // chunks, read a chunk per borrowed connection, otherwise fill all five caches (up
-        // to 10 MiB held for the process's life, more the longer the history, up to that).
-        // Hot API reads touch a few pages each; the API bench reads as fast either way.
+        // The same settings as the readers' (see `SQLITE_PRAGMAS`).
         .after_connect(|conn, _| {
             Box::pin(async move {
-                conn.execute("PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -512")
-                    .await?;
+                conn.execute(SQLITE_PRAGMAS).await?;
                 Ok(())
             })
         })
@@ -400,17 +399,17 @@ mod begin_tests {
         // the fix about half of the runs of this sweep lost a write.)
         for step in 0..=200u64 {
             let budget = std::time::Duration::from_micros(10 * step);
-            // Every connection of the pool but one held, so that the begin
-            // and the write after it meet the same connection.
+            // Every connection of the writers' pool but one held, so that
+            // the begin and the write after it meet the same connection.
             let mut held = Vec::new();
-            for _ in 0..16 {
-                held.push(store.read().await.expect("connection"));
+            for _ in 0..12 {
+                held.push(store.writer.acquire().await.expect("connection"));
             }
             held.pop();
             abandon(store.begin(), budget).await;
             let id = format!("abandoned_{step}");
             {
-                let mut conn = store.read().await.expect("the free connection");
+                let mut conn = store.writer.acquire().await.expect("the free connection");
                 testing::client(&mut conn, &id).await;
             }
             let seen: Option<String> = sqlx::query_scalar("SELECT id FROM clients WHERE id = $1")
