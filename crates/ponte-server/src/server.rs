@@ -10,11 +10,11 @@ use tokio::net::{TcpListener, TcpSocket};
 
 /// A listener whose accepted connections send at once (`TCP_NODELAY`, which
 /// Linux hands from the listening socket to each connection it accepts). The
-/// sandbox banks' mTLS connections are accepted inside `ponte_sandbox`, which
-/// sets nothing on them: with Nagle's algorithm on, the tail of an answer
-/// larger than one segment (an account's transactions) waited for the
-/// connector's delayed ACK, about 40 ms on loopback.
-fn listen_without_delay(addr: SocketAddr) -> std::io::Result<TcpListener> {
+/// sandbox banks' connections are accepted inside `ponte_sandbox`, which sets
+/// nothing on them: with Nagle's algorithm on, the tail of an answer larger
+/// than one segment (an account's transactions) waited for the connector's
+/// delayed ACK, about 40 ms on loopback. `ponte sandbox` listens with it too.
+pub fn listen_without_delay(addr: SocketAddr) -> std::io::Result<TcpListener> {
     let socket = match addr {
         SocketAddr::V4(_) => TcpSocket::new_v4()?,
         SocketAddr::V6(_) => TcpSocket::new_v6()?,

@@ -135,11 +135,10 @@ pub async fn run(command: SandboxCommand) -> anyhow::Result<()> {
                     format!("sqlite://{}/sandbox.db?mode=rwc", data_dir.display())
                 }
             };
-            let listener = tokio::net::TcpListener::bind(listen)
-                .await
+            // Answers go out whole at once (no wait on the client's delayed ACK).
+            let listener = ponte_server::listen_without_delay(listen)
                 .with_context(|| format!("--listen {listen}"))?;
-            let mtls_listener = tokio::net::TcpListener::bind(mtls_listen)
-                .await
+            let mtls_listener = ponte_server::listen_without_delay(mtls_listen)
                 .with_context(|| format!("--mtls-listen {mtls_listen}"))?;
             let addr = listener.local_addr()?;
             let public_url = match public_url {
