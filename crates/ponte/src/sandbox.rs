@@ -184,6 +184,7 @@ pub async fn run(command: SandboxCommand) -> anyhow::Result<()> {
                     tracing::error!(error = %e, "the sandbox banks' mTLS listener stopped");
                 }
             });
+            let stop = crate::stop_signal();
             println!("ponte sandbox mTLS on {}", identity.mtls_url);
             println!(
                 "  Ponte's directory for it: ponte sandbox directory --base-url {public_url} --client-id {client_id} --client-secret-env {client_secret_env} --data-dir {} --out-dir <folder>",
@@ -192,7 +193,7 @@ pub async fn run(command: SandboxCommand) -> anyhow::Result<()> {
             // Last: a reader may close stdout once it has this line.
             println!("ponte sandbox listening on {public_url}");
             tracing::info!(%addr, public_url = %public_url, mtls = %identity.mtls_url, "ponte sandbox listening");
-            ponte_sandbox::serve(listener, router, crate::stop_signal()).await
+            ponte_sandbox::serve(listener, router, stop).await
         }
     }
 }
