@@ -217,3 +217,25 @@ fn the_recipient_name_is_sent_only_where_the_institution_opts_in() {
     .unwrap();
     assert_eq!(claims_for(&opted_in)[RECIPIENT_NAME_PARAM], "Acme Ltda");
 }
+
+#[test]
+fn a_pkcs1_key_signs_as_its_pkcs8_form_and_a_changed_claim_does_not_verify() {
+    use rsa::pkcs1::EncodeRsaPrivateKey;
+    use rsa::pkcs8::DecodePrivateKey;
+    let pkcs1 = rsa::RsaPrivateKey::from_pkcs8_pem(CLIENT_SIG)
+        .unwrap()
+        .to_pkcs1_pem(rsa::pkcs8::LineEnding::LF)
+        .unwrap();
+    assert!(pkcs1.starts_with("-----BEGIN RSA PRIVATE KEY-----"));
+    let key = SigningKey::from_pem(&pkcs1, "ponte-sig-1").unwrap();
+    let jws = client_assertion(&key, "ponte-client", ISSUER).unwrap();
+    let (_, claims) = claims_of(&jws);
+    assert_eq!(verify_ps256(&jws, &ponte_jwks()).unwrap(), claims);
+    // The same signature over other claims is refused.
+    let mut parts: Vec<String> = jws.split('.').map(str::to_string).collect();
+    let mut forged = claims.clone();
+    forged["sub"] = json!("someone-else");
+    parts[1] = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&forged).unwrap());
+    let err = verify_ps256(&parts.join("."), &ponte_jwks()).unwrap_err();
+    assert_eq!(err.check, "id_token.signature");
+}

@@ -1,16 +1,21 @@
 //! The little JOSE the FAPI-BR profile needs, in one place: PS256 signing
 //! (client assertions, request objects), PS256 verification against an
 //! institution's JWKS, and compact JWE decryption (`RSA-OAEP` + `A256GCM`)
-//! of ID tokens. JWS goes through jsonwebtoken; JWE is ~40 lines over `rsa`
-//! and `aes-gcm` because no maintained pure-Rust crate decrypts compact JWE
+//! of ID tokens. Verification goes through jsonwebtoken; signing is ring's
+//! RSA-PSS (about 0.5 ms a signature where the `rsa` crate of jsonwebtoken's
+//! pure-Rust backend took 1.3-1.9 ms, and ring is built for rustls anyway)
+//! under a compact JWS of three base64url parts; JWE is ~40 lines over `rsa` and
+//! `aes-gcm` because no maintained pure-Rust crate decrypts compact JWE
 //! without pulling OpenSSL (josekit) or an unmaintained stack (biscuit).
 
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header};
+use jsonwebtoken::{Algorithm, DecodingKey};
+use ring::rand::SystemRandom;
+use ring::signature::{RsaKeyPair, RSA_PSS_SHA256};
 use rsa::pkcs1::DecodeRsaPrivateKey;
-use rsa::pkcs8::DecodePrivateKey;
+use rsa::pkcs8::{DecodePrivateKey, EncodePrivateKey};
 use rsa::traits::PublicKeyParts;
 use rsa::{Oaep, RsaPrivateKey};
 use serde_json::Value;
@@ -29,7 +34,16 @@ fn rsa_from_pem(pem: &str) -> Result<RsaPrivateKey, String> {
 #[derive(Clone)]
 pub struct SigningKey {
     kid: String,
-    key: Arc<EncodingKey>,
+    key: Arc<RsaKeyPair>,
+    rng: SystemRandom,
+}
+
+/// The protected header of Ponte's JWS, members in jsonwebtoken's order.
+#[derive(serde::Serialize)]
+struct JwsHeader<'a> {
+    typ: &'a str,
+    alg: &'a str,
+    kid: &'a str,
 }
 
 impl std::fmt::Debug for SigningKey {
@@ -49,11 +63,16 @@ impl SigningKey {
         if kid.trim().is_empty() {
             return Err("the key id (kid) is empty".into());
         }
-        let key = EncodingKey::from_rsa_pem(pem.as_bytes())
-            .map_err(|_| "not an RSA private key in PEM".to_string())?;
+        // Parsed once here (with ring's consistency checks), not per signature.
+        let der = rsa
+            .to_pkcs8_der()
+            .map_err(|_| "the RSA key does not encode as PKCS#8".to_string())?;
+        let key = RsaKeyPair::from_pkcs8(der.as_bytes())
+            .map_err(|e| format!("the RSA key is not usable for PS256 signing: {e}"))?;
         Ok(Self {
             kid: kid.to_string(),
             key: Arc::new(key),
+            rng: SystemRandom::new(),
         })
     }
 
@@ -63,10 +82,25 @@ impl SigningKey {
 
     /// A compact JWS: header `{"alg":"PS256","kid":…,"typ":typ}` over `claims`.
     pub fn sign(&self, typ: &str, claims: &Value) -> Result<String, String> {
-        let mut header = Header::new(Algorithm::PS256);
-        header.kid = Some(self.kid.clone());
-        header.typ = Some(typ.to_string());
-        jsonwebtoken::encode(&header, claims, &self.key).map_err(|e| format!("signing: {e}"))
+        let header = JwsHeader {
+            typ,
+            alg: "PS256",
+            kid: &self.kid,
+        };
+        let part = |v: Vec<u8>| URL_SAFE_NO_PAD.encode(v);
+        let header = serde_json::to_vec(&header).map_err(|e| format!("signing: {e}"))?;
+        let claims = serde_json::to_vec(claims).map_err(|e| format!("signing: {e}"))?;
+        let message = format!("{}.{}", part(header), part(claims));
+        let mut signature = vec![0; self.key.public().modulus_len()];
+        self.key
+            .sign(
+                &RSA_PSS_SHA256,
+                &self.rng,
+                message.as_bytes(),
+                &mut signature,
+            )
+            .map_err(|_| "signing: the RSA-PSS signature failed".to_string())?;
+        Ok(format!("{message}.{}", part(signature)))
     }
 }
 

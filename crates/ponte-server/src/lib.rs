@@ -13,6 +13,6 @@ pub use ponte_services::{
     clock, config, crypto, error, pdf, ratelimit, services, ssrf, storage, tokens, workers,
 };
 pub use ponte_services::{App, Error};
-pub use server::{jobs, open_app, Server};
+pub use server::{jobs, listen_without_delay, open_app, Server};
 
 mod server;

@@ -6,7 +6,26 @@ use crate::config::Config;
 use crate::services::job::Jobs;
 use crate::App;
 use std::net::SocketAddr;
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpSocket};
+
+/// A listener whose accepted connections send at once (`TCP_NODELAY`, which
+/// Linux hands from the listening socket to each connection it accepts). The
+/// sandbox banks' connections are accepted inside `ponte_sandbox`, which sets
+/// nothing on them: with Nagle's algorithm on, the tail of an answer larger
+/// than one segment (an account's transactions) waited for the connector's
+/// delayed ACK, about 40 ms on loopback. `ponte sandbox` listens with it too.
+pub fn listen_without_delay(addr: SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = match addr {
+        SocketAddr::V4(_) => TcpSocket::new_v4()?,
+        SocketAddr::V6(_) => TcpSocket::new_v6()?,
+    };
+    // As `TcpListener::bind`: a restarted node rebinds its port at once.
+    #[cfg(unix)]
+    socket.set_reuseaddr(true)?;
+    socket.set_nodelay(true)?;
+    socket.bind(addr)?;
+    socket.listen(1024)
+}
 
 /// Builds the services' context: every dialect's webhook renderer and every
 /// durable job registered. `public_url` is where this node is reached. For
@@ -95,11 +114,9 @@ impl Server {
         // this node's own connector only.
         let mtls_listener = match config.sandbox {
             true => Some(
-                TcpListener::bind(config.sandbox_mtls_listen)
-                    .await
-                    .map_err(|e| {
-                        anyhow::anyhow!("cannot listen for the sandbox banks' mTLS: {e}")
-                    })?,
+                listen_without_delay(config.sandbox_mtls_listen).map_err(|e| {
+                    anyhow::anyhow!("cannot listen for the sandbox banks' mTLS: {e}")
+                })?,
             ),
             false => None,
         };

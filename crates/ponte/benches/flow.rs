@@ -16,7 +16,9 @@
 //! then Ponte's callback and the code exchange), `POST
 //! /data/personal/institution-data` for `accounts`, and the retrieval,
 //! report and webhook delivery. The first `WARM_UP` flows are not counted.
-//! Figures go to stdout and `target/bench-flow.json`.
+//! Figures go to stdout and `target/bench-flow.json`, with the p50 of each
+//! step (the four calls, then the wait for the webhook) beside the total.
+//! `PONTE_BENCH_LOG` sets the server's `PONTE_LOG` (default `warn`).
 
 mod common;
 use axum::extract::State;
@@ -30,6 +32,14 @@ use tokio::sync::mpsc;
 
 const FLOWS: usize = 40;
 const WARM_UP: usize = 5;
+/// The timed steps of one flow, in order; the last ends at the webhook.
+const STEPS: [&str; 5] = [
+    "link",
+    "consent",
+    "authorise",
+    "institution_data",
+    "to_webhook",
+];
 /// A flow that has not ended by then is reported and stops the bench.
 const FLOW_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -71,7 +81,10 @@ async fn run(database: &str) -> Value {
         ("PONTE_DATABASE_URL", database.to_string()),
         ("PONTE_LISTEN", format!("127.0.0.1:{port}")),
         ("PONTE_MASTER_KEY", MASTER_KEY.to_string()),
-        ("PONTE_LOG", "warn".to_string()),
+        (
+            "PONTE_LOG",
+            std::env::var("PONTE_BENCH_LOG").unwrap_or_else(|_| "warn".to_string()),
+        ),
     ];
     let created = ponte(
         &env,
@@ -135,8 +148,10 @@ async fn run(database: &str) -> Value {
         .to_string();
 
     let mut millis = Vec::with_capacity(FLOWS);
+    let mut steps: [Vec<f64>; STEPS.len()] = Default::default();
     for n in 0..FLOWS + WARM_UP {
         let t0 = Instant::now();
+        let mut marks = [t0; STEPS.len()];
         let link = post_json(
             &http,
             &format!("{base}/data/v1/links"),
@@ -144,6 +159,7 @@ async fn run(database: &str) -> Value {
             json!({"personalTaxId": CPF}),
         )
         .await;
+        marks[0] = Instant::now();
         let link_token = link["linkToken"].as_str().expect("linkToken");
         let consent = post_json(
             &http,
@@ -152,6 +168,7 @@ async fn run(database: &str) -> Value {
             json!({"personalTaxId": CPF, "institutionCode": "itau"}),
         )
         .await;
+        marks[1] = Instant::now();
         let consent_id = consent["consentId"]
             .as_str()
             .expect("consentId")
@@ -163,6 +180,7 @@ async fn run(database: &str) -> Value {
             json!({"username": "user_good", "password": "pass_good"}),
         )
         .await;
+        marks[2] = Instant::now();
         post_json(
             &http,
             &format!("{base}/data/personal/institution-data"),
@@ -171,6 +189,7 @@ async fn run(database: &str) -> Value {
                    "consentId": [consent_id], "products": ["accounts"]}),
         )
         .await;
+        marks[3] = Instant::now();
         let ended = loop {
             let (at, event) =
                 tokio::time::timeout(FLOW_TIMEOUT.saturating_sub(t0.elapsed()), events.recv())
@@ -182,16 +201,28 @@ async fn run(database: &str) -> Value {
                 break at;
             }
         };
+        marks[4] = ended;
         if n >= WARM_UP {
             millis.push(ended.duration_since(t0).as_secs_f64() * 1000.0);
+            let mut before = t0;
+            for (step, at) in steps.iter_mut().zip(marks) {
+                step.push(at.duration_since(before).as_secs_f64() * 1000.0);
+                before = at;
+            }
         }
     }
     millis.sort_by(f64::total_cmp);
+    let mut step_p50 = serde_json::Map::new();
+    for (name, mut step) in STEPS.iter().zip(steps) {
+        step.sort_by(f64::total_cmp);
+        step_p50.insert((*name).into(), percentile(&step, 0.50).into());
+    }
     json!({
         "flows": millis.len(),
         "p50_ms": percentile(&millis, 0.50),
         "p95_ms": percentile(&millis, 0.95),
         "max_ms": percentile(&millis, 1.0),
+        "step_p50_ms": step_p50,
     })
 }
 

@@ -411,6 +411,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             return Err(e);
         }
     };
+    // Before anything says the server is up (healthz, the "listening" line).
+    let stop = stop_signal();
     if let Err(e) = ponte_server::services::console::record_public_url(&server.app).await {
         // Only the CLI's printed links depend on it: serving goes on.
         tracing::warn!(error = %e, "cannot record the public URL for the CLI");
@@ -424,7 +426,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     // The last line printed: scripts and tests read up to it and may then close
     // the pipe, so nothing may be printed after it (a write to a closed stdout panics).
     println!("ponte listening on {url}");
-    stop_signal().await;
+    stop.await;
     tracing::info!("shutting down");
     server.stop().await;
     drop(guard);
@@ -469,17 +471,24 @@ async fn start(config: Config) -> anyhow::Result<Server> {
     Ok(server)
 }
 
-/// Ctrl-C, or SIGTERM on Unix.
-async fn stop_signal() {
-    let ctrl_c = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-            .expect("signal handler");
-        tokio::select! { _ = ctrl_c => {}, _ = term.recv() => {} }
+/// Ctrl-C, or SIGTERM on Unix, caught from this call on (not from the first
+/// poll): a script that signals as soon as it reads the "listening" line
+/// gets a graceful stop, not a process killed before its handler was in place.
+#[cfg(unix)]
+fn stop_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut int = signal(SignalKind::interrupt()).expect("signal handler");
+    let mut term = signal(SignalKind::terminate()).expect("signal handler");
+    async move {
+        tokio::select! { _ = int.recv() => {}, _ = term.recv() => {} }
     }
-    #[cfg(not(unix))]
-    let _ = ctrl_c.await;
+}
+
+#[cfg(not(unix))]
+fn stop_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
+    async {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 #[cfg(test)]

@@ -135,11 +135,10 @@ pub async fn run(command: SandboxCommand) -> anyhow::Result<()> {
                     format!("sqlite://{}/sandbox.db?mode=rwc", data_dir.display())
                 }
             };
-            let listener = tokio::net::TcpListener::bind(listen)
-                .await
+            // Answers go out whole at once (no wait on the client's delayed ACK).
+            let listener = ponte_server::listen_without_delay(listen)
                 .with_context(|| format!("--listen {listen}"))?;
-            let mtls_listener = tokio::net::TcpListener::bind(mtls_listen)
-                .await
+            let mtls_listener = ponte_server::listen_without_delay(mtls_listen)
                 .with_context(|| format!("--mtls-listen {mtls_listen}"))?;
             let addr = listener.local_addr()?;
             let public_url = match public_url {
@@ -185,6 +184,7 @@ pub async fn run(command: SandboxCommand) -> anyhow::Result<()> {
                     tracing::error!(error = %e, "the sandbox banks' mTLS listener stopped");
                 }
             });
+            let stop = crate::stop_signal();
             println!("ponte sandbox mTLS on {}", identity.mtls_url);
             println!(
                 "  Ponte's directory for it: ponte sandbox directory --base-url {public_url} --client-id {client_id} --client-secret-env {client_secret_env} --data-dir {} --out-dir <folder>",
@@ -193,7 +193,7 @@ pub async fn run(command: SandboxCommand) -> anyhow::Result<()> {
             // Last: a reader may close stdout once it has this line.
             println!("ponte sandbox listening on {public_url}");
             tracing::info!(%addr, public_url = %public_url, mtls = %identity.mtls_url, "ponte sandbox listening");
-            ponte_sandbox::serve(listener, router, crate::stop_signal()).await
+            ponte_sandbox::serve(listener, router, stop).await
         }
     }
 }

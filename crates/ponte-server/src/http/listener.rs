@@ -53,6 +53,10 @@ pub async fn serve(
                         continue;
                     }
                 };
+                // Answers go out whole at once: with Nagle's algorithm the tail
+                // of one larger than a segment waits for the client's delayed
+                // ACK (about 40 ms). A socket that refuses is served as it is.
+                let _ = stream.set_nodelay(true);
                 let service = match make.call(peer).await {
                     Ok(service) => service,
                     Err(never) => match never {},
