@@ -107,7 +107,7 @@ pub async fn router(config: SandboxConfig) -> anyhow::Result<Router> {
         base_url: state.base_url.clone(),
         base_path: state.base_path.clone(),
         clients: state.clients.clone(),
-        store: portals::PortalStore::connect(&config.database_url).await?,
+        store: portals::PortalStore::open(&config.database_url, state.store.pool().clone()).await?,
     });
 
     let consents = "/{code}/open-banking/consents/v3/consents";

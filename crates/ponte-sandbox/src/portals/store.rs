@@ -3,7 +3,6 @@
 //! store (sqlx Any, one query text for SQLite and PostgreSQL, times as unix
 //! millis, secrets kept only as SHA-256 hashes), in tables of its own.
 
-use sqlx::any::AnyPoolOptions;
 use sqlx::{AnyPool, Executor, Row};
 
 use crate::util::{now_ms, sha256_hex};
@@ -41,22 +40,9 @@ pub struct PortalStore {
 }
 
 impl PortalStore {
-    pub async fn connect(url: &str) -> anyhow::Result<Self> {
-        sqlx::any::install_default_drivers();
+    /// Creates the portals' tables in the banks' database, on its pool.
+    pub async fn open(url: &str, pool: AnyPool) -> anyhow::Result<Self> {
         let is_sqlite = url.starts_with("sqlite:");
-        let pool = AnyPoolOptions::new()
-            .max_connections(if is_sqlite { 2 } else { 4 })
-            .after_connect(move |conn, _| {
-                Box::pin(async move {
-                    if is_sqlite {
-                        conn.execute("PRAGMA busy_timeout=5000").await?;
-                    }
-                    Ok(())
-                })
-            })
-            .connect(url)
-            .await
-            .map_err(|e| anyhow::anyhow!("sandbox portals database: {e}"))?;
         let mut conn = pool.acquire().await?;
         // Several nodes may start together on one PostgreSQL: serialise the DDL
         // (a lock id of its own, so it never waits on the banks' schema).

@@ -137,11 +137,16 @@ pub enum Redeem {
 const AWAITING_TTL_MS: i64 = 60 * 60 * 1000;
 
 impl Store {
+    /// Connects and creates the banks' tables. The pool is the sandbox's one
+    /// pool, shared with the document portals ([`Store::pool`]). On SQLite it
+    /// holds one connection: SQLite has one writer anyway, and every
+    /// connection costs the idle process a thread and its memory (the 13 banks
+    /// registering Ponte at start used to open four, for good).
     pub async fn connect(url: &str) -> anyhow::Result<Self> {
         sqlx::any::install_default_drivers();
         let is_sqlite = url.starts_with("sqlite:");
         let pool = AnyPoolOptions::new()
-            .max_connections(if is_sqlite { 4 } else { 8 })
+            .max_connections(if is_sqlite { 1 } else { 12 })
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if is_sqlite {
@@ -176,6 +181,11 @@ impl Store {
         }
         drop(conn);
         Ok(Store { pool })
+    }
+
+    /// The pool, for the document portals' store.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
     }
 
     // ---- consents ----
