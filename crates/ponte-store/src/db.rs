@@ -2,7 +2,7 @@
 //! transactions, the backend differences and the settings table.
 
 use crate::files;
-use crate::readers::{ReadConn, Readers, SQLITE_PRAGMAS};
+use crate::readers::{ReadConn, Readers, CHECK_EVERY, SQLITE_PRAGMAS};
 use crate::secrets_file::SecretsFile;
 use crate::wake::{self, Wakes};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -185,7 +185,7 @@ impl Store {
                 let writer = connect_pool(url, writer_options, options.clone()).await?;
                 // WAL is a property of the file: set once, before the readers open it.
                 writer.execute("PRAGMA journal_mode = WAL").await?;
-                let readers = Readers::new(backend, options, 4);
+                let readers = Readers::new(options, 4, Some(SQLITE_PRAGMAS), None);
                 Store {
                     backend,
                     writer,
@@ -206,7 +206,7 @@ impl Store {
                 Store {
                     backend,
                     writer,
-                    readers: Readers::new(backend, options, 8),
+                    readers: Readers::new(options, 8, None, Some(CHECK_EVERY)),
                     wakes,
                     listen_url: Some(url.to_string()),
                     secrets_file: None,
@@ -310,7 +310,7 @@ impl Store {
 
     /// A connection for reads outside any transaction (see `readers`).
     pub async fn read(&self) -> Result<ReadConn> {
-        self.readers.lend().await
+        Ok(self.readers.lend().await?)
     }
 
     pub async fn ping(&self) -> Result<()> {
@@ -483,5 +483,115 @@ mod connect_tests {
             Ok(_) => panic!("a database that does not exist opened"),
         };
         assert!(err.contains("database does not exist"), "{err}");
+    }
+}
+
+#[cfg(test)]
+mod readers_tests {
+    //! The readers (`readers.rs`) as the store lends them.
+    use super::*;
+    use crate::readers::CHECK_EVERY;
+    use crate::testing;
+
+    /// A read abandoned while its query runs (a client hanging up) leaves
+    /// its connection answering the next read, not with the abandoned
+    /// query's rows.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_read_abandoned_mid_query_leaves_its_connection_usable() {
+        for (store, _dir) in testing::stores().await {
+            let slow = match store.backend() {
+                Backend::Postgres => "SELECT 7 FROM pg_sleep(0.3)",
+                // A query that counts to a few million before answering.
+                Backend::Sqlite => {
+                    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000000) SELECT max(i) FROM n"
+                }
+            };
+            // One connection lent at a time, so each read below meets the
+            // same one: the rest are held.
+            let mut held = Vec::new();
+            let size = store.readers.lendable.available_permits();
+            for _ in 1..size {
+                held.push(store.read().await.expect("a reader"));
+            }
+            for _ in 0..3 {
+                let mut conn = store.read().await.expect("the free reader");
+                let abandoned = tokio::time::timeout(
+                    Duration::from_millis(20),
+                    sqlx::query_scalar::<_, i64>(slow).fetch_one(&mut *conn),
+                )
+                .await;
+                assert!(abandoned.is_err(), "the slow query answered within 20 ms");
+                drop(conn);
+                let mut conn = store.read().await.expect("the same reader, given back");
+                let answer: i64 = sqlx::query_scalar("SELECT 42")
+                    .fetch_one(&mut *conn)
+                    .await
+                    .expect("the next read");
+                assert_eq!(answer, 42, "{:?}", store.backend());
+            }
+        }
+    }
+
+    /// No more readers are lent than there are: one more read waits until
+    /// one is given back, then gets it.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_read_waits_while_every_reader_is_lent() {
+        for (store, _dir) in testing::stores().await {
+            let size = store.readers.lendable.available_permits();
+            let mut held = Vec::new();
+            for _ in 0..size {
+                held.push(store.read().await.expect("a reader"));
+            }
+            let waiting = tokio::spawn({
+                let store = store.clone();
+                async move {
+                    let mut conn = store.read().await.expect("a reader given back");
+                    sqlx::query_scalar::<_, i64>("SELECT 1")
+                        .fetch_one(&mut *conn)
+                        .await
+                        .expect("read")
+                }
+            });
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            assert!(
+                !waiting.is_finished(),
+                "a read was lent a reader beyond {size}"
+            );
+            held.pop();
+            assert_eq!(waiting.await.expect("task"), 1);
+        }
+    }
+
+    /// A PostgreSQL connection the server ended (a restart, an operator's
+    /// `pg_terminate_backend`) is noticed by its next check and replaced:
+    /// reads go on.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_connection_the_server_ended_is_replaced() {
+        let Ok(base) = std::env::var("PONTE_TEST_POSTGRES_URL") else {
+            return;
+        };
+        let store = testing::fresh_postgres(&base).await;
+        let pid = |mut conn: ReadConn| async move {
+            sqlx::query_scalar::<_, i32>("SELECT pg_backend_pid()")
+                .fetch_one(&mut *conn)
+                .await
+        };
+        let first = pid(store.read().await.expect("a reader"))
+            .await
+            .expect("its pid");
+        let mut tx = store.begin().await.expect("a writer");
+        let ended: bool = sqlx::query_scalar("SELECT pg_terminate_backend($1)")
+            .bind(first)
+            .fetch_one(&mut *tx)
+            .await
+            .expect("terminate");
+        assert!(ended);
+        drop(tx);
+        // The check is due once the connection has gone unchecked that long.
+        tokio::time::sleep(CHECK_EVERY + Duration::from_millis(50)).await;
+        let next = pid(store.read().await.expect("a reader"))
+            .await
+            .expect("a read after the server ended a connection");
+        assert_ne!(next, first, "the ended connection was lent again");
     }
 }

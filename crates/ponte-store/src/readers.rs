@@ -18,7 +18,6 @@
 //! file does not go stale.) A connection older than [`MAX_LIFETIME`] is
 //! closed and opened again, as the pool did.
 
-use crate::db::{Backend, Result, StoreError, CONNECT_TIMEOUT};
 use sqlx::any::AnyConnectOptions;
 use sqlx::{AnyConnection, Connection, Executor};
 use std::sync::{Arc, Mutex};
@@ -31,6 +30,8 @@ pub(crate) const CHECK_EVERY: Duration = Duration::from_millis(500);
 const MAX_LIFETIME: Duration = Duration::from_secs(30 * 60);
 /// How long a read waits for a connection while all are lent.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long opening a connection may take (as the store's first one).
+const OPEN_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// What each SQLite connection is set to when opened. The page cache is
 /// 512 KiB, not SQLite's 2 MiB: a long report's chunks, read a chunk per
@@ -46,28 +47,39 @@ struct Kept {
 
 /// At most `size` connections, opened when first needed.
 pub(crate) struct Readers {
-    backend: Backend,
     options: AnyConnectOptions,
+    /// Run on each connection opened (SQLite's settings).
+    on_open: Option<&'static str>,
+    /// Ping a connection unchecked this long before lending it (PostgreSQL).
+    check_every: Option<Duration>,
     idle: Mutex<Vec<Kept>>,
     pub(crate) lendable: Arc<Semaphore>,
 }
 
 impl Readers {
-    pub(crate) fn new(backend: Backend, options: AnyConnectOptions, size: usize) -> Arc<Readers> {
+    /// SQLite: `on_open` its settings, no checks. PostgreSQL: no settings,
+    /// `check_every` [`CHECK_EVERY`].
+    pub(crate) fn new(
+        options: AnyConnectOptions,
+        size: usize,
+        on_open: Option<&'static str>,
+        check_every: Option<Duration>,
+    ) -> Arc<Readers> {
         Arc::new(Readers {
-            backend,
             options,
+            on_open,
+            check_every,
             idle: Mutex::new(Vec::with_capacity(size)),
             lendable: Arc::new(Semaphore::new(size)),
         })
     }
 
     /// A connection for reads, waiting while all are lent.
-    pub(crate) async fn lend(self: &Arc<Self>) -> Result<ReadConn> {
+    pub(crate) async fn lend(self: &Arc<Self>) -> sqlx::Result<ReadConn> {
         let permit = tokio::time::timeout(ACQUIRE_TIMEOUT, self.lendable.clone().acquire_owned())
             .await
-            .map_err(|_| StoreError::Db(sqlx::Error::PoolTimedOut))?
-            .map_err(|_| StoreError::Db(sqlx::Error::PoolClosed))?;
+            .map_err(|_| sqlx::Error::PoolTimedOut)?
+            .map_err(|_| sqlx::Error::PoolClosed)?;
         let kept = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
         let now = Instant::now();
         let kept = match kept {
@@ -76,8 +88,9 @@ impl Readers {
                 self.open().await?
             }
             Some(mut k)
-                if self.backend == Backend::Postgres
-                    && now.duration_since(k.checked) >= CHECK_EVERY =>
+                if self
+                    .check_every
+                    .is_some_and(|every| now.duration_since(k.checked) >= every) =>
             {
                 match k.conn.ping().await {
                     Ok(()) => {
@@ -100,17 +113,17 @@ impl Readers {
         })
     }
 
-    async fn open(&self) -> Result<Kept> {
+    async fn open(&self) -> sqlx::Result<Kept> {
         let opening = async {
             let mut conn = AnyConnection::connect_with(&self.options).await?;
-            if self.backend == Backend::Sqlite {
-                conn.execute(SQLITE_PRAGMAS).await?;
+            if let Some(settings) = self.on_open {
+                conn.execute(settings).await?;
             }
             Ok::<_, sqlx::Error>(conn)
         };
-        let conn = tokio::time::timeout(CONNECT_TIMEOUT, opening)
+        let conn = tokio::time::timeout(OPEN_TIMEOUT, opening)
             .await
-            .map_err(|_| StoreError::Db(sqlx::Error::PoolTimedOut))??;
+            .map_err(|_| sqlx::Error::PoolTimedOut)??;
         let now = Instant::now();
         Ok(Kept {
             conn,
@@ -168,114 +181,5 @@ impl Drop for ReadConn {
 impl std::fmt::Debug for ReadConn {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("ReadConn")
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::testing;
-    use std::time::Duration;
-
-    /// A read abandoned while its query runs (a client hanging up) leaves
-    /// its connection answering the next read, not with the abandoned
-    /// query's rows.
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_read_abandoned_mid_query_leaves_its_connection_usable() {
-        for (store, _dir) in testing::stores().await {
-            let slow = match store.backend() {
-                Backend::Postgres => "SELECT 7 FROM pg_sleep(0.3)",
-                // A query that counts to a few million before answering.
-                Backend::Sqlite => {
-                    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000000) SELECT max(i) FROM n"
-                }
-            };
-            // One connection lent at a time, so each read below meets the
-            // same one: the rest are held.
-            let mut held = Vec::new();
-            let size = store.readers.lendable.available_permits();
-            for _ in 1..size {
-                held.push(store.read().await.expect("a reader"));
-            }
-            for _ in 0..3 {
-                let mut conn = store.read().await.expect("the free reader");
-                let abandoned = tokio::time::timeout(
-                    Duration::from_millis(20),
-                    sqlx::query_scalar::<_, i64>(slow).fetch_one(&mut *conn),
-                )
-                .await;
-                assert!(abandoned.is_err(), "the slow query answered within 20 ms");
-                drop(conn);
-                let mut conn = store.read().await.expect("the same reader, given back");
-                let answer: i64 = sqlx::query_scalar("SELECT 42")
-                    .fetch_one(&mut *conn)
-                    .await
-                    .expect("the next read");
-                assert_eq!(answer, 42, "{:?}", store.backend());
-            }
-        }
-    }
-
-    /// No more readers are lent than there are: one more read waits until
-    /// one is given back, then gets it.
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_read_waits_while_every_reader_is_lent() {
-        for (store, _dir) in testing::stores().await {
-            let size = store.readers.lendable.available_permits();
-            let mut held = Vec::new();
-            for _ in 0..size {
-                held.push(store.read().await.expect("a reader"));
-            }
-            let waiting = tokio::spawn({
-                let store = store.clone();
-                async move {
-                    let mut conn = store.read().await.expect("a reader given back");
-                    sqlx::query_scalar::<_, i64>("SELECT 1")
-                        .fetch_one(&mut *conn)
-                        .await
-                        .expect("read")
-                }
-            });
-            tokio::time::sleep(Duration::from_millis(100)).await;
-            assert!(
-                !waiting.is_finished(),
-                "a read was lent a reader beyond {size}"
-            );
-            held.pop();
-            assert_eq!(waiting.await.expect("task"), 1);
-        }
-    }
-
-    /// A PostgreSQL connection the server ended (a restart, an operator's
-    /// `pg_terminate_backend`) is noticed by its next check and replaced:
-    /// reads go on.
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_connection_the_server_ended_is_replaced() {
-        let Ok(base) = std::env::var("PONTE_TEST_POSTGRES_URL") else {
-            return;
-        };
-        let store = testing::fresh_postgres(&base).await;
-        let pid = |mut conn: ReadConn| async move {
-            sqlx::query_scalar::<_, i32>("SELECT pg_backend_pid()")
-                .fetch_one(&mut *conn)
-                .await
-        };
-        let first = pid(store.read().await.expect("a reader"))
-            .await
-            .expect("its pid");
-        let mut tx = store.begin().await.expect("a writer");
-        let ended: bool = sqlx::query_scalar("SELECT pg_terminate_backend($1)")
-            .bind(first)
-            .fetch_one(&mut *tx)
-            .await
-            .expect("terminate");
-        assert!(ended);
-        drop(tx);
-        // The check is due once the connection has gone unchecked that long.
-        tokio::time::sleep(CHECK_EVERY + Duration::from_millis(50)).await;
-        let next = pid(store.read().await.expect("a reader"))
-            .await
-            .expect("a read after the server ended a connection");
-        assert_ne!(next, first, "the ended connection was lent again");
     }
 }

@@ -19,6 +19,23 @@ async fn post(url: &str, token: Option<&str>, body: Value) -> (u16, Value) {
     (status, resp.json().await.unwrap_or(Value::Null))
 }
 
+/// Signs in with `creds` until refused, for at most 5 s: what the CLI
+/// commits reaches a PostgreSQL server with the commit's notification.
+async fn refused_within_5s(base: &str, creds: Value, change: &str) {
+    let heard = async {
+        while post(&format!("{base}/data/v1/auth"), None, creds.clone())
+            .await
+            .0
+            != 401
+        {
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(5), heard)
+        .await
+        .unwrap_or_else(|_| panic!("{change}'s notification did not reach the server in 5 s"));
+}
+
 async fn revoke_while_serving(dir: &std::path::Path, url: &str, postgres: bool) {
     let url = url.to_string();
     let (_server, addr) = serve(dir, &url, &[]);
@@ -72,18 +89,7 @@ async fn revoke_while_serving(dir: &std::path::Path, url: &str, postgres: bool) 
     // PostgreSQL it hears it with the commit's notification, a few
     // milliseconds later (more on a loaded machine): wait for that, boundedly.
     if postgres {
-        let heard = async {
-            while post(&format!("{base}/data/v1/auth"), None, creds(&leaked))
-                .await
-                .0
-                != 401
-            {
-                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-            }
-        };
-        tokio::time::timeout(std::time::Duration::from_secs(5), heard)
-            .await
-            .expect("the revocation's notification reaches the server");
+        refused_within_5s(&base, creds(&leaked), "the revocation").await;
     }
     let (status, body) = post(&format!("{base}/data/v1/auth"), None, creds(&leaked)).await;
     assert_eq!(
@@ -110,6 +116,10 @@ async fn revoke_while_serving(dir: &std::path::Path, url: &str, postgres: bool) 
 
     let (ok, _, err) = ponte(dir, &url, &["clients", "delete", client]);
     assert!(ok, "{err}");
+    // The deletion reaches a PostgreSQL server with its notification too.
+    if postgres {
+        refused_within_5s(&base, creds(&fresh), "the deletion").await;
+    }
     let (status, _) = post(&format!("{base}/data/v1/auth"), None, creds(&fresh)).await;
     assert_eq!(status, 401, "a deleted client has no credentials");
     let (ok, _, err) = ponte(dir, &url, &["clients", "delete", "--client", client]);
