@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The Data API's hot endpoints measured from outside, as an integrator's load
-# would see them: the release `ponte` binary on loopback and `oha` (cargo
-# install oha) with 32 connections for 6 s per endpoint. The in-process bench
-# (`cargo bench -p ponte-server --bench api`) is the one kept in CI's reach;
-# this one needs oha and a free port 18181.
+# would see them and as issue 29 measured them: the release `ponte` binary on
+# loopback and wrk (Debian's `wrk` package) with 32 connections on 2 threads,
+# 6 s per endpoint, each endpoint run RUNS times (default 3), alternating,
+# every rate and its ratio to that round's `GET /healthz` printed. The
+# in-process bench (`cargo bench -p ponte-server --bench api`) is the one kept
+# in CI's reach; this one needs wrk and a free port 18181.
 #
 #   scripts/bench-outside.sh                       # SQLite in a temp dir
 #   scripts/bench-outside.sh postgres://…/emptydb  # an empty PostgreSQL database
@@ -12,7 +14,7 @@ cd "$(dirname "$0")/.."
 PID=
 D=$(mktemp -d)
 trap 'kill $PID 2>/dev/null || true; rm -rf "$D"' EXIT
-command -v oha >/dev/null || { echo "needs oha: cargo install oha" >&2; exit 2; }
+command -v wrk >/dev/null || { echo "needs wrk: apt-get install -y wrk" >&2; exit 2; }
 cargo build --release -q -p ponte
 BIN=${CARGO_TARGET_DIR:-target}/release/ponte
 PORT=18181
@@ -32,11 +34,20 @@ LINK=$(curl -fs -XPOST -H 'content-type: application/json' -H "authorization: Be
   -d '{"personalTaxId":"529.982.247-25","email":"ana@example.com","redirectUrl":"https://app.example.com/done"}' \
   "$BASE/data/v1/links" | field linkId)
 
+LUA=$PWD/scripts/bench-outside.lua
+# rate METHOD PATH [BODY] [AUTHORIZATION]: requests per second; any failure stops the run.
 rate() {
-  oha --no-tui --output-format json -z 6s -c 32 "$@" |
-    python3 -c 'import json,sys; d=json.load(sys.stdin); s=d["summary"]; assert s["successRate"] == 1.0, d.get("statusCodeDistribution"); print(round(s["requestsPerSec"]))'
+  BENCH_METHOD=$1 BENCH_BODY=${3:-} BENCH_AUTH=${4:-} wrk -t2 -c32 -d6s -s "$LUA" "$BASE$2" |
+    tail -n1 | python3 -c '
+import json, sys
+d = json.loads(sys.stdin.read())
+bad = {k: d[k] for k in ("non2xx", "connect", "read", "write", "timeout") if d[k]}
+assert not bad, bad
+print(round(d["rate"]))'
 }
-H=$(rate "$BASE/healthz")
-A=$(rate -m POST -H 'content-type: application/json' -d "$AUTH" "$BASE/data/v1/auth")
-G=$(rate -H "authorization: Bearer $TOKEN" "$BASE/data/v1/links/$LINK")
-python3 -c "h,a,g=$H,$A,$G; print(f'healthz {h} req/s, auth {a} ({a/h:.3f}), GET link {g} ({g/h:.3f})')"
+for round in $(seq 1 "${RUNS:-3}"); do
+  H=$(rate GET /healthz)
+  A=$(rate POST /data/v1/auth "$AUTH")
+  G=$(rate GET "/data/v1/links/$LINK" "" "Bearer $TOKEN")
+  python3 -c "h,a,g=$H,$A,$G; print(f'round $round: healthz {h} req/s, auth {a} ({a/h:.3f}), GET link {g} ({g/h:.3f})')"
+done

@@ -2,7 +2,7 @@
 //! transactions, the backend differences and the settings table.
 
 use crate::files;
-use crate::readers::{ReadConn, Readers, CHECK_EVERY, SQLITE_PRAGMAS};
+use crate::readers::{ReadConn, Readers, SQLITE_PRAGMAS};
 use crate::secrets_file::SecretsFile;
 use crate::wake::{self, Wakes};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -185,7 +185,7 @@ impl Store {
                 let writer = connect_pool(url, writer_options, options.clone()).await?;
                 // WAL is a property of the file: set once, before the readers open it.
                 writer.execute("PRAGMA journal_mode = WAL").await?;
-                let readers = Readers::new(options, 4, Some(SQLITE_PRAGMAS), None);
+                let readers = Readers::new(options, 4, Some(SQLITE_PRAGMAS));
                 Store {
                     backend,
                     writer,
@@ -206,7 +206,7 @@ impl Store {
                 Store {
                     backend,
                     writer,
-                    readers: Readers::new(options, 8, None, Some(CHECK_EVERY)),
+                    readers: Readers::new(options, 8, None),
                     wakes,
                     listen_url: Some(url.to_string()),
                     secrets_file: None,

@@ -14,8 +14,10 @@
 //! restart, a proxy's idle timeout), is caught here by a ping before a
 //! connection is handed out when it has not been checked for
 //! [`CHECK_EVERY`]: one ping per connection and half-second under load,
-//! one before the first read after a quiet spell. (A connection to a SQLite
-//! file does not go stale.) A connection older than [`MAX_LIFETIME`] is
+//! one before the first read after a quiet spell. A connection to a SQLite
+//! file does not go stale, but sqlx runs it on a thread of its own, and a
+//! connection whose thread has ended answers every query with an error: the
+//! same check replaces it. A connection older than [`MAX_LIFETIME`] is
 //! closed and opened again, as the pool did.
 
 use sqlx::any::AnyConnectOptions;
@@ -50,25 +52,20 @@ pub(crate) struct Readers {
     options: AnyConnectOptions,
     /// Run on each connection opened (SQLite's settings).
     on_open: Option<&'static str>,
-    /// Ping a connection unchecked this long before lending it (PostgreSQL).
-    check_every: Option<Duration>,
     idle: Mutex<Vec<Kept>>,
     pub(crate) lendable: Arc<Semaphore>,
 }
 
 impl Readers {
-    /// SQLite: `on_open` its settings, no checks. PostgreSQL: no settings,
-    /// `check_every` [`CHECK_EVERY`].
+    /// `on_open`: SQLite's settings; PostgreSQL needs none.
     pub(crate) fn new(
         options: AnyConnectOptions,
         size: usize,
         on_open: Option<&'static str>,
-        check_every: Option<Duration>,
     ) -> Arc<Readers> {
         Arc::new(Readers {
             options,
             on_open,
-            check_every,
             idle: Mutex::new(Vec::with_capacity(size)),
             lendable: Arc::new(Semaphore::new(size)),
         })
@@ -87,11 +84,7 @@ impl Readers {
                 let _ = k.conn.close().await;
                 self.open().await?
             }
-            Some(mut k)
-                if self
-                    .check_every
-                    .is_some_and(|every| now.duration_since(k.checked) >= every) =>
-            {
+            Some(mut k) if now.duration_since(k.checked) >= CHECK_EVERY => {
                 match k.conn.ping().await {
                     Ok(()) => {
                         k.checked = now;
