@@ -12,10 +12,23 @@
 # binary with its dev-dependencies' features, whose functions have other names, and a list
 # written from it matched nothing of the real build (idle RSS 26.5 MiB instead of 16.7).
 # Needs valgrind and python3; takes a minute or two (start-up runs ~50 times slower under callgrind).
+#
+#   scripts/startup-order.sh --check [BIN]   # how much of the list BIN has; fails below 98 %
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN=${1:-target/release/ponte}
 OUT=crates/ponte/startup-order.txt
+if [ "${1:-}" = --check ]; then
+  BIN=${2:-target/release/ponte}
+  have=$(nm "$BIN" | awk '{print $3}' | sort -u | comm -12 - <(sort -u "$OUT") | wc -l)
+  total=$(sort -u "$OUT" | wc -l)
+  echo "$BIN has $have of the $total functions in $OUT"
+  if [ $((have * 100)) -lt $((total * 98)) ]; then
+    echo "the list is stale: scripts/startup-order.sh $BIN, then cargo build --release -p ponte" >&2
+    exit 1
+  fi
+  exit 0
+fi
+BIN=${1:-target/release/ponte}
 command -v valgrind >/dev/null || { echo "needs valgrind" >&2; exit 2; }
 D=$(mktemp -d)
 PID=
