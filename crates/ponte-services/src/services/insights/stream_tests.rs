@@ -318,3 +318,47 @@ fn each_transaction_is_kept_as_a_few_numbers() {
     let h = stream::read(history().as_bytes(), &[]).expect("reads");
     assert!(h.txs.len() > 1000, "{}", h.txs.len());
 }
+
+#[test]
+fn a_credit_pairs_with_the_earliest_unclaimed_debit_of_another_account() {
+    // Account 0: two debits of 10.00 on 03-01 (the first will pair), one of
+    // 7.00 on 03-02 (its credit is in the same account: no pair), one PIX of
+    // 5.00 on 03-03 (two credits want it; only the first gets it).
+    // Account 1: credits of 10.0 (equal to 10.00) and 10.00 on 03-01, 7.00 on
+    // 03-02 in account 0 itself, two of 5.00 on 03-03.
+    let tx = |day: &str, credit: bool, amount: &str, kind: &str| {
+        format!(
+            r#"{{"transactionDateTime":"2026-03-{day}T10:00:00Z","creditDebitType":"{}","transactionAmount":{{"amount":"{amount}"}},"transactionName":"X","type":"{kind}"}}"#,
+            if credit { "CREDITO" } else { "DEBITO" }
+        )
+    };
+    let a0 = [
+        tx("01", false, "10.00", "TED"),
+        tx("01", false, "10.00", "TED"),
+        tx("02", false, "7.00", "PIX"),
+        tx("02", true, "7.00", "PIX"),
+        tx("03", false, "5.00", "PIX"),
+        // Same day and amount, but a purchase is never half of a transfer.
+        tx("03", false, "5.00", "CARTAO"),
+    ];
+    let a1 = [
+        tx("01", true, "10.0", "TED"),
+        tx("03", true, "5.00", "PIX"),
+        tx("03", true, "5.00", "PIX"),
+        tx("01", true, "10.00", "TED"),
+    ];
+    let text = format!(
+        r#"{{"accounts":[{{"accountId":"a0","transactions":[{}]}},{{"accountId":"a1","transactions":[{}]}}]}}"#,
+        a0.join(","),
+        a1.join(",")
+    );
+    let h = stream::read(text.as_bytes(), &[]).expect("reads");
+    let own: Vec<bool> = h.txs.iter().map(|t| t.own).collect();
+    assert_eq!(
+        own,
+        [
+            true, true, false, false, true, false, // account 0
+            true, true, false, true, // account 1
+        ]
+    );
+}
