@@ -320,12 +320,12 @@ fn each_transaction_is_kept_as_a_few_numbers() {
 }
 
 #[test]
-fn a_credit_pairs_with_the_earliest_unclaimed_debit_of_another_account() {
-    // Account 0: two debits of 10.00 on 03-01 (the first will pair), one of
-    // 7.00 on 03-02 (its credit is in the same account: no pair), one PIX of
-    // 5.00 on 03-03 (two credits want it; only the first gets it).
-    // Account 1: credits of 10.0 (equal to 10.00) and 10.00 on 03-01, 7.00 on
-    // 03-02 in account 0 itself, two of 5.00 on 03-03.
+fn a_transfer_pairs_each_debit_once_and_only_across_accounts() {
+    // Account 0: two debits of 10.00 on 03-01 (each pairs with one credit),
+    // one of 7.00 on 03-02 (its credit is in the same account: no pair), one
+    // PIX of 5.00 on 03-03 (two credits want it; only one gets it).
+    // Account 1: credits of 10.0 (equal to 10.00 as a number) and 10.00 on
+    // 03-01, two of 5.00 on 03-03.
     let tx = |day: &str, credit: bool, amount: &str, kind: &str| {
         format!(
             r#"{{"transactionDateTime":"2026-03-{day}T10:00:00Z","creditDebitType":"{}","transactionAmount":{{"amount":"{amount}"}},"transactionName":"X","type":"{kind}"}}"#,
