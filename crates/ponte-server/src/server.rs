@@ -261,4 +261,27 @@ mod tests {
             assert_eq!(kinds.iter().filter(|k| **k == kind).count(), 1, "{kind}");
         }
     }
+
+    /// Each connection it accepts sends at once: with Nagle's algorithm on, the
+    /// tail of an answer larger than a segment waited ~40 ms for a delayed ACK.
+    #[tokio::test]
+    async fn connections_accepted_by_a_listener_without_delay_send_at_once() {
+        let listener =
+            super::listen_without_delay("127.0.0.1:0".parse().expect("addr")).expect("listens");
+        let addr = listener.local_addr().expect("bound");
+        let _client = tokio::net::TcpStream::connect(addr)
+            .await
+            .expect("connects");
+        let (accepted, _) = listener.accept().await.expect("accepts");
+        assert!(accepted.nodelay().expect("reads the option"));
+        // A plain listener's connections do not: the option is what differs.
+        let plain = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("listens");
+        let _client = tokio::net::TcpStream::connect(plain.local_addr().expect("bound"))
+            .await
+            .expect("connects");
+        let (accepted, _) = plain.accept().await.expect("accepts");
+        assert!(!accepted.nodelay().expect("reads the option"));
+    }
 }
