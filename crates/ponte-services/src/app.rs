@@ -39,6 +39,8 @@ pub struct Inner {
     /// Sandbox mode's FAPI-BR identity and where its banks' mTLS listener is
     /// (only for a serving node: the CLI never calls a bank).
     pub sandbox: Option<SandboxRuntime>,
+    /// Links read since the last write (see `services::links::view`).
+    pub link_reads: crate::services::links::LinkReads,
     /// Start-up is complete: `/healthz` answers 503 until then.
     started: std::sync::atomic::AtomicBool,
 }
@@ -191,6 +193,9 @@ impl App {
             http,
             webhook_http,
             failed_logins: crate::ratelimit::FailureLimiter::new(10, 60_000),
+            link_reads: crate::services::links::LinkReads::new(
+                crate::services::links::LINK_READS_KEPT,
+            ),
             sandbox,
             started: std::sync::atomic::AtomicBool::new(false),
         })))

@@ -2,7 +2,7 @@
 //! transactions, the backend differences and the settings table.
 
 use crate::files;
-use crate::readers::{ReadConn, Readers, SQLITE_PRAGMAS};
+use crate::readers::{ReadConn, Readers, SQLITE_PRAGMAS, SQLITE_READER_PRAGMAS};
 use crate::secrets_file::SecretsFile;
 use crate::wake::{self, Wakes};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -156,6 +156,9 @@ pub struct Store {
     /// SQLite on a file: how other processes' changes to API secrets are
     /// announced (see `secrets_file`).
     secrets_file: Option<std::sync::Arc<SecretsFile>>,
+    /// SQLite: how many times the writer came back to the pool (see
+    /// [`Store::quiet_mark`]); PostgreSQL: none.
+    writer_returns: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
 }
 
 impl Store {
@@ -176,16 +179,26 @@ impl Store {
             Backend::Sqlite => {
                 files::restrict_sqlite_files(url)?;
                 // The writer back in the pool means its transaction ended:
-                // committed work wakes its worker then (see `wake`).
+                // committed work wakes its worker then (see `wake`), and what
+                // was read before it may have changed (see `quiet_mark`).
                 let released = wakes.clone();
-                let writer_options = sqlite_pool(1).after_release(move |_, _| {
-                    released.writer_released();
-                    Box::pin(async { Ok(true) })
-                });
+                let returns = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+                let counted = returns.clone();
+                let writer_options = sqlite_pool(1)
+                    // Never closed on its way back without `after_release`
+                    // (sqlx closes a connection past its lifetime there):
+                    // every write must move the count. A local file's
+                    // connection needs no renewing.
+                    .max_lifetime(None)
+                    .after_release(move |_, _| {
+                        counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        released.writer_released();
+                        Box::pin(async { Ok(true) })
+                    });
                 let writer = connect_pool(url, writer_options, options.clone()).await?;
                 // WAL is a property of the file: set once, before the readers open it.
                 writer.execute("PRAGMA journal_mode = WAL").await?;
-                let readers = Readers::new(options, 4, Some(SQLITE_PRAGMAS));
+                let readers = Readers::new(options, 4, SQLITE_READER_PRAGMAS);
                 Store {
                     backend,
                     writer,
@@ -194,6 +207,7 @@ impl Store {
                     listen_url: None,
                     secrets_file: SecretsFile::beside(files::sqlite_file(url))
                         .map(std::sync::Arc::new),
+                    writer_returns: Some(returns),
                 }
             }
             Backend::Postgres => {
@@ -206,10 +220,11 @@ impl Store {
                 Store {
                     backend,
                     writer,
-                    readers: Readers::new(options, 8, None),
+                    readers: Readers::new(options, 8, &[]),
                     wakes,
                     listen_url: Some(url.to_string()),
                     secrets_file: None,
+                    writer_returns: None,
                 }
             }
         };
@@ -306,6 +321,28 @@ impl Store {
             Ok(tx) => Ok(tx?),
             Err(e) => Err(StoreError::Begin(e.to_string())),
         }
+    }
+
+    /// A mark of everything this process has written so far, for keeping
+    /// what it read until something is written (see `read_cache`): `Some`
+    /// only where every write to the database goes through this store and
+    /// none is under way at this instant. That is SQLite, whose one writer
+    /// connection is checked out for each write and counted back in after
+    /// it (its readers refuse to write, and `ponte serve` is the only
+    /// process that writes what is kept: the CLI changes clients, never
+    /// their links). PostgreSQL has other nodes writing: always `None`.
+    ///
+    /// A write committed is never missed: the writer stays out of the pool
+    /// from before its transaction begins until after it ends, and the
+    /// count moves before it is back, so a mark taken before a read is
+    /// different from any taken after a write that could have changed it.
+    pub fn quiet_mark(&self) -> Option<u64> {
+        let returns = self.writer_returns.as_ref()?;
+        // Out (or being opened, or on its way back): a write may be under way.
+        if self.writer.num_idle() != self.writer.size() as usize {
+            return None;
+        }
+        Some(returns.load(std::sync::atomic::Ordering::SeqCst))
     }
 
     /// A connection for reads outside any transaction (see `readers`).

@@ -41,6 +41,10 @@ const OPEN_TIMEOUT: Duration = Duration::from_secs(5);
 /// 10 MiB held for the process's life). Hot API reads touch a few pages each.
 pub(crate) const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -512";
 
+/// The readers' settings on SQLite: the writer's, and no writing, so that
+/// every write goes through the writer (`Store::quiet_mark` counts on it).
+pub(crate) const SQLITE_READER_PRAGMAS: &[&str] = &[SQLITE_PRAGMAS, "PRAGMA query_only = ON"];
+
 struct Kept {
     conn: AnyConnection,
     opened: Instant,
@@ -51,7 +55,7 @@ struct Kept {
 pub(crate) struct Readers {
     options: AnyConnectOptions,
     /// Run on each connection opened (SQLite's settings).
-    on_open: Option<&'static str>,
+    on_open: &'static [&'static str],
     idle: Mutex<Vec<Kept>>,
     pub(crate) lendable: Arc<Semaphore>,
 }
@@ -61,7 +65,7 @@ impl Readers {
     pub(crate) fn new(
         options: AnyConnectOptions,
         size: usize,
-        on_open: Option<&'static str>,
+        on_open: &'static [&'static str],
     ) -> Arc<Readers> {
         Arc::new(Readers {
             options,
@@ -109,8 +113,8 @@ impl Readers {
     async fn open(&self) -> sqlx::Result<Kept> {
         let opening = async {
             let mut conn = AnyConnection::connect_with(&self.options).await?;
-            if let Some(settings) = self.on_open {
-                conn.execute(settings).await?;
+            for settings in self.on_open {
+                conn.execute(*settings).await?;
             }
             Ok::<_, sqlx::Error>(conn)
         };

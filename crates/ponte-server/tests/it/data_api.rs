@@ -502,3 +502,86 @@ both!(guessing_secrets_is_throttled, |db: Db| async move {
         .await;
     assert_eq!(status, 200, "the window passed");
 });
+
+both!(
+    a_polled_link_shows_every_change_at_once,
+    |db: Db| async move {
+        // A link read while nothing was written is kept and read again
+        // without the database (SQLite): each change below must show on the
+        // very next poll all the same.
+        let ts = support::spawn(db).await;
+        let access = ts.access_token().await;
+        let (link_id, link_token) = ts.link(&access, json!({})).await;
+        let path = format!("/data/v1/links/{link_id}");
+        let kept = || ts.app().link_reads.len();
+        let mut polls = 0;
+        loop {
+            let (status, link) = ts.get(&path, Some(&access)).await;
+            assert_eq!((status, link["status"].as_str()), (200, Some("PENDING")));
+            polls += 1;
+            // Background work uses the writer now and then, which drops what
+            // was kept; a poll soon finds it quiet.
+            if kept() > 0 || polls == 50 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        match db {
+            Db::Sqlite => assert!(kept() > 0, "the link was never kept"),
+            Db::Postgres => assert_eq!(kept(), 0, "other nodes write PostgreSQL"),
+        }
+        let (status, link) = ts.get(&path, Some(&access)).await;
+        assert_eq!((status, link["status"].as_str()), (200, Some("PENDING")));
+
+        // Kept or not, it is its own client's only.
+        let other = ponte_server::services::clients::create(
+            ts.app(),
+            ponte_server::services::clients::parse_new_client("Other", None, None, false).unwrap(),
+        )
+        .await
+        .unwrap();
+        let other_access = ts.access_token_for(&other).await;
+        let (status, body) = ts.get(&path, Some(&other_access)).await;
+        assert_eq!((status, error_code(&body)), (404, "NOT_FOUND"), "{body}");
+
+        let (consent_id, _) = ts.consent(&link_token, json!({})).await;
+        let (_, link) = ts.get(&path, Some(&access)).await;
+        assert_eq!(link["status"], "IN_PROGRESS", "{link}");
+        assert_eq!(link["consents"][0]["consentId"], consent_id.as_str());
+        assert_eq!(
+            link["consents"][0]["status"], "AWAITING_AUTHORISATION",
+            "{link}"
+        );
+
+        let (status, _) = ts
+            .authorise(
+                &link_token,
+                &consent_id,
+                json!({"username": "user_good", "password": "pass_good"}),
+            )
+            .await;
+        assert_eq!(status, 200);
+        let (_, link) = ts.get(&path, Some(&access)).await;
+        assert_eq!(link["status"], "COMPLETED", "{link}");
+        assert_eq!(link["consents"][0]["status"], "AUTHORISED", "{link}");
+        assert_eq!(
+            link["consents"][0]["statusHistory"]
+                .as_array()
+                .map(Vec::len),
+            Some(2),
+            "{link}"
+        );
+
+        // What a link's status owes to the time is worked out per poll.
+        let (quiet_id, _) = ts.link(&access, json!({})).await;
+        let quiet = format!("/data/v1/links/{quiet_id}");
+        for _ in 0..3 {
+            let (_, link) = ts.get(&quiet, Some(&access)).await;
+            assert_eq!(link["status"], "PENDING");
+        }
+        ts.clock.advance(std::time::Duration::from_secs(31 * 60));
+        let access = ts.access_token().await;
+        let (_, link) = ts.get(&quiet, Some(&access)).await;
+        assert_eq!(link["status"], "EXPIRED", "{link}");
+    }
+);

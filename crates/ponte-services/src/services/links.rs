@@ -13,6 +13,7 @@ use ponte_store::LinkRow;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// What an integrator asks a link to carry, before validation (each
 /// dialect reads it from its own request shape).
@@ -370,19 +371,62 @@ pub struct LinkState {
     pub consents: Vec<ConsentDetails>,
 }
 
-pub async fn view(app: &App, client_id: &ponte_core::ClientId, link_id: &str) -> Result<LinkState> {
-    // Read on every poll of an integrator: the link and its consents in one
-    // query, their histories in a second only when there are consents, on
-    // one pooled connection (each checkout is a trip through the pool and,
-    // on PostgreSQL, a ping: sqlx's test-before-acquire).
-    let id = LinkId::parse(link_id).ok_or(Error::NotFound("link"))?;
+/// A link as read from the database: what [`view`] works its state out of.
+/// Kept (encrypted as stored) in [`LinkReads`] until anything is written.
+pub struct LinkRead {
+    row: LinkRow,
+    consents: Vec<ConsentDetails>,
+    renewal: Option<ponte_store::ReauthorisationStatus>,
+}
+
+/// Links read while nothing was written, by link id (see
+/// `ponte_store::ReadCache`): an integrator's polls of an unchanged link
+/// cost no trip to the database.
+pub type LinkReads = ponte_store::ReadCache<String, Arc<LinkRead>>;
+
+/// How many links [`LinkReads`] keeps at most.
+pub const LINK_READS_KEPT: usize = 512;
+
+/// The link, with its consents, from what was read since the last write, or
+/// else from the database: on every poll of an integrator, the link and its
+/// consents in one query, their histories in a second only when there are
+/// consents, on one kept connection.
+async fn read(app: &App, client_id: &str, id: &LinkId) -> Result<Arc<LinkRead>> {
+    let mark = app.store.quiet_mark();
+    if let Some(kept) = mark.and_then(|m| app.link_reads.get(m, id.as_str())) {
+        // Kept by link id: only its own client may see it.
+        return match kept.row.client_id == client_id {
+            true => Ok(kept),
+            false => Err(Error::NotFound("link")),
+        };
+    }
     let mut conn = app.store.read().await?;
-    let (row, rows, renewal) =
-        ponte_store::link_with_consents(&mut conn, client_id.as_str(), id.as_str())
-            .await?
-            .ok_or(Error::NotFound("link"))?;
+    let (row, rows, renewal) = ponte_store::link_with_consents(&mut conn, client_id, id.as_str())
+        .await?
+        .ok_or(Error::NotFound("link"))?;
     let consents = consent_view::with_histories(&mut conn, &row.id, &rows).await?;
     drop(conn);
+    let read = Arc::new(LinkRead {
+        row,
+        consents,
+        renewal,
+    });
+    if let Some(mark) = mark {
+        app.link_reads
+            .put(mark, read.row.id.clone(), Arc::clone(&read));
+    }
+    Ok(read)
+}
+
+pub async fn view(app: &App, client_id: &ponte_core::ClientId, link_id: &str) -> Result<LinkState> {
+    let id = LinkId::parse(link_id).ok_or(Error::NotFound("link"))?;
+    let read = read(app, client_id.as_str(), &id).await?;
+    let LinkRead {
+        row,
+        consents,
+        renewal,
+    } = &*read;
+    let (renewal, consents) = (*renewal, consents.clone());
     let details = app
         .crypto
         .open_json(slots::link_details(&row.id), &row.details_enc)?;
@@ -408,10 +452,10 @@ pub async fn view(app: &App, client_id: &ponte_core::ClientId, link_id: &str) ->
         LinkStatus::Pending
     };
     Ok(LinkState {
-        link_id: row.id,
+        link_id: row.id.clone(),
         status,
         details,
-        redirect_url: row.redirect_url,
+        redirect_url: row.redirect_url.clone(),
         products_callback_url: serde_json::from_str(&row.products_callback_url)
             .unwrap_or(Value::Null),
         external_info: serde_json::from_str(&row.external_info).unwrap_or(Value::Null),
