@@ -13,7 +13,11 @@
 # written from it matched nothing of the real build (idle RSS 26.5 MiB instead of 16.7).
 # Needs valgrind and python3; takes a minute or two (start-up runs ~50 times slower under callgrind).
 #
-#   scripts/startup-order.sh --check [BIN]   # how much of the list BIN has; fails below 98 %
+#   scripts/startup-order.sh --check [BIN]   # how much of the list BIN has; fails if 8 are missing
+#
+# Every listed function the build names differently (an LTO suffix moves with any change) lands
+# somewhere else in the 28 MB and maps its own 64 KiB around it at start: 56 of 4,389 missing
+# (98.7 % there) cost 2.6 MiB of idle RSS (17.5-17.8 MiB instead of 14.9-15.1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=crates/ponte/startup-order.txt
@@ -22,7 +26,7 @@ if [ "${1:-}" = --check ]; then
   have=$(nm "$BIN" | awk '{print $3}' | sort -u | comm -12 - <(sort -u "$OUT") | wc -l)
   total=$(sort -u "$OUT" | wc -l)
   echo "$BIN has $have of the $total functions in $OUT"
-  if [ $((have * 100)) -lt $((total * 98)) ]; then
+  if [ $((total - have)) -ge 8 ]; then
     echo "the list is stale: scripts/startup-order.sh $BIN, then cargo build --release -p ponte" >&2
     exit 1
   fi
