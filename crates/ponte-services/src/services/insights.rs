@@ -32,6 +32,10 @@ pub struct Context {
     /// between own accounts.
     pub holder_tax_ids: Vec<String>,
     pub locale: Locale,
+    /// How many transactions the report holds, when known (0 when not):
+    /// room for their figures is made at once, where growing it would
+    /// reach twice as much for a moment (5.3 MB for `user_huge`).
+    pub transactions: usize,
 }
 
 fn money(d: Decimal) -> String {
@@ -91,7 +95,7 @@ pub fn compute_json_with(accounts: &str, ctx: &Context) -> Result<Value, String>
 /// record at a time: what is held is each transaction's few figures, never
 /// the text (see [`stream`]).
 pub fn compute_reader_with<R: Read>(accounts: R, ctx: &Context) -> Result<Value, String> {
-    stream::read(accounts, &ctx.holder_tax_ids)
+    stream::read(accounts, &ctx.holder_tax_ids, ctx.transactions)
         .map(|history| figures(&history, ctx))
         .map_err(|e| format!("the accounts data cannot be read for insights: {e}"))
 }
@@ -99,7 +103,13 @@ pub fn compute_reader_with<R: Read>(accounts: R, ctx: &Context) -> Result<Value,
 fn figures(history: &History, ctx: &Context) -> Value {
     let txs = &history.txs;
     let s = &history.strings;
-    let months: BTreeSet<&str> = txs.iter().map(|t| s.get(t.month)).collect();
+    // Inserted one by one: collecting would first gather every transaction's
+    // month in a vector and sort it (`BTreeSet::from_iter`), 2.7 MB for the
+    // 84,000 transactions of `user_huge`, the insights' largest allocation.
+    let mut months: BTreeSet<&str> = BTreeSet::new();
+    for t in txs {
+        months.insert(s.get(t.month));
+    }
 
     // Per month: (inflow, outflow) without own transfers; all movement (for
     // the balance walk); own transfers out.

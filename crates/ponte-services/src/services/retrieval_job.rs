@@ -244,12 +244,13 @@ async fn retrieve(
         products::fetch_into(&mut session, product, consent.business, &window, &mut z).await;
     drop(session);
     save_calls(app, consent, budget).await;
-    fetched?;
+    let counts = fetched?;
     let accounts = finish(z)?;
     // A PIX or TED to the holder's own CPF/CNPJ is neither income nor spending.
     let ctx = insights::Context {
         holder_tax_ids: crate::services::consent_tax_ids::holder_tax_ids(app, consent),
         locale: insights::Locale::default(),
+        transactions: counts.transactions,
     };
     let insights =
         insights::compute_reader_with(flate2::read::GzDecoder::new(accounts.reader()), &ctx)

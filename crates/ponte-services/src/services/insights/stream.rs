@@ -40,6 +40,9 @@ impl Strings {
     }
 }
 
+/// The most transactions room is made for before reading (40 MB of figures).
+const MOST_EXPECTED: usize = 1 << 20;
+
 /// A transaction as insights need it.
 pub(super) struct Tx {
     pub amount: Decimal,
@@ -149,11 +152,20 @@ impl Walk for Reader<'_> {
 }
 
 /// Reads the accounts report's `text` to its end; `holder_tax_ids` mark the
-/// transfers to the holder (see [`own`]).
-pub(super) fn read<R: Read>(text: R, holder_tax_ids: &[String]) -> serde_json::Result<History> {
+/// transfers to the holder (see [`own`]); room is made for `expected`
+/// transactions at once.
+pub(super) fn read<R: Read>(
+    text: R,
+    holder_tax_ids: &[String],
+    expected: usize,
+) -> serde_json::Result<History> {
     let holder: Vec<String> = holder_tax_ids.iter().map(|h| own::digits(h)).collect();
     let mut reader = Reader {
-        history: History::default(),
+        history: History {
+            // A count that is not the report's costs room, not correctness.
+            txs: Vec::with_capacity(expected.min(MOST_EXPECTED)),
+            ..History::default()
+        },
         account: 0,
         holder: &holder,
     };

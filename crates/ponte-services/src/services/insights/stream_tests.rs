@@ -227,6 +227,7 @@ fn contexts() -> [(&'static str, Context); 2] {
             Context {
                 holder_tax_ids: vec![HOLDER.to_string()],
                 locale: Locale::En,
+                ..Context::default()
             },
         ),
     ]
@@ -315,8 +316,23 @@ fn each_transaction_is_kept_as_a_few_numbers() {
         "{}",
         std::mem::size_of::<stream::Tx>()
     );
-    let h = stream::read(history().as_bytes(), &[]).expect("reads");
+    let h = stream::read(history().as_bytes(), &[], 0).expect("reads");
     assert!(h.txs.len() > 1000, "{}", h.txs.len());
+    // Told how many there are, room is made for exactly those, and the
+    // figures are the same.
+    let told = stream::read(history().as_bytes(), &[], h.txs.len()).expect("reads");
+    assert_eq!(
+        (told.txs.len(), told.txs.capacity()),
+        (h.txs.len(), h.txs.len())
+    );
+    let figures = |ctx: &Context| compute_reader_with(history().as_bytes(), ctx).expect("reads");
+    assert_eq!(
+        figures(&Context::default()),
+        figures(&Context {
+            transactions: h.txs.len(),
+            ..Context::default()
+        })
+    );
 }
 
 #[test]
@@ -352,7 +368,7 @@ fn a_transfer_pairs_each_debit_once_and_only_across_accounts() {
         a0.join(","),
         a1.join(",")
     );
-    let h = stream::read(text.as_bytes(), &[]).expect("reads");
+    let h = stream::read(text.as_bytes(), &[], 0).expect("reads");
     let own: Vec<bool> = h.txs.iter().map(|t| t.own).collect();
     assert_eq!(
         own,

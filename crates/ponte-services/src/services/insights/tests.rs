@@ -178,6 +178,7 @@ fn transfers_between_own_accounts_are_neither_income_nor_spending() {
     let holder = Context {
         holder_tax_ids: vec!["761.092.776-73".into()],
         locale: Locale::PtBr,
+        ..Context::default()
     };
     let plain = compute(&fixture());
     let i = compute_with(&with_own_transfers(), &holder);
@@ -229,6 +230,7 @@ fn a_pix_to_oneself_needs_the_holders_tax_id_to_be_seen() {
         &Context {
             holder_tax_ids: vec!["76109277673".into()],
             locale: Locale::PtBr,
+            ..Context::default()
         },
     );
     assert_eq!(seen["monthlyCashFlow"][2]["outflow"], "1600.50");
@@ -245,6 +247,7 @@ fn labels_and_methods_follow_the_locale() {
         &Context {
             holder_tax_ids: vec![],
             locale: Locale::parse("en-US").unwrap(),
+            ..Context::default()
         },
     );
     assert_eq!(en["locale"], "en");
