@@ -329,8 +329,10 @@ impl Store {
     /// none is under way at this instant. That is SQLite, whose one writer
     /// connection is checked out for each write and counted back in after
     /// it (its readers refuse to write, and `ponte serve` is the only
-    /// process that writes what is kept: the CLI changes clients, never
-    /// their links). PostgreSQL has other nodes writing: always `None`.
+    /// process that writes what is kept: the CLI changes clients, and one
+    /// it deletes, links and all, loses its tokens at once through the
+    /// secrets announcement). PostgreSQL has other nodes writing: always
+    /// `None`.
     ///
     /// A write committed is never missed: the writer stays out of the pool
     /// from before its transaction begins until after it ends, and the
