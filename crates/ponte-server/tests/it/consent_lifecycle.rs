@@ -262,13 +262,7 @@ both!(
             assert_eq!(body["error"]["field"], "days", "{bad}: {body}");
         }
         advance(&ts, &access, 30).await;
-        let other = ponte_server::services::clients::create(
-            ts.app(),
-            ponte_server::services::clients::parse_new_client("Other", None, None, false).unwrap(),
-        )
-        .await
-        .unwrap();
-        let other_access = ts.access_token_for(&other).await;
+        let other_access = ts.another_client_access().await;
         let (_, clock) = ts.get("/sandbox/v1/clock", Some(&other_access)).await;
         assert_eq!(clock["offsetMs"], 0, "{clock}");
         let (status, _) = ts.get("/sandbox/v1/clock", None).await;

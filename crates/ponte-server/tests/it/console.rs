@@ -163,13 +163,7 @@ both!(
         let (consent_id, _) = ts
             .consent(&link_token, json!({"externalTrackId": "track-ana"}))
             .await;
-        let other = ponte_server::services::clients::create(
-            ts.app(),
-            ponte_server::services::clients::parse_new_client("Other", None, None, false).unwrap(),
-        )
-        .await
-        .unwrap();
-        let other_access = ts.access_token_for(&other).await;
+        let other_access = ts.another_client_access().await;
         let (_, other_link) = ts.link(&other_access, json!({})).await;
         let (other_consent, _) = ts.consent(&other_link, json!({})).await;
 

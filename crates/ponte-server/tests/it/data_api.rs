@@ -240,13 +240,7 @@ both!(
         assert_eq!(link["consents"], json!([]));
 
         // Another client cannot see it, and an unknown id is simply not found.
-        let other = ponte_server::services::clients::create(
-            ts.app(),
-            ponte_server::services::clients::parse_new_client("Other", None, None, false).unwrap(),
-        )
-        .await
-        .unwrap();
-        let other_access = ts.access_token_for(&other).await;
+        let other_access = ts.another_client_access().await;
         let (status, body) = ts
             .get(&format!("/data/v1/links/{link_id}"), Some(&other_access))
             .await;
@@ -404,13 +398,7 @@ both!(consent_errors, |db: Db| async move {
 
     // A consent is visible to its client and its link only.
     let (consent_id, _) = ts.consent(&link_token, json!({})).await;
-    let other = ponte_server::services::clients::create(
-        ts.app(),
-        ponte_server::services::clients::parse_new_client("Other", None, None, false).unwrap(),
-    )
-    .await
-    .unwrap();
-    let other_access = ts.access_token_for(&other).await;
+    let other_access = ts.another_client_access().await;
     for method in [Method::GET, Method::DELETE] {
         let (status, body) = ts
             .call(
@@ -535,13 +523,7 @@ both!(
         assert_eq!((status, link["status"].as_str()), (200, Some("PENDING")));
 
         // Kept or not, it is its own client's only.
-        let other = ponte_server::services::clients::create(
-            ts.app(),
-            ponte_server::services::clients::parse_new_client("Other", None, None, false).unwrap(),
-        )
-        .await
-        .unwrap();
-        let other_access = ts.access_token_for(&other).await;
+        let other_access = ts.another_client_access().await;
         let (status, body) = ts.get(&path, Some(&other_access)).await;
         assert_eq!((status, error_code(&body)), (404, "NOT_FOUND"), "{body}");
 

@@ -110,13 +110,7 @@ both!(each_client_has_its_own_request_rate, |db: Db| async move {
     assert_eq!(status, 429);
 
     // Another client is not slowed by the first.
-    let other = ponte_server::services::clients::create(
-        ts.app(),
-        ponte_server::services::clients::parse_new_client("Other", None, None, false).unwrap(),
-    )
-    .await
-    .unwrap();
-    let other_access = ts.access_token_for(&other).await;
+    let other_access = ts.another_client_access().await;
     let (status, _) = ts
         .get("/data/v1/webhooks/messages", Some(&other_access))
         .await;

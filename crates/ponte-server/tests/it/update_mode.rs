@@ -284,13 +284,7 @@ both!(
         let (_, id) = ts.authorised(&access, "user_good").await;
 
         // Another client's consent is not found, in the Data API's shape.
-        let other = ponte_server::services::clients::create(
-            ts.app(),
-            ponte_server::services::clients::parse_new_client("Other", None, None, false).unwrap(),
-        )
-        .await
-        .unwrap();
-        let other_access = ts.access_token_for(&other).await;
+        let other_access = ts.another_client_access().await;
         let (status, body) = ts
             .post(
                 "/data/v1/links",

@@ -365,6 +365,16 @@ impl TestServer {
         self.access_token_for(&self.client).await
     }
 
+    /// An access token of a second client, "Other", made now: for checking
+    /// that one client never sees another's data.
+    pub async fn another_client_access(&self) -> String {
+        let new = clients::parse_new_client("Other", None, None, false).expect("valid client");
+        let other = clients::create(self.app(), new)
+            .await
+            .expect("create client");
+        self.access_token_for(&other).await
+    }
+
     /// A link for a valid CPF; returns (linkId, linkToken).
     pub async fn link(&self, access: &str, extra: Value) -> (String, String) {
         let mut body = json!({"personalTaxId": "529.982.247-25", "email": "ana@example.com", "redirectUrl": "https://app.example.com/done"});
